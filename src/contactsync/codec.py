@@ -1,0 +1,96 @@
+"""Contact ↔ JSON-ready data, for the store (canonical rows, bases, journal values) and test fixtures.
+
+Compact on purpose: empty fields are left out, so a 100k-contact store stays small. Photos are written as their
+digest and media type only; the bytes live once in the store's photo table and are re-attached by a resolver.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .model import (
+    AddressKind,
+    Contact,
+    Email,
+    EmailKind,
+    Field,
+    Name,
+    PartialDate,
+    Phone,
+    PhoneKind,
+    Photo,
+    PostalAddress,
+    Tag,
+    Url,
+)
+
+PhotoResolver = Callable[[str], bytes | None]
+
+_ADDRESS_PARTS = ("street", "locality", "region", "postal_code", "country", "po_box", "extended")
+
+
+def field_to_data(f: Field, value: Any) -> Any:
+    """One field's value as JSON-ready data (also what the journal records as before/after)."""
+    if f is Field.NAME:
+        n: Name = value
+        return {k: v for k, v in (("given", n.given), ("family", n.family), ("middle", n.middle),
+                                  ("prefix", n.prefix), ("suffix", n.suffix)) if v}
+    if f is Field.EMAILS:
+        return [[e.address, e.kind.value] for e in value]
+    if f is Field.PHONES:
+        return [[p.number, p.kind.value] for p in value]
+    if f is Field.ADDRESSES:
+        return [{**{k: getattr(a, k) for k in _ADDRESS_PARTS if getattr(a, k)}, "kind": a.kind.value}
+                for a in value]
+    if f is Field.URLS:
+        return [u.value for u in value]
+    if f is Field.TAGS:
+        return sorted((t.name for t in value), key=str.casefold)
+    if f is Field.CUSTOM:
+        return [list(kv) for kv in value]
+    if f in (Field.BIRTHDAY, Field.ANNIVERSARY):
+        return value.to_iso() if value is not None else None
+    if f is Field.PHOTO:
+        return {"digest": value.digest, "type": value.media_type} if value is not None else None
+    return value
+
+
+def field_from_data(f: Field, data: Any, photos: PhotoResolver | None = None) -> Any:
+    if f is Field.NAME:
+        return Name(**data) if data else Name()
+    if f is Field.EMAILS:
+        return tuple(Email(a, EmailKind(k)) for a, k in data or ())
+    if f is Field.PHONES:
+        return tuple(Phone(n, PhoneKind(k)) for n, k in data or ())
+    if f is Field.ADDRESSES:
+        return tuple(PostalAddress(**{**a, "kind": AddressKind(a.get("kind", "other"))}) for a in data or ())
+    if f is Field.URLS:
+        return tuple(Url(u) for u in data or ())
+    if f is Field.TAGS:
+        return frozenset(Tag(t) for t in data or ())
+    if f is Field.CUSTOM:
+        return tuple((k, v) for k, v in data or ())
+    if f in (Field.BIRTHDAY, Field.ANNIVERSARY):
+        return PartialDate.parse(data) if data else None
+    if f is Field.PHOTO:
+        if not data:
+            return None
+        blob = photos(data["digest"]) if photos else None
+        return Photo(data["digest"], data["type"], blob or b"")
+    return data or ""
+
+
+def contact_to_data(contact: Contact) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in Field:
+        value = contact.get(f)
+        if value in ("", (), None, frozenset()) or (f is Field.NAME and value.is_empty()):
+            continue
+        out[f.value] = field_to_data(f, value)
+    return out
+
+
+def contact_from_data(data: dict[str, Any], photos: PhotoResolver | None = None) -> Contact:
+    kwargs = {f.value: field_from_data(f, data[f.value], photos) for f in Field if f.value in data}
+    return Contact(**kwargs)

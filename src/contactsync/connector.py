@@ -1,0 +1,176 @@
+"""The connector protocol: the only thing the engine knows about a platform.
+
+A connector talks to one account (a Google user, an Outlook mailbox folder, a CardDAV address book, a folder of
+.vcf files) and knows nothing of reconciliation. It lists what changed, writes batches, and reports tag counts.
+It returns frozen values and raises only :class:`contactsync.errors.ConnectorError` subclasses.
+
+Connectors are registered under the ``contactsync.connectors`` entry-point group; see :mod:`contactsync.registry`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from .errors import ConnectorError
+from .model import ALL_FIELDS, Contact, Field, Tag
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteRef:
+    """Where an item lives on the platform and which version we saw."""
+
+    id: str
+    etag: str
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteContact:
+    """One item as listed by a connector, already mapped to the canonical model (and normalized).
+
+    ``marker`` is the canonical id contactsync wrote on the item (an X- property, clientData, an extended
+    property), or None for an item contactsync never wrote. ``modified`` is the platform's own modification time
+    when it gives one (used by the ``newest`` conflict rule).
+    """
+
+    ref: RemoteRef
+    contact: Contact
+    marker: str | None = None
+    modified: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quarantined:
+    """An item that could not be read: never deleted, never fatal, reported in ``status``."""
+
+    remote_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PullResult:
+    """What changed since ``state``.
+
+    ``full`` is True when ``changed`` lists *every* item in the account's scope (a first or forced listing): an
+    item we had linked that is absent from a full listing is gone. With ``full`` False, only ``deleted`` says
+    what is gone. A connector that cannot finish a listing raises instead of returning a partial full listing.
+    """
+
+    changed: tuple[RemoteContact, ...]
+    deleted: tuple[str, ...]
+    next_state: str | None
+    full: bool
+    quarantined: tuple[Quarantined, ...] = ()
+
+
+class ChangeKind(enum.Enum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One write the engine asks for.
+
+    ``contact_id`` is the canonical id: connectors write it as their marker on create and update.
+    ``contact`` is the desired content (create, update). ``previous`` is what the engine believes the item holds
+    now, so a connector can send only what changed. ``ref`` names the item (update, delete) with the etag to
+    check.
+    """
+
+    kind: ChangeKind
+    contact_id: str
+    contact: Contact | None = None
+    ref: RemoteRef | None = None
+    previous: Contact | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeResult:
+    """The outcome of one change. Exactly one of ``ref`` (written; None for a delete) or ``error`` is meaningful.
+
+    ``stored`` is the item as the platform now holds it, when the write's answer says so (a server that rewrote
+    the card); None means "as sent".
+    """
+
+    change: Change
+    ref: RemoteRef | None = None
+    error: ConnectorError | None = None
+    stored: Contact | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a platform can do and hold. Data, not behaviour."""
+
+    read_only: bool = False
+    incremental: bool = True
+    max_batch: int = 100
+    fields: frozenset[Field] = ALL_FIELDS
+    holds_tags: bool = True
+    #: a human sentence per field the platform holds only partly (e.g. "three email addresses at most")
+    lossy: Mapping[Field, str] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Connector(Protocol):
+    """One account on one platform."""
+
+    name: str
+    capabilities: Capabilities
+
+    def pull(self, state: str | None) -> PullResult:
+        """Items changed since ``state`` (None: list everything, ``full=True``).
+
+        Raises AuthFailed, RateLimited, Transient, SyncTokenExpired (the engine then calls ``pull(None)``).
+        """
+        ...
+
+    def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:
+        """The current version of each item that still exists (missing ids are absent from the result).
+
+        Used to re-read after a precondition failure. Raises AuthFailed, RateLimited, Transient.
+        """
+        ...
+
+    def push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
+        """Apply up to ``capabilities.max_batch`` changes; one result per change, in order.
+
+        A per-item failure is reported in its result (PreconditionFailed, ItemRejected, RateLimited, Transient),
+        never raised. Raises AuthFailed, RateLimited or Transient only when nothing at all could be attempted.
+        """
+        ...
+
+    def fit(self, contact: Contact) -> Contact:
+        """The contact as this platform would hold it after a write and a re-read (fields dropped, lists cut)."""
+        ...
+
+    def tag_counts(self) -> Mapping[Tag, int]:
+        """How many items carry each tag, read back from the platform. Raises AuthFailed, Transient."""
+        ...
+
+    def close(self) -> None:
+        ...
+
+
+class BaseConnector:
+    """Defaults a connector may inherit: ``fit`` by field projection, a no-op ``close``."""
+
+    name: str
+    capabilities: Capabilities = Capabilities()
+    #: JSON schema fragment for this connector's ``options`` in the YAML (validated by ``config check``)
+    options_schema: ClassVar[Mapping[str, Any]] = {"type": "object"}
+
+    def fit(self, contact: Contact) -> Contact:
+        return contact.project(self.capabilities.fields)
+
+    def close(self) -> None:
+        return None

@@ -1,0 +1,101 @@
+"""One root exception for everything contactsync raises on purpose; the CLI turns each into advice.
+
+    ContactSyncError
+    ├── ConfigError                    the YAML or a secret is wrong (carries every problem found)
+    ├── StoreError                     the database cannot be opened, migrated or locked
+    │   └── StoreLocked                another daemon holds the SQLite store
+    ├── NotFound                       a contact, conflict or trash entry named on the command line does not exist
+    ├── ConnectorError                 anything a platform said or did not say
+    │   ├── AuthFailed                 credentials refused or expired: the admin must act
+    │   ├── RateLimited                the platform asks us to wait (``retry_after`` seconds, if it said)
+    │   ├── Transient                  timeouts, resets, 5xx: retrying later is expected to work
+    │   ├── PreconditionFailed         wrong etag, or the item is gone (``gone=True``)
+    │   ├── SyncTokenExpired           the incremental state is no longer accepted: do a full listing
+    │   └── ItemRejected               the platform refuses this item's data (bad value, too large, ...)
+    └── SyncAborted                    the engine stopped a run on purpose (the brake, a failed listing)
+
+Lower-level exceptions (HTTP libraries, SQL drivers, vobject) are translated where they cross into our code:
+``raise Transient(...) from exc``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ContactSyncError(Exception):
+    """Root of every error contactsync raises on purpose."""
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One problem in the configuration: where, what, and what is allowed."""
+
+    file: str
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: at '{self.path or '<root>'}': {self.message}"
+
+
+class ConfigError(ContactSyncError):
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class StoreError(ContactSyncError):
+    pass
+
+
+class StoreLocked(StoreError):
+    pass
+
+
+class NotFound(ContactSyncError):
+    pass
+
+
+class ConnectorError(ContactSyncError):
+    """Base for everything a connector raises. ``account`` is filled in by the engine when known."""
+
+    def __init__(self, message: str, *, account: str = "") -> None:
+        super().__init__(message)
+        self.account = account
+
+
+class AuthFailed(ConnectorError):
+    pass
+
+
+class RateLimited(ConnectorError):
+    def __init__(self, message: str, *, retry_after: float | None = None, account: str = "") -> None:
+        super().__init__(message, account=account)
+        self.retry_after = retry_after
+
+
+class Transient(ConnectorError):
+    pass
+
+
+class PreconditionFailed(ConnectorError):
+    """The item changed since we read it (wrong etag), or it no longer exists (``gone``)."""
+
+    def __init__(self, message: str, *, gone: bool = False, account: str = "") -> None:
+        super().__init__(message, account=account)
+        self.gone = gone
+
+
+class SyncTokenExpired(ConnectorError):
+    pass
+
+
+class ItemRejected(ConnectorError):
+    pass
+
+
+class SyncAborted(ContactSyncError):
+    pass

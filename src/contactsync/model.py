@@ -1,0 +1,283 @@
+"""The canonical contact: one frozen value per real person, the same for every platform.
+
+Everything here is a frozen, hashable value. Two contacts that mean the same compare equal: values are normalized
+when built through :mod:`contactsync.normalize`, so a reordered, re-serialized or re-typed card is not a change.
+
+Multi-valued fields (emails, phones, addresses, urls) are tuples of elements; each element has a *key* (its
+normalized identity: the address, the E.164 number, …) so the engine can merge them element by element.
+Tags compare case-insensitively but keep their display case.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, ClassVar
+
+
+class EmailKind(enum.Enum):
+    HOME = "home"
+    WORK = "work"
+    OTHER = "other"
+
+
+class PhoneKind(enum.Enum):
+    MOBILE = "mobile"
+    HOME = "home"
+    WORK = "work"
+    MAIN = "main"
+    HOME_FAX = "home_fax"
+    WORK_FAX = "work_fax"
+    PAGER = "pager"
+    OTHER = "other"
+
+
+class AddressKind(enum.Enum):
+    HOME = "home"
+    WORK = "work"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class PartialDate:
+    """A date where the year (or, rarely, more) may be unknown: vCard's ``--04-15``."""
+
+    year: int | None
+    month: int | None
+    day: int | None
+
+    def __post_init__(self) -> None:
+        if self.month is not None and not 1 <= self.month <= 12:
+            raise ValueError(f"month {self.month} is not 1..12")
+        if self.day is not None and not 1 <= self.day <= 31:
+            raise ValueError(f"day {self.day} is not 1..31")
+        if self.year is None and self.month is None and self.day is None:
+            raise ValueError("a date needs at least one of year, month, day")
+
+    def to_iso(self) -> str:
+        """``1980-04-15``, ``--04-15`` (no year), ``1980`` (year only) or ``1980-04``."""
+        if self.year is not None and self.month is not None and self.day is not None:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.year is None and self.month is not None and self.day is not None:
+            return f"--{self.month:02d}-{self.day:02d}"
+        if self.year is not None and self.month is not None:
+            return f"{self.year:04d}-{self.month:02d}"
+        if self.year is not None:
+            return f"{self.year:04d}"
+        if self.month is not None:
+            return f"--{self.month:02d}"
+        return f"---{self.day:02d}"
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse ISO 8601 / vCard forms: ``1980-04-15``, ``19800415``, ``--04-15``, ``--0415``, ``1980-04``.
+
+        Raises ValueError on anything else.
+        """
+        raw = text.strip()
+        if "T" in raw:  # vCard 4 allows a date-time; the time is noise for a birthday
+            raw = raw.split("T", 1)[0]
+        if raw.startswith("---"):
+            return cls(None, None, int(raw[3:5]))
+        if raw.startswith("--"):
+            body = raw[2:].replace("-", "")
+            if len(body) == 4:
+                return cls(None, int(body[:2]), int(body[2:]))
+            if len(body) == 2:
+                return cls(None, int(body), None)
+            raise ValueError(f"not a date: {text!r}")
+        digits = raw.replace("-", "")
+        if not digits.isdigit():
+            raise ValueError(f"not a date: {text!r}")
+        if len(digits) == 8:
+            return cls(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+        if len(digits) == 6 and "-" in raw:
+            return cls(int(digits[:4]), int(digits[4:6]), None)
+        if len(digits) == 4:
+            return cls(int(digits), None, None)
+        raise ValueError(f"not a date: {text!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    given: str = ""
+    family: str = ""
+    middle: str = ""
+    prefix: str = ""
+    suffix: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.given or self.family or self.middle or self.prefix or self.suffix)
+
+    def formatted(self) -> str:
+        return " ".join(p for p in (self.prefix, self.given, self.middle, self.family, self.suffix) if p)
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    address: str
+    kind: EmailKind = EmailKind.OTHER
+
+    @property
+    def key(self) -> str:
+        return self.address.casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    """``number`` is E.164 when it could be parsed, else the text as given (whitespace folded)."""
+
+    number: str
+    kind: PhoneKind = PhoneKind.OTHER
+
+    @property
+    def key(self) -> str:
+        return self.number
+
+
+@dataclass(frozen=True, slots=True)
+class PostalAddress:
+    street: str = ""
+    locality: str = ""
+    region: str = ""
+    postal_code: str = ""
+    country: str = ""
+    po_box: str = ""
+    extended: str = ""
+    kind: AddressKind = AddressKind.OTHER
+
+    @property
+    def key(self) -> str:
+        parts = (self.po_box, self.extended, self.street, self.locality, self.region, self.postal_code,
+                 self.country)
+        return "|".join(p.casefold() for p in parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Url:
+    value: str
+
+    @property
+    def key(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Tag:
+    """A tag (Google label, Outlook category, CardDAV category or group). Equal ignoring case."""
+
+    name: str = field(compare=False)
+    key: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", self.name.casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """A photo, stored once by content hash. Equality is by hash: the bytes ride along for writing."""
+
+    digest: str
+    media_type: str
+    data: bytes = field(compare=False, repr=False)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, media_type: str) -> Photo:
+        return cls(hashlib.sha256(data).hexdigest(), media_type, data)
+
+
+class Field(enum.Enum):
+    """Every field of a contact the engine merges separately. Values are the dataclass attribute names."""
+
+    NAME = "name"
+    DISPLAY_NAME = "display_name"
+    NICKNAME = "nickname"
+    EMAILS = "emails"
+    PHONES = "phones"
+    ADDRESSES = "addresses"
+    ORGANIZATION = "organization"
+    DEPARTMENT = "department"
+    JOB_TITLE = "job_title"
+    BIRTHDAY = "birthday"
+    ANNIVERSARY = "anniversary"
+    URLS = "urls"
+    NOTE = "note"
+    PHOTO = "photo"
+    TAGS = "tags"
+    CUSTOM = "custom"
+
+    @property
+    def multi_valued(self) -> bool:
+        return self in MULTI_VALUED
+
+
+MULTI_VALUED = frozenset({Field.EMAILS, Field.PHONES, Field.ADDRESSES, Field.URLS, Field.TAGS, Field.CUSTOM})
+ALL_FIELDS = frozenset(Field)
+
+Element = Email | Phone | PostalAddress | Url | Tag | tuple[str, str]
+
+
+def element_key(element: Element) -> str:
+    """The identity of one element of a multi-valued field (custom entries are keyed by their key)."""
+    if isinstance(element, tuple):
+        return element[0]
+    return element.key
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """One person. Construct through :func:`contactsync.normalize.normalize_contact` to get comparable values."""
+
+    name: Name = Name()
+    display_name: str = ""
+    nickname: str = ""
+    emails: tuple[Email, ...] = ()
+    phones: tuple[Phone, ...] = ()
+    addresses: tuple[PostalAddress, ...] = ()
+    organization: str = ""
+    department: str = ""
+    job_title: str = ""
+    birthday: PartialDate | None = None
+    anniversary: PartialDate | None = None
+    urls: tuple[Url, ...] = ()
+    note: str = ""
+    photo: Photo | None = None
+    tags: frozenset[Tag] = frozenset()
+    #: custom key/values (sorted by key), e.g. from Google userDefined or X- properties the admin maps
+    custom: tuple[tuple[str, str], ...] = ()
+
+    EMPTY: ClassVar[Contact]
+
+    def get(self, f: Field) -> Any:
+        return getattr(self, f.value)
+
+    def with_field(self, f: Field, value: Any) -> Contact:
+        return replace(self, **{f.value: value})
+
+    def project(self, kept: frozenset[Field]) -> Contact:
+        """The contact as a platform holding only ``kept`` would hold it."""
+        if kept == ALL_FIELDS:
+            return self
+        empty = Contact()
+        return replace(self, **{f.value: empty.get(f) for f in Field if f not in kept})
+
+    def label(self) -> str:
+        """A human name for messages meant for the admin's eyes (never for logs unless personal data is on)."""
+        return self.display_name or self.name.formatted() or self.organization or (
+            self.emails[0].address if self.emails else "")
+
+    def identity_emails(self) -> Iterable[str]:
+        return (e.key for e in self.emails)
+
+    def identity_phones(self) -> Iterable[str]:
+        return (p.number for p in self.phones if p.number.startswith("+"))
+
+    def is_empty(self) -> bool:
+        return self == Contact()
+
+
+Contact.EMPTY = Contact()
+
+CONTACT_FIELD_NAMES = tuple(f.name for f in fields(Contact))

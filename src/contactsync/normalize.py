@@ -1,0 +1,131 @@
+"""Normalization, so that equal things compare equal across platforms.
+
+- emails: the local part is kept as written, the domain lower-cased and IDNA-encoded (email-validator does the
+  IDNA work); anything that does not parse is kept verbatim (stripped), never dropped;
+- phones: E.164 through phonenumbers, with the book's default region for national numbers; unparseable numbers
+  are kept verbatim with whitespace folded;
+- text: surrounding whitespace removed, runs of inner whitespace folded (notes keep their line breaks);
+- lists: duplicates (by element key) removed, first occurrence kept; tags deduplicated case-insensitively;
+  custom entries sorted by key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from functools import lru_cache
+from typing import TypeVar
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from .model import Contact, Email, Name, Phone, PostalAddress, Tag, Url
+
+_SPACES = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def text(value: str | None) -> str:
+    if not value:
+        return ""
+    return _SPACES.sub(" ", _CONTROL.sub("", value)).strip()
+
+
+def multiline(value: str | None) -> str:
+    if not value:
+        return ""
+    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [line.rstrip() for line in value.split("\n")]
+    return "\n".join(lines).strip()
+
+
+@lru_cache(maxsize=65536)
+def email_address(raw: str) -> str:
+    value = text(raw)
+    if value.lower().startswith("mailto:"):
+        value = value[7:]
+    if "@" not in value:
+        return value
+    try:
+        result = validate_email(value, check_deliverability=False, allow_smtputf8=True)
+    except EmailNotValidError:
+        local, _, domain = value.rpartition("@")
+        return f"{local}@{domain.lower()}"
+    # ascii_domain is the IDNA (punycode) form: the one every platform accepts and compares equal
+    return f"{result.local_part}@{result.ascii_domain.lower()}"
+
+
+@lru_cache(maxsize=65536)
+def phone_number(raw: str, region: str) -> str:
+    value = text(raw)
+    if value.lower().startswith("tel:"):
+        value = value[4:]
+    try:
+        parsed = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return value
+    if not phonenumbers.is_possible_number(parsed):
+        return value
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def national_format(e164: str) -> str:
+    """``+14155550100`` → ``(415) 555-0100``; anything not E.164 is returned as is."""
+    if not e164.startswith("+"):
+        return e164
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+T = TypeVar("T", Email, Phone, PostalAddress, Url)
+
+
+def unique(items: Iterable[T]) -> tuple[T, ...]:
+    seen: set[str] = set()
+    out: list[T] = []
+    for item in items:
+        key = item.key
+        if key in seen or not key.strip("|"):
+            continue
+        seen.add(key)
+        out.append(item)
+    return tuple(out)
+
+
+def tags(names: Iterable[str | Tag]) -> frozenset[Tag]:
+    by_key: dict[str, Tag] = {}
+    for n in names:
+        tag = n if isinstance(n, Tag) else Tag(text(n))
+        if tag.name and tag.key not in by_key:
+            by_key[tag.key] = tag
+    return frozenset(by_key.values())
+
+
+def normalize_contact(contact: Contact, region: str = "US") -> Contact:
+    """The canonical form of a contact: apply to everything a connector reads before comparing."""
+    name = contact.name
+    return replace(
+        contact,
+        name=Name(text(name.given), text(name.family), text(name.middle), text(name.prefix), text(name.suffix)),
+        display_name=text(contact.display_name),
+        nickname=text(contact.nickname),
+        emails=unique(Email(email_address(e.address), e.kind) for e in contact.emails),
+        phones=unique(Phone(phone_number(p.number, region), p.kind) for p in contact.phones),
+        addresses=unique(
+            replace(a, street=multiline(a.street), locality=text(a.locality), region=text(a.region),
+                    postal_code=text(a.postal_code), country=text(a.country), po_box=text(a.po_box),
+                    extended=text(a.extended))
+            for a in contact.addresses
+        ),
+        organization=text(contact.organization),
+        department=text(contact.department),
+        job_title=text(contact.job_title),
+        urls=unique(Url(text(u.value)) for u in contact.urls),
+        note=multiline(contact.note),
+        tags=tags(contact.tags),
+        custom=tuple(sorted({text(k): v for k, v in contact.custom if text(k)}.items())),
+    )

@@ -1,0 +1,130 @@
+"""Typed, frozen settings the rest of the program receives from :mod:`contactsync.config`.
+
+No dict from the YAML travels past the config package, with one deliberate exception: a connector's own
+``options`` arrive as a read-only mapping that the connector validates against its own ``options_schema``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .model import Field
+
+
+class ConflictRule(enum.Enum):
+    NEWEST = "newest"      # the most recent remote modification wins; ties broken by priority
+    PRIORITY = "priority"  # the first account in the book's priority list wins
+    STORE = "store"        # the canonical store's value wins
+    MANUAL = "manual"      # keep the current value everywhere and queue the conflict for the admin
+
+
+class DeletePolicy(enum.Enum):
+    EDIT_WINS = "edit_wins"      # deleted on A, edited on B: the contact survives with B's edit
+    DELETE_WINS = "delete_wins"
+
+
+class AccountMode(enum.Enum):
+    TWO_WAY = "two-way"
+    PULL_ONLY = "pull-only"   # we read from it, never write to it
+    PUSH_ONLY = "push-only"   # we write to it, never take its changes
+
+
+class LogFormat(enum.Enum):
+    HUMAN = "human"
+    JSON = "json"
+
+
+def frozen_mapping(data: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(data or {}))
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A secret's value with a repr that never shows it."""
+
+    value: str = field(repr=False)
+    source: str = ""
+
+    def __str__(self) -> str:
+        return f"<secret from {self.source}>"
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    name: str
+    type: str
+    mode: AccountMode = AccountMode.TWO_WAY
+    allow_create: bool = True
+    allow_update: bool = True
+    allow_delete: bool = True
+    options: Mapping[str, Any] = field(default_factory=frozen_mapping)
+    secrets: Mapping[str, Secret] = field(default_factory=frozen_mapping)
+
+    @property
+    def writable(self) -> bool:
+        return self.mode is not AccountMode.PULL_ONLY
+
+    @property
+    def readable(self) -> bool:
+        return self.mode is not AccountMode.PUSH_ONLY
+
+
+@dataclass(frozen=True)
+class ConflictSettings:
+    default: ConflictRule = ConflictRule.NEWEST
+    per_field: Mapping[Field, ConflictRule] = field(default_factory=frozen_mapping)
+    on_delete: DeletePolicy = DeletePolicy.EDIT_WINS
+
+    def rule_for(self, f: Field) -> ConflictRule:
+        return self.per_field.get(f, self.default)
+
+
+@dataclass(frozen=True)
+class BrakeSettings:
+    max_deletes: int = 50
+    max_delete_ratio: float = 0.2
+
+
+@dataclass(frozen=True)
+class BookSettings:
+    name: str
+    accounts: tuple[AccountSettings, ...]
+    #: accounts in priority order (first wins) for the ``priority`` rule and ``newest`` ties
+    priority: tuple[str, ...] = ()
+    conflicts: ConflictSettings = ConflictSettings()
+    brake: BrakeSettings = BrakeSettings()
+    default_region: str = "US"
+    trash_days: int = 30
+    photo_max_bytes: int = 1_000_000
+    schedule: str = "every 15m"
+
+    def account(self, name: str) -> AccountSettings:
+        for a in self.accounts:
+            if a.name == name:
+                return a
+        raise KeyError(name)
+
+    def priority_rank(self, account: str) -> int:
+        order = self.priority or tuple(a.name for a in self.accounts)
+        return order.index(account) if account in order else len(order)
+
+
+@dataclass(frozen=True)
+class Settings:
+    books: tuple[BookSettings, ...]
+    store_url: str
+    log_format: LogFormat = LogFormat.HUMAN
+    log_level: str = "INFO"
+    log_personal_data: bool = False
+    source: Path | None = None
+
+    def book(self, name: str) -> BookSettings:
+        for b in self.books:
+            if b.name == name:
+                return b
+        raise KeyError(name)
