@@ -1,0 +1,581 @@
+"""The canonical store: SQLAlchemy Core over SQLite (default) or PostgreSQL, migrated by Alembic.
+
+Reads are plain methods; every write goes through :meth:`Store.transaction`, one transaction per confirmed step,
+so a crash leaves the store at the last confirmed step and never records a write that did not happen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from ..codec import contact_from_data, contact_to_data
+from ..connector import ChangeKind
+from ..errors import NotFound, StoreError
+from ..model import Contact
+from . import schema as t
+
+__all__ = ["CanonicalRecord", "Link", "OutboxEntry", "Store", "Transaction", "now"]
+
+_CHUNK = 500  # rows per IN (...) query: well under SQLite's and PostgreSQL's parameter limits
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; everything we store is UTC
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+@dataclass(frozen=True, slots=True)
+class CanonicalRecord:
+    id: str
+    book: str
+    contact: Contact
+    updated_at: datetime
+    deleted_at: datetime | None
+    erased: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    account: str
+    remote_id: str
+    contact_id: str
+    etag: str
+    base: Contact
+    modified: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    account: str
+    contact_id: str
+    kind: ChangeKind
+    attempted: bool
+    attempts: int
+    last_error: str | None
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", "contactsync:migrations")
+    return cfg
+
+
+def _prepare_sqlite_file(url: sa.URL) -> None:
+    """Create the SQLite file (and its folder) private to the service user before SQLite does it with 0644."""
+    if not url.database or url.database == ":memory:":
+        return
+    path = Path(url.database)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+
+
+class Store:
+    """Open with :meth:`open`; close with :meth:`close` (or use as a context manager)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    # --- lifecycle ------------------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, url: str, *, upgrade: bool = True) -> Store:
+        """Open the store at ``url`` and bring its schema up to date. Raises StoreError with the reason."""
+        try:
+            parsed = sa.make_url(url)
+        except sa.exc.ArgumentError as exc:
+            raise StoreError(f"store.url is not a database URL: {exc}") from exc
+        kwargs: dict[str, Any] = {}
+        if parsed.get_backend_name() == "sqlite":
+            _prepare_sqlite_file(parsed)
+            kwargs["connect_args"] = {"timeout": 30}
+        try:
+            engine = sa.create_engine(parsed, **kwargs)
+        except Exception as exc:  # a missing driver, a bad option: say which
+            raise StoreError(f"cannot use the store at {parsed.render_as_string(hide_password=True)}: "
+                             f"{exc}") from exc
+        if engine.dialect.name == "sqlite":
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+        store = cls(engine)
+        if upgrade:
+            store.upgrade()
+        return store
+
+    def upgrade(self) -> None:
+        """Apply every pending migration. Raises StoreError if the database cannot be reached or migrated."""
+        try:
+            with self.engine.begin() as conn:
+                cfg = _alembic_config()
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        except sa.exc.OperationalError as exc:
+            raise StoreError(f"cannot open the store: {exc.orig}") from exc
+
+    def schema_revision(self) -> tuple[str | None, str | None]:
+        """(current revision, newest known revision)."""
+        with self.engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+        head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+        return current, head
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        with self.engine.begin() as conn:
+            yield Transaction(conn, self.dialect)
+
+    # --- reads ----------------------------------------------------------------------------------------------
+    def state(self, account: str) -> str | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.sync_state.c.token).where(t.sync_state.c.account == account)).first()
+        return row[0] if row else None
+
+    def link_index(self, account: str) -> dict[str, tuple[str, str]]:
+        """remote id → (contact id, etag) for every link of the account (no bases: cheap enough for 100k)."""
+        q = sa.select(t.links.c.remote_id, t.links.c.contact_id, t.links.c.etag).where(
+            t.links.c.account == account)
+        with self.engine.connect() as conn:
+            return {r[0]: (r[1], r[2]) for r in conn.execute(q)}
+
+    def link_count(self, account: str) -> int:
+        q = sa.select(sa.func.count()).select_from(t.links).where(t.links.c.account == account)
+        with self.engine.connect() as conn:
+            return int(conn.execute(q).scalar_one())
+
+    def links_by_remote(self, account: str, remote_ids: Iterable[str]) -> dict[str, Link]:
+        ids = list(remote_ids)
+        out: dict[str, Link] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(ids):
+                q = sa.select(t.links).where(t.links.c.account == account, t.links.c.remote_id.in_(chunk))
+                for r in conn.execute(q):
+                    out[r.remote_id] = self._link(r)
+        return out
+
+    def links_by_contact(self, contact_ids: Iterable[str]) -> dict[str, dict[str, Link]]:
+        """contact id → account → link."""
+        ids = list(contact_ids)
+        out: dict[str, dict[str, Link]] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(ids):
+                for r in conn.execute(sa.select(t.links).where(t.links.c.contact_id.in_(chunk))):
+                    out.setdefault(r.contact_id, {})[r.account] = self._link(r)
+        return out
+
+    def _link(self, r: Any) -> Link:
+        return Link(r.account, r.remote_id, r.contact_id, r.etag, contact_from_data(json.loads(r.base)),
+                    _aware(r.modified))
+
+    def contacts(self, ids: Iterable[str]) -> dict[str, CanonicalRecord]:
+        wanted = list(ids)
+        out: dict[str, CanonicalRecord] = {}
+        with self.engine.connect() as conn:
+            resolver = self._photo_resolver(conn)
+            for chunk in _chunks(wanted):
+                for r in conn.execute(sa.select(t.contacts).where(t.contacts.c.id.in_(chunk))):
+                    out[r.id] = CanonicalRecord(r.id, r.book, contact_from_data(json.loads(r.data), resolver),
+                                                _aware(r.updated_at) or now(), _aware(r.deleted_at), r.erased)
+        return out
+
+    def contact(self, contact_id: str) -> CanonicalRecord:
+        found = self.contacts([contact_id])
+        if contact_id not in found:
+            raise NotFound(f"no contact with id {contact_id}")
+        return found[contact_id]
+
+    def _photo_resolver(self, conn: Connection) -> Any:
+        def resolve(digest: str) -> bytes | None:
+            row = conn.execute(sa.select(t.photos.c.data).where(t.photos.c.digest == digest)).first()
+            return bytes(row[0]) if row else None
+        return resolve
+
+    def active_contact_ids(self, book: str) -> list[str]:
+        q = sa.select(t.contacts.c.id).where(t.contacts.c.book == book, t.contacts.c.deleted_at.is_(None))
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(q)]
+
+    def unlinked_contact_ids(self, book: str, account: str) -> list[str]:
+        """Active contacts of the book with no link (and nothing queued) on ``account``."""
+        linked = sa.select(t.links.c.contact_id).where(t.links.c.account == account)
+        queued = sa.select(t.outbox.c.contact_id).where(t.outbox.c.account == account)
+        q = sa.select(t.contacts.c.id).where(
+            t.contacts.c.book == book, t.contacts.c.deleted_at.is_(None), t.contacts.c.erased.is_(False),
+            t.contacts.c.id.not_in(linked), t.contacts.c.id.not_in(queued))
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(q)]
+
+    def match_identities(self, book: str, kind: str, values: Iterable[str]) -> dict[str, set[str]]:
+        """value → contact ids (active or trashed) sharing that normalized email or phone."""
+        vals = list(set(values))
+        out: dict[str, set[str]] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(vals):
+                q = sa.select(t.identities.c.value, t.identities.c.contact_id).where(
+                    t.identities.c.book == book, t.identities.c.kind == kind, t.identities.c.value.in_(chunk))
+                for value, cid in conn.execute(q):
+                    out.setdefault(value, set()).add(cid)
+        return out
+
+    def outbox(self, account: str) -> list[OutboxEntry]:
+        q = sa.select(t.outbox).where(t.outbox.c.account == account).order_by(t.outbox.c.queued_at)
+        with self.engine.connect() as conn:
+            return [OutboxEntry(r.account, r.contact_id, ChangeKind(r.kind), r.attempted_at is not None,
+                                r.attempts, r.last_error) for r in conn.execute(q)]
+
+    def outbox_contact_ids(self, accounts: Sequence[str]) -> set[str]:
+        q = sa.select(t.outbox.c.contact_id).where(t.outbox.c.account.in_(accounts))
+        with self.engine.connect() as conn:
+            return {r[0] for r in conn.execute(q)}
+
+    def trashed(self, book: str | None = None) -> list[tuple[CanonicalRecord, datetime]]:
+        q = sa.select(t.trash.c.contact_id, t.trash.c.purge_after).order_by(t.trash.c.trashed_at)
+        if book is not None:
+            q = q.where(t.trash.c.book == book)
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(q))
+        records = self.contacts(r[0] for r in rows)
+        return [(records[r[0]], _aware(r[1]) or now()) for r in rows if r[0] in records]
+
+    def open_conflicts(self, book: str | None = None) -> list[dict[str, Any]]:
+        q = sa.select(t.conflicts).where(t.conflicts.c.resolved_at.is_(None)).order_by(t.conflicts.c.id)
+        if book is not None:
+            q = q.where(t.conflicts.c.book == book)
+        with self.engine.connect() as conn:
+            return [{"id": r.id, "book": r.book, "contact_id": r.contact_id, "field": r.field,
+                     "candidates": json.loads(r.candidates), "created_at": _aware(r.created_at)}
+                    for r in conn.execute(q)]
+
+    def conflict(self, conflict_id: int) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            r = conn.execute(sa.select(t.conflicts).where(t.conflicts.c.id == conflict_id)).first()
+        if r is None:
+            raise NotFound(f"no conflict with id {conflict_id}")
+        return {"id": r.id, "book": r.book, "contact_id": r.contact_id, "field": r.field,
+                "candidates": json.loads(r.candidates), "resolved_at": _aware(r.resolved_at),
+                "resolution": r.resolution}
+
+    def history(self, contact_id: str) -> list[dict[str, Any]]:
+        q = sa.select(t.journal).where(t.journal.c.contact_id == contact_id).order_by(t.journal.c.id)
+        with self.engine.connect() as conn:
+            return [{"id": r.id, "run_id": r.run_id, "at": _aware(r.at), "account": r.account,
+                     "action": r.action, "field": r.field,
+                     "before": json.loads(r.before) if r.before else None,
+                     "after": json.loads(r.after) if r.after else None, "note": r.note}
+                    for r in conn.execute(q)]
+
+    def account_status(self) -> dict[str, dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(sa.select(t.account_status)))
+            quarantined: dict[str, list[tuple[str, str]]] = {}
+            for q in conn.execute(sa.select(t.quarantine).order_by(t.quarantine.c.remote_id)):
+                quarantined.setdefault(q.account, []).append((q.remote_id, q.reason))
+            states = {r.account: (_aware(r.updated_at), _aware(r.full_at)) for r in conn.execute(
+                sa.select(t.sync_state))}
+            counts = dict(conn.execute(sa.select(t.links.c.account, sa.func.count()).group_by(
+                t.links.c.account)).all())
+            pending = dict(conn.execute(sa.select(t.outbox.c.account, sa.func.count()).group_by(
+                t.outbox.c.account)).all())
+        out: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            out[r.account] = {
+                "book": r.book, "last_result": r.last_result, "last_error": r.last_error,
+                "last_run_at": _aware(r.last_run_at), "duration_s": r.duration_s,
+                "brake_reason": r.brake_reason, "brake_since": _aware(r.brake_since),
+                "summary": json.loads(r.summary) if r.summary else {},
+                "quarantined": quarantined.get(r.account, []),
+                "state_updated_at": states.get(r.account, (None, None))[0],
+                "full_listing_at": states.get(r.account, (None, None))[1],
+                "contacts": int(counts.get(r.account, 0)),
+                "pending_writes": int(pending.get(r.account, 0)),
+            }
+        return out
+
+    def brake(self, account: str) -> str | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t.account_status.c.brake_reason).where(
+                t.account_status.c.account == account)).first()
+        return row[0] if row else None
+
+    def tag_counts(self, book: str) -> dict[str, tuple[str, int]]:
+        """tag key → (display name, number of active contacts carrying it), from the canonical contacts."""
+        counts: dict[str, tuple[str, int]] = {}
+        q = sa.select(t.contacts.c.data).where(t.contacts.c.book == book, t.contacts.c.deleted_at.is_(None))
+        with self.engine.connect() as conn:
+            for (data,) in conn.execute(q):
+                for name in json.loads(data).get("tags", ()):
+                    key = name.casefold()
+                    shown, n = counts.get(key, (name, 0))
+                    counts[key] = (shown, n + 1)
+        return counts
+
+    def runs(self, book: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        q = sa.select(t.runs).order_by(t.runs.c.id.desc()).limit(limit)
+        if book is not None:
+            q = q.where(t.runs.c.book == book)
+        with self.engine.connect() as conn:
+            return [{"id": r.id, "book": r.book, "started_at": _aware(r.started_at),
+                     "finished_at": _aware(r.finished_at), "status": r.status, "dry_run": r.dry_run,
+                     "summary": json.loads(r.summary) if r.summary else {}} for r in conn.execute(q)]
+
+    def counts(self) -> dict[str, int]:
+        """Row counts per table (tests and ``status --json``)."""
+        with self.engine.connect() as conn:
+            return {name: int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+                    for name, table in t.metadata.tables.items()}
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")    # readers (status) never block the daemon's writes
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable against process crashes, much faster
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+class Transaction:
+    """Writes within one database transaction (committed when the ``with`` block ends without error)."""
+
+    def __init__(self, conn: Connection, dialect: str) -> None:
+        self.conn = conn
+        self.dialect = dialect
+
+    def _upsert(self, table: sa.Table, rows: list[dict[str, Any]], keys: Sequence[str]) -> None:
+        if not rows:
+            return
+        ins: Any = (postgresql.insert(table) if self.dialect == "postgresql" else sqlite.insert(table))
+        update_cols = {c.name: ins.excluded[c.name] for c in table.columns if c.name not in keys}
+        stmt = ins.on_conflict_do_update(index_elements=list(keys), set_=update_cols) if update_cols else \
+            ins.on_conflict_do_nothing(index_elements=list(keys))
+        for chunk in _chunks(rows, 1000):
+            self.conn.execute(stmt, list(chunk))
+
+    # --- contacts ---------------------------------------------------------------------------------------------
+    @staticmethod
+    def new_id() -> str:
+        return str(uuid.uuid4())
+
+    def put_contacts(self, book: str, contacts: Mapping[str, Contact], *, at: datetime | None = None) -> None:
+        """Insert or replace canonical contacts (and their identity rows, tags and photos)."""
+        if not contacts:
+            return
+        stamp = at or now()
+        rows = [{"id": cid, "book": book, "data": _dumps(contact_to_data(c)), "version": 1,
+                 "updated_at": stamp, "deleted_at": None, "erased": False} for cid, c in contacts.items()]
+        self._upsert(t.contacts, rows, ["id"])
+        ids = list(contacts)
+        for chunk in _chunks(ids):
+            self.conn.execute(sa.delete(t.identities).where(t.identities.c.contact_id.in_(chunk)))
+        ident: list[dict[str, Any]] = []
+        tag_rows: dict[str, str] = {}
+        photo_rows: list[dict[str, Any]] = []
+        for cid, c in contacts.items():
+            ident.extend({"book": book, "kind": "email", "value": v, "contact_id": cid}
+                         for v in set(c.identity_emails()))
+            ident.extend({"book": book, "kind": "phone", "value": v, "contact_id": cid}
+                         for v in set(c.identity_phones()))
+            for tag in c.tags:
+                tag_rows.setdefault(tag.key, tag.name)
+            if c.photo is not None and c.photo.data:
+                photo_rows.append({"digest": c.photo.digest, "media_type": c.photo.media_type,
+                                   "data": c.photo.data})
+        if ident:
+            for chunk in _chunks(ident, 1000):
+                self.conn.execute(sa.insert(t.identities), list(chunk))
+        self._upsert(t.tags, [{"book": book, "key": k, "name": n} for k, n in tag_rows.items()], ["book", "key"])
+        self._upsert(t.photos, photo_rows, ["digest"])
+
+    def trash_contact(self, book: str, contact_id: str, *, days: int, reason: str) -> None:
+        stamp = now()
+        self.conn.execute(sa.update(t.contacts).where(t.contacts.c.id == contact_id).values(deleted_at=stamp))
+        self._upsert(t.trash, [{"contact_id": contact_id, "book": book, "trashed_at": stamp,
+                                "purge_after": stamp + timedelta(days=days), "reason": reason}], ["contact_id"])
+
+    def restore_contact(self, contact_id: str) -> None:
+        self.conn.execute(sa.update(t.contacts).where(t.contacts.c.id == contact_id).values(
+            deleted_at=None, updated_at=now()))
+        self.conn.execute(sa.delete(t.trash).where(t.trash.c.contact_id == contact_id))
+
+    def purge_trash(self, book: str) -> list[str]:
+        """Forget trashed contacts past their date that no account still holds. Returns their ids."""
+        q = sa.select(t.trash.c.contact_id).where(t.trash.c.book == book, t.trash.c.purge_after < now(),
+                                                  t.trash.c.contact_id.not_in(sa.select(t.links.c.contact_id)))
+        ids = [r[0] for r in self.conn.execute(q)]
+        for chunk in _chunks(ids):
+            self.conn.execute(sa.delete(t.trash).where(t.trash.c.contact_id.in_(chunk)))
+            self.conn.execute(sa.delete(t.outbox).where(t.outbox.c.contact_id.in_(chunk)))
+            self.conn.execute(sa.delete(t.identities).where(t.identities.c.contact_id.in_(chunk)))
+        return ids
+
+    # --- links ------------------------------------------------------------------------------------------------
+    def put_links(self, links: Iterable[Link]) -> None:
+        rows = [{"account": lk.account, "remote_id": lk.remote_id, "contact_id": lk.contact_id, "etag": lk.etag,
+                 "base": _dumps(contact_to_data(lk.base)), "modified": lk.modified} for lk in links]
+        if not rows:
+            return
+        # a contact has at most one item per account: replace any older link of the same pair first
+        for r in rows:
+            self.conn.execute(sa.delete(t.links).where(
+                t.links.c.account == r["account"], t.links.c.contact_id == r["contact_id"],
+                t.links.c.remote_id != r["remote_id"]))
+        self._upsert(t.links, rows, ["account", "remote_id"])
+
+    def put_links_bulk(self, links: Sequence[Link]) -> None:
+        """Like put_links for links known to be new pairs (first sync): no per-row cleanup."""
+        rows = [{"account": lk.account, "remote_id": lk.remote_id, "contact_id": lk.contact_id, "etag": lk.etag,
+                 "base": _dumps(contact_to_data(lk.base)), "modified": lk.modified} for lk in links]
+        self._upsert(t.links, rows, ["account", "remote_id"])
+
+    def set_etag(self, account: str, remote_id: str, etag: str) -> None:
+        self.conn.execute(sa.update(t.links).where(t.links.c.account == account,
+                                                   t.links.c.remote_id == remote_id).values(etag=etag))
+
+    def delete_link(self, account: str, remote_id: str) -> None:
+        self.conn.execute(sa.delete(t.links).where(t.links.c.account == account,
+                                                   t.links.c.remote_id == remote_id))
+
+    # --- outbox -----------------------------------------------------------------------------------------------
+    def queue(self, account: str, contact_ids: Iterable[str], kind: ChangeKind) -> None:
+        stamp = now()
+        rows = [{"account": account, "contact_id": cid, "kind": kind.value, "queued_at": stamp,
+                 "attempted_at": None, "attempts": 0, "last_error": None} for cid in contact_ids]
+        if not rows:
+            return
+        ins: Any = (postgresql.insert(t.outbox) if self.dialect == "postgresql" else sqlite.insert(t.outbox))
+        # re-queueing keeps the attempt marker: a create that may have happened must still be looked for
+        stmt = ins.on_conflict_do_update(index_elements=["account", "contact_id"],
+                                         set_={"kind": ins.excluded.kind})
+        for chunk in _chunks(rows, 1000):
+            self.conn.execute(stmt, list(chunk))
+
+    def mark_attempt(self, account: str, contact_ids: Sequence[str]) -> None:
+        for chunk in _chunks(list(contact_ids)):
+            self.conn.execute(sa.update(t.outbox).where(
+                t.outbox.c.account == account, t.outbox.c.contact_id.in_(chunk)).values(
+                attempted_at=now(), attempts=t.outbox.c.attempts + 1))
+
+    def fail(self, account: str, contact_id: str, error: str) -> None:
+        self.conn.execute(sa.update(t.outbox).where(
+            t.outbox.c.account == account, t.outbox.c.contact_id == contact_id).values(last_error=error))
+
+    def dequeue(self, account: str, contact_ids: Iterable[str]) -> None:
+        for chunk in _chunks(list(contact_ids)):
+            self.conn.execute(sa.delete(t.outbox).where(t.outbox.c.account == account,
+                                                        t.outbox.c.contact_id.in_(chunk)))
+
+    # --- runs, state, status ----------------------------------------------------------------------------------
+    def set_state(self, account: str, token: str | None, *, full: bool) -> None:
+        stamp = now()
+        row: dict[str, Any] = {"account": account, "token": token, "updated_at": stamp}
+        if full:
+            row["full_at"] = stamp
+            self._upsert(t.sync_state, [row], ["account"])
+        else:
+            existing = self.conn.execute(sa.select(t.sync_state.c.full_at).where(
+                t.sync_state.c.account == account)).first()
+            row["full_at"] = existing[0] if existing else None
+            self._upsert(t.sync_state, [row], ["account"])
+
+    def start_run(self, book: str, *, dry_run: bool) -> int:
+        result = self.conn.execute(sa.insert(t.runs).values(book=book, started_at=now(), status="running",
+                                                            dry_run=dry_run))
+        pk = result.inserted_primary_key
+        if pk is None:
+            raise StoreError("could not record the run")
+        return int(pk[0])
+
+    def finish_run(self, run_id: int, status: str, summary: Mapping[str, Any]) -> None:
+        self.conn.execute(sa.update(t.runs).where(t.runs.c.id == run_id).values(
+            finished_at=now(), status=status, summary=_dumps(summary)))
+
+    def set_account_status(self, account: str, book: str, *, run_id: int, result: str, error: str | None,
+                           duration_s: float, brake_reason: str | None, summary: Mapping[str, Any]) -> None:
+        existing = self.conn.execute(sa.select(t.account_status.c.brake_reason, t.account_status.c.brake_since)
+                                     .where(t.account_status.c.account == account)).first()
+        since = existing[1] if existing and existing[0] and brake_reason else (now() if brake_reason else None)
+        self._upsert(t.account_status, [{
+            "account": account, "book": book, "last_run_id": run_id, "last_result": result,
+            "last_error": error, "last_run_at": now(), "duration_s": duration_s, "brake_reason": brake_reason,
+            "brake_since": since, "summary": _dumps(summary)}], ["account"])
+
+    def set_quarantine(self, account: str, items: Mapping[str, str], *, full: bool) -> None:
+        """Record the items that could not be read; a full listing replaces the account's list."""
+        stamp = now()
+        if full:
+            self.conn.execute(sa.delete(t.quarantine).where(t.quarantine.c.account == account,
+                                                            t.quarantine.c.remote_id.not_in(list(items))))
+        self._upsert(t.quarantine, [{"account": account, "remote_id": rid, "reason": reason, "first_seen": stamp,
+                                     "last_seen": stamp} for rid, reason in items.items()], ["account", "remote_id"])
+
+    def clear_quarantine(self, account: str, remote_ids: Iterable[str]) -> None:
+        for chunk in _chunks(list(remote_ids)):
+            self.conn.execute(sa.delete(t.quarantine).where(t.quarantine.c.account == account,
+                                                            t.quarantine.c.remote_id.in_(chunk)))
+
+    # --- journal and conflicts --------------------------------------------------------------------------------
+    def journal(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Rows with keys run_id, book, account, contact_id, action, field, before, after, note (data, not JSON)."""
+        if not rows:
+            return
+        stamp = now()
+        prepared = [{"run_id": r.get("run_id"), "at": stamp, "book": r["book"], "account": r.get("account"),
+                     "contact_id": r["contact_id"], "action": r["action"], "field": r.get("field"),
+                     "before": _dumps(r["before"]) if r.get("before") is not None else None,
+                     "after": _dumps(r["after"]) if r.get("after") is not None else None,
+                     "note": r.get("note")} for r in rows]
+        for chunk in _chunks(prepared, 1000):
+            self.conn.execute(sa.insert(t.journal), list(chunk))
+
+    def add_conflict(self, book: str, contact_id: str, field: str, candidates: Mapping[str, Any]) -> int:
+        # one open conflict per contact and field: a newer disagreement replaces the older one
+        self.conn.execute(sa.delete(t.conflicts).where(t.conflicts.c.contact_id == contact_id,
+                                                       t.conflicts.c.field == field,
+                                                       t.conflicts.c.resolved_at.is_(None)))
+        result = self.conn.execute(sa.insert(t.conflicts).values(
+            book=book, contact_id=contact_id, field=field, candidates=_dumps(candidates), created_at=now()))
+        pk = result.inserted_primary_key
+        return int(pk[0]) if pk else 0
+
+    def resolve_conflict(self, conflict_id: int, resolution: str) -> None:
+        self.conn.execute(sa.update(t.conflicts).where(t.conflicts.c.id == conflict_id).values(
+            resolved_at=now(), resolution=resolution))

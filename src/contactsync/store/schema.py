@@ -1,0 +1,152 @@
+"""The store's tables. Changing them needs an Alembic migration in ``contactsync/migrations/versions``."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+UTCDateTime = sa.DateTime(timezone=True)
+
+#: one row per real person (per book); ``data`` is the canonical contact as compact JSON (codec.contact_to_data)
+contacts = sa.Table(
+    "contacts", metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("book", sa.String(100), nullable=False, index=True),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    #: set while the contact is in the trash; links stay until each remote delete is confirmed
+    sa.Column("deleted_at", UTCDateTime, nullable=True),
+    #: a person erased on request: no personal data left, kept so a lagging account cannot bring it back
+    sa.Column("erased", sa.Boolean, nullable=False, server_default=sa.false()),
+)
+
+#: where a contact lives on an account, and the base: the content as we last know the platform holds it
+links = sa.Table(
+    "links", metadata,
+    sa.Column("account", sa.String(100), primary_key=True),
+    sa.Column("remote_id", sa.String(1000), primary_key=True),
+    sa.Column("contact_id", sa.String(36), sa.ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("etag", sa.String(500), nullable=False),
+    sa.Column("base", sa.Text, nullable=False),
+    sa.Column("modified", UTCDateTime, nullable=True),
+    sa.Index("ix_links_contact", "account", "contact_id", unique=True),
+)
+
+#: writes still owed to an account (a durable outbox): survives crashes, retried every run until done
+outbox = sa.Table(
+    "outbox", metadata,
+    sa.Column("account", sa.String(100), primary_key=True),
+    sa.Column("contact_id", sa.String(36), sa.ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("kind", sa.String(10), nullable=False),  # ChangeKind value
+    sa.Column("queued_at", UTCDateTime, nullable=False),
+    #: set just before a create is sent: the remote item may exist even if we never saw the answer
+    sa.Column("attempted_at", UTCDateTime, nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text, nullable=True),
+)
+
+#: normalized emails and E.164 phones → contact, for identity matching
+identities = sa.Table(
+    "identities", metadata,
+    sa.Column("book", sa.String(100), primary_key=True),
+    sa.Column("kind", sa.String(10), primary_key=True),
+    sa.Column("value", sa.String(500), primary_key=True),
+    sa.Column("contact_id", sa.String(36), sa.ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_identities_contact", "contact_id"),
+)
+
+tags = sa.Table(
+    "tags", metadata,
+    sa.Column("book", sa.String(100), primary_key=True),
+    sa.Column("key", sa.String(500), primary_key=True),
+    sa.Column("name", sa.String(500), nullable=False),
+)
+
+sync_state = sa.Table(
+    "sync_state", metadata,
+    sa.Column("account", sa.String(100), primary_key=True),
+    sa.Column("token", sa.Text, nullable=True),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("full_at", UTCDateTime, nullable=True),
+)
+
+runs = sa.Table(
+    "runs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("book", sa.String(100), nullable=False, index=True),
+    sa.Column("started_at", UTCDateTime, nullable=False),
+    sa.Column("finished_at", UTCDateTime, nullable=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("dry_run", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("summary", sa.Text, nullable=True),
+)
+
+#: per-account health for ``status``: last result, the brake, quarantined items
+account_status = sa.Table(
+    "account_status", metadata,
+    sa.Column("account", sa.String(100), primary_key=True),
+    sa.Column("book", sa.String(100), nullable=False),
+    sa.Column("last_run_id", sa.Integer, nullable=True),
+    sa.Column("last_result", sa.String(20), nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("last_run_at", UTCDateTime, nullable=True),
+    sa.Column("duration_s", sa.Float, nullable=True),
+    sa.Column("brake_reason", sa.Text, nullable=True),
+    sa.Column("brake_since", UTCDateTime, nullable=True),
+    sa.Column("summary", sa.Text, nullable=True),
+)
+
+quarantine = sa.Table(
+    "quarantine", metadata,
+    sa.Column("account", sa.String(100), primary_key=True),
+    sa.Column("remote_id", sa.String(1000), primary_key=True),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("first_seen", UTCDateTime, nullable=False),
+    sa.Column("last_seen", UTCDateTime, nullable=False),
+)
+
+journal = sa.Table(
+    "journal", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.Integer, nullable=True, index=True),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("book", sa.String(100), nullable=False),
+    sa.Column("account", sa.String(100), nullable=True),
+    sa.Column("contact_id", sa.String(36), nullable=False, index=True),
+    sa.Column("action", sa.String(20), nullable=False),
+    sa.Column("field", sa.String(30), nullable=True),
+    sa.Column("before", sa.Text, nullable=True),
+    sa.Column("after", sa.Text, nullable=True),
+    sa.Column("note", sa.Text, nullable=True),
+)
+
+trash = sa.Table(
+    "trash", metadata,
+    sa.Column("contact_id", sa.String(36), sa.ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("book", sa.String(100), nullable=False),
+    sa.Column("trashed_at", UTCDateTime, nullable=False),
+    sa.Column("purge_after", UTCDateTime, nullable=False),
+    sa.Column("reason", sa.Text, nullable=True),
+)
+
+conflicts = sa.Table(
+    "conflicts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("book", sa.String(100), nullable=False),
+    sa.Column("contact_id", sa.String(36), sa.ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("field", sa.String(30), nullable=False),
+    #: {"<account>": <field value as data>, ...} plus "store" for the canonical value
+    sa.Column("candidates", sa.Text, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("resolved_at", UTCDateTime, nullable=True),
+    sa.Column("resolution", sa.Text, nullable=True),
+)
+
+photos = sa.Table(
+    "photos", metadata,
+    sa.Column("digest", sa.String(64), primary_key=True),
+    sa.Column("media_type", sa.String(100), nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+)
