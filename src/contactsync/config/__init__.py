@@ -1,0 +1,26 @@
+"""The YAML configuration: one schema, validated all at once, frozen into :mod:`contactsync.settings`.
+
+load_settings(path)      the file → Settings, or ConfigError listing every problem with its line and key path
+parse_settings(text)     the same from a string
+sample_config()          the commented sample (config/example.yaml is exactly this)
+reference_markdown()     the reference table the README embeds
+SCHEMA                   the JSON schema (draft 2020-12) all of the above come from
+default_store_url()      where the store lives when the YAML does not say
+"""
+
+from __future__ import annotations
+
+from .docs import reference_markdown, sample_config
+from .loader import load_settings, parse_settings
+from .paths import default_state_dir, default_store_url
+from .schema import SCHEMA
+
+__all__ = [
+    "SCHEMA",
+    "default_state_dir",
+    "default_store_url",
+    "load_settings",
+    "parse_settings",
+    "reference_markdown",
+    "sample_config",
+]

@@ -1,0 +1,384 @@
+"""YAML file → :class:`contactsync.settings.Settings`, reporting every problem at once.
+
+The steps, each reporting into one :class:`Problems` collector so a single run shows everything that is wrong:
+
+1. read plain YAML into values, remembering every node's line (:mod:`.yamldoc`);
+2. validate against :data:`SCHEMA` (:mod:`.validation`);
+3. checks a schema cannot express: schedules, regions, unique names, priority lists, connector types;
+4. read secrets and validate each account's options against its connector's ``options_schema``;
+5. only when nothing was found, build the frozen objects. Plain dicts stop here.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from .. import registry
+from ..errors import ConfigError, ConfigProblem
+from ..model import Field
+from ..settings import (
+    AccountMode,
+    AccountSettings,
+    BookSettings,
+    BrakeSettings,
+    ConflictRule,
+    ConflictSettings,
+    DeletePolicy,
+    LogFormat,
+    Secret,
+    Settings,
+    frozen_mapping,
+)
+from .checks import region_problem, schedule_problem, store_url_problem, url_has_password
+from .paths import default_store_url
+from .problems import KeyPath, Problems, did_you_mean
+from .schema import SCHEMA
+from .secrets import Extraction, SecretContext, extract_secrets, is_env_reference
+from .validation import report_schema_errors
+from .yamldoc import read_yaml
+
+_VALIDATOR = Draft202012Validator(SCHEMA)
+
+
+def load_settings(path: Path, *, environ: Mapping[str, str] | None = None) -> Settings:
+    """Read and check the YAML file at ``path``. Raises ConfigError listing every problem found."""
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _one(
+            source, "the file does not exist; `contactsync config sample` prints a commented one"
+        ) from None
+    except UnicodeDecodeError:
+        raise _one(source, "the file is not UTF-8 text") from None
+    except OSError as exc:
+        raise _one(source, f"cannot read the file: {exc.strerror}") from None
+    return _parse(text, source, environ, path.absolute().parent, path)
+
+
+def parse_settings(
+    text: str,
+    *,
+    source: str = "<string>",
+    environ: Mapping[str, str] | None = None,
+    base_dir: Path | None = None,
+) -> Settings:
+    """Check YAML ``text``; relative secret files resolve against ``base_dir`` (default: working folder)."""
+    return _parse(text, source, environ, base_dir if base_dir is not None else Path.cwd(), None)
+
+
+def _one(source: str, message: str) -> ConfigError:
+    return ConfigError([ConfigProblem(source, None, "", message)])
+
+
+@dataclass(frozen=True)
+class _ResolvedAccount:
+    """An account's options with its secrets taken out, ready to freeze."""
+
+    options: dict[str, Any]
+    secrets: dict[str, Secret]
+
+
+def _parse(
+    text: str, source: str, environ: Mapping[str, str] | None, base_dir: Path, source_path: Path | None
+) -> Settings:
+    lines: dict[KeyPath, int] = {}
+    problems = Problems(source, lines)
+    data = read_yaml(text, lines, problems)
+    if data is None:
+        problems.raise_if_any()
+    context = SecretContext(os.environ if environ is None else environ, base_dir)
+    report_schema_errors(_VALIDATOR, data, (), problems)
+    root: Mapping[str, Any] = data if isinstance(data, dict) else {}
+    store_url = _store_url(root.get("store"), context, problems)
+    accounts = _check_books(root.get("books"), context, problems)
+    problems.raise_if_any()
+    return _build(root, store_url, accounts, source_path)
+
+
+def _store_url(store: object, context: SecretContext, problems: Problems) -> str:
+    if not isinstance(store, dict):
+        return default_store_url(context.environ)
+    path: KeyPath = ("store",)
+    literal = store.get("url")
+    references = [k for k in ("url_file", "url_credential") if k in store]
+    if isinstance(literal, str) and not is_env_reference(literal) and references:
+        problems.add((*path, references[0]), "give the store URL once: either url or " + references[0])
+    extraction = extract_secrets(store, path, context, problems)
+    secret = extraction.secrets.get("url")
+    if secret is not None:
+        message = store_url_problem(secret.value)
+        if message:
+            problems.add(
+                (*path, extraction.origins["url"].key), f"the URL read from {secret.source}: {message}"
+            )
+        return secret.value
+    if not isinstance(literal, str) or is_env_reference(literal):
+        return default_store_url(context.environ)
+    if url_has_password(literal):
+        problems.add(
+            (*path, "url"),
+            "a password never goes inline; put the whole URL in url_file, url_credential or ${ENV}",
+        )
+    message = store_url_problem(literal)
+    if message:
+        problems.add((*path, "url"), message)
+    return literal
+
+
+def _check_books(
+    books: object, context: SecretContext, problems: Problems
+) -> dict[tuple[int, int], _ResolvedAccount]:
+    """Cross-field checks over the books; returns each account's resolved options by (book, account) index."""
+    resolved: dict[tuple[int, int], _ResolvedAccount] = {}
+    if not isinstance(books, list):
+        return resolved
+    book_names: dict[str, KeyPath] = {}
+    account_names: dict[str, KeyPath] = {}
+    connectors = _ConnectorSchemas(problems)
+    for book_index, book in enumerate(books):
+        if not isinstance(book, dict):
+            continue
+        book_path: KeyPath = ("books", book_index)
+        _unique(book.get("name"), (*book_path, "name"), book_names, "book", problems)
+        schedule = book.get("schedule")
+        if isinstance(schedule, str) and (message := schedule_problem(schedule)):
+            problems.add((*book_path, "schedule"), message)
+        region = book.get("default_region")
+        if isinstance(region, str) and (message := region_problem(region)):
+            problems.add((*book_path, "default_region"), message)
+        names_here: list[str] = []
+        accounts = book.get("accounts")
+        for account_index, account in enumerate(accounts if isinstance(accounts, list) else []):
+            if not isinstance(account, dict):
+                continue
+            account_path: KeyPath = (*book_path, "accounts", account_index)
+            name = account.get("name")
+            if isinstance(name, str):
+                names_here.append(name)
+            _unique(name, (*account_path, "name"), account_names, "account", problems)
+            result = _resolve_account(account, account_path, context, connectors, problems)
+            if result is not None:
+                resolved[(book_index, account_index)] = result
+        priority = book.get("priority")
+        for index, name in enumerate(priority if isinstance(priority, list) else []):
+            if isinstance(name, str) and name not in names_here:
+                hint = did_you_mean(name, names_here) or f"; this book's accounts: {', '.join(names_here)}"
+                problems.add(
+                    (*book_path, "priority", index), f"'{name}' is not an account of this book{hint}"
+                )
+    return resolved
+
+
+def _unique(name: object, path: KeyPath, seen: dict[str, KeyPath], what: str, problems: Problems) -> None:
+    if not isinstance(name, str):
+        return
+    first = seen.setdefault(name, path)
+    if first != path:
+        line = problems.line_of(first)
+        at = f"line {line}" if line else "another place"
+        problems.add(
+            path, f"{what} name '{name}' is already used at {at}; {what} names are unique in the file"
+        )
+
+
+class _ConnectorSchemas:
+    """Each connector type's options validator, loaded once per configuration."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
+        self._loaded: dict[str, Draft202012Validator | None] = {}
+
+    def validator(self, type_name: str, path: KeyPath) -> Draft202012Validator | None:
+        """None when the type cannot be used; the reason is reported at ``path`` (the account's ``type``)."""
+        if type_name in self._loaded:
+            if self._loaded[type_name] is None:
+                self._report_unusable(type_name, path)
+            return self._loaded[type_name]
+        validator = self._load(type_name, path)
+        self._loaded[type_name] = validator
+        return validator
+
+    def _report_unusable(self, type_name: str, path: KeyPath) -> None:
+        self.problems.add(
+            path, f"connector type '{type_name}' cannot be used (see the first account using it)"
+        )
+
+    def _load(self, type_name: str, path: KeyPath) -> Draft202012Validator | None:
+        try:
+            connector = registry.connector_class(type_name)
+        except registry.UnknownConnector:
+            known = registry.available_types()
+            self.problems.add(
+                path,
+                f"unknown connector type '{type_name}'; installed types: {', '.join(known) or 'none'}"
+                + did_you_mean(type_name, known),
+            )
+            return None
+        except Exception as exc:  # a broken third-party package must not hide the other problems
+            self.problems.add(
+                path,
+                f"connector type '{type_name}' is installed but fails to load "
+                f"({type(exc).__name__}: {exc}); reinstall its package",
+            )
+            return None
+        schema = getattr(connector, "options_schema", None)
+        schema = dict(schema) if isinstance(schema, Mapping) else {"type": "object"}
+        try:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as exc:
+            self.problems.add(
+                path,
+                f"connector type '{type_name}' declares an invalid options_schema "
+                f"({exc.message}); this is a bug in the connector",
+            )
+            return None
+        return Draft202012Validator(schema)
+
+
+def _path_keys(validator: Draft202012Validator | None) -> frozenset[str]:
+    """Options the connector declares as plain paths (``"format": "path"``): not secrets, even ``*_file``."""
+    if validator is None:
+        return frozenset()
+    properties = validator.schema.get("properties", {}) if isinstance(validator.schema, Mapping) else {}
+    return frozenset(k for k, v in properties.items() if isinstance(v, Mapping) and v.get("format") == "path")
+
+
+def _resolve_account(
+    account: Mapping[str, Any],
+    path: KeyPath,
+    context: SecretContext,
+    connectors: _ConnectorSchemas,
+    problems: Problems,
+) -> _ResolvedAccount | None:
+    type_name = account.get("type")
+    validator = connectors.validator(type_name, (*path, "type")) if isinstance(type_name, str) else None
+    options = account.get("options", {})
+    if not isinstance(options, dict):
+        return None  # the schema error says so
+    options_path = (*path, "options")
+    extraction = extract_secrets(
+        options, options_path, context, problems, plain_path_keys=_path_keys(validator)
+    )
+    if validator is not None:
+        _validate_options(validator, options, extraction, options_path, problems)
+    return _ResolvedAccount(extraction.options, extraction.secrets)
+
+
+def _validate_options(
+    validator: Draft202012Validator,
+    written: Mapping[str, Any],
+    extraction: Extraction,
+    path: KeyPath,
+    problems: Problems,
+) -> None:
+    """Validate the options as the connector will see them, with each secret under the key its schema uses.
+
+    A connector's schema may list ``password`` (what it reads) or ``password_file`` (what the admin writes); a
+    secret given any of the three ways satisfies either.
+    """
+    properties = validator.schema.get("properties", {}) if isinstance(validator.schema, Mapping) else {}
+    instance = dict(extraction.options)
+    written_keys: dict[str, str] = {}
+    hidden: set[KeyPath] = set()
+    for name, origin in extraction.origins.items():
+        candidates = (origin.key, name, f"{name}_file", f"{name}_credential")
+        key = next((c for c in candidates if c in properties), name)
+        secret = extraction.secrets.get(name)
+        if key == name and secret is not None:
+            instance[key] = secret.value
+            hidden.add((*path, origin.key))
+        else:
+            # the reference as written (a path, a credential name): the value itself is not checked here
+            instance[key] = written[origin.key]
+        written_keys[key] = origin.key
+    report_schema_errors(validator, instance, path, problems, written_keys=written_keys, hidden=hidden)
+
+
+def _given(mapping: object, *keys: str) -> dict[str, Any]:
+    """The keys actually written, so every absent one takes its default from the dataclass."""
+    if not isinstance(mapping, dict):
+        return {}
+    return {k: mapping[k] for k in keys if k in mapping}
+
+
+def _build(
+    root: Mapping[str, Any],
+    store_url: str,
+    accounts: Mapping[tuple[int, int], _ResolvedAccount],
+    source_path: Path | None,
+) -> Settings:
+    """Freeze validated values. Only called once no problem was found, so shapes are as the schema says."""
+    log = _given(root.get("log"), "format", "level", "personal_data")
+    books = tuple(_build_book(index, book, accounts) for index, book in enumerate(root["books"]))
+    return Settings(
+        books=books,
+        store_url=store_url,
+        log_format=LogFormat(log.get("format", Settings.log_format.value)),
+        log_level=log.get("level", Settings.log_level),
+        log_personal_data=log.get("personal_data", Settings.log_personal_data),
+        source=source_path,
+    )
+
+
+def _build_book(
+    index: int, book: Mapping[str, Any], resolved: Mapping[tuple[int, int], _ResolvedAccount]
+) -> BookSettings:
+    extra: dict[str, Any] = _given(book, "schedule", "default_region", "trash_days", "photo_max_bytes")
+    for whole_number in ("trash_days", "photo_max_bytes"):
+        if whole_number in extra:
+            extra[whole_number] = int(extra[whole_number])  # YAML may give 30.0; the schema allowed it
+    if "priority" in book:
+        extra["priority"] = tuple(book["priority"])
+    if "conflicts" in book:
+        extra["conflicts"] = _build_conflicts(book["conflicts"])
+    if "brake" in book:
+        brake = _given(book["brake"], "max_deletes", "max_delete_ratio")
+        extra["brake"] = BrakeSettings(
+            max_deletes=int(brake.get("max_deletes", BrakeSettings.max_deletes)),
+            max_delete_ratio=float(brake.get("max_delete_ratio", BrakeSettings.max_delete_ratio)),
+        )
+    accounts = tuple(
+        _build_account(account, resolved[(index, account_index)])
+        for account_index, account in enumerate(book["accounts"])
+    )
+    return BookSettings(name=book["name"], accounts=accounts, **extra)
+
+
+def _build_conflicts(conflicts: Mapping[str, Any]) -> ConflictSettings:
+    per_field = {Field(name): ConflictRule(rule) for name, rule in conflicts.get("fields", {}).items()}
+    return ConflictSettings(
+        default=ConflictRule(conflicts.get("default", ConflictSettings.default.value)),
+        per_field=MappingProxyType(per_field),
+        on_delete=DeletePolicy(conflicts.get("on_delete", ConflictSettings.on_delete.value)),
+    )
+
+
+def _build_account(account: Mapping[str, Any], resolved: _ResolvedAccount) -> AccountSettings:
+    flags = _given(account, "allow_create", "allow_update", "allow_delete")
+    if "mode" in account:
+        flags["mode"] = AccountMode(account["mode"])
+    return AccountSettings(
+        name=account["name"],
+        type=account["type"],
+        options=frozen_mapping(_freeze(resolved.options)),
+        secrets=MappingProxyType(dict(resolved.secrets)),
+        **flags,
+    )
+
+
+def _freeze(value: Any) -> Any:
+    """Nested option values become read-only too: a connector must not be able to change the settings."""
+    if isinstance(value, dict):
+        return frozen_mapping({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value

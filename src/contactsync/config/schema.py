@@ -1,0 +1,350 @@
+"""The one schema of the YAML configuration (JSON Schema draft 2020-12).
+
+Every property carries a ``description`` and ``examples``: the validator, the commented sample
+(``config/example.yaml``) and the Markdown reference are all generated from it, so they cannot drift apart.
+Defaults are read from the frozen dataclasses in :mod:`contactsync.settings` for the same reason.
+
+Connector ``options`` are only checked here for being a mapping; each connector validates its own keys through
+its ``options_schema`` once secrets have been extracted (see :mod:`contactsync.config.secrets`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from ..model import Field
+from ..settings import (
+    AccountMode,
+    AccountSettings,
+    BookSettings,
+    BrakeSettings,
+    ConflictRule,
+    ConflictSettings,
+    DeletePolicy,
+    LogFormat,
+    Settings,
+)
+
+#: names an admin types on the command line and sees in logs: keep them shell- and file-name-safe
+NAME_PATTERN: Final = r"^[a-z0-9][a-z0-9_.-]*$"
+NAME_HINT: Final = "use lowercase letters, digits, '_', '.' and '-', starting with a letter or a digit"
+
+#: "every 15m" / "every 30s" / "every 2h"; anything else must be a five-field cron expression
+INTERVAL_PATTERN: Final = r"^every\s+([0-9]+)\s*(s|m|h)$"
+
+LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+FIELD_NAMES: Final = tuple(f.value for f in Field)
+CONFLICT_RULES: Final = tuple(r.value for r in ConflictRule)
+
+#: an annotation (ignored by validators) for alternatives to another key: the sample shows them commented out
+SAMPLE_COMMENTED: Final = "x-sample-commented"
+
+SCHEMA_ID: Final = "https://contactsync.invalid/schema/config-v1.json"
+
+
+def _default(value: object) -> Any:
+    """A dataclass default as the YAML spells it (enums by value)."""
+    return getattr(value, "value", value)
+
+
+_SECRET_NOTE = (
+    "Secrets are never written inline: a key ending in `_file` reads a file (relative to this config "
+    "file), a key ending in `_credential` reads `$CREDENTIALS_DIRECTORY/<name>` (systemd LoadCredential=), "
+    "and a value that is exactly `${NAME}` reads environment variable NAME."
+)
+
+_ACCOUNT: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "type"],
+    "properties": {
+        "name": {
+            "type": "string",
+            "pattern": NAME_PATTERN,
+            "maxLength": 64,
+            "description": "Name of this account, unique across the whole file; used in logs, the store and "
+            "the `priority` list. Changing it makes contactsync treat the account as new.",
+            "examples": ["google-ana"],
+        },
+        "type": {
+            "type": "string",
+            "description": "Which connector talks to this account (e.g. google, outlook, carddav, vdir); "
+            "`contactsync connectors` lists the installed ones.",
+            "examples": ["google"],
+        },
+        "mode": {
+            "type": "string",
+            "enum": [m.value for m in AccountMode],
+            "default": _default(AccountSettings.mode),
+            "description": "two-way: read changes and write merged results; pull-only: read, never write; "
+            "push-only: write, never take its changes.",
+            "examples": ["two-way"],
+        },
+        "allow_create": {
+            "type": "boolean",
+            "default": AccountSettings.allow_create,
+            "description": "May contactsync create contacts in this account?",
+            "examples": [True],
+        },
+        "allow_update": {
+            "type": "boolean",
+            "default": AccountSettings.allow_update,
+            "description": "May contactsync change existing contacts in this account?",
+            "examples": [True],
+        },
+        "allow_delete": {
+            "type": "boolean",
+            "default": AccountSettings.allow_delete,
+            "description": "May contactsync delete contacts in this account (deletes are still held back "
+            "by the book's brake)?",
+            "examples": [True],
+        },
+        "options": {
+            "type": "object",
+            "default": {},
+            "description": "Connector-specific settings, checked against the connector's own option schema. "
+            + _SECRET_NOTE,
+            "examples": [
+                {
+                    "subject": "ana@example.com",
+                    "service_account_file": "google-service-account.json",
+                }
+            ],
+        },
+    },
+}
+
+_BOOK: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "accounts"],
+    "properties": {
+        "name": {
+            "type": "string",
+            "pattern": NAME_PATTERN,
+            "maxLength": 64,
+            "description": "Name of this address book: a set of accounts kept equal to each other.",
+            "examples": ["staff"],
+        },
+        "schedule": {
+            "type": "string",
+            "default": BookSettings.schedule,
+            "description": "How often the daemon syncs this book: `every <N>s|m|h` or a five-field cron "
+            "expression (minute hour day-of-month month day-of-week), e.g. `*/10 7-19 * * mon-fri`.",
+            "examples": ["every 15m"],
+        },
+        "default_region": {
+            "type": "string",
+            "default": BookSettings.default_region,
+            "description": "ISO 3166 alpha-2 country used to read phone numbers written without a country "
+            "code.",
+            "examples": ["BR"],
+        },
+        "trash_days": {
+            "type": "integer",
+            "minimum": 1,
+            "default": BookSettings.trash_days,
+            "description": "How many days a deleted contact stays restorable with `contactsync restore`.",
+            "examples": [30],
+        },
+        "photo_max_bytes": {
+            "type": "integer",
+            "minimum": 1,
+            "default": BookSettings.photo_max_bytes,
+            "description": "Photos larger than this many bytes are not copied to other accounts.",
+            "examples": [1000000],
+        },
+        "priority": {
+            "type": "array",
+            "items": {"type": "string"},
+            "uniqueItems": True,
+            "default": [],
+            "description": "Accounts of this book in order of authority (first wins) for the `priority` "
+            "conflict rule and for ties under `newest`; by default the order of `accounts`.",
+            "examples": [["google-ana", "outlook-ana"]],
+        },
+        "conflicts": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "What happens when the same contact changed differently in two accounts.",
+            "examples": [{"default": "newest", "fields": {"note": "manual"}, "on_delete": "edit_wins"}],
+            "properties": {
+                "default": {
+                    "type": "string",
+                    "enum": list(CONFLICT_RULES),
+                    "default": _default(ConflictSettings.default),
+                    "description": "Rule for every field not listed in `fields`: newest (latest change "
+                    "wins), priority (first account in `priority` wins), store (keep the stored value), "
+                    "manual (keep the stored value and queue the conflict for `contactsync conflicts`).",
+                    "examples": ["newest"],
+                },
+                "fields": {
+                    "type": "object",
+                    "propertyNames": {"enum": list(FIELD_NAMES)},
+                    "additionalProperties": {"type": "string", "enum": list(CONFLICT_RULES)},
+                    "default": {},
+                    "description": "A rule per contact field, overriding `default`. Fields: "
+                    + ", ".join(FIELD_NAMES)
+                    + ".",
+                    "examples": [{"note": "manual", "phones": "priority"}],
+                },
+                "on_delete": {
+                    "type": "string",
+                    "enum": [p.value for p in DeletePolicy],
+                    "default": _default(ConflictSettings.on_delete),
+                    "description": "A contact deleted in one account and edited in another: edit_wins "
+                    "keeps it with the edit, delete_wins deletes it everywhere.",
+                    "examples": ["edit_wins"],
+                },
+            },
+        },
+        "brake": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "Mass-delete brake: a run that would delete more than this propagates no delete "
+            "until an admin confirms with `contactsync sync --allow-deletes`.",
+            "examples": [{"max_deletes": 50, "max_delete_ratio": 0.2}],
+            "properties": {
+                "max_deletes": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "default": BrakeSettings.max_deletes,
+                    "description": "Most deletes one account may propagate in one run.",
+                    "examples": [50],
+                },
+                "max_delete_ratio": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": 1,
+                    "default": BrakeSettings.max_delete_ratio,
+                    "description": "Largest share of an account's contacts (above 0, at most 1) one run "
+                    "may delete.",
+                    "examples": [0.2],
+                },
+            },
+        },
+        "accounts": {
+            "type": "array",
+            "minItems": 1,
+            "items": _ACCOUNT,
+            "description": "The accounts kept equal in this book (at least one).",
+            "examples": [
+                [
+                    {
+                        "name": "google-ana",
+                        "type": "google",
+                        "mode": "two-way",
+                        "allow_create": True,
+                        "allow_update": True,
+                        "allow_delete": True,
+                        "options": {
+                            "subject": "ana@example.com",
+                            "service_account_file": "google-service-account.json",
+                        },
+                    },
+                    {
+                        "name": "outlook-ana",
+                        "type": "outlook",
+                        "options": {
+                            "tenant_id": "00000000-0000-0000-0000-000000000000",
+                            "client_id": "11111111-1111-1111-1111-111111111111",
+                            "client_secret": "${GRAPH_CLIENT_SECRET}",
+                            "mailbox": "ana@example.com",
+                        },
+                    },
+                    {
+                        "name": "dav-office",
+                        "type": "carddav",
+                        "mode": "pull-only",
+                        "options": {
+                            "url": "https://dav.example.com/addressbooks/office/",
+                            "username": "contactsync",
+                            "password_credential": "dav-password",
+                        },
+                    },
+                ]
+            ],
+        },
+    },
+}
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": SCHEMA_ID,
+    "title": "contactsync configuration",
+    "description": "Which address books contactsync keeps in sync, where it keeps its state, and how it "
+    "logs. " + _SECRET_NOTE,
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["books"],
+    "properties": {
+        "store": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "Where contactsync keeps what it last agreed with each account.",
+            "examples": [{"url": "sqlite:////var/lib/contactsync/contactsync.db"}],
+            "properties": {
+                "url": {
+                    "type": "string",
+                    "description": "SQLAlchemy URL of the store: sqlite:///<path> or "
+                    "postgresql://user@host/db. Default: $STATE_DIRECTORY/contactsync.db, else "
+                    "$XDG_STATE_HOME/contactsync/contactsync.db, else "
+                    "~/.local/state/contactsync/contactsync.db. A URL with a password must come from "
+                    "`url_file`, `url_credential` or `${ENV}`.",
+                    "examples": ["sqlite:////var/lib/contactsync/contactsync.db"],
+                },
+                "url_file": {
+                    "type": "string",
+                    SAMPLE_COMMENTED: True,
+                    "description": "Instead of `url`: read the store URL from this file (for a URL with a "
+                    "password).",
+                    "examples": ["/etc/contactsync/store-url"],
+                },
+                "url_credential": {
+                    "type": "string",
+                    SAMPLE_COMMENTED: True,
+                    "description": "Instead of `url`: read the store URL from this systemd credential "
+                    "($CREDENTIALS_DIRECTORY/<name>).",
+                    "examples": ["store-url"],
+                },
+            },
+        },
+        "log": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "What contactsync writes to its log.",
+            "examples": [{"format": "human", "level": "INFO", "personal_data": False}],
+            "properties": {
+                "format": {
+                    "type": "string",
+                    "enum": [f.value for f in LogFormat],
+                    "default": _default(Settings.log_format),
+                    "description": "human: one readable line per event; json: one JSON object per line "
+                    "(for journald or a log collector).",
+                    "examples": ["human"],
+                },
+                "level": {
+                    "type": "string",
+                    "enum": list(LOG_LEVELS),
+                    "default": Settings.log_level,
+                    "description": "Least severe level written.",
+                    "examples": ["INFO"],
+                },
+                "personal_data": {
+                    "type": "boolean",
+                    "default": Settings.log_personal_data,
+                    "description": "Write names, emails and phone numbers into log lines. Leave false "
+                    "unless you have a legal basis for it (GDPR, LGPD).",
+                    "examples": [False],
+                },
+            },
+        },
+        "books": {
+            "type": "array",
+            "minItems": 1,
+            "items": _BOOK,
+            "description": "The address books to keep in sync (at least one).",
+            "examples": [[{"name": "staff"}]],
+        },
+    },
+}
