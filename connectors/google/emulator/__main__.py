@@ -1,0 +1,48 @@
+"""Run the emulator standalone: ``python -m contactsync_connectors.google.emulator --port N --users a,b``."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from types import FrameType
+
+from .emulator import PeopleEmulator
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Google People API v1 emulator on loopback HTTP.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--users", default="", help="comma-separated users to create, e.g. alice@example.com")
+    parser.add_argument("--service-accounts", default="", help="comma-separated service-account emails")
+    parser.add_argument("--reads-per-minute", type=int, default=None)
+    parser.add_argument("--writes-per-minute", type=int, default=None)
+    args = parser.parse_args(argv)
+
+    emulator = PeopleEmulator(
+        host=args.host,
+        port=args.port,
+        reads_per_minute=args.reads_per_minute,
+        writes_per_minute=args.writes_per_minute,
+    )
+    stopped = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stopped.set()
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    emulator.start()
+    print(f"People API emulator listening on {emulator.url}", flush=True)
+    for user in filter(None, (name.strip() for name in args.users.split(","))):
+        print(f"user {user} token {emulator.add_user(user)}", flush=True)
+    for account in filter(None, (name.strip() for name in args.service_accounts.split(","))):
+        emulator.add_service_account(account)
+    stopped.wait()
+    emulator.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,224 @@
+"""What the People API does to the fields of a person it stores: validation, output-only values, metadata.
+
+The emulator stores each field as the list the client sent, minus what Google treats as output only, plus
+what Google computes (``canonicalForm``, ``formattedType``, ``displayName``, field ``metadata``). Fields the
+emulator has no special knowledge of are stored and returned as given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import phonenumbers
+
+from .errors import invalid_argument
+
+JsonDict = dict[str, Any]
+
+# Every property of the Person schema in the bundled discovery document (people.v1.json).
+PERSON_SCHEMA_FIELDS = frozenset(
+    {
+        "addresses", "ageRange", "ageRanges", "biographies", "birthdays", "braggingRights", "calendarUrls",
+        "clientData", "coverPhotos", "emailAddresses", "etag", "events", "externalIds", "fileAses", "genders",
+        "imClients", "interests", "locales", "locations", "memberships", "metadata", "miscKeywords", "names",
+        "nicknames", "occupations", "organizations", "phoneNumbers", "photos", "relations",
+        "relationshipInterests", "relationshipStatuses", "residences", "resourceName", "sipAddresses",
+        "skills", "taglines", "urls", "userDefined",
+    }
+)  # fmt: skip
+
+# Fields a client may write (updatePersonFields / the body of createContact).
+WRITABLE_FIELDS = frozenset(
+    {
+        "addresses", "biographies", "birthdays", "calendarUrls", "clientData", "emailAddresses", "events",
+        "externalIds", "fileAses", "genders", "imClients", "interests", "locales", "locations", "memberships",
+        "miscKeywords", "names", "nicknames", "occupations", "organizations", "phoneNumbers", "relations",
+        "sipAddresses", "skills", "urls", "userDefined",
+    }
+)  # fmt: skip
+
+# Fields a client may read (personFields / readMask); the rest are output only.
+READABLE_FIELDS = WRITABLE_FIELDS | {"ageRanges", "coverPhotos", "metadata", "photos"}
+
+# Deprecated or read-only schema fields: accepted in a body and ignored, as Google does.
+IGNORED_INPUT_FIELDS = PERSON_SCHEMA_FIELDS - WRITABLE_FIELDS - {"resourceName", "etag", "metadata"}
+
+SINGLETON_FIELDS = frozenset({"names", "birthdays", "genders", "biographies"})
+
+_OUTPUT_ONLY_KEYS: Mapping[str, frozenset[str]] = {
+    "names": frozenset({"displayName", "displayNameLastFirst"}),
+    "phoneNumbers": frozenset({"canonicalForm", "formattedType"}),
+    "genders": frozenset({"formattedValue"}),
+    "imClients": frozenset({"formattedType", "formattedProtocol"}),
+    "memberships": frozenset({"domainMembership"}),
+}
+_TYPED_FIELDS = frozenset(
+    {
+        "emailAddresses", "addresses", "organizations", "events", "urls", "relations", "sipAddresses",
+        "externalIds", "calendarUrls", "phoneNumbers", "imClients",
+    }
+)  # fmt: skip
+
+# Google's display forms of the predefined ``type`` values; custom types are shown as written.
+_FORMATTED_TYPES = {
+    "home": "Home",
+    "work": "Work",
+    "other": "Other",
+    "mobile": "Mobile",
+    "homeFax": "Home Fax",
+    "workFax": "Work Fax",
+    "otherFax": "Other Fax",
+    "pager": "Pager",
+    "workMobile": "Work Mobile",
+    "workPager": "Work Pager",
+    "main": "Main",
+    "googleVoice": "Google Voice",
+    "anniversary": "Anniversary",
+    "birthday": "Birthday",
+    "homePage": "Home Page",
+    "blog": "Blog",
+    "profile": "Profile",
+    "appInstallPage": "App Install Page",
+    "account": "Account",
+    "customer": "Customer",
+    "network": "Network",
+    "organization": "Organization",
+    "school": "School",
+}
+_FORMATTED_GENDERS = {"male": "Male", "female": "Female", "unspecified": "Unspecified"}
+
+
+def parse_mask(raw: str | None, *, allowed: frozenset[str], parameter: str, required: bool) -> list[str]:
+    """Split a comma-separated field mask, refusing unknown paths like Google (400 INVALID_ARGUMENT)."""
+    if raw is None or not raw.strip():
+        if required:
+            raise invalid_argument(f"{parameter} mask is required. Please specify one or more valid paths.")
+        return []
+    paths = []
+    for part in raw.split(","):
+        path = part.strip()
+        # Masks may be written with a "person." prefix (e.g. "person.names").
+        path = path.removeprefix("person.")
+        if path not in allowed:
+            raise invalid_argument(
+                f'Invalid {parameter} mask path: "{path}". Valid paths are documented at '
+                "https://developers.google.com/people/api/rest/v1/people/get."
+            )
+        if path not in paths:
+            paths.append(path)
+    return paths
+
+
+def check_person_body(body: object, where: str = "person") -> JsonDict:
+    """Refuse what Google's JSON parser refuses: a non-object, or a name the Person schema lacks."""
+    if not isinstance(body, dict):
+        raise invalid_argument(f"Invalid JSON payload received. Expected an object at '{where}'.")
+    for key in body:
+        if key not in PERSON_SCHEMA_FIELDS:
+            raise invalid_argument(
+                f"Invalid JSON payload received. Unknown name \"{key}\" at '{where}': Cannot find field."
+            )
+    for key, value in body.items():
+        if key in {"resourceName", "etag"}:
+            if not isinstance(value, str):
+                raise invalid_argument(f"Invalid value at '{where}.{key}', expected a string.")
+        elif key != "metadata" and not isinstance(value, list):
+            raise invalid_argument(f"Invalid value at '{where}.{key}', expected a list.")
+    return body
+
+
+def normalize_field(field: str, entries: Iterable[object], source_id: str) -> list[JsonDict]:
+    """Store one field: drop client metadata and output-only keys, compute what Google computes."""
+    result: list[JsonDict] = []
+    items = list(entries)
+    if field in SINGLETON_FIELDS and len(items) > 1:
+        raise invalid_argument(f"Invalid person: only one {field[:-1]} is allowed, {len(items)} were given.")
+    for index, raw in enumerate(items):
+        if not isinstance(raw, dict):
+            raise invalid_argument(f"Invalid value at 'person.{field}[{index}]', expected an object.")
+        dropped = _OUTPUT_ONLY_KEYS.get(field, frozenset()) | {"metadata"}
+        entry = {key: value for key, value in raw.items() if key not in dropped}
+        _compute(field, entry)
+        entry["metadata"] = _field_metadata(source_id, primary=index == 0)
+        result.append(entry)
+    return result
+
+
+def _field_metadata(source_id: str, *, primary: bool) -> JsonDict:
+    metadata: JsonDict = {"source": {"type": "CONTACT", "id": source_id}}
+    if primary:
+        return {"primary": True, "sourcePrimary": True, **metadata}
+    return metadata
+
+
+def _compute(field: str, entry: JsonDict) -> None:
+    if field in _TYPED_FIELDS and isinstance(entry.get("type"), str) and entry["type"]:
+        entry["formattedType"] = _FORMATTED_TYPES.get(entry["type"], entry["type"])
+    if field == "names":
+        _compute_name(entry)
+    elif field == "phoneNumbers":
+        canonical = canonical_phone(entry.get("value"))
+        if canonical is not None:
+            entry["canonicalForm"] = canonical
+    elif field == "genders" and isinstance(entry.get("value"), str):
+        entry["formattedValue"] = _FORMATTED_GENDERS.get(entry["value"], entry["value"])
+    elif field == "memberships":
+        membership = entry.get("contactGroupMembership")
+        if isinstance(membership, dict) and isinstance(membership.get("contactGroupResourceName"), str):
+            name = membership["contactGroupResourceName"]
+            entry["contactGroupMembership"] = {
+                "contactGroupId": name.removeprefix("contactGroups/"),
+                "contactGroupResourceName": name,
+            }
+
+
+def _compute_name(entry: JsonDict) -> None:
+    def part(key: str) -> str:
+        value = entry.get(key)
+        return value.strip() if isinstance(value, str) else ""
+
+    given, middle, family = part("givenName"), part("middleName"), part("familyName")
+    structured = " ".join(
+        p for p in (part("honorificPrefix"), given, middle, family, part("honorificSuffix")) if p
+    )
+    display = structured or part("unstructuredName")
+    if display:
+        entry["displayName"] = display
+        first_last = " ".join(p for p in (given, middle) if p)
+        entry["displayNameLastFirst"] = f"{family}, {first_last}" if family and first_last else display
+        entry.setdefault("unstructuredName", display)
+
+
+def canonical_phone(value: object) -> str | None:
+    """E.164 form when the number is parsable without a region (Google uses the account's region)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def membership_group_names(entries: Iterable[JsonDict]) -> list[str]:
+    """The group resource names a stored ``memberships`` field points at, in order, without duplicates."""
+    names: list[str] = []
+    for entry in entries:
+        membership = entry.get("contactGroupMembership") or {}
+        name = membership.get("contactGroupResourceName")
+        if isinstance(name, str) and name not in names:
+            names.append(name)
+    return names
+
+
+def membership_entry(group_resource_name: str, source_id: str) -> JsonDict:
+    return {
+        "contactGroupMembership": {
+            "contactGroupId": group_resource_name.removeprefix("contactGroups/"),
+            "contactGroupResourceName": group_resource_name,
+        },
+        "metadata": {"source": {"type": "CONTACT", "id": source_id}},
+    }
