@@ -12,9 +12,7 @@ from .schema import INTERVAL_PATTERN
 
 _MONTHS: Final = {
     m: i
-    for i, m in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
-    )
+    for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)
 }
 _WEEKDAYS: Final = {d: i for i, d in enumerate(("sun", "mon", "tue", "wed", "thu", "fri", "sat"))}
 
@@ -27,9 +25,7 @@ _CRON_FIELDS: Final[tuple[tuple[str, int, int, dict[str, int]], ...]] = (
     ("day of week", 0, 7, _WEEKDAYS),
 )
 
-_SCHEDULE_HELP: Final = (
-    "write 'every <N>s|m|h' (e.g. every 15m) or a five-field cron expression (e.g. */10 * * * *)"
-)
+_SCHEDULE_HELP: Final = "write 'every <N>s|m|h' (e.g. every 15m) or a five-field cron expression (e.g. */10 * * * *)"
 
 
 class _BadField(ValueError):

@@ -62,9 +62,7 @@ def _block(value: Any, indent: str) -> list[str]:
     return [f"{indent}{line}" for line in text.splitlines()]
 
 
-def _object_lines(
-    schema: Mapping[str, Any], given: Mapping[str, Any], indent: str, *, comments: bool
-) -> list[str]:
+def _object_lines(schema: Mapping[str, Any], given: Mapping[str, Any], indent: str, *, comments: bool) -> list[str]:
     """The keys of an object schema; ``given`` overrides examples; without comments only ``given`` keys."""
     lines: list[str] = []
     for key, prop in schema["properties"].items():
@@ -81,9 +79,7 @@ def _object_lines(
         elif _is_object_list(prop):
             lines.append(f"{indent}{key}:")
             for number, item in enumerate(value):
-                lines.extend(
-                    _list_item(prop["items"], item, indent + "  ", comments=comments and number == 0)
-                )
+                lines.extend(_list_item(prop["items"], item, indent + "  ", comments=comments and number == 0))
         elif isinstance(value, dict) and value and (key in given or not _is_flow_friendly(value)):
             # connector options (given by an item example) and nested mappings read better in block style
             lines.append(f"{indent}{key}:")
@@ -97,9 +93,7 @@ def _is_flow_friendly(value: Mapping[str, Any]) -> bool:
     return all(not isinstance(v, dict | list) for v in value.values()) and len(_inline(value)) < 60
 
 
-def _list_item(
-    schema: Mapping[str, Any], given: Mapping[str, Any], indent: str, *, comments: bool
-) -> list[str]:
+def _list_item(schema: Mapping[str, Any], given: Mapping[str, Any], indent: str, *, comments: bool) -> list[str]:
     """One list item: its first key gets the ``- `` marker, comments above it stay at the item's indent."""
     body = _object_lines(schema, given, indent + "  ", comments=comments)
     for index, line in enumerate(body):
@@ -122,9 +116,7 @@ def sample_config() -> str:
     return _HEADER + "\n".join(body) + "\n"
 
 
-def _rows(
-    schema: Mapping[str, Any], prefix: str
-) -> Iterator[tuple[str, Mapping[str, Any], Mapping[str, Any]]]:
+def _rows(schema: Mapping[str, Any], prefix: str) -> Iterator[tuple[str, Mapping[str, Any], Mapping[str, Any]]]:
     for key, prop in schema["properties"].items():
         path = f"{prefix}.{key}" if prefix else key
         yield path, prop, schema

@@ -54,9 +54,7 @@ def load_settings(path: Path, *, environ: Mapping[str, str] | None = None) -> Se
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise _one(
-            source, "the file does not exist; `contactsync config sample` prints a commented one"
-        ) from None
+        raise _one(source, "the file does not exist; `contactsync config sample` prints a commented one") from None
     except UnicodeDecodeError:
         raise _one(source, "the file is not UTF-8 text") from None
     except OSError as exc:
@@ -117,9 +115,7 @@ def _store_url(store: object, context: SecretContext, problems: Problems) -> str
     if secret is not None:
         message = store_url_problem(secret.value)
         if message:
-            problems.add(
-                (*path, extraction.origins["url"].key), f"the URL read from {secret.source}: {message}"
-            )
+            problems.add((*path, extraction.origins["url"].key), f"the URL read from {secret.source}: {message}")
         return secret.value
     if not isinstance(literal, str) or is_env_reference(literal):
         return default_store_url(context.environ)
@@ -134,9 +130,7 @@ def _store_url(store: object, context: SecretContext, problems: Problems) -> str
     return literal
 
 
-def _check_books(
-    books: object, context: SecretContext, problems: Problems
-) -> dict[tuple[int, int], _ResolvedAccount]:
+def _check_books(books: object, context: SecretContext, problems: Problems) -> dict[tuple[int, int], _ResolvedAccount]:
     """Cross-field checks over the books; returns each account's resolved options by (book, account) index."""
     resolved: dict[tuple[int, int], _ResolvedAccount] = {}
     if not isinstance(books, list):
@@ -172,9 +166,7 @@ def _check_books(
         for index, name in enumerate(priority if isinstance(priority, list) else []):
             if isinstance(name, str) and name not in names_here:
                 hint = did_you_mean(name, names_here) or f"; this book's accounts: {', '.join(names_here)}"
-                problems.add(
-                    (*book_path, "priority", index), f"'{name}' is not an account of this book{hint}"
-                )
+                problems.add((*book_path, "priority", index), f"'{name}' is not an account of this book{hint}")
     return resolved
 
 
@@ -185,9 +177,7 @@ def _unique(name: object, path: KeyPath, seen: dict[str, KeyPath], what: str, pr
     if first != path:
         line = problems.line_of(first)
         at = f"line {line}" if line else "another place"
-        problems.add(
-            path, f"{what} name '{name}' is already used at {at}; {what} names are unique in the file"
-        )
+        problems.add(path, f"{what} name '{name}' is already used at {at}; {what} names are unique in the file")
 
 
 class _ConnectorSchemas:
@@ -208,9 +198,7 @@ class _ConnectorSchemas:
         return validator
 
     def _report_unusable(self, type_name: str, path: KeyPath) -> None:
-        self.problems.add(
-            path, f"connector type '{type_name}' cannot be used (see the first account using it)"
-        )
+        self.problems.add(path, f"connector type '{type_name}' cannot be used (see the first account using it)")
 
     def _load(self, type_name: str, path: KeyPath) -> Draft202012Validator | None:
         try:
@@ -265,9 +253,7 @@ def _resolve_account(
     if not isinstance(options, dict):
         return None  # the schema error says so
     options_path = (*path, "options")
-    extraction = extract_secrets(
-        options, options_path, context, problems, plain_path_keys=_path_keys(validator)
-    )
+    extraction = extract_secrets(options, options_path, context, problems, plain_path_keys=_path_keys(validator))
     if validator is not None:
         _validate_options(validator, options, extraction, options_path, problems)
     return _ResolvedAccount(extraction.options, extraction.secrets)
@@ -283,7 +269,8 @@ def _validate_options(
     """Validate the options as the connector will see them, with each secret under the key its schema uses.
 
     A connector's schema may list ``password`` (what it reads) or ``password_file`` (what the admin writes); a
-    secret given any of the three ways satisfies either.
+    secret given any of the three ways satisfies either. A secret its schema does not mention is allowed all
+    the same: the connector finds it in ``AccountSettings.secrets``.
     """
     properties = validator.schema.get("properties", {}) if isinstance(validator.schema, Mapping) else {}
     instance = dict(extraction.options)
@@ -291,7 +278,9 @@ def _validate_options(
     hidden: set[KeyPath] = set()
     for name, origin in extraction.origins.items():
         candidates = (origin.key, name, f"{name}_file", f"{name}_credential")
-        key = next((c for c in candidates if c in properties), name)
+        key = next((c for c in candidates if c in properties), None)
+        if key is None:
+            continue
         secret = extraction.secrets.get(name)
         if key == name and secret is not None:
             instance[key] = secret.value
@@ -300,6 +289,10 @@ def _validate_options(
             # the reference as written (a path, a credential name): the value itself is not checked here
             instance[key] = written[origin.key]
         written_keys[key] = origin.key
+    for key in extraction.refused & set(properties):
+        # already refused as an inline secret: present for the schema, so it is not also "missing"
+        instance[key] = written[key]
+        hidden.add((*path, key))
     report_schema_errors(validator, instance, path, problems, written_keys=written_keys, hidden=hidden)
 
 

@@ -53,6 +53,42 @@ _SECRET_NOTE = (
     "and a value that is exactly `${NAME}` reads environment variable NAME."
 )
 
+#: three accounts showing the three ways to give a secret; the sample config is built from it
+ACCOUNTS_EXAMPLE: list[dict[str, Any]] = [
+    {
+        "name": "google-ana",
+        "type": "google",
+        "mode": "two-way",
+        "allow_create": True,
+        "allow_update": True,
+        "allow_delete": True,
+        "options": {
+            "subject": "ana@example.com",
+            "service_account_file": "google-service-account.json",
+        },
+    },
+    {
+        "name": "outlook-ana",
+        "type": "outlook",
+        "options": {
+            "tenant_id": "00000000-0000-0000-0000-000000000000",
+            "client_id": "11111111-1111-1111-1111-111111111111",
+            "client_secret": "${GRAPH_CLIENT_SECRET}",
+            "mailbox": "ana@example.com",
+        },
+    },
+    {
+        "name": "dav-office",
+        "type": "carddav",
+        "mode": "pull-only",
+        "options": {
+            "url": "https://dav.example.com/addressbooks/office/",
+            "username": "contactsync",
+            "password_credential": "dav-password",
+        },
+    },
+]
+
 _ACCOUNT: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -136,8 +172,7 @@ _BOOK: dict[str, Any] = {
         "default_region": {
             "type": "string",
             "default": BookSettings.default_region,
-            "description": "ISO 3166 alpha-2 country used to read phone numbers written without a country "
-            "code.",
+            "description": "ISO 3166 alpha-2 country used to read phone numbers written without a country code.",
             "examples": ["BR"],
         },
         "trash_days": {
@@ -217,8 +252,7 @@ _BOOK: dict[str, Any] = {
                     "exclusiveMinimum": 0,
                     "maximum": 1,
                     "default": BrakeSettings.max_delete_ratio,
-                    "description": "Largest share of an account's contacts (above 0, at most 1) one run "
-                    "may delete.",
+                    "description": "Largest share of an account's contacts (above 0, at most 1) one run may delete.",
                     "examples": [0.2],
                 },
             },
@@ -228,42 +262,7 @@ _BOOK: dict[str, Any] = {
             "minItems": 1,
             "items": _ACCOUNT,
             "description": "The accounts kept equal in this book (at least one).",
-            "examples": [
-                [
-                    {
-                        "name": "google-ana",
-                        "type": "google",
-                        "mode": "two-way",
-                        "allow_create": True,
-                        "allow_update": True,
-                        "allow_delete": True,
-                        "options": {
-                            "subject": "ana@example.com",
-                            "service_account_file": "google-service-account.json",
-                        },
-                    },
-                    {
-                        "name": "outlook-ana",
-                        "type": "outlook",
-                        "options": {
-                            "tenant_id": "00000000-0000-0000-0000-000000000000",
-                            "client_id": "11111111-1111-1111-1111-111111111111",
-                            "client_secret": "${GRAPH_CLIENT_SECRET}",
-                            "mailbox": "ana@example.com",
-                        },
-                    },
-                    {
-                        "name": "dav-office",
-                        "type": "carddav",
-                        "mode": "pull-only",
-                        "options": {
-                            "url": "https://dav.example.com/addressbooks/office/",
-                            "username": "contactsync",
-                            "password_credential": "dav-password",
-                        },
-                    },
-                ]
-            ],
+            "examples": [ACCOUNTS_EXAMPLE],
         },
     },
 }
@@ -296,8 +295,7 @@ SCHEMA: dict[str, Any] = {
                 "url_file": {
                     "type": "string",
                     SAMPLE_COMMENTED: True,
-                    "description": "Instead of `url`: read the store URL from this file (for a URL with a "
-                    "password).",
+                    "description": "Instead of `url`: read the store URL from this file (for a URL with a password).",
                     "examples": ["/etc/contactsync/store-url"],
                 },
                 "url_credential": {
@@ -344,7 +342,7 @@ SCHEMA: dict[str, Any] = {
             "minItems": 1,
             "items": _BOOK,
             "description": "The address books to keep in sync (at least one).",
-            "examples": [[{"name": "staff"}]],
+            "examples": [[{"name": "staff", "accounts": ACCOUNTS_EXAMPLE}]],
         },
     },
 }

@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -127,6 +127,8 @@ class Extraction:
     options: dict[str, Any]
     secrets: dict[str, Secret]
     origins: dict[str, SecretOrigin]
+    #: secret-looking keys written inline: already reported, left out of ``options``
+    refused: set[str] = field(default_factory=set)
 
 
 def extract_secrets(
@@ -147,9 +149,7 @@ def extract_secrets(
         where = (*path, key)
         origin: SecretOrigin | None = None
         if key in plain_path_keys:
-            result.options[key] = (
-                str(resolve_path(value, context.base_dir)) if isinstance(value, str) else value
-            )
+            result.options[key] = str(resolve_path(value, context.base_dir)) if isinstance(value, str) else value
             continue
         if key.endswith(FILE_SUFFIX) and len(key) > len(FILE_SUFFIX):
             origin = SecretOrigin(key[: -len(FILE_SUFFIX)], key, SecretSource.FILE)
@@ -159,7 +159,9 @@ def extract_secrets(
             origin = SecretOrigin(key, key, SecretSource.ENVIRONMENT)
         if origin is None:
             # a refused inline secret is left out, so the connector's schema does not report it a second time
-            if not _refuse_inline(key, value, where, problems):
+            if _refuse_inline(key, value, where, problems):
+                result.refused.add(key)
+            else:
                 result.options[key] = value
             continue
         if origin.name in result.origins:

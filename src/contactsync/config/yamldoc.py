@@ -53,8 +53,7 @@ class _Converter:
             return self.mapping(node, path)
         self.problems.refuse(
             path,
-            f"YAML tag '{_short_tag(node.tag)}' is not allowed; contactsync reads plain YAML only "
-            "(remove the tag)",
+            f"YAML tag '{_short_tag(node.tag)}' is not allowed; contactsync reads plain YAML only (remove the tag)",
         )
         return None
 
