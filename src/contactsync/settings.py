@@ -77,7 +77,7 @@ class AccountSettings:
 @dataclass(frozen=True)
 class ConflictSettings:
     default: ConflictRule = ConflictRule.NEWEST
-    per_field: Mapping[Field, ConflictRule] = field(default_factory=frozen_mapping)
+    per_field: Mapping[Field, ConflictRule] = field(default_factory=lambda: MappingProxyType({}))
     on_delete: DeletePolicy = DeletePolicy.EDIT_WINS
 
     def rule_for(self, f: Field) -> ConflictRule:

@@ -73,6 +73,7 @@ class Link:
     etag: str
     base: Contact
     modified: datetime | None = None
+    marked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +205,7 @@ class Store:
 
     def _link(self, r: Any) -> Link:
         return Link(r.account, r.remote_id, r.contact_id, r.etag, contact_from_data(json.loads(r.base)),
-                    _aware(r.modified))
+                    _aware(r.modified), r.marked)
 
     def contacts(self, ids: Iterable[str]) -> dict[str, CanonicalRecord]:
         wanted = list(ids)
@@ -311,10 +312,10 @@ class Store:
                 quarantined.setdefault(q.account, []).append((q.remote_id, q.reason))
             states = {r.account: (_aware(r.updated_at), _aware(r.full_at)) for r in conn.execute(
                 sa.select(t.sync_state))}
-            counts = dict(conn.execute(sa.select(t.links.c.account, sa.func.count()).group_by(
-                t.links.c.account)).all())
-            pending = dict(conn.execute(sa.select(t.outbox.c.account, sa.func.count()).group_by(
-                t.outbox.c.account)).all())
+            counts = {str(a): int(n) for a, n in conn.execute(
+                sa.select(t.links.c.account, sa.func.count()).group_by(t.links.c.account))}
+            pending = {str(a): int(n) for a, n in conn.execute(
+                sa.select(t.outbox.c.account, sa.func.count()).group_by(t.outbox.c.account))}
         out: dict[str, dict[str, Any]] = {}
         for r in rows:
             out[r.account] = {
@@ -450,7 +451,8 @@ class Transaction:
     # --- links ------------------------------------------------------------------------------------------------
     def put_links(self, links: Iterable[Link]) -> None:
         rows = [{"account": lk.account, "remote_id": lk.remote_id, "contact_id": lk.contact_id, "etag": lk.etag,
-                 "base": _dumps(contact_to_data(lk.base)), "modified": lk.modified} for lk in links]
+                 "base": _dumps(contact_to_data(lk.base)), "modified": lk.modified, "marked": lk.marked}
+                for lk in links]
         if not rows:
             return
         # a contact has at most one item per account: replace any older link of the same pair first
@@ -460,12 +462,6 @@ class Transaction:
                 t.links.c.remote_id != r["remote_id"]))
         self._upsert(t.links, rows, ["account", "remote_id"])
 
-    def put_links_bulk(self, links: Sequence[Link]) -> None:
-        """Like put_links for links known to be new pairs (first sync): no per-row cleanup."""
-        rows = [{"account": lk.account, "remote_id": lk.remote_id, "contact_id": lk.contact_id, "etag": lk.etag,
-                 "base": _dumps(contact_to_data(lk.base)), "modified": lk.modified} for lk in links]
-        self._upsert(t.links, rows, ["account", "remote_id"])
-
     def set_etag(self, account: str, remote_id: str, etag: str) -> None:
         self.conn.execute(sa.update(t.links).where(t.links.c.account == account,
                                                    t.links.c.remote_id == remote_id).values(etag=etag))
@@ -473,6 +469,14 @@ class Transaction:
     def delete_link(self, account: str, remote_id: str) -> None:
         self.conn.execute(sa.delete(t.links).where(t.links.c.account == account,
                                                    t.links.c.remote_id == remote_id))
+
+    def reset_account(self, account: str) -> None:
+        """Forget everything we know of an account (links, state, owed writes): the next run lists it in full
+        and matches or re-creates every contact there. For a server that was wiped or replaced."""
+        for table in (t.links, t.sync_state, t.outbox, t.quarantine):
+            self.conn.execute(sa.delete(table).where(table.c.account == account))
+        self.conn.execute(sa.update(t.account_status).where(t.account_status.c.account == account).values(
+            brake_reason=None, brake_since=None))
 
     # --- outbox -----------------------------------------------------------------------------------------------
     def queue(self, account: str, contact_ids: Iterable[str], kind: ChangeKind) -> None:

@@ -31,6 +31,8 @@ links = sa.Table(
     sa.Column("etag", sa.String(500), nullable=False),
     sa.Column("base", sa.Text, nullable=False),
     sa.Column("modified", UTCDateTime, nullable=True),
+    #: the item carries our marker (the canonical id); items we only matched get it on their next write
+    sa.Column("marked", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_links_contact", "account", "contact_id", unique=True),
 )
 

@@ -1,7 +1,7 @@
 """initial tables
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 13:16:58.295805
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = '0001'
 down_revision = None
@@ -133,6 +132,7 @@ def upgrade() -> None:
     sa.Column('etag', sa.String(length=500), nullable=False),
     sa.Column('base', sa.Text(), nullable=False),
     sa.Column('modified', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('marked', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.ForeignKeyConstraint(['contact_id'], ['contacts.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('account', 'remote_id')
     )

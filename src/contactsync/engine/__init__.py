@@ -1,0 +1,670 @@
+"""The reconciliation engine: pull every account of a book, plan, absorb the plan into the store, push.
+
+A run has three phases:
+
+1. **Pull** each readable account (incrementally when it has a state; an expired state falls back to a full
+   listing compared against the bases, so it yields neither duplicates nor deletes).
+2. **Plan** (pure, in memory): match every unlinked item to a person (marker → link → email → E.164 phone), merge
+   each touched contact three-way against every account's base under the book's conflict rules, decide deletes
+   (edit beats delete by default) and the writes each account is owed, and check the mass-delete brake.
+3. **Absorb, then push.** One transaction records the merged contacts, the new bases and sync states, and every
+   owed write in the durable *outbox*. The push phase then drains the outbox batch by batch, recording each write
+   only once the platform confirmed it. A create is marked as attempted before it is sent, so a crash between the
+   remote create and our commit is found by its marker in the next pull and adopted, never created twice.
+
+A dry run stops after the plan: nothing is written anywhere, the store included.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..codec import field_to_data
+from ..connector import Change, ChangeKind, ChangeResult, Connector, PullResult, RemoteContact, RemoteRef
+from ..errors import ConnectorError, PreconditionFailed, RateLimited, SyncTokenExpired, Transient
+from ..model import Contact, Field
+from ..settings import AccountMode, BookSettings, DeletePolicy
+from ..store import CanonicalRecord, Link, Store, Transaction, now
+from .merge import STORE, Side, merge
+from .report import AccountReport, PlannedWrite, RunReport
+
+__all__ = ["Engine", "EngineHooks", "RunReport"]
+
+log = logging.getLogger("contactsync.engine")
+
+
+@dataclass
+class EngineHooks:
+    """Test seams at the I/O boundaries (crash injection). Each is called with (account, step number)."""
+
+    after_remote_write: Callable[[str, int], None] | None = None
+    after_commit: Callable[[str, int], None] | None = None
+
+
+@dataclass
+class _Pulled:
+    """One account's listing, reduced to what changed since its bases."""
+
+    account: str
+    result: PullResult
+    changed: list[RemoteContact]
+    deleted_ids: list[str]               # linked remote ids that are gone
+    braked: str | None = None
+
+
+@dataclass
+class _Plan:
+    """Everything a run will do, before any of it is done."""
+
+    contacts: dict[str, Contact] = field(default_factory=dict)           # canonical contacts to write
+    new_ids: set[str] = field(default_factory=set)
+    links: list[Link] = field(default_factory=list)
+    dropped_links: list[tuple[str, str]] = field(default_factory=list)   # (account, remote id)
+    trash: list[str] = field(default_factory=list)
+    restore: list[str] = field(default_factory=list)
+    queue: dict[str, dict[str, ChangeKind]] = field(default_factory=dict)  # account → contact → kind
+    journal: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    planned: list[PlannedWrite] = field(default_factory=list)
+
+    def owe(self, account: str, contact_id: str, kind: ChangeKind) -> None:
+        self.queue.setdefault(account, {})[contact_id] = kind
+
+
+class Engine:
+    """Runs one book. Connectors are given ready-made (the CLI builds them from the config)."""
+
+    def __init__(self, store: Store, book: BookSettings, connectors: Mapping[str, Connector], *,
+                 hooks: EngineHooks | None = None, max_attempts: int = 3, max_wait_s: float = 60.0,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.store = store
+        self.book = book
+        self.connectors = dict(connectors)
+        self.hooks = hooks or EngineHooks()
+        self.max_attempts = max_attempts
+        self.max_wait_s = max_wait_s
+        self.sleep = sleep
+        self._writes = 0
+
+    # ------------------------------------------------------------------------------------------------ run
+    def run(self, *, dry_run: bool = False, allow_deletes: bool = False, show_values: bool = False) -> RunReport:
+        started = time.monotonic()
+        report = RunReport(self.book.name, dry_run)
+        for acct in self.book.accounts:
+            report.accounts[acct.name] = AccountReport(acct.name)
+        if not dry_run:
+            with self.store.transaction() as tx:
+                report.run_id = tx.start_run(self.book.name, dry_run=False)
+
+        pulled = self._pull_all(report)
+        self._check_brakes(pulled, report, allow_deletes)
+        plan = self._plan(pulled, report, allow_deletes, show_values)
+        if dry_run:
+            for p in plan.planned:
+                report.accounts[p.account].planned.append(p)
+            report.duration_s = time.monotonic() - started
+            return report
+        self._absorb(plan, pulled, report)
+        for acct in self.book.accounts:
+            # an account whose listing failed gets nothing: we do not know what it holds
+            if acct.writable and acct.name in pulled:
+                self._push_account(acct.name, report)
+        self._finish(report, started)
+        return report
+
+    # ----------------------------------------------------------------------------------------------- pull
+    def _call(self, account: str, what: Callable[[], Any], *, may_have_applied: bool = False) -> Any:
+        """Call a connector, retrying rate limits and transient faults a bounded number of times.
+
+        With ``may_have_applied`` (a batch holding creates) only a rate limit is retried: after a timeout or a
+        reset the creates may exist already, and sending them again would duplicate them. They stay owed and
+        marked as attempted; the next pull finds them by their marker.
+        """
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return what()
+            except (RateLimited, Transient) as exc:
+                if attempt >= self.max_attempts or (may_have_applied and not isinstance(exc, RateLimited)):
+                    raise
+                wait = exc.retry_after if isinstance(exc, RateLimited) and exc.retry_after is not None \
+                    else min(2.0 ** attempt, self.max_wait_s)
+                log.info("account %s: %s; retrying in %.1fs", account, type(exc).__name__, wait)
+                self.sleep(min(wait, self.max_wait_s))
+
+    def _pull_all(self, report: RunReport) -> dict[str, _Pulled]:
+        pulled: dict[str, _Pulled] = {}
+        for acct in self.book.accounts:
+            rep = report.accounts[acct.name]
+            connector = self.connectors[acct.name]
+            t0 = time.monotonic()
+            state = self.store.state(acct.name)
+            try:
+                try:
+                    result = self._call(acct.name, lambda s=state, c=connector: c.pull(s))  # type: ignore[misc]
+                except SyncTokenExpired:
+                    log.warning("account %s: sync state expired; listing everything and comparing with the base",
+                                acct.name)
+                    result = self._call(acct.name, lambda c=connector: c.pull(None))  # type: ignore[misc]
+            except ConnectorError as exc:
+                rep.error, rep.error_kind = str(exc), type(exc).__name__
+                log.error("account %s: listing failed (%s): nothing destructive is planned for it",
+                          acct.name, type(exc).__name__)
+                rep.duration_s += time.monotonic() - t0
+                continue
+            pulled[acct.name] = self._reduce(acct.name, result)
+            rep.pulled = len(result.changed)
+            rep.full_listing = result.full
+            rep.quarantined = len(result.quarantined)
+            rep.duration_s += time.monotonic() - t0
+        return pulled
+
+    def _reduce(self, account: str, result: PullResult) -> _Pulled:
+        """Drop what has not changed since the base (our own writes, re-listed items) and find what is gone."""
+        quarantined = {q.remote_id for q in result.quarantined}
+        if result.full:
+            index = self.store.link_index(account)
+            listed = {rc.ref.id for rc in result.changed}
+            deleted = [rid for rid in index if rid not in listed and rid not in quarantined]
+            changed = [rc for rc in result.changed if index.get(rc.ref.id, (None, None))[1] != rc.ref.etag]
+        else:
+            ids = [rc.ref.id for rc in result.changed] + list(result.deleted)
+            links = self.store.links_by_remote(account, ids)
+            changed = [rc for rc in result.changed
+                       if rc.ref.id not in links or links[rc.ref.id].etag != rc.ref.etag]
+            deleted = [rid for rid in result.deleted if rid in links and rid not in quarantined]
+        return _Pulled(account, result, changed, deleted)
+
+    def _check_brakes(self, pulled: Mapping[str, _Pulled], report: RunReport, allow_deletes: bool) -> None:
+        limits = self.book.brake
+        for name, p in pulled.items():
+            linked = self.store.link_count(name)
+            reason = None
+            gone_all = len(p.deleted_ids) >= linked > 1 or (
+                p.result.full and not p.result.changed and not p.result.quarantined and linked > 0)
+            if gone_all:
+                reason = f"the account had {linked} contacts and now lists none"
+            elif len(p.deleted_ids) > limits.max_deletes:
+                reason = f"{len(p.deleted_ids)} deletes exceed max_deletes={limits.max_deletes}"
+            elif linked and len(p.deleted_ids) / linked > limits.max_delete_ratio:
+                reason = (f"{len(p.deleted_ids)} of {linked} contacts deleted exceeds "
+                          f"max_delete_ratio={limits.max_delete_ratio}")
+            if reason and not allow_deletes:
+                p.braked = reason
+                report.accounts[name].brake = reason
+                log.warning("account %s: brake engaged: %s; no delete is taken from or applied to it", name,
+                            reason)
+
+    # ----------------------------------------------------------------------------------------------- plan
+    def _plan(self, pulled: Mapping[str, _Pulled], report: RunReport, allow_deletes: bool,
+              show_values: bool) -> _Plan:
+        plan = _Plan()
+        book = self.book
+        sides: dict[str, list[Side]] = {}            # contact id → sides
+        deletions: dict[str, list[str]] = {}         # contact id → accounts that deleted it
+        remote_of: dict[tuple[str, str], RemoteContact] = {}   # (account, contact) → item listed this run
+        link_of: dict[tuple[str, str], Link] = {}              # (account, contact) → link before this run
+        fresh: dict[str, Contact] = {}               # contacts first seen in this run (no canonical yet)
+
+        # 1. identity: link → marker → email → phone
+        claimed: dict[str, set[str]] = {}            # account → contact ids it holds after matching
+        email_index: dict[str, str] = {}             # identities of contacts created in this run
+        phone_index: dict[str, str] = {}
+        for name, p in pulled.items():
+            links = self.store.links_by_remote(name, [rc.ref.id for rc in p.changed] + p.deleted_ids)
+            taken = claimed.setdefault(name, set())
+            unlinked: list[RemoteContact] = []
+            for rc in p.changed:
+                lk = links.get(rc.ref.id)
+                if lk is not None:
+                    link_of[(name, lk.contact_id)] = lk
+                    remote_of[(name, lk.contact_id)] = rc
+                    taken.add(lk.contact_id)
+                else:
+                    unlinked.append(rc)
+            if not p.braked:
+                for rid in p.deleted_ids:
+                    lk = links[rid]
+                    link_of[(name, lk.contact_id)] = lk
+                    deletions.setdefault(lk.contact_id, []).append(name)
+            self._match(name, unlinked, taken, remote_of, fresh, email_index, phone_index, report)
+
+        for (name, cid), rc in remote_of.items():
+            lk = link_of.get((name, cid))
+            acct = book.account(name)
+            connector = self.connectors[name]
+            sides.setdefault(cid, []).append(Side(
+                name, lk.base if lk else None, rc.contact, rc.modified, book.priority_rank(name),
+                connector.capabilities.fields if acct.mode is not AccountMode.PUSH_ONLY else frozenset()))
+
+        # 2. what to look at: everything touched, everything owed, and everything an account listed in full lacks
+        affected = set(sides) | set(deletions)
+        writable = [a.name for a in book.accounts if a.writable]
+        affected |= self.store.outbox_contact_ids(writable)
+        new_accounts = [n for n, p in pulled.items() if p.result.full and book.account(n).writable]
+        for name in new_accounts:
+            affected.update(self.store.unlinked_contact_ids(book.name, name))
+        affected |= set(fresh)
+        records = self.store.contacts(c for c in affected if c not in fresh)
+        all_links = self.store.links_by_contact(affected)
+
+        # 3. merge each contact and decide what every account is owed
+        for cid in sorted(affected):
+            record = records.get(cid)
+            current = record.contact if record else Contact()
+            current_modified = record.updated_at if record else now()
+            trashed = record is not None and record.deleted_at is not None
+            contact_sides = sides.get(cid, [])
+            outcome = merge(current, current_modified, contact_sides, book.conflicts)
+            merged = outcome.contact
+            for d in outcome.decisions:
+                self._journal_decision(plan, cid, d)
+                if d.queued:
+                    candidates = {s: field_to_data(d.field, v) for s, v in d.losers}
+                    candidates[STORE] = field_to_data(d.field, d.before)
+                    plan.conflicts.append((cid, d.field.value, candidates))
+                    report.conflicts_queued += 1
+                    for loser, _value in d.losers:
+                        if loser in report.accounts:
+                            report.accounts[loser].conflicts += 1
+            links_now = dict(all_links.get(cid, {}))
+            for s in contact_sides:
+                rc = remote_of[(s.account, cid)]
+                links_now[s.account] = Link(s.account, rc.ref.id, cid, rc.ref.etag, rc.contact, rc.modified,
+                                            rc.marker == cid)
+                plan.links.append(links_now[s.account])
+
+            deleted_by = deletions.get(cid, [])
+            for name in deleted_by:
+                lk = link_of[(name, cid)]
+                plan.dropped_links.append((name, lk.remote_id))
+                links_now.pop(name, None)
+            edited = any(s.changed_any() for s in contact_sides if s.account not in deleted_by) or any(
+                self.connectors[n].fit(current) != link_of[(n, cid)].base for n in deleted_by)
+            survives = not trashed or any(s.changed_any() for s in contact_sides)
+            if deleted_by and not trashed:
+                delete_wins = book.conflicts.on_delete is DeletePolicy.DELETE_WINS
+                if delete_wins or not edited:
+                    survives = False
+                    plan.trash.append(cid)
+                    plan.journal.append({"book": book.name, "account": ",".join(deleted_by), "contact_id": cid,
+                                         "action": "trash", "before": None, "after": None,
+                                         "note": "deleted on " + ", ".join(deleted_by)})
+                else:
+                    plan.journal.append({"book": book.name, "account": ",".join(deleted_by), "contact_id": cid,
+                                         "action": "delete-lost", "note": "edited elsewhere: edit wins"})
+            elif trashed and survives:
+                plan.restore.append(cid)
+                plan.journal.append({"book": book.name, "contact_id": cid, "action": "restore",
+                                     "note": "edited after its delete"})
+
+            if cid in fresh or merged != current or (trashed and survives):
+                plan.contacts[cid] = merged
+                if cid in fresh:
+                    plan.new_ids.add(cid)
+            # owed writes
+            for acct in book.accounts:
+                if not acct.writable:
+                    continue
+                name = acct.name
+                lk_now = links_now.get(name)
+                connector = self.connectors[name]
+                if not survives:
+                    if lk_now is not None and acct.allow_delete:
+                        self._owe(plan, name, cid, ChangeKind.DELETE, (), merged, show_values)
+                    continue
+                desired = connector.fit(merged)
+                if lk_now is None:
+                    if acct.allow_create and not merged.is_empty():
+                        self._owe(plan, name, cid, ChangeKind.CREATE, (), merged, show_values)
+                    continue
+                if (desired != lk_now.base or not lk_now.marked) and acct.allow_update:
+                    changed_fields = tuple(f for f in Field if desired.get(f) != lk_now.base.get(f))
+                    self._owe(plan, name, cid, ChangeKind.UPDATE, changed_fields, merged, show_values,
+                              before=lk_now.base)
+
+        self._find_possible_duplicates(plan, report)
+        return plan
+
+    def _owe(self, plan: _Plan, account: str, cid: str, kind: ChangeKind, fields: tuple[Field, ...],
+             contact: Contact, show_values: bool, before: Contact | None = None) -> None:
+        plan.owe(account, cid, kind)
+        values: tuple[tuple[str, str, str], ...] = ()
+        if show_values and before is not None:
+            values = tuple((f.value, repr(field_to_data(f, before.get(f))), repr(field_to_data(f, contact.get(f))))
+                           for f in fields)
+        plan.planned.append(PlannedWrite(account, cid, kind, fields, contact.label() if show_values else "",
+                                         values))
+
+    def _journal_decision(self, plan: _Plan, cid: str, d: Any) -> None:
+        if d.before != d.after:
+            plan.journal.append({"book": self.book.name, "account": d.source, "contact_id": cid, "action": "update",
+                                 "field": d.field.value, "before": field_to_data(d.field, d.before),
+                                 "after": field_to_data(d.field, d.after)})
+        for source, value in d.losers:
+            plan.journal.append({"book": self.book.name, "account": source, "contact_id": cid,
+                                 "action": "conflict-queued" if d.queued else "conflict-lost",
+                                 "field": d.field.value, "before": field_to_data(d.field, value),
+                                 "after": field_to_data(d.field, d.after),
+                                 "note": f"rule {self.book.conflicts.rule_for(d.field).value}"})
+
+    def _match(self, account: str, unlinked: list[RemoteContact], taken: set[str],
+               remote_of: dict[tuple[str, str], RemoteContact], fresh: dict[str, Contact],
+               email_index: dict[str, str], phone_index: dict[str, str], report: RunReport) -> None:
+        """Give every unlinked item a contact id: its marker, else a person sharing an email or phone, else new."""
+        if not unlinked:
+            return
+        book = self.book.name
+        markers = [rc.marker for rc in unlinked if rc.marker]
+        known = self.store.contacts(markers) if markers else {}
+        has_link = self.store.links_by_contact(m for m in markers if m in known)
+        emails = self.store.match_identities(
+            book, "email", (e for rc in unlinked for e in rc.contact.identity_emails()))
+        phones = self.store.match_identities(
+            book, "phone", (p for rc in unlinked for p in rc.contact.identity_phones()))
+        candidate_ids = {c for ids in list(emails.values()) + list(phones.values()) for c in ids}
+        records = self.store.contacts(candidate_ids)
+        active = {cid for cid, r in records.items() if r.deleted_at is None}
+        has_email = {cid for cid, r in records.items() if r.contact.emails} | {
+            cid for cid, c in fresh.items() if c.emails}
+        linked_here = self.store.links_by_contact(candidate_ids)
+
+        def free(cid: str) -> bool:
+            return cid not in taken and account not in linked_here.get(cid, {})
+
+        def phone_ok(cid: str, rc: RemoteContact) -> bool:
+            # a shared office number is not a person: match by phone only when emails cannot tell them apart
+            return free(cid) and not (rc.contact.emails and cid in has_email)
+
+        for rc in unlinked:
+            cid: str | None = None
+            marker = rc.marker
+            if marker and marker in known and known[marker].book == book and account not in has_link.get(marker, {}) \
+                    and marker not in taken:
+                cid = marker  # ours: written by contactsync (maybe by a run that crashed before recording it)
+            if cid is None:
+                for key in rc.contact.identity_emails():
+                    cid = next((c for c in sorted(emails.get(key, ())) if c in active and free(c)), None) or (
+                        email_index.get(key) if email_index.get(key) and free(email_index[key]) else None)
+                    if cid:
+                        break
+            if cid is None:
+                for key in rc.contact.identity_phones():
+                    cid = next((c for c in sorted(phones.get(key, ())) if c in active and phone_ok(c, rc)),
+                               None) or (phone_index.get(key) if phone_index.get(key) and phone_ok(
+                                   phone_index[key], rc) else None)
+                    if cid:
+                        break
+            if cid is None:
+                cid = Transaction.new_id()
+                fresh[cid] = rc.contact
+                for key in rc.contact.identity_emails():
+                    email_index.setdefault(key, cid)
+                for key in rc.contact.identity_phones():
+                    phone_index.setdefault(key, cid)
+            taken.add(cid)
+            remote_of[(account, cid)] = rc
+
+    def _find_possible_duplicates(self, plan: _Plan, report: RunReport) -> None:
+        """Same name, different people as far as we can tell: never merged, only reported."""
+        by_name: dict[str, str] = {}
+        for cid in sorted(plan.new_ids):
+            c = plan.contacts[cid]
+            key = " ".join((c.name.formatted() or c.display_name).casefold().split())
+            if not key:
+                continue
+            if key in by_name:
+                report.possible_duplicates.append((by_name[key], cid))
+            else:
+                by_name[key] = cid
+
+    # --------------------------------------------------------------------------------------------- absorb
+    def _absorb(self, plan: _Plan, pulled: Mapping[str, _Pulled], report: RunReport) -> None:
+        with self.store.transaction() as tx:
+            book = self.book.name
+            new = {cid: c for cid, c in plan.contacts.items() if cid in plan.new_ids}
+            changed = {cid: c for cid, c in plan.contacts.items() if cid not in plan.new_ids}
+            tx.put_contacts(book, new)
+            tx.put_contacts(book, changed)
+            for cid in plan.restore:
+                tx.restore_contact(cid)
+            for account, rid in plan.dropped_links:
+                tx.delete_link(account, rid)
+            tx.put_links(plan.links)
+            for cid in plan.trash:
+                tx.trash_contact(book, cid, days=self.book.trash_days, reason="deleted on a platform")
+            for account, owed in plan.queue.items():
+                by_kind: dict[ChangeKind, list[str]] = {}
+                for cid, kind in owed.items():
+                    by_kind.setdefault(kind, []).append(cid)
+                for kind, ids in by_kind.items():
+                    tx.queue(account, ids, kind)
+            run_rows = [{**row, "run_id": report.run_id} for row in plan.journal]
+            tx.journal(run_rows)
+            for cid, fname, candidates in plan.conflicts:
+                tx.add_conflict(book, cid, fname, candidates)
+            for name, p in pulled.items():
+                tx.set_quarantine(name, {q.remote_id: q.reason for q in p.result.quarantined}, full=p.result.full)
+                if p.result.changed:
+                    tx.clear_quarantine(name, [rc.ref.id for rc in p.result.changed])
+                if p.braked is None:
+                    # the state from *before* our writes: our own writes show up in the next pull, which is how
+                    # a create whose answer was lost gets adopted
+                    tx.set_state(name, p.result.next_state, full=p.result.full)
+            tx.purge_trash(book)
+
+    # ----------------------------------------------------------------------------------------------- push
+    def _push_account(self, account: str, report: RunReport) -> None:
+        acct = self.book.account(account)
+        rep = report.accounts[account]
+        connector = self.connectors[account]
+        braked = rep.brake is not None
+        t0 = time.monotonic()
+        entries = self.store.outbox(account)
+        if not entries:
+            return
+        ids = [e.contact_id for e in entries]
+        records = self.store.contacts(ids)
+        links = self.store.links_by_contact(ids)
+        changes: list[Change] = []
+        nothing_to_do: list[str] = []
+        for e in entries:
+            record = records.get(e.contact_id)
+            lk = links.get(e.contact_id, {}).get(account)
+            change = self._change_for(acct.name, record, lk, e.kind)
+            if change is None:
+                nothing_to_do.append(e.contact_id)
+            elif change.kind is ChangeKind.DELETE and (braked or not acct.allow_delete):
+                continue  # held back by the brake: stays owed until the admin decides
+            elif (change.kind is ChangeKind.CREATE and not acct.allow_create) or (
+                    change.kind is ChangeKind.UPDATE and not acct.allow_update):
+                nothing_to_do.append(e.contact_id)
+            else:
+                changes.append(change)
+        if nothing_to_do:
+            with self.store.transaction() as tx:
+                tx.dequeue(account, nothing_to_do)
+        size = max(1, connector.capabilities.max_batch)
+        for i in range(0, len(changes), size):
+            batch = changes[i : i + size]
+            creates = [c.contact_id for c in batch if c.kind is ChangeKind.CREATE]
+            if creates:
+                with self.store.transaction() as tx:
+                    tx.mark_attempt(account, creates)
+            try:
+                results = self._call(account, lambda b=batch: connector.push(b),  # type: ignore[misc]
+                                     may_have_applied=bool(creates))
+            except ConnectorError as exc:
+                rep.error, rep.error_kind = str(exc), type(exc).__name__
+                log.error("account %s: writing failed (%s); %d writes stay owed", account, type(exc).__name__,
+                          len(changes) - i)
+                break
+            self._writes += 1
+            if self.hooks.after_remote_write:
+                self.hooks.after_remote_write(account, self._writes)
+            retry = self._record_results(account, results, rep)
+            if self.hooks.after_commit:
+                self.hooks.after_commit(account, self._writes)
+            for change in retry:
+                self._retry_after_precondition(account, change, rep)
+        rep.pending = len(self.store.outbox(account))
+        rep.duration_s += time.monotonic() - t0
+
+    def _change_for(self, account: str, record: CanonicalRecord | None, lk: Link | None,
+                    kind: ChangeKind) -> Change | None:
+        if record is None:
+            return None
+        connector = self.connectors[account]
+        if record.deleted_at is not None or kind is ChangeKind.DELETE:
+            if lk is None:
+                return None
+            return Change(ChangeKind.DELETE, record.id, ref=RemoteRef(lk.remote_id, lk.etag), previous=lk.base)
+        desired = connector.fit(record.contact)
+        if lk is None:
+            return Change(ChangeKind.CREATE, record.id, contact=desired)
+        if desired == lk.base and lk.marked:
+            return None
+        return Change(ChangeKind.UPDATE, record.id, contact=desired, ref=RemoteRef(lk.remote_id, lk.etag),
+                      previous=lk.base)
+
+    def _record_results(self, account: str, results: Sequence[ChangeResult], rep: AccountReport) -> list[Change]:
+        """Commit what the platform confirmed; return the changes refused on a stale etag (to retry once)."""
+        retry: list[Change] = []
+        book = self.book.name
+        with self.store.transaction() as tx:
+            done: list[str] = []
+            links: list[Link] = []
+            journal: list[dict[str, Any]] = []
+            for r in results:
+                c = r.change
+                if r.ok:
+                    done.append(c.contact_id)
+                    if c.kind is ChangeKind.DELETE:
+                        assert c.ref is not None
+                        tx.delete_link(account, c.ref.id)
+                        rep.deleted += 1
+                    else:
+                        assert r.ref is not None and c.contact is not None
+                        base = r.stored if r.stored is not None else c.contact
+                        links.append(Link(account, r.ref.id, c.contact_id, r.ref.etag, base, now(), True))
+                        if c.kind is ChangeKind.CREATE:
+                            rep.created += 1
+                        else:
+                            rep.updated += 1
+                    journal.append({"book": book, "account": account, "contact_id": c.contact_id,
+                                    "action": f"push-{c.kind.value}",
+                                    "note": ",".join(f.value for f in Field
+                                                     if c.previous is not None and c.contact is not None
+                                                     and c.previous.get(f) != c.contact.get(f)) or None})
+                    continue
+                err = r.error
+                if isinstance(err, PreconditionFailed) and err.gone:
+                    assert c.ref is not None
+                    tx.delete_link(account, c.ref.id)
+                    if c.kind is ChangeKind.DELETE:
+                        done.append(c.contact_id)
+                    else:
+                        # removed on the platform while we were updating it: the edit wins, create it again
+                        tx.queue(account, [c.contact_id], ChangeKind.CREATE)
+                        tx.fail(account, c.contact_id, "gone while updating; will be created again")
+                elif isinstance(err, PreconditionFailed):
+                    retry.append(c)
+                else:
+                    tx.fail(account, c.contact_id, f"{type(err).__name__}: {err}")
+                    log.warning("account %s: contact %s: %s (%s)", account, c.contact_id, c.kind.value,
+                                type(err).__name__)
+            tx.put_links(links)
+            tx.dequeue(account, done)
+            tx.journal(journal)
+        return retry
+
+    def _retry_after_precondition(self, account: str, change: Change, rep: AccountReport) -> None:
+        """Someone edited the item between our listing and our write: re-read, re-merge, write once more."""
+        assert change.ref is not None
+        connector = self.connectors[account]
+        try:
+            current = self._call(account, lambda: connector.fetch([change.ref.id]))  # type: ignore[union-attr]
+        except ConnectorError as exc:
+            with self.store.transaction() as tx:
+                tx.fail(account, change.contact_id, f"re-read failed: {type(exc).__name__}")
+            return
+        rc: RemoteContact | None = current.get(change.ref.id)
+        if rc is None:
+            with self.store.transaction() as tx:
+                tx.delete_link(account, change.ref.id)
+                if change.kind is ChangeKind.UPDATE:
+                    tx.queue(account, [change.contact_id], ChangeKind.CREATE)
+                else:
+                    tx.dequeue(account, [change.contact_id])
+            return
+        record = self.store.contact(change.contact_id)
+        lk = self.store.links_by_contact([change.contact_id]).get(change.contact_id, {}).get(account)
+        side = Side(account, lk.base if lk else None, rc.contact, rc.modified, self.book.priority_rank(account),
+                    connector.capabilities.fields)
+        outcome = merge(record.contact, record.updated_at, [side], self.book.conflicts)
+        merged = outcome.contact
+        plan = _Plan()
+        for d in outcome.decisions:
+            self._journal_decision(plan, change.contact_id, d)
+        revived = record.deleted_at is not None and side.changed_any()
+        with self.store.transaction() as tx:
+            if merged != record.contact or revived:
+                tx.put_contacts(self.book.name, {record.id: merged})
+                if revived:
+                    tx.restore_contact(record.id)
+                # everyone else must hear of the edit too
+                for other in self.book.accounts:
+                    if other.name != account and other.writable:
+                        tx.queue(other.name, [record.id], ChangeKind.UPDATE)
+            tx.put_links([Link(account, rc.ref.id, record.id, rc.ref.etag, rc.contact, rc.modified,
+                               rc.marker == record.id)])
+            tx.journal(plan.journal)
+        if record.deleted_at is not None and not revived:
+            again = Change(ChangeKind.DELETE, record.id, ref=rc.ref, previous=rc.contact)
+        elif record.deleted_at is not None:
+            return  # edited after its delete: it lives again; other accounts get it through the outbox
+        else:
+            desired = connector.fit(merged)
+            if desired == rc.contact and rc.marker == record.id:
+                with self.store.transaction() as tx:
+                    tx.dequeue(account, [record.id])
+                return
+            again = Change(ChangeKind.UPDATE, record.id, contact=desired, ref=rc.ref, previous=rc.contact)
+        try:
+            results = self._call(account, lambda: connector.push([again]))
+        except ConnectorError as exc:
+            with self.store.transaction() as tx:
+                tx.fail(account, record.id, f"{type(exc).__name__}: {exc}")
+            return
+        self._writes += 1
+        if self.hooks.after_remote_write:
+            self.hooks.after_remote_write(account, self._writes)
+        leftover = self._record_results(account, results, rep)
+        if self.hooks.after_commit:
+            self.hooks.after_commit(account, self._writes)
+        if leftover:
+            with self.store.transaction() as tx:
+                tx.fail(account, record.id, "changed again while writing; will retry next run")
+
+    # --------------------------------------------------------------------------------------------- finish
+    def _finish(self, report: RunReport, started: float) -> None:
+        report.duration_s = time.monotonic() - started
+        assert report.run_id is not None
+        with self.store.transaction() as tx:
+            for name, rep in report.accounts.items():
+                tx.set_account_status(name, self.book.name, run_id=report.run_id,
+                                      result="error" if rep.error else ("braked" if rep.brake else "ok"),
+                                      error=rep.error, duration_s=rep.duration_s, brake_reason=rep.brake,
+                                      summary=rep.as_dict())
+            tx.finish_run(report.run_id, report.result.value, report.as_dict())
+        for rep in report.accounts.values():
+            log.info("account=%s pulled=%d created=%d updated=%d deleted=%d conflicts=%d quarantined=%d "
+                     "pending=%d duration=%.2fs%s", rep.account, rep.pulled, rep.created, rep.updated, rep.deleted,
+                     rep.conflicts, rep.quarantined, rep.pending, rep.duration_s,
+                     f" error={rep.error_kind}" if rep.error else "")
+

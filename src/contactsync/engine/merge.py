@@ -1,0 +1,213 @@
+"""N-way three-way merge of one contact: pure functions, no I/O.
+
+Each account contributes a :class:`Side`: what it holds now (``remote``) and what it held when we last agreed
+(``base``). A field changed on an account when its remote value differs from its base value. Changes from several
+accounts are applied to the canonical contact field by field; multi-valued fields element by element (an email
+added on A and another removed on B both take effect). When accounts disagree, the book's rule decides, and the
+decision is a strict order (the same whatever order accounts are processed in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from ..model import Contact, Element, Field, element_key
+from ..settings import ConflictRule, ConflictSettings
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+STORE = "store"  # the candidate name of the canonical value itself
+_EMPTY = Contact()
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    account: str
+    base: Contact | None  # None: the item was never linked (first time we see it)
+    remote: Contact
+    modified: datetime | None
+    rank: int
+    fields: frozenset[Field]
+
+    def base_value(self, f: Field) -> Any:
+        return (self.base or _EMPTY).get(f)
+
+    def changed(self, f: Field) -> bool:
+        return f in self.fields and self.remote.get(f) != self.base_value(f)
+
+    def changed_any(self) -> bool:
+        return any(self.changed(f) for f in self.fields)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    source: str       # an account name, or STORE
+    value: Any
+    modified: datetime
+    rank: int
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDecision:
+    """One field whose canonical value changed, or whose disagreement was decided or queued."""
+
+    field: Field
+    before: Any
+    after: Any
+    source: str                                  # who the kept value came from
+    losers: tuple[tuple[str, Any], ...] = ()     # (source, value) of every value that lost
+    queued: bool = False                         # manual rule: kept as is, waiting for the admin
+
+
+@dataclass(frozen=True, slots=True)
+class MergeOutcome:
+    contact: Contact
+    decisions: tuple[FieldDecision, ...]
+
+    @property
+    def changed(self) -> bool:
+        return any(d.before != d.after for d in self.decisions)
+
+
+def winner(rule: ConflictRule, candidates: Sequence[Candidate]) -> Candidate | None:
+    """The candidate a rule picks; None for ``manual`` (and for ``store`` when the store has no candidate).
+
+    Every order here ends on the source name so that it is total: no two candidates ever tie.
+    """
+    if rule is ConflictRule.NEWEST:
+        return max(candidates, key=lambda c: (c.modified, -c.rank, _reverse(c.source)))
+    if rule is ConflictRule.PRIORITY:
+        return min(candidates, key=lambda c: (c.rank, c.source))
+    if rule is ConflictRule.STORE:
+        return next((c for c in candidates if c.source == STORE), None)
+    return None
+
+
+def _reverse(name: str) -> tuple[int, ...]:
+    # max() must prefer the alphabetically first name on a full tie: invert the code points
+    return tuple(-ord(ch) for ch in name)
+
+
+def _decide(rule: ConflictRule, candidates: list[Candidate], current: Any) -> tuple[Any, str, list[Candidate], bool]:
+    """(value kept, its source, losing candidates, queued?)."""
+    distinct = {_hashable(c.value) for c in candidates}
+    if len(distinct) == 1:
+        first = candidates[0]
+        return first.value, first.source, [], False
+    chosen = winner(rule, candidates)
+    if chosen is None:
+        # manual (or store without a store candidate): keep the canonical value everywhere
+        losers = [c for c in candidates if c.value != current]
+        return current, STORE, losers, rule is ConflictRule.MANUAL
+    return chosen.value, chosen.source, [c for c in candidates if c.value != chosen.value], False
+
+
+def _hashable(value: Any) -> Any:
+    try:
+        hash(value)
+        return value
+    except TypeError:
+        return repr(value)
+
+
+def merge(current: Contact, current_modified: datetime, sides: Sequence[Side], conflicts: ConflictSettings,
+          *, store_rank: int = 10_000) -> MergeOutcome:
+    """Apply every side's changes to ``current``."""
+    result = current
+    decisions: list[FieldDecision] = []
+    for f in Field:
+        changed = [s for s in sides if s.changed(f)]
+        if not changed:
+            continue
+        rule = conflicts.rule_for(f)
+        if f.multi_valued:
+            value, field_decisions = _merge_elements(f, current, current_modified, changed, rule, store_rank)
+            result = result.with_field(f, value)
+            decisions.extend(field_decisions)
+            continue
+        cur = current.get(f)
+        candidates = [Candidate(s.account, s.remote.get(f), s.modified or EPOCH, s.rank) for s in changed]
+        # the store changed this field too (a value the account never saw): it is a candidate of its own
+        if any(cur != s.base_value(f) for s in changed) and all(cur != c.value for c in candidates):
+            candidates.append(Candidate(STORE, cur, current_modified, store_rank))
+        value, source, losers, queued = _decide(rule, candidates, cur)
+        if value != cur or losers or queued:
+            decisions.append(FieldDecision(f, cur, value, source,
+                                           tuple((c.source, c.value) for c in losers), queued))
+        result = result.with_field(f, value)
+    return MergeOutcome(result, tuple(decisions))
+
+
+def _as_dict(items: Any) -> dict[str, Element]:
+    return {element_key(e): e for e in (sorted(items) if isinstance(items, frozenset) else items)}
+
+
+def _merge_elements(f: Field, current: Contact, current_modified: datetime, changed: Sequence[Side],
+                    rule: ConflictRule, store_rank: int) -> tuple[Any, list[FieldDecision]]:
+    cur_value = current.get(f)
+    result = _as_dict(cur_value)
+    proposals: dict[str, list[tuple[Side, Element]]] = {}  # key → sides that added or modified it
+    removals: dict[str, list[Side]] = {}
+    bases: dict[str, dict[str, Element]] = {}
+    for s in changed:
+        base = _as_dict(s.base_value(f))
+        remote = _as_dict(s.remote.get(f))
+        bases[s.account] = base
+        for key, elem in remote.items():
+            if key not in base or _differs(base[key], elem):
+                proposals.setdefault(key, []).append((s, elem))
+        for key in base.keys() - remote.keys():
+            removals.setdefault(key, []).append(s)
+    decisions: list[FieldDecision] = []
+    queued_any = False
+    losers_all: list[tuple[str, Any]] = []
+    # removals first; an element someone else added or edited survives (edit beats delete, element-wise)
+    for key in removals:
+        if key not in proposals:
+            result.pop(key, None)
+    for key, props in proposals.items():
+        candidates = [Candidate(s.account, e, s.modified or EPOCH, s.rank) for s, e in props]
+        cur_elem = result.get(key)
+        store_changed = any(_exact_or_none(bases[s.account].get(key)) != _exact_or_none(cur_elem)
+                            for s, _ in props)
+        if store_changed and cur_elem is not None and all(_differs(cur_elem, c.value) for c in candidates):
+            candidates.append(Candidate(STORE, cur_elem, current_modified, store_rank))
+        distinct = {_exact(c.value) for c in candidates}
+        if len(distinct) == 1:
+            result[key] = candidates[0].value
+            continue
+        chosen = winner(rule, candidates)
+        if chosen is None:
+            queued_any = queued_any or rule is ConflictRule.MANUAL
+            losers_all.extend((c.source, c.value) for c in candidates if cur_elem is None or
+                              _differs(c.value, cur_elem))
+            continue
+        result[key] = chosen.value
+        losers_all.extend((c.source, c.value) for c in candidates if _differs(c.value, chosen.value))
+    new_value: Any
+    if f is Field.TAGS:
+        new_value = frozenset(result.values())
+    elif f is Field.CUSTOM:
+        new_value = tuple(sorted(result.values(), key=element_key))
+    else:
+        new_value = tuple(result.values())
+    if new_value != cur_value or losers_all or queued_any:
+        sources = ",".join(sorted({s.account for s in changed}))
+        decisions.append(FieldDecision(f, cur_value, new_value, sources,
+                                       tuple(losers_all), queued_any))
+    return new_value, decisions
+
+
+def _exact(elem: Element) -> Any:
+    # elements compare by key for tags; for the others the whole element matters (its type, its label)
+    return (elem, getattr(elem, "name", None))
+
+
+def _differs(a: Element, b: Element) -> bool:
+    return bool(_exact(a) != _exact(b))
+
+
+def _exact_or_none(elem: Element | None) -> Any:
+    return None if elem is None else _exact(elem)

@@ -1,0 +1,86 @@
+"""What a run did (or, in a dry run, would do): frozen values the CLI turns into text, JSON and exit codes."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from ..connector import ChangeKind
+from ..model import Field
+
+
+class RunResult(enum.Enum):
+    OK = "ok"
+    PARTIAL = "partial"      # some account failed or some writes are still owed
+    BRAKED = "braked"        # the mass-delete brake held something back
+    FAILED = "failed"        # nothing could be done
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedWrite:
+    account: str
+    contact_id: str
+    kind: ChangeKind
+    fields: tuple[Field, ...] = ()
+    #: the person's name, only filled when the admin asked for values (``--show-values``)
+    label: str = ""
+    values: tuple[tuple[str, str, str], ...] = ()  # (field, before, after) with --show-values
+
+
+@dataclass
+class AccountReport:
+    account: str
+    pulled: int = 0
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    conflicts: int = 0
+    quarantined: int = 0
+    requests: int = 0
+    duration_s: float = 0.0
+    full_listing: bool = False
+    error: str | None = None
+    error_kind: str | None = None
+    brake: str | None = None
+    pending: int = 0
+    planned: list[PlannedWrite] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "account": self.account, "pulled": self.pulled, "created": self.created, "updated": self.updated,
+            "deleted": self.deleted, "conflicts": self.conflicts, "quarantined": self.quarantined,
+            "requests": self.requests, "duration_s": round(self.duration_s, 3), "full_listing": self.full_listing,
+            "error": self.error, "brake": self.brake, "pending": self.pending,
+        }
+
+
+@dataclass
+class RunReport:
+    book: str
+    dry_run: bool
+    run_id: int | None = None
+    accounts: dict[str, AccountReport] = field(default_factory=dict)
+    conflicts_queued: int = 0
+    possible_duplicates: list[tuple[str, str]] = field(default_factory=list)
+    duration_s: float = 0.0
+
+    @property
+    def writes(self) -> int:
+        return sum(a.created + a.updated + a.deleted for a in self.accounts.values())
+
+    @property
+    def result(self) -> RunResult:
+        if self.accounts and all(a.error for a in self.accounts.values()):
+            return RunResult.FAILED
+        if any(a.brake for a in self.accounts.values()):
+            return RunResult.BRAKED
+        if any(a.error or a.pending for a in self.accounts.values()):
+            return RunResult.PARTIAL
+        return RunResult.OK
+
+    def as_dict(self) -> dict[str, object]:
+        return {"book": self.book, "dry_run": self.dry_run, "run_id": self.run_id, "result": self.result.value,
+                "writes": self.writes, "conflicts_queued": self.conflicts_queued,
+                "possible_duplicates": [list(p) for p in self.possible_duplicates],
+                "duration_s": round(self.duration_s, 3),
+                "accounts": {n: a.as_dict() for n, a in self.accounts.items()}}
