@@ -6,6 +6,9 @@ Public names: :class:`CardDavConnector` (registered as ``carddav``), :func:`disc
 
 from __future__ import annotations
 
+from .connector import CardDavConnector, CardDavOptions
 from .discovery import AddressBookInfo, discover
+from .groups import GroupStyle
+from .transport import AuthType
 
-__all__ = ["AddressBookInfo", "discover"]
+__all__ = ["AddressBookInfo", "AuthType", "CardDavConnector", "CardDavOptions", "GroupStyle", "discover"]
