@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import textwrap
 from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -15,8 +16,11 @@ from jsonschema import Draft202012Validator
 from contactsync import registry
 from contactsync.config import (
     SCHEMA,
+    CronSchedule,
+    IntervalSchedule,
     default_store_url,
     load_settings,
+    parse_schedule,
     parse_settings,
     reference_markdown,
     sample_config,
@@ -628,6 +632,44 @@ def test_invalid_schedules_are_explained(schedule: str, message: str) -> None:
     (problem,) = caught.value.problems
     assert (problem.line, problem.path) == (3, "books[0].schedule")
     assert message in problem.message
+
+
+@pytest.mark.parametrize(
+    ("text", "schedule"),
+    [
+        ("every 15m", IntervalSchedule(900)),
+        ("every 30s", IntervalSchedule(30)),
+        ("every 2h", IntervalSchedule(7200)),
+        ("*/10 7-19 * * mon-fri", CronSchedule("*/10", "7-19", "*", "*", "mon,tue,wed,thu,fri")),
+        ("0 9 * * 0", CronSchedule("0", "9", "*", "*", "sun")),
+        ("0 9 * * 7", CronSchedule("0", "9", "*", "*", "sun")),
+        ("0 0 * * */2", CronSchedule("0", "0", "*", "*", "sun,tue,thu,sat")),
+    ],
+)
+def test_schedules_parse_to_typed_values(text: str, schedule: IntervalSchedule | CronSchedule) -> None:
+    assert parse_schedule(text) == schedule
+
+
+def test_a_cron_weekday_means_the_same_day_to_apscheduler() -> None:
+    """cron's 0 is Sunday, APScheduler 3's 0 is Monday: the parsed schedule names the day, so both agree."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    sunday_nine = parse_schedule("0 9 * * 0")
+    assert isinstance(sunday_nine, CronSchedule)
+    trigger = CronTrigger(
+        minute=sunday_nine.minute,
+        hour=sunday_nine.hour,
+        day=sunday_nine.day,
+        month=sunday_nine.month,
+        day_of_week=sunday_nine.day_of_week,
+        timezone=UTC,
+    )
+    fire = trigger.get_next_fire_time(None, datetime(2025, 1, 1, tzinfo=UTC))
+    assert fire == datetime(2025, 1, 5, 9, 0, tzinfo=UTC)
+    assert fire.strftime("%A") == "Sunday"
+    assert not sunday_nine.either_day
+    both = parse_schedule("0 9 1 * mon")
+    assert isinstance(both, CronSchedule) and both.either_day
 
 
 @pytest.mark.parametrize(

@@ -13,13 +13,18 @@ from __future__ import annotations
 from .docs import reference_markdown, sample_config
 from .loader import load_settings, parse_settings
 from .paths import default_state_dir, default_store_url
+from .schedule import CronSchedule, IntervalSchedule, Schedule, parse_schedule
 from .schema import SCHEMA
 
 __all__ = [
     "SCHEMA",
+    "CronSchedule",
+    "IntervalSchedule",
+    "Schedule",
     "default_state_dir",
     "default_store_url",
     "load_settings",
+    "parse_schedule",
     "parse_settings",
     "reference_markdown",
     "sample_config",

@@ -29,8 +29,6 @@ from ..settings import (
 NAME_PATTERN: Final = r"^[a-z0-9][a-z0-9_.-]*$"
 NAME_HINT: Final = "use lowercase letters, digits, '_', '.' and '-', starting with a letter or a digit"
 
-#: "every 15m" / "every 30s" / "every 2h"; anything else must be a five-field cron expression
-INTERVAL_PATTERN: Final = r"^every\s+([0-9]+)\s*(s|m|h)$"
 
 LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 FIELD_NAMES: Final = tuple(f.value for f in Field)
