@@ -713,3 +713,55 @@ def test_default_region_must_be_known_to_phonenumbers(region: str, message: str 
 )
 def test_default_store_url(environ: dict[str, str], url: str) -> None:
     assert default_store_url(environ) == url
+
+
+def test_inline_secrets_are_refused_at_any_depth_of_options(tmp_path: Path, connectors: None) -> None:
+    path = write(
+        tmp_path,
+        "c.yaml",
+        """\
+        books:
+          - name: staff
+            accounts:
+              - name: g
+                type: google
+                options:
+                  oauth: {client_id: abc, client_secret: hunter2}
+                  refresh_token: ${REFRESH}
+        """,
+    )
+    problems = problems_of(path, environ={"REFRESH": "r"})
+    assert [(p.line, p.path, p.message) for p in problems] == [
+        (
+            7,
+            "books[0].accounts[0].options.oauth.client_secret",
+            "secrets never inline; use client_secret_file, client_secret_credential or ${ENV}",
+        )
+    ]
+
+
+def test_book_names_are_unique() -> None:
+    text = MINIMAL + MINIMAL.removeprefix("books:\n").replace("ana", "bob")
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(text, environ={})
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.path) == (7, "books[1].name")
+    assert problem.message == "book name 'staff' is already used at line 2; book names are unique in the file"
+
+
+def test_the_public_names_of_the_config_package() -> None:
+    import contactsync.config
+
+    assert sorted(contactsync.config.__all__) == [
+        "CronSchedule",
+        "IntervalSchedule",
+        "SCHEMA",
+        "Schedule",
+        "default_state_dir",
+        "default_store_url",
+        "load_settings",
+        "parse_schedule",
+        "parse_settings",
+        "reference_markdown",
+        "sample_config",
+    ]
