@@ -109,7 +109,10 @@ class GraphEmulator:
         server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
         server.emulator = self
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="graph-emulator", daemon=True)
+        # A short poll interval keeps stop() (and so every test's teardown) quick.
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="graph-emulator", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
