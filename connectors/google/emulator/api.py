@@ -129,10 +129,8 @@ def list_connections(call: Call) -> JsonDict:
     else:
         since, snapshot, cursor, total = -1, store.seq, -1, store.live_count
 
-    if since < 0:
-        page = store.full_page(sort, cursor, size)
-    else:
-        page = store.changes_page(since, snapshot, cursor, size)
+    full = since < 0
+    page = store.full_page(sort, cursor, size) if full else store.changes_page(since, snapshot, cursor, size)
     response: JsonDict = {}
     if page.items:
         response["connections"] = [store.render_person(person, mask) for person in page.items]
@@ -272,20 +270,15 @@ def batch_get_people(call: Call) -> JsonDict:
             else:
                 person = call.store.render_person(call.store.live_person(name), mask)
         except ApiError as error:
-            responses.append(
-                {"httpStatusCode": error.code, "requestedResourceName": name, "status": error.to_status()}
-            )
+            responses.append({"httpStatusCode": error.code, "requestedResourceName": name, "status": error.to_status()})
         else:
-            responses.append(
-                {"httpStatusCode": 200, "person": person, "requestedResourceName": name, "status": {}}
-            )
+            responses.append({"httpStatusCode": 200, "person": person, "requestedResourceName": name, "status": {}})
     return {"responses": responses}
 
 
 def create_contact(call: Call) -> JsonDict:
     mask = call.person_mask("personFields", required=False, default=ALL_PERSON_FIELDS)
     body = check_person_body(call.json())
-    call.store.check_new_person(body)
     person = call.store.create_person(body, call.now)
     return call.store.render_person(person, mask)
 
@@ -318,9 +311,9 @@ def batch_create_contacts(call: Call) -> JsonDict:
     for index, contact in enumerate(contacts):
         if not isinstance(contact, dict):
             raise invalid_argument(f"Invalid value at 'contacts[{index}]', expected an object.")
-        person = check_person_body(contact.get("contactPerson") or {}, f"contacts[{index}].contact_person")
-        call.store.check_new_person(person)
-        people.append(person)
+        body = check_person_body(contact.get("contactPerson") or {}, f"contacts[{index}].contact_person")
+        call.store.check_new_person(body)
+        people.append(body)
     created = []
     for person_body in people:
         person = call.store.create_person(person_body, call.now)
@@ -451,9 +444,7 @@ def update_group(call: Call) -> JsonDict:
         )
     # Without updateGroupFields only the name is updated.
     raw_fields = body.get("updateGroupFields") or "name"
-    fields = parse_mask(
-        raw_fields, allowed=UPDATABLE_GROUP_FIELDS, parameter="updateGroupFields", required=False
-    )
+    fields = parse_mask(raw_fields, allowed=UPDATABLE_GROUP_FIELDS, parameter="updateGroupFields", required=False)
     name = None
     if "name" in fields:
         name = group_body.get("name")

@@ -103,9 +103,7 @@ class FaultPlan:
         self._sync_token_generation = 0
         self._lock = threading.Lock()
 
-    def fail_next(
-        self, n: int, status: int = 503, method: str | None = None, path_contains: str | None = None
-    ) -> None:
+    def fail_next(self, n: int, status: int = 503, method: str | None = None, path_contains: str | None = None) -> None:
         """Answer the next ``n`` matching requests with ``status`` before they touch any state."""
         with self._lock:
             self._failures.append(_Rule(n, status, method, path_contains))

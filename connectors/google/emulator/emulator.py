@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+import json
 import threading
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from .api import ALL_PERSON_FIELDS, GROUP_FIELDS
 from .auth import Accounts
@@ -17,6 +19,8 @@ from .fields import check_person_body
 from .server import EmulatorHTTPServer
 from .service import PeopleService
 from .store import UserStore
+
+_T = TypeVar("_T")
 
 
 class EmulatorError(Exception):
@@ -92,8 +96,7 @@ class PeopleEmulator:
     def url(self) -> str:
         if self._server is None:
             raise EmulatorError("the emulator is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/"
+        return f"http://{self._address[0]}:{self._server.server_port}/"
 
     @property
     def token_uri(self) -> str:
@@ -129,11 +132,16 @@ class PeopleEmulator:
         """Create contacts as if the user had made them; People-API-shaped dicts in, resource names out."""
         with self._service.lock:
             store = self._store(user)
+            now = self.clock.now()
             names = []
-            for person in persons:
-                body = self._checked(lambda p=person: check_person_body(copy.deepcopy(p)))
-                self._checked(lambda b=body: store.check_new_person(b))
-                names.append(store.create_person(body, self.clock.now()).resource_name)
+            for index, person in enumerate(persons):
+                # A JSON round trip copies the caller's dict and refuses what could not travel on the wire.
+                body = json.loads(json.dumps(person))
+                try:
+                    # create_person validates everything before it changes anything.
+                    names.append(store.create_person(check_person_body(body), now).resource_name)
+                except ApiError as error:
+                    raise EmulatorError(f"persons[{index}]: {error.message}") from error
             return names
 
     def persons(self, user: str) -> list[dict[str, Any]]:
@@ -155,10 +163,7 @@ class PeopleEmulator:
         with self._service.lock:
             store = self._store(user)
             return copy.deepcopy(
-                [
-                    store.render_group(group, sorted(GROUP_FIELDS), len(group.members))
-                    for group in store.live_groups()
-                ]
+                [store.render_group(group, sorted(GROUP_FIELDS), len(group.members)) for group in store.live_groups()]
             )
 
     def create_group(self, user: str, name: str) -> str:
@@ -200,7 +205,7 @@ class PeopleEmulator:
             raise EmulatorError(f"unknown user {user!r}: call add_user first") from None
 
     @staticmethod
-    def _checked(action: Any) -> Any:
+    def _checked(action: Callable[[], _T]) -> _T:
         try:
             return action()
         except ApiError as error:

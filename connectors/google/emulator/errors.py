@@ -91,8 +91,7 @@ def failed_precondition(message: str, reason: str | None = None) -> ApiError:
 
 
 STALE_ETAG_MESSAGE = (
-    "Request person.etag is different than the current person.etag. "
-    "Clear local cache and get the latest person."
+    "Request person.etag is different than the current person.etag. Clear local cache and get the latest person."
 )
 EXPIRED_SYNC_TOKEN_MESSAGE = "Sync token is expired. Clear local cache and retry call without the sync token."
 

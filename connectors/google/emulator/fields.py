@@ -179,9 +179,7 @@ def _compute_name(entry: JsonDict) -> None:
         return value.strip() if isinstance(value, str) else ""
 
     given, middle, family = part("givenName"), part("middleName"), part("familyName")
-    structured = " ".join(
-        p for p in (part("honorificPrefix"), given, middle, family, part("honorificSuffix")) if p
-    )
+    structured = " ".join(p for p in (part("honorificPrefix"), given, middle, family, part("honorificSuffix")) if p)
     display = structured or part("unstructuredName")
     if display:
         entry["displayName"] = display

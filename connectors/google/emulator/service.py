@@ -26,6 +26,7 @@ from .auth import Accounts
 from .control import Clock, FaultPlan, QuotaMeter, RequestKind
 from .errors import ApiError, invalid_argument, server_error
 from .store import UserStore
+from .tokens import TokenCodec
 
 MAX_BATCH_PARTS = 1000
 JSON_TYPE = "application/json; charset=UTF-8"
@@ -73,9 +74,7 @@ class Route:
     handler: Callable[[api.Call], dict[str, Any]]
 
 
-def _route(
-    method: str, pattern: str, kind: RequestKind, handler: Callable[[api.Call], dict[str, Any]]
-) -> Route:
+def _route(method: str, pattern: str, kind: RequestKind, handler: Callable[[api.Call], dict[str, Any]]) -> Route:
     return Route(method, re.compile(pattern), kind, handler)
 
 
@@ -116,7 +115,7 @@ class PeopleService:
         self.quotas = quotas
         self.accounts = accounts
         self.sync_token_ttl = sync_token_ttl
-        self.codec = api.TokenCodec()
+        self.codec = TokenCodec()
         # One lock for all users' state: requests for one user are serialized anyway ("mutate requests for
         # the same user should be sent sequentially"), and the emulator is not the thing being benchmarked.
         self.lock = threading.RLock()
@@ -196,9 +195,7 @@ class PeopleService:
         content_type = request.headers.get("content-type", "")
         if not content_type.lower().startswith("multipart/mixed"):
             raise invalid_argument("The batch request must be multipart/mixed.")
-        envelope = BytesParser().parsebytes(
-            b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + request.body
-        )
+        envelope = BytesParser().parsebytes(b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + request.body)
         parts = envelope.get_payload()
         if not envelope.is_multipart() or not isinstance(parts, list) or not parts:
             raise invalid_argument("The batch request contains no parts.")
@@ -207,6 +204,8 @@ class PeopleService:
         boundary = "batch_" + secrets.token_urlsafe(18)
         chunks: list[bytes] = []
         for part in parts:
+            if not isinstance(part, Message):
+                raise invalid_argument("A batch part must be application/http.")
             content_id = part.get("Content-ID", "")
             inner = _embedded_request(part, request.headers.get("authorization"))
             response = self.handle(inner, inside_batch=True)

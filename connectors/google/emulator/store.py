@@ -118,9 +118,7 @@ class UserStore:
         self.groups: dict[str, StoredGroup] = {}
         for group_id, display in SYSTEM_GROUPS.items():
             name = f"contactGroups/{group_id}"
-            self.groups[name] = StoredGroup(
-                name, group_id, display, GroupType.SYSTEM, _etag("", name, 0), 0, now
-            )
+            self.groups[name] = StoredGroup(name, group_id, display, GroupType.SYSTEM, _etag("", name, 0), 0, now)
 
     # ----------------------------------------------------------------------------------------- persons
 
@@ -168,16 +166,12 @@ class UserStore:
         ]
         if etag is None and not any(source_etags):
             raise invalid_argument("Request person.etag or person.metadata.sources.etag must be set.")
-        if (etag is not None and etag != person.etag) or (
-            etag is None and person.source_etag not in source_etags
-        ):
+        if (etag is not None and etag != person.etag) or (etag is None and person.source_etag not in source_etags):
             raise failed_precondition(STALE_ETAG_MESSAGE, reason="FAILED_PRECONDITION")
         self._normalized_fields(body, mask, person.source_id)
         return person
 
-    def update_person(
-        self, resource_name: str, body: JsonDict, mask: Iterable[str], now: datetime
-    ) -> StoredPerson:
+    def update_person(self, resource_name: str, body: JsonDict, mask: Iterable[str], now: datetime) -> StoredPerson:
         """Replace the fields named in ``mask`` (absent ones are cleared), leave the others as they are."""
         person = self.live_person(resource_name)
         mask = list(mask)
@@ -220,9 +214,7 @@ class UserStore:
             self.groups[name].members[person.resource_name] = None
         person.fields["memberships"] = [membership_entry(name, person.source_id) for name in groups]
 
-    def _normalized_fields(
-        self, body: JsonDict, names: Iterable[str], source_id: str
-    ) -> dict[str, list[JsonDict]]:
+    def _normalized_fields(self, body: JsonDict, names: Iterable[str], source_id: str) -> dict[str, list[JsonDict]]:
         fields: dict[str, list[JsonDict]] = {}
         for name in names:
             if name in IGNORED_INPUT_FIELDS or name not in WRITABLE_FIELDS:
@@ -361,14 +353,10 @@ class UserStore:
         group.deleted = True
         self._touch_group(group, now)
 
-    def modify_members(
-        self, group: StoredGroup, add: list[str], remove: list[str], now: datetime
-    ) -> MembersModified:
+    def modify_members(self, group: StoredGroup, add: list[str], remove: list[str], now: datetime) -> MembersModified:
         editable = group.resource_name in MEMBERSHIP_EDITABLE_SYSTEM_GROUPS
         if group.group_type is GroupType.SYSTEM and not editable:
-            raise invalid_argument(
-                f"Cannot modify the members of system contact group {group.resource_name}."
-            )
+            raise invalid_argument(f"Cannot modify the members of system contact group {group.resource_name}.")
         missing: list[str] = []
         last: list[str] = []
         for resource_name in add:
