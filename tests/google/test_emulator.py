@@ -611,6 +611,11 @@ def test_service_account_token_grant_through_google_auth(emulator: PeopleEmulato
     assert emulator.persons(ALICE) == []
     assert emulator.requests[RequestKind.TOKEN] == 1
 
+    # Access tokens from /token live an hour of the emulator's clock; google-auth refreshes on the 401.
+    emulator.clock.advance(timedelta(hours=2))
+    people.people().connections().list(resourceName="people/me", personFields="names").execute()
+    assert emulator.requests[RequestKind.TOKEN] == 2
+
     # An issuer that is not registered is refused with an OAuth error.
     stranger = service_account.Credentials.from_service_account_info(
         {**info, "client_email": "other@x.iam.gserviceaccount.com"}, subject=BOB
@@ -657,3 +662,20 @@ def test_standalone_module_runs_until_sigterm() -> None:
             process.kill()
         if process.stdout is not None:
             process.stdout.close()
+
+
+@pytest.mark.parametrize(
+    ("sort_order", "expected"),
+    [
+        ("LAST_MODIFIED_ASCENDING", ["Eve", "Bob", "Dan", "Ann", "Cid"]),
+        ("LAST_MODIFIED_DESCENDING", ["Cid", "Ann", "Dan", "Bob", "Eve"]),
+        ("FIRST_NAME_ASCENDING", ["Ann", "Bob", "Cid", "Dan", "Eve"]),
+    ],
+)
+def test_sort_orders_page_through_everything(
+    emulator: PeopleEmulator, people: Any, sort_order: str, expected: list[str]
+) -> None:
+    emulator.seed(ALICE, [contact(name) for name in ["Eve", "Bob", "Dan", "Ann", "Cid"]])
+    persons, _, pages = list_all(people, personFields="names", pageSize=2, sortOrder=sort_order)
+    assert pages == 3
+    assert [p["names"][0]["givenName"] for p in persons] == expected
