@@ -70,20 +70,22 @@ def decode_card_bytes(data: bytes) -> str:
 
 def logical_lines(text: str) -> list[str]:
     """Unfold RFC folding (a leading space or tab) and 2.1 quoted-printable soft breaks (a trailing ``=``)."""
-    out: list[str] = []
-    soft_break = False
+    # each logical line is collected as a list of pieces: joining once keeps a 5 MB folded photo linear
+    out: list[list[str]] = []
+    quoted_printable = soft_break = False
     for raw in _PHYSICAL_LINE_BREAK.split(text.lstrip("\ufeff")):
         if soft_break and out:
-            out[-1] = out[-1][:-1] + raw
+            out[-1][-1] = out[-1][-1][:-1]
+            out[-1].append(raw)
         elif raw[:1] in (" ", "\t") and out:
-            out[-1] += raw[1:]
+            out[-1].append(raw[1:])
         elif raw.strip():
-            out.append(raw)
+            out.append([raw])
+            quoted_printable = "QUOTED-PRINTABLE" in raw.partition(":")[0].upper()
         else:
             continue
-        last = out[-1]
-        soft_break = last.endswith("=") and "QUOTED-PRINTABLE" in last.partition(":")[0].upper()
-    return out
+        soft_break = quoted_printable and out[-1][-1].endswith("=")
+    return ["".join(pieces) for pieces in out]
 
 
 def _charset_of(header: str) -> str | None:
@@ -223,8 +225,12 @@ def _quote_param(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold at 75 octets without splitting a UTF-8 character; CRLF at the end."""
-    if len(line) < FOLD_OCTETS // 4 or len(line.encode("utf-8")) <= FOLD_OCTETS:
+    if len(line) < FOLD_OCTETS // 4 or len(line.encode("utf-8", errors="surrogatepass")) <= FOLD_OCTETS:
         return line + CRLF
+    if line.isascii():  # the common long line (a photo): one octet per character, slice directly
+        first, rest = line[:FOLD_OCTETS], line[FOLD_OCTETS:]
+        step = FOLD_OCTETS - 1
+        return CRLF.join([first, *(" " + rest[i:i + step] for i in range(0, len(rest), step))]) + CRLF
     pieces: list[str] = []
     current: list[str] = []
     size = 0
