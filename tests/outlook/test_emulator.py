@@ -476,3 +476,34 @@ def test_connection_dropped_after_create_still_creates(emulator: GraphEmulator, 
         graph.post(CONTACTS, {"givenName": "Maybe"})
     assert [c["givenName"] for c in emulator.contacts(USER)] == ["Maybe"]
     assert graph.get(CONTACTS).status_code == 200  # the next request works
+
+
+# ----- folders
+def test_folders_list_the_default_and_delta_is_per_folder(emulator: GraphEmulator, graph: Graph) -> None:
+    folders_path = f"/users/{USER}/contactFolders"
+    folders = graph.get(folders_path).json()["value"]
+    assert [(f["id"], f["displayName"]) for f in folders] == [(emulator.default_folder_id(USER), "Contacts")]
+    work = graph.post(folders_path, {"displayName": "Work"}).json()
+    work_contacts = f"{folders_path}/{work['id']}/contacts"
+    work_delta = graph.get(f"{work_contacts}/delta").json()["@odata.deltaLink"]
+    default_delta = graph.get(delta_url(emulator)).json()["@odata.deltaLink"]
+
+    in_work = graph.post(work_contacts, {"givenName": "Colleague"}).json()
+    assert in_work["parentFolderId"] == work["id"]
+    graph.post(CONTACTS, {"givenName": "Friend"})
+
+    assert [v["givenName"] for v in graph.get(work_delta).json()["value"]] == ["Colleague"]
+    assert [v["givenName"] for v in graph.get(default_delta).json()["value"]] == ["Friend"]
+    assert graph.get(f"{work_contacts}/{in_work['id']}").status_code == 200
+    assert graph.get(f"{CONTACTS}/{in_work['id']}").status_code == 200  # /contacts/{id} finds any folder
+
+
+def test_token_endpoint_faults_only_when_asked_by_path(emulator: GraphEmulator, http: requests.Session) -> None:
+    emulator.fail_next(1, status=503)  # no path: Graph operations only, the token request is untouched
+    token = confidential_app(emulator, http).acquire_token_for_client(scopes=GRAPH_SCOPE)
+    assert "access_token" in token
+    emulator.fail_next(1, status=503, path_contains="oauth2/v2.0/token")
+    # msal returns a dict for 4xx but raises on a 5xx from the token endpoint: connectors must catch it.
+    with pytest.raises(msal.exceptions.MsalServiceError, match="503"):
+        confidential_app(emulator, http).acquire_token_for_client(scopes=GRAPH_SCOPE)
+    assert "access_token" in confidential_app(emulator, http).acquire_token_for_client(scopes=GRAPH_SCOPE)

@@ -303,9 +303,9 @@ class GraphService:
         if op.method == "POST":
             changes, extended = validate_contact_body(op.body, creating=True)
             record = mailbox.create(changes, extended, folder_id, self._now())
-            body = {"@odata.context": self._context(mailbox, "contacts/$entity"), **record.render()}
+            created = {"@odata.context": self._context(mailbox, "contacts/$entity"), **record.render()}
             return Reply(
-                201, body, {"Location": f"{self._graph_url()}/users/{mailbox.id}/contacts/{record.id}"}
+                201, created, {"Location": f"{self._graph_url()}/users/{mailbox.id}/contacts/{record.id}"}
             )
         self._only(op.method, "GET")
         query = op.query
@@ -317,7 +317,6 @@ class GraphService:
         skip = _int_option(query, "$skip", 0, minimum=0)
         members = (mailbox.contacts[cid] for cid in mailbox.members[folder_id])
         order = query.get("$orderby")
-        matching: list[ContactRecord] | None = None
         if predicate is not None or order:
             matching = [r for r in members if predicate is None or predicate(r)]
             if order:

@@ -387,8 +387,8 @@ class GraphEmulator:
             return self._graph.error_reply(GraphError(405, "BadRequest", "$batch accepts POST only.")), False
         failure = self._faults.take_failure(method, "/v1.0" + path, graph_operation=False)
         if failure is not None:
-            error = GraphError(failure, "ServiceUnavailable", "The service is temporarily unavailable.")
-            return self._graph.error_reply(error), False
+            injected = GraphError(failure, "ServiceUnavailable", "The service is temporarily unavailable.")
+            return self._graph.error_reply(injected), False
         try:
             return self._graph.batch(body, principal)
         except GraphError as error:
