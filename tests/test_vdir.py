@@ -1,0 +1,221 @@
+"""The vdir connector on real folders: listings, incremental pulls, quarantine, guarded writes, hostile ids."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from contactsync_connectors.vcard import parse_card
+from contactsync_connectors.vdir import VdirConnector
+
+from contactsync.connector import Change, ChangeKind, RemoteRef
+from contactsync.errors import ConfigError, ItemRejected, PreconditionFailed, SyncTokenExpired
+from contactsync.model import Contact, Email, Name, Tag
+from contactsync.normalize import normalize_contact
+from contactsync.registry import connector_class
+from contactsync.settings import AccountSettings, BookSettings, frozen_mapping
+from tests.contract import ConnectorContract, sample_contact
+
+SAMPLES = Path(__file__).parent / "data" / "vcards"
+
+
+class TestVdirContract(ConnectorContract):
+    @pytest.fixture
+    def connector(self, tmp_path: Path) -> Iterator[VdirConnector]:
+        c = VdirConnector("vdir", tmp_path)
+        yield c
+        c.close()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    for name in ("apple.vcf", "google.vcf", "outlook-21.vcf", "group-40.vcf", "broken-no-end.vcf"):
+        shutil.copy(SAMPLES / name, tmp_path / name)
+    return tmp_path
+
+
+def contact(given: str, email: str) -> Contact:
+    return normalize_contact(Contact(name=Name(given=given, family="Test"), emails=(Email(email),)))
+
+
+def test_first_listing_returns_contacts_skips_groups_and_quarantines_broken_files(folder: Path) -> None:
+    result = VdirConnector("v", folder).pull(None)
+    assert result.full
+    assert sorted(rc.ref.id for rc in result.changed) == ["apple.vcf", "google.vcf", "outlook-21.vcf"]
+    assert [q.remote_id for q in result.quarantined] == ["broken-no-end.vcf"]
+    assert "END:VCARD" in result.quarantined[0].reason
+    apple = next(rc for rc in result.changed if rc.ref.id == "apple.vcf")
+    assert apple.contact.display_name == "Johnny Appleseed"
+    assert apple.modified is not None and apple.modified.utcoffset() is not None
+    assert (folder / "broken-no-end.vcf").exists()  # never deleted
+
+
+def test_incremental_pull_reports_changes_new_files_and_deletions_only(folder: Path) -> None:
+    vdir = VdirConnector("v", folder)
+    state = vdir.pull(None).next_state
+    assert state is not None
+    os.utime(folder / "google.vcf")  # a touch is no change: the etag is the content's
+    (folder / "apple.vcf").write_text((folder / "apple.vcf").read_text().replace("Engineer", "Architect"))
+    (folder / "google.vcf").unlink()
+    shutil.copy(SAMPLES / "nextcloud.vcf", folder / "new.vcf")
+    result = vdir.pull(state)
+    assert not result.full
+    assert sorted(rc.ref.id for rc in result.changed) == ["apple.vcf", "new.vcf"]
+    assert result.deleted == ("google.vcf",)
+    assert [q.remote_id for q in result.quarantined] == ["broken-no-end.vcf"]
+    again = vdir.pull(result.next_state)
+    assert again.changed == () and again.deleted == ()
+
+
+def test_touch_without_change_is_no_change(folder: Path) -> None:
+    vdir = VdirConnector("v", folder)
+    state = vdir.pull(None).next_state
+    stat = (folder / "google.vcf").stat()
+    os.utime(folder / "google.vcf", ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    result = vdir.pull(state)
+    assert result.changed == () and result.deleted == ()
+
+
+def test_a_contact_that_becomes_unreadable_is_quarantined_not_deleted(folder: Path) -> None:
+    vdir = VdirConnector("v", folder)
+    state = vdir.pull(None).next_state
+    (folder / "apple.vcf").write_text("BEGIN:VCARD\r\nFN:cut off")
+    result = vdir.pull(state)
+    assert result.deleted == ()
+    assert "apple.vcf" in {q.remote_id for q in result.quarantined}
+
+
+def test_files_unchanged_by_stat_are_not_read(folder: Path) -> None:
+    vdir = VdirConnector("v", folder)
+    state = vdir.pull(None).next_state
+    path = folder / "google.vcf"
+    stat = path.stat()
+    # same size, same mtime, other content: only a pull that reads the file could see it
+    path.write_bytes(path.read_bytes().replace(b"Directora", b"Directrix"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert vdir.pull(state).changed == ()
+    assert [rc.contact.job_title for rc in vdir.pull(None).changed if rc.ref.id == "google.vcf"] == ["Directrix"]
+
+
+def test_unreadable_state_asks_for_a_full_listing(folder: Path) -> None:
+    with pytest.raises(SyncTokenExpired):
+        VdirConnector("v", folder).pull("vdir1:not-base64!")
+
+
+def test_update_keeps_unknown_properties_version_and_writes_the_marker(folder: Path) -> None:
+    vdir = VdirConnector("v", folder, version="4.0")
+    apple = vdir.fetch(["apple.vcf"])["apple.vcf"]
+    edited = replace(apple.contact, job_title="Chief", tags=apple.contact.tags | {Tag("VIP")})
+    (result,) = vdir.push([Change(ChangeKind.UPDATE, "cid-apple", contact=edited, ref=apple.ref)])
+    assert result.ok and result.ref is not None and result.ref.etag != apple.ref.etag
+    text = (folder / "apple.vcf").read_text()
+    assert "VERSION:3.0" in text  # an existing card keeps its version
+    for kept in ("X-ABUID:5AD380FD-B2DE-4261-BA99-DE1D1DB52FBE", "item1.X-ABLABEL:_$!<Other>!$_",
+                 "PRODID:-//Apple Inc.//iPhone OS 17.0//EN"):
+        assert kept in text
+    parsed = parse_card(text)
+    assert parsed.marker == "cid-apple" and parsed.uid == "5AD380FD-B2DE-4261-BA99-DE1D1DB52FBE"
+    assert result.stored == parsed.contact == vdir.fit(edited)
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary left behind
+
+
+def test_writes_check_the_etag(folder: Path) -> None:
+    vdir = VdirConnector("v", folder)
+    google = vdir.fetch(["google.vcf"])["google.vcf"]
+    (folder / "google.vcf").write_text((folder / "google.vcf").read_text().replace("Directora", "CEO"))
+    before = (folder / "google.vcf").read_bytes()
+    update, delete = vdir.push([
+        Change(ChangeKind.UPDATE, "cid-g", contact=google.contact, ref=google.ref),
+        Change(ChangeKind.DELETE, "cid-g", ref=google.ref),
+    ])
+    assert isinstance(update.error, PreconditionFailed) and not update.error.gone
+    assert isinstance(delete.error, PreconditionFailed)
+    assert (folder / "google.vcf").read_bytes() == before
+    (folder / "google.vcf").unlink()
+    (gone,) = vdir.push([Change(ChangeKind.UPDATE, "cid-g", contact=google.contact, ref=google.ref)])
+    assert isinstance(gone.error, PreconditionFailed) and gone.error.gone
+
+
+def test_create_never_overwrites_and_a_retry_finds_the_first(tmp_path: Path) -> None:
+    vdir = VdirConnector("v", tmp_path, version="3.0")
+    change = Change(ChangeKind.CREATE, "cid-1", contact=contact("Ana", "ana@example.org"))
+    (first,) = vdir.push([change])
+    (retry,) = vdir.push([replace(change, contact=contact("Other", "other@example.org"))])
+    assert first.ok and first.ref is not None
+    assert isinstance(retry.error, PreconditionFailed)
+    files = [p.name for p in tmp_path.iterdir()]
+    assert files == [first.ref.id]
+    assert parse_card((tmp_path / first.ref.id).read_text()).contact.emails == (Email("ana@example.org"),)
+    assert "VERSION:3.0" in (tmp_path / first.ref.id).read_text()
+
+
+@pytest.mark.parametrize("hostile", ["../../etc/passwd", "a/b", "x" * 5000, "..", ".hidden", "é/\\:*?\x00"])
+def test_hostile_uids_never_escape_the_folder(tmp_path: Path, hostile: str) -> None:
+    inside = tmp_path / "book"
+    inside.mkdir()
+    vdir = VdirConnector("v", inside)
+    (result,) = vdir.push([Change(ChangeKind.CREATE, hostile, contact=contact("H", "h@example.org"))])
+    assert result.ok and result.ref is not None
+    assert [p.name for p in tmp_path.iterdir()] == ["book"]
+    (created,) = inside.iterdir()
+    assert created.name == result.ref.id and len(created.name) < 200 and not created.name.startswith(".")
+    assert set(created.name) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+    assert parse_card(created.read_text()).marker == hostile.replace("\x00", "")
+
+
+def test_hostile_ids_in_writes_are_rejected(tmp_path: Path) -> None:
+    inside = tmp_path / "book"
+    inside.mkdir()
+    outside = tmp_path / "outside.vcf"
+    shutil.copy(SAMPLES / "google.vcf", outside)
+    vdir = VdirConnector("v", inside)
+    (result,) = vdir.push([Change(ChangeKind.DELETE, "x", ref=RemoteRef("../outside.vcf", "etag"))])
+    assert isinstance(result.error, ItemRejected)
+    assert outside.exists()
+    assert vdir.fetch(["../outside.vcf"]) == {}
+
+
+def test_read_only_folder_refuses_writes(folder: Path) -> None:
+    vdir = VdirConnector("v", folder, read_only=True)
+    (result,) = vdir.push([Change(ChangeKind.CREATE, "cid", contact=contact("A", "a@example.org"))])
+    assert isinstance(result.error, ItemRejected)
+    assert not (folder / "cid.vcf").exists()
+
+
+def test_tag_counts_come_from_categories(folder: Path) -> None:
+    counts = {t.key: n for t, n in VdirConnector("v", folder).tag_counts().items()}
+    assert counts == {"friends": 1, "work, inc": 1, "mycontacts": 1, "clientes": 1}
+
+
+def test_fit_drops_what_a_card_cannot_hold() -> None:
+    vdir = VdirConnector("v", Path("/nonexistent"), photo_max_bytes=10)
+    c = replace(sample_contact(), custom=(("k", "v"),), display_name="")
+    fitted = vdir.fit(c)
+    assert fitted.custom == () and fitted.display_name == "Ana1 M Souza"
+    assert vdir.fit(fitted) == fitted
+
+
+def test_from_settings_and_registry(tmp_path: Path) -> None:
+    assert connector_class("vdir") is VdirConnector
+    account = AccountSettings("files", "vdir", options=frozen_mapping({"path": str(tmp_path), "version": "3.0"}))
+    book = BookSettings("main", (account,), default_region="DE", photo_max_bytes=5000)
+    vdir = VdirConnector.from_settings(account, book)
+    assert (vdir.path, vdir.version, vdir.region, vdir.photo_max_bytes) == (tmp_path, "3.0", "DE", 5000)
+    assert not vdir.capabilities.read_only
+    with pytest.raises(ConfigError) as info:
+        VdirConnector.from_settings(replace(account, options=frozen_mapping({"version": "2.1"})), book)
+    assert {p.path.rsplit(".", 1)[1] for p in info.value.problems} == {"path", "version"}
+    for key, schema in VdirConnector.options_schema["properties"].items():
+        assert schema["description"] and schema["examples"], key
+
+
+def test_personal_data_is_kept_out_of_errors(folder: Path) -> None:
+    vdir = VdirConnector("v", folder)
+    google = vdir.fetch(["google.vcf"])["google.vcf"]
+    (result,) = vdir.push([Change(ChangeKind.UPDATE, "c", contact=google.contact,
+                                  ref=RemoteRef("google.vcf", "stale"))])
+    assert result.error is not None and "María" not in str(result.error)
