@@ -55,6 +55,8 @@ class PartialDate:
             raise ValueError(f"day {self.day} is not 1..31")
         if self.year is None and self.month is None and self.day is None:
             raise ValueError("a date needs at least one of year, month, day")
+        if self.year is not None and self.month is None and self.day is not None:
+            raise ValueError("a date with a year and a day needs a month")
 
     def to_iso(self) -> str:
         """``1980-04-15``, ``--04-15`` (no year), ``1980`` (year only) or ``1980-04``."""

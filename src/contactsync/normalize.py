@@ -99,7 +99,7 @@ def unique(items: Iterable[T]) -> tuple[T, ...]:
 def tags(names: Iterable[str | Tag]) -> frozenset[Tag]:
     by_key: dict[str, Tag] = {}
     for n in names:
-        tag = n if isinstance(n, Tag) else Tag(text(n))
+        tag = Tag(text(n.name if isinstance(n, Tag) else n))
         if tag.name and tag.key not in by_key:
             by_key[tag.key] = tag
     return frozenset(by_key.values())

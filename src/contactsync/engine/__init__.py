@@ -80,7 +80,8 @@ class Engine:
 
     def __init__(self, store: Store, book: BookSettings, connectors: Mapping[str, Connector], *,
                  hooks: EngineHooks | None = None, max_attempts: int = 3, max_wait_s: float = 60.0,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 new_id: Callable[[], str] = Transaction.new_id) -> None:
         self.store = store
         self.book = book
         self.connectors = dict(connectors)
@@ -88,6 +89,8 @@ class Engine:
         self.max_attempts = max_attempts
         self.max_wait_s = max_wait_s
         self.sleep = sleep
+        self.new_id = new_id
+        self._held: dict[str, set[Field]] = {}
         self._writes = 0
 
     # ------------------------------------------------------------------------------------------------ run
@@ -252,6 +255,7 @@ class Engine:
         affected |= set(fresh)
         records = self.store.contacts(c for c in affected if c not in fresh)
         all_links = self.store.links_by_contact(affected)
+        held = self.store.open_conflict_fields(affected)
 
         # 3. merge each contact and decide what every account is owed
         for cid in sorted(affected):
@@ -265,7 +269,8 @@ class Engine:
             for d in outcome.decisions:
                 self._journal_decision(plan, cid, d)
                 if d.queued:
-                    candidates = {s: field_to_data(d.field, v) for s, v in d.losers}
+                    held.setdefault(cid, set()).add(d.field)
+                    candidates = {s: _value_data(d.field, v) for s, v in d.losers}
                     candidates[STORE] = field_to_data(d.field, d.before)
                     plan.conflicts.append((cid, d.field.value, candidates))
                     report.conflicts_queued += 1
@@ -318,7 +323,7 @@ class Engine:
                     if lk_now is not None and acct.allow_delete:
                         self._owe(plan, name, cid, ChangeKind.DELETE, (), merged, show_values)
                     continue
-                desired = connector.fit(merged)
+                desired = self._desired(connector, merged, lk_now, held.get(cid, set()))
                 if lk_now is None:
                     if acct.allow_create and not merged.is_empty():
                         self._owe(plan, name, cid, ChangeKind.CREATE, (), merged, show_values)
@@ -349,7 +354,7 @@ class Engine:
         for source, value in d.losers:
             plan.journal.append({"book": self.book.name, "account": source, "contact_id": cid,
                                  "action": "conflict-queued" if d.queued else "conflict-lost",
-                                 "field": d.field.value, "before": field_to_data(d.field, value),
+                                 "field": d.field.value, "before": _value_data(d.field, value),
                                  "after": field_to_data(d.field, d.after),
                                  "note": f"rule {self.book.conflicts.rule_for(d.field).value}"})
 
@@ -401,7 +406,7 @@ class Engine:
                     if cid:
                         break
             if cid is None:
-                cid = Transaction.new_id()
+                cid = self.new_id()
                 fresh[cid] = rc.contact
                 for key in rc.contact.identity_emails():
                     email_index.setdefault(key, cid)
@@ -471,6 +476,7 @@ class Engine:
         ids = [e.contact_id for e in entries]
         records = self.store.contacts(ids)
         links = self.store.links_by_contact(ids)
+        self._held = self.store.open_conflict_fields(ids)
         changes: list[Change] = []
         nothing_to_do: list[str] = []
         for e in entries:
@@ -515,6 +521,16 @@ class Engine:
         rep.pending = len(self.store.outbox(account))
         rep.duration_s += time.monotonic() - t0
 
+    @staticmethod
+    def _desired(connector: Connector, contact: Contact, link: Link | None, held: set[Field]) -> Contact:
+        """What an account should hold: the canonical contact as it fits there, except fields under a manual
+        conflict, which keep the account's own value until the admin decides."""
+        desired = connector.fit(contact)
+        if link is not None:
+            for f in held:
+                desired = desired.with_field(f, link.base.get(f))
+        return desired
+
     def _change_for(self, account: str, record: CanonicalRecord | None, lk: Link | None,
                     kind: ChangeKind) -> Change | None:
         if record is None:
@@ -524,7 +540,7 @@ class Engine:
             if lk is None:
                 return None
             return Change(ChangeKind.DELETE, record.id, ref=RemoteRef(lk.remote_id, lk.etag), previous=lk.base)
-        desired = connector.fit(record.contact)
+        desired = self._desired(connector, record.contact, lk, self._held.get(record.id, set()))
         if lk is None:
             return Change(ChangeKind.CREATE, record.id, contact=desired)
         if desired == lk.base and lk.marked:
@@ -668,3 +684,10 @@ class Engine:
                      rep.conflicts, rep.quarantined, rep.pending, rep.duration_s,
                      f" error={rep.error_kind}" if rep.error else "")
 
+
+def _value_data(f: Field, value: Any) -> Any:
+    """A losing value as journal data: a whole value for single fields, one element for multi-valued ones."""
+    if (f.multi_valued and not isinstance(value, (tuple, frozenset))) or (
+            f is Field.CUSTOM and isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str)):
+        value = frozenset({value}) if f is Field.TAGS else (value,)
+    return field_to_data(f, value)

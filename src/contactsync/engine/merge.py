@@ -97,6 +97,12 @@ def _decide(rule: ConflictRule, candidates: list[Candidate], current: Any) -> tu
         first = candidates[0]
         return first.value, first.source, [], False
     chosen = winner(rule, candidates)
+    if chosen is None and rule is ConflictRule.MANUAL and current in ("", None):
+        # a person seen for the first time has no canonical value to keep: seed it by priority, still ask the
+        # admin, and leave each account's own value alone until then (see Engine._desired)
+        seeded = winner(ConflictRule.PRIORITY, candidates)
+        assert seeded is not None
+        return seeded.value, seeded.source, [c for c in candidates if c.value != seeded.value], True
     if chosen is None:
         # manual (or store without a store candidate): keep the canonical value everywhere
         losers = [c for c in candidates if c.value != current]

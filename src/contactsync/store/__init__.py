@@ -27,7 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 from ..codec import contact_from_data, contact_to_data
 from ..connector import ChangeKind
 from ..errors import NotFound, StoreError
-from ..model import Contact
+from ..model import Contact, Field
 from . import schema as t
 
 __all__ = ["CanonicalRecord", "Link", "OutboxEntry", "Store", "Transaction", "now"]
@@ -285,6 +285,18 @@ class Store:
             return [{"id": r.id, "book": r.book, "contact_id": r.contact_id, "field": r.field,
                      "candidates": json.loads(r.candidates), "created_at": _aware(r.created_at)}
                     for r in conn.execute(q)]
+
+    def open_conflict_fields(self, contact_ids: Iterable[str]) -> dict[str, set[Field]]:
+        """contact id → fields with a conflict waiting for the admin."""
+        ids = list(contact_ids)
+        out: dict[str, set[Field]] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(ids):
+                q = sa.select(t.conflicts.c.contact_id, t.conflicts.c.field).where(
+                    t.conflicts.c.contact_id.in_(chunk), t.conflicts.c.resolved_at.is_(None))
+                for cid, fname in conn.execute(q):
+                    out.setdefault(cid, set()).add(Field(fname))
+        return out
 
     def conflict(self, conflict_id: int) -> dict[str, Any]:
         with self.engine.connect() as conn:

@@ -1,0 +1,148 @@
+"""What the admin does between runs: open the store, build connectors, resolve conflicts, restore from the trash.
+
+Everything here changes the store only; the writes it makes owed to the platforms go through the outbox and
+reach them on the next run, like any other change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .codec import field_from_data, field_to_data
+from .connector import ChangeKind, Connector, PullResult
+from .engine import Engine, RunReport
+from .errors import ConnectorError, ContactSyncError, NotFound
+from .model import Contact, Field, Tag
+from .registry import connector_class
+from .settings import BookSettings, Settings
+from .store import Store, now
+
+
+class ConflictChoiceError(ContactSyncError):
+    pass
+
+
+class UnavailableConnector:
+    """Stands in for an account whose connector could not even be built: its run fails, the others go on."""
+
+    def __init__(self, name: str, error: ConnectorError) -> None:
+        from .connector import Capabilities
+
+        self.name = name
+        self.error = error
+        self.capabilities = Capabilities()
+
+    def pull(self, state: str | None) -> PullResult:
+        raise self.error
+
+    def fetch(self, ids: Sequence[str]) -> Mapping[str, Any]:
+        raise self.error
+
+    def push(self, changes: Sequence[Any]) -> Sequence[Any]:
+        raise self.error
+
+    def fit(self, contact: Contact) -> Contact:
+        return contact
+
+    def tag_counts(self) -> Mapping[Tag, int]:
+        raise self.error
+
+    def close(self) -> None:
+        return None
+
+
+def open_store(settings: Settings) -> Store:
+    return Store.open(settings.store_url)
+
+
+def build_connectors(book: BookSettings) -> dict[str, Connector]:
+    connectors: dict[str, Connector] = {}
+    for account in book.accounts:
+        try:
+            cls = connector_class(account.type)
+            connectors[account.name] = cls.from_settings(account, book)
+        except ConnectorError as exc:
+            connectors[account.name] = UnavailableConnector(account.name, exc)
+        except (OSError, ValueError, KeyError) as exc:
+            connectors[account.name] = UnavailableConnector(
+                account.name, ConnectorError(f"cannot set up account {account.name}: {exc}"))
+    return connectors
+
+
+def run_book(store: Store, book: BookSettings, *, dry_run: bool = False, allow_deletes: bool = False,
+             show_values: bool = False, connectors: Mapping[str, Connector] | None = None) -> RunReport:
+    built = dict(connectors) if connectors is not None else build_connectors(book)
+    try:
+        return Engine(store, book, built).run(dry_run=dry_run, allow_deletes=allow_deletes,
+                                              show_values=show_values)
+    finally:
+        if connectors is None:
+            for c in built.values():
+                c.close()
+
+
+def _queue_everywhere(store: Store, book: BookSettings, contact_id: str) -> None:
+    links = store.links_by_contact([contact_id]).get(contact_id, {})
+    with store.transaction() as tx:
+        for account in book.accounts:
+            if account.writable:
+                kind = ChangeKind.UPDATE if account.name in links else ChangeKind.CREATE
+                tx.queue(account.name, [contact_id], kind)
+
+
+def resolve_conflict(store: Store, settings: Settings, conflict_id: int, *, take: str | None = None,
+                     value_json: str | None = None) -> dict[str, Any]:
+    """Settle a queued conflict with one candidate's value (``take``: an account or "store") or a new value."""
+    conflict = store.conflict(conflict_id)
+    if conflict["resolved_at"] is not None:
+        raise ConflictChoiceError(f"conflict {conflict_id} was already resolved ({conflict['resolution']})")
+    book = settings.book(conflict["book"])
+    fld = Field(conflict["field"])
+    if (take is None) == (value_json is None):
+        raise ConflictChoiceError("say either --take ACCOUNT (or store) or --value JSON")
+    if take is not None:
+        if take not in conflict["candidates"]:
+            known = ", ".join(sorted(conflict["candidates"]))
+            raise ConflictChoiceError(f"{take!r} is not a candidate of conflict {conflict_id} (candidates: {known})")
+        data = conflict["candidates"][take]
+        how = f"took {take}"
+    else:
+        assert value_json is not None
+        try:
+            data = json.loads(value_json)
+            field_from_data(fld, data)
+        except (ValueError, TypeError) as exc:
+            raise ConflictChoiceError(f"--value is not a valid {fld.value} value: {exc}") from exc
+        how = "set by the admin"
+    record = store.contact(conflict["contact_id"])
+    new_value = field_from_data(fld, data)
+    updated = record.contact.with_field(fld, new_value)
+    with store.transaction() as tx:
+        tx.put_contacts(book.name, {record.id: updated})
+        tx.resolve_conflict(conflict_id, how)
+        tx.journal([{"book": book.name, "contact_id": record.id, "action": "resolve", "field": fld.value,
+                     "before": field_to_data(fld, record.contact.get(fld)), "after": data,
+                     "note": f"conflict {conflict_id}: {how}"}])
+    _queue_everywhere(store, book, record.id)
+    return {"conflict": conflict_id, "contact_id": record.id, "field": fld.value, "resolution": how}
+
+
+def restore_from_trash(store: Store, settings: Settings, contact_id: str) -> str:
+    """Bring a trashed contact back; the next run re-creates it on every account. Returns its book."""
+    record = store.contact(contact_id)
+    if record.deleted_at is None:
+        raise NotFound(f"contact {contact_id} is not in the trash")
+    book = settings.book(record.book)
+    with store.transaction() as tx:
+        tx.restore_contact(contact_id)
+        tx.journal([{"book": book.name, "contact_id": contact_id, "action": "restore",
+                     "note": f"restored from the trash at {now().isoformat(timespec='seconds')}"}])
+    _queue_everywhere(store, book, contact_id)
+    return book.name
+
+
+def reset_account(store: Store, account: str) -> None:
+    with store.transaction() as tx:
+        tx.reset_account(account)

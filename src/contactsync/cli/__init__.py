@@ -1,0 +1,414 @@
+"""The ``contactsync`` command. The only place that talks to the user: errors become advice here.
+
+Exit codes (also in the README):
+    0  everything done
+    1  an unexpected error (run with -v for details)
+    2  the command line or the configuration is wrong
+    3  some account failed, or some writes are still owed (the others went through)
+    4  the mass-delete brake held deletes back (see ``status``; ``sync --allow-deletes`` to let them through)
+    5  ``status``: something needs the admin's attention (conflicts, quarantined items)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .. import admin
+from ..config import load_settings, sample_config
+from ..engine.report import RunReport, RunResult
+from ..errors import ConfigError, ContactSyncError, NotFound, StoreError
+from ..settings import LogFormat, Settings
+from ..store import Store
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_BRAKE, EXIT_ATTENTION = 0, 1, 2, 3, 4, 5
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def default_config_path() -> Path:
+    if "CONTACTSYNC_CONFIG" in os.environ:
+        return Path(os.environ["CONTACTSYNC_CONFIG"])
+    if "CONFIGURATION_DIRECTORY" in os.environ:  # systemd ConfigurationDirectory=
+        return Path(os.environ["CONFIGURATION_DIRECTORY"].split(":")[0]) / "config.yaml"
+    return Path("/etc/contactsync/config.yaml")
+
+
+class Context:
+    def __init__(self, config: Path, verbose: int) -> None:
+        self.config_path = config
+        self.verbose = verbose
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config_path)
+            setup_logging(self._settings.log_format, self._settings.log_level, self.verbose)
+        return self._settings
+
+    def store(self) -> Store:
+        return admin.open_store(self.settings)
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"ts": datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds"),
+                 "level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage()}
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup_logging(fmt: LogFormat, level: str, verbose: int) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if fmt is LogFormat.JSON:
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("contactsync")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose > 1 else (logging.INFO if verbose else getattr(logging, level, 20)))
+    root.propagate = False
+
+
+def advice(exc: BaseException) -> tuple[str, int]:
+    """Turn an error into a sentence the admin can act on, and an exit code."""
+    if isinstance(exc, ConfigError):
+        lines = ["the configuration has problems:"] + [f"  {p}" for p in exc.problems]
+        lines.append("fix them and run `contactsync config check`")
+        return "\n".join(lines), EXIT_USAGE
+    if isinstance(exc, FileNotFoundError):
+        return (f"{exc.filename}: no such file. Give the config with --config FILE or CONTACTSYNC_CONFIG; "
+                "`contactsync config sample` prints a commented example"), EXIT_USAGE
+    if isinstance(exc, StoreError):
+        return f"store: {exc}. Check store.url in the config, then run `contactsync db upgrade`", EXIT_ERROR
+    if isinstance(exc, NotFound):
+        return str(exc), EXIT_USAGE
+    if isinstance(exc, KeyError):
+        return f"unknown name {exc}: see the books and accounts in the config", EXIT_USAGE
+    if isinstance(exc, ContactSyncError):
+        return str(exc), EXIT_ERROR
+    return f"unexpected error: {type(exc).__name__}: {exc} (run with -v for details)", EXIT_ERROR
+
+
+def friendly(func: F) -> F:
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except Exception as exc:
+            ctx = click.get_current_context()
+            obj = ctx.find_object(Context)
+            if obj is not None and obj.verbose:
+                logging.getLogger("contactsync").exception("details")
+            message, code = advice(exc)
+            click.echo(f"contactsync: {message}", err=True)
+            ctx.exit(code)
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "-c", "config", type=click.Path(path_type=Path), default=None,
+              help="The YAML config (default: $CONTACTSYNC_CONFIG, $CONFIGURATION_DIRECTORY/config.yaml, "
+                   "/etc/contactsync/config.yaml).")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.pass_context
+def cli(ctx: click.Context, config: Path | None, verbose: int) -> None:
+    """Keep contacts consistent across Google, Microsoft 365 and CardDAV."""
+    ctx.obj = Context(config or default_config_path(), verbose)
+
+
+# ------------------------------------------------------------------------------------------------------- sync
+def print_report(report: RunReport, *, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2, default=str))
+        return
+    mode = " (dry run: nothing was changed)" if report.dry_run else ""
+    click.echo(f"book {report.book}: {report.result.value}{mode}")
+    for rep in report.accounts.values():
+        line = (f"  {rep.account:<20} pulled {rep.pulled:>5}  created {rep.created:>4}  updated {rep.updated:>4}  "
+                f"deleted {rep.deleted:>4}  conflicts {rep.conflicts:>3}  quarantined {rep.quarantined:>3}")
+        if rep.pending:
+            line += f"  still owed {rep.pending}"
+        click.echo(line)
+        if rep.error:
+            click.echo(f"    error: {rep.error}")
+        if rep.brake:
+            click.echo(f"    brake: {rep.brake}. Nothing was deleted on or because of this account. If the deletes "
+                       "are intended, run `contactsync sync --allow-deletes`; if the account was wiped, "
+                       f"`contactsync sync --reset-account {rep.account}` fills it again")
+        if report.dry_run:
+            for p in rep.planned:
+                fields = f" ({', '.join(f.value for f in p.fields)})" if p.fields else ""
+                who = f" {p.label}" if p.label else ""
+                click.echo(f"    would {p.kind.value} {p.contact_id}{who}{fields}")
+                for fname, before, after in p.values:
+                    click.echo(f"        {fname}: {before} -> {after}")
+    if report.conflicts_queued:
+        click.echo(f"  {report.conflicts_queued} conflicts queued: `contactsync conflicts list`")
+    if report.possible_duplicates:
+        click.echo(f"  {len(report.possible_duplicates)} possible duplicates (same name, not merged)")
+
+
+def exit_code_for(reports: list[RunReport]) -> int:
+    results = {r.result for r in reports}
+    if RunResult.BRAKED in results:
+        return EXIT_BRAKE
+    if RunResult.FAILED in results or RunResult.PARTIAL in results:
+        return EXIT_PARTIAL
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--book", "-b", "books", multiple=True, help="Only this book (repeatable). Default: all.")
+@click.option("--dry-run", is_flag=True, help="Show what would change, change nothing (the store included).")
+@click.option("--show-values", is_flag=True, help="With --dry-run: show names and values, not only field names.")
+@click.option("--allow-deletes", is_flag=True, help="Let deletes through although the brake would hold them.")
+@click.option("--reset-account", "reset", multiple=True,
+              help="Forget what is known of this account first (a wiped or replaced server): it is listed in full "
+                   "and every contact is matched or created there again.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON.")
+@click.pass_obj
+@friendly
+def sync(obj: Context, books: tuple[str, ...], dry_run: bool, show_values: bool, allow_deletes: bool,
+         reset: tuple[str, ...], as_json: bool) -> None:
+    """Run every book once (pull, reconcile, push)."""
+    settings = obj.settings
+    selected = [settings.book(b) for b in books] if books else list(settings.books)
+    reports = []
+    with obj.store() as store:
+        for account in reset:
+            if dry_run:
+                raise click.UsageError("--reset-account cannot be combined with --dry-run")
+            if not any(a.name == account for b in selected for a in b.accounts):
+                raise click.UsageError(f"--reset-account {account}: no such account in the selected books")
+            admin.reset_account(store, account)
+        for book in selected:
+            report = admin.run_book(store, book, dry_run=dry_run, allow_deletes=allow_deletes,
+                                    show_values=show_values)
+            reports.append(report)
+            print_report(report, as_json=as_json)
+    sys.exit(exit_code_for(reports))
+
+
+# ----------------------------------------------------------------------------------------------------- status
+def _age(value: datetime | None) -> str:
+    if value is None:
+        return "never"
+    from ..store import now
+
+    seconds = int((now() - value).total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit} ago"
+    return f"{seconds}s ago"
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+@friendly
+def status(obj: Context, as_json: bool) -> None:
+    """Per book and account: last run, result, brake, quarantined items, owed writes, conflicts.
+
+    Exits non-zero when something needs attention, for monitoring systems."""
+    settings = obj.settings
+    with obj.store() as store:
+        accounts = store.account_status()
+        conflicts = store.open_conflicts()
+        trash = store.trashed()
+    per_book: dict[str, Any] = {}
+    code = EXIT_OK
+    for book in settings.books:
+        entries = {}
+        for acct in book.accounts:
+            st = accounts.get(acct.name, {})
+            entries[acct.name] = {
+                "type": acct.type, "mode": acct.mode.value,
+                "last_run_at": st.get("last_run_at"), "result": st.get("last_result") or "never run",
+                "error": st.get("last_error"), "duration_s": st.get("duration_s"),
+                "sync_state_age": _age(st.get("state_updated_at")), "full_listing": _age(st.get("full_listing_at")),
+                "contacts": st.get("contacts", 0), "pending_writes": st.get("pending_writes", 0),
+                "brake": st.get("brake_reason"), "brake_since": st.get("brake_since"),
+                "quarantined": [{"id": rid, "reason": reason} for rid, reason in st.get("quarantined", [])],
+            }
+            if st.get("brake_reason"):
+                code = max(code, EXIT_BRAKE)
+            elif st.get("last_result") == "error":
+                code = max(code, EXIT_PARTIAL)
+            elif st.get("quarantined"):
+                code = max(code, EXIT_ATTENTION) if code == EXIT_OK else code
+        book_conflicts = [c for c in conflicts if c["book"] == book.name]
+        if book_conflicts and code == EXIT_OK:
+            code = EXIT_ATTENTION
+        per_book[book.name] = {"accounts": entries, "pending_conflicts": len(book_conflicts),
+                               "trash": sum(1 for r, _ in trash if r.book == book.name)}
+    if as_json:
+        click.echo(json.dumps({"books": per_book, "exit_code": code}, indent=2, default=str))
+        sys.exit(code)
+    for name, b in per_book.items():
+        click.echo(f"book {name}: {b['pending_conflicts']} pending conflicts, {b['trash']} in the trash")
+        for acct, e in b["accounts"].items():
+            last = _age(e["last_run_at"]) if e["last_run_at"] else "never"
+            click.echo(f"  {acct:<20} {e['result']:<10} last run {last:<10} contacts {e['contacts']:>6}  "
+                       f"owed writes {e['pending_writes']:>4}  sync state {e['sync_state_age']}")
+            if e["error"]:
+                click.echo(f"    error: {e['error']}")
+            if e["brake"]:
+                click.echo(f"    BRAKE since {e['brake_since']}: {e['brake']}")
+            for q in e["quarantined"]:
+                click.echo(f"    quarantined {q['id']}: {q['reason']}")
+    sys.exit(code)
+
+
+# -------------------------------------------------------------------------------------------------- conflicts
+@cli.group()
+def conflicts() -> None:
+    """Conflicts queued by the `manual` rule."""
+
+
+@conflicts.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@friendly
+def conflicts_list(obj: Context, as_json: bool) -> None:
+    """List pending conflicts with each candidate value."""
+    with obj.store() as store:
+        pending = store.open_conflicts()
+    if as_json:
+        click.echo(json.dumps(pending, indent=2, default=str))
+        return
+    if not pending:
+        click.echo("no pending conflicts")
+    for c in pending:
+        click.echo(f"#{c['id']}  book {c['book']}  contact {c['contact_id']}  field {c['field']}")
+        for source, value in sorted(c["candidates"].items()):
+            click.echo(f"    {source:<20} {json.dumps(value, ensure_ascii=False)}")
+
+
+@conflicts.command("resolve")
+@click.argument("conflict_id", type=int)
+@click.option("--take", help="The account (or `store`) whose value wins.")
+@click.option("--value", "value_json", help="A new value, as JSON in the shape `conflicts list` shows.")
+@click.pass_obj
+@friendly
+def conflicts_resolve(obj: Context, conflict_id: int, take: str | None, value_json: str | None) -> None:
+    """Settle a conflict; the next sync writes the value everywhere."""
+    with obj.store() as store:
+        done = admin.resolve_conflict(store, obj.settings, conflict_id, take=take, value_json=value_json)
+    click.echo(f"conflict {done['conflict']} resolved ({done['resolution']}); the next sync writes it everywhere")
+
+
+# ------------------------------------------------------------------------------------------------------ trash
+@cli.group()
+def trash() -> None:
+    """Contacts deleted on a platform, kept for `trash_days`."""
+
+
+@trash.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@friendly
+def trash_list(obj: Context, as_json: bool) -> None:
+    with obj.store() as store:
+        items = store.trashed()
+    rows: list[dict[str, Any]] = [{"id": r.id, "book": r.book, "name": r.contact.label(),
+                                   "deleted_at": r.deleted_at, "purge_after": purge} for r, purge in items]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, default=str))
+        return
+    if not rows:
+        click.echo("the trash is empty")
+    for row in rows:
+        click.echo(f"{row['id']}  {row['book']:<12} deleted {_age(row['deleted_at'])}  {row['name']}")
+
+
+@trash.command("restore")
+@click.argument("contact_id")
+@click.pass_obj
+@friendly
+def trash_restore(obj: Context, contact_id: str) -> None:
+    """Bring a contact back; the next sync re-creates it on every account."""
+    with obj.store() as store:
+        book = admin.restore_from_trash(store, obj.settings, contact_id)
+    click.echo(f"restored {contact_id} in book {book}; the next sync re-creates it on every account")
+
+
+# ---------------------------------------------------------------------------------------------------- history
+@cli.command()
+@click.argument("contact_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+@friendly
+def history(obj: Context, contact_id: str, as_json: bool) -> None:
+    """Every recorded change of one contact (the journal)."""
+    with obj.store() as store:
+        store.contact(contact_id)
+        rows = store.history(contact_id)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, default=str))
+        return
+    for r in rows:
+        where = f" on {r['account']}" if r["account"] else ""
+        what = f" {r['field']}: {json.dumps(r['before'], ensure_ascii=False)} -> " \
+               f"{json.dumps(r['after'], ensure_ascii=False)}" if r["field"] else ""
+        note = f"  ({r['note']})" if r["note"] else ""
+        click.echo(f"{r['at']:%Y-%m-%d %H:%M:%S}  run {r['run_id'] or '-'}  {r['action']}{where}{what}{note}")
+
+
+# ----------------------------------------------------------------------------------------------------- config
+@cli.group()
+def config() -> None:
+    """Check the configuration, or print a commented sample."""
+
+
+@config.command("check")
+@click.pass_obj
+@friendly
+def config_check(obj: Context) -> None:
+    settings = obj.settings
+    accounts = sum(len(b.accounts) for b in settings.books)
+    click.echo(f"{obj.config_path}: ok ({len(settings.books)} books, {accounts} accounts)")
+
+
+@config.command("sample")
+def config_sample() -> None:
+    click.echo(sample_config(), nl=False)
+
+
+# --------------------------------------------------------------------------------------------------------- db
+@cli.group()
+def db() -> None:
+    """The store's schema."""
+
+
+@db.command("upgrade")
+@click.pass_obj
+@friendly
+def db_upgrade(obj: Context) -> None:
+    with obj.store() as store:
+        current, head = store.schema_revision()
+    click.echo(f"store schema at {current} (newest {head})")
+
+
+from .demo import demo  # noqa: E402  (the demo command lives in its own module)
+
+cli.add_command(demo)
+
+
+def main() -> None:
+    cli(prog_name="contactsync")
