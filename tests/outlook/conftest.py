@@ -8,6 +8,7 @@ from typing import Any
 import msal
 import pytest
 import requests
+
 from contactsync_connectors.outlook.emulator import GraphEmulator
 
 TENANT = "contoso.test"

@@ -13,11 +13,12 @@ from typing import Any
 import msal
 import pytest
 import requests
-from contactsync_connectors.outlook.emulator import GraphEmulator, RequestKind
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+
+from contactsync_connectors.outlook.emulator import GraphEmulator, RequestKind
 
 from .conftest import (
     CLIENT_ID,
