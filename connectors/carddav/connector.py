@@ -20,8 +20,6 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-from contactsync_connectors.vcard import CardError, ParsedCard, card_uid, parse_card, render_card
-
 from contactsync.connector import (
     BaseConnector,
     Capabilities,
@@ -44,19 +42,25 @@ from contactsync.errors import (
 )
 from contactsync.model import ALL_FIELDS, Contact, Field, Tag
 from contactsync.settings import AccountSettings, BookSettings
+from contactsync_connectors.vcard import CardError, ParsedCard, card_uid, parse_card, render_card
 
 from . import davxml, hrefs
 from .davxml import DavEntry
 from .groups import GroupCard, GroupStyle, member_uid, new_group_uid, render_group
 from .state import KnownGroup, PullState
-from .transport import DEFAULT_MAX_RESPONSE_BYTES, AuthType, DavTransport, HttpAnswer
+from .transport import DEFAULT_MAX_RESPONSE_BYTES, AuthType, DavTransport, HttpAnswer, ServerError
 
 log = logging.getLogger(__name__)
 
 _TAGS_SEPARATOR = " tags="  # servers quote etags and put no spaces in them; rpartition takes the last one
 _MAX_SYNC_ROUNDS = 1000  # a server that truncates (507) forever must not keep us here forever
 _SYNC_COLLECTION = davxml.tag(davxml.DAV, "sync-collection")
-_NOT_XML = "the server's answer for this card is not valid XML"
+_CARD_SPECIFIC_FAILURES = (davxml.BadServerResponse, ServerError)
+
+
+def _unreadable_reason(exc: Exception) -> str:
+    return f"the server cannot send this card ({exc})"
+
 _UID_NAMESPACE = uuid.UUID("6f1c1f4e-8a53-4c55-9a0e-2f8f4c6b2a10")
 
 
@@ -72,6 +76,8 @@ class CardDavOptions:
     multiget_chunk: int = 100
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     group_style: GroupStyle = GroupStyle.CATEGORIES
+    #: False: list with PROPFIND even when the server offers sync-collection (for servers that break it)
+    use_sync_collection: bool = True
     original_cache_bytes: int = 64 * 1024 * 1024
 
     @classmethod
@@ -111,6 +117,7 @@ class CardDavOptions:
             multiget_chunk=chunk,
             max_response_bytes=int(float(options.get("max_response_mb", 50)) * 1024 * 1024),
             group_style=style,
+            use_sync_collection=bool(options.get("use_sync_collection", True)),
         )
 
 
@@ -208,6 +215,10 @@ class CardDavConnector(BaseConnector):
                             "description": "How tags are stored: CATEGORIES on each card, vCard 4 group "
                             "cards (`kind-group`) or Apple group cards (`apple-group`).",
                             "examples": ["categories", "apple-group"]},
+            "use_sync_collection": {"type": "boolean",
+                                    "description": "Use RFC 6578 sync-collection when the server offers it; "
+                                    "false lists every href and etag with PROPFIND on each run instead.",
+                                    "examples": [True]},
         },
     }
 
@@ -420,6 +431,8 @@ class CardDavConnector(BaseConnector):
         self._new_card_version = "3.0" if "3.0" in versions or not versions else versions[0]
 
     def _supports_sync(self) -> bool:
+        if not self.options.use_sync_collection:
+            return False
         if self._has_sync is None:
             self._probe_collection()
         return bool(self._has_sync)
@@ -472,15 +485,19 @@ class CardDavConnector(BaseConnector):
         cards: list[_Card] = []
         missing: set[str] = set()
         quarantined: list[Quarantined] = []
+        unreadable = 0
         for chunk in _chunks(wanted, self.options.multiget_chunk):
             try:
                 entries = self._multiget(chunk)
-            except davxml.BadServerResponse:
+            except _CARD_SPECIFIC_FAILURES as exc:
+                # one bad card (bytes that are not UTF-8, too big) can spoil a whole chunk: read one by one
+                before = len(quarantined)
                 if len(chunk) == 1:
-                    # one card the server cannot even put in XML (bad bytes): skip it, keep the rest
-                    quarantined.append(Quarantined(chunk[0], _NOT_XML))
-                    continue
-                entries = [e for href in chunk for e in self._multiget_or_quarantine(href, quarantined)]
+                    quarantined.append(Quarantined(chunk[0], _unreadable_reason(exc)))
+                    entries = ()
+                else:
+                    entries = tuple(e for href in chunk for e in self._multiget_or_quarantine(href, quarantined))
+                unreadable += len(quarantined) - before
             seen: set[str] = set()
             for entry in entries:
                 href = hrefs.member_id(self.url, entry.href)
@@ -504,6 +521,9 @@ class CardDavConnector(BaseConnector):
                 self._originals.put(href, etag, text)
                 cards.append(_Card(href, etag, text, parsed))
             missing |= set(chunk) - seen - {q.remote_id for q in quarantined}
+        if unreadable > 1 and unreadable == len(wanted):
+            # every card failed: that is the server failing, not the cards; retry the run later
+            raise Transient("the server failed to send any of the changed cards")
         return _Read(tuple(cards), frozenset(missing), tuple(quarantined))
 
     def _multiget(self, chunk: Sequence[str]) -> tuple[DavEntry, ...]:
@@ -513,8 +533,8 @@ class CardDavConnector(BaseConnector):
     def _multiget_or_quarantine(self, href: str, quarantined: list[Quarantined]) -> tuple[DavEntry, ...]:
         try:
             return self._multiget([href])
-        except davxml.BadServerResponse:
-            quarantined.append(Quarantined(href, _NOT_XML))
+        except _CARD_SPECIFIC_FAILURES as exc:
+            quarantined.append(Quarantined(href, _unreadable_reason(exc)))
             return ()
 
     # --- writing -------------------------------------------------------------------------------------------

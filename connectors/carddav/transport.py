@@ -61,6 +61,10 @@ class ResponseTooLarge(BadServerResponse):
     pass
 
 
+class ServerError(Transient):
+    """A 5xx answer. Usually passing, but a server may also fail on one card it cannot render."""
+
+
 @dataclass(frozen=True, slots=True)
 class HttpAnswer:
     """A non-multistatus answer: status, the headers we use, and the body (already size-capped)."""
@@ -209,7 +213,7 @@ class DavTransport:
                                     f"{type(exc).__name__}") from exc
         status = int(response.status)
         if status >= 500 or status == 408:
-            raise Transient(f"{method.value} {_path(url)}: server error {status}")
+            raise ServerError(f"{method.value} {_path(url)}: server error {status}")
         answer_headers = response.headers
         location = answer_headers.get("Location")
         return HttpAnswer(status, answer_headers.get("ETag"),

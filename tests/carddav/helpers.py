@@ -8,9 +8,10 @@ from .conftest import DavServer
 
 
 def make_connector(server: DavServer, url: str, *, group_style: GroupStyle = GroupStyle.CATEGORIES,
-                   multiget_chunk: int = 100, photo_max_bytes: int = 1_000_000) -> CardDavConnector:
+                   multiget_chunk: int = 100, photo_max_bytes: int = 1_000_000,
+                   use_sync_collection: bool = True) -> CardDavConnector:
     options = CardDavOptions(url=url, username=server.username, group_style=group_style,
-                             multiget_chunk=multiget_chunk, timeout=10)
+                             multiget_chunk=multiget_chunk, timeout=10, use_sync_collection=use_sync_collection)
     return CardDavConnector(f"{server.kind}-test", options, server.password,
                             photo_max_bytes=photo_max_bytes)
 
@@ -22,3 +23,11 @@ def card(uid: str, given: str, family: str, *, version: str = "3.0", extra: str 
     lines += [line for line in extra.splitlines() if line]
     lines.append("END:VCARD")
     return "\r\n".join(lines) + "\r\n"
+
+
+def get_raw(server: DavServer, url: str) -> str:
+    """A card's text as the server holds it now."""
+    with server.session() as session:
+        response = session.get(url, timeout=10)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from contactsync_connectors.carddav import CardDavConnector, GroupStyle
 
+from contactsync_connectors.carddav import CardDavConnector, GroupStyle
 from tests.contract import ConnectorContract
 
 from .conftest import DavServer
