@@ -209,8 +209,8 @@ class DavTransport:
             raise Transient(f"{method.value} {_path(url)} failed: {type(exc).__name__}: {exc}") from exc
         except (etree.LxmlError, UnicodeDecodeError, ValueError) as exc:
             # caldav parses every body with lxml first and gives up on what it cannot read
-            raise BadServerResponse(f"unreadable answer to {method.value} {_path(url)}: "
-                                    f"{type(exc).__name__}") from exc
+            raise BadServerResponse(f"the server's answer to {method.value} {_path(url)} is not XML we accept "
+                                    f"({type(exc).__name__}: {str(exc)[:120]})") from exc
         status = int(response.status)
         if status >= 500 or status == 408:
             raise ServerError(f"{method.value} {_path(url)}: server error {status}")
