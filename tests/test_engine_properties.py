@@ -51,9 +51,8 @@ def primary(c: Contact) -> str:
 class Interval:
     """What happened to each person since the last settle (the model the invariants are checked against)."""
 
-    deleted_on: dict[str, str] = field(default_factory=dict)            # person → account that deleted it
-    edited_after_delete: set[str] = field(default_factory=set)
-    edited: dict[str, set[str]] = field(default_factory=dict)            # person → accounts that edited it
+    deleted_on: dict[str, tuple[str, int]] = field(default_factory=dict)  # person → (account, epoch) of delete
+    edited: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # person → (account, epoch) of edits
     notes: dict[str, tuple[str, str]] = field(default_factory=dict)      # person → (account, note) last set
     note_conflict: set[str] = field(default_factory=set)
 
@@ -71,6 +70,8 @@ class SyncMachine(RuleBasedStateMachine):
         self.connectors = {n: MemoryConnector(n, b, max_batch=3) for n, b in self.backends.items()}
         self.store = Store.open("sqlite://")
         self.interval = Interval()
+        self.epoch = 0                         # counts runs: tells edits before a delete from edits after it
+        self.snapshot: dict[str, dict[str, Contact]] = {}  # account → person → content at the last settle
         self.gone: set[str] = set()            # persons whose delete propagated (no resurrection allowed)
         self.wiped: str | None = None
 
@@ -89,9 +90,18 @@ class SyncMachine(RuleBasedStateMachine):
                       new_id=lambda: f"cid-{next(self.ids):05d}")
 
     def mark_edit(self, account: str, who: str) -> None:
-        self.interval.edited.setdefault(who, set()).add(account)
-        if who in self.interval.deleted_on and self.interval.deleted_on[who] != account:
-            self.interval.edited_after_delete.add(who)
+        self.interval.edited.setdefault(who, []).append((account, self.epoch))
+
+    def edit_must_win(self, who: str) -> bool:
+        """Edited on another side in the same run window as the delete, or after it, with a net change."""
+        deleter, epoch = self.interval.deleted_on[who]
+        for account, when in self.interval.edited.get(who, []):
+            if account == deleter or when < epoch:
+                continue
+            now = next((c for c in self.items(account).values() if primary(c) == who), None)
+            if now is not None and now != self.snapshot.get(account, {}).get(who):
+                return True
+        return False
 
     # --- user actions ---------------------------------------------------------------------------------------
     @initialize(n=st.integers(2, 5))
@@ -173,7 +183,7 @@ class SyncMachine(RuleBasedStateMachine):
         item = pick(data, items)
         who = primary(items[item])
         self.backends[account].user_delete(item)
-        self.interval.deleted_on.setdefault(who, account)
+        self.interval.deleted_on.setdefault(who, (account, self.epoch))
 
     # --- runs ------------------------------------------------------------------------------------------------
     @rule(faults=st.lists(st.tuples(st.sampled_from(TWO_WAY),
@@ -192,6 +202,7 @@ class SyncMachine(RuleBasedStateMachine):
             else:
                 b.expire_tokens()
         self.engine().run()
+        self.epoch += 1
         self.clear_faults()
 
     def clear_faults(self) -> None:
@@ -220,16 +231,19 @@ class SyncMachine(RuleBasedStateMachine):
     # --- invariants ------------------------------------------------------------------------------------------
     def settle(self) -> None:
         self.clear_faults()
+        must_survive = {who for who in self.interval.deleted_on if self.edit_must_win(who)}
         self.engine().run()
         self.engine().run()
-        self.check_settled()
+        self.epoch += 2
+        self.check_settled(must_survive)
         self.interval = Interval()
+        self.snapshot = {n: {primary(c): c for c in self.items(n).values()} for n in TWO_WAY}
 
     @rule()
     def settle_and_check(self) -> None:
         self.settle()
 
-    def check_settled(self) -> None:
+    def check_settled(self, must_survive: set[str]) -> None:
         iv = self.interval
         # idempotence: nothing more to do
         again = self.engine().run()
@@ -255,7 +269,7 @@ class SyncMachine(RuleBasedStateMachine):
                 assert c.note == note, "a change made on one side only was lost"
         # edit beats delete; a delete nobody contradicted propagates and stays
         for who in iv.deleted_on:
-            if who in iv.edited_after_delete:
+            if who in must_survive:
                 assert who in people, "edited on one side after its delete on another: the edit must win"
             elif not iv.edited.get(who):
                 assert who not in people, "a delete that nobody contradicted must propagate"

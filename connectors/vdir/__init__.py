@@ -27,16 +27,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from contactsync_connectors.vcard import (
-    VCARD_FIELDS,
-    CardError,
-    ParsedCard,
-    decode_card_bytes,
-    fit_contact,
-    parse_card,
-    render_card,
-)
-
 from contactsync.connector import (
     BaseConnector,
     Capabilities,
@@ -60,6 +50,15 @@ from contactsync.errors import (
 )
 from contactsync.model import Contact, Tag
 from contactsync.settings import AccountMode, AccountSettings, BookSettings
+from contactsync_connectors.vcard import (
+    VCARD_FIELDS,
+    CardError,
+    ParsedCard,
+    decode_card_bytes,
+    fit_contact,
+    parse_card,
+    render_card,
+)
 
 SUFFIX = ".vcf"
 STATE_PREFIX = "vdir1:"
@@ -264,8 +263,10 @@ class VdirConnector(BaseConnector):
         if state is not None:
             deleted += [name for name, s in before.items() if name not in listing and s.kind == _CONTACT]
             # a broken file that stopped being broken was never listed before: it arrives in ``changed``
+        # the whole listing too: a card we wrote after ``state`` and that was removed since is gone as well
+        present = frozenset(name for name, s in seen.items() if s.kind != _GROUP)
         return PullResult(tuple(changed), tuple(sorted(deleted)), _encode_state(seen), full=state is None,
-                          quarantined=tuple(quarantined))
+                          quarantined=tuple(quarantined), present=present)
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:
         """The current cards among ``ids``; missing, unreadable and group cards are absent."""

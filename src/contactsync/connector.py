@@ -64,6 +64,9 @@ class PullResult:
     next_state: str | None
     full: bool
     quarantined: tuple[Quarantined, ...] = ()
+    #: every item id in scope now, for a connector that knows it without extra cost (a folder listing). With
+    #: it, an item created after ``state`` and removed before this pull is still seen to be gone.
+    present: frozenset[str] | None = None
 
 
 class ChangeKind(enum.Enum):

@@ -26,6 +26,10 @@ def available_types() -> tuple[str, ...]:
 def connector_class(type_name: str) -> Any:
     """The connector class registered as ``type_name``. Raises UnknownConnector naming the known types."""
     for ep in entry_points(group=GROUP, name=type_name):
-        return ep.load()
+        try:
+            return ep.load()
+        except (ImportError, AttributeError) as exc:
+            # a registered connector whose package is missing or broken: say which, do not crash the config check
+            raise UnknownConnector(f"the connector {type_name!r} is registered but cannot be loaded: {exc}") from exc
     known = ", ".join(available_types()) or "none"
     raise UnknownConnector(f"no connector of type {type_name!r} is installed (known: {known})")

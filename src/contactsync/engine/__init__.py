@@ -181,6 +181,10 @@ class Engine:
             changed = [rc for rc in result.changed
                        if rc.ref.id not in links or links[rc.ref.id].etag != rc.ref.etag]
             deleted = [rid for rid in result.deleted if rid in links and rid not in quarantined]
+            if result.present is not None:
+                listed = {rc.ref.id for rc in result.changed}
+                gone = set(self.store.link_index(account)) - result.present - listed - quarantined - set(deleted)
+                deleted += sorted(gone)
         return _Pulled(account, result, changed, deleted)
 
     def _check_brakes(self, pulled: Mapping[str, _Pulled], report: RunReport, allow_deletes: bool) -> None:
@@ -270,8 +274,9 @@ class Engine:
                 self._journal_decision(plan, cid, d)
                 if d.queued:
                     held.setdefault(cid, set()).add(d.field)
-                    candidates = {s: _value_data(d.field, v) for s, v in d.losers}
-                    candidates[STORE] = field_to_data(d.field, d.before)
+                    candidates = {s: _value_data(d.field, v) for s, v in d.candidates or d.losers}
+                    if not d.candidates:
+                        candidates[STORE] = field_to_data(d.field, d.before)
                     plan.conflicts.append((cid, d.field.value, candidates))
                     report.conflicts_queued += 1
                     for loser, _value in d.losers:

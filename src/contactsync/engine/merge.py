@@ -59,6 +59,8 @@ class FieldDecision:
     source: str                                  # who the kept value came from
     losers: tuple[tuple[str, Any], ...] = ()     # (source, value) of every value that lost
     queued: bool = False                         # manual rule: kept as is, waiting for the admin
+    #: with ``queued``: every source's value (the admin chooses among them)
+    candidates: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +142,11 @@ def merge(current: Contact, current_modified: datetime, sides: Sequence[Side], c
             candidates.append(Candidate(STORE, cur, current_modified, store_rank))
         value, source, losers, queued = _decide(rule, candidates, cur)
         if value != cur or losers or queued:
+            everyone = tuple((c.source, c.value) for c in candidates) if queued else ()
+            if queued and cur not in ("", None) and all(c.source != STORE for c in candidates):
+                everyone += ((STORE, cur),)
             decisions.append(FieldDecision(f, cur, value, source,
-                                           tuple((c.source, c.value) for c in losers), queued))
+                                           tuple((c.source, c.value) for c in losers), queued, everyone))
         result = result.with_field(f, value)
     return MergeOutcome(result, tuple(decisions))
 

@@ -1,0 +1,51 @@
+"""Shared fixtures. ``store_url`` gives every store test a fresh database on SQLite and on PostgreSQL.
+
+PostgreSQL is the machine's server on 127.0.0.1:5432 (trust auth, database ``test``); each test gets its own
+schema, dropped afterwards. Where the server is unreachable (a laptop), the PostgreSQL cases skip and say why.
+Set CONTACTSYNC_PG_URL to use another server.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+PG_URL = os.environ.get("CONTACTSYNC_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _pg_reason() -> str | None:
+    try:
+        engine = sa.create_engine(PG_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(sa.text("select 1"))
+        engine.dispose()
+    except Exception as exc:
+        return f"PostgreSQL at {PG_URL} is unreachable ({type(exc).__name__}); start it or set CONTACTSYNC_PG_URL"
+    return None
+
+
+_PG_SKIP = _pg_reason()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    if _PG_SKIP:
+        pytest.skip(_PG_SKIP)
+    schema = f"cs_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'create schema "{schema}"'))
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'drop schema "{schema}" cascade'))
+        admin.dispose()
