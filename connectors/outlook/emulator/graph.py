@@ -136,7 +136,11 @@ def parse_route(path: str) -> Route:
         user, rest = raw[1], raw[2:]
     else:
         raise GraphError(400, "BadRequest", f"Resource not found for the segment '{raw[0]}'.")
-    shape = tuple(s.lower() if s.lower() in _FIXED else "{}" for s in rest)
+    # The segment after "contactFolders" is always a folder id, even the well-known name "contacts".
+    shape = tuple(
+        s.lower() if s.lower() in _FIXED and (i == 0 or rest[i - 1].lower() != "contactfolders") else "{}"
+        for i, s in enumerate(rest)
+    )
     return Route(user, tuple(rest), shape)
 
 
