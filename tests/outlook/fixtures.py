@@ -1,0 +1,43 @@
+"""Helpers for the Outlook connector tests: connectors on the emulator built the way the config builds them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from contactsync.settings import AccountSettings, BookSettings, Secret, frozen_mapping
+from contactsync_connectors.outlook import OutlookConnector, OutlookOptions
+from contactsync_connectors.outlook.emulator import GraphEmulator
+
+from .conftest import CLIENT_ID, SECRET, TENANT, USER
+
+
+@dataclass
+class Waits:
+    """A ``sleep`` that records what it was asked to wait and returns at once (the emulator needs no pause)."""
+
+    asked: list[float] = field(default_factory=list)
+
+    def __call__(self, seconds: float) -> None:
+        self.asked.append(seconds)
+
+
+def account_settings(emu: GraphEmulator, *, name: str = "outlook", mailbox: str = USER,
+                     **options: Any) -> AccountSettings:
+    opts = {"tenant_id": TENANT, "client_id": CLIENT_ID, "mailbox": mailbox,
+            "authority_host": emu.base_url, "graph_url": emu.graph_url, "ca_bundle": emu.ca_file,
+            "page_size": 1000, **options}
+    secrets = {} if "token_cache_file" in options else {"client_secret": Secret(SECRET, "test")}
+    return AccountSettings(name=name, type="outlook", options=frozen_mapping(opts),
+                           secrets=frozen_mapping(secrets))
+
+
+def book_of(*accounts: AccountSettings) -> BookSettings:
+    return BookSettings(name="main", accounts=tuple(accounts))
+
+
+def outlook(emu: GraphEmulator, *, name: str = "outlook", mailbox: str = USER, waits: Waits | None = None,
+            attempts: int = 5, **options: Any) -> OutlookConnector:
+    account = account_settings(emu, name=name, mailbox=mailbox, **options)
+    return OutlookConnector(name, OutlookOptions.from_settings(account, book_of(account)), attempts=attempts,
+                            sleep=waits if waits is not None else Waits())
