@@ -36,7 +36,6 @@ from contactsync.errors import (
     Transient,
 )
 from contactsync.model import ALL_FIELDS, Contact, Field, Tag
-from contactsync.normalize import normalize_contact
 from contactsync.settings import AccountSettings, BookSettings
 
 __all__ = ["BACKENDS", "MemoryBackend", "MemoryConnector", "backend"]
@@ -241,8 +240,7 @@ class MemoryConnector(BaseConnector):
         try:
             if change.kind is ChangeKind.CREATE:
                 assert change.contact is not None
-                contact = normalize_contact(change.contact, self.region)
-                item_id = s.user_create(contact, marker=change.contact_id)
+                item_id = s.user_create(change.contact, marker=change.contact_id)
                 item = s.items[item_id]
                 return ChangeResult(change, RemoteRef(item_id, item.etag), stored=item.contact)
             assert change.ref is not None
@@ -255,7 +253,7 @@ class MemoryConnector(BaseConnector):
                 s.user_delete(change.ref.id)
                 return ChangeResult(change)
             assert change.contact is not None
-            s._put(change.ref.id, s._fit(normalize_contact(change.contact, self.region)), change.contact_id)
+            s._put(change.ref.id, s._fit(change.contact), change.contact_id)
             item = s.items[change.ref.id]
             return ChangeResult(change, RemoteRef(change.ref.id, item.etag), stored=item.contact)
         except ConnectorError as exc:

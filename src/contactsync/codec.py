@@ -81,16 +81,26 @@ def field_from_data(f: Field, data: Any, photos: PhotoResolver | None = None) ->
     return data or ""
 
 
+_FIELDS = tuple((f, f.value) for f in Field)
+_BY_NAME = {f.value: f for f in Field}
+_EMPTY_NAME = Name()
+_PLAIN = frozenset({Field.DISPLAY_NAME, Field.NICKNAME, Field.ORGANIZATION, Field.DEPARTMENT, Field.JOB_TITLE,
+                    Field.NOTE})
+
+
 def contact_to_data(contact: Contact) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for f in Field:
-        value = contact.get(f)
-        if value in ("", (), None, frozenset()) or (f is Field.NAME and value.is_empty()):
-            continue
-        out[f.value] = field_to_data(f, value)
+    for f, attr in _FIELDS:
+        value = getattr(contact, attr)
+        if not value or value == _EMPTY_NAME:
+            continue  # empty strings, tuples, sets, None and an empty name are left out: a compact store
+        out[attr] = value if f in _PLAIN else field_to_data(f, value)
     return out
 
 
 def contact_from_data(data: dict[str, Any], photos: PhotoResolver | None = None) -> Contact:
-    kwargs = {f.value: field_from_data(f, data[f.value], photos) for f in Field if f.value in data}
+    kwargs = {}
+    for attr, value in data.items():
+        f = _BY_NAME[attr]
+        kwargs[attr] = value if f in _PLAIN else field_from_data(f, value, photos)
     return Contact(**kwargs)

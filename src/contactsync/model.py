@@ -212,8 +212,11 @@ class Field(enum.Enum):
 
     @property
     def multi_valued(self) -> bool:
-        return self in MULTI_VALUED
+        return self in MULTI_VALUED  # noqa: F821 (defined below, looked up at call time)
 
+
+#: Field → attribute name, looked up on every comparison: an enum's ``.value`` is a slow descriptor
+_ATTR: dict[Field, str] = {f: f.value for f in Field}
 
 MULTI_VALUED = frozenset({Field.EMAILS, Field.PHONES, Field.ADDRESSES, Field.URLS, Field.TAGS, Field.CUSTOM})
 ALL_FIELDS = frozenset(Field)
@@ -253,10 +256,10 @@ class Contact:
     EMPTY: ClassVar[Contact]
 
     def get(self, f: Field) -> Any:
-        return getattr(self, f.value)
+        return getattr(self, _ATTR[f])
 
     def with_field(self, f: Field, value: Any) -> Contact:
-        return replace(self, **{f.value: value})
+        return replace(self, **{_ATTR[f]: value})
 
     def project(self, kept: frozenset[Field]) -> Contact:
         """The contact as a platform holding only ``kept`` would hold it."""

@@ -91,11 +91,13 @@ class Engine:
         self.sleep = sleep
         self.new_id = new_id
         self._held: dict[str, set[Field]] = {}
+        self._known: dict[str, tuple[CanonicalRecord, dict[str, Link]]] = {}
         self._writes = 0
 
     # ------------------------------------------------------------------------------------------------ run
     def run(self, *, dry_run: bool = False, allow_deletes: bool = False, show_values: bool = False) -> RunReport:
         started = time.monotonic()
+        self._known = {}
         report = RunReport(self.book.name, dry_run)
         for acct in self.book.accounts:
             report.accounts[acct.name] = AccountReport(acct.name)
@@ -239,7 +241,15 @@ class Engine:
                     lk = links[rid]
                     link_of[(name, lk.contact_id)] = lk
                     deletions.setdefault(lk.contact_id, []).append(name)
-            self._match(name, unlinked, taken, remote_of, fresh, email_index, phone_index, report)
+            replaced = set() if p.braked else set(p.deleted_ids)
+            self._match(name, unlinked, taken, remote_of, fresh, email_index, phone_index, replaced)
+            # an item deleted and another one matched to the same person on the same account: a replacement
+            # (re-created by hand, or re-imported), not a delete
+            for cid in list(deletions):
+                if name in deletions[cid] and (name, cid) in remote_of:
+                    deletions[cid].remove(name)
+                    if not deletions[cid]:
+                        del deletions[cid]
 
         for (name, cid), rc in remote_of.items():
             lk = link_of.get((name, cid))
@@ -317,6 +327,9 @@ class Engine:
                 plan.contacts[cid] = merged
                 if cid in fresh:
                     plan.new_ids.add(cid)
+            # what the store will hold once the plan is absorbed: the push phase reads it from here
+            self._known[cid] = (CanonicalRecord(cid, book.name, merged, now(), None if survives else now()),
+                                links_now)
             # owed writes
             for acct in book.accounts:
                 if not acct.writable:
@@ -365,7 +378,7 @@ class Engine:
 
     def _match(self, account: str, unlinked: list[RemoteContact], taken: set[str],
                remote_of: dict[tuple[str, str], RemoteContact], fresh: dict[str, Contact],
-               email_index: dict[str, str], phone_index: dict[str, str], report: RunReport) -> None:
+               email_index: dict[str, str], phone_index: dict[str, str], replaced: set[str]) -> None:
         """Give every unlinked item a contact id: its marker, else a person sharing an email or phone, else new."""
         if not unlinked:
             return
@@ -385,7 +398,9 @@ class Engine:
         linked_here = self.store.links_by_contact(candidate_ids)
 
         def free(cid: str) -> bool:
-            return cid not in taken and account not in linked_here.get(cid, {})
+            # a person is free on this account unless another live item there is theirs already
+            current = linked_here.get(cid, {}).get(account)
+            return cid not in taken and (current is None or current.remote_id in replaced)
 
         def phone_ok(cid: str, rc: RemoteContact) -> bool:
             # a shared office number is not a person: match by phone only when emails cannot tell them apart
@@ -394,8 +409,9 @@ class Engine:
         for rc in unlinked:
             cid: str | None = None
             marker = rc.marker
-            if marker and marker in known and known[marker].book == book and account not in has_link.get(marker, {}) \
-                    and marker not in taken:
+            marked_link = has_link.get(marker or "", {}).get(account)
+            if marker and marker in known and known[marker].book == book and marker not in taken and (
+                    marked_link is None or marked_link.remote_id in replaced):
                 cid = marker  # ours: written by contactsync (maybe by a run that crashed before recording it)
             if cid is None:
                 for key in rc.contact.identity_emails():
@@ -479,8 +495,12 @@ class Engine:
         if not entries:
             return
         ids = [e.contact_id for e in entries]
-        records = self.store.contacts(ids)
-        links = self.store.links_by_contact(ids)
+        unknown = [cid for cid in ids if cid not in self._known]
+        records = self.store.contacts(unknown)
+        links = self.store.links_by_contact(unknown)
+        for cid in ids:
+            if cid in self._known:
+                records[cid], links[cid] = self._known[cid]
         self._held = self.store.open_conflict_fields(ids)
         changes: list[Change] = []
         nothing_to_do: list[str] = []

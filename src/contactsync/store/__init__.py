@@ -462,17 +462,24 @@ class Transaction:
 
     # --- links ------------------------------------------------------------------------------------------------
     def put_links(self, links: Iterable[Link]) -> None:
-        rows = [{"account": lk.account, "remote_id": lk.remote_id, "contact_id": lk.contact_id, "etag": lk.etag,
-                 "base": _dumps(contact_to_data(lk.base)), "modified": lk.modified, "marked": lk.marked}
-                for lk in links]
+        rows: list[dict[str, Any]] = [
+            {"account": lk.account, "remote_id": lk.remote_id, "contact_id": lk.contact_id, "etag": lk.etag,
+             "base": _dumps(contact_to_data(lk.base)), "modified": lk.modified, "marked": lk.marked}
+            for lk in links]
         if not rows:
             return
-        # a contact has at most one item per account: replace any older link of the same pair first
+        # a contact has at most one item per account, and an item one contact: clear both sides, then insert
+        by_account: dict[str, list[dict[str, Any]]] = {}
         for r in rows:
-            self.conn.execute(sa.delete(t.links).where(
-                t.links.c.account == r["account"], t.links.c.contact_id == r["contact_id"],
-                t.links.c.remote_id != r["remote_id"]))
-        self._upsert(t.links, rows, ["account", "remote_id"])
+            by_account.setdefault(r["account"], []).append(r)
+        for account, group in by_account.items():
+            for chunk in _chunks(group):
+                self.conn.execute(sa.delete(t.links).where(
+                    t.links.c.account == account, t.links.c.contact_id.in_([r["contact_id"] for r in chunk])))
+                self.conn.execute(sa.delete(t.links).where(
+                    t.links.c.account == account, t.links.c.remote_id.in_([r["remote_id"] for r in chunk])))
+        for chunk in _chunks(rows, 1000):
+            self.conn.execute(sa.insert(t.links), list(chunk))
 
     def set_etag(self, account: str, remote_id: str, etag: str) -> None:
         self.conn.execute(sa.update(t.links).where(t.links.c.account == account,

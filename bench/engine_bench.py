@@ -1,0 +1,84 @@
+"""Engine benchmark: three in-process memory accounts holding the same N people, a SQLite store on disk.
+
+For each N: the first sync (matching everyone across the three accounts), a run with no change, and a run with
+1% of the people edited on one account. Prints wall time, writes, and the peak RSS of the process. Each N runs in
+a fresh subprocess so the peak RSS is its own. Targets (issue #2): 100k × 3 first sync ≤ 60 s; the no-change run
+does work proportional to the changes (≤ 2 s at 100k); peak RSS ≤ 400 MB at 100k.
+
+    .venv/bin/python bench/engine_bench.py            # N = 10k and 100k
+    .venv/bin/python bench/engine_bench.py 2000       # one N
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def run_one(n: int) -> dict[str, object]:
+    from contactsync.engine import Engine
+    from contactsync.model import Contact, Email, EmailKind, Field, Name, Phone, PhoneKind, Tag
+    from contactsync.settings import AccountSettings, BookSettings
+    from contactsync.store import Store
+    from contactsync_connectors.memory import MemoryBackend, MemoryConnector
+
+    tags = [Tag("Staff"), Tag("Sales"), Tag("Board"), Tag("Friends")]
+    backends = {name: MemoryBackend(name=name) for name in ("a", "b", "c")}
+    for i in range(n):
+        base = Contact(
+            name=Name(given=f"Given{i}", family=f"Family{i % 997}"),
+            emails=(Email(f"person{i}@example.org", EmailKind.WORK),),
+            phones=(Phone(f"+1415{i:07d}", PhoneKind.MOBILE),),
+            organization="Acme" if i % 3 else "Globex",
+            tags=frozenset({tags[i % 4]}),
+        )
+        backends["a"].user_create(base)
+        # the same people elsewhere, with what each platform adds of its own
+        backends["b"].user_create(base.with_field(Field.JOB_TITLE, "Engineer" if i % 2 else ""))
+        backends["c"].user_create(base.with_field(Field.NOTE, f"note {i}" if i % 5 == 0 else ""))
+    book = BookSettings("bench", tuple(AccountSettings(name, "memory") for name in backends))
+    connectors = {name: MemoryConnector(name, b, max_batch=200) for name, b in backends.items()}
+    figures: dict[str, object] = {"n": n}
+    with tempfile.TemporaryDirectory() as tmp, Store.open(f"sqlite:///{Path(tmp) / 'bench.db'}") as store:
+        def timed(label: str) -> None:
+            t0 = time.perf_counter()
+            report = Engine(store, book, connectors).run()
+            figures[label] = {"seconds": round(time.perf_counter() - t0, 3), "writes": report.writes,
+                              "result": report.result.value}
+
+        timed("first_sync")
+        timed("no_change")
+        changed = list(backends["b"].items)[: max(1, n // 100)]
+        for item_id in changed:
+            c = backends["b"].items[item_id].contact
+            backends["b"].user_edit(item_id, c.with_field(Field.NOTE, "changed on b"))
+        timed("one_percent_changed")
+        timed("no_change_after")
+        figures["store_contacts"] = store.counts()["contacts"]
+    figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return figures
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        print(json.dumps(run_one(int(sys.argv[2]))))
+        return
+    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000]
+    print(f"{'N':>8} {'first sync':>12} {'no change':>10} {'1% changed':>11} {'writes(1%)':>11} {'peak RSS':>9}")
+    for n in sizes:
+        out = subprocess.run([sys.executable, __file__, "--child", str(n)], check=True, capture_output=True,
+                             text=True)
+        f = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"{n:>8} {f['first_sync']['seconds']:>11.2f}s {f['no_change']['seconds']:>9.2f}s "
+              f"{f['one_percent_changed']['seconds']:>10.2f}s {f['one_percent_changed']['writes']:>11} "
+              f"{f['peak_rss_mb']:>7.0f}MB")
+        print("   ", json.dumps(f))
+
+
+if __name__ == "__main__":
+    main()
