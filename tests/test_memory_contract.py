@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from contactsync_connectors.memory import MemoryBackend, MemoryConnector
 
 from contactsync.model import Field
+from contactsync_connectors.memory import MemoryBackend, MemoryConnector
 from tests.contract import ConnectorContract
 
 

@@ -7,16 +7,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from contactsync_connectors.vcard import (
-    MARKER_PROPERTY,
-    CardError,
-    ParsedCard,
-    card_uid,
-    decode_card_bytes,
-    fit_contact,
-    parse_card,
-    render_card,
-)
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -36,6 +26,16 @@ from contactsync.model import (
 )
 from contactsync.normalize import normalize_contact
 from contactsync.normalize import text as text_normal
+from contactsync_connectors.vcard import (
+    MARKER_PROPERTY,
+    CardError,
+    ParsedCard,
+    card_uid,
+    decode_card_bytes,
+    fit_contact,
+    parse_card,
+    render_card,
+)
 
 SAMPLES = Path(__file__).parent / "data" / "vcards"
 

@@ -9,8 +9,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from contactsync_connectors.vcard import parse_card
-from contactsync_connectors.vdir import VdirConnector
 
 from contactsync.connector import Change, ChangeKind, RemoteRef
 from contactsync.errors import ConfigError, ItemRejected, PreconditionFailed, SyncTokenExpired
@@ -18,6 +16,8 @@ from contactsync.model import Contact, Email, Name, Tag
 from contactsync.normalize import normalize_contact
 from contactsync.registry import connector_class
 from contactsync.settings import AccountSettings, BookSettings, frozen_mapping
+from contactsync_connectors.vcard import parse_card
+from contactsync_connectors.vdir import VdirConnector
 from tests.contract import ConnectorContract, sample_contact
 
 SAMPLES = Path(__file__).parent / "data" / "vcards"

@@ -212,7 +212,7 @@ class Field(enum.Enum):
 
     @property
     def multi_valued(self) -> bool:
-        return self in MULTI_VALUED  # noqa: F821 (defined below, looked up at call time)
+        return self in MULTI_VALUED
 
 
 #: Field → attribute name, looked up on every comparison: an enum's ``.value`` is a slow descriptor

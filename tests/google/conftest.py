@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from contactsync_connectors.google.emulator import PeopleEmulator
 from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
+
+from contactsync_connectors.google.emulator import PeopleEmulator
 
 ALICE = "alice@example.com"
 BOB = "bob@example.com"

@@ -17,9 +17,10 @@ from typing import Any
 import httplib2
 import pytest
 import requests
-from contactsync_connectors.google.emulator import PeopleEmulator, RequestKind
 from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest
+
+from contactsync_connectors.google.emulator import PeopleEmulator, RequestKind
 
 from .conftest import ALICE, BOB, Clients
 
