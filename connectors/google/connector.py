@@ -1,0 +1,742 @@
+"""The ``google`` connector: one Google user's contacts through the People API v1.
+
+Reads: one ``people.connections.list`` listing (1000 per page) with a sync token, so a run with no change is
+one request; the contact groups are read only when a listing is full or names a group we do not know (their
+names travel in the state). Writes: ``batchCreateContacts`` / ``batchUpdateContacts`` / ``batchDeleteContacts``,
+one call per kind per push, sent one after the other (Google asks for sequential mutations per user).
+
+How the writes stay safe:
+
+- Every update is rendered over the person as Google holds it now (from this run's listing, or read with
+  ``getBatchGet``), names in its mask only the person fields whose meaning changed, and carries the etag: what
+  contactsync does not map, and fields nobody changed, are never touched.
+- ``batchUpdateContacts`` is all-or-nothing: a stale etag or a missing person refuses the whole call. The
+  persons are then read again, the culprits get their own ``PreconditionFailed``, and the others are sent once
+  more. A call refused for one bad value is split in halves until the bad item is alone.
+- ``batchDeleteContacts`` has no etag: the persons are read first, and only those still at the etag we were
+  given are deleted (a change in the milliseconds between the two is not detected).
+- Creates are sent once (see :mod:`.transport`); a lost answer leaves them owed, and the next listing finds
+  them by their ``clientData`` marker.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import zlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+from googleapiclient.discovery import build
+
+from contactsync.connector import (
+    BaseConnector,
+    Capabilities,
+    Change,
+    ChangeKind,
+    ChangeResult,
+    PullResult,
+    Quarantined,
+    RemoteContact,
+    RemoteRef,
+)
+from contactsync.errors import (
+    ConfigError,
+    ConfigProblem,
+    ConnectorError,
+    ItemRejected,
+    PreconditionFailed,
+    RateLimited,
+    SyncTokenExpired,
+    Transient,
+)
+from contactsync.model import Contact, Field, Tag
+from contactsync.settings import AccountMode, AccountSettings, BookSettings
+
+from . import mapping
+from .auth import GOOGLE_TOKEN_URI, GoogleAuth, credentials_for
+from .mapping import GOOGLE_FIELDS, READ_FIELDS, JsonDict, MappingError
+from .transport import AlreadyExists, Api, SingleShotHttp
+
+DEFAULT_ENDPOINT = "https://people.googleapis.com/"
+STATE_PREFIX = "g1:"
+MAX_PAGE_SIZE = 1000
+MAX_BATCH = 200          # batchCreateContacts, batchUpdateContacts and getBatchGet take 200 at most
+READ_MASK = ",".join(READ_FIELDS)
+USER_GROUP = "USER_CONTACT_GROUP"
+# System groups Google creates for every user: never tags, and a membership in one is kept on write.
+KNOWN_SYSTEM_GROUPS = frozenset(f"contactGroups/{g}" for g in (
+    "myContacts", "starred", "friends", "family", "coworkers", "chatBuddies", "all", "blocked"))
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    """What the next incremental pull needs: the sync token and the user groups' names (resource → name)."""
+
+    sync_token: str
+    groups: Mapping[str, str]
+
+
+def _encode_state(state: _State) -> str:
+    data = json.dumps({"s": state.sync_token, "g": dict(state.groups)}, separators=(",", ":")).encode()
+    return STATE_PREFIX + base64.urlsafe_b64encode(zlib.compress(data)).decode("ascii")
+
+
+def _decode_state(text: str) -> _State:
+    if not text.startswith(STATE_PREFIX):
+        raise SyncTokenExpired("the Google state is not one this version wrote: a full listing is needed")
+    try:
+        data = json.loads(zlib.decompress(base64.urlsafe_b64decode(text[len(STATE_PREFIX):])))
+        groups = {str(k): str(v) for k, v in data["g"].items()}
+        return _State(str(data["s"]), groups)
+    except (ValueError, TypeError, KeyError, AttributeError, zlib.error) as exc:
+        raise SyncTokenExpired("the Google state is unreadable: a full listing is needed") from exc
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _modified(person: Mapping[str, Any]) -> datetime | None:
+    metadata = person.get("metadata")
+    sources = metadata.get("sources") if isinstance(metadata, Mapping) else None
+    for source in sources if isinstance(sources, list) else []:
+        if isinstance(source, Mapping) and source.get("type") == "CONTACT":
+            try:
+                return datetime.fromisoformat(str(source.get("updateTime")))
+            except ValueError:
+                return None
+    return None
+
+
+def _is_deleted(person: Mapping[str, Any]) -> bool:
+    metadata = person.get("metadata")
+    return isinstance(metadata, Mapping) and bool(metadata.get("deleted"))
+
+
+class GoogleConnector(BaseConnector):
+    """One Google user's contacts. Tags are the user's contact groups ("labels")."""
+
+    options_schema: ClassVar[Mapping[str, Any]] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "subject": {
+                "type": "string",
+                "description": "The Workspace user whose contacts are synchronized (the service account acts "
+                               "as this user through domain-wide delegation).",
+                "examples": ["ana@example.com"],
+            },
+            "service_account_file": {
+                "type": "string",
+                "description": "The service account's JSON key (read as a secret). Its client ID must be "
+                               "granted https://www.googleapis.com/auth/contacts in the Admin console.",
+                "examples": ["google-service-account.json"],
+            },
+            "token_file": {
+                "type": "string",
+                "format": "path",
+                "description": "For one user without a Workspace admin: where `contactsync auth google "
+                               "ACCOUNT` saves the user's authorization (written with mode 0600).",
+                "examples": ["/var/lib/contactsync/google-ana.token.json"],
+            },
+            "client_secrets_file": {
+                "type": "string",
+                "description": "With token_file: the OAuth client (type \"Desktop app\") from the Google Cloud "
+                               "console, used to ask for the user's consent.",
+                "examples": ["google-oauth-client.json"],
+            },
+            "endpoint": {
+                "type": "string",
+                "description": "People API base URL, ending in a slash (change only for tests).",
+                "examples": [DEFAULT_ENDPOINT],
+            },
+            "token_uri": {
+                "type": "string",
+                "description": "OAuth token endpoint (change only for tests).",
+                "examples": [GOOGLE_TOKEN_URI],
+            },
+            "page_size": {
+                "type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE,
+                "description": "Contacts per listing page.",
+                "examples": [1000],
+            },
+            "batch_size": {
+                "type": "integer", "minimum": 1, "maximum": MAX_BATCH,
+                "description": "Contacts per batch write.",
+                "examples": [200],
+            },
+            "timeout": {
+                "type": "number", "exclusiveMinimum": 0,
+                "description": "Seconds to wait for one answer from Google.",
+                "examples": [60],
+            },
+        },
+    }
+
+    def __init__(self, name: str, auth: GoogleAuth, *, endpoint: str = DEFAULT_ENDPOINT, region: str = "US",
+                 page_size: int = MAX_PAGE_SIZE, batch_size: int = MAX_BATCH, timeout: float = 60.0,
+                 read_only: bool = False, sleep: Callable[[float], None] = time.sleep, max_attempts: int = 4,
+                 max_wait_s: float = 60.0) -> None:
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be 1..{MAX_PAGE_SIZE}")
+        if not 1 <= batch_size <= MAX_BATCH:
+            raise ValueError(f"batch_size must be 1..{MAX_BATCH}")
+        self.name = name
+        self.region = region
+        self.page_size = page_size
+        self.capabilities = Capabilities(
+            read_only=read_only,
+            incremental=True,
+            max_batch=batch_size,
+            fields=GOOGLE_FIELDS,
+            holds_tags=True,
+            lossy={
+                Field.DISPLAY_NAME: "derived by Google from the name parts when not given",
+                Field.NICKNAME: "the first of the contact's nicknames",
+                Field.ORGANIZATION: "the first of the contact's organizations",
+                Field.DEPARTMENT: "the first of the contact's organizations",
+                Field.JOB_TITLE: "the first of the contact's organizations",
+                Field.BIRTHDAY: "a full date, month and day, year and month, or a year",
+                Field.ANNIVERSARY: "the first event of type anniversary; dates as for birthdays",
+                Field.CUSTOM: "Google's custom fields (userDefined) that have a value",
+                Field.TAGS: "the user's contact groups (labels); system groups are not tags",
+            },
+        )
+        self._http = SingleShotHttp(auth.credentials, timeout=timeout)
+        # `http=` rather than `credentials=`: the two are exclusive, and our http object carries the credentials
+        self._service: Any = build("people", "v1", static_discovery=True, http=self._http,
+                                   client_options={"api_endpoint": endpoint})
+        self.api = Api(name, auth_hint=auth.hint, sleep=sleep, max_attempts=max_attempts, max_wait_s=max_wait_s)
+        #: user contact groups, resource name → name; None until read (or taken from the state)
+        self._groups: dict[str, str] | None = None
+        self._system_groups: set[str] = set(KNOWN_SYSTEM_GROUPS)
+        #: the last version of each person we saw (listing, read, write answer): writes render over it
+        self._seen: dict[str, JsonDict] = {}
+
+    @classmethod
+    def from_settings(cls, account: AccountSettings, book: BookSettings) -> GoogleConnector:
+        """Raises ConfigError naming each option that is wrong."""
+        options = account.options
+        where = f"books.{book.name}.accounts.{account.name}.options"
+        problems: list[ConfigProblem] = []
+
+        def number(key: str, default: float, low: float, high: float, integer: bool) -> float:
+            value = options.get(key, default)
+            ok = isinstance(value, int) if integer else isinstance(value, (int, float))
+            if isinstance(value, bool) or not ok or not low <= value <= high:
+                problems.append(ConfigProblem("", None, f"{where}.{key}", f"must be a number from {low} to {high}"))
+                return default
+            return float(value)
+
+        page_size = int(number("page_size", MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE, True))
+        batch_size = int(number("batch_size", MAX_BATCH, 1, MAX_BATCH, True))
+        timeout = number("timeout", 60.0, 0.001, 3600, False)
+        endpoint = options.get("endpoint", DEFAULT_ENDPOINT)
+        if not isinstance(endpoint, str) or not endpoint.startswith(("https://", "http://")):
+            problems.append(ConfigProblem("", None, f"{where}.endpoint", "must be an http(s) URL"))
+            endpoint = DEFAULT_ENDPOINT
+        token_uri = options.get("token_uri")
+        if token_uri is not None and not isinstance(token_uri, str):
+            problems.append(ConfigProblem("", None, f"{where}.token_uri", "must be a URL"))
+            token_uri = None
+        if problems:
+            raise ConfigError(problems)
+        try:
+            auth = credentials_for(account, token_uri=token_uri)
+        except ConfigError as exc:
+            raise ConfigError([ConfigProblem(p.file, p.line, f"books.{book.name}.{p.path}", p.message)
+                               for p in exc.problems]) from None
+        return cls(account.name, auth, endpoint=endpoint if endpoint.endswith("/") else endpoint + "/",
+                   region=book.default_region, page_size=page_size, batch_size=batch_size, timeout=timeout,
+                   read_only=account.mode is AccountMode.PULL_ONLY)
+
+    def close(self) -> None:
+        self._service.close()
+
+    # ------------------------------------------------------------------------------------------ groups
+
+    def _load_groups(self) -> dict[str, str]:
+        """Read every contact group; returns user groups' member counts (resource → count)."""
+        groups: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        api = self._service.contactGroups()
+        request = api.list(pageSize=MAX_PAGE_SIZE, groupFields="name,groupType,memberCount")
+        while request is not None:
+            page = self.api.execute(request)
+            for group in page.get("contactGroups", []) or []:
+                resource = group.get("resourceName")
+                if not isinstance(resource, str):
+                    continue
+                if group.get("groupType") == USER_GROUP and isinstance(group.get("name"), str):
+                    groups[resource] = group["name"]
+                    counts[resource] = int(group.get("memberCount") or 0)
+                else:
+                    self._system_groups.add(resource)
+            request = api.list_next(request, page)
+        self._groups = groups
+        return counts
+
+    def _group_names(self) -> dict[str, str]:
+        if self._groups is None:
+            self._load_groups()
+        assert self._groups is not None
+        return self._groups
+
+    def _tag_groups(self) -> dict[str, str]:
+        """Tag key → group resource name (the first by resource name when two differ only in case)."""
+        out: dict[str, str] = {}
+        for resource, name in sorted(self._group_names().items()):
+            out.setdefault(Tag(name).key, resource)
+        return out
+
+    def _ensure_tags(self, tags: set[Tag]) -> dict[str, ConnectorError]:
+        """Create a group for each tag that has none; returns the tags (by key) that could not get one."""
+        failed: dict[str, ConnectorError] = {}
+        known = self._tag_groups()
+        for tag in sorted(tags):
+            if tag.key in known:
+                continue
+            request = self._service.contactGroups().create(body={"contactGroup": {"name": tag.name}})
+            try:
+                group = self.api.execute(request)
+            except AlreadyExists:
+                # made by someone else since we read the list (or differing only in case): read it again
+                self._load_groups()
+                known = self._tag_groups()
+                if tag.key not in known:
+                    failed[tag.key] = ItemRejected("Google refuses a contact group of this name",
+                                                   account=self.name)
+                continue
+            except ItemRejected as exc:
+                failed[tag.key] = exc
+                continue
+            self._group_names()[str(group["resourceName"])] = str(group.get("name", tag.name))
+            known[tag.key] = str(group["resourceName"])
+        return failed
+
+    def tag_counts(self) -> Mapping[Tag, int]:
+        """Members per user contact group, as Google counts them. Raises AuthFailed, RateLimited, Transient."""
+        counts = self._load_groups()
+        assert self._groups is not None
+        out: dict[Tag, int] = {}
+        for resource, count in counts.items():
+            if count:
+                tag = Tag(self._groups[resource])
+                out[tag] = out.get(tag, 0) + count
+        return out
+
+    # ------------------------------------------------------------------------------------------ reading
+
+    def _remote(self, person: JsonDict) -> RemoteContact:
+        """Raises MappingError."""
+        contact = mapping.contact_from_person(person, self._group_names(), self.region)
+        return RemoteContact(RemoteRef(str(person["resourceName"]), str(person.get("etag", ""))), contact,
+                             mapping.marker_of(person), _modified(person))
+
+    def _unknown_groups(self, persons: Sequence[JsonDict]) -> bool:
+        known = self._group_names()
+        return any(g not in known and g not in self._system_groups
+                   for p in persons for g in mapping.group_resource_names(p))
+
+    def pull(self, state: str | None) -> PullResult:
+        """Persons changed since ``state`` (None: every person, ``full=True``).
+
+        Raises AuthFailed, RateLimited, Transient, SyncTokenExpired.
+        """
+        previous = _decode_state(state) if state is not None else None
+        if previous is None:
+            self._load_groups()  # a full listing also refreshes the labels (a rename in Google shows up here)
+        elif self._groups is None:
+            self._groups = dict(previous.groups)
+        persons: list[JsonDict] = []
+        people = self._service.people()
+        params: dict[str, Any] = {"resourceName": "people/me", "personFields": READ_MASK, "pageSize": self.page_size,
+                                  "requestSyncToken": True}
+        if previous is not None:
+            params["syncToken"] = previous.sync_token
+        request = people.connections().list(**params)
+        sync_token = ""
+        while request is not None:
+            page = self.api.execute(request)
+            persons.extend(p for p in page.get("connections", []) or [] if isinstance(p, dict))
+            sync_token = str(page.get("nextSyncToken") or sync_token)
+            request = people.connections().list_next(request, page)
+        if previous is not None and self._unknown_groups(persons):
+            self._load_groups()  # a label made since the state was written
+        changed: list[RemoteContact] = []
+        deleted: list[str] = []
+        quarantined: list[Quarantined] = []
+        for person in persons:
+            resource = person.get("resourceName")
+            if not isinstance(resource, str):
+                continue
+            if _is_deleted(person):
+                deleted.append(resource)
+                self._seen.pop(resource, None)
+                continue
+            try:
+                changed.append(self._remote(person))
+            except MappingError as exc:
+                quarantined.append(Quarantined(resource, str(exc)))
+                continue
+            self._seen[resource] = person
+        next_state = _encode_state(_State(sync_token, self._group_names())) if sync_token else None
+        return PullResult(tuple(changed), tuple(deleted), next_state, previous is None, tuple(quarantined))
+
+    def _read(self, ids: Sequence[str]) -> dict[str, JsonDict]:
+        """The current persons among ``ids`` (missing ones absent). Raises AuthFailed, RateLimited, Transient."""
+        found: dict[str, JsonDict] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids)), MAX_BATCH):
+            request = self._service.people().getBatchGet(resourceNames=list(chunk), personFields=READ_MASK)
+            for answer in self.api.execute(request).get("responses", []) or []:
+                person = answer.get("person")
+                if answer.get("httpStatusCode", 200) == 200 and isinstance(person, dict) \
+                        and "resourceName" in person and not _is_deleted(person):
+                    found[str(person["resourceName"])] = person
+                    self._seen[str(person["resourceName"])] = person
+        return found
+
+    def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:
+        """The current version of each person that still exists.
+
+        Raises AuthFailed, RateLimited, Transient, and ItemRejected for a person that cannot be read.
+        """
+        persons = self._read(ids)
+        if self._unknown_groups(list(persons.values())):
+            self._load_groups()
+        out: dict[str, RemoteContact] = {}
+        for resource, person in persons.items():
+            try:
+                out[resource] = self._remote(person)
+            except MappingError as exc:
+                raise ItemRejected(f"contact {resource} cannot be read: {exc}", account=self.name) from exc
+        return out
+
+    def fit(self, contact: Contact) -> Contact:
+        return mapping.fit(contact, self.region)
+
+    # ------------------------------------------------------------------------------------------ writing
+
+    def push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
+        """Apply the changes: deletes, then updates, then creates, one batch call each (plus reads).
+
+        Per-item failures are in the results. Raises AuthFailed anywhere, RateLimited or Transient when the
+        first call fails (nothing was applied).
+        """
+        if len(changes) > self.capabilities.max_batch:
+            raise ItemRejected(f"{len(changes)} changes exceed the batch size {self.capabilities.max_batch}",
+                               account=self.name)
+        if self.capabilities.read_only:
+            return [ChangeResult(c, error=ItemRejected("read-only account", account=self.name)) for c in changes]
+        run = _Push(self, changes)
+        try:
+            run.prepare_tags()
+            run.deletes()
+            run.updates()
+            run.creates()
+        except _Abort as abort:
+            raise abort.error from abort.error.__cause__
+        return run.results()
+
+
+class _Abort(Exception):
+    """A rate limit or fault before anything was applied: ``push`` raises it for the engine to retry."""
+
+    def __init__(self, error: RateLimited | Transient) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Push:
+    """One ``push``: the results so far, and whether anything reached Google yet (then errors are per item)."""
+
+    def __init__(self, connector: GoogleConnector, changes: Sequence[Change]) -> None:
+        self.c = connector
+        self.changes = list(changes)
+        self.out: list[ChangeResult | None] = [None] * len(changes)
+        self.applied = False
+        self.tag_errors: dict[str, ConnectorError] = {}
+
+    def results(self) -> list[ChangeResult]:
+        return [r if r is not None else ChangeResult(ch, error=Transient("not attempted", account=self.c.name))
+                for r, ch in zip(self.out, self.changes, strict=True)]
+
+    def fail(self, index: int, error: ConnectorError) -> None:
+        self.out[index] = ChangeResult(self.changes[index], error=error)
+
+    def call(self, request: Any, *, resend_safe: bool = True) -> JsonDict:
+        """Execute a write. Before anything reached Google, a rate limit or a fault is the whole push's."""
+        try:
+            answer = self.c.api.execute(request, resend_safe=resend_safe)
+        except (RateLimited, Transient) as exc:
+            if not self.applied:
+                raise _Abort(exc) from exc
+            raise
+        finally:
+            # a write that got no answer may have been applied all the same
+            self.applied = True
+        return answer
+
+    def read(self, ids: Sequence[str]) -> dict[str, JsonDict]:
+        try:
+            return self.c._read(ids)
+        except (RateLimited, Transient) as exc:
+            if not self.applied:
+                raise _Abort(exc) from exc
+            raise
+
+    def _indices(self, kind: ChangeKind) -> list[int]:
+        return [i for i, ch in enumerate(self.changes) if ch.kind is kind and self.out[i] is None]
+
+    # --------------------------------------------------------------------------------------------- tags
+
+    def prepare_tags(self) -> None:
+        wanted = {t for ch in self.changes if ch.contact is not None and ch.kind is not ChangeKind.DELETE
+                  for t in ch.contact.tags}
+        if not wanted:
+            return
+        try:
+            self.tag_errors = self.c._ensure_tags(wanted)
+        except (RateLimited, Transient) as exc:
+            raise _Abort(exc) from exc  # nothing but (idempotent) group creations happened
+        for i, ch in enumerate(self.changes):
+            if ch.contact is None:
+                continue
+            bad = next((self.tag_errors[t.key] for t in ch.contact.tags if t.key in self.tag_errors), None)
+            if bad is not None:
+                self.fail(i, bad)
+
+    # ------------------------------------------------------------------------------------------ deletes
+
+    def deletes(self) -> None:
+        todo = self._indices(ChangeKind.DELETE)
+        if not todo:
+            return
+        try:
+            current = self.read([self.changes[i].ref.id for i in todo if self.changes[i].ref is not None])
+        except (RateLimited, Transient, ItemRejected) as exc:
+            for i in todo:
+                self.fail(i, exc)
+            return
+        ready: list[int] = []
+        for i in todo:
+            ref = self.changes[i].ref
+            assert ref is not None
+            person = current.get(ref.id)
+            if person is None:
+                self.fail(i, PreconditionFailed("the contact no longer exists", gone=True, account=self.c.name))
+            elif person.get("etag") != ref.etag:
+                self.fail(i, PreconditionFailed("the contact changed since it was read", account=self.c.name))
+            else:
+                ready.append(i)
+        if not ready:
+            return
+        names = [self.changes[i].ref.id for i in ready if self.changes[i].ref is not None]
+        request = self.c._service.people().batchDeleteContacts(body={"resourceNames": names})
+        try:
+            self.call(request)
+        except PreconditionFailed as exc:
+            # one of them went away between the read and the delete: the others were not deleted; next run
+            for i in ready:
+                self.fail(i, PreconditionFailed(str(exc), account=self.c.name))
+            return
+        except (RateLimited, Transient, ItemRejected) as exc:
+            for i in ready:
+                self.fail(i, exc)
+            return
+        for i in ready:
+            self.out[i] = ChangeResult(self.changes[i])
+            ref = self.changes[i].ref
+            if ref is not None:
+                self.c._seen.pop(ref.id, None)
+
+    # ------------------------------------------------------------------------------------------ updates
+
+    def _plan_update(self, index: int, person: JsonDict) -> set[str] | None:
+        """The person fields to write, or None when the contact already is as wanted (result recorded)."""
+        change = self.changes[index]
+        assert change.contact is not None
+        try:
+            current = mapping.contact_from_person(person, self.c._group_names(), self.c.region)
+        except MappingError:
+            current = None  # unreadable as a whole: write every field we hold
+        fields = mapping.person_fields_to_write(current, change.contact)
+        if mapping.marker_of(person) != change.contact_id:
+            fields.add("clientData")
+        if not fields:
+            self.out[index] = ChangeResult(change, RemoteRef(str(person["resourceName"]), str(person["etag"])),
+                                           stored=current)
+            return None
+        return fields
+
+    def updates(self) -> None:
+        todo = self._indices(ChangeKind.UPDATE)
+        if not todo:
+            return
+        refs = {i: self.changes[i].ref for i in todo}
+        # what this run's listing showed at the etag we were given needs no read; anything else is read now
+        to_read = {ref.id for ref in refs.values() if ref is not None
+                   and self.c._seen.get(ref.id, {}).get("etag") != ref.etag}
+        current: dict[str, JsonDict] = {}
+        if to_read:
+            try:
+                current = self.read(sorted(to_read))
+            except (RateLimited, Transient, ItemRejected) as exc:
+                for i in todo:
+                    self.fail(i, exc)
+                return
+        planned: dict[int, set[str]] = {}
+        for i, ref in refs.items():
+            assert ref is not None
+            person = current.get(ref.id) if ref.id in to_read else self.c._seen.get(ref.id)
+            if person is None:
+                self.fail(i, PreconditionFailed("the contact no longer exists", gone=True, account=self.c.name))
+            elif person.get("etag") != ref.etag:
+                self.fail(i, PreconditionFailed("the contact changed since it was read", account=self.c.name))
+            else:
+                fields = self._plan_update(i, person)
+                if fields is not None:
+                    planned[i] = fields
+        if planned:
+            self._send_updates(planned, retry_stale=True)
+
+    def _update_body(self, indices: Sequence[int], planned: Mapping[int, set[str]]) -> tuple[JsonDict, set[str]]:
+        mask = set().union(*(planned[i] for i in indices))
+        tag_groups = self.c._tag_groups()
+        contacts: dict[str, JsonDict] = {}
+        for i in indices:
+            change = self.changes[i]
+            assert change.ref is not None and change.contact is not None
+            person = self.c._seen[change.ref.id]
+            system = [g for g in mapping.group_resource_names(person) if g not in self.c._group_names()]
+            own = planned[i]
+            body = mapping.person_fields(own, change.contact, current=person, marker=change.contact_id,
+                                         tag_groups=tag_groups, system_groups=system, region=self.c.region)
+            # the mask is one for the whole call: fields this contact does not change are sent back as they are
+            body.update(mapping.copy_fields(mask - own, person))
+            body["etag"] = change.ref.etag
+            contacts[change.ref.id] = body
+        return {"contacts": contacts, "updateMask": ",".join(sorted(mask)), "readMask": READ_MASK}, mask
+
+    def _send_updates(self, planned: dict[int, set[str]], *, retry_stale: bool) -> None:
+        indices = sorted(planned)
+        body, _mask = self._update_body(indices, planned)
+        request = self.c._service.people().batchUpdateContacts(body=body)
+        try:
+            answer = self.call(request)
+        except PreconditionFailed:
+            # all-or-nothing: someone changed or deleted one of them; find who, send the others once more
+            if not retry_stale:
+                for i in indices:
+                    self.fail(i, PreconditionFailed("the contact changed while writing", account=self.c.name))
+                return
+            self._find_stale(planned)
+            return
+        except ItemRejected as exc:
+            if len(indices) == 1:
+                self.fail(indices[0], exc)
+                return
+            half = len(indices) // 2
+            self._send_updates({i: planned[i] for i in indices[:half]}, retry_stale=retry_stale)
+            self._send_updates({i: planned[i] for i in indices[half:]}, retry_stale=retry_stale)
+            return
+        except (RateLimited, Transient) as exc:
+            for i in indices:
+                self.fail(i, exc)
+            return
+        results = answer.get("updateResult", {}) or {}
+        for i in indices:
+            change = self.changes[i]
+            assert change.ref is not None
+            item = results.get(change.ref.id) or {}
+            self._record_written(i, item.get("person"), item.get("httpStatusCode", 200))
+
+    def _find_stale(self, planned: dict[int, set[str]]) -> None:
+        ids = [self.changes[i].ref.id for i in planned if self.changes[i].ref is not None]
+        try:
+            current = self.c._read(ids)
+        except (RateLimited, Transient, ItemRejected) as exc:
+            for i in planned:
+                self.fail(i, exc)
+            return
+        again: dict[int, set[str]] = {}
+        for i, fields in planned.items():
+            ref = self.changes[i].ref
+            assert ref is not None
+            person = current.get(ref.id)
+            if person is None:
+                self.c._seen.pop(ref.id, None)
+                self.fail(i, PreconditionFailed("the contact no longer exists", gone=True, account=self.c.name))
+            elif person.get("etag") != ref.etag:
+                self.fail(i, PreconditionFailed("the contact changed since it was read", account=self.c.name))
+            else:
+                again[i] = fields
+        if again:
+            self._send_updates(again, retry_stale=False)
+
+    def _record_written(self, index: int, person: Any, status: Any) -> None:
+        change = self.changes[index]
+        if not isinstance(person, dict) or status != 200 or "resourceName" not in person:
+            self.fail(index, Transient("Google did not return the written contact", account=self.c.name))
+            return
+        self.c._seen[str(person["resourceName"])] = person
+        try:
+            stored = mapping.contact_from_person(person, self.c._group_names(), self.c.region)
+        except MappingError:
+            stored = None
+        self.out[index] = ChangeResult(change, RemoteRef(str(person["resourceName"]), str(person.get("etag", ""))),
+                                       stored=stored)
+
+    # ------------------------------------------------------------------------------------------ creates
+
+    def creates(self) -> None:
+        todo = self._indices(ChangeKind.CREATE)
+        if todo:
+            self._send_creates(todo)
+
+    def _send_creates(self, indices: list[int]) -> None:
+        tag_groups = self.c._tag_groups()
+        persons = []
+        for i in indices:
+            change = self.changes[i]
+            assert change.contact is not None
+            fields = mapping.person_fields_to_write(None, change.contact) | {"clientData", "memberships"}
+            persons.append({"contactPerson": mapping.person_fields(
+                fields, change.contact, current=None, marker=change.contact_id, tag_groups=tag_groups,
+                region=self.c.region)})
+        request = self.c._service.people().batchCreateContacts(body={"contacts": persons, "readMask": READ_MASK})
+        try:
+            # never re-sent after an unknown outcome: the contacts may exist already
+            answer = self.call(request, resend_safe=False)
+        except ItemRejected as exc:
+            # refused as a whole before anything was created: find the bad one by halves
+            if len(indices) == 1:
+                self.fail(indices[0], exc)
+                return
+            half = len(indices) // 2
+            self._send_creates(indices[:half])
+            self._send_creates(indices[half:])
+            return
+        except (RateLimited, PreconditionFailed) as exc:
+            for i in indices:
+                self.fail(i, exc)
+            return
+        except Transient as exc:
+            for i in indices:
+                self.fail(i, Transient(f"{exc}; if the contact was created, the next pull adopts it by its "
+                                       "marker", account=self.c.name))
+            return
+        created = [c for c in answer.get("createdPeople", []) or [] if isinstance(c, dict)]
+        by_marker = {mapping.marker_of(c.get("person") or {}): c for c in created}
+        for position, i in enumerate(indices):
+            item = by_marker.get(self.changes[i].contact_id)
+            if item is None and position < len(created):
+                item = created[position]
+            item = item or {}
+            self._record_written(i, item.get("person"), item.get("httpStatusCode", 200))
+
