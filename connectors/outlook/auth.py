@@ -102,7 +102,7 @@ class AppTokens:
         app = self._application()
         if fresh:
             # msal trusts its own expiry time; Graph said the token is no good, so forget it
-            for entry in app.token_cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN):
+            for entry in list(app.token_cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN)):
                 app.token_cache.remove_at(entry)
         result = _calling_msal(self.account, lambda: app.acquire_token_for_client(scopes=self._scopes))
         if not isinstance(result, dict) or "access_token" not in result:

@@ -553,11 +553,16 @@ class OutlookConnector(BaseConnector):
             if key in known:
                 continue
             color = self.options.category_color or default_color(name)
-            status, _ = self.graph.post(f"{self._user}/outlook/masterCategories",
-                                        {"displayName": name, "color": color}, what="creating a category")
+            try:
+                status, _ = self.graph.post(f"{self._user}/outlook/masterCategories",
+                                            {"displayName": name, "color": color}, what="creating a category")
+            except (Transient, RateLimited):
+                # the contacts carry the category all the same, only uncoloured: not worth failing their writes;
+                # forget what we know so the next push looks again
+                self._categories = None
+                return
             if status in (200, 201, 409):  # 409: someone created it meanwhile, which is as good
                 known[key] = name
-            # anything else: the contact still carries the category, only uncoloured; not worth failing writes
 
     def tag_counts(self) -> Mapping[Tag, int]:
         """Per master category, ``$count`` of the folder's contacts carrying it. Raises AuthFailed, Transient."""
