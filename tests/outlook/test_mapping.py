@@ -1,0 +1,108 @@
+"""Contact ↔ Graph mapping: what Outlook holds survives a round trip; what it cannot hold is cut by ``fit`` only."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from contactsync.model import (
+    AddressKind,
+    Contact,
+    Email,
+    EmailKind,
+    Field,
+    Name,
+    PartialDate,
+    Phone,
+    PhoneKind,
+    PostalAddress,
+    Tag,
+    Url,
+)
+from contactsync.normalize import normalize_contact
+from contactsync_connectors.outlook import mapping
+
+words = st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "Zs", "P")), max_size=12)
+emails = st.builds(Email, st.from_regex(r"[a-z]{1,8}@[a-z]{1,8}\.(org|com)", fullmatch=True),
+                   st.sampled_from(EmailKind))
+phones = st.builds(Phone, st.from_regex(r"\+1415555[0-9]{4}", fullmatch=True), st.sampled_from(PhoneKind))
+addresses = st.builds(PostalAddress, street=words, locality=words, region=words, postal_code=words,
+                      country=words, po_box=words, extended=words, kind=st.sampled_from(AddressKind))
+dates = st.builds(PartialDate, st.none() | st.integers(1900, 2030), st.integers(1, 12), st.integers(1, 28))
+contacts = st.builds(
+    Contact,
+    name=st.builds(Name, words, words, words, words, words),
+    display_name=words, nickname=words,
+    emails=st.lists(emails, max_size=5).map(tuple),
+    phones=st.lists(phones, max_size=7).map(tuple),
+    addresses=st.lists(addresses, max_size=4).map(tuple),
+    organization=words, department=words, job_title=words,
+    birthday=st.none() | dates,
+    urls=st.lists(st.builds(Url, st.from_regex(r"https://[a-z]{1,8}\.org/[a-z]{0,5}", fullmatch=True)),
+                  max_size=3).map(tuple),
+    note=st.text(max_size=40),
+    tags=st.frozensets(st.builds(Tag, st.sampled_from(["Staff", "staff", "VIP", "Family", "Ünïcode"])), max_size=3),
+).map(normalize_contact)
+
+
+@settings(max_examples=150, deadline=None)
+@given(contacts)
+def test_fit_is_what_a_write_and_a_re_read_give_and_is_stable(contact: Contact) -> None:
+    fitted = mapping.fit(contact)
+    assert mapping.fit(fitted) == fitted
+    assert mapping.from_graph(mapping.as_created(mapping.create_body(fitted))) == fitted
+
+
+@settings(max_examples=150, deadline=None)
+@given(contacts, contacts)
+def test_a_patch_carries_exactly_the_properties_that_differ(before: Contact, after: Contact) -> None:
+    old, new = mapping.fit(before), mapping.fit(after)
+    patch = mapping.patch_body(old, new)
+    assert {**mapping.to_graph(old), **patch} == mapping.to_graph(new)
+    assert mapping.patch_body(new, new) == {}
+
+
+@settings(max_examples=100, deadline=None)
+@given(contacts)
+def test_fit_keeps_every_field_outlook_holds_whole(contact: Contact) -> None:
+    fitted = mapping.fit(contact)
+    for f in mapping.FIELDS - set(mapping.LOSSY) - {Field.DISPLAY_NAME}:
+        assert fitted.get(f) == contact.get(f), f
+    for f in set(Field) - mapping.FIELDS:
+        assert fitted.get(f) == Contact().get(f), f
+
+
+def test_what_outlook_cannot_hold_is_cut_by_fit() -> None:
+    contact = normalize_contact(Contact(
+        name=Name(given="Ana", family="Lima"),
+        emails=tuple(Email(f"a{i}@example.org", EmailKind.WORK) for i in range(4)),
+        phones=(Phone("+14155550101", PhoneKind.MOBILE), Phone("+14155550102", PhoneKind.MOBILE),
+                Phone("+14155550103", PhoneKind.WORK_FAX), Phone("+14155550104", PhoneKind.OTHER),
+                Phone("+14155550105", PhoneKind.HOME)),
+        addresses=(PostalAddress(street="1 Main St", po_box="PO 9", kind=AddressKind.HOME),
+                   PostalAddress(street="2 Side St", kind=AddressKind.HOME)),
+        birthday=PartialDate(None, 4, 15),
+        urls=(Url("https://a.example.org"), Url("https://b.example.org")),
+    ))
+    fitted = mapping.fit(contact)
+    assert [e.address for e in fitted.emails] == ["a0@example.org", "a1@example.org", "a2@example.org"]
+    assert all(e.kind is EmailKind.OTHER for e in fitted.emails)
+    assert [(p.number, p.kind) for p in fitted.phones] == [
+        ("+14155550101", PhoneKind.MOBILE), ("+14155550104", PhoneKind.WORK), ("+14155550105", PhoneKind.HOME)]
+    assert fitted.addresses == (PostalAddress(street="1 Main St", kind=AddressKind.HOME),)
+    assert fitted.birthday is None
+    assert fitted.urls == (Url("https://a.example.org"),)
+    assert fitted.display_name == "Ana Lima"  # Graph computes it on create
+    assert set(mapping.LOSSY) == {Field.EMAILS, Field.PHONES, Field.ADDRESSES, Field.BIRTHDAY, Field.URLS}
+
+
+def test_birthday_is_compared_as_a_date_whatever_time_outlook_answers() -> None:
+    for answered in ("1990-05-17T11:59:00Z", "1990-05-17T00:00:00Z", "1990-05-17T23:00:00.0000000+00:00"):
+        assert mapping.from_graph({"birthday": answered}).birthday == PartialDate(1990, 5, 17)
+    assert mapping.to_graph(Contact(birthday=PartialDate(1990, 5, 17)))["birthday"].startswith("1990-05-17T")
+
+
+def test_marker_is_found_whatever_the_case_of_its_id() -> None:
+    item = {mapping.EXTENDED: [{"id": mapping.MARKER_PROPERTY.upper(), "value": "cid-7"}]}
+    assert mapping.marker_of(item) == "cid-7"
+    assert mapping.marker_of({}) is None
