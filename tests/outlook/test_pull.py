@@ -1,0 +1,58 @@
+"""How many requests a listing costs, and that markers come back right whichever way they are read."""
+
+from __future__ import annotations
+
+from contactsync.connector import Change, ChangeKind
+from contactsync_connectors.outlook.emulator import GraphEmulator, RequestKind
+from tests.contract import sample_contact
+
+from .conftest import USER
+from .fixtures import outlook
+
+
+def _graph_requests(emu: GraphEmulator) -> dict[RequestKind, int]:
+    return {k: v for k, v in emu.requests.items() if k not in (RequestKind.TOKEN, RequestKind.DISCOVERY)}
+
+
+def test_full_listing_reads_markers_with_one_scan_page(emulator: GraphEmulator) -> None:
+    c = outlook(emulator, page_size=1000)
+    try:
+        created = c.push([Change(ChangeKind.CREATE, f"cid-{i}", contact=c.fit(sample_contact(i, tags=())))
+                          for i in range(20)])
+        emulator.seed(USER, [{"givenName": f"Theirs{i}"} for i in range(30)])  # never written by us
+        emulator.reset_counters()
+        result = c.pull(None)
+    finally:
+        c.close()
+    by_id = {rc.ref.id: rc.marker for rc in result.changed}
+    assert len(by_id) == 50
+    assert {by_id[r.ref.id] for r in created if r.ref} == {f"cid-{i}" for i in range(20)}
+    assert sum(1 for m in by_id.values() if m is None) == 30
+    assert _graph_requests(emulator) == {RequestKind.DELTA: 1, RequestKind.LIST: 1}
+
+
+def test_few_changes_read_markers_in_batches_many_by_a_scan(emulator: GraphEmulator) -> None:
+    c = outlook(emulator, page_size=1000)
+    try:
+        results = [r for start in (0, 20, 40) for r in c.push(
+            [Change(ChangeKind.CREATE, f"cid-{i}", contact=c.fit(sample_contact(i, tags=())))
+             for i in range(start, start + 20)])]
+        state = c.pull(None).next_state
+        ids = [r.ref.id for r in results if r.ref]
+        for item_id in ids[:3]:
+            emulator.edit(USER, item_id, {"jobTitle": "Few"})
+        emulator.reset_counters()
+        few = c.pull(state)
+        assert _graph_requests(emulator) == {RequestKind.DELTA: 1, RequestKind.BATCH: 1, RequestKind.GET: 3,
+                                             RequestKind.BATCH_MEMBER: 3}
+        for item_id in ids[:50]:
+            emulator.edit(USER, item_id, {"jobTitle": "Many"})
+        emulator.reset_counters()
+        many = c.pull(few.next_state)
+        # 50 changed ids would take 3 batches; counting the folder (1) and scanning it (1) is cheaper
+        assert _graph_requests(emulator) == {RequestKind.DELTA: 1, RequestKind.LIST: 2}
+    finally:
+        c.close()
+    assert sorted(rc.marker or "" for rc in few.changed) == ["cid-0", "cid-1", "cid-2"]
+    assert sorted(rc.marker or "" for rc in many.changed) == sorted(f"cid-{i}" for i in range(50))
+    assert all(rc.contact.job_title == "Many" for rc in many.changed)
