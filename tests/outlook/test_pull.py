@@ -56,3 +56,16 @@ def test_few_changes_read_markers_in_batches_many_by_a_scan(emulator: GraphEmula
     assert sorted(rc.marker or "" for rc in few.changed) == ["cid-0", "cid-1", "cid-2"]
     assert sorted(rc.marker or "" for rc in many.changed) == sorted(f"cid-{i}" for i in range(50))
     assert all(rc.contact.job_title == "Many" for rc in many.changed)
+
+
+def test_a_folder_named_in_the_options_is_the_whole_account(emulator: GraphEmulator) -> None:
+    folder_id = emulator.add_folder(USER, "Customers")
+    emulator.seed(USER, [{"givenName": "InMainFolder"}])
+    c = outlook(emulator, folder="Customers")
+    try:
+        (created,) = c.push([Change(ChangeKind.CREATE, "cid-1", contact=c.fit(sample_contact(1)))])
+        listed = c.pull(None)
+    finally:
+        c.close()
+    assert [rc.ref.id for rc in listed.changed] == [created.ref.id if created.ref else ""]
+    assert [x["givenName"] for x in emulator.contacts(USER, folder_id)] == ["Ana1"]
