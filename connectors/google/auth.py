@@ -92,13 +92,14 @@ def load_user_credentials(account: AccountSettings, path: Path, *, token_uri: st
     """The user credentials saved by :func:`run_consent_flow`. Raises AuthFailed when there are none."""
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
+        creds = user_credentials.Credentials.from_authorized_user_info(info, list(SCOPES))
         if token_uri:
-            info["token_uri"] = token_uri
-        creds: Credentials = user_credentials.Credentials.from_authorized_user_info(info, list(SCOPES))
+            # from_authorized_user_info always sets Google's token endpoint, whatever the file says
+            creds = creds.with_token_uri(token_uri)
     except FileNotFoundError:
         raise AuthFailed(f"no Google authorization saved for account {account.name} yet: run "
                          f"`contactsync auth google {account.name}`", account=account.name) from None
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, AttributeError) as exc:
         raise AuthFailed(f"the token file of account {account.name} cannot be used ({type(exc).__name__}): "
                          f"run `contactsync auth google {account.name}` again", account=account.name) from None
     return creds
