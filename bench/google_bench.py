@@ -1,0 +1,101 @@
+"""Google connector benchmark: N contacts in one emulated Google account, synced with a memory account through the
+real engine and a SQLite store. Prints wall time and People API requests by kind for each run, next to the lower
+bounds.
+
+    .venv/bin/python bench/google_bench.py            # N = 1000 and 50000
+    .venv/bin/python bench/google_bench.py --sizes 1000
+
+Runs: the first sync (Google full, memory empty: every contact is copied to memory and gets our marker in
+Google), the settling run (our own marker writes come back once in the incremental listing), a run with no
+change anywhere, 1% of the contacts edited in Google, 1% edited on the memory side (written to Google).
+
+Lower bounds: a full listing is ⌈N/1000⌉ list calls; k updates are ⌈k/200⌉ batchUpdateContacts calls; a run
+with no change is one list call whatever N is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import tempfile
+import time
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+from google.oauth2.credentials import Credentials
+
+from contactsync.engine import Engine
+from contactsync.settings import AccountSettings, BookSettings
+from contactsync.store import Store
+from contactsync_connectors.google import GoogleConnector
+from contactsync_connectors.google.auth import GoogleAuth
+from contactsync_connectors.google.emulator import PeopleEmulator, RequestKind
+from contactsync_connectors.memory import MemoryBackend, MemoryConnector
+
+USER = "bench@example.com"
+
+
+def seed_people(n: int) -> list[dict[str, object]]:
+    return [{"names": [{"givenName": f"Given{i:06d}", "familyName": "Bench"}],
+             "emailAddresses": [{"value": f"p{i:06d}@bench.example", "type": "work"}],
+             "phoneNumbers": [{"value": f"+1202{i % 10_000_000:07d}", "type": "mobile"}],
+             "organizations": [{"name": "Acme", "title": "Staff"}]} for i in range(n)]
+
+
+def run(emulator: PeopleEmulator, db: Path, memory: MemoryBackend, token: str, label: str, n: int,
+        bound: str) -> None:
+    book = BookSettings("bench", (AccountSettings("google", "google"), AccountSettings("mem", "memory")))
+    google = GoogleConnector("google", GoogleAuth(Credentials(token), "", "bench"), endpoint=emulator.url)
+    emulator.reset_counters()
+    started = time.perf_counter()
+    try:
+        with Store.open(f"sqlite:///{db}") as store:
+            report = Engine(store, book, {"google": google, "mem": MemoryConnector("mem", memory, max_batch=500)},
+                            sleep=lambda _s: None).run()
+    finally:
+        google.close()
+    wall = time.perf_counter() - started
+    counts: Counter[RequestKind] = Counter({k: v for k, v in emulator.requests.items() if v})
+    kinds = ", ".join(f"{k.value}={v}" for k, v in sorted(counts.items(), key=lambda kv: kv[0].value))
+    print(f"N={n:>6} {label:<22} {wall:7.2f}s  writes={report.writes:<6} requests={sum(counts.values()):<4} "
+          f"[{kinds}]  lower bound: {bound}")
+
+
+def bench(n: int) -> None:
+    with PeopleEmulator() as emulator, tempfile.TemporaryDirectory() as tmp:
+        token = emulator.add_user(USER)
+        t0 = time.perf_counter()
+        names = emulator.seed(USER, seed_people(n))
+        print(f"N={n:>6} seeded in {time.perf_counter() - t0:.1f}s")
+        db = Path(tmp) / "store.db"
+        memory = MemoryBackend(name="mem")
+        pages = math.ceil(n / 1000)
+        run(emulator, db, memory, token, "first sync", n,
+            f"list={pages}, batch_update={math.ceil(n / 200)} (marker on each)")
+        run(emulator, db, memory, token, "settling run", n, f"list={pages} (our own {n} writes listed once)")
+        run(emulator, db, memory, token, "no change", n, "list=1")
+
+        k = max(1, n // 100)
+        for name in names[:k]:
+            emulator.edit(USER, name, {"nicknames": [{"value": "edited"}]})
+        run(emulator, db, memory, token, "1% edited in Google", n, f"list={math.ceil(k / 1000)}")
+
+        ids = list(memory.items)[k : 2 * k]
+        for item_id in ids:
+            memory.user_edit(item_id, replace(memory.items[item_id].contact, job_title="Lead"))
+        run(emulator, db, memory, token, "1% edited in memory", n,
+            f"list=1, batch_update={math.ceil(k / 200)}")
+        run(emulator, db, memory, token, "no change", n, "list=1")
+        assert emulator.internal_errors == []
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 50_000])
+    for n in parser.parse_args().sizes:
+        bench(n)
+
+
+if __name__ == "__main__":
+    main()
