@@ -92,7 +92,8 @@ def load_user_credentials(account: AccountSettings, path: Path, *, token_uri: st
     """The user credentials saved by :func:`run_consent_flow`. Raises AuthFailed when there are none."""
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
-        creds = user_credentials.Credentials.from_authorized_user_info(info, list(SCOPES))
+        creds: user_credentials.Credentials = user_credentials.Credentials.from_authorized_user_info(
+            info, list(SCOPES))
         if token_uri:
             # from_authorized_user_info always sets Google's token endpoint, whatever the file says
             creds = creds.with_token_uri(token_uri)

@@ -260,7 +260,7 @@ class GoogleConnector(BaseConnector):
 
     # ------------------------------------------------------------------------------------------ groups
 
-    def _load_groups(self) -> dict[str, str]:
+    def _load_groups(self) -> dict[str, int]:
         """Read every contact group; returns user groups' member counts (resource → count)."""
         groups: dict[str, str] = {}
         counts: dict[str, int] = {}
@@ -518,7 +518,7 @@ class _Push:
         if not todo:
             return
         try:
-            current = self.read([self.changes[i].ref.id for i in todo if self.changes[i].ref is not None])
+            current = self.read([ref.id for i in todo if (ref := self.changes[i].ref) is not None])
         except (RateLimited, Transient, ItemRejected) as exc:
             for i in todo:
                 self.fail(i, exc)
@@ -536,7 +536,7 @@ class _Push:
                 ready.append(i)
         if not ready:
             return
-        names = [self.changes[i].ref.id for i in ready if self.changes[i].ref is not None]
+        names = [ref.id for i in ready if (ref := self.changes[i].ref) is not None]
         request = self.c._service.people().batchDeleteContacts(body={"resourceNames": names})
         try:
             self.call(request)
@@ -657,7 +657,7 @@ class _Push:
             self._record_written(i, item.get("person"), item.get("httpStatusCode", 200))
 
     def _find_stale(self, planned: dict[int, set[str]]) -> None:
-        ids = [self.changes[i].ref.id for i in planned if self.changes[i].ref is not None]
+        ids = [ref.id for i in planned if (ref := self.changes[i].ref) is not None]
         try:
             current = self.c._read(ids)
         except (RateLimited, Transient, ItemRejected) as exc:
