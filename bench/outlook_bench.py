@@ -92,7 +92,8 @@ def bench(n: int, budget: int) -> None:
         try:
             wall, counts, writes = run_once(emu, store_url, book, connectors)
             show("first sync", wall, counts, writes,
-                 f"{pages} delta + {pages} marker scan pages, {math.ceil(n / BATCH)} $batch (marker on every item)")
+                 f"{pages} delta + 1 marker scan page (nothing marked yet), {math.ceil(n / BATCH)} $batch "
+                 "(our marker on every item)")
             print(f"  {'':<26} waiting imposed by Outlook's budget on a real mailbox: "
                   f"{budget_wait(graph_operations(counts))}")
             # the run after our own writes lists them once; the second one is the steady state
