@@ -7,6 +7,7 @@ digest and media type only; the bytes live once in the store's photo table and a
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from .model import (
@@ -27,6 +28,13 @@ from .model import (
 
 PhotoResolver = Callable[[str], bytes | None]
 
+# enum lookups by value go through Enum.__call__, slow at 100k contacts: plain dicts instead
+_EMAIL_KINDS = {k.value: k for k in EmailKind}
+_PHONE_KINDS = {k.value: k for k in PhoneKind}
+_ADDRESS_KINDS = {k.value: k for k in AddressKind}
+_VALUES: dict[EmailKind | PhoneKind | AddressKind, str] = {
+    k: k.value for kinds in (EmailKind, PhoneKind, AddressKind) for k in kinds}
+
 _ADDRESS_PARTS = ("street", "locality", "region", "postal_code", "country", "po_box", "extended")
 
 
@@ -37,9 +45,9 @@ def field_to_data(f: Field, value: Any) -> Any:
         return {k: v for k, v in (("given", n.given), ("family", n.family), ("middle", n.middle),
                                   ("prefix", n.prefix), ("suffix", n.suffix)) if v}
     if f is Field.EMAILS:
-        return [[e.address, e.kind.value] for e in value]
+        return [[e.address, _VALUES[e.kind]] for e in value]
     if f is Field.PHONES:
-        return [[p.number, p.kind.value] for p in value]
+        return [[p.number, _VALUES[p.kind]] for p in value]
     if f is Field.ADDRESSES:
         return [{**{k: getattr(a, k) for k in _ADDRESS_PARTS if getattr(a, k)}, "kind": a.kind.value}
                 for a in value]
@@ -60,15 +68,15 @@ def field_from_data(f: Field, data: Any, photos: PhotoResolver | None = None) ->
     if f is Field.NAME:
         return Name(**data) if data else Name()
     if f is Field.EMAILS:
-        return tuple(Email(a, EmailKind(k)) for a, k in data or ())
+        return tuple(Email(a, _EMAIL_KINDS[k]) for a, k in data or ())
     if f is Field.PHONES:
-        return tuple(Phone(n, PhoneKind(k)) for n, k in data or ())
+        return tuple(Phone(n, _PHONE_KINDS[k]) for n, k in data or ())
     if f is Field.ADDRESSES:
-        return tuple(PostalAddress(**{**a, "kind": AddressKind(a.get("kind", "other"))}) for a in data or ())
+        return tuple(PostalAddress(**{**a, "kind": _ADDRESS_KINDS[a.get("kind", "other")]}) for a in data or ())
     if f is Field.URLS:
         return tuple(Url(u) for u in data or ())
     if f is Field.TAGS:
-        return frozenset(Tag(t) for t in data or ())
+        return _tag_set(tuple(data or ()))
     if f is Field.CUSTOM:
         return tuple((k, v) for k, v in data or ())
     if f in (Field.BIRTHDAY, Field.ANNIVERSARY):
@@ -86,6 +94,13 @@ _BY_NAME = {f.value: f for f in Field}
 _EMPTY_NAME = Name()
 _PLAIN = frozenset({Field.DISPLAY_NAME, Field.NICKNAME, Field.ORGANIZATION, Field.DEPARTMENT, Field.JOB_TITLE,
                     Field.NOTE})
+
+
+@lru_cache(maxsize=4096)
+def _tag_set(names: tuple[str, ...]) -> frozenset[Tag]:
+    # an organization has few distinct tag sets and many contacts: share one frozenset per set (saves ~400 bytes
+    # per contact at 100k contacts)
+    return frozenset(Tag(t) for t in names)
 
 
 def contact_to_data(contact: Contact) -> dict[str, Any]:

@@ -289,8 +289,6 @@ def test_stale_etag_is_reread_merged_and_written_once_more(emulator: PeopleEmula
     assert emulator.person(ALICE, resource)["organizations"][0]["title"] == "Chef"
 
 
-@pytest.mark.xfail(strict=True, reason="engine: an edit re-read after a stale etag never reaches the other "
-                                       "accounts (reproduced with two memory accounts; reported to the core team)")
 def test_stale_etag_edit_reaches_the_other_accounts(emulator: PeopleEmulator, tmp_path: Path) -> None:
     world = World(emulator, tmp_path / "store.db", google_cls=EditAfterPull)
     mem_id = world.memory.user_create(person(1))

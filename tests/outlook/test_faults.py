@@ -205,8 +205,6 @@ def test_stale_change_key_is_re_read_and_merged_on_outlook(world: World) -> None
     assert (after["jobTitle"], after["department"]) == ("Engineer", "Research")
 
 
-@pytest.mark.xfail(strict=True, reason="engine: _push_account reads the plan-time cache (_known), which "
-                   "_retry_after_precondition does not refresh, so other accounts never get the re-merged edit")
 def test_stale_change_key_edit_reaches_the_other_accounts(world: World) -> None:
     _edit_between_listing_and_writing(world)
     (merged,) = world.memory.contacts().values()

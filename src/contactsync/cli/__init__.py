@@ -79,6 +79,8 @@ def setup_logging(fmt: LogFormat, level: str, verbose: int) -> None:
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose > 1 else (logging.INFO if verbose else getattr(logging, level, 20)))
     root.propagate = False
+    # caldav logs request and response bodies (card contents: personal data) at DEBUG
+    logging.getLogger("caldav").setLevel(logging.WARNING)
 
 
 def advice(exc: BaseException) -> tuple[str, int]:
@@ -403,6 +405,74 @@ def db_upgrade(obj: Context) -> None:
     with obj.store() as store:
         current, head = store.schema_revision()
     click.echo(f"store schema at {current} (newest {head})")
+
+
+# ------------------------------------------------------------------------------------------------ auth, discovery
+def _account(obj: Context, name: str, expected_type: str) -> tuple[Any, Any]:
+    for book in obj.settings.books:
+        for account in book.accounts:
+            if account.name == name:
+                if account.type != expected_type:
+                    raise click.UsageError(f"account {name} is of type {account.type}, not {expected_type}")
+                return account, book
+    raise click.UsageError(f"no account named {name} in {obj.config_path}")
+
+
+@cli.group()
+def auth() -> None:
+    """Sign in a single-user account (the admin paths, service accounts and app registrations, need none)."""
+
+
+@auth.command("google")
+@click.argument("account")
+@click.option("--no-browser", is_flag=True, help="Print the consent URL instead of opening a browser (servers).")
+@click.pass_obj
+@friendly
+def auth_google(obj: Context, account: str, no_browser: bool) -> None:
+    """Run Google's consent flow for ACCOUNT and save its token file (mode 0600)."""
+    from contactsync_connectors.google import run_consent_flow
+
+    settings, _book = _account(obj, account, "google")
+    run_consent_flow(settings, open_browser=not no_browser, echo=click.echo,
+                     prompt=lambda text: click.prompt(text, err=True))
+    click.echo(f"account {account}: signed in")
+
+
+@auth.command("outlook")
+@click.argument("account")
+@click.pass_obj
+@friendly
+def auth_outlook(obj: Context, account: str) -> None:
+    """Sign ACCOUNT's user in with a device code and save the token cache (mode 0600)."""
+    from contactsync_connectors.outlook import run_device_flow
+
+    settings, book = _account(obj, account, "outlook")
+    run_device_flow(settings, book, prompt=lambda text: click.echo(text, err=True))
+    click.echo(f"account {account}: signed in")
+
+
+@cli.group()
+def carddav() -> None:
+    """CardDAV helpers."""
+
+
+@carddav.command("discover")
+@click.argument("url")
+@click.option("--username", "-u", required=True)
+@click.option("--password-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A file holding the password (never give a password on the command line).")
+@click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False), default=None)
+@friendly
+def carddav_discover(url: str, username: str, password_file: Path | None, ca_bundle: str | None) -> None:
+    """List the address books USERNAME can see on the server at URL, ready for `options.url`."""
+    from contactsync_connectors.carddav import discover
+
+    password = password_file.read_text().strip() if password_file else None
+    books = discover(url, username, password, verify=ca_bundle or True)
+    if not books:
+        click.echo("no address books found")
+    for b in books:
+        click.echo(f"{b.url}  {b.display_name}")
 
 
 from .demo import demo  # noqa: E402  (the demo command lives in its own module)

@@ -70,6 +70,7 @@ class _Plan:
     journal: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     planned: list[PlannedWrite] = field(default_factory=list)
+    describe: bool = False
 
     def owe(self, account: str, contact_id: str, kind: ChangeKind) -> None:
         self.queue.setdefault(account, {})[contact_id] = kind
@@ -107,7 +108,7 @@ class Engine:
 
         pulled = self._pull_all(report)
         self._check_brakes(pulled, report, allow_deletes)
-        plan = self._plan(pulled, report, allow_deletes, show_values)
+        plan = self._plan(pulled, report, dry_run, show_values)
         if dry_run:
             for p in plan.planned:
                 report.accounts[p.account].planned.append(p)
@@ -179,10 +180,9 @@ class Engine:
             changed = [rc for rc in result.changed if index.get(rc.ref.id, (None, None))[1] != rc.ref.etag]
         else:
             ids = [rc.ref.id for rc in result.changed] + list(result.deleted)
-            links = self.store.links_by_remote(account, ids)
-            changed = [rc for rc in result.changed
-                       if rc.ref.id not in links or links[rc.ref.id].etag != rc.ref.etag]
-            deleted = [rid for rid in result.deleted if rid in links and rid not in quarantined]
+            etags = self.store.link_etags(account, ids)  # etags only: re-listed items cost no base decoding
+            changed = [rc for rc in result.changed if etags.get(rc.ref.id) != rc.ref.etag]
+            deleted = [rid for rid in result.deleted if rid in etags and rid not in quarantined]
             if result.present is not None:
                 listed = {rc.ref.id for rc in result.changed}
                 gone = set(self.store.link_index(account)) - result.present - listed - quarantined - set(deleted)
@@ -210,9 +210,9 @@ class Engine:
                             reason)
 
     # ----------------------------------------------------------------------------------------------- plan
-    def _plan(self, pulled: Mapping[str, _Pulled], report: RunReport, allow_deletes: bool,
+    def _plan(self, pulled: Mapping[str, _Pulled], report: RunReport, dry_run: bool,
               show_values: bool) -> _Plan:
-        plan = _Plan()
+        plan = _Plan(describe=dry_run)
         book = self.book
         sides: dict[str, list[Side]] = {}            # contact id → sides
         deletions: dict[str, list[str]] = {}         # contact id → accounts that deleted it
@@ -280,8 +280,13 @@ class Engine:
             contact_sides = sides.get(cid, [])
             outcome = merge(current, current_modified, contact_sides, book.conflicts)
             merged = outcome.contact
+            if cid in fresh:
+                # a new person: one "create" entry (the content is in the store); per-field rows only for losers
+                plan.journal.append({"book": book.name, "contact_id": cid, "action": "create",
+                                     "account": ",".join(s.account for s in contact_sides)})
             for d in outcome.decisions:
-                self._journal_decision(plan, cid, d)
+                if cid not in fresh or d.losers or d.queued:
+                    self._journal_decision(plan, cid, d)
                 if d.queued:
                     held.setdefault(cid, set()).add(d.field)
                     candidates = {s: _value_data(d.field, v) for s, v in d.candidates or d.losers}
@@ -357,6 +362,8 @@ class Engine:
     def _owe(self, plan: _Plan, account: str, cid: str, kind: ChangeKind, fields: tuple[Field, ...],
              contact: Contact, show_values: bool, before: Contact | None = None) -> None:
         plan.owe(account, cid, kind)
+        if not plan.describe:
+            return  # only a dry run shows the plan: a first sync of 100k people need not describe 300k writes
         values: tuple[tuple[str, str, str], ...] = ()
         if show_values and before is not None:
             values = tuple((f.value, repr(field_to_data(f, before.get(f))), repr(field_to_data(f, contact.get(f))))
@@ -561,7 +568,8 @@ class Engine:
         if record is None:
             return None
         connector = self.connectors[account]
-        if record.deleted_at is not None or kind is ChangeKind.DELETE:
+        # an owed delete of a contact that lives again (edited after its delete, restored) is no delete any more
+        if record.deleted_at is not None:
             if lk is None:
                 return None
             return Change(ChangeKind.DELETE, record.id, ref=RemoteRef(lk.remote_id, lk.etag), previous=lk.base)
@@ -653,6 +661,7 @@ class Engine:
         for d in outcome.decisions:
             self._journal_decision(plan, change.contact_id, d)
         revived = record.deleted_at is not None and side.changed_any()
+        self._known.pop(record.id, None)  # the push phase must see the re-merged contact, not the plan's
         with self.store.transaction() as tx:
             if merged != record.contact or revived:
                 tx.put_contacts(self.book.name, {record.id: merged})

@@ -10,7 +10,7 @@ decision is a strict order (the same whatever order accounts are processed in).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +20,9 @@ from ..settings import ConflictRule, ConflictSettings
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 STORE = "store"  # the candidate name of the canonical value itself
 _EMPTY = Contact()
+_FIELD_ATTRS = tuple((f, f.value) for f in Field)
+#: Side is a frozen slotted value; its changed fields are memoized here by identity (the entry keeps it alive)
+_CHANGED: dict[int, tuple[Side, frozenset[Field]]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +38,28 @@ class Side:
         return (self.base or _EMPTY).get(f)
 
     def changed(self, f: Field) -> bool:
-        return f in self.fields and self.remote.get(f) != self.base_value(f)
+        return f in self.changed_fields
+
+    @property
+    def changed_fields(self) -> frozenset[Field]:
+        """The fields this account changed since its base (computed once: merges ask for it per field)."""
+        cached = _CHANGED.get(id(self))
+        if cached is not None and cached[0] is self:
+            return cached[1]
+        base = self.base or _EMPTY
+        remote = self.remote
+        if remote == base:
+            found: frozenset[Field] = frozenset()
+        else:
+            found = frozenset(f for f, attr in _FIELD_ATTRS
+                              if f in self.fields and getattr(remote, attr) != getattr(base, attr))
+        if len(_CHANGED) > 4096:
+            _CHANGED.clear()
+        _CHANGED[id(self)] = (self, found)
+        return found
 
     def changed_any(self) -> bool:
-        return any(self.changed(f) for f in self.fields)
+        return bool(self.changed_fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,16 +144,17 @@ def _hashable(value: Any) -> Any:
 def merge(current: Contact, current_modified: datetime, sides: Sequence[Side], conflicts: ConflictSettings,
           *, store_rank: int = 10_000) -> MergeOutcome:
     """Apply every side's changes to ``current``."""
-    result = current
+    updates: dict[str, Any] = {}
     decisions: list[FieldDecision] = []
-    for f in Field:
-        changed = [s for s in sides if s.changed(f)]
-        if not changed:
+    touched = frozenset().union(*(s.changed_fields for s in sides)) if sides else frozenset()
+    for f, attr in _FIELD_ATTRS:
+        if f not in touched:
             continue
+        changed = [s for s in sides if f in s.changed_fields]
         rule = conflicts.rule_for(f)
         if f.multi_valued:
             value, field_decisions = _merge_elements(f, current, current_modified, changed, rule, store_rank)
-            result = result.with_field(f, value)
+            updates[attr] = value
             decisions.extend(field_decisions)
             continue
         cur = current.get(f)
@@ -147,8 +169,8 @@ def merge(current: Contact, current_modified: datetime, sides: Sequence[Side], c
                 everyone += ((STORE, cur),)
             decisions.append(FieldDecision(f, cur, value, source,
                                            tuple((c.source, c.value) for c in losers), queued, everyone))
-        result = result.with_field(f, value)
-    return MergeOutcome(result, tuple(decisions))
+        updates[attr] = value
+    return MergeOutcome(replace(current, **updates) if updates else current, tuple(decisions))
 
 
 def _as_dict(items: Any) -> dict[str, Element]:

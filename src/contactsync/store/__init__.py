@@ -178,6 +178,17 @@ class Store:
         with self.engine.connect() as conn:
             return {r[0]: (r[1], r[2]) for r in conn.execute(q)}
 
+    def link_etags(self, account: str, remote_ids: Iterable[str]) -> dict[str, str]:
+        """remote id → etag for those of ``remote_ids`` that are linked."""
+        ids = list(remote_ids)
+        out: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(ids):
+                q = sa.select(t.links.c.remote_id, t.links.c.etag).where(
+                    t.links.c.account == account, t.links.c.remote_id.in_(chunk))
+                out.update((r[0], r[1]) for r in conn.execute(q))
+        return out
+
     def link_count(self, account: str) -> int:
         q = sa.select(sa.func.count()).select_from(t.links).where(t.links.c.account == account)
         with self.engine.connect() as conn:
