@@ -731,13 +731,13 @@ def test_inline_secrets_are_refused_at_any_depth_of_options(tmp_path: Path, conn
         """,
     )
     problems = problems_of(path, environ={"REFRESH": "r"})
-    assert [(p.line, p.path, p.message) for p in problems] == [
-        (
-            7,
-            "books[0].accounts[0].options.oauth.client_secret",
-            "secrets never inline; use client_secret_file, client_secret_credential or ${ENV}",
-        )
-    ]
+    # the nested secret is refused even under a key the google connector does not know (reported as well)
+    assert (
+        7,
+        "books[0].accounts[0].options.oauth.client_secret",
+        "secrets never inline; use client_secret_file, client_secret_credential or ${ENV}",
+    ) in [(p.line, p.path, p.message) for p in problems]
+    assert all(p.path.startswith("books[0].accounts[0].options.oauth") for p in problems)
 
 
 def test_book_names_are_unique() -> None:

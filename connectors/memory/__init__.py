@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from contactsync.codec import contact_from_data, contact_to_data
 from contactsync.connector import (
     BaseConnector,
     Capabilities,
@@ -36,7 +37,6 @@ from contactsync.errors import (
     SyncTokenExpired,
     Transient,
 )
-from contactsync.codec import contact_from_data, contact_to_data
 from contactsync.model import ALL_FIELDS, Contact, Field, Photo, Tag
 from contactsync.settings import AccountSettings, BookSettings
 
