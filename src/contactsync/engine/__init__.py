@@ -17,16 +17,18 @@ A dry run stops after the plan: nothing is written anywhere, the store included.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
-from ..codec import field_to_data
+from ..codec import contact_from_data, contact_to_data, field_to_data
 from ..connector import Change, ChangeKind, ChangeResult, Connector, PullResult, RemoteContact, RemoteRef
 from ..errors import ConnectorError, PreconditionFailed, RateLimited, SyncTokenExpired, Transient
-from ..model import Contact, Field
+from ..model import Contact, Field, Photo
 from ..settings import AccountMode, BookSettings, DeletePolicy
 from ..store import CanonicalRecord, Link, Store, Transaction, now
 from .merge import STORE, Side, merge
@@ -45,20 +47,50 @@ class EngineHooks:
     after_commit: Callable[[str, int], None] | None = None
 
 
+@dataclass(slots=True)
+class _Listed:
+    """One listed item, kept compact until its contact is merged: at 100k contacts × 3 accounts the listing
+    would not fit in memory as Contact objects (≈1.2 kB each); as JSON with its identity keys it does."""
+
+    ref: RemoteRef
+    marker: str | None
+    modified: datetime | None
+    blob: str
+    photo: Photo | None
+    emails: tuple[str, ...]
+    phones: tuple[str, ...]
+
+    @classmethod
+    def of(cls, rc: RemoteContact) -> _Listed:
+        c = rc.contact
+        return cls(rc.ref, rc.marker, rc.modified, json.dumps(contact_to_data(c), separators=(",", ":")), c.photo,
+                   tuple(c.identity_emails()), tuple(c.identity_phones()))
+
+    @property
+    def contact(self) -> Contact:
+        c = contact_from_data(json.loads(self.blob))
+        return c if self.photo is None else replace(c, photo=self.photo)
+
+
 @dataclass
 class _Pulled:
-    """One account's listing, reduced to what changed since its bases."""
+    """One account's listing, reduced to what changed since its bases (the full listing is not kept)."""
 
     account: str
-    result: PullResult
-    changed: list[RemoteContact]
+    full: bool
+    next_state: str | None
+    listed: int
+    listed_ids: list[str]
+    quarantined: dict[str, str]
+    changed: list[_Listed]
     deleted_ids: list[str]               # linked remote ids that are gone
     braked: str | None = None
 
 
 @dataclass
 class _Plan:
-    """Everything a run will do, before any of it is done."""
+    """What a run does, one chunk of contacts at a time (flushed into the absorb transaction, or only described
+    in a dry run)."""
 
     contacts: dict[str, Contact] = field(default_factory=dict)           # canonical contacts to write
     new_ids: set[str] = field(default_factory=set)
@@ -74,6 +106,32 @@ class _Plan:
 
     def owe(self, account: str, contact_id: str, kind: ChangeKind) -> None:
         self.queue.setdefault(account, {})[contact_id] = kind
+
+    def flush(self, tx: Transaction, book: BookSettings, run_id: int | None) -> None:
+        """Write this chunk's part of the plan into the absorb transaction, then forget it."""
+        new = {cid: c for cid, c in self.contacts.items() if cid in self.new_ids}
+        changed = {cid: c for cid, c in self.contacts.items() if cid not in self.new_ids}
+        tx.put_contacts(book.name, new)
+        tx.put_contacts(book.name, changed)
+        for cid in self.restore:
+            tx.restore_contact(cid)
+        for account, rid in self.dropped_links:
+            tx.delete_link(account, rid)
+        tx.put_links(self.links)
+        for cid in self.trash:
+            tx.trash_contact(book.name, cid, days=book.trash_days, reason="deleted on a platform")
+        for account, owed in self.queue.items():
+            by_kind: dict[ChangeKind, list[str]] = {}
+            for cid, kind in owed.items():
+                by_kind.setdefault(kind, []).append(cid)
+            for kind, ids in by_kind.items():
+                tx.queue(account, ids, kind)
+        tx.journal([{**row, "run_id": run_id} for row in self.journal])
+        for cid, fname, candidates in self.conflicts:
+            tx.add_conflict(book.name, cid, fname, candidates)
+        for part in (self.contacts, self.links, self.dropped_links, self.trash, self.restore, self.queue,
+                     self.journal, self.conflicts, self.new_ids):
+            part.clear()
 
 
 class Engine:
@@ -95,6 +153,11 @@ class Engine:
         self._known: dict[str, tuple[CanonicalRecord, dict[str, Link]]] = {}
         self._writes = 0
 
+    #: contacts planned, absorbed and pushed per chunk: bounds memory whatever the size of the book
+    CHUNK = 2000
+    #: up to this many touched contacts, the push phase reuses the plan's view instead of re-reading the store
+    KNOWN_LIMIT = 20_000
+
     # ------------------------------------------------------------------------------------------------ run
     def run(self, *, dry_run: bool = False, allow_deletes: bool = False, show_values: bool = False) -> RunReport:
         started = time.monotonic()
@@ -108,13 +171,16 @@ class Engine:
 
         pulled = self._pull_all(report)
         self._check_brakes(pulled, report, allow_deletes)
-        plan = self._plan(pulled, report, dry_run, show_values)
         if dry_run:
+            plan = self._plan(pulled, report, None, show_values)
             for p in plan.planned:
                 report.accounts[p.account].planned.append(p)
             report.duration_s = time.monotonic() - started
             return report
-        self._absorb(plan, pulled, report)
+        # one transaction absorbs the whole plan (written chunk by chunk) together with the new sync states
+        with self.store.transaction() as tx:
+            self._plan(pulled, report, tx, show_values)
+            self._absorb_listings(tx, pulled)
         for acct in self.book.accounts:
             # an account whose listing failed gets nothing: we do not know what it holds
             if acct.writable and acct.name in pulled:
@@ -167,12 +233,13 @@ class Engine:
             rep.pulled = len(result.changed)
             rep.full_listing = result.full
             rep.quarantined = len(result.quarantined)
+            del result  # the listing itself is not kept: only what changed, compacted
             rep.duration_s += time.monotonic() - t0
         return pulled
 
     def _reduce(self, account: str, result: PullResult) -> _Pulled:
         """Drop what has not changed since the base (our own writes, re-listed items) and find what is gone."""
-        quarantined = {q.remote_id for q in result.quarantined}
+        quarantined = {q.remote_id: q.reason for q in result.quarantined}
         if result.full:
             index = self.store.link_index(account)
             listed = {rc.ref.id for rc in result.changed}
@@ -185,9 +252,12 @@ class Engine:
             deleted = [rid for rid in result.deleted if rid in etags and rid not in quarantined]
             if result.present is not None:
                 listed = {rc.ref.id for rc in result.changed}
-                gone = set(self.store.link_index(account)) - result.present - listed - quarantined - set(deleted)
+                gone = set(self.store.link_index(account)) - result.present - listed - set(quarantined) - set(
+                    deleted)
                 deleted += sorted(gone)
-        return _Pulled(account, result, changed, deleted)
+        return _Pulled(account, result.full, result.next_state, len(result.changed),
+                       [rc.ref.id for rc in result.changed], quarantined, [_Listed.of(rc) for rc in changed],
+                       deleted)
 
     def _check_brakes(self, pulled: Mapping[str, _Pulled], report: RunReport, allow_deletes: bool) -> None:
         limits = self.book.brake
@@ -195,7 +265,7 @@ class Engine:
             linked = self.store.link_count(name)
             reason = None
             gone_all = len(p.deleted_ids) >= linked > 1 or (
-                p.result.full and not p.result.changed and not p.result.quarantined and linked > 0)
+                p.full and not p.listed and not p.quarantined and linked > 0)
             if gone_all:
                 reason = f"the account had {linked} contacts and now lists none"
             elif len(p.deleted_ids) > limits.max_deletes:
@@ -210,154 +280,167 @@ class Engine:
                             reason)
 
     # ----------------------------------------------------------------------------------------------- plan
-    def _plan(self, pulled: Mapping[str, _Pulled], report: RunReport, dry_run: bool,
+    def _plan(self, pulled: Mapping[str, _Pulled], report: RunReport, tx: Transaction | None,
               show_values: bool) -> _Plan:
-        plan = _Plan(describe=dry_run)
+        """Match, merge and decide, chunk by chunk; each chunk is flushed into ``tx`` (None: a dry run)."""
+        plan = _Plan(describe=tx is None)
         book = self.book
-        sides: dict[str, list[Side]] = {}            # contact id → sides
         deletions: dict[str, list[str]] = {}         # contact id → accounts that deleted it
-        remote_of: dict[tuple[str, str], RemoteContact] = {}   # (account, contact) → item listed this run
+        remote_of: dict[str, list[tuple[str, _Listed]]] = {}   # contact → (account, item listed this run)
         link_of: dict[tuple[str, str], Link] = {}              # (account, contact) → link before this run
-        fresh: dict[str, Contact] = {}               # contacts first seen in this run (no canonical yet)
+        fresh: set[str] = set()                      # contacts first seen in this run (no canonical yet)
+        fresh_with_email: set[str] = set()
 
         # 1. identity: link → marker → email → phone
-        claimed: dict[str, set[str]] = {}            # account → contact ids it holds after matching
         email_index: dict[str, str] = {}             # identities of contacts created in this run
         phone_index: dict[str, str] = {}
         for name, p in pulled.items():
-            links = self.store.links_by_remote(name, [rc.ref.id for rc in p.changed] + p.deleted_ids)
-            taken = claimed.setdefault(name, set())
-            unlinked: list[RemoteContact] = []
-            for rc in p.changed:
-                lk = links.get(rc.ref.id)
+            links = self.store.links_by_remote(name, [it.ref.id for it in p.changed] + p.deleted_ids)
+            taken: set[str] = set()                  # contact ids this account holds after matching
+            unlinked: list[_Listed] = []
+            for it in p.changed:
+                lk = links.get(it.ref.id)
                 if lk is not None:
                     link_of[(name, lk.contact_id)] = lk
-                    remote_of[(name, lk.contact_id)] = rc
+                    remote_of.setdefault(lk.contact_id, []).append((name, it))
                     taken.add(lk.contact_id)
                 else:
-                    unlinked.append(rc)
+                    unlinked.append(it)
+            deleted_here: list[str] = []
             if not p.braked:
                 for rid in p.deleted_ids:
                     lk = links[rid]
                     link_of[(name, lk.contact_id)] = lk
-                    deletions.setdefault(lk.contact_id, []).append(name)
+                    deleted_here.append(lk.contact_id)
             replaced = set() if p.braked else set(p.deleted_ids)
-            self._match(name, unlinked, taken, remote_of, fresh, email_index, phone_index, replaced)
+            matched = self._match(name, unlinked, taken, fresh, fresh_with_email, email_index, phone_index,
+                                  replaced)
+            for cid, it in matched:
+                remote_of.setdefault(cid, []).append((name, it))
             # an item deleted and another one matched to the same person on the same account: a replacement
             # (re-created by hand, or re-imported), not a delete
-            for cid in list(deletions):
-                if name in deletions[cid] and (name, cid) in remote_of:
-                    deletions[cid].remove(name)
-                    if not deletions[cid]:
-                        del deletions[cid]
-
-        for (name, cid), rc in remote_of.items():
-            lk = link_of.get((name, cid))
-            acct = book.account(name)
-            connector = self.connectors[name]
-            sides.setdefault(cid, []).append(Side(
-                name, lk.base if lk else None, rc.contact, rc.modified, book.priority_rank(name),
-                connector.capabilities.fields if acct.mode is not AccountMode.PUSH_ONLY else frozenset()))
+            for cid in deleted_here:
+                if not any(acct == name for acct, _ in remote_of.get(cid, ())):
+                    deletions.setdefault(cid, []).append(name)
+        del email_index, phone_index
 
         # 2. what to look at: everything touched, everything owed, and everything an account listed in full lacks
-        affected = set(sides) | set(deletions)
+        affected = set(remote_of) | set(deletions)
         writable = [a.name for a in book.accounts if a.writable]
         affected |= self.store.outbox_contact_ids(writable)
-        new_accounts = [n for n, p in pulled.items() if p.result.full and book.account(n).writable]
-        for name in new_accounts:
-            affected.update(self.store.unlinked_contact_ids(book.name, name))
-        affected |= set(fresh)
-        records = self.store.contacts(c for c in affected if c not in fresh)
-        all_links = self.store.links_by_contact(affected)
-        held = self.store.open_conflict_fields(affected)
+        for name, p in pulled.items():
+            if p.full and book.account(name).writable:
+                affected.update(self.store.unlinked_contact_ids(book.name, name))
+        keep_known = len(affected) <= self.KNOWN_LIMIT
+        ranks = {a.name: book.priority_rank(a.name) for a in book.accounts}
+        fields_of = {a.name: self.connectors[a.name].capabilities.fields if a.mode is not AccountMode.PUSH_ONLY
+                     else frozenset() for a in book.accounts}
+        names_seen: dict[str, str] = {}
 
-        # 3. merge each contact and decide what every account is owed
-        for cid in sorted(affected):
-            record = records.get(cid)
-            current = record.contact if record else Contact()
-            current_modified = record.updated_at if record else now()
-            trashed = record is not None and record.deleted_at is not None
-            contact_sides = sides.get(cid, [])
-            outcome = merge(current, current_modified, contact_sides, book.conflicts)
-            merged = outcome.contact
-            if cid in fresh:
-                # a new person: one "create" entry (the content is in the store); per-field rows only for losers
-                plan.journal.append({"book": book.name, "contact_id": cid, "action": "create",
-                                     "account": ",".join(s.account for s in contact_sides)})
-            for d in outcome.decisions:
-                if cid not in fresh or d.losers or d.queued:
-                    self._journal_decision(plan, cid, d)
-                if d.queued:
-                    held.setdefault(cid, set()).add(d.field)
-                    candidates = {s: _value_data(d.field, v) for s, v in d.candidates or d.losers}
-                    if not d.candidates:
-                        candidates[STORE] = field_to_data(d.field, d.before)
-                    plan.conflicts.append((cid, d.field.value, candidates))
-                    report.conflicts_queued += 1
-                    for loser, _value in d.losers:
-                        if loser in report.accounts:
-                            report.accounts[loser].conflicts += 1
-            links_now = dict(all_links.get(cid, {}))
-            for s in contact_sides:
-                rc = remote_of[(s.account, cid)]
-                links_now[s.account] = Link(s.account, rc.ref.id, cid, rc.ref.etag, rc.contact, rc.modified,
-                                            rc.marker == cid)
-                plan.links.append(links_now[s.account])
-
-            deleted_by = deletions.get(cid, [])
-            for name in deleted_by:
-                lk = link_of[(name, cid)]
-                plan.dropped_links.append((name, lk.remote_id))
-                links_now.pop(name, None)
-            edited = any(s.changed_any() for s in contact_sides if s.account not in deleted_by) or any(
-                self.connectors[n].fit(current) != link_of[(n, cid)].base for n in deleted_by)
-            survives = not trashed or any(s.changed_any() for s in contact_sides)
-            if deleted_by and not trashed:
-                delete_wins = book.conflicts.on_delete is DeletePolicy.DELETE_WINS
-                if delete_wins or not edited:
-                    survives = False
-                    plan.trash.append(cid)
-                    plan.journal.append({"book": book.name, "account": ",".join(deleted_by), "contact_id": cid,
-                                         "action": "trash", "before": None, "after": None,
-                                         "note": "deleted on " + ", ".join(deleted_by)})
-                else:
-                    plan.journal.append({"book": book.name, "account": ",".join(deleted_by), "contact_id": cid,
-                                         "action": "delete-lost", "note": "edited elsewhere: edit wins"})
-            elif trashed and survives:
-                plan.restore.append(cid)
-                plan.journal.append({"book": book.name, "contact_id": cid, "action": "restore",
-                                     "note": "edited after its delete"})
-
-            if cid in fresh or merged != current or (trashed and survives):
-                plan.contacts[cid] = merged
+        # 3. merge each contact and decide what every account is owed, a chunk at a time
+        ordered = sorted(affected)
+        for start in range(0, len(ordered), self.CHUNK):
+            chunk = ordered[start : start + self.CHUNK]
+            records = self.store.contacts(c for c in chunk if c not in fresh)
+            all_links = self.store.links_by_contact(chunk)
+            held = self.store.open_conflict_fields(chunk)
+            for cid in chunk:
+                self._plan_contact(plan, report, cid, records.get(cid), cid in fresh,
+                                   remote_of.pop(cid, []), link_of, deletions.get(cid, []),
+                                   all_links.get(cid, {}), held, ranks, fields_of, show_values, keep_known)
                 if cid in fresh:
-                    plan.new_ids.add(cid)
+                    self._note_possible_duplicate(plan.contacts.get(cid), cid, names_seen, report)
+            if tx is not None:
+                plan.flush(tx, book, report.run_id)
+        return plan
+
+    def _plan_contact(self, plan: _Plan, report: RunReport, cid: str, record: CanonicalRecord | None,
+                      is_fresh: bool, listed: list[tuple[str, _Listed]], link_of: dict[tuple[str, str], Link],
+                      deleted_by: list[str], links_before: dict[str, Link], held: dict[str, set[Field]],
+                      ranks: Mapping[str, int], fields_of: Mapping[str, frozenset[Field]], show_values: bool,
+                      keep_known: bool) -> None:
+        book = self.book
+        current = record.contact if record else Contact()
+        current_modified = record.updated_at if record else now()
+        trashed = record is not None and record.deleted_at is not None
+        items = [(name, it, it.contact) for name, it in listed]
+        contact_sides = [Side(name, lk.base if (lk := link_of.get((name, cid))) else None, remote, it.modified,
+                              ranks[name], fields_of[name]) for name, it, remote in items]
+        outcome = merge(current, current_modified, contact_sides, book.conflicts)
+        merged = outcome.contact
+        if is_fresh:
+            # a new person: one "create" entry (the content is in the store); per-field rows only for losers
+            plan.journal.append({"book": book.name, "contact_id": cid, "action": "create",
+                                 "account": ",".join(s.account for s in contact_sides)})
+        for d in outcome.decisions:
+            if not is_fresh or d.losers or d.queued:
+                self._journal_decision(plan, cid, d)
+            if d.queued:
+                held.setdefault(cid, set()).add(d.field)
+                candidates = {s: _value_data(d.field, v) for s, v in d.candidates or d.losers}
+                if not d.candidates:
+                    candidates[STORE] = field_to_data(d.field, d.before)
+                plan.conflicts.append((cid, d.field.value, candidates))
+                report.conflicts_queued += 1
+                for loser, _value in d.losers:
+                    if loser in report.accounts:
+                        report.accounts[loser].conflicts += 1
+        links_now = dict(links_before)
+        for name, it, remote in items:
+            links_now[name] = Link(name, it.ref.id, cid, it.ref.etag, remote, it.modified, it.marker == cid)
+            plan.links.append(links_now[name])
+
+        for name in deleted_by:
+            lk = link_of[(name, cid)]
+            plan.dropped_links.append((name, lk.remote_id))
+            links_now.pop(name, None)
+        edited = any(s.changed_any() for s in contact_sides if s.account not in deleted_by) or any(
+            self.connectors[n].fit(current) != link_of[(n, cid)].base for n in deleted_by)
+        survives = not trashed or any(s.changed_any() for s in contact_sides)
+        if deleted_by and not trashed:
+            delete_wins = book.conflicts.on_delete is DeletePolicy.DELETE_WINS
+            if delete_wins or not edited:
+                survives = False
+                plan.trash.append(cid)
+                plan.journal.append({"book": book.name, "account": ",".join(deleted_by), "contact_id": cid,
+                                     "action": "trash", "before": None, "after": None,
+                                     "note": "deleted on " + ", ".join(deleted_by)})
+            else:
+                plan.journal.append({"book": book.name, "account": ",".join(deleted_by), "contact_id": cid,
+                                     "action": "delete-lost", "note": "edited elsewhere: edit wins"})
+        elif trashed and survives:
+            plan.restore.append(cid)
+            plan.journal.append({"book": book.name, "contact_id": cid, "action": "restore",
+                                 "note": "edited after its delete"})
+
+        if is_fresh or merged != current or (trashed and survives):
+            plan.contacts[cid] = merged
+            if is_fresh:
+                plan.new_ids.add(cid)
+        if keep_known:
             # what the store will hold once the plan is absorbed: the push phase reads it from here
             self._known[cid] = (CanonicalRecord(cid, book.name, merged, now(), None if survives else now()),
                                 links_now)
-            # owed writes
-            for acct in book.accounts:
-                if not acct.writable:
-                    continue
-                name = acct.name
-                lk_now = links_now.get(name)
-                connector = self.connectors[name]
-                if not survives:
-                    if lk_now is not None and acct.allow_delete:
-                        self._owe(plan, name, cid, ChangeKind.DELETE, (), merged, show_values)
-                    continue
-                desired = self._desired(connector, merged, lk_now, held.get(cid, set()))
-                if lk_now is None:
-                    if acct.allow_create and not merged.is_empty():
-                        self._owe(plan, name, cid, ChangeKind.CREATE, (), merged, show_values)
-                    continue
-                if (desired != lk_now.base or not lk_now.marked) and acct.allow_update:
-                    changed_fields = tuple(f for f in Field if desired.get(f) != lk_now.base.get(f))
-                    self._owe(plan, name, cid, ChangeKind.UPDATE, changed_fields, merged, show_values,
-                              before=lk_now.base)
-
-        self._find_possible_duplicates(plan, report)
-        return plan
+        # owed writes
+        for acct in book.accounts:
+            if not acct.writable:
+                continue
+            name = acct.name
+            lk_now = links_now.get(name)
+            connector = self.connectors[name]
+            if not survives:
+                if lk_now is not None and acct.allow_delete:
+                    self._owe(plan, name, cid, ChangeKind.DELETE, (), merged, show_values)
+                continue
+            desired = self._desired(connector, merged, lk_now, held.get(cid, set()))
+            if lk_now is None:
+                if acct.allow_create and not merged.is_empty():
+                    self._owe(plan, name, cid, ChangeKind.CREATE, (), merged, show_values)
+                continue
+            if (desired != lk_now.base or not lk_now.marked) and acct.allow_update:
+                changed_fields = tuple(f for f in Field if desired.get(f) != lk_now.base.get(f))
+                self._owe(plan, name, cid, ChangeKind.UPDATE, changed_fields, merged, show_values,
+                          before=lk_now.base)
 
     def _owe(self, plan: _Plan, account: str, cid: str, kind: ChangeKind, fields: tuple[Field, ...],
              contact: Contact, show_values: bool, before: Contact | None = None) -> None:
@@ -383,124 +466,114 @@ class Engine:
                                  "after": field_to_data(d.field, d.after),
                                  "note": f"rule {self.book.conflicts.rule_for(d.field).value}"})
 
-    def _match(self, account: str, unlinked: list[RemoteContact], taken: set[str],
-               remote_of: dict[tuple[str, str], RemoteContact], fresh: dict[str, Contact],
-               email_index: dict[str, str], phone_index: dict[str, str], replaced: set[str]) -> None:
+    def _match(self, account: str, unlinked: list[_Listed], taken: set[str], fresh: set[str],
+               fresh_with_email: set[str], email_index: dict[str, str], phone_index: dict[str, str],
+               replaced: set[str]) -> list[tuple[str, _Listed]]:
         """Give every unlinked item a contact id: its marker, else a person sharing an email or phone, else new."""
         if not unlinked:
-            return
+            return []
         book = self.book.name
-        markers = [rc.marker for rc in unlinked if rc.marker]
+        markers = [it.marker for it in unlinked if it.marker]
         known = self.store.contacts(markers) if markers else {}
         has_link = self.store.links_by_contact(m for m in markers if m in known)
-        emails = self.store.match_identities(
-            book, "email", (e for rc in unlinked for e in rc.contact.identity_emails()))
-        phones = self.store.match_identities(
-            book, "phone", (p for rc in unlinked for p in rc.contact.identity_phones()))
+        emails = self.store.match_identities(book, "email", (e for it in unlinked for e in it.emails))
+        phones = self.store.match_identities(book, "phone", (p for it in unlinked for p in it.phones))
         candidate_ids = {c for ids in list(emails.values()) + list(phones.values()) for c in ids}
         records = self.store.contacts(candidate_ids)
         active = {cid for cid, r in records.items() if r.deleted_at is None}
-        has_email = {cid for cid, r in records.items() if r.contact.emails} | {
-            cid for cid, c in fresh.items() if c.emails}
+        has_email = {cid for cid, r in records.items() if r.contact.emails} | fresh_with_email
         linked_here = self.store.links_by_contact(candidate_ids)
+        del records
 
         def free(cid: str) -> bool:
             # a person is free on this account unless another live item there is theirs already
             current = linked_here.get(cid, {}).get(account)
             return cid not in taken and (current is None or current.remote_id in replaced)
 
-        def phone_ok(cid: str, rc: RemoteContact) -> bool:
+        def phone_ok(cid: str, it: _Listed) -> bool:
             # a shared office number is not a person: match by phone only when emails cannot tell them apart
-            return free(cid) and not (rc.contact.emails and cid in has_email)
+            return free(cid) and not (it.emails and cid in has_email)
 
-        for rc in unlinked:
+        matched: list[tuple[str, _Listed]] = []
+        for it in unlinked:
             cid: str | None = None
-            marker = rc.marker
+            marker = it.marker
             marked_link = has_link.get(marker or "", {}).get(account)
             if marker and marker in known and known[marker].book == book and marker not in taken and (
                     marked_link is None or marked_link.remote_id in replaced):
                 cid = marker  # ours: written by contactsync (maybe by a run that crashed before recording it)
             if cid is None:
-                for key in rc.contact.identity_emails():
+                for key in it.emails:
                     cid = next((c for c in sorted(emails.get(key, ())) if c in active and free(c)), None) or (
                         email_index.get(key) if email_index.get(key) and free(email_index[key]) else None)
                     if cid:
                         break
             if cid is None:
-                for key in rc.contact.identity_phones():
-                    cid = next((c for c in sorted(phones.get(key, ())) if c in active and phone_ok(c, rc)),
+                for key in it.phones:
+                    cid = next((c for c in sorted(phones.get(key, ())) if c in active and phone_ok(c, it)),
                                None) or (phone_index.get(key) if phone_index.get(key) and phone_ok(
-                                   phone_index[key], rc) else None)
+                                   phone_index[key], it) else None)
                     if cid:
                         break
             if cid is None:
                 cid = self.new_id()
-                fresh[cid] = rc.contact
-                for key in rc.contact.identity_emails():
+                fresh.add(cid)
+                if it.emails:
+                    fresh_with_email.add(cid)
+                for key in it.emails:
                     email_index.setdefault(key, cid)
-                for key in rc.contact.identity_phones():
+                for key in it.phones:
                     phone_index.setdefault(key, cid)
             taken.add(cid)
-            remote_of[(account, cid)] = rc
+            matched.append((cid, it))
+        return matched
 
-    def _find_possible_duplicates(self, plan: _Plan, report: RunReport) -> None:
+    @staticmethod
+    def _note_possible_duplicate(contact: Contact | None, cid: str, seen: dict[str, str],
+                                 report: RunReport) -> None:
         """Same name, different people as far as we can tell: never merged, only reported."""
-        by_name: dict[str, str] = {}
-        for cid in sorted(plan.new_ids):
-            c = plan.contacts[cid]
-            key = " ".join((c.name.formatted() or c.display_name).casefold().split())
-            if not key:
-                continue
-            if key in by_name:
-                report.possible_duplicates.append((by_name[key], cid))
-            else:
-                by_name[key] = cid
+        if contact is None:
+            return
+        key = " ".join((contact.name.formatted() or contact.display_name).casefold().split())
+        if not key:
+            return
+        if key in seen:
+            report.possible_duplicates.append((seen[key], cid))
+        else:
+            seen[key] = cid
 
     # --------------------------------------------------------------------------------------------- absorb
-    def _absorb(self, plan: _Plan, pulled: Mapping[str, _Pulled], report: RunReport) -> None:
-        with self.store.transaction() as tx:
-            book = self.book.name
-            new = {cid: c for cid, c in plan.contacts.items() if cid in plan.new_ids}
-            changed = {cid: c for cid, c in plan.contacts.items() if cid not in plan.new_ids}
-            tx.put_contacts(book, new)
-            tx.put_contacts(book, changed)
-            for cid in plan.restore:
-                tx.restore_contact(cid)
-            for account, rid in plan.dropped_links:
-                tx.delete_link(account, rid)
-            tx.put_links(plan.links)
-            for cid in plan.trash:
-                tx.trash_contact(book, cid, days=self.book.trash_days, reason="deleted on a platform")
-            for account, owed in plan.queue.items():
-                by_kind: dict[ChangeKind, list[str]] = {}
-                for cid, kind in owed.items():
-                    by_kind.setdefault(kind, []).append(cid)
-                for kind, ids in by_kind.items():
-                    tx.queue(account, ids, kind)
-            run_rows = [{**row, "run_id": report.run_id} for row in plan.journal]
-            tx.journal(run_rows)
-            for cid, fname, candidates in plan.conflicts:
-                tx.add_conflict(book, cid, fname, candidates)
-            for name, p in pulled.items():
-                tx.set_quarantine(name, {q.remote_id: q.reason for q in p.result.quarantined}, full=p.result.full)
-                if p.result.changed:
-                    tx.clear_quarantine(name, [rc.ref.id for rc in p.result.changed])
-                if p.braked is None:
-                    # the state from *before* our writes: our own writes show up in the next pull, which is how
-                    # a create whose answer was lost gets adopted
-                    tx.set_state(name, p.result.next_state, full=p.result.full)
-            tx.purge_trash(book)
+    def _absorb_listings(self, tx: Transaction, pulled: Mapping[str, _Pulled]) -> None:
+        for name, p in pulled.items():
+            tx.set_quarantine(name, p.quarantined, full=p.full)
+            if p.listed_ids:
+                tx.clear_quarantine(name, p.listed_ids)
+            if p.braked is None:
+                # the state from *before* our writes: our own writes show up in the next pull, which is how
+                # a create whose answer was lost gets adopted
+                tx.set_state(name, p.next_state, full=p.full)
+        tx.purge_trash(self.book.name)
 
     # ----------------------------------------------------------------------------------------------- push
+    def _outbox_chunks(self, account: str) -> Iterator[list[Any]]:
+        entries = self.store.outbox(account)
+        for start in range(0, len(entries), self.CHUNK):
+            yield entries[start : start + self.CHUNK]
+
     def _push_account(self, account: str, report: RunReport) -> None:
         acct = self.book.account(account)
         rep = report.accounts[account]
-        connector = self.connectors[account]
-        braked = rep.brake is not None
         t0 = time.monotonic()
-        entries = self.store.outbox(account)
-        if not entries:
-            return
+        for entries in self._outbox_chunks(account):
+            if not self._push_chunk(acct.name, entries, rep, braked=rep.brake is not None):
+                break
+        rep.pending = len(self.store.outbox(account))
+        rep.duration_s += time.monotonic() - t0
+
+    def _push_chunk(self, account: str, entries: list[Any], rep: AccountReport, *, braked: bool) -> bool:
+        """Push one chunk of owed writes. False when the account stopped answering (stop for this run)."""
+        acct = self.book.account(account)
+        connector = self.connectors[account]
         ids = [e.contact_id for e in entries]
         unknown = [cid for cid in ids if cid not in self._known]
         records = self.store.contacts(unknown)
@@ -514,7 +587,7 @@ class Engine:
         for e in entries:
             record = records.get(e.contact_id)
             lk = links.get(e.contact_id, {}).get(account)
-            change = self._change_for(acct.name, record, lk, e.kind)
+            change = self._change_for(account, record, lk, e.kind)
             if change is None:
                 nothing_to_do.append(e.contact_id)
             elif change.kind is ChangeKind.DELETE and (braked or not acct.allow_delete):
@@ -524,6 +597,7 @@ class Engine:
                 nothing_to_do.append(e.contact_id)
             else:
                 changes.append(change)
+        del records, links
         if nothing_to_do:
             with self.store.transaction() as tx:
                 tx.dequeue(account, nothing_to_do)
@@ -539,9 +613,9 @@ class Engine:
                                      may_have_applied=bool(creates))
             except ConnectorError as exc:
                 rep.error, rep.error_kind = str(exc), type(exc).__name__
-                log.error("account %s: writing failed (%s); %d writes stay owed", account, type(exc).__name__,
-                          len(changes) - i)
-                break
+                log.error("account %s: writing failed (%s); the remaining writes stay owed", account,
+                          type(exc).__name__)
+                return False
             self._writes += 1
             if self.hooks.after_remote_write:
                 self.hooks.after_remote_write(account, self._writes)
@@ -550,8 +624,7 @@ class Engine:
                 self.hooks.after_commit(account, self._writes)
             for change in retry:
                 self._retry_after_precondition(account, change, rep)
-        rep.pending = len(self.store.outbox(account))
-        rep.duration_s += time.monotonic() - t0
+        return True
 
     @staticmethod
     def _desired(connector: Connector, contact: Contact, link: Link | None, held: set[Field]) -> Contact:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -109,6 +110,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self._local = threading.local()
 
     # --- lifecycle ------------------------------------------------------------------------------------------
     @classmethod
@@ -146,7 +148,7 @@ class Store:
 
     def schema_revision(self) -> tuple[str | None, str | None]:
         """(current revision, newest known revision)."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             current = MigrationContext.configure(conn).get_current_revision()
         head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
         return current, head
@@ -163,11 +165,26 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         with self.engine.begin() as conn:
-            yield Transaction(conn, self.dialect)
+            # reads made while this transaction is open (the engine plans and writes chunk by chunk) go through
+            # it: they see its own writes, and an in-memory SQLite store is not rolled back under it
+            self._local.active = conn
+            try:
+                yield Transaction(conn, self.dialect)
+            finally:
+                self._local.active = None
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        active: Connection | None = getattr(self._local, "active", None)
+        if active is not None:
+            yield active
+            return
+        with self.engine.connect() as conn:
+            yield conn
 
     # --- reads ----------------------------------------------------------------------------------------------
     def state(self, account: str) -> str | None:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             row = conn.execute(sa.select(t.sync_state.c.token).where(t.sync_state.c.account == account)).first()
         return row[0] if row else None
 
@@ -175,14 +192,14 @@ class Store:
         """remote id → (contact id, etag) for every link of the account (no bases: cheap enough for 100k)."""
         q = sa.select(t.links.c.remote_id, t.links.c.contact_id, t.links.c.etag).where(
             t.links.c.account == account)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return {r[0]: (r[1], r[2]) for r in conn.execute(q)}
 
     def link_etags(self, account: str, remote_ids: Iterable[str]) -> dict[str, str]:
         """remote id → etag for those of ``remote_ids`` that are linked."""
         ids = list(remote_ids)
         out: dict[str, str] = {}
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             for chunk in _chunks(ids):
                 q = sa.select(t.links.c.remote_id, t.links.c.etag).where(
                     t.links.c.account == account, t.links.c.remote_id.in_(chunk))
@@ -191,13 +208,13 @@ class Store:
 
     def link_count(self, account: str) -> int:
         q = sa.select(sa.func.count()).select_from(t.links).where(t.links.c.account == account)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return int(conn.execute(q).scalar_one())
 
     def links_by_remote(self, account: str, remote_ids: Iterable[str]) -> dict[str, Link]:
         ids = list(remote_ids)
         out: dict[str, Link] = {}
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             for chunk in _chunks(ids):
                 q = sa.select(t.links).where(t.links.c.account == account, t.links.c.remote_id.in_(chunk))
                 for r in conn.execute(q):
@@ -208,7 +225,7 @@ class Store:
         """contact id → account → link."""
         ids = list(contact_ids)
         out: dict[str, dict[str, Link]] = {}
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             for chunk in _chunks(ids):
                 for r in conn.execute(sa.select(t.links).where(t.links.c.contact_id.in_(chunk))):
                     out.setdefault(r.contact_id, {})[r.account] = self._link(r)
@@ -221,7 +238,7 @@ class Store:
     def contacts(self, ids: Iterable[str]) -> dict[str, CanonicalRecord]:
         wanted = list(ids)
         out: dict[str, CanonicalRecord] = {}
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             resolver = self._photo_resolver(conn)
             for chunk in _chunks(wanted):
                 for r in conn.execute(sa.select(t.contacts).where(t.contacts.c.id.in_(chunk))):
@@ -243,7 +260,7 @@ class Store:
 
     def active_contact_ids(self, book: str) -> list[str]:
         q = sa.select(t.contacts.c.id).where(t.contacts.c.book == book, t.contacts.c.deleted_at.is_(None))
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [r[0] for r in conn.execute(q)]
 
     def unlinked_contact_ids(self, book: str, account: str) -> list[str]:
@@ -253,14 +270,14 @@ class Store:
         q = sa.select(t.contacts.c.id).where(
             t.contacts.c.book == book, t.contacts.c.deleted_at.is_(None), t.contacts.c.erased.is_(False),
             t.contacts.c.id.not_in(linked), t.contacts.c.id.not_in(queued))
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [r[0] for r in conn.execute(q)]
 
     def match_identities(self, book: str, kind: str, values: Iterable[str]) -> dict[str, set[str]]:
         """value → contact ids (active or trashed) sharing that normalized email or phone."""
         vals = list(set(values))
         out: dict[str, set[str]] = {}
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             for chunk in _chunks(vals):
                 q = sa.select(t.identities.c.value, t.identities.c.contact_id).where(
                     t.identities.c.book == book, t.identities.c.kind == kind, t.identities.c.value.in_(chunk))
@@ -270,20 +287,20 @@ class Store:
 
     def outbox(self, account: str) -> list[OutboxEntry]:
         q = sa.select(t.outbox).where(t.outbox.c.account == account).order_by(t.outbox.c.queued_at)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [OutboxEntry(r.account, r.contact_id, ChangeKind(r.kind), r.attempted_at is not None,
                                 r.attempts, r.last_error) for r in conn.execute(q)]
 
     def outbox_contact_ids(self, accounts: Sequence[str]) -> set[str]:
         q = sa.select(t.outbox.c.contact_id).where(t.outbox.c.account.in_(accounts))
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return {r[0] for r in conn.execute(q)}
 
     def trashed(self, book: str | None = None) -> list[tuple[CanonicalRecord, datetime]]:
         q = sa.select(t.trash.c.contact_id, t.trash.c.purge_after).order_by(t.trash.c.trashed_at)
         if book is not None:
             q = q.where(t.trash.c.book == book)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             rows = list(conn.execute(q))
         records = self.contacts(r[0] for r in rows)
         return [(records[r[0]], _aware(r[1]) or now()) for r in rows if r[0] in records]
@@ -292,7 +309,7 @@ class Store:
         q = sa.select(t.conflicts).where(t.conflicts.c.resolved_at.is_(None)).order_by(t.conflicts.c.id)
         if book is not None:
             q = q.where(t.conflicts.c.book == book)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [{"id": r.id, "book": r.book, "contact_id": r.contact_id, "field": r.field,
                      "candidates": json.loads(r.candidates), "created_at": _aware(r.created_at)}
                     for r in conn.execute(q)]
@@ -301,7 +318,7 @@ class Store:
         """contact id → fields with a conflict waiting for the admin."""
         ids = list(contact_ids)
         out: dict[str, set[Field]] = {}
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             for chunk in _chunks(ids):
                 q = sa.select(t.conflicts.c.contact_id, t.conflicts.c.field).where(
                     t.conflicts.c.contact_id.in_(chunk), t.conflicts.c.resolved_at.is_(None))
@@ -310,7 +327,7 @@ class Store:
         return out
 
     def conflict(self, conflict_id: int) -> dict[str, Any]:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             r = conn.execute(sa.select(t.conflicts).where(t.conflicts.c.id == conflict_id)).first()
         if r is None:
             raise NotFound(f"no conflict with id {conflict_id}")
@@ -320,7 +337,7 @@ class Store:
 
     def history(self, contact_id: str) -> list[dict[str, Any]]:
         q = sa.select(t.journal).where(t.journal.c.contact_id == contact_id).order_by(t.journal.c.id)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [{"id": r.id, "run_id": r.run_id, "at": _aware(r.at), "account": r.account,
                      "action": r.action, "field": r.field,
                      "before": json.loads(r.before) if r.before else None,
@@ -328,7 +345,7 @@ class Store:
                     for r in conn.execute(q)]
 
     def account_status(self) -> dict[str, dict[str, Any]]:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             rows = list(conn.execute(sa.select(t.account_status)))
             quarantined: dict[str, list[tuple[str, str]]] = {}
             for q in conn.execute(sa.select(t.quarantine).order_by(t.quarantine.c.remote_id)):
@@ -355,7 +372,7 @@ class Store:
         return out
 
     def brake(self, account: str) -> str | None:
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             row = conn.execute(sa.select(t.account_status.c.brake_reason).where(
                 t.account_status.c.account == account)).first()
         return row[0] if row else None
@@ -364,7 +381,7 @@ class Store:
         """tag key → (display name, number of active contacts carrying it), from the canonical contacts."""
         counts: dict[str, tuple[str, int]] = {}
         q = sa.select(t.contacts.c.data).where(t.contacts.c.book == book, t.contacts.c.deleted_at.is_(None))
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             for (data,) in conn.execute(q):
                 for name in json.loads(data).get("tags", ()):
                     key = name.casefold()
@@ -376,14 +393,14 @@ class Store:
         q = sa.select(t.runs).order_by(t.runs.c.id.desc()).limit(limit)
         if book is not None:
             q = q.where(t.runs.c.book == book)
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return [{"id": r.id, "book": r.book, "started_at": _aware(r.started_at),
                      "finished_at": _aware(r.finished_at), "status": r.status, "dry_run": r.dry_run,
                      "summary": json.loads(r.summary) if r.summary else {}} for r in conn.execute(q)]
 
     def counts(self) -> dict[str, int]:
         """Row counts per table (tests and ``status --json``)."""
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return {name: int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
                     for name, table in t.metadata.tables.items()}
 
