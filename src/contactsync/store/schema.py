@@ -152,3 +152,51 @@ photos = sa.Table(
     sa.Column("media_type", sa.String(100), nullable=False),
     sa.Column("data", sa.LargeBinary, nullable=False),
 )
+
+# --- the daemon (contactsync run): leases, circuit breaker, tag-count checks --------------------------------------
+
+#: one row per book: who runs it now (a lease with an expiry, so a crashed instance's work is taken over) and
+#: when it is next due. Several instances on one PostgreSQL store share books through it; a book is the unit
+#: because one engine run reconciles all of a book's accounts together.
+daemon_leases = sa.Table(
+    "daemon_leases", metadata,
+    sa.Column("book", sa.String(100), primary_key=True),
+    sa.Column("owner", sa.String(200), nullable=True),
+    sa.Column("expires_at", UTCDateTime, nullable=True),
+    #: the earliest time any instance may start the next run (set when a run ends: one run per slot)
+    sa.Column("next_due_at", UTCDateTime, nullable=True),
+    sa.Column("last_started_at", UTCDateTime, nullable=True),
+    sa.Column("last_finished_at", UTCDateTime, nullable=True),
+    sa.Column("last_owner", sa.String(200), nullable=True),
+)
+
+#: per account: the circuit breaker and the last tag-count check
+account_health = sa.Table(
+    "account_health", metadata,
+    sa.Column("account", sa.String(100), primary_key=True),
+    sa.Column("book", sa.String(100), nullable=False),
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
+    #: CircuitState value: closed (runs normally), open (paused until retry_at)
+    sa.Column("circuit", sa.String(10), nullable=False, server_default="closed"),
+    sa.Column("opened_at", UTCDateTime, nullable=True),
+    sa.Column("retry_at", UTCDateTime, nullable=True),
+    sa.Column("last_failure", sa.Text, nullable=True),
+    sa.Column("tags_checked_at", UTCDateTime, nullable=True),
+    sa.Column("tags_error", sa.Text, nullable=True),
+    #: set when a mismatch made us drop the account's sync state (a full comparison on the next run)
+    sa.Column("repair_requested_at", UTCDateTime, nullable=True),
+)
+
+#: the last tag-count check, per account and tag: the platform's count next to the store's
+tag_checks = sa.Table(
+    "tag_checks", metadata,
+    sa.Column("account", sa.String(100), primary_key=True),
+    sa.Column("tag_key", sa.String(500), primary_key=True),
+    sa.Column("book", sa.String(100), nullable=False),
+    sa.Column("tag_name", sa.String(500), nullable=False),
+    sa.Column("platform_count", sa.Integer, nullable=True),
+    sa.Column("store_count", sa.Integer, nullable=False),
+    #: TagVerdict value: ok, mismatch, pending (writes still owed), not_compared (a pull-only account)
+    sa.Column("verdict", sa.String(20), nullable=False),
+    sa.Column("checked_at", UTCDateTime, nullable=False),
+)
