@@ -34,6 +34,8 @@ links = sa.Table(
     #: the item carries our marker (the canonical id); items we only matched get it on their next write
     sa.Column("marked", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_links_contact", "account", "contact_id", unique=True),
+    # the push phase and the merge read every account's link of a contact at once
+    sa.Index("ix_links_contact_id", "contact_id"),
 )
 
 #: writes still owed to an account (a durable outbox): survives crashes, retried every run until done

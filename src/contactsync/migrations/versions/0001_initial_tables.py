@@ -138,6 +138,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('links', schema=None) as batch_op:
         batch_op.create_index('ix_links_contact', ['account', 'contact_id'], unique=True)
+        batch_op.create_index('ix_links_contact_id', ['contact_id'], unique=False)
 
     op.create_table('outbox',
     sa.Column('account', sa.String(length=100), nullable=False),
@@ -167,6 +168,7 @@ def downgrade() -> None:
     op.drop_table('trash')
     op.drop_table('outbox')
     with op.batch_alter_table('links', schema=None) as batch_op:
+        batch_op.drop_index('ix_links_contact_id')
         batch_op.drop_index('ix_links_contact')
 
     op.drop_table('links')

@@ -1,0 +1,102 @@
+"""Conflict rules and account permissions, as an admin configures them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from contactsync.engine import Engine
+from contactsync.engine.merge import Side, merge
+from contactsync.model import Contact, Email, EmailKind, Field, Name, Tag
+from contactsync.normalize import normalize_contact
+from contactsync.settings import (
+    AccountMode,
+    AccountSettings,
+    BookSettings,
+    BrakeSettings,
+    ConflictRule,
+    ConflictSettings,
+)
+from contactsync.store import Store
+from contactsync_connectors.memory import MemoryBackend, MemoryConnector
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+BASE = normalize_contact(Contact(name=Name(given="Ana"), emails=(Email("ana@example.org", EmailKind.WORK),),
+                                 note="old", tags=frozenset({Tag("Team")})))
+
+
+def side(account: str, rank: int, minutes: int, **changes: object) -> Side:
+    remote = BASE
+    for attr, value in changes.items():
+        remote = remote.with_field(Field(attr), value)
+    return Side(account, BASE, remote, T0 + timedelta(minutes=minutes), rank, frozenset(Field))
+
+
+@given(st.permutations([("a", 0, 5, "from a"), ("b", 1, 9, "from b"), ("c", 2, 9, "from c")]),
+       st.sampled_from([ConflictRule.NEWEST, ConflictRule.PRIORITY]))
+def test_a_rule_decides_the_same_whatever_the_order_of_accounts(order: list[tuple[str, int, int, str]],
+                                                                 rule: ConflictRule) -> None:
+    sides = [side(a, rank, minutes, note=note) for a, rank, minutes, note in order]
+    outcome = merge(BASE, T0, sides, ConflictSettings(default=rule))
+    # newest: b and c tie on time, b has the better priority; priority: a ranks first
+    assert outcome.contact.note == ("from b" if rule is ConflictRule.NEWEST else "from a")
+    (decision,) = [d for d in outcome.decisions if d.field is Field.NOTE]
+    assert {s for s, _v in decision.losers} == {"a", "b", "c"} - {"b" if rule is ConflictRule.NEWEST else "a"}
+
+
+def test_store_rule_keeps_the_canonical_value_and_manual_queues() -> None:
+    sides = [side("a", 0, 5, note="x"), side("b", 1, 6, note="y")]
+    assert merge(BASE, T0, sides, ConflictSettings(default=ConflictRule.STORE)).contact.note == "old"
+    manual = merge(BASE, T0, sides, ConflictSettings(default=ConflictRule.NEWEST,
+                                                      per_field=MappingProxyType({Field.NOTE: ConflictRule.MANUAL})))
+    (decision,) = manual.decisions
+    assert manual.contact.note == "old" and decision.queued
+
+
+def test_multi_valued_fields_merge_element_by_element() -> None:
+    extra = Email("ana@home.example", EmailKind.HOME)
+    a = side("a", 0, 1, emails=(*BASE.emails, extra))                      # a adds an email
+    b = side("b", 1, 2, emails=(), tags=frozenset({Tag("Team"), Tag("VIP")}))  # b removes one, adds a tag
+    outcome = merge(BASE, T0, [a, b], ConflictSettings())
+    assert outcome.contact.emails == (extra,)
+    assert {t.name for t in outcome.contact.tags} == {"Team", "VIP"}
+
+
+def _world(tmp_path, **accounts: AccountSettings):  # type: ignore[no-untyped-def]
+    backends = {n: MemoryBackend(name=n) for n in accounts}
+    book = BookSettings("perm", tuple(accounts.values()), brake=BrakeSettings(max_delete_ratio=1.0))
+    store = Store.open(f"sqlite:///{tmp_path / 's.db'}")
+    return backends, (lambda: Engine(store, book, {n: MemoryConnector(n, b) for n, b in backends.items()}).run())
+
+
+def test_account_permissions_are_obeyed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    backends, run = _world(
+        tmp_path,
+        src=AccountSettings("src", "memory"),
+        nocreate=AccountSettings("nocreate", "memory", allow_create=False),
+        noupdate=AccountSettings("noupdate", "memory", allow_update=False),
+        nodelete=AccountSettings("nodelete", "memory", allow_delete=False),
+        push=AccountSettings("push", "memory", mode=AccountMode.PUSH_ONLY),
+    )
+    ana = backends["src"].user_create(BASE)
+    for n in ("noupdate", "nodelete", "push"):
+        backends[n].user_create(BASE)
+    run()
+    assert backends["nocreate"].contacts() == {}, "allow_create: false creates nothing"
+    backends["src"].user_edit(ana, BASE.with_field(Field.NOTE, "new"))
+    run()
+    assert [c.note for c in backends["noupdate"].contacts().values()] == ["old"]
+    assert [c.note for c in backends["push"].contacts().values()] == ["new"]
+    # a push-only account's own edits are overwritten, never taken
+    (pid,) = backends["push"].contacts()
+    backends["push"].user_edit(pid, BASE.with_field(Field.NOTE, "edited on push"))
+    run()
+    assert [c.note for c in backends["src"].contacts().values()] == ["new"]
+    assert [c.note for c in backends["push"].contacts().values()] == ["new"]
+    backends["src"].user_delete(ana)
+    run()
+    assert len(backends["nodelete"].contacts()) == 1, "allow_delete: false deletes nothing"
+    assert backends["push"].contacts() == {}
