@@ -478,6 +478,10 @@ def carddav_discover(url: str, username: str, password_file: Path | None, ca_bun
 from .demo import demo  # noqa: E402  (the demo command lives in its own module)
 
 cli.add_command(demo)
+from .duplicates import duplicates, merge  # noqa: E402  (stewardship commands, each in its own module)
+
+cli.add_command(duplicates)
+cli.add_command(merge)
 
 
 def main() -> None:

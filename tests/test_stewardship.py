@@ -1,0 +1,143 @@
+"""Stewardship commands end to end through the CLI on two vdir folders: duplicates, merge and its undo."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from contactsync.cli import EXIT_OK, EXIT_USAGE, cli
+
+
+def card(uid: str, fn: str, *, email: str = "", tel: str = "", org: str = "", tags: str = "", note: str = "",
+         title: str = "") -> str:
+    given, _, family = fn.partition(" ")
+    lines = ["BEGIN:VCARD", "VERSION:3.0", f"UID:{uid}", f"N:{family};{given};;;", f"FN:{fn}"]
+    lines += [f"EMAIL;TYPE=WORK:{email}"] if email else []
+    lines += [f"TEL;TYPE=CELL:{tel}"] if tel else []
+    lines += [f"ORG:{org}"] if org else []
+    lines += [f"TITLE:{title}"] if title else []
+    lines += [f"CATEGORIES:{tags}"] if tags else []
+    lines += [f"NOTE:{note}"] if note else []
+    return "\r\n".join([*lines, "END:VCARD", ""])
+
+
+class Book:
+    """Two vdir accounts in one book, a store, and the CLI pointed at them."""
+
+    def __init__(self, root: Path, *, extra: str = "") -> None:
+        self.root = root
+        self.office, self.phone = root / "office", root / "phone"
+        self.office.mkdir()
+        self.phone.mkdir()
+        self.config = root / "contactsync.yaml"
+        self.config.write_text(f"""store:
+  url: sqlite:///{root / 'store.db'}
+books:
+  - name: staff
+    default_region: US
+    conflicts:
+      default: newest
+      fields: {{note: manual}}
+{extra}    accounts:
+      - name: office
+        type: vdir
+        options: {{path: {self.office}}}
+      - name: phone
+        type: vdir
+        options: {{path: {self.phone}}}
+""")
+        self.runner = CliRunner()
+
+    def cli(self, *args: str) -> Result:
+        return self.runner.invoke(cli, ["--config", str(self.config), *args], catch_exceptions=False)
+
+    def ok(self, *args: str) -> Result:
+        result = self.cli(*args)
+        assert result.exit_code == EXIT_OK, result.output
+        return result
+
+    def json(self, *args: str) -> object:
+        return json.loads(self.ok(*args, "--json").stdout)
+
+    def cards(self, folder: Path) -> list[str]:
+        return sorted(f.read_text() for f in folder.glob("*.vcf"))
+
+    def names(self, folder: Path) -> list[str]:
+        return sorted(m.group(1) for text in self.cards(folder) if (m := re.search(r"^FN:(.*?)\r?$", text, re.M)))
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Book:
+    return Book(tmp_path)
+
+
+def test_duplicates_are_listed_with_their_reason_merged_everywhere_and_the_merge_undone(book: Book) -> None:
+    (book.office / "a.vcf").write_text(card("a", "Fernanda Rocha", email="fernanda@supplier.example",
+                                            org="Supplier Co", tags="Vendors", title="Buyer"))
+    (book.office / "b.vcf").write_text(card("b", "Fernanda Rocha", email="f.rocha@mail.example",
+                                            org="supplier co", tags="Friends"))
+    (book.office / "c.vcf").write_text(card("c", "Joana Nunes", tel="415 555 0110"))
+    (book.office / "d.vcf").write_text(card("d", "Jo Nunes", tel="(415) 555-0110", email="jo@nunes.example"))
+    (book.office / "e.vcf").write_text(card("e", "Zeca Lima", email="zeca@example.org"))
+    book.ok("sync")
+    assert book.ok("duplicates").stdout.startswith("2 likely duplicates")
+    found = book.json("duplicates")
+    assert isinstance(found, list)
+    assert [(d["reason"], sorted([d["first_name"], d["second_name"]])) for d in found] == [
+        ("same phone", ["Jo Nunes", "Joana Nunes"]),
+        ("similar name and same company", ["Fernanda Rocha", "Fernanda Rocha"])]
+    fernanda = found[1]
+    merged = book.ok("merge", fernanda["first"], fernanda["second"])
+    journal_id = re.search(r"journal #(\d+)", merged.stdout).group(1)  # type: ignore[union-attr]
+    book.ok("sync")
+    for folder in (book.office, book.phone):
+        assert book.names(folder) == ["Fernanda Rocha", "Jo Nunes", "Joana Nunes", "Zeca Lima"]
+        text = next(t for t in book.cards(folder) if "Fernanda" in t)
+        # the lists were united, the single values kept: one person with both addresses and both tags
+        assert "fernanda@supplier.example" in text and "f.rocha@mail.example" in text
+        assert "Vendors" in text and "Friends" in text and "TITLE:Buyer" in text
+    assert [d["reason"] for d in book.json("duplicates")] == ["same phone"]  # type: ignore[union-attr]
+    assert book.ok("sync", "--json").stdout and json.loads(book.ok("sync", "--json").stdout)["writes"] == 0
+
+    book.ok("merge", "--undo", journal_id)
+    book.ok("sync")
+    for folder in (book.office, book.phone):
+        assert book.names(folder) == ["Fernanda Rocha", "Fernanda Rocha", "Jo Nunes", "Joana Nunes", "Zeca Lima"]
+        survivor = [t for t in book.cards(folder) if "fernanda@supplier.example" in t]
+        assert len(survivor) == 1 and "f.rocha@mail.example" not in survivor[0] and "Friends" not in survivor[0]
+    again = book.cli("merge", "--undo", journal_id)
+    assert again.exit_code != EXIT_OK and "already undone" in again.output
+
+
+def test_a_manual_field_that_disagrees_is_queued_as_a_conflict_and_bad_ids_are_refused(book: Book) -> None:
+    (book.office / "a.vcf").write_text(card("a", "Ana Souza", email="ana@example.org", note="Mornings"))
+    (book.office / "b.vcf").write_text(card("b", "Ana Souza", email="ana.s@example.org", tel="4155550101",
+                                            note="Evenings"))
+    book.ok("sync")
+    assert book.json("duplicates") == []  # no company, different emails: not proposed
+    office = json.loads(book.ok("sync", "--json").stdout)
+    assert office["writes"] == 0
+    contacts = _contact_ids(book)
+    merged = book.ok("merge", contacts[0], contacts[1])
+    assert "note: the two disagree" in merged.stdout
+    pending = book.json("conflicts", "list")
+    assert [(c["field"], sorted(c["candidates"])) for c in pending] == [("note", ["merged", "store"])]  # type: ignore[index]
+    assert book.cli("merge", contacts[0], contacts[0]).exit_code != EXIT_OK
+    assert book.cli("merge", contacts[0], "no-such-id").exit_code == EXIT_USAGE
+    assert book.cli("merge", contacts[0]).exit_code == EXIT_USAGE
+
+
+def _contact_ids(book: Book) -> list[str]:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(f"sqlite:///{book.root / 'store.db'}")
+    try:
+        with engine.connect() as conn:
+            return [r[0] for r in conn.execute(sa.text("SELECT id FROM contacts WHERE deleted_at IS NULL "
+                                                       "ORDER BY updated_at, id"))]
+    finally:
+        engine.dispose()
