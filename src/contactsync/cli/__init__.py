@@ -478,6 +478,11 @@ def carddav_discover(url: str, username: str, password_file: Path | None, ca_bun
 from .demo import demo  # noqa: E402  (the demo command lives in its own module)
 
 cli.add_command(demo)
+
+from .daemon import run  # noqa: E402  (the daemon command lives in its own module)
+
+cli.add_command(run)
+
 from .duplicates import duplicates, merge  # noqa: E402  (stewardship commands, each in its own module)
 
 cli.add_command(duplicates)

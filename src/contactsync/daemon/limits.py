@@ -1,0 +1,140 @@
+"""Per-account pacing and accounting around a connector: a token-bucket rate limiter and request counts.
+
+The connectors and the engine already retry (bounded, Retry-After honoured); nothing here retries again. The
+limiter only spaces calls out so an account stays under its platform's quota instead of learning it from 429s,
+and the guard counts calls by outcome for the run summary and the metrics.
+
+The unit is one connector call (a listing, a batch of writes, a tag-count read). Where a connector reports its
+HTTP requests (``request_counts``), the summary uses that figure instead.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from ..connector import Change, ChangeResult, Connector, PullResult, RemoteContact
+from ..errors import ConnectorError, RateLimited, Transient
+from ..model import Contact, Tag
+
+T = TypeVar("T")
+
+#: calls per second and burst per connector type, from each platform's published per-user quota (a call may be
+#: several requests, so these sit well under it): People API 90 reads/min/user; Graph 10,000 requests per 10 min
+#: per mailbox; CardDAV servers publish none, so a polite default; local folders need none.
+DEFAULT_RATES: Mapping[str, tuple[float, int]] = {
+    "google": (1.0, 5),
+    "outlook": (10.0, 20),
+    "carddav": (5.0, 10),
+}
+
+
+class RateLimiter:
+    """A token bucket: ``rate`` calls per second on average, ``burst`` at once. Thread-safe."""
+
+    def __init__(self, rate: float, burst: int, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        if rate <= 0 or burst < 1:
+            raise ValueError("a rate limit needs a positive rate and a burst of at least 1")
+        self.rate = rate
+        self.burst = burst
+        self._clock = clock
+        self._sleep = sleep
+        self._tokens = float(burst)
+        self._stamp = clock()
+        self._lock = threading.Lock()
+        self.waited_s = 0.0
+
+    def acquire(self) -> float:
+        """Take one token, sleeping until one is there. Returns the seconds waited."""
+        with self._lock:
+            at = self._clock()
+            self._tokens = min(self.burst, self._tokens + (at - self._stamp) * self.rate)
+            self._stamp = at
+            self._tokens -= 1
+            wait = -self._tokens / self.rate if self._tokens < 0 else 0.0
+            self.waited_s += wait
+        if wait:
+            self._sleep(wait)
+        return wait
+
+
+@dataclass
+class CallCounts:
+    """Connector calls by outcome: ok, rate_limited, transient, error."""
+
+    by_status: dict[str, int] = field(default_factory=dict)
+
+    def add(self, status: str) -> None:
+        self.by_status[status] = self.by_status.get(status, 0) + 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+class GuardedConnector:
+    """A connector seen through the account's rate limiter and call counter; otherwise the connector itself."""
+
+    def __init__(self, inner: Connector, limiter: RateLimiter | None,
+                 on_call: Callable[[str], None] | None = None) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.capabilities = inner.capabilities
+        self.limiter = limiter
+        self.counts = CallCounts()
+        self._on_call = on_call
+
+    def _call(self, what: Callable[[], T]) -> T:
+        if self.limiter is not None:
+            self.limiter.acquire()
+        try:
+            result = what()
+        except RateLimited:
+            self._count("rate_limited")
+            raise
+        except Transient:
+            self._count("transient")
+            raise
+        except ConnectorError:
+            self._count("error")
+            raise
+        self._count("ok")
+        return result
+
+    def _count(self, status: str) -> None:
+        self.counts.add(status)
+        if self._on_call is not None:
+            self._on_call(status)
+
+    def requests(self) -> int:
+        """HTTP requests where the connector counts them, else connector calls."""
+        counted = getattr(self.inner, "request_counts", None)
+        if isinstance(counted, Mapping) and counted:
+            return sum(int(v) for v in counted.values())
+        return self.counts.total
+
+    def pull(self, state: str | None) -> PullResult:
+        return self._call(lambda: self.inner.pull(state))
+
+    def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:
+        return self._call(lambda: self.inner.fetch(ids))
+
+    def push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
+        return self._call(lambda: self.inner.push(changes))
+
+    def fit(self, contact: Contact) -> Contact:
+        return self.inner.fit(contact)
+
+    def tag_counts(self) -> Mapping[Tag, int]:
+        return self._call(self.inner.tag_counts)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def __getattr__(self, name: str) -> Any:
+        # anything else a connector offers (request counts, discovery helpers) is the inner connector's
+        return getattr(self.inner, name)

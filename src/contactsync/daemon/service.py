@@ -1,0 +1,500 @@
+"""``contactsync run``: each book on its schedule, until SIGTERM.
+
+Threads: the main thread waits for signals and talks to systemd (READY, STATUS, WATCHDOG); APScheduler's
+``default`` executor runs books (one worker on SQLite, whose single writer would only make books wait on each
+other; several on PostgreSQL); its ``maint`` executor renews leases and looks for books an instance abandoned,
+so a long run never starves the renewals that keep its lease.
+
+Scheduling: every instance has a job per book, but the store decides who runs what (see :mod:`.records`): a
+book is taken under a lease and is only run when due. When a run ends, the book is next due at the next slot of
+its schedule without jitter; interval schedules are counted from a fixed epoch, not from each instance's start,
+so all instances share the same slots, and each slot is run once, by whichever instance fires first.
+
+Stopping: SIGTERM stops new runs; a running book stops at its next batch boundary (the engine's ``after_commit``
+hook, after the batch in flight is confirmed and committed) or during a retry wait; what it still owed stays in
+the durable outbox and its lease is handed back at once, still due. ``stop_timeout_s`` bounds the wait.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+from typing import Any
+
+from apscheduler.executors.pool import ThreadPoolExecutor  # type: ignore[import-untyped]  # APScheduler 3 ships no types
+from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]  # APScheduler 3 ships no types
+from apscheduler.triggers.base import BaseTrigger  # type: ignore[import-untyped]  # APScheduler 3 ships no types
+from apscheduler.triggers.combining import OrTrigger  # type: ignore[import-untyped]  # APScheduler 3 ships no types
+from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]  # APScheduler 3 ships no types
+from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]  # APScheduler 3 ships no types
+
+from ..admin import UnavailableConnector, build_connectors
+from ..config.schedule import CronSchedule, IntervalSchedule, parse_schedule
+from ..connector import Connector
+from ..engine import Engine, EngineHooks
+from ..engine.report import RunReport
+from ..errors import ConfigError, ConnectorError, ContactSyncError, StoreError, SyncAborted
+from ..settings import AccountSettings, BookSettings, Settings
+from ..store import Store, now
+from .circuit import CircuitPolicy, fresh_health
+from .limits import DEFAULT_RATES, GuardedConnector, RateLimiter
+from .lock import StoreLock
+from .notify import Notifier
+from .records import CircuitState, DaemonRecords, Health
+from .tags import TagOutcome, carries_tags, check_account
+
+log = logging.getLogger("contactsync.daemon")
+
+#: interval schedules count from here, so every instance of a shared store has the same slots
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+class Interrupted(SyncAborted):
+    """A run stopped at a batch boundary: the daemon is stopping, or another instance took the book over."""
+
+
+@dataclass(frozen=True)
+class DaemonOptions:
+    instance: str = field(default_factory=lambda: f"{os.uname().nodename}:{os.getpid()}")
+    #: the most a book's start is spread after its slot (capped at a quarter of an interval schedule)
+    jitter_s: float = 30.0
+    #: how long a lease lasts unless renewed: an instance that dies holds its books at most this long
+    lease_s: float = 120.0
+    #: books run at once (0: one on SQLite, four on PostgreSQL)
+    workers: int = 0
+    circuit: CircuitPolicy = field(default_factory=CircuitPolicy)
+    #: connector type → (calls per second, burst); a type absent here is not limited
+    rates: Mapping[str, tuple[float, int]] = field(default_factory=lambda: dict(DEFAULT_RATES))
+    metrics_listen: str | None = None
+    #: after SIGTERM, how long to wait for runs to reach a batch boundary before exiting anyway
+    stop_timeout_s: float = 60.0
+
+
+def triggers_for(schedule_text: str, jitter_s: float) -> tuple[BaseTrigger, BaseTrigger]:
+    """(the trigger the scheduler fires, with jitter; the same without jitter, for the next due time)."""
+    schedule = parse_schedule(schedule_text)
+    if isinstance(schedule, IntervalSchedule):
+        jitter = min(jitter_s, schedule.seconds / 4)
+        return (IntervalTrigger(seconds=schedule.seconds, start_date=EPOCH, jitter=int(jitter) or None),
+                IntervalTrigger(seconds=schedule.seconds, start_date=EPOCH))
+    assert isinstance(schedule, CronSchedule)
+
+    def cron(jitter: int | None) -> BaseTrigger:
+        fields = {"minute": schedule.minute, "hour": schedule.hour, "month": schedule.month}
+        if schedule.either_day:
+            # cron(8) fires when either day field matches; CronTrigger wants both, so OR two triggers
+            return OrTrigger([CronTrigger(day=schedule.day, day_of_week="*", **fields),
+                              CronTrigger(day="*", day_of_week=schedule.day_of_week, **fields)], jitter=jitter)
+        return CronTrigger(day=schedule.day, day_of_week=schedule.day_of_week, jitter=jitter, **fields)
+
+    return cron(int(min(jitter_s, 60)) or None), cron(None)
+
+
+@dataclass
+class _Active:
+    book: str
+    started: datetime
+    lost: bool = False
+
+
+class Daemon:
+    def __init__(self, settings: Settings, options: DaemonOptions, *, load: Callable[[], Settings],
+                 on_settings: Callable[[Settings], None] = lambda s: None,
+                 notifier: Notifier | None = None) -> None:
+        self.settings = settings
+        self.options = options
+        self._load = load
+        self._on_settings = on_settings
+        self.notifier = notifier or Notifier()
+        self._stopping = threading.Event()
+        self._wake = threading.Event()
+        self._hup = False
+        self._running: dict[str, _Active] = {}
+        self._running_lock = threading.Lock()
+        self._limiters: dict[str, RateLimiter] = {}
+        self._due_triggers: dict[str, BaseTrigger] = {}
+        self._lock: StoreLock | None = None
+        self.store: Store | None = None
+        self.records: DaemonRecords | None = None
+        self.metrics: Any = None
+        self.scheduler: BackgroundScheduler | None = None
+
+    # ------------------------------------------------------------------------------------------- lifecycle
+    def start(self) -> None:
+        """Take the store (raises StoreLocked if another daemon has this SQLite store), start the scheduler."""
+        self._lock = StoreLock.for_url(self.settings.store_url)
+        if self._lock is not None:
+            self._lock.acquire()
+        self.store = _open_store(self.settings.store_url)
+        self.records = DaemonRecords(self.store)
+        self.records.ensure_books(b.name for b in self.settings.books)
+        if self.options.metrics_listen:
+            from .metrics import Metrics
+
+            self.metrics = Metrics(self.options.metrics_listen)
+        workers = self.options.workers or (1 if self.store.dialect == "sqlite" else 4)
+        self.scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(workers), "maint": ThreadPoolExecutor(2)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+        self._schedule_books(first=True)
+        period = max(1.0, self.options.lease_s / 3)
+        self.scheduler.add_job(self._renew, "interval", seconds=period, id="renew-leases", executor="maint")
+        self.scheduler.add_job(self._take_over, "interval", seconds=period, id="take-over", executor="maint")
+        self.scheduler.start()
+        log.info("daemon %s started: %d books, store %s, %d workers", self.options.instance,
+                 len(self.settings.books), self.store.dialect, workers)
+
+    def serve(self) -> int:
+        """Run until SIGTERM or SIGINT; SIGHUP reloads the configuration. Returns the exit code."""
+        previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT,
+                                                                          signal.SIGHUP)}
+        try:
+            self.start()
+            self.notifier.ready(self._status_line())
+            beat = self.notifier.watchdog_s / 2 if self.notifier.watchdog_s else 10.0
+            while not self._stopping.is_set():
+                self._wake.wait(beat)
+                self._wake.clear()
+                if self._hup:
+                    self._hup = False
+                    self.reload()
+                if self._stopping.is_set():
+                    break
+                if self.scheduler is not None and self.scheduler.running:
+                    # the watchdog is fed only while the scheduler lives: a dead scheduler gets us restarted
+                    self.notifier.watchdog()
+                self.notifier.status(self._status_line())
+            return self.shutdown()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        if signum == signal.SIGHUP:
+            self._hup = True
+        else:
+            self._stopping.set()
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+
+    def shutdown(self) -> int:
+        self._stopping.set()
+        self.notifier.stopping()
+        running = sorted(self._running)
+        log.info("stopping%s", f": waiting for {', '.join(running)} to reach a batch boundary" if running else "")
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        deadline = time.monotonic() + self.options.stop_timeout_s
+        while self._running and time.monotonic() < deadline:
+            time.sleep(0.05)
+        code = 0
+        if self._running:
+            # a run stuck in a platform call: exiting rolls its open transaction back, and every write the
+            # platform confirmed is already committed; the outbox keeps the rest (crash safety, invariant 10)
+            log.error("stop timeout: %s still running after %.0fs; exiting anyway", ", ".join(self._running),
+                      self.options.stop_timeout_s)
+            code = 1
+        if self.metrics is not None:
+            self.metrics.close()
+        if self.store is not None and not self._running:
+            self.store.close()
+        if self._lock is not None:
+            self._lock.release()
+        log.info("stopped")
+        if code:
+            logging.shutdown()
+            os._exit(code)  # the executor's threads would otherwise be joined at exit, however long they take
+        return code
+
+    def reload(self) -> None:
+        """SIGHUP: read the configuration again; an invalid one is refused and the running one kept."""
+        self.notifier.reloading()
+        try:
+            new = self._load()
+        except ConfigError as exc:
+            # paths only: a problem's message may quote a value from the file (an address in options)
+            where = "; ".join(f"{p.file}:{p.line or '?'} at '{p.path}'" for p in exc.problems)
+            log.error("configuration reload refused, the running configuration stays: %d problems (%s); "
+                      "`contactsync config check` shows them", len(exc.problems), where)
+        except (OSError, ContactSyncError) as exc:
+            log.error("configuration reload refused, the running configuration stays: %s", exc)
+        else:
+            if new.store_url != self.settings.store_url:
+                log.error("configuration reload refused: store.url changed; restart the daemon to move stores")
+            else:
+                self.settings = new
+                self._on_settings(new)
+                assert self.records is not None
+                self.records.ensure_books(b.name for b in new.books)
+                self._schedule_books(first=False)
+                log.info("configuration reloaded: %d books", len(new.books))
+        self.notifier.ready(self._status_line())
+
+    # ------------------------------------------------------------------------------------------ scheduling
+    def _schedule_books(self, *, first: bool) -> None:
+        assert self.scheduler is not None
+        wanted = {b.name for b in self.settings.books}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("book:") and job.id[5:] not in wanted:
+                job.remove()
+                self._due_triggers.pop(job.id[5:], None)
+        for book in self.settings.books:
+            fire, due = triggers_for(book.schedule, self.options.jitter_s)
+            self._due_triggers[book.name] = due
+            job_id = f"book:{book.name}"
+            existing = self.scheduler.get_job(job_id)
+            extra: dict[str, Any] = {}
+            if first or existing is None:
+                # run at start: a book never run, or whose slot passed while no daemon ran, is due now
+                extra["next_run_time"] = datetime.now(UTC)
+            self.scheduler.add_job(self._run_book, fire, args=[book.name], id=job_id, replace_existing=True,
+                                   **extra)
+
+    def next_due(self, book: str, after: datetime) -> datetime | None:
+        trigger = self._due_triggers.get(book)
+        if trigger is None:
+            return None
+        nxt: datetime | None = trigger.get_next_fire_time(None, after + timedelta(milliseconds=1))
+        return nxt
+
+    def _status_line(self) -> str:
+        running = sorted(self._running)
+        if running:
+            return f"running {', '.join(running)}"
+        if self.scheduler is None:
+            return "starting"
+        jobs = [j for j in self.scheduler.get_jobs() if j.id.startswith("book:") and j.next_run_time]
+        if not jobs:
+            return "idle"
+        first = min(jobs, key=lambda j: j.next_run_time)
+        return f"idle; next: {first.id[5:]} at {first.next_run_time:%H:%M:%S}"
+
+    # ----------------------------------------------------------------------------------------- maintenance
+    def _renew(self) -> None:
+        assert self.records is not None
+        books = list(self._running)
+        if not books:
+            return
+        try:
+            lost = self.records.renew(books, self.options.instance, self.options.lease_s)
+        except Exception as exc:  # the store unreachable for a moment: the lease still has time left
+            log.warning("lease renewal failed (%s); retrying", type(exc).__name__)
+            return
+        for book in lost:
+            active = self._running.get(book)
+            if active is not None:
+                active.lost = True
+                log.warning("book %s: lease lost to another instance; stopping at the next batch boundary", book)
+
+    def _take_over(self) -> None:
+        """Run books whose lease expired while another instance held them (it crashed or hung)."""
+        assert self.records is not None and self.scheduler is not None
+        if self._stopping.is_set():
+            return
+        try:
+            orphaned = self.records.orphaned()
+        except Exception as exc:
+            log.warning("looking for abandoned books failed (%s)", type(exc).__name__)
+            return
+        known = {b.name for b in self.settings.books}
+        for book in orphaned:
+            if book in known and book not in self._running:
+                log.info("book %s: its lease expired; taking it over", book)
+                self.scheduler.add_job(self._run_book, args=[book], id=f"takeover:{book}", replace_existing=True)
+
+    # ------------------------------------------------------------------------------------------------ runs
+    def _run_book(self, name: str) -> None:
+        if self._stopping.is_set():
+            return
+        try:
+            book = self.settings.book(name)
+        except KeyError:
+            return  # removed by a reload after the job fired
+        with self._running_lock:
+            if name in self._running:
+                return
+            active = _Active(name, now())
+            self._running[name] = active
+        records = self.records
+        assert records is not None
+        finished = False
+        try:
+            if not records.claim(name, self.options.instance, self.options.lease_s, at=active.started):
+                return
+            self.notifier.status(self._status_line())
+            try:
+                self.run_once(book, active)
+                finished = True
+            except Interrupted:
+                records.interrupt_open_runs(name, active.started)
+                log.info("book %s: run stopped at a batch boundary; what is still owed stays queued", name)
+            except (StoreError, ConnectorError) as exc:
+                log.error("book %s: run failed: %s", name, exc)
+                finished = True
+            except Exception:
+                log.exception("book %s: run failed unexpectedly", name)
+                finished = True
+            finally:
+                try:
+                    records.release(name, self.options.instance, finished=finished and not active.lost,
+                                    next_due_at=self.next_due(name, active.started))
+                except Exception as exc:
+                    log.error("book %s: could not hand the lease back (%s); it expires by itself",
+                              name, type(exc).__name__)
+        finally:
+            with self._running_lock:
+                self._running.pop(name, None)
+            self._wake.set()
+
+    def _checkpoint(self, active: _Active) -> None:
+        if self._stopping.is_set() or active.lost:
+            raise Interrupted(f"book {active.book}: stopped at a batch boundary")
+
+    def _sleep(self, seconds: float) -> None:
+        """Retry and rate-limit waits, cut short by SIGTERM (the call that would follow is not made)."""
+        if self._stopping.wait(seconds):
+            raise Interrupted("stopping during a wait")
+
+    def _limiter(self, account: AccountSettings) -> RateLimiter | None:
+        rate = self.options.rates.get(account.type)
+        if rate is None:
+            return None
+        limiter = self._limiters.get(account.name)
+        if limiter is None or (limiter.rate, limiter.burst) != rate:
+            # kept across runs: the quota is the platform's per account, not per run
+            limiter = self._limiters[account.name] = RateLimiter(rate[0], rate[1], sleep=self._sleep)
+        return limiter
+
+    def run_once(self, book: BookSettings, active: _Active) -> RunReport:
+        """One run of ``book`` with the circuit breaker, rate limits, stop checks, then the tag-count check."""
+        assert self.store is not None and self.records is not None
+        records = self.records
+        at = now()
+        health = records.health()
+        built = build_connectors(book)
+        connectors: dict[str, Connector] = {}
+        guarded: dict[str, GuardedConnector] = {}
+        paused: set[str] = set()
+        for acct in book.accounts:
+            h = health.get(acct.name)
+            if h is not None and h.paused(at):
+                built[acct.name].close()
+                assert h.retry_at is not None
+                connectors[acct.name] = UnavailableConnector(acct.name, ConnectorError(
+                    f"paused by the circuit breaker after {h.failures} failed runs in a row; next try after "
+                    f"{h.retry_at.astimezone():%Y-%m-%d %H:%M %Z}"))
+                paused.add(acct.name)
+                continue
+            g = GuardedConnector(built[acct.name], self._limiter(acct), on_call=self._call_hook(acct.name))
+            connectors[acct.name] = guarded[acct.name] = g
+        try:
+            engine = Engine(self.store, book, connectors, sleep=self._sleep,
+                            hooks=EngineHooks(after_commit=lambda _account, _step: self._checkpoint(active)))
+            report = engine.run()
+            self._after_run(book, report, guarded, paused, health)
+            return report
+        finally:
+            for c in connectors.values():
+                c.close()
+
+    def _call_hook(self, account: str) -> Callable[[str], None] | None:
+        if self.metrics is None:
+            return None
+        metrics = self.metrics
+        return lambda status: metrics.call(account, status)
+
+    def _after_run(self, book: BookSettings, report: RunReport, guarded: Mapping[str, GuardedConnector],
+                   paused: set[str], health: Mapping[str, Health]) -> None:
+        assert self.store is not None and self.records is not None
+        at = now()
+        updated: list[Health] = []
+        outcomes: dict[str, TagOutcome] = {}
+        store_counts = self.store.tag_counts(book.name)
+        for acct in book.accounts:
+            rep = report.accounts[acct.name]
+            before = health.get(acct.name) or fresh_health(acct.name, book.name)
+            if acct.name in paused:
+                continue
+            h = self.options.circuit.after_run(before, error=rep.error, at=at)
+            if h.circuit is CircuitState.OPEN and (before.circuit is not CircuitState.OPEN
+                                                   or h.retry_at != before.retry_at):
+                log.warning("account %s: paused after %d failed runs in a row (circuit open) until %s",
+                            acct.name, h.failures, h.retry_at)
+            elif before.circuit is CircuitState.OPEN and h.circuit is CircuitState.CLOSED:
+                log.info("account %s: works again (circuit closed)", acct.name)
+            connector = guarded[acct.name]
+            if rep.error is None and carries_tags(connector) and not self._stopping.is_set():
+                outcome, h = check_account(self.store, self.records, book, acct, connector, h, store_counts)
+                outcomes[acct.name] = outcome
+            updated.append(h)
+        self.records.put_health(updated)
+        for acct in book.accounts:
+            rep = report.accounts[acct.name]
+            g = guarded.get(acct.name)
+            if g is not None:
+                rep.requests = g.requests()
+            result = "paused" if acct.name in paused else (
+                "error" if rep.error else ("braked" if rep.brake else "ok"))
+            checked = outcomes.get(acct.name)
+            # one line per account per run, for journald and log collectors: counts and ids, never contact data
+            log.info("run book=%s account=%s result=%s pulled=%d created=%d updated=%d deleted=%d conflicts=%d "
+                     "quarantined=%d pending=%d requests=%d duration=%.2fs tag_mismatches=%s", book.name,
+                     acct.name, result, rep.pulled, rep.created, rep.updated, rep.deleted, rep.conflicts,
+                     rep.quarantined, rep.pending, rep.requests, rep.duration_s,
+                     checked.mismatches if checked and not checked.error else "-")
+        if self.metrics is not None:
+            self.metrics.record_run(report)
+            for acct_name, g in guarded.items():
+                if g.limiter is not None:
+                    self.metrics.waited(acct_name, g.limiter.waited_s)
+                    g.limiter.waited_s = 0.0
+            self._publish_state()
+
+    def _publish_state(self) -> None:
+        assert self.store is not None and self.records is not None
+        try:
+            status = self.store.account_status()
+            conflicts: dict[str, int] = {b.name: 0 for b in self.settings.books}
+            for c in self.store.open_conflicts():
+                conflicts[c["book"]] = conflicts.get(c["book"], 0) + 1
+            self.metrics.record_state(self.records.health(), self.records.tag_checks(),
+                                      self.records.counts_by_account(),
+                                      {a: int(s.get("pending_writes", 0)) for a, s in status.items()}, conflicts)
+        except Exception as exc:  # metrics never stop a run
+            log.warning("metrics update failed (%s)", type(exc).__name__)
+
+
+def _open_store(url: str) -> Store:
+    """Open (and migrate) the store; on PostgreSQL under an advisory lock, so instances starting together do not
+    run the same migration twice."""
+    import sqlalchemy as sa
+
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return Store.open(url)
+    guard = sa.create_engine(parsed)
+    try:
+        with guard.connect() as conn:
+            conn.execute(sa.text("select pg_advisory_lock(7274301)"))  # any constant: ours alone
+            try:
+                return Store.open(url)
+            finally:
+                conn.execute(sa.text("select pg_advisory_unlock(7274301)"))
+                conn.commit()
+    except sa.exc.OperationalError as exc:
+        raise StoreError(f"cannot open the store: {exc.orig}") from exc
+    finally:
+        guard.dispose()
+
+
+__all__ = ["Daemon", "DaemonOptions", "Interrupted", "triggers_for"]
