@@ -141,3 +141,58 @@ def _contact_ids(book: Book) -> list[str]:
                                                        "ORDER BY updated_at, id"))]
     finally:
         engine.dispose()
+
+
+def test_import_csv_with_a_mapping_creates_matches_and_rejects_with_reasons_then_export_round_trips(
+        book: Book) -> None:
+    (book.office / "a.vcf").write_text(card("a", "Ana Souza", email="ana@example.org", tags="Staff"))
+    book.ok("sync")
+    source = book.root / "people.csv"
+    source.write_text(
+        "Vorname,Nachname,Mail,Handy,Firma,Gruppen\r\n"
+        "Ana,Souza,ANA@example.org,,Acme,Board\r\n"          # matched by email: tag and company merged in
+        "Bruno,Lima,bruno@example.org,(415) 555-0102,Acme,Staff ; Board\r\n"
+        "Bruno,Lima,,+1 415 555 0102,,\r\n"                  # the same person again, by phone: matched, not twice
+        ",,,,,\r\n"                                          # nothing at all
+        "Carla,Diaz,carla-at-example.org,,,\r\n"             # not an email
+        "Davi,Costa,,12,,\r\n")                              # not a phone
+    mapping = "Vorname=given,Nachname=family,Mail=email,Handy=phone,Firma=organization,Gruppen=tags"
+    dry = book.cli("import", str(source), "--mapping", mapping, "--dry-run")
+    assert "would create 1, matched 2 to contacts already there, rejected 3" in dry.stdout
+    assert book.json("duplicates") == [] and book.names(book.phone) == ["Ana Souza"]
+    result = book.cli("import", str(source), "--mapping", mapping)
+    assert result.exit_code == 3, result.output
+    assert "created 1, matched 2 to contacts already there, rejected 3" in result.stdout
+    assert "line 5  no name, email, phone or company" in result.stdout
+    assert "line 6  email 'carla-at-example.org' is not an email address" in result.stdout
+    assert "line 7  phone '12' is not a phone number" in result.stdout
+    book.ok("sync")
+    for folder in (book.office, book.phone):
+        assert book.names(folder) == ["Ana Souza", "Bruno Lima"]
+    exported = book.ok("export", "--format", "csv", "--tag", "board").stdout.splitlines()
+    assert exported[0] == "id,given,family,middle,display_name,nickname,emails,phones,organization,department," \
+                          "job_title,birthday,note,tags"
+    assert [line.split(",")[1:3] for line in exported[1:]] == [["Ana", "Souza"], ["Bruno", "Lima"]]
+    assert "+14155550102" in exported[2] and "Board ; Staff" in exported[2]
+
+    vcf = book.root / "board.vcf"
+    book.ok("export", "--format", "vcf", "--tag", "Board", "-o", str(vcf))
+    assert vcf.stat().st_mode & 0o077 == 0 and vcf.read_text().count("BEGIN:VCARD") == 2
+    again = book.ok("import", str(vcf))  # everyone is already there: all matched, nothing created
+    assert "created 0, matched 2 to contacts already there, rejected 0" in again.stdout
+    assert json.loads(book.ok("sync", "--json").stdout)["writes"] == 0
+
+
+def test_import_vcard_file_rejects_the_unreadable_card_and_csv_mapping_errors_name_the_problem(book: Book) -> None:
+    source = book.root / "cards.vcf"
+    source.write_text(card("x", "Eva Martins", email="eva@example.org") + "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Cut\r\n")
+    result = book.cli("import", str(source))
+    assert "created 1, matched 0 to contacts already there, rejected 1" in result.stdout and "card 2" in result.stdout
+    bad = book.cli("import", str(source.with_suffix(".csv")))
+    assert bad.exit_code == 2
+    csv_file = book.root / "x.csv"
+    csv_file.write_text("A,B\r\n1,2\r\n")
+    wrong = book.cli("import", str(csv_file), "--mapping", "A=shoe_size")
+    assert wrong.exit_code == 1 and "shoe_size" in wrong.output
+    missing = book.cli("import", str(csv_file), "--mapping", "C=given")
+    assert "columns the file does not have: C" in missing.output

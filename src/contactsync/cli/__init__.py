@@ -220,25 +220,58 @@ def _age(value: datetime | None) -> str:
     return f"{seconds}s ago"
 
 
+def _until(value: datetime | None) -> str:
+    if value is None:
+        return "due now"
+    from ..store import now
+
+    seconds = int((value - now()).total_seconds())
+    if seconds <= 0:
+        return f"due since {_age(value)[:-4]}"
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"in {seconds // size}{unit}"
+    return f"in {seconds}s"
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_obj
 @friendly
 def status(obj: Context, as_json: bool) -> None:
-    """Per book and account: last run, result, brake, quarantined items, owed writes, conflicts.
+    """Per book and account: last run, result, next run, brake, circuit breaker, quarantined items, owed writes,
+    conflicts; and every tag's member count on each platform next to the store's.
 
-    Exits non-zero when something needs attention, for monitoring systems."""
+    Exit codes: 0 all well; 3 an account failed its last run or is paused by the circuit breaker; 4 the brake
+    holds deletes back; 5 something else needs a look (conflicts, quarantined items, tag counts that differ or
+    could not be read). The most serious one wins, for monitoring systems."""
+    from ..daemon.records import CircuitState, DaemonRecords, TagVerdict
+    from ..store import now
+
     settings = obj.settings
     with obj.store() as store:
         accounts = store.account_status()
         conflicts = store.open_conflicts()
         trash = store.trashed()
+        records = DaemonRecords(store)
+        health = records.health()
+        leases = records.leases()
+        tag_checks = records.tag_checks()
+    at = now()
     per_book: dict[str, Any] = {}
     code = EXIT_OK
+
+    def attention() -> None:
+        nonlocal code
+        code = max(code, EXIT_ATTENTION) if code == EXIT_OK else code
+
     for book in settings.books:
         entries = {}
         for acct in book.accounts:
             st = accounts.get(acct.name, {})
+            h = health.get(acct.name)
+            circuit = {"state": h.circuit.value if h else CircuitState.CLOSED.value,
+                       "failures": h.failures if h else 0, "retry_at": h.retry_at if h else None}
             entries[acct.name] = {
                 "type": acct.type, "mode": acct.mode.value,
                 "last_run_at": st.get("last_run_at"), "result": st.get("last_result") or "never run",
@@ -247,33 +280,73 @@ def status(obj: Context, as_json: bool) -> None:
                 "contacts": st.get("contacts", 0), "pending_writes": st.get("pending_writes", 0),
                 "brake": st.get("brake_reason"), "brake_since": st.get("brake_since"),
                 "quarantined": [{"id": rid, "reason": reason} for rid, reason in st.get("quarantined", [])],
+                "circuit": circuit,
+                "tags_checked_at": h.tags_checked_at if h else None,
+                "tags_error": h.tags_error if h else None,
             }
             if st.get("brake_reason"):
                 code = max(code, EXIT_BRAKE)
-            elif st.get("last_result") == "error":
+            elif st.get("last_result") == "error" or circuit["state"] == CircuitState.OPEN.value:
                 code = max(code, EXIT_PARTIAL)
-            elif st.get("quarantined"):
-                code = max(code, EXIT_ATTENTION) if code == EXIT_OK else code
+            elif st.get("quarantined") or (h and h.tags_error):
+                attention()
         book_conflicts = [c for c in conflicts if c["book"] == book.name]
-        if book_conflicts and code == EXIT_OK:
-            code = EXIT_ATTENTION
+        if book_conflicts:
+            attention()
+        tags: dict[str, dict[str, Any]] = {}
+        for c in tag_checks:
+            if c.book == book.name and c.account in entries:
+                row = tags.setdefault(c.tag_key, {"tag": c.tag_name, "store": c.store_count, "accounts": {}})
+                row["accounts"][c.account] = {"platform": c.platform_count, "store": c.store_count,
+                                              "verdict": c.verdict.value}
+                if c.verdict is TagVerdict.MISMATCH:
+                    attention()
+        lease = leases.get(book.name)
+        running_on = lease.owner if lease and lease.owner and lease.expires_at and lease.expires_at > at else None
         per_book[book.name] = {"accounts": entries, "pending_conflicts": len(book_conflicts),
-                               "trash": sum(1 for r, _ in trash if r.book == book.name)}
+                               "trash": sum(1 for r, _ in trash if r.book == book.name),
+                               "schedule": book.schedule, "next_run_at": lease.next_due_at if lease else None,
+                               "running_on": running_on, "last_run_by": lease.last_owner if lease else None,
+                               "tags": list(tags.values())}
     if as_json:
         click.echo(json.dumps({"books": per_book, "exit_code": code}, indent=2, default=str))
         sys.exit(code)
     for name, b in per_book.items():
-        click.echo(f"book {name}: {b['pending_conflicts']} pending conflicts, {b['trash']} in the trash")
+        when = f"running on {b['running_on']}" if b["running_on"] else f"next run {_until(b['next_run_at'])}"
+        click.echo(f"book {name}: {b['pending_conflicts']} pending conflicts, {b['trash']} in the trash; "
+                   f"schedule {b['schedule']}, {when}")
         for acct, e in b["accounts"].items():
             last = _age(e["last_run_at"]) if e["last_run_at"] else "never"
             click.echo(f"  {acct:<20} {e['result']:<10} last run {last:<10} contacts {e['contacts']:>6}  "
                        f"owed writes {e['pending_writes']:>4}  sync state {e['sync_state_age']}")
             if e["error"]:
                 click.echo(f"    error: {e['error']}")
+            if e["circuit"]["state"] == CircuitState.OPEN.value:
+                click.echo(f"    PAUSED (circuit breaker) after {e['circuit']['failures']} failed runs in a row; "
+                           f"next try {_until(e['circuit']['retry_at'])}")
             if e["brake"]:
                 click.echo(f"    BRAKE since {e['brake_since']}: {e['brake']}")
             for q in e["quarantined"]:
                 click.echo(f"    quarantined {q['id']}: {q['reason']}")
+            if e["tags_error"]:
+                click.echo(f"    tag counts could not be read: {e['tags_error']}")
+        if b["tags"]:
+            names = list(b["accounts"])
+            click.echo("  tags (members on the platform / in the store):")
+            click.echo("    " + f"{'tag':<24}" + "".join(f"{n[:16]:>18}" for n in names))
+            for row in b["tags"]:
+                cells = []
+                for n in names:
+                    cell = row["accounts"].get(n)
+                    if cell is None:
+                        cells.append(f"{'-':>18}")
+                        continue
+                    flag = {"mismatch": " !", "pending": " ~", "not_compared": "  "}.get(cell["verdict"], "  ")
+                    shown = "?" if cell["platform"] is None else str(cell["platform"])
+                    cells.append(f"{shown + ' / ' + str(cell['store']) + flag:>18}")
+                click.echo("    " + f"{row['tag'][:23]:<24}" + "".join(cells))
+            click.echo("    ! differs from the store (the next run compares the account in full); "
+                       "~ writes still owed or items quarantined")
     sys.exit(code)
 
 
@@ -487,6 +560,10 @@ from .duplicates import duplicates, merge  # noqa: E402  (stewardship commands, 
 
 cli.add_command(duplicates)
 cli.add_command(merge)
+from .transfer import export_command, import_command  # noqa: E402
+
+cli.add_command(export_command)
+cli.add_command(import_command)
 
 
 def main() -> None:
