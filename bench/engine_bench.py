@@ -1,7 +1,9 @@
 """Engine benchmark: three in-process memory accounts holding the same N people, a SQLite store on disk.
 
-For each N: the first sync (matching everyone across the three accounts), a run with no change, and a run with
-1% of the people edited on one account. Prints wall time, writes, and the peak RSS of the process. Each N runs in
+For each N: the first sync (matching everyone across the three accounts); the "echo run" right after it (each
+account re-lists the items contactsync itself just wrote, once: they are compared by etag and nothing is
+written); a run with 1% of the people edited on one account; and a run with no change at all. "servers" is the
+RSS of the three in-process fake servers and the imports before the engine starts. Prints wall time, writes, and the peak RSS of the process. Each N runs in
 a fresh subprocess so the peak RSS is its own. Targets (issue #2): 100k × 3 first sync ≤ 60 s; the no-change run
 does work proportional to the changes (≤ 2 s at 100k); peak RSS ≤ 400 MB at 100k.
 
@@ -41,6 +43,8 @@ def run_one(n: int) -> dict[str, object]:
         # the same people elsewhere, with what each platform adds of its own
         backends["b"].user_create(base.with_field(Field.JOB_TITLE, "Engineer" if i % 2 else ""))
         backends["c"].user_create(base.with_field(Field.NOTE, f"note {i}" if i % 5 == 0 else ""))
+    # what the three in-process fake servers and the imports cost before the engine does anything
+    rss_before_engine = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     book = BookSettings("bench", tuple(AccountSettings(name, "memory") for name in backends))
     connectors = {name: MemoryConnector(name, b, max_batch=200) for name, b in backends.items()}
     figures: dict[str, object] = {"n": n}
@@ -61,6 +65,7 @@ def run_one(n: int) -> dict[str, object]:
         timed("no_change_after")
         figures["store_contacts"] = store.counts()["contacts"]
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    figures["rss_before_engine_mb"] = round(rss_before_engine, 1)
     return figures
 
 
@@ -69,14 +74,16 @@ def main() -> None:
         print(json.dumps(run_one(int(sys.argv[2]))))
         return
     sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000]
-    print(f"{'N':>8} {'first sync':>12} {'no change':>10} {'1% changed':>11} {'writes(1%)':>11} {'peak RSS':>9}")
+    print(f"{'N':>8} {'first sync':>12} {'echo run':>10} {'1% changed':>11} {'writes(1%)':>11} {'no change':>10} "
+          f"{'peak RSS':>9} {'servers':>8}")
     for n in sizes:
         out = subprocess.run([sys.executable, __file__, "--child", str(n)], check=True, capture_output=True,
                              text=True)
         f = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"{n:>8} {f['first_sync']['seconds']:>11.2f}s {f['no_change']['seconds']:>9.2f}s "
               f"{f['one_percent_changed']['seconds']:>10.2f}s {f['one_percent_changed']['writes']:>11} "
-              f"{f['peak_rss_mb']:>7.0f}MB")
+              f"{f['no_change_after']['seconds']:>9.2f}s {f['peak_rss_mb']:>7.0f}MB "
+              f"{f['rss_before_engine_mb']:>6.0f}MB")
         print("   ", json.dumps(f))
 
 
