@@ -196,3 +196,54 @@ def test_import_vcard_file_rejects_the_unreadable_card_and_csv_mapping_errors_na
     assert wrong.exit_code == 1 and "shoe_size" in wrong.output
     missing = book.cli("import", str(csv_file), "--mapping", "C=given")
     assert "columns the file does not have: C" in missing.output
+
+
+def test_person_show_lists_everything_and_erase_removes_it_everywhere_leaving_no_personal_data(
+        book: Book) -> None:
+    (book.office / "a.vcf").write_text(card("a", "Ana Souza", email="ana@example.org", tel="415 555 0101",
+                                            note="Allergic to nuts"))
+    (book.office / "z.vcf").write_text(card("z", "Zeca Lima", email="zeca@example.org"))
+    book.ok("sync")
+    shown = book.json("person", "show", "(415) 555-0101")
+    assert isinstance(shown, list) and len(shown) == 1
+    assert shown[0]["contact"]["note"] == "Allergic to nuts"
+    assert sorted(a["account"] for a in shown[0]["accounts"]) == ["office", "phone"]
+    assert "ana@example.org" in book.ok("person", "show", "ANA@Example.org").stdout
+    book.ok("person", "erase", "ana@example.org", "--yes")
+    book.ok("sync")
+    for folder in (book.office, book.phone):
+        assert book.names(folder) == ["Zeca Lima"]
+    assert book.ok("person", "show", "ana@example.org").stdout.startswith("nobody")
+    import sqlite3
+
+    with sqlite3.connect(book.root / "store.db") as db:
+        dump = "\n".join(db.iterdump())
+    assert "Allergic" not in dump and "ana@example.org" not in dump and "Souza" not in dump
+    assert "+14155550101" not in dump
+    assert "zeca@example.org" in dump  # only that person was erased
+    # the card coming back from a lagging copy is not taken for a new person by its address: erased-* keys
+    assert "erased-email" in dump
+
+
+def test_backup_and_restore_refusing_a_newer_store_without_force(book: Book) -> None:
+    (book.office / "a.vcf").write_text(card("a", "Ana Souza", email="ana@example.org"))
+    book.ok("sync")
+    snap = book.root / "snap.jsonl"
+    assert "written to" in book.ok("backup", str(snap)).stdout
+    assert snap.stat().st_mode & 0o077 == 0
+    book.ok("restore", str(snap))  # nothing changed since: fine
+    (book.office / "b.vcf").write_text(card("b", "Bruno Lima", email="bruno@example.org"))
+    book.ok("sync")
+    refused = book.cli("restore", str(snap))
+    assert refused.exit_code == 1 and "--force" in refused.output
+    book.ok("restore", str(snap), "--force")
+    assert [r["name"] for r in book.json("trash", "list")] == []  # type: ignore[union-attr]
+    # the store is back to one person; the next sync sees Bruno as new on the folders again, and no duplicate
+    result = json.loads(book.ok("sync", "--json").stdout)
+    assert result["result"] == "ok"
+    for folder in (book.office, book.phone):
+        assert book.names(folder) == ["Ana Souza", "Bruno Lima"]
+    assert book.json("duplicates") == []
+    not_a_backup = book.root / "x.txt"
+    not_a_backup.write_text("hello\n")
+    assert "not a contactsync backup" in book.cli("restore", str(not_a_backup)).output

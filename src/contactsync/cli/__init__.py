@@ -564,6 +564,13 @@ from .transfer import export_command, import_command  # noqa: E402
 
 cli.add_command(export_command)
 cli.add_command(import_command)
+from .person import person  # noqa: E402
+
+cli.add_command(person)
+from .backup import backup, restore  # noqa: E402
+
+cli.add_command(backup)
+cli.add_command(restore)
 
 
 def main() -> None:
