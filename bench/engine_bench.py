@@ -3,7 +3,8 @@
 For each N: the first sync (matching everyone across the three accounts); the "echo run" right after it (each
 account re-lists the items contactsync itself just wrote, once: they are compared by etag and nothing is
 written); a run with 1% of the people edited on one account; and a run with no change at all. "servers" is the
-RSS of the three in-process fake servers and the imports before the engine starts. Prints wall time, writes, and the peak RSS of the process. Each N runs in
+RSS of the three in-process fake servers and the imports before the engine starts. Prints wall time, writes,
+and the peak RSS of the process. Each N runs in
 a fresh subprocess so the peak RSS is its own. Targets (issue #2): 100k × 3 first sync ≤ 60 s; the no-change run
 does work proportional to the changes (≤ 2 s at 100k); peak RSS ≤ 400 MB at 100k.
 
