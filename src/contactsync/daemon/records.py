@@ -3,10 +3,10 @@
 These live beside :class:`contactsync.store.Store` rather than in it so the daemon's tables have one owner; they
 use the store's engine and its tables (``store/schema.py``, migration 0002) and its one-transaction-per-step rule.
 
-Leases: a book is run under a row lock-free lease (owner, expiry) taken in a short transaction. On PostgreSQL the
-row is read ``FOR UPDATE SKIP LOCKED`` so two instances claiming the same book at the same instant never wait on
-each other: the second sees nothing and moves on. SQLite has a single daemon (see :mod:`.lock`), so the same
-statements simply run without row locks there.
+Leases: a book is run under a lease (owner, expiry) taken in a short transaction and renewed while it
+runs. On PostgreSQL the row is read ``FOR UPDATE SKIP LOCKED`` so two instances claiming the same book at the
+same instant never wait on each other: the second sees nothing and moves on. SQLite has a single daemon (see
+:mod:`.lock`), so the same statements simply run without row locks there.
 """
 
 from __future__ import annotations
@@ -167,13 +167,15 @@ class DaemonRecords:
                                   _aware(r.last_started_at), _aware(r.last_finished_at), r.last_owner)
                     for r in conn.execute(sa.select(t.daemon_leases))}
 
-    def interrupt_open_runs(self, book: str, since: datetime) -> None:
-        """Mark the book's run we stopped mid-way (SIGTERM, a lost lease) as interrupted, not forever running.
-        What it did is recorded; what it still owed is in the outbox for the next run."""
+    def interrupt_open_runs(self, book: str, since: datetime | None, *, status: str = "interrupted") -> None:
+        """Mark the book's runs stopped mid-way (SIGTERM, a lost lease: "interrupted"; an instance that died:
+        "abandoned") as ended, not forever running. What they did is recorded; what they still owed is in the
+        outbox for the next run."""
+        q = sa.update(t.runs).where(t.runs.c.book == book, t.runs.c.finished_at.is_(None))
+        if since is not None:
+            q = q.where(t.runs.c.started_at >= since)
         with self.engine.begin() as conn:
-            conn.execute(sa.update(t.runs).where(t.runs.c.book == book, t.runs.c.finished_at.is_(None),
-                                                 t.runs.c.started_at >= since).values(
-                finished_at=now(), status="interrupted"))
+            conn.execute(q.values(finished_at=now(), status=status))
 
     # --- account health: the circuit breaker ------------------------------------------------------------------
     def health(self) -> dict[str, Health]:

@@ -309,11 +309,11 @@ class Daemon:
         known = {b.name for b in self.settings.books}
         for book in orphaned:
             if book in known and book not in self._running:
-                log.info("book %s: its lease expired; taking it over", book)
-                self.scheduler.add_job(self._run_book, args=[book], id=f"takeover:{book}", replace_existing=True)
+                self.scheduler.add_job(self._run_book, args=[book], kwargs={"takeover": True},
+                                       id=f"takeover:{book}", replace_existing=True)
 
     # ------------------------------------------------------------------------------------------------ runs
-    def _run_book(self, name: str) -> None:
+    def _run_book(self, name: str, *, takeover: bool = False) -> None:
         if self._stopping.is_set():
             return
         try:
@@ -331,6 +331,10 @@ class Daemon:
         try:
             if not records.claim(name, self.options.instance, self.options.lease_s, at=active.started):
                 return
+            if takeover:
+                log.info("book %s: its lease expired; taking it over", name)
+                # the instance that held it died mid-run: its run never finishes; say so in the run history
+                records.interrupt_open_runs(name, None, status="abandoned")
             self.notifier.status(self._status_line())
             try:
                 self.run_once(book, active)
