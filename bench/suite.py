@@ -1,0 +1,350 @@
+"""The benchmark suite: N people shared by a Google account (People emulator), an Outlook mailbox (Graph emulator)
+and a Radicale address book, synced by the real engine into a SQLite store.
+
+    .venv/bin/python bench/suite.py                       # N = 1000 and 10000
+    .venv/bin/python bench/suite.py --sizes 1000 10000 50000
+    .venv/bin/python bench/suite.py --sizes 1000 --radicale-fsync   # Radicale syncing every write to disk
+
+For each N, the same N people are on all three platforms before the first sync (the emulators are seeded
+through their control APIs, Radicale's storage folder is written directly: a PUT costs Radicale ~40 ms).
+Runs, each measured in its own process (a fresh ``python`` that builds the connectors and runs the engine, so
+CPU time and peak RSS are contactsync's alone, not the emulators'):
+
+- first sync: every person matched across the three platforms by email, our marker written on every item;
+- settling run: our own writes come back once in the incremental listings (shown, not a target);
+- no change: nothing changed anywhere;
+- 1% changed, 10% changed: k = N/100 (N/10) people edited, a third on each platform, through the platform's
+  own API; each platform then receives the edits made on the other two.
+
+Requests are counted per platform (the emulators' counters; the CardDAV connector's own counts) and printed
+next to the lower bound: Google ⌈listed/1000⌉ list calls + ⌈k_in/200⌉ batchUpdateContacts; Graph ⌈listed/1000⌉
+delta pages + ⌈k_in/20⌉ $batch; CardDAV 1 REPORT + ⌈k_out/chunk⌉ multigets + k_in PUTs, where k_out is what
+changed on the platform and k_in what it must receive. The table is printed and the figures are written as
+JSON to ``bench/results/suite-<time>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import niquests
+
+HERE = Path(__file__).resolve().parent
+GOOGLE_USER = "bench@example.com"
+TENANT, CLIENT_ID, SECRET, MAILBOX = "bench.test", "bench-app", "bench-secret", "bench@bench.test"
+DAV_USER, DAV_PASSWORD = "bench", "bench"
+TAGS = [f"Team{i}" for i in range(7)]
+MULTIGET_CHUNK = 100
+MKCOL = ('<?xml version="1.0"?><D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set>'
+         "<D:prop><D:resourcetype><D:collection/><C:addressbook/></D:resourcetype></D:prop></D:set></D:mkcol>")
+REPORT_ALL = ('<?xml version="1.0"?><D:sync-collection xmlns:D="DAV:"><D:sync-token/><D:sync-level>1'
+              "</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>")
+
+
+# ------------------------------------------------------------------------------------------ the child process
+
+def child(spec_json: str) -> None:
+    """One engine run in this process; prints one JSON line with its own wall, CPU and peak RSS."""
+    spec = json.loads(spec_json)
+    started_wall, started_cpu = time.perf_counter(), _cpu()
+    from google.oauth2.credentials import Credentials
+
+    from contactsync.engine import Engine
+    from contactsync.settings import AccountSettings, BookSettings, BrakeSettings
+    from contactsync.store import Store
+    from contactsync_connectors.carddav import CardDavConnector, CardDavOptions
+    from contactsync_connectors.google import GoogleConnector
+    from contactsync_connectors.google.auth import GoogleAuth
+    from contactsync_connectors.outlook import OutlookConnector, OutlookOptions
+
+    imported_wall, imported_cpu = time.perf_counter(), _cpu()
+    google = GoogleConnector("google", GoogleAuth(Credentials(spec["google_token"]), "", "bench"),
+                             endpoint=spec["google_url"])
+    outlook = OutlookConnector("outlook", OutlookOptions(
+        tenant_id=TENANT, client_id=CLIENT_ID, client_secret=SECRET, mailbox=MAILBOX,
+        authority_host=spec["graph_base"], graph_url=spec["graph_url"], ca_bundle=spec["ca_file"]))
+    dav = CardDavConnector("dav", CardDavOptions(url=spec["dav_url"], username=DAV_USER, timeout=600,
+                                                 multiget_chunk=MULTIGET_CHUNK), DAV_PASSWORD)
+    book = BookSettings("bench", tuple(AccountSettings(n, n) for n in ("google", "outlook", "dav")),
+                        brake=BrakeSettings(max_deletes=10**9, max_delete_ratio=1.0))
+    try:
+        with Store.open(spec["store_url"]) as store:
+            report = Engine(store, book, {"google": google, "outlook": outlook, "dav": dav}).run()
+        dav_counts = dict(dav.request_counts)
+    finally:
+        for c in (google, outlook, dav):
+            c.close()
+    wall, cpu = time.perf_counter(), _cpu()
+    print(json.dumps({
+        "wall_s": wall - imported_wall, "cpu_s": cpu - imported_cpu, "import_s": imported_wall - started_wall,
+        "import_cpu_s": imported_cpu - started_cpu,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "writes": report.writes, "result": report.result.value, "dav_requests": dav_counts,
+        "errors": {n: a.error for n, a in report.accounts.items() if a.error},
+        "pending": {n: a.pending for n, a in report.accounts.items() if a.pending}}))
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+# ------------------------------------------------------------------------------------------ the parent
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_radicale(root: Path, fsync: bool) -> tuple[subprocess.Popen[bytes], str]:
+    (root / "htpasswd").write_text(f"{DAV_USER}:{DAV_PASSWORD}\n")
+    (root / "config").write_text(
+        "[server]\nhosts = 127.0.0.1:{port}\n[auth]\ntype = htpasswd\nhtpasswd_filename = {pw}\n"
+        "htpasswd_encryption = plain\n[storage]\nfilesystem_folder = {data}\n"
+        "[logging]\nlevel = error\n".format(port=(port := free_port()), pw=root / "htpasswd", data=root / "data"))
+    # fsync is a private option Radicale takes only from a privileged source: set it through its own API
+    launcher = ("import sys, radicale.config as c, radicale.server as s; conf = c.load([(sys.argv[1], False)]); "
+                "conf.update({'storage': {'_filesystem_fsync': sys.argv[2]}}, 'bench', privileged=True); "
+                "s.serve(conf)")
+    process = subprocess.Popen([sys.executable, "-c", launcher, str(root / "config"), str(fsync)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            with niquests.Session() as session:
+                session.request("OPTIONS", base + "/", timeout=1)
+            return process, base
+        except niquests.exceptions.RequestException:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("radicale did not start")
+
+
+def vcard(i: int, note: str = "") -> str:
+    lines = ["BEGIN:VCARD", "VERSION:3.0", f"UID:bench-{i}", f"FN:Given{i:06d} Bench", f"N:Bench;Given{i:06d};;;",
+             f"EMAIL;TYPE=WORK:p{i:06d}@bench.example", f"TEL;TYPE=CELL:+1415{i % 10_000_000:07d}",
+             f"CATEGORIES:{TAGS[i % 7]}"]
+    if note:
+        lines.append(f"NOTE:{note}")
+    return "\r\n".join([*lines, "END:VCARD"]) + "\r\n"
+
+
+@dataclass
+class Row:
+    n: int
+    run: str
+    k: int
+    wall_s: float
+    cpu_s: float
+    peak_rss_mb: float
+    writes: int
+    requests: dict[str, int]
+    bounds: dict[str, int]
+    detail: dict[str, dict[str, int]] = field(default_factory=dict)
+    notes: str = ""
+
+
+class Suite:
+    def __init__(self, n: int, tmp: Path, fsync: bool) -> None:
+        from contactsync_connectors.google.emulator import PeopleEmulator
+        from contactsync_connectors.outlook.emulator import GraphEmulator
+
+        self.n = n
+        self.tmp = tmp
+        self.google = PeopleEmulator()
+        self.google.start()
+        self.google_token = self.google.add_user(GOOGLE_USER)
+        self.graph = GraphEmulator(seed=1, requests_per_10min=10**9, max_concurrent=64)
+        self.graph.start()
+        self.graph.add_tenant(TENANT)
+        self.graph.add_app(TENANT, CLIENT_ID, secret=SECRET)
+        self.graph.add_mailbox(TENANT, MAILBOX)
+        self.radicale, self.dav_base = start_radicale(tmp, fsync)
+        self.dav_url = f"{self.dav_base}/{DAV_USER}/book/"
+        self.http = niquests.Session()
+        self.http.auth = (DAV_USER, DAV_PASSWORD)
+        self.rows: list[Row] = []
+
+    def close(self) -> None:
+        self.http.close()
+        self.radicale.terminate()
+        self.radicale.wait(timeout=30)
+        self.graph.stop()
+        self.google.stop()
+
+    def seed(self) -> float:
+        from contactsync_connectors.google.emulator import EmulatorError
+
+        t0 = time.perf_counter()
+        groups = {t: self.google.create_group(GOOGLE_USER, t) for t in TAGS}
+        people = [{"names": [{"givenName": f"Given{i:06d}", "familyName": "Bench"}],
+                   "emailAddresses": [{"value": f"p{i:06d}@bench.example", "type": "work"}],
+                   "phoneNumbers": [{"value": f"+1415{i % 10_000_000:07d}", "type": "mobile"}],
+                   "memberships": [{"contactGroupMembership": {"contactGroupResourceName": groups[TAGS[i % 7]]}}]}
+                  for i in range(self.n)]
+        try:
+            self.google.seed(GOOGLE_USER, people)
+        except EmulatorError as exc:
+            raise SystemExit(f"seeding Google failed: {exc}") from exc
+        self.graph.seed(MAILBOX, [{"givenName": f"Given{i:06d}", "surname": "Bench",
+                                   "displayName": f"Given{i:06d} Bench",
+                                   "emailAddresses": [{"address": f"p{i:06d}@bench.example"}],
+                                   "mobilePhone": f"+1415{i % 10_000_000:07d}", "categories": [TAGS[i % 7]]}
+                                  for i in range(self.n)])
+        assert self.http.request("MKCOL", self.dav_url, data=MKCOL.encode(), timeout=60).status_code == 201
+        folder = self.tmp / "data" / "collection-root" / DAV_USER / "book"
+        for i in range(self.n):
+            (folder / f"bench-{i}.vcf").write_text(vcard(i))
+        # Radicale reads and caches cards it did not write on first access: warm it up outside the measurements
+        self.http.request("REPORT", self.dav_url, data=REPORT_ALL.encode(), timeout=3600,
+                          headers={"Depth": "1", "Content-Type": "application/xml"})
+        return time.perf_counter() - t0
+
+    def run(self, label: str, k: int, k_changed: dict[str, int], k_in: dict[str, int], listed: dict[str, int],
+            notes: str = "") -> Row:
+        self.google.reset_counters()
+        self.graph.reset_counters()
+        spec = {"google_token": self.google_token, "google_url": self.google.url, "graph_base": self.graph.base_url,
+                "graph_url": self.graph.graph_url, "ca_file": self.graph.ca_file, "dav_url": self.dav_url,
+                "store_url": f"sqlite:///{self.tmp / 'store.db'}"}
+        done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)],
+                              capture_output=True, text=True, check=False,
+                              env={**os.environ, "PYTHONWARNINGS": "ignore"})
+        if done.returncode != 0:
+            raise SystemExit(f"the engine run failed:\n{done.stderr[-4000:]}")
+        out = json.loads(done.stdout.strip().splitlines()[-1])
+        if out["errors"] or out["pending"]:
+            notes = (notes + f" errors={out['errors']} pending={out['pending']}").strip()
+        g = {k_.value: v for k_, v in self.google.requests.items() if v}
+        o = {k_.value: v for k_, v in self.graph.requests.items() if v}
+        d = {m: v for m, v in out["dav_requests"].items() if v}
+        # an HTTP batch envelope's parts are counted under their own kinds; tokens are not API calls
+        requests = {"google": sum(v for kind, v in self.google.requests.items()
+                                  if kind.value not in ("token", "http_batch")),
+                    # a $batch member is counted under its own kind as well as batch_member: HTTP requests are
+                    # the kinds minus the members (sign-in requests are not Graph calls)
+                    "outlook": sum(v for kind, v in self.graph.requests.items()
+                                   if kind.value not in ("batch_member", "token", "discovery"))
+                    - o.get("batch_member", 0),
+                    "dav": sum(d.values())}
+        bounds = {"google": math.ceil(max(1, listed["google"]) / 1000) + math.ceil(k_in["google"] / 200),
+                  "outlook": math.ceil(max(1, listed["outlook"]) / 1000) + math.ceil(k_in["outlook"] / 20),
+                  "dav": 1 + math.ceil(k_changed["dav"] / MULTIGET_CHUNK) + k_in["dav"]}
+        row = Row(self.n, label, k, out["wall_s"], out["cpu_s"], out["peak_rss_mb"], out["writes"], requests,
+                  bounds, {"google": g, "outlook": o, "dav": d}, notes)
+        self.rows.append(row)
+        show(row)
+        return row
+
+    def edit(self, k: int, revision: int) -> dict[str, int]:
+        """k people edited, a third on each platform (different people on each), through each one's own API."""
+        per = {"google": k // 3, "outlook": k // 3, "dav": k - 2 * (k // 3)}
+        google_people = {p["emailAddresses"][0]["value"]: p["resourceName"] for p in self.google.persons(GOOGLE_USER)}
+        outlook_people = {c["emailAddresses"][0]["address"]: c["id"] for c in self.graph.contacts(MAILBOX)}
+        step = max(1, self.n // max(1, k))
+        chosen = [i * step % self.n for i in range(k)]
+        for j, i in enumerate(chosen):
+            email = f"p{i:06d}@bench.example"
+            note = f"edit {revision}-{j}"
+            if j < per["google"]:
+                self.google.edit(GOOGLE_USER, google_people[email], {"biographies": [{"value": note}]})
+            elif j < per["google"] + per["outlook"]:
+                self.graph.edit(MAILBOX, outlook_people[email], {"personalNotes": note})
+            else:
+                href = self._href_of(i)
+                etag, text = self._get(href)
+                lines = [ln for ln in text.replace("\r\n", "\n").split("\n") if ln and not ln.startswith("NOTE")]
+                end = lines.index("END:VCARD")
+                body = "\r\n".join([*lines[:end], f"NOTE:{note}", *lines[end:]]) + "\r\n"
+                answer = self.http.put(href, data=body.encode(), timeout=60,
+                                       headers={"Content-Type": "text/vcard", "If-Match": etag})
+                assert answer.status_code in (201, 204), answer.status_code
+        return per
+
+    def _href_of(self, i: int) -> str:
+        return f"{self.dav_url}bench-{i}.vcf"
+
+    def _get(self, href: str) -> tuple[str, str]:
+        answer = self.http.get(href, timeout=60)
+        assert answer.status_code == 200, answer.status_code
+        return answer.headers["ETag"], answer.text or ""
+
+    def play(self) -> None:
+        n = self.n
+        seconds = self.seed()
+        print(f"\nN = {n}: seeded the three platforms in {seconds:.1f}s")
+        everyone = {"google": n, "outlook": n, "dav": n}
+        none = {"google": 0, "outlook": 0, "dav": 0}
+        self.run("first sync", n, everyone, everyone, everyone,
+                 "every item matched by email and given our marker")
+        self.run("settling run", 0, none, none, everyone, "our own marker writes listed once (not a target)")
+        self.run("no change", 0, none, none, none)
+        for label, k, revision in (("1% changed", max(3, n // 100), 1), ("10% changed", max(3, n // 10), 2)):
+            per = self.edit(k, revision)
+            k_in = {p: k - per[p] for p in per}
+            self.run(label, k, per, k_in, per)
+            self.run(f"after {label}", 0, none, none, k_in, "our own writes listed once (not a target)")
+
+
+def show(row: Row) -> None:
+    reqs = "  ".join(f"{p} {row.requests[p]:>5}/{row.bounds[p]:<5}" for p in ("google", "outlook", "dav"))
+    print(f"  {row.run:<22} k={row.k:<6} wall {row.wall_s:8.2f}s  cpu {row.cpu_s:8.2f}s  "
+          f"rss {row.peak_rss_mb:6.0f}MB  writes {row.writes:<6} requests/bound: {reqs}  {row.notes}")
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        child(sys.argv[2])
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000],
+                        help="numbers of people (default: 1000 10000; the full suite adds 50000)")
+    parser.add_argument("--radicale-fsync", action="store_true",
+                        help="let Radicale fsync every write (its default; ~40 ms per PUT instead of a few)")
+    args = parser.parse_args()
+    rows: list[Row] = []
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory(prefix=f"suite-{n}-") as tmp:
+            suite = Suite(n, Path(tmp), args.radicale_fsync)
+            try:
+                suite.play()
+            finally:
+                suite.close()
+            rows += suite.rows
+    results = HERE / "results"
+    results.mkdir(exist_ok=True)
+    out = results / f"suite-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps({"sizes": args.sizes, "radicale_fsync": args.radicale_fsync,
+                               "python": sys.version.split()[0], "cpus": os.cpu_count(),
+                               "rows": [asdict(r) for r in rows]}, indent=2))
+    print(f"\nwrote {out.relative_to(HERE.parent)}")
+    by = {(r.n, r.run): r for r in rows}
+    quiet = [(n, by[(n, "no change")].wall_s) for n in args.sizes if (n, "no change") in by]
+    if len(quiet) > 1:
+        print("no-change wall time by N: " + ", ".join(f"{n}: {w:.2f}s" for n, w in quiet)
+              + f"  (largest / smallest = {quiet[-1][1] / quiet[0][1]:.2f}x)")
+    counter: Counter[str] = Counter()
+    for r in rows:
+        for p in r.requests:
+            if r.bounds[p] and r.requests[p] > 1.1 * r.bounds[p] and not r.run.startswith(("settling", "after")):
+                counter[p] += 1
+                print(f"over 1.1x the lower bound: N={r.n} {r.run} {p}: {r.requests[p]} vs {r.bounds[p]} "
+                      f"{r.detail[p]}")
+
+
+if __name__ == "__main__":
+    main()
