@@ -100,3 +100,32 @@ def test_account_permissions_are_obeyed(tmp_path) -> None:  # type: ignore[no-un
     run()
     assert len(backends["nodelete"].contacts()) == 1, "allow_delete: false deletes nothing"
     assert backends["push"].contacts() == {}
+
+
+def test_an_erased_person_never_comes_back(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from contactsync.settings import Settings
+    from contactsync.stewardship.person import erase_person, find_person
+
+    backends = {n: MemoryBackend(name=n) for n in ("a", "lagging")}
+    book = BookSettings("perm", tuple(AccountSettings(n, "memory") for n in backends),
+                        brake=BrakeSettings(max_delete_ratio=1.0))
+    settings = Settings(books=(book,), store_url=f"sqlite:///{tmp_path / 's.db'}")
+    store = Store.open(settings.store_url)
+    connectors = {n: MemoryConnector(n, b) for n, b in backends.items()}
+    backends["a"].user_create(BASE)
+    Engine(store, book, connectors).run()
+    erase_person(store, settings, find_person(store, settings, "ana@example.org"))
+    # the lagging account cannot be written this run, and someone edits Ana there meanwhile
+    backends["lagging"].fail_pushes = 3
+    (lag_id,) = backends["lagging"].contacts()
+    backends["lagging"].user_edit(lag_id, BASE.with_field(Field.NOTE, "edited while erased"))
+    Engine(store, book, connectors).run()
+    Engine(store, book, connectors).run()
+    assert backends["a"].contacts() == {} and backends["lagging"].contacts() == {}
+    assert store.active_contact_ids("perm") == []
+    # a copy on an account we never linked (a re-imported export) is not pulled back in either
+    backends["lagging"].user_create(BASE)
+    with store.transaction() as tx:
+        tx.reset_account("lagging")
+    Engine(store, book, connectors).run()
+    assert store.active_contact_ids("perm") == [] and backends["a"].contacts() == {}

@@ -363,10 +363,11 @@ class Engine:
         current = record.contact if record else Contact()
         current_modified = record.updated_at if record else now()
         trashed = record is not None and record.deleted_at is not None
+        erased = record is not None and record.erased
         items = [(name, it, it.contact) for name, it in listed]
         contact_sides = [Side(name, lk.base if (lk := link_of.get((name, cid))) else None, remote, it.modified,
                               ranks[name], fields_of[name]) for name, it, remote in items]
-        outcome = merge(current, current_modified, contact_sides, book.conflicts)
+        outcome = merge(current, current_modified, [] if erased else contact_sides, book.conflicts)
         merged = outcome.contact
         if is_fresh:
             # a new person: one "create" entry (the content is in the store); per-field rows only for losers
@@ -387,7 +388,9 @@ class Engine:
                         report.accounts[loser].conflicts += 1
         links_now = dict(links_before)
         for name, it, remote in items:
-            links_now[name] = Link(name, it.ref.id, cid, it.ref.etag, remote, it.modified, it.marker == cid)
+            # an erased person's content is not kept, not even as a base: only what the owed delete needs
+            links_now[name] = Link(name, it.ref.id, cid, it.ref.etag, Contact() if erased else remote, it.modified,
+                                   it.marker == cid)
             plan.links.append(links_now[name])
 
         for name in deleted_by:
@@ -396,8 +399,11 @@ class Engine:
             links_now.pop(name, None)
         edited = any(s.changed_any() for s in contact_sides if s.account not in deleted_by) or any(
             self.connectors[n].fit(current) != link_of[(n, cid)].base for n in deleted_by)
-        survives = not trashed or any(s.changed_any() for s in contact_sides)
-        if deleted_by and not trashed:
+        # a person erased on request never comes back, whatever a lagging account still lists
+        survives = not erased and (not trashed or any(s.changed_any() for s in contact_sides))
+        if erased:
+            merged = current
+        elif deleted_by and not trashed:
             delete_wins = book.conflicts.on_delete is DeletePolicy.DELETE_WINS
             if delete_wins or not edited:
                 survives = False
@@ -413,7 +419,7 @@ class Engine:
             plan.journal.append({"book": book.name, "contact_id": cid, "action": "restore",
                                  "note": "edited after its delete"})
 
-        if is_fresh or merged != current or (trashed and survives):
+        if not erased and (is_fresh or merged != current or (trashed and survives)):
             plan.contacts[cid] = merged
             if is_fresh:
                 plan.new_ids.add(cid)
@@ -478,6 +484,8 @@ class Engine:
         has_link = self.store.links_by_contact(m for m in markers if m in known)
         emails = self.store.match_identities(book, "email", (e for it in unlinked for e in it.emails))
         phones = self.store.match_identities(book, "phone", (p for it in unlinked for p in it.phones))
+        erased = self.store.erased_identities(book, "email", (e for it in unlinked for e in it.emails)) | \
+            self.store.erased_identities(book, "phone", (p for it in unlinked for p in it.phones))
         candidate_ids = {c for ids in list(emails.values()) + list(phones.values()) for c in ids}
         records = self.store.contacts(candidate_ids)
         active = {cid for cid, r in records.items() if r.deleted_at is None}
@@ -515,6 +523,10 @@ class Engine:
                                    phone_index[key], it) else None)
                     if cid:
                         break
+            if cid is None and erased.intersection(it.emails + it.phones):
+                # an erased person's copy on an account we had no link to: never pulled back in
+                log.info("account %s: item %s belongs to an erased person; not imported", account, it.ref.id)
+                continue
             if cid is None:
                 cid = self.new_id()
                 fresh.add(cid)

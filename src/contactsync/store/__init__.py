@@ -6,6 +6,7 @@ so a crash leaves the store at the last confirmed step and never records a write
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
@@ -31,13 +32,18 @@ from ..errors import NotFound, StoreError
 from ..model import Contact, Field
 from . import schema as t
 
-__all__ = ["CanonicalRecord", "Link", "OutboxEntry", "Store", "Transaction", "now"]
+__all__ = ["CanonicalRecord", "Link", "OutboxEntry", "Store", "Transaction", "identity_tombstone", "now"]
 
 _CHUNK = 500  # rows per IN (...) query: well under SQLite's and PostgreSQL's parameter limits
 
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def identity_tombstone(book: str, kind: str, value: str) -> str:
+    """What an erased person's email or phone is kept as: a hash salted with the book, never the value."""
+    return hashlib.sha256(f"{book}\x00{kind}\x00{value}".encode()).hexdigest()
 
 
 def _dumps(data: Any) -> str:
@@ -284,6 +290,18 @@ class Store:
                 for value, cid in conn.execute(q):
                     out.setdefault(value, set()).add(cid)
         return out
+
+    def erased_identities(self, book: str, kind: str, values: Iterable[str]) -> set[str]:
+        """Those of ``values`` (normalized emails or phones) that belonged to a person erased on request."""
+        by_hash = {identity_tombstone(book, kind, v): v for v in set(values)}
+        found: set[str] = set()
+        with self._reading() as conn:
+            for chunk in _chunks(list(by_hash)):
+                q = sa.select(t.identities.c.value).where(
+                    t.identities.c.book == book, t.identities.c.kind == f"erased-{kind}",
+                    t.identities.c.value.in_(chunk))
+                found.update(by_hash[r[0]] for r in conn.execute(q))
+        return found
 
     def outbox(self, account: str) -> list[OutboxEntry]:
         q = sa.select(t.outbox).where(t.outbox.c.account == account).order_by(t.outbox.c.queued_at)
