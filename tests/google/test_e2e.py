@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner, Result
 
 from contactsync import registry
@@ -24,30 +22,13 @@ from .conftest import ALICE
 from .helpers import connector_for, service_account_key
 
 
-@pytest.fixture
-def google_registered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[bool]:
-    """The ``google`` entry point, added for this test while the installed package does not declare it yet."""
-    missing = "google" not in registry.available_types()
-    if missing:
-        dist = tmp_path / "entry-points" / "contactsync_google_test-0.dist-info"
-        dist.mkdir(parents=True)
-        (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: contactsync-google-test\nVersion: 0\n")
-        (dist / "entry_points.txt").write_text(
-            "[contactsync.connectors]\ngoogle = contactsync_connectors.google:GoogleConnector\n")
-        monkeypatch.syspath_prepend(str(dist.parent))
-        registry.available_types.cache_clear()
-    yield missing
-    registry.available_types.cache_clear()
-
-
 def person(n: int, tags: tuple[str, ...]) -> Contact:
     return normalize_contact(Contact(name=Name(given=f"Ana{n}", family="Souza"),
                                      emails=(Email(f"ana{n}@example.org", EmailKind.WORK),),
                                      tags=frozenset(Tag(t) for t in tags)))
 
 
-def test_two_syncs_through_the_cli_agree_everywhere(emulator: PeopleEmulator, tmp_path: Path,
-                                                    google_registered: bool) -> None:
+def test_two_syncs_through_the_cli_agree_everywhere(emulator: PeopleEmulator, tmp_path: Path) -> None:
     assert "google" in registry.available_types()
     (tmp_path / "google-key.json").write_text(service_account_key(emulator))
     vdir = tmp_path / "vdir"

@@ -4,10 +4,8 @@ YAML book. Two runs leave the same people and the same tag counts everywhere, an
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner, Result
 
 from contactsync import registry
@@ -22,30 +20,13 @@ from .conftest import CLIENT_ID, SECRET, TENANT, USER
 from .fixtures import outlook
 
 
-@pytest.fixture
-def outlook_registered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[bool]:
-    """The ``outlook`` entry point, added for this test when the installed package does not declare it yet."""
-    missing = "outlook" not in registry.available_types()
-    if missing:
-        dist = tmp_path / "entry-points" / "contactsync_outlook_test-0.dist-info"
-        dist.mkdir(parents=True)
-        (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: contactsync-outlook-test\nVersion: 0\n")
-        (dist / "entry_points.txt").write_text(
-            "[contactsync.connectors]\noutlook = contactsync_connectors.outlook:OutlookConnector\n")
-        monkeypatch.syspath_prepend(str(dist.parent))
-        registry.available_types.cache_clear()
-    yield missing
-    registry.available_types.cache_clear()
-
-
 def person(n: int, tags: tuple[str, ...]) -> Contact:
     return normalize_contact(Contact(name=Name(given=f"Ana{n}", family="Souza"),
                                      emails=(Email(f"ana{n}@example.org", EmailKind.WORK),),
                                      tags=frozenset(Tag(t) for t in tags)))
 
 
-def test_two_syncs_through_the_cli_agree_everywhere(emulator: GraphEmulator, tmp_path: Path,
-                                                    outlook_registered: bool) -> None:
+def test_two_syncs_through_the_cli_agree_everywhere(emulator: GraphEmulator, tmp_path: Path) -> None:
     assert "outlook" in registry.available_types()
     vdir = tmp_path / "vdir"
     vdir.mkdir()
