@@ -589,16 +589,18 @@ class Engine:
         ids = [e.contact_id for e in entries]
         unknown = [cid for cid in ids if cid not in self._known]
         records = self.store.contacts(unknown)
-        links = self.store.links_by_contact(unknown)
+        links = self.store.account_links(account, unknown)
         for cid in ids:
             if cid in self._known:
-                records[cid], links[cid] = self._known[cid]
+                records[cid], known_links = self._known[cid]
+                if account in known_links:
+                    links[cid] = known_links[account]
         self._held = self.store.open_conflict_fields(ids)
         changes: list[Change] = []
         nothing_to_do: list[str] = []
         for e in entries:
             record = records.get(e.contact_id)
-            lk = links.get(e.contact_id, {}).get(account)
+            lk = links.get(e.contact_id)
             change = self._change_for(account, record, lk, e.kind)
             if change is None:
                 nothing_to_do.append(e.contact_id)

@@ -227,6 +227,17 @@ class Store:
                     out[r.remote_id] = self._link(r)
         return out
 
+    def account_links(self, account: str, contact_ids: Iterable[str]) -> dict[str, Link]:
+        """contact id → its link on ``account`` (only that account's bases are decoded)."""
+        ids = list(contact_ids)
+        out: dict[str, Link] = {}
+        with self._reading() as conn:
+            for chunk in _chunks(ids):
+                q = sa.select(t.links).where(t.links.c.account == account, t.links.c.contact_id.in_(chunk))
+                for r in conn.execute(q):
+                    out[r.contact_id] = self._link(r)
+        return out
+
     def links_by_contact(self, contact_ids: Iterable[str]) -> dict[str, dict[str, Link]]:
         """contact id → account → link."""
         ids = list(contact_ids)
