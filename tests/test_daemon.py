@@ -118,7 +118,7 @@ def test_sighup_reloads_a_valid_config_and_refuses_an_invalid_one(tmp_path: Path
 
 def test_sigterm_mid_run_commits_the_batch_in_flight_and_the_next_daemon_finishes_without_duplicates(
         tmp_path: Path) -> None:
-    count = 1500  # three batches per account (vdir writes 500 at a time)
+    count = 1100  # three batches per account (vdir writes 500 at a time)
     make_book(tmp_path, "big", count)
     config = tmp_path / "c.yaml"
     db = tmp_path / "s.db"
