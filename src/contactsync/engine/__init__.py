@@ -800,7 +800,9 @@ class Engine:
                                       summary=rep.as_dict())
             tx.finish_run(report.run_id, report.result.value, report.as_dict())
         for rep in report.accounts.values():
-            log.info("account=%s pulled=%d created=%d updated=%d deleted=%d conflicts=%d quarantined=%d "
+            # DEBUG: the daemon writes the per-account summary line (with requests and tag checks); `sync` prints
+            # its report
+            log.debug("account=%s pulled=%d created=%d updated=%d deleted=%d conflicts=%d quarantined=%d "
                      "pending=%d duration=%.2fs%s", rep.account, rep.pulled, rep.created, rep.updated, rep.deleted,
                      rep.conflicts, rep.quarantined, rep.pending, rep.duration_s,
                      f" error={rep.error_kind}" if rep.error else "")
