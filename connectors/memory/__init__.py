@@ -38,6 +38,7 @@ from contactsync.errors import (
     Transient,
 )
 from contactsync.model import ALL_FIELDS, Contact, Field, Photo, Tag
+from contactsync.normalize import normalize_contact
 from contactsync.settings import AccountSettings, BookSettings
 
 __all__ = ["BACKENDS", "MemoryBackend", "MemoryConnector", "backend"]
@@ -225,7 +226,11 @@ class MemoryConnector(BaseConnector):
             return PullResult(tuple(changed), tuple(deleted), str(s.seq), since < 0, tuple(quarantined))
 
     def _remote(self, item_id: str, item: _Item) -> RemoteContact:
-        return RemoteContact(RemoteRef(item_id, item.etag), item.contact, item.marker, item.modified)
+        contact = item.contact
+        if any(not p.number.startswith("+") for p in contact.phones):
+            # like every real connector, read numbers back in E.164 (a book may write them nationally)
+            contact = normalize_contact(contact, self.region)
+        return RemoteContact(RemoteRef(item_id, item.etag), contact, item.marker, item.modified)
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:
         s = self.server

@@ -90,6 +90,27 @@ class BrakeSettings:
     max_delete_ratio: float = 0.2
 
 
+class PhoneFormat(enum.Enum):
+    E164 = "e164"          # +14155550100 everywhere
+    NATIONAL = "national"  # (415) 555-0100 for numbers of the book's region; others stay international
+
+
+class Requirement(enum.Enum):
+    """What every contact of a book must have before it is written to other accounts."""
+
+    NAME = "name"                      # a given or family name, or a display name
+    EMAIL = "email"
+    PHONE = "phone"
+    EMAIL_OR_PHONE = "email_or_phone"
+    ORGANIZATION = "organization"
+
+
+@dataclass(frozen=True)
+class DataRules:
+    required: tuple[Requirement, ...] = ()
+    phone_format: PhoneFormat = PhoneFormat.E164
+
+
 @dataclass(frozen=True)
 class BookSettings:
     name: str
@@ -102,6 +123,7 @@ class BookSettings:
     trash_days: int = 30
     photo_max_bytes: int = 1_000_000
     schedule: str = "every 15m"
+    rules: DataRules = DataRules()
 
     def account(self, name: str) -> AccountSettings:
         for a in self.accounts:

@@ -244,7 +244,7 @@ def status(obj: Context, as_json: bool) -> None:
 
     Exit codes: 0 all well; 3 an account failed its last run or is paused by the circuit breaker; 4 the brake
     holds deletes back; 5 something else needs a look (conflicts, quarantined items, tag counts that differ or
-    could not be read). The most serious one wins, for monitoring systems."""
+    could not be read, contacts held back by a data rule). The most serious one wins, for monitoring systems."""
     from ..daemon.records import CircuitState, DaemonRecords, TagVerdict
     from ..store import now
 
@@ -253,6 +253,7 @@ def status(obj: Context, as_json: bool) -> None:
         accounts = store.account_status()
         conflicts = store.open_conflicts()
         trash = store.trashed()
+        held_back = store.attention()
         records = DaemonRecords(store)
         health = records.health()
         leases = records.leases()
@@ -293,6 +294,9 @@ def status(obj: Context, as_json: bool) -> None:
         book_conflicts = [c for c in conflicts if c["book"] == book.name]
         if book_conflicts:
             attention()
+        book_held = [{"contact_id": cid, "reason": why} for b, cid, why in held_back if b == book.name]
+        if book_held:
+            attention()
         tags: dict[str, dict[str, Any]] = {}
         for c in tag_checks:
             if c.book == book.name and c.account in entries:
@@ -307,7 +311,7 @@ def status(obj: Context, as_json: bool) -> None:
                                "trash": sum(1 for r, _ in trash if r.book == book.name),
                                "schedule": book.schedule, "next_run_at": lease.next_due_at if lease else None,
                                "running_on": running_on, "last_run_by": lease.last_owner if lease else None,
-                               "tags": list(tags.values())}
+                               "tags": list(tags.values()), "held_back": book_held}
     if as_json:
         click.echo(json.dumps({"books": per_book, "exit_code": code}, indent=2, default=str))
         sys.exit(code)
@@ -315,6 +319,11 @@ def status(obj: Context, as_json: bool) -> None:
         when = f"running on {b['running_on']}" if b["running_on"] else f"next run {_until(b['next_run_at'])}"
         click.echo(f"book {name}: {b['pending_conflicts']} pending conflicts, {b['trash']} in the trash; "
                    f"schedule {b['schedule']}, {when}")
+        if b["held_back"]:
+            click.echo(f"  {len(b['held_back'])} contacts held back by the book's data rules (not written to the "
+                       "other accounts until fixed; `contactsync history ID` shows where they came from):")
+            for h in b["held_back"]:
+                click.echo(f"    {h['contact_id']}: {h['reason']}")
         for acct, e in b["accounts"].items():
             last = _age(e["last_run_at"]) if e["last_run_at"] else "never"
             click.echo(f"  {acct:<20} {e['result']:<10} last run {last:<10} contacts {e['contacts']:>6}  "

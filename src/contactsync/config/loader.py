@@ -31,8 +31,11 @@ from ..settings import (
     BrakeSettings,
     ConflictRule,
     ConflictSettings,
+    DataRules,
     DeletePolicy,
     LogFormat,
+    PhoneFormat,
+    Requirement,
     Secret,
     Settings,
     frozen_mapping,
@@ -338,6 +341,12 @@ def _build_book(
         extra["brake"] = BrakeSettings(
             max_deletes=int(brake.get("max_deletes", BrakeSettings.max_deletes)),
             max_delete_ratio=float(brake.get("max_delete_ratio", BrakeSettings.max_delete_ratio)),
+        )
+    if "rules" in book:
+        rules = book["rules"]
+        extra["rules"] = DataRules(
+            required=tuple(Requirement(r) for r in rules.get("required", ())),
+            phone_format=PhoneFormat(rules.get("phone_format", DataRules.phone_format.value)),
         )
     accounts = tuple(
         _build_account(account, resolved[(index, account_index)])

@@ -20,8 +20,11 @@ from ..settings import (
     BrakeSettings,
     ConflictRule,
     ConflictSettings,
+    DataRules,
     DeletePolicy,
     LogFormat,
+    PhoneFormat,
+    Requirement,
     Settings,
 )
 
@@ -186,6 +189,32 @@ _BOOK: dict[str, Any] = {
             "default": BookSettings.photo_max_bytes,
             "description": "Photos larger than this many bytes are not copied to other accounts.",
             "examples": [1000000],
+        },
+        "rules": {
+            "type": "object",
+            "additionalProperties": False,
+            "default": {},
+            "description": "Data rules of this book. A contact that breaks a rule is kept, listed by `contactsync "
+            "status` as needing attention, and not written to the other accounts until it is fixed.",
+            "examples": [{"required": ["name", "email_or_phone"], "phone_format": "e164"}],
+            "properties": {
+                "required": {
+                    "type": "array",
+                    "items": {"enum": [r.value for r in Requirement]},
+                    "uniqueItems": True,
+                    "default": [],
+                    "description": "What every contact must have: name, email, phone, email_or_phone, "
+                    "organization.",
+                    "examples": [["name", "email_or_phone"]],
+                },
+                "phone_format": {
+                    "enum": [f.value for f in PhoneFormat],
+                    "default": DataRules.phone_format.value,
+                    "description": "How phone numbers are written to the platforms: e164 (+14155550100) or "
+                    "national ((415) 555-0100) for numbers of `default_region`; others stay international.",
+                    "examples": ["e164"],
+                },
+            },
         },
         "priority": {
             "type": "array",

@@ -29,7 +29,9 @@ from ..codec import contact_from_data, contact_to_data, field_to_data
 from ..connector import Change, ChangeKind, ChangeResult, Connector, PullResult, RemoteContact, RemoteRef
 from ..errors import ConnectorError, PreconditionFailed, RateLimited, SyncTokenExpired, Transient
 from ..model import Contact, Field, Photo
-from ..settings import AccountMode, BookSettings, DeletePolicy
+from ..normalize import normalize_contact
+from ..rules import as_written, broken_rules
+from ..settings import AccountMode, BookSettings, DeletePolicy, PhoneFormat
 from ..store import CanonicalRecord, Link, Store, Transaction, now
 from .merge import STORE, Side, merge
 from .report import AccountReport, PlannedWrite, RunReport
@@ -103,6 +105,8 @@ class _Plan:
     conflicts: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     planned: list[PlannedWrite] = field(default_factory=list)
     describe: bool = False
+    held_back: dict[str, str] = field(default_factory=dict)     # contact → why a data rule holds it back
+    passing: list[str] = field(default_factory=list)            # contacts that pass the rules (again)
 
     def owe(self, account: str, contact_id: str, kind: ChangeKind) -> None:
         self.queue.setdefault(account, {})[contact_id] = kind
@@ -129,8 +133,9 @@ class _Plan:
         tx.journal([{**row, "run_id": run_id} for row in self.journal])
         for cid, fname, candidates in self.conflicts:
             tx.add_conflict(book.name, cid, fname, candidates)
+        tx.set_attention(book.name, self.held_back, self.passing)
         for part in (self.contacts, self.links, self.dropped_links, self.trash, self.restore, self.queue,
-                     self.journal, self.conflicts, self.new_ids):
+                     self.journal, self.conflicts, self.new_ids, self.held_back, self.passing):
             part.clear()
 
 
@@ -328,6 +333,9 @@ class Engine:
         affected = set(remote_of) | set(deletions)
         writable = [a.name for a in book.accounts if a.writable]
         affected |= self.store.outbox_contact_ids(writable)
+        if book.rules.required:
+            # held back by a data rule: looked at every run, so a fix (or a relaxed rule) lets it through
+            affected.update(cid for _b, cid, _why in self.store.attention(book.name))
         for name, p in pulled.items():
             if p.full and book.account(name).writable:
                 affected.update(self.store.unlinked_contact_ids(book.name, name))
@@ -427,6 +435,11 @@ class Engine:
             # what the store will hold once the plan is absorbed: the push phase reads it from here
             self._known[cid] = (CanonicalRecord(cid, book.name, merged, now(), None if survives else now()),
                                 links_now)
+        reasons = broken_rules(merged, book.rules) if survives and book.rules.required else ()
+        if reasons:
+            plan.held_back[cid] = "; ".join(reasons)
+        elif book.rules.required:
+            plan.passing.append(cid)
         # owed writes
         for acct in book.accounts:
             if not acct.writable:
@@ -438,6 +451,8 @@ class Engine:
                 if lk_now is not None and acct.allow_delete:
                     self._owe(plan, name, cid, ChangeKind.DELETE, (), merged, show_values)
                 continue
+            if reasons:
+                continue  # listed in status as needing attention; written once it passes the book's rules
             desired = self._desired(connector, merged, lk_now, held.get(cid, set()))
             if lk_now is None:
                 if acct.allow_create and not merged.is_empty():
@@ -660,12 +675,15 @@ class Engine:
             if lk is None:
                 return None
             return Change(ChangeKind.DELETE, record.id, ref=RemoteRef(lk.remote_id, lk.etag), previous=lk.base)
+        if self.book.rules.required and broken_rules(record.contact, self.book.rules):
+            return None  # held back by a data rule (see status); owed again once it passes
         desired = self._desired(connector, record.contact, lk, self._held.get(record.id, set()))
+        written = as_written(desired, self.book.rules, self.book.default_region)
         if lk is None:
-            return Change(ChangeKind.CREATE, record.id, contact=desired)
+            return Change(ChangeKind.CREATE, record.id, contact=written)
         if desired == lk.base and lk.marked:
             return None
-        return Change(ChangeKind.UPDATE, record.id, contact=desired, ref=RemoteRef(lk.remote_id, lk.etag),
+        return Change(ChangeKind.UPDATE, record.id, contact=written, ref=RemoteRef(lk.remote_id, lk.etag),
                       previous=lk.base)
 
     def _record_results(self, account: str, results: Sequence[ChangeResult], rep: AccountReport) -> list[Change]:
@@ -687,6 +705,9 @@ class Engine:
                     else:
                         assert r.ref is not None and c.contact is not None
                         base = r.stored if r.stored is not None else c.contact
+                        if self.book.rules.phone_format is not PhoneFormat.E164:
+                            # phones were sent in the book's format; the base holds them as they read back
+                            base = normalize_contact(base, self.book.default_region)
                         links.append(Link(account, r.ref.id, c.contact_id, r.ref.etag, base, now(), True))
                         if c.kind is ChangeKind.CREATE:
                             rep.created += 1
@@ -771,7 +792,9 @@ class Engine:
                 with self.store.transaction() as tx:
                     tx.dequeue(account, [record.id])
                 return
-            again = Change(ChangeKind.UPDATE, record.id, contact=desired, ref=rc.ref, previous=rc.contact)
+            again = Change(ChangeKind.UPDATE, record.id,
+                           contact=as_written(desired, self.book.rules, self.book.default_region), ref=rc.ref,
+                           previous=rc.contact)
         try:
             results = self._call(account, lambda: connector.push([again]))
         except ConnectorError as exc:

@@ -302,6 +302,15 @@ class Store:
                     out.setdefault(value, set()).add(cid)
         return out
 
+    def attention(self, book: str | None = None) -> list[tuple[str, str, str]]:
+        """(book, contact id, reason) of every contact a data rule holds back."""
+        q = sa.select(t.attention.c.book, t.attention.c.contact_id, t.attention.c.reason).order_by(
+            t.attention.c.book, t.attention.c.since)
+        if book is not None:
+            q = q.where(t.attention.c.book == book)
+        with self._reading() as conn:
+            return [(r[0], r[1], r[2]) for r in conn.execute(q)]
+
     def erased_identities(self, book: str, kind: str, values: Iterable[str]) -> set[str]:
         """Those of ``values`` (normalized emails or phones) that belonged to a person erased on request."""
         by_hash = {identity_tombstone(book, kind, v): v for v in set(values)}
@@ -516,6 +525,19 @@ class Transaction:
             self.conn.execute(sa.delete(t.outbox).where(t.outbox.c.contact_id.in_(chunk)))
             self.conn.execute(sa.delete(t.identities).where(t.identities.c.contact_id.in_(chunk)))
         return ids
+
+    def set_attention(self, book: str, held: Mapping[str, str], cleared: Iterable[str]) -> None:
+        """Record the contacts a data rule holds back (id → reason) and forget those that now pass."""
+        gone = list(cleared)
+        for chunk in _chunks(gone):
+            self.conn.execute(sa.delete(t.attention).where(t.attention.c.book == book,
+                                                           t.attention.c.contact_id.in_(chunk)))
+        if held:
+            existing = {r[0] for r in self.conn.execute(sa.select(t.attention.c.contact_id).where(
+                t.attention.c.book == book, t.attention.c.contact_id.in_(list(held))))}
+            stamp = now()
+            self._upsert(t.attention, [{"book": book, "contact_id": cid, "reason": why, "since": stamp}
+                                       for cid, why in held.items() if cid not in existing], ["book", "contact_id"])
 
     # --- links ------------------------------------------------------------------------------------------------
     def put_links(self, links: Iterable[Link]) -> None:

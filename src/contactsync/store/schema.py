@@ -202,3 +202,12 @@ tag_checks = sa.Table(
     sa.Column("verdict", sa.String(20), nullable=False),
     sa.Column("checked_at", UTCDateTime, nullable=False),
 )
+
+#: contacts a book's data rules hold back from the other accounts, with why (field names, never values)
+attention = sa.Table(
+    "attention", metadata,
+    sa.Column("book", sa.String(100), primary_key=True),
+    sa.Column("contact_id", sa.String(36), sa.ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("since", UTCDateTime, nullable=False),
+)
