@@ -50,7 +50,7 @@ from .system.world import (
 )
 
 TAGS = ("Staff", "VIP", "Friends")
-ROUNDS = int(os.environ.get("CONTACTSYNC_SOAK_ROUNDS", "4"))
+ROUNDS = int(os.environ.get("CONTACTSYNC_SOAK_ROUNDS", "6"))
 if os.environ.get("CONTACTSYNC_SOAK_SEED"):
     SEEDS = [int(os.environ["CONTACTSYNC_SOAK_SEED"])]
 else:
