@@ -17,6 +17,7 @@ test: $(STAMP)
 	bash scripts/test
 
 bench: $(STAMP)
+	$(VENV)/bin/python bench/suite.py
 	$(VENV)/bin/python bench/engine_bench.py
 
 clean:

@@ -203,7 +203,8 @@ def test_db_upgrade_reports_the_schema(setup: Setup) -> None:
 def test_data_rules_hold_back_a_contact_until_it_is_fixed_and_phones_are_written_nationally(tmp_path: Path) -> None:
     setup = Setup(tmp_path)
     text = setup.config.read_text().replace(
-        "    brake:", "    default_region: US\n    rules: {required: [email_or_phone], phone_format: national}\n    brake:")
+        "    brake:",
+        "    default_region: US\n    rules: {required: [email_or_phone], phone_format: national}\n    brake:")
     setup.config.write_text(text)
     (setup.office / "ana.vcf").write_text(card("o-ana", "Ana", "Souza", "ana@example.org").replace(
         "CATEGORIES", "TEL;TYPE=CELL:+14155550101\r\nCATEGORIES"))
@@ -214,7 +215,8 @@ def test_data_rules_hold_back_a_contact_until_it_is_fixed_and_phones_are_written
     assert "Nobody" not in phone_side, "a contact breaking a rule must not spread"
     assert "(415) 555-0101" in phone_side, "phones are written in the book's national format"
     status = setup.cli("status")
-    assert status.exit_code == EXIT_ATTENTION and "held back" in status.output and "neither an email" in status.output
+    assert status.exit_code == EXIT_ATTENTION
+    assert "held back" in status.output and "neither an email" in status.output
     assert setup.cli("sync", "--json").stdout.count('"writes": 0') == 1, "national phones read back are no change"
     # the admin adds an email on the office side: the contact passes and is written everywhere
     (setup.office / "noone.vcf").write_text(

@@ -129,3 +129,22 @@ def test_an_erased_person_never_comes_back(tmp_path) -> None:  # type: ignore[no
         tx.reset_account("lagging")
     Engine(store, book, connectors).run()
     assert store.active_contact_ids("perm") == [] and backends["a"].contacts() == {}
+
+
+class _Broken(MemoryConnector):
+    """A connector with a bug of its own: what it raises is no ConnectorError."""
+
+    def pull(self, state):  # type: ignore[no-untyped-def]
+        raise LookupError("unknown encoding: bogus")
+
+
+def test_an_unexpected_error_in_one_connector_stays_with_its_account(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    backends = {n: MemoryBackend(name=n) for n in ("a", "b", "broken")}
+    book = BookSettings("perm", tuple(AccountSettings(n, "memory") for n in backends))
+    connectors = {n: MemoryConnector(n, b) for n, b in backends.items() if n != "broken"}
+    connectors["broken"] = _Broken("broken", backends["broken"])
+    backends["a"].user_create(BASE)
+    with Store.open(f"sqlite:///{tmp_path / 's.db'}") as store:
+        report = Engine(store, book, connectors).run()
+    assert report.accounts["broken"].error_kind == "LookupError"
+    assert len(backends["b"].contacts()) == 1 and backends["broken"].contacts() == {}

@@ -95,6 +95,9 @@ def parse_xml(body: bytes) -> Element:
             f"the server sent XML with a DTD or entities, refused: {type(exc).__name__}") from exc
     except SafeET.ParseError as exc:
         raise BadServerResponse(f"the server sent malformed XML ({exc})") from exc
+    except (LookupError, ValueError) as exc:
+        # an XML declaration naming an encoding Python does not know, or bytes it cannot decode
+        raise BadServerResponse(f"the server sent XML that cannot be decoded ({exc})") from exc
     return root
 
 

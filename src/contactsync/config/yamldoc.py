@@ -125,6 +125,10 @@ def read_yaml(text: str, lines: dict[KeyPath, int], problems: Problems) -> Any:
     except yaml.YAMLError as exc:
         problems.add((), f"not valid YAML: {exc}")
         return None
+    except RecursionError:
+        # PyYAML's composer recurses per nesting level: a config is never nested this deep
+        problems.add((), "the YAML is nested too deeply to be a configuration (thousands of levels)")
+        return None
     if root is None:
         problems.add((), "the file is empty; start from config/example.yaml (`contactsync config sample`)")
         return None

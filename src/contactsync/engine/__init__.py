@@ -228,8 +228,10 @@ class Engine:
                     log.warning("account %s: sync state expired; listing everything and comparing with the base",
                                 acct.name)
                     result = self._call(acct.name, lambda c=connector: c.pull(None))  # type: ignore[misc]
-            except ConnectorError as exc:
-                rep.error, rep.error_kind = str(exc), type(exc).__name__
+            except Exception as exc:  # one account's failure, of whatever kind, stays its own
+                if not isinstance(exc, ConnectorError):
+                    log.debug("account %s: unexpected error while listing", acct.name, exc_info=True)
+                rep.error, rep.error_kind = str(exc) or type(exc).__name__, type(exc).__name__
                 log.error("account %s: listing failed (%s): nothing destructive is planned for it",
                           acct.name, type(exc).__name__)
                 rep.duration_s += time.monotonic() - t0
@@ -640,8 +642,10 @@ class Engine:
             try:
                 results = self._call(account, lambda b=batch: connector.push(b),  # type: ignore[misc]
                                      may_have_applied=bool(creates))
-            except ConnectorError as exc:
-                rep.error, rep.error_kind = str(exc), type(exc).__name__
+            except Exception as exc:  # contained to this account, like a listing failure
+                if not isinstance(exc, ConnectorError):
+                    log.debug("account %s: unexpected error while writing", account, exc_info=True)
+                rep.error, rep.error_kind = str(exc) or type(exc).__name__, type(exc).__name__
                 log.error("account %s: writing failed (%s); the remaining writes stay owed", account,
                           type(exc).__name__)
                 return False
