@@ -37,6 +37,16 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.db'}"
         return
+    yield from fresh_pg_schema()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema only (tests of what SQLite cannot do: several daemons sharing a store)."""
+    yield from fresh_pg_schema()
+
+
+def fresh_pg_schema() -> Iterator[str]:
     if _PG_SKIP:
         pytest.skip(_PG_SKIP)
     schema = f"cs_{uuid.uuid4().hex[:12]}"

@@ -7,8 +7,6 @@ spread over many two-account books: 24 books × 2 vdir accounts = 48 accounts.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,26 +14,9 @@ import sqlalchemy as sa
 
 from contactsync.store import Store
 from contactsync.store import schema as t
-from tests.conftest import _PG_SKIP, PG_URL
 from tests.daemon_support import DaemonProcess, books_yaml, make_book, people, wait_for
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    if _PG_SKIP:
-        pytest.skip(_PG_SKIP)
-    schema = f"cs_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'create schema "{schema}"'))
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'drop schema "{schema}" cascade'))
-        admin.dispose()
 
 
 def _runs(store: Store) -> list[tuple[str, str]]:
