@@ -4,13 +4,15 @@ A run has three phases:
 
 1. **Pull** each readable account (incrementally when it has a state; an expired state falls back to a full
    listing compared against the bases, so it yields neither duplicates nor deletes).
-2. **Plan** (pure, in memory): match every unlinked item to a person (marker → link → email → E.164 phone), merge
-   each touched contact three-way against every account's base under the book's conflict rules, decide deletes
-   (edit beats delete by default) and the writes each account is owed, and check the mass-delete brake.
+2. **Plan**: check the mass-delete brake, match every unlinked item to a person (marker → link → email → E.164
+   phone), then, chunk by chunk of contacts, merge each touched contact three-way against every account's base
+   under the book's conflict rules, decide deletes (edit beats delete by default), data-rule holds and the writes
+   each account is owed.
 3. **Absorb, then push.** One transaction records the merged contacts, the new bases and sync states, and every
-   owed write in the durable *outbox*. The push phase then drains the outbox batch by batch, recording each write
-   only once the platform confirmed it. A create is marked as attempted before it is sent, so a crash between the
-   remote create and our commit is found by its marker in the next pull and adopted, never created twice.
+   owed write in the durable *outbox* (the plan's chunks are written into it as they are made, so memory stays
+   bounded). The push phase then drains the outbox batch by batch, recording each write only once the platform
+   confirmed it. A create is marked as attempted before it is sent, so a crash between the remote create and our
+   commit is found by its marker in the next pull and adopted, never created twice.
 
 A dry run stops after the plan: nothing is written anywhere, the store included.
 """
