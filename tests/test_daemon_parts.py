@@ -208,3 +208,22 @@ def test_a_tag_mismatch_is_flagged_in_status_repaired_by_the_next_run_and_cleare
             c.close()
     shown = runner.invoke(cli, ["-c", str(config), "status"])
     assert shown.exit_code == EXIT_OK, shown.output
+
+
+def test_a_one_off_sync_and_a_daemon_never_write_one_sqlite_store_together(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    daemon, sync = StoreLock.for_url(url), StoreLock.for_url(url)
+    assert daemon is not None and sync is not None
+    daemon.acquire("daemon")
+    with pytest.raises(StoreLocked, match="Stop the daemon first"):
+        sync.acquire("sync")
+    daemon.release()
+    sync.acquire("sync")
+    # a daemon starting meanwhile waits for the sync (here: gives up after its wait) instead of failing at once
+    late = StoreLock.for_url(url)
+    assert late is not None
+    with pytest.raises(StoreLocked, match="wait for it to finish"):
+        late.acquire("daemon", wait_for_sync_s=1.0)
+    sync.release()
+    late.acquire("daemon", wait_for_sync_s=1.0)
+    late.release()

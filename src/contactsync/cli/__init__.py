@@ -26,7 +26,7 @@ import click
 from .. import admin
 from ..config import load_settings, sample_config
 from ..engine.report import RunReport, RunResult
-from ..errors import ConfigError, ContactSyncError, NotFound, StoreError
+from ..errors import ConfigError, ContactSyncError, NotFound, StoreError, StoreLocked
 from ..settings import LogFormat, Settings
 from ..store import Store
 
@@ -92,6 +92,8 @@ def advice(exc: BaseException) -> tuple[str, int]:
     if isinstance(exc, FileNotFoundError):
         return (f"{exc.filename}: no such file. Give the config with --config FILE or CONTACTSYNC_CONFIG; "
                 "`contactsync config sample` prints a commented example"), EXIT_USAGE
+    if isinstance(exc, StoreLocked):
+        return str(exc), EXIT_ERROR
     if isinstance(exc, StoreError):
         return f"store: {exc}. Check store.url in the config, then run `contactsync db upgrade`", EXIT_ERROR
     if isinstance(exc, NotFound):
@@ -189,9 +191,25 @@ def exit_code_for(reports: list[RunReport]) -> int:
 def sync(obj: Context, books: tuple[str, ...], dry_run: bool, show_values: bool, allow_deletes: bool,
          reset: tuple[str, ...], as_json: bool) -> None:
     """Run every book once (pull, reconcile, push)."""
+    from ..daemon.lock import StoreLock
+
     settings = obj.settings
     selected = [settings.book(b) for b in books] if books else list(settings.books)
-    reports = []
+    reports: list[RunReport] = []
+    # one writer per SQLite store: refused while a daemon owns it (PostgreSQL daemons take per-book leases)
+    lock = None if dry_run else StoreLock.for_url(settings.store_url)
+    if lock is not None:
+        lock.acquire("sync")
+    try:
+        _sync_books(obj, selected, dry_run, show_values, allow_deletes, reset, as_json, reports)
+    finally:
+        if lock is not None:
+            lock.release()
+    sys.exit(exit_code_for(reports))
+
+
+def _sync_books(obj: Context, selected: list[Any], dry_run: bool, show_values: bool, allow_deletes: bool,
+                reset: tuple[str, ...], as_json: bool, reports: list[RunReport]) -> None:
     with obj.store() as store:
         for account in reset:
             if dry_run:
@@ -204,7 +222,6 @@ def sync(obj: Context, books: tuple[str, ...], dry_run: bool, show_values: bool,
                                     show_values=show_values)
             reports.append(report)
             print_report(report, as_json=as_json)
-    sys.exit(exit_code_for(reports))
 
 
 # ----------------------------------------------------------------------------------------------------- status

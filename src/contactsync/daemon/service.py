@@ -131,7 +131,8 @@ class Daemon:
         """Take the store (raises StoreLocked if another daemon has this SQLite store), start the scheduler."""
         self._lock = StoreLock.for_url(self.settings.store_url)
         if self._lock is not None:
-            self._lock.acquire()
+            # an admin's one-off `contactsync sync` may be finishing: wait for it rather than fail to start
+            self._lock.acquire("daemon", wait_for_sync_s=600)
         self.store = _open_store(self.settings.store_url)
         self.records = DaemonRecords(self.store)
         self.records.ensure_books(b.name for b in self.settings.books)
