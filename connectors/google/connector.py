@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import time
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -61,12 +62,16 @@ from .auth import GOOGLE_TOKEN_URI, GoogleAuth, credentials_for
 from .mapping import GOOGLE_FIELDS, READ_FIELDS, JsonDict, MappingError
 from .transport import AlreadyExists, Api, SingleShotHttp
 
+log = logging.getLogger("contactsync.google")
+
 DEFAULT_ENDPOINT = "https://people.googleapis.com/"
 STATE_PREFIX = "g1:"
 MAX_PAGE_SIZE = 1000
 MAX_BATCH = 200          # batchCreateContacts, batchUpdateContacts and getBatchGet take 200 at most
 READ_MASK = ",".join(READ_FIELDS)
 USER_GROUP = "USER_CONTACT_GROUP"
+#: the clientData key on a contact group contactsync created for a tag (the value is the tag's key)
+GROUP_MARKER_KEY = "contactsync-tag"
 # System groups Google creates for every user: never tags, and a membership in one is kept on write.
 KNOWN_SYSTEM_GROUPS = frozenset(f"contactGroups/{g}" for g in (
     "myContacts", "starred", "friends", "family", "coworkers", "chatBuddies", "all", "blocked"))
@@ -111,6 +116,11 @@ def _modified(person: Mapping[str, Any]) -> datetime | None:
             except ValueError:
                 return None
     return None
+
+
+def _made_by_us(group: Mapping[str, Any]) -> bool:
+    data = group.get("clientData")
+    return isinstance(data, list) and any(isinstance(e, Mapping) and e.get("key") == GROUP_MARKER_KEY for e in data)
 
 
 def _is_deleted(person: Mapping[str, Any]) -> bool:
@@ -214,6 +224,11 @@ class GoogleConnector(BaseConnector):
         self.api = Api(name, auth_hint=auth.hint, sleep=sleep, max_attempts=max_attempts, max_wait_s=max_wait_s)
         #: user contact groups, resource name → name; None until read (or taken from the state)
         self._groups: dict[str, str] | None = None
+        #: True once the groups were read in this process (the state's names may predate our last push)
+        self._groups_fresh = False
+        #: user groups contactsync created (clientData marker), and those Google counted empty when last read
+        self._ours: set[str] = set()
+        self._empty: set[str] = set()
         self._system_groups: set[str] = set(KNOWN_SYSTEM_GROUPS)
         #: the last version of each person we saw (listing, read, write answer): writes render over it
         self._seen: dict[str, JsonDict] = {}
@@ -264,8 +279,9 @@ class GoogleConnector(BaseConnector):
         """Read every contact group; returns user groups' member counts (resource → count)."""
         groups: dict[str, str] = {}
         counts: dict[str, int] = {}
+        ours: set[str] = set()
         api = self._service.contactGroups()
-        request = api.list(pageSize=MAX_PAGE_SIZE, groupFields="name,groupType,memberCount")
+        request = api.list(pageSize=MAX_PAGE_SIZE, groupFields="name,groupType,memberCount,clientData")
         while request is not None:
             page = self.api.execute(request)
             for group in page.get("contactGroups", []) or []:
@@ -275,10 +291,15 @@ class GoogleConnector(BaseConnector):
                 if group.get("groupType") == USER_GROUP and isinstance(group.get("name"), str):
                     groups[resource] = group["name"]
                     counts[resource] = int(group.get("memberCount") or 0)
+                    if _made_by_us(group):
+                        ours.add(resource)
                 else:
                     self._system_groups.add(resource)
             request = api.list_next(request, page)
         self._groups = groups
+        self._groups_fresh = True
+        self._ours = ours
+        self._empty = {r for r, n in counts.items() if n == 0}
         return counts
 
     def _group_names(self) -> dict[str, str]:
@@ -301,7 +322,9 @@ class GoogleConnector(BaseConnector):
         for tag in sorted(tags):
             if tag.key in known:
                 continue
-            request = self._service.contactGroups().create(body={"contactGroup": {"name": tag.name}})
+            # the clientData entry says the label is ours: once empty, it goes (see _delete_empty_groups)
+            request = self._service.contactGroups().create(body={"contactGroup": {
+                "name": tag.name, "clientData": [{"key": GROUP_MARKER_KEY, "value": tag.key}]}})
             try:
                 group = self.api.execute(request)
             except AlreadyExists:
@@ -315,9 +338,76 @@ class GoogleConnector(BaseConnector):
             except ItemRejected as exc:
                 failed[tag.key] = exc
                 continue
-            self._group_names()[str(group["resourceName"])] = str(group.get("name", tag.name))
-            known[tag.key] = str(group["resourceName"])
+            resource = str(group["resourceName"])
+            self._group_names()[resource] = str(group.get("name", tag.name))
+            self._ours.add(resource)
+            known[tag.key] = resource
         return failed
+
+    def _rename_group(self, resource: str, name: str) -> bool:
+        """Give a user group another name (a tag whose display case changed). False when Google refuses.
+
+        ``contactGroups.update`` carries the group's etag: read just before, and read once more when someone
+        changed the group in between. Raises AuthFailed, RateLimited, Transient.
+        """
+        api = self._service.contactGroups()
+        for _attempt in range(2):
+            try:
+                group = self.api.execute(api.get(resourceName=resource, groupFields="name,groupType"))
+            except PreconditionFailed:
+                return False  # gone since we listed it
+            if group.get("groupType") != USER_GROUP:
+                return False
+            if group.get("name") == name:
+                self._group_names()[resource] = name
+                return True
+            body = {"contactGroup": {"resourceName": resource, "etag": group.get("etag"), "name": name},
+                    "updateGroupFields": "name", "readGroupFields": "name,groupType"}
+            try:
+                answer = self.api.execute(api.update(resourceName=resource, body=body))
+            except AlreadyExists:
+                log.warning("account %s: a label cannot be renamed: another label already has the new name",
+                            self.name)
+                return False
+            except PreconditionFailed:
+                continue  # changed since our read: read it again, once
+            except ItemRejected as exc:
+                log.warning("account %s: a label cannot be renamed (%s)", self.name, exc)
+                return False
+            self._group_names()[resource] = str(answer.get("name", name))
+            return True
+        return False
+
+    def _delete_empty_groups(self, candidates: set[str]) -> None:
+        """Delete each candidate user group Google now counts no member of (its contacts are never deleted).
+
+        Candidates are labels a push took contacts out of (tags the store knew) and labels contactsync made.
+        Raises AuthFailed, RateLimited, Transient.
+        """
+        api = self._service.contactGroups()
+        empty: list[str] = []
+        for chunk in _chunks(sorted(candidates), MAX_BATCH):
+            answer = self.api.execute(api.batchGet(resourceNames=list(chunk),
+                                                   groupFields="name,groupType,memberCount"))
+            for item in answer.get("responses", []) or []:
+                group = item.get("contactGroup") if isinstance(item, dict) else None
+                if not isinstance(group, dict) or group.get("groupType") != USER_GROUP:
+                    continue
+                if int(group.get("memberCount") or 0):
+                    self._empty.discard(str(group.get("resourceName")))
+                else:
+                    empty.append(str(group.get("resourceName")))
+        for resource in empty:
+            try:
+                self.api.execute(api.delete(resourceName=resource, deleteContacts=False))
+            except PreconditionFailed:
+                pass  # gone already (404): what we wanted
+            except ItemRejected as exc:
+                log.warning("account %s: an empty label could not be deleted (%s)", self.name, exc)
+                continue
+            self._group_names().pop(resource, None)
+            self._ours.discard(resource)
+            self._empty.discard(resource)
 
     def tag_counts(self) -> Mapping[Tag, int]:
         """Members per user contact group, as Google counts them. Raises AuthFailed, RateLimited, Transient."""
@@ -439,6 +529,7 @@ class GoogleConnector(BaseConnector):
             run.deletes()
             run.updates()
             run.creates()
+            run.cleanup_groups()
         except _Abort as abort:
             raise abort.error from abort.error.__cause__
         return run.results()
@@ -461,6 +552,9 @@ class _Push:
         self.out: list[ChangeResult | None] = [None] * len(changes)
         self.applied = False
         self.tag_errors: dict[str, ConnectorError] = {}
+        #: user groups a write took a contact out of: deleted after the push if Google counts them empty
+        self.dropped: set[str] = set()
+        self.tag_map: dict[str, str] = {}
 
     def results(self) -> list[ChangeResult]:
         return [r if r is not None else ChangeResult(ch, error=Transient("not attempted", account=self.c.name))
@@ -495,21 +589,83 @@ class _Push:
 
     # --------------------------------------------------------------------------------------------- tags
 
+    def _wanted_tags(self) -> set[Tag]:
+        return {t for ch in self.changes if ch.contact is not None and ch.kind is not ChangeKind.DELETE
+                for t in ch.contact.tags}
+
+    def _case_renames(self) -> dict[str, str]:
+        """Tag key → the spelling the store now gives it, for each tag whose case an update changes.
+
+        Only when the push agrees: every change carrying the tag spells it that one way.
+        """
+        spelled: dict[str, set[str]] = {}
+        for ch in self.changes:
+            if ch.contact is not None and ch.kind is not ChangeKind.DELETE:
+                for t in ch.contact.tags:
+                    spelled.setdefault(t.key, set()).add(t.name)
+        renamed: dict[str, str] = {}
+        for ch in self.changes:
+            if ch.kind is not ChangeKind.UPDATE or ch.contact is None or ch.previous is None:
+                continue
+            before = {t.key: t.name for t in ch.previous.tags}
+            for t in ch.contact.tags:
+                if before.get(t.key, t.name) != t.name and spelled[t.key] == {t.name}:
+                    renamed[t.key] = t.name
+        return renamed
+
     def prepare_tags(self) -> None:
-        wanted = {t for ch in self.changes if ch.contact is not None and ch.kind is not ChangeKind.DELETE
-                  for t in ch.contact.tags}
-        if not wanted:
+        """Every tag the changes carry gets its label, spelled as the store spells it, before anything else.
+
+        The labels are read again unless this process read them already: the state's copy may predate our
+        last push or a label deleted in Google, and a membership in a deleted label refuses the whole batch.
+        """
+        wanted = self._wanted_tags()
+        renames = self._case_renames()
+        if not wanted and not renames:
             return
         try:
+            if not self.c._groups_fresh:
+                self.c._load_groups()
+            known = self.c._tag_groups()
+            for key, name in sorted(renames.items()):
+                resource = known.get(key)
+                if resource is not None and self.c._group_names()[resource] != name:
+                    self.c._rename_group(resource, name)
             self.tag_errors = self.c._ensure_tags(wanted)
         except (RateLimited, Transient) as exc:
-            raise _Abort(exc) from exc  # nothing but (idempotent) group creations happened
+            raise _Abort(exc) from exc  # nothing but (idempotent) label creations and renames happened
         for i, ch in enumerate(self.changes):
             if ch.contact is None:
                 continue
             bad = next((self.tag_errors[t.key] for t in ch.contact.tags if t.key in self.tag_errors), None)
             if bad is not None:
                 self.fail(i, bad)
+
+    def note_dropped(self, person: JsonDict, keeps: Contact | None, tag_groups: Mapping[str, str]) -> None:
+        """Remember the labels a write takes ``person`` out of (all of them for a delete)."""
+        keep = {tag_groups.get(t.key) for t in keeps.tags} if keeps is not None else set()
+        user = self.c._group_names()
+        try:
+            groups = mapping.group_resource_names(person)
+        except TypeError:
+            return
+        self.dropped.update(g for g in groups if g in user and g not in keep)
+
+    def cleanup_groups(self) -> None:
+        """After the writes, a label left without members goes when the store knew its tag (a push took
+        contacts out of it) or contactsync made it. Labels this push still wants are left alone."""
+        if self.c._groups is None:
+            return
+        tag_groups = self.c._tag_groups()
+        wanted = {tag_groups.get(t.key) for t in self._wanted_tags()}
+        candidates = (self.dropped | (self.c._ours & self.c._empty)) - wanted
+        if not candidates:
+            return
+        try:
+            self.c._delete_empty_groups(candidates)
+        except (RateLimited, Transient) as exc:
+            # the contacts are written; an empty label left behind is tidied by a later push or full listing
+            log.warning("account %s: empty labels not deleted this time (%s)", self.c.name, type(exc).__name__)
 
     # ------------------------------------------------------------------------------------------ deletes
 
@@ -524,6 +680,7 @@ class _Push:
                 self.fail(i, exc)
             return
         ready: list[int] = []
+        tag_groups = self.c._tag_groups() if self.c._groups is not None else {}
         for i in todo:
             ref = self.changes[i].ref
             assert ref is not None
@@ -534,6 +691,8 @@ class _Push:
                 self.fail(i, PreconditionFailed("the contact changed since it was read", account=self.c.name))
             else:
                 ready.append(i)
+                if self.c._groups is not None:
+                    self.note_dropped(person, None, tag_groups)
         if not ready:
             return
         names = [ref.id for i in ready if (ref := self.changes[i].ref) is not None]
@@ -568,6 +727,8 @@ class _Push:
         fields = mapping.person_fields_to_write(current, change.contact)
         if mapping.marker_of(person) != change.contact_id:
             fields.add("clientData")
+        if "memberships" in fields:
+            self.note_dropped(person, change.contact, self.tag_map)
         if not fields:
             self.out[index] = ChangeResult(change, RemoteRef(str(person["resourceName"]), str(person["etag"])),
                                            stored=current)
@@ -579,6 +740,7 @@ class _Push:
         if not todo:
             return
         refs = {i: self.changes[i].ref for i in todo}
+        self.tag_map = self.c._tag_groups()
         # what this run's listing showed at the etag we were given needs no read; anything else is read now
         to_read = {ref.id for ref in refs.values() if ref is not None
                    and self.c._seen.get(ref.id, {}).get("etag") != ref.etag}
