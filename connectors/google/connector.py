@@ -118,6 +118,13 @@ def _modified(person: Mapping[str, Any]) -> datetime | None:
     return None
 
 
+def _previous_names(person: Mapping[str, Any]) -> list[str]:
+    """``metadata.previousResourceNames``: the names a person had before a merge or a relink."""
+    metadata = person.get("metadata")
+    names = metadata.get("previousResourceNames") if isinstance(metadata, Mapping) else None
+    return [n for n in names if isinstance(n, str) and n] if isinstance(names, list) else []
+
+
 def _made_by_us(group: Mapping[str, Any]) -> bool:
     data = group.get("clientData")
     return isinstance(data, list) and any(isinstance(e, Mapping) and e.get("key") == GROUP_MARKER_KEY for e in data)
@@ -461,6 +468,8 @@ class GoogleConnector(BaseConnector):
         changed: list[RemoteContact] = []
         deleted: list[str] = []
         quarantined: list[Quarantined] = []
+        live: set[str] = set()
+        replaced: list[str] = []
         for person in persons:
             resource = person.get("resourceName")
             if not isinstance(resource, str):
@@ -469,12 +478,24 @@ class GoogleConnector(BaseConnector):
                 deleted.append(resource)
                 self._seen.pop(resource, None)
                 continue
+            live.add(resource)
+            replaced.extend(_previous_names(person))
             try:
                 changed.append(self._remote(person))
             except MappingError as exc:
                 quarantined.append(Quarantined(resource, str(exc)))
                 continue
             self._seen[resource] = person
+        # A merge (or a link to a profile) renames: the survivor lists the names it replaced. Each is gone, said
+        # here even when the listing does not show its tombstone yet (sync listings lag), so that the engine sees
+        # the old link replaced and gives it to the survivor (by its marker, else by email or phone) instead of
+        # taking the survivor for a new person.
+        gone = set(deleted)
+        for old in replaced:
+            if old not in gone and old not in live:
+                deleted.append(old)
+                gone.add(old)
+                self._seen.pop(old, None)
         next_state = _encode_state(_State(sync_token, self._group_names())) if sync_token else None
         return PullResult(tuple(changed), tuple(deleted), next_state, previous is None, tuple(quarantined))
 

@@ -133,7 +133,7 @@ def list_connections(call: Call) -> JsonDict:
     page = store.full_page(sort, cursor, size) if full else store.changes_page(since, snapshot, cursor, size)
     response: JsonDict = {}
     if page.items:
-        response["connections"] = [store.render_person(person, mask) for person in page.items]
+        response["connections"] = [store.render_person(person, mask, sync=not full) for person in page.items]
     if page.next_cursor is not None:
         response["nextPageToken"] = _seal(
             call, TokenKind.PAGE, Listing.CONNECTIONS, page_params, since, page.next_cursor, snapshot, total

@@ -179,6 +179,21 @@ class PeopleEmulator:
             fields = [name for name in body if name not in {"resourceName", "etag", "metadata"}]
             self._checked(lambda: store.update_person(resource_name, body, fields, self.clock.now()))
 
+    def merge_contacts(self, user: str, keep: str, merge_in: str, *, new_resource_name: bool = False) -> str:
+        """Play the user merging two duplicates in Google Contacts; returns the survivor's resource name.
+
+        Not part of the People API (no client can merge contacts): a test hook. ``merge_in`` joins ``keep``
+        and is gone (a tombstone in sync listings); the survivor's etag changes and its sync listing entry
+        names the replaced contacts in ``metadata.previousResourceNames``. With ``new_resource_name`` the
+        survivor is also renamed, as Google does when a merge links the contact to a profile.
+        """
+        with self._service.lock:
+            store = self._store(user)
+            merged = self._checked(
+                lambda: store.merge_persons(keep, merge_in, self.clock.now(), new_name=new_resource_name)
+            )
+            return merged.resource_name
+
     def delete(self, user: str, resource_name: str) -> None:
         with self._service.lock:
             store = self._store(user)

@@ -25,6 +25,7 @@ from typing import Any
 from .errors import STALE_ETAG_MESSAGE, ApiError, failed_precondition, invalid_argument, not_found
 from .fields import (
     IGNORED_INPUT_FIELDS,
+    SINGLETON_FIELDS,
     WRITABLE_FIELDS,
     JsonDict,
     membership_entry,
@@ -74,6 +75,8 @@ class StoredPerson:
     seq: int
     updated: datetime
     deleted: bool = False
+    # names the person had before a merge or a relink; listed in metadata.previousResourceNames by sync listings
+    previous_names: list[str] = field(default_factory=list)
 
     def group_names(self) -> list[str]:
         return membership_group_names(self.fields.get("memberships", ()))
@@ -200,6 +203,51 @@ class UserStore:
                 group.members.pop(resource_name, None)
         person.deleted = True
         self._record_change(person, now)
+
+    def merge_persons(self, keep: str, other: str, now: datetime, *, new_name: bool) -> StoredPerson:
+        """What Google Contacts' "merge duplicates" leaves: one person holding both, ``other`` gone.
+
+        List fields are joined (``keep``'s entries first, ``other``'s that differ after them), a singleton
+        field keeps ``keep``'s value when it has one, ``clientData`` keeps ``keep``'s value for a key both hold,
+        memberships are joined. ``other`` becomes a tombstone; with ``new_name`` the survivor also gets a new
+        resource name (as when a merge links a profile) and ``keep`` becomes a tombstone too. The survivor lists
+        every name it replaced in ``metadata.previousResourceNames`` of sync listings.
+        """
+        survivor = self.live_person(keep)
+        absorbed = self.live_person(other)
+        if survivor is absorbed:
+            raise invalid_argument("A contact cannot be merged with itself.")
+        joined: dict[str, list[JsonDict]] = {name: list(entries) for name, entries in survivor.fields.items()}
+        for name, entries in absorbed.fields.items():
+            mine = joined.get(name, [])
+            if name == "memberships" or (name in SINGLETON_FIELDS and mine):
+                continue
+            if name == "clientData":
+                keys = {entry.get("key") for entry in mine}
+                joined[name] = mine + [entry for entry in entries if entry.get("key") not in keys]
+                continue
+            seen = {_identity(entry) for entry in mine}
+            joined[name] = mine + [entry for entry in entries if _identity(entry) not in seen]
+        groups = survivor.group_names()
+        groups += [name for name in absorbed.group_names() if name not in groups]
+        replaced = [other, *absorbed.previous_names, *survivor.previous_names]
+        self.delete_person(other, now)
+        target = survivor
+        if new_name:
+            number = self._new_person_number()
+            target = StoredPerson(f"people/c{number}", format(number, "x"), {}, "", "", 0, now)
+            self.persons[target.resource_name] = target
+            self.delete_person(keep, now)
+            replaced.insert(0, keep)
+        target.fields = {
+            name: normalize_field(name, [_without_metadata(e) for e in entries], target.source_id)
+            for name, entries in joined.items()
+            if name != "memberships" and entries
+        }
+        self._set_groups(target, groups or [MY_CONTACTS])
+        target.previous_names = list(dict.fromkeys(name for name in replaced if name != target.resource_name))
+        self._record_change(target, now)
+        return target
 
     def set_person_groups(self, person: StoredPerson, groups: list[str], now: datetime) -> None:
         if groups != person.group_names():
@@ -402,7 +450,8 @@ class UserStore:
 
     # -------------------------------------------------------------------------------------- rendering
 
-    def render_person(self, person: StoredPerson, mask: Iterable[str]) -> JsonDict:
+    def render_person(self, person: StoredPerson, mask: Iterable[str], *, sync: bool = False) -> JsonDict:
+        """A person as the API returns it; ``sync`` for a listing with a sync token (previous names shown)."""
         if person.deleted:
             return {
                 "resourceName": person.resource_name,
@@ -413,6 +462,8 @@ class UserStore:
         for name in mask:
             if name == "metadata":
                 out["metadata"] = self._person_metadata(person)
+                if sync and person.previous_names:
+                    out["metadata"]["previousResourceNames"] = list(person.previous_names)
             elif name == "photos":
                 out["photos"] = [_default_photo(person)]
             elif person.fields.get(name):
@@ -457,6 +508,18 @@ def _name_key(sort: PersonSort) -> Any:
         return (str(names[0].get(wanted) or names[0].get("displayName") or "").casefold(), person.seq)
 
     return key
+
+
+def _without_metadata(entry: JsonDict) -> JsonDict:
+    return {key: value for key, value in entry.items() if key != "metadata"}
+
+
+def _identity(entry: JsonDict) -> str:
+    """What makes two entries of a field the same for a merge: the value, else everything but metadata."""
+    value = entry.get("canonicalForm") or entry.get("value")
+    if isinstance(value, str):
+        return value.casefold()
+    return repr(sorted((key, repr(v)) for key, v in entry.items() if key != "metadata"))
 
 
 def _default_photo(person: StoredPerson) -> JsonDict:
