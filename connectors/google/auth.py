@@ -11,7 +11,7 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from contactsync.errors import AuthFailed, ConfigError, ConfigProblem
 from contactsync.settings import AccountSettings
 
 SCOPES = ("https://www.googleapis.com/auth/contacts",)
+_INSECURE = "OAUTHLIB_INSECURE_TRANSPORT"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 #: the secret the config layer reads from ``service_account_file`` (the JSON key's content)
 SERVICE_ACCOUNT_SECRET = "service_account"
@@ -94,9 +95,14 @@ def load_user_credentials(account: AccountSettings, path: Path, *, token_uri: st
         info = json.loads(path.read_text(encoding="utf-8"))
         creds: user_credentials.Credentials = user_credentials.Credentials.from_authorized_user_info(
             info, list(SCOPES))
-        if token_uri:
-            # from_authorized_user_info always sets Google's token endpoint, whatever the file says
-            creds = creds.with_token_uri(token_uri)
+        # from_authorized_user_info always sets Google's token endpoint, whatever the file says; the file holds
+        # the one the consent used (the client secrets file's token_uri), the option overrides both
+        saved = info.get("token_uri") if isinstance(info, dict) else None
+        chosen = token_uri or (saved if isinstance(saved, str) and saved else None)
+        if chosen:
+            expiry = creds.expiry
+            creds = creds.with_token_uri(chosen)
+            creds.expiry = expiry  # the copy forgets when the saved access token expires
     except FileNotFoundError:
         raise AuthFailed(f"no Google authorization saved for account {account.name} yet: run "
                          f"`contactsync auth google {account.name}`", account=account.name) from None
@@ -147,37 +153,86 @@ def _client_config(account: AccountSettings) -> Mapping[str, Any]:
     return config
 
 
+def _code_from(answer: str, state: str, account: AccountSettings) -> str:
+    """The code in what the user pasted: the whole address the browser was sent to, or the code alone."""
+    if "://" not in answer and "=" not in answer:
+        return answer
+    query = parse_qs(urlsplit(answer).query if "://" in answer else answer.partition("?")[2] or answer)
+    error = query.get("error", [""])[0]
+    if error:
+        raise AuthFailed(f"Google did not grant access ({error}); run the command again and allow access",
+                         account=account.name)
+    if query.get("state", [state])[0] != state:
+        raise AuthFailed("the pasted address belongs to another sign-in (its state differs); paste the address "
+                         "this command's URL led to", account=account.name)
+    code = query.get("code", [""])[0]
+    if not code:
+        raise AuthFailed("the pasted address holds no code; paste the whole address the browser was sent to",
+                         account=account.name)
+    return code
+
+
+@contextlib.contextmanager
+def _loopback_token_endpoint_allowed(token_uri: str) -> Iterator[None]:
+    """Let oauthlib exchange the code over plain HTTP with a token endpoint on loopback (an emulator).
+
+    oauthlib refuses any ``http://`` token URL unless OAUTHLIB_INSECURE_TRANSPORT is set. On loopback nothing
+    crosses a network, the same reason Google accepts ``http://127.0.0.1`` redirect URIs; anything else stays
+    refused.
+    """
+    split = urlsplit(token_uri)
+    if split.scheme != "http" or split.hostname not in ("127.0.0.1", "localhost", "::1") \
+            or os.environ.get(_INSECURE):
+        yield
+        return
+    os.environ[_INSECURE] = "1"
+    try:
+        yield
+    finally:
+        os.environ.pop(_INSECURE, None)
+
+
 def run_consent_flow(account: AccountSettings, *, open_browser: bool,
-                     echo: Callable[[str], None] = print, prompt: Callable[[str], str] = input) -> None:
+                     echo: Callable[[str], None] = print,
+                     prompt: Callable[[str], str] = lambda text: input(text + ": ")) -> None:
     """Ask the user for consent and save the token to ``options.token_file`` (atomically, mode 0600).
 
     With ``open_browser`` a browser opens and Google redirects to a one-shot server on loopback. Without it
     (a headless server) the URL is printed; the user opens it anywhere, and pastes back the address the browser
-    was sent to (or only its ``code``). Raises ConfigError (options missing), AuthFailed (consent refused).
+    was sent to (or only its ``code``); ``prompt`` shows its text and reads the answer (it adds the colon, as
+    ``click.prompt`` does). Raises ConfigError (options missing), AuthFailed (consent refused).
     """
     from google_auth_oauthlib.flow import InstalledAppFlow
 
     token_file = account.options.get("token_file")
     if not isinstance(token_file, str) or not token_file:
         raise ConfigError([_problem(account, "token_file", "give the path where the authorization is saved")])
-    flow = InstalledAppFlow.from_client_config(dict(_client_config(account)), scopes=list(SCOPES))
+    config = dict(_client_config(account))
+    # the flow talks to the client file's auth_uri and token_uri (Google's, or an emulator's), with PKCE S256
+    flow = InstalledAppFlow.from_client_config(config, scopes=list(SCOPES))
+    client = config.get("installed") or config.get("web") or {}
+    token_uri = str(client.get("token_uri", "")) if isinstance(client, dict) else ""
     try:
-        if open_browser:
-            creds = flow.run_local_server(port=0, open_browser=True)
-        else:
-            # Google retired the copy-the-code page; a loopback redirect nobody listens on shows the code in
-            # the browser's address bar instead.
-            flow.redirect_uri = "http://127.0.0.1:1/"
-            url, _state = flow.authorization_url(access_type="offline", prompt="consent")
-            echo(f"Open this URL in a browser, sign in as the user to synchronize, and allow access:\n\n{url}\n")
-            answer = prompt("Paste the address the browser was sent to (or the code): ").strip()
-            code = parse_qs(urlsplit(answer).query).get("code", [answer])[0]
-            flow.fetch_token(code=code)
-            creds = flow.credentials
+        with _loopback_token_endpoint_allowed(token_uri):
+            if open_browser:
+                creds = flow.run_local_server(port=0, open_browser=True)
+            else:
+                # Google retired the copy-the-code page; a loopback redirect nobody listens on shows the code in
+                # the browser's address bar instead.
+                flow.redirect_uri = "http://127.0.0.1:1/"
+                url, state = flow.authorization_url(access_type="offline", prompt="consent")
+                echo(f"Open this URL in a browser, sign in as the user to synchronize, and allow access:\n\n{url}\n")
+                answer = prompt("Paste the address the browser was sent to (or the code)").strip()
+                flow.fetch_token(code=_code_from(answer, state, account))
+                creds = flow.credentials
+    except AuthFailed:
+        raise
     except (google.auth.exceptions.GoogleAuthError, ValueError) as exc:
         raise AuthFailed(f"Google did not grant access ({type(exc).__name__}); run the command again",
                          account=account.name) from None
     except Exception as exc:  # oauthlib raises its own errors for a refused or mistyped code
         raise AuthFailed(f"Google did not grant access ({type(exc).__name__}); run the command again",
                          account=account.name) from None
+    finally:
+        flow.oauth2session.close()
     write_token_file(Path(token_file), creds.to_json())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import threading
 from types import FrameType
@@ -18,6 +19,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--service-accounts", default="", help="comma-separated service-account emails")
     parser.add_argument("--reads-per-minute", type=int, default=None)
     parser.add_argument("--writes-per-minute", type=int, default=None)
+    parser.add_argument("--oauth-client", default="", metavar="ID:SECRET",
+                        help="register an OAuth desktop client and print its client secrets file (one JSON line)")
+    parser.add_argument("--consent-user", default=None,
+                        help="the user who allows access on the consent screen (`contactsync auth google`)")
     args = parser.parse_args(argv)
 
     emulator = PeopleEmulator(
@@ -39,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"user {user} token {emulator.add_user(user)}", flush=True)
     for account in filter(None, (name.strip() for name in args.service_accounts.split(","))):
         emulator.add_service_account(account)
+    if args.oauth_client:
+        client_id, _, secret = args.oauth_client.partition(":")
+        print(f"oauth client {json.dumps(emulator.add_oauth_client(client_id, secret))}", flush=True)
+    if args.consent_user:
+        emulator.consent(args.consent_user)
     stopped.wait()
     emulator.stop()
     return 0

@@ -36,6 +36,7 @@ class RequestKind(enum.Enum):
     GROUPS_MUTATE = "groups_mutate"
     MEMBERS_MODIFY = "members_modify"
     TOKEN = "token"
+    AUTHORIZE = "authorize"
 
     @property
     def is_write(self) -> bool:
@@ -43,7 +44,8 @@ class RequestKind(enum.Enum):
 
     @property
     def is_read(self) -> bool:
-        return self not in _WRITE_KINDS and self not in (RequestKind.HTTP_BATCH, RequestKind.TOKEN)
+        return self not in _WRITE_KINDS and self not in (RequestKind.HTTP_BATCH, RequestKind.TOKEN,
+                                                         RequestKind.AUTHORIZE)
 
 
 _WRITE_KINDS = frozenset(

@@ -102,6 +102,11 @@ class PeopleEmulator:
     def token_uri(self) -> str:
         return self.url + "token"
 
+    @property
+    def auth_uri(self) -> str:
+        """The authorization endpoint (Google's is ``https://accounts.google.com/o/oauth2/auth``)."""
+        return self.url + "o/oauth2/auth"
+
     # ------------------------------------------------------------------------------------- accounts
 
     def add_user(self, user: str) -> str:
@@ -119,6 +124,31 @@ class PeopleEmulator:
         """A refresh token that ``/token`` exchanges for short-lived access tokens for ``user``."""
         try:
             return self._accounts.refresh_token_for(user)
+        except KeyError as exc:
+            raise EmulatorError(str(exc)) from None
+
+    def add_oauth_client(self, client_id: str, client_secret: str) -> dict[str, Any]:
+        """Register an OAuth client of type "Desktop app"; returns its client secrets file's content, as the
+        Google Cloud console hands it out, with ``auth_uri`` and ``token_uri`` pointing at this emulator."""
+        self._accounts.add_oauth_client(client_id, client_secret)
+        return {"installed": {
+            "client_id": client_id,
+            "project_id": "contactsync-emulator",
+            "auth_uri": self.auth_uri,
+            "token_uri": self.token_uri,
+            "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
+            "client_secret": client_secret,
+            "redirect_uris": ["http://localhost"],
+        }}
+
+    def consent(self, user: str | None, *, approve: bool = True) -> None:
+        """Who is signed in to the browser that opens a consent URL, and whether they click Allow.
+
+        Not part of any Google API: a test hook standing in for the person at the browser. With ``None`` the
+        consent screen asks to sign in and never redirects.
+        """
+        try:
+            self._accounts.consent(user, approve)
         except KeyError as exc:
             raise EmulatorError(str(exc)) from None
 

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import api
-from .auth import Accounts
+from .auth import AUTHORIZATION_PATHS, Accounts
 from .control import Clock, FaultPlan, QuotaMeter, RequestKind
 from .errors import ApiError, invalid_argument, server_error
 from .store import UserStore
@@ -152,6 +152,8 @@ class PeopleService:
         path = request.path
         if request.method == "POST" and path == "/token" and not inside_batch:
             return self._token(request)
+        if request.method == "GET" and path in AUTHORIZATION_PATHS and not inside_batch:
+            return self._authorize(request)
         if request.method == "POST" and path == "/batch" and not inside_batch:
             return self._batch(request)
         route, resource_name = _match(request.method, path)
@@ -184,8 +186,17 @@ class PeopleService:
         self.count(RequestKind.TOKEN)
         self._raise_injected_failure(request)
         form = {key: values[-1] for key, values in parse_qs(request.body.decode("utf-8", "replace")).items()}
-        answer = self.accounts.token_endpoint(form)
+        answer = self.accounts.token_endpoint(form, request.headers.get("authorization"))
         return json_response(answer.status, answer.body)
+
+    def _authorize(self, request: ApiRequest) -> ApiResponse:
+        """The browser's visit to the consent screen: a redirect to the client, or an error page."""
+        self.count(RequestKind.AUTHORIZE)
+        self._raise_injected_failure(request)
+        answer = self.accounts.authorize({key: values[-1] for key, values in request.query.items()})
+        headers = (("Location", answer.location),) if answer.location else ()
+        return ApiResponse(answer.status, answer.page.encode(), content_type="text/html; charset=UTF-8",
+                           headers=headers)
 
     # ------------------------------------------------------------------------------------ HTTP batch
 
