@@ -74,6 +74,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.snapshot: dict[str, dict[str, Contact]] = {}  # account → person → content at the last settle
         self.gone: set[str] = set()            # persons whose delete propagated (no resurrection allowed)
         self.wiped: str | None = None
+        self.chunk = Engine.CHUNK              # small chunks: a run absorbs and pushes its plan in several steps
 
     def teardown(self) -> None:
         self.store.close()
@@ -86,8 +87,10 @@ class SyncMachine(RuleBasedStateMachine):
         return next((i for i, c in self.items(account).items() if primary(c) == who), None)
 
     def engine(self) -> Engine:
-        return Engine(self.store, self.book, self.connectors, sleep=lambda _s: None,
-                      new_id=lambda: f"cid-{next(self.ids):05d}")
+        engine = Engine(self.store, self.book, self.connectors, sleep=lambda _s: None,
+                        new_id=lambda: f"cid-{next(self.ids):05d}")
+        engine.CHUNK = self.chunk
+        return engine
 
     def mark_edit(self, account: str, who: str) -> None:
         self.interval.edited.setdefault(who, []).append((account, self.epoch))
@@ -104,8 +107,9 @@ class SyncMachine(RuleBasedStateMachine):
         return False
 
     # --- user actions ---------------------------------------------------------------------------------------
-    @initialize(n=st.integers(2, 5))
-    def seed(self, n: int) -> None:
+    @initialize(n=st.integers(2, 5), chunk=st.sampled_from([2, 3, Engine.CHUNK]))
+    def seed(self, n: int, chunk: int) -> None:
+        self.chunk = chunk
         for _ in range(n):
             k = next(self.counter)
             self.backends["a"].user_create(person(k, frozenset({"Staff"})))

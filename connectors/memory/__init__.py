@@ -260,9 +260,12 @@ class MemoryConnector(BaseConnector):
         try:
             if change.kind is ChangeKind.CREATE:
                 assert change.contact is not None
-                item_id = s.user_create(change.contact, marker=change.contact_id)
+                fitted = s._fit(change.contact)
+                item_id = s.user_create(fitted, marker=change.contact_id)
                 item = s.items[item_id]
-                return ChangeResult(change, RemoteRef(item_id, item.etag), stored=item.contact)
+                # like a server's answer: the stored item is reported only when it differs from what was sent
+                return ChangeResult(change, RemoteRef(item_id, item.etag),
+                                    stored=None if fitted == change.contact else item.contact)
             assert change.ref is not None
             current = s.items.get(change.ref.id)
             if current is None:
@@ -273,9 +276,11 @@ class MemoryConnector(BaseConnector):
                 s.user_delete(change.ref.id)
                 return ChangeResult(change)
             assert change.contact is not None
-            s._put(change.ref.id, s._fit(change.contact), change.contact_id)
+            fitted = s._fit(change.contact)
+            s._put(change.ref.id, fitted, change.contact_id)
             item = s.items[change.ref.id]
-            return ChangeResult(change, RemoteRef(change.ref.id, item.etag), stored=item.contact)
+            return ChangeResult(change, RemoteRef(change.ref.id, item.etag),
+                                stored=None if fitted == change.contact else item.contact)
         except ConnectorError as exc:
             return ChangeResult(change, error=exc)
 

@@ -228,6 +228,10 @@ class Field(enum.Enum):
 #: Field → attribute name, looked up on every comparison: an enum's ``.value`` is a slow descriptor
 _ATTR: dict[Field, str] = {f: f.value for f in Field}
 
+#: every field in declaration order, as a tuple: iterating the Enum class itself is a slow generator, and the engine
+#: walks the fields of every contact several times per run
+FIELDS: tuple[Field, ...] = tuple(Field)
+
 MULTI_VALUED = frozenset({Field.EMAILS, Field.PHONES, Field.ADDRESSES, Field.URLS, Field.TAGS, Field.CUSTOM})
 ALL_FIELDS = frozenset(Field)
 
@@ -276,7 +280,13 @@ class Contact:
         if kept == ALL_FIELDS:
             return self
         empty = Contact()
-        return replace(self, **{f.value: empty.get(f) for f in Field if f not in kept})
+        return replace(self, **{_ATTR[f]: empty.get(f) for f in FIELDS if f not in kept})
+
+    def differing(self, other: Contact) -> tuple[Field, ...]:
+        """The fields whose values differ between the two contacts, in declaration order."""
+        if self == other:
+            return ()
+        return tuple(f for f in FIELDS if getattr(self, _ATTR[f]) != getattr(other, _ATTR[f]))
 
     def label(self) -> str:
         """A human name for messages meant for the admin's eyes (never for logs unless personal data is on)."""

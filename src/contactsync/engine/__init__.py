@@ -8,11 +8,15 @@ A run has three phases:
    phone), then, chunk by chunk of contacts, merge each touched contact three-way against every account's base
    under the book's conflict rules, decide deletes (edit beats delete by default), data-rule holds and the writes
    each account is owed.
-3. **Absorb, then push.** One transaction records the merged contacts, the new bases and sync states, and every
-   owed write in the durable *outbox* (the plan's chunks are written into it as they are made, so memory stays
-   bounded). The push phase then drains the outbox batch by batch, recording each write only once the platform
-   confirmed it. A create is marked as attempted before it is sent, so a crash between the remote create and our
-   commit is found by its marker in the next pull and adopted, never created twice.
+3. **Absorb, then push, a chunk at a time.** One transaction records a chunk's merged contacts, their new bases
+   and every write they are owed in the durable *outbox*; then that chunk's writes are pushed, account by
+   account, batch by batch, each recorded only once the platform confirmed it. A chunk holds whole people (every
+   account's link of them), so a run stopped between chunks leaves a consistent store: the accounts' sync states
+   are only advanced after the last chunk, and the next run re-lists and finds the absorbed part unchanged and its
+   owed writes still in the outbox. Memory stays bounded by the chunk, and the push reuses the plan's contacts
+   instead of reading and decoding them again. A create is marked as attempted before it is sent, so a crash
+   between the remote create and our commit is found by its marker in the next pull and adopted, never created
+   twice.
 
 A dry run stops after the plan: nothing is written anywhere, the store included.
 """
@@ -22,19 +26,19 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from ..codec import contact_from_data, contact_to_data, field_to_data
+from ..codec import contact_from_data, field_to_data
 from ..connector import Change, ChangeKind, ChangeResult, Connector, PullResult, RemoteContact, RemoteRef
 from ..errors import ConnectorError, PreconditionFailed, RateLimited, SyncTokenExpired, Transient
 from ..model import Contact, Field, Photo
 from ..normalize import normalize_contact
 from ..rules import as_written, broken_rules
 from ..settings import AccountMode, BookSettings, DeletePolicy, PhoneFormat
-from ..store import CanonicalRecord, Link, Store, Transaction, now
+from ..store import CanonicalRecord, Link, Store, Transaction, encode_contact, now
 from .merge import STORE, Side, merge
 from .report import AccountReport, PlannedWrite, RunReport
 
@@ -67,8 +71,9 @@ class _Listed:
     @classmethod
     def of(cls, rc: RemoteContact) -> _Listed:
         c = rc.contact
-        return cls(rc.ref, rc.marker, rc.modified, json.dumps(contact_to_data(c), separators=(",", ":")), c.photo,
-                   tuple(c.identity_emails()), tuple(c.identity_phones()))
+        # encoded as the store encodes bases: the text is written as the item's new base as it is
+        return cls(rc.ref, rc.marker, rc.modified, encode_contact(c), c.photo, tuple(c.identity_emails()),
+                   tuple(c.identity_phones()))
 
     @property
     def contact(self) -> Contact:
@@ -157,18 +162,21 @@ class Engine:
         self.sleep = sleep
         self.new_id = new_id
         self._held: dict[str, set[Field]] = {}
+        #: the chunk being pushed, as the plan left it (contact id → record and links): no re-reading the store
         self._known: dict[str, tuple[CanonicalRecord, dict[str, Link]]] = {}
+        #: accounts that stopped answering during this run's push: their remaining writes stay owed
+        self._stopped: set[str] = set()
         self._writes = 0
 
-    #: contacts planned, absorbed and pushed per chunk: bounds memory whatever the size of the book
+    #: contacts planned, absorbed and pushed per chunk: bounds memory whatever the size of the book. A multiple
+    #: of every connector's batch size (Google 200, Graph 20, ...), so full chunks make full batches
     CHUNK = 2000
-    #: up to this many touched contacts, the push phase reuses the plan's view instead of re-reading the store
-    KNOWN_LIMIT = 20_000
 
     # ------------------------------------------------------------------------------------------------ run
     def run(self, *, dry_run: bool = False, allow_deletes: bool = False, show_values: bool = False) -> RunReport:
         started = time.monotonic()
         self._known = {}
+        self._stopped = set()
         report = RunReport(self.book.name, dry_run)
         for acct in self.book.accounts:
             report.accounts[acct.name] = AccountReport(acct.name)
@@ -179,19 +187,18 @@ class Engine:
         pulled = self._pull_all(report)
         self._check_brakes(pulled, report, allow_deletes)
         if dry_run:
-            plan = self._plan(pulled, report, None, show_values)
+            plan = self._plan(pulled, report, show_values, apply=False)
             for p in plan.planned:
                 report.accounts[p.account].planned.append(p)
             report.duration_s = time.monotonic() - started
             return report
-        # one transaction absorbs the whole plan (written chunk by chunk) together with the new sync states
+        self._plan(pulled, report, show_values, apply=True)
+        # only now, with every chunk absorbed: the listings' states (a run stopped earlier lists again)
         with self.store.transaction() as tx:
-            self._plan(pulled, report, tx, show_values)
             self._absorb_listings(tx, pulled)
         for acct in self.book.accounts:
-            # an account whose listing failed gets nothing: we do not know what it holds
             if acct.writable and acct.name in pulled:
-                self._push_account(acct.name, report)
+                report.accounts[acct.name].pending = self.store.outbox_count(acct.name)
         self._finish(report, started)
         return report
 
@@ -289,10 +296,10 @@ class Engine:
                             reason)
 
     # ----------------------------------------------------------------------------------------------- plan
-    def _plan(self, pulled: Mapping[str, _Pulled], report: RunReport, tx: Transaction | None,
-              show_values: bool) -> _Plan:
-        """Match, merge and decide, chunk by chunk; each chunk is flushed into ``tx`` (None: a dry run)."""
-        plan = _Plan(describe=tx is None)
+    def _plan(self, pulled: Mapping[str, _Pulled], report: RunReport, show_values: bool, *, apply: bool) -> _Plan:
+        """Match, merge and decide, chunk by chunk; with ``apply`` each chunk is absorbed into the store and
+        pushed before the next is planned (else, a dry run, the plan is only described)."""
+        plan = _Plan(describe=not apply)
         book = self.book
         deletions: dict[str, list[str]] = {}         # contact id → accounts that deleted it
         remote_of: dict[str, list[tuple[str, _Listed]]] = {}   # contact → (account, item listed this run)
@@ -343,7 +350,6 @@ class Engine:
         for name, p in pulled.items():
             if p.full and book.account(name).writable:
                 affected.update(self.store.unlinked_contact_ids(book.name, name))
-        keep_known = len(affected) <= self.KNOWN_LIMIT
         ranks = {a.name: book.priority_rank(a.name) for a in book.accounts}
         fields_of = {a.name: self.connectors[a.name].capabilities.fields if a.mode is not AccountMode.PUSH_ONLY
                      else frozenset() for a in book.accounts}
@@ -359,11 +365,14 @@ class Engine:
             for cid in chunk:
                 self._plan_contact(plan, report, cid, records.get(cid), cid in fresh,
                                    remote_of.pop(cid, []), link_of, deletions.get(cid, []),
-                                   all_links.get(cid, {}), held, ranks, fields_of, show_values, keep_known)
+                                   all_links.get(cid, {}), held, ranks, fields_of, show_values, apply)
                 if cid in fresh:
                     self._note_possible_duplicate(plan.contacts.get(cid), cid, names_seen, report)
-            if tx is not None:
-                plan.flush(tx, book, report.run_id)
+            if apply:
+                with self.store.transaction() as tx:
+                    plan.flush(tx, book, report.run_id)
+                self._push_contacts(chunk, pulled, report)
+                self._known.clear()
         return plan
 
     def _plan_contact(self, plan: _Plan, report: RunReport, cid: str, record: CanonicalRecord | None,
@@ -402,7 +411,7 @@ class Engine:
         for name, it, remote in items:
             # an erased person's content is not kept, not even as a base: only what the owed delete needs
             links_now[name] = Link(name, it.ref.id, cid, it.ref.etag, Contact() if erased else remote, it.modified,
-                                   it.marker == cid)
+                                   it.marker == cid, base_text=None if erased else it.blob)
             plan.links.append(links_now[name])
 
         for name in deleted_by:
@@ -436,7 +445,7 @@ class Engine:
             if is_fresh:
                 plan.new_ids.add(cid)
         if keep_known:
-            # what the store will hold once the plan is absorbed: the push phase reads it from here
+            # what the store holds once the chunk is absorbed: its push reads it from here
             self._known[cid] = (CanonicalRecord(cid, book.name, merged, now(), None if survives else now()),
                                 links_now)
         reasons = broken_rules(merged, book.rules) if survives and book.rules.required else ()
@@ -463,7 +472,7 @@ class Engine:
                     self._owe(plan, name, cid, ChangeKind.CREATE, (), merged, show_values)
                 continue
             if (desired != lk_now.base or not lk_now.marked) and acct.allow_update:
-                changed_fields = tuple(f for f in Field if desired.get(f) != lk_now.base.get(f))
+                changed_fields = desired.differing(lk_now.base)
                 self._owe(plan, name, cid, ChangeKind.UPDATE, changed_fields, merged, show_values,
                           before=lk_now.base)
 
@@ -586,20 +595,19 @@ class Engine:
         tx.purge_trash(self.book.name)
 
     # ----------------------------------------------------------------------------------------------- push
-    def _outbox_chunks(self, account: str) -> Iterator[list[Any]]:
-        entries = self.store.outbox(account)
-        for start in range(0, len(entries), self.CHUNK):
-            yield entries[start : start + self.CHUNK]
-
-    def _push_account(self, account: str, report: RunReport) -> None:
-        acct = self.book.account(account)
-        rep = report.accounts[account]
-        t0 = time.monotonic()
-        for entries in self._outbox_chunks(account):
-            if not self._push_chunk(acct.name, entries, rep, braked=rep.brake is not None):
-                break
-        rep.pending = len(self.store.outbox(account))
-        rep.duration_s += time.monotonic() - t0
+    def _push_contacts(self, contact_ids: Sequence[str], pulled: Mapping[str, _Pulled], report: RunReport) -> None:
+        """Push what every account is owed for these contacts (one chunk), account after account."""
+        for acct in self.book.accounts:
+            # an account whose listing failed gets nothing: we do not know what it holds
+            if not acct.writable or acct.name not in pulled or acct.name in self._stopped:
+                continue
+            rep = report.accounts[acct.name]
+            t0 = time.monotonic()
+            # read now, not with the plan: a stale-etag retry on an account before may have queued more
+            entries = self.store.outbox_for(acct.name, contact_ids)
+            if entries and not self._push_chunk(acct.name, entries, rep, braked=rep.brake is not None):
+                self._stopped.add(acct.name)
+            rep.duration_s += time.monotonic() - t0
 
     def _push_chunk(self, account: str, entries: list[Any], rep: AccountReport, *, braked: bool) -> bool:
         """Push one chunk of owed writes. False when the account stopped answering (stop for this run)."""
@@ -696,9 +704,11 @@ class Engine:
         """Commit what the platform confirmed; return the changes refused on a stale etag (to retry once)."""
         retry: list[Change] = []
         book = self.book.name
+        stamp = now()
         with self.store.transaction() as tx:
             done: list[str] = []
             links: list[Link] = []
+            updated: list[Link] = []
             journal: list[dict[str, Any]] = []
             for r in results:
                 c = r.change
@@ -714,16 +724,19 @@ class Engine:
                         if self.book.rules.phone_format is not PhoneFormat.E164:
                             # phones were sent in the book's format; the base holds them as they read back
                             base = normalize_contact(base, self.book.default_region)
-                        links.append(Link(account, r.ref.id, c.contact_id, r.ref.etag, base, now(), True))
+                        link = Link(account, r.ref.id, c.contact_id, r.ref.etag, base, stamp, True)
+                        if c.kind is ChangeKind.UPDATE and c.ref is not None and c.ref.id == r.ref.id:
+                            updated.append(link)  # the same item, linked already: only the row's values change
+                        else:
+                            links.append(link)
                         if c.kind is ChangeKind.CREATE:
                             rep.created += 1
                         else:
                             rep.updated += 1
                     journal.append({"book": book, "account": account, "contact_id": c.contact_id,
                                     "action": f"push-{c.kind.value}",
-                                    "note": ",".join(f.value for f in Field
-                                                     if c.previous is not None and c.contact is not None
-                                                     and c.previous.get(f) != c.contact.get(f)) or None})
+                                    "note": (",".join(f.value for f in c.contact.differing(c.previous)) or None)
+                                    if c.previous is not None and c.contact is not None else None})
                     continue
                 err = r.error
                 if isinstance(err, PreconditionFailed) and err.gone:
@@ -742,6 +755,7 @@ class Engine:
                     log.warning("account %s: contact %s: %s (%s)", account, c.contact_id, c.kind.value,
                                 type(err).__name__)
             tx.put_links(links)
+            tx.update_links(updated)
             tx.dequeue(account, done)
             tx.journal(journal)
         return retry

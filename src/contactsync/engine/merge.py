@@ -146,21 +146,28 @@ def merge(current: Contact, current_modified: datetime, sides: Sequence[Side], c
     """Apply every side's changes to ``current``."""
     updates: dict[str, Any] = {}
     decisions: list[FieldDecision] = []
-    touched = frozenset().union(*(s.changed_fields for s in sides)) if sides else frozenset()
+    side_changes = [(s, s.changed_fields) for s in sides]
+    touched = frozenset().union(*(fields for _s, fields in side_changes))
     for f, attr in _FIELD_ATTRS:
         if f not in touched:
             continue
-        changed = [s for s in sides if f in s.changed_fields]
+        changed = [s for s, fields in side_changes if f in fields]
         rule = conflicts.rule_for(f)
         if f.multi_valued:
-            value, field_decisions = _merge_elements(f, current, current_modified, changed, rule, store_rank)
+            sources = ",".join(sorted({s.account for s in changed}))
+            if len(changed) > 1 and not current.get(f) and _all_alike(f, changed):
+                # a new person listed alike by several accounts (a first sync): with nothing in the store to
+                # compete, identical sides can only agree; merging one of them gives the same value, faster
+                changed = changed[:1]
+            value, field_decisions = _merge_elements(f, current, current_modified, changed, rule, store_rank,
+                                                     sources)
             updates[attr] = value
             decisions.extend(field_decisions)
             continue
-        cur = current.get(f)
-        candidates = [Candidate(s.account, s.remote.get(f), s.modified or EPOCH, s.rank) for s in changed]
+        cur = getattr(current, attr)
+        candidates = [Candidate(s.account, getattr(s.remote, attr), s.modified or EPOCH, s.rank) for s in changed]
         # the store changed this field too (a value the account never saw): it is a candidate of its own
-        if any(cur != s.base_value(f) for s in changed) and all(cur != c.value for c in candidates):
+        if any(cur != getattr(s.base or _EMPTY, attr) for s in changed) and all(cur != c.value for c in candidates):
             candidates.append(Candidate(STORE, cur, current_modified, store_rank))
         value, source, losers, queued = _decide(rule, candidates, cur)
         if value != cur or losers or queued:
@@ -177,8 +184,14 @@ def _as_dict(items: Any) -> dict[str, Element]:
     return {element_key(e): e for e in (sorted(items) if isinstance(items, frozenset) else items)}
 
 
+def _all_alike(f: Field, sides: Sequence[Side]) -> bool:
+    first = sides[0]
+    value, base = first.remote.get(f), first.base_value(f)
+    return all(s.remote.get(f) == value and s.base_value(f) == base for s in sides[1:])
+
+
 def _merge_elements(f: Field, current: Contact, current_modified: datetime, changed: Sequence[Side],
-                    rule: ConflictRule, store_rank: int) -> tuple[Any, list[FieldDecision]]:
+                    rule: ConflictRule, store_rank: int, sources: str) -> tuple[Any, list[FieldDecision]]:
     cur_value = current.get(f)
     result = _as_dict(cur_value)
     proposals: dict[str, list[tuple[Side, Element]]] = {}  # key → sides that added or modified it
@@ -227,7 +240,6 @@ def _merge_elements(f: Field, current: Contact, current_modified: datetime, chan
     else:
         new_value = tuple(result.values())
     if new_value != cur_value or losers_all or queued_any:
-        sources = ",".join(sorted({s.account for s in changed}))
         decisions.append(FieldDecision(f, cur_value, new_value, sources,
                                        tuple(losers_all), queued_any))
     return new_value, decisions
