@@ -17,6 +17,22 @@ How the writes stay safe:
   given are deleted (a change in the milliseconds between the two is not detected).
 - Creates are sent once (see :mod:`.transport`); a lost answer leaves them owed, and the next listing finds
   them by their ``clientData`` marker.
+
+Tags are the user's labels (user contact groups), matched by name ignoring case:
+
+- A push that carries tags reads the labels first (once per run: the state's copy may name a label
+  deleted in Google since, and a membership in a missing label refuses the whole batch), then makes a label
+  for each new tag (``clientData`` ``contactsync-tag`` says it is ours).
+- An update whose tag changed only in case (its ``previous`` spells it otherwise, and the push agrees on the
+  new spelling) renames the label in place with ``contactGroups.update``, carrying the label's etag.
+- After the writes, each label the push took contacts out of (a tag the store knew), and each empty label
+  contactsync made, is deleted when Google counts no member in it (``deleteContacts=false``). A tag renamed in
+  the store is thus a new label and the old one deleted once its last contact has moved.
+
+Merges: when Google merges contacts (or links one to a profile) the survivor's resource name may change and
+its sync listing entry names the replaced ones in ``metadata.previousResourceNames``. Those are reported
+deleted, even before their tombstones reach the lagging sync listing, so the engine sees the old link replaced
+and hands it to the survivor (by its marker, else email or phone) rather than taking it for a new person.
 """
 
 from __future__ import annotations
@@ -231,7 +247,7 @@ class GoogleConnector(BaseConnector):
         self.api = Api(name, auth_hint=auth.hint, sleep=sleep, max_attempts=max_attempts, max_wait_s=max_wait_s)
         #: user contact groups, resource name → name; None until read (or taken from the state)
         self._groups: dict[str, str] | None = None
-        #: True once the groups were read in this process (the state's names may predate our last push)
+        #: True once the groups were read in this run (the state's names may predate our last push)
         self._groups_fresh = False
         #: user groups contactsync created (clientData marker), and those Google counted empty when last read
         self._ours: set[str] = set()
@@ -448,8 +464,10 @@ class GoogleConnector(BaseConnector):
         previous = _decode_state(state) if state is not None else None
         if previous is None:
             self._load_groups()  # a full listing also refreshes the labels (a rename in Google shows up here)
-        elif self._groups is None:
-            self._groups = dict(previous.groups)
+        else:
+            self._groups_fresh = False  # a new run: the next push that carries tags reads the labels again
+            if self._groups is None:
+                self._groups = dict(previous.groups)
         persons: list[JsonDict] = []
         people = self._service.people()
         params: dict[str, Any] = {"resourceName": "people/me", "personFields": READ_MASK, "pageSize": self.page_size,
