@@ -8,9 +8,14 @@ bounds.
 Runs: the first sync (Google full, memory empty: every contact is copied to memory and gets our marker in
 Google), the settling run (our own marker writes come back once in the incremental listing), a run with no
 change anywhere, 1% of the contacts edited in Google, 1% edited on the memory side (written to Google).
+Then labels and merges: a tag given to 1% on the memory side (one label made), that tag renamed (the contacts
+move to a new label, the emptied one is deleted), the tag removed (its label deleted), and m pairs of contacts
+merged in Google (the survivors keep the links, the merged-away people go from memory).
 
 Lower bounds: a full listing is ⌈N/1000⌉ list calls; k updates are ⌈k/200⌉ batchUpdateContacts calls; a run
-with no change is one list call whatever N is.
+with no change is one list call whatever N is. The labels are read at most once per run (groups_list<=1: when
+a push carries tags, or the listing names a label the state does not know); a label made or deleted is one
+groups_mutate; each push that takes contacts out of a label checks its member count (groups_get, one per push).
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from pathlib import Path
 from google.oauth2.credentials import Credentials
 
 from contactsync.engine import Engine
-from contactsync.settings import AccountSettings, BookSettings
+from contactsync.model import Tag
+from contactsync.settings import AccountSettings, BookSettings, BrakeSettings
 from contactsync.store import Store
 from contactsync_connectors.google import GoogleConnector
 from contactsync_connectors.google.auth import GoogleAuth
@@ -45,7 +51,9 @@ def seed_people(n: int) -> list[dict[str, object]]:
 
 def run(emulator: PeopleEmulator, db: Path, memory: MemoryBackend, token: str, label: str, n: int,
         bound: str) -> None:
-    book = BookSettings("bench", (AccountSettings("google", "google"), AccountSettings("mem", "memory")))
+    # the merge run deletes m people from memory: the brake would hold that back at the default 50
+    book = BookSettings("bench", (AccountSettings("google", "google"), AccountSettings("mem", "memory")),
+                        brake=BrakeSettings(max_deletes=n, max_delete_ratio=0.5))
     google = GoogleConnector("google", GoogleAuth(Credentials(token), "", "bench"), endpoint=emulator.url)
     emulator.reset_counters()
     started = time.perf_counter()
@@ -86,6 +94,28 @@ def bench(n: int) -> None:
             memory.user_edit(item_id, replace(memory.items[item_id].contact, job_title="Lead"))
         run(emulator, db, memory, token, "1% edited in memory", n,
             f"list=1, batch_update={math.ceil(k / 200)}")
+        run(emulator, db, memory, token, "no change", n, "list=1")
+
+        tagged = list(memory.items)[2 * k : 3 * k]
+        pushes = math.ceil(k / 200)
+        for tag in ("Bench Team", "Bench Crew", None):
+            for item_id in tagged:
+                tags = frozenset({Tag(tag)}) if tag else frozenset()
+                memory.user_edit(item_id, replace(memory.items[item_id].contact, tags=tags))
+            what = {"Bench Team": "1% tagged in memory", "Bench Crew": "tag renamed in memory"}.get(
+                tag or "", "tag removed in memory")
+            mutate = {"Bench Team": 1, "Bench Crew": 2}.get(tag or "", 1)
+            checks = f", groups_get={pushes}" if what != "1% tagged in memory" else ""
+            run(emulator, db, memory, token, what, n,
+                f"list=1, groups_list<=1, groups_mutate={mutate}, batch_update={pushes}{checks}")
+        run(emulator, db, memory, token, "settling run", n, "list=1 (our own writes listed once)")
+
+        m = min(25, k // 2)
+        survivors = names[3 * k : 3 * k + 2 * m : 2]
+        for keep, gone in zip(survivors, names[3 * k + 1 : 3 * k + 2 * m : 2], strict=True):
+            emulator.merge_contacts(USER, keep, gone)
+        run(emulator, db, memory, token, f"{m} pairs merged in G.", n, "list=1 (memory: m deletes, m updates)")
+        assert len(memory.items) == n - m, len(memory.items)
         run(emulator, db, memory, token, "no change", n, "list=1")
         assert emulator.internal_errors == []
 
