@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -157,15 +158,16 @@ def test_the_circuit_breaker_pauses_a_failing_account_and_status_says_so(tmp_pat
     make_book(tmp_path, "ok", 2)
     broken = tmp_path / "not-there"
     config = tmp_path / "c.yaml"
-    config.write_text(f"store: {{url: 'sqlite:///{tmp_path / 's.db'}'}}\n" + books_yaml(
+    # the daemon's settings from the file; a command-line option overrides one of them (--pause)
+    daemon_keys = "daemon: {jitter_seconds: 0, pause_after_failures: 1, pause_seconds: 60}\n"
+    config.write_text(f"store: {{url: 'sqlite:///{tmp_path / 's.db'}'}}\n" + daemon_keys + books_yaml(
         tmp_path, ["ok"], schedule="every 1s") + f"""  - name: flaky
     schedule: every 1s
     accounts:
       - {{name: flaky-a, type: vdir, options: {{path: {broken}}}}}
       - {{name: flaky-b, type: vdir, options: {{path: {tmp_path / 'ok' / 'dst'}}}}}
 """)
-    daemon = DaemonProcess(["-c", str(config), "run", "--jitter", "0", "--pause-after", "1", "--pause", "3600"],
-                           tmp_path / "d.log")
+    daemon = DaemonProcess(["-c", str(config), "run", "--pause", "3600"], tmp_path / "d.log")
     try:
         # a missing folder is a transient fault: the engine retries it twice (2 s, 4 s) before the run counts as failed
         wait_for("the circuit opened", lambda: "paused after 1 failed runs in a row" in daemon.output())
@@ -173,6 +175,8 @@ def test_the_circuit_breaker_pauses_a_failing_account_and_status_says_so(tmp_pat
         flaky = status["books"]["flaky"]["accounts"]["flaky-a"]
         assert flaky["circuit"]["state"] == "open" and flaky["circuit"]["failures"] == 1
         assert code == 3
+        paused_for = datetime.fromisoformat(flaky["circuit"]["retry_at"]) - datetime.now(UTC)
+        assert timedelta(minutes=50) < paused_for <= timedelta(hours=1)  # --pause won over pause_seconds
         # paused runs neither count as failures nor touch the platform; the other book carries on
         wait_for("a paused run", lambda: "account=flaky-a result=paused" in daemon.output())
         assert "account=ok-dst result=ok" in daemon.output()

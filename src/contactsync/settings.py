@@ -137,6 +137,25 @@ class BookSettings:
 
 
 @dataclass(frozen=True)
+class DaemonSettings:
+    """The ``daemon:`` section: how ``contactsync run`` schedules, leases and paces its work (each of its
+    command-line options overrides the matching key), and how long a one-off ``sync`` waits for a daemon's lease."""
+
+    jitter_seconds: float = 30.0
+    lease_seconds: float = 120.0
+    #: books run at once (0: one on SQLite, four on PostgreSQL)
+    workers: int = 0
+    pause_after_failures: int = 5
+    pause_seconds: float = 300.0
+    max_pause_seconds: float = 6 * 3600.0
+    #: connector type → calls per second per account, over the built-in rates; 0 turns a type's limit off
+    rate_limits: Mapping[str, float] = field(default_factory=frozen_mapping)
+    metrics_listen: str | None = None
+    stop_timeout_seconds: float = 60.0
+    sync_wait_seconds: float = 60.0
+
+
+@dataclass(frozen=True)
 class Settings:
     books: tuple[BookSettings, ...]
     store_url: str
@@ -144,6 +163,7 @@ class Settings:
     log_level: str = "INFO"
     log_personal_data: bool = False
     source: Path | None = None
+    daemon: DaemonSettings = DaemonSettings()
 
     def book(self, name: str) -> BookSettings:
         for b in self.books:

@@ -1,22 +1,29 @@
-"""``contactsync run``: the daemon, as systemd starts it (see ``systemd/contactsync.service``)."""
+"""``contactsync run``: the daemon, as systemd starts it (see ``systemd/contactsync.service``).
+
+Every option but ``--instance-id`` has a key in the configuration's ``daemon:`` section; an option given on the
+command line wins over the key (so a unit file's drop-in can still change one setting for one machine).
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 import click
 
 from ..config import load_settings
+from ..config.checks import parse_listen
 from ..daemon import CircuitPolicy, Daemon, DaemonOptions
 from ..daemon.limits import DEFAULT_RATES
-from ..daemon.metrics import parse_listen
+from ..daemon.service import rates_with
 from ..errors import StoreLocked
 from ..settings import Settings
 
 
-def _rates(given: tuple[str, ...]) -> dict[str, tuple[float, int]]:
-    rates = dict(DEFAULT_RATES)
+def _rates(given: tuple[str, ...]) -> dict[str, float]:
+    rates: dict[str, float] = {}
     for item in given:
         kind, sep, value = item.partition("=")
         try:
@@ -26,45 +33,71 @@ def _rates(given: tuple[str, ...]) -> dict[str, tuple[float, int]]:
         if not sep or not kind:
             raise click.BadParameter(f"{item!r}: write TYPE=CALLS_PER_SECOND, e.g. google=1.5 (0: no limit)",
                                      param_hint="--rate-limit")
-        if per_second == 0:
-            rates.pop(kind, None)
-        elif per_second > 0:
-            rates[kind] = (per_second, max(1, int(per_second * 5)))
-        else:
+        if per_second < 0:
             raise click.BadParameter(f"{item!r}: the rate must be a number of calls per second",
                                      param_hint="--rate-limit")
+        rates[kind] = per_second
     return rates
+
+
+def options_for(settings: Settings, *, instance_id: str | None = None, jitter_s: float | None = None,
+                lease_s: float | None = None, workers: int | None = None, threshold: int | None = None,
+                pause_s: float | None = None, rates: Mapping[str, float] | None = None,
+                metrics_listen: str | None = None,
+                stop_timeout_s: float | None = None) -> DaemonOptions:
+    """The configuration's ``daemon:`` section with each option given on the command line laid over it."""
+    options = DaemonOptions.from_settings(settings.daemon)
+    given: dict[str, Any] = {"jitter_s": jitter_s, "lease_s": lease_s, "workers": workers,
+                             "metrics_listen": metrics_listen or None, "stop_timeout_s": stop_timeout_s,
+                             "instance": instance_id or None}
+    options = replace(options, **{k: v for k, v in given.items() if v is not None})
+    if threshold is not None or pause_s is not None:
+        circuit = options.circuit
+        options = replace(options, circuit=CircuitPolicy(
+            threshold=circuit.threshold if threshold is None else threshold,
+            pause_s=circuit.pause_s if pause_s is None else pause_s,
+            max_pause_s=max(circuit.max_pause_s, circuit.pause_s if pause_s is None else pause_s)))
+    if rates:
+        options = replace(options, rates=rates_with(options.rates, rates))
+    return options
 
 
 @click.command()
 @click.option("--instance-id", envvar="CONTACTSYNC_INSTANCE", default=None,
               help="This instance's name in leases and logs (default: host:pid). Must differ between instances "
                    "sharing a store.")
-@click.option("--jitter", "jitter_s", type=click.FloatRange(min=0), default=30.0, show_default=True,
-              help="Spread each run up to this many seconds after its slot (at most a quarter of an interval).")
-@click.option("--lease", "lease_s", type=click.FloatRange(min=1), default=120.0, show_default=True,
-              help="Seconds a book's lease lasts unless renewed: how soon another instance takes over the books "
-                   "of one that died.")
-@click.option("--workers", type=click.IntRange(min=0), default=0,
-              help="Books run at once (default: 1 on SQLite, 4 on PostgreSQL).")
-@click.option("--pause-after", "threshold", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Failed runs in a row after which an account is paused (circuit breaker).")
-@click.option("--pause", "pause_s", type=click.FloatRange(min=1), default=300.0, show_default=True,
-              help="First pause in seconds; it doubles while the account keeps failing, up to 6 hours.")
+@click.option("--jitter", "jitter_s", type=click.FloatRange(min=0), default=None,
+              help="Spread each run up to this many seconds after its slot, at most a quarter of an interval "
+                   "(daemon.jitter_seconds, 30 by default).")
+@click.option("--lease", "lease_s", type=click.FloatRange(min=1), default=None,
+              help="Seconds a run's lease on its book and accounts lasts unless renewed: how soon another "
+                   "instance takes over the books of one that died (daemon.lease_seconds, 120 by default).")
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Books run at once; 0: 1 on SQLite, 4 on PostgreSQL (daemon.workers, 0 by default).")
+@click.option("--pause-after", "threshold", type=click.IntRange(min=1), default=None,
+              help="Failed runs in a row after which an account is paused, the circuit breaker "
+                   "(daemon.pause_after_failures, 5 by default).")
+@click.option("--pause", "pause_s", type=click.FloatRange(min=1), default=None,
+              help="First pause in seconds; it doubles while the account keeps failing, up to "
+                   "daemon.max_pause_seconds (daemon.pause_seconds, 300 by default).")
 @click.option("--rate-limit", "rates", multiple=True, metavar="TYPE=PER_SECOND",
-              help="Connector calls per second per account of a type (defaults: "
+              help="Connector calls per second per account of a type, over daemon.rate_limits (built in: "
                    + ", ".join(f"{k}={v[0]:g}" for k, v in DEFAULT_RATES.items()) + "; 0 turns it off).")
 @click.option("--metrics", "metrics_listen", envvar="CONTACTSYNC_METRICS", default=None, metavar="[HOST:]PORT",
-              help="Serve Prometheus metrics here (a bare port listens on 127.0.0.1 only).")
-@click.option("--stop-timeout", "stop_timeout_s", type=click.FloatRange(min=0), default=60.0, show_default=True,
-              help="After SIGTERM, seconds to wait for runs to reach a batch boundary.")
+              help="Serve Prometheus metrics here; a bare port listens on 127.0.0.1 only "
+                   "(daemon.metrics_listen).")
+@click.option("--stop-timeout", "stop_timeout_s", type=click.FloatRange(min=0), default=None,
+              help="After SIGTERM, seconds to wait for runs to reach a batch boundary "
+                   "(daemon.stop_timeout_seconds, 60 by default).")
 @click.pass_obj
-def run(obj: object, instance_id: str | None, jitter_s: float, lease_s: float, workers: int, threshold: int,
-        pause_s: float, rates: tuple[str, ...], metrics_listen: str | None, stop_timeout_s: float) -> None:
+def run(obj: object, instance_id: str | None, jitter_s: float | None, lease_s: float | None, workers: int | None,
+        threshold: int | None, pause_s: float | None, rates: tuple[str, ...], metrics_listen: str | None,
+        stop_timeout_s: float | None) -> None:
     """Run every book on its schedule until stopped (SIGTERM); SIGHUP reloads the configuration.
 
-    Speaks systemd's notify protocol (Type=notify, WatchdogSec=). Several instances may share a PostgreSQL
-    store (each book runs under a lease); a SQLite store takes one daemon."""
+    Settings come from the configuration's `daemon:` section; an option given here overrides its key. Speaks
+    systemd's notify protocol (Type=notify, WatchdogSec=). Several instances may share a PostgreSQL store (each
+    run leases its book and the book's accounts); a SQLite store takes one daemon."""
     from . import Context, friendly, setup_logging
 
     assert isinstance(obj, Context)
@@ -73,11 +106,7 @@ def run(obj: object, instance_id: str | None, jitter_s: float, lease_s: float, w
             parse_listen(metrics_listen)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--metrics") from None
-    options = DaemonOptions(jitter_s=jitter_s, lease_s=lease_s, workers=workers,
-                            circuit=CircuitPolicy(threshold=threshold, pause_s=pause_s),
-                            rates=_rates(rates), metrics_listen=metrics_listen, stop_timeout_s=stop_timeout_s)
-    if instance_id:
-        options = replace(options, instance=instance_id)
+    parsed_rates = _rates(rates)  # refused before the configuration is read, like every bad option
 
     def on_settings(settings: Settings) -> None:
         setup_logging(settings.log_format, settings.log_level, obj.verbose)
@@ -85,6 +114,9 @@ def run(obj: object, instance_id: str | None, jitter_s: float, lease_s: float, w
     @friendly
     def start() -> int:
         settings = obj.settings  # validated and logging set up; errors become advice and exit code 2
+        options = options_for(settings, instance_id=instance_id, jitter_s=jitter_s, lease_s=lease_s,
+                              workers=workers, threshold=threshold, pause_s=pause_s, rates=parsed_rates,
+                              metrics_listen=metrics_listen, stop_timeout_s=stop_timeout_s)
         daemon = Daemon(settings, options, load=lambda: load_settings(obj.config_path), on_settings=on_settings)
         try:
             return daemon.serve()

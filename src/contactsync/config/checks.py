@@ -1,4 +1,4 @@
-"""Checks JSON schema cannot express: schedules, phone regions, store URLs."""
+"""Checks JSON schema cannot express: schedules, phone regions, store URLs, listen addresses."""
 
 from __future__ import annotations
 
@@ -47,3 +47,24 @@ def url_has_password(url: str) -> bool:
         return urlsplit(url).password is not None
     except ValueError:
         return False
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    """``PORT``, ``HOST:PORT`` or ``[V6]:PORT`` → (host, port); a bare port listens on loopback. ValueError says
+    what to write instead."""
+    host, sep, port = text.rpartition(":")
+    if not sep:
+        host, port = "127.0.0.1", text
+    host = host.strip("[]") or "127.0.0.1"
+    if not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise ValueError(f"{text!r}: give PORT or HOST:PORT, e.g. 127.0.0.1:9464")
+    return host, int(port)
+
+
+def listen_problem(text: str) -> str | None:
+    """Why ``text`` is not a ``[HOST:]PORT`` to serve metrics at, or None."""
+    try:
+        parse_listen(text)
+    except ValueError as exc:
+        return str(exc)
+    return None

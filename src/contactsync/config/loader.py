@@ -31,6 +31,7 @@ from ..settings import (
     BrakeSettings,
     ConflictRule,
     ConflictSettings,
+    DaemonSettings,
     DataRules,
     DeletePolicy,
     LogFormat,
@@ -40,7 +41,7 @@ from ..settings import (
     Settings,
     frozen_mapping,
 )
-from .checks import region_problem, schedule_problem, store_url_problem, url_has_password
+from .checks import listen_problem, region_problem, schedule_problem, store_url_problem, url_has_password
 from .paths import default_store_url
 from .problems import KeyPath, Problems, did_you_mean
 from .schema import SCHEMA
@@ -101,6 +102,7 @@ def _parse(
     root: Mapping[str, Any] = data if isinstance(data, dict) else {}
     store_url = _store_url(root.get("store"), context, problems)
     accounts = _check_books(root.get("books"), context, problems)
+    _check_daemon(root.get("daemon"), problems)
     problems.raise_if_any()
     return _build(root, store_url, accounts, source_path)
 
@@ -171,6 +173,23 @@ def _check_books(books: object, context: SecretContext, problems: Problems) -> d
                 hint = did_you_mean(name, names_here) or f"; this book's accounts: {', '.join(names_here)}"
                 problems.add((*book_path, "priority", index), f"'{name}' is not an account of this book{hint}")
     return resolved
+
+
+def _check_daemon(daemon: object, problems: Problems) -> None:
+    if not isinstance(daemon, dict):
+        return
+    listen = daemon.get("metrics_listen")
+    if isinstance(listen, str) and (message := listen_problem(listen)):
+        problems.add(("daemon", "metrics_listen"), message)
+    pause, most = daemon.get("pause_seconds", DaemonSettings.pause_seconds), daemon.get(
+        "max_pause_seconds", DaemonSettings.max_pause_seconds)
+    if _is_number(pause) and _is_number(most) and most < pause:
+        key = "max_pause_seconds" if "max_pause_seconds" in daemon else "pause_seconds"
+        problems.add(("daemon", key), f"max_pause_seconds ({most:g}) is shorter than pause_seconds ({pause:g})")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _unique(name: object, path: KeyPath, seen: dict[str, KeyPath], what: str, problems: Problems) -> None:
@@ -322,7 +341,22 @@ def _build(
         log_level=log.get("level", Settings.log_level),
         log_personal_data=log.get("personal_data", Settings.log_personal_data),
         source=source_path,
+        daemon=_build_daemon(root.get("daemon")),
     )
+
+
+def _build_daemon(daemon: object) -> DaemonSettings:
+    given = _given(daemon, "jitter_seconds", "lease_seconds", "pause_seconds", "max_pause_seconds",
+                   "stop_timeout_seconds", "sync_wait_seconds")
+    values: dict[str, Any] = {k: float(v) for k, v in given.items()}
+    for whole_number in ("workers", "pause_after_failures"):
+        if isinstance(daemon, dict) and whole_number in daemon:
+            values[whole_number] = int(daemon[whole_number])  # YAML may give 4.0; the schema allowed it
+    if isinstance(daemon, dict) and "rate_limits" in daemon:
+        values["rate_limits"] = frozen_mapping({k: float(v) for k, v in daemon["rate_limits"].items()})
+    if isinstance(daemon, dict) and "metrics_listen" in daemon:
+        values["metrics_listen"] = daemon["metrics_listen"]
+    return DaemonSettings(**values)
 
 
 def _build_book(

@@ -20,6 +20,7 @@ from ..settings import (
     BrakeSettings,
     ConflictRule,
     ConflictSettings,
+    DaemonSettings,
     DataRules,
     DeletePolicy,
     LogFormat,
@@ -41,6 +42,11 @@ CONFLICT_RULES: Final = tuple(r.value for r in ConflictRule)
 SAMPLE_COMMENTED: Final = "x-sample-commented"
 
 SCHEMA_ID: Final = "https://contactsync.invalid/schema/config-v1.json"
+
+
+def _number(value: float) -> int | float:
+    """A number of seconds as an admin writes it: 120, not 120.0."""
+    return int(value) if float(value).is_integer() else value
 
 
 def _default(value: object) -> Any:
@@ -294,12 +300,107 @@ _BOOK: dict[str, Any] = {
     },
 }
 
+#: the built-in per-account call rates (``contactsync.daemon.limits.DEFAULT_RATES``; a test keeps them equal)
+BUILT_IN_RATES: Final = "google 1, outlook 10, carddav 5"
+
+_DAEMON: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "How `contactsync run` schedules, leases and paces its work. Each key has a command-line "
+    "option of `contactsync run` that overrides it (e.g. `--lease` for `lease_seconds`).",
+    "examples": [{"lease_seconds": 120, "workers": 0, "metrics_listen": "127.0.0.1:9464"}],
+    "properties": {
+        "jitter_seconds": {
+            "type": "number",
+            "minimum": 0,
+            "default": _number(DaemonSettings.jitter_seconds),
+            "description": "Spread each run up to this many seconds after its slot (at most a quarter of an "
+            "interval schedule, a minute of a cron one), so books sharing a slot do not all start at once.",
+            "examples": [30],
+        },
+        "lease_seconds": {
+            "type": "number",
+            "minimum": 1,
+            "default": _number(DaemonSettings.lease_seconds),
+            "description": "How long a run's lease on its book and on each of the book's accounts lasts unless "
+            "renewed (it is renewed every third of it while the run lasts): how soon another instance sharing "
+            "a PostgreSQL store takes over the books of one that died. A one-off `contactsync sync` takes the "
+            "same leases.",
+            "examples": [120],
+        },
+        "workers": {
+            "type": "integer",
+            "minimum": 0,
+            "default": DaemonSettings.workers,
+            "description": "Books run at once by one instance; 0: one on SQLite (a single writer), four on "
+            "PostgreSQL.",
+            "examples": [0],
+        },
+        "pause_after_failures": {
+            "type": "integer",
+            "minimum": 1,
+            "default": DaemonSettings.pause_after_failures,
+            "description": "Failed runs in a row after which an account is paused (the circuit breaker); the "
+            "other accounts of its book keep running.",
+            "examples": [5],
+        },
+        "pause_seconds": {
+            "type": "number",
+            "minimum": 1,
+            "default": _number(DaemonSettings.pause_seconds),
+            "description": "An account's first pause, in seconds; it doubles while the account keeps failing.",
+            "examples": [300],
+        },
+        "max_pause_seconds": {
+            "type": "number",
+            "minimum": 1,
+            "default": _number(DaemonSettings.max_pause_seconds),
+            "description": "The longest pause of a failing account, in seconds.",
+            "examples": [21600],
+        },
+        "rate_limits": {
+            "type": "object",
+            "additionalProperties": {"type": "number", "minimum": 0},
+            "default": {},
+            "description": "Connector calls per second per account, by connector type, over the built-in "
+            f"rates ({BUILT_IN_RATES}); 0 turns a type's limit off. Each rate allows a burst of five seconds' "
+            "worth of calls.",
+            SAMPLE_COMMENTED: True,
+            "examples": [{"google": 0.5, "carddav": 0}],
+        },
+        "metrics_listen": {
+            "type": "string",
+            SAMPLE_COMMENTED: True,
+            "description": "Serve Prometheus metrics at `[HOST:]PORT` (a bare port listens on 127.0.0.1 only); "
+            "not served when left out.",
+            "examples": ["127.0.0.1:9464"],
+        },
+        "stop_timeout_seconds": {
+            "type": "number",
+            "minimum": 0,
+            "default": _number(DaemonSettings.stop_timeout_seconds),
+            "description": "After SIGTERM, how long running books may take to reach their next batch boundary "
+            "before the daemon exits anyway (what is still owed stays queued). Keep it under systemd's "
+            "TimeoutStopSec=.",
+            "examples": [60],
+        },
+        "sync_wait_seconds": {
+            "type": "number",
+            "minimum": 0,
+            "default": _number(DaemonSettings.sync_wait_seconds),
+            "description": "With a PostgreSQL store: how long a one-off `contactsync sync` waits for a book "
+            "or account a daemon is running before it gives up, naming the daemon.",
+            "examples": [60],
+        },
+    },
+}
+
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": SCHEMA_ID,
     "title": "contactsync configuration",
-    "description": "Which address books contactsync keeps in sync, where it keeps its state, and how it "
-    "logs. " + _SECRET_NOTE,
+    "description": "Which address books contactsync keeps in sync, where it keeps its state, how it logs "
+    "and how its daemon runs. " + _SECRET_NOTE,
     "type": "object",
     "additionalProperties": False,
     "required": ["books"],
@@ -364,6 +465,7 @@ SCHEMA: dict[str, Any] = {
                 },
             },
         },
+        "daemon": _DAEMON,
         "books": {
             "type": "array",
             "minItems": 1,

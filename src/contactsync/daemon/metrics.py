@@ -1,4 +1,4 @@
-"""The optional Prometheus endpoint (``contactsync run --metrics 127.0.0.1:9464``).
+"""The optional Prometheus endpoint (``daemon.metrics_listen`` or ``contactsync run --metrics 127.0.0.1:9464``).
 
 Loopback by default: the figures name accounts and tags, which an organisation may not want on its network.
 prometheus-client is imported only when the endpoint is asked for. Labels carry account, book and tag names,
@@ -10,21 +10,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from ..config.checks import parse_listen
 from ..engine.report import RunReport
 from .records import CircuitState, Health, TagCheck
 
 log = logging.getLogger("contactsync.daemon")
-
-
-def parse_listen(text: str) -> tuple[str, int]:
-    """``PORT``, ``HOST:PORT`` or ``[V6]:PORT`` → (host, port); a bare port listens on loopback."""
-    host, sep, port = text.rpartition(":")
-    if not sep:
-        host, port = "127.0.0.1", text
-    host = host.strip("[]") or "127.0.0.1"
-    if not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise ValueError(f"--metrics {text!r}: give PORT or HOST:PORT, e.g. 127.0.0.1:9464")
-    return host, int(port)
 
 
 class Metrics:

@@ -41,7 +41,7 @@ from ..connector import Connector
 from ..engine import Engine, EngineHooks
 from ..engine.report import RunReport
 from ..errors import ConfigError, ConnectorError, ContactSyncError, StoreError, SyncAborted
-from ..settings import AccountSettings, BookSettings, Settings
+from ..settings import AccountSettings, BookSettings, DaemonSettings, Settings
 from ..store import Store, now
 from .circuit import CircuitPolicy, fresh_health
 from .limits import DEFAULT_RATES, GuardedConnector, RateLimiter
@@ -60,9 +60,16 @@ class Interrupted(SyncAborted):
     """A run stopped at a batch boundary: the daemon is stopping, or another instance took the book over."""
 
 
+def default_instance() -> str:
+    return f"{os.uname().nodename}:{os.getpid()}"
+
+
 @dataclass(frozen=True)
 class DaemonOptions:
-    instance: str = field(default_factory=lambda: f"{os.uname().nodename}:{os.getpid()}")
+    """What one daemon runs with: the configuration's ``daemon:`` section (:meth:`from_settings`) with
+    ``contactsync run``'s command-line options laid over it."""
+
+    instance: str = field(default_factory=default_instance)
     #: the most a book's start is spread after its slot (capped at a quarter of an interval schedule)
     jitter_s: float = 30.0
     #: how long a lease lasts unless renewed: an instance that dies holds its books at most this long
@@ -75,6 +82,26 @@ class DaemonOptions:
     metrics_listen: str | None = None
     #: after SIGTERM, how long to wait for runs to reach a batch boundary before exiting anyway
     stop_timeout_s: float = 60.0
+
+    @classmethod
+    def from_settings(cls, daemon: DaemonSettings) -> DaemonOptions:
+        return cls(jitter_s=daemon.jitter_seconds, lease_s=daemon.lease_seconds, workers=daemon.workers,
+                   circuit=CircuitPolicy(threshold=daemon.pause_after_failures, pause_s=daemon.pause_seconds,
+                                         max_pause_s=daemon.max_pause_seconds),
+                   rates=rates_with(DEFAULT_RATES, daemon.rate_limits), metrics_listen=daemon.metrics_listen,
+                   stop_timeout_s=daemon.stop_timeout_seconds)
+
+
+def rates_with(base: Mapping[str, tuple[float, int]], overrides: Mapping[str, float]) -> dict[str, tuple[float, int]]:
+    """``base`` with each type in ``overrides`` set to its calls per second (burst: five seconds' worth), or
+    unlimited when 0."""
+    rates = dict(base)
+    for kind, per_second in overrides.items():
+        if per_second == 0:
+            rates.pop(kind, None)
+        else:
+            rates[kind] = (per_second, max(1, int(per_second * 5)))
+    return rates
 
 
 def triggers_for(schedule_text: str, jitter_s: float) -> tuple[BaseTrigger, BaseTrigger]:
@@ -233,6 +260,9 @@ class Daemon:
             if new.store_url != self.settings.store_url:
                 log.error("configuration reload refused: store.url changed; restart the daemon to move stores")
             else:
+                if new.daemon != self.settings.daemon:
+                    log.warning("the daemon section changed: it applies when the daemon restarts "
+                                "(systemctl restart contactsync); the books reload now")
                 self.settings = new
                 self._on_settings(new)
                 assert self.records is not None
