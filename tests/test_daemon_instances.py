@@ -92,7 +92,7 @@ def test_the_books_of_an_instance_killed_mid_run_are_finished_elsewhere(tmp_path
                 return done == set(books)
 
             wait_for("every book finished by the survivors", all_done, timeout=180, every=0.2)
-            assert "its lease expired; taking it over" in "".join(d.output() for d in others)
+            assert "its lease expired (held by victim); taking it over" in "".join(d.output() for d in others)
         finally:
             codes = [d.stop() for d in others]
         assert codes == [0, 0]

@@ -5,46 +5,60 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import uuid
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 from contactsync.admin import build_connectors, run_book
-from contactsync.cli import EXIT_ATTENTION, EXIT_OK, cli
-from contactsync.config import load_settings
+from contactsync.cli import EXIT_ATTENTION, EXIT_OK, EXIT_PARTIAL, cli
+from contactsync.cli.daemon import options_for
+from contactsync.config import SCHEMA, load_settings, parse_settings
+from contactsync.config.checks import parse_listen
+from contactsync.config.schema import BUILT_IN_RATES
 from contactsync.daemon.circuit import CircuitPolicy, fresh_health
-from contactsync.daemon.limits import RateLimiter
+from contactsync.daemon.limits import DEFAULT_RATES, RateLimiter
 from contactsync.daemon.lock import StoreLock
-from contactsync.daemon.metrics import parse_listen
 from contactsync.daemon.notify import Notifier
+from contactsync.daemon.oneoff import LeaseLost, SyncLeases, run_leased
 from contactsync.daemon.records import CircuitState, DaemonRecords, TagVerdict
-from contactsync.daemon.service import triggers_for
+from contactsync.daemon.service import DaemonOptions, triggers_for
 from contactsync.daemon.tags import check_account
-from contactsync.errors import StoreLocked
+from contactsync.errors import ConfigError, StoreLocked
+from contactsync.settings import AccountSettings, BookSettings, DaemonSettings
 from contactsync.store import Store
-from tests.daemon_support import books_yaml, make_book
+from contactsync.store import schema as t
+from tests.daemon_support import books_yaml, make_book, people
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 # ------------------------------------------------------------------------------------------------------ leases
+STAFF = BookSettings("staff", (AccountSettings("ana", "memory"), AccountSettings("bob", "memory")))
+SALES = BookSettings("sales", (AccountSettings("cy", "memory"),))
+ACCTS = ("ana", "bob")
+
+
 def test_a_lease_is_held_by_one_owner_until_released_or_expired(store_url: str) -> None:
     with Store.open(store_url) as store:
         rec = DaemonRecords(store)
-        rec.ensure_books(["staff"])
-        rec.ensure_books(["staff"])  # idempotent
-        assert rec.claim("staff", "a", 60, at=T0)
-        assert not rec.claim("staff", "b", 60, at=T0 + timedelta(seconds=30))
-        assert rec.renew(["staff"], "a", 60) == set()
-        assert rec.renew(["staff"], "b", 60) == {"staff"}  # b holds nothing
+        rec.ensure_books([STAFF])
+        rec.ensure_books([STAFF])  # idempotent
+        assert rec.claim("staff", ACCTS, "a", 60, at=T0)
+        refused = rec.claim("staff", ACCTS, "b", 60, at=T0 + timedelta(seconds=30))
+        assert not refused and (refused.holder, refused.held) == ("a", "book staff")
+        assert rec.renew({"staff": ACCTS}, "a", 60) == set()
+        assert rec.renew({"staff": ACCTS}, "b", 60) == {"staff"}  # b holds nothing
         # done: the book is next due at the next slot; nobody runs it again before, whoever asks
         rec.release("staff", "a", next_due_at=T0 + timedelta(minutes=15), finished=True)
-        assert not rec.claim("staff", "b", 60, at=T0 + timedelta(minutes=14))
-        assert rec.claim("staff", "b", 60, at=T0 + timedelta(minutes=15))
+        assert rec.claim("staff", ACCTS, "b", 60, at=T0 + timedelta(minutes=14)).not_due
+        assert rec.claim("staff", ACCTS, "b", 60, at=T0 + timedelta(minutes=15))
         lease = rec.leases()["staff"]
         assert lease.owner == "b" and lease.last_owner == "b"
 
@@ -52,16 +66,93 @@ def test_a_lease_is_held_by_one_owner_until_released_or_expired(store_url: str) 
 def test_an_expired_lease_is_taken_over_and_the_old_owner_learns_it_lost_it(store_url: str) -> None:
     with Store.open(store_url) as store:
         rec = DaemonRecords(store)
-        rec.ensure_books(["staff", "sales"])
+        rec.ensure_books([STAFF, SALES])
         past = datetime.now(UTC) - timedelta(minutes=10)
-        assert rec.claim("staff", "dead", 60, at=past)
+        assert rec.claim("staff", ACCTS, "dead", 60, at=past)
         assert rec.orphaned() == ["staff"]
-        assert rec.claim("staff", "alive", 60)
+        taken = rec.claim("staff", ACCTS, "alive", 60)
+        assert taken and taken.took_over_from == "dead"
         assert rec.orphaned() == []
-        assert rec.renew(["staff"], "dead", 60) == {"staff"}
+        assert rec.renew({"staff": ACCTS}, "dead", 60) == {"staff"}
+        assert {a: (al.owner, al.last_owner) for a, al in rec.account_leases().items() if a in ACCTS} == {
+            "ana": ("alive", "alive"), "bob": ("alive", "alive")}
         # a stop in the middle hands the book back still due: another instance takes it at once
         rec.release("staff", "alive", next_due_at=None, finished=False)
-        assert rec.claim("staff", "other", 60)
+        claimed = rec.claim("staff", ACCTS, "other", 60)
+        assert claimed and claimed.took_over_from is None
+
+
+def test_a_run_leases_its_book_and_every_account_together_or_not_at_all(store_url: str) -> None:
+    """An account held elsewhere (another instance still running a configuration that has it in another book)
+    keeps the whole book back: neither the book nor its other accounts are taken."""
+    with Store.open(store_url) as store:
+        rec = DaemonRecords(store)
+        moved = BookSettings("moved", (AccountSettings("bob", "memory"),))
+        rec.ensure_books([STAFF, moved])
+        assert rec.claim("moved", ["bob"], "old-config", 60)
+        refused = rec.claim("staff", ACCTS, "new-config", 60)
+        assert not refused and (refused.holder, refused.held) == ("old-config", "account bob")
+        assert refused.until is not None
+        leases, accounts = rec.leases(), rec.account_leases()
+        assert leases["staff"].owner is None and accounts["ana"].owner is None  # nothing half taken
+        assert (accounts["bob"].owner, accounts["bob"].book) == ("old-config", "moved")
+        # renewed together: the book's expiry and its accounts' move as one
+        assert rec.renew({"moved": ["bob"]}, "old-config", 600) == set()
+        held = rec.account_leases()["bob"]
+        assert held.expires_at == rec.leases()["moved"].expires_at
+        # released together
+        rec.release("moved", "old-config", next_due_at=None, finished=False)
+        assert rec.account_leases()["bob"].owner is None
+        taken = rec.claim("staff", ACCTS, "new-config", 60)
+        assert taken
+        accounts = rec.account_leases()
+        assert {a: (accounts[a].owner, accounts[a].book) for a in ACCTS} == {
+            "ana": ("new-config", "staff"), "bob": ("new-config", "staff")}
+        assert all(accounts[a].expires_at == rec.leases()["staff"].expires_at for a in ACCTS)
+        # an account lost to another instance counts as the book lost: its run stops at a batch boundary
+        with store.engine.begin() as conn:
+            conn.execute(sa.update(t.account_leases).where(t.account_leases.c.account == "bob").values(
+                owner="thief"))
+        assert rec.renew({"staff": ACCTS}, "new-config", 60) == {"staff"}
+
+
+def test_leases_expire_together_so_a_dead_instances_accounts_are_free_with_its_book(store_url: str) -> None:
+    with Store.open(store_url) as store:
+        rec = DaemonRecords(store)
+        rec.ensure_books([STAFF])
+        past = datetime.now(UTC) - timedelta(minutes=10)
+        assert rec.claim("staff", ACCTS, "dead", 60, at=past)
+        at = datetime.now(UTC)
+        assert all(al.holder(at) is None for al in rec.account_leases().values())
+        assert rec.claim("staff", ACCTS, "alive", 60)
+        assert {al.holder(datetime.now(UTC)) for al in rec.account_leases().values()} == {"alive"}
+
+
+@pytest.mark.postgres
+def test_two_claims_at_the_same_instant_never_wait_and_only_one_wins(pg_url: str) -> None:
+    """FOR UPDATE SKIP LOCKED: while one transaction holds the book's row, a second claim sees it missing and
+    gives up at once instead of waiting; the same for an account's row."""
+    with Store.open(pg_url) as store:
+        rec = DaemonRecords(store)
+        rec.ensure_books([STAFF])
+        for table, key, value in ((t.daemon_leases, t.daemon_leases.c.book, "staff"),
+                                  (t.account_leases, t.account_leases.c.account, "bob")):
+            with store.engine.connect() as holder, holder.begin():
+                holder.execute(sa.select(table).where(key == value).with_for_update())
+                started = datetime.now(UTC)
+                refused = rec.claim("staff", ACCTS, "b", 60)
+                assert not refused and refused.holder == ""
+                assert datetime.now(UTC) - started < timedelta(seconds=5)
+        assert rec.claim("staff", ACCTS, "b", 60)
+
+
+def test_a_migrated_store_has_the_account_leases_table_as_the_schema_declares(store_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with Store.open(store_url) as store, store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), t.metadata)
+    assert [d for d in diff if "account_leases" in repr(d)] == []
 
 
 # ------------------------------------------------------------------------------------------ circuit breaker
@@ -227,3 +318,149 @@ def test_a_one_off_sync_and_a_daemon_never_write_one_sqlite_store_together(tmp_p
     sync.release()
     late.acquire("daemon", wait_for_sync_s=1.0)
     late.release()
+
+
+# ------------------------------------------------------------------------------------ the daemon: section
+def test_daemon_settings_come_from_the_config_and_command_line_options_win() -> None:
+    settings = parse_settings("""
+daemon:
+  jitter_seconds: 5
+  lease_seconds: 45
+  workers: 3
+  pause_after_failures: 2
+  pause_seconds: 60
+  max_pause_seconds: 600
+  rate_limits: {google: 0.5, carddav: 0}
+  metrics_listen: "9464"
+  stop_timeout_seconds: 20
+books: [{name: staff, accounts: [{name: ana, type: memory, options: {backend: ana}}]}]
+""")
+    options = options_for(settings)
+    assert (options.jitter_s, options.lease_s, options.workers, options.stop_timeout_s) == (5, 45, 3, 20)
+    assert options.circuit == CircuitPolicy(threshold=2, pause_s=60, max_pause_s=600)
+    assert options.metrics_listen == "9464"
+    assert options.rates == {"google": (0.5, 2), "outlook": DEFAULT_RATES["outlook"]}  # carddav: off
+    given = options_for(settings, instance_id="east-1", lease_s=10, workers=1, pause_s=30, threshold=4,
+                        rates={"outlook": 0, "carddav": 2}, metrics_listen="127.0.0.1:9500", jitter_s=0)
+    assert (given.instance, given.lease_s, given.workers, given.jitter_s) == ("east-1", 10, 1, 0)
+    assert given.circuit == CircuitPolicy(threshold=4, pause_s=30, max_pause_s=600)
+    assert given.rates == {"google": (0.5, 2), "carddav": (2.0, 10)}
+    assert given.metrics_listen == "127.0.0.1:9500" and given.stop_timeout_s == 20
+    # nothing in the file, nothing on the command line: the built-in defaults
+    bare = "books: [{name: s, accounts: [{name: a, type: memory, options: {backend: a}}]}]"
+    plain = options_for(parse_settings(bare))
+    assert plain == replace(DaemonOptions(), instance=plain.instance)
+
+
+def test_the_daemon_schema_defaults_are_the_daemons_own() -> None:
+    keys = SCHEMA["properties"]["daemon"]["properties"]
+    for name, value in vars(DaemonSettings()).items():
+        if "default" in keys[name]:
+            assert keys[name]["default"] == value, name
+    defaults, circuit = DaemonOptions(), CircuitPolicy()
+    d = DaemonSettings()
+    assert (d.jitter_seconds, d.lease_seconds, d.workers, d.stop_timeout_seconds) == (
+        defaults.jitter_s, defaults.lease_s, defaults.workers, defaults.stop_timeout_s)
+    assert (d.pause_after_failures, d.pause_seconds, d.max_pause_seconds) == (
+        circuit.threshold, circuit.pause_s, circuit.max_pause_s)
+    assert ", ".join(f"{k} {v[0]:g}" for k, v in DEFAULT_RATES.items()) == BUILT_IN_RATES
+
+
+def test_a_bad_daemon_section_is_reported_with_every_other_problem() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_settings("""
+daemon: {lease_seconds: 0, metrics_listen: "localhost:http", pause_seconds: 600, max_pause_seconds: 60,
+         rate_limits: {google: -1}, instance: x}
+books: [{name: staff, accounts: [{name: ana, type: memory, options: {backend: ana}}]}]
+""")
+    found = {p.path: p.message for p in caught.value.problems}
+    assert set(found) == {"daemon.lease_seconds", "daemon.metrics_listen", "daemon.max_pause_seconds",
+                          "daemon.rate_limits.google", "daemon.instance"}
+    assert "HOST:PORT" in found["daemon.metrics_listen"]
+
+
+# -------------------------------------------------------------------- a one-off sync beside daemons (PostgreSQL)
+def _two_books(tmp_path: Path, url: str, wait: float) -> Path:
+    for b in ("one", "two"):
+        make_book(tmp_path, b, 2)
+    config = tmp_path / "c.yaml"
+    config.write_text(f"store: {{url: '{url}'}}\ndaemon: {{sync_wait_seconds: {wait}, lease_seconds: 30}}\n"
+                      + books_yaml(tmp_path, ["one", "two"]))
+    return config
+
+
+@pytest.mark.postgres
+def test_a_one_off_sync_syncs_the_free_books_then_names_the_daemon_holding_the_other(
+        tmp_path: Path, pg_url: str) -> None:
+    config = _two_books(tmp_path, pg_url, wait=1)
+    settings = load_settings(config)
+    with Store.open(pg_url) as store:
+        rec = DaemonRecords(store)
+        rec.ensure_books(settings.books)
+        one = [a.name for a in settings.book("one").accounts]
+        assert rec.claim("one", one, "east-1", 60)  # a daemon is running book one
+        started = datetime.now(UTC)
+        result = CliRunner().invoke(cli, ["-c", str(config), "sync"])
+        assert result.exit_code == EXIT_PARTIAL, result.output
+        assert datetime.now(UTC) - started >= timedelta(seconds=1)  # it waited, a bounded time
+        assert "book two: ok" in result.stdout and "book one" not in result.stdout
+        assert "book one is being synced by the contactsync daemon east-1 (which holds it until" in result.stderr
+        assert "after syncing the other books" in result.stderr
+        assert people(tmp_path / "two" / "dst") == ["pc0@example.org", "pc1@example.org"]
+        assert people(tmp_path / "one" / "dst") == []
+        # the sync held book two and its accounts under its own name, and gave them back
+        two = rec.account_leases()["two-src"]
+        assert two.owner is None and two.last_owner is not None and two.last_owner.startswith("sync@")
+        assert rec.leases()["one"].owner == "east-1"  # the daemon's lease untouched
+        # an account held by an instance running another configuration keeps its book back just the same
+        rec.release("one", "east-1", next_due_at=None, finished=False)
+        rec.ensure_books([BookSettings("elsewhere", (AccountSettings("one-dst", "vdir"),))])
+        assert rec.claim("elsewhere", ["one-dst"], "west-2", 60)
+        held = CliRunner().invoke(cli, ["-c", str(config), "sync", "--book", "one"])
+        assert held.exit_code == EXIT_PARTIAL
+        assert "book one is being synced by the contactsync daemon west-2 (which holds account one-dst" in held.stderr
+        assert "other books" not in held.stderr
+        rec.release("elsewhere", "west-2", next_due_at=None, finished=False)
+        done = CliRunner().invoke(cli, ["-c", str(config), "sync", "--book", "one"])
+        assert done.exit_code == EXIT_OK, done.output
+        assert people(tmp_path / "one" / "dst") == ["pc0@example.org", "pc1@example.org"]
+        assert rec.leases()["one"].next_due_at is None  # a one-off sync leaves the daemons' schedule alone
+
+
+@pytest.mark.postgres
+def test_a_one_off_sync_waits_for_a_daemon_run_that_ends_within_the_wait(tmp_path: Path, pg_url: str) -> None:
+    config = _two_books(tmp_path, pg_url, wait=60)
+    settings = load_settings(config)
+    with Store.open(pg_url) as store:
+        rec = DaemonRecords(store)
+        rec.ensure_books(settings.books)
+        assert rec.claim("one", [a.name for a in settings.book("one").accounts], "east-1", 60)
+        ends = threading.Timer(1.5, lambda: rec.release("one", "east-1", next_due_at=None, finished=True))
+        ends.start()
+        try:
+            result = CliRunner().invoke(cli, ["-c", str(config), "sync"])
+        finally:
+            ends.join()
+        assert result.exit_code == EXIT_OK, result.output
+        # the free book first, then the one the daemon held once its run ended
+        assert result.stdout.index("book two: ok") < result.stdout.index("book one: ok")
+        assert people(tmp_path / "one" / "dst") == ["pc0@example.org", "pc1@example.org"]
+
+
+@pytest.mark.postgres
+def test_a_one_off_sync_whose_lease_is_taken_over_stops_at_a_batch_boundary(tmp_path: Path, pg_url: str) -> None:
+    make_book(tmp_path, "big", 30)
+    config = tmp_path / "c.yaml"
+    config.write_text(f"store: {{url: '{pg_url}'}}\n" + books_yaml(tmp_path, ["big"]))
+    book = load_settings(config).book("big")
+    with Store.open(pg_url) as store:
+        leases = SyncLeases(store, lease_s=60, wait_s=0, owner="sync@test")
+        with closing(leases.each([book])) as held:
+            holding = next(held)
+            assert DaemonRecords(store).account_leases()["big-dst"].owner == "sync@test"
+            holding.lost = True  # what the renewal thread sets when another instance took the book over
+            with pytest.raises(LeaseLost, match="taken over"):
+                run_leased(store, holding)
+        with store.engine.connect() as conn:
+            assert conn.execute(sa.select(t.runs.c.status)).scalars().all() == ["interrupted"]
+        assert DaemonRecords(store).account_leases()["big-dst"].owner is None

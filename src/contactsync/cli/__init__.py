@@ -190,18 +190,26 @@ def exit_code_for(reports: list[RunReport]) -> int:
 @friendly
 def sync(obj: Context, books: tuple[str, ...], dry_run: bool, show_values: bool, allow_deletes: bool,
          reset: tuple[str, ...], as_json: bool) -> None:
-    """Run every book once (pull, reconcile, push)."""
+    """Run every book once (pull, reconcile, push).
+
+    Beside daemons on a PostgreSQL store, each book runs under the same leases as a daemon's run (the book and
+    each of its accounts); a book a daemon is running is synced after the others, waiting up to
+    daemon.sync_wait_seconds for it."""
     from ..daemon.lock import StoreLock
+    from ..daemon.oneoff import LeaseHeld
 
     settings = obj.settings
     selected = [settings.book(b) for b in books] if books else list(settings.books)
     reports: list[RunReport] = []
-    # one writer per SQLite store: refused while a daemon owns it (PostgreSQL daemons take per-book leases)
+    # one writer per SQLite store: refused while a daemon owns it (on PostgreSQL, leases: see _sync_books)
     lock = None if dry_run else StoreLock.for_url(settings.store_url)
     if lock is not None:
         lock.acquire("sync")
     try:
         _sync_books(obj, selected, dry_run, show_values, allow_deletes, reset, as_json, reports)
+    except LeaseHeld as exc:
+        click.echo(f"contactsync: {exc}", err=True)
+        sys.exit(max(exit_code_for(reports), EXIT_PARTIAL))  # what could run went through; the rest did not
     finally:
         if lock is not None:
             lock.release()
@@ -210,18 +218,37 @@ def sync(obj: Context, books: tuple[str, ...], dry_run: bool, show_values: bool,
 
 def _sync_books(obj: Context, selected: list[Any], dry_run: bool, show_values: bool, allow_deletes: bool,
                 reset: tuple[str, ...], as_json: bool, reports: list[RunReport]) -> None:
+    from contextlib import closing
+
+    from ..daemon.oneoff import SyncLeases, run_leased
+
+    for account in reset:
+        if dry_run:
+            raise click.UsageError("--reset-account cannot be combined with --dry-run")
+        if not any(a.name == account for b in selected for a in b.accounts):
+            raise click.UsageError(f"--reset-account {account}: no such account in the selected books")
     with obj.store() as store:
-        for account in reset:
-            if dry_run:
-                raise click.UsageError("--reset-account cannot be combined with --dry-run")
-            if not any(a.name == account for b in selected for a in b.accounts):
-                raise click.UsageError(f"--reset-account {account}: no such account in the selected books")
-            admin.reset_account(store, account)
-        for book in selected:
-            report = admin.run_book(store, book, dry_run=dry_run, allow_deletes=allow_deletes,
+        if dry_run or store.dialect != "postgresql":
+            for book in selected:
+                for account in (a.name for a in book.accounts if a.name in reset):
+                    admin.reset_account(store, account)
+                report = admin.run_book(store, book, dry_run=dry_run, allow_deletes=allow_deletes,
+                                        show_values=show_values)
+                reports.append(report)
+                print_report(report, as_json=as_json)
+            return
+        # daemons may share this store: each book (its reset accounts included) under the book's and its
+        # accounts' leases, as a daemon's run would hold them
+        daemon = obj.settings.daemon
+        leases = SyncLeases(store, lease_s=daemon.lease_seconds, wait_s=daemon.sync_wait_seconds)
+        with closing(leases.each(selected)) as held:
+            for holding in held:
+                for account in (a.name for a in holding.book.accounts if a.name in reset):
+                    admin.reset_account(store, account)
+                report = run_leased(store, holding, dry_run=dry_run, allow_deletes=allow_deletes,
                                     show_values=show_values)
-            reports.append(report)
-            print_report(report, as_json=as_json)
+                reports.append(report)
+                print_report(report, as_json=as_json)
 
 
 # ----------------------------------------------------------------------------------------------------- status
@@ -274,6 +301,7 @@ def status(obj: Context, as_json: bool) -> None:
         records = DaemonRecords(store)
         health = records.health()
         leases = records.leases()
+        account_leases = records.account_leases()
         tag_checks = records.tag_checks()
     at = now()
     per_book: dict[str, Any] = {}
@@ -302,6 +330,11 @@ def status(obj: Context, as_json: bool) -> None:
                 "tags_checked_at": h.tags_checked_at if h else None,
                 "tags_error": h.tags_error if h else None,
             }
+            # who holds the account now (a run's lease, renewed while it lasts) and who ran it last
+            al = account_leases.get(acct.name)
+            entries[acct.name]["lease"] = {"owner": al.holder(at) if al else None,
+                                           "expires_at": al.expires_at if al and al.holder(at) else None,
+                                           "last_owner": al.last_owner if al else None}
             if st.get("brake_reason"):
                 code = max(code, EXIT_BRAKE)
             elif st.get("last_result") == "error" or circuit["state"] == CircuitState.OPEN.value:
@@ -343,8 +376,9 @@ def status(obj: Context, as_json: bool) -> None:
                 click.echo(f"    {h['contact_id']}: {h['reason']}")
         for acct, e in b["accounts"].items():
             last = _age(e["last_run_at"]) if e["last_run_at"] else "never"
+            held = f"  held by {e['lease']['owner']}" if e["lease"]["owner"] else ""
             click.echo(f"  {acct:<20} {e['result']:<10} last run {last:<10} contacts {e['contacts']:>6}  "
-                       f"owed writes {e['pending_writes']:>4}  sync state {e['sync_state_age']}")
+                       f"owed writes {e['pending_writes']:>4}  sync state {e['sync_state_age']}{held}")
             if e["error"]:
                 click.echo(f"    error: {e['error']}")
             if e["circuit"]["state"] == CircuitState.OPEN.value:

@@ -1,18 +1,28 @@
-"""What the daemon keeps in the store: book leases, account health (the circuit breaker), tag-count checks.
+"""What the daemon keeps in the store: leases on books and accounts, account health (the circuit breaker),
+tag-count checks.
 
 These live beside :class:`contactsync.store.Store` rather than in it so the daemon's tables have one owner; they
-use the store's engine and its tables (``store/schema.py``, migration 0002) and its one-transaction-per-step rule.
+use the store's engine and its tables (``store/schema.py``, migrations 0002 and 0004) and its
+one-transaction-per-step rule.
 
-Leases: a book is run under a lease (owner, expiry) taken in a short transaction and renewed while it
-runs. On PostgreSQL the row is read ``FOR UPDATE SKIP LOCKED`` so two instances claiming the same book at the
-same instant never wait on each other: the second sees nothing and moves on. SQLite has a single daemon (see
-:mod:`.lock`), so the same statements simply run without row locks there.
+Leases: a book is the unit of scheduling (one engine run reconciles all of a book's accounts together), and a
+run holds a lease (owner, expiry) on its book AND on each of the book's accounts. All of them are taken in one
+short transaction or none is; they are renewed together while the run lasts, handed back together, and expire
+together when the instance holding them dies. On PostgreSQL the rows are read ``FOR UPDATE SKIP LOCKED``, so two
+instances claiming the same book at the same instant never wait on each other: the second sees a row missing
+and moves on. A one-off ``contactsync sync`` takes the same leases (see :mod:`.oneoff`). SQLite has a single
+daemon (see :mod:`.lock`), so the same statements simply run without row locks there.
+
+Account names are unique in one configuration file, so an account belongs to one book and the book's lease alone
+would keep two runs off it. The account leases still matter when instances run different configurations for a
+while (one reloaded after an account moved to another book, the other not yet): the account's own lease then
+keeps both from writing it at once. They also let ``status`` show who holds each account.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,6 +30,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ..settings import BookSettings
 from ..store import Store, now
 from ..store import schema as t
 
@@ -45,6 +56,40 @@ class Lease:
     last_started_at: datetime | None
     last_finished_at: datetime | None
     last_owner: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountLease:
+    account: str
+    book: str
+    owner: str | None
+    expires_at: datetime | None
+    last_started_at: datetime | None
+    last_owner: str | None
+
+    def holder(self, at: datetime) -> str | None:
+        """Who holds the account at ``at``: None when nobody does or the lease ran out."""
+        return self.owner if self.owner and self.expires_at and self.expires_at > at else None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The answer to a claim: taken, or why not."""
+
+    taken: bool
+    #: who holds a live lease that stopped us ("" when a row was locked by a claim in flight: try again shortly)
+    holder: str | None = None
+    #: what they hold: "book NAME" or "account NAME"
+    held: str | None = None
+    #: when their lease runs out unless they renew it
+    until: datetime | None = None
+    #: the book's run for this slot is already done (a daemon's claim only)
+    not_due: bool = False
+    #: taken: the holder whose lease on the book had run out (it died mid-run), if any
+    took_over_from: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.taken
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,61 +138,95 @@ def _upsert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]], ke
     conn.execute(stmt, rows)
 
 
+def _insert_missing(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]], keys: list[str]) -> None:
+    if not rows:
+        return
+    ins: Any = postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
+    conn.execute(ins.on_conflict_do_nothing(index_elements=keys), rows)
+
+
 class DaemonRecords:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.engine = store.engine
 
     # --- leases -----------------------------------------------------------------------------------------------
-    def ensure_books(self, books: Iterable[str]) -> None:
-        rows = [{"book": b} for b in books]
-        if not rows:
-            return
-        ins: Any = postgresql.insert(t.daemon_leases) if self.engine.dialect.name == "postgresql" \
-            else sqlite.insert(t.daemon_leases)
+    def ensure_books(self, books: Iterable[BookSettings]) -> None:
+        """A lease row for every book and every account (new ones appear on start and on reload)."""
+        books = list(books)
+        book_rows = [{"book": b.name} for b in books]
+        account_rows = [{"account": a.name, "book": b.name} for b in books for a in b.accounts]
         with self.engine.begin() as conn:
-            conn.execute(ins.on_conflict_do_nothing(index_elements=["book"]), rows)
+            _insert_missing(conn, t.daemon_leases, book_rows, ["book"])
+            _insert_missing(conn, t.account_leases, account_rows, ["account"])
 
-    def claim(self, book: str, owner: str, lease_s: float, *, at: datetime | None = None) -> bool:
-        """Take the book's lease if nobody holds a live one and the book is due. True when taken."""
+    def claim(self, book: str, accounts: Collection[str], owner: str, lease_s: float, *,
+              at: datetime | None = None, due_only: bool = True) -> Claim:
+        """Take the lease on ``book`` and on each of ``accounts`` (the book's accounts), all in one transaction or
+        none: refused while anyone else holds a live lease on one of them, or (``due_only``, the daemon's case)
+        when the book's run for this slot is already done. A lease whose holder let it expire is taken over.
+        The rows must exist (:meth:`ensure_books`); a missing one reads as locked by a claim in flight."""
         stamp = at or now()
-        q = sa.select(t.daemon_leases).where(t.daemon_leases.c.book == book).with_for_update(skip_locked=True)
+        until = stamp + timedelta(seconds=lease_s)
+        leases, accts = t.daemon_leases, t.account_leases
         with self.engine.begin() as conn:
-            row = conn.execute(q).first()
-            if row is None:  # locked by an instance claiming it right now, or the book is new
-                return False
+            row = conn.execute(sa.select(leases).where(leases.c.book == book)
+                               .with_for_update(skip_locked=True)).first()
+            if row is None:  # locked by an instance claiming it right now
+                return Claim(False, "", f"book {book}")
             expires, due = _aware(row.expires_at), _aware(row.next_due_at)
             if row.owner is not None and row.owner != owner and expires is not None and expires > stamp:
-                return False
-            if due is not None and due > stamp and row.owner is None:
-                return False  # this slot's run is done (by us or another instance)
-            conn.execute(sa.update(t.daemon_leases).where(t.daemon_leases.c.book == book).values(
-                owner=owner, expires_at=stamp + timedelta(seconds=lease_s), last_started_at=stamp,
-                last_owner=owner))
-        return True
+                return Claim(False, row.owner, f"book {book}", expires)
+            if due_only and due is not None and due > stamp and row.owner is None:
+                return Claim(False, not_due=True)  # this slot's run is done (by us or another instance)
+            rows = conn.execute(sa.select(accts).where(accts.c.account.in_(list(accounts)))
+                                .order_by(accts.c.account).with_for_update(skip_locked=True)).all()
+            if len(rows) < len(set(accounts)):
+                missing = sorted(set(accounts) - {r.account for r in rows})
+                return Claim(False, "", f"account {missing[0]}")
+            for r in rows:
+                expires = _aware(r.expires_at)
+                if r.owner is not None and r.owner != owner and expires is not None and expires > stamp:
+                    return Claim(False, r.owner, f"account {r.account}", expires)
+            conn.execute(sa.update(leases).where(leases.c.book == book).values(
+                owner=owner, expires_at=until, last_started_at=stamp, last_owner=owner))
+            if accounts:
+                conn.execute(sa.update(accts).where(accts.c.account.in_(list(accounts))).values(
+                    book=book, owner=owner, expires_at=until, last_started_at=stamp, last_owner=owner))
+        return Claim(True, took_over_from=row.owner)
 
-    def renew(self, books: Iterable[str], owner: str, lease_s: float) -> set[str]:
-        """Extend our leases; returns the books whose lease we no longer hold (taken over after it expired)."""
+    def renew(self, held: Mapping[str, Collection[str]], owner: str, lease_s: float) -> set[str]:
+        """Extend our leases on each book of ``held`` and on its accounts, in one transaction; returns the books
+        whose lease, or one of whose accounts' leases, we no longer hold (taken over after it expired)."""
         lost: set[str] = set()
-        stamp = now()
+        until = now() + timedelta(seconds=lease_s)
+        leases, accts = t.daemon_leases, t.account_leases
         with self.engine.begin() as conn:
-            for book in books:
-                result = conn.execute(sa.update(t.daemon_leases).where(
-                    t.daemon_leases.c.book == book, t.daemon_leases.c.owner == owner).values(
-                    expires_at=stamp + timedelta(seconds=lease_s)))
+            for book, accounts in held.items():
+                result = conn.execute(sa.update(leases).where(
+                    leases.c.book == book, leases.c.owner == owner).values(expires_at=until))
                 if result.rowcount == 0:
                     lost.add(book)
+                if accounts:
+                    result = conn.execute(sa.update(accts).where(
+                        accts.c.account.in_(list(accounts)), accts.c.owner == owner).values(expires_at=until))
+                    if result.rowcount < len(set(accounts)):
+                        lost.add(book)
         return lost
 
     def release(self, book: str, owner: str, *, next_due_at: datetime | None, finished: bool) -> None:
-        """Give the lease back. ``finished``: the run ended and the book is next due at ``next_due_at``; else
-        (a stop in the middle) the due time is left as it was so another instance takes the book at once."""
+        """Give the book's lease and its accounts' back. ``finished``: the run ended and the book is next due at
+        ``next_due_at``; else (a stop in the middle, a one-off sync) the due time is left as it was, so a stopped
+        run's book is taken by another instance at once."""
         values: dict[str, Any] = {"owner": None, "expires_at": None}
         if finished:
             values.update(next_due_at=next_due_at, last_finished_at=now())
         with self.engine.begin() as conn:
             conn.execute(sa.update(t.daemon_leases).where(
                 t.daemon_leases.c.book == book, t.daemon_leases.c.owner == owner).values(**values))
+            conn.execute(sa.update(t.account_leases).where(
+                t.account_leases.c.book == book, t.account_leases.c.owner == owner).values(
+                owner=None, expires_at=None))
 
     def set_next_due(self, book: str, at: datetime | None) -> None:
         with self.engine.begin() as conn:
@@ -166,6 +245,12 @@ class DaemonRecords:
             return {r.book: Lease(r.book, r.owner, _aware(r.expires_at), _aware(r.next_due_at),
                                   _aware(r.last_started_at), _aware(r.last_finished_at), r.last_owner)
                     for r in conn.execute(sa.select(t.daemon_leases))}
+
+    def account_leases(self) -> dict[str, AccountLease]:
+        with self.engine.connect() as conn:
+            return {r.account: AccountLease(r.account, r.book, r.owner, _aware(r.expires_at),
+                                            _aware(r.last_started_at), r.last_owner)
+                    for r in conn.execute(sa.select(t.account_leases))}
 
     def interrupt_open_runs(self, book: str, since: datetime | None, *, status: str = "interrupted") -> None:
         """Mark the book's runs stopped mid-way (SIGTERM, a lost lease: "interrupted"; an instance that died:

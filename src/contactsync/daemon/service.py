@@ -127,7 +127,11 @@ def triggers_for(schedule_text: str, jitter_s: float) -> tuple[BaseTrigger, Base
 @dataclass
 class _Active:
     book: str
+    #: the book's accounts as this run leased them
+    accounts: tuple[str, ...]
     started: datetime
+    #: the leases are ours (until then there is nothing to renew)
+    claimed: bool = False
     lost: bool = False
 
 
@@ -162,7 +166,7 @@ class Daemon:
             self._lock.acquire("daemon", wait_for_sync_s=600)
         self.store = _open_store(self.settings.store_url)
         self.records = DaemonRecords(self.store)
-        self.records.ensure_books(b.name for b in self.settings.books)
+        self.records.ensure_books(self.settings.books)
         if self.options.metrics_listen:
             from .metrics import Metrics
 
@@ -266,7 +270,7 @@ class Daemon:
                 self.settings = new
                 self._on_settings(new)
                 assert self.records is not None
-                self.records.ensure_books(b.name for b in new.books)
+                self.records.ensure_books(new.books)
                 self._schedule_books(first=False)
                 log.info("configuration reloaded: %d books", len(new.books))
         self.notifier.ready(self._status_line())
@@ -313,11 +317,11 @@ class Daemon:
     # ----------------------------------------------------------------------------------------- maintenance
     def _renew(self) -> None:
         assert self.records is not None
-        books = list(self._running)
-        if not books:
+        held = {name: active.accounts for name, active in list(self._running.items()) if active.claimed}
+        if not held:
             return
         try:
-            lost = self.records.renew(books, self.options.instance, self.options.lease_s)
+            lost = self.records.renew(held, self.options.instance, self.options.lease_s)
         except Exception as exc:  # the store unreachable for a moment: the lease still has time left
             log.warning("lease renewal failed (%s); retrying", type(exc).__name__)
             return
@@ -354,16 +358,23 @@ class Daemon:
         with self._running_lock:
             if name in self._running:
                 return
-            active = _Active(name, now())
+            active = _Active(name, tuple(a.name for a in book.accounts), now())
             self._running[name] = active
         records = self.records
         assert records is not None
         finished = False
         try:
-            if not records.claim(name, self.options.instance, self.options.lease_s, at=active.started):
+            claim = records.claim(name, active.accounts, self.options.instance, self.options.lease_s,
+                                  at=active.started)
+            if not claim:
+                if claim.holder and claim.held != f"book {name}":
+                    # the book is free but one of its accounts is not: another configuration has it elsewhere
+                    log.info("book %s: not run now, %s is held by %s", name, claim.held, claim.holder)
                 return
-            if takeover:
-                log.info("book %s: its lease expired; taking it over", name)
+            active.claimed = True
+            if takeover or claim.took_over_from:
+                log.info("book %s: its lease expired (held by %s); taking it over", name,
+                         claim.took_over_from or "?")
                 # the instance that held it died mid-run: its run never finishes; say so in the run history
                 records.interrupt_open_runs(name, None, status="abandoned")
             self.notifier.status(self._status_line())

@@ -172,6 +172,22 @@ daemon_leases = sa.Table(
     sa.Column("last_owner", sa.String(200), nullable=True),
 )
 
+#: one row per account: the lease a run of its book holds on it, taken, renewed, released and expiring together
+#: with the book's (one transaction each). Account names are unique in a configuration, so one account is in
+#: one book; but two instances may briefly run different configurations (one reloaded, one not) that put the
+#: account in different books, and the account's own lease is what keeps them from writing it at once.
+#: ``status`` shows who holds each account.
+account_leases = sa.Table(
+    "account_leases", metadata,
+    sa.Column("account", sa.String(100), primary_key=True),
+    #: the book whose run holds (or last held) the account
+    sa.Column("book", sa.String(100), nullable=False),
+    sa.Column("owner", sa.String(200), nullable=True),
+    sa.Column("expires_at", UTCDateTime, nullable=True),
+    sa.Column("last_started_at", UTCDateTime, nullable=True),
+    sa.Column("last_owner", sa.String(200), nullable=True),
+)
+
 #: per account: the circuit breaker and the last tag-count check
 account_health = sa.Table(
     "account_health", metadata,

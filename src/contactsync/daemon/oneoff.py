@@ -1,0 +1,178 @@
+"""A one-off ``contactsync sync`` beside daemons sharing a PostgreSQL store: the same book and account leases.
+
+Without them a sync could write an account while a daemon's run writes it too (the same owed write sent twice).
+So each book is synced under the leases a daemon's run takes (:meth:`.records.DaemonRecords.claim`), renewed in
+a background thread while the run lasts, handed back when it ends; the book's schedule is left as it was (the
+daemons still run it at its next slot). Books a daemon is running are put off: the others are synced first, then
+the held ones are tried again until ``wait_s`` has passed, and those still held are named with their holder in
+:class:`LeaseHeld`. Should a lease be lost all the same (the store unreachable for longer than the lease, and a
+daemon taking the book over), the run stops at its next batch boundary with :class:`LeaseLost`.
+
+On SQLite none of this is needed: a file lock keeps a sync and the daemon apart (see :mod:`.lock`).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from ..admin import build_connectors
+from ..engine import Engine, EngineHooks
+from ..engine.report import RunReport
+from ..errors import StoreLocked, SyncAborted
+from ..settings import BookSettings
+from ..store import Store, now
+from .records import Claim, DaemonRecords
+
+log = logging.getLogger("contactsync.daemon")
+
+
+class LeaseHeld(StoreLocked):
+    """Books a daemon (or another sync) kept running past the wait; ``held`` maps each to what holds it."""
+
+    def __init__(self, message: str, held: dict[str, Claim]) -> None:
+        super().__init__(message)
+        self.held = held
+
+
+class LeaseLost(SyncAborted):
+    """The sync's lease ran out and another instance took the book over: the run stopped at a batch boundary."""
+
+
+@dataclass
+class Holding:
+    """The leases on one book while a sync runs it."""
+
+    book: BookSettings
+    lost: bool = False
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def check(self, _account: str = "", _step: int = 0) -> None:
+        """The engine's batch-boundary hook: stop when the lease is no longer ours."""
+        if self.lost:
+            raise LeaseLost(f"book {self.book.name}: its lease was taken over by another instance while this sync "
+                            "ran (the store was unreachable for longer than daemon.lease_seconds); the run stopped "
+                            "at a batch boundary and what it still owed stays queued for the next run")
+
+
+def sync_owner() -> str:
+    """The name a one-off sync holds leases under: `status` shows it next to the daemons' instance names."""
+    return f"sync@{os.uname().nodename}:{os.getpid()}"
+
+
+class SyncLeases:
+    def __init__(self, store: Store, *, lease_s: float, wait_s: float, owner: str | None = None,
+                 poll_s: float = 1.0, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.records = DaemonRecords(store)
+        self.lease_s = lease_s
+        self.wait_s = wait_s
+        self.owner = owner or sync_owner()
+        self.poll_s = poll_s
+        self._clock = clock
+        self._sleep = sleep
+
+    def each(self, books: list[BookSettings]) -> Generator[Holding, None, None]:
+        """Yield a :class:`Holding` per book as its leases are taken (the caller runs the book inside the
+        iteration); the leases go back when the caller asks for the next book. Raises :class:`LeaseHeld` at the
+        end when some books stayed held past the wait."""
+        self.records.ensure_books(books)
+        waiting = list(books)
+        refused: dict[str, Claim] = {}
+        deadline: float | None = None
+        while waiting:
+            for book in list(waiting):
+                claim = self._claim(book)
+                if not claim:
+                    refused[book.name] = claim
+                    continue
+                waiting.remove(book)
+                refused.pop(book.name, None)
+                with self._held(book) as holding:
+                    yield holding
+            if not waiting:
+                return
+            if deadline is None:  # the wait starts once every free book is done
+                deadline = self._clock() + self.wait_s
+                log.info("waiting up to %.0fs for %s, run by another instance now", self.wait_s,
+                         ", ".join(b.name for b in waiting))
+            if self._clock() >= deadline:
+                raise LeaseHeld(_refusal(refused, self.wait_s, others=len(books) > len(refused)), refused)
+            self._sleep(min(self.poll_s, max(0.0, deadline - self._clock())))
+
+    def _claim(self, book: BookSettings) -> Claim:
+        return self.records.claim(book.name, [a.name for a in book.accounts], self.owner, self.lease_s,
+                                  due_only=False)
+
+    @contextmanager
+    def _held(self, book: BookSettings) -> Iterator[Holding]:
+        holding = Holding(book)
+        accounts = [a.name for a in book.accounts]
+        renewer = threading.Thread(target=self._renew, args=(holding, accounts), name=f"lease-{book.name}",
+                                   daemon=True)
+        renewer.start()
+        try:
+            yield holding
+        finally:
+            holding._stop.set()
+            renewer.join()
+            try:
+                # the schedule stays as it was: the daemons still run the book at its next slot
+                self.records.release(book.name, self.owner, next_due_at=None, finished=False)
+            except Exception as exc:
+                log.error("book %s: could not hand the lease back (%s); it expires by itself in %.0fs",
+                          book.name, type(exc).__name__, self.lease_s)
+
+    def _renew(self, holding: Holding, accounts: list[str]) -> None:
+        while not holding._stop.wait(max(0.5, self.lease_s / 3)):
+            try:
+                lost = self.records.renew({holding.book.name: accounts}, self.owner, self.lease_s)
+            except Exception as exc:  # the store unreachable for a moment: the lease still has time left
+                log.warning("book %s: lease renewal failed (%s); retrying", holding.book.name, type(exc).__name__)
+                continue
+            if lost:
+                holding.lost = True
+                log.warning("book %s: lease lost to another instance; stopping at the next batch boundary",
+                            holding.book.name)
+                return
+
+
+def run_leased(store: Store, holding: Holding, *, dry_run: bool = False, allow_deletes: bool = False,
+               show_values: bool = False) -> RunReport:
+    """:func:`contactsync.admin.run_book` under a lease: the run stops at a batch boundary if the lease is lost."""
+    book = holding.book
+    built = build_connectors(book)
+    started = now()
+    try:
+        engine = Engine(store, book, built, hooks=EngineHooks(after_commit=holding.check))
+        return engine.run(dry_run=dry_run, allow_deletes=allow_deletes, show_values=show_values)
+    except LeaseLost:
+        DaemonRecords(store).interrupt_open_runs(book.name, started)
+        raise
+    finally:
+        for c in built.values():
+            c.close()
+
+
+def _refusal(refused: dict[str, Claim], wait_s: float, *, others: bool) -> str:
+    parts = []
+    for book, claim in refused.items():
+        if claim.holder:
+            kind = "another `contactsync sync`" if claim.holder.startswith("sync@") else "the contactsync daemon"
+            until = f" until {claim.until.astimezone():%H:%M:%S}" if claim.until else ""
+            what = "it" if claim.held == f"book {book}" else claim.held
+            parts.append(f"book {book} is being synced by {kind} {claim.holder} (which holds {what}{until})")
+        else:
+            parts.append(f"book {book} was being claimed by another instance at every try")
+    done = " after syncing the other books" if others else ""
+    return (f"{'; '.join(parts)}. Waited {wait_s:.0f}s for it (daemon.sync_wait_seconds){done}. Run "
+            "`contactsync sync --book NAME` again once that run is over (`contactsync status` shows who holds "
+            "what), or stop that daemon first")
+
+
+__all__ = ["Holding", "LeaseHeld", "LeaseLost", "SyncLeases", "run_leased", "sync_owner"]
