@@ -5,19 +5,32 @@ emulator and a Radicale address book, with a SQLite store in a temporary folder.
 Radicale), arms faults, runs the engine like a process would (a fresh store handle per run; fresh connectors
 after a crash) and reads every platform back through fresh connectors for the invariant checks.
 
+The CardDAV connector reaches Radicale through a ``FaultProxy`` (faults on the CardDAV side); the other
+client (``DavUser``) talks to Radicale directly. ``run_process`` runs the installed ``contactsync sync`` on a
+config file pointing at the same emulators, proxy and store, and can SIGKILL it mid-run.
+
 Every person created here has one identity address ``p<N>@example.org``; the test follows people by it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from contactsync.config import load_settings
 from contactsync.connector import Connector
 from contactsync.engine import Engine, EngineHooks, RunReport
 from contactsync.model import Contact, Tag
@@ -25,10 +38,13 @@ from contactsync.settings import AccountSettings, BookSettings, BrakeSettings
 from contactsync.store import Store
 from contactsync_connectors.carddav import CardDavConnector, CardDavOptions
 from contactsync_connectors.google.emulator import PeopleEmulator
+from contactsync_connectors.google.emulator import RequestKind as GoogleRequest
 from contactsync_connectors.outlook import OutlookConnector, OutlookOptions
 from contactsync_connectors.outlook.emulator import GraphEmulator
+from contactsync_connectors.outlook.emulator import RequestKind as GraphRequest
 
-from ..google.helpers import connector_for
+from ..google.helpers import connector_for, service_account_key
+from .faultproxy import FaultProxy
 from .radicale import PASSWORD, USER, DavUser, props, replace_props, unfold
 
 GOOGLE_USER = "alice@example.com"
@@ -37,6 +53,11 @@ MAILBOX = "ana@contoso.test"
 PLATFORMS = ("google", "outlook", "dav")
 IDENTITY = re.compile(r"^p\d+@example\.org$")
 BOOK = "world"
+
+#: the installed command, next to the interpreter running the tests (.venv/bin/contactsync)
+CONTACTSYNC = Path(sys.executable).with_name("contactsync")
+GOOGLE_WRITES = tuple(k for k in GoogleRequest if k.is_write)
+GRAPH_WRITES = (GraphRequest.CREATE, GraphRequest.UPDATE, GraphRequest.DELETE)
 
 #: the kinds of edit a user makes; each sets a value never used before (a net change)
 FIELD_KINDS = ("note", "job", "nickname", "phone", "email2", "birthday", "address", "url", "name")
@@ -365,15 +386,33 @@ class DavUserPlatform:
         self.user.delete(item)
 
 
+@dataclass(frozen=True)
+class ProcessRun:
+    """One ``contactsync sync`` process: whether it was SIGKILLed, its exit code, how many writes the servers saw
+    from it (up to the kill), how long it lived, its JSON report (None when killed) and its log file."""
+
+    died: bool
+    returncode: int
+    writes: int
+    seconds: float
+    report: dict[str, Any] | None
+    log: Path
+
+
 class World:
     """The three platforms, the store, the book, and how to run the engine on them."""
 
-    def __init__(self, google: PeopleEmulator, graph: GraphEmulator, dav_url: str, store_path: Path) -> None:
+    def __init__(self, google: PeopleEmulator, graph: GraphEmulator, dav_url: str, proxy: FaultProxy,
+                 workdir: Path) -> None:
         self.google = google
         self.graph = graph
-        self.dav_url = dav_url
-        self.store_url = f"sqlite:///{store_path}"
+        self.proxy = proxy
+        self.dav_url = proxy.proxied(dav_url)  # what contactsync is given; the other client goes direct
+        self.workdir = workdir
+        self.store_url = f"sqlite:///{workdir / 'store.db'}"
         self.dav_user = DavUser(dav_url)
+        self._config: Path | None = None
+        self.process_runs = 0
         self.users: dict[str, Platform] = {"google": GoogleUser(google), "outlook": OutlookUser(graph),
                                            "dav": DavUserPlatform(self.dav_user)}
         self.book = BookSettings(BOOK, tuple(AccountSettings(n, n) for n in PLATFORMS),
@@ -433,10 +472,134 @@ class World:
             return True
         return False
 
+    # ---- the installed command in its own process
+    def config_file(self) -> Path:
+        """The YAML an admin would write for this world (same book, accounts, brake and store). Checked once
+        against ``self.book``: the process and the in-process runs must sync the same book the same way."""
+        if self._config is not None:
+            return self._config
+        (self.workdir / "google-key.json").write_text(service_account_key(self.google))
+        (self.workdir / "dav-password").write_text(PASSWORD + "\n")
+        config = self.workdir / "contactsync.yaml"
+        config.write_text(f"""store:
+  url: {self.store_url}
+log:
+  level: WARNING
+books:
+  - name: {BOOK}
+    brake: {{max_deletes: {self.book.brake.max_deletes}, max_delete_ratio: {self.book.brake.max_delete_ratio}}}
+    accounts:
+      - name: google
+        type: google
+        options:
+          subject: {GOOGLE_USER}
+          service_account_file: google-key.json
+          endpoint: {self.google.url}
+          token_uri: {self.google.token_uri}
+      - name: outlook
+        type: outlook
+        options:
+          tenant_id: {TENANT}
+          client_id: {CLIENT_ID}
+          client_secret: ${{GRAPH_CLIENT_SECRET}}
+          mailbox: {MAILBOX}
+          authority_host: {self.graph.base_url}
+          graph_url: {self.graph.graph_url}
+          ca_bundle: {self.graph.ca_file}
+      - name: dav
+        type: carddav
+        options:
+          url: {self.dav_url}
+          username: {USER}
+          password_file: dav-password
+          timeout: 30
+""")
+        previous = os.environ.get("GRAPH_CLIENT_SECRET")
+        os.environ["GRAPH_CLIENT_SECRET"] = SECRET
+        try:
+            loaded = load_settings(config).book(BOOK)
+        finally:
+            if previous is None:
+                del os.environ["GRAPH_CLIENT_SECRET"]
+            else:
+                os.environ["GRAPH_CLIENT_SECRET"] = previous
+        assert replace(loaded, accounts=self.book.accounts) == self.book, (loaded, self.book)
+        self._config = config
+        return config
+
+    def writes_seen(self) -> int:
+        """Writes the three servers have received so far (emulators' counters, the proxy's PUTs and DELETEs)."""
+        google = self.google.requests
+        graph = self.graph.requests
+        return (sum(google.get(k, 0) for k in GOOGLE_WRITES) + sum(graph.get(k, 0) for k in GRAPH_WRITES)
+                + self.proxy.writes)
+
+    def run_process(self, *, kill_after_writes: int | None = None,
+                    kill_after_s: float | None = None) -> ProcessRun:
+        """``contactsync --config … sync --json`` in its own process, SIGKILLed once the servers have seen
+        ``kill_after_writes`` more writes (a CardDAV write: the moment Radicale applied it, before the answer
+        leaves the proxy; a Google or Graph write: within a millisecond of the emulator counting it) or after
+        ``kill_after_s`` seconds, whichever comes first. Without either it runs to the end."""
+        config = self.config_file()
+        self.process_runs += 1
+        log = self.workdir / f"process-{self.process_runs}.log"
+        before = self.writes_seen()
+        target = None if kill_after_writes is None else before + kill_after_writes
+        env = {**os.environ, "GRAPH_CLIENT_SECRET": SECRET, "PYTHONWARNINGS": "ignore"}
+        started = time.monotonic()
+        with log.open("wb") as err, (self.workdir / "process.out").open("w+b") as out:
+            process = subprocess.Popen([str(CONTACTSYNC), "--config", str(config), "sync", "--json"],
+                                       stdout=out, stderr=err, env=env)
+            killed = threading.Event()
+            kill_lock = threading.Lock()
+            writes_at_kill = [0]
+
+            def kill() -> None:
+                with kill_lock:
+                    if killed.is_set() or process.poll() is not None:
+                        return
+                    writes_at_kill[0] = self.writes_seen()
+                    process.send_signal(signal.SIGKILL)
+                    killed.set()
+
+            def on_write(_method: str, _path: str, _status: int) -> None:
+                if target is not None and self.writes_seen() >= target:
+                    kill()
+
+            def watch() -> None:
+                deadline = None if kill_after_s is None else started + kill_after_s
+                while process.poll() is None and not killed.is_set():
+                    if (target is not None and self.writes_seen() >= target) or \
+                            (deadline is not None and time.monotonic() >= deadline):
+                        kill()
+                    time.sleep(0.001)
+
+            self.proxy.on_write = on_write
+            watcher = threading.Thread(target=watch, name="kill-watch", daemon=True)
+            watcher.start()
+            try:
+                returncode = process.wait(timeout=600)
+            finally:
+                self.proxy.on_write = None
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+                process.wait()
+                watcher.join()
+            out.seek(0)
+            stdout = out.read().decode(errors="replace")
+        died = killed.is_set() and returncode == -signal.SIGKILL
+        report: dict[str, Any] | None = None
+        if not died:
+            assert returncode in (0, 3, 4), f"contactsync sync exited {returncode}:\n{log.read_text()[-3000:]}"
+            report = json.loads(stdout)
+        return ProcessRun(died, returncode, (writes_at_kill[0] if died else self.writes_seen()) - before,
+                          time.monotonic() - started, report, log)
+
     # ---- faults
     def clear_faults(self) -> None:
         self.google.faults.clear()
         self.graph.clear_faults()
+        self.proxy.clear()
 
     def age_tokens(self) -> None:
         """Two hours pass on both emulators: every access token the connectors hold has expired."""
