@@ -12,10 +12,10 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, overload
 
 from contactsync.codec import contact_from_data, contact_to_data
 from contactsync.connector import (
@@ -169,6 +169,35 @@ def backend(name: str, **kwargs: Any) -> MemoryBackend:
     return BACKENDS[name]
 
 
+class _Listing(Sequence[RemoteContact]):
+    """A listing's items as they were when listed, decoded one by one as they are read: like a page streamed off
+    the wire, a listing of 100k items is never all in memory as contacts at once. (A write replaces an item's
+    record rather than changing it, so holding the records is a snapshot.)"""
+
+    def __init__(self, connector: MemoryConnector, items: list[tuple[str, _Item]]) -> None:
+        self._connector = connector
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> RemoteContact: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[RemoteContact]: ...
+
+    def __getitem__(self, index: int | slice) -> RemoteContact | Sequence[RemoteContact]:
+        if isinstance(index, slice):
+            return [self._connector._remote(i, item) for i, item in self._items[index]]
+        item_id, item = self._items[index]
+        return self._connector._remote(item_id, item)
+
+    def __iter__(self) -> Iterator[RemoteContact]:
+        for item_id, item in self._items:
+            yield self._connector._remote(item_id, item)
+
+
 class MemoryConnector(BaseConnector):
     options_schema: ClassVar[Mapping[str, Any]] = {
         "type": "object",
@@ -211,7 +240,7 @@ class MemoryConnector(BaseConnector):
                 since = int(state) if state.isdigit() else -1
                 if since < s.token_floor or since < 0:
                     raise SyncTokenExpired("memory backend: sync token expired")
-            changed: list[RemoteContact] = []
+            changed: list[tuple[str, _Item]] = []
             deleted: list[str] = []
             quarantined: list[Quarantined] = []
             ids = s.items.keys() if since < 0 else [i for i, q in s.changes.items() if q > since]
@@ -222,8 +251,8 @@ class MemoryConnector(BaseConnector):
                 elif item.malformed is not None:
                     quarantined.append(Quarantined(item_id, item.malformed))
                 else:
-                    changed.append(self._remote(item_id, item))
-            return PullResult(tuple(changed), tuple(deleted), str(s.seq), since < 0, tuple(quarantined))
+                    changed.append((item_id, item))
+            return PullResult(_Listing(self, changed), tuple(deleted), str(s.seq), since < 0, tuple(quarantined))
 
     def _remote(self, item_id: str, item: _Item) -> RemoteContact:
         contact = item.contact

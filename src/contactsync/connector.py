@@ -59,7 +59,9 @@ class PullResult:
     what is gone. A connector that cannot finish a listing raises instead of returning a partial full listing.
     """
 
-    changed: tuple[RemoteContact, ...]
+    #: read once, in order, by the engine: a connector may hand over a lazy sequence that decodes each item as it
+    #: is read, so a listing of 100k items need not sit in memory as contacts all at once
+    changed: Sequence[RemoteContact]
     deleted: tuple[str, ...]
     next_state: str | None
     full: bool

@@ -55,25 +55,47 @@ class EngineHooks:
     after_commit: Callable[[str, int], None] | None = None
 
 
+_KEY_SEP = "\x1f"    # between identity keys: a control character no email or phone holds
+_KIND_SEP = "\x1e"   # between the emails and the phones
+
+
 @dataclass(slots=True)
 class _Listed:
     """One listed item, kept compact until its contact is merged: at 100k contacts × 3 accounts the listing
-    would not fit in memory as Contact objects (≈1.2 kB each); as JSON with its identity keys it does."""
+    would not fit in memory as Contact objects (≈1.2 kB each); as JSON with its identity keys it does. Every
+    field is a plain string where it can be (one string for all identity keys, not tuples of strings; the id and
+    etag, not a RemoteRef): objects cost ~50 bytes each, 300k times over."""
 
-    ref: RemoteRef
+    account: str
+    id: str
+    etag: str
     marker: str | None
     modified: datetime | None
     blob: str
     photo: Photo | None
-    emails: tuple[str, ...]
-    phones: tuple[str, ...]
+    keys: str           # emails, _KIND_SEP, phones; each joined by _KEY_SEP ("" when it has neither)
 
     @classmethod
-    def of(cls, rc: RemoteContact) -> _Listed:
+    def of(cls, account: str, rc: RemoteContact) -> _Listed:
         c = rc.contact
+        emails, phones = _KEY_SEP.join(c.identity_emails()), _KEY_SEP.join(c.identity_phones())
         # encoded as the store encodes bases: the text is written as the item's new base as it is
-        return cls(rc.ref, rc.marker, rc.modified, encode_contact(c), c.photo, tuple(c.identity_emails()),
-                   tuple(c.identity_phones()))
+        return cls(account, rc.ref.id, rc.ref.etag, rc.marker, rc.modified, encode_contact(c), c.photo,
+                   f"{emails}{_KIND_SEP}{phones}" if emails or phones else "")
+
+    @property
+    def ref(self) -> RemoteRef:
+        return RemoteRef(self.id, self.etag)
+
+    @property
+    def emails(self) -> tuple[str, ...]:
+        found = self.keys.partition(_KIND_SEP)[0]
+        return tuple(found.split(_KEY_SEP)) if found else ()
+
+    @property
+    def phones(self) -> tuple[str, ...]:
+        found = self.keys.partition(_KIND_SEP)[2]
+        return tuple(found.split(_KEY_SEP)) if found else ()
 
     @property
     def contact(self) -> Contact:
@@ -254,25 +276,43 @@ class Engine:
         return pulled
 
     def _reduce(self, account: str, result: PullResult) -> _Pulled:
-        """Drop what has not changed since the base (our own writes, re-listed items) and find what is gone."""
+        """Drop what has not changed since the base (our own writes, re-listed items) and find what is gone.
+
+        The listing is read once, in order, a page at a time: a connector may decode each item only as it is read,
+        so a 100k listing never sits in memory as contacts, only as the compact items that changed."""
         quarantined = {q.remote_id: q.reason for q in result.quarantined}
+        index = self.store.link_index(account) if result.full or result.present is not None else None
+        listed_ids: list[str] = []
+        changed: list[_Listed] = []
+
+        def keep_changed(page: list[RemoteContact]) -> None:
+            if index is not None:
+                etags = {rc.ref.id: index[rc.ref.id][1] for rc in page if rc.ref.id in index}
+            else:  # etags only: re-listed items cost no base decoding
+                etags = self.store.link_etags(account, [rc.ref.id for rc in page])
+            changed.extend(_Listed.of(account, rc) for rc in page if etags.get(rc.ref.id) != rc.ref.etag)
+
+        page: list[RemoteContact] = []
+        for rc in result.changed:
+            listed_ids.append(rc.ref.id)
+            page.append(rc)
+            if len(page) >= 1000:
+                keep_changed(page)
+                page = []
+        keep_changed(page)
+        del page
         if result.full:
-            index = self.store.link_index(account)
-            listed = {rc.ref.id for rc in result.changed}
+            assert index is not None
+            listed = set(listed_ids)
             deleted = [rid for rid in index if rid not in listed and rid not in quarantined]
-            changed = [rc for rc in result.changed if index.get(rc.ref.id, (None, None))[1] != rc.ref.etag]
         else:
-            ids = [rc.ref.id for rc in result.changed] + list(result.deleted)
-            etags = self.store.link_etags(account, ids)  # etags only: re-listed items cost no base decoding
-            changed = [rc for rc in result.changed if etags.get(rc.ref.id) != rc.ref.etag]
-            deleted = [rid for rid in result.deleted if rid in etags and rid not in quarantined]
+            linked = self.store.link_etags(account, result.deleted)
+            deleted = [rid for rid in result.deleted if rid in linked and rid not in quarantined]
             if result.present is not None:
-                listed = {rc.ref.id for rc in result.changed}
-                gone = set(self.store.link_index(account)) - result.present - listed - set(quarantined) - set(
-                    deleted)
+                assert index is not None
+                gone = set(index) - result.present - set(listed_ids) - set(quarantined) - set(deleted)
                 deleted += sorted(gone)
-        return _Pulled(account, result.full, result.next_state, len(result.changed),
-                       [rc.ref.id for rc in result.changed], quarantined, [_Listed.of(rc) for rc in changed],
+        return _Pulled(account, result.full, result.next_state, len(listed_ids), listed_ids, quarantined, changed,
                        deleted)
 
     def _check_brakes(self, pulled: Mapping[str, _Pulled], report: RunReport, allow_deletes: bool) -> None:
@@ -302,7 +342,9 @@ class Engine:
         plan = _Plan(describe=not apply)
         book = self.book
         deletions: dict[str, list[str]] = {}         # contact id → accounts that deleted it
-        remote_of: dict[str, list[tuple[str, _Listed]]] = {}   # contact → (account, item listed this run)
+        remote_of: dict[str, list[_Listed]] = {}     # contact → the items listed for it this run
+        # (the listings' items are dropped from `pulled` once matched: remote_of holds them, and each is freed
+        # as soon as its contact is planned, so memory falls as the plan goes)
         link_of: dict[tuple[str, str], Link] = {}              # (account, contact) → link before this run
         fresh: set[str] = set()                      # contacts first seen in this run (no canonical yet)
         fresh_with_email: set[str] = set()
@@ -311,14 +353,14 @@ class Engine:
         email_index: dict[str, str] = {}             # identities of contacts created in this run
         phone_index: dict[str, str] = {}
         for name, p in pulled.items():
-            links = self.store.links_by_remote(name, [it.ref.id for it in p.changed] + p.deleted_ids)
+            links = self.store.links_by_remote(name, [it.id for it in p.changed] + p.deleted_ids)
             taken: set[str] = set()                  # contact ids this account holds after matching
             unlinked: list[_Listed] = []
             for it in p.changed:
-                lk = links.get(it.ref.id)
+                lk = links.get(it.id)
                 if lk is not None:
                     link_of[(name, lk.contact_id)] = lk
-                    remote_of.setdefault(lk.contact_id, []).append((name, it))
+                    remote_of.setdefault(lk.contact_id, []).append(it)
                     taken.add(lk.contact_id)
                 else:
                     unlinked.append(it)
@@ -332,11 +374,14 @@ class Engine:
             matched = self._match(name, unlinked, taken, fresh, fresh_with_email, email_index, phone_index,
                                   replaced)
             for cid, it in matched:
-                remote_of.setdefault(cid, []).append((name, it))
+                remote_of.setdefault(cid, []).append(it)
+            del unlinked, matched
+            if apply:
+                p.changed = []
             # an item deleted and another one matched to the same person on the same account: a replacement
             # (re-created by hand, or re-imported), not a delete
             for cid in deleted_here:
-                if not any(acct == name for acct, _ in remote_of.get(cid, ())):
+                if not any(it.account == name for it in remote_of.get(cid, ())):
                     deletions.setdefault(cid, []).append(name)
         del email_index, phone_index
 
@@ -376,7 +421,7 @@ class Engine:
         return plan
 
     def _plan_contact(self, plan: _Plan, report: RunReport, cid: str, record: CanonicalRecord | None,
-                      is_fresh: bool, listed: list[tuple[str, _Listed]], link_of: dict[tuple[str, str], Link],
+                      is_fresh: bool, listed: list[_Listed], link_of: dict[tuple[str, str], Link],
                       deleted_by: list[str], links_before: dict[str, Link], held: dict[str, set[Field]],
                       ranks: Mapping[str, int], fields_of: Mapping[str, frozenset[Field]], show_values: bool,
                       keep_known: bool) -> None:
@@ -385,7 +430,7 @@ class Engine:
         current_modified = record.updated_at if record else now()
         trashed = record is not None and record.deleted_at is not None
         erased = record is not None and record.erased
-        items = [(name, it, it.contact) for name, it in listed]
+        items = [(it.account, it, it.contact) for it in listed]
         contact_sides = [Side(name, lk.base if (lk := link_of.get((name, cid))) else None, remote, it.modified,
                               ranks[name], fields_of[name]) for name, it, remote in items]
         outcome = merge(current, current_modified, [] if erased else contact_sides, book.conflicts)
@@ -410,7 +455,7 @@ class Engine:
         links_now = dict(links_before)
         for name, it, remote in items:
             # an erased person's content is not kept, not even as a base: only what the owed delete needs
-            links_now[name] = Link(name, it.ref.id, cid, it.ref.etag, Contact() if erased else remote, it.modified,
+            links_now[name] = Link(name, it.id, cid, it.etag, Contact() if erased else remote, it.modified,
                                    it.marker == cid, base_text=None if erased else it.blob)
             plan.links.append(links_now[name])
 
@@ -553,7 +598,7 @@ class Engine:
                         break
             if cid is None and erased.intersection(it.emails + it.phones):
                 # an erased person's copy on an account we had no link to: never pulled back in
-                log.info("account %s: item %s belongs to an erased person; not imported", account, it.ref.id)
+                log.info("account %s: item %s belongs to an erased person; not imported", account, it.id)
                 continue
             if cid is None:
                 cid = self.new_id()
