@@ -1,4 +1,5 @@
-"""Helpers for the daemon tests: vdir books on disk, a config file, a real ``contactsync run`` subprocess."""
+"""Helpers for the daemon tests: vdir books on disk or books on the platform emulators, a config file, a real
+``contactsync run`` subprocess."""
 
 from __future__ import annotations
 
@@ -114,3 +115,81 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+# --------------------------------------------------------------------------------- books on the emulators
+TENANT, CLIENT_ID, CLIENT_SECRET = "contoso.test", "11111111-2222-3333-4444-555555555555", "s3cret"
+
+
+class EmulatorBooks:
+    """Books of one Google user (People API emulator) and one Outlook mailbox (Graph emulator) each, for daemon
+    processes: the emulators serve on loopback from this process, the daemons reach them like real platforms
+    (a service-account key file for Google, a client secret in ``$GRAPH_CLIENT_SECRET`` for Graph).
+
+    Every person created here has one address ``<side><book>-<n>@example.org`` (side ``g`` or ``o``: where the
+    user typed it in), so a copy is recognised whatever id the other platform gave it.
+    """
+
+    def __init__(self, root: Path, books: Sequence[str]) -> None:
+        from contactsync_connectors.google.emulator import PeopleEmulator
+        from contactsync_connectors.outlook.emulator import GraphEmulator
+        from tests.google.helpers import service_account_key
+
+        self.root = root
+        self.books = list(books)
+        self.google = PeopleEmulator()
+        self.graph = GraphEmulator(requests_per_10min=1_000_000)
+        self.google.start()
+        self.graph.start()
+        self.graph.add_tenant(TENANT)
+        self.graph.add_app(TENANT, CLIENT_ID, secret=CLIENT_SECRET)
+        self.key = root / "google-key.json"
+        self.key.write_text(service_account_key(self.google))
+        for b in self.books:
+            self.google.add_user(self.user(b))
+            self.graph.add_mailbox(TENANT, self.mailbox(b))
+        self.env = {"GRAPH_CLIENT_SECRET": CLIENT_SECRET}
+
+    def close(self) -> None:
+        self.google.stop()
+        self.graph.stop()
+
+    @staticmethod
+    def user(book: str) -> str:
+        return f"{book}@gmail.test"
+
+    @staticmethod
+    def mailbox(book: str) -> str:
+        return f"{book}@{TENANT}"
+
+    def add_people(self, book: str, side: str, numbers: Sequence[int]) -> None:
+        """People typed in by the book's Google user (``side="g"``) or in its mailbox (``side="o"``)."""
+        if side == "g":
+            self.google.seed(self.user(book), [
+                {"names": [{"givenName": f"G{n}", "familyName": book}],
+                 "emailAddresses": [{"value": f"g{book}-{n}@example.org", "type": "work"}]} for n in numbers])
+        else:
+            self.graph.seed(self.mailbox(book), [
+                {"givenName": f"O{n}", "surname": book, "displayName": f"O{n} {book}",
+                 "emailAddresses": [{"address": f"o{book}-{n}@example.org"}]} for n in numbers])
+
+    def people(self, book: str) -> dict[str, list[str]]:
+        """Every address each side holds, one entry per item (a person written twice shows twice)."""
+        google = [e["value"] for p in self.google.persons(self.user(book)) for e in p.get("emailAddresses", [])]
+        outlook = [e["address"] for c in self.graph.contacts(self.mailbox(book))
+                   for e in c.get("emailAddresses", [])]
+        return {"google": sorted(google), "outlook": sorted(outlook)}
+
+    def yaml(self, *, schedule: str = "every 1h") -> str:
+        lines = ["books:"]
+        for b in self.books:
+            lines += [f"  - name: {b}", f"    schedule: {schedule}", "    accounts:",
+                      f"      - name: {b}-google", "        type: google", "        options:",
+                      f"          subject: {self.user(b)}", f"          service_account_file: {self.key}",
+                      f"          endpoint: {self.google.url}", f"          token_uri: {self.google.token_uri}",
+                      f"      - name: {b}-outlook", "        type: outlook", "        options:",
+                      f"          tenant_id: {TENANT}", f"          client_id: {CLIENT_ID}",
+                      "          client_secret: ${GRAPH_CLIENT_SECRET}", f"          mailbox: {self.mailbox(b)}",
+                      f"          authority_host: {self.graph.base_url}",
+                      f"          graph_url: {self.graph.graph_url}", f"          ca_bundle: {self.graph.ca_file}"]
+        return "\n".join(lines) + "\n"

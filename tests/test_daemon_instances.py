@@ -1,105 +1,166 @@
-"""Three ``contactsync run`` processes sharing one PostgreSQL store: every book run once per slot, no write made
-twice, and the books of an instance killed mid-run finished by the others once its leases expire.
+"""Three ``contactsync run`` processes sharing one PostgreSQL store, on the platform emulators: 24 books of one
+Google user (People API emulator) and one Outlook mailbox (Graph emulator) each, 48 accounts.
 
-Leases are per book (an engine run reconciles all of a book's accounts together), so the accounts here are
-spread over many two-account books: 24 books × 2 vdir accounts = 48 accounts.
+Two slots of a 30-second schedule: in each, every account is synced exactly once (one run of its book, one
+summary line for the account, whichever instance ran it) and nothing is written twice (no person twice on any
+emulator). In the second slot the instance running the biggest book is killed (SIGKILL) in the middle of its
+writes; its leases expire and the others finish its books, adopting what it wrote instead of writing it again.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from contactsync.daemon.service import EPOCH
 from contactsync.store import Store
 from contactsync.store import schema as t
-from tests.daemon_support import DaemonProcess, books_yaml, make_book, people, wait_for
+from tests.daemon_support import DaemonProcess, EmulatorBooks, wait_for
 
 pytestmark = pytest.mark.postgres
 
+INTERVAL = 30  # seconds: a slot's runs, the kill and the takeover fit well inside one
+LEASE = 5  # seconds: how soon the survivors take the killed instance's books over
+BOOKS = [f"b{i:02d}" for i in range(24)]
+BIG, BIG_COUNT = "b00", 150  # the book whose run is long enough to be caught in the middle of its writes
+SUMMARY = re.compile(r"run book=(\S+) account=(\S+) result=(\S+) pulled=\d+ created=(\d+)")
 
-def _runs(store: Store) -> list[tuple[str, str]]:
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[EmulatorBooks]:
+    books = EmulatorBooks(tmp_path, BOOKS)
+    try:
+        yield books
+    finally:
+        books.close()
+    assert books.google.internal_errors == []
+
+
+def _runs(store: Store) -> list[tuple[str, str, datetime]]:
     with store.engine.connect() as conn:
-        return [(r.book, r.status) for r in conn.execute(sa.select(t.runs.c.book, t.runs.c.status)
-                                                         .order_by(t.runs.c.id))]
+        return [(r.book, r.status, r.started_at if r.started_at.tzinfo else r.started_at.replace(tzinfo=UTC))
+                for r in conn.execute(sa.select(t.runs.c.book, t.runs.c.status, t.runs.c.started_at)
+                                      .order_by(t.runs.c.id))]
 
 
-def _creates(store: Store) -> dict[str, int]:
+def _settled(store: Store) -> datetime | None:
+    """The slot every book is next due at, once the runs so far are over and all wait for the same slot."""
+    at = datetime.now(UTC)
     with store.engine.connect() as conn:
-        return {str(a): int(n) for a, n in conn.execute(
-            sa.select(t.journal.c.account, sa.func.count()).where(t.journal.c.action == "push-create")
-            .group_by(t.journal.c.account))}
+        rows = conn.execute(sa.select(t.daemon_leases.c.owner, t.daemon_leases.c.next_due_at)).all()
+    if len(rows) < len(BOOKS) or any(o is not None or d is None for o, d in rows):
+        return None
+    due = {d if d.tzinfo else d.replace(tzinfo=UTC) for _, d in rows}
+    slot = due.pop() if len(due) == 1 else None
+    return slot if slot is not None and slot > at else None
 
 
-def _start(tmp_path: Path, config: Path, name: str, *extra: str) -> DaemonProcess:
-    return DaemonProcess(["-c", str(config), "run", "--jitter", "0", "--instance-id", name, *extra],
-                         tmp_path / f"{name}.log")
+def _slot(at: datetime) -> int:
+    return int((at - EPOCH).total_seconds() // INTERVAL)
 
 
-def test_three_instances_run_every_book_exactly_once_per_slot(tmp_path: Path, pg_url: str) -> None:
-    books = [f"b{i:02d}" for i in range(24)]
-    for b in books:
-        make_book(tmp_path, b, 20)
+def _summaries(daemons: list[DaemonProcess]) -> Counter[tuple[str, str]]:
+    """(account, result) → summary lines, over every instance's log: one per account per run."""
+    return Counter((m.group(2), m.group(3)) for d in daemons for m in SUMMARY.finditer(d.output()))
+
+
+def test_three_instances_sync_each_account_once_per_slot_and_finish_a_killed_ones_books(
+        tmp_path: Path, pg_url: str, world: EmulatorBooks) -> None:
+    for b in BOOKS:
+        world.add_people(b, "g", range(2))
+        world.add_people(b, "o", range(2))
     config = tmp_path / "c.yaml"
-    config.write_text(f"store: {{url: '{pg_url}'}}\n" + books_yaml(tmp_path, books, schedule="every 1h"))
+    config.write_text(f"store: {{url: '{pg_url}'}}\n"
+                      f"daemon: {{jitter_seconds: 0, lease_seconds: {LEASE}, workers: 2}}\n"
+                      + world.yaml(schedule=f"every {INTERVAL}s"))
+    accounts = [f"{b}-{side}" for b in BOOKS for side in ("google", "outlook")]
+    names = ["inst0", "inst1", "inst2"]
     with Store.open(pg_url) as store:
-        daemons = [_start(tmp_path, config, f"inst{i}", "--workers", "2") for i in range(3)]
+        daemons = {n: DaemonProcess(["-c", str(config), "run", "--instance-id", n], tmp_path / f"{n}.log",
+                                    env=world.env) for n in names}
         try:
-            wait_for("every book run", lambda: len([r for r in _runs(store) if r[1] != "running"]) >= len(books),
-                     timeout=120, every=0.2)
-            assert all(d.proc.poll() is None for d in daemons)
-        finally:
-            codes = [d.stop() for d in daemons]
-        assert codes == [0, 0, 0]
-        runs = _runs(store)
-        assert sorted(b for b, _ in runs) == books  # one run per book in this slot, none twice
-        assert {s for _, s in runs} == {"ok"}
-        assert _creates(store) == {f"{b}-dst": 20 for b in books}  # no write made twice
-        with store.engine.connect() as conn:
-            owners = {str(o) for (o,) in conn.execute(sa.select(t.daemon_leases.c.last_owner))}
-        assert owners <= {"inst0", "inst1", "inst2"}
-    for b in books:
-        assert people(tmp_path / b / "dst") == sorted(f"pc{i}@example.org" for i in range(20))
+            # --- slot 1: the run every instance makes at start --------------------------------------------------
+            slot2 = wait_for("the first runs over, every book due at the next slot", lambda: _settled(store),
+                             timeout=90, every=0.2)
+            first = _runs(store)
+            assert sorted(b for b, s, _ in first if s == "ok") == BOOKS, first  # each book once, none twice
+            assert _summaries(list(daemons.values())) == {(a, "ok"): 1 for a in accounts}
+            for b in BOOKS:
+                assert world.people(b) == {side: sorted(f"{p}{b}-{n}@example.org" for p in "go" for n in range(2))
+                                           for side in ("google", "outlook")}
+            if slot2 - datetime.now(UTC) < timedelta(seconds=3):  # too close to add people before it: the next
+                wait_for("that slot's runs", lambda: _settled(store) not in (None, slot2), timeout=60, every=0.2)
+                slot2 = wait_for("settled", lambda: _settled(store), timeout=60, every=0.2)
+            before = Counter(b for b, s, _ in _runs(store) if s == "ok")
 
+            # --- slot 2: one new person on each side of every book, 150 in the big book's Google account ---------
+            for b in BOOKS:
+                world.add_people(b, "g", [2])
+                world.add_people(b, "o", [2])
+            world.add_people(BIG, "g", range(3, 3 + BIG_COUNT))
+            world.graph.latency = 0.01  # each Graph write takes a moment: the big run lasts a few seconds
 
-def test_the_books_of_an_instance_killed_mid_run_are_finished_elsewhere(tmp_path: Path, pg_url: str) -> None:
-    books = [f"big{i}" for i in range(3)]
-    count = 800
-    for b in books:
-        make_book(tmp_path, b, count)
-    config = tmp_path / "c.yaml"
-    config.write_text(f"store: {{url: '{pg_url}'}}\n" + books_yaml(tmp_path, books, schedule="every 1h"))
-    with Store.open(pg_url) as store:
-        victim = _start(tmp_path, config, "victim", "--workers", "1", "--lease", "3")
+            def big_run_half_written() -> str | None:
+                with store.engine.connect() as conn:
+                    owner = conn.execute(sa.select(t.daemon_leases.c.owner).where(
+                        t.daemon_leases.c.book == BIG)).scalar_one()
+                    written = conn.execute(sa.select(sa.func.count()).select_from(t.journal).where(
+                        t.journal.c.account == f"{BIG}-outlook", t.journal.c.action == "push-create",
+                        t.journal.c.at >= slot2)).scalar_one()
+                return str(owner) if owner and 0 < written < BIG_COUNT else None
 
-        def victim_writing() -> str | None:
+            victim = wait_for("the big book's run in the middle of its writes", big_run_half_written,
+                              timeout=INTERVAL + 60, every=0.02)
+            daemons[victim].kill()
             with store.engine.connect() as conn:
-                row = conn.execute(sa.select(t.daemon_leases.c.book).where(
-                    t.daemon_leases.c.owner == "victim")).first()
-                pushed = conn.execute(sa.select(sa.func.count()).select_from(t.journal).where(
-                    t.journal.c.action.like("push-%"))).scalar_one()
-            return str(row[0]) if row is not None and pushed else None
+                held_by_victim = {str(b) for (b,) in conn.execute(sa.select(t.daemon_leases.c.book).where(
+                    t.daemon_leases.c.owner == victim))}
+            assert BIG in held_by_victim
+            survivors = [n for n in names if n != victim]
 
-        try:
-            killed_book = wait_for("the victim in the middle of a run", victim_writing, timeout=120, every=0.02)
-        finally:
-            victim.kill()
-        others = [_start(tmp_path, config, f"inst{i}", "--workers", "1", "--lease", "3") for i in range(2)]
-        try:
-            def all_done() -> bool:
-                done = {b for b, s in _runs(store) if s == "ok"}
-                return done == set(books)
+            def slot2_done() -> bool:
+                done = {b for b, s, at in _runs(store) if s == "ok" and _slot(at) == _slot(slot2)}
+                return done == set(BOOKS)
 
-            wait_for("every book finished by the survivors", all_done, timeout=180, every=0.2)
-            assert "its lease expired (held by victim); taking it over" in "".join(d.output() for d in others)
+            wait_for("every book run in the second slot", slot2_done, timeout=INTERVAL + 60, every=0.2)
+            assert all(daemons[n].proc.poll() is None for n in survivors)
         finally:
-            codes = [d.stop() for d in others]
-        assert codes == [0, 0]
+            codes = {n: d.stop() for n, d in daemons.items() if d.proc.returncode is None}
+        assert codes == dict.fromkeys(survivors, 0)
+
         runs = _runs(store)
-        for b in books:
-            statuses = [s for book, s in runs if book == b]
-            assert statuses == (["abandoned", "ok"] if b == killed_book else ["ok"]), (b, statuses)
-    for b in books:
-        # the killed run's writes were adopted by their markers, not made again
-        assert people(tmp_path / b / "dst") == sorted(f"pc{i}@example.org" for i in range(count))
+        in_slot2 = [(b, s) for b, s, at in runs if at >= slot2]
+        for b in BOOKS:
+            # exactly one complete run of each book per slot; the killed instance's runs are marked abandoned
+            # (its other book may have been leased but not started yet: then there is no run to abandon)
+            expected = [["abandoned", "ok"]] if b == BIG else (
+                [["abandoned", "ok"], ["ok"]] if b in held_by_victim else [["ok"]])
+            assert [s for book, s in in_slot2 if book == b] in expected, (b, in_slot2)
+            assert Counter(book for book, s, _ in runs if s == "ok")[b] == before[b] + 1
+        slots = Counter((b, _slot(at)) for b, s, at in runs if s == "ok")
+        assert max(slots.values()) == 1  # never twice in one slot
+        # one summary line per account per run: each account synced once in each slot, by whoever ran its book
+        assert _summaries(list(daemons.values())) == {(a, "ok"): 2 for a in accounts}
+        survivors_log = "".join(daemons[n].output() for n in survivors)
+        assert f"book {BIG}: its lease expired (held by {victim}); taking it over" in survivors_log
+        with store.engine.connect() as conn:
+            leases = {str(r.account): (r.owner, r.last_owner, r.book) for r in conn.execute(
+                sa.select(t.account_leases))}
+        assert set(leases) == set(accounts)
+        for side in ("google", "outlook"):
+            owner, last, book = leases[f"{BIG}-{side}"]
+            assert owner is None and last in survivors and book == BIG  # finished elsewhere, handed back
+        assert all(owner is None for owner, _, _ in leases.values())
+
+    # no double write: every person exactly once on each side, the killed run's writes adopted, not repeated
+    for b in BOOKS:
+        people = {f"{p}{b}-{n}@example.org" for p in "go" for n in range(3)}
+        if b == BIG:
+            people |= {f"g{b}-{n}@example.org" for n in range(3, 3 + BIG_COUNT)}
+        assert world.people(b) == {"google": sorted(people), "outlook": sorted(people)}, b

@@ -3,6 +3,7 @@ schedules, the notify protocol, the store lock, and the tag-count check with its
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import threading
@@ -464,3 +465,22 @@ def test_a_one_off_sync_whose_lease_is_taken_over_stops_at_a_batch_boundary(tmp_
         with store.engine.connect() as conn:
             assert conn.execute(sa.select(t.runs.c.status)).scalars().all() == ["interrupted"]
         assert DaemonRecords(store).account_leases()["big-dst"].owner is None
+
+
+def test_status_shows_who_holds_each_account(tmp_path: Path, store_url: str) -> None:
+    config = _two_books(tmp_path, store_url, wait=0)
+    settings = load_settings(config)
+    with Store.open(store_url) as store:
+        rec = DaemonRecords(store)
+        rec.ensure_books(settings.books)
+        assert rec.claim("one", ["one-src", "one-dst"], "east-1", 60)
+        assert rec.claim("two", ["two-src", "two-dst"], "west-2", 60, at=datetime.now(UTC) - timedelta(hours=1))
+    shown = CliRunner().invoke(cli, ["-c", str(config), "status", "--json"])
+    books = json.loads(shown.stdout)["books"]
+    lease = books["one"]["accounts"]["one-dst"]["lease"]
+    assert lease["owner"] == "east-1" and lease["expires_at"] is not None and lease["last_owner"] == "east-1"
+    expired = books["two"]["accounts"]["two-src"]["lease"]  # its holder died: nobody holds it now
+    assert (expired["owner"], expired["expires_at"], expired["last_owner"]) == (None, None, "west-2")
+    plain = CliRunner().invoke(cli, ["-c", str(config), "status"])
+    lines = {line.split()[0]: line for line in plain.stdout.splitlines() if line.startswith("  ")}
+    assert lines["one-src"].endswith("held by east-1") and "held by" not in lines["two-src"]
