@@ -371,8 +371,8 @@ _DAEMON: dict[str, Any] = {
         "metrics_listen": {
             "type": "string",
             SAMPLE_COMMENTED: True,
-            "description": "Serve Prometheus metrics at `[HOST:]PORT` (a bare port listens on 127.0.0.1 only); "
-            "not served when left out.",
+            "description": "Serve Prometheus metrics at `[HOST:]PORT` (a bare port, quoted as in '9464', listens "
+            "on 127.0.0.1 only); not served when left out.",
             "examples": ["127.0.0.1:9464"],
         },
         "stop_timeout_seconds": {
