@@ -53,6 +53,8 @@ class World:
             engine = Engine(store, self.book, self.connectors, hooks=hooks, sleep=lambda _s: None,
                             new_id=lambda: f"00000000-0000-4000-8000-{next(self.ids):012d}")
             engine.CHUNK = self.chunk  # small chunks: a crash can fall between two absorbed-and-pushed chunks
+            if self.chunk < Engine.CHUNK:
+                engine.KEEP_LISTED = 2  # and most listed items are parked on disk until planned
             return engine.run().writes
 
     def people(self, account: str) -> list[str]:

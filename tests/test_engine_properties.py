@@ -75,6 +75,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.gone: set[str] = set()            # persons whose delete propagated (no resurrection allowed)
         self.wiped: str | None = None
         self.chunk = Engine.CHUNK              # small chunks: a run absorbs and pushes its plan in several steps
+        self.keep_listed = Engine.KEEP_LISTED  # small: listed items are parked on disk until planned
 
     def teardown(self) -> None:
         self.store.close()
@@ -90,6 +91,7 @@ class SyncMachine(RuleBasedStateMachine):
         engine = Engine(self.store, self.book, self.connectors, sleep=lambda _s: None,
                         new_id=lambda: f"cid-{next(self.ids):05d}")
         engine.CHUNK = self.chunk
+        engine.KEEP_LISTED = self.keep_listed
         return engine
 
     def mark_edit(self, account: str, who: str) -> None:
@@ -107,9 +109,11 @@ class SyncMachine(RuleBasedStateMachine):
         return False
 
     # --- user actions ---------------------------------------------------------------------------------------
-    @initialize(n=st.integers(2, 5), chunk=st.sampled_from([2, 3, Engine.CHUNK]))
-    def seed(self, n: int, chunk: int) -> None:
+    @initialize(n=st.integers(2, 5), chunk=st.sampled_from([2, 3, Engine.CHUNK]),
+                keep_listed=st.sampled_from([0, 2, Engine.KEEP_LISTED]))
+    def seed(self, n: int, chunk: int, keep_listed: int) -> None:
         self.chunk = chunk
+        self.keep_listed = keep_listed
         for _ in range(n):
             k = next(self.counter)
             self.backends["a"].user_create(person(k, frozenset({"Staff"})))
