@@ -165,6 +165,15 @@ def merge(current: Contact, current_modified: datetime, sides: Sequence[Side], c
             decisions.extend(field_decisions)
             continue
         cur = getattr(current, attr)
+        first = getattr(changed[0].remote, attr)
+        if all(getattr(s.remote, attr) == first for s in changed[1:]) and all(
+                getattr(s.base or _EMPTY, attr) == cur for s in changed):
+            # every account that changed it agrees, and the store still holds what they started from: nothing
+            # to decide (the same outcome as the rules below, without building candidates)
+            if first != cur:
+                decisions.append(FieldDecision(f, cur, first, changed[0].account))
+            updates[attr] = first
+            continue
         candidates = [Candidate(s.account, getattr(s.remote, attr), s.modified or EPOCH, s.rank) for s in changed]
         # the store changed this field too (a value the account never saw): it is a candidate of its own
         if any(cur != getattr(s.base or _EMPTY, attr) for s in changed) and all(cur != c.value for c in candidates):
