@@ -422,8 +422,17 @@ def test_a_one_off_sync_syncs_the_free_books_then_names_the_daemon_holding_the_o
         assert "book one is being synced by the contactsync daemon west-2 (which holds account one-dst" in held.stderr
         assert "other books" not in held.stderr
         rec.release("elsewhere", "west-2", next_due_at=None, finished=False)
+        # a daemon that died in the middle of book one's run: its lease ran out, the sync takes the book over
+        # and records the dead run as abandoned
+        past = datetime.now(UTC) - timedelta(minutes=10)
+        assert rec.claim("one", one, "east-1", 60, at=past)
+        with store.transaction() as tx:
+            tx.start_run("one", dry_run=False)
         done = CliRunner().invoke(cli, ["-c", str(config), "sync", "--book", "one"])
         assert done.exit_code == EXIT_OK, done.output
+        with store.engine.connect() as conn:
+            assert conn.execute(sa.select(t.runs.c.status).where(t.runs.c.book == "one").order_by(
+                t.runs.c.id)).scalars().all() == ["abandoned", "ok"]
         assert people(tmp_path / "one" / "dst") == ["pc0@example.org", "pc1@example.org"]
         assert rec.leases()["one"].next_due_at is None  # a one-off sync leaves the daemons' schedule alone
 

@@ -93,6 +93,11 @@ class SyncLeases:
                     continue
                 waiting.remove(book)
                 refused.pop(book.name, None)
+                if claim.took_over_from:
+                    # its holder died mid-run: that run never finishes; say so in the run history, as a daemon does
+                    log.info("book %s: its lease expired (held by %s); taking it over", book.name,
+                             claim.took_over_from)
+                    self.records.interrupt_open_runs(book.name, None, status="abandoned")
                 with self._held(book) as holding:
                     yield holding
             if not waiting:
