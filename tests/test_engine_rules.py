@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 
@@ -148,3 +150,20 @@ def test_an_unexpected_error_in_one_connector_stays_with_its_account(tmp_path) -
         report = Engine(store, book, connectors).run()
     assert report.accounts["broken"].error_kind == "LookupError"
     assert len(backends["b"].contacts()) == 1 and backends["broken"].contacts() == {}
+
+
+def test_a_run_leaves_the_garbage_collector_as_it_found_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # the engine collects less often while it runs (it allocates millions of objects): a daemon that runs many
+    # books, in threads, must get the process's own pace back afterwards, even when a run fails
+    before = gc.get_threshold()
+    backends = {n: MemoryBackend(name=n) for n in ("a", "b", "broken")}
+    book = BookSettings("gc", tuple(AccountSettings(n, "memory") for n in backends))
+    connectors = {n: MemoryConnector(n, b) for n, b in backends.items() if n != "broken"}
+    connectors["broken"] = _Broken("broken", backends["broken"])
+    backends["a"].user_create(BASE)
+    with Store.open(f"sqlite:///{tmp_path / 's.db'}") as store:
+        with ThreadPoolExecutor(3) as pool:
+            list(pool.map(lambda _i: Engine(store, book, connectors).run(dry_run=True), range(6)))
+        Engine(store, book, connectors).run()
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0

@@ -23,11 +23,14 @@ A dry run stops after the plan: nothing is written anywhere, the store included.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import sqlite3
+import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -107,6 +110,35 @@ class _Listed:
     def contact(self) -> Contact:
         c = contact_from_data(json.loads(self.text))
         return c if self.photo is None else replace(c, photo=self.photo)
+
+
+_gc_lock = threading.Lock()
+_gc_runs = 0
+_gc_threshold: tuple[int, int, int] = gc.get_threshold()
+
+
+@contextmanager
+def _bulk_collection() -> Iterator[None]:
+    """A run allocates millions of short-lived objects and keeps a few hundred thousand: at the collector's
+    default pace (a pass every 700 allocations, and full passes over everything alive as the heap grows) it cost a
+    sixth of a first sync's CPU. While runs are going, collect every 20,000 allocations and leave out the objects
+    that existed before (frozen); the first run in sets this, the last one out restores it (daemon workers run
+    books in threads)."""
+    global _gc_runs, _gc_threshold
+    with _gc_lock:
+        if _gc_runs == 0:
+            _gc_threshold = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(20_000, 10, 10)
+        _gc_runs += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_runs -= 1
+            if _gc_runs == 0:
+                gc.set_threshold(*_gc_threshold)
+                gc.unfreeze()
 
 
 class _Spill:
@@ -260,7 +292,8 @@ class Engine:
         self._spill.close()
         self._spill = _Spill()
         try:
-            return self._run(started, dry_run, allow_deletes, show_values)
+            with _bulk_collection():
+                return self._run(started, dry_run, allow_deletes, show_values)
         finally:
             self._spill.close()
 
