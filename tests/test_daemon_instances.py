@@ -1,15 +1,18 @@
 """Three ``contactsync run`` processes sharing one PostgreSQL store, on the platform emulators: 24 books of one
 Google user (People API emulator) and one Outlook mailbox (Graph emulator) each, 48 accounts.
 
-Two slots of a 30-second schedule: in each, every account is synced exactly once (one run of its book, one
-summary line for the account, whichever instance ran it) and nothing is written twice (no person twice on any
-emulator). In the second slot the instance running the biggest book is killed (SIGKILL) in the middle of its
-writes; its leases expire and the others finish its books, adopting what it wrote instead of writing it again.
+Two cycles of a 30-second schedule: in each, every account is synced exactly once (one run of its book per slot,
+one summary line for the account per run, whichever instance ran it) and nothing is written twice (no person
+twice on any emulator). In the second cycle the instance running the biggest book is killed (SIGKILL) in the
+middle of its writes; its leases expire and the others finish its books, adopting what it wrote instead of
+writing it again. A run is counted in the slot it started in: on a slow machine a taken-over run may start in
+the next slot, and the book then skips that one (it is next due at the slot after its run started).
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -70,27 +73,45 @@ def _summaries(daemons: list[DaemonProcess]) -> Counter[tuple[str, str]]:
     return Counter((m.group(2), m.group(3)) for d in daemons for m in SUMMARY.finditer(d.output()))
 
 
+def _once_per_slot(runs: list[tuple[str, str, datetime]]) -> None:
+    """No book ran to the end twice in one slot."""
+    slots = Counter((b, _slot(at)) for b, s, at in runs if s == "ok")
+    assert max(slots.values()) == 1, [k for k, n in slots.items() if n > 1]
+
+
+def _expected_summaries(runs: list[tuple[str, str, datetime]]) -> Counter[tuple[str, str]]:
+    """One ok summary line per account per ok run of its book."""
+    per_book = Counter(b for b, s, _ in runs if s == "ok")
+    return Counter({(f"{b}-{side}", "ok"): n for b, n in per_book.items() for side in ("google", "outlook")})
+
+
 def test_three_instances_sync_each_account_once_per_slot_and_finish_a_killed_ones_books(
         tmp_path: Path, pg_url: str, world: EmulatorBooks) -> None:
     for b in BOOKS:
         world.add_people(b, "g", range(2))
         world.add_people(b, "o", range(2))
     config = tmp_path / "c.yaml"
-    config.write_text(f"store: {{url: '{pg_url}'}}\n"
+    config.write_text(f"store: {{url: '{pg_url}'}}\nlog: {{format: json}}\n"  # timestamps, should it fail
                       f"daemon: {{jitter_seconds: 0, lease_seconds: {LEASE}, workers: 2}}\n"
                       + world.yaml(schedule=f"every {INTERVAL}s"))
     accounts = [f"{b}-{side}" for b in BOOKS for side in ("google", "outlook")]
     names = ["inst0", "inst1", "inst2"]
+    # start just after a slot begins: the runs at start have the whole slot to end before the next one
+    into = (datetime.now(UTC) - EPOCH).total_seconds() % INTERVAL
+    if into > 2:
+        time.sleep(INTERVAL - into + 0.2)
     with Store.open(pg_url) as store:
         daemons = {n: DaemonProcess(["-c", str(config), "run", "--instance-id", n], tmp_path / f"{n}.log",
                                     env=world.env) for n in names}
         try:
             # --- slot 1: the run every instance makes at start --------------------------------------------------
             slot2 = wait_for("the first runs over, every book due at the next slot", lambda: _settled(store),
-                             timeout=90, every=0.2)
+                             timeout=3 * INTERVAL, every=0.2)
             first = _runs(store)
-            assert sorted(b for b, s, _ in first if s == "ok") == BOOKS, first  # each book once, none twice
-            assert _summaries(list(daemons.values())) == {(a, "ok"): 1 for a in accounts}
+            assert {b for b, s, _ in first if s == "ok"} == set(BOOKS), first  # every book
+            assert {s for _, s, _ in first} == {"ok"}
+            _once_per_slot(first)  # and none twice in one slot (two slots, if the runs at start crossed one)
+            assert _summaries(list(daemons.values())) == _expected_summaries(first)
             for b in BOOKS:
                 assert world.people(b) == {side: sorted(f"{p}{b}-{n}@example.org" for p in "go" for n in range(2))
                                            for side in ("google", "outlook")}
@@ -125,28 +146,37 @@ def test_three_instances_sync_each_account_once_per_slot_and_finish_a_killed_one
             survivors = [n for n in names if n != victim]
 
             def slot2_done() -> bool:
-                done = {b for b, s, at in _runs(store) if s == "ok" and _slot(at) == _slot(slot2)}
-                return done == set(BOOKS)
+                return {b for b, s, at in _runs(store) if s == "ok" and at >= slot2} == set(BOOKS)
 
-            wait_for("every book run in the second slot", slot2_done, timeout=INTERVAL + 60, every=0.2)
+            wait_for("every book run in the second cycle", slot2_done, timeout=INTERVAL + 90, every=0.2)
             assert all(daemons[n].proc.poll() is None for n in survivors)
         finally:
             codes = {n: d.stop() for n, d in daemons.items() if d.proc.returncode is None}
         assert codes == dict.fromkeys(survivors, 0)
 
         runs = _runs(store)
-        in_slot2 = [(b, s) for b, s, at in runs if at >= slot2]
+        since = [(b, s) for b, s, at in runs if at >= slot2]
         for b in BOOKS:
-            # exactly one complete run of each book per slot; the killed instance's runs are marked abandoned
-            # (its other book may have been leased but not started yet: then there is no run to abandon)
-            expected = [["abandoned", "ok"]] if b == BIG else (
-                [["abandoned", "ok"], ["ok"]] if b in held_by_victim else [["ok"]])
-            assert [s for book, s in in_slot2 if book == b] in expected, (b, in_slot2)
-            assert Counter(book for book, s, _ in runs if s == "ok")[b] == before[b] + 1
-        slots = Counter((b, _slot(at)) for b, s, at in runs if s == "ok")
-        assert max(slots.values()) == 1  # never twice in one slot
-        # one summary line per account per run: each account synced once in each slot, by whoever ran its book
-        assert _summaries(list(daemons.values())) == {(a, "ok"): 2 for a in accounts}
+            statuses = [s for book, s in since if book == b]
+            # the killed instance's unfinished runs are marked abandoned and run again elsewhere; its other book
+            # may have been leased but not started yet, or done but not handed back: nothing to abandon then
+            if b == BIG:
+                assert statuses[:2] == ["abandoned", "ok"], (b, statuses)
+            elif b in held_by_victim:
+                assert statuses[:2] == ["abandoned", "ok"] or statuses[:1] == ["ok"], (b, statuses)
+            else:
+                assert statuses[:1] == ["ok"], (b, statuses)
+            assert set(statuses[2 if statuses[0] == "abandoned" else 1:]) <= {"ok"}, (b, statuses)  # later slots
+        assert before <= Counter(b for b, s, _ in runs if s == "ok")
+        _once_per_slot(runs)
+        # one summary line per account per run: each account synced once a slot, by whoever ran its book (a
+        # killed instance may have died between committing a run and logging it)
+        lines = _summaries(list(daemons.values()))
+        expected = _expected_summaries(runs)
+        for account, count in expected.items():
+            book = account[0].rsplit("-", 1)[0]
+            assert lines[account] == count or (book in held_by_victim and lines[account] == count - 1), account
+        assert set(lines) == set(expected)
         survivors_log = "".join(daemons[n].output() for n in survivors)
         assert f"book {BIG}: its lease expired (held by {victim}); taking it over" in survivors_log
         with store.engine.connect() as conn:

@@ -83,6 +83,21 @@ def test_an_expired_lease_is_taken_over_and_the_old_owner_learns_it_lost_it(stor
         assert claimed and claimed.took_over_from is None
 
 
+def test_an_instance_that_dies_after_its_run_is_done_leaves_the_slot_done(store_url: str) -> None:
+    """Killed during the tag checks that follow a committed run: whoever finds its expired lease frees it and does
+    not run the book again in that slot."""
+    with Store.open(store_url) as store:
+        rec = DaemonRecords(store)
+        rec.ensure_books([STAFF])
+        past = datetime.now(UTC) - timedelta(minutes=10)
+        assert rec.claim("staff", ACCTS, "dead", 60, at=past)
+        rec.mark_done("staff", "dead", datetime.now(UTC) + timedelta(minutes=5))
+        assert rec.orphaned() == ["staff"]
+        assert rec.claim("staff", ACCTS, "alive", 60).not_due
+        assert rec.orphaned() == [] and rec.leases()["staff"].owner is None
+        assert all(al.owner is None for al in rec.account_leases().values())
+
+
 def test_a_run_leases_its_book_and_every_account_together_or_not_at_all(store_url: str) -> None:
     """An account held elsewhere (another instance still running a configuration that has it in another book)
     keeps the whole book back: neither the book nor its other accounts are taken."""

@@ -177,7 +177,14 @@ class DaemonRecords:
             expires, due = _aware(row.expires_at), _aware(row.next_due_at)
             if row.owner is not None and row.owner != owner and expires is not None and expires > stamp:
                 return Claim(False, row.owner, f"book {book}", expires)
-            if due_only and due is not None and due > stamp and row.owner is None:
+            if due_only and due is not None and due > stamp:
+                if row.owner is not None:
+                    # its holder died after the run's work was done (mark_done), before handing the leases
+                    # back: the slot is done; only the leases are left to free
+                    conn.execute(sa.update(leases).where(leases.c.book == book, leases.c.owner == row.owner)
+                                 .values(owner=None, expires_at=None))
+                    conn.execute(sa.update(accts).where(accts.c.book == book, accts.c.owner == row.owner)
+                                 .values(owner=None, expires_at=None))
                 return Claim(False, not_due=True)  # this slot's run is done (by us or another instance)
             rows = conn.execute(sa.select(accts).where(accts.c.account.in_(list(accounts)))
                                 .order_by(accts.c.account).with_for_update(skip_locked=True)).all()
@@ -213,6 +220,14 @@ class DaemonRecords:
                     if result.rowcount < len(set(accounts)):
                         lost.add(book)
         return lost
+
+    def mark_done(self, book: str, owner: str, next_due_at: datetime | None) -> None:
+        """The run's work is committed: the book is next due at ``next_due_at``, though the leases stay held
+        (what follows a run, tag checks and health, still runs under them)."""
+        with self.engine.begin() as conn:
+            conn.execute(sa.update(t.daemon_leases).where(
+                t.daemon_leases.c.book == book, t.daemon_leases.c.owner == owner).values(
+                next_due_at=next_due_at, last_finished_at=now()))
 
     def release(self, book: str, owner: str, *, next_due_at: datetime | None, finished: bool) -> None:
         """Give the book's lease and its accounts' back. ``finished``: the run ended and the book is next due at

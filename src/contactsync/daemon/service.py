@@ -447,6 +447,9 @@ class Daemon:
             engine = Engine(self.store, book, connectors, sleep=self._sleep,
                             hooks=EngineHooks(after_commit=lambda _account, _step: self._checkpoint(active)))
             report = engine.run()
+            # the slot's work is done and committed: should this instance die during the tag checks that
+            # follow, the instance taking its lease over must not run the book a second time in this slot
+            records.mark_done(book.name, self.options.instance, self.next_due(book.name, active.started))
             self._after_run(book, report, guarded, paused, health)
             return report
         finally:
