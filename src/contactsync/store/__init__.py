@@ -331,13 +331,17 @@ class Store:
 
     def erased_identities(self, book: str, kind: str, values: Iterable[str]) -> set[str]:
         """Those of ``values`` (normalized emails or phones) that belonged to a person erased on request."""
-        by_hash = {identity_tombstone(book, kind, v): v for v in set(values)}
         found: set[str] = set()
         with self._reading() as conn:
-            for chunk in _chunks(list(by_hash)):
+            anyone = conn.execute(sa.select(t.identities.c.value).where(
+                t.identities.c.book == book, t.identities.c.kind == f"erased-{kind}").limit(1)).first()
+            if anyone is None:
+                return found  # nobody was ever erased: no need to hash 100k values of a first sync
+            for chunk in _chunks(list(set(values))):
+                by_hash = {identity_tombstone(book, kind, v): v for v in chunk}
                 q = sa.select(t.identities.c.value).where(
                     t.identities.c.book == book, t.identities.c.kind == f"erased-{kind}",
-                    t.identities.c.value.in_(chunk))
+                    t.identities.c.value.in_(list(by_hash)))
                 found.update(by_hash[r[0]] for r in conn.execute(q))
         return found
 
