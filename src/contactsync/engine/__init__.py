@@ -211,6 +211,7 @@ class _Plan:
     contacts: dict[str, Contact] = field(default_factory=dict)           # canonical contacts to write
     new_ids: set[str] = field(default_factory=set)
     links: list[Link] = field(default_factory=list)
+    new_links: list[Link] = field(default_factory=list)     # items and contacts with no link on that account yet
     dropped_links: list[tuple[str, str]] = field(default_factory=list)   # (account, remote id)
     trash: list[str] = field(default_factory=list)
     restore: list[str] = field(default_factory=list)
@@ -229,13 +230,14 @@ class _Plan:
         """Write this chunk's part of the plan into the absorb transaction, then forget it."""
         new = {cid: c for cid, c in self.contacts.items() if cid in self.new_ids}
         changed = {cid: c for cid, c in self.contacts.items() if cid not in self.new_ids}
-        tx.put_contacts(book.name, new)
+        tx.put_contacts(book.name, new, new=True)
         tx.put_contacts(book.name, changed)
         for cid in self.restore:
             tx.restore_contact(cid)
         for account, rid in self.dropped_links:
             tx.delete_link(account, rid)
         tx.put_links(self.links)
+        tx.insert_links(self.new_links)
         for cid in self.trash:
             tx.trash_contact(book.name, cid, days=book.trash_days, reason="deleted on a platform")
         for account, owed in self.queue.items():
@@ -248,8 +250,8 @@ class _Plan:
         for cid, fname, candidates in self.conflicts:
             tx.add_conflict(book.name, cid, fname, candidates)
         tx.set_attention(book.name, self.held_back, self.passing)
-        for part in (self.contacts, self.links, self.dropped_links, self.trash, self.restore, self.queue,
-                     self.journal, self.conflicts, self.new_ids, self.held_back, self.passing):
+        for part in (self.contacts, self.links, self.new_links, self.dropped_links, self.trash, self.restore,
+                     self.queue, self.journal, self.conflicts, self.new_ids, self.held_back, self.passing):
             part.clear()
 
 
@@ -560,9 +562,11 @@ class Engine:
         links_now = dict(links_before)
         for name, it, remote in items:
             # an erased person's content is not kept, not even as a base: only what the owed delete needs
-            links_now[name] = Link(name, it.id, cid, it.etag, Contact() if erased else remote, it.modified,
-                                   it.marker == cid, base_text=None if erased else it.text)
-            plan.links.append(links_now[name])
+            link = Link(name, it.id, cid, it.etag, Contact() if erased else remote, it.modified, it.marker == cid,
+                        base_text=None if erased else it.text)
+            # an item linked to nobody, for a contact with no link on its account (a first sync): nothing to clear
+            (plan.new_links if name not in links_before else plan.links).append(link)
+            links_now[name] = link
 
         for name in deleted_by:
             lk = link_of[(name, cid)]

@@ -514,16 +514,17 @@ class Transaction:
     def new_id() -> str:
         return str(uuid.uuid4())
 
-    def put_contacts(self, book: str, contacts: Mapping[str, Contact], *, at: datetime | None = None) -> None:
-        """Insert or replace canonical contacts (and their identity rows, tags and photos)."""
+    def put_contacts(self, book: str, contacts: Mapping[str, Contact], *, at: datetime | None = None,
+                     new: bool = False) -> None:
+        """Insert or replace canonical contacts (and their identity rows, tags and photos). ``new``: none of them
+        is in the store yet, so there are no identity rows to clear."""
         if not contacts:
             return
         stamp = at or now()
         rows = [{"id": cid, "book": book, "data": encode_contact(c), "version": 1,
                  "updated_at": stamp, "deleted_at": None, "erased": False} for cid, c in contacts.items()]
         self._upsert(t.contacts, rows, ["id"])
-        ids = list(contacts)
-        for chunk in _chunks(ids):
+        for chunk in _chunks([] if new else list(contacts)):
             self.conn.execute(sa.delete(t.identities).where(t.identities.c.contact_id.in_(chunk)))
         ident: list[dict[str, Any]] = []
         tag_rows: dict[str, str] = {}
@@ -598,6 +599,15 @@ class Transaction:
                     t.links.c.account == account, t.links.c.contact_id.in_([r["contact_id"] for r in chunk])))
                 self.conn.execute(sa.delete(t.links).where(
                     t.links.c.account == account, t.links.c.remote_id.in_([r["remote_id"] for r in chunk])))
+        for chunk in _chunks(rows, 1000):
+            self.conn.execute(sa.insert(t.links), list(chunk))
+
+    def insert_links(self, links: Sequence[Link]) -> None:
+        """Links of items linked to nobody, for contacts with no link on that account: nothing to clear first (a
+        first sync makes 300k of them; put_links would issue two deletes per 500)."""
+        rows = [{"account": lk.account, "remote_id": lk.remote_id, "contact_id": lk.contact_id, "etag": lk.etag,
+                 "base": lk.base_text if lk.base_text is not None else encode_contact(lk.base),
+                 "modified": lk.modified, "marked": lk.marked} for lk in links]
         for chunk in _chunks(rows, 1000):
             self.conn.execute(sa.insert(t.links), list(chunk))
 
