@@ -145,6 +145,28 @@ def test_full_pull_takes_one_list_call_per_thousand_and_a_quiet_run_one_call(
     assert api_requests(emulator) == 1  # the labels travel in the state: no group listing either
 
 
+def test_persons_past_the_cache_budget_are_read_before_they_are_written(emulator: PeopleEmulator) -> None:
+    # the connector keeps listed persons compressed within a byte budget (50k persons as dicts were ~200 MB);
+    # those it let go are read with batchGet when written, and the write still touches only its own fields
+    names = emulator.seed(ALICE, [{"names": [{"givenName": f"P{i}"}], "biographies": [{"value": f"kept {i}"}]}
+                                  for i in range(300)])
+    with contextlib.closing(connector_for(emulator, ALICE, seen_cache_bytes=20_000)) as google:
+        listed = {rc.ref.id: rc for rc in google.pull(None).changed}
+        assert 0 < len(google._seen) < 300, "the budget must hold some persons and drop others"
+        emulator.reset_counters()
+        changes = [Change(ChangeKind.UPDATE, f"cid-{n}", contact=google.fit(replace(listed[n].contact,
+                                                                                  job_title="Engineer")),
+                          ref=listed[n].ref, previous=listed[n].contact) for n in names]
+        results = [r for i in range(0, 300, google.capabilities.max_batch)
+                   for r in google.push(changes[i : i + google.capabilities.max_batch])]
+    assert all(r.ok for r in results)
+    assert emulator.requests[RequestKind.BATCH_GET] >= 1
+    assert emulator.requests[RequestKind.BATCH_UPDATE] == 2  # ⌈300/200⌉
+    persons = emulator.persons(ALICE)
+    assert {p["organizations"][0]["title"] for p in persons} == {"Engineer"}
+    assert {p["biographies"][0]["value"] for p in persons} == {f"kept {i}" for i in range(300)}
+
+
 def test_pushing_450_updates_takes_three_batch_calls(emulator: PeopleEmulator) -> None:
     names = emulator.seed(ALICE, [{"names": [{"givenName": f"P{i}"}]} for i in range(450)])
     with contextlib.closing(connector_for(emulator, ALICE)) as google:
