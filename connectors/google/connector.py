@@ -517,7 +517,6 @@ class GoogleConnector(BaseConnector):
             self._groups_fresh = False  # a new run: the next push that carries tags reads the labels again
             if self._groups is None:
                 self._groups = dict(previous.groups)
-        persons: list[JsonDict] = []
         people = self._service.people()
         params: dict[str, Any] = {"resourceName": "people/me", "personFields": READ_MASK, "pageSize": self.page_size,
                                   "requestSyncToken": True}
@@ -525,34 +524,38 @@ class GoogleConnector(BaseConnector):
             params["syncToken"] = previous.sync_token
         request = people.connections().list(**params)
         sync_token = ""
-        while request is not None:
-            page = self.api.execute(request)
-            persons.extend(p for p in page.get("connections", []) or [] if isinstance(p, dict))
-            sync_token = str(page.get("nextSyncToken") or sync_token)
-            request = people.connections().list_next(request, page)
-        if previous is not None and self._unknown_groups(persons):
-            self._load_groups()  # a label made since the state was written
         changed: list[RemoteContact] = []
         deleted: list[str] = []
         quarantined: list[Quarantined] = []
         live: set[str] = set()
         replaced: list[str] = []
-        for person in persons:
-            resource = person.get("resourceName")
-            if not isinstance(resource, str):
-                continue
-            if _is_deleted(person):
-                deleted.append(resource)
-                self._seen.pop(resource, None)
-                continue
-            live.add(resource)
-            replaced.extend(_previous_names(person))
-            try:
-                changed.append(self._remote(person))
-            except MappingError as exc:
-                quarantined.append(Quarantined(resource, str(exc)))
-                continue
-            self._seen[resource] = person
+        groups_loaded = False
+        while request is not None:
+            page = self.api.execute(request)
+            sync_token = str(page.get("nextSyncToken") or sync_token)
+            request = people.connections().list_next(request, page)
+            # a page at a time: 50k persons as raw dicts would be ~200 MB at once
+            persons = [p for p in page.get("connections", []) or [] if isinstance(p, dict)]
+            del page
+            if previous is not None and not groups_loaded and self._unknown_groups(persons):
+                self._load_groups()  # a label made since the state was written (once a listing is enough)
+                groups_loaded = True
+            for person in persons:
+                resource = person.get("resourceName")
+                if not isinstance(resource, str):
+                    continue
+                if _is_deleted(person):
+                    deleted.append(resource)
+                    self._seen.pop(resource, None)
+                    continue
+                live.add(resource)
+                replaced.extend(_previous_names(person))
+                try:
+                    changed.append(self._remote(person))
+                except MappingError as exc:
+                    quarantined.append(Quarantined(resource, str(exc)))
+                    continue
+                self._seen[resource] = person
         # A merge (or a link to a profile) renames: the survivor lists the names it replaced. Each is gone, said
         # here even when the listing does not show its tombstone yet (sync listings lag), so that the engine sees
         # the old link replaced and gives it to the survivor (by its marker, else by email or phone) instead of
