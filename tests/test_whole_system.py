@@ -229,7 +229,7 @@ class Scenario:
             elif fault == "ddrop":
                 w.proxy.drop_after_write_next(1)
             elif fault == "dexpire":
-                w.proxy.expire_sync_tokens(403)  # as Radicale answers (RFC 6578); 409: see the xfail below
+                w.proxy.expire_sync_tokens(403)  # as Radicale answers (RFC 6578); 409: its own test below
             else:
                 w.age_tokens()
             if fault[1:] in ("503", "429"):
@@ -480,12 +480,6 @@ def test_fault_proxy_faults_reach_the_carddav_connector_as_a_server_would_send_t
         user.close()
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "bug in connectors/carddav/transport.py: DavTransport.report() takes 403 or 412 with DAV:valid-sync-token "
-    "(and a bare 412) as an expired token, but not 409 with the same precondition, which RFC 4918 section 16 "
-    "allows for any precondition failure and some servers send; the listing fails as BadServerResponse, and as "
-    "the stored token is never dropped every later run fails the same way until an admin resets the account. "
-    "Fix: also raise SyncTokenExpired for 409 when error_conditions(answer.body) holds DAV:valid-sync-token."))
 def test_a_token_refused_with_409_and_valid_sync_token_is_listed_again(radicale: Radicale,
                                                                        proxy: FaultProxy, tmp_path: Path) -> None:
     book = radicale.new_book()

@@ -114,7 +114,9 @@ class DavTransport:
 
     def report(self, url: str, body: str, depth: int) -> Multistatus:
         answer = self._send(Method.REPORT, url, body, {"Depth": str(depth)})
-        if answer.status in (403, 412) and _VALID_SYNC_TOKEN in error_conditions(answer.body):
+        # RFC 6578 names the DAV:valid-sync-token precondition, not the status: servers answer 403, 409 (RFC 4918's
+        # precondition status for a conflict with the resource's state) or 412
+        if answer.status in (403, 409, 412) and _VALID_SYNC_TOKEN in error_conditions(answer.body):
             raise SyncTokenExpired("the server no longer accepts our sync token")
         if answer.status == 412:
             # Xandikos answers a bare 412 for an unknown token; nothing else in a REPORT has a precondition
