@@ -229,12 +229,15 @@ class Scenario:
             elif fault == "ddrop":
                 w.proxy.drop_after_write_next(1)
             elif fault == "dexpire":
-                w.proxy.expire_sync_tokens(403)  # as Radicale answers (RFC 6578); 409: its own test below
+                # 403 as Radicale answers; 409 as RFC 4918 also allows (see the 409 test below)
+                w.proxy.expire_sync_tokens(self.rng.choice((403, 409)))
             else:
                 w.age_tokens()
             if fault[1:] in ("503", "429"):
                 armed.append(f"{fault}x{n}" + (f"(Retry-After {wait})" if fault[0] == "d" and wait is not None
                                                else ""))
+            elif fault == "dexpire":
+                armed.append(f"dexpire({w.proxy.expired_status})")
             else:
                 armed.append(fault)
         return armed

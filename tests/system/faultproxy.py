@@ -8,8 +8,8 @@ request never reaches it: nothing applied) or forwards and then withholds the an
 
 An expired token is answered the way RFC 6578 section 3.2 has servers refuse one, with the
 ``DAV:valid-sync-token`` precondition in a ``DAV:error`` body: 403, as Radicale itself and most servers send
-(the CardDAV connector treats 403 or 412 with that precondition, and a bare 412, as "list everything again"),
-or 409, which RFC 4918 section 16 allows for any precondition failure and some servers send.
+(the CardDAV connector treats 403, 409 or 412 with that precondition, and a bare 412, as "list everything
+again"), or 409, which RFC 4918 section 16 allows for any precondition failure and some servers send.
 
 ``on_write`` is called after Radicale answered a PUT or DELETE and before the client gets the answer; the
 whole-system test uses it to SIGKILL a ``contactsync sync`` process exactly there (write applied, answer
@@ -128,6 +128,12 @@ class FaultProxy:
         with self._lock:
             self._expired_status = status
             self._valid_tokens.clear()
+
+    @property
+    def expired_status(self) -> int | None:
+        """The status expired tokens are refused with (None: no token was expired)."""
+        with self._lock:
+            return self._expired_status
 
     def clear(self) -> None:
         with self._lock:
