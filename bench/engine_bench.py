@@ -77,8 +77,8 @@ def main() -> None:
         print(json.dumps(run_one(int(sys.argv[2]))))
         return
     sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000]
-    print(f"{'N':>8} {'first sync':>12} {'(CPU)':>8} {'echo run':>10} {'1% changed':>11} {'writes(1%)':>11} {'no change':>10} "
-          f"{'peak RSS':>9} {'servers':>8}")
+    print(f"{'N':>8} {'first sync':>12} {'(CPU)':>8} {'echo run':>10} {'1% changed':>11} {'writes(1%)':>11} "
+          f"{'no change':>10} {'peak RSS':>9} {'servers':>8}")
     for n in sizes:
         out = subprocess.run([sys.executable, __file__, "--child", str(n)], check=True, capture_output=True,
                              text=True)
