@@ -6,6 +6,7 @@ import gc
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -140,12 +141,18 @@ class _Broken(MemoryConnector):
         raise LookupError("unknown encoding: bogus")
 
 
-def test_an_unexpected_error_in_one_connector_stays_with_its_account(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _with_a_broken_account(book_name: str) -> tuple[dict[str, MemoryBackend], BookSettings, dict[str, Any]]:
+    """Accounts a, b and "broken" (whose connector fails with an error no connector should raise); BASE on a."""
     backends = {n: MemoryBackend(name=n) for n in ("a", "b", "broken")}
-    book = BookSettings("perm", tuple(AccountSettings(n, "memory") for n in backends))
-    connectors = {n: MemoryConnector(n, b) for n, b in backends.items() if n != "broken"}
+    book = BookSettings(book_name, tuple(AccountSettings(n, "memory") for n in backends))
+    connectors: dict[str, Any] = {n: MemoryConnector(n, b) for n, b in backends.items() if n != "broken"}
     connectors["broken"] = _Broken("broken", backends["broken"])
     backends["a"].user_create(BASE)
+    return backends, book, connectors
+
+
+def test_an_unexpected_error_in_one_connector_stays_with_its_account(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    backends, book, connectors = _with_a_broken_account("perm")
     with Store.open(f"sqlite:///{tmp_path / 's.db'}") as store:
         report = Engine(store, book, connectors).run()
     assert report.accounts["broken"].error_kind == "LookupError"
@@ -156,11 +163,7 @@ def test_a_run_leaves_the_garbage_collector_as_it_found_it(tmp_path) -> None:  #
     # the engine collects less often while it runs (it allocates millions of objects): a daemon that runs many
     # books, in threads, must get the process's own pace back afterwards, even when a run fails
     before = gc.get_threshold()
-    backends = {n: MemoryBackend(name=n) for n in ("a", "b", "broken")}
-    book = BookSettings("gc", tuple(AccountSettings(n, "memory") for n in backends))
-    connectors = {n: MemoryConnector(n, b) for n, b in backends.items() if n != "broken"}
-    connectors["broken"] = _Broken("broken", backends["broken"])
-    backends["a"].user_create(BASE)
+    _backends, book, connectors = _with_a_broken_account("gc")
     with Store.open(f"sqlite:///{tmp_path / 's.db'}") as store:
         with ThreadPoolExecutor(3) as pool:
             list(pool.map(lambda _i: Engine(store, book, connectors).run(dry_run=True), range(6)))

@@ -145,6 +145,15 @@ def test_full_pull_takes_one_list_call_per_thousand_and_a_quiet_run_one_call(
     assert api_requests(emulator) == 1  # the labels travel in the state: no group listing either
 
 
+def make_everyone_an_engineer(google: Any, listed: dict[str, Any], names: list[str]) -> list[Any]:
+    """Push an update of every named person's job title, in batches of the connector's size."""
+    changes = [Change(ChangeKind.UPDATE, f"cid-{n}", contact=google.fit(replace(listed[n].contact,
+                                                                              job_title="Engineer")),
+                      ref=listed[n].ref, previous=listed[n].contact) for n in names]
+    size = google.capabilities.max_batch
+    return [r for i in range(0, len(changes), size) for r in google.push(changes[i : i + size])]
+
+
 def test_persons_past_the_cache_budget_are_read_before_they_are_written(emulator: PeopleEmulator) -> None:
     # the connector keeps listed persons compressed within a byte budget (50k persons as dicts were ~200 MB);
     # those it let go are read with batchGet when written, and the write still touches only its own fields
@@ -154,11 +163,7 @@ def test_persons_past_the_cache_budget_are_read_before_they_are_written(emulator
         listed = {rc.ref.id: rc for rc in google.pull(None).changed}
         assert 0 < len(google._seen) < 300, "the budget must hold some persons and drop others"
         emulator.reset_counters()
-        changes = [Change(ChangeKind.UPDATE, f"cid-{n}", contact=google.fit(replace(listed[n].contact,
-                                                                                  job_title="Engineer")),
-                          ref=listed[n].ref, previous=listed[n].contact) for n in names]
-        results = [r for i in range(0, 300, google.capabilities.max_batch)
-                   for r in google.push(changes[i : i + google.capabilities.max_batch])]
+        results = make_everyone_an_engineer(google, listed, names)
     assert all(r.ok for r in results)
     assert emulator.requests[RequestKind.BATCH_GET] >= 1
     assert emulator.requests[RequestKind.BATCH_UPDATE] == 2  # ⌈300/200⌉
@@ -172,11 +177,7 @@ def test_pushing_450_updates_takes_three_batch_calls(emulator: PeopleEmulator) -
     with contextlib.closing(connector_for(emulator, ALICE)) as google:
         listed = {rc.ref.id: rc for rc in google.pull(None).changed}
         emulator.reset_counters()
-        changes = [Change(ChangeKind.UPDATE, f"cid-{n}", contact=google.fit(replace(listed[n].contact,
-                                                                                  job_title="Engineer")),
-                          ref=listed[n].ref, previous=listed[n].contact) for n in names]
-        results = [r for i in range(0, 450, google.capabilities.max_batch)
-                   for r in google.push(changes[i : i + google.capabilities.max_batch])]
+        results = make_everyone_an_engineer(google, listed, names)
     assert all(r.ok for r in results)
     assert emulator.requests[RequestKind.BATCH_UPDATE] == 3  # ⌈450/200⌉
     assert api_requests(emulator) == 3  # rendered over this run's listing: nothing read again
