@@ -348,8 +348,7 @@ class Store:
     def outbox(self, account: str) -> list[OutboxEntry]:
         q = sa.select(t.outbox).where(t.outbox.c.account == account).order_by(t.outbox.c.queued_at)
         with self._reading() as conn:
-            return [OutboxEntry(r.account, r.contact_id, ChangeKind(r.kind), r.attempted_at is not None,
-                                r.attempts, r.last_error) for r in conn.execute(q)]
+            return [_outbox_entry(r) for r in conn.execute(q)]
 
     def outbox_for(self, account: str, contact_ids: Sequence[str]) -> list[OutboxEntry]:
         """The writes the account is owed for these contacts, oldest first."""
@@ -357,9 +356,7 @@ class Store:
         with self._reading() as conn:
             for chunk in _chunks(list(contact_ids)):
                 q = sa.select(t.outbox).where(t.outbox.c.account == account, t.outbox.c.contact_id.in_(chunk))
-                out.extend((r.queued_at, OutboxEntry(r.account, r.contact_id, ChangeKind(r.kind),
-                                                     r.attempted_at is not None, r.attempts, r.last_error))
-                           for r in conn.execute(q))
+                out.extend((r.queued_at, _outbox_entry(r)) for r in conn.execute(q))
         out.sort(key=lambda pair: pair[0])
         return [entry for _at, entry in out]
 
@@ -483,6 +480,17 @@ class Store:
                     for name, table in t.metadata.tables.items()}
 
 
+def _link_row(lk: Link) -> dict[str, Any]:
+    return {"account": lk.account, "remote_id": lk.remote_id, "contact_id": lk.contact_id, "etag": lk.etag,
+            "base": lk.base_text if lk.base_text is not None else encode_contact(lk.base),
+            "modified": lk.modified, "marked": lk.marked}
+
+
+def _outbox_entry(r: Any) -> OutboxEntry:
+    return OutboxEntry(r.account, r.contact_id, ChangeKind(r.kind), r.attempted_at is not None, r.attempts,
+                       r.last_error)
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")    # readers (status) never block the daemon's writes
@@ -582,41 +590,32 @@ class Transaction:
 
     # --- links ------------------------------------------------------------------------------------------------
     def put_links(self, links: Iterable[Link]) -> None:
-        rows: list[dict[str, Any]] = [
-            {"account": lk.account, "remote_id": lk.remote_id, "contact_id": lk.contact_id, "etag": lk.etag,
-             "base": lk.base_text if lk.base_text is not None else encode_contact(lk.base),
-             "modified": lk.modified, "marked": lk.marked}
-            for lk in links]
-        if not rows:
-            return
+        links = list(links)
         # a contact has at most one item per account, and an item one contact: clear both sides, then insert
-        by_account: dict[str, list[dict[str, Any]]] = {}
-        for r in rows:
-            by_account.setdefault(r["account"], []).append(r)
+        by_account: dict[str, list[Link]] = {}
+        for lk in links:
+            by_account.setdefault(lk.account, []).append(lk)
         for account, group in by_account.items():
             for chunk in _chunks(group):
                 self.conn.execute(sa.delete(t.links).where(
-                    t.links.c.account == account, t.links.c.contact_id.in_([r["contact_id"] for r in chunk])))
+                    t.links.c.account == account, t.links.c.contact_id.in_([lk.contact_id for lk in chunk])))
                 self.conn.execute(sa.delete(t.links).where(
-                    t.links.c.account == account, t.links.c.remote_id.in_([r["remote_id"] for r in chunk])))
-        for chunk in _chunks(rows, 1000):
-            self.conn.execute(sa.insert(t.links), list(chunk))
+                    t.links.c.account == account, t.links.c.remote_id.in_([lk.remote_id for lk in chunk])))
+        self.insert_links(links)
 
     def insert_links(self, links: Sequence[Link]) -> None:
         """Links of items linked to nobody, for contacts with no link on that account: nothing to clear first (a
         first sync makes 300k of them; put_links would issue two deletes per 500)."""
-        rows = [{"account": lk.account, "remote_id": lk.remote_id, "contact_id": lk.contact_id, "etag": lk.etag,
-                 "base": lk.base_text if lk.base_text is not None else encode_contact(lk.base),
-                 "modified": lk.modified, "marked": lk.marked} for lk in links]
+        rows = [_link_row(lk) for lk in links]
         for chunk in _chunks(rows, 1000):
             self.conn.execute(sa.insert(t.links), list(chunk))
 
     def update_links(self, links: Sequence[Link]) -> None:
         """Links that exist already, for the same item and contact: only their etag, base, time and marker
         change. One UPDATE per link instead of put_links' clearing and re-inserting (a first sync updates 300k)."""
-        rows = [{"b_account": lk.account, "b_remote_id": lk.remote_id, "b_contact_id": lk.contact_id,
-                 "etag": lk.etag, "base": lk.base_text if lk.base_text is not None else encode_contact(lk.base),
-                 "modified": lk.modified, "marked": lk.marked} for lk in links]
+        # the key columns are bound under other names: an UPDATE's SET and WHERE cannot share parameter names
+        rows = [{f"b_{k}" if k in ("account", "remote_id", "contact_id") else k: v for k, v in _link_row(lk).items()}
+                for lk in links]
         if not rows:
             return
         stmt = sa.update(t.links).where(
