@@ -20,7 +20,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -414,20 +414,24 @@ class OutlookConnector(BaseConnector):
                 return {k: v for k, v in self._scan_markers().items() if k in wanted}, set()
         markers: dict[str, str] = {}
         gone: set[str] = set()
-        params = _query({"$select": "id", "$expand": self._marker_expand()})
-        for chunk in _chunks(ids, MAX_BATCH):
-            requests_ = [BatchRequest(str(i), "GET", f"{self._item(item_id)}?{params}")
+        for item_id, answer in self._get_each(ids, {"$select": "id", "$expand": self._marker_expand()}):
+            if answer.status == 404:
+                gone.add(item_id)
+            elif not answer.ok:
+                raise self._read_error(answer, "reading markers")
+            elif (marker := mapping.marker_of(answer.body or {})) is not None:
+                markers[item_id] = marker
+        return markers, gone
+
+    def _get_each(self, ids: Sequence[str], params: Mapping[str, str]) -> Iterator[tuple[str, Any]]:
+        """(item id, answer) for a GET of each item, sent MAX_BATCH at a time in `$batch` calls."""
+        query = _query(params)
+        for chunk in _chunks(list(ids), MAX_BATCH):
+            requests_ = [BatchRequest(str(i), "GET", f"{self._item(item_id)}?{query}")
                          for i, item_id in enumerate(chunk)]
             answers = self.graph.batch(requests_, writes=False)
             for i, item_id in enumerate(chunk):
-                answer = answers[str(i)]
-                if answer.status == 404:
-                    gone.add(item_id)
-                elif not answer.ok:
-                    raise self._read_error(answer, "reading markers")
-                elif (marker := mapping.marker_of(answer.body or {})) is not None:
-                    markers[item_id] = marker
-        return markers, gone
+                yield item_id, answers[str(i)]
 
     def _scan_markers(self) -> dict[str, str]:
         """Every marked item of the folder, listed with only its id and marker."""
@@ -456,20 +460,15 @@ class OutlookConnector(BaseConnector):
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:
         """Raises AuthFailed, RateLimited, Transient."""
-        params = _query({"$select": ",".join(mapping.SELECT), "$expand": self._marker_expand()})
         found: dict[str, RemoteContact] = {}
-        for chunk in _chunks(list(ids), MAX_BATCH):
-            requests_ = [BatchRequest(str(i), "GET", f"{self._item(item_id)}?{params}")
-                         for i, item_id in enumerate(chunk)]
-            answers = self.graph.batch(requests_, writes=False)
-            for i, item_id in enumerate(chunk):
-                answer = answers[str(i)]
-                if answer.status == 404:
-                    continue  # deleted, or moved out of this folder: gone from this account either way
-                if not answer.ok:
-                    raise self._read_error(answer, "re-reading a contact")
-                body = answer.body or {}
-                found[item_id] = self._remote(body, mapping.marker_of(body))
+        for item_id, answer in self._get_each(ids, {"$select": ",".join(mapping.SELECT),
+                                                    "$expand": self._marker_expand()}):
+            if answer.status == 404:
+                continue  # deleted, or moved out of this folder: gone from this account either way
+            if not answer.ok:
+                raise self._read_error(answer, "re-reading a contact")
+            body = answer.body or {}
+            found[item_id] = self._remote(body, mapping.marker_of(body))
         return found
 
     # ------------------------------------------------------------------ writing
