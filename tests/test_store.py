@@ -162,3 +162,25 @@ def test_engine_runs_the_same_on_this_database(store: Store) -> None:
     assert sorted(c.emails[0].address for c in backends["a"].contacts().values()) == [
         "P1@example.org", "P2@example.org"]
     assert {k: n for k, (_name, n) in store.tag_counts("book").items()} == {"team": 2}
+
+
+def test_remote_copies_are_kept_per_account_replaced_dropped_and_forgotten_with_the_account(store: Store) -> None:
+    from contactsync.copies import RemoteCopy
+
+    google, outlook = store.copies("google"), store.copies("outlook")
+    google.put({"people/c1": RemoteCopy("e1", b'{"names": []}' * 50), "people/c2": RemoteCopy("e2", b"two")})
+    outlook.put({"people/c1": RemoteCopy("other", b"not google's")})
+    google.put({"people/c1": RemoteCopy("e3", b"newer")})
+    assert google.get(["people/c1", "people/c2", "people/c9"]) == {
+        "people/c1": RemoteCopy("e3", b"newer"), "people/c2": RemoteCopy("e2", b"two")}
+    google.drop(["people/c2"])
+    assert google.get(["people/c2"]) == {}
+    # written while a transaction is open on this thread, it joins it (SQLite would otherwise wait for the lock)
+    with store.transaction() as tx:
+        tx.put_contacts("Team", {"x": person(1)}, new=True)
+        google.put({"people/c4": RemoteCopy("e4", b"four")})
+    assert set(google.get(["people/c1", "people/c4"])) == {"people/c1", "people/c4"}
+    with store.transaction() as tx:
+        tx.reset_account("google")
+    assert google.get(["people/c1", "people/c4"]) == {}
+    assert outlook.get(["people/c1"]) == {"people/c1": RemoteCopy("other", b"not google's")}

@@ -37,6 +37,7 @@ from typing import Any
 
 from ..codec import contact_from_data, field_to_data
 from ..connector import Change, ChangeKind, ChangeResult, Connector, PullResult, RemoteContact, RemoteRef
+from ..copies import KeepsCopies
 from ..errors import ConnectorError, PreconditionFailed, RateLimited, SyncTokenExpired, Transient
 from ..model import Contact, Field, Photo
 from ..normalize import normalize_contact
@@ -293,6 +294,9 @@ class Engine:
         self._kept_listed = 0
         self._spill.close()
         self._spill = _Spill()
+        for name, connector in self.connectors.items():
+            if isinstance(connector, KeepsCopies):
+                connector.keep_copies(self.store.copies(name))
         try:
             with _bulk_collection():
                 return self._run(started, dry_run, allow_deletes, show_values)

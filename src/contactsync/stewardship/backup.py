@@ -74,6 +74,8 @@ def backup(store: Store, path: Path) -> Snapshot:
                 out.write(json.dumps({"format": FORMAT, "revision": revision, "taken_at": taken.isoformat(),
                                       "latest_change": latest.isoformat() if latest else None}) + "\n")
                 for table in t.metadata.sorted_tables:
+                    if table is t.remote_copies:
+                        continue  # a cache of what the platforms hold: restoring clears it, the next run refills it
                     for row in conn.execute(sa.select(table)):
                         out.write(json.dumps({"t": table.name, "r": {k: _encode(v) for k, v in row._mapping.items()}},
                                              ensure_ascii=False, separators=(",", ":")) + "\n")

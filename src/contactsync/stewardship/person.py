@@ -103,6 +103,11 @@ def erase_person(store: Store, settings: Settings, contact_ids: list[str]) -> li
                 before=None, after=None, note=None))
             tx.conn.execute(sa.delete(t.conflicts).where(t.conflicts.c.contact_id == cid))
             tx.conn.execute(sa.delete(t.trash).where(t.trash.c.contact_id == cid))
+            # the copies connectors kept of the person's items hold the person's data too
+            for account, remote_id in tx.conn.execute(sa.select(t.links.c.account, t.links.c.remote_id).where(
+                    t.links.c.contact_id == cid)).all():
+                tx.conn.execute(sa.delete(t.remote_copies).where(t.remote_copies.c.account == account,
+                                                                 t.remote_copies.c.remote_id == remote_id))
             # accounts we never write to keep their item; we forget what it held
             tx.conn.execute(sa.update(t.links).where(t.links.c.contact_id == cid,
                                                      t.links.c.account.not_in(writable)).values(base="{}"))

@@ -11,6 +11,7 @@ import json
 import os
 import threading
 import uuid
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,12 +29,13 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..codec import contact_from_data, contact_to_data
 from ..connector import ChangeKind
+from ..copies import RemoteCopy
 from ..errors import NotFound, StoreError
 from ..model import Contact, Field
 from . import schema as t
 
-__all__ = ["CanonicalRecord", "Link", "OutboxEntry", "Store", "Transaction", "encode_contact", "identity_tombstone",
-           "now"]
+__all__ = ["CanonicalRecord", "Link", "OutboxEntry", "Store", "StoredCopies", "Transaction", "encode_contact",
+           "identity_tombstone", "now"]
 
 _CHUNK = 500  # rows per IN (...) query: well under SQLite's and PostgreSQL's parameter limits
 
@@ -196,6 +198,22 @@ class Store:
                 yield Transaction(conn, self.dialect)
             finally:
                 self._local.active = None
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """The transaction open on this thread, else a short one of its own. For writes that may come at any
+        moment of a run (a connector keeping copies while the engine's chunk transaction is open): on SQLite a
+        second connection would wait for the engine's lock, and these rows may share its fate."""
+        active: Connection | None = getattr(self._local, "active", None)
+        if active is not None:
+            yield active
+            return
+        with self.engine.begin() as conn:
+            yield conn
+
+    def copies(self, account: str) -> StoredCopies:
+        """The remote copies kept for ``account`` (see :mod:`contactsync.copies`)."""
+        return StoredCopies(self, account)
 
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
@@ -491,6 +509,47 @@ def _outbox_entry(r: Any) -> OutboxEntry:
                        r.last_error)
 
 
+class StoredCopies:
+    """One account's remote copies in the store, compressed (a Google person of ~2 KB keeps in ~500 bytes)."""
+
+    def __init__(self, store: Store, account: str) -> None:
+        self._store = store
+        self._account = account
+
+    def get(self, ids: Iterable[str]) -> dict[str, RemoteCopy]:
+        wanted = list(dict.fromkeys(ids))
+        c = t.remote_copies.c
+        out: dict[str, RemoteCopy] = {}
+        with self._store._reading() as conn:
+            for chunk in _chunks(wanted):
+                rows = conn.execute(sa.select(c.remote_id, c.etag, c.body).where(
+                    c.account == self._account, c.remote_id.in_(chunk)))
+                for remote_id, etag, body in rows:
+                    out[remote_id] = RemoteCopy(etag, zlib.decompress(body))
+        return out
+
+    def put(self, copies: Mapping[str, RemoteCopy]) -> None:
+        if not copies:
+            return
+        # within the columns' sizes (as links are): on PostgreSQL a refused row would abort the engine's
+        # transaction these rows may be joining; an item without a copy is simply read before its write
+        rows = [{"account": self._account, "remote_id": rid, "etag": copy.etag, "body": zlib.compress(copy.body, 1)}
+                for rid, copy in copies.items() if len(rid) <= 1000 and len(copy.etag) <= 500]
+        if not rows:
+            return
+        with self._store._writing() as conn:
+            Transaction(conn, self._store.dialect)._upsert(t.remote_copies, rows, ("account", "remote_id"))
+
+    def drop(self, ids: Iterable[str]) -> None:
+        gone = list(dict.fromkeys(ids))
+        if not gone:
+            return
+        c = t.remote_copies.c
+        with self._store._writing() as conn:
+            for chunk in _chunks(gone):
+                conn.execute(sa.delete(t.remote_copies).where(c.account == self._account, c.remote_id.in_(chunk)))
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")    # readers (status) never block the daemon's writes
@@ -644,7 +703,7 @@ class Transaction:
     def reset_account(self, account: str) -> None:
         """Forget everything we know of an account (links, state, owed writes): the next run lists it in full
         and matches or re-creates every contact there. For a server that was wiped or replaced."""
-        for table in (t.links, t.sync_state, t.outbox, t.quarantine):
+        for table in (t.links, t.sync_state, t.outbox, t.quarantine, t.remote_copies):
             self.conn.execute(sa.delete(table).where(table.c.account == account))
         self.conn.execute(sa.update(t.account_status).where(t.account_status.c.account == account).values(
             brake_reason=None, brake_since=None))

@@ -227,3 +227,13 @@ attention = sa.Table(
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("since", UTCDateTime, nullable=False),
 )
+
+#: the last version of each remote item a connector saw, compressed, kept so that a write need not read the item
+#: first (see contactsync.copies). A cache: a copy is only used when its etag is the one being written over
+remote_copies = sa.Table(
+    "remote_copies", metadata,
+    sa.Column("account", sa.String(100), primary_key=True),
+    sa.Column("remote_id", sa.String(1000), primary_key=True),
+    sa.Column("etag", sa.String(500), nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+)
