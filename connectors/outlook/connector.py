@@ -5,6 +5,9 @@ whole ``@odata.deltaLink`` as the state). Delta cannot ``$expand`` our marker, s
 for a full listing with one list query over the folder restricted to items that carry the marker
 (``⌈marked/page_size⌉`` requests), for an incremental one with ``$batch`` GETs of the changed ids
 (``⌈changed/20⌉`` requests), whichever costs fewer requests. An unchanged folder costs one delta request.
+Given the store's copies (:mod:`contactsync.copies`), the connector keeps the marker of every item it wrote or
+read, and the master categories: a changed item it already knows needs no marker read, and a write whose
+categories are all known needs no categories read, so a small change run costs the delta and its ``$batch``.
 
 Writing: ``push`` sends one ``$batch`` of at most 20 creates (POST with the marker), updates (PATCH of the
 changed properties only, ``If-Match`` with the changeKey, the marker again) and deletes (``If-Match``). Master
@@ -40,6 +43,7 @@ from contactsync.connector import (
     RemoteContact,
     RemoteRef,
 )
+from contactsync.copies import NoCopies, RemoteCopies, RemoteCopy
 from contactsync.errors import (
     AuthFailed,
     ConfigError,
@@ -68,6 +72,10 @@ WELL_KNOWN_FOLDER = "contacts"
 _FOLDER_ID = re.compile(r"^[A-Za-z0-9_=+/-]{40,}$")
 #: above this many changed ids, counting the folder (one request) may show that a list scan is cheaper
 _SCAN_PROBE_AT = 2 * MAX_BATCH
+#: the kind of copy kept per item: its marker (our canonical id), which only contactsync writes and never changes
+_MARKER_COPY = "marker"
+#: the copy that holds the mailbox's master categories (a key no Graph id can take: ids are base64url)
+_CATEGORIES_COPY = "#masterCategories"
 _SYNC_STATE_CODES = frozenset({"syncstatenotfound", "syncstateinvalid", "errorinvalidsyncstatedata",
                                "resyncrequired"})
 
@@ -291,6 +299,15 @@ class OutlookConnector(BaseConnector):
         self._user = f"/users/{quote(options.mailbox, safe='@')}" if options.mailbox else "/me"
         self._folder: str | None = None
         self._categories: dict[str, str] | None = None  # casefolded name → name as Outlook has it
+        self._categories_read = False  # read from Graph by this process (not only kept from an earlier run)
+        self._copies: RemoteCopies = NoCopies()
+
+    def keep_copies(self, copies: RemoteCopies) -> None:
+        """Keep each item's marker and the master categories between runs (see :mod:`contactsync.copies`): delta
+        cannot expand the marker, so without them every changed item costs a marker read, and every writing run
+        a categories read."""
+        self._copies = copies
+        self._categories = None
 
     @classmethod
     def from_settings(cls, account: AccountSettings, book: BookSettings) -> OutlookConnector:
@@ -368,6 +385,7 @@ class OutlookConnector(BaseConnector):
             next_state = self._own(delta_link)
             break
         full = state is None
+        self._copies.drop(removed)
         markers, gone = self._markers(list(items), full=full)
         changed: list[RemoteContact] = []
         quarantined: list[Quarantined] = []
@@ -399,12 +417,28 @@ class OutlookConnector(BaseConnector):
         return f"{mapping.EXTENDED}($filter=id eq {_quote_literal(mapping.MARKER_PROPERTY)})"
 
     def _markers(self, ids: Sequence[str], *, full: bool) -> tuple[dict[str, str], set[str]]:
-        """Markers of ``ids`` and the ids found gone, by the cheaper of a scan and batched GETs."""
+        """Markers of ``ids`` and the ids found gone: kept copies first, then the cheaper of a scan and batched
+        GETs for the rest (items new to us: made in Outlook, or our create whose answer was lost)."""
+        if not ids:
+            return {}, set()
+        if full:
+            scanned = self._scan_markers()
+            self._keep_markers(scanned)
+            return scanned, set()
+        kept = {item_id: copy.body.decode() for item_id, copy in self._copies.get(ids).items()
+                if copy.etag == _MARKER_COPY}
+        unknown = [i for i in ids if i not in kept]
+        read, gone = self._read_markers(unknown)
+        self._keep_markers(read)
+        return {**kept, **read}, gone
+
+    def _keep_markers(self, markers: Mapping[str, str]) -> None:
+        self._copies.put({item_id: RemoteCopy(_MARKER_COPY, marker.encode()) for item_id, marker in markers.items()})
+
+    def _read_markers(self, ids: Sequence[str]) -> tuple[dict[str, str], set[str]]:
         if not ids:
             return {}, set()
         batches = math.ceil(len(ids) / MAX_BATCH)
-        if full:
-            return self._scan_markers(), set()
         if len(ids) > _SCAN_PROBE_AT:
             _, body = self.graph.get(self._contacts(), params={"$count": "true", "$top": "1", "$select": "id"},
                                      what="the folder size")
@@ -469,6 +503,7 @@ class OutlookConnector(BaseConnector):
                 raise self._read_error(answer, "re-reading a contact")
             body = answer.body or {}
             found[item_id] = self._remote(body, mapping.marker_of(body))
+        self._keep_markers({i: rc.marker for i, rc in found.items() if rc.marker is not None})
         return found
 
     # ------------------------------------------------------------------ writing
@@ -490,7 +525,14 @@ class OutlookConnector(BaseConnector):
         except OutcomeUnknown as exc:
             # maybe applied: never sent again; the next pull adopts our creates by their marker
             return [ChangeResult(c, error=Transient(f"outcome unknown: {exc}", account=self.name)) for c in changes]
-        return [self._result(c, answers[str(i)]) for i, c in enumerate(changes)]
+        results = [self._result(c, answers[str(i)]) for i, c in enumerate(changes)]
+        # every create and update carries our marker: remembered, the next delta needs no marker read for them
+        self._keep_markers({r.ref.id: r.change.contact_id for r in results
+                            if r.ok and r.ref is not None and r.ref.id and r.change.kind is not ChangeKind.DELETE})
+        self._copies.drop(r.change.ref.id for r in results
+                          if r.change.kind is ChangeKind.DELETE and r.change.ref is not None
+                          and (r.ok or (isinstance(r.error, PreconditionFailed) and r.error.gone)))
+        return results
 
     def _request_for(self, member_id: str, change: Change) -> BatchRequest:
         if change.kind is ChangeKind.CREATE:
@@ -538,18 +580,34 @@ class OutlookConnector(BaseConnector):
 
     # ------------------------------------------------------------------ categories
     def _master_categories(self, *, refresh: bool = False) -> dict[str, str]:
+        if self._categories is None and not refresh:
+            kept = self._copies.get([_CATEGORIES_COPY]).get(_CATEGORIES_COPY)
+            if kept is not None:
+                self._categories = dict(json.loads(kept.body))
         if self._categories is None or refresh:
             _, body = self.graph.get(f"{self._user}/outlook/masterCategories", what="the master categories")
             self._categories = {str(c["displayName"]).casefold(): str(c["displayName"])
                                 for c in (body or {}).get("value", ()) if c.get("displayName")}
+            self._categories_read = True
+            self._keep_categories()
         return self._categories
 
+    def _keep_categories(self) -> None:
+        if self._categories is not None:
+            self._copies.put({_CATEGORIES_COPY: RemoteCopy("", json.dumps(self._categories).encode())})
+
     def _ensure_categories(self, tags: Iterable[Tag]) -> None:
-        """Create the master categories that tags need, with the configured or a stable default color."""
+        """Create the master categories that tags need, with the configured or a stable default color.
+
+        The list is the one kept from an earlier run when it names every tag needed (a category deleted in
+        Outlook since then is not made again until a run reads the list: its contacts keep the category, without
+        colour); otherwise it is read again before anything is created."""
         wanted = {t.key: t.name for t in tags}
         if not wanted:
             return
         known = self._master_categories()
+        if not wanted.keys() <= known.keys() and not self._categories_read:
+            known = self._master_categories(refresh=True)
         for key, name in sorted(wanted.items()):
             if key in known:
                 continue
@@ -564,6 +622,7 @@ class OutlookConnector(BaseConnector):
                 return
             if status in (200, 201, 409):  # 409: someone created it meanwhile, which is as good
                 known[key] = name
+        self._keep_categories()
 
     def tag_counts(self) -> Mapping[Tag, int]:
         """Per master category, ``$count`` of the folder's contacts carrying it. Raises AuthFailed, Transient."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from contactsync.connector import Change, ChangeKind
 from contactsync_connectors.outlook.emulator import GraphEmulator, RequestKind
 from tests.contract import sample_contact
@@ -69,3 +71,54 @@ def test_a_folder_named_in_the_options_is_the_whole_account(emulator: GraphEmula
         c.close()
     assert [rc.ref.id for rc in listed.changed] == [created.ref.id if created.ref else ""]
     assert [x["givenName"] for x in emulator.contacts(USER, folder_id)] == ["Ana1"]
+
+
+def test_with_kept_copies_a_new_process_reads_no_marker_of_items_it_wrote_nor_the_categories(
+        emulator: GraphEmulator) -> None:
+    """A fresh connector (a new process) given the store's copies: the changed items it wrote before need no
+    marker read, and a write whose categories exist needs no categories read: delta + one $batch."""
+    from contactsync.store import Store
+
+    store = Store.open("sqlite://")
+    first = outlook(emulator, page_size=1000)
+    first.keep_copies(store.copies("outlook"))
+    try:
+        written = first.push([Change(ChangeKind.CREATE, f"cid-{i}", contact=first.fit(sample_contact(i)))
+                              for i in range(10)])
+        state = first.pull(None).next_state
+    finally:
+        first.close()
+    ids = [r.ref.id for r in written if r.ref]
+    theirs = emulator.seed(USER, [{"givenName": "Made in Outlook"}])[0]
+    for item_id in ids[:3]:
+        emulator.edit(USER, item_id, {"jobTitle": "Edited in Outlook"})
+    emulator.reset_counters()
+
+    fresh = outlook(emulator, page_size=1000)
+    fresh.keep_copies(store.copies("outlook"))
+    try:
+        pulled = fresh.pull(state)
+        # the item made in Outlook is new to us: its marker (none) is read, the three we wrote are not
+        assert _graph_requests(emulator) == {RequestKind.DELTA: 1, RequestKind.BATCH: 1, RequestKind.GET: 1,
+                                             RequestKind.BATCH_MEMBER: 1}
+        assert {rc.ref.id: rc.marker for rc in pulled.changed} == {
+            **{item_id: f"cid-{i}" for i, item_id in enumerate(ids[:3])}, theirs: None}
+        emulator.reset_counters()
+        targets = [rc for rc in pulled.changed if rc.marker is not None]
+        results = fresh.push([Change(ChangeKind.UPDATE, rc.marker or "", ref=rc.ref, previous=rc.contact,
+                                     contact=fresh.fit(replace(sample_contact(i), job_title="Ours again")))
+                              for i, rc in enumerate(targets)])
+        assert all(r.ok for r in results)
+        # the tags' categories exist (kept from the first process): no categories read, only the $batch
+        assert _graph_requests(emulator) == {RequestKind.BATCH: 1, RequestKind.UPDATE: 3,
+                                             RequestKind.BATCH_MEMBER: 3}
+        emulator.reset_counters()
+        results = fresh.push([Change(ChangeKind.UPDATE, targets[0].marker or "", ref=results[0].ref,
+                                     previous=results[0].change.contact,
+                                     contact=fresh.fit(sample_contact(0, tags=("Brand new",))))])
+        assert results[0].ok
+        # a tag no kept category names: the list is read again, and the category made
+        assert emulator.requests[RequestKind.CATEGORIES] == 2
+    finally:
+        fresh.close()
+        store.close()
