@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
 from contactsync.cli import EXIT_OK, EXIT_USAGE, cli
@@ -209,7 +210,19 @@ def test_person_show_lists_everything_and_erase_removes_it_everywhere_leaving_no
     assert shown[0]["contact"]["note"] == "Allergic to nuts"
     assert sorted(a["account"] for a in shown[0]["accounts"]) == ["office", "phone"]
     assert "ana@example.org" in book.ok("person", "show", "ANA@Example.org").stdout
+    # what a connector keeps of the person's items (a vdir keeps nothing; a Google account would) goes too
+    from contactsync.copies import RemoteCopy
+    from contactsync.store import Store
+    from contactsync.store import schema as t
+
+    with Store.open(f"sqlite:///{book.root / 'store.db'}") as store, store.engine.connect() as conn:
+        items = conn.execute(sa.select(t.links.c.account, t.links.c.remote_id)).all()
+        for account, remote_id in items:
+            store.copies(account).put({remote_id: RemoteCopy("e", b"a copy of the item")})
     book.ok("person", "erase", "ana@example.org", "--yes")
+    with Store.open(f"sqlite:///{book.root / 'store.db'}") as store:
+        kept = {(account, rid) for account, rid in items if store.copies(account).get([rid])}
+    assert len(items) == 4 and len(kept) == 2  # Zeca's two items keep theirs
     book.ok("sync")
     for folder in (book.office, book.phone):
         assert book.names(folder) == ["Zeca Lima"]
