@@ -4,6 +4,7 @@
     ├── ConfigError                    the YAML or a secret is wrong (carries every problem found)
     ├── StoreError                     the database cannot be opened, migrated or locked
     │   └── StoreLocked                another daemon holds the SQLite store
+    │       └── LeaseHeld              (daemon.oneoff) a daemon kept the book past the one-off sync's wait
     ├── NotFound                       a contact, conflict or trash entry named on the command line does not exist
     ├── ConnectorError                 anything a platform said or did not say
     │   ├── AuthFailed                 credentials refused or expired: the admin must act
@@ -13,6 +14,7 @@
     │   ├── SyncTokenExpired           the incremental state is no longer accepted: do a full listing
     │   └── ItemRejected               the platform refuses this item's data (bad value, too large, ...)
     └── SyncAborted                    the engine stopped a run on purpose (the brake, a failed listing)
+        └── LeaseLost                  (daemon.oneoff) another instance took the book over mid-run
 
 Lower-level exceptions (HTTP libraries, SQL drivers, vobject) are translated where they cross into our code:
 ``raise Transient(...) from exc``.
