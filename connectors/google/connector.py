@@ -2,14 +2,19 @@
 
 Reads: one ``people.connections.list`` listing (1000 per page) with a sync token, so a run with no change is
 one request; the contact groups are read only when a listing is full or names a group we do not know (their
-names travel in the state). Writes: ``batchCreateContacts`` / ``batchUpdateContacts`` / ``batchDeleteContacts``,
-one call per kind per push, sent one after the other (Google asks for sequential mutations per user).
+names travel in the state), and before a push that carries tags. Writes: ``batchCreateContacts`` /
+``batchUpdateContacts`` / ``batchDeleteContacts``, one call per kind per push, sent one after the other (Google
+asks for sequential mutations per user). A run where k persons changed elsewhere is thus one listing and
+⌈k/200⌉ updates: the persons to update are not read first when their copies (below) are at the right etag.
 
 How the writes stay safe:
 
-- Every update is rendered over the person as Google holds it now (from this run's listing, or read with
-  ``getBatchGet``), names in its mask only the person fields whose meaning changed, and carries the etag: what
-  contactsync does not map, and fields nobody changed, are never touched.
+- Every update is rendered over the person as Google holds it now, names in its mask only the person fields
+  whose meaning changed, and carries the etag: what contactsync does not map, and fields nobody changed, are
+  never touched. The person comes from this run's listing, else from the copy a past run kept in the store
+  (:mod:`contactsync.copies`: every person listed, read or written is kept, compact JSON by its etag), and is
+  read with ``getBatchGet`` when neither is at the etag the engine gives (a copy at another etag may miss an
+  edit, and is never written over).
 - ``batchUpdateContacts`` is all-or-nothing: a stale etag or a missing person refuses the whole call. The
   persons are then read again, the culprits get their own ``PreconditionFailed``, and the others are sent once
   more. A call refused for one bad value is split in halves until the bad item is alone.
@@ -43,7 +48,7 @@ import logging
 import time
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -61,6 +66,7 @@ from contactsync.connector import (
     RemoteContact,
     RemoteRef,
 )
+from contactsync.copies import NoCopies, RemoteCopies, RemoteCopy
 from contactsync.errors import (
     ConfigError,
     ConfigProblem,
@@ -152,6 +158,10 @@ def _is_deleted(person: Mapping[str, Any]) -> bool:
     return isinstance(metadata, Mapping) and bool(metadata.get("deleted"))
 
 
+def _compact(person: Mapping[str, Any]) -> bytes:
+    return json.dumps(person, separators=(",", ":")).encode()
+
+
 class _PersonCache:
     """The last version of each person seen, kept compressed within a byte budget (least recently used out).
 
@@ -166,10 +176,14 @@ class _PersonCache:
         self._items: OrderedDict[str, tuple[str | None, bytes]] = OrderedDict()
 
     def __setitem__(self, resource: str, person: JsonDict) -> None:
-        self.pop(resource, None)
-        packed = zlib.compress(json.dumps(person, separators=(",", ":")).encode(), 1)
         etag = person.get("etag")
-        self._items[resource] = (etag if isinstance(etag, str) else None, packed)
+        self.put(resource, etag if isinstance(etag, str) else None, _compact(person))
+
+    def put(self, resource: str, etag: str | None, body: bytes) -> None:
+        """Hold the person whose compact JSON is ``body``, as seen at ``etag``."""
+        self.pop(resource, None)
+        packed = zlib.compress(body, 1)
+        self._items[resource] = (etag, packed)
         self._size += len(packed)
         while self._size > self._budget and self._items:
             _old, (_etag, dropped) = self._items.popitem(last=False)
@@ -305,6 +319,9 @@ class GoogleConnector(BaseConnector):
         self._system_groups: set[str] = set(KNOWN_SYSTEM_GROUPS)
         #: the last version of each person we saw (listing, read, write answer): writes render over it
         self._seen = _PersonCache(seen_cache_bytes)
+        #: the same persons kept between runs (the store's, once the engine hands them over): a new process
+        #: renders its writes over them instead of reading each person first
+        self._copies: RemoteCopies = NoCopies()
 
     @classmethod
     def from_settings(cls, account: AccountSettings, book: BookSettings) -> GoogleConnector:
@@ -345,6 +362,62 @@ class GoogleConnector(BaseConnector):
 
     def close(self) -> None:
         self._service.close()
+
+    def keep_copies(self, copies: RemoteCopies) -> None:
+        """Keep the persons seen in ``copies`` from now on (the engine gives the store's before each run)."""
+        self._copies = copies
+
+    # ------------------------------------------------------------------------------------------ persons seen
+
+    def _saw(self, persons: Iterable[JsonDict]) -> None:
+        """Hold these persons as Google returned them: in memory for this run, in the copies for the next ones.
+
+        Called once per listing page, read or batch answer, so the copies get one write for the lot. A person
+        already held at the same etag was kept already (the etag changes with any change to the person)."""
+        kept: dict[str, RemoteCopy] = {}
+        for person in persons:
+            resource, etag = person.get("resourceName"), person.get("etag")
+            if not isinstance(resource, str):
+                continue
+            if not isinstance(etag, str) or not etag:
+                self._seen[resource] = person  # no etag: useless as a copy (never matches the one we write over)
+                continue
+            if self._seen.etag(resource) == etag:
+                continue
+            body = _compact(person)
+            self._seen.put(resource, etag, body)
+            kept[resource] = RemoteCopy(etag, body)
+        self._copies.put(kept)
+
+    def _forget(self, resources: Iterable[str]) -> None:
+        """Persons deleted (or merged into another): neither held nor kept any longer."""
+        gone = list(resources)
+        for resource in gone:
+            self._seen.pop(resource, None)
+        self._copies.drop(gone)
+
+    def _held(self, wanted: Mapping[str, str]) -> dict[str, JsonDict]:
+        """The persons among ``wanted`` (resource → etag) held at exactly that etag: this run's, else the copies.
+
+        A copy at another etag is older or newer than what the write is checked against: the person is read."""
+        found: dict[str, JsonDict] = {}
+        for resource, etag in wanted.items():
+            if self._seen.etag(resource) == etag:
+                person = self._seen.get(resource)
+                if person is not None:
+                    found[resource] = person
+        missing = [r for r in wanted if r not in found]
+        for resource, copy in self._copies.get(missing).items() if missing else ():
+            if copy.etag != wanted.get(resource):
+                continue
+            try:
+                person = json.loads(copy.body)
+            except ValueError:
+                continue  # unreadable: read the person instead
+            if isinstance(person, dict) and person.get("resourceName") == resource and person.get("etag") == copy.etag:
+                found[resource] = person
+                self._seen.put(resource, copy.etag, copy.body)
+        return found
 
     # ------------------------------------------------------------------------------------------ groups
 
@@ -541,13 +614,15 @@ class GoogleConnector(BaseConnector):
             if previous is not None and not groups_loaded and self._unknown_groups(persons):
                 self._load_groups()  # a label made since the state was written (once a listing is enough)
                 groups_loaded = True
+            readable: list[JsonDict] = []
+            gone_here: list[str] = []
             for person in persons:
                 resource = person.get("resourceName")
                 if not isinstance(resource, str):
                     continue
                 if _is_deleted(person):
                     deleted.append(resource)
-                    self._seen.pop(resource, None)
+                    gone_here.append(resource)
                     continue
                 live.add(resource)
                 replaced.extend(_previous_names(person))
@@ -556,17 +631,21 @@ class GoogleConnector(BaseConnector):
                 except MappingError as exc:
                     quarantined.append(Quarantined(resource, str(exc)))
                     continue
-                self._seen[resource] = person
+                readable.append(person)
+            self._saw(readable)
+            self._forget(gone_here)
         # A merge (or a link to a profile) renames: the survivor lists the names it replaced. Each is gone, said
         # here even when the listing does not show its tombstone yet (sync listings lag), so that the engine sees
         # the old link replaced and gives it to the survivor (by its marker, else by email or phone) instead of
         # taking the survivor for a new person.
         gone = set(deleted)
+        merged_away: list[str] = []
         for old in replaced:
             if old not in gone and old not in live:
                 deleted.append(old)
                 gone.add(old)
-                self._seen.pop(old, None)
+                merged_away.append(old)
+        self._forget(merged_away)
         next_state = _encode_state(_State(sync_token, self._group_names())) if sync_token else None
         return PullResult(tuple(changed), tuple(deleted), next_state, previous is None, tuple(quarantined))
 
@@ -575,12 +654,14 @@ class GoogleConnector(BaseConnector):
         found: dict[str, JsonDict] = {}
         for chunk in _chunks(list(dict.fromkeys(ids)), MAX_BATCH):
             request = self._service.people().getBatchGet(resourceNames=list(chunk), personFields=READ_MASK)
+            read: list[JsonDict] = []
             for answer in self.api.execute(request).get("responses", []) or []:
                 person = answer.get("person")
                 if answer.get("httpStatusCode", 200) == 200 and isinstance(person, dict) \
                         and "resourceName" in person and not _is_deleted(person):
                     found[str(person["resourceName"])] = person
-                    self._seen[str(person["resourceName"])] = person
+                    read.append(person)
+            self._saw(read)
         return found
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:
@@ -804,9 +885,7 @@ class _Push:
             return
         for i in ready:
             self.out[i] = ChangeResult(self.changes[i])
-            ref = self.changes[i].ref
-            if ref is not None:
-                self.c._seen.pop(ref.id, None)
+        self.c._forget(names)
 
     # ------------------------------------------------------------------------------------------ updates
 
@@ -835,13 +914,14 @@ class _Push:
             return
         refs = {i: self.changes[i].ref for i in todo}
         self.tag_map = self.c._tag_groups()
-        # what this run's listing showed at the etag we were given needs no read; anything else is read now
-        to_read = {ref.id for ref in refs.values() if ref is not None
-                   and self.c._seen.etag(ref.id) != ref.etag}
-        current: dict[str, JsonDict] = {}
+        # a person held at the etag we were given (this run's listing, or the copy a past run kept) needs no
+        # read; any other is read now: a copy at another etag is never written over
+        wanted = {ref.id: ref.etag for ref in refs.values() if ref is not None}
+        current = self.c._held(wanted)
+        to_read = sorted(r for r in wanted if r not in current)
         if to_read:
             try:
-                current = self.read(sorted(to_read))
+                current.update(self.read(to_read))
             except (RateLimited, Transient, ItemRejected) as exc:
                 for i in todo:
                     self.fail(i, exc)
@@ -849,8 +929,9 @@ class _Push:
         planned: dict[int, set[str]] = {}
         for i, ref in refs.items():
             assert ref is not None
-            person = current.get(ref.id) if ref.id in to_read else self.c._seen.get(ref.id)
+            person = current.get(ref.id)
             if person is None:
+                self.c._forget([ref.id])
                 self.fail(i, PreconditionFailed("the contact no longer exists", gone=True, account=self.c.name))
             elif person.get("etag") != ref.etag:
                 self.fail(i, PreconditionFailed("the contact changed since it was read", account=self.c.name))
@@ -907,11 +988,14 @@ class _Push:
                 self.fail(i, exc)
             return
         results = answer.get("updateResult", {}) or {}
+        written: list[JsonDict] = []
         for i in indices:
             change = self.changes[i]
             assert change.ref is not None
             item = results.get(change.ref.id) or {}
-            self._record_written(i, item.get("person"), item.get("httpStatusCode", 200))
+            if (person := self._record_written(i, item.get("person"), item.get("httpStatusCode", 200))) is not None:
+                written.append(person)
+        self.c._saw(written)
 
     def _find_stale(self, planned: dict[int, set[str]]) -> None:
         ids = [ref.id for i in planned if (ref := self.changes[i].ref) is not None]
@@ -927,7 +1011,7 @@ class _Push:
             assert ref is not None
             person = current.get(ref.id)
             if person is None:
-                self.c._seen.pop(ref.id, None)
+                self.c._forget([ref.id])
                 self.fail(i, PreconditionFailed("the contact no longer exists", gone=True, account=self.c.name))
             elif person.get("etag") != ref.etag:
                 self.fail(i, PreconditionFailed("the contact changed since it was read", account=self.c.name))
@@ -937,18 +1021,19 @@ class _Push:
         if again:
             self._send_updates(again, retry_stale=False)
 
-    def _record_written(self, index: int, person: Any, status: Any) -> None:
+    def _record_written(self, index: int, person: Any, status: Any) -> JsonDict | None:
+        """The result of one written contact; returns the person Google answered with (None: not returned)."""
         change = self.changes[index]
         if not isinstance(person, dict) or status != 200 or "resourceName" not in person:
             self.fail(index, Transient("Google did not return the written contact", account=self.c.name))
-            return
-        self.c._seen[str(person["resourceName"])] = person
+            return None
         try:
             stored = mapping.contact_from_person(person, self.c._group_names(), self.c.region)
         except MappingError:
             stored = None
         self.out[index] = ChangeResult(change, RemoteRef(str(person["resourceName"]), str(person.get("etag", ""))),
                                        stored=stored)
+        return person
 
     # ------------------------------------------------------------------------------------------ creates
 
@@ -991,10 +1076,13 @@ class _Push:
             return
         created = [c for c in answer.get("createdPeople", []) or [] if isinstance(c, dict)]
         by_marker = {mapping.marker_of(c.get("person") or {}): c for c in created}
+        written: list[JsonDict] = []
         for position, i in enumerate(indices):
             item = by_marker.get(self.changes[i].contact_id)
             if item is None and position < len(created):
                 item = created[position]
             item = item or {}
-            self._record_written(i, item.get("person"), item.get("httpStatusCode", 200))
+            if (person := self._record_written(i, item.get("person"), item.get("httpStatusCode", 200))) is not None:
+                written.append(person)
+        self.c._saw(written)
 
