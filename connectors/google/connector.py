@@ -1,8 +1,8 @@
 """The ``google`` connector: one Google user's contacts through the People API v1.
 
 Reads: one ``people.connections.list`` listing (1000 per page) with a sync token, so a run with no change is
-one request; the contact groups are read only when a listing is full or names a group we do not know (their
-names travel in the state), and before a push that carries tags. Writes: ``batchCreateContacts`` /
+one request; the contact groups are read only when a listing is full or names a group we do not know, or when a
+push needs them (below); their names travel in the state. Writes: ``batchCreateContacts`` /
 ``batchUpdateContacts`` / ``batchDeleteContacts``, one call per kind per push, sent one after the other (Google
 asks for sequential mutations per user). A run where k persons changed elsewhere is thus one listing and
 ⌈k/200⌉ updates: the persons to update are not read first when their copies (below) are at the right etag.
@@ -25,9 +25,12 @@ How the writes stay safe:
 
 Tags are the user's labels (user contact groups), matched by name ignoring case:
 
-- A push that carries tags reads the labels first (once per run: the state's copy may name a label
-  deleted in Google since, and a membership in a missing label refuses the whole batch), then makes a label
-  for each new tag (``clientData`` ``contactsync-tag`` says it is ours).
+- A push takes the labels the state (or this run's listing) names. A tag none of them has makes the push read
+  the labels (once per run: it may have been made in Google since), then make a label for it (``clientData``
+  ``contactsync-tag`` says it is ours). A label deleted in Google since it was read refuses the whole batch
+  that names it: the labels are then read, the label made again and the batch sent once more. A label renamed
+  in Google is known by its new name only from the next full listing (or a listing that names a label the
+  state does not know); until then a contact given the tag joins that label, shown under its new name.
 - An update whose tag changed only in case (its ``previous`` spells it otherwise, and the push agrees on the
   new spelling) renames the label in place with ``contactGroups.update``, carrying the label's etag.
 - After the writes, each label the push took contacts out of (a tag the store knew), and each empty label
@@ -791,17 +794,20 @@ class _Push:
     def prepare_tags(self) -> None:
         """Every tag the changes carry gets its label, spelled as the store spells it, before anything else.
 
-        The labels are read again unless this process read them already: the state's copy may predate our
-        last push or a label deleted in Google, and a membership in a deleted label refuses the whole batch.
+        The labels the state (or this run's listing) names are taken as they are: reading them before every
+        push was one request more than a small run needs. They are read again before making a label for a tag
+        none has (it may have been made, or renamed to that tag, in Google since), and when Google refuses a
+        write that names a label (see :meth:`relabel`).
         """
         wanted = self._wanted_tags()
         renames = self._case_renames()
         if not wanted and not renames:
             return
         try:
-            if not self.c._groups_fresh:
-                self.c._load_groups()
             known = self.c._tag_groups()
+            if not self.c._groups_fresh and any(t.key not in known for t in wanted):
+                self.c._load_groups()
+                known = self.c._tag_groups()
             for key, name in sorted(renames.items()):
                 resource = known.get(key)
                 if resource is not None and self.c._group_names()[resource] != name:
@@ -815,6 +821,34 @@ class _Push:
             bad = next((self.tag_errors[t.key] for t in ch.contact.tags if t.key in self.tag_errors), None)
             if bad is not None:
                 self.fail(i, bad)
+
+    def relabel(self, indices: Sequence[int]) -> bool:
+        """After Google refused a write of these changes: True when a label it named is gone, made again now.
+
+        The labels came from the state or this run's listing, which do not show a label deleted in Google
+        (without members, or before the listing): a membership in it refuses the whole batch. The labels are
+        then read once in the run; a label gone is made again (its tag keeps its name) and the caller sends the
+        changes once more, rendered with the new label. False when every label named still exists (or the
+        labels were read in this run already): the refusal is the write's own. Raises RateLimited, Transient.
+        """
+        tags = {t for i in indices if (contact := self.changes[i].contact) is not None for t in contact.tags}
+        if self.c._groups_fresh or not tags:
+            return False
+        before = self.c._tag_groups()
+        named = {before[t.key] for t in tags if t.key in before}
+        self.c._load_groups()
+        if named <= set(self.c._group_names()):
+            return False
+        log.info("account %s: a label was deleted in Google since it was last read; made again", self.c.name)
+        errors = self.c._ensure_tags(tags)
+        self.tag_errors.update(errors)
+        self.tag_map = self.c._tag_groups()
+        for i in indices:
+            contact = self.changes[i].contact
+            bad = next((errors[t.key] for t in contact.tags if t.key in errors), None) if contact else None
+            if bad is not None:
+                self.fail(i, bad)
+        return True
 
     def note_dropped(self, person: JsonDict, keeps: Contact | None, tag_groups: Mapping[str, str]) -> None:
         """Remember the labels a write takes ``person`` out of (all of them for a delete)."""
@@ -962,20 +996,25 @@ class _Push:
         return {"contacts": contacts, "updateMask": ",".join(sorted(mask)), "readMask": READ_MASK}, mask
 
     def _send_updates(self, planned: dict[int, set[str]], *, retry_stale: bool) -> None:
+        if not planned:
+            return
         indices = sorted(planned)
         body, _mask = self._update_body(indices, planned)
         request = self.c._service.people().batchUpdateContacts(body=body)
         try:
             answer = self.call(request)
-        except PreconditionFailed:
-            # all-or-nothing: someone changed or deleted one of them; find who, send the others once more
-            if not retry_stale:
-                for i in indices:
-                    self.fail(i, PreconditionFailed("the contact changed while writing", account=self.c.name))
+        except (PreconditionFailed, ItemRejected) as exc:
+            if self._relabeled(indices):
+                self._send_updates({i: planned[i] for i in indices if self.out[i] is None}, retry_stale=retry_stale)
                 return
-            self._find_stale(planned)
-            return
-        except ItemRejected as exc:
+            if isinstance(exc, PreconditionFailed):
+                # all-or-nothing: someone changed or deleted one of them; find who, send the others once more
+                if not retry_stale:
+                    for i in indices:
+                        self.fail(i, PreconditionFailed("the contact changed while writing", account=self.c.name))
+                    return
+                self._find_stale(planned)
+                return
             if len(indices) == 1:
                 self.fail(indices[0], exc)
                 return
@@ -996,6 +1035,16 @@ class _Push:
             if (person := self._record_written(i, item.get("person"), item.get("httpStatusCode", 200))) is not None:
                 written.append(person)
         self.c._saw(written)
+
+    def _relabeled(self, indices: list[int]) -> bool:
+        """:meth:`relabel` for a refused batch; the labels unreadable now, the batch's changes fail with that."""
+        try:
+            return self.relabel(indices)
+        except (RateLimited, Transient) as exc:
+            for i in indices:
+                if self.out[i] is None:
+                    self.fail(i, exc)
+            return True
 
     def _find_stale(self, planned: dict[int, set[str]]) -> None:
         ids = [ref.id for i in planned if (ref := self.changes[i].ref) is not None]
@@ -1043,6 +1092,8 @@ class _Push:
             self._send_creates(todo)
 
     def _send_creates(self, indices: list[int]) -> None:
+        if not indices:
+            return
         tag_groups = self.c._tag_groups()
         persons = []
         for i in indices:
@@ -1056,16 +1107,20 @@ class _Push:
         try:
             # never re-sent after an unknown outcome: the contacts may exist already
             answer = self.call(request, resend_safe=False)
-        except ItemRejected as exc:
-            # refused as a whole before anything was created: find the bad one by halves
-            if len(indices) == 1:
-                self.fail(indices[0], exc)
+        except (ItemRejected, PreconditionFailed) as exc:
+            # refused as a whole before anything was created: a label gone, else find the bad one by halves
+            if self._relabeled(indices):
+                self._send_creates([i for i in indices if self.out[i] is None])
+                return
+            if isinstance(exc, PreconditionFailed) or len(indices) == 1:
+                for i in indices:
+                    self.fail(i, exc)
                 return
             half = len(indices) // 2
             self._send_creates(indices[:half])
             self._send_creates(indices[half:])
             return
-        except (RateLimited, PreconditionFailed) as exc:
+        except RateLimited as exc:
             for i in indices:
                 self.fail(i, exc)
             return
