@@ -6,6 +6,12 @@ card per change with ``If-None-Match: *`` / ``If-Match``. Cards are written back
 on top of their original text, so properties the model does not hold survive. Cards that cannot be read are
 quarantined, never deleted. Tags are CATEGORIES, or group cards (``group_style``), mapped here both ways.
 
+The text of every card read or written is kept with its etag, in memory and in the store's copies
+(:mod:`contactsync.copies`) when the engine hands them over. A card whose etag is the one listed, or the one an
+update is checked against, is then taken from there instead of being read: a fresh process updates a card
+without a multiget, and our own writes coming back in the next listing are not read again. Any other etag
+(the card changed since) means a read, as without copies.
+
 Personal data never goes into log lines: hrefs are logged, names and card text are not.
 """
 
@@ -31,6 +37,7 @@ from contactsync.connector import (
     RemoteContact,
     RemoteRef,
 )
+from contactsync.copies import NoCopies, RemoteCopies, RemoteCopy
 from contactsync.errors import (
     AuthFailed,
     ConfigError,
@@ -55,11 +62,20 @@ log = logging.getLogger(__name__)
 _TAGS_SEPARATOR = " tags="  # servers quote etags and put no spaces in them; rpartition takes the last one
 _MAX_SYNC_ROUNDS = 1000  # a server that truncates (507) forever must not keep us here forever
 _SYNC_COLLECTION = davxml.tag(davxml.DAV, "sync-collection")
+#: hrefs looked up in the store's copies at a time: a listing of 50,000 changed cards is not held as bytes at once
+_COPIES_CHUNK = 1000
 _CARD_SPECIFIC_FAILURES = (davxml.BadServerResponse, ServerError)
 
 
 def _unreadable_reason(exc: Exception) -> str:
     return f"the server cannot send this card ({exc})"
+
+
+def _strong(etag: str) -> bool:
+    """A weak etag (``W/"..."``) promises an equivalent card, not the same bytes: nothing is taken as known
+    under one."""
+    return not etag.startswith("W/")
+
 
 _UID_NAMESPACE = uuid.UUID("6f1c1f4e-8a53-4c55-9a0e-2f8f4c6b2a10")
 
@@ -236,6 +252,8 @@ class CardDavConnector(BaseConnector):
                                        timeout=options.timeout, max_response_bytes=options.max_response_bytes,
                                        auth_type=options.auth)
         self._originals = _OriginalCache(options.original_cache_bytes)
+        #: the store's copies once the engine hands them over (keep_copies); until then only memory
+        self._copies: RemoteCopies = NoCopies()
         self._new_card_version: str | None = None
         self._has_sync: bool | None = None
         #: group cards as last seen (group styles only); None until read
@@ -254,6 +272,11 @@ class CardDavConnector(BaseConnector):
     def request_counts(self) -> Mapping[str, int]:
         """HTTP requests sent so far, per method (for the benchmark and ``status``)."""
         return self._transport.request_counts
+
+    def keep_copies(self, copies: RemoteCopies) -> None:
+        """Keep the cards read and written in ``copies`` (the store's, for this account), and take cards from
+        there at the etag listed or written over instead of reading them (see the module docstring)."""
+        self._copies = copies
 
     def close(self) -> None:
         self._transport.close()
@@ -274,8 +297,9 @@ class CardDavConnector(BaseConnector):
         return self._pull_listing(previous)
 
     def _pull_sync(self, previous: PullState | None) -> PullResult:
-        changed_hrefs, deleted, token = self._sync_collection(previous.sync_token if previous else None)
-        read = self._read(sorted(changed_hrefs))
+        changed, deleted, token = self._sync_collection(previous.sync_token if previous else None)
+        self._forget(deleted)
+        read = self._read_listed(changed)
         return self._result(previous, read, deleted | read.missing, PullState(token), full=previous is None)
 
     def _pull_listing(self, previous: PullState | None) -> PullResult:
@@ -286,7 +310,8 @@ class CardDavConnector(BaseConnector):
         else:
             to_read = sorted(h for h, etag in listing.items() if previous.etags.get(h) != etag)
             deleted = set(previous.etags) - set(listing)
-        read = self._read(to_read)
+            self._forget(deleted)
+        read = self._read_listed({h: listing[h] for h in to_read})
         kept = {h: e for h, e in listing.items() if h not in read.missing}
         next_state = PullState(None, MappingProxyType(kept))
         return self._result(previous, read, deleted | read.missing, next_state, full=previous is None)
@@ -352,9 +377,9 @@ class CardDavConnector(BaseConnector):
 
     def tag_counts(self) -> Mapping[Tag, int]:
         """Members per tag, read back from the server (a full listing). Raises AuthFailed, Transient."""
-        changed, _, _ = self._sync_collection(None) if self._supports_sync() else (set(self._list_etags()),
-                                                                                   set(), "")
-        read = self._read(sorted(changed))
+        listed: Mapping[str, str | None] = (
+            self._sync_collection(None)[0] if self._supports_sync() else self._list_etags())
+        read = self._read_listed(listed)
         counts: dict[Tag, int] = {}
         contacts = [c for c in read.cards if not c.parsed.is_group]
         if self.options.group_style.uses_group_cards:
@@ -443,9 +468,10 @@ class CardDavConnector(BaseConnector):
         assert self._new_card_version is not None
         return self._new_card_version
 
-    def _sync_collection(self, token: str | None) -> tuple[set[str], set[str], str]:
-        """(changed hrefs, deleted hrefs, new token). Follows 507 truncation until the server is done."""
-        changed: set[str] = set()
+    def _sync_collection(self, token: str | None) -> tuple[dict[str, str | None], set[str], str]:
+        """(changed href → its etag (None if the server sent none), deleted hrefs, new token). Follows 507
+        truncation until the server is done."""
+        changed: dict[str, str | None] = {}
         deleted: set[str] = set()
         for _ in range(_MAX_SYNC_ROUNDS):
             answer = self._transport.report(self.url, davxml.sync_collection_body(token), 1)
@@ -459,9 +485,9 @@ class CardDavConnector(BaseConnector):
                     continue  # the collection itself, or a hostile href elsewhere
                 if entry.status == 404:
                     deleted.add(href)
-                    changed.discard(href)
+                    changed.pop(href, None)
                 else:
-                    changed.add(href)
+                    changed[href] = entry.text(davxml.GETETAG) or None
                     deleted.discard(href)
             if not answer.sync_token:
                 raise davxml.BadServerResponse("the sync-collection answer carries no sync token")
@@ -481,7 +507,70 @@ class CardDavConnector(BaseConnector):
                 listing[href] = etag
         return listing
 
+    def _read_listed(self, listed: Mapping[str, str | None]) -> _Read:
+        """The cards of a listing (href → the etag listed): each one we hold at that etag comes from what we
+        kept (our own writes echoing back, cards read by an earlier run), the others are read."""
+        etags = {href: etag for href, etag in listed.items() if etag}
+        cards = []
+        for href, text in self._known(etags).items():
+            try:
+                parsed = parse_card(text, region=self.region, photo_max_bytes=self.photo_max_bytes)
+            except CardError:
+                continue  # read it: the server's answer is what counts (and is quarantined if unreadable)
+            cards.append(_Card(href, etags[href], text, parsed))
+        held = {c.href for c in cards}
+        read = self._read(sorted(h for h in listed if h not in held))
+        if listed:
+            log.debug("carddav %s: %d changed cards known at their etag, %d read", self.name, len(cards),
+                      len(listed) - len(cards))
+        return _Read(tuple(sorted((*cards, *read.cards), key=lambda c: c.href)), read.missing, read.quarantined)
+
+    def _known(self, etags: Mapping[str, str]) -> dict[str, str]:
+        """href → text of each card we hold at exactly the etag given (the etag listed, or the one a write will
+        be checked against): from memory, else from the store's copies. A copy at another etag is stale (the
+        card changed since): left out, so the caller reads that card."""
+        found: dict[str, str] = {}
+        rest = []
+        for href, etag in etags.items():
+            if not _strong(etag):
+                continue
+            text = self._originals.get(href, etag)
+            if text is None:
+                rest.append(href)
+            else:
+                found[href] = text
+        for chunk in _chunks(rest, _COPIES_CHUNK):
+            for href, copy in self._copies.get(chunk).items():
+                if copy.etag != etags.get(href):
+                    continue
+                try:
+                    text = copy.body.decode()
+                except UnicodeDecodeError:
+                    continue
+                found[href] = text
+                self._originals.put(href, copy.etag, text)
+        return found
+
+    def _remember(self, cards: Mapping[str, tuple[str, str]]) -> None:
+        """Keep href → (card etag, text): each is the card as the server holds it at that etag."""
+        copies = {}
+        for href, (etag, text) in cards.items():
+            self._originals.put(href, etag, text)
+            if _strong(etag):
+                copies[href] = RemoteCopy(etag, text.encode())
+        if copies:
+            self._copies.put(copies)
+
+    def _forget(self, gone: Iterable[str]) -> None:
+        """Drop what we kept of cards deleted, or found missing or unreadable."""
+        hrefs_gone = list(gone)
+        for href in hrefs_gone:
+            self._originals.drop(href)
+        if hrefs_gone:
+            self._copies.drop(hrefs_gone)
+
     def _read(self, wanted: Sequence[str]) -> _Read:
+        """Multiget ``wanted`` in chunks; what was read is kept (one put of copies per multiget)."""
         cards: list[_Card] = []
         missing: set[str] = set()
         quarantined: list[Quarantined] = []
@@ -499,6 +588,7 @@ class CardDavConnector(BaseConnector):
                     entries = tuple(e for href in chunk for e in self._multiget_or_quarantine(href, quarantined))
                 unreadable += len(quarantined) - before
             seen: set[str] = set()
+            fresh: dict[str, tuple[str, str]] = {}
             for entry in entries:
                 href = hrefs.member_id(self.url, entry.href)
                 if href is None or href not in chunk:
@@ -518,9 +608,11 @@ class CardDavConnector(BaseConnector):
                     log.warning("carddav %s: quarantined %s (%s)", self.name, href, type(exc).__name__)
                     quarantined.append(Quarantined(href, f"unreadable card: {exc}"))
                     continue
-                self._originals.put(href, etag, text)
+                fresh[href] = (etag, text)
                 cards.append(_Card(href, etag, text, parsed))
+            self._remember(fresh)
             missing |= set(chunk) - seen - {q.remote_id for q in quarantined}
+        self._forget(missing | {q.remote_id for q in quarantined})
         if unreadable > 1 and unreadable == len(wanted):
             # every card failed: that is the server failing, not the cards; retry the run later
             raise Transient("the server failed to send any of the changed cards")
@@ -568,20 +660,19 @@ class CardDavConnector(BaseConnector):
         return results
 
     def _originals_for(self, changes: Sequence[Change]) -> dict[str, tuple[str, str]]:
-        """href → (etag, text) for each update/delete target: from the cache, or one multiget for misses."""
-        found: dict[str, tuple[str, str]] = {}
-        misses = []
+        """href → (card etag, text) for each update/delete target: what we kept of it at the etag the write is
+        checked against (memory, the store's copies), else one multiget for the misses."""
+        wanted: dict[str, str] = {}
         for change in changes:
             if change.kind is ChangeKind.CREATE or change.ref is None:
                 continue
             if change.kind is ChangeKind.DELETE and not self.options.group_style.uses_group_cards:
                 continue  # a delete needs the UID only to leave groups
-            card_etag = self._card_etag(change.ref.etag)
-            text = self._originals.get(change.ref.id, card_etag)
-            if text is not None:
-                found[change.ref.id] = (card_etag, text)
-            elif hrefs.member_id(self.url, change.ref.id) == change.ref.id:
-                misses.append(change.ref.id)
+            if hrefs.member_id(self.url, change.ref.id) == change.ref.id:
+                # the card etag, not the item etag: with group cards that one carries the tags' digest too
+                wanted[change.ref.id] = self._card_etag(change.ref.etag)
+        found = {href: (wanted[href], text) for href, text in self._known(wanted).items()}
+        misses = [href for href in wanted if href not in found]
         if misses:
             read = self._read(misses)
             found.update({c.href: (c.etag, c.text) for c in read.cards})
@@ -602,7 +693,7 @@ class CardDavConnector(BaseConnector):
                 raise PreconditionFailed("the contact changed on the server since it was listed")
             answer = self._transport.delete(hrefs.absolute(self.url, ref.id), etag=card_etag)
             if answer.status in (200, 202, 204):
-                self._originals.drop(ref.id)
+                self._forget([ref.id])
                 return ChangeResult(change), uid
             raise self._write_failure(answer, ref.id)
         if original is None:
@@ -647,12 +738,15 @@ class CardDavConnector(BaseConnector):
         etag = answer.etag if answer.location is None else None
         stored_text = text
         if etag is None:
-            # no etag in the answer (or the card moved): read back what the server holds now
+            # no etag in the answer (or the card moved): read back what the server holds now (and keep that)
             read = self._read([final])
             if not read.cards:
                 raise Transient("the card was written but could not be read back")
             etag, stored_text = read.cards[0].etag, read.cards[0].text
-        self._originals.put(final, etag, stored_text)
+        else:
+            # a server that stores a card other than as sent must not answer its PUT with an ETag (RFC 6352
+            # 6.3.2.3, RFC 7232 2.3): with one, our text is the card at that etag
+            self._remember({final: (etag, text)})
         stored = parse_card(stored_text, region=self.region, photo_max_bytes=self.photo_max_bytes).contact
         if self.options.group_style.uses_group_cards:
             stored = replace(stored, tags=(change.contact or Contact()).tags)
@@ -728,6 +822,8 @@ class CardDavConnector(BaseConnector):
         else:
             original = group.text if isinstance(group, GroupCard) else None
             if original is None:
+                original = self._known({href: group.etag}).get(href)
+            if original is None:
                 fresh = self._read([href]).cards
                 if not fresh or fresh[0].etag != group.etag:
                     raise PreconditionFailed("the group card changed")
@@ -744,6 +840,8 @@ class CardDavConnector(BaseConnector):
             if not read:
                 raise Transient("a group card was written but could not be read back")
             etag, text = read[0].etag, read[0].text
+        else:
+            self._remember({href: (etag, text)})  # as for a contact's card (_written)
         parsed_uid = card_uid(text) or ""
         self._groups[href] = GroupCard(href, etag, parsed_uid, name, frozenset(members), text)
 
