@@ -254,6 +254,8 @@ class CardDavConnector(BaseConnector):
         self._originals = _OriginalCache(options.original_cache_bytes)
         #: the store's copies once the engine hands them over (keep_copies); until then only memory
         self._copies: RemoteCopies = NoCopies()
+        #: copies of the cards a push wrote, put into ``_copies`` once at its end
+        self._written_copies: dict[str, RemoteCopy] = {}
         self._new_card_version: str | None = None
         self._has_sync: bool | None = None
         #: group cards as last seen (group styles only); None until read
@@ -551,13 +553,23 @@ class CardDavConnector(BaseConnector):
                 self._originals.put(href, copy.etag, text)
         return found
 
-    def _remember(self, cards: Mapping[str, tuple[str, str]]) -> None:
-        """Keep href → (card etag, text): each is the card as the server holds it at that etag."""
+    def _remember(self, cards: Mapping[str, tuple[str, str]], *, written: bool = False) -> None:
+        """Keep href → (card etag, text): each is the card as the server holds it at that etag. ``written``:
+        cards this push wrote, whose copies are put at its end (_save_written)."""
         copies = {}
         for href, (etag, text) in cards.items():
             self._originals.put(href, etag, text)
             if _strong(etag):
                 copies[href] = RemoteCopy(etag, text.encode())
+        if written:
+            self._written_copies.update(copies)
+        elif copies:
+            self._copies.put(copies)
+
+    def _save_written(self) -> None:
+        # one put per push, not one per PUT: a row at a time costs the store ten times the CPU (a first sync
+        # writes every card)
+        copies, self._written_copies = self._written_copies, {}
         if copies:
             self._copies.put(copies)
 
@@ -566,6 +578,7 @@ class CardDavConnector(BaseConnector):
         hrefs_gone = list(gone)
         for href in hrefs_gone:
             self._originals.drop(href)
+            self._written_copies.pop(href, None)
         if hrefs_gone:
             self._copies.drop(hrefs_gone)
 
@@ -634,6 +647,12 @@ class CardDavConnector(BaseConnector):
     def push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
         """Apply each change; per-item failures are in the results (PreconditionFailed, ItemRejected,
         RateLimited, Transient). Raises AuthFailed only (nothing can be written with refused credentials)."""
+        try:
+            return self._push(changes)
+        finally:
+            self._save_written()
+
+    def _push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
         originals = self._originals_for(changes)
         results: list[ChangeResult] = []
         memberships: dict[int, tuple[str, frozenset[Tag] | None]] = {}
@@ -746,7 +765,7 @@ class CardDavConnector(BaseConnector):
         else:
             # a server that stores a card other than as sent must not answer its PUT with an ETag (RFC 6352
             # 6.3.2.3, RFC 7232 2.3): with one, our text is the card at that etag
-            self._remember({final: (etag, text)})
+            self._remember({final: (etag, text)}, written=True)
         stored = parse_card(stored_text, region=self.region, photo_max_bytes=self.photo_max_bytes).contact
         if self.options.group_style.uses_group_cards:
             stored = replace(stored, tags=(change.contact or Contact()).tags)
@@ -841,7 +860,7 @@ class CardDavConnector(BaseConnector):
                 raise Transient("a group card was written but could not be read back")
             etag, text = read[0].etag, read[0].text
         else:
-            self._remember({href: (etag, text)})  # as for a contact's card (_written)
+            self._remember({href: (etag, text)}, written=True)  # as for a contact's card (_written)
         parsed_uid = card_uid(text) or ""
         self._groups[href] = GroupCard(href, etag, parsed_uid, name, frozenset(members), text)
 
