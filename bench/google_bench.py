@@ -13,9 +13,11 @@ move to a new label, the emptied one is deleted), the tag removed (its label del
 merged in Google (the survivors keep the links, the merged-away people go from memory).
 
 Lower bounds: a full listing is ⌈N/1000⌉ list calls; k updates are ⌈k/200⌉ batchUpdateContacts calls; a run
-with no change is one list call whatever N is. The labels are read at most once per run (groups_list<=1: when
-a push carries tags, or the listing names a label the state does not know); a label made or deleted is one
-groups_mutate; each push that takes contacts out of a label checks its member count (groups_get, one per push).
+with no change is one list call whatever N is; k updates need no read first (the persons' copies kept in the
+store are at the right etag). The labels are read at most once per run (groups_list<=1: when a push carries a
+tag that no label the state names has, when Google refuses a write naming a label deleted since, or when the
+listing names a label the state does not know); a label made or deleted is one groups_mutate; each push that
+takes contacts out of a label checks its member count (groups_get, one per push).
 """
 
 from __future__ import annotations
