@@ -542,8 +542,20 @@ class Engine:
         trashed = record is not None and record.deleted_at is not None
         erased = record is not None and record.erased
         items = [(it.account, it, it.contact) for it in listed]
-        contact_sides = [Side(name, lk.base if (lk := link_of.get((name, cid))) else None, remote, it.modified,
-                              ranks[name], fields_of[name]) for name, it, remote in items]
+
+        def base_of(name: str, it: _Listed) -> Contact | None:
+            lk = link_of.get((name, cid))
+            if lk is not None:
+                return lk.base
+            if record is not None and it.marker == cid:
+                # an item we wrote whose link we never recorded (a create whose answer was lost): it was written
+                # from this contact, so only what differs from it is the account's change. Taken as wholly new,
+                # a lost create looked like an edit and brought back a person deleted elsewhere meanwhile
+                return self.connectors[name].fit(current)
+            return None
+
+        contact_sides = [Side(name, base_of(name, it), remote, it.modified, ranks[name], fields_of[name])
+                         for name, it, remote in items]
         outcome = merge(current, current_modified, [] if erased else contact_sides, book.conflicts)
         merged = outcome.contact
         if is_fresh:
