@@ -241,10 +241,18 @@ def test_person_show_lists_everything_and_erase_removes_it_everywhere_leaving_no
 def test_backup_and_restore_refusing_a_newer_store_without_force(book: Book) -> None:
     (book.office / "a.vcf").write_text(card("a", "Ana Souza", email="ana@example.org"))
     book.ok("sync")
+    from contactsync.copies import RemoteCopy
+    from contactsync.store import Store
+
+    with Store.open(f"sqlite:///{book.root / 'store.db'}") as store:
+        store.copies("office").put({"a.vcf": RemoteCopy("e", b"a connector's copy")})
     snap = book.root / "snap.jsonl"
     assert "written to" in book.ok("backup", str(snap)).stdout
     assert snap.stat().st_mode & 0o077 == 0
+    assert '"remote_copies"' not in snap.read_text()  # a cache: not in the backup, refilled by the next run
     book.ok("restore", str(snap))  # nothing changed since: fine
+    with Store.open(f"sqlite:///{book.root / 'store.db'}") as store:
+        assert store.copies("office").get(["a.vcf"]) == {}
     (book.office / "b.vcf").write_text(card("b", "Bruno Lima", email="bruno@example.org"))
     book.ok("sync")
     refused = book.cli("restore", str(snap))

@@ -2,9 +2,10 @@
 
 One code path for SQLite and PostgreSQL (no pg_dump): every table is read inside one read transaction (SQLite's
 WAL gives it a fixed view; PostgreSQL runs it REPEATABLE READ), and written as JSON lines: a header (schema
-revision, when it was taken, the newest change it holds), then one line per row. Restore replaces every table's
-rows in one transaction, and refuses a store that changed after the snapshot was taken unless forced: restoring
-would silently drop those changes.
+revision, when it was taken, the newest change it holds), then one line per row. The connectors' copies of
+remote items (``remote_copies``) are left out: a cache, emptied by a restore and refilled by the next run.
+Restore replaces every table's rows in one transaction, and refuses a store that changed after the snapshot was
+taken unless forced: restoring would silently drop those changes.
 """
 
 from __future__ import annotations
