@@ -608,20 +608,26 @@ class OutlookConnector(BaseConnector):
         known = self._master_categories()
         if not wanted.keys() <= known.keys() and not self._categories_read:
             known = self._master_categories(refresh=True)
-        for key, name in sorted(wanted.items()):
-            if key in known:
-                continue
-            color = self.options.category_color or default_color(name)
+        missing = sorted((key, name) for key, name in wanted.items() if key not in known)
+        path = f"{self._user}/outlook/masterCategories"
+        for start in range(0, len(missing), MAX_BATCH):
+            chunk = missing[start : start + MAX_BATCH]
+            # one $batch for up to 20 (a first sync of a book with many tags); creating a category twice only
+            # answers 409, so a batch whose answer is lost can be sent again
+            requests_ = [BatchRequest(str(i), "POST", path, {
+                "displayName": name, "color": self.options.category_color or default_color(name)})
+                for i, (_key, name) in enumerate(chunk)]
             try:
-                status, _ = self.graph.post(f"{self._user}/outlook/masterCategories",
-                                            {"displayName": name, "color": color}, what="creating a category")
+                answers = self.graph.batch(requests_, writes=False)
             except (Transient, RateLimited):
                 # the contacts carry the category all the same, only uncoloured: not worth failing their writes;
                 # forget what we know so the next push looks again
                 self._categories = None
+                self._categories_read = False
                 return
-            if status in (200, 201, 409):  # 409: someone created it meanwhile, which is as good
-                known[key] = name
+            for i, (key, name) in enumerate(chunk):
+                if answers[str(i)].status in (200, 201, 409):  # 409: someone created it meanwhile, as good
+                    known[key] = name
         self._keep_categories()
 
     def tag_counts(self) -> Mapping[Tag, int]:

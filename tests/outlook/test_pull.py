@@ -115,10 +115,12 @@ def test_with_kept_copies_a_new_process_reads_no_marker_of_items_it_wrote_nor_th
         emulator.reset_counters()
         results = fresh.push([Change(ChangeKind.UPDATE, targets[0].marker or "", ref=results[0].ref,
                                      previous=results[0].change.contact,
-                                     contact=fresh.fit(sample_contact(0, tags=("Brand new",))))])
+                                     contact=fresh.fit(sample_contact(0, tags=("New", "Newer", "Newest"))))])
         assert results[0].ok
-        # a tag no kept category names: the list is read again, and the category made
-        assert emulator.requests[RequestKind.CATEGORIES] == 2
+        # tags no kept category names: the list is read again, and the three categories made in one $batch
+        assert _graph_requests(emulator) == {RequestKind.CATEGORIES: 4, RequestKind.BATCH: 2, RequestKind.UPDATE: 1,
+                                             RequestKind.BATCH_MEMBER: 4}
+        assert {"New", "Newer", "Newest"} <= {c["displayName"] for c in emulator.master_categories(USER)}
     finally:
         fresh.close()
         store.close()
