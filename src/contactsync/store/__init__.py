@@ -13,7 +13,7 @@ import threading
 import uuid
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -200,29 +200,27 @@ class Store:
                 self._local.active = None
 
     @contextmanager
-    def _writing(self) -> Iterator[Connection]:
-        """The transaction open on this thread, else a short one of its own. For writes that may come at any
-        moment of a run (a connector keeping copies while the engine's chunk transaction is open): on SQLite a
-        second connection would wait for the engine's lock, and these rows may share its fate."""
+    def _on_thread(self, *, write: bool) -> Iterator[Connection]:
+        """The transaction open on this thread (reads see its writes; an in-memory SQLite store is not rolled
+        back under it), else a connection of its own: a short transaction for ``write``. Writes that may come at
+        any moment of a run (a connector keeping copies while the engine's chunk transaction is open) join it: on
+        SQLite a second connection would wait for the engine's lock, and such rows may share its fate."""
         active: Connection | None = getattr(self._local, "active", None)
         if active is not None:
             yield active
             return
-        with self.engine.begin() as conn:
+        with self.engine.begin() if write else self.engine.connect() as conn:
             yield conn
+
+    def _reading(self) -> AbstractContextManager[Connection]:
+        return self._on_thread(write=False)
+
+    def _writing(self) -> AbstractContextManager[Connection]:
+        return self._on_thread(write=True)
 
     def copies(self, account: str) -> StoredCopies:
         """The remote copies kept for ``account`` (see :mod:`contactsync.copies`)."""
         return StoredCopies(self, account)
-
-    @contextmanager
-    def _reading(self) -> Iterator[Connection]:
-        active: Connection | None = getattr(self._local, "active", None)
-        if active is not None:
-            yield active
-            return
-        with self.engine.connect() as conn:
-            yield conn
 
     # --- reads ----------------------------------------------------------------------------------------------
     def state(self, account: str) -> str | None:
