@@ -198,6 +198,10 @@ class SyncMachine(RuleBasedStateMachine):
             # the delete is not owed to the others (README, "Known limits")
             return
         self.interval.deleted_on.setdefault(who, (account, self.epoch))
+        if self.interval.notes.get(who, ("", ""))[0] == account:
+            # a note set on this item and the item deleted before any run saw it: the note went with it (the
+            # person may still live on, by an edit made elsewhere, but without that note)
+            del self.interval.notes[who]
 
     # --- runs ------------------------------------------------------------------------------------------------
     @rule(faults=st.lists(st.tuples(st.sampled_from(TWO_WAY),

@@ -543,19 +543,8 @@ class Engine:
         erased = record is not None and record.erased
         items = [(it.account, it, it.contact) for it in listed]
 
-        def base_of(name: str, it: _Listed) -> Contact | None:
-            lk = link_of.get((name, cid))
-            if lk is not None:
-                return lk.base
-            if record is not None and it.marker == cid:
-                # an item we wrote whose link we never recorded (a create whose answer was lost): it was written
-                # from this contact, so only what differs from it is the account's change. Taken as wholly new,
-                # a lost create looked like an edit and brought back a person deleted elsewhere meanwhile
-                return self.connectors[name].fit(current)
-            return None
-
-        contact_sides = [Side(name, base_of(name, it), remote, it.modified, ranks[name], fields_of[name])
-                         for name, it, remote in items]
+        contact_sides = [Side(name, self._side_base(name, cid, it, record, link_of), remote, it.modified,
+                              ranks[name], fields_of[name]) for name, it, remote in items]
         outcome = merge(current, current_modified, [] if erased else contact_sides, book.conflicts)
         merged = outcome.contact
         if is_fresh:
@@ -645,6 +634,19 @@ class Engine:
                 changed_fields = desired.differing(lk_now.base)
                 self._owe(plan, name, cid, ChangeKind.UPDATE, changed_fields, merged, show_values,
                           before=lk_now.base)
+
+    def _side_base(self, account: str, cid: str, it: _Listed, record: CanonicalRecord | None,
+                   link_of: Mapping[tuple[str, str], Link]) -> Contact | None:
+        """What ``account``'s item held when we last agreed on it (None: never seen, all of it is new)."""
+        lk = link_of.get((account, cid))
+        if lk is not None:
+            return lk.base
+        if record is not None and it.marker == cid:
+            # an item we wrote whose link we never recorded (a create whose answer was lost): it was written from
+            # this contact, so only what differs from it is the account's change. Taken as wholly new, a lost
+            # create looked like an edit and brought back a person deleted elsewhere meanwhile
+            return self.connectors[account].fit(record.contact)
+        return None
 
     def _owe(self, plan: _Plan, account: str, cid: str, kind: ChangeKind, fields: tuple[Field, ...],
              contact: Contact, show_values: bool, before: Contact | None = None) -> None:
