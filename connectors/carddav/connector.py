@@ -94,7 +94,9 @@ class CardDavOptions:
     group_style: GroupStyle = GroupStyle.CATEGORIES
     #: False: list with PROPFIND even when the server offers sync-collection (for servers that break it)
     use_sync_collection: bool = True
-    original_cache_bytes: int = 64 * 1024 * 1024
+    #: cards held in memory within a run; beyond it they come back from the store's copies (one query per
+    #: multiget-sized batch), so this bounds memory, not requests
+    original_cache_bytes: int = 16 * 1024 * 1024
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any], where: str) -> CardDavOptions:

@@ -170,8 +170,8 @@ class _PersonCache:
 
     Updates render over the person as Google holds it, so one listed in this run needs no read before it is
     written. As Python dicts, 50k persons stayed in memory for the whole run (~200 MB); compressed JSON is about
-    500 bytes a person, so the default 64 MB holds 100k+. A person evicted (or never seen) is read with batchGet
-    when it is written, as before."""
+    500 bytes a person, so the default 16 MB holds ~30k. A person evicted comes back from the store's copies
+    (one query per batch of 200), and one never seen (or whose copy is at another etag) is read with batchGet."""
 
     def __init__(self, budget_bytes: int) -> None:
         self._budget = budget_bytes
@@ -281,7 +281,7 @@ class GoogleConnector(BaseConnector):
     def __init__(self, name: str, auth: GoogleAuth, *, endpoint: str = DEFAULT_ENDPOINT, region: str = "US",
                  page_size: int = MAX_PAGE_SIZE, batch_size: int = MAX_BATCH, timeout: float = 60.0,
                  read_only: bool = False, sleep: Callable[[float], None] = time.sleep, max_attempts: int = 4,
-                 max_wait_s: float = 60.0, seen_cache_bytes: int = 64 * 1024 * 1024) -> None:
+                 max_wait_s: float = 60.0, seen_cache_bytes: int = 16 * 1024 * 1024) -> None:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size must be 1..{MAX_PAGE_SIZE}")
         if not 1 <= batch_size <= MAX_BATCH:
