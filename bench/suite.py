@@ -91,7 +91,16 @@ def child(spec_json: str) -> None:
                         brake=BrakeSettings(max_deletes=10**9, max_delete_ratio=1.0))
     try:
         with Store.open(spec["store_url"]) as store:
-            report = Engine(store, book, {"google": google, "outlook": outlook, "dav": dav}).run()
+            engine = Engine(store, book, {"google": google, "outlook": outlook, "dav": dav})
+            profile_dir = os.environ.get("CONTACTSYNC_BENCH_PROFILE")
+            if profile_dir:  # where the CPU goes, run by run (the figures printed then include cProfile's cost)
+                import cProfile
+
+                with cProfile.Profile() as profiler:
+                    report = engine.run()
+                profiler.dump_stats(Path(profile_dir) / f"run-{time.time_ns()}.prof")
+            else:
+                report = engine.run()
         dav_counts = dict(dav.request_counts)
     finally:
         for c in (google, outlook, dav):
