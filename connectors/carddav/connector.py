@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -37,7 +36,7 @@ from contactsync.connector import (
     RemoteContact,
     RemoteRef,
 )
-from contactsync.copies import NoCopies, RemoteCopies, RemoteCopy
+from contactsync.copies import HeldCopies, RemoteCopies, RemoteCopy
 from contactsync.errors import (
     AuthFailed,
     ConfigError,
@@ -62,8 +61,6 @@ log = logging.getLogger(__name__)
 _TAGS_SEPARATOR = " tags="  # servers quote etags and put no spaces in them; rpartition takes the last one
 _MAX_SYNC_ROUNDS = 1000  # a server that truncates (507) forever must not keep us here forever
 _SYNC_COLLECTION = davxml.tag(davxml.DAV, "sync-collection")
-#: hrefs looked up in the store's copies at a time: a listing of 50,000 changed cards is not held as bytes at once
-_COPIES_CHUNK = 1000
 _CARD_SPECIFIC_FAILURES = (davxml.BadServerResponse, ServerError)
 
 
@@ -158,38 +155,6 @@ class _Read:
     quarantined: tuple[Quarantined, ...]
 
 
-class _OriginalCache:
-    """The text of cards we read, bounded in bytes, so a write-back can keep what we do not understand.
-
-    A miss costs one multiget at write time, nothing more.
-    """
-
-    def __init__(self, max_bytes: int) -> None:
-        self._max_bytes = max_bytes
-        self._size = 0
-        self._items: OrderedDict[str, tuple[str, str]] = OrderedDict()
-
-    def put(self, href: str, etag: str, text: str) -> None:
-        self.drop(href)
-        self._items[href] = (etag, text)
-        self._size += len(text)
-        while self._size > self._max_bytes and self._items:
-            _, (_, old) = self._items.popitem(last=False)
-            self._size -= len(old)
-
-    def get(self, href: str, etag: str) -> str | None:
-        hit = self._items.get(href)
-        if hit is None or hit[0] != etag:
-            return None
-        self._items.move_to_end(href)
-        return hit[1]
-
-    def drop(self, href: str) -> None:
-        old = self._items.pop(href, None)
-        if old is not None:
-            self._size -= len(old[1])
-
-
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
@@ -253,11 +218,9 @@ class CardDavConnector(BaseConnector):
         self._transport = DavTransport(options.url, options.username, password, verify=options.verify,
                                        timeout=options.timeout, max_response_bytes=options.max_response_bytes,
                                        auth_type=options.auth)
-        self._originals = _OriginalCache(options.original_cache_bytes)
-        #: the store's copies once the engine hands them over (keep_copies); until then only memory
-        self._copies: RemoteCopies = NoCopies()
-        #: copies of the cards a push wrote, put into ``_copies`` once at its end
-        self._written_copies: dict[str, RemoteCopy] = {}
+        #: the text of the cards read and written (strong etags only), so a write-back keeps what we do not
+        #: understand: in memory within the budget, and in the store's copies once the engine hands them over
+        self._originals = HeldCopies(options.original_cache_bytes)
         self._new_card_version: str | None = None
         self._has_sync: bool | None = None
         #: group cards as last seen (group styles only); None until read
@@ -280,7 +243,7 @@ class CardDavConnector(BaseConnector):
     def keep_copies(self, copies: RemoteCopies) -> None:
         """Keep the cards read and written in ``copies`` (the store's, for this account), and take cards from
         there at the etag listed or written over instead of reading them (see the module docstring)."""
-        self._copies = copies
+        self._originals.use(copies)
 
     def close(self) -> None:
         self._transport.close()
@@ -534,55 +497,23 @@ class CardDavConnector(BaseConnector):
         be checked against): from memory, else from the store's copies. A copy at another etag is stale (the
         card changed since): left out, so the caller reads that card."""
         found: dict[str, str] = {}
-        rest = []
-        for href, etag in etags.items():
-            if not _strong(etag):
+        for href, body in self._originals.at({h: e for h, e in etags.items() if _strong(e)}).items():
+            try:
+                found[href] = body.decode()
+            except UnicodeDecodeError:
                 continue
-            text = self._originals.get(href, etag)
-            if text is None:
-                rest.append(href)
-            else:
-                found[href] = text
-        for chunk in _chunks(rest, _COPIES_CHUNK):
-            for href, copy in self._copies.get(chunk).items():
-                if copy.etag != etags.get(href):
-                    continue
-                try:
-                    text = copy.body.decode()
-                except UnicodeDecodeError:
-                    continue
-                found[href] = text
-                self._originals.put(href, copy.etag, text)
         return found
 
     def _remember(self, cards: Mapping[str, tuple[str, str]], *, written: bool = False) -> None:
-        """Keep href → (card etag, text): each is the card as the server holds it at that etag. ``written``:
-        cards this push wrote, whose copies are put at its end (_save_written)."""
-        copies = {}
-        for href, (etag, text) in cards.items():
-            self._originals.put(href, etag, text)
-            if _strong(etag):
-                copies[href] = RemoteCopy(etag, text.encode())
-        if written:
-            self._written_copies.update(copies)
-        elif copies:
-            self._copies.put(copies)
-
-    def _save_written(self) -> None:
-        # one put per push, not one per PUT: a row at a time costs the store ten times the CPU (a first sync
-        # writes every card)
-        copies, self._written_copies = self._written_copies, {}
-        if copies:
-            self._copies.put(copies)
+        """Keep href → (card etag, text): each is the card as the server holds it at that etag (a weak etag is
+        never trusted, so never kept). ``written``: cards this push wrote, whose copies are put at its end: one put
+        per push, not one per PUT (a row at a time cost the store ten times the CPU on a first sync)."""
+        self._originals.keep({href: RemoteCopy(etag, text.encode()) for href, (etag, text) in cards.items()
+                              if _strong(etag)}, later=written)
 
     def _forget(self, gone: Iterable[str]) -> None:
         """Drop what we kept of cards deleted, or found missing or unreadable."""
-        hrefs_gone = list(gone)
-        for href in hrefs_gone:
-            self._originals.drop(href)
-            self._written_copies.pop(href, None)
-        if hrefs_gone:
-            self._copies.drop(hrefs_gone)
+        self._originals.forget(gone)
 
     def _read(self, wanted: Sequence[str]) -> _Read:
         """Multiget ``wanted`` in chunks; what was read is kept (one put of copies per multiget)."""
@@ -652,7 +583,7 @@ class CardDavConnector(BaseConnector):
         try:
             return self._push(changes)
         finally:
-            self._save_written()
+            self._originals.flush()
 
     def _push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
         originals = self._originals_for(changes)

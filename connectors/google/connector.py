@@ -50,7 +50,6 @@ import json
 import logging
 import time
 import zlib
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -69,7 +68,7 @@ from contactsync.connector import (
     RemoteContact,
     RemoteRef,
 )
-from contactsync.copies import NoCopies, RemoteCopies, RemoteCopy
+from contactsync.copies import HeldCopies, RemoteCopies, RemoteCopy
 from contactsync.errors import (
     ConfigError,
     ConfigProblem,
@@ -163,59 +162,6 @@ def _is_deleted(person: Mapping[str, Any]) -> bool:
 
 def _compact(person: Mapping[str, Any]) -> bytes:
     return json.dumps(person, separators=(",", ":")).encode()
-
-
-class _PersonCache:
-    """The last version of each person seen, kept compressed within a byte budget (least recently used out).
-
-    Updates render over the person as Google holds it, so one listed in this run needs no read before it is
-    written. As Python dicts, 50k persons stayed in memory for the whole run (~200 MB); compressed JSON is about
-    500 bytes a person, so the default 16 MB holds ~30k. A person evicted comes back from the store's copies
-    (one query per batch of 200), and one never seen (or whose copy is at another etag) is read with batchGet."""
-
-    def __init__(self, budget_bytes: int) -> None:
-        self._budget = budget_bytes
-        self._size = 0
-        self._items: OrderedDict[str, tuple[str | None, bytes]] = OrderedDict()
-
-    def __setitem__(self, resource: str, person: JsonDict) -> None:
-        etag = person.get("etag")
-        self.put(resource, etag if isinstance(etag, str) else None, _compact(person))
-
-    def put(self, resource: str, etag: str | None, body: bytes) -> None:
-        """Hold the person whose compact JSON is ``body``, as seen at ``etag``."""
-        self.pop(resource, None)
-        packed = zlib.compress(body, 1)
-        self._items[resource] = (etag, packed)
-        self._size += len(packed)
-        while self._size > self._budget and self._items:
-            _old, (_etag, dropped) = self._items.popitem(last=False)
-            self._size -= len(dropped)
-
-    def __getitem__(self, resource: str) -> JsonDict:
-        _etag, packed = self._items[resource]
-        self._items.move_to_end(resource)
-        person: JsonDict = json.loads(zlib.decompress(packed))
-        return person
-
-    def get(self, resource: str) -> JsonDict | None:
-        return self[resource] if resource in self._items else None
-
-    def etag(self, resource: str) -> str | None:
-        """The etag of the person as last seen, without decoding it (None: not held)."""
-        held = self._items.get(resource)
-        return held[0] if held is not None else None
-
-    def pop(self, resource: str, default: None = None) -> None:
-        held = self._items.pop(resource, None)
-        if held is not None:
-            self._size -= len(held[1])
-
-    def __contains__(self, resource: object) -> bool:
-        return resource in self._items
-
-    def __len__(self) -> int:
-        return len(self._items)
 
 
 class GoogleConnector(BaseConnector):
@@ -320,11 +266,10 @@ class GoogleConnector(BaseConnector):
         self._ours: set[str] = set()
         self._empty: set[str] = set()
         self._system_groups: set[str] = set(KNOWN_SYSTEM_GROUPS)
-        #: the last version of each person we saw (listing, read, write answer): writes render over it
-        self._seen = _PersonCache(seen_cache_bytes)
-        #: the same persons kept between runs (the store's, once the engine hands them over): a new process
-        #: renders its writes over them instead of reading each person first
-        self._copies: RemoteCopies = NoCopies()
+        #: the last version of each person we saw (listing, read, write answer), as compact JSON: writes render
+        #: over it. Held in memory within the budget (compressed, ~500 bytes a person: 16 MB hold ~30k) and kept
+        #: in the store's copies between runs, so a new process need not read each person it updates
+        self._seen = HeldCopies(seen_cache_bytes)
 
     @classmethod
     def from_settings(cls, account: AccountSettings, book: BookSettings) -> GoogleConnector:
@@ -368,7 +313,7 @@ class GoogleConnector(BaseConnector):
 
     def keep_copies(self, copies: RemoteCopies) -> None:
         """Keep the persons seen in ``copies`` from now on (the engine gives the store's before each run)."""
-        self._copies = copies
+        self._seen.use(copies)
 
     # ------------------------------------------------------------------------------------------ persons seen
 
@@ -376,50 +321,32 @@ class GoogleConnector(BaseConnector):
         """Hold these persons as Google returned them: in memory for this run, in the copies for the next ones.
 
         Called once per listing page, read or batch answer, so the copies get one write for the lot. A person
-        already held at the same etag was kept already (the etag changes with any change to the person)."""
+        already held at the same etag was kept already (the etag changes with any change to the person); one
+        without an etag is of no use (a write is always checked against an etag)."""
         kept: dict[str, RemoteCopy] = {}
         for person in persons:
             resource, etag = person.get("resourceName"), person.get("etag")
-            if not isinstance(resource, str):
-                continue
-            if not isinstance(etag, str) or not etag:
-                self._seen[resource] = person  # no etag: useless as a copy (never matches the one we write over)
-                continue
-            if self._seen.etag(resource) == etag:
-                continue
-            body = _compact(person)
-            self._seen.put(resource, etag, body)
-            kept[resource] = RemoteCopy(etag, body)
-        self._copies.put(kept)
+            if isinstance(resource, str) and isinstance(etag, str) and etag and self._seen.etag(resource) != etag:
+                kept[resource] = RemoteCopy(etag, _compact(person))
+        self._seen.keep(kept)
 
     def _forget(self, resources: Iterable[str]) -> None:
         """Persons deleted (or merged into another): neither held nor kept any longer."""
-        gone = list(resources)
-        for resource in gone:
-            self._seen.pop(resource, None)
-        self._copies.drop(gone)
+        self._seen.forget(resources)
 
     def _held(self, wanted: Mapping[str, str]) -> dict[str, JsonDict]:
         """The persons among ``wanted`` (resource → etag) held at exactly that etag: this run's, else the copies.
 
         A copy at another etag is older or newer than what the write is checked against: the person is read."""
         found: dict[str, JsonDict] = {}
-        for resource, etag in wanted.items():
-            if self._seen.etag(resource) == etag:
-                person = self._seen.get(resource)
-                if person is not None:
-                    found[resource] = person
-        missing = [r for r in wanted if r not in found]
-        for resource, copy in self._copies.get(missing).items() if missing else ():
-            if copy.etag != wanted.get(resource):
-                continue
+        for resource, body in self._seen.at(wanted).items():
             try:
-                person = json.loads(copy.body)
+                person = json.loads(body)
             except ValueError:
                 continue  # unreadable: read the person instead
-            if isinstance(person, dict) and person.get("resourceName") == resource and person.get("etag") == copy.etag:
+            if isinstance(person, dict) and person.get("resourceName") == resource and \
+                    person.get("etag") == wanted[resource]:
                 found[resource] = person
-                self._seen.put(resource, copy.etag, copy.body)
         return found
 
     # ------------------------------------------------------------------------------------------ groups

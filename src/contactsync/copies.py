@@ -13,6 +13,8 @@ store keeps them (table ``remote_copies``) and erasing a person erases the copie
 
 from __future__ import annotations
 
+import zlib
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -61,3 +63,85 @@ class KeepsCopies(Protocol):
 
     def keep_copies(self, copies: RemoteCopies) -> None:
         ...
+
+
+class HeldCopies:
+    """Copies held in memory for the run, in front of the account's :class:`RemoteCopies`.
+
+    The layer a connector that writes over remote items needs: what it read or wrote this run is at hand without
+    a query (compressed, within ``budget_bytes``, least recently used out), and what is not comes from the store.
+    Only copies at an exact etag are ever handed out (:meth:`at`)."""
+
+    def __init__(self, budget_bytes: int) -> None:
+        self._budget = budget_bytes
+        self._size = 0
+        self._items: OrderedDict[str, tuple[str, bytes]] = OrderedDict()  # id → (etag, compressed body)
+        self._store: RemoteCopies = NoCopies()
+        self._later: dict[str, RemoteCopy] = {}
+
+    def use(self, store: RemoteCopies) -> None:
+        """Keep copies in ``store`` from now on (the engine hands over the store's before each run)."""
+        self._store = store
+
+    def etag(self, item_id: str) -> str | None:
+        """The etag of the copy held in memory (None: none held), without decompressing it."""
+        held = self._items.get(item_id)
+        return held[0] if held is not None else None
+
+    def keep(self, copies: Mapping[str, RemoteCopy], *, later: bool = False) -> None:
+        """Hold these copies and keep them in the store: at once (one write for the lot), or with ``later`` at the
+        next :meth:`flush` (a push that writes item by item puts its copies once, at its end)."""
+        for item_id, copy in copies.items():
+            self._hold(item_id, copy.etag, zlib.compress(copy.body, 1))
+        if later:
+            self._later.update(copies)
+        elif copies:
+            self._store.put(copies)
+
+    def flush(self) -> None:
+        later, self._later = self._later, {}
+        if later:
+            self._store.put(later)
+
+    def at(self, wanted: Mapping[str, str]) -> dict[str, bytes]:
+        """id → body of each copy held at exactly the etag ``wanted`` names: from memory, else from the store (then
+        held). A copy at another etag is older or newer than what the caller expects: left out, to be read."""
+        found: dict[str, bytes] = {}
+        for item_id, etag in wanted.items():
+            held = self._items.get(item_id)
+            if held is not None and held[0] == etag:
+                self._items.move_to_end(item_id)
+                found[item_id] = zlib.decompress(held[1])
+        missing = [i for i in wanted if i not in found]
+        # a thousand at a time: a full listing of 50,000 changed items is not fetched from the store at once
+        for start in range(0, len(missing), 1000):
+            for item_id, copy in self._store.get(missing[start : start + 1000]).items():
+                if copy.etag == wanted.get(item_id):
+                    found[item_id] = copy.body
+                    self._hold(item_id, copy.etag, zlib.compress(copy.body, 1))
+        return found
+
+    def forget(self, ids: Iterable[str]) -> None:
+        """Items deleted (or gone): neither held nor kept any longer."""
+        gone = list(ids)
+        for item_id in gone:
+            self._release(item_id)
+            self._later.pop(item_id, None)
+        if gone:
+            self._store.drop(gone)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def _hold(self, item_id: str, etag: str, packed: bytes) -> None:
+        self._release(item_id)
+        self._items[item_id] = (etag, packed)
+        self._size += len(packed)
+        while self._size > self._budget and self._items:
+            _old, (_etag, dropped) = self._items.popitem(last=False)
+            self._size -= len(dropped)
+
+    def _release(self, item_id: str) -> None:
+        held = self._items.pop(item_id, None)
+        if held is not None:
+            self._size -= len(held[1])
