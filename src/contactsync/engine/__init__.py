@@ -542,7 +542,6 @@ class Engine:
         trashed = record is not None and record.deleted_at is not None
         erased = record is not None and record.erased
         items = [(it.account, it, it.contact) for it in listed]
-
         contact_sides = [Side(name, self._side_base(name, cid, it, record, link_of), remote, it.modified,
                               ranks[name], fields_of[name]) for name, it, remote in items]
         outcome = merge(current, current_modified, [] if erased else contact_sides, book.conflicts)

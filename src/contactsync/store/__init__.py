@@ -699,7 +699,7 @@ class Transaction:
                                                    t.links.c.remote_id == remote_id))
 
     def reset_account(self, account: str) -> None:
-        """Forget everything we know of an account (links, state, owed writes): the next run lists it in full
+        """Forget everything we know of an account (links, state, owed writes, copies): the next run lists it in full
         and matches or re-creates every contact there. For a server that was wiped or replaced."""
         for table in (t.links, t.sync_state, t.outbox, t.quarantine, t.remote_copies):
             self.conn.execute(sa.delete(table).where(table.c.account == account))
