@@ -22,13 +22,15 @@ from pathlib import Path
 
 import niquests
 
-from contactsync_connectors.carddav import CardDavConnector, CardDavOptions
-from contactsync_connectors.carddav.davxml import sync_collection_body
-from contactsync_connectors.carddav.state import PullState
+from contactsync.connectors.carddav import CardDavConnector, CardDavOptions
+from contactsync.connectors.carddav.davxml import sync_collection_body
+from contactsync.connectors.carddav.state import PullState
 
 USER, PASSWORD = "bench", "bench"
-MKCOL = ('<?xml version="1.0"?><D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set>'
-         "<D:prop><D:resourcetype><D:collection/><C:addressbook/></D:resourcetype></D:prop></D:set></D:mkcol>")
+MKCOL = (
+    '<?xml version="1.0"?><D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set>'
+    "<D:prop><D:resourcetype><D:collection/><C:addressbook/></D:resourcetype></D:prop></D:set></D:mkcol>"
+)
 
 
 def free_port() -> int:
@@ -41,11 +43,28 @@ def start_radicale(root: Path) -> tuple[subprocess.Popen[bytes], str]:
     (root / "htpasswd").write_text(f"{USER}:{PASSWORD}\n")
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "radicale", "--config", "", "--server-hosts", f"127.0.0.1:{port}",
-         "--auth-type", "htpasswd", "--auth-htpasswd-filename", str(root / "htpasswd"),
-         "--auth-htpasswd-encryption", "plain", "--storage-filesystem-folder", str(root / "data"),
-         "--logging-level", "error"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "radicale",
+            "--config",
+            "",
+            "--server-hosts",
+            f"127.0.0.1:{port}",
+            "--auth-type",
+            "htpasswd",
+            "--auth-htpasswd-filename",
+            str(root / "htpasswd"),
+            "--auth-htpasswd-encryption",
+            "plain",
+            "--storage-filesystem-folder",
+            str(root / "data"),
+            "--logging-level",
+            "error",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -59,9 +78,11 @@ def start_radicale(root: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def card(i: int, revision: int = 0) -> bytes:
-    return (f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:bench-{i}\r\nFN:Person {i} r{revision}\r\n"
-            f"N:{i};Person;;;\r\nEMAIL;TYPE=WORK:person{i}@example.org\r\nTEL;TYPE=CELL:+1415555{i % 10000:04d}\r\n"
-            f"ORG:Bench Inc\r\nCATEGORIES:Bench,Team{i % 7}\r\nEND:VCARD\r\n").encode()
+    return (
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:bench-{i}\r\nFN:Person {i} r{revision}\r\n"
+        f"N:{i};Person;;;\r\nEMAIL;TYPE=WORK:person{i}@example.org\r\nTEL;TYPE=CELL:+1415555{i % 10000:04d}\r\n"
+        f"ORG:Bench Inc\r\nCATEGORIES:Bench,Team{i % 7}\r\nEND:VCARD\r\n"
+    ).encode()
 
 
 def fill(session: niquests.Session, book: str, folder: Path, count: int) -> None:
@@ -73,8 +94,9 @@ def fill(session: niquests.Session, book: str, folder: Path, count: int) -> None
 
 
 def delta(after: Mapping[str, int], before: Mapping[str, int]) -> str:
-    parts = [f"{m} {after[m] - before[m]}" for m in ("REPORT", "PROPFIND", "PUT", "DELETE", "GET")
-             if after[m] - before[m]]
+    parts = [
+        f"{m} {after[m] - before[m]}" for m in ("REPORT", "PROPFIND", "PUT", "DELETE", "GET") if after[m] - before[m]
+    ]
     return ", ".join(parts) or "none"
 
 
@@ -89,12 +111,22 @@ def run(base: str, storage: Path, count: int) -> None:
     # Radicale reads and caches cards it did not write on first access: warm it up so both timings below
     # measure steady-state serving, not its cache fill
     started = time.perf_counter()
-    session.request("REPORT", book, data=sync_collection_body(None).encode(), timeout=600,
-                    headers={"Depth": "1", "Content-Type": "application/xml"})
+    session.request(
+        "REPORT",
+        book,
+        data=sync_collection_body(None).encode(),
+        timeout=600,
+        headers={"Depth": "1", "Content-Type": "application/xml"},
+    )
     print(f"(server cache warm-up {time.perf_counter() - started:.1f}s)")
     started = time.perf_counter()
-    bare = session.request("REPORT", book, data=sync_collection_body(None).encode(), timeout=300,
-                           headers={"Depth": "1", "Content-Type": "application/xml"})
+    bare = session.request(
+        "REPORT",
+        book,
+        data=sync_collection_body(None).encode(),
+        timeout=300,
+        headers={"Depth": "1", "Content-Type": "application/xml"},
+    )
     bare_seconds = time.perf_counter() - started
     assert bare.status_code == 207
 
@@ -113,8 +145,13 @@ def run(base: str, storage: Path, count: int) -> None:
     no_change: list[float] = []
     for _ in range(5):
         started = time.perf_counter()
-        answer = session.request("REPORT", book, data=sync_collection_body(token).encode(), timeout=300,
-                                 headers={"Depth": "1", "Content-Type": "application/xml"})
+        answer = session.request(
+            "REPORT",
+            book,
+            data=sync_collection_body(token).encode(),
+            timeout=300,
+            headers={"Depth": "1", "Content-Type": "application/xml"},
+        )
         bare_inc.append(time.perf_counter() - started)
         assert answer.status_code == 207
         before = dict(connector.request_counts)
@@ -122,21 +159,31 @@ def run(base: str, storage: Path, count: int) -> None:
         same = connector.pull(first.next_state)
         no_change.append(time.perf_counter() - started)
     bare_med, same_med = statistics.median(bare_inc), statistics.median(no_change)
-    print(f"no-change pull  {same_med:7.3f}s  requests: {delta(connector.request_counts, before)}  "
-          f"(changed {len(same.changed)}); bare incremental REPORT {bare_med:.3f}s; "
-          f"ratio {same_med / bare_med:.2f}x (median of 5)")
+    print(
+        f"no-change pull  {same_med:7.3f}s  requests: {delta(connector.request_counts, before)}  "
+        f"(changed {len(same.changed)}); bare incremental REPORT {bare_med:.3f}s; "
+        f"ratio {same_med / bare_med:.2f}x (median of 5)"
+    )
 
     changed = max(1, count // 100)
     for i in range(changed):
-        session.put(f"{book}bench-{i * 97 % count}.vcf", data=card(i * 97 % count, 1), timeout=30,
-                    headers={"Content-Type": "text/vcard"})
+        session.put(
+            f"{book}bench-{i * 97 % count}.vcf",
+            data=card(i * 97 % count, 1),
+            timeout=30,
+            headers={"Content-Type": "text/vcard"},
+        )
     before = dict(connector.request_counts)
     started = time.perf_counter()
     incremental = connector.pull(same.next_state)
-    print(f"1% changed pull {time.perf_counter() - started:7.2f}s  requests: "
-          f"{delta(connector.request_counts, before)}  (changed {len(incremental.changed)})")
-    print(f"bare sync-collection REPORT of all {count}: {bare_seconds:.2f}s; "
-          f"first pull / bare REPORT = {first_seconds / bare_seconds:.1f}x")
+    print(
+        f"1% changed pull {time.perf_counter() - started:7.2f}s  requests: "
+        f"{delta(connector.request_counts, before)}  (changed {len(incremental.changed)})"
+    )
+    print(
+        f"bare sync-collection REPORT of all {count}: {bare_seconds:.2f}s; "
+        f"first pull / bare REPORT = {first_seconds / bare_seconds:.1f}x"
+    )
     connector.close()
     session.close()
 

@@ -50,8 +50,7 @@ def rss_mib(pid: int) -> float:
     return 0.0
 
 
-def cycle(root: Path, books: int, contacts: int, instances: int, workers: int, idle_s: float,
-          platform: str) -> None:
+def cycle(root: Path, books: int, contacts: int, instances: int, workers: int, idle_s: float, platform: str) -> None:
     schema = f"bench_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(PG_URL)
     with admin.begin() as conn:
@@ -80,13 +79,30 @@ def cycle(root: Path, books: int, contacts: int, instances: int, workers: int, i
             started = time.monotonic()
             for i in range(instances):
                 log = (work / f"inst{i}.log").open("wb")
-                procs.append(subprocess.Popen([CONTACTSYNC, "-c", str(config), "run", "--jitter", "0",
-                                               "--workers", str(workers), "--instance-id", f"inst{i}"],
-                                              stdout=log, stderr=subprocess.STDOUT, env=env))
+                procs.append(
+                    subprocess.Popen(
+                        [
+                            CONTACTSYNC,
+                            "-c",
+                            str(config),
+                            "run",
+                            "--jitter",
+                            "0",
+                            "--workers",
+                            str(workers),
+                            "--instance-id",
+                            f"inst{i}",
+                        ],
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                        env=env,
+                    )
+                )
             while True:
                 with store.engine.connect() as conn:
-                    done = conn.execute(sa.select(sa.func.count()).select_from(t.runs).where(
-                        t.runs.c.status == "ok")).scalar_one()
+                    done = conn.execute(
+                        sa.select(sa.func.count()).select_from(t.runs).where(t.runs.c.status == "ok")
+                    ).scalar_one()
                 if done >= books:
                     break
                 if any(p.poll() is not None for p in procs):
@@ -94,24 +110,37 @@ def cycle(root: Path, books: int, contacts: int, instances: int, workers: int, i
                 time.sleep(0.2)
             elapsed = time.monotonic() - started
             with store.engine.connect() as conn:
-                per_owner = dict(conn.execute(sa.select(t.daemon_leases.c.last_owner, sa.func.count())
-                                              .group_by(t.daemon_leases.c.last_owner)).all())
-                accounts_per_owner = dict(conn.execute(
-                    sa.select(t.account_leases.c.last_owner, sa.func.count())
-                    .group_by(t.account_leases.c.last_owner)).all())
+                per_owner = dict(
+                    conn.execute(
+                        sa.select(t.daemon_leases.c.last_owner, sa.func.count()).group_by(t.daemon_leases.c.last_owner)
+                    ).all()
+                )
+                accounts_per_owner = dict(
+                    conn.execute(
+                        sa.select(t.account_leases.c.last_owner, sa.func.count()).group_by(
+                            t.account_leases.c.last_owner
+                        )
+                    ).all()
+                )
         accounts = books * 2
-        print(f"platform={platform} instances={instances} books={books} accounts={accounts} "
-              f"contacts/account={contacts} cycle={elapsed:.1f}s ({books * contacts * 2 / elapsed:.0f} writes/s) "
-              f"books per instance={dict(sorted(per_owner.items()))} "
-              f"accounts per instance={dict(sorted(accounts_per_owner.items()))}", flush=True)
+        print(
+            f"platform={platform} instances={instances} books={books} accounts={accounts} "
+            f"contacts/account={contacts} cycle={elapsed:.1f}s ({books * contacts * 2 / elapsed:.0f} writes/s) "
+            f"books per instance={dict(sorted(per_owner.items()))} "
+            f"accounts per instance={dict(sorted(accounts_per_owner.items()))}",
+            flush=True,
+        )
         if idle_s:
             pid = procs[0].pid
             time.sleep(2)  # let the last run's tag checks and metrics settle
             c0, w0 = cpu_seconds(pid), time.monotonic()
             time.sleep(idle_s)
             c1, w1 = cpu_seconds(pid), time.monotonic()
-            print(f"  idle: cpu {100 * (c1 - c0) / (w1 - w0):.2f}% of one core over {idle_s:.0f}s, "
-                  f"rss {rss_mib(pid):.0f} MiB (instance 0)", flush=True)
+            print(
+                f"  idle: cpu {100 * (c1 - c0) / (w1 - w0):.2f}% of one core over {idle_s:.0f}s, "
+                f"rss {rss_mib(pid):.0f} MiB (instance 0)",
+                flush=True,
+            )
     finally:
         for p in procs:
             p.terminate()
@@ -132,14 +161,17 @@ def main() -> None:
     parser.add_argument("--instances", default="1,2,3", help="instance counts to try, comma-separated")
     parser.add_argument("--workers", type=int, default=2, help="books run at once per instance")
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle measurement (0: skip)")
-    parser.add_argument("--platform", choices=("vdir", "emulators"), default="vdir",
-                        help="vdir folders, or a Google user and an Outlook mailbox on the emulators")
+    parser.add_argument(
+        "--platform",
+        choices=("vdir", "emulators"),
+        default="vdir",
+        help="vdir folders, or a Google user and an Outlook mailbox on the emulators",
+    )
     args = parser.parse_args()
     print(f"cpus={os.cpu_count()} store=PostgreSQL accounts={args.platform}", flush=True)
     with tempfile.TemporaryDirectory(prefix="daemon-bench-") as tmp:
         for n in (int(x) for x in args.instances.split(",")):
-            cycle(Path(tmp), args.books, args.contacts, n, args.workers, args.idle if n == 1 else 0,
-                  args.platform)
+            cycle(Path(tmp), args.books, args.contacts, n, args.workers, args.idle if n == 1 else 0, args.platform)
 
 
 if __name__ == "__main__":

@@ -25,11 +25,11 @@ from pathlib import Path
 
 
 def run_one(n: int) -> dict[str, object]:
+    from contactsync.connectors.memory import MemoryBackend, MemoryConnector
     from contactsync.engine import Engine
     from contactsync.model import Contact, Email, EmailKind, Field, Name, Phone, PhoneKind, Tag
     from contactsync.settings import AccountSettings, BookSettings
     from contactsync.store import Store
-    from contactsync_connectors.memory import MemoryBackend, MemoryConnector
 
     tags = [Tag("Staff"), Tag("Sales"), Tag("Board"), Tag("Friends")]
     backends = {name: MemoryBackend(name=name) for name in ("a", "b", "c")}
@@ -51,12 +51,16 @@ def run_one(n: int) -> dict[str, object]:
     connectors = {name: MemoryConnector(name, b, max_batch=200) for name, b in backends.items()}
     figures: dict[str, object] = {"n": n}
     with tempfile.TemporaryDirectory() as tmp, Store.open(f"sqlite:///{Path(tmp) / 'bench.db'}") as store:
+
         def timed(label: str) -> None:
             t0, c0 = time.perf_counter(), time.process_time()
             report = Engine(store, book, connectors).run()
-            figures[label] = {"seconds": round(time.perf_counter() - t0, 3),
-                              "cpu_seconds": round(time.process_time() - c0, 3), "writes": report.writes,
-                              "result": report.result.value}
+            figures[label] = {
+                "seconds": round(time.perf_counter() - t0, 3),
+                "cpu_seconds": round(time.process_time() - c0, 3),
+                "writes": report.writes,
+                "result": report.result.value,
+            }
 
         timed("first_sync")
         timed("no_change")
@@ -77,17 +81,20 @@ def main() -> None:
         print(json.dumps(run_one(int(sys.argv[2]))))
         return
     sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000]
-    print(f"{'N':>8} {'first sync':>12} {'(CPU)':>8} {'echo run':>10} {'1% changed':>11} {'writes(1%)':>11} "
-          f"{'no change':>10} {'peak RSS':>9} {'servers':>8}")
+    print(
+        f"{'N':>8} {'first sync':>12} {'(CPU)':>8} {'echo run':>10} {'1% changed':>11} {'writes(1%)':>11} "
+        f"{'no change':>10} {'peak RSS':>9} {'servers':>8}"
+    )
     for n in sizes:
-        out = subprocess.run([sys.executable, __file__, "--child", str(n)], check=True, capture_output=True,
-                             text=True)
+        out = subprocess.run([sys.executable, __file__, "--child", str(n)], check=True, capture_output=True, text=True)
         f = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{n:>8} {f['first_sync']['seconds']:>11.2f}s {f['first_sync']['cpu_seconds']:>7.2f}s "
-              f"{f['no_change']['seconds']:>9.2f}s "
-              f"{f['one_percent_changed']['seconds']:>10.2f}s {f['one_percent_changed']['writes']:>11} "
-              f"{f['no_change_after']['seconds']:>9.2f}s {f['peak_rss_mb']:>7.0f}MB "
-              f"{f['rss_before_engine_mb']:>6.0f}MB")
+        print(
+            f"{n:>8} {f['first_sync']['seconds']:>11.2f}s {f['first_sync']['cpu_seconds']:>7.2f}s "
+            f"{f['no_change']['seconds']:>9.2f}s "
+            f"{f['one_percent_changed']['seconds']:>10.2f}s {f['one_percent_changed']['writes']:>11} "
+            f"{f['no_change_after']['seconds']:>9.2f}s {f['peak_rss_mb']:>7.0f}MB "
+            f"{f['rss_before_engine_mb']:>6.0f}MB"
+        )
         print("   ", json.dumps(f))
 
 

@@ -32,44 +32,57 @@ from pathlib import Path
 
 from google.oauth2.credentials import Credentials
 
+from contactsync.connectors.google import GoogleConnector
+from contactsync.connectors.google.auth import GoogleAuth
+from contactsync.connectors.memory import MemoryBackend, MemoryConnector
+from contactsync.emulators.google import PeopleEmulator, RequestKind
 from contactsync.engine import Engine
 from contactsync.model import Tag
 from contactsync.settings import AccountSettings, BookSettings, BrakeSettings
 from contactsync.store import Store
-from contactsync_connectors.google import GoogleConnector
-from contactsync_connectors.google.auth import GoogleAuth
-from contactsync_connectors.google.emulator import PeopleEmulator, RequestKind
-from contactsync_connectors.memory import MemoryBackend, MemoryConnector
 
 USER = "bench@example.com"
 
 
 def seed_people(n: int) -> list[dict[str, object]]:
-    return [{"names": [{"givenName": f"Given{i:06d}", "familyName": "Bench"}],
-             "emailAddresses": [{"value": f"p{i:06d}@bench.example", "type": "work"}],
-             "phoneNumbers": [{"value": f"+1202{i % 10_000_000:07d}", "type": "mobile"}],
-             "organizations": [{"name": "Acme", "title": "Staff"}]} for i in range(n)]
+    return [
+        {
+            "names": [{"givenName": f"Given{i:06d}", "familyName": "Bench"}],
+            "emailAddresses": [{"value": f"p{i:06d}@bench.example", "type": "work"}],
+            "phoneNumbers": [{"value": f"+1202{i % 10_000_000:07d}", "type": "mobile"}],
+            "organizations": [{"name": "Acme", "title": "Staff"}],
+        }
+        for i in range(n)
+    ]
 
 
-def run(emulator: PeopleEmulator, db: Path, memory: MemoryBackend, token: str, label: str, n: int,
-        bound: str) -> None:
+def run(emulator: PeopleEmulator, db: Path, memory: MemoryBackend, token: str, label: str, n: int, bound: str) -> None:
     # the merge run deletes m people from memory: the brake would hold that back at the default 50
-    book = BookSettings("bench", (AccountSettings("google", "google"), AccountSettings("mem", "memory")),
-                        brake=BrakeSettings(max_deletes=n, max_delete_ratio=0.5))
+    book = BookSettings(
+        "bench",
+        (AccountSettings("google", "google"), AccountSettings("mem", "memory")),
+        brake=BrakeSettings(max_deletes=n, max_delete_ratio=0.5),
+    )
     google = GoogleConnector("google", GoogleAuth(Credentials(token), "", "bench"), endpoint=emulator.url)
     emulator.reset_counters()
     started = time.perf_counter()
     try:
         with Store.open(f"sqlite:///{db}") as store:
-            report = Engine(store, book, {"google": google, "mem": MemoryConnector("mem", memory, max_batch=500)},
-                            sleep=lambda _s: None).run()
+            report = Engine(
+                store,
+                book,
+                {"google": google, "mem": MemoryConnector("mem", memory, max_batch=500)},
+                sleep=lambda _s: None,
+            ).run()
     finally:
         google.close()
     wall = time.perf_counter() - started
     counts: Counter[RequestKind] = Counter({k: v for k, v in emulator.requests.items() if v})
     kinds = ", ".join(f"{k.value}={v}" for k, v in sorted(counts.items(), key=lambda kv: kv[0].value))
-    print(f"N={n:>6} {label:<22} {wall:7.2f}s  writes={report.writes:<6} requests={sum(counts.values()):<4} "
-          f"[{kinds}]  lower bound: {bound}")
+    print(
+        f"N={n:>6} {label:<22} {wall:7.2f}s  writes={report.writes:<6} requests={sum(counts.values()):<4} "
+        f"[{kinds}]  lower bound: {bound}"
+    )
 
 
 def bench(n: int) -> None:
@@ -81,8 +94,15 @@ def bench(n: int) -> None:
         db = Path(tmp) / "store.db"
         memory = MemoryBackend(name="mem")
         pages = math.ceil(n / 1000)
-        run(emulator, db, memory, token, "first sync", n,
-            f"list={pages}, batch_update={math.ceil(n / 200)} (marker on each)")
+        run(
+            emulator,
+            db,
+            memory,
+            token,
+            "first sync",
+            n,
+            f"list={pages}, batch_update={math.ceil(n / 200)} (marker on each)",
+        )
         run(emulator, db, memory, token, "settling run", n, f"list={pages} (our own {n} writes listed once)")
         run(emulator, db, memory, token, "no change", n, "list=1")
 
@@ -94,8 +114,7 @@ def bench(n: int) -> None:
         ids = list(memory.items)[k : 2 * k]
         for item_id in ids:
             memory.user_edit(item_id, replace(memory.items[item_id].contact, job_title="Lead"))
-        run(emulator, db, memory, token, "1% edited in memory", n,
-            f"list=1, batch_update={math.ceil(k / 200)}")
+        run(emulator, db, memory, token, "1% edited in memory", n, f"list=1, batch_update={math.ceil(k / 200)}")
         run(emulator, db, memory, token, "no change", n, "list=1")
 
         tagged = list(memory.items)[2 * k : 3 * k]
@@ -105,11 +124,19 @@ def bench(n: int) -> None:
                 tags = frozenset({Tag(tag)}) if tag else frozenset()
                 memory.user_edit(item_id, replace(memory.items[item_id].contact, tags=tags))
             what = {"Bench Team": "1% tagged in memory", "Bench Crew": "tag renamed in memory"}.get(
-                tag or "", "tag removed in memory")
+                tag or "", "tag removed in memory"
+            )
             mutate = {"Bench Team": 1, "Bench Crew": 2}.get(tag or "", 1)
             checks = f", groups_get={pushes}" if what != "1% tagged in memory" else ""
-            run(emulator, db, memory, token, what, n,
-                f"list=1, groups_list<=1, groups_mutate={mutate}, batch_update={pushes}{checks}")
+            run(
+                emulator,
+                db,
+                memory,
+                token,
+                what,
+                n,
+                f"list=1, groups_list<=1, groups_mutate={mutate}, batch_update={pushes}{checks}",
+            )
         run(emulator, db, memory, token, "settling run", n, "list=1 (our own writes listed once)")
 
         m = min(25, k // 2)

@@ -24,12 +24,12 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from contactsync.connectors.memory import MemoryBackend, MemoryConnector
+from contactsync.connectors.outlook import OutlookConnector, OutlookOptions
+from contactsync.emulators.outlook import GraphEmulator, RequestKind
 from contactsync.engine import Engine
 from contactsync.settings import AccountSettings, BookSettings
 from contactsync.store import Store
-from contactsync_connectors.memory import MemoryBackend, MemoryConnector
-from contactsync_connectors.outlook import OutlookConnector, OutlookOptions
-from contactsync_connectors.outlook.emulator import GraphEmulator, RequestKind
 
 TENANT, CLIENT_ID, SECRET, USER = "bench.test", "bench-app", "bench-secret", "bench@bench.test"
 BATCH = 20
@@ -37,14 +37,22 @@ OUTLOOK_BUDGET = 10_000  # requests per 10 minutes per app per mailbox
 
 
 def people(n: int) -> list[dict[str, object]]:
-    return [{"givenName": f"Given{i:06d}", "surname": "Bench", "companyName": "Acme",
-             "emailAddresses": [{"address": f"p{i:06d}@bench.example"}],
-             "businessPhones": [f"+1415{i % 10_000_000:07d}"], "categories": ["Team"] if i % 3 else []}
-            for i in range(n)]
+    return [
+        {
+            "givenName": f"Given{i:06d}",
+            "surname": "Bench",
+            "companyName": "Acme",
+            "emailAddresses": [{"address": f"p{i:06d}@bench.example"}],
+            "businessPhones": [f"+1415{i % 10_000_000:07d}"],
+            "categories": ["Team"] if i % 3 else [],
+        }
+        for i in range(n)
+    ]
 
 
-def run_once(emu: GraphEmulator, store_url: str, book: BookSettings,
-             connectors: dict[str, object]) -> tuple[float, Counter[RequestKind], int]:
+def run_once(
+    emu: GraphEmulator, store_url: str, book: BookSettings, connectors: dict[str, object]
+) -> tuple[float, Counter[RequestKind], int]:
     emu.reset_counters()
     t0 = time.perf_counter()
     with Store.open(store_url) as store:
@@ -54,8 +62,11 @@ def run_once(emu: GraphEmulator, store_url: str, book: BookSettings,
 
 
 def show(label: str, wall: float, counts: Counter[RequestKind], writes: int, bound: str) -> None:
-    kinds = ", ".join(f"{k.value}={v}" for k, v in sorted(counts.items(), key=lambda kv: kv[0].value)
-                      if k is not RequestKind.BATCH_MEMBER)
+    kinds = ", ".join(
+        f"{k.value}={v}"
+        for k, v in sorted(counts.items(), key=lambda kv: kv[0].value)
+        if k is not RequestKind.BATCH_MEMBER
+    )
     members = counts.get(RequestKind.BATCH_MEMBER, 0)
     print(f"  {label:<26} {wall:8.2f} s  writes={writes:<6} requests: {kinds} (batch members {members})")
     print(f"  {'':<26} lower bound: {bound}")
@@ -78,24 +89,40 @@ def bench(n: int, budget: int) -> None:
         emu.add_app(TENANT, CLIENT_ID, secret=SECRET)
         emu.add_mailbox(TENANT, USER)
         emu.seed(USER, people(n))
-        options = OutlookOptions(tenant_id=TENANT, client_id=CLIENT_ID, client_secret=SECRET, mailbox=USER,
-                                 authority_host=emu.base_url, graph_url=emu.graph_url, ca_bundle=emu.ca_file)
+        options = OutlookOptions(
+            tenant_id=TENANT,
+            client_id=CLIENT_ID,
+            client_secret=SECRET,
+            mailbox=USER,
+            authority_host=emu.base_url,
+            graph_url=emu.graph_url,
+            ca_bundle=emu.ca_file,
+        )
         outlook = OutlookConnector("outlook", options)
         memory = MemoryBackend(name="memory")
         connectors: dict[str, object] = {"outlook": outlook, "memory": MemoryConnector("memory", memory)}
-        book = BookSettings("bench", (AccountSettings("outlook", "outlook"), AccountSettings("memory", "memory")),
-                            )
+        book = BookSettings(
+            "bench",
+            (AccountSettings("outlook", "outlook"), AccountSettings("memory", "memory")),
+        )
         store_url = f"sqlite:///{Path(tmp) / 'store.db'}"
         pages = math.ceil(n / 1000)
         k = max(1, n // 100)
         print(f"N = {n}")
         try:
             wall, counts, writes = run_once(emu, store_url, book, connectors)
-            show("first sync", wall, counts, writes,
-                 f"{pages} delta + 1 marker scan page (nothing marked yet), {math.ceil(n / BATCH)} $batch "
-                 "(our marker on every item)")
-            print(f"  {'':<26} waiting imposed by Outlook's budget on a real mailbox: "
-                  f"{budget_wait(graph_operations(counts))}")
+            show(
+                "first sync",
+                wall,
+                counts,
+                writes,
+                f"{pages} delta + 1 marker scan page (nothing marked yet), {math.ceil(n / BATCH)} $batch "
+                "(our marker on every item)",
+            )
+            print(
+                f"  {'':<26} waiting imposed by Outlook's budget on a real mailbox: "
+                f"{budget_wait(graph_operations(counts))}"
+            )
             # the run after our own writes lists them once; the second one is the steady state
             run_once(emu, store_url, book, connectors)
             wall, counts, writes = run_once(emu, store_url, book, connectors)
@@ -105,15 +132,19 @@ def bench(n: int, budget: int) -> None:
             for i, item_id in enumerate(ids):
                 emu.edit(USER, str(item_id), {"jobTitle": f"Edited {i}"})
             wall, counts, writes = run_once(emu, store_url, book, connectors)
-            show(f"1% edited in Outlook (k={k})", wall, counts, writes,
-                 f"1 delta (+ markers: min({math.ceil(k / BATCH)} $batch, 1 count + {pages} scan pages))")
+            show(
+                f"1% edited in Outlook (k={k})",
+                wall,
+                counts,
+                writes,
+                f"1 delta (+ markers: min({math.ceil(k / BATCH)} $batch, 1 count + {pages} scan pages))",
+            )
             run_once(emu, store_url, book, connectors)
 
             for i, (item_id, contact) in enumerate(list(memory.contacts().items())[:k]):
                 memory.user_edit(item_id, replace(contact, department=f"Dept {i}"))
             wall, counts, writes = run_once(emu, store_url, book, connectors)
-            show(f"1% edited on memory (k={k})", wall, counts, writes,
-                 f"1 delta, {math.ceil(k / BATCH)} $batch")
+            show(f"1% edited on memory (k={k})", wall, counts, writes, f"1 delta, {math.ceil(k / BATCH)} $batch")
         finally:
             outlook.close()
 
@@ -121,8 +152,12 @@ def bench(n: int, budget: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 50_000])
-    parser.add_argument("--budget", type=int, default=10_000_000,
-                        help="emulator requests per 10 minutes per mailbox (Outlook's is 10000)")
+    parser.add_argument(
+        "--budget",
+        type=int,
+        default=10_000_000,
+        help="emulator requests per 10 minutes per mailbox (Outlook's is 10000)",
+    )
     args = parser.parse_args()
     for n in args.sizes:
         bench(n, args.budget)

@@ -55,15 +55,22 @@ TENANT, CLIENT_ID, SECRET, MAILBOX = "bench.test", "bench-app", "bench-secret", 
 DAV_USER, DAV_PASSWORD = "bench", "bench"
 TAGS = [f"Team{i}" for i in range(7)]
 MULTIGET_CHUNK = 100
-MKCOL = ('<?xml version="1.0"?><D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set>'
-         "<D:prop><D:resourcetype><D:collection/><C:addressbook/></D:resourcetype></D:prop></D:set></D:mkcol>")
-REPORT_ALL = ('<?xml version="1.0"?><D:sync-collection xmlns:D="DAV:"><D:sync-token/><D:sync-level>1'
-              "</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>")
-REPORT_SINCE = ('<?xml version="1.0"?><D:sync-collection xmlns:D="DAV:"><D:sync-token>{token}</D:sync-token>'
-                "<D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>")
+MKCOL = (
+    '<?xml version="1.0"?><D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set>'
+    "<D:prop><D:resourcetype><D:collection/><C:addressbook/></D:resourcetype></D:prop></D:set></D:mkcol>"
+)
+REPORT_ALL = (
+    '<?xml version="1.0"?><D:sync-collection xmlns:D="DAV:"><D:sync-token/><D:sync-level>1'
+    "</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>"
+)
+REPORT_SINCE = (
+    '<?xml version="1.0"?><D:sync-collection xmlns:D="DAV:"><D:sync-token>{token}</D:sync-token>'
+    "<D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>"
+)
 
 
 # ------------------------------------------------------------------------------------------ the child process
+
 
 def child(spec_json: str) -> None:
     """One engine run in this process; prints one JSON line with its own wall, CPU and peak RSS."""
@@ -71,24 +78,40 @@ def child(spec_json: str) -> None:
     started_wall, started_cpu = time.perf_counter(), _cpu()
     from google.oauth2.credentials import Credentials
 
+    from contactsync.connectors.carddav import CardDavConnector, CardDavOptions
+    from contactsync.connectors.google import GoogleConnector
+    from contactsync.connectors.google.auth import GoogleAuth
+    from contactsync.connectors.outlook import OutlookConnector, OutlookOptions
     from contactsync.engine import Engine
     from contactsync.settings import AccountSettings, BookSettings, BrakeSettings
     from contactsync.store import Store
-    from contactsync_connectors.carddav import CardDavConnector, CardDavOptions
-    from contactsync_connectors.google import GoogleConnector
-    from contactsync_connectors.google.auth import GoogleAuth
-    from contactsync_connectors.outlook import OutlookConnector, OutlookOptions
 
     imported_wall, imported_cpu = time.perf_counter(), _cpu()
-    google = GoogleConnector("google", GoogleAuth(Credentials(spec["google_token"]), "", "bench"),
-                             endpoint=spec["google_url"])
-    outlook = OutlookConnector("outlook", OutlookOptions(
-        tenant_id=TENANT, client_id=CLIENT_ID, client_secret=SECRET, mailbox=MAILBOX,
-        authority_host=spec["graph_base"], graph_url=spec["graph_url"], ca_bundle=spec["ca_file"]))
-    dav = CardDavConnector("dav", CardDavOptions(url=spec["dav_url"], username=DAV_USER, timeout=600,
-                                                 multiget_chunk=MULTIGET_CHUNK), DAV_PASSWORD)
-    book = BookSettings("bench", tuple(AccountSettings(n, n) for n in ("google", "outlook", "dav")),
-                        brake=BrakeSettings(max_deletes=10**9, max_delete_ratio=1.0))
+    google = GoogleConnector(
+        "google", GoogleAuth(Credentials(spec["google_token"]), "", "bench"), endpoint=spec["google_url"]
+    )
+    outlook = OutlookConnector(
+        "outlook",
+        OutlookOptions(
+            tenant_id=TENANT,
+            client_id=CLIENT_ID,
+            client_secret=SECRET,
+            mailbox=MAILBOX,
+            authority_host=spec["graph_base"],
+            graph_url=spec["graph_url"],
+            ca_bundle=spec["ca_file"],
+        ),
+    )
+    dav = CardDavConnector(
+        "dav",
+        CardDavOptions(url=spec["dav_url"], username=DAV_USER, timeout=600, multiget_chunk=MULTIGET_CHUNK),
+        DAV_PASSWORD,
+    )
+    book = BookSettings(
+        "bench",
+        tuple(AccountSettings(n, n) for n in ("google", "outlook", "dav")),
+        brake=BrakeSettings(max_deletes=10**9, max_delete_ratio=1.0),
+    )
     try:
         with Store.open(spec["store_url"]) as store:
             engine = Engine(store, book, {"google": google, "outlook": outlook, "dav": dav})
@@ -106,13 +129,22 @@ def child(spec_json: str) -> None:
         for c in (google, outlook, dav):
             c.close()
     wall, cpu = time.perf_counter(), _cpu()
-    print(json.dumps({
-        "wall_s": wall - imported_wall, "cpu_s": cpu - imported_cpu, "import_s": imported_wall - started_wall,
-        "import_cpu_s": imported_cpu - started_cpu,
-        "peak_rss_mb": _peak_rss_mb(),
-        "writes": report.writes, "result": report.result.value, "dav_requests": dav_counts,
-        "errors": {n: a.error for n, a in report.accounts.items() if a.error},
-        "pending": {n: a.pending for n, a in report.accounts.items() if a.pending}}))
+    print(
+        json.dumps(
+            {
+                "wall_s": wall - imported_wall,
+                "cpu_s": cpu - imported_cpu,
+                "import_s": imported_wall - started_wall,
+                "import_cpu_s": imported_cpu - started_cpu,
+                "peak_rss_mb": _peak_rss_mb(),
+                "writes": report.writes,
+                "result": report.result.value,
+                "dav_requests": dav_counts,
+                "errors": {n: a.error for n, a in report.accounts.items() if a.error},
+                "pending": {n: a.pending for n, a in report.accounts.items() if a.pending},
+            }
+        )
+    )
 
 
 def _peak_rss_mb() -> float:
@@ -136,6 +168,7 @@ def _cpu() -> float:
 
 # ------------------------------------------------------------------------------------------ the parent
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -147,16 +180,26 @@ def start_radicale(root: Path, fsync: bool, stock: bool = False) -> tuple[subpro
     (root / "config").write_text(
         "[server]\nhosts = 127.0.0.1:{port}\n[auth]\ntype = htpasswd\nhtpasswd_filename = {pw}\n"
         "htpasswd_encryption = plain\n[storage]\nfilesystem_folder = {data}\ntype = {storage}\n"
-        "[logging]\nlevel = error\n".format(port=(port := free_port()), pw=root / "htpasswd", data=root / "data",
-                                             storage="multifilesystem" if stock else "radicale_storage"))
+        "[logging]\nlevel = error\n".format(
+            port=(port := free_port()),
+            pw=root / "htpasswd",
+            data=root / "data",
+            storage="multifilesystem" if stock else "radicale_storage",
+        )
+    )
     # fsync is a private option Radicale takes only from a privileged source: set it through its own API;
     # bench/ goes on the path for the storage plugin (bench/radicale_storage.py)
-    launcher = ("import sys; sys.path.insert(0, sys.argv[3]); import radicale.config as c, radicale.server as s; "
-                "conf = c.load([(sys.argv[1], False)]); "
-                "conf.update({'storage': {'_filesystem_fsync': sys.argv[2]}}, 'bench', privileged=True); "
-                "s.serve(conf)")
-    process = subprocess.Popen([sys.executable, "-c", launcher, str(root / "config"), str(fsync), str(HERE)],
-                               stdout=subprocess.DEVNULL, stderr=(root / "radicale.log").open("wb"))
+    launcher = (
+        "import sys; sys.path.insert(0, sys.argv[3]); import radicale.config as c, radicale.server as s; "
+        "conf = c.load([(sys.argv[1], False)]); "
+        "conf.update({'storage': {'_filesystem_fsync': sys.argv[2]}}, 'bench', privileged=True); "
+        "s.serve(conf)"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", launcher, str(root / "config"), str(fsync), str(HERE)],
+        stdout=subprocess.DEVNULL,
+        stderr=(root / "radicale.log").open("wb"),
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -170,9 +213,16 @@ def start_radicale(root: Path, fsync: bool, stock: bool = False) -> tuple[subpro
 
 
 def vcard(i: int, note: str = "") -> str:
-    lines = ["BEGIN:VCARD", "VERSION:3.0", f"UID:bench-{i}", f"FN:Given{i:06d} Bench", f"N:Bench;Given{i:06d};;;",
-             f"EMAIL;TYPE=WORK:p{i:06d}@bench.example", f"TEL;TYPE=CELL:+1415{i % 10_000_000:07d}",
-             f"CATEGORIES:{TAGS[i % 7]}"]
+    lines = [
+        "BEGIN:VCARD",
+        "VERSION:3.0",
+        f"UID:bench-{i}",
+        f"FN:Given{i:06d} Bench",
+        f"N:Bench;Given{i:06d};;;",
+        f"EMAIL;TYPE=WORK:p{i:06d}@bench.example",
+        f"TEL;TYPE=CELL:+1415{i % 10_000_000:07d}",
+        f"CATEGORIES:{TAGS[i % 7]}",
+    ]
     if note:
         lines.append(f"NOTE:{note}")
     return "\r\n".join([*lines, "END:VCARD"]) + "\r\n"
@@ -203,8 +253,8 @@ class Row:
 
 class Suite:
     def __init__(self, n: int, tmp: Path, fsync: bool, stock_radicale: bool = False) -> None:
-        from contactsync_connectors.google.emulator import PeopleEmulator
-        from contactsync_connectors.outlook.emulator import GraphEmulator
+        from contactsync.emulators.google import PeopleEmulator
+        from contactsync.emulators.outlook import GraphEmulator
 
         self.n = n
         self.tmp = tmp
@@ -230,51 +280,92 @@ class Suite:
         self.google.stop()
 
     def seed(self) -> float:
-        from contactsync_connectors.google.emulator import EmulatorError
+        from contactsync.emulators.google import EmulatorError
 
         t0 = time.perf_counter()
         groups = {t: self.google.create_group(GOOGLE_USER, t) for t in TAGS}
-        people = [{"names": [{"givenName": f"Given{i:06d}", "familyName": "Bench"}],
-                   "emailAddresses": [{"value": f"p{i:06d}@bench.example", "type": "work"}],
-                   "phoneNumbers": [{"value": f"+1415{i % 10_000_000:07d}", "type": "mobile"}],
-                   "memberships": [{"contactGroupMembership": {"contactGroupResourceName": groups[TAGS[i % 7]]}}]}
-                  for i in range(self.n)]
+        people = [
+            {
+                "names": [{"givenName": f"Given{i:06d}", "familyName": "Bench"}],
+                "emailAddresses": [{"value": f"p{i:06d}@bench.example", "type": "work"}],
+                "phoneNumbers": [{"value": f"+1415{i % 10_000_000:07d}", "type": "mobile"}],
+                "memberships": [{"contactGroupMembership": {"contactGroupResourceName": groups[TAGS[i % 7]]}}],
+            }
+            for i in range(self.n)
+        ]
         try:
             self.google.seed(GOOGLE_USER, people)
         except EmulatorError as exc:
             raise SystemExit(f"seeding Google failed: {exc}") from exc
-        self.graph.seed(MAILBOX, [{"givenName": f"Given{i:06d}", "surname": "Bench",
-                                   "displayName": f"Given{i:06d} Bench",
-                                   "emailAddresses": [{"address": f"p{i:06d}@bench.example"}],
-                                   "mobilePhone": f"+1415{i % 10_000_000:07d}", "categories": [TAGS[i % 7]]}
-                                  for i in range(self.n)])
+        self.graph.seed(
+            MAILBOX,
+            [
+                {
+                    "givenName": f"Given{i:06d}",
+                    "surname": "Bench",
+                    "displayName": f"Given{i:06d} Bench",
+                    "emailAddresses": [{"address": f"p{i:06d}@bench.example"}],
+                    "mobilePhone": f"+1415{i % 10_000_000:07d}",
+                    "categories": [TAGS[i % 7]],
+                }
+                for i in range(self.n)
+            ],
+        )
         assert self.http.request("MKCOL", self.dav_url, data=MKCOL.encode(), timeout=60).status_code == 201
         folder = self.tmp / "data" / "collection-root" / DAV_USER / "book"
         for i in range(self.n):
             (folder / f"bench-{i}.vcf").write_text(vcard(i))
         # Radicale reads and caches cards it did not write on first access: warm it up outside the measurements
-        self.http.request("REPORT", self.dav_url, data=REPORT_ALL.encode(), timeout=3600,
-                          headers={"Depth": "1", "Content-Type": "application/xml"})
+        self.http.request(
+            "REPORT",
+            self.dav_url,
+            data=REPORT_ALL.encode(),
+            timeout=3600,
+            headers={"Depth": "1", "Content-Type": "application/xml"},
+        )
         return time.perf_counter() - t0
 
-    def run(self, label: str, k: int, k_changed: dict[str, int], k_in: dict[str, int], listed: dict[str, int],
-            notes: str = "", repeat: int = 1) -> Row:
+    def run(
+        self,
+        label: str,
+        k: int,
+        k_changed: dict[str, int],
+        k_in: dict[str, int],
+        listed: dict[str, int],
+        notes: str = "",
+        repeat: int = 1,
+    ) -> Row:
         """One engine run in a child process (``repeat`` > 1: that many, the one with the median wall time kept;
         only for runs that change nothing, so each sees the same world)."""
-        spec = {"google_token": self.google_token, "google_url": self.google.url, "graph_base": self.graph.base_url,
-                "graph_url": self.graph.graph_url, "ca_file": self.graph.ca_file, "dav_url": self.dav_url,
-                "store_url": f"sqlite:///{self.tmp / 'store.db'}"}
+        spec = {
+            "google_token": self.google_token,
+            "google_url": self.google.url,
+            "graph_base": self.graph.base_url,
+            "graph_url": self.graph.graph_url,
+            "ca_file": self.graph.ca_file,
+            "dav_url": self.dav_url,
+            "store_url": f"sqlite:///{self.tmp / 'store.db'}",
+        }
         runs = []
         for _ in range(repeat):
             self.google.reset_counters()
             self.graph.reset_counters()
-            done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)],
-                                  capture_output=True, text=True, check=False,
-                                  env={**os.environ, "PYTHONWARNINGS": "ignore"})
+            done = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)],
+                capture_output=True,
+                text=True,
+                check=False,
+                env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            )
             if done.returncode != 0:
                 raise SystemExit(f"the engine run failed:\n{done.stderr[-4000:]}")
-            runs.append((json.loads(done.stdout.strip().splitlines()[-1]), Counter(self.google.requests),
-                         Counter(self.graph.requests)))
+            runs.append(
+                (
+                    json.loads(done.stdout.strip().splitlines()[-1]),
+                    Counter(self.google.requests),
+                    Counter(self.graph.requests),
+                )
+            )
         runs.sort(key=lambda r: float(r[0]["wall_s"]))
         out, google_requests, graph_requests = runs[len(runs) // 2]
         if repeat > 1:
@@ -285,28 +376,49 @@ class Suite:
         o = {k_.value: v for k_, v in graph_requests.items() if v}
         d = {m: v for m, v in out["dav_requests"].items() if v}
         # an HTTP batch envelope's parts are counted under their own kinds; tokens are not API calls
-        requests = {"google": sum(v for kind, v in google_requests.items()
-                                  if kind.value not in ("token", "http_batch")),
-                    # a $batch member is counted under its own kind as well as batch_member: HTTP requests are
-                    # the kinds minus the members (sign-in requests are not Graph calls)
-                    "outlook": sum(v for kind, v in graph_requests.items()
-                                   if kind.value not in ("batch_member", "token", "discovery"))
-                    - o.get("batch_member", 0),
-                    "dav": sum(d.values())}
+        requests = {
+            "google": sum(v for kind, v in google_requests.items() if kind.value not in ("token", "http_batch")),
+            # a $batch member is counted under its own kind as well as batch_member: HTTP requests are
+            # the kinds minus the members (sign-in requests are not Graph calls)
+            "outlook": sum(
+                v for kind, v in graph_requests.items() if kind.value not in ("batch_member", "token", "discovery")
+            )
+            - o.get("batch_member", 0),
+            "dav": sum(d.values()),
+        }
         # the issue's bound: k people changed, each costs a batch slot (Google 200, Graph 20) and a multiget slot
-        bounds = {"google": math.ceil(max(1, listed["google"]) / 1000) + math.ceil(k / 200),
-                  "outlook": math.ceil(max(1, listed["outlook"]) / 1000) + math.ceil(k / 20),
-                  "dav": 1 + math.ceil(k / MULTIGET_CHUNK) + k_in["dav"]}
-        tight = {"google": math.ceil(max(1, listed["google"]) / 1000) + math.ceil(k_in["google"] / 200),
-                 "outlook": math.ceil(max(1, listed["outlook"]) / 1000) + math.ceil(k_in["outlook"] / 20),
-                 "dav": 1 + math.ceil(k_changed["dav"] / MULTIGET_CHUNK) + k_in["dav"]}
+        bounds = {
+            "google": math.ceil(max(1, listed["google"]) / 1000) + math.ceil(k / 200),
+            "outlook": math.ceil(max(1, listed["outlook"]) / 1000) + math.ceil(k / 20),
+            "dav": 1 + math.ceil(k / MULTIGET_CHUNK) + k_in["dav"],
+        }
+        tight = {
+            "google": math.ceil(max(1, listed["google"]) / 1000) + math.ceil(k_in["google"] / 200),
+            "outlook": math.ceil(max(1, listed["outlook"]) / 1000) + math.ceil(k_in["outlook"] / 20),
+            "dav": 1 + math.ceil(k_changed["dav"] / MULTIGET_CHUNK) + k_in["dav"],
+        }
         # reads the formula has no slot for: Google batchGet of the persons to update, Graph the $batch GETs of our
         # marker on items changed there (20 a $batch), CardDAV multigets of the original cards to update
-        rereads = {"google": g.get("batch_get", 0),
-                   "outlook": math.ceil(o.get("get", 0) / 20),
-                   "dav": max(0, d.get("REPORT", 0) - 1 - math.ceil(k_changed["dav"] / MULTIGET_CHUNK))}
-        row = Row(self.n, label, k, out["wall_s"], out["cpu_s"], out["peak_rss_mb"], out["writes"], requests,
-                  bounds, {"google": g, "outlook": o, "dav": d}, notes, bounds_tight=tight, rereads=rereads)
+        rereads = {
+            "google": g.get("batch_get", 0),
+            "outlook": math.ceil(o.get("get", 0) / 20),
+            "dav": max(0, d.get("REPORT", 0) - 1 - math.ceil(k_changed["dav"] / MULTIGET_CHUNK)),
+        }
+        row = Row(
+            self.n,
+            label,
+            k,
+            out["wall_s"],
+            out["cpu_s"],
+            out["peak_rss_mb"],
+            out["writes"],
+            requests,
+            bounds,
+            {"google": g, "outlook": o, "dav": d},
+            notes,
+            bounds_tight=tight,
+            rereads=rereads,
+        )
         self.rows.append(row)
         show(row)
         return row
@@ -331,8 +443,9 @@ class Suite:
                 lines = [ln for ln in text.replace("\r\n", "\n").split("\n") if ln and not ln.startswith("NOTE")]
                 end = lines.index("END:VCARD")
                 body = "\r\n".join([*lines[:end], f"NOTE:{note}", *lines[end:]]) + "\r\n"
-                answer = self.http.put(href, data=body.encode(), timeout=60,
-                                       headers={"Content-Type": "text/vcard", "If-Match": etag})
+                answer = self.http.put(
+                    href, data=body.encode(), timeout=60, headers={"Content-Type": "text/vcard", "If-Match": etag}
+                )
                 assert answer.status_code in (201, 204), answer.status_code
         return per
 
@@ -366,13 +479,14 @@ class Suite:
         print(f"\nN = {n}: seeded the three platforms in {seconds:.1f}s")
         everyone = {"google": n, "outlook": n, "dav": n}
         none = {"google": 0, "outlook": 0, "dav": 0}
-        self.run("first sync", n, everyone, everyone, everyone,
-                 "every item matched by email and given our marker")
+        self.run("first sync", n, everyone, everyone, everyone, "every item matched by email and given our marker")
         self.run("settling run", 0, none, none, everyone, "our own marker writes listed once (not a target)")
         quiet = self.run("no change", 0, none, none, none, repeat=3)
         quiet.server_s = self.bare_report_s()
-        print(f"  {'':<22} Radicale alone answers that incremental REPORT in {quiet.server_s:.2f}s: contactsync's "
-              f"own wall time is {quiet.wall_s - quiet.server_s:.2f}s")
+        print(
+            f"  {'':<22} Radicale alone answers that incremental REPORT in {quiet.server_s:.2f}s: contactsync's "
+            f"own wall time is {quiet.wall_s - quiet.server_s:.2f}s"
+        )
         for label, k, revision in (("1% changed", max(3, n // 100), 1), ("10% changed", max(3, n // 10), 2)):
             per = self.edit(k, revision)
             k_in = {p: k - per[p] for p in per}
@@ -382,23 +496,39 @@ class Suite:
 
 def show(row: Row) -> None:
     reqs = "  ".join(f"{p} {row.requests[p]:>5}/{row.bounds[p]:<5}" for p in ("google", "outlook", "dav"))
-    print(f"  {row.run:<22} k={row.k:<6} wall {row.wall_s:8.2f}s  cpu {row.cpu_s:8.2f}s  "
-          f"rss {row.peak_rss_mb:6.0f}MB  writes {row.writes:<6} requests/bound: {reqs}  {row.notes}")
+    print(
+        f"  {row.run:<22} k={row.k:<6} wall {row.wall_s:8.2f}s  cpu {row.cpu_s:8.2f}s  "
+        f"rss {row.peak_rss_mb:6.0f}MB  writes {row.writes:<6} requests/bound: {reqs}  {row.notes}"
+    )
 
 
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--child":
         child(sys.argv[2])
         return
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000],
-                        help="numbers of people (default: 1000 10000; the full suite adds 50000)")
-    parser.add_argument("--radicale-fsync", action="store_true",
-                        help="let Radicale fsync every write (its default; ~40 ms per PUT instead of a few)")
-    parser.add_argument("--radicale-stock", action="store_true",
-                        help="Radicale's storage as shipped: its history sweep stats every card on every PUT, so "
-                             "a PUT costs ~5 µs per card in the book (over 3 hours of PUTs for 50,000)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0] if __doc__ else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__,
+    )
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[1000, 10_000],
+        help="numbers of people (default: 1000 10000; the full suite adds 50000)",
+    )
+    parser.add_argument(
+        "--radicale-fsync",
+        action="store_true",
+        help="let Radicale fsync every write (its default; ~40 ms per PUT instead of a few)",
+    )
+    parser.add_argument(
+        "--radicale-stock",
+        action="store_true",
+        help="Radicale's storage as shipped: its history sweep stats every card on every PUT, so "
+        "a PUT costs ~5 µs per card in the book (over 3 hours of PUTs for 50,000)",
+    )
     args = parser.parse_args()
     rows: list[Row] = []
     for n in args.sizes:
@@ -412,27 +542,41 @@ def main() -> None:
     results = HERE / "results"
     results.mkdir(exist_ok=True)
     out = results / f"suite-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps({"sizes": args.sizes, "radicale_fsync": args.radicale_fsync,
-                               "radicale_storage": "multifilesystem" if args.radicale_stock else "radicale_storage",
-                               "python": sys.version.split()[0], "cpus": os.cpu_count(),
-                               "rows": [asdict(r) for r in rows]}, indent=2))
+    out.write_text(
+        json.dumps(
+            {
+                "sizes": args.sizes,
+                "radicale_fsync": args.radicale_fsync,
+                "radicale_storage": "multifilesystem" if args.radicale_stock else "radicale_storage",
+                "python": sys.version.split()[0],
+                "cpus": os.cpu_count(),
+                "rows": [asdict(r) for r in rows],
+            },
+            indent=2,
+        )
+    )
     print(f"\nwrote {out.relative_to(HERE.parent)}")
     by = {(r.n, r.run): r for r in rows}
     quiet = [(n, by[(n, "no change")]) for n in args.sizes if (n, "no change") in by]
     if len(quiet) > 1:
         first, last = quiet[0][1], quiet[-1][1]
-        print("no-change wall time by N: " + ", ".join(f"{n}: {r.wall_s:.2f}s" for n, r in quiet)
-              + f"  (largest / smallest = {last.wall_s / first.wall_s:.2f}x); without Radicale's own REPORT time: "
-              + ", ".join(f"{n}: {r.wall_s - r.server_s:.2f}s" for n, r in quiet)
-              + f" ({(last.wall_s - last.server_s) / (first.wall_s - first.server_s):.2f}x)")
+        print(
+            "no-change wall time by N: "
+            + ", ".join(f"{n}: {r.wall_s:.2f}s" for n, r in quiet)
+            + f"  (largest / smallest = {last.wall_s / first.wall_s:.2f}x); without Radicale's own REPORT time: "
+            + ", ".join(f"{n}: {r.wall_s - r.server_s:.2f}s" for n, r in quiet)
+            + f" ({(last.wall_s - last.server_s) / (first.wall_s - first.server_s):.2f}x)"
+        )
     counter: Counter[str] = Counter()
     for r in rows:
         for p in r.requests:
             if r.bounds[p] and r.requests[p] > 1.1 * r.bounds[p] and not r.run.startswith(("settling", "after")):
                 counter[p] += 1
-                print(f"over 1.1x the lower bound: N={r.n} {r.run} {p}: {r.requests[p]} vs {r.bounds[p]} "
-                      f"({r.requests[p] / r.bounds[p]:.2f}x; {r.rereads[p]} of them re-reads before writing) "
-                      f"{r.detail[p]}")
+                print(
+                    f"over 1.1x the lower bound: N={r.n} {r.run} {p}: {r.requests[p]} vs {r.bounds[p]} "
+                    f"({r.requests[p] / r.bounds[p]:.2f}x; {r.rereads[p]} of them re-reads before writing) "
+                    f"{r.detail[p]}"
+                )
 
 
 if __name__ == "__main__":

@@ -46,9 +46,19 @@ def sample_contact(n: int = 1, *, tags: Sequence[str] = ("Staff",)) -> Contact:
             nickname="Aninha",
             emails=(Email(f"ana{n}@example.org", EmailKind.WORK), Email(f"ana{n}@home.example", EmailKind.HOME)),
             phones=(Phone(f"+5511987654{n:03d}", PhoneKind.MOBILE), Phone("+551133334444", PhoneKind.WORK)),
-            addresses=(PostalAddress(street="Rua A, 10", locality="São Paulo", region="SP",
-                                     postal_code="01000-000", country="Brasil", kind=AddressKind.WORK),),
-            organization="Acme", department="Sales", job_title="Manager",
+            addresses=(
+                PostalAddress(
+                    street="Rua A, 10",
+                    locality="São Paulo",
+                    region="SP",
+                    postal_code="01000-000",
+                    country="Brasil",
+                    kind=AddressKind.WORK,
+                ),
+            ),
+            organization="Acme",
+            department="Sales",
+            job_title="Manager",
             birthday=PartialDate(None, 4, 15),
             urls=(Url("https://example.org/ana"),),
             note="Met at the fair.\nLikes tea.",
@@ -111,8 +121,10 @@ class ConnectorContract:
         _, state = pull_all(connector)
         assert a.ref is not None and b.ref is not None
         new_a = connector.fit(sample_contact(1, tags=("Staff", "VIP")))
-        upd = push_one(connector, Change(ChangeKind.UPDATE, "cid-a", contact=new_a, ref=a.ref,
-                                         previous=connector.fit(sample_contact(1))))
+        upd = push_one(
+            connector,
+            Change(ChangeKind.UPDATE, "cid-a", contact=new_a, ref=a.ref, previous=connector.fit(sample_contact(1))),
+        )
         assert upd.ok, upd.error
         dele = push_one(connector, Change(ChangeKind.DELETE, "cid-b", ref=b.ref))
         assert dele.ok, dele.error
@@ -125,11 +137,15 @@ class ConnectorContract:
     def test_update_with_stale_etag_is_refused_and_changes_nothing(self, connector: Connector) -> None:
         a = create(connector, sample_contact(1), "cid-a")
         assert a.ref is not None
-        first = push_one(connector, Change(ChangeKind.UPDATE, "cid-a",
-                                           contact=connector.fit(sample_contact(1, tags=("One",))), ref=a.ref))
+        first = push_one(
+            connector,
+            Change(ChangeKind.UPDATE, "cid-a", contact=connector.fit(sample_contact(1, tags=("One",))), ref=a.ref),
+        )
         assert first.ok, first.error
-        stale = push_one(connector, Change(ChangeKind.UPDATE, "cid-a",
-                                           contact=connector.fit(sample_contact(1, tags=("Two",))), ref=a.ref))
+        stale = push_one(
+            connector,
+            Change(ChangeKind.UPDATE, "cid-a", contact=connector.fit(sample_contact(1, tags=("Two",))), ref=a.ref),
+        )
         assert isinstance(stale.error, PreconditionFailed)
         items, _ = pull_all(connector)
         assert items[a.ref.id].contact == connector.fit(sample_contact(1, tags=("One",)))
@@ -137,8 +153,10 @@ class ConnectorContract:
     def test_delete_with_stale_etag_is_refused(self, connector: Connector) -> None:
         a = create(connector, sample_contact(1), "cid-a")
         assert a.ref is not None
-        push_one(connector, Change(ChangeKind.UPDATE, "cid-a",
-                                   contact=connector.fit(sample_contact(1, tags=("One",))), ref=a.ref))
+        push_one(
+            connector,
+            Change(ChangeKind.UPDATE, "cid-a", contact=connector.fit(sample_contact(1, tags=("One",))), ref=a.ref),
+        )
         stale = push_one(connector, Change(ChangeKind.DELETE, "cid-a", ref=a.ref))
         assert isinstance(stale.error, PreconditionFailed)
         items, _ = pull_all(connector)
@@ -148,8 +166,9 @@ class ConnectorContract:
         a = create(connector, sample_contact(1), "cid-a")
         assert a.ref is not None
         assert push_one(connector, Change(ChangeKind.DELETE, "cid-a", ref=a.ref)).ok
-        again = push_one(connector, Change(ChangeKind.UPDATE, "cid-a", contact=connector.fit(sample_contact(1)),
-                                           ref=a.ref))
+        again = push_one(
+            connector, Change(ChangeKind.UPDATE, "cid-a", contact=connector.fit(sample_contact(1)), ref=a.ref)
+        )
         assert isinstance(again.error, PreconditionFailed)
         assert again.error.gone
 
@@ -164,8 +183,7 @@ class ConnectorContract:
 
     def test_batch_gives_one_result_per_change_in_order(self, connector: Connector) -> None:
         n = min(5, connector.capabilities.max_batch)
-        changes = [Change(ChangeKind.CREATE, f"cid-{i}", contact=connector.fit(sample_contact(i)))
-                   for i in range(n)]
+        changes = [Change(ChangeKind.CREATE, f"cid-{i}", contact=connector.fit(sample_contact(i))) for i in range(n)]
         results = connector.push(changes)
         assert [r.change.contact_id for r in results] == [c.contact_id for c in changes]
         assert all(r.ok for r in results)

@@ -19,8 +19,19 @@ T = TypeVar("T")
 
 
 def card(uid: str, n: int, tags: str = "Team") -> str:
-    return "\r\n".join(["BEGIN:VCARD", "VERSION:3.0", f"UID:{uid}", f"N:Person{n};Test;;;", f"FN:Test Person{n}",
-                        f"EMAIL;TYPE=WORK:p{uid}@example.org", f"CATEGORIES:{tags}", "END:VCARD", ""])
+    return "\r\n".join(
+        [
+            "BEGIN:VCARD",
+            "VERSION:3.0",
+            f"UID:{uid}",
+            f"N:Person{n};Test;;;",
+            f"FN:Test Person{n}",
+            f"EMAIL;TYPE=WORK:p{uid}@example.org",
+            f"CATEGORIES:{tags}",
+            "END:VCARD",
+            "",
+        ]
+    )
 
 
 def fill(folder: Path, count: int, *, prefix: str = "c", tags: str = "Team") -> None:
@@ -39,9 +50,13 @@ def books_yaml(root: Path, books: Sequence[str], *, schedule: str = "every 1h", 
     """Each book: a filled ``src`` folder and an empty ``dst`` folder (two vdir accounts)."""
     lines = ["books:"]
     for b in books:
-        lines += [f"  - name: {b}", f"    schedule: {schedule}", "    accounts:",
-                  f"      - {{name: {b}-src, type: vdir, options: {{path: {root / b / 'src'}}}}}",
-                  f"      - {{name: {b}-dst, type: vdir, options: {{path: {root / b / 'dst'}}}}}"]
+        lines += [
+            f"  - name: {b}",
+            f"    schedule: {schedule}",
+            "    accounts:",
+            f"      - {{name: {b}-src, type: vdir, options: {{path: {root / b / 'src'}}}}}",
+            f"      - {{name: {b}-dst, type: vdir, options: {{path: {root / b / 'dst'}}}}}",
+        ]
     return "\n".join(lines) + "\n" + extra
 
 
@@ -78,13 +93,15 @@ def wait_for(what: str, check: Callable[[], T | None], timeout: float = 30.0, ev
 class DaemonProcess:
     """``contactsync run`` as a child process, its stderr in a file (no pipe to fill up)."""
 
-    def __init__(self, args: Sequence[str], log: Path, *, env: dict[str, str] | None = None,
-                 cwd: Path | None = None) -> None:
+    def __init__(
+        self, args: Sequence[str], log: Path, *, env: dict[str, str] | None = None, cwd: Path | None = None
+    ) -> None:
         self.log = log
         self._log_file = log.open("wb")
         full_env = {**os.environ, **(env or {})}
-        self.proc = subprocess.Popen([CONTACTSYNC, *args], stdout=self._log_file, stderr=subprocess.STDOUT,
-                                     env=full_env, cwd=cwd)
+        self.proc = subprocess.Popen(
+            [CONTACTSYNC, *args], stdout=self._log_file, stderr=subprocess.STDOUT, env=full_env, cwd=cwd
+        )
 
     @property
     def pid(self) -> int:
@@ -131,8 +148,8 @@ class EmulatorBooks:
     """
 
     def __init__(self, root: Path, books: Sequence[str]) -> None:
-        from contactsync_connectors.google.emulator import PeopleEmulator
-        from contactsync_connectors.outlook.emulator import GraphEmulator
+        from contactsync.emulators.google import PeopleEmulator
+        from contactsync.emulators.outlook import GraphEmulator
         from tests.google.helpers import service_account_key
 
         self.root = root
@@ -165,31 +182,59 @@ class EmulatorBooks:
     def add_people(self, book: str, side: str, numbers: Sequence[int]) -> None:
         """People typed in by the book's Google user (``side="g"``) or in its mailbox (``side="o"``)."""
         if side == "g":
-            self.google.seed(self.user(book), [
-                {"names": [{"givenName": f"G{n}", "familyName": book}],
-                 "emailAddresses": [{"value": f"g{book}-{n}@example.org", "type": "work"}]} for n in numbers])
+            self.google.seed(
+                self.user(book),
+                [
+                    {
+                        "names": [{"givenName": f"G{n}", "familyName": book}],
+                        "emailAddresses": [{"value": f"g{book}-{n}@example.org", "type": "work"}],
+                    }
+                    for n in numbers
+                ],
+            )
         else:
-            self.graph.seed(self.mailbox(book), [
-                {"givenName": f"O{n}", "surname": book, "displayName": f"O{n} {book}",
-                 "emailAddresses": [{"address": f"o{book}-{n}@example.org"}]} for n in numbers])
+            self.graph.seed(
+                self.mailbox(book),
+                [
+                    {
+                        "givenName": f"O{n}",
+                        "surname": book,
+                        "displayName": f"O{n} {book}",
+                        "emailAddresses": [{"address": f"o{book}-{n}@example.org"}],
+                    }
+                    for n in numbers
+                ],
+            )
 
     def people(self, book: str) -> dict[str, list[str]]:
         """Every address each side holds, one entry per item (a person written twice shows twice)."""
         google = [e["value"] for p in self.google.persons(self.user(book)) for e in p.get("emailAddresses", [])]
-        outlook = [e["address"] for c in self.graph.contacts(self.mailbox(book))
-                   for e in c.get("emailAddresses", [])]
+        outlook = [e["address"] for c in self.graph.contacts(self.mailbox(book)) for e in c.get("emailAddresses", [])]
         return {"google": sorted(google), "outlook": sorted(outlook)}
 
     def yaml(self, *, schedule: str = "every 1h") -> str:
         lines = ["books:"]
         for b in self.books:
-            lines += [f"  - name: {b}", f"    schedule: {schedule}", "    accounts:",
-                      f"      - name: {b}-google", "        type: google", "        options:",
-                      f"          subject: {self.user(b)}", f"          service_account_file: {self.key}",
-                      f"          endpoint: {self.google.url}", f"          token_uri: {self.google.token_uri}",
-                      f"      - name: {b}-outlook", "        type: outlook", "        options:",
-                      f"          tenant_id: {TENANT}", f"          client_id: {CLIENT_ID}",
-                      "          client_secret: ${GRAPH_CLIENT_SECRET}", f"          mailbox: {self.mailbox(b)}",
-                      f"          authority_host: {self.graph.base_url}",
-                      f"          graph_url: {self.graph.graph_url}", f"          ca_bundle: {self.graph.ca_file}"]
+            lines += [
+                f"  - name: {b}",
+                f"    schedule: {schedule}",
+                "    accounts:",
+                f"      - name: {b}-google",
+                "        type: google",
+                "        options:",
+                f"          subject: {self.user(b)}",
+                f"          service_account_file: {self.key}",
+                f"          endpoint: {self.google.url}",
+                f"          token_uri: {self.google.token_uri}",
+                f"      - name: {b}-outlook",
+                "        type: outlook",
+                "        options:",
+                f"          tenant_id: {TENANT}",
+                f"          client_id: {CLIENT_ID}",
+                "          client_secret: ${GRAPH_CLIENT_SECRET}",
+                f"          mailbox: {self.mailbox(b)}",
+                f"          authority_host: {self.graph.base_url}",
+                f"          graph_url: {self.graph.graph_url}",
+                f"          ca_bundle: {self.graph.ca_file}",
+            ]
         return "\n".join(lines) + "\n"

@@ -13,10 +13,18 @@ from contactsync.cli import EXIT_ATTENTION, EXIT_BRAKE, EXIT_OK, EXIT_PARTIAL, E
 from contactsync.config import sample_config
 
 
-def card(uid: str, given: str, family: str, email: str, *, note: str = "", tags: str = "Team",
-         version: str = "3.0") -> str:
-    lines = ["BEGIN:VCARD", f"VERSION:{version}", f"UID:{uid}", f"N:{family};{given};;;", f"FN:{given} {family}",
-             f"EMAIL;TYPE=WORK:{email}", f"CATEGORIES:{tags}"]
+def card(
+    uid: str, given: str, family: str, email: str, *, note: str = "", tags: str = "Team", version: str = "3.0"
+) -> str:
+    lines = [
+        "BEGIN:VCARD",
+        f"VERSION:{version}",
+        f"UID:{uid}",
+        f"N:{family};{given};;;",
+        f"FN:{given} {family}",
+        f"EMAIL;TYPE=WORK:{email}",
+        f"CATEGORIES:{tags}",
+    ]
     if note:
         lines.append(f"NOTE:{note}")
     return "\r\n".join([*lines, "END:VCARD", ""])
@@ -31,7 +39,7 @@ class Setup:
         self.phone.mkdir()
         self.config = root / "contactsync.yaml"
         self.config.write_text(f"""store:
-  url: sqlite:///{root / 'store.db'}
+  url: sqlite:///{root / "store.db"}
 books:
   - name: staff
     conflicts:
@@ -161,10 +169,13 @@ def test_manual_conflict_is_queued_and_resolved(tmp_path: Path) -> None:
 
 
 def test_a_failing_account_does_not_stop_the_others(tmp_path: Path) -> None:
-    setup = Setup(tmp_path, extra_account=f"""      - name: gone
+    setup = Setup(
+        tmp_path,
+        extra_account=f"""      - name: gone
         type: vdir
-        options: {{path: {tmp_path / 'does-not-exist'}}}
-""")
+        options: {{path: {tmp_path / "does-not-exist"}}}
+""",
+    )
     (setup.office / "ana.vcf").write_text(card("o-ana", "Ana", "Souza", "ana@example.org"))
     result = setup.cli("sync")
     assert result.exit_code == EXIT_PARTIAL
@@ -204,12 +215,17 @@ def test_data_rules_hold_back_a_contact_until_it_is_fixed_and_phones_are_written
     setup = Setup(tmp_path)
     text = setup.config.read_text().replace(
         "    brake:",
-        "    default_region: US\n    rules: {required: [email_or_phone], phone_format: national}\n    brake:")
+        "    default_region: US\n    rules: {required: [email_or_phone], phone_format: national}\n    brake:",
+    )
     setup.config.write_text(text)
-    (setup.office / "ana.vcf").write_text(card("o-ana", "Ana", "Souza", "ana@example.org").replace(
-        "CATEGORIES", "TEL;TYPE=CELL:+14155550101\r\nCATEGORIES"))
+    (setup.office / "ana.vcf").write_text(
+        card("o-ana", "Ana", "Souza", "ana@example.org").replace(
+            "CATEGORIES", "TEL;TYPE=CELL:+14155550101\r\nCATEGORIES"
+        )
+    )
     (setup.office / "noone.vcf").write_text(
-        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:o-x\r\nN:Nobody;Name;;;\r\nFN:Name Nobody\r\nEND:VCARD\r\n")
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:o-x\r\nN:Nobody;Name;;;\r\nFN:Name Nobody\r\nEND:VCARD\r\n"
+    )
     assert setup.cli("sync").exit_code == EXIT_OK
     phone_side = "".join(f.read_text() for f in setup.phone.glob("*.vcf"))
     assert "Nobody" not in phone_side, "a contact breaking a rule must not spread"
@@ -221,7 +237,8 @@ def test_data_rules_hold_back_a_contact_until_it_is_fixed_and_phones_are_written
     # the admin adds an email on the office side: the contact passes and is written everywhere
     (setup.office / "noone.vcf").write_text(
         "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:o-x\r\nN:Nobody;Name;;;\r\nFN:Name Nobody\r\n"
-        "EMAIL:nobody@example.org\r\nEND:VCARD\r\n")
+        "EMAIL:nobody@example.org\r\nEND:VCARD\r\n"
+    )
     assert setup.cli("sync").exit_code == EXIT_OK
     assert "nobody@example.org" in setup.people(setup.phone)
     assert setup.cli("status").exit_code == EXIT_OK

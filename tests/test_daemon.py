@@ -25,8 +25,9 @@ def _runs(db: Path) -> list[tuple[str, str]]:
 
 
 def _status(config: Path) -> tuple[int, dict]:  # type: ignore[type-arg]
-    done = subprocess.run([CONTACTSYNC, "-c", str(config), "status", "--json"], capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [CONTACTSYNC, "-c", str(config), "status", "--json"], capture_output=True, text=True, timeout=60
+    )
     return done.returncode, json.loads(done.stdout)
 
 
@@ -43,8 +44,13 @@ def test_started_like_the_unit_it_notifies_ready_syncs_serves_metrics_and_stops_
     with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
         sock.bind(str(sock_path))
         sock.settimeout(60)
-        env = {"NOTIFY_SOCKET": str(sock_path), "WATCHDOG_USEC": "1000000", "CONFIGURATION_DIRECTORY": str(conf_dir),
-               "STATE_DIRECTORY": str(state_dir), "CONTACTSYNC_METRICS": f"127.0.0.1:{port}"}
+        env = {
+            "NOTIFY_SOCKET": str(sock_path),
+            "WATCHDOG_USEC": "1000000",
+            "CONFIGURATION_DIRECTORY": str(conf_dir),
+            "STATE_DIRECTORY": str(state_dir),
+            "CONTACTSYNC_METRICS": f"127.0.0.1:{port}",
+        }
         env.pop("CONTACTSYNC_CONFIG", None)
         daemon = DaemonProcess(["run", "--jitter", "0"], tmp_path / "daemon.log", env=env)
         try:
@@ -74,8 +80,10 @@ def test_started_like_the_unit_it_notifies_ready_syncs_serves_metrics_and_stops_
     log = daemon.output()
     assert (state_dir / "contactsync.db").exists()
     # one summary line per account per run, with counts and ids only
-    assert "run book=staff account=staff-dst result=ok pulled=0 created=5 updated=0 deleted=0 conflicts=0 " \
-           "quarantined=0 pending=0 requests=" in log
+    assert (
+        "run book=staff account=staff-dst result=ok pulled=0 created=5 updated=0 deleted=0 conflicts=0 "
+        "quarantined=0 pending=0 requests=" in log
+    )
     assert "Person" not in log and "example.org" not in log
 
 
@@ -86,8 +94,7 @@ def test_a_second_daemon_on_the_same_sqlite_store_is_refused_with_a_clear_messag
     first = DaemonProcess(["-c", str(config), "run", "--jitter", "0"], tmp_path / "first.log")
     try:
         wait_for("the first daemon's run", lambda: _runs(tmp_path / "s.db"))
-        second = subprocess.run([CONTACTSYNC, "-c", str(config), "run"], capture_output=True, text=True,
-                                timeout=60)
+        second = subprocess.run([CONTACTSYNC, "-c", str(config), "run"], capture_output=True, text=True, timeout=60)
         assert second.returncode == 2
         assert f"another contactsync daemon (pid {first.pid}) already runs on the store" in second.stderr
         assert first.proc.poll() is None
@@ -118,7 +125,8 @@ def test_sighup_reloads_a_valid_config_and_refuses_an_invalid_one(tmp_path: Path
 
 
 def test_sigterm_mid_run_commits_the_batch_in_flight_and_the_next_daemon_finishes_without_duplicates(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     count = 1100  # three batches per account (vdir writes 500 at a time)
     make_book(tmp_path, "big", count)
     config = tmp_path / "c.yaml"
@@ -128,8 +136,11 @@ def test_sigterm_mid_run_commits_the_batch_in_flight_and_the_next_daemon_finishe
 
     def first_batch_committed() -> bool:
         with Store.open(f"sqlite:///{db}") as store, store.engine.connect() as conn:
-            return bool(conn.execute(sa.select(sa.func.count()).select_from(t.journal).where(
-                t.journal.c.action.like("push-%"))).scalar_one())
+            return bool(
+                conn.execute(
+                    sa.select(sa.func.count()).select_from(t.journal).where(t.journal.c.action.like("push-%"))
+                ).scalar_one()
+            )
 
     try:
         wait_for("the first batch committed", first_batch_committed, timeout=60, every=0.01)
@@ -160,13 +171,17 @@ def test_the_circuit_breaker_pauses_a_failing_account_and_status_says_so(tmp_pat
     config = tmp_path / "c.yaml"
     # the daemon's settings from the file; a command-line option overrides one of them (--pause)
     daemon_keys = "daemon: {jitter_seconds: 0, pause_after_failures: 1, pause_seconds: 60}\n"
-    config.write_text(f"store: {{url: 'sqlite:///{tmp_path / 's.db'}'}}\n" + daemon_keys + books_yaml(
-        tmp_path, ["ok"], schedule="every 1s") + f"""  - name: flaky
+    config.write_text(
+        f"store: {{url: 'sqlite:///{tmp_path / 's.db'}'}}\n"
+        + daemon_keys
+        + books_yaml(tmp_path, ["ok"], schedule="every 1s")
+        + f"""  - name: flaky
     schedule: every 1s
     accounts:
       - {{name: flaky-a, type: vdir, options: {{path: {broken}}}}}
-      - {{name: flaky-b, type: vdir, options: {{path: {tmp_path / 'ok' / 'dst'}}}}}
-""")
+      - {{name: flaky-b, type: vdir, options: {{path: {tmp_path / "ok" / "dst"}}}}}
+"""
+    )
     daemon = DaemonProcess(["-c", str(config), "run", "--pause", "3600"], tmp_path / "d.log")
     try:
         # a missing folder is a transient fault: the engine retries it twice (2 s, 4 s) before the run counts as failed
@@ -180,8 +195,7 @@ def test_the_circuit_breaker_pauses_a_failing_account_and_status_says_so(tmp_pat
         # paused runs neither count as failures nor touch the platform; the other book carries on
         wait_for("a paused run", lambda: "account=flaky-a result=paused" in daemon.output())
         assert "account=ok-dst result=ok" in daemon.output()
-        plain = subprocess.run([CONTACTSYNC, "-c", str(config), "status"], capture_output=True, text=True,
-                               timeout=60)
+        plain = subprocess.run([CONTACTSYNC, "-c", str(config), "status"], capture_output=True, text=True, timeout=60)
         assert "PAUSED (circuit breaker) after 1 failed runs in a row" in plain.stdout
     finally:
         assert daemon.stop() == 0

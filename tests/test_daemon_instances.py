@@ -47,9 +47,10 @@ def world(tmp_path: Path) -> Iterator[EmulatorBooks]:
 
 def _runs(store: Store) -> list[tuple[str, str, datetime]]:
     with store.engine.connect() as conn:
-        return [(r.book, r.status, r.started_at if r.started_at.tzinfo else r.started_at.replace(tzinfo=UTC))
-                for r in conn.execute(sa.select(t.runs.c.book, t.runs.c.status, t.runs.c.started_at)
-                                      .order_by(t.runs.c.id))]
+        return [
+            (r.book, r.status, r.started_at if r.started_at.tzinfo else r.started_at.replace(tzinfo=UTC))
+            for r in conn.execute(sa.select(t.runs.c.book, t.runs.c.status, t.runs.c.started_at).order_by(t.runs.c.id))
+        ]
 
 
 def _settled(store: Store) -> datetime | None:
@@ -86,14 +87,17 @@ def _expected_summaries(runs: list[tuple[str, str, datetime]]) -> Counter[tuple[
 
 
 def test_three_instances_sync_each_account_once_per_slot_and_finish_a_killed_ones_books(
-        tmp_path: Path, pg_url: str, world: EmulatorBooks) -> None:
+    tmp_path: Path, pg_url: str, world: EmulatorBooks
+) -> None:
     for b in BOOKS:
         world.add_people(b, "g", range(2))
         world.add_people(b, "o", range(2))
     config = tmp_path / "c.yaml"
-    config.write_text(f"store: {{url: '{pg_url}'}}\nlog: {{format: json}}\n"  # timestamps, should it fail
-                      f"daemon: {{jitter_seconds: 0, lease_seconds: {LEASE}, workers: 2}}\n"
-                      + world.yaml(schedule=f"every {INTERVAL}s"))
+    config.write_text(
+        f"store: {{url: '{pg_url}'}}\nlog: {{format: json}}\n"  # timestamps, should it fail
+        f"daemon: {{jitter_seconds: 0, lease_seconds: {LEASE}, workers: 2}}\n"
+        + world.yaml(schedule=f"every {INTERVAL}s")
+    )
     accounts = [f"{b}-{side}" for b in BOOKS for side in ("google", "outlook")]
     names = ["inst0", "inst1", "inst2"]
     # start just after a slot begins: the runs at start have the whole slot to end before the next one
@@ -101,20 +105,28 @@ def test_three_instances_sync_each_account_once_per_slot_and_finish_a_killed_one
     if into > 2:
         time.sleep(INTERVAL - into + 0.2)
     with Store.open(pg_url) as store:
-        daemons = {n: DaemonProcess(["-c", str(config), "run", "--instance-id", n], tmp_path / f"{n}.log",
-                                    env=world.env) for n in names}
+        daemons = {
+            n: DaemonProcess(["-c", str(config), "run", "--instance-id", n], tmp_path / f"{n}.log", env=world.env)
+            for n in names
+        }
         try:
             # --- slot 1: the run every instance makes at start --------------------------------------------------
-            slot2 = wait_for("the first runs over, every book due at the next slot", lambda: _settled(store),
-                             timeout=3 * INTERVAL, every=0.2)
+            slot2 = wait_for(
+                "the first runs over, every book due at the next slot",
+                lambda: _settled(store),
+                timeout=3 * INTERVAL,
+                every=0.2,
+            )
             first = _runs(store)
             assert {b for b, s, _ in first if s == "ok"} == set(BOOKS), first  # every book
             assert {s for _, s, _ in first} == {"ok"}
             _once_per_slot(first)  # and none twice in one slot (two slots, if the runs at start crossed one)
             assert _summaries(list(daemons.values())) == _expected_summaries(first)
             for b in BOOKS:
-                assert world.people(b) == {side: sorted(f"{p}{b}-{n}@example.org" for p in "go" for n in range(2))
-                                           for side in ("google", "outlook")}
+                assert world.people(b) == {
+                    side: sorted(f"{p}{b}-{n}@example.org" for p in "go" for n in range(2))
+                    for side in ("google", "outlook")
+                }
             if slot2 - datetime.now(UTC) < timedelta(seconds=3):  # too close to add people before it: the next
                 wait_for("that slot's runs", lambda: _settled(store) not in (None, slot2), timeout=60, every=0.2)
                 slot2 = wait_for("settled", lambda: _settled(store), timeout=60, every=0.2)
@@ -129,19 +141,32 @@ def test_three_instances_sync_each_account_once_per_slot_and_finish_a_killed_one
 
             def big_run_half_written() -> str | None:
                 with store.engine.connect() as conn:
-                    owner = conn.execute(sa.select(t.daemon_leases.c.owner).where(
-                        t.daemon_leases.c.book == BIG)).scalar_one()
-                    written = conn.execute(sa.select(sa.func.count()).select_from(t.journal).where(
-                        t.journal.c.account == f"{BIG}-outlook", t.journal.c.action == "push-create",
-                        t.journal.c.at >= slot2)).scalar_one()
+                    owner = conn.execute(
+                        sa.select(t.daemon_leases.c.owner).where(t.daemon_leases.c.book == BIG)
+                    ).scalar_one()
+                    written = conn.execute(
+                        sa.select(sa.func.count())
+                        .select_from(t.journal)
+                        .where(
+                            t.journal.c.account == f"{BIG}-outlook",
+                            t.journal.c.action == "push-create",
+                            t.journal.c.at >= slot2,
+                        )
+                    ).scalar_one()
                 return str(owner) if owner and 0 < written < BIG_COUNT else None
 
-            victim = wait_for("the big book's run in the middle of its writes", big_run_half_written,
-                              timeout=INTERVAL + 60, every=0.02)
+            victim = wait_for(
+                "the big book's run in the middle of its writes",
+                big_run_half_written,
+                timeout=INTERVAL + 60,
+                every=0.02,
+            )
             daemons[victim].kill()
             with store.engine.connect() as conn:
-                held_by_victim = {str(b) for (b,) in conn.execute(sa.select(t.daemon_leases.c.book).where(
-                    t.daemon_leases.c.owner == victim))}
+                held_by_victim = {
+                    str(b)
+                    for (b,) in conn.execute(sa.select(t.daemon_leases.c.book).where(t.daemon_leases.c.owner == victim))
+                }
             assert BIG in held_by_victim
             survivors = [n for n in names if n != victim]
 
@@ -166,7 +191,7 @@ def test_three_instances_sync_each_account_once_per_slot_and_finish_a_killed_one
                 assert statuses[:2] == ["abandoned", "ok"] or statuses[:1] == ["ok"], (b, statuses)
             else:
                 assert statuses[:1] == ["ok"], (b, statuses)
-            assert set(statuses[2 if statuses[0] == "abandoned" else 1:]) <= {"ok"}, (b, statuses)  # later slots
+            assert set(statuses[2 if statuses[0] == "abandoned" else 1 :]) <= {"ok"}, (b, statuses)  # later slots
         assert before <= Counter(b for b, s, _ in runs if s == "ok")
         _once_per_slot(runs)
         # one summary line per account per run: each account synced once a slot, by whoever ran its book (a
@@ -180,8 +205,9 @@ def test_three_instances_sync_each_account_once_per_slot_and_finish_a_killed_one
         survivors_log = "".join(daemons[n].output() for n in survivors)
         assert f"book {BIG}: its lease expired (held by {victim}); taking it over" in survivors_log
         with store.engine.connect() as conn:
-            leases = {str(r.account): (r.owner, r.last_owner, r.book) for r in conn.execute(
-                sa.select(t.account_leases))}
+            leases = {
+                str(r.account): (r.owner, r.last_owner, r.book) for r in conn.execute(sa.select(t.account_leases))
+            }
         assert set(leases) == set(accounts)
         for side in ("google", "outlook"):
             owner, last, book = leases[f"{BIG}-{side}"]

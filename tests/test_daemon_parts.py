@@ -76,7 +76,9 @@ def test_an_expired_lease_is_taken_over_and_the_old_owner_learns_it_lost_it(stor
         assert rec.orphaned() == []
         assert rec.renew({"staff": ACCTS}, "dead", 60) == {"staff"}
         assert {a: (al.owner, al.last_owner) for a, al in rec.account_leases().items() if a in ACCTS} == {
-            "ana": ("alive", "alive"), "bob": ("alive", "alive")}
+            "ana": ("alive", "alive"),
+            "bob": ("alive", "alive"),
+        }
         # a stop in the middle hands the book back still due: another instance takes it at once
         rec.release("staff", "alive", next_due_at=None, finished=False)
         claimed = rec.claim("staff", ACCTS, "other", 60)
@@ -123,12 +125,13 @@ def test_a_run_leases_its_book_and_every_account_together_or_not_at_all(store_ur
         assert taken
         accounts = rec.account_leases()
         assert {a: (accounts[a].owner, accounts[a].book) for a in ACCTS} == {
-            "ana": ("new-config", "staff"), "bob": ("new-config", "staff")}
+            "ana": ("new-config", "staff"),
+            "bob": ("new-config", "staff"),
+        }
         assert all(accounts[a].expires_at == rec.leases()["staff"].expires_at for a in ACCTS)
         # an account lost to another instance counts as the book lost: its run stops at a batch boundary
         with store.engine.begin() as conn:
-            conn.execute(sa.update(t.account_leases).where(t.account_leases.c.account == "bob").values(
-                owner="thief"))
+            conn.execute(sa.update(t.account_leases).where(t.account_leases.c.account == "bob").values(owner="thief"))
         assert rec.renew({"staff": ACCTS}, "new-config", 60) == {"staff"}
 
 
@@ -151,8 +154,10 @@ def test_two_claims_at_the_same_instant_never_wait_and_only_one_wins(pg_url: str
     with Store.open(pg_url) as store:
         rec = DaemonRecords(store)
         rec.ensure_books([STAFF])
-        for table, key, value in ((t.daemon_leases, t.daemon_leases.c.book, "staff"),
-                                  (t.account_leases, t.account_leases.c.account, "bob")):
+        for table, key, value in (
+            (t.daemon_leases, t.daemon_leases.c.book, "staff"),
+            (t.account_leases, t.account_leases.c.account, "bob"),
+        ):
             with store.engine.connect() as holder, holder.begin():
                 holder.execute(sa.select(table).where(key == value).with_for_update())
                 started = datetime.now(UTC)
@@ -274,7 +279,8 @@ def test_the_store_lock_refuses_a_second_holder(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------------------------- tag checks
 def test_a_tag_mismatch_is_flagged_in_status_repaired_by_the_next_run_and_cleared(
-        tmp_path: Path, store_url: str) -> None:
+    tmp_path: Path, store_url: str
+) -> None:
     make_book(tmp_path, "staff", 4)
     config = tmp_path / "c.yaml"
     config.write_text(f"store: {{url: '{store_url}'}}\n" + books_yaml(tmp_path, ["staff"]))
@@ -288,8 +294,9 @@ def test_a_tag_mismatch_is_flagged_in_status_repaired_by_the_next_run_and_cleare
         src = tmp_path / "staff" / "src" / "c0.vcf"
         src.write_text(src.read_text().replace("CATEGORIES:Team", "CATEGORIES:Team,Board"))
         connectors = build_connectors(book)
-        outcome, health = check_account(store, rec, book, book.account("staff-src"), connectors["staff-src"],
-                                        fresh_health("staff-src", "staff"))
+        outcome, health = check_account(
+            store, rec, book, book.account("staff-src"), connectors["staff-src"], fresh_health("staff-src", "staff")
+        )
         rec.put_health([health])
         assert outcome.mismatches == 1 and outcome.repair_requested
         board = next(c for c in outcome.checks if c.tag_key == "board")
@@ -300,8 +307,7 @@ def test_a_tag_mismatch_is_flagged_in_status_repaired_by_the_next_run_and_cleare
         assert shown.exit_code == EXIT_ATTENTION, shown.output
         assert "1 / 0 !" in shown.output
         # asking again before the repair ran does not drop the state again
-        again, health = check_account(store, rec, book, book.account("staff-src"), connectors["staff-src"],
-                                      health)
+        again, health = check_account(store, rec, book, book.account("staff-src"), connectors["staff-src"], health)
         assert again.mismatches == 1 and not again.repair_requested
         run_book(store, book)
         for name in ("staff-src", "staff-dst"):
@@ -310,7 +316,9 @@ def test_a_tag_mismatch_is_flagged_in_status_repaired_by_the_next_run_and_cleare
             rec.put_health([h])
             assert done.mismatches == 0 and h.repair_requested_at is None
             assert {c.tag_key: (c.platform_count, c.store_count) for c in done.checks} == {
-                "board": (1, 1), "team": (4, 4)}
+                "board": (1, 1),
+                "team": (4, 4),
+            }
         for c in connectors.values():
             c.close()
     shown = runner.invoke(cli, ["-c", str(config), "status"])
@@ -356,8 +364,17 @@ books: [{name: staff, accounts: [{name: ana, type: memory, options: {backend: an
     assert options.circuit == CircuitPolicy(threshold=2, pause_s=60, max_pause_s=600)
     assert options.metrics_listen == "9464"
     assert options.rates == {"google": (0.5, 2), "outlook": DEFAULT_RATES["outlook"]}  # carddav: off
-    given = options_for(settings, instance_id="east-1", lease_s=10, workers=1, pause_s=30, threshold=4,
-                        rates={"outlook": 0, "carddav": 2}, metrics_listen="127.0.0.1:9500", jitter_s=0)
+    given = options_for(
+        settings,
+        instance_id="east-1",
+        lease_s=10,
+        workers=1,
+        pause_s=30,
+        threshold=4,
+        rates={"outlook": 0, "carddav": 2},
+        metrics_listen="127.0.0.1:9500",
+        jitter_s=0,
+    )
     assert (given.instance, given.lease_s, given.workers, given.jitter_s) == ("east-1", 10, 1, 0)
     assert given.circuit == CircuitPolicy(threshold=4, pause_s=30, max_pause_s=600)
     assert given.rates == {"google": (0.5, 2), "carddav": (2.0, 10)}
@@ -376,9 +393,16 @@ def test_the_daemon_schema_defaults_are_the_daemons_own() -> None:
     defaults, circuit = DaemonOptions(), CircuitPolicy()
     d = DaemonSettings()
     assert (d.jitter_seconds, d.lease_seconds, d.workers, d.stop_timeout_seconds) == (
-        defaults.jitter_s, defaults.lease_s, defaults.workers, defaults.stop_timeout_s)
+        defaults.jitter_s,
+        defaults.lease_s,
+        defaults.workers,
+        defaults.stop_timeout_s,
+    )
     assert (d.pause_after_failures, d.pause_seconds, d.max_pause_seconds) == (
-        circuit.threshold, circuit.pause_s, circuit.max_pause_s)
+        circuit.threshold,
+        circuit.pause_s,
+        circuit.max_pause_s,
+    )
     assert ", ".join(f"{k} {v[0]:g}" for k, v in DEFAULT_RATES.items()) == BUILT_IN_RATES
 
 
@@ -390,8 +414,13 @@ daemon: {lease_seconds: 0, metrics_listen: "localhost:http", pause_seconds: 600,
 books: [{name: staff, accounts: [{name: ana, type: memory, options: {backend: ana}}]}]
 """)
     found = {p.path: p.message for p in caught.value.problems}
-    assert set(found) == {"daemon.lease_seconds", "daemon.metrics_listen", "daemon.max_pause_seconds",
-                          "daemon.rate_limits.google", "daemon.instance"}
+    assert set(found) == {
+        "daemon.lease_seconds",
+        "daemon.metrics_listen",
+        "daemon.max_pause_seconds",
+        "daemon.rate_limits.google",
+        "daemon.instance",
+    }
     assert "HOST:PORT" in found["daemon.metrics_listen"]
 
 
@@ -400,14 +429,17 @@ def _two_books(tmp_path: Path, url: str, wait: float) -> Path:
     for b in ("one", "two"):
         make_book(tmp_path, b, 2)
     config = tmp_path / "c.yaml"
-    config.write_text(f"store: {{url: '{url}'}}\ndaemon: {{sync_wait_seconds: {wait}, lease_seconds: 30}}\n"
-                      + books_yaml(tmp_path, ["one", "two"]))
+    config.write_text(
+        f"store: {{url: '{url}'}}\ndaemon: {{sync_wait_seconds: {wait}, lease_seconds: 30}}\n"
+        + books_yaml(tmp_path, ["one", "two"])
+    )
     return config
 
 
 @pytest.mark.postgres
 def test_a_one_off_sync_syncs_the_free_books_then_names_the_daemon_holding_the_other(
-        tmp_path: Path, pg_url: str) -> None:
+    tmp_path: Path, pg_url: str
+) -> None:
     config = _two_books(tmp_path, pg_url, wait=1)
     settings = load_settings(config)
     with Store.open(pg_url) as store:
@@ -446,8 +478,9 @@ def test_a_one_off_sync_syncs_the_free_books_then_names_the_daemon_holding_the_o
         done = CliRunner().invoke(cli, ["-c", str(config), "sync", "--book", "one"])
         assert done.exit_code == EXIT_OK, done.output
         with store.engine.connect() as conn:
-            assert conn.execute(sa.select(t.runs.c.status).where(t.runs.c.book == "one").order_by(
-                t.runs.c.id)).scalars().all() == ["abandoned", "ok"]
+            assert conn.execute(
+                sa.select(t.runs.c.status).where(t.runs.c.book == "one").order_by(t.runs.c.id)
+            ).scalars().all() == ["abandoned", "ok"]
         assert people(tmp_path / "one" / "dst") == ["pc0@example.org", "pc1@example.org"]
         assert rec.leases()["one"].next_due_at is None  # a one-off sync leaves the daemons' schedule alone
 

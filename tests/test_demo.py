@@ -21,12 +21,16 @@ def test_the_short_demo_ends_converged_with_the_expected_conflicts(tmp_path: Pat
     platforms = ("google", "outlook", "carddav")
     # Ana, Bruno, Carla, Davi, Fernanda, Helena, Joana (merged with Jo); Gabriel deleted; Igor quarantined
     assert {where: n for where, n in outcome["people"].items()} == {p: 7 for p in ("store", *platforms)}
-    assert outcome["tags"] == {tag: {p: n for p in ("store", *platforms)} for tag, n in {
-        "Board": 2, "Family": 2, "Friends": 2, "Sales": 2, "Staff": 3, "Vendors": 1}.items()}
+    assert outcome["tags"] == {
+        tag: {p: n for p in ("store", *platforms)}
+        for tag, n in {"Board": 2, "Family": 2, "Friends": 2, "Sales": 2, "Staff": 3, "Vendors": 1}.items()
+    }
     assert sorted(map(tuple, outcome["conflicts"])) == [("Ana Souza", "note"), ("Bruno Lima", "note")]
     assert [(acct, "exceeds" in reason) for acct, reason in outcome["quarantined"]] == [("carddav", True)]
     assert sorted(reason for _a, _b, reason in outcome["duplicates_found"]) == [
-        "same phone", "similar name and same company"]
+        "same phone",
+        "similar name and same company",
+    ]
     assert outcome["duplicates_left"] == 0
     assert outcome["last_cycle_writes"] == 0
     assert outcome["trash"] == 3

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from contactsync.connectors.memory import MemoryBackend, MemoryConnector
 from contactsync.engine import Engine, EngineHooks
 from contactsync.model import Contact, Email, EmailKind, Field, Name, Tag
 from contactsync.normalize import normalize_contact
 from contactsync.settings import AccountSettings, BookSettings
 from contactsync.store import Store
-from contactsync_connectors.memory import MemoryBackend, MemoryConnector
 
 ACCOUNTS = ("a", "b", "c")
 
@@ -26,9 +26,14 @@ class Crash(BaseException):
 
 
 def person(n: int, note: str = "") -> Contact:
-    return normalize_contact(Contact(name=Name(given=f"P{n}", family="Test"),
-                                     emails=(Email(f"p{n}@example.org", EmailKind.WORK),),
-                                     note=note, tags=frozenset({Tag("Team")})))
+    return normalize_contact(
+        Contact(
+            name=Name(given=f"P{n}", family="Test"),
+            emails=(Email(f"p{n}@example.org", EmailKind.WORK),),
+            note=note,
+            tags=frozenset({Tag("Team")}),
+        )
+    )
 
 
 class World:
@@ -50,8 +55,14 @@ class World:
 
     def run(self, hooks: EngineHooks | None = None) -> int:
         with Store.open(self.url) as store:  # a fresh process each time: nothing survives in memory
-            engine = Engine(store, self.book, self.connectors, hooks=hooks, sleep=lambda _s: None,
-                            new_id=lambda: f"00000000-0000-4000-8000-{next(self.ids):012d}")
+            engine = Engine(
+                store,
+                self.book,
+                self.connectors,
+                hooks=hooks,
+                sleep=lambda _s: None,
+                new_id=lambda: f"00000000-0000-4000-8000-{next(self.ids):012d}",
+            )
             engine.CHUNK = self.chunk  # small chunks: a crash can fall between two absorbed-and-pushed chunks
             if self.chunk < Engine.CHUNK:
                 engine.KEEP_LISTED = 2  # and most listed items are parked on disk until planned
@@ -74,6 +85,7 @@ def crash_at(k: int, point: str) -> EngineHooks:
     def maybe(_account: str, step: int) -> None:
         if step == k:
             raise Crash
+
     hook: Callable[[str, int], None] = maybe
     return EngineHooks(after_remote_write=hook) if point == "before-commit" else EngineHooks(after_commit=hook)
 

@@ -17,24 +17,26 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
+from contactsync.connectors.memory import MemoryBackend, MemoryConnector
 from contactsync.engine import Engine
 from contactsync.model import Contact, Email, EmailKind, Field, Name, Phone, PhoneKind, Tag
 from contactsync.normalize import normalize_contact
 from contactsync.settings import AccountMode, AccountSettings, BookSettings, BrakeSettings
 from contactsync.store import Store
-from contactsync_connectors.memory import MemoryBackend, MemoryConnector
 
 TWO_WAY = ("a", "b", "c")
 TAGS = ("Staff", "VIP", "Friends")
 
 
 def person(n: int, tags: frozenset[str] = frozenset()) -> Contact:
-    return normalize_contact(Contact(
-        name=Name(given=f"Given{n}", family=f"Family{n}"),
-        emails=(Email(f"p{n}@example.org", EmailKind.WORK),),
-        phones=(Phone(f"+1415555{n:04d}", PhoneKind.MOBILE),),
-        tags=frozenset(Tag(t) for t in tags),
-    ))
+    return normalize_contact(
+        Contact(
+            name=Name(given=f"Given{n}", family=f"Family{n}"),
+            emails=(Email(f"p{n}@example.org", EmailKind.WORK),),
+            phones=(Phone(f"+1415555{n:04d}", PhoneKind.MOBILE),),
+            tags=frozenset(Tag(t) for t in tags),
+        )
+    )
 
 
 def pick(data: st.DataObject, items: dict[str, Contact]) -> str:
@@ -53,7 +55,7 @@ class Interval:
 
     deleted_on: dict[str, tuple[str, int]] = field(default_factory=dict)  # person → (account, epoch) of delete
     edited: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # person → (account, epoch) of edits
-    notes: dict[str, tuple[str, str]] = field(default_factory=dict)      # person → (account, note) last set
+    notes: dict[str, tuple[str, str]] = field(default_factory=dict)  # person → (account, note) last set
     note_conflict: set[str] = field(default_factory=set)
 
 
@@ -64,17 +66,17 @@ class SyncMachine(RuleBasedStateMachine):
         self.ids = itertools.count(1)
         self.backends = {n: MemoryBackend(name=n) for n in (*TWO_WAY, "ro")}
         accounts = [AccountSettings(n, "memory") for n in TWO_WAY] + [
-            AccountSettings("ro", "memory", mode=AccountMode.PULL_ONLY)]
-        self.book = BookSettings("people", tuple(accounts), brake=BrakeSettings(max_deletes=1000,
-                                                                                 max_delete_ratio=1.0))
+            AccountSettings("ro", "memory", mode=AccountMode.PULL_ONLY)
+        ]
+        self.book = BookSettings("people", tuple(accounts), brake=BrakeSettings(max_deletes=1000, max_delete_ratio=1.0))
         self.connectors = {n: MemoryConnector(n, b, max_batch=3) for n, b in self.backends.items()}
         self.store = Store.open("sqlite://")
         self.interval = Interval()
-        self.epoch = 0                         # counts runs: tells edits before a delete from edits after it
+        self.epoch = 0  # counts runs: tells edits before a delete from edits after it
         self.snapshot: dict[str, dict[str, Contact]] = {}  # account → person → content at the last settle
-        self.gone: set[str] = set()            # persons whose delete propagated (no resurrection allowed)
+        self.gone: set[str] = set()  # persons whose delete propagated (no resurrection allowed)
         self.wiped: str | None = None
-        self.chunk = Engine.CHUNK              # small chunks: a run absorbs and pushes its plan in several steps
+        self.chunk = Engine.CHUNK  # small chunks: a run absorbs and pushes its plan in several steps
         self.keep_listed = Engine.KEEP_LISTED  # small: listed items are parked on disk until planned
 
     def teardown(self) -> None:
@@ -88,8 +90,9 @@ class SyncMachine(RuleBasedStateMachine):
         return next((i for i, c in self.items(account).items() if primary(c) == who), None)
 
     def engine(self) -> Engine:
-        engine = Engine(self.store, self.book, self.connectors, sleep=lambda _s: None,
-                        new_id=lambda: f"cid-{next(self.ids):05d}")
+        engine = Engine(
+            self.store, self.book, self.connectors, sleep=lambda _s: None, new_id=lambda: f"cid-{next(self.ids):05d}"
+        )
         engine.CHUNK = self.chunk
         engine.KEEP_LISTED = self.keep_listed
         return engine
@@ -109,8 +112,11 @@ class SyncMachine(RuleBasedStateMachine):
         return False
 
     # --- user actions ---------------------------------------------------------------------------------------
-    @initialize(n=st.integers(2, 5), chunk=st.sampled_from([2, 3, Engine.CHUNK]),
-                keep_listed=st.sampled_from([0, 2, Engine.KEEP_LISTED]))
+    @initialize(
+        n=st.integers(2, 5),
+        chunk=st.sampled_from([2, 3, Engine.CHUNK]),
+        keep_listed=st.sampled_from([0, 2, Engine.KEEP_LISTED]),
+    )
     def seed(self, n: int, chunk: int, keep_listed: int) -> None:
         self.chunk = chunk
         self.keep_listed = keep_listed
@@ -204,8 +210,11 @@ class SyncMachine(RuleBasedStateMachine):
             del self.interval.notes[who]
 
     # --- runs ------------------------------------------------------------------------------------------------
-    @rule(faults=st.lists(st.tuples(st.sampled_from(TWO_WAY),
-                                    st.sampled_from(["pull", "push", "lost", "rate", "expire"])), max_size=3))
+    @rule(
+        faults=st.lists(
+            st.tuples(st.sampled_from(TWO_WAY), st.sampled_from(["pull", "push", "lost", "rate", "expire"])), max_size=3
+        )
+    )
     def run_with_faults(self, faults: list[tuple[str, str]]) -> None:
         for account, kind in faults:
             b = self.backends[account]
@@ -266,16 +275,16 @@ class SyncMachine(RuleBasedStateMachine):
         # idempotence: nothing more to do
         again = self.engine().run()
         assert again.writes == 0, f"a run with no outside change wrote {again.writes} times"
-        canonical = {cid: r.contact for cid, r in self.store.contacts(
-            self.store.active_contact_ids("people")).items()}
+        canonical = {cid: r.contact for cid, r in self.store.contacts(self.store.active_contact_ids("people")).items()}
         people = {primary(c) for c in canonical.values()}
         assert len(people) == len(canonical), "one person, one canonical contact"
         for n in TWO_WAY:
             items = self.items(n)
             # no duplicates, convergence
             assert len({primary(c) for c in items.values()}) == len(items), f"duplicate on {n}"
-            assert sorted(items.values(), key=primary) == sorted(canonical.values(), key=primary), \
+            assert sorted(items.values(), key=primary) == sorted(canonical.values(), key=primary), (
                 f"{n} does not equal the store"
+            )
             markers = self.backends[n].markers()
             assert len(set(markers.values())) == len(markers)
         # scope: the pull-only account is never written
@@ -302,11 +311,12 @@ class SyncMachine(RuleBasedStateMachine):
 
 # CONTACTSYNC_PROPERTY_EXAMPLES=500 runs a longer search (CI keeps the default bounded)
 SyncMachine.TestCase.settings = settings(
-    max_examples=int(os.environ.get("CONTACTSYNC_PROPERTY_EXAMPLES", "40")), stateful_step_count=25, deadline=None,
+    max_examples=int(os.environ.get("CONTACTSYNC_PROPERTY_EXAMPLES", "40")),
+    stateful_step_count=25,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 TestSync = SyncMachine.TestCase
-
 
 
 class _FirstItem:

@@ -11,6 +11,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contactsync.connectors.memory import MemoryBackend, MemoryConnector
 from contactsync.engine import Engine
 from contactsync.engine.merge import Side, merge
 from contactsync.model import Contact, Email, EmailKind, Field, Name, Tag
@@ -24,11 +25,16 @@ from contactsync.settings import (
     ConflictSettings,
 )
 from contactsync.store import Store
-from contactsync_connectors.memory import MemoryBackend, MemoryConnector
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
-BASE = normalize_contact(Contact(name=Name(given="Ana"), emails=(Email("ana@example.org", EmailKind.WORK),),
-                                 note="old", tags=frozenset({Tag("Team")})))
+BASE = normalize_contact(
+    Contact(
+        name=Name(given="Ana"),
+        emails=(Email("ana@example.org", EmailKind.WORK),),
+        note="old",
+        tags=frozenset({Tag("Team")}),
+    )
+)
 
 
 def side(account: str, rank: int, minutes: int, **changes: object) -> Side:
@@ -38,10 +44,13 @@ def side(account: str, rank: int, minutes: int, **changes: object) -> Side:
     return Side(account, BASE, remote, T0 + timedelta(minutes=minutes), rank, frozenset(Field))
 
 
-@given(st.permutations([("a", 0, 5, "from a"), ("b", 1, 9, "from b"), ("c", 2, 9, "from c")]),
-       st.sampled_from([ConflictRule.NEWEST, ConflictRule.PRIORITY]))
-def test_a_rule_decides_the_same_whatever_the_order_of_accounts(order: list[tuple[str, int, int, str]],
-                                                                 rule: ConflictRule) -> None:
+@given(
+    st.permutations([("a", 0, 5, "from a"), ("b", 1, 9, "from b"), ("c", 2, 9, "from c")]),
+    st.sampled_from([ConflictRule.NEWEST, ConflictRule.PRIORITY]),
+)
+def test_a_rule_decides_the_same_whatever_the_order_of_accounts(
+    order: list[tuple[str, int, int, str]], rule: ConflictRule
+) -> None:
     sides = [side(a, rank, minutes, note=note) for a, rank, minutes, note in order]
     outcome = merge(BASE, T0, sides, ConflictSettings(default=rule))
     # newest: b and c tie on time, b has the better priority; priority: a ranks first
@@ -53,15 +62,19 @@ def test_a_rule_decides_the_same_whatever_the_order_of_accounts(order: list[tupl
 def test_store_rule_keeps_the_canonical_value_and_manual_queues() -> None:
     sides = [side("a", 0, 5, note="x"), side("b", 1, 6, note="y")]
     assert merge(BASE, T0, sides, ConflictSettings(default=ConflictRule.STORE)).contact.note == "old"
-    manual = merge(BASE, T0, sides, ConflictSettings(default=ConflictRule.NEWEST,
-                                                      per_field=MappingProxyType({Field.NOTE: ConflictRule.MANUAL})))
+    manual = merge(
+        BASE,
+        T0,
+        sides,
+        ConflictSettings(default=ConflictRule.NEWEST, per_field=MappingProxyType({Field.NOTE: ConflictRule.MANUAL})),
+    )
     (decision,) = manual.decisions
     assert manual.contact.note == "old" and decision.queued
 
 
 def test_multi_valued_fields_merge_element_by_element() -> None:
     extra = Email("ana@home.example", EmailKind.HOME)
-    a = side("a", 0, 1, emails=(*BASE.emails, extra))                      # a adds an email
+    a = side("a", 0, 1, emails=(*BASE.emails, extra))  # a adds an email
     b = side("b", 1, 2, emails=(), tags=frozenset({Tag("Team"), Tag("VIP")}))  # b removes one, adds a tag
     outcome = merge(BASE, T0, [a, b], ConflictSettings())
     assert outcome.contact.emails == (extra,)
@@ -110,8 +123,9 @@ def test_an_erased_person_never_comes_back(tmp_path) -> None:  # type: ignore[no
     from contactsync.stewardship.person import erase_person, find_person
 
     backends = {n: MemoryBackend(name=n) for n in ("a", "lagging")}
-    book = BookSettings("perm", tuple(AccountSettings(n, "memory") for n in backends),
-                        brake=BrakeSettings(max_delete_ratio=1.0))
+    book = BookSettings(
+        "perm", tuple(AccountSettings(n, "memory") for n in backends), brake=BrakeSettings(max_delete_ratio=1.0)
+    )
     settings = Settings(books=(book,), store_url=f"sqlite:///{tmp_path / 's.db'}")
     store = Store.open(settings.store_url)
     connectors = {n: MemoryConnector(n, b) for n, b in backends.items()}

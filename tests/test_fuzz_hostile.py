@@ -19,28 +19,88 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from contactsync.config import parse_settings
+from contactsync.connectors.carddav import davxml, hrefs
+from contactsync.connectors.carddav.davxml import BadServerResponse
 from contactsync.errors import ConfigError
 from contactsync.settings import Settings
-from contactsync_connectors.carddav import davxml, hrefs
-from contactsync_connectors.carddav.davxml import BadServerResponse
-from contactsync_connectors.vcard import CardError, decode_card_bytes, parse_card, render_card
+from contactsync.vcard import CardError, decode_card_bytes, parse_card, render_card
 
 EXAMPLES = int(os.environ.get("CONTACTSYNC_FUZZ_EXAMPLES", "150"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 # ------------------------------------------------------------------------------------------------ vCard
 
-PROPERTY_NAMES = ("FN", "N", "NICKNAME", "EMAIL", "TEL", "ADR", "ORG", "TITLE", "BDAY", "ANNIVERSARY", "URL",
-                  "NOTE", "CATEGORIES", "UID", "REV", "PHOTO", "KIND", "MEMBER", "X-CUSTOM", "X-SOCIALPROFILE",
-                  "X-ABLABEL", "X-CONTACTSYNC-ID", "IMPP", "GEO", "TZ", "LABEL")
-PARAMS = ("TYPE=WORK", "TYPE=HOME", "TYPE=CELL", "TYPE=pref", "PREF=1", "ENCODING=QUOTED-PRINTABLE",
-          "ENCODING=b", "ENCODING=BASE64", "CHARSET=UTF-8", "CHARSET=ISO-8859-1", "CHARSET=bogus",
-          "VALUE=uri", "VALUE=date", "VALUE=text", 'TYPE="work,voice"', "X-FOO=bar", "LABEL=\"a;b:c\"", "WORK")
-VALUE_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)),
-                     max_size=80)
-DATE_LIKE = st.sampled_from(["1980-04-15", "19800415", "--0415", "--04-15", "1980", "1980-04", "---15",
-                             "1980-13-45", "0000-00-00", "20240229T101010Z", "not a date", "", "-", "--"])
+PROPERTY_NAMES = (
+    "FN",
+    "N",
+    "NICKNAME",
+    "EMAIL",
+    "TEL",
+    "ADR",
+    "ORG",
+    "TITLE",
+    "BDAY",
+    "ANNIVERSARY",
+    "URL",
+    "NOTE",
+    "CATEGORIES",
+    "UID",
+    "REV",
+    "PHOTO",
+    "KIND",
+    "MEMBER",
+    "X-CUSTOM",
+    "X-SOCIALPROFILE",
+    "X-ABLABEL",
+    "X-CONTACTSYNC-ID",
+    "IMPP",
+    "GEO",
+    "TZ",
+    "LABEL",
+)
+PARAMS = (
+    "TYPE=WORK",
+    "TYPE=HOME",
+    "TYPE=CELL",
+    "TYPE=pref",
+    "PREF=1",
+    "ENCODING=QUOTED-PRINTABLE",
+    "ENCODING=b",
+    "ENCODING=BASE64",
+    "CHARSET=UTF-8",
+    "CHARSET=ISO-8859-1",
+    "CHARSET=bogus",
+    "VALUE=uri",
+    "VALUE=date",
+    "VALUE=text",
+    'TYPE="work,voice"',
+    "X-FOO=bar",
+    'LABEL="a;b:c"',
+    "WORK",
+)
+VALUE_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80)
+DATE_LIKE = st.sampled_from(
+    [
+        "1980-04-15",
+        "19800415",
+        "--0415",
+        "--04-15",
+        "1980",
+        "1980-04",
+        "---15",
+        "1980-13-45",
+        "0000-00-00",
+        "20240229T101010Z",
+        "not a date",
+        "",
+        "-",
+        "--",
+    ]
+)
 
 
 @st.composite
@@ -48,9 +108,27 @@ def content_lines(draw: st.DrawFn) -> str:
     name = draw(st.sampled_from(PROPERTY_NAMES) | st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,12}", fullmatch=True))
     group = draw(st.sampled_from(["", "item1.", "item2.", "a.", "x-grp."]))
     params = draw(st.lists(st.sampled_from(PARAMS), max_size=3))
-    value = draw(st.one_of(VALUE_TEXT, DATE_LIKE, st.sampled_from(
-        ["a;b;c;d;e", ";;;;", "=C3=A9t=C3=A9=", "=\r\n", "aGVsbG8=", "data:image/png;base64,AAAA", "\\n\\,\\;",
-         "urn:uuid:x", "+1 415 555 0100", "(415) 555-0100 ext 12", "mailto:a@b"])))
+    value = draw(
+        st.one_of(
+            VALUE_TEXT,
+            DATE_LIKE,
+            st.sampled_from(
+                [
+                    "a;b;c;d;e",
+                    ";;;;",
+                    "=C3=A9t=C3=A9=",
+                    "=\r\n",
+                    "aGVsbG8=",
+                    "data:image/png;base64,AAAA",
+                    "\\n\\,\\;",
+                    "urn:uuid:x",
+                    "+1 415 555 0100",
+                    "(415) 555-0100 ext 12",
+                    "mailto:a@b",
+                ]
+            ),
+        )
+    )
     value = value.replace("\r", "").replace("\n", "\\n")
     if "ENCODING=QUOTED-PRINTABLE" in params and value.endswith("="):
         value += "x"  # a soft line break before END:VCARD would swallow it: a truncated card, refused rightly
@@ -122,8 +200,11 @@ def test_a_card_folded_inside_a_multibyte_character_still_reads(card: str, cut: 
     """A fold (CRLF + space) inserted between any two bytes inside a content line, multi-byte characters
     included, is undone before decoding."""
     raw = card.encode()
-    inside = [i for i in range(raw.find(b"\n") + 1, raw.rfind(b"END:VCARD"))
-              if raw[i - 1 : i] not in (b"\r", b"\n") and raw[i : i + 1] not in (b"\r", b"\n")]
+    inside = [
+        i
+        for i in range(raw.find(b"\n") + 1, raw.rfind(b"END:VCARD"))
+        if raw[i - 1 : i] not in (b"\r", b"\n") and raw[i : i + 1] not in (b"\r", b"\n")
+    ]
     assume(inside)
     at = inside[cut % len(inside)]
     parse_card(decode_card_bytes(raw[:at] + b"\r\n " + raw[at:]))
@@ -136,8 +217,7 @@ def test_write_back_keeps_meaning_and_what_the_model_does_not_hold(card: str) ->
     X- or grouped property we do not map is still on the card."""
     parsed = parse_card(card)
     version = parsed.version if parsed.version in ("3.0", "4.0") else "4.0"
-    rendered = render_card(parsed.contact, uid=parsed.uid or "fuzz-uid", marker="cid-1", version=version,
-                           original=card)
+    rendered = render_card(parsed.contact, uid=parsed.uid or "fuzz-uid", marker="cid-1", version=version, original=card)
     again = parse_card(rendered)
     assert again.contact == parsed.contact
     assert again.marker == "cid-1"
@@ -169,21 +249,31 @@ HOSTILE_XML = [
     # parameter entities
     b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY % p SYSTEM "http://127.0.0.1:9/p"> %p;]><x/>',
     # quadratic blowup without nesting: one big entity used many times
-    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "' + b"a" * 10_000 + b'">]><D:multistatus xmlns:D="DAV:">'
-    + b"<D:response><D:href>" + b"&a;" * 1000 + b"</D:href></D:response></D:multistatus>",
+    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "'
+    + b"a" * 10_000
+    + b'">]><D:multistatus xmlns:D="DAV:">'
+    + b"<D:response><D:href>"
+    + b"&a;" * 1000
+    + b"</D:href></D:response></D:multistatus>",
 ]
 
 
-@pytest.mark.parametrize("body", HOSTILE_XML, ids=["billion-laughs", "xxe", "external-dtd", "parameter-entity",
-                                                    "quadratic"])
+@pytest.mark.parametrize(
+    "body", HOSTILE_XML, ids=["billion-laughs", "xxe", "external-dtd", "parameter-entity", "quadratic"]
+)
 def test_hostile_xml_is_refused_with_a_clear_error(body: bytes) -> None:
     with pytest.raises(BadServerResponse, match=r"DTD|entit|malformed"):
         davxml.parse_multistatus(body)
     assert davxml.error_conditions(body) == ()
 
 
-@pytest.mark.parametrize("body", [b'<?xml version="1.0" encoding="bogus"?><a/>',
-                                  b'<?xml version="1.0" encoding="x-no-such-codec"?><D:multistatus xmlns:D="DAV:"/>'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'<?xml version="1.0" encoding="bogus"?><a/>',
+        b'<?xml version="1.0" encoding="x-no-such-codec"?><D:multistatus xmlns:D="DAV:"/>',
+    ],
+)
 def test_an_unknown_xml_encoding_is_a_bad_server_response(body: bytes) -> None:
     with pytest.raises(BadServerResponse):
         davxml.parse_multistatus(body)
@@ -193,11 +283,37 @@ def test_an_unknown_xml_encoding_is_a_bad_server_response(body: bytes) -> None:
 def multistatus(draw: st.DrawFn) -> bytes:
     responses = []
     for _ in range(draw(st.integers(0, 8))):
-        href = draw(st.one_of(st.text(max_size=40), st.sampled_from(
-            ["/alice/book/a.vcf", "../../etc/passwd", "http://evil.example/x.vcf", "//evil/x", "", " ",
-             "/alice/book/", "/alice/book/sub/x.vcf", "/alice/book/%2e%2e/x", "/alice/book/a%2Fb.vcf"])))
-        status = draw(st.sampled_from(["HTTP/1.1 200 OK", "HTTP/1.1 404 Not Found", "garbage", "", "HTTP/1.1",
-                                       "HTTP/1.1 99999999999999999999 x"]))
+        href = draw(
+            st.one_of(
+                st.text(max_size=40),
+                st.sampled_from(
+                    [
+                        "/alice/book/a.vcf",
+                        "../../etc/passwd",
+                        "http://evil.example/x.vcf",
+                        "//evil/x",
+                        "",
+                        " ",
+                        "/alice/book/",
+                        "/alice/book/sub/x.vcf",
+                        "/alice/book/%2e%2e/x",
+                        "/alice/book/a%2Fb.vcf",
+                    ]
+                ),
+            )
+        )
+        status = draw(
+            st.sampled_from(
+                [
+                    "HTTP/1.1 200 OK",
+                    "HTTP/1.1 404 Not Found",
+                    "garbage",
+                    "",
+                    "HTTP/1.1",
+                    "HTTP/1.1 99999999999999999999 x",
+                ]
+            )
+        )
         etag = draw(st.text(max_size=20))
         data = draw(st.one_of(st.none(), VALUE_TEXT))
         props = f"<D:getetag>{_x(etag)}</D:getetag>"
@@ -205,22 +321,31 @@ def multistatus(draw: st.DrawFn) -> bytes:
             props += f"<C:address-data>{_x(data)}</C:address-data>"
         where = draw(st.sampled_from(["response", "propstat"]))
         if where == "response":
-            responses.append(f"<D:response><D:href>{_x(href)}</D:href><D:status>{status}</D:status>"
-                             f"<D:propstat><D:prop>{props}</D:prop></D:propstat></D:response>")
+            responses.append(
+                f"<D:response><D:href>{_x(href)}</D:href><D:status>{status}</D:status>"
+                f"<D:propstat><D:prop>{props}</D:prop></D:propstat></D:response>"
+            )
         else:
-            responses.append(f"<D:response><D:href>{_x(href)}</D:href><D:propstat><D:prop>{props}</D:prop>"
-                             f"<D:status>{status}</D:status></D:propstat></D:response>")
+            responses.append(
+                f"<D:response><D:href>{_x(href)}</D:href><D:propstat><D:prop>{props}</D:prop>"
+                f"<D:status>{status}</D:status></D:propstat></D:response>"
+            )
     token = draw(st.one_of(st.none(), st.text(max_size=30)))
     tail = f"<D:sync-token>{_x(token)}</D:sync-token>" if token is not None else ""
-    body = (f'<?xml version="1.0" encoding="utf-8"?><D:multistatus xmlns:D="DAV:" '
-            f'xmlns:C="urn:ietf:params:xml:ns:carddav">{"".join(responses)}{tail}</D:multistatus>')
+    body = (
+        f'<?xml version="1.0" encoding="utf-8"?><D:multistatus xmlns:D="DAV:" '
+        f'xmlns:C="urn:ietf:params:xml:ns:carddav">{"".join(responses)}{tail}</D:multistatus>'
+    )
     return body.encode("utf-8", errors="surrogatepass")
 
 
 def _x(text: str) -> str:
     """XML-escaped, with characters XML 1.0 cannot carry left out."""
-    ok = "".join(c for c in text if c in "\t\n\r" or 0x20 <= ord(c) <= 0xD7FF or 0xE000 <= ord(c) <= 0xFFFD
-                 or 0x10000 <= ord(c) <= 0x10FFFF)
+    ok = "".join(
+        c
+        for c in text
+        if c in "\t\n\r" or 0x20 <= ord(c) <= 0xD7FF or 0xE000 <= ord(c) <= 0xFFFD or 0x10000 <= ord(c) <= 0x10FFFF
+    )
     return ok.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -252,9 +377,15 @@ BOOK = "http://127.0.0.1:5232/alice/book/"
 
 
 @FUZZ
-@given(href=st.one_of(st.text(max_size=60), st.from_regex(
-    r"(https?://[a-z0-9.:@]{0,20})?(/|\.\./|%2[eE]%2[eE]/|%2[fF]|alice/|book/|[a-z.]{0,6}/?){0,6}[a-z0-9.%]{0,10}",
-    fullmatch=True)))
+@given(
+    href=st.one_of(
+        st.text(max_size=60),
+        st.from_regex(
+            r"(https?://[a-z0-9.:@]{0,20})?(/|\.\./|%2[eE]%2[eE]/|%2[fF]|alice/|book/|[a-z.]{0,6}/?){0,6}[a-z0-9.%]{0,10}",
+            fullmatch=True,
+        ),
+    )
+)
 @example(href="/alice/book/../book/x.vcf")
 @example(href="/alice/book/%2e%2e/%2e%2e/etc/passwd")
 @example(href="//127.0.0.1:5232/alice/book/x.vcf")
@@ -268,9 +399,10 @@ def test_an_href_outside_the_collection_is_never_a_member(href: str) -> None:
         return
     prefix = hrefs.collection_path(BOOK)
     assert member.startswith(prefix)
-    name = member[len(prefix):]
+    name = member[len(prefix) :]
     assert name and "/" not in name and "%2F" not in name.upper(), f"{href!r} names {member!r}"
     from urllib.parse import unquote
+
     assert ".." not in unquote(member).split("/"), f"{href!r} climbs out as {member!r}"
     assert hrefs.absolute(BOOK, member).startswith(BOOK), f"{href!r} resolves outside the book"
 
@@ -367,15 +499,52 @@ def test_any_text_is_settings_or_a_config_error(text: str, tmp_path_factory: pyt
     _check(text, tmp_path_factory.mktemp("cfg"))
 
 
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=True),
-                    st.text(max_size=20), st.sampled_from(["${NOPE}", "${HOME}", "file:/etc/shadow", "every 0s",
-                                                           "every -5m", "* * * * * * *", "sqlite:///:memory:"]))
-KEYS = st.sampled_from(["store", "url", "books", "name", "accounts", "type", "options", "mode", "priority",
-                        "conflicts", "default", "fields", "on_delete", "brake", "max_deletes", "max_delete_ratio",
-                        "schedule", "log", "level", "format", "backend", "path", "secrets", "password_file",
-                        "client_secret", "trash_days", "default_region", "allow_delete", "unknown_key"])
-TREES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=5),
-                     max_leaves=30)
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True),
+    st.text(max_size=20),
+    st.sampled_from(
+        ["${NOPE}", "${HOME}", "file:/etc/shadow", "every 0s", "every -5m", "* * * * * * *", "sqlite:///:memory:"]
+    ),
+)
+KEYS = st.sampled_from(
+    [
+        "store",
+        "url",
+        "books",
+        "name",
+        "accounts",
+        "type",
+        "options",
+        "mode",
+        "priority",
+        "conflicts",
+        "default",
+        "fields",
+        "on_delete",
+        "brake",
+        "max_deletes",
+        "max_delete_ratio",
+        "schedule",
+        "log",
+        "level",
+        "format",
+        "backend",
+        "path",
+        "secrets",
+        "password_file",
+        "client_secret",
+        "trash_days",
+        "default_region",
+        "allow_delete",
+        "unknown_key",
+    ]
+)
+TREES = st.recursive(
+    SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=5), max_leaves=30
+)
 
 
 def _child(node: object, step: str | int) -> object:
@@ -397,11 +566,33 @@ def _replace(node: object, step: str | int, value: object) -> bool:
 
 
 @FUZZ
-@given(path=st.lists(st.sampled_from(["store", "books", 0, "accounts", 1, "options", "name", "type", "conflicts",
-                                      "brake", "schedule", "priority", "mode"]), min_size=1, max_size=5),
-       value=TREES)
+@given(
+    path=st.lists(
+        st.sampled_from(
+            [
+                "store",
+                "books",
+                0,
+                "accounts",
+                1,
+                "options",
+                "name",
+                "type",
+                "conflicts",
+                "brake",
+                "schedule",
+                "priority",
+                "mode",
+            ]
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    value=TREES,
+)
 def test_a_good_config_with_one_part_replaced_is_read_or_refused_with_its_path(
-        path: list[str | int], value: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    path: list[str | int], value: object, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     import json
 
     import yaml

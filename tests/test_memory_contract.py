@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from contactsync.connectors.memory import MemoryBackend, MemoryConnector
 from contactsync.model import Field
-from contactsync_connectors.memory import MemoryBackend, MemoryConnector
 from tests.contract import ConnectorContract
 
 

@@ -13,8 +13,9 @@ from click.testing import CliRunner, Result
 from contactsync.cli import EXIT_OK, EXIT_USAGE, cli
 
 
-def card(uid: str, fn: str, *, email: str = "", tel: str = "", org: str = "", tags: str = "", note: str = "",
-         title: str = "") -> str:
+def card(
+    uid: str, fn: str, *, email: str = "", tel: str = "", org: str = "", tags: str = "", note: str = "", title: str = ""
+) -> str:
     given, _, family = fn.partition(" ")
     lines = ["BEGIN:VCARD", "VERSION:3.0", f"UID:{uid}", f"N:{family};{given};;;", f"FN:{fn}"]
     lines += [f"EMAIL;TYPE=WORK:{email}"] if email else []
@@ -36,7 +37,7 @@ class Book:
         self.phone.mkdir()
         self.config = root / "contactsync.yaml"
         self.config.write_text(f"""store:
-  url: sqlite:///{root / 'store.db'}
+  url: sqlite:///{root / "store.db"}
 books:
   - name: staff
     default_region: US
@@ -77,10 +78,12 @@ def book(tmp_path: Path) -> Book:
 
 
 def test_duplicates_are_listed_with_their_reason_merged_everywhere_and_the_merge_undone(book: Book) -> None:
-    (book.office / "a.vcf").write_text(card("a", "Fernanda Rocha", email="fernanda@supplier.example",
-                                            org="Supplier Co", tags="Vendors", title="Buyer"))
-    (book.office / "b.vcf").write_text(card("b", "Fernanda Rocha", email="f.rocha@mail.example",
-                                            org="supplier co", tags="Friends"))
+    (book.office / "a.vcf").write_text(
+        card("a", "Fernanda Rocha", email="fernanda@supplier.example", org="Supplier Co", tags="Vendors", title="Buyer")
+    )
+    (book.office / "b.vcf").write_text(
+        card("b", "Fernanda Rocha", email="f.rocha@mail.example", org="supplier co", tags="Friends")
+    )
     (book.office / "c.vcf").write_text(card("c", "Joana Nunes", tel="415 555 0110"))
     (book.office / "d.vcf").write_text(card("d", "Jo Nunes", tel="(415) 555-0110", email="jo@nunes.example"))
     (book.office / "e.vcf").write_text(card("e", "Zeca Lima", email="zeca@example.org"))
@@ -90,7 +93,8 @@ def test_duplicates_are_listed_with_their_reason_merged_everywhere_and_the_merge
     assert isinstance(found, list)
     assert [(d["reason"], sorted([d["first_name"], d["second_name"]])) for d in found] == [
         ("same phone", ["Jo Nunes", "Joana Nunes"]),
-        ("similar name and same company", ["Fernanda Rocha", "Fernanda Rocha"])]
+        ("similar name and same company", ["Fernanda Rocha", "Fernanda Rocha"]),
+    ]
     fernanda = found[1]
     merged = book.ok("merge", fernanda["first"], fernanda["second"])
     journal_id = re.search(r"journal #(\d+)", merged.stdout).group(1)  # type: ignore[union-attr]
@@ -116,8 +120,9 @@ def test_duplicates_are_listed_with_their_reason_merged_everywhere_and_the_merge
 
 def test_a_manual_field_that_disagrees_is_queued_as_a_conflict_and_bad_ids_are_refused(book: Book) -> None:
     (book.office / "a.vcf").write_text(card("a", "Ana Souza", email="ana@example.org", note="Mornings"))
-    (book.office / "b.vcf").write_text(card("b", "Ana Souza", email="ana.s@example.org", tel="4155550101",
-                                            note="Evenings"))
+    (book.office / "b.vcf").write_text(
+        card("b", "Ana Souza", email="ana.s@example.org", tel="4155550101", note="Evenings")
+    )
     book.ok("sync")
     assert book.json("duplicates") == []  # no company, different emails: not proposed
     office = json.loads(book.ok("sync", "--json").stdout)
@@ -138,25 +143,29 @@ def _contact_ids(book: Book) -> list[str]:
     engine = sa.create_engine(f"sqlite:///{book.root / 'store.db'}")
     try:
         with engine.connect() as conn:
-            return [r[0] for r in conn.execute(sa.text("SELECT id FROM contacts WHERE deleted_at IS NULL "
-                                                       "ORDER BY updated_at, id"))]
+            return [
+                r[0]
+                for r in conn.execute(
+                    sa.text("SELECT id FROM contacts WHERE deleted_at IS NULL ORDER BY updated_at, id")
+                )
+            ]
     finally:
         engine.dispose()
 
 
-def test_import_csv_with_a_mapping_creates_matches_and_rejects_with_reasons_then_export_round_trips(
-        book: Book) -> None:
+def test_import_csv_with_a_mapping_creates_matches_and_rejects_with_reasons_then_export_round_trips(book: Book) -> None:
     (book.office / "a.vcf").write_text(card("a", "Ana Souza", email="ana@example.org", tags="Staff"))
     book.ok("sync")
     source = book.root / "people.csv"
     source.write_text(
         "Vorname,Nachname,Mail,Handy,Firma,Gruppen\r\n"
-        "Ana,Souza,ANA@example.org,,Acme,Board\r\n"          # matched by email: tag and company merged in
+        "Ana,Souza,ANA@example.org,,Acme,Board\r\n"  # matched by email: tag and company merged in
         "Bruno,Lima,bruno@example.org,(415) 555-0102,Acme,Staff ; Board\r\n"
-        "Bruno,Lima,,+1 415 555 0102,,\r\n"                  # the same person again, by phone: matched, not twice
-        ",,,,,\r\n"                                          # nothing at all
-        "Carla,Diaz,carla-at-example.org,,,\r\n"             # not an email
-        "Davi,Costa,,12,,\r\n")                              # not a phone
+        "Bruno,Lima,,+1 415 555 0102,,\r\n"  # the same person again, by phone: matched, not twice
+        ",,,,,\r\n"  # nothing at all
+        "Carla,Diaz,carla-at-example.org,,,\r\n"  # not an email
+        "Davi,Costa,,12,,\r\n"
+    )  # not a phone
     mapping = "Vorname=given,Nachname=family,Mail=email,Handy=phone,Firma=organization,Gruppen=tags"
     dry = book.cli("import", str(source), "--mapping", mapping, "--dry-run")
     assert "would create 1, matched 2 to contacts already there, rejected 3" in dry.stdout
@@ -171,8 +180,10 @@ def test_import_csv_with_a_mapping_creates_matches_and_rejects_with_reasons_then
     for folder in (book.office, book.phone):
         assert book.names(folder) == ["Ana Souza", "Bruno Lima"]
     exported = book.ok("export", "--format", "csv", "--tag", "board").stdout.splitlines()
-    assert exported[0] == "id,given,family,middle,display_name,nickname,emails,phones,organization,department," \
-                          "job_title,birthday,note,tags"
+    assert (
+        exported[0] == "id,given,family,middle,display_name,nickname,emails,phones,organization,department,"
+        "job_title,birthday,note,tags"
+    )
     assert [line.split(",")[1:3] for line in exported[1:]] == [["Ana", "Souza"], ["Bruno", "Lima"]]
     assert "+14155550102" in exported[2] and "Board ; Staff" in exported[2]
 
@@ -199,10 +210,10 @@ def test_import_vcard_file_rejects_the_unreadable_card_and_csv_mapping_errors_na
     assert "columns the file does not have: C" in missing.output
 
 
-def test_person_show_lists_everything_and_erase_removes_it_everywhere_leaving_no_personal_data(
-        book: Book) -> None:
-    (book.office / "a.vcf").write_text(card("a", "Ana Souza", email="ana@example.org", tel="415 555 0101",
-                                            note="Allergic to nuts"))
+def test_person_show_lists_everything_and_erase_removes_it_everywhere_leaving_no_personal_data(book: Book) -> None:
+    (book.office / "a.vcf").write_text(
+        card("a", "Ana Souza", email="ana@example.org", tel="415 555 0101", note="Allergic to nuts")
+    )
     (book.office / "z.vcf").write_text(card("z", "Zeca Lima", email="zeca@example.org"))
     book.ok("sync")
     shown = book.json("person", "show", "(415) 555-0101")

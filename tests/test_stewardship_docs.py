@@ -23,13 +23,13 @@ def embedded(text: str) -> str:
 def update_readme() -> None:
     text = README.read_text(encoding="utf-8")
     start, stop = text.index(BEGIN) + len(BEGIN), text.index(END)
-    README.write_text(text[:start] + "\n" + reference_markdown().strip("\n") + "\n" + text[stop:],
-                      encoding="utf-8")
+    README.write_text(text[:start] + "\n" + reference_markdown().strip("\n") + "\n" + text[stop:], encoding="utf-8")
 
 
 def test_the_readme_embeds_the_current_configuration_reference() -> None:
     assert embedded(README.read_text(encoding="utf-8")) == reference_markdown().strip("\n"), (
-        "README.md's configuration reference is stale: see this module's docstring to regenerate it")
+        "README.md's configuration reference is stale: see this module's docstring to regenerate it"
+    )
 
 
 def test_the_readme_starts_with_exactly_the_two_commands() -> None:

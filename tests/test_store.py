@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from contactsync.connector import ChangeKind
+from contactsync.connectors.memory import MemoryBackend, MemoryConnector
 from contactsync.engine import Engine
 from contactsync.errors import NotFound, StoreError
 from contactsync.model import Contact, Email, Name, Phone, Photo, Tag
@@ -18,12 +19,15 @@ from contactsync.normalize import normalize_contact
 from contactsync.settings import AccountSettings, BookSettings
 from contactsync.store import Link, Store
 from contactsync.store import schema as t
-from contactsync_connectors.memory import MemoryBackend, MemoryConnector
 
 
 def person(n: int, **extra: object) -> Contact:
-    c = Contact(name=Name(given=f"P{n}"), emails=(Email(f"P{n}@Example.ORG"),), phones=(Phone(f"(415) 555-{n:04d}"),),
-                tags=frozenset({Tag("Team")}))
+    c = Contact(
+        name=Name(given=f"P{n}"),
+        emails=(Email(f"P{n}@Example.ORG"),),
+        phones=(Phone(f"(415) 555-{n:04d}"),),
+        tags=frozenset({Tag("Team")}),
+    )
     return normalize_contact(Contact(**{**{f: getattr(c, f) for f in c.__slots__}, **extra}))  # type: ignore[arg-type]
 
 
@@ -144,8 +148,19 @@ def test_conflicts_one_open_per_field_and_resolution(store: Store) -> None:
 def test_journal_is_the_history_of_a_contact(store: Store) -> None:
     with store.transaction() as tx:
         tx.put_contacts("book", {"c1": person(1)})
-        tx.journal([{"book": "book", "contact_id": "c1", "account": "a", "action": "update", "field": "note",
-                     "before": "", "after": "hello"}])
+        tx.journal(
+            [
+                {
+                    "book": "book",
+                    "contact_id": "c1",
+                    "account": "a",
+                    "action": "update",
+                    "field": "note",
+                    "before": "",
+                    "after": "hello",
+                }
+            ]
+        )
     (row,) = store.history("c1")
     assert (row["action"], row["field"], row["before"], row["after"]) == ("update", "note", "", "hello")
 
@@ -160,7 +175,9 @@ def test_engine_runs_the_same_on_this_database(store: Store) -> None:
     assert first.writes == 4  # each side gets the other's person, and the marker on its own
     assert Engine(store, book, connectors).run().writes == 0
     assert sorted(c.emails[0].address for c in backends["a"].contacts().values()) == [
-        "P1@example.org", "P2@example.org"]
+        "P1@example.org",
+        "P2@example.org",
+    ]
     assert {k: n for k, (_name, n) in store.tag_counts("book").items()} == {"team": 2}
 
 
@@ -172,7 +189,9 @@ def test_remote_copies_are_kept_per_account_replaced_dropped_and_forgotten_with_
     outlook.put({"people/c1": RemoteCopy("other", b"not google's")})
     google.put({"people/c1": RemoteCopy("e3", b"newer")})
     assert google.get(["people/c1", "people/c2", "people/c9"]) == {
-        "people/c1": RemoteCopy("e3", b"newer"), "people/c2": RemoteCopy("e2", b"two")}
+        "people/c1": RemoteCopy("e3", b"newer"),
+        "people/c2": RemoteCopy("e2", b"two"),
+    }
     google.drop(["people/c2"])
     assert google.get(["people/c2"]) == {}
     # written while a transaction is open on this thread, it joins it (SQLite would otherwise wait for the lock)

@@ -26,7 +26,7 @@ from contactsync.model import (
 )
 from contactsync.normalize import normalize_contact
 from contactsync.normalize import text as text_normal
-from contactsync_connectors.vcard import (
+from contactsync.vcard import (
     MARKER_PROPERTY,
     CardError,
     ParsedCard,
@@ -50,8 +50,9 @@ def physical_lines(card: str) -> list[str]:
 
 def property_lines(card: str, name: str) -> list[str]:
     unfolded = card.replace("\r\n ", "")
-    return [line for line in unfolded.split("\r\n")
-            if line.split(";")[0].split(":")[0].rpartition(".")[2].upper() == name]
+    return [
+        line for line in unfolded.split("\r\n") if line.split(";")[0].split(":")[0].rpartition(".")[2].upper() == name
+    ]
 
 
 # ------------------------------------------------------------------ real-world samples
@@ -110,8 +111,9 @@ def test_nextcloud_40_data_uri_photo_tel_uri_anniversary_and_text_birthday() -> 
     assert c.anniversary == PartialDate(2010, 6, 12)
     assert c.birthday is None  # VALUE=text is not a date: kept as an unknown line
     assert c.photo is not None and c.photo.media_type == "image/png"
-    rewritten = render_card(replace(c, note="new"), uid=parsed.uid, marker="m", version="4.0",
-                            original=sample("nextcloud.vcf"))
+    rewritten = render_card(
+        replace(c, note="new"), uid=parsed.uid, marker="m", version="4.0", original=sample("nextcloud.vcf")
+    )
     assert "BDAY;VALUE=text:circa 1800" in rewritten
     assert "X-NEXTCLOUD-CUSTOM:kept" in rewritten
 
@@ -142,8 +144,9 @@ def test_bad_base64_photo_drops_the_photo_and_keeps_the_contact() -> None:
 def test_url_photo_is_not_fetched_and_survives_a_rewrite() -> None:
     parsed = parse_card(sample("url-photo.vcf"))
     assert parsed.contact.photo is None and not parsed.photo_dropped
-    out = render_card(replace(parsed.contact, note="x"), uid="u", marker=None, version="3.0",
-                      original=sample("url-photo.vcf"))
+    out = render_card(
+        replace(parsed.contact, note="x"), uid="u", marker=None, version="3.0", original=sample("url-photo.vcf")
+    )
     assert "PHOTO;VALUE=uri:https://example.org/photo.jpg" in out
 
 
@@ -154,8 +157,9 @@ def test_group_cards_are_flagged_with_members_as_given(name: str) -> None:
     assert all(m.startswith("urn:uuid:") for m in parsed.members) and parsed.members
 
 
-@pytest.mark.parametrize("name", ["broken-no-end.vcf", "broken-not-vcard.vcf", "broken-garbage.vcf",
-                                  "broken-two-cards.vcf"])
+@pytest.mark.parametrize(
+    "name", ["broken-no-end.vcf", "broken-not-vcard.vcf", "broken-garbage.vcf", "broken-two-cards.vcf"]
+)
 def test_broken_cards_raise_card_error_without_quoting_content(name: str) -> None:
     with pytest.raises(CardError) as info:
         parse_card(sample(name))
@@ -165,20 +169,22 @@ def test_broken_cards_raise_card_error_without_quoting_content(name: str) -> Non
 def test_huge_photo_is_dropped_not_decoded_and_kept_on_rewrite() -> None:
     photo = b"\xff\xd8\xff" + bytes(5_000_000)
     payload = base64.b64encode(photo).decode()
-    folded = "\r\n ".join(payload[i:i + 74] for i in range(0, len(payload), 74))
-    card = ("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Big Photo\r\nN:Photo;Big;;;\r\n"
-            f"PHOTO;ENCODING=b;TYPE=JPEG:{folded}\r\nEMAIL:big@example.org\r\nEND:VCARD\r\n")
+    folded = "\r\n ".join(payload[i : i + 74] for i in range(0, len(payload), 74))
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Big Photo\r\nN:Photo;Big;;;\r\n"
+        f"PHOTO;ENCODING=b;TYPE=JPEG:{folded}\r\nEMAIL:big@example.org\r\nEND:VCARD\r\n"
+    )
     parsed = parse_card(card)
     assert parsed.photo_dropped and parsed.contact.photo is None
     assert parsed.contact.emails == (Email("big@example.org"),)
-    rewritten = render_card(replace(parsed.contact, job_title="CEO"), uid="u", marker=None, version="3.0",
-                            original=card)
+    rewritten = render_card(
+        replace(parsed.contact, job_title="CEO"), uid="u", marker=None, version="3.0", original=card
+    )
     assert payload[:1000] in rewritten.replace("\r\n ", "")
     assert parse_card(rewritten).contact.job_title == "CEO"
     # a photo the model now has replaces the one it never saw
     small = Photo.from_bytes(b"\x89PNG small", "image/png")
-    replaced = render_card(replace(parsed.contact, photo=small), uid="u", marker=None, version="3.0",
-                           original=card)
+    replaced = render_card(replace(parsed.contact, photo=small), uid="u", marker=None, version="3.0", original=card)
     assert len(replaced) < 10_000 and parse_card(replaced).contact.photo == small
 
 
@@ -211,10 +217,15 @@ def test_rewrite_keeps_unknown_properties_groups_and_labels() -> None:
     # the work address changes kind, the grouped email stays, a new email comes
     edited = replace(c, emails=(c.emails[0], Email("new@example.org", EmailKind.HOME)), job_title="Boss")
     out = render_card(edited, uid=parsed.uid, marker="cid-9", version="3.0", original=original)
-    for kept in ("PRODID:-//Apple Inc.//iPhone OS 17.0//EN", "X-ABUID:5AD380FD-B2DE-4261-BA99-DE1D1DB52FBE",
-                 "item1.EMAIL;TYPE=INTERNET;TYPE=pref:johnny@Example.COM", "item1.X-ABLABEL:_$!<Other>!$_",
-                 "item2.X-ABADR:us", "item3.X-ABLABEL:_$!<HomePage>!$_",
-                 "X-SOCIALPROFILE;TYPE=twitter:https://twitter.com/johnny"):
+    for kept in (
+        "PRODID:-//Apple Inc.//iPhone OS 17.0//EN",
+        "X-ABUID:5AD380FD-B2DE-4261-BA99-DE1D1DB52FBE",
+        "item1.EMAIL;TYPE=INTERNET;TYPE=pref:johnny@Example.COM",
+        "item1.X-ABLABEL:_$!<Other>!$_",
+        "item2.X-ABADR:us",
+        "item3.X-ABLABEL:_$!<HomePage>!$_",
+        "X-SOCIALPROFILE;TYPE=twitter:https://twitter.com/johnny",
+    ):
         assert kept in out.replace("\r\n ", ""), kept
     assert "j@work.example" not in out
     reread = parse_card(out)
@@ -244,8 +255,9 @@ def test_unchanged_rewrite_changes_no_line_and_sets_no_rev() -> None:
 def test_categories_off_neither_writes_nor_removes_them() -> None:
     original = sample("apple.vcf")
     c = parse_card(original).contact
-    out = render_card(replace(c, tags=frozenset()), uid="u", marker=None, version="3.0", original=original,
-                      categories=False)
+    out = render_card(
+        replace(c, tags=frozenset()), uid="u", marker=None, version="3.0", original=original, categories=False
+    )
     assert "CATEGORIES:Friends,Work\\, Inc" in out
     fresh = render_card(c, uid="u", marker=None, categories=False)
     assert "CATEGORIES" not in fresh
@@ -286,8 +298,9 @@ contacts = st.builds(
     nickname=_text,
     emails=st.lists(st.builds(Email, _emails, _kinds_of(EmailKind)), max_size=3).map(tuple),
     phones=st.lists(st.builds(Phone, _phones, _kinds_of(PhoneKind)), max_size=3).map(tuple),
-    addresses=st.lists(st.builds(PostalAddress, _text, _text, _text, _text, _text, _text, _text,
-                                 _kinds_of(AddressKind)), max_size=2).map(tuple),
+    addresses=st.lists(
+        st.builds(PostalAddress, _text, _text, _text, _text, _text, _text, _text, _kinds_of(AddressKind)), max_size=2
+    ).map(tuple),
     organization=_text,
     department=_text,
     job_title=_text,
@@ -295,8 +308,14 @@ contacts = st.builds(
     anniversary=_dates,
     urls=st.lists(st.builds(Url, _text), max_size=2).map(tuple),
     note=st.text(st.characters(blacklist_categories=("Cs",)), max_size=40),
-    photo=st.one_of(st.none(), st.builds(Photo.from_bytes, st.binary(min_size=1, max_size=64),
-                                         st.sampled_from(["image/jpeg", "image/png", "image/gif"]))),
+    photo=st.one_of(
+        st.none(),
+        st.builds(
+            Photo.from_bytes,
+            st.binary(min_size=1, max_size=64),
+            st.sampled_from(["image/jpeg", "image/png", "image/gif"]),
+        ),
+    ),
     # names pre-normalized: normalize.tags leaves Tag objects as given (reported to the core team)
     tags=st.frozensets(st.builds(Tag, _text.map(text_normal).filter(bool)), max_size=3),
 ).map(normalize_contact)
@@ -315,8 +334,11 @@ def test_render_then_parse_gives_the_contact_back(contact: Contact, version: str
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(contact=contacts, base=st.sampled_from(["apple.vcf", "google.vcf", "outlook-21.vcf", "nextcloud.vcf"]),
-       version=st.sampled_from(["3.0", "4.0"]))
+@given(
+    contact=contacts,
+    base=st.sampled_from(["apple.vcf", "google.vcf", "outlook-21.vcf", "nextcloud.vcf"]),
+    version=st.sampled_from(["3.0", "4.0"]),
+)
 def test_rendering_over_an_original_is_idempotent(contact: Contact, base: str, version: str) -> None:
     assume(normalize_contact(contact) == contact)
     first = render_card(contact, uid="u", marker="m", version=version, original=sample(base))
@@ -325,19 +347,66 @@ def test_rendering_over_an_original_is_idempotent(contact: Contact, base: str, v
     assert parse_card(first).contact == fit_contact(contact)
 
 
-_card_lines = st.lists(st.one_of(
-    _text,
-    st.sampled_from(["BEGIN:VCARD", "END:VCARD", "VERSION:2.1", "VERSION:4.0", "BEGIN:AGENT", " folded",
-                     "N;ENCODING=QUOTED-PRINTABLE;CHARSET=x-nope:=C3=", "PHOTO;ENCODING=b:@@",
-                     "PHOTO:data:image/png;base64,AAAA", "BDAY:--1399", "TEL;CELL;;;:", "X;A=\"b:c",
-                     "EMAIL;TYPE=\"work,home\":a@b", "CATEGORIES:a\\,b,,c", "ADR:;;;;;;;;;;", "item1.:x"]),
-    st.builds(lambda name, params, value: f"{name}{params}:{value}",
-              st.sampled_from(["FN", "N", "TEL", "EMAIL", "ADR", "BDAY", "ANNIVERSARY", "PHOTO", "ORG",
-                               "CATEGORIES", "X-ANNIVERSARY", "NOTE", "UID", "KIND", "MEMBER"]),
-              st.sampled_from(["", ";TYPE=home", ";ENCODING=QUOTED-PRINTABLE", ";VALUE=text", ";ENCODING=b",
-                               ";X-APPLE-OMIT-YEAR=1604", ";CHARSET=latin-1"]),
-              _text),
-), max_size=12)
+_card_lines = st.lists(
+    st.one_of(
+        _text,
+        st.sampled_from(
+            [
+                "BEGIN:VCARD",
+                "END:VCARD",
+                "VERSION:2.1",
+                "VERSION:4.0",
+                "BEGIN:AGENT",
+                " folded",
+                "N;ENCODING=QUOTED-PRINTABLE;CHARSET=x-nope:=C3=",
+                "PHOTO;ENCODING=b:@@",
+                "PHOTO:data:image/png;base64,AAAA",
+                "BDAY:--1399",
+                "TEL;CELL;;;:",
+                'X;A="b:c',
+                'EMAIL;TYPE="work,home":a@b',
+                "CATEGORIES:a\\,b,,c",
+                "ADR:;;;;;;;;;;",
+                "item1.:x",
+            ]
+        ),
+        st.builds(
+            lambda name, params, value: f"{name}{params}:{value}",
+            st.sampled_from(
+                [
+                    "FN",
+                    "N",
+                    "TEL",
+                    "EMAIL",
+                    "ADR",
+                    "BDAY",
+                    "ANNIVERSARY",
+                    "PHOTO",
+                    "ORG",
+                    "CATEGORIES",
+                    "X-ANNIVERSARY",
+                    "NOTE",
+                    "UID",
+                    "KIND",
+                    "MEMBER",
+                ]
+            ),
+            st.sampled_from(
+                [
+                    "",
+                    ";TYPE=home",
+                    ";ENCODING=QUOTED-PRINTABLE",
+                    ";VALUE=text",
+                    ";ENCODING=b",
+                    ";X-APPLE-OMIT-YEAR=1604",
+                    ";CHARSET=latin-1",
+                ]
+            ),
+            _text,
+        ),
+    ),
+    max_size=12,
+)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -351,8 +420,9 @@ def test_parse_never_fails_with_anything_but_card_error(lines: list[str], separa
         return
     assert isinstance(parsed, ParsedCard)
     # whatever was read can be written and read back
-    assert parse_card(render_card(parsed.contact, uid="u", marker=None, original=text)).contact \
-        == fit_contact(parsed.contact)
+    assert parse_card(render_card(parsed.contact, uid="u", marker=None, original=text)).contact == fit_contact(
+        parsed.contact
+    )
 
 
 @settings(max_examples=200, deadline=None)

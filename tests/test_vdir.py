@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from contactsync.connector import Change, ChangeKind, RemoteRef
+from contactsync.connectors.vdir import VdirConnector
 from contactsync.errors import ConfigError, ItemRejected, PreconditionFailed, SyncTokenExpired
 from contactsync.model import Contact, Email, Name, Tag
 from contactsync.normalize import normalize_contact
 from contactsync.registry import connector_class
 from contactsync.settings import AccountSettings, BookSettings, frozen_mapping
-from contactsync_connectors.vcard import parse_card
-from contactsync_connectors.vdir import VdirConnector
+from contactsync.vcard import parse_card
 from tests.contract import ConnectorContract, sample_contact
 
 SAMPLES = Path(__file__).parent / "data" / "vcards"
@@ -114,8 +114,11 @@ def test_update_keeps_unknown_properties_version_and_writes_the_marker(folder: P
     assert result.ok and result.ref is not None and result.ref.etag != apple.ref.etag
     text = (folder / "apple.vcf").read_text()
     assert "VERSION:3.0" in text  # an existing card keeps its version
-    for kept in ("X-ABUID:5AD380FD-B2DE-4261-BA99-DE1D1DB52FBE", "item1.X-ABLABEL:_$!<Other>!$_",
-                 "PRODID:-//Apple Inc.//iPhone OS 17.0//EN"):
+    for kept in (
+        "X-ABUID:5AD380FD-B2DE-4261-BA99-DE1D1DB52FBE",
+        "item1.X-ABLABEL:_$!<Other>!$_",
+        "PRODID:-//Apple Inc.//iPhone OS 17.0//EN",
+    ):
         assert kept in text
     parsed = parse_card(text)
     assert parsed.marker == "cid-apple" and parsed.uid == "5AD380FD-B2DE-4261-BA99-DE1D1DB52FBE"
@@ -128,10 +131,12 @@ def test_writes_check_the_etag(folder: Path) -> None:
     google = vdir.fetch(["google.vcf"])["google.vcf"]
     (folder / "google.vcf").write_text((folder / "google.vcf").read_text().replace("Directora", "CEO"))
     before = (folder / "google.vcf").read_bytes()
-    update, delete = vdir.push([
-        Change(ChangeKind.UPDATE, "cid-g", contact=google.contact, ref=google.ref),
-        Change(ChangeKind.DELETE, "cid-g", ref=google.ref),
-    ])
+    update, delete = vdir.push(
+        [
+            Change(ChangeKind.UPDATE, "cid-g", contact=google.contact, ref=google.ref),
+            Change(ChangeKind.DELETE, "cid-g", ref=google.ref),
+        ]
+    )
     assert isinstance(update.error, PreconditionFailed) and not update.error.gone
     assert isinstance(delete.error, PreconditionFailed)
     assert (folder / "google.vcf").read_bytes() == before
@@ -216,6 +221,7 @@ def test_from_settings_and_registry(tmp_path: Path) -> None:
 def test_personal_data_is_kept_out_of_errors(folder: Path) -> None:
     vdir = VdirConnector("v", folder)
     google = vdir.fetch(["google.vcf"])["google.vcf"]
-    (result,) = vdir.push([Change(ChangeKind.UPDATE, "c", contact=google.contact,
-                                  ref=RemoteRef("google.vcf", "stale"))])
+    (result,) = vdir.push(
+        [Change(ChangeKind.UPDATE, "c", contact=google.contact, ref=RemoteRef("google.vcf", "stale"))]
+    )
     assert result.error is not None and "María" not in str(result.error)

@@ -44,15 +44,15 @@ import niquests
 import pytest
 
 from contactsync.admin import reset_account
+from contactsync.connectors.carddav import CardDavConnector, CardDavOptions
+from contactsync.connectors.memory import BACKENDS, MemoryConnector, backend
+from contactsync.emulators.google import PeopleEmulator
+from contactsync.emulators.outlook import GraphEmulator
 from contactsync.engine import Engine, RunReport
 from contactsync.errors import RateLimited, SyncTokenExpired, Transient
 from contactsync.model import Contact, Field
 from contactsync.settings import AccountSettings, BookSettings
 from contactsync.store import Store
-from contactsync_connectors.carddav import CardDavConnector, CardDavOptions
-from contactsync_connectors.google.emulator import PeopleEmulator
-from contactsync_connectors.memory import BACKENDS, MemoryConnector, backend
-from contactsync_connectors.outlook.emulator import GraphEmulator
 
 from .google.helpers import private_key_pem
 from .system.faultproxy import FaultProxy
@@ -95,8 +95,8 @@ class Interval:
     #: (who, field kind) → platform → (value, epoch); epoch -1: an edit whose value is not checked
     edits: dict[tuple[str, str], dict[str, tuple[Value, int]]] = field(default_factory=dict)
     strong: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # who → (platform, epoch) of net edits
-    touched: set[str] = field(default_factory=set)                          # who had any edit at all
-    deleted: dict[str, dict[str, int]] = field(default_factory=dict)        # who → platform → epoch
+    touched: set[str] = field(default_factory=set)  # who had any edit at all
+    deleted: dict[str, dict[str, int]] = field(default_factory=dict)  # who → platform → epoch
 
 
 class Scenario:
@@ -193,8 +193,21 @@ class Scenario:
     # ------------------------------------------------------------------ runs and faults
     #: faults that make no run wait for real (a process run sleeps what Retry-After says)
     QUICK_FAULTS = ("gexpire", "oexpire", "dexpire", "tokens", "d429", "d503")
-    FAULTS = ("g503", "g429", "gdrop", "gexpire", "o503", "o429", "odrop", "oexpire", "d503", "d429", "ddrop",
-              "dexpire", "tokens")
+    FAULTS = (
+        "g503",
+        "g429",
+        "gdrop",
+        "gexpire",
+        "o503",
+        "o429",
+        "odrop",
+        "oexpire",
+        "d503",
+        "d429",
+        "ddrop",
+        "dexpire",
+        "tokens",
+    )
 
     def arm_faults(self, *, quick: bool = False) -> list[str]:
         armed = []
@@ -234,8 +247,7 @@ class Scenario:
             else:
                 w.age_tokens()
             if fault[1:] in ("503", "429"):
-                armed.append(f"{fault}x{n}" + (f"(Retry-After {wait})" if fault[0] == "d" and wait is not None
-                                               else ""))
+                armed.append(f"{fault}x{n}" + (f"(Retry-After {wait})" if fault[0] == "d" and wait is not None else ""))
             elif fault == "dexpire":
                 armed.append(f"dexpire({w.proxy.expired_status})")
             else:
@@ -270,8 +282,7 @@ class Scenario:
             how = f"SIGKILL after {delay}s"
             run = self.world.run_process(kill_after_s=delay)
         outcome = "killed" if run.died else f"finished first ({run.report and run.report['result']})"
-        self.note(f"process run with faults {faults}, {how}: {outcome}, {run.writes} writes seen, "
-                  f"{run.seconds:.1f}s")
+        self.note(f"process run with faults {faults}, {how}: {outcome}, {run.writes} writes seen, {run.seconds:.1f}s")
         self.world.clear_faults()
         self.epoch += 1
 
@@ -287,8 +298,9 @@ class Scenario:
         assert report.accounts[platform].brake is not None, f"wiping {platform} did not engage the brake"
         for other in PLATFORMS:
             if other != platform:
-                assert len(self.world.users[other].people()) == before[other], \
+                assert len(self.world.users[other].people()) == before[other], (
                     f"the wipe of {platform} spread deletes to {other}"
+                )
         with self.world.store() as store:
             reset_account(store, platform)
         self.note(f"{platform}: reset_account")
@@ -313,14 +325,17 @@ class Scenario:
     def must_survive(self, person: str) -> bool:
         deleted = self.iv.deleted[person]
         first_delete = min(deleted.values())
-        return any(platform not in deleted and epoch >= first_delete
-                   for platform, epoch in self.iv.strong.get(person, []))
+        return any(
+            platform not in deleted and epoch >= first_delete for platform, epoch in self.iv.strong.get(person, [])
+        )
 
     def check(self) -> None:
         w = self.world
         third = w.run()
-        assert third.writes == 0, f"idempotence: a run with no outside change wrote {third.writes} times " \
-                                  f"({ {n: (a.created, a.updated, a.deleted) for n, a in third.accounts.items()} })"
+        assert third.writes == 0, (
+            f"idempotence: a run with no outside change wrote {third.writes} times "
+            f"({ {n: (a.created, a.updated, a.deleted) for n, a in third.accounts.items()} })"
+        )
         for name, rep in third.accounts.items():
             assert rep.error is None, f"{name}: {rep.error}"
             assert rep.pending == 0, f"{name}: {rep.pending} writes still owed after settling"
@@ -334,8 +349,9 @@ class Scenario:
             assert quarantined[platform] == 0, f"{platform}: {quarantined[platform]} items quarantined"
             here = [who(c) for c in listed[platform]]
             assert len(set(here)) == len(here), f"duplicates on {platform}: {sorted(here)}"
-            assert sorted(here) == sorted(people), \
+            assert sorted(here) == sorted(people), (
                 f"{platform} holds {sorted(set(here) ^ set(people))} differently from the store"
+            )
             fit = w.connectors[platform].fit
             for c in listed[platform]:
                 expected = fit(by_who[who(c)])
@@ -343,8 +359,9 @@ class Scenario:
                 assert not diff, f"{platform}: {who(c)} differs from the store (platform, fit(store)): {diff}"
         store_counts = w.store_tag_counts()
         for platform in PLATFORMS:
-            assert counts[platform] == store_counts, \
+            assert counts[platform] == store_counts, (
                 f"tag counts on {platform} {counts[platform]} != store {store_counts}"
+            )
         # no lost update: a field edited on one platform only (and the person deleted nowhere) shows the edit
         for (person, kind), by_platform in self.iv.edits.items():
             if len(by_platform) != 1 or person not in by_who or person in self.iv.deleted:
@@ -352,13 +369,16 @@ class Scenario:
             ((platform, (value, epoch)),) = by_platform.items()
             if epoch < 0:
                 continue
-            assert value.holds(by_who[person]), \
+            assert value.holds(by_who[person]), (
                 f"lost update: {kind} of {person} set to {value.text or value.k} on {platform} is not in the store"
+            )
         # edit beats delete; an uncontradicted delete propagates and stays
         for person in self.iv.deleted:
             if self.must_survive(person):
-                assert person in by_who, f"{person} deleted on {sorted(self.iv.deleted[person])} but edited " \
-                                         "elsewhere after: the edit must win"
+                assert person in by_who, (
+                    f"{person} deleted on {sorted(self.iv.deleted[person])} but edited "
+                    "elsewhere after: the edit must win"
+                )
             elif person not in self.iv.touched:
                 assert person not in by_who, f"the delete of {person} did not propagate"
                 self.gone.add(person)
@@ -389,8 +409,9 @@ def proxy(radicale: Radicale) -> Iterator[FaultProxy]:
         yield server
 
 
-def start_world(tmp_path: Path, radicale: Radicale, proxy: FaultProxy, google: PeopleEmulator,
-                graph: GraphEmulator) -> World:
+def start_world(
+    tmp_path: Path, radicale: Radicale, proxy: FaultProxy, google: PeopleEmulator, graph: GraphEmulator
+) -> World:
     google.add_user(GOOGLE_USER)
     graph.add_tenant(TENANT)
     graph.add_app(TENANT, CLIENT_ID, secret=SECRET)
@@ -399,8 +420,9 @@ def start_world(tmp_path: Path, radicale: Radicale, proxy: FaultProxy, google: P
     return World(google, graph, radicale.new_book(), proxy, tmp_path)
 
 
-def play(seed: int, rounds: int, tmp_path: Path, radicale: Radicale, proxy: FaultProxy, *, processes: bool,
-         selector: str) -> None:
+def play(
+    seed: int, rounds: int, tmp_path: Path, radicale: Radicale, proxy: FaultProxy, *, processes: bool, selector: str
+) -> None:
     with PeopleEmulator() as google, GraphEmulator(seed=seed) as graph:
         world = start_world(tmp_path, radicale, proxy, google, graph)
         scenario = Scenario(seed, world, processes=processes)
@@ -412,34 +434,40 @@ def play(seed: int, rounds: int, tmp_path: Path, radicale: Radicale, proxy: Faul
             raise AssertionError(
                 f"seed {seed}, round {scenario.round}: {exc}\nreplay: CONTACTSYNC_SOAK_SEED={seed} "
                 f"CONTACTSYNC_SOAK_ROUNDS={scenario.round} .venv/bin/pytest tests/test_whole_system.py -x "
-                f"-k {selector}") from exc
+                f"-k {selector}"
+            ) from exc
         finally:
             world.close()
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_random_edits_and_faults_settle_with_every_invariant(seed: int, tmp_path: Path, radicale: Radicale,
-                                                             proxy: FaultProxy) -> None:
+def test_random_edits_and_faults_settle_with_every_invariant(
+    seed: int, tmp_path: Path, radicale: Radicale, proxy: FaultProxy
+) -> None:
     play(seed, ROUNDS, tmp_path, radicale, proxy, processes=False, selector="random_edits_and_faults")
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_sync_process_killed_at_random_moments_settles_with_every_invariant(
-        seed: int, tmp_path: Path, radicale: Radicale, proxy: FaultProxy) -> None:
+    seed: int, tmp_path: Path, radicale: Radicale, proxy: FaultProxy
+) -> None:
     play(seed, KILL_ROUNDS, tmp_path, radicale, proxy, processes=True, selector="killed_at_random")
 
 
 # ---------------------------------------------------------------------------------------------- the DAV fault proxy
-CARD = ("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:Ana Lima\r\nN:Lima;Ana;;;\r\nEMAIL:{uid}@example.org\r\n"
-        "END:VCARD\r\n")
+CARD = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:Ana Lima\r\nN:Lima;Ana;;;\r\nEMAIL:{uid}@example.org\r\n"
+    "END:VCARD\r\n"
+)
 
 
 def dav_connector(url: str) -> CardDavConnector:
     return CardDavConnector("dav", CardDavOptions(url=url, username=USER, timeout=30), PASSWORD)
 
 
-def test_fault_proxy_faults_reach_the_carddav_connector_as_a_server_would_send_them(radicale: Radicale,
-                                                                                     proxy: FaultProxy) -> None:
+def test_fault_proxy_faults_reach_the_carddav_connector_as_a_server_would_send_them(
+    radicale: Radicale, proxy: FaultProxy
+) -> None:
     book = radicale.new_book()
     user = DavUser(book)
     connector = dav_connector(proxy.proxied(book))
@@ -473,8 +501,12 @@ def test_fault_proxy_faults_reach_the_carddav_connector_as_a_server_would_send_t
         with niquests.Session() as raw:
             raw.auth = (USER, PASSWORD)
             with pytest.raises(niquests.exceptions.ConnectionError):
-                raw.put(proxy.proxied(f"{book}b.vcf"), data=CARD.format(uid="b").encode(), timeout=30,
-                        headers={"Content-Type": "text/vcard", "If-None-Match": "*"})
+                raw.put(
+                    proxy.proxied(f"{book}b.vcf"),
+                    data=CARD.format(uid="b").encode(),
+                    timeout=30,
+                    headers={"Content-Type": "text/vcard", "If-None-Match": "*"},
+                )
         assert f"{book}b.vcf" in user.cards(), "a dropped write must still be applied (only the answer is lost)"
         assert proxy.faults_served == Counter({"503": 2, "429": 1, "sync-token-403": 1, "drop": 1})
         assert proxy.internal_errors == []
@@ -483,8 +515,9 @@ def test_fault_proxy_faults_reach_the_carddav_connector_as_a_server_would_send_t
         user.close()
 
 
-def test_a_token_refused_with_409_and_valid_sync_token_is_listed_again(radicale: Radicale,
-                                                                       proxy: FaultProxy, tmp_path: Path) -> None:
+def test_a_token_refused_with_409_and_valid_sync_token_is_listed_again(
+    radicale: Radicale, proxy: FaultProxy, tmp_path: Path
+) -> None:
     book = radicale.new_book()
     user = DavUser(book)
     BACKENDS.pop("whole-system-409", None)
@@ -493,6 +526,7 @@ def test_a_token_refused_with_409_and_valid_sync_token_is_listed_again(radicale:
     try:
         user.put(f"{book}a.vcf", CARD.format(uid="a"))
         with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+
             def run() -> RunReport:
                 connectors = {"dav": dav_connector(proxy.proxied(book)), "phone": MemoryConnector("phone", phone)}
                 try:

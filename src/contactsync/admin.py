@@ -67,16 +67,23 @@ def build_connectors(book: BookSettings) -> dict[str, Connector]:
             connectors[account.name] = UnavailableConnector(account.name, exc)
         except (OSError, ValueError, KeyError) as exc:
             connectors[account.name] = UnavailableConnector(
-                account.name, ConnectorError(f"cannot set up account {account.name}: {exc}"))
+                account.name, ConnectorError(f"cannot set up account {account.name}: {exc}")
+            )
     return connectors
 
 
-def run_book(store: Store, book: BookSettings, *, dry_run: bool = False, allow_deletes: bool = False,
-             show_values: bool = False, connectors: Mapping[str, Connector] | None = None) -> RunReport:
+def run_book(
+    store: Store,
+    book: BookSettings,
+    *,
+    dry_run: bool = False,
+    allow_deletes: bool = False,
+    show_values: bool = False,
+    connectors: Mapping[str, Connector] | None = None,
+) -> RunReport:
     built = dict(connectors) if connectors is not None else build_connectors(book)
     try:
-        return Engine(store, book, built).run(dry_run=dry_run, allow_deletes=allow_deletes,
-                                              show_values=show_values)
+        return Engine(store, book, built).run(dry_run=dry_run, allow_deletes=allow_deletes, show_values=show_values)
     finally:
         if connectors is None:
             for c in built.values():
@@ -92,8 +99,9 @@ def _queue_everywhere(store: Store, book: BookSettings, contact_id: str) -> None
                 tx.queue(account.name, [contact_id], kind)
 
 
-def resolve_conflict(store: Store, settings: Settings, conflict_id: int, *, take: str | None = None,
-                     value_json: str | None = None) -> dict[str, Any]:
+def resolve_conflict(
+    store: Store, settings: Settings, conflict_id: int, *, take: str | None = None, value_json: str | None = None
+) -> dict[str, Any]:
     """Settle a queued conflict with one candidate's value (``take``: an account or "store") or a new value."""
     conflict = store.conflict(conflict_id)
     if conflict["resolved_at"] is not None:
@@ -122,9 +130,19 @@ def resolve_conflict(store: Store, settings: Settings, conflict_id: int, *, take
     with store.transaction() as tx:
         tx.put_contacts(book.name, {record.id: updated})
         tx.resolve_conflict(conflict_id, how)
-        tx.journal([{"book": book.name, "contact_id": record.id, "action": "resolve", "field": fld.value,
-                     "before": field_to_data(fld, record.contact.get(fld)), "after": data,
-                     "note": f"conflict {conflict_id}: {how}"}])
+        tx.journal(
+            [
+                {
+                    "book": book.name,
+                    "contact_id": record.id,
+                    "action": "resolve",
+                    "field": fld.value,
+                    "before": field_to_data(fld, record.contact.get(fld)),
+                    "after": data,
+                    "note": f"conflict {conflict_id}: {how}",
+                }
+            ]
+        )
     _queue_everywhere(store, book, record.id)
     return {"conflict": conflict_id, "contact_id": record.id, "field": fld.value, "resolution": how}
 
@@ -137,8 +155,16 @@ def restore_from_trash(store: Store, settings: Settings, contact_id: str) -> str
     book = settings.book(record.book)
     with store.transaction() as tx:
         tx.restore_contact(contact_id)
-        tx.journal([{"book": book.name, "contact_id": contact_id, "action": "restore",
-                     "note": f"restored from the trash at {now().isoformat(timespec='seconds')}"}])
+        tx.journal(
+            [
+                {
+                    "book": book.name,
+                    "contact_id": contact_id,
+                    "action": "restore",
+                    "note": f"restored from the trash at {now().isoformat(timespec='seconds')}",
+                }
+            ]
+        )
     _queue_everywhere(store, book, contact_id)
     return book.name
 

@@ -33,7 +33,8 @@ _EMAIL_KINDS = {k.value: k for k in EmailKind}
 _PHONE_KINDS = {k.value: k for k in PhoneKind}
 _ADDRESS_KINDS = {k.value: k for k in AddressKind}
 _VALUES: dict[EmailKind | PhoneKind | AddressKind, str] = {
-    k: k.value for kinds in (EmailKind, PhoneKind, AddressKind) for k in kinds}
+    k: k.value for kinds in (EmailKind, PhoneKind, AddressKind) for k in kinds
+}
 
 _ADDRESS_PARTS = ("street", "locality", "region", "postal_code", "country", "po_box", "extended")
 
@@ -42,15 +43,23 @@ def field_to_data(f: Field, value: Any) -> Any:
     """One field's value as JSON-ready data (also what the journal records as before/after)."""
     if f is Field.NAME:
         n: Name = value
-        return {k: v for k, v in (("given", n.given), ("family", n.family), ("middle", n.middle),
-                                  ("prefix", n.prefix), ("suffix", n.suffix)) if v}
+        return {
+            k: v
+            for k, v in (
+                ("given", n.given),
+                ("family", n.family),
+                ("middle", n.middle),
+                ("prefix", n.prefix),
+                ("suffix", n.suffix),
+            )
+            if v
+        }
     if f is Field.EMAILS:
         return [[e.address, _VALUES[e.kind]] for e in value]
     if f is Field.PHONES:
         return [[p.number, _VALUES[p.kind]] for p in value]
     if f is Field.ADDRESSES:
-        return [{**{k: getattr(a, k) for k in _ADDRESS_PARTS if getattr(a, k)}, "kind": a.kind.value}
-                for a in value]
+        return [{**{k: getattr(a, k) for k in _ADDRESS_PARTS if getattr(a, k)}, "kind": a.kind.value} for a in value]
     if f is Field.URLS:
         return [u.value for u in value]
     if f is Field.TAGS:
@@ -92,8 +101,9 @@ def field_from_data(f: Field, data: Any, photos: PhotoResolver | None = None) ->
 _FIELDS = tuple((f, f.value) for f in Field)
 _BY_NAME = {f.value: f for f in Field}
 _EMPTY_NAME = Name()
-_PLAIN = frozenset({Field.DISPLAY_NAME, Field.NICKNAME, Field.ORGANIZATION, Field.DEPARTMENT, Field.JOB_TITLE,
-                    Field.NOTE})
+_PLAIN = frozenset(
+    {Field.DISPLAY_NAME, Field.NICKNAME, Field.ORGANIZATION, Field.DEPARTMENT, Field.JOB_TITLE, Field.NOTE}
+)
 
 
 @lru_cache(maxsize=4096)
@@ -157,10 +167,12 @@ def _generic_decoder(f: Field) -> Callable[[Any], Any]:
 # the hot paths of a 100k-contact run: one function per attribute instead of field_to_data's chain of tests
 # (None: a plain string, kept as it is)
 _ENCODERS: dict[str, Callable[[Any], Any] | None] = {
-    attr: None if f in _PLAIN else _generic_encoder(f) for f, attr in _FIELDS}
+    attr: None if f in _PLAIN else _generic_encoder(f) for f, attr in _FIELDS
+}
 _ENCODERS.update(name=_name_to_data, emails=_emails_to_data, phones=_phones_to_data, tags=_tags_to_data)
 _DECODERS: dict[str, Callable[[Any], Any] | None] = {
-    attr: None if f in _PLAIN else _generic_decoder(f) for f, attr in _FIELDS}
+    attr: None if f in _PLAIN else _generic_decoder(f) for f, attr in _FIELDS
+}
 _DECODERS.update(name=_name_from_data, emails=_emails_from_data, phones=_phones_from_data, tags=_tags_from_data)
 _ENCODE_ORDER = tuple((attr, _ENCODERS[attr]) for _f, attr in _FIELDS)
 

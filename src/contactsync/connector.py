@@ -162,8 +162,7 @@ class Connector(Protocol):
         """How many items carry each tag, read back from the platform. Raises AuthFailed, Transient."""
         ...
 
-    def close(self) -> None:
-        ...
+    def close(self) -> None: ...
 
 
 class BaseConnector:

@@ -61,8 +61,7 @@ class NoCopies:
 class KeepsCopies(Protocol):
     """A connector that can use copies; the engine gives it its account's before a run."""
 
-    def keep_copies(self, copies: RemoteCopies) -> None:
-        ...
+    def keep_copies(self, copies: RemoteCopies) -> None: ...
 
 
 class HeldCopies:

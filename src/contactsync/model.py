@@ -158,8 +158,7 @@ class PostalAddress:
 
     @property
     def key(self) -> str:
-        parts = (self.po_box, self.extended, self.street, self.locality, self.region, self.postal_code,
-                 self.country)
+        parts = (self.po_box, self.extended, self.street, self.locality, self.region, self.postal_code, self.country)
         return "|".join(p.casefold() for p in parts)
 
 
@@ -290,8 +289,12 @@ class Contact:
 
     def label(self) -> str:
         """A human name for messages meant for the admin's eyes (never for logs unless personal data is on)."""
-        return self.display_name or self.name.formatted() or self.organization or (
-            self.emails[0].address if self.emails else "")
+        return (
+            self.display_name
+            or self.name.formatted()
+            or self.organization
+            or (self.emails[0].address if self.emails else "")
+        )
 
     def identity_emails(self) -> Iterable[str]:
         return (e.key for e in self.emails)

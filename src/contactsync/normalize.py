@@ -116,9 +116,16 @@ def normalize_contact(contact: Contact, region: str = "US") -> Contact:
         emails=unique(Email(email_address(e.address), e.kind) for e in contact.emails),
         phones=unique(Phone(phone_number(p.number, region), p.kind) for p in contact.phones),
         addresses=unique(
-            replace(a, street=multiline(a.street), locality=text(a.locality), region=text(a.region),
-                    postal_code=text(a.postal_code), country=text(a.country), po_box=text(a.po_box),
-                    extended=text(a.extended))
+            replace(
+                a,
+                street=multiline(a.street),
+                locality=text(a.locality),
+                region=text(a.region),
+                postal_code=text(a.postal_code),
+                country=text(a.country),
+                po_box=text(a.po_box),
+                extended=text(a.extended),
+            )
             for a in contact.addresses
         ),
         organization=text(contact.organization),

@@ -17,21 +17,21 @@ from .model import Field
 
 
 class ConflictRule(enum.Enum):
-    NEWEST = "newest"      # the most recent remote modification wins; ties broken by priority
+    NEWEST = "newest"  # the most recent remote modification wins; ties broken by priority
     PRIORITY = "priority"  # the first account in the book's priority list wins
-    STORE = "store"        # the canonical store's value wins
-    MANUAL = "manual"      # keep the current value everywhere and queue the conflict for the admin
+    STORE = "store"  # the canonical store's value wins
+    MANUAL = "manual"  # keep the current value everywhere and queue the conflict for the admin
 
 
 class DeletePolicy(enum.Enum):
-    EDIT_WINS = "edit_wins"      # deleted on A, edited on B: the contact survives with B's edit
+    EDIT_WINS = "edit_wins"  # deleted on A, edited on B: the contact survives with B's edit
     DELETE_WINS = "delete_wins"
 
 
 class AccountMode(enum.Enum):
     TWO_WAY = "two-way"
-    PULL_ONLY = "pull-only"   # we read from it, never write to it
-    PUSH_ONLY = "push-only"   # we write to it, never take its changes
+    PULL_ONLY = "pull-only"  # we read from it, never write to it
+    PUSH_ONLY = "push-only"  # we write to it, never take its changes
 
 
 class LogFormat(enum.Enum):
@@ -91,14 +91,14 @@ class BrakeSettings:
 
 
 class PhoneFormat(enum.Enum):
-    E164 = "e164"          # +14155550100 everywhere
+    E164 = "e164"  # +14155550100 everywhere
     NATIONAL = "national"  # (415) 555-0100 for numbers of the book's region; others stay international
 
 
 class Requirement(enum.Enum):
     """What every contact of a book must have before it is written to other accounts."""
 
-    NAME = "name"                      # a given or family name, or a display name
+    NAME = "name"  # a given or family name, or a display name
     EMAIL = "email"
     PHONE = "phone"
     EMAIL_OR_PHONE = "email_or_phone"

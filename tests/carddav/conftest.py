@@ -54,16 +54,19 @@ class DavServer:
         url = f"{self.base_url}{self.home_path}{slug}/"
         with self.session() as session:
             response = session.request(
-                "MKCOL", url, data=MKCOL_ADDRESSBOOK.format(name=slug).encode(),
-                headers={"Content-Type": "application/xml; charset=utf-8"}, timeout=10)
+                "MKCOL",
+                url,
+                data=MKCOL_ADDRESSBOOK.format(name=slug).encode(),
+                headers={"Content-Type": "application/xml; charset=utf-8"},
+                timeout=10,
+            )
         assert response.status_code in (200, 201), (response.status_code, response.text)
         return url
 
     def put_raw(self, url: str, body: bytes) -> niquests.Response:
         """Write bytes as a card without any client-side checks (to plant malformed cards)."""
         with self.session() as session:
-            return session.put(url, data=body, headers={"Content-Type": "text/vcard; charset=utf-8"},
-                               timeout=10)
+            return session.put(url, data=body, headers={"Content-Type": "text/vcard; charset=utf-8"}, timeout=10)
 
 
 def free_port() -> int:
@@ -104,13 +107,28 @@ def radicale_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DavSer
     log = root / "server.log"
     with log.open("wb") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "radicale", "--config", "",
-             "--server-hosts", f"127.0.0.1:{port}",
-             "--auth-type", "htpasswd", "--auth-htpasswd-filename", str(htpasswd),
-             "--auth-htpasswd-encryption", "plain",
-             "--storage-filesystem-folder", str(root / "collections"),
-             "--logging-level", "warning"],
-            stdout=log_file, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "radicale",
+                "--config",
+                "",
+                "--server-hosts",
+                f"127.0.0.1:{port}",
+                "--auth-type",
+                "htpasswd",
+                "--auth-htpasswd-filename",
+                str(htpasswd),
+                "--auth-htpasswd-encryption",
+                "plain",
+                "--storage-filesystem-folder",
+                str(root / "collections"),
+                "--logging-level",
+                "warning",
+            ],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_answering(base + "/", process, log)
@@ -132,10 +150,24 @@ def xandikos_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DavSer
     env = dict(os.environ, XDG_DATA_HOME=str(root / "state"))
     with log.open("wb") as log_file:
         process = subprocess.Popen(
-            [*_xandikos_command(), "serve", "-d", str(root / "data"), "--defaults",
-             "--current-user-principal", f"/{USER}", "-l", "127.0.0.1", "-p", str(port),
-             "--no-detect-systemd"],
-            stdout=log_file, stderr=subprocess.STDOUT, env=env)
+            [
+                *_xandikos_command(),
+                "serve",
+                "-d",
+                str(root / "data"),
+                "--defaults",
+                "--current-user-principal",
+                f"/{USER}",
+                "-l",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "--no-detect-systemd",
+            ],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_answering(base + "/", process, log)

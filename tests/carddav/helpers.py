@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
-from contactsync_connectors.carddav import CardDavConnector, CardDavOptions, GroupStyle
+from contactsync.connectors.carddav import CardDavConnector, CardDavOptions, GroupStyle
 
 from .conftest import DavServer
 
 
-def make_connector(server: DavServer, url: str, *, group_style: GroupStyle = GroupStyle.CATEGORIES,
-                   multiget_chunk: int = 100, photo_max_bytes: int = 1_000_000,
-                   use_sync_collection: bool = True) -> CardDavConnector:
-    options = CardDavOptions(url=url, username=server.username, group_style=group_style,
-                             multiget_chunk=multiget_chunk, timeout=10, use_sync_collection=use_sync_collection)
-    return CardDavConnector(f"{server.kind}-test", options, server.password,
-                            photo_max_bytes=photo_max_bytes)
+def make_connector(
+    server: DavServer,
+    url: str,
+    *,
+    group_style: GroupStyle = GroupStyle.CATEGORIES,
+    multiget_chunk: int = 100,
+    photo_max_bytes: int = 1_000_000,
+    use_sync_collection: bool = True,
+) -> CardDavConnector:
+    options = CardDavOptions(
+        url=url,
+        username=server.username,
+        group_style=group_style,
+        multiget_chunk=multiget_chunk,
+        timeout=10,
+        use_sync_collection=use_sync_collection,
+    )
+    return CardDavConnector(f"{server.kind}-test", options, server.password, photo_max_bytes=photo_max_bytes)
 
 
 def card(uid: str, given: str, family: str, *, version: str = "3.0", extra: str = "") -> str:
     """A plain card as another client would write it."""
-    lines = ["BEGIN:VCARD", f"VERSION:{version}", f"UID:{uid}", f"FN:{given} {family}",
-             f"N:{family};{given};;;"]
+    lines = ["BEGIN:VCARD", f"VERSION:{version}", f"UID:{uid}", f"FN:{given} {family}", f"N:{family};{given};;;"]
     lines += [line for line in extra.splitlines() if line]
     lines.append("END:VCARD")
     return "\r\n".join(lines) + "\r\n"

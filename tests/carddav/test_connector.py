@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from contactsync.connector import Change, ChangeKind
+from contactsync.connectors.carddav import CardDavConnector, CardDavOptions, GroupStyle, discover
+from contactsync.connectors.carddav.state import PullState
 from contactsync.errors import AuthFailed, ConfigError, ItemRejected, PreconditionFailed, SyncTokenExpired
 from contactsync.model import Name, Tag
 from contactsync.settings import AccountSettings, BookSettings, Secret, frozen_mapping
-from contactsync_connectors.carddav import CardDavConnector, CardDavOptions, GroupStyle, discover
-from contactsync_connectors.carddav.state import PullState
 from tests.contract import create, pull_all, push_one, sample_contact
 
 from .conftest import DavServer
@@ -65,10 +65,13 @@ def test_wrong_password_is_auth_failed(radicale_server: DavServer) -> None:
 def test_from_settings_reads_options_and_password(radicale_server: DavServer) -> None:
     url = radicale_server.new_addressbook()
     account = AccountSettings(
-        name="dav", type="carddav",
-        options=frozen_mapping({"url": url, "username": radicale_server.username, "group_style": "kind-group",
-                                "multiget_chunk": 7}),
-        secrets=frozen_mapping({"password": Secret(radicale_server.password or "", "test")}))
+        name="dav",
+        type="carddav",
+        options=frozen_mapping(
+            {"url": url, "username": radicale_server.username, "group_style": "kind-group", "multiget_chunk": 7}
+        ),
+        secrets=frozen_mapping({"password": Secret(radicale_server.password or "", "test")}),
+    )
     connector = CardDavConnector.from_settings(account, BookSettings("book", (account,)))
     assert connector.options.group_style is GroupStyle.KIND_GROUP
     assert connector.options.multiget_chunk == 7
@@ -76,16 +79,22 @@ def test_from_settings_reads_options_and_password(radicale_server: DavServer) ->
     with pytest.raises(ConfigError) as caught:
         CardDavConnector.from_settings(
             AccountSettings(name="dav", type="carddav", options=frozen_mapping({"group_style": "folders"})),
-            BookSettings("book", ()))
+            BookSettings("book", ()),
+        )
     paths = {p.path for p in caught.value.problems}
     assert paths == {"accounts.dav.options.url", "accounts.dav.options.group_style"}
 
 
 def test_cards_written_by_other_clients_are_listed_then_only_changes_come_incrementally(
-        dav_server: DavServer, addressbook_url: str, connector: CardDavConnector) -> None:
+    dav_server: DavServer, addressbook_url: str, connector: CardDavConnector
+) -> None:
     for i in range(3):
-        assert dav_server.put_raw(f"{addressbook_url}other-{i}.vcf",
-                                  card(f"other-{i}", f"Bo{i}", "Li").encode()).status_code == 201
+        assert (
+            dav_server.put_raw(
+                f"{addressbook_url}other-{i}.vcf", card(f"other-{i}", f"Bo{i}", "Li").encode()
+            ).status_code
+            == 201
+        )
     items, state = pull_all(connector)
     assert sorted(rc.contact.name.given for rc in items.values()) == ["Bo0", "Bo1", "Bo2"]
     assert all(rc.marker is None for rc in items.values())
@@ -99,8 +108,9 @@ def test_cards_written_by_other_clients_are_listed_then_only_changes_come_increm
     assert [d.rsplit("/", 1)[1] for d in incremental.deleted] == ["other-2.vcf"]
 
 
-def test_propfind_listing_when_sync_collection_is_off(dav_server: DavServer, addressbook_url: str,
-                                                     connect: Callable[..., CardDavConnector]) -> None:
+def test_propfind_listing_when_sync_collection_is_off(
+    dav_server: DavServer, addressbook_url: str, connect: Callable[..., CardDavConnector]
+) -> None:
     connector = connect(use_sync_collection=False)
     a = create(connector, sample_contact(1), "cid-a")
     b = create(connector, sample_contact(2), "cid-b")
@@ -123,8 +133,9 @@ def test_propfind_listing_when_sync_collection_is_off(dav_server: DavServer, add
     assert connector.request_counts["REPORT"] == 1
 
 
-def test_multiget_reads_changed_cards_in_chunks(dav_server: DavServer, addressbook_url: str,
-                                                connect: Callable[..., CardDavConnector]) -> None:
+def test_multiget_reads_changed_cards_in_chunks(
+    dav_server: DavServer, addressbook_url: str, connect: Callable[..., CardDavConnector]
+) -> None:
     for i in range(7):
         dav_server.put_raw(f"{addressbook_url}c{i}.vcf", card(f"c{i}", f"N{i}", "X").encode())
     connector = connect(multiget_chunk=3)
@@ -148,7 +159,8 @@ def test_invalid_sync_token_raises_sync_token_expired(connector: CardDavConnecto
 
 
 def test_card_changed_between_listing_and_writing_is_refused_then_fetch_gives_the_new_version(
-        dav_server: DavServer, connector: CardDavConnector) -> None:
+    dav_server: DavServer, connector: CardDavConnector
+) -> None:
     written = create(connector, sample_contact(1), "cid-a")
     assert written.ref is not None
     items, _ = pull_all(connector)
@@ -171,11 +183,10 @@ def test_card_changed_between_listing_and_writing_is_refused_then_fetch_gives_th
 def test_duplicate_uid(dav_server: DavServer, addressbook_url: str, connector: CardDavConnector) -> None:
     """Radicale refuses a second card with a UID in use (409): a clear ItemRejected, nothing written.
     Xandikos accepts it: the card is simply written."""
-    from contactsync_connectors.carddav.connector import _card_uid_for
+    from contactsync.connectors.carddav.connector import _card_uid_for
 
     uid = _card_uid_for("cid-dup")
-    assert dav_server.put_raw(f"{addressbook_url}elsewhere.vcf", card(uid, "Old", "Card").encode()).status_code \
-        == 201
+    assert dav_server.put_raw(f"{addressbook_url}elsewhere.vcf", card(uid, "Old", "Card").encode()).status_code == 201
     result = push_one(connector, Change(ChangeKind.CREATE, "cid-dup", contact=connector.fit(sample_contact(1))))
     items, _ = pull_all(connector)
     if dav_server.kind == "radicale":
@@ -195,18 +206,20 @@ def test_create_retried_after_a_lost_answer_makes_no_duplicate(connector: CardDa
     assert len(pull_all(connector)[0]) == 1
 
 
-def test_unknown_properties_and_version_survive_an_update(dav_server: DavServer, addressbook_url: str,
-                                                          connector: CardDavConnector) -> None:
-    extra = ("X-SOCIAL-THING:keep-me\r\nitem1.EMAIL;TYPE=INTERNET:grouped@example.org\r\n"
-             "item1.X-ABLABEL:Old school\r\nEMAIL;TYPE=WORK:ann@example.org")
+def test_unknown_properties_and_version_survive_an_update(
+    dav_server: DavServer, addressbook_url: str, connector: CardDavConnector
+) -> None:
+    extra = (
+        "X-SOCIAL-THING:keep-me\r\nitem1.EMAIL;TYPE=INTERNET:grouped@example.org\r\n"
+        "item1.X-ABLABEL:Old school\r\nEMAIL;TYPE=WORK:ann@example.org"
+    )
     for version in ("3.0", "4.0"):
         url = f"{addressbook_url}v{version[0]}.vcf"
         dav_server.put_raw(url, card(f"uid-v{version[0]}", "Ann", "Lee", version=version, extra=extra).encode())
     items, _ = pull_all(connector)
     for rc in items.values():
         renamed = connector.fit(replace(rc.contact, name=Name(given="Annie", family="Lee")))
-        result = push_one(connector, Change(ChangeKind.UPDATE, "cid-" + rc.ref.id[-6:], contact=renamed,
-                                            ref=rc.ref))
+        result = push_one(connector, Change(ChangeKind.UPDATE, "cid-" + rc.ref.id[-6:], contact=renamed, ref=rc.ref))
         assert result.ok, result.error
         assert result.stored is not None and result.stored.name.given == "Annie"
         text = get_raw(dav_server, dav_server.base_url + rc.ref.id)
@@ -219,8 +232,7 @@ def test_unknown_properties_and_version_survive_an_update(dav_server: DavServer,
     assert fresh == {"Annie"}
 
 
-def test_new_cards_use_the_version_the_server_advertises(dav_server: DavServer,
-                                                         connector: CardDavConnector) -> None:
+def test_new_cards_use_the_version_the_server_advertises(dav_server: DavServer, connector: CardDavConnector) -> None:
     written = create(connector, sample_contact(1))
     assert written.ref is not None
     # both servers advertise only vCard 3.0 in supported-address-data
@@ -228,9 +240,11 @@ def test_new_cards_use_the_version_the_server_advertises(dav_server: DavServer,
 
 
 MALFORMED: dict[str, bytes] = {
-    "vcard21-quoted-printable": (b"BEGIN:VCARD\r\nVERSION:2.1\r\nN:M\xfcller;J\xfcrgen\r\n"
-                                 b"FN;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:J=C3=BCrgen M=C3=BC=\r\nller\r\n"
-                                 b"UID:qp\r\nEND:VCARD\r\n"),
+    "vcard21-quoted-printable": (
+        b"BEGIN:VCARD\r\nVERSION:2.1\r\nN:M\xfcller;J\xfcrgen\r\n"
+        b"FN;ENCODING=QUOTED-PRINTABLE;CHARSET=UTF-8:J=C3=BCrgen M=C3=BC=\r\nller\r\n"
+        b"UID:qp\r\nEND:VCARD\r\n"
+    ),
     "latin1-bytes": b"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:latin\r\nFN:Fran\xe7ois\r\nN:Fran\xe7ois;;;;\r\nEND:VCARD\r\n",
     "no-fn-no-n": b"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:nofn\r\nEMAIL:x@example.org\r\nEND:VCARD\r\n",
     "no-uid": b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:No Uid\r\nN:Uid;No;;;\r\nEND:VCARD\r\n",
@@ -241,7 +255,8 @@ MALFORMED: dict[str, bytes] = {
 
 
 def test_malformed_cards_are_quarantined_never_fatal_never_deleted(
-        dav_server: DavServer, addressbook_url: str, connector: CardDavConnector) -> None:
+    dav_server: DavServer, addressbook_url: str, connector: CardDavConnector
+) -> None:
     dav_server.put_raw(f"{addressbook_url}good.vcf", card("good", "Good", "Card").encode())
     accepted = set()
     for name, body in MALFORMED.items():
@@ -264,8 +279,9 @@ def test_malformed_cards_are_quarantined_never_fatal_never_deleted(
     assert again.deleted == () and again.changed == ()
 
 
-def test_a_huge_photo_is_dropped_but_the_contact_syncs(dav_server: DavServer, addressbook_url: str,
-                                                       connector: CardDavConnector) -> None:
+def test_a_huge_photo_is_dropped_but_the_contact_syncs(
+    dav_server: DavServer, addressbook_url: str, connector: CardDavConnector
+) -> None:
     photo = base64.b64encode(b"\xff\xd8\xff\xe0" + bytes(5 * 1024 * 1024)).decode()
     text = card("big", "Pic", "Ture", extra=f"PHOTO;ENCODING=b;TYPE=JPEG:{photo}")
     assert dav_server.put_raw(f"{addressbook_url}big.vcf", text.encode()).status_code == 201
@@ -275,8 +291,9 @@ def test_a_huge_photo_is_dropped_but_the_contact_syncs(dav_server: DavServer, ad
 
 
 @pytest.mark.parametrize("style", [GroupStyle.CATEGORIES, GroupStyle.KIND_GROUP, GroupStyle.APPLE_GROUP])
-def test_group_styles_hold_tags_and_counts_are_read_back(dav_server: DavServer, style: GroupStyle,
-                                                         connect: Callable[..., CardDavConnector]) -> None:
+def test_group_styles_hold_tags_and_counts_are_read_back(
+    dav_server: DavServer, style: GroupStyle, connect: Callable[..., CardDavConnector]
+) -> None:
     connector = connect(group_style=style)
     a = create(connector, sample_contact(1, tags=("Staff", "VIP")), "cid-1")
     create(connector, sample_contact(2, tags=("staff",)), "cid-2")
@@ -307,15 +324,18 @@ def test_group_styles_hold_tags_and_counts_are_read_back(dav_server: DavServer, 
     assert {rc.ref.id: rc.contact.tags for rc in changed.changed}[a.ref.id] == frozenset({Tag("VIP")})
 
 
-def test_group_card_written_by_another_client_gives_tags(dav_server: DavServer, addressbook_url: str,
-                                                         connect: Callable[..., CardDavConnector]) -> None:
+def test_group_card_written_by_another_client_gives_tags(
+    dav_server: DavServer, addressbook_url: str, connect: Callable[..., CardDavConnector]
+) -> None:
     connector = connect(group_style=GroupStyle.APPLE_GROUP)
     for uid in ("m1", "m2"):
         dav_server.put_raw(f"{addressbook_url}{uid}.vcf", card(uid, uid.upper(), "Member").encode())
     items, state = pull_all(connector)
     assert all(rc.contact.tags == frozenset() for rc in items.values())
-    group = ("BEGIN:VCARD\r\nVERSION:3.0\r\nUID:grp-friends\r\nFN:Friends\r\nN:Friends;;;;\r\n"
-             "X-ADDRESSBOOKSERVER-KIND:group\r\nX-ADDRESSBOOKSERVER-MEMBER:urn:uuid:m2\r\nEND:VCARD\r\n")
+    group = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:grp-friends\r\nFN:Friends\r\nN:Friends;;;;\r\n"
+        "X-ADDRESSBOOKSERVER-KIND:group\r\nX-ADDRESSBOOKSERVER-MEMBER:urn:uuid:m2\r\nEND:VCARD\r\n"
+    )
     assert dav_server.put_raw(f"{addressbook_url}friends.vcf", group.encode()).status_code == 201
     result = connector.pull(state)
     # M2 was in no group before, so the state cannot place it: a full listing (the engine compares it with

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from contactsync_connectors.carddav import CardDavConnector, GroupStyle
+from contactsync.connectors.carddav import CardDavConnector, GroupStyle
 from tests.contract import ConnectorContract
 
 from .conftest import DavServer

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from contactsync.connector import Change, ChangeKind
+from contactsync.connectors.carddav import CardDavConnector, GroupStyle
 from contactsync.copies import RemoteCopies
 from contactsync.errors import PreconditionFailed
 from contactsync.model import Name, Tag
 from contactsync.store import Store
-from contactsync_connectors.carddav import CardDavConnector, GroupStyle
 from tests.contract import pull_all, push_one, sample_contact
 
 from .conftest import DavServer
@@ -25,8 +25,7 @@ from .helpers import card, get_raw, make_connector
 from .test_connector import MALFORMED
 
 #: properties contactsync does not map: another client's, which an update must keep
-UNMAPPED = ("X-SOCIAL-THING:keep-me\r\nitem1.EMAIL;TYPE=INTERNET:grouped@example.org\r\n"
-            "item1.X-ABLABEL:Old school")
+UNMAPPED = "X-SOCIAL-THING:keep-me\r\nitem1.EMAIL;TYPE=INTERNET:grouped@example.org\r\nitem1.X-ABLABEL:Old school"
 
 
 @pytest.fixture
@@ -36,8 +35,9 @@ def copies() -> Iterator[RemoteCopies]:
 
 
 @pytest.fixture
-def new_run(dav_server: DavServer, addressbook_url: str,
-            copies: RemoteCopies) -> Iterator[Callable[..., CardDavConnector]]:
+def new_run(
+    dav_server: DavServer, addressbook_url: str, copies: RemoteCopies
+) -> Iterator[Callable[..., CardDavConnector]]:
     """A connector as a new process builds it: nothing in memory, the store's copies handed over."""
     made: list[CardDavConnector] = []
 
@@ -57,7 +57,8 @@ def sent(connector: CardDavConnector) -> dict[str, int]:
 
 
 def test_a_new_run_updates_a_card_with_one_report_and_one_put_keeping_its_other_properties(
-        dav_server: DavServer, addressbook_url: str, new_run: Callable[..., CardDavConnector]) -> None:
+    dav_server: DavServer, addressbook_url: str, new_run: Callable[..., CardDavConnector]
+) -> None:
     url = f"{addressbook_url}ann.vcf"
     assert dav_server.put_raw(url, card("ann", "Ann", "Lee", extra=UNMAPPED).encode()).status_code == 201
     items, state = pull_all(new_run())
@@ -78,7 +79,8 @@ def test_a_new_run_updates_a_card_with_one_report_and_one_put_keeping_its_other_
 
 
 def test_a_card_edited_on_the_server_after_its_copy_was_kept_is_read_and_the_edit_kept(
-        dav_server: DavServer, addressbook_url: str, new_run: Callable[..., CardDavConnector]) -> None:
+    dav_server: DavServer, addressbook_url: str, new_run: Callable[..., CardDavConnector]
+) -> None:
     url = f"{addressbook_url}ann.vcf"
     dav_server.put_raw(url, card("ann", "Ann", "Lee", extra=UNMAPPED).encode())
     items, state = pull_all(new_run())
@@ -88,7 +90,7 @@ def test_a_card_edited_on_the_server_after_its_copy_was_kept_is_read_and_the_edi
     def edit_elsewhere(value: str) -> None:
         text = get_raw(dav_server, url)
         start = text.index("X-SOCIAL-THING:")
-        edited = text[:start] + f"X-SOCIAL-THING:{value}" + text[text.index("\r\n", start):]
+        edited = text[:start] + f"X-SOCIAL-THING:{value}" + text[text.index("\r\n", start) :]
         assert dav_server.put_raw(url, edited.encode()).status_code in (201, 204)
 
     # another client edits the card: the copy kept above is now stale. A write checked against the etag the
@@ -127,7 +129,8 @@ def test_cards_a_run_wrote_are_not_read_back_by_the_next_one(new_run: Callable[.
     changed = settling.pull(state).changed
     assert sent(settling) == {"REPORT": 1}
     assert {rc.ref: (rc.marker, rc.contact) for rc in changed} == {
-        r.ref: (r.change.contact_id, r.stored) for r in results}
+        r.ref: (r.change.contact_id, r.stored) for r in results
+    }
 
     # a full listing (a sync token the server forgot) reads none of them either
     relisting = new_run()
@@ -136,13 +139,18 @@ def test_cards_a_run_wrote_are_not_read_back_by_the_next_one(new_run: Callable[.
 
 
 def test_tags_as_group_cards_a_new_run_moves_a_contact_without_reading_cards(
-        dav_server: DavServer, addressbook_url: str, new_run: Callable[..., CardDavConnector]) -> None:
+    dav_server: DavServer, addressbook_url: str, new_run: Callable[..., CardDavConnector]
+) -> None:
     """The engine's etag of a contact is its card's etag plus a digest of its groups: the copy is found under
     the card's own etag, and the group cards (held in the pull state without their text) come from copies too."""
     first = new_run(group_style=GroupStyle.APPLE_GROUP)
     _, state = pull_all(first)
-    results = first.push([Change(ChangeKind.CREATE, "cid-1", contact=first.fit(sample_contact(1, tags=("Staff",)))),
-                          Change(ChangeKind.CREATE, "cid-2", contact=first.fit(sample_contact(2, tags=("Staff",))))])
+    results = first.push(
+        [
+            Change(ChangeKind.CREATE, "cid-1", contact=first.fit(sample_contact(1, tags=("Staff",)))),
+            Change(ChangeKind.CREATE, "cid-2", contact=first.fit(sample_contact(2, tags=("Staff",)))),
+        ]
+    )
     assert all(r.ok for r in results)
     listing = new_run(group_style=GroupStyle.APPLE_GROUP).pull(state)
     assert listing.changed and listing.next_state is not None
@@ -164,7 +172,8 @@ def test_tags_as_group_cards_a_new_run_moves_a_contact_without_reading_cards(
 
 
 def test_malformed_cards_are_still_quarantined_by_every_run(
-        dav_server: DavServer, addressbook_url: str, new_run: Callable[..., CardDavConnector]) -> None:
+    dav_server: DavServer, addressbook_url: str, new_run: Callable[..., CardDavConnector]
+) -> None:
     dav_server.put_raw(f"{addressbook_url}good.vcf", card("good", "Good", "Card").encode())
     for name, body in MALFORMED.items():
         dav_server.put_raw(f"{addressbook_url}{name}.vcf", body)

@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from contactsync.connectors.carddav import CardDavConnector, CardDavOptions, discover
+from contactsync.connectors.carddav.davxml import BadServerResponse
 from contactsync.errors import ConnectorError
-from contactsync_connectors.carddav import CardDavConnector, CardDavOptions, discover
-from contactsync_connectors.carddav.davxml import BadServerResponse
 
 LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol">
@@ -123,8 +123,9 @@ def test_entity_expansion_is_refused_with_a_clear_error(fake_server: Callable[[A
 
 def test_oversized_answer_is_cut_off(fake_server: Callable[[Answer], tuple[str, list[str]]]) -> None:
     url, _ = fake_server(lambda method, path, body: (207, b"HUGE"))
-    connector = CardDavConnector("fake", CardDavOptions(url=url, username="u", timeout=5,
-                                                        max_response_bytes=4 * 1024 * 1024), "p")
+    connector = CardDavConnector(
+        "fake", CardDavOptions(url=url, username="u", timeout=5, max_response_bytes=4 * 1024 * 1024), "p"
+    )
     with pytest.raises(BadServerResponse, match="limit"):
         connector.pull(None)
     connector.close()

@@ -9,7 +9,7 @@ import pytest
 from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
 
-from contactsync_connectors.google.emulator import PeopleEmulator
+from contactsync.emulators.google import PeopleEmulator
 
 ALICE = "alice@example.com"
 BOB = "bob@example.com"

@@ -11,9 +11,9 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from contactsync.connectors.google import GoogleConnector
+from contactsync.emulators.google import PeopleEmulator
 from contactsync.settings import AccountSettings, BookSettings, Secret, frozen_mapping
-from contactsync_connectors.google import GoogleConnector
-from contactsync_connectors.google.emulator import PeopleEmulator
 
 SERVICE_ACCOUNT = "contactsync@contactsync-test.iam.gserviceaccount.com"
 
@@ -22,42 +22,46 @@ SERVICE_ACCOUNT = "contactsync@contactsync-test.iam.gserviceaccount.com"
 def private_key_pem() -> str:
     """One RSA key for the whole session: generating one takes longer than most tests."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
 def service_account_key(emulator: PeopleEmulator) -> str:
     """A JSON key like the one Google Cloud hands out, registered with the emulator."""
     emulator.add_service_account(SERVICE_ACCOUNT)
-    return json.dumps({
-        "type": "service_account",
-        "project_id": "contactsync-test",
-        "private_key_id": "k1",
-        "private_key": private_key_pem(),
-        "client_email": SERVICE_ACCOUNT,
-        "client_id": "1234567890",
-        "token_uri": "https://oauth2.googleapis.com/token",
-    })
+    return json.dumps(
+        {
+            "type": "service_account",
+            "project_id": "contactsync-test",
+            "private_key_id": "k1",
+            "private_key": private_key_pem(),
+            "client_email": SERVICE_ACCOUNT,
+            "client_id": "1234567890",
+            "token_uri": "https://oauth2.googleapis.com/token",
+        }
+    )
 
 
 def google_account(emulator: PeopleEmulator, user: str, name: str = "google", **options: Any) -> AccountSettings:
     return AccountSettings(
-        name, "google",
-        options=frozen_mapping({"subject": user, "endpoint": emulator.url, "token_uri": emulator.token_uri,
-                                **options}),
+        name,
+        "google",
+        options=frozen_mapping({"subject": user, "endpoint": emulator.url, "token_uri": emulator.token_uri, **options}),
         secrets=frozen_mapping({"service_account": Secret(service_account_key(emulator), "test")}),
     )
 
 
-def connector_for(emulator: PeopleEmulator, user: str, *, name: str = "google", book: BookSettings | None = None,
-                  **kwargs: Any) -> GoogleConnector:
+def connector_for(
+    emulator: PeopleEmulator, user: str, *, name: str = "google", book: BookSettings | None = None, **kwargs: Any
+) -> GoogleConnector:
     """A connector for ``user``. Keyword arguments override the constructor's (``sleep``, ``batch_size``…)."""
     account = google_account(emulator, user, name)
     built = GoogleConnector.from_settings(account, book or BookSettings("book", (account,)))
     if not kwargs:
         return built
     built.close()
-    from contactsync_connectors.google.auth import credentials_for
+    from contactsync.connectors.google.auth import credentials_for
 
     auth = credentials_for(account, token_uri=emulator.token_uri)
     return GoogleConnector(name, auth, endpoint=emulator.url, **kwargs)

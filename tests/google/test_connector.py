@@ -17,6 +17,17 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from contactsync.connector import Change, ChangeKind, PullResult
+from contactsync.connectors.google import GoogleConnector, write_token_file
+from contactsync.connectors.google.auth import credentials_for
+from contactsync.connectors.google.mapping import (
+    MappingError,
+    contact_from_person,
+    fit,
+    person_fields,
+    person_fields_to_write,
+)
+from contactsync.connectors.memory import MemoryBackend, MemoryConnector
+from contactsync.emulators.google import PeopleEmulator, RequestKind
 from contactsync.engine import Engine
 from contactsync.engine.report import AccountReport, RunReport
 from contactsync.errors import AuthFailed, PreconditionFailed, RateLimited, Transient
@@ -36,17 +47,6 @@ from contactsync.model import (
 from contactsync.normalize import normalize_contact
 from contactsync.settings import AccountSettings, BookSettings, frozen_mapping
 from contactsync.store import Store
-from contactsync_connectors.google import GoogleConnector, write_token_file
-from contactsync_connectors.google.auth import credentials_for
-from contactsync_connectors.google.emulator import PeopleEmulator, RequestKind
-from contactsync_connectors.google.mapping import (
-    MappingError,
-    contact_from_person,
-    fit,
-    person_fields,
-    person_fields_to_write,
-)
-from contactsync_connectors.memory import MemoryBackend, MemoryConnector
 from tests.contract import ConnectorContract, create
 
 from .conftest import ALICE
@@ -65,13 +65,15 @@ class TestGoogleContract(ConnectorContract):
 
 
 def person(n: int, *, note: str = "", tags: tuple[str, ...] = ("Team",)) -> Contact:
-    return normalize_contact(Contact(
-        name=Name(given=f"P{n}", family="Test"),
-        emails=(Email(f"p{n}@example.org", EmailKind.WORK),),
-        phones=(Phone(f"+1202555{n:04d}", PhoneKind.MOBILE),),
-        note=note,
-        tags=frozenset(Tag(t) for t in tags),
-    ))
+    return normalize_contact(
+        Contact(
+            name=Name(given=f"P{n}", family="Test"),
+            emails=(Email(f"p{n}@example.org", EmailKind.WORK),),
+            phones=(Phone(f"+1202555{n:04d}", PhoneKind.MOBILE),),
+            note=note,
+            tags=frozenset(Tag(t) for t in tags),
+        )
+    )
 
 
 def api_requests(emulator: PeopleEmulator) -> int:
@@ -82,8 +84,14 @@ def api_requests(emulator: PeopleEmulator) -> int:
 class World:
     """A book with a Google account (Alice on the emulator) and a memory account, over a SQLite store."""
 
-    def __init__(self, emulator: PeopleEmulator, db: Path, *, google_cls: type[GoogleConnector] = GoogleConnector,
-                 **google_options: Any) -> None:
+    def __init__(
+        self,
+        emulator: PeopleEmulator,
+        db: Path,
+        *,
+        google_cls: type[GoogleConnector] = GoogleConnector,
+        **google_options: Any,
+    ) -> None:
         self.emulator = emulator
         self.memory = MemoryBackend(name="mem")
         self.url = f"sqlite:///{db}"
@@ -97,8 +105,13 @@ class World:
     def run(self) -> RunReport:
         """One run in a fresh "process": new connectors, the store reopened."""
         auth = credentials_for(self.google_account, token_uri=self.emulator.token_uri)
-        self.google = self.google_cls("google", auth, endpoint=self.emulator.url,
-                                      sleep=clock_sleep(self.emulator, self.waits), **self.google_options)
+        self.google = self.google_cls(
+            "google",
+            auth,
+            endpoint=self.emulator.url,
+            sleep=clock_sleep(self.emulator, self.waits),
+            **self.google_options,
+        )
         connectors = {"google": self.google, "mem": MemoryConnector("mem", self.memory)}
         try:
             with Store.open(self.url) as store:
@@ -126,9 +139,12 @@ def only(report: RunReport, account: str) -> AccountReport:
 
 
 def test_full_pull_takes_one_list_call_per_thousand_and_a_quiet_run_one_call(
-        emulator: PeopleEmulator, tmp_path: Path) -> None:
-    emulator.seed(ALICE, [{"names": [{"givenName": f"P{i}"}], "emailAddresses": [{"value": f"p{i}@example.org"}]}
-                          for i in range(2500)])
+    emulator: PeopleEmulator, tmp_path: Path
+) -> None:
+    emulator.seed(
+        ALICE,
+        [{"names": [{"givenName": f"P{i}"}], "emailAddresses": [{"value": f"p{i}@example.org"}]} for i in range(2500)],
+    )
     world = World(emulator, tmp_path / "store.db")
     emulator.reset_counters()
     first = world.run()
@@ -147,9 +163,16 @@ def test_full_pull_takes_one_list_call_per_thousand_and_a_quiet_run_one_call(
 
 def make_everyone_an_engineer(google: Any, listed: dict[str, Any], names: list[str]) -> list[Any]:
     """Push an update of every named person's job title, in batches of the connector's size."""
-    changes = [Change(ChangeKind.UPDATE, f"cid-{n}", contact=google.fit(replace(listed[n].contact,
-                                                                              job_title="Engineer")),
-                      ref=listed[n].ref, previous=listed[n].contact) for n in names]
+    changes = [
+        Change(
+            ChangeKind.UPDATE,
+            f"cid-{n}",
+            contact=google.fit(replace(listed[n].contact, job_title="Engineer")),
+            ref=listed[n].ref,
+            previous=listed[n].contact,
+        )
+        for n in names
+    ]
     size = google.capabilities.max_batch
     return [r for i in range(0, len(changes), size) for r in google.push(changes[i : i + size])]
 
@@ -157,8 +180,9 @@ def make_everyone_an_engineer(google: Any, listed: dict[str, Any], names: list[s
 def test_persons_past_the_cache_budget_are_read_before_they_are_written(emulator: PeopleEmulator) -> None:
     # the connector keeps listed persons compressed within a byte budget (50k persons as dicts were ~200 MB);
     # those it let go are read with batchGet when written, and the write still touches only its own fields
-    names = emulator.seed(ALICE, [{"names": [{"givenName": f"P{i}"}], "biographies": [{"value": f"kept {i}"}]}
-                                  for i in range(300)])
+    names = emulator.seed(
+        ALICE, [{"names": [{"givenName": f"P{i}"}], "biographies": [{"value": f"kept {i}"}]} for i in range(300)]
+    )
     with contextlib.closing(connector_for(emulator, ALICE, seen_cache_bytes=20_000)) as google:
         listed = {rc.ref.id: rc for rc in google.pull(None).changed}
         assert 0 < len(google._seen) < 300, "the budget must hold some persons and drop others"
@@ -194,7 +218,7 @@ def test_rate_limit_waits_as_long_as_retry_after_says(emulator: PeopleEmulator) 
         limited.seed(ALICE, [{"names": [{"givenName": "Ann"}]}])
         waits: list[float] = []
         with contextlib.closing(connector_for(limited, ALICE, sleep=clock_sleep(limited, waits))) as google:
-            first = google.pull(None)   # groups list + connections list: the minute's two reads
+            first = google.pull(None)  # groups list + connections list: the minute's two reads
             assert first.full and len(first.changed) == 1
             again = google.pull(first.next_state)  # refused with 429 and Retry-After, then let through
         assert again.changed == ()
@@ -222,8 +246,9 @@ def test_server_errors_on_reads_and_updates_are_retried_with_backoff(emulator: P
         assert len(listed.changed) == 1
         emulator.faults.fail_next(1, status=500, path_contains="batchUpdateContacts")
         assert created.ref is not None
-        (updated,) = google.push([Change(ChangeKind.UPDATE, "cid-1", contact=google.fit(person(1, note="x")),
-                                         ref=listed.changed[0].ref)])
+        (updated,) = google.push(
+            [Change(ChangeKind.UPDATE, "cid-1", contact=google.fit(person(1, note="x")), ref=listed.changed[0].ref)]
+        )
     assert updated.ok, updated.error
     assert waits == [1.0, 2.0, 1.0]
     assert emulator.persons(ALICE)[0]["biographies"][0]["value"] == "x"
@@ -260,7 +285,8 @@ def test_dropped_connection_after_create_leaves_exactly_one_contact(emulator: Pe
 
 
 def test_expired_sync_token_gives_a_full_listing_without_duplicates_or_deletes(
-        emulator: PeopleEmulator, tmp_path: Path) -> None:
+    emulator: PeopleEmulator, tmp_path: Path
+) -> None:
     world = World(emulator, tmp_path / "store.db")
     for n in range(5):
         world.memory.user_create(person(n))
@@ -325,7 +351,8 @@ def test_stale_etag_edit_reaches_the_other_accounts(emulator: PeopleEmulator, tm
 
 
 def test_contact_deleted_in_google_while_edited_elsewhere_comes_back_once(
-        emulator: PeopleEmulator, tmp_path: Path) -> None:
+    emulator: PeopleEmulator, tmp_path: Path
+) -> None:
     world = World(emulator, tmp_path / "store.db", google_cls=EditAfterPull)
     mem_id = world.memory.user_create(person(1))
     world.run()
@@ -348,8 +375,12 @@ def test_one_stale_item_does_not_fail_the_others_in_its_batch(emulator: PeopleEm
         emulator.edit(ALICE, names[2], {"nicknames": [{"value": "Tri"}]})
         emulator.delete(ALICE, names[4])
         emulator.reset_counters()
-        results = google.push([Change(ChangeKind.UPDATE, f"cid-{n}", contact=replace(listed[n].contact, note="new"),
-                                      ref=listed[n].ref) for n in names])
+        results = google.push(
+            [
+                Change(ChangeKind.UPDATE, f"cid-{n}", contact=replace(listed[n].contact, note="new"), ref=listed[n].ref)
+                for n in names
+            ]
+        )
     assert [r.ok for r in results] == [True, True, False, True, False]
     assert isinstance(results[2].error, PreconditionFailed) and not results[2].error.gone
     assert isinstance(results[4].error, PreconditionFailed) and results[4].error.gone
@@ -360,20 +391,30 @@ def test_one_stale_item_does_not_fail_the_others_in_its_batch(emulator: PeopleEm
 
 
 def test_update_keeps_what_contactsync_does_not_map(emulator: PeopleEmulator) -> None:
-    (name,) = emulator.seed(ALICE, [{
-        "names": [{"givenName": "Ann", "familyName": "Lee", "phoneticGivenName": "An"}],
-        "emailAddresses": [{"value": "ann@example.org", "type": "school"}],
-        "events": [{"date": {"month": 5, "day": 1}, "type": "first met"}],
-        "clientData": [{"key": "other-app", "value": "42"}],
-        "relations": [{"person": "Bob", "type": "spouse"}],
-        "memberships": [{"contactGroupMembership": {"contactGroupResourceName": "contactGroups/starred"}}],
-    }])
+    (name,) = emulator.seed(
+        ALICE,
+        [
+            {
+                "names": [{"givenName": "Ann", "familyName": "Lee", "phoneticGivenName": "An"}],
+                "emailAddresses": [{"value": "ann@example.org", "type": "school"}],
+                "events": [{"date": {"month": 5, "day": 1}, "type": "first met"}],
+                "clientData": [{"key": "other-app", "value": "42"}],
+                "relations": [{"person": "Bob", "type": "spouse"}],
+                "memberships": [{"contactGroupMembership": {"contactGroupResourceName": "contactGroups/starred"}}],
+            }
+        ],
+    )
     with contextlib.closing(connector_for(emulator, ALICE)) as google:
         (listed,) = google.pull(None).changed
-        wanted = replace(listed.contact, note="Likes tea", anniversary=PartialDate(2001, 6, 2),
-                         tags=frozenset({Tag("Friends of Ann")}))
-        (result,) = google.push([Change(ChangeKind.UPDATE, "cid-ann", contact=google.fit(wanted), ref=listed.ref,
-                                        previous=listed.contact)])
+        wanted = replace(
+            listed.contact,
+            note="Likes tea",
+            anniversary=PartialDate(2001, 6, 2),
+            tags=frozenset({Tag("Friends of Ann")}),
+        )
+        (result,) = google.push(
+            [Change(ChangeKind.UPDATE, "cid-ann", contact=google.fit(wanted), ref=listed.ref, previous=listed.contact)]
+        )
         assert result.ok and result.stored == google.fit(wanted)
         assert google.tag_counts() == {Tag("Friends of Ann"): 1}
     now = emulator.person(ALICE, name)
@@ -417,14 +458,21 @@ _contacts = st.builds(
     display_name=_text,
     nickname=_text,
     emails=st.lists(st.builds(Email, st.emails(), st.sampled_from(EmailKind)), max_size=3).map(tuple),
-    phones=st.lists(st.builds(Phone, st.from_regex(r"\+1202555[0-9]{4}", fullmatch=True), st.sampled_from(PhoneKind)),
-                    max_size=3).map(tuple),
-    addresses=st.lists(st.builds(PostalAddress, _text, _text, _text, _text, _text, _text, _text,
-                                 st.sampled_from(AddressKind)), max_size=2).map(tuple),
-    organization=_text, department=_text, job_title=_text,
-    birthday=_dates, anniversary=_dates,
-    urls=st.lists(st.builds(Url, st.from_regex(r"https://[a-z]{1,8}\.example/[a-z]{0,5}", fullmatch=True)),
-                  max_size=2).map(tuple),
+    phones=st.lists(
+        st.builds(Phone, st.from_regex(r"\+1202555[0-9]{4}", fullmatch=True), st.sampled_from(PhoneKind)), max_size=3
+    ).map(tuple),
+    addresses=st.lists(
+        st.builds(PostalAddress, _text, _text, _text, _text, _text, _text, _text, st.sampled_from(AddressKind)),
+        max_size=2,
+    ).map(tuple),
+    organization=_text,
+    department=_text,
+    job_title=_text,
+    birthday=_dates,
+    anniversary=_dates,
+    urls=st.lists(
+        st.builds(Url, st.from_regex(r"https://[a-z]{1,8}\.example/[a-z]{0,5}", fullmatch=True)), max_size=2
+    ).map(tuple),
     note=st.text(max_size=40),
     tags=st.frozensets(st.builds(Tag, st.sampled_from(["Staff", "VIP", "Família", "a,b"])), max_size=3),
     custom=st.lists(st.tuples(_text, _text), max_size=3).map(tuple),
@@ -437,8 +485,13 @@ def test_mapping_round_trip_is_what_fit_says(contact: Contact) -> None:
     wanted = fit(normalize_contact(contact))
     groups = {tag.key: f"contactGroups/g{i}" for i, tag in enumerate(sorted(wanted.tags))}
     names = {g: next(t.name for t in wanted.tags if t.key == k) for k, g in groups.items()}
-    body = person_fields(person_fields_to_write(None, wanted) | {"clientData", "memberships"}, wanted,
-                         current=None, marker="cid", tag_groups=groups)
+    body = person_fields(
+        person_fields_to_write(None, wanted) | {"clientData", "memberships"},
+        wanted,
+        current=None,
+        marker="cid",
+        tag_groups=groups,
+    )
     assert contact_from_person(body, names) == wanted
     assert fit(wanted) == wanted
     # rendered over itself, nothing changes and nothing needs writing
@@ -450,21 +503,36 @@ def test_mapping_round_trip_is_what_fit_says(contact: Contact) -> None:
 
 def test_service_account_without_delegation_is_auth_failed_with_advice(emulator: PeopleEmulator) -> None:
     account = google_account(emulator, "nobody@example.com")
-    with contextlib.closing(GoogleConnector.from_settings(account, BookSettings("b", (account,)))) as google, \
-            pytest.raises(AuthFailed) as raised:
+    with (
+        contextlib.closing(GoogleConnector.from_settings(account, BookSettings("b", (account,)))) as google,
+        pytest.raises(AuthFailed) as raised,
+    ):
         google.pull(None)
     assert "Domain-wide delegation" in str(raised.value) and "subject" in str(raised.value)
 
 
 def test_user_token_file_is_used_and_written_0600(emulator: PeopleEmulator, tmp_path: Path) -> None:
     token_file = tmp_path / "tokens" / "alice.json"
-    write_token_file(token_file, json.dumps({"refresh_token": emulator.refresh_token_for(ALICE),
-                                             "client_id": "client", "client_secret": "secret",
-                                             "token_uri": emulator.token_uri}))
+    write_token_file(
+        token_file,
+        json.dumps(
+            {
+                "refresh_token": emulator.refresh_token_for(ALICE),
+                "client_id": "client",
+                "client_secret": "secret",
+                "token_uri": emulator.token_uri,
+            }
+        ),
+    )
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     assert [p.name for p in token_file.parent.iterdir()] == ["alice.json"]  # no temporary left behind
-    account = AccountSettings("g", "google", options=frozen_mapping({
-        "token_file": str(token_file), "endpoint": emulator.url, "token_uri": emulator.token_uri}))
+    account = AccountSettings(
+        "g",
+        "google",
+        options=frozen_mapping(
+            {"token_file": str(token_file), "endpoint": emulator.url, "token_uri": emulator.token_uri}
+        ),
+    )
     with contextlib.closing(GoogleConnector.from_settings(account, BookSettings("b", (account,)))) as google:
         create(google, person(1), "cid-1")
     assert len(emulator.persons(ALICE)) == 1

@@ -25,8 +25,8 @@ import requests
 from click.testing import CliRunner, Result
 
 from contactsync.cli import EXIT_OK, cli
-from contactsync_connectors.google.emulator import PeopleEmulator, RequestKind
-from contactsync_connectors.memory import BACKENDS, backend
+from contactsync.connectors.memory import BACKENDS, backend
+from contactsync.emulators.google import PeopleEmulator, RequestKind
 
 from .conftest import ALICE
 
@@ -45,18 +45,17 @@ def browser() -> Iterator[requests.Session]:
 
 
 def write_config(tmp_path: Path, emulator: PeopleEmulator, phone: str) -> Path:
-    (tmp_path / "google-oauth-client.json").write_text(json.dumps(emulator.add_oauth_client(CLIENT_ID,
-                                                                                             CLIENT_SECRET)))
+    (tmp_path / "google-oauth-client.json").write_text(json.dumps(emulator.add_oauth_client(CLIENT_ID, CLIENT_SECRET)))
     config = tmp_path / "contactsync.yaml"
     config.write_text(f"""store:
-  url: sqlite:///{tmp_path / 'store.db'}
+  url: sqlite:///{tmp_path / "store.db"}
 books:
   - name: home
     accounts:
       - name: gmail
         type: google
         options:
-          token_file: {tmp_path / 'tokens' / 'gmail.json'}
+          token_file: {tmp_path / "tokens" / "gmail.json"}
           client_secrets_file: google-oauth-client.json
           endpoint: {emulator.url}
       - name: phone
@@ -66,15 +65,26 @@ books:
     return config
 
 
-def sign_in_without_browser(config: Path, emulator: PeopleEmulator, browser: requests.Session,
-                            ) -> tuple[subprocess.CompletedProcess[str], requests.Response]:
+def sign_in_without_browser(
+    config: Path,
+    emulator: PeopleEmulator,
+    browser: requests.Session,
+) -> tuple[subprocess.CompletedProcess[str], requests.Response]:
     """Run the CLI as the admin would on a headless server: read the printed URL, open it in "a browser"
     elsewhere (the emulator's consent screen redirects), paste the address the browser was sent to."""
-    command = [str(Path(sys.executable).parent / "contactsync"), "--config", str(config),
-               "auth", "google", "gmail", "--no-browser"]
+    command = [
+        str(Path(sys.executable).parent / "contactsync"),
+        "--config",
+        str(config),
+        "auth",
+        "google",
+        "gmail",
+        "--no-browser",
+    ]
     env = {k: v for k, v in os.environ.items() if k != "OAUTHLIB_INSECURE_TRANSPORT"}
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, env=env)
+    process = subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
     try:
         assert process.stdout is not None and process.stdin is not None
         printed = []
@@ -100,12 +110,15 @@ def run(config: Path, *args: str) -> Result:
 
 
 def test_consent_without_a_browser_saves_a_0600_token_that_syncs_and_refreshes(
-        emulator: PeopleEmulator, tmp_path: Path, browser: requests.Session) -> None:
+    emulator: PeopleEmulator, tmp_path: Path, browser: requests.Session
+) -> None:
     BACKENDS.pop("consent-phone", None)
     phone = backend("consent-phone")
     config = write_config(tmp_path, emulator, "consent-phone")
-    (ann,) = emulator.seed(ALICE, [{"names": [{"givenName": "Ann", "familyName": "Lee"}],
-                                    "emailAddresses": [{"value": "ann@example.org"}]}])
+    (ann,) = emulator.seed(
+        ALICE,
+        [{"names": [{"givenName": "Ann", "familyName": "Lee"}], "emailAddresses": [{"value": "ann@example.org"}]}],
+    )
     emulator.consent(ALICE)
 
     done, redirect = sign_in_without_browser(config, emulator, browser)
@@ -127,9 +140,18 @@ def test_consent_without_a_browser_saves_a_0600_token_that_syncs_and_refreshes(
 
     # the code was spent: a second exchange of it is refused
     code = parse_qs(urlsplit(redirect.headers["Location"]).query)["code"][0]
-    again = browser.post(emulator.token_uri, data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": "http://127.0.0.1:1/",
-        "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "code_verifier": VERIFIER}, timeout=10)
+    again = browser.post(
+        emulator.token_uri,
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": "http://127.0.0.1:1/",
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "code_verifier": VERIFIER,
+        },
+        timeout=10,
+    )
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
 
     emulator.reset_counters()
@@ -148,7 +170,8 @@ def test_consent_without_a_browser_saves_a_0600_token_that_syncs_and_refreshes(
 
 
 def test_consent_refused_in_the_browser_is_a_clear_failure_and_saves_nothing(
-        emulator: PeopleEmulator, tmp_path: Path, browser: requests.Session) -> None:
+    emulator: PeopleEmulator, tmp_path: Path, browser: requests.Session
+) -> None:
     config = write_config(tmp_path, emulator, "consent-refused")
     emulator.consent(ALICE, approve=False)
     done, redirect = sign_in_without_browser(config, emulator, browser)
@@ -160,7 +183,8 @@ def test_consent_refused_in_the_browser_is_a_clear_failure_and_saves_nothing(
 
 
 def test_consent_with_a_browser_uses_the_local_redirect_server(
-        emulator: PeopleEmulator, tmp_path: Path, browser: requests.Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    emulator: PeopleEmulator, tmp_path: Path, browser: requests.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = write_config(tmp_path, emulator, "consent-browser")
     emulator.consent(ALICE)
     visits: list[str] = []
@@ -195,15 +219,29 @@ def authorize(browser: requests.Session, emulator: PeopleEmulator, **overrides: 
     import hashlib
 
     challenge = base64.urlsafe_b64encode(hashlib.sha256(VERIFIER.encode()).digest()).decode().rstrip("=")
-    params = {"client_id": CLIENT_ID, "redirect_uri": "http://127.0.0.1:8765/", "response_type": "code",
-              "scope": SCOPE, "state": "s1", "code_challenge": challenge, "code_challenge_method": "S256",
-              **overrides}
+    params = {
+        "client_id": CLIENT_ID,
+        "redirect_uri": "http://127.0.0.1:8765/",
+        "response_type": "code",
+        "scope": SCOPE,
+        "state": "s1",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+        **overrides,
+    }
     return browser.get(emulator.auth_uri + "?" + urlencode(params), allow_redirects=False, timeout=10)
 
 
 def exchange(browser: requests.Session, emulator: PeopleEmulator, code: str, **overrides: str) -> Any:
-    form = {"grant_type": "authorization_code", "code": code, "redirect_uri": "http://127.0.0.1:8765/",
-            "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "code_verifier": VERIFIER, **overrides}
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": "http://127.0.0.1:8765/",
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+        "code_verifier": VERIFIER,
+        **overrides,
+    }
     return browser.post(emulator.token_uri, data={k: v for k, v in form.items() if v}, timeout=10)
 
 
@@ -215,7 +253,8 @@ def code_of(answer: requests.Response) -> str:
 
 
 def test_authorization_endpoint_and_code_grant_follow_googles_rules(
-        emulator: PeopleEmulator, browser: requests.Session) -> None:
+    emulator: PeopleEmulator, browser: requests.Session
+) -> None:
     emulator.add_oauth_client(CLIENT_ID, CLIENT_SECRET)
     emulator.add_oauth_client("other-client", "other-secret")
     emulator.consent(ALICE)
@@ -227,43 +266,61 @@ def test_authorization_endpoint_and_code_grant_follow_googles_rules(
     assert authorize(browser, emulator, code_challenge_method="S512").status_code == 400
 
     # PKCE: the verifier must hash to the challenge
-    assert exchange(browser, emulator, code_of(authorize(browser, emulator)),
-                    code_verifier="w" * 64).json()["error"] == "invalid_grant"
+    assert (
+        exchange(browser, emulator, code_of(authorize(browser, emulator)), code_verifier="w" * 64).json()["error"]
+        == "invalid_grant"
+    )
     # the client must be the one the code was issued to, with its secret (in the body or as HTTP Basic)
     wrong_secret = exchange(browser, emulator, code_of(authorize(browser, emulator)), client_secret="guess")
     assert wrong_secret.status_code == 401 and wrong_secret.json()["error"] == "invalid_client"
-    other = exchange(browser, emulator, code_of(authorize(browser, emulator)), client_id="other-client",
-                     client_secret="other-secret")
+    other = exchange(
+        browser, emulator, code_of(authorize(browser, emulator)), client_id="other-client", client_secret="other-secret"
+    )
     assert other.json()["error"] == "invalid_grant"
     # the redirect URI must repeat the authorization request's
-    assert exchange(browser, emulator, code_of(authorize(browser, emulator)),
-                    redirect_uri="http://127.0.0.1:9/").json()["error"] == "redirect_uri_mismatch"
+    assert (
+        exchange(browser, emulator, code_of(authorize(browser, emulator)), redirect_uri="http://127.0.0.1:9/").json()[
+            "error"
+        ]
+        == "redirect_uri_mismatch"
+    )
     # codes die after ten minutes of the emulator's clock
     late = code_of(authorize(browser, emulator))
     emulator.clock.advance(timedelta(minutes=11))
     assert exchange(browser, emulator, late).json()["error"] == "invalid_grant"
 
     code = code_of(authorize(browser, emulator))
-    basic = browser.post(emulator.token_uri, auth=(CLIENT_ID, CLIENT_SECRET), timeout=10, data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": "http://127.0.0.1:8765/",
-        "code_verifier": VERIFIER})
+    basic = browser.post(
+        emulator.token_uri,
+        auth=(CLIENT_ID, CLIENT_SECRET),
+        timeout=10,
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": "http://127.0.0.1:8765/",
+            "code_verifier": VERIFIER,
+        },
+    )
     granted = basic.json()
     assert basic.status_code == 200 and granted["scope"] == SCOPE and granted["token_type"] == "Bearer"
     assert granted["refresh_token"] and granted["expires_in"] > 3000
     reused = exchange(browser, emulator, code)
     assert reused.status_code == 400 and reused.json()["error"] == "invalid_grant"
 
-    listed = browser.get(emulator.url + "v1/contactGroups", timeout=10,
-                         headers={"Authorization": f"Bearer {granted['access_token']}"})
+    listed = browser.get(
+        emulator.url + "v1/contactGroups", timeout=10, headers={"Authorization": f"Bearer {granted['access_token']}"}
+    )
     assert listed.status_code == 200
 
     # the refresh token works for its own client only
     refresh = {"grant_type": "refresh_token", "refresh_token": granted["refresh_token"]}
-    theirs = browser.post(emulator.token_uri, timeout=10,
-                          data={**refresh, "client_id": "other-client", "client_secret": "other-secret"})
+    theirs = browser.post(
+        emulator.token_uri, timeout=10, data={**refresh, "client_id": "other-client", "client_secret": "other-secret"}
+    )
     assert theirs.status_code == 401
-    ours = browser.post(emulator.token_uri, timeout=10,
-                        data={**refresh, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})
+    ours = browser.post(
+        emulator.token_uri, timeout=10, data={**refresh, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    )
     assert ours.status_code == 200 and ours.json()["access_token"] != granted["access_token"]
     assert "refresh_token" not in ours.json()
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from contactsync.connector import Change, ChangeKind
+from contactsync.emulators.google import PeopleEmulator, RequestKind
 from contactsync.model import Phone, PhoneKind, Tag
 from contactsync.store import Store
-from contactsync_connectors.google.emulator import PeopleEmulator, RequestKind
 
 from .conftest import ALICE
 from .helpers import connector_for
@@ -26,16 +26,23 @@ def requests(emulator: PeopleEmulator) -> dict[RequestKind, int]:
 
 
 def test_a_new_process_writes_ten_edits_over_the_kept_copies_with_one_listing_and_one_batch(
-        emulator: PeopleEmulator, tmp_path: Path) -> None:
+    emulator: PeopleEmulator, tmp_path: Path
+) -> None:
     team = emulator.create_group(ALICE, "Team")
-    names = emulator.seed(ALICE, [{
-        "names": [{"givenName": f"P{i}", "familyName": "Test", "phoneticGivenName": "Pee"}],
-        "emailAddresses": [{"value": f"p{i}@example.org"}],
-        "phoneNumbers": [{"value": f"+1202555{i:04d}", "type": "satellite"}],  # a type of the user's own
-        "organizations": [{"title": "Staff"}, {"name": "Choir", "title": "Bass"}],  # only the first is mapped
-        "relations": [{"person": "Bob", "type": "spouse"}],                       # not mapped at all
-        "memberships": [{"contactGroupMembership": {"contactGroupResourceName": team}}],
-    } for i in range(12)])
+    names = emulator.seed(
+        ALICE,
+        [
+            {
+                "names": [{"givenName": f"P{i}", "familyName": "Test", "phoneticGivenName": "Pee"}],
+                "emailAddresses": [{"value": f"p{i}@example.org"}],
+                "phoneNumbers": [{"value": f"+1202555{i:04d}", "type": "satellite"}],  # a type of the user's own
+                "organizations": [{"title": "Staff"}, {"name": "Choir", "title": "Bass"}],  # only the first is mapped
+                "relations": [{"person": "Bob", "type": "spouse"}],  # not mapped at all
+                "memberships": [{"contactGroupMembership": {"contactGroupResourceName": team}}],
+            }
+            for i in range(12)
+        ],
+    )
     world = World(emulator, tmp_path / "store.db")
     world.run()
     world.run()  # our markers listed once
@@ -65,8 +72,10 @@ def test_a_new_process_writes_ten_edits_over_the_kept_copies_with_one_listing_an
 
 def test_a_copy_older_than_the_person_is_not_written_over_the_person_is_read(emulator: PeopleEmulator) -> None:
     """The copies missed the Google edit (the listing that showed it kept none): the person is read first."""
-    names = emulator.seed(ALICE, [{"names": [{"givenName": f"P{i}"}], "emailAddresses": [
-        {"value": f"p{i}@example.org"}]} for i in range(2)])
+    names = emulator.seed(
+        ALICE,
+        [{"names": [{"givenName": f"P{i}"}], "emailAddresses": [{"value": f"p{i}@example.org"}]} for i in range(2)],
+    )
     with Store.open("sqlite://") as store:
         copies = store.copies("google")
         with contextlib.closing(connector_for(emulator, ALICE)) as google:
@@ -87,15 +96,30 @@ def test_a_copy_older_than_the_person_is_not_written_over_the_person_is_read(emu
             assert google.pull(second.next_state).changed == ()
             # the other contact's nickname puts nicknames in the call's mask: rendered over the stale copy, the
             # first would have lost "Tri"
-            results = google.push([
-                Change(ChangeKind.UPDATE, "cid-0", contact=google.fit(replace(edited.contact, note="x")),
-                       ref=edited.ref, previous=edited.contact),
-                Change(ChangeKind.UPDATE, "cid-1", contact=google.fit(replace(listed[names[1]].contact,
-                                                                              nickname="Uno")),
-                       ref=listed[names[1]].ref, previous=listed[names[1]].contact)])
+            results = google.push(
+                [
+                    Change(
+                        ChangeKind.UPDATE,
+                        "cid-0",
+                        contact=google.fit(replace(edited.contact, note="x")),
+                        ref=edited.ref,
+                        previous=edited.contact,
+                    ),
+                    Change(
+                        ChangeKind.UPDATE,
+                        "cid-1",
+                        contact=google.fit(replace(listed[names[1]].contact, nickname="Uno")),
+                        ref=listed[names[1]].ref,
+                        previous=listed[names[1]].contact,
+                    ),
+                ]
+            )
         assert all(r.ok for r in results), [r.error for r in results]
-        assert requests(emulator) == {RequestKind.LIST_CONNECTIONS: 1, RequestKind.BATCH_GET: 1,
-                                      RequestKind.BATCH_UPDATE: 1}
+        assert requests(emulator) == {
+            RequestKind.LIST_CONNECTIONS: 1,
+            RequestKind.BATCH_GET: 1,
+            RequestKind.BATCH_UPDATE: 1,
+        }
         now = emulator.person(ALICE, names[0])
         assert now["nicknames"][0]["value"] == "Tri" and now["biographies"][0]["value"] == "x"
         assert emulator.person(ALICE, names[1])["nicknames"][0]["value"] == "Uno"
@@ -117,12 +141,15 @@ def test_persons_deleted_in_google_lose_their_copies(emulator: PeopleEmulator) -
 
 
 def test_a_label_deleted_in_google_while_empty_is_made_again_when_a_write_is_refused(
-        emulator: PeopleEmulator, people: Any, tmp_path: Path) -> None:
+    emulator: PeopleEmulator, people: Any, tmp_path: Path
+) -> None:
     """The state names the label and no person changed with its deletion, so no listing shows it gone: the
     write naming it is refused, the labels are read, the label is made again and the write sent once more."""
     vip = emulator.create_group(ALICE, "VIP")
-    emulator.seed(ALICE, [{"names": [{"givenName": f"P{i}"}], "emailAddresses": [{"value": f"p{i}@example.org"}]}
-                          for i in range(2)])
+    emulator.seed(
+        ALICE,
+        [{"names": [{"givenName": f"P{i}"}], "emailAddresses": [{"value": f"p{i}@example.org"}]} for i in range(2)],
+    )
     world = World(emulator, tmp_path / "store.db")
     world.run()  # a full listing: the labels are read, and named in the state
     world.run()
@@ -134,8 +161,12 @@ def test_a_label_deleted_in_google_while_empty_is_made_again_when_a_write_is_ref
     assert only(world.run(), "google").updated == 1
     labels = {g["name"]: g for g in emulator.groups(ALICE) if g["groupType"] == "USER_CONTACT_GROUP"}
     assert set(labels) == {"VIP"} and labels["VIP"]["resourceName"] != vip and labels["VIP"]["memberCount"] == 1
-    assert requests(emulator) == {RequestKind.LIST_CONNECTIONS: 1, RequestKind.BATCH_UPDATE: 2,
-                                  RequestKind.GROUPS_LIST: 1, RequestKind.GROUPS_MUTATE: 1}
+    assert requests(emulator) == {
+        RequestKind.LIST_CONNECTIONS: 1,
+        RequestKind.BATCH_UPDATE: 2,
+        RequestKind.GROUPS_LIST: 1,
+        RequestKind.GROUPS_MUTATE: 1,
+    }
     world.run()
     assert world.run().writes == 0
     assert {t.name for c in world.memory.contacts().values() for t in c.tags} == {"VIP"}
@@ -143,8 +174,10 @@ def test_a_label_deleted_in_google_while_empty_is_made_again_when_a_write_is_ref
 
 def test_a_new_tag_reads_the_labels_once_before_making_its_label(emulator: PeopleEmulator, tmp_path: Path) -> None:
     """A label may have been made in Google since the state named the labels: read before making one."""
-    emulator.seed(ALICE, [{"names": [{"givenName": f"P{i}"}], "emailAddresses": [{"value": f"p{i}@example.org"}]}
-                          for i in range(2)])
+    emulator.seed(
+        ALICE,
+        [{"names": [{"givenName": f"P{i}"}], "emailAddresses": [{"value": f"p{i}@example.org"}]} for i in range(2)],
+    )
     world = World(emulator, tmp_path / "store.db")
     world.run()
     world.run()
@@ -153,8 +186,11 @@ def test_a_new_tag_reads_the_labels_once_before_making_its_label(emulator: Peopl
         world.memory.user_edit(item, replace(contact, tags=frozenset({Tag("crew")})))
     emulator.reset_counters()
     assert only(world.run(), "google").updated == 2
-    assert requests(emulator) == {RequestKind.LIST_CONNECTIONS: 1, RequestKind.GROUPS_LIST: 1,
-                                  RequestKind.BATCH_UPDATE: 1}
+    assert requests(emulator) == {
+        RequestKind.LIST_CONNECTIONS: 1,
+        RequestKind.GROUPS_LIST: 1,
+        RequestKind.BATCH_UPDATE: 1,
+    }
     (label,) = (g for g in emulator.groups(ALICE) if g["groupType"] == "USER_CONTACT_GROUP")
     assert label["resourceName"] == made and label["memberCount"] == 2
     assert api_requests(emulator) == 3

@@ -12,20 +12,24 @@ from click.testing import CliRunner, Result
 
 from contactsync import registry
 from contactsync.cli import EXIT_OK, cli
+from contactsync.connectors.memory import BACKENDS, MemoryConnector, backend
+from contactsync.connectors.vdir import VdirConnector
+from contactsync.emulators.google import PeopleEmulator, RequestKind
 from contactsync.model import Contact, Email, EmailKind, Name, Tag
 from contactsync.normalize import normalize_contact
-from contactsync_connectors.google.emulator import PeopleEmulator, RequestKind
-from contactsync_connectors.memory import BACKENDS, MemoryConnector, backend
-from contactsync_connectors.vdir import VdirConnector
 
 from .conftest import ALICE
 from .helpers import connector_for, service_account_key
 
 
 def person(n: int, tags: tuple[str, ...]) -> Contact:
-    return normalize_contact(Contact(name=Name(given=f"Ana{n}", family="Souza"),
-                                     emails=(Email(f"ana{n}@example.org", EmailKind.WORK),),
-                                     tags=frozenset(Tag(t) for t in tags)))
+    return normalize_contact(
+        Contact(
+            name=Name(given=f"Ana{n}", family="Souza"),
+            emails=(Email(f"ana{n}@example.org", EmailKind.WORK),),
+            tags=frozenset(Tag(t) for t in tags),
+        )
+    )
 
 
 def test_two_syncs_through_the_cli_agree_everywhere(emulator: PeopleEmulator, tmp_path: Path) -> None:
@@ -39,15 +43,24 @@ def test_two_syncs_through_the_cli_agree_everywhere(emulator: PeopleEmulator, tm
         phone.user_create(person(n, ("Team",)))
     vip = emulator.create_group(ALICE, "VIP")
     team = emulator.create_group(ALICE, "Team")
-    emulator.seed(ALICE, [
-        {"names": [{"givenName": "Bo", "familyName": "Lima"}], "emailAddresses": [{"value": "bo@example.org"}],
-         "memberships": [{"contactGroupMembership": {"contactGroupResourceName": g}} for g in (team, vip)]},
-        {"names": [{"givenName": "Cy", "familyName": "Reis"}], "emailAddresses": [{"value": "cy@example.org"}],
-         "memberships": [{"contactGroupMembership": {"contactGroupResourceName": vip}}]},
-    ])
+    emulator.seed(
+        ALICE,
+        [
+            {
+                "names": [{"givenName": "Bo", "familyName": "Lima"}],
+                "emailAddresses": [{"value": "bo@example.org"}],
+                "memberships": [{"contactGroupMembership": {"contactGroupResourceName": g}} for g in (team, vip)],
+            },
+            {
+                "names": [{"givenName": "Cy", "familyName": "Reis"}],
+                "emailAddresses": [{"value": "cy@example.org"}],
+                "memberships": [{"contactGroupMembership": {"contactGroupResourceName": vip}}],
+            },
+        ],
+    )
     config = tmp_path / "contactsync.yaml"
     config.write_text(f"""store:
-  url: sqlite:///{tmp_path / 'store.db'}
+  url: sqlite:///{tmp_path / "store.db"}
 books:
   - name: staff
     accounts:
@@ -82,13 +95,18 @@ books:
     assert json.loads(third.stdout)["writes"] == 0
     assert emulator.requests[RequestKind.LIST_CONNECTIONS] == 1  # a quiet run: one listing call for Google
 
-    connectors = {"gmail": connector_for(emulator, ALICE), "folder": VdirConnector("folder", vdir),
-                  "phone": MemoryConnector("phone", phone)}
+    connectors = {
+        "gmail": connector_for(emulator, ALICE),
+        "folder": VdirConnector("folder", vdir),
+        "phone": MemoryConnector("phone", phone),
+    }
     with contextlib.ExitStack() as stack:
         for c in connectors.values():
             stack.callback(c.close)
-        people = {name: sorted(e.address for rc in c.pull(None).changed for e in rc.contact.emails)
-                  for name, c in connectors.items()}
+        people = {
+            name: sorted(e.address for rc in c.pull(None).changed for e in rc.contact.emails)
+            for name, c in connectors.items()
+        }
         counts = {name: {t.key: n for t, n in c.tag_counts().items()} for name, c in connectors.items()}
     expected = ["ana0@example.org", "ana1@example.org", "ana2@example.org", "bo@example.org", "cy@example.org"]
     assert people == {"gmail": expected, "folder": expected, "phone": expected}

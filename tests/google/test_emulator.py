@@ -20,7 +20,7 @@ import requests
 from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest
 
-from contactsync_connectors.google.emulator import PeopleEmulator, RequestKind
+from contactsync.emulators.google import PeopleEmulator, RequestKind
 
 from .conftest import ALICE, BOB, Clients
 
@@ -644,7 +644,7 @@ def test_refresh_token_grant(emulator: PeopleEmulator, clients: Clients) -> None
 
 def test_standalone_module_runs_until_sigterm() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "contactsync_connectors.google.emulator", "--port", "0", "--users", "a@x,b@x"],
+        [sys.executable, "-m", "contactsync.emulators.google", "--port", "0", "--users", "a@x,b@x"],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -16,9 +16,9 @@ import pytest
 from googleapiclient.errors import HttpError
 
 from contactsync.connector import Change, ChangeKind
+from contactsync.connectors.google.connector import GROUP_MARKER_KEY
+from contactsync.emulators.google import PeopleEmulator, RequestKind
 from contactsync.model import Tag
-from contactsync_connectors.google.connector import GROUP_MARKER_KEY
-from contactsync_connectors.google.emulator import PeopleEmulator, RequestKind
 
 from .conftest import ALICE
 from .helpers import connector_for
@@ -31,13 +31,22 @@ def labels(emulator: PeopleEmulator) -> dict[str, dict[str, Any]]:
 
 
 def test_a_label_the_store_no_longer_uses_is_deleted_and_its_contacts_stay(
-        emulator: PeopleEmulator, tmp_path: Path) -> None:
+    emulator: PeopleEmulator, tmp_path: Path
+) -> None:
     world = World(emulator, tmp_path / "store.db")
     ids = [world.memory.user_create(person(n, tags=("Team",))) for n in range(3)]
-    vip = emulator.create_group(ALICE, "VIP")          # made in Google by the user, tag known to the store
-    emulator.create_group(ALICE, "Someday")            # made in Google, never used: not ours to delete
-    emulator.seed(ALICE, [{"names": [{"givenName": "Vi"}], "emailAddresses": [{"value": "vi@example.org"}],
-                           "memberships": [{"contactGroupMembership": {"contactGroupResourceName": vip}}]}])
+    vip = emulator.create_group(ALICE, "VIP")  # made in Google by the user, tag known to the store
+    emulator.create_group(ALICE, "Someday")  # made in Google, never used: not ours to delete
+    emulator.seed(
+        ALICE,
+        [
+            {
+                "names": [{"givenName": "Vi"}],
+                "emailAddresses": [{"value": "vi@example.org"}],
+                "memberships": [{"contactGroupMembership": {"contactGroupResourceName": vip}}],
+            }
+        ],
+    )
     world.run()
     made = labels(emulator)
     assert made["Team"]["memberCount"] == 3 and made["VIP"]["memberCount"] == 1
@@ -57,14 +66,16 @@ def test_a_label_the_store_no_longer_uses_is_deleted_and_its_contacts_stay(
     only(world.run(), "google")
     assert set(labels(emulator)) == {"Someday"}
     assert len(emulator.persons(ALICE)) == 4
-    assert all(g["contactGroupMembership"]["contactGroupResourceName"] == "contactGroups/myContacts"
-               for p in emulator.persons(ALICE) for g in p["memberships"])
+    assert all(
+        g["contactGroupMembership"]["contactGroupResourceName"] == "contactGroups/myContacts"
+        for p in emulator.persons(ALICE)
+        for g in p["memberships"]
+    )
     assert emulator.requests[RequestKind.GROUPS_MUTATE] == 2  # two deletes, nothing else
     assert world.run().writes == 0
 
 
-def test_a_tag_renamed_in_the_store_moves_its_contacts_to_a_new_label(
-        emulator: PeopleEmulator, tmp_path: Path) -> None:
+def test_a_tag_renamed_in_the_store_moves_its_contacts_to_a_new_label(emulator: PeopleEmulator, tmp_path: Path) -> None:
     world = World(emulator, tmp_path / "store.db")
     ids = [world.memory.user_create(person(n, tags=("Team", "Staff"))) for n in range(3)]
     world.run()
@@ -90,16 +101,25 @@ def test_a_tag_whose_case_changes_renames_its_label_in_place(emulator: PeopleEmu
         (before,) = labels(emulator).values()
         listed = sorted(google.pull(None).changed, key=lambda rc: rc.contact.emails[0].address)
         emulator.reset_counters()
-        results = google.push([
-            Change(ChangeKind.UPDATE, f"cid-{n}", contact=google.fit(person(n, tags=("Team",), note="x")),
-                   ref=rc.ref, previous=rc.contact) for n, rc in enumerate(listed)])
+        results = google.push(
+            [
+                Change(
+                    ChangeKind.UPDATE,
+                    f"cid-{n}",
+                    contact=google.fit(person(n, tags=("Team",), note="x")),
+                    ref=rc.ref,
+                    previous=rc.contact,
+                )
+                for n, rc in enumerate(listed)
+            ]
+        )
         assert all(r.ok for r in results)
         assert {t.name for r in results if r.stored is not None for t in r.stored.tags} == {"Team"}
         (after,) = labels(emulator).values()
         assert after["resourceName"] == before["resourceName"] and after["name"] == "Team"
         assert after["memberCount"] == 2 and after["etag"] != before["etag"]
         assert emulator.requests[RequestKind.GROUPS_MUTATE] == 1  # one update: no create, no delete
-        assert emulator.requests[RequestKind.GROUPS_GET] == 1     # its etag, read just before
+        assert emulator.requests[RequestKind.GROUPS_GET] == 1  # its etag, read just before
         relisted = google.pull(None).changed
     assert {t.name for rc in relisted for t in rc.contact.tags} == {"Team"}
 
@@ -110,9 +130,18 @@ def test_a_push_that_disagrees_on_the_case_renames_nothing(emulator: PeopleEmula
             google.push([Change(ChangeKind.CREATE, f"cid-{n}", contact=google.fit(person(n, tags=("team",))))])
         listed = sorted(google.pull(None).changed, key=lambda rc: rc.contact.emails[0].address)
         spellings = ("Team", "TEAM")
-        results = google.push([
-            Change(ChangeKind.UPDATE, f"cid-{n}", contact=google.fit(person(n, tags=(spellings[n],), note="x")),
-                   ref=rc.ref, previous=rc.contact) for n, rc in enumerate(listed)])
+        results = google.push(
+            [
+                Change(
+                    ChangeKind.UPDATE,
+                    f"cid-{n}",
+                    contact=google.fit(person(n, tags=(spellings[n],), note="x")),
+                    ref=rc.ref,
+                    previous=rc.contact,
+                )
+                for n, rc in enumerate(listed)
+            ]
+        )
     assert all(r.ok for r in results)
     assert list(labels(emulator)) == ["team"]
 
@@ -139,11 +168,13 @@ def test_a_label_deleted_in_google_is_made_again_not_written_to(emulator: People
 
 
 def test_label_rules_system_groups_duplicates_etags_and_output_only_fields(
-        emulator: PeopleEmulator, people: Any) -> None:
+    emulator: PeopleEmulator, people: Any
+) -> None:
     groups = people.contactGroups()
-    for call in (lambda: groups.delete(resourceName="contactGroups/myContacts").execute(),
-                 lambda: groups.update(resourceName="contactGroups/starred",
-                                       body={"contactGroup": {"name": "Stars"}}).execute()):
+    for call in (
+        lambda: groups.delete(resourceName="contactGroups/myContacts").execute(),
+        lambda: groups.update(resourceName="contactGroups/starred", body={"contactGroup": {"name": "Stars"}}).execute(),
+    ):
         with pytest.raises(HttpError) as refused:
             call()
         assert refused.value.resp.status == 400
@@ -151,15 +182,18 @@ def test_label_rules_system_groups_duplicates_etags_and_output_only_fields(
     assert groups.get(resourceName=team["resourceName"]).execute()["memberCount"] == 0  # output only
     other = groups.create(body={"contactGroup": {"name": "Other"}}).execute()
     with pytest.raises(HttpError) as taken:
-        groups.update(resourceName=other["resourceName"],
-                      body={"contactGroup": {"etag": other["etag"], "name": "Team"}}).execute()
+        groups.update(
+            resourceName=other["resourceName"], body={"contactGroup": {"etag": other["etag"], "name": "Team"}}
+        ).execute()
     assert taken.value.resp.status == 409
-    renamed = groups.update(resourceName=team["resourceName"],
-                            body={"contactGroup": {"etag": team["etag"], "name": "team"}}).execute()
+    renamed = groups.update(
+        resourceName=team["resourceName"], body={"contactGroup": {"etag": team["etag"], "name": "team"}}
+    ).execute()
     assert renamed["name"] == "team" and renamed["etag"] != team["etag"]
     with pytest.raises(HttpError) as stale:
-        groups.update(resourceName=team["resourceName"],
-                      body={"contactGroup": {"etag": team["etag"], "name": "TEAM"}}).execute()
+        groups.update(
+            resourceName=team["resourceName"], body={"contactGroup": {"etag": team["etag"], "name": "TEAM"}}
+        ).execute()
     assert stale.value.resp.status == 400
     groups.delete(resourceName=team["resourceName"], deleteContacts=False).execute()
     with pytest.raises(HttpError) as gone:

@@ -9,7 +9,7 @@ import msal
 import pytest
 import requests
 
-from contactsync_connectors.outlook.emulator import GraphEmulator
+from contactsync.emulators.outlook import GraphEmulator
 
 TENANT = "contoso.test"
 OTHER_TENANT = "fabrikam.test"

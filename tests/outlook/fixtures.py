@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from contactsync.connectors.outlook import OutlookConnector, OutlookOptions
+from contactsync.emulators.outlook import GraphEmulator
 from contactsync.settings import AccountSettings, BookSettings, Secret, frozen_mapping
-from contactsync_connectors.outlook import OutlookConnector, OutlookOptions
-from contactsync_connectors.outlook.emulator import GraphEmulator
 
 from .conftest import CLIENT_ID, SECRET, TENANT, USER
 
@@ -22,22 +22,40 @@ class Waits:
         self.asked.append(seconds)
 
 
-def account_settings(emu: GraphEmulator, *, name: str = "outlook", mailbox: str = USER,
-                     **options: Any) -> AccountSettings:
-    opts = {"tenant_id": TENANT, "client_id": CLIENT_ID, "mailbox": mailbox,
-            "authority_host": emu.base_url, "graph_url": emu.graph_url, "ca_bundle": emu.ca_file,
-            "page_size": 1000, **options}
+def account_settings(
+    emu: GraphEmulator, *, name: str = "outlook", mailbox: str = USER, **options: Any
+) -> AccountSettings:
+    opts = {
+        "tenant_id": TENANT,
+        "client_id": CLIENT_ID,
+        "mailbox": mailbox,
+        "authority_host": emu.base_url,
+        "graph_url": emu.graph_url,
+        "ca_bundle": emu.ca_file,
+        "page_size": 1000,
+        **options,
+    }
     secrets = {} if "token_cache_file" in options else {"client_secret": Secret(SECRET, "test")}
-    return AccountSettings(name=name, type="outlook", options=frozen_mapping(opts),
-                           secrets=frozen_mapping(secrets))
+    return AccountSettings(name=name, type="outlook", options=frozen_mapping(opts), secrets=frozen_mapping(secrets))
 
 
 def book_of(*accounts: AccountSettings) -> BookSettings:
     return BookSettings(name="main", accounts=tuple(accounts))
 
 
-def outlook(emu: GraphEmulator, *, name: str = "outlook", mailbox: str = USER, waits: Waits | None = None,
-            attempts: int = 5, **options: Any) -> OutlookConnector:
+def outlook(
+    emu: GraphEmulator,
+    *,
+    name: str = "outlook",
+    mailbox: str = USER,
+    waits: Waits | None = None,
+    attempts: int = 5,
+    **options: Any,
+) -> OutlookConnector:
     account = account_settings(emu, name=name, mailbox=mailbox, **options)
-    return OutlookConnector(name, OutlookOptions.from_settings(account, book_of(account)), attempts=attempts,
-                            sleep=waits if waits is not None else Waits())
+    return OutlookConnector(
+        name,
+        OutlookOptions.from_settings(account, book_of(account)),
+        attempts=attempts,
+        sleep=waits if waits is not None else Waits(),
+    )

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from contactsync.connector import Change, ChangeKind
+from contactsync.connectors.outlook import OutlookConnector, OutlookOptions, run_device_flow
+from contactsync.emulators.outlook import GraphEmulator
 from contactsync.errors import AuthFailed, ConfigError
 from contactsync.settings import AccountSettings, Secret, frozen_mapping
-from contactsync_connectors.outlook import OutlookConnector, OutlookOptions, run_device_flow
-from contactsync_connectors.outlook.emulator import GraphEmulator
 from tests.contract import sample_contact
 
 from .conftest import CLIENT_ID, SECRET, TENANT, USER
@@ -20,11 +20,16 @@ from .fixtures import account_settings, book_of, outlook
 from .test_emulator import _certificate
 
 
-def _connector_with(emu: GraphEmulator, *, client_id: str = CLIENT_ID, secret: str = SECRET,
-                    tenant: str = TENANT) -> OutlookConnector:
+def _connector_with(
+    emu: GraphEmulator, *, client_id: str = CLIENT_ID, secret: str = SECRET, tenant: str = TENANT
+) -> OutlookConnector:
     account = account_settings(emu, client_id=client_id, tenant_id=tenant)
-    account = AccountSettings(account.name, account.type, options=account.options,
-                              secrets=frozen_mapping({"client_secret": Secret(secret, "test")}))
+    account = AccountSettings(
+        account.name,
+        account.type,
+        options=account.options,
+        secrets=frozen_mapping({"client_secret": Secret(secret, "test")}),
+    )
     return OutlookConnector.from_settings(account, book_of(account))
 
 
@@ -38,8 +43,9 @@ def _connector_with(emu: GraphEmulator, *, client_id: str = CLIENT_ID, secret: s
         ("none", {"tenant": "nowhere.test"}, "check tenant_id"),
     ],
 )
-def test_refusals_become_auth_failed_naming_the_fix(emulator: GraphEmulator, setup: str, kwargs: dict[str, str],
-                                                    advice: str) -> None:
+def test_refusals_become_auth_failed_naming_the_fix(
+    emulator: GraphEmulator, setup: str, kwargs: dict[str, str], advice: str
+) -> None:
     if setup == "expired":
         emulator.add_app(TENANT, "expired-app", secret=SECRET, secret_expired=True)
     elif setup == "no-consent":
@@ -56,8 +62,12 @@ def test_certificate_credential_reaches_the_mailbox(emulator: GraphEmulator, tmp
     key_pem, cert_pem, thumbprint = _certificate()
     emulator.add_app(TENANT, "cert-app", cert_thumbprint=thumbprint)
     account = account_settings(emulator, client_id="cert-app", certificate_thumbprint=thumbprint.upper())
-    account = AccountSettings(account.name, account.type, options=account.options, secrets=frozen_mapping(
-        {"certificate": Secret(key_pem + cert_pem, "file graph-app.pem")}))
+    account = AccountSettings(
+        account.name,
+        account.type,
+        options=account.options,
+        secrets=frozen_mapping({"certificate": Secret(key_pem + cert_pem, "file graph-app.pem")}),
+    )
     c = OutlookConnector.from_settings(account, book_of(account))
     try:
         assert c.pull(None).full
@@ -65,12 +75,14 @@ def test_certificate_credential_reaches_the_mailbox(emulator: GraphEmulator, tmp
         c.close()
 
 
-def test_device_code_sign_in_keeps_a_private_cache_and_syncs_the_own_mailbox(emulator: GraphEmulator,
-                                                                             tmp_path: Path) -> None:
+def test_device_code_sign_in_keeps_a_private_cache_and_syncs_the_own_mailbox(
+    emulator: GraphEmulator, tmp_path: Path
+) -> None:
     cache = tmp_path / "state" / "outlook.token.json"
     account = account_settings(emulator, token_cache_file=str(cache), mailbox=None)
-    account = AccountSettings(account.name, account.type, options=frozen_mapping(
-        {k: v for k, v in account.options.items() if v is not None}))
+    account = AccountSettings(
+        account.name, account.type, options=frozen_mapping({k: v for k, v in account.options.items() if v is not None})
+    )
     shown: list[str] = []
 
     def approve(message: str) -> None:

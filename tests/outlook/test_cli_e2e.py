@@ -10,20 +10,24 @@ from click.testing import CliRunner, Result
 
 from contactsync import registry
 from contactsync.cli import EXIT_OK, cli
+from contactsync.connectors.memory import BACKENDS, MemoryConnector, backend
+from contactsync.connectors.vdir import VdirConnector
+from contactsync.emulators.outlook import GraphEmulator
 from contactsync.model import Contact, Email, EmailKind, Name, Tag
 from contactsync.normalize import normalize_contact
-from contactsync_connectors.memory import BACKENDS, MemoryConnector, backend
-from contactsync_connectors.outlook.emulator import GraphEmulator
-from contactsync_connectors.vdir import VdirConnector
 
 from .conftest import CLIENT_ID, SECRET, TENANT, USER
 from .fixtures import outlook
 
 
 def person(n: int, tags: tuple[str, ...]) -> Contact:
-    return normalize_contact(Contact(name=Name(given=f"Ana{n}", family="Souza"),
-                                     emails=(Email(f"ana{n}@example.org", EmailKind.WORK),),
-                                     tags=frozenset(Tag(t) for t in tags)))
+    return normalize_contact(
+        Contact(
+            name=Name(given=f"Ana{n}", family="Souza"),
+            emails=(Email(f"ana{n}@example.org", EmailKind.WORK),),
+            tags=frozenset(Tag(t) for t in tags),
+        )
+    )
 
 
 def test_two_syncs_through_the_cli_agree_everywhere(emulator: GraphEmulator, tmp_path: Path) -> None:
@@ -34,13 +38,26 @@ def test_two_syncs_through_the_cli_agree_everywhere(emulator: GraphEmulator, tmp
     phone = backend("e2e-phone")
     for n in range(3):
         phone.user_create(person(n, ("Team",)))
-    emulator.seed(USER, [{"givenName": "Bo", "surname": "Lima", "categories": ["Team", "VIP"],
-                          "emailAddresses": [{"address": "bo@example.org"}]},
-                         {"givenName": "Cy", "surname": "Reis", "categories": ["VIP"],
-                          "emailAddresses": [{"address": "cy@example.org"}]}])
+    emulator.seed(
+        USER,
+        [
+            {
+                "givenName": "Bo",
+                "surname": "Lima",
+                "categories": ["Team", "VIP"],
+                "emailAddresses": [{"address": "bo@example.org"}],
+            },
+            {
+                "givenName": "Cy",
+                "surname": "Reis",
+                "categories": ["VIP"],
+                "emailAddresses": [{"address": "cy@example.org"}],
+            },
+        ],
+    )
     config = tmp_path / "contactsync.yaml"
     config.write_text(f"""store:
-  url: sqlite:///{tmp_path / 'store.db'}
+  url: sqlite:///{tmp_path / "store.db"}
 books:
   - name: staff
     accounts:
@@ -74,11 +91,16 @@ books:
     assert second.exit_code == EXIT_OK, second.output
     assert json.loads(second.stdout)["writes"] == 0
 
-    connectors = {"mailbox": outlook(emulator), "folder": VdirConnector("folder", vdir),
-                  "phone": MemoryConnector("phone", phone)}
+    connectors = {
+        "mailbox": outlook(emulator),
+        "folder": VdirConnector("folder", vdir),
+        "phone": MemoryConnector("phone", phone),
+    }
     try:
-        people = {name: sorted(e.address for rc in c.pull(None).changed for e in rc.contact.emails)
-                  for name, c in connectors.items()}
+        people = {
+            name: sorted(e.address for rc in c.pull(None).changed for e in rc.contact.emails)
+            for name, c in connectors.items()
+        }
         counts = {name: {t.key: n for t, n in c.tag_counts().items()} for name, c in connectors.items()}
     finally:
         for c in connectors.values():

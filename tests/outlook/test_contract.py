@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from contactsync_connectors.outlook import OutlookConnector
-from contactsync_connectors.outlook.emulator import GraphEmulator
+from contactsync.connectors.outlook import OutlookConnector
+from contactsync.emulators.outlook import GraphEmulator
 from tests.contract import ConnectorContract
 
 from .fixtures import outlook

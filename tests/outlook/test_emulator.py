@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from contactsync_connectors.outlook.emulator import GraphEmulator, RequestKind
+from contactsync.emulators.outlook import GraphEmulator, RequestKind
 
 from .conftest import (
     CLIENT_ID,

@@ -12,16 +12,16 @@ from typing import Any
 import pytest
 
 from contactsync.connector import Change, ChangeKind, PullResult
+from contactsync.connectors.memory import MemoryBackend, MemoryConnector
+from contactsync.connectors.outlook import mapping
+from contactsync.connectors.outlook.connector import default_color
+from contactsync.emulators.outlook import GraphEmulator, RequestKind
 from contactsync.engine import Engine, RunReport
 from contactsync.errors import RateLimited, Transient
 from contactsync.model import Contact, Email, EmailKind, Field, Name, Tag
 from contactsync.normalize import normalize_contact
 from contactsync.settings import AccountSettings, BookSettings
 from contactsync.store import Store
-from contactsync_connectors.memory import MemoryBackend, MemoryConnector
-from contactsync_connectors.outlook import mapping
-from contactsync_connectors.outlook.connector import default_color
-from contactsync_connectors.outlook.emulator import GraphEmulator, RequestKind
 from tests.contract import sample_contact
 
 from .conftest import USER
@@ -29,9 +29,14 @@ from .fixtures import Waits, outlook
 
 
 def person(n: int, **extra: Any) -> Contact:
-    return normalize_contact(Contact(name=Name(given=f"P{n}", family="Test"),
-                                     emails=(Email(f"p{n}@example.org", EmailKind.WORK),),
-                                     tags=frozenset({Tag("Team")}), **extra))
+    return normalize_contact(
+        Contact(
+            name=Name(given=f"P{n}", family="Test"),
+            emails=(Email(f"p{n}@example.org", EmailKind.WORK),),
+            tags=frozenset({Tag("Team")}),
+            **extra,
+        )
+    )
 
 
 class HookedMemory(MemoryConnector):
@@ -59,8 +64,7 @@ class World:
 
     def run(self) -> RunReport:
         with Store.open(self.url) as store:
-            return Engine(store, self.book, {"outlook": self.outlook, "mem": self.mem},
-                          sleep=lambda _s: None).run()
+            return Engine(store, self.book, {"outlook": self.outlook, "mem": self.mem}, sleep=lambda _s: None).run()
 
     def outlook_people(self) -> list[dict[str, Any]]:
         return self.emu.contacts(USER)
@@ -121,8 +125,7 @@ def test_throttled_batch_members_are_sent_again_after_their_wait(emulator: Graph
         c._ensure_categories([Tag("Staff")])  # so the batch is the only thing throttled below
         emulator.reset_counters()
         emulator.throttle_next(2, retry_after=3)
-        results = c.push([Change(ChangeKind.CREATE, f"cid-{i}", contact=c.fit(sample_contact(i)))
-                          for i in range(5)])
+        results = c.push([Change(ChangeKind.CREATE, f"cid-{i}", contact=c.fit(sample_contact(i))) for i in range(5)])
     finally:
         c.close()
     assert all(r.ok for r in results)
@@ -153,8 +156,7 @@ def test_dropped_connection_after_a_create_leaves_exactly_one_contact(world: Wor
     assert len(world.outlook_people()) == 1  # the emulator applied the first create, then hung up
     world.run()
     third = world.run()
-    assert world.outlook_emails() == world.memory_emails() == ["p0@example.org", "p1@example.org",
-                                                               "p2@example.org"]
+    assert world.outlook_emails() == world.memory_emails() == ["p0@example.org", "p1@example.org", "p2@example.org"]
     assert len(set(markers(world.emu))) == 3
     assert third.writes == 0
 

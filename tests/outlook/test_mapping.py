@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from contactsync.connectors.outlook import mapping
 from contactsync.model import (
     AddressKind,
     Contact,
@@ -20,26 +21,39 @@ from contactsync.model import (
     Url,
 )
 from contactsync.normalize import normalize_contact
-from contactsync_connectors.outlook import mapping
 
 words = st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "Zs", "P")), max_size=12)
-emails = st.builds(Email, st.from_regex(r"[a-z]{1,8}@[a-z]{1,8}\.(org|com)", fullmatch=True),
-                   st.sampled_from(EmailKind))
+emails = st.builds(
+    Email, st.from_regex(r"[a-z]{1,8}@[a-z]{1,8}\.(org|com)", fullmatch=True), st.sampled_from(EmailKind)
+)
 phones = st.builds(Phone, st.from_regex(r"\+1415555[0-9]{4}", fullmatch=True), st.sampled_from(PhoneKind))
-addresses = st.builds(PostalAddress, street=words, locality=words, region=words, postal_code=words,
-                      country=words, po_box=words, extended=words, kind=st.sampled_from(AddressKind))
+addresses = st.builds(
+    PostalAddress,
+    street=words,
+    locality=words,
+    region=words,
+    postal_code=words,
+    country=words,
+    po_box=words,
+    extended=words,
+    kind=st.sampled_from(AddressKind),
+)
 dates = st.builds(PartialDate, st.none() | st.integers(1900, 2030), st.integers(1, 12), st.integers(1, 28))
 contacts = st.builds(
     Contact,
     name=st.builds(Name, words, words, words, words, words),
-    display_name=words, nickname=words,
+    display_name=words,
+    nickname=words,
     emails=st.lists(emails, max_size=5).map(tuple),
     phones=st.lists(phones, max_size=7).map(tuple),
     addresses=st.lists(addresses, max_size=4).map(tuple),
-    organization=words, department=words, job_title=words,
+    organization=words,
+    department=words,
+    job_title=words,
     birthday=st.none() | dates,
-    urls=st.lists(st.builds(Url, st.from_regex(r"https://[a-z]{1,8}\.org/[a-z]{0,5}", fullmatch=True)),
-                  max_size=3).map(tuple),
+    urls=st.lists(st.builds(Url, st.from_regex(r"https://[a-z]{1,8}\.org/[a-z]{0,5}", fullmatch=True)), max_size=3).map(
+        tuple
+    ),
     note=st.text(max_size=40),
     tags=st.frozensets(st.builds(Tag, st.sampled_from(["Staff", "staff", "VIP", "Family", "Ünïcode"])), max_size=3),
 ).map(normalize_contact)
@@ -73,22 +87,33 @@ def test_fit_keeps_every_field_outlook_holds_whole(contact: Contact) -> None:
 
 
 def test_what_outlook_cannot_hold_is_cut_by_fit() -> None:
-    contact = normalize_contact(Contact(
-        name=Name(given="Ana", family="Lima"),
-        emails=tuple(Email(f"a{i}@example.org", EmailKind.WORK) for i in range(4)),
-        phones=(Phone("+14155550101", PhoneKind.MOBILE), Phone("+14155550102", PhoneKind.MOBILE),
-                Phone("+14155550103", PhoneKind.WORK_FAX), Phone("+14155550104", PhoneKind.OTHER),
-                Phone("+14155550105", PhoneKind.HOME)),
-        addresses=(PostalAddress(street="1 Main St", po_box="PO 9", kind=AddressKind.HOME),
-                   PostalAddress(street="2 Side St", kind=AddressKind.HOME)),
-        birthday=PartialDate(None, 4, 15),
-        urls=(Url("https://a.example.org"), Url("https://b.example.org")),
-    ))
+    contact = normalize_contact(
+        Contact(
+            name=Name(given="Ana", family="Lima"),
+            emails=tuple(Email(f"a{i}@example.org", EmailKind.WORK) for i in range(4)),
+            phones=(
+                Phone("+14155550101", PhoneKind.MOBILE),
+                Phone("+14155550102", PhoneKind.MOBILE),
+                Phone("+14155550103", PhoneKind.WORK_FAX),
+                Phone("+14155550104", PhoneKind.OTHER),
+                Phone("+14155550105", PhoneKind.HOME),
+            ),
+            addresses=(
+                PostalAddress(street="1 Main St", po_box="PO 9", kind=AddressKind.HOME),
+                PostalAddress(street="2 Side St", kind=AddressKind.HOME),
+            ),
+            birthday=PartialDate(None, 4, 15),
+            urls=(Url("https://a.example.org"), Url("https://b.example.org")),
+        )
+    )
     fitted = mapping.fit(contact)
     assert [e.address for e in fitted.emails] == ["a0@example.org", "a1@example.org", "a2@example.org"]
     assert all(e.kind is EmailKind.OTHER for e in fitted.emails)
     assert [(p.number, p.kind) for p in fitted.phones] == [
-        ("+14155550101", PhoneKind.MOBILE), ("+14155550104", PhoneKind.WORK), ("+14155550105", PhoneKind.HOME)]
+        ("+14155550101", PhoneKind.MOBILE),
+        ("+14155550104", PhoneKind.WORK),
+        ("+14155550105", PhoneKind.HOME),
+    ]
     assert fitted.addresses == (PostalAddress(street="1 Main St", kind=AddressKind.HOME),)
     assert fitted.birthday is None
     assert fitted.urls == (Url("https://a.example.org"),)

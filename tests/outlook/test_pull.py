@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from contactsync.connector import Change, ChangeKind
-from contactsync_connectors.outlook.emulator import GraphEmulator, RequestKind
+from contactsync.emulators.outlook import GraphEmulator, RequestKind
 from tests.contract import sample_contact
 
 from .conftest import USER
@@ -19,8 +19,9 @@ def _graph_requests(emu: GraphEmulator) -> dict[RequestKind, int]:
 def test_full_listing_reads_markers_with_one_scan_page(emulator: GraphEmulator) -> None:
     c = outlook(emulator, page_size=1000)
     try:
-        created = c.push([Change(ChangeKind.CREATE, f"cid-{i}", contact=c.fit(sample_contact(i, tags=())))
-                          for i in range(20)])
+        created = c.push(
+            [Change(ChangeKind.CREATE, f"cid-{i}", contact=c.fit(sample_contact(i, tags=()))) for i in range(20)]
+        )
         emulator.seed(USER, [{"givenName": f"Theirs{i}"} for i in range(30)])  # never written by us
         emulator.reset_counters()
         result = c.pull(None)
@@ -36,17 +37,28 @@ def test_full_listing_reads_markers_with_one_scan_page(emulator: GraphEmulator) 
 def test_few_changes_read_markers_in_batches_many_by_a_scan(emulator: GraphEmulator) -> None:
     c = outlook(emulator, page_size=1000)
     try:
-        results = [r for start in (0, 20, 40) for r in c.push(
-            [Change(ChangeKind.CREATE, f"cid-{i}", contact=c.fit(sample_contact(i, tags=())))
-             for i in range(start, start + 20)])]
+        results = [
+            r
+            for start in (0, 20, 40)
+            for r in c.push(
+                [
+                    Change(ChangeKind.CREATE, f"cid-{i}", contact=c.fit(sample_contact(i, tags=())))
+                    for i in range(start, start + 20)
+                ]
+            )
+        ]
         state = c.pull(None).next_state
         ids = [r.ref.id for r in results if r.ref]
         for item_id in ids[:3]:
             emulator.edit(USER, item_id, {"jobTitle": "Few"})
         emulator.reset_counters()
         few = c.pull(state)
-        assert _graph_requests(emulator) == {RequestKind.DELTA: 1, RequestKind.BATCH: 1, RequestKind.GET: 3,
-                                             RequestKind.BATCH_MEMBER: 3}
+        assert _graph_requests(emulator) == {
+            RequestKind.DELTA: 1,
+            RequestKind.BATCH: 1,
+            RequestKind.GET: 3,
+            RequestKind.BATCH_MEMBER: 3,
+        }
         for item_id in ids[:50]:
             emulator.edit(USER, item_id, {"jobTitle": "Many"})
         emulator.reset_counters()
@@ -74,7 +86,8 @@ def test_a_folder_named_in_the_options_is_the_whole_account(emulator: GraphEmula
 
 
 def test_with_kept_copies_a_new_process_reads_no_marker_of_items_it_wrote_nor_the_categories(
-        emulator: GraphEmulator) -> None:
+    emulator: GraphEmulator,
+) -> None:
     """A fresh connector (a new process) given the store's copies: the changed items it wrote before need no
     marker read, and a write whose categories exist needs no categories read: delta + one $batch."""
     from contactsync.store import Store
@@ -83,8 +96,9 @@ def test_with_kept_copies_a_new_process_reads_no_marker_of_items_it_wrote_nor_th
     first = outlook(emulator, page_size=1000)
     first.keep_copies(store.copies("outlook"))
     try:
-        written = first.push([Change(ChangeKind.CREATE, f"cid-{i}", contact=first.fit(sample_contact(i)))
-                              for i in range(10)])
+        written = first.push(
+            [Change(ChangeKind.CREATE, f"cid-{i}", contact=first.fit(sample_contact(i))) for i in range(10)]
+        )
         state = first.pull(None).next_state
     finally:
         first.close()
@@ -99,27 +113,53 @@ def test_with_kept_copies_a_new_process_reads_no_marker_of_items_it_wrote_nor_th
     try:
         pulled = fresh.pull(state)
         # the item made in Outlook is new to us: its marker (none) is read, the three we wrote are not
-        assert _graph_requests(emulator) == {RequestKind.DELTA: 1, RequestKind.BATCH: 1, RequestKind.GET: 1,
-                                             RequestKind.BATCH_MEMBER: 1}
+        assert _graph_requests(emulator) == {
+            RequestKind.DELTA: 1,
+            RequestKind.BATCH: 1,
+            RequestKind.GET: 1,
+            RequestKind.BATCH_MEMBER: 1,
+        }
         assert {rc.ref.id: rc.marker for rc in pulled.changed} == {
-            **{item_id: f"cid-{i}" for i, item_id in enumerate(ids[:3])}, theirs: None}
+            **{item_id: f"cid-{i}" for i, item_id in enumerate(ids[:3])},
+            theirs: None,
+        }
         emulator.reset_counters()
         targets = [rc for rc in pulled.changed if rc.marker is not None]
-        results = fresh.push([Change(ChangeKind.UPDATE, rc.marker or "", ref=rc.ref, previous=rc.contact,
-                                     contact=fresh.fit(replace(sample_contact(i), job_title="Ours again")))
-                              for i, rc in enumerate(targets)])
+        results = fresh.push(
+            [
+                Change(
+                    ChangeKind.UPDATE,
+                    rc.marker or "",
+                    ref=rc.ref,
+                    previous=rc.contact,
+                    contact=fresh.fit(replace(sample_contact(i), job_title="Ours again")),
+                )
+                for i, rc in enumerate(targets)
+            ]
+        )
         assert all(r.ok for r in results)
         # the tags' categories exist (kept from the first process): no categories read, only the $batch
-        assert _graph_requests(emulator) == {RequestKind.BATCH: 1, RequestKind.UPDATE: 3,
-                                             RequestKind.BATCH_MEMBER: 3}
+        assert _graph_requests(emulator) == {RequestKind.BATCH: 1, RequestKind.UPDATE: 3, RequestKind.BATCH_MEMBER: 3}
         emulator.reset_counters()
-        results = fresh.push([Change(ChangeKind.UPDATE, targets[0].marker or "", ref=results[0].ref,
-                                     previous=results[0].change.contact,
-                                     contact=fresh.fit(sample_contact(0, tags=("New", "Newer", "Newest"))))])
+        results = fresh.push(
+            [
+                Change(
+                    ChangeKind.UPDATE,
+                    targets[0].marker or "",
+                    ref=results[0].ref,
+                    previous=results[0].change.contact,
+                    contact=fresh.fit(sample_contact(0, tags=("New", "Newer", "Newest"))),
+                )
+            ]
+        )
         assert results[0].ok
         # tags no kept category names: the list is read again, and the three categories made in one $batch
-        assert _graph_requests(emulator) == {RequestKind.CATEGORIES: 4, RequestKind.BATCH: 2, RequestKind.UPDATE: 1,
-                                             RequestKind.BATCH_MEMBER: 4}
+        assert _graph_requests(emulator) == {
+            RequestKind.CATEGORIES: 4,
+            RequestKind.BATCH: 2,
+            RequestKind.UPDATE: 1,
+            RequestKind.BATCH_MEMBER: 4,
+        }
         assert {"New", "Newer", "Newest"} <= {c["displayName"] for c in emulator.master_categories(USER)}
     finally:
         fresh.close()

@@ -32,12 +32,25 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
-_HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
-                         "upgrade", "proxy-authenticate", "proxy-authorization", "content-length"})
+_HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "transfer-encoding",
+        "te",
+        "trailer",
+        "upgrade",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "content-length",
+    }
+)
 _SYNC_TOKEN = re.compile(rb"<(?:[A-Za-z][\w.-]*:)?sync-token(?:\s[^>]*)?>\s*([^<\s][^<]*?)\s*</", re.S)
 _SYNC_COLLECTION = re.compile(rb"<(?:[A-Za-z][\w.-]*:)?sync-collection[\s>]")
-VALID_SYNC_TOKEN_ERROR = (b'<?xml version="1.0" encoding="utf-8"?>\n'
-                          b'<D:error xmlns:D="DAV:"><D:valid-sync-token/></D:error>')
+VALID_SYNC_TOKEN_ERROR = (
+    b'<?xml version="1.0" encoding="utf-8"?>\n<D:error xmlns:D="DAV:"><D:valid-sync-token/></D:error>'
+)
 WRITES = ("PUT", "DELETE")
 
 WriteHook = Callable[[str, str, int], None]
@@ -75,8 +88,9 @@ class FaultProxy:
     # ------------------------------------------------------------------------------------- lifecycle
     def start(self) -> FaultProxy:
         self._server = _Server(("127.0.0.1", 0), self)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="dav-fault-proxy", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="dav-fault-proxy", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -92,8 +106,9 @@ class FaultProxy:
     def __enter__(self) -> FaultProxy:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.stop()
 
     @property
@@ -107,8 +122,9 @@ class FaultProxy:
         return self.url + parts.path + (f"?{parts.query}" if parts.query else "")
 
     # ----------------------------------------------------------------------------------------- faults
-    def fail_next(self, n: int, status: int = 503, *, retry_after: int | None = None,
-                  method: str | None = None) -> None:
+    def fail_next(
+        self, n: int, status: int = 503, *, retry_after: int | None = None, method: str | None = None
+    ) -> None:
         """Answer the next ``n`` requests (of ``method``, if given) with ``status`` without forwarding them."""
         with self._lock:
             self._failures.append(_Failure(n, status, retry_after, method))

@@ -16,10 +16,14 @@ import niquests
 
 USER = "alice"
 PASSWORD = "wonderland"
-MKCOL = ('<?xml version="1.0"?><D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set>'
-         "<D:prop><D:resourcetype><D:collection/><C:addressbook/></D:resourcetype></D:prop></D:set></D:mkcol>")
-QUERY = ('<?xml version="1.0"?><C:addressbook-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">'
-         "<D:prop><D:getetag/><C:address-data/></D:prop></C:addressbook-query>")
+MKCOL = (
+    '<?xml version="1.0"?><D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set>'
+    "<D:prop><D:resourcetype><D:collection/><C:addressbook/></D:resourcetype></D:prop></D:set></D:mkcol>"
+)
+QUERY = (
+    '<?xml version="1.0"?><C:addressbook-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">'
+    "<D:prop><D:getetag/><C:address-data/></D:prop></C:addressbook-query>"
+)
 _DAV = "{DAV:}"
 _CARD = "{urn:ietf:params:xml:ns:carddav}"
 
@@ -45,11 +49,28 @@ class Radicale:
         port = free_port()
         log = (root / "server.log").open("wb")
         process = subprocess.Popen(
-            [sys.executable, "-m", "radicale", "--config", "", "--server-hosts", f"127.0.0.1:{port}",
-             "--auth-type", "htpasswd", "--auth-htpasswd-filename", str(root / "htpasswd"),
-             "--auth-htpasswd-encryption", "plain", "--storage-filesystem-folder", str(root / "data"),
-             "--logging-level", "warning"],
-            stdout=log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "radicale",
+                "--config",
+                "",
+                "--server-hosts",
+                f"127.0.0.1:{port}",
+                "--auth-type",
+                "htpasswd",
+                "--auth-htpasswd-filename",
+                str(root / "htpasswd"),
+                "--auth-htpasswd-encryption",
+                "plain",
+                "--storage-filesystem-folder",
+                str(root / "data"),
+                "--logging-level",
+                "warning",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         log.close()
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
@@ -106,8 +127,13 @@ class DavUser:
 
     def cards(self) -> dict[str, tuple[str, str]]:
         """href (absolute URL) → (etag, card text) for every card of the book."""
-        answer = self.http.request("REPORT", self.book_url, data=QUERY.encode(), timeout=60,
-                                   headers={"Depth": "1", "Content-Type": "application/xml"})
+        answer = self.http.request(
+            "REPORT",
+            self.book_url,
+            data=QUERY.encode(),
+            timeout=60,
+            headers={"Depth": "1", "Content-Type": "application/xml"},
+        )
         assert answer.status_code == 207, answer.status_code
         assert answer.content is not None
         root = ElementTree.fromstring(answer.content)

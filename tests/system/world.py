@@ -32,16 +32,16 @@ from typing import Any, Protocol
 
 from contactsync.config import load_settings
 from contactsync.connector import Connector
+from contactsync.connectors.carddav import CardDavConnector, CardDavOptions
+from contactsync.connectors.outlook import OutlookConnector, OutlookOptions
+from contactsync.emulators.google import PeopleEmulator
+from contactsync.emulators.google import RequestKind as GoogleRequest
+from contactsync.emulators.outlook import GraphEmulator
+from contactsync.emulators.outlook import RequestKind as GraphRequest
 from contactsync.engine import Engine, EngineHooks, RunReport
 from contactsync.model import Contact, Tag
 from contactsync.settings import AccountSettings, BookSettings, BrakeSettings
 from contactsync.store import Store
-from contactsync_connectors.carddav import CardDavConnector, CardDavOptions
-from contactsync_connectors.google.emulator import PeopleEmulator
-from contactsync_connectors.google.emulator import RequestKind as GoogleRequest
-from contactsync_connectors.outlook import OutlookConnector, OutlookOptions
-from contactsync_connectors.outlook.emulator import GraphEmulator
-from contactsync_connectors.outlook.emulator import RequestKind as GraphRequest
 
 from ..google.helpers import connector_for, service_account_key
 from .faultproxy import FaultProxy
@@ -81,9 +81,15 @@ class Value:
 
     @property
     def text(self) -> str:
-        return {"note": f"note {self.k}", "job": f"Job {self.k}", "nickname": f"Nick{self.k}",
-                "phone": f"+1628555{self.k % 10000:04d}", "email2": f"x{self.k}@example.net",
-                "url": f"https://example.org/u{self.k}", "name": f"Given{self.k}"}.get(self.kind, "")
+        return {
+            "note": f"note {self.k}",
+            "job": f"Job {self.k}",
+            "nickname": f"Nick{self.k}",
+            "phone": f"+1628555{self.k % 10000:04d}",
+            "email2": f"x{self.k}@example.net",
+            "url": f"https://example.org/u{self.k}",
+            "name": f"Given{self.k}",
+        }.get(self.kind, "")
 
     @property
     def date(self) -> tuple[int, int, int]:
@@ -152,8 +158,10 @@ class GoogleUser:
     def people(self) -> dict[str, str]:
         out = {}
         for p in self.emu.persons(GOOGLE_USER):
-            ident = next((e["value"].casefold() for e in p.get("emailAddresses", [])
-                          if IDENTITY.match(e["value"].casefold())), "")
+            ident = next(
+                (e["value"].casefold() for e in p.get("emailAddresses", []) if IDENTITY.match(e["value"].casefold())),
+                "",
+            )
             out[ident] = str(p["resourceName"])
         return out
 
@@ -163,8 +171,10 @@ class GoogleUser:
             "names": [{"givenName": given, "familyName": family}],
             "emailAddresses": [{"value": email, "type": "work"}],
             "phoneNumbers": [{"value": phone, "type": "mobile"}],
-            "memberships": [{"contactGroupMembership": {"contactGroupResourceName": self._group(t)}}
-                            for t in sorted(tags)]}
+            "memberships": [
+                {"contactGroupMembership": {"contactGroupResourceName": self._group(t)}} for t in sorted(tags)
+            ],
+        }
         if copy_of is not None:  # the same person typed in by hand: name, addresses, phones, note
             body["names"] = [{"givenName": copy_of.name.given, "familyName": copy_of.name.family}]
             body["emailAddresses"] = [{"value": e.address} for e in copy_of.emails]
@@ -193,8 +203,9 @@ class GoogleUser:
             y, m, d = v.date
             patch = {"birthdays": [{"date": {"year": y, "month": m, "day": d}}]}
         elif v.kind == "address":
-            patch = {"addresses": [{"streetAddress": v.street, "city": "Springfield", "postalCode": "12345",
-                                    "type": "home"}]}
+            patch = {
+                "addresses": [{"streetAddress": v.street, "city": "Springfield", "postalCode": "12345", "type": "home"}]
+            }
         elif v.kind == "url":
             patch = {"urls": [{"value": v.text}]}
         elif v.kind == "name":
@@ -206,20 +217,29 @@ class GoogleUser:
 
     def remove_second_emails(self, item: str) -> None:
         person = self.emu.person(GOOGLE_USER, item)
-        keep = [{"value": e["value"], "type": e.get("type", "other")} for e in person["emailAddresses"]
-                if IDENTITY.match(e["value"].casefold())]
+        keep = [
+            {"value": e["value"], "type": e.get("type", "other")}
+            for e in person["emailAddresses"]
+            if IDENTITY.match(e["value"].casefold())
+        ]
         self.emu.edit(GOOGLE_USER, item, {"emailAddresses": keep})
 
     def set_tag(self, item: str, tag: str, on: bool) -> None:
         person = self.emu.person(GOOGLE_USER, item)
         group = self._group(tag)
-        current = [m["contactGroupMembership"]["contactGroupResourceName"] for m in person.get("memberships", [])
-                   if "contactGroupMembership" in m]
+        current = [
+            m["contactGroupMembership"]["contactGroupResourceName"]
+            for m in person.get("memberships", [])
+            if "contactGroupMembership" in m
+        ]
         wanted = [g for g in current if g != group] + ([group] if on else [])
         if not wanted:
             wanted = ["contactGroups/myContacts"]
-        self.emu.edit(GOOGLE_USER, item, {"memberships": [
-            {"contactGroupMembership": {"contactGroupResourceName": g}} for g in wanted]})
+        self.emu.edit(
+            GOOGLE_USER,
+            item,
+            {"memberships": [{"contactGroupMembership": {"contactGroupResourceName": g}} for g in wanted]},
+        )
 
     def delete(self, item: str) -> None:
         self.emu.delete(GOOGLE_USER, item)
@@ -234,8 +254,14 @@ class OutlookUser:
     def people(self) -> dict[str, str]:
         out = {}
         for c in self.emu.contacts(MAILBOX):
-            ident = next((e["address"].casefold() for e in c.get("emailAddresses", [])
-                          if IDENTITY.match(e["address"].casefold())), "")
+            ident = next(
+                (
+                    e["address"].casefold()
+                    for e in c.get("emailAddresses", [])
+                    if IDENTITY.match(e["address"].casefold())
+                ),
+                "",
+            )
             out[ident] = str(c["id"])
         return out
 
@@ -244,14 +270,23 @@ class OutlookUser:
 
     def create(self, n: int, tags: frozenset[str], copy_of: Contact | None = None) -> None:
         given, family, email, phone = _base_person(n)
-        body: dict[str, Any] = {"givenName": given, "surname": family, "displayName": f"{given} {family}",
-                                "emailAddresses": [{"address": email, "name": f"{given} {family}"}],
-                                "mobilePhone": phone, "categories": sorted(tags)}
+        body: dict[str, Any] = {
+            "givenName": given,
+            "surname": family,
+            "displayName": f"{given} {family}",
+            "emailAddresses": [{"address": email, "name": f"{given} {family}"}],
+            "mobilePhone": phone,
+            "categories": sorted(tags),
+        }
         if copy_of is not None:
             label = f"{copy_of.name.given} {copy_of.name.family}"
-            body.update(givenName=copy_of.name.given, surname=copy_of.name.family, displayName=label,
-                        emailAddresses=[{"address": e.address} for e in copy_of.emails[:3]],
-                        mobilePhone=copy_of.phones[0].number if copy_of.phones else None)
+            body.update(
+                givenName=copy_of.name.given,
+                surname=copy_of.name.family,
+                displayName=label,
+                emailAddresses=[{"address": e.address} for e in copy_of.emails[:3]],
+                mobilePhone=copy_of.phones[0].number if copy_of.phones else None,
+            )
             if copy_of.note:
                 body["personalNotes"] = copy_of.note
         self.emu.seed(MAILBOX, [body])
@@ -329,8 +364,16 @@ class DavUserPlatform:
                 extra.append(f"NOTE:{_escape(copy_of.note)}")
         self._created += 1
         uid = f"user-{n}-{self._created}"
-        lines = ["BEGIN:VCARD", "VERSION:3.0", f"UID:{uid}", f"FN:{given} {family}", f"N:{family};{given};;;",
-                 *emails, *phones, *extra]
+        lines = [
+            "BEGIN:VCARD",
+            "VERSION:3.0",
+            f"UID:{uid}",
+            f"FN:{given} {family}",
+            f"N:{family};{given};;;",
+            *emails,
+            *phones,
+            *extra,
+        ]
         if tags:
             lines.append("CATEGORIES:" + ",".join(_escape(t) for t in sorted(tags)))
         lines.append("END:VCARD")
@@ -369,8 +412,12 @@ class DavUserPlatform:
 
     def remove_second_emails(self, item: str) -> None:
         etag, text = self._card(item)
-        keep = [line for line in unfold(text) if line.split(":", 1)[0].rsplit(".", 1)[-1].split(";")[0].upper()
-                == "EMAIL" and IDENTITY.match(line.split(":", 1)[1].strip().casefold())]
+        keep = [
+            line
+            for line in unfold(text)
+            if line.split(":", 1)[0].rsplit(".", 1)[-1].split(";")[0].upper() == "EMAIL"
+            and IDENTITY.match(line.split(":", 1)[1].strip().casefold())
+        ]
         self.user.put(item, replace_props(text, {"EMAIL"}, keep), etag)
 
     def set_tag(self, item: str, tag: str, on: bool) -> None:
@@ -402,8 +449,9 @@ class ProcessRun:
 class World:
     """The three platforms, the store, the book, and how to run the engine on them."""
 
-    def __init__(self, google: PeopleEmulator, graph: GraphEmulator, dav_url: str, proxy: FaultProxy,
-                 workdir: Path) -> None:
+    def __init__(
+        self, google: PeopleEmulator, graph: GraphEmulator, dav_url: str, proxy: FaultProxy, workdir: Path
+    ) -> None:
         self.google = google
         self.graph = graph
         self.proxy = proxy
@@ -413,10 +461,16 @@ class World:
         self.dav_user = DavUser(dav_url)
         self._config: Path | None = None
         self.process_runs = 0
-        self.users: dict[str, Platform] = {"google": GoogleUser(google), "outlook": OutlookUser(graph),
-                                           "dav": DavUserPlatform(self.dav_user)}
-        self.book = BookSettings(BOOK, tuple(AccountSettings(n, n) for n in PLATFORMS),
-                                 brake=BrakeSettings(max_deletes=1000, max_delete_ratio=1.0))
+        self.users: dict[str, Platform] = {
+            "google": GoogleUser(google),
+            "outlook": OutlookUser(graph),
+            "dav": DavUserPlatform(self.dav_user),
+        }
+        self.book = BookSettings(
+            BOOK,
+            tuple(AccountSettings(n, n) for n in PLATFORMS),
+            brake=BrakeSettings(max_deletes=1000, max_delete_ratio=1.0),
+        )
         self._connectors: dict[str, Connector] | None = None
 
     # ---- connectors, as a process builds them
@@ -425,9 +479,15 @@ class World:
             return None
 
         google = connector_for(self.google, GOOGLE_USER, name="google", sleep=no_sleep)
-        options = OutlookOptions(tenant_id=TENANT, client_id=CLIENT_ID, client_secret=SECRET, mailbox=MAILBOX,
-                                 authority_host=self.graph.base_url, graph_url=self.graph.graph_url,
-                                 ca_bundle=self.graph.ca_file)
+        options = OutlookOptions(
+            tenant_id=TENANT,
+            client_id=CLIENT_ID,
+            client_secret=SECRET,
+            mailbox=MAILBOX,
+            authority_host=self.graph.base_url,
+            graph_url=self.graph.graph_url,
+            ca_bundle=self.graph.ca_file,
+        )
         outlook = OutlookConnector("outlook", options, sleep=no_sleep)
         dav = CardDavConnector("dav", CardDavOptions(url=self.dav_url, username=USER, timeout=30), PASSWORD)
         return {"google": google, "outlook": outlook, "dav": dav}
@@ -460,6 +520,7 @@ class World:
 
     def run_crashing_at(self, step: int) -> bool:
         """A run killed after its ``step``-th remote write (before or after recording it). True if it died."""
+
         def crash(_account: str, n: int) -> None:
             if n == step:
                 raise Crash
@@ -531,11 +592,13 @@ books:
         """Writes the three servers have received so far (emulators' counters, the proxy's PUTs and DELETEs)."""
         google = self.google.requests
         graph = self.graph.requests
-        return (sum(google.get(k, 0) for k in GOOGLE_WRITES) + sum(graph.get(k, 0) for k in GRAPH_WRITES)
-                + self.proxy.writes)
+        return (
+            sum(google.get(k, 0) for k in GOOGLE_WRITES)
+            + sum(graph.get(k, 0) for k in GRAPH_WRITES)
+            + self.proxy.writes
+        )
 
-    def run_process(self, *, kill_after_writes: int | None = None,
-                    kill_after_s: float | None = None) -> ProcessRun:
+    def run_process(self, *, kill_after_writes: int | None = None, kill_after_s: float | None = None) -> ProcessRun:
         """``contactsync --config … sync --json`` in its own process, SIGKILLed once the servers have seen
         ``kill_after_writes`` more writes (a CardDAV write: the moment Radicale applied it, before the answer
         leaves the proxy; a Google or Graph write: within a millisecond of the emulator counting it) or after
@@ -548,8 +611,9 @@ books:
         env = {**os.environ, "GRAPH_CLIENT_SECRET": SECRET, "PYTHONWARNINGS": "ignore"}
         started = time.monotonic()
         with log.open("wb") as err, (self.workdir / "process.out").open("w+b") as out:
-            process = subprocess.Popen([str(CONTACTSYNC), "--config", str(config), "sync", "--json"],
-                                       stdout=out, stderr=err, env=env)
+            process = subprocess.Popen(
+                [str(CONTACTSYNC), "--config", str(config), "sync", "--json"], stdout=out, stderr=err, env=env
+            )
             killed = threading.Event()
             kill_lock = threading.Lock()
             writes_at_kill = [0]
@@ -569,8 +633,9 @@ books:
             def watch() -> None:
                 deadline = None if kill_after_s is None else started + kill_after_s
                 while process.poll() is None and not killed.is_set():
-                    if (target is not None and self.writes_seen() >= target) or \
-                            (deadline is not None and time.monotonic() >= deadline):
+                    if (target is not None and self.writes_seen() >= target) or (
+                        deadline is not None and time.monotonic() >= deadline
+                    ):
                         kill()
                     time.sleep(0.001)
 
@@ -592,8 +657,14 @@ books:
         if not died:
             assert returncode in (0, 3, 4), f"contactsync sync exited {returncode}:\n{log.read_text()[-3000:]}"
             report = json.loads(stdout)
-        return ProcessRun(died, returncode, (writes_at_kill[0] if died else self.writes_seen()) - before,
-                          time.monotonic() - started, report, log)
+        return ProcessRun(
+            died,
+            returncode,
+            (writes_at_kill[0] if died else self.writes_seen()) - before,
+            time.monotonic() - started,
+            report,
+            log,
+        )
 
     # ---- faults
     def clear_faults(self) -> None:

@@ -62,8 +62,12 @@ class Context:
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {"ts": datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds"),
-                 "level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage()}
+        entry = {
+            "ts": datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
         if record.exc_info:
             entry["exc"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
@@ -90,8 +94,10 @@ def advice(exc: BaseException) -> tuple[str, int]:
         lines.append("fix them and run `contactsync config check`")
         return "\n".join(lines), EXIT_USAGE
     if isinstance(exc, FileNotFoundError):
-        return (f"{exc.filename}: no such file. Give the config with --config FILE or CONTACTSYNC_CONFIG; "
-                "`contactsync config sample` prints a commented example"), EXIT_USAGE
+        return (
+            f"{exc.filename}: no such file. Give the config with --config FILE or CONTACTSYNC_CONFIG; "
+            "`contactsync config sample` prints a commented example"
+        ), EXIT_USAGE
     if isinstance(exc, StoreLocked):
         return str(exc), EXIT_ERROR
     if isinstance(exc, StoreError):
@@ -122,13 +128,20 @@ def friendly(func: F) -> F:
             message, code = advice(exc)
             click.echo(f"contactsync: {message}", err=True)
             ctx.exit(code)
+
     return wrapper  # type: ignore[return-value]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--config", "-c", "config", type=click.Path(path_type=Path), default=None,
-              help="The YAML config (default: $CONTACTSYNC_CONFIG, $CONFIGURATION_DIRECTORY/config.yaml, "
-                   "/etc/contactsync/config.yaml).")
+@click.option(
+    "--config",
+    "-c",
+    "config",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The YAML config (default: $CONTACTSYNC_CONFIG, $CONFIGURATION_DIRECTORY/config.yaml, "
+    "/etc/contactsync/config.yaml).",
+)
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.pass_context
 def cli(ctx: click.Context, config: Path | None, verbose: int) -> None:
@@ -144,17 +157,21 @@ def print_report(report: RunReport, *, as_json: bool) -> None:
     mode = " (dry run: nothing was changed)" if report.dry_run else ""
     click.echo(f"book {report.book}: {report.result.value}{mode}")
     for rep in report.accounts.values():
-        line = (f"  {rep.account:<20} pulled {rep.pulled:>5}  created {rep.created:>4}  updated {rep.updated:>4}  "
-                f"deleted {rep.deleted:>4}  conflicts {rep.conflicts:>3}  quarantined {rep.quarantined:>3}")
+        line = (
+            f"  {rep.account:<20} pulled {rep.pulled:>5}  created {rep.created:>4}  updated {rep.updated:>4}  "
+            f"deleted {rep.deleted:>4}  conflicts {rep.conflicts:>3}  quarantined {rep.quarantined:>3}"
+        )
         if rep.pending:
             line += f"  still owed {rep.pending}"
         click.echo(line)
         if rep.error:
             click.echo(f"    error: {rep.error}")
         if rep.brake:
-            click.echo(f"    brake: {rep.brake}. Nothing was deleted on or because of this account. If the deletes "
-                       "are intended, run `contactsync sync --allow-deletes`; if the account was wiped, "
-                       f"`contactsync sync --reset-account {rep.account}` fills it again")
+            click.echo(
+                f"    brake: {rep.brake}. Nothing was deleted on or because of this account. If the deletes "
+                "are intended, run `contactsync sync --allow-deletes`; if the account was wiped, "
+                f"`contactsync sync --reset-account {rep.account}` fills it again"
+            )
         if report.dry_run:
             for p in rep.planned:
                 fields = f" ({', '.join(f.value for f in p.fields)})" if p.fields else ""
@@ -182,14 +199,25 @@ def exit_code_for(reports: list[RunReport]) -> int:
 @click.option("--dry-run", is_flag=True, help="Show what would change, change nothing (the store included).")
 @click.option("--show-values", is_flag=True, help="With --dry-run: show names and values, not only field names.")
 @click.option("--allow-deletes", is_flag=True, help="Let deletes through although the brake would hold them.")
-@click.option("--reset-account", "reset", multiple=True,
-              help="Forget what is known of this account first (a wiped or replaced server): it is listed in full "
-                   "and every contact is matched or created there again.")
+@click.option(
+    "--reset-account",
+    "reset",
+    multiple=True,
+    help="Forget what is known of this account first (a wiped or replaced server): it is listed in full "
+    "and every contact is matched or created there again.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON.")
 @click.pass_obj
 @friendly
-def sync(obj: Context, books: tuple[str, ...], dry_run: bool, show_values: bool, allow_deletes: bool,
-         reset: tuple[str, ...], as_json: bool) -> None:
+def sync(
+    obj: Context,
+    books: tuple[str, ...],
+    dry_run: bool,
+    show_values: bool,
+    allow_deletes: bool,
+    reset: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Run every book once (pull, reconcile, push).
 
     Beside daemons on a PostgreSQL store, each book runs under the same leases as a daemon's run (the book and
@@ -216,8 +244,16 @@ def sync(obj: Context, books: tuple[str, ...], dry_run: bool, show_values: bool,
     sys.exit(exit_code_for(reports))
 
 
-def _sync_books(obj: Context, selected: list[Any], dry_run: bool, show_values: bool, allow_deletes: bool,
-                reset: tuple[str, ...], as_json: bool, reports: list[RunReport]) -> None:
+def _sync_books(
+    obj: Context,
+    selected: list[Any],
+    dry_run: bool,
+    show_values: bool,
+    allow_deletes: bool,
+    reset: tuple[str, ...],
+    as_json: bool,
+    reports: list[RunReport],
+) -> None:
     from contextlib import closing
 
     from ..daemon.oneoff import SyncLeases, run_leased
@@ -232,8 +268,9 @@ def _sync_books(obj: Context, selected: list[Any], dry_run: bool, show_values: b
             for book in selected:
                 for account in (a.name for a in book.accounts if a.name in reset):
                     admin.reset_account(store, account)
-                report = admin.run_book(store, book, dry_run=dry_run, allow_deletes=allow_deletes,
-                                        show_values=show_values)
+                report = admin.run_book(
+                    store, book, dry_run=dry_run, allow_deletes=allow_deletes, show_values=show_values
+                )
                 reports.append(report)
                 print_report(report, as_json=as_json)
             return
@@ -245,8 +282,9 @@ def _sync_books(obj: Context, selected: list[Any], dry_run: bool, show_values: b
             for holding in held:
                 for account in (a.name for a in holding.book.accounts if a.name in reset):
                     admin.reset_account(store, account)
-                report = run_leased(store, holding, dry_run=dry_run, allow_deletes=allow_deletes,
-                                    show_values=show_values)
+                report = run_leased(
+                    store, holding, dry_run=dry_run, allow_deletes=allow_deletes, show_values=show_values
+                )
                 reports.append(report)
                 print_report(report, as_json=as_json)
 
@@ -316,15 +354,24 @@ def status(obj: Context, as_json: bool) -> None:
         for acct in book.accounts:
             st = accounts.get(acct.name, {})
             h = health.get(acct.name)
-            circuit = {"state": h.circuit.value if h else CircuitState.CLOSED.value,
-                       "failures": h.failures if h else 0, "retry_at": h.retry_at if h else None}
+            circuit = {
+                "state": h.circuit.value if h else CircuitState.CLOSED.value,
+                "failures": h.failures if h else 0,
+                "retry_at": h.retry_at if h else None,
+            }
             entries[acct.name] = {
-                "type": acct.type, "mode": acct.mode.value,
-                "last_run_at": st.get("last_run_at"), "result": st.get("last_result") or "never run",
-                "error": st.get("last_error"), "duration_s": st.get("duration_s"),
-                "sync_state_age": _age(st.get("state_updated_at")), "full_listing": _age(st.get("full_listing_at")),
-                "contacts": st.get("contacts", 0), "pending_writes": st.get("pending_writes", 0),
-                "brake": st.get("brake_reason"), "brake_since": st.get("brake_since"),
+                "type": acct.type,
+                "mode": acct.mode.value,
+                "last_run_at": st.get("last_run_at"),
+                "result": st.get("last_result") or "never run",
+                "error": st.get("last_error"),
+                "duration_s": st.get("duration_s"),
+                "sync_state_age": _age(st.get("state_updated_at")),
+                "full_listing": _age(st.get("full_listing_at")),
+                "contacts": st.get("contacts", 0),
+                "pending_writes": st.get("pending_writes", 0),
+                "brake": st.get("brake_reason"),
+                "brake_since": st.get("brake_since"),
                 "quarantined": [{"id": rid, "reason": reason} for rid, reason in st.get("quarantined", [])],
                 "circuit": circuit,
                 "tags_checked_at": h.tags_checked_at if h else None,
@@ -332,9 +379,11 @@ def status(obj: Context, as_json: bool) -> None:
             }
             # who holds the account now (a run's lease, renewed while it lasts) and who ran it last
             al = account_leases.get(acct.name)
-            entries[acct.name]["lease"] = {"owner": al.holder(at) if al else None,
-                                           "expires_at": al.expires_at if al and al.holder(at) else None,
-                                           "last_owner": al.last_owner if al else None}
+            entries[acct.name]["lease"] = {
+                "owner": al.holder(at) if al else None,
+                "expires_at": al.expires_at if al and al.holder(at) else None,
+                "last_owner": al.last_owner if al else None,
+            }
             if st.get("brake_reason"):
                 code = max(code, EXIT_BRAKE)
             elif st.get("last_result") == "error" or circuit["state"] == CircuitState.OPEN.value:
@@ -351,39 +400,56 @@ def status(obj: Context, as_json: bool) -> None:
         for c in tag_checks:
             if c.book == book.name and c.account in entries:
                 row = tags.setdefault(c.tag_key, {"tag": c.tag_name, "store": c.store_count, "accounts": {}})
-                row["accounts"][c.account] = {"platform": c.platform_count, "store": c.store_count,
-                                              "verdict": c.verdict.value}
+                row["accounts"][c.account] = {
+                    "platform": c.platform_count,
+                    "store": c.store_count,
+                    "verdict": c.verdict.value,
+                }
                 if c.verdict is TagVerdict.MISMATCH:
                     attention()
         lease = leases.get(book.name)
         running_on = lease.owner if lease and lease.owner and lease.expires_at and lease.expires_at > at else None
-        per_book[book.name] = {"accounts": entries, "pending_conflicts": len(book_conflicts),
-                               "trash": sum(1 for r, _ in trash if r.book == book.name),
-                               "schedule": book.schedule, "next_run_at": lease.next_due_at if lease else None,
-                               "running_on": running_on, "last_run_by": lease.last_owner if lease else None,
-                               "tags": list(tags.values()), "held_back": book_held}
+        per_book[book.name] = {
+            "accounts": entries,
+            "pending_conflicts": len(book_conflicts),
+            "trash": sum(1 for r, _ in trash if r.book == book.name),
+            "schedule": book.schedule,
+            "next_run_at": lease.next_due_at if lease else None,
+            "running_on": running_on,
+            "last_run_by": lease.last_owner if lease else None,
+            "tags": list(tags.values()),
+            "held_back": book_held,
+        }
     if as_json:
         click.echo(json.dumps({"books": per_book, "exit_code": code}, indent=2, default=str))
         sys.exit(code)
     for name, b in per_book.items():
         when = f"running on {b['running_on']}" if b["running_on"] else f"next run {_until(b['next_run_at'])}"
-        click.echo(f"book {name}: {b['pending_conflicts']} pending conflicts, {b['trash']} in the trash; "
-                   f"schedule {b['schedule']}, {when}")
+        click.echo(
+            f"book {name}: {b['pending_conflicts']} pending conflicts, {b['trash']} in the trash; "
+            f"schedule {b['schedule']}, {when}"
+        )
         if b["held_back"]:
-            click.echo(f"  {len(b['held_back'])} contacts held back by the book's data rules (not written to the "
-                       "other accounts until fixed; `contactsync history ID` shows where they came from):")
+            click.echo(
+                f"  {len(b['held_back'])} contacts held back by the book's data rules (not written to the "
+                "other accounts until fixed; `contactsync history ID` shows where they came from):"
+            )
             for h in b["held_back"]:
                 click.echo(f"    {h['contact_id']}: {h['reason']}")
         for acct, e in b["accounts"].items():
             last = _age(e["last_run_at"]) if e["last_run_at"] else "never"
             held = f"  held by {e['lease']['owner']}" if e["lease"]["owner"] else ""
-            click.echo(f"  {acct:<20} {e['result']:<10} last run {last:<10} contacts {e['contacts']:>6}  "
-                       f"owed writes {e['pending_writes']:>4}  sync state {e['sync_state_age']}{held}")
+            click.echo(
+                f"  {acct:<20} {e['result']:<10} last run {last:<10} contacts {e['contacts']:>6}  "
+                f"owed writes {e['pending_writes']:>4}  sync state {e['sync_state_age']}{held}"
+            )
             if e["error"]:
                 click.echo(f"    error: {e['error']}")
             if e["circuit"]["state"] == CircuitState.OPEN.value:
-                click.echo(f"    PAUSED (circuit breaker) after {e['circuit']['failures']} failed runs in a row; "
-                           f"next try {_until(e['circuit']['retry_at'])}")
+                click.echo(
+                    f"    PAUSED (circuit breaker) after {e['circuit']['failures']} failed runs in a row; "
+                    f"next try {_until(e['circuit']['retry_at'])}"
+                )
             if e["brake"]:
                 click.echo(f"    BRAKE since {e['brake_since']}: {e['brake']}")
             for q in e["quarantined"]:
@@ -405,8 +471,10 @@ def status(obj: Context, as_json: bool) -> None:
                     shown = "?" if cell["platform"] is None else str(cell["platform"])
                     cells.append(f"{shown + ' / ' + str(cell['store']) + flag:>18}")
                 click.echo("    " + f"{row['tag'][:23]:<24}" + "".join(cells))
-            click.echo("    ! differs from the store (the next run compares the account in full); "
-                       "~ writes still owed or items quarantined")
+            click.echo(
+                "    ! differs from the store (the next run compares the account in full); "
+                "~ writes still owed or items quarantined"
+            )
     sys.exit(code)
 
 
@@ -461,8 +529,10 @@ def trash() -> None:
 def trash_list(obj: Context, as_json: bool) -> None:
     with obj.store() as store:
         items = store.trashed()
-    rows: list[dict[str, Any]] = [{"id": r.id, "book": r.book, "name": r.contact.label(),
-                                   "deleted_at": r.deleted_at, "purge_after": purge} for r, purge in items]
+    rows: list[dict[str, Any]] = [
+        {"id": r.id, "book": r.book, "name": r.contact.label(), "deleted_at": r.deleted_at, "purge_after": purge}
+        for r, purge in items
+    ]
     if as_json:
         click.echo(json.dumps(rows, indent=2, default=str))
         return
@@ -499,8 +569,12 @@ def history(obj: Context, contact_id: str, as_json: bool) -> None:
         return
     for r in rows:
         where = f" on {r['account']}" if r["account"] else ""
-        what = f" {r['field']}: {json.dumps(r['before'], ensure_ascii=False)} -> " \
-               f"{json.dumps(r['after'], ensure_ascii=False)}" if r["field"] else ""
+        what = (
+            f" {r['field']}: {json.dumps(r['before'], ensure_ascii=False)} -> "
+            f"{json.dumps(r['after'], ensure_ascii=False)}"
+            if r["field"]
+            else ""
+        )
         note = f"  ({r['note']})" if r["note"] else ""
         click.echo(f"{r['at']:%Y-%m-%d %H:%M:%S}  run {r['run_id'] or '-'}  {r['action']}{where}{what}{note}")
 
@@ -563,11 +637,12 @@ def auth() -> None:
 @friendly
 def auth_google(obj: Context, account: str, no_browser: bool) -> None:
     """Run Google's consent flow for ACCOUNT and save its token file (mode 0600)."""
-    from contactsync_connectors.google import run_consent_flow
+    from contactsync.connectors.google import run_consent_flow
 
     settings, _book = _account(obj, account, "google")
-    run_consent_flow(settings, open_browser=not no_browser, echo=click.echo,
-                     prompt=lambda text: click.prompt(text, err=True))
+    run_consent_flow(
+        settings, open_browser=not no_browser, echo=click.echo, prompt=lambda text: click.prompt(text, err=True)
+    )
     click.echo(f"account {account}: signed in")
 
 
@@ -577,7 +652,7 @@ def auth_google(obj: Context, account: str, no_browser: bool) -> None:
 @friendly
 def auth_outlook(obj: Context, account: str) -> None:
     """Sign ACCOUNT's user in with a device code and save the token cache (mode 0600)."""
-    from contactsync_connectors.outlook import run_device_flow
+    from contactsync.connectors.outlook import run_device_flow
 
     settings, book = _account(obj, account, "outlook")
     run_device_flow(settings, book, prompt=lambda text: click.echo(text, err=True))
@@ -592,13 +667,16 @@ def carddav() -> None:
 @carddav.command("discover")
 @click.argument("url")
 @click.option("--username", "-u", required=True)
-@click.option("--password-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A file holding the password (never give a password on the command line).")
+@click.option(
+    "--password-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file holding the password (never give a password on the command line).",
+)
 @click.option("--ca-bundle", type=click.Path(exists=True, dir_okay=False), default=None)
 @friendly
 def carddav_discover(url: str, username: str, password_file: Path | None, ca_bundle: str | None) -> None:
     """List the address books USERNAME can see on the server at URL, ready for `options.url`."""
-    from contactsync_connectors.carddav import discover
+    from contactsync.connectors.carddav import discover
 
     password = password_file.read_text().strip() if password_file else None
     books = discover(url, username, password, verify=ca_bundle or True)

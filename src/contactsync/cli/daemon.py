@@ -31,68 +31,139 @@ def _rates(given: tuple[str, ...]) -> dict[str, float]:
         except ValueError:
             per_second = -1.0
         if not sep or not kind:
-            raise click.BadParameter(f"{item!r}: write TYPE=CALLS_PER_SECOND, e.g. google=1.5 (0: no limit)",
-                                     param_hint="--rate-limit")
+            raise click.BadParameter(
+                f"{item!r}: write TYPE=CALLS_PER_SECOND, e.g. google=1.5 (0: no limit)", param_hint="--rate-limit"
+            )
         if per_second < 0:
-            raise click.BadParameter(f"{item!r}: the rate must be a number of calls per second",
-                                     param_hint="--rate-limit")
+            raise click.BadParameter(
+                f"{item!r}: the rate must be a number of calls per second", param_hint="--rate-limit"
+            )
         rates[kind] = per_second
     return rates
 
 
-def options_for(settings: Settings, *, instance_id: str | None = None, jitter_s: float | None = None,
-                lease_s: float | None = None, workers: int | None = None, threshold: int | None = None,
-                pause_s: float | None = None, rates: Mapping[str, float] | None = None,
-                metrics_listen: str | None = None,
-                stop_timeout_s: float | None = None) -> DaemonOptions:
+def options_for(
+    settings: Settings,
+    *,
+    instance_id: str | None = None,
+    jitter_s: float | None = None,
+    lease_s: float | None = None,
+    workers: int | None = None,
+    threshold: int | None = None,
+    pause_s: float | None = None,
+    rates: Mapping[str, float] | None = None,
+    metrics_listen: str | None = None,
+    stop_timeout_s: float | None = None,
+) -> DaemonOptions:
     """The configuration's ``daemon:`` section with each option given on the command line laid over it."""
     options = DaemonOptions.from_settings(settings.daemon)
-    given: dict[str, Any] = {"jitter_s": jitter_s, "lease_s": lease_s, "workers": workers,
-                             "metrics_listen": metrics_listen or None, "stop_timeout_s": stop_timeout_s,
-                             "instance": instance_id or None}
+    given: dict[str, Any] = {
+        "jitter_s": jitter_s,
+        "lease_s": lease_s,
+        "workers": workers,
+        "metrics_listen": metrics_listen or None,
+        "stop_timeout_s": stop_timeout_s,
+        "instance": instance_id or None,
+    }
     options = replace(options, **{k: v for k, v in given.items() if v is not None})
     if threshold is not None or pause_s is not None:
         circuit = options.circuit
-        options = replace(options, circuit=CircuitPolicy(
-            threshold=circuit.threshold if threshold is None else threshold,
-            pause_s=circuit.pause_s if pause_s is None else pause_s,
-            max_pause_s=max(circuit.max_pause_s, circuit.pause_s if pause_s is None else pause_s)))
+        options = replace(
+            options,
+            circuit=CircuitPolicy(
+                threshold=circuit.threshold if threshold is None else threshold,
+                pause_s=circuit.pause_s if pause_s is None else pause_s,
+                max_pause_s=max(circuit.max_pause_s, circuit.pause_s if pause_s is None else pause_s),
+            ),
+        )
     if rates:
         options = replace(options, rates=rates_with(options.rates, rates))
     return options
 
 
 @click.command()
-@click.option("--instance-id", envvar="CONTACTSYNC_INSTANCE", default=None,
-              help="This instance's name in leases and logs (default: host:pid). Must differ between instances "
-                   "sharing a store.")
-@click.option("--jitter", "jitter_s", type=click.FloatRange(min=0), default=None,
-              help="Spread each run up to this many seconds after its slot, at most a quarter of an interval "
-                   "(daemon.jitter_seconds, 30 by default).")
-@click.option("--lease", "lease_s", type=click.FloatRange(min=1), default=None,
-              help="Seconds a run's lease on its book and accounts lasts unless renewed: how soon another "
-                   "instance takes over the books of one that died (daemon.lease_seconds, 120 by default).")
-@click.option("--workers", type=click.IntRange(min=0), default=None,
-              help="Books run at once; 0: 1 on SQLite, 4 on PostgreSQL (daemon.workers, 0 by default).")
-@click.option("--pause-after", "threshold", type=click.IntRange(min=1), default=None,
-              help="Failed runs in a row after which an account is paused, the circuit breaker "
-                   "(daemon.pause_after_failures, 5 by default).")
-@click.option("--pause", "pause_s", type=click.FloatRange(min=1), default=None,
-              help="First pause in seconds; it doubles while the account keeps failing, up to "
-                   "daemon.max_pause_seconds (daemon.pause_seconds, 300 by default).")
-@click.option("--rate-limit", "rates", multiple=True, metavar="TYPE=PER_SECOND",
-              help="Connector calls per second per account of a type, over daemon.rate_limits (built in: "
-                   + ", ".join(f"{k}={v[0]:g}" for k, v in DEFAULT_RATES.items()) + "; 0 turns it off).")
-@click.option("--metrics", "metrics_listen", envvar="CONTACTSYNC_METRICS", default=None, metavar="[HOST:]PORT",
-              help="Serve Prometheus metrics here; a bare port listens on 127.0.0.1 only "
-                   "(daemon.metrics_listen).")
-@click.option("--stop-timeout", "stop_timeout_s", type=click.FloatRange(min=0), default=None,
-              help="After SIGTERM, seconds to wait for runs to reach a batch boundary "
-                   "(daemon.stop_timeout_seconds, 60 by default).")
+@click.option(
+    "--instance-id",
+    envvar="CONTACTSYNC_INSTANCE",
+    default=None,
+    help="This instance's name in leases and logs (default: host:pid). Must differ between instances sharing a store.",
+)
+@click.option(
+    "--jitter",
+    "jitter_s",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Spread each run up to this many seconds after its slot, at most a quarter of an interval "
+    "(daemon.jitter_seconds, 30 by default).",
+)
+@click.option(
+    "--lease",
+    "lease_s",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="Seconds a run's lease on its book and accounts lasts unless renewed: how soon another "
+    "instance takes over the books of one that died (daemon.lease_seconds, 120 by default).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Books run at once; 0: 1 on SQLite, 4 on PostgreSQL (daemon.workers, 0 by default).",
+)
+@click.option(
+    "--pause-after",
+    "threshold",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Failed runs in a row after which an account is paused, the circuit breaker "
+    "(daemon.pause_after_failures, 5 by default).",
+)
+@click.option(
+    "--pause",
+    "pause_s",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="First pause in seconds; it doubles while the account keeps failing, up to "
+    "daemon.max_pause_seconds (daemon.pause_seconds, 300 by default).",
+)
+@click.option(
+    "--rate-limit",
+    "rates",
+    multiple=True,
+    metavar="TYPE=PER_SECOND",
+    help="Connector calls per second per account of a type, over daemon.rate_limits (built in: "
+    + ", ".join(f"{k}={v[0]:g}" for k, v in DEFAULT_RATES.items())
+    + "; 0 turns it off).",
+)
+@click.option(
+    "--metrics",
+    "metrics_listen",
+    envvar="CONTACTSYNC_METRICS",
+    default=None,
+    metavar="[HOST:]PORT",
+    help="Serve Prometheus metrics here; a bare port listens on 127.0.0.1 only (daemon.metrics_listen).",
+)
+@click.option(
+    "--stop-timeout",
+    "stop_timeout_s",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="After SIGTERM, seconds to wait for runs to reach a batch boundary "
+    "(daemon.stop_timeout_seconds, 60 by default).",
+)
 @click.pass_obj
-def run(obj: object, instance_id: str | None, jitter_s: float | None, lease_s: float | None, workers: int | None,
-        threshold: int | None, pause_s: float | None, rates: tuple[str, ...], metrics_listen: str | None,
-        stop_timeout_s: float | None) -> None:
+def run(
+    obj: object,
+    instance_id: str | None,
+    jitter_s: float | None,
+    lease_s: float | None,
+    workers: int | None,
+    threshold: int | None,
+    pause_s: float | None,
+    rates: tuple[str, ...],
+    metrics_listen: str | None,
+    stop_timeout_s: float | None,
+) -> None:
     """Run every book on its schedule until stopped (SIGTERM); SIGHUP reloads the configuration.
 
     Settings come from the configuration's `daemon:` section; an option given here overrides its key. Speaks
@@ -114,9 +185,18 @@ def run(obj: object, instance_id: str | None, jitter_s: float | None, lease_s: f
     @friendly
     def start() -> int:
         settings = obj.settings  # validated and logging set up; errors become advice and exit code 2
-        options = options_for(settings, instance_id=instance_id, jitter_s=jitter_s, lease_s=lease_s,
-                              workers=workers, threshold=threshold, pause_s=pause_s, rates=parsed_rates,
-                              metrics_listen=metrics_listen, stop_timeout_s=stop_timeout_s)
+        options = options_for(
+            settings,
+            instance_id=instance_id,
+            jitter_s=jitter_s,
+            lease_s=lease_s,
+            workers=workers,
+            threshold=threshold,
+            pause_s=pause_s,
+            rates=parsed_rates,
+            metrics_listen=metrics_listen,
+            stop_timeout_s=stop_timeout_s,
+        )
         daemon = Daemon(settings, options, load=lambda: load_settings(obj.config_path), on_settings=on_settings)
         try:
             return daemon.serve()

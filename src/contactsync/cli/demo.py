@@ -53,12 +53,12 @@ class DemoUnavailable(ContactSyncError):
 class DemoOutcome:
     """What the demo ends on, read back from each platform (the demo test asserts on it)."""
 
-    people: dict[str, int]                     # account (and "store") → contacts held
-    tags: dict[str, dict[str, int]]            # tag → account (and "store") → members
-    conflicts: list[tuple[str, str]]           # (person, field) queued for the admin
-    quarantined: list[tuple[str, str]]         # (account, reason)
-    duplicates_found: list[tuple[str, str, str]]   # (person, person, reason) before the merge
-    duplicates_left: int                       # after the merge
+    people: dict[str, int]  # account (and "store") → contacts held
+    tags: dict[str, dict[str, int]]  # tag → account (and "store") → members
+    conflicts: list[tuple[str, str]]  # (person, field) queued for the admin
+    quarantined: list[tuple[str, str]]  # (account, reason)
+    duplicates_found: list[tuple[str, str, str]]  # (person, person, reason) before the merge
+    duplicates_left: int  # after the merge
     last_cycle_writes: int
     trash: int = 0
     accounts: dict[str, str] = field(default_factory=dict)  # account → last result
@@ -93,10 +93,28 @@ def _radicale(root: Path, password: str) -> Iterator[str]:
     log_path = root / "radicale" / "server.log"
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "radicale", "--config", "", "--server-hosts", f"127.0.0.1:{port}",
-             "--auth-type", "htpasswd", "--auth-htpasswd-filename", str(htpasswd),
-             "--auth-htpasswd-encryption", "plain", "--storage-filesystem-folder", str(root / "radicale" / "data"),
-             "--logging-level", "warning"], stdout=log_file, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "radicale",
+                "--config",
+                "",
+                "--server-hosts",
+                f"127.0.0.1:{port}",
+                "--auth-type",
+                "htpasswd",
+                "--auth-htpasswd-filename",
+                str(htpasswd),
+                "--auth-htpasswd-encryption",
+                "plain",
+                "--storage-filesystem-folder",
+                str(root / "radicale" / "data"),
+                "--logging-level",
+                "warning",
+            ],
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         with requests.Session() as session:
@@ -114,13 +132,13 @@ def _radicale(root: Path, password: str) -> Iterator[str]:
                         raise DemoUnavailable("Radicale did not start in time") from None
                     time.sleep(0.1)
             url = f"{base}/{DAV_USER}/acme/"
-            made = session.request("MKCOL", url, data=MKCOL, headers={"Content-Type": "application/xml"},
-                                   timeout=10)
+            made = session.request("MKCOL", url, data=MKCOL, headers={"Content-Type": "application/xml"}, timeout=10)
             if made.status_code not in (200, 201):
                 raise DemoUnavailable(f"Radicale refused to make the address book ({made.status_code})")
             for name, body in data.carddav_cards().items():
-                put = session.put(url + name, data=body, headers={"Content-Type": "text/vcard; charset=utf-8"},
-                                  timeout=30)
+                put = session.put(
+                    url + name, data=body, headers={"Content-Type": "text/vcard; charset=utf-8"}, timeout=30
+                )
                 if put.status_code not in (200, 201, 204):
                     raise DemoUnavailable(f"Radicale refused the demo card {name} ({put.status_code})")
         yield url
@@ -136,11 +154,12 @@ def _radicale(root: Path, password: str) -> Iterator[str]:
 @contextlib.contextmanager
 def servers(root: Path, *, short: bool) -> Iterator[Servers]:
     try:
-        from contactsync_connectors.google.emulator import PeopleEmulator
-        from contactsync_connectors.outlook.emulator import GraphEmulator
+        from contactsync.emulators.google import PeopleEmulator
+        from contactsync.emulators.outlook import GraphEmulator
     except ImportError as exc:
-        raise DemoUnavailable(f"the demo needs the test extras ({exc.name} is missing): run `make demo`, or "
-                              "pip install -e '.[test]'") from None
+        raise DemoUnavailable(
+            f"the demo needs the test extras ({exc.name} is missing): run `make demo`, or pip install -e '.[test]'"
+        ) from None
     dav_password, graph_secret = secrets.token_urlsafe(12), secrets.token_urlsafe(16)
     with contextlib.ExitStack() as stack:
         google = stack.enter_context(PeopleEmulator())
@@ -159,15 +178,25 @@ def servers(root: Path, *, short: bool) -> Iterator[Servers]:
 def write_config(root: Path, srv: Servers) -> Path:
     """An ordinary config: secrets in files next to it, every connector pointed at its loopback server."""
     (root / "secrets").mkdir(mode=0o700)
-    token = json.dumps({"refresh_token": srv.google.refresh_token_for(data.GOOGLE_USER), "client_id": "demo",
-                        "client_secret": "demo", "token_uri": srv.google.token_uri})
-    for name, value in (("google-token.json", token), ("graph-secret", srv.graph_secret),
-                        ("dav-password", srv.dav_password)):
+    token = json.dumps(
+        {
+            "refresh_token": srv.google.refresh_token_for(data.GOOGLE_USER),
+            "client_id": "demo",
+            "client_secret": "demo",
+            "token_uri": srv.google.token_uri,
+        }
+    )
+    for name, value in (
+        ("google-token.json", token),
+        ("graph-secret", srv.graph_secret),
+        ("dav-password", srv.dav_password),
+    ):
         path = root / "secrets" / name
         path.write_text(value)
         path.chmod(0o600)
     config = root / "config.yaml"
-    config.write_text(f"""# written by `contactsync demo`: three platforms on loopback, one book
+    config.write_text(
+        f"""# written by `contactsync demo`: three platforms on loopback, one book
 store:
   url: sqlite:///{root / "store.db"}
 books:
@@ -202,17 +231,28 @@ books:
           username: {DAV_USER}
           password_file: secrets/dav-password
           max_response_mb: 1
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return config
 
 
 # ------------------------------------------------------------------------------------------------ edits
 def _edits_between_cycles(srv: Servers) -> None:
     """People at work between two cycles: the same field edited on two platforms, a delete on one."""
-    bruno_g = next(p["resourceName"] for p in srv.google.persons(data.GOOGLE_USER)
-                   if p.get("names", [{}])[0].get("givenName") == "Bruno")
-    srv.google.edit(data.GOOGLE_USER, bruno_g, {"biographies": [{"value": "Back from leave in May."}],
-                                                "organizations": [{"name": "Acme", "title": "Sales Lead"}]})
+    bruno_g = next(
+        p["resourceName"]
+        for p in srv.google.persons(data.GOOGLE_USER)
+        if p.get("names", [{}])[0].get("givenName") == "Bruno"
+    )
+    srv.google.edit(
+        data.GOOGLE_USER,
+        bruno_g,
+        {
+            "biographies": [{"value": "Back from leave in May."}],
+            "organizations": [{"name": "Acme", "title": "Sales Lead"}],
+        },
+    )
     by_name = {c.get("givenName"): c["id"] for c in srv.graph.contacts(data.OUTLOOK_USER)}
     srv.graph.edit(data.OUTLOOK_USER, by_name["Bruno"], {"personalNotes": "On leave until May."})
     srv.graph.delete(data.OUTLOOK_USER, by_name["Gabriel"])
@@ -244,8 +284,10 @@ def run_demo(root: Path, *, short: bool, say: Callable[[str], None], reports: bo
     with servers(root, short=short) as srv:
         settings = load_settings(write_config(root, srv))
         book = settings.books[0]
-        say(f"Three platforms on loopback: Google People API emulator at {srv.google.url}, Microsoft Graph "
-            f"emulator at {srv.graph.graph_url}, Radicale at {srv.dav_book_url}. Config: {root / 'config.yaml'}")
+        say(
+            f"Three platforms on loopback: Google People API emulator at {srv.google.url}, Microsoft Graph "
+            f"emulator at {srv.graph.graph_url}, Radicale at {srv.dav_book_url}. Config: {root / 'config.yaml'}"
+        )
         from . import print_report
 
         writes = 0
@@ -262,48 +304,74 @@ def run_demo(root: Path, *, short: bool, say: Callable[[str], None], reports: bo
             _edits_between_cycles(srv)
             cycle("cycle 2: Bruno's note edited on Google and on Outlook, Gabriel deleted on Outlook")
             found = dups.find_duplicates(store, book.name)
-            labels = {c.id: c.contact.label() for c in store.contacts(
-                [cid for d in found for cid in (d.first, d.second)]).values()}
+            labels = {
+                c.id: c.contact.label()
+                for c in store.contacts([cid for d in found for cid in (d.first, d.second)]).values()
+            }
             duplicates_found = [(labels[d.first], labels[d.second], d.reason.value) for d in found]
             say("\n== likely duplicates (`contactsync duplicates`), merged like `contactsync merge A B` would")
             for d in found:
                 merged = dups.merge_contacts(store, settings, d.first, d.second)
-                say(f"  {labels[d.first]} + {labels[d.second]} ({d.reason.value}): merged, journal "
-                    f"#{merged.journal_id} (`contactsync merge --undo {merged.journal_id}` would undo it)")
+                say(
+                    f"  {labels[d.first]} + {labels[d.second]} ({d.reason.value}): merged, journal "
+                    f"#{merged.journal_id} (`contactsync merge --undo {merged.journal_id}` would undo it)"
+                )
             cycle("cycle 3: the merges reach every platform")
             writes = cycle("cycle 4: nothing changed, so nothing is written")
             duplicates_left = len(dups.find_duplicates(store, book.name))
-            conflicts = [(store.contact(c["contact_id"]).contact.label(), c["field"])
-                         for c in store.open_conflicts(book.name)]
+            conflicts = [
+                (store.contact(c["contact_id"]).contact.label(), c["field"]) for c in store.open_conflicts(book.name)
+            ]
             status = store.account_status()
             quarantined = [(acct, reason) for acct, st in status.items() for _rid, reason in st["quarantined"]]
             results = {acct: str(st["last_result"]) for acct, st in status.items()}
             people, tags = _read_back(book, store)
             trash = len(store.trashed(book.name))
-    return DemoOutcome(people, tags, conflicts, quarantined, duplicates_found, duplicates_left, writes, trash,
-                       results)
+    return DemoOutcome(people, tags, conflicts, quarantined, duplicates_found, duplicates_left, writes, trash, results)
 
 
 def show_outcome(outcome: DemoOutcome, accounts: list[str]) -> None:
     columns = ["", "store", *accounts]
-    table("\n== people held, read back from each platform", columns,
-          [["contacts", outcome.people["store"], *(outcome.people.get(a, 0) for a in accounts)]], right=columns[1:])
-    table("\n== tags: the same count everywhere", ["tag", "store", *accounts],
-          [[tag, counts.get("store", 0), *(counts.get(a, 0) for a in accounts)]
-           for tag, counts in sorted(outcome.tags.items(), key=lambda kv: kv[0].casefold())], right=columns[1:])
-    table("\n== conflicts queued for the admin (rule `manual` on notes; `contactsync conflicts list`)",
-          ["person", "field"], outcome.conflicts)
-    table("\n== quarantined: never deleted, never fatal (`contactsync status`)", ["account", "reason"],
-          outcome.quarantined)
+    table(
+        "\n== people held, read back from each platform",
+        columns,
+        [["contacts", outcome.people["store"], *(outcome.people.get(a, 0) for a in accounts)]],
+        right=columns[1:],
+    )
+    table(
+        "\n== tags: the same count everywhere",
+        ["tag", "store", *accounts],
+        [
+            [tag, counts.get("store", 0), *(counts.get(a, 0) for a in accounts)]
+            for tag, counts in sorted(outcome.tags.items(), key=lambda kv: kv[0].casefold())
+        ],
+        right=columns[1:],
+    )
+    table(
+        "\n== conflicts queued for the admin (rule `manual` on notes; `contactsync conflicts list`)",
+        ["person", "field"],
+        outcome.conflicts,
+    )
+    table(
+        "\n== quarantined: never deleted, never fatal (`contactsync status`)",
+        ["account", "reason"],
+        outcome.quarantined,
+    )
     table("\n== accounts", ["account", "last run"], sorted(outcome.accounts.items()))
-    click.echo(f"\nIn the trash: {outcome.trash} (Gabriel, deleted on Outlook and so everywhere, and the two "
-               "merged-away duplicates; `contactsync trash list`). The last cycle wrote "
-               f"{outcome.last_cycle_writes} times; {outcome.duplicates_left} likely duplicates are left.")
+    click.echo(
+        f"\nIn the trash: {outcome.trash} (Gabriel, deleted on Outlook and so everywhere, and the two "
+        "merged-away duplicates; `contactsync trash list`). The last cycle wrote "
+        f"{outcome.last_cycle_writes} times; {outcome.duplicates_left} likely duplicates are left."
+    )
 
 
 @click.command()
-@click.option("--keep", type=click.Path(path_type=Path), default=None,
-              help="Build the demo in this (new) folder and keep the config, store and Radicale data.")
+@click.option(
+    "--keep",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Build the demo in this (new) folder and keep the config, store and Radicale data.",
+)
 @click.option("--short", is_flag=True, help="Fewer people (for CI).")
 @click.option("--json", "as_json", is_flag=True, help="End with the outcome as JSON instead of tables.")
 def demo(keep: Path | None, short: bool, as_json: bool) -> None:

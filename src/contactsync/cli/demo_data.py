@@ -32,35 +32,50 @@ def google_people(groups: dict[str, str], *, short: bool) -> list[dict[str, Any]
         return [{"contactGroupMembership": {"contactGroupResourceName": groups[label]}} for label in labels]
 
     people: list[dict[str, Any]] = [
-        {"names": [{"givenName": "Ana", "familyName": "Souza"}],
-         "emailAddresses": [{"value": "ana.souza@Acme.EXAMPLE", "type": "work"}],
-         "phoneNumbers": [{"value": "(415) 555-0101", "type": "mobile"}],
-         "organizations": [{"name": "Acme", "title": "Account Manager"}],
-         "biographies": [{"value": "Prefers calls in the morning."}],
-         "memberships": member("Staff", "Sales")},
-        {"names": [{"givenName": "Bruno", "familyName": "Lima"}],
-         "emailAddresses": [{"value": "bruno.lima@acme.example", "type": "work"}],
-         "phoneNumbers": [{"value": "+1 415 555 0102", "type": "work"}],
-         "organizations": [{"name": "Acme", "title": "Engineer"}],
-         "memberships": member("Staff")},
-        {"names": [{"givenName": "Carla", "familyName": "Díaz"}],
-         "emailAddresses": [{"value": "carla.diaz@acme.example", "type": "work"}],
-         "birthdays": [{"date": {"month": 4, "day": 15}}],
-         "memberships": member("Staff", "Board")},
-        {"names": [{"givenName": "Fernanda", "familyName": "Rocha"}],
-         "emailAddresses": [{"value": "fernanda@supplier.example", "type": "work"}],
-         "phoneNumbers": [{"value": "415.555.0106", "type": "work"}],
-         "organizations": [{"name": "Supplier Co"}],
-         "memberships": member("Vendors")},
-        {"names": [{"givenName": "Fernanda", "familyName": "Rocha"}],
-         "emailAddresses": [{"value": "f.rocha@mail.example", "type": "home"}],
-         "organizations": [{"name": "Supplier Co"}],
-         "memberships": member("Vendors")},
+        {
+            "names": [{"givenName": "Ana", "familyName": "Souza"}],
+            "emailAddresses": [{"value": "ana.souza@Acme.EXAMPLE", "type": "work"}],
+            "phoneNumbers": [{"value": "(415) 555-0101", "type": "mobile"}],
+            "organizations": [{"name": "Acme", "title": "Account Manager"}],
+            "biographies": [{"value": "Prefers calls in the morning."}],
+            "memberships": member("Staff", "Sales"),
+        },
+        {
+            "names": [{"givenName": "Bruno", "familyName": "Lima"}],
+            "emailAddresses": [{"value": "bruno.lima@acme.example", "type": "work"}],
+            "phoneNumbers": [{"value": "+1 415 555 0102", "type": "work"}],
+            "organizations": [{"name": "Acme", "title": "Engineer"}],
+            "memberships": member("Staff"),
+        },
+        {
+            "names": [{"givenName": "Carla", "familyName": "Díaz"}],
+            "emailAddresses": [{"value": "carla.diaz@acme.example", "type": "work"}],
+            "birthdays": [{"date": {"month": 4, "day": 15}}],
+            "memberships": member("Staff", "Board"),
+        },
+        {
+            "names": [{"givenName": "Fernanda", "familyName": "Rocha"}],
+            "emailAddresses": [{"value": "fernanda@supplier.example", "type": "work"}],
+            "phoneNumbers": [{"value": "415.555.0106", "type": "work"}],
+            "organizations": [{"name": "Supplier Co"}],
+            "memberships": member("Vendors"),
+        },
+        {
+            "names": [{"givenName": "Fernanda", "familyName": "Rocha"}],
+            "emailAddresses": [{"value": "f.rocha@mail.example", "type": "home"}],
+            "organizations": [{"name": "Supplier Co"}],
+            "memberships": member("Vendors"),
+        },
     ]
     if not short:
-        people += [{"names": [{"givenName": f"Colleague{n:02d}", "familyName": "Santos"}],
-                    "emailAddresses": [{"value": f"colleague{n:02d}@acme.example", "type": "work"}],
-                    "memberships": member("Staff")} for n in range(12)]
+        people += [
+            {
+                "names": [{"givenName": f"Colleague{n:02d}", "familyName": "Santos"}],
+                "emailAddresses": [{"value": f"colleague{n:02d}@acme.example", "type": "work"}],
+                "memberships": member("Staff"),
+            }
+            for n in range(12)
+        ]
     return people
 
 
@@ -69,51 +84,89 @@ GOOGLE_LABELS = ("Staff", "Sales", "Board", "Vendors")
 
 def outlook_contacts() -> list[dict[str, Any]]:
     return [
-        {"givenName": "Ana", "middleName": "M.", "surname": "Souza", "displayName": "Ana M. Souza",
-         "emailAddresses": [{"address": "ana.souza@acme.example", "name": "Ana M. Souza"}],
-         "mobilePhone": "415-555-0101", "categories": ["Friends"], "personalNotes": "Met at the fair."},
-        {"givenName": "Bruno", "surname": "Lima",
-         "emailAddresses": [{"address": "Bruno.Lima@ACME.example"}],
-         "businessPhones": ["+14155550102"], "categories": ["Staff", "Board"]},
+        {
+            "givenName": "Ana",
+            "middleName": "M.",
+            "surname": "Souza",
+            "displayName": "Ana M. Souza",
+            "emailAddresses": [{"address": "ana.souza@acme.example", "name": "Ana M. Souza"}],
+            "mobilePhone": "415-555-0101",
+            "categories": ["Friends"],
+            "personalNotes": "Met at the fair.",
+        },
+        {
+            "givenName": "Bruno",
+            "surname": "Lima",
+            "emailAddresses": [{"address": "Bruno.Lima@ACME.example"}],
+            "businessPhones": ["+14155550102"],
+            "categories": ["Staff", "Board"],
+        },
         {"givenName": "Davi", "surname": "Costa", "mobilePhone": "4155550104", "categories": ["Friends"]},
-        {"givenName": "Gabriel", "surname": "Alves", "companyName": "Acme",
-         "emailAddresses": [{"address": "gabriel.alves@acme.example"}],
-         "businessPhones": ["+1 (415) 555-0107"], "categories": ["Staff"]},
+        {
+            "givenName": "Gabriel",
+            "surname": "Alves",
+            "companyName": "Acme",
+            "emailAddresses": [{"address": "gabriel.alves@acme.example"}],
+            "businessPhones": ["+1 (415) 555-0107"],
+            "categories": ["Staff"],
+        },
     ]
 
 
 def _card(uid: str, lines: str, version: str = "3.0") -> bytes:
-    return f"BEGIN:VCARD\r\nVERSION:{version}\r\nUID:{uid}\r\n{lines.strip()}\r\nEND:VCARD\r\n".replace(
-        "\n", "\r\n").replace("\r\r\n", "\r\n").encode()
+    return (
+        f"BEGIN:VCARD\r\nVERSION:{version}\r\nUID:{uid}\r\n{lines.strip()}\r\nEND:VCARD\r\n".replace("\n", "\r\n")
+        .replace("\r\r\n", "\r\n")
+        .encode()
+    )
 
 
 def carddav_cards() -> dict[str, bytes]:
     photo = base64.b64encode(bytes(range(256)) * 6000).decode()  # 1.5 MB: over the demo's 1 MiB limit
     return {
-        "carla.vcf": _card("dav-carla", """N:Diaz;Carla;;;
+        "carla.vcf": _card(
+            "dav-carla",
+            """N:Diaz;Carla;;;
 FN:Carla Diaz
 EMAIL;TYPE=work:carla.diaz@acme.example
 TEL;TYPE=cell;VALUE=uri:tel:+1-415-555-0103
-CATEGORIES:Staff,Board""", "4.0"),
-        "davi.vcf": _card("dav-davi", """N:Costa;Davi;;;
+CATEGORIES:Staff,Board""",
+            "4.0",
+        ),
+        "davi.vcf": _card(
+            "dav-davi",
+            """N:Costa;Davi;;;
 FN:Davi Costa
 EMAIL;TYPE=HOME:davi@costa.example
 TEL;TYPE=CELL:+1 415-555-0104
-CATEGORIES:Friends,Family"""),
-        "helena.vcf": _card("dav-helena", """N:Prado;Helena;;;
+CATEGORIES:Friends,Family""",
+        ),
+        "helena.vcf": _card(
+            "dav-helena",
+            """N:Prado;Helena;;;
 FN:Helena Prado
 EMAIL;TYPE=WORK:helena.prado@acme.example
 ORG:Acme;Sales
-CATEGORIES:Sales"""),
-        "joana.vcf": _card("dav-joana", """N:Nunes;Joana;;;
+CATEGORIES:Sales""",
+        ),
+        "joana.vcf": _card(
+            "dav-joana",
+            """N:Nunes;Joana;;;
 FN:Joana Nunes
 TEL;TYPE=CELL:415 555 0110
-CATEGORIES:Family"""),
-        "jo.vcf": _card("dav-jo", """N:Nunes;Jo;;;
+CATEGORIES:Family""",
+        ),
+        "jo.vcf": _card(
+            "dav-jo",
+            """N:Nunes;Jo;;;
 FN:Jo Nunes
 EMAIL;TYPE=HOME:jo@nunes.example
-TEL;TYPE=CELL:(415) 555-0110"""),
-        "igor.vcf": _card("dav-igor", f"""N:Nunes;Igor;;;
+TEL;TYPE=CELL:(415) 555-0110""",
+        ),
+        "igor.vcf": _card(
+            "dav-igor",
+            f"""N:Nunes;Igor;;;
 FN:Igor Nunes
-PHOTO;ENCODING=b;TYPE=JPEG:{photo}"""),
+PHOTO;ENCODING=b;TYPE=JPEG:{photo}""",
+        ),
     }

@@ -27,26 +27,51 @@ def duplicates(obj: Context, book_name: str | None, as_json: bool) -> None:
         for book in books:
             found = dups.find_duplicates(store, book.name)
             records = store.contacts([cid for d in found for cid in (d.first, d.second)])
-            rows += [{"book": book.name, "first": d.first, "second": d.second, "reason": d.reason.value,
-                      "shared": d.shared, "first_name": records[d.first].contact.label(),
-                      "second_name": records[d.second].contact.label()} for d in found]
+            rows += [
+                {
+                    "book": book.name,
+                    "first": d.first,
+                    "second": d.second,
+                    "reason": d.reason.value,
+                    "shared": d.shared,
+                    "first_name": records[d.first].contact.label(),
+                    "second_name": records[d.second].contact.label(),
+                }
+                for d in found
+            ]
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not rows:
         click.echo("no likely duplicates")
         return
-    table(f"{len(rows)} likely duplicates (merge with `contactsync merge FIRST SECOND`)",
-          ["book", "first", "second", "reason", "names"],
-          [[r["book"], r["first"], r["second"], f"{r['reason']}: {r['shared']}",
-            f"{r['first_name']} / {r['second_name']}"] for r in rows])
+    table(
+        f"{len(rows)} likely duplicates (merge with `contactsync merge FIRST SECOND`)",
+        ["book", "first", "second", "reason", "names"],
+        [
+            [
+                r["book"],
+                r["first"],
+                r["second"],
+                f"{r['reason']}: {r['shared']}",
+                f"{r['first_name']} / {r['second_name']}",
+            ]
+            for r in rows
+        ],
+    )
 
 
 @click.command()
 @click.argument("survivor", required=False)
 @click.argument("other", required=False)
-@click.option("--undo", "undo", type=int, default=None, metavar="JOURNAL_ID",
-              help="Undo the merge recorded under this journal id (printed by the merge, shown by `history`).")
+@click.option(
+    "--undo",
+    "undo",
+    type=int,
+    default=None,
+    metavar="JOURNAL_ID",
+    help="Undo the merge recorded under this journal id (printed by the merge, shown by `history`).",
+)
 @click.pass_obj
 @friendly
 def merge(obj: Context, survivor: str | None, other: str | None, undo: int | None) -> None:
@@ -59,13 +84,17 @@ def merge(obj: Context, survivor: str | None, other: str | None, undo: int | Non
             if survivor or other:
                 raise click.UsageError("give either SURVIVOR OTHER or --undo JOURNAL_ID")
             result = dups.undo_merge(store, settings, undo)
-            click.echo(f"merge #{undo} undone: {result.merged} is back next to {result.survivor}; the next sync "
-                       "writes both everywhere")
+            click.echo(
+                f"merge #{undo} undone: {result.merged} is back next to {result.survivor}; the next sync "
+                "writes both everywhere"
+            )
             return
         if not survivor or not other:
             raise click.UsageError("give the two contact ids: SURVIVOR OTHER (see `contactsync duplicates`)")
         result = dups.merge_contacts(store, settings, survivor, other)
-    click.echo(f"merged {result.merged} into {result.survivor} (journal #{result.journal_id}; undo with "
-               f"`contactsync merge --undo {result.journal_id}`); the next sync writes it everywhere")
+    click.echo(
+        f"merged {result.merged} into {result.survivor} (journal #{result.journal_id}; undo with "
+        f"`contactsync merge --undo {result.journal_id}`); the next sync writes it everywhere"
+    )
     for fname in result.conflicts:
         click.echo(f"  {fname}: the two disagree and the rule is manual: `contactsync conflicts list`")

@@ -18,8 +18,7 @@ def on_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
-          right: Sequence[str] = ()) -> None:
+def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, right: Sequence[str] = ()) -> None:
     """Print a table; ``right`` names the columns aligned right (counts)."""
     cells = [[("" if v is None else str(v)) for v in row] for row in rows]
     if on_terminal():
@@ -36,8 +35,9 @@ def table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
 
     def line(values: Sequence[str]) -> str:
-        return "  ".join(v.rjust(w) if col in right else v.ljust(w)
-                         for v, w, col in zip(values, widths, columns, strict=True)).rstrip()
+        return "  ".join(
+            v.rjust(w) if col in right else v.ljust(w) for v, w, col in zip(values, widths, columns, strict=True)
+        ).rstrip()
 
     if title:
         click.echo(title)

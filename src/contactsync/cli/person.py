@@ -35,11 +35,17 @@ def person_show(obj: Context, email_or_phone: str, as_json: bool) -> None:
     for r in found:
         state = f"deleted {r.deleted_at}" if r.deleted_at else "active"
         click.echo(f"contact {r.contact_id} in book {r.book} ({state})")
-        table("  held in the store", ["field", "value"],
-              [(k, json.dumps(v, ensure_ascii=False)) for k, v in sorted(r.contact.items())])
+        table(
+            "  held in the store",
+            ["field", "value"],
+            [(k, json.dumps(v, ensure_ascii=False)) for k, v in sorted(r.contact.items())],
+        )
         table("  on accounts", ["account", "item"], [(a["account"], a["remote_id"]) for a in r.accounts])
-        table("  history", ["at", "action", "account", "field"],
-              [(h["at"], h["action"], h["account"] or "", h["field"] or "") for h in r.journal])
+        table(
+            "  history",
+            ["at", "action", "account", "field"],
+            [(h["at"], h["action"], h["account"] or "", h["field"] or "") for h in r.journal],
+        )
         if r.conflicts or r.owed_writes:
             click.echo(f"  {len(r.conflicts)} conflicts, {len(r.owed_writes)} writes owed (--json shows them)")
 
@@ -59,5 +65,7 @@ def person_erase(obj: Context, email_or_phone: str, yes: bool) -> None:
         if not yes:
             click.confirm(f"erase {len(ids)} contact(s) everywhere? This cannot be undone", abort=True)
         books = people.erase_person(store, obj.settings, ids)
-    click.echo(f"erased {len(ids)} contact(s) in book(s) {', '.join(sorted(set(books)))}; the next sync deletes "
-               "them on every account")
+    click.echo(
+        f"erased {len(ids)} contact(s) in book(s) {', '.join(sorted(set(books)))}; the next sync deletes "
+        "them on every account"
+    )

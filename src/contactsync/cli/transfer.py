@@ -21,7 +21,7 @@ class VcardCodec:
         self.region = region
 
     def parse(self, text: str) -> list[Contact]:
-        from contactsync_connectors.vcard import CardError, parse_card
+        from contactsync.vcard import CardError, parse_card
 
         try:
             parsed = parse_card(text, region=self.region)
@@ -30,7 +30,7 @@ class VcardCodec:
         return [] if parsed.is_group else [parsed.contact]
 
     def render(self, contact: Contact, uid: str) -> str:
-        from contactsync_connectors.vcard import render_card
+        from contactsync.vcard import render_card
 
         text: str = render_card(contact, uid=uid, marker=None, version="4.0")
         return text
@@ -48,8 +48,13 @@ def _book_name(settings: Settings, book: str | None) -> str:
 @click.option("--format", "fmt", type=click.Choice(["csv", "vcf"]), default="csv", show_default=True)
 @click.option("--tag", default=None, help="Only contacts with this tag.")
 @click.option("--book", "-b", default=None, help="The book (needed when the config has several).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file (created 0600: it holds personal data). Default: standard output.")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to this file (created 0600: it holds personal data). Default: standard output.",
+)
 @click.pass_obj
 @friendly
 def export_command(obj: Context, fmt: str, tag: str | None, book: str | None, output: Path | None) -> None:
@@ -74,34 +79,49 @@ def export_command(obj: Context, fmt: str, tag: str | None, book: str | None, ou
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--book", "-b", default=None, help="The book to import into (needed when the config has several).")
 @click.option("--format", "fmt", type=click.Choice(["auto", "csv", "vcf"]), default="auto", show_default=True)
-@click.option("--mapping", default=None,
-              help="CSV columns to fields: 'First Name=given,Last Name=family,E-mail=email,Mobile=phone'. Fields: "
-                   + ", ".join(tr.CSV_FIELDS) + ". Google's and Outlook's export headers need none.")
+@click.option(
+    "--mapping",
+    default=None,
+    help="CSV columns to fields: 'First Name=given,Last Name=family,E-mail=email,Mobile=phone'. Fields: "
+    + ", ".join(tr.CSV_FIELDS)
+    + ". Google's and Outlook's export headers need none.",
+)
 @click.option("--dry-run", is_flag=True, help="Validate and show the summary; change nothing.")
 @click.option("--show-rejected/--no-show-rejected", default=True, help="List each rejected row with its reason.")
 @click.pass_obj
 @friendly
-def import_command(obj: Context, file: Path, book: str | None, fmt: str, mapping: str | None, dry_run: bool,
-                   show_rejected: bool) -> None:
+def import_command(
+    obj: Context, file: Path, book: str | None, fmt: str, mapping: str | None, dry_run: bool, show_rejected: bool
+) -> None:
     """Import contacts from a CSV or vCard file into a book; the next sync writes them to every account."""
     settings = obj.settings
     name = _book_name(settings, book)
     text = file.read_bytes().decode("utf-8-sig", errors="replace")
-    kind = fmt if fmt != "auto" else ("vcf" if file.suffix.lower() in (".vcf", ".vcard") or
-                                      text.lstrip().upper().startswith("BEGIN:VCARD") else "csv")
+    kind = (
+        fmt
+        if fmt != "auto"
+        else (
+            "vcf"
+            if file.suffix.lower() in (".vcf", ".vcard") or text.lstrip().upper().startswith("BEGIN:VCARD")
+            else "csv"
+        )
+    )
     if kind == "vcf" and mapping:
         raise click.UsageError("--mapping is for CSV files")
-    rows = (tr.read_vcf(text, VcardCodec(settings.book(name).default_region)) if kind == "vcf"
-            else tr.read_csv(text, tr.parse_mapping(mapping)))
+    rows = (
+        tr.read_vcf(text, VcardCodec(settings.book(name).default_region))
+        if kind == "vcf"
+        else tr.read_csv(text, tr.parse_mapping(mapping))
+    )
     with obj.store() as store, progress("importing", len(rows)) as bar:
         summary = tr.import_contacts(store, settings, name, rows, dry_run=dry_run, progress=bar.advance)
     what = "would create" if dry_run else "created"
-    click.echo(f"{file.name} into book {name}: {what} {len(summary.created)}, matched {len(summary.matched)} "
-               f"to contacts already there, rejected {len(summary.rejected)}"
-               + (" (dry run: nothing was changed)" if dry_run else "; the next sync writes them everywhere"))
+    click.echo(
+        f"{file.name} into book {name}: {what} {len(summary.created)}, matched {len(summary.matched)} "
+        f"to contacts already there, rejected {len(summary.rejected)}"
+        + (" (dry run: nothing was changed)" if dry_run else "; the next sync writes them everywhere")
+    )
     if summary.rejected and show_rejected:
         table("rejected", ["where", "reason"], [(r.where, r.reason) for r in summary.rejected])
     if summary.rejected:
         sys.exit(EXIT_PARTIAL)  # the valid rows went through; the rejected ones need the admin
-
-

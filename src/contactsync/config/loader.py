@@ -181,8 +181,10 @@ def _check_daemon(daemon: object, problems: Problems) -> None:
     listen = daemon.get("metrics_listen")
     if isinstance(listen, str) and (message := listen_problem(listen)):
         problems.add(("daemon", "metrics_listen"), message)
-    pause, most = daemon.get("pause_seconds", DaemonSettings.pause_seconds), daemon.get(
-        "max_pause_seconds", DaemonSettings.max_pause_seconds)
+    pause, most = (
+        daemon.get("pause_seconds", DaemonSettings.pause_seconds),
+        daemon.get("max_pause_seconds", DaemonSettings.max_pause_seconds),
+    )
     if _is_number(pause) and _is_number(most) and most < pause:
         key = "max_pause_seconds" if "max_pause_seconds" in daemon else "pause_seconds"
         problems.add(("daemon", key), f"max_pause_seconds ({most:g}) is shorter than pause_seconds ({pause:g})")
@@ -346,8 +348,15 @@ def _build(
 
 
 def _build_daemon(daemon: object) -> DaemonSettings:
-    given = _given(daemon, "jitter_seconds", "lease_seconds", "pause_seconds", "max_pause_seconds",
-                   "stop_timeout_seconds", "sync_wait_seconds")
+    given = _given(
+        daemon,
+        "jitter_seconds",
+        "lease_seconds",
+        "pause_seconds",
+        "max_pause_seconds",
+        "stop_timeout_seconds",
+        "sync_wait_seconds",
+    )
     values: dict[str, Any] = {k: float(v) for k, v in given.items()}
     for whole_number in ("workers", "pause_after_failures"):
         if isinstance(daemon, dict) and whole_number in daemon:

@@ -209,8 +209,7 @@ _BOOK: dict[str, Any] = {
                     "items": {"enum": [r.value for r in Requirement]},
                     "uniqueItems": True,
                     "default": [],
-                    "description": "What every contact must have: name, email, phone, email_or_phone, "
-                    "organization.",
+                    "description": "What every contact must have: name, email, phone, email_or_phone, organization.",
                     "examples": [["name", "email_or_phone"]],
                 },
                 "phone_format": {
@@ -332,8 +331,7 @@ _DAEMON: dict[str, Any] = {
             "type": "integer",
             "minimum": 0,
             "default": DaemonSettings.workers,
-            "description": "Books run at once by one instance; 0: one on SQLite (a single writer), four on "
-            "PostgreSQL.",
+            "description": "Books run at once by one instance; 0: one on SQLite (a single writer), four on PostgreSQL.",
             "examples": [0],
         },
         "pause_after_failures": {

@@ -28,14 +28,21 @@ class CircuitPolicy:
     def after_run(self, before: Health, *, error: str | None, at: datetime) -> Health:
         """The account's health after a run in which it failed (``error``) or went through."""
         if error is None:
-            return replace(before, failures=0, circuit=CircuitState.CLOSED, opened_at=None, retry_at=None,
-                           last_failure=None)
+            return replace(
+                before, failures=0, circuit=CircuitState.CLOSED, opened_at=None, retry_at=None, last_failure=None
+            )
         failures = before.failures + 1
         if failures < self.threshold:
             return replace(before, failures=failures, last_failure=error)
         opened = before.opened_at if before.circuit is CircuitState.OPEN and before.opened_at else at
-        return replace(before, failures=failures, circuit=CircuitState.OPEN, opened_at=opened,
-                       retry_at=at + self.pause_for(failures), last_failure=error)
+        return replace(
+            before,
+            failures=failures,
+            circuit=CircuitState.OPEN,
+            opened_at=opened,
+            retry_at=at + self.pause_for(failures),
+            last_failure=error,
+        )
 
 
 def fresh_health(account: str, book: str) -> Health:

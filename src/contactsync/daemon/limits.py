@@ -35,8 +35,14 @@ DEFAULT_RATES: Mapping[str, tuple[float, int]] = {
 class RateLimiter:
     """A token bucket: ``rate`` calls per second on average, ``burst`` at once. Thread-safe."""
 
-    def __init__(self, rate: float, burst: int, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        rate: float,
+        burst: int,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         if rate <= 0 or burst < 1:
             raise ValueError("a rate limit needs a positive rate and a burst of at least 1")
         self.rate = rate
@@ -79,8 +85,9 @@ class CallCounts:
 class GuardedConnector:
     """A connector seen through the account's rate limiter and call counter; otherwise the connector itself."""
 
-    def __init__(self, inner: Connector, limiter: RateLimiter | None,
-                 on_call: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self, inner: Connector, limiter: RateLimiter | None, on_call: Callable[[str], None] | None = None
+    ) -> None:
         self.inner = inner
         self.name = inner.name
         self.capabilities = inner.capabilities

@@ -60,12 +60,16 @@ class StoreLock:
     def _refusal(self, kind: str, holder_kind: str, pid: str) -> str:
         store = self.path.with_suffix("")
         if holder_kind == "daemon" and kind == "daemon":
-            return (f"another contactsync daemon (pid {pid}) already runs on the store {store}: stop it first, or "
-                    "give this one its own store.url (several daemons can share a PostgreSQL store)")
+            return (
+                f"another contactsync daemon (pid {pid}) already runs on the store {store}: stop it first, or "
+                "give this one its own store.url (several daemons can share a PostgreSQL store)"
+            )
         if holder_kind == "daemon":
-            return (f"the contactsync daemon (pid {pid}) runs on the store {store} and syncs every book on its "
-                    "schedule; a one-off sync would compete with it. Stop the daemon first "
-                    "(systemctl stop contactsync) or wait for its next run")
+            return (
+                f"the contactsync daemon (pid {pid}) runs on the store {store} and syncs every book on its "
+                "schedule; a one-off sync would compete with it. Stop the daemon first "
+                "(systemctl stop contactsync) or wait for its next run"
+            )
         return f"a `contactsync sync` (pid {pid}) is running on the store {store}: wait for it to finish"
 
     def release(self) -> None:

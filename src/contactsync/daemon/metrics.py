@@ -24,29 +24,52 @@ class Metrics:
         self.registry = CollectorRegistry()
         r = self.registry
         self.runs = Counter("contactsync_runs", "Runs of a book by result.", ["book", "result"], registry=r)
-        self.duration = Histogram("contactsync_run_duration_seconds", "How long a book's run took.", ["book"],
-                                  buckets=(1, 5, 15, 60, 300, 900, 3600), registry=r)
-        self.requests = Counter("contactsync_requests", "Connector calls by account and outcome (ok, "
-                                "rate_limited, transient, error).", ["account", "status"], registry=r)
-        self.throttle = Counter("contactsync_throttle_wait_seconds", "Seconds our own rate limiter made an "
-                                "account wait.", ["account"], registry=r)
-        self.writes = Counter("contactsync_writes", "Writes confirmed by a platform.", ["account", "kind"],
-                              registry=r)
+        self.duration = Histogram(
+            "contactsync_run_duration_seconds",
+            "How long a book's run took.",
+            ["book"],
+            buckets=(1, 5, 15, 60, 300, 900, 3600),
+            registry=r,
+        )
+        self.requests = Counter(
+            "contactsync_requests",
+            "Connector calls by account and outcome (ok, rate_limited, transient, error).",
+            ["account", "status"],
+            registry=r,
+        )
+        self.throttle = Counter(
+            "contactsync_throttle_wait_seconds",
+            "Seconds our own rate limiter made an account wait.",
+            ["account"],
+            registry=r,
+        )
+        self.writes = Counter("contactsync_writes", "Writes confirmed by a platform.", ["account", "kind"], registry=r)
         self.contacts = Gauge("contactsync_contacts", "Contacts linked on each account.", ["account"], registry=r)
-        self.tag_platform = Gauge("contactsync_tag_members_platform", "Members of a tag as the platform counts "
-                                  "them.", ["account", "tag"], registry=r)
-        self.tag_store = Gauge("contactsync_tag_members_store", "Members of a tag in the store.", ["account", "tag"],
-                               registry=r)
-        self.tag_mismatches = Gauge("contactsync_tag_mismatches", "Tags whose counts differ on an account for no "
-                                    "known reason.", ["account"], registry=r)
-        self.conflicts = Gauge("contactsync_pending_conflicts", "Conflicts waiting for the admin.", ["book"],
-                               registry=r)
-        self.brake = Gauge("contactsync_brake_engaged", "1 while the mass-delete brake holds an account.",
-                           ["account"], registry=r)
-        self.circuit = Gauge("contactsync_circuit_open", "1 while the circuit breaker pauses an account.",
-                             ["account"], registry=r)
-        self.pending = Gauge("contactsync_pending_writes", "Writes still owed to an account.", ["account"],
-                             registry=r)
+        self.tag_platform = Gauge(
+            "contactsync_tag_members_platform",
+            "Members of a tag as the platform counts them.",
+            ["account", "tag"],
+            registry=r,
+        )
+        self.tag_store = Gauge(
+            "contactsync_tag_members_store", "Members of a tag in the store.", ["account", "tag"], registry=r
+        )
+        self.tag_mismatches = Gauge(
+            "contactsync_tag_mismatches",
+            "Tags whose counts differ on an account for no known reason.",
+            ["account"],
+            registry=r,
+        )
+        self.conflicts = Gauge(
+            "contactsync_pending_conflicts", "Conflicts waiting for the admin.", ["book"], registry=r
+        )
+        self.brake = Gauge(
+            "contactsync_brake_engaged", "1 while the mass-delete brake holds an account.", ["account"], registry=r
+        )
+        self.circuit = Gauge(
+            "contactsync_circuit_open", "1 while the circuit breaker pauses an account.", ["account"], registry=r
+        )
+        self.pending = Gauge("contactsync_pending_writes", "Writes still owed to an account.", ["account"], registry=r)
         host, port = parse_listen(listen)
         self.server, self._thread = start_http_server(port, addr=host, registry=r)
         self.address = (host, self.server.server_port)
@@ -68,8 +91,14 @@ class Metrics:
         if seconds:
             self.throttle.labels(account).inc(seconds)
 
-    def record_state(self, health: Mapping[str, Health], checks: list[TagCheck], contacts: Mapping[str, int],
-                     pending: Mapping[str, int], conflicts: Mapping[str, int]) -> None:
+    def record_state(
+        self,
+        health: Mapping[str, Health],
+        checks: list[TagCheck],
+        contacts: Mapping[str, int],
+        pending: Mapping[str, int],
+        conflicts: Mapping[str, int],
+    ) -> None:
         for account, h in health.items():
             self.circuit.labels(account).set(1 if h.circuit is CircuitState.OPEN else 0)
         mismatched: dict[str, int] = {}

@@ -55,9 +55,11 @@ class Holding:
     def check(self, _account: str = "", _step: int = 0) -> None:
         """The engine's batch-boundary hook: stop when the lease is no longer ours."""
         if self.lost:
-            raise LeaseLost(f"book {self.book.name}: its lease was taken over by another instance while this sync "
-                            "ran (the store was unreachable for longer than daemon.lease_seconds); the run stopped "
-                            "at a batch boundary and what it still owed stays queued for the next run")
+            raise LeaseLost(
+                f"book {self.book.name}: its lease was taken over by another instance while this sync "
+                "ran (the store was unreachable for longer than daemon.lease_seconds); the run stopped "
+                "at a batch boundary and what it still owed stays queued for the next run"
+            )
 
 
 def sync_owner() -> str:
@@ -66,9 +68,17 @@ def sync_owner() -> str:
 
 
 class SyncLeases:
-    def __init__(self, store: Store, *, lease_s: float, wait_s: float, owner: str | None = None,
-                 poll_s: float = 1.0, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        lease_s: float,
+        wait_s: float,
+        owner: str | None = None,
+        poll_s: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.records = DaemonRecords(store)
         self.lease_s = lease_s
         self.wait_s = wait_s
@@ -95,8 +105,7 @@ class SyncLeases:
                 refused.pop(book.name, None)
                 if claim.took_over_from:
                     # its holder died mid-run: that run never finishes; say so in the run history, as a daemon does
-                    log.info("book %s: its lease expired (held by %s); taking it over", book.name,
-                             claim.took_over_from)
+                    log.info("book %s: its lease expired (held by %s); taking it over", book.name, claim.took_over_from)
                     self.records.interrupt_open_runs(book.name, None, status="abandoned")
                 with self._held(book) as holding:
                     yield holding
@@ -104,22 +113,23 @@ class SyncLeases:
                 return
             if deadline is None:  # the wait starts once every free book is done
                 deadline = self._clock() + self.wait_s
-                log.info("waiting up to %.0fs for %s, run by another instance now", self.wait_s,
-                         ", ".join(b.name for b in waiting))
+                log.info(
+                    "waiting up to %.0fs for %s, run by another instance now",
+                    self.wait_s,
+                    ", ".join(b.name for b in waiting),
+                )
             if self._clock() >= deadline:
                 raise LeaseHeld(_refusal(refused, self.wait_s, others=len(books) > len(refused)), refused)
             self._sleep(min(self.poll_s, max(0.0, deadline - self._clock())))
 
     def _claim(self, book: BookSettings) -> Claim:
-        return self.records.claim(book.name, [a.name for a in book.accounts], self.owner, self.lease_s,
-                                  due_only=False)
+        return self.records.claim(book.name, [a.name for a in book.accounts], self.owner, self.lease_s, due_only=False)
 
     @contextmanager
     def _held(self, book: BookSettings) -> Iterator[Holding]:
         holding = Holding(book)
         accounts = [a.name for a in book.accounts]
-        renewer = threading.Thread(target=self._renew, args=(holding, accounts), name=f"lease-{book.name}",
-                                   daemon=True)
+        renewer = threading.Thread(target=self._renew, args=(holding, accounts), name=f"lease-{book.name}", daemon=True)
         renewer.start()
         try:
             yield holding
@@ -130,8 +140,12 @@ class SyncLeases:
                 # the schedule stays as it was: the daemons still run the book at its next slot
                 self.records.release(book.name, self.owner, next_due_at=None, finished=False)
             except Exception as exc:
-                log.error("book %s: could not hand the lease back (%s); it expires by itself in %.0fs",
-                          book.name, type(exc).__name__, self.lease_s)
+                log.error(
+                    "book %s: could not hand the lease back (%s); it expires by itself in %.0fs",
+                    book.name,
+                    type(exc).__name__,
+                    self.lease_s,
+                )
 
     def _renew(self, holding: Holding, accounts: list[str]) -> None:
         while not holding._stop.wait(max(0.5, self.lease_s / 3)):
@@ -142,13 +156,15 @@ class SyncLeases:
                 continue
             if lost:
                 holding.lost = True
-                log.warning("book %s: lease lost to another instance; stopping at the next batch boundary",
-                            holding.book.name)
+                log.warning(
+                    "book %s: lease lost to another instance; stopping at the next batch boundary", holding.book.name
+                )
                 return
 
 
-def run_leased(store: Store, holding: Holding, *, dry_run: bool = False, allow_deletes: bool = False,
-               show_values: bool = False) -> RunReport:
+def run_leased(
+    store: Store, holding: Holding, *, dry_run: bool = False, allow_deletes: bool = False, show_values: bool = False
+) -> RunReport:
     """:func:`contactsync.admin.run_book` under a lease: the run stops at a batch boundary if the lease is lost."""
     book = holding.book
     built = build_connectors(book)
@@ -175,9 +191,11 @@ def _refusal(refused: dict[str, Claim], wait_s: float, *, others: bool) -> str:
         else:
             parts.append(f"book {book} was being claimed by another instance at every try")
     done = " after syncing the other books" if others else ""
-    return (f"{'; '.join(parts)}. Waited {wait_s:.0f}s for it (daemon.sync_wait_seconds){done}. Run "
-            "`contactsync sync --book NAME` again once that run is over (`contactsync status` shows who holds "
-            "what), or stop that daemon first")
+    return (
+        f"{'; '.join(parts)}. Waited {wait_s:.0f}s for it (daemon.sync_wait_seconds){done}. Run "
+        "`contactsync sync --book NAME` again once that run is over (`contactsync status` shows who holds "
+        "what), or stop that daemon first"
+    )
 
 
 __all__ = ["Holding", "LeaseHeld", "LeaseLost", "SyncLeases", "run_leased", "sync_owner"]

@@ -85,11 +85,19 @@ class DaemonOptions:
 
     @classmethod
     def from_settings(cls, daemon: DaemonSettings) -> DaemonOptions:
-        return cls(jitter_s=daemon.jitter_seconds, lease_s=daemon.lease_seconds, workers=daemon.workers,
-                   circuit=CircuitPolicy(threshold=daemon.pause_after_failures, pause_s=daemon.pause_seconds,
-                                         max_pause_s=daemon.max_pause_seconds),
-                   rates=rates_with(DEFAULT_RATES, daemon.rate_limits), metrics_listen=daemon.metrics_listen,
-                   stop_timeout_s=daemon.stop_timeout_seconds)
+        return cls(
+            jitter_s=daemon.jitter_seconds,
+            lease_s=daemon.lease_seconds,
+            workers=daemon.workers,
+            circuit=CircuitPolicy(
+                threshold=daemon.pause_after_failures,
+                pause_s=daemon.pause_seconds,
+                max_pause_s=daemon.max_pause_seconds,
+            ),
+            rates=rates_with(DEFAULT_RATES, daemon.rate_limits),
+            metrics_listen=daemon.metrics_listen,
+            stop_timeout_s=daemon.stop_timeout_seconds,
+        )
 
 
 def rates_with(base: Mapping[str, tuple[float, int]], overrides: Mapping[str, float]) -> dict[str, tuple[float, int]]:
@@ -109,16 +117,23 @@ def triggers_for(schedule_text: str, jitter_s: float) -> tuple[BaseTrigger, Base
     schedule = parse_schedule(schedule_text)
     if isinstance(schedule, IntervalSchedule):
         jitter = min(jitter_s, schedule.seconds / 4)
-        return (IntervalTrigger(seconds=schedule.seconds, start_date=EPOCH, jitter=int(jitter) or None),
-                IntervalTrigger(seconds=schedule.seconds, start_date=EPOCH))
+        return (
+            IntervalTrigger(seconds=schedule.seconds, start_date=EPOCH, jitter=int(jitter) or None),
+            IntervalTrigger(seconds=schedule.seconds, start_date=EPOCH),
+        )
     assert isinstance(schedule, CronSchedule)
 
     def cron(jitter: int | None) -> BaseTrigger:
         fields = {"minute": schedule.minute, "hour": schedule.hour, "month": schedule.month}
         if schedule.either_day:
             # cron(8) fires when either day field matches; CronTrigger wants both, so OR two triggers
-            return OrTrigger([CronTrigger(day=schedule.day, day_of_week="*", **fields),
-                              CronTrigger(day="*", day_of_week=schedule.day_of_week, **fields)], jitter=jitter)
+            return OrTrigger(
+                [
+                    CronTrigger(day=schedule.day, day_of_week="*", **fields),
+                    CronTrigger(day="*", day_of_week=schedule.day_of_week, **fields),
+                ],
+                jitter=jitter,
+            )
         return CronTrigger(day=schedule.day, day_of_week=schedule.day_of_week, jitter=jitter, **fields)
 
     return cron(int(min(jitter_s, 60)) or None), cron(None)
@@ -136,9 +151,15 @@ class _Active:
 
 
 class Daemon:
-    def __init__(self, settings: Settings, options: DaemonOptions, *, load: Callable[[], Settings],
-                 on_settings: Callable[[Settings], None] = lambda s: None,
-                 notifier: Notifier | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        options: DaemonOptions,
+        *,
+        load: Callable[[], Settings],
+        on_settings: Callable[[Settings], None] = lambda s: None,
+        notifier: Notifier | None = None,
+    ) -> None:
         self.settings = settings
         self.options = options
         self._load = load
@@ -174,19 +195,24 @@ class Daemon:
         workers = self.options.workers or (1 if self.store.dialect == "sqlite" else 4)
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(workers), "maint": ThreadPoolExecutor(2)},
-            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
         self._schedule_books(first=True)
         period = max(1.0, self.options.lease_s / 3)
         self.scheduler.add_job(self._renew, "interval", seconds=period, id="renew-leases", executor="maint")
         self.scheduler.add_job(self._take_over, "interval", seconds=period, id="take-over", executor="maint")
         self.scheduler.start()
-        log.info("daemon %s started: %d books, store %s, %d workers", self.options.instance,
-                 len(self.settings.books), self.store.dialect, workers)
+        log.info(
+            "daemon %s started: %d books, store %s, %d workers",
+            self.options.instance,
+            len(self.settings.books),
+            self.store.dialect,
+            workers,
+        )
 
     def serve(self) -> int:
         """Run until SIGTERM or SIGINT; SIGHUP reloads the configuration. Returns the exit code."""
-        previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT,
-                                                                          signal.SIGHUP)}
+        previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
         try:
             self.start()
             self.notifier.ready(self._status_line())
@@ -233,8 +259,11 @@ class Daemon:
         if self._running:
             # a run stuck in a platform call: exiting rolls its open transaction back, and every write the
             # platform confirmed is already committed; the outbox keeps the rest (crash safety, invariant 10)
-            log.error("stop timeout: %s still running after %.0fs; exiting anyway", ", ".join(self._running),
-                      self.options.stop_timeout_s)
+            log.error(
+                "stop timeout: %s still running after %.0fs; exiting anyway",
+                ", ".join(self._running),
+                self.options.stop_timeout_s,
+            )
             code = 1
         if self.metrics is not None:
             self.metrics.close()
@@ -256,8 +285,12 @@ class Daemon:
         except ConfigError as exc:
             # paths only: a problem's message may quote a value from the file (an address in options)
             where = "; ".join(f"{p.file}:{p.line or '?'} at '{p.path}'" for p in exc.problems)
-            log.error("configuration reload refused, the running configuration stays: %d problems (%s); "
-                      "`contactsync config check` shows them", len(exc.problems), where)
+            log.error(
+                "configuration reload refused, the running configuration stays: %d problems (%s); "
+                "`contactsync config check` shows them",
+                len(exc.problems),
+                where,
+            )
         except (OSError, ContactSyncError) as exc:
             log.error("configuration reload refused, the running configuration stays: %s", exc)
         else:
@@ -265,8 +298,10 @@ class Daemon:
                 log.error("configuration reload refused: store.url changed; restart the daemon to move stores")
             else:
                 if new.daemon != self.settings.daemon:
-                    log.warning("the daemon section changed: it applies when the daemon restarts "
-                                "(systemctl restart contactsync); the books reload now")
+                    log.warning(
+                        "the daemon section changed: it applies when the daemon restarts "
+                        "(systemctl restart contactsync); the books reload now"
+                    )
                 self.settings = new
                 self._on_settings(new)
                 assert self.records is not None
@@ -292,8 +327,7 @@ class Daemon:
             if first or existing is None:
                 # run at start: a book never run, or whose slot passed while no daemon ran, is due now
                 extra["next_run_time"] = datetime.now(UTC)
-            self.scheduler.add_job(self._run_book, fire, args=[book.name], id=job_id, replace_existing=True,
-                                   **extra)
+            self.scheduler.add_job(self._run_book, fire, args=[book.name], id=job_id, replace_existing=True, **extra)
 
     def next_due(self, book: str, after: datetime) -> datetime | None:
         trigger = self._due_triggers.get(book)
@@ -344,8 +378,9 @@ class Daemon:
         known = {b.name for b in self.settings.books}
         for book in orphaned:
             if book in known and book not in self._running:
-                self.scheduler.add_job(self._run_book, args=[book], kwargs={"takeover": True},
-                                       id=f"takeover:{book}", replace_existing=True)
+                self.scheduler.add_job(
+                    self._run_book, args=[book], kwargs={"takeover": True}, id=f"takeover:{book}", replace_existing=True
+                )
 
     # ------------------------------------------------------------------------------------------------ runs
     def _run_book(self, name: str, *, takeover: bool = False) -> None:
@@ -364,8 +399,7 @@ class Daemon:
         assert records is not None
         finished = False
         try:
-            claim = records.claim(name, active.accounts, self.options.instance, self.options.lease_s,
-                                  at=active.started)
+            claim = records.claim(name, active.accounts, self.options.instance, self.options.lease_s, at=active.started)
             if not claim:
                 if claim.holder and claim.held != f"book {name}":
                     # the book is free but one of its accounts is not: another configuration has it elsewhere
@@ -373,8 +407,7 @@ class Daemon:
                 return
             active.claimed = True
             if takeover or claim.took_over_from:
-                log.info("book %s: its lease expired (held by %s); taking it over", name,
-                         claim.took_over_from or "?")
+                log.info("book %s: its lease expired (held by %s); taking it over", name, claim.took_over_from or "?")
                 # the instance that held it died mid-run: its run never finishes; say so in the run history
                 records.interrupt_open_runs(name, None, status="abandoned")
             self.notifier.status(self._status_line())
@@ -392,11 +425,16 @@ class Daemon:
                 finished = True
             finally:
                 try:
-                    records.release(name, self.options.instance, finished=finished and not active.lost,
-                                    next_due_at=self.next_due(name, active.started))
+                    records.release(
+                        name,
+                        self.options.instance,
+                        finished=finished and not active.lost,
+                        next_due_at=self.next_due(name, active.started),
+                    )
                 except Exception as exc:
-                    log.error("book %s: could not hand the lease back (%s); it expires by itself",
-                              name, type(exc).__name__)
+                    log.error(
+                        "book %s: could not hand the lease back (%s); it expires by itself", name, type(exc).__name__
+                    )
         finally:
             with self._running_lock:
                 self._running.pop(name, None)
@@ -436,16 +474,25 @@ class Daemon:
             if h is not None and h.paused(at):
                 built[acct.name].close()
                 assert h.retry_at is not None
-                connectors[acct.name] = UnavailableConnector(acct.name, ConnectorError(
-                    f"paused by the circuit breaker after {h.failures} failed runs in a row; next try after "
-                    f"{h.retry_at.astimezone():%Y-%m-%d %H:%M %Z}"))
+                connectors[acct.name] = UnavailableConnector(
+                    acct.name,
+                    ConnectorError(
+                        f"paused by the circuit breaker after {h.failures} failed runs in a row; next try after "
+                        f"{h.retry_at.astimezone():%Y-%m-%d %H:%M %Z}"
+                    ),
+                )
                 paused.add(acct.name)
                 continue
             g = GuardedConnector(built[acct.name], self._limiter(acct), on_call=self._call_hook(acct.name))
             connectors[acct.name] = guarded[acct.name] = g
         try:
-            engine = Engine(self.store, book, connectors, sleep=self._sleep,
-                            hooks=EngineHooks(after_commit=lambda _account, _step: self._checkpoint(active)))
+            engine = Engine(
+                self.store,
+                book,
+                connectors,
+                sleep=self._sleep,
+                hooks=EngineHooks(after_commit=lambda _account, _step: self._checkpoint(active)),
+            )
             report = engine.run()
             # the slot's work is done and committed: should this instance die during the tag checks that
             # follow, the instance taking its lease over must not run the book a second time in this slot
@@ -462,8 +509,14 @@ class Daemon:
         metrics = self.metrics
         return lambda status: metrics.call(account, status)
 
-    def _after_run(self, book: BookSettings, report: RunReport, guarded: Mapping[str, GuardedConnector],
-                   paused: set[str], health: Mapping[str, Health]) -> None:
+    def _after_run(
+        self,
+        book: BookSettings,
+        report: RunReport,
+        guarded: Mapping[str, GuardedConnector],
+        paused: set[str],
+        health: Mapping[str, Health],
+    ) -> None:
         assert self.store is not None and self.records is not None
         at = now()
         updated: list[Health] = []
@@ -475,10 +528,15 @@ class Daemon:
             if acct.name in paused:
                 continue
             h = self.options.circuit.after_run(before, error=rep.error, at=at)
-            if h.circuit is CircuitState.OPEN and (before.circuit is not CircuitState.OPEN
-                                                   or h.retry_at != before.retry_at):
-                log.warning("account %s: paused after %d failed runs in a row (circuit open) until %s",
-                            acct.name, h.failures, h.retry_at)
+            if h.circuit is CircuitState.OPEN and (
+                before.circuit is not CircuitState.OPEN or h.retry_at != before.retry_at
+            ):
+                log.warning(
+                    "account %s: paused after %d failed runs in a row (circuit open) until %s",
+                    acct.name,
+                    h.failures,
+                    h.retry_at,
+                )
             elif before.circuit is CircuitState.OPEN and h.circuit is CircuitState.CLOSED:
                 log.info("account %s: works again (circuit closed)", acct.name)
             connector = guarded[acct.name]
@@ -492,15 +550,26 @@ class Daemon:
             g = guarded.get(acct.name)
             if g is not None:
                 rep.requests = g.requests()
-            result = "paused" if acct.name in paused else (
-                "error" if rep.error else ("braked" if rep.brake else "ok"))
+            result = "paused" if acct.name in paused else ("error" if rep.error else ("braked" if rep.brake else "ok"))
             checked = outcomes.get(acct.name)
             # one line per account per run, for journald and log collectors: counts and ids, never contact data
-            log.info("run book=%s account=%s result=%s pulled=%d created=%d updated=%d deleted=%d conflicts=%d "
-                     "quarantined=%d pending=%d requests=%d duration=%.2fs tag_mismatches=%s", book.name,
-                     acct.name, result, rep.pulled, rep.created, rep.updated, rep.deleted, rep.conflicts,
-                     rep.quarantined, rep.pending, rep.requests, rep.duration_s,
-                     checked.mismatches if checked and not checked.error else "-")
+            log.info(
+                "run book=%s account=%s result=%s pulled=%d created=%d updated=%d deleted=%d conflicts=%d "
+                "quarantined=%d pending=%d requests=%d duration=%.2fs tag_mismatches=%s",
+                book.name,
+                acct.name,
+                result,
+                rep.pulled,
+                rep.created,
+                rep.updated,
+                rep.deleted,
+                rep.conflicts,
+                rep.quarantined,
+                rep.pending,
+                rep.requests,
+                rep.duration_s,
+                checked.mismatches if checked and not checked.error else "-",
+            )
         if self.metrics is not None:
             self.metrics.record_run(report)
             for acct_name, g in guarded.items():
@@ -516,9 +585,13 @@ class Daemon:
             conflicts: dict[str, int] = {b.name: 0 for b in self.settings.books}
             for c in self.store.open_conflicts():
                 conflicts[c["book"]] = conflicts.get(c["book"], 0) + 1
-            self.metrics.record_state(self.records.health(), self.records.tag_checks(),
-                                      self.records.counts_by_account(),
-                                      {a: int(s.get("pending_writes", 0)) for a, s in status.items()}, conflicts)
+            self.metrics.record_state(
+                self.records.health(),
+                self.records.tag_checks(),
+                self.records.counts_by_account(),
+                {a: int(s.get("pending_writes", 0)) for a, s in status.items()},
+                conflicts,
+            )
         except Exception as exc:  # metrics never stop a run
             log.warning("metrics update failed (%s)", type(exc).__name__)
 

@@ -53,9 +53,15 @@ def judged(account: AccountSettings) -> bool:
     return account.mode is not AccountMode.PULL_ONLY and account.allow_create and account.allow_update
 
 
-def check_account(store: Store, records: DaemonRecords, book: BookSettings, account: AccountSettings,
-                  connector: Connector, health: Health,
-                  store_counts: Mapping[str, tuple[str, int]] | None = None) -> tuple[TagOutcome, Health]:
+def check_account(
+    store: Store,
+    records: DaemonRecords,
+    book: BookSettings,
+    account: AccountSettings,
+    connector: Connector,
+    health: Health,
+    store_counts: Mapping[str, tuple[str, int]] | None = None,
+) -> tuple[TagOutcome, Health]:
     """Read the account's tag counts, compare, record; returns the outcome and the account's updated health."""
     stamp = now()
     try:
@@ -78,15 +84,15 @@ def check_account(store: Store, records: DaemonRecords, book: BookSettings, acco
             verdict = TagVerdict.OK
         else:
             verdict = TagVerdict.PENDING if explained else TagVerdict.MISMATCH
-        checks.append(TagCheck(account.name, book.name, key, ours.get(key, (name, 0))[0], theirs, mine, verdict,
-                               stamp))
+        checks.append(TagCheck(account.name, book.name, key, ours.get(key, (name, 0))[0], theirs, mine, verdict, stamp))
     records.put_tag_checks(account.name, checks)
     outcome = TagOutcome(account.name, tuple(checks))
     new_health = replace(health, tags_checked_at=stamp, tags_error=None)
     if outcome.mismatches:
         # tag names are the organisation's labels, but a label can name a person: the log gives counts only
-        log.warning("account %s: %d tags differ from the store (see `contactsync status`)", account.name,
-                    outcome.mismatches)
+        log.warning(
+            "account %s: %d tags differ from the store (see `contactsync status`)", account.name, outcome.mismatches
+        )
         already = health.repair_requested_at is not None
         if not already:
             records.request_full_comparison(account.name)

@@ -60,8 +60,8 @@ class EngineHooks:
     after_commit: Callable[[str, int], None] | None = None
 
 
-_KEY_SEP = "\x1f"    # between identity keys: a control character no email or phone holds
-_KIND_SEP = "\x1e"   # between the emails and the phones
+_KEY_SEP = "\x1f"  # between identity keys: a control character no email or phone holds
+_KIND_SEP = "\x1e"  # between the emails and the phones
 
 
 @dataclass(slots=True)
@@ -76,17 +76,25 @@ class _Listed:
     etag: str
     marker: str | None
     modified: datetime | None
-    blob: str | int     # the contact encoded as the store encodes bases, or its key in the run's _Spill
+    blob: str | int  # the contact encoded as the store encodes bases, or its key in the run's _Spill
     photo: Photo | None
-    keys: str           # emails, _KIND_SEP, phones; each joined by _KEY_SEP ("" when it has neither)
+    keys: str  # emails, _KIND_SEP, phones; each joined by _KEY_SEP ("" when it has neither)
 
     @classmethod
     def of(cls, account: str, rc: RemoteContact) -> _Listed:
         c = rc.contact
         emails, phones = _KEY_SEP.join(c.identity_emails()), _KEY_SEP.join(c.identity_phones())
         # encoded as the store encodes bases: the text is written as the item's new base as it is
-        return cls(account, rc.ref.id, rc.ref.etag, rc.marker, rc.modified, encode_contact(c), c.photo,
-                   f"{emails}{_KIND_SEP}{phones}" if emails or phones else "")
+        return cls(
+            account,
+            rc.ref.id,
+            rc.ref.etag,
+            rc.marker,
+            rc.modified,
+            encode_contact(c),
+            c.photo,
+            f"{emails}{_KIND_SEP}{phones}" if emails or phones else "",
+        )
 
     @property
     def ref(self) -> RemoteRef:
@@ -177,8 +185,11 @@ class _Spill:
         found: dict[int, str] = {}
         for start in range(0, len(keys), 500):
             part = keys[start : start + 500]
-            found.update(self._db.execute(
-                f"SELECT k, text FROM parked WHERE k IN ({','.join('?' * len(part))})", part).fetchall())
+            found.update(
+                self._db.execute(
+                    f"SELECT k, text FROM parked WHERE k IN ({','.join('?' * len(part))})", part
+                ).fetchall()
+            )
         for it in items:
             if isinstance(it.blob, int):
                 it.blob = found[it.blob]
@@ -200,7 +211,7 @@ class _Pulled:
     listed_ids: list[str]
     quarantined: dict[str, str]
     changed: list[_Listed]
-    deleted_ids: list[str]               # linked remote ids that are gone
+    deleted_ids: list[str]  # linked remote ids that are gone
     braked: str | None = None
 
 
@@ -209,11 +220,11 @@ class _Plan:
     """What a run does, one chunk of contacts at a time (flushed into the absorb transaction, or only described
     in a dry run)."""
 
-    contacts: dict[str, Contact] = field(default_factory=dict)           # canonical contacts to write
+    contacts: dict[str, Contact] = field(default_factory=dict)  # canonical contacts to write
     new_ids: set[str] = field(default_factory=set)
     links: list[Link] = field(default_factory=list)
-    new_links: list[Link] = field(default_factory=list)     # items and contacts with no link on that account yet
-    dropped_links: list[tuple[str, str]] = field(default_factory=list)   # (account, remote id)
+    new_links: list[Link] = field(default_factory=list)  # items and contacts with no link on that account yet
+    dropped_links: list[tuple[str, str]] = field(default_factory=list)  # (account, remote id)
     trash: list[str] = field(default_factory=list)
     restore: list[str] = field(default_factory=list)
     queue: dict[str, dict[str, ChangeKind]] = field(default_factory=dict)  # account → contact → kind
@@ -221,8 +232,8 @@ class _Plan:
     conflicts: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     planned: list[PlannedWrite] = field(default_factory=list)
     describe: bool = False
-    held_back: dict[str, str] = field(default_factory=dict)     # contact → why a data rule holds it back
-    passing: list[str] = field(default_factory=list)            # contacts that pass the rules (again)
+    held_back: dict[str, str] = field(default_factory=dict)  # contact → why a data rule holds it back
+    passing: list[str] = field(default_factory=list)  # contacts that pass the rules (again)
 
     def owe(self, account: str, contact_id: str, kind: ChangeKind) -> None:
         self.queue.setdefault(account, {})[contact_id] = kind
@@ -251,18 +262,38 @@ class _Plan:
         for cid, fname, candidates in self.conflicts:
             tx.add_conflict(book.name, cid, fname, candidates)
         tx.set_attention(book.name, self.held_back, self.passing)
-        for part in (self.contacts, self.links, self.new_links, self.dropped_links, self.trash, self.restore,
-                     self.queue, self.journal, self.conflicts, self.new_ids, self.held_back, self.passing):
+        for part in (
+            self.contacts,
+            self.links,
+            self.new_links,
+            self.dropped_links,
+            self.trash,
+            self.restore,
+            self.queue,
+            self.journal,
+            self.conflicts,
+            self.new_ids,
+            self.held_back,
+            self.passing,
+        ):
             part.clear()
 
 
 class Engine:
     """Runs one book. Connectors are given ready-made (the CLI builds them from the config)."""
 
-    def __init__(self, store: Store, book: BookSettings, connectors: Mapping[str, Connector], *,
-                 hooks: EngineHooks | None = None, max_attempts: int = 3, max_wait_s: float = 60.0,
-                 sleep: Callable[[float], None] = time.sleep,
-                 new_id: Callable[[], str] = Transaction.new_id) -> None:
+    def __init__(
+        self,
+        store: Store,
+        book: BookSettings,
+        connectors: Mapping[str, Connector],
+        *,
+        hooks: EngineHooks | None = None,
+        max_attempts: int = 3,
+        max_wait_s: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+        new_id: Callable[[], str] = Transaction.new_id,
+    ) -> None:
         self.store = store
         self.book = book
         self.connectors = dict(connectors)
@@ -345,8 +376,11 @@ class Engine:
             except (RateLimited, Transient) as exc:
                 if attempt >= self.max_attempts or (may_have_applied and not isinstance(exc, RateLimited)):
                     raise
-                wait = exc.retry_after if isinstance(exc, RateLimited) and exc.retry_after is not None \
-                    else min(2.0 ** attempt, self.max_wait_s)
+                wait = (
+                    exc.retry_after
+                    if isinstance(exc, RateLimited) and exc.retry_after is not None
+                    else min(2.0**attempt, self.max_wait_s)
+                )
                 log.info("account %s: %s; retrying in %.1fs", account, type(exc).__name__, wait)
                 self.sleep(min(wait, self.max_wait_s))
 
@@ -361,15 +395,19 @@ class Engine:
                 try:
                     result = self._call(acct.name, lambda s=state, c=connector: c.pull(s))  # type: ignore[misc]
                 except SyncTokenExpired:
-                    log.warning("account %s: sync state expired; listing everything and comparing with the base",
-                                acct.name)
+                    log.warning(
+                        "account %s: sync state expired; listing everything and comparing with the base", acct.name
+                    )
                     result = self._call(acct.name, lambda c=connector: c.pull(None))  # type: ignore[misc]
             except Exception as exc:  # one account's failure, of whatever kind, stays its own
                 if not isinstance(exc, ConnectorError):
                     log.debug("account %s: unexpected error while listing", acct.name, exc_info=True)
                 rep.error, rep.error_kind = str(exc) or type(exc).__name__, type(exc).__name__
-                log.error("account %s: listing failed (%s): nothing destructive is planned for it",
-                          acct.name, type(exc).__name__)
+                log.error(
+                    "account %s: listing failed (%s): nothing destructive is planned for it",
+                    acct.name,
+                    type(exc).__name__,
+                )
                 rep.duration_s += time.monotonic() - t0
                 continue
             pulled[acct.name] = self._reduce(acct.name, result)
@@ -422,8 +460,9 @@ class Engine:
                 assert index is not None
                 gone = set(index) - result.present - set(listed_ids) - set(quarantined) - set(deleted)
                 deleted += sorted(gone)
-        return _Pulled(account, result.full, result.next_state, len(listed_ids), listed_ids, quarantined, changed,
-                       deleted)
+        return _Pulled(
+            account, result.full, result.next_state, len(listed_ids), listed_ids, quarantined, changed, deleted
+        )
 
     def _check_brakes(self, pulled: Mapping[str, _Pulled], report: RunReport, allow_deletes: bool) -> None:
         limits = self.book.brake
@@ -431,19 +470,21 @@ class Engine:
             linked = self.store.link_count(name)
             reason = None
             gone_all = len(p.deleted_ids) >= linked > 1 or (
-                p.full and not p.listed and not p.quarantined and linked > 0)
+                p.full and not p.listed and not p.quarantined and linked > 0
+            )
             if gone_all:
                 reason = f"the account had {linked} contacts and now lists none"
             elif len(p.deleted_ids) > limits.max_deletes:
                 reason = f"{len(p.deleted_ids)} deletes exceed max_deletes={limits.max_deletes}"
             elif linked and len(p.deleted_ids) / linked > limits.max_delete_ratio:
-                reason = (f"{len(p.deleted_ids)} of {linked} contacts deleted exceeds "
-                          f"max_delete_ratio={limits.max_delete_ratio}")
+                reason = (
+                    f"{len(p.deleted_ids)} of {linked} contacts deleted exceeds "
+                    f"max_delete_ratio={limits.max_delete_ratio}"
+                )
             if reason and not allow_deletes:
                 p.braked = reason
                 report.accounts[name].brake = reason
-                log.warning("account %s: brake engaged: %s; no delete is taken from or applied to it", name,
-                            reason)
+                log.warning("account %s: brake engaged: %s; no delete is taken from or applied to it", name, reason)
 
     # ----------------------------------------------------------------------------------------------- plan
     def _plan(self, pulled: Mapping[str, _Pulled], report: RunReport, show_values: bool, *, apply: bool) -> _Plan:
@@ -451,20 +492,20 @@ class Engine:
         pushed before the next is planned (else, a dry run, the plan is only described)."""
         plan = _Plan(describe=not apply)
         book = self.book
-        deletions: dict[str, list[str]] = {}         # contact id → accounts that deleted it
-        remote_of: dict[str, list[_Listed]] = {}     # contact → the items listed for it this run
+        deletions: dict[str, list[str]] = {}  # contact id → accounts that deleted it
+        remote_of: dict[str, list[_Listed]] = {}  # contact → the items listed for it this run
         # (the listings' items are dropped from `pulled` once matched: remote_of holds them, and each is freed
         # as soon as its contact is planned, so memory falls as the plan goes)
-        link_of: dict[tuple[str, str], Link] = {}              # (account, contact) → link before this run
-        fresh: set[str] = set()                      # contacts first seen in this run (no canonical yet)
+        link_of: dict[tuple[str, str], Link] = {}  # (account, contact) → link before this run
+        fresh: set[str] = set()  # contacts first seen in this run (no canonical yet)
         fresh_with_email: set[str] = set()
 
         # 1. identity: link → marker → email → phone
-        email_index: dict[str, str] = {}             # identities of contacts created in this run
+        email_index: dict[str, str] = {}  # identities of contacts created in this run
         phone_index: dict[str, str] = {}
         for name, p in pulled.items():
             links = self.store.links_by_remote(name, [it.id for it in p.changed] + p.deleted_ids)
-            taken: set[str] = set()                  # contact ids this account holds after matching
+            taken: set[str] = set()  # contact ids this account holds after matching
             unlinked: list[_Listed] = []
             for it in p.changed:
                 lk = links.get(it.id)
@@ -481,8 +522,7 @@ class Engine:
                     link_of[(name, lk.contact_id)] = lk
                     deleted_here.append(lk.contact_id)
             replaced = set() if p.braked else set(p.deleted_ids)
-            matched = self._match(name, unlinked, taken, fresh, fresh_with_email, email_index, phone_index,
-                                  replaced)
+            matched = self._match(name, unlinked, taken, fresh, fresh_with_email, email_index, phone_index, replaced)
             for cid, it in matched:
                 remote_of.setdefault(cid, []).append(it)
             del unlinked, matched
@@ -506,8 +546,10 @@ class Engine:
             if p.full and book.account(name).writable:
                 affected.update(self.store.unlinked_contact_ids(book.name, name))
         ranks = {a.name: book.priority_rank(a.name) for a in book.accounts}
-        fields_of = {a.name: self.connectors[a.name].capabilities.fields if a.mode is not AccountMode.PUSH_ONLY
-                     else frozenset() for a in book.accounts}
+        fields_of = {
+            a.name: self.connectors[a.name].capabilities.fields if a.mode is not AccountMode.PUSH_ONLY else frozenset()
+            for a in book.accounts
+        }
         names_seen: dict[str, str] = {}
 
         # 3. merge each contact and decide what every account is owed, a chunk at a time
@@ -519,9 +561,22 @@ class Engine:
             held = self.store.open_conflict_fields(chunk)
             self._spill.take_back([it for cid in chunk for it in remote_of.get(cid, ())])
             for cid in chunk:
-                self._plan_contact(plan, report, cid, records.get(cid), cid in fresh,
-                                   remote_of.pop(cid, []), link_of, deletions.get(cid, []),
-                                   all_links.get(cid, {}), held, ranks, fields_of, show_values, apply)
+                self._plan_contact(
+                    plan,
+                    report,
+                    cid,
+                    records.get(cid),
+                    cid in fresh,
+                    remote_of.pop(cid, []),
+                    link_of,
+                    deletions.get(cid, []),
+                    all_links.get(cid, {}),
+                    held,
+                    ranks,
+                    fields_of,
+                    show_values,
+                    apply,
+                )
                 if cid in fresh:
                     self._note_possible_duplicate(plan.contacts.get(cid), cid, names_seen, report)
             if apply:
@@ -531,25 +586,47 @@ class Engine:
                 self._known.clear()
         return plan
 
-    def _plan_contact(self, plan: _Plan, report: RunReport, cid: str, record: CanonicalRecord | None,
-                      is_fresh: bool, listed: list[_Listed], link_of: dict[tuple[str, str], Link],
-                      deleted_by: list[str], links_before: dict[str, Link], held: dict[str, set[Field]],
-                      ranks: Mapping[str, int], fields_of: Mapping[str, frozenset[Field]], show_values: bool,
-                      keep_known: bool) -> None:
+    def _plan_contact(
+        self,
+        plan: _Plan,
+        report: RunReport,
+        cid: str,
+        record: CanonicalRecord | None,
+        is_fresh: bool,
+        listed: list[_Listed],
+        link_of: dict[tuple[str, str], Link],
+        deleted_by: list[str],
+        links_before: dict[str, Link],
+        held: dict[str, set[Field]],
+        ranks: Mapping[str, int],
+        fields_of: Mapping[str, frozenset[Field]],
+        show_values: bool,
+        keep_known: bool,
+    ) -> None:
         book = self.book
         current = record.contact if record else Contact()
         current_modified = record.updated_at if record else now()
         trashed = record is not None and record.deleted_at is not None
         erased = record is not None and record.erased
         items = [(it.account, it, it.contact) for it in listed]
-        contact_sides = [Side(name, self._side_base(name, cid, it, record, link_of), remote, it.modified,
-                              ranks[name], fields_of[name]) for name, it, remote in items]
+        contact_sides = [
+            Side(
+                name, self._side_base(name, cid, it, record, link_of), remote, it.modified, ranks[name], fields_of[name]
+            )
+            for name, it, remote in items
+        ]
         outcome = merge(current, current_modified, [] if erased else contact_sides, book.conflicts)
         merged = outcome.contact
         if is_fresh:
             # a new person: one "create" entry (the content is in the store); per-field rows only for losers
-            plan.journal.append({"book": book.name, "contact_id": cid, "action": "create",
-                                 "account": ",".join(s.account for s in contact_sides)})
+            plan.journal.append(
+                {
+                    "book": book.name,
+                    "contact_id": cid,
+                    "action": "create",
+                    "account": ",".join(s.account for s in contact_sides),
+                }
+            )
         for d in outcome.decisions:
             if not is_fresh or d.losers or d.queued:
                 self._journal_decision(plan, cid, d)
@@ -566,8 +643,16 @@ class Engine:
         links_now = dict(links_before)
         for name, it, remote in items:
             # an erased person's content is not kept, not even as a base: only what the owed delete needs
-            link = Link(name, it.id, cid, it.etag, Contact() if erased else remote, it.modified, it.marker == cid,
-                        base_text=None if erased else it.text)
+            link = Link(
+                name,
+                it.id,
+                cid,
+                it.etag,
+                Contact() if erased else remote,
+                it.modified,
+                it.marker == cid,
+                base_text=None if erased else it.text,
+            )
             # an item linked to nobody, for a contact with no link on its account (a first sync): nothing to clear
             (plan.new_links if name not in links_before else plan.links).append(link)
             links_now[name] = link
@@ -577,7 +662,8 @@ class Engine:
             plan.dropped_links.append((name, lk.remote_id))
             links_now.pop(name, None)
         edited = any(s.changed_any() for s in contact_sides if s.account not in deleted_by) or any(
-            self.connectors[n].fit(current) != link_of[(n, cid)].base for n in deleted_by)
+            self.connectors[n].fit(current) != link_of[(n, cid)].base for n in deleted_by
+        )
         # a person erased on request never comes back, whatever a lagging account still lists
         survives = not erased and (not trashed or any(s.changed_any() for s in contact_sides))
         if erased:
@@ -587,16 +673,32 @@ class Engine:
             if delete_wins or not edited:
                 survives = False
                 plan.trash.append(cid)
-                plan.journal.append({"book": book.name, "account": ",".join(deleted_by), "contact_id": cid,
-                                     "action": "trash", "before": None, "after": None,
-                                     "note": "deleted on " + ", ".join(deleted_by)})
+                plan.journal.append(
+                    {
+                        "book": book.name,
+                        "account": ",".join(deleted_by),
+                        "contact_id": cid,
+                        "action": "trash",
+                        "before": None,
+                        "after": None,
+                        "note": "deleted on " + ", ".join(deleted_by),
+                    }
+                )
             else:
-                plan.journal.append({"book": book.name, "account": ",".join(deleted_by), "contact_id": cid,
-                                     "action": "delete-lost", "note": "edited elsewhere: edit wins"})
+                plan.journal.append(
+                    {
+                        "book": book.name,
+                        "account": ",".join(deleted_by),
+                        "contact_id": cid,
+                        "action": "delete-lost",
+                        "note": "edited elsewhere: edit wins",
+                    }
+                )
         elif trashed and survives:
             plan.restore.append(cid)
-            plan.journal.append({"book": book.name, "contact_id": cid, "action": "restore",
-                                 "note": "edited after its delete"})
+            plan.journal.append(
+                {"book": book.name, "contact_id": cid, "action": "restore", "note": "edited after its delete"}
+            )
 
         if not erased and (is_fresh or merged != current or (trashed and survives)):
             plan.contacts[cid] = merged
@@ -604,8 +706,7 @@ class Engine:
                 plan.new_ids.add(cid)
         if keep_known:
             # what the store holds once the chunk is absorbed: its push reads it from here
-            self._known[cid] = (CanonicalRecord(cid, book.name, merged, now(), None if survives else now()),
-                                links_now)
+            self._known[cid] = (CanonicalRecord(cid, book.name, merged, now(), None if survives else now()), links_now)
         reasons = broken_rules(merged, book.rules) if survives and book.rules.required else ()
         if reasons:
             plan.held_back[cid] = "; ".join(reasons)
@@ -631,11 +732,16 @@ class Engine:
                 continue
             if (desired != lk_now.base or not lk_now.marked) and acct.allow_update:
                 changed_fields = desired.differing(lk_now.base)
-                self._owe(plan, name, cid, ChangeKind.UPDATE, changed_fields, merged, show_values,
-                          before=lk_now.base)
+                self._owe(plan, name, cid, ChangeKind.UPDATE, changed_fields, merged, show_values, before=lk_now.base)
 
-    def _side_base(self, account: str, cid: str, it: _Listed, record: CanonicalRecord | None,
-                   link_of: Mapping[tuple[str, str], Link]) -> Contact | None:
+    def _side_base(
+        self,
+        account: str,
+        cid: str,
+        it: _Listed,
+        record: CanonicalRecord | None,
+        link_of: Mapping[tuple[str, str], Link],
+    ) -> Contact | None:
         """What ``account``'s item held when we last agreed on it (None: never seen, all of it is new)."""
         lk = link_of.get((account, cid))
         if lk is not None:
@@ -647,33 +753,65 @@ class Engine:
             return self.connectors[account].fit(record.contact)
         return None
 
-    def _owe(self, plan: _Plan, account: str, cid: str, kind: ChangeKind, fields: tuple[Field, ...],
-             contact: Contact, show_values: bool, before: Contact | None = None) -> None:
+    def _owe(
+        self,
+        plan: _Plan,
+        account: str,
+        cid: str,
+        kind: ChangeKind,
+        fields: tuple[Field, ...],
+        contact: Contact,
+        show_values: bool,
+        before: Contact | None = None,
+    ) -> None:
         plan.owe(account, cid, kind)
         if not plan.describe:
             return  # only a dry run shows the plan: a first sync of 100k people need not describe 300k writes
         values: tuple[tuple[str, str, str], ...] = ()
         if show_values and before is not None:
-            values = tuple((f.value, repr(field_to_data(f, before.get(f))), repr(field_to_data(f, contact.get(f))))
-                           for f in fields)
-        plan.planned.append(PlannedWrite(account, cid, kind, fields, contact.label() if show_values else "",
-                                         values))
+            values = tuple(
+                (f.value, repr(field_to_data(f, before.get(f))), repr(field_to_data(f, contact.get(f)))) for f in fields
+            )
+        plan.planned.append(PlannedWrite(account, cid, kind, fields, contact.label() if show_values else "", values))
 
     def _journal_decision(self, plan: _Plan, cid: str, d: Any) -> None:
         if d.before != d.after:
-            plan.journal.append({"book": self.book.name, "account": d.source, "contact_id": cid, "action": "update",
-                                 "field": d.field.value, "before": field_to_data(d.field, d.before),
-                                 "after": field_to_data(d.field, d.after)})
+            plan.journal.append(
+                {
+                    "book": self.book.name,
+                    "account": d.source,
+                    "contact_id": cid,
+                    "action": "update",
+                    "field": d.field.value,
+                    "before": field_to_data(d.field, d.before),
+                    "after": field_to_data(d.field, d.after),
+                }
+            )
         for source, value in d.losers:
-            plan.journal.append({"book": self.book.name, "account": source, "contact_id": cid,
-                                 "action": "conflict-queued" if d.queued else "conflict-lost",
-                                 "field": d.field.value, "before": _value_data(d.field, value),
-                                 "after": field_to_data(d.field, d.after),
-                                 "note": f"rule {self.book.conflicts.rule_for(d.field).value}"})
+            plan.journal.append(
+                {
+                    "book": self.book.name,
+                    "account": source,
+                    "contact_id": cid,
+                    "action": "conflict-queued" if d.queued else "conflict-lost",
+                    "field": d.field.value,
+                    "before": _value_data(d.field, value),
+                    "after": field_to_data(d.field, d.after),
+                    "note": f"rule {self.book.conflicts.rule_for(d.field).value}",
+                }
+            )
 
-    def _match(self, account: str, unlinked: list[_Listed], taken: set[str], fresh: set[str],
-               fresh_with_email: set[str], email_index: dict[str, str], phone_index: dict[str, str],
-               replaced: set[str]) -> list[tuple[str, _Listed]]:
+    def _match(
+        self,
+        account: str,
+        unlinked: list[_Listed],
+        taken: set[str],
+        fresh: set[str],
+        fresh_with_email: set[str],
+        email_index: dict[str, str],
+        phone_index: dict[str, str],
+        replaced: set[str],
+    ) -> list[tuple[str, _Listed]]:
         """Give every unlinked item a contact id: its marker, else a person sharing an email or phone, else new."""
         if not unlinked:
             return []
@@ -683,8 +821,9 @@ class Engine:
         has_link = self.store.links_by_contact(m for m in markers if m in known)
         emails = self.store.match_identities(book, "email", (e for it in unlinked for e in it.emails))
         phones = self.store.match_identities(book, "phone", (p for it in unlinked for p in it.phones))
-        erased = self.store.erased_identities(book, "email", (e for it in unlinked for e in it.emails)) | \
-            self.store.erased_identities(book, "phone", (p for it in unlinked for p in it.phones))
+        erased = self.store.erased_identities(
+            book, "email", (e for it in unlinked for e in it.emails)
+        ) | self.store.erased_identities(book, "phone", (p for it in unlinked for p in it.phones))
         candidate_ids = {c for ids in list(emails.values()) + list(phones.values()) for c in ids}
         records = self.store.contacts(candidate_ids)
         active = {cid for cid, r in records.items() if r.deleted_at is None}
@@ -706,20 +845,26 @@ class Engine:
             cid: str | None = None
             marker = it.marker
             marked_link = has_link.get(marker or "", {}).get(account)
-            if marker and marker in known and known[marker].book == book and marker not in taken and (
-                    marked_link is None or marked_link.remote_id in replaced):
+            if (
+                marker
+                and marker in known
+                and known[marker].book == book
+                and marker not in taken
+                and (marked_link is None or marked_link.remote_id in replaced)
+            ):
                 cid = marker  # ours: written by contactsync (maybe by a run that crashed before recording it)
             if cid is None:
                 for key in it.emails:
                     cid = next((c for c in sorted(emails.get(key, ())) if c in active and free(c)), None) or (
-                        email_index.get(key) if email_index.get(key) and free(email_index[key]) else None)
+                        email_index.get(key) if email_index.get(key) and free(email_index[key]) else None
+                    )
                     if cid:
                         break
             if cid is None:
                 for key in it.phones:
-                    cid = next((c for c in sorted(phones.get(key, ())) if c in active and phone_ok(c, it)),
-                               None) or (phone_index.get(key) if phone_index.get(key) and phone_ok(
-                                   phone_index[key], it) else None)
+                    cid = next((c for c in sorted(phones.get(key, ())) if c in active and phone_ok(c, it)), None) or (
+                        phone_index.get(key) if phone_index.get(key) and phone_ok(phone_index[key], it) else None
+                    )
                     if cid:
                         break
             if cid is None and erased.intersection(it.emails + it.phones):
@@ -740,8 +885,7 @@ class Engine:
         return matched
 
     @staticmethod
-    def _note_possible_duplicate(contact: Contact | None, cid: str, seen: dict[str, str],
-                                 report: RunReport) -> None:
+    def _note_possible_duplicate(contact: Contact | None, cid: str, seen: dict[str, str], report: RunReport) -> None:
         """Same name, different people as far as we can tell: never merged, only reported."""
         if contact is None:
             return
@@ -805,7 +949,8 @@ class Engine:
             elif change.kind is ChangeKind.DELETE and (braked or not acct.allow_delete):
                 continue  # held back by the brake: stays owed until the admin decides
             elif (change.kind is ChangeKind.CREATE and not acct.allow_create) or (
-                    change.kind is ChangeKind.UPDATE and not acct.allow_update):
+                change.kind is ChangeKind.UPDATE and not acct.allow_update
+            ):
                 nothing_to_do.append(e.contact_id)
             else:
                 changes.append(change)
@@ -821,14 +966,18 @@ class Engine:
                 with self.store.transaction() as tx:
                     tx.mark_attempt(account, creates)
             try:
-                results = self._call(account, lambda b=batch: connector.push(b),  # type: ignore[misc]
-                                     may_have_applied=bool(creates))
+                results = self._call(
+                    account,
+                    lambda b=batch: connector.push(b),  # type: ignore[misc]
+                    may_have_applied=bool(creates),
+                )
             except Exception as exc:  # contained to this account, like a listing failure
                 if not isinstance(exc, ConnectorError):
                     log.debug("account %s: unexpected error while writing", account, exc_info=True)
                 rep.error, rep.error_kind = str(exc) or type(exc).__name__, type(exc).__name__
-                log.error("account %s: writing failed (%s); the remaining writes stay owed", account,
-                          type(exc).__name__)
+                log.error(
+                    "account %s: writing failed (%s); the remaining writes stay owed", account, type(exc).__name__
+                )
                 return False
             self._writes += 1
             if self.hooks.after_remote_write:
@@ -850,8 +999,9 @@ class Engine:
                 desired = desired.with_field(f, link.base.get(f))
         return desired
 
-    def _change_for(self, account: str, record: CanonicalRecord | None, lk: Link | None,
-                    kind: ChangeKind) -> Change | None:
+    def _change_for(
+        self, account: str, record: CanonicalRecord | None, lk: Link | None, kind: ChangeKind
+    ) -> Change | None:
         if record is None:
             return None
         connector = self.connectors[account]
@@ -868,8 +1018,9 @@ class Engine:
             return Change(ChangeKind.CREATE, record.id, contact=written)
         if desired == lk.base and lk.marked:
             return None
-        return Change(ChangeKind.UPDATE, record.id, contact=written, ref=RemoteRef(lk.remote_id, lk.etag),
-                      previous=lk.base)
+        return Change(
+            ChangeKind.UPDATE, record.id, contact=written, ref=RemoteRef(lk.remote_id, lk.etag), previous=lk.base
+        )
 
     def _record_results(self, account: str, results: Sequence[ChangeResult], rep: AccountReport) -> list[Change]:
         """Commit what the platform confirmed; return the changes refused on a stale etag (to retry once)."""
@@ -904,10 +1055,17 @@ class Engine:
                             rep.created += 1
                         else:
                             rep.updated += 1
-                    journal.append({"book": book, "account": account, "contact_id": c.contact_id,
-                                    "action": f"push-{c.kind.value}",
-                                    "note": (",".join(f.value for f in c.contact.differing(c.previous)) or None)
-                                    if c.previous is not None and c.contact is not None else None})
+                    journal.append(
+                        {
+                            "book": book,
+                            "account": account,
+                            "contact_id": c.contact_id,
+                            "action": f"push-{c.kind.value}",
+                            "note": (",".join(f.value for f in c.contact.differing(c.previous)) or None)
+                            if c.previous is not None and c.contact is not None
+                            else None,
+                        }
+                    )
                     continue
                 err = r.error
                 if isinstance(err, PreconditionFailed) and err.gone:
@@ -923,8 +1081,9 @@ class Engine:
                     retry.append(c)
                 else:
                     tx.fail(account, c.contact_id, f"{type(err).__name__}: {err}")
-                    log.warning("account %s: contact %s: %s (%s)", account, c.contact_id, c.kind.value,
-                                type(err).__name__)
+                    log.warning(
+                        "account %s: contact %s: %s (%s)", account, c.contact_id, c.kind.value, type(err).__name__
+                    )
             tx.put_links(links)
             tx.update_links(updated)
             tx.dequeue(account, done)
@@ -952,8 +1111,14 @@ class Engine:
             return
         record = self.store.contact(change.contact_id)
         lk = self.store.links_by_contact([change.contact_id]).get(change.contact_id, {}).get(account)
-        side = Side(account, lk.base if lk else None, rc.contact, rc.modified, self.book.priority_rank(account),
-                    connector.capabilities.fields)
+        side = Side(
+            account,
+            lk.base if lk else None,
+            rc.contact,
+            rc.modified,
+            self.book.priority_rank(account),
+            connector.capabilities.fields,
+        )
         outcome = merge(record.contact, record.updated_at, [side], self.book.conflicts)
         merged = outcome.contact
         plan = _Plan()
@@ -970,8 +1135,9 @@ class Engine:
                 for other in self.book.accounts:
                     if other.name != account and other.writable:
                         tx.queue(other.name, [record.id], ChangeKind.UPDATE)
-            tx.put_links([Link(account, rc.ref.id, record.id, rc.ref.etag, rc.contact, rc.modified,
-                               rc.marker == record.id)])
+            tx.put_links(
+                [Link(account, rc.ref.id, record.id, rc.ref.etag, rc.contact, rc.modified, rc.marker == record.id)]
+            )
             tx.journal(plan.journal)
         if record.deleted_at is not None and not revived:
             again = Change(ChangeKind.DELETE, record.id, ref=rc.ref, previous=rc.contact)
@@ -983,9 +1149,13 @@ class Engine:
                 with self.store.transaction() as tx:
                     tx.dequeue(account, [record.id])
                 return
-            again = Change(ChangeKind.UPDATE, record.id,
-                           contact=as_written(desired, self.book.rules, self.book.default_region), ref=rc.ref,
-                           previous=rc.contact)
+            again = Change(
+                ChangeKind.UPDATE,
+                record.id,
+                contact=as_written(desired, self.book.rules, self.book.default_region),
+                ref=rc.ref,
+                previous=rc.contact,
+            )
         try:
             results = self._call(account, lambda: connector.push([again]))
         except ConnectorError as exc:
@@ -1008,23 +1178,40 @@ class Engine:
         assert report.run_id is not None
         with self.store.transaction() as tx:
             for name, rep in report.accounts.items():
-                tx.set_account_status(name, self.book.name, run_id=report.run_id,
-                                      result="error" if rep.error else ("braked" if rep.brake else "ok"),
-                                      error=rep.error, duration_s=rep.duration_s, brake_reason=rep.brake,
-                                      summary=rep.as_dict())
+                tx.set_account_status(
+                    name,
+                    self.book.name,
+                    run_id=report.run_id,
+                    result="error" if rep.error else ("braked" if rep.brake else "ok"),
+                    error=rep.error,
+                    duration_s=rep.duration_s,
+                    brake_reason=rep.brake,
+                    summary=rep.as_dict(),
+                )
             tx.finish_run(report.run_id, report.result.value, report.as_dict())
         for rep in report.accounts.values():
             # DEBUG: the daemon writes the per-account summary line (with requests and tag checks); `sync` prints
             # its report
-            log.debug("account=%s pulled=%d created=%d updated=%d deleted=%d conflicts=%d quarantined=%d "
-                     "pending=%d duration=%.2fs%s", rep.account, rep.pulled, rep.created, rep.updated, rep.deleted,
-                     rep.conflicts, rep.quarantined, rep.pending, rep.duration_s,
-                     f" error={rep.error_kind}" if rep.error else "")
+            log.debug(
+                "account=%s pulled=%d created=%d updated=%d deleted=%d conflicts=%d quarantined=%d "
+                "pending=%d duration=%.2fs%s",
+                rep.account,
+                rep.pulled,
+                rep.created,
+                rep.updated,
+                rep.deleted,
+                rep.conflicts,
+                rep.quarantined,
+                rep.pending,
+                rep.duration_s,
+                f" error={rep.error_kind}" if rep.error else "",
+            )
 
 
 def _value_data(f: Field, value: Any) -> Any:
     """A losing value as journal data: a whole value for single fields, one element for multi-valued ones."""
     if (f.multi_valued and not isinstance(value, (tuple, frozenset))) or (
-            f is Field.CUSTOM and isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str)):
+        f is Field.CUSTOM and isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str)
+    ):
         value = frozenset({value}) if f is Field.TAGS else (value,)
     return field_to_data(f, value)

@@ -51,8 +51,9 @@ class Side:
         if remote == base:
             found: frozenset[Field] = frozenset()
         else:
-            found = frozenset(f for f, attr in _FIELD_ATTRS
-                              if f in self.fields and getattr(remote, attr) != getattr(base, attr))
+            found = frozenset(
+                f for f, attr in _FIELD_ATTRS if f in self.fields and getattr(remote, attr) != getattr(base, attr)
+            )
         if len(_CHANGED) > 4096:
             _CHANGED.clear()
         _CHANGED[id(self)] = (self, found)
@@ -64,7 +65,7 @@ class Side:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    source: str       # an account name, or STORE
+    source: str  # an account name, or STORE
     value: Any
     modified: datetime
     rank: int
@@ -77,9 +78,9 @@ class FieldDecision:
     field: Field
     before: Any
     after: Any
-    source: str                                  # who the kept value came from
-    losers: tuple[tuple[str, Any], ...] = ()     # (source, value) of every value that lost
-    queued: bool = False                         # manual rule: kept as is, waiting for the admin
+    source: str  # who the kept value came from
+    losers: tuple[tuple[str, Any], ...] = ()  # (source, value) of every value that lost
+    queued: bool = False  # manual rule: kept as is, waiting for the admin
     #: with ``queued``: every source's value (the admin chooses among them)
     candidates: tuple[tuple[str, Any], ...] = ()
 
@@ -141,8 +142,14 @@ def _hashable(value: Any) -> Any:
         return repr(value)
 
 
-def merge(current: Contact, current_modified: datetime, sides: Sequence[Side], conflicts: ConflictSettings,
-          *, store_rank: int = 10_000) -> MergeOutcome:
+def merge(
+    current: Contact,
+    current_modified: datetime,
+    sides: Sequence[Side],
+    conflicts: ConflictSettings,
+    *,
+    store_rank: int = 10_000,
+) -> MergeOutcome:
     """Apply every side's changes to ``current``."""
     updates: dict[str, Any] = {}
     decisions: list[FieldDecision] = []
@@ -159,15 +166,15 @@ def merge(current: Contact, current_modified: datetime, sides: Sequence[Side], c
                 # a new person listed alike by several accounts (a first sync): with nothing in the store to
                 # compete, identical sides can only agree; merging one of them gives the same value, faster
                 changed = changed[:1]
-            value, field_decisions = _merge_elements(f, current, current_modified, changed, rule, store_rank,
-                                                     sources)
+            value, field_decisions = _merge_elements(f, current, current_modified, changed, rule, store_rank, sources)
             updates[attr] = value
             decisions.extend(field_decisions)
             continue
         cur = getattr(current, attr)
         first = getattr(changed[0].remote, attr)
         if all(getattr(s.remote, attr) == first for s in changed[1:]) and all(
-                getattr(s.base or _EMPTY, attr) == cur for s in changed):
+            getattr(s.base or _EMPTY, attr) == cur for s in changed
+        ):
             # every account that changed it agrees, and the store still holds what they started from: nothing
             # to decide (the same outcome as the rules below, without building candidates)
             if first != cur:
@@ -183,8 +190,9 @@ def merge(current: Contact, current_modified: datetime, sides: Sequence[Side], c
             everyone = tuple((c.source, c.value) for c in candidates) if queued else ()
             if queued and cur not in ("", None) and all(c.source != STORE for c in candidates):
                 everyone += ((STORE, cur),)
-            decisions.append(FieldDecision(f, cur, value, source,
-                                           tuple((c.source, c.value) for c in losers), queued, everyone))
+            decisions.append(
+                FieldDecision(f, cur, value, source, tuple((c.source, c.value) for c in losers), queued, everyone)
+            )
         updates[attr] = value
     return MergeOutcome(replace(current, **updates) if updates else current, tuple(decisions))
 
@@ -199,8 +207,15 @@ def _all_alike(f: Field, sides: Sequence[Side]) -> bool:
     return all(s.remote.get(f) == value and s.base_value(f) == base for s in sides[1:])
 
 
-def _merge_elements(f: Field, current: Contact, current_modified: datetime, changed: Sequence[Side],
-                    rule: ConflictRule, store_rank: int, sources: str) -> tuple[Any, list[FieldDecision]]:
+def _merge_elements(
+    f: Field,
+    current: Contact,
+    current_modified: datetime,
+    changed: Sequence[Side],
+    rule: ConflictRule,
+    store_rank: int,
+    sources: str,
+) -> tuple[Any, list[FieldDecision]]:
     cur_value = current.get(f)
     result = _as_dict(cur_value)
     proposals: dict[str, list[tuple[Side, Element]]] = {}  # key → sides that added or modified it
@@ -225,8 +240,7 @@ def _merge_elements(f: Field, current: Contact, current_modified: datetime, chan
     for key, props in proposals.items():
         candidates = [Candidate(s.account, e, s.modified or EPOCH, s.rank) for s, e in props]
         cur_elem = result.get(key)
-        store_changed = any(_exact_or_none(bases[s.account].get(key)) != _exact_or_none(cur_elem)
-                            for s, _ in props)
+        store_changed = any(_exact_or_none(bases[s.account].get(key)) != _exact_or_none(cur_elem) for s, _ in props)
         if store_changed and cur_elem is not None and all(_differs(cur_elem, c.value) for c in candidates):
             candidates.append(Candidate(STORE, cur_elem, current_modified, store_rank))
         distinct = {_exact(c.value) for c in candidates}
@@ -236,8 +250,9 @@ def _merge_elements(f: Field, current: Contact, current_modified: datetime, chan
         chosen = winner(rule, candidates)
         if chosen is None:
             queued_any = queued_any or rule is ConflictRule.MANUAL
-            losers_all.extend((c.source, c.value) for c in candidates if cur_elem is None or
-                              _differs(c.value, cur_elem))
+            losers_all.extend(
+                (c.source, c.value) for c in candidates if cur_elem is None or _differs(c.value, cur_elem)
+            )
             continue
         result[key] = chosen.value
         losers_all.extend((c.source, c.value) for c in candidates if _differs(c.value, chosen.value))
@@ -249,8 +264,7 @@ def _merge_elements(f: Field, current: Contact, current_modified: datetime, chan
     else:
         new_value = tuple(result.values())
     if new_value != cur_value or losers_all or queued_any:
-        decisions.append(FieldDecision(f, cur_value, new_value, sources,
-                                       tuple(losers_all), queued_any))
+        decisions.append(FieldDecision(f, cur_value, new_value, sources, tuple(losers_all), queued_any))
     return new_value, decisions
 
 

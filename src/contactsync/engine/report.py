@@ -11,9 +11,9 @@ from ..model import Field
 
 class RunResult(enum.Enum):
     OK = "ok"
-    PARTIAL = "partial"      # some account failed or some writes are still owed
-    BRAKED = "braked"        # the mass-delete brake held something back
-    FAILED = "failed"        # nothing could be done
+    PARTIAL = "partial"  # some account failed or some writes are still owed
+    BRAKED = "braked"  # the mass-delete brake held something back
+    FAILED = "failed"  # nothing could be done
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +47,19 @@ class AccountReport:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "account": self.account, "pulled": self.pulled, "created": self.created, "updated": self.updated,
-            "deleted": self.deleted, "conflicts": self.conflicts, "quarantined": self.quarantined,
-            "requests": self.requests, "duration_s": round(self.duration_s, 3), "full_listing": self.full_listing,
-            "error": self.error, "brake": self.brake, "pending": self.pending,
+            "account": self.account,
+            "pulled": self.pulled,
+            "created": self.created,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "conflicts": self.conflicts,
+            "quarantined": self.quarantined,
+            "requests": self.requests,
+            "duration_s": round(self.duration_s, 3),
+            "full_listing": self.full_listing,
+            "error": self.error,
+            "brake": self.brake,
+            "pending": self.pending,
         }
 
 
@@ -79,8 +88,14 @@ class RunReport:
         return RunResult.OK
 
     def as_dict(self) -> dict[str, object]:
-        return {"book": self.book, "dry_run": self.dry_run, "run_id": self.run_id, "result": self.result.value,
-                "writes": self.writes, "conflicts_queued": self.conflicts_queued,
-                "possible_duplicates": [list(p) for p in self.possible_duplicates],
-                "duration_s": round(self.duration_s, 3),
-                "accounts": {n: a.as_dict() for n, a in self.accounts.items()}}
+        return {
+            "book": self.book,
+            "dry_run": self.dry_run,
+            "run_id": self.run_id,
+            "result": self.result.value,
+            "writes": self.writes,
+            "conflicts_queued": self.conflicts_queued,
+            "possible_duplicates": [list(p) for p in self.possible_duplicates],
+            "duration_s": round(self.duration_s, 3),
+            "accounts": {n: a.as_dict() for n, a in self.accounts.items()},
+        }

@@ -37,8 +37,10 @@ class Snapshot:
 
 
 def _latest_change(conn: sa.Connection) -> datetime | None:
-    stamps = [conn.execute(sa.select(sa.func.max(col))).scalar() for col in (
-        t.contacts.c.updated_at, t.journal.c.at, t.runs.c.started_at, t.links.c.modified)]
+    stamps = [
+        conn.execute(sa.select(sa.func.max(col))).scalar()
+        for col in (t.contacts.c.updated_at, t.journal.c.at, t.runs.c.started_at, t.links.c.modified)
+    ]
     found = [s if s.tzinfo else s.replace(tzinfo=now().tzinfo) for s in stamps if s is not None]
     return max(found) if found else None
 
@@ -72,14 +74,29 @@ def backup(store: Store, path: Path) -> Snapshot:
             with conn.begin():
                 taken = now()
                 latest = _latest_change(conn)
-                out.write(json.dumps({"format": FORMAT, "revision": revision, "taken_at": taken.isoformat(),
-                                      "latest_change": latest.isoformat() if latest else None}) + "\n")
+                out.write(
+                    json.dumps(
+                        {
+                            "format": FORMAT,
+                            "revision": revision,
+                            "taken_at": taken.isoformat(),
+                            "latest_change": latest.isoformat() if latest else None,
+                        }
+                    )
+                    + "\n"
+                )
                 for table in t.metadata.sorted_tables:
                     if table is t.remote_copies:
                         continue  # a cache of what the platforms hold: restoring clears it, the next run refills it
                     for row in conn.execute(sa.select(table)):
-                        out.write(json.dumps({"t": table.name, "r": {k: _encode(v) for k, v in row._mapping.items()}},
-                                             ensure_ascii=False, separators=(",", ":")) + "\n")
+                        out.write(
+                            json.dumps(
+                                {"t": table.name, "r": {k: _encode(v) for k, v in row._mapping.items()}},
+                                ensure_ascii=False,
+                                separators=(",", ":"),
+                            )
+                            + "\n"
+                        )
                         rows += 1
             out.flush()
             os.fsync(out.fileno())
@@ -115,15 +132,19 @@ def restore(store: Store, path: Path, *, force: bool = False) -> Snapshot:
     header = _header(path)
     revision = store.schema_revision()[0]
     if header.get("revision") != revision:
-        raise StewardshipError(f"the backup is of store schema {header.get('revision')} and this store is at "
-                               f"{revision}: restore it with the contactsync version that wrote it")
+        raise StewardshipError(
+            f"the backup is of store schema {header.get('revision')} and this store is at "
+            f"{revision}: restore it with the contactsync version that wrote it"
+        )
     taken = datetime.fromisoformat(header["taken_at"])
     with store.engine.connect() as conn:
         latest = _latest_change(conn)
     if latest is not None and latest > taken and not force:
-        raise StewardshipError(f"the store changed after this backup was taken ({latest.isoformat(timespec='seconds')}"
-                               f" > {taken.isoformat(timespec='seconds')}): restoring would lose those changes. "
-                               "Add --force to restore anyway")
+        raise StewardshipError(
+            f"the store changed after this backup was taken ({latest.isoformat(timespec='seconds')}"
+            f" > {taken.isoformat(timespec='seconds')}): restoring would lose those changes. "
+            "Add --force to restore anyway"
+        )
     count = 0
     tables = {table.name: table for table in t.metadata.sorted_tables}
     with store.transaction() as tx:
@@ -140,7 +161,10 @@ def restore(store: Store, path: Path, *, force: bool = False) -> Snapshot:
             for table in t.metadata.sorted_tables:  # serial ids continue after the restored ones
                 pk = list(table.primary_key.columns)
                 if len(pk) == 1 and pk[0].autoincrement is True and isinstance(pk[0].type, sa.Integer):
-                    tx.conn.execute(sa.text(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
-                        f"COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)"))
+                    tx.conn.execute(
+                        sa.text(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
+                            f"COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)"
+                        )
+                    )
     return Snapshot(path, revision, taken, count)

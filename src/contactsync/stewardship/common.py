@@ -16,12 +16,20 @@ from ..store import schema as t
 
 def journal_row(tx: Transaction, row: Mapping[str, Any]) -> int:
     """Insert one journal row (values as data, like ``Transaction.journal``) and return its id: undo needs it."""
-    result = tx.conn.execute(sa.insert(t.journal).values(
-        run_id=None, at=now(), book=row["book"], account=row.get("account"), contact_id=row["contact_id"],
-        action=row["action"], field=row.get("field"),
-        before=json.dumps(row["before"], sort_keys=True) if row.get("before") is not None else None,
-        after=json.dumps(row["after"], sort_keys=True) if row.get("after") is not None else None,
-        note=row.get("note")))
+    result = tx.conn.execute(
+        sa.insert(t.journal).values(
+            run_id=None,
+            at=now(),
+            book=row["book"],
+            account=row.get("account"),
+            contact_id=row["contact_id"],
+            action=row["action"],
+            field=row.get("field"),
+            before=json.dumps(row["before"], sort_keys=True) if row.get("before") is not None else None,
+            after=json.dumps(row["after"], sort_keys=True) if row.get("after") is not None else None,
+            note=row.get("note"),
+        )
+    )
     pk = result.inserted_primary_key
     return int(pk[0]) if pk else 0
 

@@ -79,12 +79,15 @@ def find_duplicates(store: Store, book: str) -> list[Duplicate]:
         if pair not in found:
             found[pair] = Duplicate(pair[0], pair[1], reason, shared)
 
-    active = sa.select(t.contacts.c.id).where(t.contacts.c.book == book, t.contacts.c.deleted_at.is_(None),
-                                              t.contacts.c.erased.is_(False))
+    active = sa.select(t.contacts.c.id).where(
+        t.contacts.c.book == book, t.contacts.c.deleted_at.is_(None), t.contacts.c.erased.is_(False)
+    )
     for kind, reason in (("email", Reason.SAME_EMAIL), ("phone", Reason.SAME_PHONE)):
-        q = sa.select(t.identities.c.value, t.identities.c.contact_id).where(
-            t.identities.c.book == book, t.identities.c.kind == kind, t.identities.c.contact_id.in_(active)
-        ).order_by(t.identities.c.value, t.identities.c.contact_id)
+        q = (
+            sa.select(t.identities.c.value, t.identities.c.contact_id)
+            .where(t.identities.c.book == book, t.identities.c.kind == kind, t.identities.c.contact_id.in_(active))
+            .order_by(t.identities.c.value, t.identities.c.contact_id)
+        )
         by_value: dict[str, list[str]] = {}
         with store.engine.connect() as conn:
             for value, cid in conn.execute(q):
@@ -121,11 +124,13 @@ def merge_contacts(store: Store, settings: Settings, survivor_id: str, other_id:
     a, b = store.contact(survivor_id), store.contact(other_id)
     for r in (a, b):
         if r.deleted_at is not None or r.erased:
-            raise StewardshipError(f"contact {r.id} is in the trash or erased; restore it first "
-                                   "(`contactsync trash restore`)")
+            raise StewardshipError(
+                f"contact {r.id} is in the trash or erased; restore it first (`contactsync trash restore`)"
+            )
     if a.book != b.book:
-        raise StewardshipError(f"{a.id} is in book {a.book} and {b.id} in book {b.book}: only contacts of one "
-                               "book can be merged")
+        raise StewardshipError(
+            f"{a.id} is in book {a.book} and {b.id} in book {b.book}: only contacts of one book can be merged"
+        )
     book = settings.book(a.book)
     side = Side(MERGED, None, b.contact, b.updated_at, 20_000, ALL_FIELDS)  # ranked after the survivor
     outcome = merge(a.contact, a.updated_at, [side], book.conflicts)
@@ -135,18 +140,34 @@ def merge_contacts(store: Store, settings: Settings, survivor_id: str, other_id:
         tx.trash_contact(book.name, b.id, days=book.trash_days, reason=f"merged into {a.id}")
         # the merged-away contact must not be matched to anyone any more: its addresses are the survivor's now
         tx.conn.execute(sa.delete(t.identities).where(t.identities.c.contact_id == b.id))
-        jid = journal_row(tx, {
-            "book": book.name, "contact_id": a.id, "action": "merge",
-            "before": {"survivor": contact_to_data(a.contact), "merged": contact_to_data(b.contact),
-                       "merged_id": b.id},
-            "after": contact_to_data(outcome.contact),
-            "note": f"merged {b.id} into {a.id}"})
-        tx.journal([{"book": book.name, "contact_id": b.id, "action": "merged-into", "note": f"{a.id} (journal "
-                     f"#{jid})"}])
+        jid = journal_row(
+            tx,
+            {
+                "book": book.name,
+                "contact_id": a.id,
+                "action": "merge",
+                "before": {
+                    "survivor": contact_to_data(a.contact),
+                    "merged": contact_to_data(b.contact),
+                    "merged_id": b.id,
+                },
+                "after": contact_to_data(outcome.contact),
+                "note": f"merged {b.id} into {a.id}",
+            },
+        )
+        tx.journal(
+            [{"book": book.name, "contact_id": b.id, "action": "merged-into", "note": f"{a.id} (journal #{jid})"}]
+        )
         for d in queued:
-            tx.add_conflict(book.name, a.id, d.field.value, {
-                STORE: field_to_data(d.field, a.contact.get(d.field)),
-                MERGED: field_to_data(d.field, b.contact.get(d.field))})
+            tx.add_conflict(
+                book.name,
+                a.id,
+                d.field.value,
+                {
+                    STORE: field_to_data(d.field, a.contact.get(d.field)),
+                    MERGED: field_to_data(d.field, b.contact.get(d.field)),
+                },
+            )
         queue_everywhere(store, tx, book, [a.id])
         queue_deletes(store, tx, book, [b.id])
     return MergeResult(a.id, b.id, jid, tuple(d.field.value for d in queued))
@@ -156,8 +177,11 @@ def undo_merge(store: Store, settings: Settings, journal_id: int) -> MergeResult
     """Bring back the contact a merge folded away, and take out of the survivor what only the merge brought."""
     with store.engine.connect() as conn:
         row = conn.execute(sa.select(t.journal).where(t.journal.c.id == journal_id)).first()
-        undone = conn.execute(sa.select(t.journal.c.id).where(
-            t.journal.c.action == "unmerge", t.journal.c.note == f"undo of merge #{journal_id}")).first()
+        undone = conn.execute(
+            sa.select(t.journal.c.id).where(
+                t.journal.c.action == "unmerge", t.journal.c.note == f"undo of merge #{journal_id}"
+            )
+        ).first()
     if row is None or row.action != "merge" or not row.before:
         raise NotFound(f"journal entry {journal_id} is not a merge (`contactsync history CONTACT` shows them)")
     if undone is not None:
@@ -181,19 +205,38 @@ def undo_merge(store: Store, settings: Settings, journal_id: int) -> MergeResult
     with store.transaction() as tx:
         tx.put_contacts(book.name, {survivor_id: restored, other_id: contact_from_data(before["merged"])})
         tx.restore_contact(other_id)
-        jid = journal_row(tx, {"book": book.name, "contact_id": survivor_id, "action": "unmerge",
-                               "before": contact_to_data(current.contact), "after": contact_to_data(restored),
-                               "note": f"undo of merge #{journal_id}"})
-        tx.journal([{"book": book.name, "contact_id": other_id, "action": "restore",
-                     "note": f"merge #{journal_id} undone"
-                             + (f"; kept newer edits of {', '.join(kept)}" if kept else "")}])
+        jid = journal_row(
+            tx,
+            {
+                "book": book.name,
+                "contact_id": survivor_id,
+                "action": "unmerge",
+                "before": contact_to_data(current.contact),
+                "after": contact_to_data(restored),
+                "note": f"undo of merge #{journal_id}",
+            },
+        )
+        tx.journal(
+            [
+                {
+                    "book": book.name,
+                    "contact_id": other_id,
+                    "action": "restore",
+                    "note": f"merge #{journal_id} undone"
+                    + (f"; kept newer edits of {', '.join(kept)}" if kept else ""),
+                }
+            ]
+        )
         queue_everywhere(store, tx, book, [survivor_id, other_id])
     return MergeResult(survivor_id, other_id, jid, ())
 
 
 def merge_journal(store: Store, contact_ids: Sequence[str]) -> list[int]:
     """Journal ids of the merges into these contacts, newest first (for the CLI's hints)."""
-    q = sa.select(t.journal.c.id).where(t.journal.c.action == "merge", t.journal.c.contact_id.in_(list(
-        contact_ids))).order_by(t.journal.c.id.desc())
+    q = (
+        sa.select(t.journal.c.id)
+        .where(t.journal.c.action == "merge", t.journal.c.contact_id.in_(list(contact_ids)))
+        .order_by(t.journal.c.id.desc())
+    )
     with store.engine.connect() as conn:
         return [int(r[0]) for r in conn.execute(q)]

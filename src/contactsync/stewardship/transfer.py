@@ -34,33 +34,68 @@ class CardCodec(Protocol):
         """Every card of a .vcf text (one may hold many). Raises ValueError on a text with no card at all."""
         ...
 
-    def render(self, contact: Contact, uid: str) -> str:
-        ...
+    def render(self, contact: Contact, uid: str) -> str: ...
 
 
 #: the columns ``export --format csv`` writes, and the field names ``--mapping`` may map a column to
-CSV_FIELDS = ("given", "family", "middle", "display_name", "nickname", "emails", "phones", "organization",
-              "department", "job_title", "birthday", "note", "tags")
+CSV_FIELDS = (
+    "given",
+    "family",
+    "middle",
+    "display_name",
+    "nickname",
+    "emails",
+    "phones",
+    "organization",
+    "department",
+    "job_title",
+    "birthday",
+    "note",
+    "tags",
+)
 _ALIASES = {"email": "emails", "phone": "phones", "tag": "tags", "company": "organization", "title": "job_title"}
 _SEPARATOR = " ; "  # between values of one multi-valued cell (commas appear inside names and notes)
 
 #: headers of Google Contacts' and Outlook's CSV exports, recognised without a mapping
 KNOWN_HEADERS: Mapping[str, str] = {
-    "first name": "given", "given name": "given", "last name": "family", "family name": "family",
-    "middle name": "middle", "additional name": "middle", "name": "display_name", "nickname": "nickname",
-    "e-mail 1 - value": "emails", "e-mail 2 - value": "emails", "e-mail address": "emails",
-    "e-mail 2 address": "emails", "email": "emails", "phone 1 - value": "phones", "phone 2 - value": "phones",
-    "mobile phone": "phones", "business phone": "phones", "home phone": "phones", "phone": "phones",
-    "organization 1 - name": "organization", "organization name": "organization", "company": "organization",
-    "organization 1 - title": "job_title", "organization title": "job_title", "job title": "job_title",
-    "department": "department", "birthday": "birthday", "notes": "note", "note": "note", "labels": "tags",
-    "group membership": "tags", "categories": "tags",
+    "first name": "given",
+    "given name": "given",
+    "last name": "family",
+    "family name": "family",
+    "middle name": "middle",
+    "additional name": "middle",
+    "name": "display_name",
+    "nickname": "nickname",
+    "e-mail 1 - value": "emails",
+    "e-mail 2 - value": "emails",
+    "e-mail address": "emails",
+    "e-mail 2 address": "emails",
+    "email": "emails",
+    "phone 1 - value": "phones",
+    "phone 2 - value": "phones",
+    "mobile phone": "phones",
+    "business phone": "phones",
+    "home phone": "phones",
+    "phone": "phones",
+    "organization 1 - name": "organization",
+    "organization name": "organization",
+    "company": "organization",
+    "organization 1 - title": "job_title",
+    "organization title": "job_title",
+    "job title": "job_title",
+    "department": "department",
+    "birthday": "birthday",
+    "notes": "note",
+    "note": "note",
+    "labels": "tags",
+    "group membership": "tags",
+    "categories": "tags",
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
-    where: str     # "line 7" or "card 3"
+    where: str  # "line 7" or "card 3"
     reason: str
 
 
@@ -74,21 +109,32 @@ class ImportSummary:
 
 # ------------------------------------------------------------------------------------------------ export
 def _cells(c: Contact) -> dict[str, str]:
-    return {"given": c.name.given, "family": c.name.family, "middle": c.name.middle,
-            "display_name": c.display_name, "nickname": c.nickname,
-            "emails": _SEPARATOR.join(e.address for e in c.emails),
-            "phones": _SEPARATOR.join(p.number for p in c.phones), "organization": c.organization,
-            "department": c.department, "job_title": c.job_title,
-            "birthday": c.birthday.to_iso() if c.birthday else "", "note": c.note,
-            "tags": _SEPARATOR.join(sorted((t.name for t in c.tags), key=str.casefold))}
+    return {
+        "given": c.name.given,
+        "family": c.name.family,
+        "middle": c.name.middle,
+        "display_name": c.display_name,
+        "nickname": c.nickname,
+        "emails": _SEPARATOR.join(e.address for e in c.emails),
+        "phones": _SEPARATOR.join(p.number for p in c.phones),
+        "organization": c.organization,
+        "department": c.department,
+        "job_title": c.job_title,
+        "birthday": c.birthday.to_iso() if c.birthday else "",
+        "note": c.note,
+        "tags": _SEPARATOR.join(sorted((t.name for t in c.tags), key=str.casefold)),
+    }
 
 
 def export_contacts(store: Store, book: str, *, tag: str | None = None) -> list[tuple[str, Contact]]:
     """(id, contact) of the book's active contacts, with ``tag`` if given, in a stable order."""
     records = store.contacts(store.active_contact_ids(book))
     wanted = Tag(tag).key if tag else None
-    chosen = [(r.id, r.contact) for r in records.values()
-              if not r.erased and (wanted is None or any(t.key == wanted for t in r.contact.tags))]
+    chosen = [
+        (r.id, r.contact)
+        for r in records.values()
+        if not r.erased and (wanted is None or any(t.key == wanted for t in r.contact.tags))
+    ]
     return sorted(chosen, key=lambda item: (item[1].label().casefold(), item[0]))
 
 
@@ -115,8 +161,9 @@ def parse_mapping(text: str | None) -> dict[str, str]:
         column, sep, fname = part.rpartition("=")
         fname = _ALIASES.get(fname.strip(), fname.strip())
         if not sep or not column.strip() or fname not in CSV_FIELDS:
-            raise StewardshipError(f"--mapping: {part.strip()!r} is not COLUMN=FIELD with FIELD one of "
-                                   f"{', '.join(CSV_FIELDS)}")
+            raise StewardshipError(
+                f"--mapping: {part.strip()!r} is not COLUMN=FIELD with FIELD one of {', '.join(CSV_FIELDS)}"
+            )
         mapping[column.strip()] = fname
     return mapping
 
@@ -148,12 +195,17 @@ def _row_contact(row: Mapping[str, str], mapping: Mapping[str, str]) -> Contact:
             raise ValueError(f"birthday {one('birthday')!r} is not a date (use YYYY-MM-DD or --MM-DD)") from None
     return Contact(
         name=Name(given=one("given"), family=one("family"), middle=one("middle")),
-        display_name=one("display_name"), nickname=one("nickname"),
+        display_name=one("display_name"),
+        nickname=one("nickname"),
         emails=tuple(Email(v, EmailKind.OTHER) for cell in values.get("emails", []) for v in _split(cell)),
         phones=tuple(Phone(v, PhoneKind.OTHER) for cell in values.get("phones", []) for v in _split(cell)),
-        organization=one("organization"), department=one("department"), job_title=one("job_title"),
-        birthday=birthday, note="\n".join(values.get("note", [])),
-        tags=frozenset(Tag(v) for cell in values.get("tags", []) for v in _split(cell) if v != "* myContacts"))
+        organization=one("organization"),
+        department=one("department"),
+        job_title=one("job_title"),
+        birthday=birthday,
+        note="\n".join(values.get("note", [])),
+        tags=frozenset(Tag(v) for cell in values.get("tags", []) for v in _split(cell) if v != "* myContacts"),
+    )
 
 
 def read_csv(text: str, mapping: Mapping[str, str]) -> list[tuple[str, Contact | str]]:
@@ -163,8 +215,10 @@ def read_csv(text: str, mapping: Mapping[str, str]) -> list[tuple[str, Contact |
         raise StewardshipError("the CSV file has no header line")
     unknown = [c for c in mapping if c not in reader.fieldnames]
     if unknown:
-        raise StewardshipError(f"--mapping names columns the file does not have: {', '.join(unknown)} "
-                               f"(columns: {', '.join(reader.fieldnames)})")
+        raise StewardshipError(
+            f"--mapping names columns the file does not have: {', '.join(unknown)} "
+            f"(columns: {', '.join(reader.fieldnames)})"
+        )
     out: list[tuple[str, Contact | str]] = []
     for row in reader:
         where = f"line {reader.line_num}"
@@ -191,8 +245,13 @@ def read_vcf(text: str, codec: CardCodec) -> list[tuple[str, Contact | str]]:
 
 
 def _problem(contact: Contact, region: str) -> str | None:
-    if contact.name.is_empty() and not contact.display_name and not contact.emails and not contact.phones \
-            and not contact.organization:
+    if (
+        contact.name.is_empty()
+        and not contact.display_name
+        and not contact.emails
+        and not contact.phones
+        and not contact.organization
+    ):
         return "no name, email, phone or company"
     for e in contact.emails:
         try:
@@ -205,8 +264,15 @@ def _problem(contact: Contact, region: str) -> str | None:
     return None
 
 
-def import_contacts(store: Store, settings: Settings, book_name: str, rows: Sequence[tuple[str, Contact | str]],
-                    *, dry_run: bool = False, progress: Callable[[], None] | None = None) -> ImportSummary:
+def import_contacts(
+    store: Store,
+    settings: Settings,
+    book_name: str,
+    rows: Sequence[tuple[str, Contact | str]],
+    *,
+    dry_run: bool = False,
+    progress: Callable[[], None] | None = None,
+) -> ImportSummary:
     """Validate, match and write ``rows`` into the book; everything is queued to every writable account."""
     book = settings.book(book_name)
     created: list[str] = []
@@ -232,7 +298,8 @@ def import_contacts(store: Store, settings: Settings, book_name: str, rows: Sequ
             continue
         emails, phones = list(contact.identity_emails()), list(contact.identity_phones())
         target = next((seen_emails[e] for e in emails if e in seen_emails), None) or next(
-            (seen_phones[p] for p in phones if p in seen_phones), None)
+            (seen_phones[p] for p in phones if p in seen_phones), None
+        )
         if target is None:
             hits = store.match_identities(book.name, "email", emails)
             ids = sorted({cid for e in emails for cid in hits.get(e, ())})
@@ -240,8 +307,9 @@ def import_contacts(store: Store, settings: Settings, book_name: str, rows: Sequ
                 phone_hits = store.match_identities(book.name, "phone", phones)
                 ids = sorted({cid for p in phones for cid in phone_hits.get(p, ())})
             live = store.contacts(ids)
-            target = next((cid for cid in ids if cid in live and live[cid].deleted_at is None
-                           and not live[cid].erased), None)
+            target = next(
+                (cid for cid in ids if cid in live and live[cid].deleted_at is None and not live[cid].erased), None
+            )
             if target is not None:
                 existing[target] = live[target]
         if target is None:
@@ -250,8 +318,12 @@ def import_contacts(store: Store, settings: Settings, book_name: str, rows: Sequ
             created.append(cid)
         else:
             base = new.get(target) or changed.get(target) or existing[target].contact
-            outcome = merge(base, existing[target].updated_at if target in existing else EPOCH,
-                            [Side("import", None, contact, None, 20_000, ALL_FIELDS)], book.conflicts)
+            outcome = merge(
+                base,
+                existing[target].updated_at if target in existing else EPOCH,
+                [Side("import", None, contact, None, 20_000, ALL_FIELDS)],
+                book.conflicts,
+            )
             (new if target in new else changed)[target] = outcome.contact
             cid = target
             matched.append(target)  # one entry per matched row: the summary counts rows
@@ -265,8 +337,14 @@ def import_contacts(store: Store, settings: Settings, book_name: str, rows: Sequ
             for cid in new:
                 journal_row(tx, {"book": book.name, "contact_id": cid, "action": "import", "note": "created"})
             for cid in changed:
-                journal_row(tx, {"book": book.name, "contact_id": cid, "action": "import",
-                                 "note": "matched an imported row; its values were merged"})
+                journal_row(
+                    tx,
+                    {
+                        "book": book.name,
+                        "contact_id": cid,
+                        "action": "import",
+                        "note": "matched an imported row; its values were merged",
+                    },
+                )
             queue_everywhere(store, tx, book, [*new, *changed])
     return ImportSummary(tuple(created), tuple(matched), tuple(rejected), dry_run)
-

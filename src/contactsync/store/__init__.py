@@ -34,8 +34,17 @@ from ..errors import NotFound, StoreError
 from ..model import Contact, Field
 from . import schema as t
 
-__all__ = ["CanonicalRecord", "Link", "OutboxEntry", "Store", "StoredCopies", "Transaction", "encode_contact",
-           "identity_tombstone", "now"]
+__all__ = [
+    "CanonicalRecord",
+    "Link",
+    "OutboxEntry",
+    "Store",
+    "StoredCopies",
+    "Transaction",
+    "encode_contact",
+    "identity_tombstone",
+    "now",
+]
 
 _CHUNK = 500  # rows per IN (...) query: well under SQLite's and PostgreSQL's parameter limits
 
@@ -153,8 +162,7 @@ class Store:
         try:
             engine = sa.create_engine(parsed, **kwargs)
         except Exception as exc:  # a missing driver, a bad option: say which
-            raise StoreError(f"cannot use the store at {parsed.render_as_string(hide_password=True)}: "
-                             f"{exc}") from exc
+            raise StoreError(f"cannot use the store at {parsed.render_as_string(hide_password=True)}: {exc}") from exc
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine, "connect", _sqlite_pragmas)
         store = cls(engine)
@@ -230,8 +238,7 @@ class Store:
 
     def link_index(self, account: str) -> dict[str, tuple[str, str]]:
         """remote id → (contact id, etag) for every link of the account (no bases: cheap enough for 100k)."""
-        q = sa.select(t.links.c.remote_id, t.links.c.contact_id, t.links.c.etag).where(
-            t.links.c.account == account)
+        q = sa.select(t.links.c.remote_id, t.links.c.contact_id, t.links.c.etag).where(t.links.c.account == account)
         with self._reading() as conn:
             return {r[0]: (r[1], r[2]) for r in conn.execute(q)}
 
@@ -242,7 +249,8 @@ class Store:
         with self._reading() as conn:
             for chunk in _chunks(ids):
                 q = sa.select(t.links.c.remote_id, t.links.c.etag).where(
-                    t.links.c.account == account, t.links.c.remote_id.in_(chunk))
+                    t.links.c.account == account, t.links.c.remote_id.in_(chunk)
+                )
                 out.update((r[0], r[1]) for r in conn.execute(q))
         return out
 
@@ -283,8 +291,15 @@ class Store:
         return out
 
     def _link(self, r: Any) -> Link:
-        return Link(r.account, r.remote_id, r.contact_id, r.etag, contact_from_data(json.loads(r.base)),
-                    _aware(r.modified), r.marked)
+        return Link(
+            r.account,
+            r.remote_id,
+            r.contact_id,
+            r.etag,
+            contact_from_data(json.loads(r.base)),
+            _aware(r.modified),
+            r.marked,
+        )
 
     def contacts(self, ids: Iterable[str]) -> dict[str, CanonicalRecord]:
         wanted = list(ids)
@@ -293,8 +308,14 @@ class Store:
             resolver = self._photo_resolver(conn)
             for chunk in _chunks(wanted):
                 for r in conn.execute(sa.select(t.contacts).where(t.contacts.c.id.in_(chunk))):
-                    out[r.id] = CanonicalRecord(r.id, r.book, contact_from_data(json.loads(r.data), resolver),
-                                                _aware(r.updated_at) or now(), _aware(r.deleted_at), r.erased)
+                    out[r.id] = CanonicalRecord(
+                        r.id,
+                        r.book,
+                        contact_from_data(json.loads(r.data), resolver),
+                        _aware(r.updated_at) or now(),
+                        _aware(r.deleted_at),
+                        r.erased,
+                    )
         return out
 
     def contact(self, contact_id: str) -> CanonicalRecord:
@@ -307,6 +328,7 @@ class Store:
         def resolve(digest: str) -> bytes | None:
             row = conn.execute(sa.select(t.photos.c.data).where(t.photos.c.digest == digest)).first()
             return bytes(row[0]) if row else None
+
         return resolve
 
     def active_contact_ids(self, book: str) -> list[str]:
@@ -319,8 +341,12 @@ class Store:
         linked = sa.select(t.links.c.contact_id).where(t.links.c.account == account)
         queued = sa.select(t.outbox.c.contact_id).where(t.outbox.c.account == account)
         q = sa.select(t.contacts.c.id).where(
-            t.contacts.c.book == book, t.contacts.c.deleted_at.is_(None), t.contacts.c.erased.is_(False),
-            t.contacts.c.id.not_in(linked), t.contacts.c.id.not_in(queued))
+            t.contacts.c.book == book,
+            t.contacts.c.deleted_at.is_(None),
+            t.contacts.c.erased.is_(False),
+            t.contacts.c.id.not_in(linked),
+            t.contacts.c.id.not_in(queued),
+        )
         with self._reading() as conn:
             return [r[0] for r in conn.execute(q)]
 
@@ -331,7 +357,8 @@ class Store:
         with self._reading() as conn:
             for chunk in _chunks(vals):
                 q = sa.select(t.identities.c.value, t.identities.c.contact_id).where(
-                    t.identities.c.book == book, t.identities.c.kind == kind, t.identities.c.value.in_(chunk))
+                    t.identities.c.book == book, t.identities.c.kind == kind, t.identities.c.value.in_(chunk)
+                )
                 for value, cid in conn.execute(q):
                     out.setdefault(value, set()).add(cid)
         return out
@@ -339,7 +366,8 @@ class Store:
     def attention(self, book: str | None = None) -> list[tuple[str, str, str]]:
         """(book, contact id, reason) of every contact a data rule holds back."""
         q = sa.select(t.attention.c.book, t.attention.c.contact_id, t.attention.c.reason).order_by(
-            t.attention.c.book, t.attention.c.since)
+            t.attention.c.book, t.attention.c.since
+        )
         if book is not None:
             q = q.where(t.attention.c.book == book)
         with self._reading() as conn:
@@ -349,15 +377,20 @@ class Store:
         """Those of ``values`` (normalized emails or phones) that belonged to a person erased on request."""
         found: set[str] = set()
         with self._reading() as conn:
-            anyone = conn.execute(sa.select(t.identities.c.value).where(
-                t.identities.c.book == book, t.identities.c.kind == f"erased-{kind}").limit(1)).first()
+            anyone = conn.execute(
+                sa.select(t.identities.c.value)
+                .where(t.identities.c.book == book, t.identities.c.kind == f"erased-{kind}")
+                .limit(1)
+            ).first()
             if anyone is None:
                 return found  # nobody was ever erased: no need to hash 100k values of a first sync
             for chunk in _chunks(list(set(values))):
                 by_hash = {identity_tombstone(book, kind, v): v for v in chunk}
                 q = sa.select(t.identities.c.value).where(
-                    t.identities.c.book == book, t.identities.c.kind == f"erased-{kind}",
-                    t.identities.c.value.in_(list(by_hash)))
+                    t.identities.c.book == book,
+                    t.identities.c.kind == f"erased-{kind}",
+                    t.identities.c.value.in_(list(by_hash)),
+                )
                 found.update(by_hash[r[0]] for r in conn.execute(q))
         return found
 
@@ -401,9 +434,17 @@ class Store:
         if book is not None:
             q = q.where(t.conflicts.c.book == book)
         with self._reading() as conn:
-            return [{"id": r.id, "book": r.book, "contact_id": r.contact_id, "field": r.field,
-                     "candidates": json.loads(r.candidates), "created_at": _aware(r.created_at)}
-                    for r in conn.execute(q)]
+            return [
+                {
+                    "id": r.id,
+                    "book": r.book,
+                    "contact_id": r.contact_id,
+                    "field": r.field,
+                    "candidates": json.loads(r.candidates),
+                    "created_at": _aware(r.created_at),
+                }
+                for r in conn.execute(q)
+            ]
 
     def open_conflict_fields(self, contact_ids: Iterable[str]) -> dict[str, set[Field]]:
         """contact id → fields with a conflict waiting for the admin."""
@@ -412,7 +453,8 @@ class Store:
         with self._reading() as conn:
             for chunk in _chunks(ids):
                 q = sa.select(t.conflicts.c.contact_id, t.conflicts.c.field).where(
-                    t.conflicts.c.contact_id.in_(chunk), t.conflicts.c.resolved_at.is_(None))
+                    t.conflicts.c.contact_id.in_(chunk), t.conflicts.c.resolved_at.is_(None)
+                )
                 for cid, fname in conn.execute(q):
                     out.setdefault(cid, set()).add(Field(fname))
         return out
@@ -422,18 +464,33 @@ class Store:
             r = conn.execute(sa.select(t.conflicts).where(t.conflicts.c.id == conflict_id)).first()
         if r is None:
             raise NotFound(f"no conflict with id {conflict_id}")
-        return {"id": r.id, "book": r.book, "contact_id": r.contact_id, "field": r.field,
-                "candidates": json.loads(r.candidates), "resolved_at": _aware(r.resolved_at),
-                "resolution": r.resolution}
+        return {
+            "id": r.id,
+            "book": r.book,
+            "contact_id": r.contact_id,
+            "field": r.field,
+            "candidates": json.loads(r.candidates),
+            "resolved_at": _aware(r.resolved_at),
+            "resolution": r.resolution,
+        }
 
     def history(self, contact_id: str) -> list[dict[str, Any]]:
         q = sa.select(t.journal).where(t.journal.c.contact_id == contact_id).order_by(t.journal.c.id)
         with self._reading() as conn:
-            return [{"id": r.id, "run_id": r.run_id, "at": _aware(r.at), "account": r.account,
-                     "action": r.action, "field": r.field,
-                     "before": json.loads(r.before) if r.before else None,
-                     "after": json.loads(r.after) if r.after else None, "note": r.note}
-                    for r in conn.execute(q)]
+            return [
+                {
+                    "id": r.id,
+                    "run_id": r.run_id,
+                    "at": _aware(r.at),
+                    "account": r.account,
+                    "action": r.action,
+                    "field": r.field,
+                    "before": json.loads(r.before) if r.before else None,
+                    "after": json.loads(r.after) if r.after else None,
+                    "note": r.note,
+                }
+                for r in conn.execute(q)
+            ]
 
     def account_status(self) -> dict[str, dict[str, Any]]:
         with self._reading() as conn:
@@ -441,18 +498,27 @@ class Store:
             quarantined: dict[str, list[tuple[str, str]]] = {}
             for q in conn.execute(sa.select(t.quarantine).order_by(t.quarantine.c.remote_id)):
                 quarantined.setdefault(q.account, []).append((q.remote_id, q.reason))
-            states = {r.account: (_aware(r.updated_at), _aware(r.full_at)) for r in conn.execute(
-                sa.select(t.sync_state))}
-            counts = {str(a): int(n) for a, n in conn.execute(
-                sa.select(t.links.c.account, sa.func.count()).group_by(t.links.c.account))}
-            pending = {str(a): int(n) for a, n in conn.execute(
-                sa.select(t.outbox.c.account, sa.func.count()).group_by(t.outbox.c.account))}
+            states = {
+                r.account: (_aware(r.updated_at), _aware(r.full_at)) for r in conn.execute(sa.select(t.sync_state))
+            }
+            counts = {
+                str(a): int(n)
+                for a, n in conn.execute(sa.select(t.links.c.account, sa.func.count()).group_by(t.links.c.account))
+            }
+            pending = {
+                str(a): int(n)
+                for a, n in conn.execute(sa.select(t.outbox.c.account, sa.func.count()).group_by(t.outbox.c.account))
+            }
         out: dict[str, dict[str, Any]] = {}
         for r in rows:
             out[r.account] = {
-                "book": r.book, "last_result": r.last_result, "last_error": r.last_error,
-                "last_run_at": _aware(r.last_run_at), "duration_s": r.duration_s,
-                "brake_reason": r.brake_reason, "brake_since": _aware(r.brake_since),
+                "book": r.book,
+                "last_result": r.last_result,
+                "last_error": r.last_error,
+                "last_run_at": _aware(r.last_run_at),
+                "duration_s": r.duration_s,
+                "brake_reason": r.brake_reason,
+                "brake_since": _aware(r.brake_since),
                 "summary": json.loads(r.summary) if r.summary else {},
                 "quarantined": quarantined.get(r.account, []),
                 "state_updated_at": states.get(r.account, (None, None))[0],
@@ -464,8 +530,9 @@ class Store:
 
     def brake(self, account: str) -> str | None:
         with self._reading() as conn:
-            row = conn.execute(sa.select(t.account_status.c.brake_reason).where(
-                t.account_status.c.account == account)).first()
+            row = conn.execute(
+                sa.select(t.account_status.c.brake_reason).where(t.account_status.c.account == account)
+            ).first()
         return row[0] if row else None
 
     def tag_counts(self, book: str) -> dict[str, tuple[str, int]]:
@@ -485,26 +552,44 @@ class Store:
         if book is not None:
             q = q.where(t.runs.c.book == book)
         with self._reading() as conn:
-            return [{"id": r.id, "book": r.book, "started_at": _aware(r.started_at),
-                     "finished_at": _aware(r.finished_at), "status": r.status, "dry_run": r.dry_run,
-                     "summary": json.loads(r.summary) if r.summary else {}} for r in conn.execute(q)]
+            return [
+                {
+                    "id": r.id,
+                    "book": r.book,
+                    "started_at": _aware(r.started_at),
+                    "finished_at": _aware(r.finished_at),
+                    "status": r.status,
+                    "dry_run": r.dry_run,
+                    "summary": json.loads(r.summary) if r.summary else {},
+                }
+                for r in conn.execute(q)
+            ]
 
     def counts(self) -> dict[str, int]:
         """Row counts per table (tests and ``status --json``)."""
         with self._reading() as conn:
-            return {name: int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
-                    for name, table in t.metadata.tables.items()}
+            return {
+                name: int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+                for name, table in t.metadata.tables.items()
+            }
 
 
 def _link_row(lk: Link) -> dict[str, Any]:
-    return {"account": lk.account, "remote_id": lk.remote_id, "contact_id": lk.contact_id, "etag": lk.etag,
-            "base": lk.base_text if lk.base_text is not None else encode_contact(lk.base),
-            "modified": lk.modified, "marked": lk.marked}
+    return {
+        "account": lk.account,
+        "remote_id": lk.remote_id,
+        "contact_id": lk.contact_id,
+        "etag": lk.etag,
+        "base": lk.base_text if lk.base_text is not None else encode_contact(lk.base),
+        "modified": lk.modified,
+        "marked": lk.marked,
+    }
 
 
 def _outbox_entry(r: Any) -> OutboxEntry:
-    return OutboxEntry(r.account, r.contact_id, ChangeKind(r.kind), r.attempted_at is not None, r.attempts,
-                       r.last_error)
+    return OutboxEntry(
+        r.account, r.contact_id, ChangeKind(r.kind), r.attempted_at is not None, r.attempts, r.last_error
+    )
 
 
 class StoredCopies:
@@ -520,8 +605,9 @@ class StoredCopies:
         out: dict[str, RemoteCopy] = {}
         with self._store._reading() as conn:
             for chunk in _chunks(wanted):
-                rows = conn.execute(sa.select(c.remote_id, c.etag, c.body).where(
-                    c.account == self._account, c.remote_id.in_(chunk)))
+                rows = conn.execute(
+                    sa.select(c.remote_id, c.etag, c.body).where(c.account == self._account, c.remote_id.in_(chunk))
+                )
                 for remote_id, etag, body in rows:
                     out[remote_id] = RemoteCopy(etag, zlib.decompress(body))
         return out
@@ -531,8 +617,11 @@ class StoredCopies:
             return
         # within the columns' sizes (as links are): on PostgreSQL a refused row would abort the engine's
         # transaction these rows may be joining; an item without a copy is simply read before its write
-        rows = [{"account": self._account, "remote_id": rid, "etag": copy.etag, "body": zlib.compress(copy.body, 1)}
-                for rid, copy in copies.items() if len(rid) <= 1000 and len(copy.etag) <= 500]
+        rows = [
+            {"account": self._account, "remote_id": rid, "etag": copy.etag, "body": zlib.compress(copy.body, 1)}
+            for rid, copy in copies.items()
+            if len(rid) <= 1000 and len(copy.etag) <= 500
+        ]
         if not rows:
             return
         with self._store._writing() as conn:
@@ -550,7 +639,7 @@ class StoredCopies:
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")    # readers (status) never block the daemon's writes
+    cur.execute("PRAGMA journal_mode=WAL")  # readers (status) never block the daemon's writes
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable against process crashes, much faster
     cur.execute("PRAGMA busy_timeout=30000")
@@ -567,10 +656,13 @@ class Transaction:
     def _upsert(self, table: sa.Table, rows: list[dict[str, Any]], keys: Sequence[str]) -> None:
         if not rows:
             return
-        ins: Any = (postgresql.insert(table) if self.dialect == "postgresql" else sqlite.insert(table))
+        ins: Any = postgresql.insert(table) if self.dialect == "postgresql" else sqlite.insert(table)
         update_cols = {c.name: ins.excluded[c.name] for c in table.columns if c.name not in keys}
-        stmt = ins.on_conflict_do_update(index_elements=list(keys), set_=update_cols) if update_cols else \
-            ins.on_conflict_do_nothing(index_elements=list(keys))
+        stmt = (
+            ins.on_conflict_do_update(index_elements=list(keys), set_=update_cols)
+            if update_cols
+            else ins.on_conflict_do_nothing(index_elements=list(keys))
+        )
         for chunk in _chunks(rows, 1000):
             self.conn.execute(stmt, list(chunk))
 
@@ -579,15 +671,26 @@ class Transaction:
     def new_id() -> str:
         return str(uuid.uuid4())
 
-    def put_contacts(self, book: str, contacts: Mapping[str, Contact], *, at: datetime | None = None,
-                     new: bool = False) -> None:
+    def put_contacts(
+        self, book: str, contacts: Mapping[str, Contact], *, at: datetime | None = None, new: bool = False
+    ) -> None:
         """Insert or replace canonical contacts (and their identity rows, tags and photos). ``new``: none of them
         is in the store yet, so there are no identity rows to clear."""
         if not contacts:
             return
         stamp = at or now()
-        rows = [{"id": cid, "book": book, "data": encode_contact(c), "version": 1,
-                 "updated_at": stamp, "deleted_at": None, "erased": False} for cid, c in contacts.items()]
+        rows = [
+            {
+                "id": cid,
+                "book": book,
+                "data": encode_contact(c),
+                "version": 1,
+                "updated_at": stamp,
+                "deleted_at": None,
+                "erased": False,
+            }
+            for cid, c in contacts.items()
+        ]
         self._upsert(t.contacts, rows, ["id"])
         for chunk in _chunks([] if new else list(contacts)):
             self.conn.execute(sa.delete(t.identities).where(t.identities.c.contact_id.in_(chunk)))
@@ -595,15 +698,16 @@ class Transaction:
         tag_rows: dict[str, str] = {}
         photo_rows: list[dict[str, Any]] = []
         for cid, c in contacts.items():
-            ident.extend({"book": book, "kind": "email", "value": v, "contact_id": cid}
-                         for v in set(c.identity_emails()))
-            ident.extend({"book": book, "kind": "phone", "value": v, "contact_id": cid}
-                         for v in set(c.identity_phones()))
+            ident.extend(
+                {"book": book, "kind": "email", "value": v, "contact_id": cid} for v in set(c.identity_emails())
+            )
+            ident.extend(
+                {"book": book, "kind": "phone", "value": v, "contact_id": cid} for v in set(c.identity_phones())
+            )
             for tag in c.tags:
                 tag_rows.setdefault(tag.key, tag.name)
             if c.photo is not None and c.photo.data:
-                photo_rows.append({"digest": c.photo.digest, "media_type": c.photo.media_type,
-                                   "data": c.photo.data})
+                photo_rows.append({"digest": c.photo.digest, "media_type": c.photo.media_type, "data": c.photo.data})
         if ident:
             for chunk in _chunks(ident, 1000):
                 self.conn.execute(sa.insert(t.identities), list(chunk))
@@ -613,18 +717,33 @@ class Transaction:
     def trash_contact(self, book: str, contact_id: str, *, days: int, reason: str) -> None:
         stamp = now()
         self.conn.execute(sa.update(t.contacts).where(t.contacts.c.id == contact_id).values(deleted_at=stamp))
-        self._upsert(t.trash, [{"contact_id": contact_id, "book": book, "trashed_at": stamp,
-                                "purge_after": stamp + timedelta(days=days), "reason": reason}], ["contact_id"])
+        self._upsert(
+            t.trash,
+            [
+                {
+                    "contact_id": contact_id,
+                    "book": book,
+                    "trashed_at": stamp,
+                    "purge_after": stamp + timedelta(days=days),
+                    "reason": reason,
+                }
+            ],
+            ["contact_id"],
+        )
 
     def restore_contact(self, contact_id: str) -> None:
-        self.conn.execute(sa.update(t.contacts).where(t.contacts.c.id == contact_id).values(
-            deleted_at=None, updated_at=now()))
+        self.conn.execute(
+            sa.update(t.contacts).where(t.contacts.c.id == contact_id).values(deleted_at=None, updated_at=now())
+        )
         self.conn.execute(sa.delete(t.trash).where(t.trash.c.contact_id == contact_id))
 
     def purge_trash(self, book: str) -> list[str]:
         """Forget trashed contacts past their date that no account still holds. Returns their ids."""
-        q = sa.select(t.trash.c.contact_id).where(t.trash.c.book == book, t.trash.c.purge_after < now(),
-                                                  t.trash.c.contact_id.not_in(sa.select(t.links.c.contact_id)))
+        q = sa.select(t.trash.c.contact_id).where(
+            t.trash.c.book == book,
+            t.trash.c.purge_after < now(),
+            t.trash.c.contact_id.not_in(sa.select(t.links.c.contact_id)),
+        )
         ids = [r[0] for r in self.conn.execute(q)]
         for chunk in _chunks(ids):
             self.conn.execute(sa.delete(t.trash).where(t.trash.c.contact_id.in_(chunk)))
@@ -636,14 +755,28 @@ class Transaction:
         """Record the contacts a data rule holds back (id → reason) and forget those that now pass."""
         gone = list(cleared)
         for chunk in _chunks(gone):
-            self.conn.execute(sa.delete(t.attention).where(t.attention.c.book == book,
-                                                           t.attention.c.contact_id.in_(chunk)))
+            self.conn.execute(
+                sa.delete(t.attention).where(t.attention.c.book == book, t.attention.c.contact_id.in_(chunk))
+            )
         if held:
-            existing = {r[0] for r in self.conn.execute(sa.select(t.attention.c.contact_id).where(
-                t.attention.c.book == book, t.attention.c.contact_id.in_(list(held))))}
+            existing = {
+                r[0]
+                for r in self.conn.execute(
+                    sa.select(t.attention.c.contact_id).where(
+                        t.attention.c.book == book, t.attention.c.contact_id.in_(list(held))
+                    )
+                )
+            }
             stamp = now()
-            self._upsert(t.attention, [{"book": book, "contact_id": cid, "reason": why, "since": stamp}
-                                       for cid, why in held.items() if cid not in existing], ["book", "contact_id"])
+            self._upsert(
+                t.attention,
+                [
+                    {"book": book, "contact_id": cid, "reason": why, "since": stamp}
+                    for cid, why in held.items()
+                    if cid not in existing
+                ],
+                ["book", "contact_id"],
+            )
 
     # --- links ------------------------------------------------------------------------------------------------
     def put_links(self, links: Iterable[Link]) -> None:
@@ -654,10 +787,16 @@ class Transaction:
             by_account.setdefault(lk.account, []).append(lk)
         for account, group in by_account.items():
             for chunk in _chunks(group):
-                self.conn.execute(sa.delete(t.links).where(
-                    t.links.c.account == account, t.links.c.contact_id.in_([lk.contact_id for lk in chunk])))
-                self.conn.execute(sa.delete(t.links).where(
-                    t.links.c.account == account, t.links.c.remote_id.in_([lk.remote_id for lk in chunk])))
+                self.conn.execute(
+                    sa.delete(t.links).where(
+                        t.links.c.account == account, t.links.c.contact_id.in_([lk.contact_id for lk in chunk])
+                    )
+                )
+                self.conn.execute(
+                    sa.delete(t.links).where(
+                        t.links.c.account == account, t.links.c.remote_id.in_([lk.remote_id for lk in chunk])
+                    )
+                )
         self.insert_links(links)
 
     def insert_links(self, links: Sequence[Link]) -> None:
@@ -671,15 +810,26 @@ class Transaction:
         """Links that exist already, for the same item and contact: only their etag, base, time and marker
         change. One UPDATE per link instead of put_links' clearing and re-inserting (a first sync updates 300k)."""
         # the key columns are bound under other names: an UPDATE's SET and WHERE cannot share parameter names
-        rows = [{f"b_{k}" if k in ("account", "remote_id", "contact_id") else k: v for k, v in _link_row(lk).items()}
-                for lk in links]
+        rows = [
+            {f"b_{k}" if k in ("account", "remote_id", "contact_id") else k: v for k, v in _link_row(lk).items()}
+            for lk in links
+        ]
         if not rows:
             return
-        stmt = sa.update(t.links).where(
-            t.links.c.account == sa.bindparam("b_account"), t.links.c.remote_id == sa.bindparam("b_remote_id"),
-            t.links.c.contact_id == sa.bindparam("b_contact_id")).values(
-            etag=sa.bindparam("etag"), base=sa.bindparam("base"), modified=sa.bindparam("modified"),
-            marked=sa.bindparam("marked"))
+        stmt = (
+            sa.update(t.links)
+            .where(
+                t.links.c.account == sa.bindparam("b_account"),
+                t.links.c.remote_id == sa.bindparam("b_remote_id"),
+                t.links.c.contact_id == sa.bindparam("b_contact_id"),
+            )
+            .values(
+                etag=sa.bindparam("etag"),
+                base=sa.bindparam("base"),
+                modified=sa.bindparam("modified"),
+                marked=sa.bindparam("marked"),
+            )
+        )
         if not self.conn.dialect.supports_sane_multi_rowcount:
             self.put_links(links)  # a driver that cannot tell how many rows an executemany changed
             return
@@ -691,49 +841,67 @@ class Transaction:
                 self.put_links(links[start : start + 1000])
 
     def set_etag(self, account: str, remote_id: str, etag: str) -> None:
-        self.conn.execute(sa.update(t.links).where(t.links.c.account == account,
-                                                   t.links.c.remote_id == remote_id).values(etag=etag))
+        self.conn.execute(
+            sa.update(t.links).where(t.links.c.account == account, t.links.c.remote_id == remote_id).values(etag=etag)
+        )
 
     def delete_link(self, account: str, remote_id: str) -> None:
-        self.conn.execute(sa.delete(t.links).where(t.links.c.account == account,
-                                                   t.links.c.remote_id == remote_id))
+        self.conn.execute(sa.delete(t.links).where(t.links.c.account == account, t.links.c.remote_id == remote_id))
 
     def reset_account(self, account: str) -> None:
         """Forget everything we know of an account (links, state, owed writes, copies): the next run lists it in full
         and matches or re-creates every contact there. For a server that was wiped or replaced."""
         for table in (t.links, t.sync_state, t.outbox, t.quarantine, t.remote_copies):
             self.conn.execute(sa.delete(table).where(table.c.account == account))
-        self.conn.execute(sa.update(t.account_status).where(t.account_status.c.account == account).values(
-            brake_reason=None, brake_since=None))
+        self.conn.execute(
+            sa.update(t.account_status)
+            .where(t.account_status.c.account == account)
+            .values(brake_reason=None, brake_since=None)
+        )
 
     # --- outbox -----------------------------------------------------------------------------------------------
     def queue(self, account: str, contact_ids: Iterable[str], kind: ChangeKind) -> None:
         stamp = now()
-        rows = [{"account": account, "contact_id": cid, "kind": kind.value, "queued_at": stamp,
-                 "attempted_at": None, "attempts": 0, "last_error": None} for cid in contact_ids]
+        rows = [
+            {
+                "account": account,
+                "contact_id": cid,
+                "kind": kind.value,
+                "queued_at": stamp,
+                "attempted_at": None,
+                "attempts": 0,
+                "last_error": None,
+            }
+            for cid in contact_ids
+        ]
         if not rows:
             return
-        ins: Any = (postgresql.insert(t.outbox) if self.dialect == "postgresql" else sqlite.insert(t.outbox))
+        ins: Any = postgresql.insert(t.outbox) if self.dialect == "postgresql" else sqlite.insert(t.outbox)
         # re-queueing keeps the attempt marker: a create that may have happened must still be looked for
-        stmt = ins.on_conflict_do_update(index_elements=["account", "contact_id"],
-                                         set_={"kind": ins.excluded.kind})
+        stmt = ins.on_conflict_do_update(index_elements=["account", "contact_id"], set_={"kind": ins.excluded.kind})
         for chunk in _chunks(rows, 1000):
             self.conn.execute(stmt, list(chunk))
 
     def mark_attempt(self, account: str, contact_ids: Sequence[str]) -> None:
         for chunk in _chunks(list(contact_ids)):
-            self.conn.execute(sa.update(t.outbox).where(
-                t.outbox.c.account == account, t.outbox.c.contact_id.in_(chunk)).values(
-                attempted_at=now(), attempts=t.outbox.c.attempts + 1))
+            self.conn.execute(
+                sa.update(t.outbox)
+                .where(t.outbox.c.account == account, t.outbox.c.contact_id.in_(chunk))
+                .values(attempted_at=now(), attempts=t.outbox.c.attempts + 1)
+            )
 
     def fail(self, account: str, contact_id: str, error: str) -> None:
-        self.conn.execute(sa.update(t.outbox).where(
-            t.outbox.c.account == account, t.outbox.c.contact_id == contact_id).values(last_error=error))
+        self.conn.execute(
+            sa.update(t.outbox)
+            .where(t.outbox.c.account == account, t.outbox.c.contact_id == contact_id)
+            .values(last_error=error)
+        )
 
     def dequeue(self, account: str, contact_ids: Iterable[str]) -> None:
         for chunk in _chunks(list(contact_ids)):
-            self.conn.execute(sa.delete(t.outbox).where(t.outbox.c.account == account,
-                                                        t.outbox.c.contact_id.in_(chunk)))
+            self.conn.execute(
+                sa.delete(t.outbox).where(t.outbox.c.account == account, t.outbox.c.contact_id.in_(chunk))
+            )
 
     # --- runs, state, status ----------------------------------------------------------------------------------
     def set_state(self, account: str, token: str | None, *, full: bool) -> None:
@@ -743,46 +911,88 @@ class Transaction:
             row["full_at"] = stamp
             self._upsert(t.sync_state, [row], ["account"])
         else:
-            existing = self.conn.execute(sa.select(t.sync_state.c.full_at).where(
-                t.sync_state.c.account == account)).first()
+            existing = self.conn.execute(
+                sa.select(t.sync_state.c.full_at).where(t.sync_state.c.account == account)
+            ).first()
             row["full_at"] = existing[0] if existing else None
             self._upsert(t.sync_state, [row], ["account"])
 
     def start_run(self, book: str, *, dry_run: bool) -> int:
-        result = self.conn.execute(sa.insert(t.runs).values(book=book, started_at=now(), status="running",
-                                                            dry_run=dry_run))
+        result = self.conn.execute(
+            sa.insert(t.runs).values(book=book, started_at=now(), status="running", dry_run=dry_run)
+        )
         pk = result.inserted_primary_key
         if pk is None:
             raise StoreError("could not record the run")
         return int(pk[0])
 
     def finish_run(self, run_id: int, status: str, summary: Mapping[str, Any]) -> None:
-        self.conn.execute(sa.update(t.runs).where(t.runs.c.id == run_id).values(
-            finished_at=now(), status=status, summary=_dumps(summary)))
+        self.conn.execute(
+            sa.update(t.runs)
+            .where(t.runs.c.id == run_id)
+            .values(finished_at=now(), status=status, summary=_dumps(summary))
+        )
 
-    def set_account_status(self, account: str, book: str, *, run_id: int, result: str, error: str | None,
-                           duration_s: float, brake_reason: str | None, summary: Mapping[str, Any]) -> None:
-        existing = self.conn.execute(sa.select(t.account_status.c.brake_reason, t.account_status.c.brake_since)
-                                     .where(t.account_status.c.account == account)).first()
+    def set_account_status(
+        self,
+        account: str,
+        book: str,
+        *,
+        run_id: int,
+        result: str,
+        error: str | None,
+        duration_s: float,
+        brake_reason: str | None,
+        summary: Mapping[str, Any],
+    ) -> None:
+        existing = self.conn.execute(
+            sa.select(t.account_status.c.brake_reason, t.account_status.c.brake_since).where(
+                t.account_status.c.account == account
+            )
+        ).first()
         since = existing[1] if existing and existing[0] and brake_reason else (now() if brake_reason else None)
-        self._upsert(t.account_status, [{
-            "account": account, "book": book, "last_run_id": run_id, "last_result": result,
-            "last_error": error, "last_run_at": now(), "duration_s": duration_s, "brake_reason": brake_reason,
-            "brake_since": since, "summary": _dumps(summary)}], ["account"])
+        self._upsert(
+            t.account_status,
+            [
+                {
+                    "account": account,
+                    "book": book,
+                    "last_run_id": run_id,
+                    "last_result": result,
+                    "last_error": error,
+                    "last_run_at": now(),
+                    "duration_s": duration_s,
+                    "brake_reason": brake_reason,
+                    "brake_since": since,
+                    "summary": _dumps(summary),
+                }
+            ],
+            ["account"],
+        )
 
     def set_quarantine(self, account: str, items: Mapping[str, str], *, full: bool) -> None:
         """Record the items that could not be read; a full listing replaces the account's list."""
         stamp = now()
         if full:
-            self.conn.execute(sa.delete(t.quarantine).where(t.quarantine.c.account == account,
-                                                            t.quarantine.c.remote_id.not_in(list(items))))
-        self._upsert(t.quarantine, [{"account": account, "remote_id": rid, "reason": reason, "first_seen": stamp,
-                                     "last_seen": stamp} for rid, reason in items.items()], ["account", "remote_id"])
+            self.conn.execute(
+                sa.delete(t.quarantine).where(
+                    t.quarantine.c.account == account, t.quarantine.c.remote_id.not_in(list(items))
+                )
+            )
+        self._upsert(
+            t.quarantine,
+            [
+                {"account": account, "remote_id": rid, "reason": reason, "first_seen": stamp, "last_seen": stamp}
+                for rid, reason in items.items()
+            ],
+            ["account", "remote_id"],
+        )
 
     def clear_quarantine(self, account: str, remote_ids: Iterable[str]) -> None:
         for chunk in _chunks(list(remote_ids)):
-            self.conn.execute(sa.delete(t.quarantine).where(t.quarantine.c.account == account,
-                                                            t.quarantine.c.remote_id.in_(chunk)))
+            self.conn.execute(
+                sa.delete(t.quarantine).where(t.quarantine.c.account == account, t.quarantine.c.remote_id.in_(chunk))
+            )
 
     # --- journal and conflicts --------------------------------------------------------------------------------
     def journal(self, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -790,24 +1000,44 @@ class Transaction:
         if not rows:
             return
         stamp = now()
-        prepared = [{"run_id": r.get("run_id"), "at": stamp, "book": r["book"], "account": r.get("account"),
-                     "contact_id": r["contact_id"], "action": r["action"], "field": r.get("field"),
-                     "before": _dumps(r["before"]) if r.get("before") is not None else None,
-                     "after": _dumps(r["after"]) if r.get("after") is not None else None,
-                     "note": r.get("note")} for r in rows]
+        prepared = [
+            {
+                "run_id": r.get("run_id"),
+                "at": stamp,
+                "book": r["book"],
+                "account": r.get("account"),
+                "contact_id": r["contact_id"],
+                "action": r["action"],
+                "field": r.get("field"),
+                "before": _dumps(r["before"]) if r.get("before") is not None else None,
+                "after": _dumps(r["after"]) if r.get("after") is not None else None,
+                "note": r.get("note"),
+            }
+            for r in rows
+        ]
         for chunk in _chunks(prepared, 1000):
             self.conn.execute(sa.insert(t.journal), list(chunk))
 
     def add_conflict(self, book: str, contact_id: str, field: str, candidates: Mapping[str, Any]) -> int:
         # one open conflict per contact and field: a newer disagreement replaces the older one
-        self.conn.execute(sa.delete(t.conflicts).where(t.conflicts.c.contact_id == contact_id,
-                                                       t.conflicts.c.field == field,
-                                                       t.conflicts.c.resolved_at.is_(None)))
-        result = self.conn.execute(sa.insert(t.conflicts).values(
-            book=book, contact_id=contact_id, field=field, candidates=_dumps(candidates), created_at=now()))
+        self.conn.execute(
+            sa.delete(t.conflicts).where(
+                t.conflicts.c.contact_id == contact_id,
+                t.conflicts.c.field == field,
+                t.conflicts.c.resolved_at.is_(None),
+            )
+        )
+        result = self.conn.execute(
+            sa.insert(t.conflicts).values(
+                book=book, contact_id=contact_id, field=field, candidates=_dumps(candidates), created_at=now()
+            )
+        )
         pk = result.inserted_primary_key
         return int(pk[0]) if pk else 0
 
     def resolve_conflict(self, conflict_id: int, resolution: str) -> None:
-        self.conn.execute(sa.update(t.conflicts).where(t.conflicts.c.id == conflict_id).values(
-            resolved_at=now(), resolution=resolution))
+        self.conn.execute(
+            sa.update(t.conflicts)
+            .where(t.conflicts.c.id == conflict_id)
+            .values(resolved_at=now(), resolution=resolution)
+        )

@@ -10,7 +10,8 @@ UTCDateTime = sa.DateTime(timezone=True)
 
 #: one row per real person (per book); ``data`` is the canonical contact as compact JSON (codec.contact_to_data)
 contacts = sa.Table(
-    "contacts", metadata,
+    "contacts",
+    metadata,
     sa.Column("id", sa.String(36), primary_key=True),
     sa.Column("book", sa.String(100), nullable=False, index=True),
     sa.Column("data", sa.Text, nullable=False),
@@ -24,7 +25,8 @@ contacts = sa.Table(
 
 #: where a contact lives on an account, and the base: the content as we last know the platform holds it
 links = sa.Table(
-    "links", metadata,
+    "links",
+    metadata,
     sa.Column("account", sa.String(100), primary_key=True),
     sa.Column("remote_id", sa.String(1000), primary_key=True),
     sa.Column("contact_id", sa.String(36), sa.ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
@@ -40,7 +42,8 @@ links = sa.Table(
 
 #: writes still owed to an account (a durable outbox): survives crashes, retried every run until done
 outbox = sa.Table(
-    "outbox", metadata,
+    "outbox",
+    metadata,
     sa.Column("account", sa.String(100), primary_key=True),
     sa.Column("contact_id", sa.String(36), sa.ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("kind", sa.String(10), nullable=False),  # ChangeKind value
@@ -53,7 +56,8 @@ outbox = sa.Table(
 
 #: normalized emails and E.164 phones → contact, for identity matching
 identities = sa.Table(
-    "identities", metadata,
+    "identities",
+    metadata,
     sa.Column("book", sa.String(100), primary_key=True),
     sa.Column("kind", sa.String(10), primary_key=True),
     sa.Column("value", sa.String(500), primary_key=True),
@@ -62,14 +66,16 @@ identities = sa.Table(
 )
 
 tags = sa.Table(
-    "tags", metadata,
+    "tags",
+    metadata,
     sa.Column("book", sa.String(100), primary_key=True),
     sa.Column("key", sa.String(500), primary_key=True),
     sa.Column("name", sa.String(500), nullable=False),
 )
 
 sync_state = sa.Table(
-    "sync_state", metadata,
+    "sync_state",
+    metadata,
     sa.Column("account", sa.String(100), primary_key=True),
     sa.Column("token", sa.Text, nullable=True),
     sa.Column("updated_at", UTCDateTime, nullable=False),
@@ -77,7 +83,8 @@ sync_state = sa.Table(
 )
 
 runs = sa.Table(
-    "runs", metadata,
+    "runs",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("book", sa.String(100), nullable=False, index=True),
     sa.Column("started_at", UTCDateTime, nullable=False),
@@ -89,7 +96,8 @@ runs = sa.Table(
 
 #: per-account health for ``status``: last result, the brake, quarantined items
 account_status = sa.Table(
-    "account_status", metadata,
+    "account_status",
+    metadata,
     sa.Column("account", sa.String(100), primary_key=True),
     sa.Column("book", sa.String(100), nullable=False),
     sa.Column("last_run_id", sa.Integer, nullable=True),
@@ -103,7 +111,8 @@ account_status = sa.Table(
 )
 
 quarantine = sa.Table(
-    "quarantine", metadata,
+    "quarantine",
+    metadata,
     sa.Column("account", sa.String(100), primary_key=True),
     sa.Column("remote_id", sa.String(1000), primary_key=True),
     sa.Column("reason", sa.Text, nullable=False),
@@ -112,7 +121,8 @@ quarantine = sa.Table(
 )
 
 journal = sa.Table(
-    "journal", metadata,
+    "journal",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("run_id", sa.Integer, nullable=True, index=True),
     sa.Column("at", UTCDateTime, nullable=False),
@@ -127,7 +137,8 @@ journal = sa.Table(
 )
 
 trash = sa.Table(
-    "trash", metadata,
+    "trash",
+    metadata,
     sa.Column("contact_id", sa.String(36), sa.ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("book", sa.String(100), nullable=False),
     sa.Column("trashed_at", UTCDateTime, nullable=False),
@@ -136,7 +147,8 @@ trash = sa.Table(
 )
 
 conflicts = sa.Table(
-    "conflicts", metadata,
+    "conflicts",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("book", sa.String(100), nullable=False),
     sa.Column("contact_id", sa.String(36), sa.ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
@@ -149,7 +161,8 @@ conflicts = sa.Table(
 )
 
 photos = sa.Table(
-    "photos", metadata,
+    "photos",
+    metadata,
     sa.Column("digest", sa.String(64), primary_key=True),
     sa.Column("media_type", sa.String(100), nullable=False),
     sa.Column("data", sa.LargeBinary, nullable=False),
@@ -161,7 +174,8 @@ photos = sa.Table(
 #: when it is next due. Several instances on one PostgreSQL store share books through it; a book is the unit
 #: because one engine run reconciles all of a book's accounts together.
 daemon_leases = sa.Table(
-    "daemon_leases", metadata,
+    "daemon_leases",
+    metadata,
     sa.Column("book", sa.String(100), primary_key=True),
     sa.Column("owner", sa.String(200), nullable=True),
     sa.Column("expires_at", UTCDateTime, nullable=True),
@@ -178,7 +192,8 @@ daemon_leases = sa.Table(
 #: account in different books, and the account's own lease is what keeps them from writing it at once.
 #: ``status`` shows who holds each account.
 account_leases = sa.Table(
-    "account_leases", metadata,
+    "account_leases",
+    metadata,
     sa.Column("account", sa.String(100), primary_key=True),
     #: the book whose run holds (or last held) the account
     sa.Column("book", sa.String(100), nullable=False),
@@ -190,7 +205,8 @@ account_leases = sa.Table(
 
 #: per account: the circuit breaker and the last tag-count check
 account_health = sa.Table(
-    "account_health", metadata,
+    "account_health",
+    metadata,
     sa.Column("account", sa.String(100), primary_key=True),
     sa.Column("book", sa.String(100), nullable=False),
     sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
@@ -207,7 +223,8 @@ account_health = sa.Table(
 
 #: the last tag-count check, per account and tag: the platform's count next to the store's
 tag_checks = sa.Table(
-    "tag_checks", metadata,
+    "tag_checks",
+    metadata,
     sa.Column("account", sa.String(100), primary_key=True),
     sa.Column("tag_key", sa.String(500), primary_key=True),
     sa.Column("book", sa.String(100), nullable=False),
@@ -221,7 +238,8 @@ tag_checks = sa.Table(
 
 #: contacts a book's data rules hold back from the other accounts, with why (field names, never values)
 attention = sa.Table(
-    "attention", metadata,
+    "attention",
+    metadata,
     sa.Column("book", sa.String(100), primary_key=True),
     sa.Column("contact_id", sa.String(36), sa.ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("reason", sa.Text, nullable=False),
@@ -231,7 +249,8 @@ attention = sa.Table(
 #: the last version of each remote item a connector saw, compressed, kept so that a write need not read the item
 #: first (see contactsync.copies). A cache: a copy is only used when its etag is the one being written over
 remote_copies = sa.Table(
-    "remote_copies", metadata,
+    "remote_copies",
+    metadata,
     sa.Column("account", sa.String(100), primary_key=True),
     sa.Column("remote_id", sa.String(1000), primary_key=True),
     sa.Column("etag", sa.String(500), nullable=False),

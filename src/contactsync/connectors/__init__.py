@@ -1,0 +1,1 @@
+"""The connectors: one subpackage a platform, each registered under the ``contactsync.connectors`` entry point."""

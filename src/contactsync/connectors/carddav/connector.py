@@ -1,0 +1,905 @@
+"""The CardDAV connector: one address book on one server.
+
+Pull is ``sync-collection`` (hrefs + etags only) then ``addressbook-multiget`` of what changed, in chunks; a
+server without sync-collection is listed with PROPFIND and compared with the previous listing. Push writes one
+card per change with ``If-None-Match: *`` / ``If-Match``. Cards are written back in the version they had,
+on top of their original text, so properties the model does not hold survive. Cards that cannot be read are
+quarantined, never deleted. Tags are CATEGORIES, or group cards (``group_style``), mapped here both ways.
+
+The text of every card read or written is kept with its etag, in memory and in the store's copies
+(:mod:`contactsync.copies`) when the engine hands them over. A card whose etag is the one listed, or the one an
+update is checked against, is then taken from there instead of being read: a fresh process updates a card
+without a multiget, and our own writes coming back in the next listing are not read again. Any other etag
+(the card changed since) means a read, as without copies.
+
+Personal data never goes into log lines: hrefs are logged, names and card text are not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+from contactsync.connector import (
+    BaseConnector,
+    Capabilities,
+    Change,
+    ChangeKind,
+    ChangeResult,
+    PullResult,
+    Quarantined,
+    RemoteContact,
+    RemoteRef,
+)
+from contactsync.copies import HeldCopies, RemoteCopies, RemoteCopy
+from contactsync.errors import (
+    AuthFailed,
+    ConfigError,
+    ConfigProblem,
+    ConnectorError,
+    ItemRejected,
+    PreconditionFailed,
+    Transient,
+)
+from contactsync.model import ALL_FIELDS, Contact, Field, Tag
+from contactsync.settings import AccountSettings, BookSettings
+from contactsync.vcard import CardError, ParsedCard, card_uid, parse_card, render_card
+
+from . import davxml, hrefs
+from .davxml import DavEntry
+from .groups import GroupCard, GroupStyle, member_uid, new_group_uid, render_group
+from .state import KnownGroup, PullState
+from .transport import DEFAULT_MAX_RESPONSE_BYTES, AuthType, DavTransport, HttpAnswer, ServerError
+
+log = logging.getLogger(__name__)
+
+_TAGS_SEPARATOR = " tags="  # servers quote etags and put no spaces in them; rpartition takes the last one
+_MAX_SYNC_ROUNDS = 1000  # a server that truncates (507) forever must not keep us here forever
+_SYNC_COLLECTION = davxml.tag(davxml.DAV, "sync-collection")
+_CARD_SPECIFIC_FAILURES = (davxml.BadServerResponse, ServerError)
+
+
+def _unreadable_reason(exc: Exception) -> str:
+    return f"the server cannot send this card ({exc})"
+
+
+def _strong(etag: str) -> bool:
+    """A weak etag (``W/"..."``) promises an equivalent card, not the same bytes: nothing is taken as known
+    under one."""
+    return not etag.startswith("W/")
+
+
+_UID_NAMESPACE = uuid.UUID("6f1c1f4e-8a53-4c55-9a0e-2f8f4c6b2a10")
+
+
+@dataclass(frozen=True, slots=True)
+class CardDavOptions:
+    """The ``options`` of a ``type: carddav`` account, typed."""
+
+    url: str
+    username: str | None = None
+    auth: AuthType = AuthType.AUTO
+    verify: bool | str = True
+    timeout: float = 30.0
+    multiget_chunk: int = 100
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    group_style: GroupStyle = GroupStyle.CATEGORIES
+    #: False: list with PROPFIND even when the server offers sync-collection (for servers that break it)
+    use_sync_collection: bool = True
+    #: cards held in memory within a run; beyond it they come back from the store's copies (one query per
+    #: multiget-sized batch), so this bounds memory, not requests
+    original_cache_bytes: int = 16 * 1024 * 1024
+
+    @classmethod
+    def from_mapping(cls, options: Mapping[str, Any], where: str) -> CardDavOptions:
+        """Raises ConfigError listing every bad key (the config layer validated types already)."""
+        problems = []
+        url = options.get("url")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            problems.append(
+                ConfigProblem("", None, f"{where}.url", "the address book URL (http:// or https://) is required")
+            )
+        verify: bool | str = bool(options.get("verify_tls", True))
+        if verify and options.get("ca_bundle"):
+            verify = str(options["ca_bundle"])
+
+        def enum_option(key: str, kind: type[Any], default: Any) -> Any:
+            try:
+                return kind(options.get(key, default.value))
+            except ValueError:
+                allowed = ", ".join(m.value for m in kind)
+                problems.append(ConfigProblem("", None, f"{where}.{key}", f"must be one of {allowed}"))
+                return default
+
+        auth = enum_option("auth", AuthType, AuthType.AUTO)
+        style = enum_option("group_style", GroupStyle, GroupStyle.CATEGORIES)
+        chunk = int(options.get("multiget_chunk", 100))
+        if not 1 <= chunk <= 1000:
+            problems.append(ConfigProblem("", None, f"{where}.multiget_chunk", "must be 1..1000"))
+        if problems:
+            raise ConfigError(problems)
+        assert isinstance(url, str)
+        return cls(
+            url=url if url.endswith("/") else url + "/",
+            username=options.get("username"),
+            auth=auth,
+            verify=verify,
+            timeout=float(options.get("timeout", 30.0)),
+            multiget_chunk=chunk,
+            max_response_bytes=int(float(options.get("max_response_mb", 50)) * 1024 * 1024),
+            group_style=style,
+            use_sync_collection=bool(options.get("use_sync_collection", True)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Card:
+    """A card read from the server, parsed."""
+
+    href: str
+    etag: str
+    text: str
+    parsed: ParsedCard
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """The outcome of reading some hrefs: cards parsed, hrefs gone, hrefs quarantined."""
+
+    cards: tuple[_Card, ...]
+    missing: frozenset[str]
+    quarantined: tuple[Quarantined, ...]
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _card_uid_for(contact_id: str) -> str:
+    """The UID of a card we create: derived from the canonical id, so a create retried after a timeout lands
+    on the same href (and its If-None-Match fails) instead of making a second card."""
+    return str(uuid.uuid5(_UID_NAMESPACE, contact_id))
+
+
+class CardDavConnector(BaseConnector):
+    """One CardDAV address book. See the module docstring for the protocol used."""
+
+    options_schema: ClassVar[Mapping[str, Any]] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["url"],
+        "properties": {
+            "url": {
+                "type": "string",
+                "format": "uri",
+                "description": "The address book's URL (find it with `contactsync carddav discover`).",
+                "examples": ["https://dav.example.org/alice/contacts/"],
+            },
+            "username": {
+                "type": "string",
+                "description": "The login name; the password comes from the account's `password` secret.",
+                "examples": ["alice"],
+            },
+            "auth": {
+                "enum": [a.value for a in AuthType],
+                "description": "HTTP authentication: `auto` follows the server's challenge.",
+                "examples": ["auto", "digest"],
+            },
+            "verify_tls": {
+                "type": "boolean",
+                "description": "Check the server's TLS certificate (keep this on; use `ca_bundle` for a private CA).",
+                "examples": [True],
+            },
+            "ca_bundle": {
+                "type": "string",
+                "description": "A PEM file of CA certificates to trust instead of the system's.",
+                "examples": ["/etc/contactsync/ca.pem"],
+            },
+            "timeout": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "description": "Seconds to wait for each request.",
+                "examples": [30],
+            },
+            "multiget_chunk": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 1000,
+                "description": "Cards read per addressbook-multiget request.",
+                "examples": [100],
+            },
+            "max_response_mb": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "description": "Refuse server answers larger than this (MiB).",
+                "examples": [50],
+            },
+            "group_style": {
+                "enum": [s.value for s in GroupStyle],
+                "description": "How tags are stored: CATEGORIES on each card, vCard 4 group "
+                "cards (`kind-group`) or Apple group cards (`apple-group`).",
+                "examples": ["categories", "apple-group"],
+            },
+            "use_sync_collection": {
+                "type": "boolean",
+                "description": "Use RFC 6578 sync-collection when the server offers it; "
+                "false lists every href and etag with PROPFIND on each run instead.",
+                "examples": [True],
+            },
+        },
+    }
+
+    def __init__(
+        self,
+        name: str,
+        options: CardDavOptions,
+        password: str | None = None,
+        *,
+        region: str = "US",
+        photo_max_bytes: int = 1_000_000,
+        read_only: bool = False,
+    ) -> None:
+        self.name = name
+        self.options = options
+        self.region = region
+        self.photo_max_bytes = photo_max_bytes
+        self.url = options.url
+        self.capabilities = Capabilities(
+            read_only=read_only,
+            incremental=True,
+            max_batch=100,
+            fields=ALL_FIELDS,
+            holds_tags=True,
+            lossy=MappingProxyType({Field.PHOTO: f"photos over {photo_max_bytes} bytes are dropped"}),
+        )
+        self._transport = DavTransport(
+            options.url,
+            options.username,
+            password,
+            verify=options.verify,
+            timeout=options.timeout,
+            max_response_bytes=options.max_response_bytes,
+            auth_type=options.auth,
+        )
+        #: the text of the cards read and written (strong etags only), so a write-back keeps what we do not
+        #: understand: in memory within the budget, and in the store's copies once the engine hands them over
+        self._originals = HeldCopies(options.original_cache_bytes)
+        self._new_card_version: str | None = None
+        self._has_sync: bool | None = None
+        #: group cards as last seen (group styles only); None until read
+        self._groups: dict[str, GroupCard | KnownGroup] | None = None
+
+    @classmethod
+    def from_settings(cls, account: AccountSettings, book: BookSettings) -> CardDavConnector:
+        """Raises ConfigError for bad options."""
+        options = CardDavOptions.from_mapping(account.options, f"accounts.{account.name}.options")
+        secret = account.secrets.get("password")
+        return cls(
+            account.name,
+            options,
+            secret.value if secret is not None else None,
+            region=book.default_region,
+            photo_max_bytes=book.photo_max_bytes,
+            read_only=not account.writable,
+        )
+
+    @property
+    def request_counts(self) -> Mapping[str, int]:
+        """HTTP requests sent so far, per method (for the benchmark and ``status``)."""
+        return self._transport.request_counts
+
+    def keep_copies(self, copies: RemoteCopies) -> None:
+        """Keep the cards read and written in ``copies`` (the store's, for this account), and take cards from
+        there at the etag listed or written over instead of reading them (see the module docstring)."""
+        self._originals.use(copies)
+
+    def close(self) -> None:
+        self._transport.close()
+
+    # --- reading -------------------------------------------------------------------------------------------
+
+    def pull(self, state: str | None) -> PullResult:
+        """Items changed since ``state`` (None: everything, ``full=True``).
+
+        Raises AuthFailed, RateLimited, Transient, SyncTokenExpired (token refused or state not ours),
+        BadServerResponse (hostile or malformed answers).
+        """
+        previous = PullState.decode(state) if state is not None else None
+        if previous is not None and previous.sync_token is not None:
+            return self._pull_sync(previous)
+        if previous is None and self._supports_sync():
+            return self._pull_sync(None)
+        return self._pull_listing(previous)
+
+    def _pull_sync(self, previous: PullState | None) -> PullResult:
+        changed, deleted, token = self._sync_collection(previous.sync_token if previous else None)
+        self._forget(deleted)
+        read = self._read_listed(changed)
+        return self._result(previous, read, deleted | read.missing, PullState(token), full=previous is None)
+
+    def _pull_listing(self, previous: PullState | None) -> PullResult:
+        listing = self._list_etags()
+        if previous is None:
+            to_read = sorted(listing)
+            deleted: set[str] = set()
+        else:
+            to_read = sorted(h for h, etag in listing.items() if previous.etags.get(h) != etag)
+            deleted = set(previous.etags) - set(listing)
+            self._forget(deleted)
+        read = self._read_listed({h: listing[h] for h in to_read})
+        kept = {h: e for h, e in listing.items() if h not in read.missing}
+        next_state = PullState(None, MappingProxyType(kept))
+        return self._result(previous, read, deleted | read.missing, next_state, full=previous is None)
+
+    def _result(
+        self, previous: PullState | None, read: _Read, deleted: set[str], next_state: PullState, *, full: bool
+    ) -> PullResult:
+        contacts = [c for c in read.cards if not c.parsed.is_group]
+        if not self.options.group_style.uses_group_cards:
+            return PullResult(
+                tuple(self._remote(c, frozenset()) for c in contacts),
+                tuple(sorted(deleted)),
+                next_state.encode(),
+                full,
+                read.quarantined,
+            )
+        incremental = previous is not None and not full
+        groups: dict[str, GroupCard | KnownGroup] = dict(previous.groups) if incremental and previous else {}
+        member_hrefs = dict(previous.member_hrefs) if incremental and previous else {}
+        affected: set[str] = set()  # UIDs whose tags may have changed through a group card
+        deleted_groups = set()
+        for href in deleted:
+            gone = groups.pop(href, None)
+            if gone is not None:
+                deleted_groups.add(href)
+                affected |= gone.members
+        for card in read.cards:
+            if card.parsed.is_group:
+                group = self._group_card(card)
+                old = groups.get(card.href)
+                if old is not None and old.name == group.name:
+                    affected |= group.members ^ old.members
+                else:
+                    affected |= group.members | (old.members if old else frozenset())
+                groups[card.href] = group
+            elif groups.pop(card.href, None) is not None:
+                deleted_groups.add(card.href)  # a group card turned into a contact
+        self._groups = groups
+        for contact in contacts:
+            member_hrefs[contact.parsed.uid] = contact.href
+        if incremental:
+            unread = affected - {c.parsed.uid for c in contacts}
+            if any(uid not in member_hrefs for uid in unread):
+                # a group now names a card we cannot place: only a full listing gives everyone the right tags
+                log.info("carddav %s: group members changed for unknown cards, listing all", self.name)
+                return self.pull(None)
+            extra = self._read(sorted({member_hrefs[uid] for uid in unread} - deleted))
+            contacts += [c for c in extra.cards if not c.parsed.is_group]
+        member_hrefs = {uid: h for uid, h in member_hrefs.items() if h not in deleted}
+        tags_by_uid = _tags_by_uid(groups.values())
+        all_members = set().union(*(g.members for g in groups.values())) if groups else set()
+        state = replace(
+            next_state,
+            groups=MappingProxyType({h: KnownGroup(g.etag, g.uid, g.name, g.members) for h, g in groups.items()}),
+            member_hrefs=MappingProxyType({u: h for u, h in member_hrefs.items() if u in all_members}),
+        )
+        changed = tuple(self._remote(c, tags_by_uid.get(c.parsed.uid, frozenset())) for c in contacts)
+        deleted_contacts = tuple(sorted(deleted - deleted_groups))
+        return PullResult(changed, deleted_contacts, state.encode(), full, read.quarantined)
+
+    def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:
+        """The current version of each id that still exists. Raises AuthFailed, RateLimited, Transient."""
+        wanted = [i for i in dict.fromkeys(ids) if hrefs.member_id(self.url, i) == i]
+        read = self._read(wanted)
+        tags_by_uid = _tags_by_uid(self._current_groups().values()) if self.options.group_style.uses_group_cards else {}
+        return MappingProxyType(
+            {
+                c.href: self._remote(c, tags_by_uid.get(c.parsed.uid, frozenset()))
+                for c in read.cards
+                if not c.parsed.is_group
+            }
+        )
+
+    def tag_counts(self) -> Mapping[Tag, int]:
+        """Members per tag, read back from the server (a full listing). Raises AuthFailed, Transient."""
+        listed: Mapping[str, str | None] = (
+            self._sync_collection(None)[0] if self._supports_sync() else self._list_etags()
+        )
+        read = self._read_listed(listed)
+        counts: dict[Tag, int] = {}
+        contacts = [c for c in read.cards if not c.parsed.is_group]
+        if self.options.group_style.uses_group_cards:
+            groups = {c.href: self._group_card(c) for c in read.cards if c.parsed.is_group}
+            self._groups = dict(groups)
+            tags_by_uid = _tags_by_uid(groups.values())
+            per_contact: Iterable[frozenset[Tag]] = (tags_by_uid.get(c.parsed.uid, frozenset()) for c in contacts)
+        else:
+            per_contact = (c.parsed.contact.tags for c in contacts)
+        for tags in per_contact:
+            for tag in tags:
+                counts[tag] = counts.get(tag, 0) + 1
+        return MappingProxyType(counts)
+
+    def fit(self, contact: Contact) -> Contact:
+        """The contact after a write and a re-read: a round trip through the vCard mapping."""
+        uses_groups = self.options.group_style.uses_group_cards
+        try:
+            text = render_card(
+                contact, uid="fit", marker=None, version=self._new_card_version or "3.0", categories=not uses_groups
+            )
+            held = parse_card(text, region=self.region, photo_max_bytes=self.photo_max_bytes).contact
+        except CardError:
+            return contact
+        return replace(held, tags=contact.tags) if uses_groups else held
+
+    def _remote(self, card: _Card, group_tags: frozenset[Tag]) -> RemoteContact:
+        contact = card.parsed.contact
+        if self.options.group_style.uses_group_cards:
+            contact = replace(contact, tags=group_tags)
+        return RemoteContact(
+            RemoteRef(card.href, self._item_etag(card.etag, contact.tags)), contact, card.parsed.marker
+        )
+
+    def _item_etag(self, card_etag: str, tags: frozenset[Tag]) -> str:
+        """The etag the engine sees. With group cards, a contact's tags live outside its card, so a change of
+        membership must change the contact's version too: the card's etag plus a digest of its tags."""
+        if not self.options.group_style.uses_group_cards:
+            return card_etag
+        digest = hashlib.sha256("\n".join(sorted(t.key for t in tags)).encode()).hexdigest()[:16]
+        return f"{card_etag}{_TAGS_SEPARATOR}{digest}"
+
+    def _card_etag(self, item_etag: str) -> str:
+        if not self.options.group_style.uses_group_cards:
+            return item_etag
+        return item_etag.rpartition(_TAGS_SEPARATOR)[0] or item_etag
+
+    def _current_tags(self, uid: str | None) -> frozenset[Tag]:
+        if uid is None or not self.options.group_style.uses_group_cards:
+            return frozenset()
+        return _tags_by_uid(self._current_groups().values()).get(uid, frozenset())
+
+    def _group_card(self, card: _Card) -> GroupCard:
+        contact = card.parsed.contact
+        name = contact.display_name or contact.name.formatted() or card.parsed.uid
+        return GroupCard(
+            card.href,
+            card.etag,
+            card.parsed.uid,
+            name,
+            frozenset(member_uid(m) for m in card.parsed.members),
+            card.text,
+        )
+
+    def _current_groups(self) -> dict[str, GroupCard | KnownGroup]:
+        if self._groups is None:
+            self.tag_counts()  # reads every card once, keeping the groups
+        assert self._groups is not None
+        return self._groups
+
+    def _probe_collection(self) -> None:
+        answer = self._transport.propfind(
+            self.url,
+            davxml.propfind_body(
+                [davxml.RESOURCETYPE, davxml.SYNC_TOKEN, davxml.SUPPORTED_REPORT_SET, davxml.SUPPORTED_ADDRESS_DATA]
+            ),
+            0,
+        )
+        entry = answer.entries[0] if answer.entries else DavEntry(self.url, None)
+        reports = entry.props.get(davxml.SUPPORTED_REPORT_SET)
+        self._has_sync = entry.text(davxml.SYNC_TOKEN) is not None or (
+            reports is not None and reports.find(f".//{_SYNC_COLLECTION}") is not None
+        )
+        versions = davxml.supported_vcard_versions(entry)
+        # 3.0 is what every server and client reads; 4.0 only when it is all the server offers
+        self._new_card_version = "3.0" if "3.0" in versions or not versions else versions[0]
+
+    def _supports_sync(self) -> bool:
+        if not self.options.use_sync_collection:
+            return False
+        if self._has_sync is None:
+            self._probe_collection()
+        return bool(self._has_sync)
+
+    def _new_version(self) -> str:
+        if self._new_card_version is None:
+            self._probe_collection()
+        assert self._new_card_version is not None
+        return self._new_card_version
+
+    def _sync_collection(self, token: str | None) -> tuple[dict[str, str | None], set[str], str]:
+        """(changed href → its etag (None if the server sent none), deleted hrefs, new token). Follows 507
+        truncation until the server is done."""
+        changed: dict[str, str | None] = {}
+        deleted: set[str] = set()
+        for _ in range(_MAX_SYNC_ROUNDS):
+            answer = self._transport.report(self.url, davxml.sync_collection_body(token), 1)
+            truncated = False
+            for entry in answer.entries:
+                if entry.status == 507:
+                    truncated = True
+                    continue
+                href = hrefs.member_id(self.url, entry.href)
+                if href is None:
+                    continue  # the collection itself, or a hostile href elsewhere
+                if entry.status == 404:
+                    deleted.add(href)
+                    changed.pop(href, None)
+                else:
+                    changed[href] = entry.text(davxml.GETETAG) or None
+                    deleted.discard(href)
+            if not answer.sync_token:
+                raise davxml.BadServerResponse("the sync-collection answer carries no sync token")
+            token = answer.sync_token
+            if not truncated:
+                return changed, deleted, token
+        raise Transient(f"the server kept truncating the sync-collection answer ({_MAX_SYNC_ROUNDS} rounds)")
+
+    def _list_etags(self) -> dict[str, str]:
+        body = davxml.propfind_body([davxml.GETETAG, davxml.RESOURCETYPE])
+        answer = self._transport.propfind(self.url, body, 1)
+        listing = {}
+        for entry in answer.entries:
+            href = hrefs.member_id(self.url, entry.href)
+            etag = entry.text(davxml.GETETAG)
+            if href is not None and etag and not entry.has_resourcetype(davxml.tag(davxml.DAV, "collection")):
+                listing[href] = etag
+        return listing
+
+    def _read_listed(self, listed: Mapping[str, str | None]) -> _Read:
+        """The cards of a listing (href → the etag listed): each one we hold at that etag comes from what we
+        kept (our own writes echoing back, cards read by an earlier run), the others are read."""
+        etags = {href: etag for href, etag in listed.items() if etag}
+        cards = []
+        for href, text in self._known(etags).items():
+            try:
+                parsed = parse_card(text, region=self.region, photo_max_bytes=self.photo_max_bytes)
+            except CardError:
+                continue  # read it: the server's answer is what counts (and is quarantined if unreadable)
+            cards.append(_Card(href, etags[href], text, parsed))
+        held = {c.href for c in cards}
+        read = self._read(sorted(h for h in listed if h not in held))
+        if listed:
+            log.debug(
+                "carddav %s: %d changed cards known at their etag, %d read",
+                self.name,
+                len(cards),
+                len(listed) - len(cards),
+            )
+        return _Read(tuple(sorted((*cards, *read.cards), key=lambda c: c.href)), read.missing, read.quarantined)
+
+    def _known(self, etags: Mapping[str, str]) -> dict[str, str]:
+        """href → text of each card we hold at exactly the etag given (the etag listed, or the one a write will
+        be checked against): from memory, else from the store's copies. A copy at another etag is stale (the
+        card changed since): left out, so the caller reads that card."""
+        found: dict[str, str] = {}
+        for href, body in self._originals.at({h: e for h, e in etags.items() if _strong(e)}).items():
+            try:
+                found[href] = body.decode()
+            except UnicodeDecodeError:
+                continue
+        return found
+
+    def _remember(self, cards: Mapping[str, tuple[str, str]], *, written: bool = False) -> None:
+        """Keep href → (card etag, text): each is the card as the server holds it at that etag (a weak etag is
+        never trusted, so never kept). ``written``: cards this push wrote, whose copies are put at its end: one put
+        per push, not one per PUT (a row at a time cost the store ten times the CPU on a first sync)."""
+        self._originals.keep(
+            {href: RemoteCopy(etag, text.encode()) for href, (etag, text) in cards.items() if _strong(etag)},
+            later=written,
+        )
+
+    def _forget(self, gone: Iterable[str]) -> None:
+        """Drop what we kept of cards deleted, or found missing or unreadable."""
+        self._originals.forget(gone)
+
+    def _read(self, wanted: Sequence[str]) -> _Read:
+        """Multiget ``wanted`` in chunks; what was read is kept (one put of copies per multiget)."""
+        cards: list[_Card] = []
+        missing: set[str] = set()
+        quarantined: list[Quarantined] = []
+        unreadable = 0
+        for chunk in _chunks(wanted, self.options.multiget_chunk):
+            try:
+                entries = self._multiget(chunk)
+            except _CARD_SPECIFIC_FAILURES as exc:
+                # one bad card (bytes that are not UTF-8, too big) can spoil a whole chunk: read one by one
+                before = len(quarantined)
+                if len(chunk) == 1:
+                    quarantined.append(Quarantined(chunk[0], _unreadable_reason(exc)))
+                    entries = ()
+                else:
+                    entries = tuple(e for href in chunk for e in self._multiget_or_quarantine(href, quarantined))
+                unreadable += len(quarantined) - before
+            seen: set[str] = set()
+            fresh: dict[str, tuple[str, str]] = {}
+            for entry in entries:
+                href = hrefs.member_id(self.url, entry.href)
+                if href is None or href not in chunk:
+                    continue  # not asked for: ignored
+                seen.add(href)
+                if entry.status == 404:
+                    missing.add(href)
+                    continue
+                text = entry.text(davxml.ADDRESS_DATA)
+                etag = entry.text(davxml.GETETAG)
+                if not text or not etag:
+                    quarantined.append(Quarantined(href, "the server sent no card data or no etag for it"))
+                    continue
+                try:
+                    parsed = parse_card(text, region=self.region, photo_max_bytes=self.photo_max_bytes)
+                except CardError as exc:
+                    log.warning("carddav %s: quarantined %s (%s)", self.name, href, type(exc).__name__)
+                    quarantined.append(Quarantined(href, f"unreadable card: {exc}"))
+                    continue
+                fresh[href] = (etag, text)
+                cards.append(_Card(href, etag, text, parsed))
+            self._remember(fresh)
+            missing |= set(chunk) - seen - {q.remote_id for q in quarantined}
+        self._forget(missing | {q.remote_id for q in quarantined})
+        if unreadable > 1 and unreadable == len(wanted):
+            # every card failed: that is the server failing, not the cards; retry the run later
+            raise Transient("the server failed to send any of the changed cards")
+        return _Read(tuple(cards), frozenset(missing), tuple(quarantined))
+
+    def _multiget(self, chunk: Sequence[str]) -> tuple[DavEntry, ...]:
+        body = davxml.multiget_body(chunk)
+        return self._transport.report(self.url, body, 1).entries
+
+    def _multiget_or_quarantine(self, href: str, quarantined: list[Quarantined]) -> tuple[DavEntry, ...]:
+        try:
+            return self._multiget([href])
+        except _CARD_SPECIFIC_FAILURES as exc:
+            quarantined.append(Quarantined(href, _unreadable_reason(exc)))
+            return ()
+
+    # --- writing -------------------------------------------------------------------------------------------
+
+    def push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
+        """Apply each change; per-item failures are in the results (PreconditionFailed, ItemRejected,
+        RateLimited, Transient). Raises AuthFailed only (nothing can be written with refused credentials)."""
+        try:
+            return self._push(changes)
+        finally:
+            self._originals.flush()
+
+    def _push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
+        originals = self._originals_for(changes)
+        results: list[ChangeResult] = []
+        memberships: dict[int, tuple[str, frozenset[Tag] | None]] = {}
+        for index, change in enumerate(changes):
+            try:
+                result, uid = self._apply(change, originals)
+            except AuthFailed:
+                if index == 0:
+                    raise  # nothing was attempted: the whole batch waits for the admin
+                result, uid = ChangeResult(change, error=AuthFailed("credentials refused mid-batch")), None
+            except CardError as exc:
+                result, uid = ChangeResult(change, error=ItemRejected(f"cannot write this card: {exc}")), None
+            except ConnectorError as exc:
+                result, uid = ChangeResult(change, error=exc), None
+            results.append(result)
+            if result.ok and uid is not None and self.options.group_style.uses_group_cards:
+                tags = None if change.kind is ChangeKind.DELETE else (change.contact or Contact()).tags
+                memberships[index] = (uid, tags)
+        if memberships:
+            failed = self._update_groups(memberships.values())
+            for index, (uid, _) in memberships.items():
+                if uid in failed:
+                    results[index] = ChangeResult(changes[index], error=failed[uid])
+        return results
+
+    def _originals_for(self, changes: Sequence[Change]) -> dict[str, tuple[str, str]]:
+        """href → (card etag, text) for each update/delete target: what we kept of it at the etag the write is
+        checked against (memory, the store's copies), else one multiget for the misses."""
+        wanted: dict[str, str] = {}
+        for change in changes:
+            if change.kind is ChangeKind.CREATE or change.ref is None:
+                continue
+            if change.kind is ChangeKind.DELETE and not self.options.group_style.uses_group_cards:
+                continue  # a delete needs the UID only to leave groups
+            if hrefs.member_id(self.url, change.ref.id) == change.ref.id:
+                # the card etag, not the item etag: with group cards that one carries the tags' digest too
+                wanted[change.ref.id] = self._card_etag(change.ref.etag)
+        found = {href: (wanted[href], text) for href, text in self._known(wanted).items()}
+        misses = [href for href in wanted if href not in found]
+        if misses:
+            read = self._read(misses)
+            found.update({c.href: (c.etag, c.text) for c in read.cards})
+        return found
+
+    def _apply(self, change: Change, originals: Mapping[str, tuple[str, str]]) -> tuple[ChangeResult, str | None]:
+        if change.kind is ChangeKind.CREATE:
+            return self._create(change)
+        ref = change.ref
+        if ref is None or hrefs.member_id(self.url, ref.id) != ref.id:
+            raise ItemRejected("this change names no card of this address book")
+        original = originals.get(ref.id)
+        card_etag = self._card_etag(ref.etag)
+        if change.kind is ChangeKind.DELETE:
+            uid = card_uid(original[1]) if original else None
+            if original is not None and self._item_etag(original[0], self._current_tags(uid)) != ref.etag:
+                raise PreconditionFailed("the contact changed on the server since it was listed")
+            answer = self._transport.delete(hrefs.absolute(self.url, ref.id), etag=card_etag)
+            if answer.status in (200, 202, 204):
+                self._forget([ref.id])
+                return ChangeResult(change), uid
+            raise self._write_failure(answer, ref.id)
+        if original is None:
+            # the card is gone, or it changed since the engine saw it (the re-read found another etag)
+            raise self._missing_or_changed(ref.id)
+        parsed = parse_card(original[1], region=self.region, photo_max_bytes=self.photo_max_bytes)
+        if self._item_etag(original[0], self._current_tags(parsed.uid)) != ref.etag:
+            raise PreconditionFailed("the card changed on the server since it was listed")
+        assert change.contact is not None
+        text = render_card(
+            change.contact,
+            uid=parsed.uid,
+            marker=change.contact_id,
+            version=parsed.version,
+            original=original[1],
+            categories=not self.options.group_style.uses_group_cards,
+        )
+        answer = self._transport.put(hrefs.absolute(self.url, ref.id), text, etag=card_etag)
+        return self._written(change, ref.id, answer, text), parsed.uid
+
+    def _create(self, change: Change) -> tuple[ChangeResult, str | None]:
+        assert change.contact is not None
+        uid = _card_uid_for(change.contact_id)
+        text = render_card(
+            change.contact,
+            uid=uid,
+            marker=change.contact_id,
+            version=self._new_version(),
+            categories=not self.options.group_style.uses_group_cards,
+        )
+        href = hrefs.collection_path(self.url) + hrefs.safe_name(uid)
+        answer = self._transport.put(hrefs.absolute(self.url, href), text, etag=None)
+        if answer.status == 412:
+            # a card already sits at our deterministic href: ours from an earlier try whose answer was lost?
+            existing = self._read([href]).cards
+            if existing and existing[0].parsed.marker == change.contact_id:
+                answer = self._transport.put(hrefs.absolute(self.url, href), text, etag=existing[0].etag)
+            else:
+                href = hrefs.collection_path(self.url) + f"{uuid.uuid4()}.vcf"
+                answer = self._transport.put(hrefs.absolute(self.url, href), text, etag=None)
+        if answer.status == 409:
+            raise ItemRejected(
+                "the server already holds a card with this UID under another name (409); "
+                "contactsync will not write a duplicate"
+            )
+        return self._written(change, href, answer, text), uid
+
+    def _written(self, change: Change, href: str, answer: HttpAnswer, text: str) -> ChangeResult:
+        if answer.status not in (200, 201, 204):
+            raise self._write_failure(answer, href)
+        final = href
+        if answer.location:
+            moved = hrefs.member_id(self.url, answer.location)
+            final = moved or href
+        etag = answer.etag if answer.location is None else None
+        stored_text = text
+        if etag is None:
+            # no etag in the answer (or the card moved): read back what the server holds now (and keep that)
+            read = self._read([final])
+            if not read.cards:
+                raise Transient("the card was written but could not be read back")
+            etag, stored_text = read.cards[0].etag, read.cards[0].text
+        else:
+            # a server that stores a card other than as sent must not answer its PUT with an ETag (RFC 6352
+            # 6.3.2.3, RFC 7232 2.3): with one, our text is the card at that etag
+            self._remember({final: (etag, text)}, written=True)
+        stored = parse_card(stored_text, region=self.region, photo_max_bytes=self.photo_max_bytes).contact
+        if self.options.group_style.uses_group_cards:
+            stored = replace(stored, tags=(change.contact or Contact()).tags)
+        return ChangeResult(change, RemoteRef(final, self._item_etag(etag, stored.tags)), stored=stored)
+
+    def _write_failure(self, answer: HttpAnswer, href: str) -> ConnectorError:
+        if answer.status == 404:
+            return PreconditionFailed("the card no longer exists", gone=True)
+        if answer.status == 412:
+            return self._missing_or_changed(href)
+        if answer.status == 409:
+            return ItemRejected("the server refused the card as conflicting with another (409)")
+        if answer.status in (400, 403, 413, 415, 422):
+            return ItemRejected(f"the server refused the card ({answer.status})")
+        return Transient(f"unexpected answer {answer.status} to a write")
+
+    def _missing_or_changed(self, href: str) -> PreconditionFailed:
+        """412 (or no original found): tell "changed" from "gone", which some servers both answer with 412."""
+        read = self._read([href])
+        if href in read.missing:
+            return PreconditionFailed("the card no longer exists", gone=True)
+        return PreconditionFailed("the card changed on the server since it was listed")
+
+    # --- group cards ---------------------------------------------------------------------------------------
+
+    def _update_groups(self, memberships: Iterable[tuple[str, frozenset[Tag] | None]]) -> dict[str, ConnectorError]:
+        """Make each group name exactly the cards that carry its tag. Returns the UIDs whose groups failed."""
+        wanted: dict[str, frozenset[str]] = {}  # uid → tag keys it should be in
+        names: dict[str, str] = {}
+        for uid, tags in memberships:
+            wanted[uid] = frozenset(t.key for t in tags or ())
+            for t in tags or ():
+                names.setdefault(t.key, t.name)
+        failed: dict[str, ConnectorError] = {}
+        for attempt in range(2):
+            groups = self._current_groups() if attempt == 0 else self._reload_groups()
+            retry = False
+            by_key = {g.name.casefold(): (href, g) for href, g in groups.items()}
+            for key in set(names) | set(by_key):
+                href, group = by_key.get(key, (None, None))
+                members = set(group.members) if group else set()
+                for uid, keys in wanted.items():
+                    if key in keys:
+                        members.add(uid)
+                    else:
+                        members.discard(uid)
+                if group is not None and members == set(group.members):
+                    continue
+                if group is None and not members:
+                    continue
+                try:
+                    self._write_group(key, names.get(key, group.name if group else key), href, group, members)
+                except PreconditionFailed:
+                    retry = True
+                except ConnectorError as exc:
+                    for uid, keys in wanted.items():
+                        if key in keys or (group and uid in group.members):
+                            failed[uid] = exc
+            if not retry:
+                return failed
+        return failed | {uid: Transient("a group card kept changing while we updated it") for uid in wanted}
+
+    def _write_group(
+        self, key: str, name: str, href: str | None, group: GroupCard | KnownGroup | None, members: set[str]
+    ) -> None:
+        style = self.options.group_style
+        assert self._groups is not None
+        if group is None or href is None:
+            uid = new_group_uid(key)
+            href = hrefs.collection_path(self.url) + hrefs.safe_name(uid)
+            text = render_group(style, uid=uid, name=name, members=members)
+            answer = self._transport.put(hrefs.absolute(self.url, href), text, etag=None)
+        else:
+            original = group.text if isinstance(group, GroupCard) else None
+            if original is None:
+                original = self._known({href: group.etag}).get(href)
+            if original is None:
+                fresh = self._read([href]).cards
+                if not fresh or fresh[0].etag != group.etag:
+                    raise PreconditionFailed("the group card changed")
+                original = fresh[0].text
+            text = render_group(style, uid=group.uid, name=group.name, members=members, original=original)
+            answer = self._transport.put(hrefs.absolute(self.url, href), text, etag=group.etag)
+        if answer.status in (404, 412):
+            raise PreconditionFailed("the group card changed")
+        if answer.status not in (200, 201, 204):
+            raise self._write_failure(answer, href)
+        etag = answer.etag
+        if etag is None:
+            read = self._read([href]).cards
+            if not read:
+                raise Transient("a group card was written but could not be read back")
+            etag, text = read[0].etag, read[0].text
+        else:
+            self._remember({href: (etag, text)}, written=True)  # as for a contact's card (_written)
+        parsed_uid = card_uid(text) or ""
+        self._groups[href] = GroupCard(href, etag, parsed_uid, name, frozenset(members), text)
+
+    def _reload_groups(self) -> dict[str, GroupCard | KnownGroup]:
+        self._groups = None
+        return self._current_groups()
+
+
+def _tags_by_uid(groups: Iterable[GroupCard | KnownGroup]) -> dict[str, frozenset[Tag]]:
+    found: dict[str, set[Tag]] = {}
+    for group in groups:
+        for uid in group.members:
+            found.setdefault(uid, set()).add(Tag(group.name))
+    return {uid: frozenset(tags) for uid, tags in found.items()}

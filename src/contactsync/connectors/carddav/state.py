@@ -1,0 +1,74 @@
+"""The pull state the engine stores for us between runs, as one opaque string.
+
+It holds the sync token (RFC 6578), or for a server without sync-collection the href → etag map of the last
+listing, and with a group style the group cards as last seen (href, etag, uid, name, member UIDs), so an
+incremental pull can give each changed contact its tags without reading every group again.
+
+Encoded as ``cs1.`` + urlsafe base64 of zlib-compressed JSON: the etag map of a large book is big and mostly
+incompressible hashes, the rest compresses well. Anything else (a state from another connector, a damaged one)
+is "expired": the engine then does a full listing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from contactsync.errors import SyncTokenExpired
+
+_PREFIX = "cs1."
+
+
+@dataclass(frozen=True, slots=True)
+class KnownGroup:
+    etag: str
+    uid: str
+    name: str
+    members: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class PullState:
+    #: the sync token, or None when the server has no sync-collection and ``etags`` is used instead
+    sync_token: str | None
+    etags: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    groups: Mapping[str, KnownGroup] = field(default_factory=lambda: MappingProxyType({}))
+    #: UID → href of each card some group names, to re-read a card whose group changed but it did not
+    member_hrefs: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def encode(self) -> str:
+        data: dict[str, Any] = {"t": self.sync_token}
+        if self.etags:
+            data["e"] = dict(self.etags)
+        if self.groups:
+            data["g"] = {href: [g.etag, g.uid, g.name, sorted(g.members)] for href, g in self.groups.items()}
+        if self.member_hrefs:
+            data["m"] = dict(self.member_hrefs)
+        raw = zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)
+        return _PREFIX + base64.urlsafe_b64encode(raw).decode()
+
+    @classmethod
+    def decode(cls, text: str) -> PullState:
+        """Raises SyncTokenExpired for a state this connector did not write."""
+        if not text.startswith(_PREFIX):
+            raise SyncTokenExpired("the stored CardDAV state is not ours: a full listing follows")
+        try:
+            data = json.loads(zlib.decompress(base64.urlsafe_b64decode(text[len(_PREFIX) :])))
+            token = data["t"]
+            etags = {str(k): str(v) for k, v in data.get("e", {}).items()}
+            groups = {
+                str(href): KnownGroup(str(g[0]), str(g[1]), str(g[2]), frozenset(map(str, g[3])))
+                for href, g in data.get("g", {}).items()
+            }
+            member_hrefs = {str(k): str(v) for k, v in data.get("m", {}).items()}
+        except (binascii.Error, zlib.error, ValueError, KeyError, TypeError, IndexError) as exc:
+            raise SyncTokenExpired("the stored CardDAV state is damaged: a full listing follows") from exc
+        if token is not None and not isinstance(token, str):
+            raise SyncTokenExpired("the stored CardDAV state is damaged: a full listing follows")
+        return cls(token, MappingProxyType(etags), MappingProxyType(groups), MappingProxyType(member_hrefs))

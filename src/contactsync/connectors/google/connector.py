@@ -1,0 +1,1143 @@
+"""The ``google`` connector: one Google user's contacts through the People API v1.
+
+Reads: one ``people.connections.list`` listing (1000 per page) with a sync token, so a run with no change is
+one request; the contact groups are read only when a listing is full or names a group we do not know, or when a
+push needs them (below); their names travel in the state. Writes: ``batchCreateContacts`` /
+``batchUpdateContacts`` / ``batchDeleteContacts``, one call per kind per push, sent one after the other (Google
+asks for sequential mutations per user). A run where k persons changed elsewhere is thus one listing and
+⌈k/200⌉ updates: the persons to update are not read first when their copies (below) are at the right etag.
+
+How the writes stay safe:
+
+- Every update is rendered over the person as Google holds it now, names in its mask only the person fields
+  whose meaning changed, and carries the etag: what contactsync does not map, and fields nobody changed, are
+  never touched. The person comes from this run's listing, else from the copy a past run kept in the store
+  (:mod:`contactsync.copies`: every person listed, read or written is kept, compact JSON by its etag), and is
+  read with ``getBatchGet`` when neither is at the etag the engine gives (a copy at another etag may miss an
+  edit, and is never written over).
+- ``batchUpdateContacts`` is all-or-nothing: a stale etag or a missing person refuses the whole call. The
+  persons are then read again, the culprits get their own ``PreconditionFailed``, and the others are sent once
+  more. A call refused for one bad value is split in halves until the bad item is alone.
+- ``batchDeleteContacts`` has no etag: the persons are read first, and only those still at the etag we were
+  given are deleted (a change in the milliseconds between the two is not detected).
+- Creates are sent once (see :mod:`.transport`); a lost answer leaves them owed, and the next listing finds
+  them by their ``clientData`` marker.
+
+Tags are the user's labels (user contact groups), matched by name ignoring case:
+
+- A push takes the labels the state (or this run's listing) names. A tag none of them has makes the push read
+  the labels (once per run: it may have been made in Google since), then make a label for it (``clientData``
+  ``contactsync-tag`` says it is ours). A label deleted in Google since it was read refuses the whole batch
+  that names it: the labels are then read, the label made again and the batch sent once more. A label renamed
+  in Google is known by its new name only from the next full listing (or a listing that names a label the
+  state does not know); until then a contact given the tag joins that label, shown under its new name.
+- An update whose tag changed only in case (its ``previous`` spells it otherwise, and the push agrees on the
+  new spelling) renames the label in place with ``contactGroups.update``, carrying the label's etag.
+- After the writes, each label the push took contacts out of (a tag the store knew), and each empty label
+  contactsync made, is deleted when Google counts no member in it (``deleteContacts=false``). A tag renamed in
+  the store is thus a new label and the old one deleted once its last contact has moved.
+
+Merges: when Google merges contacts (or links one to a profile) the survivor's resource name may change and
+its sync listing entry names the replaced ones in ``metadata.previousResourceNames``. Those are reported
+deleted, even before their tombstones reach the lagging sync listing, so the engine sees the old link replaced
+and hands it to the survivor (by its marker, else email or phone) rather than taking it for a new person.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+
+from googleapiclient.discovery import build
+
+from contactsync.connector import (
+    BaseConnector,
+    Capabilities,
+    Change,
+    ChangeKind,
+    ChangeResult,
+    PullResult,
+    Quarantined,
+    RemoteContact,
+    RemoteRef,
+)
+from contactsync.copies import HeldCopies, RemoteCopies, RemoteCopy
+from contactsync.errors import (
+    ConfigError,
+    ConfigProblem,
+    ConnectorError,
+    ItemRejected,
+    PreconditionFailed,
+    RateLimited,
+    SyncTokenExpired,
+    Transient,
+)
+from contactsync.model import Contact, Field, Tag
+from contactsync.settings import AccountMode, AccountSettings, BookSettings
+
+from . import mapping
+from .auth import GOOGLE_TOKEN_URI, GoogleAuth, credentials_for
+from .mapping import GOOGLE_FIELDS, READ_FIELDS, JsonDict, MappingError
+from .transport import AlreadyExists, Api, SingleShotHttp
+
+log = logging.getLogger("contactsync.google")
+
+DEFAULT_ENDPOINT = "https://people.googleapis.com/"
+STATE_PREFIX = "g1:"
+MAX_PAGE_SIZE = 1000
+MAX_BATCH = 200  # batchCreateContacts, batchUpdateContacts and getBatchGet take 200 at most
+READ_MASK = ",".join(READ_FIELDS)
+USER_GROUP = "USER_CONTACT_GROUP"
+#: the clientData key on a contact group contactsync created for a tag (the value is the tag's key)
+GROUP_MARKER_KEY = "contactsync-tag"
+# System groups Google creates for every user: never tags, and a membership in one is kept on write.
+KNOWN_SYSTEM_GROUPS = frozenset(
+    f"contactGroups/{g}"
+    for g in ("myContacts", "starred", "friends", "family", "coworkers", "chatBuddies", "all", "blocked")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    """What the next incremental pull needs: the sync token and the user groups' names (resource → name)."""
+
+    sync_token: str
+    groups: Mapping[str, str]
+
+
+def _encode_state(state: _State) -> str:
+    data = json.dumps({"s": state.sync_token, "g": dict(state.groups)}, separators=(",", ":")).encode()
+    return STATE_PREFIX + base64.urlsafe_b64encode(zlib.compress(data)).decode("ascii")
+
+
+def _decode_state(text: str) -> _State:
+    if not text.startswith(STATE_PREFIX):
+        raise SyncTokenExpired("the Google state is not one this version wrote: a full listing is needed")
+    try:
+        data = json.loads(zlib.decompress(base64.urlsafe_b64decode(text[len(STATE_PREFIX) :])))
+        groups = {str(k): str(v) for k, v in data["g"].items()}
+        return _State(str(data["s"]), groups)
+    except (ValueError, TypeError, KeyError, AttributeError, zlib.error) as exc:
+        raise SyncTokenExpired("the Google state is unreadable: a full listing is needed") from exc
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _modified(person: Mapping[str, Any]) -> datetime | None:
+    metadata = person.get("metadata")
+    sources = metadata.get("sources") if isinstance(metadata, Mapping) else None
+    for source in sources if isinstance(sources, list) else []:
+        if isinstance(source, Mapping) and source.get("type") == "CONTACT":
+            try:
+                return datetime.fromisoformat(str(source.get("updateTime")))
+            except ValueError:
+                return None
+    return None
+
+
+def _previous_names(person: Mapping[str, Any]) -> list[str]:
+    """``metadata.previousResourceNames``: the names a person had before a merge or a relink."""
+    metadata = person.get("metadata")
+    names = metadata.get("previousResourceNames") if isinstance(metadata, Mapping) else None
+    return [n for n in names if isinstance(n, str) and n] if isinstance(names, list) else []
+
+
+def _made_by_us(group: Mapping[str, Any]) -> bool:
+    data = group.get("clientData")
+    return isinstance(data, list) and any(isinstance(e, Mapping) and e.get("key") == GROUP_MARKER_KEY for e in data)
+
+
+def _is_deleted(person: Mapping[str, Any]) -> bool:
+    metadata = person.get("metadata")
+    return isinstance(metadata, Mapping) and bool(metadata.get("deleted"))
+
+
+def _compact(person: Mapping[str, Any]) -> bytes:
+    return json.dumps(person, separators=(",", ":")).encode()
+
+
+class GoogleConnector(BaseConnector):
+    """One Google user's contacts. Tags are the user's contact groups ("labels")."""
+
+    options_schema: ClassVar[Mapping[str, Any]] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "subject": {
+                "type": "string",
+                "description": "The Workspace user whose contacts are synchronized (the service account acts "
+                "as this user through domain-wide delegation).",
+                "examples": ["ana@example.com"],
+            },
+            "service_account_file": {
+                "type": "string",
+                "description": "The service account's JSON key (read as a secret). Its client ID must be "
+                "granted https://www.googleapis.com/auth/contacts in the Admin console.",
+                "examples": ["google-service-account.json"],
+            },
+            "token_file": {
+                "type": "string",
+                "format": "path",
+                "description": "For one user without a Workspace admin: where `contactsync auth google "
+                "ACCOUNT` saves the user's authorization (written with mode 0600).",
+                "examples": ["/var/lib/contactsync/google-ana.token.json"],
+            },
+            "client_secrets_file": {
+                "type": "string",
+                "description": 'With token_file: the OAuth client (type "Desktop app") from the Google Cloud '
+                "console, used to ask for the user's consent.",
+                "examples": ["google-oauth-client.json"],
+            },
+            "endpoint": {
+                "type": "string",
+                "description": "People API base URL, ending in a slash (change only for tests).",
+                "examples": [DEFAULT_ENDPOINT],
+            },
+            "token_uri": {
+                "type": "string",
+                "description": "OAuth token endpoint (change only for tests).",
+                "examples": [GOOGLE_TOKEN_URI],
+            },
+            "page_size": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_PAGE_SIZE,
+                "description": "Contacts per listing page.",
+                "examples": [1000],
+            },
+            "batch_size": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_BATCH,
+                "description": "Contacts per batch write.",
+                "examples": [200],
+            },
+            "timeout": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "description": "Seconds to wait for one answer from Google.",
+                "examples": [60],
+            },
+        },
+    }
+
+    def __init__(
+        self,
+        name: str,
+        auth: GoogleAuth,
+        *,
+        endpoint: str = DEFAULT_ENDPOINT,
+        region: str = "US",
+        page_size: int = MAX_PAGE_SIZE,
+        batch_size: int = MAX_BATCH,
+        timeout: float = 60.0,
+        read_only: bool = False,
+        sleep: Callable[[float], None] = time.sleep,
+        max_attempts: int = 4,
+        max_wait_s: float = 60.0,
+        seen_cache_bytes: int = 16 * 1024 * 1024,
+    ) -> None:
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be 1..{MAX_PAGE_SIZE}")
+        if not 1 <= batch_size <= MAX_BATCH:
+            raise ValueError(f"batch_size must be 1..{MAX_BATCH}")
+        self.name = name
+        self.region = region
+        self.page_size = page_size
+        self.capabilities = Capabilities(
+            read_only=read_only,
+            incremental=True,
+            max_batch=batch_size,
+            fields=GOOGLE_FIELDS,
+            holds_tags=True,
+            lossy={
+                Field.DISPLAY_NAME: "derived by Google from the name parts when not given",
+                Field.NICKNAME: "the first of the contact's nicknames",
+                Field.ORGANIZATION: "the first of the contact's organizations",
+                Field.DEPARTMENT: "the first of the contact's organizations",
+                Field.JOB_TITLE: "the first of the contact's organizations",
+                Field.BIRTHDAY: "a full date, month and day, year and month, or a year",
+                Field.ANNIVERSARY: "the first event of type anniversary; dates as for birthdays",
+                Field.CUSTOM: "Google's custom fields (userDefined) that have a value",
+                Field.TAGS: "the user's contact groups (labels); system groups are not tags",
+            },
+        )
+        self._http = SingleShotHttp(auth.credentials, timeout=timeout)
+        # `http=` rather than `credentials=`: the two are exclusive, and our http object carries the credentials
+        self._service: Any = build(
+            "people", "v1", static_discovery=True, http=self._http, client_options={"api_endpoint": endpoint}
+        )
+        self.api = Api(name, auth_hint=auth.hint, sleep=sleep, max_attempts=max_attempts, max_wait_s=max_wait_s)
+        #: user contact groups, resource name → name; None until read (or taken from the state)
+        self._groups: dict[str, str] | None = None
+        #: True once the groups were read in this run (the state's names may predate our last push)
+        self._groups_fresh = False
+        #: user groups contactsync created (clientData marker), and those Google counted empty when last read
+        self._ours: set[str] = set()
+        self._empty: set[str] = set()
+        self._system_groups: set[str] = set(KNOWN_SYSTEM_GROUPS)
+        #: the last version of each person we saw (listing, read, write answer), as compact JSON: writes render
+        #: over it. Held in memory within the budget (compressed, ~500 bytes a person: 16 MB hold ~30k) and kept
+        #: in the store's copies between runs, so a new process need not read each person it updates
+        self._seen = HeldCopies(seen_cache_bytes)
+
+    @classmethod
+    def from_settings(cls, account: AccountSettings, book: BookSettings) -> GoogleConnector:
+        """Raises ConfigError naming each option that is wrong."""
+        options = account.options
+        where = f"books.{book.name}.accounts.{account.name}.options"
+        problems: list[ConfigProblem] = []
+
+        def number(key: str, default: float, low: float, high: float, integer: bool) -> float:
+            value = options.get(key, default)
+            ok = isinstance(value, int) if integer else isinstance(value, (int, float))
+            if isinstance(value, bool) or not ok or not low <= value <= high:
+                problems.append(ConfigProblem("", None, f"{where}.{key}", f"must be a number from {low} to {high}"))
+                return default
+            return float(value)
+
+        page_size = int(number("page_size", MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE, True))
+        batch_size = int(number("batch_size", MAX_BATCH, 1, MAX_BATCH, True))
+        timeout = number("timeout", 60.0, 0.001, 3600, False)
+        endpoint = options.get("endpoint", DEFAULT_ENDPOINT)
+        if not isinstance(endpoint, str) or not endpoint.startswith(("https://", "http://")):
+            problems.append(ConfigProblem("", None, f"{where}.endpoint", "must be an http(s) URL"))
+            endpoint = DEFAULT_ENDPOINT
+        token_uri = options.get("token_uri")
+        if token_uri is not None and not isinstance(token_uri, str):
+            problems.append(ConfigProblem("", None, f"{where}.token_uri", "must be a URL"))
+            token_uri = None
+        if problems:
+            raise ConfigError(problems)
+        try:
+            auth = credentials_for(account, token_uri=token_uri)
+        except ConfigError as exc:
+            raise ConfigError(
+                [ConfigProblem(p.file, p.line, f"books.{book.name}.{p.path}", p.message) for p in exc.problems]
+            ) from None
+        return cls(
+            account.name,
+            auth,
+            endpoint=endpoint if endpoint.endswith("/") else endpoint + "/",
+            region=book.default_region,
+            page_size=page_size,
+            batch_size=batch_size,
+            timeout=timeout,
+            read_only=account.mode is AccountMode.PULL_ONLY,
+        )
+
+    def close(self) -> None:
+        self._service.close()
+
+    def keep_copies(self, copies: RemoteCopies) -> None:
+        """Keep the persons seen in ``copies`` from now on (the engine gives the store's before each run)."""
+        self._seen.use(copies)
+
+    # ------------------------------------------------------------------------------------------ persons seen
+
+    def _saw(self, persons: Iterable[JsonDict]) -> None:
+        """Hold these persons as Google returned them: in memory for this run, in the copies for the next ones.
+
+        Called once per listing page, read or batch answer, so the copies get one write for the lot. A person
+        already held at the same etag was kept already (the etag changes with any change to the person); one
+        without an etag is of no use (a write is always checked against an etag)."""
+        kept: dict[str, RemoteCopy] = {}
+        for person in persons:
+            resource, etag = person.get("resourceName"), person.get("etag")
+            if isinstance(resource, str) and isinstance(etag, str) and etag and self._seen.etag(resource) != etag:
+                kept[resource] = RemoteCopy(etag, _compact(person))
+        self._seen.keep(kept)
+
+    def _forget(self, resources: Iterable[str]) -> None:
+        """Persons deleted (or merged into another): neither held nor kept any longer."""
+        self._seen.forget(resources)
+
+    def _held(self, wanted: Mapping[str, str]) -> dict[str, JsonDict]:
+        """The persons among ``wanted`` (resource → etag) held at exactly that etag: this run's, else the copies.
+
+        A copy at another etag is older or newer than what the write is checked against: the person is read."""
+        found: dict[str, JsonDict] = {}
+        for resource, body in self._seen.at(wanted).items():
+            try:
+                person = json.loads(body)
+            except ValueError:
+                continue  # unreadable: read the person instead
+            if (
+                isinstance(person, dict)
+                and person.get("resourceName") == resource
+                and person.get("etag") == wanted[resource]
+            ):
+                found[resource] = person
+        return found
+
+    # ------------------------------------------------------------------------------------------ groups
+
+    def _load_groups(self) -> dict[str, int]:
+        """Read every contact group; returns user groups' member counts (resource → count)."""
+        groups: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        ours: set[str] = set()
+        api = self._service.contactGroups()
+        request = api.list(pageSize=MAX_PAGE_SIZE, groupFields="name,groupType,memberCount,clientData")
+        while request is not None:
+            page = self.api.execute(request)
+            for group in page.get("contactGroups", []) or []:
+                resource = group.get("resourceName")
+                if not isinstance(resource, str):
+                    continue
+                if group.get("groupType") == USER_GROUP and isinstance(group.get("name"), str):
+                    groups[resource] = group["name"]
+                    counts[resource] = int(group.get("memberCount") or 0)
+                    if _made_by_us(group):
+                        ours.add(resource)
+                else:
+                    self._system_groups.add(resource)
+            request = api.list_next(request, page)
+        self._groups = groups
+        self._groups_fresh = True
+        self._ours = ours
+        self._empty = {r for r, n in counts.items() if n == 0}
+        return counts
+
+    def _group_names(self) -> dict[str, str]:
+        if self._groups is None:
+            self._load_groups()
+        assert self._groups is not None
+        return self._groups
+
+    def _tag_groups(self) -> dict[str, str]:
+        """Tag key → group resource name (the first by resource name when two differ only in case)."""
+        out: dict[str, str] = {}
+        for resource, name in sorted(self._group_names().items()):
+            out.setdefault(Tag(name).key, resource)
+        return out
+
+    def _ensure_tags(self, tags: set[Tag]) -> dict[str, ConnectorError]:
+        """Create a group for each tag that has none; returns the tags (by key) that could not get one."""
+        failed: dict[str, ConnectorError] = {}
+        known = self._tag_groups()
+        for tag in sorted(tags):
+            if tag.key in known:
+                continue
+            # the clientData entry says the label is ours: once empty, it goes (see _delete_empty_groups)
+            request = self._service.contactGroups().create(
+                body={"contactGroup": {"name": tag.name, "clientData": [{"key": GROUP_MARKER_KEY, "value": tag.key}]}}
+            )
+            try:
+                group = self.api.execute(request)
+            except AlreadyExists:
+                # made by someone else since we read the list (or differing only in case): read it again
+                self._load_groups()
+                known = self._tag_groups()
+                if tag.key not in known:
+                    failed[tag.key] = ItemRejected("Google refuses a contact group of this name", account=self.name)
+                continue
+            except ItemRejected as exc:
+                failed[tag.key] = exc
+                continue
+            resource = str(group["resourceName"])
+            self._group_names()[resource] = str(group.get("name", tag.name))
+            self._ours.add(resource)
+            known[tag.key] = resource
+        return failed
+
+    def _rename_group(self, resource: str, name: str) -> bool:
+        """Give a user group another name (a tag whose display case changed). False when Google refuses.
+
+        ``contactGroups.update`` carries the group's etag: read just before, and read once more when someone
+        changed the group in between. Raises AuthFailed, RateLimited, Transient.
+        """
+        api = self._service.contactGroups()
+        for _attempt in range(2):
+            try:
+                group = self.api.execute(api.get(resourceName=resource, groupFields="name,groupType"))
+            except PreconditionFailed:
+                return False  # gone since we listed it
+            if group.get("groupType") != USER_GROUP:
+                return False
+            if group.get("name") == name:
+                self._group_names()[resource] = name
+                return True
+            body = {
+                "contactGroup": {"resourceName": resource, "etag": group.get("etag"), "name": name},
+                "updateGroupFields": "name",
+                "readGroupFields": "name,groupType",
+            }
+            try:
+                answer = self.api.execute(api.update(resourceName=resource, body=body))
+            except AlreadyExists:
+                log.warning("account %s: a label cannot be renamed: another label already has the new name", self.name)
+                return False
+            except PreconditionFailed:
+                continue  # changed since our read: read it again, once
+            except ItemRejected as exc:
+                log.warning("account %s: a label cannot be renamed (%s)", self.name, exc)
+                return False
+            self._group_names()[resource] = str(answer.get("name", name))
+            return True
+        return False
+
+    def _delete_empty_groups(self, candidates: set[str]) -> None:
+        """Delete each candidate user group Google now counts no member of (its contacts are never deleted).
+
+        Candidates are labels a push took contacts out of (tags the store knew) and labels contactsync made.
+        Raises AuthFailed, RateLimited, Transient.
+        """
+        api = self._service.contactGroups()
+        empty: list[str] = []
+        for chunk in _chunks(sorted(candidates), MAX_BATCH):
+            answer = self.api.execute(api.batchGet(resourceNames=list(chunk), groupFields="name,groupType,memberCount"))
+            for item in answer.get("responses", []) or []:
+                group = item.get("contactGroup") if isinstance(item, dict) else None
+                if not isinstance(group, dict) or group.get("groupType") != USER_GROUP:
+                    continue
+                if int(group.get("memberCount") or 0):
+                    self._empty.discard(str(group.get("resourceName")))
+                else:
+                    empty.append(str(group.get("resourceName")))
+        for resource in empty:
+            try:
+                self.api.execute(api.delete(resourceName=resource, deleteContacts=False))
+            except PreconditionFailed:
+                pass  # gone already (404): what we wanted
+            except ItemRejected as exc:
+                log.warning("account %s: an empty label could not be deleted (%s)", self.name, exc)
+                continue
+            self._group_names().pop(resource, None)
+            self._ours.discard(resource)
+            self._empty.discard(resource)
+
+    def tag_counts(self) -> Mapping[Tag, int]:
+        """Members per user contact group, as Google counts them. Raises AuthFailed, RateLimited, Transient."""
+        counts = self._load_groups()
+        assert self._groups is not None
+        out: dict[Tag, int] = {}
+        for resource, count in counts.items():
+            if count:
+                tag = Tag(self._groups[resource])
+                out[tag] = out.get(tag, 0) + count
+        return out
+
+    # ------------------------------------------------------------------------------------------ reading
+
+    def _remote(self, person: JsonDict) -> RemoteContact:
+        """Raises MappingError."""
+        contact = mapping.contact_from_person(person, self._group_names(), self.region)
+        return RemoteContact(
+            RemoteRef(str(person["resourceName"]), str(person.get("etag", ""))),
+            contact,
+            mapping.marker_of(person),
+            _modified(person),
+        )
+
+    def _unknown_groups(self, persons: Sequence[JsonDict]) -> bool:
+        known = self._group_names()
+        return any(
+            g not in known and g not in self._system_groups for p in persons for g in mapping.group_resource_names(p)
+        )
+
+    def pull(self, state: str | None) -> PullResult:
+        """Persons changed since ``state`` (None: every person, ``full=True``).
+
+        Raises AuthFailed, RateLimited, Transient, SyncTokenExpired.
+        """
+        previous = _decode_state(state) if state is not None else None
+        if previous is None:
+            self._load_groups()  # a full listing also refreshes the labels (a rename in Google shows up here)
+        else:
+            self._groups_fresh = False  # a new run: the next push that carries tags reads the labels again
+            if self._groups is None:
+                self._groups = dict(previous.groups)
+        people = self._service.people()
+        params: dict[str, Any] = {
+            "resourceName": "people/me",
+            "personFields": READ_MASK,
+            "pageSize": self.page_size,
+            "requestSyncToken": True,
+        }
+        if previous is not None:
+            params["syncToken"] = previous.sync_token
+        request = people.connections().list(**params)
+        sync_token = ""
+        changed: list[RemoteContact] = []
+        deleted: list[str] = []
+        quarantined: list[Quarantined] = []
+        live: set[str] = set()
+        replaced: list[str] = []
+        groups_loaded = False
+        while request is not None:
+            page = self.api.execute(request)
+            sync_token = str(page.get("nextSyncToken") or sync_token)
+            request = people.connections().list_next(request, page)
+            # a page at a time: 50k persons as raw dicts would be ~200 MB at once
+            persons = [p for p in page.get("connections", []) or [] if isinstance(p, dict)]
+            del page
+            if previous is not None and not groups_loaded and self._unknown_groups(persons):
+                self._load_groups()  # a label made since the state was written (once a listing is enough)
+                groups_loaded = True
+            readable: list[JsonDict] = []
+            gone_here: list[str] = []
+            for person in persons:
+                resource = person.get("resourceName")
+                if not isinstance(resource, str):
+                    continue
+                if _is_deleted(person):
+                    deleted.append(resource)
+                    gone_here.append(resource)
+                    continue
+                live.add(resource)
+                replaced.extend(_previous_names(person))
+                try:
+                    changed.append(self._remote(person))
+                except MappingError as exc:
+                    quarantined.append(Quarantined(resource, str(exc)))
+                    continue
+                readable.append(person)
+            self._saw(readable)
+            self._forget(gone_here)
+        # A merge (or a link to a profile) renames: the survivor lists the names it replaced. Each is gone, said
+        # here even when the listing does not show its tombstone yet (sync listings lag), so that the engine sees
+        # the old link replaced and gives it to the survivor (by its marker, else by email or phone) instead of
+        # taking the survivor for a new person.
+        gone = set(deleted)
+        merged_away: list[str] = []
+        for old in replaced:
+            if old not in gone and old not in live:
+                deleted.append(old)
+                gone.add(old)
+                merged_away.append(old)
+        self._forget(merged_away)
+        next_state = _encode_state(_State(sync_token, self._group_names())) if sync_token else None
+        return PullResult(tuple(changed), tuple(deleted), next_state, previous is None, tuple(quarantined))
+
+    def _read(self, ids: Sequence[str]) -> dict[str, JsonDict]:
+        """The current persons among ``ids`` (missing ones absent). Raises AuthFailed, RateLimited, Transient."""
+        found: dict[str, JsonDict] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids)), MAX_BATCH):
+            request = self._service.people().getBatchGet(resourceNames=list(chunk), personFields=READ_MASK)
+            read: list[JsonDict] = []
+            for answer in self.api.execute(request).get("responses", []) or []:
+                person = answer.get("person")
+                if (
+                    answer.get("httpStatusCode", 200) == 200
+                    and isinstance(person, dict)
+                    and "resourceName" in person
+                    and not _is_deleted(person)
+                ):
+                    found[str(person["resourceName"])] = person
+                    read.append(person)
+            self._saw(read)
+        return found
+
+    def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:
+        """The current version of each person that still exists.
+
+        Raises AuthFailed, RateLimited, Transient, and ItemRejected for a person that cannot be read.
+        """
+        persons = self._read(ids)
+        if self._unknown_groups(list(persons.values())):
+            self._load_groups()
+        out: dict[str, RemoteContact] = {}
+        for resource, person in persons.items():
+            try:
+                out[resource] = self._remote(person)
+            except MappingError as exc:
+                raise ItemRejected(f"contact {resource} cannot be read: {exc}", account=self.name) from exc
+        return out
+
+    def fit(self, contact: Contact) -> Contact:
+        return mapping.fit(contact, self.region)
+
+    # ------------------------------------------------------------------------------------------ writing
+
+    def push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
+        """Apply the changes: deletes, then updates, then creates, one batch call each (plus reads).
+
+        Per-item failures are in the results. Raises AuthFailed anywhere, RateLimited or Transient when the
+        first call fails (nothing was applied).
+        """
+        if len(changes) > self.capabilities.max_batch:
+            raise ItemRejected(
+                f"{len(changes)} changes exceed the batch size {self.capabilities.max_batch}", account=self.name
+            )
+        if self.capabilities.read_only:
+            return [ChangeResult(c, error=ItemRejected("read-only account", account=self.name)) for c in changes]
+        run = _Push(self, changes)
+        try:
+            run.prepare_tags()
+            run.deletes()
+            run.updates()
+            run.creates()
+            run.cleanup_groups()
+        except _Abort as abort:
+            raise abort.error from abort.error.__cause__
+        return run.results()
+
+
+class _Abort(Exception):
+    """A rate limit or fault before anything was applied: ``push`` raises it for the engine to retry."""
+
+    def __init__(self, error: RateLimited | Transient) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Push:
+    """One ``push``: the results so far, and whether anything reached Google yet (then errors are per item)."""
+
+    def __init__(self, connector: GoogleConnector, changes: Sequence[Change]) -> None:
+        self.c = connector
+        self.changes = list(changes)
+        self.out: list[ChangeResult | None] = [None] * len(changes)
+        self.applied = False
+        self.tag_errors: dict[str, ConnectorError] = {}
+        #: user groups a write took a contact out of: deleted after the push if Google counts them empty
+        self.dropped: set[str] = set()
+        self.tag_map: dict[str, str] = {}
+        #: the persons this push's updates render over, held for the push (the connector's cache may let go)
+        self.persons: dict[str, JsonDict] = {}
+
+    def results(self) -> list[ChangeResult]:
+        return [
+            r if r is not None else ChangeResult(ch, error=Transient("not attempted", account=self.c.name))
+            for r, ch in zip(self.out, self.changes, strict=True)
+        ]
+
+    def fail(self, index: int, error: ConnectorError) -> None:
+        self.out[index] = ChangeResult(self.changes[index], error=error)
+
+    def call(self, request: Any, *, resend_safe: bool = True) -> JsonDict:
+        """Execute a write. Before anything reached Google, a rate limit or a fault is the whole push's."""
+        try:
+            answer = self.c.api.execute(request, resend_safe=resend_safe)
+        except (RateLimited, Transient) as exc:
+            if not self.applied:
+                raise _Abort(exc) from exc
+            raise
+        finally:
+            # a write that got no answer may have been applied all the same
+            self.applied = True
+        return answer
+
+    def read(self, ids: Sequence[str]) -> dict[str, JsonDict]:
+        try:
+            return self.c._read(ids)
+        except (RateLimited, Transient) as exc:
+            if not self.applied:
+                raise _Abort(exc) from exc
+            raise
+
+    def _indices(self, kind: ChangeKind) -> list[int]:
+        return [i for i, ch in enumerate(self.changes) if ch.kind is kind and self.out[i] is None]
+
+    # --------------------------------------------------------------------------------------------- tags
+
+    def _wanted_tags(self) -> set[Tag]:
+        return {
+            t
+            for ch in self.changes
+            if ch.contact is not None and ch.kind is not ChangeKind.DELETE
+            for t in ch.contact.tags
+        }
+
+    def _case_renames(self) -> dict[str, str]:
+        """Tag key → the spelling the store now gives it, for each tag whose case an update changes.
+
+        Only when the push agrees: every change carrying the tag spells it that one way.
+        """
+        spelled: dict[str, set[str]] = {}
+        for ch in self.changes:
+            if ch.contact is not None and ch.kind is not ChangeKind.DELETE:
+                for t in ch.contact.tags:
+                    spelled.setdefault(t.key, set()).add(t.name)
+        renamed: dict[str, str] = {}
+        for ch in self.changes:
+            if ch.kind is not ChangeKind.UPDATE or ch.contact is None or ch.previous is None:
+                continue
+            before = {t.key: t.name for t in ch.previous.tags}
+            for t in ch.contact.tags:
+                if before.get(t.key, t.name) != t.name and spelled[t.key] == {t.name}:
+                    renamed[t.key] = t.name
+        return renamed
+
+    def prepare_tags(self) -> None:
+        """Every tag the changes carry gets its label, spelled as the store spells it, before anything else.
+
+        The labels the state (or this run's listing) names are taken as they are: reading them before every
+        push was one request more than a small run needs. They are read again before making a label for a tag
+        none has (it may have been made, or renamed to that tag, in Google since), and when Google refuses a
+        write that names a label (see :meth:`relabel`).
+        """
+        wanted = self._wanted_tags()
+        renames = self._case_renames()
+        if not wanted and not renames:
+            return
+        try:
+            known = self.c._tag_groups()
+            if not self.c._groups_fresh and any(t.key not in known for t in wanted):
+                self.c._load_groups()
+                known = self.c._tag_groups()
+            for key, name in sorted(renames.items()):
+                resource = known.get(key)
+                if resource is not None and self.c._group_names()[resource] != name:
+                    self.c._rename_group(resource, name)
+            self.tag_errors = self.c._ensure_tags(wanted)
+        except (RateLimited, Transient) as exc:
+            raise _Abort(exc) from exc  # nothing but (idempotent) label creations and renames happened
+        for i, ch in enumerate(self.changes):
+            if ch.contact is None:
+                continue
+            bad = next((self.tag_errors[t.key] for t in ch.contact.tags if t.key in self.tag_errors), None)
+            if bad is not None:
+                self.fail(i, bad)
+
+    def relabel(self, indices: Sequence[int]) -> bool:
+        """After Google refused a write of these changes: True when a label it named is gone, made again now.
+
+        The labels came from the state or this run's listing, which do not show a label deleted in Google
+        (without members, or before the listing): a membership in it refuses the whole batch. The labels are
+        then read once in the run; a label gone is made again (its tag keeps its name) and the caller sends the
+        changes once more, rendered with the new label. False when every label named still exists (or the
+        labels were read in this run already): the refusal is the write's own. Raises RateLimited, Transient.
+        """
+        tags = {t for i in indices if (contact := self.changes[i].contact) is not None for t in contact.tags}
+        if self.c._groups_fresh or not tags:
+            return False
+        before = self.c._tag_groups()
+        named = {before[t.key] for t in tags if t.key in before}
+        self.c._load_groups()
+        if named <= set(self.c._group_names()):
+            return False
+        log.info("account %s: a label was deleted in Google since it was last read; made again", self.c.name)
+        errors = self.c._ensure_tags(tags)
+        self.tag_errors.update(errors)
+        self.tag_map = self.c._tag_groups()
+        for i in indices:
+            contact = self.changes[i].contact
+            bad = next((errors[t.key] for t in contact.tags if t.key in errors), None) if contact else None
+            if bad is not None:
+                self.fail(i, bad)
+        return True
+
+    def note_dropped(self, person: JsonDict, keeps: Contact | None, tag_groups: Mapping[str, str]) -> None:
+        """Remember the labels a write takes ``person`` out of (all of them for a delete)."""
+        keep = {tag_groups.get(t.key) for t in keeps.tags} if keeps is not None else set()
+        user = self.c._group_names()
+        try:
+            groups = mapping.group_resource_names(person)
+        except TypeError:
+            return
+        self.dropped.update(g for g in groups if g in user and g not in keep)
+
+    def cleanup_groups(self) -> None:
+        """After the writes, a label left without members goes when the store knew its tag (a push took
+        contacts out of it) or contactsync made it. Labels this push still wants are left alone."""
+        if self.c._groups is None:
+            return
+        tag_groups = self.c._tag_groups()
+        wanted = {tag_groups.get(t.key) for t in self._wanted_tags()}
+        candidates = (self.dropped | (self.c._ours & self.c._empty)) - wanted
+        if not candidates:
+            return
+        try:
+            self.c._delete_empty_groups(candidates)
+        except (RateLimited, Transient) as exc:
+            # the contacts are written; an empty label left behind is tidied by a later push or full listing
+            log.warning("account %s: empty labels not deleted this time (%s)", self.c.name, type(exc).__name__)
+
+    # ------------------------------------------------------------------------------------------ deletes
+
+    def deletes(self) -> None:
+        todo = self._indices(ChangeKind.DELETE)
+        if not todo:
+            return
+        try:
+            current = self.read([ref.id for i in todo if (ref := self.changes[i].ref) is not None])
+        except (RateLimited, Transient, ItemRejected) as exc:
+            for i in todo:
+                self.fail(i, exc)
+            return
+        ready: list[int] = []
+        tag_groups = self.c._tag_groups() if self.c._groups is not None else {}
+        for i in todo:
+            ref = self.changes[i].ref
+            assert ref is not None
+            person = current.get(ref.id)
+            if person is None:
+                self.fail(i, PreconditionFailed("the contact no longer exists", gone=True, account=self.c.name))
+            elif person.get("etag") != ref.etag:
+                self.fail(i, PreconditionFailed("the contact changed since it was read", account=self.c.name))
+            else:
+                ready.append(i)
+                if self.c._groups is not None:
+                    self.note_dropped(person, None, tag_groups)
+        if not ready:
+            return
+        names = [ref.id for i in ready if (ref := self.changes[i].ref) is not None]
+        request = self.c._service.people().batchDeleteContacts(body={"resourceNames": names})
+        try:
+            self.call(request)
+        except PreconditionFailed as exc:
+            # one of them went away between the read and the delete: the others were not deleted; next run
+            for i in ready:
+                self.fail(i, PreconditionFailed(str(exc), account=self.c.name))
+            return
+        except (RateLimited, Transient, ItemRejected) as exc:
+            for i in ready:
+                self.fail(i, exc)
+            return
+        for i in ready:
+            self.out[i] = ChangeResult(self.changes[i])
+        self.c._forget(names)
+
+    # ------------------------------------------------------------------------------------------ updates
+
+    def _plan_update(self, index: int, person: JsonDict) -> set[str] | None:
+        """The person fields to write, or None when the contact already is as wanted (result recorded)."""
+        change = self.changes[index]
+        assert change.contact is not None
+        try:
+            current = mapping.contact_from_person(person, self.c._group_names(), self.c.region)
+        except MappingError:
+            current = None  # unreadable as a whole: write every field we hold
+        fields = mapping.person_fields_to_write(current, change.contact)
+        if mapping.marker_of(person) != change.contact_id:
+            fields.add("clientData")
+        if "memberships" in fields:
+            self.note_dropped(person, change.contact, self.tag_map)
+        if not fields:
+            self.out[index] = ChangeResult(
+                change, RemoteRef(str(person["resourceName"]), str(person["etag"])), stored=current
+            )
+            return None
+        return fields
+
+    def updates(self) -> None:
+        todo = self._indices(ChangeKind.UPDATE)
+        if not todo:
+            return
+        refs = {i: self.changes[i].ref for i in todo}
+        self.tag_map = self.c._tag_groups()
+        # a person held at the etag we were given (this run's listing, or the copy a past run kept) needs no
+        # read; any other is read now: a copy at another etag is never written over
+        wanted = {ref.id: ref.etag for ref in refs.values() if ref is not None}
+        current = self.c._held(wanted)
+        to_read = sorted(r for r in wanted if r not in current)
+        if to_read:
+            try:
+                current.update(self.read(to_read))
+            except (RateLimited, Transient, ItemRejected) as exc:
+                for i in todo:
+                    self.fail(i, exc)
+                return
+        planned: dict[int, set[str]] = {}
+        for i, ref in refs.items():
+            assert ref is not None
+            person = current.get(ref.id)
+            if person is None:
+                self.c._forget([ref.id])
+                self.fail(i, PreconditionFailed("the contact no longer exists", gone=True, account=self.c.name))
+            elif person.get("etag") != ref.etag:
+                self.fail(i, PreconditionFailed("the contact changed since it was read", account=self.c.name))
+            else:
+                fields = self._plan_update(i, person)
+                if fields is not None:
+                    planned[i] = fields
+                    self.persons[ref.id] = person
+        if planned:
+            self._send_updates(planned, retry_stale=True)
+
+    def _update_body(self, indices: Sequence[int], planned: Mapping[int, set[str]]) -> tuple[JsonDict, set[str]]:
+        mask = set().union(*(planned[i] for i in indices))
+        tag_groups = self.c._tag_groups()
+        contacts: dict[str, JsonDict] = {}
+        for i in indices:
+            change = self.changes[i]
+            assert change.ref is not None and change.contact is not None
+            person = self.persons[change.ref.id]
+            system = [g for g in mapping.group_resource_names(person) if g not in self.c._group_names()]
+            own = planned[i]
+            body = mapping.person_fields(
+                own,
+                change.contact,
+                current=person,
+                marker=change.contact_id,
+                tag_groups=tag_groups,
+                system_groups=system,
+                region=self.c.region,
+            )
+            # the mask is one for the whole call: fields this contact does not change are sent back as they are
+            body.update(mapping.copy_fields(mask - own, person))
+            body["etag"] = change.ref.etag
+            contacts[change.ref.id] = body
+        return {"contacts": contacts, "updateMask": ",".join(sorted(mask)), "readMask": READ_MASK}, mask
+
+    def _send_updates(self, planned: dict[int, set[str]], *, retry_stale: bool) -> None:
+        if not planned:
+            return
+        indices = sorted(planned)
+        body, _mask = self._update_body(indices, planned)
+        request = self.c._service.people().batchUpdateContacts(body=body)
+        try:
+            answer = self.call(request)
+        except (PreconditionFailed, ItemRejected) as exc:
+            if self._relabeled(indices):
+                self._send_updates({i: planned[i] for i in indices if self.out[i] is None}, retry_stale=retry_stale)
+                return
+            if isinstance(exc, PreconditionFailed):
+                # all-or-nothing: someone changed or deleted one of them; find who, send the others once more
+                if not retry_stale:
+                    for i in indices:
+                        self.fail(i, PreconditionFailed("the contact changed while writing", account=self.c.name))
+                    return
+                self._find_stale(planned)
+                return
+            if len(indices) == 1:
+                self.fail(indices[0], exc)
+                return
+            half = len(indices) // 2
+            self._send_updates({i: planned[i] for i in indices[:half]}, retry_stale=retry_stale)
+            self._send_updates({i: planned[i] for i in indices[half:]}, retry_stale=retry_stale)
+            return
+        except (RateLimited, Transient) as exc:
+            for i in indices:
+                self.fail(i, exc)
+            return
+        results = answer.get("updateResult", {}) or {}
+        written: list[JsonDict] = []
+        for i in indices:
+            change = self.changes[i]
+            assert change.ref is not None
+            item = results.get(change.ref.id) or {}
+            if (person := self._record_written(i, item.get("person"), item.get("httpStatusCode", 200))) is not None:
+                written.append(person)
+        self.c._saw(written)
+
+    def _relabeled(self, indices: list[int]) -> bool:
+        """:meth:`relabel` for a refused batch; the labels unreadable now, the batch's changes fail with that."""
+        try:
+            return self.relabel(indices)
+        except (RateLimited, Transient) as exc:
+            for i in indices:
+                if self.out[i] is None:
+                    self.fail(i, exc)
+            return True
+
+    def _find_stale(self, planned: dict[int, set[str]]) -> None:
+        ids = [ref.id for i in planned if (ref := self.changes[i].ref) is not None]
+        try:
+            current = self.c._read(ids)
+        except (RateLimited, Transient, ItemRejected) as exc:
+            for i in planned:
+                self.fail(i, exc)
+            return
+        again: dict[int, set[str]] = {}
+        for i, fields in planned.items():
+            ref = self.changes[i].ref
+            assert ref is not None
+            person = current.get(ref.id)
+            if person is None:
+                self.c._forget([ref.id])
+                self.fail(i, PreconditionFailed("the contact no longer exists", gone=True, account=self.c.name))
+            elif person.get("etag") != ref.etag:
+                self.fail(i, PreconditionFailed("the contact changed since it was read", account=self.c.name))
+            else:
+                again[i] = fields
+                self.persons[ref.id] = person
+        if again:
+            self._send_updates(again, retry_stale=False)
+
+    def _record_written(self, index: int, person: Any, status: Any) -> JsonDict | None:
+        """The result of one written contact; returns the person Google answered with (None: not returned)."""
+        change = self.changes[index]
+        if not isinstance(person, dict) or status != 200 or "resourceName" not in person:
+            self.fail(index, Transient("Google did not return the written contact", account=self.c.name))
+            return None
+        try:
+            stored = mapping.contact_from_person(person, self.c._group_names(), self.c.region)
+        except MappingError:
+            stored = None
+        self.out[index] = ChangeResult(
+            change, RemoteRef(str(person["resourceName"]), str(person.get("etag", ""))), stored=stored
+        )
+        return person
+
+    # ------------------------------------------------------------------------------------------ creates
+
+    def creates(self) -> None:
+        todo = self._indices(ChangeKind.CREATE)
+        if todo:
+            self._send_creates(todo)
+
+    def _send_creates(self, indices: list[int]) -> None:
+        if not indices:
+            return
+        tag_groups = self.c._tag_groups()
+        persons = []
+        for i in indices:
+            change = self.changes[i]
+            assert change.contact is not None
+            fields = mapping.person_fields_to_write(None, change.contact) | {"clientData", "memberships"}
+            persons.append(
+                {
+                    "contactPerson": mapping.person_fields(
+                        fields,
+                        change.contact,
+                        current=None,
+                        marker=change.contact_id,
+                        tag_groups=tag_groups,
+                        region=self.c.region,
+                    )
+                }
+            )
+        request = self.c._service.people().batchCreateContacts(body={"contacts": persons, "readMask": READ_MASK})
+        try:
+            # never re-sent after an unknown outcome: the contacts may exist already
+            answer = self.call(request, resend_safe=False)
+        except (ItemRejected, PreconditionFailed) as exc:
+            # refused as a whole before anything was created: a label gone, else find the bad one by halves
+            if self._relabeled(indices):
+                self._send_creates([i for i in indices if self.out[i] is None])
+                return
+            if isinstance(exc, PreconditionFailed) or len(indices) == 1:
+                for i in indices:
+                    self.fail(i, exc)
+                return
+            half = len(indices) // 2
+            self._send_creates(indices[:half])
+            self._send_creates(indices[half:])
+            return
+        except RateLimited as exc:
+            for i in indices:
+                self.fail(i, exc)
+            return
+        except Transient as exc:
+            for i in indices:
+                self.fail(
+                    i,
+                    Transient(
+                        f"{exc}; if the contact was created, the next pull adopts it by its marker", account=self.c.name
+                    ),
+                )
+            return
+        created = [c for c in answer.get("createdPeople", []) or [] if isinstance(c, dict)]
+        by_marker = {mapping.marker_of(c.get("person") or {}): c for c in created}
+        written: list[JsonDict] = []
+        for position, i in enumerate(indices):
+            item = by_marker.get(self.changes[i].contact_id)
+            if item is None and position < len(created):
+                item = created[position]
+            item = item or {}
+            if (person := self._record_written(i, item.get("person"), item.get("httpStatusCode", 200))) is not None:
+                written.append(person)
+        self.c._saw(written)

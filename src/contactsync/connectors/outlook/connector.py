@@ -1,0 +1,798 @@
+"""The Outlook / Microsoft 365 connector: one mailbox, one contact folder, through Microsoft Graph.
+
+Reading: ``pull`` follows the folder's delta (``$select`` of the mapped properties on the first call, the
+whole ``@odata.deltaLink`` as the state). Delta cannot ``$expand`` our marker, so markers are read next to it:
+for a full listing with one list query over the folder restricted to items that carry the marker
+(``⌈marked/page_size⌉`` requests), for an incremental one with ``$batch`` GETs of the changed ids
+(``⌈changed/20⌉`` requests), whichever costs fewer requests. An unchanged folder costs one delta request.
+Given the store's copies (:mod:`contactsync.copies`), the connector keeps the marker of every item it wrote or
+read, and the master categories: a changed item it already knows needs no marker read, and a write whose
+categories are all known needs no categories read, so a small change run costs the delta and its ``$batch``.
+
+Writing: ``push`` sends one ``$batch`` of at most 20 creates (POST with the marker), updates (PATCH of the
+changed properties only, ``If-Match`` with the changeKey, the marker again) and deletes (``If-Match``). Master
+categories missing for a tag are created first. A 412 is a stale changeKey (PreconditionFailed), a 404 a gone
+item (PreconditionFailed gone=True), a 400 a refused value (ItemRejected). A batch whose outcome is unknown
+(connection dropped) is never sent again: every change in it is reported Transient, and the engine adopts the
+creates by their marker in the next pull.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import quote, urlencode, urlsplit
+
+import requests
+
+from contactsync.connector import (
+    BaseConnector,
+    Capabilities,
+    Change,
+    ChangeKind,
+    ChangeResult,
+    PullResult,
+    Quarantined,
+    RemoteContact,
+    RemoteRef,
+)
+from contactsync.copies import NoCopies, RemoteCopies, RemoteCopy
+from contactsync.errors import (
+    AuthFailed,
+    ConfigError,
+    ConfigProblem,
+    ConnectorError,
+    ItemRejected,
+    PreconditionFailed,
+    RateLimited,
+    SyncTokenExpired,
+    Transient,
+)
+from contactsync.model import Contact, Tag
+from contactsync.settings import AccountMode, AccountSettings, BookSettings
+
+from . import mapping
+from .auth import AppTokens, DelegatedTokens, TokenSource, device_flow
+from .graph import MAX_BATCH, BatchRequest, BatchResponse, GraphClient, OutcomeUnknown
+
+DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com"
+DEFAULT_GRAPH_URL = "https://graph.microsoft.com/v1.0"
+#: the token audience of each national cloud's Graph; anything else (an emulator) is public Graph's
+GRAPH_RESOURCES = (
+    "https://graph.microsoft.com",
+    "https://graph.microsoft.us",
+    "https://dod-graph.microsoft.us",
+    "https://microsoftgraph.chinacloudapi.cn",
+)
+WELL_KNOWN_FOLDER = "contacts"
+#: Exchange ids are long base64; anything shorter in ``folder`` is a display name to look up
+_FOLDER_ID = re.compile(r"^[A-Za-z0-9_=+/-]{40,}$")
+#: above this many changed ids, counting the folder (one request) may show that a list scan is cheaper
+_SCAN_PROBE_AT = 2 * MAX_BATCH
+#: the kind of copy kept per item: its marker (our canonical id), which only contactsync writes and never changes
+_MARKER_COPY = "marker"
+#: the copy that holds the mailbox's master categories (a key no Graph id can take: ids are base64url)
+_CATEGORIES_COPY = "#masterCategories"
+_SYNC_STATE_CODES = frozenset({"syncstatenotfound", "syncstateinvalid", "errorinvalidsyncstatedata", "resyncrequired"})
+
+
+def _quote_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _query(params: Mapping[str, str]) -> str:
+    return urlencode(params, quote_via=quote, safe="$'(),:/{} ")
+
+
+def default_color(tag: str) -> str:
+    """A stable preset for a category: the same tag gets the same color in every mailbox, every run."""
+    return f"preset{hashlib.sha256(tag.casefold().encode()).digest()[0] % 25}"
+
+
+@dataclass(frozen=True, slots=True)
+class OutlookOptions:
+    tenant_id: str
+    client_id: str
+    mailbox: str | None = None
+    folder: str | None = None
+    client_secret: str | None = None
+    certificate: str | None = None
+    certificate_thumbprint: str | None = None
+    authority_host: str = DEFAULT_AUTHORITY_HOST
+    graph_url: str = DEFAULT_GRAPH_URL
+    ca_bundle: str | None = None
+    token_cache_file: str | None = None
+    category_color: str | None = None
+    page_size: int = 1000
+    timeout: float = 30.0
+
+    @property
+    def delegated(self) -> bool:
+        return self.client_secret is None and self.certificate is None
+
+    @property
+    def resource(self) -> str:
+        parts = urlsplit(self.graph_url)
+        root = f"{parts.scheme}://{parts.netloc}"
+        return root if root in GRAPH_RESOURCES else GRAPH_RESOURCES[0]
+
+    @property
+    def authority(self) -> str:
+        return f"{self.authority_host.rstrip('/')}/{self.tenant_id}"
+
+    @classmethod
+    def from_settings(cls, account: AccountSettings, book: BookSettings) -> OutlookOptions:
+        """Raises ConfigError listing every problem at once."""
+        o, s = account.options, account.secrets
+        where = f"books.{book.name}.accounts.{account.name}.options"
+        problems: list[tuple[str, str]] = []
+
+        def text(key: str, *, required: bool = False) -> str | None:
+            value = o.get(key)
+            if value is None:
+                if required:
+                    problems.append((f"{where}.{key}", "required"))
+                return None
+            if not isinstance(value, str) or not value.strip():
+                problems.append((f"{where}.{key}", "must be a non-empty string"))
+                return None
+            return value.strip()
+
+        secret = s.get("client_secret")
+        certificate = s.get("certificate")
+        cache_file = text("token_cache_file")
+        options = cls(
+            tenant_id=text("tenant_id", required=True) or "",
+            client_id=text("client_id", required=True) or "",
+            mailbox=text("mailbox"),
+            folder=text("folder"),
+            client_secret=secret.value if secret else None,
+            certificate=certificate.value if certificate else None,
+            certificate_thumbprint=text("certificate_thumbprint"),
+            authority_host=text("authority_host") or DEFAULT_AUTHORITY_HOST,
+            graph_url=(text("graph_url") or DEFAULT_GRAPH_URL).rstrip("/"),
+            ca_bundle=text("ca_bundle"),
+            token_cache_file=cache_file,
+            category_color=text("category_color"),
+            page_size=o.get("page_size", 1000),
+            timeout=o.get("timeout", 30.0),
+        )
+        if secret and certificate:
+            problems.append((where, "give client_secret or certificate_file, not both"))
+        if certificate and not options.certificate_thumbprint:
+            problems.append((f"{where}.certificate_thumbprint", "required with certificate_file"))
+        if options.delegated and not cache_file:
+            problems.append(
+                (
+                    where,
+                    "give client_secret (or certificate_file) for app-only access, or "
+                    "token_cache_file for a delegated sign-in with `contactsync auth outlook`",
+                )
+            )
+        if not options.delegated and not options.mailbox:
+            problems.append((f"{where}.mailbox", "required for app-only access (the user's UPN or id)"))
+        if not isinstance(options.page_size, int) or not 1 <= options.page_size <= 1000:
+            problems.append((f"{where}.page_size", "must be an integer from 1 to 1000"))
+        if not isinstance(options.timeout, int | float) or options.timeout <= 0:
+            problems.append((f"{where}.timeout", "must be a positive number of seconds"))
+        for key, value in (("authority_host", options.authority_host), ("graph_url", options.graph_url)):
+            if not value.startswith("https://"):
+                problems.append((f"{where}.{key}", "must be an https:// URL"))
+        if problems:
+            raise ConfigError([ConfigProblem("", None, path, message) for path, message in problems])
+        return options
+
+
+def _session(ca_bundle: str | None) -> requests.Session:
+    session = requests.Session()
+    # REQUESTS_CA_BUNDLE in the environment would override `verify`: the configured bundle must win
+    session.trust_env = False
+    session.verify = ca_bundle or True
+    return session
+
+
+def _tokens(options: OutlookOptions, account: str, http: requests.Session) -> TokenSource:
+    if options.delegated:
+        assert options.token_cache_file is not None
+        return DelegatedTokens(
+            account=account,
+            client_id=options.client_id,
+            authority=options.authority,
+            resource=options.resource,
+            cache_file=Path(options.token_cache_file),
+            http=http,
+        )
+    credential: str | dict[str, str]
+    if options.certificate is not None:
+        credential = {
+            "private_key": options.certificate,
+            "thumbprint": (options.certificate_thumbprint or "").replace(":", ""),
+        }
+        if "BEGIN CERTIFICATE" in options.certificate:
+            # with the public certificate msal signs with SHA-256 (x5t#S256), which Entra ID prefers
+            credential["public_certificate"] = options.certificate
+    else:
+        assert options.client_secret is not None
+        credential = options.client_secret
+    return AppTokens(
+        account=account,
+        client_id=options.client_id,
+        credential=credential,
+        authority=options.authority,
+        scope=f"{options.resource}/.default",
+        http=http,
+    )
+
+
+def run_device_flow(
+    account: AccountSettings, book: BookSettings, *, prompt: Callable[[str], None] | None = None
+) -> None:
+    """Sign the account's user in (device code) and save the token cache; ``contactsync auth outlook`` calls it.
+
+    ``prompt`` receives the sentence to show the user (the URL and the code); by default it goes to stderr.
+    Raises ConfigError, AuthFailed, Transient.
+    """
+    options = OutlookOptions.from_settings(account, book)
+    if not options.token_cache_file:
+        raise AuthFailed(
+            f"account {account.name} has no token_cache_file: device code sign-in needs one", account=account.name
+        )
+    with _session(options.ca_bundle) as http:
+        device_flow(
+            account=account.name,
+            client_id=options.client_id,
+            authority=options.authority,
+            resource=options.resource,
+            cache_file=Path(options.token_cache_file),
+            http=http,
+            prompt=prompt,
+        )
+
+
+_PATH = {"type": "string", "format": "path"}
+
+
+class OutlookConnector(BaseConnector):
+    """One Outlook contact folder. Methods raise only ConnectorError subclasses (see each docstring)."""
+
+    options_schema: ClassVar[Mapping[str, Any]] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["tenant_id", "client_id"],
+        "properties": {
+            "tenant_id": {
+                "type": "string",
+                "description": "Directory (tenant) id or verified domain.",
+                "examples": ["00000000-0000-0000-0000-000000000000", "contoso.onmicrosoft.com"],
+            },
+            "client_id": {
+                "type": "string",
+                "description": "Application (client) id of the app registration.",
+                "examples": ["11111111-1111-1111-1111-111111111111"],
+            },
+            "client_secret": {
+                "type": "string",
+                "description": "Client secret for app-only access (application permission "
+                "Contacts.ReadWrite with admin consent). Give it as "
+                "client_secret_file, client_secret_credential or ${ENV}.",
+                "examples": ["${GRAPH_CLIENT_SECRET}"],
+            },
+            "certificate_file": {
+                "type": "string",
+                "description": "PEM file with the private key (and the certificate) for "
+                "app-only access with a certificate instead of a secret.",
+                "examples": ["graph-app.pem"],
+            },
+            "certificate_thumbprint": {
+                "type": "string",
+                "description": "Thumbprint (hex) of that certificate, as shown in the app registration.",
+                "examples": ["3F2504E04F8911D39A0C0305E82C3301AB12CD34"],
+            },
+            "mailbox": {
+                "type": "string",
+                "description": "Mailbox to sync (UPN or user id); required for app-only access, "
+                "the signed-in user's own mailbox when omitted in delegated mode.",
+                "examples": ["ana@example.com"],
+            },
+            "folder": {
+                "type": "string",
+                "description": "Contact folder (id or display name); default: the main Contacts folder.",
+                "examples": ["Customers"],
+            },
+            "authority_host": {
+                "type": "string",
+                "description": "Entra ID host (national clouds, tests).",
+                "examples": ["https://login.microsoftonline.com"],
+            },
+            "graph_url": {
+                "type": "string",
+                "description": "Microsoft Graph root with its version.",
+                "examples": ["https://graph.microsoft.com/v1.0"],
+            },
+            "ca_bundle": {
+                **_PATH,
+                "description": "PEM bundle of CAs to trust instead of the system's "
+                "(a TLS-inspecting proxy, the test emulator).",
+                "examples": ["/etc/ssl/certs/corporate-ca.pem"],
+            },
+            "token_cache_file": {
+                **_PATH,
+                "description": "Delegated mode: where `contactsync auth outlook "
+                "ACCOUNT` keeps the sign-in (written with mode 0600).",
+                "examples": ["outlook-ana.token.json"],
+            },
+            "category_color": {
+                "type": "string",
+                "enum": ["none", *(f"preset{n}" for n in range(25))],
+                "description": "Color of the categories contactsync creates; default: a "
+                "stable preset derived from the tag name.",
+                "examples": ["preset7"],
+            },
+            "page_size": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 1000,
+                "description": "Items per delta or list page (Prefer: odata.maxpagesize).",
+                "examples": [1000],
+            },
+            "timeout": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "description": "Seconds to wait for one Graph answer.",
+                "examples": [30],
+            },
+        },
+    }
+
+    def __init__(
+        self,
+        name: str,
+        options: OutlookOptions,
+        *,
+        region: str = "US",
+        read_only: bool = False,
+        attempts: int = 5,
+        max_wait: float = 60.0,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self.name = name
+        self.options = options
+        self.region = region
+        self.capabilities = Capabilities(
+            read_only=read_only,
+            incremental=True,
+            max_batch=MAX_BATCH,
+            fields=mapping.FIELDS,
+            holds_tags=True,
+            lossy=mapping.LOSSY,
+        )
+        self._http = _session(options.ca_bundle)
+        extra = {"sleep": sleep} if sleep is not None else {}
+        self.graph = GraphClient(
+            account=name,
+            graph_url=options.graph_url,
+            tokens=_tokens(options, name, self._http),
+            http=self._http,
+            timeout=options.timeout,
+            attempts=attempts,
+            max_wait=max_wait,
+            **extra,
+        )
+        self._user = f"/users/{quote(options.mailbox, safe='@')}" if options.mailbox else "/me"
+        self._folder: str | None = None
+        self._categories: dict[str, str] | None = None  # casefolded name → name as Outlook has it
+        self._categories_read = False  # read from Graph by this process (not only kept from an earlier run)
+        self._copies: RemoteCopies = NoCopies()
+
+    def keep_copies(self, copies: RemoteCopies) -> None:
+        """Keep each item's marker and the master categories between runs (see :mod:`contactsync.copies`): delta
+        cannot expand the marker, so without them every changed item costs a marker read, and every writing run
+        a categories read."""
+        self._copies = copies
+        self._categories = None
+
+    @classmethod
+    def from_settings(cls, account: AccountSettings, book: BookSettings) -> OutlookConnector:
+        """Raises ConfigError when the options are incomplete or contradictory."""
+        return cls(
+            account.name,
+            OutlookOptions.from_settings(account, book),
+            region=book.default_region,
+            read_only=account.mode is AccountMode.PULL_ONLY,
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    # ------------------------------------------------------------------ paths
+    def _folder_id(self) -> str:
+        if self._folder is None:
+            wanted = self.options.folder
+            if wanted is None or _FOLDER_ID.match(wanted) or wanted.casefold() == WELL_KNOWN_FOLDER:
+                self._folder = quote(wanted or WELL_KNOWN_FOLDER, safe="=")
+            else:
+                _, body = self.graph.get(
+                    f"{self._user}/contactFolders", params={"$top": "1000"}, what="the contact folders"
+                )
+                found = [
+                    f
+                    for f in (body or {}).get("value", [])
+                    if str(f.get("displayName", "")).casefold() == wanted.casefold()
+                ]
+                if not found:
+                    raise ConnectorError(
+                        f"account {self.name}: no contact folder named as in options.folder", account=self.name
+                    )
+                self._folder = quote(str(found[0]["id"]), safe="=")
+        return self._folder
+
+    def _contacts(self) -> str:
+        return f"{self._user}/contactFolders/{self._folder_id()}/contacts"
+
+    def _item(self, item_id: str) -> str:
+        # through the folder, so that an item moved elsewhere is "gone" here and never written (scope)
+        return f"{self._contacts()}/{quote(item_id, safe='=')}"
+
+    # ------------------------------------------------------------------ reading
+    def pull(self, state: str | None) -> PullResult:
+        """Raises AuthFailed, RateLimited, Transient, SyncTokenExpired (the delta link is gone or not ours)."""
+        if state is not None and not self.graph.owns(state):
+            raise SyncTokenExpired(
+                f"account {self.name}: the saved state is not a delta link of this Graph", account=self.name
+            )
+        url = state or f"{self._contacts()}/delta?{_query({'$select': ','.join(mapping.SELECT)})}"
+        prefer = {"Prefer": f"odata.maxpagesize={self.options.page_size}"}
+        # each entry kept as compact JSON until the markers are read: 50k contacts as dicts are ~150 MB at once
+        items: dict[str, str] = {}
+        removed: dict[str, None] = {}
+        while True:
+            status, page = self.graph.get(
+                url, headers=prefer, what="the contact delta", passthrough=frozenset({400, 404, 410})
+            )
+            if status != 200:
+                code = str(((page or {}).get("error") or {}).get("code", "")).casefold()
+                if status == 410 or code in _SYNC_STATE_CODES:
+                    raise SyncTokenExpired(
+                        f"account {self.name}: Graph no longer knows the delta link ({status})", account=self.name
+                    )
+                raise ConnectorError(
+                    f"account {self.name}: the delta listing failed ({status} {code})", account=self.name
+                )
+            for entry in page.get("value", ()):
+                item_id = str(entry.get("id", ""))
+                if not item_id:
+                    continue
+                # replays and duplicates happen: the last word on an id wins
+                if "@removed" in entry:
+                    items.pop(item_id, None)
+                    removed[item_id] = None
+                else:
+                    removed.pop(item_id, None)
+                    items[item_id] = json.dumps(entry, separators=(",", ":"))
+            next_url = page.get("@odata.nextLink")
+            if next_url:
+                url = self._own(next_url)
+                continue
+            delta_link = page.get("@odata.deltaLink")
+            if not delta_link:
+                raise Transient(f"account {self.name}: the delta listing ended without a delta link", account=self.name)
+            next_state = self._own(delta_link)
+            break
+        full = state is None
+        self._copies.drop(removed)
+        markers, gone = self._markers(list(items), full=full)
+        changed: list[RemoteContact] = []
+        quarantined: list[Quarantined] = []
+        for item_id, entry in items.items():
+            if item_id in gone:
+                removed[item_id] = None  # deleted between the delta and the marker read
+                continue
+            try:
+                changed.append(self._remote(json.loads(entry), markers.get(item_id)))
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                quarantined.append(Quarantined(item_id, f"unreadable contact: {type(exc).__name__}"))
+        deleted = () if full else tuple(removed)
+        return PullResult(tuple(changed), deleted, next_state, full, tuple(quarantined))
+
+    def _own(self, link: str) -> str:
+        if not self.graph.owns(link):
+            raise Transient(f"account {self.name}: Graph sent a link to another host; not followed", account=self.name)
+        return link
+
+    def _remote(self, entry: Mapping[str, Any], marker: str | None) -> RemoteContact:
+        modified_raw = entry.get("lastModifiedDateTime")
+        modified = (
+            datetime.fromisoformat(modified_raw.replace("Z", "+00:00")) if isinstance(modified_raw, str) else None
+        )
+        return RemoteContact(
+            RemoteRef(str(entry["id"]), str(entry.get("@odata.etag", ""))),
+            mapping.from_graph(entry, self.region),
+            marker,
+            modified,
+        )
+
+    def _marker_expand(self) -> str:
+        return f"{mapping.EXTENDED}($filter=id eq {_quote_literal(mapping.MARKER_PROPERTY)})"
+
+    def _markers(self, ids: Sequence[str], *, full: bool) -> tuple[dict[str, str], set[str]]:
+        """Markers of ``ids`` and the ids found gone: kept copies first, then the cheaper of a scan and batched
+        GETs for the rest (items new to us: made in Outlook, or our create whose answer was lost)."""
+        if not ids:
+            return {}, set()
+        if full:
+            scanned = self._scan_markers()
+            self._keep_markers(scanned)
+            return scanned, set()
+        kept = {
+            item_id: copy.body.decode() for item_id, copy in self._copies.get(ids).items() if copy.etag == _MARKER_COPY
+        }
+        unknown = [i for i in ids if i not in kept]
+        read, gone = self._read_markers(unknown)
+        self._keep_markers(read)
+        return {**kept, **read}, gone
+
+    def _keep_markers(self, markers: Mapping[str, str]) -> None:
+        self._copies.put({item_id: RemoteCopy(_MARKER_COPY, marker.encode()) for item_id, marker in markers.items()})
+
+    def _read_markers(self, ids: Sequence[str]) -> tuple[dict[str, str], set[str]]:
+        if not ids:
+            return {}, set()
+        batches = math.ceil(len(ids) / MAX_BATCH)
+        if len(ids) > _SCAN_PROBE_AT:
+            _, body = self.graph.get(
+                self._contacts(), params={"$count": "true", "$top": "1", "$select": "id"}, what="the folder size"
+            )
+            size = int((body or {}).get("@odata.count", len(ids)))
+            if math.ceil(size / self.options.page_size) < batches:
+                wanted = set(ids)
+                return {k: v for k, v in self._scan_markers().items() if k in wanted}, set()
+        markers: dict[str, str] = {}
+        gone: set[str] = set()
+        for item_id, answer in self._get_each(ids, {"$select": "id", "$expand": self._marker_expand()}):
+            if answer.status == 404:
+                gone.add(item_id)
+            elif not answer.ok:
+                raise self._read_error(answer, "reading markers")
+            elif (marker := mapping.marker_of(answer.body or {})) is not None:
+                markers[item_id] = marker
+        return markers, gone
+
+    def _get_each(self, ids: Sequence[str], params: Mapping[str, str]) -> Iterator[tuple[str, Any]]:
+        """(item id, answer) for a GET of each item, sent MAX_BATCH at a time in `$batch` calls."""
+        query = _query(params)
+        for chunk in _chunks(list(ids), MAX_BATCH):
+            requests_ = [
+                BatchRequest(str(i), "GET", f"{self._item(item_id)}?{query}") for i, item_id in enumerate(chunk)
+            ]
+            answers = self.graph.batch(requests_, writes=False)
+            for i, item_id in enumerate(chunk):
+                yield item_id, answers[str(i)]
+
+    def _scan_markers(self) -> dict[str, str]:
+        """Every marked item of the folder, listed with only its id and marker."""
+        params = {
+            "$select": "id",
+            "$top": str(self.options.page_size),
+            "$expand": self._marker_expand(),
+            "$filter": f"{mapping.EXTENDED}/any(ep: ep/id eq {_quote_literal(mapping.MARKER_PROPERTY)})",
+        }
+        url = f"{self._contacts()}?{_query(params)}"
+        markers: dict[str, str] = {}
+        while True:
+            _, page = self.graph.get(url, what="the contact markers")
+            for entry in page.get("value", ()):
+                if (marker := mapping.marker_of(entry)) is not None:
+                    markers[str(entry["id"])] = marker
+            if not page.get("@odata.nextLink"):
+                return markers
+            url = self._own(page["@odata.nextLink"])
+
+    def _read_error(self, answer: BatchResponse, what: str) -> ConnectorError:
+        if answer.status == 429:
+            return RateLimited(
+                f"account {self.name}: Graph throttled {what}", retry_after=answer.retry_after(), account=self.name
+            )
+        if answer.status in (401, 403):
+            return AuthFailed(
+                f"account {self.name}: Graph denied {what} ({answer.status} {answer.error_code()})", account=self.name
+            )
+        return Transient(
+            f"account {self.name}: Graph failed {what} ({answer.status} {answer.error_code()})", account=self.name
+        )
+
+    def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:
+        """Raises AuthFailed, RateLimited, Transient."""
+        found: dict[str, RemoteContact] = {}
+        for item_id, answer in self._get_each(
+            ids, {"$select": ",".join(mapping.SELECT), "$expand": self._marker_expand()}
+        ):
+            if answer.status == 404:
+                continue  # deleted, or moved out of this folder: gone from this account either way
+            if not answer.ok:
+                raise self._read_error(answer, "re-reading a contact")
+            body = answer.body or {}
+            found[item_id] = self._remote(body, mapping.marker_of(body))
+        self._keep_markers({i: rc.marker for i, rc in found.items() if rc.marker is not None})
+        return found
+
+    # ------------------------------------------------------------------ writing
+    def fit(self, contact: Contact) -> Contact:
+        return mapping.fit(contact, self.region)
+
+    def push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
+        """One result per change. Raises AuthFailed, RateLimited, Transient only when nothing was attempted."""
+        if len(changes) > MAX_BATCH:
+            raise ValueError(f"at most {MAX_BATCH} changes per push")
+        if not changes:
+            return []
+        if self.capabilities.read_only:
+            return [ChangeResult(c, error=ItemRejected("read-only account", account=self.name)) for c in changes]
+        self._ensure_categories(t for c in changes if c.contact is not None for t in c.contact.tags)
+        requests_ = [self._request_for(str(i), c) for i, c in enumerate(changes)]
+        try:
+            answers = self.graph.batch(requests_, writes=True)
+        except OutcomeUnknown as exc:
+            # maybe applied: never sent again; the next pull adopts our creates by their marker
+            return [ChangeResult(c, error=Transient(f"outcome unknown: {exc}", account=self.name)) for c in changes]
+        results = [self._result(c, answers[str(i)]) for i, c in enumerate(changes)]
+        # every create and update carries our marker: remembered, the next delta needs no marker read for them
+        self._keep_markers(
+            {
+                r.ref.id: r.change.contact_id
+                for r in results
+                if r.ok and r.ref is not None and r.ref.id and r.change.kind is not ChangeKind.DELETE
+            }
+        )
+        self._copies.drop(
+            r.change.ref.id
+            for r in results
+            if r.change.kind is ChangeKind.DELETE
+            and r.change.ref is not None
+            and (r.ok or (isinstance(r.error, PreconditionFailed) and r.error.gone))
+        )
+        return results
+
+    def _request_for(self, member_id: str, change: Change) -> BatchRequest:
+        if change.kind is ChangeKind.CREATE:
+            assert change.contact is not None
+            body = {**mapping.create_body(change.contact), mapping.EXTENDED: mapping.marker_property(change.contact_id)}
+            return BatchRequest(member_id, "POST", self._contacts(), body)
+        assert change.ref is not None
+        item = self._item(change.ref.id)
+        headers = {"If-Match": change.ref.etag} if change.ref.etag else {}
+        if change.kind is ChangeKind.DELETE:
+            return BatchRequest(member_id, "DELETE", item, None, headers)
+        assert change.contact is not None
+        body = {
+            **mapping.patch_body(change.previous, change.contact),
+            mapping.EXTENDED: mapping.marker_property(change.contact_id),
+        }
+        return BatchRequest(member_id, "PATCH", item, body, headers)
+
+    def _result(self, change: Change, answer: BatchResponse) -> ChangeResult:
+        if answer.ok:
+            if change.kind is ChangeKind.DELETE:
+                return ChangeResult(change)
+            body = answer.body if isinstance(answer.body, Mapping) else {}
+            try:
+                stored = mapping.from_graph(body, self.region)
+            except (ValueError, TypeError, KeyError, AttributeError):
+                stored = None
+            return ChangeResult(
+                change,
+                RemoteRef(str(body.get("id", change.ref.id if change.ref else "")), str(body.get("@odata.etag", ""))),
+                stored=stored,
+            )
+        code = answer.error_code()
+        what = f"{change.kind.value} ({answer.status} {code})"
+        error: ConnectorError
+        if answer.status == 412:
+            error = PreconditionFailed(f"stale changeKey: {what}", account=self.name)
+        elif answer.status == 404:
+            error = PreconditionFailed(f"item is gone: {what}", gone=True, account=self.name)
+        elif answer.status == 429:
+            error = RateLimited(f"still throttled: {what}", retry_after=answer.retry_after(), account=self.name)
+        elif answer.status in (401, 403):
+            error = AuthFailed(f"denied: {what}", account=self.name)
+        elif answer.status >= 500:
+            error = Transient(f"Graph failed: {what}", account=self.name)
+        else:
+            error = ItemRejected(f"Graph refused the item: {what}", account=self.name)
+        return ChangeResult(change, error=error)
+
+    # ------------------------------------------------------------------ categories
+    def _master_categories(self, *, refresh: bool = False) -> dict[str, str]:
+        if self._categories is None and not refresh:
+            kept = self._copies.get([_CATEGORIES_COPY]).get(_CATEGORIES_COPY)
+            if kept is not None:
+                self._categories = dict(json.loads(kept.body))
+        if self._categories is None or refresh:
+            _, body = self.graph.get(f"{self._user}/outlook/masterCategories", what="the master categories")
+            self._categories = {
+                str(c["displayName"]).casefold(): str(c["displayName"])
+                for c in (body or {}).get("value", ())
+                if c.get("displayName")
+            }
+            self._categories_read = True
+            self._keep_categories()
+        return self._categories
+
+    def _keep_categories(self) -> None:
+        if self._categories is not None:
+            self._copies.put({_CATEGORIES_COPY: RemoteCopy("", json.dumps(self._categories).encode())})
+
+    def _ensure_categories(self, tags: Iterable[Tag]) -> None:
+        """Create the master categories that tags need, with the configured or a stable default color.
+
+        The list is the one kept from an earlier run when it names every tag needed (a category deleted in
+        Outlook since then is not made again until a run reads the list: its contacts keep the category, without
+        colour); otherwise it is read again before anything is created."""
+        wanted = {t.key: t.name for t in tags}
+        if not wanted:
+            return
+        known = self._master_categories()
+        if not wanted.keys() <= known.keys() and not self._categories_read:
+            known = self._master_categories(refresh=True)
+        missing = sorted((key, name) for key, name in wanted.items() if key not in known)
+        path = f"{self._user}/outlook/masterCategories"
+        for start in range(0, len(missing), MAX_BATCH):
+            chunk = missing[start : start + MAX_BATCH]
+            # one $batch for up to 20 (a first sync of a book with many tags); creating a category twice only
+            # answers 409, so a batch whose answer is lost can be sent again
+            requests_ = [
+                BatchRequest(
+                    str(i),
+                    "POST",
+                    path,
+                    {"displayName": name, "color": self.options.category_color or default_color(name)},
+                )
+                for i, (_key, name) in enumerate(chunk)
+            ]
+            try:
+                answers = self.graph.batch(requests_, writes=False)
+            except (Transient, RateLimited):
+                # the contacts carry the category all the same, only uncoloured: not worth failing their writes;
+                # forget what we know so the next push looks again
+                self._categories = None
+                self._categories_read = False
+                return
+            for i, (key, name) in enumerate(chunk):
+                if answers[str(i)].status in (200, 201, 409):  # 409: someone created it meanwhile, as good
+                    known[key] = name
+        self._keep_categories()
+
+    def tag_counts(self) -> Mapping[Tag, int]:
+        """Per master category, ``$count`` of the folder's contacts carrying it. Raises AuthFailed, Transient."""
+        names = sorted(self._master_categories(refresh=True).values())
+        counts: dict[Tag, int] = {}
+        for chunk in _chunks(names, MAX_BATCH):
+            requests_ = []
+            for i, name in enumerate(chunk):
+                params = {
+                    "$filter": f"categories/any(c:c eq {_quote_literal(name)})",
+                    "$count": "true",
+                    "$top": "1",
+                    "$select": "id",
+                }
+                requests_.append(BatchRequest(str(i), "GET", f"{self._contacts()}?{_query(params)}"))
+            answers = self.graph.batch(requests_, writes=False)
+            for i, name in enumerate(chunk):
+                answer = answers[str(i)]
+                if not answer.ok:
+                    raise self._read_error(answer, "counting a category")
+                count = int((answer.body or {}).get("@odata.count", 0))
+                if count:
+                    counts[Tag(name)] = count
+        return counts
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,297 @@
+"""Contact ↔ Microsoft Graph ``contact`` JSON: pure functions, no I/O.
+
+What Outlook holds, and what it does not (each declared in :data:`LOSSY` and cut by :func:`fit`, never
+silently dropped on the way out):
+
+- names: givenName, surname, middleName, title (prefix), generation (suffix), displayName, nickName;
+- three email slots (``emailAddresses``), without a home/work kind;
+- one ``mobilePhone``, two ``businessPhones``, two ``homePhones``; main and other numbers fill free business
+  slots; fax and pager numbers have no slot;
+- one home, one business and one other address; a physicalAddress has no PO box or extended line;
+- companyName, department, jobTitle, personalNotes, categories (tags), one businessHomePage;
+- a birthday only as a full date: Outlook answers it as ``YYYY-MM-DDT11:59:00Z`` whatever time was sent, so we
+  compare dates, never strings. A birthday without a year (or day) cannot be held.
+
+:func:`fit` is literally "write, then read back": ``from_graph(as_created(to_graph(contact)))``, so what the
+engine expects an account to hold is by construction what a re-read gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+from contactsync.model import (
+    AddressKind,
+    Contact,
+    Email,
+    EmailKind,
+    Field,
+    Name,
+    PartialDate,
+    Phone,
+    PhoneKind,
+    PostalAddress,
+    Tag,
+    Url,
+)
+from contactsync.normalize import normalize_contact
+
+#: our marker: a single-value extended property in a property set of our own (a fixed GUID, never change it)
+MARKER_GUID: Final = "8f4e2c71-3b5a-4d9e-a6c1-5e2b7d0f9a34"
+MARKER_PROPERTY: Final = f"String {{{MARKER_GUID}}} Name contactsync-id"
+EXTENDED: Final = "singleValueExtendedProperties"
+
+MAX_EMAILS: Final = 3
+MAX_BUSINESS_PHONES: Final = 2
+MAX_HOME_PHONES: Final = 2
+
+FIELDS: Final = frozenset(
+    {
+        Field.NAME,
+        Field.DISPLAY_NAME,
+        Field.NICKNAME,
+        Field.EMAILS,
+        Field.PHONES,
+        Field.ADDRESSES,
+        Field.ORGANIZATION,
+        Field.DEPARTMENT,
+        Field.JOB_TITLE,
+        Field.BIRTHDAY,
+        Field.URLS,
+        Field.NOTE,
+        Field.TAGS,
+    }
+)
+
+LOSSY: Final[Mapping[Field, str]] = MappingProxyType(
+    {
+        Field.EMAILS: "three addresses at most, without a home/work kind",
+        Field.PHONES: "one mobile, two business and two home numbers (main and other numbers take free business "
+        "slots); fax and pager numbers are not kept",
+        Field.ADDRESSES: "one home, one business and one other address, without PO box or extended line",
+        Field.BIRTHDAY: "full dates only: a birthday without a year cannot be held",
+        Field.URLS: "one web page (businessHomePage)",
+    }
+)
+
+_ADDRESS_SLOTS: Final = (
+    ("homeAddress", AddressKind.HOME),
+    ("businessAddress", AddressKind.WORK),
+    ("otherAddress", AddressKind.OTHER),
+)
+_TEXT_SLOTS: Final = (
+    "givenName",
+    "surname",
+    "middleName",
+    "title",
+    "generation",
+    "displayName",
+    "nickName",
+    "companyName",
+    "department",
+    "jobTitle",
+    "personalNotes",
+    "businessHomePage",
+    "mobilePhone",
+)
+
+#: every contact property the mapping reads: the delta's ``$select`` (plus the modification time)
+SELECT: Final = (
+    *_TEXT_SLOTS,
+    "emailAddresses",
+    "businessPhones",
+    "homePhones",
+    "homeAddress",
+    "businessAddress",
+    "otherAddress",
+    "birthday",
+    "categories",
+    "lastModifiedDateTime",
+)
+
+#: the time Outlook answers every birthday with; we send the same so a write and its re-read agree
+BIRTHDAY_TIME: Final = "T11:59:00Z"
+
+
+def _phone_slots(phones: tuple[Phone, ...]) -> tuple[str | None, list[str], list[str]]:
+    mobile: str | None = None
+    business: list[str] = []
+    home: list[str] = []
+    spill: list[str] = []
+    for phone in phones:
+        if phone.kind is PhoneKind.MOBILE and mobile is None:
+            mobile = phone.number
+        elif phone.kind is PhoneKind.HOME:
+            if len(home) < MAX_HOME_PHONES:
+                home.append(phone.number)
+        elif phone.kind is PhoneKind.WORK:
+            if len(business) < MAX_BUSINESS_PHONES:
+                business.append(phone.number)
+        elif phone.kind in (PhoneKind.MAIN, PhoneKind.OTHER):
+            spill.append(phone.number)
+    # main/other numbers have no slot of their own: they take what business slots are left, after the work ones
+    business.extend(spill[: MAX_BUSINESS_PHONES - len(business)])
+    return mobile, business, home
+
+
+def _address(a: PostalAddress) -> dict[str, str]:
+    parts = {
+        "street": a.street,
+        "city": a.locality,
+        "state": a.region,
+        "postalCode": a.postal_code,
+        "countryOrRegion": a.country,
+    }
+    return {k: v for k, v in parts.items() if v}
+
+
+def _birthday(date: PartialDate | None) -> str | None:
+    if date is None or date.year is None or date.month is None or date.day is None:
+        return None
+    return f"{date.year:04d}-{date.month:02d}-{date.day:02d}{BIRTHDAY_TIME}"
+
+
+def to_graph(contact: Contact) -> dict[str, Any]:
+    """Every mapped property, empty ones as ``None``/``[]`` (so a PATCH carrying them clears them)."""
+    n = contact.name
+    mobile, business, home = _phone_slots(contact.phones)
+    addresses: dict[str, dict[str, str] | None] = {slot: None for slot, _ in _ADDRESS_SLOTS}
+    for a in contact.addresses:
+        slot = next(s for s, kind in _ADDRESS_SLOTS if kind is a.kind)
+        if addresses[slot] is None and _address(a):
+            addresses[slot] = _address(a)
+    body: dict[str, Any] = {
+        "givenName": n.given or None,
+        "surname": n.family or None,
+        "middleName": n.middle or None,
+        "title": n.prefix or None,
+        "generation": n.suffix or None,
+        "displayName": contact.display_name or None,
+        "nickName": contact.nickname or None,
+        "emailAddresses": [{"name": e.address, "address": e.address} for e in contact.emails[:MAX_EMAILS]],
+        "mobilePhone": mobile,
+        "businessPhones": business,
+        "homePhones": home,
+        **addresses,
+        "companyName": contact.organization or None,
+        "department": contact.department or None,
+        "jobTitle": contact.job_title or None,
+        "birthday": _birthday(contact.birthday),
+        "businessHomePage": contact.urls[0].value if contact.urls else None,
+        "personalNotes": contact.note or None,
+        "categories": sorted((t.name for t in contact.tags), key=str.casefold),
+    }
+    return body
+
+
+def create_body(contact: Contact) -> dict[str, Any]:
+    """A POST body: only what is set (Graph needs no explicit nulls on a new item)."""
+    return {k: v for k, v in to_graph(contact).items() if v not in (None, [], {})}
+
+
+def patch_body(previous: Contact | None, desired: Contact) -> dict[str, Any]:
+    """Only the properties whose Graph form differs from what the item holds now (all of them without one)."""
+    new = to_graph(desired)
+    if previous is None:
+        return new
+    old = to_graph(previous)
+    return {k: v for k, v in new.items() if old.get(k) != v}
+
+
+def as_created(body: Mapping[str, Any]) -> dict[str, Any]:
+    """What Graph stores for a POST ``body``: it computes displayName from the name parts when none is sent."""
+    stored = dict(body)
+    if not stored.get("displayName"):
+        parts = [stored.get(k) for k in ("givenName", "middleName", "surname")]
+        stored["displayName"] = " ".join(p for p in parts if p) or None
+    return stored
+
+
+def _text(item: Mapping[str, Any], key: str) -> str:
+    value = item.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _strings(item: Mapping[str, Any], key: str) -> list[str]:
+    value = item.get(key)
+    return [v for v in value if isinstance(v, str) and v] if isinstance(value, list) else []
+
+
+def _read_birthday(value: Any) -> PartialDate | None:
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    # only the date counts: Outlook answers 11:59 UTC whatever time was written
+    year, month, day = (int(x) for x in value[:10].split("-"))
+    return PartialDate(year, month, day)
+
+
+def from_graph(item: Mapping[str, Any], region: str = "US") -> Contact:
+    """A Graph contact as a normalized canonical Contact. Raises ValueError/TypeError on unreadable values."""
+    emails = item.get("emailAddresses")
+    addresses = []
+    for slot, kind in _ADDRESS_SLOTS:
+        raw = item.get(slot)
+        if isinstance(raw, Mapping) and any(raw.values()):
+            addresses.append(
+                PostalAddress(
+                    street=_text(raw, "street"),
+                    locality=_text(raw, "city"),
+                    region=_text(raw, "state"),
+                    postal_code=_text(raw, "postalCode"),
+                    country=_text(raw, "countryOrRegion"),
+                    kind=kind,
+                )
+            )
+    mobile = _text(item, "mobilePhone")
+    phones = (
+        ([Phone(mobile, PhoneKind.MOBILE)] if mobile else [])
+        + [Phone(p, PhoneKind.WORK) for p in _strings(item, "businessPhones")]
+        + [Phone(p, PhoneKind.HOME) for p in _strings(item, "homePhones")]
+    )
+    page = _text(item, "businessHomePage")
+    contact = Contact(
+        name=Name(
+            given=_text(item, "givenName"),
+            family=_text(item, "surname"),
+            middle=_text(item, "middleName"),
+            prefix=_text(item, "title"),
+            suffix=_text(item, "generation"),
+        ),
+        display_name=_text(item, "displayName"),
+        nickname=_text(item, "nickName"),
+        emails=tuple(
+            Email(e["address"], EmailKind.OTHER)
+            for e in (emails if isinstance(emails, list) else ())
+            if isinstance(e, Mapping) and isinstance(e.get("address"), str) and e["address"]
+        ),
+        phones=tuple(phones),
+        addresses=tuple(addresses),
+        organization=_text(item, "companyName"),
+        department=_text(item, "department"),
+        job_title=_text(item, "jobTitle"),
+        birthday=_read_birthday(item.get("birthday")),
+        urls=(Url(page),) if page else (),
+        note=_text(item, "personalNotes"),
+        tags=frozenset(Tag(c) for c in _strings(item, "categories")),
+    )
+    return normalize_contact(contact, region)
+
+
+def fit(contact: Contact, region: str = "US") -> Contact:
+    """The contact as Outlook holds it after a create and a re-read."""
+    return from_graph(as_created(to_graph(contact)), region)
+
+
+def marker_of(item: Mapping[str, Any]) -> str | None:
+    """Our marker from an item read with ``$expand`` of our extended property."""
+    for prop in item.get(EXTENDED) or ():
+        if isinstance(prop, Mapping) and str(prop.get("id", "")).casefold() == MARKER_PROPERTY.casefold():
+            value = prop.get("value")
+            return value if isinstance(value, str) and value else None
+    return None
+
+
+def marker_property(contact_id: str) -> list[dict[str, str]]:
+    return [{"id": MARKER_PROPERTY, "value": contact_id}]
