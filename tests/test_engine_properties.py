@@ -3,7 +3,7 @@
 Between random runs, people are created, edited (single- and multi-valued fields, tags) and deleted on each side,
 sometimes the same person on two sides; runs meet random faults (failed listings and writes, rate limits, expired
 tokens, writes whose answer is lost). After faults stop, two runs must settle everything, and the invariants of
-``shared/reference/sync-invariants.md`` must hold: convergence, no lost update, edit beats delete, no resurrection,
+``docs/sync-invariants.md`` must hold: convergence, no lost update, edit beats delete, no resurrection,
 idempotence, no duplicates, the brake on a wiped account, scope, and equal tag counts.
 """
 

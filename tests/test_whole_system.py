@@ -7,7 +7,7 @@ meet random faults on all three platforms (429s, 5xx with and without Retry-Afte
 write, expired sync tokens and delta links, expired access tokens; Radicale's faults come from a loopback
 proxy in front of it, ``tests/system/faultproxy.py``) and the engine is stopped dead after a random write;
 sometimes a whole platform is wiped (the brake must hold, then ``reset_account`` refills it). Then the faults
-stop, two runs must settle everything, and the invariants of ``shared/reference/sync-invariants.md`` are
+stop, two runs must settle everything, and the invariants of ``docs/sync-invariants.md`` are
 checked: convergence modulo each platform's ``fit``, no duplicates, no lost update for single-side edits, edit
 beats delete, no resurrection, idempotence (a third run writes nothing), equal tag counts everywhere and in the
 store, nothing quarantined.

@@ -1,6 +1,6 @@
 """The Graph emulator behaves like Microsoft Graph v1.0 and Entra ID as documented, seen through msal and requests.
 
-Each test states a client-visible behaviour of the real service (see shared/reference/platform-apis.md).
+Each test states a client-visible behaviour of the real service (see docs/platform-notes.md).
 """
 
 from __future__ import annotations
