@@ -12,6 +12,7 @@ import sys
 import threading
 import uuid
 
+from .permissions import DEFAULT_GRANTS
 from .server import GraphEmulator
 
 
@@ -24,6 +25,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--client-id", default=str(uuid.uuid4()))
     parser.add_argument("--secret", default=secrets.token_urlsafe(24))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--grant",
+        action="append",
+        metavar="PERMISSION",
+        help="a Graph permission the app is granted, with admin consent (repeatable); default: "
+        + ", ".join(DEFAULT_GRANTS)
+        + " (what the README asks the admin to grant)",
+    )
     args = parser.parse_args(argv)
 
     # SIGTERM (systemd, timeout, the demo's cleanup) must also reach the finally below to remove the CA file.
@@ -32,7 +41,7 @@ def main(argv: list[str] | None = None) -> None:
     emulator.start()
     try:
         emulator.add_tenant(args.tenant)
-        emulator.add_app(args.tenant, args.client_id, secret=args.secret)
+        emulator.add_app(args.tenant, args.client_id, secret=args.secret, permissions=args.grant or DEFAULT_GRANTS)
         mailboxes = args.mailbox or [f"user@{args.tenant}"]
         for upn in mailboxes:
             emulator.add_mailbox(args.tenant, upn)
@@ -41,6 +50,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"ca file:    {emulator.ca_file}")
         print(f"client id:  {args.client_id}")
         print(f"secret:     {args.secret}")
+        print(f"granted:    {', '.join(args.grant or DEFAULT_GRANTS)}")
         print(f"mailboxes:  {', '.join(mailboxes)}", flush=True)
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -37,6 +37,7 @@ from .mailbox import (
     etag_of,
     validate_contact_body,
 )
+from .permissions import denied_message, requirement
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 DEFAULT_TOP = 10
@@ -206,7 +207,7 @@ class GraphService:
         try:
             with self._lock:
                 mailbox = self._mailbox_for(route, principal)
-            self._authorize(op.method, principal, mailbox)
+            self._authorize(op.method, route, principal, mailbox)
             failure = self._faults.take_failure(op.method, "/v1.0" + op.path, graph_operation=True)
             if failure is not None:
                 raise _injected_failure(failure)
@@ -240,14 +241,16 @@ class GraphService:
         return self._mailboxes[mailbox_id]
 
     @staticmethod
-    def _authorize(method: str, principal: Principal, mailbox: Mailbox) -> None:
+    def _authorize(method: str, route: Route, principal: Principal, mailbox: Mailbox) -> None:
         denied = GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
         if principal.tenant_id != mailbox.tenant_id:
             raise denied
         if principal.user_id is not None and principal.user_id != mailbox.id:
             raise denied
-        if not principal.can_read or (method in WRITE_METHODS and not principal.can_write):
-            raise denied
+        # per call, the permission Microsoft's API reference names (see .permissions), from the token's roles/scp
+        needed = requirement(route.shape, method)
+        if not needed.allows(principal.permissions, delegated=principal.delegated):
+            raise GraphError(403, "ErrorAccessDenied", denied_message(needed, delegated=principal.delegated))
 
     def _dispatch(self, op: Operation, route: Route, mailbox: Mailbox) -> Reply:
         shape, rest, method = route.shape, route.rest, op.method

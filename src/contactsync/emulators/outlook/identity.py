@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from .errors import GraphError, IdentityError
+from .permissions import DELEGATED_ONLY
 
 GRAPH_RESOURCE = "https://graph.microsoft.com"
 CLIENT_CREDENTIALS = "client_credentials"
@@ -34,7 +35,6 @@ REFRESH_TOKEN_GRANT = "refresh_token"
 JWT_BEARER_ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 # Scopes msal adds to every delegated request; they grant nothing on Graph.
 OIDC_SCOPES = frozenset({"openid", "profile", "offline_access", "email"})
-CONTACT_PERMISSIONS = frozenset({"Contacts.Read", "Contacts.ReadWrite"})
 DEVICE_CODE_LIFETIME = timedelta(minutes=15)
 # One second keeps device-flow tests fast; the real service says 5.
 DEVICE_CODE_INTERVAL = 1
@@ -77,12 +77,8 @@ class Principal:
     permissions: frozenset[str]
 
     @property
-    def can_write(self) -> bool:
-        return "Contacts.ReadWrite" in self.permissions
-
-    @property
-    def can_read(self) -> bool:
-        return bool(self.permissions & CONTACT_PERMISSIONS)
+    def delegated(self) -> bool:
+        return self.user_id is not None
 
 
 @dataclass
@@ -233,8 +229,10 @@ class Directory:
                 f"The provided value for scope {' '.join(scopes)} is not valid. Client credential flows must "
                 "have a scope value with /.default suffixed to the resource identifier (application ID URI).",
             )
-        self._check_consent(app, app.permissions)
-        access_token = self._issue(tenant.id, app, None, app.permissions, delegated=False)
+        # the token's roles are the app's consented application permissions (a delegated-only one is no role)
+        roles = app.permissions - DELEGATED_ONLY
+        self._check_consent(app, roles)
+        access_token = self._issue(tenant.id, app, None, roles, delegated=False)
         seconds = int(self.token_ttl.total_seconds())
         return {
             "token_type": "Bearer",
@@ -299,7 +297,7 @@ class Directory:
         _verify_signature_if_certificate_sent(assertion, header, registered)
 
     def _check_consent(self, app: AppRegistration, granted: frozenset[str]) -> None:
-        if not granted & CONTACT_PERMISSIONS:
+        if not granted - DELEGATED_ONLY:
             raise IdentityError(
                 400,
                 "invalid_grant",

@@ -8,6 +8,7 @@ It serves Entra ID (discovery, token, device code) and Graph v1.0 on one loopbac
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import re
 import socket
@@ -31,6 +32,7 @@ from .graph import GraphService, Operation, Reply, RequestKind, parse_route
 from .identity import AppRegistration, Directory
 from .limits import Faults, MailboxLimiter
 from .mailbox import IdMaker, Mailbox, validate_contact_body
+from .permissions import DEFAULT_GRANTS
 
 GRAPH_CONTENT_TYPE = (
     "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
@@ -168,9 +170,11 @@ class GraphEmulator:
         *,
         secret: str | None = None,
         cert_thumbprint: str | None = None,
-        permissions: Sequence[str] = ("Contacts.ReadWrite",),
+        permissions: Sequence[str] = DEFAULT_GRANTS,
         secret_expired: bool = False,
     ) -> None:
+        """Register an app with the permissions an admin granted it (with admin consent): application roles for
+        client credentials, the delegated scopes a signed-in user may get. Tokens issued later carry them."""
         registration = AppRegistration(
             tenant_id=self.directory.tenant(tenant).id,
             client_id=client_id,
@@ -180,6 +184,12 @@ class GraphEmulator:
             secret_expired=secret_expired,
         )
         self.directory.add_app(registration)
+
+    def grant(self, tenant: str, client_id: str, permissions: Sequence[str]) -> None:
+        """Replace what the app is granted, as an admin would in the Entra admin center; tokens already issued keep
+        the roles they carry until they expire, as real ones do."""
+        app = self.directory.apps[(self.directory.tenant(tenant).id, client_id.lower())]
+        self.directory.add_app(dataclasses.replace(app, permissions=frozenset(permissions)))
 
     def add_mailbox(self, tenant: str, user: str) -> str:
         tenant_id = self.directory.tenant(tenant).id
