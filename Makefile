@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,14 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/test
+
+# the same checks as the first steps of `make test` and of the pre-commit hooks (.pre-commit-config.yaml)
+lint: $(STAMP)
+	bash scripts/lint
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench
 
 bench: $(STAMP)
 	$(VENV)/bin/python bench/suite.py
