@@ -25,7 +25,7 @@ from contactsync.config import (
     reference_markdown,
     sample_config,
 )
-from contactsync.connector import BaseConnector
+from contactsync.connector import BaseConnector, Connector
 from contactsync.errors import ConfigError, ConfigProblem
 from contactsync.model import Field
 from contactsync.settings import (
@@ -62,26 +62,25 @@ class DavLikeConnector(BaseConnector):
     }
 
 
-class AnythingGoesConnector(BaseConnector):
-    """Stands in for a platform connector that is not installed in this checkout yet."""
-
-
 @pytest.fixture
 def connectors(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The real registry, plus `davlike`; types not installed yet (google, outlook, ...) accept any options."""
-    real = registry.connector_class
+    real = registry.connector_type
 
-    def connector_class(type_name: str) -> Any:
+    def build(account: AccountSettings, book: BookSettings) -> Connector:
+        raise AssertionError("config tests never build a connector")
+
+    def connector_type(type_name: str) -> registry.ConnectorType:
         if type_name == "davlike":
-            return DavLikeConnector
+            return registry.ConnectorType("davlike", build=build, options_schema=DavLikeConnector.options_schema)
         if type_name in {"google", "outlook", "carddav"}:
             try:
                 return real(type_name)
             except Exception:
-                return AnythingGoesConnector
+                return registry.ConnectorType(type_name, build=build)
         return real(type_name)
 
-    monkeypatch.setattr(registry, "connector_class", connector_class)
+    monkeypatch.setattr(registry, "connector_type", connector_type)
     yield
 
 

@@ -22,9 +22,8 @@ from contactsync.cli import EXIT_ATTENTION, EXIT_OK, EXIT_PARTIAL, cli
 from contactsync.cli.daemon import options_for
 from contactsync.config import SCHEMA, load_settings, parse_settings
 from contactsync.config.checks import parse_listen
-from contactsync.config.schema import BUILT_IN_RATES
 from contactsync.daemon.circuit import CircuitPolicy, fresh_health
-from contactsync.daemon.limits import DEFAULT_RATES, RateLimiter
+from contactsync.daemon.limits import RateLimiter, rate_for
 from contactsync.daemon.lock import StoreLock
 from contactsync.daemon.notify import Notifier
 from contactsync.daemon.oneoff import LeaseLost, SyncLeases, run_leased
@@ -32,6 +31,7 @@ from contactsync.daemon.records import CircuitState, DaemonRecords, TagVerdict
 from contactsync.daemon.service import DaemonOptions, triggers_for
 from contactsync.daemon.tags import check_account
 from contactsync.errors import ConfigError, StoreLocked
+from contactsync.registry import Rate
 from contactsync.settings import AccountSettings, BookSettings, DaemonSettings
 from contactsync.store import Store
 from contactsync.store import schema as t
@@ -363,7 +363,8 @@ books: [{name: staff, accounts: [{name: ana, type: memory, options: {backend: an
     assert (options.jitter_s, options.lease_s, options.workers, options.stop_timeout_s) == (5, 45, 3, 20)
     assert options.circuit == CircuitPolicy(threshold=2, pause_s=60, max_pause_s=600)
     assert options.metrics_listen == "9464"
-    assert options.rates == {"google": (0.5, 2), "outlook": DEFAULT_RATES["outlook"]}  # carddav: off
+    assert options.rates == {"google": Rate(0.5, 2), "carddav": None}  # carddav: off
+    assert rate_for("outlook", options.rates) == Rate(10.0, 20)  # not given: the type's own rate
     given = options_for(
         settings,
         instance_id="east-1",
@@ -377,7 +378,7 @@ books: [{name: staff, accounts: [{name: ana, type: memory, options: {backend: an
     )
     assert (given.instance, given.lease_s, given.workers, given.jitter_s) == ("east-1", 10, 1, 0)
     assert given.circuit == CircuitPolicy(threshold=4, pause_s=30, max_pause_s=600)
-    assert given.rates == {"google": (0.5, 2), "carddav": (2.0, 10)}
+    assert given.rates == {"google": Rate(0.5, 2), "carddav": Rate(2.0, 10), "outlook": None}
     assert given.metrics_listen == "127.0.0.1:9500" and given.stop_timeout_s == 20
     # nothing in the file, nothing on the command line: the built-in defaults
     bare = "books: [{name: s, accounts: [{name: a, type: memory, options: {backend: a}}]}]"
@@ -403,7 +404,6 @@ def test_the_daemon_schema_defaults_are_the_daemons_own() -> None:
         circuit.pause_s,
         circuit.max_pause_s,
     )
-    assert ", ".join(f"{k} {v[0]:g}" for k, v in DEFAULT_RATES.items()) == BUILT_IN_RATES
 
 
 def test_a_bad_daemon_section_is_reported_with_every_other_problem() -> None:

@@ -15,7 +15,7 @@ from contactsync.connectors.vdir import VdirConnector
 from contactsync.errors import ConfigError, ItemRejected, PreconditionFailed, SyncTokenExpired
 from contactsync.model import Contact, Email, Name, Tag
 from contactsync.normalize import normalize_contact
-from contactsync.registry import connector_class
+from contactsync.registry import connector_type
 from contactsync.settings import AccountSettings, BookSettings, frozen_mapping
 from contactsync.vcard import parse_card
 from tests.contract import ConnectorContract, sample_contact
@@ -205,7 +205,8 @@ def test_fit_drops_what_a_card_cannot_hold() -> None:
 
 
 def test_from_settings_and_registry(tmp_path: Path) -> None:
-    assert connector_class("vdir") is VdirConnector
+    vdir_type = connector_type("vdir")
+    assert vdir_type.build == VdirConnector.from_settings and vdir_type.default_rate is None
     account = AccountSettings("files", "vdir", options=frozen_mapping({"path": str(tmp_path), "version": "3.0"}))
     book = BookSettings("main", (account,), default_region="DE", photo_max_bytes=5000)
     vdir = VdirConnector.from_settings(account, book)

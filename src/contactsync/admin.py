@@ -15,7 +15,7 @@ from .connector import ChangeKind, Connector, PullResult
 from .engine import Engine, RunReport
 from .errors import ConnectorError, ContactSyncError, NotFound
 from .model import Contact, Field, Tag
-from .registry import connector_class
+from .registry import build_connector
 from .settings import BookSettings, Settings
 from .store import Store, now
 
@@ -61,8 +61,7 @@ def build_connectors(book: BookSettings) -> dict[str, Connector]:
     connectors: dict[str, Connector] = {}
     for account in book.accounts:
         try:
-            cls = connector_class(account.type)
-            connectors[account.name] = cls.from_settings(account, book)
+            connectors[account.name] = build_connector(account, book)
         except ConnectorError as exc:
             connectors[account.name] = UnavailableConnector(account.name, exc)
         except (OSError, ValueError, KeyError) as exc:

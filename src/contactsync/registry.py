@@ -1,35 +1,171 @@
-"""Maps a config ``type:`` to a connector class through the ``contactsync.connectors`` entry points.
+"""Maps a config ``type:`` to a :class:`ConnectorType` through the ``contactsync.connectors`` entry points.
+
+A connector package exports one ``CONNECTOR_TYPE`` and registers it in its distribution's metadata::
+
+    [project.entry-points."contactsync.connectors"]
+    google = "contactsync.connectors.google:CONNECTOR_TYPE"
+
+Everything the core needs from a platform goes through that one typed object: how to build a connector from an
+account's settings, the JSON schema of its ``options``, the daemon's default call rate, and the optional sign-in,
+discovery and doctor hooks. The core (config, daemon, CLI) therefore names no platform.
 
 Loaded lazily: naming a type imports only that connector, so an unused platform SDK is never imported.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import entry_points
 from typing import Any
 
+from .checks import DoctorHook
+from .connector import Connector
 from .errors import ContactSyncError
+from .settings import AccountSettings, BookSettings
 
 GROUP = "contactsync.connectors"
 
+__all__ = [
+    "GROUP",
+    "ConnectorType",
+    "DiscoverRequest",
+    "Discovered",
+    "Rate",
+    "SignInRequest",
+    "UnknownConnector",
+    "available_types",
+    "build_connector",
+    "connector_type",
+    "doctor_hook",
+]
+
 
 class UnknownConnector(ContactSyncError):
-    pass
+    """No connector of that type is installed, or its registration cannot be loaded."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """How fast the daemon lets one account of a type call its connector: ``per_second`` on average, ``burst``
+    at once (a token bucket, :class:`contactsync.daemon.limits.RateLimiter`)."""
+
+    per_second: float
+    burst: int
+
+    def __post_init__(self) -> None:
+        if self.per_second <= 0 or self.burst < 1:
+            raise ValueError("a rate needs a positive per_second and a burst of at least 1")
+
+
+@dataclass(frozen=True, slots=True)
+class SignInRequest:
+    """What ``contactsync auth ACCOUNT`` hands a type's sign-in hook.
+
+    ``echo`` shows a line to the admin; ``prompt`` shows a question and returns the answer (it adds the colon).
+    ``open_browser`` is False with ``--no-browser`` (a headless server): a flow that would open a browser prints
+    the address instead.
+    """
+
+    account: AccountSettings
+    book: BookSettings
+    echo: Callable[[str], None]
+    prompt: Callable[[str], str]
+    open_browser: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoverRequest:
+    """What ``contactsync discover TYPE URL`` hands a type's discovery hook: a server and the credentials to
+    look at it with. ``password`` was read from a file (never the command line); ``ca_bundle`` is a PEM file
+    to trust instead of the system's."""
+
+    url: str
+    username: str
+    password: str | None = None
+    ca_bundle: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Discovered:
+    """One thing a discovery hook found: a ``url`` ready for the account's ``options.url``, and its name."""
+
+    url: str
+    display_name: str
+
+
+#: runs a platform's interactive sign-in for one account and saves what it gets (a token file, mode 0600).
+#: Raises ConfigError (options missing) or AuthFailed (the user or the platform refused).
+SignIn = Callable[[SignInRequest], None]
+#: lists what a server offers (address books, folders), sorted. Raises AuthFailed, Transient, ConnectorError.
+Discover = Callable[[DiscoverRequest], Sequence[Discovered]]
+#: builds the connector for one account of one book. Raises ConnectorError (or ConfigError) when it cannot.
+Build = Callable[[AccountSettings, BookSettings], Connector]
+
+
+def _any_options() -> Mapping[str, Any]:
+    return {"type": "object"}
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorType:
+    """One platform, as the core sees it. The only thing a connector package exports to the core."""
+
+    #: the config's ``type:`` (equal to the entry point's name)
+    name: str
+    build: Build
+    #: JSON schema (draft 2020-12) of the account's ``options``, validated by ``config check``. A key with
+    #: ``"format": "path"`` is a file path, not a secret (see :mod:`contactsync.config.secrets`).
+    options_schema: Mapping[str, Any] = field(default_factory=_any_options)
+    #: the daemon's call rate per account, from the platform's published quota; None: not limited (local
+    #: folders). ``daemon.rate_limits`` in the configuration overrides it.
+    default_rate: Rate | None = None
+    #: the interactive sign-in behind ``contactsync auth ACCOUNT``; None: the type needs none
+    sign_in: SignIn | None = None
+    #: behind ``contactsync discover TYPE URL``; None: the type has nothing to discover
+    discover: Discover | None = None
+    #: the platform's checks behind ``contactsync doctor`` (:mod:`contactsync.checks`); None: generic only
+    doctor: DoctorHook | None = None
 
 
 @cache
 def available_types() -> tuple[str, ...]:
+    """The names of every installed connector type, sorted. Imports none of them."""
     return tuple(sorted(ep.name for ep in entry_points(group=GROUP)))
 
 
-def connector_class(type_name: str) -> Any:
-    """The connector class registered as ``type_name``. Raises UnknownConnector naming the known types."""
+def connector_type(type_name: str) -> ConnectorType:
+    """The connector type registered as ``type_name``; imports that connector's package only.
+
+    Raises UnknownConnector naming the known types, or saying why a registered one cannot be loaded.
+    """
     for ep in entry_points(group=GROUP, name=type_name):
         try:
-            return ep.load()
+            loaded = ep.load()
         except (ImportError, AttributeError) as exc:
             # a registered connector whose package is missing or broken: say which, do not crash the config check
             raise UnknownConnector(f"the connector {type_name!r} is registered but cannot be loaded: {exc}") from exc
+        if not isinstance(loaded, ConnectorType):
+            raise UnknownConnector(
+                f"the connector {type_name!r} is registered as {ep.value}, which is not a ConnectorType "
+                f"(a {type(loaded).__name__}); its package must export CONNECTOR_TYPE"
+            )
+        if loaded.name != type_name:
+            raise UnknownConnector(
+                f"the connector registered as {type_name!r} ({ep.value}) calls itself {loaded.name!r}; "
+                "the entry point and ConnectorType.name must agree"
+            )
+        return loaded
     known = ", ".join(available_types()) or "none"
     raise UnknownConnector(f"no connector of type {type_name!r} is installed (known: {known})")
+
+
+def build_connector(account: AccountSettings, book: BookSettings) -> Connector:
+    """The connector for ``account``, built by its type. Raises UnknownConnector, or whatever ``build`` raises."""
+    return connector_type(account.type).build(account, book)
+
+
+def doctor_hook(type_name: str) -> DoctorHook | None:
+    """The doctor hook of ``type_name``, None when the type declares none. Raises UnknownConnector."""
+    return connector_type(type_name).doctor

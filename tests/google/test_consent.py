@@ -1,4 +1,4 @@
-"""``contactsync auth google ACCOUNT``: Google's OAuth 2.0 for installed apps, end to end against the emulator.
+"""``contactsync auth ACCOUNT`` (a Google account): Google's OAuth 2.0 for installed apps, end to end against the emulator.
 
 The emulator's authorization endpoint plays the consent screen (``emulator.consent`` says who is signed in to
 the browser and whether they allow), redirects to the loopback redirect URI with a code, and its token endpoint
@@ -77,7 +77,6 @@ def sign_in_without_browser(
         "--config",
         str(config),
         "auth",
-        "google",
         "gmail",
         "--no-browser",
     ]
@@ -203,7 +202,7 @@ def test_consent_with_a_browser_uses_the_local_redirect_server(
 
     monkeypatch.setattr("webbrowser.get", lambda using=None: Browser())
     monkeypatch.delenv("OAUTHLIB_INSECURE_TRANSPORT", raising=False)
-    done = run(config, "auth", "google", "gmail")
+    done = run(config, "auth", "gmail")
     assert done.exit_code == EXIT_OK, done.output
     assert visits and urlsplit(visits[0]).hostname == "localhost"
     assert stat.S_IMODE((tmp_path / "tokens" / "gmail.json").stat().st_mode) == 0o600

@@ -16,7 +16,6 @@ import click
 from ..config import load_settings
 from ..config.checks import parse_listen
 from ..daemon import CircuitPolicy, Daemon, DaemonOptions
-from ..daemon.limits import DEFAULT_RATES
 from ..daemon.service import rates_with
 from ..errors import StoreLocked
 from ..settings import Settings
@@ -131,9 +130,8 @@ def options_for(
     "rates",
     multiple=True,
     metavar="TYPE=PER_SECOND",
-    help="Connector calls per second per account of a type, over daemon.rate_limits (built in: "
-    + ", ".join(f"{k}={v[0]:g}" for k, v in DEFAULT_RATES.items())
-    + "; 0 turns it off).",
+    help="Connector calls per second per account of a type, over daemon.rate_limits and the type's built-in "
+    "rate (from its platform's published quota; 0 turns it off).",
 )
 @click.option(
     "--metrics",

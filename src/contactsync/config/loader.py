@@ -226,8 +226,12 @@ class _ConnectorSchemas:
 
     def _load(self, type_name: str, path: KeyPath) -> Draft202012Validator | None:
         try:
-            connector = registry.connector_class(type_name)
-        except registry.UnknownConnector:
+            connector = registry.connector_type(type_name)
+        except registry.UnknownConnector as exc:
+            if type_name in registry.available_types():
+                # registered but broken (missing package, not a ConnectorType): say so, not "unknown"
+                self.problems.add(path, f"connector type '{type_name}' is installed but fails to load ({exc})")
+                return None
             known = registry.available_types()
             self.problems.add(
                 path,
@@ -242,8 +246,7 @@ class _ConnectorSchemas:
                 f"({type(exc).__name__}: {exc}); reinstall its package",
             )
             return None
-        schema = getattr(connector, "options_schema", None)
-        schema = dict(schema) if isinstance(schema, Mapping) else {"type": "object"}
+        schema = dict(connector.options_schema)
         try:
             Draft202012Validator.check_schema(schema)
         except SchemaError as exc:

@@ -299,9 +299,6 @@ _BOOK: dict[str, Any] = {
     },
 }
 
-#: the built-in per-account call rates (``contactsync.daemon.limits.DEFAULT_RATES``; a test keeps them equal)
-BUILT_IN_RATES: Final = "google 1, outlook 10, carddav 5"
-
 _DAEMON: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
@@ -360,9 +357,9 @@ _DAEMON: dict[str, Any] = {
             "type": "object",
             "additionalProperties": {"type": "number", "minimum": 0},
             "default": {},
-            "description": "Connector calls per second per account, by connector type, over the built-in "
-            f"rates ({BUILT_IN_RATES}); 0 turns a type's limit off. Each rate allows a burst of five seconds' "
-            "worth of calls.",
+            "description": "Connector calls per second per account, by connector type, over the rate each type "
+            "sets from its platform's published quota (docs/connectors.md lists them); 0 turns a type's limit off. "
+            "Each rate given here allows a burst of five seconds' worth of calls.",
             SAMPLE_COMMENTED: True,
             "examples": [{"google": 0.5, "carddav": 0}],
         },

@@ -19,17 +19,30 @@ from typing import Any, TypeVar
 from ..connector import Change, ChangeResult, Connector, PullResult, RemoteContact
 from ..errors import ConnectorError, RateLimited, Transient
 from ..model import Contact, Tag
+from ..registry import Rate, UnknownConnector, connector_type
 
 T = TypeVar("T")
 
-#: calls per second and burst per connector type, from each platform's published per-user quota (a call may be
-#: several requests, so these sit well under it): People API 90 reads/min/user; Graph 10,000 requests per 10 min
-#: per mailbox; CardDAV servers publish none, so a polite default; local folders need none.
-DEFAULT_RATES: Mapping[str, tuple[float, int]] = {
-    "google": (1.0, 5),
-    "outlook": (10.0, 20),
-    "carddav": (5.0, 10),
-}
+
+def rate_of(per_second: float) -> Rate | None:
+    """The rate an admin gives as calls per second (``daemon.rate_limits``, ``--rate-limit``): a burst of five
+    seconds' worth, or None (no limit) for 0."""
+    return Rate(per_second, max(1, int(per_second * 5))) if per_second else None
+
+
+def rate_for(type_name: str, overrides: Mapping[str, Rate | None]) -> Rate | None:
+    """The rate an account of ``type_name`` runs at: the admin's override when there is one (None: unlimited),
+    else the type's own ``default_rate`` from the platform's published quota (see the connector's CONNECTOR_TYPE).
+
+    Looked up per account type in use, so the daemon imports only the connectors its configuration names.
+    """
+    if type_name in overrides:
+        return overrides[type_name]
+    try:
+        return connector_type(type_name).default_rate
+    except UnknownConnector:
+        # nothing to pace: building the account's connector fails with this same error, and that run reports it
+        return None
 
 
 class RateLimiter:

@@ -41,10 +41,11 @@ from ..connector import Connector
 from ..engine import Engine, EngineHooks
 from ..engine.report import RunReport
 from ..errors import ConfigError, ConnectorError, ContactSyncError, StoreError, SyncAborted
+from ..registry import Rate
 from ..settings import AccountSettings, BookSettings, DaemonSettings, Settings
 from ..store import Store, now
 from .circuit import CircuitPolicy, fresh_health
-from .limits import DEFAULT_RATES, GuardedConnector, RateLimiter
+from .limits import GuardedConnector, RateLimiter, rate_for, rate_of
 from .lock import StoreLock
 from .notify import Notifier
 from .records import CircuitState, DaemonRecords, Health
@@ -77,8 +78,9 @@ class DaemonOptions:
     #: books run at once (0: one on SQLite, four on PostgreSQL)
     workers: int = 0
     circuit: CircuitPolicy = field(default_factory=CircuitPolicy)
-    #: connector type → (calls per second, burst); a type absent here is not limited
-    rates: Mapping[str, tuple[float, int]] = field(default_factory=lambda: dict(DEFAULT_RATES))
+    #: connector type → the admin's rate over the type's own ``default_rate`` (None: not limited); a type absent
+    #: here runs at its default (:func:`contactsync.daemon.limits.rate_for`)
+    rates: Mapping[str, Rate | None] = field(default_factory=dict)
     metrics_listen: str | None = None
     #: after SIGTERM, how long to wait for runs to reach a batch boundary before exiting anyway
     stop_timeout_s: float = 60.0
@@ -94,21 +96,18 @@ class DaemonOptions:
                 pause_s=daemon.pause_seconds,
                 max_pause_s=daemon.max_pause_seconds,
             ),
-            rates=rates_with(DEFAULT_RATES, daemon.rate_limits),
+            rates=rates_with({}, daemon.rate_limits),
             metrics_listen=daemon.metrics_listen,
             stop_timeout_s=daemon.stop_timeout_seconds,
         )
 
 
-def rates_with(base: Mapping[str, tuple[float, int]], overrides: Mapping[str, float]) -> dict[str, tuple[float, int]]:
+def rates_with(base: Mapping[str, Rate | None], overrides: Mapping[str, float]) -> dict[str, Rate | None]:
     """``base`` with each type in ``overrides`` set to its calls per second (burst: five seconds' worth), or
-    unlimited when 0."""
+    unlimited (None) when 0."""
     rates = dict(base)
     for kind, per_second in overrides.items():
-        if per_second == 0:
-            rates.pop(kind, None)
-        else:
-            rates[kind] = (per_second, max(1, int(per_second * 5)))
+        rates[kind] = rate_of(per_second)
     return rates
 
 
@@ -450,13 +449,13 @@ class Daemon:
             raise Interrupted("stopping during a wait")
 
     def _limiter(self, account: AccountSettings) -> RateLimiter | None:
-        rate = self.options.rates.get(account.type)
+        rate = rate_for(account.type, self.options.rates)
         if rate is None:
             return None
         limiter = self._limiters.get(account.name)
-        if limiter is None or (limiter.rate, limiter.burst) != rate:
+        if limiter is None or (limiter.rate, limiter.burst) != (rate.per_second, rate.burst):
             # kept across runs: the quota is the platform's per account, not per run
-            limiter = self._limiters[account.name] = RateLimiter(rate[0], rate[1], sleep=self._sleep)
+            limiter = self._limiters[account.name] = RateLimiter(rate.per_second, rate.burst, sleep=self._sleep)
         return limiter
 
     def run_once(self, book: BookSettings, active: _Active) -> RunReport:

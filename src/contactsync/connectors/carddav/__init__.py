@@ -6,9 +6,37 @@ Public names: :class:`CardDavConnector` (registered as ``carddav``), :func:`disc
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from contactsync.registry import ConnectorType, Discovered, DiscoverRequest, Rate
+
 from .connector import CardDavConnector, CardDavOptions
 from .discovery import AddressBookInfo, discover
 from .groups import GroupStyle
 from .transport import AuthType
 
-__all__ = ["AddressBookInfo", "AuthType", "CardDavConnector", "CardDavOptions", "GroupStyle", "discover"]
+
+def _discover(request: DiscoverRequest) -> Sequence[Discovered]:
+    books = discover(request.url, request.username, request.password, verify=request.ca_bundle or True)
+    return [Discovered(url=b.url, display_name=b.display_name) for b in books]
+
+
+#: ``type: carddav``. CardDAV servers publish no quota: 5 calls/s (burst 10) is a polite default that a small
+#: Radicale or a hosted server takes without throttling.
+CONNECTOR_TYPE = ConnectorType(
+    name="carddav",
+    build=CardDavConnector.from_settings,
+    options_schema=CardDavConnector.options_schema,
+    default_rate=Rate(per_second=5.0, burst=10),
+    discover=_discover,
+)
+
+__all__ = [
+    "CONNECTOR_TYPE",
+    "AddressBookInfo",
+    "AuthType",
+    "CardDavConnector",
+    "CardDavOptions",
+    "GroupStyle",
+    "discover",
+]

@@ -178,7 +178,7 @@ class CardDavConnector(BaseConnector):
             "url": {
                 "type": "string",
                 "format": "uri",
-                "description": "The address book's URL (find it with `contactsync carddav discover`).",
+                "description": "The address book's URL (find it with `contactsync discover carddav`).",
                 "examples": ["https://dav.example.org/alice/contacts/"],
             },
             "username": {

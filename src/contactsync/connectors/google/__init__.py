@@ -5,7 +5,24 @@ Modules: :mod:`.auth` (service account with domain-wide delegation, or one user'
 :mod:`.connector` (the connector), :mod:`.emulator` (a People API emulator for tests and benchmarks).
 """
 
+from contactsync.registry import ConnectorType, Rate, SignInRequest
+
 from .auth import run_consent_flow, write_token_file
 from .connector import GoogleConnector
 
-__all__ = ["GoogleConnector", "run_consent_flow", "write_token_file"]
+
+def _sign_in(request: SignInRequest) -> None:
+    run_consent_flow(request.account, open_browser=request.open_browser, echo=request.echo, prompt=request.prompt)
+
+
+#: ``type: google``. The People API allows 90 reads per minute per user; one connector call may be several
+#: requests, so 1 call/s (burst 5) stays well under it.
+CONNECTOR_TYPE = ConnectorType(
+    name="google",
+    build=GoogleConnector.from_settings,
+    options_schema=GoogleConnector.options_schema,
+    default_rate=Rate(per_second=1.0, burst=5),
+    sign_in=_sign_in,
+)
+
+__all__ = ["CONNECTOR_TYPE", "GoogleConnector", "run_consent_flow", "write_token_file"]

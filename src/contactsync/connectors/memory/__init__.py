@@ -39,9 +39,10 @@ from contactsync.errors import (
 )
 from contactsync.model import ALL_FIELDS, Contact, Field, Photo, Tag
 from contactsync.normalize import normalize_contact
+from contactsync.registry import ConnectorType
 from contactsync.settings import AccountSettings, BookSettings
 
-__all__ = ["BACKENDS", "MemoryBackend", "MemoryConnector", "backend"]
+__all__ = ["BACKENDS", "CONNECTOR_TYPE", "MemoryBackend", "MemoryConnector", "backend"]
 
 
 @dataclass(slots=True)
@@ -325,3 +326,9 @@ class MemoryConnector(BaseConnector):
                     for tag in item.contact.tags:
                         counts[tag] = counts.get(tag, 0) + 1
         return counts
+
+
+#: ``type: memory``: in-process, for tests and the demo; never rate-limited (no platform quota to respect)
+CONNECTOR_TYPE = ConnectorType(
+    name="memory", build=MemoryConnector.from_settings, options_schema=MemoryConnector.options_schema
+)

@@ -4,6 +4,24 @@ Modules: ``mapping`` (Contact ↔ Graph JSON, pure), ``auth`` (client credential
 (HTTP, retries, ``$batch``), ``connector`` (the connector protocol). ``emulator`` is a Graph emulator for tests.
 """
 
+from contactsync.registry import ConnectorType, Rate, SignInRequest
+
 from .connector import OutlookConnector, OutlookOptions, run_device_flow
 
-__all__ = ["OutlookConnector", "OutlookOptions", "run_device_flow"]
+
+def _sign_in(request: SignInRequest) -> None:
+    # a device code needs no browser here: the admin opens the printed address on any device
+    run_device_flow(request.account, request.book, prompt=request.echo)
+
+
+#: ``type: outlook``. Graph allows 10,000 requests per 10 minutes per mailbox; 10 calls/s (burst 20) stays
+#: under it even when a call is a $batch of several requests.
+CONNECTOR_TYPE = ConnectorType(
+    name="outlook",
+    build=OutlookConnector.from_settings,
+    options_schema=OutlookConnector.options_schema,
+    default_rate=Rate(per_second=10.0, burst=20),
+    sign_in=_sign_in,
+)
+
+__all__ = ["CONNECTOR_TYPE", "OutlookConnector", "OutlookOptions", "run_device_flow"]

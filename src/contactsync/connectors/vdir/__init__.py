@@ -49,6 +49,7 @@ from contactsync.errors import (
     Transient,
 )
 from contactsync.model import Contact, Tag
+from contactsync.registry import ConnectorType
 from contactsync.settings import AccountMode, AccountSettings, BookSettings
 from contactsync.vcard import (
     VCARD_FIELDS,
@@ -468,4 +469,9 @@ class VdirConnector(BaseConnector):
         return ChangeResult(change, RemoteRef(file_name, etag_of(data)), stored=stored)
 
 
-__all__ = ["VdirConnector", "etag_of", "file_name_for"]
+#: ``type: vdir``: a local folder has no quota, so no default rate
+CONNECTOR_TYPE = ConnectorType(
+    name="vdir", build=VdirConnector.from_settings, options_schema=VdirConnector.options_schema
+)
+
+__all__ = ["CONNECTOR_TYPE", "VdirConnector", "etag_of", "file_name_for"]
