@@ -20,8 +20,14 @@ How the writes stay safe:
   more. A call refused for one bad value is split in halves until the bad item is alone.
 - ``batchDeleteContacts`` has no etag: the persons are read first, and only those still at the etag we were
   given are deleted (a change in the milliseconds between the two is not detected).
-- Creates are sent once (see :mod:`.transport`); a lost answer leaves them owed, and the next listing finds
-  them by their ``clientData`` marker.
+- Creates are sent once (see :mod:`.transport`); a lost answer leaves them owed, and the next pull finds
+  them by their ``clientData`` marker. Not in the sync listing, which shows a write only after "a propagation
+  delay of several minutes" (people.connections.list reference): the markers of creates whose answer was lost
+  are kept in the store's copies (key :data:`LOST_CREATES`), and the next pull looks for them in a listing
+  that is not a sync request (no ``requestSyncToken``), which we rely on to show a write at once. A person
+  found is reported changed (the engine adopts it by its marker); a marker not found was never created, and the
+  engine creates it again. One listing of the ``clientData`` only (⌈n/1000⌉ pages), in runs after a lost answer.
+  ``searchContacts`` is no shortcut: its cache lags too, and must be warmed up first.
 
 Tags are the user's labels (user contact groups), matched by name ignoring case:
 
@@ -68,7 +74,7 @@ from contactsync.connector import (
     RemoteContact,
     RemoteRef,
 )
-from contactsync.copies import HeldCopies, RemoteCopies, RemoteCopy
+from contactsync.copies import HeldCopies, NoCopies, RemoteCopies, RemoteCopy
 from contactsync.errors import (
     ConfigError,
     ConfigProblem,
@@ -94,6 +100,12 @@ STATE_PREFIX = "g1:"
 MAX_PAGE_SIZE = 1000
 MAX_BATCH = 200  # batchCreateContacts, batchUpdateContacts and getBatchGet take 200 at most
 READ_MASK = ",".join(READ_FIELDS)
+#: every read (listings, batchGet, the persons batch writes answer with) asks for the contact's own fields only.
+#: Without it Google adds a linked domain profile's fields (a colleague's name, emails, organization):
+#: mapped as contact data, then written back, where a second ``names`` refuses the whole batch
+CONTACT_SOURCES = ["READ_SOURCE_TYPE_CONTACT"]
+#: the copies' key under which the markers of creates whose answer was lost are kept (no resource name looks so)
+LOST_CREATES = "contactsync:creates-without-answer"
 USER_GROUP = "USER_CONTACT_GROUP"
 #: the clientData key on a contact group contactsync created for a tag (the value is the tag's key)
 GROUP_MARKER_KEY = "contactsync-tag"
@@ -290,6 +302,9 @@ class GoogleConnector(BaseConnector):
         #: over it. Held in memory within the budget (compressed, ~500 bytes a person: 16 MB hold ~30k) and kept
         #: in the store's copies between runs, so a new process need not read each person it updates
         self._seen = HeldCopies(seen_cache_bytes)
+        self._copies: RemoteCopies = NoCopies()
+        #: markers of creates whose answer was lost (None: not read from the copies yet)
+        self._lost: set[str] | None = None
 
     @classmethod
     def from_settings(cls, account: AccountSettings, book: BookSettings) -> GoogleConnector:
@@ -342,6 +357,8 @@ class GoogleConnector(BaseConnector):
     def keep_copies(self, copies: RemoteCopies) -> None:
         """Keep the persons seen in ``copies`` from now on (the engine gives the store's before each run)."""
         self._seen.use(copies)
+        self._copies = copies
+        self._lost = None
 
     # ------------------------------------------------------------------------------------------ persons seen
 
@@ -379,6 +396,43 @@ class GoogleConnector(BaseConnector):
             ):
                 found[resource] = person
         return found
+
+    # ------------------------------------------------------------------------------------------ lost creates
+
+    def _lost_creates(self) -> set[str]:
+        if self._lost is None:
+            kept = self._copies.get([LOST_CREATES]).get(LOST_CREATES)
+            try:
+                markers = json.loads(kept.body) if kept is not None else []
+            except ValueError:
+                markers = []
+            self._lost = {m for m in markers if isinstance(m, str)} if isinstance(markers, list) else set()
+        return self._lost
+
+    def _set_lost_creates(self, markers: set[str]) -> None:
+        self._lost = set(markers)
+        if markers:
+            self._copies.put({LOST_CREATES: RemoteCopy("", json.dumps(sorted(markers)).encode())})
+        else:
+            self._copies.drop([LOST_CREATES])
+
+    def _find_lost_creates(self, markers: set[str]) -> list[JsonDict]:
+        """The persons carrying these markers, from a listing that is not a sync request (it lags not).
+
+        Raises AuthFailed, RateLimited, Transient.
+        """
+        people = self._service.people()
+        request = people.connections().list(
+            resourceName="people/me", personFields="clientData", pageSize=MAX_PAGE_SIZE, sources=CONTACT_SOURCES
+        )
+        found: list[str] = []
+        while request is not None:
+            page = self.api.execute(request)
+            request = people.connections().list_next(request, page)
+            for person in page.get("connections", []) or []:
+                if isinstance(person, dict) and mapping.marker_of(person) in markers:
+                    found.append(str(person.get("resourceName")))
+        return list(self._read(found).values()) if found else []
 
     # ------------------------------------------------------------------------------------------ groups
 
@@ -564,6 +618,7 @@ class GoogleConnector(BaseConnector):
             "personFields": READ_MASK,
             "pageSize": self.page_size,
             "requestSyncToken": True,
+            "sources": CONTACT_SOURCES,
         }
         if previous is not None:
             params["syncToken"] = previous.sync_token
@@ -617,6 +672,19 @@ class GoogleConnector(BaseConnector):
                 gone.add(old)
                 merged_away.append(old)
         self._forget(merged_away)
+        lost = self._lost_creates()
+        if lost:
+            # creates whose answer was lost may be missing from the lagging sync listing: looked for directly
+            for person in self._find_lost_creates(lost):
+                if str(person["resourceName"]) in live:
+                    continue
+                live.add(str(person["resourceName"]))
+                try:
+                    changed.append(self._remote(person))
+                except MappingError as exc:
+                    quarantined.append(Quarantined(str(person["resourceName"]), str(exc)))
+            # each one is found, or known never to have been made: the engine makes those again
+            self._set_lost_creates(set())
         next_state = _encode_state(_State(sync_token, self._group_names())) if sync_token else None
         return PullResult(tuple(changed), tuple(deleted), next_state, previous is None, tuple(quarantined))
 
@@ -624,7 +692,9 @@ class GoogleConnector(BaseConnector):
         """The current persons among ``ids`` (missing ones absent). Raises AuthFailed, RateLimited, Transient."""
         found: dict[str, JsonDict] = {}
         for chunk in _chunks(list(dict.fromkeys(ids)), MAX_BATCH):
-            request = self._service.people().getBatchGet(resourceNames=list(chunk), personFields=READ_MASK)
+            request = self._service.people().getBatchGet(
+                resourceNames=list(chunk), personFields=READ_MASK, sources=CONTACT_SOURCES
+            )
             read: list[JsonDict] = []
             for answer in self.api.execute(request).get("responses", []) or []:
                 person = answer.get("person")
@@ -980,7 +1050,8 @@ class _Push:
             body.update(mapping.copy_fields(mask - own, person))
             body["etag"] = change.ref.etag
             contacts[change.ref.id] = body
-        return {"contacts": contacts, "updateMask": ",".join(sorted(mask)), "readMask": READ_MASK}, mask
+        body = {"contacts": contacts, "updateMask": ",".join(sorted(mask)), "readMask": READ_MASK}
+        return {**body, "sources": CONTACT_SOURCES}, mask
 
     def _send_updates(self, planned: dict[int, set[str]], *, retry_stale: bool) -> None:
         if not planned:
@@ -1079,6 +1150,10 @@ class _Push:
         if todo:
             self._send_creates(todo)
 
+    def _lost_answer(self, indices: Sequence[int]) -> None:
+        """These creates may have been made: the next pull looks for their markers beyond the sync listing."""
+        self.c._set_lost_creates(self.c._lost_creates() | {self.changes[i].contact_id for i in indices})
+
     def _send_creates(self, indices: list[int]) -> None:
         if not indices:
             return
@@ -1100,10 +1175,17 @@ class _Push:
                     )
                 }
             )
-        request = self.c._service.people().batchCreateContacts(body={"contacts": persons, "readMask": READ_MASK})
+        request = self.c._service.people().batchCreateContacts(
+            body={"contacts": persons, "readMask": READ_MASK, "sources": CONTACT_SOURCES}
+        )
         try:
-            # never re-sent after an unknown outcome: the contacts may exist already
-            answer = self.call(request, resend_safe=False)
+            try:
+                # never re-sent after an unknown outcome: the contacts may exist already
+                answer = self.call(request, resend_safe=False)
+            except _Abort as abort:
+                if isinstance(abort.error, Transient):
+                    self._lost_answer(indices)
+                raise
         except (ItemRejected, PreconditionFailed) as exc:
             # refused as a whole before anything was created: a label gone, else find the bad one by halves
             if self._relabeled(indices):
@@ -1122,6 +1204,7 @@ class _Push:
                 self.fail(i, exc)
             return
         except Transient as exc:
+            self._lost_answer(indices)
             for i in indices:
                 self.fail(
                     i,

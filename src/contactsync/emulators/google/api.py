@@ -15,7 +15,7 @@ from typing import Any
 
 from .errors import ApiError, expired_sync_token, failed_precondition, invalid_argument
 from .fields import READABLE_FIELDS, WRITABLE_FIELDS, JsonDict, check_person_body, parse_mask
-from .store import PersonSort, StoredGroup, UserStore
+from .store import DEFAULT_READ_SOURCES, PersonSort, ReadSource, StoredGroup, UserStore
 from .tokens import Listing, TokenCodec, TokenKind, TokenState, params_hash
 
 MAX_PAGE_SIZE = 1000
@@ -38,8 +38,13 @@ ALL_PERSON_FIELDS = ",".join(sorted(READABLE_FIELDS))
 @dataclass(frozen=True)
 class TokenPolicy:
     codec: TokenCodec
+    #: counted from the full sync that started a chain of tokens, not from the last token issued
     ttl: timedelta
     generation: int
+    #: how long a write takes to reach sync requests (those with requestSyncToken or syncToken): "Writes may
+    #: have a propagation delay of several minutes for sync requests. Incremental syncs are not intended for
+    #: read-after-write use cases" (people.connections.list reference). Other reads see a write at once.
+    propagation: timedelta = timedelta()
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,24 @@ class Call:
             raise invalid_argument("Invalid JSON payload received. Expected an object.")
         return value
 
+    def sources(self, body: JsonDict | None = None) -> frozenset[ReadSource]:
+        """The ``sources`` of the query (or of a batch body); Google's default when none is named."""
+        raw: object = body.get("sources") if body is not None else self.params("sources")
+        if raw in (None, []):
+            return DEFAULT_READ_SOURCES
+        if not isinstance(raw, list):
+            raise invalid_argument("Invalid value at 'sources', expected a list.")
+        out: set[ReadSource] = set()
+        for index, value in enumerate(raw):
+            try:
+                out.add(ReadSource(value))
+            except ValueError:
+                raise invalid_argument(
+                    f"Invalid value at 'sources[{index}]' (type.googleapis.com/google.people.v1.ReadSourceType), "
+                    f'"{value}"'
+                ) from None
+        return frozenset(out)
+
     def person_mask(self, name: str, *, required: bool, default: str | None = None) -> list[str]:
         raw = self.param(name) or self.param("requestMask.includeField") or default
         return parse_mask(raw, allowed=READABLE_FIELDS, parameter=name, required=required)
@@ -110,6 +133,7 @@ def list_connections(call: Call) -> JsonDict:
         sort = PersonSort(call.param("sortOrder") or PersonSort.LAST_MODIFIED_ASCENDING.value)
     except ValueError:
         raise invalid_argument(f"Invalid value at 'sort_order', \"{call.param('sortOrder')}\"") from None
+    sources = call.sources()
     want_sync = call.flag("requestSyncToken")
     sync_token = call.param("syncToken") or ""
     # What a sync token must be used with; a page token also pins requestSyncToken and the sync token.
@@ -117,30 +141,42 @@ def list_connections(call: Call) -> JsonDict:
     page_params = params_hash(base_params, want_sync, sync_token)
     store = call.store
 
+    # A sync request sees the writes older than the propagation delay only; its token starts after them, so
+    # the later ones are listed by the next incremental listing, once they have propagated.
+    sync_request = want_sync or bool(sync_token)
+    horizon = store.visible_seq(call.now - call.tokens.propagation) if sync_request else store.seq
     page_token = call.param("pageToken")
     if page_token:
         state = _open_page_token(call, page_token, Listing.CONNECTIONS, page_params)
         since, snapshot, cursor, total = state.since, state.snapshot, state.cursor, state.total
+        chain = state.chain_start
     elif sync_token:
-        since = _open_sync_token(call, sync_token, Listing.CONNECTIONS, base_params).since
-        snapshot = store.seq
+        opened = _open_sync_token(call, sync_token, Listing.CONNECTIONS, base_params)
+        since, chain = opened.since, opened.chain_start
+        snapshot = max(since, horizon)
         cursor = since
         total = store.count_changes(since, snapshot)
     else:
-        since, snapshot, cursor, total = -1, store.seq, -1, store.live_count
+        since, snapshot, cursor, total = -1, horizon, -1, store.live_count
+        chain = call.now.timestamp()  # a full sync: the tokens that follow from it expire counting from now
 
     full = since < 0
     page = store.full_page(sort, cursor, size) if full else store.changes_page(since, snapshot, cursor, size)
+    # persons created after the snapshot have not propagated yet (those updated since show their latest
+    # version, and show again in the next incremental listing)
+    items = [person for person in page.items if person.created_seq <= snapshot] if full else page.items
     response: JsonDict = {}
-    if page.items:
-        response["connections"] = [store.render_person(person, mask, sync=not full) for person in page.items]
+    if items:
+        response["connections"] = [
+            store.render_person(person, mask, sync=not full, sources=sources) for person in items
+        ]
     if page.next_cursor is not None:
         response["nextPageToken"] = _seal(
-            call, TokenKind.PAGE, Listing.CONNECTIONS, page_params, since, page.next_cursor, snapshot, total
+            call, TokenKind.PAGE, Listing.CONNECTIONS, page_params, since, page.next_cursor, snapshot, total, chain
         )
     elif want_sync:
         response["nextSyncToken"] = _seal(
-            call, TokenKind.SYNC, Listing.CONNECTIONS, base_params, snapshot, snapshot, snapshot, 0
+            call, TokenKind.SYNC, Listing.CONNECTIONS, base_params, snapshot, snapshot, snapshot, 0, chain
         )
     response["totalPeople"] = total
     response["totalItems"] = total
@@ -157,15 +193,12 @@ def list_groups(call: Call) -> JsonDict:
     page_token = call.param("pageToken")
     if page_token:
         state = _open_page_token(call, page_token, Listing.GROUPS, page_params)
-        since, snapshot, offset = state.since, state.snapshot, state.cursor
+        since, snapshot, offset, chain = state.since, state.snapshot, state.cursor, state.chain_start
     elif sync_token:
-        since, snapshot, offset = (
-            _open_sync_token(call, sync_token, Listing.GROUPS, base_params).since,
-            store.seq,
-            0,
-        )
+        opened = _open_sync_token(call, sync_token, Listing.GROUPS, base_params)
+        since, snapshot, offset, chain = opened.since, store.seq, 0, opened.chain_start
     else:
-        since, snapshot, offset = -1, store.seq, 0
+        since, snapshot, offset, chain = -1, store.seq, 0, call.now.timestamp()
     if since < 0:
         groups = store.live_groups()
     else:
@@ -177,11 +210,11 @@ def list_groups(call: Call) -> JsonDict:
     response["totalItems"] = len(groups)
     if offset + size < len(groups):
         response["nextPageToken"] = _seal(
-            call, TokenKind.PAGE, Listing.GROUPS, page_params, since, offset + size, snapshot, len(groups)
+            call, TokenKind.PAGE, Listing.GROUPS, page_params, since, offset + size, snapshot, len(groups), chain
         )
     else:
         response["nextSyncToken"] = _seal(
-            call, TokenKind.SYNC, Listing.GROUPS, base_params, snapshot, snapshot, snapshot, 0
+            call, TokenKind.SYNC, Listing.GROUPS, base_params, snapshot, snapshot, snapshot, 0, chain
         )
     return response
 
@@ -195,6 +228,7 @@ def _seal(
     cursor: int,
     snapshot: int,
     total: int,
+    chain_start: float,
 ) -> str:
     state = TokenState(
         kind=kind,
@@ -207,6 +241,7 @@ def _seal(
         total=total,
         generation=call.tokens.generation,
         issued=call.now.timestamp(),
+        chain_start=chain_start,
     )
     return call.tokens.codec.seal(state)
 
@@ -232,7 +267,7 @@ def _open_sync_token(call: Call, token: str, listing: Listing, params: str) -> T
             "Parameters provided in the request do not match the parameters of the request that "
             "provided the sync token."
         )
-    if state.generation != call.tokens.generation or call.now - state.issued_at() > call.tokens.ttl:
+    if state.generation != call.tokens.generation or call.now - state.chain_started_at() > call.tokens.ttl:
         raise expired_sync_token()
     return state
 
@@ -245,7 +280,7 @@ def get_person(call: Call) -> JsonDict:
     assert call.resource_name is not None
     if call.resource_name == "people/me":
         return _own_profile(call, mask)
-    return call.store.render_person(call.store.live_person(call.resource_name), mask)
+    return call.store.render_person(call.store.live_person(call.resource_name), mask, sources=call.sources())
 
 
 def _own_profile(call: Call, mask: list[str]) -> JsonDict:
@@ -258,6 +293,7 @@ def _own_profile(call: Call, mask: list[str]) -> JsonDict:
 def batch_get_people(call: Call) -> JsonDict:
     mask = call.person_mask("personFields", required=True)
     names = call.params("resourceNames")
+    sources = call.sources()
     if not names:
         raise invalid_argument("resourceNames must not be empty.")
     if len(names) > MAX_BATCH_GET:
@@ -268,7 +304,7 @@ def batch_get_people(call: Call) -> JsonDict:
             if name == "people/me":
                 person = _own_profile(call, mask)
             else:
-                person = call.store.render_person(call.store.live_person(name), mask)
+                person = call.store.render_person(call.store.live_person(name), mask, sources=sources)
         except ApiError as error:
             responses.append({"httpStatusCode": error.code, "requestedResourceName": name, "status": error.to_status()})
         else:
@@ -280,7 +316,7 @@ def create_contact(call: Call) -> JsonDict:
     mask = call.person_mask("personFields", required=False, default=ALL_PERSON_FIELDS)
     body = check_person_body(call.json())
     person = call.store.create_person(body, call.now)
-    return call.store.render_person(person, mask)
+    return call.store.render_person(person, mask, sources=call.sources())
 
 
 def update_contact(call: Call) -> JsonDict:
@@ -290,7 +326,7 @@ def update_contact(call: Call) -> JsonDict:
     body = check_person_body(call.json())
     call.store.check_update(call.resource_name, body, update_mask)
     person = call.store.update_person(call.resource_name, body, update_mask, call.now)
-    return call.store.render_person(person, mask)
+    return call.store.render_person(person, mask, sources=call.sources())
 
 
 def _update_mask(raw: str | None, parameter: str) -> list[str]:
@@ -307,6 +343,7 @@ def batch_create_contacts(call: Call) -> JsonDict:
     body = call.json()
     mask = parse_mask(body.get("readMask"), allowed=READABLE_FIELDS, parameter="readMask", required=True)
     contacts = _list_of(body, "contacts", MAX_BATCH_CREATE)
+    sources = call.sources(body)
     people = []
     for index, contact in enumerate(contacts):
         if not isinstance(contact, dict):
@@ -320,7 +357,7 @@ def batch_create_contacts(call: Call) -> JsonDict:
         created.append(
             {
                 "httpStatusCode": 200,
-                "person": call.store.render_person(person, mask),
+                "person": call.store.render_person(person, mask, sources=sources),
                 "requestedResourceName": person.resource_name,
                 "status": {},
             }
@@ -332,6 +369,7 @@ def batch_update_contacts(call: Call) -> JsonDict:
     body = call.json()
     mask = parse_mask(body.get("readMask"), allowed=READABLE_FIELDS, parameter="readMask", required=True)
     update_mask = _update_mask(body.get("updateMask"), "updateMask")
+    sources = call.sources(body)
     contacts = body.get("contacts")
     if not isinstance(contacts, dict) or not contacts:
         raise invalid_argument("contacts must not be empty.")
@@ -344,7 +382,7 @@ def batch_update_contacts(call: Call) -> JsonDict:
         person = call.store.update_person(name, person_body, update_mask, call.now)
         results[name] = {
             "httpStatusCode": 200,
-            "person": call.store.render_person(person, mask),
+            "person": call.store.render_person(person, mask, sources=sources),
             "requestedResourceName": name,
             "status": {},
         }

@@ -43,6 +43,7 @@ class PeopleEmulator:
         reads_per_minute: int | None = None,
         writes_per_minute: int | None = None,
         full_sync_first_pages_per_minute: int | None = None,
+        propagation_delay: timedelta = timedelta(),
     ) -> None:
         self._address = (host, port)
         self.clock = Clock()
@@ -56,8 +57,18 @@ class PeopleEmulator:
             accounts=self._accounts,
             sync_token_ttl=sync_token_ttl,
         )
+        self._service.propagation_delay = propagation_delay
         self._server: EmulatorHTTPServer | None = None
         self._thread: threading.Thread | None = None
+
+    @property
+    def propagation_delay(self) -> timedelta:
+        """How long a write takes to show in sync listings (Google: "up to several minutes"); 0 by default."""
+        return self._service.propagation_delay
+
+    @propagation_delay.setter
+    def propagation_delay(self, delay: timedelta) -> None:
+        self._service.propagation_delay = delay
 
     # ------------------------------------------------------------------------------------ lifecycle
 
@@ -225,6 +236,19 @@ class PeopleEmulator:
                 lambda: store.merge_persons(keep, merge_in, self.clock.now(), new_name=new_resource_name)
             )
             return merged.resource_name
+
+    def link_profile(self, user: str, resource_name: str, profile: dict[str, Any]) -> None:
+        """Play Google linking a contact to a Workspace domain profile (a colleague with the same email).
+
+        Not part of the People API: a test hook. ``profile`` holds People-API-shaped fields (``names``,
+        ``emailAddresses``…); reads that ask for READ_SOURCE_TYPE_PROFILE (or name no ``sources``) return them
+        after the contact's own, with ``metadata.source.type`` DOMAIN_PROFILE. The contact's etag changes.
+        """
+        with self._service.lock:
+            store = self._store(user)
+            body = self._checked(lambda: check_person_body(copy.deepcopy(profile)))
+            fields = {name: list(value) for name, value in body.items() if name not in {"resourceName", "etag"}}
+            self._checked(lambda: store.link_profile(resource_name, fields, self.clock.now()))
 
     def delete(self, user: str, resource_name: str) -> None:
         with self._service.lock:

@@ -115,6 +115,8 @@ class PeopleService:
         self.quotas = quotas
         self.accounts = accounts
         self.sync_token_ttl = sync_token_ttl
+        #: see api.TokenPolicy.propagation; tests change it at any time
+        self.propagation_delay = timedelta()
         self.codec = TokenCodec()
         # One lock for all users' state: requests for one user are serialized anyway ("mutate requests for
         # the same user should be sent sequentially"), and the emulator is not the thing being benchmarked.
@@ -171,7 +173,9 @@ class PeopleService:
                 body=request.body,
                 resource_name=resource_name,
                 now=self.clock.now(),
-                tokens=api.TokenPolicy(self.codec, self.sync_token_ttl, self.faults.sync_token_generation),
+                tokens=api.TokenPolicy(
+                    self.codec, self.sync_token_ttl, self.faults.sync_token_generation, self.propagation_delay
+                ),
             )
             body = route.handler(call)
         drop = route.kind.is_write and self.faults.take_drop(request.method, request.target)

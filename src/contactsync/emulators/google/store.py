@@ -52,6 +52,20 @@ class GroupType(enum.Enum):
     SYSTEM = "SYSTEM_CONTACT_GROUP"
 
 
+class ReadSource(enum.Enum):
+    """``ReadSourceType`` of the discovery document: which sources a read returns."""
+
+    UNSPECIFIED = "READ_SOURCE_TYPE_UNSPECIFIED"
+    PROFILE = "READ_SOURCE_TYPE_PROFILE"
+    CONTACT = "READ_SOURCE_TYPE_CONTACT"
+    DOMAIN_CONTACT = "READ_SOURCE_TYPE_DOMAIN_CONTACT"
+    OTHER_CONTACT = "READ_SOURCE_TYPE_OTHER_CONTACT"
+
+
+#: "Defaults to READ_SOURCE_TYPE_CONTACT and READ_SOURCE_TYPE_PROFILE if not set" (every method with ``sources``)
+DEFAULT_READ_SOURCES = frozenset({ReadSource.CONTACT, ReadSource.PROFILE})
+
+
 class PersonSort(enum.Enum):
     LAST_MODIFIED_ASCENDING = "LAST_MODIFIED_ASCENDING"
     LAST_MODIFIED_DESCENDING = "LAST_MODIFIED_DESCENDING"
@@ -77,6 +91,11 @@ class StoredPerson:
     deleted: bool = False
     # names the person had before a merge or a relink; listed in metadata.previousResourceNames by sync listings
     previous_names: list[str] = field(default_factory=list)
+    # the change that created it: a sync listing whose snapshot predates it does not show it yet
+    created_seq: int = 0
+    # fields of the Workspace domain profile Google linked the contact to (same email): read only, and
+    # returned only when the read asks for READ_SOURCE_TYPE_PROFILE (or names no sources: the default)
+    profile: dict[str, list[JsonDict]] = field(default_factory=dict)
 
     def group_names(self) -> list[str]:
         return membership_group_names(self.fields.get("memberships", ()))
@@ -118,6 +137,7 @@ class UserStore:
         self._live_by_seq: dict[int, str] = {}
         self._log_seqs: list[int] = []
         self._log_names: list[str] = []
+        self._log_times: list[float] = []  # the emulator clock only moves forward: sorted too
         self.groups: dict[str, StoredGroup] = {}
         for group_id, display in SYSTEM_GROUPS.items():
             name = f"contactGroups/{group_id}"
@@ -150,6 +170,7 @@ class UserStore:
         for name in groups:
             self.groups[name].members[resource_name] = None
         self._record_change(person, now)
+        person.created_seq = person.seq
         return person
 
     def check_new_person(self, body: JsonDict) -> None:
@@ -247,6 +268,8 @@ class UserStore:
         self._set_groups(target, groups or [MY_CONTACTS])
         target.previous_names = list(dict.fromkeys(name for name in replaced if name != target.resource_name))
         self._record_change(target, now)
+        if new_name:
+            target.created_seq = target.seq
         return target
 
     def set_person_groups(self, person: StoredPerson, groups: list[str], now: datetime) -> None:
@@ -301,6 +324,14 @@ class UserStore:
             self._live_by_seq[self.seq] = person.resource_name
         self._log_seqs.append(self.seq)
         self._log_names.append(person.resource_name)
+        self._log_times.append(now.timestamp())
+
+    def visible_seq(self, cutoff: datetime) -> int:
+        """The change sequence a sync listing reaches when only writes made at or before ``cutoff`` propagated."""
+        index = bisect.bisect_right(self._log_times, cutoff.timestamp())
+        if index == len(self._log_seqs):
+            return self.seq
+        return self._log_seqs[index] - 1
 
     def _new_person_number(self) -> int:
         while True:
@@ -450,34 +481,71 @@ class UserStore:
 
     # -------------------------------------------------------------------------------------- rendering
 
-    def render_person(self, person: StoredPerson, mask: Iterable[str], *, sync: bool = False) -> JsonDict:
-        """A person as the API returns it; ``sync`` for a listing with a sync token (previous names shown)."""
+    def link_profile(self, resource_name: str, fields: dict[str, list[JsonDict]], now: datetime) -> StoredPerson:
+        """Google linked the contact to a domain profile: its fields show next to the contact's own."""
+        person = self.live_person(resource_name)
+        profile_id = format(int(hashlib.sha256(resource_name.encode()).hexdigest()[:15], 16), "d")
+        person.profile = {
+            name: [
+                {**_without_metadata(entry), "metadata": {"source": {"type": "DOMAIN_PROFILE", "id": profile_id}}}
+                for entry in entries
+            ]
+            for name, entries in fields.items()
+            if entries
+        }
+        self._record_change(person, now)
+        return person
+
+    def render_person(
+        self,
+        person: StoredPerson,
+        mask: Iterable[str],
+        *,
+        sync: bool = False,
+        sources: frozenset[ReadSource] = DEFAULT_READ_SOURCES,
+    ) -> JsonDict:
+        """A person as the API returns it; ``sync`` for a listing with a sync token (previous names shown).
+
+        ``sources``: the read source types asked for. A linked profile's fields follow the contact's own when
+        READ_SOURCE_TYPE_PROFILE is among them (the default when a request names none), as Google does.
+        """
         if person.deleted:
             return {
                 "resourceName": person.resource_name,
                 "etag": person.etag,
-                "metadata": {**self._person_metadata(person), "deleted": True},
+                "metadata": {**self._person_metadata(person, sources), "deleted": True},
             }
+        contact = ReadSource.CONTACT in sources
+        profile = ReadSource.PROFILE in sources
         out: JsonDict = {"resourceName": person.resource_name, "etag": person.etag}
         for name in mask:
             if name == "metadata":
-                out["metadata"] = self._person_metadata(person)
+                out["metadata"] = self._person_metadata(person, sources)
                 if sync and person.previous_names:
                     out["metadata"]["previousResourceNames"] = list(person.previous_names)
             elif name == "photos":
                 out["photos"] = [_default_photo(person)]
-            elif person.fields.get(name):
-                out[name] = person.fields[name]
+            else:
+                entries = (person.fields.get(name) or []) if contact else []
+                if profile:
+                    entries = [*entries, *person.profile.get(name, [])]
+                if entries:
+                    out[name] = entries
         return out
 
-    def _person_metadata(self, person: StoredPerson) -> JsonDict:
-        source = {
-            "type": "CONTACT",
-            "id": person.source_id,
-            "etag": person.source_etag,
-            "updateTime": google_time(person.updated),
-        }
-        return {"sources": [source], "objectType": "PERSON"}
+    def _person_metadata(self, person: StoredPerson, sources: frozenset[ReadSource]) -> JsonDict:
+        listed = [
+            {
+                "type": "CONTACT",
+                "id": person.source_id,
+                "etag": person.source_etag,
+                "updateTime": google_time(person.updated),
+            }
+        ]
+        if person.profile and ReadSource.PROFILE in sources:
+            first = next(iter(person.profile.values()))[0]["metadata"]["source"]
+            listed.append({"type": "DOMAIN_PROFILE", "id": first["id"], "etag": "#" + first["id"]})
+        return {"sources": listed, "objectType": "PERSON"}
 
     def render_group(self, group: StoredGroup, mask: Iterable[str], max_members: int = 0) -> JsonDict:
         out: JsonDict = {"resourceName": group.resource_name, "etag": group.etag}

@@ -40,7 +40,9 @@ class TokenState:
     ``since`` is the change sequence a sync token was issued at (-1 for a full listing); ``cursor`` the
     last position returned; ``snapshot`` the change sequence at the listing's first page, which becomes the
     next sync token so changes made while paging are replayed rather than lost; ``generation`` lets the
-    control API expire every earlier sync token at once; ``issued`` is the emulator clock (epoch seconds).
+    control API expire every earlier sync token at once; ``issued`` is the emulator clock (epoch seconds);
+    ``chain_start`` is when the full sync that began this chain of tokens was asked for: Google's sync tokens
+    "expire 7 days after the full sync" (people.connections.list reference), however recent the last token.
     """
 
     kind: TokenKind
@@ -53,10 +55,14 @@ class TokenState:
     total: int
     generation: int
     issued: float
+    chain_start: float
     request_sync_token: bool = False
 
     def issued_at(self) -> datetime:
         return datetime.fromtimestamp(self.issued, UTC)
+
+    def chain_started_at(self) -> datetime:
+        return datetime.fromtimestamp(self.chain_start, UTC)
 
 
 def params_hash(*parts: object) -> str:

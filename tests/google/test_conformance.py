@@ -1,0 +1,154 @@
+"""Google's published rules that the emulator once left out (issue #14, the Google half), each modelled by a
+knob of the emulator and met by the connector: sync tokens that expire 7 days after the full sync, writes that
+reach sync listings late, profile fields that come back unless ``sources`` says otherwise, quotas, overlapping
+mutations, etag lag and the 25,000-contact limit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from googleapiclient.errors import HttpError
+
+from contactsync.emulators.google import PeopleEmulator, RequestKind
+from contactsync.model import Name
+
+from .conftest import ALICE
+from .test_connector import World, only, person
+
+# ------------------------------------------------------------------------------ sync token lifetime
+
+
+def _listing(people: Any, **params: Any) -> dict[str, Any]:
+    request = people.people().connections().list(resourceName="people/me", personFields="names", **params)
+    pages: list[dict[str, Any]] = []
+    while request is not None:
+        page = request.execute()
+        pages.append(page)
+        request = people.people().connections().list_next(request, page)
+    merged = {"connections": [c for p in pages for c in p.get("connections", [])]}
+    if "nextSyncToken" in pages[-1]:
+        merged["nextSyncToken"] = pages[-1]["nextSyncToken"]
+    return merged
+
+
+def test_sync_tokens_expire_seven_days_after_the_full_sync_not_after_the_last_token(
+    emulator: PeopleEmulator, people: Any
+) -> None:
+    # people.connections.list: "Sync tokens expire 7 days after the full sync."
+    token = _listing(people, requestSyncToken=True)["nextSyncToken"]
+    for _day in range(6):
+        emulator.clock.advance(timedelta(days=1))
+        token = _listing(people, requestSyncToken=True, syncToken=token)["nextSyncToken"]
+    emulator.clock.advance(timedelta(days=1, minutes=1))  # one day after the last token, 7 after the full sync
+    with pytest.raises(HttpError, match="Sync token is expired"):
+        _listing(people, requestSyncToken=True, syncToken=token)
+    fresh = _listing(people, requestSyncToken=True)["nextSyncToken"]  # a new full sync starts a new week
+    emulator.clock.advance(timedelta(days=6))
+    _listing(people, requestSyncToken=True, syncToken=fresh)
+
+
+def test_daily_runs_list_everything_again_once_a_week_without_writing(emulator: PeopleEmulator, tmp_path: Path) -> None:
+    world = World(emulator, tmp_path / "store.db")
+    for n in range(3):
+        world.memory.user_create(person(n))
+    world.run()
+    fulls = []
+    for _day in range(8):
+        emulator.clock.advance(timedelta(days=1))
+        report = world.run()
+        fulls.append(only(report, "google").full_listing)
+        assert report.writes == 0
+    # the chain began with the first run's full sync: its seventh day lists everything once more
+    assert fulls == [False] * 6 + [True, False]
+    assert world.google_emails() == world.memory_emails() == [f"p{n}@example.org" for n in range(3)]
+
+
+# ------------------------------------------------------------------------------ propagation delay
+
+
+def test_writes_reach_sync_listings_after_the_propagation_delay_and_other_reads_at_once(
+    emulator: PeopleEmulator, people: Any
+) -> None:
+    emulator.propagation_delay = timedelta(minutes=5)
+    token = _listing(people, requestSyncToken=True)["nextSyncToken"]
+    made = people.people().createContact(body={"names": [{"givenName": "Lag"}]}).execute()
+    assert _listing(people, requestSyncToken=True, syncToken=token)["connections"] == []
+    assert _listing(people, requestSyncToken=True)["connections"] == []  # a full sync request lags too
+    assert [p["resourceName"] for p in _listing(people)["connections"]] == [made["resourceName"]]
+    emulator.clock.advance(timedelta(minutes=5, seconds=1))
+    later = _listing(people, requestSyncToken=True, syncToken=token)
+    assert [p["resourceName"] for p in later["connections"]] == [made["resourceName"]]
+
+
+def test_a_create_whose_answer_was_lost_is_not_made_again_while_the_listing_lags(
+    emulator: PeopleEmulator, tmp_path: Path
+) -> None:
+    emulator.propagation_delay = timedelta(minutes=6)
+    world = World(emulator, tmp_path / "store.db")
+    world.memory.user_create(person(1))
+    world.run()
+    world.memory.user_create(person(2))
+    emulator.faults.drop_after_write_next(1, path_contains="batchCreateContacts")
+    first = world.run()
+    assert first.accounts["google"].created == 0  # the answer was lost: owed, not recorded
+    for _minute in range(10):  # runs a minute apart, all within the delay and past it
+        emulator.clock.advance(timedelta(minutes=1))
+        world.run()
+    assert world.google_emails() == ["p1@example.org", "p2@example.org"]
+    assert world.memory_emails() == ["p1@example.org", "p2@example.org"]
+    assert emulator.requests[RequestKind.BATCH_CREATE] == 2
+    assert world.run().writes == 0
+
+
+# ------------------------------------------------------------------------------ sources
+
+
+def test_fields_of_a_linked_domain_profile_are_never_read_or_written_back(
+    emulator: PeopleEmulator, tmp_path: Path
+) -> None:
+    world = World(emulator, tmp_path / "store.db")
+    mem_id = world.memory.user_create(person(1))
+    world.run()
+    resource = next(p["resourceName"] for p in world.google_people())
+    # Google links the contact to a colleague's domain profile: another name, email and title come with reads
+    emulator.link_profile(
+        ALICE,
+        resource,
+        {
+            "names": [{"givenName": "Pedro", "familyName": "Profile"}],
+            "emailAddresses": [{"value": "pedro@corp.example"}],
+            "organizations": [{"title": "Director"}],
+        },
+    )
+    world.run()
+    # the profile's email and title are not contact data: never copied to the other accounts
+    [copied] = world.memory.contacts().values()
+    assert [e.address for e in copied.emails] == ["p1@example.org"] and copied.job_title == ""
+    world.memory.user_edit(mem_id, replace(person(1), name=Name(given="Paula", family="Test")))
+    report = world.run()
+    assert only(report, "google").updated == 1  # one name written, not the contact's and the profile's
+    stored = emulator.person(ALICE, resource)
+    # the emulator returns everything (contact and profile) to the control API; the contact's own are one name
+    own = [n for n in stored["names"] if n["metadata"]["source"]["type"] == "CONTACT"]
+    assert [n.get("givenName") for n in own] == ["Paula"]
+    assert [e["value"] for e in stored["emailAddresses"] if e["metadata"]["source"]["type"] == "CONTACT"] == [
+        "p1@example.org"
+    ]
+
+
+def test_reads_without_sources_return_profile_fields_as_google_does(emulator: PeopleEmulator, people: Any) -> None:
+    [resource] = emulator.seed(ALICE, [{"names": [{"givenName": "Own"}]}])
+    emulator.link_profile(ALICE, resource, {"names": [{"givenName": "Profile"}]})
+    default = people.people().get(resourceName=resource, personFields="names").execute()
+    assert [n["givenName"] for n in default["names"]] == ["Own", "Profile"]
+    own = people.people().get(resourceName=resource, personFields="names", sources="READ_SOURCE_TYPE_CONTACT")
+    assert [n["givenName"] for n in own.execute()["names"]] == ["Own"]
+    # what a client that read both would send back: Google refuses a second name
+    with pytest.raises(HttpError, match="only one name"):
+        people.people().updateContact(
+            resourceName=resource, updatePersonFields="names", body={"etag": default["etag"], "names": default["names"]}
+        ).execute()
