@@ -51,6 +51,16 @@ class Quarantined:
 
 
 @dataclass(frozen=True, slots=True)
+class Notice:
+    """Something about an account the admin should know that is no failure (a feature off for want of a
+    permission), shown once per account in ``status``. ``code`` is stable for scripts; ``message`` is one sentence
+    naming the fix, without personal data."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class PullResult:
     """What changed since ``state``.
 
@@ -69,6 +79,8 @@ class PullResult:
     #: every item id in scope now, for a connector that knows it without extra cost (a folder listing). With
     #: it, an item created after ``state`` and removed before this pull is still seen to be gone.
     present: frozenset[str] | None = None
+    #: what the account's status should say besides counts and errors, as the connector knows it now
+    notices: tuple[Notice, ...] = ()
 
 
 class ChangeKind(enum.Enum):

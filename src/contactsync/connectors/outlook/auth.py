@@ -125,7 +125,10 @@ class AppTokens:
 
 
 def delegated_scopes(resource: str) -> list[str]:
-    return [f"{resource}/Contacts.ReadWrite"]
+    """``.default``: the token carries every delegated permission the app registration was granted (Contacts.ReadWrite,
+    and MailboxSettings.Read/ReadWrite for category colours when the admin added them), so adding colours later
+    needs no new sign-in."""
+    return [f"{resource}/.default"]
 
 
 def load_cache(path: Path) -> msal.SerializableTokenCache:

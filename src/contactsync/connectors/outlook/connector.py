@@ -24,8 +24,8 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote, urlencode, urlsplit
@@ -38,6 +38,7 @@ from contactsync.connector import (
     Change,
     ChangeKind,
     ChangeResult,
+    Notice,
     PullResult,
     Quarantined,
     RemoteContact,
@@ -80,6 +81,13 @@ _SCAN_PROBE_AT = 2 * MAX_BATCH
 _MARKER_COPY = "marker"
 #: the copy that holds the mailbox's master categories (a key no Graph id can take: ids are base64url)
 _CATEGORIES_COPY = "#masterCategories"
+#: the copy that remembers a refused MailboxSettings permission (so each run does not ask again)
+_ACCESS_COPY = "#categoryAccess"
+#: the copy of every category name seen on the folder's contacts (what tag_counts counts)
+_SEEN_COPY = "#categoriesSeen"
+#: a refused MailboxSettings permission is asked again after this long (the admin may have granted it since)
+RETRY_DENIED_AFTER = timedelta(days=1)
+NOTICE_COLOURS = "outlook-categories-without-colours"
 _SYNC_STATE_CODES = frozenset({"syncstatenotfound", "syncstateinvalid", "errorinvalidsyncstatedata", "resyncrequired"})
 
 
@@ -94,6 +102,42 @@ def _query(params: Mapping[str, str]) -> str:
 def default_color(tag: str) -> str:
     """A stable preset for a category: the same tag gets the same color in every mailbox, every run."""
     return f"preset{hashlib.sha256(tag.casefold().encode()).digest()[0] % 25}"
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryAccess:
+    """When Graph last refused to list (MailboxSettings.Read) or create (MailboxSettings.ReadWrite) master
+    categories for this mailbox; None means allowed or never refused."""
+
+    list_denied_at: datetime | None = None
+    create_denied_at: datetime | None = None
+
+    @staticmethod
+    def _may(denied_at: datetime | None, now: datetime) -> bool:
+        return denied_at is None or now - denied_at >= RETRY_DENIED_AFTER
+
+    def may_list(self, now: datetime) -> bool:
+        return self._may(self.list_denied_at, now)
+
+    def may_create(self, now: datetime) -> bool:
+        return self._may(self.create_denied_at, now)
+
+    def encode(self) -> bytes:
+        return json.dumps(
+            {
+                k: v.isoformat() if v else None
+                for k, v in (("list", self.list_denied_at), ("create", self.create_denied_at))
+            }
+        ).encode()
+
+    @classmethod
+    def decode(cls, raw: bytes) -> CategoryAccess:
+        try:
+            data = json.loads(raw)
+            stamps = [datetime.fromisoformat(data[k]) if data.get(k) else None for k in ("list", "create")]
+        except (ValueError, TypeError, KeyError):
+            return cls()  # an unreadable record only costs one more try
+        return cls(stamps[0], stamps[1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,6 +433,11 @@ class OutlookConnector(BaseConnector):
         self._folder: str | None = None
         self._categories: dict[str, str] | None = None  # casefolded name → name as Outlook has it
         self._categories_read = False  # read from Graph by this process (not only kept from an earlier run)
+        self._category_access: CategoryAccess | None = None
+        self._seen_categories: dict[str, str] = {}  # casefolded → as seen, on any contact of the folder
+        self._seen_complete = False  # a full listing (or a kept record of one) saw every contact
+        self._seen_dirty = False
+        self._clock: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._copies: RemoteCopies = NoCopies()
 
     def keep_copies(self, copies: RemoteCopies) -> None:
@@ -397,6 +446,7 @@ class OutlookConnector(BaseConnector):
         a categories read."""
         self._copies = copies
         self._categories = None
+        self._category_access = None
 
     @classmethod
     def from_settings(cls, account: AccountSettings, book: BookSettings) -> OutlookConnector:
@@ -476,6 +526,7 @@ class OutlookConnector(BaseConnector):
                 else:
                     removed.pop(item_id, None)
                     items[item_id] = json.dumps(entry, separators=(",", ":"))
+                    self._see_categories(c for c in entry.get("categories") or () if isinstance(c, str))
             next_url = page.get("@odata.nextLink")
             if next_url:
                 url = self._own(next_url)
@@ -486,6 +537,15 @@ class OutlookConnector(BaseConnector):
             next_state = self._own(delta_link)
             break
         full = state is None
+        if full:
+            self._seen_complete = True
+        elif not self._seen_complete:
+            # a delta adds to the names a full listing saw, kept in the copies; without them it is not all
+            kept = self._copies.get([_SEEN_COPY]).get(_SEEN_COPY)
+            if kept is not None:
+                self._seen_categories = {**dict(json.loads(kept.body)), **self._seen_categories}
+                self._seen_complete = True
+        self._keep_seen()
         self._copies.drop(removed)
         markers, gone = self._markers(list(items), full=full)
         changed: list[RemoteContact] = []
@@ -499,7 +559,7 @@ class OutlookConnector(BaseConnector):
             except (ValueError, TypeError, KeyError, AttributeError) as exc:
                 quarantined.append(Quarantined(item_id, f"unreadable contact: {type(exc).__name__}"))
         deleted = () if full else tuple(removed)
-        return PullResult(tuple(changed), deleted, next_state, full, tuple(quarantined))
+        return PullResult(tuple(changed), deleted, next_state, full, tuple(quarantined), notices=self._notices())
 
     def _own(self, link: str) -> str:
         if not self.graph.owns(link):
@@ -634,7 +694,10 @@ class OutlookConnector(BaseConnector):
             return []
         if self.capabilities.read_only:
             return [ChangeResult(c, error=ItemRejected("read-only account", account=self.name)) for c in changes]
-        self._ensure_categories(t for c in changes if c.contact is not None for t in c.contact.tags)
+        tags = [t for c in changes if c.contact is not None for t in c.contact.tags]
+        self._ensure_categories(tags)
+        self._see_categories(t.name for t in tags)
+        self._keep_seen()
         requests_ = [self._request_for(str(i), c) for i, c in enumerate(changes)]
         try:
             answers = self.graph.batch(requests_, writes=True)
@@ -708,20 +771,45 @@ class OutlookConnector(BaseConnector):
         return ChangeResult(change, error=error)
 
     # ------------------------------------------------------------------ categories
+    # A contact's ``categories`` are plain strings that need Contacts.ReadWrite only; the master list gives them a
+    # colour and needs MailboxSettings.Read to list, MailboxSettings.ReadWrite to add to (see the README's
+    # permission table). Without those the connector still writes every category and only skips the colours,
+    # remembering the refusal (in the copies) for a day so it does not ask again on every run.
+    def _access(self) -> CategoryAccess:
+        if self._category_access is None:
+            kept = self._copies.get([_ACCESS_COPY]).get(_ACCESS_COPY)
+            self._category_access = CategoryAccess.decode(kept.body) if kept is not None else CategoryAccess()
+        return self._category_access
+
+    def _remember_access(self, access: CategoryAccess) -> None:
+        self._category_access = access
+        self._copies.put({_ACCESS_COPY: RemoteCopy("", access.encode())})
+
     def _master_categories(self, *, refresh: bool = False) -> dict[str, str]:
         if self._categories is None and not refresh:
             kept = self._copies.get([_CATEGORIES_COPY]).get(_CATEGORIES_COPY)
             if kept is not None:
                 self._categories = dict(json.loads(kept.body))
-        if self._categories is None or refresh:
-            _, body = self.graph.get(f"{self._user}/outlook/masterCategories", what="the master categories")
-            self._categories = {
-                str(c["displayName"]).casefold(): str(c["displayName"])
-                for c in (body or {}).get("value", ())
-                if c.get("displayName")
-            }
-            self._categories_read = True
-            self._keep_categories()
+        if (self._categories is None or refresh) and self._access().may_list(self._clock()):
+            status, body = self.graph.get(
+                f"{self._user}/outlook/masterCategories",
+                what="the master categories",
+                passthrough=frozenset({403}),
+            )
+            if status == 403:
+                self._remember_access(replace(self._access(), list_denied_at=self._clock()))
+            else:
+                self._categories = {
+                    str(c["displayName"]).casefold(): str(c["displayName"])
+                    for c in (body or {}).get("value", ())
+                    if c.get("displayName")
+                }
+                self._categories_read = True
+                if self._access().list_denied_at is not None:
+                    self._remember_access(replace(self._access(), list_denied_at=None))
+                self._keep_categories()
+        if self._categories is None:
+            self._categories = {}
         return self._categories
 
     def _keep_categories(self) -> None:
@@ -733,7 +821,9 @@ class OutlookConnector(BaseConnector):
 
         The list is the one kept from an earlier run when it names every tag needed (a category deleted in
         Outlook since then is not made again until a run reads the list: its contacts keep the category, without
-        colour); otherwise it is read again before anything is created."""
+        colour); otherwise it is read again before anything is created. Without MailboxSettings.Read the missing
+        ones are created all the same (an existing one answers 409); without MailboxSettings.ReadWrite nothing is
+        created: the contacts carry their categories uncoloured, and ``pull`` names the permission in a notice."""
         wanted = {t.key: t.name for t in tags}
         if not wanted:
             return
@@ -741,6 +831,8 @@ class OutlookConnector(BaseConnector):
         if not wanted.keys() <= known.keys() and not self._categories_read:
             known = self._master_categories(refresh=True)
         missing = sorted((key, name) for key, name in wanted.items() if key not in known)
+        if not missing or not self._access().may_create(self._clock()):
+            return
         path = f"{self._user}/outlook/masterCategories"
         for start in range(0, len(missing), MAX_BATCH):
             chunk = missing[start : start + MAX_BATCH]
@@ -763,14 +855,70 @@ class OutlookConnector(BaseConnector):
                 self._categories = None
                 self._categories_read = False
                 return
+            if any(a.status == 403 for a in answers.values()):
+                self._remember_access(replace(self._access(), create_denied_at=self._clock()))
+                break
             for i, (key, name) in enumerate(chunk):
                 if answers[str(i)].status in (200, 201, 409):  # 409: someone created it meanwhile, as good
                     known[key] = name
+        else:
+            if self._access().create_denied_at is not None:
+                self._remember_access(replace(self._access(), create_denied_at=None))
         self._keep_categories()
 
+    def _notices(self) -> tuple[Notice, ...]:
+        """What the admin should know about this mailbox that is no failure: colours skipped for a permission."""
+        access = self._access()
+        if access.create_denied_at is not None:
+            return (
+                Notice(
+                    NOTICE_COLOURS,
+                    "categories are written without colours: the app lacks MailboxSettings.ReadWrite (Entra admin "
+                    "center → App registrations → API permissions → Microsoft Graph → MailboxSettings.ReadWrite, "
+                    "then grant admin consent)",
+                ),
+            )
+        return ()
+
+    def _see_categories(self, names: Iterable[str]) -> None:
+        """Every category name seen on a contact: what ``tag_counts`` counts (the master list need not be readable)."""
+        new = {n.casefold(): n for n in names if n and n.casefold() not in self._seen_categories}
+        if new:
+            self._seen_categories.update(new)
+            self._seen_dirty = True
+
+    def _keep_seen(self) -> None:
+        if self._seen_dirty and self._seen_complete:
+            self._copies.put({_SEEN_COPY: RemoteCopy("", json.dumps(self._seen_categories).encode())})
+            self._seen_dirty = False
+
+    def _category_names(self) -> list[str]:
+        """The names of every category that contacts of the folder may carry, without the master list: those seen
+        by a full listing and the deltas since (kept in the copies), or else one scan of the folder's
+        ``categories``."""
+        if not self._seen_complete:
+            kept = self._copies.get([_SEEN_COPY]).get(_SEEN_COPY)
+            if kept is not None:
+                self._seen_categories = {**dict(json.loads(kept.body)), **self._seen_categories}
+                self._seen_complete = True
+        if not self._seen_complete:
+            params = {"$select": "categories", "$top": str(self.options.page_size)}
+            url = f"{self._contacts()}?{_query(params)}"
+            while True:
+                _, page = self.graph.get(url, what="the categories of the contacts")
+                for entry in page.get("value", ()):
+                    self._see_categories(c for c in entry.get("categories") or () if isinstance(c, str))
+                if not page.get("@odata.nextLink"):
+                    break
+                url = self._own(page["@odata.nextLink"])
+            self._seen_complete = True
+            self._keep_seen()
+        return sorted(self._seen_categories.values(), key=str.casefold)
+
     def tag_counts(self) -> Mapping[Tag, int]:
-        """Per master category, ``$count`` of the folder's contacts carrying it. Raises AuthFailed, Transient."""
-        names = sorted(self._master_categories(refresh=True).values())
+        """Per category carried by the folder's contacts, ``$count`` of those carrying it. Needs Contacts.Read only:
+        the names come from the contacts themselves, never from the master list. Raises AuthFailed, Transient."""
+        names = self._category_names()
         counts: dict[Tag, int] = {}
         for chunk in _chunks(names, MAX_BATCH):
             requests_ = []

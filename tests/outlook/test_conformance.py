@@ -1,0 +1,212 @@
+"""The Graph emulator made as strict as Microsoft's published contract, and the connector living with it (#14).
+
+Each test here failed before: the emulator granted every call to any token holding a Contacts permission, so a
+connector that needed MailboxSettings for every tagged write looked fine until it met a real tenant.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from contactsync.connectors.outlook.connector import NOTICE_COLOURS
+from contactsync.emulators.outlook import GraphEmulator, RequestKind
+from contactsync.model import Tag
+
+from .conftest import CLIENT_ID, GRAPH_SCOPE, SECRET, TENANT, USER, Graph, confidential_app
+from .fixtures import outlook
+from .test_faults import World, person
+
+CONTACTS_ONLY = ("Contacts.ReadWrite",)
+
+
+def token_graph(emu: GraphEmulator, http: requests.Session) -> Graph:
+    result = confidential_app(emu, http).acquire_token_for_client(scopes=GRAPH_SCOPE)
+    assert "access_token" in result, result
+    return Graph(emu, http, result["access_token"])
+
+
+# ------------------------------------------------------------------ permissions, per call, from the token
+def test_master_categories_need_mailbox_settings_contacts_do_not(
+    emulator: GraphEmulator, http: requests.Session
+) -> None:
+    emulator.grant(TENANT, CLIENT_ID, CONTACTS_ONLY)
+    graph = token_graph(emulator, http)
+    categories = f"/users/{USER}/outlook/masterCategories"
+    listed = graph.get(categories)
+    assert listed.status_code == 403
+    assert listed.json()["error"]["code"] == "ErrorAccessDenied"
+    assert "MailboxSettings.Read" in listed.json()["error"]["message"]
+    assert graph.post(categories, {"displayName": "VIP", "color": "preset1"}).status_code == 403
+    # a contact's categories are plain strings: Contacts.ReadWrite is enough to write and to filter on them
+    made = graph.post(f"/users/{USER}/contacts", {"givenName": "Bo", "categories": ["VIP"]})
+    assert made.status_code == 201
+    counted = graph.get(f"/users/{USER}/contacts", params={"$filter": "categories/any(c:c eq 'VIP')", "$count": "true"})
+    assert counted.json()["@odata.count"] == 1
+
+
+def test_each_batch_member_is_authorized_on_its_own(emulator: GraphEmulator, http: requests.Session) -> None:
+    emulator.grant(TENANT, CLIENT_ID, ("Contacts.Read", "MailboxSettings.Read"))
+    graph = token_graph(emulator, http)
+    batch = {
+        "requests": [
+            {"id": "1", "method": "GET", "url": f"/users/{USER}/outlook/masterCategories"},
+            {"id": "2", "method": "GET", "url": f"/users/{USER}/contacts"},
+            {
+                "id": "3",
+                "method": "POST",
+                "url": f"/users/{USER}/contacts",
+                "body": {"givenName": "X"},
+                "headers": {"Content-Type": "application/json"},
+            },
+            {
+                "id": "4",
+                "method": "POST",
+                "url": f"/users/{USER}/outlook/masterCategories",
+                "body": {"displayName": "VIP"},
+                "headers": {"Content-Type": "application/json"},
+            },
+        ]
+    }
+    answers = {r["id"]: r["status"] for r in graph.post("/$batch", batch).json()["responses"]}
+    assert answers == {"1": 200, "2": 200, "3": 403, "4": 403}
+
+
+def test_mailbox_settings_readwrite_does_not_list_categories(emulator: GraphEmulator, http: requests.Session) -> None:
+    """The list page names MailboxSettings.Read with no higher permission: the stricter reading is modelled."""
+    emulator.grant(TENANT, CLIENT_ID, ("Contacts.ReadWrite", "MailboxSettings.ReadWrite"))
+    graph = token_graph(emulator, http)
+    assert graph.get(f"/users/{USER}/outlook/masterCategories").status_code == 403
+    assert graph.post(f"/users/{USER}/outlook/masterCategories", {"displayName": "VIP"}).status_code == 201
+
+
+def test_a_token_keeps_the_roles_it_was_issued_with(emulator: GraphEmulator, http: requests.Session) -> None:
+    graph = token_graph(emulator, http)
+    emulator.grant(TENANT, CLIENT_ID, CONTACTS_ONLY)
+    assert graph.get(f"/users/{USER}/outlook/masterCategories").status_code == 200
+    assert token_graph(emulator, http).get(f"/users/{USER}/outlook/masterCategories").status_code == 403
+
+
+@pytest.fixture
+def standalone(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """``python -m contactsync.emulators.outlook --grant Contacts.ReadWrite``, a real process, its banner parsed."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "contactsync.emulators.outlook", "--grant", "Contacts.ReadWrite", "--secret", SECRET,
+         "--client-id", CLIENT_ID, "--mailbox", USER, "--tenant", TENANT],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    assert process.stdout is not None
+    banner: dict[str, str] = {}
+    for line in process.stdout:
+        key, _, value = line.partition(":")
+        banner[key.strip()] = value.strip()
+        if key.strip() == "mailboxes":
+            break
+    try:
+        yield banner
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        process.stdout.close()
+
+
+def test_command_line_grant_is_what_tokens_carry(standalone: dict[str, str]) -> None:
+    assert standalone["granted"] == "Contacts.ReadWrite"
+    http = requests.Session()
+    http.trust_env = False
+    http.verify = standalone["ca file"]
+    token = requests.post(
+        standalone["authority"] + "/oauth2/v2.0/token",
+        data={"grant_type": "client_credentials", "client_id": CLIENT_ID, "client_secret": SECRET,
+              "scope": GRAPH_SCOPE[0]},
+        verify=standalone["ca file"],
+        timeout=30,
+    ).json()["access_token"]  # fmt: skip
+    headers = {"Authorization": f"Bearer {token}"}
+    base = standalone["graph"]
+    assert http.get(f"{base}/users/{USER}/contacts", headers=headers, timeout=30).status_code == 200
+    assert http.get(f"{base}/users/{USER}/outlook/masterCategories", headers=headers, timeout=30).status_code == 403
+    http.close()
+
+
+# ------------------------------------------------------------------ divergence 1: tags with Contacts.ReadWrite only
+def test_tags_sync_with_contacts_readwrite_only_and_the_notice_names_the_permission(
+    emulator: GraphEmulator, tmp_path: Path
+) -> None:
+    emulator.grant(TENANT, CLIENT_ID, CONTACTS_ONLY)
+    world = World(emulator, tmp_path)
+    try:
+        for n in range(3):
+            world.memory.user_create(person(n))
+        first = world.run()
+        assert all(a.error is None for a in first.accounts.values()), first.as_dict()
+        assert sorted(c["categories"] for c in world.outlook_people()) == [["Team"]] * 3
+        assert [c["displayName"] for c in emulator.master_categories(USER)] == [
+            n for n in ("Red category", "Orange category", "Yellow category", "Green category", "Blue category",
+                        "Purple category")
+        ]  # fmt: skip
+        second = world.run()
+        assert second.writes == 0 and all(a.error is None for a in second.accounts.values())
+        assert {t.name: n for t, n in world.outlook.tag_counts().items()} == {"Team": 3}
+        notices = world.outlook.pull(None).notices
+        assert [n.code for n in notices] == [NOTICE_COLOURS]
+        assert "MailboxSettings.ReadWrite" in notices[0].message
+        assert "@" not in notices[0].message  # no mailbox, no person
+    finally:
+        world.close()
+
+
+def test_a_refused_colour_is_not_asked_again_on_every_push(emulator: GraphEmulator, tmp_path: Path) -> None:
+    emulator.grant(TENANT, CLIENT_ID, CONTACTS_ONLY)
+    world = World(emulator, tmp_path)
+    try:
+        world.memory.user_create(person(0))
+        world.run()
+        emulator.reset_counters()
+        world.memory.user_create(person(1))
+        report = world.run()
+        assert report.accounts["outlook"].created == 1 and report.accounts["outlook"].error is None
+        assert emulator.requests[RequestKind.CATEGORIES] == 0
+    finally:
+        world.close()
+
+
+def test_with_mailbox_settings_readwrite_alone_colours_are_still_made(emulator: GraphEmulator, tmp_path: Path) -> None:
+    emulator.grant(TENANT, CLIENT_ID, ("Contacts.ReadWrite", "MailboxSettings.ReadWrite"))
+    world = World(emulator, tmp_path)
+    try:
+        for n in range(2):
+            world.memory.user_create(person(n))
+        report = world.run()
+        assert all(a.error is None for a in report.accounts.values())
+        assert [c["displayName"] for c in emulator.master_categories(USER)][-1] == "Team"
+        assert world.outlook.pull(None).notices == ()
+    finally:
+        world.close()
+
+
+def test_tag_counts_need_only_contacts_read(emulator: GraphEmulator) -> None:
+    emulator.seed(USER, [{"givenName": f"P{n}", "categories": ["Team", "vip"] if n % 2 else ["VIP"]} for n in range(5)])
+    emulator.grant(TENANT, CLIENT_ID, ("Contacts.Read",))
+    connector = outlook(emulator)
+    try:
+        counts = {t.name: n for t, n in connector.tag_counts().items()}
+        assert counts == {"Team": 2, "VIP": 5}
+        assert emulator.requests[RequestKind.CATEGORIES] == 0
+        # after a full listing the names are known: counting costs one $batch, no scan
+        connector.pull(None)
+        emulator.reset_counters()
+        assert connector.tag_counts()[Tag("team")] == 2
+        assert emulator.requests[RequestKind.BATCH] == 1
+        assert emulator.requests[RequestKind.LIST] == emulator.requests[RequestKind.BATCH_MEMBER] == 2
+    finally:
+        connector.close()
