@@ -210,3 +210,47 @@ def test_tag_counts_need_only_contacts_read(emulator: GraphEmulator) -> None:
         assert emulator.requests[RequestKind.LIST] == emulator.requests[RequestKind.BATCH_MEMBER] == 2
     finally:
         connector.close()
+
+
+# ------------------------------------------------------------------ divergence 7: documented $filter forms only
+MARKER = "String {8f4e2c71-3b5a-4d9e-a6c1-5e2b7d0f9a34} Name contactsync-id"
+
+
+def test_extended_property_filter_needs_id_and_value(graph: Graph) -> None:
+    contacts = f"/users/{USER}/contacts"
+    made = graph.post(contacts, {"givenName": "Bo", "singleValueExtendedProperties": [{"id": MARKER, "value": "c-1"}]})
+    assert made.status_code == 201
+    id_only = graph.get(contacts, params={"$filter": f"singleValueExtendedProperties/any(ep: ep/id eq '{MARKER}')"})
+    assert id_only.status_code == 400
+    assert id_only.json()["error"]["code"] == "ErrorInvalidUrlQueryFilter"
+    assert set(id_only.json()["error"]) == {"code", "message", "innerError"}
+    paired = f"singleValueExtendedProperties/any(ep: ep/id eq '{MARKER}' and ep/value eq 'c-1')"
+    assert [c["id"] for c in graph.get(contacts, params={"$filter": paired}).json()["value"]] == [made.json()["id"]]
+
+
+def test_extended_property_names_compare_case_sensitively(graph: Graph) -> None:
+    contacts = f"/users/{USER}/contacts"
+    made = graph.post(contacts, {"givenName": "Bo", "singleValueExtendedProperties": [{"id": MARKER, "value": "c-1"}]})
+    item = f"{contacts}/{made.json()['id']}"
+    kind, guid, keyword, name = MARKER.split(" ", 3)
+    other_case = f"{kind.lower()} {guid.upper()} {keyword.lower()} {name}"
+    found = graph.get(item, params={"$expand": f"singleValueExtendedProperties($filter=id eq '{other_case}')"})
+    assert [p["value"] for p in found.json()["singleValueExtendedProperties"]] == ["c-1"]
+    other_name = f"{kind} {guid} {keyword} {name.upper()}"
+    missed = graph.get(item, params={"$expand": f"singleValueExtendedProperties($filter=id eq '{other_name}')"})
+    assert "singleValueExtendedProperties" not in missed.json()
+    # a PATCH with the name in another case is another property, not ours overwritten
+    graph.patch(item, {"singleValueExtendedProperties": [{"id": other_name, "value": "theirs"}]})
+    found = graph.get(item, params={"$expand": f"singleValueExtendedProperties($filter=id eq '{MARKER}')"})
+    assert [p["value"] for p in found.json()["singleValueExtendedProperties"]] == ["c-1"]
+
+
+def test_full_listing_reads_markers_with_documented_queries_only(emulator: GraphEmulator) -> None:
+    emulator.seed(USER, [{"givenName": "Bo", "singleValueExtendedProperties": [{"id": MARKER, "value": "c-1"}]},
+                         {"givenName": "Cy"}])  # fmt: skip
+    connector = outlook(emulator)
+    try:
+        listed = connector.pull(None)
+        assert sorted((rc.contact.name.given, rc.marker) for rc in listed.changed) == [("Bo", "c-1"), ("Cy", None)]
+    finally:
+        connector.close()

@@ -127,7 +127,11 @@ def test_birthday_is_compared_as_a_date_whatever_time_outlook_answers() -> None:
     assert mapping.to_graph(Contact(birthday=PartialDate(1990, 5, 17)))["birthday"].startswith("1990-05-17T")
 
 
-def test_marker_is_found_whatever_the_case_of_its_id() -> None:
-    item = {mapping.EXTENDED: [{"id": mapping.MARKER_PROPERTY.upper(), "value": "cid-7"}]}
+def test_marker_is_found_whatever_the_case_of_its_type_and_guid_but_not_of_its_name() -> None:
+    kind, guid, keyword, name = mapping.MARKER_PROPERTY.split(" ", 3)
+    item = {mapping.EXTENDED: [{"id": f"{kind.lower()} {guid.upper()} {keyword.upper()} {name}", "value": "cid-7"}]}
     assert mapping.marker_of(item) == "cid-7"
+    # Exchange compares a named property's name case-sensitively: this is another application's property
+    other = {mapping.EXTENDED: [{"id": f"{kind} {guid} {keyword} {name.upper()}", "value": "cid-8"}]}
+    assert mapping.marker_of(other) is None
     assert mapping.marker_of({}) is None

@@ -636,12 +636,15 @@ class OutlookConnector(BaseConnector):
                 yield item_id, answers[str(i)]
 
     def _scan_markers(self) -> dict[str, str]:
-        """Every marked item of the folder, listed with only its id and marker."""
+        """Every marked item of the folder, from a listing of every item with only its id and marker.
+
+        Not filtered to the marked items: the only documented ``$filter`` on an extended property pairs its id with
+        a value test, and an id-only ``any()`` is undocumented (#14, divergence 7), so the documented
+        ``$expand=…($filter=id eq …)`` rides on a plain listing (``⌈items/page_size⌉`` requests)."""
         params = {
             "$select": "id",
             "$top": str(self.options.page_size),
             "$expand": self._marker_expand(),
-            "$filter": f"{mapping.EXTENDED}/any(ep: ep/id eq {_quote_literal(mapping.MARKER_PROPERTY)})",
         }
         url = f"{self._contacts()}?{_query(params)}"
         markers: dict[str, str] = {}

@@ -284,10 +284,20 @@ def fit(contact: Contact, region: str = "US") -> Contact:
     return from_graph(as_created(to_graph(contact)), region)
 
 
+def _property_key(property_id: str) -> str:
+    """An extended property id as Exchange compares it: type, GUID and keyword in any case, the name exactly."""
+    parts = property_id.strip().split(" ", 3)
+    if len(parts) == 4 and parts[2].casefold() == "name":
+        return f"{parts[0].casefold()} {parts[1].casefold()} name {parts[3]}"
+    return property_id.strip().casefold()
+
+
 def marker_of(item: Mapping[str, Any]) -> str | None:
-    """Our marker from an item read with ``$expand`` of our extended property."""
+    """Our marker from an item read with ``$expand`` of our extended property (its name compares case-sensitively:
+    a property "Contactsync-Id" someone else wrote is not ours)."""
+    ours = _property_key(MARKER_PROPERTY)
     for prop in item.get(EXTENDED) or ():
-        if isinstance(prop, Mapping) and str(prop.get("id", "")).casefold() == MARKER_PROPERTY.casefold():
+        if isinstance(prop, Mapping) and _property_key(str(prop.get("id", ""))) == ours:
             value = prop.get("value")
             return value if isinstance(value, str) and value else None
     return None

@@ -35,6 +35,7 @@ from .mailbox import (
     ContactRecord,
     Mailbox,
     etag_of,
+    property_key,
     validate_contact_body,
 )
 from .permissions import denied_message, requirement
@@ -602,7 +603,10 @@ _ID_EQ = re.compile(r"^id eq '((?:[^']|'')*)'$", re.IGNORECASE)
 
 
 def parse_expand(value: str | None) -> frozenset[str] | None:
-    """The extended property ids to expand (lower case); empty means all of them; None means no $expand."""
+    """The extended property keys to expand (see ``property_key``); empty means all; None means no $expand.
+
+    Documented form: ``$expand=singleValueExtendedProperties($filter=id eq '{id}')`` (extended-properties
+    overview and singlevaluelegacyextendedproperty-get); several ids joined by ``or`` are accepted too."""
     if value is None:
         return None
     match = _EXPAND.match(value.strip())
@@ -615,7 +619,10 @@ def parse_expand(value: str | None) -> frozenset[str] | None:
         id_match = _ID_EQ.match(clause.strip())
         if not id_match:
             raise _bad_filter()
-        ids.add(_unquote_literal(id_match.group(1)).lower())
+        key = property_key(_unquote_literal(id_match.group(1)))
+        if key is None:
+            raise _bad_filter()
+        ids.add(key)
     return frozenset(ids)
 
 
@@ -668,15 +675,19 @@ def _any_clause(collection: str, variable: str, inner: str) -> Predicate:
             return lambda record: any(
                 str(e.get("address", "")).casefold() == address for e in record.fields.get("emailAddresses", [])
             )
-        case "singlevalueextendedproperties", [id_key, *value_keys] if id_key == f"{variable}/id" and (
-            value_keys in ([], [f"{variable}/value"])
+        case "singlevalueextendedproperties", [id_key, value_key] if (id_key, value_key) == (
+            f"{variable}/id",
+            f"{variable}/value",
         ):
-            property_id = conditions[id_key].lower()
-            expected = conditions.get(f"{variable}/value")
+            # the only documented filter on extended properties pairs the id with a value test
+            # (singlevaluelegacyextendedproperty-get, "Get resource instances using a filter on the value of an
+            # extended property"); an id-only any() is not documented and real Graph refuses or ignores it
+            property_id = property_key(conditions[id_key])
+            expected = conditions[value_key]
 
             def has_property(record: ContactRecord) -> bool:
-                found = record.extended.get(property_id)
-                return found is not None and (expected is None or found[1] == expected)
+                found = record.extended.get(property_id or "")
+                return found is not None and found[1] == expected
 
             return has_property
     raise _bad_filter()

@@ -51,7 +51,30 @@ ALL_FIELDS = SETTABLE_FIELDS | READ_ONLY_FIELDS
 # Outlook's fixed slots; see the module docstring for what exceeding them does.
 MAX_ENTRIES = {"emailAddresses": 3, "businessPhones": 2, "homePhones": 2, "imAddresses": 3}
 EXTENDED_PROPERTIES = "singleValueExtendedProperties"
-_EXTENDED_ID = re.compile(r"^(?P<type>\w+) (\{[0-9a-fA-F-]{36}\} (Name \S.*|Id 0x[0-9a-fA-F]+)|0x[0-9a-fA-F]{4})$")
+_EXTENDED_ID = re.compile(
+    r"^(?P<type>\w+) (?:\{(?P<guid>[0-9a-fA-F-]{36})\} (?:Name (?P<name>\S.*)|Id (?P<id>0x[0-9a-fA-F]+))"
+    r"|(?P<tag>0x[0-9a-fA-F]{4}))$",
+    re.IGNORECASE,
+)
+
+
+def property_key(property_id: str) -> str | None:
+    """The identity of an extended property id (None when malformed). The type, the GUID and the keywords are
+    case-insensitive, the *name* of a named property is not: MAPI named properties compare their names
+    case-sensitively, so "contactsync-id" and "ContactSync-Id" are two properties (issue #14, divergence 7;
+    https://learn.microsoft.com/graph/api/resources/extended-properties-overview, "id formats")."""
+    match = _EXTENDED_ID.match(property_id.strip())
+    if match is None:
+        return None
+    kind = match.group("type").lower()
+    if match.group("tag"):
+        return f"{kind} {match.group('tag').lower()}"
+    guid = match.group("guid").lower()
+    if match.group("name") is not None:
+        return f"{kind} {{{guid}}} name {match.group('name')}"
+    return f"{kind} {{{guid}}} id {int(match.group('id'), 16):#x}"
+
+
 # Outlook stores a birthday as a date and answers it at 11:59 UTC.
 BIRTHDAY_TIME = "T11:59:00Z"
 CATEGORY_COLORS = frozenset({"none"} | {f"preset{n}" for n in range(25)})
@@ -99,8 +122,7 @@ class ContactRecord:
     id: str
     folder_id: str
     fields: Mapping[str, Any]
-    # Keyed by the property id in lower case (Exchange matches ids case-insensitively); the value keeps the id
-    # as it was sent.
+    # Keyed by property_key (a name compares case-sensitively, the rest not); the value keeps the id as sent.
     extended: Mapping[str, tuple[str, str]]
     change_key: str
     created: datetime
@@ -275,11 +297,12 @@ def _validate_extended(value: Any) -> Iterator[tuple[str, tuple[str, str]]]:
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
             raise _type_error(EXTENDED_PROPERTIES, "microsoft.graph.singleValueLegacyExtendedProperty")
         property_id, property_value = entry["id"], entry.get("value")
-        if not _EXTENDED_ID.match(property_id):
+        key = property_key(property_id)
+        if key is None:
             raise GraphError(400, "ErrorInvalidProperty", f"The extended property id '{property_id}' is malformed.")
         if not isinstance(property_value, str):
             raise _type_error("value", "Edm.String")
-        yield property_id.lower(), (property_id, property_value)
+        yield key, (property_id, property_value)
 
 
 class Mailbox:
