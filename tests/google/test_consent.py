@@ -1,4 +1,4 @@
-"""``contactsync auth ACCOUNT`` (a Google account): Google's OAuth 2.0 for installed apps, end to end against the emulator.
+"""``contactsync auth ACCOUNT`` (Google): OAuth 2.0 for installed apps, end to end against the emulator.
 
 The emulator's authorization endpoint plays the consent screen (``emulator.consent`` says who is signed in to
 the browser and whether they allow), redirects to the loopback redirect URI with a code, and its token endpoint
@@ -45,7 +45,9 @@ def browser() -> Iterator[requests.Session]:
 
 
 def write_config(tmp_path: Path, emulator: PeopleEmulator, phone: str) -> Path:
-    (tmp_path / "google-oauth-client.json").write_text(json.dumps(emulator.add_oauth_client(CLIENT_ID, CLIENT_SECRET)))
+    secrets = tmp_path / "google-oauth-client.json"
+    secrets.write_text(json.dumps(emulator.add_oauth_client(CLIENT_ID, CLIENT_SECRET)))
+    secrets.chmod(0o600)  # a secret file others can read is refused by the configuration
     config = tmp_path / "contactsync.yaml"
     config.write_text(f"""store:
   url: sqlite:///{tmp_path / "store.db"}

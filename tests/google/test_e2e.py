@@ -35,6 +35,7 @@ def person(n: int, tags: tuple[str, ...]) -> Contact:
 def test_two_syncs_through_the_cli_agree_everywhere(emulator: PeopleEmulator, tmp_path: Path) -> None:
     assert "google" in registry.available_types()
     (tmp_path / "google-key.json").write_text(service_account_key(emulator))
+    (tmp_path / "google-key.json").chmod(0o600)  # a secret file others can read is refused by the configuration
     vdir = tmp_path / "vdir"
     vdir.mkdir()
     BACKENDS.pop("e2e-google-phone", None)
