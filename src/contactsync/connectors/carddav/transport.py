@@ -17,8 +17,8 @@ from types import MappingProxyType
 from typing import Any, NoReturn
 from urllib.parse import urljoin, urlsplit
 
-import caldav
 import niquests
+from caldav.davclient import DAVClient  # not ``caldav.DAVClient``: the package resolves it lazily, untyped
 from caldav.lib import error as caldav_error
 from lxml import etree
 
@@ -92,7 +92,7 @@ class DavTransport:
         self.max_response_bytes = max_response_bytes
         self._counts: Counter[Method] = Counter()
         self._last_body = b""
-        self._client = caldav.DAVClient(
+        self._client = DAVClient(
             url=url,
             username=username,
             password=password,
@@ -181,9 +181,14 @@ class DavTransport:
             raise BadServerResponse(f"expected 207 Multi-Status from {_path(url)}, got {answer.status}")
         return parse_multistatus(answer.body)
 
-    def _read_capped(self, response: niquests.Response, *args: Any, **kwargs: Any) -> niquests.Response:
+    def _read_capped(
+        self, response: niquests.PreparedRequest | niquests.Response, *args: Any, **kwargs: Any
+    ) -> niquests.Response | None:
         """Response hook: read the body ourselves, refusing anything over the cap (compressed bombs too:
         the count is of decoded bytes). Runs before the HTTP library would read the whole body."""
+        if not isinstance(response, niquests.Response):
+            # niquests types one hook signature for every event; a "response" hook is only given responses
+            return None
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self.max_response_bytes:
             response.close()

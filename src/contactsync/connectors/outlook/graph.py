@@ -275,7 +275,7 @@ class GraphClient:
             try:
                 response = self._send("POST", "/$batch", json=payload)
             except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-                error = Transient(
+                error: ConnectorError = Transient(
                     f"the connection to Graph failed during a $batch: {type(exc).__name__}", account=self.account
                 )
                 if writes:
