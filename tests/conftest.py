@@ -17,6 +17,10 @@ import sqlalchemy as sa
 
 PG_URL = os.environ.get("CONTACTSYNC_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
+# the umask the systemd units run contactsync with (UMask=0077): the secret files tests write are private, as an
+# admin's are; a world-readable one is refused (secrets.allow_world_readable), tested on purpose in test_config
+os.umask(0o077)
+
 
 def _pg_reason() -> str | None:
     try:

@@ -759,6 +759,7 @@ def test_the_public_names_of_the_config_package() -> None:
         "default_state_dir",
         "default_store_url",
         "load_settings",
+        "locate",
         "parse_schedule",
         "parse_settings",
         "reference_markdown",

@@ -164,6 +164,12 @@ class Settings:
     log_personal_data: bool = False
     source: Path | None = None
     daemon: DaemonSettings = DaemonSettings()
+    #: key path (``books[0].accounts[1].options.url``) → its line in ``source``, for problems found later
+    key_lines: Mapping[str, int] = field(default_factory=frozen_mapping, compare=False, repr=False)
+    #: the secret files read (``*_file`` keys), for the permission checks of `config check` and `doctor`
+    secret_files: tuple[Path, ...] = field(default=(), compare=False)
+    #: ``secrets.allow_world_readable``
+    allow_world_readable: bool = False
 
     def book(self, name: str) -> BookSettings:
         for b in self.books:

@@ -6,7 +6,12 @@ Exit codes (also in the README):
     2  the command line or the configuration is wrong
     3  some account failed, or some writes are still owed (the others went through)
     4  the mass-delete brake held deletes back (see ``status``; ``sync --allow-deletes`` to let them through)
-    5  ``status``: something needs the admin's attention (conflicts, quarantined items)
+    5  ``status``: something needs the admin's attention (conflicts, quarantined items, a book never run, an
+       interrupted run)
+    6  the store is in use: the daemon or another ``sync`` holds it (or a book of it, past daemon.sync_wait_seconds)
+    7  the disk holding the store is full
+    8  the store cannot be written (a read-only file, folder, filesystem or database)
+    9  the store is damaged or is not a contactsync database
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
@@ -24,13 +30,16 @@ from typing import Any, TypeVar
 import click
 
 from .. import admin, registry
-from ..config import load_settings, sample_config
+from ..config import load_settings, locate, sample_config
 from ..engine.report import RunReport, RunResult
 from ..errors import ConfigError, ContactSyncError, NotFound, StoreError, StoreLocked
-from ..settings import AccountSettings, BookSettings, LogFormat, Settings
+from ..logs import safe_error_text, setup_logging
+from ..settings import AccountSettings, BookSettings, Settings
 from ..store import Store
+from .faults import StoreFault, store_fault
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_BRAKE, EXIT_ATTENTION = 0, 1, 2, 3, 4, 5
+EXIT_BUSY, EXIT_NO_SPACE, EXIT_READ_ONLY, EXIT_CORRUPT = 6, 7, 8, 9
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,62 +62,106 @@ class Context:
     def settings(self) -> Settings:
         if self._settings is None:
             self._settings = load_settings(self.config_path)
-            setup_logging(self._settings.log_format, self._settings.log_level, self.verbose)
+            setup_logging(
+                self._settings.log_format,
+                self._settings.log_level,
+                self.verbose,
+                personal_data=self._settings.log_personal_data,
+            )
         return self._settings
+
+    def load(self, *, account_secrets: bool = True) -> Settings:
+        """The settings; without ``account_secrets`` the accounts' secret files are left unread (``status``)."""
+        if self._settings is None and not account_secrets:
+            self._settings = load_settings(self.config_path, account_secrets=False)
+            setup_logging(
+                self._settings.log_format,
+                self._settings.log_level,
+                self.verbose,
+                personal_data=self._settings.log_personal_data,
+            )
+        return self.settings
 
     def store(self) -> Store:
         return admin.open_store(self.settings)
 
+    @property
+    def personal_data(self) -> bool:
+        return self._settings is not None and self._settings.log_personal_data
 
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {
-            "ts": datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "msg": record.getMessage(),
-        }
-        if record.exc_info:
-            entry["exc"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+    def store_where(self) -> str:
+        """The store as the admin configured it (a password never shown), for advice; "" before the config."""
+        if self._settings is None:
+            return ""
+        import sqlalchemy as sa
 
-
-def setup_logging(fmt: LogFormat, level: str, verbose: int) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    if fmt is LogFormat.JSON:
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("contactsync")
-    root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if verbose > 1 else (logging.INFO if verbose else getattr(logging, level, 20)))
-    root.propagate = False
-    # caldav logs request and response bodies (card contents: personal data) at DEBUG
-    logging.getLogger("caldav").setLevel(logging.WARNING)
+        try:
+            return sa.make_url(self._settings.store_url).render_as_string(hide_password=True)
+        except Exception:
+            return ""
 
 
-def advice(exc: BaseException) -> tuple[str, int]:
-    """Turn an error into a sentence the admin can act on, and an exit code."""
+def _fault_advice(fault: StoreFault, where: str) -> tuple[str, int]:
+    at = f" ({where})" if where else ""
+    if fault is StoreFault.NO_SPACE:
+        return (
+            f"the disk holding the store{at} is full. Nothing confirmed was lost: every step is committed whole "
+            "and a step cut short is done again by the next run. Free some space, then run the command again",
+            EXIT_NO_SPACE,
+        )
+    if fault is StoreFault.READ_ONLY:
+        return (
+            f"the store{at} cannot be written: its file, folder or filesystem is read-only or belongs to another "
+            "user (or the database refuses writes). Make it writable for the user contactsync runs as (under "
+            "systemd, StateDirectory= sets that up), then run the command again",
+            EXIT_READ_ONLY,
+        )
+    if fault is StoreFault.CORRUPT:
+        return (
+            f"the store{at} is damaged or is not a contactsync database. Stop the daemon, move the file aside and "
+            "restore the last backup (`contactsync restore FILE`); without one, a new store is rebuilt from the "
+            "platforms by the next `contactsync sync` (the trash, history and queued conflicts are lost then)",
+            EXIT_CORRUPT,
+        )
+    return (
+        f"the store{at} is in use by another process and stayed locked. Run the command again once it is done "
+        "(`contactsync status` shows who holds what)",
+        EXIT_BUSY,
+    )
+
+
+def advice(exc: BaseException, *, where: str = "", personal_data: bool = False) -> tuple[str, int]:
+    """Turn an error into a sentence the admin can act on, and an exit code.
+
+    ``where`` names the store for store faults; an error's own text is shown only as far as
+    :func:`contactsync.logs.safe_error_text` allows (a driver's message can repeat names and emails)."""
     if isinstance(exc, ConfigError):
         lines = ["the configuration has problems:"] + [f"  {p}" for p in exc.problems]
         lines.append("fix them and run `contactsync config check`")
         return "\n".join(lines), EXIT_USAGE
+    if isinstance(exc, StoreLocked):  # the daemon or another sync: its message names it and what to do
+        return str(exc), EXIT_BUSY
+    fault = store_fault(exc)
+    if fault is not None:
+        return _fault_advice(fault, where)
     if isinstance(exc, FileNotFoundError):
         return (
             f"{exc.filename}: no such file. Give the config with --config FILE or CONTACTSYNC_CONFIG; "
             "`contactsync config sample` prints a commented example"
         ), EXIT_USAGE
-    if isinstance(exc, StoreLocked):
-        return str(exc), EXIT_ERROR
     if isinstance(exc, StoreError):
-        return f"store: {exc}. Check store.url in the config, then run `contactsync db upgrade`", EXIT_ERROR
+        text = safe_error_text(exc, personal_data=personal_data).split(": ", 1)[-1]
+        return f"store: {text}. Check store.url in the config (`contactsync config check`)", EXIT_ERROR
     if isinstance(exc, NotFound):
         return str(exc), EXIT_USAGE
     if isinstance(exc, KeyError):
         return f"unknown name {exc}: see the books and accounts in the config", EXIT_USAGE
     if isinstance(exc, ContactSyncError):
-        return str(exc), EXIT_ERROR
-    return f"unexpected error: {type(exc).__name__}: {exc} (run with -v for details)", EXIT_ERROR
+        return safe_error_text(exc, personal_data=personal_data).split(": ", 1)[-1], EXIT_ERROR
+    return (
+        f"unexpected error: {safe_error_text(exc, personal_data=personal_data)} (run with -v for details)",
+        EXIT_ERROR,
+    )
 
 
 def friendly(func: F) -> F:
@@ -125,7 +178,10 @@ def friendly(func: F) -> F:
             obj = ctx.find_object(Context)
             if obj is not None and obj.verbose:
                 logging.getLogger("contactsync").exception("details")
-            message, code = advice(exc)
+            if isinstance(exc, ConfigError) and obj is not None and obj._settings is not None:
+                exc = locate(exc, obj._settings)  # found after loading (a connector's check): add file:line
+            where = obj.store_where() if obj is not None else ""
+            message, code = advice(exc, where=where, personal_data=obj is not None and obj.personal_data)
             click.echo(f"contactsync: {message}", err=True)
             ctx.exit(code)
 
@@ -237,7 +293,7 @@ def sync(
         _sync_books(obj, selected, dry_run, show_values, allow_deletes, reset, as_json, reports)
     except LeaseHeld as exc:
         click.echo(f"contactsync: {exc}", err=True)
-        sys.exit(max(exit_code_for(reports), EXIT_PARTIAL))  # what could run went through; the rest did not
+        sys.exit(EXIT_BUSY)  # what could run went through (its report is printed); the rest did not run
     finally:
         if lock is not None:
             lock.release()
@@ -256,21 +312,41 @@ def _sync_books(
 ) -> None:
     from contextlib import closing
 
-    from ..daemon.oneoff import SyncLeases, run_leased
+    from ..daemon.oneoff import SyncLeases, check_tags, run_leased
+    from ..daemon.records import DaemonRecords
+    from .dryrun import open_for_dry_run
 
     for account in reset:
         if dry_run:
             raise click.UsageError("--reset-account cannot be combined with --dry-run")
         if not any(a.name == account for b in selected for a in b.accounts):
             raise click.UsageError(f"--reset-account {account}: no such account in the selected books")
-    with obj.store() as store:
-        if dry_run or store.dialect != "postgresql":
+    if dry_run:
+        # nothing is written, the store included: read it as it is (or plan against an empty one)
+        with open_for_dry_run(obj.settings.store_url) as view:
             for book in selected:
+                report = admin.run_book(view, book, dry_run=True, show_values=show_values)  # type: ignore[arg-type]
+                reports.append(report)
+                print_report(report, as_json=as_json)
+        return
+    with obj.store() as store:
+        if store.dialect != "postgresql":
+            records = DaemonRecords(store)
+            for book in selected:
+                # we hold the store's lock: a run still marked running was cut short (its process killed)
+                records.interrupt_open_runs(book.name, None, status="abandoned")
                 for account in (a.name for a in book.accounts if a.name in reset):
                     admin.reset_account(store, account)
-                report = admin.run_book(
-                    store, book, dry_run=dry_run, allow_deletes=allow_deletes, show_values=show_values
-                )
+                built = admin.build_connectors(book)
+                try:
+                    report = admin.run_book(
+                        store, book, allow_deletes=allow_deletes, show_values=show_values, connectors=built
+                    )
+                    # the promise of the daemon holds for timer users too: same tag counts everywhere
+                    check_tags(store, book, report, built)
+                finally:
+                    for c in built.values():
+                        c.close()
                 reports.append(report)
                 print_report(report, as_json=as_json)
             return
@@ -324,23 +400,45 @@ def status(obj: Context, as_json: bool) -> None:
     """Per book and account: last run, result, next run, brake, circuit breaker, quarantined items, owed writes,
     conflicts; and every tag's member count on each platform next to the store's.
 
-    Exit codes: 0 all well; 3 an account failed its last run or is paused by the circuit breaker; 4 the brake
-    holds deletes back; 5 something else needs a look (conflicts, quarantined items, tag counts that differ or
-    could not be read, contacts held back by a data rule). The most serious one wins, for monitoring systems."""
+    Exit codes: 0 all well; 3 an account failed its last run, its last run was interrupted (killed, stopped),
+    writes failed and are still owed, or it is paused by the circuit breaker; 4 the brake holds deletes back; 5
+    something else needs a look (an account never synced, conflicts, quarantined items, tag counts that differ or
+    could not be read, contacts held back by a data rule). The most serious one wins, for monitoring systems.
+    It only reads: it never creates the store and needs none of the accounts' secrets."""
+    from ..daemon.lock import StoreLock
     from ..daemon.records import CircuitState, DaemonRecords, TagVerdict
     from ..store import now
 
-    settings = obj.settings
-    with obj.store() as store:
-        accounts = store.account_status()
-        conflicts = store.open_conflicts()
-        trash = store.trashed()
-        held_back = store.attention()
-        records = DaemonRecords(store)
-        health = records.health()
-        leases = records.leases()
-        account_leases = records.account_leases()
-        tag_checks = records.tag_checks()
+    settings = obj.load(account_secrets=False)
+    store = _open_for_reading(settings.store_url)
+    if store is None:
+        accounts: dict[str, dict[str, Any]] = {}
+        conflicts: list[dict[str, Any]] = []
+        trash: list[Any] = []
+        held_back: list[tuple[str, str, str]] = []
+        health: dict[str, Any] = {}
+        leases: dict[str, Any] = {}
+        account_leases: dict[str, Any] = {}
+        tag_checks: list[Any] = []
+        owed: dict[str, _Owed] = {}
+        runs: dict[str, dict[str, Any]] = {}
+    else:
+        with store:
+            accounts = store.account_status()
+            conflicts = store.open_conflicts()
+            trash = store.trashed()
+            held_back = store.attention()
+            records = DaemonRecords(store)
+            health = records.health()
+            leases = records.leases()
+            account_leases = records.account_leases()
+            tag_checks = records.tag_checks()
+            # counted here, not from the last finished run's record: a run killed mid-way left links and owed
+            # writes behind that no status row mentions yet
+            owed = {a.name: _owed(store, a.name) for b in settings.books for a in b.accounts}
+            runs = {b.name: (store.runs(b.name, limit=1) or [{}])[0] for b in settings.books}
+    lock = StoreLock.for_url(settings.store_url)
+    lock_holder = lock.holder() if lock is not None else None
     at = now()
     per_book: dict[str, Any] = {}
     code = EXIT_OK
@@ -351,9 +449,34 @@ def status(obj: Context, as_json: bool) -> None:
 
     for book in settings.books:
         entries = {}
+        lease = leases.get(book.name)
+        running_on = lease.owner if lease and lease.owner and lease.expires_at and lease.expires_at > at else None
+        last_run = runs.get(book.name, {})
+        # a run still marked running whose process is gone: no lock on SQLite, no live lease on PostgreSQL
+        alive = lock_holder is not None if lock is not None else running_on is not None
+        cut_short = last_run.get("status") in ("interrupted", "abandoned") or (
+            last_run.get("status") == "running" and not alive
+        )
         for acct in book.accounts:
             st = accounts.get(acct.name, {})
             h = health.get(acct.name)
+            o = owed.get(acct.name, _Owed(0, 0, 0, None))
+            result = st.get("last_result") or "never run"
+            error = st.get("last_error")
+            interrupted = cut_short and (
+                st.get("last_run_at") is None
+                or (last_run.get("started_at") and last_run["started_at"] > st["last_run_at"])
+            )
+            if interrupted:
+                result = "interrupted"
+                error = error or (
+                    f"the run started {_age(last_run.get('started_at'))} did not finish (the process was stopped or "
+                    "killed); what it did is kept, what it still owed is queued for the next run"
+                )
+            elif result == "ok" and o.failed:
+                result = "partial"
+            if o.failed and o.last_error and not error:
+                error = f"{o.failed} writes failed and are still owed; last: {o.last_error}"
             circuit = {
                 "state": h.circuit.value if h else CircuitState.CLOSED.value,
                 "failures": h.failures if h else 0,
@@ -363,13 +486,14 @@ def status(obj: Context, as_json: bool) -> None:
                 "type": acct.type,
                 "mode": acct.mode.value,
                 "last_run_at": st.get("last_run_at"),
-                "result": st.get("last_result") or "never run",
-                "error": st.get("last_error"),
+                "result": result,
+                "error": error,
                 "duration_s": st.get("duration_s"),
                 "sync_state_age": _age(st.get("state_updated_at")),
                 "full_listing": _age(st.get("full_listing_at")),
-                "contacts": st.get("contacts", 0),
-                "pending_writes": st.get("pending_writes", 0),
+                "contacts": o.linked,
+                "pending_writes": o.pending,
+                "failed_writes": o.failed,
                 "brake": st.get("brake_reason"),
                 "brake_since": st.get("brake_since"),
                 "quarantined": [{"id": rid, "reason": reason} for rid, reason in st.get("quarantined", [])],
@@ -386,9 +510,9 @@ def status(obj: Context, as_json: bool) -> None:
             }
             if st.get("brake_reason"):
                 code = max(code, EXIT_BRAKE)
-            elif st.get("last_result") == "error" or circuit["state"] == CircuitState.OPEN.value:
+            elif result in ("error", "interrupted", "partial") or circuit["state"] == CircuitState.OPEN.value:
                 code = max(code, EXIT_PARTIAL)
-            elif st.get("quarantined") or (h and h.tags_error):
+            elif st.get("quarantined") or (h and h.tags_error) or result == "never run":
                 attention()
         book_conflicts = [c for c in conflicts if c["book"] == book.name]
         if book_conflicts:
@@ -407,8 +531,6 @@ def status(obj: Context, as_json: bool) -> None:
                 }
                 if c.verdict is TagVerdict.MISMATCH:
                     attention()
-        lease = leases.get(book.name)
-        running_on = lease.owner if lease and lease.owner and lease.expires_at and lease.expires_at > at else None
         per_book[book.name] = {
             "accounts": entries,
             "pending_conflicts": len(book_conflicts),
@@ -421,8 +543,14 @@ def status(obj: Context, as_json: bool) -> None:
             "held_back": book_held,
         }
     if as_json:
-        click.echo(json.dumps({"books": per_book, "exit_code": code}, indent=2, default=str))
+        out = {"books": per_book, "store_exists": store is not None, "exit_code": code}
+        click.echo(json.dumps(out, indent=2, default=str))
         sys.exit(code)
+    if store is None:
+        click.echo(
+            f"no store yet at {obj.store_where()}: no book has been synced. `contactsync sync` (or the daemon) "
+            "creates it with the first run"
+        )
     for name, b in per_book.items():
         when = f"running on {b['running_on']}" if b["running_on"] else f"next run {_until(b['next_run_at'])}"
         click.echo(
@@ -476,6 +604,49 @@ def status(obj: Context, as_json: bool) -> None:
                 "~ writes still owed or items quarantined"
             )
     sys.exit(code)
+
+
+@dataclass(frozen=True)
+class _Owed:
+    """An account's links and owed writes as the store holds them now."""
+
+    linked: int
+    pending: int
+    #: owed writes that were tried and failed (a server stopped mid-run); their newest error
+    failed: int
+    last_error: str | None
+
+
+def _owed(store: Store, account: str) -> _Owed:
+    pending = store.outbox_count(account)
+    failed: list[str] = []
+    if pending:
+        failed = [e.last_error for e in store.outbox(account) if e.last_error]
+    return _Owed(store.link_count(account), pending, len(failed), failed[-1] if failed else None)
+
+
+def _open_for_reading(url: str) -> Store | None:
+    """The store as it is, or None when a SQLite store does not exist yet: never created nor migrated here (a
+    read-only store stays readable; an old schema says so)."""
+    import sqlalchemy as sa
+
+    parsed = sa.make_url(url)
+    file_based = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+    if file_based and not Path(str(parsed.database)).exists():
+        return None
+    store = Store.open(url, upgrade=False)
+    try:
+        current, head = store.schema_revision()
+    except Exception:
+        store.close()
+        raise
+    if current != head:
+        store.close()
+        raise StoreError(
+            f"the store's schema is at {current or 'none'} and this contactsync needs {head}: run "
+            "`contactsync db upgrade` (stop the daemon first)"
+        )
+    return store
 
 
 # -------------------------------------------------------------------------------------------------- conflicts
@@ -589,13 +760,24 @@ def config() -> None:
 @click.pass_obj
 @friendly
 def config_check(obj: Context) -> None:
+    """Read the configuration and every secret it names, and report each problem with its file and line (exit
+    2), or say it is fine. Secret files other users can read are warned about (world-readable ones are refused
+    unless secrets.allow_world_readable is set)."""
+    from ..checks import Outcome
+    from ..config.checks import secret_file_checks
+
     settings = obj.settings
     accounts = sum(len(b.accounts) for b in settings.books)
     click.echo(f"{obj.config_path}: ok ({len(settings.books)} books, {accounts} accounts)")
+    for result in secret_file_checks(settings):
+        if result.outcome is not Outcome.PASS:
+            fix = f": {result.fix}" if result.fix else ""
+            click.echo(f"warning: secret file {result.detail}{fix}", err=True)
 
 
 @config.command("sample")
 def config_sample() -> None:
+    """Print a commented sample configuration (every key, its description, default and an example)."""
     click.echo(sample_config(), nl=False)
 
 
@@ -711,6 +893,9 @@ from .backup import backup, restore  # noqa: E402
 
 cli.add_command(backup)
 cli.add_command(restore)
+from .doctor import doctor  # noqa: E402  (checks the accounts before the first sync)
+
+cli.add_command(doctor)
 
 
 def main() -> None:

@@ -167,7 +167,8 @@ def run(
     Settings come from the configuration's `daemon:` section; an option given here overrides its key. Speaks
     systemd's notify protocol (Type=notify, WatchdogSec=). Several instances may share a PostgreSQL store (each
     run leases its book and the book's accounts); a SQLite store takes one daemon."""
-    from . import Context, friendly, setup_logging
+    from ..logs import setup_logging
+    from . import Context, friendly
 
     assert isinstance(obj, Context)
     if metrics_listen:
@@ -178,7 +179,7 @@ def run(
     parsed_rates = _rates(rates)  # refused before the configuration is read, like every bad option
 
     def on_settings(settings: Settings) -> None:
-        setup_logging(settings.log_format, settings.log_level, obj.verbose)
+        setup_logging(settings.log_format, settings.log_level, obj.verbose, personal_data=settings.log_personal_data)
 
     @friendly
     def start() -> int:

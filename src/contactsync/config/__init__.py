@@ -11,7 +11,7 @@ default_store_url()      where the store lives when the YAML does not say
 from __future__ import annotations
 
 from .docs import reference_markdown, sample_config
-from .loader import load_settings, parse_settings
+from .loader import load_settings, locate, parse_settings
 from .paths import default_state_dir, default_store_url
 from .schedule import CronSchedule, IntervalSchedule, Schedule, parse_schedule
 from .schema import SCHEMA
@@ -24,6 +24,7 @@ __all__ = [
     "default_state_dir",
     "default_store_url",
     "load_settings",
+    "locate",
     "parse_schedule",
     "parse_settings",
     "reference_markdown",

@@ -1,11 +1,15 @@
-"""Checks JSON schema cannot express: schedules, phone regions, store URLs, listen addresses."""
+"""Checks JSON schema cannot express: schedules, phone regions, store URLs, listen addresses, secret files'
+permissions."""
 
 from __future__ import annotations
 
+import stat
 from urllib.parse import urlsplit
 
 import phonenumbers
 
+from ..checks import CheckResult, Outcome
+from ..settings import Settings
 from .schedule import parse_schedule
 
 
@@ -68,3 +72,30 @@ def listen_problem(text: str) -> str | None:
     except ValueError as exc:
         return str(exc)
     return None
+
+
+def secret_file_checks(settings: Settings) -> list[CheckResult]:
+    """One result per secret file the configuration reads (``*_file`` keys): readable by other users of the
+    machine is a warning (the loader refuses world-readable ones unless ``secrets.allow_world_readable``).
+    `config check` prints these; `doctor` reuses them."""
+    results: list[CheckResult] = []
+    for path in settings.secret_files:
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except OSError as exc:
+            results.append(CheckResult("", "secret file", Outcome.FAIL, f"{path}: {exc.strerror}"))
+            continue
+        readers = [who for who, bit in (("its group", stat.S_IRGRP), ("every user", stat.S_IROTH)) if mode & bit]
+        if readers:
+            results.append(
+                CheckResult(
+                    "",
+                    "secret file",
+                    Outcome.WARN,
+                    f"{path} (mode {mode:04o}) can be read by {' and '.join(readers)}",
+                    f"chmod 600 {path}",
+                )
+            )
+        else:
+            results.append(CheckResult("", "secret file", Outcome.PASS, f"{path} (mode {mode:04o})"))
+    return results

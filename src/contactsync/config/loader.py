@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -43,17 +43,20 @@ from ..settings import (
 )
 from .checks import listen_problem, region_problem, schedule_problem, store_url_problem, url_has_password
 from .paths import default_store_url
-from .problems import KeyPath, Problems, did_you_mean
+from .problems import KeyPath, Problems, did_you_mean, format_path
 from .schema import SCHEMA
 from .secrets import Extraction, SecretContext, extract_secrets, is_env_reference
-from .validation import report_schema_errors
+from .validation import FORMATS, report_schema_errors
 from .yamldoc import read_yaml
 
-_VALIDATOR = Draft202012Validator(SCHEMA)
+_VALIDATOR = Draft202012Validator(SCHEMA, format_checker=FORMATS)
 
 
-def load_settings(path: Path, *, environ: Mapping[str, str] | None = None) -> Settings:
-    """Read and check the YAML file at ``path``. Raises ConfigError listing every problem found."""
+def load_settings(path: Path, *, environ: Mapping[str, str] | None = None, account_secrets: bool = True) -> Settings:
+    """Read and check the YAML file at ``path``. Raises ConfigError listing every problem found.
+
+    Without ``account_secrets`` the accounts' secrets are not read (``status`` reads only the store: it works
+    where the passwords are not readable, e.g. as an admin without the service's credentials)."""
     source = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -63,7 +66,7 @@ def load_settings(path: Path, *, environ: Mapping[str, str] | None = None) -> Se
         raise _one(source, "the file is not UTF-8 text") from None
     except OSError as exc:
         raise _one(source, f"cannot read the file: {exc.strerror}") from None
-    return _parse(text, source, environ, path.absolute().parent, path)
+    return _parse(text, source, environ, path.absolute().parent, path, account_secrets=account_secrets)
 
 
 def parse_settings(
@@ -90,21 +93,39 @@ class _ResolvedAccount:
 
 
 def _parse(
-    text: str, source: str, environ: Mapping[str, str] | None, base_dir: Path, source_path: Path | None
+    text: str,
+    source: str,
+    environ: Mapping[str, str] | None,
+    base_dir: Path,
+    source_path: Path | None,
+    *,
+    account_secrets: bool = True,
 ) -> Settings:
     lines: dict[KeyPath, int] = {}
     problems = Problems(source, lines)
     data = read_yaml(text, lines, problems)
     if data is None:
         problems.raise_if_any()
-    context = SecretContext(os.environ if environ is None else environ, base_dir)
-    report_schema_errors(_VALIDATOR, data, (), problems)
     root: Mapping[str, Any] = data if isinstance(data, dict) else {}
+    secrets_section = root.get("secrets")
+    allow_readable = isinstance(secrets_section, dict) and secrets_section.get("allow_world_readable") is True
+    context = SecretContext(os.environ if environ is None else environ, base_dir, allow_world_readable=allow_readable)
+    report_schema_errors(_VALIDATOR, data, (), problems)
     store_url = _store_url(root.get("store"), context, problems)
-    accounts = _check_books(root.get("books"), context, problems)
+    accounts = _check_books(
+        root.get("books"), context if account_secrets else replace(context, skip_reading=True), problems
+    )
     _check_daemon(root.get("daemon"), problems)
     problems.raise_if_any()
-    return _build(root, store_url, accounts, source_path)
+    settings = _build(root, store_url, accounts, source_path)
+    # later checks (a connector's own, at sync time) report the key path: the line comes from here
+    located = {format_path(path): line for path, line in lines.items()}
+    return replace(
+        settings,
+        key_lines=MappingProxyType(located),
+        secret_files=tuple(dict.fromkeys(context.files_read)),
+        allow_world_readable=allow_readable,
+    )
 
 
 def _store_url(store: object, context: SecretContext, problems: Problems) -> str:
@@ -256,7 +277,7 @@ class _ConnectorSchemas:
                 f"({exc.message}); this is a bug in the connector",
             )
             return None
-        return Draft202012Validator(schema)
+        return Draft202012Validator(schema, format_checker=FORMATS)
 
 
 def _path_keys(validator: Draft202012Validator | None) -> frozenset[str]:
@@ -430,3 +451,18 @@ def _freeze(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_freeze(v) for v in value)
     return value
+
+
+def locate(error: ConfigError, settings: Settings) -> ConfigError:
+    """``error`` with each problem that lacks them given the config's file and the line of its key path (or of
+    the nearest key above it): a connector's own check at sync time knows the key path only."""
+    source = str(settings.source) if settings.source else ""
+    problems = []
+    for p in error.problems:
+        line = p.line
+        path = p.path
+        while line is None and path:
+            line = settings.key_lines.get(path)
+            path = path.rsplit(".", 1)[0] if "." in path else (path.rsplit("[", 1)[0] if "[" in path else "")
+        problems.append(ConfigProblem(p.file or source, line, p.path, p.message))
+    return ConfigError(problems)

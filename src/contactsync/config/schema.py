@@ -460,6 +460,22 @@ SCHEMA: dict[str, Any] = {
                 },
             },
         },
+        "secrets": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "How secret files (keys ending in `_file`) may be kept. A secret file any local user "
+            "can read is refused, one its group can read is reported by `contactsync config check`.",
+            "examples": [{"allow_world_readable": False}],
+            "properties": {
+                "allow_world_readable": {
+                    "type": "boolean",
+                    "default": False,
+                    "description": "Accept secret files that every user of the machine can read (mode o+r, "
+                    "e.g. 0644). Leave false: `chmod 600` the file instead.",
+                    "examples": [False],
+                },
+            },
+        },
         "daemon": _DAEMON,
         "books": {
             "type": "array",

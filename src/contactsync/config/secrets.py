@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 import re
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,12 @@ class SecretOrigin:
 class SecretContext:
     environ: Mapping[str, str]
     base_dir: Path
+    #: ``secrets.allow_world_readable``: the admin accepts secret files any local user can read
+    allow_world_readable: bool = False
+    #: leave the secrets unread (``status``); their keys still count as given
+    skip_reading: bool = False
+    #: every secret file read, for the permission checks (`config check`, `doctor`)
+    files_read: list[Path] = field(default_factory=list, compare=False)
 
 
 class _Unavailable(Exception):
@@ -92,7 +99,30 @@ def _read_text(path: Path) -> str:
 
 def _read_file(raw: str, context: SecretContext) -> Secret:
     path = resolve_path(raw, context.base_dir)
-    return Secret(_read_text(path), f"{SecretSource.FILE.value} {path}")
+    secret = Secret(_read_text(path), f"{SecretSource.FILE.value} {path}")
+    context.files_read.append(path)
+    if not context.allow_world_readable and world_readable(path):
+        raise _Unavailable(
+            f"secret file {str(path)!r} can be read by every user of this machine (mode "
+            f"{stat.S_IMODE(path.stat().st_mode):04o}): `chmod 600 {path}` (owned by the user contactsync runs "
+            "as), or set secrets.allow_world_readable: true if that is intended"
+        )
+    return secret
+
+
+def world_readable(path: Path) -> bool:
+    """Whether others (not the owner, not the group) may read ``path``: the mode is what the kernel checks."""
+    try:
+        return bool(path.stat().st_mode & stat.S_IROTH)
+    except OSError:
+        return False
+
+
+def group_readable(path: Path) -> bool:
+    try:
+        return bool(path.stat().st_mode & stat.S_IRGRP)
+    except OSError:
+        return False
 
 
 def _read_credential(name: str, context: SecretContext) -> Secret:
@@ -169,6 +199,8 @@ def extract_secrets(
             problems.add(where, f"secret '{origin.name}' is given twice ({other} and {key}); keep one")
             continue
         result.origins[origin.name] = origin
+        if context.skip_reading:
+            continue
         try:
             result.secrets[origin.name] = _read(origin, value, context)
         except _Unavailable as exc:

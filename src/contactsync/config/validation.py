@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from .problems import KeyPath, Problems, did_you_mean
 from .schema import NAME_HINT, NAME_PATTERN
@@ -19,6 +20,38 @@ _TYPE_WORDS = {
     "array": "a list",
     "null": "an empty value",
 }
+
+
+#: formats checked in every schema (the top-level one and each connector's ``options_schema``). jsonschema checks
+#: no format unless given a checker; an account URL is one we connect to, so "uri" means http(s) with a host
+FORMATS = FormatChecker(formats=())
+
+
+@FORMATS.checks("uri", raises=ValueError)
+def _http_url(value: object) -> bool:
+    if not isinstance(value, str):
+        return True  # the type rule reports it
+    problem = url_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return True
+
+
+def url_problem(value: str) -> str | None:
+    """Why ``value`` is not a URL contactsync can connect to (http or https, a host), or None."""
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018  (raises ValueError on a port that is not a number)
+    except ValueError as exc:
+        return f"not a URL ({exc})"
+    if parts.scheme not in ("http", "https"):
+        shown = f"'{parts.scheme}://'" if parts.scheme else "no scheme"
+        return f"must start with https:// (or http://), got {shown}; e.g. https://dav.example.org/ana/contacts/"
+    if not parts.hostname:
+        return "has no host name; e.g. https://dav.example.org/ana/contacts/"
+    if any(c.isspace() for c in value.strip()):
+        return "contains a space"
+    return None
 
 
 def describe(value: Any) -> str:
@@ -139,6 +172,9 @@ def _translate(
         return [(path, f"must be less than {rule}, got {show(value)}")]
     if kind == "maxLength":
         return [(path, f"must be at most {rule} characters long")]
+    if kind == "format" and rule == "uri":
+        cause = str(error.cause) if error.cause else "not a URL"
+        return [(path, f"{show(value)} is not a usable URL: {cause}")]
     if kind == "minLength":
         return [(path, f"must be at least {rule} character{'s' if rule != 1 else ''} long")]
     if show is not describe:

@@ -17,17 +17,20 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ..admin import build_connectors
+from ..connector import Connector
 from ..engine import Engine, EngineHooks
 from ..engine.report import RunReport
 from ..errors import StoreLocked, SyncAborted
 from ..settings import BookSettings
 from ..store import Store, now
+from .circuit import fresh_health
 from .records import Claim, DaemonRecords
+from .tags import carries_tags, check_account
 
 log = logging.getLogger("contactsync.daemon")
 
@@ -162,16 +165,42 @@ class SyncLeases:
                 return
 
 
+def check_tags(store: Store, book: BookSettings, report: RunReport, connectors: Mapping[str, Connector]) -> int:
+    """After a one-off sync's run, the daemon's tag-count check (invariant 15, see :mod:`.tags`): each account
+    that carries tags and ran without error has its counts read back and recorded for ``status``, and a mismatch
+    asks for a full comparison on the next run. Returns the number of tags that differ."""
+    records = DaemonRecords(store)
+    health = records.health()
+    store_counts = store.tag_counts(book.name)
+    updated = []
+    mismatches = 0
+    for acct in book.accounts:
+        connector = connectors.get(acct.name)
+        if connector is None or report.accounts[acct.name].error is not None or not carries_tags(connector):
+            continue
+        before = health.get(acct.name) or fresh_health(acct.name, book.name)
+        outcome, after = check_account(store, records, book, acct, connector, before, store_counts)
+        mismatches += outcome.mismatches
+        updated.append(after)
+    if updated:
+        records.put_health(updated)
+    return mismatches
+
+
 def run_leased(
     store: Store, holding: Holding, *, dry_run: bool = False, allow_deletes: bool = False, show_values: bool = False
 ) -> RunReport:
-    """:func:`contactsync.admin.run_book` under a lease: the run stops at a batch boundary if the lease is lost."""
+    """:func:`contactsync.admin.run_book` under a lease: the run stops at a batch boundary if the lease is lost;
+    then the tag counts are checked as after a daemon's run."""
     book = holding.book
     built = build_connectors(book)
     started = now()
     try:
         engine = Engine(store, book, built, hooks=EngineHooks(after_commit=holding.check))
-        return engine.run(dry_run=dry_run, allow_deletes=allow_deletes, show_values=show_values)
+        report = engine.run(dry_run=dry_run, allow_deletes=allow_deletes, show_values=show_values)
+        if not dry_run:
+            check_tags(store, book, report, built)
+        return report
     except LeaseLost:
         DaemonRecords(store).interrupt_open_runs(book.name, started)
         raise
@@ -198,4 +227,4 @@ def _refusal(refused: dict[str, Claim], wait_s: float, *, others: bool) -> str:
     )
 
 
-__all__ = ["Holding", "LeaseHeld", "LeaseLost", "SyncLeases", "run_leased", "sync_owner"]
+__all__ = ["Holding", "LeaseHeld", "LeaseLost", "SyncLeases", "check_tags", "run_leased", "sync_owner"]

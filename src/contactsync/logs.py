@@ -1,0 +1,214 @@
+"""Log setup for every command, and the one place that decides what an exception may say in a log or on a terminal.
+
+What the admin reads must be true and must not name anyone (``log.personal_data: false``, the default):
+
+- every line goes through one handler on the root logger, so third-party lines (APScheduler's "skipped: maximum
+  number of running instances") come out in the same format: with ``log.format: json`` every line is JSON;
+- a line may carry counts as fields (``extra={"fields": {...}}``): JSON puts them next to ``msg``, the human
+  format appends them as ``key=value``;
+- under journald (``$JOURNAL_STREAM`` names our stderr) human lines start with the syslog priority (``<3>``), so
+  ``journalctl -p err`` filters them, and carry no timestamp (journald adds its own); elsewhere they start with
+  one;
+- an exception's text is written only where it cannot hold personal data: a SQL driver's error repeats the
+  statement's parameters (names, emails) and a PostgreSQL ``DETAIL`` repeats the values of a key, so
+  :func:`safe_error_text` keeps the driver's first line and never the parameters, and an unknown exception is
+  shown by its type alone. Tracebacks keep their frames (file, line, code), which name no one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Final
+
+from .errors import ContactSyncError
+from .settings import LogFormat
+
+#: the logging level → the syslog priority journald reads from a ``<N>`` prefix (sd-daemon(3))
+_PRIORITY: Final = {
+    logging.CRITICAL: 2,
+    logging.ERROR: 3,
+    logging.WARNING: 4,
+    logging.INFO: 6,
+    logging.DEBUG: 7,
+}
+
+WITHHELD: Final = "message withheld: log.personal_data is false"
+
+
+def under_journald() -> bool:
+    """Whether stderr is connected to journald: systemd sets ``JOURNAL_STREAM=DEV:INODE`` of that stream
+    (systemd.exec(5)); a stderr redirected elsewhere by the service no longer matches."""
+    value = os.environ.get("JOURNAL_STREAM", "")
+    dev, sep, ino = value.partition(":")
+    if not sep:
+        return False
+    try:
+        st = os.fstat(sys.stderr.fileno())
+    except (OSError, ValueError, AttributeError):
+        return False
+    return f"{st.st_dev}:{st.st_ino}" == f"{dev}:{ino}"
+
+
+def _driver_text(exc: BaseException) -> str | None:
+    """The first line of a database driver's own message, without statement or parameters; None if ``exc`` is not
+    a database error."""
+    try:
+        import sqlalchemy.exc as sa_exc
+    except ImportError:  # pragma: no cover - sqlalchemy is a dependency
+        return None
+    if isinstance(exc, sa_exc.StatementError):
+        orig = exc.orig
+        if orig is None:
+            return type(exc).__name__
+        return f"{type(orig).__name__}: {_first_line(orig)}"
+    module = type(exc).__module__ or ""
+    if module.startswith(("sqlite3", "psycopg", "psycopg2")):
+        return f"{type(exc).__name__}: {_first_line(exc)}"
+    return None
+
+
+def _first_line(exc: BaseException) -> str:
+    # PostgreSQL: 'duplicate key value violates unique constraint "x"\nDETAIL:  Key (value)=(ana@…) already exists'
+    return (str(exc).strip().splitlines() or [""])[0]
+
+
+def safe_error_text(exc: BaseException, *, personal_data: bool = False) -> str:
+    """What may be said of ``exc`` in a log line or on a terminal. With ``personal_data``, everything."""
+    if personal_data:
+        return f"{type(exc).__name__}: {exc}"
+    driver = _driver_text(exc)
+    if driver is not None:
+        return driver
+    if isinstance(exc, OSError) and exc.strerror:
+        # the file name is ours (a store path, a card file named by its UID); strerror is the OS's
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{type(exc).__name__}: {exc.strerror}{where}"
+    if isinstance(exc, ContactSyncError):
+        # our own messages name accounts, keys and counts; a translated driver error carries its safe text
+        cause = exc.__cause__
+        if cause is not None and _driver_text(cause) is not None and str(cause) in str(exc):
+            return f"{type(exc).__name__}: {_driver_text(cause)}"
+        return f"{type(exc).__name__}: {exc}"
+    return f"{type(exc).__name__} ({WITHHELD})"
+
+
+def format_exception(exc: BaseException, *, personal_data: bool = False) -> str:
+    """A traceback like Python's (the chain of causes included), each exception's text through
+    :func:`safe_error_text`."""
+    chain: list[tuple[BaseException, str]] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    link = ""
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        chain.append((current, link))
+        if current.__cause__ is not None:
+            current, link = current.__cause__, "The above exception was the direct cause of the following exception:"
+        elif current.__context__ is not None and not current.__suppress_context__:
+            current, link = current.__context__, "During handling of the above exception, another exception occurred:"
+        else:
+            current = None
+    parts: list[str] = []
+    for index, (item, _) in enumerate(reversed(chain)):
+        if index:
+            parts.append(f"\n{chain[len(chain) - index][1]}\n\n")
+        if item.__traceback__ is not None:
+            parts.append("Traceback (most recent call last):\n")
+            parts.extend(traceback.format_tb(item.__traceback__))
+        module = type(item).__module__
+        name = type(item).__qualname__ if module in ("builtins", "__main__") else f"{module}.{type(item).__qualname__}"
+        text = safe_error_text(item, personal_data=personal_data)
+        parts.append(f"{name}: {text.split(': ', 1)[1] if ': ' in text else text}\n")
+    return "".join(parts).rstrip("\n")
+
+
+def _fields(record: logging.LogRecord) -> Mapping[str, Any]:
+    fields = getattr(record, "fields", None)
+    return fields if isinstance(fields, Mapping) else {}
+
+
+class HumanFormatter(logging.Formatter):
+    """``2026-12-05T20:09:07.123+00:00 INFO contactsync.daemon: msg key=value``; under journald
+    ``<6>INFO contactsync.daemon: msg key=value`` (journald stamps the line itself)."""
+
+    def __init__(self, *, journald: bool, personal_data: bool) -> None:
+        super().__init__()
+        self.journald = journald
+        self.personal_data = personal_data
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        fields = _fields(record)
+        if fields:
+            message += "".join(f" {k}={v}" for k, v in fields.items())
+        if record.exc_info and record.exc_info[1] is not None:
+            message += "\n" + format_exception(record.exc_info[1], personal_data=self.personal_data)
+        head = f"{record.levelname} {record.name}: "
+        if self.journald:
+            prefix = f"<{_PRIORITY.get(record.levelno, 6)}>"
+            # journald reads the prefix per line: a traceback's lines get the record's priority too
+            return "\n".join(prefix + (head if i == 0 else "") + line for i, line in enumerate(message.split("\n")))
+        return f"{_timestamp(record)} {head}{message}"
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: ts, level, logger, msg, the record's fields, and ``exc`` (redacted)."""
+
+    def __init__(self, *, personal_data: bool = False) -> None:
+        super().__init__()
+        self.personal_data = personal_data
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": _timestamp(record),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        for key, value in _fields(record).items():
+            entry.setdefault(key, value)
+        if record.exc_info and record.exc_info[1] is not None:
+            entry["exc"] = format_exception(record.exc_info[1], personal_data=self.personal_data)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+def _timestamp(record: logging.LogRecord) -> str:
+    return datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds")
+
+
+def setup_logging(fmt: LogFormat, level: str, verbose: int, *, personal_data: bool = False) -> logging.Handler:
+    """One stderr handler on the root logger for our lines and every library's; returns it (tests read it)."""
+    handler = logging.StreamHandler(sys.stderr)
+    if fmt is LogFormat.JSON:
+        handler.setFormatter(JsonFormatter(personal_data=personal_data))
+    else:
+        handler.setFormatter(HumanFormatter(journald=under_journald(), personal_data=personal_data))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING)  # libraries: their warnings and errors only
+    ours = logging.getLogger("contactsync")
+    ours.handlers[:] = []
+    ours.propagate = True
+    ours.setLevel(logging.DEBUG if verbose > 1 else (logging.INFO if verbose else getattr(logging, level, 20)))
+    # caldav logs request and response bodies (card contents: personal data) at DEBUG
+    logging.getLogger("caldav").setLevel(logging.WARNING)
+    # APScheduler says "Running job …"/"Job … executed" at INFO for every run; its warnings ("skipped: maximum
+    # number of running instances reached") and errors still come through
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    return handler
+
+
+__all__ = [
+    "HumanFormatter",
+    "JsonFormatter",
+    "format_exception",
+    "safe_error_text",
+    "setup_logging",
+    "under_journald",
+]
