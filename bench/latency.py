@@ -1,0 +1,210 @@
+"""CardDAV over a far-away link: contactsync and vdirsyncer side by side through bench/netproxy.py (issue #18).
+
+    .venv/bin/python bench/latency.py                              # 1,000 cards at 0 and 40 ms RTT
+    .venv/bin/python bench/latency.py --cards 5000 --rtt 0 40 --vdirsyncer /path/to/bin/vdirsyncer
+
+For each RTT, each tool syncs its own fresh Radicale book of N cards into an empty folder (contactsync: a book
+of a `carddav` and a `vdir` account; vdirsyncer: a carddav and a filesystem storage), then runs once more with
+nothing changed. Radicale is served by waitress (HTTP/1.1 keep-alive; Radicale's own server answers HTTP/1.0 and
+closes every connection, which would hide whether a client reuses its connections) behind the TLS proxy. Printed
+per run: wall time, HTTP requests, TCP connections, TLS handshakes, the peak of requests in flight, and the
+sequential bound requests × RTT (what the run costs in round trips alone when one request is in flight).
+
+vdirsyncer is not a dependency: give the path of its command (`pip install vdirsyncer` in a venv of its own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import niquests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from carddav_bench import MKCOL, PASSWORD, USER, card, free_port
+from netproxy import Counters, LatencyProxy
+
+SERVE = """
+import sys
+from radicale import Application, config
+from waitress import serve
+root, port = sys.argv[1], int(sys.argv[2])
+configuration = config.load()
+configuration.update({
+    "auth": {"type": "htpasswd", "htpasswd_filename": root + "/htpasswd", "htpasswd_encryption": "plain"},
+    "storage": {"filesystem_folder": root + "/data"},
+    "logging": {"level": "error"},
+}, "bench")
+serve(Application(configuration), host="127.0.0.1", port=port, threads=8, _quiet=True)
+"""
+
+
+@dataclass(frozen=True)
+class Measured:
+    tool: str
+    rtt_ms: float
+    run: str
+    wall_s: float
+    counted: Counters
+
+
+def start_radicale(root: Path) -> tuple[subprocess.Popen[bytes], str]:
+    (root / "htpasswd").write_text(f"{USER}:{PASSWORD}\n")
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", SERVE, str(root), str(port)], stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            with niquests.Session() as session:
+                session.request("OPTIONS", base + "/", timeout=1)
+            return process, base
+        except niquests.exceptions.RequestException:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("radicale under waitress did not start")
+
+
+def make_book(base: str, root: Path, name: str, count: int) -> None:
+    """The book over HTTP, its cards straight into Radicale's folder (a PUT each would cost minutes)."""
+    with niquests.Session() as session:
+        session.auth = (USER, PASSWORD)
+        answer = session.request("MKCOL", f"{base}/{USER}/{name}/", data=MKCOL.encode(), timeout=30)
+        assert answer.status_code == 201, answer.status_code
+        folder = root / "data" / "collection-root" / USER / name
+        for i in range(count):
+            (folder / f"bench-{i}.vcf").write_bytes(card(i))
+        # Radicale reads and caches cards it did not write on first access: warm it so no tool pays for it
+        session.request("PROPFIND", f"{base}/{USER}/{name}/", headers={"Depth": "1"}, timeout=600)
+
+
+def timed(command: list[str], env: dict[str, str], proxy: LatencyProxy) -> tuple[float, Counters]:
+    proxy.reset()
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        print(f"   ! {' '.join(command[:3])}… exited {done.returncode}: {done.stderr.strip()[-400:]}")
+    return wall, proxy.reset()
+
+
+def contactsync_runs(work: Path, proxy: LatencyProxy, book_url: str, ca: Path) -> list[tuple[str, float, Counters]]:
+    (work / "password").write_text(PASSWORD)
+    os.chmod(work / "password", 0o600)
+    (work / "folder").mkdir()
+    config = work / "config.yaml"
+    config.write_text(
+        f"""store:
+  url: sqlite:///{work}/store.db
+books:
+  - name: bench
+    accounts:
+      - name: server
+        type: carddav
+        options:
+          url: {book_url}
+          username: {USER}
+          password_file: {work}/password
+          ca_bundle: {ca}
+      - name: folder
+        type: vdir
+        options:
+          path: {work}/folder
+"""
+    )
+    command = [str(Path(sys.executable).parent / "contactsync"), "--config", str(config), "sync"]
+    env = {k: v for k, v in os.environ.items() if k != "REQUESTS_CA_BUNDLE"}
+    runs = []
+    for run in ("first sync", "no change"):
+        wall, counted = timed(command, env, proxy)
+        runs.append((run, wall, counted))
+    return runs
+
+
+def vdirsyncer_runs(
+    work: Path, proxy: LatencyProxy, book_url: str, ca: Path, vdirsyncer: str
+) -> list[tuple[str, float, Counters]]:
+    (work / "folder").mkdir()
+    config = work / "config"
+    config.write_text(
+        f"""[general]
+status_path = "{work}/status/"
+
+[pair bench]
+a = "server"
+b = "folder"
+collections = null
+conflict_resolution = "a wins"
+
+[storage server]
+type = "carddav"
+url = "{book_url}"
+username = "{USER}"
+password = "{PASSWORD}"
+verify = "{ca}"
+
+[storage folder]
+type = "filesystem"
+path = "{work}/folder/"
+fileext = ".vcf"
+"""
+    )
+    env = {k: v for k, v in os.environ.items() if k != "REQUESTS_CA_BUNDLE"}
+    discover = [vdirsyncer, "-c", str(config), "discover"]
+    subprocess.run(discover, env=env, capture_output=True, text=True, input="y\n" * 4)
+    runs = []
+    for run in ("first sync", "no change"):
+        wall, counted = timed([vdirsyncer, "-c", str(config), "sync"], env, proxy)
+        runs.append((run, wall, counted))
+    return runs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cards", type=int, default=1000)
+    parser.add_argument("--rtt", type=float, nargs="+", default=[0.0, 40.0], help="round-trip times in ms")
+    parser.add_argument("--vdirsyncer", help="path of a vdirsyncer command, to measure it side by side")
+    args = parser.parse_args()
+
+    root = Path(tempfile.mkdtemp(prefix="cs-latency-"))
+    process, base = start_radicale(root)
+    results: list[Measured] = []
+    try:
+        for rtt in args.rtt:
+            tools = ["contactsync"] + (["vdirsyncer"] if args.vdirsyncer else [])
+            for tool in tools:
+                name = f"{tool}-{int(rtt)}"
+                make_book(base, root, name, args.cards)
+                work = root / name
+                work.mkdir()
+                with LatencyProxy(base, rtt_ms=rtt) as proxy:
+                    ca = proxy.write_ca(work / "ca.pem")
+                    url = f"{proxy.url}/{USER}/{name}/"
+                    if tool == "contactsync":
+                        runs = contactsync_runs(work, proxy, url, ca)
+                    else:
+                        runs = vdirsyncer_runs(work, proxy, url, ca, args.vdirsyncer)
+                for run, wall, counted in runs:
+                    results.append(Measured(tool, rtt, run, wall, counted))
+                    bound = counted.requests * rtt / 1000
+                    print(
+                        f"{tool:11} {rtt:4.0f} ms  {run:10}  {wall:7.2f} s  requests {counted.requests:6}  "
+                        f"connections {counted.connections:5}  handshakes {counted.handshakes:5}  "
+                        f"in flight ≤ {counted.peak_in_flight}  sequential bound {bound:6.2f} s",
+                        flush=True,
+                    )
+    finally:
+        process.terminate()
+        process.wait(10)
+        if not os.environ.get("KEEP"):
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
