@@ -1,12 +1,17 @@
-"""What a run did (or, in a dry run, would do): frozen values the CLI turns into text, JSON and exit codes."""
+"""What a run did (or, in a dry run, would do): the values the CLI turns into text, JSON and exit codes, and
+:func:`record_run`, which ends a run in the store with them."""
 
 from __future__ import annotations
 
 import enum
+import logging
 from dataclasses import dataclass, field
 
 from ..connector import ChangeKind
 from ..model import Field
+from ..store import Store
+
+log = logging.getLogger("contactsync.engine")
 
 
 class RunResult(enum.Enum):
@@ -99,3 +104,38 @@ class RunReport:
             "duration_s": round(self.duration_s, 3),
             "accounts": {n: a.as_dict() for n, a in self.accounts.items()},
         }
+
+
+def record_run(store: Store, report: RunReport) -> None:
+    """End the run in the store: each account's status and the run's result and counts."""
+    assert report.run_id is not None
+    with store.transaction() as tx:
+        for name, rep in report.accounts.items():
+            tx.set_account_status(
+                name,
+                report.book,
+                run_id=report.run_id,
+                result="error" if rep.error else ("braked" if rep.brake else "ok"),
+                error=rep.error,
+                duration_s=rep.duration_s,
+                brake_reason=rep.brake,
+                summary=rep.as_dict(),
+            )
+        tx.finish_run(report.run_id, report.result.value, report.as_dict())
+    for rep in report.accounts.values():
+        # DEBUG: the daemon writes the per-account summary line (with requests and tag checks); `sync` prints
+        # its report
+        log.debug(
+            "account=%s pulled=%d created=%d updated=%d deleted=%d conflicts=%d quarantined=%d "
+            "pending=%d duration=%.2fs%s",
+            rep.account,
+            rep.pulled,
+            rep.created,
+            rep.updated,
+            rep.deleted,
+            rep.conflicts,
+            rep.quarantined,
+            rep.pending,
+            rep.duration_s,
+            f" error={rep.error_kind}" if rep.error else "",
+        )

@@ -1,0 +1,176 @@
+"""Phase 2a, identity: give every listed item the person it belongs to.
+
+An item linked before keeps its link; an unlinked one is matched by its marker (written by contactsync, maybe by a
+run that crashed before recording it), else a live person sharing an email, else one sharing an E.164 phone (only
+when emails cannot tell people apart), else it is a new person. An item deleted on an account while another item
+there matched the same person is a replacement, not a delete.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from ..model import Contact
+from ..store import Link, Store
+from .listing import Listed, Pulled
+from .report import RunReport
+
+log = logging.getLogger("contactsync.engine")
+
+
+@dataclass
+class Identified:
+    """Who every listed item is, and what each account deleted: the plan's input."""
+
+    #: contact → the items listed for it this run (each is dropped as soon as its contact is planned)
+    remote_of: dict[str, list[Listed]] = field(default_factory=dict)
+    #: (account, contact) → its link before this run
+    link_of: dict[tuple[str, str], Link] = field(default_factory=dict)
+    #: contact → accounts that deleted it
+    deletions: dict[str, list[str]] = field(default_factory=dict)
+    #: contacts first seen in this run (no canonical yet)
+    fresh: set[str] = field(default_factory=set)
+
+
+def identify(
+    store: Store, book: str, pulled: Mapping[str, Pulled], new_id: Callable[[], str], *, drop_listings: bool
+) -> Identified:
+    """Link → marker → email → phone, account after account. With ``drop_listings`` each account's items are
+    dropped from ``pulled`` once matched (the result holds them), so memory falls as the plan goes."""
+    found = Identified()
+    matcher = _Matcher(store, book, new_id, found.fresh)
+    for name, p in pulled.items():
+        links = store.links_by_remote(name, [it.id for it in p.changed] + p.deleted_ids)
+        taken: set[str] = set()  # contact ids this account holds after matching
+        unlinked: list[Listed] = []
+        for it in p.changed:
+            lk = links.get(it.id)
+            if lk is not None:
+                found.link_of[(name, lk.contact_id)] = lk
+                found.remote_of.setdefault(lk.contact_id, []).append(it)
+                taken.add(lk.contact_id)
+            else:
+                unlinked.append(it)
+        deleted_here: list[str] = []
+        if not p.braked:
+            for rid in p.deleted_ids:
+                lk = links[rid]
+                found.link_of[(name, lk.contact_id)] = lk
+                deleted_here.append(lk.contact_id)
+        replaced = set() if p.braked else set(p.deleted_ids)
+        for cid, it in matcher.match(name, unlinked, taken, replaced):
+            found.remote_of.setdefault(cid, []).append(it)
+        del unlinked
+        if drop_listings:
+            p.changed = []
+        # an item deleted and another one matched to the same person on the same account: a replacement
+        # (re-created by hand, or re-imported), not a delete
+        for cid in deleted_here:
+            if not any(it.account == name for it in found.remote_of.get(cid, ())):
+                found.deletions.setdefault(cid, []).append(name)
+    return found
+
+
+class _Matcher:
+    """Matches unlinked items across one run's accounts: people created in this run are found again by the
+    identities of the item that created them."""
+
+    def __init__(self, store: Store, book: str, new_id: Callable[[], str], fresh: set[str]) -> None:
+        self.store = store
+        self.book = book
+        self.new_id = new_id
+        self.fresh = fresh
+        self.fresh_with_email: set[str] = set()
+        self.email_index: dict[str, str] = {}  # identities of contacts created in this run
+        self.phone_index: dict[str, str] = {}
+
+    def match(
+        self, account: str, unlinked: list[Listed], taken: set[str], replaced: set[str]
+    ) -> list[tuple[str, Listed]]:
+        """Give every unlinked item a contact id: its marker, else a person sharing an email or phone, else new."""
+        if not unlinked:
+            return []
+        book = self.book
+        markers = [it.marker for it in unlinked if it.marker]
+        known = self.store.contacts(markers) if markers else {}
+        has_link = self.store.links_by_contact(m for m in markers if m in known)
+        emails = self.store.match_identities(book, "email", (e for it in unlinked for e in it.emails))
+        phones = self.store.match_identities(book, "phone", (p for it in unlinked for p in it.phones))
+        erased = self.store.erased_identities(
+            book, "email", (e for it in unlinked for e in it.emails)
+        ) | self.store.erased_identities(book, "phone", (p for it in unlinked for p in it.phones))
+        candidate_ids = {c for ids in list(emails.values()) + list(phones.values()) for c in ids}
+        records = self.store.contacts(candidate_ids)
+        active = {cid for cid, r in records.items() if r.deleted_at is None}
+        has_email = {cid for cid, r in records.items() if r.contact.emails} | self.fresh_with_email
+        linked_here = self.store.links_by_contact(candidate_ids)
+        del records
+        email_index, phone_index = self.email_index, self.phone_index
+
+        def free(cid: str) -> bool:
+            # a person is free on this account unless another live item there is theirs already
+            current = linked_here.get(cid, {}).get(account)
+            return cid not in taken and (current is None or current.remote_id in replaced)
+
+        def phone_ok(cid: str, it: Listed) -> bool:
+            # a shared office number is not a person: match by phone only when emails cannot tell them apart
+            return free(cid) and not (it.emails and cid in has_email)
+
+        matched: list[tuple[str, Listed]] = []
+        for it in unlinked:
+            cid: str | None = None
+            marker = it.marker
+            marked_link = has_link.get(marker or "", {}).get(account)
+            if (
+                marker
+                and marker in known
+                and known[marker].book == book
+                and marker not in taken
+                and (marked_link is None or marked_link.remote_id in replaced)
+            ):
+                cid = marker  # ours: written by contactsync (maybe by a run that crashed before recording it)
+            if cid is None:
+                for key in it.emails:
+                    cid = next((c for c in sorted(emails.get(key, ())) if c in active and free(c)), None) or (
+                        email_index.get(key) if email_index.get(key) and free(email_index[key]) else None
+                    )
+                    if cid:
+                        break
+            if cid is None:
+                for key in it.phones:
+                    cid = next((c for c in sorted(phones.get(key, ())) if c in active and phone_ok(c, it)), None) or (
+                        phone_index.get(key) if phone_index.get(key) and phone_ok(phone_index[key], it) else None
+                    )
+                    if cid:
+                        break
+            if cid is None and erased.intersection(it.emails + it.phones):
+                # an erased person's copy on an account we had no link to: never pulled back in
+                log.info("account %s: item %s belongs to an erased person; not imported", account, it.id)
+                continue
+            if cid is None:
+                cid = self.new_id()
+                self.fresh.add(cid)
+                if it.emails:
+                    self.fresh_with_email.add(cid)
+                for key in it.emails:
+                    email_index.setdefault(key, cid)
+                for key in it.phones:
+                    phone_index.setdefault(key, cid)
+            taken.add(cid)
+            matched.append((cid, it))
+        return matched
+
+
+def note_possible_duplicate(contact: Contact | None, cid: str, seen: dict[str, str], report: RunReport) -> None:
+    """Same name, different people as far as we can tell: never merged, only reported."""
+    if contact is None:
+        return
+    key = " ".join((contact.name.formatted() or contact.display_name).casefold().split())
+    if not key:
+        return
+    if key in seen:
+        report.possible_duplicates.append((seen[key], cid))
+    else:
+        seen[key] = cid

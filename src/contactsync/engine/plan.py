@@ -1,0 +1,344 @@
+"""Phase 2b, the plan: merge each touched contact three-way against every account's base, decide deletes and
+data-rule holds, and the writes each account is owed.
+
+A run plans a chunk of contacts at a time (:class:`Plan` holds one chunk until it is flushed into the absorb
+transaction). What every contact's plan in a run shares is one frozen :class:`PlanContext`; what is particular to
+one contact is a :class:`ContactToPlan`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..codec import field_to_data
+from ..connector import ChangeKind, Connector
+from ..model import Contact, Field
+from ..rules import broken_rules
+from ..settings import BookSettings, DeletePolicy
+from ..store import CanonicalRecord, Link, Transaction, now
+from .listing import Listed
+from .merge import STORE, FieldDecision, Side, merge
+from .report import PlannedWrite, RunReport
+
+#: contacts as the store holds them once their chunk is absorbed (contact id → record and links by account): the
+#: push of that chunk reads them from here instead of the store
+Known = dict[str, tuple[CanonicalRecord, dict[str, Link]]]
+
+
+@dataclass
+class Plan:
+    """What a run does, one chunk of contacts at a time (flushed into the absorb transaction, or only described
+    in a dry run)."""
+
+    contacts: dict[str, Contact] = field(default_factory=dict)  # canonical contacts to write
+    new_ids: set[str] = field(default_factory=set)
+    links: list[Link] = field(default_factory=list)
+    new_links: list[Link] = field(default_factory=list)  # items and contacts with no link on that account yet
+    dropped_links: list[tuple[str, str]] = field(default_factory=list)  # (account, remote id)
+    trash: list[str] = field(default_factory=list)
+    restore: list[str] = field(default_factory=list)
+    queue: dict[str, dict[str, ChangeKind]] = field(default_factory=dict)  # account → contact → kind
+    journal: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    planned: list[PlannedWrite] = field(default_factory=list)
+    describe: bool = False
+    held_back: dict[str, str] = field(default_factory=dict)  # contact → why a data rule holds it back
+    passing: list[str] = field(default_factory=list)  # contacts that pass the rules (again)
+
+    def owe(self, account: str, contact_id: str, kind: ChangeKind) -> None:
+        self.queue.setdefault(account, {})[contact_id] = kind
+
+    def flush(self, tx: Transaction, book: BookSettings, run_id: int | None) -> None:
+        """Write this chunk's part of the plan into the absorb transaction, then forget it."""
+        new = {cid: c for cid, c in self.contacts.items() if cid in self.new_ids}
+        changed = {cid: c for cid, c in self.contacts.items() if cid not in self.new_ids}
+        tx.put_contacts(book.name, new, new=True)
+        tx.put_contacts(book.name, changed)
+        for cid in self.restore:
+            tx.restore_contact(cid)
+        for account, rid in self.dropped_links:
+            tx.delete_link(account, rid)
+        tx.put_links(self.links)
+        tx.insert_links(self.new_links)
+        for cid in self.trash:
+            tx.trash_contact(book.name, cid, days=book.trash_days, reason="deleted on a platform")
+        for account, owed in self.queue.items():
+            by_kind: dict[ChangeKind, list[str]] = {}
+            for cid, kind in owed.items():
+                by_kind.setdefault(kind, []).append(cid)
+            for kind, ids in by_kind.items():
+                tx.queue(account, ids, kind)
+        tx.journal([{**row, "run_id": run_id} for row in self.journal])
+        for cid, fname, candidates in self.conflicts:
+            tx.add_conflict(book.name, cid, fname, candidates)
+        tx.set_attention(book.name, self.held_back, self.passing)
+        for part in (
+            self.contacts,
+            self.links,
+            self.new_links,
+            self.dropped_links,
+            self.trash,
+            self.restore,
+            self.queue,
+            self.journal,
+            self.conflicts,
+            self.new_ids,
+            self.held_back,
+            self.passing,
+        ):
+            part.clear()
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What every contact's plan in one run shares: the book and its connectors, each account's rank and fields,
+    the links before the run, and where the plan's results go."""
+
+    book: BookSettings
+    connectors: Mapping[str, Connector]
+    ranks: Mapping[str, int]
+    fields_of: Mapping[str, frozenset[Field]]  # empty for a push-only account: it never contributes a change
+    link_of: Mapping[tuple[str, str], Link]  # (account, contact) → link before this run
+    show_values: bool  # a dry run names the people and shows the values (``--show-values``)
+    plan: Plan
+    report: RunReport
+    #: filled with each planned contact as the store will hold it once absorbed (None: a dry run absorbs nothing)
+    known: Known | None
+
+
+@dataclass(frozen=True)
+class ContactToPlan:
+    """One contact touched by the run: its canonical record, what each account listed or deleted of it."""
+
+    id: str
+    record: CanonicalRecord | None
+    fresh: bool  # first seen in this run: no canonical record yet
+    listed: Sequence[Listed]
+    deleted_by: Sequence[str]  # accounts that deleted it
+    links_before: Mapping[str, Link]  # account → link before this run
+
+
+def desired(connector: Connector, contact: Contact, link: Link | None, held: set[Field]) -> Contact:
+    """What an account should hold: the canonical contact as it fits there, except fields under a manual
+    conflict, which keep the account's own value until the admin decides."""
+    wanted = connector.fit(contact)
+    if link is not None:
+        for f in held:
+            wanted = wanted.with_field(f, link.base.get(f))
+    return wanted
+
+
+def needs_update(wanted: Contact, base: Contact, marked: bool) -> bool:
+    """Whether a linked item must be written: it differs from what the account should hold, or it does not carry
+    our marker yet (an item adopted by email or phone gets the marker written). The plan, the push and the
+    stale-etag retry all decide here."""
+    return wanted != base or not marked
+
+
+def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
+    """Merge one contact, decide whether it lives, and owe every writable account what it lacks.
+
+    ``held`` are the fields under an open manual conflict (those queued by this merge are added)."""
+    book, plan, report, cid = ctx.book, ctx.plan, ctx.report, c.id
+    record = c.record
+    current = record.contact if record else Contact()
+    current_modified = record.updated_at if record else now()
+    trashed = record is not None and record.deleted_at is not None
+    erased = record is not None and record.erased
+    items = [(it.account, it, it.contact) for it in c.listed]
+    contact_sides = [
+        Side(name, _side_base(ctx, name, cid, it, record), remote, it.modified, ctx.ranks[name], ctx.fields_of[name])
+        for name, it, remote in items
+    ]
+    outcome = merge(current, current_modified, [] if erased else contact_sides, book.conflicts)
+    merged = outcome.contact
+    if c.fresh:
+        # a new person: one "create" entry (the content is in the store); per-field rows only for losers
+        plan.journal.append(
+            {
+                "book": book.name,
+                "contact_id": cid,
+                "action": "create",
+                "account": ",".join(s.account for s in contact_sides),
+            }
+        )
+    for d in outcome.decisions:
+        if not c.fresh or d.losers or d.queued:
+            journal_decision(book, plan.journal, cid, d)
+        if d.queued:
+            held.add(d.field)
+            candidates = {s: value_data(d.field, v) for s, v in d.candidates or d.losers}
+            if not d.candidates:
+                candidates[STORE] = field_to_data(d.field, d.before)
+            plan.conflicts.append((cid, d.field.value, candidates))
+            report.conflicts_queued += 1
+            for loser, _value in d.losers:
+                if loser in report.accounts:
+                    report.accounts[loser].conflicts += 1
+    links_now = dict(c.links_before)
+    for name, it, remote in items:
+        # an erased person's content is not kept, not even as a base: only what the owed delete needs
+        link = Link(
+            name,
+            it.id,
+            cid,
+            it.etag,
+            Contact() if erased else remote,
+            it.modified,
+            it.marker == cid,
+            base_text=None if erased else it.text,
+        )
+        # an item linked to nobody, for a contact with no link on its account (a first sync): nothing to clear
+        (plan.new_links if name not in c.links_before else plan.links).append(link)
+        links_now[name] = link
+
+    deleted_by = c.deleted_by
+    for name in deleted_by:
+        lk = ctx.link_of[(name, cid)]
+        plan.dropped_links.append((name, lk.remote_id))
+        links_now.pop(name, None)
+    edited = any(s.changed_any() for s in contact_sides if s.account not in deleted_by) or any(
+        ctx.connectors[n].fit(current) != ctx.link_of[(n, cid)].base for n in deleted_by
+    )
+    # a person erased on request never comes back, whatever a lagging account still lists
+    survives = not erased and (not trashed or any(s.changed_any() for s in contact_sides))
+    if erased:
+        merged = current
+    elif deleted_by and not trashed:
+        delete_wins = book.conflicts.on_delete is DeletePolicy.DELETE_WINS
+        if delete_wins or not edited:
+            survives = False
+            plan.trash.append(cid)
+            plan.journal.append(
+                {
+                    "book": book.name,
+                    "account": ",".join(deleted_by),
+                    "contact_id": cid,
+                    "action": "trash",
+                    "before": None,
+                    "after": None,
+                    "note": "deleted on " + ", ".join(deleted_by),
+                }
+            )
+        else:
+            plan.journal.append(
+                {
+                    "book": book.name,
+                    "account": ",".join(deleted_by),
+                    "contact_id": cid,
+                    "action": "delete-lost",
+                    "note": "edited elsewhere: edit wins",
+                }
+            )
+    elif trashed and survives:
+        plan.restore.append(cid)
+        plan.journal.append(
+            {"book": book.name, "contact_id": cid, "action": "restore", "note": "edited after its delete"}
+        )
+
+    if not erased and (c.fresh or merged != current or (trashed and survives)):
+        plan.contacts[cid] = merged
+        if c.fresh:
+            plan.new_ids.add(cid)
+    if ctx.known is not None:
+        # what the store holds once the chunk is absorbed: its push reads it from here
+        ctx.known[cid] = (CanonicalRecord(cid, book.name, merged, now(), None if survives else now()), links_now)
+    reasons = broken_rules(merged, book.rules) if survives and book.rules.required else ()
+    if reasons:
+        plan.held_back[cid] = "; ".join(reasons)
+    elif book.rules.required:
+        plan.passing.append(cid)
+    # owed writes
+    for acct in book.accounts:
+        if not acct.writable:
+            continue
+        name = acct.name
+        lk_now = links_now.get(name)
+        if not survives:
+            if lk_now is not None and acct.allow_delete:
+                _owe(ctx, name, cid, ChangeKind.DELETE, (), merged)
+            continue
+        if reasons:
+            continue  # listed in status as needing attention; written once it passes the book's rules
+        wanted = desired(ctx.connectors[name], merged, lk_now, held)
+        if lk_now is None:
+            if acct.allow_create and not merged.is_empty():
+                _owe(ctx, name, cid, ChangeKind.CREATE, (), merged)
+            continue
+        if needs_update(wanted, lk_now.base, lk_now.marked) and acct.allow_update:
+            _owe(ctx, name, cid, ChangeKind.UPDATE, wanted.differing(lk_now.base), merged, before=lk_now.base)
+
+
+def _side_base(ctx: PlanContext, account: str, cid: str, it: Listed, record: CanonicalRecord | None) -> Contact | None:
+    """What ``account``'s item held when we last agreed on it (None: never seen, all of it is new)."""
+    lk = ctx.link_of.get((account, cid))
+    if lk is not None:
+        return lk.base
+    if record is not None and it.marker == cid:
+        # an item we wrote whose link we never recorded (a create whose answer was lost): it was written from
+        # this contact, so only what differs from it is the account's change. Taken as wholly new, a lost
+        # create looked like an edit and brought back a person deleted elsewhere meanwhile
+        return ctx.connectors[account].fit(record.contact)
+    return None
+
+
+def _owe(
+    ctx: PlanContext,
+    account: str,
+    cid: str,
+    kind: ChangeKind,
+    fields: tuple[Field, ...],
+    contact: Contact,
+    before: Contact | None = None,
+) -> None:
+    plan = ctx.plan
+    plan.owe(account, cid, kind)
+    if not plan.describe:
+        return  # only a dry run shows the plan: a first sync of 100k people need not describe 300k writes
+    show_values = ctx.show_values
+    values: tuple[tuple[str, str, str], ...] = ()
+    if show_values and before is not None:
+        values = tuple(
+            (f.value, repr(field_to_data(f, before.get(f))), repr(field_to_data(f, contact.get(f)))) for f in fields
+        )
+    plan.planned.append(PlannedWrite(account, cid, kind, fields, contact.label() if show_values else "", values))
+
+
+def journal_decision(book: BookSettings, journal: list[dict[str, Any]], cid: str, d: FieldDecision) -> None:
+    """A merge decision as journal rows: the field's change, and each losing value."""
+    if d.before != d.after:
+        journal.append(
+            {
+                "book": book.name,
+                "account": d.source,
+                "contact_id": cid,
+                "action": "update",
+                "field": d.field.value,
+                "before": field_to_data(d.field, d.before),
+                "after": field_to_data(d.field, d.after),
+            }
+        )
+    for source, value in d.losers:
+        journal.append(
+            {
+                "book": book.name,
+                "account": source,
+                "contact_id": cid,
+                "action": "conflict-queued" if d.queued else "conflict-lost",
+                "field": d.field.value,
+                "before": value_data(d.field, value),
+                "after": field_to_data(d.field, d.after),
+                "note": f"rule {book.conflicts.rule_for(d.field).value}",
+            }
+        )
+
+
+def value_data(f: Field, value: Any) -> Any:
+    """A losing value as journal data: a whole value for single fields, one element for multi-valued ones."""
+    if (f.multi_valued and not isinstance(value, (tuple, frozenset))) or (
+        f is Field.CUSTOM and isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str)
+    ):
+        value = frozenset({value}) if f is Field.TAGS else (value,)
+    return field_to_data(f, value)

@@ -1,0 +1,303 @@
+"""Phase 3, the push: send each account the writes it is owed for one absorbed chunk, batch by batch, and record
+each only once the platform confirmed it.
+
+A batch holding creates is marked as attempted before it is sent, so a crash between the remote create and our
+commit is found by its marker in the next pull and adopted, never created twice. A write refused on a stale etag
+(someone edited the item since our listing) is re-read, re-merged and sent once more. An account that stops
+answering keeps its remaining writes owed and gets nothing more this run.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from ..connector import Change, ChangeKind, ChangeResult, Connector, RemoteContact, RemoteRef
+from ..errors import ConnectorError, PreconditionFailed
+from ..model import Contact, Field
+from ..normalize import normalize_contact
+from ..retry import RetryPolicy
+from ..rules import as_written, broken_rules
+from ..settings import BookSettings, PhoneFormat
+from ..store import CanonicalRecord, Link, OutboxEntry, Store, now
+from .checkpoints import Checkpoints
+from .merge import Side, merge
+from .plan import Known, desired, journal_decision, needs_update
+from .report import AccountReport, RunReport
+
+log = logging.getLogger("contactsync.engine")
+
+
+class Pusher:
+    """Pushes one book's owed writes; ``known`` holds the chunk being pushed as the plan left it (no re-reading
+    the store), ``writes`` counts the batches sent over the engine's life (the checkpoints' step number)."""
+
+    def __init__(
+        self,
+        store: Store,
+        book: BookSettings,
+        connectors: Mapping[str, Connector],
+        retry: RetryPolicy,
+        checkpoints: Checkpoints,
+        known: Known,
+    ) -> None:
+        self.store = store
+        self.book = book
+        self.connectors = connectors
+        self.retry = retry
+        self.checkpoints = checkpoints
+        self.known = known
+        self.writes = 0
+        #: accounts that stopped answering during this run's push: their remaining writes stay owed
+        self.stopped: set[str] = set()
+        self._held: dict[str, set[Field]] = {}
+
+    def push_contacts(self, contact_ids: Sequence[str], listed: Collection[str], report: RunReport) -> None:
+        """Push what every account is owed for these contacts (one chunk), account after account. Only accounts
+        in ``listed`` get anything: when a listing failed we do not know what the account holds."""
+        for acct in self.book.accounts:
+            if not acct.writable or acct.name not in listed or acct.name in self.stopped:
+                continue
+            rep = report.accounts[acct.name]
+            t0 = time.monotonic()
+            # read now, not with the plan: a stale-etag retry on an account before may have queued more
+            entries = self.store.outbox_for(acct.name, contact_ids)
+            if entries and not self._push_chunk(acct.name, entries, rep, braked=rep.brake is not None):
+                self.stopped.add(acct.name)
+            rep.duration_s += time.monotonic() - t0
+
+    def _push_chunk(self, account: str, entries: list[OutboxEntry], rep: AccountReport, *, braked: bool) -> bool:
+        """Push one chunk of owed writes. False when the account stopped answering (stop for this run)."""
+        acct = self.book.account(account)
+        connector = self.connectors[account]
+        ids = [e.contact_id for e in entries]
+        unknown = [cid for cid in ids if cid not in self.known]
+        records = self.store.contacts(unknown)
+        links = self.store.account_links(account, unknown)
+        for cid in ids:
+            if cid in self.known:
+                records[cid], known_links = self.known[cid]
+                if account in known_links:
+                    links[cid] = known_links[account]
+        self._held = self.store.open_conflict_fields(ids)
+        changes: list[Change] = []
+        nothing_to_do: list[str] = []
+        for e in entries:
+            record = records.get(e.contact_id)
+            lk = links.get(e.contact_id)
+            change = self._change_for(account, record, lk)
+            if change is None:
+                nothing_to_do.append(e.contact_id)
+            elif change.kind is ChangeKind.DELETE and (braked or not acct.allow_delete):
+                continue  # held back by the brake: stays owed until the admin decides
+            elif (change.kind is ChangeKind.CREATE and not acct.allow_create) or (
+                change.kind is ChangeKind.UPDATE and not acct.allow_update
+            ):
+                nothing_to_do.append(e.contact_id)
+            else:
+                changes.append(change)
+        del records, links
+        if nothing_to_do:
+            with self.store.transaction() as tx:
+                tx.dequeue(account, nothing_to_do)
+        size = max(1, connector.capabilities.max_batch)
+        for i in range(0, len(changes), size):
+            batch = changes[i : i + size]
+            creates = [c.contact_id for c in batch if c.kind is ChangeKind.CREATE]
+            if creates:
+                with self.store.transaction() as tx:
+                    tx.mark_attempt(account, creates)
+            try:
+                results = self.retry.call(
+                    lambda b=batch: connector.push(b),  # type: ignore[misc]
+                    label=account,
+                    may_have_applied=bool(creates),
+                )
+            except Exception as exc:  # contained to this account, like a listing failure
+                if not isinstance(exc, ConnectorError):
+                    log.debug("account %s: unexpected error while writing", account, exc_info=True)
+                rep.error, rep.error_kind = str(exc) or type(exc).__name__, type(exc).__name__
+                log.error(
+                    "account %s: writing failed (%s); the remaining writes stay owed", account, type(exc).__name__
+                )
+                return False
+            for change in self._answered(account, results, rep):
+                self._retry_after_precondition(account, change, rep)
+        return True
+
+    def _answered(self, account: str, results: Sequence[ChangeResult], rep: AccountReport) -> list[Change]:
+        """A batch the platform answered: record it between the two checkpoints; return the changes refused on a
+        stale etag."""
+        self.writes += 1
+        if self.checkpoints.after_remote_write:
+            self.checkpoints.after_remote_write(account, self.writes)
+        stale = self._record_results(account, results, rep)
+        if self.checkpoints.after_commit:
+            self.checkpoints.after_commit(account, self.writes)
+        return stale
+
+    def _change_for(self, account: str, record: CanonicalRecord | None, lk: Link | None) -> Change | None:
+        """The write an account is owed for this contact now (None: nothing, or held back by a data rule)."""
+        if record is None:
+            return None
+        # an owed delete of a contact that lives again (edited after its delete, restored) is no delete any more
+        if record.deleted_at is not None:
+            if lk is None:
+                return None
+            return Change(ChangeKind.DELETE, record.id, ref=RemoteRef(lk.remote_id, lk.etag), previous=lk.base)
+        if self.book.rules.required and broken_rules(record.contact, self.book.rules):
+            return None  # held back by a data rule (see status); owed again once it passes
+        wanted = desired(self.connectors[account], record.contact, lk, self._held.get(record.id, set()))
+        if lk is None:
+            return Change(ChangeKind.CREATE, record.id, contact=self._written(wanted))
+        return self._update(record.id, wanted, RemoteRef(lk.remote_id, lk.etag), lk.base, lk.marked)
+
+    def _update(self, cid: str, wanted: Contact, ref: RemoteRef, previous: Contact, marked: bool) -> Change | None:
+        """An update of a linked item to ``wanted`` (None: it holds that already, marker included)."""
+        if not needs_update(wanted, previous, marked):
+            return None
+        return Change(ChangeKind.UPDATE, cid, contact=self._written(wanted), ref=ref, previous=previous)
+
+    def _written(self, contact: Contact) -> Contact:
+        """A contact as it is sent: phones in the book's format."""
+        return as_written(contact, self.book.rules, self.book.default_region)
+
+    def _record_results(self, account: str, results: Sequence[ChangeResult], rep: AccountReport) -> list[Change]:
+        """Commit what the platform confirmed; return the changes refused on a stale etag (to retry once)."""
+        retry: list[Change] = []
+        book = self.book.name
+        stamp = now()
+        with self.store.transaction() as tx:
+            done: list[str] = []
+            links: list[Link] = []
+            updated: list[Link] = []
+            journal: list[dict[str, Any]] = []
+            for r in results:
+                c = r.change
+                if r.ok:
+                    done.append(c.contact_id)
+                    if c.kind is ChangeKind.DELETE:
+                        assert c.ref is not None
+                        tx.delete_link(account, c.ref.id)
+                        rep.deleted += 1
+                    else:
+                        assert r.ref is not None and c.contact is not None
+                        base = r.stored if r.stored is not None else c.contact
+                        if self.book.rules.phone_format is not PhoneFormat.E164:
+                            # phones were sent in the book's format; the base holds them as they read back
+                            base = normalize_contact(base, self.book.default_region)
+                        link = Link(account, r.ref.id, c.contact_id, r.ref.etag, base, stamp, True)
+                        if c.kind is ChangeKind.UPDATE and c.ref is not None and c.ref.id == r.ref.id:
+                            updated.append(link)  # the same item, linked already: only the row's values change
+                        else:
+                            links.append(link)
+                        if c.kind is ChangeKind.CREATE:
+                            rep.created += 1
+                        else:
+                            rep.updated += 1
+                    journal.append(
+                        {
+                            "book": book,
+                            "account": account,
+                            "contact_id": c.contact_id,
+                            "action": f"push-{c.kind.value}",
+                            "note": (",".join(f.value for f in c.contact.differing(c.previous)) or None)
+                            if c.previous is not None and c.contact is not None
+                            else None,
+                        }
+                    )
+                    continue
+                err = r.error
+                if isinstance(err, PreconditionFailed) and err.gone:
+                    assert c.ref is not None
+                    tx.delete_link(account, c.ref.id)
+                    if c.kind is ChangeKind.DELETE:
+                        done.append(c.contact_id)
+                    else:
+                        # removed on the platform while we were updating it: the edit wins, create it again
+                        tx.queue(account, [c.contact_id], ChangeKind.CREATE)
+                        tx.fail(account, c.contact_id, "gone while updating; will be created again")
+                elif isinstance(err, PreconditionFailed):
+                    retry.append(c)
+                else:
+                    tx.fail(account, c.contact_id, f"{type(err).__name__}: {err}")
+                    log.warning(
+                        "account %s: contact %s: %s (%s)", account, c.contact_id, c.kind.value, type(err).__name__
+                    )
+            tx.put_links(links)
+            tx.update_links(updated)
+            tx.dequeue(account, done)
+            tx.journal(journal)
+        return retry
+
+    def _retry_after_precondition(self, account: str, change: Change, rep: AccountReport) -> None:
+        """Someone edited the item between our listing and our write: re-read, re-merge, write once more."""
+        assert change.ref is not None
+        connector = self.connectors[account]
+        try:
+            current = self.retry.call(lambda: connector.fetch([change.ref.id]), label=account)  # type: ignore[union-attr]
+        except ConnectorError as exc:
+            with self.store.transaction() as tx:
+                tx.fail(account, change.contact_id, f"re-read failed: {type(exc).__name__}")
+            return
+        rc: RemoteContact | None = current.get(change.ref.id)
+        if rc is None:
+            with self.store.transaction() as tx:
+                tx.delete_link(account, change.ref.id)
+                if change.kind is ChangeKind.UPDATE:
+                    tx.queue(account, [change.contact_id], ChangeKind.CREATE)
+                else:
+                    tx.dequeue(account, [change.contact_id])
+            return
+        record = self.store.contact(change.contact_id)
+        lk = self.store.links_by_contact([change.contact_id]).get(change.contact_id, {}).get(account)
+        side = Side(
+            account,
+            lk.base if lk else None,
+            rc.contact,
+            rc.modified,
+            self.book.priority_rank(account),
+            connector.capabilities.fields,
+        )
+        outcome = merge(record.contact, record.updated_at, [side], self.book.conflicts)
+        merged = outcome.contact
+        journal: list[dict[str, Any]] = []
+        for d in outcome.decisions:
+            journal_decision(self.book, journal, change.contact_id, d)
+        revived = record.deleted_at is not None and side.changed_any()
+        self.known.pop(record.id, None)  # the push phase must see the re-merged contact, not the plan's
+        with self.store.transaction() as tx:
+            if merged != record.contact or revived:
+                tx.put_contacts(self.book.name, {record.id: merged})
+                if revived:
+                    tx.restore_contact(record.id)
+                # everyone else must hear of the edit too
+                for other in self.book.accounts:
+                    if other.name != account and other.writable:
+                        tx.queue(other.name, [record.id], ChangeKind.UPDATE)
+            tx.put_links(
+                [Link(account, rc.ref.id, record.id, rc.ref.etag, rc.contact, rc.modified, rc.marker == record.id)]
+            )
+            tx.journal(journal)
+        again: Change | None
+        if record.deleted_at is not None and not revived:
+            again = Change(ChangeKind.DELETE, record.id, ref=rc.ref, previous=rc.contact)
+        elif record.deleted_at is not None:
+            return  # edited after its delete: it lives again; other accounts get it through the outbox
+        else:
+            again = self._update(record.id, connector.fit(merged), rc.ref, rc.contact, rc.marker == record.id)
+            if again is None:
+                with self.store.transaction() as tx:
+                    tx.dequeue(account, [record.id])
+                return
+        try:
+            results = self.retry.call(lambda: connector.push([again]), label=account)
+        except ConnectorError as exc:
+            with self.store.transaction() as tx:
+                tx.fail(account, record.id, f"{type(exc).__name__}: {exc}")
+            return
+        if self._answered(account, results, rep):
+            with self.store.transaction() as tx:
+                tx.fail(account, record.id, "changed again while writing; will retry next run")
