@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 import requests
 
+from contactsync.connector import Change, ChangeKind
 from contactsync.connectors.outlook.connector import NOTICE_COLOURS
 from contactsync.emulators.outlook import GraphEmulator, RequestKind
-from contactsync.model import Tag
+from contactsync.model import PartialDate, Tag
 
 from .conftest import CLIENT_ID, GRAPH_SCOPE, SECRET, TENANT, USER, Graph, confidential_app
 from .fixtures import outlook
@@ -252,5 +253,56 @@ def test_full_listing_reads_markers_with_documented_queries_only(emulator: Graph
     try:
         listed = connector.pull(None)
         assert sorted((rc.contact.name.given, rc.marker) for rc in listed.changed) == [("Bo", "c-1"), ("Cy", None)]
+    finally:
+        connector.close()
+
+
+# ------------------------------------------------------------------ divergence 8: birthday is a UTC instant
+@pytest.mark.parametrize(
+    ("stored", "zone"),
+    [
+        ("1990-05-16T22:00:00Z", "Europe/Berlin"),  # local midnight of a desktop Outlook in UTC+2 (summer)
+        ("1990-05-16T23:00:00Z", "Europe/London"),  # UTC+1 (summer)
+        ("1990-05-17T04:00:00Z", "America/New_York"),  # UTC-4 (summer)
+        ("1990-05-17T10:00:00Z", "Pacific/Honolulu"),  # UTC-10
+        ("1990-05-16T15:00:00Z", "Asia/Tokyo"),  # UTC+9
+        ("1990-05-16T12:00:00Z", "Pacific/Auckland"),  # UTC+12 (winter)
+        ("1990-05-17T11:59:00Z", "UTC"),  # what Outlook on the web and contactsync write
+    ],
+)
+def test_birthday_reads_as_the_date_outlook_shows(emulator: GraphEmulator, stored: str, zone: str) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    # the value really is local midnight of the 17th in that zone (the case a client in that zone writes)
+    local = datetime.fromisoformat(stored.replace("Z", "+00:00")).astimezone(ZoneInfo(zone))
+    assert (local.day, local.hour) == (17, 0) or stored.endswith("T11:59:00Z")
+    emulator.seed(USER, [{"givenName": "Bo", "birthday": stored}])
+    assert emulator.contacts(USER)[0]["birthday"] == stored  # Graph keeps the instant, in UTC
+    connector = outlook(emulator)
+    try:
+        (listed,) = connector.pull(None).changed
+        assert listed.contact.birthday == PartialDate(1990, 5, 17)
+    finally:
+        connector.close()
+
+
+@pytest.mark.parametrize(
+    "zone", ["UTC", "Europe/Berlin", "America/New_York", "Pacific/Honolulu", "Asia/Tokyo", "Australia/Sydney"]
+)
+def test_a_birthday_we_write_shows_its_date_in_outlook_around_the_world(emulator: GraphEmulator, zone: str) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    connector = outlook(emulator)
+    try:
+        contact = person(0, birthday=PartialDate(1990, 12, 24))
+        (result,) = connector.push([Change(ChangeKind.CREATE, "cid-1", contact)])
+        assert result.ok
+        stored = emulator.contacts(USER)[0]["birthday"]
+        shown = datetime.fromisoformat(stored.replace("Z", "+00:00")).astimezone(ZoneInfo(zone))
+        assert (shown.year, shown.month, shown.day) == (1990, 12, 24)
+        (read,) = connector.pull(None).changed
+        assert read.contact.birthday == PartialDate(1990, 12, 24)
     finally:
         connector.close()

@@ -121,8 +121,10 @@ def test_what_outlook_cannot_hold_is_cut_by_fit() -> None:
     assert set(mapping.LOSSY) == {Field.EMAILS, Field.PHONES, Field.ADDRESSES, Field.BIRTHDAY, Field.URLS}
 
 
-def test_birthday_is_compared_as_a_date_whatever_time_outlook_answers() -> None:
-    for answered in ("1990-05-17T11:59:00Z", "1990-05-17T00:00:00Z", "1990-05-17T23:00:00.0000000+00:00"):
+def test_birthday_is_the_date_of_the_nearest_midnight_of_the_utc_instant() -> None:
+    # 11:59 UTC (Outlook on the web, us), UTC midnight, local midnight east (UTC+1) and west (UTC-5) of Greenwich
+    for answered in ("1990-05-17T11:59:00Z", "1990-05-17T00:00:00Z", "1990-05-16T23:00:00.0000000+00:00",
+                     "1990-05-17T05:00:00Z"):  # fmt: skip
         assert mapping.from_graph({"birthday": answered}).birthday == PartialDate(1990, 5, 17)
     assert mapping.to_graph(Contact(birthday=PartialDate(1990, 5, 17)))["birthday"].startswith("1990-05-17T")
 

@@ -9,8 +9,8 @@ silently dropped on the way out):
   slots; fax and pager numbers have no slot;
 - one home, one business and one other address; a physicalAddress has no PO box or extended line;
 - companyName, department, jobTitle, personalNotes, categories (tags), one businessHomePage;
-- a birthday only as a full date: Outlook answers it as ``YYYY-MM-DDT11:59:00Z`` whatever time was sent, so we
-  compare dates, never strings. A birthday without a year (or day) cannot be held.
+- a birthday only as a full date, stored by Graph as a UTC instant (see :func:`birthday_date`); we write
+  ``YYYY-MM-DDT11:59:00Z`` and compare dates, never strings. A birthday without a year (or day) cannot be held.
 
 :func:`fit` is literally "write, then read back": ``from_graph(as_created(to_graph(contact)))``, so what the
 engine expects an account to hold is by construction what a re-read gives.
@@ -19,6 +19,7 @@ engine expects an account to hold is by construction what a re-read gives.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -111,7 +112,8 @@ SELECT: Final = (
     "lastModifiedDateTime",
 )
 
-#: the time Outlook answers every birthday with; we send the same so a write and its re-read agree
+#: the time we write a birthday at: near noon UTC, the instant shows the same date from UTC-11 to UTC+12 (Outlook
+#: shows a birthday in the viewer's time zone), and it is what Outlook on the web writes itself
 BIRTHDAY_TIME: Final = "T11:59:00Z"
 
 
@@ -219,12 +221,29 @@ def _strings(item: Mapping[str, Any], key: str) -> list[str]:
     return [v for v in value if isinstance(v, str) and v] if isinstance(value, list) else []
 
 
+def birthday_date(value: str) -> date:
+    """The date Outlook shows for a ``birthday`` instant (#14, divergence 8).
+
+    Graph keeps a birthday as a UTC DateTimeOffset, and Outlook clients write the user's *local midnight*: the 17th
+    written in UTC+2 reads ``…-16T22:00:00Z``, in UTC-5 ``…-17T05:00:00Z``; Outlook on the web and we write
+    ``…-17T11:59:00Z``. Without the writer's time zone, the date is that of the nearest midnight (the instant plus
+    12 hours, then its UTC date): right for every writer from UTC-11 to UTC+12 and for the 11:59 convention. A
+    local midnight in UTC+13/+14 (Tonga, Samoa, Kiribati) or UTC-12 reads one day off.
+    """
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return (moment.astimezone(UTC) + timedelta(hours=12)).date()
+
+
 def _read_birthday(value: Any) -> PartialDate | None:
     if not isinstance(value, str) or len(value) < 10:
         return None
-    # only the date counts: Outlook answers 11:59 UTC whatever time was written
-    year, month, day = (int(x) for x in value[:10].split("-"))
-    return PartialDate(year, month, day)
+    if "T" not in value:
+        year, month, day = (int(x) for x in value[:10].split("-"))
+        return PartialDate(year, month, day)
+    shown = birthday_date(value)
+    return PartialDate(shown.year, shown.month, shown.day)
 
 
 def from_graph(item: Mapping[str, Any], region: str = "US") -> Contact:

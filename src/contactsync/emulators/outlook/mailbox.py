@@ -11,8 +11,10 @@ Field rules follow the Graph v1.0 ``contact`` resource. Where the real service i
   (Outlook's fixed slots: Email 1-3, Business/Business 2, Home/Home 2, IM 1-3). More is answered
   ``400 ErrorInvalidProperty`` rather than silently dropping the extras, so a connector has to decide what
   to do with them.
-* ``birthday`` must be an ``Edm.DateTimeOffset``; Outlook keeps only the date and answers it as ``T11:59:00Z``
-  whatever time was sent — a connector must compare dates, not strings.
+* ``birthday`` must be an ``Edm.DateTimeOffset`` (contact resource: "represented in ISO 8601 format and is always in
+  UTC time"). It is kept as the UTC instant sent: Outlook clients store the user's *local* midnight, so a birthday
+  written in UTC+2 reads ``…-16T22:00:00Z`` for the 17th (#14, divergence 8). ``seed``/``edit`` take such values as
+  a desktop Outlook would write them; a connector must decide the date the way Outlook shows it.
 * ``displayName`` is computed from the name parts on create when it is not sent.
 * A complex property (an address) sent in a PATCH replaces the stored one entirely; omitted fields are
   untouched.
@@ -25,7 +27,7 @@ import bisect
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from random import Random
 from typing import Any
 
@@ -75,8 +77,6 @@ def property_key(property_id: str) -> str | None:
     return f"{kind} {{{guid}}} id {int(match.group('id'), 16):#x}"
 
 
-# Outlook stores a birthday as a date and answers it at 11:59 UTC.
-BIRTHDAY_TIME = "T11:59:00Z"
 CATEGORY_COLORS = frozenset({"none"} | {f"preset{n}" for n in range(25)})
 DEFAULT_CATEGORIES = (
     ("Red category", "preset0"),
@@ -258,7 +258,7 @@ def _validate_field(name: str, value: Any) -> Any:
             raise _type_error(name, "Edm.DateTimeOffset") from exc
         if "T" not in value or moment.tzinfo is None:
             raise _type_error(name, "Edm.DateTimeOffset")
-        return moment.strftime("%Y-%m-%d") + BIRTHDAY_TIME
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if name in STRING_FIELDS:
         if not isinstance(value, str):
             raise _type_error(name, "Edm.String")
