@@ -87,7 +87,7 @@ def test_google_export_types_and_escaped_url() -> None:
 def test_outlook_21_quoted_printable_windows_1252_and_bare_types() -> None:
     parsed = parse_card(sample("outlook-21.vcf"))
     c = parsed.contact
-    assert parsed.version == "3.0"  # written back as 3.0
+    assert parsed.version == "2.1"  # written back as 2.1: the codec writes 2.1 lines (issue #15)
     assert c.name == Name(given="Jürgen", family="Müller")
     assert c.display_name == "Jürgen Müller"
     assert c.job_title == "Leiter Außendienst"  # raw 8-bit Windows-1252, no CHARSET said
@@ -220,11 +220,12 @@ def test_rewrite_keeps_unknown_properties_groups_and_labels() -> None:
     for kept in (
         "PRODID:-//Apple Inc.//iPhone OS 17.0//EN",
         "X-ABUID:5AD380FD-B2DE-4261-BA99-DE1D1DB52FBE",
-        "item1.EMAIL;TYPE=INTERNET;TYPE=pref:johnny@Example.COM",
-        "item1.X-ABLABEL:_$!<Other>!$_",
+        # lines nobody changed are written back as they were spelled (issue #15)
+        "item1.EMAIL;type=INTERNET;type=pref:johnny@Example.COM",
+        "item1.X-ABLabel:_$!<Other>!$_",
         "item2.X-ABADR:us",
-        "item3.X-ABLABEL:_$!<HomePage>!$_",
-        "X-SOCIALPROFILE;TYPE=twitter:https://twitter.com/johnny",
+        "item3.X-ABLabel:_$!<HomePage>!$_",
+        "X-SOCIALPROFILE;type=twitter:https://twitter.com/johnny",
     ):
         assert kept in out.replace("\r\n ", ""), kept
     assert "j@work.example" not in out
@@ -237,10 +238,10 @@ def test_removed_grouped_email_takes_its_label_along_and_kind_change_keeps_the_g
     original = sample("apple.vcf")
     c = parse_card(original).contact
     gone = render_card(replace(c, emails=c.emails[1:]), uid="u", marker=None, version="3.0", original=original)
-    assert "item1." not in gone and "item3.X-ABLABEL" in gone
+    assert "item1." not in gone and "item3.X-ABLabel" in gone
     rekinded = replace(c, emails=(Email("johnny@example.com", EmailKind.HOME), c.emails[1]))
     out = render_card(rekinded, uid="u", marker=None, version="3.0", original=original)
-    assert "item1.EMAIL;TYPE=home:johnny@example.com" in out and "item1.X-ABLABEL" in out
+    assert "item1.EMAIL;TYPE=home:johnny@example.com" in out and "item1.X-ABLabel" in out
     assert parse_card(out).contact.emails[0].kind is EmailKind.HOME
 
 
@@ -344,7 +345,8 @@ def test_rendering_over_an_original_is_idempotent(contact: Contact, base: str, v
     first = render_card(contact, uid="u", marker="m", version=version, original=sample(base))
     second = render_card(contact, uid="u", marker="m", version=version, original=first)
     assert second == first
-    assert parse_card(first).contact == fit_contact(contact)
+    # the original's lines the model does not map stay on the card (and are read as carried lines)
+    assert replace(parse_card(first).contact, vcard_lines=()) == replace(fit_contact(contact), vcard_lines=())
 
 
 _card_lines = st.lists(

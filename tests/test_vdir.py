@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from contactsync.connector import Change, ChangeKind, RemoteRef
+from contactsync.connector import Change, ChangeKind, Connector, RemoteRef
 from contactsync.connectors.vdir import VdirConnector
 from contactsync.errors import ConfigError, ItemRejected, PreconditionFailed, SyncTokenExpired
 from contactsync.model import Contact, Email, Name, Tag
@@ -18,9 +18,32 @@ from contactsync.normalize import normalize_contact
 from contactsync.registry import connector_type
 from contactsync.settings import AccountSettings, BookSettings, frozen_mapping
 from contactsync.vcard import parse_card
-from tests.contract import ConnectorContract, sample_contact
+from tests.contract import ConnectorContract, ContractFaults, sample_contact
 
 SAMPLES = Path(__file__).parent / "data" / "vcards"
+
+
+class VdirFaults(ContractFaults):
+    """A folder's faults are files: a broken one dropped in, a connector told to only read."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def plant_unreadable(self) -> str:
+        (self.folder / "broken.vcf").write_bytes(b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:No End\r\n")
+        return "broken.vcf"
+
+    def exists(self, remote_id: str) -> bool:
+        return (self.folder / remote_id).exists()
+
+    def refuse_next_write(self) -> None:
+        pytest.skip("a folder has no rule that refuses one card; the OS's refusals are the read-only case")
+
+    def read_only(self) -> Connector:
+        return VdirConnector("vdir-read-only", self.folder, read_only=True)
+
+    def lose_next_write_answer(self) -> None:
+        pytest.skip("a local file write has no answer to lose: it returns or raises")
 
 
 class TestVdirContract(ConnectorContract):
@@ -29,6 +52,10 @@ class TestVdirContract(ConnectorContract):
         c = VdirConnector("vdir", tmp_path)
         yield c
         c.close()
+
+    @pytest.fixture
+    def faults(self, tmp_path: Path) -> ContractFaults:
+        return VdirFaults(tmp_path)
 
 
 @pytest.fixture
@@ -116,7 +143,7 @@ def test_update_keeps_unknown_properties_version_and_writes_the_marker(folder: P
     assert "VERSION:3.0" in text  # an existing card keeps its version
     for kept in (
         "X-ABUID:5AD380FD-B2DE-4261-BA99-DE1D1DB52FBE",
-        "item1.X-ABLABEL:_$!<Other>!$_",
+        "item1.X-ABLabel:_$!<Other>!$_",  # as it was spelled
         "PRODID:-//Apple Inc.//iPhone OS 17.0//EN",
     ):
         assert kept in text

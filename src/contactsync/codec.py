@@ -66,6 +66,8 @@ def field_to_data(f: Field, value: Any) -> Any:
         return sorted((t.name for t in value), key=str.casefold)
     if f is Field.CUSTOM:
         return [list(kv) for kv in value]
+    if f is Field.VCARD_LINES:
+        return list(value)
     if f in (Field.BIRTHDAY, Field.ANNIVERSARY):
         return value.to_iso() if value is not None else None
     if f is Field.PHOTO:
@@ -88,6 +90,8 @@ def field_from_data(f: Field, data: Any, photos: PhotoResolver | None = None) ->
         return _tag_set(tuple(data or ()))
     if f is Field.CUSTOM:
         return tuple((k, v) for k, v in data or ())
+    if f is Field.VCARD_LINES:
+        return tuple(data or ())
     if f in (Field.BIRTHDAY, Field.ANNIVERSARY):
         return PartialDate.parse(data) if data else None
     if f is Field.PHOTO:

@@ -218,6 +218,9 @@ class Field(enum.Enum):
     PHOTO = "photo"
     TAGS = "tags"
     CUSTOM = "custom"
+    #: the vCard properties (and the written forms of mapped ones) the other fields do not hold; only accounts
+    #: that speak vCard hold it, so it travels verbatim between them and nowhere else
+    VCARD_LINES = "vcard_lines"
 
     @property
     def multi_valued(self) -> bool:
@@ -231,14 +234,19 @@ _ATTR: dict[Field, str] = {f: f.value for f in Field}
 #: walks the fields of every contact several times per run
 FIELDS: tuple[Field, ...] = tuple(Field)
 
-MULTI_VALUED = frozenset({Field.EMAILS, Field.PHONES, Field.ADDRESSES, Field.URLS, Field.TAGS, Field.CUSTOM})
+MULTI_VALUED = frozenset(
+    {Field.EMAILS, Field.PHONES, Field.ADDRESSES, Field.URLS, Field.TAGS, Field.CUSTOM, Field.VCARD_LINES}
+)
 ALL_FIELDS = frozenset(Field)
 
-Element = Email | Phone | PostalAddress | Url | Tag | tuple[str, str]
+Element = Email | Phone | PostalAddress | Url | Tag | tuple[str, str] | str
 
 
 def element_key(element: Element) -> str:
-    """The identity of one element of a multi-valued field (custom entries are keyed by their key)."""
+    """The identity of one element of a multi-valued field (custom entries are keyed by their key, a vCard
+    line by its whole text)."""
+    if isinstance(element, str):
+        return element
     if isinstance(element, tuple):
         return element[0]
     return element.key
@@ -265,6 +273,9 @@ class Contact:
     tags: frozenset[Tag] = frozenset()
     #: custom key/values (sorted by key), e.g. from Google userDefined or X- properties the admin maps
     custom: tuple[tuple[str, str], ...] = ()
+    #: content lines (unfolded, in 3.0/4.0 form, in the card's order) of the properties and parameters the
+    #: fields above do not hold, kept verbatim for accounts that speak vCard (see :mod:`contactsync.vcard`)
+    vcard_lines: tuple[str, ...] = ()
 
     EMPTY: ClassVar[Contact]
 

@@ -6,7 +6,8 @@
   are kept verbatim with whitespace folded;
 - text: surrounding whitespace removed, runs of inner whitespace folded (notes keep their line breaks);
 - lists: duplicates (by element key) removed, first occurrence kept; tags deduplicated case-insensitively;
-  custom entries sorted by key.
+  custom entries sorted by key;
+- vCard lines: kept verbatim, sorted, a repeated line once.
 """
 
 from __future__ import annotations
@@ -135,4 +136,7 @@ def normalize_contact(contact: Contact, region: str = "US") -> Contact:
         note=multiline(contact.note),
         tags=tags(contact.tags),
         custom=tuple(sorted({text(k): v for k, v in contact.custom if text(k)}.items())),
+        # verbatim (they are written back as they were), sorted: a card copied elsewhere comes back in another
+        # order (values first, then the rest), and the order of a card's lines says nothing (RFC 6350 3.3)
+        vcard_lines=tuple(sorted(set(contact.vcard_lines))),
     )

@@ -259,7 +259,7 @@ def _merge_elements(
     new_value: Any
     if f is Field.TAGS:
         new_value = frozenset(result.values())
-    elif f is Field.CUSTOM:
+    elif f is Field.CUSTOM or f is Field.VCARD_LINES:  # kept sorted, as normalize_contact leaves them
         new_value = tuple(sorted(result.values(), key=element_key))
     else:
         new_value = tuple(result.values())

@@ -16,7 +16,7 @@ from __future__ import annotations
 import codecs
 import quopri
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 CRLF = "\r\n"
 FOLD_OCTETS = 75
@@ -26,6 +26,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # tab survives: it is legal 
 _ESCAPED_BYTE = re.compile(r"[\udc80-\udcff]")
 _OTHER_SURROGATE = re.compile(r"[\ud800-\udc7f\udd00-\udfff]")
 _NAME = re.compile(r"[A-Za-z0-9_-]+\Z")
+#: a line's text as read is written back only if it holds nothing a card must not (control characters,
+#: undecodable bytes): otherwise it is written afresh from what was lexed
+_CLEAN_RAW = re.compile(r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]*")
 _ENCODINGS_21 = frozenset({"QUOTED-PRINTABLE", "BASE64", "8BIT", "7BIT", "B"})
 
 
@@ -39,6 +42,9 @@ class ContentLine:
     group: str = ""
     #: inside a component nested in the card (a 2.1 AGENT): kept as is, never mapped
     nested: bool = False
+    #: the line as it was read (folds and all, 2.1 encodings intact), "" for a line we made: an unchanged line
+    #: is written back from it. Not part of equality: two lines meaning the same compare equal
+    raw: str = field(default="", compare=False, repr=False)
 
     def param(self, name: str) -> tuple[str, ...]:
         return tuple(v for key, values in self.params if key == name for v in values)
@@ -51,6 +57,10 @@ class ContentLine:
         return ContentLine(
             self.name, self.value, tuple(p for p in self.params if p[0] not in names), self.group, self.nested
         )
+
+    def changed(self, **values: object) -> ContentLine:
+        """This line with ``values`` replaced; it no longer has a text as read (it is written afresh)."""
+        return replace(self, raw="", **values)  # type: ignore[arg-type]
 
 
 def decode_card_bytes(data: bytes) -> str:
@@ -71,22 +81,32 @@ def decode_card_bytes(data: bytes) -> str:
 
 def logical_lines(text: str) -> list[str]:
     """Unfold RFC folding (a leading space or tab) and 2.1 quoted-printable soft breaks (a trailing ``=``)."""
+    return [joined for joined, _raw in logical_lines_raw(text)]
+
+
+def logical_lines_raw(text: str) -> list[tuple[str, str]]:
+    """Each logical line unfolded, with its physical text as written (folds kept, joined by CRLF): a line
+    nobody changed is written back from that text, byte for byte (CHARSET, quoted-printable, folding)."""
     # each logical line is collected as a list of pieces: joining once keeps a 5 MB folded photo linear
     out: list[list[str]] = []
+    raws: list[list[str]] = []
     quoted_printable = soft_break = False
     for raw in _PHYSICAL_LINE_BREAK.split(text.lstrip("\ufeff")):
         if soft_break and out:
             out[-1][-1] = out[-1][-1][:-1]
             out[-1].append(raw)
+            raws[-1].append(raw)
         elif raw[:1] in (" ", "\t") and out:
             out[-1].append(raw[1:])
+            raws[-1].append(raw)
         elif raw.strip():
             out.append([raw])
+            raws.append([raw])
             quoted_printable = "QUOTED-PRINTABLE" in raw.partition(":")[0].upper()
         else:
             continue
         soft_break = quoted_printable and out[-1][-1].endswith("=")
-    return ["".join(pieces) for pieces in out]
+    return [("".join(pieces), CRLF.join(raw)) for pieces, raw in zip(out, raws, strict=True)]
 
 
 def _charset_of(header: str) -> str | None:
@@ -209,10 +229,10 @@ def _lookup(values: tuple[str, ...]) -> str | None:
 def read_lines(text: str) -> list[ContentLine]:
     """Every property line of ``text`` in order (BEGIN/END included as lines); junk lines are skipped."""
     out: list[ContentLine] = []
-    for raw in logical_lines(text):
-        lexed = lex_line(_repair(raw))
+    for joined, raw in logical_lines_raw(text):
+        lexed = lex_line(_repair(joined))
         if lexed is not None:
-            out.append(lexed)
+            out.append(replace(lexed, raw=raw) if _CLEAN_RAW.fullmatch(raw) else lexed)
     return out
 
 
@@ -246,11 +266,82 @@ def fold(line: str) -> str:
     return CRLF.join(pieces) + CRLF
 
 
-def write_line(line: ContentLine) -> str:
+def line_text(line: ContentLine) -> str:
+    """The line unfolded, in 3.0/4.0 form, without its line break: how a contact holds a line it does not map
+    (:attr:`contactsync.model.Contact.vcard_lines`); :func:`lex_line` reads it back as the same line."""
     head = f"{line.group}.{line.name}" if line.group else line.name
     params = "".join(f";{key}={','.join(_quote_param(v) for v in values)}" for key, values in line.params)
-    value = _CONTROL.sub("", line.value)
-    return fold(f"{head}{params}:{value}")
+    return f"{head}{params}:{_CONTROL.sub('', line.value)}"
+
+
+def write_line(line: ContentLine) -> str:
+    """The line as read when it was read and not changed since, else written afresh (folded, CRLF)."""
+    if line.raw:
+        return line.raw + CRLF
+    return fold(line_text(line))
+
+
+def write_line_21(line: ContentLine) -> str:
+    """A line written afresh in vCard 2.1 form (a line as read is written as read): TYPE values as bare
+    parameters (``TEL;CELL:``, what 2.1 clients write), 3.0 escapes undone except ``\\;`` (2.1 escapes only
+    that one), and a value holding a line break or non-ASCII text quoted-printable in UTF-8 with its CHARSET
+    said (vCard 2.1 section 2.1.3: 8-bit text needs a CHARSET, a line break needs QUOTED-PRINTABLE)."""
+    if line.raw:
+        return line.raw + CRLF
+    head = f"{line.group}.{line.name}" if line.group else line.name
+    params: list[str] = []
+    for key, values in line.params:
+        if key == "TYPE":
+            params += [_quote_param(t).upper() for v in values for t in v.split(",") if t.strip()]
+        elif key == "ENCODING" and any(v.lower() == "b" for v in values):
+            params.append("ENCODING=BASE64")
+        else:
+            params.append(f"{key}={','.join(_quote_param(v) for v in values)}")
+    value = _unescape_21(_CONTROL.sub("", line.value))
+    if "\n" in value or not value.isascii():
+        params += ["CHARSET=UTF-8", "ENCODING=QUOTED-PRINTABLE"]
+        encoded = "".join(_qp_char(c) for c in value)
+        text = head + "".join(f";{p}" for p in params) + ":" + encoded
+        return _qp_fold(text) + CRLF
+    text = head + "".join(f";{p}" for p in params) + ":" + value
+    if any(key == "ENCODING" for key, _ in line.params):
+        return fold(text) + CRLF  # 2.1 ends a base64 value with an empty line
+    return fold(text)
+
+
+def _unescape_21(value: str) -> str:
+    out: list[str] = []
+    chars = iter(value)
+    for char in chars:
+        if char != "\\":
+            out.append(char)
+            continue
+        following = next(chars, "")
+        out.append("\n" if following in ("n", "N") else ("\\;" if following == ";" else following))
+    return "".join(out)
+
+
+def _qp_char(char: str) -> str:
+    if char == "\n":
+        return "=0D=0A"
+    if char.isascii() and char.isprintable() and char != "=":
+        return char
+    return "".join(f"={b:02X}" for b in char.encode("utf-8", errors="replace"))
+
+
+def _qp_fold(text: str) -> str:
+    """Quoted-printable soft line breaks (``=`` CRLF) under 76 characters, never inside an ``=XX``."""
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > FOLD_OCTETS:
+        end = start + FOLD_OCTETS - 1
+        escape = text.rfind("=", end - 2, end)
+        if escape >= 0:
+            end = escape
+        pieces.append(text[start:end] + "=")
+        start = end
+    pieces.append(text[start:])
+    return CRLF.join(pieces)
 
 
 # ---------------------------------------------------------------- value escaping

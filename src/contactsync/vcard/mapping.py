@@ -36,14 +36,26 @@ from contactsync.model import (
     Url,
 )
 
-from .lines import ContentLine, escape_text, read_lines, split_unescaped, unescape_text, write_line
+from .lines import (
+    ContentLine,
+    escape_text,
+    lex_line,
+    line_text,
+    read_lines,
+    split_unescaped,
+    unescape_text,
+    write_line,
+    write_line_21,
+)
 
 MARKER_PROPERTY = "X-CONTACTSYNC-ID"
 PRODID = "-//contactsync//contactsync//EN"
 DEFAULT_PHOTO_MAX_BYTES = 1_000_000
 
-#: what a vCard holds of a contact: everything but ``custom`` (no X- property is mapped yet)
+#: what a vCard holds of a contact: everything but ``custom`` (the X- properties travel in ``vcard_lines``)
 VCARD_FIELDS = ALL_FIELDS - {Field.CUSTOM}
+#: lines no contact carries from card to card: they say which card this is and who wrote it, not who the person is
+_NOT_CARRIED = frozenset({"VERSION", "UID", "REV", "PRODID", MARKER_PROPERTY, "BEGIN", "END"})
 
 
 class CardError(Exception):
@@ -127,7 +139,13 @@ def _read_card(text: str) -> _Card:
 
 
 def _output_version(written: str) -> str:
-    return "4.0" if written.startswith("4") else "3.0"
+    """The version a card is written back in: its own (2.1 included: the codec writes 2.1 lines), 3.0 when it
+    said none or one we do not know."""
+    if written.startswith("4"):
+        return "4.0"
+    if written.startswith("2"):
+        return "2.1"
+    return "3.0"
 
 
 # ---------------------------------------------------------------- one line → one model value
@@ -296,26 +314,41 @@ def derived_display_name(contact: Contact) -> str:
     return contact.name.formatted() or contact.organization or first_email
 
 
-def fit_contact(contact: Contact) -> Contact:
-    """The contact as a vCard holds it after a write and a re-read: custom data dropped, FN filled in."""
-    projected = contact.project(VCARD_FIELDS)
+def fit_contact(contact: Contact, *, region: str = "US") -> Contact:
+    """The contact as a vCard holds it after a write and a re-read: custom data dropped, FN filled in, the
+    carried lines a card would carry (see :func:`fit_lines`)."""
+    projected = fit_lines(contact.project(VCARD_FIELDS), region=region)
     return replace(projected, display_name=derived_display_name(projected))
 
 
 def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_PHOTO_MAX_BYTES) -> ParsedCard:
     """Read one card. Raises CardError when ``text`` has no card structure; tolerates everything else."""
     card = _read_card(text)
+    version = _output_version(card.version)
     values: dict[_Slot, list[Any]] = {slot: [] for slot in _Slot}
+    carried: list[str] = []  # what vcard_lines holds: unmapped lines and the forms of mapped ones
     photo_dropped = False
     for line in card.lines:
+        if line.nested or line.name in _NOT_CARRIED:
+            continue
         decoded = _decode(line, region, photo_max_bytes)
         if decoded is None:
+            carried.append(line_text(line))
             continue
         slot, value = decoded
         if slot is _Slot.PHOTO and isinstance(value, _PhotoLine):
             photo_dropped = photo_dropped or value is _PhotoLine.DROPPED
+            if value is _PhotoLine.NOT_INLINE:
+                carried.append(line_text(line))  # a photo by URL: never fetched, passed on as it is
+            continue
+        if slot not in _MULTI and slot not in _NO_FORMS and values[slot]:
+            carried.append(line_text(line))  # a second FN, ORG…: the model holds the first, the card all
             continue
         values[slot].append(value)
+        if slot not in _NO_FORMS and not _is_plain(slot, value, line):
+            # written otherwise than we would write this value (parameters, group, spelling, what the model
+            # does not hold of it): the line itself travels, and is written wherever this value is
+            carried.append(line_text(line))
 
     def first(slot: _Slot, default: Any) -> Any:
         return values[slot][0] if values[slot] else default
@@ -338,6 +371,7 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
             note=first(_Slot.NOTE, ""),
             photo=first(_Slot.PHOTO, None),
             tags=normalize.tags(t for tags in values[_Slot.CATEGORIES] for t in tags),
+            vcard_lines=tuple(carried),
         ),
         region,
     )
@@ -354,7 +388,7 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
     )
     return ParsedCard(
         uid=single("UID"),
-        version=_output_version(card.version),
+        version=version,
         contact=contact,
         marker=single(MARKER_PROPERTY) or None,
         is_group="group" in kinds,
@@ -390,53 +424,162 @@ def _photo_line(photo: Photo, version: str) -> ContentLine:
     return _line("PHOTO", payload, [("ENCODING", ["b"]), ("TYPE", [subtype])])
 
 
-def _desired(contact: Contact, version: str, categories: bool) -> list[tuple[_Slot, Any, ContentLine]]:
-    """Every mapped line the contact needs, in a fresh card's order, with the value each carries."""
-    out: list[tuple[_Slot, Any, ContentLine]] = []
-    display = derived_display_name(contact)
-    out.append((_Slot.FN, display, _line("FN", escape_text(display))))
-    n = contact.name
-    if version == "3.0" or not n.is_empty():  # 3.0 requires N, even empty
-        name_parts = (n.family, n.given, n.middle, n.prefix, n.suffix)
-        out.append((_Slot.N, n, _line("N", ";".join(escape_text(p) for p in name_parts))))
-    if contact.nickname:
-        out.append((_Slot.NICKNAME, contact.nickname, _line("NICKNAME", escape_text(contact.nickname))))
-    for email in contact.emails:
+#: slots whose lines never travel as forms: a photo's bytes are in the model already, and tags are written
+#: the account's own way (CATEGORIES or group cards)
+_NO_FORMS = frozenset({_Slot.PHOTO, _Slot.CATEGORIES})
+
+
+def _generate(slot: _Slot, value: Any, version: str) -> ContentLine | None:
+    """The line we write for one mapped value in a card of ``version`` (None: photos and tags, written apart)."""
+    if slot is _Slot.FN:
+        return _line("FN", escape_text(value))
+    if slot is _Slot.N:
+        n: Name = value
+        return _line("N", ";".join(escape_text(p) for p in (n.family, n.given, n.middle, n.prefix, n.suffix)))
+    if slot is _Slot.NICKNAME:
+        return _line("NICKNAME", escape_text(value))
+    if slot is _Slot.EMAIL:
+        email: Email = value
         kind = [] if email.kind is EmailKind.OTHER else [email.kind.value]
-        out.append((_Slot.EMAIL, email, _line("EMAIL", escape_text(email.address), [("TYPE", kind)])))
-    for phone in contact.phones:
-        types = _PHONE_TYPES[phone.kind]
-        out.append((_Slot.TEL, phone, _line("TEL", escape_text(phone.number), [("TYPE", types)])))
-    for a in contact.addresses:
+        return _line("EMAIL", escape_text(email.address), [("TYPE", kind)])
+    if slot is _Slot.TEL:
+        phone: Phone = value
+        return _line("TEL", escape_text(phone.number), [("TYPE", _PHONE_TYPES[phone.kind])])
+    if slot is _Slot.ADR:
+        a: PostalAddress = value
         parts = (a.po_box, a.extended, a.street, a.locality, a.region, a.postal_code, a.country)
         kind = [] if a.kind is AddressKind.OTHER else [a.kind.value]
-        value = ";".join(escape_text(p) for p in parts)
-        out.append((_Slot.ADR, a, _line("ADR", value, [("TYPE", kind)])))
-    if contact.organization or contact.department:
-        org = (contact.organization, contact.department)
-        value = escape_text(contact.organization) + (
-            f";{escape_text(contact.department)}" if contact.department else ""
-        )
-        out.append((_Slot.ORG, org, _line("ORG", value)))
-    if contact.job_title:
-        out.append((_Slot.TITLE, contact.job_title, _line("TITLE", escape_text(contact.job_title))))
-    if contact.birthday is not None:
-        out.append((_Slot.BDAY, contact.birthday, _line("BDAY", contact.birthday.to_iso())))
-    if contact.anniversary is not None:
-        name = "ANNIVERSARY" if version == "4.0" else "X-ANNIVERSARY"
-        out.append((_Slot.ANNIVERSARY, contact.anniversary, _line(name, contact.anniversary.to_iso())))
-    for url in contact.urls:
+        return _line("ADR", ";".join(escape_text(p) for p in parts), [("TYPE", kind)])
+    if slot is _Slot.ORG:
+        org, department = value
+        return _line("ORG", escape_text(org) + (f";{escape_text(department)}" if department else ""))
+    if slot is _Slot.TITLE:
+        return _line("TITLE", escape_text(value))
+    if slot is _Slot.BDAY:
+        return _line("BDAY", value.to_iso())
+    if slot is _Slot.ANNIVERSARY:
+        return _line("ANNIVERSARY" if version == "4.0" else "X-ANNIVERSARY", value.to_iso())
+    if slot is _Slot.URL:
         # URIs are not text, but escaping the backslash keeps a stray one from eating the next character
-        out.append((_Slot.URL, url, _line("URL", url.value.replace("\\", "\\\\"))))
+        return _line("URL", value.value.replace("\\", "\\\\"))
+    if slot is _Slot.NOTE:
+        return _line("NOTE", escape_text(value))
+    return None
+
+
+def _is_plain(slot: _Slot, value: Any, line: ContentLine) -> bool:
+    """The line is what we would write for its value (in 3.0 or 4.0: ANNIVERSARY is X-ANNIVERSARY in 3.0), so
+    the value alone says how to write it."""
+    return line == _generate(slot, value, "4.0") or line == _generate(slot, value, "3.0")
+
+
+def _single_values(contact: Contact) -> list[tuple[_Slot, Any]]:
+    """The contact's single-valued mapped values, as the card's lines decode them."""
+    out: list[tuple[_Slot, Any]] = []
+    display = derived_display_name(contact)
+    if display:
+        out.append((_Slot.FN, display))
+    out.append((_Slot.N, contact.name))
+    if contact.nickname:
+        out.append((_Slot.NICKNAME, contact.nickname))
+    if contact.organization or contact.department:
+        out.append((_Slot.ORG, (contact.organization, contact.department)))
+    if contact.job_title:
+        out.append((_Slot.TITLE, contact.job_title))
+    if contact.birthday is not None:
+        out.append((_Slot.BDAY, contact.birthday))
+    if contact.anniversary is not None:
+        out.append((_Slot.ANNIVERSARY, contact.anniversary))
     if contact.note:
-        out.append((_Slot.NOTE, contact.note, _line("NOTE", escape_text(contact.note))))
+        out.append((_Slot.NOTE, contact.note))
+    return out
+
+
+def _desired(contact: Contact, version: str, categories: bool, region: str) -> list[tuple[_Slot, Any, ContentLine]]:
+    """Every mapped line the contact needs, in a fresh card's order, with the value each carries (as the card's
+    lines decode: a phone as its E.164 number, whatever spelling the line is written in)."""
+    values: list[tuple[_Slot, Any]] = []
+    display = derived_display_name(contact)
+    if display:  # a card with nothing to show gets no empty FN: the card keeps what it had
+        values.append((_Slot.FN, display))
+    if version != "4.0" or not contact.name.is_empty():  # 2.1 and 3.0 require N, even empty
+        values.append((_Slot.N, contact.name))
+    if contact.nickname:
+        values.append((_Slot.NICKNAME, contact.nickname))
+    values += [(_Slot.EMAIL, e) for e in contact.emails]
+    out: list[tuple[_Slot, Any, ContentLine]] = []
+    for phone in contact.phones:
+        line = _generate(_Slot.TEL, phone, version)
+        assert line is not None
+        out.append((_Slot.TEL, replace(phone, number=normalize.phone_number(phone.number, region)), line))
+    values += [(_Slot.ADR, a) for a in contact.addresses]
+    if contact.organization or contact.department:
+        values.append((_Slot.ORG, (contact.organization, contact.department)))
+    if contact.job_title:
+        values.append((_Slot.TITLE, contact.job_title))
+    if contact.birthday is not None:
+        values.append((_Slot.BDAY, contact.birthday))
+    if contact.anniversary is not None:
+        values.append((_Slot.ANNIVERSARY, contact.anniversary))
+    values += [(_Slot.URL, u) for u in contact.urls]
+    if contact.note:
+        values.append((_Slot.NOTE, contact.note))
+    for slot, value in values:
+        line = _generate(slot, value, version)
+        assert line is not None
+        out.append((slot, value, line))
     if contact.photo is not None and contact.photo.data:
         out.append((_Slot.PHOTO, contact.photo, _photo_line(contact.photo, version)))
     if categories and contact.tags:
         names = sorted((t.name for t in contact.tags), key=lambda name: (name.casefold(), name))
         value = ",".join(escape_text(t) for t in names)
         out.append((_Slot.CATEGORIES, contact.tags, _line("CATEGORIES", value)))
+    order = {slot: i for i, slot in enumerate(_Slot)}
+    out.sort(key=lambda d: order[d[0]])  # stable: the elements of one slot keep their order
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Carried:
+    """A contact's ``vcard_lines`` read back: lines the model does not map, and the forms of mapped values."""
+
+    unmapped: tuple[ContentLine, ...]
+    forms: tuple[tuple[_Slot, Any, ContentLine], ...]
+
+    @classmethod
+    def of(cls, contact: Contact, region: str, photo_max_bytes: int) -> _Carried:
+        unmapped: list[ContentLine] = []
+        forms: list[tuple[_Slot, Any, ContentLine]] = []
+        for text in contact.vcard_lines:
+            line = lex_line(text)
+            if line is None:
+                continue
+            decoded = _decode(line, region, photo_max_bytes)
+            if decoded is None or isinstance(decoded[1], _PhotoLine) or decoded[0] in _NO_FORMS:
+                unmapped.append(line)
+            else:
+                forms.append((decoded[0], decoded[1], line))
+        # a single-valued property given twice (FN in two languages, a second ORG): the line whose value the
+        # contact holds is the form of that value, the others are lines of their own, carried as they are. When
+        # none holds the contact's value, the value changed since: they were all forms of the old one
+        singles = {slot: value for slot, value in _single_values(contact)}
+        matched = {slot for slot, value, _l in forms if slot in singles and singles[slot] == value}
+        second = [f for f in forms if f[0] in matched and f[1] != singles[f[0]]]
+        unmapped += [line for _s, _v, line in second]
+        return cls(tuple(unmapped), tuple(f for f in forms if f not in second))
+
+    def form_for(self, slot: _Slot, value: Any, taken: set[int]) -> ContentLine | None:
+        """The line the value was written as where it came from (each form used once)."""
+        for index, (form_slot, form_value, line) in enumerate(self.forms):
+            if index not in taken and form_slot is slot and form_value == value:
+                taken.add(index)
+                return line
+        return None
+
+    def orphaned_groups(self, taken: set[int]) -> set[str]:
+        """Groups whose mapped line is gone (a label of an email removed since): their other lines go too."""
+        used = {self.forms[i][2].group for i in taken}
+        return {line.group for _s, _v, line in self.forms if line.group} - used
 
 
 def _now_rev() -> str:
@@ -453,7 +596,7 @@ def _set(lines: list[ContentLine], name: str, value: str | None, *, after: str |
     if positions:
         first = positions[0]
         if lines[first].value != value:
-            lines[first] = replace(lines[first], value=value)
+            lines[first] = lines[first].changed(value=value)
         for i in reversed(positions[1:]):
             del lines[i]
         return
@@ -469,20 +612,56 @@ def _insert_after_same_name(lines: list[ContentLine], new: ContentLine) -> None:
     lines.insert(len(lines) if last is None else last + 1, new)
 
 
+def _fresh(desired: list[tuple[_Slot, Any, ContentLine]], carried: _Carried, version: str) -> list[ContentLine]:
+    """A new card's lines: each value in the form it was written in where it came from, then the lines the
+    model does not map, as they were (a label whose element is gone is left out with it)."""
+    taken: set[int] = set()
+    lines = [_line("VERSION", version), _line("PRODID", PRODID)]
+    for slot, value, line in desired:
+        lines.append(carried.form_for(slot, value, taken) or line)
+    orphaned = carried.orphaned_groups(taken)
+    lines += [line for line in carried.unmapped if line.group not in orphaned]
+    return lines
+
+
+def fit_lines(contact: Contact, *, region: str = "US", photo_max_bytes: int = DEFAULT_PHOTO_MAX_BYTES) -> Contact:
+    """The contact with only the ``vcard_lines`` a new card would carry (forms of values it no longer has,
+    and labels of elements it no longer has, left out)."""
+    if not contact.vcard_lines:
+        return contact
+    carried = _Carried.of(contact, region, photo_max_bytes)
+    if not carried.forms:
+        return contact
+    taken: set[int] = set()
+    for slot, value, _generated in _desired(contact, "4.0", categories=False, region=region):
+        carried.form_for(slot, value, taken)
+    orphaned = carried.orphaned_groups(taken)
+    kept = {
+        line_text(line) for i in taken for slot, value, line in [carried.forms[i]] if not _is_plain(slot, value, line)
+    }
+    kept |= {line_text(line) for line in carried.unmapped if line.group not in orphaned}
+    return replace(contact, vcard_lines=tuple(t for t in contact.vcard_lines if t in kept))
+
+
 def _merge(
     original: _Card,
     desired: list[tuple[_Slot, Any, ContentLine]],
     contact: Contact,
+    carried: _Carried,
+    previous: Contact | None,
     *,
     version: str,
     categories: bool,
     photo_max_bytes: int,
+    region: str,
 ) -> list[ContentLine]:
-    """The original's lines with the mapped ones brought in line with ``desired``; other lines untouched."""
-    same_version = original.version == version
+    """The original's lines with the mapped ones brought in line with ``desired``; lines the model does not map
+    stay as they were, unless the contact no longer carries one it did (removed on another vCard account);
+    lines it carries that the card lacks are added."""
+    same_version = original.version == version or (version == "2.1" and original.version.startswith("2"))
     decoded: list[tuple[_Slot, Any] | None] = []
     for line in original.lines:
-        item = _decode(line, "US", photo_max_bytes)
+        item = _decode(line, region, photo_max_bytes)
         if item is not None and item[0] is _Slot.CATEGORIES and not categories:
             item = None  # the caller keeps tags in group cards: CATEGORIES is left as it is
         if item is not None and isinstance(item[1], _PhotoLine) and contact.photo is None:
@@ -503,6 +682,9 @@ def _merge(
         and wanted_single.get(item[0], _ABSENT) == item[1]
     }
     remaining_multi = [(slot, value, line) for slot, value, line in desired if slot in _MULTI]
+    carried_now = set(contact.vcard_lines)
+    carried_before = set(previous.vcard_lines) if previous is not None else set()
+    taken: set[int] = set()
 
     out: list[ContentLine | None] = list(original.lines)
     removed_groups: set[str] = set()
@@ -510,8 +692,11 @@ def _merge(
     # pass 1: keep lines that already carry a wanted value (multi-valued: element by element)
     kept = [False] * len(out)
     for index, item in enumerate(decoded):
+        line = original.lines[index]
         if item is None:
-            kept[index] = True
+            text = line_text(line)
+            # a line another vCard account removed (we carried it, the contact no longer does) goes here too
+            kept[index] = line.nested or text in carried_now or text not in carried_before
             continue
         slot, value = item
         if slot in _MULTI:
@@ -523,34 +708,71 @@ def _merge(
             kept[index] = True
     # pass 2: rewrite the rest in place (an element whose kind changed keeps its group), remove what is gone
     for index, item in enumerate(decoded):
-        if kept[index] or item is None:
+        if kept[index]:
+            continue
+        line = original.lines[index]
+        if item is None:
+            if line.group:
+                removed_groups.add(line.group)
+            out[index] = None
             continue
         slot, value = item
-        line = original.lines[index]
         replacement: ContentLine | None = None
         if slot in _MULTI:
             key = getattr(value, "key", None)
             match = next((d for d in remaining_multi if d[0] is slot and getattr(d[1], "key", None) == key), None)
             if match is not None:
                 remaining_multi.remove(match)
-                replacement = replace(match[2], group=line.group)
+                form = carried.form_for(slot, match[1], taken) or match[2]
+                replacement = replace(form, group=line.group)
         elif slot in new_single and slot not in satisfied and slot not in placed:
             placed.add(slot)
-            replacement = replace(new_single[slot], group=line.group)
+            form = carried.form_for(slot, wanted_single[slot], taken) or new_single[slot]
+            replacement = replace(form, group=line.group)
         if replacement is None and line.group:
             removed_groups.add(line.group)
         out[index] = replacement
 
     lines = [line for line in out if line is not None]
-    still_mapped = {line.group for line in lines if line.group and _decode(line, "US", photo_max_bytes)}
+    still_mapped = {line.group for line in lines if line.group and _decode(line, region, photo_max_bytes)}
     orphaned = removed_groups - still_mapped
     lines = [line for line in lines if line.group not in orphaned]
+    # what the contact carries that this card lacks: values new here, in the form they came in, and lines the
+    # model does not map; a group name the card already uses for something else is renamed
+    present = {line_text(line) for line in lines}
+    added: list[ContentLine] = []
     for slot, line in new_single.items():
         if slot not in satisfied and slot not in placed:
-            _insert_after_same_name(lines, line)
-    for _, _, line in remaining_multi:
+            added.append(carried.form_for(slot, wanted_single[slot], taken) or line)
+    for slot, value, line in remaining_multi:
+        added.append(carried.form_for(slot, value, taken) or line)
+    gone = carried.orphaned_groups(taken) - {line.group for line in lines if line_text(line) in carried_now}
+    added += [
+        line for line in carried.unmapped if line_text(line) not in present and line_text(line) not in carried_before
+    ]
+    added = [line for line in added if not line.group or line.group not in gone]
+    renamed = _renamed_groups(lines, added, present)
+    for line in added:
+        if line.group in renamed:
+            line = replace(line, group=renamed[line.group])
         _insert_after_same_name(lines, line)
     return lines
+
+
+def _renamed_groups(lines: list[ContentLine], added: list[ContentLine], present: set[str]) -> dict[str, str]:
+    """New names for the groups of ``added`` lines that the card uses already for lines of its own."""
+    used = {line.group for line in lines if line.group}
+    clashing = {line.group for line in added if line.group in used}
+    # a group some of whose carried lines are on the card already is the same group, not a clash
+    clashing -= {line.group for line in added if line.group and line_text(line) in present}
+    renamed: dict[str, str] = {}
+    number = 1
+    for group in sorted(clashing):
+        while f"item{number}" in used:
+            number += 1
+        renamed[group] = f"item{number}"
+        used.add(renamed[group])
+    return renamed
 
 
 def render_card(
@@ -562,33 +784,55 @@ def render_card(
     original: str | None = None,
     categories: bool = True,
     photo_max_bytes: int = DEFAULT_PHOTO_MAX_BYTES,
+    region: str = "US",
+    previous: Contact | None = None,
 ) -> str:
-    """The card text (CRLF, folded) for ``contact`` in vCard ``version`` ("3.0" or "4.0").
+    """The card text (CRLF, folded) for ``contact`` in vCard ``version`` ("2.1", "3.0" or "4.0").
 
-    With ``original`` (the card as stored now), every line the model does not map is kept as it was and mapped
-    lines whose meaning did not change are kept verbatim; REV is updated only when something changed. An
-    unreadable ``original`` is ignored (a fresh card is written). ``marker`` None means no marker on the card.
-    With ``categories`` False, CATEGORIES is neither written nor removed. ``photo_max_bytes`` must be the cap
-    the card is read with: an original photo over it is one the model never saw, so it is kept.
+    With ``original`` (the card as stored now), every line the model does not map is kept as it was, and
+    mapped lines whose meaning did not change are kept byte for byte (their folding, CHARSET, quoted-printable
+    and all); when no value changed, ``original`` itself is returned, marker or not (a card nobody changed is
+    never rewritten, not even to carry our marker). REV is updated only when something changed. ``previous`` is
+    what the card held when last read (the engine's base): a carried line it held that ``contact`` no longer
+    carries was removed elsewhere and is removed here too. An unreadable ``original`` is ignored (a fresh card is
+    written). ``marker`` None means no marker on the card. With ``categories`` False, CATEGORIES is neither
+    written nor removed. ``photo_max_bytes`` must be the cap the card is read with: an original photo over it is
+    one the model never saw, so it is kept. ``region`` is the one the card is read with: a phone whose number
+    did not change keeps its spelling. ``uid`` must not be empty.
     """
-    if version not in ("3.0", "4.0"):
-        raise ValueError(f"vCard version must be 3.0 or 4.0, not {version!r}")
-    desired = _desired(contact, version, categories)
-    previous: _Card | None = None
+    if version not in ("2.1", "3.0", "4.0"):
+        raise ValueError(f"vCard version must be 2.1, 3.0 or 4.0, not {version!r}")
+    if not uid.strip():
+        raise ValueError("a card needs a UID: an empty one is refused by servers")
+    desired = _desired(contact, version, categories, region)
+    carried = _Carried.of(contact, region, photo_max_bytes)
+    previous_card: _Card | None = None
     if original is not None:
         try:
-            previous = _read_card(original)
+            previous_card = _read_card(original)
         except CardError:
-            previous = None
-    if previous is None:
-        lines = [_line("VERSION", version), _line("PRODID", PRODID)]
-        lines += [line for _, _, line in desired]
+            previous_card = None
+    if previous_card is None:
+        lines = _fresh(desired, carried, version)
         before: list[ContentLine] | None = None
     else:
         lines = _merge(
-            previous, desired, contact, version=version, categories=categories, photo_max_bytes=photo_max_bytes
+            previous_card,
+            desired,
+            contact,
+            carried,
+            previous,
+            version=version,
+            categories=categories,
+            photo_max_bytes=photo_max_bytes,
+            region=region,
         )
-        before = list(previous.lines)
+        before = list(previous_card.lines)
+        if _content(lines) == _content(before) and (
+            previous_card.version == version or _output_version(previous_card.version) == version
+        ):
+            assert original is not None
+            return original
     # VERSION comes first (4.0 requires it), then the identity lines
     lines = [line for line in lines if not (line.name == "VERSION" and not line.nested)]
     lines.insert(0, _line("VERSION", version))
@@ -596,12 +840,18 @@ def render_card(
     _set(lines, MARKER_PROPERTY, escape_text(marker) if marker is not None else None, after="UID")
     if before is None or _without_rev(lines) != _without_rev(before):
         _set(lines, "REV", _now_rev(), after=None)
-    body = "".join(write_line(line) for line in lines)
+    write = write_line_21 if version == "2.1" else write_line
+    body = "".join(write(line) for line in lines)
     return f"BEGIN:VCARD\r\n{body}END:VCARD\r\n"
 
 
 def _without_rev(lines: Iterable[ContentLine]) -> list[ContentLine]:
     return [line for line in lines if line.name != "REV"]
+
+
+def _content(lines: Iterable[ContentLine]) -> list[ContentLine]:
+    """The lines that say who the person is: without the card's identity and bookkeeping."""
+    return [line for line in lines if line.nested or line.name not in ("REV", "UID", "VERSION", MARKER_PROPERTY)]
 
 
 __all__ = [
@@ -613,6 +863,7 @@ __all__ = [
     "card_uid",
     "derived_display_name",
     "fit_contact",
+    "fit_lines",
     "parse_card",
     "render_card",
 ]

@@ -431,7 +431,13 @@ class CardDavConnector(BaseConnector):
         uses_groups = self.options.group_style.uses_group_cards
         try:
             text = render_card(
-                contact, uid="fit", marker=None, version=self._new_card_version or "3.0", categories=not uses_groups
+                contact,
+                uid="fit",
+                marker=None,
+                version=self._new_card_version or "3.0",
+                categories=not uses_groups,
+                photo_max_bytes=self.photo_max_bytes,
+                region=self.region,
             )
             held = parse_card(text, region=self.region, photo_max_bytes=self.photo_max_bytes).contact
         except CardError:
@@ -737,16 +743,29 @@ class CardDavConnector(BaseConnector):
         if self._item_etag(original[0], self._current_tags(parsed.uid)) != ref.etag:
             raise PreconditionFailed("the card changed on the server since it was listed")
         assert change.contact is not None
+        # a card without a UID gets a real one (RFC 6350 6.7.6; servers refuse an empty one): ours, derived
+        # from the canonical id like a created card's
+        uid = parsed.uid or _card_uid_for(change.contact_id)
         text = render_card(
             change.contact,
-            uid=parsed.uid,
+            uid=uid,
             marker=change.contact_id,
             version=parsed.version,
             original=original[1],
             categories=not self.options.group_style.uses_group_cards,
+            photo_max_bytes=self.photo_max_bytes,
+            region=self.region,
+            previous=change.previous,
         )
+        if text == original[1]:
+            # nothing the card holds would change (only our marker, which a card needs no more than its href
+            # and UID give it already): no PUT, the card stays byte for byte as it is
+            stored = parsed.contact
+            if self.options.group_style.uses_group_cards:
+                stored = replace(stored, tags=change.contact.tags)
+            return ChangeResult(change, RemoteRef(ref.id, ref.etag), stored=stored), uid
         answer = self._transport.put(hrefs.absolute(self.url, ref.id), text, etag=card_etag)
-        return self._written(change, ref.id, answer, text), parsed.uid
+        return self._written(change, ref.id, answer, text), uid
 
     def _create(self, change: Change) -> tuple[ChangeResult, str | None]:
         assert change.contact is not None
@@ -757,6 +776,8 @@ class CardDavConnector(BaseConnector):
             marker=change.contact_id,
             version=self._new_version(),
             categories=not self.options.group_style.uses_group_cards,
+            photo_max_bytes=self.photo_max_bytes,
+            region=self.region,
         )
         href = hrefs.collection_path(self.url) + hrefs.safe_name(uid)
         answer = self._transport.put(hrefs.absolute(self.url, href), text, etag=None)

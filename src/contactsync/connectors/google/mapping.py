@@ -49,7 +49,7 @@ MARKER_KEY = "contactsync-id"
 MY_CONTACTS = "contactGroups/myContacts"
 
 #: what Google holds of a contact (photos are read-only URLs in the People API)
-GOOGLE_FIELDS = ALL_FIELDS - {Field.PHOTO}
+GOOGLE_FIELDS = ALL_FIELDS - {Field.PHOTO, Field.VCARD_LINES}
 
 #: model field → the person field that holds it
 PERSON_FIELD: Mapping[Field, str] = {

@@ -322,7 +322,7 @@ class VdirConnector(BaseConnector):
         return dict(counts)
 
     def fit(self, contact: Contact) -> Contact:
-        fitted = fit_contact(contact)
+        fitted = fit_contact(contact, region=self.region)
         photo = fitted.photo
         if photo is not None and photo.data and len(photo.data) > self.photo_max_bytes:
             fitted = replace(fitted, photo=None)  # read back, a photo over the cap is dropped
@@ -388,6 +388,7 @@ class VdirConnector(BaseConnector):
             marker=change.contact_id,
             version=self.version,
             photo_max_bytes=self.photo_max_bytes,
+            region=self.region,
         )
         data = text.encode("utf-8")
         temporary = self._write_temporary(data)
@@ -405,9 +406,10 @@ class VdirConnector(BaseConnector):
             raise ItemRejected("an update needs the contact", account=self.name)
         file_name, current = self._current(change)
         original = decode_card_bytes(current)
+        parsed_contact: Contact | None = None
         try:
             parsed = parse_card(original, region=self.region, photo_max_bytes=self.photo_max_bytes)
-            version, uid = parsed.version, parsed.uid
+            version, uid, parsed_contact = parsed.version, parsed.uid, parsed.contact
         except CardError:
             version, uid = self.version, ""
         uid = uid or file_name.removesuffix(SUFFIX)
@@ -418,7 +420,15 @@ class VdirConnector(BaseConnector):
             version=version,
             original=original,
             photo_max_bytes=self.photo_max_bytes,
+            region=self.region,
+            previous=change.previous,
         )
+        if text == original:
+            # nothing the card holds would change (only our marker, which the file name makes needless): the
+            # file is not written, it stays byte for byte as it is
+            return ChangeResult(
+                change, RemoteRef(file_name, change.ref.etag if change.ref else ""), stored=parsed_contact
+            )
         data = text.encode("utf-8")
         temporary = self._write_temporary(data)
         try:

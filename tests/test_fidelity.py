@@ -1,0 +1,128 @@
+"""Issue #15 at the codec: a card as real clients export it (tests/data/fidelity) is copied to a new card
+without losing a property, and written back over itself unchanged when nothing changed, byte for byte."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from contactsync.model import Email, EmailKind, Phone, PhoneKind
+from contactsync.normalize import normalize_contact
+from contactsync.vcard import decode_card_bytes, fit_contact, parse_card, render_card
+from tests.fidelity import corpus, lost
+
+CARDS = corpus()
+
+
+def _read(path: Path) -> str:
+    return decode_card_bytes(path.read_bytes())
+
+
+def test_the_corpus_holds_a_card_of_every_client() -> None:
+    names = {p.stem for p in CARDS}
+    assert {"apple-contacts", "google-export", "outlook-export", "nextcloud", "thunderbird-cardbook", "davx5"} <= names
+    assert {"rfc6350-example", "rfc6350-every-property"} <= names
+
+
+@pytest.mark.parametrize("path", CARDS, ids=lambda p: p.stem)
+def test_a_card_copied_to_a_new_card_loses_no_property(path: Path) -> None:
+    """What a CardDAV or vdir account receives of a card from another one: every property and parameter,
+    grouped labels with their element, in the card's own version and in 3.0 (a server's default)."""
+    source = _read(path)
+    parsed = parse_card(source)
+    for version in sorted({parsed.version, "3.0"}):
+        copy = render_card(parsed.contact, uid="copy-uid", marker="cid-1", version=version)
+        assert lost(source, copy) == [], version
+        # and the copy reads back as the same person: a second sync finds nothing to do
+        assert parse_card(copy).contact == fit_contact(parsed.contact)
+
+
+@pytest.mark.parametrize("path", CARDS, ids=lambda p: p.stem)
+def test_a_card_nobody_changed_is_written_back_byte_for_byte(path: Path) -> None:
+    """Not even our marker or a missing UID makes a rewrite: the original text comes back as it was."""
+    source = _read(path)
+    parsed = parse_card(source)
+    out = render_card(
+        parsed.contact, uid=parsed.uid or "new-uid", marker="cid-1", version=parsed.version, original=source
+    )
+    assert out == source
+
+
+def test_a_copy_of_a_copy_is_the_copy() -> None:
+    """A → B → A: the card B made, copied again, is B's card with nothing lost on the way."""
+    for path in CARDS:
+        source = _read(path)
+        once = render_card(parse_card(source).contact, uid="u", marker=None, version="3.0")
+        twice = render_card(parse_card(once).contact, uid="u", marker=None, version="3.0")
+        assert lost(source, twice) == [], path.name
+        assert lost(once, twice) == [] and lost(twice, once) == [], path.name
+
+
+def test_a_21_card_edited_stays_21_and_keeps_its_untouched_lines_as_written() -> None:
+    source = _read(next(p for p in CARDS if p.stem == "outlook-export"))
+    parsed = parse_card(source)
+    assert parsed.version == "2.1" and parsed.uid == ""
+    edited = replace(parsed.contact, job_title="Leiter Einkauf & Logistik", note="Zeile eins\nZweite Zeile: Grüße")
+    out = render_card(edited, uid="new-uid", marker="cid-1", version=parsed.version, original=source)
+    assert out.startswith("BEGIN:VCARD\r\nVERSION:2.1\r\n")
+    for kept in (  # as Outlook wrote them: CHARSET, quoted-printable, bare parameters
+        "N;LANGUAGE=de;CHARSET=Windows-1252:Schmidt;Hans;Peter;Herr;\r\n",
+        "ADR;WORK;PREF;ENCODING=QUOTED-PRINTABLE;CHARSET=Windows-1252:;;Marienplatz 1;M=FCnchen;Bayern;80331;"
+        "Deutschland\r\n",
+        "TEL;HOME;VOICE:089 7654321\r\n",
+        "X-MS-SPOUSE;CHARSET=Windows-1252:Anna Schmidt\r\n",
+    ):
+        assert kept in out
+    assert "UID:new-uid\r\n" in out  # a real UID, never an empty one
+    reread = parse_card(out)
+    assert reread.version == "2.1"
+    assert reread.contact == fit_contact(edited)
+    assert "NOTE;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:" in out
+
+
+def test_a_phone_keeps_its_spelling_when_another_field_changes() -> None:
+    """Compared in E.164 with the book's region, written as found: ``(11) 3333-4444`` in a Brazilian book."""
+    source = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u1\r\nFN:Ana\r\nN:;Ana;;;\r\nTEL;TYPE=CELL:(11) 3333-4444\r\nEND:VCARD\r\n"
+    )
+    parsed = parse_card(source, region="BR")
+    assert parsed.contact.phones == (Phone("+551133334444", PhoneKind.MOBILE),)
+    edited = replace(parsed.contact, emails=(Email("ana@example.com", EmailKind.HOME),))
+    out = render_card(edited, uid="u1", marker="cid", version="3.0", original=source, region="BR")
+    assert "TEL;TYPE=CELL:(11) 3333-4444\r\n" in out and "+5511" not in out
+    # the phone the engine sends in the book's format (as_written) is still the same number
+    national = replace(edited, phones=(Phone("(11) 3333-4444", PhoneKind.MOBILE),))
+    assert render_card(national, uid="u1", marker="cid", version="3.0", original=source, region="BR") == out
+
+
+def test_no_empty_fn_and_no_empty_uid() -> None:
+    empty = normalize_contact(parse_card("BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:only a note\r\nEND:VCARD\r\n").contact)
+    out = render_card(empty, uid="u", marker=None, version="3.0")
+    assert "\r\nFN:" not in out and "UID:u\r\n" in out
+    with pytest.raises(ValueError):
+        render_card(empty, uid="", marker=None, version="3.0")
+
+
+def test_a_carried_line_removed_elsewhere_is_removed_and_one_never_carried_is_kept() -> None:
+    """Three-way on the lines the model does not map: ``previous`` is what the card held when last read."""
+    source = _read(next(p for p in CARDS if p.stem == "apple-contacts"))
+    parsed = parse_card(source)
+    social = next(t for t in parsed.contact.vcard_lines if t.startswith("X-SOCIALPROFILE"))
+    without = replace(parsed.contact, vcard_lines=tuple(t for t in parsed.contact.vcard_lines if t != social))
+    out = render_card(without, uid=parsed.uid, marker=None, version="3.0", original=source, previous=parsed.contact)
+    assert "X-SOCIALPROFILE" not in out and "X-ABUID" in out
+    # a contact that never carried it (a base from before lines were carried): the card keeps it
+    old_base = replace(parsed.contact, vcard_lines=())
+    kept = render_card(without, uid=parsed.uid, marker=None, version="3.0", original=source, previous=old_base)
+    assert "X-SOCIALPROFILE" in kept
+
+
+def test_a_label_whose_email_is_gone_does_not_travel() -> None:
+    source = _read(next(p for p in CARDS if p.stem == "apple-contacts"))
+    contact = parse_card(source).contact
+    gone = replace(contact, emails=tuple(e for e in contact.emails if e.address != "ayse.private@mail.example"))
+    copy = render_card(gone, uid="u", marker=None, version="3.0")
+    assert "Lab notebook" not in copy and "London office" in copy
+    assert fit_contact(gone) == parse_card(copy).contact
