@@ -12,6 +12,7 @@ from contactsync.registry import ConnectorType, Discovered, DiscoverRequest, Rat
 
 from .connector import CardDavConnector, CardDavOptions
 from .discovery import AddressBookInfo, discover
+from .doctor import run_checks
 from .groups import GroupStyle
 from .transport import AuthType
 
@@ -29,6 +30,7 @@ CONNECTOR_TYPE = ConnectorType(
     options_schema=CardDavConnector.options_schema,
     default_rate=Rate(per_second=5.0, burst=10),
     discover=_discover,
+    doctor=run_checks,
 )
 
 __all__ = [
