@@ -19,6 +19,7 @@ import requests
 from contactsync.connector import Change, ChangeKind
 from contactsync.connectors.outlook.connector import NOTICE_COLOURS
 from contactsync.emulators.outlook import GraphEmulator, RequestKind
+from contactsync.errors import ConnectorError
 from contactsync.model import PartialDate, Tag
 
 from .conftest import CLIENT_ID, GRAPH_SCOPE, SECRET, TENANT, USER, Graph, confidential_app
@@ -306,3 +307,47 @@ def test_a_birthday_we_write_shows_its_date_in_outlook_around_the_world(emulator
         assert read.contact.birthday == PartialDate(1990, 12, 24)
     finally:
         connector.close()
+
+
+# ------------------------------------------------------------------ divergence 10: contact folders
+def test_a_german_mailbox_syncs_its_default_folder_and_nested_folders_by_path(tmp_path: Path) -> None:
+    with GraphEmulator(seed=3) as emu:
+        emu.add_tenant(TENANT)
+        emu.add_app(TENANT, CLIENT_ID, secret=SECRET)
+        emu.add_mailbox(TENANT, USER, contacts_folder_name="Kontakte")
+        customers = emu.add_folder(USER, "Kunden")
+        key_accounts = emu.add_folder(USER, "Wichtig", parent_id=customers)
+        emu.add_folder(USER, "Wichtig")  # the same name elsewhere: only the path tells them apart
+        emu.seed(USER, [{"givenName": "Im Hauptordner"}])
+        emu.seed(USER, [{"givenName": "Kundin"}], folder_id=customers)
+        emu.seed(USER, [{"givenName": "Großkundin"}], folder_id=key_accounts)
+        http = requests.Session()
+        http.trust_env = False
+        http.verify = emu.ca_file
+        graph = token_graph(emu, http)
+        listed = graph.get(f"/users/{USER}/contactFolders").json()["value"]
+        assert sorted(f["displayName"] for f in listed) == ["Kunden", "Wichtig"]  # no "Kontakte"
+        children = graph.get(f"/users/{USER}/contactFolders/{customers}/childFolders").json()["value"]
+        assert [f["id"] for f in children] == [key_accounts]
+        http.close()
+
+        expected = {
+            None: ["Im Hauptordner"],
+            "contacts": ["Im Hauptordner"],
+            "Kunden": ["Kundin"],
+            "Kunden/Wichtig": ["Großkundin"],
+            "Kontakte/Kunden/Wichtig": ["Großkundin"],
+        }
+        for folder, names in expected.items():
+            options = {"folder": folder} if folder else {}
+            connector = outlook(emu, **options)
+            try:
+                assert [rc.contact.name.given for rc in connector.pull(None).changed] == names, folder
+            finally:
+                connector.close()
+        connector = outlook(emu, folder="Kontakte/Nirgendwo")
+        try:
+            with pytest.raises(ConnectorError, match="no contact folder at the path"):
+                connector.pull(None)
+        finally:
+            connector.close()

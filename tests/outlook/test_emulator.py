@@ -485,11 +485,14 @@ def test_connection_dropped_after_create_still_creates(emulator: GraphEmulator, 
 
 
 # ----- folders
-def test_folders_list_the_default_and_delta_is_per_folder(emulator: GraphEmulator, graph: Graph) -> None:
+def test_folders_list_those_inside_the_default_and_delta_is_per_folder(emulator: GraphEmulator, graph: Graph) -> None:
     folders_path = f"/users/{USER}/contactFolders"
-    folders = graph.get(folders_path).json()["value"]
-    assert [(f["id"], f["displayName"]) for f in folders] == [(emulator.default_folder_id(USER), "Contacts")]
+    assert graph.get(folders_path).json()["value"] == []  # the default folder is not inside itself
+    default = graph.get(f"{folders_path}/contacts").json()
+    assert (default["id"], default["displayName"]) == (emulator.default_folder_id(USER), "Contacts")
     work = graph.post(folders_path, {"displayName": "Work"}).json()
+    assert work["parentFolderId"] == default["id"]
+    assert [f["id"] for f in graph.get(folders_path).json()["value"]] == [work["id"]]
     work_contacts = f"{folders_path}/{work['id']}/contacts"
     work_delta = graph.get(f"{work_contacts}/delta").json()["@odata.deltaLink"]
     default_delta = graph.get(delta_url(emulator)).json()["@odata.deltaLink"]

@@ -463,25 +463,46 @@ class OutlookConnector(BaseConnector):
 
     # ------------------------------------------------------------------ paths
     def _folder_id(self) -> str:
+        """The folder's id for URLs: the default folder by its well-known name ``contacts`` (never by display name:
+        a German mailbox calls it "Kontakte"), an id as given, or a display-name path ("Customers/Key accounts")
+        walked from the folders inside the default one (``GET /contactFolders`` lists only those) down through
+        ``childFolders``. A path may start with the default folder's own name. (#14, divergence 10)"""
         if self._folder is None:
             wanted = self.options.folder
             if wanted is None or _FOLDER_ID.match(wanted) or wanted.casefold() == WELL_KNOWN_FOLDER:
                 self._folder = quote(wanted or WELL_KNOWN_FOLDER, safe="=")
             else:
-                _, body = self.graph.get(
-                    f"{self._user}/contactFolders", params={"$top": "1000"}, what="the contact folders"
-                )
-                found = [
-                    f
-                    for f in (body or {}).get("value", [])
-                    if str(f.get("displayName", "")).casefold() == wanted.casefold()
-                ]
-                if not found:
-                    raise ConnectorError(
-                        f"account {self.name}: no contact folder named as in options.folder", account=self.name
-                    )
-                self._folder = quote(str(found[0]["id"]), safe="=")
+                self._folder = quote(self._folder_by_path(wanted), safe="=")
         return self._folder
+
+    def _folder_by_path(self, path: str) -> str:
+        segments = [s.strip() for s in path.strip("/").split("/") if s.strip()]
+        missing = ConnectorError(
+            f"account {self.name}: no contact folder at the path given in options.folder "
+            "(names separated by '/', from inside the default Contacts folder)",
+            account=self.name,
+        )
+        listing = f"{self._user}/contactFolders"
+        found: str | None = None
+        for depth, name in enumerate(segments):
+            _, body = self.graph.get(listing, params={"$top": "1000"}, what="the contact folders")
+            match = [
+                f for f in (body or {}).get("value", []) if str(f.get("displayName", "")).casefold() == name.casefold()
+            ]
+            if not match and depth == 0:
+                # "Kontakte/Kunden": the first name may be the default folder's own, in the mailbox's language
+                _, default = self.graph.get(f"{listing}/{WELL_KNOWN_FOLDER}", what="the default contact folder")
+                if str((default or {}).get("displayName", "")).casefold() == name.casefold():
+                    found = str(default["id"])
+                    listing = f"{self._user}/contactFolders/{quote(found, safe='=')}/childFolders"
+                    continue
+            if not match:
+                raise missing
+            found = str(match[0]["id"])
+            listing = f"{self._user}/contactFolders/{quote(found, safe='=')}/childFolders"
+        if found is None:
+            raise missing
+        return found
 
     def _contacts(self) -> str:
         return f"{self._user}/contactFolders/{self._folder_id()}/contacts"

@@ -32,6 +32,7 @@ from .mailbox import (
     ALL_FIELDS,
     CATEGORY_COLORS,
     EXTENDED_PROPERTIES,
+    ContactFolder,
     ContactRecord,
     Mailbox,
     etag_of,
@@ -124,7 +125,7 @@ class Route:
         return RequestKind.OTHER
 
 
-_FIXED = {"contacts", "contactfolders", "delta", "outlook", "mastercategories"}
+_FIXED = {"contacts", "contactfolders", "childfolders", "delta", "outlook", "mastercategories"}
 
 
 def parse_route(path: str) -> Route:
@@ -138,9 +139,11 @@ def parse_route(path: str) -> Route:
         user, rest = raw[1], raw[2:]
     else:
         raise GraphError(400, "BadRequest", f"Resource not found for the segment '{raw[0]}'.")
-    # The segment after "contactFolders" is always a folder id, even the well-known name "contacts".
+    # The segment after "contactFolders"/"childFolders" is always a folder id, even the well-known name "contacts".
     shape = tuple(
-        s.lower() if s.lower() in _FIXED and (i == 0 or rest[i - 1].lower() != "contactfolders") else "{}"
+        s.lower()
+        if s.lower() in _FIXED and (i == 0 or rest[i - 1].lower() not in ("contactfolders", "childfolders"))
+        else "{}"
         for i, s in enumerate(rest)
     )
     return Route(user, tuple(rest), shape)
@@ -271,16 +274,18 @@ class GraphService:
             case ("contacts", "{}"):
                 return self._item(op, mailbox, rest[1], None)
             case ("contactfolders",):
-                return self._folders(op, mailbox)
-            case ("contactfolders", "{}"):
-                return self._folder(op, mailbox, rest[1])
-            case ("contactfolders", "{}", "contacts"):
-                return self._collection(op, mailbox, mailbox.folder(rest[1]).id)
-            case ("contactfolders", "{}", "contacts", "delta"):
+                return self._folders(op, mailbox, mailbox.default_folder_id)
+            case ("contactfolders", *folders, "childfolders") if _folder_path(folders):
+                return self._folders(op, mailbox, self._nested(mailbox, rest[1:-1]).id)
+            case ("contactfolders", *folders) if _folder_path(folders):
+                return self._folder(op, mailbox, self._nested(mailbox, rest[1:]).id)
+            case ("contactfolders", *folders, "contacts") if _folder_path(folders):
+                return self._collection(op, mailbox, self._nested(mailbox, rest[1:-1]).id)
+            case ("contactfolders", *folders, "contacts", "delta") if _folder_path(folders):
                 self._only(method, "GET")
-                return self._delta(op, mailbox, mailbox.folder(rest[1]).id)
-            case ("contactfolders", "{}", "contacts", "{}"):
-                return self._item(op, mailbox, rest[3], mailbox.folder(rest[1]).id)
+                return self._delta(op, mailbox, self._nested(mailbox, rest[1:-2]).id)
+            case ("contactfolders", *folders, "contacts", "{}") if _folder_path(folders):
+                return self._item(op, mailbox, rest[-1], self._nested(mailbox, rest[1:-2]).id)
             case ("outlook", "mastercategories"):
                 return self._categories(op, mailbox)
             case ("outlook", "mastercategories", "{}"):
@@ -360,14 +365,34 @@ class GraphService:
         return Reply(200, {"@odata.context": self._context(mailbox, "contacts/$entity"), **updated.render()})
 
     # ----- folders
-    def _folders(self, op: Operation, mailbox: Mailbox) -> Reply:
+    @staticmethod
+    def _nested(mailbox: Mailbox, segments: tuple[str, ...]) -> ContactFolder:
+        """``{id}`` or ``{id}/childFolders/{id}/…``: the last folder, each one inside the one before."""
+        folder = mailbox.folder(segments[0])
+        for child_id in segments[2::2]:
+            child = mailbox.folder(child_id)
+            if child.parent_id != folder.id:
+                raise GraphError(404, "ErrorItemNotFound", "The specified folder could not be found in the store.")
+            folder = child
+        return folder
+
+    def _folders(self, op: Operation, mailbox: Mailbox, parent_id: str) -> Reply:
+        """``/contactFolders`` (the folders inside the default Contacts folder, not the default itself: see
+        user-list-contactfolders) or ``/contactFolders/{id}/childFolders`` (contactfolder-list-childfolders)."""
         if op.method == "POST":
             name = op.body.get("displayName") if isinstance(op.body, dict) else None
             if not isinstance(name, str) or not name:
                 raise bad_request("The displayName of a contact folder is required.", "ErrorInvalidArgument")
-            return Reply(201, mailbox.create_folder(name).render())
+            return Reply(201, mailbox.create_folder(name, parent_id).render())
         self._only(op.method, "GET")
-        folders = [f.render() for f in mailbox.folders.values()]
+        folders = [f.render() for f in mailbox.children(parent_id)]
+        predicate = op.query.get("$filter")
+        if predicate is not None:
+            match = re.fullmatch(r"displayName eq '((?:[^']|'')*)'", predicate.strip())
+            if match is None:
+                raise _bad_filter()
+            wanted = _unquote_literal(match.group(1)).casefold()
+            folders = [f for f in folders if str(f["displayName"]).casefold() == wanted]
         return Reply(200, {"@odata.context": self._context(mailbox, "contactFolders"), "value": folders})
 
     def _folder(self, op: Operation, mailbox: Mailbox, folder_id: str) -> Reply:
@@ -547,6 +572,11 @@ class GraphService:
     def expire_delta_links(self) -> None:
         self.delta_generation += 1
         self._sessions.clear()
+
+
+def _folder_path(segments: list[str]) -> bool:
+    """``{}`` or ``{}/childfolders/{}/…``: a folder addressed directly or through its parents."""
+    return len(segments) % 2 == 1 and all(s == ("{}" if i % 2 == 0 else "childfolders") for i, s in enumerate(segments))
 
 
 def _validate_batch(requests: list[Any]) -> list[dict[str, Any]]:

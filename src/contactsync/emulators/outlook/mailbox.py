@@ -308,13 +308,24 @@ def _validate_extended(value: Any) -> Iterator[tuple[str, tuple[str, str]]]:
 class Mailbox:
     """All state of one user's mailbox. Not thread-safe: the emulator calls it under its state lock."""
 
-    def __init__(self, *, mailbox_id: str, upn: str, tenant_id: str, ids: IdMaker, now: datetime) -> None:
+    def __init__(
+        self,
+        *,
+        mailbox_id: str,
+        upn: str,
+        tenant_id: str,
+        ids: IdMaker,
+        now: datetime,
+        contacts_folder_name: str = "Contacts",
+    ) -> None:
         self.id = mailbox_id
         self.upn = upn
         self.tenant_id = tenant_id
         self._ids = ids
         root = ids.item_id()
-        default = ContactFolder(ids.item_id(), "Contacts", root)
+        # the default folder is named in the mailbox's language ("Kontakte", "Contactos"): only its well-known
+        # name "contacts" is stable (https://learn.microsoft.com/graph/api/resources/contactfolder)
+        default = ContactFolder(ids.item_id(), contacts_folder_name, root)
         self.default_folder_id = default.id
         self.folders: dict[str, ContactFolder] = {default.id: default}
         self.contacts: dict[str, ContactRecord] = {}
@@ -337,10 +348,18 @@ class Mailbox:
             raise GraphError(404, "ErrorItemNotFound", "The specified folder could not be found in the store.")
         return folder
 
-    def create_folder(self, display_name: str) -> ContactFolder:
-        if any(f.display_name.lower() == display_name.lower() for f in self.folders.values()):
+    def children(self, parent_id: str) -> list[ContactFolder]:
+        """The folders directly inside ``parent_id``. ``GET /contactFolders`` is ``children(default)``: the folders
+        inside the default Contacts folder, never the default itself (user-list-contactfolders)."""
+        return [f for f in self.folders.values() if f.parent_id == parent_id]
+
+    def create_folder(self, display_name: str, parent_id: str | None = None) -> ContactFolder:
+        """A folder inside ``parent_id`` (default: inside the default Contacts folder, where Outlook puts a new
+        contact folder and where ``POST /contactFolders`` creates one)."""
+        parent = self.folder(parent_id).id if parent_id else self.default_folder_id
+        if any(f.display_name.lower() == display_name.lower() for f in self.children(parent)):
             raise GraphError(409, "ErrorFolderExists", "A folder with the specified name already exists.")
-        folder = ContactFolder(self._ids.item_id(), display_name, self.folders[self.default_folder_id].parent_id)
+        folder = ContactFolder(self._ids.item_id(), display_name, parent)
         self.folders[folder.id] = folder
         self.members[folder.id] = {}
         self.logs[folder.id] = ChangeLog()
@@ -350,6 +369,8 @@ class Mailbox:
         folder = self.folder(folder_id)
         if folder.id == self.default_folder_id:
             raise GraphError(403, "ErrorDeleteDistinguishedFolder", "Distinguished folders cannot be deleted.")
+        for child in self.children(folder.id):
+            self.delete_folder(child.id, now)
         for contact_id in list(self.members[folder.id]):
             self.delete(contact_id, now)
         del self.folders[folder.id], self.members[folder.id], self.logs[folder.id]

@@ -191,12 +191,20 @@ class GraphEmulator:
         app = self.directory.apps[(self.directory.tenant(tenant).id, client_id.lower())]
         self.directory.add_app(dataclasses.replace(app, permissions=frozenset(permissions)))
 
-    def add_mailbox(self, tenant: str, user: str) -> str:
+    def add_mailbox(self, tenant: str, user: str, *, contacts_folder_name: str = "Contacts") -> str:
+        """A mailbox; ``contacts_folder_name`` is its default folder's name in the mailbox language ("Kontakte")."""
         tenant_id = self.directory.tenant(tenant).id
         with self._state_lock:
             if user.lower() in self._upn_index:
                 raise ValueError(f"mailbox {user!r} already exists")
-            mailbox = Mailbox(mailbox_id=self._ids.guid(), upn=user, tenant_id=tenant_id, ids=self._ids, now=self.now())
+            mailbox = Mailbox(
+                mailbox_id=self._ids.guid(),
+                upn=user,
+                tenant_id=tenant_id,
+                ids=self._ids,
+                now=self.now(),
+                contacts_folder_name=contacts_folder_name,
+            )
             self._mailboxes[mailbox.id] = mailbox
             self._upn_index[user.lower()] = mailbox.id
             return mailbox.id
@@ -222,9 +230,10 @@ class GraphEmulator:
         with self._state_lock:
             return self._mailbox(user).default_folder_id
 
-    def add_folder(self, user: str, display_name: str) -> str:
+    def add_folder(self, user: str, display_name: str, parent_id: str | None = None) -> str:
+        """A contact folder inside ``parent_id`` (default: inside the default Contacts folder, as Outlook makes it)."""
         with self._state_lock:
-            return self._mailbox(user).create_folder(display_name).id
+            return self._mailbox(user).create_folder(display_name, parent_id).id
 
     def seed(self, user: str, contacts: list[dict[str, Any]], folder_id: str | None = None) -> list[str]:
         """Create contacts directly (no HTTP); ValueError names the first invalid one."""
