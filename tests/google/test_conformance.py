@@ -14,6 +14,7 @@ import pytest
 from googleapiclient.errors import HttpError
 
 from contactsync.emulators.google import PeopleEmulator, RequestKind
+from contactsync.engine import EngineHooks
 from contactsync.model import Name
 
 from .conftest import ALICE
@@ -102,6 +103,36 @@ def test_a_create_whose_answer_was_lost_is_not_made_again_while_the_listing_lags
     assert world.memory_emails() == ["p1@example.org", "p2@example.org"]
     assert emulator.requests[RequestKind.BATCH_CREATE] == 2
     assert world.run().writes == 0
+
+
+class Crash(Exception):
+    pass
+
+
+def test_a_run_that_dies_after_google_made_its_creates_does_not_make_them_again_while_the_listing_lags(
+    emulator: PeopleEmulator, tmp_path: Path
+) -> None:
+    emulator.propagation_delay = timedelta(minutes=6)
+    world = World(emulator, tmp_path / "store.db")
+    world.memory.user_create(person(1))
+    world.run()
+    world.memory.user_create(person(2))
+
+    def die(account: str, _step: int) -> None:
+        if account == "google":
+            raise Crash  # Google answered the create; nothing of it is recorded
+
+    with pytest.raises(Crash):
+        world.run(EngineHooks(after_remote_write=die))
+    for _minute in range(8):
+        emulator.clock.advance(timedelta(minutes=1))
+        world.run()
+    assert world.google_emails() == ["p1@example.org", "p2@example.org"]
+    assert emulator.requests[RequestKind.BATCH_CREATE] == 2
+    emulator.reset_counters()
+    assert world.run().writes == 0
+    # once the listing shows them, recent creates cost nothing more: one listing for a quiet run
+    assert emulator.requests[RequestKind.BATCH_GET] == 0 and emulator.requests[RequestKind.LIST_CONNECTIONS] == 1
 
 
 # ------------------------------------------------------------------------------ sources

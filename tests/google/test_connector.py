@@ -28,7 +28,7 @@ from contactsync.connectors.google.mapping import (
 )
 from contactsync.connectors.memory import MemoryBackend, MemoryConnector
 from contactsync.emulators.google import PeopleEmulator, RequestKind
-from contactsync.engine import Engine
+from contactsync.engine import Engine, EngineHooks
 from contactsync.engine.report import AccountReport, RunReport
 from contactsync.errors import AuthFailed, PreconditionFailed, RateLimited, Transient
 from contactsync.model import (
@@ -102,7 +102,7 @@ class World:
         self.waits: list[float] = []
         self.google: GoogleConnector | None = None
 
-    def run(self) -> RunReport:
+    def run(self, hooks: EngineHooks | None = None) -> RunReport:
         """One run in a fresh "process": new connectors, the store reopened."""
         auth = credentials_for(self.google_account, token_uri=self.emulator.token_uri)
         self.google = self.google_cls(
@@ -115,7 +115,7 @@ class World:
         connectors = {"google": self.google, "mem": MemoryConnector("mem", self.memory)}
         try:
             with Store.open(self.url) as store:
-                return Engine(store, self.book, connectors, sleep=lambda _s: None).run()
+                return Engine(store, self.book, connectors, hooks=hooks, sleep=lambda _s: None).run()
         finally:
             self.google.close()
 

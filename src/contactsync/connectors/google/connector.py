@@ -21,13 +21,16 @@ How the writes stay safe:
 - ``batchDeleteContacts`` has no etag: the persons are read first, and only those still at the etag we were
   given are deleted (a change in the milliseconds between the two is not detected).
 - Creates are sent once (see :mod:`.transport`); a lost answer leaves them owed, and the next pull finds
-  them by their ``clientData`` marker. Not in the sync listing, which shows a write only after "a propagation
-  delay of several minutes" (people.connections.list reference): the markers of creates whose answer was lost
-  are kept in the store's copies (key :data:`LOST_CREATES`), and the next pull looks for them in a listing
-  that is not a sync request (no ``requestSyncToken``), which we rely on to show a write at once. A person
-  found is reported changed (the engine adopts it by its marker); a marker not found was never created, and the
-  engine creates it again. One listing of the ``clientData`` only (⌈n/1000⌉ pages), in runs after a lost answer.
-  ``searchContacts`` is no shortcut: its cache lags too, and must be warmed up first.
+  them by their ``clientData`` marker. Not in the sync listing alone, which shows a write only after "a
+  propagation delay of several minutes" (people.connections.list reference): a run a minute later would not
+  see the contact and the engine would make it twice. So the markers of a batch of creates are written to the
+  store's copies (key :data:`RECENT_CREATES`) before it is sent, with the resource names Google answers. Each
+  pull reports those the sync listing does not show yet, read with ``getBatchGet`` (one request per 200), and
+  those whose answer was lost (no resource name) looked for in a listing that is not a sync request (no
+  ``requestSyncToken``; we rely on such a listing showing a write at once), ⌈n/1000⌉ pages of ``clientData``.
+  The engine adopts them by their marker (or finds them at the etag it recorded). A marker leaves the list once
+  the sync listing shows its person, or it is found to be gone or never made (the engine makes it again).
+  ``searchContacts`` is no shortcut: its cache lags too and must be warmed up first.
 
 Tags are the user's labels (user contact groups), matched by name ignoring case:
 
@@ -104,8 +107,8 @@ READ_MASK = ",".join(READ_FIELDS)
 #: Without it Google adds a linked domain profile's fields (a colleague's name, emails, organization):
 #: mapped as contact data, then written back, where a second ``names`` refuses the whole batch
 CONTACT_SOURCES = ["READ_SOURCE_TYPE_CONTACT"]
-#: the copies' key under which the markers of creates whose answer was lost are kept (no resource name looks so)
-LOST_CREATES = "contactsync:creates-without-answer"
+#: the copies' key of the creates the sync listing may not show yet (no resource name looks so)
+RECENT_CREATES = "contactsync:recent-creates"
 USER_GROUP = "USER_CONTACT_GROUP"
 #: the clientData key on a contact group contactsync created for a tag (the value is the tag's key)
 GROUP_MARKER_KEY = "contactsync-tag"
@@ -303,8 +306,9 @@ class GoogleConnector(BaseConnector):
         #: in the store's copies between runs, so a new process need not read each person it updates
         self._seen = HeldCopies(seen_cache_bytes)
         self._copies: RemoteCopies = NoCopies()
-        #: markers of creates whose answer was lost (None: not read from the copies yet)
-        self._lost: set[str] | None = None
+        #: creates the sync listing may not show yet: marker → resource name ("" when the answer was lost);
+        #: None until read from the copies
+        self._recent: dict[str, str] | None = None
 
     @classmethod
     def from_settings(cls, account: AccountSettings, book: BookSettings) -> GoogleConnector:
@@ -358,7 +362,7 @@ class GoogleConnector(BaseConnector):
         """Keep the persons seen in ``copies`` from now on (the engine gives the store's before each run)."""
         self._seen.use(copies)
         self._copies = copies
-        self._lost = None
+        self._recent = None
 
     # ------------------------------------------------------------------------------------------ persons seen
 
@@ -397,42 +401,69 @@ class GoogleConnector(BaseConnector):
                 found[resource] = person
         return found
 
-    # ------------------------------------------------------------------------------------------ lost creates
+    # ------------------------------------------------------------------------------------------ recent creates
 
-    def _lost_creates(self) -> set[str]:
-        if self._lost is None:
-            kept = self._copies.get([LOST_CREATES]).get(LOST_CREATES)
+    def _recent_creates(self) -> dict[str, str]:
+        if self._recent is None:
+            kept = self._copies.get([RECENT_CREATES]).get(RECENT_CREATES)
             try:
-                markers = json.loads(kept.body) if kept is not None else []
+                data = json.loads(kept.body) if kept is not None else {}
             except ValueError:
-                markers = []
-            self._lost = {m for m in markers if isinstance(m, str)} if isinstance(markers, list) else set()
-        return self._lost
+                data = {}
+            items = data.items() if isinstance(data, dict) else ()
+            self._recent = {str(m): r for m, r in items if isinstance(r, str)}
+        return self._recent
 
-    def _set_lost_creates(self, markers: set[str]) -> None:
-        self._lost = set(markers)
-        if markers:
-            self._copies.put({LOST_CREATES: RemoteCopy("", json.dumps(sorted(markers)).encode())})
+    def _note_creates(self, created: Mapping[str, str], *, dropped: Iterable[str] = ()) -> None:
+        """Remember these creates (marker → resource name, "" unknown) and forget ``dropped``, in the copies."""
+        recent = self._recent_creates()
+        before = dict(recent)
+        recent.update(created)
+        for marker in dropped:
+            recent.pop(marker, None)
+        if recent == before:
+            return
+        if recent:
+            self._copies.put({RECENT_CREATES: RemoteCopy("", json.dumps(recent, sort_keys=True).encode())})
         else:
-            self._copies.drop([LOST_CREATES])
+            self._copies.drop([RECENT_CREATES])
 
-    def _find_lost_creates(self, markers: set[str]) -> list[JsonDict]:
-        """The persons carrying these markers, from a listing that is not a sync request (it lags not).
+    def _unlisted_creates(self, listed: set[str]) -> list[JsonDict]:
+        """The recent creates a sync listing that showed ``listed`` did not show: read, or found by marker.
 
-        Raises AuthFailed, RateLimited, Transient.
+        Settles the list: a create listed, gone, or never made leaves it. Raises AuthFailed, RateLimited,
+        Transient.
         """
+        recent = self._recent_creates()
+        done = {m for m, r in recent.items() if r and r in listed}
+        unknown = {m for m, r in recent.items() if not r}
+        if unknown:
+            found = self._find_by_marker(unknown)
+            done |= unknown - set(found)  # not in a listing that does not lag: never made
+            self._note_creates(found)
+        wanted = {r: m for m, r in recent.items() if r and m not in done}
+        persons = list(self._read(list(wanted)).values()) if wanted else []
+        shown = {str(p["resourceName"]) for p in persons}
+        done |= {m for r, m in wanted.items() if r not in shown}  # deleted (or merged) since: nothing owed
+        self._note_creates({}, dropped=done)
+        return persons
+
+    def _find_by_marker(self, markers: set[str]) -> dict[str, str]:
+        """Marker → resource name of the persons carrying these markers, from a listing that is not a sync
+        request (which we rely on to show every write at once). Raises AuthFailed, RateLimited, Transient."""
         people = self._service.people()
         request = people.connections().list(
             resourceName="people/me", personFields="clientData", pageSize=MAX_PAGE_SIZE, sources=CONTACT_SOURCES
         )
-        found: list[str] = []
+        found: dict[str, str] = {}
         while request is not None:
             page = self.api.execute(request)
             request = people.connections().list_next(request, page)
             for person in page.get("connections", []) or []:
-                if isinstance(person, dict) and mapping.marker_of(person) in markers:
-                    found.append(str(person.get("resourceName")))
-        return list(self._read(found).values()) if found else []
+                marker = mapping.marker_of(person) if isinstance(person, dict) else None
+                if marker in markers and isinstance(person.get("resourceName"), str):
+                    found[marker] = person["resourceName"]
+        return found
 
     # ------------------------------------------------------------------------------------------ groups
 
@@ -672,19 +703,17 @@ class GoogleConnector(BaseConnector):
                 gone.add(old)
                 merged_away.append(old)
         self._forget(merged_away)
-        lost = self._lost_creates()
-        if lost:
-            # creates whose answer was lost may be missing from the lagging sync listing: looked for directly
-            for person in self._find_lost_creates(lost):
-                if str(person["resourceName"]) in live:
+        if self._recent_creates():
+            # our creates the lagging sync listing does not show yet: reported all the same
+            for person in self._unlisted_creates(live):
+                resource = str(person["resourceName"])
+                if resource in live:
                     continue
-                live.add(str(person["resourceName"]))
+                live.add(resource)
                 try:
                     changed.append(self._remote(person))
                 except MappingError as exc:
-                    quarantined.append(Quarantined(str(person["resourceName"]), str(exc)))
-            # each one is found, or known never to have been made: the engine makes those again
-            self._set_lost_creates(set())
+                    quarantined.append(Quarantined(resource, str(exc)))
         next_state = _encode_state(_State(sync_token, self._group_names())) if sync_token else None
         return PullResult(tuple(changed), tuple(deleted), next_state, previous is None, tuple(quarantined))
 
@@ -1150,10 +1179,6 @@ class _Push:
         if todo:
             self._send_creates(todo)
 
-    def _lost_answer(self, indices: Sequence[int]) -> None:
-        """These creates may have been made: the next pull looks for their markers beyond the sync listing."""
-        self.c._set_lost_creates(self.c._lost_creates() | {self.changes[i].contact_id for i in indices})
-
     def _send_creates(self, indices: list[int]) -> None:
         if not indices:
             return
@@ -1178,15 +1203,19 @@ class _Push:
         request = self.c._service.people().batchCreateContacts(
             body={"contacts": persons, "readMask": READ_MASK, "sources": CONTACT_SOURCES}
         )
+        markers = [self.changes[i].contact_id for i in indices]
+        # noted before sending: a process that dies once Google made them still finds them in the next pull
+        self.c._note_creates(dict.fromkeys(markers, ""))
         try:
             try:
                 # never re-sent after an unknown outcome: the contacts may exist already
                 answer = self.call(request, resend_safe=False)
             except _Abort as abort:
-                if isinstance(abort.error, Transient):
-                    self._lost_answer(indices)
+                if isinstance(abort.error, RateLimited):
+                    self.c._note_creates({}, dropped=markers)  # refused before anything was made
                 raise
         except (ItemRejected, PreconditionFailed) as exc:
+            self.c._note_creates({}, dropped=markers)  # refused as a whole: nothing was made
             # refused as a whole before anything was created: a label gone, else find the bad one by halves
             if self._relabeled(indices):
                 self._send_creates([i for i in indices if self.out[i] is None])
@@ -1200,11 +1229,11 @@ class _Push:
             self._send_creates(indices[half:])
             return
         except RateLimited as exc:
+            self.c._note_creates({}, dropped=markers)  # refused before anything was made
             for i in indices:
                 self.fail(i, exc)
             return
         except Transient as exc:
-            self._lost_answer(indices)
             for i in indices:
                 self.fail(
                     i,
@@ -1224,3 +1253,4 @@ class _Push:
             if (person := self._record_written(i, item.get("person"), item.get("httpStatusCode", 200))) is not None:
                 written.append(person)
         self.c._saw(written)
+        self.c._note_creates({m: str(p["resourceName"]) for p in written if (m := mapping.marker_of(p))})
