@@ -141,7 +141,10 @@ def advice(exc: BaseException, *, where: str = "", personal_data: bool = False) 
         return "\n".join(lines), EXIT_USAGE
     if isinstance(exc, StoreLocked):  # the daemon or another sync: its message names it and what to do
         return str(exc), EXIT_BUSY
-    fault = store_fault(exc)
+    folder = None
+    if where.startswith("sqlite:///"):
+        folder = Path(where.removeprefix("sqlite:///")).parent
+    fault = store_fault(exc, folder)
     if fault is not None:
         return _fault_advice(fault, where)
     if isinstance(exc, FileNotFoundError):
@@ -199,6 +202,7 @@ def friendly(func: F) -> F:
     "/etc/contactsync/config.yaml).",
 )
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(package_name="contactsync", prog_name="contactsync", message="%(prog)s %(version)s")
 @click.pass_context
 def cli(ctx: click.Context, config: Path | None, verbose: int) -> None:
     """Keep contacts consistent across Google, Microsoft 365 and CardDAV."""
@@ -698,6 +702,7 @@ def trash() -> None:
 @click.pass_obj
 @friendly
 def trash_list(obj: Context, as_json: bool) -> None:
+    """List the contacts in the trash: when each was deleted, and its name."""
     with obj.store() as store:
         items = store.trashed()
     rows: list[dict[str, Any]] = [
@@ -781,6 +786,30 @@ def config_sample() -> None:
     click.echo(sample_config(), nl=False)
 
 
+# ------------------------------------------------------------------------------------------------- connectors
+@cli.command("connectors")
+@click.option("--markdown", is_flag=True, help="The options as Markdown tables (the README's connector reference).")
+def connectors_command(markdown: bool) -> None:
+    """List the installed connector types (the values of an account's `type:`) and each one's `options`, from
+    its own schema."""
+    from ..config.docs import connector_option_rows, connector_options_markdown, status_text, type_text
+
+    for name in registry.available_types():
+        try:
+            kind = registry.connector_type(name)
+        except registry.UnknownConnector as exc:
+            click.echo(f"{name}: cannot be loaded ({exc})")
+            continue
+        if markdown:
+            click.echo(connector_options_markdown(name, kind.options_schema))
+            continue
+        click.echo(f"{name}")
+        for key, prop, parent in connector_option_rows(kind.options_schema):
+            click.echo(f"  {key:<24} {type_text(prop)}; {status_text(prop, key.rsplit('.', 1)[-1], parent)}")
+            if prop.get("description"):
+                click.echo(f"      {prop['description']}")
+
+
 # --------------------------------------------------------------------------------------------------------- db
 @cli.group()
 def db() -> None:
@@ -791,6 +820,8 @@ def db() -> None:
 @click.pass_obj
 @friendly
 def db_upgrade(obj: Context) -> None:
+    """Create the store, or bring its schema up to this version's (stop the daemon first); prints the schema
+    revision."""
     with obj.store() as store:
         current, head = store.schema_revision()
     click.echo(f"store schema at {current} (newest {head})")

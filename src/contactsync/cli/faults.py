@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import enum
 import errno
+import os
 import sqlite3
+from pathlib import Path
 
 from ..errors import StoreLocked
 
@@ -67,8 +69,41 @@ def _one(exc: BaseException) -> StoreFault | None:
     return None
 
 
-def store_fault(exc: BaseException) -> StoreFault | None:
-    """The fault behind ``exc`` or any exception it was raised from (SQLAlchemy wraps the driver's in ``orig``)."""
+def store_fault(exc: BaseException, folder: Path | None = None) -> StoreFault | None:
+    """The fault behind ``exc`` or any exception it was raised from (SQLAlchemy wraps the driver's in ``orig``).
+
+    SQLite reports a disk that filled up before the run as an I/O error (it cannot create its ``-shm`` file):
+    with the store's ``folder`` given, an I/O error where the filesystem has no block left is a full disk."""
+    found = _walk(exc)
+    if found is None and folder is not None and _io_error(exc) and _no_space_left(folder):
+        return StoreFault.NO_SPACE
+    return found
+
+
+def _io_error(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        item = todo.pop()
+        if item is None or id(item) in seen:
+            continue
+        seen.add(id(item))
+        code = getattr(item, "sqlite_errorcode", None)
+        if isinstance(code, int) and (code & 0xFF) == sqlite3.SQLITE_IOERR:
+            return True
+        todo.extend([getattr(item, "orig", None), item.__cause__, item.__context__])
+    return False
+
+
+def _no_space_left(folder: Path) -> bool:
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < 64 * 1024
+
+
+def _walk(exc: BaseException) -> StoreFault | None:
     seen: set[int] = set()
     todo: list[BaseException | None] = [exc]
     while todo:

@@ -163,3 +163,39 @@ def reference_markdown() -> str:
         + "\n\n"
     )
     return intro + "\n".join(lines) + "\n"
+
+
+def connector_options_markdown(type_name: str, schema: Mapping[str, Any]) -> str:
+    """One connector type's ``options`` as a reference table, generated from its ``options_schema`` as the main
+    reference is from :data:`SCHEMA` (``contactsync connectors`` prints the same rows as text)."""
+    lines = [
+        f"### `type: {type_name}`",
+        "",
+        "| Option | Type | Required / default | Description | Example |",
+        "|---|---|---|---|---|",
+    ]
+    for key, prop, parent in connector_option_rows(schema):
+        example = prop.get("examples", [None])[0]
+        shown = "" if example is None else f"`{_inline(example)}`"
+        lines.append(
+            f"| `{key}` | {_cell(_type_text(prop))} | {_cell(_status(prop, key.rsplit('.', 1)[-1], parent))} "
+            f"| {_cell(str(prop.get('description', '')))} | {_cell(shown)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def connector_option_rows(
+    schema: Mapping[str, Any],
+) -> Iterator[tuple[str, Mapping[str, Any], Mapping[str, Any]]]:
+    """(key path, its schema, its parent's schema) for every option a connector's schema declares."""
+    if "properties" not in schema:
+        return
+    yield from _rows(schema, "")
+
+
+def status_text(prop: Mapping[str, Any], key: str, parent: Mapping[str, Any]) -> str:
+    return _status(prop, key, parent)
+
+
+def type_text(prop: Mapping[str, Any]) -> str:
+    return _type_text(prop)

@@ -17,6 +17,19 @@ import sqlalchemy as sa
 from ..errors import StoreLocked
 
 
+def make_private_dir(path: Path) -> None:
+    """Create ``path`` (and missing parents) if needed; a folder created here gets mode 0700 whatever the umask
+    (its parents are left to the umask: ~/.local/state is the user's own)."""
+    if path.is_dir():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode=0o700)
+    except FileExistsError:
+        return
+    os.chmod(path, 0o700)
+
+
 class StoreLock:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -38,6 +51,9 @@ class StoreLock:
         ``wait_for_sync_s``) instead of failing, and a ``sync`` is refused while a daemon owns the store (two
         writers on one store could send the same owed write twice).
         """
+        # the state directory may not exist yet (a first run with the default ~/.local/state/contactsync): made
+        # private to the service user, as the store's file is
+        make_private_dir(self.path.parent)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         deadline = time.monotonic() + wait_for_sync_s
         while True:
@@ -71,6 +87,24 @@ class StoreLock:
                 "(systemctl stop contactsync) or wait for its next run"
             )
         return f"a `contactsync sync` (pid {pid}) is running on the store {store}: wait for it to finish"
+
+    def holder(self) -> str | None:
+        """Who holds the lock now ("daemon 1234", "sync 99"), or None: read without creating or taking anything,
+        so ``status`` can tell a run still going from one whose process died (the kernel dropped its lock)."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            return None  # no lock file: nothing ever held it
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                pid, _, kind = os.read(fd, 64).decode(errors="replace").strip().partition(" ")
+                return f"{kind or 'daemon'} {pid or '?'}"
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return None
+        finally:
+            os.close(fd)
 
     def release(self) -> None:
         if self._fd is not None:

@@ -187,6 +187,10 @@ class Daemon:
         self.store = _open_store(self.settings.store_url)
         self.records = DaemonRecords(self.store)
         self.records.ensure_books(self.settings.books)
+        if self._lock is not None:
+            # a SQLite store is ours alone now: a run still marked running died with its process (kill -9)
+            for book in self.settings.books:
+                self.records.interrupt_open_runs(book.name, None, status="abandoned")
         if self.options.metrics_listen:
             from .metrics import Metrics
 
@@ -551,23 +555,27 @@ class Daemon:
                 rep.requests = g.requests()
             result = "paused" if acct.name in paused else ("error" if rep.error else ("braked" if rep.brake else "ok"))
             checked = outcomes.get(acct.name)
-            # one line per account per run, for journald and log collectors: counts and ids, never contact data
+            # one line per account per run, for journald and log collectors: counts and ids, never contact data.
+            # The counts are fields: JSON logs carry each as a key, the human format appends key=value
             log.info(
-                "run book=%s account=%s result=%s pulled=%d created=%d updated=%d deleted=%d conflicts=%d "
-                "quarantined=%d pending=%d requests=%d duration=%.2fs tag_mismatches=%s",
-                book.name,
-                acct.name,
-                result,
-                rep.pulled,
-                rep.created,
-                rep.updated,
-                rep.deleted,
-                rep.conflicts,
-                rep.quarantined,
-                rep.pending,
-                rep.requests,
-                rep.duration_s,
-                checked.mismatches if checked and not checked.error else "-",
+                "run",
+                extra={
+                    "fields": {
+                        "book": book.name,
+                        "account": acct.name,
+                        "result": result,
+                        "pulled": rep.pulled,
+                        "created": rep.created,
+                        "updated": rep.updated,
+                        "deleted": rep.deleted,
+                        "conflicts": rep.conflicts,
+                        "quarantined": rep.quarantined,
+                        "pending": rep.pending,
+                        "requests": rep.requests,
+                        "duration_s": round(rep.duration_s, 2),
+                        "tag_mismatches": checked.mismatches if checked and not checked.error else None,
+                    }
+                },
             )
         if self.metrics is not None:
             self.metrics.record_run(report)
