@@ -25,7 +25,7 @@ from ..checks import CheckResult, DoctorContext, Outcome
 from ..errors import ConfigError, NotFound
 from ..settings import AccountSettings, BookSettings, Settings
 from .endpoint import CHECK_CLOCK, CHECK_ENDPOINT, CHECK_TLS, Endpoint, check_endpoint, endpoints_of
-from .files import CHECK_SECRET, check_secret_files
+from .files import CHECK_SECRET, SecretFile, check_mode, check_secret_files, secret_files
 from .store import CHECK_STORE, EVERY_ACCOUNT, check_store
 
 __all__ = [
@@ -121,11 +121,25 @@ def diagnose(settings: Settings, names: Sequence[str] = (), *, write: bool = Fal
     """The store's check, then every selected account's. Raises NotFound for an unknown account name."""
     selected = select_accounts(settings, names)
     yield check_store(settings.store_url)
+    yield from _other_secret_files(settings)
     for account, book in selected:
-        yield from _account_checks(account, book, write)
+        yield from _account_checks(account, book, write, settings.allow_world_readable)
 
 
-def _account_checks(account: AccountSettings, book: BookSettings, write: bool) -> Iterator[CheckResult]:
+def _other_secret_files(settings: Settings) -> Iterator[CheckResult]:
+    """Secret files of no account (the store's ``url_file``): the loader lists every file it read."""
+    of_accounts = {
+        item.path for book in settings.books for account in book.accounts for item in secret_files(account, {})
+    }
+    for path in settings.secret_files:
+        if path not in of_accounts:
+            item = SecretFile("store", path)
+            yield check_mode(EVERY_ACCOUNT, item, allow_world_readable=settings.allow_world_readable)
+
+
+def _account_checks(
+    account: AccountSettings, book: BookSettings, write: bool, allow_world_readable: bool
+) -> Iterator[CheckResult]:
     try:
         kind = registry.connector_type(account.type)
     except registry.UnknownConnector as exc:
@@ -133,7 +147,7 @@ def _account_checks(account: AccountSettings, book: BookSettings, write: bool) -
             account.name, CHECK_TYPE, Outcome.FAIL, str(exc), "install the connector's package, or fix the type"
         )
         return
-    yield from check_secret_files(account, kind.options_schema)
+    yield from check_secret_files(account, kind.options_schema, allow_world_readable=allow_world_readable)
     unreachable = False
     for endpoint in endpoints_of(account, kind.options_schema):
         for result in check_endpoint(account.name, endpoint):

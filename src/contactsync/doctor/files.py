@@ -1,7 +1,9 @@
 """The modes of the files an account's secrets come from, and of the token files its connector writes.
 
 A secret file readable by the service's group is a warning (a shared admin group may be intended); readable by
-everyone on the machine it is a failure: any local user or compromised service can take the account. Token
+everyone on the machine it is a failure (any local user or compromised service can take the account) unless the
+admin set ``secrets.allow_world_readable``, the same rule the config loader applies
+(:mod:`contactsync.config.secrets`). Token
 files (options the type declares ``"format": "path"``, such as a sign-in cache) are held to the same rule.
 Secrets from systemd credentials (``*_credential``) are kept private by systemd and from the environment have
 no file: both pass without a mode check.
@@ -49,13 +51,17 @@ def secret_files(account: AccountSettings, options_schema: Mapping[str, Any]) ->
     return tuple(files)
 
 
-def check_secret_files(account: AccountSettings, options_schema: Mapping[str, Any]) -> Iterator[CheckResult]:
+def check_secret_files(
+    account: AccountSettings, options_schema: Mapping[str, Any], *, allow_world_readable: bool = False
+) -> Iterator[CheckResult]:
     """One result per secret file: its mode. Nothing when the account's secrets come from no file."""
     for item in secret_files(account, options_schema):
-        yield _check_mode(account.name, item)
+        yield check_mode(account.name, item, allow_world_readable=allow_world_readable)
 
 
-def _check_mode(account: str, item: SecretFile) -> CheckResult:
+def check_mode(account: str, item: SecretFile, *, allow_world_readable: bool = False) -> CheckResult:
+    """The mode of one secret file. World-readable fails unless ``secrets.allow_world_readable`` (then it
+    warns, as ``config check`` does)."""
     try:
         info = item.path.stat()
     except OSError as exc:
@@ -72,9 +78,10 @@ def _check_mode(account: str, item: SecretFile) -> CheckResult:
         return CheckResult(
             account,
             CHECK_SECRET,
-            Outcome.FAIL,
-            f"{item.option}: {item.path} is readable by every user of this machine (mode {mode:04o})",
-            fix,
+            Outcome.WARN if allow_world_readable else Outcome.FAIL,
+            f"{item.option}: {item.path} is readable by every user of this machine (mode {mode:04o})"
+            + (" (allowed by secrets.allow_world_readable)" if allow_world_readable else ""),
+            fix + ("" if allow_world_readable else ", or set secrets.allow_world_readable: true if that is intended"),
         )
     if mode & (stat.S_IRGRP | stat.S_IWGRP | stat.S_IWOTH):
         return CheckResult(

@@ -1,0 +1,98 @@
+"""``contactsync doctor``'s checks every account gets, through the CLI with ``--json``: the configuration, the
+store (SQLite and PostgreSQL, reachable or not), secret files of no account, and an account whose type has no
+checks of its own. The CardDAV checks are in tests/carddav/test_doctor.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from contactsync.cli import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, cli
+
+from .conftest import PG_URL
+from .doctor_support import run_doctor, write_config
+
+
+def _vdir_account(root: Path) -> str:
+    (root / "folder").mkdir(exist_ok=True)
+    return f"      - name: files\n        type: vdir\n        options:\n          path: {root / 'folder'}\n"
+
+
+def test_an_account_without_checks_of_its_own_passes_on_the_generic_ones(tmp_path: Path) -> None:
+    run = run_doctor(write_config(tmp_path, _vdir_account(tmp_path)))
+    assert run.exit_code == EXIT_OK, run.output
+    assert [(r["check"], r["outcome"]) for r in run.output["results"]] == [("config", "pass"), ("store", "pass")]
+    assert run.output["counts"] == {"pass": 2, "warn": 0, "fail": 0, "skip": 0}
+
+
+def test_a_configuration_that_does_not_load_is_one_failed_check_and_exit_2(tmp_path: Path) -> None:
+    config = write_config(tmp_path, _vdir_account(tmp_path).replace("type: vdir", "type: vdri"))
+    run = run_doctor(config)
+    assert run.exit_code == EXIT_USAGE
+    [result] = run.output["results"]
+    assert result["check"] == "config" and result["outcome"] == "fail"
+    assert "config.yaml:" in result["detail"] and "vdri" in result["detail"]
+    assert "contactsync config check" in result["fix"]
+
+
+def test_a_store_on_postgresql_is_reached_without_being_created(pg_url: str, tmp_path: Path) -> None:
+    run = run_doctor(write_config(tmp_path, _vdir_account(tmp_path), store_url=pg_url))
+    assert run.exit_code == EXIT_OK, run.output
+    store = run.one("store", None)
+    assert store["outcome"] == "pass" and "first sync" in store["detail"]
+    schema = pg_url.rsplit("%3D", 1)[1]
+    engine = sa.create_engine(PG_URL)
+    try:
+        with engine.connect() as conn:
+            tables = conn.execute(
+                sa.text("select count(*) from information_schema.tables where table_schema = :s"), {"s": schema}
+            ).scalar()
+    finally:
+        engine.dispose()
+    assert tables == 0  # read-only: no migration ran
+    CliRunner().invoke(cli, ["--config", str(tmp_path / "config.yaml"), "db", "upgrade"])
+    again = run_doctor(tmp_path / "config.yaml")
+    assert "newest schema" in again.one("store", None)["detail"]
+
+
+def test_an_unreachable_store_fails_and_names_store_url(tmp_path: Path) -> None:
+    from .carddav.conftest import free_port
+
+    url = f"postgresql+psycopg://contactsync:hunter2@127.0.0.1:{free_port()}/contactsync"
+    secret = tmp_path / "store-url"
+    secret.write_text(url)
+    secret.chmod(0o600)
+    config = write_config(tmp_path, _vdir_account(tmp_path))
+    text = config.read_text().replace(
+        f"  url: sqlite:///{tmp_path / 'state' / 'contactsync.db'}", f"  url_file: {secret}"
+    )
+    config.write_text(text)
+    run = run_doctor(config)
+    assert run.exit_code == EXIT_PARTIAL, run.output
+    store = run.one("store", None)
+    assert store["outcome"] == "fail" and "store.url" in store["fix"]
+    assert "hunter2" not in str(run.output)  # the URL's password is never shown
+    secret_check = run.one("secret file", None)
+    assert secret_check["outcome"] == "pass" and str(secret) in secret_check["detail"]
+
+
+def test_a_world_readable_store_secret_warns_when_the_admin_allows_it(tmp_path: Path) -> None:
+    secret = tmp_path / "store-url"
+    secret.write_text(f"sqlite:///{tmp_path / 'state' / 'contactsync.db'}")
+    secret.chmod(0o644)
+    config = write_config(tmp_path, _vdir_account(tmp_path))
+    text = config.read_text().replace(
+        f"  url: sqlite:///{tmp_path / 'state' / 'contactsync.db'}", f"  url_file: {secret}"
+    )
+    config.write_text(text)
+    refused = run_doctor(config)
+    assert refused.exit_code == EXIT_USAGE and "chmod 600" in refused.one("config", None)["detail"]
+    config.write_text(text + "secrets:\n  allow_world_readable: true\n")
+    allowed = run_doctor(config)
+    assert allowed.exit_code == EXIT_OK, allowed.output
+    warned = allowed.one("secret file", None)
+    assert warned["outcome"] == "warn" and "allow_world_readable" in warned["detail"]
+    assert f"chmod 600 {secret}" in warned["fix"]
