@@ -5,15 +5,24 @@ checks of its own. The CardDAV checks are in tests/carddav/test_doctor.py.
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
 from contactsync.cli import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, cli
 
 from .conftest import PG_URL
+from .daemon_support import CONTACTSYNC
 from .doctor_support import run_doctor, write_config
+
+ROOT = Path(__file__).resolve().parent.parent
+#: where the units and the README's drop-in run the command from
+INSTALLED = "/usr/local/bin/contactsync"
 
 
 def _vdir_account(root: Path) -> str:
@@ -96,3 +105,24 @@ def test_a_world_readable_store_secret_warns_when_the_admin_allows_it(tmp_path: 
     warned = allowed.one("secret file", None)
     assert warned["outcome"] == "warn" and "allow_world_readable" in warned["detail"]
     assert f"chmod 600 {secret}" in warned["fix"]
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is missing")
+def test_the_readmes_pre_start_drop_in_verifies_with_the_daemons_unit(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    match = re.search(r"```ini\n# systemctl edit contactsync\n(\[Service\]\nExecStartPre=-[^`]*?)```", readme)
+    assert match, "README: the doctor's drop-in"
+    drop_in = match.group(1)
+    assert f"ExecStartPre=-{INSTALLED} doctor\n" in drop_in and "--write" not in drop_in
+    unit = (ROOT / "systemd" / "contactsync.service").read_text()
+    # a drop-in's [Service] lines add to the unit's: the same as appending them
+    (tmp_path / "contactsync.service").write_text((unit + "\n" + drop_in).replace(INSTALLED, CONTACTSYNC))
+    done = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", str(tmp_path / "contactsync.service")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    ours = [line for line in (done.stdout + done.stderr).splitlines() if "contactsync" in line]
+    assert done.returncode == 0 and not ours, done.stdout + done.stderr

@@ -53,8 +53,9 @@ def _print_table(results: list[CheckResult]) -> None:
 
 
 def _summary(report: checks.DoctorReport) -> str:
+    warnings = report.count(Outcome.WARN)
     return (
-        f"doctor: {report.count(Outcome.FAIL)} failed, {report.count(Outcome.WARN)} warnings, "
+        f"doctor: {report.count(Outcome.FAIL)} failed, {warnings} warning{'' if warnings == 1 else 's'}, "
         f"{report.count(Outcome.PASS)} passed, {report.count(Outcome.SKIP)} skipped"
     )
 
