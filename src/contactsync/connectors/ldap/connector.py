@@ -1,0 +1,417 @@
+"""A read-only LDAP directory (OpenLDAP, Active Directory) as a source of contacts.
+
+How a pull works, and why: every pull lists the ids and change stamps of all entries in scope (two small
+attributes an entry, one paged search), compares them with the stamps of the last pull, and reads in full only
+the entries that are new to the scope or changed. The stamp is ``entryCSN`` on OpenLDAP (changes within the same
+second stay distinct, unlike ``modifyTimestamp``) and ``uSNChanged`` on Active Directory. Listing stamps rather
+than asking the server for "changed since" catches what timestamps miss: a user added to the synced group or
+moved into the OU (the entry itself did not change), and deletions (an id missing from the listing; LDAP has no
+tombstones to ask for without special rights). A first pull, or one where most entries changed, reads
+everything in one paged search instead.
+
+Filters: ``filter`` (an LDAP filter), ``group`` (members only, nested groups followed), and, by default, disabled
+accounts and entries hidden from the address list are left out (``disabled_filter``, ``hidden_filter``).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import ssl
+import zlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import ldap3
+from ldap3.core import exceptions as ldap_errors
+from ldap3.core.results import RESULT_SIZE_LIMIT_EXCEEDED, RESULT_TIME_LIMIT_EXCEEDED
+
+from contactsync.connector import (
+    BaseConnector,
+    Capabilities,
+    Change,
+    ChangeResult,
+    PullResult,
+    Quarantined,
+    RemoteContact,
+    RemoteRef,
+)
+from contactsync.errors import (
+    AuthFailed,
+    ConfigError,
+    ConfigProblem,
+    ConnectorError,
+    ItemRejected,
+    SyncTokenExpired,
+    Transient,
+)
+from contactsync.model import Field, Tag
+from contactsync.normalize import normalize_contact
+
+from .mapping import DEFAULT_ATTRIBUTES, Flavor, Slot, entry_to_contact
+
+STATE_PREFIX = "ldap1:"
+#: above this share of changed entries a pull reads the whole scope in one search instead of entry by entry
+FULL_READ_SHARE = 0.3
+#: nested groups followed at most this deep (a cycle or a huge tree stops here)
+MAX_GROUP_DEPTH = 10
+
+_ID_ATTRIBUTE = {Flavor.OPENLDAP: "entryUUID", Flavor.ACTIVE_DIRECTORY: "objectGUID"}
+_STAMP_ATTRIBUTE = {Flavor.OPENLDAP: "entryCSN", Flavor.ACTIVE_DIRECTORY: "uSNChanged"}
+_DEFAULT_FILTER = {
+    Flavor.OPENLDAP: "(objectClass=inetOrgPerson)",
+    Flavor.ACTIVE_DIRECTORY: "(&(objectCategory=person)(objectClass=user))",
+}
+#: AD: userAccountControl bit 2 (ACCOUNTDISABLE), matched with the bitwise-AND rule
+_DEFAULT_DISABLED = {Flavor.OPENLDAP: "", Flavor.ACTIVE_DIRECTORY: "(userAccountControl:1.2.840.113556.1.4.803:=2)"}
+_DEFAULT_HIDDEN = {Flavor.OPENLDAP: "", Flavor.ACTIVE_DIRECTORY: "(msExchHideFromAddressLists=TRUE)"}
+
+
+@dataclass(frozen=True)
+class LdapOptions:
+    """The ``options`` of a ``type: ldap`` account, typed."""
+
+    url: str
+    base_dn: str
+    bind_dn: str | None = None
+    flavor: Flavor = Flavor.OPENLDAP
+    filter: str = ""
+    subtree: bool = True
+    group: str | None = None
+    disabled_filter: str = ""
+    hidden_filter: str = ""
+    include_disabled: bool = False
+    include_hidden: bool = False
+    attributes: Mapping[Slot, str] | None = None
+    start_tls: bool = False
+    verify_tls: bool = True
+    ca_bundle: str | None = None
+    timeout: float = 30.0
+    page_size: int = 500
+
+    @property
+    def slots(self) -> Mapping[Slot, str]:
+        return {**DEFAULT_ATTRIBUTES[self.flavor], **(self.attributes or {})}
+
+    @property
+    def scope_filter(self) -> str:
+        parts = [self.filter or _DEFAULT_FILTER[self.flavor]]
+        disabled = self.disabled_filter or _DEFAULT_DISABLED[self.flavor]
+        if disabled and not self.include_disabled:
+            parts.append(f"(!{disabled})")
+        hidden = self.hidden_filter or _DEFAULT_HIDDEN[self.flavor]
+        if hidden and not self.include_hidden:
+            parts.append(f"(!{hidden})")
+        return parts[0] if len(parts) == 1 else "(&" + "".join(parts) + ")"
+
+    @classmethod
+    def from_mapping(cls, options: Mapping[str, Any], where: str) -> LdapOptions:
+        """Raises ConfigError listing every bad key (the schema checked the types already)."""
+        problems: list[ConfigProblem] = []
+        url = options.get("url")
+        if not isinstance(url, str) or not url.startswith(("ldap://", "ldaps://")):
+            problems.append(ConfigProblem("", None, f"{where}.url", "an ldap:// or ldaps:// URL is required"))
+        base_dn = options.get("base_dn")
+        if not isinstance(base_dn, str) or "=" not in base_dn:
+            problems.append(ConfigProblem("", None, f"{where}.base_dn", "the DN to search under is required"))
+        try:
+            flavor = Flavor(options.get("flavor", Flavor.OPENLDAP.value))
+        except ValueError:
+            flavor = Flavor.OPENLDAP
+            known = ", ".join(f.value for f in Flavor)
+            problems.append(ConfigProblem("", None, f"{where}.flavor", f"must be one of {known}"))
+        attributes: dict[Slot, str] = {}
+        for key, attribute in dict(options.get("attributes") or {}).items():
+            try:
+                attributes[Slot(key)] = str(attribute)
+            except ValueError:
+                known = ", ".join(s.value for s in Slot)
+                problems.append(ConfigProblem("", None, f"{where}.attributes.{key}", f"not a slot; slots: {known}"))
+        for key in ("filter", "disabled_filter", "hidden_filter"):
+            text = options.get(key)
+            if text and not (str(text).startswith("(") and str(text).endswith(")")):
+                problems.append(ConfigProblem("", None, f"{where}.{key}", "an LDAP filter in parentheses"))
+        if problems:
+            raise ConfigError(problems)
+        return cls(
+            url=str(url),
+            base_dn=str(base_dn),
+            bind_dn=options.get("bind_dn"),
+            flavor=flavor,
+            filter=str(options.get("filter", "")),
+            subtree=options.get("scope", "subtree") == "subtree",
+            group=options.get("group"),
+            disabled_filter=str(options.get("disabled_filter", "")),
+            hidden_filter=str(options.get("hidden_filter", "")),
+            include_disabled=bool(options.get("include_disabled", False)),
+            include_hidden=bool(options.get("include_hidden", False)),
+            attributes=attributes or None,
+            start_tls=bool(options.get("start_tls", False)),
+            verify_tls=bool(options.get("verify_tls", True)),
+            ca_bundle=options.get("ca_bundle"),
+            timeout=float(options.get("timeout", 30.0)),
+            page_size=int(options.get("page_size", 500)),
+        )
+
+
+def _encode_state(stamps: Mapping[str, str]) -> str:
+    packed = zlib.compress(json.dumps(stamps, separators=(",", ":")).encode(), 6)
+    return STATE_PREFIX + base64.urlsafe_b64encode(packed).decode("ascii")
+
+
+def _decode_state(state: str) -> dict[str, str]:
+    if not state.startswith(STATE_PREFIX):
+        raise SyncTokenExpired("the directory state is not one this version wrote: a full listing is needed")
+    try:
+        rows = json.loads(zlib.decompress(base64.urlsafe_b64decode(state[len(STATE_PREFIX) :])))
+        return {str(k): str(v) for k, v in rows.items()}
+    except (ValueError, TypeError, AttributeError, zlib.error) as exc:
+        raise SyncTokenExpired("the directory state is unreadable: a full listing is needed") from exc
+
+
+class LdapConnector(BaseConnector):
+    """A directory read through LDAP: pull and fetch only; every write is refused with ItemRejected."""
+
+    def __init__(self, name: str, options: LdapOptions, password: str | None, *, region: str = "US") -> None:
+        self.name = name
+        self.options = options
+        self.region = region
+        self._password = password
+        self._connection: ldap3.Connection | None = None
+        #: how many LDAP operations each pull made (searches, reads): the benchmark's and tests' request count
+        self.operations = 0
+        fields = frozenset(
+            {
+                Field.NAME,
+                Field.DISPLAY_NAME,
+                Field.EMAILS,
+                Field.PHONES,
+                Field.ADDRESSES,
+                Field.ORGANIZATION,
+                Field.DEPARTMENT,
+                Field.JOB_TITLE,
+                Field.NOTE,
+                Field.URLS,
+                Field.PHOTO,
+            }
+        )
+        self.capabilities = Capabilities(
+            read_only=True, incremental=True, max_batch=100, fields=fields, holds_tags=False
+        )
+
+    # ------------------------------------------------------------ connection
+
+    def _connect(self) -> ldap3.Connection:
+        if self._connection is not None and self._connection.bound:
+            return self._connection
+        o = self.options
+        tls = None
+        if o.url.startswith("ldaps://") or o.start_tls:
+            tls = ldap3.Tls(
+                validate=ssl.CERT_REQUIRED if o.verify_tls else ssl.CERT_NONE,
+                ca_certs_file=o.ca_bundle,
+            )
+        server = ldap3.Server(
+            o.url, use_ssl=o.url.startswith("ldaps://"), tls=tls, connect_timeout=max(1, round(o.timeout))
+        )
+        connection = ldap3.Connection(
+            server,
+            user=o.bind_dn,
+            password=self._password,
+            read_only=True,
+            raise_exceptions=True,
+            receive_timeout=max(1, round(o.timeout)),  # ldap3 packs it into a socket option: whole seconds
+        )
+        try:
+            connection.open()
+            if o.start_tls:
+                connection.start_tls()
+            connection.bind()
+        except Exception as exc:
+            # a refused bind or a refused connection must not leave its socket open (ldap3 keeps the socket of a
+            # connect that failed)
+            with contextlib.suppress(ldap_errors.LDAPException, OSError):
+                connection.unbind()
+            leftover = getattr(connection, "socket", None)
+            if leftover is not None:
+                leftover.close()
+            raise self._translate(exc, "binding") from exc
+        self._connection = connection
+        return connection
+
+    def _translate(self, exc: BaseException, doing: str) -> ConnectorError:
+        where = f"the directory of account {self.name!r} ({self.options.url})"
+        if isinstance(exc, (ldap_errors.LDAPInvalidCredentialsResult, ldap_errors.LDAPBindError)):
+            return AuthFailed(f"{where} refused the bind DN and password while {doing}", account=self.name)
+        if isinstance(exc, ldap_errors.LDAPInsufficientAccessRightsResult):
+            return AuthFailed(f"{where}: the bind DN may not read this while {doing}", account=self.name)
+        if isinstance(exc, (ldap_errors.LDAPCertificateError, ssl.SSLCertVerificationError)):
+            # permanent: retrying cannot fix a certificate; the admin names a CA with ca_bundle
+            return ConnectorError(
+                f"{where}: the server's TLS certificate is not trusted ({exc}); set ca_bundle", account=self.name
+            )
+        if isinstance(exc, ldap_errors.LDAPNoSuchObjectResult):
+            return ConnectorError(f"{where}: base_dn {self.options.base_dn!r} does not exist", account=self.name)
+        if isinstance(exc, ldap_errors.LDAPInvalidFilterError):
+            return ConnectorError(f"{where}: the filter is not valid LDAP ({exc})", account=self.name)
+        if isinstance(exc, (ldap_errors.LDAPCommunicationError, ldap_errors.LDAPResponseTimeoutError, OSError)):
+            return Transient(f"{where} did not answer while {doing}", account=self.name)
+        return Transient(f"{where} failed while {doing}: {type(exc).__name__}", account=self.name)
+
+    def _search(self, search_filter: str, attributes: Sequence[str], *, base: str | None = None) -> Iterator[Any]:
+        """Entries (dicts with ``dn``, ``attributes``, ``raw_attributes``) of one paged search."""
+        connection = self._connect()
+        o = self.options
+        scope = ldap3.BASE if base is not None else (ldap3.SUBTREE if o.subtree else ldap3.LEVEL)
+        self.operations += 1
+        try:
+            for entry in connection.extend.standard.paged_search(
+                base or o.base_dn,
+                search_filter,
+                search_scope=scope,
+                attributes=list(attributes),
+                paged_size=o.page_size,
+                generator=True,
+            ):
+                if entry.get("type") == "searchResEntry":
+                    yield entry
+            # ldap3 raises on neither: a listing the server cut short must never pass for the whole scope
+            # (the engine would take every entry not listed as deleted)
+            code = (connection.result or {}).get("result")
+            if code in (RESULT_SIZE_LIMIT_EXCEEDED, RESULT_TIME_LIMIT_EXCEEDED):
+                what = "size" if code == RESULT_SIZE_LIMIT_EXCEEDED else "time"
+                raise ConnectorError(
+                    f"the directory of account {self.name!r} cut the listing short at its {what} limit: raise "
+                    f"the limit for {o.bind_dn or 'anonymous'} (OpenLDAP: limits dn.exact=\"…\" size.prtotal="
+                    "unlimited; Active Directory: MaxPageSize applies per page, not in total)",
+                    account=self.name,
+                )
+        except ldap_errors.LDAPNoSuchObjectResult as exc:
+            if base is not None:
+                return  # the entry read by DN is gone
+            raise self._translate(exc, "searching") from exc
+        except ldap_errors.LDAPException as exc:
+            raise self._translate(exc, "searching") from exc
+        except OSError as exc:
+            raise self._translate(exc, "searching") from exc
+
+    def _group_members(self) -> set[str] | None:
+        """DNs (lower-cased) of the configured group's members, nested groups followed; None: no group set."""
+        if not self.options.group:
+            return None
+        members: set[str] = set()
+        seen: set[str] = set()
+        todo = [(self.options.group, 0)]
+        while todo:
+            dn, depth = todo.pop()
+            if dn.lower() in seen or depth > MAX_GROUP_DEPTH:
+                continue
+            seen.add(dn.lower())
+            for entry in self._search("(objectClass=*)", ["member", "uniqueMember", "objectClass"], base=dn):
+                attrs = entry["attributes"]
+                for member in [*attrs.get("member", []), *attrs.get("uniqueMember", [])]:
+                    members.add(str(member).lower())
+                    todo.append((str(member), depth + 1))
+        return members
+
+    # ------------------------------------------------------------ reading
+
+    def _ids_and_stamps(self, members: set[str] | None) -> dict[str, tuple[str, str]]:
+        id_attr, stamp_attr = _ID_ATTRIBUTE[self.options.flavor], _STAMP_ATTRIBUTE[self.options.flavor]
+        out: dict[str, tuple[str, str]] = {}
+        for entry in self._search(self.options.scope_filter, [id_attr, stamp_attr]):
+            if members is not None and entry["dn"].lower() not in members:
+                continue
+            entry_id = _single(entry["attributes"].get(id_attr))
+            if entry_id:
+                out[entry_id] = (_single(entry["attributes"].get(stamp_attr)), entry["dn"])
+        return out
+
+    def _remote(self, entry: Any, quarantined: list[Quarantined]) -> RemoteContact | None:
+        o = self.options
+        entry_id = _single(entry["attributes"].get(_ID_ATTRIBUTE[o.flavor]))
+        stamp = _single(entry["attributes"].get(_STAMP_ATTRIBUTE[o.flavor]))
+        raw = dict(entry["attributes"])
+        photo_attr = o.slots.get(Slot.PHOTO)
+        if photo_attr and photo_attr in entry.get("raw_attributes", {}):
+            raw[photo_attr] = entry["raw_attributes"][photo_attr]
+        try:
+            contact = normalize_contact(entry_to_contact(raw, o.slots), self.region)
+        except (ValueError, TypeError) as exc:
+            quarantined.append(Quarantined(entry_id, f"the entry cannot be read as a contact: {exc}"))
+            return None
+        return RemoteContact(RemoteRef(entry_id, stamp), contact)
+
+    def _read_attributes(self) -> list[str]:
+        o = self.options
+        return sorted({*o.slots.values(), _ID_ATTRIBUTE[o.flavor], _STAMP_ATTRIBUTE[o.flavor]})
+
+    def pull(self, state: str | None) -> PullResult:
+        """Entries changed since ``state`` (None: every entry in scope, ``full=True``).
+
+        Raises AuthFailed (bind refused), Transient (server unreachable), ConnectorError (base DN or filter
+        wrong, TLS certificate not trusted), SyncTokenExpired (unreadable state).
+        """
+        before = _decode_state(state) if state is not None else None
+        members = self._group_members()
+        listing = self._ids_and_stamps(members)
+        changed_ids = [i for i, (stamp, _) in listing.items() if before is None or before.get(i) != stamp]
+        quarantined: list[Quarantined] = []
+        changed: list[RemoteContact] = []
+        full = before is None
+        if full or len(changed_ids) > FULL_READ_SHARE * max(1, len(listing)):
+            wanted = set(changed_ids)
+            for entry in self._search(self.options.scope_filter, self._read_attributes()):
+                remote = self._remote(entry, quarantined)
+                if remote is not None and remote.ref.id in wanted:
+                    changed.append(remote)
+        else:
+            for entry_id in changed_ids:
+                for entry in self._search("(objectClass=*)", self._read_attributes(), base=listing[entry_id][1]):
+                    remote = self._remote(entry, quarantined)
+                    if remote is not None:
+                        changed.append(remote)
+        deleted = () if before is None else tuple(sorted(set(before) - set(listing)))
+        return PullResult(
+            changed=changed,
+            deleted=deleted,
+            next_state=_encode_state({i: stamp for i, (stamp, _) in listing.items()}),
+            full=full,
+            quarantined=tuple(quarantined),
+            present=frozenset(listing),
+        )
+
+    def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:
+        """The entries among ``ids`` still in scope. Raises AuthFailed, Transient, ConnectorError."""
+        wanted = set(ids)
+        listing = self._ids_and_stamps(self._group_members())
+        out: dict[str, RemoteContact] = {}
+        for entry_id in sorted(wanted & set(listing)):
+            for entry in self._search("(objectClass=*)", self._read_attributes(), base=listing[entry_id][1]):
+                remote = self._remote(entry, [])
+                if remote is not None:
+                    out[entry_id] = remote
+        return out
+
+    def push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
+        """A directory is read here, never written: every change is refused (the account must be pull-only)."""
+        refusal = f"account {self.name!r} is a directory read over LDAP: contactsync never writes to it"
+        return [ChangeResult(change, error=ItemRejected(refusal, account=self.name)) for change in changes]
+
+    def tag_counts(self) -> Mapping[Tag, int]:
+        return {}
+
+    def close(self) -> None:
+        if self._connection is not None:
+            # closing a connection that already failed must not raise
+            with contextlib.suppress(ldap_errors.LDAPException, OSError):
+                self._connection.unbind()
+            self._connection = None
+
+
+def _single(values: Any) -> str:
+    if isinstance(values, (list, tuple)):
+        values = values[0] if values else ""
+    return "" if values is None else str(values)
