@@ -294,6 +294,7 @@ class Scenario:
         for item in user.people().values():
             user.delete(item)
         self.note(f"{platform}: wiped ({before[platform]} items)")
+        self.world.let_writes_propagate()
         report = self.world.run()
         assert report.accounts[platform].brake is not None, f"wiping {platform} did not engage the brake"
         for other in PLATFORMS:
@@ -310,6 +311,7 @@ class Scenario:
     # ------------------------------------------------------------------ settle and check
     def settle(self) -> None:
         self.world.clear_faults()
+        self.world.let_writes_propagate()  # the users' last edits reach Google's sync listing
         if self.processes:  # the run after a kill is a process too, as an admin would start it
             process = self.world.run_process()
             assert process.report is not None

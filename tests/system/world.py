@@ -57,6 +57,9 @@ BOOK = "world"
 #: the installed command, next to the interpreter running the tests (.venv/bin/contactsync)
 CONTACTSYNC = Path(sys.executable).with_name("contactsync")
 GOOGLE_WRITES = tuple(k for k in GoogleRequest if k.is_write)
+#: Google's sync listings show a write only after a propagation delay ("several minutes"); runs a minute apart
+GOOGLE_LAG = timedelta(minutes=5)
+RUN_INTERVAL = timedelta(minutes=1)
 GRAPH_WRITES = (GraphRequest.CREATE, GraphRequest.UPDATE, GraphRequest.DELETE)
 
 #: the kinds of edit a user makes; each sets a value never used before (a net change)
@@ -453,6 +456,7 @@ class World:
         self, google: PeopleEmulator, graph: GraphEmulator, dav_url: str, proxy: FaultProxy, workdir: Path
     ) -> None:
         self.google = google
+        self.google.propagation_delay = GOOGLE_LAG
         self.graph = graph
         self.proxy = proxy
         self.dav_url = proxy.proxied(dav_url)  # what contactsync is given; the other client goes direct
@@ -515,6 +519,7 @@ class World:
             yield store
 
     def run(self, hooks: EngineHooks | None = None) -> RunReport:
+        self.google.clock.advance(RUN_INTERVAL)
         with self.store() as store:
             return Engine(store, self.book, self.connectors, hooks=hooks, sleep=lambda _s: None).run()
 
@@ -604,6 +609,7 @@ books:
         leaves the proxy; a Google or Graph write: within a millisecond of the emulator counting it) or after
         ``kill_after_s`` seconds, whichever comes first. Without either it runs to the end."""
         config = self.config_file()
+        self.google.clock.advance(RUN_INTERVAL)
         self.process_runs += 1
         log = self.workdir / f"process-{self.process_runs}.log"
         before = self.writes_seen()
@@ -672,6 +678,10 @@ books:
         self.graph.clear_faults()
         self.proxy.clear()
 
+    def let_writes_propagate(self) -> None:
+        """Time passes until Google's sync listings show every write made so far."""
+        self.google.clock.advance(GOOGLE_LAG)
+
     def age_tokens(self) -> None:
         """Two hours pass on both emulators: every access token the connectors hold has expired."""
         self.google.clock.advance(timedelta(hours=2))
@@ -692,6 +702,7 @@ books:
         listed: dict[str, list[Contact]] = {}
         counts: dict[str, dict[str, int]] = {}
         quarantined: dict[str, int] = {}
+        self.let_writes_propagate()  # a full sync listing lags too
         fresh = self.build_connectors()
         try:
             for name, c in fresh.items():
