@@ -400,3 +400,18 @@ def test_the_connectors_command_lists_each_type_with_its_options() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+# ------------------------------------------------------------------------------------------------ point 12
+def test_vdir_keeps_the_mode_of_a_card_file_it_rewrites(tmp_path: Path) -> None:
+    named_cards(tmp_path / "staff" / "src", 1)
+    (tmp_path / "staff" / "dst").mkdir()
+    config = write_config(tmp_path, tmp_path / "store.db")
+    assert run_cli(config, "sync").returncode == 0
+    (copy,) = (tmp_path / "staff" / "dst").glob("*.vcf")
+    copy.chmod(0o644)
+    card = tmp_path / "staff" / "src" / "n0.vcf"
+    card.write_text(card.read_text().replace("CATEGORIES:Team", "CATEGORIES:Team\r\nTITLE:Engineer"))
+    assert run_cli(config, "sync").returncode == 0
+    assert "Engineer" in copy.read_text()
+    assert copy.stat().st_mode & 0o777 == 0o644

@@ -11,6 +11,8 @@ import pytest
 from tests.daemon_support import CONTACTSYNC
 
 UNITS = Path(__file__).resolve().parent.parent / "systemd"
+#: where `pip install` (as root) and the README's venv link put the command
+INSTALLED = "/usr/local/bin/contactsync"
 
 
 @pytest.mark.skipif(
@@ -27,7 +29,11 @@ def test_units_verify_cleanly(tmp_path: Path) -> None:
     ]
     for name in names:
         # verify checks that ExecStart's program exists: point it at the one under test
-        text = (UNITS / name).read_text().replace("/usr/bin/contactsync", CONTACTSYNC)
+        text = (UNITS / name).read_text()
+        # each unit runs the command where systemd/README.md says the install puts it
+        if name.endswith(".service"):
+            assert f"ExecStart={INSTALLED} " in text and INSTALLED in (UNITS / "README.md").read_text()
+        text = text.replace(INSTALLED, CONTACTSYNC)
         (tmp_path / name).write_text(text)
     targets = [str(tmp_path / n) for n in names if n != "contactsync@.service"]
     targets.append(str(tmp_path / "contactsync@staff.service"))  # a template is verified through an instance

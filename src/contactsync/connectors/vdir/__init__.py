@@ -432,6 +432,9 @@ class VdirConnector(BaseConnector):
         data = text.encode("utf-8")
         temporary = self._write_temporary(data)
         try:
+            # a rewritten card keeps its file's mode (mkstemp makes 0600; the admin's 0644 is theirs to keep)
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(temporary, os.stat(self.path / file_name).st_mode & 0o7777)
             os.replace(temporary, self.path / file_name)
         except OSError:
             os.unlink(temporary)
