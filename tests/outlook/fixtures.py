@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,9 +54,12 @@ def outlook(
     **options: Any,
 ) -> OutlookConnector:
     account = account_settings(emu, name=name, mailbox=mailbox, **options)
+    # the Graph client's own retries (attempts, sleep) are moving to the one retry policy (contactsync.retry):
+    # pass them only while the connector still takes them
+    accepted = inspect.signature(OutlookConnector).parameters
+    retries: dict[str, Any] = {"attempts": attempts, "sleep": waits if waits is not None else Waits()}
     return OutlookConnector(
         name,
         OutlookOptions.from_settings(account, book_of(account)),
-        attempts=attempts,
-        sleep=waits if waits is not None else Waits(),
+        **{k: v for k, v in retries.items() if k in accepted},
     )

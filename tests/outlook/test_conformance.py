@@ -10,19 +10,24 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
 from contactsync.connector import Change, ChangeKind
+from contactsync.connectors.outlook import OutlookConnector
 from contactsync.connectors.outlook.connector import NOTICE_COLOURS
+from contactsync.connectors.outlook.throttle import AppLimiter
 from contactsync.emulators.outlook import GraphEmulator, RequestKind
-from contactsync.errors import ConnectorError
+from contactsync.errors import ConnectorError, RateLimited
 from contactsync.model import PartialDate, Tag
 
 from .conftest import CLIENT_ID, GRAPH_SCOPE, SECRET, TENANT, USER, Graph, confidential_app
+from .conftest import trusting_session as trusting
 from .fixtures import outlook
 from .test_faults import World, person
 
@@ -351,3 +356,125 @@ def test_a_german_mailbox_syncs_its_default_folder_and_nested_folders_by_path(tm
                 connector.pull(None)
         finally:
             connector.close()
+
+
+# ------------------------------------------------------------------ divergence 9: throttling per app
+OTHER_USER = "bo@contoso.test"
+
+
+def _overlapping(calls: list[Callable[[], int]], emu: GraphEmulator, latency: float) -> list[int]:
+    """Run the calls at once (each after a warm-up on its own connection) while Graph takes ``latency`` each."""
+    warmed, go = threading.Barrier(len(calls) + 1), threading.Barrier(len(calls) + 1)
+    statuses: list[int] = []
+
+    def run(call: Callable[[], int]) -> None:
+        warmed.wait()
+        go.wait()
+        statuses.append(call())
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
+    for thread in threads:
+        thread.start()
+    warmed.wait()
+    emu.latency = latency
+    go.wait()
+    for thread in threads:
+        thread.join()
+    emu.latency = 0.0
+    return statuses
+
+
+def test_four_concurrent_requests_per_app_across_mailboxes(emulator: GraphEmulator) -> None:
+    emulator.add_mailbox(TENANT, OTHER_USER)
+    sessions = [trusting(emulator) for _ in range(5)]
+    graphs = [token_graph(emulator, s) for s in sessions]
+    users = [USER, OTHER_USER, USER, OTHER_USER, OTHER_USER]
+    for g, user in zip(graphs, users, strict=True):
+        g.get(f"/users/{user}/contacts")  # the TLS connection is open before the race
+    statuses = _overlapping(
+        [lambda g=g, u=u: g.get(f"/users/{u}/contacts").status_code for g, u in zip(graphs, users, strict=True)],
+        emulator,
+        1.0,
+    )
+    assert sorted(statuses) == [200, 200, 200, 200, 429]
+    for s in sessions:
+        s.close()
+
+
+def test_a_batch_runs_four_members_at_once_and_those_without_a_slot_get_429(emulator: GraphEmulator) -> None:
+    sessions = [trusting(emulator) for _ in range(3)]
+    graphs = [token_graph(emulator, s) for s in sessions]
+    for g in graphs:
+        g.get(f"/users/{USER}/contacts")
+    batch = {"requests": [{"id": str(n), "method": "GET", "url": f"/users/{USER}/contacts"} for n in range(10)]}
+    answers: list[dict[str, object]] = []
+
+    def send_batch() -> int:
+        response = graphs[0].post("/$batch", batch)
+        answers.extend(response.json()["responses"])
+        return response.status_code
+
+    # two single requests hold two of the app's four slots while the batch wants a wave of four
+    emulator.latency = 0.0
+    statuses = _overlapping(
+        [lambda: graphs[1].get(f"/users/{USER}/contacts").status_code,
+         lambda: graphs[2].get(f"/users/{USER}/contacts").status_code,
+         lambda: (time.sleep(0.3), send_batch())[1]],
+        emulator,
+        0.5,
+    )  # fmt: skip
+    assert sorted(statuses) == [200, 200, 200]
+    throttled = [a for a in answers if a["status"] == 429]
+    assert len(throttled) == 2 and all(a["headers"]["Retry-After"] for a in throttled)  # type: ignore[index]
+    assert emulator.limiter.peak[CLIENT_ID] == 4
+    for s in sessions:
+        s.close()
+
+
+def test_mailboxes_of_one_app_synced_at_once_never_trip_its_limits(emulator: GraphEmulator) -> None:
+    users = [USER, OTHER_USER, "cy@contoso.test", "di@contoso.test"]
+    for user in users[1:]:
+        emulator.add_mailbox(TENANT, user)
+    for user in users:
+        emulator.seed(user, [{"givenName": f"P{n}", "categories": ["Team"]} for n in range(30)])
+    connectors = [outlook(emulator, name=f"o{n}", mailbox=user) for n, user in enumerate(users)]
+    for c in connectors:
+        c.pull(None)  # tokens, TLS
+    emulator.reset_counters()
+    before = emulator.limiter.refused
+
+    def work(c: OutlookConnector) -> int:
+        pulled = c.pull(None)
+        changes = [Change(ChangeKind.CREATE, f"{c.name}-{n}", person(n)) for n in range(20)]
+        results = c.push(changes)
+        c.fetch([rc.ref.id for rc in pulled.changed][:20])
+        c.tag_counts()
+        return sum(r.ok for r in results)
+
+    statuses = _overlapping([lambda c=c: work(c) for c in connectors], emulator, 0.02)
+    assert statuses == [20, 20, 20, 20]
+    assert emulator.limiter.refused == before  # not one 429 from Graph
+    assert emulator.limiter.peak[CLIENT_ID] <= 4
+    assert connectors[0].graph.http.limit.limiter.peak == 4  # type: ignore[attr-defined]
+    for c in connectors:
+        c.close()
+
+
+def test_the_budget_waits_then_says_rate_limited_with_the_wait() -> None:
+    now = [0.0]
+    limiter = AppLimiter(per_window=5, window_s=600.0, clock=lambda: now[0])
+    for _ in range(2):
+        with limiter.slots("ana", 2, max_wait=60, account="o"):
+            now[0] += 100.0
+    # 4 of 5 spent at t=0 and t=100: a batch of 3 fits once the first two leave the window (t=600)
+    with pytest.raises(RateLimited) as refused, limiter.slots("ana", 3, max_wait=60, account="o"):
+        pass
+    assert refused.value.retry_after == 400
+    with limiter.slots("bo", 5, max_wait=0, account="o"):  # another mailbox has its own budget
+        pass
+    now[0] = 599.5
+    waited = threading.Thread(target=lambda: limiter.slots("ana", 3, max_wait=60, account="o").__enter__())
+    waited.start()
+    now[0] = 600.0  # the waiter re-checks when its wait (half a second of real time) ends
+    waited.join(timeout=15)
+    assert not waited.is_alive()

@@ -62,6 +62,7 @@ from contactsync.settings import AccountMode, AccountSettings, BookSettings
 from . import mapping
 from .auth import AppTokens, DelegatedTokens, TokenSource, device_flow
 from .graph import MAX_BATCH, BatchRequest, BatchResponse, GraphClient, OutcomeUnknown
+from .throttle import AppKey, Limit, LimitedSession, limiter_for
 
 DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com"
 DEFAULT_GRAPH_URL = "https://graph.microsoft.com/v1.0"
@@ -234,8 +235,8 @@ class OutlookOptions:
         return options
 
 
-def _session(ca_bundle: str | None) -> requests.Session:
-    session = requests.Session()
+def _session(ca_bundle: str | None, limit: Limit | None = None) -> requests.Session:
+    session = LimitedSession(limit) if limit is not None else requests.Session()
     # REQUESTS_CA_BUNDLE in the environment would override `verify`: the configured bundle must win
     session.trust_env = False
     session.verify = ca_bundle or True
@@ -417,7 +418,15 @@ class OutlookConnector(BaseConnector):
             holds_tags=True,
             lossy=mapping.LOSSY,
         )
-        self._http = _session(options.ca_bundle)
+        # one limiter per app for the whole process: several mailboxes (daemon workers) never exceed Graph's
+        # 4 concurrent requests per app nor a mailbox's 10,000 per 10 minutes (throttle.py; #14 divergence 9)
+        limit = Limit(
+            options.graph_url,
+            limiter_for(AppKey(options.authority_host.rstrip("/"), options.tenant_id.casefold(), options.client_id)),
+            (options.mailbox or options.token_cache_file or "me").casefold(),
+            name,
+        )
+        self._http = _session(options.ca_bundle, limit)
         extra = {"sleep": sleep} if sleep is not None else {}
         self.graph = GraphClient(
             account=name,

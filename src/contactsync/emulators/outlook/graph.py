@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 from .errors import GraphError, bad_request
 from .identity import Principal
-from .limits import Faults, MailboxLimiter
+from .limits import BATCH_WAVE, CONCURRENCY, Faults, MailboxLimiter
 from .mailbox import (
     ALL_FIELDS,
     CATEGORY_COLORS,
@@ -62,6 +62,9 @@ ORDERABLE_FIELDS = frozenset(
         "fileAs",
     }
 )
+
+
+Slot = bool | None
 
 
 class RequestKind(Enum):
@@ -200,8 +203,11 @@ class GraphService:
         return Reply(error.status, error.body(self._now(), secrets.token_hex(16)), headers)
 
     # ----- the pipeline
-    def execute(self, op: Operation, principal: Principal) -> tuple[Reply, bool]:
-        """Run one operation; the flag says "drop the connection now" (the write was applied)."""
+    def execute(self, op: Operation, principal: Principal, *, slot: Slot = None) -> tuple[Reply, bool]:
+        """Run one operation; the flag says "drop the connection now" (the write was applied).
+
+        ``slot`` is for a $batch member: True when its batch holds a concurrency slot for it, False when the batch
+        found none free for it (429), None for a top-level request (it takes its own)."""
         try:
             route = parse_route(op.path)
         except GraphError as error:
@@ -219,7 +225,10 @@ class GraphService:
             if retry_after is not None:
                 raise _throttled(retry_after, "Application is over its MailboxConcurrency limit.")
             key = (principal.client_id, mailbox.id)
-            verdict = self._limiter.enter(key)
+            if slot is False:
+                self._limiter.refuse()
+                raise _throttled(CONCURRENCY.retry_after, CONCURRENCY.message)
+            verdict = self._limiter.enter(key, slot_held=slot is True)
             if verdict is not None:
                 raise _throttled(verdict.retry_after, verdict.message)
             try:
@@ -228,7 +237,8 @@ class GraphService:
                 with self._lock:
                     reply = self._dispatch(op, route, mailbox)
             finally:
-                self._limiter.leave(key)
+                if slot is None:
+                    self._limiter.leave(key)
         except GraphError as error:
             return self.error_reply(error), False
         dropped = op.method in WRITE_METHODS and reply.status < 300 and self._faults.take_drop()
@@ -532,7 +542,26 @@ class GraphService:
         members = _validate_batch(requests)
         responses: list[dict[str, Any]] = []
         statuses: dict[str, int] = {}
-        for member in _in_dependency_order(members):
+        # Graph runs up to 4 independent members at once: the batch holds that many of the app's slots, and the
+        # members of the first wave that find no free slot answer 429 (see limits.py)
+        independent = sum(1 for m in members if not m.get("dependsOn"))
+        wave = min(BATCH_WAVE, max(1, independent))
+        held = self._limiter.reserve(principal.client_id, wave)
+        try:
+            return self._run_batch(members, principal, held, wave, responses, statuses)
+        finally:
+            self._limiter.release(principal.client_id, held)
+
+    def _run_batch(
+        self,
+        members: list[dict[str, Any]],
+        principal: Principal,
+        held: int,
+        wave: int,
+        responses: list[dict[str, Any]],
+        statuses: dict[str, int],
+    ) -> tuple[Reply, bool]:
+        for position, member in enumerate(_in_dependency_order(members)):
             self.count(RequestKind.BATCH_MEMBER)
             failed = [d for d in member.get("dependsOn", []) if not 200 <= statuses[d] < 300]
             if failed:
@@ -542,7 +571,8 @@ class GraphService:
                 )
                 dropped = False
             else:
-                reply, dropped = self._member(member, principal)
+                has_slot = held > 0 and (position >= wave or position < held)
+                reply, dropped = self._member(member, principal, has_slot)
             statuses[member["id"]] = reply.status
             entry: dict[str, Any] = {
                 "id": member["id"],
@@ -557,7 +587,7 @@ class GraphService:
                 return Reply(200, None), True
         return Reply(200, {"responses": responses}), False
 
-    def _member(self, member: Mapping[str, Any], principal: Principal) -> tuple[Reply, bool]:
+    def _member(self, member: Mapping[str, Any], principal: Principal, has_slot: bool) -> tuple[Reply, bool]:
         url = str(member["url"])
         if "://" in url:
             self.count(RequestKind.OTHER)
@@ -566,7 +596,7 @@ class GraphService:
         path = parts.path[len("/v1.0") :] if parts.path.lower().startswith("/v1.0/") else parts.path
         headers = {str(k).lower(): str(v) for k, v in (member.get("headers") or {}).items()}
         op = Operation(str(member["method"]).upper(), path, dict(parse_qsl(parts.query)), headers, member.get("body"))
-        return self.execute(op, principal)
+        return self.execute(op, principal, slot=has_slot)
 
     # ----- control helpers (called by the emulator under the lock)
     def expire_delta_links(self) -> None:
