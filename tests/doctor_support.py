@@ -205,4 +205,8 @@ def run_doctor(config: Path, *args: str) -> DoctorRun:
     """``contactsync doctor --json`` through the CLI; the JSON parsed."""
     result = CliRunner().invoke(cli, ["--config", str(config), "doctor", "--json", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    return DoctorRun(result.exit_code, json.loads(result.stdout))
+    output = json.loads(result.stdout)
+    # every failure names its fix, and the exit code in the JSON is the process's
+    assert all(r["fix"] for r in output["results"] if r["outcome"] == "fail"), output
+    assert output["exit_code"] == result.exit_code
+    return DoctorRun(result.exit_code, output)

@@ -126,3 +126,17 @@ def test_the_readmes_pre_start_drop_in_verifies_with_the_daemons_unit(tmp_path: 
     )
     ours = [line for line in (done.stdout + done.stderr).splitlines() if "contactsync" in line]
     assert done.returncode == 0 and not ours, done.stdout + done.stderr
+
+
+def test_naming_an_account_checks_that_account_only(tmp_path: Path) -> None:
+    from .carddav.conftest import free_port
+
+    broken = f"      - name: dav\n        type: carddav\n        options:\n          url: http://127.0.0.1:{free_port()}/a/b/\n"
+    config = write_config(tmp_path, _vdir_account(tmp_path) + broken)
+    every = run_doctor(config)
+    assert every.exit_code == EXIT_PARTIAL and every.outcome("endpoint") == "fail"
+    only = run_doctor(config, "files")
+    assert only.exit_code == EXIT_OK, only.output
+    assert not only.results("endpoint")  # the other account was not checked
+    unknown = CliRunner().invoke(cli, ["--config", str(config), "doctor", "files", "nobody"])
+    assert unknown.exit_code == EXIT_USAGE and "nobody" in unknown.output
