@@ -58,24 +58,9 @@ def under_journald() -> bool:
 def _driver_text(exc: BaseException) -> str | None:
     """The first line of a database driver's own message, without statement or parameters; None if ``exc`` is not
     a database error."""
-    try:
-        import sqlalchemy.exc as sa_exc
-    except ImportError:  # pragma: no cover - sqlalchemy is a dependency
-        return None
-    if isinstance(exc, sa_exc.StatementError):
-        orig = exc.orig
-        if orig is None:
-            return type(exc).__name__
-        return f"{type(orig).__name__}: {_first_line(orig)}"
-    module = type(exc).__module__ or ""
-    if module.startswith(("sqlite3", "psycopg", "psycopg2")):
-        return f"{type(exc).__name__}: {_first_line(exc)}"
-    return None
+    from .store import driver_message  # only the store speaks SQLAlchemy (tests/test_store_wall.py)
 
-
-def _first_line(exc: BaseException) -> str:
-    # PostgreSQL: 'duplicate key value violates unique constraint "x"\nDETAIL:  Key (value)=(ana@…) already exists'
-    return (str(exc).strip().splitlines() or [""])[0]
+    return driver_message(exc)
 
 
 def safe_error_text(exc: BaseException, *, personal_data: bool = False) -> str:

@@ -93,12 +93,9 @@ class Context:
         """The store as the admin configured it (a password never shown), for advice; "" before the config."""
         if self._settings is None:
             return ""
-        import sqlalchemy as sa
+        from ..store import shown_url
 
-        try:
-            return sa.make_url(self._settings.store_url).render_as_string(hide_password=True)
-        except Exception:
-            return ""
+        return shown_url(self._settings.store_url)
 
 
 def _fault_advice(fault: StoreFault, where: str) -> tuple[str, int]:
@@ -632,11 +629,10 @@ def _owed(store: Store, account: str) -> _Owed:
 def _open_for_reading(url: str) -> Store | None:
     """The store as it is, or None when a SQLite store does not exist yet: never created nor migrated here (a
     read-only store stays readable; an old schema says so)."""
-    import sqlalchemy as sa
+    from ..store import sqlite_file
 
-    parsed = sa.make_url(url)
-    file_based = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
-    if file_based and not Path(str(parsed.database)).exists():
+    database = sqlite_file(url)
+    if database is not None and not database.exists():
         return None
     store = Store.open(url, upgrade=False)
     try:

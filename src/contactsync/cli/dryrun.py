@@ -11,14 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
-
-import sqlalchemy as sa
 
 from ..copies import RemoteCopy
 from ..errors import ContactSyncError
-from ..store import Store
+from ..store import Store, sqlite_file
 
 
 class DryRunWrite(ContactSyncError):
@@ -79,9 +76,8 @@ class ReadOnlyStore:
 
 def open_for_dry_run(url: str) -> ReadOnlyStore:
     """The store at ``url`` read-only, or an empty in-memory one when a SQLite store does not exist yet."""
-    parsed = sa.make_url(url)
-    file_based = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
-    if file_based and not Path(str(parsed.database)).exists():
+    database = sqlite_file(url)
+    if database is not None and not database.exists():
         return ReadOnlyStore(Store.open("sqlite://"))
     return ReadOnlyStore(Store.open(url, upgrade=False))
 

@@ -12,9 +12,8 @@ import os
 import time
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from ..errors import StoreLocked
+from ..store import sqlite_file
 
 
 def make_private_dir(path: Path) -> None:
@@ -38,10 +37,8 @@ class StoreLock:
     @classmethod
     def for_url(cls, url: str) -> StoreLock | None:
         """The lock for a file-backed SQLite store; None for PostgreSQL (leases share it) or in-memory SQLite."""
-        parsed = sa.make_url(url)
-        if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-            return None
-        return cls(Path(f"{parsed.database}.daemon-lock"))
+        database = sqlite_file(url)
+        return cls(Path(f"{database}.daemon-lock")) if database is not None else None
 
     def acquire(self, kind: str = "daemon", *, wait_for_sync_s: float = 0.0) -> None:
         """Take the lock or raise StoreLocked naming the process that holds it.

@@ -604,26 +604,9 @@ class Daemon:
 
 
 def _open_store(url: str) -> Store:
-    """Open (and migrate) the store; on PostgreSQL under an advisory lock, so instances starting together do not
-    run the same migration twice."""
-    import sqlalchemy as sa
-
-    parsed = sa.make_url(url)
-    if parsed.get_backend_name() != "postgresql":
-        return Store.open(url)
-    guard = sa.create_engine(parsed)
-    try:
-        with guard.connect() as conn:
-            conn.execute(sa.text("select pg_advisory_lock(7274301)"))  # any constant: ours alone
-            try:
-                return Store.open(url)
-            finally:
-                conn.execute(sa.text("select pg_advisory_unlock(7274301)"))
-                conn.commit()
-    except sa.exc.OperationalError as exc:
-        raise StoreError(f"cannot open the store: {exc.orig}") from exc
-    finally:
-        guard.dispose()
+    """Open (and migrate) the store; on PostgreSQL the store migrates under an advisory lock, so instances
+    starting together do not run the same migration twice."""
+    return Store.open(url)
 
 
 __all__ = ["Daemon", "DaemonOptions", "Interrupted", "triggers_for"]

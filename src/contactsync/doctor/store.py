@@ -10,19 +10,13 @@ import os
 from pathlib import Path
 from typing import Final
 
-import sqlalchemy as sa
-
 from ..checks import CheckResult, Outcome
 from ..errors import StoreError
-from ..store import Store
+from ..store import Store, driver_message, shown_url, sqlite_file
 
 CHECK_STORE: Final = "store"
 #: account name of checks that belong to no one account (the config, the store)
 EVERY_ACCOUNT: Final = ""
-
-
-def _shown(url: sa.URL) -> str:
-    return url.render_as_string(hide_password=True)
 
 
 def _sqlite_missing(path: Path) -> CheckResult:
@@ -44,13 +38,11 @@ def _sqlite_missing(path: Path) -> CheckResult:
 
 def check_store(store_url: str) -> CheckResult:
     try:
-        url = sa.make_url(store_url)
-    except sa.exc.ArgumentError as exc:
-        return CheckResult(
-            EVERY_ACCOUNT, CHECK_STORE, Outcome.FAIL, f"store.url is not a database URL: {exc}", "fix store.url"
-        )
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        path = Path(url.database)
+        path = sqlite_file(store_url)
+    except StoreError as exc:  # "store.url is not a database URL: ..."
+        return CheckResult(EVERY_ACCOUNT, CHECK_STORE, Outcome.FAIL, str(exc), "fix store.url")
+    shown = shown_url(store_url)
+    if path is not None:
         if not path.exists():
             return _sqlite_missing(path)
         if not os.access(path, os.R_OK | os.W_OK):
@@ -64,19 +56,21 @@ def check_store(store_url: str) -> CheckResult:
     try:
         with Store.open(store_url, upgrade=False) as store:
             current, head = store.schema_revision()
-    except (StoreError, sa.exc.SQLAlchemyError) as exc:
-        reason = getattr(exc, "orig", None) or exc
+    except StoreError as exc:
+        # the driver's own words when there are some (never a statement or its parameters), else ours
+        cause = exc.__cause__
+        reason = (driver_message(cause) if cause is not None else None) or str(exc).strip().splitlines()[0]
         return CheckResult(
             EVERY_ACCOUNT,
             CHECK_STORE,
             Outcome.FAIL,
-            f"cannot open the store at {_shown(url)}: {str(reason).strip().splitlines()[0]}",
+            f"cannot open the store at {shown}: {reason}",
             "check store.url (host, port, database, user) and that the database server is running",
         )
     if current is None:
-        detail = f"{_shown(url)} answers; its tables are made by the first sync (or `contactsync db upgrade`)"
+        detail = f"{shown} answers; its tables are made by the first sync (or `contactsync db upgrade`)"
     elif current != head:
-        detail = f"{_shown(url)} at schema {current}; the first run upgrades it to {head} (`contactsync db upgrade`)"
+        detail = f"{shown} at schema {current}; the first run upgrades it to {head} (`contactsync db upgrade`)"
     else:
-        detail = f"{_shown(url)} at the newest schema ({head})"
+        detail = f"{shown} at the newest schema ({head})"
     return CheckResult(EVERY_ACCOUNT, CHECK_STORE, Outcome.PASS, detail)

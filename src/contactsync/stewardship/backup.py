@@ -19,10 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-
 from ..store import Store, now
-from ..store import schema as t
 from . import StewardshipError
 
 FORMAT = "contactsync-backup-1"
@@ -34,15 +31,6 @@ class Snapshot:
     revision: str | None
     taken_at: datetime
     rows: int
-
-
-def _latest_change(conn: sa.Connection) -> datetime | None:
-    stamps = [
-        conn.execute(sa.select(sa.func.max(col))).scalar()
-        for col in (t.contacts.c.updated_at, t.journal.c.at, t.runs.c.started_at, t.links.c.modified)
-    ]
-    found = [s if s.tzinfo else s.replace(tzinfo=now().tzinfo) for s in stamps if s is not None]
-    return max(found) if found else None
 
 
 def _encode(value: Any) -> Any:
@@ -68,36 +56,30 @@ def backup(store: Store, path: Path) -> Snapshot:
     rows = 0
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out, store.engine.connect() as conn:
-            if store.dialect == "postgresql":
-                conn = conn.execution_options(isolation_level="REPEATABLE READ")
-            with conn.begin():
-                taken = now()
-                latest = _latest_change(conn)
+        with os.fdopen(fd, "w", encoding="utf-8") as out, store.dump() as dump:
+            taken = now()
+            latest = dump.latest_change()
+            out.write(
+                json.dumps(
+                    {
+                        "format": FORMAT,
+                        "revision": revision,
+                        "taken_at": taken.isoformat(),
+                        "latest_change": latest.isoformat() if latest else None,
+                    }
+                )
+                + "\n"
+            )
+            for table, row in dump.rows():
                 out.write(
                     json.dumps(
-                        {
-                            "format": FORMAT,
-                            "revision": revision,
-                            "taken_at": taken.isoformat(),
-                            "latest_change": latest.isoformat() if latest else None,
-                        }
+                        {"t": table, "r": {k: _encode(v) for k, v in row.items()}},
+                        ensure_ascii=False,
+                        separators=(",", ":"),
                     )
                     + "\n"
                 )
-                for table in t.metadata.sorted_tables:
-                    if table is t.remote_copies:
-                        continue  # a cache of what the platforms hold: restoring clears it, the next run refills it
-                    for row in conn.execute(sa.select(table)):
-                        out.write(
-                            json.dumps(
-                                {"t": table.name, "r": {k: _encode(v) for k, v in row._mapping.items()}},
-                                ensure_ascii=False,
-                                separators=(",", ":"),
-                            )
-                            + "\n"
-                        )
-                        rows += 1
+                rows += 1
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, path)
@@ -137,34 +119,13 @@ def restore(store: Store, path: Path, *, force: bool = False) -> Snapshot:
             f"{revision}: restore it with the contactsync version that wrote it"
         )
     taken = datetime.fromisoformat(header["taken_at"])
-    with store.engine.connect() as conn:
-        latest = _latest_change(conn)
+    latest = store.latest_change()
     if latest is not None and latest > taken and not force:
         raise StewardshipError(
             f"the store changed after this backup was taken ({latest.isoformat(timespec='seconds')}"
             f" > {taken.isoformat(timespec='seconds')}): restoring would lose those changes. "
             "Add --force to restore anyway"
         )
-    count = 0
-    tables = {table.name: table for table in t.metadata.sorted_tables}
     with store.transaction() as tx:
-        for table in reversed(t.metadata.sorted_tables):
-            tx.conn.execute(sa.delete(table))
-        batch: dict[str, list[dict[str, Any]]] = {}
-        for name, row in _rows(path):
-            batch.setdefault(name, []).append(row)
-            count += 1
-        for table in t.metadata.sorted_tables:  # parents before children (foreign keys)
-            if batch.get(table.name):
-                tx.conn.execute(sa.insert(tables[table.name]), batch[table.name])
-        if store.dialect == "postgresql":
-            for table in t.metadata.sorted_tables:  # serial ids continue after the restored ones
-                pk = list(table.primary_key.columns)
-                if len(pk) == 1 and pk[0].autoincrement is True and isinstance(pk[0].type, sa.Integer):
-                    tx.conn.execute(
-                        sa.text(
-                            f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
-                            f"COALESCE((SELECT MAX({pk[0].name}) FROM {table.name}), 0) + 1, false)"
-                        )
-                    )
+        count = tx.replace_everything(_rows(path))
     return Snapshot(path, revision, taken, count)

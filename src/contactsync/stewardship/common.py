@@ -2,36 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import sqlalchemy as sa
-
 from ..connector import ChangeKind
 from ..settings import BookSettings
-from ..store import Store, Transaction, now
-from ..store import schema as t
+from ..store import Store, Transaction
 
 
 def journal_row(tx: Transaction, row: Mapping[str, Any]) -> int:
     """Insert one journal row (values as data, like ``Transaction.journal``) and return its id: undo needs it."""
-    result = tx.conn.execute(
-        sa.insert(t.journal).values(
-            run_id=None,
-            at=now(),
-            book=row["book"],
-            account=row.get("account"),
-            contact_id=row["contact_id"],
-            action=row["action"],
-            field=row.get("field"),
-            before=json.dumps(row["before"], sort_keys=True) if row.get("before") is not None else None,
-            after=json.dumps(row["after"], sort_keys=True) if row.get("after") is not None else None,
-            note=row.get("note"),
-        )
-    )
-    pk = result.inserted_primary_key
-    return int(pk[0]) if pk else 0
+    return tx.journal_one({**row, "run_id": None})
 
 
 def queue_everywhere(store: Store, tx: Transaction, book: BookSettings, contact_ids: Iterable[str]) -> None:

@@ -16,13 +16,10 @@ from __future__ import annotations
 
 import difflib
 import enum
-import json
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
-
-import sqlalchemy as sa
 
 from ..codec import contact_from_data, contact_to_data, field_to_data
 from ..engine.merge import STORE, Side, merge
@@ -30,7 +27,6 @@ from ..errors import NotFound
 from ..model import ALL_FIELDS, Contact, Field
 from ..settings import Settings
 from ..store import CanonicalRecord, Store
-from ..store import schema as t
 from . import StewardshipError
 from .common import journal_row, queue_deletes, queue_everywhere
 
@@ -79,20 +75,8 @@ def find_duplicates(store: Store, book: str) -> list[Duplicate]:
         if pair not in found:
             found[pair] = Duplicate(pair[0], pair[1], reason, shared)
 
-    active = sa.select(t.contacts.c.id).where(
-        t.contacts.c.book == book, t.contacts.c.deleted_at.is_(None), t.contacts.c.erased.is_(False)
-    )
     for kind, reason in (("email", Reason.SAME_EMAIL), ("phone", Reason.SAME_PHONE)):
-        q = (
-            sa.select(t.identities.c.value, t.identities.c.contact_id)
-            .where(t.identities.c.book == book, t.identities.c.kind == kind, t.identities.c.contact_id.in_(active))
-            .order_by(t.identities.c.value, t.identities.c.contact_id)
-        )
-        by_value: dict[str, list[str]] = {}
-        with store.engine.connect() as conn:
-            for value, cid in conn.execute(q):
-                by_value.setdefault(value, []).append(cid)
-        for value, ids in by_value.items():
+        for value, ids in store.shared_identities(book, kind).items():
             for a, b in combinations(ids, 2):
                 add(a, b, reason, value)
     records = store.contacts(store.active_contact_ids(book))
@@ -139,7 +123,7 @@ def merge_contacts(store: Store, settings: Settings, survivor_id: str, other_id:
         tx.put_contacts(book.name, {a.id: outcome.contact})
         tx.trash_contact(book.name, b.id, days=book.trash_days, reason=f"merged into {a.id}")
         # the merged-away contact must not be matched to anyone any more: its addresses are the survivor's now
-        tx.conn.execute(sa.delete(t.identities).where(t.identities.c.contact_id == b.id))
+        tx.forget_identities(b.id)
         jid = journal_row(
             tx,
             {
@@ -175,21 +159,15 @@ def merge_contacts(store: Store, settings: Settings, survivor_id: str, other_id:
 
 def undo_merge(store: Store, settings: Settings, journal_id: int) -> MergeResult:
     """Bring back the contact a merge folded away, and take out of the survivor what only the merge brought."""
-    with store.engine.connect() as conn:
-        row = conn.execute(sa.select(t.journal).where(t.journal.c.id == journal_id)).first()
-        undone = conn.execute(
-            sa.select(t.journal.c.id).where(
-                t.journal.c.action == "unmerge", t.journal.c.note == f"undo of merge #{journal_id}"
-            )
-        ).first()
+    row = store.journal_entry(journal_id)
     if row is None or row.action != "merge" or not row.before:
         raise NotFound(f"journal entry {journal_id} is not a merge (`contactsync history CONTACT` shows them)")
-    if undone is not None:
+    if store.journal_ids("unmerge", note=f"undo of merge #{journal_id}"):
         raise StewardshipError(f"merge #{journal_id} was already undone")
-    before = json.loads(row.before)
+    before = row.before
     survivor_id, other_id = row.contact_id, before["merged_id"]
     old_survivor = contact_from_data(before["survivor"])
-    merged_value = contact_from_data(json.loads(row.after))
+    merged_value = contact_from_data(row.after)
     current = store.contact(survivor_id)
     other = store.contact(other_id)
     if other.erased:
@@ -233,10 +211,4 @@ def undo_merge(store: Store, settings: Settings, journal_id: int) -> MergeResult
 
 def merge_journal(store: Store, contact_ids: Sequence[str]) -> list[int]:
     """Journal ids of the merges into these contacts, newest first (for the CLI's hints)."""
-    q = (
-        sa.select(t.journal.c.id)
-        .where(t.journal.c.action == "merge", t.journal.c.contact_id.in_(list(contact_ids)))
-        .order_by(t.journal.c.id.desc())
-    )
-    with store.engine.connect() as conn:
-        return [int(r[0]) for r in conn.execute(q)]
+    return store.journal_ids("merge", contact_ids=contact_ids)

@@ -1,0 +1,115 @@
+"""What every part of the store shares: time, chunking, upserts, and how a method finds its connection.
+
+The store is one :class:`~contactsync.store.Store` (reads, and writes that are a transaction of their own) and one
+:class:`~contactsync.store.Transaction` (writes inside a caller's transaction), each assembled from a part per
+table family (``contacts``, ``links``, ``outbox``, ``journal``, ``runs``, ``leases``, ``health``, ``copies``,
+``dump``). A part is a mixin over :class:`StoreBase` or :class:`TxBase`: it adds methods, never state.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+CHUNK = 500  # rows per IN (...) query: well under SQLite's and PostgreSQL's parameter limits
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def aware(value: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes; everything we store is UTC
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+#: one encoder for every row: ``json.dumps`` with options builds a new encoder per call, 300k times in a first sync
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def dumps(data: Any) -> str:
+    return _ENCODER.encode(data)
+
+
+def upsert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
+    """Insert ``rows``, replacing the columns they carry where a row with the same ``keys`` exists (a table with
+    only key columns: existing rows are left alone)."""
+    if not rows:
+        return
+    ins: Any = postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
+    update_cols = {c.name: ins.excluded[c.name] for c in table.columns if c.name not in keys and c.name in rows[0]}
+    stmt = (
+        ins.on_conflict_do_update(index_elements=list(keys), set_=update_cols)
+        if update_cols
+        else ins.on_conflict_do_nothing(index_elements=list(keys))
+    )
+    for chunk in chunks(rows, 1000):
+        conn.execute(stmt, list(chunk))
+
+
+def insert_missing(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
+    """Insert those of ``rows`` whose ``keys`` are not in the table yet."""
+    if not rows:
+        return
+    ins: Any = postgresql.insert(table) if conn.dialect.name == "postgresql" else sqlite.insert(table)
+    conn.execute(ins.on_conflict_do_nothing(index_elements=list(keys)), list(rows))
+
+
+class StoreBase:
+    """The engine and how a read or a write of :class:`~contactsync.store.Store` gets its connection."""
+
+    engine: Engine
+    dialect: str
+    _local: threading.local
+
+    @contextmanager
+    def _on_thread(self, *, write: bool) -> Iterator[Connection]:
+        """The transaction open on this thread (reads see its writes; an in-memory SQLite store is not rolled
+        back under it), else a connection of its own: a short transaction for ``write``. Writes that may come at
+        any moment of a run (a connector keeping copies while the engine's chunk transaction is open) join it: on
+        SQLite a second connection would wait for the engine's lock, and such rows may share its fate."""
+        active: Connection | None = getattr(self._local, "active", None)
+        if active is not None:
+            yield active
+            return
+        if write:
+            with self._begin() as conn:
+                yield conn
+        else:
+            with self.engine.connect() as conn:
+                yield conn
+
+    def _begin(self) -> AbstractContextManager[Connection]:
+        """A transaction of its own (the run's lease fence is checked before it commits, see ``runs``)."""
+        return self.engine.begin()
+
+    def _reading(self) -> AbstractContextManager[Connection]:
+        return self._on_thread(write=False)
+
+    def _writing(self) -> AbstractContextManager[Connection]:
+        return self._on_thread(write=True)
+
+
+class TxBase:
+    """The connection of one open transaction, for :class:`~contactsync.store.Transaction`'s parts."""
+
+    conn: Connection
+    dialect: str
+
+    def _upsert(self, table: sa.Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
+        upsert(self.conn, table, rows, keys)

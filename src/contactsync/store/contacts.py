@@ -1,0 +1,340 @@
+"""Canonical contacts and what hangs off them: identities (emails, phones), tags, photos, the trash, the
+attention list of a book's data rules, and erasing a person on request."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ..codec import contact_from_data, contact_to_data
+from ..errors import NotFound
+from ..model import Contact
+from . import schema as t
+from .base import StoreBase, TxBase, aware, chunks, now
+
+
+@dataclass(frozen=True, slots=True)
+class CanonicalRecord:
+    id: str
+    book: str
+    contact: Contact
+    updated_at: datetime
+    deleted_at: datetime | None
+    erased: bool = False
+
+
+def identity_tombstone(book: str, kind: str, value: str) -> str:
+    """What an erased person's email or phone is kept as: a hash salted with the book, never the value."""
+    return hashlib.sha256(f"{book}\x00{kind}\x00{value}".encode()).hexdigest()
+
+
+#: contacts: contact_to_data already emits its keys in one fixed order, so no sorting is needed to be canonical
+_CONTACT_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def encode_contact(contact: Contact) -> str:
+    """A contact as the store keeps it (canonical rows and bases): compact and canonical, so equal contacts encode
+    to equal text."""
+    return _CONTACT_ENCODER.encode(contact_to_data(contact))
+
+
+def _photo_resolver(conn: Connection) -> Callable[[str], bytes | None]:
+    def resolve(digest: str) -> bytes | None:
+        row = conn.execute(sa.select(t.photos.c.data).where(t.photos.c.digest == digest)).first()
+        return bytes(row[0]) if row else None
+
+    return resolve
+
+
+def _active(book: str) -> sa.Select[tuple[str]]:
+    """Ids of the book's contacts that are neither trashed nor erased."""
+    c = t.contacts.c
+    return sa.select(c.id).where(c.book == book, c.deleted_at.is_(None), c.erased.is_(False))
+
+
+class ContactReads(StoreBase):
+    def contacts(self, ids: Iterable[str]) -> dict[str, CanonicalRecord]:
+        wanted = list(ids)
+        out: dict[str, CanonicalRecord] = {}
+        with self._reading() as conn:
+            resolver = _photo_resolver(conn)
+            for chunk in chunks(wanted):
+                for r in conn.execute(sa.select(t.contacts).where(t.contacts.c.id.in_(chunk))):
+                    out[r.id] = CanonicalRecord(
+                        r.id,
+                        r.book,
+                        contact_from_data(json.loads(r.data), resolver),
+                        aware(r.updated_at) or now(),
+                        aware(r.deleted_at),
+                        r.erased,
+                    )
+        return out
+
+    def contact(self, contact_id: str) -> CanonicalRecord:
+        found = self.contacts([contact_id])
+        if contact_id not in found:
+            raise NotFound(f"no contact with id {contact_id}")
+        return found[contact_id]
+
+    def active_contact_ids(self, book: str) -> list[str]:
+        q = sa.select(t.contacts.c.id).where(t.contacts.c.book == book, t.contacts.c.deleted_at.is_(None))
+        with self._reading() as conn:
+            return [r[0] for r in conn.execute(q)]
+
+    def unlinked_contact_ids(self, book: str, account: str) -> list[str]:
+        """Active contacts of the book with no link (and nothing queued) on ``account``."""
+        linked = sa.select(t.links.c.contact_id).where(t.links.c.account == account)
+        queued = sa.select(t.outbox.c.contact_id).where(t.outbox.c.account == account)
+        q = _active(book).where(t.contacts.c.id.not_in(linked), t.contacts.c.id.not_in(queued))
+        with self._reading() as conn:
+            return [str(r[0]) for r in conn.execute(q)]
+
+    def match_identities(self, book: str, kind: str, values: Iterable[str]) -> dict[str, set[str]]:
+        """value → contact ids (active or trashed) sharing that normalized email or phone."""
+        vals = list(set(values))
+        out: dict[str, set[str]] = {}
+        with self._reading() as conn:
+            for chunk in chunks(vals):
+                q = sa.select(t.identities.c.value, t.identities.c.contact_id).where(
+                    t.identities.c.book == book, t.identities.c.kind == kind, t.identities.c.value.in_(chunk)
+                )
+                for value, cid in conn.execute(q):
+                    out.setdefault(value, set()).add(cid)
+        return out
+
+    def shared_identities(self, book: str, kind: str) -> dict[str, list[str]]:
+        """value → the active contacts of ``book`` holding that normalized email or phone (``kind``), for every
+        value two or more of them share; ids in order (likely duplicates)."""
+        i = t.identities.c
+        q = (
+            sa.select(i.value, i.contact_id)
+            .where(i.book == book, i.kind == kind, i.contact_id.in_(_active(book)))
+            .order_by(i.value, i.contact_id)
+        )
+        by_value: dict[str, list[str]] = {}
+        with self._reading() as conn:
+            for value, cid in conn.execute(q):
+                by_value.setdefault(value, []).append(cid)
+        return {value: ids for value, ids in by_value.items() if len(ids) > 1}
+
+    def erased_identities(self, book: str, kind: str, values: Iterable[str]) -> set[str]:
+        """Those of ``values`` (normalized emails or phones) that belonged to a person erased on request."""
+        found: set[str] = set()
+        with self._reading() as conn:
+            anyone = conn.execute(
+                sa.select(t.identities.c.value)
+                .where(t.identities.c.book == book, t.identities.c.kind == f"erased-{kind}")
+                .limit(1)
+            ).first()
+            if anyone is None:
+                return found  # nobody was ever erased: no need to hash 100k values of a first sync
+            for chunk in chunks(list(set(values))):
+                by_hash = {identity_tombstone(book, kind, v): v for v in chunk}
+                q = sa.select(t.identities.c.value).where(
+                    t.identities.c.book == book,
+                    t.identities.c.kind == f"erased-{kind}",
+                    t.identities.c.value.in_(list(by_hash)),
+                )
+                found.update(by_hash[r[0]] for r in conn.execute(q))
+        return found
+
+    def attention(self, book: str | None = None) -> list[tuple[str, str, str]]:
+        """(book, contact id, reason) of every contact a data rule holds back."""
+        q = sa.select(t.attention.c.book, t.attention.c.contact_id, t.attention.c.reason).order_by(
+            t.attention.c.book, t.attention.c.since
+        )
+        if book is not None:
+            q = q.where(t.attention.c.book == book)
+        with self._reading() as conn:
+            return [(r[0], r[1], r[2]) for r in conn.execute(q)]
+
+    def trashed(self, book: str | None = None) -> list[tuple[CanonicalRecord, datetime]]:
+        q = sa.select(t.trash.c.contact_id, t.trash.c.purge_after).order_by(t.trash.c.trashed_at)
+        if book is not None:
+            q = q.where(t.trash.c.book == book)
+        with self._reading() as conn:
+            rows = list(conn.execute(q))
+        records = self.contacts(r[0] for r in rows)
+        return [(records[r[0]], aware(r[1]) or now()) for r in rows if r[0] in records]
+
+    def tag_counts(self, book: str) -> dict[str, tuple[str, int]]:
+        """tag key → (display name, number of active contacts carrying it), from the canonical contacts."""
+        counts: dict[str, tuple[str, int]] = {}
+        q = sa.select(t.contacts.c.data).where(t.contacts.c.book == book, t.contacts.c.deleted_at.is_(None))
+        with self._reading() as conn:
+            for (data,) in conn.execute(q):
+                for name in json.loads(data).get("tags", ()):
+                    key = name.casefold()
+                    shown, n = counts.get(key, (name, 0))
+                    counts[key] = (shown, n + 1)
+        return counts
+
+
+class ContactWrites(TxBase):
+    @staticmethod
+    def new_id() -> str:
+        return str(uuid.uuid4())
+
+    def put_contacts(
+        self, book: str, contacts: Mapping[str, Contact], *, at: datetime | None = None, new: bool = False
+    ) -> None:
+        """Insert or replace canonical contacts (and their identity rows, tags and photos). ``new``: none of them
+        is in the store yet, so there are no identity rows to clear."""
+        if not contacts:
+            return
+        stamp = at or now()
+        rows = [
+            {
+                "id": cid,
+                "book": book,
+                "data": encode_contact(c),
+                "version": 1,
+                "updated_at": stamp,
+                "deleted_at": None,
+                "erased": False,
+            }
+            for cid, c in contacts.items()
+        ]
+        self._upsert(t.contacts, rows, ["id"])
+        for chunk in chunks([] if new else list(contacts)):
+            self.conn.execute(sa.delete(t.identities).where(t.identities.c.contact_id.in_(chunk)))
+        ident: list[dict[str, Any]] = []
+        tag_rows: dict[str, str] = {}
+        photo_rows: list[dict[str, Any]] = []
+        for cid, c in contacts.items():
+            ident.extend(
+                {"book": book, "kind": "email", "value": v, "contact_id": cid} for v in set(c.identity_emails())
+            )
+            ident.extend(
+                {"book": book, "kind": "phone", "value": v, "contact_id": cid} for v in set(c.identity_phones())
+            )
+            for tag in c.tags:
+                tag_rows.setdefault(tag.key, tag.name)
+            if c.photo is not None and c.photo.data:
+                photo_rows.append({"digest": c.photo.digest, "media_type": c.photo.media_type, "data": c.photo.data})
+        if ident:
+            for chunk in chunks(ident, 1000):
+                self.conn.execute(sa.insert(t.identities), list(chunk))
+        self._upsert(t.tags, [{"book": book, "key": k, "name": n} for k, n in tag_rows.items()], ["book", "key"])
+        self._upsert(t.photos, photo_rows, ["digest"])
+
+    def forget_identities(self, contact_id: str) -> None:
+        """The contact's emails and phones match nobody any more (a contact merged into another)."""
+        self.conn.execute(sa.delete(t.identities).where(t.identities.c.contact_id == contact_id))
+
+    def trash_contact(self, book: str, contact_id: str, *, days: int, reason: str) -> None:
+        stamp = now()
+        self.conn.execute(sa.update(t.contacts).where(t.contacts.c.id == contact_id).values(deleted_at=stamp))
+        self._upsert(
+            t.trash,
+            [
+                {
+                    "contact_id": contact_id,
+                    "book": book,
+                    "trashed_at": stamp,
+                    "purge_after": stamp + timedelta(days=days),
+                    "reason": reason,
+                }
+            ],
+            ["contact_id"],
+        )
+
+    def restore_contact(self, contact_id: str) -> None:
+        self.conn.execute(
+            sa.update(t.contacts).where(t.contacts.c.id == contact_id).values(deleted_at=None, updated_at=now())
+        )
+        self.conn.execute(sa.delete(t.trash).where(t.trash.c.contact_id == contact_id))
+
+    def purge_trash(self, book: str) -> list[str]:
+        """Forget trashed contacts past their date that no account still holds. Returns their ids."""
+        q = sa.select(t.trash.c.contact_id).where(
+            t.trash.c.book == book,
+            t.trash.c.purge_after < now(),
+            t.trash.c.contact_id.not_in(sa.select(t.links.c.contact_id)),
+        )
+        ids = [r[0] for r in self.conn.execute(q)]
+        for chunk in chunks(ids):
+            self.conn.execute(sa.delete(t.trash).where(t.trash.c.contact_id.in_(chunk)))
+            self.conn.execute(sa.delete(t.outbox).where(t.outbox.c.contact_id.in_(chunk)))
+            self.conn.execute(sa.delete(t.identities).where(t.identities.c.contact_id.in_(chunk)))
+        return ids
+
+    def erase_contact(self, record: CanonicalRecord, *, writable: Collection[str]) -> None:
+        """Erase a person (an erasure request): the contact row stays with no data, flagged ``erased``; its emails
+        and phones stay only as :func:`identity_tombstone` hashes (kinds ``erased-email``/``erased-phone``); the
+        journal keeps its rows without their values; conflicts, the trash entry and the connectors' copies of its
+        items go; links on accounts not in ``writable`` forget their base at once (the others keep it until the
+        owed delete is confirmed, like any delete). Queueing those deletes is the caller's."""
+        cid, book = record.id, record.book
+        tombstones = [
+            {"book": book, "kind": f"erased-{kind}", "value": identity_tombstone(book, kind, v), "contact_id": cid}
+            for kind, values in (
+                ("email", set(record.contact.identity_emails())),
+                ("phone", set(record.contact.identity_phones())),
+            )
+            for v in values
+        ]
+        self.conn.execute(
+            sa.update(t.contacts)
+            .where(t.contacts.c.id == cid)
+            .values(data="{}", erased=True, deleted_at=record.deleted_at or now(), updated_at=now())
+        )
+        self.conn.execute(sa.delete(t.identities).where(t.identities.c.contact_id == cid))
+        if tombstones:
+            self.conn.execute(sa.insert(t.identities), tombstones)
+        self.conn.execute(
+            sa.update(t.journal).where(t.journal.c.contact_id == cid).values(before=None, after=None, note=None)
+        )
+        self.conn.execute(sa.delete(t.conflicts).where(t.conflicts.c.contact_id == cid))
+        self.conn.execute(sa.delete(t.trash).where(t.trash.c.contact_id == cid))
+        # the copies connectors kept of the person's items hold the person's data too
+        held = self.conn.execute(
+            sa.select(t.links.c.account, t.links.c.remote_id).where(t.links.c.contact_id == cid)
+        ).all()
+        for account, remote_id in held:
+            self.conn.execute(
+                sa.delete(t.remote_copies).where(
+                    t.remote_copies.c.account == account, t.remote_copies.c.remote_id == remote_id
+                )
+            )
+        # accounts we never write to keep their item; we forget what it held
+        self.conn.execute(
+            sa.update(t.links)
+            .where(t.links.c.contact_id == cid, t.links.c.account.not_in(list(writable)))
+            .values(base="{}")
+        )
+
+    def set_attention(self, book: str, held: Mapping[str, str], cleared: Iterable[str]) -> None:
+        """Record the contacts a data rule holds back (id → reason) and forget those that now pass."""
+        gone = list(cleared)
+        for chunk in chunks(gone):
+            self.conn.execute(
+                sa.delete(t.attention).where(t.attention.c.book == book, t.attention.c.contact_id.in_(chunk))
+            )
+        if held:
+            existing = {
+                r[0]
+                for r in self.conn.execute(
+                    sa.select(t.attention.c.contact_id).where(
+                        t.attention.c.book == book, t.attention.c.contact_id.in_(list(held))
+                    )
+                )
+            }
+            stamp = now()
+            self._upsert(
+                t.attention,
+                [
+                    {"book": book, "contact_id": cid, "reason": why, "since": stamp}
+                    for cid, why in held.items()
+                    if cid not in existing
+                ],
+                ["book", "contact_id"],
+            )

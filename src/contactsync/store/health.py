@@ -1,0 +1,134 @@
+"""Account health the daemon keeps between runs: the circuit breaker and the last tag-count check (tables
+``account_health`` and ``tag_checks``, migration 0002)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from . import schema as t
+from .base import StoreBase, aware, now, upsert
+
+
+class CircuitState(enum.Enum):
+    CLOSED = "closed"  # runs normally
+    OPEN = "open"  # paused after repeated failures until ``retry_at``; then tried once more
+
+
+class TagVerdict(enum.Enum):
+    OK = "ok"
+    MISMATCH = "mismatch"  # the platform's count differs from the store's and nothing explains it
+    PENDING = "pending"  # differs, but writes are still owed or items quarantined: the next run settles it
+    NOT_COMPARED = "not_compared"  # an account we do not fully write (pull-only, no creates): shown, not judged
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    account: str
+    book: str
+    failures: int
+    circuit: CircuitState
+    opened_at: datetime | None
+    retry_at: datetime | None
+    last_failure: str | None
+    tags_checked_at: datetime | None
+    tags_error: str | None
+    repair_requested_at: datetime | None
+
+    def paused(self, at: datetime) -> bool:
+        return self.circuit is CircuitState.OPEN and self.retry_at is not None and self.retry_at > at
+
+
+@dataclass(frozen=True, slots=True)
+class TagCheck:
+    account: str
+    book: str
+    tag_key: str
+    tag_name: str
+    platform_count: int | None
+    store_count: int
+    verdict: TagVerdict
+    checked_at: datetime
+
+
+class HealthRecords(StoreBase):
+    """Each method is a transaction of its own."""
+
+    def health(self) -> dict[str, Health]:
+        with self.engine.connect() as conn:
+            return {
+                r.account: Health(
+                    r.account,
+                    r.book,
+                    r.failures,
+                    CircuitState(r.circuit),
+                    aware(r.opened_at),
+                    aware(r.retry_at),
+                    r.last_failure,
+                    aware(r.tags_checked_at),
+                    r.tags_error,
+                    aware(r.repair_requested_at),
+                )
+                for r in conn.execute(sa.select(t.account_health))
+            }
+
+    def put_health(self, rows: Iterable[Health]) -> None:
+        data = [
+            {
+                "account": h.account,
+                "book": h.book,
+                "failures": h.failures,
+                "circuit": h.circuit.value,
+                "opened_at": h.opened_at,
+                "retry_at": h.retry_at,
+                "last_failure": h.last_failure,
+                "tags_checked_at": h.tags_checked_at,
+                "tags_error": h.tags_error,
+                "repair_requested_at": h.repair_requested_at,
+            }
+            for h in rows
+        ]
+        with self.engine.begin() as conn:
+            upsert(conn, t.account_health, data, ["account"])
+
+    # --- tag-count checks -------------------------------------------------------------------------------------
+    def put_tag_checks(self, account: str, checks: Iterable[TagCheck]) -> None:
+        """Replace the account's last check with this one (tags that disappeared leave the table)."""
+        rows = [
+            {
+                "account": c.account,
+                "book": c.book,
+                "tag_key": c.tag_key,
+                "tag_name": c.tag_name,
+                "platform_count": c.platform_count,
+                "store_count": c.store_count,
+                "verdict": c.verdict.value,
+                "checked_at": c.checked_at,
+            }
+            for c in checks
+        ]
+        with self.engine.begin() as conn:
+            conn.execute(sa.delete(t.tag_checks).where(t.tag_checks.c.account == account))
+            if rows:
+                conn.execute(sa.insert(t.tag_checks), rows)
+
+    def tag_checks(self) -> list[TagCheck]:
+        q = sa.select(t.tag_checks).order_by(t.tag_checks.c.book, t.tag_checks.c.tag_key, t.tag_checks.c.account)
+        with self.engine.connect() as conn:
+            return [
+                TagCheck(
+                    r.account,
+                    r.book,
+                    r.tag_key,
+                    r.tag_name,
+                    r.platform_count,
+                    r.store_count,
+                    TagVerdict(r.verdict),
+                    aware(r.checked_at) or now(),
+                )
+                for r in conn.execute(q)
+            ]

@@ -1,0 +1,220 @@
+"""The journal (what changed, when, by which run or command) and the conflicts waiting for the admin."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import NotFound
+from ..model import Field
+from . import schema as t
+from .base import StoreBase, TxBase, aware, chunks, dumps, now
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One journal row; ``before`` and ``after`` as data (decoded JSON)."""
+
+    id: int
+    run_id: int | None
+    at: datetime | None
+    book: str
+    account: str | None
+    contact_id: str
+    action: str
+    field: str | None
+    before: Any
+    after: Any
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    id: int
+    book: str
+    contact_id: str
+    field: str
+    #: {"<account>": <field value as data>, ...} plus "store" for the canonical value
+    candidates: Mapping[str, Any]
+    created_at: datetime | None
+    resolved_at: datetime | None
+    resolution: str | None
+
+
+def _entry(r: Any) -> JournalEntry:
+    return JournalEntry(
+        r.id,
+        r.run_id,
+        aware(r.at),
+        r.book,
+        r.account,
+        r.contact_id,
+        r.action,
+        r.field,
+        json.loads(r.before) if r.before else None,
+        json.loads(r.after) if r.after else None,
+        r.note,
+    )
+
+
+def _conflict(r: Any) -> Conflict:
+    return Conflict(
+        r.id,
+        r.book,
+        r.contact_id,
+        r.field,
+        json.loads(r.candidates),
+        aware(r.created_at),
+        aware(r.resolved_at),
+        r.resolution,
+    )
+
+
+def _journal_values(row: Mapping[str, Any], stamp: datetime) -> dict[str, Any]:
+    return {
+        "run_id": row.get("run_id"),
+        "at": stamp,
+        "book": row["book"],
+        "account": row.get("account"),
+        "contact_id": row["contact_id"],
+        "action": row["action"],
+        "field": row.get("field"),
+        "before": dumps(row["before"]) if row.get("before") is not None else None,
+        "after": dumps(row["after"]) if row.get("after") is not None else None,
+        "note": row.get("note"),
+    }
+
+
+class JournalReads(StoreBase):
+    def history(self, contact_id: str) -> list[dict[str, Any]]:
+        q = sa.select(t.journal).where(t.journal.c.contact_id == contact_id).order_by(t.journal.c.id)
+        with self._reading() as conn:
+            return [
+                {
+                    "id": r.id,
+                    "run_id": r.run_id,
+                    "at": aware(r.at),
+                    "account": r.account,
+                    "action": r.action,
+                    "field": r.field,
+                    "before": json.loads(r.before) if r.before else None,
+                    "after": json.loads(r.after) if r.after else None,
+                    "note": r.note,
+                }
+                for r in conn.execute(q)
+            ]
+
+    def journal_entry(self, journal_id: int) -> JournalEntry | None:
+        with self._reading() as conn:
+            r = conn.execute(sa.select(t.journal).where(t.journal.c.id == journal_id)).first()
+        return _entry(r) if r is not None else None
+
+    def journal_ids(
+        self, action: str, *, contact_ids: Sequence[str] | None = None, note: str | None = None
+    ) -> list[int]:
+        """Ids of the journal rows of ``action`` (for these contacts, with this note, when given), newest first."""
+        j = t.journal.c
+        q = sa.select(j.id).where(j.action == action).order_by(j.id.desc())
+        if contact_ids is not None:
+            q = q.where(j.contact_id.in_(list(contact_ids)))
+        if note is not None:
+            q = q.where(j.note == note)
+        with self._reading() as conn:
+            return [int(r[0]) for r in conn.execute(q)]
+
+    def open_conflicts(self, book: str | None = None) -> list[dict[str, Any]]:
+        q = sa.select(t.conflicts).where(t.conflicts.c.resolved_at.is_(None)).order_by(t.conflicts.c.id)
+        if book is not None:
+            q = q.where(t.conflicts.c.book == book)
+        with self._reading() as conn:
+            return [
+                {
+                    "id": r.id,
+                    "book": r.book,
+                    "contact_id": r.contact_id,
+                    "field": r.field,
+                    "candidates": json.loads(r.candidates),
+                    "created_at": aware(r.created_at),
+                }
+                for r in conn.execute(q)
+            ]
+
+    def conflicts_of(self, contact_id: str) -> list[Conflict]:
+        """Every conflict of one contact, resolved or not, oldest first."""
+        q = sa.select(t.conflicts).where(t.conflicts.c.contact_id == contact_id).order_by(t.conflicts.c.id)
+        with self._reading() as conn:
+            return [_conflict(r) for r in conn.execute(q)]
+
+    def open_conflict_fields(self, contact_ids: Iterable[str]) -> dict[str, set[Field]]:
+        """contact id → fields with a conflict waiting for the admin."""
+        ids = list(contact_ids)
+        out: dict[str, set[Field]] = {}
+        with self._reading() as conn:
+            for chunk in chunks(ids):
+                q = sa.select(t.conflicts.c.contact_id, t.conflicts.c.field).where(
+                    t.conflicts.c.contact_id.in_(chunk), t.conflicts.c.resolved_at.is_(None)
+                )
+                for cid, fname in conn.execute(q):
+                    out.setdefault(cid, set()).add(Field(fname))
+        return out
+
+    def conflict(self, conflict_id: int) -> dict[str, Any]:
+        with self._reading() as conn:
+            r = conn.execute(sa.select(t.conflicts).where(t.conflicts.c.id == conflict_id)).first()
+        if r is None:
+            raise NotFound(f"no conflict with id {conflict_id}")
+        return {
+            "id": r.id,
+            "book": r.book,
+            "contact_id": r.contact_id,
+            "field": r.field,
+            "candidates": json.loads(r.candidates),
+            "resolved_at": aware(r.resolved_at),
+            "resolution": r.resolution,
+        }
+
+
+class JournalWrites(TxBase):
+    def journal(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Rows with keys run_id, book, account, contact_id, action, field, before, after, note (data, not JSON)."""
+        if not rows:
+            return
+        stamp = now()
+        prepared = [_journal_values(r, stamp) for r in rows]
+        for chunk in chunks(prepared, 1000):
+            self.conn.execute(sa.insert(t.journal), list(chunk))
+
+    def journal_one(self, row: Mapping[str, Any]) -> int:
+        """One journal row (keys as :meth:`journal`'s) and its id: an undo names it."""
+        result = self.conn.execute(sa.insert(t.journal).values(**_journal_values(row, now())))
+        pk = result.inserted_primary_key
+        return int(pk[0]) if pk else 0
+
+    def add_conflict(self, book: str, contact_id: str, field: str, candidates: Mapping[str, Any]) -> int:
+        # one open conflict per contact and field: a newer disagreement replaces the older one
+        self.conn.execute(
+            sa.delete(t.conflicts).where(
+                t.conflicts.c.contact_id == contact_id,
+                t.conflicts.c.field == field,
+                t.conflicts.c.resolved_at.is_(None),
+            )
+        )
+        result = self.conn.execute(
+            sa.insert(t.conflicts).values(
+                book=book, contact_id=contact_id, field=field, candidates=dumps(candidates), created_at=now()
+            )
+        )
+        pk = result.inserted_primary_key
+        return int(pk[0]) if pk else 0
+
+    def resolve_conflict(self, conflict_id: int, resolution: str) -> None:
+        self.conn.execute(
+            sa.update(t.conflicts)
+            .where(t.conflicts.c.id == conflict_id)
+            .values(resolved_at=now(), resolution=resolution)
+        )

@@ -1,0 +1,116 @@
+"""The outbox: writes still owed to an account, durable across crashes, retried every run until confirmed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..connector import ChangeKind
+from . import schema as t
+from .base import StoreBase, TxBase, chunks, now
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    account: str
+    contact_id: str
+    kind: ChangeKind
+    attempted: bool
+    attempts: int
+    last_error: str | None
+
+
+def _outbox_entry(r: Any) -> OutboxEntry:
+    return OutboxEntry(
+        r.account, r.contact_id, ChangeKind(r.kind), r.attempted_at is not None, r.attempts, r.last_error
+    )
+
+
+class OutboxReads(StoreBase):
+    def outbox(self, account: str) -> list[OutboxEntry]:
+        q = sa.select(t.outbox).where(t.outbox.c.account == account).order_by(t.outbox.c.queued_at)
+        with self._reading() as conn:
+            return [_outbox_entry(r) for r in conn.execute(q)]
+
+    def outbox_for(self, account: str, contact_ids: Sequence[str]) -> list[OutboxEntry]:
+        """The writes the account is owed for these contacts, oldest first."""
+        out: list[tuple[datetime, OutboxEntry]] = []
+        with self._reading() as conn:
+            for chunk in chunks(list(contact_ids)):
+                q = sa.select(t.outbox).where(t.outbox.c.account == account, t.outbox.c.contact_id.in_(chunk))
+                out.extend((r.queued_at, _outbox_entry(r)) for r in conn.execute(q))
+        out.sort(key=lambda pair: pair[0])
+        return [entry for _at, entry in out]
+
+    def outbox_of_contact(self, contact_id: str) -> list[OutboxEntry]:
+        """Every write owed for one contact, on any account (a personal-data request shows them)."""
+        q = sa.select(t.outbox).where(t.outbox.c.contact_id == contact_id).order_by(t.outbox.c.account)
+        with self._reading() as conn:
+            return [_outbox_entry(r) for r in conn.execute(q)]
+
+    def outbox_count(self, account: str) -> int:
+        """How many writes the account is still owed."""
+        q = sa.select(sa.func.count()).select_from(t.outbox).where(t.outbox.c.account == account)
+        with self._reading() as conn:
+            return int(conn.execute(q).scalar_one())
+
+    def outbox_counts(self) -> Mapping[str, int]:
+        """account → how many writes it is still owed (accounts owed nothing are absent)."""
+        q = sa.select(t.outbox.c.account, sa.func.count()).group_by(t.outbox.c.account)
+        with self._reading() as conn:
+            return {str(a): int(n) for a, n in conn.execute(q)}
+
+    def outbox_contact_ids(self, accounts: Sequence[str]) -> set[str]:
+        q = sa.select(t.outbox.c.contact_id).where(t.outbox.c.account.in_(accounts))
+        with self._reading() as conn:
+            return {r[0] for r in conn.execute(q)}
+
+
+class OutboxWrites(TxBase):
+    def queue(self, account: str, contact_ids: Iterable[str], kind: ChangeKind) -> None:
+        stamp = now()
+        rows = [
+            {
+                "account": account,
+                "contact_id": cid,
+                "kind": kind.value,
+                "queued_at": stamp,
+                "attempted_at": None,
+                "attempts": 0,
+                "last_error": None,
+            }
+            for cid in contact_ids
+        ]
+        if not rows:
+            return
+        ins: Any = postgresql.insert(t.outbox) if self.dialect == "postgresql" else sqlite.insert(t.outbox)
+        # re-queueing keeps the attempt marker: a create that may have happened must still be looked for
+        stmt = ins.on_conflict_do_update(index_elements=["account", "contact_id"], set_={"kind": ins.excluded.kind})
+        for chunk in chunks(rows, 1000):
+            self.conn.execute(stmt, list(chunk))
+
+    def mark_attempt(self, account: str, contact_ids: Sequence[str]) -> None:
+        for chunk in chunks(list(contact_ids)):
+            self.conn.execute(
+                sa.update(t.outbox)
+                .where(t.outbox.c.account == account, t.outbox.c.contact_id.in_(chunk))
+                .values(attempted_at=now(), attempts=t.outbox.c.attempts + 1)
+            )
+
+    def fail(self, account: str, contact_id: str, error: str) -> None:
+        self.conn.execute(
+            sa.update(t.outbox)
+            .where(t.outbox.c.account == account, t.outbox.c.contact_id == contact_id)
+            .values(last_error=error)
+        )
+
+    def dequeue(self, account: str, contact_ids: Iterable[str]) -> None:
+        for chunk in chunks(list(contact_ids)):
+            self.conn.execute(
+                sa.delete(t.outbox).where(t.outbox.c.account == account, t.outbox.c.contact_id.in_(chunk))
+            )

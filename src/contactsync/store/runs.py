@@ -1,0 +1,193 @@
+"""Runs and what they leave for ``status``: the runs table, each account's sync state (token), last result and
+brake, and its quarantined items."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..errors import StoreError
+from . import schema as t
+from .base import StoreBase, TxBase, aware, chunks, dumps, now
+
+
+class RunReads(StoreBase):
+    def state(self, account: str) -> str | None:
+        with self._reading() as conn:
+            row = conn.execute(sa.select(t.sync_state.c.token).where(t.sync_state.c.account == account)).first()
+        return row[0] if row else None
+
+    def runs(self, book: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+        q = sa.select(t.runs).order_by(t.runs.c.id.desc()).limit(limit)
+        if book is not None:
+            q = q.where(t.runs.c.book == book)
+        with self._reading() as conn:
+            return [
+                {
+                    "id": r.id,
+                    "book": r.book,
+                    "started_at": aware(r.started_at),
+                    "finished_at": aware(r.finished_at),
+                    "status": r.status,
+                    "dry_run": r.dry_run,
+                    "summary": json.loads(r.summary) if r.summary else {},
+                }
+                for r in conn.execute(q)
+            ]
+
+    def account_status(self) -> dict[str, dict[str, Any]]:
+        with self._reading() as conn:
+            rows = list(conn.execute(sa.select(t.account_status)))
+            quarantined: dict[str, list[tuple[str, str]]] = {}
+            for q in conn.execute(sa.select(t.quarantine).order_by(t.quarantine.c.remote_id)):
+                quarantined.setdefault(q.account, []).append((q.remote_id, q.reason))
+            states = {r.account: (aware(r.updated_at), aware(r.full_at)) for r in conn.execute(sa.select(t.sync_state))}
+            counts = {
+                str(a): int(n)
+                for a, n in conn.execute(sa.select(t.links.c.account, sa.func.count()).group_by(t.links.c.account))
+            }
+            pending = {
+                str(a): int(n)
+                for a, n in conn.execute(sa.select(t.outbox.c.account, sa.func.count()).group_by(t.outbox.c.account))
+            }
+        out: dict[str, dict[str, Any]] = {}
+        for r in rows:
+            out[r.account] = {
+                "book": r.book,
+                "last_result": r.last_result,
+                "last_error": r.last_error,
+                "last_run_at": aware(r.last_run_at),
+                "duration_s": r.duration_s,
+                "brake_reason": r.brake_reason,
+                "brake_since": aware(r.brake_since),
+                "summary": json.loads(r.summary) if r.summary else {},
+                "quarantined": quarantined.get(r.account, []),
+                "state_updated_at": states.get(r.account, (None, None))[0],
+                "full_listing_at": states.get(r.account, (None, None))[1],
+                "contacts": int(counts.get(r.account, 0)),
+                "pending_writes": int(pending.get(r.account, 0)),
+            }
+        return out
+
+    def brake(self, account: str) -> str | None:
+        with self._reading() as conn:
+            row = conn.execute(
+                sa.select(t.account_status.c.brake_reason).where(t.account_status.c.account == account)
+            ).first()
+        return row[0] if row else None
+
+    def quarantine_count(self, account: str) -> int:
+        q = sa.select(sa.func.count()).select_from(t.quarantine).where(t.quarantine.c.account == account)
+        with self._reading() as conn:
+            return int(conn.execute(q).scalar_one())
+
+    # --- writes that are a transaction of their own (the daemon's, between runs) --------------------------------
+    def interrupt_open_runs(self, book: str, since: datetime | None, *, status: str = "interrupted") -> None:
+        """Mark the book's runs stopped mid-way (SIGTERM, a lost lease: "interrupted"; an instance that died:
+        "abandoned") as ended, not forever running. What they did is recorded; what they still owed is in the
+        outbox for the next run."""
+        q = sa.update(t.runs).where(t.runs.c.book == book, t.runs.c.finished_at.is_(None))
+        if since is not None:
+            q = q.where(t.runs.c.started_at >= since)
+        with self.engine.begin() as conn:
+            conn.execute(q.values(finished_at=now(), status=status))
+
+    def request_full_comparison(self, account: str) -> None:
+        """Drop the account's sync token: its next pull is a full listing compared against the bases."""
+        with self.engine.begin() as conn:
+            conn.execute(sa.update(t.sync_state).where(t.sync_state.c.account == account).values(token=None))
+
+
+class RunWrites(TxBase):
+    def set_state(self, account: str, token: str | None, *, full: bool) -> None:
+        stamp = now()
+        row: dict[str, Any] = {"account": account, "token": token, "updated_at": stamp}
+        if full:
+            row["full_at"] = stamp
+        else:
+            existing = self.conn.execute(
+                sa.select(t.sync_state.c.full_at).where(t.sync_state.c.account == account)
+            ).first()
+            row["full_at"] = existing[0] if existing else None
+        self._upsert(t.sync_state, [row], ["account"])
+
+    def start_run(self, book: str, *, dry_run: bool) -> int:
+        result = self.conn.execute(
+            sa.insert(t.runs).values(book=book, started_at=now(), status="running", dry_run=dry_run)
+        )
+        pk = result.inserted_primary_key
+        if pk is None:
+            raise StoreError("could not record the run")
+        return int(pk[0])
+
+    def finish_run(self, run_id: int, status: str, summary: Mapping[str, Any]) -> None:
+        self.conn.execute(
+            sa.update(t.runs)
+            .where(t.runs.c.id == run_id)
+            .values(finished_at=now(), status=status, summary=dumps(summary))
+        )
+
+    def set_account_status(
+        self,
+        account: str,
+        book: str,
+        *,
+        run_id: int,
+        result: str,
+        error: str | None,
+        duration_s: float,
+        brake_reason: str | None,
+        summary: Mapping[str, Any],
+    ) -> None:
+        existing = self.conn.execute(
+            sa.select(t.account_status.c.brake_reason, t.account_status.c.brake_since).where(
+                t.account_status.c.account == account
+            )
+        ).first()
+        since = existing[1] if existing and existing[0] and brake_reason else (now() if brake_reason else None)
+        self._upsert(
+            t.account_status,
+            [
+                {
+                    "account": account,
+                    "book": book,
+                    "last_run_id": run_id,
+                    "last_result": result,
+                    "last_error": error,
+                    "last_run_at": now(),
+                    "duration_s": duration_s,
+                    "brake_reason": brake_reason,
+                    "brake_since": since,
+                    "summary": dumps(summary),
+                }
+            ],
+            ["account"],
+        )
+
+    def set_quarantine(self, account: str, items: Mapping[str, str], *, full: bool) -> None:
+        """Record the items that could not be read; a full listing replaces the account's list."""
+        stamp = now()
+        if full:
+            self.conn.execute(
+                sa.delete(t.quarantine).where(
+                    t.quarantine.c.account == account, t.quarantine.c.remote_id.not_in(list(items))
+                )
+            )
+        self._upsert(
+            t.quarantine,
+            [
+                {"account": account, "remote_id": rid, "reason": reason, "first_seen": stamp, "last_seen": stamp}
+                for rid, reason in items.items()
+            ],
+            ["account", "remote_id"],
+        )
+
+    def clear_quarantine(self, account: str, remote_ids: Iterable[str]) -> None:
+        for chunk in chunks(list(remote_ids)):
+            self.conn.execute(
+                sa.delete(t.quarantine).where(t.quarantine.c.account == account, t.quarantine.c.remote_id.in_(chunk))
+            )
