@@ -415,3 +415,30 @@ def test_vdir_keeps_the_mode_of_a_card_file_it_rewrites(tmp_path: Path) -> None:
     assert run_cli(config, "sync").returncode == 0
     assert "Engineer" in copy.read_text()
     assert copy.stat().st_mode & 0o777 == 0o644
+
+
+# ------------------------------------------------------------------------------------------- points 1 and 11
+def test_writes_a_full_folder_refused_are_one_warning_and_status_is_not_ok(tmpfs: Path, tmp_path: Path) -> None:
+    named_cards(tmp_path / "staff" / "src", 300)
+    config = tmp_path / "contactsync.yaml"
+    config.write_text(
+        f"store: {{url: 'sqlite:///{tmp_path / 'store.db'}'}}\nbooks:\n  - name: staff\n    accounts:\n"
+        f"      - {{name: office, type: vdir, options: {{path: {tmp_path / 'staff' / 'src'}}}}}\n"
+        f"      - {{name: phone, type: vdir, options: {{path: {tmpfs}}}}}\n"
+    )
+    with (tmpfs / "filler").open("wb", buffering=0) as filler:  # the phone's folder: a full filesystem
+        try:
+            while True:
+                filler.write(b"\0" * 4096)
+        except OSError:
+            pass
+    done = run_cli(config, "sync")
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "still owed 300" in done.stdout
+    warnings = [line for line in done.stderr.splitlines() if "WARNING" in line and "phone" in line]
+    assert len(warnings) == 1 and "300 writes failed (Transient)" in warnings[0], done.stderr
+    code, shown = status_json(config)
+    phone = shown["books"]["staff"]["accounts"]["phone"]  # type: ignore[index]
+    assert (phone["result"], phone["pending_writes"], phone["failed_writes"]) == ("partial", 300, 300)
+    assert "No space left on device" in phone["error"]
+    assert code == 3

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -52,6 +53,9 @@ class Pusher:
         self.writes = 0
         #: accounts that stopped answering during this run's push: their remaining writes stay owed
         self.stopped: set[str] = set()
+        #: writes the platform refused one by one, by (account, cause): logged as one line each per chunk, not one
+        #: per contact (a server lost mid-run made 1,032 WARNING lines, #16)
+        self._refused: Counter[tuple[str, str]] = Counter()
         self._held: dict[str, set[Field]] = {}
 
     def push_contacts(self, contact_ids: Sequence[str], listed: Collection[str], report: RunReport) -> None:
@@ -66,7 +70,20 @@ class Pusher:
             entries = self.store.outbox_for(acct.name, contact_ids)
             if entries and not self._push_chunk(acct.name, entries, rep, braked=rep.brake is not None):
                 self.stopped.add(acct.name)
+            self._log_refused(acct.name)
             rep.duration_s += time.monotonic() - t0
+
+    def _log_refused(self, account: str) -> None:
+        for (name, cause), count in sorted(self._refused.items()):
+            if name == account:
+                log.warning(
+                    "account %s: %d writes failed (%s); they stay owed for the next run (`contactsync status` "
+                    "shows the last error)",
+                    account,
+                    count,
+                    cause,
+                )
+                del self._refused[(name, cause)]
 
     def _push_chunk(self, account: str, entries: list[OutboxEntry], rep: AccountReport, *, braked: bool) -> bool:
         """Push one chunk of owed writes. False when the account stopped answering (stop for this run)."""
@@ -223,7 +240,8 @@ class Pusher:
                     retry.append(c)
                 else:
                     tx.fail(account, c.contact_id, f"{type(err).__name__}: {err}")
-                    log.warning(
+                    self._refused[(account, type(err).__name__)] += 1
+                    log.debug(
                         "account %s: contact %s: %s (%s)", account, c.contact_id, c.kind.value, type(err).__name__
                     )
             tx.put_links(links)
