@@ -7,6 +7,7 @@ Modules: ``mapping`` (Contact ↔ Graph JSON, pure), ``auth`` (client credential
 from contactsync.registry import ConnectorType, Rate, SignInRequest
 
 from .connector import OutlookConnector, OutlookOptions, run_device_flow
+from .doctor import run_checks
 
 
 def _sign_in(request: SignInRequest) -> None:
@@ -22,6 +23,7 @@ CONNECTOR_TYPE = ConnectorType(
     options_schema=OutlookConnector.options_schema,
     default_rate=Rate(per_second=10.0, burst=20),
     sign_in=_sign_in,
+    doctor=run_checks,
 )
 
 __all__ = ["CONNECTOR_TYPE", "OutlookConnector", "OutlookOptions", "run_device_flow"]
