@@ -12,16 +12,27 @@ Use it by subclassing and providing a ``connector`` fixture that yields a connec
 
 A connector that cannot hold some field declares it in ``capabilities.fields``; the suite compares through
 ``connector.fit`` so lossy platforms pass as long as they are honest about what they keep.
+
+The cases only the platform can create (an unreadable item, a refused write, a read-only account, an answer
+lost after the write was applied) are reached through a ``faults`` fixture returning a :class:`ContractFaults`
+that arms the platform's own fault (the emulators' knobs, a proxy in front of a real server). A connector whose
+platform cannot produce a case overrides the method to skip, saying why; the default skips naming what is
+missing. Two cases run the real engine on a store, because what matters there is the next run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 
 from contactsync.connector import Change, ChangeKind, ChangeResult, Connector, PullResult, RemoteContact
-from contactsync.errors import PreconditionFailed, SyncTokenExpired
+from contactsync.connectors.memory import MemoryBackend, MemoryConnector
+from contactsync.engine import Engine
+from contactsync.engine.report import AccountReport
+from contactsync.errors import ConnectorError, ItemRejected, PreconditionFailed, SyncTokenExpired
 from contactsync.model import (
     AddressKind,
     Contact,
@@ -36,6 +47,8 @@ from contactsync.model import (
     Url,
 )
 from contactsync.normalize import normalize_contact
+from contactsync.settings import AccountSettings, BookSettings, frozen_mapping
+from contactsync.store import Store
 
 
 def sample_contact(n: int = 1, *, tags: Sequence[str] = ("Staff",)) -> Contact:
@@ -85,8 +98,105 @@ def create(connector: Connector, contact: Contact, contact_id: str = "cid-1") ->
     return result
 
 
+class ContractFaults:
+    """The platform's real faults for the contract's fault cases. Each default skips, naming what is missing;
+    a connector's test overrides what its platform can do, and skips with the platform's reason otherwise."""
+
+    def _missing(self, what: str) -> NoReturn:
+        pytest.skip(f"this connector's test gives no way to {what}")
+
+    def plant_unreadable(self) -> str:
+        """Put an item on the account that the connector cannot read as a contact; return its remote id."""
+        self._missing("plant an unreadable item")
+
+    def exists(self, remote_id: str) -> bool:
+        """Whether the platform still holds ``remote_id`` (read directly, not through the connector)."""
+        self._missing("look at the platform directly")
+
+    def refuse_next_write(self) -> None:
+        """Make the platform refuse the next item write as invalid (a 4xx about the item, not the request)."""
+        self._missing("make the platform refuse an item")
+
+    def read_only(self) -> Connector:
+        """A connector on the same account whose ``capabilities.read_only`` is set (a pull-only account)."""
+        self._missing("build a read-only connector")
+
+    def lose_next_write_answer(self) -> None:
+        """Apply the next write on the platform, then lose its answer (the connection drops)."""
+        self._missing("lose a write's answer")
+
+    def lost_answer_fired(self) -> bool:
+        """Whether the armed lost answer has happened (so a test that passes did meet the fault)."""
+        self._missing("tell whether the lost answer happened")
+
+
+class _CountingConnector:
+    """The connector under test as the engine sees it, counting the changes in each push."""
+
+    def __init__(self, inner: Connector) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.capabilities = inner.capabilities
+        self.pushes: list[int] = []
+
+    def pull(self, state: str | None) -> PullResult:
+        return self.inner.pull(state)
+
+    def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:
+        return self.inner.fetch(ids)
+
+    def push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
+        self.pushes.append(len(changes))
+        return self.inner.push(changes)
+
+    def fit(self, contact: Contact) -> Contact:
+        return self.inner.fit(contact)
+
+    def tag_counts(self) -> Mapping[Tag, int]:
+        return self.inner.tag_counts()
+
+    def close(self) -> None:
+        return None  # the connector fixture closes the connector under test
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+class _Book:
+    """A book of two accounts run by the real engine on a SQLite store: an in-memory source, and the connector
+    under test. Runs as many times as asked, like the daemon would."""
+
+    def __init__(self, folder: Path, connector: Connector, contacts: int) -> None:
+        self.source = MemoryBackend("contract-source")
+        for n in range(contacts):
+            self.source.user_create(sample_contact(n + 1))
+        self.target = _CountingConnector(connector)
+        self.url = f"sqlite:///{folder / 'contract.db'}"
+        self.book = BookSettings(
+            "contract",
+            (
+                AccountSettings("source", "memory", options=frozen_mapping({"backend": "contract-source"})),
+                AccountSettings(connector.name, "contract"),
+            ),
+        )
+
+    def run(self) -> AccountReport:
+        """One run of the book; the report of the account under test."""
+        connectors: dict[str, Connector] = {
+            "source": MemoryConnector("source", self.source),
+            self.target.name: self.target,
+        }
+        with Store.open(self.url) as store:
+            return Engine(store, self.book, connectors, sleep=lambda _s: None).run().accounts[self.target.name]
+
+
 class ConnectorContract:
-    """Subclasses provide a ``connector`` fixture on a fresh empty account."""
+    """Subclasses provide a ``connector`` fixture on a fresh empty account, and a ``faults`` fixture (a
+    :class:`ContractFaults` on the same account) for the fault cases."""
+
+    @pytest.fixture
+    def faults(self) -> ContractFaults:
+        return ContractFaults()
 
     def test_empty_account_lists_nothing(self, connector: Connector) -> None:
         items, state = pull_all(connector)
@@ -207,3 +317,93 @@ class ConnectorContract:
             return
         # A connector may also treat an unknown state as "start over": then it must say the listing is full.
         assert result.full
+
+    # ------------------------------------------------------------------------- what every connector must get right
+    def test_an_unreadable_item_is_quarantined_not_fatal_not_deleted(
+        self, connector: Connector, faults: ContractFaults
+    ) -> None:
+        good = create(connector, sample_contact(1), "cid-good")
+        bad = faults.plant_unreadable()
+        listing = connector.pull(None)
+        assert good.ref is not None and good.ref.id in {rc.ref.id for rc in listing.changed}
+        quarantined = {q.remote_id: q.reason for q in listing.quarantined}
+        assert quarantined.get(bad), "an unreadable item is reported with its reason"
+        assert bad not in {rc.ref.id for rc in listing.changed} and bad not in listing.deleted
+        again = connector.pull(listing.next_state)
+        assert bad not in again.deleted, "an unreadable item is never reported as gone"
+        # the connector wrote nothing to it: it is still there for the admin to repair
+        assert faults.exists(bad)
+
+    def test_a_refused_item_is_reported_in_its_result_not_raised(
+        self, connector: Connector, faults: ContractFaults
+    ) -> None:
+        faults.refuse_next_write()
+        (refused,) = connector.push(
+            [Change(ChangeKind.CREATE, "cid-refused", contact=connector.fit(sample_contact(1)))]
+        )
+        assert isinstance(refused.error, ItemRejected), refused.error
+        # refused means not written, and the account goes on taking writes
+        accepted = create(connector, sample_contact(2), "cid-accepted")
+        items, _ = pull_all(connector)
+        assert accepted.ref is not None and list(items) == [accepted.ref.id]
+
+    def test_a_read_only_account_refuses_every_write(self, connector: Connector, faults: ContractFaults) -> None:
+        existing = create(connector, sample_contact(1), "cid-existing")
+        assert existing.ref is not None
+        read_only = faults.read_only()
+        try:
+            assert read_only.capabilities.read_only
+            (listed,) = pull_all(read_only)[0].values()  # reading works
+            writes = [
+                Change(ChangeKind.CREATE, "cid-new", contact=connector.fit(sample_contact(2))),
+                Change(
+                    ChangeKind.UPDATE,
+                    "cid-existing",
+                    contact=connector.fit(sample_contact(1, tags=("Changed",))),
+                    ref=listed.ref,
+                ),
+                Change(ChangeKind.DELETE, "cid-existing", ref=listed.ref),
+            ]
+            try:
+                results = read_only.push(writes)
+            except ConnectorError:
+                results = []  # refusing the whole batch at once is fine too
+            assert all(not r.ok for r in results), [r.change.kind for r in results if r.ok]
+        finally:
+            read_only.close()
+        items, _ = pull_all(connector)
+        assert list(items) == [existing.ref.id]
+        assert items[existing.ref.id].contact == connector.fit(sample_contact(1))
+
+    def test_a_full_batch_is_taken_in_one_push(self, connector: Connector) -> None:
+        n = min(connector.capabilities.max_batch, 200)  # a platform's own limit is what the emulators enforce
+        changes = [Change(ChangeKind.CREATE, f"cid-{i}", contact=connector.fit(sample_contact(i))) for i in range(n)]
+        results = connector.push(changes)
+        assert [r.change.contact_id for r in results] == [c.contact_id for c in changes]
+        assert all(r.ok for r in results), next(r.error for r in results if not r.ok)
+        items, _ = pull_all(connector)
+        assert len(items) == n
+
+    def test_the_engine_never_pushes_more_than_max_batch(
+        self, connector: Connector, tmp_path_factory: pytest.TempPathFactory
+    ) -> None:
+        batch = connector.capabilities.max_batch
+        book = _Book(tmp_path_factory.mktemp("store"), connector, contacts=batch + 1)
+        book.run()
+        assert book.target.pushes and max(book.target.pushes) <= batch, book.target.pushes
+        items, _ = pull_all(connector)
+        assert len(items) == batch + 1
+
+    def test_a_lost_answer_does_not_duplicate_on_the_next_run(
+        self, connector: Connector, faults: ContractFaults, tmp_path_factory: pytest.TempPathFactory
+    ) -> None:
+        book = _Book(tmp_path_factory.mktemp("store"), connector, contacts=3)
+        faults.lose_next_write_answer()
+        book.run()
+        assert faults.lost_answer_fired(), "the lost answer never happened: nothing was tested"
+        second = book.run()
+        assert second.error is None and second.pending == 0, second.as_dict()
+        items, _ = pull_all(connector)
+        markers = sorted(rc.marker or "" for rc in items.values())
+        assert len(items) == 3 and len(set(markers)) == 3 and all(markers), markers
+        assert len(book.source.items) == 3, "nothing came back to the source either"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -47,18 +47,10 @@ from contactsync.model import (
 from contactsync.normalize import normalize_contact
 from contactsync.settings import AccountSettings, BookSettings, frozen_mapping
 from contactsync.store import Store
-from tests.contract import ConnectorContract, create
+from tests.contract import create
 
 from .conftest import ALICE
 from .helpers import clock_sleep, connector_for, google_account
-
-
-class TestGoogleContract(ConnectorContract):
-    @pytest.fixture
-    def connector(self, emulator: PeopleEmulator) -> Iterator[GoogleConnector]:
-        c = connector_for(emulator, ALICE)
-        yield c
-        c.close()
 
 
 # ------------------------------------------------------------------------------------------ helpers

@@ -669,6 +669,9 @@ class CardDavConnector(BaseConnector):
     def push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
         """Apply each change; per-item failures are in the results (PreconditionFailed, ItemRejected,
         RateLimited, Transient). Raises AuthFailed only (nothing can be written with refused credentials)."""
+        if self.capabilities.read_only:
+            # a pull-only account: the server may well let these credentials write, we must not
+            return [ChangeResult(c, error=ItemRejected("read-only account", account=self.name)) for c in changes]
         try:
             return self._push(changes)
         finally:

@@ -86,6 +86,7 @@ class MemoryBackend:
     fail_pulls: int = 0
     fail_pushes: int = 0
     lose_answer_after_writes: int = 0  # apply the write, then raise Transient: the outcome looks unknown
+    refuse_next_writes: int = 0  # refuse the next item writes as invalid, as a platform answers 400 for one item
     rate_limit_next: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.RLock = field(default_factory=threading.RLock)
@@ -286,6 +287,9 @@ class MemoryConnector(BaseConnector):
         s = self.server
         if s.read_only:
             return ChangeResult(change, error=ItemRejected("read-only account"))
+        if s.refuse_next_writes:
+            s.refuse_next_writes -= 1
+            return ChangeResult(change, error=ItemRejected("memory backend: the item was refused"))
         try:
             if change.kind is ChangeKind.CREATE:
                 assert change.contact is not None
