@@ -6,6 +6,7 @@ connector that needed MailboxSettings for every tagged write looked fine until i
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -17,8 +18,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from click.testing import CliRunner, Result
 
+from contactsync.cli import EXIT_OK, cli
 from contactsync.connector import Change, ChangeKind
+from contactsync.connectors.memory import BACKENDS, backend
 from contactsync.connectors.outlook import OutlookConnector
 from contactsync.connectors.outlook.connector import NOTICE_COLOURS
 from contactsync.connectors.outlook.throttle import AppLimiter
@@ -478,3 +482,51 @@ def test_the_budget_waits_then_says_rate_limited_with_the_wait() -> None:
     now[0] = 600.0  # the waiter re-checks when its wait (half a second of real time) ends
     waited.join(timeout=15)
     assert not waited.is_alive()
+
+
+# ------------------------------------------------------------------ done-when of #14 (Graph half), end to end
+def test_a_sync_with_tags_on_contacts_readwrite_only_works_and_status_says_why_no_colours(
+    emulator: GraphEmulator, tmp_path: Path
+) -> None:
+    emulator.grant(TENANT, CLIENT_ID, CONTACTS_ONLY)
+    BACKENDS.pop("b1-phone", None)
+    phone = backend("b1-phone")
+    for n in range(3):
+        phone.user_create(person(n))
+    config = tmp_path / "contactsync.yaml"
+    config.write_text(f"""store:
+  url: sqlite:///{tmp_path / "store.db"}
+books:
+  - name: staff
+    accounts:
+      - name: mailbox
+        type: outlook
+        options:
+          tenant_id: {TENANT}
+          client_id: {CLIENT_ID}
+          client_secret: ${{GRAPH_CLIENT_SECRET}}
+          mailbox: {USER}
+          authority_host: {emulator.base_url}
+          graph_url: {emulator.graph_url}
+          ca_bundle: {emulator.ca_file}
+      - name: phone
+        type: memory
+        options: {{backend: b1-phone}}
+""")
+    runner = CliRunner(env={"GRAPH_CLIENT_SECRET": SECRET})
+
+    def cli_run(*args: str) -> Result:
+        return runner.invoke(cli, ["--config", str(config), *args], catch_exceptions=False)
+
+    first = cli_run("sync", "--json")
+    assert first.exit_code == EXIT_OK, first.output
+    assert sorted(c["categories"] for c in emulator.contacts(USER)) == [["Team"]] * 3
+    second = cli_run("sync", "--json")
+    assert second.exit_code == EXIT_OK, second.output
+    status = cli_run("status", "--json")
+    account = json.loads(status.stdout)["books"]["staff"]["accounts"]["mailbox"]
+    assert [n["code"] for n in account["notices"]] == [NOTICE_COLOURS]
+    assert "MailboxSettings.ReadWrite" in account["notices"][0]["message"]
+    assert account["result"] == "ok"
+    text = cli_run("status")
+    assert text.stdout.count("note: categories are written without colours") == 1

@@ -316,6 +316,9 @@ def _sync_books(
     from ..daemon.oneoff import SyncLeases, check_tags, run_leased
     from ..daemon.records import DaemonRecords
     from .dryrun import open_for_dry_run
+    from .progress import wanted, watching
+
+    show = wanted()  # a progress display on a terminal; none in a pipe or under systemd
 
     for account in reset:
         if dry_run:
@@ -340,9 +343,10 @@ def _sync_books(
                     admin.reset_account(store, account)
                 built = admin.build_connectors(book)
                 try:
-                    report = admin.run_book(
-                        store, book, allow_deletes=allow_deletes, show_values=show_values, connectors=built
-                    )
+                    with watching(book.name, built, store, show=show) as used:
+                        report = admin.run_book(
+                            store, book, allow_deletes=allow_deletes, show_values=show_values, connectors=used
+                        )
                     # the promise of the daemon holds for timer users too: same tag counts everywhere
                     check_tags(store, book, report, built)
                 finally:
@@ -360,7 +364,12 @@ def _sync_books(
                 for account in (a.name for a in holding.book.accounts if a.name in reset):
                     admin.reset_account(store, account)
                 report = run_leased(
-                    store, holding, dry_run=dry_run, allow_deletes=allow_deletes, show_values=show_values
+                    store,
+                    holding,
+                    dry_run=dry_run,
+                    allow_deletes=allow_deletes,
+                    show_values=show_values,
+                    watch=lambda built, b=holding.book.name: watching(b, built, store, show=show),  # type: ignore[misc]
                 )
                 reports.append(report)
                 print_report(report, as_json=as_json)
@@ -501,6 +510,9 @@ def status(obj: Context, as_json: bool) -> None:
                 "circuit": circuit,
                 "tags_checked_at": h.tags_checked_at if h else None,
                 "tags_error": h.tags_error if h else None,
+                # what the connector said of the account at its last listing (a feature off for want of a
+                # permission): no failure, so no exit code of its own
+                "notices": list((st.get("summary") or {}).get("notices", [])),
             }
             # who holds the account now (a run's lease, renewed while it lasts) and who ran it last
             al = account_leases.get(acct.name)
@@ -583,6 +595,8 @@ def status(obj: Context, as_json: bool) -> None:
                 click.echo(f"    BRAKE since {e['brake_since']}: {e['brake']}")
             for q in e["quarantined"]:
                 click.echo(f"    quarantined {q['id']}: {q['reason']}")
+            for n in e["notices"]:
+                click.echo(f"    note: {n['message']}")
             if e["tags_error"]:
                 click.echo(f"    tag counts could not be read: {e['tags_error']}")
         if b["tags"]:

@@ -204,6 +204,7 @@ class Lister:
             rep.pulled = len(result.changed)
             rep.full_listing = result.full
             rep.quarantined = len(result.quarantined)
+            rep.notices = result.notices
             del result  # the listing itself is not kept: only what changed, compacted
             rep.duration_s += time.monotonic() - t0
         return pulled

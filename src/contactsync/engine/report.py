@@ -7,7 +7,7 @@ import enum
 import logging
 from dataclasses import dataclass, field
 
-from ..connector import ChangeKind
+from ..connector import ChangeKind, Notice
 from ..model import Field
 from ..store import Store
 
@@ -49,6 +49,8 @@ class AccountReport:
     brake: str | None = None
     pending: int = 0
     planned: list[PlannedWrite] = field(default_factory=list)
+    #: what the connector's listing said of the account besides errors (shown by ``status``, kept in the summary)
+    notices: tuple[Notice, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -65,6 +67,7 @@ class AccountReport:
             "error": self.error,
             "brake": self.brake,
             "pending": self.pending,
+            "notices": [{"code": n.code, "message": n.message} for n in self.notices],
         }
 
 
