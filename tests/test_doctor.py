@@ -30,11 +30,33 @@ def _vdir_account(root: Path) -> str:
     return f"      - name: files\n        type: vdir\n        options:\n          path: {root / 'folder'}\n"
 
 
-def test_an_account_without_checks_of_its_own_passes_on_the_generic_ones(tmp_path: Path) -> None:
-    run = run_doctor(write_config(tmp_path, _vdir_account(tmp_path)))
+def test_a_vdir_account_is_checked_read_only_unless_write(tmp_path: Path) -> None:
+    config = write_config(tmp_path, _vdir_account(tmp_path))
+    (tmp_path / "folder" / "ana.vcf").write_text("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana\r\nEND:VCARD\r\n")
+    run = run_doctor(config)
     assert run.exit_code == EXIT_OK, run.output
-    assert [(r["check"], r["outcome"]) for r in run.output["results"]] == [("config", "pass"), ("store", "pass")]
-    assert run.output["counts"] == {"pass": 2, "warn": 0, "fail": 0, "skip": 0}
+    assert [(r["check"], r["outcome"]) for r in run.output["results"]] == [
+        ("config", "pass"),
+        ("store", "pass"),
+        ("folder", "pass"),
+        ("size", "pass"),
+        ("write", "skip"),
+    ]
+    assert run.one("size", "files")["detail"] == "1 card files"
+    written = run_doctor(config, "--write")
+    assert written.exit_code == EXIT_OK and written.outcome("write", "files") == "pass", written.output
+    assert sorted(p.name for p in (tmp_path / "folder").iterdir()) == ["ana.vcf"]  # the scratch card is gone
+
+
+def test_a_missing_vdir_folder_fails_naming_it(tmp_path: Path) -> None:
+    config = write_config(tmp_path, _vdir_account(tmp_path))
+    (tmp_path / "folder").rmdir()
+    run = run_doctor(config, "--write")
+    assert run.exit_code == EXIT_PARTIAL
+    folder = run.one("folder", "files")
+    assert folder["outcome"] == "fail" and "does not exist" in folder["detail"]
+    assert f"mkdir -p {tmp_path / 'folder'}" in folder["fix"]
+    assert not (tmp_path / "folder").exists()  # the doctor made nothing
 
 
 def test_a_configuration_that_does_not_load_is_one_failed_check_and_exit_2(tmp_path: Path) -> None:
@@ -137,6 +159,6 @@ def test_naming_an_account_checks_that_account_only(tmp_path: Path) -> None:
     assert every.exit_code == EXIT_PARTIAL and every.outcome("endpoint") == "fail"
     only = run_doctor(config, "files")
     assert only.exit_code == EXIT_OK, only.output
-    assert not only.results("endpoint")  # the other account was not checked
+    assert {r["account"] for r in only.output["results"]} == {None, "files"}  # the other one was not checked
     unknown = CliRunner().invoke(cli, ["--config", str(config), "doctor", "files", "nobody"])
     assert unknown.exit_code == EXIT_USAGE and "nobody" in unknown.output

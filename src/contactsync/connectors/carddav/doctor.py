@@ -17,14 +17,11 @@ The checks never raise: every failure is a result naming its fix. Nothing is wri
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Generator, Iterator
 from typing import Final
 
-from contactsync.checks import CheckResult, DoctorContext, Outcome
-from contactsync.connector import Change, ChangeKind
+from contactsync.checks import CHECK_WRITE, CheckResult, DoctorContext, Outcome, scratch_round_trip
 from contactsync.errors import AuthFailed, ConfigError, ConnectorError, SyncTokenExpired
-from contactsync.model import Contact, Name
 
 from . import davxml, hrefs
 from .connector import CardDavConnector, CardDavOptions
@@ -36,9 +33,7 @@ CHECK_BOOK: Final = "address book"
 CHECK_DISCOVERY: Final = "discovery"
 CHECK_SYNC: Final = "sync-collection"
 CHECK_SIZE: Final = "size"
-CHECK_WRITE: Final = "write"
 
-SCRATCH_NAME: Final = "contactsync doctor scratch card (safe to delete)"
 _SYNC_COLLECTION = davxml.tag(davxml.DAV, "sync-collection")
 _COLLECTION = davxml.tag(davxml.DAV, "collection")
 _PROBE = (
@@ -230,65 +225,13 @@ def _check_sync(name: str, options: CardDavOptions, transport: DavTransport, ent
 
 def _check_write(ctx: DoctorContext) -> Iterator[CheckResult]:
     """Create, read back and delete one scratch card through the connector, as a sync writes."""
-    name = ctx.account.name
-    if not ctx.write:
-        yield CheckResult(
-            name, CHECK_WRITE, Outcome.SKIP, "read-only run: `--write` creates, reads back and deletes a scratch card"
-        )
-        return
-    if not ctx.account.writable:
-        yield CheckResult(name, CHECK_WRITE, Outcome.SKIP, "the account is pull-only: contactsync never writes here")
-        return
     connector = CardDavConnector.from_settings(ctx.account, ctx.book)
-    marker = f"contactsync-doctor-{uuid.uuid4().hex[:12]}"
-    scratch = Contact(
-        name=Name(given="contactsync", family="doctor"),
-        display_name=SCRATCH_NAME,
-        note="Written by `contactsync doctor --write` and deleted right after. Safe to delete if still here.",
-    )
     try:
-        [created] = connector.push([Change(ChangeKind.CREATE, marker, scratch)])
-        if created.error is not None or created.ref is None:
-            yield CheckResult(
-                name,
-                CHECK_WRITE,
-                Outcome.FAIL,
-                f"creating a scratch card failed: {created.error}",
-                "the user needs write access to the address book (or set the account's mode: pull-only)",
-            )
-            return
-        href = created.ref.id
-        unread = ""
-        try:
-            read = connector.fetch([href]).get(href)
-            if read is None:
-                unread = f"the scratch card {href} was written but is not there when read back"
-        except ConnectorError as exc:
-            read, unread = None, f"the scratch card {href} was written but could not be read back: {exc}"
-        [deleted] = connector.push([Change(ChangeKind.DELETE, marker, ref=read.ref if read else created.ref)])
-        if deleted.error is not None:
-            yield CheckResult(
-                name,
-                CHECK_WRITE,
-                Outcome.FAIL,
-                f"{unread or f'the scratch card {href} was written'}; deleting it failed: {deleted.error}",
-                f'delete {href} ("{SCRATCH_NAME}") by hand, and give the user the right to delete cards',
-            )
-        elif unread:
-            yield CheckResult(
-                name, CHECK_WRITE, Outcome.FAIL, unread, "check the server's logs: cards written must be readable"
-            )
-        elif read is not None and (read.contact.display_name != SCRATCH_NAME or read.marker != marker):
-            yield CheckResult(
-                name,
-                CHECK_WRITE,
-                Outcome.FAIL,
-                "the scratch card came back changed (it was deleted): the server does not keep cards as written",
-                "check the server's vCard handling: contacts would change on every run",
-            )
-        else:
-            yield CheckResult(name, CHECK_WRITE, Outcome.PASS, "a scratch card was created, read back and deleted")
-    except AuthFailed as exc:
-        yield CheckResult(name, CHECK_WRITE, Outcome.FAIL, f"writing refused: {exc}", _credentials_fix(name))
+        yield from scratch_round_trip(
+            ctx,
+            connector,
+            refused_fix="the user needs write access to the address book (or set the account's mode: pull-only); "
+            + _credentials_fix(ctx.account.name),
+        )
     finally:
         connector.close()

@@ -61,6 +61,8 @@ from contactsync.vcard import (
     render_card,
 )
 
+from .doctor import run_checks
+
 SUFFIX = ".vcf"
 STATE_PREFIX = "vdir1:"
 MAX_STEM = 100
@@ -484,7 +486,10 @@ class VdirConnector(BaseConnector):
 
 #: ``type: vdir``: a local folder has no quota, so no default rate
 CONNECTOR_TYPE = ConnectorType(
-    name="vdir", build=VdirConnector.from_settings, options_schema=VdirConnector.options_schema
+    name="vdir",
+    build=VdirConnector.from_settings,
+    options_schema=VdirConnector.options_schema,
+    doctor=run_checks,
 )
 
 __all__ = ["CONNECTOR_TYPE", "VdirConnector", "etag_of", "file_name_for"]
