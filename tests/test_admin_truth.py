@@ -442,3 +442,46 @@ def test_writes_a_full_folder_refused_are_one_warning_and_status_is_not_ok(tmpfs
     assert (phone["result"], phone["pending_writes"], phone["failed_writes"]) == ("partial", 300, 300)
     assert "No space left on device" in phone["error"]
     assert code == 3
+
+
+# ------------------------------------------------------------------------------------------------ point 13
+def test_a_progress_display_on_a_terminal_and_none_in_a_pipe_or_under_journald(tmp_path: Path) -> None:
+    import pty
+    import threading
+
+    make_book(tmp_path, "staff", 1500)
+    config = write_config(tmp_path, tmp_path / "store.db")
+    master, slave = pty.openpty()
+    seen = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            seen.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    env = {k: v for k, v in os.environ.items() if k != "JOURNAL_STREAM"}
+    done = subprocess.run(
+        [CONTACTSYNC, "--config", str(config), "sync"],
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env={**env, "TERM": "xterm", "COLUMNS": "120"},
+        timeout=300,
+    )
+    os.close(slave)
+    reader.join(10)
+    os.close(master)
+    shown = seen.decode(errors="replace")
+    assert done.returncode == 0
+    assert "written / planned" in shown and "staff-dst" in shown and "listed" in shown, shown[-2000:]
+    assert "book staff: ok" in done.stdout.decode()  # the report itself is unchanged, on stdout
+
+    fill(tmp_path / "staff" / "src", 50, prefix="later")
+    piped = run_cli(config, "sync")
+    assert piped.returncode == 0 and "written / planned" not in piped.stderr
