@@ -18,7 +18,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from ..admin import build_connectors
@@ -188,16 +188,24 @@ def check_tags(store: Store, book: BookSettings, report: RunReport, connectors: 
 
 
 def run_leased(
-    store: Store, holding: Holding, *, dry_run: bool = False, allow_deletes: bool = False, show_values: bool = False
+    store: Store,
+    holding: Holding,
+    *,
+    dry_run: bool = False,
+    allow_deletes: bool = False,
+    show_values: bool = False,
+    watch: Callable[[dict[str, Connector]], AbstractContextManager[dict[str, Connector]]] | None = None,
 ) -> RunReport:
     """:func:`contactsync.admin.run_book` under a lease: the run stops at a batch boundary if the lease is lost;
-    then the tag counts are checked as after a daemon's run."""
+    then the tag counts are checked as after a daemon's run. ``watch`` wraps the connectors for the run (the
+    CLI's progress display)."""
     book = holding.book
     built = build_connectors(book)
     started = now()
     try:
-        engine = Engine(store, book, built, hooks=EngineHooks(after_commit=holding.check))
-        report = engine.run(dry_run=dry_run, allow_deletes=allow_deletes, show_values=show_values)
+        with watch(built) if watch is not None else nullcontext(built) as used:
+            engine = Engine(store, book, used, hooks=EngineHooks(after_commit=holding.check))
+            report = engine.run(dry_run=dry_run, allow_deletes=allow_deletes, show_values=show_values)
         if not dry_run:
             check_tags(store, book, report, built)
         return report
