@@ -316,9 +316,6 @@ def _sync_books(
     from ..daemon.oneoff import SyncLeases, check_tags, run_leased
     from ..daemon.records import DaemonRecords
     from .dryrun import open_for_dry_run
-    from .progress import wanted, watching
-
-    show = wanted()  # a progress display on a terminal; none in a pipe or under systemd
 
     for account in reset:
         if dry_run:
@@ -343,10 +340,9 @@ def _sync_books(
                     admin.reset_account(store, account)
                 built = admin.build_connectors(book)
                 try:
-                    with watching(book.name, built, store, show=show) as used:
-                        report = admin.run_book(
-                            store, book, allow_deletes=allow_deletes, show_values=show_values, connectors=used
-                        )
+                    report = admin.run_book(
+                        store, book, allow_deletes=allow_deletes, show_values=show_values, connectors=built
+                    )
                     # the promise of the daemon holds for timer users too: same tag counts everywhere
                     check_tags(store, book, report, built)
                 finally:
@@ -364,12 +360,7 @@ def _sync_books(
                 for account in (a.name for a in holding.book.accounts if a.name in reset):
                     admin.reset_account(store, account)
                 report = run_leased(
-                    store,
-                    holding,
-                    dry_run=dry_run,
-                    allow_deletes=allow_deletes,
-                    show_values=show_values,
-                    watch=lambda built, b=holding.book.name: watching(b, built, store, show=show),  # type: ignore[misc]
+                    store, holding, dry_run=dry_run, allow_deletes=allow_deletes, show_values=show_values
                 )
                 reports.append(report)
                 print_report(report, as_json=as_json)
