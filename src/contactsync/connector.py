@@ -4,7 +4,9 @@ A connector talks to one account (a Google user, an Outlook mailbox folder, a Ca
 .vcf files) and knows nothing of reconciliation. It lists what changed, writes batches, and reports tag counts.
 It returns frozen values and raises only :class:`contactsync.errors.ConnectorError` subclasses.
 
-Connectors are registered under the ``contactsync.connectors`` entry-point group; see :mod:`contactsync.registry`.
+Each connector package exports one :class:`contactsync.registry.ConnectorType` (``CONNECTOR_TYPE``: how to build
+the connector, its options schema, the daemon's default rate, optional sign-in, discovery and doctor hooks),
+registered under the ``contactsync.connectors`` entry-point group. docs/connectors.md shows how to add one.
 """
 
 from __future__ import annotations
@@ -182,7 +184,8 @@ class BaseConnector:
 
     name: str
     capabilities: Capabilities = Capabilities()
-    #: JSON schema fragment for this connector's ``options`` in the YAML (validated by ``config check``)
+    #: JSON schema fragment for this connector's ``options`` in the YAML; the connector type hands it to
+    #: ``config check`` (``ConnectorType.options_schema``)
     options_schema: ClassVar[Mapping[str, Any]] = {"type": "object"}
 
     def fit(self, contact: Contact) -> Contact:
