@@ -485,3 +485,45 @@ def test_a_progress_display_on_a_terminal_and_none_in_a_pipe_or_under_journald(t
     fill(tmp_path / "staff" / "src", 50, prefix="later")
     piped = run_cli(config, "sync")
     assert piped.returncode == 0 and "written / planned" not in piped.stderr
+
+
+def test_the_readme_documents_every_connector_s_options_as_generated() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    begin = readme.index("<!-- BEGIN connector options")
+    block = readme[begin : readme.index("<!-- END connector options -->")]
+    generated = subprocess.run([CONTACTSYNC, "connectors", "--markdown"], capture_output=True, text=True, check=True)
+    assert generated.stdout.strip() in block, "regenerate with `contactsync connectors --markdown`"
+    assert "### `type: vdir`" in block and "| `path` |" in block
+
+
+# ------------------------------------------------------------------------------------------------ point 15
+def test_library_lines_go_through_the_same_json_formatter_redacted() -> None:
+    import io
+    import logging
+
+    import sqlalchemy as sa
+
+    from contactsync.logs import setup_logging
+    from contactsync.settings import LogFormat
+
+    handler = setup_logging(LogFormat.JSON, "INFO", 0)
+    assert isinstance(handler, logging.StreamHandler)
+    buffer = io.StringIO()
+    handler.setStream(buffer)
+    try:
+        # APScheduler's own warning, as it words it when a run is still going at the next slot
+        logging.getLogger("apscheduler.scheduler").warning(
+            'Execution of job "run" skipped: maximum number of running instances reached (1)'
+        )
+        engine = sa.create_engine("sqlite://")
+        try:
+            with engine.connect() as conn:
+                conn.execute(sa.text("insert into nowhere values (:name)"), {"name": SURNAME})
+        except sa.exc.OperationalError:
+            logging.getLogger("contactsync.engine").exception("writing failed")
+    finally:
+        handler.setStream(sys.stderr)
+    lines = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    assert [e["logger"] for e in lines] == ["apscheduler.scheduler", "contactsync.engine"]
+    assert "maximum number of running instances" in lines[0]["msg"]
+    assert "no such table: nowhere" in lines[1]["exc"] and SURNAME not in buffer.getvalue()
