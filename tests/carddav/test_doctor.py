@@ -153,12 +153,55 @@ def test_an_untrusted_certificate_fails_naming_the_host_and_ca_bundle(
     tls = untrusted.one("tls")
     assert tls["outcome"] == "fail"
     assert "localhost" in tls["detail"] and "certificate verify failed" not in tls["detail"]
-    assert "self-signed" in tls["detail"] or "unable to get local issuer" in tls["detail"]
+    assert "unable to get local issuer certificate" in tls["detail"]  # a private CA the system does not know
     assert "ca_bundle" in tls["fix"]
     assert untrusted.outcome("carddav") == "skip"  # the address book checks wait for a trusted connection
     assert trusted.exit_code == EXIT_OK, trusted.output
     assert trusted.outcome("tls") == "pass" and str(pem) in trusted.one("tls")["detail"]
     assert trusted.outcome("address book") == "pass"
+
+
+def _self_signed(tmp_path: Path) -> ssl.SSLContext:
+    """A server context with a certificate signed by its own key, as an appliance or a quick setup makes."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=365))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    pem = tmp_path / "self-signed.pem"
+    pem.write_bytes(
+        certificate.public_bytes(serialization.Encoding.PEM)
+        + key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(pem)
+    return context
+
+
+def test_a_self_signed_certificate_fails_saying_so(tmp_path: Path, radicale_server: DavServer) -> None:
+    url = radicale_server.new_addressbook()
+    with FrontServer(radicale_server.base_url, tls=_self_signed(tmp_path)) as front:
+        run = run_doctor(_config(tmp_path, radicale_server, front.url_for(url, "localhost")))
+    assert run.exit_code == EXIT_PARTIAL
+    tls = run.one("tls")
+    assert tls["outcome"] == "fail" and "self-signed certificate" in tls["detail"] and "localhost" in tls["detail"]
+    assert "ca_bundle" in tls["fix"]
 
 
 def test_a_certificate_for_another_name_fails(
