@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,12 +12,13 @@ import sqlalchemy as sa
 
 from contactsync.connector import ChangeKind
 from contactsync.connectors.memory import MemoryBackend, MemoryConnector
+from contactsync.copies import RemoteCopy
 from contactsync.engine import Engine
 from contactsync.errors import NotFound, StoreError
 from contactsync.model import Contact, Email, Name, Phone, Photo, Tag
 from contactsync.normalize import normalize_contact
 from contactsync.settings import AccountSettings, BookSettings
-from contactsync.store import Link, Store
+from contactsync.store import LeaseLost, Link, Store, Transaction
 from contactsync.store import schema as t
 
 
@@ -203,3 +204,42 @@ def test_remote_copies_are_kept_per_account_replaced_dropped_and_forgotten_with_
         tx.reset_account("google")
     assert google.get(["people/c1", "people/c4"]) == {}
     assert outlook.get(["people/c1"]) == {"people/c1": RemoteCopy("other", b"not google's")}
+
+
+def test_a_runs_commits_are_fenced_by_its_lease_epoch(store: Store) -> None:
+    """A run whose book another instance took over (its lease ran out while it was paused) commits nothing more:
+    each write transaction checks the claim's epochs before committing (store/leases.py)."""
+    store.ensure_leases({"staff": ["staff-a", "staff-b"]})
+    start = datetime.now(UTC)
+    first = store.claim_lease("staff", ["staff-a", "staff-b"], "east-1", 5, at=start)
+    assert first and first.fence is not None
+    cid = Transaction.new_id()
+    with store.fenced(first.fence), store.transaction() as tx:  # held: commits as always
+        tx.put_contacts("staff", {cid: person(1)})
+        tx.queue("staff-b", [cid], ChangeKind.CREATE)
+    # east-1 is paused past its lease; west-1 takes the book over
+    second = store.claim_lease("staff", ["staff-a", "staff-b"], "west-1", 5, at=start + timedelta(seconds=10))
+    assert second and second.took_over_from == "east-1" and second.fence is not None
+    assert second.fence.epoch == first.fence.epoch + 1
+    with store.fenced(first.fence):
+        with pytest.raises(LeaseLost, match="book staff: book staff was taken over"):
+            store.check_fence()  # what the engine asks before each batch it sends
+        with pytest.raises(LeaseLost), store.transaction() as tx:
+            tx.dequeue("staff-b", [cid])
+            tx.put_links([Link("staff-b", "r1", cid, "e1", person(1))])
+        with pytest.raises(LeaseLost):
+            store.copies("staff-b").put({"r1": RemoteCopy("e1", b"card")})  # a write of its own is fenced too
+    assert [e.contact_id for e in store.outbox("staff-b")] == [cid]  # nothing of the stale run committed
+    assert store.link_count("staff-b") == 0 and store.copies("staff-b").get(["r1"]) == {}
+    with store.fenced(second.fence), store.transaction() as tx:  # the new holder's commits go through
+        tx.dequeue("staff-b", [cid])
+    assert store.outbox("staff-b") == []
+    # an account taken by another book's run (two configurations for a while) fences the first run as well
+    store.ensure_leases({"other": ["staff-b"]})
+    assert store.claim_lease("other", ["staff-b"], "north-1", 5, at=start + timedelta(seconds=30))
+    with store.fenced(second.fence), pytest.raises(LeaseLost, match="account staff-b"), store.transaction() as tx:
+        tx.queue("staff-b", [cid], ChangeKind.UPDATE)
+    assert store.outbox("staff-b") == []
+    with store.fenced(None), store.transaction() as tx:  # no lease (a plain `contactsync sync` on SQLite)
+        tx.queue("staff-b", [cid], ChangeKind.UPDATE)
+    assert len(store.outbox("staff-b")) == 1

@@ -18,16 +18,16 @@ import os
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 
 from ..admin import build_connectors
 from ..connector import Connector
 from ..engine import Engine, EngineHooks
 from ..engine.report import RunReport
-from ..errors import StoreLocked, SyncAborted
+from ..errors import StoreLocked
 from ..settings import BookSettings
-from ..store import Store, now
+from ..store import Fence, LeaseLost, Store, now
 from .circuit import fresh_health
 from .records import Claim, DaemonRecords
 from .tags import carries_tags, check_account
@@ -43,15 +43,13 @@ class LeaseHeld(StoreLocked):
         self.held = held
 
 
-class LeaseLost(SyncAborted):
-    """The sync's lease ran out and another instance took the book over: the run stopped at a batch boundary."""
-
-
 @dataclass
 class Holding:
     """The leases on one book while a sync runs it."""
 
     book: BookSettings
+    #: what the run's commits are fenced with (see contactsync.store.leases)
+    fence: Fence | None = None
     lost: bool = False
     _stop: threading.Event = field(default_factory=threading.Event)
 
@@ -110,7 +108,7 @@ class SyncLeases:
                     # its holder died mid-run: that run never finishes; say so in the run history, as a daemon does
                     log.info("book %s: its lease expired (held by %s); taking it over", book.name, claim.took_over_from)
                     self.records.interrupt_open_runs(book.name, None, status="abandoned")
-                with self._held(book) as holding:
+                with self._held(book, claim.fence) as holding:
                     yield holding
             if not waiting:
                 return
@@ -129,8 +127,8 @@ class SyncLeases:
         return self.records.claim(book.name, [a.name for a in book.accounts], self.owner, self.lease_s, due_only=False)
 
     @contextmanager
-    def _held(self, book: BookSettings) -> Iterator[Holding]:
-        holding = Holding(book)
+    def _held(self, book: BookSettings, fence: Fence | None) -> Iterator[Holding]:
+        holding = Holding(book, fence)
         accounts = [a.name for a in book.accounts]
         renewer = threading.Thread(target=self._renew, args=(holding, accounts), name=f"lease-{book.name}", daemon=True)
         renewer.start()
@@ -203,14 +201,19 @@ def run_leased(
     built = build_connectors(book)
     started = now()
     try:
-        with watch(built) if watch is not None else nullcontext(built) as used:
+        # every commit of the run is fenced with the claim's lease epochs: once another instance took the book
+        # over, nothing more of this run is committed
+        with store.fenced(holding.fence), watch(built) if watch is not None else nullcontext(built) as used:
             engine = Engine(store, book, used, hooks=EngineHooks(after_commit=holding.check))
             report = engine.run(dry_run=dry_run, allow_deletes=allow_deletes, show_values=show_values)
         if not dry_run:
             check_tags(store, book, report, built)
         return report
     except LeaseLost:
-        DaemonRecords(store).interrupt_open_runs(book.name, started)
+        # our run ends "interrupted" unless the book was really taken over: then the instance that took it marked
+        # our run abandoned, and the fence keeps this write from touching its run
+        with store.fenced(holding.fence), suppress(LeaseLost):
+            DaemonRecords(store).interrupt_open_runs(book.name, started)
         raise
     finally:
         for c in built.values():

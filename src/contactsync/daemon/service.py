@@ -43,7 +43,7 @@ from ..engine.report import RunReport
 from ..errors import ConfigError, ConnectorError, ContactSyncError, StoreError, SyncAborted
 from ..registry import Rate
 from ..settings import AccountSettings, BookSettings, DaemonSettings, Settings
-from ..store import Store, now
+from ..store import LeaseLost, Store, now
 from .circuit import CircuitPolicy, fresh_health
 from .limits import GuardedConnector, RateLimiter, rate_for, rate_of
 from .lock import StoreLock
@@ -415,10 +415,17 @@ class Daemon:
                 records.interrupt_open_runs(name, None, status="abandoned")
             self.notifier.status(self._status_line())
             try:
-                self.run_once(book, active)
+                # every commit of the run is fenced with this claim's lease epochs (see store/leases.py)
+                with records.store.fenced(claim.fence):
+                    self.run_once(book, active)
                 finished = True
+            except LeaseLost as exc:
+                active.lost = True
+                log.warning("%s", exc)
             except Interrupted:
-                records.interrupt_open_runs(name, active.started)
+                # a lost book's open run is now the new holder's (which marked ours abandoned when it took over)
+                if not active.lost:
+                    records.interrupt_open_runs(name, active.started)
                 log.info("book %s: run stopped at a batch boundary; what is still owed stays queued", name)
             except (StoreError, ConnectorError) as exc:
                 log.error("book %s: run failed: %s", name, exc)

@@ -40,7 +40,7 @@ from .copies import CopyReads, StoredCopies
 from .dump import DumpReads, DumpWrites, StoreDump
 from .health import CircuitState, Health, HealthRecords, TagCheck, TagVerdict
 from .journal import Conflict, JournalEntry, JournalReads, JournalWrites
-from .leases import AccountLease, Claim, Lease, Leases
+from .leases import AccountLease, Claim, Fence, Lease, LeaseLost, Leases
 from .links import Link, LinkReads, LinkWrites
 from .outbox import OutboxEntry, OutboxReads, OutboxWrites
 from .runs import RunReads, RunWrites
@@ -51,9 +51,11 @@ __all__ = [
     "CircuitState",
     "Claim",
     "Conflict",
+    "Fence",
     "Health",
     "JournalEntry",
     "Lease",
+    "LeaseLost",
     "Link",
     "OutboxEntry",
     "Store",

@@ -94,9 +94,15 @@ class StoreBase:
             with self.engine.connect() as conn:
                 yield conn
 
-    def _begin(self) -> AbstractContextManager[Connection]:
-        """A transaction of its own (the run's lease fence is checked before it commits, see ``runs``)."""
-        return self.engine.begin()
+    @contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        """A write transaction of its own; :meth:`_before_commit` runs in it just before it commits."""
+        with self.engine.begin() as conn:
+            yield conn
+            self._before_commit(conn)
+
+    def _before_commit(self, conn: Connection) -> None:
+        """Overridden by the ``leases`` part: a fenced run's transaction checks its lease here."""
 
     def _reading(self) -> AbstractContextManager[Connection]:
         return self._on_thread(write=False)

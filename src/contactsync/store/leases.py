@@ -7,17 +7,32 @@ together when the instance holding them dies. On PostgreSQL the rows are read ``
 instances claiming the same book at the same instant never wait on each other: the second sees a row missing
 and moves on. SQLite has a single daemon (see :mod:`contactsync.daemon.lock`), so the same statements simply run
 without row locks there.
+
+Fencing (migration 0006): a lease that runs out is no proof that its holder stopped. A daemon paused past its
+lease (SIGSTOP, a VM frozen, a long GC pause) resumes believing it still runs the book, while another instance
+has taken it over. So every claim bumps an epoch on the book's row and on each account's row, and the claim
+hands the run a :class:`Fence` with the epochs it took. Inside :meth:`Leases.fenced`, every write transaction of
+the store made on that thread checks, in the same transaction and just before it commits, that the book and
+each account are still held by the run's owner at the run's epochs; if not, it raises :class:`LeaseLost` and
+rolls back, so nothing of the stale run is committed. On PostgreSQL the lease rows are read ``FOR KEY SHARE``:
+a claim (``FOR UPDATE``) cannot change them between the check and the commit, while renewals (plain updates of
+the expiry) are not held up. On SQLite the check runs after the transaction's writes, which already hold the
+database's write lock. The engine asks :meth:`Leases.check_fence` before each batch it sends, so a stale run
+writes nothing more to the platforms either.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
+from ..errors import SyncAborted
 from . import schema as t
 from .base import StoreBase, aware, insert_missing, now
 
@@ -47,6 +62,23 @@ class AccountLease:
         return self.owner if self.owner and self.expires_at and self.expires_at > at else None
 
 
+class LeaseLost(SyncAborted):
+    """Another instance took the book (or one of its accounts) over: this run must stop, committing nothing more
+    and writing nothing more to the platforms. What it still owed stays queued for the run that took over."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fence:
+    """What a claim took: the owner, and the epoch of the book's lease and of each account's. A run's commits are
+    made under it (:meth:`Leases.fenced`)."""
+
+    owner: str
+    book: str
+    epoch: int
+    #: (account, epoch) for each account of the book
+    accounts: tuple[tuple[str, int], ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Claim:
     """The answer to a claim: taken, or why not."""
@@ -62,13 +94,66 @@ class Claim:
     not_due: bool = False
     #: taken: the holder whose lease on the book had run out (it died mid-run), if any
     took_over_from: str | None = None
+    #: taken: what the run's commits are fenced with
+    fence: Fence | None = None
 
     def __bool__(self) -> bool:
         return self.taken
 
 
+def _stale(conn: Connection, fence: Fence) -> str | None:
+    """What of ``fence`` is no longer held ("book NAME", "account NAME"), or None. On PostgreSQL the rows stay
+    locked FOR KEY SHARE until the transaction ends: no claim can take them before it commits."""
+    leases, accts = t.daemon_leases, t.account_leases
+    book = sa.select(leases.c.owner, leases.c.epoch).where(leases.c.book == fence.book)
+    accounts = sa.select(accts.c.account, accts.c.owner, accts.c.epoch).where(
+        accts.c.account.in_([a for a, _ in fence.accounts])
+    )
+    if conn.dialect.name == "postgresql":
+        book = book.with_for_update(read=True, key_share=True)
+        accounts = accounts.order_by(accts.c.account).with_for_update(read=True, key_share=True)
+    row = conn.execute(book).first()
+    if row is None or (row.owner, row.epoch) != (fence.owner, fence.epoch):
+        return f"book {fence.book}"
+    held = {r.account: (r.owner, r.epoch) for r in conn.execute(accounts)} if fence.accounts else {}
+    for account, epoch in fence.accounts:
+        if held.get(account) != (fence.owner, epoch):
+            return f"account {account}"
+    return None
+
+
 class Leases(StoreBase):
-    """Each method is a transaction of its own."""
+    """Claims, renewals and hand-backs are each a transaction of their own (never fenced)."""
+
+    @contextmanager
+    def fenced(self, fence: Fence | None) -> Iterator[None]:
+        """Fence every write transaction this thread makes meanwhile with ``fence`` (a run of the book it was
+        taken for); ``None`` fences nothing (a run under no lease)."""
+        previous: Fence | None = getattr(self._local, "fence", None)
+        self._local.fence = fence
+        try:
+            yield
+        finally:
+            self._local.fence = previous
+
+    def check_fence(self) -> None:
+        """Raise :class:`LeaseLost` when this thread's run no longer holds its book and accounts at the epochs it
+        claimed them (nothing when it runs under no fence). For the engine, before it sends a batch."""
+        fence: Fence | None = getattr(self._local, "fence", None)
+        if fence is None:
+            return
+        with self._reading() as conn:
+            lost = _stale(conn, fence)
+        if lost is not None:
+            raise _lost(fence, lost)
+
+    def _before_commit(self, conn: Connection) -> None:
+        fence: Fence | None = getattr(self._local, "fence", None)
+        if fence is None:
+            return
+        lost = _stale(conn, fence)
+        if lost is not None:
+            raise _lost(fence, lost)
 
     def ensure_leases(self, books: Mapping[str, Collection[str]]) -> None:
         """A lease row for every book and every account (book → its accounts; new ones appear on start and on
@@ -107,15 +192,16 @@ class Leases(StoreBase):
                 if row.owner is not None:
                     # its holder died after the run's work was done (lease_done), before handing the leases
                     # back: the slot is done; only the leases are left to free
+                    # (a change of hands like any: the epochs move, fencing out whatever its holder still does)
                     conn.execute(
                         sa.update(leases)
                         .where(leases.c.book == book, leases.c.owner == row.owner)
-                        .values(owner=None, expires_at=None)
+                        .values(owner=None, expires_at=None, epoch=leases.c.epoch + 1)
                     )
                     conn.execute(
                         sa.update(accts)
                         .where(accts.c.book == book, accts.c.owner == row.owner)
-                        .values(owner=None, expires_at=None)
+                        .values(owner=None, expires_at=None, epoch=accts.c.epoch + 1)
                     )
                 return Claim(False, not_due=True)  # this slot's run is done (by us or another instance)
             rows = conn.execute(
@@ -131,18 +217,30 @@ class Leases(StoreBase):
                 expires = aware(r.expires_at)
                 if r.owner is not None and r.owner != owner and expires is not None and expires > stamp:
                     return Claim(False, r.owner, f"account {r.account}", expires)
+            # every claim moves the epochs (the rows are locked: row epoch + 1 is what the update writes), even a
+            # claim by the same owner: a run of an earlier claim of ours is fenced out too
             conn.execute(
                 sa.update(leases)
                 .where(leases.c.book == book)
-                .values(owner=owner, expires_at=until, last_started_at=stamp, last_owner=owner)
+                .values(
+                    owner=owner, expires_at=until, last_started_at=stamp, last_owner=owner, epoch=leases.c.epoch + 1
+                )
             )
             if accounts:
                 conn.execute(
                     sa.update(accts)
                     .where(accts.c.account.in_(list(accounts)))
-                    .values(book=book, owner=owner, expires_at=until, last_started_at=stamp, last_owner=owner)
+                    .values(
+                        book=book,
+                        owner=owner,
+                        expires_at=until,
+                        last_started_at=stamp,
+                        last_owner=owner,
+                        epoch=accts.c.epoch + 1,
+                    )
                 )
-        return Claim(True, took_over_from=row.owner)
+        fence = Fence(owner, book, row.epoch + 1, tuple(sorted((r.account, r.epoch + 1) for r in rows)))
+        return Claim(True, took_over_from=row.owner, fence=fence)
 
     def renew_leases(self, held: Mapping[str, Collection[str]], owner: str, lease_s: float) -> set[str]:
         """Extend our leases on each book of ``held`` and on its accounts, in one transaction; returns the books
@@ -228,3 +326,12 @@ class Leases(StoreBase):
                 )
                 for r in conn.execute(sa.select(t.account_leases))
             }
+
+
+def _lost(fence: Fence, what: str) -> LeaseLost:
+    return LeaseLost(
+        f"book {fence.book}: {what} was taken over by another instance while this run held it as {fence.owner} "
+        "(its lease ran out: the process was paused, or the store unreachable, for longer than "
+        "daemon.lease_seconds); the run stopped without committing or sending anything more, and what it still "
+        "owed stays queued for the instance that took over"
+    )

@@ -93,12 +93,12 @@ class RunReads(StoreBase):
         q = sa.update(t.runs).where(t.runs.c.book == book, t.runs.c.finished_at.is_(None))
         if since is not None:
             q = q.where(t.runs.c.started_at >= since)
-        with self.engine.begin() as conn:
+        with self._begin() as conn:  # fenced, under a lease: a stale run cannot end the run that replaced it
             conn.execute(q.values(finished_at=now(), status=status))
 
     def request_full_comparison(self, account: str) -> None:
         """Drop the account's sync token: its next pull is a full listing compared against the bases."""
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             conn.execute(sa.update(t.sync_state).where(t.sync_state.c.account == account).values(token=None))
 
 

@@ -184,6 +184,8 @@ daemon_leases = sa.Table(
     sa.Column("last_started_at", UTCDateTime, nullable=True),
     sa.Column("last_finished_at", UTCDateTime, nullable=True),
     sa.Column("last_owner", sa.String(200), nullable=True),
+    #: bumped by every claim: a run's commits are fenced with the epoch its claim took (migration 0006)
+    sa.Column("epoch", sa.Integer, nullable=False, server_default="0"),
 )
 
 #: one row per account: the lease a run of its book holds on it, taken, renewed, released and expiring together
@@ -201,6 +203,8 @@ account_leases = sa.Table(
     sa.Column("expires_at", UTCDateTime, nullable=True),
     sa.Column("last_started_at", UTCDateTime, nullable=True),
     sa.Column("last_owner", sa.String(200), nullable=True),
+    #: bumped by every claim, like the book's (migration 0006)
+    sa.Column("epoch", sa.Integer, nullable=False, server_default="0"),
 )
 
 #: per account: the circuit breaker and the last tag-count check
