@@ -281,26 +281,35 @@ def test_secret_files_other_users_can_read_are_warned_about_or_refused(tmp_path:
 
 
 # ------------------------------------------------------------------------------------------------ point 8
-def test_sync_creates_the_default_state_directory_with_mode_0700(tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", ["sync", "run"])
+def test_sync_and_run_create_the_default_state_directory_with_mode_0700(tmp_path: Path, command: str) -> None:
     make_book(tmp_path, "staff", 2)
     config = tmp_path / "contactsync.yaml"
-    config.write_text(books_yaml(tmp_path, ["staff"]))
+    config.write_text(books_yaml(tmp_path, ["staff"]))  # no store: the documented default
     home = tmp_path / "home"
     home.mkdir()
-    env = {"HOME": str(home), "XDG_STATE_HOME": "", "STATE_DIRECTORY": ""}
-    env_clean = {k: v for k, v in os.environ.items() if k not in ("XDG_STATE_HOME", "STATE_DIRECTORY")}
-    done = subprocess.run(
-        [CONTACTSYNC, "--config", str(config), "sync"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**env_clean, "HOME": str(home)},
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
+    # only HOME says where: the variables default_store_url reads first are left out
+    env = {k: v for k, v in os.environ.items() if k not in ("XDG_STATE_HOME", "STATE_DIRECTORY")}
     state = home / ".local" / "state" / "contactsync"
+    if command == "sync":
+        done = subprocess.run(
+            [CONTACTSYNC, "--config", str(config), "sync"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**env, "HOME": str(home)},
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+    else:
+        daemon = DaemonProcess(
+            ["--config", str(config), "run", "--jitter", "0"], tmp_path / "daemon.log", env={"HOME": str(home)}
+        )
+        try:
+            wait_for("the daemon to start", lambda: "started" in daemon.output(), timeout=60)
+        finally:
+            assert daemon.stop() == 0, daemon.output()
     assert (state / "contactsync.db").exists()
-    assert oct(state.stat().st_mode & 0o777) == oct(0o700)
-    assert env  # the variables cleared above are the ones default_store_url reads
+    assert state.stat().st_mode & 0o777 == 0o700
 
 
 # ------------------------------------------------------------------------------------------------ point 10
@@ -527,3 +536,45 @@ def test_library_lines_go_through_the_same_json_formatter_redacted() -> None:
     assert [e["logger"] for e in lines] == ["apscheduler.scheduler", "contactsync.engine"]
     assert "maximum number of running instances" in lines[0]["msg"]
     assert "no such table: nowhere" in lines[1]["exc"] and SURNAME not in buffer.getvalue()
+
+
+def test_status_after_a_sync_killed_on_postgresql_shows_it_interrupted_once_its_lease_ran_out(
+    tmp_path: Path, pg_url: str
+) -> None:
+    from contactsync.store import Store
+
+    make_book(tmp_path, "staff", 3000)
+    config = tmp_path / "contactsync.yaml"
+    config.write_text(f"store: {{url: '{pg_url}'}}\ndaemon: {{lease_seconds: 2}}\n" + books_yaml(tmp_path, ["staff"]))
+    proc = subprocess.Popen(
+        [CONTACTSYNC, "--config", str(config), "sync"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+    def some_written() -> int:
+        try:
+            with Store.open(pg_url, upgrade=False) as store:
+                return store.link_count("staff-src")
+        except Exception:
+            return 0
+
+    try:
+        wait_for("the sync to record links", some_written, timeout=120, every=0.05)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+    with Store.open(pg_url, upgrade=False) as store:
+        owed = store.outbox_count("staff-dst")
+        assert store.runs("staff", limit=1)[0]["status"] == "running"
+
+    def interrupted() -> tuple[int, dict[str, object]] | None:
+        code, shown = status_json(config)
+        account = shown["books"]["staff"]["accounts"]["staff-dst"]  # type: ignore[index]
+        return (code, account) if account["result"] == "interrupted" else None
+
+    # while the dead run's lease lasts, status names its holder; then the run shows as interrupted
+    code, account = wait_for("the run shown interrupted", interrupted, timeout=60, every=0.5)
+    assert code == 3 and account["pending_writes"] == owed  # type: ignore[index]
+    assert run_cli(config, "sync").returncode == 0
+    with Store.open(pg_url, upgrade=False) as store:
+        assert [r["status"] for r in reversed(store.runs("staff"))] == ["abandoned", "ok"]
+    assert status_json(config)[0] == 0
