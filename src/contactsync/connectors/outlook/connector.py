@@ -325,8 +325,8 @@ class OutlookConnector(BaseConnector):
             "client_secret": {
                 "type": "string",
                 "description": "Client secret for app-only access (application permission "
-                "Contacts.ReadWrite with admin consent). Give it as "
-                "client_secret_file, client_secret_credential or ${ENV}.",
+                "Contacts.ReadWrite with admin consent; MailboxSettings.Read and .ReadWrite for category "
+                "colours). Give it as client_secret_file, client_secret_credential or ${ENV}.",
                 "examples": ["${GRAPH_CLIENT_SECRET}"],
             },
             "certificate_file": {
@@ -348,7 +348,9 @@ class OutlookConnector(BaseConnector):
             },
             "folder": {
                 "type": "string",
-                "description": "Contact folder (id or display name); default: the main Contacts folder.",
+                "description": "Contact folder: its id, or its path of display names from inside the "
+                "default Contacts folder (Customers/Key accounts); default: the default Contacts folder "
+                "(well-known name contacts, whatever the mailbox language calls it).",
                 "examples": ["Customers"],
             },
             "authority_host": {
@@ -376,8 +378,9 @@ class OutlookConnector(BaseConnector):
             "category_color": {
                 "type": "string",
                 "enum": ["none", *(f"preset{n}" for n in range(25))],
-                "description": "Color of the categories contactsync creates; default: a "
-                "stable preset derived from the tag name.",
+                "description": "Color of the categories contactsync creates (needs MailboxSettings."
+                "ReadWrite; without it tags are written uncoloured); default: a stable preset derived from the "
+                "tag name.",
                 "examples": ["preset7"],
             },
             "page_size": {
