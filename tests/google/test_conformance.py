@@ -5,6 +5,9 @@ mutations, etag lag and the 25,000-contact limit."""
 
 from __future__ import annotations
 
+import json
+import threading
+import time
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -16,8 +19,9 @@ from googleapiclient.errors import HttpError
 from contactsync.emulators.google import PeopleEmulator, RequestKind
 from contactsync.engine import EngineHooks
 from contactsync.model import Name
+from contactsync.store import Store
 
-from .conftest import ALICE
+from .conftest import ALICE, BOB
 from .test_connector import World, only, person
 
 # ------------------------------------------------------------------------------ sync token lifetime
@@ -105,8 +109,8 @@ def test_a_create_whose_answer_was_lost_is_not_made_again_while_the_listing_lags
     assert world.run().writes == 0
 
 
-class Crash(Exception):
-    pass
+class Crash(BaseException):
+    """The process dies (as with SIGKILL): nothing in the engine catches it."""
 
 
 def test_a_run_that_dies_after_google_made_its_creates_does_not_make_them_again_while_the_listing_lags(
@@ -183,3 +187,135 @@ def test_reads_without_sources_return_profile_fields_as_google_does(emulator: Pe
         people.people().updateContact(
             resourceName=resource, updatePersonFields="names", body={"etag": default["etag"], "names": default["names"]}
         ).execute()
+
+
+# ------------------------------------------------------------------------------ quotas and sequential mutations
+
+
+def test_two_mutations_for_one_user_at_once_are_refused(emulator: PeopleEmulator, people_for: Any) -> None:
+    # "Mutate requests for the same user should be sent sequentially" (People API contacts guide)
+    emulator.faults.mutation_seconds = 0.3
+    results: list[str] = []
+
+    def create(given: str) -> None:
+        try:
+            people_for(ALICE).people().createContact(body={"names": [{"givenName": given}]}).execute()
+            results.append("made")
+        except HttpError as exc:
+            results.append(f"{exc.resp.status} {json.loads(exc.content)['error']['status']}")
+
+    threads = [threading.Thread(target=create, args=(name,)) for name in ("One", "Two")]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.05)  # the second starts while the first is inside the emulator
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["409 ABORTED", "made"]
+    assert len(emulator.persons(ALICE)) == 1
+    people_for(BOB).people().createContact(body={"names": [{"givenName": "Bob's"}]}).execute()  # others are free
+
+
+def test_a_push_of_every_kind_sends_its_mutations_one_at_a_time(emulator: PeopleEmulator, tmp_path: Path) -> None:
+    emulator.faults.mutation_seconds = 0.05
+    world = World(emulator, tmp_path / "store.db")
+    ids = [world.memory.user_create(person(n, tags=(f"T{n % 3}",))) for n in range(6)]
+    assert only(world.run(), "google").created == 6
+    world.memory.user_edit(ids[0], person(0, note="edited", tags=("Renamed",)))
+    world.memory.user_delete(ids[1])
+    world.memory.user_create(person(9))
+    report = world.run()
+    google = only(report, "google")
+    assert (google.created, google.updated, google.deleted) == (1, 1, 1)
+    assert world.google_emails() == world.memory_emails()
+
+
+def test_a_per_minute_quota_without_retry_after_does_not_fail_the_run(tmp_path: Path) -> None:
+    # People API read and write quotas are per minute per user; Google's 429 may say no Retry-After
+    with PeopleEmulator(reads_per_minute=4, writes_per_minute=2) as limited:
+        limited.add_user(ALICE)
+        world = World(limited, tmp_path / "store.db", batch_size=2)
+        for n in range(7):
+            world.memory.user_create(person(n))
+        report = world.run()
+        assert only(report, "google").created == 7  # four batches of creates over two quota minutes
+        assert world.google_emails() == world.memory_emails()
+        assert any(w >= 1 for w in world.waits)  # the engine waited on the emulator's clock
+        print(f"quota run: waits {world.waits}, requests {dict(limited.requests)}")
+        assert limited.internal_errors == []
+
+
+# ------------------------------------------------------------------------------ etag lag
+
+
+def test_a_fresh_etag_refused_right_after_a_write_is_the_etag_lag(emulator: PeopleEmulator, people: Any) -> None:
+    made = people.people().createContact(body={"names": [{"givenName": "Lag"}]}).execute()
+    emulator.faults.etag_lag = timedelta(seconds=30)
+    update = people.people().updateContact(
+        resourceName=made["resourceName"],
+        updatePersonFields="names",
+        body={"etag": made["etag"], "names": [{"givenName": "Lagged"}]},
+    )
+    with pytest.raises(HttpError, match="etag is different"):
+        update.execute()
+    emulator.clock.advance(timedelta(seconds=31))
+    assert update.execute()["names"][0]["givenName"] == "Lagged"
+
+
+def test_one_lagging_etag_fails_only_its_own_update_with_a_bounded_number_of_resends(
+    emulator: PeopleEmulator, tmp_path: Path
+) -> None:
+    world = World(emulator, tmp_path / "store.db")
+    ids = [world.memory.user_create(person(n)) for n in range(16)]
+    world.run()
+    emulator.clock.advance(timedelta(minutes=5))
+    lagging = next(
+        p["resourceName"] for p in world.google_people() if p["emailAddresses"][0]["value"] == "p5@example.org"
+    )
+    emulator.edit(ALICE, lagging, {"organizations": [{"title": "Chef"}]})  # written just now in Google
+    emulator.faults.etag_lag = timedelta(seconds=30)
+    for n, cid in enumerate(ids):
+        world.memory.user_edit(cid, person(n, note="edited in memory"))
+    emulator.reset_counters()
+    report = world.run()
+    updates = emulator.requests[RequestKind.BATCH_UPDATE]
+    print(f"etag lag: {updates} batchUpdateContacts calls for 16 updates, one lagging")
+    assert only(report, "google").updated == 15  # the lagging one stays owed, the 15 others are written
+    # one call, one re-read and resend, then halves down to the lagging one (2 per level), then the engine's
+    # own re-read of that one: its write and the connector's resend
+    assert updates <= 2 + 2 * 4 + 2
+    emulator.clock.advance(timedelta(minutes=1))
+    again = world.run()
+    assert only(again, "google").updated == 1
+    written = emulator.person(ALICE, lagging)
+    assert written["organizations"][0]["title"] == "Chef" and "edited in memory" in written["biographies"][0]["value"]
+
+
+# ------------------------------------------------------------------------------ 25,000 contacts
+
+
+def test_creates_past_the_contact_limit_are_refused_reported_by_id_and_not_retried_in_a_loop(
+    tmp_path: Path,
+) -> None:
+    with PeopleEmulator(max_contacts=5) as small:
+        small.add_user(ALICE)
+        small.seed(
+            ALICE, [{"names": [{"givenName": f"G{n}"}], "emailAddresses": [{"value": f"g{n}@x.org"}]} for n in range(4)]
+        )
+        world = World(small, tmp_path / "store.db", batch_size=2)
+        owed = [world.memory.user_create(person(n)) for n in range(5)]
+        report = world.run()
+        google = report.accounts["google"]
+        assert google.created == 0 and google.error is None
+        assert small.requests[RequestKind.BATCH_CREATE] == 1  # refused once; the other batches not sent
+        assert len(world.memory.contacts()) == 9  # the memory account got Google's four all the same
+        with Store.open(world.url) as store:
+            errors = {e.contact_id: e.last_error or "" for e in store.outbox("google")}
+        assert len(errors) == len(owed)
+        for cid, error in errors.items():  # which contacts: by id, never by name or address
+            assert "limit of 25,000 contacts" in error and cid in error
+            assert "@example.org" not in error and "Test" not in error
+        small.reset_counters()
+        world.run()  # the next run tries once more (the admin may have made room), once
+        assert small.requests[RequestKind.BATCH_CREATE] == 1
+        assert len(small.persons(ALICE)) == 4
+        assert small.internal_errors == []

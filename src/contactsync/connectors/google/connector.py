@@ -103,6 +103,8 @@ STATE_PREFIX = "g1:"
 MAX_PAGE_SIZE = 1000
 MAX_BATCH = 200  # batchCreateContacts, batchUpdateContacts and getBatchGet take 200 at most
 READ_MASK = ",".join(READ_FIELDS)
+#: "You can have up to 25,000 contacts" (Google Contacts Help, "Limits for contacts")
+CONTACT_LIMIT = 25_000
 #: every read (listings, batchGet, the persons batch writes answer with) asks for the contact's own fields only.
 #: Without it Google adds a linked domain profile's fields (a colleague's name, emails, organization):
 #: mapped as contact data, then written back, where a second ``names`` refuses the whole batch
@@ -141,6 +143,17 @@ def _decode_state(text: str) -> _State:
         return _State(str(data["s"]), groups)
     except (ValueError, TypeError, KeyError, AttributeError, zlib.error) as exc:
         raise SyncTokenExpired("the Google state is unreadable: a full listing is needed") from exc
+
+
+class AccountFull(ItemRejected):
+    """Google refused a create: the account holds its limit of 25,000 contacts."""
+
+
+def _is_contact_limit(error: ConnectorError) -> bool:
+    """Google documents the 25,000-contact limit, not the error a create beyond it gets: we match what the
+    emulator answers (FAILED_PRECONDITION naming the contact limit) and any refusal that says so."""
+    text = str(error).lower()
+    return "contact limit" in text or "contact_limit" in text or "maximum number of contacts" in text
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -306,6 +319,10 @@ class GoogleConnector(BaseConnector):
         #: in the store's copies between runs, so a new process need not read each person it updates
         self._seen = HeldCopies(seen_cache_bytes)
         self._copies: RemoteCopies = NoCopies()
+        #: True once Google refused a create for the account's contact limit (this run)
+        self._full = False
+        #: batches split in halves after a second stale-etag refusal (Google's etag lag): for logs and tests
+        self.stale_splits = 0
         #: creates the sync listing may not show yet: marker → resource name ("" when the answer was lost);
         #: None until read from the copies
         self._recent: dict[str, str] | None = None
@@ -637,6 +654,7 @@ class GoogleConnector(BaseConnector):
         Raises AuthFailed, RateLimited, Transient, SyncTokenExpired.
         """
         previous = _decode_state(state) if state is not None else None
+        self._full = False  # a new run: the admin may have made room since
         if previous is None:
             self._load_groups()  # a full listing also refreshes the labels (a rename in Google shows up here)
         else:
@@ -1096,11 +1114,22 @@ class _Push:
                 return
             if isinstance(exc, PreconditionFailed):
                 # all-or-nothing: someone changed or deleted one of them; find who, send the others once more
-                if not retry_stale:
-                    for i in indices:
-                        self.fail(i, PreconditionFailed("the contact changed while writing", account=self.c.name))
+                if retry_stale:
+                    self._find_stale(planned)
                     return
-                self._find_stale(planned)
+                # refused again although every etag was current when read: Google's etag lag (a fresh etag
+                # refused right after a write) or an edit since the read. Halves find the refused ones, so one
+                # lagging person does not fail the other 199: at most 2·log2(n) more calls per person refused
+                if len(indices) == 1:
+                    self.fail(
+                        indices[0],
+                        PreconditionFailed("the contact changed while writing (or Google lags)", account=self.c.name),
+                    )
+                    return
+                self.c.stale_splits += 1
+                half = len(indices) // 2
+                self._send_updates({i: planned[i] for i in indices[:half]}, retry_stale=False)
+                self._send_updates({i: planned[i] for i in indices[half:]}, retry_stale=False)
                 return
             if len(indices) == 1:
                 self.fail(indices[0], exc)
@@ -1176,8 +1205,20 @@ class _Push:
 
     def creates(self) -> None:
         todo = self._indices(ChangeKind.CREATE)
+        if todo and self.c._full:
+            # Google refused a create this run for the account's contact limit: not asked again until the next
+            for i in todo:
+                self.fail(i, self._account_full(i))
+            return
         if todo:
             self._send_creates(todo)
+
+    def _account_full(self, index: int) -> AccountFull:
+        return AccountFull(
+            f"contact {self.changes[index].contact_id} not created: the Google account is at Google's limit of "
+            f"{CONTACT_LIMIT:,} contacts. Delete contacts in Google Contacts, or make this account pull-only",
+            account=self.c.name,
+        )
 
     def _send_creates(self, indices: list[int]) -> None:
         if not indices:
@@ -1216,6 +1257,13 @@ class _Push:
                 raise
         except (ItemRejected, PreconditionFailed) as exc:
             self.c._note_creates({}, dropped=markers)  # refused as a whole: nothing was made
+            if _is_contact_limit(exc):
+                # never split nor sent again this run: each half would be refused the same way
+                self.c._full = True
+                log.warning("account %s: Google's limit of %d contacts is reached", self.c.name, CONTACT_LIMIT)
+                for i in indices:
+                    self.fail(i, self._account_full(i))
+                return
             # refused as a whole before anything was created: a label gone, else find the bad one by halves
             if self._relabeled(indices):
                 self._send_creates([i for i in indices if self.out[i] is None])

@@ -103,6 +103,10 @@ class FaultPlan:
 
     def __init__(self) -> None:
         self.latency: float = 0.0
+        #: seconds a mutation takes inside the emulator (another mutation for the same user meanwhile is refused)
+        self.mutation_seconds: float = 0.0
+        #: how long after a write Google may still refuse the person's fresh etag as "different" (etag lag)
+        self.etag_lag: timedelta = timedelta()
         self._failures: list[_Rule] = []
         self._drops: list[_Rule] = []
         self._sync_token_generation = 0
@@ -126,6 +130,8 @@ class FaultPlan:
     def clear(self) -> None:
         with self._lock:
             self.latency = 0.0
+            self.mutation_seconds = 0.0
+            self.etag_lag = timedelta()
             self._failures.clear()
             self._drops.clear()
 
@@ -165,6 +171,8 @@ class QuotaLimits:
     reads_per_minute: int | None = None
     writes_per_minute: int | None = None
     full_sync_first_pages_per_minute: int | None = None
+    #: Google's 429 for a per-minute quota often carries no Retry-After: off by default, the stricter case
+    retry_after: bool = False
 
 
 class QuotaMeter:
@@ -197,13 +205,13 @@ class QuotaMeter:
         with self._lock:
             for bucket, limit, label, metric in charges:
                 if limit is not None and self._used[(user, bucket, minute)] >= limit:
-                    retry_after = max(1, math.ceil(60 - now.timestamp() % 60))
+                    retry_after = max(1, math.ceil(60 - now.timestamp() % 60)) if self.limits.retry_after else None
                     raise _quota_exceeded(label, metric, retry_after)
             for bucket, _limit, _label, _metric in charges:
                 self._used[(user, bucket, minute)] += 1
 
 
-def _quota_exceeded(label: str, metric: str, retry_after: int) -> ApiError:
+def _quota_exceeded(label: str, metric: str, retry_after: int | None) -> ApiError:
     limit_name = label.replace(" - ", " ").title().replace(" ", "") + "PerMinutePerUser"
     return ApiError(
         429,
@@ -220,5 +228,5 @@ def _quota_exceeded(label: str, metric: str, retry_after: int) -> ApiError:
                 "consumer": "projects/000000000000",
             },
         ),
-        headers=(("Retry-After", str(retry_after)),),
+        headers=(("Retry-After", str(retry_after)),) if retry_after is not None else (),
     )

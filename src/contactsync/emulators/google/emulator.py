@@ -44,12 +44,16 @@ class PeopleEmulator:
         writes_per_minute: int | None = None,
         full_sync_first_pages_per_minute: int | None = None,
         propagation_delay: timedelta = timedelta(),
+        quota_retry_after: bool = False,
+        max_contacts: int = 25_000,
     ) -> None:
         self._address = (host, port)
         self.clock = Clock()
         self.faults = FaultPlan()
         self._accounts = Accounts(self.clock)
-        limits = QuotaLimits(reads_per_minute, writes_per_minute, full_sync_first_pages_per_minute)
+        limits = QuotaLimits(
+            reads_per_minute, writes_per_minute, full_sync_first_pages_per_minute, retry_after=quota_retry_after
+        )
         self._service = PeopleService(
             clock=self.clock,
             faults=self.faults,
@@ -58,6 +62,7 @@ class PeopleEmulator:
             sync_token_ttl=sync_token_ttl,
         )
         self._service.propagation_delay = propagation_delay
+        self._service.max_contacts = max_contacts
         self._server: EmulatorHTTPServer | None = None
         self._thread: threading.Thread | None = None
 

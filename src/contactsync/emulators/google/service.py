@@ -11,6 +11,7 @@ import json
 import re
 import secrets
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -29,6 +30,8 @@ from .store import UserStore
 from .tokens import TokenCodec
 
 MAX_BATCH_PARTS = 1000
+#: "You can have up to 25,000 contacts" (Google Contacts Help, "Limits for contacts")
+MAX_CONTACTS = 25_000
 JSON_TYPE = "application/json; charset=UTF-8"
 
 
@@ -117,6 +120,10 @@ class PeopleService:
         self.sync_token_ttl = sync_token_ttl
         #: see api.TokenPolicy.propagation; tests change it at any time
         self.propagation_delay = timedelta()
+        #: contacts one user may hold (Google: 25,000); creates beyond it are refused
+        self.max_contacts = MAX_CONTACTS
+        self._mutating: set[str] = set()
+        self._mutating_lock = threading.Lock()
         self.codec = TokenCodec()
         # One lock for all users' state: requests for one user are serialized anyway ("mutate requests for
         # the same user should be sent sequentially"), and the emulator is not the thing being benchmarked.
@@ -162,6 +169,25 @@ class PeopleService:
         self.count(route.kind)
         self._raise_injected_failure(request)
         user = self.accounts.authenticate(request.headers.get("authorization"))
+        if not route.kind.is_write:
+            return self._serve(route, resource_name, user, request)
+        # "Mutate requests for the same user should be sent sequentially to avoid increased latency and
+        # failures" (People API, contacts guide): an overlapping mutation is refused, so a client that sends
+        # two at once finds out here. Google documents the rule, not its error; ABORTED (409) is the gRPC code
+        # for a concurrency conflict, and what we answer.
+        with self._mutating_lock:
+            if user in self._mutating:
+                raise ApiError(409, "ABORTED", "The operation was aborted: another mutation for this user is running.")
+            self._mutating.add(user)
+        try:
+            if self.faults.mutation_seconds > 0:
+                time.sleep(self.faults.mutation_seconds)
+            return self._serve(route, resource_name, user, request)
+        finally:
+            with self._mutating_lock:
+                self._mutating.discard(user)
+
+    def _serve(self, route: Route, resource_name: str | None, user: str, request: ApiRequest) -> ApiResponse:
         query = request.query
         with self.lock:
             store = self.stores[user]
@@ -176,6 +202,8 @@ class PeopleService:
                 tokens=api.TokenPolicy(
                     self.codec, self.sync_token_ttl, self.faults.sync_token_generation, self.propagation_delay
                 ),
+                etag_lag=self.faults.etag_lag,
+                max_contacts=self.max_contacts,
             )
             body = route.handler(call)
         drop = route.kind.is_write and self.faults.take_drop(request.method, request.target)

@@ -177,9 +177,17 @@ class UserStore:
         """Everything createContact refuses, checked before anything changes (batches are all-or-nothing)."""
         self._normalized_fields(body, body.keys(), "0")
 
-    def check_update(self, resource_name: str, body: JsonDict, mask: Iterable[str]) -> StoredPerson:
-        """Everything updateContact refuses, checked before anything changes (batches are all-or-nothing)."""
+    def check_update(
+        self, resource_name: str, body: JsonDict, mask: Iterable[str], *, lagging_since: datetime | None = None
+    ) -> StoredPerson:
+        """Everything updateContact refuses, checked before anything changes (batches are all-or-nothing).
+
+        A person written after ``lagging_since`` refuses even its current etag: Google may answer "person.etag
+        is different" right after a write, until its replicas agree (the etag lag).
+        """
         person = self.live_person(resource_name)
+        if lagging_since is not None and person.updated > lagging_since:
+            raise failed_precondition(STALE_ETAG_MESSAGE, reason="FAILED_PRECONDITION")
         if body.get("resourceName", resource_name) != resource_name:
             raise invalid_argument("person.resourceName does not match the resource name in the URL.")
         etag = body.get("etag")
