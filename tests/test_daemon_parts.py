@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from contactsync.admin import build_connectors, run_book
-from contactsync.cli import EXIT_ATTENTION, EXIT_OK, EXIT_PARTIAL, cli
+from contactsync.cli import EXIT_ATTENTION, EXIT_BUSY, EXIT_OK, cli
 from contactsync.cli.daemon import options_for
 from contactsync.config import SCHEMA, load_settings, parse_settings
 from contactsync.config.checks import parse_listen
@@ -449,7 +449,7 @@ def test_a_one_off_sync_syncs_the_free_books_then_names_the_daemon_holding_the_o
         assert rec.claim("one", one, "east-1", 60)  # a daemon is running book one
         started = datetime.now(UTC)
         result = CliRunner().invoke(cli, ["-c", str(config), "sync"])
-        assert result.exit_code == EXIT_PARTIAL, result.output
+        assert result.exit_code == EXIT_BUSY, result.output  # the store's book is in use (#16)
         assert datetime.now(UTC) - started >= timedelta(seconds=1)  # it waited, a bounded time
         assert "book two: ok" in result.stdout and "book one" not in result.stdout
         assert "book one is being synced by the contactsync daemon east-1 (which holds it until" in result.stderr
@@ -465,7 +465,7 @@ def test_a_one_off_sync_syncs_the_free_books_then_names_the_daemon_holding_the_o
         rec.ensure_books([BookSettings("elsewhere", (AccountSettings("one-dst", "vdir"),))])
         assert rec.claim("elsewhere", ["one-dst"], "west-2", 60)
         held = CliRunner().invoke(cli, ["-c", str(config), "sync", "--book", "one"])
-        assert held.exit_code == EXIT_PARTIAL
+        assert held.exit_code == EXIT_BUSY
         assert "book one is being synced by the contactsync daemon west-2 (which holds account one-dst" in held.stderr
         assert "other books" not in held.stderr
         rec.release("elsewhere", "west-2", next_due_at=None, finished=False)
