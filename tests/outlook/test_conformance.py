@@ -14,7 +14,9 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -281,9 +283,6 @@ def test_full_listing_reads_markers_with_documented_queries_only(emulator: Graph
     ],
 )
 def test_birthday_reads_as_the_date_outlook_shows(emulator: GraphEmulator, stored: str, zone: str) -> None:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     # the value really is local midnight of the 17th in that zone (the case a client in that zone writes)
     local = datetime.fromisoformat(stored.replace("Z", "+00:00")).astimezone(ZoneInfo(zone))
     assert (local.day, local.hour) == (17, 0) or stored.endswith("T11:59:00Z")
@@ -301,9 +300,6 @@ def test_birthday_reads_as_the_date_outlook_shows(emulator: GraphEmulator, store
     "zone", ["UTC", "Europe/Berlin", "America/New_York", "Pacific/Honolulu", "Asia/Tokyo", "Australia/Sydney"]
 )
 def test_a_birthday_we_write_shows_its_date_in_outlook_around_the_world(emulator: GraphEmulator, zone: str) -> None:
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     connector = outlook(emulator)
     try:
         contact = person(0, birthday=PartialDate(1990, 12, 24))
@@ -530,3 +526,25 @@ books:
     assert account["result"] == "ok"
     text = cli_run("status")
     assert text.stdout.count("note: categories are written without colours") == 1
+
+
+def test_colours_come_back_a_day_after_the_admin_grants_mailbox_settings(
+    emulator: GraphEmulator, tmp_path: Path
+) -> None:
+    emulator.grant(TENANT, CLIENT_ID, CONTACTS_ONLY)
+    world = World(emulator, tmp_path)
+    try:
+        world.memory.user_create(person(0))
+        world.run()
+        assert [n.code for n in world.outlook.pull(None).notices] == [NOTICE_COLOURS]
+        emulator.grant(TENANT, CLIENT_ID, ("Contacts.ReadWrite", "MailboxSettings.Read", "MailboxSettings.ReadWrite"))
+        world.outlook.close()
+        world.outlook = outlook(emulator, waits=world.waits)  # a new process: a fresh token with the new roles
+        world.outlook._clock = lambda: datetime.now(UTC) + timedelta(days=1, minutes=1)  # the refusal is a day old
+        world.memory.user_create(person(1))
+        report = world.run()
+        assert report.accounts["outlook"].error is None
+        assert "Team" in [c["displayName"] for c in emulator.master_categories(USER)]
+        assert world.outlook.pull(None).notices == ()
+    finally:
+        world.close()
