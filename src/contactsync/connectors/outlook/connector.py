@@ -2,9 +2,10 @@
 
 Reading: ``pull`` follows the folder's delta (``$select`` of the mapped properties on the first call, the
 whole ``@odata.deltaLink`` as the state). Delta cannot ``$expand`` our marker, so markers are read next to it:
-for a full listing with one list query over the folder restricted to items that carry the marker
-(``⌈marked/page_size⌉`` requests), for an incremental one with ``$batch`` GETs of the changed ids
-(``⌈changed/20⌉`` requests), whichever costs fewer requests. An unchanged folder costs one delta request.
+for a full listing with one list query over the folder expanding only our property (``⌈items/page_size⌉``
+requests: the documented filters cannot restrict a listing to the items that carry it), for an incremental one
+with ``$batch`` GETs of the changed ids (``⌈changed/20⌉`` requests), whichever costs fewer requests. An unchanged
+folder costs one delta request.
 Given the store's copies (:mod:`contactsync.copies`), the connector keeps the marker of every item it wrote or
 read, and the master categories: a changed item it already knows needs no marker read, and a write whose
 categories are all known needs no categories read, so a small change run costs the delta and its ``$batch``.
@@ -15,6 +16,10 @@ categories missing for a tag are created first. A 412 is a stale changeKey (Prec
 item (PreconditionFailed gone=True), a 400 a refused value (ItemRejected). A batch whose outcome is unknown
 (connection dropped) is never sent again: every change in it is reported Transient, and the engine adopts the
 creates by their marker in the next pull.
+
+Permissions (README, Microsoft 365): Contacts.Read to list, Contacts.ReadWrite to write, categories on contacts
+included; MailboxSettings.Read / .ReadWrite only for the master list's colours, whose absence is a Notice, never
+a failure. Limits: every request goes through the process's one limiter for the app (:mod:`.throttle`).
 """
 
 from __future__ import annotations
