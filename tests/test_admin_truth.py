@@ -181,21 +181,24 @@ def test_a_second_sync_and_a_sync_beside_the_daemon_exit_6_saying_what_to_do(tmp
     assert beside.returncode == 6 and "Stop the daemon first" in beside.stderr
 
 
-def test_a_full_disk_exits_7_and_names_no_one(tmpfs: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("room", [0, 256 * 1024], ids=["full-before-the-run", "fills-up-mid-run"])
+def test_a_full_disk_exits_7_and_names_no_one(tmpfs: Path, tmp_path: Path, room: int) -> None:
     named_cards(tmp_path / "staff" / "src", 20)
     (tmp_path / "staff" / "dst").mkdir()
     store = tmpfs / "store.db"
     config = write_config(tmp_path, store)
     assert run_cli(config, "sync").returncode == 0
     named_cards(tmp_path / "staff" / "src", 3000, start=20)
-    # fill what is left of the filesystem: the store's next writes get ENOSPC from the kernel
+    # fill the filesystem but ``room`` bytes: the store's writes get ENOSPC from the kernel, at once or mid-run
+    # (then SQLite's error comes from an INSERT whose parameters are names and emails)
     with (tmpfs / "filler").open("wb", buffering=0) as filler:
         try:
             while True:
                 filler.write(b"\0" * 4096)
-
         except OSError:
             pass
+    if room:
+        os.truncate(tmpfs / "filler", max(0, (tmpfs / "filler").stat().st_size - room))
     done = run_cli(config, "-v", "sync")
     assert done.returncode == 7, done.stdout + done.stderr
     assert "disk holding the store" in done.stderr and "Free some space" in done.stderr
@@ -207,6 +210,7 @@ def test_a_full_disk_exits_7_and_names_no_one(tmpfs: Path, tmp_path: Path) -> No
     lines = [json.loads(line) for line in done.stderr.splitlines() if line.startswith("{")]
     assert any("exc" in entry for entry in lines)
     assert SURNAME.lower() not in done.stderr.lower()
+    assert run_cli(config, "status").returncode != 0
 
 
 def test_a_read_only_store_exits_8_and_status_suggests_no_db_upgrade(tmpfs: Path, tmp_path: Path) -> None:
