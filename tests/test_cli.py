@@ -242,3 +242,9 @@ def test_data_rules_hold_back_a_contact_until_it_is_fixed_and_phones_are_written
     assert setup.cli("sync").exit_code == EXIT_OK
     assert "nobody@example.org" in setup.people(setup.phone)
     assert setup.cli("status").exit_code == EXIT_OK
+
+
+def test_an_unknown_book_is_named_with_the_books_there_are(setup: Setup) -> None:
+    result = setup.runner.invoke(cli, ["--config", str(setup.config), "sync", "--book", "stuff"])
+    assert result.exit_code == 2
+    assert "no book named 'stuff'" in result.output and "staff" in result.output

@@ -5,7 +5,8 @@
     ├── StoreError                     the database cannot be opened, migrated or locked
     │   └── StoreLocked                another daemon holds the SQLite store
     │       └── LeaseHeld              (daemon.oneoff) a daemon kept the book past the one-off sync's wait
-    ├── NotFound                       a contact, conflict or trash entry named on the command line does not exist
+    ├── NotFound                       a contact, conflict, trash entry, book or account named on the command line
+    │                                  does not exist
     ├── ConnectorError                 anything a platform said or did not say
     │   ├── AuthFailed                 credentials refused or expired: the admin must act
     │   ├── RateLimited                the platform asks us to wait (``retry_after`` seconds, if it said)

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .errors import NotFound
 from .model import Field
 
 
@@ -129,7 +130,8 @@ class BookSettings:
         for a in self.accounts:
             if a.name == name:
                 return a
-        raise KeyError(name)
+        known = ", ".join(a.name for a in self.accounts) or "none"
+        raise NotFound(f"book {self.name!r} has no account named {name!r} (its accounts: {known})")
 
     def priority_rank(self, account: str) -> int:
         order = self.priority or tuple(a.name for a in self.accounts)
@@ -175,4 +177,5 @@ class Settings:
         for b in self.books:
             if b.name == name:
                 return b
-        raise KeyError(name)
+        known = ", ".join(b.name for b in self.books) or "none"
+        raise NotFound(f"the config has no book named {name!r} (its books: {known})")

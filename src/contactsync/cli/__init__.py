@@ -154,8 +154,6 @@ def advice(exc: BaseException, *, where: str = "", personal_data: bool = False) 
         return f"store: {text}. Check store.url in the config (`contactsync config check`)", EXIT_ERROR
     if isinstance(exc, NotFound):
         return str(exc), EXIT_USAGE
-    if isinstance(exc, KeyError):
-        return f"unknown name {exc}: see the books and accounts in the config", EXIT_USAGE
     if isinstance(exc, ContactSyncError):
         return safe_error_text(exc, personal_data=personal_data).split(": ", 1)[-1], EXIT_ERROR
     return (

@@ -40,7 +40,7 @@ from ..config.schedule import CronSchedule, IntervalSchedule, parse_schedule
 from ..connector import Connector
 from ..engine import Engine, EngineHooks
 from ..engine.report import RunReport
-from ..errors import ConfigError, ConnectorError, ContactSyncError, StoreError, SyncAborted
+from ..errors import ConfigError, ConnectorError, ContactSyncError, NotFound, StoreError, SyncAborted
 from ..registry import Rate
 from ..settings import AccountSettings, BookSettings, DaemonSettings, Settings
 from ..store import LeaseLost, Store, now
@@ -391,7 +391,7 @@ class Daemon:
             return
         try:
             book = self.settings.book(name)
-        except KeyError:
+        except NotFound:
             return  # removed by a reload after the job fired
         with self._running_lock:
             if name in self._running:
