@@ -458,12 +458,19 @@ def test_groups_list_sync_update_and_delete(emulator: PeopleEmulator, people: An
 # -------------------------------------------------------------------------------- quotas and faults
 
 
+def at_start_of_a_minute(emulator: PeopleEmulator) -> None:
+    """Quotas count per clock minute: start a test just after a minute begins, so it does not span two."""
+    now = emulator.clock.now()
+    emulator.clock.advance(timedelta(seconds=61 - now.second - now.microsecond / 1e6))
+
+
 @pytest.mark.parametrize("retry_after", [False, True])
 def test_quota_exhaustion_is_429_resource_exhausted_with_or_without_retry_after(
     clients: Clients, retry_after: bool
 ) -> None:
     with PeopleEmulator(reads_per_minute=3, writes_per_minute=1, quota_retry_after=retry_after) as emulator:
         people = clients.people(emulator, emulator.add_user(ALICE))
+        at_start_of_a_minute(emulator)
         people.people().createContact(body=contact("Ann")).execute()
         with pytest.raises(HttpError) as excinfo:
             people.people().createContact(body=contact("Bob")).execute()
@@ -492,6 +499,7 @@ def test_full_sync_first_page_has_its_own_quota(clients: Clients) -> None:
     with PeopleEmulator(full_sync_first_pages_per_minute=1) as emulator:
         people = clients.people(emulator, emulator.add_user(ALICE))
         emulator.seed(ALICE, [contact("Ann"), contact("Bob")])
+        at_start_of_a_minute(emulator)
         first = people.people().connections().list(resourceName="people/me", personFields="names", pageSize=1).execute()
         # Further pages of the same listing are not first pages.
         people.people().connections().list(

@@ -266,6 +266,16 @@ class PeopleEmulator:
     def requests(self) -> Counter[RequestKind]:
         return self._service.requests
 
+    @property
+    def methods(self) -> Counter[str]:
+        """Requests by the discovery document's method id (``people.people.batchCreateContacts``)."""
+        return self._service.methods
+
+    @property
+    def refused(self) -> list[str]:
+        """The requests the discovery document's contract refused ("method id: Google's message")."""
+        return self._service.refused
+
     def reset_counters(self) -> None:
         self._service.reset_counters()
 

@@ -12,7 +12,10 @@ from typing import Any
 
 import phonenumbers
 
+from .discovery import people_v1
 from .errors import invalid_argument
+
+_DOCUMENT = people_v1()
 
 JsonDict = dict[str, Any]
 
@@ -28,18 +31,10 @@ PERSON_SCHEMA_FIELDS = frozenset(
     }
 )  # fmt: skip
 
-# Fields a client may write (updatePersonFields / the body of createContact).
-WRITABLE_FIELDS = frozenset(
-    {
-        "addresses", "biographies", "birthdays", "calendarUrls", "clientData", "emailAddresses", "events",
-        "externalIds", "fileAses", "genders", "imClients", "interests", "locales", "locations", "memberships",
-        "miscKeywords", "names", "nicknames", "occupations", "organizations", "phoneNumbers", "relations",
-        "sipAddresses", "skills", "urls", "userDefined",
-    }
-)  # fmt: skip
-
-# Fields a client may read (personFields / readMask); the rest are output only.
-READABLE_FIELDS = WRITABLE_FIELDS | {"ageRanges", "coverPhotos", "metadata", "photos"}
+# Fields a client may write (updatePersonFields) and read (personFields / readMask): the paths the discovery
+# document lists as valid ("Valid values are: * addresses * …"), so the emulator takes no path Google refuses.
+WRITABLE_FIELDS = _DOCUMENT.mask("people.people.updateContact", "updatePersonFields") or frozenset()
+READABLE_FIELDS = _DOCUMENT.mask("people.people.connections.list", "personFields") or frozenset()
 
 # Deprecated or read-only schema fields: accepted in a body and ignored, as Google does.
 IGNORED_INPUT_FIELDS = PERSON_SCHEMA_FIELDS - WRITABLE_FIELDS - {"resourceName", "etag", "metadata"}

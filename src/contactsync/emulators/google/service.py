@@ -25,6 +25,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from . import api
 from .auth import AUTHORIZATION_PATHS, Accounts
 from .control import Clock, FaultPlan, QuotaMeter, RequestKind
+from .discovery import people_v1
 from .errors import ApiError, invalid_argument, server_error
 from .store import UserStore
 from .tokens import TokenCodec
@@ -75,31 +76,75 @@ class Route:
     pattern: re.Pattern[str]
     kind: RequestKind
     handler: Callable[[api.Call], dict[str, Any]]
+    #: the method's id in the discovery document (its parameters and body schema are checked against it)
+    method_id: str
 
 
-def _route(method: str, pattern: str, kind: RequestKind, handler: Callable[[api.Call], dict[str, Any]]) -> Route:
-    return Route(method, re.compile(pattern), kind, handler)
+def _route(
+    method: str, pattern: str, kind: RequestKind, handler: Callable[[api.Call], dict[str, Any]], method_id: str
+) -> Route:
+    return Route(method, re.compile(pattern), kind, handler, method_id)
 
 
 _PERSON = r"(people/[^/:]+)"
 _GROUP = r"(contactGroups/[^/:]+)"
 ROUTES = (
-    _route("GET", rf"/v1/{_PERSON}/connections", RequestKind.LIST_CONNECTIONS, api.list_connections),
-    _route("GET", r"/v1/people:batchGet", RequestKind.BATCH_GET, api.batch_get_people),
-    _route("POST", r"/v1/people:createContact", RequestKind.CREATE, api.create_contact),
-    _route("POST", r"/v1/people:batchCreateContacts", RequestKind.BATCH_CREATE, api.batch_create_contacts),
-    _route("POST", r"/v1/people:batchUpdateContacts", RequestKind.BATCH_UPDATE, api.batch_update_contacts),
-    _route("POST", r"/v1/people:batchDeleteContacts", RequestKind.BATCH_DELETE, api.batch_delete_contacts),
-    _route("PATCH", rf"/v1/{_PERSON}:updateContact", RequestKind.UPDATE, api.update_contact),
-    _route("DELETE", rf"/v1/{_PERSON}:deleteContact", RequestKind.DELETE, api.delete_contact),
-    _route("GET", rf"/v1/{_PERSON}", RequestKind.GET, api.get_person),
-    _route("GET", r"/v1/contactGroups", RequestKind.GROUPS_LIST, api.list_groups),
-    _route("POST", r"/v1/contactGroups", RequestKind.GROUPS_MUTATE, api.create_group),
-    _route("GET", r"/v1/contactGroups:batchGet", RequestKind.GROUPS_GET, api.batch_get_groups),
-    _route("GET", rf"/v1/{_GROUP}", RequestKind.GROUPS_GET, api.get_group),
-    _route("PUT", rf"/v1/{_GROUP}", RequestKind.GROUPS_MUTATE, api.update_group),
-    _route("DELETE", rf"/v1/{_GROUP}", RequestKind.GROUPS_MUTATE, api.delete_group),
-    _route("POST", rf"/v1/{_GROUP}/members:modify", RequestKind.MEMBERS_MODIFY, api.modify_members),
+    _route(
+        "GET",
+        rf"/v1/{_PERSON}/connections",
+        RequestKind.LIST_CONNECTIONS,
+        api.list_connections,
+        "people.people.connections.list",
+    ),
+    _route("GET", r"/v1/people:batchGet", RequestKind.BATCH_GET, api.batch_get_people, "people.people.getBatchGet"),
+    _route("POST", r"/v1/people:createContact", RequestKind.CREATE, api.create_contact, "people.people.createContact"),
+    _route(
+        "POST",
+        r"/v1/people:batchCreateContacts",
+        RequestKind.BATCH_CREATE,
+        api.batch_create_contacts,
+        "people.people.batchCreateContacts",
+    ),
+    _route(
+        "POST",
+        r"/v1/people:batchUpdateContacts",
+        RequestKind.BATCH_UPDATE,
+        api.batch_update_contacts,
+        "people.people.batchUpdateContacts",
+    ),
+    _route(
+        "POST",
+        r"/v1/people:batchDeleteContacts",
+        RequestKind.BATCH_DELETE,
+        api.batch_delete_contacts,
+        "people.people.batchDeleteContacts",
+    ),
+    _route(
+        "PATCH", rf"/v1/{_PERSON}:updateContact", RequestKind.UPDATE, api.update_contact, "people.people.updateContact"
+    ),
+    _route(
+        "DELETE", rf"/v1/{_PERSON}:deleteContact", RequestKind.DELETE, api.delete_contact, "people.people.deleteContact"
+    ),
+    _route("GET", rf"/v1/{_PERSON}", RequestKind.GET, api.get_person, "people.people.get"),
+    _route("GET", r"/v1/contactGroups", RequestKind.GROUPS_LIST, api.list_groups, "people.contactGroups.list"),
+    _route("POST", r"/v1/contactGroups", RequestKind.GROUPS_MUTATE, api.create_group, "people.contactGroups.create"),
+    _route(
+        "GET",
+        r"/v1/contactGroups:batchGet",
+        RequestKind.GROUPS_GET,
+        api.batch_get_groups,
+        "people.contactGroups.batchGet",
+    ),
+    _route("GET", rf"/v1/{_GROUP}", RequestKind.GROUPS_GET, api.get_group, "people.contactGroups.get"),
+    _route("PUT", rf"/v1/{_GROUP}", RequestKind.GROUPS_MUTATE, api.update_group, "people.contactGroups.update"),
+    _route("DELETE", rf"/v1/{_GROUP}", RequestKind.GROUPS_MUTATE, api.delete_group, "people.contactGroups.delete"),
+    _route(
+        "POST",
+        rf"/v1/{_GROUP}/members:modify",
+        RequestKind.MEMBERS_MODIFY,
+        api.modify_members,
+        "people.contactGroups.members.modify",
+    ),
 )
 
 
@@ -130,6 +175,10 @@ class PeopleService:
         self.lock = threading.RLock()
         self.stores: dict[str, UserStore] = {}
         self.requests: Counter[RequestKind] = Counter()
+        self.discovery = people_v1()
+        #: requests by discovery method id, and the refusals the document's contract gave (for tests)
+        self.methods: Counter[str] = Counter()
+        self.refused: list[str] = []
         self._counter_lock = threading.Lock()
         # Unexpected exceptions (emulator bugs) are kept here so tests can assert there were none.
         self.internal_errors: list[BaseException] = []
@@ -147,6 +196,8 @@ class PeopleService:
     def reset_counters(self) -> None:
         with self._counter_lock:
             self.requests.clear()
+            self.methods.clear()
+            self.refused.clear()
 
     def handle(self, request: ApiRequest, *, inside_batch: bool = False) -> ApiResponse:
         try:
@@ -169,6 +220,7 @@ class PeopleService:
         self.count(route.kind)
         self._raise_injected_failure(request)
         user = self.accounts.authenticate(request.headers.get("authorization"))
+        self._check_contract(route, request)
         if not route.kind.is_write:
             return self._serve(route, resource_name, user, request)
         # "Mutate requests for the same user should be sent sequentially to avoid increased latency and
@@ -186,6 +238,19 @@ class PeopleService:
         finally:
             with self._mutating_lock:
                 self._mutating.discard(user)
+
+    def _check_contract(self, route: Route, request: ApiRequest) -> None:
+        """The request as the discovery document allows it (parameters, masks, body), else 400 like Google."""
+        with self._counter_lock:
+            self.methods[route.method_id] += 1
+        try:
+            self.discovery.check_query(route.method_id, request.query)
+            if request.method in ("POST", "PUT", "PATCH"):
+                self.discovery.check_body(route.method_id, request.body)
+        except ApiError as error:
+            with self._counter_lock:
+                self.refused.append(f"{route.method_id}: {error.message}")
+            raise
 
     def _serve(self, route: Route, resource_name: str | None, user: str, request: ApiRequest) -> ApiResponse:
         query = request.query
