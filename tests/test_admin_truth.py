@@ -223,9 +223,13 @@ def test_a_read_only_store_exits_8_and_status_suggests_no_db_upgrade(tmpfs: Path
     done = run_cli(config, "sync")
     assert done.returncode == 8, done.stdout + done.stderr
     assert "cannot be written" in done.stderr
+    # status still reads it (as immutable: nothing can change it), says it is read-only, and exits 8
     shown = run_cli(config, "status")
     assert "db upgrade" not in shown.stdout + shown.stderr
-    assert shown.returncode in (0, 8), shown.stdout + shown.stderr
+    assert shown.returncode == 8 and "is read-only" in shown.stdout and "staff-dst" in shown.stdout, shown.stderr
+    code, data = status_json(config)
+    assert code == 8 and data["store_read_only"] is True
+    assert data["books"]["staff"]["accounts"]["staff-dst"]["contacts"] == 3  # type: ignore[index]
 
 
 def test_a_corrupt_store_exits_9_with_restore_advice(tmp_path: Path) -> None:

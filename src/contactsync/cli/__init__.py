@@ -26,6 +26,7 @@ from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import click
 
@@ -314,6 +315,9 @@ def _sync_books(
     from ..daemon.oneoff import SyncLeases, check_tags, run_leased
     from ..daemon.records import DaemonRecords
     from .dryrun import open_for_dry_run
+    from .progress import wanted, watching
+
+    show = wanted()  # a progress display on a terminal; none in a pipe or under systemd
 
     for account in reset:
         if dry_run:
@@ -338,9 +342,10 @@ def _sync_books(
                     admin.reset_account(store, account)
                 built = admin.build_connectors(book)
                 try:
-                    report = admin.run_book(
-                        store, book, allow_deletes=allow_deletes, show_values=show_values, connectors=built
-                    )
+                    with watching(book.name, built, store, show=show) as used:
+                        report = admin.run_book(
+                            store, book, allow_deletes=allow_deletes, show_values=show_values, connectors=used
+                        )
                     # the promise of the daemon holds for timer users too: same tag counts everywhere
                     check_tags(store, book, report, built)
                 finally:
@@ -358,7 +363,12 @@ def _sync_books(
                 for account in (a.name for a in holding.book.accounts if a.name in reset):
                     admin.reset_account(store, account)
                 report = run_leased(
-                    store, holding, dry_run=dry_run, allow_deletes=allow_deletes, show_values=show_values
+                    store,
+                    holding,
+                    dry_run=dry_run,
+                    allow_deletes=allow_deletes,
+                    show_values=show_values,
+                    watch=lambda built, b=holding.book.name: watching(b, built, store, show=show),  # type: ignore[misc]
                 )
                 reports.append(report)
                 print_report(report, as_json=as_json)
@@ -409,7 +419,7 @@ def status(obj: Context, as_json: bool) -> None:
     from ..store import now
 
     settings = obj.load(account_secrets=False)
-    store = _open_for_reading(settings.store_url)
+    store, read_only = _open_for_reading(settings.store_url)
     if store is None:
         accounts: dict[str, dict[str, Any]] = {}
         conflicts: list[dict[str, Any]] = []
@@ -544,10 +554,17 @@ def status(obj: Context, as_json: bool) -> None:
             "tags": list(tags.values()),
             "held_back": book_held,
         }
+    if read_only:
+        code = EXIT_READ_ONLY  # shown as it is, but no run can record anything: monitoring must hear of it
     if as_json:
-        out = {"books": per_book, "store_exists": store is not None, "exit_code": code}
+        out = {"books": per_book, "store_exists": store is not None, "store_read_only": read_only, "exit_code": code}
         click.echo(json.dumps(out, indent=2, default=str))
         sys.exit(code)
+    if read_only:
+        click.echo(
+            f"the store {obj.store_where()} is read-only (its file or filesystem): shown as it is, but `sync` and "
+            "the daemon cannot record anything until it is writable again"
+        )
     if store is None:
         click.echo(
             f"no store yet at {obj.store_where()}: no book has been synced. `contactsync sync` (or the daemon) "
@@ -629,15 +646,30 @@ def _owed(store: Store, account: str) -> _Owed:
     return _Owed(store.link_count(account), pending, len(failed), failed[-1] if failed else None)
 
 
-def _open_for_reading(url: str) -> Store | None:
-    """The store as it is, or None when a SQLite store does not exist yet: never created nor migrated here (a
-    read-only store stays readable; an old schema says so)."""
+def _open_for_reading(url: str) -> tuple[Store | None, bool]:
+    """The store as it is and whether it is read-only, or (None, False) when a SQLite store does not exist yet:
+    never created nor migrated here. An old schema says so."""
+    import sqlalchemy as sa
+
     from ..store import sqlite_file
 
     database = sqlite_file(url)
     if database is not None and not database.exists():
-        return None
-    store = Store.open(url, upgrade=False)
+        return None, False
+    try:
+        return _at_head(Store.open(url, upgrade=False)), False
+    except Exception as exc:
+        if database is None or store_fault(exc, database.parent) is not StoreFault.READ_ONLY:
+            raise
+    # a read-only file or filesystem: SQLite cannot make its WAL index next to it, and nobody can change the file
+    # either, so it is read as immutable (https://www.sqlite.org/uri.html#uriimmutable)
+    engine = sa.create_engine(
+        f"sqlite:///file:{quote(str(database))}?mode=ro&immutable=1&uri=true", hide_parameters=True
+    )
+    return _at_head(Store(engine)), True
+
+
+def _at_head(store: Store) -> Store:
     try:
         current, head = store.schema_revision()
     except Exception:
