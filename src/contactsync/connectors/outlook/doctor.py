@@ -12,7 +12,7 @@
 8. ``size``: the folder against Exchange's 1,000,000 items per folder and the cost of a first sync against Graph's
    10,000 requests per 10 minutes per mailbox;
 9. ``write`` (``--write`` only): one scratch contact created, read back and deleted through the connector, as a
-   sync writes.
+   sync writes (:func:`contactsync.checks.scratch_round_trip`).
 
 Each failure names the fix in the Entra admin center. The checks never raise; nothing is written without
 ``write`` (the probes of 5 and 7 change nothing: they address items that do not exist).
@@ -21,15 +21,12 @@ Each failure names the fix in the Entra admin center. The checks never raise; no
 from __future__ import annotations
 
 import math
-import uuid
 from collections.abc import Iterator
 from typing import Final
 from urllib.parse import quote
 
-from contactsync.checks import CheckResult, DoctorContext, Outcome
-from contactsync.connector import Change, ChangeKind
-from contactsync.errors import AuthFailed, ConfigError, ConnectorError
-from contactsync.model import Contact, Name
+from contactsync.checks import CHECK_WRITE, CheckResult, DoctorContext, Outcome, scratch_round_trip
+from contactsync.errors import ConfigError, ConnectorError
 from contactsync.settings import AccountMode
 
 from .connector import OutlookConnector, OutlookOptions
@@ -44,9 +41,19 @@ CHECK_WRITE_PERMISSION: Final = "contacts write"
 CHECK_CATEGORIES: Final = "categories"
 CHECK_COLOURS: Final = "colours"
 CHECK_SIZE: Final = "size"
-CHECK_WRITE: Final = "write"
-
-SCRATCH_NAME: Final = "contactsync doctor scratch contact (safe to delete)"
+__all__ = [
+    "CHECK_CATEGORIES",
+    "CHECK_COLOURS",
+    "CHECK_DELTA",
+    "CHECK_FOLDER",
+    "CHECK_READ",
+    "CHECK_SIZE",
+    "CHECK_TOKEN",
+    "CHECK_WRITE",
+    "CHECK_WRITE_PERMISSION",
+    "MAX_FOLDER_ITEMS",
+    "run_checks",
+]
 #: Exchange's limit of items in one mailbox folder
 MAX_FOLDER_ITEMS: Final = 1_000_000
 #: an Exchange item id that exists nowhere (well-formed, so the answer is about permission, then existence)
@@ -197,10 +204,7 @@ def _checks(ctx: DoctorContext, options: OutlookOptions, connector: OutlookConne
         yield CheckResult(name, CHECK_COLOURS, Outcome.PASS, "categories can be created with a colour")
 
     yield _size(name, connector, contacts, options)
-    if ctx.write and not pull_only:
-        yield _scratch(name, connector)
-    elif not pull_only:
-        yield CheckResult(name, CHECK_WRITE, Outcome.SKIP, "give --write to create, read back and delete one contact")
+    yield from scratch_round_trip(ctx, connector, refused_fix=_grant(options, "Contacts.ReadWrite"))
 
 
 def _probe_write(connector: OutlookConnector, path: str) -> int:
@@ -234,31 +238,3 @@ def _size(name: str, connector: OutlookConnector, contacts: str, options: Outloo
             "split the contacts into several folders, one account each (options.folder)",
         )
     return CheckResult(name, CHECK_SIZE, Outcome.PASS, detail)
-
-
-def _scratch(name: str, connector: OutlookConnector) -> CheckResult:
-    contact_id = f"doctor-{uuid.uuid4()}"
-    scratch = connector.fit(Contact(name=Name(given="contactsync", family="doctor"), display_name=SCRATCH_NAME))
-    try:
-        (created,) = connector.push([Change(ChangeKind.CREATE, contact_id, scratch)])
-        if not created.ok or created.ref is None:
-            return CheckResult(name, CHECK_WRITE, Outcome.FAIL, f"the scratch contact was refused: {created.error}")
-        found = connector.fetch([created.ref.id]).get(created.ref.id)
-        (deleted,) = connector.push([Change(ChangeKind.DELETE, contact_id, ref=found.ref if found else created.ref)])
-    except AuthFailed as exc:
-        return CheckResult(name, CHECK_WRITE, Outcome.FAIL, str(exc), "see the contacts write check")
-    except ConnectorError as exc:
-        return CheckResult(name, CHECK_WRITE, Outcome.FAIL, f"{type(exc).__name__}: {exc}")
-    if found is None or found.marker != contact_id:
-        return CheckResult(
-            name, CHECK_WRITE, Outcome.FAIL, "the scratch contact could not be read back with its marker"
-        )
-    if not deleted.ok:
-        return CheckResult(
-            name,
-            CHECK_WRITE,
-            Outcome.FAIL,
-            f"the scratch contact could not be deleted: {deleted.error}",
-            f"delete the contact named '{SCRATCH_NAME}' in Outlook",
-        )
-    return CheckResult(name, CHECK_WRITE, Outcome.PASS, "one scratch contact created, read back and deleted")
