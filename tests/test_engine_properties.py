@@ -21,6 +21,7 @@ from contactsync.connectors.memory import MemoryBackend, MemoryConnector
 from contactsync.engine import Engine
 from contactsync.model import Contact, Email, EmailKind, Field, Name, Phone, PhoneKind, Tag
 from contactsync.normalize import normalize_contact
+from contactsync.retry import RetryPolicy
 from contactsync.settings import AccountMode, AccountSettings, BookSettings, BrakeSettings
 from contactsync.store import Store
 
@@ -219,7 +220,7 @@ class SyncMachine(RuleBasedStateMachine):
         for account, kind in faults:
             b = self.backends[account]
             if kind == "pull":
-                b.fail_pulls += 3  # more than the engine's retries: the listing fails for this run
+                b.fail_pulls += RetryPolicy().attempts  # as many as the policy sends: the listing fails this run
             elif kind == "push":
                 b.fail_pushes += 1
             elif kind == "lost":

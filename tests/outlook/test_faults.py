@@ -11,18 +11,17 @@ from typing import Any
 
 import pytest
 
-from contactsync.connector import Change, ChangeKind, PullResult
+from contactsync.connector import PullResult
 from contactsync.connectors.memory import MemoryBackend, MemoryConnector
 from contactsync.connectors.outlook import mapping
 from contactsync.connectors.outlook.connector import default_color
 from contactsync.emulators.outlook import GraphEmulator, RequestKind
 from contactsync.engine import Engine, RunReport
-from contactsync.errors import RateLimited, Transient
+from contactsync.errors import Transient
 from contactsync.model import Contact, Email, EmailKind, Field, Name, Tag
 from contactsync.normalize import normalize_contact
 from contactsync.settings import AccountSettings, BookSettings
 from contactsync.store import Store
-from tests.contract import sample_contact
 
 from .conftest import USER
 from .fixtures import Waits, outlook
@@ -90,50 +89,8 @@ def markers(emu: GraphEmulator) -> list[str]:
     return sorted(mapping.marker_of(c) or "" for c in emu.contacts(USER))
 
 
-# ----- throttling
-def test_429_storm_waits_what_retry_after_says_then_succeeds(emulator: GraphEmulator) -> None:
-    emulator.seed(USER, [{"givenName": f"G{i}"} for i in range(3)])
-    waits = Waits()
-    c = outlook(emulator, waits=waits)
-    try:
-        emulator.throttle_next(3, retry_after=7)
-        result = c.pull(None)
-    finally:
-        c.close()
-    assert len(result.changed) == 3
-    assert waits.asked[:3] == [7.0, 7.0, 7.0]
-
-
-def test_endless_429_becomes_rate_limited_with_the_servers_wait(emulator: GraphEmulator) -> None:
-    waits = Waits()
-    c = outlook(emulator, waits=waits, attempts=3)
-    try:
-        emulator.throttle_next(50, retry_after=9)
-        with pytest.raises(RateLimited) as caught:
-            c.pull(None)
-    finally:
-        emulator.clear_faults()
-        c.close()
-    assert caught.value.retry_after == 9.0
-    assert len(waits.asked) == 2  # bounded: three attempts, two waits
-
-
-def test_throttled_batch_members_are_sent_again_after_their_wait(emulator: GraphEmulator) -> None:
-    waits = Waits()
-    c = outlook(emulator, waits=waits)
-    try:
-        c._ensure_categories([Tag("Staff")])  # so the batch is the only thing throttled below
-        emulator.reset_counters()
-        emulator.throttle_next(2, retry_after=3)
-        results = c.push([Change(ChangeKind.CREATE, f"cid-{i}", contact=c.fit(sample_contact(i))) for i in range(5)])
-    finally:
-        c.close()
-    assert all(r.ok for r in results)
-    assert waits.asked == [3.0]
-    assert emulator.requests[RequestKind.BATCH] == 2  # the first envelope, then one for the two throttled
-    assert markers(emulator) == [f"cid-{i}" for i in range(5)]
-
-
+# ----- throttling: the Graph client sends once; the engine's one retry policy waits and sends again
+# (tests/test_retry.py counts the requests)
 def test_partial_batch_failure_reports_each_item_and_the_next_run_finishes(world: World) -> None:
     for n in range(5):
         world.memory.user_create(person(n))

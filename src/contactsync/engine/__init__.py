@@ -74,11 +74,17 @@ def _bulk_collection() -> Iterator[None]:
                 gc.unfreeze()
 
 
+#: how long a run may work on one account, from the run's start, before what is left stays owed for the next run:
+#: a server that answers slowly forever (or a retry budget spent over and over) cannot keep a worker for good
+ACCOUNT_DEADLINE_S = 4 * 3600.0
+
+
 class Engine:
     """Runs one book. Connectors are given ready-made (the CLI builds them from the config).
 
-    ``retry`` is the policy every request goes through (by default ``max_attempts`` sends, waits capped at
-    ``max_wait_s``, slept with ``sleep``); ``hooks`` are the push's :class:`Checkpoints`."""
+    ``retry`` is the one policy every platform call goes through (by default :class:`RetryPolicy`'s budget,
+    waiting with ``sleep``); ``hooks`` are the push's :class:`Checkpoints`; ``account_deadline_s`` bounds the time
+    a run spends on each account (no listing or batch starts, and no retry wait ends, past it)."""
 
     def __init__(
         self,
@@ -88,16 +94,16 @@ class Engine:
         *,
         hooks: Checkpoints | None = None,
         retry: RetryPolicy | None = None,
-        max_attempts: int = 3,
-        max_wait_s: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
+        account_deadline_s: float = ACCOUNT_DEADLINE_S,
         new_id: Callable[[], str] = Transaction.new_id,
     ) -> None:
         self.store = store
         self.book = book
         self.connectors = dict(connectors)
         self.hooks = hooks or Checkpoints()
-        self.retry = retry or RetryPolicy(attempts=max_attempts, max_wait_s=max_wait_s, sleep=sleep)
+        self.retry = retry or RetryPolicy(sleep=sleep)
+        self.account_deadline_s = account_deadline_s
         self.new_id = new_id
         #: the chunk being pushed, as the plan left it (contact id → record and links): no re-reading the store
         self._known: Known = {}
@@ -114,6 +120,7 @@ class Engine:
         started = time.monotonic()
         self._known.clear()
         self._pusher.stopped = set()
+        self._pusher.deadline = self.retry.clock() + self.account_deadline_s
         self._spill.close()
         self._spill = Spill()
         for name, connector in self.connectors.items():
@@ -133,7 +140,9 @@ class Engine:
             with self.store.transaction() as tx:
                 report.run_id = tx.start_run(self.book.name, dry_run=False)
 
-        lister = Lister(self.store, self.book, self.connectors, self.retry, self._spill, self.KEEP_LISTED)
+        lister = Lister(
+            self.store, self.book, self.connectors, self.retry, self._spill, self.KEEP_LISTED, self._pusher.deadline
+        )
         pulled = lister.pull_all(report)
         check_brakes(self.store, self.book, pulled, report, allow_deletes)
         if dry_run:

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from ..codec import contact_from_data
 from ..connector import Connector, PullResult, RemoteContact, RemoteRef
-from ..errors import ConnectorError, SyncTokenExpired
+from ..errors import ConnectorError, SyncAborted, SyncTokenExpired, Transient
 from ..model import Contact, Photo
 from ..retry import RetryPolicy
 from ..settings import BookSettings
@@ -164,6 +164,7 @@ class Lister:
         retry: RetryPolicy,
         spill: Spill,
         keep_listed: int,
+        deadline: float | None = None,
     ) -> None:
         self.store = store
         self.book = book
@@ -171,6 +172,7 @@ class Lister:
         self.retry = retry
         self.spill = spill
         self.keep_listed = keep_listed
+        self.deadline = deadline  # a ``retry.clock`` value: no listing starts and no retry wait ends past it
         self._kept_listed = 0
 
     def pull_all(self, report: RunReport) -> dict[str, Pulled]:
@@ -182,6 +184,8 @@ class Lister:
             t0 = time.monotonic()
             state = self.store.state(acct.name)
             try:
+                if self.deadline is not None and self.retry.clock() >= self.deadline:
+                    raise Transient("the run's deadline passed before this account was listed", account=acct.name)
                 try:
                     result = self._pull(acct.name, lambda s=state, c=connector: c.pull(s))  # type: ignore[misc]
                 except SyncTokenExpired:
@@ -189,6 +193,8 @@ class Lister:
                         "account %s: sync state expired; listing everything and comparing with the base", acct.name
                     )
                     result = self._pull(acct.name, lambda c=connector: c.pull(None))  # type: ignore[misc]
+            except SyncAborted:
+                raise  # the run stops (a lost lease): not this account's failure
             except Exception as exc:  # one account's failure, of whatever kind, stays its own
                 if not isinstance(exc, ConnectorError):
                     log.debug("account %s: unexpected error while listing", acct.name, exc_info=True)
@@ -210,7 +216,7 @@ class Lister:
         return pulled
 
     def _pull(self, account: str, what: Callable[[], PullResult]) -> PullResult:
-        return self.retry.call(what, label=account)
+        return self.retry.call(what, label=f"account {account}", deadline=self.deadline)
 
     def _reduce(self, account: str, result: PullResult) -> Pulled:
         """Drop what has not changed since the base (our own writes, re-listed items) and find what is gone.

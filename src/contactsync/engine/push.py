@@ -3,8 +3,10 @@ each only once the platform confirmed it.
 
 A batch holding creates is marked as attempted before it is sent, so a crash between the remote create and our
 commit is found by its marker in the next pull and adopted, never created twice. A write refused on a stale etag
-(someone edited the item since our listing) is re-read, re-merged and sent once more. An account that stops
-answering keeps its remaining writes owed and gets nothing more this run.
+(someone edited the item since our listing) is re-read, re-merged and sent once more; writes the platform
+throttled one by one (Graph counts ``$batch`` members singly, Google may refuse one request of a push) are sent
+again under the retry policy. An account that stops answering, or whose run deadline passed, keeps its remaining
+writes owed and gets nothing more this run.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..connector import Change, ChangeKind, ChangeResult, Connector, RemoteContact, RemoteRef
-from ..errors import ConnectorError, PreconditionFailed
+from ..errors import ConnectorError, PreconditionFailed, RateLimited, SyncAborted
 from ..model import Contact, Field
 from ..normalize import normalize_contact
 from ..retry import RetryPolicy
@@ -29,6 +32,15 @@ from .plan import Known, desired, journal_decision, needs_update
 from .report import AccountReport, RunReport
 
 log = logging.getLogger("contactsync.engine")
+
+
+@dataclass
+class _Unfinished:
+    """What a recorded batch left to do in this run: changes refused on a stale etag (re-read and re-merged) and
+    changes the platform throttled (sent again after the wait it asked for)."""
+
+    stale: list[Change] = field(default_factory=list)
+    throttled: list[tuple[Change, RateLimited]] = field(default_factory=list)
 
 
 class Pusher:
@@ -56,6 +68,8 @@ class Pusher:
         #: writes the platform refused one by one, by (account, cause): logged as one line each per chunk, not one
         #: per contact (a server lost mid-run made 1,032 WARNING lines, #16)
         self._refused: Counter[tuple[str, str]] = Counter()
+        #: the run's deadline for every account (a ``retry.clock`` value): no push starts and no wait ends past it
+        self.deadline: float | None = None
         self._held: dict[str, set[Field]] = {}
 
     def push_contacts(self, contact_ids: Sequence[str], listed: Collection[str], report: RunReport) -> None:
@@ -65,6 +79,11 @@ class Pusher:
             if not acct.writable or acct.name not in listed or acct.name in self.stopped:
                 continue
             rep = report.accounts[acct.name]
+            if self.deadline is not None and self.retry.clock() >= self.deadline:
+                self.stopped.add(acct.name)
+                rep.error, rep.error_kind = "the run's deadline passed; the remaining writes stay owed", "Deadline"
+                log.error("account %s: the run's deadline passed; the remaining writes stay owed", acct.name)
+                continue
             t0 = time.monotonic()
             # read now, not with the plan: a stale-etag retry on an account before may have queued more
             entries = self.store.outbox_for(acct.name, contact_ids)
@@ -122,16 +141,16 @@ class Pusher:
         size = max(1, connector.capabilities.max_batch)
         for i in range(0, len(changes), size):
             batch = changes[i : i + size]
+            # a run whose lease another instance took over (this process paused past it) sends nothing more
+            self.store.check_fence()
             creates = [c.contact_id for c in batch if c.kind is ChangeKind.CREATE]
             if creates:
                 with self.store.transaction() as tx:
                     tx.mark_attempt(account, creates)
             try:
-                results = self.retry.call(
-                    lambda b=batch: connector.push(b),  # type: ignore[misc]
-                    label=account,
-                    may_have_applied=bool(creates),
-                )
+                self._push_batch(account, batch, rep, may_have_applied=bool(creates))
+            except SyncAborted:
+                raise  # the run stops (a lost lease, a checkpoint's stop): not this account's failure
             except Exception as exc:  # contained to this account, like a listing failure
                 if not isinstance(exc, ConnectorError):
                     log.debug("account %s: unexpected error while writing", account, exc_info=True)
@@ -140,20 +159,57 @@ class Pusher:
                     "account %s: writing failed (%s); the remaining writes stay owed", account, type(exc).__name__
                 )
                 return False
-            for change in self._answered(account, results, rep):
-                self._retry_after_precondition(account, change, rep)
         return True
 
-    def _answered(self, account: str, results: Sequence[ChangeResult], rep: AccountReport) -> list[Change]:
-        """A batch the platform answered: record it between the two checkpoints; return the changes refused on a
-        stale etag."""
+    def _push_batch(self, account: str, batch: list[Change], rep: AccountReport, *, may_have_applied: bool) -> None:
+        """Send one batch under the retry policy and record its answer; members the platform throttled are sent
+        again (a 429 is a refusal: nothing was applied) as long as the policy allows, then stay owed. Raises what
+        the connector raised for the whole batch once the policy gave up."""
+        connector = self.connectors[account]
+        label = f"account {account}"
+        attempt, waited = 1, 0.0
+        while True:
+            results = self.retry.call(
+                lambda b=batch: connector.push(b),  # type: ignore[misc]
+                label=label,
+                may_have_applied=may_have_applied,
+                deadline=self.deadline,
+            )
+            left = self._answered(account, results, rep)
+            for change in left.stale:
+                self._retry_after_precondition(account, change, rep)
+            if not left.throttled:
+                return
+            # the longest wait any of them was asked for: sent again together, they must all be let through
+            worst = max((exc for _c, exc in left.throttled), key=lambda e: self.retry.wait_for(e, attempt))
+            wait = self.retry.pause(worst, attempt, waited, self.deadline, label=label)
+            if wait is None:
+                with self.store.transaction() as tx:
+                    for change, exc in left.throttled:
+                        tx.fail(account, change.contact_id, f"RateLimited: {exc}")
+                log.warning(
+                    "account %s: %d writes still rate limited; they stay owed for the next run",
+                    account,
+                    len(left.throttled),
+                )
+                return
+            log.info(
+                "account %s: %d writes rate limited; sending them again in %.1fs", account, len(left.throttled), wait
+            )
+            self.retry.sleep(wait)
+            waited += wait
+            attempt += 1
+            batch = [change for change, _exc in left.throttled]
+
+    def _answered(self, account: str, results: Sequence[ChangeResult], rep: AccountReport) -> _Unfinished:
+        """A batch the platform answered: record it between the two checkpoints; return what is left to do."""
         self.writes += 1
         if self.checkpoints.after_remote_write:
             self.checkpoints.after_remote_write(account, self.writes)
-        stale = self._record_results(account, results, rep)
+        left = self._record_results(account, results, rep)
         if self.checkpoints.after_commit:
             self.checkpoints.after_commit(account, self.writes)
-        return stale
+        return left
 
     def _change_for(self, account: str, record: CanonicalRecord | None, lk: Link | None) -> Change | None:
         """The write an account is owed for this contact now (None: nothing, or held back by a data rule)."""
@@ -181,9 +237,10 @@ class Pusher:
         """A contact as it is sent: phones in the book's format."""
         return as_written(contact, self.book.rules, self.book.default_region)
 
-    def _record_results(self, account: str, results: Sequence[ChangeResult], rep: AccountReport) -> list[Change]:
-        """Commit what the platform confirmed; return the changes refused on a stale etag (to retry once)."""
-        retry: list[Change] = []
+    def _record_results(self, account: str, results: Sequence[ChangeResult], rep: AccountReport) -> _Unfinished:
+        """Commit what the platform confirmed; return the changes refused on a stale etag (to retry once) or
+        throttled (to send again), both still owed."""
+        left = _Unfinished()
         book = self.book.name
         stamp = now()
         with self.store.transaction() as tx:
@@ -237,7 +294,9 @@ class Pusher:
                         tx.queue(account, [c.contact_id], ChangeKind.CREATE)
                         tx.fail(account, c.contact_id, "gone while updating; will be created again")
                 elif isinstance(err, PreconditionFailed):
-                    retry.append(c)
+                    left.stale.append(c)
+                elif isinstance(err, RateLimited):
+                    left.throttled.append((c, err))
                 else:
                     tx.fail(account, c.contact_id, f"{type(err).__name__}: {err}")
                     self._refused[(account, type(err).__name__)] += 1
@@ -248,14 +307,18 @@ class Pusher:
             tx.update_links(updated)
             tx.dequeue(account, done)
             tx.journal(journal)
-        return retry
+        return left
 
     def _retry_after_precondition(self, account: str, change: Change, rep: AccountReport) -> None:
         """Someone edited the item between our listing and our write: re-read, re-merge, write once more."""
         assert change.ref is not None
         connector = self.connectors[account]
         try:
-            current = self.retry.call(lambda: connector.fetch([change.ref.id]), label=account)  # type: ignore[union-attr]
+            current = self.retry.call(
+                lambda: connector.fetch([change.ref.id]),  # type: ignore[union-attr]
+                label=f"account {account}",
+                deadline=self.deadline,
+            )
         except ConnectorError as exc:
             with self.store.transaction() as tx:
                 tx.fail(account, change.contact_id, f"re-read failed: {type(exc).__name__}")
@@ -311,11 +374,17 @@ class Pusher:
                     tx.dequeue(account, [record.id])
                 return
         try:
-            results = self.retry.call(lambda: connector.push([again]), label=account)
+            results = self.retry.call(
+                lambda: connector.push([again]), label=f"account {account}", deadline=self.deadline
+            )
         except ConnectorError as exc:
             with self.store.transaction() as tx:
                 tx.fail(account, record.id, f"{type(exc).__name__}: {exc}")
             return
-        if self._answered(account, results, rep):
+        left = self._answered(account, results, rep)
+        if left.stale:
             with self.store.transaction() as tx:
                 tx.fail(account, record.id, "changed again while writing; will retry next run")
+        for _change, limited in left.throttled:
+            with self.store.transaction() as tx:
+                tx.fail(account, record.id, f"RateLimited: {limited}")

@@ -22,6 +22,7 @@ from caldav.davclient import DAVClient  # not ``caldav.DAVClient``: the package 
 from caldav.lib import error as caldav_error
 from lxml import etree
 
+from contactsync.deadline import RequestDeadlineExceeded, request_deadline, watch_session
 from contactsync.errors import (
     AuthFailed,
     ConnectorError,
@@ -30,6 +31,7 @@ from contactsync.errors import (
     SyncTokenExpired,
     Transient,
 )
+from contactsync.tls import certificate_rejected
 
 from .davxml import BadServerResponse, Multistatus, error_conditions, parse_multistatus, tag
 
@@ -107,6 +109,9 @@ class DavTransport:
             rate_limit_handle=False,
         )
         self._client.session.hooks["response"].append(self._read_capped)
+        # `timeout` bounds each request whole (connect and the whole answer), not only each read
+        self._deadline = timeout
+        watch_session(self._client.session)
 
     @property
     def request_counts(self) -> Mapping[str, int]:
@@ -215,7 +220,8 @@ class DavTransport:
         self._counts[method] += 1
         self._last_body = b""
         try:
-            response = self._client.request(url, method.value, body, dict(headers))
+            with request_deadline(self._deadline):
+                response = self._client.request(url, method.value, body, dict(headers))
         except caldav_error.AuthorizationError as exc:
             self._raise_for_authorization(exc, url)
         except caldav_error.RateLimitError as exc:
@@ -224,10 +230,13 @@ class DavTransport:
             ) from exc
         except ConnectorError:
             raise
+        except RequestDeadlineExceeded as exc:
+            raise Transient(f"{method.value} {_path(url)}: {exc}") from exc
         except niquests.exceptions.Timeout as exc:
             raise Transient(f"{method.value} {_path(url)} timed out") from exc
         except niquests.exceptions.SSLError as exc:
-            raise AuthFailed(f"TLS verification failed for {_host(url)}: {exc}") from exc
+            # permanent: a certificate is not fixed by sending again
+            raise certificate_rejected(exc, url) or AuthFailed(f"TLS failed for {_host(url)}: {exc}") from exc
         except niquests.exceptions.RequestException as exc:
             raise Transient(f"{method.value} {_path(url)} failed: {type(exc).__name__}: {exc}") from exc
         except (etree.LxmlError, UnicodeDecodeError, ValueError) as exc:

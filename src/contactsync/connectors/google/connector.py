@@ -57,9 +57,8 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -270,9 +269,6 @@ class GoogleConnector(BaseConnector):
         batch_size: int = MAX_BATCH,
         timeout: float = 60.0,
         read_only: bool = False,
-        sleep: Callable[[float], None] = time.sleep,
-        max_attempts: int = 4,
-        max_wait_s: float = 60.0,
         seen_cache_bytes: int = 16 * 1024 * 1024,
     ) -> None:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
@@ -305,7 +301,7 @@ class GoogleConnector(BaseConnector):
         self._service: Any = build(
             "people", "v1", static_discovery=True, http=self._http, client_options={"api_endpoint": endpoint}
         )
-        self.api = Api(name, auth_hint=auth.hint, sleep=sleep, max_attempts=max_attempts, max_wait_s=max_wait_s)
+        self.api = Api(name, auth_hint=auth.hint)
         #: user contact groups, resource name → name; None until read (or taken from the state)
         self._groups: dict[str, str] | None = None
         #: True once the groups were read in this run (the state's names may predate our last push)
@@ -833,10 +829,10 @@ class _Push:
     def fail(self, index: int, error: ConnectorError) -> None:
         self.out[index] = ChangeResult(self.changes[index], error=error)
 
-    def call(self, request: Any, *, resend_safe: bool = True) -> JsonDict:
+    def call(self, request: Any) -> JsonDict:
         """Execute a write. Before anything reached Google, a rate limit or a fault is the whole push's."""
         try:
-            answer = self.c.api.execute(request, resend_safe=resend_safe)
+            answer = self.c.api.execute(request)
         except (RateLimited, Transient) as exc:
             if not self.applied:
                 raise _Abort(exc) from exc
@@ -1250,7 +1246,7 @@ class _Push:
         try:
             try:
                 # never re-sent after an unknown outcome: the contacts may exist already
-                answer = self.call(request, resend_safe=False)
+                answer = self.call(request)
             except _Abort as abort:
                 if isinstance(abort.error, RateLimited):
                     self.c._note_creates({}, dropped=markers)  # refused before anything was made

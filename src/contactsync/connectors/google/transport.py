@@ -1,4 +1,4 @@
-"""How requests reach Google: an HTTP object that never re-sends, retries we control, and error translation.
+"""How requests reach Google: an HTTP object that never re-sends, and error translation.
 
 Why not the client library's defaults:
 
@@ -8,9 +8,9 @@ Why not the client library's defaults:
   a second time and the client sees success. :class:`SingleShotHttp` speaks httplib2's ``request`` interface to
   googleapiclient over ``requests`` with urllib3 retries off, so a request is sent exactly once; a lost answer
   surfaces as :class:`Transient` and the engine adopts the contact by its marker in the next pull.
-- ``execute(num_retries=N)`` ignores Retry-After. :class:`Api` retries with tenacity: rate limits after the
-  wait Google asks for (capped), server errors and resets with backoff, and creates never after an unknown
-  outcome.
+- ``execute(num_retries=N)`` ignores Retry-After. :class:`Api` sends each request once (``num_retries=0``) and
+  raises our typed errors; whether and when to send again is decided by the one policy in
+  :mod:`contactsync.retry`, applied by the engine.
 """
 
 from __future__ import annotations
@@ -18,19 +18,16 @@ from __future__ import annotations
 import json
 import logging
 import socket
-import time
-from collections.abc import Callable
 from typing import Any
 
 import google.auth.exceptions
 import httplib2
 import requests
-import requests.adapters
 from google.auth.credentials import Credentials
 from google.auth.transport.requests import AuthorizedSession
 from googleapiclient.errors import HttpError
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
+from contactsync.deadline import DeadlineAdapter, request_deadline
 from contactsync.errors import (
     AuthFailed,
     ConnectorError,
@@ -40,8 +37,18 @@ from contactsync.errors import (
     SyncTokenExpired,
     Transient,
 )
+from contactsync.retry import parse_retry_after
+from contactsync.tls import certificate_rejected
 
 log = logging.getLogger("contactsync.google")
+
+#: Google's certificates are public: a refused one means something in between (a TLS-inspecting proxy) whose CA
+#: the system does not trust; Google accounts have no ca_bundle option, the system's trust store is used
+GOOGLE_CERTIFICATE_ADVICE = (
+    "Google's certificates are public, so something between this host and Google (a TLS-inspecting proxy?) "
+    "presented its own: add that proxy's CA to the system's trust store (Google accounts have no `ca_bundle` "
+    "option; CardDAV and Outlook accounts do)"
+)
 
 JsonDict = dict[str, Any]
 
@@ -55,14 +62,15 @@ class SingleShotHttp:
 
     Each request is sent once: urllib3 does not retry, and a connection dropped after the request was sent
     raises instead of re-sending. google-auth refreshes the access token and re-sends on a 401, which is safe:
-    a 401 is answered before anything is applied.
+    a 401 is answered before anything is applied. ``timeout`` bounds the whole request (connect and the whole
+    answer, :mod:`contactsync.deadline`), not only each read.
     """
 
     def __init__(self, credentials: Credentials, *, timeout: float) -> None:
         self.credentials = credentials  # googleapiclient reads it to check the universe domain
         self.timeout = timeout
         self._session = AuthorizedSession(credentials)
-        adapter = requests.adapters.HTTPAdapter(max_retries=0)
+        adapter = DeadlineAdapter(max_retries=0)
         self._session.mount("http://", adapter)
         self._session.mount("https://", adapter)
 
@@ -75,9 +83,17 @@ class SingleShotHttp:
         redirections: int = 5,
         connection_type: Any = None,
     ) -> tuple[httplib2.Response, bytes]:
-        answer = self._session.request(
-            method, uri, data=body, headers=headers, timeout=self.timeout, allow_redirects=False
-        )
+        try:
+            with request_deadline(self.timeout):
+                answer = self._session.request(
+                    method, uri, data=body, headers=headers, timeout=self.timeout, allow_redirects=False
+                )
+        except requests.exceptions.SSLError as exc:
+            rejected = certificate_rejected(exc, uri, advice=GOOGLE_CERTIFICATE_ADVICE)
+            if rejected is None:
+                raise
+            raise rejected from exc  # permanent, and past googleapiclient as it is: a ConnectorError
+
         info = {name.lower(): value for name, value in answer.headers.items()}
         info["status"] = str(answer.status_code)
         response = httplib2.Response(info)
@@ -107,11 +123,9 @@ def _details(error: HttpError) -> tuple[str, str, list[str], str]:
     return status, message, reasons, retry_after
 
 
-def _seconds(value: str) -> float | None:
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None  # an HTTP date: Google sends seconds; treat anything else as "not said"
+#: Google's read and write quotas are counted per minute per user (People API "Usage limits"); a 429 for one of
+#: them may come without Retry-After, and trying again before the minute is over only spends the next request
+QUOTA_WINDOW_S = 60.0
 
 
 def translate(error: HttpError, *, account: str, auth_hint: str) -> ConnectorError:
@@ -122,7 +136,9 @@ def translate(error: HttpError, *, account: str, auth_hint: str) -> ConnectorErr
     if "EXPIRED_SYNC_TOKEN" in reasons or (code == 400 and "sync token" in message.lower()):
         return SyncTokenExpired(f"{said} (a full listing follows)", account=account)
     if code == 429 or status == "RESOURCE_EXHAUSTED" or {"RATE_LIMIT_EXCEEDED", "rateLimitExceeded"} & set(reasons):
-        return RateLimited(said, retry_after=_seconds(retry_after), account=account)
+        return RateLimited(
+            said, retry_after=parse_retry_after(retry_after or None), window_s=QUOTA_WINDOW_S, account=account
+        )
     if code in (401, 403):
         return AuthFailed(f"{said}. {auth_hint}", account=account)
     if code == 404:
@@ -162,52 +178,20 @@ IO_ERRORS: tuple[type[BaseException], ...] = (
 
 
 class Api:
-    """Executes googleapiclient requests with bounded retries and translated errors."""
+    """Executes googleapiclient requests, each sent once, with translated errors."""
 
-    def __init__(
-        self,
-        account: str,
-        *,
-        auth_hint: str,
-        sleep: Callable[[float], None] = time.sleep,
-        max_attempts: int = 4,
-        max_wait_s: float = 60.0,
-        backoff_s: float = 1.0,
-    ) -> None:
+    def __init__(self, account: str, *, auth_hint: str) -> None:
         self.account = account
         self.auth_hint = auth_hint
-        self.sleep = sleep
-        self.max_attempts = max_attempts
-        self.max_wait_s = max_wait_s
-        self.backoff_s = backoff_s
         #: requests sent, by method id (``people.connections.list``): for logs and benchmarks
         self.sent: dict[str, int] = {}
 
-    def execute(self, request: Any, *, resend_safe: bool = True) -> JsonDict:
-        """Run ``request``; retry rate limits, and server errors and resets when ``resend_safe``.
+    def execute(self, request: Any) -> JsonDict:
+        """Send ``request`` once. Never re-sent here: after a 5xx or a lost answer a create may have been applied,
+        and only the engine's retry policy knows whether the call may be repeated.
 
-        ``resend_safe`` is False for creates: after a 5xx or a lost answer the contacts may exist, and sending
-        them again would duplicate them. A 429 is always safe to retry: Google refuses it before doing anything.
         Raises AuthFailed, RateLimited, Transient, PreconditionFailed, SyncTokenExpired, ItemRejected.
         """
-
-        def retryable(exc: BaseException) -> bool:
-            if isinstance(exc, RateLimited):
-                return exc.retry_after is None or exc.retry_after <= self.max_wait_s
-            return isinstance(exc, Transient) and resend_safe
-
-        retrying = Retrying(
-            stop=stop_after_attempt(self.max_attempts),
-            wait=self._wait,
-            retry=retry_if_exception(retryable),
-            sleep=self.sleep,
-            reraise=True,
-            before_sleep=self._log_retry,
-        )
-        result: JsonDict = retrying(self._once, request)
-        return result
-
-    def _once(self, request: Any) -> JsonDict:
         method = str(getattr(request, "methodId", "") or "request")
         self.sent[method] = self.sent.get(method, 0) + 1
         try:
@@ -217,14 +201,3 @@ class Api:
         except IO_ERRORS as exc:
             raise translate_io(exc, account=self.account, auth_hint=self.auth_hint) from exc
         return answer if isinstance(answer, dict) else {}
-
-    def _wait(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome is not None else None
-        if isinstance(exc, RateLimited) and exc.retry_after is not None:
-            return min(exc.retry_after, self.max_wait_s)
-        return float(min(self.backoff_s * 2 ** (state.attempt_number - 1), self.max_wait_s))
-
-    def _log_retry(self, state: RetryCallState) -> None:
-        exc = state.outcome.exception() if state.outcome is not None else None
-        wait = state.next_action.sleep if state.next_action is not None else 0.0
-        log.info("account %s: %s; retrying in %.1fs", self.account, type(exc).__name__, wait)

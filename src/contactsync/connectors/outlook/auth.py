@@ -23,6 +23,7 @@ import msal
 import requests
 
 from contactsync.errors import AuthFailed, Transient
+from contactsync.tls import certificate_rejected
 
 #: what an AADSTS code usually means for an admin, and what to do about it
 ADVICE: Mapping[str, str] = {
@@ -69,6 +70,11 @@ def _calling_msal(account: str, what: Callable[[], Any]) -> Any:
         return what()
     except msal.exceptions.MsalServiceError as exc:
         raise Transient(f"the token endpoint failed: {type(exc).__name__}", account=account) from exc
+    except requests.exceptions.SSLError as exc:
+        # permanent: a certificate is not fixed by trying again
+        raise certificate_rejected(exc, account=account) or Transient(
+            f"the token endpoint could not be reached: {type(exc).__name__}", account=account
+        ) from exc
     except requests.RequestException as exc:
         raise Transient(f"the token endpoint could not be reached: {type(exc).__name__}", account=account) from exc
     except ValueError as exc:

@@ -411,9 +411,6 @@ class OutlookConnector(BaseConnector):
         *,
         region: str = "US",
         read_only: bool = False,
-        attempts: int = 5,
-        max_wait: float = 60.0,
-        sleep: Callable[[float], None] | None = None,
     ) -> None:
         self.name = name
         self.options = options
@@ -435,16 +432,12 @@ class OutlookConnector(BaseConnector):
             name,
         )
         self._http = _session(options.ca_bundle, limit)
-        extra = {"sleep": sleep} if sleep is not None else {}
         self.graph = GraphClient(
             account=name,
             graph_url=options.graph_url,
             tokens=_tokens(options, name, self._http),
             http=self._http,
             timeout=options.timeout,
-            attempts=attempts,
-            max_wait=max_wait,
-            **extra,
         )
         self._user = f"/users/{quote(options.mailbox, safe='@')}" if options.mailbox else "/me"
         self._folder: str | None = None

@@ -1,0 +1,60 @@
+"""A TLS certificate the client refused, as a permanent error that tells the admin what to do.
+
+Retrying cannot fix a certificate: an expired, self-signed or wrongly named one, or one signed by a private CA
+the system does not trust, fails the same way every time (before, it was retried as transient, 9 times on Google,
+with "SSLError" as the only words). :func:`certificate_rejected` finds the verification failure under whatever an
+HTTP library wrapped it in and names the host, the problem and the fix.
+"""
+
+from __future__ import annotations
+
+import ssl
+from urllib.parse import urlsplit
+
+from .errors import CertificateRejected
+
+__all__ = ["CA_BUNDLE_ADVICE", "certificate_rejected"]
+
+#: the fix for connectors that have the option (CardDAV, Outlook)
+CA_BUNDLE_ADVICE = (
+    "if the server's certificate is signed by a private CA (or a TLS-inspecting proxy's), set the account's "
+    "`ca_bundle` option to a PEM file of that CA; otherwise the server's certificate must be fixed"
+)
+
+
+def _verification_error(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    """The certificate verification failure somewhere under ``exc`` (causes, contexts, wrapped reasons)."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return current
+        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+        todo.extend(a for a in current.args if isinstance(a, BaseException))
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            todo.append(reason)
+    return None
+
+
+def certificate_rejected(
+    exc: BaseException, url: str | None = None, *, account: str = "", advice: str = CA_BUNDLE_ADVICE
+) -> CertificateRejected | None:
+    """``exc`` as a CertificateRejected naming the host (of ``url``, else of the request ``exc`` carries), the
+    certificate problem and ``advice``; None when ``exc`` is no certificate verification failure (then it is the
+    caller's to translate)."""
+    found = _verification_error(exc)
+    if found is None:
+        return None
+    problem = found.verify_message or str(found)
+    if url is None:
+        request = getattr(exc, "request", None)  # requests and niquests exceptions carry the request they sent
+        url = str(getattr(request, "url", "") or "")
+    host = urlsplit(url).hostname or url or "the server"
+    return CertificateRejected(
+        f"the TLS certificate of {host} was refused: {problem}; {advice}", host=host, problem=problem, account=account
+    )

@@ -1,0 +1,251 @@
+"""The network's edges (issue #16): a server that answers one byte a second, and a certificate that cannot be
+trusted, each met by the real transports and the real engine.
+
+- Every request has an overall deadline (contactsync/deadline.py): connect, headers and the whole body, not only
+  each read. A server trickling one byte a second never trips a per-read timeout; the request must still end at
+  its deadline, and a run at the retry policy's attempts times that deadline.
+- A TLS verification failure is permanent (contactsync/tls.py): sent once, never retried, and the message names
+  the host, the certificate problem and the fix.
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+import socket
+import ssl
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from contactsync.connectors.carddav import CardDavConnector, CardDavOptions
+from contactsync.connectors.google.auth import credentials_for
+from contactsync.connectors.google.connector import GoogleConnector
+from contactsync.connectors.outlook import OutlookConnector, OutlookOptions
+from contactsync.connectors.outlook.graph import GraphClient
+from contactsync.emulators.google import PeopleEmulator
+from contactsync.emulators.outlook import GraphEmulator
+from contactsync.engine import Engine, RunReport
+from contactsync.errors import CertificateRejected, Transient
+from contactsync.retry import RetryPolicy
+from contactsync.settings import AccountSettings, BookSettings
+from contactsync.store import Store
+
+from .google.helpers import google_account
+from .outlook.conftest import CLIENT_ID, SECRET, TENANT, USER
+from .outlook.fixtures import account_settings
+
+GOOGLE_USER = "alice@example.com"
+#: what the slow server would need to send its whole answer, one byte a second
+TRICKLE_BYTES = 200
+
+
+class SlowServer:
+    """Answers every request one byte a second (the status line and headers, or the body), counting connections.
+    With ``tls`` it presents a self-signed certificate (and never gets further than the handshake)."""
+
+    def __init__(self, *, slow: str = "body", tls: ssl.SSLContext | None = None) -> None:
+        self.slow = slow
+        self.tls = tls
+        self.connections = 0
+        self._sock = socket.create_server(("127.0.0.1", 0))
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self._sock.getsockname()[1]}"
+
+    def __enter__(self) -> SlowServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._sock.close()
+        self._thread.join(5)
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        try:
+            if self.tls is not None:
+                conn = self.tls.wrap_socket(conn, server_side=True)  # the client refuses the certificate here
+            conn.settimeout(5)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    return
+                data += chunk
+            head = f"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {TRICKLE_BYTES}\r\n\r\n"
+            fast, slow = (head.encode(), b" " * TRICKLE_BYTES) if self.slow == "body" else (b"", head.encode())
+            conn.sendall(fast)
+            for byte in slow:
+                if self._stop.wait(1.0):
+                    return
+                conn.sendall(bytes([byte]))
+        except OSError:
+            return  # the client gave up (its deadline), or refused our certificate
+        finally:
+            conn.close()
+
+
+class StaticToken:
+    """A bearer token for a server that checks none."""
+
+    def token(self, *, fresh: bool = False) -> str:
+        return "token"
+
+
+# ---------------------------------------------------------------------------------------------- deadlines
+@pytest.mark.parametrize("slow", ["body", "headers"])
+def test_a_request_to_a_server_sending_one_byte_a_second_ends_at_its_deadline(slow: str) -> None:
+    with SlowServer(slow=slow) as server, requests.Session() as http:
+        client = GraphClient(account="o", graph_url=server.url, tokens=StaticToken(), http=http, timeout=2.0)
+        started = time.monotonic()
+        with pytest.raises(Transient) as failed:
+            client.get("/me/contacts", what="a read")
+        took = time.monotonic() - started
+    print(f"\nslow {slow}: the request ended after {took:.1f}s (deadline 2s; the whole answer needs ~{TRICKLE_BYTES}s)")
+    assert "RequestDeadlineExceeded" in str(failed.value)
+    # each byte came within the per-read timeout (2 s): only an overall deadline ends it before the answer does
+    assert took < TRICKLE_BYTES / 4
+    assert server.connections == 1
+
+
+def test_a_carddav_request_to_a_trickling_server_ends_at_its_deadline() -> None:
+    with SlowServer(slow="headers") as server:
+        dav = CardDavConnector("dav", CardDavOptions(url=f"{server.url}/dav/book/", username="u", timeout=2), "pw")
+        started = time.monotonic()
+        try:
+            with pytest.raises(Transient, match="overall deadline"):
+                dav.pull(None)
+        finally:
+            dav.close()
+        took = time.monotonic() - started
+    print(f"\nCardDAV: the request ended after {took:.1f}s (deadline 2s)")
+    assert took < TRICKLE_BYTES / 4 and server.connections == 1
+
+
+def test_a_run_against_a_trickling_server_ends_after_the_policys_attempts(tmp_path: Path) -> None:
+    with PeopleEmulator() as tokens, SlowServer() as server:
+        tokens.add_user(GOOGLE_USER)
+        account = google_account(tokens, GOOGLE_USER, "google")
+        google = GoogleConnector(
+            "google", credentials_for(account, token_uri=tokens.token_uri), endpoint=server.url, timeout=2.0
+        )
+        waits: list[float] = []
+        book = BookSettings("book", (account,))
+        started = time.monotonic()
+        try:
+            with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+                report = Engine(store, book, {"google": google}, sleep=waits.append).run()
+        finally:
+            google.close()
+        took = time.monotonic() - started
+    print(f"\na run against a server trickling one byte a second: {took:.1f}s, {server.connections} requests")
+    assert report.accounts["google"].error_kind == "Transient"
+    assert server.connections == RetryPolicy().attempts  # each request cut at its deadline, then sent again
+    assert len(waits) == RetryPolicy().attempts - 1
+    assert took < TRICKLE_BYTES  # without the deadline: one request alone would take the whole trickle
+
+
+# ---------------------------------------------------------------------------------------------- certificates
+@pytest.fixture(scope="module")
+def self_signed(tmp_path_factory: pytest.TempPathFactory) -> ssl.SSLContext:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "contactsync test")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .sign(key, hashes.SHA256())
+    )
+    folder = tmp_path_factory.mktemp("tls")
+    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (folder / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+    return context
+
+
+def run_alone(tmp: Path, account: AccountSettings, connector: object, waits: list[float]) -> RunReport:
+    with Store.open(f"sqlite:///{tmp / 'store.db'}") as store:
+        return Engine(store, BookSettings("book", (account,)), {account.name: connector}, sleep=waits.append).run()  # type: ignore[dict-item]
+
+
+def assert_refused_once(report: RunReport, name: str, server: SlowServer, waits: list[float], fix: str) -> None:
+    rep = report.accounts[name]
+    assert rep.error_kind == CertificateRejected.__name__
+    assert rep.error is not None
+    assert "127.0.0.1" in rep.error and "self-signed certificate" in rep.error and fix in rep.error
+    assert server.connections == 1 and waits == []  # permanent: never sent again
+
+
+def test_a_self_signed_carddav_server_is_refused_once_with_the_host_the_problem_and_ca_bundle(
+    self_signed: ssl.SSLContext, tmp_path: Path
+) -> None:
+    waits: list[float] = []
+    with SlowServer(tls=self_signed) as server:
+        account = AccountSettings("dav", "carddav")
+        dav = CardDavConnector("dav", CardDavOptions(url=f"{server.url}/dav/book/", username="u", timeout=5), "pw")
+        try:
+            report = run_alone(tmp_path, account, dav, waits)
+        finally:
+            dav.close()
+    assert_refused_once(report, "dav", server, waits, "`ca_bundle`")
+
+
+def test_a_self_signed_graph_endpoint_is_refused_once_with_the_host_the_problem_and_ca_bundle(
+    self_signed: ssl.SSLContext, tmp_path: Path
+) -> None:
+    waits: list[float] = []
+    with GraphEmulator(seed=7) as emu, SlowServer(tls=self_signed) as server:
+        emu.add_tenant(TENANT)
+        emu.add_app(TENANT, CLIENT_ID, secret=SECRET)
+        emu.add_mailbox(TENANT, USER)
+        account = account_settings(emu, graph_url=server.url)  # tokens from the emulator, Graph elsewhere
+        outlook = OutlookConnector("outlook", OutlookOptions.from_settings(account, BookSettings("book", (account,))))
+        try:
+            report = run_alone(tmp_path, account, outlook, waits)
+        finally:
+            outlook.close()
+    assert_refused_once(report, "outlook", server, waits, "`ca_bundle`")
+
+
+def test_a_certificate_refused_on_the_way_to_google_is_refused_once_and_says_where_to_fix_it(
+    self_signed: ssl.SSLContext, tmp_path: Path
+) -> None:
+    waits: list[float] = []
+    with PeopleEmulator() as tokens, SlowServer(tls=self_signed) as server:
+        tokens.add_user(GOOGLE_USER)
+        account = google_account(tokens, GOOGLE_USER, "google")
+        google = GoogleConnector("google", credentials_for(account, token_uri=tokens.token_uri), endpoint=server.url)
+        try:
+            report = run_alone(tmp_path, account, google, waits)
+        finally:
+            google.close()
+    assert_refused_once(report, "google", server, waits, "trust store")
