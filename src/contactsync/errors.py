@@ -9,6 +9,7 @@
     │                                  does not exist
     ├── ConnectorError                 anything a platform said or did not say
     │   ├── AuthFailed                 credentials refused or expired: the admin must act
+    │   ├── CertificateRejected        the server's TLS certificate failed verification: the admin must act
     │   ├── RateLimited                the platform asks us to wait (``retry_after`` seconds, if it said)
     │   ├── Transient                  timeouts, resets, 5xx: retrying later is expected to work
     │   ├── PreconditionFailed         wrong etag, or the item is gone (``gone=True``)
@@ -74,10 +75,26 @@ class AuthFailed(ConnectorError):
     pass
 
 
+class CertificateRejected(ConnectorError):
+    """The server's TLS certificate failed verification (``problem``, e.g. "self-signed certificate") on
+    ``host``. Permanent: never retried."""
+
+    def __init__(self, message: str, *, host: str, problem: str, account: str = "") -> None:
+        super().__init__(message, account=account)
+        self.host = host
+        self.problem = problem
+
+
 class RateLimited(ConnectorError):
-    def __init__(self, message: str, *, retry_after: float | None = None, account: str = "") -> None:
+    """``retry_after``: the wait the platform asked for, if it said; ``window_s``: the window of the limit that was
+    hit, when the platform documents one but did not say when to come back (Google's per-minute quotas)."""
+
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, window_s: float | None = None, account: str = ""
+    ) -> None:
         super().__init__(message, account=account)
         self.retry_after = retry_after
+        self.window_s = window_s
 
 
 class Transient(ConnectorError):
