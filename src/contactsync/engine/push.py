@@ -187,11 +187,7 @@ class Pusher:
                 with self.store.transaction() as tx:
                     for change, exc in left.throttled:
                         tx.fail(account, change.contact_id, f"RateLimited: {exc}")
-                log.warning(
-                    "account %s: %d writes still rate limited; they stay owed for the next run",
-                    account,
-                    len(left.throttled),
-                )
+                self._refused[(account, RateLimited.__name__)] += len(left.throttled)
                 return
             log.info(
                 "account %s: %d writes rate limited; sending them again in %.1fs", account, len(left.throttled), wait
@@ -388,3 +384,4 @@ class Pusher:
         for _change, limited in left.throttled:
             with self.store.transaction() as tx:
                 tx.fail(account, record.id, f"RateLimited: {limited}")
+            self._refused[(account, RateLimited.__name__)] += 1
