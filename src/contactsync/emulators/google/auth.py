@@ -44,10 +44,15 @@ AUTHORIZATION_PATHS = frozenset({"/o/oauth2/auth", "/o/oauth2/v2/auth"})
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
+#: what the README tells the admin to grant, and what tokens from the control API carry
+CONTACTS_SCOPE = "https://www.googleapis.com/auth/contacts"
+
+
 @dataclass(frozen=True)
 class AccessGrant:
     user: str
     expires: datetime | None  # None: issued by the control API, valid for the emulator's lifetime
+    scopes: frozenset[str] = frozenset({CONTACTS_SCOPE})
 
 
 @dataclass(frozen=True)
@@ -114,7 +119,8 @@ class Accounts:
         self._static_tokens: dict[str, str] = {}
         self._refresh_tokens: dict[str, _Refresh] = {}
         self._grants: dict[str, AccessGrant] = {}
-        self._service_accounts: set[str] = set()
+        #: service account → the scopes the Admin console's domain-wide delegation grants its client ID
+        self._service_accounts: dict[str, frozenset[str]] = {}
         self._clients: dict[str, str] = {}  # OAuth client id → secret
         self._codes: dict[str, _Code] = {}
         self._used_codes: set[str] = set()
@@ -141,11 +147,11 @@ class Accounts:
             except KeyError:
                 raise KeyError(f"unknown user {user!r}: call add_user first") from None
 
-    def refresh_token_for(self, user: str) -> str:
+    def refresh_token_for(self, user: str, scopes: tuple[str, ...] = (CONTACTS_SCOPE,)) -> str:
         self.token_for(user)
         with self._lock:
             token = "1//emu-" + secrets.token_urlsafe(24)
-            self._refresh_tokens[token] = _Refresh(user, None, "")
+            self._refresh_tokens[token] = _Refresh(user, None, " ".join(scopes))
             return token
 
     def add_oauth_client(self, client_id: str, client_secret: str) -> None:
@@ -202,12 +208,16 @@ class Accounts:
             )
         return back(code=code, scope=scope)
 
-    def add_service_account(self, client_email: str) -> None:
+    def add_service_account(self, client_email: str, scopes: tuple[str, ...] = (CONTACTS_SCOPE,)) -> None:
         with self._lock:
-            self._service_accounts.add(client_email)
+            self._service_accounts[client_email] = frozenset(scopes)
 
     def authenticate(self, authorization: str | None) -> str:
         """The user a request acts for; 401 UNAUTHENTICATED in Google's format otherwise."""
+        return self.grant_of(authorization).user
+
+    def grant_of(self, authorization: str | None) -> AccessGrant:
+        """The grant a request carries (its user and scopes); 401 UNAUTHENTICATED in Google's format otherwise."""
         if not authorization:
             raise unauthenticated("CREDENTIALS_MISSING")
         scheme, _, token = authorization.partition(" ")
@@ -219,7 +229,7 @@ class Accounts:
             raise unauthenticated("ACCESS_TOKEN_INVALID")
         if grant.expires is not None and self._clock.now() >= grant.expires:
             raise unauthenticated("ACCESS_TOKEN_EXPIRED")
-        return grant.user
+        return grant
 
     def token_endpoint(self, form: dict[str, str], authorization: str | None = None) -> TokenResponse:
         grant_type = form.get("grant_type")
@@ -302,19 +312,30 @@ class Accounts:
             return _oauth_error("invalid_grant", "Invalid JWT: the assertion is not a well-formed JWT.")
         issuer = claims.get("iss")
         with self._lock:
-            known_issuer = issuer in self._service_accounts
+            delegated = self._service_accounts.get(str(issuer))
             subject = claims.get("sub") or issuer
             known_subject = subject in self._static_tokens
-        if not known_issuer:
+        if delegated is None:
             return _oauth_error("invalid_grant", "Invalid grant: account not found")
         if not known_subject:
             return _oauth_error("invalid_grant", "Invalid email or User ID")
-        return self._issue(str(subject))
+        requested = frozenset(str(claims.get("scope", "")).split())
+        if not requested or not requested <= delegated:
+            # what Google answers when the Admin console's domain-wide delegation lacks a requested scope
+            return _oauth_error(
+                "unauthorized_client",
+                "Client is unauthorized to retrieve access tokens using this method, or client not authorized for "
+                "any of the scopes requested.",
+                401,
+            )
+        return self._issue(str(subject), scope=" ".join(sorted(requested)))
 
     def _issue(self, user: str, scope: str = "") -> TokenResponse:
         token = "ya29.emu-" + secrets.token_urlsafe(32)
         with self._lock:
-            self._grants[token] = AccessGrant(user, self._clock.now() + ACCESS_TOKEN_LIFETIME)
+            self._grants[token] = AccessGrant(
+                user, self._clock.now() + ACCESS_TOKEN_LIFETIME, frozenset(scope.split()) if scope else frozenset()
+            )
         body: dict[str, Any] = {
             "access_token": token,
             "expires_in": int(ACCESS_TOKEN_LIFETIME.total_seconds()) - 1,

@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from .api import ALL_PERSON_FIELDS, GROUP_FIELDS
-from .auth import Accounts
+from .auth import CONTACTS_SCOPE, Accounts
 from .control import Clock, FaultPlan, QuotaLimits, QuotaMeter, RequestKind
 from .errors import ApiError
 from .fields import check_person_body
@@ -136,10 +136,10 @@ class PeopleEmulator:
         except KeyError as exc:
             raise EmulatorError(str(exc)) from None
 
-    def refresh_token_for(self, user: str) -> str:
-        """A refresh token that ``/token`` exchanges for short-lived access tokens for ``user``."""
+    def refresh_token_for(self, user: str, scopes: tuple[str, ...] = (CONTACTS_SCOPE,)) -> str:
+        """A refresh token that ``/token`` exchanges for short-lived access tokens for ``user`` (with ``scopes``)."""
         try:
-            return self._accounts.refresh_token_for(user)
+            return self._accounts.refresh_token_for(user, scopes)
         except KeyError as exc:
             raise EmulatorError(str(exc)) from None
 
@@ -170,9 +170,22 @@ class PeopleEmulator:
         except KeyError as exc:
             raise EmulatorError(str(exc)) from None
 
-    def add_service_account(self, client_email: str) -> None:
-        """Accept JWT-bearer grants issued by this service account (``sub`` = the user impersonated)."""
-        self._accounts.add_service_account(client_email)
+    def add_service_account(self, client_email: str, scopes: tuple[str, ...] = (CONTACTS_SCOPE,)) -> None:
+        """Accept JWT-bearer grants issued by this service account (``sub`` = the user impersonated).
+
+        ``scopes``: what the Admin console's domain-wide delegation grants its client ID; a grant asking for a
+        scope outside them is refused (``unauthorized_client``), as Google does. ``()``: no delegation at all.
+        """
+        self._accounts.add_service_account(client_email, scopes)
+
+    @property
+    def api_enabled(self) -> bool:
+        """Whether the People API is enabled in the Cloud project (else every call answers 403 SERVICE_DISABLED)."""
+        return self._service.api_enabled
+
+    @api_enabled.setter
+    def api_enabled(self, enabled: bool) -> None:
+        self._service.api_enabled = enabled
 
     # ---------------------------------------------------------------------------------------- state
 

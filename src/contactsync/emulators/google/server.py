@@ -64,6 +64,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(response.body)
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        # the Date header tells the emulator's clock (a client measuring its skew against us sees it move)
+        if timestamp is None:
+            timestamp = self.server.service.clock.now().timestamp()
+        return super().date_time_string(timestamp)
+
     def log_message(self, format: str, *args: object) -> None:
         # Silent: tests and benchmarks would drown in access logs; counters say what happened.
         return

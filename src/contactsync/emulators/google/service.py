@@ -26,11 +26,13 @@ from . import api
 from .auth import AUTHORIZATION_PATHS, Accounts
 from .control import Clock, FaultPlan, QuotaMeter, RequestKind
 from .discovery import people_v1
-from .errors import ApiError, invalid_argument, server_error
+from .errors import ApiError, ErrorInfo, invalid_argument, server_error
 from .store import UserStore
 from .tokens import TokenCodec
 
 MAX_BATCH_PARTS = 1000
+#: the Cloud project the emulator's clients belong to (named in SERVICE_DISABLED answers)
+PROJECT_NUMBER = "000000000000"
 #: "You can have up to 25,000 contacts" (Google Contacts Help, "Limits for contacts")
 MAX_CONTACTS = 25_000
 JSON_TYPE = "application/json; charset=UTF-8"
@@ -179,6 +181,8 @@ class PeopleService:
         #: requests by discovery method id, and the refusals the document's contract gave (for tests)
         self.methods: Counter[str] = Counter()
         self.refused: list[str] = []
+        #: False: the People API is not enabled in the Cloud project of the client (every call 403)
+        self.api_enabled = True
         self._counter_lock = threading.Lock()
         # Unexpected exceptions (emulator bugs) are kept here so tests can assert there were none.
         self.internal_errors: list[BaseException] = []
@@ -219,7 +223,9 @@ class PeopleService:
         route, resource_name = _match(request.method, path)
         self.count(route.kind)
         self._raise_injected_failure(request)
-        user = self.accounts.authenticate(request.headers.get("authorization"))
+        grant = self.accounts.grant_of(request.headers.get("authorization"))
+        user = grant.user
+        self._check_access(route, grant.scopes)
         self._check_contract(route, request)
         if not route.kind.is_write:
             return self._serve(route, resource_name, user, request)
@@ -238,6 +244,35 @@ class PeopleService:
         finally:
             with self._mutating_lock:
                 self._mutating.discard(user)
+
+    def _check_access(self, route: Route, scopes: frozenset[str]) -> None:
+        """The People API enabled in the project, and a token holding one of the scopes the method lists."""
+        if not self.api_enabled:
+            raise ApiError(
+                403,
+                "PERMISSION_DENIED",
+                f"People API has not been used in project {PROJECT_NUMBER} before or it is disabled. Enable it by "
+                f"visiting https://console.developers.google.com/apis/api/people.googleapis.com/overview?project="
+                f"{PROJECT_NUMBER} then retry. If you enabled this API recently, wait a few minutes for the action "
+                "to propagate to our systems and retry.",
+                info=ErrorInfo(
+                    "SERVICE_DISABLED",
+                    domain="googleapis.com",
+                    metadata={"service": "people.googleapis.com", "consumer": f"projects/{PROJECT_NUMBER}"},
+                ),
+            )
+        # each method's scopes as the discovery document lists them (people.get also takes profile scopes)
+        if not scopes & set(self.discovery.methods[route.method_id].scopes):
+            raise ApiError(
+                403,
+                "PERMISSION_DENIED",
+                "Request had insufficient authentication scopes.",
+                info=ErrorInfo(
+                    "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+                    domain="googleapis.com",
+                    metadata={"service": "people.googleapis.com", "method": route.method_id},
+                ),
+            )
 
     def _check_contract(self, route: Route, request: ApiRequest) -> None:
         """The request as the discovery document allows it (parameters, masks, body), else 400 like Google."""
