@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from alembic import command
@@ -188,6 +189,16 @@ class Store(
         if upgrade:
             store.upgrade()
         return store
+
+    @classmethod
+    def open_immutable(cls, database: Path) -> Store:
+        """A SQLite store file read as immutable, never migrated: for a read-only file or filesystem, where SQLite
+        cannot make its WAL index next to the file and nobody can change it either
+        (https://www.sqlite.org/uri.html#uriimmutable)."""
+        engine = sa.create_engine(
+            f"sqlite:///file:{quote(str(database))}?mode=ro&immutable=1&uri=true", hide_parameters=True
+        )
+        return cls(engine)
 
     def upgrade(self) -> None:
         """Apply every pending migration. Raises StoreError if the database cannot be reached or migrated.
