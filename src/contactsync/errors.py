@@ -16,7 +16,7 @@
     │   ├── SyncTokenExpired           the incremental state is no longer accepted: do a full listing
     │   └── ItemRejected               the platform refuses this item's data (bad value, too large, ...)
     └── SyncAborted                    the engine stopped a run on purpose (the brake, a failed listing)
-        └── LeaseLost                  (daemon.oneoff) another instance took the book over mid-run
+        └── LeaseLost                  (store.leases) another instance took the book over: the run commits nothing more
 
 Lower-level exceptions (HTTP libraries, SQL drivers, vobject) are translated where they cross into our code:
 ``raise Transient(...) from exc``.
