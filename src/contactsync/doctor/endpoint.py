@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from ..checks import CheckResult, Outcome
 from ..settings import AccountSettings
+from ..tls import CA_BUNDLE_ADVICE
 
 CONNECT_TIMEOUT: Final = 10.0
 #: a clock off by more than this is reported: the Date header has one-second resolution, so a minute leaves
@@ -117,10 +118,8 @@ def _trust_fix(endpoint: Endpoint) -> str:
             f"the server's certificate must chain to a CA in ca_bundle ({endpoint.verify}): put the issuing CA's "
             "PEM there, or fix the certificate on the server"
         )
-    return (
-        "if the server uses a private CA or a TLS-inspecting proxy, set the account's options.ca_bundle to that "
-        "CA's PEM file; otherwise fix the certificate on the server (expired, wrong name, missing intermediate)"
-    )
+    # the same advice a sync's refused certificate gives (contactsync.tls)
+    return CA_BUNDLE_ADVICE
 
 
 def check_endpoint(account: str, endpoint: Endpoint, *, timeout: float = CONNECT_TIMEOUT) -> Iterator[CheckResult]:
