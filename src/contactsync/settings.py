@@ -138,6 +138,66 @@ class BookSettings:
         return order.index(account) if account in order else len(order)
 
 
+#: what a distribution sends unless its ``fields`` say otherwise: who the person is and how to reach them at work
+DISTRIBUTED_FIELDS: frozenset[Field] = frozenset(
+    {
+        Field.NAME,
+        Field.DISPLAY_NAME,
+        Field.EMAILS,
+        Field.PHONES,
+        Field.ADDRESSES,
+        Field.ORGANIZATION,
+        Field.DEPARTMENT,
+        Field.JOB_TITLE,
+        Field.PHOTO,
+    }
+)
+
+
+@dataclass(frozen=True)
+class DistributionTarget:
+    """One account a distribution writes into; ``owner`` is its user's own email address, whose directory entry
+    is left out of it (nobody needs themselves in their company directory)."""
+
+    account: str
+    owner: str | None = None
+
+
+@dataclass(frozen=True)
+class DistributionSettings:
+    """One ``distribute:`` entry: ``source`` (an account name) pushed one way into a container named ``container``
+    on each of ``targets`` (account names). Accounts are those of the books and the entry's own ``accounts``."""
+
+    name: str
+    source: str
+    targets: tuple[DistributionTarget, ...]
+    container: str
+    fields: frozenset[Field] = DISTRIBUTED_FIELDS
+    #: send phones of kind mobile (personal numbers stay out unless the admin says so)
+    mobile: bool = False
+    photos: bool = True
+    #: email addresses of people never distributed (besides what the source's own filters leave out)
+    exclude: tuple[str, ...] = ()
+    schedule: str = "every 15m"
+    brake: BrakeSettings = BrakeSettings()
+    trash_days: int = 30
+    default_region: str = "US"
+    #: accounts declared by this entry only (a directory source, the targets), not synced by any book
+    accounts: tuple[AccountSettings, ...] = ()
+
+    @property
+    def book(self) -> BookSettings:
+        """The settings a connector of this distribution is built with (its region, its accounts)."""
+        return BookSettings(
+            name=f"distribute:{self.name}",
+            accounts=self.accounts,
+            brake=self.brake,
+            default_region=self.default_region,
+            trash_days=self.trash_days,
+            schedule=self.schedule,
+        )
+
+
 @dataclass(frozen=True)
 class DaemonSettings:
     """The ``daemon:`` section: how ``contactsync run`` schedules, leases and paces its work (each of its
@@ -172,6 +232,8 @@ class Settings:
     secret_files: tuple[Path, ...] = field(default=(), compare=False)
     #: ``secrets.allow_world_readable``
     allow_world_readable: bool = False
+    #: the ``distribute:`` section
+    distributions: tuple[DistributionSettings, ...] = ()
 
     def book(self, name: str) -> BookSettings:
         for b in self.books:

@@ -14,6 +14,7 @@ Only this package and the migrations speak SQL (``tests/test_store_wall.py`` hol
     leases     which instance runs a book and holds its accounts
     health     the circuit breaker and tag-count checks
     copies     the connectors' copies of remote items
+    distribution  one source pushed into a container on many targets (``distribute:``)
     dump       every table at once, for backups
 """
 
@@ -38,6 +39,7 @@ from ..errors import StoreError
 from .base import TxBase, now
 from .contacts import CanonicalRecord, ContactReads, ContactWrites, encode_contact, identity_tombstone
 from .copies import CopyReads, StoredCopies
+from .distribution import DistributionRecords
 from .dump import DumpReads, DumpWrites, StoreDump
 from .health import CircuitState, Health, HealthRecords, TagCheck, TagVerdict
 from .journal import Conflict, JournalEntry, JournalReads, JournalWrites
@@ -158,6 +160,7 @@ class Store(
     HealthRecords,
     CopyReads,
     DumpReads,
+    DistributionRecords,
 ):
     """Open with :meth:`open`; close with :meth:`close` (or use as a context manager)."""
 

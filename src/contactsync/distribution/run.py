@@ -1,0 +1,537 @@
+"""The executor of a distribution: pulls the source once per cycle, records what changed (a new revision), then
+brings each target up to that revision, each under its own lease so several daemons share the targets.
+
+A cycle (:meth:`Distributor.run_cycle`):
+
+1. *plan*, under the lease ``distribute:<name>`` (once per schedule slot, whoever comes first): pull the source
+   (incrementally where it can), shape each changed item once, and store the changed desired contacts with the
+   next revision. A leave goes to the trash (and the journal) like any delete, and the brake holds a mass leave
+   back (the source's state is then not advanced, so the same leaves are seen again until an admin allows them).
+2. *targets*, each under the lease ``distribute:<name>/<account>`` plus the account's own lease: one listing of
+   the target (incremental where the platform allows), then only what differs: the items whose revision is
+   above the target's, and those the listing shows touched by the user inside the container. A target is run
+   when its slot is due or when it is behind the revision. A daemon keeps going round the targets until none is
+   left undone or held by a live lease: a target whose holder died is taken over once its lease runs out.
+
+Every write is recorded only once the platform confirmed it; a create is recorded as attempted before it is sent,
+and the canonical ids are derived from the source ids, so a create whose answer was lost is found by its marker on
+the next listing and never made twice. Each target's commits are fenced with its lease epoch.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from ..connector import ChangeKind, ChangeResult, Connector, PullResult, RemoteContact
+from ..errors import ConnectorError, NotFound, SyncTokenExpired
+from ..model import Contact, Field, Tag
+from ..settings import AccountSettings, BookSettings, DistributionSettings, DistributionTarget, Settings
+from ..store import Claim, Store, TagCheck, TagVerdict, now
+from ..store.distribution import DesiredItem, TargetLink, TargetState, book_of
+from .plan import Shaping, SourceKind, Wanted, plan_source, plan_target
+
+log = logging.getLogger("contactsync.distribution")
+
+#: builds a connector for an account (the daemon passes one that rate-limits and honours its stop)
+Connect = Callable[[AccountSettings, BookSettings], Connector]
+
+
+def accounts_of(
+    settings: Settings, distribution: DistributionSettings
+) -> dict[str, tuple[AccountSettings, BookSettings]]:
+    """Every account a distribution may name, with the book settings its connector is built with: the
+    distribution's own accounts, then those of the books."""
+    out: dict[str, tuple[AccountSettings, BookSettings]] = {}
+    for book in settings.books:
+        for account in book.accounts:
+            out[account.name] = (account, book)
+    own = distribution.book
+    for account in distribution.accounts:
+        out[account.name] = (account, own)
+    return out
+
+
+def plan_lease(name: str) -> str:
+    return f"distribute:{name}"
+
+
+def target_lease(name: str, account: str) -> str:
+    return f"distribute:{name}/{account}"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanReport:
+    revision: int
+    joined: int = 0
+    changed: int = 0
+    left: int = 0
+    held: int = 0
+    brake_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TargetReport:
+    account: str
+    revision: int
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    failed: int = 0
+    listed: int = 0
+    tag_verdict: TagVerdict | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.failed == 0
+
+
+@dataclass
+class CycleReport:
+    plan: PlanReport | None = None
+    targets: list[TargetReport] = field(default_factory=list)
+    #: targets left for later (held by a live daemon when this one gave up, or stopped)
+    left: list[str] = field(default_factory=list)
+
+
+class Distributor:
+    """One distribution over one store. ``connect`` builds a connector for an account."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: DistributionSettings,
+        accounts: Mapping[str, tuple[AccountSettings, BookSettings]],
+        connect: Connect,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.accounts = accounts
+        self.connect = connect
+        self.shaping = Shaping.of(settings)
+        self.book = book_of(settings.name)
+
+    # ------------------------------------------------------------------------------------------------- plan
+    def plan(self, *, allow_deletes: bool = False) -> PlanReport:
+        """Pull the source once and record what changed. Raises ConnectorError when the source cannot be read
+        (nothing is recorded then)."""
+        name = self.settings.name
+        state = self.store.distribution_state(name)
+        account, book = self.accounts[self.settings.source]
+        source = self.connect(account, book)
+        try:
+            try:
+                result = source.pull(state.source_state)
+            except SyncTokenExpired:
+                result = source.pull(None)
+            changed = list(result.changed)
+        finally:
+            source.close()
+        gone = self._source_gone(result, changed)
+        known = self.store.desired_by_source(name, [rc.ref.id for rc in changed] + gone)
+        plan = plan_source(
+            name,
+            changed,
+            gone,
+            known,
+            self.store.present_count(name),
+            self.shaping,
+            self.settings.brake,
+            allow_deletes=allow_deletes,
+        )
+        revision = state.revision + 1 if plan.actions else state.revision
+        counts = {kind: sum(1 for a in plan.actions if a.kind is kind) for kind in SourceKind}
+        braked = plan.brake_reason is not None
+        with self.store.transaction() as tx:
+            joined: dict[str, Contact] = {}
+            items: list[DesiredItem] = []
+            journal: list[dict[str, object]] = []
+            for action in plan.actions:
+                if action.contact is not None:
+                    joined[action.contact_id] = action.contact
+                    if action.kind is SourceKind.JOIN and action.source_id in known:
+                        tx.restore_contact(action.contact_id)  # back in the directory: out of the trash
+                    items.append(
+                        DesiredItem(action.contact_id, action.source_id, action.hash, revision, True, action.owner_keys)
+                    )
+                else:
+                    tx.trash_contact(
+                        self.book, action.contact_id, days=self.settings.trash_days, reason="left the source"
+                    )
+                    items.append(
+                        DesiredItem(action.contact_id, action.source_id, action.hash, revision, False, frozenset())
+                    )
+                journal.append(
+                    {
+                        "book": self.book,
+                        "account": self.settings.source,
+                        "contact_id": action.contact_id,
+                        "action": f"distribute-{action.kind.value}",
+                        "note": f"revision {revision}",
+                    }
+                )
+            tx.put_contacts(self.book, joined)
+            tx.journal(journal)
+            self.store.put_desired(name, items)
+            self.store.put_distribution_state(
+                name,
+                revision=revision,
+                # braked: the held leaves must be seen again, so the source is read from the same point next time
+                source_state=state.source_state if braked else result.next_state,
+                brake_reason=plan.brake_reason,
+                brake_since=(state.brake_since or now()) if braked else None,
+            )
+        if braked:
+            log.warning(
+                "distribution %s: brake: %s; no one is removed until an admin allows it "
+                "(contactsync distribute %s --allow-deletes)",
+                name,
+                plan.brake_reason,
+                name,
+            )
+        report = PlanReport(
+            revision,
+            counts[SourceKind.JOIN],
+            counts[SourceKind.CHANGE],
+            counts[SourceKind.LEAVE],
+            plan.held,
+            plan.brake_reason,
+        )
+        log.info(
+            "distribution %s: revision %d: %d joined, %d changed, %d left, %d held by the brake",
+            name,
+            revision,
+            report.joined,
+            report.changed,
+            report.left,
+            report.held,
+        )
+        return report
+
+    def _source_gone(self, result: PullResult, changed: Sequence[RemoteContact]) -> list[str]:
+        """Source ids no longer in scope: deleted, or (a full listing, or one that says what is present) absent."""
+        gone = list(result.deleted)
+        scope = {rc.ref.id for rc in changed} if result.full else result.present
+        if scope is not None:
+            present = self.store.desired_items(self.settings.name, present_only=True)
+            gone.extend(i.source_id for i in present if i.source_id not in scope and i.source_id not in gone)
+        return gone
+
+    # ---------------------------------------------------------------------------------------------- targets
+    def sync_target(self, target: DistributionTarget, *, revision: int | None = None) -> TargetReport:
+        """Bring one target up to the distribution's revision. Raises ConnectorError when the target cannot be
+        listed at all; a write refused item by item is counted in ``failed`` (retried next cycle)."""
+        name = self.settings.name
+        revision = self.store.distribution_state(name).revision if revision is None else revision
+        ts = self.store.target_state(name, target.account)
+        account, book = self.accounts[target.account]
+        connector = self.connect(account, book)
+        try:
+            return self._sync_target(connector, target, ts, revision)
+        except ConnectorError as exc:
+            self.store.put_target_state(
+                replace(ts, last_run_at=now(), last_result="failed", last_error=f"{type(exc).__name__}: {exc}")
+            )
+            raise
+        finally:
+            connector.close()
+
+    def _sync_target(
+        self, connector: Connector, target: DistributionTarget, ts: TargetState, revision: int
+    ) -> TargetReport:
+        name = self.settings.name
+        try:
+            result = connector.pull(ts.state)
+        except SyncTokenExpired:
+            result = connector.pull(None)
+        listed = list(result.changed)
+        # ours: items carrying the marker of a contact of this distribution; anything else is the user's own
+        markers = {rc.marker for rc in listed if rc.marker}
+        ours = self.store.desired_items_by_id(name, markers)
+        seen: dict[str, list[RemoteContact]] = {}
+        for rc in listed:
+            if rc.marker in ours:
+                seen.setdefault(rc.marker, []).append(rc)
+        gone = self._target_gone(result, listed, target.account)
+        delta = self.store.desired_items(name, above=ts.revision) if revision > ts.revision else []
+        candidates: set[str] = {i.contact_id for i in delta} | set(gone)
+        links = self.store.target_links(name, target.account, set(seen) | candidates)
+        for cid, rcs in seen.items():
+            link = links.get(cid)
+            if (
+                link is None
+                or len(rcs) > 1
+                or any((rc.ref.id, rc.ref.etag) != (link.remote_id, link.etag) for rc in rcs)
+            ):
+                candidates.add(cid)
+        items = {i.contact_id: i for i in delta}
+        items.update(ours)
+        missing = candidates - set(items)
+        if missing:
+            items.update(self.store.desired_items_by_id(name, missing))
+        owner = target.owner.casefold() if target.owner else None
+        present = [
+            cid for cid in candidates if cid in items and items[cid].present and owner not in items[cid].owner_keys
+        ]
+        records = self.store.contacts(present)
+        wanted = {cid: Wanted(records[cid].contact, items[cid].hash) for cid in present if cid in records}
+        fit = {cid: connector.fit(w.contact) for cid, w in wanted.items() if w.contact is not None}
+        plan = plan_target(candidates, wanted, links, seen, frozenset(gone), fit)
+        with self.store.transaction():
+            self.store.drop_target_links(name, target.account, plan.forgotten)
+            self.store.put_target_links(name, target.account, plan.adopted)
+        counts = {kind: 0 for kind in ChangeKind}
+        failed = 0
+        batch = max(1, connector.capabilities.max_batch)
+        for start in range(0, len(plan.changes), batch):
+            chunk = plan.changes[start : start + batch]
+            self.store.check_fence()
+            creates = [c for c in chunk if c.kind is ChangeKind.CREATE]
+            if creates:
+                # recorded before sending: an answer lost on the way is found by its marker next time
+                self.store.put_target_links(
+                    name, target.account, [TargetLink(c.contact_id, None, "", "") for c in creates]
+                )
+            results = connector.push(chunk)
+            failed += self._record(target.account, results, wanted, counts)
+        complete = failed == 0
+        self.store.put_target_state(
+            TargetState(
+                name,
+                target.account,
+                revision if complete else ts.revision,
+                # with a failure, read from the same point again: what was seen and not applied comes back
+                result.next_state if complete else ts.state,
+                now(),
+                "ok" if complete else "partial",
+                None if complete else f"{failed} writes refused; retried next cycle",
+            )
+        )
+        verdict = self._check_tags(connector, target.account) if plan.changes or ts.revision == 0 else None
+        report = TargetReport(
+            target.account,
+            revision if complete else ts.revision,
+            counts[ChangeKind.CREATE],
+            counts[ChangeKind.UPDATE],
+            counts[ChangeKind.DELETE],
+            failed,
+            len(listed),
+            verdict,
+        )
+        log.info(
+            "distribution %s: target %s at revision %d: %d created, %d updated, %d deleted, %d failed",
+            name,
+            target.account,
+            report.revision,
+            report.created,
+            report.updated,
+            report.deleted,
+            report.failed,
+        )
+        return report
+
+    def _target_gone(self, result: PullResult, listed: Sequence[RemoteContact], account: str) -> list[str]:
+        """Contact ids whose linked item the listing says is gone (the user deleted it inside the container)."""
+        name = self.settings.name
+        if result.full or result.present is not None:
+            scope = {rc.ref.id for rc in listed} if result.full else set(result.present or ())
+            return [
+                cid
+                for cid, lk in self.store.target_links(name, account).items()
+                if lk.remote_id is not None and lk.remote_id not in scope
+            ]
+        return [lk.contact_id for lk in self.store.target_links_by_remote(name, account, result.deleted).values()]
+
+    def _record(
+        self,
+        account: str,
+        results: Sequence[ChangeResult],
+        wanted: Mapping[str, Wanted],
+        counts: dict[ChangeKind, int],
+    ) -> int:
+        """Record the confirmed writes (links, journal) in one transaction; returns how many failed."""
+        name = self.settings.name
+        failed = 0
+        links: list[TargetLink] = []
+        dropped: list[str] = []
+        journal: list[dict[str, object]] = []
+        for r in results:
+            change = r.change
+            if not r.ok:
+                failed += 1
+                log.warning(
+                    "distribution %s: target %s: %s of contact %s refused (%s)",
+                    name,
+                    account,
+                    change.kind.value,
+                    change.contact_id,
+                    type(r.error).__name__,
+                )
+                continue
+            counts[change.kind] += 1
+            journal.append(
+                {
+                    "book": self.book,
+                    "account": account,
+                    "contact_id": change.contact_id,
+                    "action": change.kind.value,
+                    "note": "distribute",
+                }
+            )
+            if change.kind is ChangeKind.DELETE:
+                dropped.append(change.contact_id)
+            elif r.ref is not None:
+                want = wanted.get(change.contact_id)
+                links.append(TargetLink(change.contact_id, r.ref.id, r.ref.etag, want.hash if want else ""))
+        with self.store.transaction() as tx:
+            # a duplicate deleted leaves the contact's real link in place: drop only links naming a deleted item
+            deleted_refs = {
+                r.change.ref.id for r in results if r.ok and r.change.kind is ChangeKind.DELETE and r.change.ref
+            }
+            current = self.store.target_links(name, account, dropped)
+            self.store.drop_target_links(
+                name,
+                account,
+                [cid for cid, lk in current.items() if lk.remote_id in deleted_refs or lk.remote_id is None],
+            )
+            self.store.put_target_links(name, account, links)
+            tx.journal(journal)
+        return failed
+
+    def _check_tags(self, connector: Connector, account: str) -> TagVerdict | None:
+        """The container's member count on the platform against the items we hold there (invariant 15). A
+        mismatch drops the target's listing state: its next run lists everything and compares."""
+        caps = connector.capabilities
+        if not (caps.holds_tags and Field.TAGS in caps.fields):
+            return None
+        container = Tag(self.settings.container)
+        try:
+            counts = {tag.key: n for tag, n in connector.tag_counts().items()}
+        except ConnectorError as exc:
+            log.warning(
+                "distribution %s: target %s: tag counts unreadable (%s)",
+                self.settings.name,
+                account,
+                type(exc).__name__,
+            )
+            return None
+        theirs = counts.get(container.key, 0)
+        mine = self.store.target_link_count(self.settings.name, account)
+        verdict = TagVerdict.OK if theirs == mine else TagVerdict.MISMATCH
+        self.store.put_tag_checks(
+            account, [TagCheck(account, self.book, container.key, container.name, theirs, mine, verdict, now())]
+        )
+        if verdict is TagVerdict.MISMATCH:
+            log.warning(
+                "distribution %s: target %s holds %d items in the container, the store %d; its next run lists "
+                "everything",
+                self.settings.name,
+                account,
+                theirs,
+                mine,
+            )
+            ts = self.store.target_state(self.settings.name, account)
+            self.store.put_target_state(replace(ts, state=None))
+        return verdict
+
+    # ---------------------------------------------------------------------------------------------- a cycle
+    def run_cycle(
+        self,
+        owner: str,
+        lease_s: float,
+        *,
+        next_due: datetime | None,
+        stop: Callable[[], bool] = lambda: False,
+        allow_deletes: bool = False,
+        give_up_s: float | None = None,
+        poll_s: float = 0.5,
+    ) -> CycleReport:
+        """One cycle shared with other daemons on the same store: plan if this slot's plan is not done, then take
+        targets one by one until each is done for this slot and at the current revision. Returns when nothing is
+        left, when ``stop()`` says so, or after ``give_up_s`` (default: three leases) of finding only targets
+        held by others."""
+        name = self.settings.name
+        report = CycleReport()
+        targets = {t.account: t for t in self.settings.targets}
+        plan_key = plan_lease(name)
+        self.store.ensure_leases({plan_key: [], **{target_lease(name, a): [a] for a in targets}})
+        give_up = time.monotonic() + (3 * lease_s if give_up_s is None else give_up_s)
+        planned = False
+        #: targets run (or failed) by this daemon in this cycle: not run twice, even when still behind
+        done: set[str] = set()
+        while not stop():
+            if not planned:
+                with self._leased(plan_key, [], owner, lease_s, next_due, due_only=True) as claim:
+                    if claim.taken:
+                        try:
+                            report.plan = self.plan(allow_deletes=allow_deletes)
+                        except ConnectorError as exc:
+                            # the targets still get this slot's listing: items deleted inside come back
+                            log.error("distribution %s: the source could not be read: %s", name, exc)
+                    planned = claim.taken or claim.not_due
+            revision = self.store.distribution_state(name).revision
+            states = self.store.target_states(name)
+            waiting: list[str] = []
+            for account, target in targets.items():
+                if stop():
+                    break
+                if account in done:
+                    continue
+                held = states.get(account)
+                behind = (held.revision if held is not None else 0) < revision
+                key = target_lease(name, account)
+                with self._leased(key, [account], owner, lease_s, next_due, due_only=not behind) as claim:
+                    if not claim.taken:
+                        if not claim.not_due:
+                            waiting.append(account)  # held by a live daemon, or behind: look again shortly
+                        continue
+                    done.add(account)
+                    try:
+                        report.targets.append(self.sync_target(target, revision=revision))
+                    except ConnectorError as exc:
+                        log.error("distribution %s: target %s failed: %s", name, account, type(exc).__name__)
+                        report.targets.append(
+                            TargetReport(account, held.revision if held is not None else 0, error=str(exc))
+                        )
+            if planned and not waiting:
+                return report
+            if time.monotonic() > give_up:
+                report.left = waiting
+                return report
+            time.sleep(poll_s)
+        report.left = sorted(set(targets) - done)
+        return report
+
+    @contextmanager
+    def _leased(
+        self, key: str, accounts: list[str], owner: str, lease_s: float, next_due: datetime | None, *, due_only: bool
+    ) -> Iterator[Claim]:
+        """The claim of ``key`` (and ``accounts``); when taken, the block runs fenced with it and the lease is
+        handed back after, next due at ``next_due``."""
+        claim = self.store.claim_lease(key, accounts, owner, lease_s, due_only=due_only)
+        if not claim:
+            yield claim
+            return
+        if claim.took_over_from:
+            log.info("%s: its lease ran out while %s held it; taking it over", key, claim.took_over_from)
+        finished = False
+        try:
+            with self.store.fenced(claim.fence):
+                yield claim
+            finished = True
+        finally:
+            self.store.release_lease(key, owner, next_due_at=next_due, finished=finished)
+
+
+def distributor_for(settings: Settings, name: str, connect: Connect, store: Store) -> Distributor:
+    """Raises NotFound when the configuration has no distribution ``name``."""
+    for d in settings.distributions:
+        if d.name == name:
+            return Distributor(store, d, accounts_of(settings, d), connect)
+    known = ", ".join(d.name for d in settings.distributions) or "none"
+    raise NotFound(f"the config has no distribution named {name!r} (its distributions: {known})")
