@@ -9,6 +9,7 @@ from contactsync.registry import ConnectorType, Rate, SignInRequest
 
 from .auth import run_consent_flow, write_token_file
 from .connector import GoogleConnector
+from .doctor import run_checks
 
 
 def _sign_in(request: SignInRequest) -> None:
@@ -23,6 +24,7 @@ CONNECTOR_TYPE = ConnectorType(
     options_schema=GoogleConnector.options_schema,
     default_rate=Rate(per_second=1.0, burst=5),
     sign_in=_sign_in,
+    doctor=run_checks,
 )
 
 __all__ = ["CONNECTOR_TYPE", "GoogleConnector", "run_consent_flow", "write_token_file"]
