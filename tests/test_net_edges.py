@@ -165,6 +165,26 @@ def test_a_run_against_a_trickling_server_ends_after_the_policys_attempts(tmp_pa
     assert took < TRICKLE_BYTES  # without the deadline: one request alone would take the whole trickle
 
 
+def test_an_accounts_run_deadline_stops_its_retries(tmp_path: Path) -> None:
+    with PeopleEmulator() as tokens, SlowServer() as server:
+        tokens.add_user(GOOGLE_USER)
+        account = google_account(tokens, GOOGLE_USER, "google")
+        google = GoogleConnector(
+            "google", credentials_for(account, token_uri=tokens.token_uri), endpoint=server.url, timeout=2.0
+        )
+        waits: list[float] = []
+        try:
+            with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+                engine = Engine(store, BookSettings("book", (account,)), {"google": google}, sleep=waits.append,
+                                account_deadline_s=3.0)  # fmt: skip
+                report = engine.run()
+        finally:
+            google.close()
+    # the first request is cut at 2 s; a 2 s wait would end past the account's 3 s: no second request
+    assert report.accounts["google"].error_kind == "Transient"
+    assert server.connections == 1 and waits == []
+
+
 # ---------------------------------------------------------------------------------------------- certificates
 @pytest.fixture(scope="module")
 def self_signed(tmp_path_factory: pytest.TempPathFactory) -> ssl.SSLContext:

@@ -83,8 +83,9 @@ class Engine:
     """Runs one book. Connectors are given ready-made (the CLI builds them from the config).
 
     ``retry`` is the one policy every platform call goes through (by default :class:`RetryPolicy`'s budget,
-    waiting with ``sleep``); ``hooks`` are the push's :class:`Checkpoints`; ``account_deadline_s`` bounds the time
-    a run spends on each account (no listing or batch starts, and no retry wait ends, past it)."""
+    waiting with ``sleep``); ``hooks`` are the push's :class:`Checkpoints`; ``account_deadline_s`` is each account's
+    deadline in a run, counted from the run's start: no listing or batch for it starts, and no retry wait ends,
+    past it (what is left stays owed)."""
 
     def __init__(
         self,
