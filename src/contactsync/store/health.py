@@ -56,7 +56,7 @@ class TagCheck:
 
 
 class HealthRecords(StoreBase):
-    """Each method is a transaction of its own."""
+    """Each method is a transaction of its own; the writes are fenced when made inside a run (see ``leases``)."""
 
     def health(self) -> dict[str, Health]:
         with self.engine.connect() as conn:
@@ -92,7 +92,7 @@ class HealthRecords(StoreBase):
             }
             for h in rows
         ]
-        with self.engine.begin() as conn:
+        with self._begin() as conn:  # fenced inside a run: a stale run records no health
             upsert(conn, t.account_health, data, ["account"])
 
     # --- tag-count checks -------------------------------------------------------------------------------------
@@ -111,7 +111,7 @@ class HealthRecords(StoreBase):
             }
             for c in checks
         ]
-        with self.engine.begin() as conn:
+        with self._begin() as conn:  # fenced inside a run, like its other commits
             conn.execute(sa.delete(t.tag_checks).where(t.tag_checks.c.account == account))
             if rows:
                 conn.execute(sa.insert(t.tag_checks), rows)
