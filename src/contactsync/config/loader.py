@@ -42,6 +42,7 @@ from ..settings import (
     frozen_mapping,
 )
 from .checks import listen_problem, region_problem, schedule_problem, store_url_problem, url_has_password
+from .distribute import build_distributions, check_distributions
 from .paths import default_store_url
 from .problems import KeyPath, Problems, did_you_mean, format_path
 from .schema import SCHEMA
@@ -116,8 +117,19 @@ def _parse(
         root.get("books"), context if account_secrets else replace(context, skip_reading=True), problems
     )
     _check_daemon(root.get("daemon"), problems)
+    distribute_context = context if account_secrets else replace(context, skip_reading=True)
+    distribute_schemas = _ConnectorSchemas(problems)
+    distributed = check_distributions(
+        root.get("distribute"),
+        root.get("books"),
+        lambda account, path: _resolve_account(account, path, distribute_context, distribute_schemas, problems),
+        problems,
+    )
     problems.raise_if_any()
-    settings = _build(root, store_url, accounts, source_path)
+    settings = replace(
+        _build(root, store_url, accounts, source_path),
+        distributions=build_distributions(root.get("distribute"), distributed, _build_account),
+    )
     # later checks (a connector's own, at sync time) report the key path: the line comes from here
     located = {format_path(path): line for path, line in lines.items()}
     return replace(

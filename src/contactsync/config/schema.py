@@ -23,6 +23,7 @@ from ..settings import (
     DaemonSettings,
     DataRules,
     DeletePolicy,
+    DistributionSettings,
     LogFormat,
     PhoneFormat,
     Requirement,
@@ -390,6 +391,123 @@ _DAEMON: dict[str, Any] = {
     },
 }
 
+_DISTRIBUTION: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "source", "targets", "container"],
+    "properties": {
+        "name": {
+            "type": "string",
+            "pattern": NAME_PATTERN,
+            "maxLength": 64,
+            "description": "Name of this distribution, used in logs, the store and `contactsync distribute NAME`.",
+            "examples": ["company-directory"],
+        },
+        "source": {
+            "type": "string",
+            "description": "The account whose contacts are pushed (a directory such as `type: ldap`, or any "
+            "account): one of this entry's `accounts` or of a book's.",
+            "examples": ["directory"],
+        },
+        "targets": {
+            "type": "array",
+            "items": {
+                "anyOf": [
+                    {"type": "string"},
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["account"],
+                        "properties": {
+                            "account": {"type": "string"},
+                            "owner": {"type": "string"},
+                        },
+                    },
+                ]
+            },
+            "description": "The accounts the source is pushed into: an account name, or `{account: NAME, owner: "
+            "EMAIL}` to leave the owner's own entry out of their account.",
+            "examples": [["dav-ana", {"account": "google-bob", "owner": "bob@example.com"}]],
+        },
+        "container": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "description": "The group contactsync owns on each target, named as the users see it (a Google label, "
+            "an Outlook category, a CardDAV category). Only items contactsync put there are ever changed.",
+            "examples": ["Company directory"],
+        },
+        "fields": {
+            "type": "array",
+            "items": {"enum": [f for f in FIELD_NAMES if f != Field.TAGS.value]},
+            "uniqueItems": True,
+            "description": "Which fields travel (default: "
+            + ", ".join(sorted(f.value for f in DistributionSettings.fields))
+            + ").",
+            "examples": [["name", "display_name", "emails", "phones", "organization", "department", "job_title"]],
+        },
+        "mobile": {
+            "type": "boolean",
+            "default": DistributionSettings.mobile,
+            "description": "Send mobile phone numbers too (they are often personal: off unless you say so).",
+            "examples": [False],
+        },
+        "photos": {
+            "type": "boolean",
+            "default": DistributionSettings.photos,
+            "description": "Send photos.",
+            "examples": [True],
+        },
+        "exclude": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Email addresses of people never pushed (besides those the source's own filters leave "
+            "out, such as hidden or disabled directory entries).",
+            "examples": [["ceo@example.com"]],
+        },
+        "schedule": {
+            "type": "string",
+            "default": DistributionSettings.schedule,
+            "description": "When the daemon runs the distribution: `every 15m`, `every 1h`, or a cron line.",
+            "examples": ["every 15m"],
+        },
+        "default_region": {
+            "type": "string",
+            "default": DistributionSettings.default_region,
+            "description": "Region for reading phone numbers written without a country code.",
+            "examples": ["US"],
+        },
+        "trash_days": {
+            "type": "integer",
+            "minimum": 1,
+            "default": DistributionSettings.trash_days,
+            "description": "Days a person who left the source stays in contactsync's trash.",
+            "examples": [30],
+        },
+        "brake": {
+            **_BOOK["properties"]["brake"],
+            "description": "Mass-leave brake: a cycle where more people leave the source than this removes "
+            "nobody until an admin runs `contactsync distribute NAME --allow-deletes`.",
+        },
+        "accounts": {
+            "type": "array",
+            "items": _ACCOUNT,
+            "default": [],
+            "description": "Accounts used by this distribution only (no book syncs them): the source, the targets.",
+            "examples": [
+                [
+                    {
+                        "name": "directory",
+                        "type": "ldap",
+                        "mode": "pull-only",
+                        "options": {"url": "ldaps://ldap.example.com", "base_dn": "ou=people,dc=example,dc=com"},
+                    }
+                ]
+            ],
+        },
+    },
+}
+
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": SCHEMA_ID,
@@ -477,6 +595,23 @@ SCHEMA: dict[str, Any] = {
             },
         },
         "daemon": _DAEMON,
+        "distribute": {
+            "type": "array",
+            "items": _DISTRIBUTION,
+            SAMPLE_COMMENTED: True,
+            "description": "Push one source (the company directory) one way into a container on many accounts "
+            "(docs/distribution.md).",
+            "examples": [
+                [
+                    {
+                        "name": "company-directory",
+                        "source": "directory",
+                        "container": "Company directory",
+                        "targets": ["dav-ana", {"account": "google-bob", "owner": "bob@example.com"}],
+                    }
+                ]
+            ],
+        },
         "books": {
             "type": "array",
             "minItems": 1,
