@@ -59,7 +59,8 @@ identities = sa.Table(
     "identities",
     metadata,
     sa.Column("book", sa.String(100), primary_key=True),
-    sa.Column("kind", sa.String(10), primary_key=True),
+    #: email, phone, or an erased person's erased-email / erased-phone (migration 0006 widened it to 20)
+    sa.Column("kind", sa.String(20), primary_key=True),
     sa.Column("value", sa.String(500), primary_key=True),
     sa.Column("contact_id", sa.String(36), sa.ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
     sa.Index("ix_identities_contact", "contact_id"),
