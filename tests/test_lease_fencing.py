@@ -1,4 +1,5 @@
-"""A daemon paused past its lease writes nothing when it resumes (#16 point 17; src/contactsync/store/leases.py).
+"""A daemon paused past its lease writes nothing when it resumes (docs/sync-invariants.md, invariant 16; the
+fence is src/contactsync/store/leases.py).
 
 Three ``contactsync run`` processes share one PostgreSQL store and one book of the platform emulators: a Google
 user holding 60 people, an empty Outlook mailbox. The instance running the book is stopped with SIGSTOP in the
