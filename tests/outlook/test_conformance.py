@@ -548,3 +548,31 @@ def test_colours_come_back_a_day_after_the_admin_grants_mailbox_settings(
         assert world.outlook.pull(None).notices == ()
     finally:
         world.close()
+
+
+def test_a_batch_waiting_for_four_slots_is_not_starved_by_single_requests() -> None:
+    limiter = AppLimiter()
+    order: list[str] = []
+
+    def take(label: str, requests: int) -> None:
+        with limiter.slots("ana", requests, max_wait=60, account="o"):
+            order.append(label)
+
+    def queued(n: int) -> None:
+        for _ in range(1000):
+            if len(limiter._queue) == n:
+                return
+            time.sleep(0.01)
+        raise AssertionError(f"{n} waiters never queued")
+
+    with limiter.slots("ana", 1, max_wait=60, account="o"):  # one slot busy: a batch of 20 (4 slots) must wait
+        batch = threading.Thread(target=take, args=("batch", 20))
+        batch.start()
+        queued(1)
+        single = threading.Thread(target=take, args=("single", 1))  # 3 slots are free, but the batch came first
+        single.start()
+        queued(2)
+        assert order == []
+    batch.join(timeout=30)
+    single.join(timeout=30)
+    assert order == ["batch", "single"]

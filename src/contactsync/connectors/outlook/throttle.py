@@ -62,6 +62,7 @@ class AppLimiter:
         self._clock = clock
         self._free = max_concurrent
         self._sent: dict[str, deque[float]] = {}
+        self._queue: deque[object] = deque()  # requests waiting for slots, in arrival order
         self._changed = threading.Condition()
         #: the most slots ever held at once (tests and benchmarks read it)
         self.peak = 0
@@ -82,24 +83,42 @@ class AppLimiter:
 
         Raises RateLimited when the mailbox's budget frees up only after more than ``max_wait`` seconds."""
         wanted = max(1, min(self.max_concurrent, requests))
+        ticket = object()
         with self._changed:
-            while True:
-                now = self._clock()
-                wait = self._budget_wait(mailbox, requests, now)
-                if wait > max_wait:
-                    raise RateLimited(
-                        f"account {account}: this app's budget of {self.per_window} Graph requests per "
-                        f"{self.window_s / 60:.0f} minutes for the mailbox is spent",
-                        retry_after=math.ceil(wait),
-                        account=account,
-                    )
-                if wait <= 0 and self._free >= wanted:
-                    break
-                # woken by a release; a budget wait also ends by itself
-                self._changed.wait(timeout=wait if wait > 0 else None)
+            try:
+                while True:
+                    now = self._clock()
+                    wait = self._budget_wait(mailbox, requests, now)
+                    if wait > max_wait:
+                        raise RateLimited(
+                            f"account {account}: this app's budget of {self.per_window} Graph requests per "
+                            f"{self.window_s / 60:.0f} minutes for the mailbox is spent",
+                            retry_after=math.ceil(wait),
+                            account=account,
+                        )
+                    if wait > 0:
+                        # waiting for this mailbox's budget holds no place in the queue: other mailboxes go on
+                        if ticket in self._queue:
+                            self._queue.remove(ticket)
+                            self._changed.notify_all()
+                        self._changed.wait(timeout=wait)
+                        continue
+                    if ticket not in self._queue:
+                        self._queue.append(ticket)
+                    # first come, first served: a batch wanting 4 slots is not starved by single requests
+                    if self._queue[0] is ticket and self._free >= wanted:
+                        break
+                    self._changed.wait()
+            except BaseException:
+                if ticket in self._queue:
+                    self._queue.remove(ticket)
+                    self._changed.notify_all()
+                raise
+            self._queue.popleft()
             self._free -= wanted
             self.peak = max(self.peak, self.max_concurrent - self._free)
             self._sent[mailbox].extend([now] * requests)
+            self._changed.notify_all()
         try:
             yield
         finally:
