@@ -1,6 +1,8 @@
 """Run the emulator standalone: ``python -m contactsync.emulators.outlook --port 8443``.
 
-Prints what a client needs (URLs, the CA file to trust, a client id and secret) and serves until Ctrl-C.
+Prints what a client needs (URLs, the CA file to trust, a client id and secret, the permissions granted) and
+serves until Ctrl-C. ``--grant PERMISSION`` (repeatable) sets what the app was granted, e.g. ``--grant
+Contacts.ReadWrite`` alone to see tags work without colours.
 """
 
 from __future__ import annotations
