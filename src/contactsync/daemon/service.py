@@ -331,6 +331,60 @@ class Daemon:
                 # run at start: a book never run, or whose slot passed while no daemon ran, is due now
                 extra["next_run_time"] = datetime.now(UTC)
             self.scheduler.add_job(self._run_book, fire, args=[book.name], id=job_id, replace_existing=True, **extra)
+        self._schedule_distributions()
+
+    def _schedule_distributions(self) -> None:
+        """A job per ``distribute:`` entry on its schedule (docs/distribution.md); the store's leases decide
+        which instance plans it and which runs each target."""
+        assert self.scheduler is not None
+        wanted = {f"distribute:{d.name}" for d in self.settings.distributions}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("distribute:") and job.id not in wanted:
+                job.remove()
+                self._due_triggers.pop(job.id, None)
+        for d in self.settings.distributions:
+            job_id = f"distribute:{d.name}"
+            fire, due = triggers_for(d.schedule, self.options.jitter_s)
+            self._due_triggers[job_id] = due
+            extra: dict[str, Any] = {}
+            if self.scheduler.get_job(job_id) is None:
+                extra["next_run_time"] = datetime.now(UTC)
+            self.scheduler.add_job(
+                self._run_distribution, fire, args=[d.name], id=job_id, replace_existing=True, **extra
+            )
+
+    def _run_distribution(self, name: str) -> None:
+        """One cycle of a distribution, shared with the other instances through the leases."""
+        from ..distribution import distributor_for
+
+        if self._stopping.is_set():
+            return
+        assert self.store is not None
+        started = now()
+
+        def connect(account: AccountSettings, book: BookSettings) -> Connector:
+            one = BookSettings(book.name, (account,), default_region=book.default_region)
+            built = build_connectors(one)[account.name]
+            return GuardedConnector(built, self._limiter(account), on_call=self._call_hook(account.name))
+
+        try:
+            distributor = distributor_for(self.settings, name, connect, self.store)
+            distributor.run_cycle(
+                self.options.instance,
+                self.options.lease_s,
+                next_due=self.next_due(f"distribute:{name}", started),
+                stop=self._stopping.is_set,
+            )
+        except NotFound:
+            return  # removed by a reload after the job fired
+        except SyncAborted as exc:
+            log.info("distribution %s: stopped (%s); what is left is finished by the next cycle", name, exc)
+        except (StoreError, ConnectorError) as exc:
+            log.error("distribution %s: cycle failed: %s", name, exc)
+        except Exception:
+            log.exception("distribution %s: cycle failed unexpectedly", name)
+        finally:
+            self._wake.set()
 
     def next_due(self, book: str, after: datetime) -> datetime | None:
         trigger = self._due_triggers.get(book)

@@ -21,6 +21,7 @@ the next listing and never made twice. Each target's commits are fenced with its
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -450,11 +451,13 @@ class Distributor:
         allow_deletes: bool = False,
         give_up_s: float | None = None,
         poll_s: float = 0.5,
+        one_off: bool = False,
     ) -> CycleReport:
         """One cycle shared with other daemons on the same store: plan if this slot's plan is not done, then take
         targets one by one until each is done for this slot and at the current revision. Returns when nothing is
         left, when ``stop()`` says so, or after ``give_up_s`` (default: three leases) of finding only targets
-        held by others."""
+        held by others. ``one_off`` (``contactsync distribute``): plan and run every target now, due or not, and
+        leave the daemons' due times as they were."""
         name = self.settings.name
         report = CycleReport()
         targets = {t.account: t for t in self.settings.targets}
@@ -466,7 +469,7 @@ class Distributor:
         done: set[str] = set()
         while not stop():
             if not planned:
-                with self._leased(plan_key, [], owner, lease_s, next_due, due_only=True) as claim:
+                with self._leased(plan_key, [], owner, lease_s, next_due, due_only=not one_off, keep=one_off) as claim:
                     if claim.taken:
                         try:
                             report.plan = self.plan(allow_deletes=allow_deletes)
@@ -485,7 +488,8 @@ class Distributor:
                 held = states.get(account)
                 behind = (held.revision if held is not None else 0) < revision
                 key = target_lease(name, account)
-                with self._leased(key, [account], owner, lease_s, next_due, due_only=not behind) as claim:
+                due_only = not behind and not one_off
+                with self._leased(key, [account], owner, lease_s, next_due, due_only=due_only, keep=one_off) as claim:
                     if not claim.taken:
                         if not claim.not_due:
                             waiting.append(account)  # held by a live daemon, or behind: look again shortly
@@ -509,10 +513,18 @@ class Distributor:
 
     @contextmanager
     def _leased(
-        self, key: str, accounts: list[str], owner: str, lease_s: float, next_due: datetime | None, *, due_only: bool
+        self,
+        key: str,
+        accounts: list[str],
+        owner: str,
+        lease_s: float,
+        next_due: datetime | None,
+        *,
+        due_only: bool,
+        keep: bool = False,
     ) -> Iterator[Claim]:
         """The claim of ``key`` (and ``accounts``); when taken, the block runs fenced with it and the lease is
-        handed back after, next due at ``next_due``."""
+        handed back after, next due at ``next_due`` (``keep``: its due time left as it was)."""
         claim = self.store.claim_lease(key, accounts, owner, lease_s, due_only=due_only)
         if not claim:
             yield claim
@@ -520,12 +532,39 @@ class Distributor:
         if claim.took_over_from:
             log.info("%s: its lease ran out while %s held it; taking it over", key, claim.took_over_from)
         finished = False
+        beat = _Renewal(self.store, key, accounts, owner, lease_s)
         try:
-            with self.store.fenced(claim.fence):
+            with beat, self.store.fenced(claim.fence):
                 yield claim
             finished = True
         finally:
-            self.store.release_lease(key, owner, next_due_at=next_due, finished=finished)
+            self.store.release_lease(key, owner, next_due_at=next_due, finished=finished and not keep)
+
+
+class _Renewal:
+    """Renews a held lease every third of its length while a block runs (a target with thousands of writes
+    outlasts one lease); a renewal that finds the lease gone leaves it to the fence to stop the writes."""
+
+    def __init__(self, store: Store, key: str, accounts: list[str], owner: str, lease_s: float) -> None:
+        self.store, self.held, self.owner, self.lease_s = store, {key: accounts}, owner, lease_s
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=f"renew {key}", daemon=True)
+
+    def _loop(self) -> None:
+        while not self._done.wait(max(0.5, self.lease_s / 3)):
+            try:
+                if self.store.renew_leases(self.held, self.owner, self.lease_s):
+                    return  # lost: the next fenced commit or batch check stops the run
+            except Exception as exc:  # the store unreachable for a moment: the lease still has time left
+                log.warning("lease renewal failed (%s); retrying", type(exc).__name__)
+
+    def __enter__(self) -> _Renewal:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
 
 
 def distributor_for(settings: Settings, name: str, connect: Connect, store: Store) -> Distributor:

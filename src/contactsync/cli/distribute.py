@@ -1,0 +1,111 @@
+"""``contactsync distribute [NAME…]``: run distributions once now (the daemon runs them on their schedules).
+
+Exit codes: 0 every target is at the current revision; 3 a target failed or kept writes for later; 4 the brake
+held people who left the source (``--allow-deletes`` lets them go).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from ..admin import build_connectors
+from ..connector import Connector
+from ..distribution import CycleReport, distributor_for
+from ..settings import AccountSettings, BookSettings
+from . import Context, friendly
+
+
+def _connect(account: AccountSettings, book: BookSettings) -> Connector:
+    return build_connectors(BookSettings(book.name, (account,), default_region=book.default_region))[account.name]
+
+
+def _as_dict(name: str, report: CycleReport) -> dict[str, Any]:
+    plan = report.plan
+    return {
+        "distribution": name,
+        "plan": None
+        if plan is None
+        else {
+            "revision": plan.revision,
+            "joined": plan.joined,
+            "changed": plan.changed,
+            "left": plan.left,
+            "held": plan.held,
+            "brake": plan.brake_reason,
+        },
+        "targets": [
+            {
+                "account": t.account,
+                "revision": t.revision,
+                "created": t.created,
+                "updated": t.updated,
+                "deleted": t.deleted,
+                "failed": t.failed,
+                "tags": t.tag_verdict.value if t.tag_verdict else None,
+                "error": t.error,
+            }
+            for t in report.targets
+        ],
+        "left_for_later": report.left,
+    }
+
+
+@click.command("distribute")
+@click.argument("names", nargs=-1)
+@click.option("--allow-deletes", is_flag=True, help="Let people the brake held back leave every target now.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON (for scripts).")
+@click.pass_obj
+@friendly
+def distribute(obj: Context, names: tuple[str, ...], allow_deletes: bool, as_json: bool) -> None:
+    """Run the distributions NAMEs (default: all) once now: read the source, bring every target up to date.
+
+    Exit codes: 0 done; 3 a target failed or was held by a daemon past the wait; 4 the brake held back people
+    who left the source (run again with --allow-deletes once you checked)."""
+    # here, not at the top: this module is imported by the package that defines them
+    from ..daemon.service import default_instance
+    from . import EXIT_BRAKE, EXIT_OK, EXIT_PARTIAL
+
+    settings = obj.settings
+    chosen = names or tuple(d.name for d in settings.distributions)
+    code = EXIT_OK
+    out: list[dict[str, Any]] = []
+    with obj.store() as store:
+        for name in chosen:
+            dist = distributor_for(settings, name, _connect, store)
+            report = dist.run_cycle(
+                f"distribute:{default_instance()}",
+                settings.daemon.lease_seconds,
+                next_due=None,
+                allow_deletes=allow_deletes,
+                give_up_s=settings.daemon.sync_wait_seconds,
+                one_off=True,
+            )
+            out.append(_as_dict(name, report))
+            if report.plan is not None and report.plan.held:
+                code = max(code, EXIT_BRAKE)
+            if report.left or any(not t.ok for t in report.targets):
+                code = max(code, EXIT_PARTIAL) if code != EXIT_BRAKE else code
+    if as_json:
+        click.echo(json.dumps({"distributions": out, "exit_code": code}, indent=2))
+    else:
+        for d in out:
+            plan = d["plan"]
+            if plan is not None:
+                click.echo(
+                    f"{d['distribution']}: revision {plan['revision']}: {plan['joined']} joined, "
+                    f"{plan['changed']} changed, {plan['left']} left"
+                    + (f"; brake: {plan['brake']} (--allow-deletes lets them go)" if plan["brake"] else "")
+                )
+            for t in d["targets"]:
+                status = f"error: {t['error']}" if t["error"] else f"{t['failed']} failed" if t["failed"] else "ok"
+                click.echo(
+                    f"  {t['account']}: {t['created']} created, {t['updated']} updated, {t['deleted']} deleted "
+                    f"({status})"
+                )
+            for account in d["left_for_later"]:
+                click.echo(f"  {account}: held by a running daemon; it finishes it")
+    sys.exit(code)
