@@ -11,7 +11,7 @@ the next slot, and the book then skips that one (it is next due at the slot afte
 
 from __future__ import annotations
 
-import re
+import json
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -32,7 +32,6 @@ INTERVAL = 30  # seconds: a slot's runs, the kill and the takeover fit well insi
 LEASE = 5  # seconds: how soon the survivors take the killed instance's books over
 BOOKS = [f"b{i:02d}" for i in range(24)]
 BIG, BIG_COUNT = "b00", 150  # the book whose run is long enough to be caught in the middle of its writes
-SUMMARY = re.compile(r"run book=(\S+) account=(\S+) result=(\S+) pulled=\d+ created=(\d+)")
 
 
 @pytest.fixture
@@ -70,8 +69,15 @@ def _slot(at: datetime) -> int:
 
 
 def _summaries(daemons: list[DaemonProcess]) -> Counter[tuple[str, str]]:
-    """(account, result) → summary lines, over every instance's log: one per account per run."""
-    return Counter((m.group(2), m.group(3)) for d in daemons for m in SUMMARY.finditer(d.output()))
+    """(account, result) → summary lines, over every instance's JSON log (its counts are fields): one per account
+    per run."""
+    found: Counter[tuple[str, str]] = Counter()
+    for d in daemons:
+        for line in d.output().splitlines():
+            entry = json.loads(line)  # every line of a JSON log is JSON
+            if entry["msg"] == "run" and "account" in entry:
+                found[(entry["account"], entry["result"])] += 1
+    return found
 
 
 def _once_per_slot(runs: list[tuple[str, str, datetime]]) -> None:

@@ -26,7 +26,6 @@ from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 import click
 
@@ -640,17 +639,13 @@ class _Owed:
 
 def _owed(store: Store, account: str) -> _Owed:
     pending = store.outbox_count(account)
-    failed: list[str] = []
-    if pending:
-        failed = [e.last_error for e in store.outbox(account) if e.last_error]
-    return _Owed(store.link_count(account), pending, len(failed), failed[-1] if failed else None)
+    failed, last_error = store.outbox_failures(account) if pending else (0, None)
+    return _Owed(store.link_count(account), pending, failed, last_error)
 
 
 def _open_for_reading(url: str) -> tuple[Store | None, bool]:
     """The store as it is and whether it is read-only, or (None, False) when a SQLite store does not exist yet:
     never created nor migrated here. An old schema says so."""
-    import sqlalchemy as sa
-
     from ..store import sqlite_file
 
     database = sqlite_file(url)
@@ -663,10 +658,7 @@ def _open_for_reading(url: str) -> tuple[Store | None, bool]:
             raise
     # a read-only file or filesystem: SQLite cannot make its WAL index next to it, and nobody can change the file
     # either, so it is read as immutable (https://www.sqlite.org/uri.html#uriimmutable)
-    engine = sa.create_engine(
-        f"sqlite:///file:{quote(str(database))}?mode=ro&immutable=1&uri=true", hide_parameters=True
-    )
-    return _at_head(Store(engine)), True
+    return _at_head(Store.open_immutable(database)), True
 
 
 def _at_head(store: Store) -> Store:

@@ -59,6 +59,22 @@ class OutboxReads(StoreBase):
         with self._reading() as conn:
             return int(conn.execute(q).scalar_one())
 
+    def outbox_failures(self, account: str) -> tuple[int, str | None]:
+        """How many owed writes of the account were tried and failed, and one of the newest errors (``status``:
+        two small queries whatever the size of the outbox)."""
+        failed = t.outbox.c.last_error.is_not(None)
+        count_q = sa.select(sa.func.count()).select_from(t.outbox).where(t.outbox.c.account == account, failed)
+        last_q = (
+            sa.select(t.outbox.c.last_error)
+            .where(t.outbox.c.account == account, failed)
+            .order_by(t.outbox.c.attempts.desc(), t.outbox.c.queued_at.desc())
+            .limit(1)
+        )
+        with self._reading() as conn:
+            count = int(conn.execute(count_q).scalar_one())
+            last = conn.execute(last_q).scalar_one_or_none() if count else None
+        return count, last
+
     def outbox_counts(self) -> Mapping[str, int]:
         """account → how many writes it is still owed (accounts owed nothing are absent)."""
         q = sa.select(t.outbox.c.account, sa.func.count()).group_by(t.outbox.c.account)
