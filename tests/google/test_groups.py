@@ -16,7 +16,7 @@ import pytest
 from googleapiclient.errors import HttpError
 
 from contactsync.connector import Change, ChangeKind
-from contactsync.connectors.google.connector import GROUP_MARKER_KEY
+from contactsync.connectors.google.labels import GROUP_MARKER_KEY
 from contactsync.emulators.google import PeopleEmulator, RequestKind
 from contactsync.model import Tag
 

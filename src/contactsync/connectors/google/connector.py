@@ -61,7 +61,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from googleapiclient.discovery import build
 
@@ -92,8 +92,9 @@ from contactsync.settings import AccountMode, AccountSettings, BookSettings
 
 from . import mapping
 from .auth import GOOGLE_TOKEN_URI, GoogleAuth, credentials_for
+from .labels import Labels
 from .mapping import GOOGLE_FIELDS, READ_FIELDS, JsonDict, MappingError
-from .transport import AlreadyExists, Api, SingleShotHttp
+from .transport import Api, SingleShotHttp
 
 log = logging.getLogger("contactsync.google")
 
@@ -110,14 +111,6 @@ CONTACT_LIMIT = 25_000
 CONTACT_SOURCES = ["READ_SOURCE_TYPE_CONTACT"]
 #: the copies' key of the creates the sync listing may not show yet (no resource name looks so)
 RECENT_CREATES = "contactsync:recent-creates"
-USER_GROUP = "USER_CONTACT_GROUP"
-#: the clientData key on a contact group contactsync created for a tag (the value is the tag's key)
-GROUP_MARKER_KEY = "contactsync-tag"
-# System groups Google creates for every user: never tags, and a membership in one is kept on write.
-KNOWN_SYSTEM_GROUPS = frozenset(
-    f"contactGroups/{g}"
-    for g in ("myContacts", "starred", "friends", "family", "coworkers", "chatBuddies", "all", "blocked")
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,11 +170,6 @@ def _previous_names(person: Mapping[str, Any]) -> list[str]:
     metadata = person.get("metadata")
     names = metadata.get("previousResourceNames") if isinstance(metadata, Mapping) else None
     return [n for n in names if isinstance(n, str) and n] if isinstance(names, list) else []
-
-
-def _made_by_us(group: Mapping[str, Any]) -> bool:
-    data = group.get("clientData")
-    return isinstance(data, list) and any(isinstance(e, Mapping) and e.get("key") == GROUP_MARKER_KEY for e in data)
 
 
 def _is_deleted(person: Mapping[str, Any]) -> bool:
@@ -302,21 +290,14 @@ class GoogleConnector(BaseConnector):
             "people", "v1", static_discovery=True, http=self._http, client_options={"api_endpoint": endpoint}
         )
         self.api = Api(name, auth_hint=auth.hint)
-        #: user contact groups, resource name → name; None until read (or taken from the state)
-        self._groups: dict[str, str] | None = None
-        #: True once the groups were read in this run (the state's names may predate our last push)
-        self._groups_fresh = False
-        #: user groups contactsync created (clientData marker), and those Google counted empty when last read
-        self._ours: set[str] = set()
-        self._empty: set[str] = set()
-        self._system_groups: set[str] = set(KNOWN_SYSTEM_GROUPS)
+        self.labels = Labels(name, self._service, self.api)
         #: the last version of each person we saw (listing, read, write answer), as compact JSON: writes render
         #: over it. Held in memory within the budget (compressed, ~500 bytes a person: 16 MB hold ~30k) and kept
         #: in the store's copies between runs, so a new process need not read each person it updates
         self._seen = HeldCopies(seen_cache_bytes)
         self._copies: RemoteCopies = NoCopies()
         #: True once Google refused a create for the account's contact limit (this run)
-        self._full = False
+        self.account_full = False
         #: batches split in halves after a second stale-etag refusal (Google's etag lag): for logs and tests
         self.stale_splits = 0
         #: creates the sync listing may not show yet: marker → resource name ("" when the answer was lost);
@@ -368,8 +349,21 @@ class GoogleConnector(BaseConnector):
             read_only=account.mode is AccountMode.PULL_ONLY,
         )
 
+    @property
+    def request_counts(self) -> Mapping[str, int]:
+        """Requests sent so far, per API method (for ``sync --json``, ``status`` and the benchmark)."""
+        return dict(self.api.sent)
+
     def close(self) -> None:
         self._service.close()
+
+    def people(self) -> Any:
+        """The People API's ``people`` collection (googleapiclient requests are built from it)."""
+        return self._service.people()
+
+    def contact_groups(self) -> Any:
+        """The People API's ``contactGroups`` collection."""
+        return self._service.contactGroups()
 
     def keep_copies(self, copies: RemoteCopies) -> None:
         """Keep the persons seen in ``copies`` from now on (the engine gives the store's before each run)."""
@@ -379,7 +373,7 @@ class GoogleConnector(BaseConnector):
 
     # ------------------------------------------------------------------------------------------ persons seen
 
-    def _saw(self, persons: Iterable[JsonDict]) -> None:
+    def keep_persons(self, persons: Iterable[JsonDict]) -> None:
         """Hold these persons as Google returned them: in memory for this run, in the copies for the next ones.
 
         Called once per listing page, read or batch answer, so the copies get one write for the lot. A person
@@ -392,11 +386,11 @@ class GoogleConnector(BaseConnector):
                 kept[resource] = RemoteCopy(etag, _compact(person))
         self._seen.keep(kept)
 
-    def _forget(self, resources: Iterable[str]) -> None:
+    def forget_persons(self, resources: Iterable[str]) -> None:
         """Persons deleted (or merged into another): neither held nor kept any longer."""
         self._seen.forget(resources)
 
-    def _held(self, wanted: Mapping[str, str]) -> dict[str, JsonDict]:
+    def held_persons(self, wanted: Mapping[str, str]) -> dict[str, JsonDict]:
         """The persons among ``wanted`` (resource → etag) held at exactly that etag: this run's, else the copies.
 
         A copy at another etag is older or newer than what the write is checked against: the person is read."""
@@ -427,7 +421,7 @@ class GoogleConnector(BaseConnector):
             self._recent = {str(m): r for m, r in items if isinstance(r, str)}
         return self._recent
 
-    def _note_creates(self, created: Mapping[str, str], *, dropped: Iterable[str] = ()) -> None:
+    def note_creates(self, created: Mapping[str, str], *, dropped: Iterable[str] = ()) -> None:
         """Remember these creates (marker → resource name, "" unknown) and forget ``dropped``, in the copies."""
         recent = self._recent_creates()
         before = dict(recent)
@@ -453,12 +447,12 @@ class GoogleConnector(BaseConnector):
         if unknown:
             found = self._find_by_marker(unknown)
             done |= unknown - set(found)  # not in a listing that does not lag: never made
-            self._note_creates(found)
+            self.note_creates(found)
         wanted = {r: m for m, r in recent.items() if r and m not in done}
-        persons = list(self._read(list(wanted)).values()) if wanted else []
+        persons = list(self.read_persons(list(wanted)).values()) if wanted else []
         shown = {str(p["resourceName"]) for p in persons}
         done |= {m for r, m in wanted.items() if r not in shown}  # deleted (or merged) since: nothing owed
-        self._note_creates({}, dropped=done)
+        self.note_creates({}, dropped=done)
         return persons
 
     def _find_by_marker(self, markers: set[str]) -> dict[str, str]:
@@ -478,170 +472,20 @@ class GoogleConnector(BaseConnector):
                     found[marker] = person["resourceName"]
         return found
 
-    # ------------------------------------------------------------------------------------------ groups
-
-    def _load_groups(self) -> dict[str, int]:
-        """Read every contact group; returns user groups' member counts (resource → count)."""
-        groups: dict[str, str] = {}
-        counts: dict[str, int] = {}
-        ours: set[str] = set()
-        api = self._service.contactGroups()
-        request = api.list(pageSize=MAX_PAGE_SIZE, groupFields="name,groupType,memberCount,clientData")
-        while request is not None:
-            page = self.api.execute(request)
-            for group in page.get("contactGroups", []) or []:
-                resource = group.get("resourceName")
-                if not isinstance(resource, str):
-                    continue
-                if group.get("groupType") == USER_GROUP and isinstance(group.get("name"), str):
-                    groups[resource] = group["name"]
-                    counts[resource] = int(group.get("memberCount") or 0)
-                    if _made_by_us(group):
-                        ours.add(resource)
-                else:
-                    self._system_groups.add(resource)
-            request = api.list_next(request, page)
-        self._groups = groups
-        self._groups_fresh = True
-        self._ours = ours
-        self._empty = {r for r, n in counts.items() if n == 0}
-        return counts
-
-    def _group_names(self) -> dict[str, str]:
-        if self._groups is None:
-            self._load_groups()
-        assert self._groups is not None
-        return self._groups
-
-    def _tag_groups(self) -> dict[str, str]:
-        """Tag key → group resource name (the first by resource name when two differ only in case)."""
-        out: dict[str, str] = {}
-        for resource, name in sorted(self._group_names().items()):
-            out.setdefault(Tag(name).key, resource)
-        return out
-
-    def _ensure_tags(self, tags: set[Tag]) -> dict[str, ConnectorError]:
-        """Create a group for each tag that has none; returns the tags (by key) that could not get one."""
-        failed: dict[str, ConnectorError] = {}
-        known = self._tag_groups()
-        for tag in sorted(tags):
-            if tag.key in known:
-                continue
-            # the clientData entry says the label is ours: once empty, it goes (see _delete_empty_groups)
-            request = self._service.contactGroups().create(
-                body={"contactGroup": {"name": tag.name, "clientData": [{"key": GROUP_MARKER_KEY, "value": tag.key}]}}
-            )
-            try:
-                group = self.api.execute(request)
-            except AlreadyExists:
-                # made by someone else since we read the list (or differing only in case): read it again
-                self._load_groups()
-                known = self._tag_groups()
-                if tag.key not in known:
-                    failed[tag.key] = ItemRejected("Google refuses a contact group of this name", account=self.name)
-                continue
-            except ItemRejected as exc:
-                failed[tag.key] = exc
-                continue
-            resource = str(group["resourceName"])
-            self._group_names()[resource] = str(group.get("name", tag.name))
-            self._ours.add(resource)
-            known[tag.key] = resource
-        return failed
-
-    def _rename_group(self, resource: str, name: str) -> bool:
-        """Give a user group another name (a tag whose display case changed). False when Google refuses.
-
-        ``contactGroups.update`` carries the group's etag: read just before, and read once more when someone
-        changed the group in between. Raises AuthFailed, RateLimited, Transient.
-        """
-        api = self._service.contactGroups()
-        for _attempt in range(2):
-            try:
-                group = self.api.execute(api.get(resourceName=resource, groupFields="name,groupType"))
-            except PreconditionFailed:
-                return False  # gone since we listed it
-            if group.get("groupType") != USER_GROUP:
-                return False
-            if group.get("name") == name:
-                self._group_names()[resource] = name
-                return True
-            body = {
-                "contactGroup": {"resourceName": resource, "etag": group.get("etag"), "name": name},
-                "updateGroupFields": "name",
-                "readGroupFields": "name,groupType",
-            }
-            try:
-                answer = self.api.execute(api.update(resourceName=resource, body=body))
-            except AlreadyExists:
-                log.warning("account %s: a label cannot be renamed: another label already has the new name", self.name)
-                return False
-            except PreconditionFailed:
-                continue  # changed since our read: read it again, once
-            except ItemRejected as exc:
-                log.warning("account %s: a label cannot be renamed (%s)", self.name, exc)
-                return False
-            self._group_names()[resource] = str(answer.get("name", name))
-            return True
-        return False
-
-    def _delete_empty_groups(self, candidates: set[str]) -> None:
-        """Delete each candidate user group Google now counts no member of (its contacts are never deleted).
-
-        Candidates are labels a push took contacts out of (tags the store knew) and labels contactsync made.
-        Raises AuthFailed, RateLimited, Transient.
-        """
-        api = self._service.contactGroups()
-        empty: list[str] = []
-        for chunk in _chunks(sorted(candidates), MAX_BATCH):
-            answer = self.api.execute(api.batchGet(resourceNames=list(chunk), groupFields="name,groupType,memberCount"))
-            for item in answer.get("responses", []) or []:
-                group = item.get("contactGroup") if isinstance(item, dict) else None
-                if not isinstance(group, dict) or group.get("groupType") != USER_GROUP:
-                    continue
-                if int(group.get("memberCount") or 0):
-                    self._empty.discard(str(group.get("resourceName")))
-                else:
-                    empty.append(str(group.get("resourceName")))
-        for resource in empty:
-            try:
-                self.api.execute(api.delete(resourceName=resource, deleteContacts=False))
-            except PreconditionFailed:
-                pass  # gone already (404): what we wanted
-            except ItemRejected as exc:
-                log.warning("account %s: an empty label could not be deleted (%s)", self.name, exc)
-                continue
-            self._group_names().pop(resource, None)
-            self._ours.discard(resource)
-            self._empty.discard(resource)
-
     def tag_counts(self) -> Mapping[Tag, int]:
         """Members per user contact group, as Google counts them. Raises AuthFailed, RateLimited, Transient."""
-        counts = self._load_groups()
-        assert self._groups is not None
-        out: dict[Tag, int] = {}
-        for resource, count in counts.items():
-            if count:
-                tag = Tag(self._groups[resource])
-                out[tag] = out.get(tag, 0) + count
-        return out
+        return self.labels.tag_counts()
 
     # ------------------------------------------------------------------------------------------ reading
 
     def _remote(self, person: JsonDict) -> RemoteContact:
         """Raises MappingError."""
-        contact = mapping.contact_from_person(person, self._group_names(), self.region)
+        contact = mapping.contact_from_person(person, self.labels.names(), self.region)
         return RemoteContact(
             RemoteRef(str(person["resourceName"]), str(person.get("etag", ""))),
             contact,
             mapping.marker_of(person),
             _modified(person),
-        )
-
-    def _unknown_groups(self, persons: Sequence[JsonDict]) -> bool:
-        known = self._group_names()
-        return any(
-            g not in known and g not in self._system_groups for p in persons for g in mapping.group_resource_names(p)
         )
 
     def pull(self, state: str | None) -> PullResult:
@@ -650,13 +494,11 @@ class GoogleConnector(BaseConnector):
         Raises AuthFailed, RateLimited, Transient, SyncTokenExpired.
         """
         previous = _decode_state(state) if state is not None else None
-        self._full = False  # a new run: the admin may have made room since
+        self.account_full = False  # a new run: the admin may have made room since
         if previous is None:
-            self._load_groups()  # a full listing also refreshes the labels (a rename in Google shows up here)
+            self.labels.load()  # a full listing also refreshes the labels (a rename in Google shows up here)
         else:
-            self._groups_fresh = False  # a new run: the next push that carries tags reads the labels again
-            if self._groups is None:
-                self._groups = dict(previous.groups)
+            self.labels.start_run(previous.groups)  # the next push that carries tags reads the labels again
         people = self._service.people()
         params: dict[str, Any] = {
             "resourceName": "people/me",
@@ -682,8 +524,8 @@ class GoogleConnector(BaseConnector):
             # a page at a time: 50k persons as raw dicts would be ~200 MB at once
             persons = [p for p in page.get("connections", []) or [] if isinstance(p, dict)]
             del page
-            if previous is not None and not groups_loaded and self._unknown_groups(persons):
-                self._load_groups()  # a label made since the state was written (once a listing is enough)
+            if previous is not None and not groups_loaded and self.labels.unknown(persons):
+                self.labels.load()  # a label made since the state was written (once a listing is enough)
                 groups_loaded = True
             readable: list[JsonDict] = []
             gone_here: list[str] = []
@@ -703,8 +545,8 @@ class GoogleConnector(BaseConnector):
                     quarantined.append(Quarantined(resource, str(exc)))
                     continue
                 readable.append(person)
-            self._saw(readable)
-            self._forget(gone_here)
+            self.keep_persons(readable)
+            self.forget_persons(gone_here)
         # A merge (or a link to a profile) renames: the survivor lists the names it replaced. Each is gone, said
         # here even when the listing does not show its tombstone yet (sync listings lag), so that the engine sees
         # the old link replaced and gives it to the survivor (by its marker, else by email or phone) instead of
@@ -716,7 +558,7 @@ class GoogleConnector(BaseConnector):
                 deleted.append(old)
                 gone.add(old)
                 merged_away.append(old)
-        self._forget(merged_away)
+        self.forget_persons(merged_away)
         if self._recent_creates():
             # our creates the lagging sync listing does not show yet: reported all the same
             for person in self._unlisted_creates(live):
@@ -728,10 +570,10 @@ class GoogleConnector(BaseConnector):
                     changed.append(self._remote(person))
                 except MappingError as exc:
                     quarantined.append(Quarantined(resource, str(exc)))
-        next_state = _encode_state(_State(sync_token, self._group_names())) if sync_token else None
+        next_state = _encode_state(_State(sync_token, self.labels.names())) if sync_token else None
         return PullResult(tuple(changed), tuple(deleted), next_state, previous is None, tuple(quarantined))
 
-    def _read(self, ids: Sequence[str]) -> dict[str, JsonDict]:
+    def read_persons(self, ids: Sequence[str]) -> dict[str, JsonDict]:
         """The current persons among ``ids`` (missing ones absent). Raises AuthFailed, RateLimited, Transient."""
         found: dict[str, JsonDict] = {}
         for chunk in _chunks(list(dict.fromkeys(ids)), MAX_BATCH):
@@ -749,7 +591,7 @@ class GoogleConnector(BaseConnector):
                 ):
                     found[str(person["resourceName"])] = person
                     read.append(person)
-            self._saw(read)
+            self.keep_persons(read)
         return found
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:
@@ -757,9 +599,9 @@ class GoogleConnector(BaseConnector):
 
         Raises AuthFailed, RateLimited, Transient, and ItemRejected for a person that cannot be read.
         """
-        persons = self._read(ids)
-        if self._unknown_groups(list(persons.values())):
-            self._load_groups()
+        persons = self.read_persons(ids)
+        if self.labels.unknown(list(persons.values())):
+            self.labels.load()
         out: dict[str, RemoteContact] = {}
         for resource, person in persons.items():
             try:
@@ -805,10 +647,34 @@ class _Abort(Exception):
         self.error = error
 
 
+class PushSide(Protocol):
+    """What a push needs of its connector: the account, the requests, the labels and the persons it holds."""
+
+    name: str
+    region: str
+    api: Api
+    labels: Labels
+    #: True once Google refused a create for the account's contact limit (this run)
+    account_full: bool
+    stale_splits: int
+
+    def people(self) -> Any: ...
+
+    def read_persons(self, ids: Sequence[str]) -> dict[str, JsonDict]: ...
+
+    def held_persons(self, wanted: Mapping[str, str]) -> dict[str, JsonDict]: ...
+
+    def keep_persons(self, persons: Iterable[JsonDict]) -> None: ...
+
+    def forget_persons(self, resources: Iterable[str]) -> None: ...
+
+    def note_creates(self, created: Mapping[str, str], *, dropped: Iterable[str] = ()) -> None: ...
+
+
 class _Push:
     """One ``push``: the results so far, and whether anything reached Google yet (then errors are per item)."""
 
-    def __init__(self, connector: GoogleConnector, changes: Sequence[Change]) -> None:
+    def __init__(self, connector: PushSide, changes: Sequence[Change]) -> None:
         self.c = connector
         self.changes = list(changes)
         self.out: list[ChangeResult | None] = [None] * len(changes)
@@ -844,11 +710,26 @@ class _Push:
 
     def read(self, ids: Sequence[str]) -> dict[str, JsonDict]:
         try:
-            return self.c._read(ids)
+            return self.c.read_persons(ids)
         except (RateLimited, Transient) as exc:
             if not self.applied:
                 raise _Abort(exc) from exc
             raise
+
+    def at_etag(self, index: int, current: Mapping[str, JsonDict]) -> JsonDict | None:
+        """The person of change ``index`` from ``current`` when still at the etag the engine gave; otherwise its
+        failure is recorded (gone: forgotten too) and None returned. Deletes, updates and re-sends all check so."""
+        ref = self.changes[index].ref
+        assert ref is not None
+        person = current.get(ref.id)
+        if person is None:
+            self.c.forget_persons([ref.id])
+            self.fail(index, PreconditionFailed("the contact no longer exists", gone=True, account=self.c.name))
+            return None
+        if person.get("etag") != ref.etag:
+            self.fail(index, PreconditionFailed("the contact changed since it was read", account=self.c.name))
+            return None
+        return person
 
     def _indices(self, kind: ChangeKind) -> list[int]:
         return [i for i, ch in enumerate(self.changes) if ch.kind is kind and self.out[i] is None]
@@ -896,15 +777,15 @@ class _Push:
         if not wanted and not renames:
             return
         try:
-            known = self.c._tag_groups()
-            if not self.c._groups_fresh and any(t.key not in known for t in wanted):
-                self.c._load_groups()
-                known = self.c._tag_groups()
+            known = self.c.labels.by_tag()
+            if not self.c.labels.fresh and any(t.key not in known for t in wanted):
+                self.c.labels.load()
+                known = self.c.labels.by_tag()
             for key, name in sorted(renames.items()):
                 resource = known.get(key)
-                if resource is not None and self.c._group_names()[resource] != name:
-                    self.c._rename_group(resource, name)
-            self.tag_errors = self.c._ensure_tags(wanted)
+                if resource is not None and self.c.labels.names()[resource] != name:
+                    self.c.labels.rename(resource, name)
+            self.tag_errors = self.c.labels.ensure(wanted)
         except (RateLimited, Transient) as exc:
             raise _Abort(exc) from exc  # nothing but (idempotent) label creations and renames happened
         for i, ch in enumerate(self.changes):
@@ -924,17 +805,17 @@ class _Push:
         labels were read in this run already): the refusal is the write's own. Raises RateLimited, Transient.
         """
         tags = {t for i in indices if (contact := self.changes[i].contact) is not None for t in contact.tags}
-        if self.c._groups_fresh or not tags:
+        if self.c.labels.fresh or not tags:
             return False
-        before = self.c._tag_groups()
+        before = self.c.labels.by_tag()
         named = {before[t.key] for t in tags if t.key in before}
-        self.c._load_groups()
-        if named <= set(self.c._group_names()):
+        self.c.labels.load()
+        if named <= set(self.c.labels.names()):
             return False
         log.info("account %s: a label was deleted in Google since it was last read; made again", self.c.name)
-        errors = self.c._ensure_tags(tags)
+        errors = self.c.labels.ensure(tags)
         self.tag_errors.update(errors)
-        self.tag_map = self.c._tag_groups()
+        self.tag_map = self.c.labels.by_tag()
         for i in indices:
             contact = self.changes[i].contact
             bad = next((errors[t.key] for t in contact.tags if t.key in errors), None) if contact else None
@@ -945,7 +826,7 @@ class _Push:
     def note_dropped(self, person: JsonDict, keeps: Contact | None, tag_groups: Mapping[str, str]) -> None:
         """Remember the labels a write takes ``person`` out of (all of them for a delete)."""
         keep = {tag_groups.get(t.key) for t in keeps.tags} if keeps is not None else set()
-        user = self.c._group_names()
+        user = self.c.labels.names()
         try:
             groups = mapping.group_resource_names(person)
         except TypeError:
@@ -955,15 +836,15 @@ class _Push:
     def cleanup_groups(self) -> None:
         """After the writes, a label left without members goes when the store knew its tag (a push took
         contacts out of it) or contactsync made it. Labels this push still wants are left alone."""
-        if self.c._groups is None:
+        if not self.c.labels.known:
             return
-        tag_groups = self.c._tag_groups()
+        tag_groups = self.c.labels.by_tag()
         wanted = {tag_groups.get(t.key) for t in self._wanted_tags()}
-        candidates = (self.dropped | (self.c._ours & self.c._empty)) - wanted
+        candidates = (self.dropped | (self.c.labels.ours & self.c.labels.empty)) - wanted
         if not candidates:
             return
         try:
-            self.c._delete_empty_groups(candidates)
+            self.c.labels.delete_empty(candidates)
         except (RateLimited, Transient) as exc:
             # the contacts are written; an empty label left behind is tidied by a later push or full listing
             log.warning("account %s: empty labels not deleted this time (%s)", self.c.name, type(exc).__name__)
@@ -981,23 +862,16 @@ class _Push:
                 self.fail(i, exc)
             return
         ready: list[int] = []
-        tag_groups = self.c._tag_groups() if self.c._groups is not None else {}
+        tag_groups = self.c.labels.by_tag() if self.c.labels.known else {}
         for i in todo:
-            ref = self.changes[i].ref
-            assert ref is not None
-            person = current.get(ref.id)
-            if person is None:
-                self.fail(i, PreconditionFailed("the contact no longer exists", gone=True, account=self.c.name))
-            elif person.get("etag") != ref.etag:
-                self.fail(i, PreconditionFailed("the contact changed since it was read", account=self.c.name))
-            else:
+            if (person := self.at_etag(i, current)) is not None:
                 ready.append(i)
-                if self.c._groups is not None:
+                if self.c.labels.known:
                     self.note_dropped(person, None, tag_groups)
         if not ready:
             return
         names = [ref.id for i in ready if (ref := self.changes[i].ref) is not None]
-        request = self.c._service.people().batchDeleteContacts(body={"resourceNames": names})
+        request = self.c.people().batchDeleteContacts(body={"resourceNames": names})
         try:
             self.call(request)
         except PreconditionFailed as exc:
@@ -1011,7 +885,7 @@ class _Push:
             return
         for i in ready:
             self.out[i] = ChangeResult(self.changes[i])
-        self.c._forget(names)
+        self.c.forget_persons(names)
 
     # ------------------------------------------------------------------------------------------ updates
 
@@ -1020,7 +894,7 @@ class _Push:
         change = self.changes[index]
         assert change.contact is not None
         try:
-            current = mapping.contact_from_person(person, self.c._group_names(), self.c.region)
+            current = mapping.contact_from_person(person, self.c.labels.names(), self.c.region)
         except MappingError:
             current = None  # unreadable as a whole: write every field we hold
         fields = mapping.person_fields_to_write(current, change.contact)
@@ -1040,11 +914,11 @@ class _Push:
         if not todo:
             return
         refs = {i: self.changes[i].ref for i in todo}
-        self.tag_map = self.c._tag_groups()
+        self.tag_map = self.c.labels.by_tag()
         # a person held at the etag we were given (this run's listing, or the copy a past run kept) needs no
         # read; any other is read now: a copy at another etag is never written over
         wanted = {ref.id: ref.etag for ref in refs.values() if ref is not None}
-        current = self.c._held(wanted)
+        current = self.c.held_persons(wanted)
         to_read = sorted(r for r in wanted if r not in current)
         if to_read:
             try:
@@ -1056,13 +930,7 @@ class _Push:
         planned: dict[int, set[str]] = {}
         for i, ref in refs.items():
             assert ref is not None
-            person = current.get(ref.id)
-            if person is None:
-                self.c._forget([ref.id])
-                self.fail(i, PreconditionFailed("the contact no longer exists", gone=True, account=self.c.name))
-            elif person.get("etag") != ref.etag:
-                self.fail(i, PreconditionFailed("the contact changed since it was read", account=self.c.name))
-            else:
+            if (person := self.at_etag(i, current)) is not None:
                 fields = self._plan_update(i, person)
                 if fields is not None:
                     planned[i] = fields
@@ -1072,13 +940,13 @@ class _Push:
 
     def _update_body(self, indices: Sequence[int], planned: Mapping[int, set[str]]) -> tuple[JsonDict, set[str]]:
         mask = set().union(*(planned[i] for i in indices))
-        tag_groups = self.c._tag_groups()
+        tag_groups = self.c.labels.by_tag()
         contacts: dict[str, JsonDict] = {}
         for i in indices:
             change = self.changes[i]
             assert change.ref is not None and change.contact is not None
             person = self.persons[change.ref.id]
-            system = [g for g in mapping.group_resource_names(person) if g not in self.c._group_names()]
+            system = [g for g in mapping.group_resource_names(person) if g not in self.c.labels.names()]
             own = planned[i]
             body = mapping.person_fields(
                 own,
@@ -1101,7 +969,7 @@ class _Push:
             return
         indices = sorted(planned)
         body, _mask = self._update_body(indices, planned)
-        request = self.c._service.people().batchUpdateContacts(body=body)
+        request = self.c.people().batchUpdateContacts(body=body)
         try:
             answer = self.call(request)
         except (PreconditionFailed, ItemRejected) as exc:
@@ -1146,7 +1014,7 @@ class _Push:
             item = results.get(change.ref.id) or {}
             if (person := self._record_written(i, item.get("person"), item.get("httpStatusCode", 200))) is not None:
                 written.append(person)
-        self.c._saw(written)
+        self.c.keep_persons(written)
 
     def _relabeled(self, indices: list[int]) -> bool:
         """:meth:`relabel` for a refused batch; the labels unreadable now, the batch's changes fail with that."""
@@ -1161,24 +1029,16 @@ class _Push:
     def _find_stale(self, planned: dict[int, set[str]]) -> None:
         ids = [ref.id for i in planned if (ref := self.changes[i].ref) is not None]
         try:
-            current = self.c._read(ids)
+            current = self.c.read_persons(ids)
         except (RateLimited, Transient, ItemRejected) as exc:
             for i in planned:
                 self.fail(i, exc)
             return
         again: dict[int, set[str]] = {}
         for i, fields in planned.items():
-            ref = self.changes[i].ref
-            assert ref is not None
-            person = current.get(ref.id)
-            if person is None:
-                self.c._forget([ref.id])
-                self.fail(i, PreconditionFailed("the contact no longer exists", gone=True, account=self.c.name))
-            elif person.get("etag") != ref.etag:
-                self.fail(i, PreconditionFailed("the contact changed since it was read", account=self.c.name))
-            else:
+            if (person := self.at_etag(i, current)) is not None:
                 again[i] = fields
-                self.persons[ref.id] = person
+                self.persons[str(person["resourceName"])] = person
         if again:
             self._send_updates(again, retry_stale=False)
 
@@ -1189,7 +1049,7 @@ class _Push:
             self.fail(index, Transient("Google did not return the written contact", account=self.c.name))
             return None
         try:
-            stored = mapping.contact_from_person(person, self.c._group_names(), self.c.region)
+            stored = mapping.contact_from_person(person, self.c.labels.names(), self.c.region)
         except MappingError:
             stored = None
         self.out[index] = ChangeResult(
@@ -1201,7 +1061,7 @@ class _Push:
 
     def creates(self) -> None:
         todo = self._indices(ChangeKind.CREATE)
-        if todo and self.c._full:
+        if todo and self.c.account_full:
             # Google refused a create this run for the account's contact limit: not asked again until the next
             for i in todo:
                 self.fail(i, self._account_full(i))
@@ -1219,7 +1079,7 @@ class _Push:
     def _send_creates(self, indices: list[int]) -> None:
         if not indices:
             return
-        tag_groups = self.c._tag_groups()
+        tag_groups = self.c.labels.by_tag()
         persons = []
         for i in indices:
             change = self.changes[i]
@@ -1237,25 +1097,25 @@ class _Push:
                     )
                 }
             )
-        request = self.c._service.people().batchCreateContacts(
+        request = self.c.people().batchCreateContacts(
             body={"contacts": persons, "readMask": READ_MASK, "sources": CONTACT_SOURCES}
         )
         markers = [self.changes[i].contact_id for i in indices]
         # noted before sending: a process that dies once Google made them still finds them in the next pull
-        self.c._note_creates(dict.fromkeys(markers, ""))
+        self.c.note_creates(dict.fromkeys(markers, ""))
         try:
             try:
                 # never re-sent after an unknown outcome: the contacts may exist already
                 answer = self.call(request)
             except _Abort as abort:
                 if isinstance(abort.error, RateLimited):
-                    self.c._note_creates({}, dropped=markers)  # refused before anything was made
+                    self.c.note_creates({}, dropped=markers)  # refused before anything was made
                 raise
         except (ItemRejected, PreconditionFailed) as exc:
-            self.c._note_creates({}, dropped=markers)  # refused as a whole: nothing was made
+            self.c.note_creates({}, dropped=markers)  # refused as a whole: nothing was made
             if _is_contact_limit(exc):
                 # never split nor sent again this run: each half would be refused the same way
-                self.c._full = True
+                self.c.account_full = True
                 log.warning("account %s: Google's limit of %d contacts is reached", self.c.name, CONTACT_LIMIT)
                 for i in indices:
                     self.fail(i, self._account_full(i))
@@ -1273,7 +1133,7 @@ class _Push:
             self._send_creates(indices[half:])
             return
         except RateLimited as exc:
-            self.c._note_creates({}, dropped=markers)  # refused before anything was made
+            self.c.note_creates({}, dropped=markers)  # refused before anything was made
             for i in indices:
                 self.fail(i, exc)
             return
@@ -1296,5 +1156,5 @@ class _Push:
             item = item or {}
             if (person := self._record_written(i, item.get("person"), item.get("httpStatusCode", 200))) is not None:
                 written.append(person)
-        self.c._saw(written)
-        self.c._note_creates({m: str(p["resourceName"]) for p in written if (m := mapping.marker_of(p))})
+        self.c.keep_persons(written)
+        self.c.note_creates({m: str(p["resourceName"]) for p in written if (m := mapping.marker_of(p))})

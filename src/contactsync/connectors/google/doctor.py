@@ -202,7 +202,7 @@ def _people_api(ctx: DoctorContext, connector: GoogleConnector, delegated: bool)
 
     name = ctx.account.name
     scope_fix = _delegation_fix(_client_id(ctx)) if delegated else _consent_fix(name)
-    people = connector._service.people()
+    people = connector.people()
     try:
         page = (
             people.connections()
@@ -225,7 +225,7 @@ def _people_api(ctx: DoctorContext, connector: GoogleConnector, delegated: bool)
     yield _size(name, int(page.get("totalItems") or page.get("totalPeople") or 0))
 
     try:
-        connector._service.contactGroups().list(pageSize=1, groupFields="name").execute(num_retries=0)
+        connector.contact_groups().list(pageSize=1, groupFields="name").execute(num_retries=0)
         yield CheckResult(name, CHECK_LABELS, Outcome.PASS, "the labels (contactsync's tags) can be listed")
     except HttpError as exc:
         status, _reason, message = _refusal(exc)
@@ -237,7 +237,7 @@ def _people_api(ctx: DoctorContext, connector: GoogleConnector, delegated: bool)
         yield CheckResult(name, CHECK_WRITE_PERMISSION, Outcome.SKIP, "pull-only account: nothing is written")
         return
     try:
-        connector.api.execute(connector._service.contactGroups().delete(resourceName=_NO_GROUP))
+        connector.api.execute(connector.contact_groups().delete(resourceName=_NO_GROUP))
         detail = "the probe deleted a label that should not exist"  # not expected: the name is ours
         yield CheckResult(name, CHECK_WRITE_PERMISSION, Outcome.WARN, detail, None)
     except PreconditionFailed:  # 404: allowed, and nothing there
