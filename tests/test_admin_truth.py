@@ -462,12 +462,12 @@ def test_writes_a_full_folder_refused_are_one_warning_and_status_is_not_ok(tmpfs
 
 
 # ------------------------------------------------------------------------------------------------ point 13
-def test_a_progress_display_on_a_terminal_and_none_in_a_pipe_or_under_journald(tmp_path: Path) -> None:
+def _on_a_terminal(config: Path, *, journald: bool = False) -> tuple[int, str, str]:
+    """``contactsync sync`` with its stderr on a pseudo-terminal: (exit code, stdout, what the terminal got).
+    With ``journald``, JOURNAL_STREAM names that terminal, as systemd names the journal's stream."""
     import pty
     import threading
 
-    make_book(tmp_path, "staff", 1500)
-    config = write_config(tmp_path, tmp_path / "store.db")
     master, slave = pty.openpty()
     seen = bytearray()
 
@@ -484,6 +484,9 @@ def test_a_progress_display_on_a_terminal_and_none_in_a_pipe_or_under_journald(t
     reader = threading.Thread(target=drain, daemon=True)
     reader.start()
     env = {k: v for k, v in os.environ.items() if k != "JOURNAL_STREAM"}
+    if journald:
+        st = os.fstat(slave)
+        env["JOURNAL_STREAM"] = f"{st.st_dev}:{st.st_ino}"
     done = subprocess.run(
         [CONTACTSYNC, "--config", str(config), "sync"],
         stdout=subprocess.PIPE,
@@ -494,14 +497,24 @@ def test_a_progress_display_on_a_terminal_and_none_in_a_pipe_or_under_journald(t
     os.close(slave)
     reader.join(10)
     os.close(master)
-    shown = seen.decode(errors="replace")
-    assert done.returncode == 0
+    return done.returncode, done.stdout.decode(), seen.decode(errors="replace")
+
+
+def test_a_progress_display_on_a_terminal_and_none_in_a_pipe_or_under_journald(tmp_path: Path) -> None:
+    make_book(tmp_path, "staff", 1500)
+    config = write_config(tmp_path, tmp_path / "store.db")
+    code, stdout, shown = _on_a_terminal(config)
+    assert code == 0
     assert "written / planned" in shown and "staff-dst" in shown and "listed" in shown, shown[-2000:]
-    assert "book staff: ok" in done.stdout.decode()  # the report itself is unchanged, on stdout
+    assert "book staff: ok" in stdout  # the report itself is unchanged, on stdout
 
     fill(tmp_path / "staff" / "src", 50, prefix="later")
     piped = run_cli(config, "sync")
     assert piped.returncode == 0 and "written / planned" not in piped.stderr
+
+    fill(tmp_path / "staff" / "src", 50, prefix="journal")
+    code, _, shown = _on_a_terminal(config, journald=True)
+    assert code == 0 and "written / planned" not in shown
 
 
 def test_the_readme_documents_every_connector_s_options_as_generated() -> None:
@@ -586,3 +599,46 @@ def test_status_after_a_sync_killed_on_postgresql_shows_it_interrupted_once_its_
     with Store.open(pg_url, upgrade=False) as store:
         assert [r["status"] for r in reversed(store.runs("staff"))] == ["abandoned", "ok"]
     assert status_json(config)[0] == 0
+
+
+def test_a_dry_run_on_google_and_outlook_keeps_no_copy_of_a_person(tmp_path: Path) -> None:
+    from contactsync.store import Store
+    from tests.daemon_support import EmulatorBooks
+
+    world = EmulatorBooks(tmp_path, ["b1"])
+    try:
+        world.add_people("b1", "g", range(3))
+        store = tmp_path / "state" / "store.db"
+        config = tmp_path / "contactsync.yaml"
+        config.write_text(f"store: {{url: 'sqlite:///{store}'}}\n" + world.yaml())
+        dry = run_cli(config, "sync", "--dry-run", env=world.env)
+        assert dry.returncode == 0 and "would create" in dry.stdout, dry.stdout + dry.stderr
+        assert not store.parent.exists()
+        assert run_cli(config, "sync", env=world.env).returncode == 0
+        world.add_people("b1", "g", range(3, 6))
+        with Store.open(f"sqlite:///{store}") as opened:
+            before = opened.counts()
+        dry = run_cli(config, "sync", "--dry-run", env=world.env)
+        assert dry.returncode == 0 and "would create" in dry.stdout, dry.stdout + dry.stderr
+        with Store.open(f"sqlite:///{store}") as opened:
+            assert opened.counts() == before  # the remote copies included: the new people are not kept
+        assert len(world.people("b1")["outlook"]) == 3
+    finally:
+        world.close()
+
+
+def test_status_on_an_empty_postgresql_database_says_nothing_ran_and_creates_nothing(
+    tmp_path: Path, pg_url: str
+) -> None:
+    import sqlalchemy as sa
+
+    make_book(tmp_path, "staff", 1)
+    config = tmp_path / "contactsync.yaml"
+    config.write_text(f"store: {{url: '{pg_url}'}}\n" + books_yaml(tmp_path, ["staff"]))
+    code, shown = status_json(config)
+    assert (code, shown["store_exists"]) == (5, False)
+    engine = sa.create_engine(pg_url)
+    try:
+        assert sa.inspect(engine).get_table_names() == []  # no table made, no migration run
+    finally:
+        engine.dispose()

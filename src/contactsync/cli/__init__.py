@@ -644,8 +644,8 @@ def _owed(store: Store, account: str) -> _Owed:
 
 
 def _open_for_reading(url: str) -> tuple[Store | None, bool]:
-    """The store as it is and whether it is read-only, or (None, False) when a SQLite store does not exist yet:
-    never created nor migrated here. An old schema says so."""
+    """The store as it is and whether it is read-only; None for the store when none exists yet (no SQLite file,
+    or a database without our tables): never created nor migrated here. An old schema says so."""
     from ..store import sqlite_file
 
     database = sqlite_file(url)
@@ -661,12 +661,16 @@ def _open_for_reading(url: str) -> tuple[Store | None, bool]:
     return _at_head(Store.open_immutable(database)), True
 
 
-def _at_head(store: Store) -> Store:
+def _at_head(store: Store) -> Store | None:
+    """``store`` if its schema is this version's; None if it has none yet (an empty database: nothing ran)."""
     try:
         current, head = store.schema_revision()
     except Exception:
         store.close()
         raise
+    if current is None:
+        store.close()
+        return None
     if current != head:
         store.close()
         raise StoreError(
