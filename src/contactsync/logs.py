@@ -83,6 +83,17 @@ def safe_error_text(exc: BaseException, *, personal_data: bool = False) -> str:
     return f"{type(exc).__name__} ({WITHHELD})"
 
 
+def account_error(exc: BaseException) -> str:
+    """What the engine records as an account's error (``status``, the run report): our own errors' messages as
+    they are, anything else (a driver's, a library's) through :func:`safe_error_text`, since it is shown and
+    stored whatever ``log.personal_data`` says."""
+    from .errors import ConnectorError
+
+    if isinstance(exc, ConnectorError):
+        return str(exc) or type(exc).__name__
+    return safe_error_text(exc)
+
+
 def format_exception(exc: BaseException, *, personal_data: bool = False) -> str:
     """A traceback like Python's (the chain of causes included), each exception's text through
     :func:`safe_error_text`."""
@@ -192,6 +203,7 @@ def setup_logging(fmt: LogFormat, level: str, verbose: int, *, personal_data: bo
 __all__ = [
     "HumanFormatter",
     "JsonFormatter",
+    "account_error",
     "format_exception",
     "safe_error_text",
     "setup_logging",

@@ -19,6 +19,7 @@ from datetime import datetime
 from ..codec import contact_from_data
 from ..connector import Connector, PullResult, RemoteContact, RemoteRef
 from ..errors import ConnectorError, SyncAborted, SyncTokenExpired, Transient
+from ..logs import account_error
 from ..model import Contact, Photo
 from ..retry import RetryPolicy
 from ..settings import BookSettings
@@ -198,7 +199,7 @@ class Lister:
             except Exception as exc:  # one account's failure, of whatever kind, stays its own
                 if not isinstance(exc, ConnectorError):
                     log.debug("account %s: unexpected error while listing", acct.name, exc_info=True)
-                rep.error, rep.error_kind = str(exc) or type(exc).__name__, type(exc).__name__
+                rep.error, rep.error_kind = account_error(exc), type(exc).__name__
                 log.error(
                     "account %s: listing failed (%s): nothing destructive is planned for it",
                     acct.name,

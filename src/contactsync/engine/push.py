@@ -20,6 +20,7 @@ from typing import Any
 
 from ..connector import Change, ChangeKind, ChangeResult, Connector, RemoteContact, RemoteRef
 from ..errors import ConnectorError, PreconditionFailed, RateLimited, SyncAborted
+from ..logs import account_error
 from ..model import Contact, Field
 from ..normalize import normalize_contact
 from ..retry import RetryPolicy
@@ -154,7 +155,7 @@ class Pusher:
             except Exception as exc:  # contained to this account, like a listing failure
                 if not isinstance(exc, ConnectorError):
                     log.debug("account %s: unexpected error while writing", account, exc_info=True)
-                rep.error, rep.error_kind = str(exc) or type(exc).__name__, type(exc).__name__
+                rep.error, rep.error_kind = account_error(exc), type(exc).__name__
                 log.error(
                     "account %s: writing failed (%s); the remaining writes stay owed", account, type(exc).__name__
                 )
