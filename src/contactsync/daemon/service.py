@@ -23,6 +23,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import FrameType
@@ -477,9 +478,11 @@ class Daemon:
                 active.lost = True
                 log.warning("%s", exc)
             except Interrupted:
-                # a lost book's open run is now the new holder's (which marked ours abandoned when it took over)
+                # fenced: a lost book's open run is now the new holder's (which marked ours abandoned when it took
+                # it over), even when the renewal has not noticed the loss yet
                 if not active.lost:
-                    records.interrupt_open_runs(name, active.started)
+                    with records.store.fenced(claim.fence), suppress(LeaseLost):
+                        records.interrupt_open_runs(name, active.started)
                 log.info("book %s: run stopped at a batch boundary; what is still owed stays queued", name)
             except (StoreError, ConnectorError) as exc:
                 log.error("book %s: run failed: %s", name, exc)
