@@ -142,7 +142,7 @@ class HumanFormatter(logging.Formatter):
         message = record.getMessage()
         fields = _fields(record)
         if fields:
-            message += "".join(f" {k}={v}" for k, v in fields.items())
+            message += "".join(f" {k}={'-' if v is None else v}" for k, v in fields.items())
         if record.exc_info and record.exc_info[1] is not None:
             message += "\n" + format_exception(record.exc_info[1], personal_data=self.personal_data)
         head = f"{record.levelname} {record.name}: "
