@@ -322,9 +322,20 @@ def test_creates_past_the_contact_limit_are_refused_reported_by_id_and_not_retri
             assert "limit of 25,000 contacts" in error and cid in error
             assert "@example.org" not in error and "Test" not in error
         small.reset_counters()
-        world.run()  # the next run tries once more (the admin may have made room), once
+        again = world.run()  # the next run tries once more (the admin may have made room), once
         assert small.requests[RequestKind.BATCH_CREATE] == 1
         assert len(small.persons(ALICE)) == 4
+        assert [n.code for n in again.accounts["google"].notices] == ["google-contact-limit"]  # status says so
+        for item in small.persons(ALICE)[:2]:
+            small.delete(ALICE, item["resourceName"])  # the admin makes room: two fit now, in one batch
+        assert world.run().accounts["google"].created == 2  # and the other three wait, the account full again
+        for item in small.persons(ALICE)[:3]:
+            small.delete(ALICE, item["resourceName"])
+        world.run()
+        fourth = world.run()
+        assert fourth.accounts["google"].notices == ()  # the owed contacts made: status no longer says full
+        with Store.open(world.url) as store:
+            assert not [e for e in store.outbox("google") if "AccountFull" in (e.last_error or "")]
         assert small.internal_errors == []
 
 

@@ -71,6 +71,7 @@ from contactsync.connector import (
     Change,
     ChangeKind,
     ChangeResult,
+    Notice,
     PullResult,
     Quarantined,
     RemoteContact,
@@ -105,6 +106,14 @@ MAX_BATCH = 200  # batchCreateContacts, batchUpdateContacts and getBatchGet take
 READ_MASK = ",".join(READ_FIELDS)
 #: "You can have up to 25,000 contacts" (Google Contacts Help, "Limits for contacts")
 CONTACT_LIMIT = 25_000
+#: the copies' key that says Google refused the last create for the contact limit (shown in ``status``)
+ACCOUNT_FULL = "contactsync:account-full"
+FULL_NOTICE = Notice(
+    "google-contact-limit",
+    f"The Google account is at Google's limit of {CONTACT_LIMIT:,} contacts: new contacts are not created (each "
+    "stays owed and is named by id in the failed writes). Delete contacts in Google Contacts, or make the "
+    "account pull-only.",
+)
 #: every read (listings, batchGet, the persons batch writes answer with) asks for the contact's own fields only.
 #: Without it Google adds a linked domain profile's fields (a colleague's name, emails, organization):
 #: mapped as contact data, then written back, where a second ``names`` refuses the whole batch
@@ -298,6 +307,8 @@ class GoogleConnector(BaseConnector):
         self._copies: RemoteCopies = NoCopies()
         #: True once Google refused a create for the account's contact limit (this run)
         self.account_full = False
+        #: whether the last create Google answered was refused for the limit (None: not read from the copies)
+        self._full_noted: bool | None = None
         #: batches split in halves after a second stale-etag refusal (Google's etag lag): for logs and tests
         self.stale_splits = 0
         #: creates the sync listing may not show yet: marker → resource name ("" when the answer was lost);
@@ -361,6 +372,21 @@ class GoogleConnector(BaseConnector):
         """The People API's ``people`` collection (googleapiclient requests are built from it)."""
         return self._service.people()
 
+    def note_account_full(self, full: bool) -> None:
+        """Google refused a create for the contact limit (True), or made one (False): kept for ``status``."""
+        self.account_full = full
+        if full != self._full_when_last_tried():
+            self._full_noted = full
+            if full:
+                self._copies.put({ACCOUNT_FULL: RemoteCopy("", b"1")})
+            else:
+                self._copies.drop([ACCOUNT_FULL])
+
+    def _full_when_last_tried(self) -> bool:
+        if self._full_noted is None:
+            self._full_noted = ACCOUNT_FULL in self._copies.get([ACCOUNT_FULL])
+        return self._full_noted
+
     def contact_groups(self) -> Any:
         """The People API's ``contactGroups`` collection."""
         return self._service.contactGroups()
@@ -370,6 +396,7 @@ class GoogleConnector(BaseConnector):
         self._seen.use(copies)
         self._copies = copies
         self._recent = None
+        self._full_noted = None
 
     # ------------------------------------------------------------------------------------------ persons seen
 
@@ -571,7 +598,10 @@ class GoogleConnector(BaseConnector):
                 except MappingError as exc:
                     quarantined.append(Quarantined(resource, str(exc)))
         next_state = _encode_state(_State(sync_token, self.labels.names())) if sync_token else None
-        return PullResult(tuple(changed), tuple(deleted), next_state, previous is None, tuple(quarantined))
+        notices = (FULL_NOTICE,) if self._full_when_last_tried() else ()
+        return PullResult(
+            tuple(changed), tuple(deleted), next_state, previous is None, tuple(quarantined), notices=notices
+        )
 
     def read_persons(self, ids: Sequence[str]) -> dict[str, JsonDict]:
         """The current persons among ``ids`` (missing ones absent). Raises AuthFailed, RateLimited, Transient."""
@@ -659,6 +689,8 @@ class PushSide(Protocol):
     stale_splits: int
 
     def people(self) -> Any: ...
+
+    def note_account_full(self, full: bool) -> None: ...
 
     def read_persons(self, ids: Sequence[str]) -> dict[str, JsonDict]: ...
 
@@ -1115,7 +1147,7 @@ class _Push:
             self.c.note_creates({}, dropped=markers)  # refused as a whole: nothing was made
             if _is_contact_limit(exc):
                 # never split nor sent again this run: each half would be refused the same way
-                self.c.account_full = True
+                self.c.note_account_full(True)
                 log.warning("account %s: Google's limit of %d contacts is reached", self.c.name, CONTACT_LIMIT)
                 for i in indices:
                     self.fail(i, self._account_full(i))
@@ -1158,3 +1190,5 @@ class _Push:
                 written.append(person)
         self.c.keep_persons(written)
         self.c.note_creates({m: str(p["resourceName"]) for p in written if (m := mapping.marker_of(p))})
+        if written:
+            self.c.note_account_full(False)
