@@ -658,7 +658,10 @@ def test_refresh_token_grant(emulator: PeopleEmulator, clients: Clients) -> None
 
 def test_standalone_module_runs_until_sigterm() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "contactsync.emulators.google", "--port", "0", "--users", "a@x,b@x"],
+        [
+            *(sys.executable, "-m", "contactsync.emulators.google", "--port", "0", "--users", "a@x,b@x"),
+            *("--propagation-delay", "300", "--max-contacts", "10", "--delegate", "", "--quota-retry-after"),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )

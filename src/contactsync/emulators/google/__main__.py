@@ -6,8 +6,10 @@ import argparse
 import json
 import signal
 import threading
+from datetime import timedelta
 from types import FrameType
 
+from .auth import CONTACTS_SCOPE
 from .emulator import PeopleEmulator
 
 
@@ -19,6 +21,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--service-accounts", default="", help="comma-separated service-account emails")
     parser.add_argument("--reads-per-minute", type=int, default=None)
     parser.add_argument("--writes-per-minute", type=int, default=None)
+    parser.add_argument(
+        "--propagation-delay",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="how long a write takes to reach sync listings (Google: up to several minutes)",
+    )
+    parser.add_argument(
+        "--quota-retry-after", action="store_true", help="say Retry-After on quota 429s (Google often does not)"
+    )
+    parser.add_argument("--max-contacts", type=int, default=25_000, help="contacts per user (Google: 25,000)")
+    parser.add_argument(
+        "--delegate",
+        action="append",
+        default=None,
+        metavar="SCOPE",
+        help="a scope the service accounts' domain-wide delegation grants (repeatable; default: the contacts "
+        "scope; give an empty string for none)",
+    )
+    parser.add_argument("--people-api-disabled", action="store_true", help="answer every call 403 SERVICE_DISABLED")
     parser.add_argument(
         "--oauth-client",
         default="",
@@ -37,7 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         reads_per_minute=args.reads_per_minute,
         writes_per_minute=args.writes_per_minute,
+        propagation_delay=timedelta(seconds=args.propagation_delay),
+        quota_retry_after=args.quota_retry_after,
+        max_contacts=args.max_contacts,
     )
+    emulator.api_enabled = not args.people_api_disabled
+    delegated = tuple(scope for scope in args.delegate if scope) if args.delegate is not None else (CONTACTS_SCOPE,)
     stopped = threading.Event()
 
     def request_stop(signum: int, frame: FrameType | None) -> None:
@@ -50,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     for user in filter(None, (name.strip() for name in args.users.split(","))):
         print(f"user {user} token {emulator.add_user(user)}", flush=True)
     for account in filter(None, (name.strip() for name in args.service_accounts.split(","))):
-        emulator.add_service_account(account)
+        emulator.add_service_account(account, scopes=delegated)
     if args.oauth_client:
         client_id, _, secret = args.oauth_client.partition(":")
         print(f"oauth client {json.dumps(emulator.add_oauth_client(client_id, secret))}", flush=True)
