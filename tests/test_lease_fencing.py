@@ -10,8 +10,8 @@ stops with LeaseLost: no row of its run lands in the store after the takeover (j
 status), and it sends no write to either platform.
 
 Only on PostgreSQL: several daemons never share a SQLite store (the second is refused, see
-src/contactsync/daemon/lock.py), so no other instance can take a SQLite book over; the fence is still checked
-there (tests/test_store.py runs it on both).
+src/contactsync/daemon/lock.py and tests/test_daemon.py), so no other instance can take a SQLite book over; the
+fence is still checked there (tests/test_store.py runs it on both).
 """
 
 from __future__ import annotations
