@@ -1,5 +1,7 @@
 """``contactsync doctor`` as an admin runs it (a process, ``--json`` parsed) against the platform emulators started
 as processes from their own command lines: the Graph emulator with ``--grant`` naming what the tenant granted.
+The People API emulator has no such knob on its command line: its delegation list is set in this process, and
+the CLI runs here too.
 
 The generic checks meet the emulators' real TLS (their own CA: trusted through ``ca_bundle``, refused without it)
 and the platform hooks meet a permission missing.
@@ -16,14 +18,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
-from contactsync.cli import EXIT_OK, EXIT_PARTIAL
+from contactsync.cli import EXIT_OK, EXIT_PARTIAL, cli
+from contactsync.emulators.google import PeopleEmulator
+
+from .google.helpers import SERVICE_ACCOUNT, service_account_key
 
 CONTACTSYNC = str(Path(sys.executable).with_name("contactsync"))
 TENANT = "contoso.test"
 MAILBOX = "ana@contoso.test"
 CLIENT_ID = "11111111-2222-3333-4444-555555555555"
 SECRET = "correct horse battery staple"
+GOOGLE_USER = "alice@example.com"
 
 
 @dataclass(frozen=True)
@@ -123,3 +130,51 @@ def test_outlook_without_ca_bundle_fails_on_tls_naming_the_host(
     assert checks["tls"]["outcome"] == "fail" and "127.0.0.1" in checks["tls"]["detail"]
     assert "ca_bundle" in checks["tls"]["fix"]
     assert checks["outlook"]["outcome"] == "skip"  # no token asked for over an untrusted connection
+
+
+@pytest.fixture
+def people() -> Iterator[PeopleEmulator]:
+    with PeopleEmulator() as running:
+        running.add_user(GOOGLE_USER)
+        yield running
+
+
+def _google_config(tmp_path: Path, people: PeopleEmulator) -> Path:
+    key = tmp_path / "google-key.json"
+    key.write_text(service_account_key(people))
+    key.chmod(0o600)
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"store:\n  url: sqlite:///{tmp_path / 'state' / 'contactsync.db'}\n"
+        "books:\n  - name: staff\n    accounts:\n"
+        "      - name: ana-google\n        type: google\n        options:\n"
+        f"          subject: {GOOGLE_USER}\n          service_account_file: {key}\n"
+        f"          endpoint: {people.url}\n          token_uri: {people.token_uri}\n"
+    )
+    return config
+
+
+def _in_process(config: Path, *args: str) -> tuple[int, dict[str, Any]]:
+    """The CLI in this process (the emulator's delegation list is set here, not on a command line)."""
+    result = CliRunner().invoke(cli, ["--config", str(config), "doctor", "--json", *args])
+    report = json.loads(result.stdout)
+    assert report["exit_code"] == result.exit_code
+    assert all(r["fix"] for r in report["results"] if r["outcome"] == "fail"), report
+    return result.exit_code, report
+
+
+def test_google_with_the_read_only_scope_delegated_fails_naming_the_scope(
+    tmp_path: Path, people: PeopleEmulator
+) -> None:
+    config = _google_config(tmp_path, people)
+    healthy_code, healthy = _in_process(config, "--write")
+    assert healthy_code == EXIT_OK, healthy
+    assert _by_check(healthy, "ana-google")["write"]["outcome"] == "pass"
+    assert people.persons(GOOGLE_USER) == []  # the scratch contact is gone
+    people.add_service_account(SERVICE_ACCOUNT, scopes=("https://www.googleapis.com/auth/contacts.readonly",))
+    code, report = _in_process(config)
+    assert code == EXIT_PARTIAL, report
+    failed = [r for r in report["results"] if r["outcome"] == "fail"]
+    assert [r["check"] for r in failed] == ["token"]
+    assert "https://www.googleapis.com/auth/contacts" in failed[0]["fix"]
+    assert _by_check(report, "ana-google")["secret file"]["outcome"] == "pass"
