@@ -162,3 +162,19 @@ def test_naming_an_account_checks_that_account_only(tmp_path: Path) -> None:
     assert {r["account"] for r in only.output["results"]} == {None, "files"}  # the other one was not checked
     unknown = CliRunner().invoke(cli, ["--config", str(config), "doctor", "files", "nobody"])
     assert unknown.exit_code == EXIT_USAGE and "nobody" in unknown.output
+
+
+def test_a_pull_only_vdir_account_needs_no_write_access_and_is_never_written(tmp_path: Path) -> None:
+    config = write_config(
+        tmp_path, _vdir_account(tmp_path).replace("type: vdir", "type: vdir\n        mode: pull-only")
+    )
+    (tmp_path / "folder").chmod(0o555)
+    try:
+        run = run_doctor(config, "--write")
+    finally:
+        (tmp_path / "folder").chmod(0o755)
+    assert run.exit_code == EXIT_OK, run.output
+    assert run.one("folder", "files")["detail"].endswith("is readable")
+    write = run.one("write", "files")
+    assert write["outcome"] == "skip" and "pull-only" in write["detail"]
+    assert list((tmp_path / "folder").iterdir()) == []
