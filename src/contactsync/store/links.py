@@ -180,11 +180,6 @@ class LinkWrites(TxBase):
                 # a link moved meanwhile (it should not, under the book's lease): the full path for this chunk
                 self.put_links(links[start : start + 1000])
 
-    def set_etag(self, account: str, remote_id: str, etag: str) -> None:
-        self.conn.execute(
-            sa.update(t.links).where(t.links.c.account == account, t.links.c.remote_id == remote_id).values(etag=etag)
-        )
-
     def delete_link(self, account: str, remote_id: str) -> None:
         self.conn.execute(sa.delete(t.links).where(t.links.c.account == account, t.links.c.remote_id == remote_id))
 

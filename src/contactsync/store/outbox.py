@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -74,12 +74,6 @@ class OutboxReads(StoreBase):
             count = int(conn.execute(count_q).scalar_one())
             last = conn.execute(last_q).scalar_one_or_none() if count else None
         return count, last
-
-    def outbox_counts(self) -> Mapping[str, int]:
-        """account → how many writes it is still owed (accounts owed nothing are absent)."""
-        q = sa.select(t.outbox.c.account, sa.func.count()).group_by(t.outbox.c.account)
-        with self._reading() as conn:
-            return {str(a): int(n) for a, n in conn.execute(q)}
 
     def outbox_contact_ids(self, accounts: Sequence[str]) -> set[str]:
         q = sa.select(t.outbox.c.contact_id).where(t.outbox.c.account.in_(accounts))

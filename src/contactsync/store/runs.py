@@ -73,13 +73,6 @@ class RunReads(StoreBase):
             }
         return out
 
-    def brake(self, account: str) -> str | None:
-        with self._reading() as conn:
-            row = conn.execute(
-                sa.select(t.account_status.c.brake_reason).where(t.account_status.c.account == account)
-            ).first()
-        return row[0] if row else None
-
     def quarantine_count(self, account: str) -> int:
         q = sa.select(sa.func.count()).select_from(t.quarantine).where(t.quarantine.c.account == account)
         with self._reading() as conn:
