@@ -38,6 +38,7 @@ from contactsync.connector import (
     RemoteContact,
     RemoteRef,
 )
+from contactsync.connectors.directory import DirectoryPerson
 from contactsync.errors import (
     AuthFailed,
     ConfigError,
@@ -60,6 +61,8 @@ MAX_GROUP_DEPTH = 10
 
 _ID_ATTRIBUTE = {Flavor.OPENLDAP: "entryUUID", Flavor.ACTIVE_DIRECTORY: "objectGUID"}
 _STAMP_ATTRIBUTE = {Flavor.OPENLDAP: "entryCSN", Flavor.ACTIVE_DIRECTORY: "uSNChanged"}
+#: the sign-in name book templates expand as ``{username}`` / ``{upn}`` (DirectoryPerson.username)
+_USERNAME_ATTRIBUTE = {Flavor.OPENLDAP: "uid", Flavor.ACTIVE_DIRECTORY: "userPrincipalName"}
 _DEFAULT_FILTER = {
     Flavor.OPENLDAP: "(objectClass=inetOrgPerson)",
     Flavor.ACTIVE_DIRECTORY: "(&(objectCategory=person)(objectClass=user))",
@@ -394,6 +397,33 @@ class LdapConnector(BaseConnector):
                 if remote is not None:
                     out[entry_id] = remote
         return out
+
+    def people(self) -> Sequence[DirectoryPerson]:
+        """Everyone in scope (filters and group applied), sorted by id: one search of four attributes an entry.
+
+        Raises AuthFailed, Transient, ConnectorError, like ``pull``.
+        """
+        o = self.options
+        members = self._group_members()
+        id_attr, user_attr = _ID_ATTRIBUTE[o.flavor], _USERNAME_ATTRIBUTE[o.flavor]
+        email_attr = o.slots.get(Slot.EMAIL) or "mail"
+        display_attr = o.slots.get(Slot.DISPLAY_NAME) or "displayName"
+        people = []
+        for entry in self._search(o.scope_filter, sorted({id_attr, user_attr, email_attr, display_attr})):
+            if members is not None and entry["dn"].lower() not in members:
+                continue
+            attrs = entry["attributes"]
+            entry_id = _single(attrs.get(id_attr))
+            if entry_id:
+                people.append(
+                    DirectoryPerson(
+                        entry_id,
+                        _single(attrs.get(email_attr)),
+                        _single(attrs.get(user_attr)),
+                        _single(attrs.get(display_attr)),
+                    )
+                )
+        return sorted(people, key=lambda person: person.id)
 
     def push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
         """A directory is read here, never written: every change is refused (the account must be pull-only)."""

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
+from contactsync.connectors.directory import Slot as Slot  # moved there: every directory source shares it
 from contactsync.model import (
     AddressKind,
     Contact,
@@ -30,31 +31,6 @@ from contactsync.model import (
 class Flavor(enum.Enum):
     OPENLDAP = "openldap"
     ACTIVE_DIRECTORY = "active_directory"
-
-
-class Slot(enum.Enum):
-    """A part of a contact a directory attribute can fill (the keys of ``options.attributes``)."""
-
-    GIVEN_NAME = "given_name"
-    FAMILY_NAME = "family_name"
-    DISPLAY_NAME = "display_name"
-    EMAIL = "email"
-    WORK_PHONE = "work_phone"
-    MOBILE_PHONE = "mobile_phone"
-    HOME_PHONE = "home_phone"
-    FAX = "fax"
-    PAGER = "pager"
-    ORGANIZATION = "organization"
-    DEPARTMENT = "department"
-    JOB_TITLE = "job_title"
-    STREET = "street"
-    LOCALITY = "locality"
-    REGION = "region"
-    POSTAL_CODE = "postal_code"
-    COUNTRY = "country"
-    NOTE = "note"
-    URL = "url"
-    PHOTO = "photo"
 
 
 _COMMON: dict[Slot, str] = {

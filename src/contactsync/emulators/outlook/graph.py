@@ -84,6 +84,7 @@ class RequestKind(Enum):
     CATEGORIES = "categories"
     BATCH = "batch"  # a $batch envelope
     BATCH_MEMBER = "batch_member"  # one request inside a $batch (also counted under its own kind)
+    DIRECTORY = "directory"  # an Entra ID directory read: users, users delta, group members, org contacts
     OTHER = "other"
 
 

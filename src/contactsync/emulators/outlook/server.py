@@ -27,9 +27,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import trustme
 
+from .entra import EntraDirectory
 from .errors import GraphError, IdentityError
 from .graph import GraphService, Operation, Reply, RequestKind, parse_route
-from .identity import AppRegistration, Directory
+from .identity import AppRegistration, Directory, Principal
 from .limits import Faults, MailboxLimiter
 from .mailbox import IdMaker, Mailbox, validate_contact_body
 from .permissions import DEFAULT_GRANTS
@@ -86,6 +87,11 @@ class GraphEmulator:
             counters_lock=self._counters_lock,
             rng=Random(seed + 1),
             replay_probability=replay_probability,
+        )
+        #: Entra ID's users, groups and org contacts (``/users``, ``/users/delta``, ``/groups/{id}/transitiveMembers``,
+        #: ``/contacts``); tests change them through its control methods (``add_user``, ``update``, ``remove``, …)
+        self.entra = EntraDirectory(
+            now=self.now, graph_url=lambda: self.graph_url, new_id=self._ids.guid, lock=self._state_lock
         )
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -300,6 +306,7 @@ class GraphEmulator:
         """Every delta link and skip token issued so far now answers 410 Gone."""
         with self._state_lock:
             self._graph.expire_delta_links()
+            self.entra.expire_delta_links()
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -380,6 +387,8 @@ class GraphEmulator:
         except GraphError as error:
             self._count(RequestKind.BATCH if is_batch else _kind_or_other(method, path))
             return self._graph.error_reply(error), False
+        if not is_batch and self.entra.handles(path):
+            return self._serve_directory(method, path, query, headers, principal), False
         if not is_batch:
             op = Operation(method, path, dict(parse_qsl(query, keep_blank_values=True)), headers, body)
             return self._graph.execute(op, principal)
@@ -394,6 +403,24 @@ class GraphEmulator:
             return self._graph.batch(body, principal)
         except GraphError as error:
             return self._graph.error_reply(error), False
+
+    def _serve_directory(
+        self, method: str, path: str, query: str, headers: Mapping[str, str], principal: Principal
+    ) -> Reply:
+        """A directory call (see ``entra``): counted, faults applied like any Graph operation, then answered."""
+        self._count(RequestKind.DIRECTORY)
+        try:
+            failure = self._faults.take_failure(method, "/v1.0" + path, graph_operation=True)
+            if failure is not None:
+                raise GraphError(failure, "ServiceUnavailable", "The service is temporarily unavailable.")
+            retry_after = self._faults.take_throttle()
+            if retry_after is not None:
+                raise GraphError(429, "Request_ThrottledTemporarily", "Too many requests.",
+                                 headers={"Retry-After": str(retry_after)})  # fmt: skip
+            params = dict(parse_qsl(query, keep_blank_values=True))
+            return Reply(200, self.entra.serve(method, path, params, headers, principal))
+        except GraphError as error:
+            return self._graph.error_reply(error)
 
 
 def _kind_or_other(method: str, path: str) -> RequestKind:

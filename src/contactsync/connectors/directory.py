@@ -1,0 +1,67 @@
+"""What every directory source (``ldap``, ``entra-directory``, ``google-directory``) shares.
+
+- :class:`Slot`: the parts of a contact a directory attribute can fill, the keys of each source's configurable
+  attribute map (``options.attributes``).
+- :class:`DirectoryPerson`: one person a directory holds, with the identity attributes book templates expand
+  (``{email}``, ``{upn}``, ``{username}``), listed by each source's ``people()`` method. Ids only identify; no
+  source logs these values.
+- :class:`DirectorySource`: the protocol of that method, for code that expands templates over any source.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+
+class Slot(enum.Enum):
+    """A part of a contact a directory attribute can fill (the keys of ``options.attributes``)."""
+
+    GIVEN_NAME = "given_name"
+    FAMILY_NAME = "family_name"
+    DISPLAY_NAME = "display_name"
+    EMAIL = "email"
+    WORK_PHONE = "work_phone"
+    MOBILE_PHONE = "mobile_phone"
+    HOME_PHONE = "home_phone"
+    FAX = "fax"
+    PAGER = "pager"
+    ORGANIZATION = "organization"
+    DEPARTMENT = "department"
+    JOB_TITLE = "job_title"
+    STREET = "street"
+    LOCALITY = "locality"
+    REGION = "region"
+    POSTAL_CODE = "postal_code"
+    COUNTRY = "country"
+    NOTE = "note"
+    URL = "url"
+    PHOTO = "photo"
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryPerson:
+    """One person in a directory source's scope (its filters applied), as book templates need them.
+
+    ``id`` is the directory's stable id (the same id the source's ``pull`` gives the person's contact);
+    ``email`` the primary address; ``username`` the sign-in name (Entra ID's userPrincipalName, LDAP's uid or
+    sAMAccountName, Google's primary email); empty strings when the directory holds none.
+    """
+
+    id: str
+    email: str
+    username: str
+    display_name: str
+
+
+@runtime_checkable
+class DirectorySource(Protocol):
+    def people(self) -> Sequence[DirectoryPerson]:
+        """Everyone in the source's scope now, sorted by id. Raises AuthFailed, RateLimited, Transient,
+        ConnectorError, like ``pull``."""
+        ...
+
+
+__all__ = ["DirectoryPerson", "DirectorySource", "Slot"]
