@@ -139,11 +139,11 @@ def test_conflicts_one_open_per_field_and_resolution(store: Store) -> None:
         tx.add_conflict("book", "c1", "note", {"a": "x", "b": "y"})
         second = tx.add_conflict("book", "c1", "note", {"a": "x2", "b": "y"})
     (open_,) = store.open_conflicts("book")
-    assert open_["id"] == second and open_["candidates"]["a"] == "x2"
+    assert open_.id == second and open_.candidates["a"] == "x2"
     with store.transaction() as tx:
         tx.resolve_conflict(second, "took a")
     assert store.open_conflicts() == []
-    assert store.conflict(second)["resolution"] == "took a"
+    assert store.conflict(second).resolution == "took a"
 
 
 def test_journal_is_the_history_of_a_contact(store: Store) -> None:
@@ -163,7 +163,7 @@ def test_journal_is_the_history_of_a_contact(store: Store) -> None:
             ]
         )
     (row,) = store.history("c1")
-    assert (row["action"], row["field"], row["before"], row["after"]) == ("update", "note", "", "hello")
+    assert (row.action, row.field, row.before, row.after) == ("update", "note", "", "hello")
 
 
 def test_engine_runs_the_same_on_this_database(store: Store) -> None:

@@ -103,17 +103,17 @@ def resolve_conflict(
 ) -> dict[str, Any]:
     """Settle a queued conflict with one candidate's value (``take``: an account or "store") or a new value."""
     conflict = store.conflict(conflict_id)
-    if conflict["resolved_at"] is not None:
-        raise ConflictChoiceError(f"conflict {conflict_id} was already resolved ({conflict['resolution']})")
-    book = settings.book(conflict["book"])
-    fld = Field(conflict["field"])
+    if conflict.resolved_at is not None:
+        raise ConflictChoiceError(f"conflict {conflict_id} was already resolved ({conflict.resolution})")
+    book = settings.book(conflict.book)
+    fld = Field(conflict.field)
     if (take is None) == (value_json is None):
         raise ConflictChoiceError("say either --take ACCOUNT (or store) or --value JSON")
     if take is not None:
-        if take not in conflict["candidates"]:
-            known = ", ".join(sorted(conflict["candidates"]))
+        if take not in conflict.candidates:
+            known = ", ".join(sorted(conflict.candidates))
             raise ConflictChoiceError(f"{take!r} is not a candidate of conflict {conflict_id} (candidates: {known})")
-        data = conflict["candidates"][take]
+        data = conflict.candidates[take]
         how = f"took {take}"
     else:
         assert value_json is not None
@@ -123,7 +123,7 @@ def resolve_conflict(
         except (ValueError, TypeError) as exc:
             raise ConflictChoiceError(f"--value is not a valid {fld.value} value: {exc}") from exc
         how = "set by the admin"
-    record = store.contact(conflict["contact_id"])
+    record = store.contact(conflict.contact_id)
     new_value = field_from_data(fld, data)
     updated = record.contact.with_field(fld, new_value)
     with store.transaction() as tx:

@@ -93,7 +93,7 @@ def test_join_change_leave_reach_every_target_within_one_cycle(slapd: Slapd, sto
     # the leaver is in the trash of the distribution, and the journal says who removed it where
     trashed = store.trashed(book_of("company"))
     assert [r.contact.emails[0].address for r, _ in trashed] == ["p05@example.org"]
-    actions = [h["action"] for h in store.history(trashed[0][0].id)]
+    actions = [h.action for h in store.history(trashed[0][0].id)]
     assert actions.count("delete") == 3 and "distribute-leave" in actions
 
 

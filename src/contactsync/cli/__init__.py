@@ -35,7 +35,7 @@ from ..engine.report import RunReport, RunResult
 from ..errors import ConfigError, ContactSyncError, NotFound, StoreError, StoreLocked
 from ..logs import safe_error_text, setup_logging
 from ..settings import AccountSettings, BookSettings, Settings
-from ..store import Store
+from ..store import Conflict, JournalEntry, Store
 from .faults import StoreFault, store_fault
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_BRAKE, EXIT_ATTENTION = 0, 1, 2, 3, 4, 5
@@ -421,7 +421,7 @@ def status(obj: Context, as_json: bool) -> None:
     store, read_only = _open_for_reading(settings.store_url)
     if store is None:
         accounts: dict[str, dict[str, Any]] = {}
-        conflicts: list[dict[str, Any]] = []
+        conflicts: list[Conflict] = []
         trash: list[Any] = []
         held_back: list[tuple[str, str, str]] = []
         health: dict[str, Any] = {}
@@ -525,7 +525,7 @@ def status(obj: Context, as_json: bool) -> None:
                 code = max(code, EXIT_PARTIAL)
             elif st.get("quarantined") or (h and h.tags_error) or result == "never run":
                 attention()
-        book_conflicts = [c for c in conflicts if c["book"] == book.name]
+        book_conflicts = [c for c in conflicts if c.book == book.name]
         if book_conflicts:
             attention()
         book_held = [{"contact_id": cid, "reason": why} for b, cid, why in held_back if b == book.name]
@@ -695,13 +695,24 @@ def conflicts_list(obj: Context, as_json: bool) -> None:
     with obj.store() as store:
         pending = store.open_conflicts()
     if as_json:
-        click.echo(json.dumps(pending, indent=2, default=str))
+        shown = [
+            {
+                "id": c.id,
+                "book": c.book,
+                "contact_id": c.contact_id,
+                "field": c.field,
+                "candidates": dict(c.candidates),
+                "created_at": c.created_at,
+            }
+            for c in pending
+        ]
+        click.echo(json.dumps(shown, indent=2, default=str))
         return
     if not pending:
         click.echo("no pending conflicts")
     for c in pending:
-        click.echo(f"#{c['id']}  book {c['book']}  contact {c['contact_id']}  field {c['field']}")
-        for source, value in sorted(c["candidates"].items()):
+        click.echo(f"#{c.id}  book {c.book}  contact {c.contact_id}  field {c.field}")
+        for source, value in sorted(c.candidates.items()):
             click.echo(f"    {source:<20} {json.dumps(value, ensure_ascii=False)}")
 
 
@@ -768,18 +779,32 @@ def history(obj: Context, contact_id: str, as_json: bool) -> None:
         store.contact(contact_id)
         rows = store.history(contact_id)
     if as_json:
-        click.echo(json.dumps(rows, indent=2, default=str))
+        click.echo(json.dumps([_journal_data(r) for r in rows], indent=2, default=str))
         return
     for r in rows:
-        where = f" on {r['account']}" if r["account"] else ""
+        where = f" on {r.account}" if r.account else ""
         what = (
-            f" {r['field']}: {json.dumps(r['before'], ensure_ascii=False)} -> "
-            f"{json.dumps(r['after'], ensure_ascii=False)}"
-            if r["field"]
+            f" {r.field}: {json.dumps(r.before, ensure_ascii=False)} -> {json.dumps(r.after, ensure_ascii=False)}"
+            if r.field
             else ""
         )
-        note = f"  ({r['note']})" if r["note"] else ""
-        click.echo(f"{r['at']:%Y-%m-%d %H:%M:%S}  run {r['run_id'] or '-'}  {r['action']}{where}{what}{note}")
+        note = f"  ({r.note})" if r.note else ""
+        click.echo(f"{r.at:%Y-%m-%d %H:%M:%S}  run {r.run_id or '-'}  {r.action}{where}{what}{note}")
+
+
+def _journal_data(r: JournalEntry) -> dict[str, Any]:
+    """A journal row as ``history --json`` shows it."""
+    return {
+        "id": r.id,
+        "run_id": r.run_id,
+        "at": r.at,
+        "account": r.account,
+        "action": r.action,
+        "field": r.field,
+        "before": r.before,
+        "after": r.after,
+        "note": r.note,
+    }
 
 
 # ----------------------------------------------------------------------------------------------------- config

@@ -320,7 +320,7 @@ def run_demo(root: Path, *, short: bool, say: Callable[[str], None], reports: bo
             writes = cycle("cycle 4: nothing changed, so nothing is written")
             duplicates_left = len(dups.find_duplicates(store, book.name))
             conflicts = [
-                (store.contact(c["contact_id"]).contact.label(), c["field"]) for c in store.open_conflicts(book.name)
+                (store.contact(c.contact_id).contact.label(), c.field) for c in store.open_conflicts(book.name)
             ]
             status = store.account_status()
             quarantined = [(acct, reason) for acct, st in status.items() for _rid, reason in st["quarantined"]]

@@ -655,7 +655,7 @@ class Daemon:
             status = self.store.account_status()
             conflicts: dict[str, int] = {b.name: 0 for b in self.settings.books}
             for c in self.store.open_conflicts():
-                conflicts[c["book"]] = conflicts.get(c["book"], 0) + 1
+                conflicts[c.book] = conflicts.get(c.book, 0) + 1
             self.metrics.record_state(
                 self.records.health(),
                 self.records.tag_checks(),

@@ -78,7 +78,17 @@ def show_person(store: Store, contact_ids: list[str]) -> list[PersonRecord]:
                     for lk in links.get(cid, {}).values()
                 ],
                 [
-                    {**row, "at": row["at"].isoformat(timespec="seconds") if row["at"] else None}
+                    {
+                        "id": row.id,
+                        "run_id": row.run_id,
+                        "at": row.at.isoformat(timespec="seconds"),
+                        "account": row.account,
+                        "action": row.action,
+                        "field": row.field,
+                        "before": row.before,
+                        "after": row.after,
+                        "note": row.note,
+                    }
                     for row in store.history(cid)
                 ],
                 conflicts,

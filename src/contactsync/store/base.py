@@ -33,6 +33,11 @@ def aware(value: datetime | None) -> datetime | None:
     return value
 
 
+def aware_at(value: datetime) -> datetime:
+    """:func:`aware` for a column that is never NULL."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]

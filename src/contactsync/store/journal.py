@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from ..errors import NotFound
 from ..model import Field
 from . import schema as t
-from .base import StoreBase, TxBase, aware, chunks, dumps, now
+from .base import StoreBase, TxBase, aware, aware_at, chunks, dumps, now
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +22,7 @@ class JournalEntry:
 
     id: int
     run_id: int | None
-    at: datetime | None
+    at: datetime
     book: str
     account: str | None
     contact_id: str
@@ -41,7 +41,7 @@ class Conflict:
     field: str
     #: {"<account>": <field value as data>, ...} plus "store" for the canonical value
     candidates: Mapping[str, Any]
-    created_at: datetime | None
+    created_at: datetime
     resolved_at: datetime | None
     resolution: str | None
 
@@ -50,7 +50,7 @@ def _entry(r: Any) -> JournalEntry:
     return JournalEntry(
         r.id,
         r.run_id,
-        aware(r.at),
+        aware_at(r.at),
         r.book,
         r.account,
         r.contact_id,
@@ -69,7 +69,7 @@ def _conflict(r: Any) -> Conflict:
         r.contact_id,
         r.field,
         json.loads(r.candidates),
-        aware(r.created_at),
+        aware_at(r.created_at),
         aware(r.resolved_at),
         r.resolution,
     )
@@ -91,23 +91,11 @@ def _journal_values(row: Mapping[str, Any], stamp: datetime) -> dict[str, Any]:
 
 
 class JournalReads(StoreBase):
-    def history(self, contact_id: str) -> list[dict[str, Any]]:
+    def history(self, contact_id: str) -> list[JournalEntry]:
+        """Every journal row of one contact, oldest first."""
         q = sa.select(t.journal).where(t.journal.c.contact_id == contact_id).order_by(t.journal.c.id)
         with self._reading() as conn:
-            return [
-                {
-                    "id": r.id,
-                    "run_id": r.run_id,
-                    "at": aware(r.at),
-                    "account": r.account,
-                    "action": r.action,
-                    "field": r.field,
-                    "before": json.loads(r.before) if r.before else None,
-                    "after": json.loads(r.after) if r.after else None,
-                    "note": r.note,
-                }
-                for r in conn.execute(q)
-            ]
+            return [_entry(r) for r in conn.execute(q)]
 
     def journal_entry(self, journal_id: int) -> JournalEntry | None:
         with self._reading() as conn:
@@ -127,22 +115,13 @@ class JournalReads(StoreBase):
         with self._reading() as conn:
             return [int(r[0]) for r in conn.execute(q)]
 
-    def open_conflicts(self, book: str | None = None) -> list[dict[str, Any]]:
+    def open_conflicts(self, book: str | None = None) -> list[Conflict]:
+        """The conflicts waiting for the admin (of ``book``, or every book), oldest first."""
         q = sa.select(t.conflicts).where(t.conflicts.c.resolved_at.is_(None)).order_by(t.conflicts.c.id)
         if book is not None:
             q = q.where(t.conflicts.c.book == book)
         with self._reading() as conn:
-            return [
-                {
-                    "id": r.id,
-                    "book": r.book,
-                    "contact_id": r.contact_id,
-                    "field": r.field,
-                    "candidates": json.loads(r.candidates),
-                    "created_at": aware(r.created_at),
-                }
-                for r in conn.execute(q)
-            ]
+            return [_conflict(r) for r in conn.execute(q)]
 
     def conflicts_of(self, contact_id: str) -> list[Conflict]:
         """Every conflict of one contact, resolved or not, oldest first."""
@@ -163,20 +142,13 @@ class JournalReads(StoreBase):
                     out.setdefault(cid, set()).add(Field(fname))
         return out
 
-    def conflict(self, conflict_id: int) -> dict[str, Any]:
+    def conflict(self, conflict_id: int) -> Conflict:
+        """Raises NotFound for an unknown id."""
         with self._reading() as conn:
             r = conn.execute(sa.select(t.conflicts).where(t.conflicts.c.id == conflict_id)).first()
         if r is None:
             raise NotFound(f"no conflict with id {conflict_id}")
-        return {
-            "id": r.id,
-            "book": r.book,
-            "contact_id": r.contact_id,
-            "field": r.field,
-            "candidates": json.loads(r.candidates),
-            "resolved_at": aware(r.resolved_at),
-            "resolution": r.resolution,
-        }
+        return _conflict(r)
 
 
 class JournalWrites(TxBase):
