@@ -17,6 +17,7 @@ Personal data never goes into log lines: hrefs are logged, names and card text a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import uuid
@@ -53,8 +54,9 @@ from contactsync.vcard import CardError, ParsedCard, card_uid, parse_card, rende
 from . import davxml, hrefs
 from .davxml import DavEntry
 from .groups import GroupCard, GroupStyle, member_uid, new_group_uid, render_group
+from .parallel import DEFAULT_MAX_IN_FLIGHT, Slots
 from .state import KnownGroup, PullState
-from .transport import DEFAULT_MAX_RESPONSE_BYTES, AuthType, DavTransport, HttpAnswer, ServerError
+from .transport import DEFAULT_MAX_RESPONSE_BYTES, AuthType, DavTransport, HttpAnswer, Method, ServerError
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +93,8 @@ class CardDavOptions:
     group_style: GroupStyle = GroupStyle.CATEGORIES
     #: False: list with PROPFIND even when the server offers sync-collection (for servers that break it)
     use_sync_collection: bool = True
+    #: writes and multigets sent at once, each on a connection of its own kept alive (.parallel)
+    max_in_flight: int = DEFAULT_MAX_IN_FLIGHT
     #: cards held in memory within a run; beyond it they come back from the store's copies (one query per
     #: multiget-sized batch), so this bounds memory, not requests
     original_cache_bytes: int = 16 * 1024 * 1024
@@ -121,6 +125,9 @@ class CardDavOptions:
         chunk = int(options.get("multiget_chunk", 100))
         if not 1 <= chunk <= 1000:
             problems.append(ConfigProblem("", None, f"{where}.multiget_chunk", "must be 1..1000"))
+        in_flight = int(options.get("max_in_flight", DEFAULT_MAX_IN_FLIGHT))
+        if not 1 <= in_flight <= 64:
+            problems.append(ConfigProblem("", None, f"{where}.max_in_flight", "must be 1..64"))
         if problems:
             raise ConfigError(problems)
         assert isinstance(url, str)
@@ -134,6 +141,7 @@ class CardDavOptions:
             max_response_bytes=int(float(options.get("max_response_mb", 50)) * 1024 * 1024),
             group_style=style,
             use_sync_collection=bool(options.get("use_sync_collection", True)),
+            max_in_flight=in_flight,
         )
 
 
@@ -232,6 +240,14 @@ class CardDavConnector(BaseConnector):
                 "false lists every href and etag with PROPFIND on each run instead.",
                 "examples": [True],
             },
+            "max_in_flight": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 64,
+                "description": "Requests (card writes, multigets) sent to the server at once, each on a "
+                "connection of its own kept open for the run; 1 sends one at a time.",
+                "examples": [8],
+            },
         },
     }
 
@@ -258,14 +274,18 @@ class CardDavConnector(BaseConnector):
             holds_tags=True,
             lossy=MappingProxyType({Field.PHOTO: f"photos over {photo_max_bytes} bytes are dropped"}),
         )
-        self._transport = DavTransport(
-            options.url,
-            options.username,
-            password,
-            verify=options.verify,
-            timeout=options.timeout,
-            max_response_bytes=options.max_response_bytes,
-            auth_type=options.auth,
+        #: one transport (session, connection) per request in flight; ``_transport`` is the current thread's
+        self._slots = Slots(
+            lambda: DavTransport(
+                options.url,
+                options.username,
+                password,
+                verify=options.verify,
+                timeout=options.timeout,
+                max_response_bytes=options.max_response_bytes,
+                auth_type=options.auth,
+            ),
+            options.max_in_flight,
         )
         #: the text of the cards read and written (strong etags only), so a write-back keeps what we do not
         #: understand: in memory within the budget, and in the store's copies once the engine hands them over
@@ -291,8 +311,17 @@ class CardDavConnector(BaseConnector):
 
     @property
     def request_counts(self) -> Mapping[str, int]:
-        """HTTP requests sent so far, per method (for the benchmark and ``status``)."""
-        return self._transport.request_counts
+        """HTTP requests sent so far, per method, over every connection (for the benchmark and ``status``)."""
+        total = {method.value: 0 for method in Method}
+        for transport in self._slots.opened:
+            for method, count in transport.request_counts.items():
+                total[method] = total.get(method, 0) + count
+        return MappingProxyType(total)
+
+    @property
+    def _transport(self) -> DavTransport:
+        """The transport of the slot this thread sends on (:mod:`.parallel`)."""
+        return self._slots.current()
 
     def keep_copies(self, copies: RemoteCopies) -> None:
         """Keep the cards read and written in ``copies`` (the store's, for this account), and take cards from
@@ -300,7 +329,7 @@ class CardDavConnector(BaseConnector):
         self._originals.use(copies)
 
     def close(self) -> None:
-        self._transport.close()
+        self._slots.close()
 
     # --- reading -------------------------------------------------------------------------------------------
 
@@ -595,14 +624,14 @@ class CardDavConnector(BaseConnector):
         """Keep href → (card etag, text): each is the card as the server holds it at that etag (a weak etag is
         never trusted, so never kept). ``written``: cards this push wrote, whose copies are put at its end: one put
         per push, not one per PUT (a row at a time cost the store ten times the CPU on a first sync)."""
-        self._originals.keep(
-            {href: RemoteCopy(etag, text.encode()) for href, (etag, text) in cards.items() if _strong(etag)},
-            later=written,
-        )
+        kept = {href: RemoteCopy(etag, text.encode()) for href, (etag, text) in cards.items() if _strong(etag)}
+        # from a write in flight: kept once the batch is done, on this thread (the store's handle lives here)
+        self._slots.later(lambda: self._originals.keep(kept, later=written))
 
     def _forget(self, gone: Iterable[str]) -> None:
         """Drop what we kept of cards deleted, or found missing or unreadable."""
-        self._originals.forget(gone)
+        dropped = list(gone)
+        self._slots.later(lambda: self._originals.forget(dropped))
 
     def _read(self, wanted: Sequence[str]) -> _Read:
         """Multiget ``wanted`` in chunks; what was read is kept (one put of copies per multiget)."""
@@ -610,18 +639,20 @@ class CardDavConnector(BaseConnector):
         missing: set[str] = set()
         quarantined: list[Quarantined] = []
         unreadable = 0
-        for chunk in _chunks(wanted, self.options.multiget_chunk):
-            try:
-                entries = self._multiget(chunk)
-            except _CARD_SPECIFIC_FAILURES as exc:
-                # one bad card (bytes that are not UTF-8, too big) can spoil a whole chunk: read one by one
-                before = len(quarantined)
-                if len(chunk) == 1:
-                    quarantined.append(Quarantined(chunk[0], _unreadable_reason(exc)))
-                    entries = ()
-                else:
-                    entries = tuple(e for href in chunk for e in self._multiget_or_quarantine(href, quarantined))
-                unreadable += len(quarantined) - before
+        chunks = list(_chunks(wanted, self.options.multiget_chunk))
+        # multigets in flight together, a window at a time: the answers of a huge listing never all sit in memory
+        window = self.options.max_in_flight * 4
+        fetched = (
+            outcome
+            for start in range(0, len(chunks), window)
+            for outcome in self._slots.run(
+                [functools.partial(self._fetch_chunk, chunk) for chunk in chunks[start : start + window]]
+            )
+        )
+        for chunk, outcome in zip(chunks, fetched, strict=True):
+            entries, unread = outcome.get()
+            quarantined += unread
+            unreadable += len(unread)
             seen: set[str] = set()
             fresh: dict[str, tuple[str, str]] = {}
             for entry in entries:
@@ -657,6 +688,17 @@ class CardDavConnector(BaseConnector):
         body = davxml.multiget_body(chunk)
         return self._transport.report(self.url, body, 1).entries
 
+    def _fetch_chunk(self, chunk: Sequence[str]) -> tuple[tuple[DavEntry, ...], list[Quarantined]]:
+        """One multiget, and the cards it could not read."""
+        unread: list[Quarantined] = []
+        try:
+            return self._multiget(chunk), unread
+        except _CARD_SPECIFIC_FAILURES as exc:
+            # one bad card (bytes that are not UTF-8, too big) can spoil a whole chunk: read one by one
+            if len(chunk) == 1:
+                return (), [Quarantined(chunk[0], _unreadable_reason(exc))]
+            return tuple(e for href in chunk for e in self._multiget_or_quarantine(href, unread)), unread
+
     def _multiget_or_quarantine(self, href: str, quarantined: list[Quarantined]) -> tuple[DavEntry, ...]:
         try:
             return self._multiget([href])
@@ -679,14 +721,21 @@ class CardDavConnector(BaseConnector):
 
     def _push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
         originals = self._originals_for(changes)
+        self._ready_to_write(changes)
+        # up to max_in_flight writes at once; changes naming the same card or contact go one after another, in
+        # order (a create then its update, an update then a delete), and each keeps its own outcome (.parallel)
+        outcomes = self._slots.run(
+            [functools.partial(self._apply, change, originals) for change in changes],
+            [{change.contact_id} | ({change.ref.id} if change.ref else set()) for change in changes],
+        )
+        if all(isinstance(o.error, AuthFailed) for o in outcomes) and outcomes and outcomes[0].error:
+            raise outcomes[0].error  # nothing was written: the whole batch waits for the admin
         results: list[ChangeResult] = []
         memberships: dict[int, tuple[str, frozenset[Tag] | None]] = {}
-        for index, change in enumerate(changes):
+        for index, (change, outcome) in enumerate(zip(changes, outcomes, strict=True)):
             try:
-                result, uid = self._apply(change, originals)
+                result, uid = outcome.get()
             except AuthFailed:
-                if index == 0:
-                    raise  # nothing was attempted: the whole batch waits for the admin
                 result, uid = ChangeResult(change, error=AuthFailed("credentials refused mid-batch")), None
             except CardError as exc:
                 result, uid = ChangeResult(change, error=ItemRejected(f"cannot write this card: {exc}")), None
@@ -702,6 +751,14 @@ class CardDavConnector(BaseConnector):
                 if uid in failed:
                     results[index] = ChangeResult(changes[index], error=failed[uid])
         return results
+
+    def _ready_to_write(self, changes: Sequence[Change]) -> None:
+        """Learn, before writes overlap, what they read of the connector's own state: the vCard version of new
+        cards, the group cards an update or delete checks its tags against."""
+        if any(c.kind is ChangeKind.CREATE for c in changes):
+            self._new_version()
+        if self.options.group_style.uses_group_cards and any(c.kind is not ChangeKind.CREATE for c in changes):
+            self._current_groups()
 
     def _originals_for(self, changes: Sequence[Change]) -> dict[str, tuple[str, str]]:
         """href → (card etag, text) for each update/delete target: what we kept of it at the etag the write is
