@@ -216,7 +216,9 @@ def plan_target(
                 forgotten.append(cid)  # an unconfirmed create that never showed up, and is no longer wanted
             continue
         if current is not None:
-            if current.contact == fit.get(cid, want.contact) and (link is None or link.hash == want.hash):
+            # an unconfirmed create's link knows no hash yet: the item's content is what tells
+            known_hash = link.hash if link is not None and link.remote_id is not None else want.hash
+            if current.contact == fit.get(cid, want.contact) and known_hash == want.hash:
                 if link is None or link.remote_id != current.ref.id or link.etag != current.ref.etag:
                     adopted.append(TargetLink(cid, current.ref.id, current.ref.etag, want.hash))
                 continue

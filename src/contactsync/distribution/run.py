@@ -455,18 +455,19 @@ class Distributor:
     ) -> CycleReport:
         """One cycle shared with other daemons on the same store: plan if this slot's plan is not done, then take
         targets one by one until each is done for this slot and at the current revision. Returns when nothing is
-        left, when ``stop()`` says so, or after ``give_up_s`` (default: three leases) of finding only targets
-        held by others. ``one_off`` (``contactsync distribute``): plan and run every target now, due or not, and
-        leave the daemons' due times as they were."""
+        left, when ``stop()`` says so, or after ``give_up_s`` (default: three leases) without progress, finding
+        only targets held by others (a dead daemon's lease runs out within one lease). ``one_off`` (``contactsync
+        distribute``): plan and run every target now, due or not, and leave the daemons' due times as they were."""
         name = self.settings.name
         report = CycleReport()
         targets = {t.account: t for t in self.settings.targets}
         plan_key = plan_lease(name)
         self.store.ensure_leases({plan_key: [], **{target_lease(name, a): [a] for a in targets}})
-        give_up = time.monotonic() + (3 * lease_s if give_up_s is None else give_up_s)
+        patience = 3 * lease_s if give_up_s is None else give_up_s
+        give_up = time.monotonic() + patience
         planned = False
-        #: targets run (or failed) by this daemon in this cycle: not run twice, even when still behind
-        done: set[str] = set()
+        #: target → the revision this daemon ran it at in this cycle (or failed to): not run twice at one revision
+        done: dict[str, int] = {}
         while not stop():
             if not planned:
                 with self._leased(plan_key, [], owner, lease_s, next_due, due_only=not one_off, keep=one_off) as claim:
@@ -477,16 +478,24 @@ class Distributor:
                             # the targets still get this slot's listing: items deleted inside come back
                             log.error("distribution %s: the source could not be read: %s", name, exc)
                     planned = claim.taken or claim.not_due
+                if not planned:
+                    # another daemon is planning this slot: its targets would only be run twice meanwhile
+                    if time.monotonic() > give_up:
+                        report.left = sorted(targets)
+                        return report
+                    time.sleep(poll_s)
+                    continue
+                give_up = time.monotonic() + patience
             revision = self.store.distribution_state(name).revision
-            states = self.store.target_states(name)
             waiting: list[str] = []
             for account, target in targets.items():
                 if stop():
                     break
-                if account in done:
+                if done.get(account) == revision:
                     continue
-                held = states.get(account)
-                behind = (held.revision if held is not None else 0) < revision
+                # read now, not at the top of the pass: another daemon may have just finished it
+                held = self.store.target_state(name, account)
+                behind = held.revision < revision
                 key = target_lease(name, account)
                 due_only = not behind and not one_off
                 with self._leased(key, [account], owner, lease_s, next_due, due_only=due_only, keep=one_off) as claim:
@@ -494,21 +503,20 @@ class Distributor:
                         if not claim.not_due:
                             waiting.append(account)  # held by a live daemon, or behind: look again shortly
                         continue
-                    done.add(account)
+                    done[account] = revision
+                    give_up = time.monotonic() + patience  # progress: a dead holder's lease has time to run out
                     try:
                         report.targets.append(self.sync_target(target, revision=revision))
                     except ConnectorError as exc:
                         log.error("distribution %s: target %s failed: %s", name, account, type(exc).__name__)
-                        report.targets.append(
-                            TargetReport(account, held.revision if held is not None else 0, error=str(exc))
-                        )
+                        report.targets.append(TargetReport(account, held.revision, error=str(exc)))
             if planned and not waiting:
                 return report
             if time.monotonic() > give_up:
                 report.left = waiting
                 return report
             time.sleep(poll_s)
-        report.left = sorted(set(targets) - done)
+        report.left = sorted(set(targets) - set(done))
         return report
 
     @contextmanager
