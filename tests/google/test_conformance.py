@@ -236,6 +236,22 @@ def test_a_push_of_every_kind_sends_its_mutations_one_at_a_time(emulator: People
     assert world.google_emails() == world.memory_emails()
 
 
+def test_a_mutation_refused_for_another_one_running_is_transient_not_a_rejection(
+    emulator: PeopleEmulator, people_for: Any
+) -> None:
+    emulator.faults.mutation_seconds = 0.5
+    other = threading.Thread(
+        target=lambda: people_for(ALICE).people().createContact(body={"names": [{"givenName": "Other"}]}).execute()
+    )
+    with contextlib.closing(connector_for(emulator, ALICE)) as google:
+        other.start()
+        time.sleep(0.1)  # another client (a second process, a phone) is writing to the same user right now
+        with pytest.raises(Transient, match="ABORTED"):
+            google.push([Change(ChangeKind.CREATE, "cid-1", contact=google.fit(person(1)))])
+        other.join()
+    assert len(emulator.persons(ALICE)) == 1
+
+
 def test_a_per_minute_quota_without_retry_after_does_not_fail_the_run(tmp_path: Path) -> None:
     # People API read and write quotas are per minute per user; Google's 429 may say no Retry-After
     with PeopleEmulator(reads_per_minute=4, writes_per_minute=2) as limited:

@@ -143,6 +143,10 @@ def translate(error: HttpError, *, account: str, auth_hint: str) -> ConnectorErr
         return AuthFailed(f"{said}. {auth_hint}", account=account)
     if code == 404:
         return PreconditionFailed(said, gone=True, account=account)
+    if status == "ABORTED":
+        # a concurrency conflict (another mutation for the user at the same moment): nothing was applied, and
+        # the same request may go again later; not a refusal of the item
+        return Transient(said, account=account)
     if code == 409:
         return AlreadyExists(said, account=account)
     if status == "FAILED_PRECONDITION" or code == 412:
