@@ -126,3 +126,48 @@ def test_a_label_whose_email_is_gone_does_not_travel() -> None:
     copy = render_card(gone, uid="u", marker=None, version="3.0")
     assert "Lab notebook" not in copy and "London office" in copy
     assert fit_contact(gone) == parse_card(copy).contact
+
+
+def test_a_vdir_to_vdir_sync_of_the_corpus_loses_nothing_and_rewrites_nothing(tmp_path: Path) -> None:
+    """The whole engine, folder to folder: the source files stay as they were (bytes and times), each copy
+    holds every property, a second run writes nothing, and an edit made on the copy comes back to the source
+    changing only the edited line."""
+    from contactsync.connectors.vdir import VdirConnector
+    from contactsync.engine import Engine
+    from contactsync.settings import AccountSettings, BookSettings, BrakeSettings
+    from contactsync.store import Store
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    for path in CARDS:
+        (a / path.name).write_bytes(path.read_bytes())
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in a.iterdir()}
+    book = BookSettings(
+        "corpus", (AccountSettings("a", "vdir"), AccountSettings("b", "vdir")), brake=BrakeSettings(max_delete_ratio=1)
+    )
+
+    def run() -> dict[str, tuple[int, int]]:
+        connectors = {"a": VdirConnector("a", a), "b": VdirConnector("b", b)}
+        report = Engine(store, book, connectors).run()
+        return {n: (r.created, r.updated) for n, r in report.accounts.items()}
+
+    with Store.open(f"sqlite:///{tmp_path / 's.db'}") as store:
+        assert run() == {"a": (0, 0), "b": (len(CARDS), 0)}
+        assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in a.iterdir()} == before
+        copies = {parse_card(_read(p)).contact.display_name: p for p in b.iterdir()}
+        for path in CARDS:
+            source = _read(path)
+            assert lost(source, _read(copies[parse_card(source).contact.display_name])) == [], path.name
+        assert run() == {"a": (0, 0), "b": (0, 0)}
+
+        # edited on B: the note of the Apple card; A gets the new note and nothing else changes there
+        apple = copies["Dr. Ayse Nur Ozturk PhD"]
+        edited = _read(apple).replace("NOTE:Met at ISMB 2019.\\nPrefers email.", "NOTE:Met at ISMB 2019.")
+        apple.write_bytes(edited.encode())
+        assert run() == {"a": (0, 1), "b": (0, 0)}
+        source = _read(a / "apple-contacts.vcf")
+        original = _read(next(p for p in CARDS if p.stem == "apple-contacts"))
+        assert lost(original, source) == ["NOTE:Met at ISMB 2019.\\nPrefers email."]
+        assert "NOTE:Met at ISMB 2019.\r\n" in source and "X-CONTACTSYNC-ID:" in source  # written: marked now
+        assert run() == {"a": (0, 0), "b": (0, 0)}

@@ -253,3 +253,80 @@ def test_personal_data_is_kept_out_of_errors(folder: Path) -> None:
         [Change(ChangeKind.UPDATE, "c", contact=google.contact, ref=RemoteRef("google.vcf", "stale"))]
     )
     assert result.error is not None and "María" not in str(result.error)
+
+
+def _two_folders_book(tmp_path: Path) -> tuple[Path, Path, BookSettings]:
+    from contactsync.settings import BrakeSettings
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    accounts = (AccountSettings("a", "vdir"), AccountSettings("b", "vdir"))
+    return a, b, BookSettings("pair", accounts, brake=BrakeSettings(max_delete_ratio=1.0))
+
+
+def test_a_first_sync_from_a_folder_rewrites_none_of_its_files(tmp_path: Path) -> None:
+    """Issue #15: a file's name is its identity; no file is rewritten to carry our marker."""
+    from contactsync.engine import Engine
+    from contactsync.store import Store
+
+    a, b, book = _two_folders_book(tmp_path)
+    for sample in ("apple.vcf", "google.vcf", "outlook-21.vcf", "nextcloud.vcf", "no-fn-no-uid.vcf"):
+        shutil.copy(SAMPLES / sample, a / sample)
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in a.iterdir()}
+    with Store.open(f"sqlite:///{tmp_path / 's.db'}") as store:
+        for _ in range(2):
+            connectors = {"a": VdirConnector("a", a), "b": VdirConnector("b", b)}
+            report = Engine(store, book, connectors).run()
+            assert report.accounts["a"].updated == 0 and report.accounts["a"].created == 0
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in a.iterdir()} == before
+    assert len(list(b.iterdir())) == len(before)
+
+
+def test_the_run_summary_counts_the_quarantine_status_lists(tmp_path: Path) -> None:
+    """Issue #15: an incremental run lists only what changed; its summary still says how many items sit in
+    quarantine (it said 0 while status listed them)."""
+    from contactsync.engine import Engine
+    from contactsync.store import Store
+
+    a, b, book = _two_folders_book(tmp_path)
+    shutil.copy(SAMPLES / "apple.vcf", a / "apple.vcf")
+    shutil.copy(SAMPLES / "broken-no-end.vcf", a / "broken.vcf")
+    with Store.open(f"sqlite:///{tmp_path / 's.db'}") as store:
+        counts = []
+        for _ in range(2):
+            connectors = {"a": VdirConnector("a", a), "b": VdirConnector("b", b)}
+            counts.append(Engine(store, book, connectors).run().accounts["a"].quarantined)
+        assert counts == [1, 1] and store.quarantine_count("a") == 1
+
+
+def test_what_an_account_cannot_hold_is_counted_per_reason_and_journaled_per_contact(tmp_path: Path) -> None:
+    """Issue #15: a photo over the target's cap is not carried; the run says so per account and reason (status
+    shows the summary's notices), and the contact's history says which field and why."""
+    import base64
+
+    from contactsync.engine import Engine
+    from contactsync.settings import Settings
+    from contactsync.stewardship.person import find_person
+    from contactsync.store import Store
+
+    a, b, book = _two_folders_book(tmp_path)
+    photo = base64.b64encode(b"\xff\xd8\xff" + bytes(4000)).decode()
+    (a / "big.vcf").write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:big\r\nFN:Big Photo\r\nN:Photo;Big;;;\r\nEMAIL:big@example.org\r\n"
+        f"PHOTO;ENCODING=b;TYPE=JPEG:{photo}\r\nEND:VCARD\r\n"
+    )
+    with Store.open(f"sqlite:///{tmp_path / 's.db'}") as store:
+        connectors = {"a": VdirConnector("a", a), "b": VdirConnector("b", b, photo_max_bytes=1000)}
+        report = Engine(store, book, connectors).run()
+        rep = report.accounts["b"].as_dict()
+        assert rep["not_carried"] == {"photo: photos over 1000 bytes are dropped": 1}
+        assert {
+            "code": "not-carried",
+            "message": "1 contact(s) written without their photo: photos over 1000 bytes are dropped",
+        } in rep["notices"]
+        assert report.accounts["a"].as_dict()["not_carried"] == {}
+        settings = Settings(books=(book,), store_url="sqlite://")
+        (cid,) = find_person(store, settings, "big@example.org")
+        rows = [(e.action, e.account, e.field, e.note) for e in store.history(cid) if e.action == "not-carried"]
+        assert rows == [("not-carried", "b", "photo", "photos over 1000 bytes are dropped")]

@@ -41,6 +41,9 @@ class DavServer:
     username: str
     password: str | None
     home_path: str  # the addressbook-home-set, ending in "/"
+    #: Radicale's storage folder: a test may seed a big book by writing its cards there (one PUT each costs
+    #: Radicale O(N) as shipped), as bench/suite.py does
+    storage: Path | None = None
 
     def session(self) -> niquests.Session:
         session = niquests.Session()
@@ -132,7 +135,7 @@ def radicale_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DavSer
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_answering(base + "/", process, log)
-        yield DavServer("radicale", base, USER, PASSWORD, f"/{USER}/")
+        yield DavServer("radicale", base, USER, PASSWORD, f"/{USER}/", root / "collections")
     finally:
         _stop(process)
 

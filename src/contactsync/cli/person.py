@@ -43,9 +43,14 @@ def person_show(obj: Context, email_or_phone: str, as_json: bool) -> None:
         table("  on accounts", ["account", "item"], [(a["account"], a["remote_id"]) for a in r.accounts])
         table(
             "  history",
-            ["at", "action", "account", "field"],
-            [(h["at"], h["action"], h["account"] or "", h["field"] or "") for h in r.journal],
+            # the note says why: a field an account could not hold ("not-carried"), a conflict's rule
+            ["at", "action", "account", "field", "note"],
+            [(h["at"], h["action"], h["account"] or "", h["field"] or "", h.get("note") or "") for h in r.journal],
         )
+        trims = sorted({(h["account"] or "", h["field"] or "") for h in r.journal if h["action"] == "not-carried"})
+        if trims:
+            held_less = ", ".join(f"{account}: {name}" for account, name in trims)
+            click.echo(f"  not carried to every account (they cannot hold it): {held_less}")
         if r.conflicts or r.owed_writes:
             click.echo(f"  {len(r.conflicts)} conflicts, {len(r.owed_writes)} writes owed (--json shows them)")
 

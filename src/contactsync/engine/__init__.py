@@ -79,6 +79,15 @@ def _bulk_collection() -> Iterator[None]:
 ACCOUNT_DEADLINE_S = 4 * 3600.0
 
 
+def requests_sent(connector: Connector) -> int:
+    """HTTP requests the connector sent so far (its ``request_counts``; 0 for one that sends none or does not
+    count them)."""
+    counted = getattr(connector, "request_counts", None)
+    if isinstance(counted, Mapping):
+        return sum(int(v) for v in counted.values())
+    return 0
+
+
 class Engine:
     """Runs one book. Connectors are given ready-made (the CLI builds them from the config).
 
@@ -137,6 +146,7 @@ class Engine:
         report = RunReport(self.book.name, dry_run)
         for acct in self.book.accounts:
             report.accounts[acct.name] = AccountReport(acct.name)
+        sent_before = {name: requests_sent(c) for name, c in self.connectors.items()}
         if not dry_run:
             with self.store.transaction() as tx:
                 report.run_id = tx.start_run(self.book.name, dry_run=False)
@@ -159,6 +169,14 @@ class Engine:
         for acct in self.book.accounts:
             if acct.writable and acct.name in pulled:
                 report.accounts[acct.name].pending = self.store.outbox_count(acct.name)
+            if acct.name in pulled:
+                # the items the account holds in quarantine now, as `status` lists them: an incremental listing
+                # names only the ones that changed, and the summary said 0 while status listed 3 (issue #15)
+                report.accounts[acct.name].quarantined = self.store.quarantine_count(acct.name)
+        for name, connector in self.connectors.items():
+            # the requests this run made, as the connector counted them (a run of 2,000 PUTs said 0: issue #15)
+            if name in report.accounts:
+                report.accounts[name].requests = requests_sent(connector) - sent_before.get(name, 0)
         report.duration_s = time.monotonic() - started
         record_run(self.store, report)
         return report

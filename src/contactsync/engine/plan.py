@@ -130,11 +130,13 @@ def desired(connector: Connector, contact: Contact, link: Link | None, held: set
     return wanted
 
 
-def needs_update(wanted: Contact, base: Contact, marked: bool) -> bool:
-    """Whether a linked item must be written: it differs from what the account should hold, or it does not carry
-    our marker yet (an item adopted by email or phone gets the marker written). The plan, the push and the
-    stale-etag retry all decide here."""
-    return wanted != base or not marked
+def needs_update(wanted: Contact, base: Contact) -> bool:
+    """Whether a linked item must be written: it differs from what the account should hold. An item without our
+    marker is not written for the marker alone: every platform keeps an item's id stable (CardDAV href and UID,
+    a vdir file, a Google resourceName, a Graph id), which is how the link finds it again, so a first sync
+    rewrites nothing nobody changed (issue #15); the marker goes on when the item is next written for its content.
+    The plan, the push and the stale-etag retry all decide here."""
+    return wanted != base
 
 
 def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
@@ -267,7 +269,7 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
             if acct.allow_create and not merged.is_empty():
                 _owe(ctx, name, cid, ChangeKind.CREATE, (), merged)
             continue
-        if needs_update(wanted, lk_now.base, lk_now.marked) and acct.allow_update:
+        if needs_update(wanted, lk_now.base) and acct.allow_update:
             _owe(ctx, name, cid, ChangeKind.UPDATE, wanted.differing(lk_now.base), merged, before=lk_now.base)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..connector import Change, ChangeKind, ChangeResult, Connector, RemoteContact, RemoteRef
 from ..errors import ConnectorError, PreconditionFailed, RateLimited, SyncAborted
+from ..fidelity import not_carried
 from ..logs import account_error
 from ..model import Contact, Field
 from ..normalize import normalize_contact
@@ -93,6 +94,25 @@ class Pusher:
             self._log_refused(acct.name)
             rep.duration_s += time.monotonic() - t0
 
+    def _not_carried(self, account: str, record: CanonicalRecord, rep: AccountReport) -> list[dict[str, Any]]:
+        """What the account cannot hold of the contact about to be written, counted in the run's summary per
+        reason and journaled for the contact: nothing dropped in silence (issue #15)."""
+        connector = self.connectors[account]
+        rows = []
+        for item in not_carried(record.contact, connector.fit(record.contact), connector.capabilities):
+            rep.not_carried[f"{item.field.value}: {item.reason}"] += 1
+            rows.append(
+                {
+                    "book": self.book.name,
+                    "account": account,
+                    "contact_id": record.id,
+                    "action": "not-carried",
+                    "field": item.field.value,
+                    "note": item.reason,
+                }
+            )
+        return rows
+
     def _log_refused(self, account: str) -> None:
         for (name, cause), count in sorted(self._refused.items()):
             if name == account:
@@ -121,6 +141,7 @@ class Pusher:
         self._held = self.store.open_conflict_fields(ids)
         changes: list[Change] = []
         nothing_to_do: list[str] = []
+        trimmed: list[dict[str, Any]] = []  # journal rows: what the account cannot hold of a contact written
         for e in entries:
             record = records.get(e.contact_id)
             lk = links.get(e.contact_id)
@@ -135,10 +156,13 @@ class Pusher:
                 nothing_to_do.append(e.contact_id)
             else:
                 changes.append(change)
+                if change.kind is not ChangeKind.DELETE and record is not None:
+                    trimmed.extend(self._not_carried(account, record, rep))
         del records, links
-        if nothing_to_do:
+        if nothing_to_do or trimmed:
             with self.store.transaction() as tx:
                 tx.dequeue(account, nothing_to_do)
+                tx.journal(trimmed)
         size = max(1, connector.capabilities.max_batch)
         for i in range(0, len(changes), size):
             batch = changes[i : i + size]
@@ -222,11 +246,11 @@ class Pusher:
         wanted = desired(self.connectors[account], record.contact, lk, self._held.get(record.id, set()))
         if lk is None:
             return Change(ChangeKind.CREATE, record.id, contact=self._written(wanted))
-        return self._update(record.id, wanted, RemoteRef(lk.remote_id, lk.etag), lk.base, lk.marked)
+        return self._update(record.id, wanted, RemoteRef(lk.remote_id, lk.etag), lk.base)
 
-    def _update(self, cid: str, wanted: Contact, ref: RemoteRef, previous: Contact, marked: bool) -> Change | None:
-        """An update of a linked item to ``wanted`` (None: it holds that already, marker included)."""
-        if not needs_update(wanted, previous, marked):
+    def _update(self, cid: str, wanted: Contact, ref: RemoteRef, previous: Contact) -> Change | None:
+        """An update of a linked item to ``wanted`` (None: it holds that already; see ``needs_update``)."""
+        if not needs_update(wanted, previous):
             return None
         return Change(ChangeKind.UPDATE, cid, contact=self._written(wanted), ref=ref, previous=previous)
 
@@ -365,7 +389,7 @@ class Pusher:
         elif record.deleted_at is not None:
             return  # edited after its delete: it lives again; other accounts get it through the outbox
         else:
-            again = self._update(record.id, connector.fit(merged), rc.ref, rc.contact, rc.marker == record.id)
+            again = self._update(record.id, connector.fit(merged), rc.ref, rc.contact)
             if again is None:
                 with self.store.transaction() as tx:
                     tx.dequeue(account, [record.id])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..connector import ChangeKind, Notice
@@ -51,6 +52,8 @@ class AccountReport:
     planned: list[PlannedWrite] = field(default_factory=list)
     #: what the connector's listing said of the account besides errors (shown by ``status``, kept in the summary)
     notices: tuple[Notice, ...] = ()
+    #: contacts written without what the account cannot hold, per "field: reason" (issue #15: never in silence)
+    not_carried: Counter[str] = field(default_factory=Counter)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -67,8 +70,18 @@ class AccountReport:
             "error": self.error,
             "brake": self.brake,
             "pending": self.pending,
-            "notices": [{"code": n.code, "message": n.message} for n in self.notices],
+            "notices": [{"code": n.code, "message": n.message} for n in self.all_notices()],
+            "not_carried": dict(sorted(self.not_carried.items())),
         }
+
+    def all_notices(self) -> tuple[Notice, ...]:
+        """The listing's notices, and one per reason something written could not be carried (``status`` shows
+        them: what this account holds less of than the others, and why)."""
+        trims = tuple(
+            Notice("not-carried", f"{count} contact(s) written without their {what}")
+            for what, count in sorted(self.not_carried.items())
+        )
+        return self.notices + trims
 
 
 @dataclass

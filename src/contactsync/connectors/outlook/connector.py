@@ -468,6 +468,11 @@ class OutlookConnector(BaseConnector):
             read_only=account.mode is AccountMode.PULL_ONLY,
         )
 
+    @property
+    def request_counts(self) -> Mapping[str, int]:
+        """Requests sent so far, per HTTP method (for ``sync --json``, ``status`` and the benchmark)."""
+        return dict(self.graph.sent)
+
     def close(self) -> None:
         self._http.close()
 

@@ -96,6 +96,8 @@ class GraphClient:
         for scheme in ("https://", "http://"):
             http.mount(scheme, DeadlineAdapter())
         self._token: str | None = None
+        #: requests sent, per HTTP method (a $batch is one): what ``sync --json`` reports as requests
+        self.sent: dict[str, int] = {}
 
     # ------------------------------------------------------------------ plumbing
     def url(self, path_or_url: str) -> str:
@@ -119,6 +121,7 @@ class GraphClient:
             if self._token is None or fresh:
                 self._token = self.tokens.token(fresh=fresh)
             sent = {"Authorization": f"Bearer {self._token}", "Accept": "application/json", **(headers or {})}
+            self.sent[method] = self.sent.get(method, 0) + 1
             try:
                 with request_deadline(self.timeout):
                     response = self.http.request(

@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 from contactsync.connector import (
@@ -48,7 +49,7 @@ from contactsync.errors import (
     SyncTokenExpired,
     Transient,
 )
-from contactsync.model import Contact, Tag
+from contactsync.model import Contact, Field, Tag
 from contactsync.registry import ConnectorType
 from contactsync.settings import AccountMode, AccountSettings, BookSettings
 from contactsync.vcard import (
@@ -161,7 +162,12 @@ class VdirConnector(BaseConnector):
         self.photo_max_bytes = photo_max_bytes
         self.version = version
         self.capabilities = Capabilities(
-            read_only=read_only, incremental=True, max_batch=500, fields=VCARD_FIELDS, holds_tags=True
+            read_only=read_only,
+            incremental=True,
+            max_batch=500,
+            fields=VCARD_FIELDS,
+            holds_tags=True,
+            lossy=MappingProxyType({Field.PHOTO: f"photos over {photo_max_bytes} bytes are dropped"}),
         )
 
     @classmethod
