@@ -979,6 +979,9 @@ cli.add_command(restore)
 from .doctor import doctor  # noqa: E402  (checks the accounts before the first sync)
 
 cli.add_command(doctor)
+from .distribute import distribute  # noqa: E402  (one source pushed into many accounts, docs/distribution.md)
+
+cli.add_command(distribute)
 
 
 def main() -> None:
