@@ -199,6 +199,35 @@ class DistributionSettings:
 
 
 @dataclass(frozen=True)
+class TemplateFilter:
+    """Who of a directory source's people gets a book (besides the source's own filters: group, OU, LDAP
+    filter, disabled and hidden entries). Globs are matched case-insensitively; empty matches everyone."""
+
+    email: str = ""
+    username: str = ""
+    #: directory ids, email addresses or usernames of people who never get a book
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BookTemplate:
+    """One ``templates:`` entry: a book per person of the directory account ``source`` that ``filter`` keeps.
+
+    ``book`` is the pattern: its name, its accounts' names and their options' strings carry placeholders
+    (``{email}``, ``{upn}``, ``{username}``, ``{user}``, ``{id}``) that :mod:`contactsync.templates` fills per
+    person; secrets are the same for every book of the template. ``schedule`` says how often the directory is
+    read to find who joined and who left."""
+
+    name: str
+    source: str
+    book: BookSettings
+    filter: TemplateFilter = TemplateFilter()
+    schedule: str = "every 15m"
+    #: accounts declared by this entry only (the directory source), not synced by any book
+    accounts: tuple[AccountSettings, ...] = ()
+
+
+@dataclass(frozen=True)
 class DaemonSettings:
     """The ``daemon:`` section: how ``contactsync run`` schedules, leases and paces its work (each of its
     command-line options overrides the matching key), and how long a one-off ``sync`` waits for a daemon's lease."""
@@ -234,6 +263,9 @@ class Settings:
     allow_world_readable: bool = False
     #: the ``distribute:`` section
     distributions: tuple[DistributionSettings, ...] = ()
+    #: the ``templates:`` section; ``books`` holds the books expanded from them once the daemon (or
+    #: :func:`contactsync.templates.with_template_books`) added them
+    templates: tuple[BookTemplate, ...] = ()
 
     def book(self, name: str) -> BookSettings:
         for b in self.books:

@@ -4,7 +4,8 @@ The steps, each reporting into one :class:`Problems` collector so a single run s
 
 1. read plain YAML into values, remembering every node's line (:mod:`.yamldoc`);
 2. validate against :data:`SCHEMA` (:mod:`.validation`);
-3. checks a schema cannot express: schedules, regions, unique names, priority lists, connector types;
+3. checks a schema cannot express: schedules, regions, unique names, priority lists, connector types, template
+   placeholders (:mod:`.templates`);
 4. read secrets and validate each account's options against its connector's ``options_schema``;
 5. only when nothing was found, build the frozen objects. Plain dicts stop here.
 """
@@ -47,6 +48,7 @@ from .paths import default_store_url
 from .problems import KeyPath, Problems, did_you_mean, format_path
 from .schema import SCHEMA
 from .secrets import Extraction, SecretContext, extract_secrets, is_env_reference
+from .templates import build_templates, check_templates
 from .validation import FORMATS, report_schema_errors
 from .yamldoc import read_yaml
 
@@ -125,10 +127,16 @@ def _parse(
         lambda account, path: _resolve_account(account, path, distribute_context, distribute_schemas, problems),
         problems,
     )
+    templated = check_templates(
+        root,
+        lambda account, path, found: _resolve_account(account, path, distribute_context, distribute_schemas, found),
+        problems,
+    )
     problems.raise_if_any()
     settings = replace(
         _build(root, store_url, accounts, source_path),
         distributions=build_distributions(root.get("distribute"), distributed, _build_account),
+        templates=build_templates(root, templated, _build_account, _build_book),
     )
     # later checks (a connector's own, at sync time) report the key path: the line comes from here
     located = {format_path(path): line for path, line in lines.items()}
@@ -371,7 +379,7 @@ def _build(
 ) -> Settings:
     """Freeze validated values. Only called once no problem was found, so shapes are as the schema says."""
     log = _given(root.get("log"), "format", "level", "personal_data")
-    books = tuple(_build_book(index, book, accounts) for index, book in enumerate(root["books"]))
+    books = tuple(_build_book(index, book, accounts) for index, book in enumerate(root.get("books", [])))
     return Settings(
         books=books,
         store_url=store_url,

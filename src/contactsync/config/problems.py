@@ -65,6 +65,9 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self._found)
 
+    def __len__(self) -> int:
+        return len(self._found)
+
     def raise_if_any(self) -> None:
         if self._found:
             ordered = sorted(self._found.values(), key=lambda p: (p.line or 0, p.path))

@@ -17,6 +17,7 @@ from ..settings import (
     AccountMode,
     AccountSettings,
     BookSettings,
+    BookTemplate,
     BrakeSettings,
     ConflictRule,
     ConflictSettings,
@@ -508,6 +509,127 @@ _DISTRIBUTION: dict[str, Any] = {
     },
 }
 
+
+def _pattern_book() -> dict[str, Any]:
+    """The book of a template: a book whose names may carry placeholders (checked per name once expanded)."""
+    account = {**_ACCOUNT, "properties": {**_ACCOUNT["properties"]}}
+    account["properties"]["name"] = {
+        **_ACCOUNT["properties"]["name"],
+        "description": "Name of each expanded account, with a placeholder so every person's is unique.",
+        "examples": ["google-{user}"],
+    }
+    del account["properties"]["name"]["pattern"]
+    book = {**_BOOK, "properties": {**_BOOK["properties"]}}
+    book["properties"]["name"] = {
+        **_BOOK["properties"]["name"],
+        "description": "Name of each expanded book, with a placeholder so every person's is unique.",
+        "examples": ["{user}"],
+    }
+    del book["properties"]["name"]["pattern"]
+    book["properties"]["accounts"] = {**_BOOK["properties"]["accounts"], "items": account}
+    return book
+
+
+_TEMPLATE: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["name", "source", "book"],
+    "properties": {
+        "name": {
+            "type": "string",
+            "pattern": NAME_PATTERN,
+            "maxLength": 64,
+            "description": "Name of this template, used in logs, `contactsync status --template NAME` and "
+            "`contactsync config expand NAME`.",
+            "examples": ["staff-books"],
+        },
+        "source": {
+            "type": "string",
+            "description": "The directory account whose people each get a book (type ldap, entra-directory or "
+            "google-directory): one of this entry's `accounts`, or of a book's or a distribution's. Its own "
+            "options filter by group, OU, disabled and hidden entries.",
+            "examples": ["directory"],
+        },
+        "schedule": {
+            "type": "string",
+            "default": BookTemplate.schedule,
+            "description": "How often the daemon reads the directory to give a book to who joined and retire the "
+            "book of who left: `every <N>s|m|h` or a cron line.",
+            "examples": ["every 15m"],
+        },
+        "filter": {
+            "type": "object",
+            "additionalProperties": False,
+            "default": {},
+            "description": "Who of the source's people gets a book (globs, case-insensitive).",
+            "examples": [{"email": "*@example.com", "exclude": ["ceo@example.com"]}],
+            "properties": {
+                "email": {
+                    "type": "string",
+                    "description": "Only people whose primary email matches this glob.",
+                    "examples": ["*@example.com"],
+                },
+                "username": {
+                    "type": "string",
+                    "description": "Only people whose sign-in name matches this glob.",
+                    "examples": ["*"],
+                },
+                "exclude": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "uniqueItems": True,
+                    "description": "Directory ids, email addresses or sign-in names of people who get no book.",
+                    "examples": [["ceo@example.com"]],
+                },
+            },
+        },
+        "accounts": {
+            "type": "array",
+            "items": _ACCOUNT,
+            "default": [],
+            "description": "Accounts used by this template only (the directory source); no book syncs them.",
+            "examples": [
+                [
+                    {
+                        "name": "directory",
+                        "type": "ldap",
+                        "mode": "pull-only",
+                        "options": {"url": "ldaps://ldap.example.com", "base_dn": "ou=people,dc=example,dc=com"},
+                    }
+                ]
+            ],
+        },
+        "book": {
+            **_pattern_book(),
+            "description": "The book each person gets, as under `books`. Its name, its accounts' names and "
+            "their options' strings may use {email}, {upn}, {username}, {user} (the sign-in name fit for a name) "
+            "and {id}; write a literal brace as {{ or }}.",
+            "examples": [
+                {
+                    "name": "{user}",
+                    "accounts": [
+                        {
+                            "name": "google-{user}",
+                            "type": "google",
+                            "options": {"subject": "{email}", "service_account_file": "google-service-account.json"},
+                        },
+                        {
+                            "name": "outlook-{user}",
+                            "type": "outlook",
+                            "options": {
+                                "tenant_id": "00000000-0000-0000-0000-000000000000",
+                                "client_id": "11111111-1111-1111-1111-111111111111",
+                                "client_secret": "${GRAPH_CLIENT_SECRET}",
+                                "mailbox": "{upn}",
+                            },
+                        },
+                    ],
+                }
+            ],
+        },
+    },
+}
+
 SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": SCHEMA_ID,
@@ -516,7 +638,9 @@ SCHEMA: dict[str, Any] = {
     "and how its daemon runs. " + _SECRET_NOTE,
     "type": "object",
     "additionalProperties": False,
-    "required": ["books"],
+    # books may all come from templates
+    "if": {"not": {"required": ["templates"]}},
+    "then": {"required": ["books"]},
     "properties": {
         "store": {
             "type": "object",
@@ -608,6 +732,29 @@ SCHEMA: dict[str, Any] = {
                         "source": "directory",
                         "container": "Company directory",
                         "targets": ["dav-ana", {"account": "google-bob", "owner": "bob@example.com"}],
+                    }
+                ]
+            ],
+        },
+        "templates": {
+            "type": "array",
+            "items": _TEMPLATE,
+            SAMPLE_COMMENTED: True,
+            "description": "Book templates: one book per person of a directory source, given when they join and "
+            "retired (never deleted) when they leave; `contactsync config expand` shows what each expands to.",
+            "examples": [
+                [
+                    {
+                        "name": "staff-books",
+                        "source": "directory",
+                        "filter": {"email": "*@example.com"},
+                        "book": {
+                            "name": "{user}",
+                            "accounts": [
+                                {"name": "google-{user}", "type": "google", "options": {"subject": "{email}"}},
+                                {"name": "outlook-{user}", "type": "outlook", "options": {"mailbox": "{upn}"}},
+                            ],
+                        },
                     }
                 ]
             ],

@@ -15,6 +15,7 @@ Only this package and the migrations speak SQL (``tests/test_store_wall.py`` hol
     health     the circuit breaker and tag-count checks
     copies     the connectors' copies of remote items
     distribution  one source pushed into a container on many targets (``distribute:``)
+    templates  books expanded from book templates, active and retired (``templates:``)
     dump       every table at once, for backups
 """
 
@@ -47,6 +48,7 @@ from .leases import AccountLease, Claim, Fence, Lease, LeaseLost, Leases
 from .links import Link, LinkReads, LinkWrites
 from .outbox import OutboxEntry, OutboxReads, OutboxWrites
 from .runs import RunReads, RunWrites
+from .templates import ExpandedPerson, ExpansionChanges, TemplateBookRecord, TemplateRecords
 
 __all__ = [
     "AccountLease",
@@ -54,6 +56,8 @@ __all__ = [
     "CircuitState",
     "Claim",
     "Conflict",
+    "ExpandedPerson",
+    "ExpansionChanges",
     "Fence",
     "Health",
     "JournalEntry",
@@ -66,6 +70,7 @@ __all__ = [
     "StoredCopies",
     "TagCheck",
     "TagVerdict",
+    "TemplateBookRecord",
     "Transaction",
     "driver_message",
     "encode_contact",
@@ -161,6 +166,7 @@ class Store(
     CopyReads,
     DumpReads,
     DistributionRecords,
+    TemplateRecords,
 ):
     """Open with :meth:`open`; close with :meth:`close` (or use as a context manager)."""
 

@@ -1,0 +1,330 @@
+"""Book templates (``templates:``, issue #17 part 2): one book per person of a directory source.
+
+A template's ``book`` is a book whose name, account names and account option strings carry placeholders; each
+person the directory source lists (``people()``, :mod:`contactsync.connectors.directory`) and the template's
+filter keeps gets that book with the placeholders filled from their identity attributes:
+
+    {email}     the person's primary email address           subject: "{email}"  (Google delegation)
+    {upn}       their sign-in name (Entra ID userPrincipalName; LDAP uid or sAMAccountName)   mailbox: "{upn}"
+    {username}  the same sign-in name                         url: "https://dav.example.com/{username}/contacts/"
+    {user}      the sign-in name made fit for a name (lowercase; anything but a-z 0-9 _ . - becomes -)
+    {id}        the directory's stable id of the person
+
+``{{`` and ``}}`` write a literal brace. :func:`expand` is pure: the daemon records its result in the store
+(``store/templates.py``), which knows since when a book exists and since when it is retired; the books of the
+people the store holds as active are added to the settings by :func:`with_template_books` (the daemon, ``status``).
+
+Nothing here logs a person's attributes: a person is named by the directory's id, as every log line is (#16).
+"""
+
+from __future__ import annotations
+
+import enum
+import fnmatch
+import re
+import string
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Final
+
+from .connector import Connector
+from .connectors.directory import DirectoryPerson, DirectorySource
+from .errors import ConnectorError, NotFound
+from .settings import AccountSettings, BookSettings, BookTemplate, Settings, TemplateFilter, frozen_mapping
+
+#: placeholder → what it is filled with (``config check`` names them when one is unknown)
+PLACEHOLDERS: Final[Mapping[str, str]] = {
+    "email": "the person's primary email address",
+    "upn": "the person's sign-in name (userPrincipalName, uid, sAMAccountName)",
+    "username": "the person's sign-in name (same as upn)",
+    "user": "the sign-in name fit for a book or account name (lowercase, other characters become '-')",
+    "id": "the directory's id of the person",
+}
+
+#: the book and account name rule of the configuration (config/schema.py NAME_PATTERN), checked per person
+_NAME: Final = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_NAME_MAX: Final = 64
+_UNSAFE: Final = re.compile(r"[^a-z0-9_.-]")
+
+
+class PlaceholderError(ValueError):
+    """A template string that is not a valid pattern (an unknown placeholder, a stray brace); the message says
+    which."""
+
+
+def placeholders_in(text: str) -> tuple[str, ...]:
+    """The placeholders ``text`` uses, in order. Raises PlaceholderError naming an unknown one or a bad brace."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise PlaceholderError(f"{exc}; write a literal brace as '{{{{' or '}}}}'") from None
+    found: list[str] = []
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in PLACEHOLDERS or spec or conversion:
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise PlaceholderError(
+                f"unknown placeholder {shown}; the placeholders are " + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)
+            )
+        found.append(name)
+    return tuple(found)
+
+
+def substitute(text: str, values: Mapping[str, str]) -> str:
+    """``text`` with each placeholder replaced (no attribute access or format spec: only plain names, which
+    :func:`placeholders_in` checked when the configuration was read)."""
+    out: list[str] = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(text):
+        out.append(literal)
+        if name is not None:
+            out.append(values[name])
+    return "".join(out)
+
+
+def name_safe(text: str) -> str:
+    """``text`` fit for a book or account name: lowercase, other characters replaced by '-'."""
+    return _UNSAFE.sub("-", text.casefold()).lstrip("-_.")
+
+
+def person_values(person: DirectoryPerson) -> dict[str, str]:
+    return {
+        "email": person.email,
+        "upn": person.username,
+        "username": person.username,
+        "user": name_safe(person.username or person.email),
+        "id": person.id,
+    }
+
+
+#: the person a template is checked with when the configuration is read (`config check`)
+SAMPLE_PERSON: Final = DirectoryPerson("sample-id", "user@example.com", "user", "Sample User")
+
+
+def _strings(value: Any, fill: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return fill(value)
+    if isinstance(value, Mapping):
+        return frozen_mapping({k: _strings(v, fill) for k, v in value.items()})
+    if isinstance(value, tuple | list):
+        return tuple(_strings(v, fill) for v in value)
+    return value
+
+
+def _pattern_strings(book: BookSettings) -> Iterable[str]:
+    yield book.name
+    yield from book.priority
+    for account in book.accounts:
+        yield account.name
+        stack: list[Any] = [account.options]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, str):
+                yield value
+            elif isinstance(value, Mapping):
+                stack.extend(value.values())
+            elif isinstance(value, tuple | list):
+                stack.extend(value)
+
+
+def placeholders_of(template: BookTemplate) -> frozenset[str]:
+    """Every placeholder the template's book uses."""
+    return frozenset(p for text in _pattern_strings(template.book) for p in placeholders_in(text))
+
+
+def expand_book(template: BookTemplate, person: DirectoryPerson) -> BookSettings:
+    """The template's book for ``person`` (names not checked: :func:`expand` does)."""
+    values = person_values(person)
+
+    def fill(text: str) -> str:
+        return substitute(text, values)
+
+    pattern = template.book
+    accounts = tuple(replace(a, name=fill(a.name), options=_strings(a.options, fill)) for a in pattern.accounts)
+    return replace(
+        pattern, name=fill(pattern.name), accounts=accounts, priority=tuple(fill(p) for p in pattern.priority)
+    )
+
+
+def _matches(flt: TemplateFilter, person: DirectoryPerson) -> bool:
+    if flt.email and not fnmatch.fnmatchcase(person.email.casefold(), flt.email.casefold()):
+        return False
+    if flt.username and not fnmatch.fnmatchcase(person.username.casefold(), flt.username.casefold()):
+        return False
+    excluded = {e.casefold() for e in flt.exclude}
+    return not excluded & {person.id.casefold(), person.email.casefold(), person.username.casefold()} - {""}
+
+
+class SkipReason(enum.Enum):
+    """Why a person of the directory has no book (said by `config expand` and the daemon's log)."""
+
+    FILTERED = "left out by the template's filter"
+    MISSING = "the directory holds no value for a placeholder the template uses"
+    BAD_NAME = "the book or an account name it expands to is not a valid name"
+    TAKEN = "the book or an account name it expands to is already used"
+
+
+@dataclass(frozen=True)
+class ExpandedBook:
+    person: DirectoryPerson
+    book: BookSettings
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A person without a book; ``detail`` names placeholders and names of the template, never a value."""
+
+    person: DirectoryPerson
+    reason: SkipReason
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Expansion:
+    template: str
+    books: tuple[ExpandedBook, ...]
+    skipped: tuple[Skipped, ...]
+
+
+def expand(
+    template: BookTemplate,
+    people: Sequence[DirectoryPerson],
+    *,
+    taken_books: Iterable[str] = (),
+    taken_accounts: Iterable[str] = (),
+) -> Expansion:
+    """One book per person ``template.filter`` keeps, in the order of ``people`` (the sources sort by id).
+
+    A person whose book would have a name that is invalid or already used (by a book of the file, an account of
+    the file in ``taken_*``, or an earlier person of this expansion) gets none and is listed in ``skipped``:
+    two people never share a book, and no expanded book ever takes over a book written in the file."""
+    used = placeholders_of(template)
+    books_seen = set(taken_books)
+    accounts_seen = set(taken_accounts)
+    books: list[ExpandedBook] = []
+    skipped: list[Skipped] = []
+    for person in people:
+        if not _matches(template.filter, person):
+            skipped.append(Skipped(person, SkipReason.FILTERED))
+            continue
+        values = person_values(person)
+        missing = sorted(p for p in used if not values[p])
+        if missing:
+            skipped.append(Skipped(person, SkipReason.MISSING, ", ".join(f"{{{p}}}" for p in missing)))
+            continue
+        book = expand_book(template, person)
+        names = [book.name, *(a.name for a in book.accounts)]
+        bad = [
+            what
+            for what, name in zip(("book name", *("account name",) * len(book.accounts)), names, strict=True)
+            if not _NAME.match(name) or len(name) > _NAME_MAX
+        ]
+        if bad:
+            skipped.append(Skipped(person, SkipReason.BAD_NAME, f"{bad[0]} (use {{user}} or {{id}} in names)"))
+            continue
+        if book.name in books_seen or any(a.name in accounts_seen for a in book.accounts):
+            skipped.append(Skipped(person, SkipReason.TAKEN))
+            continue
+        books_seen.add(book.name)
+        accounts_seen.update(a.name for a in book.accounts)
+        books.append(ExpandedBook(person, book))
+    return Expansion(template.name, tuple(books), tuple(skipped))
+
+
+def template(settings: Settings, name: str) -> BookTemplate:
+    for t in settings.templates:
+        if t.name == name:
+            return t
+    known = ", ".join(t.name for t in settings.templates) or "none"
+    raise NotFound(f"the config has no template named {name!r} (its templates: {known})")
+
+
+def source_account(settings: Settings, tmpl: BookTemplate) -> tuple[AccountSettings, BookSettings]:
+    """The template's directory account and the book settings to build its connector with."""
+    for account in tmpl.accounts:
+        if account.name == tmpl.source:
+            return account, BookSettings(
+                f"template:{tmpl.name}", tmpl.accounts, default_region=tmpl.book.default_region
+            )
+    for book in settings.books:
+        for account in book.accounts:
+            if account.name == tmpl.source:
+                return account, book
+    for d in settings.distributions:
+        for account in d.accounts:
+            if account.name == tmpl.source:
+                return account, d.book
+    raise NotFound(f"template {tmpl.name!r}: its source {tmpl.source!r} is not an account of the config")
+
+
+def directory_people(connector: Connector, tmpl: BookTemplate) -> Sequence[DirectoryPerson]:
+    """Everyone in the template's source. Raises ConnectorError when the source lists no people (not a
+    directory type), or whatever ``people()`` raises."""
+    if not isinstance(connector, DirectorySource):
+        raise ConnectorError(
+            f"template {tmpl.name!r}: account {tmpl.source!r} is not a directory source (ldap, entra-directory, "
+            "google-directory): it cannot list people"
+        )
+    return connector.people()
+
+
+def static_names(settings: Settings) -> tuple[frozenset[str], frozenset[str]]:
+    """Book and account names written in the file (expanded books excluded: pass the file's own settings)."""
+    books = frozenset(b.name for b in settings.books)
+    accounts = {a.name for b in settings.books for a in b.accounts}
+    accounts.update(a.name for d in settings.distributions for a in d.accounts)
+    accounts.update(a.name for t in settings.templates for a in t.accounts)
+    return books, frozenset(accounts)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Which template and person an expanded book is: what its log lines carry (ids, never names)."""
+
+    template: str
+    person_id: str
+
+
+def with_template_books(
+    settings: Settings, active: Mapping[str, Sequence[DirectoryPerson]]
+) -> tuple[Settings, dict[str, Origin]]:
+    """``settings`` (as read from the file) with the books of ``active`` people (by template name, as the store
+    holds them) added after the file's own books, and where each added book comes from. A template no longer
+    in the file adds nothing; a person whose book can no longer be expanded is left out (``config expand`` says
+    why)."""
+    taken_books, taken_accounts = static_names(settings)
+    added: list[BookSettings] = []
+    origins: dict[str, Origin] = {}
+    for tmpl in settings.templates:
+        people = active.get(tmpl.name, ())
+        expansion = expand(tmpl, people, taken_books=taken_books, taken_accounts=taken_accounts)
+        for e in expansion.books:
+            added.append(e.book)
+            origins[e.book.name] = Origin(tmpl.name, e.person.id)
+        taken_books = taken_books | {e.book.name for e in expansion.books}
+        taken_accounts = taken_accounts | {a.name for e in expansion.books for a in e.book.accounts}
+    return replace(settings, books=settings.books + tuple(added)), origins
+
+
+__all__ = [
+    "PLACEHOLDERS",
+    "SAMPLE_PERSON",
+    "ExpandedBook",
+    "Expansion",
+    "Origin",
+    "PlaceholderError",
+    "SkipReason",
+    "Skipped",
+    "directory_people",
+    "expand",
+    "expand_book",
+    "name_safe",
+    "person_values",
+    "placeholders_in",
+    "placeholders_of",
+    "source_account",
+    "static_names",
+    "substitute",
+    "template",
+    "with_template_books",
+]
