@@ -23,7 +23,9 @@ import os
 import sys
 import traceback
 from collections.abc import Mapping
+from contextvars import ContextVar
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, Final
 
 from .errors import ContactSyncError
@@ -124,9 +126,16 @@ def format_exception(exc: BaseException, *, personal_data: bool = False) -> str:
     return "".join(parts).rstrip("\n")
 
 
+#: fields every line logged in this context carries (the daemon sets a templated book's ``template`` and
+#: ``person``, the directory's id, while it runs the book: what a line is about, without naming anyone)
+CONTEXT_FIELDS: ContextVar[Mapping[str, Any]] = ContextVar("contactsync_log_fields", default=MappingProxyType({}))
+
+
 def _fields(record: logging.LogRecord) -> Mapping[str, Any]:
     fields = getattr(record, "fields", None)
-    return fields if isinstance(fields, Mapping) else {}
+    own = fields if isinstance(fields, Mapping) else {}
+    context = CONTEXT_FIELDS.get()
+    return {**own, **{k: v for k, v in context.items() if k not in own}} if context else own
 
 
 class HumanFormatter(logging.Formatter):

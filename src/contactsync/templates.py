@@ -25,12 +25,15 @@ import re
 import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from .connector import Connector
 from .connectors.directory import DirectoryPerson, DirectorySource
 from .errors import ConnectorError, NotFound
 from .settings import AccountSettings, BookSettings, BookTemplate, Settings, TemplateFilter, frozen_mapping
+
+if TYPE_CHECKING:  # the config package uses the placeholders without loading the store (SQLAlchemy)
+    from .store import ExpansionChanges, Store, TemplateBookRecord
 
 #: placeholder → what it is filled with (``config check`` names them when one is unknown)
 PLACEHOLDERS: Final[Mapping[str, str]] = {
@@ -306,6 +309,40 @@ def with_template_books(
     return replace(settings, books=settings.books + tuple(added)), origins
 
 
+def active_people(records: Iterable[TemplateBookRecord]) -> dict[str, list[DirectoryPerson]]:
+    """The people the store holds as having an active book, by template (what :func:`with_template_books` takes)."""
+    out: dict[str, list[DirectoryPerson]] = {}
+    for r in records:
+        if not r.retired:
+            out.setdefault(r.template, []).append(DirectoryPerson(r.person_id, r.email, r.username, r.display_name))
+    return out
+
+
+def expand_now(
+    settings: Settings, tmpl: BookTemplate, people: Sequence[DirectoryPerson], records: Iterable[TemplateBookRecord]
+) -> Expansion:
+    """What ``tmpl`` expands to for ``people`` (listed from its source just now), next to the file's books and
+    the other templates' active books as the store holds them (``records``): a name one of those has is taken."""
+    others = replace(settings, templates=tuple(t for t in settings.templates if t.name != tmpl.name))
+    active = {k: v for k, v in active_people(records).items() if k != tmpl.name}
+    with_others, _origins = with_template_books(others, active)
+    taken_books = {b.name for b in with_others.books}
+    taken_accounts = set(static_names(settings)[1]) | {a.name for b in with_others.books for a in b.accounts}
+    return expand(tmpl, people, taken_books=taken_books, taken_accounts=taken_accounts)
+
+
+def record(store: Store, expansion: Expansion) -> ExpansionChanges:
+    """Record ``expansion`` as the template's books now: who joined gets a book, whose book it no longer lists
+    (they left the directory or the filter) has it retired, nothing deleted anywhere."""
+    from .store import ExpandedPerson
+
+    found = [
+        ExpandedPerson(e.person.id, e.book.name, e.person.email, e.person.username, e.person.display_name)
+        for e in expansion.books
+    ]
+    return store.record_expansion(expansion.template, found)
+
+
 __all__ = [
     "PLACEHOLDERS",
     "SAMPLE_PERSON",
@@ -315,13 +352,16 @@ __all__ = [
     "PlaceholderError",
     "SkipReason",
     "Skipped",
+    "active_people",
     "directory_people",
     "expand",
     "expand_book",
+    "expand_now",
     "name_safe",
     "person_values",
     "placeholders_in",
     "placeholders_of",
+    "record",
     "source_account",
     "static_names",
     "substitute",

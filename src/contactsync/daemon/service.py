@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import Any
@@ -36,12 +36,14 @@ from apscheduler.triggers.combining import OrTrigger  # type: ignore[import-unty
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]  # APScheduler 3 ships no types
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]  # APScheduler 3 ships no types
 
+from .. import templates as book_templates
 from ..admin import UnavailableConnector, build_connectors
 from ..config.schedule import CronSchedule, IntervalSchedule, parse_schedule
 from ..connector import Connector
 from ..engine import Engine, EngineHooks
 from ..engine.report import RunReport
 from ..errors import ConfigError, ConnectorError, ContactSyncError, NotFound, StoreError, SyncAborted
+from ..logs import CONTEXT_FIELDS
 from ..registry import Rate
 from ..settings import AccountSettings, BookSettings, DaemonSettings, Settings
 from ..store import LeaseLost, Store, now
@@ -161,6 +163,12 @@ class Daemon:
         notifier: Notifier | None = None,
     ) -> None:
         self.settings = settings
+        #: the settings as the file gives them; ``settings`` adds the books expanded from its templates
+        self._file_settings = settings
+        #: expanded book → its template and person (what its log lines carry)
+        self._origins: dict[str, book_templates.Origin] = {}
+        #: held while the set of books changes (a reload, a template's expansion)
+        self._books_lock = threading.RLock()
         self.options = options
         self._load = load
         self._on_settings = on_settings
@@ -187,6 +195,8 @@ class Daemon:
             self._lock.acquire("daemon", wait_for_sync_s=600)
         self.store = _open_store(self.settings.store_url)
         self.records = DaemonRecords(self.store)
+        # the books of every person the store holds as active: they run even while the directory cannot be read
+        self.settings = self._with_templates(self._file_settings)
         self.records.ensure_books(self.settings.books)
         if self._lock is not None:
             # a SQLite store is ours alone now: a run still marked running died with its process (kill -9)
@@ -306,12 +316,14 @@ class Daemon:
                         "the daemon section changed: it applies when the daemon restarts "
                         "(systemctl restart contactsync); the books reload now"
                     )
-                self.settings = new
-                self._on_settings(new)
                 assert self.records is not None
-                self.records.ensure_books(new.books)
-                self._schedule_books(first=False)
-                log.info("configuration reloaded: %d books", len(new.books))
+                with self._books_lock:
+                    self._file_settings = new
+                    self.settings = self._with_templates(new)
+                    self._on_settings(self.settings)
+                    self.records.ensure_books(self.settings.books)
+                    self._schedule_books(first=False)
+                log.info("configuration reloaded: %d books", len(self.settings.books))
         self.notifier.ready(self._status_line())
 
     # ------------------------------------------------------------------------------------------ scheduling
@@ -333,6 +345,130 @@ class Daemon:
                 extra["next_run_time"] = datetime.now(UTC)
             self.scheduler.add_job(self._run_book, fire, args=[book.name], id=job_id, replace_existing=True, **extra)
         self._schedule_distributions()
+        self._schedule_templates()
+
+    # ------------------------------------------------------------------------------------------- templates
+    def _with_templates(self, file_settings: Settings) -> Settings:
+        """``file_settings`` with the books of the people the store holds as active (see contactsync.templates)."""
+        assert self.store is not None
+        if not file_settings.templates:
+            self._origins = {}
+            return file_settings
+        active = book_templates.active_people(self.store.template_books())
+        settings, self._origins = book_templates.with_template_books(file_settings, active)
+        return settings
+
+    def _schedule_templates(self) -> None:
+        """A job per template on its schedule: read the directory, give who joined a book, retire who left."""
+        assert self.scheduler is not None
+        wanted = {f"template:{t.name}" for t in self._file_settings.templates}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("template:") and job.id not in wanted:
+                job.remove()
+        for t in self._file_settings.templates:
+            job_id = f"template:{t.name}"
+            fire, _due = triggers_for(t.schedule, self.options.jitter_s)
+            extra: dict[str, Any] = {}
+            if self.scheduler.get_job(job_id) is None:
+                extra["next_run_time"] = datetime.now(UTC)
+            self.scheduler.add_job(
+                self._expand_template, fire, args=[t.name], id=job_id, replace_existing=True, **extra
+            )
+
+    def _expand_template(self, name: str) -> None:
+        """One expansion of a template. A directory that cannot be read changes nothing: every book stays as
+        the last expansion left it (a failed listing never retires anyone)."""
+        if self._stopping.is_set():
+            return
+        assert self.store is not None and self.records is not None
+        try:
+            tmpl = book_templates.template(self._file_settings, name)
+            account, book = book_templates.source_account(self._file_settings, tmpl)
+        except NotFound:
+            return  # removed by a reload after the job fired
+        context = CONTEXT_FIELDS.set({"template": name})
+        try:
+            connector = build_connectors(replace(book, accounts=(account,)))[account.name]
+            try:
+                people = book_templates.directory_people(connector, tmpl)
+            finally:
+                connector.close()
+            with self._books_lock:
+                expansion = book_templates.expand_now(self._file_settings, tmpl, people, self.store.template_books())
+                changes = book_templates.record(self.store, expansion)
+                before = {b.name for b in self.settings.books}
+                self.settings = self._with_templates(self._file_settings)
+                self._on_settings(self.settings)
+                self.records.ensure_books(self.settings.books)
+                self._reschedule_expanded(before)
+            for e in expansion.skipped:
+                if e.reason is not book_templates.SkipReason.FILTERED:
+                    log.warning(
+                        "template %s: no book for a person: %s%s",
+                        name,
+                        e.reason.value,
+                        f" ({e.detail})" if e.detail else "",
+                        extra={"fields": {"person": e.person.id}},
+                    )
+            for book_name in (*changes.joined, *changes.returned):
+                origin = self._origins.get(book_name)
+                log.info(
+                    "template %s: book %s added; its first sync starts now",
+                    name,
+                    book_name,
+                    extra={"fields": {"person": origin.person_id if origin else None}},
+                )
+            for book_name in changes.retired:
+                log.info(
+                    "template %s: book %s retired (the person left the directory or the filter); it is no longer "
+                    "synced and nothing of it is deleted",
+                    name,
+                    book_name,
+                )
+            log.info(
+                "template %s expanded",
+                name,
+                extra={
+                    "fields": {
+                        "people": len(people),
+                        "books": len(expansion.books),
+                        "joined": len(changes.joined) + len(changes.returned),
+                        "retired": len(changes.retired),
+                        "skipped": sum(
+                            1 for e in expansion.skipped if e.reason is not book_templates.SkipReason.FILTERED
+                        ),
+                    }
+                },
+            )
+        except (StoreError, ConnectorError) as exc:
+            log.error("template %s: the directory could not be read, no book changes: %s", name, exc)
+        except Exception:
+            log.exception("template %s: expansion failed unexpectedly; no book changes", name)
+        finally:
+            CONTEXT_FIELDS.reset(context)
+            self._wake.set()
+
+    def _reschedule_expanded(self, before: set[str]) -> None:
+        """Jobs for the books that appeared (run now: their first sync) and none for those retired; every other
+        book's job is left alone, so its next run stays where it was."""
+        assert self.scheduler is not None
+        now_books = {b.name: b for b in self.settings.books}
+        for gone in before - set(now_books):
+            job = self.scheduler.get_job(f"book:{gone}")
+            if job is not None:
+                job.remove()
+            self._due_triggers.pop(gone, None)
+        for new in set(now_books) - before:
+            fire, due = triggers_for(now_books[new].schedule, self.options.jitter_s)
+            self._due_triggers[new] = due
+            self.scheduler.add_job(
+                self._run_book,
+                fire,
+                args=[new],
+                id=f"book:{new}",
+                replace_existing=True,
+                next_run_time=datetime.now(UTC),
+            )
 
     def _schedule_distributions(self) -> None:
         """A job per ``distribute:`` entry on its schedule (docs/distribution.md); the store's leases decide
@@ -447,7 +583,16 @@ class Daemon:
         try:
             book = self.settings.book(name)
         except NotFound:
-            return  # removed by a reload after the job fired
+            return  # removed by a reload (or retired by its template) after the job fired
+        origin = self._origins.get(name)
+        # every line of a templated book's run says which template and person it is about (ids, not names)
+        context = CONTEXT_FIELDS.set({"template": origin.template, "person": origin.person_id} if origin else {})
+        try:
+            self._run_book_in_context(name, book, takeover=takeover)
+        finally:
+            CONTEXT_FIELDS.reset(context)
+
+    def _run_book_in_context(self, name: str, book: BookSettings, *, takeover: bool) -> None:
         with self._running_lock:
             if name in self._running:
                 return
