@@ -31,6 +31,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from carddav_bench import MKCOL, PASSWORD, USER, card, free_port
 from netproxy import Counters, LatencyProxy
 
+# Radicale answers a PUT or DELETE without Content-Length, and waitress then closes the connection (it cannot
+# keep one alive without knowing where the answer ends); a production server (Nextcloud behind nginx, Radicale
+# behind a reverse proxy) buffers such small answers and keeps the connection. The wrapper does the same, so
+# what the proxy counts is the client's reuse of connections, not this server's quirk.
 SERVE = """
 import sys
 from radicale import Application, config
@@ -42,7 +46,25 @@ configuration.update({
     "storage": {"filesystem_folder": root + "/data"},
     "logging": {"level": "error"},
 }, "bench")
-serve(Application(configuration), host="127.0.0.1", port=port, threads=8, _quiet=True)
+app = Application(configuration)
+
+def with_length(environ, start_response):
+    answer = {}
+    def capture(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = status, headers
+        return lambda data: chunks.append(data)
+    chunks = []
+    result = app(environ, capture)
+    try:
+        chunks.extend(result)
+    finally:
+        getattr(result, "close", lambda: None)()
+    body = b"".join(chunks)
+    headers = [(k, v) for k, v in answer["headers"] if k.lower() != "content-length"]
+    start_response(answer["status"], headers + [("Content-Length", str(len(body)))])
+    return [body]
+
+serve(with_length, host="127.0.0.1", port=port, threads=8, _quiet=True)
 """
 
 
