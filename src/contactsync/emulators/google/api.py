@@ -11,12 +11,15 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import ApiError, expired_sync_token, failed_precondition, invalid_argument
 from .fields import READABLE_FIELDS, WRITABLE_FIELDS, JsonDict, check_person_body, parse_mask
 from .store import DEFAULT_READ_SOURCES, PersonSort, ReadSource, StoredGroup, UserStore
 from .tokens import Listing, TokenCodec, TokenKind, TokenState, params_hash
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_CONNECTIONS_PAGE_SIZE = 100
@@ -59,6 +62,8 @@ class Call:
     etag_lag: timedelta = timedelta()
     #: contacts the user may hold; a create beyond it is refused
     max_contacts: int = 25_000
+    #: the Workspace domains' directories (people.listDirectoryPeople)
+    workspace: Workspace | None = None
 
     def param(self, name: str) -> str | None:
         values = self.query.get(name)

@@ -22,6 +22,7 @@ class RequestKind(enum.Enum):
     """What a request asked for; ``PeopleEmulator.requests`` counts requests by kind."""
 
     LIST_CONNECTIONS = "list_connections"
+    LIST_DIRECTORY = "list_directory"
     GET = "get"
     BATCH_GET = "batch_get"
     CREATE = "create"

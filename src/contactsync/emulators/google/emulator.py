@@ -19,6 +19,7 @@ from .fields import check_person_body
 from .server import EmulatorHTTPServer
 from .service import PeopleService
 from .store import UserStore
+from .workspace import Workspace
 
 _T = TypeVar("_T")
 
@@ -186,6 +187,13 @@ class PeopleEmulator:
     @api_enabled.setter
     def api_enabled(self, enabled: bool) -> None:
         self._service.api_enabled = enabled
+
+    @property
+    def workspace(self) -> Workspace:
+        """The Workspace domains' directories (``add_profile``, ``add_shared_contact``, ``update``, ``suspend``,
+        ``hide``, ``delete``), as an admin changes them in the Admin console; ``people.listDirectoryPeople``
+        serves them. Safe to change while the server runs (the directory has its own lock)."""
+        return self._service.workspace
 
     # ---------------------------------------------------------------------------------------- state
 

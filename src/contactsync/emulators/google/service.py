@@ -29,6 +29,7 @@ from .discovery import people_v1
 from .errors import ApiError, ErrorInfo, invalid_argument, server_error
 from .store import UserStore
 from .tokens import TokenCodec
+from .workspace import Workspace, list_directory_people
 
 MAX_BATCH_PARTS = 1000
 #: the Cloud project the emulator's clients belong to (named in SERVICE_DISABLED answers)
@@ -97,6 +98,13 @@ ROUTES = (
         RequestKind.LIST_CONNECTIONS,
         api.list_connections,
         "people.people.connections.list",
+    ),
+    _route(
+        "GET",
+        r"/v1/people:listDirectoryPeople",
+        RequestKind.LIST_DIRECTORY,
+        list_directory_people,
+        "people.people.listDirectoryPeople",
     ),
     _route("GET", r"/v1/people:batchGet", RequestKind.BATCH_GET, api.batch_get_people, "people.people.getBatchGet"),
     _route("POST", r"/v1/people:createContact", RequestKind.CREATE, api.create_contact, "people.people.createContact"),
@@ -176,6 +184,8 @@ class PeopleService:
         # the same user should be sent sequentially"), and the emulator is not the thing being benchmarked.
         self.lock = threading.RLock()
         self.stores: dict[str, UserStore] = {}
+        #: the Workspace domains' directories (profiles, shared contacts), served by people.listDirectoryPeople
+        self.workspace = Workspace()
         self.requests: Counter[RequestKind] = Counter()
         self.discovery = people_v1()
         #: requests by discovery method id, and the refusals the document's contract gave (for tests)
@@ -304,6 +314,7 @@ class PeopleService:
                 ),
                 etag_lag=self.faults.etag_lag,
                 max_contacts=self.max_contacts,
+                workspace=self.workspace,
             )
             body = route.handler(call)
         drop = route.kind.is_write and self.faults.take_drop(request.method, request.target)

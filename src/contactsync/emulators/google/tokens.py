@@ -31,6 +31,7 @@ class TokenKind(enum.Enum):
 class Listing(enum.Enum):
     CONNECTIONS = "c"
     GROUPS = "g"
+    DIRECTORY = "d"  # people.listDirectoryPeople (workspace.py)
 
 
 @dataclass(frozen=True)
