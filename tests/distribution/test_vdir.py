@@ -14,7 +14,7 @@ from contactsync.connector import Change, ChangeKind
 from contactsync.connectors.vdir import VdirConnector
 from contactsync.model import Contact, Email, EmailKind, Field, Name, PhoneKind, Tag
 from contactsync.settings import BookSettings, BrakeSettings
-from contactsync.store import Store
+from contactsync.store import Store, TagVerdict
 from contactsync.store.distribution import book_of
 from tests.distribution.support import (
     CONTAINER,
@@ -76,6 +76,11 @@ def test_join_change_leave_reach_every_target_within_one_cycle(slapd: Slapd, sto
         # everyone but the target's own owner, each in the container, with the marker of our canonical id
         assert sorted(people) == sorted(f"p{j:02d}@example.org" for j in range(6) if j != i)
         assert all(Tag(CONTAINER) in rc.contact.tags and rc.marker for rc in people.values())
+    # the container's count read back from each folder agrees with what the store says it holds there
+    checks = {c.account: c for c in store.tag_checks() if c.book == book_of("company")}
+    assert {a: (c.platform_count, c.store_count, c.verdict) for a, c in checks.items()} == {
+        f"user{i}": (5, 5, TagVerdict.OK) for i in range(3)
+    }
 
     slapd.modify(dns[4], {"title": ["Head of Sales"]})
     slapd.delete(dns[5])
@@ -128,6 +133,9 @@ def test_a_contact_deleted_inside_the_container_comes_back_and_the_users_own_are
     cycle(dist)
     people = people_in(user)
     assert len(people) == 5
+    # the container holds four on the platform (the user's own card in it too), three of ours: no mismatch
+    (check,) = (c for c in store.tag_checks() if c.account == "user0")
+    assert (check.platform_count, check.store_count, check.verdict) == (4, 3, TagVerdict.OK)
 
     # the user deletes one distributed card and edits another inside the container
     gone = people["p01@example.org"]

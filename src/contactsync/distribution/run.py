@@ -423,7 +423,9 @@ class Distributor:
             return None
         theirs = counts.get(container.key, 0)
         mine = self.store.target_link_count(self.settings.name, account)
-        verdict = TagVerdict.OK if theirs == mine else TagVerdict.MISMATCH
+        # more on the platform is the user's own doing (a contact of theirs put in the label), never ours to
+        # judge; fewer means something of ours is missing there
+        verdict = TagVerdict.OK if theirs >= mine else TagVerdict.MISMATCH
         self.store.put_tag_checks(
             account, [TagCheck(account, self.book, container.key, container.name, theirs, mine, verdict, now())]
         )
