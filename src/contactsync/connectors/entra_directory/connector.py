@@ -67,7 +67,8 @@ from .mapping import DEFAULT_ATTRIBUTES, UNSUPPORTED_SLOTS, org_contact_to_conta
 STATE_PREFIX = "entra1:"
 DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com"
 DEFAULT_GRAPH_URL = "https://graph.microsoft.com/v1.0"
-#: ids per ``$filter=id in (…)`` re-read (Graph's limit on the values of an ``in``)
+#: ids per ``$filter=id in (…)`` re-read: Graph limits a filter clause with ``in`` to 15 expressions by default
+#: (https://learn.microsoft.com/graph/filter-query-parameter)
 IDS_PER_READ = 15
 PAGE = 999
 #: the properties the filters need, read with every user

@@ -15,7 +15,8 @@ What is modelled, from Microsoft's v1.0 reference pages (https://learn.microsoft
 - ``GET /users`` (user-list): ``$select`` (``accountEnabled`` and ``showInAddressList`` are "returned only on
   ``$select``"; without ``$select`` the default property set), ``$top`` 1–999 (default 100), ``$filter`` with
   ``id eq '…'`` or ``id in ('…', …)`` only (more of OData is supported by Graph; the emulator refuses what it does
-  not model rather than answer it wrongly), at most 15 values in an ``in``.
+  not model rather than answer it wrongly), at most 15 values in an ``in`` (filter-query-parameter guide: "the
+  request is limited to 15 expressions in the filter clause by default" with ``in``).
 - ``GET /groups/{id}/transitiveMembers`` and its ``/microsoft.graph.user`` cast (group-list-transitivemembers):
   the flat list of members through nested groups, ``$select``, ``$top`` up to 999.
 - ``GET /contacts`` (orgcontact-list): the tenant's organizational contacts, ``$select``, ``$top`` up to 999, the
