@@ -181,6 +181,11 @@ def test_graph_answers_an_updated_user_with_only_what_changed(emu: GraphEmulator
     ]
     status, refused = c.graph.get("/users/delta", params={"$top": "5"}, passthrough=frozenset({400}))
     assert status == 400 and refused["error"]["code"] == "Request_UnsupportedQuery"
+    sixteen = {"$filter": "id in (" + ",".join(f"'{n}'" for n in range(16)) + ")"}
+    assert c.graph.get("/users", params=sixteen, passthrough=frozenset({400}))[0] == 400
+    # a misspelt property in the attribute map is Graph's 400, told as the option to fix
+    with pytest.raises(ConnectorError, match=r"options\.attributes.*officeLocaton"):
+        connector(emu, attributes={Slot.NOTE: "officeLocaton"}).pull(None)
 
 
 def test_group_members_only_nested_groups_followed_and_membership_changes_seen(emu: GraphEmulator) -> None:

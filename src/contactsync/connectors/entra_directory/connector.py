@@ -297,6 +297,13 @@ class EntraDirectoryConnector(BaseConnector):
                 "options.group (the group's object id)",
                 account=self.name,
             )
+        if status == 400 and needs == PERMISSION["users"]:
+            # the users' $select is the attribute map's property names: the likely culprit is a misspelt one
+            raise ConnectorError(
+                f"Graph refused {what} (400 {error_code(body)}): check that options.attributes names Graph user "
+                f"properties ({_graph_message(body)})",
+                account=self.name,
+            )
         if status >= 400 or not isinstance(body, Mapping):
             raise ConnectorError(f"Graph refused {what} ({status} {error_code(body)})", account=self.name)
         return body
@@ -497,3 +504,10 @@ class EntraDirectoryConnector(BaseConnector):
 
     def close(self) -> None:
         self._http.close()
+
+
+def _graph_message(body: Any) -> str:
+    """Graph's error message (it names a property or an option, never a person), cut short."""
+    error = body.get("error") if isinstance(body, Mapping) else None
+    message = str(error.get("message", "")) if isinstance(error, Mapping) else ""
+    return message.splitlines()[0][:200] if message else "no message"
