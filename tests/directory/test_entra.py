@@ -158,11 +158,17 @@ def test_a_pull_follows_the_delta_reads_only_who_changed_and_sees_joins_changes_
     assert by_email(second)["user0@contoso.test"].phones[0].number == "+19175550199"
     assert set(second.deleted) == {ids[2], ids[3]}
     assert second.present is not None and joiner in second.present and ids[2] not in second.present
-    assert directory_requests(emu) == 2  # the delta, and one read of the two changed users
+    assert directory_requests(emu) == 2  # the delta, and one read of the changed user (the joiner came whole)
     # a change that leaves the contact as it was is no change downstream
     emu.entra.update(ids[0], mobilePhone="+1 917 555 0000")
     emu.entra.update(ids[0], mobilePhone="+1 917 555 0199")
-    assert c.pull(second.next_state).changed == []
+    third = c.pull(second.next_state)
+    assert third.changed == []
+    # joiners alone cost the delta only: their entries hold every selected property
+    emu.reset_counters()
+    joined = [add_user(emu, f"New{n} Person") for n in range(3)]
+    assert sorted(rc.ref.id for rc in c.pull(third.next_state).changed) == sorted(joined)
+    assert directory_requests(emu) == 1
 
 
 def test_graph_answers_an_updated_user_with_only_what_changed(emu: GraphEmulator) -> None:

@@ -6,7 +6,7 @@ How a pull works, and why:
   ``@odata.deltaLink`` and reads every user; later pulls follow the stored deltaLink and learn only who changed
   and who left (``@removed``). Graph reports an updated user with *only the properties that changed*, so each
   changed user is read again in full with ``GET /users?$filter=id in (…)`` (15 ids a request) rather than
-  patched from a partial answer.
+  patched from a partial answer (an entry that holds every selected property, a new user's, is taken as is).
 - Group filter: the group's members through nested groups come from ``GET /groups/{id}/transitiveMembers/
   microsoft.graph.user?$select=id`` (999 a page) on every pull, because joining a group changes the group, not
   the user: the users delta would never say. A member who joins is read and reported; one who leaves is deleted.
@@ -408,8 +408,13 @@ class EntraDirectoryConnector(BaseConnector):
         else:
             after.users, after.others = dict(before.users), set(before.others)
             removed = {str(e["id"]) for e in entries if "@removed" in e}
+            # an entry holding every selected property is the user as they are now (a new user, or one whose
+            # every property changed); one holding fewer is a partial update: read that user again
+            selected = set(self.options.user_select)
+            complete = {str(e["id"]): e for e in entries if str(e["id"]) not in removed and selected <= set(e)}
             touched = sorted({str(e["id"]) for e in entries} - removed)
-            read = self._read_users(touched)
+            read = {i: self._user(e) for i, e in complete.items()}
+            read.update(self._read_users([i for i in touched if i not in complete]))
             for user_id in removed | (set(touched) - set(read)):  # gone, or gone before we could read them
                 after.users.pop(user_id, None)
                 after.others.discard(user_id)
