@@ -4,7 +4,7 @@ A property is lost when the copy holds no line with its name, parameters and val
 other lines (an Apple label stays with its email): group names may differ, line order and folding may, a 2.1
 line's encoding may (lines are compared as read, quoted-printable decoded). Lines that say which card this is or
 who wrote it (VERSION, UID, REV, PRODID, our marker) are not properties of the person. ``X-ANNIVERSARY`` is how
-3.0 spells 4.0's ``ANNIVERSARY``; CATEGORIES is compared as a set.
+3.0 spells 4.0's ``ANNIVERSARY``; CATEGORIES and TYPE values are compared as sets.
 """
 
 from __future__ import annotations
@@ -31,7 +31,10 @@ def _plain(line: ContentLine) -> Plain:
     value = line.value
     if line.name == "CATEGORIES":  # a set: its order says nothing (RFC 6350 6.7.1), and tags are a set here
         value = ",".join(sorted(split_unescaped(value, ","), key=str.casefold))
-    return (_SAME_NAME.get(line.name, line.name), tuple(sorted(line.params)), value)
+    # TYPE values are a case-insensitive set however written (RFC 6350 5.6: ``type=a;type=b`` is ``TYPE=a,b``)
+    types = tuple(sorted(line.types()))
+    params = tuple(sorted(p for p in line.params if p[0] != "TYPE"))
+    return (_SAME_NAME.get(line.name, line.name), ((("TYPE", types),) if types else ()) + params, value)
 
 
 def properties(text: str) -> Counter[tuple[Plain, frozenset[Plain]]]:

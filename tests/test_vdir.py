@@ -330,3 +330,21 @@ def test_what_an_account_cannot_hold_is_counted_per_reason_and_journaled_per_con
         (cid,) = find_person(store, settings, "big@example.org")
         rows = [(e.action, e.account, e.field, e.note) for e in store.history(cid) if e.action == "not-carried"]
         assert rows == [("not-carried", "b", "photo", "photos over 1000 bytes are dropped")]
+
+
+def test_group_cards_and_photos_over_the_cap_are_said_in_the_summary(tmp_path: Path) -> None:
+    """Issue #15: a KIND:group card is no contact and a photo over the cap is not read; both said per account
+    (the summary's notices, which status shows), on incremental runs too."""
+    from contactsync.engine import Engine
+    from contactsync.store import Store
+
+    a, b, book = _two_folders_book(tmp_path)
+    shutil.copy(SAMPLES / "group-40.vcf", a / "group.vcf")
+    shutil.copy(SAMPLES / "apple.vcf", a / "apple.vcf")
+    with Store.open(f"sqlite:///{tmp_path / 's.db'}") as store:
+        for _ in range(2):
+            connectors = {"a": VdirConnector("a", a, photo_max_bytes=10), "b": VdirConnector("b", b)}
+            codes = [n["code"] for n in Engine(store, book, connectors).run().accounts["a"].as_dict()["notices"]]
+            assert "group-cards-skipped" in codes
+    connectors = {"a": VdirConnector("a", a, photo_max_bytes=10), "b": VdirConnector("b", b)}
+    assert [n.code for n in connectors["a"].pull(None).notices] == ["group-cards-skipped", "photos-over-cap"]

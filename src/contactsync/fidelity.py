@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .connector import Capabilities
+from .connector import Capabilities, Notice
 from .model import Contact, Field, element_key
 
 #: fields whose fitted value is the account's spelling of the same thing, not a loss of part of it
@@ -55,4 +55,26 @@ def not_carried(contact: Contact, fitted: Contact, capabilities: Capabilities) -
     return tuple(out)
 
 
-__all__ = ["NotCarried", "not_carried"]
+def skipped_notices(group_cards: int, photos_over_cap: int, photo_max_bytes: int) -> tuple[Notice, ...]:
+    """What a vCard account's listing read but does not carry (shown by ``status`` with the run's summary)."""
+    notices = []
+    if group_cards:
+        notices.append(
+            Notice(
+                "group-cards-skipped",
+                f"{group_cards} group card(s) (KIND:group) read are not contacts and are not synced; "
+                "set group_style to kind-group or apple-group to sync them as tags",
+            )
+        )
+    if photos_over_cap:
+        notices.append(
+            Notice(
+                "photos-over-cap",
+                f"{photos_over_cap} photo(s) over photo_max_bytes ({photo_max_bytes} bytes) stay on their cards "
+                "but are not carried to other accounts; raise photo_max_bytes to carry them",
+            )
+        )
+    return tuple(notices)
+
+
+__all__ = ["NotCarried", "not_carried", "skipped_notices"]

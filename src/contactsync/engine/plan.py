@@ -268,6 +268,9 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
         if lk_now is None:
             if acct.allow_create and not merged.is_empty():
                 _owe(ctx, name, cid, ChangeKind.CREATE, (), merged)
+            elif acct.allow_create and name in ctx.report.accounts:
+                # an item with nothing in it (an empty card) is not copied: said, not dropped in silence (#15)
+                ctx.report.accounts[name].not_carried["contact: an empty item is not created"] += 1
             continue
         if needs_update(wanted, lk_now.base) and acct.allow_update:
             _owe(ctx, name, cid, ChangeKind.UPDATE, wanted.differing(lk_now.base), merged, before=lk_now.base)

@@ -342,10 +342,12 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
                 carried.append(line_text(line))  # a photo by URL: never fetched, passed on as it is
             continue
         if slot not in _MULTI and slot not in _NO_FORMS and values[slot]:
-            carried.append(line_text(line))  # a second FN, ORG…: the model holds the first, the card all
+            # a second FN, ORG…: the model holds the first, the card all (a plain repeat of the first says nothing)
+            if not (values[slot][0] == value and _is_plain(slot, value, line)):
+                carried.append(line_text(line))
             continue
         values[slot].append(value)
-        if slot not in _NO_FORMS and not _is_plain(slot, value, line):
+        if slot not in _NO_FORMS and not _is_plain(slot, value, line) and not (slot is _Slot.N and value.is_empty()):
             # written otherwise than we would write this value (parameters, group, spelling, what the model
             # does not hold of it): the line itself travels, and is written wherever this value is
             carried.append(line_text(line))
@@ -479,7 +481,8 @@ def _single_values(contact: Contact) -> list[tuple[_Slot, Any]]:
     display = derived_display_name(contact)
     if display:
         out.append((_Slot.FN, display))
-    out.append((_Slot.N, contact.name))
+    if not contact.name.is_empty():  # an empty N ("N:" or "N:;;;;") says nothing: never a form
+        out.append((_Slot.N, contact.name))
     if contact.nickname:
         out.append((_Slot.NICKNAME, contact.nickname))
     if contact.organization or contact.department:

@@ -28,7 +28,6 @@ from typing import Any, ClassVar
 
 from contactsync.connector import (
     BaseConnector,
-    Capabilities,
     Change,
     ChangeKind,
     ChangeResult,
@@ -47,7 +46,9 @@ from contactsync.errors import (
     PreconditionFailed,
     Transient,
 )
-from contactsync.model import ALL_FIELDS, Contact, Field, Tag
+from contactsync.fidelity import skipped_notices
+from contactsync.model import Contact, Tag
+from contactsync.properties import vcard_capabilities
 from contactsync.settings import AccountSettings, BookSettings
 from contactsync.vcard import CardError, ParsedCard, card_uid, parse_card, render_card
 
@@ -266,14 +267,8 @@ class CardDavConnector(BaseConnector):
         self.region = region
         self.photo_max_bytes = photo_max_bytes
         self.url = options.url
-        self.capabilities = Capabilities(
-            read_only=read_only,
-            incremental=True,
-            max_batch=100,
-            fields=ALL_FIELDS,
-            holds_tags=True,
-            lossy=MappingProxyType({Field.PHOTO: f"photos over {photo_max_bytes} bytes are dropped"}),
-        )
+        # declared once for CardDAV and vdir: the run's "not carried" counts and docs/properties.md read it
+        self.capabilities = vcard_capabilities(photo_max_bytes=photo_max_bytes, read_only=read_only)
         #: one transport (session, connection) per request in flight; ``_transport`` is the current thread's
         self._slots = Slots(
             lambda: DavTransport(
@@ -370,13 +365,17 @@ class CardDavConnector(BaseConnector):
         self, previous: PullState | None, read: _Read, deleted: set[str], next_state: PullState, *, full: bool
     ) -> PullResult:
         contacts = [c for c in read.cards if not c.parsed.is_group]
+        photos_dropped = sum(1 for c in contacts if c.parsed.photo_dropped)
         if not self.options.group_style.uses_group_cards:
+            # group cards are not contacts, and with CATEGORIES no tags either: skipped, and said so
+            group_cards = len(read.cards) - len(contacts)
             return PullResult(
                 tuple(self._remote(c, frozenset()) for c in contacts),
                 tuple(sorted(deleted)),
                 next_state.encode(),
                 full,
                 read.quarantined,
+                notices=skipped_notices(group_cards, photos_dropped, self.photo_max_bytes),
             )
         incremental = previous is not None and not full
         groups: dict[str, GroupCard | KnownGroup] = dict(previous.groups) if incremental and previous else {}

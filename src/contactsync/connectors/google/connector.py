@@ -88,13 +88,13 @@ from contactsync.errors import (
     SyncTokenExpired,
     Transient,
 )
-from contactsync.model import Contact, Field, Tag
+from contactsync.model import Contact, Tag
 from contactsync.settings import AccountMode, AccountSettings, BookSettings
 
 from . import mapping
 from .auth import GOOGLE_TOKEN_URI, GoogleAuth, credentials_for
 from .labels import Labels
-from .mapping import GOOGLE_FIELDS, READ_FIELDS, JsonDict, MappingError
+from .mapping import GOOGLE_FIELDS, GOOGLE_LOSSY, READ_FIELDS, JsonDict, MappingError
 from .transport import Api, SingleShotHttp
 
 log = logging.getLogger("contactsync.google")
@@ -281,17 +281,7 @@ class GoogleConnector(BaseConnector):
             max_batch=batch_size,
             fields=GOOGLE_FIELDS,
             holds_tags=True,
-            lossy={
-                Field.DISPLAY_NAME: "derived by Google from the name parts when not given",
-                Field.NICKNAME: "the first of the contact's nicknames",
-                Field.ORGANIZATION: "the first of the contact's organizations",
-                Field.DEPARTMENT: "the first of the contact's organizations",
-                Field.JOB_TITLE: "the first of the contact's organizations",
-                Field.BIRTHDAY: "a full date, month and day, year and month, or a year",
-                Field.ANNIVERSARY: "the first event of type anniversary; dates as for birthdays",
-                Field.CUSTOM: "Google's custom fields (userDefined) that have a value",
-                Field.TAGS: "the user's contact groups (labels); system groups are not tags",
-            },
+            lossy=GOOGLE_LOSSY,
         )
         self._http = SingleShotHttp(auth.credentials, timeout=timeout)
         # `http=` rather than `credentials=`: the two are exclusive, and our http object carries the credentials

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from types import MappingProxyType
 from typing import Any
 
 from contactsync import normalize
@@ -50,6 +51,20 @@ MY_CONTACTS = "contactGroups/myContacts"
 
 #: what Google holds of a contact (photos are read-only URLs in the People API)
 GOOGLE_FIELDS = ALL_FIELDS - {Field.PHOTO, Field.VCARD_LINES}
+#: what Google holds of a field only in part (Capabilities.lossy: the run's "not carried" reasons, docs/properties.md)
+GOOGLE_LOSSY: Mapping[Field, str] = MappingProxyType(
+    {
+        Field.DISPLAY_NAME: "derived by Google from the name parts when not given",
+        Field.NICKNAME: "the first of the contact's nicknames",
+        Field.ORGANIZATION: "the first of the contact's organizations",
+        Field.DEPARTMENT: "the first of the contact's organizations",
+        Field.JOB_TITLE: "the first of the contact's organizations",
+        Field.BIRTHDAY: "a full date, month and day, year and month, or a year",
+        Field.ANNIVERSARY: "the first event of type anniversary; dates as for birthdays",
+        Field.CUSTOM: "Google's custom fields (userDefined) that have a value",
+        Field.TAGS: "the user's contact groups (labels); system groups are not tags",
+    }
+)
 
 #: model field → the person field that holds it
 PERSON_FIELD: Mapping[Field, str] = {

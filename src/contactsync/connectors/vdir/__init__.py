@@ -25,12 +25,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, ClassVar
 
 from contactsync.connector import (
     BaseConnector,
-    Capabilities,
     Change,
     ChangeKind,
     ChangeResult,
@@ -49,11 +47,12 @@ from contactsync.errors import (
     SyncTokenExpired,
     Transient,
 )
-from contactsync.model import Contact, Field, Tag
+from contactsync.fidelity import skipped_notices
+from contactsync.model import Contact, Tag
+from contactsync.properties import vcard_capabilities
 from contactsync.registry import ConnectorType
 from contactsync.settings import AccountMode, AccountSettings, BookSettings
 from contactsync.vcard import (
-    VCARD_FIELDS,
     CardError,
     ParsedCard,
     decode_card_bytes,
@@ -161,14 +160,7 @@ class VdirConnector(BaseConnector):
         self.region = region
         self.photo_max_bytes = photo_max_bytes
         self.version = version
-        self.capabilities = Capabilities(
-            read_only=read_only,
-            incremental=True,
-            max_batch=500,
-            fields=VCARD_FIELDS,
-            holds_tags=True,
-            lossy=MappingProxyType({Field.PHOTO: f"photos over {photo_max_bytes} bytes are dropped"}),
-        )
+        self.capabilities = vcard_capabilities(photo_max_bytes=photo_max_bytes, read_only=read_only, max_batch=500)
 
     @classmethod
     def from_settings(cls, account: AccountSettings, book: BookSettings) -> VdirConnector:
@@ -245,6 +237,7 @@ class VdirConnector(BaseConnector):
         listing = self._list()
         seen: dict[str, _Seen] = {}
         changed: list[RemoteContact] = []
+        photos_dropped = 0  # photos over the cap in the cards read: not carried, and said so
         quarantined: list[Quarantined] = []
         deleted: list[str] = []
         for file_name, stat in sorted(listing.items()):
@@ -280,6 +273,7 @@ class VdirConnector(BaseConnector):
             seen[file_name] = _Seen(stat.st_mtime_ns, stat.st_size, etag, kind)
             if kind == _CONTACT:
                 changed.append(self._remote(file_name, etag, parsed, stat.st_mtime_ns))
+                photos_dropped += parsed.photo_dropped
             elif previous is not None and previous.kind == _CONTACT:
                 deleted.append(file_name)  # it is a group card now: no longer a contact
         if state is not None:
@@ -287,6 +281,7 @@ class VdirConnector(BaseConnector):
             # a broken file that stopped being broken was never listed before: it arrives in ``changed``
         # the whole listing too: a card we wrote after ``state`` and that was removed since is gone as well
         present = frozenset(name for name, s in seen.items() if s.kind != _GROUP)
+        groups = sum(1 for s in seen.values() if s.kind == _GROUP)
         return PullResult(
             tuple(changed),
             tuple(sorted(deleted)),
@@ -294,6 +289,7 @@ class VdirConnector(BaseConnector):
             full=state is None,
             quarantined=tuple(quarantined),
             present=present,
+            notices=skipped_notices(groups, photos_dropped, self.photo_max_bytes),
         )
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:
