@@ -60,6 +60,7 @@ from .system.radicale import PASSWORD, USER, DavUser, Radicale
 from .system.world import (
     CLIENT_ID,
     FIELD_KINDS,
+    GOOGLE_ETAG_LAG,
     GOOGLE_USER,
     MAILBOX,
     PLATFORMS,
@@ -211,6 +212,7 @@ class Scenario:
 
     def arm_faults(self, *, quick: bool = False) -> list[str]:
         armed = []
+        self.world.google.faults.etag_lag = GOOGLE_ETAG_LAG  # cleared with the other faults before settling
         for _ in range(self.rng.randint(0, 3)):
             fault = self.rng.choice(self.QUICK_FAULTS if quick else self.FAULTS)
             n = self.rng.randint(1, 4)

@@ -60,6 +60,10 @@ GOOGLE_WRITES = tuple(k for k in GoogleRequest if k.is_write)
 #: Google's sync listings show a write only after a propagation delay ("several minutes"); runs a minute apart
 GOOGLE_LAG = timedelta(minutes=5)
 RUN_INTERVAL = timedelta(minutes=1)
+#: Google may refuse a person's fresh etag right after a write ("person.etag is different"): during faulty runs,
+#: a person written in the last 90 s of the emulator's clock (a user's edit just before a run, our own write of
+#: the run before) is refused so
+GOOGLE_ETAG_LAG = timedelta(seconds=90)
 GRAPH_WRITES = (GraphRequest.CREATE, GraphRequest.UPDATE, GraphRequest.DELETE)
 
 #: the kinds of edit a user makes; each sets a value never used before (a net change)
