@@ -383,5 +383,43 @@ books:
 def test_links_in_answers_never_take_the_token_elsewhere(emu: GraphEmulator) -> None:
     c = connector(emu)
     with pytest.raises(ConnectorError, match="elsewhere"):
-        c._get("https://attacker.example/v1.0/users", "a read", "User.Read.All")
+        c.get("https://attacker.example/v1.0/users", "a read", "User.Read.All")
     assert isinstance(c._http, requests.Session)
+
+
+def test_doctor_checks_each_permission_the_first_pull_needs(emu: GraphEmulator) -> None:
+    from contactsync.checks import DoctorContext, Outcome
+    from contactsync.registry import doctor_hook
+
+    staff = emu.entra.add_group(tenant(emu), "Staff")
+    emu.grant(TENANT, CLIENT_ID, ["User.Read.All", "OrgContact.Read.All"])
+    options = frozen_mapping(
+        {"tenant_id": TENANT, "client_id": CLIENT_ID, "authority_host": emu.base_url, "graph_url": emu.graph_url,
+         "ca_bundle": emu.ca_file, "group": staff}
+    )  # fmt: skip
+    account = AccountSettings(
+        name="company",
+        type="entra-directory",
+        mode=AccountMode.PULL_ONLY,
+        options=options,
+        secrets=frozen_mapping({"client_secret": Secret(SECRET)}),
+    )
+    hook = doctor_hook("entra-directory")
+    assert hook is not None
+    results = {r.check: r for r in hook(DoctorContext(account, BookSettings(name="staff", accounts=(account,))))}
+    assert [(c, r.outcome) for c, r in results.items()] == [
+        ("token", Outcome.PASS),
+        ("users", Outcome.PASS),
+        ("group", Outcome.FAIL),
+        ("org contacts", Outcome.PASS),
+    ]
+    assert "GroupMember.Read.All" in (results["group"].fix or "")
+    wrong = AccountSettings(
+        name="company",
+        type="entra-directory",
+        mode=AccountMode.PULL_ONLY,
+        options=options,
+        secrets=frozen_mapping({"client_secret": Secret("wrong")}),
+    )
+    [token] = list(hook(DoctorContext(wrong, BookSettings(name="staff", accounts=(wrong,)))))
+    assert token.check == "token" and token.outcome is Outcome.FAIL and "client secret" in token.detail

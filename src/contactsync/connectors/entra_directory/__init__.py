@@ -5,9 +5,10 @@ Public names: :class:`EntraDirectoryConnector`, :class:`EntraOptions`. docs/dire
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from contactsync.checks import CheckResult, DoctorContext
 from contactsync.connectors.directory import Slot
 from contactsync.errors import ConfigError, ConfigProblem
 from contactsync.registry import ConnectorType, Rate
@@ -115,6 +116,12 @@ def build(account: AccountSettings, book: BookSettings) -> EntraDirectoryConnect
     return EntraDirectoryConnector(account.name, options, region=book.default_region)
 
 
+def _doctor(ctx: DoctorContext) -> Iterable[CheckResult]:
+    from .doctor import run_checks  # imported when doctor runs: build() must stay importable from it
+
+    return run_checks(ctx)
+
+
 #: ``type: entra-directory``. Entra ID's directory limits are per app and tenant (thousands of requests per
 #: 10 seconds for reads); a pull costs a few requests, so this only smooths a first listing.
 CONNECTOR_TYPE = ConnectorType(
@@ -122,6 +129,7 @@ CONNECTOR_TYPE = ConnectorType(
     build=build,
     options_schema=OPTIONS_SCHEMA,
     default_rate=Rate(per_second=10.0, burst=20),
+    doctor=_doctor,
 )
 
 __all__ = ["CONNECTOR_TYPE", "EntraDirectoryConnector", "EntraOptions"]

@@ -274,7 +274,7 @@ class EntraDirectoryConnector(BaseConnector):
 
     # ------------------------------------------------------------ Graph
 
-    def _get(self, url: str, what: str, needs: str, params: Mapping[str, str] | None = None) -> Mapping[str, Any]:
+    def get(self, url: str, what: str, needs: str, params: Mapping[str, str] | None = None) -> Mapping[str, Any]:
         """One GET. Raises AuthFailed naming ``needs`` on 403, SyncTokenExpired on 410, ConnectorError on 4xx."""
         if not url.startswith("https://"):
             url = self.options.graph_url + url
@@ -310,22 +310,22 @@ class EntraDirectoryConnector(BaseConnector):
 
     def _pages(self, path: str, what: str, needs: str, params: Mapping[str, str] | None = None) -> Iterator[Any]:
         """Every item of a paged collection, following nextLink to the end."""
-        body = self._get(path, what, needs, params)
+        body = self.get(path, what, needs, params)
         while True:
             yield from body.get("value") or []
             link = body.get("@odata.nextLink")
             if not link:
                 return
-            body = self._get(str(link), what, needs)
+            body = self.get(str(link), what, needs)
 
     def _delta(self, link: str | None) -> tuple[list[Mapping[str, Any]], str]:
         """One delta round: its entries and the deltaLink that ends it."""
         entries: list[Mapping[str, Any]] = []
         if link is None:
-            body = self._get("/users/delta", "the users delta", PERMISSION["users"],
+            body = self.get("/users/delta", "the users delta", PERMISSION["users"],
                              {"$select": ",".join(self.options.user_select)})  # fmt: skip
         else:
-            body = self._get(link, "the users delta", PERMISSION["users"])
+            body = self.get(link, "the users delta", PERMISSION["users"])
         while True:
             entries.extend(e for e in body.get("value") or [] if isinstance(e, Mapping) and e.get("id"))
             if body.get("@odata.deltaLink"):
@@ -333,7 +333,7 @@ class EntraDirectoryConnector(BaseConnector):
             link = body.get("@odata.nextLink")
             if not link:
                 raise ConnectorError("Graph ended a users delta round without a deltaLink", account=self.name)
-            body = self._get(str(link), "the users delta", PERMISSION["users"])
+            body = self.get(str(link), "the users delta", PERMISSION["users"])
 
     def _read_users(self, ids: Sequence[str]) -> dict[str, _User]:
         """The users among ``ids`` that exist, read in full (15 a request)."""
