@@ -32,7 +32,7 @@ import requests
 from google.auth.transport.requests import Request
 
 from contactsync.checks import CheckResult, DoctorContext, Outcome, scratch_round_trip
-from contactsync.errors import AuthFailed, ConfigError, ConnectorError, PreconditionFailed
+from contactsync.errors import AuthFailed, ConfigError, ConnectorError, ItemRejected, PreconditionFailed
 
 from .auth import SCOPES, SERVICE_ACCOUNT_SECRET, GoogleAuth, credentials_for
 from .connector import CONTACT_LIMIT, CONTACT_SOURCES, GoogleConnector
@@ -51,7 +51,8 @@ CLOCK_SKEW_WARN_S: Final = 60.0
 #: the share of the contact limit past which new contacts may soon be refused
 SIZE_WARN_RATIO: Final = 0.9
 #: a contact group that exists nowhere: its deletion is refused for want of scope (403) or not found (404)
-_NO_GROUP: Final = "contactGroups/contactsyncDoctorProbe0"
+#: (hex, as Google's user group ids are, so the answer is about scope then existence, not the id's form)
+_NO_GROUP: Final = "contactGroups/d0c7d0c7d0c7d0c7"
 
 ENABLE_API_FIX: Final = (
     "Google Cloud console → APIs & Services → Library → People API → Enable, in the project of the service "
@@ -249,6 +250,14 @@ def _people_api(ctx: DoctorContext, connector: GoogleConnector, delegated: bool)
             Outcome.FAIL,
             "the token may read contacts but not write them (the contacts.readonly scope)",
             scope_fix,
+        )
+    except ItemRejected as exc:  # the probe's form refused: no answer about the permission
+        yield CheckResult(
+            name,
+            CHECK_WRITE_PERMISSION,
+            Outcome.WARN,
+            f"the write probe got no answer about permissions ({exc})",
+            "run `contactsync doctor --write` to check by writing one scratch contact",
         )
     except ConnectorError as exc:
         yield CheckResult(name, CHECK_WRITE_PERMISSION, Outcome.FAIL, f"the write probe failed: {exc}", None)
