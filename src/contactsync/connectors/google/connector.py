@@ -648,6 +648,7 @@ class GoogleConnector(BaseConnector):
         if self.capabilities.read_only:
             return [ChangeResult(c, error=ItemRejected("read-only account", account=self.name)) for c in changes]
         run = _Push(self, changes)
+        splits = self.stale_splits
         try:
             run.prepare_tags()
             run.deletes()
@@ -656,6 +657,13 @@ class GoogleConnector(BaseConnector):
             run.cleanup_groups()
         except _Abort as abort:
             raise abort.error from abort.error.__cause__
+        if self.stale_splits > splits:
+            # Google's etag lag (or edits during the write): how many extra calls finding the refused ones cost
+            log.info(
+                "account %s: %d update batches split in halves after a stale-etag refusal",
+                self.name,
+                self.stale_splits - splits,
+            )
         return run.results()
 
 
