@@ -37,6 +37,7 @@ from ..logs import safe_error_text, setup_logging
 from ..settings import AccountSettings, BookSettings, Settings
 from ..store import Conflict, JournalEntry, Store
 from .faults import StoreFault, store_fault
+from .summary import BOOK_STATE_ORDER, SUMMARY_OVER, book_state, books_to_show, print_summary, state_counts
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_BRAKE, EXIT_ATTENTION = 0, 1, 2, 3, 4, 5
 EXIT_BUSY, EXIT_NO_SPACE, EXIT_READ_ONLY, EXIT_CORRUPT = 6, 7, 8, 9
@@ -402,9 +403,12 @@ def _until(value: datetime | None) -> str:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--book", "book_name", metavar="NAME", help="Only this book (a retired one too), in full.")
+@click.option("--template", "template_name", metavar="NAME", help="Only the books of this book template.")
+@click.option("--all", "show_all", is_flag=True, help=f"Every book in full, even over {SUMMARY_OVER} books.")
 @click.pass_obj
 @friendly
-def status(obj: Context, as_json: bool) -> None:
+def status(obj: Context, as_json: bool, book_name: str | None, template_name: str | None, show_all: bool) -> None:
     """Per book and account: last run, result, next run, brake, circuit breaker, quarantined items, owed writes,
     conflicts; and every tag's member count on each platform next to the store's.
 
@@ -412,13 +416,20 @@ def status(obj: Context, as_json: bool) -> None:
     writes failed and are still owed, or it is paused by the circuit breaker; 4 the brake holds deletes back; 5
     something else needs a look (an account never synced, conflicts, quarantined items, tag counts that differ or
     could not be read, contacts held back by a data rule). The most serious one wins, for monitoring systems.
-    It only reads: it never creates the store and needs none of the accounts' secrets."""
+    It only reads: it never creates the store and needs none of the accounts' secrets.
+
+    Over 25 books (book templates give one per person) it shows the count of books in each state and
+    only the books that need a look, failing ones first; retired books (their person left) with since when.
+    With --json every book is listed, in that order, with its state."""
     from ..daemon.lock import StoreLock
     from ..daemon.records import CircuitState, DaemonRecords, TagVerdict
     from ..store import now
 
     settings = obj.load(account_secrets=False)
     store, read_only = _open_for_reading(settings.store_url)
+    # a template's books are those the store holds: status asks no directory
+    template_records = store.template_books() if store is not None and settings.templates else []
+    settings, origins, retired_books = books_to_show(settings, template_records, book_name, template_name)
     if store is None:
         accounts: dict[str, dict[str, Any]] = {}
         conflicts: list[Conflict] = []
@@ -553,10 +564,23 @@ def status(obj: Context, as_json: bool) -> None:
             "tags": list(tags.values()),
             "held_back": book_held,
         }
+        origin = origins.get(book.name)
+        per_book[book.name]["template"] = origin.template if origin else None
+        per_book[book.name]["person"] = origin.person_id if origin else None
+        per_book[book.name]["state"] = book_state(per_book[book.name]).value
+    per_book = dict(sorted(per_book.items(), key=lambda item: BOOK_STATE_ORDER[item[1]["state"]]))
+    summary = state_counts(per_book, retired_books)
     if read_only:
         code = EXIT_READ_ONLY  # shown as it is, but no run can record anything: monitoring must hear of it
     if as_json:
-        out = {"books": per_book, "store_exists": store is not None, "store_read_only": read_only, "exit_code": code}
+        out = {
+            "summary": summary,
+            "books": per_book,
+            "retired": retired_books,
+            "store_exists": store is not None,
+            "store_read_only": read_only,
+            "exit_code": code,
+        }
         click.echo(json.dumps(out, indent=2, default=str))
         sys.exit(code)
     if read_only:
@@ -569,7 +593,16 @@ def status(obj: Context, as_json: bool) -> None:
             f"no store yet at {obj.store_where()}: no book has been synced. `contactsync sync` (or the daemon) "
             "creates it with the first run"
         )
-    for name, b in per_book.items():
+    detailed = per_book
+    if len(per_book) + len(retired_books) > SUMMARY_OVER and not show_all and book_name is None:
+        detailed = print_summary(summary, per_book, retired_books)
+    elif retired_books:
+        for r in retired_books:
+            click.echo(
+                f"book {r['book']}: RETIRED since {r['retired_at']:%Y-%m-%d %H:%M} (template {r['template']}, person "
+                f"{r['person']} left); not synced, nothing deleted"
+            )
+    for name, b in detailed.items():
         when = f"running on {b['running_on']}" if b["running_on"] else f"next run {_until(b['next_run_at'])}"
         click.echo(
             f"book {name}: {b['pending_conflicts']} pending conflicts, {b['trash']} in the trash; "
@@ -825,7 +858,10 @@ def config_check(obj: Context) -> None:
 
     settings = obj.settings
     accounts = sum(len(b.accounts) for b in settings.books)
-    click.echo(f"{obj.config_path}: ok ({len(settings.books)} books, {accounts} accounts)")
+    templates = (
+        f", {len(settings.templates)} book templates (`contactsync config expand`)" if settings.templates else ""
+    )
+    click.echo(f"{obj.config_path}: ok ({len(settings.books)} books, {accounts} accounts{templates})")
     for result in secret_file_checks(settings):
         if result.outcome is not Outcome.PASS:
             fix = f": {result.fix}" if result.fix else ""
@@ -982,6 +1018,9 @@ cli.add_command(doctor)
 from .distribute import distribute  # noqa: E402  (one source pushed into many accounts, docs/distribution.md)
 
 cli.add_command(distribute)
+from .templates import expand  # noqa: E402  (what each book template expands to)
+
+config.add_command(expand)
 
 
 def main() -> None:

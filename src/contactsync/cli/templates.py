@@ -1,0 +1,136 @@
+"""``contactsync config expand [TEMPLATE…]``: what each book template expands to now.
+
+It reads each template's directory source (read-only), expands the template as the daemon's next cycle would,
+and compares with the books the store holds: which books exist, which the next cycle adds, which it retires, and
+who gets no book and why. It changes nothing: neither the store nor any account.
+
+Exit codes: 0 shown; 1 a directory could not be read; 5 someone of the directory gets no book for a reason other
+than the filter (a placeholder without a value, a name that is invalid or taken).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from typing import Any
+
+import click
+
+from .. import templates as book_templates
+from ..admin import build_connectors
+from ..errors import ConnectorError
+from ..store import TemplateBookRecord
+from . import EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, Context, _open_for_reading, friendly
+
+
+def _filled_options(pattern: Any, filled: Any) -> dict[str, Any]:
+    """The options a placeholder filled in, as this person gets them (the rest is the same for everyone)."""
+    out: dict[str, Any] = {}
+    for key, value in pattern.items():
+        if isinstance(value, str) and book_templates.placeholders_in(value):
+            out[key] = filled[key]
+    return out
+
+
+@click.command("expand")
+@click.argument("names", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_obj
+@friendly
+def expand(obj: Context, names: tuple[str, ...], as_json: bool) -> None:
+    """Show what each book template (or those NAMEd) expands to now: the book each person of its directory gets,
+    the books the daemon's next cycle adds and retires, and who gets no book and why. Reads the directory and the
+    store; changes nothing."""
+    settings = obj.settings
+    chosen = [book_templates.template(settings, n) for n in names] if names else list(settings.templates)
+    if not chosen:
+        click.echo("the configuration has no templates: section")
+        sys.exit(EXIT_OK)
+    store, _read_only = _open_for_reading(settings.store_url)
+    records: list[TemplateBookRecord] = []
+    if store is not None:
+        with store:
+            records = store.template_books()
+    code = EXIT_OK
+    out: list[dict[str, Any]] = []
+    for tmpl in chosen:
+        account, book = book_templates.source_account(settings, tmpl)
+        connector = build_connectors(replace(book, accounts=(account,)))[account.name]
+        try:
+            people = book_templates.directory_people(connector, tmpl)
+        except ConnectorError as exc:
+            out.append({"template": tmpl.name, "source": tmpl.source, "error": str(exc)})
+            code = EXIT_ERROR
+            continue
+        finally:
+            connector.close()
+        expansion = book_templates.expand_now(settings, tmpl, people, records)
+        mine = {r.person_id: r for r in records if r.template == tmpl.name}
+        books = []
+        for e in expansion.books:
+            known = mine.get(e.person.id)
+            state = "new" if known is None else ("returns" if known.retired else "active")
+            books.append(
+                {
+                    "book": e.book.name,
+                    "person": e.person.id,
+                    "state": state,
+                    "accounts": [
+                        {"name": a.name, "type": a.type, "options": _filled_options(p.options, a.options)}
+                        for p, a in zip(tmpl.book.accounts, e.book.accounts, strict=True)
+                    ],
+                }
+            )
+        listed = {e.person.id for e in expansion.books}
+        retiring = [
+            {"book": r.book, "person": r.person_id}
+            for r in mine.values()
+            if not r.retired and r.person_id not in listed
+        ]
+        skipped = [
+            {"person": s.person.id, "reason": s.reason.name.lower(), "why": s.reason.value, "detail": s.detail}
+            for s in expansion.skipped
+        ]
+        if any(s.reason is not book_templates.SkipReason.FILTERED for s in expansion.skipped):
+            code = max(code, EXIT_ATTENTION) if code != EXIT_ERROR else code
+        out.append(
+            {
+                "template": tmpl.name,
+                "source": tmpl.source,
+                "people": len(people),
+                "books": books,
+                "retiring": retiring,
+                "retired": sum(1 for r in mine.values() if r.retired and r.person_id not in listed),
+                "skipped": skipped,
+            }
+        )
+    if as_json:
+        click.echo(json.dumps({"templates": out, "exit_code": code}, indent=2))
+        sys.exit(code)
+    for t in out:
+        if "error" in t:
+            click.echo(
+                f"template {t['template']} (source {t['source']}): the directory could not be read: {t['error']}"
+            )
+            continue
+        new = sum(1 for b in t["books"] if b["state"] != "active")
+        click.echo(
+            f"template {t['template']} (source {t['source']}): {t['people']} people, {len(t['books'])} books "
+            f"({new} added by the next cycle), {len(t['retiring'])} retired by the next cycle, "
+            f"{len(t['skipped'])} without a book"
+        )
+        for b in t["books"]:
+            mark = {"new": "  + ", "returns": "  + ", "active": "    "}[b["state"]]
+            click.echo(
+                f"{mark}book {b['book']}  (person {b['person']}{', comes back' if b['state'] == 'returns' else ''})"
+            )
+            for a in b["accounts"]:
+                filled = "  ".join(f"{k}: {v}" for k, v in a["options"].items())
+                click.echo(f"        {a['name']} ({a['type']})  {filled}".rstrip())
+        for r in t["retiring"]:
+            click.echo(f"  - book {r['book']}  (person {r['person']} left): retired, nothing deleted")
+        for s in t["skipped"]:
+            detail = f" ({s['detail']})" if s["detail"] else ""
+            click.echo(f"  no book for person {s['person']}: {s['why']}{detail}")
+    sys.exit(code)
