@@ -277,3 +277,26 @@ books:
     assert sorted(cards()) == ["bia@example.com", "caio@example.com"]  # left: removed, through the trash
     status = runner.invoke(cli, ["--config", str(config), "status"], catch_exceptions=False)
     assert "1 in the trash" in status.output
+
+
+def test_doctor_lists_one_person_and_names_the_scope_when_refused(emu: PeopleEmulator) -> None:
+    from contactsync.checks import DoctorContext, Outcome
+    from contactsync.registry import doctor_hook
+
+    profile(emu, "Ana", "Souza")
+    options = frozen_mapping({"subject": READER, "endpoint": emu.url, "token_uri": emu.token_uri})
+    account = AccountSettings(
+        name="company",
+        type="google-directory",
+        mode=AccountMode.PULL_ONLY,
+        options=options,
+        secrets=frozen_mapping({"service_account": Secret(key())}),
+    )
+    book = BookSettings(name="staff", accounts=(account,))
+    hook = doctor_hook("google-directory")
+    assert hook is not None
+    [ok] = list(hook(DoctorContext(account, book)))
+    assert ok.outcome is Outcome.PASS and "profiles and shared_contacts" in ok.detail
+    emu.add_service_account(SERVICE_ACCOUNT, scopes=())  # delegation withdrawn in the Admin console
+    [refused] = list(hook(DoctorContext(account, book)))
+    assert refused.outcome is Outcome.FAIL and DIRECTORY_SCOPE in (refused.fix or "")

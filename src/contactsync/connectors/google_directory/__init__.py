@@ -6,9 +6,10 @@ complete config.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from contactsync.checks import CheckResult, DoctorContext
 from contactsync.errors import ConfigError, ConfigProblem
 from contactsync.registry import ConnectorType, Rate
 from contactsync.settings import AccountMode, AccountSettings, BookSettings
@@ -107,6 +108,12 @@ def build(account: AccountSettings, book: BookSettings) -> GoogleDirectoryConnec
     return GoogleDirectoryConnector(account.name, options, region=book.default_region)
 
 
+def _doctor(ctx: DoctorContext) -> Iterable[CheckResult]:
+    from .doctor import run_checks  # imported when doctor runs: build() must stay importable from it
+
+    return run_checks(ctx)
+
+
 #: ``type: google-directory``. The People API allows 90 reads per minute per user (as for ``type: google``);
 #: a pull is one request per 1000 people, so this only keeps a first listing of a large domain under it.
 CONNECTOR_TYPE = ConnectorType(
@@ -114,6 +121,7 @@ CONNECTOR_TYPE = ConnectorType(
     build=build,
     options_schema=OPTIONS_SCHEMA,
     default_rate=Rate(per_second=1.0, burst=10),
+    doctor=_doctor,
 )
 
 __all__ = ["CONNECTOR_TYPE", "GoogleDirectoryConnector", "GoogleDirectoryOptions"]

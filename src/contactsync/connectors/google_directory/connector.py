@@ -283,6 +283,14 @@ class GoogleDirectoryConnector(BaseConnector):
                         out[remote.ref.id] = remote
         return out
 
+    def probe(self, source: str) -> None:
+        """List one person of ``source`` (``profiles``, ``shared_contacts``): what ``contactsync doctor`` checks.
+
+        Raises AuthFailed, RateLimited, Transient, like ``pull``.
+        """
+        request = self._service.people().listDirectoryPeople(sources=[SOURCES[source]], readMask="names", pageSize=1)
+        self.api.execute(request)
+
     def people(self) -> Sequence[DirectoryPerson]:
         """The domain's users in scope (profiles only: shared contacts have no account), sorted by id; ``email``
         and ``username`` are both the primary email, Workspace's sign-in name.
