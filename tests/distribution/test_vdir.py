@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
-from contactsync.connector import Change, ChangeKind
+from contactsync.connector import Change, ChangeKind, Connector
 from contactsync.connectors.vdir import VdirConnector
+from contactsync.errors import SyncAborted
 from contactsync.model import Contact, Email, EmailKind, Field, Name, PhoneKind, Tag
-from contactsync.settings import BookSettings, BrakeSettings
+from contactsync.settings import AccountSettings, BookSettings, BrakeSettings, frozen_mapping
 from contactsync.store import Store, TagVerdict
+from contactsync.store import schema as t
 from contactsync.store.distribution import book_of
 from tests.distribution.support import (
     CONTAINER,
@@ -236,3 +241,55 @@ def test_a_book_account_can_be_a_target_and_the_book_is_left_alone(slapd: Slapd,
     book = BookSettings("team", (account,))
     dist = distributor(store, distribution(directory_account(slapd), []), [book])
     assert dist.accounts["shared"] == (account, book)
+
+
+def test_a_person_back_in_scope_is_restored_and_the_trash_is_emptied_after_its_days(
+    slapd: Slapd, store: Store, tmp_path: Path
+) -> None:
+    people = [slapd.add_person(f"p{i}", mail=[f"p{i}@example.org"]) for i in range(6)]
+    staff = slapd.add_group("staff", people)
+    account = vdir_account("user0", tmp_path / "user0")
+    source = directory_account(slapd)
+    source = replace(source, options=frozen_mapping({**source.options, "group": staff}))
+    dist = distributor(store, distribution(source, [(account, None)]))
+    cycle(dist)
+    slapd.modify(staff, {"member": people[1:]})  # p0 leaves the group: out of scope, same directory entry
+    assert cycle(dist).plan.left == 1  # type: ignore[union-attr]
+    ((record, _),) = store.trashed(book_of("company"))
+    slapd.modify(staff, {"member": people})  # and comes back
+    back = cycle(dist)
+    assert back.plan is not None and back.plan.joined == 1
+    assert store.trashed(book_of("company")) == [] and "p0@example.org" in people_in(folder(tmp_path, "user0"))
+    assert store.contact(record.id).deleted_at is None  # the same canonical person, out of the trash
+
+    slapd.modify(staff, {"member": people[1:]})
+    cycle(dist)
+    assert store.purge_distribution_trash("company") == []  # still within trash_days
+    with store.transaction() as tx:  # trash_days later
+        tx.conn.execute(sa.update(t.trash).values(purge_after=datetime.now(UTC) - timedelta(seconds=1)))
+    assert store.purge_distribution_trash("company") == [record.id]
+    assert store.trashed(book_of("company")) == []
+
+
+def test_a_stop_between_batches_leaves_the_target_behind_and_the_next_cycle_finishes_it(
+    slapd: Slapd, store: Store, tmp_path: Path
+) -> None:
+    seed(slapd, 3)
+    account = vdir_account("user0", tmp_path / "user0")
+    dist = distributor(store, distribution(directory_account(slapd), [(account, None)]))
+    building = dist.connect
+    stopping: list[str] = []
+
+    def connect(account: AccountSettings, book: BookSettings) -> Connector:
+        if account.name == "user0":
+            stopping.append("SIGTERM")  # arrives while the target is being listed, before its first batch
+        return building(account, book)
+
+    dist.connect = connect
+    with pytest.raises(SyncAborted, match="batch boundary"):
+        dist.run_cycle("t", 30, next_due=None, stop=lambda: bool(stopping), give_up_s=5)
+    assert people_in(folder(tmp_path, "user0")) == {}
+    dist.connect = building
+    assert store.target_state("company", "user0").revision == 0
+    report = cycle(dist)
+    assert [(t.created, t.revision) for t in report.targets] == [(3, 1)]

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from ..connector import ChangeKind, ChangeResult, Connector, PullResult, RemoteContact
-from ..errors import ConnectorError, NotFound, SyncTokenExpired
+from ..errors import ConnectorError, NotFound, SyncAborted, SyncTokenExpired
 from ..model import Contact, Field, Tag
 from ..settings import AccountSettings, BookSettings, DistributionSettings, DistributionTarget, Settings
 from ..store import Claim, Store, TagCheck, TagVerdict, now
@@ -116,6 +116,8 @@ class Distributor:
         self.connect = connect
         self.shaping = Shaping.of(settings)
         self.book = book_of(settings.name)
+        #: asked before each batch a target is sent (the daemon stopping); set by :meth:`run_cycle`
+        self._stop: Callable[[], bool] = lambda: False
 
     # ------------------------------------------------------------------------------------------------- plan
     def plan(self, *, allow_deletes: bool = False) -> PlanReport:
@@ -186,6 +188,14 @@ class Distributor:
                 source_state=state.source_state if braked else result.next_state,
                 brake_reason=plan.brake_reason,
                 brake_since=(state.brake_since or now()) if braked else None,
+            )
+        purged = self.store.purge_distribution_trash(name)
+        if purged:
+            log.info(
+                "distribution %s: %d people emptied from the trash after %d days",
+                name,
+                len(purged),
+                self.settings.trash_days,
             )
         if braked:
             log.warning(
@@ -291,6 +301,9 @@ class Distributor:
         batch = max(1, connector.capabilities.max_batch)
         for start in range(0, len(plan.changes), batch):
             chunk = plan.changes[start : start + batch]
+            if self._stop():
+                # what is confirmed is recorded; the target stays behind its revision and is finished next time
+                raise SyncAborted(f"distribution {name}: target {target.account} stopped at a batch boundary")
             self.store.check_fence()
             creates = [c for c in chunk if c.kind is ChangeKind.CREATE]
             if creates:
@@ -462,6 +475,7 @@ class Distributor:
         distribute``): plan and run every target now, due or not, and leave the daemons' due times as they were."""
         name = self.settings.name
         report = CycleReport()
+        self._stop = stop
         targets = {t.account: t for t in self.settings.targets}
         plan_key = plan_lease(name)
         self.store.ensure_leases({plan_key: [], **{target_lease(name, a): [a] for a in targets}})

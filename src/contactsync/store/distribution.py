@@ -26,6 +26,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from . import schema as t
 from .base import StoreBase, aware, chunks, now, upsert
 from .schema import UTCDateTime, metadata
 
@@ -365,3 +366,19 @@ class DistributionRecords(StoreBase):
         )
         with self._reading() as conn:
             return {str(a): int(n) for a, n in conn.execute(q)}
+
+    def purge_distribution_trash(self, name: str) -> list[str]:
+        """Empty the trash of people who left the distribution's source more than its ``trash_days`` ago and whom
+        no target still holds, nor may hold (a delete not yet confirmed keeps its link). As a book's purge: the
+        trash row and the identities go, the canonical row stays as the tombstone a returning person is restored
+        from. Returns the purged ids."""
+        linked = sa.select(distribution_links.c.contact_id).where(distribution_links.c.distribution == name)
+        q = sa.select(t.trash.c.contact_id).where(
+            t.trash.c.book == book_of(name), t.trash.c.purge_after < now(), t.trash.c.contact_id.not_in(linked)
+        )
+        with self._writing() as conn:
+            ids = [str(r[0]) for r in conn.execute(q)]
+            for chunk in chunks(ids):
+                conn.execute(sa.delete(t.trash).where(t.trash.c.contact_id.in_(chunk)))
+                conn.execute(sa.delete(t.identities).where(t.identities.c.contact_id.in_(chunk)))
+        return ids
