@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -105,3 +107,23 @@ distribute:
     assert "already used" in where["distribute[1].name"]
     assert "distribute[1].container" in where
     assert "distribute[1].targets[0]" in where  # the source is no target
+
+
+def test_the_complete_configuration_in_docs_distribution_md_loads(tmp_path: Path) -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "distribution.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(.*?)```", text, re.S)
+    assert block is not None
+    (tmp_path / "config.yaml").write_text(block.group(1))
+    (tmp_path / "ldap-password").write_text("secret")
+    key = {"type": "service_account", "client_email": "sync@example.iam", "private_key": "k", "token_uri": "https://t"}
+    (tmp_path / "google-service-account.json").write_text(json.dumps(key))
+    credentials = tmp_path / "credentials"
+    credentials.mkdir()
+    (credentials / "dav-password").write_text("secret")
+    settings = load_settings(
+        tmp_path / "config.yaml",
+        environ={"GRAPH_CLIENT_SECRET": "s3cret", "CREDENTIALS_DIRECTORY": str(credentials)},
+    )
+    (d,) = settings.distributions
+    assert [t.account for t in d.targets] == ["dir-ana-google", "dir-bob-outlook", "dir-carla-dav"]
+    assert {a.name for a in d.accounts} == {"directory", *(t.account for t in d.targets)}
