@@ -47,7 +47,7 @@ PLACEHOLDERS: Final[Mapping[str, str]] = {
 #: the book and account name rule of the configuration (config/schema.py NAME_PATTERN), checked per person
 _NAME: Final = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _NAME_MAX: Final = 64
-_UNSAFE: Final = re.compile(r"[^a-z0-9_.-]")
+_UNSAFE: Final = re.compile(r"[^a-z0-9_.-]+")
 
 
 class PlaceholderError(ValueError):

@@ -281,8 +281,10 @@ def sync(
     daemon.sync_wait_seconds for it."""
     from ..daemon.lock import StoreLock
     from ..daemon.oneoff import LeaseHeld
+    from .templates import with_expanded_books
 
-    settings = obj.settings
+    # a book template's books are those the store holds (the daemon's last expansion): they sync like any book
+    settings = with_expanded_books(obj.settings)
     selected = [settings.book(b) for b in books] if books else list(settings.books)
     reports: list[RunReport] = []
     # one writer per SQLite store: refused while a daemon owns it (on PostgreSQL, leases: see _sync_books)

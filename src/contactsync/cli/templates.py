@@ -20,8 +20,22 @@ import click
 from .. import templates as book_templates
 from ..admin import build_connectors
 from ..errors import ConnectorError
+from ..settings import Settings
 from ..store import TemplateBookRecord
 from . import EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, Context, _open_for_reading, friendly
+
+
+def with_expanded_books(settings: Settings) -> Settings:
+    """``settings`` with the books of every person the store holds as active for its templates (none without a
+    store: a template's books appear with the daemon's first expansion of it)."""
+    if not settings.templates:
+        return settings
+    store, _read_only = _open_for_reading(settings.store_url)
+    if store is None:
+        return settings
+    with store:
+        records = store.template_books()
+    return book_templates.with_template_books(settings, book_templates.active_people(records))[0]
 
 
 def _filled_options(pattern: Any, filled: Any) -> dict[str, Any]:
@@ -36,12 +50,18 @@ def _filled_options(pattern: Any, filled: Any) -> dict[str, Any]:
 @click.command("expand")
 @click.argument("names", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--apply",
+    is_flag=True,
+    help="Record the expansion in the store as the daemon's cycle does (new books appear, books of people who "
+    "left are retired; no account is touched): `contactsync sync` then syncs the new books.",
+)
 @click.pass_obj
 @friendly
-def expand(obj: Context, names: tuple[str, ...], as_json: bool) -> None:
+def expand(obj: Context, names: tuple[str, ...], as_json: bool, apply: bool) -> None:
     """Show what each book template (or those NAMEd) expands to now: the book each person of its directory gets,
     the books the daemon's next cycle adds and retires, and who gets no book and why. Reads the directory and the
-    store; changes nothing."""
+    store; changes nothing unless --apply."""
     settings = obj.settings
     chosen = [book_templates.template(settings, n) for n in names] if names else list(settings.templates)
     if not chosen:
@@ -67,6 +87,10 @@ def expand(obj: Context, names: tuple[str, ...], as_json: bool) -> None:
             connector.close()
         expansion = book_templates.expand_now(settings, tmpl, people, records)
         mine = {r.person_id: r for r in records if r.template == tmpl.name}
+        if apply:
+            with obj.store() as writable:
+                book_templates.record(writable, expansion)
+                records = writable.template_books()
         books = []
         for e in expansion.books:
             known = mine.get(e.person.id)
@@ -106,7 +130,7 @@ def expand(obj: Context, names: tuple[str, ...], as_json: bool) -> None:
             }
         )
     if as_json:
-        click.echo(json.dumps({"templates": out, "exit_code": code}, indent=2))
+        click.echo(json.dumps({"templates": out, "applied": apply, "exit_code": code}, indent=2))
         sys.exit(code)
     for t in out:
         if "error" in t:
@@ -115,6 +139,8 @@ def expand(obj: Context, names: tuple[str, ...], as_json: bool) -> None:
             )
             continue
         new = sum(1 for b in t["books"] if b["state"] != "active")
+        if apply:
+            click.echo(f"template {t['template']}: recorded; the books marked + exist now, those marked - are retired")
         click.echo(
             f"template {t['template']} (source {t['source']}): {t['people']} people, {len(t['books'])} books "
             f"({new} added by the next cycle), {len(t['retiring'])} retired by the next cycle, "
