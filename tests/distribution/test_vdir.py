@@ -293,3 +293,18 @@ def test_a_stop_between_batches_leaves_the_target_behind_and_the_next_cycle_fini
     assert store.target_state("company", "user0").revision == 0
     report = cycle(dist)
     assert [(t.created, t.revision) for t in report.targets] == [(3, 1)]
+
+
+def test_changing_what_travels_reshapes_everyone_once(slapd: Slapd, store: Store, tmp_path: Path) -> None:
+    seed(slapd, 3)
+    account = vdir_account("user0", tmp_path / "user0")
+    source = directory_account(slapd)
+    cycle(distributor(store, distribution(source, [(account, None)])))
+    assert all(len(rc.contact.phones) == 1 for rc in people_in(folder(tmp_path, "user0")).values())
+    # the admin lets mobile numbers travel: everyone is read and shaped again, and sent once
+    with_mobiles = distributor(store, distribution(source, [(account, None)], mobile=True))
+    report = cycle(with_mobiles)
+    assert report.plan is not None and report.plan.changed == 3
+    assert [t.updated for t in report.targets] == [3]
+    assert all(len(rc.contact.phones) == 2 for rc in people_in(folder(tmp_path, "user0")).values())
+    assert cycle(with_mobiles).plan.changed == 0  # type: ignore[union-attr]

@@ -9,6 +9,7 @@ distribution's revision; each target then compares hashes only, never re-plannin
 from __future__ import annotations
 
 import enum
+import hashlib
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -38,6 +39,18 @@ class Shaping:
     photos: bool
     container: Tag
     exclude: frozenset[str]
+
+    @property
+    def fingerprint(self) -> str:
+        """Short and stable: changes exactly when the shape of a distributed contact may change."""
+        parts = [
+            ",".join(sorted(f.value for f in self.fields)),
+            str(self.mobile),
+            str(self.photos),
+            self.container.name,
+            ",".join(sorted(self.exclude)),
+        ]
+        return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:16]
 
     @classmethod
     def of(cls, settings: DistributionSettings) -> Shaping:

@@ -57,6 +57,21 @@ def accounts_of(
     return out
 
 
+def _state(token: str | None, shaping: Shaping) -> str | None:
+    """The source's sync state as stored: its token behind the fingerprint of what travels."""
+    return None if token is None else f"{shaping.fingerprint}:{token}"
+
+
+def _token(stored: str | None, shaping: Shaping) -> str | None:
+    """The source's token, or None (read everything again) when what travels changed since it was stored: the
+    admin changed ``fields``, ``mobile``, ``photos``, ``exclude`` or the container, and every person is shaped
+    anew (only those whose shape changed are sent)."""
+    if stored is None:
+        return None
+    fingerprint, _, token = stored.partition(":")
+    return token if fingerprint == shaping.fingerprint and token else None
+
+
 def plan_lease(name: str) -> str:
     return f"distribute:{name}"
 
@@ -129,7 +144,7 @@ class Distributor:
         source = self.connect(account, book)
         try:
             try:
-                result = source.pull(state.source_state)
+                result = source.pull(_token(state.source_state, self.shaping))
             except SyncTokenExpired:
                 result = source.pull(None)
             changed = list(result.changed)
@@ -185,7 +200,7 @@ class Distributor:
                 name,
                 revision=revision,
                 # braked: the held leaves must be seen again, so the source is read from the same point next time
-                source_state=state.source_state if braked else result.next_state,
+                source_state=state.source_state if braked else _state(result.next_state, self.shaping),
                 brake_reason=plan.brake_reason,
                 brake_since=(state.brake_since or now()) if braked else None,
             )
