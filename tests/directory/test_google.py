@@ -63,7 +63,12 @@ def connector(emu: PeopleEmulator, **options: Any) -> GoogleDirectoryConnector:
     made = GoogleDirectoryConnector(
         "company",
         GoogleDirectoryOptions(
-            subject=READER, service_account=key(), endpoint=emu.url, token_uri=emu.token_uri, **options
+            subject=READER,
+            service_account=key(),
+            endpoint=emu.url,
+            admin_endpoint=emu.url,
+            token_uri=emu.token_uri,
+            **options,
         ),
         region="US",
     )
@@ -151,6 +156,47 @@ def test_the_department_filter_follows_people_in_and_out(emu: PeopleEmulator) ->
     second = c.pull(first.next_state)
     assert [rc.ref.id for rc in second.changed] == [bia] and second.deleted == (ana,)
     assert [p.id for p in c.people()] == [bia]
+
+
+GROUP_SCOPE = "https://www.googleapis.com/auth/admin.directory.group.member.readonly"
+
+
+def test_group_members_only_nested_groups_followed_and_membership_changes_seen(emu: PeopleEmulator) -> None:
+    """Google Groups come from the Admin SDK: the subject must be an admin and the delegation hold its scope."""
+    emu.add_service_account(SERVICE_ACCOUNT, scopes=(DIRECTORY_SCOPE, GROUP_SCOPE))
+    emu.workspace.admins.add(READER)
+    ana, bia, caio = profile(emu, "Ana", "Souza"), profile(emu, "Bia", "Reis"), profile(emu, "Caio", "Lins")
+    supplier = "people/" + emu.workspace.add_shared_contact("example.com", names=[{"givenName": "Carl"}])
+    emu.workspace.add_group("staff@example.com")
+    emu.workspace.add_group("platform@example.com")
+    emu.workspace.add_member("staff@example.com", "ana@example.com")
+    emu.workspace.add_member("staff@example.com", "platform@example.com")
+    emu.workspace.add_member("platform@example.com", "bia@example.com")  # through a nested group
+    c = connector(emu, group="staff@example.com")
+    first = c.pull(None)
+    assert {rc.ref.id for rc in first.changed} == {ana, bia, supplier}  # shared contacts are not filtered
+    emu.reset_counters()
+    quiet = c.pull(first.next_state)
+    assert quiet.changed == [] and quiet.deleted == ()
+    assert emu.requests[RequestKind.LIST_DIRECTORY] == 1 and emu.requests[RequestKind.ADMIN_DIRECTORY] == 1
+    emu.workspace.add_member("platform@example.com", "caio@example.com")  # joins: the person did not change
+    emu.workspace.remove_member("staff@example.com", "ana@example.com")  # leaves the group
+    second = c.pull(quiet.next_state)
+    assert [rc.ref.id for rc in second.changed] == [caio] and second.deleted == (ana,)
+    assert second.present == {bia, caio, supplier}
+    assert c.pull(second.next_state).changed == []
+    assert [p.id for p in c.people()] == sorted([bia, caio])
+    # a subject that is no administrator cannot read groups: told so, with the fix
+    emu.workspace.admins.clear()
+    with pytest.raises(AuthFailed, match="administrator"):
+        c.pull(second.next_state)
+
+
+def test_a_group_without_its_delegated_scope_is_auth_failed_naming_it(emu: PeopleEmulator) -> None:
+    emu.workspace.admins.add(READER)
+    emu.workspace.add_group("staff@example.com")
+    with pytest.raises(AuthFailed, match=re.escape(GROUP_SCOPE)):
+        connector(emu, group="staff@example.com").pull(None)
 
 
 def test_an_expired_sync_token_means_a_full_listing(emu: PeopleEmulator) -> None:

@@ -15,11 +15,13 @@ from contactsync.registry import ConnectorType, Rate
 from contactsync.settings import AccountMode, AccountSettings, BookSettings
 
 from .connector import (
+    DEFAULT_ADMIN_ENDPOINT,
     DEFAULT_ENDPOINT,
     DEFAULT_FIELDS,
     DIRECTORY_SCOPE,
     FIELDS,
     GOOGLE_TOKEN_URI,
+    GROUP_SCOPE,
     SOURCES,
     GoogleDirectoryConnector,
     GoogleDirectoryOptions,
@@ -65,10 +67,22 @@ OPTIONS_SCHEMA: Mapping[str, Any] = {
             "description": "Only people whose organization's department is one of these (case-insensitive).",
             "examples": [["Sales", "Support"]],
         },
+        "group": {
+            "type": "string",
+            "description": "Only users who are members of this Google Group (its email), through nested groups; read "
+            f"through the Admin SDK: the delegation needs {GROUP_SCOPE} too, and subject must be an administrator "
+            "allowed to read groups. Shared contacts are not filtered by it.",
+            "examples": ["staff@example.com"],
+        },
         "endpoint": {
             "type": "string",
             "description": "People API base URL, ending in a slash (change only for tests).",
             "examples": [DEFAULT_ENDPOINT],
+        },
+        "admin_endpoint": {
+            "type": "string",
+            "description": "Admin SDK base URL, ending in a slash, for `group` (change only for tests).",
+            "examples": [DEFAULT_ADMIN_ENDPOINT],
         },
         "token_uri": {
             "type": "string",

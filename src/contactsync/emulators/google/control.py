@@ -23,6 +23,7 @@ class RequestKind(enum.Enum):
 
     LIST_CONNECTIONS = "list_connections"
     LIST_DIRECTORY = "list_directory"
+    ADMIN_DIRECTORY = "admin_directory"  # an Admin SDK Directory API request (a group's members)
     GET = "get"
     BATCH_GET = "batch_get"
     CREATE = "create"

@@ -29,7 +29,7 @@ from .discovery import people_v1
 from .errors import ApiError, ErrorInfo, invalid_argument, server_error
 from .store import UserStore
 from .tokens import TokenCodec
-from .workspace import Workspace, list_directory_people
+from .workspace import ADMIN_PREFIX, Workspace, list_directory_people, serve_admin
 
 MAX_BATCH_PARTS = 1000
 #: the Cloud project the emulator's clients belong to (named in SERVICE_DISABLED answers)
@@ -230,6 +230,14 @@ class PeopleService:
             return self._authorize(request)
         if request.method == "POST" and path == "/batch" and not inside_batch:
             return self._batch(request)
+        if path.startswith(ADMIN_PREFIX):
+            # the Admin SDK Directory API (a group's members, workspace.py): authenticated and faulted the same way
+            self.count(RequestKind.ADMIN_DIRECTORY)
+            self._raise_injected_failure(request)
+            grant = self.accounts.grant_of(request.headers.get("authorization"))
+            return json_response(
+                200, serve_admin(self.workspace, request.method, path, request.query, grant.user, grant.scopes)
+            )
         route, resource_name = _match(request.method, path)
         self.count(route.kind)
         self._raise_injected_failure(request)

@@ -15,6 +15,11 @@ listDirectoryPeople) and its discovery document entry (``people.v1.json``, which
   ``directory.readonly`` scope, checked by the service against the document's scopes). A suspended user, or one
   an admin hid from the directory ("Directory sharing" off for the user), is not listed; in a sync they show as
   deleted, which is what a client sees when someone leaves.
+
+Besides, the Admin SDK's ``directory.members.list`` (``GET /admin/directory/v1/groups/{groupKey}/members``,
+checked against ``admin.directory_v1.json`` the same way): a group's members, ``includeDerivedMembership`` for
+members through nested groups, ``maxResults`` up to 200. The Admin SDK acts for an administrator: a delegated
+token for a user who is not one (``Workspace.admins``) answers 403 "Not Authorized to access this resource/api".
 """
 
 from __future__ import annotations
@@ -23,13 +28,19 @@ import copy
 import hashlib
 import itertools
 import json
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import expired_sync_token, invalid_argument
+import googleapiclient
+
+from .discovery import Discovery
+from .errors import ApiError, expired_sync_token, invalid_argument
 from .fields import READABLE_FIELDS, check_person_body, parse_mask
 from .tokens import Listing, TokenCodec, TokenKind, TokenState, params_hash
 
@@ -40,6 +51,18 @@ _SOURCE_TYPE = {PROFILE: "DOMAIN_PROFILE", SHARED_CONTACT: "DOMAIN_CONTACT"}
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 100
 JsonDict = dict[str, Any]
+ADMIN_PREFIX = "/admin/directory/v1/"
+MEMBERS_LIST = "directory.members.list"
+MAX_MEMBERS_PAGE = 200
+_ADMIN_DOCUMENT = Path(googleapiclient.__file__).parent / "discovery_cache" / "documents" / "admin.directory_v1.json"
+_MEMBERS_PATH = re.compile(r"^/admin/directory/v1/groups/([^/]+)/members$")
+
+
+@cache
+def admin_directory_v1() -> Discovery:
+    """The Admin SDK Directory API's discovery document as installed (one parse per process)."""
+    return Discovery(json.loads(_ADMIN_DOCUMENT.read_text(encoding="utf-8")))
+
 
 if TYPE_CHECKING:
     from .api import Call
@@ -73,6 +96,10 @@ class Workspace:
     entries: dict[str, DirectoryEntry] = field(default_factory=dict)
     seq: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    #: Google Groups by email (lower-cased): their members' emails, users or groups, in the order added
+    groups: dict[str, list[str]] = field(default_factory=dict)
+    #: users with an administrator role that may read groups through the Admin SDK
+    admins: set[str] = field(default_factory=set)
     #: tests change the directory while the server's threads list it
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -123,11 +150,66 @@ class Workspace:
             entry.deleted = True
             entry.seq = self._next()
 
+    def add_group(self, email: str) -> None:
+        with self._lock:
+            self.groups.setdefault(email.lower(), [])
+
+    def add_member(self, group: str, member: str) -> None:
+        """Add a user (by primary email) or a group (by email) to ``group``."""
+        with self._lock:
+            members = self.groups[group.lower()]
+            if member.lower() not in members:
+                members.append(member.lower())
+
+    def remove_member(self, group: str, member: str) -> None:
+        with self._lock:
+            self.groups[group.lower()].remove(member.lower())
+
     def _live(self, entry_id: str) -> DirectoryEntry:
         entry = self.entries.get(entry_id)
         if entry is None or entry.deleted:
             raise KeyError(entry_id)
         return entry
+
+    # ----- Admin SDK: directory.members.list
+    def list_members(self, group_key: str, query: Mapping[str, list[str]]) -> JsonDict:
+        """A group's members (direct, or with ``includeDerivedMembership`` every user through nested groups)."""
+
+        def param(name: str) -> str:
+            values = query.get(name)
+            return values[-1] if values else ""
+
+        key = group_key.lower()
+        if key not in self.groups:
+            raise ApiError(404, "NOT_FOUND", "Resource Not Found: groupKey")
+        size = int(param("maxResults") or MAX_MEMBERS_PAGE)
+        if not 1 <= size <= MAX_MEMBERS_PAGE:
+            raise invalid_argument(f"Invalid value for maxResults: {size}")
+        derived = param("includeDerivedMembership").lower() in ("true", "1")
+        emails: list[str] = []
+        seen: set[str] = set()
+        todo = list(self.groups[key])
+        while todo:
+            email = todo.pop(0)
+            if email in seen:
+                continue
+            seen.add(email)
+            emails.append(email)
+            if derived and email in self.groups:
+                todo.extend(self.groups[email])
+        start = int(param("pageToken") or 0)
+        page = emails[start : start + size]
+        members = []
+        for email in page:
+            kind = "GROUP" if email in self.groups else "USER"
+            profile = next((e for e in self.entries.values() if e.source == PROFILE and _primary(e) == email), None)
+            member_id = profile.id if profile is not None else hashlib.sha256(email.encode()).hexdigest()[:21]
+            members.append({"kind": "admin#directory#member", "email": email, "role": "MEMBER", "type": kind,
+                            "status": "ACTIVE", "id": member_id})  # fmt: skip
+        body: JsonDict = {"kind": "admin#directory#members", "members": members}
+        if start + size < len(emails):
+            body["nextPageToken"] = str(start + size)
+        return body
 
     # ----- the method
     def list_directory_people(
@@ -232,6 +314,11 @@ class Workspace:
         return person
 
 
+def _primary(entry: DirectoryEntry) -> str:
+    emails = entry.fields.get("emailAddresses") or []
+    return str(emails[0].get("value", "")).lower() if emails else ""
+
+
 def list_directory_people(call: Call) -> JsonDict:
     """The route's handler: the caller's domain directory, with the service's token policy."""
     if call.workspace is None:
@@ -244,3 +331,20 @@ def list_directory_people(call: Call) -> JsonDict:
         generation=call.tokens.generation,
         ttl_seconds=call.tokens.ttl.total_seconds(),
     )
+
+
+def serve_admin(workspace: Workspace, method: str, path: str, query: Mapping[str, list[str]], user: str,
+                scopes: frozenset[str]) -> JsonDict:  # fmt: skip
+    """One Admin SDK Directory request (only ``members.list`` is modelled). Raises ApiError."""
+    match = _MEMBERS_PATH.match(path)
+    if match is None or method != "GET":
+        raise ApiError(404, "NOT_FOUND", f"The requested URL {path} was not found on this server.")
+    document = admin_directory_v1()
+    spec = document.methods[MEMBERS_LIST]
+    if not scopes & set(spec.scopes):
+        raise ApiError(403, "PERMISSION_DENIED", "Request had insufficient authentication scopes.")
+    document.check_query(MEMBERS_LIST, query)
+    with workspace._lock:
+        if user.lower() not in workspace.admins:
+            raise ApiError(403, "PERMISSION_DENIED", "Not Authorized to access this resource/api")
+        return workspace.list_members(match.group(1), query)
