@@ -96,7 +96,9 @@ def test_every_problem_of_a_template_is_reported_at_once(tmp_path: Path) -> None
     text = config.read_text()
     text = text.replace("source: directory", "source: directroy")
     text = text.replace("password_file: pw", "password_file: 'pw-{user}'")
-    text = text.replace('    book:\n      name: "{user}"', '    book:\n      name: "{user}"\n      schedule: "every {id}"')
+    text = text.replace(
+        '    book:\n      name: "{user}"', '    book:\n      name: "{user}"\n      schedule: "every {id}"'
+    )
     config.write_text(text)
     found = problems(config)
     assert any("templates[0].source" in p and "did you mean 'directory'" in p for p in found), found
