@@ -308,3 +308,14 @@ def test_changing_what_travels_reshapes_everyone_once(slapd: Slapd, store: Store
     assert [t.updated for t in report.targets] == [3]
     assert all(len(rc.contact.phones) == 2 for rc in people_in(folder(tmp_path, "user0")).values())
     assert cycle(with_mobiles).plan.changed == 0  # type: ignore[union-attr]
+
+
+def test_naming_a_targets_owner_later_takes_their_own_entry_out(slapd: Slapd, store: Store, tmp_path: Path) -> None:
+    seed(slapd, 3)
+    account = vdir_account("user0", tmp_path / "user0")
+    source = directory_account(slapd)
+    cycle(distributor(store, distribution(source, [(account, None)])))
+    assert len(people_in(folder(tmp_path, "user0"))) == 3
+    report = cycle(distributor(store, distribution(source, [(account, "P01@example.org")])))
+    assert [(t.created, t.updated, t.deleted) for t in report.targets] == [(0, 0, 1)]
+    assert sorted(people_in(folder(tmp_path, "user0"))) == ["p00@example.org", "p02@example.org"]

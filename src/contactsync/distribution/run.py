@@ -20,6 +20,7 @@ the next listing and never made twice. Each target's commits are fenced with its
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -271,8 +272,13 @@ class Distributor:
         self, connector: Connector, target: DistributionTarget, ts: TargetState, revision: int
     ) -> TargetReport:
         name = self.settings.name
+        # who is left out of this target is part of its state: a changed owner compares everyone again
+        mark = hashlib.sha256((target.owner or "").casefold().encode()).hexdigest()[:12]
+        stored, _, token = (ts.state or "").partition(":")
+        if stored != mark:
+            ts = replace(ts, revision=0, state=None)
         try:
-            result = connector.pull(ts.state)
+            result = connector.pull(token or None if ts.state is not None else None)
         except SyncTokenExpired:
             result = connector.pull(None)
         listed = list(result.changed)
@@ -335,7 +341,7 @@ class Distributor:
                 target.account,
                 revision if complete else ts.revision,
                 # with a failure, read from the same point again: what was seen and not applied comes back
-                result.next_state if complete else ts.state,
+                (f"{mark}:{result.next_state}" if result.next_state is not None else None) if complete else ts.state,
                 now(),
                 "ok" if complete else "partial",
                 None if complete else f"{failed} writes refused; retried next cycle",
