@@ -64,6 +64,10 @@ def test_distribute_runs_a_cycle_and_the_brake_exits_4(slapd: Slapd, tmp_path: P
     assert "ana: 3 created" in first.output and "bob: 4 created" in first.output
     # the names of the people never reach the output: counts only
     assert "p1@example.org" not in first.output
+    status = runner.invoke(cli, ["--config", str(config), "distribute", "--status"])
+    assert status.exit_code == 0, status.output
+    assert "company: revision 1, 4 people" in status.output
+    assert "ana: 3 contacts, revision 1 (current), last ok" in status.output
 
     for dn in dns[:2]:
         slapd.delete(dn)
@@ -72,6 +76,8 @@ def test_distribute_runs_a_cycle_and_the_brake_exits_4(slapd: Slapd, tmp_path: P
     report = json.loads(held.stdout)["distributions"][0]
     assert report["plan"]["held"] == 2 and "brake.max_deletes" in report["plan"]["brake"]
     assert len(VdirConnector("bob", tmp_path / "bob").pull(None).changed) == 4
+    braked = runner.invoke(cli, ["--config", str(config), "distribute", "--status", "--json"])
+    assert braked.exit_code == 4 and "brake.max_deletes" in json.loads(braked.stdout)["distributions"][0]["brake"]
 
     allowed = runner.invoke(cli, ["--config", str(config), "distribute", "--allow-deletes"])
     assert allowed.exit_code == 0, allowed.output

@@ -58,19 +58,23 @@ def _as_dict(name: str, report: CycleReport) -> dict[str, Any]:
 @click.argument("names", nargs=-1)
 @click.option("--allow-deletes", is_flag=True, help="Let people the brake held back leave every target now.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON (for scripts).")
+@click.option("--status", "status_only", is_flag=True, help="Only show where each distribution stands; run nothing.")
 @click.pass_obj
 @friendly
-def distribute(obj: Context, names: tuple[str, ...], allow_deletes: bool, as_json: bool) -> None:
+def distribute(obj: Context, names: tuple[str, ...], allow_deletes: bool, as_json: bool, status_only: bool) -> None:
     """Run the distributions NAMEs (default: all) once now: read the source, bring every target up to date.
 
     Exit codes: 0 done; 3 a target failed or was held by a daemon past the wait; 4 the brake held back people
-    who left the source (run again with --allow-deletes once you checked)."""
+    who left the source (run again with --allow-deletes once you checked). With --status, the same codes say
+    what the last cycles left: 3 a target behind or failed, 4 the brake on."""
     # here, not at the top: this module is imported by the package that defines them
     from ..daemon.service import default_instance
     from . import EXIT_BRAKE, EXIT_OK, EXIT_PARTIAL
 
     settings = obj.settings
     chosen = names or tuple(d.name for d in settings.distributions)
+    if status_only:
+        _status(obj, chosen, as_json)
     code = EXIT_OK
     out: list[dict[str, Any]] = []
     with obj.store() as store:
@@ -108,4 +112,66 @@ def distribute(obj: Context, names: tuple[str, ...], allow_deletes: bool, as_jso
                 )
             for account in d["left_for_later"]:
                 click.echo(f"  {account}: held by a running daemon; it finishes it")
+    sys.exit(code)
+
+
+def _status(obj: Context, names: tuple[str, ...], as_json: bool) -> None:
+    """Print each distribution's revision, brake and targets from the store; exits with the code it implies."""
+    from . import EXIT_BRAKE, EXIT_OK, EXIT_PARTIAL
+
+    settings = obj.settings
+    code = EXIT_OK
+    out: list[dict[str, Any]] = []
+    with obj.store() as store:
+        for name in names:
+            dist = distributor_for(settings, name, _connect, store)  # NotFound for an unknown name
+            state = store.distribution_state(name)
+            held = store.target_summary(name)
+            states = store.target_states(name)
+            targets = []
+            for target in dist.settings.targets:
+                ts = states.get(target.account)
+                behind = ts is None or ts.revision < state.revision
+                if behind or (ts is not None and ts.last_result not in ("ok", None)):
+                    code = max(code, EXIT_PARTIAL) if code != EXIT_BRAKE else code
+                targets.append(
+                    {
+                        "account": target.account,
+                        "revision": ts.revision if ts else 0,
+                        "behind": behind,
+                        "contacts": held.get(target.account, 0),
+                        "last_run_at": ts.last_run_at.isoformat() if ts and ts.last_run_at else None,
+                        "result": ts.last_result if ts else None,
+                        "error": ts.last_error if ts else None,
+                    }
+                )
+            if state.brake_reason:
+                code = EXIT_BRAKE
+            out.append(
+                {
+                    "distribution": name,
+                    "revision": state.revision,
+                    "people": store.present_count(name),
+                    "planned_at": state.planned_at.isoformat() if state.planned_at else None,
+                    "brake": state.brake_reason,
+                    "brake_since": state.brake_since.isoformat() if state.brake_since else None,
+                    "targets": targets,
+                }
+            )
+    if as_json:
+        click.echo(json.dumps({"distributions": out, "exit_code": code}, indent=2))
+    else:
+        for d in out:
+            click.echo(
+                f"{d['distribution']}: revision {d['revision']}, {d['people']} people, planned {d['planned_at']}"
+            )
+            if d["brake"]:
+                click.echo(f"  brake since {d['brake_since']}: {d['brake']} (--allow-deletes lets them go)")
+            for t in d["targets"]:
+                where = "behind" if t["behind"] else "current"
+                error = f"; {t['error']}" if t["error"] else ""
+                click.echo(
+                    f"  {t['account']}: {t['contacts']} contacts, revision {t['revision']} ({where}), "
+                    f"last {t['result'] or 'never run'}{error}"
+                )
     sys.exit(code)
