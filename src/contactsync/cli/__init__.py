@@ -313,6 +313,7 @@ def _sync_books(
     reports: list[RunReport],
 ) -> None:
     from contextlib import closing
+    from functools import partial
 
     from ..daemon.oneoff import SyncLeases, check_tags, run_leased
     from ..daemon.records import DaemonRecords
@@ -342,17 +343,15 @@ def _sync_books(
                 records.interrupt_open_runs(book.name, None, status="abandoned")
                 for account in (a.name for a in book.accounts if a.name in reset):
                     admin.reset_account(store, account)
-                built = admin.build_connectors(book)
-                try:
-                    with watching(book.name, built, store, show=show) as used:
-                        report = admin.run_book(
-                            store, book, allow_deletes=allow_deletes, show_values=show_values, connectors=used
-                        )
+                report = admin.run_book(
+                    store,
+                    book,
+                    allow_deletes=allow_deletes,
+                    show_values=show_values,
+                    wrap=lambda built, b=book.name: watching(b, built, store, show=show),  # type: ignore[misc]
                     # the promise of the daemon holds for timer users too: same tag counts everywhere
-                    check_tags(store, book, report, built)
-                finally:
-                    for c in built.values():
-                        c.close()
+                    then=partial(check_tags, store, book),
+                )
                 reports.append(report)
                 print_report(report, as_json=as_json)
             return
@@ -533,9 +532,9 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
                 "last_owner": al.last_owner if al else None,
             }
             if st.get("brake_reason"):
-                code = max(code, EXIT_BRAKE)
+                code = _worse(code, EXIT_BRAKE)
             elif result in ("error", "interrupted", "partial") or circuit["state"] == CircuitState.OPEN.value:
-                code = max(code, EXIT_PARTIAL)
+                code = _worse(code, EXIT_PARTIAL)
             elif st.get("quarantined") or (h and h.tags_error) or result == "never run":
                 attention()
         book_conflicts = [c for c in conflicts if c.book == book.name]
@@ -659,6 +658,14 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
                 "~ writes still owed or items quarantined"
             )
     sys.exit(code)
+
+
+#: status's exit codes from least to most serious: a book that needs a look (5) never hides one that failed (3)
+_SEVERITY = {EXIT_OK: 0, EXIT_ATTENTION: 1, EXIT_PARTIAL: 2, EXIT_BRAKE: 3}
+
+
+def _worse(code: int, new: int) -> int:
+    return new if _SEVERITY[new] > _SEVERITY[code] else code
 
 
 @dataclass(frozen=True)
