@@ -242,6 +242,8 @@ class DaemonSettings:
     #: connector type → calls per second per account, over the built-in rates; 0 turns a type's limit off
     rate_limits: Mapping[str, float] = field(default_factory=frozen_mapping)
     metrics_listen: str | None = None
+    #: one metrics label per templated book and account (thousands of series); off: one per template
+    metrics_per_person: bool = False
     stop_timeout_seconds: float = 60.0
     sync_wait_seconds: float = 60.0
 

@@ -309,6 +309,23 @@ def with_template_books(
     return replace(settings, books=settings.books + tuple(added)), origins
 
 
+def metric_labels(settings: Settings, origins: Mapping[str, Origin]) -> tuple[dict[str, str], dict[str, str]]:
+    """Labels that keep the metrics' cardinality bounded (daemon/metrics.py): each expanded book → ``template:<name>``,
+    each of its accounts → ``<template>:<account pattern>``."""
+    patterns = {t.name: t for t in settings.templates}
+    books: dict[str, str] = {}
+    accounts: dict[str, str] = {}
+    for book in settings.books:
+        origin = origins.get(book.name)
+        tmpl = patterns.get(origin.template) if origin else None
+        if tmpl is None:
+            continue
+        books[book.name] = f"template:{tmpl.name}"
+        for pattern, account in zip(tmpl.book.accounts, book.accounts, strict=True):
+            accounts[account.name] = f"{tmpl.name}:{pattern.name}"
+    return books, accounts
+
+
 def active_people(records: Iterable[TemplateBookRecord]) -> dict[str, list[DirectoryPerson]]:
     """The people the store holds as having an active book, by template (what :func:`with_template_books` takes)."""
     out: dict[str, list[DirectoryPerson]] = {}
@@ -357,6 +374,7 @@ __all__ = [
     "expand",
     "expand_book",
     "expand_now",
+    "metric_labels",
     "name_safe",
     "person_values",
     "placeholders_in",

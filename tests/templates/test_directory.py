@@ -10,12 +10,13 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import niquests
 import pytest
 from click.testing import CliRunner
 
 from contactsync.cli import cli
 from tests.carddav.conftest import DavServer, radicale_server  # noqa: F401  (the session's Radicale)
-from tests.daemon_support import DaemonProcess, card, wait_for
+from tests.daemon_support import DaemonProcess, card, free_port, wait_for
 from tests.ldap.slapd import Slapd, available
 from tests.templates.support import person, template_yaml
 
@@ -131,7 +132,10 @@ def test_the_daemon_gives_a_joining_person_a_book_and_first_sync_and_retires_on_
     bia = person(slapd, "dbia")
     config = tmp_path / "config.yaml"
     config.write_text(template_yaml(tmp_path, slapd.url, dav, schedule="every 2s", book_schedule="every 2s"))
-    daemon = DaemonProcess(["-c", str(config), "run", "--jitter", "0"], tmp_path / "daemon.log")
+    port = free_port()
+    daemon = DaemonProcess(
+        ["-c", str(config), "run", "--jitter", "0", "--metrics", f"127.0.0.1:{port}"], tmp_path / "daemon.log"
+    )
     try:
         wait_for("ana's and bia's first syncs", lambda: _cards_on_dav(dav, "dana") and _cards_on_dav(dav, "dbia"), 60)
         person(slapd, "dcy")
@@ -144,6 +148,11 @@ def test_the_daemon_gives_a_joining_person_a_book_and_first_sync_and_retires_on_
         # ana's book keeps running; bia's is not run again
         wait_for("ana's next run", lambda: "dana-late@example.org" in _cards_on_dav(dav, "dana"), 60)
         assert _cards_on_dav(dav, "dbia") == ["dbia-friend@example.org"]
+        # metrics: one label per template and account pattern, never one per person
+        metrics = niquests.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text or ""
+        assert 'contactsync_runs_total{book="template:staff",result="ok"}' in metrics, metrics
+        assert 'account="staff:dav-{user}"' in metrics
+        assert "dana" not in metrics and "dcy" not in metrics
     finally:
         assert daemon.stop() == 0, daemon.output()
     log = daemon.output()

@@ -409,6 +409,8 @@ def _build_daemon(daemon: object) -> DaemonSettings:
         values["rate_limits"] = frozen_mapping({k: float(v) for k, v in daemon["rate_limits"].items()})
     if isinstance(daemon, dict) and "metrics_listen" in daemon:
         values["metrics_listen"] = daemon["metrics_listen"]
+    if isinstance(daemon, dict) and "metrics_per_person" in daemon:
+        values["metrics_per_person"] = daemon["metrics_per_person"]
     return DaemonSettings(**values)
 
 

@@ -372,6 +372,14 @@ _DAEMON: dict[str, Any] = {
             "on 127.0.0.1 only); not served when left out.",
             "examples": ["127.0.0.1:9464"],
         },
+        "metrics_per_person": {
+            "type": "boolean",
+            "default": DaemonSettings.metrics_per_person,
+            "description": "Give each book of a template and each of its accounts its own metrics labels (one "
+            "series per person: thousands, and names in labels). Off: a template's books count under "
+            "`template:NAME` and their accounts under `NAME:<account pattern>`.",
+            "examples": [False],
+        },
         "stop_timeout_seconds": {
             "type": "number",
             "minimum": 0,

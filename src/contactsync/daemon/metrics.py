@@ -3,6 +3,14 @@
 Loopback by default: the figures name accounts and tags, which an organisation may not want on its network.
 prometheus-client is imported only when the endpoint is asked for. Labels carry account, book and tag names,
 never a contact's data.
+
+Bounded label cardinality: a book template gives a book per person, thousands of them, and a label value per
+person would make thousands of series per metric (and name people). So the books of a template count under
+one ``book`` label, ``template:<name>``, and their accounts under ``<template>:<account pattern>`` (e.g.
+``staff:google-{user}``): counters add up, gauges are summed (``contactsync_circuit_open`` and
+``contactsync_brake_engaged`` become how many of the template's accounts are paused or braked).
+``daemon.metrics_per_person: true`` keeps one label per book and account instead. ``contactsync status
+--template NAME`` says which person's book it is.
 """
 
 from __future__ import annotations
@@ -20,6 +28,11 @@ log = logging.getLogger("contactsync.daemon")
 class Metrics:
     def __init__(self, listen: str) -> None:
         from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+
+        #: book → its label and account → its label, for the books of templates (see the module's docstring);
+        #: replaced by the daemon whenever its set of books changes
+        self.book_labels: Mapping[str, str] = {}
+        self.account_labels: Mapping[str, str] = {}
 
         self.registry = CollectorRegistry()
         r = self.registry
@@ -75,21 +88,30 @@ class Metrics:
         self.address = (host, self.server.server_port)
         log.info("metrics on http://%s:%d/metrics", host, self.server.server_port)
 
+    def _book(self, name: str) -> str:
+        return self.book_labels.get(name, name)
+
+    def _account(self, name: str) -> str:
+        return self.account_labels.get(name, name)
+
     def record_run(self, report: RunReport, requests: Mapping[str, int] | None = None) -> None:
-        self.runs.labels(report.book, report.result.value).inc()
-        self.duration.labels(report.book).observe(report.duration_s)
+        book = self._book(report.book)
+        self.runs.labels(book, report.result.value).inc()
+        self.duration.labels(book).observe(report.duration_s)
         for rep in report.accounts.values():
+            account = self._account(rep.account)
             for kind, n in (("create", rep.created), ("update", rep.updated), ("delete", rep.deleted)):
                 if n:
-                    self.writes.labels(rep.account, kind).inc(n)
-            self.brake.labels(rep.account).set(1 if rep.brake else 0)
+                    self.writes.labels(account, kind).inc(n)
+            if account == rep.account:  # a template's accounts: summed from the store by record_state
+                self.brake.labels(account).set(1 if rep.brake else 0)
 
     def call(self, account: str, status: str) -> None:
-        self.requests.labels(account, status).inc()
+        self.requests.labels(self._account(account), status).inc()
 
     def waited(self, account: str, seconds: float) -> None:
         if seconds:
-            self.throttle.labels(account).inc(seconds)
+            self.throttle.labels(self._account(account)).inc(seconds)
 
     def record_state(
         self,
@@ -98,22 +120,50 @@ class Metrics:
         contacts: Mapping[str, int],
         pending: Mapping[str, int],
         conflicts: Mapping[str, int],
+        braked: Mapping[str, bool] | None = None,
     ) -> None:
+        """Set every gauge; the accounts and books of a template are summed under its labels."""
+        circuit: dict[str, int] = {}
         for account, h in health.items():
-            self.circuit.labels(account).set(1 if h.circuit is CircuitState.OPEN else 0)
+            label = self._account(account)
+            circuit[label] = circuit.get(label, 0) + (h.circuit is CircuitState.OPEN)
+        for label, n in circuit.items():
+            self.circuit.labels(label).set(n)
+        brakes: dict[str, int] = {}
+        for account, on in (braked or {}).items():
+            label = self._account(account)
+            if label != account:
+                brakes[label] = brakes.get(label, 0) + on
+        for label, n in brakes.items():
+            self.brake.labels(label).set(n)
         mismatched: dict[str, int] = {}
+        platform: dict[tuple[str, str], int] = {}
+        stored: dict[tuple[str, str], int] = {}
         for c in checks:
-            self.tag_platform.labels(c.account, c.tag_name).set(c.platform_count or 0)
-            self.tag_store.labels(c.account, c.tag_name).set(c.store_count)
-            mismatched[c.account] = mismatched.get(c.account, 0) + (c.verdict.value == "mismatch")
-        for account, n in mismatched.items():
-            self.tag_mismatches.labels(account).set(n)
-        for account, n in contacts.items():
-            self.contacts.labels(account).set(n)
-        for account, n in pending.items():
-            self.pending.labels(account).set(n)
+            label = self._account(c.account)
+            key = (label, c.tag_name)
+            platform[key] = platform.get(key, 0) + (c.platform_count or 0)
+            stored[key] = stored.get(key, 0) + c.store_count
+            mismatched[label] = mismatched.get(label, 0) + (c.verdict.value == "mismatch")
+        for key, n in platform.items():
+            self.tag_platform.labels(*key).set(n)
+        for key, n in stored.items():
+            self.tag_store.labels(*key).set(n)
+        for label, n in mismatched.items():
+            self.tag_mismatches.labels(label).set(n)
+        for gauge, values in ((self.contacts, contacts), (self.pending, pending)):
+            summed: dict[str, int] = {}
+            for account, n in values.items():
+                label = self._account(account)
+                summed[label] = summed.get(label, 0) + n
+            for label, n in summed.items():
+                gauge.labels(label).set(n)
+        by_book: dict[str, int] = {}
         for book, n in conflicts.items():
-            self.conflicts.labels(book).set(n)
+            label = self._book(book)
+            by_book[label] = by_book.get(label, 0) + n
+        for label, n in by_book.items():
+            self.conflicts.labels(label).set(n)
 
     def close(self) -> None:
         self.server.shutdown()

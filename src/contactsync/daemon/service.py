@@ -206,6 +206,7 @@ class Daemon:
             from .metrics import Metrics
 
             self.metrics = Metrics(self.options.metrics_listen)
+            self._relabel(self.settings)
         workers = self.options.workers or (1 if self.store.dialect == "sqlite" else 4)
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(workers), "maint": ThreadPoolExecutor(2)},
@@ -356,7 +357,15 @@ class Daemon:
             return file_settings
         active = book_templates.active_people(self.store.template_books())
         settings, self._origins = book_templates.with_template_books(file_settings, active)
+        self._relabel(settings)
         return settings
+
+    def _relabel(self, settings: Settings) -> None:
+        """One metrics label per template, not per person, unless daemon.metrics_per_person (daemon/metrics.py)."""
+        if self.metrics is not None and not settings.daemon.metrics_per_person:
+            self.metrics.book_labels, self.metrics.account_labels = book_templates.metric_labels(
+                settings, self._origins
+            )
 
     def _schedule_templates(self) -> None:
         """A job per template on its schedule: read the directory, give who joined a book, retire who left."""
@@ -807,6 +816,7 @@ class Daemon:
                 self.records.counts_by_account(),
                 {a: int(s.get("pending_writes", 0)) for a, s in status.items()},
                 conflicts,
+                {a: bool(s.get("brake_reason")) for a, s in status.items()},
             )
         except Exception as exc:  # metrics never stop a run
             log.warning("metrics update failed (%s)", type(exc).__name__)
