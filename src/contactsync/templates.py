@@ -263,12 +263,17 @@ def source_account(settings: Settings, tmpl: BookTemplate) -> tuple[AccountSetti
 def directory_people(connector: Connector, tmpl: BookTemplate) -> Sequence[DirectoryPerson]:
     """Everyone in the template's source. Raises ConnectorError when the source lists no people (not a
     directory type), or whatever ``people()`` raises."""
+    refusal = ConnectorError(
+        f"template {tmpl.name!r}: account {tmpl.source!r} is not a directory source (ldap, entra-directory, "
+        "google-directory): it cannot list people"
+    )
     if not isinstance(connector, DirectorySource):
-        raise ConnectorError(
-            f"template {tmpl.name!r}: account {tmpl.source!r} is not a directory source (ldap, entra-directory, "
-            "google-directory): it cannot list people"
-        )
-    return connector.people()
+        raise refusal
+    people = connector.people()
+    # the protocol checks only that a people() method exists: a contacts connector may have one of another kind
+    if not isinstance(people, Sequence) or not all(isinstance(p, DirectoryPerson) for p in people):
+        raise refusal
+    return people
 
 
 def static_names(settings: Settings) -> tuple[frozenset[str], frozenset[str]]:

@@ -163,3 +163,18 @@ def test_a_person_without_a_value_a_placeholder_needs_gets_no_book(tmp_path: Pat
 def test_name_safe_keeps_names_valid() -> None:
     assert name_safe("Ana.Souza@Example.org") == "ana.souza-example.org"
     assert name_safe("-x") == "x"
+
+
+def test_the_readme_config_of_one_book_per_user_is_valid(tmp_path: Path) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### One book per user across Google and Outlook") :]
+    block = section[section.index("```yaml\n") + 8 : section.index("```\n", section.index("```yaml\n") + 8)]
+    for name, text in (("graph-secret", "secret"), ("google-service-account.json", "{}")):
+        (tmp_path / name).write_text(text)
+        (tmp_path / name).chmod(0o600)
+    config = tmp_path / "config.yaml"
+    config.write_text(f'store: {{url: "sqlite:///{tmp_path}/store.db"}}\n' + block)
+    (t,) = load_settings(config).templates
+    ana = expand(t, [person("ana", email="ana@example.com")]).books[0].book
+    assert [a.name for a in ana.accounts] == ["google-ana", "outlook-ana"]
+    assert ana.accounts[0].options["subject"] == "ana@example.com" and ana.accounts[1].options["mailbox"] == "ana"
