@@ -1,0 +1,156 @@
+"""Start-up time of the ``contactsync`` command, side by side with vdirsyncer (issue #18: ≤ 0.25 s for ``sync``
+and ``status``). Figures are printed, never asserted.
+
+    .venv/bin/python bench/startup.py                                  # 10 runs of each command
+    .venv/bin/python bench/startup.py --runs 20 --vdirsyncer /path/to/bin/vdirsyncer
+
+One book of two vdir accounts (``--cards`` cards in one folder, the other empty) on a SQLite store, synced once
+so the timed ``sync`` is a no-change run. Timed, each as a new process the way a timer or an admin starts it:
+``python -c pass`` (the interpreter alone), ``contactsync --help``, ``contactsync status``, ``contactsync sync``;
+with ``--vdirsyncer``, ``vdirsyncer --help`` and a no-change ``vdirsyncer sync`` of the same two folders. Each
+row is the median wall time of ``--runs`` runs, with the command. Then, per contactsync command, what
+``python -X importtime`` counts for importing it and which heavy libraries it loaded: what a command does not
+need should not be imported (tests/test_startup.py pins that).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PYTHON = sys.executable
+CONTACTSYNC = str(Path(sys.executable).with_name("contactsync"))
+HEAVY = (
+    "sqlalchemy",
+    "alembic",
+    "mako",
+    "jsonschema",
+    "googleapiclient",
+    "google",
+    "msal",
+    "caldav",
+    "niquests",
+    "requests",
+    "rich",
+    "apscheduler",
+    "prometheus_client",
+    "ldap3",
+    "vobject",
+    "asyncio",
+)
+# runs ``contactsync`` in-process, then names the heavy top-level packages it imported (on stderr, last line)
+PROBE = (
+    "import sys, atexit\n"
+    "heavy = {heavy!r}\n"
+    "atexit.register(lambda: print('loaded:', ' '.join(h for h in heavy if h in sys.modules), file=sys.stderr))\n"
+    "from contactsync.cli import main\n"
+    "sys.argv = ['contactsync'] + {args!r}\n"
+    "main()\n"
+)
+
+
+def card(n: int) -> str:
+    return "\r\n".join(
+        [
+            "BEGIN:VCARD",
+            "VERSION:3.0",
+            f"UID:start-{n}",
+            f"N:Person{n};Test;;;",
+            f"FN:Test Person{n}",
+            f"EMAIL;TYPE=WORK:p{n}@example.org",
+            f"TEL;TYPE=CELL:+4930{n:07d}",
+            "END:VCARD",
+            "",
+        ]
+    )
+
+
+def median_wall(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, int]:
+    walls, code = [], 0
+    for _ in range(runs):
+        began = time.perf_counter()
+        code = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+        walls.append(time.perf_counter() - began)
+    return statistics.median(walls), code
+
+
+def import_profile(args: list[str], env: dict[str, str]) -> tuple[float, str]:
+    """(seconds ``-X importtime`` counts for all imports, the heavy packages loaded) for one command."""
+    code = PROBE.format(heavy=HEAVY, args=args)
+    done = subprocess.run(
+        [PYTHON, "-X", "importtime", "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    total_us = 0
+    for line in done.stderr.splitlines():
+        m = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\S.*)$", line)
+        if m and not m.group(2).startswith(" "):  # a top-level import: its cumulative time counts once
+            total_us += int(m.group(1))
+    loaded = next((ln[len("loaded: ") :] for ln in reversed(done.stderr.splitlines()) if ln.startswith("loaded:")), "")
+    return total_us / 1e6, loaded
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--cards", type=int, default=50)
+    parser.add_argument("--vdirsyncer", help="path of a vdirsyncer command, to measure it side by side")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="cs-startup-") as tmp:
+        root = Path(tmp)
+        src, dst, vds_dst = root / "src", root / "dst", root / "vds-dst"
+        for folder in (src, dst, vds_dst):
+            folder.mkdir()
+        for n in range(args.cards):
+            (src / f"c{n}.vcf").write_text(card(n))
+        config = root / "config.yaml"
+        config.write_text(
+            f"store:\n  url: sqlite:///{root / 'store.db'}\n"
+            "books:\n  - name: team\n    accounts:\n"
+            f"      - {{name: office, type: vdir, options: {{path: {src}}}}}\n"
+            f"      - {{name: phones, type: vdir, options: {{path: {dst}}}}}\n"
+        )
+        env = {**os.environ, "CONTACTSYNC_CONFIG": str(config)}
+        for _ in range(2):  # the first sync, then the settling run: the timed runs change nothing
+            subprocess.run([CONTACTSYNC, "sync"], env=env, check=True, capture_output=True)
+
+        commands: list[tuple[str, list[str]]] = [
+            ("python -c pass", [PYTHON, "-c", "pass"]),
+            ("contactsync --help", [CONTACTSYNC, "--help"]),
+            ("contactsync status", [CONTACTSYNC, "status"]),
+            ("contactsync sync (no change)", [CONTACTSYNC, "sync"]),
+        ]
+        if args.vdirsyncer:
+            vconfig = root / "vdirsyncer.conf"
+            vconfig.write_text(
+                f'[general]\nstatus_path = "{root / "vds-status"}"\n\n'
+                '[pair team]\na = "team_a"\nb = "team_b"\ncollections = null\n\n'
+                f'[storage team_a]\ntype = "filesystem"\npath = "{src}"\nfileext = ".vcf"\n\n'
+                f'[storage team_b]\ntype = "filesystem"\npath = "{vds_dst}"\nfileext = ".vcf"\n'
+            )
+            vds = [args.vdirsyncer, "-c", str(vconfig)]
+            subprocess.run(vds + ["discover"], input="y\n", text=True, check=True, capture_output=True)
+            subprocess.run(vds + ["sync"], check=True, capture_output=True)
+            commands += [("vdirsyncer --help", vds + ["--help"]), ("vdirsyncer sync (no change)", vds + ["sync"])]
+
+        print(f"start-up, median wall of {args.runs} runs ({args.cards} cards, SQLite store, 2 vdir folders)")
+        for label, cmd in commands:
+            wall, code = median_wall(cmd, env, args.runs)
+            shown = " ".join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))
+            print(f"  {label:<30} {wall:6.3f} s   exit {code}   $ {shown}")
+
+        print("imports, as python -X importtime counts them (inflated by its own bookkeeping), one run each")
+        for args_ in (["--help"], ["status"], ["sync"]):
+            total, loaded = import_profile(args_, env)
+            print(f"  contactsync {' '.join(args_):<10} {total:6.3f} s   heavy packages loaded: {loaded or 'none'}")
+
+
+if __name__ == "__main__":
+    main()
