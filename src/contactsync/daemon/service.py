@@ -427,6 +427,15 @@ class Daemon:
                     book_name,
                     extra={"fields": {"person": origin.person_id if origin else None}},
                 )
+            for old_name, new_name in changes.renamed:
+                log.warning(
+                    "template %s: book %s is now %s (a value its name is built from changed); the new book starts "
+                    "with a first sync, the old one is no longer run and nothing of it is deleted; names built "
+                    "from {id} never change",
+                    name,
+                    old_name,
+                    new_name,
+                )
             for book_name in changes.retired:
                 log.info(
                     "template %s: book %s retired (the person left the directory or the filter); it is no longer "

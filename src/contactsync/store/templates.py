@@ -71,11 +71,13 @@ class ExpandedPerson:
 
 @dataclass(frozen=True)
 class ExpansionChanges:
-    """Book names by what an expansion changed: new people, people who left, people who came back."""
+    """Book names by what an expansion changed: new people, people who left, people who came back, and people
+    whose book is now named otherwise (``(old, new)``: a sign-in name changed and a name uses ``{user}``)."""
 
     joined: tuple[str, ...] = ()
     retired: tuple[str, ...] = ()
     returned: tuple[str, ...] = ()
+    renamed: tuple[tuple[str, str], ...] = ()
 
 
 def _record(row: sa.Row[tuple[object, ...]]) -> TemplateBookRecord:
@@ -112,6 +114,7 @@ class TemplateRecords(StoreBase):
         joined: list[str] = []
         retired: list[str] = []
         returned: list[str] = []
+        renamed: list[tuple[str, str]] = []
         with self._writing() as conn:
             existing = {
                 r.person_id: r
@@ -141,6 +144,8 @@ class TemplateRecords(StoreBase):
                     continue
                 if old.retired:
                     returned.append(person.book)
+                elif old.book != person.book:
+                    renamed.append((old.book, person.book))
                 conn.execute(
                     sa.update(template_books)
                     .where(template_books.c.template == template, template_books.c.person_id == person_id)
@@ -154,7 +159,9 @@ class TemplateRecords(StoreBase):
                     .values(retired_at=when, seen_at=when)
                 )
                 retired.append(r.book)
-        return ExpansionChanges(tuple(sorted(joined)), tuple(sorted(retired)), tuple(sorted(returned)))
+        return ExpansionChanges(
+            tuple(sorted(joined)), tuple(sorted(retired)), tuple(sorted(returned)), tuple(sorted(renamed))
+        )
 
 
 __all__ = ["ExpandedPerson", "ExpansionChanges", "TemplateBookRecord", "TemplateRecords", "template_books"]
