@@ -346,3 +346,20 @@ def test_doctor_lists_one_person_and_names_the_scope_when_refused(emu: PeopleEmu
     emu.add_service_account(SERVICE_ACCOUNT, scopes=())  # delegation withdrawn in the Admin console
     [refused] = list(hook(DoctorContext(account, book)))
     assert refused.outcome is Outcome.FAIL and DIRECTORY_SCOPE in (refused.fix or "")
+
+
+def test_changes_while_a_client_pages_neither_hide_nor_shift_anyone(emu: PeopleEmulator) -> None:
+    """A full listing's pages are fixed when it starts; what changes meanwhile comes with the next sync token."""
+    everyone = [profile(emu, f"User{n}", "Test") for n in range(6)]
+    c = connector(emu)
+    people = c._service.people()
+    ask = {"sources": ["DIRECTORY_SOURCE_TYPE_DOMAIN_PROFILE"], "readMask": "names", "pageSize": 3,
+           "requestSyncToken": True}  # fmt: skip
+    first = c.api.execute(people.listDirectoryPeople(**ask))
+    emu.workspace.update(entry(everyone[0]), names=[{"givenName": "Renamed"}])  # on the page already read
+    emu.workspace.update(entry(everyone[4]), names=[{"givenName": "Moved"}])  # on the page still to come
+    second = c.api.execute(people.listDirectoryPeople(**ask, pageToken=first["nextPageToken"]))
+    listed = [p["resourceName"] for p in first["people"] + second["people"]]
+    assert listed == everyone and "nextSyncToken" in second
+    later = c.api.execute(people.listDirectoryPeople(**ask, syncToken=second["nextSyncToken"]))
+    assert sorted(p["resourceName"] for p in later["people"]) == sorted([everyone[0], everyone[4]])

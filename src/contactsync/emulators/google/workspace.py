@@ -74,10 +74,16 @@ class DirectoryEntry:
     domain: str
     source: str  # PROFILE or SHARED_CONTACT
     fields: JsonDict
-    seq: int  # the change sequence of the entry's last change
+    #: the change sequences of the entry's changes, its creation first: a listing picks entries by these, so a
+    #: change made while a client pages neither hides an entry nor shifts the pages
+    changes: list[int]
     suspended: bool = False
     hidden: bool = False
     deleted: bool = False
+
+    @property
+    def seq(self) -> int:
+        return self.changes[-1]
 
     @property
     def listed(self) -> bool:
@@ -112,7 +118,7 @@ class Workspace:
         body = check_person_body(json.loads(json.dumps(dict(fields))))
         with self._lock:
             entry_id = f"1{next(self._ids):020d}"
-            self.entries[entry_id] = DirectoryEntry(entry_id, domain.lower(), source, body, self._next())
+            self.entries[entry_id] = DirectoryEntry(entry_id, domain.lower(), source, body, [self._next()])
             return entry_id
 
     def add_profile(self, email: str, **fields: Any) -> str:
@@ -130,25 +136,25 @@ class Workspace:
         with self._lock:
             entry = self._live(entry_id)
             entry.fields.update(body)
-            entry.seq = self._next()
+            entry.changes.append(self._next())
 
     def suspend(self, entry_id: str, suspended: bool = True) -> None:
         with self._lock:
             entry = self.entries[entry_id]
             entry.suspended = suspended
-            entry.seq = self._next()
+            entry.changes.append(self._next())
 
     def hide(self, entry_id: str, hidden: bool = True) -> None:
         with self._lock:
             entry = self.entries[entry_id]
             entry.hidden = hidden
-            entry.seq = self._next()
+            entry.changes.append(self._next())
 
     def delete(self, entry_id: str) -> None:
         with self._lock:
             entry = self._live(entry_id)
             entry.deleted = True
-            entry.seq = self._next()
+            entry.changes.append(self._next())
 
     def add_group(self, email: str) -> None:
         with self._lock:
@@ -268,14 +274,19 @@ class Workspace:
             if state.generation != generation or now.timestamp() - state.chain_start > ttl_seconds:
                 raise expired_sync_token()
             since, chain = state.snapshot, state.chain_start
+        # the round's rows are fixed by the snapshot (creation order, changes up to it), whatever changes while the
+        # client pages; each is rendered as it is now
         in_scope = sorted(
-            (e for e in self.entries.values() if e.domain == domain and e.source in sources and e.seq <= snapshot),
-            key=lambda e: (e.seq, e.id),
-        )
-        # a full listing shows who is listed now; a sync, everything changed since (those gone as deleted)
-        rows = [e for e in in_scope if e.listed] if since < 0 else [e for e in in_scope if e.seq > since]
+            (e for e in self.entries.values()
+             if e.domain == domain and e.source in sources and e.changes[0] <= snapshot),
+            key=lambda e: (e.changes[0], e.id),
+        )  # fmt: skip
+        if since >= 0:  # a sync: everything changed since the token (those gone as deleted)
+            in_scope = [e for e in in_scope if any(since < c <= snapshot for c in e.changes)]
+        rows = in_scope
         page = rows[cursor : cursor + size]
-        body: JsonDict = {"people": [self._render(e, mask, sync=since >= 0) for e in page]}
+        # a full listing shows who is listed now: a page may come out shorter than asked, as Google's may
+        body: JsonDict = {"people": [self._render(e, mask, sync=True) for e in page if since >= 0 or e.listed]}
         if not body["people"]:
             del body["people"]  # an empty list is left out of Google's JSON
         if cursor + size < len(rows):
