@@ -136,9 +136,9 @@ def main() -> None:
                 f'[storage team_b]\ntype = "filesystem"\npath = "{vds_dst}"\nfileext = ".vcf"\n'
             )
             vds = [args.vdirsyncer, "-c", str(vconfig)]
-            subprocess.run(vds + ["discover"], input="y\n", text=True, check=True, capture_output=True)
-            subprocess.run(vds + ["sync"], check=True, capture_output=True)
-            commands += [("vdirsyncer --help", vds + ["--help"]), ("vdirsyncer sync (no change)", vds + ["sync"])]
+            subprocess.run([*vds, "discover"], input="y\n", text=True, check=True, capture_output=True)
+            subprocess.run([*vds, "sync"], check=True, capture_output=True)
+            commands += [("vdirsyncer --help", [*vds, "--help"]), ("vdirsyncer sync (no change)", [*vds, "sync"])]
 
         print(f"start-up, median wall of {args.runs} runs ({args.cards} cards, SQLite store, 2 vdir folders)")
         for label, cmd in commands:

@@ -22,18 +22,16 @@ Only this package and the migrations speak SQL (``tests/test_store_wall.py`` hol
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import StoreError
@@ -49,6 +47,9 @@ from .links import Link, LinkReads, LinkWrites
 from .outbox import OutboxEntry, OutboxReads, OutboxWrites
 from .runs import RunReads, RunWrites
 from .templates import ExpandedPerson, ExpansionChanges, TemplateBookRecord, TemplateRecords
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = [
     "AccountLease",
@@ -84,10 +85,66 @@ __all__ = [
 _MIGRATION_LOCK = 7274301
 
 
+#: where the migrations are, for reading their revisions without Alembic (see _head_revision)
+_VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
+_REVISION = re.compile(r"^revision = \"([^\"]+)\"$", re.M)
+_DOWN_REVISION = re.compile(r"^down_revision = (None|\"([^\"]+)\")$", re.M)
+
+
 def _alembic_config() -> Config:
+    # Alembic is imported only where a migration runs: it costs a third of a second of every command's start-up,
+    # and a store at this version's schema (every run but the first after an update) needs none of it (#18)
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", "contactsync:migrations")
     return cfg
+
+
+@cache
+def _head_revision() -> str | None:
+    """The newest migration's revision, read from the migration files' ``revision``/``down_revision`` lines
+    without importing Alembic; None when they do not spell out one chain with one head in that plain form (or
+    are not files on disk): the caller then asks Alembic, which stays the authority."""
+    try:
+        sources = [f.read_text() for f in _VERSIONS.glob("[0-9]*.py")]
+    except OSError:
+        return None
+    revisions: set[str] = set()
+    downs: set[str] = set()
+    for text in sources:
+        rev, down = _REVISION.findall(text), _DOWN_REVISION.findall(text)
+        if len(rev) != 1 or len(down) != 1:
+            return None
+        revisions.add(rev[0])
+        if down[0][1]:
+            downs.add(down[0][1])
+    heads = revisions - downs
+    if len(heads) != 1 or len(revisions) != len(sources) or not downs <= revisions:
+        return None
+    return heads.pop()
+
+
+def _current_revision(conn: Connection) -> str | None:
+    """The schema revision the database records, read with plain SQL (Alembic's own ``alembic_version`` table);
+    None when it records none (a new database)."""
+    if not sa.inspect(conn).has_table("alembic_version"):
+        return None
+    rows = conn.execute(sa.text("select version_num from alembic_version")).scalars().all()
+    if len(rows) > 1:  # branches: never ours; Alembic's own reading says what is wrong
+        from alembic.runtime.migration import MigrationContext
+
+        return MigrationContext.configure(conn).get_current_revision()
+    return rows[0] if rows else None
+
+
+def _newest_revision() -> str | None:
+    head = _head_revision()
+    if head is not None:
+        return head
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -217,6 +274,11 @@ class Store(
                 if self.dialect == "postgresql":
                     # transaction-scoped: released by the commit that ends the migration
                     conn.execute(sa.text(f"select pg_advisory_xact_lock({_MIGRATION_LOCK})"))
+                head = _head_revision()
+                if head is not None and _current_revision(conn) == head:
+                    return  # already at this version's schema: nothing to migrate, Alembic never imported
+                from alembic import command
+
                 cfg = _alembic_config()
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
@@ -227,11 +289,10 @@ class Store(
         """(current revision, newest known revision). Raises StoreError when the database cannot be read."""
         try:
             with self._reading() as conn:
-                current = MigrationContext.configure(conn).get_current_revision()
+                current = _current_revision(conn)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"cannot read the store: {driver_message(exc)}") from exc
-        head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-        return current, head
+        return current, _newest_revision()
 
     def close(self) -> None:
         self.engine.dispose()
