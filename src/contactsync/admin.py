@@ -7,17 +7,19 @@ reach them on the next run, like any other change.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from .codec import field_from_data, field_to_data
 from .connector import ChangeKind, Connector, PullResult
-from .engine import Engine, RunReport
+from .engine import Checkpoints, Engine, RunReport
 from .errors import ConnectorError, ContactSyncError, NotFound
 from .model import Contact, Field, Tag
 from .registry import build_connector
 from .settings import BookSettings, Settings
-from .store import Store, now
+from .store import Fence, Store, now
 
 
 class ConflictChoiceError(ContactSyncError):
@@ -71,6 +73,11 @@ def build_connectors(book: BookSettings) -> dict[str, Connector]:
     return connectors
 
 
+#: wraps the connectors for one run and yields those the engine uses (the CLI's progress display, the daemon's
+#: rate limits and circuit breaker); whatever it yields is closed through the connectors it was given
+Wrap = Callable[[dict[str, Connector]], AbstractContextManager[Mapping[str, Connector]]]
+
+
 def run_book(
     store: Store,
     book: BookSettings,
@@ -79,10 +86,28 @@ def run_book(
     allow_deletes: bool = False,
     show_values: bool = False,
     connectors: Mapping[str, Connector] | None = None,
+    checkpoints: Checkpoints | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    fence: Fence | None = None,
+    wrap: Wrap | None = None,
+    then: Callable[[RunReport, Mapping[str, Connector]], object] | None = None,
 ) -> RunReport:
+    """Run ``book`` once: the one way the CLI, a leased one-off sync and the daemon run a book.
+
+    Builds the book's connectors unless ``connectors`` are given, runs the engine over them (through ``wrap``)
+    with ``checkpoints`` and ``sleep``, every commit fenced with ``fence`` if given (see contactsync.store.leases),
+    then calls ``then`` with the report and the unwrapped connectors while they are still open (the tag-count
+    checks, outside ``fence``); closes the connectors it built, also when the run raises."""
     built = dict(connectors) if connectors is not None else build_connectors(book)
     try:
-        return Engine(store, book, built).run(dry_run=dry_run, allow_deletes=allow_deletes, show_values=show_values)
+        # no fence given leaves the caller's in place (the daemon fences its whole run, the tag checks included)
+        fenced = store.fenced(fence) if fence is not None else nullcontext()
+        with fenced, wrap(built) if wrap is not None else nullcontext(built) as used:
+            engine = Engine(store, book, used, hooks=checkpoints, sleep=sleep)
+            report = engine.run(dry_run=dry_run, allow_deletes=allow_deletes, show_values=show_values)
+        if then is not None:
+            then(report, built)
+        return report
     finally:
         if connectors is None:
             for c in built.values():

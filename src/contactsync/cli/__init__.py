@@ -313,6 +313,7 @@ def _sync_books(
     reports: list[RunReport],
 ) -> None:
     from contextlib import closing
+    from functools import partial
 
     from ..daemon.oneoff import SyncLeases, check_tags, run_leased
     from ..daemon.records import DaemonRecords
@@ -342,17 +343,15 @@ def _sync_books(
                 records.interrupt_open_runs(book.name, None, status="abandoned")
                 for account in (a.name for a in book.accounts if a.name in reset):
                     admin.reset_account(store, account)
-                built = admin.build_connectors(book)
-                try:
-                    with watching(book.name, built, store, show=show) as used:
-                        report = admin.run_book(
-                            store, book, allow_deletes=allow_deletes, show_values=show_values, connectors=used
-                        )
+                report = admin.run_book(
+                    store,
+                    book,
+                    allow_deletes=allow_deletes,
+                    show_values=show_values,
+                    wrap=lambda built, b=book.name: watching(b, built, store, show=show),  # type: ignore[misc]
                     # the promise of the daemon holds for timer users too: same tag counts everywhere
-                    check_tags(store, book, report, built)
-                finally:
-                    for c in built.values():
-                        c.close()
+                    then=partial(check_tags, store, book),
+                )
                 reports.append(report)
                 print_report(report, as_json=as_json)
             return

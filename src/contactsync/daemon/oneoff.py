@@ -18,12 +18,12 @@ import os
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
-from ..admin import build_connectors
+from ..admin import Wrap, run_book
 from ..connector import Connector
-from ..engine import Engine, EngineHooks
+from ..engine import EngineHooks
 from ..engine.report import RunReport
 from ..errors import StoreLocked
 from ..settings import BookSettings
@@ -192,32 +192,38 @@ def run_leased(
     dry_run: bool = False,
     allow_deletes: bool = False,
     show_values: bool = False,
-    watch: Callable[[dict[str, Connector]], AbstractContextManager[dict[str, Connector]]] | None = None,
+    watch: Wrap | None = None,
 ) -> RunReport:
     """:func:`contactsync.admin.run_book` under a lease: the run stops at a batch boundary if the lease is lost;
     then the tag counts are checked as after a daemon's run. ``watch`` wraps the connectors for the run (the
     CLI's progress display)."""
     book = holding.book
-    built = build_connectors(book)
     started = now()
+
+    def tags(report: RunReport, built: Mapping[str, Connector]) -> None:
+        if not dry_run:
+            check_tags(store, book, report, built)
+
     try:
         # every commit of the run is fenced with the claim's lease epochs: once another instance took the book
         # over, nothing more of this run is committed
-        with store.fenced(holding.fence), watch(built) if watch is not None else nullcontext(built) as used:
-            engine = Engine(store, book, used, hooks=EngineHooks(after_commit=holding.check))
-            report = engine.run(dry_run=dry_run, allow_deletes=allow_deletes, show_values=show_values)
-        if not dry_run:
-            check_tags(store, book, report, built)
-        return report
+        return run_book(
+            store,
+            book,
+            dry_run=dry_run,
+            allow_deletes=allow_deletes,
+            show_values=show_values,
+            checkpoints=EngineHooks(after_commit=holding.check),
+            fence=holding.fence,
+            wrap=watch,
+            then=tags,
+        )
     except LeaseLost:
         # our run ends "interrupted" unless the book was really taken over: then the instance that took it marked
         # our run abandoned, and the fence keeps this write from touching its run
         with store.fenced(holding.fence), suppress(LeaseLost):
             DaemonRecords(store).interrupt_open_runs(book.name, started)
         raise
-    finally:
-        for c in built.values():
-            c.close()
 
 
 def _refusal(refused: dict[str, Claim], wait_s: float, *, others: bool) -> str:

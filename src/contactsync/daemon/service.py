@@ -22,8 +22,8 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Mapping
-from contextlib import suppress
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import FrameType
@@ -37,10 +37,10 @@ from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]  # APScheduler 3 ships no types
 
 from .. import templates as book_templates
-from ..admin import UnavailableConnector, build_connectors
+from ..admin import UnavailableConnector, build_connectors, run_book
 from ..config.schedule import CronSchedule, IntervalSchedule, parse_schedule
 from ..connector import Connector
-from ..engine import Engine, EngineHooks
+from ..engine import EngineHooks
 from ..engine.report import RunReport
 from ..errors import ConfigError, ConnectorError, ContactSyncError, NotFound, StoreError, SyncAborted
 from ..logs import CONTEXT_FIELDS
@@ -695,43 +695,44 @@ class Daemon:
         records = self.records
         at = now()
         health = records.health()
-        built = build_connectors(book)
-        connectors: dict[str, Connector] = {}
         guarded: dict[str, GuardedConnector] = {}
         paused: set[str] = set()
-        for acct in book.accounts:
-            h = health.get(acct.name)
-            if h is not None and h.paused(at):
-                built[acct.name].close()
-                assert h.retry_at is not None
-                connectors[acct.name] = UnavailableConnector(
-                    acct.name,
-                    ConnectorError(
-                        f"paused by the circuit breaker after {h.failures} failed runs in a row; next try after "
-                        f"{h.retry_at.astimezone():%Y-%m-%d %H:%M %Z}"
-                    ),
-                )
-                paused.add(acct.name)
-                continue
-            g = GuardedConnector(built[acct.name], self._limiter(acct), on_call=self._call_hook(acct.name))
-            connectors[acct.name] = guarded[acct.name] = g
-        try:
-            engine = Engine(
-                self.store,
-                book,
-                connectors,
-                sleep=self._sleep,
-                hooks=EngineHooks(after_commit=lambda _account, _step: self._checkpoint(active)),
-            )
-            report = engine.run()
+
+        @contextmanager
+        def guard(built: dict[str, Connector]) -> Iterator[Mapping[str, Connector]]:
+            # run_book closes what it built, the paused accounts' connectors included (never used here)
+            connectors: dict[str, Connector] = {}
+            for acct in book.accounts:
+                h = health.get(acct.name)
+                if h is not None and h.paused(at):
+                    assert h.retry_at is not None
+                    connectors[acct.name] = UnavailableConnector(
+                        acct.name,
+                        ConnectorError(
+                            f"paused by the circuit breaker after {h.failures} failed runs in a row; next try after "
+                            f"{h.retry_at.astimezone():%Y-%m-%d %H:%M %Z}"
+                        ),
+                    )
+                    paused.add(acct.name)
+                    continue
+                g = GuardedConnector(built[acct.name], self._limiter(acct), on_call=self._call_hook(acct.name))
+                connectors[acct.name] = guarded[acct.name] = g
+            yield connectors
+
+        def after(report: RunReport, _built: Mapping[str, Connector]) -> None:
             # the slot's work is done and committed: should this instance die during the tag checks that
             # follow, the instance taking its lease over must not run the book a second time in this slot
             records.mark_done(book.name, self.options.instance, self.next_due(book.name, active.started))
             self._after_run(book, report, guarded, paused, health)
-            return report
-        finally:
-            for c in connectors.values():
-                c.close()
+
+        return run_book(
+            self.store,
+            book,
+            checkpoints=EngineHooks(after_commit=lambda _account, _step: self._checkpoint(active)),
+            sleep=self._sleep,
+            wrap=guard,
+            then=after,
+        )
 
     def _call_hook(self, account: str) -> Callable[[str], None] | None:
         if self.metrics is None:
