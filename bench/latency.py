@@ -1,14 +1,21 @@
 """CardDAV over a far-away link: contactsync and vdirsyncer side by side through bench/netproxy.py (issue #18).
 
     .venv/bin/python bench/latency.py                              # 1,000 cards at 0 and 40 ms RTT
-    .venv/bin/python bench/latency.py --cards 5000 --rtt 0 40 --vdirsyncer /path/to/bin/vdirsyncer
+    .venv/bin/python bench/latency.py --cards 10000 --rtt 0 40 --vdirsyncer /path/to/bin/vdirsyncer
+    .venv/bin/python bench/latency.py --in-flight 1 8 --direction to   # one request at a time against eight
 
-For each RTT, each tool syncs its own fresh Radicale book of N cards into an empty folder (contactsync: a book
-of a `carddav` and a `vdir` account; vdirsyncer: a carddav and a filesystem storage), then runs once more with
-nothing changed. Radicale is served by waitress (HTTP/1.1 keep-alive; Radicale's own server answers HTTP/1.0 and
-closes every connection, which would hide whether a client reuses its connections) behind the TLS proxy. Printed
-per run: wall time, HTTP requests, TCP connections, TLS handshakes, the peak of requests in flight, and the
-sequential bound requests × RTT (what the run costs in round trips alone when one request is in flight).
+For each RTT and direction, each tool syncs its own fresh Radicale book: ``from`` CardDAV, a book of N cards into
+an empty folder; ``to`` CardDAV, a folder of N cards into an empty book (N PUTs). contactsync syncs a book of a
+`carddav` and a `vdir` account (once per ``--in-flight`` value, its ``max_in_flight``), vdirsyncer a carddav and
+a filesystem storage. Each then runs once more with nothing changed. Radicale is served by waitress (HTTP/1.1
+keep-alive; Radicale's own server answers HTTP/1.0 and closes every connection, which would hide whether a client
+reuses its connections) behind the TLS proxy, with the storage of bench/radicale_storage.py (a PUT costs O(1),
+not O(N), as in bench/suite.py).
+
+Printed per run: wall time, HTTP requests, TCP connections, TLS handshakes, the peak of requests in flight; the
+sequential bound requests × RTT (the round trips alone, one request in flight); and for runs at an RTT above 0,
+the parallel bound: requests × RTT ÷ in-flight limit plus the same run's time at 0 ms (the server's and the
+client's own time), with the wall time's ratio to it and to vdirsyncer's. Figures are printed, never asserted.
 
 vdirsyncer is not a dependency: give the path of its command (`pip install vdirsyncer` in a venv of its own).
 """
@@ -40,10 +47,14 @@ import sys
 from radicale import Application, config
 from waitress import serve
 root, port = sys.argv[1], int(sys.argv[2])
+storage = {"filesystem_folder": root + "/data"}
+if len(sys.argv) > 3:
+    sys.path.insert(0, sys.argv[3])  # bench/, for its storage plugin (bench/radicale_storage.py)
+    storage["type"] = "radicale_storage"
 configuration = config.load()
 configuration.update({
     "auth": {"type": "htpasswd", "htpasswd_filename": root + "/htpasswd", "htpasswd_encryption": "plain"},
-    "storage": {"filesystem_folder": root + "/data"},
+    "storage": storage,
     "logging": {"level": "error"},
 }, "bench")
 app = Application(configuration)
@@ -70,8 +81,10 @@ serve(with_length, host="127.0.0.1", port=port, threads=8, _quiet=True)
 
 @dataclass(frozen=True)
 class Measured:
-    tool: str
+    tool: str  # "contactsync ×8" (its max_in_flight) or "vdirsyncer"
+    limit: int  # requests the tool keeps in flight at most
     rtt_ms: float
+    direction: str  # "from" or "to" CardDAV
     run: str
     wall_s: float
     counted: Counters
@@ -80,7 +93,8 @@ class Measured:
 def start_radicale(root: Path) -> tuple[subprocess.Popen[bytes], str]:
     (root / "htpasswd").write_text(f"{USER}:{PASSWORD}\n")
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-c", SERVE, str(root), str(port)], stderr=subprocess.DEVNULL)
+    here = str(Path(__file__).resolve().parent)
+    process = subprocess.Popen([sys.executable, "-c", SERVE, str(root), str(port), here], stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -116,10 +130,17 @@ def timed(command: list[str], env: dict[str, str], proxy: LatencyProxy) -> tuple
     return wall, proxy.reset()
 
 
-def contactsync_runs(work: Path, proxy: LatencyProxy, book_url: str, ca: Path) -> list[tuple[str, float, Counters]]:
+def seed_folder(folder: Path, count: int) -> None:
+    folder.mkdir()
+    for i in range(count):
+        (folder / f"bench-{i}.vcf").write_bytes(card(i))
+
+
+def contactsync_runs(
+    work: Path, proxy: LatencyProxy, book_url: str, ca: Path, *, in_flight: int
+) -> list[tuple[str, float, Counters]]:
     (work / "password").write_text(PASSWORD)
     os.chmod(work / "password", 0o600)
-    (work / "folder").mkdir()
     config = work / "config.yaml"
     config.write_text(
         f"""store:
@@ -134,6 +155,7 @@ books:
           username: {USER}
           password_file: {work}/password
           ca_bundle: {ca}
+          max_in_flight: {in_flight}
       - name: folder
         type: vdir
         options:
@@ -152,7 +174,6 @@ books:
 def vdirsyncer_runs(
     work: Path, proxy: LatencyProxy, book_url: str, ca: Path, vdirsyncer: str
 ) -> list[tuple[str, float, Counters]]:
-    (work / "folder").mkdir()
     config = work / "config"
     config.write_text(
         f"""[general]
@@ -187,40 +208,71 @@ fileext = ".vcf"
     return runs
 
 
+def print_row(m: Measured, results: list[Measured]) -> None:
+    sequential = m.counted.requests * m.rtt_ms / 1000
+    line = (
+        f"{m.tool:14} {m.direction:4} {m.rtt_ms:4.0f} ms  {m.run:10}  {m.wall_s:7.2f} s  "
+        f"requests {m.counted.requests:6}  connections {m.counted.connections:4}  "
+        f"handshakes {m.counted.handshakes:4}  in flight ≤ {m.counted.peak_in_flight:2}  "
+        f"sequential bound {sequential:7.2f} s"
+    )
+    at_zero = [r for r in results if (r.tool, r.direction, r.run, r.rtt_ms) == (m.tool, m.direction, m.run, 0.0)]
+    if m.rtt_ms > 0 and at_zero:
+        bound = sequential / m.limit + at_zero[0].wall_s
+        line += f"  parallel bound {bound:7.2f} s (wall {m.wall_s / bound:4.2f}×)"
+    vds = [
+        r
+        for r in results
+        if r.tool == "vdirsyncer" and (r.direction, r.run, r.rtt_ms) == (m.direction, m.run, m.rtt_ms)
+    ]
+    if vds and m.tool != "vdirsyncer":
+        line += f"  vs vdirsyncer {m.wall_s / vds[0].wall_s:5.2f}×"
+    print(line, flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cards", type=int, default=1000)
     parser.add_argument("--rtt", type=float, nargs="+", default=[0.0, 40.0], help="round-trip times in ms")
+    parser.add_argument(
+        "--direction", nargs="+", choices=["from", "to"], default=["from", "to"], help="from or to CardDAV"
+    )
+    parser.add_argument(
+        "--in-flight", type=int, nargs="+", default=[8], help="contactsync's max_in_flight (one run per value)"
+    )
     parser.add_argument("--vdirsyncer", help="path of a vdirsyncer command, to measure it side by side")
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="cs-latency-"))
     process, base = start_radicale(root)
     results: list[Measured] = []
+    serial = 0
     try:
-        for rtt in args.rtt:
-            tools = ["contactsync"] + (["vdirsyncer"] if args.vdirsyncer else [])
-            for tool in tools:
-                name = f"{tool}-{int(rtt)}"
-                make_book(base, root, name, args.cards)
-                work = root / name
-                work.mkdir()
-                with LatencyProxy(base, rtt_ms=rtt) as proxy:
-                    ca = proxy.write_ca(work / "ca.pem")
-                    url = f"{proxy.url}/{USER}/{name}/"
-                    if tool == "contactsync":
-                        runs = contactsync_runs(work, proxy, url, ca)
-                    else:
-                        runs = vdirsyncer_runs(work, proxy, url, ca, args.vdirsyncer)
-                for run, wall, counted in runs:
-                    results.append(Measured(tool, rtt, run, wall, counted))
-                    bound = counted.requests * rtt / 1000
-                    print(
-                        f"{tool:11} {rtt:4.0f} ms  {run:10}  {wall:7.2f} s  requests {counted.requests:6}  "
-                        f"connections {counted.connections:5}  handshakes {counted.handshakes:5}  "
-                        f"in flight ≤ {counted.peak_in_flight}  sequential bound {bound:6.2f} s",
-                        flush=True,
-                    )
+        # vdirsyncer first: each contactsync row then prints its ratio to vdirsyncer's
+        tools = (["vdirsyncer"] if args.vdirsyncer else []) + [f"contactsync ×{n}" for n in args.in_flight]
+        for rtt in sorted(args.rtt):
+            for direction in args.direction:
+                for tool in tools:
+                    serial += 1
+                    name = f"run-{serial}"
+                    make_book(base, root, name, args.cards if direction == "from" else 0)
+                    work = root / name
+                    work.mkdir()
+                    seed_folder(work / "folder", 0 if direction == "from" else args.cards)
+                    with LatencyProxy(base, rtt_ms=rtt) as proxy:
+                        ca = proxy.write_ca(work / "ca.pem")
+                        url = f"{proxy.url}/{USER}/{name}/"
+                        if tool == "vdirsyncer":
+                            limit = 1
+                            runs = vdirsyncer_runs(work, proxy, url, ca, args.vdirsyncer)
+                        else:
+                            limit = int(tool.rpartition("×")[2])
+                            runs = contactsync_runs(work, proxy, url, ca, in_flight=limit)
+                    for run, wall, counted in runs:
+                        results.append(Measured(tool, limit, rtt, direction, run, wall, counted))
+                        print_row(results[-1], results)
+                    if not os.environ.get("KEEP"):
+                        shutil.rmtree(work, ignore_errors=True)
     finally:
         process.terminate()
         process.wait(10)

@@ -269,19 +269,22 @@ class CardDavConnector(BaseConnector):
         self.url = options.url
         # declared once for CardDAV and vdir: the run's "not carried" counts and docs/properties.md read it
         self.capabilities = vcard_capabilities(photo_max_bytes=photo_max_bytes, read_only=read_only)
+
         #: one transport (session, connection) per request in flight; ``_transport`` is the current thread's
-        self._slots = Slots(
-            lambda: DavTransport(
+        def open_slot() -> DavTransport:
+            # a login the server already chose on another slot is used at once: no 401 per connection
+            learned = next((t.negotiated_auth for t in self._slots.opened if t.negotiated_auth), None)
+            return DavTransport(
                 options.url,
                 options.username,
                 password,
                 verify=options.verify,
                 timeout=options.timeout,
                 max_response_bytes=options.max_response_bytes,
-                auth_type=options.auth,
-            ),
-            options.max_in_flight,
-        )
+                auth_type=learned or options.auth,
+            )
+
+        self._slots = Slots(open_slot, options.max_in_flight)
         #: the text of the cards read and written (strong etags only), so a write-back keeps what we do not
         #: understand: in memory within the budget, and in the store's copies once the engine hands them over
         self._originals = HeldCopies(options.original_cache_bytes)
@@ -649,6 +652,10 @@ class CardDavConnector(BaseConnector):
             )
         )
         for chunk, outcome in zip(chunks, fetched, strict=True):
+            if isinstance(outcome.error, Transient) and self._slots.limit > 1:
+                # timed out or cut off with others in flight: fewer at once from now on, and this one again alone
+                self._slots.narrow()
+                outcome = self._slots.run([functools.partial(self._fetch_chunk, chunk)])[0]
             entries, unread = outcome.get()
             quarantined += unread
             unreadable += len(unread)
@@ -729,6 +736,9 @@ class CardDavConnector(BaseConnector):
         )
         if all(isinstance(o.error, AuthFailed) for o in outcomes) and outcomes and outcomes[0].error:
             raise outcomes[0].error  # nothing was written: the whole batch waits for the admin
+        if any(isinstance(o.error, Transient) and not isinstance(o.error, ServerError) for o in outcomes):
+            # writes timed out or were cut off: the engine sends them again; fewer at once from now on
+            self._slots.narrow()
         results: list[ChangeResult] = []
         memberships: dict[int, tuple[str, frozenset[Tag] | None]] = {}
         for index, (change, outcome) in enumerate(zip(changes, outcomes, strict=True)):

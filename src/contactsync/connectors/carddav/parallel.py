@@ -17,11 +17,13 @@ and runs a batch of tasks on them, each task on one slot for its whole duration:
   the calling thread applies each task's changes in task order once the batch is done.
 
 Connections open lazily: a run that sends one request at a time opens one. With ``limit`` 1, or for a batch
-started from inside a task, tasks run inline, one after another, on the current slot.
+started from inside a task, tasks run inline, one after another, on the current slot. A caller whose requests
+time out in a batch calls :meth:`Slots.narrow`: half as many in flight for the rest of the run.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -31,6 +33,8 @@ from typing import Generic, Protocol, TypeVar
 __all__ = ["DEFAULT_MAX_IN_FLIGHT", "Outcome", "Slots"]
 
 DEFAULT_MAX_IN_FLIGHT = 8
+
+log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 
@@ -88,10 +92,14 @@ class Slots(Generic[T]):
         if slot is not None:
             return slot  # type: ignore[return-value]  # only ever set to a T by _run_lane
         with self._lock:
-            if not self._opened:
-                self._opened.append(self._open())
-                self._idle.append(self._opened[0])
-            return self._opened[0]
+            if self._opened:
+                return self._opened[0]
+        # opened outside the lock: opening may look at the slots already open (``opened``)
+        first = self._open()
+        with self._lock:
+            self._opened.append(first)
+            self._idle.append(first)
+        return first
 
     def later(self, effect: Callable[[], None]) -> None:
         """Run ``effect`` on the calling thread: now outside a task, after the batch (in task order) inside one."""
@@ -130,6 +138,17 @@ class Slots(Generic[T]):
             raise stopped
         return [o for o in outcomes if o is not None]
 
+    def narrow(self) -> None:
+        """Halve the requests in flight for the rest of this run: the server did not answer them all in time
+        (a server that does its work on one core answers eight requests at once eight times slower each)."""
+        if self.limit == 1 or self._local.slot is not None:
+            return  # inside a task the pool is busy: the batch's caller narrows once it has the outcomes
+        self.limit = max(1, self.limit // 2)
+        log.info("carddav: the server fell behind; %d requests in flight from now on", self.limit)
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)  # idle: batches run only on the calling thread, one at a time
+            self._executor = None
+
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True)
@@ -152,9 +171,10 @@ class Slots(Generic[T]):
             if self._idle:
                 # the most recently used first: its connection is the likeliest to be open still
                 return self._idle.pop()
-            transport = self._open()
+        transport = self._open()
+        with self._lock:
             self._opened.append(transport)
-            return transport
+        return transport
 
     def _checkin(self, transport: T) -> None:
         with self._lock:

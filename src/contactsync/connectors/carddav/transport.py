@@ -117,6 +117,17 @@ class DavTransport:
     def request_counts(self) -> Mapping[str, int]:
         return MappingProxyType({m.value: self._counts[m] for m in Method})
 
+    @property
+    def negotiated_auth(self) -> AuthType | None:
+        """The login the server's challenge chose (None before any, or when it was given): a further connection
+        to the same server logs in so at once instead of paying a 401 of its own."""
+        auth = self._client.auth
+        if isinstance(auth, niquests.auth.HTTPDigestAuth):
+            return AuthType.DIGEST
+        if isinstance(auth, niquests.auth.HTTPBasicAuth):
+            return AuthType.BASIC
+        return None
+
     def close(self) -> None:
         self._client.close()
 
