@@ -423,3 +423,17 @@ def test_doctor_checks_each_permission_the_first_pull_needs(emu: GraphEmulator) 
     )
     [token] = list(hook(DoctorContext(wrong, BookSettings(name="staff", accounts=(wrong,)))))
     assert token.check == "token" and token.outcome is Outcome.FAIL and "client secret" in token.detail
+
+
+def test_changes_while_a_client_pages_neither_hide_nor_shift_anyone(emu: GraphEmulator) -> None:
+    """The first delta round is fixed when it begins; what changes meanwhile comes in the next round."""
+    everyone = [add_user(emu, f"User{n} Test") for n in range(6)]
+    emu.entra.delta_page = 3
+    c = connector(emu)
+    first = c.graph.get("/users/delta", params={"$select": "displayName"})[1]
+    emu.entra.remove(everyone[1])  # on the page already read
+    emu.entra.update(everyone[4], displayName="Moved")  # on the page still to come
+    second = c.graph.get(first["@odata.nextLink"])[1]
+    assert [u["id"] for u in first["value"] + second["value"]] == everyone
+    later = c.graph.get(second["@odata.deltaLink"])[1]
+    assert {u["id"]: "@removed" in u for u in later["value"]} == {everyone[1]: True, everyone[4]: False}

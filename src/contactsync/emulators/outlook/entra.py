@@ -162,6 +162,8 @@ class DirectoryObject:
     kind: str  # "user" or "orgContact"
     properties: dict[str, Any]
     deleted: str | None = None  # None, "changed" (soft-deleted) or "deleted" (permanently)
+    #: the change sequence that created it: a delta round's first listing takes what existed at its start
+    created: int = 0
 
 
 @dataclass(frozen=True)
@@ -225,8 +227,8 @@ class EntraDirectory:
                 "id": object_id,
                 "userPrincipalName": upn,
             }
-            self.objects[object_id] = DirectoryObject(object_id, tenant_id, "user", props)
             self._log_change(object_id, None)
+            self.objects[object_id] = DirectoryObject(object_id, tenant_id, "user", props, created=self._seq)
             return object_id
 
     def add_org_contact(self, tenant_id: str, **properties: Any) -> str:
@@ -236,8 +238,8 @@ class EntraDirectory:
         with self._lock:
             object_id = self._new_id()
             props = {"phones": [], "addresses": [], **properties, "id": object_id}
-            self.objects[object_id] = DirectoryObject(object_id, tenant_id, "orgContact", props)
             self._log_change(object_id, None)
+            self.objects[object_id] = DirectoryObject(object_id, tenant_id, "orgContact", props, created=self._seq)
             return object_id
 
     def update(self, object_id: str, **properties: Any) -> None:
@@ -396,7 +398,9 @@ class EntraDirectory:
             if token.get("path") != path:
                 raise _unsupported("The skip token does not belong to this request.")
             start = int(token.get("start", 0))
-        page = records[start : start + top]
+        # deleted objects keep their place in ``records`` and are left out here: a delete while a client pages
+        # shifts no page (a page may come out shorter than $top, as Graph's may)
+        page = [r for r in records[start : start + top] if not r.deleted]
         body: dict[str, Any] = {"@odata.context": f"{self._graph_url()}/$metadata#directoryObjects",
                                 "value": [self._render(r, select) for r in page]}  # fmt: skip
         if start + top < len(records):
@@ -413,8 +417,7 @@ class EntraDirectory:
             records = [
                 r
                 for r in self.objects.values()
-                if r.kind == kind and r.tenant_id == principal.tenant_id and not r.deleted
-                and (wanted is None or r.id in wanted)
+                if r.kind == kind and r.tenant_id == principal.tenant_id and (wanted is None or r.id in wanted)
             ]  # fmt: skip
             return self._page(path, query, records, select)
 
@@ -479,7 +482,7 @@ class EntraDirectory:
                 wanted = self._id_filter(query)
                 since, start, upto = None, 0, self._seq
             entries = self._delta_entries(principal.tenant_id, select, wanted, since, upto)
-            page = entries[start : start + page_size]
+            page = [e for e in entries[start : start + page_size] if e]  # {}: deleted since the round began
             base = {"generation": self.generation, "tenant": principal.tenant_id, "upto": upto,
                     "select": list(select) if select is not None else None,
                     "ids": sorted(wanted) if wanted is not None else None}  # fmt: skip
@@ -501,7 +504,10 @@ class EntraDirectory:
             return record.kind == "user" and record.tenant_id == tenant_id and (wanted is None or record.id in wanted)
 
         if since is None:
-            return [self._render(r, select) for r in self.objects.values() if in_scope(r) and not r.deleted]
+            # who existed when the round began (``upto``), as they are now; a delete while the client pages leaves
+            # a page short rather than shifting the next ones (the delete is in the next round anyway)
+            rows = [r for r in self.objects.values() if in_scope(r) and r.created <= upto]
+            return [self._render(r, select) if not r.deleted else {} for r in rows]
         changed: dict[str, frozenset[str] | None] = {}
         for change in self._log:
             if change.seq <= since or change.seq > upto:
