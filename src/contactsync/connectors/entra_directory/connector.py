@@ -369,7 +369,8 @@ class EntraDirectoryConnector(BaseConnector):
         try:
             contact = normalize_contact(user_to_contact(user.properties, self.options.slots), self.region)
         except (ValueError, TypeError) as exc:
-            quarantined.append(Quarantined(user.id, f"the user cannot be read as a contact: {exc}"))
+            # the reason shows in status: the exception's type only, its text may quote a value (personal data)
+            quarantined.append(Quarantined(user.id, f"the user cannot be read as a contact ({type(exc).__name__})"))
             return None
         return RemoteContact(RemoteRef(user.id, user.stamp), contact)
 
@@ -385,7 +386,8 @@ class EntraDirectoryConnector(BaseConnector):
             try:
                 contact = normalize_contact(org_contact_to_contact(item), self.region)
             except (ValueError, TypeError) as exc:
-                quarantined.append(Quarantined(contact_id, f"the org contact cannot be read as a contact: {exc}"))
+                reason = f"the org contact cannot be read as a contact ({type(exc).__name__})"
+                quarantined.append(Quarantined(contact_id, reason))
                 continue
             out[contact_id] = RemoteContact(RemoteRef(contact_id, stamp(item, frozenset(ORG_CONTACT_SELECT))), contact)
         return out
