@@ -1,0 +1,69 @@
+"""Issue #15's figures on the fidelity corpus (tests/data/fidelity), for a codec at any commit.
+
+    .venv/bin/python scripts/fidelity_figures.py                 # this tree
+    git archive REV src | tar -x -C /tmp/old && .venv/bin/python scripts/fidelity_figures.py --src /tmp/old/src
+
+For each card: the properties a copy to a new card loses (CardDAV→CardDAV: the new card is 3.0, what a server
+takes by default), and whether a first sync rewrites the source card (written back with our marker over itself,
+as the engine did before #15 for every adopted item). Losses are measured by tests/fidelity.py of this tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_RENDER = """
+import json, sys
+from pathlib import Path
+from contactsync.vcard import decode_card_bytes, parse_card, render_card
+out = {}
+for path in sorted(Path(sys.argv[1]).glob("*.vcf")):
+    text = decode_card_bytes(path.read_bytes())
+    parsed = parse_card(text)
+    copy = render_card(parsed.contact, uid="copy", marker="cid", version="3.0")
+    try:
+        back = render_card(parsed.contact, uid=parsed.uid or "new", marker="cid", version=parsed.version, original=text)
+    except ValueError:  # a codec that cannot write the card's version writes 3.0
+        back = render_card(parsed.contact, uid=parsed.uid or "new", marker="cid", version="3.0", original=text)
+    out[path.name] = {"source": text, "copy": copy, "back": back}
+print(json.dumps(out))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--src", type=Path, default=ROOT / "src", help="the src/ folder of the codec to measure")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from tests.fidelity import CORPUS, lost, properties
+
+    rendered = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", _RENDER, str(CORPUS)],
+            env={"PYTHONPATH": str(args.src)},
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    total = lost_total = rewritten = 0
+    for name, card in rendered.items():
+        gone = lost(card["source"], card["copy"])
+        count = sum(properties(card["source"]).values())
+        total += count
+        lost_total += len(gone)
+        changed = card["back"] != card["source"]
+        rewritten += changed
+        state = "rewritten" if changed else "untouched"
+        print(f"{name:30} {count:3} properties, {len(gone):3} lost on a copy, {state}")
+    print(f"corpus: {len(rendered)} cards, {total} properties, {lost_total} lost on a copy, {rewritten} rewritten")
+
+
+if __name__ == "__main__":
+    main()
