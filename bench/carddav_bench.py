@@ -23,14 +23,11 @@ from pathlib import Path
 import niquests
 
 from contactsync.connectors.carddav import CardDavConnector, CardDavOptions
-from contactsync.connectors.carddav.davxml import sync_collection_body
+from contactsync.connectors.carddav.davxml import mkcol_addressbook_body, sync_collection_body
 from contactsync.connectors.carddav.state import PullState
 
 USER, PASSWORD = "bench", "bench"
-MKCOL = (
-    '<?xml version="1.0"?><D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set>'
-    "<D:prop><D:resourcetype><D:collection/><C:addressbook/></D:resourcetype></D:prop></D:set></D:mkcol>"
-)
+MKCOL = mkcol_addressbook_body()
 
 
 def free_port() -> int:

@@ -55,10 +55,6 @@ TENANT, CLIENT_ID, SECRET, MAILBOX = "bench.test", "bench-app", "bench-secret", 
 DAV_USER, DAV_PASSWORD = "bench", "bench"
 TAGS = [f"Team{i}" for i in range(7)]
 MULTIGET_CHUNK = 100
-MKCOL = (
-    '<?xml version="1.0"?><D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set>'
-    "<D:prop><D:resourcetype><D:collection/><C:addressbook/></D:resourcetype></D:prop></D:set></D:mkcol>"
-)
 REPORT_ALL = (
     '<?xml version="1.0"?><D:sync-collection xmlns:D="DAV:"><D:sync-token/><D:sync-level>1'
     "</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>"
@@ -311,7 +307,10 @@ class Suite:
                 for i in range(self.n)
             ],
         )
-        assert self.http.request("MKCOL", self.dav_url, data=MKCOL.encode(), timeout=60).status_code == 201
+        from contactsync.connectors.carddav.davxml import mkcol_addressbook_body
+
+        body = mkcol_addressbook_body().encode()
+        assert self.http.request("MKCOL", self.dav_url, data=body, timeout=60).status_code == 201
         folder = self.tmp / "data" / "collection-root" / DAV_USER / "book"
         for i in range(self.n):
             (folder / f"bench-{i}.vcf").write_text(vcard(i))

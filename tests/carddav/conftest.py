@@ -19,17 +19,11 @@ from pathlib import Path
 import niquests
 import pytest
 
+from contactsync.connectors.carddav.davxml import mkcol_addressbook_body
+
 USER = "alice"
 PASSWORD = "wonderland"
 _START_TIMEOUT = 30.0
-
-MKCOL_ADDRESSBOOK = """<?xml version="1.0" encoding="utf-8"?>
-<D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">
-  <D:set><D:prop>
-    <D:resourcetype><D:collection/><C:addressbook/></D:resourcetype>
-    <D:displayname>{name}</D:displayname>
-  </D:prop></D:set>
-</D:mkcol>"""
 
 
 @dataclass(frozen=True)
@@ -59,7 +53,7 @@ class DavServer:
             response = session.request(
                 "MKCOL",
                 url,
-                data=MKCOL_ADDRESSBOOK.format(name=slug).encode(),
+                data=mkcol_addressbook_body(slug).encode(),
                 headers={"Content-Type": "application/xml; charset=utf-8"},
                 timeout=10,
             )

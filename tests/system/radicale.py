@@ -14,12 +14,11 @@ from xml.etree import ElementTree
 
 import niquests
 
+from contactsync.connectors.carddav.davxml import mkcol_addressbook_body
+
 USER = "alice"
 PASSWORD = "wonderland"
-MKCOL = (
-    '<?xml version="1.0"?><D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set>'
-    "<D:prop><D:resourcetype><D:collection/><C:addressbook/></D:resourcetype></D:prop></D:set></D:mkcol>"
-)
+MKCOL = mkcol_addressbook_body()
 QUERY = (
     '<?xml version="1.0"?><C:addressbook-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">'
     "<D:prop><D:getetag/><C:address-data/></D:prop></C:addressbook-query>"

@@ -39,10 +39,6 @@ from .output import table
 
 _START_TIMEOUT = 30.0
 DAV_USER = "demo"
-MKCOL = b"""<?xml version="1.0" encoding="utf-8"?>
-<D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set><D:prop>
-<D:resourcetype><D:collection/><C:addressbook/></D:resourcetype><D:displayname>Acme</D:displayname>
-</D:prop></D:set></D:mkcol>"""
 
 
 class DemoUnavailable(ContactSyncError):
@@ -84,6 +80,8 @@ class Servers:
 def _radicale(root: Path, password: str) -> Iterator[str]:
     """Radicale as a subprocess on a free loopback port; yields the new address book's URL."""
     import requests
+
+    from ..connectors.carddav.davxml import mkcol_addressbook_body
 
     (root / "radicale").mkdir()
     htpasswd = root / "radicale" / "htpasswd"
@@ -132,7 +130,8 @@ def _radicale(root: Path, password: str) -> Iterator[str]:
                         raise DemoUnavailable("Radicale did not start in time") from None
                     time.sleep(0.1)
             url = f"{base}/{DAV_USER}/acme/"
-            made = session.request("MKCOL", url, data=MKCOL, headers={"Content-Type": "application/xml"}, timeout=10)
+            body = mkcol_addressbook_body("Acme").encode()
+            made = session.request("MKCOL", url, data=body, headers={"Content-Type": "application/xml"}, timeout=10)
             if made.status_code not in (200, 201):
                 raise DemoUnavailable(f"Radicale refused to make the address book ({made.status_code})")
             for name, body in data.carddav_cards().items():

@@ -181,11 +181,13 @@ def multiget_body(hrefs: Iterable[str]) -> str:
     )
 
 
-def mkcol_addressbook_body(display_name: str) -> str:
+def mkcol_addressbook_body(display_name: str | None = None) -> str:
+    """The extended MKCOL (RFC 5689) that makes an address book (RFC 6352 section 6.3.1): the one body the demo,
+    the tests and the benchmarks send to Radicale and Xandikos."""
+    name = f"<D:displayname>{escape(display_name)}</D:displayname>" if display_name is not None else ""
     return (
         f"{_HEADER}<D:mkcol {_NAMESPACES}><D:set><D:prop>"
-        f"<D:resourcetype><D:collection/><C:addressbook/></D:resourcetype>"
-        f"<D:displayname>{escape(display_name)}</D:displayname>"
+        f"<D:resourcetype><D:collection/><C:addressbook/></D:resourcetype>{name}"
         f"</D:prop></D:set></D:mkcol>"
     )
 

@@ -161,9 +161,6 @@ class DavTransport:
     def delete(self, url: str, *, etag: str | None) -> HttpAnswer:
         return self._send(Method.DELETE, url, "", {"If-Match": etag} if etag else {})
 
-    def mkcol(self, url: str, body: str) -> HttpAnswer:
-        return self._send(Method.MKCOL, url, body, {"Content-Type": "application/xml; charset=utf-8"})
-
     def redirect_target(self, url: str) -> str | None:
         """Where ``url`` redirects to (``/.well-known/carddav``), or None.
 
