@@ -48,6 +48,8 @@ PLACEHOLDERS: Final[Mapping[str, str]] = {
 _NAME: Final = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _NAME_MAX: Final = 64
 _UNSAFE: Final = re.compile(r"[^a-z0-9_.-]+")
+#: ``${NAME}``, an environment variable's secret (config/secrets.py): its braces are no placeholder
+_ENV_REFERENCE: Final = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*\}$")
 
 
 class PlaceholderError(ValueError):
@@ -56,7 +58,10 @@ class PlaceholderError(ValueError):
 
 
 def placeholders_in(text: str) -> tuple[str, ...]:
-    """The placeholders ``text`` uses, in order. Raises PlaceholderError naming an unknown one or a bad brace."""
+    """The placeholders ``text`` uses, in order (none in a ``${ENV}`` secret reference). Raises PlaceholderError
+    naming an unknown one or a bad brace."""
+    if _ENV_REFERENCE.match(text):
+        return ()
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
@@ -77,6 +82,8 @@ def placeholders_in(text: str) -> tuple[str, ...]:
 def substitute(text: str, values: Mapping[str, str]) -> str:
     """``text`` with each placeholder replaced (no attribute access or format spec: only plain names, which
     :func:`placeholders_in` checked when the configuration was read)."""
+    if _ENV_REFERENCE.match(text):
+        return text
     out: list[str] = []
     for literal, name, _spec, _conversion in string.Formatter().parse(text):
         out.append(literal)
