@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -141,6 +142,9 @@ def test_the_daemon_gives_a_joining_person_a_book_and_first_sync_and_retires_on_
         person(slapd, "dcy")
         # a new user's book appears with the next expansion and its first sync follows at once
         wait_for("cy's book and first sync", lambda: _cards_on_dav(dav, "dcy") == ["dcy-friend@example.org"], 60)
+        # a reload keeps every expanded book (they come from the store, not from the file)
+        daemon.signal(signal.SIGHUP)
+        wait_for("the reload", lambda: "configuration reloaded: 3 books" in daemon.output(), 60)
         slapd.delete(bia)
         wait_for("bia's book retired", lambda: "book dbia retired" in daemon.output(), 60)
         (tmp_path / "vdir" / "dbia" / "late.vcf").write_text(card("late", 9).replace("plate@", "dbia-late@"))
