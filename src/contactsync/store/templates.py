@@ -19,7 +19,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from .base import StoreBase, aware, aware_at, now
+from .base import StoreBase, aware, aware_at, insert_missing, now
 from .schema import UTCDateTime, metadata
 
 template_books = sa.Table(
@@ -135,10 +135,12 @@ class TemplateRecords(StoreBase):
                 }
                 old = existing.get(person_id)
                 if old is None:
-                    conn.execute(
-                        sa.insert(template_books).values(
-                            template=template, person_id=person_id, joined_at=when, **values
-                        )
+                    # several daemons sharing a PostgreSQL store expand the same template: the first insert wins
+                    insert_missing(
+                        conn,
+                        template_books,
+                        [{"template": template, "person_id": person_id, "joined_at": when, **values}],
+                        ["template", "person_id"],
                     )
                     joined.append(person.book)
                     continue
