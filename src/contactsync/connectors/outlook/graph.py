@@ -179,20 +179,6 @@ class GraphClient:
                 return response.status_code, _json_or_none(response)
             raise self._status_error(response, what)
 
-    def post(self, url: str, body: Mapping[str, Any], *, what: str) -> tuple[int, Any]:
-        """A single write (a master category). Raises RateLimited or Transient when Graph says it did nothing
-        (429, 503); other answers come back to the caller."""
-        try:
-            response = self._send("POST", url, json=body)
-        except requests.RequestException as exc:
-            raise Transient(
-                f"Graph could not be reached for {what}: {type(exc).__name__}", account=self.account
-            ) from exc
-        with response:
-            if response.status_code in NOT_APPLIED:
-                raise self._status_error(response, what)
-            return response.status_code, _json_or_none(response)
-
     # ------------------------------------------------------------------ $batch
     def batch(self, requests_: Sequence[BatchRequest], *, writes: bool) -> dict[str, BatchResponse]:
         """Run up to 20 requests in one ``$batch``, sent once.
