@@ -92,6 +92,9 @@ def test_config_expand_then_sync_gives_each_person_a_book_and_retires_the_book_o
     assert code == 0, out
     assert _cards_on_dav(dav, "tana") == ["tana-friend@example.org"]
     assert _cards_on_dav(dav, "tbia") == ["tbia-friend@example.org"]
+    # doctor checks the accounts of expanded books like any other
+    code, out = run(config, "doctor", "dav-tana")
+    assert code == 0 and "dav-tana" in out, out
 
     # cy joins, bia leaves
     person(slapd, "tcy")

@@ -88,7 +88,11 @@ def doctor(obj: Context, accounts: tuple[str, ...], write: bool, as_json: bool) 
         results = [checks.config_failed(obj.config_path, exc)]
         code = EXIT_USAGE
     else:
-        results = [checks.config_passed(obj.config_path, settings), *checks.diagnose(settings, accounts, write=write)]
+        from .templates import with_expanded_books
+
+        # a book template's books as the store holds them (none before the first expansion)
+        expanded = with_expanded_books(settings)
+        results = [checks.config_passed(obj.config_path, settings), *checks.diagnose(expanded, accounts, write=write)]
         code = EXIT_OK
     report = checks.DoctorReport(tuple(results))
     if report.failed and code == EXIT_OK:
