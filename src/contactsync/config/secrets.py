@@ -118,13 +118,6 @@ def world_readable(path: Path) -> bool:
         return False
 
 
-def group_readable(path: Path) -> bool:
-    try:
-        return bool(path.stat().st_mode & stat.S_IRGRP)
-    except OSError:
-        return False
-
-
 def _read_credential(name: str, context: SecretContext) -> Secret:
     if not name or "/" in name or name in {".", ".."}:
         raise _Unavailable(f"credential name {name!r} must be a plain file name (no '/')")

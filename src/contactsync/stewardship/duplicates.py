@@ -17,7 +17,6 @@ from __future__ import annotations
 import difflib
 import enum
 import unicodedata
-from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -207,8 +206,3 @@ def undo_merge(store: Store, settings: Settings, journal_id: int) -> MergeResult
         )
         queue_everywhere(store, tx, book, [survivor_id, other_id])
     return MergeResult(survivor_id, other_id, jid, ())
-
-
-def merge_journal(store: Store, contact_ids: Sequence[str]) -> list[int]:
-    """Journal ids of the merges into these contacts, newest first (for the CLI's hints)."""
-    return store.journal_ids("merge", contact_ids=contact_ids)
