@@ -25,19 +25,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from .. import admin, registry
+from .. import registry
 from ..config import load_settings, locate, sample_config
-from ..engine.report import RunReport, RunResult
 from ..errors import ConfigError, ContactSyncError, NotFound, StoreError, StoreLocked
 from ..logs import safe_error_text, setup_logging
 from ..settings import AccountSettings, BookSettings, Settings
 from ..store import Conflict, JournalEntry, Store
 from .faults import StoreFault, store_fault
+from .lazy import LazyGroup
 from .summary import BOOK_STATE_ORDER, SUMMARY_OVER, book_state, books_to_show, print_summary, state_counts
+
+if TYPE_CHECKING:
+    from ..engine.report import RunReport
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_BRAKE, EXIT_ATTENTION = 0, 1, 2, 3, 4, 5
 EXIT_BUSY, EXIT_NO_SPACE, EXIT_READ_ONLY, EXIT_CORRUPT = 6, 7, 8, 9
@@ -84,6 +87,8 @@ class Context:
         return self.settings
 
     def store(self) -> Store:
+        from .. import admin  # the engine: imported by the commands that use it (#18)
+
         return admin.open_store(self.settings)
 
     @property
@@ -187,7 +192,25 @@ def friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    # commands in modules of their own, imported only when used (#18): `sync` and `status` start without the
+    # daemon's scheduler, the doctor's probes or the demo's emulators
+    lazy={
+        "demo": "contactsync.cli.demo:demo",
+        "run": "contactsync.cli.daemon:run",  # the daemon
+        "duplicates": "contactsync.cli.duplicates:duplicates",  # stewardship
+        "merge": "contactsync.cli.duplicates:merge",
+        "export": "contactsync.cli.transfer:export_command",
+        "import": "contactsync.cli.transfer:import_command",
+        "person": "contactsync.cli.person:person",
+        "backup": "contactsync.cli.backup:backup",
+        "restore": "contactsync.cli.backup:restore",
+        "doctor": "contactsync.cli.doctor:doctor",  # checks the accounts before the first sync
+        "distribute": "contactsync.cli.distribute:distribute",  # one source into many accounts
+    },
+)
 @click.option(
     "--config",
     "-c",
@@ -242,6 +265,8 @@ def print_report(report: RunReport, *, as_json: bool) -> None:
 
 
 def exit_code_for(reports: list[RunReport]) -> int:
+    from ..engine.report import RunResult
+
     results = {r.result for r in reports}
     if RunResult.BRAKED in results:
         return EXIT_BRAKE
@@ -315,6 +340,7 @@ def _sync_books(
     from contextlib import closing
     from functools import partial
 
+    from .. import admin
     from ..daemon.oneoff import SyncLeases, check_tags, run_leased
     from ..daemon.records import DaemonRecords
     from .dryrun import open_for_dry_run
@@ -766,6 +792,8 @@ def conflicts_list(obj: Context, as_json: bool) -> None:
 @friendly
 def conflicts_resolve(obj: Context, conflict_id: int, take: str | None, value_json: str | None) -> None:
     """Settle a conflict; the next sync writes the value everywhere."""
+    from .. import admin
+
     with obj.store() as store:
         done = admin.resolve_conflict(store, obj.settings, conflict_id, take=take, value_json=value_json)
     click.echo(f"conflict {done['conflict']} resolved ({done['resolution']}); the next sync writes it everywhere")
@@ -804,6 +832,8 @@ def trash_list(obj: Context, as_json: bool) -> None:
 @friendly
 def trash_restore(obj: Context, contact_id: str) -> None:
     """Bring a contact back; the next sync re-creates it on every account."""
+    from .. import admin
+
     with obj.store() as store:
         book = admin.restore_from_trash(store, obj.settings, contact_id)
     click.echo(f"restored {contact_id} in book {book}; the next sync re-creates it on every account")
@@ -850,7 +880,7 @@ def _journal_data(r: JournalEntry) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------------------------------- config
-@cli.group()
+@cli.group(cls=LazyGroup, lazy={"expand": "contactsync.cli.templates:expand"})  # what each book template expands to
 def config() -> None:
     """Check the configuration, or print a commented sample."""
 
@@ -996,40 +1026,6 @@ def discover(type_name: str, url: str, username: str, password_file: Path | None
         click.echo("nothing found")
     for item in found:
         click.echo(f"{item.url}  {item.display_name}")
-
-
-from .demo import demo  # noqa: E402  (the demo command lives in its own module)
-
-cli.add_command(demo)
-
-from .daemon import run  # noqa: E402  (the daemon command lives in its own module)
-
-cli.add_command(run)
-
-from .duplicates import duplicates, merge  # noqa: E402  (stewardship commands, each in its own module)
-
-cli.add_command(duplicates)
-cli.add_command(merge)
-from .transfer import export_command, import_command  # noqa: E402
-
-cli.add_command(export_command)
-cli.add_command(import_command)
-from .person import person  # noqa: E402
-
-cli.add_command(person)
-from .backup import backup, restore  # noqa: E402
-
-cli.add_command(backup)
-cli.add_command(restore)
-from .doctor import doctor  # noqa: E402  (checks the accounts before the first sync)
-
-cli.add_command(doctor)
-from .distribute import distribute  # noqa: E402  (one source pushed into many accounts, docs/distribution.md)
-
-cli.add_command(distribute)
-from .templates import expand  # noqa: E402  (what each book template expands to)
-
-config.add_command(expand)
 
 
 def main() -> None:

@@ -1,0 +1,108 @@
+"""Start-up imports only what the command needs (issue #18): ``contactsync status`` and ``sync`` on a SQLite
+store with vdir books never import another platform's SDK, the daemon's scheduler, or Alembic once the store's
+schema is current. Asserted on what the real command leaves in ``sys.modules``, never on time (the figures are
+bench/startup.py's)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from alembic.script import ScriptDirectory
+
+from contactsync.cli import cli
+from contactsync.cli.lazy import LazyGroup
+from contactsync.store import Store, _alembic_config
+
+from .daemon_support import books_yaml, make_book, people
+
+# runs the real `contactsync` entry point in this interpreter, then writes the modules it imported to a file
+PROBE = """
+import atexit, json, sys
+out = sys.argv[1]
+atexit.register(lambda: open(out, "w").write(json.dumps(sorted(sys.modules))))
+from contactsync.cli import main
+sys.argv = ["contactsync"] + sys.argv[2:]
+main()
+"""
+# other platforms' SDKs and what only other commands use (the daemon's scheduler, metrics, terminal tables)
+NEVER_FOR_VDIR = ("googleapiclient", "google.auth", "msal", "caldav", "ldap3", "apscheduler", "prometheus_client")
+
+
+def run_probed(tmp_path: Path, config: Path, *args: str) -> tuple[int, set[str]]:
+    modules = tmp_path / "modules.json"
+    env = {**os.environ, "CONTACTSYNC_CONFIG": str(config)}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(modules), *args], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert modules.exists(), done.stderr
+    return done.returncode, set(json.loads(modules.read_text()))
+
+
+def imported(modules: set[str], package: str) -> bool:
+    return any(m == package or m.startswith(package + ".") for m in modules)
+
+
+@pytest.fixture
+def synced_book(tmp_path: Path) -> Path:
+    make_book(tmp_path, "team", 3)
+    config = tmp_path / "config.yaml"
+    config.write_text(f"store:\n  url: sqlite:///{tmp_path / 'store.db'}\n" + books_yaml(tmp_path, ["team"]))
+    return config
+
+
+def test_a_first_sync_creates_the_store_with_alembic_and_later_runs_leave_it_unimported(
+    tmp_path: Path, synced_book: Path
+) -> None:
+    code, first = run_probed(tmp_path, synced_book, "sync")
+    assert code == 0
+    assert imported(first, "alembic")  # a new store: the migrations ran
+    assert len(people(tmp_path / "team" / "dst")) == 3
+
+    code, later = run_probed(tmp_path, synced_book, "sync")
+    assert code == 0
+    assert not imported(later, "alembic")
+    for package in NEVER_FOR_VDIR:
+        assert not imported(later, package), f"`contactsync sync` of vdir books imported {package}"
+
+
+def test_status_of_a_sqlite_store_imports_neither_sdks_nor_the_engine_nor_alembic(
+    tmp_path: Path, synced_book: Path
+) -> None:
+    assert run_probed(tmp_path, synced_book, "sync")[0] == 0
+    code, modules = run_probed(tmp_path, synced_book, "status")
+    assert code == 0
+    # (the vdir connector's package is loaded: the configuration's account options are checked against its schema)
+    for package in (*NEVER_FOR_VDIR, "alembic", "contactsync.engine"):
+        assert not imported(modules, package), f"`contactsync status` imported {package}"
+
+
+def test_the_store_reads_the_newest_revision_as_alembic_does(tmp_path: Path) -> None:
+    # the migration files' revision lines are read without Alembic (#18); a migration added in another form
+    # must not make an old store look current
+    with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        current, newest = store.schema_revision()
+    assert current == newest == ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def groups(group: click.Group, ctx: click.Context) -> list[tuple[click.Group, click.Context]]:
+    found = [(group, ctx)]
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if isinstance(command, click.Group):
+            found += groups(command, click.Context(command, parent=ctx, info_name=name))
+    return found
+
+
+def test_every_lazily_imported_command_is_found_under_its_name() -> None:
+    root = click.Context(cli, info_name="contactsync")
+    lazy = [(g, ctx, name) for g, ctx in groups(cli, root) if isinstance(g, LazyGroup) for name in g.lazy]
+    assert {name for _, _, name in lazy} >= {"run", "doctor", "demo", "expand"}
+    for group, ctx, name in lazy:
+        command = group.get_command(ctx, name)
+        assert command is not None and command.name == name
