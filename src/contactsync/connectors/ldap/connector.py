@@ -15,11 +15,8 @@ accounts and entries hidden from the address list are left out (``disabled_filte
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import json
 import ssl
-import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,14 +35,12 @@ from contactsync.connector import (
     RemoteContact,
     RemoteRef,
 )
-from contactsync.connectors.directory import DirectoryPerson
+from contactsync.connectors.directory import DirectoryPerson, pack_state, refuse_writes, unpack_state
 from contactsync.errors import (
     AuthFailed,
     ConfigError,
     ConfigProblem,
     ConnectorError,
-    ItemRejected,
-    SyncTokenExpired,
     Transient,
 )
 from contactsync.model import Field, Tag
@@ -160,18 +155,11 @@ class LdapOptions:
 
 
 def _encode_state(stamps: Mapping[str, str]) -> str:
-    packed = zlib.compress(json.dumps(stamps, separators=(",", ":")).encode(), 6)
-    return STATE_PREFIX + base64.urlsafe_b64encode(packed).decode("ascii")
+    return pack_state(STATE_PREFIX, stamps)
 
 
 def _decode_state(state: str) -> dict[str, str]:
-    if not state.startswith(STATE_PREFIX):
-        raise SyncTokenExpired("the directory state is not one this version wrote: a full listing is needed")
-    try:
-        rows = json.loads(zlib.decompress(base64.urlsafe_b64decode(state[len(STATE_PREFIX) :])))
-        return {str(k): str(v) for k, v in rows.items()}
-    except (ValueError, TypeError, AttributeError, zlib.error) as exc:
-        raise SyncTokenExpired("the directory state is unreadable: a full listing is needed") from exc
+    return unpack_state(STATE_PREFIX, state, lambda rows: {str(k): str(v) for k, v in rows.items()})
 
 
 class LdapConnector(BaseConnector):
@@ -287,7 +275,7 @@ class LdapConnector(BaseConnector):
                 what = "size" if code == RESULT_SIZE_LIMIT_EXCEEDED else "time"
                 raise ConnectorError(
                     f"the directory of account {self.name!r} cut the listing short at its {what} limit: raise "
-                    f"the limit for {o.bind_dn or 'anonymous'} (OpenLDAP: limits dn.exact=\"…\" size.prtotal="
+                    f'the limit for {o.bind_dn or "anonymous"} (OpenLDAP: limits dn.exact="…" size.prtotal='
                     "unlimited; Active Directory: MaxPageSize applies per page, not in total)",
                     account=self.name,
                 )
@@ -427,8 +415,7 @@ class LdapConnector(BaseConnector):
 
     def push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
         """A directory is read here, never written: every change is refused (the account must be pull-only)."""
-        refusal = f"account {self.name!r} is a directory read over LDAP: contactsync never writes to it"
-        return [ChangeResult(change, error=ItemRejected(refusal, account=self.name)) for change in changes]
+        return refuse_writes(self.name, "a directory read over LDAP", changes)
 
     def tag_counts(self) -> Mapping[Tag, int]:
         return {}
