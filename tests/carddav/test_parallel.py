@@ -24,9 +24,13 @@ import pytest
 from contactsync.connector import Change, ChangeKind
 from contactsync.connectors.carddav import CardDavConnector, CardDavOptions
 from contactsync.connectors.carddav.parallel import Slots
+from contactsync.connectors.memory import MemoryBackend, MemoryConnector
+from contactsync.engine import Engine, RunReport
 from contactsync.errors import PreconditionFailed, Transient
 from contactsync.model import Contact, Email, EmailKind, Name
 from contactsync.normalize import normalize_contact
+from contactsync.settings import AccountSettings, BookSettings
+from contactsync.store import Store
 
 from ..system.faultproxy import FaultProxy
 from .conftest import PASSWORD, USER, DavServer, free_port
@@ -169,6 +173,43 @@ def test_a_412_or_a_lost_answer_touches_only_its_own_change(radicale_server: Dav
     assert final["cid-3"].note == "edited elsewhere"
     for n in set(range(12)) - {3}:
         assert final[f"cid-{n}"].note == "again"  # the write whose answer was lost landed too
+
+
+def test_engine_runs_with_answers_lost_mid_flight_converge_without_duplicates(
+    radicale_server: DavServer, tmp_path: Path
+) -> None:
+    """Thirty people from a phone to a book, eight writes in flight, three answers lost after Radicale applied the
+    write: the engine must neither lose nor double anyone, and a settled book must write nothing more."""
+    book = radicale_server.new_addressbook()
+    phone = MemoryBackend(name="parallel-phone")
+    for n in range(30):
+        phone.user_create(person(n))
+    settings = BookSettings("parallel", (AccountSettings("dav", "carddav"), AccountSettings("phone", "memory")))
+    with FaultProxy(radicale_server.base_url) as faults, Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+
+        def run() -> RunReport:
+            dav = connector(faults.proxied(book), in_flight=8)
+            try:
+                return Engine(store, settings, {"dav": dav, "phone": MemoryConnector("phone", phone)}).run()
+            finally:
+                dav.close()
+
+        faults.drop_after_write_next(3)
+        run()
+        assert faults.faults_served["drop"] == 3
+        run()
+        settled = run()
+        reader = connector(faults.proxied(book), in_flight=1)
+        try:
+            cards = reader.pull(None).changed
+        finally:
+            reader.close()
+
+    assert settled.writes == 0 and all(a.error is None for a in settled.accounts.values())
+    emails = sorted(e.address for c in cards for e in c.contact.emails)
+    assert emails == sorted(f"p{n}@example.org" for n in range(30))  # each person once on the server
+    assert len({c.marker for c in cards}) == 30
+    assert len(phone.contacts()) == 30  # and nobody came back to the phone twice
 
 
 def test_writes_to_one_card_keep_their_order(radicale_server: DavServer) -> None:
