@@ -62,7 +62,12 @@ def start_radicale(root: Path) -> tuple[subprocess.Popen[bytes], str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
+    return wait_until_up(process, f"http://127.0.0.1:{port}", "radicale")
+
+
+def wait_until_up(process: subprocess.Popen[bytes], base: str, what: str) -> tuple[subprocess.Popen[bytes], str]:
+    """``process`` and ``base`` once the server there answers (30 s at most); else it is killed and the bench
+    stops, naming ``what`` did not start."""
     for _ in range(300):
         try:
             with niquests.Session() as session:
@@ -71,7 +76,7 @@ def start_radicale(root: Path) -> tuple[subprocess.Popen[bytes], str]:
         except niquests.exceptions.RequestException:
             time.sleep(0.1)
     process.kill()
-    raise SystemExit("radicale did not start")
+    raise SystemExit(f"{what} did not start")
 
 
 def card(i: int, revision: int = 0) -> bytes:

@@ -35,7 +35,7 @@ from pathlib import Path
 import niquests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from carddav_bench import MKCOL, PASSWORD, USER, card, free_port
+from carddav_bench import MKCOL, PASSWORD, USER, card, free_port, wait_until_up
 from netproxy import Counters, LatencyProxy
 
 # Radicale answers a PUT or DELETE without Content-Length, and waitress then closes the connection (it cannot
@@ -95,16 +95,7 @@ def start_radicale(root: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     here = str(Path(__file__).resolve().parent)
     process = subprocess.Popen([sys.executable, "-c", SERVE, str(root), str(port), here], stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with niquests.Session() as session:
-                session.request("OPTIONS", base + "/", timeout=1)
-            return process, base
-        except niquests.exceptions.RequestException:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("radicale under waitress did not start")
+    return wait_until_up(process, f"http://127.0.0.1:{port}", "radicale under waitress")
 
 
 def make_book(base: str, root: Path, name: str, count: int) -> None:

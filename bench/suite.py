@@ -196,16 +196,10 @@ def start_radicale(root: Path, fsync: bool, stock: bool = False) -> tuple[subpro
         stdout=subprocess.DEVNULL,
         stderr=(root / "radicale.log").open("wb"),
     )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            with niquests.Session() as session:
-                session.request("OPTIONS", base + "/", timeout=1)
-            return process, base
-        except niquests.exceptions.RequestException:
-            time.sleep(0.1)
-    process.kill()
-    raise SystemExit("radicale did not start")
+    # imported here, not at the top: the measured child loads this module too, and carddav_bench imports contactsync
+    from carddav_bench import wait_until_up
+
+    return wait_until_up(process, f"http://127.0.0.1:{port}", "radicale")
 
 
 def vcard(i: int, note: str = "") -> str:
