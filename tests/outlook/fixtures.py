@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from contactsync.connectors.outlook import OutlookConnector, OutlookOptions
@@ -63,3 +64,26 @@ def outlook(
         OutlookOptions.from_settings(account, book_of(account)),
         **{k: v for k, v in retries.items() if k in accepted},
     )
+
+
+def mailbox_config(tmp_path: Path, emu: GraphEmulator, others: str = "") -> Path:
+    """A contactsync.yaml whose book ``staff`` holds the Outlook account ``mailbox`` on the emulator (its client
+    secret from ``$GRAPH_CLIENT_SECRET``) and then ``others``: more account entries, as YAML list items."""
+    config = tmp_path / "contactsync.yaml"
+    config.write_text(f"""store:
+  url: sqlite:///{tmp_path / "store.db"}
+books:
+  - name: staff
+    accounts:
+      - name: mailbox
+        type: outlook
+        options:
+          tenant_id: {TENANT}
+          client_id: {CLIENT_ID}
+          client_secret: ${{GRAPH_CLIENT_SECRET}}
+          mailbox: {USER}
+          authority_host: {emu.base_url}
+          graph_url: {emu.graph_url}
+          ca_bundle: {emu.ca_file}
+{others}""")
+    return config

@@ -16,8 +16,8 @@ from contactsync.emulators.outlook import GraphEmulator
 from contactsync.model import Contact, Email, EmailKind, Name, Tag
 from contactsync.normalize import normalize_contact
 
-from .conftest import CLIENT_ID, SECRET, TENANT, USER
-from .fixtures import outlook
+from .conftest import SECRET, USER
+from .fixtures import mailbox_config, outlook
 
 
 def person(n: int, tags: tuple[str, ...]) -> Contact:
@@ -55,29 +55,17 @@ def test_two_syncs_through_the_cli_agree_everywhere(emulator: GraphEmulator, tmp
             },
         ],
     )
-    config = tmp_path / "contactsync.yaml"
-    config.write_text(f"""store:
-  url: sqlite:///{tmp_path / "store.db"}
-books:
-  - name: staff
-    accounts:
-      - name: mailbox
-        type: outlook
-        options:
-          tenant_id: {TENANT}
-          client_id: {CLIENT_ID}
-          client_secret: ${{GRAPH_CLIENT_SECRET}}
-          mailbox: {USER}
-          authority_host: {emulator.base_url}
-          graph_url: {emulator.graph_url}
-          ca_bundle: {emulator.ca_file}
-      - name: folder
+    config = mailbox_config(
+        tmp_path,
+        emulator,
+        f"""      - name: folder
         type: vdir
         options: {{path: {vdir}}}
       - name: phone
         type: memory
         options: {{backend: e2e-phone}}
-""")
+""",
+    )
     runner = CliRunner(env={"GRAPH_CLIENT_SECRET": SECRET})
 
     def run(*args: str) -> Result:

@@ -34,7 +34,7 @@ from contactsync.model import PartialDate, Tag
 
 from .conftest import CLIENT_ID, GRAPH_SCOPE, SECRET, TENANT, USER, Graph, confidential_app
 from .conftest import trusting_session as trusting
-from .fixtures import outlook
+from .fixtures import mailbox_config, outlook
 from .test_faults import World, person
 
 CONTACTS_ONLY = ("Contacts.ReadWrite",)
@@ -489,26 +489,14 @@ def test_a_sync_with_tags_on_contacts_readwrite_only_works_and_status_says_why_n
     phone = backend("b1-phone")
     for n in range(3):
         phone.user_create(person(n))
-    config = tmp_path / "contactsync.yaml"
-    config.write_text(f"""store:
-  url: sqlite:///{tmp_path / "store.db"}
-books:
-  - name: staff
-    accounts:
-      - name: mailbox
-        type: outlook
-        options:
-          tenant_id: {TENANT}
-          client_id: {CLIENT_ID}
-          client_secret: ${{GRAPH_CLIENT_SECRET}}
-          mailbox: {USER}
-          authority_host: {emulator.base_url}
-          graph_url: {emulator.graph_url}
-          ca_bundle: {emulator.ca_file}
-      - name: phone
+    config = mailbox_config(
+        tmp_path,
+        emulator,
+        """      - name: phone
         type: memory
-        options: {{backend: b1-phone}}
-""")
+        options: {backend: b1-phone}
+""",
+    )
     runner = CliRunner(env={"GRAPH_CLIENT_SECRET": SECRET})
 
     def cli_run(*args: str) -> Result:

@@ -16,7 +16,7 @@ from contactsync.emulators.outlook import GraphEmulator
 from contactsync.settings import AccountMode
 
 from .conftest import CLIENT_ID, SECRET, TENANT, USER
-from .fixtures import account_settings, book_of
+from .fixtures import account_settings, book_of, mailbox_config
 
 
 def run(emu: GraphEmulator, *, write: bool = False, **options: object) -> dict[str, CheckResult]:
@@ -125,23 +125,7 @@ def test_contactsync_doctor_says_colours_need_mailbox_settings_readwrite(
     emulator: GraphEmulator, tmp_path: Path
 ) -> None:
     emulator.grant(TENANT, CLIENT_ID, ("Contacts.ReadWrite",))
-    config = tmp_path / "contactsync.yaml"
-    config.write_text(f"""store:
-  url: sqlite:///{tmp_path / "store.db"}
-books:
-  - name: staff
-    accounts:
-      - name: mailbox
-        type: outlook
-        options:
-          tenant_id: {TENANT}
-          client_id: {CLIENT_ID}
-          client_secret: ${{GRAPH_CLIENT_SECRET}}
-          mailbox: {USER}
-          authority_host: {emulator.base_url}
-          graph_url: {emulator.graph_url}
-          ca_bundle: {emulator.ca_file}
-""")
+    config = mailbox_config(tmp_path, emulator)
     runner = CliRunner(env={"GRAPH_CLIENT_SECRET": SECRET})
     result = runner.invoke(cli, ["--config", str(config), "doctor", "--json", "mailbox"], catch_exceptions=False)
     report = json.loads(result.stdout)
