@@ -161,6 +161,10 @@ class VdirConnector(BaseConnector):
         self.photo_max_bytes = photo_max_bytes
         self.version = version
         self.capabilities = vcard_capabilities(photo_max_bytes=photo_max_bytes, read_only=read_only, max_batch=500)
+        # the tags of each card content (etag) this connector parsed or wrote, None for a group card: tag_counts
+        # after a pull or a push counts them without parsing every card again (#18: a card is parsed once per
+        # account in a run, not four times); same bytes, same options, same parse
+        self._tags: dict[str, frozenset[Tag] | None] = {}
 
     @classmethod
     def from_settings(cls, account: AccountSettings, book: BookSettings) -> VdirConnector:
@@ -270,6 +274,7 @@ class VdirConnector(BaseConnector):
                 quarantined.append(Quarantined(file_name, str(exc)))
                 continue
             kind = _GROUP if parsed.is_group else _CONTACT
+            self._tags[etag] = None if parsed.is_group else parsed.contact.tags
             seen[file_name] = _Seen(stat.st_mtime_ns, stat.st_size, etag, kind)
             if kind == _CONTACT:
                 changed.append(self._remote(file_name, etag, parsed, stat.st_mtime_ns))
@@ -313,16 +318,24 @@ class VdirConnector(BaseConnector):
     def tag_counts(self) -> Mapping[Tag, int]:
         """Cards per tag (CATEGORIES). Unreadable files are skipped. Raises Transient, AuthFailed."""
         counts: Counter[Tag] = Counter()
+        known: dict[str, frozenset[Tag] | None] = {}
         for file_name in self._list():
             try:
                 data = self._read(file_name)
                 if data is None:
                     continue
-                parsed = self._parse(data)
+                etag = etag_of(data)
+                if etag in self._tags:
+                    tags = self._tags[etag]
+                else:
+                    parsed = self._parse(data)
+                    tags = None if parsed.is_group else parsed.contact.tags
             except (OSError, CardError):
                 continue
-            if not parsed.is_group:
-                counts.update(parsed.contact.tags)
+            known[etag] = tags
+            if tags is not None:
+                counts.update(tags)
+        self._tags = known  # only what the folder holds now: the memo never outgrows the folder
         return dict(counts)
 
     def fit(self, contact: Contact) -> Contact:
@@ -483,7 +496,9 @@ class VdirConnector(BaseConnector):
 
     def _written(self, change: Change, file_name: str, data: bytes) -> ChangeResult:
         stored = self._parse(data).contact
-        return ChangeResult(change, RemoteRef(file_name, etag_of(data)), stored=stored)
+        etag = etag_of(data)
+        self._tags[etag] = stored.tags
+        return ChangeResult(change, RemoteRef(file_name, etag), stored=stored)
 
 
 #: ``type: vdir``: a local folder has no quota, so no default rate
