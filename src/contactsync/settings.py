@@ -164,6 +164,15 @@ class DistributionTarget:
 
 
 @dataclass(frozen=True)
+class TemplateTarget:
+    """Distribution targets a book template gives: for every person with an active book of ``template``, the
+    account its pattern ``account`` (``google-{user}``) names, that person being its owner."""
+
+    template: str
+    account: str
+
+
+@dataclass(frozen=True)
 class DistributionSettings:
     """One ``distribute:`` entry: ``source`` (an account name) pushed one way into a container named ``container``
     on each of ``targets`` (account names). Accounts are those of the books and the entry's own ``accounts``."""
@@ -184,6 +193,9 @@ class DistributionSettings:
     default_region: str = "US"
     #: accounts declared by this entry only (a directory source, the targets), not synced by any book
     accounts: tuple[AccountSettings, ...] = ()
+    #: targets given by book templates; :func:`contactsync.templates.with_template_books` adds each person's to
+    #: ``targets``
+    template_targets: tuple[TemplateTarget, ...] = ()
 
     @property
     def book(self) -> BookSettings:

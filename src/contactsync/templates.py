@@ -24,13 +24,22 @@ import fnmatch
 import re
 import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
 from .connector import Connector
 from .connectors.directory import DirectoryPerson, DirectorySource
 from .errors import ConnectorError, NotFound
-from .settings import AccountSettings, BookSettings, BookTemplate, Settings, TemplateFilter, frozen_mapping
+from .settings import (
+    AccountSettings,
+    BookSettings,
+    BookTemplate,
+    DistributionSettings,
+    DistributionTarget,
+    Settings,
+    TemplateFilter,
+    frozen_mapping,
+)
 
 if TYPE_CHECKING:  # the config package uses the placeholders without loading the store (SQLAlchemy)
     from .store import ExpansionChanges, Store, TemplateBookRecord
@@ -294,10 +303,12 @@ def static_names(settings: Settings) -> tuple[frozenset[str], frozenset[str]]:
 
 @dataclass(frozen=True)
 class Origin:
-    """Which template and person an expanded book is: what its log lines carry (ids, never names)."""
+    """Which template and person an expanded book is: what its log lines carry (ids, never names); ``email`` is
+    the person's address, for a distribution that leaves their own entry out of their account (never logged)."""
 
     template: str
     person_id: str
+    email: str = field(default="", repr=False)
 
 
 def with_template_books(
@@ -315,10 +326,36 @@ def with_template_books(
         expansion = expand(tmpl, people, taken_books=taken_books, taken_accounts=taken_accounts)
         for e in expansion.books:
             added.append(e.book)
-            origins[e.book.name] = Origin(tmpl.name, e.person.id)
+            origins[e.book.name] = Origin(tmpl.name, e.person.id, e.person.email)
         taken_books = taken_books | {e.book.name for e in expansion.books}
         taken_accounts = taken_accounts | {a.name for e in expansion.books for a in e.book.accounts}
-    return replace(settings, books=settings.books + tuple(added)), origins
+    distributions = tuple(_with_template_targets(d, settings, added, origins) for d in settings.distributions)
+    return replace(settings, books=settings.books + tuple(added), distributions=distributions), origins
+
+
+def _with_template_targets(
+    d: DistributionSettings, settings: Settings, added: Sequence[BookSettings], origins: Mapping[str, Origin]
+) -> DistributionSettings:
+    """``d`` with the accounts its template targets name, one per person with an active book, each person its
+    owner (their own entry is left out of their account)."""
+    if not d.template_targets:
+        return d
+    patterns = {t.name: t for t in settings.templates}
+    extra: list[DistributionTarget] = []
+    for target in d.template_targets:
+        tmpl = patterns.get(target.template)
+        if tmpl is None:
+            continue
+        index = next((i for i, a in enumerate(tmpl.book.accounts) if a.name == target.account), None)
+        if index is None:
+            continue
+        for book in added:
+            origin = origins.get(book.name)
+            if origin is None or origin.template != tmpl.name:
+                continue
+            extra.append(DistributionTarget(book.accounts[index].name, origin.email or None))
+    listed = {t.account for t in d.targets}
+    return replace(d, targets=d.targets + tuple(t for t in extra if t.account not in listed))
 
 
 def metric_labels(settings: Settings, origins: Mapping[str, Origin]) -> tuple[dict[str, str], dict[str, str]]:

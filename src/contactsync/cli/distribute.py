@@ -70,8 +70,10 @@ def distribute(obj: Context, names: tuple[str, ...], allow_deletes: bool, as_jso
     # here, not at the top: this module is imported by the package that defines them
     from ..daemon.service import default_instance
     from . import EXIT_BRAKE, EXIT_OK, EXIT_PARTIAL
+    from .templates import with_expanded_books
 
-    settings = obj.settings
+    # targets a book template gives: one per person with a book, as the store holds them
+    settings = with_expanded_books(obj.settings)
     chosen = names or tuple(d.name for d in settings.distributions)
     if status_only:
         _status(obj, chosen, as_json)
@@ -118,8 +120,9 @@ def distribute(obj: Context, names: tuple[str, ...], allow_deletes: bool, as_jso
 def _status(obj: Context, names: tuple[str, ...], as_json: bool) -> None:
     """Print each distribution's revision, brake and targets from the store; exits with the code it implies."""
     from . import EXIT_BRAKE, EXIT_OK, EXIT_PARTIAL
+    from .templates import with_expanded_books
 
-    settings = obj.settings
+    settings = with_expanded_books(obj.settings)
     code = EXIT_OK
     out: list[dict[str, Any]] = []
     with obj.store() as store:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from ..model import Field
-from ..settings import AccountSettings, BrakeSettings, DistributionSettings, DistributionTarget
+from ..settings import AccountSettings, BrakeSettings, DistributionSettings, DistributionTarget, TemplateTarget
 from .checks import region_problem, schedule_problem
 from .problems import KeyPath, Problems, did_you_mean
 
@@ -31,9 +31,24 @@ def _book_accounts(books: object) -> dict[str, KeyPath]:
 def _target_name(target: object) -> str | None:
     if isinstance(target, str):
         return target
-    if isinstance(target, dict) and isinstance(target.get("account"), str):
+    if isinstance(target, dict) and isinstance(target.get("account"), str) and "template" not in target:
         return str(target["account"])
     return None
+
+
+def _template_accounts(root_templates: object) -> dict[str, list[str]]:
+    """Each template's account patterns, as written (``google-{user}``)."""
+    out: dict[str, list[str]] = {}
+    for t in root_templates if isinstance(root_templates, list) else []:
+        book = t.get("book") if isinstance(t, dict) else None
+        accounts = book.get("accounts") if isinstance(book, dict) else None
+        if isinstance(t, dict) and isinstance(t.get("name"), str):
+            out[t["name"]] = [
+                a["name"]
+                for a in (accounts if isinstance(accounts, list) else [])
+                if isinstance(a, dict) and isinstance(a.get("name"), str)
+            ]
+    return out
 
 
 def check_distributions(
@@ -41,12 +56,14 @@ def check_distributions(
     books: object,
     resolve: Callable[[Mapping[str, Any], KeyPath], R | None],
     problems: Problems,
+    templates: object = None,
 ) -> dict[tuple[int, int], R]:
     """Cross-field checks over ``distribute:``; returns each own account's resolved options by (entry, account)."""
     resolved: dict[tuple[int, int], R] = {}
     if not isinstance(section, list):
         return resolved
     known = _book_accounts(books)
+    patterns = _template_accounts(templates)
     names: dict[str, KeyPath] = {}
     for index, entry in enumerate(section):
         if not isinstance(entry, dict):
@@ -88,10 +105,13 @@ def check_distributions(
         seen: set[str] = set()
         targets = entry.get("targets")
         for t_index, target in enumerate(targets if isinstance(targets, list) else []):
+            t_path: KeyPath = (*path, "targets", t_index)
+            if isinstance(target, dict) and isinstance(target.get("template"), str):
+                _check_template_target(target, t_path, patterns, problems)
+                continue
             t_name = _target_name(target)
             if t_name is None:
                 continue
-            t_path: KeyPath = (*path, "targets", t_index)
             if t_name not in here and t_name not in known:
                 hint = did_you_mean(t_name, usable) or ""
                 problems.add(t_path, f"'{t_name}' is not an account of this file{hint}")
@@ -101,6 +121,18 @@ def check_distributions(
                 problems.add(t_path, f"'{t_name}' is listed twice")
             seen.add(t_name)
     return resolved
+
+
+def _check_template_target(
+    target: Mapping[str, Any], path: KeyPath, patterns: Mapping[str, list[str]], problems: Problems
+) -> None:
+    template, account = target["template"], target.get("account")
+    if template not in patterns:
+        hint = did_you_mean(template, patterns) or f"; templates: {', '.join(sorted(patterns)) or 'none'}"
+        problems.add((*path, "template"), f"'{template}' is not a book template of this file{hint}")
+    elif isinstance(account, str) and account not in patterns[template]:
+        hint = did_you_mean(account, patterns[template]) or f"; its accounts: {', '.join(patterns[template])}"
+        problems.add((*path, "account"), f"'{account}' is not an account of the book of template '{template}'{hint}")
 
 
 def build_distributions(
@@ -130,6 +162,12 @@ def build_distributions(
         targets = tuple(
             DistributionTarget(t) if isinstance(t, str) else DistributionTarget(t["account"], t.get("owner"))
             for t in entry["targets"]
+            if isinstance(t, str) or "template" not in t
+        )
+        template_targets = tuple(
+            TemplateTarget(t["template"], t["account"])
+            for t in entry["targets"]
+            if isinstance(t, dict) and "template" in t
         )
         accounts = tuple(
             build_account(account, resolved[(index, a_index)])
@@ -142,6 +180,7 @@ def build_distributions(
                 targets=targets,
                 container=entry["container"],
                 accounts=accounts,
+                template_targets=template_targets,
                 **extra,
             )
         )

@@ -126,6 +126,7 @@ def _parse(
         root.get("books"),
         lambda account, path: _resolve_account(account, path, distribute_context, distribute_schemas, problems),
         problems,
+        root.get("templates"),
     )
     templated = check_templates(
         root,

@@ -432,11 +432,28 @@ _DISTRIBUTION: dict[str, Any] = {
                             "owner": {"type": "string"},
                         },
                     },
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "required": ["template", "account"],
+                        "properties": {
+                            "template": {"type": "string"},
+                            "account": {"type": "string"},
+                        },
+                    },
                 ]
             },
             "description": "The accounts the source is pushed into: an account name, or `{account: NAME, owner: "
-            "EMAIL}` to leave the owner's own entry out of their account.",
-            "examples": [["dav-ana", {"account": "google-bob", "owner": "bob@example.com"}]],
+            "EMAIL}` to leave the owner's own entry out of their account, or `{template: NAME, account: "
+            "PATTERN}` for that account (`google-{user}`) of every person with a book of a book template, each "
+            "person its owner.",
+            "examples": [
+                [
+                    "dav-ana",
+                    {"account": "google-bob", "owner": "bob@example.com"},
+                    {"template": "staff-books", "account": "google-{user}"},
+                ]
+            ],
         },
         "container": {
             "type": "string",
