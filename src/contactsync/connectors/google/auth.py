@@ -27,7 +27,6 @@ from contactsync.settings import AccountSettings
 
 SCOPES = ("https://www.googleapis.com/auth/contacts",)
 _INSECURE = "OAUTHLIB_INSECURE_TRANSPORT"
-GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 #: the secret the config layer reads from ``service_account_file`` (the JSON key's content)
 SERVICE_ACCOUNT_SECRET = "service_account"
 #: the secret the config layer reads from ``client_secrets_file`` (the OAuth client's JSON)

@@ -92,17 +92,15 @@ from contactsync.model import Contact, Tag
 from contactsync.settings import AccountMode, AccountSettings, BookSettings
 
 from . import mapping
-from .auth import GOOGLE_TOKEN_URI, GoogleAuth, credentials_for
+from .auth import GoogleAuth, credentials_for
 from .labels import Labels
 from .mapping import GOOGLE_FIELDS, GOOGLE_LOSSY, READ_FIELDS, JsonDict, MappingError
+from .options import DEFAULT_ENDPOINT, MAX_BATCH, MAX_PAGE_SIZE, OPTIONS_SCHEMA
 from .transport import Api, SingleShotHttp
 
 log = logging.getLogger("contactsync.google")
 
-DEFAULT_ENDPOINT = "https://people.googleapis.com/"
 STATE_PREFIX = "g1:"
-MAX_PAGE_SIZE = 1000
-MAX_BATCH = 200  # batchCreateContacts, batchUpdateContacts and getBatchGet take 200 at most
 READ_MASK = ",".join(READ_FIELDS)
 #: "You can have up to 25,000 contacts" (Google Contacts Help, "Limits for contacts")
 CONTACT_LIMIT = 25_000
@@ -193,67 +191,7 @@ def _compact(person: Mapping[str, Any]) -> bytes:
 class GoogleConnector(BaseConnector):
     """One Google user's contacts. Tags are the user's contact groups ("labels")."""
 
-    options_schema: ClassVar[Mapping[str, Any]] = {
-        "type": "object",
-        "additionalProperties": False,
-        "properties": {
-            "subject": {
-                "type": "string",
-                "description": "The Workspace user whose contacts are synchronized (the service account acts "
-                "as this user through domain-wide delegation).",
-                "examples": ["ana@example.com"],
-            },
-            "service_account_file": {
-                "type": "string",
-                "description": "The service account's JSON key (read as a secret). Its client ID must be "
-                "granted https://www.googleapis.com/auth/contacts in the Admin console.",
-                "examples": ["google-service-account.json"],
-            },
-            "token_file": {
-                "type": "string",
-                "format": "path",
-                "description": "For one user without a Workspace admin: where `contactsync auth google "
-                "ACCOUNT` saves the user's authorization (written with mode 0600).",
-                "examples": ["/var/lib/contactsync/google-ana.token.json"],
-            },
-            "client_secrets_file": {
-                "type": "string",
-                "description": 'With token_file: the OAuth client (type "Desktop app") from the Google Cloud '
-                "console, used to ask for the user's consent.",
-                "examples": ["google-oauth-client.json"],
-            },
-            "endpoint": {
-                "type": "string",
-                "description": "People API base URL, ending in a slash (change only for tests).",
-                "examples": [DEFAULT_ENDPOINT],
-            },
-            "token_uri": {
-                "type": "string",
-                "description": "OAuth token endpoint (change only for tests).",
-                "examples": [GOOGLE_TOKEN_URI],
-            },
-            "page_size": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": MAX_PAGE_SIZE,
-                "description": "Contacts per listing page.",
-                "examples": [1000],
-            },
-            "batch_size": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": MAX_BATCH,
-                "description": "Contacts per batch write.",
-                "examples": [200],
-            },
-            "timeout": {
-                "type": "number",
-                "exclusiveMinimum": 0,
-                "description": "Seconds to wait for one answer from Google.",
-                "examples": [60],
-            },
-        },
-    }
+    options_schema: ClassVar[Mapping[str, Any]] = OPTIONS_SCHEMA
 
     def __init__(
         self,
