@@ -17,7 +17,7 @@ import threading
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from click.testing import CliRunner
 
 from contactsync.cli import cli
+from tests.system.faultproxy import RelayHandler
 
 DAV = "{DAV:}"
 _SKIPPED_HEADERS = frozenset(
@@ -46,8 +47,8 @@ class Front:
     requests: list[str] = field(default_factory=list)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(RelayHandler):
+    own_headers = False  # the upstream's Date goes on, shifted by date_offset_s
     server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -83,29 +84,6 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(status, answer, shifted)
 
     do_HEAD = do_PUT = do_DELETE = do_OPTIONS = do_PROPFIND = do_REPORT = do_MKCOL = do_POST = do_GET
-
-    def _read_body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks = []
-            while True:
-                size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
-    def _answer(self, status: int, body: bytes, headers: list[tuple[str, str]]) -> None:
-        self.send_response_only(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
 
 
 def _without_sync(body: bytes) -> bytes:

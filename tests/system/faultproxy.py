@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 _HOP_BY_HOP = frozenset(
@@ -221,16 +221,12 @@ class _Server(ThreadingHTTPServer):
             self.proxy.internal_errors.append(exc)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class RelayHandler(BaseHTTPRequestHandler):
+    """What a test's HTTP front needs: a request's body read (plain or chunked) and an answer of known length."""
+
     protocol_version = "HTTP/1.1"
-    server: _Server
-    _upstream: http.client.HTTPConnection | None = None
-
-    def do_GET(self) -> None:
-        self._forward()
-
-    do_HEAD = do_POST = do_PUT = do_DELETE = do_OPTIONS = do_GET
-    do_PROPFIND = do_PROPPATCH = do_REPORT = do_MKCOL = do_MOVE = do_COPY = do_GET
+    #: add our own Server and Date headers (off for a front that passes the upstream's Date on, shifted)
+    own_headers: ClassVar[bool] = True
 
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
@@ -247,13 +243,27 @@ class _Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _answer(self, status: int, body: bytes, headers: list[tuple[str, str]]) -> None:
-        self.send_response(status)
+        if self.own_headers:
+            self.send_response(status)
+        else:
+            self.send_response_only(status)
         for name, value in headers:
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+
+class _Handler(RelayHandler):
+    server: _Server
+    _upstream: http.client.HTTPConnection | None = None
+
+    def do_GET(self) -> None:
+        self._forward()
+
+    do_HEAD = do_POST = do_PUT = do_DELETE = do_OPTIONS = do_GET
+    do_PROPFIND = do_PROPPATCH = do_REPORT = do_MKCOL = do_MOVE = do_COPY = do_GET
 
     def _forward(self) -> None:
         proxy = self.server.proxy
