@@ -292,6 +292,24 @@ def directory_people(connector: Connector, tmpl: BookTemplate) -> Sequence[Direc
     return people
 
 
+def list_people(settings: Settings, tmpl: BookTemplate) -> Sequence[DirectoryPerson]:
+    """Everyone in the template's source now, its connector built, asked and closed. Raises ConnectorError (the
+    connector cannot be set up, the source is no directory, or what ``people()`` raises)."""
+    from . import registry
+
+    account, book = source_account(settings, tmpl)
+    try:
+        connector = registry.build_connector(account, replace(book, accounts=(account,)))
+    except ConnectorError:
+        raise
+    except (registry.UnknownConnector, OSError, ValueError, KeyError) as exc:
+        raise ConnectorError(f"cannot set up account {account.name}: {exc}") from exc
+    try:
+        return directory_people(connector, tmpl)
+    finally:
+        connector.close()
+
+
 def static_names(settings: Settings) -> tuple[frozenset[str], frozenset[str]]:
     """Book and account names written in the file (expanded books excluded: pass the file's own settings)."""
     books = frozenset(b.name for b in settings.books)
@@ -423,6 +441,7 @@ __all__ = [
     "expand",
     "expand_book",
     "expand_now",
+    "list_people",
     "metric_labels",
     "name_safe",
     "person_values",

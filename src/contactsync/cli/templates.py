@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
 from typing import Any
 
 import click
 
 from .. import templates as book_templates
-from ..admin import build_connectors
 from ..errors import ConnectorError
 from ..settings import Settings
 from ..store import TemplateBookRecord
@@ -75,16 +73,12 @@ def expand(obj: Context, names: tuple[str, ...], as_json: bool, apply: bool) -> 
     code = EXIT_OK
     out: list[dict[str, Any]] = []
     for tmpl in chosen:
-        account, book = book_templates.source_account(settings, tmpl)
-        connector = build_connectors(replace(book, accounts=(account,)))[account.name]
         try:
-            people = book_templates.directory_people(connector, tmpl)
+            people = book_templates.list_people(settings, tmpl)
         except ConnectorError as exc:
             out.append({"template": tmpl.name, "source": tmpl.source, "error": str(exc)})
             code = EXIT_ERROR
             continue
-        finally:
-            connector.close()
         expansion = book_templates.expand_now(settings, tmpl, people, records)
         mine = {r.person_id: r for r in records if r.template == tmpl.name}
         if apply:

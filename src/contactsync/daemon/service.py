@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import Any
@@ -392,16 +392,12 @@ class Daemon:
         assert self.store is not None and self.records is not None
         try:
             tmpl = book_templates.template(self._file_settings, name)
-            account, book = book_templates.source_account(self._file_settings, tmpl)
+            book_templates.source_account(self._file_settings, tmpl)
         except NotFound:
             return  # removed by a reload after the job fired
         context = CONTEXT_FIELDS.set({"template": name})
         try:
-            connector = build_connectors(replace(book, accounts=(account,)))[account.name]
-            try:
-                people = book_templates.directory_people(connector, tmpl)
-            finally:
-                connector.close()
+            people = book_templates.list_people(self._file_settings, tmpl)
             with self._books_lock:
                 expansion = book_templates.expand_now(self._file_settings, tmpl, people, self.store.template_books())
                 changes = book_templates.record(self.store, expansion)
