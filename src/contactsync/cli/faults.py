@@ -12,6 +12,7 @@ import enum
 import errno
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import StoreLocked
@@ -80,7 +81,8 @@ def store_fault(exc: BaseException, folder: Path | None = None) -> StoreFault | 
     return found
 
 
-def _io_error(exc: BaseException) -> bool:
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and every exception it was raised from or wraps (SQLAlchemy's ``orig``), each once."""
     seen: set[int] = set()
     todo: list[BaseException | None] = [exc]
     while todo:
@@ -88,10 +90,15 @@ def _io_error(exc: BaseException) -> bool:
         if item is None or id(item) in seen:
             continue
         seen.add(id(item))
+        yield item
+        todo.extend([getattr(item, "orig", None), item.__cause__, item.__context__])
+
+
+def _io_error(exc: BaseException) -> bool:
+    for item in _chain(exc):
         code = getattr(item, "sqlite_errorcode", None)
         if isinstance(code, int) and (code & 0xFF) == sqlite3.SQLITE_IOERR:
             return True
-        todo.extend([getattr(item, "orig", None), item.__cause__, item.__context__])
     return False
 
 
@@ -104,18 +111,7 @@ def _no_space_left(folder: Path) -> bool:
 
 
 def _walk(exc: BaseException) -> StoreFault | None:
-    seen: set[int] = set()
-    todo: list[BaseException | None] = [exc]
-    while todo:
-        item = todo.pop()
-        if item is None or id(item) in seen:
-            continue
-        seen.add(id(item))
-        found = _one(item)
-        if found is not None:
-            return found
-        todo.extend([getattr(item, "orig", None), item.__cause__, item.__context__])
-    return None
+    return next((found for item in _chain(exc) if (found := _one(item)) is not None), None)
 
 
 __all__ = ["StoreFault", "store_fault"]
