@@ -8,11 +8,10 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..connector import ChangeKind
 from . import schema as t
-from .base import StoreBase, TxBase, chunks, now
+from .base import StoreBase, TxBase, chunks, dialect_insert, now
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +97,7 @@ class OutboxWrites(TxBase):
         ]
         if not rows:
             return
-        ins: Any = postgresql.insert(t.outbox) if self.dialect == "postgresql" else sqlite.insert(t.outbox)
+        ins = dialect_insert(self.dialect, t.outbox)
         # re-queueing keeps the attempt marker: a create that may have happened must still be looked for
         stmt = ins.on_conflict_do_update(index_elements=["account", "contact_id"], set_={"kind": ins.excluded.kind})
         for chunk in chunks(rows, 1000):
