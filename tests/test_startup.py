@@ -106,3 +106,29 @@ def test_every_lazily_imported_command_is_found_under_its_name() -> None:
     for group, ctx, name in lazy:
         command = group.get_command(ctx, name)
         assert command is not None and command.name == name
+
+
+def test_vdir_tag_counts_follow_the_files_when_a_later_run_reuses_the_pulled_tags(tmp_path: Path) -> None:
+    # tag_counts takes an unchanged card's tags from the pull state instead of parsing it again (#18): a card
+    # edited since, even to the same size, must still be counted by what it holds now
+    from contactsync.connectors.vdir import VdirConnector
+    from contactsync.model import Tag
+
+    from .daemon_support import card
+
+    make_book(tmp_path, "book", 0)
+    folder = tmp_path / "book" / "src"
+    for i, tags in enumerate(["Team", "Team", "Sales"]):
+        (folder / f"c{i}.vcf").write_text(card(f"c{i}", i, tags))
+    state = VdirConnector("v", folder).pull(None).next_state
+    later = VdirConnector("v", folder)  # a new process: only the state carries over
+    pulled = later.pull(state)
+    assert later.tag_counts() == {Tag("Team"): 2, Tag("Sales"): 1}
+
+    stat = (folder / "c1.vcf").stat()
+    (folder / "c1.vcf").write_text(card("c1", 1, "Ops_"))  # as long as "Team": the same size
+    os.utime(folder / "c1.vcf", ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same mtime: the pull skips it
+    assert (folder / "c1.vcf").stat().st_size == stat.st_size
+    again = VdirConnector("v", folder)
+    again.pull(pulled.next_state)
+    assert again.tag_counts() == {Tag("Team"): 1, Tag("Sales"): 1, Tag("Ops_"): 1}

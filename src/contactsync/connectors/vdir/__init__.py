@@ -98,10 +98,17 @@ class _Seen:
     etag: str
     kind: str  # _CONTACT, _GROUP or _BROKEN
     reason: str = ""
+    #: a contact card's tag names as last parsed; None: not known (a state written before they were kept).
+    #: tag_counts takes them for a card whose content is unchanged instead of parsing every card each run (#18)
+    tags: tuple[str, ...] | None = None
 
 
 def _encode_state(files: Mapping[str, _Seen]) -> str:
-    rows = {name: [s.mtime_ns, s.size, s.etag, s.kind, s.reason] for name, s in files.items()}
+    # a sixth element, the tags, which an older reader of this state ignores
+    rows = {
+        name: [s.mtime_ns, s.size, s.etag, s.kind, s.reason, None if s.tags is None else list(s.tags)]
+        for name, s in files.items()
+    }
     packed = zlib.compress(json.dumps(rows, separators=(",", ":")).encode("utf-8"), 6)
     return STATE_PREFIX + base64.urlsafe_b64encode(packed).decode("ascii")
 
@@ -111,7 +118,17 @@ def _decode_state(state: str) -> dict[str, _Seen]:
         raise SyncTokenExpired("the vdir state is not one this version wrote: a full listing is needed")
     try:
         rows = json.loads(zlib.decompress(base64.urlsafe_b64decode(state[len(STATE_PREFIX) :])))
-        return {str(name): _Seen(int(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4])) for name, r in rows.items()}
+        return {
+            str(name): _Seen(
+                int(r[0]),
+                int(r[1]),
+                str(r[2]),
+                str(r[3]),
+                str(r[4]),
+                tuple(str(t) for t in r[5]) if len(r) > 5 and r[5] is not None else None,
+            )
+            for name, r in rows.items()
+        }
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error) as exc:
         raise SyncTokenExpired("the vdir state is unreadable: a full listing is needed") from exc
 
@@ -249,6 +266,7 @@ class VdirConnector(BaseConnector):
             same_stat = previous is not None and previous.mtime_ns == stat.st_mtime_ns and previous.size == stat.st_size
             if previous is not None and same_stat:
                 seen[file_name] = previous  # unchanged by stat: not even read
+                self._remember_tags(previous)
                 if previous.kind == _BROKEN:
                     quarantined.append(Quarantined(file_name, previous.reason))
                 continue
@@ -262,7 +280,10 @@ class VdirConnector(BaseConnector):
             etag = etag_of(data)
             if previous is not None and previous.etag == etag:
                 # touched, not changed: remember the new stat so it is not read again
-                seen[file_name] = _Seen(stat.st_mtime_ns, stat.st_size, etag, previous.kind, previous.reason)
+                seen[file_name] = _Seen(
+                    stat.st_mtime_ns, stat.st_size, etag, previous.kind, previous.reason, previous.tags
+                )
+                self._remember_tags(previous)
                 if previous.kind == _BROKEN:
                     quarantined.append(Quarantined(file_name, previous.reason))
                 continue
@@ -275,7 +296,8 @@ class VdirConnector(BaseConnector):
                 continue
             kind = _GROUP if parsed.is_group else _CONTACT
             self._tags[etag] = None if parsed.is_group else parsed.contact.tags
-            seen[file_name] = _Seen(stat.st_mtime_ns, stat.st_size, etag, kind)
+            names = None if parsed.is_group else tuple(sorted(t.name for t in parsed.contact.tags))
+            seen[file_name] = _Seen(stat.st_mtime_ns, stat.st_size, etag, kind, "", names)
             if kind == _CONTACT:
                 changed.append(self._remote(file_name, etag, parsed, stat.st_mtime_ns))
                 photos_dropped += parsed.photo_dropped
@@ -314,6 +336,13 @@ class VdirConnector(BaseConnector):
             if not parsed.is_group:
                 out[file_name] = self._remote(file_name, etag_of(data), parsed, stat.st_mtime_ns)
         return out
+
+    def _remember_tags(self, seen: _Seen) -> None:
+        """The tags of a card the state knows, for tag_counts (a broken card's are never known: it is parsed)."""
+        if seen.kind == _GROUP:
+            self._tags[seen.etag] = None
+        elif seen.kind == _CONTACT and seen.tags is not None:
+            self._tags[seen.etag] = frozenset(Tag(name) for name in seen.tags)
 
     def tag_counts(self) -> Mapping[Tag, int]:
         """Cards per tag (CATEGORIES). Unreadable files are skipped. Raises Transient, AuthFailed."""
