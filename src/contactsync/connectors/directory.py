@@ -6,24 +6,18 @@
   (``{email}``, ``{upn}``, ``{username}``), listed by each source's ``people()`` method. Ids only identify; no
   source logs these values.
 - :class:`DirectorySource`: the protocol of that method, for code that expands templates over any source.
-- :func:`pack_state` / :func:`unpack_state`: a source's pull state as the text the store keeps.
 - :func:`refuse_writes`: a source's ``push``: a directory is read, never written.
 """
 
 from __future__ import annotations
 
-import base64
 import enum
-import json
-import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from contactsync.connector import Change, ChangeResult
-from contactsync.errors import ItemRejected, SyncTokenExpired
-
-T = TypeVar("T")
+from contactsync.errors import ItemRejected
 
 
 class Slot(enum.Enum):
@@ -74,25 +68,6 @@ class DirectorySource(Protocol):
         ...
 
 
-def pack_state(prefix: str, rows: object) -> str:
-    """``rows`` (JSON values) as a pull state: compressed, since it keeps a stamp per person (tens of thousands in
-    a large directory), base64 for the store's text column, after ``prefix`` (the source and its state's version)."""
-    packed = zlib.compress(json.dumps(rows, separators=(",", ":")).encode(), 6)
-    return prefix + base64.urlsafe_b64encode(packed).decode("ascii")
-
-
-def unpack_state(prefix: str, state: str, build: Callable[[Any], T]) -> T:
-    """The state :func:`pack_state` wrote, turned into the source's own value by ``build`` (given the JSON rows).
-    Raises SyncTokenExpired, so the engine lists everything afresh, when the state is another version's or
-    unreadable (``build`` failing on missing or mistyped rows included)."""
-    if not state.startswith(prefix):
-        raise SyncTokenExpired("the directory state is not one this version wrote: a full listing is needed")
-    try:
-        return build(json.loads(zlib.decompress(base64.urlsafe_b64decode(state[len(prefix) :]))))
-    except (ValueError, TypeError, KeyError, AttributeError, zlib.error) as exc:
-        raise SyncTokenExpired("the directory state is unreadable: a full listing is needed") from exc
-
-
 def refuse_writes(account: str, what: str, changes: Sequence[Change]) -> list[ChangeResult]:
     """A directory source's ``push``: every change refused, item by item (``what`` names the directory, as in "the
     Entra ID directory"); the account must be pull-only, which building the connector enforces."""
@@ -100,11 +75,4 @@ def refuse_writes(account: str, what: str, changes: Sequence[Change]) -> list[Ch
     return [ChangeResult(change, error=ItemRejected(refusal, account=account)) for change in changes]
 
 
-__all__ = [
-    "DirectoryPerson",
-    "DirectorySource",
-    "Slot",
-    "pack_state",
-    "refuse_writes",
-    "unpack_state",
-]
+__all__ = ["DirectoryPerson", "DirectorySource", "Slot", "refuse_writes"]

@@ -11,16 +11,12 @@ is "expired": the engine then does a full listing.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from contactsync.errors import SyncTokenExpired
+from contactsync.connectors.pullstate import pack_state, unpack_state
 
 _PREFIX = "cs1."
 
@@ -50,25 +46,22 @@ class PullState:
             data["g"] = {href: [g.etag, g.uid, g.name, sorted(g.members)] for href, g in self.groups.items()}
         if self.member_hrefs:
             data["m"] = dict(self.member_hrefs)
-        raw = zlib.compress(json.dumps(data, separators=(",", ":")).encode(), 6)
-        return _PREFIX + base64.urlsafe_b64encode(raw).decode()
+        return pack_state(_PREFIX, data)
 
     @classmethod
     def decode(cls, text: str) -> PullState:
         """Raises SyncTokenExpired for a state this connector did not write."""
-        if not text.startswith(_PREFIX):
-            raise SyncTokenExpired("the stored CardDAV state is not ours: a full listing follows")
-        try:
-            data = json.loads(zlib.decompress(base64.urlsafe_b64decode(text[len(_PREFIX) :])))
-            token = data["t"]
-            etags = {str(k): str(v) for k, v in data.get("e", {}).items()}
-            groups = {
-                str(href): KnownGroup(str(g[0]), str(g[1]), str(g[2]), frozenset(map(str, g[3])))
-                for href, g in data.get("g", {}).items()
-            }
-            member_hrefs = {str(k): str(v) for k, v in data.get("m", {}).items()}
-        except (binascii.Error, zlib.error, ValueError, KeyError, TypeError, IndexError) as exc:
-            raise SyncTokenExpired("the stored CardDAV state is damaged: a full listing follows") from exc
+        return unpack_state(_PREFIX, text, cls._from_rows, what="the stored CardDAV state")
+
+    @classmethod
+    def _from_rows(cls, data: Any) -> PullState:
+        token = data["t"]
         if token is not None and not isinstance(token, str):
-            raise SyncTokenExpired("the stored CardDAV state is damaged: a full listing follows")
+            raise TypeError("the sync token is not a string")
+        etags = {str(k): str(v) for k, v in data.get("e", {}).items()}
+        groups = {
+            str(href): KnownGroup(str(g[0]), str(g[1]), str(g[2]), frozenset(map(str, g[3])))
+            for href, g in data.get("g", {}).items()
+        }
+        member_hrefs = {str(k): str(v) for k, v in data.get("m", {}).items()}
         return cls(token, MappingProxyType(etags), MappingProxyType(groups), MappingProxyType(member_hrefs))

@@ -35,7 +35,8 @@ from contactsync.connector import (
     RemoteContact,
     RemoteRef,
 )
-from contactsync.connectors.directory import DirectoryPerson, pack_state, refuse_writes, unpack_state
+from contactsync.connectors.directory import DirectoryPerson, refuse_writes
+from contactsync.connectors.pullstate import pack_state, unpack_state
 from contactsync.errors import (
     AuthFailed,
     ConfigError,
@@ -159,7 +160,9 @@ def _encode_state(stamps: Mapping[str, str]) -> str:
 
 
 def _decode_state(state: str) -> dict[str, str]:
-    return unpack_state(STATE_PREFIX, state, lambda rows: {str(k): str(v) for k, v in rows.items()})
+    return unpack_state(
+        STATE_PREFIX, state, lambda rows: {str(k): str(v) for k, v in rows.items()}, what="the directory state"
+    )
 
 
 class LdapConnector(BaseConnector):
