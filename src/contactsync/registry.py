@@ -121,6 +121,9 @@ class ConnectorType:
     #: the daemon's call rate per account, from the platform's published quota; None: not limited (local
     #: folders). ``daemon.rate_limits`` in the configuration overrides it.
     default_rate: Rate | None = None
+    #: connector calls in flight at once across the daemon, per server or app of this type (the daemon's
+    #: budget, contactsync.daemon.budget); None: not limited (local folders). ``daemon.max_in_flight`` overrides it.
+    default_in_flight: int | None = None
     #: the interactive sign-in behind ``contactsync auth ACCOUNT``; None: the type needs none
     sign_in: SignIn | None = None
     #: behind ``contactsync discover TYPE URL``; None: the type has nothing to discover

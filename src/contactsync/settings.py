@@ -246,13 +246,16 @@ class DaemonSettings:
 
     jitter_seconds: float = 30.0
     lease_seconds: float = 120.0
-    #: books run at once (0: one on SQLite, four on PostgreSQL)
+    #: books run at once (0: one on SQLite; on PostgreSQL from the in-flight budgets, daemon/budget.py)
     workers: int = 0
     pause_after_failures: int = 5
     pause_seconds: float = 300.0
     max_pause_seconds: float = 6 * 3600.0
     #: connector type → calls per second per account, over the built-in rates; 0 turns a type's limit off
     rate_limits: Mapping[str, float] = field(default_factory=frozen_mapping)
+    #: connector type → calls in flight at once per server or app across all books, over the built-in limits;
+    #: 0 turns a type's limit off (contactsync.daemon.budget)
+    max_in_flight: Mapping[str, int] = field(default_factory=frozen_mapping)
     metrics_listen: str | None = None
     #: one metrics label per templated book and account (thousands of series); off: one per template
     metrics_per_person: bool = False

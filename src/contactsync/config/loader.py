@@ -408,6 +408,8 @@ def _build_daemon(daemon: object) -> DaemonSettings:
             values[whole_number] = int(daemon[whole_number])  # YAML may give 4.0; the schema allowed it
     if isinstance(daemon, dict) and "rate_limits" in daemon:
         values["rate_limits"] = frozen_mapping({k: float(v) for k, v in daemon["rate_limits"].items()})
+    if isinstance(daemon, dict) and "max_in_flight" in daemon:
+        values["max_in_flight"] = frozen_mapping({k: int(v) for k, v in daemon["max_in_flight"].items()})
     if isinstance(daemon, dict) and "metrics_listen" in daemon:
         values["metrics_listen"] = daemon["metrics_listen"]
     if isinstance(daemon, dict) and "metrics_per_person" in daemon:

@@ -330,7 +330,9 @@ _DAEMON: dict[str, Any] = {
             "type": "integer",
             "minimum": 0,
             "default": DaemonSettings.workers,
-            "description": "Books run at once by one instance; 0: one on SQLite (a single writer), four on PostgreSQL.",
+            "description": "Books run at once by one instance; 0: one on SQLite (a single writer); on PostgreSQL twice "
+            "the `max_in_flight` budgets of the servers in use (4 to 64), so one slow server never holds the "
+            "others back.",
             "examples": [0],
         },
         "pause_after_failures": {
@@ -364,6 +366,17 @@ _DAEMON: dict[str, Any] = {
             "Each rate given here allows a burst of five seconds' worth of calls.",
             SAMPLE_COMMENTED: True,
             "examples": [{"google": 0.5, "carddav": 0}],
+        },
+        "max_in_flight": {
+            "type": "object",
+            "additionalProperties": {"type": "integer", "minimum": 0},
+            "default": {},
+            "description": "Connector calls in flight at once across all books, per server (CardDAV, Google) or "
+            "app registration (Graph), by connector type, over each type's own limit (carddav 8 per server, "
+            "outlook 4 per app as Graph allows, google 8); 0 turns a type's limit off. A slow server only holds "
+            "its own calls: the other servers' books keep running.",
+            SAMPLE_COMMENTED: True,
+            "examples": [{"carddav": 16}],
         },
         "metrics_listen": {
             "type": "string",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -96,10 +97,16 @@ class CallCounts:
 
 
 class GuardedConnector:
-    """A connector seen through the account's rate limiter and call counter; otherwise the connector itself."""
+    """A connector seen through the account's rate limiter, the daemon's in-flight budget (``slot``: held for
+    each call, see :mod:`.budget`) and call counter; otherwise the connector itself."""
 
     def __init__(
-        self, inner: Connector, limiter: RateLimiter | None, on_call: Callable[[str], None] | None = None
+        self,
+        inner: Connector,
+        limiter: RateLimiter | None,
+        on_call: Callable[[str], None] | None = None,
+        *,
+        slot: Callable[[], AbstractContextManager[None]] | None = None,
     ) -> None:
         self.inner = inner
         self.name = inner.name
@@ -107,12 +114,15 @@ class GuardedConnector:
         self.limiter = limiter
         self.counts = CallCounts()
         self._on_call = on_call
+        self._slot = slot
 
     def _call(self, what: Callable[[], T]) -> T:
+        # the rate token first: a slot held while waiting for a token would keep another account's call out
         if self.limiter is not None:
             self.limiter.acquire()
         try:
-            result = what()
+            with self._slot() if self._slot is not None else nullcontext():
+                result = what()
         except RateLimited:
             self._count("rate_limited")
             raise

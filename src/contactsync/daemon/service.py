@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from types import FrameType
 from typing import Any
 
@@ -47,6 +48,7 @@ from ..logs import CONTEXT_FIELDS
 from ..registry import Rate
 from ..settings import AccountSettings, BookSettings, DaemonSettings, Settings
 from ..store import LeaseLost, Store, now
+from .budget import BudgetKey, InFlightBudget, budget_key, default_workers, limit_for
 from .circuit import CircuitPolicy, fresh_health
 from .limits import GuardedConnector, RateLimiter, rate_for, rate_of
 from .lock import StoreLock
@@ -78,12 +80,15 @@ class DaemonOptions:
     jitter_s: float = 30.0
     #: how long a lease lasts unless renewed: an instance that dies holds its books at most this long
     lease_s: float = 120.0
-    #: books run at once (0: one on SQLite, four on PostgreSQL)
+    #: books run at once (0: one on SQLite; on PostgreSQL from the in-flight budgets, :func:`.budget.default_workers`)
     workers: int = 0
     circuit: CircuitPolicy = field(default_factory=CircuitPolicy)
     #: connector type → the admin's rate over the type's own ``default_rate`` (None: not limited); a type absent
     #: here runs at its default (:func:`contactsync.daemon.limits.rate_for`)
     rates: Mapping[str, Rate | None] = field(default_factory=dict)
+    #: connector type → calls in flight at once per server or app across all books (0: no limit); a type absent
+    #: here has its own ``default_in_flight`` (:mod:`contactsync.daemon.budget`)
+    in_flight: Mapping[str, int] = field(default_factory=dict)
     metrics_listen: str | None = None
     #: after SIGTERM, how long to wait for runs to reach a batch boundary before exiting anyway
     stop_timeout_s: float = 60.0
@@ -100,6 +105,7 @@ class DaemonOptions:
                 max_pause_s=daemon.max_pause_seconds,
             ),
             rates=rates_with({}, daemon.rate_limits),
+            in_flight=dict(daemon.max_in_flight),
             metrics_listen=daemon.metrics_listen,
             stop_timeout_s=daemon.stop_timeout_seconds,
         )
@@ -179,6 +185,8 @@ class Daemon:
         self._running: dict[str, _Active] = {}
         self._running_lock = threading.Lock()
         self._limiters: dict[str, RateLimiter] = {}
+        #: calls in flight per platform and app, shared by every book this instance runs
+        self.budget = InFlightBudget(lambda key: limit_for(key.platform, self.options.in_flight))
         self._due_triggers: dict[str, BaseTrigger] = {}
         self._lock: StoreLock | None = None
         self.store: Store | None = None
@@ -207,7 +215,7 @@ class Daemon:
 
             self.metrics = Metrics(self.options.metrics_listen)
             self._relabel(self.settings)
-        workers = self.options.workers or (1 if self.store.dialect == "sqlite" else 4)
+        workers = self.options.workers or default_workers(self.store.dialect, self._budgets_in_use())
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(workers), "maint": ThreadPoolExecutor(2)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
@@ -675,6 +683,11 @@ class Daemon:
         if self._stopping.wait(seconds):
             raise Interrupted("stopping during a wait")
 
+    def _budgets_in_use(self) -> dict[BudgetKey, int | None]:
+        """Every budget the configured books' accounts count against, with its limit."""
+        keys = {budget_key(acct) for book in self.settings.books for acct in book.accounts}
+        return {key: limit_for(key.platform, self.options.in_flight) for key in keys}
+
     def _limiter(self, account: AccountSettings) -> RateLimiter | None:
         rate = rate_for(account.type, self.options.rates)
         if rate is None:
@@ -694,6 +707,10 @@ class Daemon:
         guarded: dict[str, GuardedConnector] = {}
         paused: set[str] = set()
 
+        def stop_check() -> None:
+            # a stopping daemon, or a book whose lease was lost, gives up waiting for a budget's slot
+            self._checkpoint(active)
+
         @contextmanager
         def guard(built: dict[str, Connector]) -> Iterator[Mapping[str, Connector]]:
             # run_book closes what it built, the paused accounts' connectors included (never used here)
@@ -711,7 +728,12 @@ class Daemon:
                     )
                     paused.add(acct.name)
                     continue
-                g = GuardedConnector(built[acct.name], self._limiter(acct), on_call=self._call_hook(acct.name))
+                g = GuardedConnector(
+                    built[acct.name],
+                    self._limiter(acct),
+                    on_call=self._call_hook(acct.name),
+                    slot=partial(self.budget.slot, budget_key(acct), check=stop_check),
+                )
                 connectors[acct.name] = guarded[acct.name] = g
             yield connectors
 

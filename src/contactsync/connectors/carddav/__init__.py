@@ -29,6 +29,8 @@ CONNECTOR_TYPE = ConnectorType(
     build=CardDavConnector.from_settings,
     options_schema=CardDavConnector.options_schema,
     default_rate=Rate(per_second=5.0, burst=10),
+    # calls in flight per server across the daemon's books: as many as one book's own slots (#18)
+    default_in_flight=8,
     discover=_discover,
     doctor=run_checks,
 )

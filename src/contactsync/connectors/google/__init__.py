@@ -23,6 +23,8 @@ CONNECTOR_TYPE = ConnectorType(
     build=GoogleConnector.from_settings,
     options_schema=GoogleConnector.options_schema,
     default_rate=Rate(per_second=1.0, burst=5),
+    # Google publishes per-minute quotas, no concurrency cap: 8 users' calls at once is our judgement (#18)
+    default_in_flight=8,
     sign_in=_sign_in,
     doctor=run_checks,
 )

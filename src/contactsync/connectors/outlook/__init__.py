@@ -22,6 +22,8 @@ CONNECTOR_TYPE = ConnectorType(
     build=OutlookConnector.from_settings,
     options_schema=OutlookConnector.options_schema,
     default_rate=Rate(per_second=10.0, burst=20),
+    # Graph's Outlook limit: 4 concurrent requests per app (connectors/outlook/throttle.py holds it per request)
+    default_in_flight=4,
     sign_in=_sign_in,
     doctor=run_checks,
 )
