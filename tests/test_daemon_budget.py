@@ -149,10 +149,11 @@ def test_limits_are_the_platforms_unless_the_admin_sets_them() -> None:
 
 def test_workers_fill_the_budgets_in_use_with_room_for_slow_servers() -> None:
     assert default_workers("sqlite", {HOST: 8}) == 1
-    assert default_workers("postgresql", {HOST: 8}) == 16
-    assert default_workers("postgresql", {HOST: 8, BudgetKey("outlook", "/app"): 4}) == 24
+    assert default_workers("postgresql", {HOST: 4}) == 8
+    assert default_workers("postgresql", {HOST: 2, BudgetKey("outlook", "/app"): 4}) == 12
     assert default_workers("postgresql", {BudgetKey("vdir", ""): None}) == 4
-    assert default_workers("postgresql", {BudgetKey("carddav", f"h{i}"): 8 for i in range(10)}) == 64
+    # never more than the store's connection pool serves without making a run wait for a connection
+    assert default_workers("postgresql", {BudgetKey("carddav", f"h{i}"): 8 for i in range(10)}) == 12
 
 
 # --- a real daemon ---------------------------------------------------------------------------------------------

@@ -331,7 +331,7 @@ _DAEMON: dict[str, Any] = {
             "minimum": 0,
             "default": DaemonSettings.workers,
             "description": "Books run at once by one instance; 0: one on SQLite (a single writer); on PostgreSQL twice "
-            "the `max_in_flight` budgets of the servers in use (4 to 64), so one slow server never holds the "
+            "the `max_in_flight` budgets of the servers in use (4 to 12), so one slow server never holds the "
             "others back.",
             "examples": [0],
         },

@@ -30,11 +30,15 @@ from urllib.parse import urlsplit
 from ..registry import UnknownConnector, connector_type
 from ..settings import AccountSettings
 
-__all__ = ["BudgetKey", "InFlightBudget", "Usage", "budget_key", "default_workers", "limit_for"]
+__all__ = ["MAX_DEFAULT_WORKERS", "BudgetKey", "InFlightBudget", "Usage", "budget_key", "default_workers", "limit_for"]
 
 #: option keys naming where an account's calls go, first found wins (CardDAV ``url``, Google ``endpoint``,
 #: Graph ``graph_url``); a type with none of them shares one budget per type
 _ENDPOINT_OPTIONS = ("url", "endpoint", "graph_url")
+#: the most books run at once unless ``daemon.workers`` says otherwise: the store's connection pool holds 15
+#: (SQLAlchemy's default 5 + 10 overflow), two go to the lease renewals and one to the main thread; more workers
+#: would queue for a connection, and one waiting over 30 s fails its run
+MAX_DEFAULT_WORKERS = 12
 #: how often a wait for a slot looks whether the daemon is stopping
 _CHECK_EVERY_S = 0.25
 
@@ -79,11 +83,11 @@ def limit_for(type_name: str, overrides: Mapping[str, int]) -> int | None:
 def default_workers(dialect: str, limits: Mapping[BudgetKey, int | None]) -> int:
     """Books run at once when ``daemon.workers`` is 0. SQLite: one (a single writer; more threads would only
     wait on its lock). PostgreSQL: enough threads to fill every budget in use plus as many again, so calls stuck on
-    one slow server leave threads for the others — at least 4, at most 64."""
+    one slow server leave threads for the others — at least 4, at most :data:`MAX_DEFAULT_WORKERS`."""
     if dialect == "sqlite":
         return 1
     wanted = sum(limit or 1 for limit in limits.values())
-    return max(4, min(64, 2 * wanted))
+    return max(4, min(MAX_DEFAULT_WORKERS, 2 * wanted))
 
 
 @dataclass(frozen=True, slots=True)
