@@ -26,10 +26,7 @@ OrgContact.Read.All (with ``org_contacts``). A 403 says which one is missing.
 
 from __future__ import annotations
 
-import base64
-import json
 import re
-import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,16 +44,16 @@ from contactsync.connector import (
     RemoteContact,
     RemoteRef,
 )
-from contactsync.connectors.directory import DirectoryPerson, Slot
+from contactsync.connectors.directory import DirectoryPerson, Slot, refuse_writes
 from contactsync.connectors.outlook.auth import AppTokens
 from contactsync.connectors.outlook.connector import GRAPH_RESOURCES
 from contactsync.connectors.outlook.graph import GraphClient, error_code
+from contactsync.connectors.pullstate import pack_state, unpack_state
 from contactsync.errors import (
     AuthFailed,
     ConfigError,
     ConfigProblem,
     ConnectorError,
-    ItemRejected,
     SyncTokenExpired,
 )
 from contactsync.model import Field, Tag
@@ -191,24 +188,21 @@ class _State:
             "scope": sorted(self.scope),
             "contacts": self.contacts,
         }
-        packed = zlib.compress(json.dumps(rows, separators=(",", ":")).encode(), 6)
-        return STATE_PREFIX + base64.urlsafe_b64encode(packed).decode("ascii")
+        return pack_state(STATE_PREFIX, rows)
 
     @classmethod
     def decode(cls, text: str) -> _State:
-        if not text.startswith(STATE_PREFIX):
-            raise SyncTokenExpired("the directory state is not one this version wrote: a full listing is needed")
-        try:
-            rows = json.loads(zlib.decompress(base64.urlsafe_b64decode(text[len(STATE_PREFIX) :])))
-            return cls(
-                delta_link=str(rows["delta"]),
-                users={str(k): str(v) for k, v in rows["users"].items()},
-                others={str(i) for i in rows["others"]},
-                scope={str(i) for i in rows["scope"]},
-                contacts={str(k): str(v) for k, v in rows["contacts"].items()},
-            )
-        except (ValueError, TypeError, KeyError, AttributeError, zlib.error) as exc:
-            raise SyncTokenExpired("the directory state is unreadable: a full listing is needed") from exc
+        return unpack_state(STATE_PREFIX, text, cls._from_rows, what="the directory state")
+
+    @classmethod
+    def _from_rows(cls, rows: Any) -> _State:
+        return cls(
+            delta_link=str(rows["delta"]),
+            users={str(k): str(v) for k, v in rows["users"].items()},
+            others={str(i) for i in rows["others"]},
+            scope={str(i) for i in rows["scope"]},
+            contacts={str(k): str(v) for k, v in rows["contacts"].items()},
+        )
 
 
 @dataclass(frozen=True)
@@ -503,8 +497,7 @@ class EntraDirectoryConnector(BaseConnector):
 
     def push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
         """A directory is read here, never written: every change is refused (the account must be pull-only)."""
-        refusal = f"account {self.name!r} is the Entra ID directory: contactsync never writes to it"
-        return [ChangeResult(change, error=ItemRejected(refusal, account=self.name)) for change in changes]
+        return refuse_writes(self.name, "the Entra ID directory", changes)
 
     def tag_counts(self) -> Mapping[Tag, int]:
         return {}

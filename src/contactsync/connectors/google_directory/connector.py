@@ -23,9 +23,7 @@ the domain, an administrator allowed to read groups when ``group`` is set (the A
 
 from __future__ import annotations
 
-import base64
 import json
-import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,10 +41,11 @@ from contactsync.connector import (
     RemoteContact,
     RemoteRef,
 )
-from contactsync.connectors.directory import DirectoryPerson
+from contactsync.connectors.directory import DirectoryPerson, refuse_writes
 from contactsync.connectors.google.mapping import MappingError, contact_from_person
 from contactsync.connectors.google.transport import Api, JsonDict, SingleShotHttp
-from contactsync.errors import ConfigError, ConfigProblem, ItemRejected, SyncTokenExpired
+from contactsync.connectors.pullstate import pack_state, unpack_state
+from contactsync.errors import ConfigError, ConfigProblem, SyncTokenExpired
 from contactsync.model import Field, Tag
 
 STATE_PREFIX = "gdir1:"
@@ -179,23 +178,20 @@ class _State:
 
 def _encode_state(state: _State) -> str:
     rows = {"sync": state.sync_token, "scope": state.scope, "emails": state.emails, "members": sorted(state.members)}
-    packed = zlib.compress(json.dumps(rows, separators=(",", ":")).encode(), 6)
-    return STATE_PREFIX + base64.urlsafe_b64encode(packed).decode("ascii")
+    return pack_state(STATE_PREFIX, rows)
 
 
 def _decode_state(state: str) -> _State:
-    if not state.startswith(STATE_PREFIX):
-        raise SyncTokenExpired("the directory state is not one this version wrote: a full listing is needed")
-    try:
-        rows = json.loads(zlib.decompress(base64.urlsafe_b64decode(state[len(STATE_PREFIX) :])))
-        return _State(
-            str(rows["sync"]),
-            {str(k): str(v) for k, v in rows["scope"].items()},
-            {str(k): str(v) for k, v in rows["emails"].items()},
-            {str(m) for m in rows["members"]},
-        )
-    except (ValueError, TypeError, KeyError, AttributeError, zlib.error) as exc:
-        raise SyncTokenExpired("the directory state is unreadable: a full listing is needed") from exc
+    return unpack_state(STATE_PREFIX, state, _state_from_rows, what="the directory state")
+
+
+def _state_from_rows(rows: Any) -> _State:
+    return _State(
+        str(rows["sync"]),
+        {str(k): str(v) for k, v in rows["scope"].items()},
+        {str(k): str(v) for k, v in rows["emails"].items()},
+        {str(m) for m in rows["members"]},
+    )
 
 
 class GoogleDirectoryConnector(BaseConnector):
@@ -407,8 +403,7 @@ class GoogleDirectoryConnector(BaseConnector):
 
     def push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
         """A directory is read here, never written: every change is refused (the account must be pull-only)."""
-        refusal = f"account {self.name!r} is the Workspace directory: contactsync never writes to it"
-        return [ChangeResult(change, error=ItemRejected(refusal, account=self.name)) for change in changes]
+        return refuse_writes(self.name, "the Workspace directory", changes)
 
     def tag_counts(self) -> Mapping[Tag, int]:
         return {}
