@@ -57,6 +57,8 @@ class Cycle:
     wall_s: float
     counted: Counters
     ok: int
+    #: the runs' own durations summed: ÷ wall, how many books ran at once on average
+    busy_s: float
 
     @property
     def bound_s(self) -> float:
@@ -139,7 +141,8 @@ def cycle(work: Path, base: str, radicale_root: Path, *, accounts: int, rtt_ms: 
             second = _run_daemon(config, store, accounts, max(r[0] for r in first), run_dir / "daemon.log")
             counted = proxy.reset()
         wall = max(r[3] for r in second) - min(r[2] for r in second)
-        return Cycle(rtt_ms, budget, accounts, wall, counted, sum(1 for r in second if r[1] == "ok"))
+        busy = sum(r[3] - r[2] for r in second)
+        return Cycle(rtt_ms, budget, accounts, wall, counted, sum(1 for r in second if r[1] == "ok"), busy)
     finally:
         proxy.stop()
         with admin.begin() as conn:
@@ -165,7 +168,8 @@ def main() -> None:
                     f"rtt={rtt:g}ms budget={budget} accounts={c.accounts} ok={c.ok} wall={c.wall_s:.2f}s "
                     f"requests={n.requests} ({n.requests / c.accounts:.1f}/account) connections={n.connections} "
                     f"(limit per host {budget}: {'met' if n.connections <= budget else 'NOT met'}) "
-                    f"handshakes={n.handshakes} peak_in_flight={n.peak_in_flight}"
+                    f"handshakes={n.handshakes} peak_in_flight={n.peak_in_flight} "
+                    f"run={c.busy_s / c.accounts:.2f}s/book books_at_once={c.busy_s / c.wall_s:.1f}"
                 )
                 if rtt == 0:
                     at_zero[budget] = c.wall_s
