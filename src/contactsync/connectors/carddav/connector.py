@@ -55,6 +55,7 @@ from contactsync.vcard import CardError, ParsedCard, card_uid, parse_card, rende
 from . import davxml, hrefs
 from .davxml import DavEntry
 from .groups import GroupCard, GroupStyle, member_uid, new_group_uid, render_group
+from .options import OPTIONS_SCHEMA
 from .parallel import DEFAULT_MAX_IN_FLIGHT, Slots
 from .state import KnownGroup, PullState
 from .transport import DEFAULT_MAX_RESPONSE_BYTES, AuthType, DavTransport, HttpAnswer, Method, ServerError
@@ -179,78 +180,7 @@ def _card_uid_for(contact_id: str) -> str:
 class CardDavConnector(BaseConnector):
     """One CardDAV address book. See the module docstring for the protocol used."""
 
-    options_schema: ClassVar[Mapping[str, Any]] = {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["url"],
-        "properties": {
-            "url": {
-                "type": "string",
-                "format": "uri",
-                "description": "The address book's URL (find it with `contactsync discover carddav`).",
-                "examples": ["https://dav.example.org/alice/contacts/"],
-            },
-            "username": {
-                "type": "string",
-                "description": "The login name; the password comes from the account's `password` secret.",
-                "examples": ["alice"],
-            },
-            "auth": {
-                "enum": [a.value for a in AuthType],
-                "description": "HTTP authentication: `auto` follows the server's challenge.",
-                "examples": ["auto", "digest"],
-            },
-            "verify_tls": {
-                "type": "boolean",
-                "description": "Check the server's TLS certificate (keep this on; use `ca_bundle` for a private CA).",
-                "examples": [True],
-            },
-            "ca_bundle": {
-                "type": "string",
-                "description": "A PEM file of CA certificates to trust instead of the system's.",
-                "examples": ["/etc/contactsync/ca.pem"],
-            },
-            "timeout": {
-                "type": "number",
-                "exclusiveMinimum": 0,
-                "description": "Seconds to wait for each request.",
-                "examples": [30],
-            },
-            "multiget_chunk": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": 1000,
-                "description": "Cards read per addressbook-multiget request.",
-                "examples": [100],
-            },
-            "max_response_mb": {
-                "type": "number",
-                "exclusiveMinimum": 0,
-                "description": "Refuse server answers larger than this (MiB).",
-                "examples": [50],
-            },
-            "group_style": {
-                "enum": [s.value for s in GroupStyle],
-                "description": "How tags are stored: CATEGORIES on each card, vCard 4 group "
-                "cards (`kind-group`) or Apple group cards (`apple-group`).",
-                "examples": ["categories", "apple-group"],
-            },
-            "use_sync_collection": {
-                "type": "boolean",
-                "description": "Use RFC 6578 sync-collection when the server offers it; "
-                "false lists every href and etag with PROPFIND on each run instead.",
-                "examples": [True],
-            },
-            "max_in_flight": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": 64,
-                "description": "Requests (card writes, multigets) sent to the server at once, each on a "
-                "connection of its own kept open for the run; 1 sends one at a time.",
-                "examples": [8],
-            },
-        },
-    }
+    options_schema: ClassVar[Mapping[str, Any]] = OPTIONS_SCHEMA
 
     def __init__(
         self,

@@ -6,35 +6,13 @@ everything else on an existing group card (the admin's or another client's prope
 
 from __future__ import annotations
 
-import enum
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import vobject
 
-
-class GroupStyle(enum.Enum):
-    CATEGORIES = "categories"  # CATEGORIES on each card
-    KIND_GROUP = "kind-group"  # KIND:group + MEMBER:urn:uuid:<uid> (vCard 4)
-    APPLE_GROUP = "apple-group"  # X-ADDRESSBOOKSERVER-KIND:group + X-ADDRESSBOOKSERVER-MEMBER (3.0)
-
-    @property
-    def uses_group_cards(self) -> bool:
-        return self is not GroupStyle.CATEGORIES
-
-    @property
-    def version(self) -> str:
-        return "4.0" if self is GroupStyle.KIND_GROUP else "3.0"
-
-    @property
-    def kind_property(self) -> str:
-        return "KIND" if self is GroupStyle.KIND_GROUP else "X-ADDRESSBOOKSERVER-KIND"
-
-    @property
-    def member_property(self) -> str:
-        return "MEMBER" if self is GroupStyle.KIND_GROUP else "X-ADDRESSBOOKSERVER-MEMBER"
-
+from .options import GroupStyle as GroupStyle  # defined with the options; still importable from here
 
 _URN = "urn:uuid:"
 

@@ -34,20 +34,13 @@ from contactsync.errors import (
 from contactsync.tls import certificate_rejected
 
 from .davxml import BadServerResponse, Multistatus, error_conditions, parse_multistatus, tag
+from .options import AuthType as AuthType  # defined with the options; still importable from here
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024
 _READ_CHUNK = 64 * 1024
 _VALID_SYNC_TOKEN = tag("DAV:", "valid-sync-token")
-
-
-class AuthType(enum.Enum):
-    """How to log in. ``AUTO`` lets the server's ``WWW-Authenticate`` decide (one extra request)."""
-
-    AUTO = "auto"
-    BASIC = "basic"
-    DIGEST = "digest"
 
 
 class Method(enum.Enum):
