@@ -134,12 +134,13 @@ def test_vdir_tag_counts_follow_the_files_when_a_later_run_reuses_the_pulled_tag
     assert again.tag_counts() == {Tag("Team"): 1, Tag("Sales"): 1, Tag("Ops_"): 1}
 
 
-def test_status_with_google_and_outlook_accounts_imports_neither_sdk(
+def test_status_with_google_outlook_and_carddav_accounts_imports_no_sdk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # checking the configuration loads each account type's registration and options schema; neither may drag
     # in the platform's client libraries, which only building, signing in or the doctor need
     (tmp_path / "google-key.json").write_text("{}")
+    (tmp_path / "dav-password").write_text("s3cret")
     config = tmp_path / "config.yaml"
     config.write_text(
         f"store:\n  url: sqlite:///{tmp_path / 'store.db'}\n"
@@ -149,10 +150,14 @@ def test_status_with_google_and_outlook_accounts_imports_neither_sdk(
         "      - name: mailbox\n        type: outlook\n"
         "        options:\n          tenant_id: t1\n          client_id: c1\n"
         "          client_secret: ${GRAPH_CLIENT_SECRET}\n          mailbox: ana@example.com\n"
+        "      - name: phones\n        type: carddav\n"
+        "        options: {url: 'https://dav.example.com/ana/book/', username: ana, password_file: dav-password}\n"
     )
     monkeypatch.setenv("GRAPH_CLIENT_SECRET", "s3cret")
     code, modules = run_probed(tmp_path, config, "status")
     assert code in (0, 5), code  # 5: the book never ran (no store yet), which status reports
-    assert imported(modules, "contactsync.connectors.google") and imported(modules, "contactsync.connectors.outlook")
-    for package in ("googleapiclient", "google.auth", "google.oauth2", "msal", "requests", "caldav", "alembic"):
+    for registration in ("google", "outlook", "carddav"):
+        assert imported(modules, f"contactsync.connectors.{registration}")
+    sdks = ("googleapiclient", "google.auth", "google.oauth2", "msal", "requests", "caldav", "niquests", "vobject")
+    for package in (*sdks, "alembic"):
         assert not imported(modules, package), f"`contactsync status` imported {package}"
