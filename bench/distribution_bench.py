@@ -273,7 +273,17 @@ class Watched:
                 return
             time.sleep(0.05)
 
+    def alive(self) -> bool:
+        """Without reaping it (Popen.poll would, and wait4 would then find no child to read the CPU of)."""
+        try:
+            state = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        return state != "Z"
+
     def wait(self) -> int:
+        if self.code is not None:
+            return self.code
         _, status, usage = os.wait4(self.proc.pid, 0)
         self.wall_s = time.monotonic() - self.started
         self.proc.returncode = os.waitstatus_to_exitcode(status)
@@ -411,7 +421,7 @@ def daemons(users: int, people: int, count: int, root: Path) -> dict[str, Any]:
                 procs[0].kill()
                 killed_at = time.monotonic() - started
                 killed_done = [a for a, r in done_line.findall(logs[0]) if r != "0"]
-            if any(p.proc.poll() is not None for p in procs[1:]):
+            if not all(p.alive() for p in procs[1:]):
                 raise SystemExit(f"a daemon exited:\n{logs[1][-3000:]}\n{logs[2 % count][-3000:]}")
             finished = {a for text in logs for a, r in done_line.findall(text) if r != "0"}
             if killed_at is not None and len(finished) >= world.targets:
@@ -424,7 +434,7 @@ def daemons(users: int, people: int, count: int, root: Path) -> dict[str, Any]:
         rss = {}
         for i, p in enumerate(procs):
             rss[f"d{i}"] = round(p.peak_kb / 1024)
-            if p.proc.poll() is None:
+            if p.alive():
                 p.proc.send_signal(signal.SIGTERM)
             p.wait()
         contents = world.contents()
@@ -451,7 +461,7 @@ def daemons(users: int, people: int, count: int, root: Path) -> dict[str, Any]:
         return out
     finally:
         for p in procs:
-            if p.proc.poll() is None:
+            if p.code is None:
                 p.kill()
                 p.wait()
         world.close()
