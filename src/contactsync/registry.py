@@ -138,10 +138,13 @@ def available_types() -> tuple[str, ...]:
     return tuple(sorted(ep.name for ep in entry_points(group=GROUP)))
 
 
+@cache
 def connector_type(type_name: str) -> ConnectorType:
     """The connector type registered as ``type_name``; imports that connector's package only.
 
     Raises UnknownConnector naming the known types, or saying why a registered one cannot be loaded.
+    Cached (a failure is not): scanning the installed distributions' entry points took a tenth of a daemon's
+    no-change run of a book (bench/daemon_cycle.py), and what is installed does not change under a process.
     """
     for ep in entry_points(group=GROUP, name=type_name):
         try:
