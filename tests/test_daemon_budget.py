@@ -12,12 +12,15 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from contactsync.connectors.memory import MemoryBackend, MemoryConnector
 from contactsync.daemon.budget import BudgetKey, InFlightBudget, Usage, budget_key, default_workers, limit_for
+from contactsync.daemon.limits import GuardedConnector
 from contactsync.errors import SyncAborted
 from contactsync.settings import AccountSettings
 from contactsync.store import Store
@@ -121,6 +124,24 @@ def test_a_stopping_daemon_gives_up_waiting_for_a_slot_and_never_takes_one() -> 
         assert budget.usage()[HOST].in_flight == 1  # only the holder's
     finally:
         holders.join()
+
+
+def test_a_call_waiting_for_its_servers_budget_is_held_back_and_its_wait_is_counted() -> None:
+    budget = InFlightBudget(lambda key: 1)
+    guarded = GuardedConnector(MemoryConnector("a", MemoryBackend()), None, slot=partial(budget.slot, HOST))
+    holders = Holders(budget, HOST, 1)
+    pulled: list[object] = []
+    caller = threading.Thread(target=lambda: pulled.append(guarded.pull(None)))
+    try:
+        wait_for("the slot held", lambda: budget.usage().get(HOST) == Usage(1, 1, 1, 0))
+        caller.start()
+        wait_for("the call waiting", lambda: budget.usage()[HOST].waited == 1)
+        assert pulled == [] and guarded.counts.total == 0  # not sent while the other book holds the slot
+    finally:
+        holders.join()
+    caller.join(30)
+    assert len(pulled) == 1 and guarded.counts.by_status == {"ok": 1}
+    assert guarded.slot_wait_s > 0  # what the run's summary line reports as budget_wait_s
 
 
 def test_accounts_share_a_budget_per_server_and_per_graph_app() -> None:
@@ -235,6 +256,8 @@ def test_one_slow_server_never_holds_the_others_back_and_one_server_gets_no_more
                 assert "slow" not in done, daemon.output()
                 assert {done[b] for b in FAST} == {"ok"}, (done, daemon.output())
                 assert slow.connections >= 1  # the slow book did start: it was held back by its own server only
+                # each account's summary line says how long it queued for the budget
+                assert "account=f00-dav" in daemon.output() and "budget_wait_s=" in daemon.output()
         finally:
             daemon.kill()
     counted = proxy.counters.snapshot()

@@ -115,13 +115,17 @@ class GuardedConnector:
         self.counts = CallCounts()
         self._on_call = on_call
         self._slot = slot
+        #: seconds this account's calls waited for a slot of the daemon's budget (other books had them all)
+        self.slot_wait_s = 0.0
 
     def _call(self, what: Callable[[], T]) -> T:
         # the rate token first: a slot held while waiting for a token would keep another account's call out
         if self.limiter is not None:
             self.limiter.acquire()
         try:
+            asked = time.monotonic()
             with self._slot() if self._slot is not None else nullcontext():
+                self.slot_wait_s += time.monotonic() - asked
                 result = what()
         except RateLimited:
             self._count("rate_limited")

@@ -56,6 +56,13 @@ class Metrics:
             ["account"],
             registry=r,
         )
+        self.budget_wait = Counter(
+            "contactsync_budget_wait_seconds",
+            "Seconds an account's calls waited for the daemon's in-flight budget of their server or app "
+            "(daemon.max_in_flight): other books' calls held every slot.",
+            ["account"],
+            registry=r,
+        )
         self.writes = Counter("contactsync_writes", "Writes confirmed by a platform.", ["account", "kind"], registry=r)
         self.contacts = Gauge("contactsync_contacts", "Contacts linked on each account.", ["account"], registry=r)
         self.tag_platform = Gauge(
@@ -112,6 +119,10 @@ class Metrics:
     def waited(self, account: str, seconds: float) -> None:
         if seconds:
             self.throttle.labels(self._account(account)).inc(seconds)
+
+    def budget_waited(self, account: str, seconds: float) -> None:
+        if seconds:
+            self.budget_wait.labels(self._account(account)).inc(seconds)
 
     def record_state(
         self,

@@ -819,6 +819,8 @@ class Daemon:
                         "pending": rep.pending,
                         "requests": rep.requests,
                         "duration_s": round(rep.duration_s, 2),
+                        # time the account's calls queued behind other books' for its server's budget
+                        "budget_wait_s": round(g.slot_wait_s, 2) if g is not None else None,
                         "tag_mismatches": checked.mismatches if checked and not checked.error else None,
                     }
                 },
@@ -829,6 +831,7 @@ class Daemon:
                 if g.limiter is not None:
                     self.metrics.waited(acct_name, g.limiter.waited_s)
                     g.limiter.waited_s = 0.0
+                self.metrics.budget_waited(acct_name, g.slot_wait_s)
             self._publish_state()
 
     def _publish_state(self) -> None:
