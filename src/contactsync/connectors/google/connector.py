@@ -54,10 +54,8 @@ and hands it to the survivor (by its marker, else email or phone) rather than ta
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
-import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -77,6 +75,7 @@ from contactsync.connector import (
     RemoteContact,
     RemoteRef,
 )
+from contactsync.connectors.pullstate import pack_state, unpack_state
 from contactsync.copies import HeldCopies, NoCopies, RemoteCopies, RemoteCopy
 from contactsync.errors import (
     ConfigError,
@@ -85,7 +84,6 @@ from contactsync.errors import (
     ItemRejected,
     PreconditionFailed,
     RateLimited,
-    SyncTokenExpired,
     Transient,
 )
 from contactsync.model import Contact, Tag
@@ -129,19 +127,16 @@ class _State:
 
 
 def _encode_state(state: _State) -> str:
-    data = json.dumps({"s": state.sync_token, "g": dict(state.groups)}, separators=(",", ":")).encode()
-    return STATE_PREFIX + base64.urlsafe_b64encode(zlib.compress(data)).decode("ascii")
+    return pack_state(STATE_PREFIX, {"s": state.sync_token, "g": dict(state.groups)})
 
 
 def _decode_state(text: str) -> _State:
-    if not text.startswith(STATE_PREFIX):
-        raise SyncTokenExpired("the Google state is not one this version wrote: a full listing is needed")
-    try:
-        data = json.loads(zlib.decompress(base64.urlsafe_b64decode(text[len(STATE_PREFIX) :])))
-        groups = {str(k): str(v) for k, v in data["g"].items()}
-        return _State(str(data["s"]), groups)
-    except (ValueError, TypeError, KeyError, AttributeError, zlib.error) as exc:
-        raise SyncTokenExpired("the Google state is unreadable: a full listing is needed") from exc
+    return unpack_state(
+        STATE_PREFIX,
+        text,
+        lambda data: _State(str(data["s"]), {str(k): str(v) for k, v in data["g"].items()}),
+        what="the Google state",
+    )
 
 
 class AccountFull(ItemRejected):

@@ -11,15 +11,12 @@ the few microseconds between the two, which a local folder shared with a desktop
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
-import json
 import os
 import re
 import tempfile
 import uuid
-import zlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -37,6 +34,7 @@ from contactsync.connector import (
     RemoteContact,
     RemoteRef,
 )
+from contactsync.connectors.pullstate import pack_state, unpack_state
 from contactsync.errors import (
     AuthFailed,
     ConfigError,
@@ -44,7 +42,6 @@ from contactsync.errors import (
     ConnectorError,
     ItemRejected,
     PreconditionFailed,
-    SyncTokenExpired,
     Transient,
 )
 from contactsync.fidelity import skipped_notices
@@ -111,28 +108,25 @@ def _encode_state(files: Mapping[str, _Seen]) -> str:
         name: [s.mtime_ns, s.size, s.etag, s.kind, s.reason, None if s.tags is None else list(s.tags)]
         for name, s in files.items()
     }
-    packed = zlib.compress(json.dumps(rows, separators=(",", ":")).encode("utf-8"), 6)
-    return STATE_PREFIX + base64.urlsafe_b64encode(packed).decode("ascii")
+    return pack_state(STATE_PREFIX, rows)
 
 
 def _decode_state(state: str) -> dict[str, _Seen]:
-    if not state.startswith(STATE_PREFIX):
-        raise SyncTokenExpired("the vdir state is not one this version wrote: a full listing is needed")
-    try:
-        rows = json.loads(zlib.decompress(base64.urlsafe_b64decode(state[len(STATE_PREFIX) :])))
-        return {
-            str(name): _Seen(
-                int(r[0]),
-                int(r[1]),
-                str(r[2]),
-                str(r[3]),
-                str(r[4]),
-                tuple(str(t) for t in r[5]) if len(r) > 5 and r[5] is not None else None,
-            )
-            for name, r in rows.items()
-        }
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error) as exc:
-        raise SyncTokenExpired("the vdir state is unreadable: a full listing is needed") from exc
+    return unpack_state(STATE_PREFIX, state, _seen_from_rows, what="the vdir state")
+
+
+def _seen_from_rows(rows: Any) -> dict[str, _Seen]:
+    return {
+        str(name): _Seen(
+            int(r[0]),
+            int(r[1]),
+            str(r[2]),
+            str(r[3]),
+            str(r[4]),
+            tuple(str(t) for t in r[5]) if len(r) > 5 and r[5] is not None else None,
+        )
+        for name, r in rows.items()
+    }
 
 
 class VdirConnector(BaseConnector):
