@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter as Tally
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -141,6 +142,13 @@ def cycle(work: Path, base: str, radicale_root: Path, *, accounts: int, rtt_ms: 
             second = _run_daemon(config, store, accounts, max(r[0] for r in first), run_dir / "daemon.log")
             counted = proxy.reset()
         wall = max(r[3] for r in second) - min(r[2] for r in second)
+        statuses = Tally(r[1] for r in second)
+        if set(statuses) != {"ok"}:
+            # a figure over failed runs says nothing: show why they failed
+            problems = [x for x in (run_dir / "daemon.log").read_text().splitlines() if "ERROR" in x or "WARN" in x]
+            print(f"   ! runs of the measured cycle: {dict(statuses)}; {len(problems)} problem lines, e.g.:")
+            for line in problems[-5:]:
+                print("     " + line[:300])
         busy = sum(r[3] - r[2] for r in second)
         return Cycle(rtt_ms, budget, accounts, wall, counted, sum(1 for r in second if r[1] == "ok"), busy)
     finally:
