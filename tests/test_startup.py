@@ -5,6 +5,7 @@ bench/startup.py's)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -161,3 +162,28 @@ def test_status_with_google_outlook_and_carddav_accounts_imports_no_sdk(
     sdks = ("googleapiclient", "google.auth", "google.oauth2", "msal", "requests", "caldav", "niquests", "vobject")
     for package in (*sdks, "alembic"):
         assert not imported(modules, package), f"`contactsync status` imported {package}"
+
+
+def test_a_migration_under_any_name_or_form_is_never_missed_by_the_quick_head_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the store skips Alembic when the database is at the head read from the migration files: a migration the
+    # reader missed would leave an old store unmigrated, so it must find it or give up (None: Alembic decides)
+    import shutil
+
+    from contactsync import store as store_module
+
+    versions = tmp_path / "versions"
+    shutil.copytree(store_module._VERSIONS, versions)
+    monkeypatch.setattr(store_module, "_VERSIONS", versions)
+    # undone after the test whatever happens (monkeypatch's undo runs last): no other test sees this folder's head
+    monkeypatch.setattr(store_module, "_head_revision", functools.cache(store_module._head_revision.__wrapped__))
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+    (versions / "3fa9c1_later.py").write_text(f'revision = "3fa9c1"\ndown_revision = "{head}"\n')
+    store_module._head_revision.cache_clear()
+    assert store_module._head_revision() == "3fa9c1"
+
+    (versions / "77e0aa_merge.py").write_text(f'revision = "77e0aa"\ndown_revision = ("3fa9c1", "{head}")\n')
+    store_module._head_revision.cache_clear()
+    assert store_module._head_revision() is None

@@ -107,7 +107,9 @@ def _head_revision() -> str | None:
     without importing Alembic; None when they do not spell out one chain with one head in that plain form (or
     are not files on disk): the caller then asks Alembic, which stays the authority."""
     try:
-        sources = [f.read_text() for f in _VERSIONS.glob("[0-9]*.py")]
+        # every module there, whatever its name (Alembic's own names start with a hex revision): one missed
+        # would make an old store look current
+        sources = [f.read_text() for f in _VERSIONS.glob("*.py") if f.name != "__init__.py"]
     except OSError:
         return None
     revisions: set[str] = set()
