@@ -4,7 +4,8 @@ A property is lost when the copy holds no line with its name, parameters and val
 other lines (an Apple label stays with its email): group names may differ, line order and folding may, a 2.1
 line's encoding may (lines are compared as read, quoted-printable decoded). Lines that say which card this is or
 who wrote it (VERSION, UID, REV, PRODID, our marker) are not properties of the person. ``X-ANNIVERSARY`` is how
-3.0 spells 4.0's ``ANNIVERSARY``; CATEGORIES and TYPE values are compared as sets.
+3.0 spells 4.0's ``ANNIVERSARY``; CATEGORIES and TYPE values are compared as sets, phone numbers in E.164
+(a copy spells them as the book's ``phone_format`` says; the source card keeps its own spelling).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from contactsync.normalize import phone_number
 from contactsync.vcard import MARKER_PROPERTY
-from contactsync.vcard.lines import ContentLine, line_text, read_lines, split_unescaped
+from contactsync.vcard.lines import ContentLine, line_text, read_lines, split_unescaped, unescape_text
 
 CORPUS = Path(__file__).parent / "data" / "fidelity"
 _NOT_PROPERTIES = frozenset({"VERSION", "UID", "REV", "PRODID", MARKER_PROPERTY, "BEGIN", "END"})
@@ -31,6 +33,9 @@ def _plain(line: ContentLine) -> Plain:
     value = line.value
     if line.name == "CATEGORIES":  # a set: its order says nothing (RFC 6350 6.7.1), and tags are a set here
         value = ",".join(sorted(split_unescaped(value, ","), key=str.casefold))
+    if line.name == "TEL" and not value.lower().startswith("tel:"):
+        # a phone is compared in E.164: how a card spells the number is the book's phone_format on copies
+        value = phone_number(unescape_text(value), "US")
     # TYPE values are a case-insensitive set however written (RFC 6350 5.6: ``type=a;type=b`` is ``TYPE=a,b``)
     types = tuple(sorted(line.types()))
     params = tuple(sorted(p for p in line.params if p[0] != "TYPE"))

@@ -422,9 +422,9 @@ def test_parse_never_fails_with_anything_but_card_error(lines: list[str], separa
         return
     assert isinstance(parsed, ParsedCard)
     # whatever was read can be written and read back
-    assert parse_card(render_card(parsed.contact, uid="u", marker=None, original=text)).contact == fit_contact(
-        parsed.contact
-    )
+    # (the model's fields; carried lines may differ on degenerate cards, a value given twice, see test_fuzz_hostile)
+    again = parse_card(render_card(parsed.contact, uid="u", marker=None, original=text)).contact
+    assert replace(again, vcard_lines=()) == replace(fit_contact(parsed.contact), vcard_lines=())
 
 
 @settings(max_examples=200, deadline=None)

@@ -102,11 +102,22 @@ def logical_lines_raw(text: str) -> list[tuple[str, str]]:
         elif raw.strip():
             out.append([raw])
             raws.append([raw])
-            quoted_printable = "QUOTED-PRINTABLE" in raw.partition(":")[0].upper()
+            quoted_printable = "QUOTED-PRINTABLE" in raw[: _value_start(raw)].upper()
         else:
             continue
         soft_break = quoted_printable and out[-1][-1].endswith("=")
     return [("".join(pieces), CRLF.join(raw)) for pieces, raw in zip(out, raws, strict=True)]
+
+
+def _value_start(line: str) -> int:
+    """Where the value begins: after the first colon outside a quoted parameter value (``LABEL="a:b"``)."""
+    quoted = False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            return index
+    return len(line)
 
 
 def _charset_of(header: str) -> str | None:
@@ -282,29 +293,23 @@ def write_line(line: ContentLine) -> str:
 
 
 def write_line_21(line: ContentLine) -> str:
-    """A line written afresh in vCard 2.1 form (a line as read is written as read): TYPE values as bare
-    parameters (``TEL;CELL:``, what 2.1 clients write), 3.0 escapes undone except ``\\;`` (2.1 escapes only
-    that one), and a value holding a line break or non-ASCII text quoted-printable in UTF-8 with its CHARSET
-    said (vCard 2.1 section 2.1.3: 8-bit text needs a CHARSET, a line break needs QUOTED-PRINTABLE)."""
+    """A line written afresh in vCard 2.1 form (a line as read is written as read): parameters as named ones
+    (``TEL;TYPE=cell:``, which 2.1 allows besides the bare ``TEL;CELL:``, and which reads back as the same line),
+    3.0 escapes of line breaks, commas and backslashes undone (2.1 escapes only ``\\;``), and a value holding a
+    line break or non-ASCII text quoted-printable in UTF-8 with its CHARSET said (vCard 2.1 section 2.1.3: 8-bit
+    text needs a CHARSET, a line break needs QUOTED-PRINTABLE)."""
     if line.raw:
         return line.raw + CRLF
     head = f"{line.group}.{line.name}" if line.group else line.name
-    params: list[str] = []
-    for key, values in line.params:
-        if key == "TYPE":
-            params += [_quote_param(t).upper() for v in values for t in v.split(",") if t.strip()]
-        elif key == "ENCODING" and any(v.lower() == "b" for v in values):
-            params.append("ENCODING=BASE64")
-        else:
-            params.append(f"{key}={','.join(_quote_param(v) for v in values)}")
+    params = [f"{key}={','.join(_quote_param(v) for v in values)}" for key, values in line.params]
     value = _unescape_21(_CONTROL.sub("", line.value))
-    if "\n" in value or not value.isascii():
+    if ("\n" in value or not value.isascii()) and not line.param("ENCODING"):
         params += ["CHARSET=UTF-8", "ENCODING=QUOTED-PRINTABLE"]
         encoded = "".join(_qp_char(c) for c in value)
         text = head + "".join(f";{p}" for p in params) + ":" + encoded
         return _qp_fold(text) + CRLF
     text = head + "".join(f";{p}" for p in params) + ":" + value
-    if any(key == "ENCODING" for key, _ in line.params):
+    if any(v.upper() in ("BASE64", "B") for v in line.param("ENCODING")):
         return fold(text) + CRLF  # 2.1 ends a base64 value with an empty line
     return fold(text)
 
@@ -316,8 +321,13 @@ def _unescape_21(value: str) -> str:
         if char != "\\":
             out.append(char)
             continue
-        following = next(chars, "")
-        out.append("\n" if following in ("n", "N") else ("\\;" if following == ";" else following))
+        following = next(chars, None)
+        if following is None:
+            out.append("\\")  # a lone backslash at the end: kept as written
+        else:
+            # 3.0's escapes of a line break, comma and backslash undone; anything else (``\\;``, a stray one) as
+            # written, so the line reads back as the same line
+            out.append("\n" if following in ("n", "N") else following if following in ",\\" else "\\" + following)
     return "".join(out)
 
 
@@ -330,16 +340,20 @@ def _qp_char(char: str) -> str:
 
 
 def _qp_fold(text: str) -> str:
-    """Quoted-printable soft line breaks (``=`` CRLF) under 76 characters, never inside an ``=XX``."""
+    """Quoted-printable soft line breaks (``=`` CRLF) under 76 characters, only in the value (after the first
+    colon: a break in the parameters would not be read back) and never inside an ``=XX``."""
+    floor = _value_start(text) + 1  # no break before this
     pieces: list[str] = []
     start = 0
     while len(text) - start > FOLD_OCTETS:
-        end = start + FOLD_OCTETS - 1
-        escape = text.rfind("=", end - 2, end)
+        end = max(start + FOLD_OCTETS - 1, floor + 1)
+        if end >= len(text):
+            break
+        escape = text.rfind("=", max(end - 2, floor, start + 1), end)
         if escape >= 0:
             end = escape
         pieces.append(text[start:end] + "=")
-        start = end
+        start = floor = end
     pieces.append(text[start:])
     return CRLF.join(pieces)
 

@@ -341,15 +341,19 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
             if value is _PhotoLine.NOT_INLINE:
                 carried.append(line_text(line))  # a photo by URL: never fetched, passed on as it is
             continue
+        if _empty_name(slot, value):
+            continue  # maps to nothing: the card keeps it as it is, and no copy needs it
         if slot not in _MULTI and slot not in _NO_FORMS and values[slot]:
             # a second FN, ORG…: the model holds the first, the card all (a plain repeat of the first says nothing)
             if not (values[slot][0] == value and _is_plain(slot, value, line)):
                 carried.append(line_text(line))
             continue
         values[slot].append(value)
-        if slot not in _NO_FORMS and not _is_plain(slot, value, line) and not (slot is _Slot.N and value.is_empty()):
-            # written otherwise than we would write this value (parameters, group, spelling, what the model
-            # does not hold of it): the line itself travels, and is written wherever this value is
+        if slot is _Slot.TEL:
+            line = _spelled_canonically(line, value)
+        if slot not in _NO_FORMS and not _is_plain(slot, value, line) and not _empty_name(slot, value):
+            # written otherwise than we would write this value (parameters, group, what the model does not hold
+            # of it): the line itself travels, and is written wherever this value is
             carried.append(line_text(line))
 
     def first(slot: _Slot, default: Any) -> Any:
@@ -423,7 +427,7 @@ def _photo_line(photo: Photo, version: str) -> ContentLine:
     if version == "4.0":
         return _line("PHOTO", f"data:{photo.media_type};base64,{payload}")
     subtype = photo.media_type.removeprefix("image/").upper()
-    return _line("PHOTO", payload, [("ENCODING", ["b"]), ("TYPE", [subtype])])
+    return _line("PHOTO", payload, [("ENCODING", ["BASE64" if version == "2.1" else "b"]), ("TYPE", [subtype])])
 
 
 #: slots whose lines never travel as forms: a photo's bytes are in the model already, and tags are written
@@ -467,6 +471,30 @@ def _generate(slot: _Slot, value: Any, version: str) -> ContentLine | None:
     if slot is _Slot.NOTE:
         return _line("NOTE", escape_text(value))
     return None
+
+
+def _empty_name(slot: _Slot, value: Any) -> bool:
+    """A line that maps to nothing ("N:;;;;", "FN:", "item1.NICKNAME:", "EMAIL:") says nothing: never a form
+    to carry, and left as it is on its card."""
+    if slot in _NO_FORMS:
+        return False
+    if slot in _MULTI:
+        return not value.key.strip("|")  # an empty EMAIL, TEL, ADR or URL: the model drops it
+    if slot is _Slot.N:
+        return bool(value.is_empty())
+    if slot is _Slot.ORG:
+        return not any(value)
+    return not value
+
+
+def _spelled_canonically(line: ContentLine, phone: Phone) -> ContentLine:
+    """A TEL line with its number as the model holds it (E.164): a phone's spelling is the book's to choose on
+    the cards it writes (``phone_format``), and a card written back keeps its own line anyway. A ``tel:`` URI or
+    a number with an extension is kept as written: it holds more than the number."""
+    raw = unescape_text(line.value).strip()
+    if raw.lower().startswith("tel:") or ";" in raw or "ext" in raw.lower() or not phone.number.startswith("+"):
+        return line
+    return line.changed(value=escape_text(phone.number))
 
 
 def _is_plain(slot: _Slot, value: Any, line: ContentLine) -> bool:
@@ -571,11 +599,16 @@ class _Carried:
         unmapped += [line for _s, _v, line in second]
         return cls(tuple(unmapped), tuple(f for f in forms if f not in second))
 
-    def form_for(self, slot: _Slot, value: Any, taken: set[int]) -> ContentLine | None:
-        """The line the value was written as where it came from (each form used once)."""
+    def form_for(
+        self, slot: _Slot, value: Any, taken: set[int], generated: ContentLine | None = None
+    ) -> ContentLine | None:
+        """The line the value was written as where it came from (each form used once). A phone's form holds its
+        number as E.164: it is written in the spelling of ``generated`` (the book's phone format)."""
         for index, (form_slot, form_value, line) in enumerate(self.forms):
             if index not in taken and form_slot is slot and form_value == value:
                 taken.add(index)
+                if slot is _Slot.TEL and generated is not None and line.value == escape_text(value.number):
+                    return line.changed(value=generated.value)
                 return line
         return None
 
@@ -621,7 +654,7 @@ def _fresh(desired: list[tuple[_Slot, Any, ContentLine]], carried: _Carried, ver
     taken: set[int] = set()
     lines = [_line("VERSION", version), _line("PRODID", PRODID)]
     for slot, value, line in desired:
-        lines.append(carried.form_for(slot, value, taken) or line)
+        lines.append(carried.form_for(slot, value, taken, line) or line)
     orphaned = carried.orphaned_groups(taken)
     lines += [line for line in carried.unmapped if line.group not in orphaned]
     return lines
@@ -661,7 +694,7 @@ def _merge(
     """The original's lines with the mapped ones brought in line with ``desired``; lines the model does not map
     stay as they were, unless the contact no longer carries one it did (removed on another vCard account);
     lines it carries that the card lacks are added."""
-    same_version = original.version == version or (version == "2.1" and original.version.startswith("2"))
+    same_version = _output_version(original.version) == version
     decoded: list[tuple[_Slot, Any] | None] = []
     for line in original.lines:
         item = _decode(line, region, photo_max_bytes)
@@ -671,6 +704,8 @@ def _merge(
             item = None  # a URL photo or one over the cap, and nothing to replace it with: keep it
         if item is not None and item[0] is _Slot.PHOTO and contact.photo is not None and not contact.photo.data:
             item = None  # the model knows this photo by digest only (bytes not loaded): nothing to write
+        if item is not None and _empty_name(*item) and not any(slot is item[0] for slot, _v, _l in desired):
+            item = None  # an empty FN, NICKNAME…, and nothing to write instead: left as it is
         decoded.append(item)
 
     wanted_single = {slot: value for slot, value, _ in desired if slot not in _MULTI}
@@ -709,6 +744,8 @@ def _merge(
                 kept[index] = True
         elif slot in satisfied and wanted_single.get(slot, _ABSENT) == value:
             kept[index] = True
+        elif slot in satisfied and line_text(line) in carried_now:
+            kept[index] = True  # a second FN, ORG… the contact carries: stays where it is
     # pass 2: rewrite the rest in place (an element whose kind changed keeps its group), remove what is gone
     for index, item in enumerate(decoded):
         if kept[index]:
@@ -726,12 +763,12 @@ def _merge(
             match = next((d for d in remaining_multi if d[0] is slot and getattr(d[1], "key", None) == key), None)
             if match is not None:
                 remaining_multi.remove(match)
-                form = carried.form_for(slot, match[1], taken) or match[2]
-                replacement = replace(form, group=line.group)
+                form = carried.form_for(slot, match[1], taken, match[2]) or match[2]
+                replacement = replace(form, group=form.group or line.group)
         elif slot in new_single and slot not in satisfied and slot not in placed:
             placed.add(slot)
             form = carried.form_for(slot, wanted_single[slot], taken) or new_single[slot]
-            replacement = replace(form, group=line.group)
+            replacement = replace(form, group=form.group or line.group)
         if replacement is None and line.group:
             removed_groups.add(line.group)
         out[index] = replacement
@@ -748,7 +785,7 @@ def _merge(
         if slot not in satisfied and slot not in placed:
             added.append(carried.form_for(slot, wanted_single[slot], taken) or line)
     for slot, value, line in remaining_multi:
-        added.append(carried.form_for(slot, value, taken) or line)
+        added.append(carried.form_for(slot, value, taken, line) or line)
     gone = carried.orphaned_groups(taken) - {line.group for line in lines if line_text(line) in carried_now}
     added += [
         line for line in carried.unmapped if line_text(line) not in present and line_text(line) not in carried_before
