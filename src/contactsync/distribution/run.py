@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from ..connector import ChangeKind, ChangeResult, Connector, PullResult, RemoteContact
+from ..copies import KeepsCopies
 from ..errors import ConnectorError, NotFound, SyncAborted, SyncTokenExpired
 from ..model import Contact, Field, Tag
 from ..settings import AccountSettings, BookSettings, DistributionSettings, DistributionTarget, Settings
@@ -258,6 +259,11 @@ class Distributor:
         ts = self.store.target_state(name, target.account)
         account, book = self.accounts[target.account]
         connector = self.connect(account, book)
+        if isinstance(connector, KeepsCopies):
+            # the account's copies of what the platform holds, as the engine hands them over (contactsync.copies):
+            # without them every write re-reads the items it writes over, and our own writes coming back in the
+            # next listing are read again, one request per target each time
+            connector.keep_copies(self.store.copies(target.account))
         try:
             return self._sync_target(connector, target, ts, revision)
         except ConnectorError as exc:
