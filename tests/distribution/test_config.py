@@ -127,3 +127,25 @@ def test_the_complete_configuration_in_docs_distribution_md_loads(tmp_path: Path
     (d,) = settings.distributions
     assert [t.account for t in d.targets] == ["dir-ana-google", "dir-bob-outlook", "dir-carla-dav"]
     assert {a.name for a in d.accounts} == {"directory", *(t.account for t in d.targets)}
+
+
+def test_a_configuration_may_only_distribute(tmp_path: Path) -> None:
+    # an admin who only wants the directory on every phone writes no book
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        f"""store: {{url: "sqlite:///{tmp_path}/store.db"}}
+distribute:
+  - name: company-directory
+    source: directory
+    container: Company directory
+    targets: [ana-dav]
+    accounts:
+      - {{name: directory, type: vdir, mode: pull-only, options: {{path: {tmp_path}/directory}}}}
+      - {{name: ana-dav, type: vdir, options: {{path: {tmp_path}/ana}}}}
+"""
+    )
+    settings = load_settings(path)
+    assert settings.books == () and [d.name for d in settings.distributions] == ["company-directory"]
+    path.write_text(f'store: {{url: "sqlite:///{tmp_path}/store.db"}}\n')
+    with pytest.raises(ConfigError, match="books"):
+        load_settings(path)  # neither books, templates nor distribute: still an error naming books

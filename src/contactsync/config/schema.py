@@ -676,8 +676,8 @@ SCHEMA: dict[str, Any] = {
     "and how its daemon runs. " + _SECRET_NOTE,
     "type": "object",
     "additionalProperties": False,
-    # books may all come from templates
-    "if": {"not": {"required": ["templates"]}},
+    # books may all come from templates, and a config may only distribute
+    "if": {"not": {"anyOf": [{"required": ["templates"]}, {"required": ["distribute"]}]}},
     "then": {"required": ["books"]},
     "properties": {
         "store": {
