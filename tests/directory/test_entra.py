@@ -437,3 +437,16 @@ def test_changes_while_a_client_pages_neither_hide_nor_shift_anyone(emu: GraphEm
     assert [u["id"] for u in first["value"] + second["value"]] == everyone
     later = c.graph.get(second["@odata.deltaLink"])[1]
     assert {u["id"]: "@removed" in u for u in later["value"]} == {everyone[1]: True, everyone[4]: False}
+
+
+def test_a_token_graph_refuses_names_the_directory_permissions_not_the_contacts_one(emu: GraphEmulator) -> None:
+    c = connector(emu)
+
+    class Refused:  # a token Graph will not take: what an app registered in another tenant gets
+        def token(self, *, fresh: bool = False) -> str:
+            return "not-a-token-graph-issued"
+
+    c.graph.tokens = Refused()
+    with pytest.raises(AuthFailed, match=r"User\.Read\.All") as refused:
+        c.pull(None)
+    assert "Contacts.ReadWrite" not in str(refused.value)

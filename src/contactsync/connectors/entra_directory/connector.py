@@ -245,7 +245,12 @@ class EntraDirectoryConnector(BaseConnector):
             http=self._http,
         )
         self.graph = GraphClient(
-            account=name, graph_url=options.graph_url, tokens=tokens, http=self._http, timeout=options.timeout
+            account=name,
+            graph_url=options.graph_url,
+            tokens=tokens,
+            http=self._http,
+            timeout=options.timeout,
+            permissions="User.Read.All (GroupMember.Read.All for a group, OrgContact.Read.All for org contacts)",
         )
         self._stamp_names = frozenset(options.user_select)
         fields = frozenset(

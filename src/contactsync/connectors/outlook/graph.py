@@ -87,8 +87,11 @@ class GraphClient:
         tokens: TokenSource,
         http: requests.Session,
         timeout: float = 30.0,
+        permissions: str = "Contacts.ReadWrite",
     ) -> None:
         self.account = account
+        #: the application permission(s) this client's calls need, named in the advice of a 401 or a 403
+        self.permissions = permissions
         self.graph_url = graph_url.rstrip("/")
         self.tokens = tokens
         self.http = http
@@ -137,7 +140,7 @@ class GraphClient:
             response.close()
         raise AuthFailed(
             "Graph refused a freshly issued token (401): check that the app has the "
-            "Contacts.ReadWrite application permission with admin consent",
+            f"{self.permissions} application permission with admin consent",
             account=self.account,
         )
 
@@ -149,7 +152,7 @@ class GraphClient:
             return RateLimited(f"Graph throttled {what} ({status})", account=self.account, retry_after=wait)
         if status == 403:
             return AuthFailed(
-                f"Graph denied {what} (403 {code}): check the Contacts.ReadWrite permission and, for "
+                f"Graph denied {what} (403 {code}): check the {self.permissions} permission and, for "
                 "app-only access, any application access policy limiting mailboxes",
                 account=self.account,
             )
