@@ -25,6 +25,7 @@ from contactsync.errors import AuthFailed, ConfigError, ConnectorError, SyncToke
 from contactsync.model import Contact, EmailKind, PhoneKind
 from contactsync.registry import build_connector
 from contactsync.settings import AccountMode, AccountSettings, BookSettings, Secret, frozen_mapping
+from tests.directory_support import cards_by_email, run_sync
 
 TENANT = "contoso.test"
 CLIENT_ID = "99999999-8888-7777-6666-555555555555"
@@ -351,32 +352,20 @@ books:
         options: {{path: {folder}}}
 """
     )
-    runner = CliRunner()
-
-    def sync() -> None:
-        result = runner.invoke(cli, ["--config", str(config), "sync"], catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-
-    def cards() -> dict[str, str]:
-        found = {}
-        for path in folder.glob("*.vcf"):
-            text = path.read_text()
-            email = re.search(r"^EMAIL[^:]*:(.+?)\r?$", text, re.M)
-            assert email is not None, text
-            found[email.group(1).lower()] = text
-        return found
-
-    sync()
-    assert sorted(cards()) == ["ana@contoso.test", "bia@contoso.test"]
+    run_sync(config)
+    assert sorted(cards_by_email(folder)) == ["ana@contoso.test", "bia@contoso.test"]
     emu.entra.update(ana, jobTitle="Head of Platform")
     add_user(emu, "Caio Lins")
-    sync()
-    assert "Head of Platform" in cards()["ana@contoso.test"]
-    assert sorted(cards()) == ["ana@contoso.test", "bia@contoso.test", "caio@contoso.test"]
+    run_sync(config)
+    assert "Head of Platform" in cards_by_email(folder)["ana@contoso.test"]
+    assert sorted(cards_by_email(folder)) == ["ana@contoso.test", "bia@contoso.test", "caio@contoso.test"]
     emu.entra.remove(ana)
-    sync()
-    assert sorted(cards()) == ["bia@contoso.test", "caio@contoso.test"]  # left: removed, through the trash
-    status = runner.invoke(cli, ["--config", str(config), "status"], catch_exceptions=False)
+    run_sync(config)
+    assert sorted(cards_by_email(folder)) == [
+        "bia@contoso.test",
+        "caio@contoso.test",
+    ]
+    status = CliRunner().invoke(cli, ["--config", str(config), "status"], catch_exceptions=False)
     assert "1 in the trash" in status.output
 
 

@@ -26,6 +26,7 @@ from contactsync.errors import AuthFailed, ConfigError, SyncTokenExpired
 from contactsync.model import Field, PhoneKind
 from contactsync.registry import build_connector
 from contactsync.settings import AccountMode, AccountSettings, BookSettings, Secret, frozen_mapping
+from tests.directory_support import cards_by_email, run_sync
 from tests.google.helpers import SERVICE_ACCOUNT, private_key_pem
 
 DIRECTORY_SCOPE = "https://www.googleapis.com/auth/directory.readonly"
@@ -296,32 +297,17 @@ books:
         options: {{path: {folder}}}
 """
     )
-    runner = CliRunner()
-
-    def sync() -> None:
-        result = runner.invoke(cli, ["--config", str(config), "sync"], catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-
-    def cards() -> dict[str, str]:
-        found = {}
-        for path in folder.glob("*.vcf"):
-            text = path.read_text()
-            email = re.search(r"^EMAIL[^:]*:(.+?)\r?$", text, re.M)
-            assert email is not None, text
-            found[email.group(1).lower()] = text
-        return found
-
-    sync()
-    assert sorted(cards()) == ["ana@example.com", "bia@example.com"]
+    run_sync(config)
+    assert sorted(cards_by_email(folder)) == ["ana@example.com", "bia@example.com"]
     emu.workspace.update(entry(ana), organizations=[{"title": "Head of Platform"}])
     profile(emu, "Caio", "Lins")
-    sync()
-    assert "Head of Platform" in cards()["ana@example.com"]
-    assert sorted(cards()) == ["ana@example.com", "bia@example.com", "caio@example.com"]
+    run_sync(config)
+    assert "Head of Platform" in cards_by_email(folder)["ana@example.com"]
+    assert sorted(cards_by_email(folder)) == ["ana@example.com", "bia@example.com", "caio@example.com"]
     emu.workspace.delete(entry(ana))
-    sync()
-    assert sorted(cards()) == ["bia@example.com", "caio@example.com"]  # left: removed, through the trash
-    status = runner.invoke(cli, ["--config", str(config), "status"], catch_exceptions=False)
+    run_sync(config)
+    assert sorted(cards_by_email(folder)) == ["bia@example.com", "caio@example.com"]
+    status = CliRunner().invoke(cli, ["--config", str(config), "status"], catch_exceptions=False)
     assert "1 in the trash" in status.output
 
 

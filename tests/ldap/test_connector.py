@@ -7,7 +7,6 @@ added, modified, deleted, a group's members changed) and checks what the next pu
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from contactsync.errors import AuthFailed, ConfigError, ConnectorError, Transien
 from contactsync.model import Contact, EmailKind, Field, PhoneKind
 from contactsync.registry import build_connector
 from contactsync.settings import AccountMode, AccountSettings, BookSettings, Secret, frozen_mapping
+from tests.directory_support import cards_by_email, run_sync
 from tests.ldap.slapd import PEOPLE, READER_DN, READER_PASSWORD, Slapd, available
 
 # a developer without slapd is told why these are skipped; CI installs it (.ci/run), so there they must run
@@ -245,30 +245,15 @@ books:
         options: {{path: {folder}}}
 """
     )
-    runner = CliRunner()
-
-    def sync() -> None:
-        result = runner.invoke(cli, ["--config", str(config), "sync"], catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-
-    def cards() -> dict[str, str]:
-        found = {}
-        for path in folder.glob("*.vcf"):
-            text = path.read_text()
-            email = re.search(r"^EMAIL[^:]*:(.+?)\r?$", text, re.M)
-            assert email is not None, text
-            found[email.group(1).lower()] = text
-        return found
-
-    sync()
-    assert sorted(cards()) == ["ana@example.org", "bia@example.org"]
+    run_sync(config)
+    assert sorted(cards_by_email(folder)) == ["ana@example.org", "bia@example.org"]
     slapd.modify(ana, {"title": ["Head of Platform"]})
     slapd.add_person("caio", cn="Caio Lins", givenName="Caio", sn="Lins", mail=["caio@example.org"])
-    sync()
-    assert "Head of Platform" in cards()["ana@example.org"]
-    assert sorted(cards()) == ["ana@example.org", "bia@example.org", "caio@example.org"]
+    run_sync(config)
+    assert "Head of Platform" in cards_by_email(folder)["ana@example.org"]
+    assert sorted(cards_by_email(folder)) == ["ana@example.org", "bia@example.org", "caio@example.org"]
     slapd.delete(ana)
-    sync()
-    assert sorted(cards()) == ["bia@example.org", "caio@example.org"]  # left: removed, through the trash
-    trash = runner.invoke(cli, ["--config", str(config), "status"], catch_exceptions=False)
+    run_sync(config)
+    assert sorted(cards_by_email(folder)) == ["bia@example.org", "caio@example.org"]
+    trash = CliRunner().invoke(cli, ["--config", str(config), "status"], catch_exceptions=False)
     assert "1 in the trash" in trash.output
