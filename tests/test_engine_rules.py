@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -81,10 +83,21 @@ def test_multi_valued_fields_merge_element_by_element() -> None:
     assert {t.name for t in outcome.contact.tags} == {"Team", "VIP"}
 
 
+_OPENED: list[Store] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_stores() -> Iterator[None]:
+    yield
+    while _OPENED:  # an unclosed SQLite connection is a ResourceWarning on Python 3.13
+        _OPENED.pop().close()
+
+
 def _world(tmp_path, **accounts: AccountSettings):  # type: ignore[no-untyped-def]
     backends = {n: MemoryBackend(name=n) for n in accounts}
     book = BookSettings("perm", tuple(accounts.values()), brake=BrakeSettings(max_delete_ratio=1.0))
     store = Store.open(f"sqlite:///{tmp_path / 's.db'}")
+    _OPENED.append(store)
     return backends, (lambda: Engine(store, book, {n: MemoryConnector(n, b) for n, b in backends.items()}).run())
 
 
@@ -128,6 +141,7 @@ def test_an_erased_person_never_comes_back(tmp_path) -> None:  # type: ignore[no
     )
     settings = Settings(books=(book,), store_url=f"sqlite:///{tmp_path / 's.db'}")
     store = Store.open(settings.store_url)
+    _OPENED.append(store)
     connectors = {n: MemoryConnector(n, b) for n, b in backends.items()}
     backends["a"].user_create(BASE)
     Engine(store, book, connectors).run()
