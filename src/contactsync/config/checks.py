@@ -10,6 +10,7 @@ import phonenumbers
 
 from ..checks import CheckResult, Outcome
 from ..settings import Settings
+from .problems import KeyPath, Problems
 from .schedule import parse_schedule
 
 
@@ -20,6 +21,21 @@ def schedule_problem(schedule: str) -> str | None:
     except ValueError as exc:
         return str(exc)
     return None
+
+
+def check_name_and_schedule(
+    entry: dict[str, object], path: KeyPath, kind: str, names: dict[str, KeyPath], problems: Problems
+) -> None:
+    """A named list entry's checks (a distribution, a template): its ``name`` unique among ``names`` (which it
+    joins), and its ``schedule``, if given, one the daemon can run."""
+    name = entry.get("name")
+    if isinstance(name, str):
+        first = names.setdefault(name, (*path, "name"))
+        if first != (*path, "name"):
+            problems.add((*path, "name"), f"{kind} name '{name}' is already used; {kind} names are unique")
+    schedule = entry.get("schedule")
+    if isinstance(schedule, str) and (message := schedule_problem(schedule)):
+        problems.add((*path, "schedule"), message)
 
 
 def region_problem(region: str) -> str | None:

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from ..model import Field
 from ..settings import AccountSettings, BrakeSettings, DistributionSettings, DistributionTarget, TemplateTarget
-from .checks import region_problem, schedule_problem
+from .checks import check_name_and_schedule, region_problem
 from .problems import KeyPath, Problems, did_you_mean
 
 R = TypeVar("R")
@@ -69,14 +69,7 @@ def check_distributions(
         if not isinstance(entry, dict):
             continue
         path: KeyPath = ("distribute", index)
-        name = entry.get("name")
-        if isinstance(name, str):
-            first = names.setdefault(name, (*path, "name"))
-            if first != (*path, "name"):
-                problems.add((*path, "name"), f"distribution name '{name}' is already used; names are unique")
-        schedule = entry.get("schedule")
-        if isinstance(schedule, str) and (message := schedule_problem(schedule)):
-            problems.add((*path, "schedule"), message)
+        check_name_and_schedule(entry, path, "distribution", names, problems)
         region = entry.get("default_region")
         if isinstance(region, str) and (message := region_problem(region)):
             problems.add((*path, "default_region"), message)

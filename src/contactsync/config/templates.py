@@ -20,7 +20,7 @@ from typing import Any, Literal, TypeVar
 
 from ..settings import AccountSettings, BookSettings, BookTemplate, TemplateFilter
 from ..templates import SAMPLE_PERSON, PlaceholderError, person_values, placeholders_in, substitute
-from .checks import region_problem, schedule_problem
+from .checks import check_name_and_schedule, region_problem, schedule_problem
 from .problems import KeyPath, Problems, did_you_mean
 from .schema import NAME_HINT, NAME_PATTERN
 from .secrets import CREDENTIAL_SUFFIX, FILE_SUFFIX, is_env_reference
@@ -112,14 +112,7 @@ def check_templates(root: Mapping[str, Any], resolve: Resolve[R], problems: Prob
         if not isinstance(entry, dict):
             continue
         path: KeyPath = ("templates", index)
-        name = entry.get("name")
-        if isinstance(name, str):
-            first = names.setdefault(name, (*path, "name"))
-            if first != (*path, "name"):
-                problems.add((*path, "name"), f"template name '{name}' is already used; template names are unique")
-        schedule = entry.get("schedule")
-        if isinstance(schedule, str) and (message := schedule_problem(schedule)):
-            problems.add((*path, "schedule"), message)
+        check_name_and_schedule(entry, path, "template", names, problems)
         own: set[str] = set()
         accounts = entry.get("accounts")
         for a_index, account in enumerate(accounts if isinstance(accounts, list) else []):
