@@ -521,18 +521,28 @@ class Daemon:
         assert self.store is not None
         started = now()
 
+        def stop_check() -> None:
+            if self._stopping.is_set():
+                raise Interrupted("stopping while waiting for a budget's slot")
+
         def connect(account: AccountSettings, book: BookSettings) -> Connector:
             one = BookSettings(book.name, (account,), default_region=book.default_region)
             built = build_connectors(one)[account.name]
-            return GuardedConnector(built, self._limiter(account), on_call=self._call_hook(account.name))
+            # the targets' calls count against the same per-platform budgets as the books' (issue #17)
+            slot = partial(self.budget.slot, budget_key(account), check=stop_check)
+            return GuardedConnector(built, self._limiter(account), on_call=self._call_hook(account.name), slot=slot)
 
         try:
             distributor = distributor_for(self.settings, name, connect, self.store)
+            targets = [distributor.accounts[t.account][0] for t in distributor.settings.targets]
+            limits = {budget_key(a): limit_for(a.type, self.options.in_flight) for a in targets}
             distributor.run_cycle(
                 self.options.instance,
                 self.options.lease_s,
                 next_due=self.next_due(f"distribute:{name}", started),
                 stop=self._stopping.is_set,
+                # targets at once: the daemon's workers, as for books
+                workers=self.options.workers or default_workers(self.store.dialect, limits),
             )
         except NotFound:
             return  # removed by a reload after the job fired
