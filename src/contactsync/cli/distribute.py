@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import partial
 from typing import Any
 
 import click
@@ -15,12 +16,33 @@ import click
 from ..admin import build_connectors
 from ..connector import Connector
 from ..distribution import CycleReport, distributor_for
-from ..settings import AccountSettings, BookSettings
+from ..distribution.run import Connect
+from ..settings import AccountSettings, BookSettings, Settings
 from . import Context, friendly
 
 
 def _connect(account: AccountSettings, book: BookSettings) -> Connector:
     return build_connectors(BookSettings(book.name, (account,), default_region=book.default_region))[account.name]
+
+
+def _concurrent(settings: Settings, name: str, dialect: str) -> tuple[int, Connect]:
+    """How many targets of distribution ``name`` run at once, and a ``connect`` whose connectors hold a slot of
+    one per-platform budget per call, as the daemon's do (``daemon.workers``, ``daemon.max_in_flight``)."""
+    from ..daemon.budget import InFlightBudget, budget_key, default_workers, limit_for
+    from ..daemon.limits import GuardedConnector
+    from ..distribution import accounts_of
+
+    overrides = settings.daemon.max_in_flight
+    dist = next(d for d in settings.distributions if d.name == name)
+    accounts = accounts_of(settings, dist)
+    keys = {budget_key(accounts[t.account][0]) for t in dist.targets if t.account in accounts}
+    workers = settings.daemon.workers or default_workers(dialect, {k: limit_for(k.platform, overrides) for k in keys})
+    budget = InFlightBudget(lambda key: limit_for(key.platform, overrides))
+
+    def connect(account: AccountSettings, book: BookSettings) -> Connector:
+        return GuardedConnector(_connect(account, book), None, slot=partial(budget.slot, budget_key(account)))
+
+    return workers, connect
 
 
 def _as_dict(name: str, report: CycleReport) -> dict[str, Any]:
@@ -79,9 +101,11 @@ def distribute(obj: Context, names: tuple[str, ...], allow_deletes: bool, as_jso
         _status(obj, chosen, as_json)
     code = EXIT_OK
     out: list[dict[str, Any]] = []
+    known = {d.name for d in settings.distributions}
     with obj.store() as store:
         for name in chosen:
-            dist = distributor_for(settings, name, _connect, store)
+            workers, connect = _concurrent(settings, name, store.dialect) if name in known else (1, _connect)
+            dist = distributor_for(settings, name, connect, store)
             report = dist.run_cycle(
                 f"distribute:{default_instance()}",
                 settings.daemon.lease_seconds,
@@ -89,6 +113,7 @@ def distribute(obj: Context, names: tuple[str, ...], allow_deletes: bool, as_jso
                 allow_deletes=allow_deletes,
                 give_up_s=settings.daemon.sync_wait_seconds,
                 one_off=True,
+                workers=workers,
             )
             out.append(_as_dict(name, report))
             if report.plan is not None and report.plan.held:

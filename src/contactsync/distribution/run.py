@@ -25,6 +25,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -494,12 +495,15 @@ class Distributor:
         give_up_s: float | None = None,
         poll_s: float = 0.5,
         one_off: bool = False,
+        workers: int = 1,
     ) -> CycleReport:
         """One cycle shared with other daemons on the same store: plan if this slot's plan is not done, then take
-        targets one by one until each is done for this slot and at the current revision. Returns when nothing is
-        left, when ``stop()`` says so, or after ``give_up_s`` (default: three leases) without progress, finding
-        only targets held by others (a dead daemon's lease runs out within one lease). ``one_off`` (``contactsync
-        distribute``): plan and run every target now, due or not, and leave the daemons' due times as they were."""
+        targets, ``workers`` at once (each under its own lease), until each is done for this slot and at the
+        current revision. Returns when nothing is left, when ``stop()`` says so, or after ``give_up_s`` (default:
+        three leases) without progress, finding only targets held by others (a dead daemon's lease runs out within
+        one lease). ``one_off`` (``contactsync distribute``): plan and run every target now, due or not, and leave
+        the daemons' due times as they were. How many calls reach one server at once is not this method's
+        business: the connectors ``connect`` builds hold a slot of the daemon's per-platform budget per call."""
         name = self.settings.name
         report = CycleReport()
         self._stop = stop
@@ -511,6 +515,10 @@ class Distributor:
         planned = False
         #: target → the revision this daemon ran it at in this cycle (or failed to): not run twice at one revision
         done: dict[str, int] = {}
+        #: guards ``done``, ``waiting`` and ``report`` while several targets run at once
+        progress = threading.Lock()
+        #: targets of the current pass held by a live daemon (or behind and not taken): looked at again
+        waiting: list[str] = []
         while not stop():
             if not planned:
                 with self._leased(plan_key, [], owner, lease_s, next_due, due_only=not one_off, keep=one_off) as claim:
@@ -530,12 +538,12 @@ class Distributor:
                     continue
                 give_up = time.monotonic() + patience
             revision = self.store.distribution_state(name).revision
-            waiting: list[str] = []
-            for account, target in targets.items():
+            waiting.clear()
+            pending = [(a, t) for a, t in targets.items() if done.get(a) != revision]
+
+            def attempt(account: str, target: DistributionTarget, revision: int = revision) -> None:
                 if stop():
-                    break
-                if done.get(account) == revision:
-                    continue
+                    return
                 # read now, not at the top of the pass: another daemon may have just finished it
                 held = self.store.target_state(name, account)
                 behind = held.revision < revision
@@ -544,23 +552,50 @@ class Distributor:
                 with self._leased(key, [account], owner, lease_s, next_due, due_only=due_only, keep=one_off) as claim:
                     if not claim.taken:
                         if not claim.not_due:
-                            waiting.append(account)  # held by a live daemon, or behind: look again shortly
-                        continue
-                    done[account] = revision
-                    give_up = time.monotonic() + patience  # progress: a dead holder's lease has time to run out
+                            with progress:
+                                waiting.append(account)  # held by a live daemon, or behind: look again shortly
+                        return
+                    with progress:
+                        done[account] = revision
                     try:
-                        report.targets.append(self.sync_target(target, revision=revision))
+                        outcome = self.sync_target(target, revision=revision)
                     except ConnectorError as exc:
                         log.error("distribution %s: target %s failed: %s", name, account, type(exc).__name__)
-                        report.targets.append(TargetReport(account, held.revision, error=str(exc)))
+                        outcome = TargetReport(account, held.revision, error=str(exc))
+                    with progress:
+                        report.targets.append(outcome)
+
+            before = len(done)
+            self._each(pending, attempt, workers)
+            if len(done) > before:
+                give_up = time.monotonic() + patience  # progress: a dead holder's lease has time to run out
             if planned and not waiting:
                 return report
             if time.monotonic() > give_up:
-                report.left = waiting
+                report.left = list(waiting)
                 return report
             time.sleep(poll_s)
         report.left = sorted(set(targets) - set(done))
         return report
+
+    @staticmethod
+    def _each(
+        pending: Sequence[tuple[str, DistributionTarget]],
+        attempt: Callable[[str, DistributionTarget], None],
+        workers: int,
+    ) -> None:
+        """``attempt`` each target, ``workers`` at once. The first error raised (a stop at a batch boundary, the
+        store gone) is raised once every attempt under way has ended: no target keeps running behind its
+        caller's back, and each leaves its lease handed back."""
+        if workers <= 1 or len(pending) <= 1:
+            for account, target in pending:
+                attempt(account, target)
+            return
+        with ThreadPoolExecutor(min(workers, len(pending)), thread_name_prefix="distribute") as pool:
+            futures = [pool.submit(attempt, account, target) for account, target in pending]
+        errors = [e for e in (f.exception() for f in futures) if e is not None]
+        if errors:
+            raise errors[0]
 
     @contextmanager
     def _leased(
