@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 import requests
 
@@ -349,6 +349,7 @@ class OutlookConnector(BaseConnector):
         )
         self._user = f"/users/{quote(options.mailbox, safe='@')}" if options.mailbox else "/me"
         self._folder: str | None = None
+        self._create_folder = False  # a folder missing on options.folder's path is made (container_id)
         self._categories: dict[str, str] | None = None  # casefolded name → name as Outlook has it
         self._categories_read = False  # read from Graph by this process (not only kept from an earlier run)
         self._category_access: CategoryAccess | None = None
@@ -383,6 +384,43 @@ class OutlookConnector(BaseConnector):
 
     def close(self) -> None:
         self._http.close()
+
+    # ------------------------------------------------------------------ the folder, for a distribution (#17)
+    def container_id(self, *, create: bool = False, fresh: bool = False) -> str:
+        """The id of the folder this account reads and writes (``options.folder``), looked up by its path unless
+        known (``fresh``: looked up again). ``create``: a folder missing on the path is made (``POST
+        /users/{id}/contactFolders``, or its parent's ``childFolders``: user-post-contactfolders, Contacts.ReadWrite)
+        instead of refused. A distribution keeps it between runs (:meth:`use_container`) and skips the lookup.
+        Raises ConnectorError naming the missing folder, AuthFailed, RateLimited, Transient."""
+        if fresh:
+            self._folder = None
+        self._create_folder = create
+        try:
+            return unquote(self._folder_id())
+        finally:
+            self._create_folder = False
+
+    def use_container(self, folder_id: str) -> None:
+        """Read and write the folder ``folder_id`` (from :meth:`container_id`) without looking its path up: a
+        folder deleted since answers 404, never another folder's contacts."""
+        self._folder = quote(folder_id, safe="=")
+
+    def _make_folder(self, listing: str, name: str) -> str:
+        """Make the folder ``name`` in ``listing`` (a ``contactFolders`` or ``childFolders`` collection); one
+        made meanwhile by someone else (409 ErrorFolderExists) is taken."""
+        answer = self.graph.batch([BatchRequest("1", "POST", listing, {"displayName": name})], writes=True)["1"]
+        if answer.ok and isinstance(answer.body, Mapping) and answer.body.get("id"):
+            return str(answer.body["id"])
+        if answer.status == 409:
+            _, body = self.graph.get(listing, params={"$top": "1000"}, what="the contact folders")
+            for f in (body or {}).get("value", []):
+                if str(f.get("displayName", "")).casefold() == name.casefold():
+                    return str(f["id"])
+        raise ConnectorError(
+            f"account {self.name}: could not create the contact folder given in options.folder "
+            f"({answer.status} {answer.error_code()}); create it in Outlook, or grant Contacts.ReadWrite",
+            account=self.name,
+        )
 
     # ------------------------------------------------------------------ paths
     def _folder_id(self) -> str:
@@ -419,6 +457,10 @@ class OutlookConnector(BaseConnector):
                     found = str(default["id"])
                     listing = f"{self._user}/contactFolders/{quote(found, safe='=')}/childFolders"
                     continue
+            if not match and self._create_folder:
+                found = self._make_folder(listing, name)
+                listing = f"{self._user}/contactFolders/{quote(found, safe='=')}/childFolders"
+                continue
             if not match:
                 raise missing
             found = str(match[0]["id"])
