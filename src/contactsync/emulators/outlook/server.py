@@ -444,6 +444,10 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "GraphEmulator/1.0"
     timeout = 60
+    # The headers and the body leave in two writes: with Nagle's algorithm the body waits for the peer's delayed
+    # ACK of the headers (40 ms on Linux), which made every request on loopback cost ~40 ms and hid the RTT a
+    # latency bench adds (#18). Graph's front ends answer at once.
+    disable_nagle_algorithm = True
     server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:
