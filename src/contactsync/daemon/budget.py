@@ -7,9 +7,12 @@ once (``daemon.workers``) and lets this budget, not the number of threads, decid
 - **Keyed by platform and app** (:class:`BudgetKey`): a connector type and where its calls go — the server's host
   for CardDAV and Google, the host and the app registration (client id) for Graph. Two Nextcloud servers have two
   budgets; the 200 mailboxes of one Graph app share one.
-- **The unit is one connector call** (a listing, a fetch, a batch of writes), held for the whole call. A call may
-  itself keep several requests in flight (CardDAV's per-book slots, ``max_in_flight`` of the account; Graph's
-  ``$batch``, which the Outlook connector's per-app limiter bounds at 4 concurrent requests whatever this says).
+- **The unit is one request in flight where the connector can say so, else one connector call.** CardDAV takes
+  the daemon's :class:`~contactsync.sharing.Sharing` and holds a slot around each HTTP request its lanes send
+  (``max_in_flight`` per book), so a server never sees more requests at once than its budget, however many books
+  run; its connections then come from the daemon's pools, at most the budget per server. Other connectors hold a
+  slot for a whole call (a listing, a fetch, a batch of writes); a call may keep several requests in flight
+  (Graph's ``$batch``, which the Outlook connector's per-app limiter bounds at 4 concurrent requests).
 - **Limits come from the platform** (``ConnectorType.default_in_flight``) unless the admin sets
   ``daemon.max_in_flight`` for the type (0: no limit). A type without one (local folders) is not limited here.
 - **A slow server only holds its own slots.** A call stuck on one host takes one slot of that host's budget;
@@ -92,7 +95,8 @@ def default_workers(dialect: str, limits: Mapping[BudgetKey, int | None]) -> int
 
 @dataclass(frozen=True, slots=True)
 class Usage:
-    """One budget's figures: its limit (None: none), calls in flight now, the most at once, calls that waited."""
+    """One budget's figures: its limit (None: none), slots held now, the most at once, slots that were waited for
+    (a slot is a request for connectors that share the budget per request, a call for the others)."""
 
     limit: int | None
     in_flight: int
@@ -144,6 +148,11 @@ class InFlightBudget:
             with self._changed:
                 pool.in_flight -= 1
                 self._changed.notify_all()
+
+    def limit(self, key: BudgetKey) -> int | None:
+        """``key``'s limit (None: none)."""
+        with self._changed:
+            return self._pool(key).limit
 
     def usage(self) -> dict[BudgetKey, Usage]:
         """Every budget used so far and its figures (for the bench, the tests and the metrics)."""

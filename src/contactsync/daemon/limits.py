@@ -5,15 +5,17 @@ limiter only spaces calls out so an account stays under its platform's quota ins
 and the guard counts calls by outcome for the run summary and the metrics.
 
 The unit is one connector call (a listing, a batch of writes, a tag-count read). Where a connector reports its
-HTTP requests (``request_counts``), the summary uses that figure instead.
+HTTP requests (``request_counts``), the summary uses that figure instead. A connector that takes the daemon's
+:class:`~contactsync.sharing.Sharing` (``use_sharing``: CardDAV) holds the in-flight budget per HTTP request
+instead of per call, and sends on the daemon's kept connections.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -21,6 +23,7 @@ from ..connector import Change, ChangeResult, Connector, PullResult, RemoteConta
 from ..errors import ConnectorError, RateLimited, Transient
 from ..model import Contact, Tag
 from ..registry import Rate, UnknownConnector, connector_type
+from ..sharing import ConnectionPools, Sharing
 
 T = TypeVar("T")
 
@@ -97,8 +100,14 @@ class CallCounts:
 
 
 class GuardedConnector:
-    """A connector seen through the account's rate limiter, the daemon's in-flight budget (``slot``: held for
-    each call, see :mod:`.budget`) and call counter; otherwise the connector itself."""
+    """A connector seen through the account's rate limiter, the daemon's in-flight budget (``slot``, see
+    :mod:`.budget`) and call counter; otherwise the connector itself.
+
+    The budget counts requests a server sees at once. A connector that sends several per call and can say so
+    (``use_sharing``) is handed ``slot`` to hold around each of its HTTP requests, with the daemon's
+    ``connections`` and the budget's ``slot_limit``; its calls then hold no slot of their own (a call holding one
+    while its requests wait for others would count twice, and could wait on itself). Any other connector holds
+    one slot per call."""
 
     def __init__(
         self,
@@ -107,6 +116,8 @@ class GuardedConnector:
         on_call: Callable[[str], None] | None = None,
         *,
         slot: Callable[[], AbstractContextManager[None]] | None = None,
+        connections: ConnectionPools | None = None,
+        slot_limit: int | None = None,
     ) -> None:
         self.inner = inner
         self.name = inner.name
@@ -115,8 +126,25 @@ class GuardedConnector:
         self.counts = CallCounts()
         self._on_call = on_call
         self._slot = slot
-        #: seconds this account's calls waited for a slot of the daemon's budget (other books had them all)
+        #: seconds this account's calls (or requests) waited for a slot of the daemon's budget (other books had
+        #: them all); requests wait on several threads at once, so the sum can exceed the run's wall
         self.slot_wait_s = 0.0
+        self._wait_lock = threading.Lock()
+        share = getattr(inner, "use_sharing", None)
+        if slot is not None and callable(share):
+            share(Sharing(self._timed(slot), connections, slot_limit))
+            self._slot = None
+
+    def _timed(self, slot: Callable[[], AbstractContextManager[None]]) -> Callable[[], AbstractContextManager[None]]:
+        @contextmanager
+        def timed() -> Iterator[None]:
+            asked = time.monotonic()
+            with slot():
+                with self._wait_lock:
+                    self.slot_wait_s += time.monotonic() - asked
+                yield
+
+        return timed
 
     def _call(self, what: Callable[[], T]) -> T:
         # the rate token first: a slot held while waiting for a token would keep another account's call out

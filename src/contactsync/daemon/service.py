@@ -47,6 +47,7 @@ from ..errors import ConfigError, ConnectorError, ContactSyncError, NotFound, St
 from ..logs import CONTEXT_FIELDS
 from ..registry import Rate
 from ..settings import AccountSettings, BookSettings, DaemonSettings, Settings
+from ..sharing import ConnectionPools
 from ..store import LeaseLost, Store, now
 from .budget import BudgetKey, InFlightBudget, budget_key, default_workers, limit_for
 from .circuit import CircuitPolicy, fresh_health
@@ -187,6 +188,8 @@ class Daemon:
         self._limiters: dict[str, RateLimiter] = {}
         #: calls in flight per platform and app, shared by every book this instance runs
         self.budget = InFlightBudget(lambda key: limit_for(key.platform, self.options.in_flight))
+        #: kept-alive connections per server, shared by every account and run of this instance (.sharing)
+        self.connections = ConnectionPools()
         self._due_triggers: dict[str, BaseTrigger] = {}
         self._lock: StoreLock | None = None
         self.store: Store | None = None
@@ -290,6 +293,8 @@ class Daemon:
             code = 1
         if self.metrics is not None:
             self.metrics.close()
+        if not self._running:
+            self.connections.close()
         if self.store is not None and not self._running:
             self.store.close()
         if self._lock is not None:
@@ -743,6 +748,8 @@ class Daemon:
                     self._limiter(acct),
                     on_call=self._call_hook(acct.name),
                     slot=partial(self.budget.slot, budget_key(acct), check=stop_check),
+                    connections=self.connections,
+                    slot_limit=self.budget.limit(budget_key(acct)),
                 )
                 connectors[acct.name] = guarded[acct.name] = g
             yield connectors

@@ -50,6 +50,7 @@ from contactsync.fidelity import skipped_notices
 from contactsync.model import Contact, Tag
 from contactsync.properties import vcard_capabilities
 from contactsync.settings import AccountSettings, BookSettings
+from contactsync.sharing import Sharing
 from contactsync.vcard import CardError, ParsedCard, card_uid, parse_card, render_card
 
 from . import davxml, hrefs
@@ -212,8 +213,11 @@ class CardDavConnector(BaseConnector):
                 timeout=options.timeout,
                 max_response_bytes=options.max_response_bytes,
                 auth_type=learned or options.auth,
+                sharing=self._sharing,
             )
 
+        #: the daemon's request budget and connections for this server, when it lends them (use_sharing)
+        self._sharing: Sharing | None = None
         self._slots = Slots(open_slot, options.max_in_flight)
         #: the text of the cards read and written (strong etags only), so a write-back keeps what we do not
         #: understand: in memory within the budget, and in the store's copies once the engine hands them over
@@ -250,6 +254,11 @@ class CardDavConnector(BaseConnector):
     def _transport(self) -> DavTransport:
         """The transport of the slot this thread sends on (:mod:`.parallel`)."""
         return self._slots.current()
+
+    def use_sharing(self, sharing: Sharing) -> None:
+        """Send every request under the daemon's budget for this server and on its kept connections
+        (:mod:`contactsync.sharing`); before the first request."""
+        self._sharing = sharing
 
     def keep_copies(self, copies: RemoteCopies) -> None:
         """Keep the cards read and written in ``copies`` (the store's, for this account), and take cards from

@@ -11,7 +11,8 @@ from __future__ import annotations
 import enum
 import logging
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NoReturn
@@ -21,6 +22,7 @@ import niquests
 from caldav.davclient import DAVClient  # not ``caldav.DAVClient``: the package resolves it lazily, untyped
 from caldav.lib import error as caldav_error
 from lxml import etree
+from niquests.adapters import HTTPAdapter
 
 from contactsync.deadline import RequestDeadlineExceeded, request_deadline, watch_session
 from contactsync.errors import (
@@ -31,6 +33,7 @@ from contactsync.errors import (
     SyncTokenExpired,
     Transient,
 )
+from contactsync.sharing import ConnectionPools, RequestSlot, Sharing
 from contactsync.tls import certificate_rejected
 
 from .davxml import BadServerResponse, Multistatus, error_conditions, parse_multistatus, tag
@@ -83,6 +86,7 @@ class DavTransport:
         timeout: float = 30.0,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         auth_type: AuthType = AuthType.AUTO,
+        sharing: Sharing | None = None,
     ) -> None:
         self.max_response_bytes = max_response_bytes
         self._counts: Counter[Method] = Counter()
@@ -105,6 +109,16 @@ class DavTransport:
         # `timeout` bounds each request whole (connect and the whole answer), not only each read
         self._deadline = timeout
         watch_session(self._client.session)
+        #: each request holds a slot of the daemon's budget for its server (.sharing); none in a one-off sync
+        self._request_slot: RequestSlot = sharing.request_slot if sharing is not None else nullcontext
+        if sharing is not None and sharing.connections is not None:
+            # connections come from the daemon's pool for this server, kept across accounts and runs; this
+            # session keeps the account's login to itself (the pool holds connections only), and no cookie at all:
+            # nothing a server hands out on a shared connection can ride along with another request
+            origin = _origin(url)
+            adapter = shared_adapter(sharing.connections, origin, verify, sharing.max_in_flight)
+            self._client.session.mount(origin + "/", adapter)
+            self._client.session.allow_incoming_cookies = False
 
     @property
     def request_counts(self) -> Mapping[str, int]:
@@ -161,15 +175,16 @@ class DavTransport:
         """
         self._counts[Method.PROPFIND] += 1
         try:
-            response = self._client.session.request(
-                "PROPFIND",
-                url,
-                headers={"Depth": "0"},
-                allow_redirects=False,
-                auth=self._client.auth,
-                timeout=self._client.timeout,
-                verify=self._client.ssl_verify_cert,
-            )
+            with self._request_slot():
+                response = self._client.session.request(
+                    "PROPFIND",
+                    url,
+                    headers={"Depth": "0"},
+                    allow_redirects=False,
+                    auth=self._client.auth,
+                    timeout=self._client.timeout,
+                    verify=self._client.ssl_verify_cert,
+                )
         except (niquests.exceptions.RequestException, BadServerResponse):
             # no well-known entry point is normal: discovery goes on with the other candidates
             return None
@@ -220,9 +235,23 @@ class DavTransport:
     def _send(self, method: Method, url: str, body: str, headers: Mapping[str, str]) -> HttpAnswer:
         self._counts[method] += 1
         self._last_body = b""
+        # the wait for a slot is outside the request's deadline: a busy budget is not a slow server
+        with self._request_slot():
+            response = self._request(method, url, body, headers)
+        status = int(response.status)
+        if status >= 500 or status == 408:
+            raise ServerError(f"{method.value} {_path(url)}: server error {status}")
+        answer_headers = response.headers
+        location = answer_headers.get("Location")
+        return HttpAnswer(
+            status, answer_headers.get("ETag"), urljoin(url, location) if location else None, self._last_body
+        )
+
+    def _request(self, method: Method, url: str, body: str, headers: Mapping[str, str]) -> Any:
+        """One request through caldav (its 401 negotiation included), every failure translated."""
         try:
             with request_deadline(self._deadline):
-                response = self._client.request(url, method.value, body, dict(headers))
+                return self._client.request(url, method.value, body, dict(headers))
         except caldav_error.AuthorizationError as exc:
             self._raise_for_authorization(exc, url)
         except caldav_error.RateLimitError as exc:
@@ -246,14 +275,6 @@ class DavTransport:
                 f"the server's answer to {method.value} {_path(url)} is not XML we accept "
                 f"({type(exc).__name__}: {str(exc)[:120]})"
             ) from exc
-        status = int(response.status)
-        if status >= 500 or status == 408:
-            raise ServerError(f"{method.value} {_path(url)}: server error {status}")
-        answer_headers = response.headers
-        location = answer_headers.get("Location")
-        return HttpAnswer(
-            status, answer_headers.get("ETag"), urljoin(url, location) if location else None, self._last_body
-        )
 
     def _raise_for_authorization(self, exc: caldav_error.AuthorizationError, url: str) -> NoReturn:
         body = exc.body.encode() if isinstance(exc.body, str) else (exc.body or b"")
@@ -264,6 +285,49 @@ class DavTransport:
         if exc.status == 401:
             raise AuthFailed(f"{_host(url)} refused the username or password (401)") from exc
         raise AuthFailed(f"{_host(url)} forbids access to {_path(url)} (403)") from exc
+
+
+class SharedAdapter(HTTPAdapter):
+    """Kept-alive connections to one server, shared by the sessions of every account and run of a daemon.
+
+    It takes no cookie from any answer: a session mounting it keeps none, so no account can send another's.
+    A session closing (its account's run ending) leaves the connections open for the next; :meth:`dispose`
+    closes them, with the daemon's pools (.sharing)."""
+
+    def __init__(self, max_connections: int) -> None:
+        super().__init__(pool_connections=2, pool_maxsize=max_connections, allow_incoming_cookies=False)
+
+    def close(self) -> None:
+        pass  # one account's session is done; the connections are the daemon's
+
+    def dispose(self) -> None:
+        super().close()
+
+
+@dataclass(frozen=True, slots=True)
+class _Pool:
+    adapter: SharedAdapter
+
+    def close(self) -> None:
+        self.adapter.dispose()
+
+
+#: connections kept per server when the daemon's budget sets no limit (niquests' own default)
+_UNLIMITED_POOL_SIZE = 10
+
+
+def shared_adapter(pools: ConnectionPools, origin: str, verify: bool | str, max_in_flight: int | None) -> SharedAdapter:
+    """The daemon's pool for ``origin`` under one TLS setting (accounts trusting other CAs never share a
+    connection: one was verified against the other's trust), holding as many connections as the budget lets
+    requests be in flight."""
+    key: Hashable = ("carddav", origin, verify)
+    size = max_in_flight or _UNLIMITED_POOL_SIZE
+    return pools.get(key, lambda: _Pool(SharedAdapter(size))).adapter
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
 def _path(url: str) -> str:
