@@ -32,11 +32,12 @@ from datetime import datetime
 
 from ..connector import ChangeKind, ChangeResult, Connector, PullResult, RemoteContact
 from ..copies import KeepsCopies
-from ..errors import ConnectorError, NotFound, SyncAborted, SyncTokenExpired
+from ..errors import ConnectorError, NotFound, RateLimited, SyncAborted, SyncTokenExpired, Transient
 from ..model import Contact, Field, Tag
 from ..settings import AccountSettings, BookSettings, DistributionSettings, DistributionTarget, Settings
 from ..store import Claim, Store, TagCheck, TagVerdict, now
 from ..store.distribution import DesiredItem, TargetLink, TargetState, book_of
+from .container import OwnsContainer
 from .plan import Shaping, SourceKind, Wanted, plan_source, plan_target
 
 log = logging.getLogger("contactsync.distribution")
@@ -265,8 +266,25 @@ class Distributor:
             # without them every write re-reads the items it writes over, and our own writes coming back in the
             # next listing are read again, one request per target each time
             connector.keep_copies(self.store.copies(target.account))
+        kept: str | None = None
         try:
-            return self._sync_target(connector, target, ts, revision)
+            if isinstance(connector, OwnsContainer):
+                kept = self.store.target_container(name, target.account)
+                if kept is None:
+                    self.store.put_target_container(name, target.account, connector.container_id(create=True))
+                else:
+                    connector.use_container(kept)
+            try:
+                return self._sync_target(connector, target, ts, revision)
+            except ConnectorError as exc:
+                if not (
+                    isinstance(connector, OwnsContainer)
+                    and kept is not None
+                    and self._container_replaced(connector, target.account, kept, exc)
+                ):
+                    raise
+                # the container is gone and another stands under its name now: list it all and fill it
+                return self._sync_target(connector, target, self.store.target_state(name, target.account), revision)
         except ConnectorError as exc:
             self.store.put_target_state(
                 replace(ts, last_run_at=now(), last_result="failed", last_error=f"{type(exc).__name__}: {exc}")
@@ -274,6 +292,29 @@ class Distributor:
             raise
         finally:
             connector.close()
+
+    def _container_replaced(self, connector: OwnsContainer, account: str, kept: str, error: ConnectorError) -> bool:
+        """After a target run with the kept container failed: whether the container is gone (deleted by a user)
+        and another is found or made under its name. Its id is then kept and the target's listing state dropped,
+        so the next run lists the new container whole. A throttled or unreachable platform says nothing about
+        the container: no look is taken then."""
+        if isinstance(error, RateLimited | Transient):
+            return False
+        try:
+            found = connector.container_id(create=True, fresh=True)
+        except ConnectorError:
+            return False  # the run's own error tells more
+        if found == kept:
+            return False
+        log.warning(
+            "distribution %s: target %s: its container is gone; filling the one now under its name",
+            self.settings.name,
+            account,
+        )
+        self.store.put_target_container(self.settings.name, account, found)
+        ts = self.store.target_state(self.settings.name, account)
+        self.store.put_target_state(replace(ts, state=None))
+        return True
 
     def _sync_target(
         self, connector: Connector, target: DistributionTarget, ts: TargetState, revision: int
@@ -354,7 +395,9 @@ class Distributor:
                 None if complete else f"{failed} writes refused; retried next cycle",
             )
         )
-        verdict = self._check_tags(connector, target.account) if plan.changes or ts.revision == 0 else None
+        # an update of ours leaves the item in the container: only a create or a delete changes its member count
+        moved = any(c.kind is not ChangeKind.UPDATE for c in plan.changes)
+        verdict = self._check_tags(connector, target.account) if moved or ts.revision == 0 else None
         report = TargetReport(
             target.account,
             revision if complete else ts.revision,

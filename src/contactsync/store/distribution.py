@@ -11,7 +11,8 @@ photo table and ``contactsync show`` work for them as for any contact. What this
 * ``distribution_items``: per desired contact, the source item it comes from, its content hash and the revision
   at which it last changed (joined, changed or left). A target at revision ``r`` needs only the items whose
   revision is above ``r``: a cycle where nothing changed reads nothing per target, whatever the directory's size;
-* ``distribution_targets``: per target account, the revision it holds and its own listing state;
+* ``distribution_targets``: per target account, the revision it holds, its own listing state and the id of its
+  container (migration 0009);
 * ``distribution_links``: where each desired contact lives on each target, with the hash of what was written. A
   row with no ``remote_id`` is a create that was sent but not confirmed (the outbox rule): the next listing finds
   the item by its marker instead of creating it twice.
@@ -68,6 +69,9 @@ distribution_targets = sa.Table(
     sa.Column("last_run_at", UTCDateTime, nullable=True),
     sa.Column("last_result", sa.String(20), nullable=True),
     sa.Column("last_error", sa.Text, nullable=True),
+    #: the container's id on the target (an Outlook folder's), found or made once and kept: later runs skip its
+    #: lookup (migration 0009)
+    sa.Column("container_id", sa.Text, nullable=True),
 )
 
 distribution_links = sa.Table(
@@ -220,6 +224,15 @@ class DistributionRecords(StoreBase):
                 for r in conn.execute(sa.select(distribution_targets).where(c.distribution == name))
             }
 
+    def target_container(self, name: str, account: str) -> str | None:
+        """The id of the container the target's items live in, as kept by :meth:`put_target_container`."""
+        c = distribution_targets.c
+        with self._reading() as conn:
+            found = conn.execute(
+                sa.select(c.container_id).where(c.distribution == name, c.account == account)
+            ).scalar_one_or_none()
+        return None if found is None else str(found)
+
     def target_links(self, name: str, account: str, contact_ids: Iterable[str] | None = None) -> dict[str, TargetLink]:
         """contact id → link on ``account`` (every link when ``contact_ids`` is None)."""
         c = distribution_links.c
@@ -318,6 +331,16 @@ class DistributionRecords(StoreBase):
                         "last_error": state.last_error,
                     }
                 ],
+                ["distribution", "account"],
+            )
+
+    def put_target_container(self, name: str, account: str, container_id: str | None) -> None:
+        """Keep the id of the target's container (None: forget it, the next run looks it up again)."""
+        with self._writing() as conn:
+            upsert(
+                conn,
+                distribution_targets,
+                [{"distribution": name, "account": account, "container_id": container_id}],
                 ["distribution", "account"],
             )
 

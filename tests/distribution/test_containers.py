@@ -1,0 +1,115 @@
+"""The container of an Outlook target (issue #17): the folder named in ``options.folder`` is made when missing, its
+id kept per target so that later runs skip the lookup, and a folder the user deleted is made again and filled;
+nothing is ever written into another folder. On the Graph emulator, which enforces the documented permissions
+(POST contactFolders needs Contacts.ReadWrite)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from contactsync.connectors.outlook.graph import BatchRequest
+from contactsync.emulators.outlook import GraphEmulator
+from contactsync.emulators.outlook import RequestKind as GraphKind
+from contactsync.registry import build_connector
+from contactsync.settings import BookSettings
+from contactsync.store import Store
+from tests.distribution.support import CONTAINER, cycle, directory_account, distribution, distributor
+from tests.ldap.slapd import Slapd, available
+from tests.outlook.conftest import CLIENT_ID, SECRET, TENANT
+from tests.outlook.fixtures import account_settings
+
+pytestmark = pytest.mark.skipif(available() is not None and os.environ.get("CI") != "true", reason=str(available()))
+
+MAILBOX = "ana@contoso.test"
+PEOPLE = 12
+
+
+@pytest.fixture
+def slapd(tmp_path: Path) -> Iterator[Slapd]:
+    server = Slapd(tmp_path / "slapd").start()
+    yield server
+    server.stop()
+
+
+def directory(server: Slapd) -> list[str]:
+    return [server.add_person(f"p{i}", cn=f"Person {i}", mail=[f"p{i}@example.org"]) for i in range(PEOPLE)]
+
+
+def folders_named(graph: GraphEmulator, name: str) -> list[str]:
+    root = graph.default_folder_id(MAILBOX)
+    mailbox = graph._mailbox(MAILBOX)  # the emulator's own view: what Outlook would show the user
+    return [f.id for f in mailbox.children(root) if f.display_name == name]
+
+
+def emails_in(graph: GraphEmulator, folder_id: str | None) -> list[str]:
+    return sorted(
+        c["emailAddresses"][0]["address"] for c in graph.contacts(MAILBOX, folder_id) if c.get("emailAddresses")
+    )
+
+
+def test_a_missing_folder_is_made_its_id_kept_and_a_deleted_one_made_again(slapd: Slapd, tmp_path: Path) -> None:
+    dns = directory(slapd)
+    with GraphEmulator(seed=5) as graph:
+        graph.add_tenant(TENANT)
+        graph.add_app(TENANT, CLIENT_ID, secret=SECRET)
+        graph.add_mailbox(TENANT, MAILBOX)
+        graph.seed(MAILBOX, [{"givenName": "Own", "emailAddresses": [{"address": "own@example.net"}]}])
+        target = account_settings(graph, name="o-ana", mailbox=MAILBOX, folder=CONTAINER)
+        assert folders_named(graph, CONTAINER) == []
+        with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+            dist = distributor(store, distribution(directory_account(slapd), [(target, None)]))
+            first = cycle(dist)
+            assert [t.created for t in first.targets] == [PEOPLE]
+            [made] = folders_named(graph, CONTAINER)
+            assert len(emails_in(graph, made)) == PEOPLE
+            assert store.target_container("company", "o-ana") == made
+
+            # later runs take the kept id: a change costs the listing and the write, no folder lookup
+            slapd.modify(dns[3], {"telephoneNumber": ["+55 11 99999-0000"]})
+            graph.reset_counters()
+            report = cycle(dist)
+            assert [t.updated for t in report.targets] == [1]
+            assert graph.requests[GraphKind.FOLDERS] == 0
+            assert graph.requests[GraphKind.DELTA] == 1 and graph.requests[GraphKind.BATCH] == 1
+
+            # the user deletes the folder (with our contacts in it): the next cycle makes it again and fills it
+            connector = build_connector(target, BookSettings("x", (target,)))
+            try:
+                answer = connector.graph.batch(  # type: ignore[attr-defined]
+                    [BatchRequest("1", "DELETE", f"/users/{MAILBOX}/contactFolders/{made}")], writes=True
+                )
+                assert answer["1"].ok
+            finally:
+                connector.close()
+            assert folders_named(graph, CONTAINER) == []
+            again = cycle(dist)
+            assert [t.ok for t in again.targets] == [True]
+            [remade] = folders_named(graph, CONTAINER)
+            assert remade != made
+            assert store.target_container("company", "o-ana") == remade
+            assert emails_in(graph, remade) == sorted(f"p{i}@example.org" for i in range(PEOPLE))
+            # nothing of ours anywhere else: the default folder holds only the user's own contact
+            assert emails_in(graph, None) == ["own@example.net"]
+
+
+def test_a_folder_that_cannot_be_made_is_named_in_the_error(slapd: Slapd, tmp_path: Path) -> None:
+    directory(slapd)
+    with GraphEmulator(seed=6) as graph:
+        graph.add_tenant(TENANT)
+        # read-only: POST contactFolders needs Contacts.ReadWrite (user-post-contactfolders)
+        graph.add_app(TENANT, CLIENT_ID, secret=SECRET, permissions=["Contacts.Read", "MailboxSettings.Read"])
+        graph.add_mailbox(TENANT, MAILBOX)
+        target = account_settings(graph, name="o-ana", mailbox=MAILBOX, folder=CONTAINER)
+        with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+            dist = distributor(store, distribution(directory_account(slapd), [(target, None)]))
+            report = cycle(dist)
+            [failed] = report.targets
+            assert failed.error is not None
+            assert "create it in Outlook" in failed.error and "Contacts.ReadWrite" in failed.error
+            assert folders_named(graph, CONTAINER) == []
+            assert store.target_container("company", "o-ana") is None
+            assert "create it" in (store.target_state("company", "o-ana").last_error or "")
