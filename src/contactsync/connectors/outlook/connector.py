@@ -10,12 +10,14 @@ Given the store's copies (:mod:`contactsync.copies`), the connector keeps the ma
 read, and the master categories: a changed item it already knows needs no marker read, and a write whose
 categories are all known needs no categories read, so a small change run costs the delta and its ``$batch``.
 
-Writing: ``push`` sends one ``$batch`` of at most 20 creates (POST with the marker), updates (PATCH of the
-changed properties only, ``If-Match`` with the changeKey, the marker again) and deletes (``If-Match``). Master
-categories missing for a tag are created first. A 412 is a stale changeKey (PreconditionFailed), a 404 a gone
-item (PreconditionFailed gone=True), a 400 a refused value (ItemRejected). A batch whose outcome is unknown
-(connection dropped) is never sent again: every change in it is reported Transient, and the engine adopts the
-creates by their marker in the next pull.
+Writing: ``push`` takes up to 80 changes and sends them as 4 sequential ``$batch`` calls of up to 20 at once
+(:meth:`.graph.GraphClient.run`; each holds one of the app's 4 concurrency slots): creates (POST with the marker),
+updates (PATCH of the changed properties only, ``If-Match`` with the changeKey, the marker again) and deletes
+(``If-Match``). Master categories missing for a tag are created first. A 412 is a stale changeKey
+(PreconditionFailed), a 404 a gone item (PreconditionFailed gone=True), a 400 a refused value (ItemRejected). A
+batch whose outcome is unknown (connection dropped) is never sent again: every change in it is reported
+Transient, and the engine adopts the creates by their marker in the next pull; the other batches keep their own
+answers.
 
 Permissions (README, Microsoft 365): Contacts.Read to list, Contacts.ReadWrite to write, categories on contacts
 included; MailboxSettings.Read / .ReadWrite only for the master list's colours, whose absence is a Notice, never
@@ -66,7 +68,7 @@ from contactsync.settings import AccountMode, AccountSettings, BookSettings
 
 from . import mapping
 from .auth import AppTokens, DelegatedTokens, TokenSource, device_flow
-from .graph import MAX_BATCH, BatchRequest, BatchResponse, GraphClient, OutcomeUnknown
+from .graph import MAX_BATCH, MAX_IN_FLIGHT, BatchRequest, BatchResponse, GraphClient, OutcomeUnknown
 from .options import OPTIONS_SCHEMA
 from .throttle import AppKey, Limit, LimitedSession, limiter_for
 
@@ -326,7 +328,7 @@ class OutlookConnector(BaseConnector):
         self.capabilities = Capabilities(
             read_only=read_only,
             incremental=True,
-            max_batch=MAX_BATCH,
+            max_batch=MAX_BATCH * MAX_IN_FLIGHT,
             fields=mapping.FIELDS,
             holds_tags=True,
             lossy=mapping.LOSSY,
@@ -611,15 +613,16 @@ class OutlookConnector(BaseConnector):
         return markers, gone
 
     def _get_each(self, ids: Sequence[str], params: Mapping[str, str]) -> Iterator[tuple[str, Any]]:
-        """(item id, answer) for a GET of each item, sent MAX_BATCH at a time in `$batch` calls."""
+        """(item id, answer) for a GET of each item, in sequential `$batch` calls of MAX_BATCH, MAX_IN_FLIGHT at once.
+        Raises what refused an envelope."""
         query = _query(params)
-        for chunk in _chunks(list(ids), MAX_BATCH):
-            requests_ = [
-                BatchRequest(str(i), "GET", f"{self._item(item_id)}?{query}") for i, item_id in enumerate(chunk)
-            ]
-            answers = self.graph.batch(requests_, writes=False)
-            for i, item_id in enumerate(chunk):
-                yield item_id, answers[str(i)]
+        requests_ = [BatchRequest(str(i), "GET", f"{self._item(item_id)}?{query}") for i, item_id in enumerate(ids)]
+        answers = self.graph.run(requests_, writes=False)
+        for i, item_id in enumerate(ids):
+            answer = answers[str(i)]
+            if isinstance(answer, ConnectorError):
+                raise answer
+            yield item_id, answer
 
     def _scan_markers(self) -> dict[str, str]:
         """Every marked item of the folder, from a listing of every item with only its id and marker.
@@ -677,8 +680,8 @@ class OutlookConnector(BaseConnector):
 
     def push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
         """One result per change. Raises AuthFailed, RateLimited, Transient only when nothing was attempted."""
-        if len(changes) > MAX_BATCH:
-            raise ValueError(f"at most {MAX_BATCH} changes per push")
+        if len(changes) > self.capabilities.max_batch:
+            raise ValueError(f"at most {self.capabilities.max_batch} changes per push")
         if not changes:
             return []
         if self.capabilities.read_only:
@@ -688,11 +691,10 @@ class OutlookConnector(BaseConnector):
         self._see_categories(t.name for t in tags)
         self._keep_seen()
         requests_ = [self._request_for(str(i), c) for i, c in enumerate(changes)]
-        try:
-            answers = self.graph.batch(requests_, writes=True)
-        except OutcomeUnknown as exc:
-            # maybe applied: never sent again; the next pull adopts our creates by their marker
-            return [ChangeResult(c, error=Transient(f"outcome unknown: {exc}", account=self.name)) for c in changes]
+        answers = self.graph.run(requests_, writes=True)
+        refusals = [a for a in answers.values() if isinstance(a, ConnectorError) and not isinstance(a, OutcomeUnknown)]
+        if len(refusals) == len(changes):
+            raise refusals[0]  # no envelope went through: nothing was attempted, the retry policy decides
         results = [self._result(c, answers[str(i)]) for i, c in enumerate(changes)]
         # every create and update carries our marker: remembered, the next delta needs no marker read for them
         self._keep_markers(
@@ -728,7 +730,12 @@ class OutlookConnector(BaseConnector):
         }
         return BatchRequest(member_id, "PATCH", item, body, headers)
 
-    def _result(self, change: Change, answer: BatchResponse) -> ChangeResult:
+    def _result(self, change: Change, answer: BatchResponse | ConnectorError) -> ChangeResult:
+        if isinstance(answer, OutcomeUnknown):
+            # maybe applied: never sent again; the next pull adopts our creates by their marker
+            return ChangeResult(change, error=Transient(f"outcome unknown: {answer}", account=self.name))
+        if isinstance(answer, ConnectorError):
+            return ChangeResult(change, error=answer)  # its envelope was refused: nothing of it was applied
         if answer.ok:
             if change.kind is ChangeKind.DELETE:
                 return ChangeResult(change)

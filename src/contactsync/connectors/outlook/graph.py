@@ -6,13 +6,18 @@ wait) or :class:`Transient`; whether and when to send again is decided by the on
 :mod:`contactsync.retry`, applied by the engine. A ``$batch`` that carries writes and got a dropped connection or
 an ambiguous 5xx raises :class:`OutcomeUnknown`: the writes may or may not have happened.
 
-Requests are sent one at a time on one session: never more than one in flight per mailbox (Outlook allows 4).
+Many requests go as sequential ``$batch`` calls (:meth:`GraphClient.run`): chains of up to 20 members, each
+depending on the one before (Graph runs such a batch one member at a time, so it holds one of the app's 4
+concurrency slots), up to 4 chains in flight at once on the one session. A chained member Graph did not run (424,
+its predecessor failed) is sent again in a new chain, or reported throttled when its chain stopped on a 429.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import requests
@@ -25,6 +30,11 @@ from contactsync.tls import certificate_rejected
 from .auth import TokenSource
 
 MAX_BATCH = 20
+#: requests one app may have running at Outlook at once (throttling-limits, Outlook service limits); as many
+#: sequential batches are kept in flight
+MAX_IN_FLIGHT = 4
+#: a member Graph did not run because the one it depends on failed (json-batching: "424 Failed Dependency")
+FAILED_DEPENDENCY = 424
 #: 503 and 429 mean "not done, come back later"; other 5xx may hide a write that happened
 NOT_APPLIED = frozenset({429, 503})
 
@@ -36,9 +46,12 @@ class BatchRequest:
     url: str  # relative to the Graph root, e.g. "/users/x/contacts"
     body: Mapping[str, Any] | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    depends_on: str | None = None  # the member that must succeed first (a sequential batch)
 
     def as_json(self) -> dict[str, Any]:
         member: dict[str, Any] = {"id": self.id, "method": self.method, "url": self.url}
+        if self.depends_on is not None:
+            member["dependsOn"] = [self.depends_on]
         headers = dict(self.headers)
         if self.body is not None:
             headers.setdefault("Content-Type", "application/json")  # Graph refuses a body without it
@@ -101,6 +114,7 @@ class GraphClient:
         self._token: str | None = None
         #: requests sent, per HTTP method (a $batch is one): what ``sync --json`` reports as requests
         self.sent: dict[str, int] = {}
+        self._sent_lock = threading.Lock()
 
     # ------------------------------------------------------------------ plumbing
     def url(self, path_or_url: str) -> str:
@@ -124,7 +138,8 @@ class GraphClient:
             if self._token is None or fresh:
                 self._token = self.tokens.token(fresh=fresh)
             sent = {"Authorization": f"Bearer {self._token}", "Accept": "application/json", **(headers or {})}
-            self.sent[method] = self.sent.get(method, 0) + 1
+            with self._sent_lock:
+                self.sent[method] = self.sent.get(method, 0) + 1
             try:
                 with request_deadline(self.timeout):
                     response = self.http.request(
@@ -194,6 +209,42 @@ class GraphClient:
             raise ValueError(f"a $batch holds at most {MAX_BATCH} requests")
         return {answer.id: answer for answer in self._envelope(requests_, writes=writes)}
 
+    def run(self, requests_: Sequence[BatchRequest], *, writes: bool) -> dict[str, BatchResponse | ConnectorError]:
+        """Run any number of requests (unique ids, no ``depends_on`` of their own) as sequential ``$batch`` calls,
+        up to :data:`MAX_IN_FLIGHT` at once; each request's answer, or the error of the envelope that carried it.
+
+        Nothing is raised: an envelope refused (RateLimited, Transient, AuthFailed…) or lost (OutcomeUnknown: its
+        writes may have been applied, and are never sent again here) is the answer of each of its members. A member
+        Graph did not run (424) goes again in the next round; when its chain stopped on a 429 it gets that 429, so
+        the caller's retry policy waits as Graph asked before sending it again."""
+        answers: dict[str, BatchResponse | ConnectorError] = {}
+        pending = list(requests_)
+        with ThreadPoolExecutor(max_workers=MAX_IN_FLIGHT, thread_name_prefix="graph-batch") as pool:
+            while pending:
+                chains = [_chained(pending[i : i + MAX_BATCH]) for i in range(0, len(pending), MAX_BATCH)]
+                outcomes = list(pool.map(lambda chain: self._chain(chain, writes=writes), chains))
+                pending = []
+                for chain, outcome in zip(chains, outcomes, strict=True):
+                    if isinstance(outcome, ConnectorError):
+                        answers.update({member.id: outcome for member in chain})
+                        continue
+                    throttled = next((a for a in outcome.values() if a.status == 429), None)
+                    for member in chain:
+                        answer = outcome[member.id]
+                        if answer.status != FAILED_DEPENDENCY:
+                            answers[member.id] = answer
+                        elif throttled is not None:
+                            answers[member.id] = replace(throttled, id=member.id)
+                        else:
+                            pending.append(replace(member, depends_on=None))
+        return answers
+
+    def _chain(self, chain: Sequence[BatchRequest], *, writes: bool) -> dict[str, BatchResponse] | ConnectorError:
+        try:
+            return {answer.id: answer for answer in self._envelope(chain, writes=writes)}
+        except ConnectorError as exc:
+            return exc
+
     def _envelope(self, members: Sequence[BatchRequest], *, writes: bool) -> list[BatchResponse]:
         payload = {"requests": [m.as_json() for m in members]}
         ids = {m.id for m in members}
@@ -220,6 +271,12 @@ class GraphClient:
             if writes and response.status_code >= 500 and response.status_code not in NOT_APPLIED:
                 raise OutcomeUnknown(str(error), account=self.account)
             raise error
+
+
+def _chained(members: Sequence[BatchRequest]) -> list[BatchRequest]:
+    """The members as one sequential batch: each depends on the one before (Graph refuses a batch that is neither
+    fully sequential nor fully parallel)."""
+    return [replace(m, depends_on=members[i - 1].id if i else None) for i, m in enumerate(members)]
 
 
 def _json_or_none(response: requests.Response) -> Any:

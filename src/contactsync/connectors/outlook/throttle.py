@@ -8,7 +8,9 @@ by the app — (authority, tenant, client id) — and holds:
 
 - 4 concurrency slots for the whole app, across mailboxes (stricter than "per mailbox": Graph runs a batch's
   members 4 at a time irrespective of mailbox, and slots freed per mailbox would let 4 mailboxes × a batch each
-  exceed what one app is given). A request takes one slot, a ``$batch`` of n members min(4, n);
+  exceed what one app is given). A request takes one slot, a parallel ``$batch`` of n members min(4, n), a
+  sequential one (its members chained by ``dependsOn``, run one after another) one: four sequential batches of
+  20 keep the app's four slots busy while each envelope crosses the network (#18);
 - a sliding 10-minute budget per mailbox, a batch's members counted one by one. A request that would exceed it
   waits for the oldest requests to leave the window, up to ``max_wait``; beyond that it raises RateLimited with
   the wait, so the run reports it instead of hanging.
@@ -78,11 +80,14 @@ class AppLimiter:
         return sent[min(over, len(sent)) - 1] + self.window_s - now
 
     @contextmanager
-    def slots(self, mailbox: str, requests: int, *, max_wait: float, account: str) -> Iterator[None]:
-        """Hold min(4, requests) slots while ``requests`` requests (a batch's members) go to ``mailbox``.
+    def slots(
+        self, mailbox: str, requests: int, *, max_wait: float, account: str, width: int | None = None
+    ) -> Iterator[None]:
+        """Hold min(4, ``width``) slots while ``requests`` requests (a batch's members) go to ``mailbox``; ``width``
+        is how many of them may run at once (default: all of them, as in a parallel batch).
 
         Raises RateLimited when the mailbox's budget frees up only after more than ``max_wait`` seconds."""
-        wanted = max(1, min(self.max_concurrent, requests))
+        wanted = max(1, min(self.max_concurrent, requests if width is None else width))
         ticket = object()
         with self._changed:
             try:
@@ -171,5 +176,10 @@ class LimitedSession(requests.Session):
         batch = target.rstrip("/").endswith("/$batch") and isinstance(body, Mapping)
         members = body.get("requests") if batch and isinstance(body, Mapping) else None
         count = len(members) if isinstance(members, list) and members else 1
-        with self.limit.limiter.slots(self.limit.mailbox, count, max_wait=BUDGET_MAX_WAIT, account=self.limit.account):
+        # Graph's batches are fully parallel or fully sequential: one chained member runs at a time
+        chained = isinstance(members, list) and any(isinstance(m, Mapping) and m.get("dependsOn") for m in members)
+        width = 1 if chained else count
+        with self.limit.limiter.slots(
+            self.limit.mailbox, count, max_wait=BUDGET_MAX_WAIT, account=self.limit.account, width=width
+        ):
             return super().request(method, url, *args, **kwargs)

@@ -626,7 +626,26 @@ def _validate_batch(requests: list[Any]) -> list[dict[str, Any]]:
         depends = member.get("dependsOn", [])
         if not isinstance(depends, list) or any(d not in seen or d == member["id"] for d in depends):
             raise GraphError(400, "BadRequest", f"Request '{member['id']}' depends on an unknown request id.")
+    _fully_sequential_or_parallel(requests)
     return requests
+
+
+def _fully_sequential_or_parallel(requests: list[dict[str, Any]]) -> None:
+    """Graph runs a batch either fully in parallel (no member names ``dependsOn``) or fully in sequence (one chain:
+    every member but the first depends on exactly one other, and no two on the same one); anything else is refused.
+
+    Microsoft's answer to "Regarding batching response order" (learn.microsoft.com/answers/questions/1532547):
+    "Batch should be either fully sequential or fully parallel", the message Graph answers a mixed batch with; the
+    known issues behind Microsoft's own SDK (BatchRequestContent.validateDependencies) also allow "all depend on
+    the same one", which is not modelled: the stricter reading."""
+    depends = [list(m.get("dependsOn") or []) for m in requests]
+    if not any(depends):
+        return
+    heads = [d for d in depends if not d]
+    targets = [d[0] for d in depends if len(d) == 1]
+    chain = len(heads) == 1 and len(targets) == len(requests) - 1 and len(set(targets)) == len(targets)
+    if not chain:
+        raise GraphError(400, "BadRequest", "Batch should be either fully sequential or fully parallel.")
 
 
 def _in_dependency_order(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
