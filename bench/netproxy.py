@@ -147,6 +147,18 @@ class LatencyProxy:
             before, self.counters = self.counters, Counters()
         return before
 
+    def drop_connections(self) -> None:
+        """Close every open connection from the server's side, as a server does with idle ones between a
+        daemon's runs: the client's next request needs a new connection (and a TLS handshake, or a resumption)."""
+        if self._loop is None:
+            return
+
+        async def drop() -> None:
+            for writer in list(self._open):
+                writer.transport.abort()
+
+        asyncio.run_coroutine_threadsafe(drop(), self._loop).result(10)
+
     # -- life cycle --------------------------------------------------------------------------------------------
     def start(self) -> LatencyProxy:
         self._thread = threading.Thread(target=self._serve, name="latency-proxy", daemon=True)

@@ -11,7 +11,9 @@ Two users, each with books of their own, each book pushing cards with eight requ
 - the server never sees more requests at once than the daemon's budget, though each book alone would send 8;
 - the daemon opens no more connections in its whole life, across every account and run, than that budget;
 - connections really are shared between the two users, and still no request carries the other user's login or
-  cookie.
+  cookie;
+- a connection opened after the server closed an idle one resumes the TLS session of the one before (another
+  account's), which the proxy sees as a resumed handshake.
 """
 
 from __future__ import annotations
@@ -21,12 +23,18 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 import niquests
 import pytest
 import sqlalchemy as sa
 
+from contactsync.connector import Change, ChangeKind
+from contactsync.connectors.carddav import CardDavConnector, CardDavOptions
+from contactsync.errors import CertificateRejected
+from contactsync.model import Contact, Name
+from contactsync.sharing import ConnectionPools, Sharing
 from contactsync.store import Store
 from contactsync.store import schema as t
 from tests.carddav.conftest import free_port
@@ -220,3 +228,57 @@ def test_accounts_and_runs_share_one_budget_and_its_connections_and_never_each_o
     for r in seen:
         assert r["path"] is not None and r["path"].startswith(f"/{r['user']}/"), r
         assert r["cookie"] is None, r
+
+
+def test_a_connection_opened_later_resumes_the_tls_session_another_account_left(
+    tmp_path: Path, server: CookieServer
+) -> None:
+    pools = ConnectionPools()
+    sharing = Sharing(nullcontext, pools, 4)
+    with proxied(server.base, rtt_ms=5) as proxy:
+        ca = str(proxy.write_ca(tmp_path / "ca.pem"))
+        listed = {}
+        for user in USERS:
+            path = server.new_book(user, "resume")
+            options = CardDavOptions(url=proxy.url + path, username=user, verify=ca, timeout=20)
+            dav = CardDavConnector(f"{user}-dav", options, USERS[user])
+            dav.use_sharing(sharing)
+            try:
+                written = dav.push([Change(ChangeKind.CREATE, f"{user}-1", contact=Contact(name=Name(given=user)))])
+                assert all(r.ok for r in written), written
+                listed[user] = dav.pull(None)
+            finally:
+                dav.close()
+            # the server closes the idle connection, as servers do between a daemon's runs
+            proxy.drop_connections()
+        pools.close()
+        counted = proxy.counters.snapshot()
+
+    # each account read its own book only
+    assert {u: [c.contact.name.given for c in r.changed] for u, r in listed.items()} == {u: [u] for u in USERS}
+    # a new connection per account (the first one was dropped), the second one resumed the first one's session
+    assert counted.connections == 2 and counted.handshakes == 2
+    assert counted.resumed == 1, counted
+
+
+def test_a_shared_connection_still_refuses_a_certificate_its_account_does_not_trust(
+    tmp_path: Path, server: CookieServer
+) -> None:
+    pools = ConnectionPools()
+    with proxied(server.base) as proxy:
+        ca = str(proxy.write_ca(tmp_path / "ca.pem"))
+        path = server.new_book("alice", "trust")
+        # one account trusts the proxy's test CA and makes the pool's first connection (and a resumable session)
+        trusting = CardDavConnector("a", CardDavOptions(url=proxy.url + path, username="alice", verify=ca), "alice-pw")
+        # the other trusts the system's CAs only: it must neither borrow that connection nor resume that session
+        system = CardDavConnector("b", CardDavOptions(url=proxy.url + path, username="alice"), "alice-pw")
+        try:
+            for dav in (trusting, system):
+                dav.use_sharing(Sharing(nullcontext, pools, 4))
+            trusting.pull(None)
+            with pytest.raises(CertificateRejected):
+                system.pull(None)
+        finally:
+            trusting.close()
+            system.close()
+            pools.close()

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import enum
 import logging
+import socket
+import ssl
+import threading
 from collections import Counter
 from collections.abc import Hashable, Mapping
 from contextlib import nullcontext
@@ -287,15 +290,119 @@ class DavTransport:
         raise AuthFailed(f"{_host(url)} forbids access to {_path(url)} (403)") from exc
 
 
+class _ChainOrNone:
+    """The TLS object of a connection as urllib3-future reads it after the handshake, with one difference: on a
+    resumed session OpenSSL holds no verified chain (nothing was verified again: the session was, when it was
+    made) and CPython answers None, which urllib3-future 2.25 takes the length of and fails with a TypeError.
+    Here that is an empty chain; everything else is the connection's own."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def get_verified_chain(self) -> list[Any]:
+        return self._inner.get_verified_chain() or []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+class _ResumingSocket(ssl.SSLSocket):
+    """A TLS connection that hands its session to the next connection to the same server (see
+    :class:`_ResumingContext`). TLS 1.3 sends the session ticket after the handshake, so it is kept after the
+    first read that brings one."""
+
+    _session_kept = False
+
+    @property
+    def sslobj(self) -> Any:
+        # urllib3-future looks for ``sslobj`` before ``_sslobj`` (backend/hface.py, _post_conn)
+        inner = getattr(self, "_sslobj", None)  # CPython's C-level TLS object; None once closed
+        return _ChainOrNone(inner) if inner is not None else None
+
+    def _keep_session(self) -> None:
+        if not self._session_kept:
+            context = self.context
+            if isinstance(context, _ResumingContext) and context.keep(self):
+                self._session_kept = True
+
+    def recv(self, buflen: int = 1024, flags: int = 0) -> bytes:
+        data = super().recv(buflen, flags)
+        self._keep_session()
+        return data
+
+    def recv_into(self, buffer: Any, nbytes: int | None = None, flags: int = 0) -> int:
+        count = super().recv_into(buffer, nbytes, flags)
+        self._keep_session()
+        return count
+
+    def read(self, len: int = 1024, buffer: Any = None) -> Any:  # ssl.SSLSocket's own names
+        data = super().read(len, buffer)
+        self._keep_session()
+        return data
+
+
+class _ResumingContext(ssl.SSLContext):
+    """A client TLS context that resumes the last session it saw per server name (RFC 8446 2.2): a connection
+    opened after another one to the same server (another slot, or after the server closed an idle one between
+    runs) skips the certificate exchange and its verification. Sessions are made and resumed under this one
+    context only, so only under the same trust settings; CPython refuses a session from another context."""
+
+    sslsocket_class = _ResumingSocket
+    _sessions: dict[str | None, ssl.SSLSession]
+    _sessions_lock: threading.Lock
+
+    @classmethod
+    def make(cls) -> _ResumingContext:
+        context = cls(ssl.PROTOCOL_TLS_CLIENT)
+        context._sessions = {}
+        context._sessions_lock = threading.Lock()
+        return context
+
+    def keep(self, sock: ssl.SSLSocket) -> bool:
+        """Keep ``sock``'s session if it can be resumed; True once it was."""
+        session = sock.session
+        if session is None or not session.has_ticket:
+            return False
+        with self._sessions_lock:
+            self._sessions[sock.server_hostname] = session
+        return True
+
+    def wrap_socket(
+        self,
+        sock: socket.socket,
+        server_side: bool = False,
+        do_handshake_on_connect: bool = True,
+        suppress_ragged_eofs: bool = True,
+        server_hostname: str | bytes | None = None,
+        session: ssl.SSLSession | None = None,
+    ) -> ssl.SSLSocket:
+        if session is None and not server_side:
+            with self._sessions_lock:
+                session = self._sessions.get(server_hostname if not isinstance(server_hostname, bytes) else None)
+        return super().wrap_socket(
+            sock, server_side, do_handshake_on_connect, suppress_ragged_eofs, server_hostname, session
+        )
+
+
 class SharedAdapter(HTTPAdapter):
     """Kept-alive connections to one server, shared by the sessions of every account and run of a daemon.
 
     It takes no cookie from any answer: a session mounting it keeps none, so no account can send another's.
     A session closing (its account's run ending) leaves the connections open for the next; :meth:`dispose`
-    closes them, with the daemon's pools (.sharing)."""
+    closes them, with the daemon's pools (.sharing). Connections it opens after the first resume that one's TLS
+    session (:class:`_ResumingContext`), unless certificates are not checked at all (``verify_tls: false``)."""
 
-    def __init__(self, max_connections: int) -> None:
+    def __init__(self, max_connections: int, *, resume_tls: bool) -> None:
+        # set before the base class builds its pool manager (init_poolmanager, below)
+        self._tls_context = _ResumingContext.make() if resume_tls else None
         super().__init__(pool_connections=2, pool_maxsize=max_connections, allow_incoming_cookies=False)
+
+    def init_poolmanager(self, *args: Any, **pool_kwargs: Any) -> None:
+        if self._tls_context is not None:
+            # urllib3-future loads the trust (the CA bundle, or the system's) into it as into its own; given a
+            # context, it makes no other
+            pool_kwargs["ssl_context"] = self._tls_context
+        super().init_poolmanager(*args, **pool_kwargs)
 
     def close(self) -> None:
         pass  # one account's session is done; the connections are the daemon's
@@ -322,7 +429,7 @@ def shared_adapter(pools: ConnectionPools, origin: str, verify: bool | str, max_
     requests be in flight."""
     key: Hashable = ("carddav", origin, verify)
     size = max_in_flight or _UNLIMITED_POOL_SIZE
-    return pools.get(key, lambda: _Pool(SharedAdapter(size))).adapter
+    return pools.get(key, lambda: _Pool(SharedAdapter(size, resume_tls=verify is not False))).adapter
 
 
 def _origin(url: str) -> str:
