@@ -82,7 +82,7 @@ class Measured:
 class World:
     """slapd with the directory, both emulators with the targets, a config file on a fresh PostgreSQL schema."""
 
-    def __init__(self, root: Path, users: int, people: int, *, lease_s: int = 30) -> None:
+    def __init__(self, root: Path, users: int, people: int, *, lease_s: int = 30, workers: int = 0) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
         self.slapd = Slapd(root / "slapd").start()
@@ -117,7 +117,7 @@ class World:
         (root / "idle-a").mkdir()
         (root / "idle-b").mkdir()
         self.config = root / "config.yaml"
-        self.config.write_text(self.yaml(lease_s))
+        self.config.write_text(self.yaml(lease_s, workers))
         self.env = {**os.environ, "GRAPH_CLIENT_SECRET": CLIENT_SECRET}
 
     @property
@@ -153,10 +153,11 @@ class World:
     def remove(self, index: int) -> None:
         self.slapd.delete(self.dns[index])
 
-    def yaml(self, lease_s: int) -> str:
+    def yaml(self, lease_s: int, workers: int) -> str:
         lines = [
             f'store: {{url: "{self.url}"}}',
-            f"daemon: {{lease_seconds: {lease_s}, jitter_seconds: 0, workers: 1}}",
+            # workers 0: as many targets at once as the daemon takes by default (from the per-platform budgets)
+            f"daemon: {{lease_seconds: {lease_s}, jitter_seconds: 0, workers: {workers}}}",
             # a configuration needs a book: two empty folders (the daemon syncs them once, at no cost)
             "books:",
             "  - name: idle",
@@ -350,9 +351,12 @@ def show(m: Measured, items: int) -> None:
     )
 
 
-def single(users: int, people: int, root: Path, *, quick: bool = False) -> list[dict[str, Any]]:
-    print(f"{users} targets x {people} people ({users * people:,} target items), one daemon process per run")
-    world = World(root, users, people)
+def single(users: int, people: int, root: Path, *, quick: bool = False, workers: int = 0) -> list[dict[str, Any]]:
+    print(
+        f"{users} targets x {people} people ({users * people:,} target items), one daemon process per run, "
+        f"workers {workers or 'default'}"
+    )
+    world = World(root, users, people, workers=workers)
     rows: list[Measured] = []
     try:
         t = world.targets
@@ -476,11 +480,16 @@ def main() -> None:
     parser.add_argument("--daemons", type=int, default=0, help="also run N daemons sharing a first distribution")
     parser.add_argument("--only-daemons", action="store_true")
     parser.add_argument("--quick", action="store_true", help="stop after the one-change run (large sizes)")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="daemon.workers: targets at once (0: the daemon's default)"
+    )
     args = parser.parse_args()
-    results: dict[str, Any] = {"users": args.users, "people": args.people}
+    results: dict[str, Any] = {"users": args.users, "people": args.people, "workers": args.workers}
     with tempfile.TemporaryDirectory(prefix="distbench") as tmp:
         if not args.only_daemons:
-            results["single"] = single(args.users, args.people, Path(tmp) / "single", quick=args.quick)
+            results["single"] = single(
+                args.users, args.people, Path(tmp) / "single", quick=args.quick, workers=args.workers
+            )
         if args.daemons:
             results["daemons"] = daemons(args.users, args.people, args.daemons, Path(tmp) / "daemons")
     out = Path(__file__).parent / "results" / f"distribution-{time.strftime('%Y%m%d-%H%M%S')}.json"
