@@ -11,7 +11,8 @@ second `contactsync run` makes the measured cycle, in which nothing changed anyw
 
 Printed per RTT and budget: the cycle's wall (first run started to last run finished, from the store's run
 history, so the daemon's start-up is not in it), HTTP requests and TCP connections opened through the proxy in
-that cycle (one host), TLS handshakes, the peak of requests in flight, and the bound: one listing's RTT × N ÷ B,
+that cycle (one host), TLS handshakes and how many of them resumed a session, the peak of requests in flight
+(the budget counts requests, so it is at most B), and the bound: one listing's RTT × N ÷ B,
 with the wall's ratio to it (target ≤ 2) and to the bound plus the same cycle's wall at 0 ms (the store's and the
 client's own time). Connections opened per cycle are compared with B (target ≤ B per host). Figures are printed,
 never asserted.
@@ -176,7 +177,7 @@ def main() -> None:
                     f"rtt={rtt:g}ms budget={budget} accounts={c.accounts} ok={c.ok} wall={c.wall_s:.2f}s "
                     f"requests={n.requests} ({n.requests / c.accounts:.1f}/account) connections={n.connections} "
                     f"(limit per host {budget}: {'met' if n.connections <= budget else 'NOT met'}) "
-                    f"handshakes={n.handshakes} peak_in_flight={n.peak_in_flight} "
+                    f"handshakes={n.handshakes} resumed={n.resumed} peak_in_flight={n.peak_in_flight} "
                     f"run={c.busy_s / c.accounts:.2f}s/book books_at_once={c.busy_s / c.wall_s:.1f}"
                 )
                 if rtt == 0:
