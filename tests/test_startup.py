@@ -35,14 +35,26 @@ main()
 NEVER_FOR_VDIR = ("googleapiclient", "google.auth", "msal", "caldav", "ldap3", "apscheduler", "prometheus_client")
 
 
-def run_probed(tmp_path: Path, config: Path, *args: str) -> tuple[int, set[str]]:
+def run_probed(tmp_path: Path, config: Path, *args: str, state: Path | None = None) -> tuple[int, set[str]]:
+    code, modules, _ = run_probed_output(tmp_path, config, *args, state=state)
+    return code, modules
+
+
+def run_probed_output(tmp_path: Path, config: Path, *args: str, state: Path | None = None) -> tuple[int, set[str], str]:
+    """(exit code, modules imported, stderr) of the real command; ``state``: its state directory (systemd's
+    StateDirectory=), where a configuration that passed is remembered."""
     modules = tmp_path / "modules.json"
+    modules.unlink(missing_ok=True)
     env = {**os.environ, "CONTACTSYNC_CONFIG": str(config)}
+    env.pop("STATE_DIRECTORY", None)
+    env["HOME"] = str(tmp_path / "home")  # no state directory of the user running the tests is read or written
+    if state is not None:
+        env["STATE_DIRECTORY"] = str(state)
     done = subprocess.run(
         [sys.executable, "-c", PROBE, str(modules), *args], env=env, capture_output=True, text=True, timeout=120
     )
     assert modules.exists(), done.stderr
-    return done.returncode, set(json.loads(modules.read_text()))
+    return done.returncode, set(json.loads(modules.read_text())), done.stderr
 
 
 def imported(modules: set[str], package: str) -> bool:
@@ -107,6 +119,11 @@ def test_every_lazily_imported_command_is_found_under_its_name() -> None:
     for group, ctx, name in lazy:
         command = group.get_command(ctx, name)
         assert command is not None and command.name == name
+        # `--help` lists a lazy command from its summary without importing it: the listing must be the same
+        assert name in group.summaries, f"{name}: give LazyGroup a summary, or --help imports its module"
+        stand_in = click.Command(name, help=group.summaries[name])
+        for limit in (40, 70, 200):
+            assert stand_in.get_short_help_str(limit) == command.get_short_help_str(limit), name
 
 
 def test_vdir_tag_counts_follow_the_files_when_a_later_run_reuses_the_pulled_tags(tmp_path: Path) -> None:
@@ -187,3 +204,74 @@ def test_a_migration_under_any_name_or_form_is_never_missed_by_the_quick_head_re
     (versions / "77e0aa_merge.py").write_text(f'revision = "77e0aa"\ndown_revision = ("3fa9c1", "{head}")\n')
     store_module._head_revision.cache_clear()
     assert store_module._head_revision() is None
+
+
+def test_help_and_a_usage_error_import_neither_the_store_nor_jsonschema(tmp_path: Path, synced_book: Path) -> None:
+    for args in (["--help"], ["sync", "--no-such-option"]):
+        code, modules = run_probed(tmp_path, synced_book, *args)
+        assert code in (0, 2)
+        for package in ("sqlalchemy", "jsonschema", "contactsync.store", "contactsync.engine"):
+            assert not imported(modules, package), f"`contactsync {' '.join(args)}` imported {package}"
+
+
+def test_an_unchanged_configuration_skips_jsonschema_and_any_change_is_checked_again(
+    tmp_path: Path, synced_book: Path
+) -> None:
+    state = tmp_path / "state"
+    state.mkdir()
+    remembered = state / "config-checked.json"
+
+    code, first = run_probed(tmp_path, synced_book, "sync", state=state)
+    assert code == 0
+    assert imported(first, "jsonschema")  # checked once
+    assert remembered.stat().st_mode & 0o777 == 0o600
+    for command in ("status", "sync"):
+        code, later = run_probed(tmp_path, synced_book, command, state=state)
+        assert code == 0
+        assert not imported(later, "jsonschema"), f"`contactsync {command}` checked an unchanged config again"
+
+    # `config check` always checks everything
+    code, checked = run_probed(tmp_path, synced_book, "config", "check", state=state)
+    assert code == 0 and imported(checked, "jsonschema")
+
+    # a misspelt key and a wrong option value: both found with their line and fix, as on a first check
+    good = synced_book.read_text()
+    bad = good.replace("    schedule: every 1h\n", "    schedule: every 1h\n    trash_dayz: 30\n", 1)
+    bad = bad.replace("options: {path: ", "options: {paht: ", 1)
+    assert bad.count("trash_dayz") == 1 and bad.count("paht") == 1
+    synced_book.write_text(bad)
+    for command in ("status", "sync"):
+        code, modules, stderr = run_probed_output(tmp_path, synced_book, command, state=state)
+        assert code == 2, stderr
+        at = f"{synced_book}:6: at 'books[0]"
+        assert f"{at}.trash_dayz': unknown key 'trash_dayz'; did you mean 'trash_days'?" in stderr
+        assert f"{synced_book}:8: at 'books[0].accounts[0].options.paht': unknown key 'paht'; did you mean" in stderr
+        assert imported(modules, "jsonschema")
+
+    # put back, it passes again (checked once more, then remembered)
+    synced_book.write_text(good)
+    assert run_probed(tmp_path, synced_book, "status", state=state)[0] == 0
+    code, modules = run_probed(tmp_path, synced_book, "status", state=state)
+    assert code == 0 and not imported(modules, "jsonschema")
+
+
+def test_without_a_state_directory_nothing_is_created_and_everything_is_checked(
+    tmp_path: Path, synced_book: Path
+) -> None:
+    state = tmp_path / "absent"
+    for _ in range(2):
+        code, modules = run_probed(tmp_path, synced_book, "status", state=state)
+        assert code in (0, 5)
+        assert imported(modules, "jsonschema")
+    assert not state.exists()
+
+
+def test_a_damaged_record_of_passed_checks_only_means_checking_again(tmp_path: Path, synced_book: Path) -> None:
+    state = tmp_path / "state"
+    state.mkdir()
+    remembered = state / "config-checked.json"
+    for damage in ("{not json", '{"layout": 1, "passed": 7}', '["a"]', ""):
+        remembered.write_text(damage)
+        code, modules = run_probed(tmp_path, synced_book, "status", state=state)
+        assert code in (0, 5) and imported(modules, "jsonschema")
+        assert json.loads(remembered.read_text())["passed"]  # replaced by this check's record

@@ -34,13 +34,14 @@ from ..config import load_settings, locate, sample_config
 from ..errors import ConfigError, ContactSyncError, NotFound, StoreError, StoreLocked
 from ..logs import safe_error_text, setup_logging
 from ..settings import AccountSettings, BookSettings, Settings
-from ..store import Conflict, JournalEntry, Store
 from .faults import StoreFault, store_fault
 from .lazy import LazyGroup
 from .summary import BOOK_STATE_ORDER, SUMMARY_OVER, book_state, books_to_show, print_summary, state_counts
 
 if TYPE_CHECKING:
+    # the store (SQLAlchemy) is imported by the commands that open it, not by `--help` or a usage error (#18)
     from ..engine.report import RunReport
+    from ..store import Conflict, JournalEntry, Store
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_BRAKE, EXIT_ATTENTION = 0, 1, 2, 3, 4, 5
 EXIT_BUSY, EXIT_NO_SPACE, EXIT_READ_ONLY, EXIT_CORRUPT = 6, 7, 8, 9
@@ -64,8 +65,14 @@ class Context:
 
     @property
     def settings(self) -> Settings:
+        return self.load()
+
+    def load(self, *, account_secrets: bool = True, recheck: bool = False) -> Settings:
+        """The settings; without ``account_secrets`` the accounts' secret files are left unread (``status``);
+        with ``recheck`` every schema check runs, even those that passed before on the same file (``config
+        check``)."""
         if self._settings is None:
-            self._settings = load_settings(self.config_path)
+            self._settings = load_settings(self.config_path, account_secrets=account_secrets, recheck=recheck)
             setup_logging(
                 self._settings.log_format,
                 self._settings.log_level,
@@ -73,18 +80,6 @@ class Context:
                 personal_data=self._settings.log_personal_data,
             )
         return self._settings
-
-    def load(self, *, account_secrets: bool = True) -> Settings:
-        """The settings; without ``account_secrets`` the accounts' secret files are left unread (``status``)."""
-        if self._settings is None and not account_secrets:
-            self._settings = load_settings(self.config_path, account_secrets=False)
-            setup_logging(
-                self._settings.log_format,
-                self._settings.log_level,
-                self.verbose,
-                personal_data=self._settings.log_personal_data,
-            )
-        return self.settings
 
     def store(self) -> Store:
         from .. import admin  # the engine: imported by the commands that use it (#18)
@@ -209,6 +204,22 @@ def friendly(func: F) -> F:
         "restore": "contactsync.cli.backup:restore",
         "doctor": "contactsync.cli.doctor:doctor",  # checks the accounts before the first sync
         "distribute": "contactsync.cli.distribute:distribute",  # one source into many accounts
+    },
+    # what `--help` lists for each, so listing them imports none (tests/test_startup.py keeps these equal to
+    # the first paragraph of each command's own help)
+    summaries={
+        "demo": "Sync a Google, an Outlook and a CardDAV account on loopback emulators (offline, self-cleaning).",
+        "run": "Run every book on its schedule until stopped (SIGTERM); SIGHUP reloads the configuration.",
+        "duplicates": "Likely duplicates in the store: same email, same phone, or a similar name at the same company.",
+        "merge": "Merge contact OTHER into SURVIVOR everywhere (the book's conflict rules decide disagreements).",
+        "export": "Export a book's contacts as CSV or vCard.",
+        "import": "Import contacts from a CSV or vCard file into a book; the next sync writes them to every account.",
+        "person": "Everything held about a person, or erasing it everywhere (access and erasure requests).",
+        "backup": "Write a consistent snapshot of the store to FILE (mode 0600); safe while the daemon runs.",
+        "restore": "Replace the store with the snapshot in FILE. Stop the daemon first.",
+        "doctor": "Check ACCOUNTs (default: all) against the real services before the first sync.",
+        "distribute": "Run the distributions NAMEs (default: all) once now: read the source, bring every target up "
+        "to date.",
     },
 )
 @click.option(
@@ -714,7 +725,7 @@ def _owed(store: Store, account: str) -> _Owed:
 def _open_for_reading(url: str) -> tuple[Store | None, bool]:
     """The store as it is and whether it is read-only; None for the store when none exists yet (no SQLite file,
     or a database without our tables): never created nor migrated here. An old schema says so."""
-    from ..store import sqlite_file
+    from ..store import Store, sqlite_file
 
     database = sqlite_file(url)
     if database is not None and not database.exists():
@@ -880,7 +891,15 @@ def _journal_data(r: JournalEntry) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------------------------------- config
-@cli.group(cls=LazyGroup, lazy={"expand": "contactsync.cli.templates:expand"})  # what each book template expands to
+@cli.group(
+    cls=LazyGroup,
+    lazy={"expand": "contactsync.cli.templates:expand"},  # what each book template expands to
+    summaries={
+        "expand": "Show what each book template (or those NAMEd) expands to now: the book each person of its "
+        "directory gets,\n    the books the daemon's next cycle adds and retires, and who gets no book and why. "
+        "Reads the directory and the\n    store; changes nothing unless --apply."
+    },
+)
 def config() -> None:
     """Check the configuration, or print a commented sample."""
 
@@ -895,7 +914,7 @@ def config_check(obj: Context) -> None:
     from ..checks import Outcome
     from ..config.checks import secret_file_checks
 
-    settings = obj.settings
+    settings = obj.load(recheck=True)  # every check, whatever passed before
     accounts = sum(len(b.accounts) for b in settings.books)
     templates = (
         f", {len(settings.templates)} book templates (`contactsync config expand`)" if settings.templates else ""

@@ -10,14 +10,16 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import click
 
 from .. import templates as book_templates
 from ..errors import NotFound
 from ..settings import Settings
-from ..store import TemplateBookRecord
+
+if TYPE_CHECKING:
+    from ..store import TemplateBookRecord
 
 #: over this many books, the human output is a summary
 SUMMARY_OVER: Final = 25

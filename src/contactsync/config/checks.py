@@ -6,8 +6,6 @@ from __future__ import annotations
 import stat
 from urllib.parse import urlsplit
 
-import phonenumbers
-
 from ..checks import CheckResult, Outcome
 from ..settings import Settings
 from .problems import KeyPath, Problems
@@ -40,6 +38,8 @@ def check_name_and_schedule(
 
 def region_problem(region: str) -> str | None:
     """Why ``region`` cannot be used to read national phone numbers, or None."""
+    import phonenumbers  # its metadata is loaded only for a book that names a region (#18)
+
     if region in phonenumbers.SUPPORTED_REGIONS:
         return None
     if region.upper() in phonenumbers.SUPPORTED_REGIONS:

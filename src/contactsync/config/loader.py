@@ -15,12 +15,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
+from typing import TYPE_CHECKING, Any
 
 from .. import registry
 from ..errors import ConfigError, ConfigProblem
@@ -42,24 +40,34 @@ from ..settings import (
     Settings,
     frozen_mapping,
 )
+from .checked import PassedChecks, schema_key
 from .checks import listen_problem, region_problem, schedule_problem, store_url_problem, url_has_password
 from .distribute import build_distributions, check_distributions
-from .paths import default_store_url
+from .paths import default_state_dir, default_store_url
 from .problems import KeyPath, Problems, did_you_mean, format_path
 from .schema import SCHEMA
 from .secrets import Extraction, SecretContext, extract_secrets, is_env_reference
 from .templates import build_templates, check_templates
-from .validation import FORMATS, report_schema_errors
+from .validation import report_schema_errors, schema_problem, validator_for
 from .yamldoc import read_yaml
 
-_VALIDATOR = Draft202012Validator(SCHEMA, format_checker=FORMATS)
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 
-def load_settings(path: Path, *, environ: Mapping[str, str] | None = None, account_secrets: bool = True) -> Settings:
+def load_settings(
+    path: Path,
+    *,
+    environ: Mapping[str, str] | None = None,
+    account_secrets: bool = True,
+    recheck: bool = False,
+) -> Settings:
     """Read and check the YAML file at ``path``. Raises ConfigError listing every problem found.
 
     Without ``account_secrets`` the accounts' secrets are not read (``status`` reads only the store: it works
-    where the passwords are not readable, e.g. as an admin without the service's credentials)."""
+    where the passwords are not readable, e.g. as an admin without the service's credentials). Schema checks
+    that passed before on the same values are not run again (:mod:`.checked`) unless ``recheck``
+    (``config check``)."""
     source = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -69,7 +77,9 @@ def load_settings(path: Path, *, environ: Mapping[str, str] | None = None, accou
         raise _one(source, "the file is not UTF-8 text") from None
     except OSError as exc:
         raise _one(source, f"cannot read the file: {exc.strerror}") from None
-    return _parse(text, source, environ, path.absolute().parent, path, account_secrets=account_secrets)
+    env = os.environ if environ is None else environ
+    checks = PassedChecks.none() if recheck else PassedChecks.read(default_state_dir(env))
+    return _parse(text, source, environ, path.absolute().parent, path, account_secrets=account_secrets, checks=checks)
 
 
 def parse_settings(
@@ -103,7 +113,9 @@ def _parse(
     source_path: Path | None,
     *,
     account_secrets: bool = True,
+    checks: PassedChecks | None = None,
 ) -> Settings:
+    checks = PassedChecks.none() if checks is None else checks
     lines: dict[KeyPath, int] = {}
     problems = Problems(source, lines)
     data = read_yaml(text, lines, problems)
@@ -113,14 +125,14 @@ def _parse(
     secrets_section = root.get("secrets")
     allow_readable = isinstance(secrets_section, dict) and secrets_section.get("allow_world_readable") is True
     context = SecretContext(os.environ if environ is None else environ, base_dir, allow_world_readable=allow_readable)
-    report_schema_errors(_VALIDATOR, data, (), problems)
+    _check_against(checks, _top_schema(), data, (), problems)
     store_url = _store_url(root.get("store"), context, problems)
     accounts = _check_books(
-        root.get("books"), context if account_secrets else replace(context, skip_reading=True), problems
+        root.get("books"), context if account_secrets else replace(context, skip_reading=True), problems, checks
     )
     _check_daemon(root.get("daemon"), problems)
     distribute_context = context if account_secrets else replace(context, skip_reading=True)
-    distribute_schemas = _ConnectorSchemas(problems)
+    distribute_schemas = _ConnectorSchemas(problems, checks)
     distributed = check_distributions(
         root.get("distribute"),
         root.get("books"),
@@ -134,6 +146,7 @@ def _parse(
         problems,
     )
     problems.raise_if_any()
+    checks.save()  # the whole file passed: its schema checks need not run again while nothing changes
     settings = replace(
         _build(root, store_url, accounts, source_path),
         distributions=build_distributions(root.get("distribute"), distributed, _build_account),
@@ -177,14 +190,69 @@ def _store_url(store: object, context: SecretContext, problems: Problems) -> str
     return literal
 
 
-def _check_books(books: object, context: SecretContext, problems: Problems) -> dict[tuple[int, int], _ResolvedAccount]:
+@dataclass(frozen=True)
+class _Schema:
+    """A schema, the key of its checks' digests (:mod:`.checked`), and its validator, made when first needed."""
+
+    schema: Mapping[str, Any]
+    key: str
+
+    def validator(self) -> Draft202012Validator:
+        return _validator(self)
+
+    @property
+    def properties(self) -> Mapping[str, Any]:
+        found = self.schema.get("properties", {})
+        return found if isinstance(found, Mapping) else {}
+
+
+_VALIDATORS: dict[str, Draft202012Validator] = {}
+
+
+def _validator(schema: _Schema) -> Draft202012Validator:
+    # one validator per schema for the process (the daemon loads its configuration again on a reload)
+    if schema.key not in _VALIDATORS:
+        _VALIDATORS[schema.key] = validator_for(schema.schema)
+    return _VALIDATORS[schema.key]
+
+
+@cache
+def _top_schema() -> _Schema:
+    return _Schema(SCHEMA, schema_key(SCHEMA))
+
+
+def _check_against(
+    checks: PassedChecks,
+    schema: _Schema,
+    instance: Any,
+    base: KeyPath,
+    problems: Problems,
+    *,
+    written_keys: Mapping[str, str] | None = None,
+    hidden: frozenset[KeyPath] = frozenset(),
+) -> None:
+    """Report ``instance``'s schema errors, unless the same check passed before. A value holding a secret
+    (``hidden``) is checked every time: no digest is derived from a secret."""
+    digest = None if hidden else checks.digest(schema.key, instance)
+    if digest is not None and checks.seen(digest):
+        return
+    errors = report_schema_errors(
+        schema.validator(), instance, base, problems, written_keys=written_keys, hidden=hidden
+    )
+    if digest is not None and not errors:
+        checks.remember(digest)
+
+
+def _check_books(
+    books: object, context: SecretContext, problems: Problems, checks: PassedChecks
+) -> dict[tuple[int, int], _ResolvedAccount]:
     """Cross-field checks over the books; returns each account's resolved options by (book, account) index."""
     resolved: dict[tuple[int, int], _ResolvedAccount] = {}
     if not isinstance(books, list):
         return resolved
     book_names: dict[str, KeyPath] = {}
     account_names: dict[str, KeyPath] = {}
-    connectors = _ConnectorSchemas(problems)
+    connectors = _ConnectorSchemas(problems, checks)
     for book_index, book in enumerate(books):
         if not isinstance(book, dict):
             continue
@@ -247,13 +315,14 @@ def _unique(name: object, path: KeyPath, seen: dict[str, KeyPath], what: str, pr
 
 
 class _ConnectorSchemas:
-    """Each connector type's options validator, loaded once per configuration."""
+    """Each connector type's options schema, loaded once per configuration."""
 
-    def __init__(self, problems: Problems) -> None:
+    def __init__(self, problems: Problems, checks: PassedChecks) -> None:
         self.problems = problems
-        self._loaded: dict[str, Draft202012Validator | None] = {}
+        self.checks = checks
+        self._loaded: dict[str, _Schema | None] = {}
 
-    def validator(self, type_name: str, path: KeyPath) -> Draft202012Validator | None:
+    def validator(self, type_name: str, path: KeyPath) -> _Schema | None:
         """None when the type cannot be used; the reason is reported at ``path`` (the account's ``type``)."""
         if type_name in self._loaded:
             if self._loaded[type_name] is None:
@@ -266,7 +335,7 @@ class _ConnectorSchemas:
     def _report_unusable(self, type_name: str, path: KeyPath) -> None:
         self.problems.add(path, f"connector type '{type_name}' cannot be used (see the first account using it)")
 
-    def _load(self, type_name: str, path: KeyPath) -> Draft202012Validator | None:
+    def _load(self, type_name: str, path: KeyPath) -> _Schema | None:
         try:
             connector = registry.connector_type(type_name)
         except registry.UnknownConnector as exc:
@@ -288,25 +357,27 @@ class _ConnectorSchemas:
                 f"({type(exc).__name__}: {exc}); reinstall its package",
             )
             return None
-        schema = dict(connector.options_schema)
-        try:
-            Draft202012Validator.check_schema(schema)
-        except SchemaError as exc:
-            self.problems.add(
-                path,
-                f"connector type '{type_name}' declares an invalid options_schema "
-                f"({exc.message}); this is a bug in the connector",
-            )
-            return None
-        return Draft202012Validator(schema, format_checker=FORMATS)
+        schema = _Schema(dict(connector.options_schema), schema_key(connector.options_schema))
+        # the schema itself, against the metaschema: kept like any other check that passed
+        digest = self.checks.digest("metaschema", schema.key)
+        if not self.checks.seen(digest):
+            problem = schema_problem(schema.schema)
+            if problem is not None:
+                self.problems.add(
+                    path,
+                    f"connector type '{type_name}' declares an invalid options_schema "
+                    f"({problem}); this is a bug in the connector",
+                )
+                return None
+            self.checks.remember(digest)
+        return schema
 
 
-def _path_keys(validator: Draft202012Validator | None) -> frozenset[str]:
+def _path_keys(schema: _Schema | None) -> frozenset[str]:
     """Options the connector declares as plain paths (``"format": "path"``): not secrets, even ``*_file``."""
-    if validator is None:
+    if schema is None:
         return frozenset()
-    properties = validator.schema.get("properties", {}) if isinstance(validator.schema, Mapping) else {}
-    return frozenset(k for k, v in properties.items() if isinstance(v, Mapping) and v.get("format") == "path")
+    return frozenset(k for k, v in schema.properties.items() if isinstance(v, Mapping) and v.get("format") == "path")
 
 
 def _resolve_account(
@@ -317,23 +388,24 @@ def _resolve_account(
     problems: Problems,
 ) -> _ResolvedAccount | None:
     type_name = account.get("type")
-    validator = connectors.validator(type_name, (*path, "type")) if isinstance(type_name, str) else None
+    schema = connectors.validator(type_name, (*path, "type")) if isinstance(type_name, str) else None
     options = account.get("options", {})
     if not isinstance(options, dict):
         return None  # the schema error says so
     options_path = (*path, "options")
-    extraction = extract_secrets(options, options_path, context, problems, plain_path_keys=_path_keys(validator))
-    if validator is not None:
-        _validate_options(validator, options, extraction, options_path, problems)
+    extraction = extract_secrets(options, options_path, context, problems, plain_path_keys=_path_keys(schema))
+    if schema is not None:
+        _validate_options(schema, options, extraction, options_path, problems, connectors.checks)
     return _ResolvedAccount(extraction.options, extraction.secrets)
 
 
 def _validate_options(
-    validator: Draft202012Validator,
+    schema: _Schema,
     written: Mapping[str, Any],
     extraction: Extraction,
     path: KeyPath,
     problems: Problems,
+    checks: PassedChecks,
 ) -> None:
     """Validate the options as the connector will see them, with each secret under the key its schema uses.
 
@@ -341,7 +413,7 @@ def _validate_options(
     secret given any of the three ways satisfies either. A secret its schema does not mention is allowed all
     the same: the connector finds it in ``AccountSettings.secrets``.
     """
-    properties = validator.schema.get("properties", {}) if isinstance(validator.schema, Mapping) else {}
+    properties = schema.properties
     instance = dict(extraction.options)
     written_keys: dict[str, str] = {}
     hidden: set[KeyPath] = set()
@@ -362,7 +434,7 @@ def _validate_options(
         # already refused as an inline secret: present for the schema, so it is not also "missing"
         instance[key] = written[key]
         hidden.add((*path, key))
-    report_schema_errors(validator, instance, path, problems, written_keys=written_keys, hidden=hidden)
+    _check_against(checks, schema, instance, path, problems, written_keys=written_keys, hidden=frozenset(hidden))
 
 
 def _given(mapping: object, *keys: str) -> dict[str, Any]:
@@ -448,7 +520,7 @@ def _build_book(
 
 
 def _build_conflicts(conflicts: Mapping[str, Any]) -> ConflictSettings:
-    per_field = {Field(name): ConflictRule(rule) for name, rule in conflicts.get("fields", {}).items()}
+    per_field = {Field.named(name): ConflictRule(rule) for name, rule in conflicts.get("fields", {}).items()}
     return ConflictSettings(
         default=ConflictRule(conflicts.get("default", ConflictSettings.default.value)),
         per_field=MappingProxyType(per_field),

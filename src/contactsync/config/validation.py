@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from .problems import KeyPath, Problems, did_you_mean
 from .schema import NAME_HINT, NAME_PATTERN
+
+if TYPE_CHECKING:
+    # jsonschema is imported when a schema is checked, not when contactsync starts: a configuration that passed
+    # unchanged is not checked again (config/checked.py), and jsonschema was a sixth of `status`'s start-up (#18)
+    from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 _TYPE_WORDS = {
     "string": "text",
@@ -22,12 +26,37 @@ _TYPE_WORDS = {
 }
 
 
-#: formats checked in every schema (the top-level one and each connector's ``options_schema``). jsonschema checks
-#: no format unless given a checker; an account URL is one we connect to, so "uri" means http(s) with a host
-FORMATS = FormatChecker(formats=())
+@cache
+def formats() -> FormatChecker:
+    """The formats checked in every schema (the top-level one and each connector's ``options_schema``).
+    jsonschema checks no format unless given a checker; an account URL is one we connect to, so "uri" means
+    http(s) with a host."""
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=())
+    checker.checks("uri", raises=ValueError)(_http_url)
+    return checker
 
 
-@FORMATS.checks("uri", raises=ValueError)
+def validator_for(schema: Mapping[str, Any]) -> Draft202012Validator:
+    """A draft 2020-12 validator of ``schema`` with :func:`formats`."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema, format_checker=formats())
+
+
+def schema_problem(schema: Mapping[str, Any]) -> str | None:
+    """Why ``schema`` is not a valid draft 2020-12 schema, or None."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        return exc.message
+    return None
+
+
 def _http_url(value: object) -> bool:
     if not isinstance(value, str):
         return True  # the type rule reports it
@@ -95,8 +124,8 @@ def report_schema_errors(
     *,
     written_keys: Mapping[str, str] | None = None,
     hidden: Collection[KeyPath] = (),
-) -> None:
-    """Add a problem for every schema error under ``base``.
+) -> int:
+    """Add a problem for every schema error under ``base``; returns how many errors there were.
 
     ``written_keys`` maps a top-level key of ``instance`` to the key the admin wrote (a secret validated under
     its plain name); values at ``hidden`` paths (secrets) are never shown.
@@ -108,13 +137,16 @@ def report_schema_errors(
             relative = (renames.get(relative[0], relative[0]), *relative[1:])
         return (*base, *relative)
 
+    errors = 0
     for error in validator.iter_errors(instance):
+        errors += 1
         relative: KeyPath = tuple(error.absolute_path)
         full = where(relative)
         is_secret = any(full[:end] in hidden for end in range(len(full) + 1))
         shown = _conceal if is_secret else describe
         for path, message in _translate(error, relative, shown, renames if not relative else {}):
             problems.add(where(path), message)
+    return errors
 
 
 def _conceal(value: Any) -> str:
