@@ -183,16 +183,17 @@ def test_throttled_batch_members_are_sent_again_after_their_wait(graph: GraphEmu
     book = graph_book(graph, tmp_path, waits)
     for n in range(5):
         book.memory.user_create(person(n))
-    # armed once Outlook is listed: the first $batch of creates gets two members throttled (Graph counts members)
+    # armed once Outlook is listed: the first member of the (sequential) $batch of creates is throttled, so Graph
+    # runs none of the others (424): all five are sent again after the wait (Graph counts members)
 
     def arm() -> None:
         graph.reset_counters()
-        graph.throttle_next(2, retry_after=3)
+        graph.throttle_next(1, retry_after=3)
 
     book.mem.during_pull = arm
     report = book.run()
     assert waits.asked == [3.0]
-    assert graph.requests[GraphRequest.BATCH] == 2  # the first envelope, then one for the two throttled
+    assert graph.requests[GraphRequest.BATCH] == 2  # the first envelope, then one for the five not run
     assert report.accounts["outlook"].created == 5 and report.accounts["outlook"].pending == 0
     markers = {graph_mapping.marker_of(c) for c in graph.contacts(MAILBOX)}
     assert len(markers) == 5 and None not in markers  # five people, each created once
@@ -205,7 +206,8 @@ def test_a_wait_longer_than_the_budget_is_not_slept_and_the_writes_stay_owed(
     book = graph_book(graph, tmp_path, waits)
     for n in range(3):
         book.memory.user_create(person(n))
-    book.mem.during_pull = lambda: graph.throttle_next(3, retry_after=3600)
+    # the chain's first member is throttled; Graph runs none of the others (sequential $batch): all three wait
+    book.mem.during_pull = lambda: graph.throttle_next(1, retry_after=3600)
     first = book.run()
     assert waits.asked == []  # an hour is past the policy's budget: not slept on, not sent early either
     assert first.accounts["outlook"].created == 0 and first.accounts["outlook"].pending == 3
