@@ -49,22 +49,6 @@ OUTLOOK_BUDGET = 10_000  # requests per 10 minutes per app per mailbox
 OUTLOOK_IN_FLIGHT = 4  # concurrent requests per app (the stricter reading: across its mailboxes)
 
 
-class ProxiedEmulator(GraphEmulator):
-    """The emulator as seen through the latency proxy: the links it hands out (discovery, nextLink, deltaLink)
-    name the proxy, as a real Graph's name its own public host."""
-
-    advertised: str | None = None
-
-    @property
-    def base_url(self) -> str:
-        return self.advertised or super().base_url
-
-    @property
-    def own_url(self) -> str:
-        assert self._server is not None
-        return f"https://127.0.0.1:{self._server.server_address[1]}"
-
-
 def people(n: int) -> list[dict[str, object]]:
     return [
         {
@@ -184,12 +168,12 @@ def first_to_outlook(n: int, rtts: list[float], budget: int) -> None:
     print(f"N = {n}, first sync into an empty mailbox")
     for rtt in rtts:
         with (
-            ProxiedEmulator(seed=1, requests_per_10min=budget) as emu,
+            GraphEmulator(seed=1, requests_per_10min=budget) as emu,
             tempfile.TemporaryDirectory() as tmp,
         ):
             proxy = LatencyProxy(emu.own_url, rtt_ms=rtt).start()
             try:
-                emu.advertised = proxy.url
+                emu.behind = proxy.url
                 emu.add_tenant(TENANT)
                 emu.add_app(TENANT, CLIENT_ID, secret=SECRET)
                 emu.add_mailbox(TENANT, USER)

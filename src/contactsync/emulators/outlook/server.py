@@ -97,6 +97,9 @@ class GraphEmulator:
         self._thread: threading.Thread | None = None
         self._tempdir: tempfile.TemporaryDirectory[str] | None = None
         self._ca_file: str | None = None
+        #: the address clients reach the emulator through (a proxy such as bench/netproxy.py), or None: the links
+        #: it hands out (discovery documents, nextLink, deltaLink) name it, as Graph's name its public host
+        self.behind: str | None = None
 
     # ----- lifecycle
     def start(self) -> None:
@@ -145,6 +148,12 @@ class GraphEmulator:
     # ----- addresses
     @property
     def base_url(self) -> str:
+        """Where clients reach the emulator: ``behind`` when set, else its own address."""
+        return self.behind.rstrip("/") if self.behind else self.own_url
+
+    @property
+    def own_url(self) -> str:
+        """The emulator's own address (what a proxy in front of it forwards to)."""
         if self._server is None:
             raise RuntimeError("start the emulator first")
         return f"https://{self._host}:{self._server.server_address[1]}"

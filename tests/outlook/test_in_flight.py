@@ -1,0 +1,183 @@
+"""Outlook writes in flight (#18): sequential `$batch` chains of 20, four at once per app, through a real latency
+proxy (bench/netproxy.py) in front of the Graph emulator; a lost answer, a stale changeKey and a throttled member
+inside a chain each touch only what they must, and nobody is lost or doubled."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contactsync.connector import Change, ChangeKind, PullResult
+from contactsync.connectors.memory import MemoryBackend, MemoryConnector
+from contactsync.connectors.outlook import OutlookConnector, OutlookOptions, mapping
+from contactsync.emulators.outlook import GraphEmulator, RequestKind
+from contactsync.engine import Engine, RunReport
+from contactsync.errors import PreconditionFailed
+from contactsync.model import Contact, Email, EmailKind, Name
+from contactsync.normalize import normalize_contact
+from contactsync.settings import AccountSettings, BookSettings
+from contactsync.store import Store
+
+from .conftest import CLIENT_ID, SECRET, TENANT, USER
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from netproxy import LatencyProxy
+
+
+def person(n: int) -> Contact:
+    return normalize_contact(
+        Contact(name=Name(given=f"P{n}", family="Flight"), emails=(Email(f"p{n}@example.org", EmailKind.WORK),))
+    )
+
+
+class Hooked(MemoryConnector):
+    """The memory account, listed after Outlook: a hook here lands between the listings and the writes."""
+
+    def __init__(self, name: str, backend: MemoryBackend, hook: Callable[[], None] | None) -> None:
+        super().__init__(name, backend)
+        self._hook = hook
+
+    def pull(self, state: str | None) -> PullResult:
+        listed = super().pull(state)
+        if self._hook is not None:
+            self._hook()
+        return listed
+
+
+class Far:
+    """The emulator 40 ms away behind the TLS proxy, an Outlook connector reaching it there, a memory account and
+    a SQLite store: the engine syncs the two."""
+
+    def __init__(self, emu: GraphEmulator, proxy: LatencyProxy, tmp: Path) -> None:
+        self.emu, self.proxy = emu, proxy
+        emu.behind = proxy.url
+        ca = str(proxy.write_ca(tmp / "proxy-ca.pem"))
+        options = OutlookOptions(tenant_id=TENANT, client_id=CLIENT_ID, client_secret=SECRET, mailbox=USER,
+                                 authority_host=proxy.url, graph_url=proxy.url + "/v1.0", ca_bundle=ca)  # fmt: skip
+        self.outlook = OutlookConnector("outlook", options)
+        self.memory = MemoryBackend(name="mem")
+        self.book = BookSettings("main", (AccountSettings("outlook", "outlook"), AccountSettings("mem", "memory")))
+        self.url = f"sqlite:///{tmp / 'store.db'}"
+
+    def run(self, *, after_listing: Callable[[], None] | None = None) -> RunReport:
+        """``after_listing`` runs once both accounts are listed, before any write."""
+        connectors: dict[str, Any] = {"outlook": self.outlook, "mem": Hooked("mem", self.memory, after_listing)}
+        with Store.open(self.url) as store:
+            return Engine(store, self.book, connectors, sleep=lambda _s: None).run()
+
+    def outlook_emails(self) -> list[str]:
+        return sorted(e["address"] for c in self.emu.contacts(USER) for e in c["emailAddresses"])
+
+    def memory_emails(self) -> list[str]:
+        return sorted(e.address for c in self.memory.contacts().values() for e in c.emails)
+
+
+@pytest.fixture
+def far(tmp_path: Path) -> Iterator[Far]:
+    with GraphEmulator(seed=11) as emu:
+        emu.add_tenant(TENANT)
+        emu.add_app(TENANT, CLIENT_ID, secret=SECRET)
+        emu.add_mailbox(TENANT, USER)
+        proxy = LatencyProxy(emu.own_url, rtt_ms=40).start()
+        world = Far(emu, proxy, tmp_path)
+        try:
+            yield world
+        finally:
+            world.outlook.close()
+            proxy.stop()
+
+
+def test_eighty_creates_go_as_four_chains_in_flight_and_graph_never_throttles(far: Far) -> None:
+    for n in range(80):
+        far.memory.user_create(person(n))
+    far.proxy.reset()
+    far.emu.reset_counters()
+    report = far.run()
+    assert report.accounts["outlook"].created == 80
+    assert far.outlook_emails() == far.memory_emails()
+    assert far.emu.requests[RequestKind.BATCH] == 4  # one push of 80: four $batch of 20
+    assert far.emu.requests[RequestKind.CREATE] == 80
+    # the four chains overlapped on the wire, and Graph's four slots per app were never exceeded nor refused
+    assert 2 <= far.proxy.counters.peak_in_flight <= 4
+    assert max(far.emu.limiter.peak.values()) <= 4
+    assert far.emu.limiter.refused == 0
+
+
+def test_a_lost_answer_among_four_batches_in_flight_neither_loses_nor_doubles(far: Far) -> None:
+    for n in range(80):
+        far.memory.user_create(person(n))
+    # the first create Graph applies is followed by a dropped connection: its chain's answer is lost mid-flight
+    # while the three other chains are answered
+    far.emu.drop_after_write_next(1)
+    first = far.run()
+    assert first.accounts["outlook"].created == 60
+    assert first.accounts["outlook"].pending == 20  # the lost chain: outcome unknown, never sent again blindly
+    assert len(far.emu.contacts(USER)) == 61  # the applied create of the lost chain is there, once
+    second = far.run()
+    assert second.accounts["outlook"].created == 19  # the one applied is adopted by its marker, not created again
+    third = far.run()
+    assert third.writes == 0
+    assert far.outlook_emails() == far.memory_emails() == sorted(f"p{n}@example.org" for n in range(80))
+    assert len({mapping.marker_of(c) for c in far.emu.contacts(USER)}) == 80
+
+
+def test_a_stale_change_key_mid_chain_fails_alone_and_the_rest_of_its_chain_is_sent_again(far: Far) -> None:
+    created = far.outlook.push([Change(ChangeKind.CREATE, f"c{n}", contact=person(n)) for n in range(5)])
+    refs = [r.ref for r in created]
+    assert all(r.ok for r in created) and all(refs)
+    far.emu.edit(USER, refs[1].id, {"jobTitle": "Edited in Outlook"})  # changes its changeKey
+    far.emu.reset_counters()
+    updates = [
+        Change(
+            ChangeKind.UPDATE,
+            f"c{n}",
+            contact=replace(person(n), job_title=f"Title {n}"),
+            ref=refs[n],
+            previous=person(n),
+        )
+        for n in range(5)
+    ]
+    results = far.outlook.push(updates)
+    assert [r.ok for r in results] == [True, False, True, True, True]
+    assert isinstance(results[1].error, PreconditionFailed)
+    # Graph ran the chain up to the 412 and answered 424 for the rest: those went again in a second chain
+    assert far.emu.requests[RequestKind.BATCH] == 2
+    assert far.emu.requests[RequestKind.UPDATE] == 5  # each ran once: 0 and 1 in the first chain, 2-4 in the second
+    titles = {c["id"]: c.get("jobTitle") for c in far.emu.contacts(USER)}
+    assert [titles[refs[n].id] for n in range(5)] == ["Title 0", "Edited in Outlook", "Title 2", "Title 3", "Title 4"]
+
+
+def test_a_throttled_member_stops_its_chain_and_the_engine_sends_the_rest_once(far: Far) -> None:
+    for n in range(30):
+        far.memory.user_create(person(n))
+    report = far.run(after_listing=lambda: far.emu.throttle_next(1, retry_after=1))
+    assert report.accounts["outlook"].created == 30
+    assert far.emu.requests[RequestKind.CREATE] == 30 + 1  # the throttled one was refused, then sent once more
+    assert far.outlook_emails() == far.memory_emails()
+    assert len({mapping.marker_of(c) for c in far.emu.contacts(USER)}) == 30
+
+
+def test_graph_refuses_a_batch_neither_fully_sequential_nor_fully_parallel(far: Far) -> None:
+    members = [
+        BatchMember("1"),
+        {**BatchMember("2"), "dependsOn": ["1"]},
+        BatchMember("3"),  # independent of the chain: Graph answers 400 for the whole batch
+    ]
+    answer = far.outlook.graph.http.post(
+        far.proxy.url + "/v1.0/$batch",
+        json={"requests": members},
+        headers={"Authorization": f"Bearer {far.outlook.graph.tokens.token(fresh=False)}"},
+    )
+    assert answer.status_code == 400
+    assert "fully sequential or fully parallel" in answer.json()["error"]["message"]
+    assert far.emu.contacts(USER) == []
+
+
+def BatchMember(member_id: str) -> dict[str, Any]:
+    return {"id": member_id, "method": "POST", "url": f"/users/{USER}/contacts",
+            "headers": {"Content-Type": "application/json"}, "body": {"givenName": f"B{member_id}"}}  # fmt: skip
