@@ -108,8 +108,9 @@ OPTIONS_SCHEMA: Mapping[str, Any] = {
             "type": "integer",
             "minimum": 1,
             "maximum": 64,
-            "description": "Requests (card writes, multigets) sent to the server at once, each on a "
-            "connection of its own kept open for the run; 1 sends one at a time.",
+            "description": "Requests (card writes, multigets) sent to the server at once for this book, each on a "
+            "connection kept open (for the run; in a daemon, shared by its accounts on the server and held within "
+            "`daemon.max_in_flight`); 1 sends one at a time.",
             "examples": [8],
         },
     },
