@@ -56,7 +56,7 @@ def sample_contact(n: int = 1, *, tags: Sequence[str] = ("Staff",)) -> Contact:
         Contact(
             name=Name(given=f"Ana{n}", family="Souza", middle="M"),
             display_name=f"Ana{n} M Souza",
-            nickname="Aninha",
+            nicknames=("Aninha",),
             emails=(Email(f"ana{n}@example.org", EmailKind.WORK), Email(f"ana{n}@home.example", EmailKind.HOME)),
             phones=(Phone(f"+5511987654{n:03d}", PhoneKind.MOBILE), Phone("+551133334444", PhoneKind.WORK)),
             addresses=(

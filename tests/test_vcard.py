@@ -296,7 +296,7 @@ contacts = st.builds(
     Contact,
     name=st.builds(Name, _text, _text, _text, _text, _text),
     display_name=_text,
-    nickname=_text,
+    nicknames=st.lists(_text, max_size=1).map(tuple),
     emails=st.lists(st.builds(Email, _emails, _kinds_of(EmailKind)), max_size=3).map(tuple),
     phones=st.lists(st.builds(Phone, _phones, _kinds_of(PhoneKind)), max_size=3).map(tuple),
     addresses=st.lists(

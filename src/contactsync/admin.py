@@ -131,7 +131,7 @@ def resolve_conflict(
     if conflict.resolved_at is not None:
         raise ConflictChoiceError(f"conflict {conflict_id} was already resolved ({conflict.resolution})")
     book = settings.book(conflict.book)
-    fld = Field(conflict.field)
+    fld = Field.named(conflict.field)
     if (take is None) == (value_json is None):
         raise ConflictChoiceError("say either --take ACCOUNT (or store) or --value JSON")
     if take is not None:

@@ -15,13 +15,18 @@ from .model import (
     Contact,
     Email,
     EmailKind,
+    Event,
     Field,
+    InstantMessage,
     Name,
     PartialDate,
     Phone,
     PhoneKind,
+    PhoneticName,
     Photo,
     PostalAddress,
+    Relation,
+    RelationKind,
     Tag,
     Url,
 )
@@ -36,7 +41,19 @@ _VALUES: dict[EmailKind | PhoneKind | AddressKind, str] = {
     k: k.value for kinds in (EmailKind, PhoneKind, AddressKind) for k in kinds
 }
 
-_ADDRESS_PARTS = ("street", "locality", "region", "postal_code", "country", "po_box", "extended")
+_RELATION_KINDS = {k.value: k for k in RelationKind}
+_ADDRESS_PARTS = (
+    "street",
+    "locality",
+    "region",
+    "postal_code",
+    "country",
+    "po_box",
+    "extended",
+    "label",
+    "formatted",
+)
+_PHONETIC_PARTS = ("given", "middle", "family", "organization")
 
 
 def field_to_data(f: Field, value: Any) -> Any:
@@ -55,13 +72,23 @@ def field_to_data(f: Field, value: Any) -> Any:
             if v
         }
     if f is Field.EMAILS:
-        return [[e.address, _VALUES[e.kind]] for e in value]
+        return _emails_to_data(value)
     if f is Field.PHONES:
-        return [[p.number, _VALUES[p.kind]] for p in value]
+        return _phones_to_data(value)
     if f is Field.ADDRESSES:
         return [{**{k: getattr(a, k) for k in _ADDRESS_PARTS if getattr(a, k)}, "kind": a.kind.value} for a in value]
     if f is Field.URLS:
-        return [u.value for u in value]
+        return [[u.value, u.label] if u.label else u.value for u in value]
+    if f in (Field.NICKNAMES, Field.LANGUAGES):
+        return list(value)
+    if f is Field.PHONETIC_NAME:
+        return {k: getattr(value, k) for k in _PHONETIC_PARTS if getattr(value, k)}
+    if f is Field.IMS:
+        return [[m.handle, m.service, m.label] if m.label else [m.handle, m.service] for m in value]
+    if f is Field.RELATIONS:
+        return [[r.name, r.kind.value, r.label] if r.label else [r.name, r.kind.value] for r in value]
+    if f is Field.EVENTS:
+        return [[e.date.to_iso(), e.label] for e in value]
     if f is Field.TAGS:
         return sorted((t.name for t in value), key=str.casefold)
     if f is Field.CUSTOM:
@@ -79,13 +106,26 @@ def field_from_data(f: Field, data: Any, photos: PhotoResolver | None = None) ->
     if f is Field.NAME:
         return Name(**data) if data else Name()
     if f is Field.EMAILS:
-        return tuple(Email(a, _EMAIL_KINDS[k]) for a, k in data or ())
+        return _emails_from_data(data or ())
     if f is Field.PHONES:
-        return tuple(Phone(n, _PHONE_KINDS[k]) for n, k in data or ())
+        return _phones_from_data(data or ())
     if f is Field.ADDRESSES:
         return tuple(PostalAddress(**{**a, "kind": _ADDRESS_KINDS[a.get("kind", "other")]}) for a in data or ())
     if f is Field.URLS:
-        return tuple(Url(u) for u in data or ())
+        return tuple(Url(u) if isinstance(u, str) else Url(u[0], u[1]) for u in data or ())
+    if f is Field.NICKNAMES:
+        # a store written before nicknames became a list holds one string
+        return (data,) if isinstance(data, str) else tuple(data or ())
+    if f is Field.LANGUAGES:
+        return tuple(data or ())
+    if f is Field.PHONETIC_NAME:
+        return PhoneticName(**data) if data else PhoneticName()
+    if f is Field.IMS:
+        return tuple(InstantMessage(*m) for m in data or ())
+    if f is Field.RELATIONS:
+        return tuple(Relation(r[0], _RELATION_KINDS[r[1]], *r[2:]) for r in data or ())
+    if f is Field.EVENTS:
+        return tuple(Event(PartialDate.parse(d), label) for d, label in data or ())
     if f is Field.TAGS:
         return _tag_set(tuple(data or ()))
     if f is Field.CUSTOM:
@@ -106,7 +146,15 @@ _FIELDS = tuple((f, f.value) for f in Field)
 _BY_NAME = {f.value: f for f in Field}
 _EMPTY_NAME = Name()
 _PLAIN = frozenset(
-    {Field.DISPLAY_NAME, Field.NICKNAME, Field.ORGANIZATION, Field.DEPARTMENT, Field.JOB_TITLE, Field.NOTE}
+    {
+        Field.DISPLAY_NAME,
+        Field.ORGANIZATION,
+        Field.DEPARTMENT,
+        Field.JOB_TITLE,
+        Field.NOTE,
+        Field.GENDER,
+        Field.ROLE,
+    }
 )
 
 
@@ -132,20 +180,23 @@ def _name_to_data(n: Name) -> dict[str, str]:
     return out
 
 
+# an email or a phone is [value, kind], or [value, kind, label] when it has a custom label
+
+
 def _emails_from_data(data: Any) -> tuple[Email, ...]:
-    return tuple([Email(a, _EMAIL_KINDS[k]) for a, k in data])
+    return tuple([Email(e[0], _EMAIL_KINDS[e[1]], *e[2:]) for e in data])
 
 
 def _phones_from_data(data: Any) -> tuple[Phone, ...]:
-    return tuple([Phone(n, _PHONE_KINDS[k]) for n, k in data])
+    return tuple([Phone(p[0], _PHONE_KINDS[p[1]], *p[2:]) for p in data])
 
 
 def _emails_to_data(value: tuple[Email, ...]) -> list[list[str]]:
-    return [[e.address, _VALUES[e.kind]] for e in value]
+    return [[e.address, _VALUES[e.kind], e.label] if e.label else [e.address, _VALUES[e.kind]] for e in value]
 
 
 def _phones_to_data(value: tuple[Phone, ...]) -> list[list[str]]:
-    return [[p.number, _VALUES[p.kind]] for p in value]
+    return [[p.number, _VALUES[p.kind], p.label] if p.label else [p.number, _VALUES[p.kind]] for p in value]
 
 
 def _tags_to_data(value: frozenset[Tag]) -> list[str]:
@@ -178,6 +229,8 @@ _DECODERS: dict[str, Callable[[Any], Any] | None] = {
     attr: None if f in _PLAIN else _generic_decoder(f) for f, attr in _FIELDS
 }
 _DECODERS.update(name=_name_from_data, emails=_emails_from_data, phones=_phones_from_data, tags=_tags_from_data)
+_DECODERS["nickname"] = _DECODERS["nicknames"]  # a store written before nicknames became a list
+_RENAMED_ATTRS = {"nickname": "nicknames"}
 _ENCODE_ORDER = tuple((attr, _ENCODERS[attr]) for _f, attr in _FIELDS)
 
 
@@ -205,5 +258,5 @@ def contact_from_data(data: dict[str, Any], photos: PhotoResolver | None = None)
             kwargs[attr] = field_from_data(Field.PHOTO, value, photos)
             continue
         decode = _DECODERS[attr]
-        kwargs[attr] = value if decode is None else decode(value)
+        kwargs[_RENAMED_ATTRS.get(attr, attr)] = value if decode is None else decode(value)
     return Contact(**kwargs)

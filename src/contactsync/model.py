@@ -108,6 +108,32 @@ class PartialDate:
         raise ValueError(f"not a date: {text!r}")
 
 
+class RelationKind(enum.Enum):
+    """How a related person relates to the contact: the union of Google's ``relations.type`` values, vCard's
+    RELATED types and Outlook's fixed slots (spouseName, children, manager, assistantName). A label no kind
+    names (Apple's ``_$!<Godparent>!$_``, a Google custom type) is ``OTHER`` with the label kept."""
+
+    __hash__ = object.__hash__  # members are singletons: identity hashing is exact and C-fast
+
+    SPOUSE = "spouse"
+    PARTNER = "partner"
+    DOMESTIC_PARTNER = "domestic_partner"
+    CHILD = "child"
+    PARENT = "parent"
+    MOTHER = "mother"
+    FATHER = "father"
+    SIBLING = "sibling"
+    BROTHER = "brother"
+    SISTER = "sister"
+    RELATIVE = "relative"
+    FRIEND = "friend"
+    COLLEAGUE = "colleague"
+    MANAGER = "manager"
+    ASSISTANT = "assistant"
+    REFERRED_BY = "referred_by"
+    OTHER = "other"
+
+
 @dataclass(frozen=True, slots=True)
 class Name:
     given: str = ""
@@ -124,9 +150,27 @@ class Name:
 
 
 @dataclass(frozen=True, slots=True)
+class PhoneticName:
+    """How the name (and the organization) is pronounced: Apple's X-PHONETIC-*, Google's ``phoneticGivenName``
+    …, Outlook's ``yomiGivenName``/``yomiSurname``/``yomiCompanyName``."""
+
+    given: str = ""
+    middle: str = ""
+    family: str = ""
+    organization: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.given or self.middle or self.family or self.organization)
+
+
+@dataclass(frozen=True, slots=True)
 class Email:
+    """``label`` is a custom label the kind does not express (Apple X-ABLabel, a Google custom ``type``); it is
+    not part of the key, so a relabelled address is the same address with a changed label."""
+
     address: str
     kind: EmailKind = EmailKind.OTHER
+    label: str = ""
 
     @property
     def key(self) -> str:
@@ -139,6 +183,7 @@ class Phone:
 
     number: str
     kind: PhoneKind = PhoneKind.OTHER
+    label: str = ""  # a custom label, as on Email
 
     @property
     def key(self) -> str:
@@ -155,6 +200,10 @@ class PostalAddress:
     po_box: str = ""
     extended: str = ""
     kind: AddressKind = AddressKind.OTHER
+    label: str = ""  # a custom label, as on Email
+    #: the address as the owner wants it printed (vCard 4 ADR's LABEL parameter, vCard 3 LABEL, Google's
+    #: ``formattedValue``); not part of the key
+    formatted: str = ""
 
     @property
     def key(self) -> str:
@@ -165,10 +214,52 @@ class PostalAddress:
 @dataclass(frozen=True, slots=True)
 class Url:
     value: str
+    label: str = ""  # what the page is (vCard TYPE, Google ``type``: "blog", "homePage", a custom label)
 
     @property
     def key(self) -> str:
         return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class InstantMessage:
+    """An instant-messaging or SIP handle. ``service`` is lower-case and names the network ("xmpp", "skype",
+    "sip", "aim", "icq", "qq", "msn", "yahoo", "gadugadu", "googletalk", "teams"…; "" when unknown); SIP
+    addresses are ``service="sip"`` (Google keeps them apart, in ``sipAddresses``)."""
+
+    handle: str
+    service: str = ""
+    label: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.service}:{self.handle.casefold()}"
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A related person, by name (or URI, as vCard 4's RELATED may hold)."""
+
+    name: str
+    kind: RelationKind = RelationKind.OTHER
+    label: str = ""  # the label when ``kind`` is OTHER and the platform had one
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind.value}:{self.label.casefold()}:{self.name.casefold()}"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A date worth remembering other than the birthday and the anniversary (their own fields): Apple's
+    X-ABDATE, Google's ``events`` of another type. ``label`` says what it is ("other" when nothing does)."""
+
+    date: PartialDate
+    label: str = "other"
+
+    @property
+    def key(self) -> str:
+        return f"{self.label.casefold()}|{self.date.to_iso()}"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -204,7 +295,7 @@ class Field(enum.Enum):
 
     NAME = "name"
     DISPLAY_NAME = "display_name"
-    NICKNAME = "nickname"
+    NICKNAMES = "nicknames"
     EMAILS = "emails"
     PHONES = "phones"
     ADDRESSES = "addresses"
@@ -218,6 +309,14 @@ class Field(enum.Enum):
     PHOTO = "photo"
     TAGS = "tags"
     CUSTOM = "custom"
+    # added for issue #15 (a richer model); after the older fields so the store's encoding order of those stays
+    PHONETIC_NAME = "phonetic_name"
+    GENDER = "gender"
+    IMS = "ims"
+    RELATIONS = "relations"
+    EVENTS = "events"
+    ROLE = "role"
+    LANGUAGES = "languages"
     #: the vCard properties (and the written forms of mapped ones) the other fields do not hold; only accounts
     #: that speak vCard hold it, so it travels verbatim between them and nowhere else
     VCARD_LINES = "vcard_lines"
@@ -225,6 +324,16 @@ class Field(enum.Enum):
     @property
     def multi_valued(self) -> bool:
         return self in MULTI_VALUED
+
+    @classmethod
+    def named(cls, name: str) -> Field:
+        """The field a config key or a stored record names, old names included ("nickname" was one string
+        before it became ``nicknames``). Raises ValueError on an unknown name."""
+        return cls(_RENAMED.get(name, name))
+
+
+#: names a field had before, as configs, journals and stores may still hold them
+_RENAMED = {"nickname": "nicknames"}
 
 
 #: Field → attribute name, looked up on every comparison: an enum's ``.value`` is a slow descriptor
@@ -235,16 +344,29 @@ _ATTR: dict[Field, str] = {f: f.value for f in Field}
 FIELDS: tuple[Field, ...] = tuple(Field)
 
 MULTI_VALUED = frozenset(
-    {Field.EMAILS, Field.PHONES, Field.ADDRESSES, Field.URLS, Field.TAGS, Field.CUSTOM, Field.VCARD_LINES}
+    {
+        Field.NICKNAMES,
+        Field.EMAILS,
+        Field.PHONES,
+        Field.ADDRESSES,
+        Field.URLS,
+        Field.TAGS,
+        Field.CUSTOM,
+        Field.IMS,
+        Field.RELATIONS,
+        Field.EVENTS,
+        Field.LANGUAGES,
+        Field.VCARD_LINES,
+    }
 )
 ALL_FIELDS = frozenset(Field)
 
-Element = Email | Phone | PostalAddress | Url | Tag | tuple[str, str] | str
+Element = Email | Phone | PostalAddress | Url | Tag | InstantMessage | Relation | Event | tuple[str, str] | str
 
 
 def element_key(element: Element) -> str:
-    """The identity of one element of a multi-valued field (custom entries are keyed by their key, a vCard
-    line by its whole text)."""
+    """The identity of one element of a multi-valued field (custom entries are keyed by their key; a vCard line
+    by its whole text; a nickname or a language by itself)."""
     if isinstance(element, str):
         return element
     if isinstance(element, tuple):
@@ -258,7 +380,7 @@ class Contact:
 
     name: Name = Name()
     display_name: str = ""
-    nickname: str = ""
+    nicknames: tuple[str, ...] = ()
     emails: tuple[Email, ...] = ()
     phones: tuple[Phone, ...] = ()
     addresses: tuple[PostalAddress, ...] = ()
@@ -273,6 +395,16 @@ class Contact:
     tags: frozenset[Tag] = frozenset()
     #: custom key/values (sorted by key), e.g. from Google userDefined or X- properties the admin maps
     custom: tuple[tuple[str, str], ...] = ()
+    phonetic_name: PhoneticName = PhoneticName()
+    #: as written ("male", "female", "other", "none", "unknown", or the owner's own words)
+    gender: str = ""
+    ims: tuple[InstantMessage, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    events: tuple[Event, ...] = ()
+    #: the role or function in the organization (vCard ROLE, Google ``jobDescription``, Outlook ``profession``)
+    role: str = ""
+    #: languages spoken, as BCP 47 tags (vCard LANG, Google ``locales``)
+    languages: tuple[str, ...] = ()
     #: content lines (unfolded, in 3.0/4.0 form, in the card's order) of the properties and parameters the
     #: fields above do not hold, kept verbatim for accounts that speak vCard (see :mod:`contactsync.vcard`)
     vcard_lines: tuple[str, ...] = ()

@@ -21,7 +21,19 @@ from typing import TypeVar
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from .model import Contact, Email, Name, Phone, PostalAddress, Tag, Url
+from .model import (
+    Contact,
+    Email,
+    Event,
+    InstantMessage,
+    Name,
+    Phone,
+    PhoneticName,
+    PostalAddress,
+    Relation,
+    Tag,
+    Url,
+)
 
 _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -82,7 +94,7 @@ def national_format(e164: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
-T = TypeVar("T", Email, Phone, PostalAddress, Url)
+T = TypeVar("T", Email, Phone, PostalAddress, Url, InstantMessage, Relation, Event)
 
 
 def unique(items: Iterable[T]) -> tuple[T, ...]:
@@ -94,6 +106,18 @@ def unique(items: Iterable[T]) -> tuple[T, ...]:
             continue
         seen.add(key)
         out.append(item)
+    return tuple(out)
+
+
+def unique_texts(values: Iterable[str]) -> tuple[str, ...]:
+    """Nicknames, languages: folded, empty ones dropped, a repeat (ignoring case) once, first spelling kept."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for raw in values:
+        value = text(raw)
+        if value and value.casefold() not in seen:
+            seen.add(value.casefold())
+            out.append(value)
     return tuple(out)
 
 
@@ -113,9 +137,9 @@ def normalize_contact(contact: Contact, region: str = "US") -> Contact:
         contact,
         name=Name(text(name.given), text(name.family), text(name.middle), text(name.prefix), text(name.suffix)),
         display_name=text(contact.display_name),
-        nickname=text(contact.nickname),
-        emails=unique(Email(email_address(e.address), e.kind) for e in contact.emails),
-        phones=unique(Phone(phone_number(p.number, region), p.kind) for p in contact.phones),
+        nicknames=unique_texts(contact.nicknames),
+        emails=unique(Email(email_address(e.address), e.kind, text(e.label)) for e in contact.emails),
+        phones=unique(Phone(phone_number(p.number, region), p.kind, text(p.label)) for p in contact.phones),
         addresses=unique(
             replace(
                 a,
@@ -126,16 +150,34 @@ def normalize_contact(contact: Contact, region: str = "US") -> Contact:
                 country=text(a.country),
                 po_box=text(a.po_box),
                 extended=text(a.extended),
+                label=text(a.label),
+                formatted=multiline(a.formatted),
             )
             for a in contact.addresses
         ),
         organization=text(contact.organization),
         department=text(contact.department),
         job_title=text(contact.job_title),
-        urls=unique(Url(text(u.value)) for u in contact.urls),
+        urls=unique(Url(text(u.value), text(u.label)) for u in contact.urls),
         note=multiline(contact.note),
         tags=tags(contact.tags),
         custom=tuple(sorted({text(k): v for k, v in contact.custom if text(k)}.items())),
+        phonetic_name=PhoneticName(
+            text(contact.phonetic_name.given),
+            text(contact.phonetic_name.middle),
+            text(contact.phonetic_name.family),
+            text(contact.phonetic_name.organization),
+        ),
+        gender=text(contact.gender),
+        ims=unique(
+            InstantMessage(text(m.handle), text(m.service).lower(), text(m.label))
+            for m in contact.ims
+            if text(m.handle)
+        ),
+        relations=unique(Relation(text(r.name), r.kind, text(r.label)) for r in contact.relations if text(r.name)),
+        events=unique(Event(e.date, text(e.label) or "other") for e in contact.events),
+        role=text(contact.role),
+        languages=unique_texts(contact.languages),
         # verbatim (they are written back as they were), sorted: a card copied elsewhere comes back in another
         # order (values first, then the rest), and the order of a card's lines says nothing (RFC 6350 3.3)
         vcard_lines=tuple(sorted(set(contact.vcard_lines))),

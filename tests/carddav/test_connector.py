@@ -173,7 +173,7 @@ def test_card_changed_between_listing_and_writing_is_refused_then_fetch_gives_th
     result = push_one(connector, Change(ChangeKind.UPDATE, "cid-a", contact=ours, ref=listed.ref))
     assert isinstance(result.error, PreconditionFailed) and not result.error.gone
     current = connector.fetch([written.ref.id])[written.ref.id]
-    assert current.contact.nickname == "Nina"
+    assert current.contact.nicknames == ("Nina",)
     assert current.marker == "cid-a"
     again = push_one(connector, Change(ChangeKind.UPDATE, "cid-a", contact=ours, ref=current.ref))
     assert again.ok, again.error

@@ -418,7 +418,7 @@ _contacts = st.builds(
     Contact,
     name=st.builds(Name, _text, _text, _text, _text, _text),
     display_name=_text,
-    nickname=_text,
+    nicknames=st.lists(_text, max_size=1).map(tuple),
     emails=st.lists(st.builds(Email, st.emails(), st.sampled_from(EmailKind)), max_size=3).map(tuple),
     phones=st.lists(
         st.builds(Phone, st.from_regex(r"\+1202555[0-9]{4}", fullmatch=True), st.sampled_from(PhoneKind)), max_size=3

@@ -108,7 +108,7 @@ def test_a_copy_older_than_the_person_is_not_written_over_the_person_is_read(emu
                     Change(
                         ChangeKind.UPDATE,
                         "cid-1",
-                        contact=google.fit(replace(listed[names[1]].contact, nickname="Uno")),
+                        contact=google.fit(replace(listed[names[1]].contact, nicknames=("Uno",))),
                         ref=listed[names[1]].ref,
                         previous=listed[names[1]].contact,
                     ),

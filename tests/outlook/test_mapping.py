@@ -43,7 +43,7 @@ contacts = st.builds(
     Contact,
     name=st.builds(Name, words, words, words, words, words),
     display_name=words,
-    nickname=words,
+    nicknames=st.lists(words, max_size=1).map(tuple),
     emails=st.lists(emails, max_size=5).map(tuple),
     phones=st.lists(phones, max_size=7).map(tuple),
     addresses=st.lists(addresses, max_size=4).map(tuple),

@@ -113,7 +113,7 @@ class Value:
         if self.kind == "job":
             return c.job_title == self.text
         if self.kind == "nickname":
-            return c.nickname == self.text
+            return c.nicknames[:1] == (self.text,)
         if self.kind == "phone":
             return any(p.number == self.text for p in c.phones)
         if self.kind == "email2":

@@ -143,7 +143,7 @@ def build_distributions(
         if "trash_days" in entry:
             extra["trash_days"] = int(entry["trash_days"])
         if "fields" in entry:
-            extra["fields"] = frozenset(Field(f) for f in entry["fields"])
+            extra["fields"] = frozenset(Field.named(f) for f in entry["fields"])
         if "exclude" in entry:
             extra["exclude"] = tuple(entry["exclude"])
         if "brake" in entry:

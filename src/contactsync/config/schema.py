@@ -38,6 +38,8 @@ NAME_HINT: Final = "use lowercase letters, digits, '_', '.' and '-', starting wi
 
 LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 FIELD_NAMES: Final = tuple(f.value for f in Field)
+#: what a config may name a field by: today's names and the old ones (``nickname``) configs may still hold
+FIELD_NAMES_ACCEPTED: Final = (*FIELD_NAMES, "nickname")
 CONFLICT_RULES: Final = tuple(r.value for r in ConflictRule)
 
 #: an annotation (ignored by validators) for alternatives to another key: the sample shows them commented out
@@ -249,7 +251,7 @@ _BOOK: dict[str, Any] = {
                 },
                 "fields": {
                     "type": "object",
-                    "propertyNames": {"enum": list(FIELD_NAMES)},
+                    "propertyNames": {"enum": list(FIELD_NAMES_ACCEPTED)},
                     "additionalProperties": {"type": "string", "enum": list(CONFLICT_RULES)},
                     "default": {},
                     "description": "A rule per contact field, overriding `default`. Fields: "
@@ -479,7 +481,7 @@ _DISTRIBUTION: dict[str, Any] = {
         },
         "fields": {
             "type": "array",
-            "items": {"enum": [f for f in FIELD_NAMES if f != Field.TAGS.value]},
+            "items": {"enum": [f for f in FIELD_NAMES_ACCEPTED if f != Field.TAGS.value]},
             "uniqueItems": True,
             "description": "Which fields travel (default: "
             + ", ".join(sorted(f.value for f in DistributionSettings.fields))

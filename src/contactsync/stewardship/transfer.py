@@ -114,7 +114,7 @@ def _cells(c: Contact) -> dict[str, str]:
         "family": c.name.family,
         "middle": c.name.middle,
         "display_name": c.display_name,
-        "nickname": c.nickname,
+        "nickname": _SEPARATOR.join(c.nicknames),
         "emails": _SEPARATOR.join(e.address for e in c.emails),
         "phones": _SEPARATOR.join(p.number for p in c.phones),
         "organization": c.organization,
@@ -196,7 +196,7 @@ def _row_contact(row: Mapping[str, str], mapping: Mapping[str, str]) -> Contact:
     return Contact(
         name=Name(given=one("given"), family=one("family"), middle=one("middle")),
         display_name=one("display_name"),
-        nickname=one("nickname"),
+        nicknames=tuple(v for cell in values.get("nickname", []) for v in _split(cell)),
         emails=tuple(Email(v, EmailKind.OTHER) for cell in values.get("emails", []) for v in _split(cell)),
         phones=tuple(Phone(v, PhoneKind.OTHER) for cell in values.get("phones", []) for v in _split(cell)),
         organization=one("organization"),

@@ -139,7 +139,7 @@ class JournalReads(StoreBase):
                     t.conflicts.c.contact_id.in_(chunk), t.conflicts.c.resolved_at.is_(None)
                 )
                 for cid, fname in conn.execute(q):
-                    out.setdefault(cid, set()).add(Field(fname))
+                    out.setdefault(cid, set()).add(Field.named(fname))
         return out
 
     def conflict(self, conflict_id: int) -> Conflict:

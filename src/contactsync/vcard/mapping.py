@@ -364,7 +364,7 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
         Contact(
             name=first(_Slot.N, Name()),
             display_name=first(_Slot.FN, ""),
-            nickname=first(_Slot.NICKNAME, ""),
+            nicknames=tuple(values[_Slot.NICKNAME][:1]),
             emails=tuple(values[_Slot.EMAIL]),
             phones=tuple(values[_Slot.TEL]),
             addresses=tuple(values[_Slot.ADR]),
@@ -511,8 +511,8 @@ def _single_values(contact: Contact) -> list[tuple[_Slot, Any]]:
         out.append((_Slot.FN, display))
     if not contact.name.is_empty():  # an empty N ("N:" or "N:;;;;") says nothing: never a form
         out.append((_Slot.N, contact.name))
-    if contact.nickname:
-        out.append((_Slot.NICKNAME, contact.nickname))
+    if contact.nicknames:  # (interim: the first; the others travel as written)
+        out.append((_Slot.NICKNAME, contact.nicknames[0]))
     if contact.organization or contact.department:
         out.append((_Slot.ORG, (contact.organization, contact.department)))
     if contact.job_title:
@@ -535,8 +535,8 @@ def _desired(contact: Contact, version: str, categories: bool, region: str) -> l
         values.append((_Slot.FN, display))
     if version != "4.0" or not contact.name.is_empty():  # 2.1 and 3.0 require N, even empty
         values.append((_Slot.N, contact.name))
-    if contact.nickname:
-        values.append((_Slot.NICKNAME, contact.nickname))
+    if contact.nicknames:  # (interim: the first; the others travel as written)
+        values.append((_Slot.NICKNAME, contact.nicknames[0]))
     values += [(_Slot.EMAIL, e) for e in contact.emails]
     out: list[tuple[_Slot, Any, ContentLine]] = []
     for phone in contact.phones:

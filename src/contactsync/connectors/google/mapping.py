@@ -55,7 +55,6 @@ GOOGLE_FIELDS = ALL_FIELDS - {Field.PHOTO, Field.VCARD_LINES}
 GOOGLE_LOSSY: Mapping[Field, str] = MappingProxyType(
     {
         Field.DISPLAY_NAME: "derived by Google from the name parts when not given",
-        Field.NICKNAME: "the first of the contact's nicknames",
         Field.ORGANIZATION: "the first of the contact's organizations",
         Field.DEPARTMENT: "the first of the contact's organizations",
         Field.JOB_TITLE: "the first of the contact's organizations",
@@ -70,7 +69,7 @@ GOOGLE_LOSSY: Mapping[Field, str] = MappingProxyType(
 PERSON_FIELD: Mapping[Field, str] = {
     Field.NAME: "names",
     Field.DISPLAY_NAME: "names",
-    Field.NICKNAME: "nicknames",
+    Field.NICKNAMES: "nicknames",
     Field.EMAILS: "emailAddresses",
     Field.PHONES: "phoneNumbers",
     Field.ADDRESSES: "addresses",
@@ -247,7 +246,7 @@ def _read(person: Mapping[str, Any], group_names: Mapping[str, str]) -> Contact:
     return Contact(
         name=name,
         display_name=display,
-        nickname=_str(nicknames[0], "value") if nicknames else "",
+        nicknames=tuple(_str(n, "value") for n in nicknames if _str(n, "value")),
         emails=emails,
         phones=phones,
         addresses=addresses,
@@ -367,8 +366,7 @@ def person_fields(
             entry["unstructuredName"] = desired.display_name
         body["names"] = [entry] if entry else []
     if "nicknames" in fields:
-        rest = [_clean(e) for e in _entries(cur, "nicknames")[1:]]
-        body["nicknames"] = [{"value": desired.nickname}, *rest] if desired.nickname else []
+        body["nicknames"] = [{"value": n} for n in desired.nicknames]
     if "emailAddresses" in fields:
         old = _by_key(_entries(cur, "emailAddresses"), lambda v: normalize.email_address(v).casefold())
         out = []

@@ -52,7 +52,7 @@ FIELDS: Final = frozenset(
     {
         Field.NAME,
         Field.DISPLAY_NAME,
-        Field.NICKNAME,
+        Field.NICKNAMES,
         Field.EMAILS,
         Field.PHONES,
         Field.ADDRESSES,
@@ -171,7 +171,7 @@ def to_graph(contact: Contact) -> dict[str, Any]:
         "title": n.prefix or None,
         "generation": n.suffix or None,
         "displayName": contact.display_name or None,
-        "nickName": contact.nickname or None,
+        "nickName": contact.nicknames[0] if contact.nicknames else None,
         "emailAddresses": [{"name": e.address, "address": e.address} for e in contact.emails[:MAX_EMAILS]],
         "mobilePhone": mobile,
         "businessPhones": business,
@@ -279,7 +279,7 @@ def from_graph(item: Mapping[str, Any], region: str = "US") -> Contact:
             suffix=_text(item, "generation"),
         ),
         display_name=_text(item, "displayName"),
-        nickname=_text(item, "nickName"),
+        nicknames=(_text(item, "nickName"),) if _text(item, "nickName") else (),
         emails=tuple(
             Email(e["address"], EmailKind.OTHER)
             for e in (emails if isinstance(emails, list) else ())
