@@ -268,6 +268,36 @@ class CardDavConnector(BaseConnector):
     def close(self) -> None:
         self._slots.close()
 
+    # --- the address book, for a distribution (#17) --------------------------------------------------------
+
+    def container_id(self, *, create: bool = False, fresh: bool = False, display_name: str | None = None) -> str:
+        """The address book's id: its URL (``fresh`` changes nothing: nothing is looked up by name). With
+        ``create``, a book missing there (404) is made with an extended MKCOL (RFC 6352 section 6.3.1: resource
+        type addressbook, ``display_name``). Raises ConnectorError naming the book to create when the server
+        refuses, AuthFailed, RateLimited, Transient."""
+        if not create:
+            return self.url
+        probe = davxml.propfind_body([davxml.RESOURCETYPE])
+        if self._transport.propfind_if_any(self.url, probe) is not None:
+            return self.url
+        made: HttpAnswer | ConnectorError
+        try:
+            made = self._transport.mkcol(self.url, davxml.mkcol_addressbook_body(display_name))
+        except (AuthFailed, ServerError) as exc:  # 403, 501: the server will not make it for us
+            made = exc
+        if isinstance(made, HttpAnswer) and made.status in (200, 201):
+            log.info("account %s: address book made at the URL in options.url", self.name)
+            return self.url
+        why = f"{made.status}" if isinstance(made, HttpAnswer) else str(made)
+        raise ConnectorError(
+            f"account {self.name}: no address book at options.url and the server would not make one ({why}); "
+            f"create the address book {display_name or ''!r} at {self.url} (or point options.url at one)",
+            account=self.name,
+        )
+
+    def use_container(self, container_id: str) -> None:
+        """Nothing to do: the address book is options.url, never looked up."""
+
     # --- reading -------------------------------------------------------------------------------------------
 
     def pull(self, state: str | None) -> PullResult:

@@ -171,6 +171,16 @@ class DavTransport:
     def delete(self, url: str, *, etag: str | None) -> HttpAnswer:
         return self._send(Method.DELETE, url, "", {"If-Match": etag} if etag else {})
 
+    def propfind_if_any(self, url: str, body: str) -> Multistatus | None:
+        """A depth-0 PROPFIND of ``url``; None when nothing is there (404)."""
+        answer = self._send(Method.PROPFIND, url, body, {"Depth": "0"})
+        return None if answer.status == 404 else self._multistatus(answer, url)
+
+    def mkcol(self, url: str, body: str) -> HttpAnswer:
+        """An extended MKCOL (RFC 5689) of ``body`` at ``url``. Returns any 2xx/4xx answer; raises for auth, rate
+        limits and server errors."""
+        return self._send(Method.MKCOL, url, body, {"Content-Type": "application/xml; charset=utf-8"})
+
     def redirect_target(self, url: str) -> str | None:
         """Where ``url`` redirects to (``/.well-known/carddav``), or None.
 

@@ -388,8 +388,9 @@ class OutlookConnector(BaseConnector):
         self._http.close()
 
     # ------------------------------------------------------------------ the folder, for a distribution (#17)
-    def container_id(self, *, create: bool = False, fresh: bool = False) -> str:
-        """The id of the folder this account reads and writes (``options.folder``), looked up by its path unless
+    def container_id(self, *, create: bool = False, fresh: bool = False, display_name: str | None = None) -> str:
+        """The id of the folder this account reads and writes (``options.folder``, whose names it is made with:
+        ``display_name`` is not used), looked up by its path unless
         known (``fresh``: looked up again). ``create``: a folder missing on the path is made (``POST
         /users/{id}/contactFolders``, or its parent's ``childFolders``: user-post-contactfolders, Contacts.ReadWrite)
         instead of refused. A distribution keeps it between runs (:meth:`use_container`) and skips the lookup.
