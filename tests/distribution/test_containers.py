@@ -1,7 +1,8 @@
-"""The container of an Outlook target (issue #17): the folder named in ``options.folder`` is made when missing, its
+"""The container of a target (issue #17). Outlook: the folder named in ``options.folder`` is made when missing, its
 id kept per target so that later runs skip the lookup, and a folder the user deleted is made again and filled;
-nothing is ever written into another folder. On the Graph emulator, which enforces the documented permissions
-(POST contactFolders needs Contacts.ReadWrite)."""
+nothing is ever written into another folder (on the Graph emulator, which enforces the documented permissions:
+POST contactFolders needs Contacts.ReadWrite). CardDAV: a book missing at ``options.url`` is made with an extended
+MKCOL on a real Radicale; one the server will not make is named in the error."""
 
 from __future__ import annotations
 
@@ -15,12 +16,15 @@ from contactsync.connectors.outlook.graph import BatchRequest
 from contactsync.emulators.outlook import GraphEmulator
 from contactsync.emulators.outlook import RequestKind as GraphKind
 from contactsync.registry import build_connector
-from contactsync.settings import BookSettings
+from contactsync.settings import AccountSettings, BookSettings, Secret, frozen_mapping
 from contactsync.store import Store
 from tests.distribution.support import CONTAINER, cycle, directory_account, distribution, distributor
 from tests.ldap.slapd import Slapd, available
 from tests.outlook.conftest import CLIENT_ID, SECRET, TENANT
 from tests.outlook.fixtures import account_settings
+from tests.system.radicale import PASSWORD as DAV_PASSWORD
+from tests.system.radicale import USER as DAV_USER
+from tests.system.radicale import DavUser, Radicale
 
 pytestmark = pytest.mark.skipif(available() is not None and os.environ.get("CI") != "true", reason=str(available()))
 
@@ -113,3 +117,65 @@ def test_a_folder_that_cannot_be_made_is_named_in_the_error(slapd: Slapd, tmp_pa
             assert folders_named(graph, CONTAINER) == []
             assert store.target_container("company", "o-ana") is None
             assert "create it" in (store.target_state("company", "o-ana").last_error or "")
+
+
+@pytest.fixture
+def radicale(tmp_path: Path) -> Iterator[Radicale]:
+    server = Radicale.start(tmp_path / "radicale")
+    yield server
+    server.stop()
+
+
+def dav_account(name: str, url: str) -> AccountSettings:
+    return AccountSettings(
+        name,
+        "carddav",
+        options=frozen_mapping({"url": url, "username": DAV_USER}),
+        secrets=frozen_mapping({"password": Secret(DAV_PASSWORD, "test")}),
+    )
+
+
+def book_props(radicale: Radicale, url: str) -> str:
+    """The book's resource type and display name, as another client reads them (PROPFIND, depth 0)."""
+    body = (
+        '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:resourcetype/><D:displayname/></D:prop>'
+        "</D:propfind>"
+    )
+    with radicale.session() as session:
+        answer = session.request("PROPFIND", url, data=body.encode(), headers={"Depth": "0"}, timeout=30)
+    assert answer.status_code == 207, answer.status_code
+    return answer.text or ""
+
+
+def test_a_missing_carddav_book_is_made_with_an_extended_mkcol(
+    slapd: Slapd, radicale: Radicale, tmp_path: Path
+) -> None:
+    directory(slapd)
+    url = f"{radicale.base_url}/{DAV_USER}/company-directory/"
+    with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        dist = distributor(store, distribution(directory_account(slapd), [(dav_account("dav", url), None)]))
+        report = cycle(dist)
+        assert [(t.created, t.error) for t in report.targets] == [(PEOPLE, None)]
+        props = book_props(radicale, url)
+        assert "addressbook" in props and f">{CONTAINER}<" in props
+        user = DavUser(url)
+        try:
+            assert len(user.cards()) == PEOPLE
+        finally:
+            user.close()
+        assert cycle(dist).targets[0].ok  # the book is there now: nothing made twice, nothing refused
+
+
+def test_a_book_the_server_will_not_make_is_named_in_the_error(
+    slapd: Slapd, radicale: Radicale, tmp_path: Path
+) -> None:
+    directory(slapd)
+    # a book inside a collection that does not exist: Radicale refuses the MKCOL (403; RFC 4918 section 9.3.1
+    # says 409), as a server that lets nobody make books would
+    url = f"{radicale.base_url}/{DAV_USER}/no-such-parent/company-directory/"
+    with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        dist = distributor(store, distribution(directory_account(slapd), [(dav_account("dav", url), None)]))
+        [failed] = cycle(dist).targets
+        assert failed.error is not None
+        assert f"create the address book '{CONTAINER}' at {url}" in failed.error
+        assert "forbids access" in failed.error  # the server's answer, said

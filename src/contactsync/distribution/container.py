@@ -1,7 +1,8 @@
-"""The container a distribution writes into on a target, for connectors that look it up by name (an Outlook
-folder by its path): found (or made) once, kept in the store per target, and handed to the connector on later
-runs so that each run skips the lookup. Google's label needs none of this (the listing's state names it) and a
-CardDAV book or vdir folder is its URL or path."""
+"""The container a distribution writes into on a target, for connectors whose container may be missing or is
+looked up by name: an Outlook folder (by its path in ``options.folder``) and a CardDAV address book (at
+``options.url``). It is found, or made when missing, on the target's first run; its id is kept in the store per
+target and handed to the connector on later runs, which skip the lookup. Google's label needs none of this (it
+is made on the first write, and the listing's state names it); a vdir folder is made by its connector."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from typing import Protocol, runtime_checkable
 
 @runtime_checkable
 class OwnsContainer(Protocol):
-    def container_id(self, *, create: bool = False, fresh: bool = False) -> str:
-        """The container's id, looked up (``fresh``: again) and, with ``create``, made when missing. Raises
-        ConnectorError naming what to create when it is missing and cannot be made."""
+    def container_id(self, *, create: bool = False, fresh: bool = False, display_name: str | None = None) -> str:
+        """The container's id, looked up (``fresh``: again) and, with ``create``, made when missing (named
+        ``display_name`` where the platform takes a name apart from the address). Raises ConnectorError naming
+        what to create when it is missing and cannot be made."""
         ...
 
     def use_container(self, container_id: str) -> None:

@@ -271,7 +271,8 @@ class Distributor:
             if isinstance(connector, OwnsContainer):
                 kept = self.store.target_container(name, target.account)
                 if kept is None:
-                    self.store.put_target_container(name, target.account, connector.container_id(create=True))
+                    made = connector.container_id(create=True, display_name=self.settings.container)
+                    self.store.put_target_container(name, target.account, made)
                 else:
                     connector.use_container(kept)
             try:
@@ -301,7 +302,7 @@ class Distributor:
         if isinstance(error, RateLimited | Transient):
             return False
         try:
-            found = connector.container_id(create=True, fresh=True)
+            found = connector.container_id(create=True, fresh=True, display_name=self.settings.container)
         except ConnectorError:
             return False  # the run's own error tells more
         if found == kept:
