@@ -90,8 +90,10 @@ def test_status_of_a_sqlite_store_imports_neither_sdks_nor_the_engine_nor_alembi
     assert run_probed(tmp_path, synced_book, "sync")[0] == 0
     code, modules = run_probed(tmp_path, synced_book, "status")
     assert code == 0
-    # (the vdir connector's package is loaded: the configuration's account options are checked against its schema)
-    for package in (*NEVER_FOR_VDIR, "alembic", "contactsync.engine"):
+    # (the vdir connector type is loaded: the configuration's account options are checked against its schema;
+    # the connector itself, and the vCard codec with its phone and email parsers, are not)
+    codec = ("contactsync.connectors.vdir.connector", "contactsync.vcard", "phonenumbers", "email_validator")
+    for package in (*NEVER_FOR_VDIR, "alembic", "contactsync.engine", *codec):
         assert not imported(modules, package), f"`contactsync status` imported {package}"
 
 

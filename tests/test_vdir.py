@@ -233,9 +233,11 @@ def test_fit_drops_what_a_card_cannot_hold() -> None:
 
 def test_from_settings_and_registry(tmp_path: Path) -> None:
     vdir_type = connector_type("vdir")
-    assert vdir_type.build == VdirConnector.from_settings and vdir_type.default_rate is None
+    assert vdir_type.default_rate is None and vdir_type.options_schema is VdirConnector.options_schema
     account = AccountSettings("files", "vdir", options=frozen_mapping({"path": str(tmp_path), "version": "3.0"}))
     book = BookSettings("main", (account,), default_region="DE", photo_max_bytes=5000)
+    built = vdir_type.build(account, book)
+    assert isinstance(built, VdirConnector) and (built.path, built.version) == (tmp_path, "3.0")
     vdir = VdirConnector.from_settings(account, book)
     assert (vdir.path, vdir.version, vdir.region, vdir.photo_max_bytes) == (tmp_path, "3.0", "DE", 5000)
     assert not vdir.capabilities.read_only

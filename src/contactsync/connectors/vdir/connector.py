@@ -1,0 +1,517 @@
+"""The ``vdir`` connector: a folder of ``.vcf`` files, one card per file (as vdirsyncer and khard keep them).
+
+Item ids are file names. Etags are content hashes, so touching a file is not a change. The incremental state
+remembers (mtime_ns, size, etag, kind) per file, so a pull reads only the files whose stat changed. Writes go
+to a temporary file in the same folder, are fsynced, and are renamed over (updates) or hard-linked (creates:
+``link`` fails when the name exists, which gives create-never-overwrites without a race).
+
+An etag check followed by a rename is not atomic against another writer on the same folder: the window is
+the few microseconds between the two, which a local folder shared with a desktop client can live with.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+import uuid
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from contactsync.connector import (
+    BaseConnector,
+    Change,
+    ChangeKind,
+    ChangeResult,
+    PullResult,
+    Quarantined,
+    RemoteContact,
+    RemoteRef,
+)
+from contactsync.connectors.pullstate import pack_state, unpack_state
+from contactsync.errors import (
+    AuthFailed,
+    ConfigError,
+    ConfigProblem,
+    ConnectorError,
+    ItemRejected,
+    PreconditionFailed,
+    Transient,
+)
+from contactsync.fidelity import skipped_notices
+from contactsync.model import Contact, Tag
+from contactsync.properties import vcard_capabilities
+from contactsync.settings import AccountMode, AccountSettings, BookSettings
+from contactsync.vcard import (
+    CardError,
+    ParsedCard,
+    decode_card_bytes,
+    fit_contact,
+    parse_card,
+    render_card,
+)
+
+from .options import OPTIONS_SCHEMA
+
+SUFFIX = ".vcf"
+STATE_PREFIX = "vdir1:"
+MAX_STEM = 100
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+_CONTACT, _GROUP, _BROKEN = "c", "g", "q"
+#: contacts whose fit a connector remembers: two push chunks (max_batch 500), so a chunk's plan and push share them
+_FIT_MEMO = 1000
+
+
+def file_name_for(uid: str) -> str:
+    """A file name for a card with ``uid``: only ``[A-Za-z0-9_.-]``, never a path, never hidden.
+
+    A UID that had to be changed (or cut) gets a short hash of itself appended, so that two different UIDs
+    do not end up with the same name.
+    """
+    stem = _UNSAFE.sub("_", uid).strip(".")
+    if not stem:
+        stem = str(uuid.uuid4())
+    elif stem != uid or len(stem) > MAX_STEM:
+        digest = hashlib.sha256(uid.encode("utf-8", errors="surrogatepass")).hexdigest()[:12]
+        stem = f"{stem[:MAX_STEM]}-{digest}"
+    return stem + SUFFIX
+
+
+def etag_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """What the last pull saw of one file. ``reason`` says why a quarantined file could not be read."""
+
+    mtime_ns: int
+    size: int
+    etag: str
+    kind: str  # _CONTACT, _GROUP or _BROKEN
+    reason: str = ""
+    #: a contact card's tag names as last parsed; None: not known (a state written before they were kept).
+    #: tag_counts takes them for a card whose content is unchanged instead of parsing every card each run (#18)
+    tags: tuple[str, ...] | None = None
+
+
+def _encode_state(files: Mapping[str, _Seen]) -> str:
+    # a sixth element, the tags, which an older reader of this state ignores
+    rows = {
+        name: [s.mtime_ns, s.size, s.etag, s.kind, s.reason, None if s.tags is None else list(s.tags)]
+        for name, s in files.items()
+    }
+    return pack_state(STATE_PREFIX, rows)
+
+
+def _decode_state(state: str) -> dict[str, _Seen]:
+    return unpack_state(STATE_PREFIX, state, _seen_from_rows, what="the vdir state")
+
+
+def _seen_from_rows(rows: Any) -> dict[str, _Seen]:
+    return {
+        str(name): _Seen(
+            int(r[0]),
+            int(r[1]),
+            str(r[2]),
+            str(r[3]),
+            str(r[4]),
+            tuple(str(t) for t in r[5]) if len(r) > 5 and r[5] is not None else None,
+        )
+        for name, r in rows.items()
+    }
+
+
+class VdirConnector(BaseConnector):
+    """A folder of ``.vcf`` files. Raises Transient when the folder is missing, AuthFailed when unreadable."""
+
+    options_schema: ClassVar[Mapping[str, Any]] = OPTIONS_SCHEMA
+
+    def __init__(
+        self,
+        name: str,
+        path: Path,
+        *,
+        region: str = "US",
+        photo_max_bytes: int = 1_000_000,
+        version: str = "4.0",
+        read_only: bool = False,
+    ) -> None:
+        if version not in ("3.0", "4.0"):
+            raise ValueError(f"vCard version must be 3.0 or 4.0, not {version!r}")
+        self.name = name
+        self.path = Path(path)
+        self.region = region
+        self.photo_max_bytes = photo_max_bytes
+        self.version = version
+        self.capabilities = vcard_capabilities(photo_max_bytes=photo_max_bytes, read_only=read_only, max_batch=500)
+        # the tags of each card content (etag) this connector parsed or wrote, None for a group card: tag_counts
+        # after a pull or a push counts them without parsing every card again (#18: a card is parsed once per
+        # account in a run, not four times); same bytes, same options, same parse
+        self._tags: dict[str, frozenset[Tag] | None] = {}
+        # the last contacts fitted: the engine asks for one contact's fit up to three times in a run (plan, write,
+        # what is not carried), each as costly as reading a card (#18). Keyed by the contact and its tags'
+        # spelling, which contact equality ignores; cleared when full, so it holds about one push chunk
+        self._fitted: dict[tuple[Contact, tuple[str, ...]], Contact] = {}
+
+    @classmethod
+    def from_settings(cls, account: AccountSettings, book: BookSettings) -> VdirConnector:
+        """Raises ConfigError when ``options.path`` is missing or an option has the wrong type."""
+        options = account.options
+        where = f"books.{book.name}.accounts.{account.name}.options"
+        problems: list[ConfigProblem] = []
+        path = options.get("path")
+        if not isinstance(path, str) or not path.strip():
+            problems.append(ConfigProblem("", None, f"{where}.path", "a folder path is required"))
+        version = options.get("version", "4.0")
+        if version not in ("3.0", "4.0"):
+            problems.append(ConfigProblem("", None, f"{where}.version", 'must be "3.0" or "4.0"'))
+        read_only = options.get("read_only", False)
+        if not isinstance(read_only, bool):
+            problems.append(ConfigProblem("", None, f"{where}.read_only", "must be true or false"))
+        if problems:
+            raise ConfigError(problems)
+        return cls(
+            account.name,
+            Path(str(path)).expanduser(),
+            region=book.default_region,
+            photo_max_bytes=book.photo_max_bytes,
+            version=str(version),
+            read_only=bool(read_only) or account.mode is AccountMode.PULL_ONLY,
+        )
+
+    # ------------------------------------------------------------ reading
+
+    def _list(self) -> dict[str, os.stat_result]:
+        """Every card file's stat. Symlinks and hidden files (our temporaries) are not cards here."""
+        try:
+            entries = list(os.scandir(self.path))
+        except FileNotFoundError as exc:
+            raise Transient(f"the folder of account {self.name!r} does not exist", account=self.name) from exc
+        except PermissionError as exc:
+            raise AuthFailed(f"the folder of account {self.name!r} is not readable", account=self.name) from exc
+        except OSError as exc:
+            raise Transient(
+                f"listing the folder of account {self.name!r} failed: {exc.strerror}", account=self.name
+            ) from exc
+        out: dict[str, os.stat_result] = {}
+        for entry in entries:
+            if entry.name.startswith(".") or not entry.name.endswith(SUFFIX):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.is_file(follow_symlinks=False):
+                    out[entry.name] = entry.stat(follow_symlinks=False)
+        return out
+
+    def _read(self, file_name: str) -> bytes | None:
+        """The file's bytes, or None when it vanished. Raises OSError for other failures."""
+        try:
+            fd = os.open(self.path / file_name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except FileNotFoundError:
+            return None
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read()
+
+    def _parse(self, data: bytes) -> ParsedCard:
+        return parse_card(decode_card_bytes(data), region=self.region, photo_max_bytes=self.photo_max_bytes)
+
+    def _remote(self, file_name: str, etag: str, parsed: ParsedCard, mtime_ns: int) -> RemoteContact:
+        return RemoteContact(
+            RemoteRef(file_name, etag), parsed.contact, parsed.marker, datetime.fromtimestamp(mtime_ns / 1e9, UTC)
+        )
+
+    def pull(self, state: str | None) -> PullResult:
+        """Cards changed since ``state`` (None: every card, ``full=True``).
+
+        Raises Transient (folder missing), AuthFailed (folder unreadable), SyncTokenExpired (bad state).
+        """
+        before = _decode_state(state) if state is not None else {}
+        listing = self._list()
+        seen: dict[str, _Seen] = {}
+        changed: list[RemoteContact] = []
+        photos_dropped = 0  # photos over the cap in the cards read: not carried, and said so
+        quarantined: list[Quarantined] = []
+        deleted: list[str] = []
+        for file_name, stat in sorted(listing.items()):
+            previous = before.get(file_name)
+            same_stat = previous is not None and previous.mtime_ns == stat.st_mtime_ns and previous.size == stat.st_size
+            if previous is not None and same_stat:
+                seen[file_name] = previous  # unchanged by stat: not even read
+                self._remember_tags(previous)
+                if previous.kind == _BROKEN:
+                    quarantined.append(Quarantined(file_name, previous.reason))
+                continue
+            try:
+                data = self._read(file_name)
+            except OSError as exc:
+                quarantined.append(Quarantined(file_name, f"cannot be read: {exc.strerror}"))
+                continue
+            if data is None:
+                continue  # vanished since the listing: the next pull reports it gone
+            etag = etag_of(data)
+            if previous is not None and previous.etag == etag:
+                # touched, not changed: remember the new stat so it is not read again
+                seen[file_name] = _Seen(
+                    stat.st_mtime_ns, stat.st_size, etag, previous.kind, previous.reason, previous.tags
+                )
+                self._remember_tags(previous)
+                if previous.kind == _BROKEN:
+                    quarantined.append(Quarantined(file_name, previous.reason))
+                continue
+            try:
+                parsed = self._parse(data)
+            except CardError as exc:
+                seen[file_name] = _Seen(stat.st_mtime_ns, stat.st_size, etag, _BROKEN, str(exc))
+                # a contact that became unreadable is quarantined, not reported gone: never delete on it
+                quarantined.append(Quarantined(file_name, str(exc)))
+                continue
+            kind = _GROUP if parsed.is_group else _CONTACT
+            self._tags[etag] = None if parsed.is_group else parsed.contact.tags
+            names = None if parsed.is_group else tuple(sorted(t.name for t in parsed.contact.tags))
+            seen[file_name] = _Seen(stat.st_mtime_ns, stat.st_size, etag, kind, "", names)
+            if kind == _CONTACT:
+                changed.append(self._remote(file_name, etag, parsed, stat.st_mtime_ns))
+                photos_dropped += parsed.photo_dropped
+            elif previous is not None and previous.kind == _CONTACT:
+                deleted.append(file_name)  # it is a group card now: no longer a contact
+        if state is not None:
+            deleted += [name for name, s in before.items() if name not in listing and s.kind == _CONTACT]
+            # a broken file that stopped being broken was never listed before: it arrives in ``changed``
+        # the whole listing too: a card we wrote after ``state`` and that was removed since is gone as well
+        present = frozenset(name for name, s in seen.items() if s.kind != _GROUP)
+        groups = sum(1 for s in seen.values() if s.kind == _GROUP)
+        return PullResult(
+            tuple(changed),
+            tuple(sorted(deleted)),
+            _encode_state(seen),
+            full=state is None,
+            quarantined=tuple(quarantined),
+            present=present,
+            notices=skipped_notices(groups, photos_dropped, self.photo_max_bytes),
+        )
+
+    def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:
+        """The current cards among ``ids``; missing, unreadable and group cards are absent."""
+        out: dict[str, RemoteContact] = {}
+        for file_name in ids:
+            if not self._is_our_name(file_name):
+                continue
+            try:
+                stat = os.stat(self.path / file_name, follow_symlinks=False)
+                data = self._read(file_name)
+                if data is None:
+                    continue
+                parsed = self._parse(data)
+            except (OSError, CardError):
+                continue
+            if not parsed.is_group:
+                out[file_name] = self._remote(file_name, etag_of(data), parsed, stat.st_mtime_ns)
+        return out
+
+    def _remember_tags(self, seen: _Seen) -> None:
+        """The tags of a card the state knows, for tag_counts (a broken card's are never known: it is parsed)."""
+        if seen.kind == _GROUP:
+            self._tags[seen.etag] = None
+        elif seen.kind == _CONTACT and seen.tags is not None:
+            self._tags[seen.etag] = frozenset(Tag(name) for name in seen.tags)
+
+    def tag_counts(self) -> Mapping[Tag, int]:
+        """Cards per tag (CATEGORIES). Unreadable files are skipped. Raises Transient, AuthFailed."""
+        counts: Counter[Tag] = Counter()
+        known: dict[str, frozenset[Tag] | None] = {}
+        for file_name in self._list():
+            try:
+                data = self._read(file_name)
+                if data is None:
+                    continue
+                etag = etag_of(data)
+                if etag in self._tags:
+                    tags = self._tags[etag]
+                else:
+                    parsed = self._parse(data)
+                    tags = None if parsed.is_group else parsed.contact.tags
+            except (OSError, CardError):
+                continue
+            known[etag] = tags
+            if tags is not None:
+                counts.update(tags)
+        self._tags = known  # only what the folder holds now: the memo never outgrows the folder
+        return dict(counts)
+
+    def fit(self, contact: Contact) -> Contact:
+        key = (contact, tuple(sorted(t.name for t in contact.tags)))
+        known = self._fitted.get(key)
+        if known is not None:
+            return known
+        fitted = fit_contact(contact, region=self.region)
+        photo = fitted.photo
+        if photo is not None and photo.data and len(photo.data) > self.photo_max_bytes:
+            fitted = replace(fitted, photo=None)  # read back, a photo over the cap is dropped
+        if len(self._fitted) >= _FIT_MEMO:
+            self._fitted.clear()
+        self._fitted[key] = fitted
+        return fitted
+
+    # ------------------------------------------------------------ writing
+
+    @staticmethod
+    def _is_our_name(file_name: str) -> bool:
+        """A plain card file name of this folder: an id from elsewhere must not reach outside it."""
+        return (
+            file_name.endswith(SUFFIX)
+            and not file_name.startswith(".")
+            and "/" not in file_name
+            and os.sep not in file_name
+            and "\0" not in file_name
+            and (os.altsep is None or os.altsep not in file_name)
+        )
+
+    def push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
+        """Apply each change; per-item failures (PreconditionFailed, ItemRejected, Transient) are results."""
+        return [self._apply(change) for change in changes]
+
+    def _apply(self, change: Change) -> ChangeResult:
+        if self.capabilities.read_only:
+            return ChangeResult(change, error=ItemRejected(f"account {self.name!r} is read-only", account=self.name))
+        try:
+            if change.kind is ChangeKind.CREATE:
+                return self._create(change)
+            if change.kind is ChangeKind.UPDATE:
+                return self._update(change)
+            return self._delete(change)
+        except ConnectorError as exc:
+            return ChangeResult(change, error=exc)
+        except PermissionError as exc:
+            return ChangeResult(change, error=ItemRejected(f"permission denied: {exc.strerror}", account=self.name))
+        except OSError as exc:
+            return ChangeResult(change, error=Transient(f"writing failed: {exc.strerror}", account=self.name))
+
+    def _current(self, change: Change) -> tuple[str, bytes]:
+        """The file an update or delete names, checked against the change's etag."""
+        if change.ref is None:
+            raise ItemRejected(f"a {change.kind.value} needs the item's ref", account=self.name)
+        file_name = change.ref.id
+        if not self._is_our_name(file_name):
+            raise ItemRejected("the item id is not a card file name of this folder", account=self.name)
+        data = self._read(file_name)
+        if data is None:
+            raise PreconditionFailed(f"{file_name} no longer exists", gone=True, account=self.name)
+        if etag_of(data) != change.ref.etag:
+            raise PreconditionFailed(f"{file_name} changed since it was read", account=self.name)
+        return file_name, data
+
+    def _create(self, change: Change) -> ChangeResult:
+        if change.contact is None:
+            raise ItemRejected("a create needs the contact", account=self.name)
+        # the UID (and so the file name) comes from the canonical id: a retried create finds its first try
+        uid = change.contact_id or str(uuid.uuid4())
+        file_name = file_name_for(uid)
+        text = render_card(
+            change.contact,
+            uid=uid,
+            marker=change.contact_id,
+            version=self.version,
+            photo_max_bytes=self.photo_max_bytes,
+            region=self.region,
+        )
+        data = text.encode("utf-8")
+        temporary = self._write_temporary(data)
+        try:
+            os.link(temporary, self.path / file_name)
+        except FileExistsError as exc:
+            raise PreconditionFailed(f"{file_name} exists already", account=self.name) from exc
+        finally:
+            os.unlink(temporary)
+        self._sync_folder()
+        return self._written(change, file_name, data)
+
+    def _update(self, change: Change) -> ChangeResult:
+        if change.contact is None:
+            raise ItemRejected("an update needs the contact", account=self.name)
+        file_name, current = self._current(change)
+        original = decode_card_bytes(current)
+        parsed_contact: Contact | None = None
+        try:
+            parsed = parse_card(original, region=self.region, photo_max_bytes=self.photo_max_bytes)
+            version, uid, parsed_contact = parsed.version, parsed.uid, parsed.contact
+        except CardError:
+            version, uid = self.version, ""
+        uid = uid or file_name.removesuffix(SUFFIX)
+        text = render_card(
+            change.contact,
+            uid=uid,
+            marker=change.contact_id,
+            version=version,
+            original=original,
+            photo_max_bytes=self.photo_max_bytes,
+            region=self.region,
+            previous=change.previous,
+        )
+        if text == original:
+            # nothing the card holds would change (only our marker, which the file name makes needless): the
+            # file is not written, it stays byte for byte as it is
+            return ChangeResult(
+                change, RemoteRef(file_name, change.ref.etag if change.ref else ""), stored=parsed_contact
+            )
+        data = text.encode("utf-8")
+        temporary = self._write_temporary(data)
+        try:
+            # a rewritten card keeps its file's mode (mkstemp makes 0600; the admin's 0644 is theirs to keep)
+            with contextlib.suppress(FileNotFoundError):
+                os.chmod(temporary, os.stat(self.path / file_name).st_mode & 0o7777)
+            os.replace(temporary, self.path / file_name)
+        except OSError:
+            os.unlink(temporary)
+            raise
+        self._sync_folder()
+        return self._written(change, file_name, data)
+
+    def _delete(self, change: Change) -> ChangeResult:
+        file_name, _ = self._current(change)
+        try:
+            os.unlink(self.path / file_name)
+        except FileNotFoundError as exc:
+            raise PreconditionFailed(f"{file_name} no longer exists", gone=True, account=self.name) from exc
+        self._sync_folder()
+        return ChangeResult(change)
+
+    def _write_temporary(self, data: bytes) -> Path:
+        """``data`` in a fsynced hidden file of the folder (same file system: link and rename are atomic)."""
+        fd, name = tempfile.mkstemp(prefix=".contactsync-", suffix=".tmp", dir=self.path)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            os.unlink(name)
+            raise
+        return Path(name)
+
+    def _sync_folder(self) -> None:
+        """Make the rename or link itself durable (the directory entry), where the platform allows it."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+    def _written(self, change: Change, file_name: str, data: bytes) -> ChangeResult:
+        stored = self._parse(data).contact
+        etag = etag_of(data)
+        self._tags[etag] = stored.tags
+        return ChangeResult(change, RemoteRef(file_name, etag), stored=stored)
+
+
+__all__ = ["VdirConnector", "etag_of", "file_name_for"]
