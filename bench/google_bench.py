@@ -4,6 +4,12 @@ bounds.
 
     .venv/bin/python bench/google_bench.py            # N = 1000 and 50000
     .venv/bin/python bench/google_bench.py --sizes 1000
+    .venv/bin/python bench/google_bench.py --first --sizes 10000 --rtt 0 40   # issue #18
+
+``--first`` measures only the two first syncs, from Google (N persons into an empty memory account) and to
+Google (N contacts of a memory account into an empty Google account), through bench/netproxy.py at each
+``--rtt`` (ms; plain HTTP, as the emulator serves, so no TLS handshake is added). It prints the wall time, the
+requests, their peak in flight at the proxy, and the sequential bound: requests x RTT plus the same run at 0 ms.
 
 Runs: the first sync (Google full, memory empty: every contact is copied to memory and gets our marker in
 Google), the settling run (our own marker writes come back once in the incremental listing), a run with no
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -40,6 +47,9 @@ from contactsync.engine import Engine
 from contactsync.model import Tag
 from contactsync.settings import AccountSettings, BookSettings, BrakeSettings
 from contactsync.store import Store
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from netproxy import LatencyProxy
 
 USER = "bench@example.com"
 
@@ -149,11 +159,77 @@ def bench(n: int) -> None:
         assert emulator.internal_errors == []
 
 
+def first_syncs(n: int, rtts: list[float]) -> None:
+    """The first sync from Google and the first sync to Google of N contacts, at each RTT."""
+    base: dict[str, float] = {}
+    for direction in ("from Google", "to Google"):
+        for rtt in rtts:
+            with PeopleEmulator() as emulator, tempfile.TemporaryDirectory() as tmp:
+                proxy = LatencyProxy(emulator.url, rtt_ms=rtt, tls=False).start()
+                try:
+                    token = emulator.add_user(USER)
+                    memory = MemoryBackend(name="mem")
+                    if direction == "from Google":
+                        emulator.seed(USER, seed_people(n))
+                    else:
+                        # the same persons, read as contacts from a scratch account, fill memory; USER starts empty
+                        scratch = emulator.add_user("scratch@example.com")
+                        emulator.seed("scratch@example.com", seed_people(n))
+                        reader = GoogleConnector(
+                            "scratch", GoogleAuth(Credentials(scratch), "", "bench"), endpoint=emulator.url
+                        )
+                        for remote in reader.pull(None).changed:
+                            memory.user_create(remote.contact)
+                        reader.close()
+                    book = BookSettings(
+                        "bench", (AccountSettings("google", "google"), AccountSettings("mem", "memory"))
+                    )
+                    google = GoogleConnector(
+                        "google", GoogleAuth(Credentials(token), "", "bench"), endpoint=proxy.url.rstrip("/") + "/"
+                    )
+                    emulator.reset_counters()
+                    proxy.reset()
+                    started = time.perf_counter()
+                    try:
+                        with Store.open(f"sqlite:///{Path(tmp) / 'store.db'}") as store:
+                            report = Engine(
+                                store,
+                                book,
+                                {"google": google, "mem": MemoryConnector("mem", memory, max_batch=500)},
+                                sleep=lambda _s: None,
+                            ).run()
+                    finally:
+                        google.close()
+                    wall = time.perf_counter() - started
+                    seen = proxy.reset()
+                    counts = {k.value: v for k, v in emulator.requests.items() if v}
+                    print(
+                        f"N={n} first sync {direction:<11} RTT {rtt:>3.0f} ms {wall:7.2f} s  writes={report.writes} "
+                        f"HTTP requests={seen.requests} {counts} peak in flight {seen.peak_in_flight}"
+                    )
+                    if rtt == 0:
+                        base[direction] = wall
+                    elif direction in base:
+                        bound = seen.requests * rtt / 1000 + base[direction]
+                        print(
+                            f"  {'':<30} sequential bound {seen.requests} x {rtt:.0f} ms + {base[direction]:.2f} s "
+                            f"= {bound:.2f} s; ratio {wall / bound:.2f}"
+                        )
+                finally:
+                    proxy.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 50_000])
-    for n in parser.parse_args().sizes:
-        bench(n)
+    parser.add_argument("--first", action="store_true", help="only the first syncs, through the latency proxy")
+    parser.add_argument("--rtt", type=float, nargs="+", default=[0, 40], help="with --first: ms")
+    args = parser.parse_args()
+    for n in args.sizes:
+        if args.first:
+            first_syncs(n, sorted(args.rtt))
+        else:
+            bench(n)
 
 
 if __name__ == "__main__":

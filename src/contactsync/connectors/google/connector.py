@@ -1,7 +1,8 @@
 """The ``google`` connector: one Google user's contacts through the People API v1.
 
 Reads: one ``people.connections.list`` listing (1000 per page) with a sync token, so a run with no change is
-one request; the contact groups are read only when a listing is full or names a group we do not know, or when a
+one request; each page is asked for while the one before is read, and ``getBatchGet`` calls go a few at once
+(reads may overlap: Google asks only mutations for one user to be sequential); the contact groups are read only when a listing is full or names a group we do not know, or when a
 push needs them (below); their names travel in the state. Writes: ``batchCreateContacts`` /
 ``batchUpdateContacts`` / ``batchDeleteContacts``, one call per kind per push, sent one after the other (Google
 asks for sequential mutations per user). A run where k persons changed elsewhere is thus one listing and
@@ -57,6 +58,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Protocol
@@ -116,6 +118,8 @@ FULL_NOTICE = Notice(
 CONTACT_SOURCES = ["READ_SOURCE_TYPE_CONTACT"]
 #: the copies' key of the creates the sync listing may not show yet (no resource name looks so)
 RECENT_CREATES = "contactsync:recent-creates"
+#: getBatchGet calls of one user in flight at once (reads may overlap; Google asks only mutations to be sequential)
+READS_IN_FLIGHT = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,10 +449,12 @@ class GoogleConnector(BaseConnector):
         """
         previous = _decode_state(state) if state is not None else None
         self.account_full = False  # a new run: the admin may have made room since
-        if previous is None:
-            self.labels.load()  # a full listing also refreshes the labels (a rename in Google shows up here)
-        else:
-            self.labels.start_run(previous.groups)  # the next push that carries tags reads the labels again
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="google-page") as ahead:
+            return self._pull(previous, ahead)
+
+    def _pull(self, previous: _State | None, ahead: ThreadPoolExecutor) -> PullResult:
+        """The listing, each page asked for while the one before is being read: reads may overlap (only
+        mutations for one user must be sequential), so a page's round trip and Google's work hide behind ours."""
         people = self._service.people()
         params: dict[str, Any] = {
             "resourceName": "people/me",
@@ -460,6 +466,11 @@ class GoogleConnector(BaseConnector):
         if previous is not None:
             params["syncToken"] = previous.sync_token
         request = people.connections().list(**params)
+        pending: Future[JsonDict] | None = ahead.submit(self.api.execute, request)
+        if previous is None:
+            self.labels.load()  # a full listing also refreshes the labels (a rename in Google shows up here)
+        else:
+            self.labels.start_run(previous.groups)  # the next push that carries tags reads the labels again
         sync_token = ""
         changed: list[RemoteContact] = []
         deleted: list[str] = []
@@ -467,16 +478,17 @@ class GoogleConnector(BaseConnector):
         live: set[str] = set()
         replaced: list[str] = []
         groups_loaded = False
-        while request is not None:
-            page = self.api.execute(request)
+        while pending is not None:
+            page = pending.result()
             sync_token = str(page.get("nextSyncToken") or sync_token)
             request = people.connections().list_next(request, page)
-            # a page at a time: 50k persons as raw dicts would be ~200 MB at once
+            # a page at a time: 50k persons as raw dicts would be ~200 MB at once (and one more in flight)
             persons = [p for p in page.get("connections", []) or [] if isinstance(p, dict)]
             del page
             if previous is not None and not groups_loaded and self.labels.unknown(persons):
                 self.labels.load()  # a label made since the state was written (once a listing is enough)
                 groups_loaded = True
+            pending = ahead.submit(self.api.execute, request) if request is not None else None
             readable: list[JsonDict] = []
             gone_here: list[str] = []
             for person in persons:
@@ -529,12 +541,21 @@ class GoogleConnector(BaseConnector):
     def read_persons(self, ids: Sequence[str]) -> dict[str, JsonDict]:
         """The current persons among ``ids`` (missing ones absent). Raises AuthFailed, RateLimited, Transient."""
         found: dict[str, JsonDict] = {}
-        for chunk in _chunks(list(dict.fromkeys(ids)), MAX_BATCH):
-            request = self._service.people().getBatchGet(
+        requests = [
+            self._service.people().getBatchGet(
                 resourceNames=list(chunk), personFields=READ_MASK, sources=CONTACT_SOURCES
             )
+            for chunk in _chunks(list(dict.fromkeys(ids)), MAX_BATCH)
+        ]
+        if len(requests) > 1:
+            # reads may overlap (only mutations for one user must be sequential): a few at once, kept in order
+            with ThreadPoolExecutor(min(READS_IN_FLIGHT, len(requests)), thread_name_prefix="google-read") as pool:
+                pages = list(pool.map(self.api.execute, requests))
+        else:
+            pages = [self.api.execute(r) for r in requests]
+        for page in pages:
             read: list[JsonDict] = []
-            for answer in self.api.execute(request).get("responses", []) or []:
+            for answer in page.get("responses", []) or []:
                 person = answer.get("person")
                 if (
                     answer.get("httpStatusCode", 200) == 200

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import threading
 from typing import Any
 
 import google.auth.exceptions
@@ -189,6 +190,7 @@ class Api:
         self.auth_hint = auth_hint
         #: requests sent, by method id (``people.connections.list``): for logs and benchmarks
         self.sent: dict[str, int] = {}
+        self._sent_lock = threading.Lock()  # reads of one user may be sent from several threads at once
 
     def execute(self, request: Any) -> JsonDict:
         """Send ``request`` once. Never re-sent here: after a 5xx or a lost answer a create may have been applied,
@@ -197,7 +199,8 @@ class Api:
         Raises AuthFailed, RateLimited, Transient, PreconditionFailed, SyncTokenExpired, ItemRejected.
         """
         method = str(getattr(request, "methodId", "") or "request")
-        self.sent[method] = self.sent.get(method, 0) + 1
+        with self._sent_lock:
+            self.sent[method] = self.sent.get(method, 0) + 1
         try:
             answer = request.execute(num_retries=0)
         except HttpError as exc:
