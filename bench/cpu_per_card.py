@@ -3,26 +3,34 @@ each card parsed and rendered once per account it touches). Figures are printed,
 
     .venv/bin/python bench/cpu_per_card.py --vdirsyncer /path/to/bin/vdirsyncer            # 2,000 and 5,000
     .venv/bin/python bench/cpu_per_card.py --cards 2000 --scenario vdir --vdirsyncer ...
+    .venv/bin/python bench/cpu_per_card.py --cards 500 --scenario to-carddav --runs 3 --vdirsyncer ...
 
 Scenarios, each a book of two accounts synced by a new ``contactsync sync`` process (SQLite store):
 ``vdir``: a folder of N cards → an empty folder; ``carddav``: a Radicale book of N cards (loopback, no proxy;
-the cards are written into Radicale's storage and its cache warmed first) → an empty folder. vdirsyncer syncs
-the same source into its own empty folder. CPU is the process's user+sys time (``RUSAGE_CHILDREN`` around the
-run; Radicale's own CPU is not in it), with the no-change run's CPU (mostly start-up) shown beside it. Then one
-more first sync, into a new store and folder under cProfile, counts the vCard parses and renders per card.
+the cards are written into Radicale's storage and its cache warmed first) → an empty folder; ``to-carddav``: a
+folder of N cards → an empty Radicale book (Radicale takes tens of milliseconds per PUT: use a few hundred
+cards). vdirsyncer syncs the same source into its own empty folder or book. CPU is the process's user+sys time
+(``RUSAGE_CHILDREN`` around the run; Radicale's own CPU is not in it), with the no-change run's CPU (mostly
+start-up) shown beside it. With ``--runs K`` each tool's first sync is repeated K times (fresh targets and
+stores) and the median printed, contactsync's and vdirsyncer's runs interleaved. Radicale is reached through
+bench/netproxy.py (plain HTTP, no delay) to count the HTTP requests of each run, the tag-count check after it
+included. Then one more first sync, into a new store and target under cProfile, counts the vCard parses and
+renders per card (``--profile-dir`` keeps its stats).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import pstats
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,13 +38,28 @@ import niquests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from carddav_bench import MKCOL, PASSWORD, USER, card, start_radicale
+from netproxy import LatencyProxy
 
 CONTACTSYNC = str(Path(sys.executable).with_name("contactsync"))
-# the real entry point under cProfile; the stats go to argv[1]
+# the real entry point under cProfile (the stats go to argv[1]); parse_card and render_card are counted on every
+# thread into argv[2] (cProfile sees the calling thread only, and CardDAV writes run on the slots' threads)
 PROFILED = """
-import cProfile, sys
-out = sys.argv[1]
+import cProfile, json, sys, threading
+out, calls_out = sys.argv[1], sys.argv[2]
 sys.argv = ["contactsync", "sync"]
+import contactsync.vcard as codec, contactsync.vcard.mapping as mapping
+calls = {"parse": 0, "render": 0}
+lock = threading.Lock()
+def counted(label, function):
+    def wrapper(*args, **kwargs):
+        with lock:
+            calls[label] += 1
+        return function(*args, **kwargs)
+    return wrapper
+for label, name in (("parse", "parse_card"), ("render", "render_card")):
+    wrapped = counted(label, getattr(mapping, name))
+    setattr(mapping, name, wrapped)
+    setattr(codec, name, wrapped)
 from contactsync.cli import main
 profile = cProfile.Profile()
 try:
@@ -44,8 +67,9 @@ try:
 except SystemExit:
     pass
 profile.dump_stats(out)
+with open(calls_out, "w") as handle:
+    json.dump(calls, handle)
 """
-COUNTED = {"parse": ("vcard/mapping.py", "parse_card"), "render": ("vcard/mapping.py", "render_card")}
 
 
 @dataclass(frozen=True)
@@ -53,9 +77,44 @@ class Run:
     wall_s: float
     cpu_s: float
     code: int
+    requests: int  # HTTP requests that crossed the proxy (CardDAV scenarios), 0 otherwise
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> Run:
+@dataclass(frozen=True)
+class Side:
+    """One account of a scenario: how contactsync and vdirsyncer name it, and how many cards it holds now."""
+
+    contactsync: str  # the account's YAML (flow style), without its name
+    vdirsyncer: str  # the body of a vdirsyncer [storage] section
+    held: Callable[[], int]
+
+
+@dataclass
+class Server:
+    """Radicale behind the counting proxy; ``storage`` is its collection folder for ``USER``."""
+
+    url: str  # the proxy's, ending without "/"
+    storage: Path
+    proxy: LatencyProxy
+    session: niquests.Session
+
+    def book(self, name: str, cards: int = 0) -> str:
+        """A new book of ``cards`` cards (written into Radicale's storage, its cache then filled); its URL."""
+        url = f"{self.url}/{USER}/{name}/"
+        assert self.session.request("MKCOL", url, data=MKCOL.encode(), timeout=30).status_code == 201
+        for i in range(cards):
+            (self.storage / name / f"bench-{i}.vcf").write_bytes(card(i))
+        if cards:
+            self.session.request("PROPFIND", url, headers={"Depth": "1"}, timeout=600)  # Radicale's cache fill
+        return url
+
+    def held(self, name: str) -> Callable[[], int]:
+        return lambda: len(list((self.storage / name).glob("*.vcf")))
+
+
+def timed(cmd: list[str], env: dict[str, str], server: Server | None) -> Run:
+    if server is not None:
+        server.proxy.reset()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
     done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -65,85 +124,129 @@ def timed(cmd: list[str], env: dict[str, str]) -> Run:
     if code not in (0, 5):
         print(f"  ({Path(cmd[0]).name} exit {code}: {(done.stderr.strip().splitlines() or [''])[-1]})")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Run(wall, cpu, code)
+    return Run(wall, cpu, code, server.proxy.reset().requests if server is not None else 0)
 
 
-def source_yaml(kind: str, where: str, password_file: Path) -> str:
-    if kind == "vdir":
-        return f"{{name: source, type: vdir, options: {{path: {where}}}}}"
-    return (
-        f"{{name: source, type: carddav, options: {{url: '{where}', username: {USER}, "
-        f"password_file: {password_file}}}}}"
+def folder(work: Path, name: str, cards: int = 0) -> Side:
+    path = work / name
+    path.mkdir()
+    for i in range(cards):
+        (path / f"bench-{i}.vcf").write_bytes(card(i))
+    return Side(
+        f"{{type: vdir, options: {{path: {path}}}}}",
+        f'type = "filesystem"\npath = "{path}"\nfileext = ".vcf"\n',
+        lambda: len(list(path.glob("*.vcf"))),
     )
 
 
-def contactsync_config(work: Path, tag: str, kind: str, where: str, password_file: Path) -> tuple[Path, Path]:
-    folder = work / f"cs-{tag}"
-    folder.mkdir()
+def book(server: Server, password_file: Path, name: str, cards: int = 0) -> Side:
+    url = server.book(name, cards)
+    return Side(
+        f"{{type: carddav, options: {{url: '{url}', username: {USER}, password_file: {password_file}}}}}",
+        f'type = "carddav"\nurl = "{url}"\nusername = "{USER}"\npassword = "{PASSWORD}"\n',
+        server.held(name),
+    )
+
+
+def contactsync_config(work: Path, tag: str, source: Side, target: Side) -> Path:
     config = work / f"cs-{tag}.yaml"
     config.write_text(
         f"store:\n  url: sqlite:///{work / f'cs-{tag}.db'}\n"
         "books:\n  - name: bench\n    accounts:\n"
-        f"      - {source_yaml(kind, where, password_file)}\n"
-        f"      - {{name: folder, type: vdir, options: {{path: {folder}}}}}\n"
-    )
-    return config, folder
-
-
-def vdirsyncer_config(work: Path, kind: str, where: str) -> Path:
-    folder = work / "vds-folder"
-    folder.mkdir()
-    if kind == "vdir":
-        source = f'type = "filesystem"\npath = "{where}"\nfileext = ".vcf"\n'
-    else:
-        source = f'type = "carddav"\nurl = "{where}"\nusername = "{USER}"\npassword = "{PASSWORD}"\n'
-    config = work / "vdirsyncer.conf"
-    config.write_text(
-        f'[general]\nstatus_path = "{work / "vds-status"}"\n\n'
-        '[pair bench]\na = "bench_a"\nb = "bench_b"\ncollections = null\n\n'
-        f"[storage bench_a]\n{source}\n"
-        f'[storage bench_b]\ntype = "filesystem"\npath = "{folder}"\nfileext = ".vcf"\n'
+        f"      - {{name: source, {source.contactsync[1:]}\n"
+        f"      - {{name: target, {target.contactsync[1:]}\n"
     )
     return config
 
 
-def counts(work: Path, kind: str, where: str, password_file: Path, cards: int) -> str:
-    config, _ = contactsync_config(work, "profiled", kind, where, password_file)
-    stats_file = work / "sync.prof"
+def vdirsyncer_config(work: Path, tag: str, source: Side, target: Side) -> Path:
+    config = work / f"vds-{tag}.conf"
+    config.write_text(
+        f'[general]\nstatus_path = "{work / f"vds-{tag}-status"}"\n\n'
+        '[pair bench]\na = "bench_a"\nb = "bench_b"\ncollections = null\n\n'
+        f"[storage bench_a]\n{source.vdirsyncer}\n"
+        f"[storage bench_b]\n{target.vdirsyncer}"
+    )
+    return config
+
+
+def counts(config: Path, cards: int, keep: Path | None) -> str:
+    stats_file = config.with_suffix(".prof")
+    calls_file = config.with_suffix(".calls")
     env = {**os.environ, "CONTACTSYNC_CONFIG": str(config)}
-    subprocess.run([sys.executable, "-c", PROFILED, str(stats_file)], env=env, check=False, capture_output=True)
-    stats = pstats.Stats(str(stats_file)).stats  # type: ignore[attr-defined]
-    found = {label: 0 for label in COUNTED}
-    for (file, _line, function), (_cc, calls, *_rest) in stats.items():
-        for label, (tail, name) in COUNTED.items():
-            if function == name and file.endswith(tail):
-                found[label] += calls
+    done = subprocess.run(
+        [sys.executable, "-c", PROFILED, str(stats_file), str(calls_file)], env=env, capture_output=True, text=True
+    )
+    if not calls_file.exists():
+        return f"not counted: the profiled run failed ({(done.stderr.strip().splitlines() or [''])[-1]})"
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        shutil.copy(stats_file, keep / f"{config.parent.name}.prof")
+    found = json.loads(calls_file.read_text())
     return ", ".join(f"{label} {n / cards:.2f}/card ({n})" for label, n in found.items())
 
 
-def scenario(work: Path, kind: str, where: str, password_file: Path, cards: int, vdirsyncer: str | None) -> None:
-    print(f"\n== {kind} → empty folder, {cards} cards")
-    config, folder = contactsync_config(work, "timed", kind, where, password_file)
-    env = {**os.environ, "CONTACTSYNC_CONFIG": str(config)}
-    first = timed([CONTACTSYNC, "sync"], env)
-    copied = len(list(folder.glob("*.vcf")))
-    timed([CONTACTSYNC, "sync"], env)  # settling: our own writes come back once
-    still = timed([CONTACTSYNC, "sync"], env)
+def median_run(runs: list[Run]) -> Run:
+    cpu = statistics.median(r.cpu_s for r in runs)
+    return Run(statistics.median(r.wall_s for r in runs), cpu, max(r.code for r in runs), runs[0].requests)
+
+
+def spread(runs: list[Run]) -> str:
+    return "" if len(runs) < 2 else f" [{', '.join(f'{r.cpu_s:.2f}' for r in runs)}]"
+
+
+def scenario(
+    work: Path,
+    kind: str,
+    cards: int,
+    make: Callable[[str, int], Side],
+    runs: int,
+    vdirsyncer: str | None,
+    server: Server | None,
+    keep: Path | None,
+) -> None:
+    """``make(name, cards)`` gives a new account of ``cards`` cards: the source once, then an empty target for
+    each run of each tool."""
+    print(f"\n== {kind}, {cards} cards, first sync ×{runs}")
+    source = make("source", cards)
+    ours: list[Run] = []
+    theirs: list[Run] = []
+    written = 0
+    still: Run | None = None
+    vstill: Run | None = None
+    for k in range(runs):
+        target = make(f"cs-target-{k}", 0)
+        config = contactsync_config(work, f"timed-{k}", source, target)
+        env = {**os.environ, "CONTACTSYNC_CONFIG": str(config)}
+        ours.append(timed([CONTACTSYNC, "sync"], env, server))
+        written = target.held()
+        if k == 0:
+            timed([CONTACTSYNC, "sync"], env, server)  # settling: our own writes come back once
+            still = timed([CONTACTSYNC, "sync"], env, server)
+        if vdirsyncer:
+            vconfig = vdirsyncer_config(work, str(k), source, make(f"vds-target-{k}", 0))
+            vds = [vdirsyncer, "-c", str(vconfig)]
+            subprocess.run([*vds, "discover"], input="y\n", text=True, check=True, capture_output=True)
+            theirs.append(timed([*vds, "sync"], dict(os.environ), server))
+            if k == 0:
+                vstill = timed([*vds, "sync"], dict(os.environ), server)
+    first = median_run(ours)
+    assert still is not None
+    asked = f", {first.requests} HTTP requests (no change: {still.requests})" if server else ""
     print(
-        f"  contactsync  first {first.wall_s:6.2f} s wall {first.cpu_s:6.2f} s CPU "
-        f"= {first.cpu_s / cards * 1000:5.2f} ms/card (exit {first.code}, {copied} cards written); "
+        f"  contactsync  first {first.wall_s:6.2f} s wall {first.cpu_s:6.2f} s CPU{spread(ours)} "
+        f"= {first.cpu_s / cards * 1000:5.2f} ms/card (exit {first.code}, {written} cards written{asked}); "
         f"no change {still.cpu_s:5.2f} s CPU   $ contactsync sync"
     )
-    print(f"  contactsync  vCard calls in a first sync (cProfile): {counts(work, kind, where, password_file, cards)}")
-    if vdirsyncer:
-        vconfig = vdirsyncer_config(work, kind, where)
-        vds = [vdirsyncer, "-c", str(vconfig)]
-        subprocess.run([*vds, "discover"], input="y\n", text=True, check=True, capture_output=True)
-        vfirst = timed([*vds, "sync"], dict(os.environ))
-        vstill = timed([*vds, "sync"], dict(os.environ))
+    profiled = contactsync_config(work, "profiled", source, make("cs-profiled", 0))
+    print(f"  contactsync  vCard calls in a first sync (cProfile): {counts(profiled, cards, keep)}")
+    if theirs:
+        vfirst = median_run(theirs)
+        assert vstill is not None
+        vasked = f", {vfirst.requests} HTTP requests (no change: {vstill.requests})" if server else ""
         print(
-            f"  vdirsyncer   first {vfirst.wall_s:6.2f} s wall {vfirst.cpu_s:6.2f} s CPU "
-            f"= {vfirst.cpu_s / cards * 1000:5.2f} ms/card (exit {vfirst.code}); "
+            f"  vdirsyncer   first {vfirst.wall_s:6.2f} s wall {vfirst.cpu_s:6.2f} s CPU{spread(theirs)} "
+            f"= {vfirst.cpu_s / cards * 1000:5.2f} ms/card (exit {vfirst.code}{vasked}); "
             f"no change {vstill.cpu_s:5.2f} s CPU   $ vdirsyncer sync"
         )
         print(f"  ratio of CPU per card on the first sync: {first.cpu_s / vfirst.cpu_s:5.2f}×")
@@ -152,9 +255,12 @@ def scenario(work: Path, kind: str, where: str, password_file: Path, cards: int,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cards", type=int, nargs="+", default=[2000, 5000])
-    parser.add_argument("--scenario", choices=["vdir", "carddav"], nargs="+", default=["vdir", "carddav"])
+    parser.add_argument("--scenario", choices=["vdir", "carddav", "to-carddav"], nargs="+", default=["vdir", "carddav"])
+    parser.add_argument("--runs", type=int, default=1, help="first syncs per tool; the median is printed")
     parser.add_argument("--vdirsyncer", help="path of a vdirsyncer command, to measure it side by side")
+    parser.add_argument("--profile-dir", type=Path, help="keep the cProfile stats of each scenario here")
     args = parser.parse_args()
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     with tempfile.TemporaryDirectory(prefix="cs-cpu-") as tmp:
         root = Path(tmp)
@@ -162,32 +268,35 @@ def main() -> None:
         password_file.write_text(PASSWORD)
         password_file.chmod(0o600)
         radicale = None
+        server = None
         try:
-            if "carddav" in args.scenario:
+            if {"carddav", "to-carddav"} & set(args.scenario):
                 (root / "radicale").mkdir()
                 radicale, base = start_radicale(root / "radicale")
+                proxy = LatencyProxy(base, tls=False).start()
                 session = niquests.Session()
                 session.auth = (USER, PASSWORD)
+                storage = root / "radicale" / "data" / "collection-root" / USER
+                server = Server(proxy.url.rstrip("/"), storage, proxy, session)
             for cards in args.cards:
                 for kind in args.scenario:
                     work = root / f"{kind}-{cards}"
                     work.mkdir()
-                    if kind == "vdir":
-                        where = work / "source"
-                        where.mkdir()
-                        for i in range(cards):
-                            (where / f"bench-{i}.vcf").write_bytes(card(i))
-                        scenario(work, kind, str(where), password_file, cards, args.vdirsyncer)
-                        continue
-                    book = f"{base}/{USER}/cpu-{cards}/"
-                    assert session.request("MKCOL", book, data=MKCOL.encode(), timeout=30).status_code == 201
-                    storage = root / "radicale" / "data" / "collection-root" / USER / f"cpu-{cards}"
-                    for i in range(cards):
-                        (storage / f"bench-{i}.vcf").write_bytes(card(i))
-                    session.request("PROPFIND", book, headers={"Depth": "1"}, timeout=600)  # Radicale's cache fill
-                    scenario(work, kind, book, password_file, cards, args.vdirsyncer)
+                    prefix = f"{kind}-{cards}-"
+
+                    def make(name: str, n: int, kind: str = kind, work: Path = work, prefix: str = prefix) -> Side:
+                        if kind != "vdir" and (name == "source") == (kind == "carddav"):  # a scenario's Radicale side
+                            assert server is not None
+                            return book(server, password_file, prefix + name, n)
+                        return folder(work, name, n)
+
+                    dav = server if kind != "vdir" else None
+                    scenario(work, kind, cards, make, args.runs, args.vdirsyncer, dav, args.profile_dir)
                     shutil.rmtree(work, ignore_errors=True)
         finally:
+            if server is not None:
+                server.proxy.stop()
+                server.session.close()
             if radicale is not None:
                 radicale.terminate()
                 radicale.wait()
