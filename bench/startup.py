@@ -3,6 +3,8 @@ and ``status``). Figures are printed, never asserted.
 
     .venv/bin/python bench/startup.py                                  # 10 runs of each command
     .venv/bin/python bench/startup.py --runs 20 --vdirsyncer /path/to/bin/vdirsyncer
+    git worktree add --detach /tmp/cs-before REV                       # an earlier revision, side by side:
+    .venv/bin/python bench/startup.py --before /tmp/cs-before          # its src/ first on PYTHONPATH
 
 One book of two vdir accounts (``--cards`` cards in one folder, the other empty) on a SQLite store, synced once
 so the timed ``sync`` is a no-change run. Timed, each as a new process the way a timer or an admin starts it:
@@ -11,6 +13,13 @@ with ``--vdirsyncer``, ``vdirsyncer --help`` and a no-change ``vdirsyncer sync``
 row is the median wall time of ``--runs`` runs, with the command. Then, per contactsync command, what
 ``python -X importtime`` counts for importing it and which heavy libraries it loaded: what a command does not
 need should not be imported (tests/test_startup.py pins that).
+
+As installed: ``pip install`` compiles every module to bytecode, so the timed runs read cached bytecode (kept in a
+``PYTHONPYCACHEPREFIX`` folder of the bench's own, filled by the settling runs, whatever PYTHONDONTWRITEBYTECODE
+says); ``--no-bytecode`` times compiling contactsync's modules on every start instead (an editable checkout with
+PYTHONDONTWRITEBYTECODE set). The state directory is the bench's folder (systemd's ``StateDirectory=``), where the
+checked configuration is remembered. With ``--before DIR`` each command also runs from that checkout's ``src/``,
+alternating run by run with this one so both see the same load.
 """
 
 from __future__ import annotations
@@ -45,6 +54,10 @@ HEAVY = (
     "ldap3",
     "vobject",
     "asyncio",
+    "phonenumbers",
+    "email_validator",
+    "contactsync.vcard",
+    "contactsync.engine",
 )
 # runs ``contactsync`` in-process, then names the heavy top-level packages it imported (on stderr, last line)
 PROBE = (
@@ -73,18 +86,22 @@ def card(n: int) -> str:
     )
 
 
-def medians(cmd: list[str], env: dict[str, str], runs: int) -> tuple[float, float, int]:
-    """(median wall, median CPU (user+sys), last exit code) of ``runs`` runs. On a shared machine the CPU time is
-    the steadier figure: waiting for a core adds to the wall time only."""
-    walls, cpus, code = [], [], 0
+def medians(cmd: list[str], envs: list[dict[str, str]], runs: int) -> list[tuple[float, float, int]]:
+    """Per environment: (median wall, median CPU (user+sys), last exit code) of ``runs`` runs, the environments
+    taking turns run by run. On a shared machine the CPU time is the steadier figure: waiting for a core adds to
+    the wall time only."""
+    walls: list[list[float]] = [[] for _ in envs]
+    cpus: list[list[float]] = [[] for _ in envs]
+    codes = [0 for _ in envs]
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        began = time.perf_counter()
-        code = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
-        walls.append(time.perf_counter() - began)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return statistics.median(walls), statistics.median(cpus), code
+        for i, env in enumerate(envs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            began = time.perf_counter()
+            codes[i] = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+            walls[i].append(time.perf_counter() - began)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus[i].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return [(statistics.median(w), statistics.median(c), code) for w, c, code in zip(walls, cpus, codes, strict=True)]
 
 
 def import_profile(args: list[str], env: dict[str, str]) -> tuple[float, str]:
@@ -107,25 +124,48 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--cards", type=int, default=50)
     parser.add_argument("--vdirsyncer", help="path of a vdirsyncer command, to measure it side by side")
+    parser.add_argument("--before", type=Path, help="a checkout of an earlier revision, timed side by side")
+    parser.add_argument(
+        "--no-bytecode", action="store_true", help="compile contactsync's modules on every start (no cached bytecode)"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="cs-startup-") as tmp:
         root = Path(tmp)
-        src, dst, vds_dst = root / "src", root / "dst", root / "vds-dst"
-        for folder in (src, dst, vds_dst):
+        src, vds_dst = root / "src", root / "vds-dst"
+        for folder in (src, vds_dst):
             folder.mkdir()
         for n in range(args.cards):
             (src / f"c{n}.vcf").write_text(card(n))
-        config = root / "config.yaml"
-        config.write_text(
-            f"store:\n  url: sqlite:///{root / 'store.db'}\n"
-            "books:\n  - name: team\n    accounts:\n"
-            f"      - {{name: office, type: vdir, options: {{path: {src}}}}}\n"
-            f"      - {{name: phones, type: vdir, options: {{path: {dst}}}}}\n"
-        )
-        env = {**os.environ, "CONTACTSYNC_CONFIG": str(config)}
-        for _ in range(2):  # the first sync, then the settling run: the timed runs change nothing
-            subprocess.run([CONTACTSYNC, "sync"], env=env, check=True, capture_output=True)
+        base = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPATH")}
+        if args.no_bytecode:
+            base["PYTHONDONTWRITEBYTECODE"] = "1"
+        else:
+            base["PYTHONPYCACHEPREFIX"] = str(root / "bytecode")
+
+        def variant(name: str) -> dict[str, str]:
+            """Its own store, state directory and second folder: two revisions may differ in schema."""
+            own = root / name
+            (own / "dst").mkdir(parents=True)
+            (own / "state").mkdir()
+            config = own / "config.yaml"
+            config.write_text(
+                f"store:\n  url: sqlite:///{own / 'store.db'}\n"
+                "books:\n  - name: team\n    accounts:\n"
+                f"      - {{name: office, type: vdir, options: {{path: {src}}}}}\n"
+                f"      - {{name: phones, type: vdir, options: {{path: {own / 'dst'}}}}}\n"
+            )
+            return {**base, "CONTACTSYNC_CONFIG": str(config), "STATE_DIRECTORY": str(own / "state")}
+
+        env = variant("now")
+        variants = [("now", env)]
+        if args.before:
+            variants.insert(0, ("before", {**variant("before"), "PYTHONPATH": str(args.before.resolve() / "src")}))
+        for _, variant_env in variants:
+            for _ in range(2):  # the first sync, then the settling run: the timed runs change nothing
+                subprocess.run([CONTACTSYNC, "sync"], env=variant_env, check=True, capture_output=True)
+            for warm in (["--help"], ["status"]):  # their bytecode too
+                subprocess.run([CONTACTSYNC, *warm], env=variant_env, check=False, capture_output=True)
 
         commands: list[tuple[str, list[str]]] = [
             ("python -c pass", [PYTHON, "-c", "pass"]),
@@ -146,16 +186,29 @@ def main() -> None:
             subprocess.run([*vds, "sync"], check=True, capture_output=True)
             commands += [("vdirsyncer --help", [*vds, "--help"]), ("vdirsyncer sync (no change)", [*vds, "sync"])]
 
-        print(f"start-up, medians of {args.runs} runs ({args.cards} cards, SQLite store, 2 vdir folders)")
+        bytecode = "compiled on every start" if args.no_bytecode else "cached, as installed"
+        print(
+            f"start-up, medians of {args.runs} runs ({args.cards} cards, SQLite store, 2 vdir folders, bytecode "
+            f"{bytecode}; load average at start {os.getloadavg()[0]:.2f})"
+        )
+        if args.before:
+            print(f"  before: {args.before}/src first on PYTHONPATH; now: {Path(__file__).resolve().parent.parent}")
         for label, cmd in commands:
-            wall, cpu, code = medians(cmd, env, args.runs)
+            own = not label.startswith(("python", "vdirsyncer"))
+            results = medians(cmd, [e for _, e in variants] if own else [env], args.runs)
             shown = " ".join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))
-            print(f"  {label:<30} {wall:6.3f} s wall  {cpu:6.3f} s CPU   exit {code}   $ {shown}")
+            names = [n for n, _ in variants] if own else [""]
+            for name, (wall, cpu, code) in zip(names, results, strict=True):
+                print(f"  {label:<30} {name:<6} {wall:6.3f} s wall  {cpu:6.3f} s CPU   exit {code}   $ {shown}")
 
         print("imports, as python -X importtime counts them (inflated by its own bookkeeping), one run each")
-        for args_ in (["--help"], ["status"], ["sync"]):
-            total, loaded = import_profile(args_, env)
-            print(f"  contactsync {' '.join(args_):<10} {total:6.3f} s   heavy packages loaded: {loaded or 'none'}")
+        for name, variant_env in variants:
+            for args_ in (["--help"], ["status"], ["sync"]):
+                total, loaded = import_profile(args_, variant_env)
+                print(
+                    f"  contactsync {' '.join(args_):<10} {name:<6} {total:6.3f} s   heavy packages loaded: "
+                    f"{loaded or 'none'}"
+                )
 
 
 if __name__ == "__main__":
