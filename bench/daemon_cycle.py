@@ -98,7 +98,7 @@ def _run_daemon(
 
 
 def cycle(work: Path, base: str, radicale_root: Path, *, accounts: int, rtt_ms: float, budget: int) -> Cycle:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    schema = f"daemon_cycle_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(sa.text(f'create schema "{schema}"'))

@@ -107,6 +107,9 @@ class Usage:
 @dataclass
 class _Pool:
     limit: int | None
+    #: signalled once per slot given back: one waiter of this key takes it (a server's requests can have a
+    #: hundred threads waiting; waking them all for each answer would cost more than the answer)
+    ready: threading.Condition
     in_flight: int = 0
     peak: int = 0
     waited: int = 0
@@ -118,7 +121,7 @@ class InFlightBudget:
     def __init__(self, limit: Callable[[BudgetKey], int | None]) -> None:
         self._limit = limit
         self._pools: dict[BudgetKey, _Pool] = {}
-        self._changed = threading.Condition()
+        self._changed = threading.Lock()
 
     def _pool(self, key: BudgetKey) -> _Pool:
         pool = self._pools.get(key)
@@ -126,7 +129,7 @@ class InFlightBudget:
             limit = self._limit(key)
             if limit is not None and limit < 1:
                 raise ValueError(f"{key}: an in-flight limit must be at least 1 (None: no limit)")
-            pool = self._pools[key] = _Pool(limit)
+            pool = self._pools[key] = _Pool(limit, threading.Condition(self._changed))
         return pool
 
     @contextmanager
@@ -139,7 +142,7 @@ class InFlightBudget:
                 pool.waited += 1
                 while pool.in_flight >= pool.limit:
                     check()
-                    self._changed.wait(_CHECK_EVERY_S)
+                    pool.ready.wait(_CHECK_EVERY_S)
             pool.in_flight += 1
             pool.peak = max(pool.peak, pool.in_flight)
         try:
@@ -147,7 +150,7 @@ class InFlightBudget:
         finally:
             with self._changed:
                 pool.in_flight -= 1
-                self._changed.notify_all()
+                pool.ready.notify()
 
     def limit(self, key: BudgetKey) -> int | None:
         """``key``'s limit (None: none)."""
