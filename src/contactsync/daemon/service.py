@@ -534,8 +534,16 @@ class Daemon:
             one = BookSettings(book.name, (account,), default_region=book.default_region)
             built = build_connectors(one)[account.name]
             # the targets' calls count against the same per-platform budgets as the books' (issue #17)
-            slot = partial(self.budget.slot, budget_key(account), check=stop_check)
-            return GuardedConnector(built, self._limiter(account), on_call=self._call_hook(account.name), slot=slot)
+            key = budget_key(account)
+            slot = partial(self.budget.slot, key, check=stop_check)
+            return GuardedConnector(
+                built,
+                self._limiter(account),
+                on_call=self._call_hook(account.name),
+                slot=slot,
+                connections=self.connections,
+                slot_limit=self.budget.limit(key),
+            )
 
         try:
             distributor = distributor_for(self.settings, name, connect, self.store)
