@@ -458,10 +458,14 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
 
     Over 25 books (book templates give one per person) it shows the count of books in each state and
     only the books that need a look, failing ones first; retired books (their person left) with since when.
-    With --json every book is listed, in that order, with its state."""
+    With --json every book is listed, in that order, with its state.
+
+    Then each distribution (unless --book or --template): its state, its targets ok, failing and behind, the
+    failing ones named; `contactsync distribute --status NAME` lists every target."""
     from ..daemon.lock import StoreLock
     from ..daemon.records import CircuitState, DaemonRecords, TagVerdict
     from ..store import now
+    from . import distribution_status as _distributions
 
     settings = obj.load(account_secrets=False)
     store, read_only = _open_for_reading(settings.store_url)
@@ -479,6 +483,7 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
         tag_checks: list[Any] = []
         owed: dict[str, _Owed] = {}
         runs: dict[str, dict[str, Any]] = {}
+        distributions: list[dict[str, Any]] = []
     else:
         with store:
             accounts = store.account_status()
@@ -494,6 +499,12 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
             # writes behind that no status row mentions yet
             owed = {a.name: _owed(store, a.name) for b in settings.books for a in b.accounts}
             runs = {b.name: (store.runs(b.name, limit=1) or [{}])[0] for b in settings.books}
+            # the distributions too, unless one book or template was asked for (issue #17)
+            distributions = (
+                _distributions.overview(store, settings)
+                if settings.distributions and book_name is None and template_name is None
+                else []
+            )
     lock = StoreLock.for_url(settings.store_url)
     lock_holder = lock.holder() if lock is not None else None
     at = now()
@@ -607,6 +618,7 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
         per_book[book.name]["person"] = origin.person_id if origin else None
         per_book[book.name]["state"] = book_state(per_book[book.name]).value
     per_book = dict(sorted(per_book.items(), key=lambda item: BOOK_STATE_ORDER[item[1]["state"]]))
+    code = _worse(code, _distributions.exit_code(distributions))
     summary = state_counts(per_book, retired_books)
     if read_only:
         code = EXIT_READ_ONLY  # shown as it is, but no run can record anything: monitoring must hear of it
@@ -615,6 +627,7 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
             "summary": summary,
             "books": per_book,
             "retired": retired_books,
+            "distributions": distributions,
             "store_exists": store is not None,
             "store_read_only": read_only,
             "exit_code": code,
@@ -694,6 +707,7 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
                 "    ! differs from the store (the next run compares the account in full); "
                 "~ writes still owed or items quarantined"
             )
+    _distributions.show(distributions, _age)
     sys.exit(code)
 
 
