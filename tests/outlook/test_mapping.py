@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,12 +13,17 @@ from contactsync.model import (
     Contact,
     Email,
     EmailKind,
+    Event,
     Field,
+    InstantMessage,
     Name,
     PartialDate,
     Phone,
     PhoneKind,
+    PhoneticName,
     PostalAddress,
+    Relation,
+    RelationKind,
     Tag,
     Url,
 )
@@ -24,9 +31,21 @@ from contactsync.normalize import normalize_contact
 
 words = st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "Zs", "P")), max_size=12)
 emails = st.builds(
-    Email, st.from_regex(r"[a-z]{1,8}@[a-z]{1,8}\.(org|com)", fullmatch=True), st.sampled_from(EmailKind)
+    Email, st.from_regex(r"[a-z]{1,8}@[a-z]{1,8}\.(org|com)", fullmatch=True), st.sampled_from(EmailKind), words
 )
-phones = st.builds(Phone, st.from_regex(r"\+1415555[0-9]{4}", fullmatch=True), st.sampled_from(PhoneKind))
+phones = st.builds(Phone, st.from_regex(r"\+1415555[0-9]{4}", fullmatch=True), st.sampled_from(PhoneKind), words)
+# services as the other platforms name them, none (a bare handle), and ones that are no URI scheme; handles that
+# hold a colon themselves
+ims = st.builds(
+    InstantMessage,
+    st.from_regex(r"[a-z0-9.@:]{1,12}", fullmatch=True) | words,
+    st.sampled_from(["", "sip", "xmpp", "skype", "teams", "gadugadu", "my net", "x_y"]),
+    words,
+)
+relations = st.builds(Relation, words, st.sampled_from(RelationKind), words)
+events = st.builds(
+    Event, st.builds(PartialDate, st.integers(1900, 2030), st.integers(1, 12), st.integers(1, 28)), words
+)
 addresses = st.builds(
     PostalAddress,
     street=words,
@@ -37,6 +56,8 @@ addresses = st.builds(
     po_box=words,
     extended=words,
     kind=st.sampled_from(AddressKind),
+    label=words,
+    formatted=words,
 )
 dates = st.builds(PartialDate, st.none() | st.integers(1900, 2030), st.integers(1, 12), st.integers(1, 28))
 contacts = st.builds(
@@ -51,11 +72,20 @@ contacts = st.builds(
     department=words,
     job_title=words,
     birthday=st.none() | dates,
-    urls=st.lists(st.builds(Url, st.from_regex(r"https://[a-z]{1,8}\.org/[a-z]{0,5}", fullmatch=True)), max_size=3).map(
-        tuple
-    ),
+    urls=st.lists(
+        st.builds(Url, st.from_regex(r"https://[a-z]{1,8}\.org/[a-z]{0,5}", fullmatch=True), words), max_size=3
+    ).map(tuple),
     note=st.text(max_size=40),
     tags=st.frozensets(st.builds(Tag, st.sampled_from(["Staff", "staff", "VIP", "Family", "Ünïcode"])), max_size=3),
+    custom=st.lists(st.tuples(words, words), max_size=2).map(tuple),
+    phonetic_name=st.builds(PhoneticName, words, words, words, words),
+    gender=st.sampled_from(["", "female", "male", "nonbinary"]),
+    ims=st.lists(ims, max_size=5).map(tuple),
+    relations=st.lists(relations, max_size=6).map(tuple),
+    events=st.lists(events, max_size=2).map(tuple),
+    role=words,
+    languages=st.lists(st.sampled_from(["en", "pt-BR", "ja"]), max_size=2).map(tuple),
+    vcard_lines=st.lists(st.sampled_from(["X-FOO:bar", "GEO:geo:1,2"]), max_size=2).map(tuple),
 ).map(normalize_contact)
 
 
@@ -118,7 +148,17 @@ def test_what_outlook_cannot_hold_is_cut_by_fit() -> None:
     assert fitted.birthday is None
     assert fitted.urls == (Url("https://a.example.org"),)
     assert fitted.display_name == "Ana Lima"  # Graph computes it on create
-    assert set(mapping.LOSSY) == {Field.EMAILS, Field.PHONES, Field.ADDRESSES, Field.BIRTHDAY, Field.URLS}
+    assert set(mapping.LOSSY) == {
+        Field.NICKNAMES,
+        Field.PHONETIC_NAME,
+        Field.EMAILS,
+        Field.PHONES,
+        Field.ADDRESSES,
+        Field.BIRTHDAY,
+        Field.URLS,
+        Field.IMS,
+        Field.RELATIONS,
+    }
 
 
 def test_birthday_is_the_date_of_the_nearest_midnight_of_the_utc_instant() -> None:
@@ -137,3 +177,106 @@ def test_marker_is_found_whatever_the_case_of_its_type_and_guid_but_not_of_its_n
     other = {mapping.EXTENDED: [{"id": f"{kind} {guid} {keyword} {name.upper()}", "value": "cid-8"}]}
     assert mapping.marker_of(other) is None
     assert mapping.marker_of({}) is None
+
+
+def test_the_new_fields_outlook_holds_map_to_their_slots_and_back() -> None:
+    contact = normalize_contact(
+        Contact(
+            name=Name(given="Aiko", family="Sato"),
+            display_name="Aiko Sato",
+            nicknames=("Ai", "Kochan"),
+            phonetic_name=PhoneticName(given="あいこ", middle="ま", family="さとう", organization="そにー"),
+            role="Chief chemist",
+            ims=(
+                InstantMessage("aiko@contoso.com", "sip", "work"),
+                InstantMessage("aiko@jabber.example", "xmpp"),
+                InstantMessage("aiko.sato"),
+                InstantMessage("live:aiko", "skype"),
+            ),
+            relations=(
+                Relation("Kenji", RelationKind.SPOUSE),
+                Relation("Hana", RelationKind.CHILD),
+                Relation("Yuto", RelationKind.CHILD),
+                Relation("Mr. Tanaka", RelationKind.MANAGER),
+                Relation("Rin", RelationKind.ASSISTANT),
+                Relation("Second spouse", RelationKind.SPOUSE),
+                Relation("Mother", RelationKind.MOTHER),
+                Relation("Godmother", RelationKind.OTHER, "godmother"),
+            ),
+            gender="female",
+            events=(Event(PartialDate(2010, 4, 1), "graduation"),),
+            languages=("ja", "en"),
+            custom=(("employee", "42"),),
+        )
+    )
+    body = mapping.create_body(contact)
+    assert body["nickName"] == "Ai"
+    assert (body["yomiGivenName"], body["yomiSurname"], body["yomiCompanyName"]) == ("あいこ", "さとう", "そにー")
+    assert body["profession"] == "Chief chemist"
+    # three IM slots; the service is written as the address's scheme, a bare handle stays bare
+    assert body["imAddresses"] == ["sip:aiko@contoso.com", "xmpp:aiko@jabber.example", "aiko.sato"]
+    assert (body["spouseName"], body["children"], body["manager"], body["assistantName"]) == (
+        "Kenji",
+        ["Hana", "Yuto"],
+        "Mr. Tanaka",
+        "Rin",
+    )
+    for absent in ("gender", "events", "languages", "custom"):
+        assert absent not in body
+    fitted = mapping.fit(contact)
+    assert fitted.nicknames == ("Ai",)
+    assert fitted.phonetic_name == PhoneticName(given="あいこ", family="さとう", organization="そにー")
+    assert fitted.ims == (
+        InstantMessage("aiko@contoso.com", "sip"),
+        InstantMessage("aiko@jabber.example", "xmpp"),
+        InstantMessage("aiko.sato"),
+    )
+    assert fitted.relations == (
+        Relation("Kenji", RelationKind.SPOUSE),
+        Relation("Hana", RelationKind.CHILD),
+        Relation("Yuto", RelationKind.CHILD),
+        Relation("Mr. Tanaka", RelationKind.MANAGER),
+        Relation("Rin", RelationKind.ASSISTANT),
+    )
+    assert (fitted.gender, fitted.events, fitted.languages, fitted.custom) == ("", (), (), ())
+    # everything cut is declared: a field Outlook does not hold, or one it holds in part
+    for f in contact.differing(fitted):
+        assert f not in mapping.FIELDS or f in mapping.LOSSY, f
+
+
+def test_an_im_address_outlook_holds_is_read_with_its_service_and_written_back_as_it_was() -> None:
+    held = {"imAddresses": ["sip:ana@contoso.com", "ana@example.org", "SIP:Ana@Fabrikam.com"]}
+    contact = mapping.from_graph(held)
+    assert contact.ims == (
+        InstantMessage("ana@contoso.com", "sip"),
+        InstantMessage("ana@example.org"),
+        InstantMessage("Ana@Fabrikam.com", "sip"),
+    )
+    # the scheme's case is not kept (schemes are case-insensitive, RFC 3986 3.1), the handle is
+    assert mapping.to_graph(contact)["imAddresses"] == [
+        "sip:ana@contoso.com",
+        "ana@example.org",
+        "sip:Ana@Fabrikam.com",
+    ]
+    # a change elsewhere sends nothing about them; a removed IM address sends the two others as held
+    assert mapping.patch_body(contact, replace(contact, role="Buyer")) == {"profession": "Buyer"}
+    fewer = replace(contact, ims=contact.ims[1:])
+    assert mapping.patch_body(contact, fewer) == {"imAddresses": ["ana@example.org", "sip:Ana@Fabrikam.com"]}
+
+
+def test_a_patch_of_a_new_field_leaves_every_other_property_alone() -> None:
+    """What the model does not map (fileAs, officeLocation, another app's extended property) is never sent: a
+    PATCH names only the mapped properties whose value changed, so Outlook keeps the rest as it was."""
+    item = {
+        "givenName": "Ana",
+        "fileAs": "Lima, Ana",
+        "officeLocation": "B2",
+        "children": ["Rui"],
+        "spouseName": "Leo",
+        "imAddresses": ["sip:ana@contoso.com"],
+    }
+    held = mapping.from_graph(item)
+    more = replace(held, relations=(*held.relations, Relation("Bia", RelationKind.CHILD)))
+    assert mapping.patch_body(held, more) == {"children": ["Rui", "Bia"]}
+    gone = replace(held, relations=tuple(r for r in held.relations if r.kind is not RelationKind.SPOUSE))
+    assert mapping.patch_body(held, gone) == {"spouseName": None}

@@ -1,16 +1,33 @@
 """Contact ↔ Microsoft Graph ``contact`` JSON: pure functions, no I/O.
 
 What Outlook holds, and what it does not (each declared in :data:`LOSSY` and cut by :func:`fit`, never
-silently dropped on the way out):
+silently dropped on the way out; property names and types from the Graph v1.0 ``contact`` resource,
+https://learn.microsoft.com/graph/api/resources/contact):
 
-- names: givenName, surname, middleName, title (prefix), generation (suffix), displayName, nickName;
-- three email slots (``emailAddresses``), without a home/work kind;
+- names: givenName, surname, middleName, title (prefix), generation (suffix), displayName, one nickName (a
+  second nickname has no slot);
+- phonetic names: yomiGivenName, yomiSurname, yomiCompanyName ("phonetic Japanese" in Graph's words, Outlook's
+  "Furigana" fields, but any script is stored); there is no phonetic middle name;
+- three email slots (``emailAddresses``), without a home/work kind or a custom label;
 - one ``mobilePhone``, two ``businessPhones``, two ``homePhones``; main and other numbers fill free business
-  slots; fax and pager numbers have no slot;
-- one home, one business and one other address; a physicalAddress has no PO box or extended line;
-- companyName, department, jobTitle, personalNotes, categories (tags), one businessHomePage;
+  slots; fax and pager numbers have no slot, custom labels neither (Outlook's phone slots are fixed);
+- one home, one business and one other address; a physicalAddress has no PO box, extended line, custom label
+  or formatted (printed) form;
+- companyName, department, jobTitle, profession (the role), personalNotes, categories (tags), one
+  businessHomePage;
+- three ``imAddresses`` (strings; Outlook's IM 1-3): an address is written ``service:handle`` ("sip:ana@…",
+  "xmpp:ana@…") or the bare handle when the service is unknown, and read back the same way: a leading URI scheme
+  is the service, so an address Outlook holds as "sip:ana@contoso.com" keeps its prefix. Labels are not held;
+- related people in fixed slots: ``spouseName``, ``children`` (any number), ``manager``, ``assistantName``; other
+  kinds of relation (parent, friend, a partner…) have no slot;
 - a birthday only as a full date, stored by Graph as a UTC instant (see :func:`birthday_date`); we write
   ``YYYY-MM-DDT11:59:00Z`` and compare dates, never strings. A birthday without a year (or day) cannot be held.
+
+Not held at all: anniversary, other dates (events), gender, languages, the photo, user-defined key/values
+(``custom``: Graph can store them only as extended properties, which a delta listing does not return and which
+can only be read by their exact id) and vCard's carried lines. What the model does not map (fileAs, initials,
+officeLocation, extended properties of other applications…) stays on the item: :func:`patch_body` sends only
+the mapped properties whose value changed, so a property nobody changed is never written.
 
 :func:`fit` is literally "write, then read back": ``from_graph(as_created(to_graph(contact)))``, so what the
 engine expects an account to hold is by construction what a re-read gives.
@@ -18,6 +35,7 @@ engine expects an account to hold is by construction what a re-read gives.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
@@ -29,11 +47,15 @@ from contactsync.model import (
     Email,
     EmailKind,
     Field,
+    InstantMessage,
     Name,
     PartialDate,
     Phone,
     PhoneKind,
+    PhoneticName,
     PostalAddress,
+    Relation,
+    RelationKind,
     Tag,
     Url,
 )
@@ -47,6 +69,8 @@ EXTENDED: Final = "singleValueExtendedProperties"
 MAX_EMAILS: Final = 3
 MAX_BUSINESS_PHONES: Final = 2
 MAX_HOME_PHONES: Final = 2
+#: Outlook's IM address 1-3; Graph answers 400 to a fourth (see the emulator's mailbox module)
+MAX_IM_ADDRESSES: Final = 3
 
 FIELDS: Final = frozenset(
     {
@@ -63,17 +87,27 @@ FIELDS: Final = frozenset(
         Field.URLS,
         Field.NOTE,
         Field.TAGS,
+        Field.PHONETIC_NAME,
+        Field.IMS,
+        Field.RELATIONS,
+        Field.ROLE,
     }
 )
 
 LOSSY: Final[Mapping[Field, str]] = MappingProxyType(
     {
-        Field.EMAILS: "three addresses at most, without a home/work kind",
+        Field.NICKNAMES: "one nickname",
+        Field.PHONETIC_NAME: "phonetic given name, surname and company name; no phonetic middle name",
+        Field.EMAILS: "three addresses at most, without a home/work kind or a custom label",
         Field.PHONES: "one mobile, two business and two home numbers (main and other numbers take free business "
-        "slots); fax and pager numbers are not kept",
-        Field.ADDRESSES: "one home, one business and one other address, without PO box or extended line",
+        "slots); fax and pager numbers and custom labels are not kept",
+        Field.ADDRESSES: "one home, one business and one other address, without PO box, extended line, custom "
+        "label or printed form",
         Field.BIRTHDAY: "full dates only: a birthday without a year cannot be held",
-        Field.URLS: "one web page (businessHomePage)",
+        Field.URLS: "one web page (businessHomePage), without its label",
+        Field.IMS: "three IM addresses at most, without labels",
+        Field.RELATIONS: "a spouse, a manager, an assistant (one each) and children; other relations (parents, "
+        "friends, partners…) and their labels are not kept",
     }
 )
 
@@ -96,6 +130,13 @@ _TEXT_SLOTS: Final = (
     "personalNotes",
     "businessHomePage",
     "mobilePhone",
+    "profession",
+    "yomiGivenName",
+    "yomiSurname",
+    "yomiCompanyName",
+    "spouseName",
+    "manager",
+    "assistantName",
 )
 
 #: every contact property the mapping reads: the delta's ``$select`` (plus the modification time)
@@ -104,6 +145,8 @@ SELECT: Final = (
     "emailAddresses",
     "businessPhones",
     "homePhones",
+    "imAddresses",
+    "children",
     "homeAddress",
     "businessAddress",
     "otherAddress",
@@ -149,6 +192,29 @@ def _address(a: PostalAddress) -> dict[str, str]:
     return {k: v for k, v in parts.items() if v}
 
 
+#: a URI scheme (RFC 3986 section 3.1) opening an IM address: the service, as in vCard's IMPP ("sip:", "xmpp:")
+_IM_SCHEME: Final = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(.+)", re.DOTALL)
+
+
+def im_address(im: InstantMessage) -> str:
+    """The string Outlook holds for an IM handle: ``service:handle``, or the handle alone when the service is
+    unknown (an address like ``sip:ana@contoso.com`` is how Outlook and Teams write SIP addresses)."""
+    return f"{im.service}:{im.handle}" if im.service else im.handle
+
+
+def read_im_address(value: str) -> InstantMessage:
+    """An Outlook IM address as a handle: a leading URI scheme is its service, kept so that writing the handle
+    back gives the address as it was (``sip:ana@contoso.com`` stays ``sip:…``)."""
+    match = _IM_SCHEME.fullmatch(value.strip())
+    if match is None:
+        return InstantMessage(value)
+    return InstantMessage(match.group(2), match.group(1).lower())
+
+
+def _first_related(relations: tuple[Relation, ...], kind: RelationKind) -> str | None:
+    return next((r.name for r in relations if r.kind is kind), None)
+
+
 def _birthday(date: PartialDate | None) -> str | None:
     if date is None or date.year is None or date.month is None or date.day is None:
         return None
@@ -172,6 +238,9 @@ def to_graph(contact: Contact) -> dict[str, Any]:
         "generation": n.suffix or None,
         "displayName": contact.display_name or None,
         "nickName": contact.nicknames[0] if contact.nicknames else None,
+        "yomiGivenName": contact.phonetic_name.given or None,
+        "yomiSurname": contact.phonetic_name.family or None,
+        "yomiCompanyName": contact.phonetic_name.organization or None,
         "emailAddresses": [{"name": e.address, "address": e.address} for e in contact.emails[:MAX_EMAILS]],
         "mobilePhone": mobile,
         "businessPhones": business,
@@ -180,6 +249,12 @@ def to_graph(contact: Contact) -> dict[str, Any]:
         "companyName": contact.organization or None,
         "department": contact.department or None,
         "jobTitle": contact.job_title or None,
+        "profession": contact.role or None,
+        "imAddresses": [im_address(m) for m in contact.ims[:MAX_IM_ADDRESSES]],
+        "spouseName": _first_related(contact.relations, RelationKind.SPOUSE),
+        "children": [r.name for r in contact.relations if r.kind is RelationKind.CHILD],
+        "manager": _first_related(contact.relations, RelationKind.MANAGER),
+        "assistantName": _first_related(contact.relations, RelationKind.ASSISTANT),
         "birthday": _birthday(contact.birthday),
         "businessHomePage": contact.urls[0].value if contact.urls else None,
         "personalNotes": contact.note or None,
@@ -270,6 +345,12 @@ def from_graph(item: Mapping[str, Any], region: str = "US") -> Contact:
         + [Phone(p, PhoneKind.HOME) for p in _strings(item, "homePhones")]
     )
     page = _text(item, "businessHomePage")
+    relations = (
+        [Relation(_text(item, "spouseName"), RelationKind.SPOUSE)]
+        + [Relation(child, RelationKind.CHILD) for child in _strings(item, "children")]
+        + [Relation(_text(item, "manager"), RelationKind.MANAGER)]
+        + [Relation(_text(item, "assistantName"), RelationKind.ASSISTANT)]
+    )
     contact = Contact(
         name=Name(
             given=_text(item, "givenName"),
@@ -294,6 +375,14 @@ def from_graph(item: Mapping[str, Any], region: str = "US") -> Contact:
         urls=(Url(page),) if page else (),
         note=_text(item, "personalNotes"),
         tags=frozenset(Tag(c) for c in _strings(item, "categories")),
+        phonetic_name=PhoneticName(
+            given=_text(item, "yomiGivenName"),
+            family=_text(item, "yomiSurname"),
+            organization=_text(item, "yomiCompanyName"),
+        ),
+        ims=tuple(read_im_address(a) for a in _strings(item, "imAddresses")),
+        relations=tuple(relations),  # empty names are dropped by normalization
+        role=_text(item, "profession"),
     )
     return normalize_contact(contact, region)
 

@@ -7,10 +7,20 @@ renderer can never change under it.
 
 Field rules follow the Graph v1.0 ``contact`` resource. Where the real service is vague we chose, and say so:
 
+* Every property of the v1.0 ``contact`` resource is accepted with its documented type
+  (https://learn.microsoft.com/graph/api/resources/contact): strings (``nickName``, ``profession``, ``spouseName``,
+  ``manager``, ``assistantName``, ``yomiGivenName``, ``yomiSurname``, ``yomiCompanyName``…), string collections
+  (``businessPhones``, ``homePhones``, ``imAddresses``, ``children``, ``categories``), ``emailAddresses`` of
+  ``{name, address}``, physicalAddress objects and ``birthday``. A value of another type is answered ``400
+  RequestBodyRead``, an unknown property too; stored values come back as sent (an IM address keeps its ``sip:``
+  prefix as written).
 * ``emailAddresses`` holds at most 3 entries, ``businessPhones`` and ``homePhones`` 2, ``imAddresses`` 3
-  (Outlook's fixed slots: Email 1-3, Business/Business 2, Home/Home 2, IM 1-3). More is answered
-  ``400 ErrorInvalidProperty`` rather than silently dropping the extras, so a connector has to decide what
-  to do with them.
+  (Outlook's fixed slots: Email 1-3, Business/Business 2, Home/Home 2, IM 1-3). The reference does not document
+  these limits; the real service answers 400 "The multi value property BusinessPhones has 3 entries, that exceeds
+  the max allowed value of 2" (likewise EmailAddresses with 4; microsoft-graph-docs issue 15276, "Personal
+  contacts: property limits"). Nobody has reported what a fourth IM address gets: we model the stricter
+  reading, the same 400, rather than dropping the extra in silence, so a connector has to decide what to do with
+  it. ``children`` has no slot limit in Outlook (a list in the contact form) and none here.
 * ``birthday`` must be an ``Edm.DateTimeOffset`` (contact resource: "represented in ISO 8601 format and is always in
   UTC time"). It is kept as the UTC instant sent: Outlook clients store the user's *local* midnight, so a birthday
   written in UTC+2 reads ``…-16T22:00:00Z`` for the 17th (#14, divergence 8). ``seed``/``edit`` take such values as
@@ -273,10 +283,12 @@ def _validate_field(name: str, value: Any) -> Any:
         raise _type_error(name, "Collection")
     limit = MAX_ENTRIES.get(name)
     if limit is not None and len(value) > limit:
+        # the wording the real service answers (see the module docstring), with the property's name capitalized
         raise GraphError(
             400,
             "ErrorInvalidProperty",
-            f"The property '{name}' can hold at most {limit} entries; {len(value)} sent.",
+            f"The multi value property {name[0].upper()}{name[1:]} has {len(value)} entries, that exceeds the max "
+            f"allowed value of {limit}",
         )
     if name == "emailAddresses":
         for entry in value:
