@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo demo-distribution test lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -12,6 +12,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(VENV)/bin/contactsync demo
+
+# the company directory on every phone: Entra ID into Outlook, Google, CardDAV and a folder of vCards
+demo-distribution: $(STAMP)
+	$(VENV)/bin/contactsync demo --distribution
 
 test: $(STAMP)
 	bash scripts/test

@@ -77,8 +77,9 @@ class Servers:
 
 
 @contextlib.contextmanager
-def _radicale(root: Path, password: str) -> Iterator[str]:
-    """Radicale as a subprocess on a free loopback port; yields the new address book's URL."""
+def _radicale(root: Path, password: str, *, book: str | None = "acme") -> Iterator[str]:
+    """Radicale as a subprocess on a free loopback port; yields the URL of the address book ``book``, made and
+    filled with the demo's cards (None: no book made; yields the server's address)."""
     import requests
 
     from ..connectors.carddav.davxml import mkcol_addressbook_body
@@ -129,7 +130,10 @@ def _radicale(root: Path, password: str) -> Iterator[str]:
                     if time.monotonic() > deadline:
                         raise DemoUnavailable("Radicale did not start in time") from None
                     time.sleep(0.1)
-            url = f"{base}/{DAV_USER}/acme/"
+            if book is None:
+                yield base
+                return
+            url = f"{base}/{DAV_USER}/{book}/"
             body = mkcol_addressbook_body("Acme").encode()
             made = session.request("MKCOL", url, data=body, headers={"Content-Type": "application/xml"}, timeout=10)
             if made.status_code not in (200, 201):
@@ -373,8 +377,16 @@ def show_outcome(outcome: DemoOutcome, accounts: list[str]) -> None:
 )
 @click.option("--short", is_flag=True, help="Fewer people (for CI).")
 @click.option("--json", "as_json", is_flag=True, help="End with the outcome as JSON instead of tables.")
-def demo(keep: Path | None, short: bool, as_json: bool) -> None:
-    """Sync a Google, an Outlook and a CardDAV account on loopback emulators (offline, self-cleaning)."""
+@click.option(
+    "--distribution",
+    is_flag=True,
+    help="Show the company directory distributed into five employees' accounts instead (join, change, leave).",
+)
+def demo(keep: Path | None, short: bool, as_json: bool, distribution: bool) -> None:
+    """Sync a Google, an Outlook and a CardDAV account on loopback emulators (offline, self-cleaning).
+
+    With --distribution: the company directory (Entra ID on the Graph emulator) pushed into employees' Outlook,
+    Google, CardDAV and vCard-folder accounts, then a join, a change and a leave."""
     from . import friendly
 
     @friendly
@@ -383,10 +395,21 @@ def demo(keep: Path | None, short: bool, as_json: bool) -> None:
         root.mkdir(parents=True, exist_ok=True)
         try:
             say: Callable[[str], None] = (lambda _text: None) if as_json else click.echo
-            outcome = run_demo(root, short=short, say=say, reports=not as_json)
+            if distribution:
+                from . import demo_distribution
+
+                shown = demo_distribution.run_distribution_demo(root, say=say, tables=not as_json)
+            else:
+                outcome = run_demo(root, short=short, say=say, reports=not as_json)
         finally:
             if keep is None:
                 shutil.rmtree(root, ignore_errors=True)
+        if distribution:
+            if as_json:
+                click.echo(json.dumps(asdict(shown), indent=2))
+            else:
+                demo_distribution.show_outcome(shown)
+            return
         if as_json:
             click.echo(json.dumps(asdict(outcome), indent=2))
         else:

@@ -170,3 +170,47 @@ FN:Igor Nunes
 PHOTO;ENCODING=b;TYPE=JPEG:{photo}""",
         ),
     }
+
+
+# ------------------------------------------------------------------------------- the distribution demo
+#: the company directory: Entra ID users of the tenant (on the Graph emulator), as an admin keeps them
+DIRECTORY_USERS: tuple[dict[str, Any], ...] = (
+    {"givenName": "Ana", "surname": "Souza", "jobTitle": "Head of Sales", "department": "Sales",
+     "businessPhones": ["+1 212 555 0101"], "mobilePhone": "+1 917 555 0101"},
+    {"givenName": "Bruno", "surname": "Lima", "jobTitle": "Account Manager", "department": "Sales",
+     "businessPhones": ["+1 212 555 0102"]},
+    {"givenName": "Carla", "surname": "Mendes", "jobTitle": "Engineer", "department": "Platform",
+     "businessPhones": ["+1 212 555 0103"]},
+    {"givenName": "Davi", "surname": "Rocha", "jobTitle": "Engineer", "department": "Platform",
+     "businessPhones": ["+1 212 555 0104"]},
+    {"givenName": "Elisa", "surname": "Prado", "jobTitle": "Office Manager", "department": "Operations",
+     "businessPhones": ["+1 212 555 0105"]},
+    {"givenName": "Fabio", "surname": "Costa", "jobTitle": "Accountant", "department": "Finance",
+     "businessPhones": ["+1 212 555 0106"]},
+)  # fmt: skip
+#: a supplier the whole company calls: an organizational contact of the tenant, distributed with the staff
+DIRECTORY_SUPPLIER: dict[str, Any] = {
+    "displayName": "Northwind Facilities",
+    "companyName": "Northwind Facilities",
+    "mail": "service@northwind.example",
+    "phones": [{"type": "business", "number": "+1 212 555 0199"}],
+}
+#: who joins, who changes, who leaves between the cycles
+DIRECTORY_JOINER: dict[str, Any] = {
+    "givenName": "Gil", "surname": "Araujo", "jobTitle": "Designer", "department": "Product",
+    "businessPhones": ["+1 212 555 0107"],
+}  # fmt: skip
+DIRECTORY_CHANGED = "carla"  # her desk phone changes
+DIRECTORY_LEAVER = "fabio"
+#: the employees whose own contacts get the directory: (account, platform, their user name)
+DIRECTORY_TARGETS = (
+    ("ana-outlook", "outlook", "ana"),
+    ("bruno-google", "google", "bruno"),
+    ("carla-carddav", "carddav", "carla"),
+    ("davi-outlook", "outlook", "davi"),
+    ("elisa-vdir", "vdir", "elisa"),
+)
+
+
+def directory_upn(user: str) -> str:
+    return f"{user}@{DOMAIN}"

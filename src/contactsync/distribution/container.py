@@ -2,7 +2,7 @@
 looked up by name: an Outlook folder (by its path in ``options.folder``) and a CardDAV address book (at
 ``options.url``). It is found, or made when missing, on the target's first run; its id is kept in the store per
 target and handed to the connector on later runs, which skip the lookup. Google's label needs none of this (it
-is made on the first write, and the listing's state names it); a vdir folder is made by its connector."""
+is made on the first write, and the listing's state names it); a vdir folder is its path, made by the admin."""
 
 from __future__ import annotations
 
