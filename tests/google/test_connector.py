@@ -36,11 +36,16 @@ from contactsync.model import (
     Contact,
     Email,
     EmailKind,
+    Event,
+    InstantMessage,
     Name,
     PartialDate,
     Phone,
     PhoneKind,
+    PhoneticName,
     PostalAddress,
+    Relation,
+    RelationKind,
     Tag,
     Url,
 )
@@ -414,17 +419,33 @@ _dates = st.one_of(
     st.builds(PartialDate, st.integers(1900, 2100), st.none(), st.none()),
     st.builds(PartialDate, st.none(), st.integers(1, 12), st.none()),  # Google cannot hold it: fit drops it
 )
+# custom labels: free text, and the words Google predefines as types (read back as kinds, in any case)
+_labels = st.one_of(_text, st.sampled_from(["", "Home", "work", "other", "mobile", "workMobile", "School"]))
+_services = st.sampled_from(["", "xmpp", "skype", "sip", "aim", "googletalk", "teams", "qq"])
 _contacts = st.builds(
     Contact,
     name=st.builds(Name, _text, _text, _text, _text, _text),
     display_name=_text,
-    nicknames=st.lists(_text, max_size=1).map(tuple),
-    emails=st.lists(st.builds(Email, st.emails(), st.sampled_from(EmailKind)), max_size=3).map(tuple),
+    nicknames=st.lists(_text, max_size=3).map(tuple),
+    emails=st.lists(st.builds(Email, st.emails(), st.sampled_from(EmailKind), _labels), max_size=3).map(tuple),
     phones=st.lists(
-        st.builds(Phone, st.from_regex(r"\+1202555[0-9]{4}", fullmatch=True), st.sampled_from(PhoneKind)), max_size=3
+        st.builds(Phone, st.from_regex(r"\+1202555[0-9]{4}", fullmatch=True), st.sampled_from(PhoneKind), _labels),
+        max_size=3,
     ).map(tuple),
     addresses=st.lists(
-        st.builds(PostalAddress, _text, _text, _text, _text, _text, _text, _text, st.sampled_from(AddressKind)),
+        st.builds(
+            PostalAddress,
+            _text,
+            _text,
+            _text,
+            _text,
+            _text,
+            _text,
+            _text,
+            st.sampled_from(AddressKind),
+            _labels,
+            st.one_of(_text, st.just("Main St 1\nSpringfield")),
+        ),
         max_size=2,
     ).map(tuple),
     organization=_text,
@@ -433,11 +454,29 @@ _contacts = st.builds(
     birthday=_dates,
     anniversary=_dates,
     urls=st.lists(
-        st.builds(Url, st.from_regex(r"https://[a-z]{1,8}\.example/[a-z]{0,5}", fullmatch=True)), max_size=2
+        st.builds(Url, st.from_regex(r"https://[a-z]{1,8}\.example/[a-z]{0,5}", fullmatch=True), _labels), max_size=2
     ).map(tuple),
     note=st.text(max_size=40),
     tags=st.frozensets(st.builds(Tag, st.sampled_from(["Staff", "VIP", "Família", "a,b"])), max_size=3),
     custom=st.lists(st.tuples(_text, _text), max_size=3).map(tuple),
+    phonetic_name=st.builds(PhoneticName, _text, _text, _text, _text),
+    gender=st.one_of(_text, st.sampled_from(["male", "female", "unspecified", "none"])),
+    ims=st.lists(
+        st.builds(InstantMessage, st.one_of(_text, st.just("sip:ann@example.org")), _services, _labels), max_size=3
+    ).map(tuple),
+    relations=st.lists(st.builds(Relation, _text, st.sampled_from(RelationKind), _labels), max_size=3).map(tuple),
+    events=st.lists(
+        st.builds(
+            Event,
+            _dates.filter(lambda d: d is not None),
+            st.one_of(_labels, st.sampled_from(["anniversary", "Other"])),
+        ),
+        max_size=3,
+    ).map(tuple),
+    role=_text,
+    languages=st.lists(
+        st.sampled_from(["en", "fr-CA", "zh-Hant-TW", "de-CH-1996", "not a tag", "x-klingon"]), max_size=3
+    ).map(tuple),
 )
 
 

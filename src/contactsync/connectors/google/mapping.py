@@ -6,16 +6,39 @@ not what the API documents raises :class:`MappingError` (the connector quarantin
 
 Writing (:func:`person_fields`) renders only the person fields it is asked for, and renders each over the person
 as Google holds it now (``current``), so that what the model does not hold survives a write-back (sync invariant
-12): an email keeps its custom label when its address is unchanged, non-anniversary events stay, memberships in
-system groups (``starred``) stay, other clients' ``clientData`` entries stay.
+12): an entry whose mapped value is unchanged is sent back as Google held it (its spelling, ``type``,
+``metadata``, ``countryCode``, a nickname's ``type``, a gender's ``addressMeAs``…), and an entry that changed
+keeps what the model does not map. Memberships in system groups (``starred``) stay, other clients'
+``clientData`` entries stay, anniversaries after the first stay.
 
 Choices, mirrored by :func:`fit`:
 
 - ``display_name`` ↔ ``names[0].unstructuredName``. Google derives that from the name parts when it is not given,
   so a contact without a display name reads back with ``name.formatted()``; ``fit`` fills it in the same way.
-- ``nickname`` is the first nickname, ``organization``/``department``/``job_title`` the first organization,
-  ``anniversary`` the first event of type ``anniversary``, ``note`` the (single) biography.
+- ``nicknames`` ↔ every ``nicknames[].value`` (a nickname's ``type``, e.g. MAIDEN_NAME, stays on Google).
+- ``organization``/``department``/``job_title``/``role`` ↔ the primary organization's ``name``/``department``/
+  ``title``/``jobDescription``; ``phonetic_name`` ↔ the name's ``phoneticGivenName``/``phoneticMiddleName``/
+  ``phoneticFamilyName`` and that organization's ``phoneticName``.
+- Emails, phones and addresses: Google's one ``type`` holds a predefined kind (``home``, ``work``, ``mobile``…)
+  or a custom label. A custom label is the model's ``label`` with the kind "other"; a label that names a
+  predefined type is that kind. So a kind and a label together keep the label only.
+- ``addresses[].formattedValue`` ↔ ``formatted``. Google computes it from the parts when it is not given, so a
+  formatted text with no word beyond the parts' is read as not given (``fit`` drops such a text); an address
+  typed as one line (only ``formattedValue``) is read as its street.
+- ``urls[].type`` ↔ ``Url.label``, verbatim.
+- ``ims`` ↔ ``imClients`` {``username``, ``protocol``, ``type``} and ``sipAddresses`` {``value``, ``type``} for the
+  service "sip" (its value a ``sip:`` URI, RFC 3261, the handle without the scheme). Protocols are the model's
+  lower-case services; ``jabber`` is "xmpp", ``googleTalk`` "googletalk".
+- ``relations`` ↔ ``relations`` {``person``, ``type``}: Google's predefined types are the kinds (``sibling`` and
+  ``colleague``, which Google does not predefine, are written as those custom types); another custom type is
+  the kind "other" with the type as label. A label on a relation of another kind is not held.
+- ``gender`` ↔ ``genders[0].value`` (``male``, ``female``, ``unspecified`` or the owner's words, verbatim).
+- ``events`` ↔ ``events`` of a type other than ``anniversary`` (type ↔ label, "other" when none); ``anniversary``
+  ↔ the first event of type ``anniversary``. An event labelled "anniversary" is not held (it would read back as
+  the anniversary).
+- ``languages`` ↔ ``locales[].value``: well-formed BCP 47 tags only (the discovery document asks for one).
 - ``custom`` ↔ ``userDefined`` (key/value; an entry with an empty value is not stored by Google).
+- ``note`` ↔ the (single) biography.
 - Dates: Google holds a full date, a month and day, a year and month, or a year; other partial dates are dropped.
 - Photos are read-only URLs in the People API: not held.
 - Tags ↔ user contact groups (by name, compared case-insensitively); system groups are not tags.
@@ -23,10 +46,11 @@ Choices, mirrored by :func:`fit`:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from contactsync import normalize
 from contactsync.model import (
@@ -35,12 +59,17 @@ from contactsync.model import (
     Contact,
     Email,
     EmailKind,
+    Event,
     Field,
+    InstantMessage,
     Name,
     PartialDate,
     Phone,
     PhoneKind,
+    PhoneticName,
     PostalAddress,
+    Relation,
+    RelationKind,
     Url,
 )
 
@@ -55,41 +84,60 @@ GOOGLE_FIELDS = ALL_FIELDS - {Field.PHOTO, Field.VCARD_LINES}
 GOOGLE_LOSSY: Mapping[Field, str] = MappingProxyType(
     {
         Field.DISPLAY_NAME: "derived by Google from the name parts when not given",
+        Field.EMAILS: "one type per address: a custom label replaces the home/work kind",
+        Field.PHONES: "one type per number: a custom label replaces the kind",
+        Field.ADDRESSES: "one type per address (a custom label replaces the kind); a formatted text that only "
+        "repeats the address's parts is Google's own and not kept",
         Field.ORGANIZATION: "the first of the contact's organizations",
         Field.DEPARTMENT: "the first of the contact's organizations",
         Field.JOB_TITLE: "the first of the contact's organizations",
+        Field.ROLE: "the first of the contact's organizations",
         Field.BIRTHDAY: "a full date, month and day, year and month, or a year",
         Field.ANNIVERSARY: "the first event of type anniversary; dates as for birthdays",
+        Field.EVENTS: "dates as for birthdays; an event labelled anniversary is not kept",
+        Field.RELATIONS: "one type per relation: a custom label on a relation of a known kind is not kept",
+        Field.LANGUAGES: "well-formed BCP 47 language tags only",
         Field.CUSTOM: "Google's custom fields (userDefined) that have a value",
         Field.TAGS: "the user's contact groups (labels); system groups are not tags",
     }
 )
 
-#: model field → the person field that holds it
-PERSON_FIELD: Mapping[Field, str] = {
-    Field.NAME: "names",
-    Field.DISPLAY_NAME: "names",
-    Field.NICKNAMES: "nicknames",
-    Field.EMAILS: "emailAddresses",
-    Field.PHONES: "phoneNumbers",
-    Field.ADDRESSES: "addresses",
-    Field.ORGANIZATION: "organizations",
-    Field.DEPARTMENT: "organizations",
-    Field.JOB_TITLE: "organizations",
-    Field.BIRTHDAY: "birthdays",
-    Field.ANNIVERSARY: "events",
-    Field.URLS: "urls",
-    Field.NOTE: "biographies",
-    Field.TAGS: "memberships",
-    Field.CUSTOM: "userDefined",
-}
+#: model field → the person fields that hold it
+PERSON_FIELDS: Mapping[Field, tuple[str, ...]] = MappingProxyType(
+    {
+        Field.NAME: ("names",),
+        Field.DISPLAY_NAME: ("names",),
+        Field.NICKNAMES: ("nicknames",),
+        Field.EMAILS: ("emailAddresses",),
+        Field.PHONES: ("phoneNumbers",),
+        Field.ADDRESSES: ("addresses",),
+        Field.ORGANIZATION: ("organizations",),
+        Field.DEPARTMENT: ("organizations",),
+        Field.JOB_TITLE: ("organizations",),
+        Field.ROLE: ("organizations",),
+        Field.BIRTHDAY: ("birthdays",),
+        Field.ANNIVERSARY: ("events",),
+        Field.EVENTS: ("events",),
+        Field.URLS: ("urls",),
+        Field.NOTE: ("biographies",),
+        Field.TAGS: ("memberships",),
+        Field.CUSTOM: ("userDefined",),
+        Field.PHONETIC_NAME: ("names", "organizations"),
+        Field.GENDER: ("genders",),
+        Field.IMS: ("imClients", "sipAddresses"),
+        Field.RELATIONS: ("relations",),
+        Field.LANGUAGES: ("locales",),
+    }
+)
 
+_MAPPED_PERSON_FIELDS = frozenset(f for names in PERSON_FIELDS.values() for f in names)
 #: the person fields a listing asks for: what we map, the marker, and metadata (deletions, update times)
-READ_FIELDS = (*sorted(set(PERSON_FIELD.values())), "clientData", "metadata")
+READ_FIELDS = (*sorted(_MAPPED_PERSON_FIELDS), "clientData", "metadata")
 #: the person fields contactsync ever writes (``updatePersonFields`` never names anything else)
-WRITE_FIELDS = frozenset(PERSON_FIELD.values()) | {"clientData"}
+WRITE_FIELDS = _MAPPED_PERSON_FIELDS | {"clientData"}
 
 _EMAIL_TYPES = {EmailKind.HOME: "home", EmailKind.WORK: "work", EmailKind.OTHER: "other"}
+_EMAIL_KINDS = {v: k for k, v in _EMAIL_TYPES.items()}
 _PHONE_TYPES = {
     PhoneKind.MOBILE: "mobile",
     PhoneKind.HOME: "home",
@@ -108,6 +156,7 @@ _PHONE_KINDS = {v.casefold(): k for k, v in _PHONE_TYPES.items()} | {
     "googlevoice": PhoneKind.OTHER,
 }
 _ADDRESS_TYPES = {AddressKind.HOME: "home", AddressKind.WORK: "work", AddressKind.OTHER: "other"}
+_ADDRESS_KINDS = {v: k for k, v in _ADDRESS_TYPES.items()}
 _ADDRESS_PARTS = (
     ("street", "streetAddress"),
     ("locality", "city"),
@@ -124,19 +173,70 @@ _NAME_PARTS = (
     ("prefix", "honorificPrefix"),
     ("suffix", "honorificSuffix"),
 )
-# Keys Google computes or attaches; never sent back.
+_PHONETIC_NAME_PARTS = (
+    ("given", "phoneticGivenName"),
+    ("middle", "phoneticMiddleName"),
+    ("family", "phoneticFamilyName"),
+)
+# Google's predefined relation types (the discovery document's list), plus the two kinds Google does not
+# predefine, written as custom types of the same name so they read back as themselves.
+_RELATION_TYPES = {
+    RelationKind.SPOUSE: "spouse",
+    RelationKind.PARTNER: "partner",
+    RelationKind.DOMESTIC_PARTNER: "domesticPartner",
+    RelationKind.CHILD: "child",
+    RelationKind.PARENT: "parent",
+    RelationKind.MOTHER: "mother",
+    RelationKind.FATHER: "father",
+    RelationKind.SIBLING: "sibling",
+    RelationKind.BROTHER: "brother",
+    RelationKind.SISTER: "sister",
+    RelationKind.RELATIVE: "relative",
+    RelationKind.FRIEND: "friend",
+    RelationKind.COLLEAGUE: "colleague",
+    RelationKind.MANAGER: "manager",
+    RelationKind.ASSISTANT: "assistant",
+    RelationKind.REFERRED_BY: "referredBy",
+    RelationKind.OTHER: "",
+}
+_RELATION_KINDS = (
+    {v.casefold(): k for k, v in _RELATION_TYPES.items() if v}
+    | {k.value: k for k in RelationKind}
+    | {"other": RelationKind.OTHER}
+)
+# imClients protocols whose model service is spelled otherwise (the rest: the protocol in lower case)
+_SERVICES = {"jabber": "xmpp", "googletalk": "googletalk", "netmeeting": "netmeeting"}
+_PROTOCOLS = {"xmpp": "jabber", "googletalk": "googleTalk", "netmeeting": "netMeeting"}
+SIP = "sip"
+# Keys Google computes or attaches; never sent back. (``formattedValue`` is computed on genders only: on an
+# address it is the owner's text.)
 _OUTPUT_KEYS = frozenset(
     {
-        "metadata",
         "formattedType",
         "canonicalForm",
         "displayName",
         "displayNameLastFirst",
-        "formattedValue",
         "formattedProtocol",
         "contactGroupId",
     }
 )
+# FieldMetadata: "primary" and "verified" are output only; "source" and "sourcePrimary" are the client's to keep
+_OUTPUT_METADATA_KEYS = frozenset({"primary", "verified"})
+# A well-formed BCP 47 tag (RFC 5646 section 2.1, without the grandfathered irregular tags): Locale.value is
+# "the well-formed IETF BCP 47 language tag".
+BCP47 = re.compile(
+    r"""(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})
+        (?:-[a-z]{4})?
+        (?:-(?:[a-z]{2}|[0-9]{3}))?
+        (?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*
+        (?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*
+        (?:-x(?:-[a-z0-9]{1,8})+)?
+      |x(?:-[a-z0-9]{1,8})+""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_WORD = re.compile(r"\w+")
+# words a computed formatted address may add to the parts ("P.O. Box 12"); Google's exact wording is not documented
+_ADDRESS_FILLER = frozenset({"p", "o", "po", "box"})
 
 
 class MappingError(Exception):
@@ -187,13 +287,19 @@ def _str(entry: Mapping[str, Any], key: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _first(entries: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
-    """The primary entry if Google marks one, else the first."""
-    for entry in entries:
+def _primary_index(entries: Sequence[Mapping[str, Any]]) -> int | None:
+    """The entry Google marks primary, else the first (None: no entries)."""
+    for index, entry in enumerate(entries):
         metadata = entry.get("metadata")
         if isinstance(metadata, Mapping) and metadata.get("primary"):
-            return entry
-    return entries[0] if entries else None
+            return index
+    return 0 if entries else None
+
+
+def _first(entries: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The primary entry if Google marks one, else the first."""
+    index = _primary_index(entries)
+    return None if index is None else entries[index]
 
 
 def date_from_google(value: object) -> PartialDate | None:
@@ -220,33 +326,75 @@ def _read_date(entry: Mapping[str, Any] | None) -> PartialDate | None:
     return fit_date(date)
 
 
+K = TypeVar("K", EmailKind, PhoneKind, AddressKind, RelationKind)
+
+
+def _kind_label(google_type: str, kinds: Mapping[str, K], default: K) -> tuple[K, str]:
+    """A Google ``type`` as the model's kind and custom label: a predefined type is a kind, else a label."""
+    cleaned = normalize.text(google_type)
+    if not cleaned:
+        return default, ""
+    kind = kinds.get(cleaned.casefold())
+    return (kind, "") if kind is not None else (default, cleaned)
+
+
+def _email_kind_label(google_type: str) -> tuple[EmailKind, str]:
+    return _kind_label(google_type, _EMAIL_KINDS, EmailKind.OTHER)
+
+
+def _phone_kind_label(google_type: str) -> tuple[PhoneKind, str]:
+    return _kind_label(google_type, _PHONE_KINDS, PhoneKind.OTHER)
+
+
+def _address_kind_label(google_type: str) -> tuple[AddressKind, str]:
+    return _kind_label(google_type, _ADDRESS_KINDS, AddressKind.OTHER)
+
+
+def _relation_kind_label(google_type: str) -> tuple[RelationKind, str]:
+    return _kind_label(google_type, _RELATION_KINDS, RelationKind.OTHER)
+
+
+def _service(protocol: str) -> str:
+    folded = normalize.text(protocol).lower()
+    return _SERVICES.get(folded, folded)
+
+
+def _sip_handle(value: str) -> str:
+    """A SIP URI's handle: the address without its ``sip:`` scheme."""
+    cleaned = normalize.text(value)
+    return cleaned[4:] if cleaned[:4].lower() == "sip:" else cleaned
+
+
 def _read(person: Mapping[str, Any], group_names: Mapping[str, str]) -> Contact:
     name_entry = _first(_entries(person, "names")) or {}
     name = Name(**{attr: _str(name_entry, key) for attr, key in _NAME_PARTS})
     display = _str(name_entry, "unstructuredName") or _str(name_entry, "displayName")
 
-    nicknames = _entries(person, "nicknames")
-    emails = tuple(Email(_str(e, "value"), _email_kind(_str(e, "type"))) for e in _entries(person, "emailAddresses"))
+    emails = tuple(
+        Email(_str(e, "value"), *_email_kind_label(_str(e, "type"))) for e in _entries(person, "emailAddresses")
+    )
     phones = tuple(
-        Phone(
-            _str(p, "value") or _str(p, "canonicalForm"), _PHONE_KINDS.get(_str(p, "type").casefold(), PhoneKind.OTHER)
-        )
+        Phone(_str(p, "value") or _str(p, "canonicalForm"), *_phone_kind_label(_str(p, "type")))
         for p in _entries(person, "phoneNumbers")
     )
     addresses = tuple(_read_address(a) for a in _entries(person, "addresses"))
     org = _first(_entries(person, "organizations")) or {}
     birthday = _read_date(_first(_entries(person, "birthdays")))
-    anniversary = _read_date(
-        next((e for e in _entries(person, "events") if _str(e, "type").casefold() == "anniversary"), None)
-    )
-    urls = tuple(Url(_str(u, "value")) for u in _entries(person, "urls"))
+    events = _entries(person, "events")
+    anniversary = _read_date(next((e for e in events if _is_anniversary(e)), None))
+    other_events = tuple(_read_event(e) for e in events if not _is_anniversary(e))
+    urls = tuple(Url(_str(u, "value"), _str(u, "type")) for u in _entries(person, "urls"))
     bio = _first(_entries(person, "biographies")) or {}
     tags = normalize.tags(group_names[g] for g in group_resource_names(person) if g in group_names)
     custom = tuple((_str(u, "key"), _str(u, "value")) for u in _entries(person, "userDefined") if _str(u, "value"))
+    ims = tuple(_read_im(i) for i in _entries(person, "imClients")) + tuple(
+        _read_sip(s) for s in _entries(person, "sipAddresses")
+    )
+    gender = _first(_entries(person, "genders")) or {}
     return Contact(
         name=name,
         display_name=display,
-        nicknames=tuple(_str(n, "value") for n in nicknames if _str(n, "value")),
+        nicknames=tuple(_str(n, "value") for n in _entries(person, "nicknames")),
         emails=emails,
         phones=phones,
         addresses=addresses,
@@ -259,26 +407,56 @@ def _read(person: Mapping[str, Any], group_names: Mapping[str, str]) -> Contact:
         note=_str(bio, "value"),
         tags=tags,
         custom=custom,
+        phonetic_name=PhoneticName(
+            **{attr: _str(name_entry, key) for attr, key in _PHONETIC_NAME_PARTS},
+            organization=_str(org, "phoneticName"),
+        ),
+        gender=_str(gender, "value"),
+        ims=ims,
+        relations=tuple(_read_relation(r) for r in _entries(person, "relations")),
+        events=tuple(e for e in other_events if e is not None),
+        role=_str(org, "jobDescription"),
+        languages=tuple(_str(loc, "value") for loc in _entries(person, "locales")),
     )
 
 
-def _email_kind(google_type: str) -> EmailKind:
-    try:
-        return EmailKind(google_type.casefold())
-    except ValueError:
-        return EmailKind.OTHER  # a custom label ("school"): kept on Google, read as "other"
+def _is_anniversary(entry: Mapping[str, Any]) -> bool:
+    return _str(entry, "type").strip().casefold() == "anniversary"
+
+
+def _read_event(entry: Mapping[str, Any]) -> Event | None:
+    date = _read_date(entry)
+    return None if date is None else Event(date, normalize.text(_str(entry, "type")) or "other")
+
+
+def _read_im(entry: Mapping[str, Any]) -> InstantMessage:
+    return InstantMessage(_str(entry, "username"), _service(_str(entry, "protocol")), _str(entry, "type"))
+
+
+def _read_sip(entry: Mapping[str, Any]) -> InstantMessage:
+    return InstantMessage(_sip_handle(_str(entry, "value")), SIP, _str(entry, "type"))
+
+
+def _read_relation(entry: Mapping[str, Any]) -> Relation:
+    return Relation(_str(entry, "person"), *_relation_kind_label(_str(entry, "type")))
 
 
 def _read_address(entry: Mapping[str, Any]) -> PostalAddress:
     parts = {attr: _str(entry, key) for attr, key in _ADDRESS_PARTS}
+    formatted = _str(entry, "formattedValue")
     if not any(parts.values()):
         # an address typed as one line in Google Contacts has only its formatted form
-        parts["street"] = _str(entry, "formattedValue")
-    try:
-        kind = AddressKind(_str(entry, "type").casefold())
-    except ValueError:
-        kind = AddressKind.OTHER
-    return PostalAddress(**parts, kind=kind)
+        parts["street"], formatted = formatted, ""
+    elif _only_repeats(formatted, [*parts.values(), _str(entry, "countryCode")]):
+        formatted = ""  # Google's own rendering of the parts, not the owner's text
+    kind, label = _address_kind_label(_str(entry, "type"))
+    return PostalAddress(**parts, kind=kind, label=label, formatted=formatted)
+
+
+def _only_repeats(formatted: str, parts: Sequence[str]) -> bool:
+    """Whether a formatted address says nothing beyond its parts (every word of it is a word of theirs)."""
+    words = set(_WORD.findall(" ".join(parts).casefold())) | _ADDRESS_FILLER
+    return set(_WORD.findall(formatted.casefold())) <= words
 
 
 # ------------------------------------------------------------------------------------------------- fitting
@@ -295,16 +473,61 @@ def fit_date(date: PartialDate | None) -> PartialDate | None:
     return date
 
 
+def _fit_address(address: PostalAddress) -> PostalAddress:
+    address = _relabel(address, _address_kind_label(address.label or _ADDRESS_TYPES[address.kind]))
+    parts = [getattr(address, attr) for attr, _ in _ADDRESS_PARTS]
+    if not any(parts):
+        return replace(address, street=address.formatted, formatted="")
+    return replace(address, formatted="" if _only_repeats(address.formatted, parts) else address.formatted)
+
+
+E = TypeVar("E", Email, Phone, PostalAddress, Relation)
+
+
+def _relabel(element: E, kind_label: tuple[Any, str]) -> E:
+    kind, label = kind_label
+    return replace(element, kind=kind, label=label)
+
+
+def _fit_im(im: InstantMessage) -> InstantMessage:
+    if im.service == SIP:
+        return replace(im, handle=_sip_handle(im.handle))
+    return im
+
+
+def _fit_relation(relation: Relation) -> Relation:
+    return _relabel(relation, _relation_kind_label(_relation_type(relation)))
+
+
+def _relation_type(relation: Relation) -> str:
+    """The ``type`` Google is given for a relation: its custom label when it has no kind, else its kind's."""
+    return relation.label if relation.kind is RelationKind.OTHER and relation.label else _RELATION_TYPES[relation.kind]
+
+
 def fit(contact: Contact, region: str = "US") -> Contact:
     """The contact as Google holds it after a write and a re-read."""
     projected = normalize.normalize_contact(contact.project(GOOGLE_FIELDS), region)
-    return replace(
+    fitted = replace(
         projected,
         display_name=projected.display_name or projected.name.formatted(),
+        emails=tuple(_relabel(e, _email_kind_label(e.label or _EMAIL_TYPES[e.kind])) for e in projected.emails),
+        phones=tuple(_relabel(p, _phone_kind_label(p.label or _PHONE_TYPES[p.kind])) for p in projected.phones),
+        addresses=tuple(_fit_address(a) for a in projected.addresses),
         birthday=fit_date(projected.birthday),
         anniversary=fit_date(projected.anniversary),
+        events=tuple(
+            replace(e, date=date)
+            for e in projected.events
+            if (date := fit_date(e.date)) is not None and e.label.casefold() != "anniversary"
+        ),
+        # imClients are read before sipAddresses
+        ims=tuple(sorted((_fit_im(m) for m in projected.ims), key=lambda m: m.service == SIP)),
+        relations=tuple(_fit_relation(r) for r in projected.relations),
+        languages=tuple(tag for tag in projected.languages if BCP47.fullmatch(tag)),
         custom=tuple((k, v) for k, v in projected.custom if v.strip()),
     )
+    # a changed kind, label or handle can make two elements one: the second goes, as on a re-read
+    return normalize.normalize_contact(fitted, region)
 
 
 # ------------------------------------------------------------------------------------------------- writing
@@ -312,35 +535,76 @@ def fit(contact: Contact, region: str = "US") -> Contact:
 
 def person_fields_to_write(current: Contact | None, desired: Contact) -> set[str]:
     """The person fields whose mapped value differs between what Google holds and what we want."""
-    if current is None:
-        return {PERSON_FIELD[f] for f in GOOGLE_FIELDS if desired.get(f) != Contact().get(f)}
-    return {PERSON_FIELD[f] for f in GOOGLE_FIELDS if desired.get(f) != current.get(f)}
+    held = current if current is not None else Contact()
+    out: set[str] = set()
+    for f in GOOGLE_FIELDS:
+        if desired.get(f) == held.get(f):
+            continue
+        if f is Field.PHONETIC_NAME:
+            want, have = desired.phonetic_name, held.phonetic_name
+            if (want.given, want.middle, want.family) != (have.given, have.middle, have.family):
+                out.add("names")
+            if want.organization != have.organization:
+                out.add("organizations")
+        else:
+            out.update(PERSON_FIELDS[f])
+    return out
 
 
 def _date_to_google(date: PartialDate) -> JsonDict:
     return {k: v for k, v in (("year", date.year), ("month", date.month), ("day", date.day)) if v is not None}
 
 
-def _clean(entry: Mapping[str, Any]) -> JsonDict:
-    """An entry as it can be sent back: without what Google computes."""
+def _clean(entry: Mapping[str, Any], field: str = "") -> JsonDict:
+    """An entry as it can be sent back: without what Google computes, with everything else it held."""
     out = {k: v for k, v in entry.items() if k not in _OUTPUT_KEYS}
+    if field == "genders":
+        out.pop("formattedValue", None)  # output only on a gender
+    metadata = out.get("metadata")
+    if isinstance(metadata, Mapping):
+        kept = {k: v for k, v in metadata.items() if k not in _OUTPUT_METADATA_KEYS}
+        if kept:
+            out["metadata"] = kept
+        else:
+            del out["metadata"]
     membership = out.get("contactGroupMembership")
     if isinstance(membership, Mapping):
         out["contactGroupMembership"] = {"contactGroupResourceName": membership.get("contactGroupResourceName")}
     return out
 
 
-def _by_key(entries: Sequence[Mapping[str, Any]], key: Callable[[str], str]) -> dict[str, Mapping[str, Any]]:
-    """Existing entries by the normalized key of their value (first wins), to re-send them with their labels."""
-    out: dict[str, Mapping[str, Any]] = {}
+def _by_key(entries: Sequence[Mapping[str, Any]], key: Callable[[Mapping[str, Any]], str]) -> dict[str, JsonDict]:
+    """Existing entries by the normalized key of what they hold (first wins), to re-send them as Google held them."""
+    out: dict[str, JsonDict] = {}
     for entry in entries:
-        out.setdefault(key(_str(entry, "value")), entry)
+        out.setdefault(key(entry), dict(entry))
     return out
 
 
-def _reuse(old: Mapping[str, Mapping[str, Any]], key: str, fresh: JsonDict) -> JsonDict:
-    entry = old.get(key)
-    return _clean(entry) if entry is not None else fresh
+def _reuse(old: dict[str, JsonDict], key: str, fresh: JsonDict, field: str) -> JsonDict:
+    """The entry Google holds for ``key`` (taken: a repeated element gets a fresh one), else ``fresh``."""
+    entry = old.pop(key, None)
+    return _clean(entry, field) if entry is not None else fresh
+
+
+def _set(entry: JsonDict, key: str, value: str, same: Callable[[str], str] = normalize.text) -> None:
+    """Set ``key`` to ``value`` unless the entry already holds it (in any spelling that normalizes alike)."""
+    if same(_str(entry, key)) == value:
+        return
+    if value:
+        entry[key] = value
+    else:
+        entry.pop(key, None)
+
+
+def _set_type(entry: JsonDict, wanted: tuple[Any, str], read: Callable[[str], tuple[Any, str]], google: str) -> None:
+    """Give the entry the ``type`` that reads as ``wanted`` (kind, label), keeping Google's spelling if it does."""
+    if read(_str(entry, "type")) != wanted:
+        entry["type"] = google
+
+
+def _has_content(entry: Mapping[str, Any]) -> bool:
+    return any(k != "metadata" for k in entry)
 
 
 def person_fields(
@@ -361,63 +625,68 @@ def person_fields(
     cur: Mapping[str, Any] = current or {}
     body: JsonDict = {}
     if "names" in fields:
-        entry: JsonDict = {key: getattr(desired.name, attr) for attr, key in _NAME_PARTS if getattr(desired.name, attr)}
-        if desired.display_name:
-            entry["unstructuredName"] = desired.display_name
-        body["names"] = [entry] if entry else []
+        body["names"] = _write_names(desired, cur)
     if "nicknames" in fields:
-        body["nicknames"] = [{"value": n} for n in desired.nicknames]
+        old = _by_key(_entries(cur, "nicknames"), lambda e: normalize.text(_str(e, "value")).casefold())
+        body["nicknames"] = [_reuse(old, n.casefold(), {"value": n}, "nicknames") for n in desired.nicknames]
     if "emailAddresses" in fields:
-        old = _by_key(_entries(cur, "emailAddresses"), lambda v: normalize.email_address(v).casefold())
+        old = _by_key(_entries(cur, "emailAddresses"), lambda e: normalize.email_address(_str(e, "value")).casefold())
         out = []
         for email in desired.emails:
-            entry = _reuse(old, email.key, {"value": email.address})
-            if _email_kind(_str(entry, "type")) is not email.kind:
-                entry["type"] = _EMAIL_TYPES[email.kind]
+            entry = _reuse(old, email.key, {"value": email.address}, "emailAddresses")
+            _set_type(entry, (email.kind, email.label), _email_kind_label, email.label or _EMAIL_TYPES[email.kind])
             out.append(entry)
         body["emailAddresses"] = out
     if "phoneNumbers" in fields:
-        old = _by_key(_entries(cur, "phoneNumbers"), lambda v: normalize.phone_number(v, region))
+        old = _by_key(_entries(cur, "phoneNumbers"), lambda e: normalize.phone_number(_str(e, "value"), region))
         out = []
         for phone in desired.phones:
-            entry = _reuse(old, phone.key, {"value": phone.number})
-            if _PHONE_KINDS.get(_str(entry, "type").casefold(), PhoneKind.OTHER) is not phone.kind:
-                entry["type"] = _PHONE_TYPES[phone.kind]
+            entry = _reuse(old, phone.key, {"value": phone.number}, "phoneNumbers")
+            _set_type(entry, (phone.kind, phone.label), _phone_kind_label, phone.label or _PHONE_TYPES[phone.kind])
             out.append(entry)
         body["phoneNumbers"] = out
     if "addresses" in fields:
-        body["addresses"] = [
-            {
-                **{key: getattr(a, attr) for attr, key in _ADDRESS_PARTS if getattr(a, attr)},
-                "type": _ADDRESS_TYPES[a.kind],
-            }
-            for a in desired.addresses
-        ]
+        body["addresses"] = _write_addresses(desired, cur)
     if "organizations" in fields:
-        rest = [_clean(e) for e in _entries(cur, "organizations")[1:]]
-        org = {
-            k: v
-            for k, v in (
-                ("name", desired.organization),
-                ("department", desired.department),
-                ("title", desired.job_title),
-            )
-            if v
-        }
-        body["organizations"] = [org, *rest] if org else rest
+        body["organizations"] = _write_organizations(desired, cur)
     if "birthdays" in fields:
         body["birthdays"] = [{"date": _date_to_google(desired.birthday)}] if desired.birthday else []
     if "events" in fields:
-        others = [_clean(e) for e in _entries(cur, "events") if _str(e, "type").casefold() != "anniversary"]
-        mine = [{"date": _date_to_google(desired.anniversary), "type": "anniversary"}] if desired.anniversary else []
-        body["events"] = others + mine
+        body["events"] = _write_events(desired, cur)
     if "urls" in fields:
-        old = _by_key(_entries(cur, "urls"), normalize.text)
-        body["urls"] = [_reuse(old, u.key, {"value": u.value}) for u in desired.urls]
+        old = _by_key(_entries(cur, "urls"), lambda e: normalize.text(_str(e, "value")))
+        out = []
+        for url in desired.urls:
+            entry = _reuse(old, url.key, {"value": url.value}, "urls")
+            _set(entry, "type", url.label)
+            out.append(entry)
+        body["urls"] = out
     if "biographies" in fields:
         body["biographies"] = [{"value": desired.note, "contentType": "TEXT_PLAIN"}] if desired.note else []
     if "userDefined" in fields:
-        body["userDefined"] = [{"key": k, "value": v} for k, v in desired.custom]
+        old = _by_key(_entries(cur, "userDefined"), lambda e: f"{normalize.text(_str(e, 'key'))}\0{_str(e, 'value')}")
+        body["userDefined"] = [
+            _reuse(old, f"{k}\0{v}", {"key": k, "value": v}, "userDefined") for k, v in desired.custom
+        ]
+    if "genders" in fields:
+        gender = _clean(_first(_entries(cur, "genders")) or {}, "genders")
+        _set(gender, "value", desired.gender)
+        body["genders"] = [gender] if _has_content(gender) else []  # an addressMeAs alone stays
+    if "imClients" in fields or "sipAddresses" in fields:
+        body.update(_write_ims(desired, cur))
+    if "relations" in fields:
+        old = _by_key(_entries(cur, "relations"), lambda e: _relation_key(_read_relation(e)))
+        out = []
+        for relation in desired.relations:
+            entry = _reuse(old, _relation_key(relation), {"person": relation.name}, "relations")
+            _set_type(entry, (relation.kind, relation.label), _relation_kind_label, _relation_type(relation))
+            if not entry.get("type"):
+                entry.pop("type", None)
+            out.append(entry)
+        body["relations"] = out
+    if "locales" in fields:
+        old = _by_key(_entries(cur, "locales"), lambda e: normalize.text(_str(e, "value")).casefold())
+        body["locales"] = [_reuse(old, tag.casefold(), {"value": tag}, "locales") for tag in desired.languages]
     if "memberships" in fields:
         groups = [*system_groups, *sorted({tag_groups[t.key] for t in desired.tags})]
         if not groups or (current is None and MY_CONTACTS not in groups):
@@ -430,6 +699,113 @@ def person_fields(
     return body
 
 
+def _write_names(desired: Contact, cur: Mapping[str, Any]) -> list[JsonDict]:
+    """The one name, over Google's (its phoneticFullName, honorific phonetics and metadata stay)."""
+    entry = _clean(_first(_entries(cur, "names")) or {}, "names")
+    for attr, key in _NAME_PARTS:
+        _set(entry, key, getattr(desired.name, attr))
+    for attr, key in _PHONETIC_NAME_PARTS:
+        _set(entry, key, getattr(desired.phonetic_name, attr))
+    _set(entry, "unstructuredName", desired.display_name)
+    return [entry] if _has_content(entry) else []
+
+
+def _write_organizations(desired: Contact, cur: Mapping[str, Any]) -> list[JsonDict]:
+    """The primary organization over Google's (its type, dates, symbol… stay), first; the others as they are."""
+    held = _entries(cur, "organizations")
+    index = _primary_index(held)
+    rest = [_clean(e, "organizations") for i, e in enumerate(held) if i != index]
+    org = _clean(held[index], "organizations") if index is not None else {}
+    for key, value in (
+        ("name", desired.organization),
+        ("department", desired.department),
+        ("title", desired.job_title),
+        ("jobDescription", desired.role),
+        ("phoneticName", desired.phonetic_name.organization),
+    ):
+        _set(org, key, value)
+    mapped = ("name", "department", "title", "jobDescription", "phoneticName")
+    return [org, *rest] if any(org.get(k) for k in mapped) else rest
+
+
+def _address_key(entry: Mapping[str, Any]) -> str:
+    read = normalize.normalize_contact(Contact(addresses=(_read_address(entry),))).addresses
+    return read[0].key if read else ""
+
+
+def _write_addresses(desired: Contact, cur: Mapping[str, Any]) -> list[JsonDict]:
+    old = _by_key(_entries(cur, "addresses"), _address_key)
+    out = []
+    for address in desired.addresses:
+        fresh = {key: getattr(address, attr) for attr, key in _ADDRESS_PARTS if getattr(address, attr)}
+        entry = _reuse(old, address.key, fresh, "addresses")
+        google = address.label or _ADDRESS_TYPES[address.kind]
+        _set_type(entry, (address.kind, address.label), _address_kind_label, google)
+        if normalize.multiline(_read_address(entry).formatted) != address.formatted:
+            if address.formatted:
+                entry["formattedValue"] = address.formatted
+            else:
+                entry.pop("formattedValue", None)  # Google computes it from the parts
+        out.append(entry)
+    return out
+
+
+def _event_key(entry: Mapping[str, Any]) -> str:
+    event = _read_event(entry)
+    return "" if event is None else Event(event.date, event.label).key
+
+
+def _write_events(desired: Contact, cur: Mapping[str, Any]) -> list[JsonDict]:
+    """The anniversary first, then the anniversaries after Google's first (not mapped: kept), then the other
+    events; an event the model cannot read (no date) stays."""
+    held = _entries(cur, "events")
+    anniversaries = [e for e in held if _is_anniversary(e)]
+    out: list[JsonDict] = []
+    if desired.anniversary is not None:
+        first = anniversaries[0] if anniversaries else None
+        if first is not None and _read_date(first) == desired.anniversary:
+            out.append(_clean(first, "events"))
+        else:
+            out.append({"date": _date_to_google(desired.anniversary), "type": "anniversary"})
+        out.extend(_clean(e, "events") for e in anniversaries[1:])
+    others = [e for e in held if not _is_anniversary(e)]
+    old = _by_key([e for e in others if _read_event(e) is not None], _event_key)
+    for event in desired.events:
+        out.append(_reuse(old, event.key, {"date": _date_to_google(event.date), "type": event.label}, "events"))
+    out.extend(_clean(e, "events") for e in others if _read_event(e) is None)
+    return out
+
+
+def _relation_key(relation: Relation) -> str:
+    return Relation(normalize.text(relation.name), relation.kind, normalize.text(relation.label)).key
+
+
+def _im_key(im: InstantMessage) -> str:
+    return InstantMessage(normalize.text(im.handle), normalize.text(im.service).lower(), "").key
+
+
+def _write_ims(desired: Contact, cur: Mapping[str, Any]) -> JsonDict:
+    """IMs to imClients, SIP addresses to sipAddresses; an element Google holds stays where it is."""
+    old_ims = _by_key(_entries(cur, "imClients"), lambda e: _im_key(_read_im(e)))
+    old_sips = _by_key(_entries(cur, "sipAddresses"), lambda e: _im_key(_read_sip(e)))
+    ims: list[JsonDict] = []
+    sips: list[JsonDict] = []
+    for im in desired.ims:
+        key = _im_key(im)
+        if key in old_ims or (key not in old_sips and im.service != SIP):
+            protocol = _PROTOCOLS.get(im.service, im.service)
+            entry = _reuse(
+                old_ims, key, {"username": im.handle, **({"protocol": protocol} if protocol else {})}, "imClients"
+            )
+            ims.append(entry)
+        else:
+            value = im.handle if im.handle[:4].lower() == "sip:" else f"sip:{im.handle}"
+            entry = _reuse(old_sips, key, {"value": value}, "sipAddresses")
+            sips.append(entry)
+        _set(entry, "type", im.label)
+    return {"imClients": ims, "sipAddresses": sips}
+
+
 def copy_fields(fields: set[str], current: Mapping[str, Any]) -> JsonDict:
     """The person's own entries for ``fields``, as they can be sent back unchanged."""
-    return {f: [_clean(e) for e in _entries(current, f)] for f in fields}
+    return {f: [_clean(e, f) for e in _entries(current, f)] for f in fields}
