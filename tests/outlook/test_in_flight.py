@@ -5,6 +5,7 @@ inside a chain each touch only what they must, and nobody is lost or doubled."""
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -181,3 +182,35 @@ def test_graph_refuses_a_batch_neither_fully_sequential_nor_fully_parallel(far: 
 def BatchMember(member_id: str) -> dict[str, Any]:
     return {"id": member_id, "method": "POST", "url": f"/users/{USER}/contacts",
             "headers": {"Content-Type": "application/json"}, "body": {"givenName": f"B{member_id}"}}  # fmt: skip
+
+
+def test_two_mailboxes_of_one_app_share_its_four_slots(far: Far, tmp_path: Path) -> None:
+    other = "bo@contoso.test"
+    far.emu.add_mailbox(TENANT, other)
+    ca = str(far.proxy.write_ca(tmp_path / "proxy-ca-2.pem"))
+    options = OutlookOptions(tenant_id=TENANT, client_id=CLIENT_ID, client_secret=SECRET, mailbox=other,
+                             authority_host=far.proxy.url, graph_url=far.proxy.url + "/v1.0", ca_bundle=ca)  # fmt: skip
+    second = OutlookConnector("second", options)
+    try:
+        results: dict[str, list[bool]] = {}
+
+        def push(name: str, connector: OutlookConnector) -> None:
+            changes = [Change(ChangeKind.CREATE, f"{name}{n}", contact=person(n)) for n in range(80)]
+            results[name] = [r.ok for r in connector.push(changes)]
+
+        # two daemon workers, one mailbox each, writing at the same time through the one app
+        workers = [threading.Thread(target=push, args=(n, c)) for n, c in (("a", far.outlook), ("b", second))]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=120)
+        shared = second._http.limit.limiter  # type: ignore[attr-defined]
+    finally:
+        second.close()
+    assert shared is far.outlook._http.limit.limiter  # type: ignore[attr-defined]
+    assert shared.peak <= 4  # never more than the app's four slots held, whichever mailbox they served
+    assert results == {"a": [True] * 80, "b": [True] * 80}
+    assert len(far.emu.contacts(USER)) == len(far.emu.contacts(other)) == 80
+    # 8 chains wanted to run; the process's limiter for the app let 4 at a time reach Graph, which refused none
+    assert max(far.emu.limiter.peak.values()) <= 4
+    assert far.emu.limiter.refused == 0
