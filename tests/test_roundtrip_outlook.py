@@ -257,6 +257,23 @@ def test_the_vcard_corpus_through_outlook_loses_only_what_outlook_declares(
         assert undeclared_lines(text, copy, via.capabilities) == [], card.name
     via.close()
 
+    # edited in Outlook: the Apple card's spouse, a child added. The card on the source changes those lines only:
+    # what Outlook never held of it (labels, the social profile, the X-ABUID, a second email's label) stays
+    apple = next(c for c in graph.contacts(USER) if c["displayName"] == "Dr. Ayse Nur Ozturk PhD")
+    assert (apple["spouseName"], apple["imAddresses"]) == ("Deniz Ozturk", ["skype:ayse.nur"])
+    graph.edit(USER, apple["id"], {"spouseName": "Deniz Öztürk", "children": ["Ela"]})
+    assert there.run() == {"cards": (0, 1), "outlook": (0, 0)}
+    original = decode_card_bytes(next(p for p in corpus() if p.stem == "apple-contacts").read_bytes())
+    edited = decode_card_bytes((source_dir / "apple-contacts.vcf").read_bytes())
+    # the spouse's line, and its label as a member of the group that held the old name
+    assert lost(original, edited) == ["X-ABLABEL:_$!<Spouse>!$_", "X-ABRELATEDNAMES;TYPE=pref:Deniz Ozturk"]
+    assert {(r.name, r.kind.value) for r in parse_card(edited).contact.relations} == {
+        ("Deniz Öztürk", "spouse"),
+        ("Ela", "child"),
+    }
+    after = files(source_dir)
+    assert all(after[name] == before[name] for name in before if name != "apple-contacts.vcf")
+
 
 #: an Outlook contact with every property Graph's contact resource has, as Outlook clients write them: a birthday
 #: at local midnight in UTC+2, national phone spellings, a SIP address with its prefix, and properties contactsync
