@@ -44,6 +44,8 @@ from contactsync.errors import (
     ConnectorError,
     ItemRejected,
     PreconditionFailed,
+    RateLimited,
+    SyncTokenExpired,
     Transient,
 )
 from contactsync.fidelity import skipped_notices
@@ -51,7 +53,7 @@ from contactsync.model import Contact, Tag
 from contactsync.properties import vcard_capabilities
 from contactsync.settings import AccountSettings, BookSettings
 from contactsync.sharing import Sharing
-from contactsync.vcard import CardError, ParsedCard, card_uid, parse_card, render_card
+from contactsync.vcard import CardError, ParsedCard, card_uid, fit_contact, parse_card, render_card
 
 from . import davxml, hrefs
 from .davxml import DavEntry
@@ -67,6 +69,11 @@ _TAGS_SEPARATOR = " tags="  # servers quote etags and put no spaces in them; rpa
 _MAX_SYNC_ROUNDS = 1000  # a server that truncates (507) forever must not keep us here forever
 _SYNC_COLLECTION = davxml.tag(davxml.DAV, "sync-collection")
 _CARD_SPECIFIC_FAILURES = (davxml.BadServerResponse, ServerError)
+#: contacts whose fit a connector remembers: the engine asks for one contact's fit up to three times in a run
+#: (plan, write, what is not carried); about two push chunks
+_FIT_MEMO = 1000
+#: a write that failed with one of these changed nothing on the server
+_NOT_WRITTEN = (ItemRejected, RateLimited, AuthFailed)
 
 
 def _unreadable_reason(exc: Exception) -> str:
@@ -226,6 +233,15 @@ class CardDavConnector(BaseConnector):
         self._has_sync: bool | None = None
         #: group cards as last seen (group styles only); None until read
         self._groups: dict[str, GroupCard | KnownGroup] | None = None
+        #: what the book holds as far as this run knows it (its pull, then its own writes), so the tag-count check
+        #: after the run needs no listing and no card read again (#18). Categories: href → tags of each contact
+        #: card carrying some. Group styles: UID → href of each contact card a group may name (its tags are the
+        #: groups naming it). None: not known (nothing pulled yet, or a write's outcome unknown): tag_counts reads
+        #: the book
+        self._tagged: dict[str, frozenset[Tag]] | None = None
+        self._member_hrefs: dict[str, str] | None = None
+        #: the last contacts fitted, keyed by the contact and its tags' spelling (contact equality ignores it)
+        self._fitted: dict[tuple[Contact, tuple[str, ...]], Contact] = {}
 
     @classmethod
     def from_settings(cls, account: AccountSettings, book: BookSettings) -> CardDavConnector:
@@ -307,6 +323,10 @@ class CardDavConnector(BaseConnector):
         BadServerResponse (hostile or malformed answers).
         """
         previous = PullState.decode(state) if state is not None else None
+        if previous is not None and previous.tagged is None and not self.options.group_style.uses_group_cards:
+            # written before the state kept the tags: listed in full once (cards held at their etag come from the
+            # copies, not the server), so that no later tag-count check needs a listing
+            raise SyncTokenExpired("the stored CardDAV state holds no tags yet: a full listing is needed")
         if previous is not None and previous.sync_token is not None:
             return self._pull_sync(previous)
         if previous is None and self._supports_sync():
@@ -341,10 +361,12 @@ class CardDavConnector(BaseConnector):
         if not self.options.group_style.uses_group_cards:
             # group cards are not contacts, and with CATEGORIES no tags either: skipped, and said so
             group_cards = len(read.cards) - len(contacts)
+            self._tagged = self._tagged_after(None if full else previous, read, deleted)
+            tagged = {href: tuple(sorted(t.name for t in tags)) for href, tags in self._tagged.items()}
             return PullResult(
                 tuple(self._remote(c, frozenset()) for c in contacts),
                 tuple(sorted(deleted)),
-                next_state.encode(),
+                replace(next_state, tagged=MappingProxyType(tagged)).encode(),
                 full,
                 read.quarantined,
                 notices=skipped_notices(group_cards, photos_dropped, self.photo_max_bytes),
@@ -371,6 +393,9 @@ class CardDavConnector(BaseConnector):
             elif groups.pop(card.href, None) is not None:
                 deleted_groups.add(card.href)  # a group card turned into a contact
         self._groups = groups
+        # a card read again is placed by its UID now (it may have changed, or the card become a group)
+        read_hrefs = {c.href for c in read.cards}
+        member_hrefs = {uid: h for uid, h in member_hrefs.items() if h not in read_hrefs}
         for contact in contacts:
             member_hrefs[contact.parsed.uid] = contact.href
         if incremental:
@@ -384,10 +409,11 @@ class CardDavConnector(BaseConnector):
         member_hrefs = {uid: h for uid, h in member_hrefs.items() if h not in deleted}
         tags_by_uid = _tags_by_uid(groups.values())
         all_members = set().union(*(g.members for g in groups.values())) if groups else set()
+        self._member_hrefs = {u: h for u, h in member_hrefs.items() if u in all_members}
         state = replace(
             next_state,
             groups=MappingProxyType({h: KnownGroup(g.etag, g.uid, g.name, g.members) for h, g in groups.items()}),
-            member_hrefs=MappingProxyType({u: h for u, h in member_hrefs.items() if u in all_members}),
+            member_hrefs=MappingProxyType(dict(self._member_hrefs)),
         )
         changed = tuple(self._remote(c, tags_by_uid.get(c.parsed.uid, frozenset())) for c in contacts)
         deleted_contacts = tuple(sorted(deleted - deleted_groups))
@@ -407,42 +433,112 @@ class CardDavConnector(BaseConnector):
         )
 
     def tag_counts(self) -> Mapping[Tag, int]:
-        """Members per tag, read back from the server (a full listing). Raises AuthFailed, Transient."""
-        listed: Mapping[str, str | None] = (
-            self._sync_collection(None)[0] if self._supports_sync() else self._list_etags()
-        )
-        read = self._read_listed(listed)
+        """Members per tag. After a pull in this run, counted from what the pull saw and what the run wrote since
+        (the pull state keeps every card's tags): no request, no card read again (#18). Without one (nothing
+        pulled yet, or a write whose outcome is unknown), read back from the server: a full listing.
+        Raises AuthFailed, Transient."""
+        per_contact = self._known_tags()
+        if per_contact is None:
+            self._read_book()
+            per_contact = self._known_tags()
+            assert per_contact is not None
         counts: dict[Tag, int] = {}
-        contacts = [c for c in read.cards if not c.parsed.is_group]
-        if self.options.group_style.uses_group_cards:
-            groups = {c.href: self._group_card(c) for c in read.cards if c.parsed.is_group}
-            self._groups = dict(groups)
-            tags_by_uid = _tags_by_uid(groups.values())
-            per_contact: Iterable[frozenset[Tag]] = (tags_by_uid.get(c.parsed.uid, frozenset()) for c in contacts)
-        else:
-            per_contact = (c.parsed.contact.tags for c in contacts)
         for tags in per_contact:
             for tag in tags:
                 counts[tag] = counts.get(tag, 0) + 1
         return MappingProxyType(counts)
 
-    def fit(self, contact: Contact) -> Contact:
-        """The contact after a write and a re-read: a round trip through the vCard mapping."""
+    def _known_tags(self) -> Iterable[frozenset[Tag]] | None:
+        """The tags of each contact card of the book as this run knows it, or None when it does not."""
+        if not self.options.group_style.uses_group_cards:
+            return None if self._tagged is None else self._tagged.values()
+        if self._groups is None or self._member_hrefs is None:
+            return None
+        tags_by_uid = _tags_by_uid(self._groups.values())
+        return [tags_by_uid.get(uid, frozenset()) for uid in self._member_hrefs]
+
+    def _read_book(self) -> None:
+        """List the whole book and read every card (those held at their etag from the copies): the group cards,
+        and the tags of every contact card, as the server holds them now."""
+        listed: Mapping[str, str | None] = (
+            self._sync_collection(None)[0] if self._supports_sync() else self._list_etags()
+        )
+        read = self._read_listed(listed)
+        contacts = [c for c in read.cards if not c.parsed.is_group]
+        if self.options.group_style.uses_group_cards:
+            self._groups = {c.href: self._group_card(c) for c in read.cards if c.parsed.is_group}
+            self._member_hrefs = {c.parsed.uid: c.href for c in contacts}
+        else:
+            self._tagged = {c.href: c.parsed.contact.tags for c in contacts if c.parsed.contact.tags}
+
+    def _tagged_after(self, previous: PullState | None, read: _Read, gone: Iterable[str]) -> dict[str, frozenset[Tag]]:
+        """Categories: href → tags of each contact card carrying some, after a pull that read ``read`` and found
+        ``gone`` deleted, on top of ``previous`` (None: a full listing, nothing carried over)."""
+        kept = previous.tagged if previous is not None else None
+        tagged = {href: frozenset(Tag(n) for n in names) for href, names in (kept or {}).items()}
+        for href in (*gone, *(q.remote_id for q in read.quarantined)):
+            tagged.pop(href, None)
+        for card in read.cards:
+            tags = frozenset() if card.parsed.is_group else card.parsed.contact.tags
+            if tags:
+                tagged[card.href] = tags
+            else:
+                tagged.pop(card.href, None)
+        return tagged
+
+    def _note_written(self, results: Sequence[ChangeResult], uids: Sequence[str | None]) -> None:
+        """Bring what this run knows of the book (for tag_counts) up to date with a push's outcomes. A write whose
+        outcome is unknown (lost answer, the card changed meanwhile) makes it unknown: the check then lists."""
         uses_groups = self.options.group_style.uses_group_cards
-        try:
-            text = render_card(
-                contact,
-                uid="fit",
-                marker=None,
-                version=self._new_card_version or "3.0",
-                categories=not uses_groups,
-                photo_max_bytes=self.photo_max_bytes,
-                region=self.region,
-            )
-            held = parse_card(text, region=self.region, photo_max_bytes=self.photo_max_bytes).contact
-        except CardError:
-            return contact
-        return replace(held, tags=contact.tags) if uses_groups else held
+        for result, uid in zip(results, uids, strict=True):
+            change, error = result.change, result.error
+            if isinstance(error, _NOT_WRITTEN):
+                continue
+            was = change.ref.id if change.ref is not None else None
+            if isinstance(error, PreconditionFailed) and error.gone and was is not None:
+                gone_href: str | None = was
+                now_href, tags = None, frozenset[Tag]()
+            elif error is not None:
+                self._tagged = self._member_hrefs = None
+                return
+            elif change.kind is ChangeKind.DELETE:
+                gone_href, now_href, tags = was, None, frozenset()
+            else:
+                assert result.ref is not None
+                gone_href, now_href = was, result.ref.id
+                tags = (result.stored or change.contact or Contact()).tags  # no stored: as sent
+            if uses_groups and self._member_hrefs is not None:
+                if gone_href is not None and uid and self._member_hrefs.get(uid) == gone_href:
+                    del self._member_hrefs[uid]
+                elif gone_href is not None:  # the UID is not known: look for the card
+                    self._member_hrefs = {u: h for u, h in self._member_hrefs.items() if h != gone_href}
+                if now_href is not None and uid:
+                    self._member_hrefs[uid] = now_href
+            elif not uses_groups and self._tagged is not None:
+                if gone_href is not None:
+                    self._tagged.pop(gone_href, None)
+                if now_href is not None and tags:
+                    self._tagged[now_href] = tags
+
+    def fit(self, contact: Contact) -> Contact:
+        """The contact after a write and a re-read: what the vCard mapping keeps of it (``fit_contact`` is that
+        round trip without rendering and reading a card, #18), a photo over the cap dropped; with group cards,
+        the tags are kept (groups hold them). Remembered for the last contacts fitted: the engine asks for one
+        contact's fit up to three times in a run."""
+        key = (contact, tuple(sorted(t.name for t in contact.tags)))
+        known = self._fitted.get(key)
+        if known is not None:
+            return known
+        fitted = fit_contact(contact, region=self.region)
+        photo = fitted.photo
+        if photo is not None and photo.data and len(photo.data) > self.photo_max_bytes:
+            fitted = replace(fitted, photo=None)  # read back, a photo over the cap is dropped
+        if self.options.group_style.uses_group_cards:
+            fitted = replace(fitted, tags=contact.tags)
+        if len(self._fitted) >= _FIT_MEMO:
+            self._fitted.clear()
+        self._fitted[key] = fitted
+        return fitted
 
     def _remote(self, card: _Card, group_tags: frozenset[Tag]) -> RemoteContact:
         contact = card.parsed.contact
@@ -484,7 +580,7 @@ class CardDavConnector(BaseConnector):
 
     def _current_groups(self) -> dict[str, GroupCard | KnownGroup]:
         if self._groups is None:
-            self.tag_counts()  # reads every card once, keeping the groups
+            self._read_book()
         assert self._groups is not None
         return self._groups
 
@@ -709,6 +805,7 @@ class CardDavConnector(BaseConnector):
             # writes timed out or were cut off: the engine sends them again; fewer at once from now on
             self._slots.narrow()
         results: list[ChangeResult] = []
+        uids: list[str | None] = []
         memberships: dict[int, tuple[str, frozenset[Tag] | None]] = {}
         for index, (change, outcome) in enumerate(zip(changes, outcomes, strict=True)):
             try:
@@ -720,6 +817,7 @@ class CardDavConnector(BaseConnector):
             except ConnectorError as exc:
                 result, uid = ChangeResult(change, error=exc), None
             results.append(result)
+            uids.append(uid)
             if result.ok and uid is not None and self.options.group_style.uses_group_cards:
                 tags = None if change.kind is ChangeKind.DELETE else (change.contact or Contact()).tags
                 memberships[index] = (uid, tags)
@@ -728,6 +826,7 @@ class CardDavConnector(BaseConnector):
             for index, (uid, _) in memberships.items():
                 if uid in failed:
                     results[index] = ChangeResult(changes[index], error=failed[uid])
+        self._note_written(results, uids)
         return results
 
     def _ready_to_write(self, changes: Sequence[Change]) -> None:
@@ -832,9 +931,13 @@ class CardDavConnector(BaseConnector):
                 "the server already holds a card with this UID under another name (409); "
                 "contactsync will not write a duplicate"
             )
-        return self._written(change, href, answer, text), uid
+        return self._written(change, href, answer, text, fresh=True), uid
 
-    def _written(self, change: Change, href: str, answer: HttpAnswer, text: str) -> ChangeResult:
+    def _written(
+        self, change: Change, href: str, answer: HttpAnswer, text: str, *, fresh: bool = False
+    ) -> ChangeResult:
+        """The result of a write of ``text`` at ``href``; ``fresh``: a new card rendered from the change's contact
+        alone (no original under it)."""
         if answer.status not in (200, 201, 204):
             raise self._write_failure(answer, href)
         final = href
@@ -853,7 +956,12 @@ class CardDavConnector(BaseConnector):
             # a server that stores a card other than as sent must not answer its PUT with an ETag (RFC 6352
             # 6.3.2.3, RFC 7232 2.3): with one, our text is the card at that etag
             self._remember({final: (etag, text)}, written=True)
-        stored = parse_card(stored_text, region=self.region, photo_max_bytes=self.photo_max_bytes).contact
+        if fresh and stored_text is text and change.contact is not None:
+            # a card made from the contact alone reads back as the mapping's fit of it (the vCard codec's
+            # contract, tests/test_fidelity.py): no parse of what was just rendered (#18)
+            stored = self.fit(change.contact)
+        else:
+            stored = parse_card(stored_text, region=self.region, photo_max_bytes=self.photo_max_bytes).contact
         if self.options.group_style.uses_group_cards:
             stored = replace(stored, tags=(change.contact or Contact()).tags)
         return ChangeResult(change, RemoteRef(final, self._item_etag(etag, stored.tags)), stored=stored)

@@ -2,7 +2,9 @@
 
 It holds the sync token (RFC 6578), or for a server without sync-collection the href → etag map of the last
 listing, and with a group style the group cards as last seen (href, etag, uid, name, member UIDs), so an
-incremental pull can give each changed contact its tags without reading every group again.
+incremental pull can give each changed contact its tags without reading every group again. With categories, it
+holds the tags of each contact card that has some (href → tag names), so the tag-count check after a run counts
+them without listing and reading the whole book again (#18); a state written before they were kept has none.
 
 Encoded as ``cs1.`` + urlsafe base64 of zlib-compressed JSON: the etag map of a large book is big and mostly
 incompressible hashes, the rest compresses well. Anything else (a state from another connector, a damaged one)
@@ -37,6 +39,9 @@ class PullState:
     groups: Mapping[str, KnownGroup] = field(default_factory=lambda: MappingProxyType({}))
     #: UID → href of each card some group names, to re-read a card whose group changed but it did not
     member_hrefs: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: categories: href → tag names of each contact card carrying tags; None: not kept (a state an older version
+    #: wrote, read back)
+    tagged: Mapping[str, tuple[str, ...]] | None = field(default_factory=lambda: MappingProxyType({}))
 
     def encode(self) -> str:
         data: dict[str, Any] = {"t": self.sync_token}
@@ -46,6 +51,8 @@ class PullState:
             data["g"] = {href: [g.etag, g.uid, g.name, sorted(g.members)] for href, g in self.groups.items()}
         if self.member_hrefs:
             data["m"] = dict(self.member_hrefs)
+        if self.tagged is not None:
+            data["c"] = {href: list(names) for href, names in self.tagged.items()}
         return pack_state(_PREFIX, data)
 
     @classmethod
@@ -64,4 +71,7 @@ class PullState:
             for href, g in data.get("g", {}).items()
         }
         member_hrefs = {str(k): str(v) for k, v in data.get("m", {}).items()}
-        return cls(token, MappingProxyType(etags), MappingProxyType(groups), MappingProxyType(member_hrefs))
+        tagged = data.get("c")
+        if tagged is not None:
+            tagged = MappingProxyType({str(href): tuple(map(str, names)) for href, names in tagged.items()})
+        return cls(token, MappingProxyType(etags), MappingProxyType(groups), MappingProxyType(member_hrefs), tagged)
