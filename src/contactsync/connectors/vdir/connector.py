@@ -429,7 +429,9 @@ class VdirConnector(BaseConnector):
         finally:
             os.unlink(temporary)
         self._sync_folder()
-        return self._written(change, file_name, data)
+        # a card made from the contact alone reads back as the mapping's fit of it (the vCard codec's contract,
+        # tests/test_fidelity.py): the card just rendered is not parsed again (#18)
+        return self._written(change, file_name, data, self.fit(change.contact))
 
     def _update(self, change: Change) -> ChangeResult:
         if change.contact is None:
@@ -507,8 +509,10 @@ class VdirConnector(BaseConnector):
         finally:
             os.close(fd)
 
-    def _written(self, change: Change, file_name: str, data: bytes) -> ChangeResult:
-        stored = self._parse(data).contact
+    def _written(self, change: Change, file_name: str, data: bytes, stored: Contact | None = None) -> ChangeResult:
+        """The result of writing ``data`` as ``file_name``; ``stored``: what the card holds when already known."""
+        if stored is None:
+            stored = self._parse(data).contact
         etag = etag_of(data)
         self._tags[etag] = stored.tags
         return ChangeResult(change, RemoteRef(file_name, etag), stored=stored)
