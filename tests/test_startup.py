@@ -277,3 +277,28 @@ def test_a_damaged_record_of_passed_checks_only_means_checking_again(tmp_path: P
         code, modules = run_probed(tmp_path, synced_book, "status", state=state)
         assert code in (0, 5) and imported(modules, "jsonschema")
         assert json.loads(remembered.read_text())["passed"]  # replaced by this check's record
+
+
+def test_a_changed_connector_schema_checks_a_remembered_configuration_again(
+    tmp_path: Path, synced_book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the digest names the schema: an upgraded connector that asks more must not be skipped on an unchanged file
+    from dataclasses import replace
+
+    from contactsync import registry
+    from contactsync.config import load_settings
+    from contactsync.errors import ConfigError
+
+    state = tmp_path / "state"
+    state.mkdir()
+    environ = {"STATE_DIRECTORY": str(state)}
+    load_settings(synced_book, environ=environ)
+    assert (state / "config-checked.json").exists()
+
+    vdir = registry.connector_type("vdir")
+    stricter = {**vdir.options_schema, "required": ["path", "version"]}
+    monkeypatch.setattr(registry, "connector_type", lambda name: replace(vdir, options_schema=stricter))
+    with pytest.raises(ConfigError) as info:
+        load_settings(synced_book, environ=environ)
+    found = info.value.problems
+    assert any(p.path.endswith("options.version") and "required key 'version'" in p.message for p in found)

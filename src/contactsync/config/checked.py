@@ -6,8 +6,8 @@ jsonschema and checking every schema cost a sixth of their start-up. Each check 
 ``options_schema``, that schema against the metaschema) has a digest of everything its answer depends on:
 
 - the schema itself (its JSON, sorted), so a changed schema or connector checks again;
-- this contactsync's version and the modification time and size of ``validation.py``, which holds the format
-  checks (a release, or an edited checkout, checks again);
+- the versions of contactsync and jsonschema, and the modification time and size of ``validation.py``, which
+  holds the format checks (a release, an upgraded jsonschema or an edited checkout checks again);
 - the value checked, as Python writes it (``repr``): YAML's safe loader gives only plain types, whose ``repr``
   tells ``1``, ``"1"``, ``1.0`` and ``true`` apart.
 
@@ -41,21 +41,23 @@ _LAYOUT = 1
 
 @cache
 def _code_identity() -> str:
-    """This contactsync's version and the state of the module that holds the format checks."""
+    """The versions of contactsync and jsonschema and the state of the module that holds the format checks."""
     from importlib.metadata import PackageNotFoundError, version
 
     from . import validation
 
-    try:
-        installed = version("contactsync")
-    except PackageNotFoundError:
-        installed = "unknown"
+    installed = []
+    for package in ("contactsync", "jsonschema"):
+        try:
+            installed.append(version(package))
+        except PackageNotFoundError:
+            installed.append("unknown")
     try:
         st = Path(validation.__file__).stat()
         rules = f"{st.st_mtime_ns}:{st.st_size}"
     except OSError:
         rules = "unknown"
-    return f"{installed}|{rules}"
+    return f"{'|'.join(installed)}|{rules}"
 
 
 def _plain(value: Any) -> Any:
