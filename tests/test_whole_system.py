@@ -10,7 +10,9 @@ sometimes a whole platform is wiped (the brake must hold, then ``reset_account``
 stop, two runs must settle everything, and the invariants of ``docs/sync-invariants.md`` are
 checked: convergence modulo each platform's ``fit``, no duplicates, no lost update for single-side edits, edit
 beats delete, no resurrection, idempotence (a third run writes nothing), equal tag counts everywhere and in the
-store, nothing quarantined.
+store, nothing quarantined. The fidelity corpus plays too: every card of ``tests/data/fidelity`` that CardDAV
+accepts (those with a UID) joins the game as a Radicale person, so Google and Outlook must hold each one's
+``fit``, and a corpus card nobody touched must stay byte for byte what its client wrote (issue #15).
 
 The second game plays the same rounds with the runs done by the installed ``contactsync sync`` in its own
 process (a config file pointing at the emulators, the proxy and a SQLite store file), SIGKILLed at a random
@@ -54,6 +56,7 @@ from contactsync.model import Contact, Field
 from contactsync.settings import AccountSettings, BookSettings
 from contactsync.store import Store
 
+from .fidelity import corpus
 from .google.helpers import private_key_pem
 from .system.faultproxy import FaultProxy
 from .system.radicale import PASSWORD, USER, DavUser, Radicale
@@ -66,6 +69,7 @@ from .system.world import (
     PLATFORMS,
     SECRET,
     TENANT,
+    DavUserPlatform,
     Value,
     World,
     who,
@@ -113,6 +117,9 @@ class Scenario:
         self.iv = Interval()
         self.gone: set[str] = set()
         self.log: list[str] = []
+        #: corpus person → (href, the card as Radicale held it before any run); and who was ever touched
+        self.corpus: dict[str, tuple[str, str]] = {}
+        self.ever_touched: set[str] = set()
 
     def note(self, line: str) -> None:
         self.log.append(f"[round {self.round} epoch {self.epoch}] {line}")
@@ -125,6 +132,27 @@ class Scenario:
                 tags = frozenset(self.rng.sample(TAGS, self.rng.randint(0, 2)))
                 self.world.users[platform].create(n, tags)
                 self.note(f"{platform}: create p{n} tags={sorted(tags)}")
+        self.seed_corpus()
+
+    def seed_corpus(self) -> None:
+        """Each card of the fidelity corpus (as Apple, Google, Outlook, Nextcloud, Thunderbird, DAVx5 and RFC 6350
+        write them) joins the game as a Radicale person, with the game's identity address added."""
+        dav = self.world.users["dav"]
+        assert isinstance(dav, DavUserPlatform)
+        for path in corpus():
+            text = path.read_text(encoding="utf-8")
+            if "\nUID:" not in text or "KIND:group" in text:
+                continue  # a CardDAV server refuses a card without UID (RFC 6352 5.1); a group is not a person
+            n = next(self.counter)
+            person = f"p{n}@example.org"
+            # the identity address goes first: Outlook holds three addresses, the first three
+            lines = text.replace("\r\n", "\n").rstrip("\n").split("\n")
+            at = next(i for i, line in enumerate(lines) if line.startswith("VERSION:")) + 1
+            card = "\r\n".join([*lines[:at], f"EMAIL:{person}", *lines[at:]]) + "\r\n"
+            href = f"{dav.user.book_url}corpus-{n}.vcf"
+            dav.user.put(href, card)
+            self.corpus[person] = (href, dav.user.cards()[href][1])
+            self.note(f"dav: corpus card {path.name} as p{n}")
 
     def user_actions(self) -> None:
         for _ in range(self.rng.randint(3, 8)):
@@ -295,6 +323,8 @@ class Scenario:
         before = {p: len(self.world.users[p].people()) for p in PLATFORMS}
         for item in user.people().values():
             user.delete(item)
+        if platform == "dav":
+            self.ever_touched |= set(self.corpus)  # refilled by contactsync: its own cards now
         self.note(f"{platform}: wiped ({before[platform]} items)")
         self.world.let_writes_propagate()
         report = self.world.run()
@@ -388,6 +418,14 @@ class Scenario:
                 self.gone.add(person)
         back = self.gone & set(by_who)
         assert not back, f"resurrected: {sorted(back)}"
+        # the corpus: a card nobody touched is what its client wrote, byte for byte (issue #15)
+        self.ever_touched |= self.iv.touched | set(self.iv.deleted) | {p for p, _ in self.iv.edits}
+        cards = w.users["dav"].user.cards() if isinstance(w.users["dav"], DavUserPlatform) else {}
+        for person, (href, original) in self.corpus.items():
+            if person in self.ever_touched or person in self.gone:
+                continue
+            assert href in cards, f"corpus card of {person} is gone from Radicale, nobody deleted it"
+            assert cards[href][1] == original, f"corpus card of {person} was rewritten, nobody changed it"
         assert w.google.internal_errors == []
         assert w.proxy.internal_errors == []
 
