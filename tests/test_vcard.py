@@ -15,12 +15,17 @@ from contactsync.model import (
     Contact,
     Email,
     EmailKind,
+    Event,
+    InstantMessage,
     Name,
     PartialDate,
     Phone,
     PhoneKind,
+    PhoneticName,
     Photo,
     PostalAddress,
+    Relation,
+    RelationKind,
     Tag,
     Url,
 )
@@ -68,7 +73,7 @@ def test_apple_card_maps_grouped_items_partial_birthday_photo_and_categories() -
     assert c.addresses[0].street == "1 Infinite Loop\nBuilding 2" and c.addresses[0].kind is AddressKind.HOME
     assert (c.organization, c.department) == ("Apple Inc.", "Engineering")
     assert c.birthday == PartialDate(None, 4, 15)  # X-APPLE-OMIT-YEAR means "no year"
-    assert c.urls == (Url("https://example.com/johnny"),)
+    assert c.urls == (Url("https://example.com/johnny", "homePage"),)  # item3.X-ABLabel:_$!<HomePage>!$_
     assert c.note == "hello, world\nline 2"
     assert {t.name for t in c.tags} == {"Friends", "Work, Inc"}
     assert c.photo is not None and c.photo.media_type == "image/png"
@@ -241,7 +246,8 @@ def test_removed_grouped_email_takes_its_label_along_and_kind_change_keeps_the_g
     assert "item1." not in gone and "item3.X-ABLabel" in gone
     rekinded = replace(c, emails=(Email("johnny@example.com", EmailKind.HOME), c.emails[1]))
     out = render_card(rekinded, uid="u", marker=None, version="3.0", original=original)
-    assert "item1.EMAIL;TYPE=home:johnny@example.com" in out and "item1.X-ABLabel" in out
+    # the group keeps Apple's built-in label, now of the new kind
+    assert "item1.EMAIL;TYPE=home:johnny@example.com\r\nitem1.X-ABLabel:_$!<Home>!$_\r\n" in out
     assert parse_card(out).contact.emails[0].kind is EmailKind.HOME
 
 
@@ -292,22 +298,44 @@ _dates = st.one_of(
 )
 _emails = st.one_of(st.from_regex(r"[a-z0-9._+-]{1,10}@[a-z]{1,8}\.(com|org|de)", fullmatch=True), _text)
 _phones = st.one_of(st.from_regex(r"\+?[0-9 ()-]{3,16}", fullmatch=True), _text)
+#: a custom label, or none; Apple's built-in words and a label looking like one of their names included
+_labels = st.one_of(st.just(""), st.sampled_from(["Club", "home", "Home", "other", "homePage", "Lab, notebook"]), _text)
+_multiline = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+_services = st.sampled_from(
+    ["", "xmpp", "skype", "sip", "aim", "icq", "msn", "yahoo", "gadugadu", "qq", "googletalk", "telegram"]
+)
+_custom_keys = st.one_of(
+    st.sampled_from(["X-EMPLOYEE-ID", "Employee ID", "x-lower", "X-CUSTOM", "X-GENDER", 'a^b"c', "k;e:y,"]), _text
+)
 contacts = st.builds(
     Contact,
     name=st.builds(Name, _text, _text, _text, _text, _text),
     display_name=_text,
-    nicknames=st.lists(_text, max_size=1).map(tuple),
-    emails=st.lists(st.builds(Email, _emails, _kinds_of(EmailKind)), max_size=3).map(tuple),
-    phones=st.lists(st.builds(Phone, _phones, _kinds_of(PhoneKind)), max_size=3).map(tuple),
+    nicknames=st.lists(_text, max_size=3).map(tuple),
+    emails=st.lists(st.builds(Email, _emails, _kinds_of(EmailKind), _labels), max_size=3).map(tuple),
+    phones=st.lists(st.builds(Phone, _phones, _kinds_of(PhoneKind), _labels), max_size=3).map(tuple),
     addresses=st.lists(
-        st.builds(PostalAddress, _text, _text, _text, _text, _text, _text, _text, _kinds_of(AddressKind)), max_size=2
+        st.builds(
+            PostalAddress,
+            _text,
+            _text,
+            _text,
+            _text,
+            _text,
+            _text,
+            _text,
+            _kinds_of(AddressKind),
+            _labels,
+            _multiline,
+        ),
+        max_size=2,
     ).map(tuple),
     organization=_text,
     department=_text,
     job_title=_text,
     birthday=_dates,
     anniversary=_dates,
-    urls=st.lists(st.builds(Url, _text), max_size=2).map(tuple),
+    urls=st.lists(st.builds(Url, _text, _labels), max_size=2).map(tuple),
     note=st.text(st.characters(blacklist_categories=("Cs",)), max_size=40),
     photo=st.one_of(
         st.none(),
@@ -319,6 +347,16 @@ contacts = st.builds(
     ),
     # names pre-normalized: normalize.tags leaves Tag objects as given (reported to the core team)
     tags=st.frozensets(st.builds(Tag, _text.map(text_normal).filter(bool)), max_size=3),
+    custom=st.lists(st.tuples(_custom_keys, _multiline), max_size=3).map(tuple),
+    phonetic_name=st.builds(PhoneticName, _text, _text, _text, _text),
+    gender=st.one_of(st.sampled_from(["", "male", "female", "other", "none", "unknown", "M"]), _text),
+    ims=st.lists(st.builds(InstantMessage, _text, _services, _labels), max_size=3).map(tuple),
+    relations=st.lists(st.builds(Relation, _text, _kinds_of(RelationKind), _labels), max_size=3).map(tuple),
+    events=st.lists(
+        st.builds(Event, _dates.filter(lambda d: d is not None), st.one_of(st.just("other"), _labels)), max_size=2
+    ).map(tuple),
+    role=_text,
+    languages=st.lists(st.one_of(st.sampled_from(["en", "de-CH", "ja"]), _text), max_size=2).map(tuple),
 ).map(normalize_contact)
 
 

@@ -227,7 +227,8 @@ def test_fit_drops_what_a_card_cannot_hold() -> None:
     vdir = VdirConnector("v", Path("/nonexistent"), photo_max_bytes=10)
     c = replace(sample_contact(), custom=(("k", "v"),), display_name="")
     fitted = vdir.fit(c)
-    assert fitted.custom == () and fitted.display_name == "Ana1 M Souza"
+    # a custom value is held (an X-CUSTOM;X-KEY=k line, issue #15); the missing display name is filled in
+    assert fitted.custom == (("k", "v"),) and fitted.display_name == "Ana1 M Souza"
     assert vdir.fit(fitted) == fitted
 
 

@@ -39,15 +39,17 @@ DESCRIPTIONS: Mapping[Field, str] = MappingProxyType(
         Field.NOTE: "note",
         Field.PHOTO: "photo",
         Field.TAGS: "tags (CATEGORIES, group cards, labels, categories)",
-        Field.CUSTOM: "user-defined key/values (Google userDefined)",
-        Field.VCARD_LINES: "every other vCard property and parameter (IMPP, RELATED, GENDER, GEO, ROLE, TZ, LANG, "
-        "KIND, X- properties, Apple labels, a third ORG unit, TYPE/PREF/VALUE parameters…), verbatim",
+        Field.CUSTOM: "user-defined key/values (Google userDefined; vCard: an X- property of its own, or "
+        "X-CUSTOM;X-KEY=)",
+        Field.VCARD_LINES: "every other vCard property and parameter (GEO, TZ, KIND, KEY, X- properties with "
+        "parameters, Apple's X-ABADR, a third ORG unit, TYPE/PREF/VALUE parameters…), verbatim",
     }
 )
 
 
 def vcard_capabilities(*, photo_max_bytes: int, read_only: bool = False, max_batch: int = 100) -> Capabilities:
-    """What a vCard account (CardDAV, vdir) holds: every field but ``custom``; photos up to the cap."""
+    """What a vCard account (CardDAV, vdir) holds: every field (custom values as X- properties, see
+    :mod:`contactsync.vcard.mapping`); photos up to the cap."""
     return Capabilities(
         read_only=read_only,
         incremental=True,

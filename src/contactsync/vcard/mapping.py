@@ -6,6 +6,36 @@ Reading is tolerant: only a text with no card structure at all raises :class:`Ca
 that a write-back never strips what another client stored (sync invariant 12). A mapped property whose
 meaning did not change keeps its original line byte for byte, so rewriting an unchanged card is a no-op
 (invariant 6).
+
+What maps where (issue #15; each read from 2.1, 3.0 and 4.0, written the same in 3.0 and 4.0 so that a copy to a
+book of the other version loses nothing):
+
+- ``nicknames``: every NICKNAME line and every value of its comma list; written as one ``NICKNAME:a,b``. The lines
+  as written are kept (and travel) while together they still say the same list.
+- custom labels: Apple's group, ``item1.EMAIL`` + ``item1.X-ABLabel:Club``, on EMAIL, TEL, ADR, URL, IMPP,
+  X-ABRELATEDNAMES and X-ABDATE. Apple's built-in labels (``_$!<Home>!$_``, ``_$!<Mobile>!$_``…) are kinds where
+  the model has the kind (home, work, other; mobile, main, fax, pager), else a label (``_$!<HomePage>!$_`` is the
+  URL label ``homePage``). A URL's label is also its TYPE (home, work). A label written anew goes in a group of its
+  own (``itemN``); a group whose value changes kind keeps Apple's built-in label of the new kind.
+- ``PostalAddress.formatted``: ADR's LABEL parameter (RFC 6868 escapes; ``\n`` as clients write it), or a 3.0/2.1
+  LABEL property with the same TYPE; written as the LABEL parameter.
+- ``phonetic_name``: X-PHONETIC-FIRST-NAME, -MIDDLE-NAME, -LAST-NAME, -ORG.
+- ``gender``: GENDER (M, F, O, N, U as "male", "female", "other", "none", "unknown"; the identity text when no sex
+  is given; with both, the sex word, the line itself travelling between vCard accounts), X-GENDER read.
+- ``ims``: IMPP (the URI scheme or X-SERVICE-TYPE names the service: xmpp, skype, sip, aim, icq, msnim → msn,
+  ymsgr → yahoo, gg → gadugadu, qq; others ``IMPP;X-SERVICE-TYPE=name:x-apple:handle``), and 3.0's X-JABBER,
+  X-SKYPE(-USERNAME), X-AIM, X-ICQ, X-MSN, X-YAHOO, X-QQ, X-GADUGADU, X-GTALK, X-SIP, Outlook's X-MS-IMADDRESS read.
+- ``relations``: RELATED (TYPE spouse, child, parent, sibling, friend, colleague/co-worker, kin; another TYPE is the
+  label of an "other" relation; a URI value is kept as the name), Apple's ``itemN.X-ABRELATEDNAMES`` with its label
+  (``_$!<Spouse>!$_``…), Outlook's X-MS-SPOUSE, X-MS-MANAGER, X-MS-ASSISTANT. Written as Apple writes them:
+  ``itemN.X-ABRELATEDNAMES:name`` + ``itemN.X-ABLabel:_$!<Spouse>!$_`` (Apple's style also for kinds Apple lacks).
+- ``events``: ``itemN.X-ABDATE`` with its label (``_$!<Anniversary>!$_`` is the anniversary; X-MS-ANNIVERSARY too).
+- ``role``: ROLE. ``languages``: LANG, one line per language, in the card's order.
+- ``custom``: an ungrouped X- property without parameters that nothing above maps, given once, is the custom value
+  keyed by its name (``X-EMPLOYEE-ID:4711`` ↔ ``("X-EMPLOYEE-ID", "4711")``); a key that is not an upper-case X-
+  name is written ``X-CUSTOM;X-KEY=<key>:<value>`` (the key RFC 6868-escaped) and read back as that key. So a
+  Google userDefined entry survives Google → vCard → Google, and such an X- property reaches Google and comes back
+  as it was. An X- property with parameters, in a group, or given twice travels verbatim in ``vcard_lines`` only.
 """
 
 from __future__ import annotations
@@ -26,14 +56,19 @@ from contactsync.model import (
     Contact,
     Email,
     EmailKind,
-    Field,
+    Event,
+    InstantMessage,
     Name,
     PartialDate,
     Phone,
     PhoneKind,
+    PhoneticName,
     Photo,
     PostalAddress,
+    Relation,
+    RelationKind,
     Url,
+    element_key,
 )
 
 from .lines import (
@@ -52,8 +87,8 @@ MARKER_PROPERTY = "X-CONTACTSYNC-ID"
 PRODID = "-//contactsync//contactsync//EN"
 DEFAULT_PHOTO_MAX_BYTES = 1_000_000
 
-#: what a vCard holds of a contact: everything but ``custom`` (the X- properties travel in ``vcard_lines``)
-VCARD_FIELDS = ALL_FIELDS - {Field.CUSTOM}
+#: what a vCard holds of a contact: every field (custom values as X- properties, see the module's docstring)
+VCARD_FIELDS = ALL_FIELDS
 #: lines no contact carries from card to card: they say which card this is and who wrote it, not who the person is
 _NOT_CARRIED = frozenset({"VERSION", "UID", "REV", "PRODID", MARKER_PROPERTY, "BEGIN", "END"})
 
@@ -74,25 +109,41 @@ class ParsedCard:
 
 
 class _Slot(enum.Enum):
-    """A mapped property. Multi-valued slots match original lines element by element."""
+    """A mapped property. Multi-valued slots match original lines element by element; aggregate slots (a
+    property whose lines together hold one list: NICKNAME, LANG) are kept or rewritten as a whole. The order is
+    a fresh card's order."""
 
     FN = "FN"
     N = "N"
     NICKNAME = "NICKNAME"
+    PHONETIC_GIVEN = "X-PHONETIC-FIRST-NAME"
+    PHONETIC_MIDDLE = "X-PHONETIC-MIDDLE-NAME"
+    PHONETIC_FAMILY = "X-PHONETIC-LAST-NAME"
+    PHONETIC_ORG = "X-PHONETIC-ORG"
+    GENDER = "GENDER"
     EMAIL = "EMAIL"
     TEL = "TEL"
     ADR = "ADR"
+    IMPP = "IMPP"
     ORG = "ORG"
     TITLE = "TITLE"
+    ROLE = "ROLE"
     BDAY = "BDAY"
     ANNIVERSARY = "ANNIVERSARY"
+    EVENT = "X-ABDATE"
+    RELATED = "RELATED"
+    LANG = "LANG"
     URL = "URL"
     NOTE = "NOTE"
+    CUSTOM = "CUSTOM"
     PHOTO = "PHOTO"
     CATEGORIES = "CATEGORIES"
 
 
-_MULTI = frozenset({_Slot.EMAIL, _Slot.TEL, _Slot.ADR, _Slot.URL})
+_MULTI = frozenset({_Slot.EMAIL, _Slot.TEL, _Slot.ADR, _Slot.URL, _Slot.IMPP, _Slot.RELATED, _Slot.EVENT, _Slot.CUSTOM})
+_AGGREGATE = frozenset({_Slot.NICKNAME, _Slot.LANG})
+#: slots whose element may carry a label in an Apple group (``item1.EMAIL`` + ``item1.X-ABLabel``)
+_LABELLED = frozenset({_Slot.EMAIL, _Slot.TEL, _Slot.ADR, _Slot.URL, _Slot.IMPP, _Slot.RELATED, _Slot.EVENT})
 _ABSENT = object()
 _BOOKKEEPING = frozenset({"VERSION", "UID", "REV", MARKER_PROPERTY})
 
@@ -251,8 +302,212 @@ def _photo(line: ContentLine, max_bytes: int) -> Photo | _PhotoLine:
     return Photo.from_bytes(data, _media_type(declared, data))
 
 
-def _decode(line: ContentLine, region: str, photo_max_bytes: int) -> tuple[_Slot, Any] | None:
-    """The model value one line carries, or None when the model does not map this line."""
+# ---------------------------------------------------------------- labels, IM services, relation kinds
+
+#: the label line of an Apple group (``item1.X-ABLabel``), upper-cased as the lexer names it
+_LABEL = "X-ABLABEL"
+#: a parameter the renderer puts on a line it generates for a labelled value: (label text or "", the built-in
+#: label of the value's kind or ""); :func:`_expand_labels` turns it into the line's group and label line
+_LABEL_PARAM = "X-CONTACTSYNC-LABEL"
+_BUILTIN = re.compile(r"_\$!<(.*)>!\$_\Z", re.DOTALL)
+
+_EMAIL_BUILTINS = {"home": EmailKind.HOME, "work": EmailKind.WORK, "other": EmailKind.OTHER}
+_ADDRESS_BUILTINS = {"home": AddressKind.HOME, "work": AddressKind.WORK, "other": AddressKind.OTHER}
+_PHONE_BUILTINS = {
+    "mobile": PhoneKind.MOBILE,
+    "iphone": PhoneKind.MOBILE,
+    "home": PhoneKind.HOME,
+    "work": PhoneKind.WORK,
+    "main": PhoneKind.MAIN,
+    "homefax": PhoneKind.HOME_FAX,
+    "workfax": PhoneKind.WORK_FAX,
+    "pager": PhoneKind.PAGER,
+    "other": PhoneKind.OTHER,
+}
+_PHONE_BUILTIN_NAMES = {
+    PhoneKind.MOBILE: "Mobile",
+    PhoneKind.HOME: "Home",
+    PhoneKind.WORK: "Work",
+    PhoneKind.MAIN: "Main",
+    PhoneKind.HOME_FAX: "HomeFAX",
+    PhoneKind.WORK_FAX: "WorkFAX",
+    PhoneKind.PAGER: "Pager",
+    PhoneKind.OTHER: "Other",
+}
+#: Apple's built-in labels of related names; kinds Apple has none for are written in the same style
+_RELATION_BUILTIN_NAMES = {
+    RelationKind.SPOUSE: "Spouse",
+    RelationKind.PARTNER: "Partner",
+    RelationKind.DOMESTIC_PARTNER: "DomesticPartner",
+    RelationKind.CHILD: "Child",
+    RelationKind.PARENT: "Parent",
+    RelationKind.MOTHER: "Mother",
+    RelationKind.FATHER: "Father",
+    RelationKind.SIBLING: "Sibling",
+    RelationKind.BROTHER: "Brother",
+    RelationKind.SISTER: "Sister",
+    RelationKind.RELATIVE: "Relative",
+    RelationKind.FRIEND: "Friend",
+    RelationKind.COLLEAGUE: "Colleague",
+    RelationKind.MANAGER: "Manager",
+    RelationKind.ASSISTANT: "Assistant",
+    RelationKind.REFERRED_BY: "ReferredBy",
+    RelationKind.OTHER: "Other",
+}
+_RELATION_BUILTINS = {name.casefold(): kind for kind, name in _RELATION_BUILTIN_NAMES.items()}
+#: RFC 6350 6.6.6 RELATED types (4.0 writes these kinds as TYPE, the others with a label)
+_RELATED_TYPES = {
+    RelationKind.SPOUSE: "spouse",
+    RelationKind.CHILD: "child",
+    RelationKind.PARENT: "parent",
+    RelationKind.SIBLING: "sibling",
+    RelationKind.FRIEND: "friend",
+    RelationKind.COLLEAGUE: "colleague",
+    RelationKind.RELATIVE: "kin",
+}
+_RELATED_KINDS = {t: k for k, t in _RELATED_TYPES.items()} | {"co-worker": RelationKind.COLLEAGUE}
+#: Outlook's vCard export: one property per related person
+_MS_RELATIONS = {
+    "X-MS-SPOUSE": RelationKind.SPOUSE,
+    "X-MS-MANAGER": RelationKind.MANAGER,
+    "X-MS-ASSISTANT": RelationKind.ASSISTANT,
+}
+#: labels of values without a kind (URL, IMPP, X-ABDATE) that are written as Apple's built-ins
+_PLAIN_BUILTINS = {"home": "Home", "work": "Work", "other": "Other", "homePage": "HomePage"}
+#: IMPP URI scheme ↔ service (RFC 4770 and the schemes clients write)
+_IM_SCHEMES = {
+    "xmpp": "xmpp",
+    "skype": "skype",
+    "sip": "sip",
+    "aim": "aim",
+    "icq": "icq",
+    "msnim": "msn",
+    "ymsgr": "yahoo",
+    "gg": "gadugadu",
+    "qq": "qq",
+}
+_IM_SCHEME_OF = {service: scheme for scheme, service in _IM_SCHEMES.items()}
+#: vCard 3.0's one-property-per-network IM properties
+_IM_PROPERTIES = {
+    "X-JABBER": "xmpp",
+    "X-SKYPE": "skype",
+    "X-SKYPE-USERNAME": "skype",
+    "X-AIM": "aim",
+    "X-ICQ": "icq",
+    "X-MSN": "msn",
+    "X-YAHOO": "yahoo",
+    "X-QQ": "qq",
+    "X-GADUGADU": "gadugadu",
+    "X-GTALK": "googletalk",
+    "X-GOOGLE-TALK": "googletalk",
+    "X-SIP": "sip",
+    "X-MS-IMADDRESS": "",
+}
+_PHONETIC = {
+    "X-PHONETIC-FIRST-NAME": _Slot.PHONETIC_GIVEN,
+    "X-PHONETIC-MIDDLE-NAME": _Slot.PHONETIC_MIDDLE,
+    "X-PHONETIC-LAST-NAME": _Slot.PHONETIC_FAMILY,
+    "X-PHONETIC-ORG": _Slot.PHONETIC_ORG,
+}
+_GENDERS = {"m": "male", "f": "female", "o": "other", "n": "none", "u": "unknown"}
+_GENDER_LETTERS = {word: letter.upper() for letter, word in _GENDERS.items()}
+#: a custom key that is a property name of its own (``X-EMPLOYEE-ID``); any other key is ``X-CUSTOM;X-KEY=``
+_X_NAME = re.compile(r"X-[A-Z0-9-]+\Z")
+_CUSTOM = "X-CUSTOM"
+_CUSTOM_KEY = "X-KEY"
+#: X- properties that are never custom values: mapped, Apple's group parts, or a card's bookkeeping
+_NOT_CUSTOM = frozenset(
+    {_LABEL, "X-ABADR", "X-ABDATE", "X-ABRELATEDNAMES", "X-ANNIVERSARY", "X-GENDER", MARKER_PROPERTY}
+    | set(_MS_RELATIONS)
+    | set(_IM_PROPERTIES)
+    | set(_PHONETIC)
+    | {"X-MS-ANNIVERSARY", "X-ADDRESSBOOKSERVER-KIND", "X-ADDRESSBOOKSERVER-MEMBER"}
+)
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\\,;]+\Z")
+
+
+def _builtin(label: str) -> str | None:
+    """The name in Apple's ``_$!<Name>!$_`` label, None for a label of the owner's own words."""
+    match = _BUILTIN.match(label)
+    return match.group(1) if match is not None else None
+
+
+def _word(name: str) -> str:
+    """``HomePage`` → ``homePage``: Apple's built-in name as a label (Google spells its types so)."""
+    return name[:1].lower() + name[1:]
+
+
+def _plain_label(label: str) -> str:
+    """A URL's, IM's or date's label as the model holds it."""
+    name = _builtin(label)
+    return _word(name) if name is not None else normalize.text(label)
+
+
+def _param_text(value: str) -> str:
+    """A parameter value as text: RFC 6868's ``^n``/``^^``/``^'`` and the ``\\n`` clients write for a line break."""
+    out: list[str] = []
+    chars = iter(value)
+    for char in chars:
+        if char == "^":
+            following = next(chars, "")
+            out.append({"n": "\n", "^": "^", "'": '"'}.get(following, "^" + following))
+        elif char == "\\":
+            following = next(chars, "")
+            out.append("\n" if following in ("n", "N") else following)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _param_value(text: str) -> str:
+    """Text as a parameter value (RFC 6868); a backslash is written as ``\\\\`` so that it reads back."""
+    return text.replace("^", "^^").replace("\\", "\\\\").replace("\n", "^n").replace('"', "^'")
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the lines of one card (or one contact's carried lines) say about each other: a group's label, and
+    vCard 3.0's LABEL properties (an address's printed form, matched to its ADR by TYPE)."""
+
+    labels: dict[str, str]
+    sizes: dict[str, int]
+    address_labels: dict[frozenset[str], str]
+    #: X- properties given more than once: none of them is a custom value (a key holds one value)
+    repeated: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, lines: Iterable[ContentLine]) -> _Context:
+        labels: dict[str, str] = {}
+        sizes: dict[str, int] = {}
+        address_labels: dict[frozenset[str], str] = {}
+        seen: set[str] = set()
+        repeated: set[str] = set()
+        for line in lines:
+            if line.nested:
+                continue
+            if not line.group and line.name.startswith("X-"):
+                name = line.name if line.name != _CUSTOM else f"{_CUSTOM};{line.param(_CUSTOM_KEY)}"
+                (repeated if name in seen else seen).add(name)
+            if line.group:
+                sizes[line.group] = sizes.get(line.group, 0) + 1
+                if line.name == _LABEL:
+                    labels.setdefault(line.group, unescape_text(line.value))
+            elif line.name == "LABEL":
+                address_labels.setdefault(line.types() - {"pref"}, unescape_text(line.value))
+        return cls(labels, sizes, address_labels, frozenset(repeated))
+
+    def label(self, line: ContentLine) -> str | None:
+        return self.labels.get(line.group) if line.group else None
+
+
+_NO_CONTEXT = _Context({}, {}, {})
+
+
+def _decode(
+    line: ContentLine, region: str, photo_max_bytes: int, context: _Context = _NO_CONTEXT
+) -> tuple[_Slot, Any] | None:
+    """The model value one line carries, or None when the model does not map this line. ``context`` is the card
+    the line is on (its group's label, 3.0 LABEL properties)."""
     if line.nested:
         return None
     name = line.name
@@ -262,15 +517,28 @@ def _decode(line: ContentLine, region: str, photo_max_bytes: int) -> tuple[_Slot
         family, given, middle, prefix, suffix = (normalize.text(p) for p in _components(line.value, 5))
         return _Slot.N, Name(given, family, middle, prefix, suffix)
     if name == "NICKNAME":
-        return _Slot.NICKNAME, _text(split_unescaped(line.value, ",")[0])
+        return _Slot.NICKNAME, normalize.unique_texts(unescape_text(p) for p in split_unescaped(line.value, ","))
+    if name == "LANG":
+        return _Slot.LANG, normalize.unique_texts([unescape_text(line.value)])
+    label = context.label(line)
+    builtin = _builtin(label) if label is not None else None
+    custom_label = normalize.text(label) if label is not None and builtin is None else ""
     if name == "EMAIL":
         address = normalize.email_address(unescape_text(line.value))
-        return _Slot.EMAIL, Email(address, _email_kind(line.types()))
+        kind = _EMAIL_BUILTINS.get((builtin or "").casefold()) or _email_kind(line.types())
+        known = builtin is None or builtin.casefold() in _EMAIL_BUILTINS
+        return _Slot.EMAIL, Email(address, kind, custom_label if known else normalize.text(builtin))
     if name == "TEL":
         number = normalize.phone_number(unescape_text(line.value), region)
-        return _Slot.TEL, Phone(number, _phone_kind(line.types()))
+        phone_kind = _PHONE_BUILTINS.get((builtin or "").casefold()) or _phone_kind(line.types())
+        known = builtin is None or builtin.casefold() in _PHONE_BUILTINS
+        return _Slot.TEL, Phone(number, phone_kind, custom_label if known else normalize.text(builtin))
     if name == "ADR":
         po_box, extended, street, locality, area, code, country = _components(line.value, 7)
+        types = line.types()
+        formatted = next(iter(line.param("LABEL")), None)
+        formatted = _param_text(formatted) if formatted is not None else context.address_labels.get(types - {"pref"})
+        known = builtin is None or builtin.casefold() in _ADDRESS_BUILTINS
         postal = PostalAddress(
             normalize.multiline(street),
             normalize.text(locality),
@@ -279,7 +547,9 @@ def _decode(line: ContentLine, region: str, photo_max_bytes: int) -> tuple[_Slot
             normalize.text(country),
             normalize.text(po_box),
             normalize.text(extended),
-            _address_kind(line.types()),
+            _ADDRESS_BUILTINS.get((builtin or "").casefold()) or _address_kind(types),
+            custom_label if known else normalize.text(builtin),
+            normalize.multiline(formatted),
         )
         return _Slot.ADR, postal
     if name == "ORG":
@@ -287,20 +557,95 @@ def _decode(line: ContentLine, region: str, photo_max_bytes: int) -> tuple[_Slot
         return _Slot.ORG, (normalize.text(org), normalize.text(department))
     if name == "TITLE":
         return _Slot.TITLE, _text(line.value)
+    if name == "ROLE":
+        return _Slot.ROLE, _text(line.value)
+    if name in _PHONETIC:
+        return _PHONETIC[name], _text(line.value)
+    if name == "GENDER":
+        sex, identity = _components(line.value, 2)
+        word = _GENDERS.get(sex.strip().lower(), normalize.text(sex))
+        return _Slot.GENDER, word or normalize.text(identity)
+    if name == "X-GENDER":
+        value = _text(line.value)
+        return _Slot.GENDER, _GENDERS.get(value.lower(), value.lower() if value.lower() in _GENDER_LETTERS else value)
     if name == "NOTE":
         return _Slot.NOTE, normalize.multiline(unescape_text(line.value))
     if name == "URL":
-        return _Slot.URL, Url(_text(line.value))
-    if name in ("BDAY", "ANNIVERSARY", "X-ANNIVERSARY"):
+        if label is not None:
+            url_label = _plain_label(label)
+        else:
+            url_label = next(iter(sorted(line.types() - {"pref", "internet"})), "")
+        return _Slot.URL, Url(_text(line.value), url_label)
+    if name == "IMPP" or name in _IM_PROPERTIES:
+        return _Slot.IMPP, _instant_message(line, label)
+    if name in ("RELATED", "X-ABRELATEDNAMES") or name in _MS_RELATIONS:
+        return _Slot.RELATED, _relation(line, label)
+    if name in ("BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-MS-ANNIVERSARY", "X-ABDATE"):
         date = _date(line)
         if date is None:
             return None
-        return (_Slot.BDAY if name == "BDAY" else _Slot.ANNIVERSARY), date
+        if name == "BDAY":
+            return _Slot.BDAY, date
+        if name != "X-ABDATE" or (builtin or "").casefold() == "anniversary":
+            return _Slot.ANNIVERSARY, date
+        return _Slot.EVENT, Event(date, _plain_label(label) if label is not None else "other")
     if name == "PHOTO":
         return _Slot.PHOTO, _photo(line, photo_max_bytes)
     if name == "CATEGORIES":
         return _Slot.CATEGORIES, normalize.tags(_text(p) for p in split_unescaped(line.value, ","))
-    return None
+    return _custom(line, context)
+
+
+def _instant_message(line: ContentLine, label: str | None) -> InstantMessage:
+    im_label = _plain_label(label) if label is not None else ""
+    if line.name != "IMPP":
+        return InstantMessage(_text(line.value), _IM_PROPERTIES[line.name], im_label)
+    uri = _text(line.value)
+    scheme, colon, handle = uri.partition(":")
+    declared = next(iter(line.param("X-SERVICE-TYPE")), None)
+    if not colon:
+        scheme, handle = "", uri
+    if declared is not None:
+        service = normalize.text(declared).lower()
+    elif scheme.lower() == "x-apple":
+        service = ""
+    else:
+        service = _IM_SCHEMES.get(scheme.lower(), scheme.lower())
+    return InstantMessage(normalize.text(handle), service, im_label)
+
+
+def _relation(line: ContentLine, label: str | None) -> Relation:
+    if line.name in _MS_RELATIONS:
+        return Relation(_text(line.value), _MS_RELATIONS[line.name])
+    text = any(v.lower() == "text" for v in line.param("VALUE")) or line.name == "X-ABRELATEDNAMES"
+    name = _text(line.value) if text else normalize.text(line.value)
+    if label is not None:
+        builtin = _builtin(label)
+        if builtin is not None and builtin.casefold() in _RELATION_BUILTINS:
+            return Relation(name, _RELATION_BUILTINS[builtin.casefold()])
+        return Relation(name, RelationKind.OTHER, normalize.text(builtin if builtin is not None else label))
+    for t in sorted(line.types() - {"pref"}):
+        if t in _RELATED_KINDS:
+            return Relation(name, _RELATED_KINDS[t])
+    other = sorted(line.types() - {"pref"})
+    return Relation(name, RelationKind.OTHER, other[0] if other else "")
+
+
+def _custom(line: ContentLine, context: _Context) -> tuple[_Slot, tuple[str, str]] | None:
+    """An ungrouped X- property without parameters that nothing else maps is a custom value (key: its name);
+    ``X-CUSTOM;X-KEY=key:value`` holds a key that is no property name. A property given twice is none."""
+    if line.group or not line.name.startswith("X-") or line.name in _NOT_CUSTOM:
+        return None
+    if line.name == _CUSTOM:
+        if f"{_CUSTOM};{line.param(_CUSTOM_KEY)}" in context.repeated:
+            return None
+        keys = line.param(_CUSTOM_KEY)
+        if len(line.params) != 1 or len(keys) != 1 or not normalize.text(_param_text(keys[0])):
+            return None
+        return _Slot.CUSTOM, (normalize.text(_param_text(keys[0])), unescape_text(line.value))
+    if line.params or line.name in context.repeated:
+        return None
+    return _Slot.CUSTOM, (line.name, unescape_text(line.value))
 
 
 # ---------------------------------------------------------------- parse
@@ -318,20 +663,40 @@ def fit_contact(contact: Contact, *, region: str = "US") -> Contact:
     """The contact as a vCard holds it after a write and a re-read: custom data dropped, FN filled in, the
     carried lines a card would carry (see :func:`fit_lines`)."""
     projected = fit_lines(contact.project(VCARD_FIELDS), region=region)
-    return replace(projected, display_name=derived_display_name(projected))
+    return replace(
+        projected,
+        display_name=derived_display_name(projected),
+        # a relation of a kind has no label of its own on a card (the label says the kind)
+        relations=tuple(
+            r if r.kind is RelationKind.OTHER or not r.label else replace(r, label="") for r in projected.relations
+        ),
+        # a card's text holds no control characters but the tab and the line break
+        custom=tuple((k, _CUSTOM_CONTROL.sub("", v.replace("\r\n", "\n"))) for k, v in projected.custom),
+    )
+
+
+_CUSTOM_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_PHOTO_MAX_BYTES) -> ParsedCard:
     """Read one card. Raises CardError when ``text`` has no card structure; tolerates everything else."""
     card = _read_card(text)
     version = _output_version(card.version)
+    context = _Context.of(card.lines)
     values: dict[_Slot, list[Any]] = {slot: [] for slot in _Slot}
+    aggregates: dict[_Slot, list[ContentLine]] = {slot: [] for slot in _AGGREGATE}
     carried: list[str] = []  # what vcard_lines holds: unmapped lines and the forms of mapped ones
+    consumed = _consumed_groups(card.lines, context, region, photo_max_bytes)
     photo_dropped = False
     for line in card.lines:
         if line.nested or line.name in _NOT_CARRIED:
             continue
-        decoded = _decode(line, region, photo_max_bytes)
+        if line.group in consumed:
+            if line.name != _LABEL:
+                slot, value = _decode(line, region, photo_max_bytes, context) or (None, None)
+                values[slot].append(value)  # type: ignore[index]
+            continue  # a labelled value written as we write it: the value alone says how
+        decoded = _decode(line, region, photo_max_bytes, context)
         if decoded is None:
             carried.append(line_text(line))
             continue
@@ -343,18 +708,28 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
             continue
         if _empty_name(slot, value):
             continue  # maps to nothing: the card keeps it as it is, and no copy needs it
+        if slot in _AGGREGATE:
+            values[slot] += value
+            aggregates[slot].append(line)
+            continue
+        if slot is _Slot.CUSTOM and any(key == value[0] for key, _v in values[slot]):
+            carried.append(line_text(line))  # X-CUSTOM twice with one key: the first is the value
+            continue
         if slot not in _MULTI and slot not in _NO_FORMS and values[slot]:
             # a second FN, ORG…: the model holds the first, the card all (a plain repeat of the first says nothing)
-            if not (values[slot][0] == value and _is_plain(slot, value, line)):
+            if not (values[slot][0] == value and _is_plain(slot, value, line, version)):
                 carried.append(line_text(line))
             continue
         values[slot].append(value)
         if slot is _Slot.TEL:
             line = _spelled_canonically(line, value)
-        if slot not in _NO_FORMS and not _is_plain(slot, value, line) and not _empty_name(slot, value):
+        if slot not in _NO_FORMS and not _is_plain(slot, value, line, version) and not _empty_name(slot, value):
             # written otherwise than we would write this value (parameters, group, what the model does not hold
             # of it): the line itself travels, and is written wherever this value is
             carried.append(line_text(line))
+    for slot, lines in aggregates.items():
+        if lines and not _aggregate_is_plain(slot, lines):
+            carried += [line_text(line) for line in lines]  # the lines as written travel, all together
 
     def first(slot: _Slot, default: Any) -> Any:
         return values[slot][0] if values[slot] else default
@@ -364,7 +739,7 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
         Contact(
             name=first(_Slot.N, Name()),
             display_name=first(_Slot.FN, ""),
-            nicknames=tuple(values[_Slot.NICKNAME][:1]),
+            nicknames=tuple(values[_Slot.NICKNAME]),
             emails=tuple(values[_Slot.EMAIL]),
             phones=tuple(values[_Slot.TEL]),
             addresses=tuple(values[_Slot.ADR]),
@@ -377,6 +752,19 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
             note=first(_Slot.NOTE, ""),
             photo=first(_Slot.PHOTO, None),
             tags=normalize.tags(t for tags in values[_Slot.CATEGORIES] for t in tags),
+            custom=tuple(values[_Slot.CUSTOM]),
+            phonetic_name=PhoneticName(
+                first(_Slot.PHONETIC_GIVEN, ""),
+                first(_Slot.PHONETIC_MIDDLE, ""),
+                first(_Slot.PHONETIC_FAMILY, ""),
+                first(_Slot.PHONETIC_ORG, ""),
+            ),
+            gender=first(_Slot.GENDER, ""),
+            ims=tuple(values[_Slot.IMPP]),
+            relations=tuple(values[_Slot.RELATED]),
+            events=tuple(values[_Slot.EVENT]),
+            role=first(_Slot.ROLE, ""),
+            languages=tuple(values[_Slot.LANG]),
             vcard_lines=tuple(carried),
         ),
         region,
@@ -401,6 +789,31 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
         members=members,
         photo_dropped=photo_dropped,
     )
+
+
+def _consumed_groups(
+    lines: Sequence[ContentLine], context: _Context, region: str, photo_max_bytes: int
+) -> frozenset[str]:
+    """Groups that are exactly a labelled value as the renderer writes it (``itemN.EMAIL:…`` and
+    ``itemN.X-ABLabel:Club``, nothing else): the value and its label say all, neither line is carried."""
+    out: set[str] = set()
+    for line in lines:
+        if not line.group or line.nested or line.name == _LABEL or context.sizes.get(line.group) != 2:
+            continue
+        label = next((m for m in lines if m.group == line.group and m.name == _LABEL and not m.nested), None)
+        if label is None or label.params:
+            continue
+        decoded = _decode(line, region, photo_max_bytes, context)
+        if decoded is None or decoded[0] not in _LABELLED or _empty_name(*decoded):
+            continue
+        slot, value = decoded
+        ungrouped = replace(_spelled_canonically(line, value) if slot is _Slot.TEL else line, group="")
+        for version in ("3.0", "4.0"):
+            generated = _generate(slot, value, version)
+            wanted = _label_text(slot, value, version)
+            if ungrouped == generated and wanted is not None and label.value == escape_text(wanted):
+                out.add(line.group)
+    return frozenset(out)
 
 
 _UID_LINE = re.compile(r"^UID(?:;[^:\r\n]*)?:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)", re.IGNORECASE | re.MULTILINE)
@@ -436,14 +849,17 @@ _NO_FORMS = frozenset({_Slot.PHOTO, _Slot.CATEGORIES})
 
 
 def _generate(slot: _Slot, value: Any, version: str) -> ContentLine | None:
-    """The line we write for one mapped value in a card of ``version`` (None: photos and tags, written apart)."""
+    """The line we write for one mapped value in a card of ``version`` (None: photos and tags, written apart).
+    A value's label is not on it: see :func:`_label_text`. The properties of issue #15 are written the same in
+    3.0 and 4.0 (IMPP, GENDER, LANG, Apple's X-ABRELATEDNAMES and X-ABDATE), so a card copied to a book of the
+    other version loses nothing."""
     if slot is _Slot.FN:
         return _line("FN", escape_text(value))
     if slot is _Slot.N:
         n: Name = value
         return _line("N", ";".join(escape_text(p) for p in (n.family, n.given, n.middle, n.prefix, n.suffix)))
     if slot is _Slot.NICKNAME:
-        return _line("NICKNAME", escape_text(value))
+        return _line("NICKNAME", ",".join(escape_text(v) for v in value))
     if slot is _Slot.EMAIL:
         email: Email = value
         kind = [] if email.kind is EmailKind.OTHER else [email.kind.value]
@@ -455,22 +871,82 @@ def _generate(slot: _Slot, value: Any, version: str) -> ContentLine | None:
         a: PostalAddress = value
         parts = (a.po_box, a.extended, a.street, a.locality, a.region, a.postal_code, a.country)
         kind = [] if a.kind is AddressKind.OTHER else [a.kind.value]
-        return _line("ADR", ";".join(escape_text(p) for p in parts), [("TYPE", kind)])
+        formatted = [_param_value(a.formatted)] if a.formatted else []
+        return _line("ADR", ";".join(escape_text(p) for p in parts), [("TYPE", kind), ("LABEL", formatted)])
     if slot is _Slot.ORG:
         org, department = value
         return _line("ORG", escape_text(org) + (f";{escape_text(department)}" if department else ""))
-    if slot is _Slot.TITLE:
-        return _line("TITLE", escape_text(value))
+    if slot in (_Slot.TITLE, _Slot.ROLE, *_PHONETIC.values()):
+        return _line(slot.value, escape_text(value))
+    if slot is _Slot.GENDER:
+        letter = _GENDER_LETTERS.get(value)
+        return _line("GENDER", letter if letter is not None else ";" + escape_text(value))
+    if slot is _Slot.LANG:
+        return _line("LANG", escape_text(value[0]))
     if slot is _Slot.BDAY:
         return _line("BDAY", value.to_iso())
     if slot is _Slot.ANNIVERSARY:
         return _line("ANNIVERSARY" if version == "4.0" else "X-ANNIVERSARY", value.to_iso())
+    if slot is _Slot.EVENT:
+        return _line("X-ABDATE", value.date.to_iso())
     if slot is _Slot.URL:
+        url: Url = value
         # URIs are not text, but escaping the backslash keeps a stray one from eating the next character
-        return _line("URL", value.value.replace("\\", "\\\\"))
+        kind = [url.label] if url.label in ("home", "work") else []
+        return _line("URL", url.value.replace("\\", "\\\\"), [("TYPE", kind)])
+    if slot is _Slot.IMPP:
+        im: InstantMessage = value
+        handle = im.handle.replace("\\", "\\\\")
+        scheme = _IM_SCHEME_OF.get(im.service)
+        if scheme is not None:
+            return _line("IMPP", f"{scheme}:{handle}")
+        return _line("IMPP", f"x-apple:{handle}", [("X-SERVICE-TYPE", [im.service] if im.service else [])])
+    if slot is _Slot.RELATED:
+        relation: Relation = value
+        return _line("X-ABRELATEDNAMES", escape_text(relation.name))
     if slot is _Slot.NOTE:
         return _line("NOTE", escape_text(value))
+    if slot is _Slot.CUSTOM:
+        key, text = value
+        if _X_NAME.match(key) and key not in _NOT_CUSTOM and key != _CUSTOM:
+            return _line(key, escape_text(text))
+        return _line(_CUSTOM, escape_text(text), [(_CUSTOM_KEY, [_param_value(key)])])
     return None
+
+
+def _label_text(slot: _Slot, value: Any, version: str) -> str | None:
+    """What the group's X-ABLabel line says for a value (None: the value needs no label line)."""
+    if slot in (_Slot.EMAIL, _Slot.TEL, _Slot.ADR):
+        return value.label or None
+    if slot in (_Slot.URL, _Slot.IMPP, _Slot.EVENT):
+        label: str = value.label
+        if not label or (slot is _Slot.URL and label in ("home", "work")):
+            return None
+        builtin = _PLAIN_BUILTINS.get(label)
+        return f"_$!<{builtin}>!$_" if builtin is not None else label
+    if slot is _Slot.RELATED:
+        relation: Relation = value
+        if relation.kind is RelationKind.OTHER:
+            return relation.label or None
+        return f"_$!<{_RELATION_BUILTIN_NAMES[relation.kind]}>!$_"
+    return None
+
+
+def _label_fallback(slot: _Slot, value: Any) -> str:
+    """The label a group keeps when its value needs none: Apple's built-in for the value's kind ("" to drop)."""
+    if slot is _Slot.EMAIL or slot is _Slot.ADR:
+        return f"_$!<{value.kind.value.capitalize()}>!$_"
+    if slot is _Slot.TEL:
+        return f"_$!<{_PHONE_BUILTIN_NAMES[value.kind]}>!$_"
+    return ""
+
+
+def _with_label(slot: _Slot, value: Any, line: ContentLine, version: str) -> ContentLine:
+    """The generated line with what :func:`_expand_labels` needs to give it its label (or take an old one)."""
+    if slot not in _LABELLED:
+        return line
+    wanted = _label_text(slot, value, version)
+    return replace(line, params=(*line.params, (_LABEL_PARAM, (wanted or "", _label_fallback(slot, value)))))
 
 
 def _empty_name(slot: _Slot, value: Any) -> bool:
@@ -478,8 +954,16 @@ def _empty_name(slot: _Slot, value: Any) -> bool:
     to carry, and left as it is on its card."""
     if slot in _NO_FORMS:
         return False
+    if slot is _Slot.IMPP:
+        return not value.handle
+    if slot is _Slot.RELATED:
+        return not value.name
+    if slot is _Slot.CUSTOM:
+        return not value[0]
+    if slot is _Slot.EVENT:
+        return False
     if slot in _MULTI:
-        return not value.key.strip("|")  # an empty EMAIL, TEL, ADR or URL: the model drops it
+        return not element_key(value).strip("|")  # an empty EMAIL, TEL, ADR or URL: the model drops it
     if slot is _Slot.N:
         return bool(value.is_empty())
     if slot is _Slot.ORG:
@@ -497,10 +981,36 @@ def _spelled_canonically(line: ContentLine, phone: Phone) -> ContentLine:
     return line.changed(value=escape_text(phone.number))
 
 
-def _is_plain(slot: _Slot, value: Any, line: ContentLine) -> bool:
+def _is_plain(slot: _Slot, value: Any, line: ContentLine, version: str = "") -> bool:
     """The line is what we would write for its value (in 3.0 or 4.0: ANNIVERSARY is X-ANNIVERSARY in 3.0), so
-    the value alone says how to write it."""
-    return line == _generate(slot, value, "4.0") or line == _generate(slot, value, "3.0")
+    the value alone says how to write it. A value with a label is never written as one line alone."""
+    for written in ("4.0", "3.0"):
+        if line == _generate(slot, value, written) and _label_text(slot, value, written) is None:
+            return True
+    return False
+
+
+def _aggregate_lines(slot: _Slot, value: tuple[str, ...]) -> list[ContentLine]:
+    """The lines we write for a whole NICKNAME list (one line) or LANG list (a line per language)."""
+    if not value:
+        return []
+    if slot is _Slot.LANG:
+        return [line for v in value if (line := _generate(slot, (v,), "4.0")) is not None]
+    line = _generate(slot, value, "4.0")
+    return [line] if line is not None else []
+
+
+def _aggregate_value(lines: Iterable[tuple[_Slot, Any, ContentLine]]) -> tuple[str, ...]:
+    return normalize.unique_texts(v for _s, value, _l in lines for v in value)
+
+
+def _aggregate_is_plain(slot: _Slot, lines: list[ContentLine]) -> bool:
+    value = normalize.unique_texts(v for line in lines for v in (_decode(line, "US", 0) or (slot, ()))[1])
+    return [replace(line, raw="") for line in lines] == _aggregate_lines(slot, value)
+
+
+def _aggregate_of(contact: Contact, slot: _Slot) -> tuple[str, ...]:
+    return contact.nicknames if slot is _Slot.NICKNAME else contact.languages
 
 
 def _single_values(contact: Contact) -> list[tuple[_Slot, Any]]:
@@ -511,12 +1021,22 @@ def _single_values(contact: Contact) -> list[tuple[_Slot, Any]]:
         out.append((_Slot.FN, display))
     if not contact.name.is_empty():  # an empty N ("N:" or "N:;;;;") says nothing: never a form
         out.append((_Slot.N, contact.name))
-    if contact.nicknames:  # (interim: the first; the others travel as written)
-        out.append((_Slot.NICKNAME, contact.nicknames[0]))
+    phonetic = contact.phonetic_name
+    for slot, text in (
+        (_Slot.PHONETIC_GIVEN, phonetic.given),
+        (_Slot.PHONETIC_MIDDLE, phonetic.middle),
+        (_Slot.PHONETIC_FAMILY, phonetic.family),
+        (_Slot.PHONETIC_ORG, phonetic.organization),
+        (_Slot.GENDER, contact.gender),
+    ):
+        if text:
+            out.append((slot, text))
     if contact.organization or contact.department:
         out.append((_Slot.ORG, (contact.organization, contact.department)))
     if contact.job_title:
         out.append((_Slot.TITLE, contact.job_title))
+    if contact.role:
+        out.append((_Slot.ROLE, contact.role))
     if contact.birthday is not None:
         out.append((_Slot.BDAY, contact.birthday))
     if contact.anniversary is not None:
@@ -526,39 +1046,40 @@ def _single_values(contact: Contact) -> list[tuple[_Slot, Any]]:
     return out
 
 
+def _multi_values(contact: Contact) -> list[tuple[_Slot, Any]]:
+    return [
+        *((_Slot.EMAIL, e) for e in contact.emails),
+        *((_Slot.ADR, a) for a in contact.addresses),
+        *((_Slot.IMPP, m) for m in contact.ims),
+        *((_Slot.EVENT, e) for e in contact.events),
+        *((_Slot.RELATED, r) for r in contact.relations),
+        *((_Slot.URL, u) for u in contact.urls),
+        *((_Slot.CUSTOM, c) for c in contact.custom),
+    ]
+
+
 def _desired(contact: Contact, version: str, categories: bool, region: str) -> list[tuple[_Slot, Any, ContentLine]]:
     """Every mapped line the contact needs, in a fresh card's order, with the value each carries (as the card's
-    lines decode: a phone as its E.164 number, whatever spelling the line is written in)."""
+    lines decode: a phone as its E.164 number, whatever spelling the line is written in). NICKNAME and LANG
+    are not here: they are written as a whole (:func:`_aggregate_lines`)."""
     values: list[tuple[_Slot, Any]] = []
     display = derived_display_name(contact)
     if display:  # a card with nothing to show gets no empty FN: the card keeps what it had
         values.append((_Slot.FN, display))
     if version != "4.0" or not contact.name.is_empty():  # 2.1 and 3.0 require N, even empty
         values.append((_Slot.N, contact.name))
-    if contact.nicknames:  # (interim: the first; the others travel as written)
-        values.append((_Slot.NICKNAME, contact.nicknames[0]))
-    values += [(_Slot.EMAIL, e) for e in contact.emails]
+    values += [(slot, value) for slot, value in _single_values(contact) if slot not in (_Slot.FN, _Slot.N)]
+    values += _multi_values(contact)
     out: list[tuple[_Slot, Any, ContentLine]] = []
     for phone in contact.phones:
         line = _generate(_Slot.TEL, phone, version)
         assert line is not None
-        out.append((_Slot.TEL, replace(phone, number=normalize.phone_number(phone.number, region)), line))
-    values += [(_Slot.ADR, a) for a in contact.addresses]
-    if contact.organization or contact.department:
-        values.append((_Slot.ORG, (contact.organization, contact.department)))
-    if contact.job_title:
-        values.append((_Slot.TITLE, contact.job_title))
-    if contact.birthday is not None:
-        values.append((_Slot.BDAY, contact.birthday))
-    if contact.anniversary is not None:
-        values.append((_Slot.ANNIVERSARY, contact.anniversary))
-    values += [(_Slot.URL, u) for u in contact.urls]
-    if contact.note:
-        values.append((_Slot.NOTE, contact.note))
+        tel = replace(phone, number=normalize.phone_number(phone.number, region))
+        out.append((_Slot.TEL, tel, _with_label(_Slot.TEL, tel, line, version)))
     for slot, value in values:
         line = _generate(slot, value, version)
         assert line is not None
-        out.append((slot, value, line))
+        out.append((slot, value, _with_label(slot, value, line, version)))
     if contact.photo is not None and contact.photo.data:
         out.append((_Slot.PHOTO, contact.photo, _photo_line(contact.photo, version)))
     if categories and contact.tags:
@@ -576,18 +1097,24 @@ class _Carried:
 
     unmapped: tuple[ContentLine, ...]
     forms: tuple[tuple[_Slot, Any, ContentLine], ...]
+    #: NICKNAME and LANG lines as written, written together when together they still say the contact's list
+    aggregates: dict[_Slot, tuple[tuple[_Slot, Any, ContentLine], ...]]
+    #: the contact's NICKNAME and LANG lists (the non-empty ones)
+    wanted: dict[_Slot, tuple[str, ...]]
 
     @classmethod
     def of(cls, contact: Contact, region: str, photo_max_bytes: int) -> _Carried:
         unmapped: list[ContentLine] = []
         forms: list[tuple[_Slot, Any, ContentLine]] = []
-        for text in contact.vcard_lines:
-            line = lex_line(text)
-            if line is None:
-                continue
-            decoded = _decode(line, region, photo_max_bytes)
+        aggregates: dict[_Slot, list[tuple[_Slot, Any, ContentLine]]] = {slot: [] for slot in _AGGREGATE}
+        lexed = [line for line in map(lex_line, contact.vcard_lines) if line is not None]
+        context = _Context.of(lexed)
+        for line in lexed:
+            decoded = _decode(line, region, photo_max_bytes, context)
             if decoded is None or isinstance(decoded[1], _PhotoLine) or decoded[0] in _NO_FORMS:
                 unmapped.append(line)
+            elif decoded[0] in _AGGREGATE:
+                aggregates[decoded[0]].append((decoded[0], decoded[1], line))
             else:
                 forms.append((decoded[0], decoded[1], line))
         # a single-valued property given twice (FN in two languages, a second ORG): the line whose value the
@@ -597,7 +1124,25 @@ class _Carried:
         matched = {slot for slot, value, _l in forms if slot in singles and singles[slot] == value}
         second = [f for f in forms if f[0] in matched and f[1] != singles[f[0]]]
         unmapped += [line for _s, _v, line in second]
-        return cls(tuple(unmapped), tuple(f for f in forms if f not in second))
+        wanted = {slot: _aggregate_of(contact, slot) for slot in _AGGREGATE}
+        for slot, lines in aggregates.items():
+            # carried lines are sorted (normalize): put them back in the list's order, and write them only
+            # if in that order they say the list
+            position = {v.casefold(): i for i, v in enumerate(wanted[slot])}
+            lines.sort(key=lambda f: min((position.get(v.casefold(), len(position)) for v in f[1]), default=0))
+            if lines and _aggregate_value(lines) != wanted[slot]:
+                lines.clear()  # the list changed since: written afresh
+        return cls(
+            tuple(unmapped),
+            tuple(f for f in forms if f not in second),
+            {slot: tuple(lines) for slot, lines in aggregates.items()},
+            {slot: value for slot, value in wanted.items() if value},
+        )
+
+    def aggregate(self, slot: _Slot, value: tuple[str, ...]) -> list[ContentLine]:
+        """The lines to write for a NICKNAME or LANG list: as they were written, else as we write them."""
+        carried = self.aggregates.get(slot, ())
+        return [line for _s, _v, line in carried] if carried else _aggregate_lines(slot, value)
 
     def form_for(
         self, slot: _Slot, value: Any, taken: set[int], generated: ContentLine | None = None
@@ -652,9 +1197,15 @@ def _fresh(desired: list[tuple[_Slot, Any, ContentLine]], carried: _Carried, ver
     """A new card's lines: each value in the form it was written in where it came from, then the lines the
     model does not map, as they were (a label whose element is gone is left out with it)."""
     taken: set[int] = set()
-    lines = [_line("VERSION", version), _line("PRODID", PRODID)]
+    order = {slot: i for i, slot in enumerate(_Slot)}
+    placed: list[tuple[int, list[ContentLine]]] = []
     for slot, value, line in desired:
-        lines.append(carried.form_for(slot, value, taken, line) or line)
+        placed.append((order[slot], [carried.form_for(slot, value, taken, line) or line]))
+    for slot, value in carried.wanted.items():
+        placed.append((order[slot], carried.aggregate(slot, value)))
+    placed.sort(key=lambda p: p[0])  # stable: a slot's values keep their order
+    lines = [_line("VERSION", version), _line("PRODID", PRODID)]
+    lines += [line for _o, group in placed for line in group]
     orphaned = carried.orphaned_groups(taken)
     lines += [line for line in carried.unmapped if line.group not in orphaned]
     return lines
@@ -666,8 +1217,8 @@ def fit_lines(contact: Contact, *, region: str = "US", photo_max_bytes: int = DE
     if not contact.vcard_lines:
         return contact
     carried = _Carried.of(contact, region, photo_max_bytes)
-    if not carried.forms:
-        return contact
+    if len(carried.unmapped) == len(contact.vcard_lines):
+        return contact  # nothing but lines the model does not map: a card carries them all
     taken: set[int] = set()
     for slot, value, _generated in _desired(contact, "4.0", categories=False, region=region):
         carried.form_for(slot, value, taken)
@@ -676,7 +1227,57 @@ def fit_lines(contact: Contact, *, region: str = "US", photo_max_bytes: int = DE
         line_text(line) for i in taken for slot, value, line in [carried.forms[i]] if not _is_plain(slot, value, line)
     }
     kept |= {line_text(line) for line in carried.unmapped if line.group not in orphaned}
+    for slot, lines in carried.aggregates.items():
+        if lines and not _aggregate_is_plain(slot, [line for _s, _v, line in lines]):
+            kept |= {line_text(line) for _s, _v, line in lines}
     return replace(contact, vcard_lines=tuple(t for t in contact.vcard_lines if t in kept))
+
+
+def _expand_labels(lines: list[ContentLine]) -> list[ContentLine]:
+    """Lines generated for labelled values (see :func:`_with_label`) get their label the way Apple writes it: in
+    a group of their own (``item3.EMAIL`` and ``item3.X-ABLabel:Club``), or the group they are in has its label
+    line set; a value that needs none takes the label line of its group with it, or leaves Apple's built-in
+    label of its kind there."""
+    if not any(line.param(_LABEL_PARAM) for line in lines):
+        return lines
+    used = {line.group for line in lines if line.group}
+    has_label = {line.group for line in lines if line.group and line.name == _LABEL and not line.nested}
+    wanted: dict[str, str | None] = {}  # group → its label line's text (None: no label line)
+    out: list[ContentLine] = []
+    number = 1
+    for line in lines:
+        param = line.param(_LABEL_PARAM)
+        if not param:
+            out.append(line)
+            continue
+        text, fallback = param[0], param[1]
+        line = replace(line, params=tuple(p for p in line.params if p[0] != _LABEL_PARAM))
+        if not line.group and text:
+            while f"item{number}" in used:
+                number += 1
+            group = f"item{number}"
+            used.add(group)
+            out += [replace(line, group=group), _line("X-ABLabel", escape_text(text), group=group)]
+            continue
+        if line.group:
+            wanted[line.group] = text or fallback or None
+            if line.group not in has_label and text:
+                out += [line, _line("X-ABLabel", escape_text(text), group=line.group)]
+                has_label.add(line.group)
+                continue
+        out.append(line)
+    result: list[ContentLine] = []
+    relabelled: set[str] = set()
+    for line in out:
+        if line.name.upper() == _LABEL and line.group in wanted and line.group not in relabelled and not line.nested:
+            relabelled.add(line.group)
+            label = wanted[line.group]
+            if label is None:
+                continue
+            if unescape_text(line.value) != label:
+                line = line.changed(name="X-ABLabel", value=escape_text(label))  # spelled as Apple does
+        result.append(line)
+    return result
 
 
 def _merge(
@@ -695,9 +1296,10 @@ def _merge(
     stay as they were, unless the contact no longer carries one it did (removed on another vCard account);
     lines it carries that the card lacks are added."""
     same_version = _output_version(original.version) == version
+    context = _Context.of(original.lines)
     decoded: list[tuple[_Slot, Any] | None] = []
     for line in original.lines:
-        item = _decode(line, region, photo_max_bytes)
+        item = _decode(line, region, photo_max_bytes, context)
         if item is not None and item[0] is _Slot.CATEGORIES and not categories:
             item = None  # the caller keeps tags in group cards: CATEGORIES is left as it is
         if item is not None and isinstance(item[1], _PhotoLine) and contact.photo is None:
@@ -707,6 +1309,17 @@ def _merge(
         if item is not None and _empty_name(*item) and not any(slot is item[0] for slot, _v, _l in desired):
             item = None  # an empty FN, NICKNAME…, and nothing to write instead: left as it is
         decoded.append(item)
+    # NICKNAME and LANG: the card's lines stay when together they say the contact's list; else they all go, and
+    # the list is written anew (in the form it came in, when it came from another card)
+    whole: dict[int, bool] = {}
+    added_whole: list[ContentLine] = []
+    for slot in _AGGREGATE:
+        indices = [i for i, item in enumerate(decoded) if item is not None and item[0] is slot]
+        want = _aggregate_of(contact, slot)
+        same = normalize.unique_texts(v for i in indices for v in decoded[i][1]) == want  # type: ignore[index]
+        whole.update((i, same) for i in indices)
+        if not same and want:
+            added_whole += carried.aggregate(slot, want)
 
     wanted_single = {slot: value for slot, value, _ in desired if slot not in _MULTI}
     new_single = {slot: line for slot, _, line in desired if slot not in _MULTI}
@@ -731,6 +1344,9 @@ def _merge(
     kept = [False] * len(out)
     for index, item in enumerate(decoded):
         line = original.lines[index]
+        if index in whole:
+            kept[index] = whole[index]
+            continue
         if item is None:
             text = line_text(line)
             # a line another vCard account removed (we carried it, the contact no longer does) goes here too
@@ -751,7 +1367,7 @@ def _merge(
         if kept[index]:
             continue
         line = original.lines[index]
-        if item is None:
+        if item is None or index in whole:
             if line.group:
                 removed_groups.add(line.group)
             out[index] = None
@@ -786,6 +1402,7 @@ def _merge(
             added.append(carried.form_for(slot, wanted_single[slot], taken) or line)
     for slot, value, line in remaining_multi:
         added.append(carried.form_for(slot, value, taken, line) or line)
+    added += added_whole
     gone = carried.orphaned_groups(taken) - {line.group for line in lines if line_text(line) in carried_now}
     added += [
         line for line in carried.unmapped if line_text(line) not in present and line_text(line) not in carried_before
@@ -853,7 +1470,7 @@ def render_card(
         except CardError:
             previous_card = None
     if previous_card is None:
-        lines = _fresh(desired, carried, version)
+        lines = _expand_labels(_fresh(desired, carried, version))
         before: list[ContentLine] | None = None
     else:
         lines = _merge(
@@ -867,6 +1484,7 @@ def render_card(
             photo_max_bytes=photo_max_bytes,
             region=region,
         )
+        lines = _expand_labels(lines)
         before = list(previous_card.lines)
         if _content(lines) == _content(before) and (
             previous_card.version == version or _output_version(previous_card.version) == version
