@@ -214,3 +214,20 @@ def test_two_mailboxes_of_one_app_share_its_four_slots(far: Far, tmp_path: Path)
     # 8 chains wanted to run; the process's limiter for the app let 4 at a time reach Graph, which refused none
     assert max(far.emu.limiter.peak.values()) <= 4
     assert far.emu.limiter.refused == 0
+
+
+def test_a_full_listing_scans_the_markers_alongside_the_delta(far: Far) -> None:
+    marked = {n: f"canonical-{n}" for n in range(0, 2500, 100)}
+    far.emu.seed(
+        USER,
+        [
+            {"givenName": f"P{n}", **({mapping.EXTENDED: mapping.marker_property(marked[n])} if n in marked else {})}
+            for n in range(2500)
+        ],
+    )
+    far.proxy.reset()
+    listed = far.outlook.pull(None)
+    assert len(listed.changed) == 2500
+    assert {rc.marker for rc in listed.changed if rc.marker} == set(marked.values())
+    assert far.emu.requests[RequestKind.DELTA] == 3 and far.emu.requests[RequestKind.LIST] == 3
+    assert far.proxy.counters.peak_in_flight == 2  # a delta page and a scan page at a time, never more
