@@ -5,6 +5,7 @@ and ``status``). Figures are printed, never asserted.
     .venv/bin/python bench/startup.py --runs 20 --vdirsyncer /path/to/bin/vdirsyncer
     git worktree add --detach /tmp/cs-before REV                       # an earlier revision, side by side:
     .venv/bin/python bench/startup.py --before /tmp/cs-before          # its src/ first on PYTHONPATH
+    .venv/bin/python bench/startup.py --before /tmp/cs-before --after /tmp/cs-after   # two checkouts
 
 One book of two vdir accounts (``--cards`` cards in one folder, the other empty) on a SQLite store, synced once
 so the timed ``sync`` is a no-change run. Timed, each as a new process the way a timer or an admin starts it:
@@ -126,6 +127,12 @@ def main() -> None:
     parser.add_argument("--vdirsyncer", help="path of a vdirsyncer command, to measure it side by side")
     parser.add_argument("--before", type=Path, help="a checkout of an earlier revision, timed side by side")
     parser.add_argument(
+        "--after",
+        type=Path,
+        help="the checkout timed as 'now' (default: the one the contactsync command imports); with --before, a "
+        "change measured alone while others change the working tree",
+    )
+    parser.add_argument(
         "--no-bytecode", action="store_true", help="compile contactsync's modules on every start (no cached bytecode)"
     )
     args = parser.parse_args()
@@ -158,6 +165,8 @@ def main() -> None:
             return {**base, "CONTACTSYNC_CONFIG": str(config), "STATE_DIRECTORY": str(own / "state")}
 
         env = variant("now")
+        if args.after:
+            env["PYTHONPATH"] = str(args.after.resolve() / "src")
         variants = [("now", env)]
         if args.before:
             variants.insert(0, ("before", {**variant("before"), "PYTHONPATH": str(args.before.resolve() / "src")}))
@@ -192,7 +201,8 @@ def main() -> None:
             f"{bytecode}; load average at start {os.getloadavg()[0]:.2f})"
         )
         if args.before:
-            print(f"  before: {args.before}/src first on PYTHONPATH; now: {Path(__file__).resolve().parent.parent}")
+            now = args.after or Path(__file__).resolve().parent.parent
+            print(f"  before: {args.before}/src first on PYTHONPATH; now: {now}")
         for label, cmd in commands:
             own = not label.startswith(("python", "vdirsyncer"))
             results = medians(cmd, [e for _, e in variants] if own else [env], args.runs)
