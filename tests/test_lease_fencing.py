@@ -33,7 +33,7 @@ from tests.daemon_support import DaemonProcess, EmulatorBooks, wait_for
 
 pytestmark = pytest.mark.postgres
 
-BOOK, COUNT = "big", 60  # three Graph batches of 20 creates
+BOOK, COUNT = "big", 200  # three Outlook pushes (80, 80, 40), each sequential Graph batches of 20, 4 in flight
 LEASE = 3  # seconds
 GRAPH_WRITES = {GraphRequest.CREATE, GraphRequest.UPDATE, GraphRequest.DELETE}
 
@@ -121,7 +121,7 @@ def test_a_daemon_paused_past_its_lease_commits_and_writes_nothing_when_it_resum
                 return (owner, int(running.id)) if owner and 0 < written < COUNT else None
 
             victim, stale_run = wait_for("the run's first batch of Outlook creates", first_batch_committed, timeout=90)
-            time.sleep(0.5)  # the next batch is sent now: 20 writes of 0.2 s each, in flight for seconds
+            time.sleep(0.5)  # the next push is sent now: chains of 20 writes of 0.2 s each, in flight for seconds
             stopped = daemons[victim]
             stopped.signal(signal.SIGSTOP)
             paused_at = datetime.now(UTC)
