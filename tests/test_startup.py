@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -302,3 +303,51 @@ def test_a_changed_connector_schema_checks_a_remembered_configuration_again(
         load_settings(synced_book, environ=environ)
     found = info.value.problems
     assert any(p.path.endswith("options.version") and "required key 'version'" in p.message for p in found)
+
+
+def test_options_holding_a_secret_are_checked_every_time_and_the_rest_stays_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a connector whose schema names the secret sees its value: no digest is made of it, so that account is
+    # checked on every load; status (secrets unread) and sync (read) each keep what they checked, neither
+    # pushing the other's out
+    from dataclasses import replace
+
+    from contactsync import registry
+    from contactsync.config import load_settings, loader
+
+    make_book(tmp_path, "team", 1)
+    secret = tmp_path / "password"
+    secret.write_text("s3cret")
+    secret.chmod(0o600)
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        f"store:\n  url: sqlite:///{tmp_path / 'store.db'}\n"
+        + books_yaml(tmp_path, ["team"]).replace("options: {path: ", f"options: {{password_file: {secret}, path: ", 1)
+    )
+    vdir = registry.connector_type("vdir")
+    schema = dict(vdir.options_schema)
+    schema["properties"] = {**schema["properties"], "password": {"type": "string"}}
+    monkeypatch.setattr(registry, "connector_type", lambda name: replace(vdir, options_schema=schema))
+    checked: list[tuple[str | int, ...]] = []
+    real = loader.report_schema_errors
+
+    def counting(validator: Any, instance: Any, base: Any, problems: Any, **kwargs: Any) -> int:
+        checked.append(base)
+        return real(validator, instance, base, problems, **kwargs)
+
+    monkeypatch.setattr(loader, "report_schema_errors", counting)
+    state = tmp_path / "state"
+    state.mkdir()
+    environ = {"STATE_DIRECTORY": str(state)}
+    for account_secrets in (False, True):  # status, then sync: each checks what it has not seen
+        load_settings(config, environ=environ, account_secrets=account_secrets)
+    checked.clear()
+    for _ in range(2):
+        load_settings(config, environ=environ, account_secrets=False)
+        assert checked == []
+        settings = load_settings(config, environ=environ)
+        assert checked == [("books", 0, "accounts", 0, "options")]  # the one holding the secret's value
+        checked.clear()
+    assert settings.books[0].accounts[0].secrets["password"].value == "s3cret"
+    assert "s3cret" not in (state / "config-checked.json").read_text()

@@ -34,9 +34,11 @@ from pathlib import Path
 from typing import Any
 
 FILE_NAME = "config-checked.json"
-#: the file's own layout; another value is read as empty. It holds this load's checks only (one per schema check:
-#: the file, each connector type, each account whose options differ), so it never grows past one configuration
+#: the file's own layout; another value is read as empty
 _LAYOUT = 1
+#: digests kept, newest first: one configuration has one per schema check (the file, each connector type, each
+#: account whose options differ); older ones stay for a while (``status`` and ``sync`` may check different values)
+_MOST = 4096
 
 
 @cache
@@ -77,15 +79,17 @@ def schema_key(schema: Mapping[str, Any]) -> str:
 class PassedChecks:
     """The digests of checks that passed: those read from the state directory and those passed in this load."""
 
-    def __init__(self, path: Path | None, known: frozenset[str]) -> None:
+    def __init__(self, path: Path | None, known: tuple[str, ...]) -> None:
         self.path = path
+        #: as read, newest first
         self.known = known
+        self._known = frozenset(known)
         self.passed: set[str] = set()
 
     @classmethod
     def none(cls) -> PassedChecks:
         """Nothing known and nothing kept: every check runs (``config check``, a configuration from a string)."""
-        return cls(None, frozenset())
+        return cls(None, ())
 
     @classmethod
     def read(cls, state_dir: Path) -> PassedChecks:
@@ -93,13 +97,13 @@ class PassedChecks:
         try:
             data = json.loads(path.read_bytes())
         except FileNotFoundError:
-            return cls(path if state_dir.is_dir() else None, frozenset())
+            return cls(path if state_dir.is_dir() else None, ())
         except (OSError, ValueError):
-            return cls(path, frozenset())  # unreadable or damaged: check again, and replace it
+            return cls(path, ())  # unreadable or damaged: check again, and replace it
         digests = data.get("passed") if isinstance(data, dict) and data.get("layout") == _LAYOUT else None
         if not isinstance(digests, list):
-            return cls(path, frozenset())
-        return cls(path, frozenset(d for d in digests if isinstance(d, str)))
+            return cls(path, ())
+        return cls(path, tuple(d for d in digests if isinstance(d, str)))
 
     @staticmethod
     def digest(key: str, value: Any) -> str:
@@ -108,7 +112,7 @@ class PassedChecks:
 
     def seen(self, digest: str) -> bool:
         """Whether this check passed before; if so it counts as passed in this load too."""
-        if digest in self.known:
+        if digest in self._known:
             self.passed.add(digest)
             return True
         return False
@@ -117,11 +121,13 @@ class PassedChecks:
         self.passed.add(digest)
 
     def save(self) -> None:
-        """Keep this load's passed checks (all of them passed: the configuration had no problem). Best effort:
-        a read-only or missing state directory, or another user's file, only means checking again next time."""
-        if self.path is None or not self.passed or self.passed == self.known:
+        """Keep this load's passed checks (all of them passed: the configuration had no problem) before those
+        kept already, when any is new. Best effort: a read-only or missing state directory, or another user's
+        file, only means checking again next time."""
+        if self.path is None or self.passed <= self._known:
             return
-        body = json.dumps({"layout": _LAYOUT, "passed": sorted(self.passed)}).encode()
+        kept = [*sorted(self.passed), *(d for d in self.known if d not in self.passed)][:_MOST]
+        body = json.dumps({"layout": _LAYOUT, "passed": kept}).encode()
         try:
             fd, temporary = tempfile.mkstemp(prefix=f".{FILE_NAME}.", dir=self.path.parent)  # mode 0600
         except OSError:
