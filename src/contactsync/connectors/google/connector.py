@@ -2,8 +2,9 @@
 
 Reads: one ``people.connections.list`` listing (1000 per page) with a sync token, so a run with no change is
 one request; each page is asked for while the one before is read, and ``getBatchGet`` calls go a few at once
-(reads may overlap: Google asks only mutations for one user to be sequential); the contact groups are read only when a listing is full or names a group we do not know, or when a
-push needs them (below); their names travel in the state. Writes: ``batchCreateContacts`` /
+(reads may overlap: Google asks only mutations for one user to be sequential); the contact groups are read only
+when a listing is full (alongside its first page) or names a group we do not know, or when a push needs them
+(below); their names travel in the state. Writes: ``batchCreateContacts`` /
 ``batchUpdateContacts`` / ``batchDeleteContacts``, one call per kind per push, sent one after the other (Google
 asks for sequential mutations per user). A run where k persons changed elsewhere is thus one listing and
 ⌈k/200⌉ updates: the persons to update are not read first when their copies (below) are at the right etag.
