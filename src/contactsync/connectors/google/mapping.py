@@ -41,7 +41,8 @@ Choices, mirrored by :func:`fit`:
 - ``note`` ↔ the (single) biography.
 - Dates: Google holds a full date, a month and day, a year and month, or a year; other partial dates are dropped.
 - Photos are read-only URLs in the People API: not held.
-- Tags ↔ user contact groups (by name, compared case-insensitively); system groups are not tags.
+- Tags ↔ user contact groups (by name, compared case-insensitively); system groups are not tags, and a tag named
+  as one ("myContacts", "starred": a Google Contacts export lists them in CATEGORIES) is not held.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ GOOGLE_LOSSY: Mapping[Field, str] = MappingProxyType(
         Field.RELATIONS: "one type per relation: a custom label on a relation of a known kind is not kept",
         Field.LANGUAGES: "well-formed BCP 47 language tags only",
         Field.CUSTOM: "Google's custom fields (userDefined) that have a value",
-        Field.TAGS: "the user's contact groups (labels); system groups are not tags",
+        Field.TAGS: "the user's contact groups (labels); system groups (myContacts, starred…) are not tags",
     }
 )
 
@@ -234,6 +235,11 @@ BCP47 = re.compile(
       |x(?:-[a-z0-9]{1,8})+""",
     re.IGNORECASE | re.VERBOSE,
 )
+# The names of the system contact groups Google makes for every user: a user group of the same name is refused
+# (409), so such a tag cannot be held. A Google Contacts export lists "myContacts" and "starred" in CATEGORIES.
+SYSTEM_GROUP_NAMES = frozenset(
+    {"myContacts", "starred", "friends", "family", "coworkers", "chatBuddies", "all", "blocked"}
+)
 _WORD = re.compile(r"\w+")
 # words a computed formatted address may add to the parts ("P.O. Box 12"); Google's exact wording is not documented
 _ADDRESS_FILLER = frozenset({"p", "o", "po", "box"})
@@ -342,7 +348,8 @@ def _email_kind_label(google_type: str) -> tuple[EmailKind, str]:
     return _kind_label(google_type, _EMAIL_KINDS, EmailKind.OTHER)
 
 
-def _phone_kind_label(google_type: str) -> tuple[PhoneKind, str]:
+def phone_kind_label(google_type: str) -> tuple[PhoneKind, str]:
+    """A phone's Google ``type`` as the model's kind and custom label (``workMobile`` is a mobile number)."""
     return _kind_label(google_type, _PHONE_KINDS, PhoneKind.OTHER)
 
 
@@ -374,7 +381,7 @@ def _read(person: Mapping[str, Any], group_names: Mapping[str, str]) -> Contact:
         Email(_str(e, "value"), *_email_kind_label(_str(e, "type"))) for e in _entries(person, "emailAddresses")
     )
     phones = tuple(
-        Phone(_str(p, "value") or _str(p, "canonicalForm"), *_phone_kind_label(_str(p, "type")))
+        Phone(_str(p, "value") or _str(p, "canonicalForm"), *phone_kind_label(_str(p, "type")))
         for p in _entries(person, "phoneNumbers")
     )
     addresses = tuple(_read_address(a) for a in _entries(person, "addresses"))
@@ -511,7 +518,7 @@ def fit(contact: Contact, region: str = "US") -> Contact:
         projected,
         display_name=projected.display_name or projected.name.formatted(),
         emails=tuple(_relabel(e, _email_kind_label(e.label or _EMAIL_TYPES[e.kind])) for e in projected.emails),
-        phones=tuple(_relabel(p, _phone_kind_label(p.label or _PHONE_TYPES[p.kind])) for p in projected.phones),
+        phones=tuple(_relabel(p, phone_kind_label(p.label or _PHONE_TYPES[p.kind])) for p in projected.phones),
         addresses=tuple(_fit_address(a) for a in projected.addresses),
         birthday=fit_date(projected.birthday),
         anniversary=fit_date(projected.anniversary),
@@ -525,6 +532,7 @@ def fit(contact: Contact, region: str = "US") -> Contact:
         relations=tuple(_fit_relation(r) for r in projected.relations),
         languages=tuple(tag for tag in projected.languages if BCP47.fullmatch(tag)),
         custom=tuple((k, v) for k, v in projected.custom if v.strip()),
+        tags=frozenset(t for t in projected.tags if t.name not in SYSTEM_GROUP_NAMES),
     )
     # a changed kind, label or handle can make two elements one: the second goes, as on a re-read
     return normalize.normalize_contact(fitted, region)
@@ -642,7 +650,7 @@ def person_fields(
         out = []
         for phone in desired.phones:
             entry = _reuse(old, phone.key, {"value": phone.number}, "phoneNumbers")
-            _set_type(entry, (phone.kind, phone.label), _phone_kind_label, phone.label or _PHONE_TYPES[phone.kind])
+            _set_type(entry, (phone.kind, phone.label), phone_kind_label, phone.label or _PHONE_TYPES[phone.kind])
             out.append(entry)
         body["phoneNumbers"] = out
     if "addresses" in fields:
@@ -650,7 +658,13 @@ def person_fields(
     if "organizations" in fields:
         body["organizations"] = _write_organizations(desired, cur)
     if "birthdays" in fields:
-        body["birthdays"] = [{"date": _date_to_google(desired.birthday)}] if desired.birthday else []
+        held_birthday = _first(_entries(cur, "birthdays"))
+        if desired.birthday is None:
+            body["birthdays"] = []
+        elif held_birthday is not None and _read_date(held_birthday) == desired.birthday:
+            body["birthdays"] = [_clean(held_birthday, "birthdays")]  # its text and metadata as held
+        else:
+            body["birthdays"] = [{"date": _date_to_google(desired.birthday)}]
     if "events" in fields:
         body["events"] = _write_events(desired, cur)
     if "urls" in fields:
@@ -662,7 +676,13 @@ def person_fields(
             out.append(entry)
         body["urls"] = out
     if "biographies" in fields:
-        body["biographies"] = [{"value": desired.note, "contentType": "TEXT_PLAIN"}] if desired.note else []
+        bio = _first(_entries(cur, "biographies"))
+        if not desired.note:
+            body["biographies"] = []
+        elif bio is not None and normalize.multiline(_str(bio, "value")) == desired.note:
+            body["biographies"] = [_clean(bio, "biographies")]
+        else:
+            body["biographies"] = [{"value": desired.note, "contentType": "TEXT_PLAIN"}]
     if "userDefined" in fields:
         old = _by_key(_entries(cur, "userDefined"), lambda e: f"{normalize.text(_str(e, 'key'))}\0{_str(e, 'value')}")
         body["userDefined"] = [

@@ -7,6 +7,7 @@ emulator has no special knowledge of are stored and returned as given.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -41,21 +42,25 @@ IGNORED_INPUT_FIELDS = PERSON_SCHEMA_FIELDS - WRITABLE_FIELDS - {"resourceName",
 
 SINGLETON_FIELDS = frozenset({"names", "birthdays", "genders", "biographies"})
 
-_OUTPUT_ONLY_KEYS: Mapping[str, frozenset[str]] = {
-    "names": frozenset({"displayName", "displayNameLastFirst"}),
-    "phoneNumbers": frozenset({"canonicalForm", "formattedType"}),
-    "genders": frozenset({"formattedValue"}),
-    "imClients": frozenset({"formattedType", "formattedProtocol"}),
-    "memberships": frozenset({"domainMembership"}),
-}
 _TYPED_FIELDS = frozenset(
     {
         "emailAddresses", "addresses", "organizations", "events", "urls", "relations", "sipAddresses",
         "externalIds", "calendarUrls", "phoneNumbers", "imClients",
     }
 )  # fmt: skip
+# What the discovery document marks "Output only" on each field's entries: a client's value is dropped and the
+# server's computed one returned. (``formattedValue`` is output only on a gender; on an address it is the
+# client's, computed only when not given.)
+_OUTPUT_ONLY_KEYS: Mapping[str, frozenset[str]] = {
+    "names": frozenset({"displayName", "displayNameLastFirst"}),
+    "phoneNumbers": frozenset({"canonicalForm", "formattedType"}),
+    "genders": frozenset({"formattedValue"}),
+    "imClients": frozenset({"formattedType", "formattedProtocol"}),
+    "memberships": frozenset({"domainMembership"}),
+} | {field: frozenset({"formattedType"}) for field in _TYPED_FIELDS - {"phoneNumbers", "imClients"}}
 
-# Google's display forms of the predefined ``type`` values; custom types are shown as written.
+# Google's display forms of the predefined ``type`` values (the discovery document's lists for emails, phones,
+# addresses, urls, events, relations, organizations, SIP and IM clients); custom types are shown as written.
 _FORMATTED_TYPES = {
     "home": "Home",
     "work": "Work",
@@ -74,13 +79,54 @@ _FORMATTED_TYPES = {
     "homePage": "Home Page",
     "blog": "Blog",
     "profile": "Profile",
+    "ftp": "FTP",
+    "reservations": "Reservations",
     "appInstallPage": "App Install Page",
     "account": "Account",
     "customer": "Customer",
     "network": "Network",
     "organization": "Organization",
     "school": "School",
+    "spouse": "Spouse",
+    "child": "Child",
+    "mother": "Mother",
+    "father": "Father",
+    "parent": "Parent",
+    "brother": "Brother",
+    "sister": "Sister",
+    "friend": "Friend",
+    "relative": "Relative",
+    "domesticPartner": "Domestic Partner",
+    "manager": "Manager",
+    "assistant": "Assistant",
+    "referredBy": "Referred by",
+    "partner": "Partner",
 }
+# ImClient.protocol's predefined values and how Google shows them (formattedProtocol); custom ones as written
+_FORMATTED_PROTOCOLS = {
+    "aim": "AIM",
+    "msn": "MSN",
+    "yahoo": "Yahoo",
+    "skype": "Skype",
+    "qq": "QQ",
+    "googleTalk": "Google Talk",
+    "icq": "ICQ",
+    "jabber": "Jabber",
+    "netMeeting": "NetMeeting",
+}
+# Locale.value is "the well-formed IETF BCP 47 language tag": RFC 5646 section 2.1's grammar, without the
+# grandfathered irregular tags. Whether Google refuses a malformed one is not documented: the emulator does
+# (the stricter reading).
+_BCP47 = re.compile(
+    r"""(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})
+        (?:-[a-z]{4})?
+        (?:-(?:[a-z]{2}|[0-9]{3}))?
+        (?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*
+        (?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*
+        (?:-x(?:-[a-z0-9]{1,8})+)?
+      |x(?:-[a-z0-9]{1,8})+""",
+    re.IGNORECASE | re.VERBOSE,
+)
 _FORMATTED_GENDERS = {"male": "Male", "female": "Female", "unspecified": "Unspecified"}
 
 
@@ -158,6 +204,19 @@ def _compute(field: str, entry: JsonDict) -> None:
             entry["canonicalForm"] = canonical
     elif field == "genders" and isinstance(entry.get("value"), str):
         entry["formattedValue"] = _FORMATTED_GENDERS.get(entry["value"], entry["value"])
+    elif field == "addresses" and not entry.get("formattedValue"):
+        # Address.formattedValue: "If this is not set by the user it will be automatically constructed from
+        # structured values." Google's exact layout (locale-dependent) is not documented; this one uses the
+        # parts' own words only, in a US-like order.
+        formatted = _formatted_address(entry)
+        if formatted:
+            entry["formattedValue"] = formatted
+    elif field == "imClients" and isinstance(entry.get("protocol"), str) and entry["protocol"]:
+        entry["formattedProtocol"] = _FORMATTED_PROTOCOLS.get(entry["protocol"], entry["protocol"])
+    elif field == "locales":
+        value = entry.get("value")
+        if isinstance(value, str) and value and not _BCP47.fullmatch(value):
+            raise invalid_argument(f"Invalid locale value: {value!r} is not a well-formed IETF BCP 47 language tag.")
     elif field == "memberships":
         membership = entry.get("contactGroupMembership")
         if isinstance(membership, dict) and isinstance(membership.get("contactGroupResourceName"), str):
@@ -166,6 +225,22 @@ def _compute(field: str, entry: JsonDict) -> None:
                 "contactGroupId": name.removeprefix("contactGroups/"),
                 "contactGroupResourceName": name,
             }
+
+
+def _formatted_address(entry: JsonDict) -> str:
+    def part(key: str) -> str:
+        value = entry.get(key)
+        return value.strip() if isinstance(value, str) else ""
+
+    place = " ".join(p for p in (", ".join(p for p in (part("city"), part("region")) if p), part("postalCode")) if p)
+    lines = (
+        part("poBox"),
+        part("streetAddress"),
+        part("extendedAddress"),
+        place,
+        part("country") or part("countryCode"),
+    )
+    return "\n".join(line for line in lines if line)
 
 
 def _compute_name(entry: JsonDict) -> None:

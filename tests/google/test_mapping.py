@@ -1,0 +1,301 @@
+"""The Google mapping of issue #15's fields against the People API emulator: what a person holds is read, a
+write-back sends what nobody changed as Google held it and keeps what the model does not map, and the emulator
+stores and computes those fields as the discovery document says."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from googleapiclient.errors import HttpError
+from hypothesis import given, settings
+
+from contactsync.connector import Change, ChangeKind
+from contactsync.connectors.google.mapping import (
+    READ_FIELDS,
+    WRITE_FIELDS,
+    contact_from_person,
+    copy_fields,
+    fit,
+    person_fields,
+    person_fields_to_write,
+)
+from contactsync.emulators.google import PeopleEmulator
+from contactsync.emulators.google.store import UserStore
+from contactsync.model import (
+    AddressKind,
+    Contact,
+    Email,
+    EmailKind,
+    Event,
+    InstantMessage,
+    PartialDate,
+    Phone,
+    PhoneKind,
+    PhoneticName,
+    PostalAddress,
+    Relation,
+    RelationKind,
+)
+from contactsync.normalize import normalize_contact
+
+from .conftest import ALICE
+from .full_person import EVERY_FIELD, SECOND_ANNIVERSARY
+from .helpers import connector_for
+from .test_connector import _contacts
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def stored(body: dict[str, Any]) -> dict[str, Any]:
+    """The person the emulator stores and returns for a created body (what Google computes included)."""
+    store = UserStore(ALICE, NOW)
+    return store.render_person(store.create_person(copy.deepcopy(body), NOW), READ_FIELDS)
+
+
+# ----------------------------------------------------------------------------------------------- reading
+
+
+def test_every_field_of_a_person_is_read() -> None:
+    contact = contact_from_person(stored(EVERY_FIELD), {})
+    assert contact.nicknames == ("Yu", "Sato")
+    assert contact.phonetic_name == PhoneticName("ユキ", "アン", "タナカ", "アクメ")
+    assert contact.emails == (
+        Email("yuki@example.org", EmailKind.WORK),
+        Email("yuki.t@example.net", EmailKind.OTHER, "Alumni"),
+    )
+    assert contact.phones == (
+        Phone("+12025550101", PhoneKind.MOBILE),
+        Phone("+12025550102", PhoneKind.MOBILE),  # workMobile: the nearest kind, kept as workMobile on Google
+        Phone("+12025550103", PhoneKind.OTHER, "Boat"),
+    )
+    home, studio = contact.addresses
+    assert (home.kind, home.label, home.formatted) == (AddressKind.HOME, "", "")  # computed by Google: not a label
+    assert (studio.kind, studio.label) == (AddressKind.OTHER, "Studio")
+    assert studio.formatted == "Back door, 2 Side Rd\nShelbyville"
+    assert (contact.organization, contact.role) == ("Acme", "Makes rockets")
+    assert contact.gender == "female"
+    assert contact.ims == (
+        InstantMessage("yuki@jabber.example", "xmpp", "work"),
+        InstantMessage("yuki.skype", "skype"),
+        InstantMessage("yt", "teams"),
+        InstantMessage("yuki@voip.example", "sip", "work"),
+    )
+    assert contact.relations == (
+        Relation("Ken Tanaka", RelationKind.SPOUSE),
+        Relation("Mia", RelationKind.CHILD),
+        Relation("Aunt Rei", RelationKind.OTHER, "Godmother"),
+        Relation("Sam", RelationKind.DOMESTIC_PARTNER),
+    )
+    assert contact.anniversary == PartialDate(2005, 6, 2)
+    assert contact.events == (Event(PartialDate(None, 9, 1), "First met"), Event(PartialDate(2019, 3, 3), "other"))
+    assert contact.languages == ("ja-JP", "en")
+    assert contact.custom == (("Employee ID", "E-42"), ("X-SHOE", "39"))
+    assert [u.label for u in contact.urls] == ["blog", ""]
+    # and Google holds it as fit says: nothing to write back
+    assert fit(contact) == contact
+
+
+# ------------------------------------------------------------------------------------------ writing back
+
+
+def _render_all(contact: Contact, current: dict[str, Any]) -> dict[str, Any]:
+    return person_fields(
+        set(WRITE_FIELDS) - {"memberships", "clientData"}, contact, current=current, marker="cid", tag_groups={}
+    )
+
+
+def test_a_field_nobody_changed_is_written_back_exactly_as_google_held_it() -> None:
+    person = stored(EVERY_FIELD)
+    contact = contact_from_person(person, {})
+    written = _render_all(contact, person)
+    held = copy_fields(set(written), person)
+    for field, entries in written.items():
+        assert entries == held[field], field
+
+
+def test_a_write_back_of_changed_fields_keeps_what_the_model_does_not_map() -> None:
+    person = stored({**EVERY_FIELD, "events": [*EVERY_FIELD["events"], SECOND_ANNIVERSARY]})
+    contact = contact_from_person(person, {})
+    changed = fit(
+        replace(
+            contact,
+            nicknames=("Yuki-chan", *contact.nicknames),
+            emails=(*contact.emails, Email("new@example.org", EmailKind.HOME)),
+            gender="nonbinary",
+            role="Builds rockets",
+            phonetic_name=replace(contact.phonetic_name, given="ゆき"),
+            relations=contact.relations[1:],
+            events=(*contact.events, Event(PartialDate(2021, 1, 2), "Graduation")),
+            ims=contact.ims[1:],
+        )
+    )
+    fields = person_fields_to_write(contact, changed)
+    assert fields == {
+        "nicknames", "emailAddresses", "genders", "organizations", "names", "relations", "events", "imClients",
+        "sipAddresses",
+    }  # fmt: skip
+    body = person_fields(fields, changed, current=person, marker="cid", tag_groups={})
+    assert {
+        "value": "Sato",
+        "type": "MAIDEN_NAME",
+        "metadata": {"source": person["nicknames"][1]["metadata"]["source"]},
+    } in (body["nicknames"])
+    assert body["genders"][0]["addressMeAs"] == "she/her" and body["genders"][0]["value"] == "nonbinary"
+    assert body["names"][0]["phoneticFullName"] == "タナカ ユキ" and body["names"][0]["phoneticGivenName"] == "ゆき"
+    org = body["organizations"][0]
+    assert (org["symbol"], org["type"], org["current"], org["jobDescription"]) == (
+        "ACME",
+        "work",
+        True,
+        "Builds rockets",
+    )
+    assert body["organizations"][1]["name"] == "Old School"
+    assert [e["type"] for e in body["events"]] == ["anniversary", "anniversary", "First met", "other", "Graduation"]
+    assert body["emailAddresses"][1]["type"] == "Alumni"
+    # the updated person reads back as what was written
+    store = UserStore(ALICE, NOW)
+    created = store.create_person(copy.deepcopy({**EVERY_FIELD, "events": person["events"]}), NOW)
+    store.update_person(created.resource_name, body, fields, NOW)
+    again = store.render_person(created, READ_FIELDS)
+    assert contact_from_person(again, {}) == changed
+    assert again["addresses"][0]["countryCode"] == "US"  # not in the mask: untouched
+
+
+def test_an_update_through_the_connector_keeps_googles_leftovers(emulator: PeopleEmulator) -> None:
+    (name,) = emulator.seed(ALICE, [EVERY_FIELD])
+    with contextlib.closing(connector_for(emulator, ALICE)) as google:
+        (listed,) = google.pull(None).changed
+        wanted = google.fit(replace(listed.contact, nicknames=("Yu", "Sato", "Tanaka-san"), gender="female"))
+        (result,) = google.push(
+            [Change(ChangeKind.UPDATE, "cid-y", contact=wanted, ref=listed.ref, previous=listed.contact)]
+        )
+        assert result.ok and result.stored == wanted
+    now = emulator.person(ALICE, name)
+    assert [(n["value"], n.get("type")) for n in now["nicknames"]] == [
+        ("Yu", None),
+        ("Sato", "MAIDEN_NAME"),
+        ("Tanaka-san", None),
+    ]
+    assert now["genders"][0]["addressMeAs"] == "she/her"
+
+
+@settings(max_examples=60, deadline=None)
+@given(_contacts)
+def test_what_the_emulator_stores_reads_back_as_fit_says(contact: Contact) -> None:
+    """read(store(write(fit(c)))) == fit(c), with what Google computes on the way (formattedValue, types…)."""
+    wanted = fit(normalize_contact(replace(contact, tags=frozenset())))  # tags: tests/google/test_groups.py
+    body = person_fields(
+        person_fields_to_write(None, wanted) | {"clientData"}, wanted, current=None, marker="cid", tag_groups={}
+    )
+    person = stored(body)
+    assert contact_from_person(person, {}) == wanted
+    # and rendered again over what Google holds, nothing needs writing and nothing changes
+    assert person_fields_to_write(contact_from_person(person, {}), wanted) == set()
+    written = _render_all(wanted, person)
+    held = copy_fields(set(written), person)
+    assert all(written[f] == held[f] for f in written)
+
+
+def test_fit_holds_a_kind_and_a_label_as_one_google_type() -> None:
+    contact = normalize_contact(
+        Contact(
+            emails=(Email("a@example.org", EmailKind.WORK, "Office"), Email("b@example.org", EmailKind.OTHER, "Home")),
+            phones=(Phone("+12025550100", PhoneKind.OTHER, "workMobile"),),
+            addresses=(PostalAddress(street="1 Main St", locality="X", formatted="1 Main St\nX"),),
+            relations=(Relation("Ann", RelationKind.FRIEND, "Best"), Relation("Bo", RelationKind.OTHER, "Spouse")),
+            ims=(InstantMessage("sip:bo@voip.example", "sip"),),
+            events=(Event(PartialDate(2020, 1, 1), "anniversary"),),
+            languages=("en-GB", "english please"),
+        )
+    )
+    fitted = fit(contact)
+    assert fitted.emails == (Email("a@example.org", EmailKind.OTHER, "Office"), Email("b@example.org", EmailKind.HOME))
+    assert fitted.phones == (Phone("+12025550100", PhoneKind.MOBILE),)
+    assert fitted.addresses[0].formatted == ""  # only repeats the parts: Google's own
+    assert fitted.relations == (Relation("Ann", RelationKind.FRIEND), Relation("Bo", RelationKind.SPOUSE))
+    assert fitted.ims == (InstantMessage("bo@voip.example", "sip"),)
+    assert fitted.events == () and fitted.languages == ("en-GB",)
+
+
+# -------------------------------------------------------------------------------------------- emulator
+
+
+def test_the_emulator_computes_what_google_computes_and_ignores_a_clients_output_only_values(people: Any) -> None:
+    created = (
+        people.people()
+        .createContact(
+            personFields="addresses,imClients,relations,genders,emailAddresses,sipAddresses,events",
+            body={
+                "addresses": [
+                    {"streetAddress": "1 Main St", "city": "Springfield", "postalCode": "62701", "type": "home"},
+                    {"streetAddress": "2 Side Rd", "formattedValue": "Round the back"},
+                ],
+                "imClients": [{"username": "ann", "protocol": "googleTalk", "formattedProtocol": "Mine"}],
+                "relations": [{"person": "Bo", "type": "domesticPartner", "formattedType": "Mine"}],
+                "genders": [{"value": "female", "formattedValue": "Mine"}],
+                "emailAddresses": [{"value": "a@example.org", "formattedType": "Mine"}],
+                "sipAddresses": [{"value": "sip:a@example.org", "type": "mobile"}],
+                "events": [{"date": {"month": 1, "day": 2}, "type": "Name day"}],
+            },
+        )
+        .execute()
+    )
+    # Address.formattedValue: "If this is not set by the user it will be automatically constructed"
+    assert created["addresses"][0]["formattedValue"] == "1 Main St\nSpringfield 62701"
+    assert created["addresses"][1]["formattedValue"] == "Round the back"
+    assert created["imClients"][0]["formattedProtocol"] == "Google Talk"
+    assert created["relations"][0]["formattedType"] == "Domestic Partner"
+    assert created["genders"][0]["formattedValue"] == "Female"
+    assert "formattedType" not in created["emailAddresses"][0]  # output only: the client's is dropped
+    assert created["sipAddresses"][0]["formattedType"] == "Mobile"
+    assert created["events"][0]["formattedType"] == "Name day"
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        ({"nicknames": [{"value": "Yu", "type": "PET_NAME"}]}, "TYPE_ENUM"),  # Nickname.type is an enum
+        ({"locales": [{"value": "english please"}]}, "BCP 47"),
+        ({"genders": [{"value": "female"}, {"value": "male"}]}, "only one gender"),
+        ({"relations": [{"person": 7}]}, "TYPE_STRING"),
+        ({"imClients": [{"username": "a", "network": "x"}]}, "Unknown name"),
+    ],
+)
+def test_the_emulator_refuses_what_the_discovery_document_refuses(people: Any, body: dict[str, Any], said: str) -> None:
+    with pytest.raises(HttpError) as raised:
+        people.people().createContact(personFields="names", body={"names": [{"givenName": "A"}], **body}).execute()
+    assert raised.value.resp.status == 400 and said in str(raised.value)
+
+
+def test_every_new_field_can_be_updated_by_name(people: Any) -> None:
+    mask = "genders,imClients,sipAddresses,relations,locales,nicknames,events"
+    created = people.people().createContact(personFields="names", body={"names": [{"givenName": "A"}]}).execute()
+    updated = (
+        people.people()
+        .updateContact(
+            resourceName=created["resourceName"],
+            updatePersonFields=mask,
+            personFields=mask,
+            body={
+                "etag": created["etag"],
+                "genders": [{"value": "other"}],
+                "imClients": [{"username": "a", "protocol": "qq"}],
+                "sipAddresses": [{"value": "sip:a@x.example"}],
+                "relations": [{"person": "B", "type": "friend"}],
+                "locales": [{"value": "fr-CA"}],
+                "nicknames": [{"value": "Ay", "type": "SHORT_NAME"}],
+                "events": [{"date": {"year": 2020, "month": 2, "day": 3}, "type": "other"}],
+            },
+        )
+        .execute()
+    )
+    contact = contact_from_person(updated, {})
+    assert contact.gender == "other" and contact.languages == ("fr-CA",) and contact.nicknames == ("Ay",)
+    assert {m.service for m in contact.ims} == {"qq", "sip"}
+    assert contact.relations == (Relation("B", RelationKind.FRIEND),)
+    assert contact.events == (Event(PartialDate(2020, 2, 3), "other"),)
