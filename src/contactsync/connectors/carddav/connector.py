@@ -36,6 +36,7 @@ from contactsync.connector import (
     RemoteContact,
     RemoteRef,
 )
+from contactsync.connectors.fitmemo import FitMemo
 from contactsync.copies import HeldCopies, RemoteCopies, RemoteCopy
 from contactsync.errors import (
     AuthFailed,
@@ -69,9 +70,6 @@ _TAGS_SEPARATOR = " tags="  # servers quote etags and put no spaces in them; rpa
 _MAX_SYNC_ROUNDS = 1000  # a server that truncates (507) forever must not keep us here forever
 _SYNC_COLLECTION = davxml.tag(davxml.DAV, "sync-collection")
 _CARD_SPECIFIC_FAILURES = (davxml.BadServerResponse, ServerError)
-#: contacts whose fit a connector remembers: the engine asks for one contact's fit up to three times in a run
-#: (plan, write, what is not carried); about two push chunks
-_FIT_MEMO = 1000
 #: a write that failed with one of these changed nothing on the server
 _NOT_WRITTEN = (ItemRejected, RateLimited, AuthFailed)
 
@@ -240,8 +238,8 @@ class CardDavConnector(BaseConnector):
         #: the book
         self._tagged: dict[str, frozenset[Tag]] | None = None
         self._member_hrefs: dict[str, str] | None = None
-        #: the last contacts fitted, keyed by the contact and its tags' spelling (contact equality ignores it)
-        self._fitted: dict[tuple[Contact, tuple[str, ...]], Contact] = {}
+        #: the last contacts fitted: the engine asks for one contact's fit several times in a run
+        self._fits = FitMemo(self._fit)
 
     @classmethod
     def from_settings(cls, account: AccountSettings, book: BookSettings) -> CardDavConnector:
@@ -521,23 +519,19 @@ class CardDavConnector(BaseConnector):
                     self._tagged[now_href] = tags
 
     def fit(self, contact: Contact) -> Contact:
-        """The contact after a write and a re-read: what the vCard mapping keeps of it (``fit_contact`` is that
-        round trip without rendering and reading a card, #18), a photo over the cap dropped; with group cards,
-        the tags are kept (groups hold them). Remembered for the last contacts fitted: the engine asks for one
-        contact's fit up to three times in a run."""
-        key = (contact, tuple(sorted(t.name for t in contact.tags)))
-        known = self._fitted.get(key)
-        if known is not None:
-            return known
+        """The contact after a write and a re-read (remembered for the last contacts fitted)."""
+        return self._fits(contact)
+
+    def _fit(self, contact: Contact) -> Contact:
+        """What the vCard mapping keeps of ``contact`` (``fit_contact`` is that round trip without rendering and
+        reading a card, #18), a photo over the cap dropped; with group cards, the tags are kept (groups hold
+        them)."""
         fitted = fit_contact(contact, region=self.region)
         photo = fitted.photo
         if photo is not None and photo.data and len(photo.data) > self.photo_max_bytes:
             fitted = replace(fitted, photo=None)  # read back, a photo over the cap is dropped
         if self.options.group_style.uses_group_cards:
             fitted = replace(fitted, tags=contact.tags)
-        if len(self._fitted) >= _FIT_MEMO:
-            self._fitted.clear()
-        self._fitted[key] = fitted
         return fitted
 
     def _remote(self, card: _Card, group_tags: frozenset[Tag]) -> RemoteContact:

@@ -34,6 +34,7 @@ from contactsync.connector import (
     RemoteContact,
     RemoteRef,
 )
+from contactsync.connectors.fitmemo import FitMemo
 from contactsync.connectors.pullstate import pack_state, unpack_state
 from contactsync.errors import (
     AuthFailed,
@@ -64,8 +65,6 @@ STATE_PREFIX = "vdir1:"
 MAX_STEM = 100
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 _CONTACT, _GROUP, _BROKEN = "c", "g", "q"
-#: contacts whose fit a connector remembers: two push chunks (max_batch 500), so a chunk's plan and push share them
-_FIT_MEMO = 1000
 
 
 def file_name_for(uid: str) -> str:
@@ -155,10 +154,9 @@ class VdirConnector(BaseConnector):
         # after a pull or a push counts them without parsing every card again (#18: a card is parsed once per
         # account in a run, not four times); same bytes, same options, same parse
         self._tags: dict[str, frozenset[Tag] | None] = {}
-        # the last contacts fitted: the engine asks for one contact's fit up to three times in a run (plan, write,
-        # what is not carried), each as costly as reading a card (#18). Keyed by the contact and its tags'
-        # spelling, which contact equality ignores; cleared when full, so it holds about one push chunk
-        self._fitted: dict[tuple[Contact, tuple[str, ...]], Contact] = {}
+        # the last contacts fitted: the engine asks for one contact's fit several times in a run (plan, write,
+        # what is not carried, what a created card holds), each as costly as reading a card (#18)
+        self._fits = FitMemo(self._fit)
 
     @classmethod
     def from_settings(cls, account: AccountSettings, book: BookSettings) -> VdirConnector:
@@ -345,17 +343,13 @@ class VdirConnector(BaseConnector):
         return dict(counts)
 
     def fit(self, contact: Contact) -> Contact:
-        key = (contact, tuple(sorted(t.name for t in contact.tags)))
-        known = self._fitted.get(key)
-        if known is not None:
-            return known
+        return self._fits(contact)
+
+    def _fit(self, contact: Contact) -> Contact:
         fitted = fit_contact(contact, region=self.region)
         photo = fitted.photo
         if photo is not None and photo.data and len(photo.data) > self.photo_max_bytes:
             fitted = replace(fitted, photo=None)  # read back, a photo over the cap is dropped
-        if len(self._fitted) >= _FIT_MEMO:
-            self._fitted.clear()
-        self._fitted[key] = fitted
         return fitted
 
     # ------------------------------------------------------------ writing
