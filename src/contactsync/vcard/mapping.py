@@ -482,12 +482,15 @@ class _Context:
         address_labels: dict[frozenset[str], str] = {}
         seen: set[str] = set()
         repeated: set[str] = set()
+        distinct: set[tuple[str, ContentLine]] = set()
         for line in lines:
             if line.nested:
                 continue
             if not line.group and line.name.startswith("X-"):
                 name = line.name if line.name != _CUSTOM else f"{_CUSTOM};{line.param(_CUSTOM_KEY)}"
-                (repeated if name in seen else seen).add(name)
+                if (name, line) not in distinct:  # the same line twice says it once
+                    distinct.add((name, line))
+                    (repeated if name in seen else seen).add(name)
             if line.group:
                 sizes[line.group] = sizes.get(line.group, 0) + 1
                 if line.name == _LABEL:
@@ -662,16 +665,22 @@ def derived_display_name(contact: Contact) -> str:
 def fit_contact(contact: Contact, *, region: str = "US") -> Contact:
     """The contact as a vCard holds it after a write and a re-read: custom data dropped, FN filled in, the
     carried lines a card would carry (see :func:`fit_lines`)."""
-    projected = fit_lines(contact.project(VCARD_FIELDS), region=region)
+    projected = _as_a_card_holds(fit_lines(contact.project(VCARD_FIELDS), region=region))
+    return replace(projected, display_name=derived_display_name(projected))
+
+
+def _as_a_card_holds(contact: Contact) -> Contact:
+    """The values a card cannot spell as given, as it spells them."""
+    if not contact.relations and not contact.custom:
+        return contact
     return replace(
-        projected,
-        display_name=derived_display_name(projected),
+        contact,
         # a relation of a kind has no label of its own on a card (the label says the kind)
         relations=tuple(
-            r if r.kind is RelationKind.OTHER or not r.label else replace(r, label="") for r in projected.relations
+            r if r.kind is RelationKind.OTHER or not r.label else replace(r, label="") for r in contact.relations
         ),
         # a card's text holds no control characters but the tab and the line break
-        custom=tuple((k, _CUSTOM_CONTROL.sub("", v.replace("\r\n", "\n"))) for k, v in projected.custom),
+        custom=tuple((k, _CUSTOM_CONTROL.sub("", v.replace("\r\n", "\n"))) for k, v in contact.custom),
     )
 
 
@@ -687,14 +696,26 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
     aggregates: dict[_Slot, list[ContentLine]] = {slot: [] for slot in _AGGREGATE}
     carried: list[str] = []  # what vcard_lines holds: unmapped lines and the forms of mapped ones
     consumed = _consumed_groups(card.lines, context, region, photo_max_bytes)
+    # the first line of each value (its text, the lines that travel with it, whether they travel already): a value
+    # given again otherwise (another TYPE, another FN) travels as a line of its own, and the first one then
+    # travels too, so that a copy tells the two apart (see _Carried.of)
+    firsts: dict[tuple[_Slot, str], _First] = {}
     photo_dropped = False
     for line in card.lines:
         if line.nested or line.name in _NOT_CARRIED:
             continue
         if line.group in consumed:
             if line.name != _LABEL:
-                slot, value = _decode(line, region, photo_max_bytes, context) or (None, None)
-                values[slot].append(value)  # type: ignore[index]
+                decoded_label = _decode(line, region, photo_max_bytes, context)
+                assert decoded_label is not None  # a consumed group's value line is one we map
+                slot, value = decoded_label
+                identity = (slot, element_key(value))
+                if identity in firsts:
+                    _repeat(firsts[identity], line_text(line), carried)
+                    continue
+                group = [line_text(m) for m in card.lines if m.group == line.group and not m.nested]
+                firsts[identity] = _First(line_text(line), group, carried=False)
+                values[slot].append(value)
             continue  # a labelled value written as we write it: the value alone says how
         decoded = _decode(line, region, photo_max_bytes, context)
         if decoded is None:
@@ -712,24 +733,31 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
             values[slot] += value
             aggregates[slot].append(line)
             continue
-        if slot is _Slot.CUSTOM and any(key == value[0] for key, _v in values[slot]):
-            carried.append(line_text(line))  # X-CUSTOM twice with one key: the first is the value
+        if slot in _NO_FORMS:
+            values[slot].append(value)
             continue
-        if slot not in _MULTI and slot not in _NO_FORMS and values[slot]:
-            # a second FN, ORG…: the model holds the first, the card all (a plain repeat of the first says nothing)
-            if not (values[slot][0] == value and _is_plain(slot, value, line, version)):
-                carried.append(line_text(line))
+        # a second FN, ORG… (the model holds the first, the card all), an email given twice
+        identity = (slot, element_key(value) if slot in _MULTI else "")
+        if identity in firsts:
+            _repeat(firsts[identity], line_text(line), carried)
             continue
         values[slot].append(value)
+        as_written = line_text(line)
         if slot is _Slot.TEL:
             line = _spelled_canonically(line, value)
-        if slot not in _NO_FORMS and not _is_plain(slot, value, line, version) and not _empty_name(slot, value):
+        plain = _is_plain(slot, value, line, version)
+        firsts[identity] = _First(as_written, [line_text(line)], carried=not plain)
+        if not plain:
             # written otherwise than we would write this value (parameters, group, what the model does not hold
             # of it): the line itself travels, and is written wherever this value is
             carried.append(line_text(line))
     for slot, lines in aggregates.items():
-        if lines and not _aggregate_is_plain(slot, lines):
-            carried += [line_text(line) for line in lines]  # the lines as written travel, all together
+        unique = list({line_text(line): line for line in lines}.values())  # a line given twice says it once
+        value = normalize.unique_texts(values[slot])
+        decoded_lines = [(slot, _decode(line, region, photo_max_bytes)[1], line) for line in unique]  # type: ignore[index]
+        # the lines as written travel, all together, when a copy can tell their order from the list
+        if lines and not _aggregate_is_plain(slot, unique) and _in_list_order(decoded_lines, value) is not None:
+            carried += [line_text(line) for line in lines]
 
     def first(slot: _Slot, default: Any) -> Any:
         return values[slot][0] if values[slot] else default
@@ -789,6 +817,25 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
         members=members,
         photo_dropped=photo_dropped,
     )
+
+
+@dataclass(slots=True)
+class _First:
+    """The first line of a value on a card being read, and the lines that carry it (its group's, when grouped)."""
+
+    text: str  # as written (a phone's number as spelled)
+    lines: list[str]  # as carried (a phone's number in E.164)
+    carried: bool
+
+
+def _repeat(first: _First, text: str, carried: list[str]) -> None:
+    """A value given again: the same line again says nothing; another line travels as it is, with the first."""
+    if text == first.text:
+        return
+    carried.append(text)
+    if not first.carried:
+        first.carried = True
+        carried.extend(first.lines)
 
 
 def _consumed_groups(
@@ -1004,6 +1051,16 @@ def _aggregate_value(lines: Iterable[tuple[_Slot, Any, ContentLine]]) -> tuple[s
     return normalize.unique_texts(v for _s, value, _l in lines for v in value)
 
 
+def _in_list_order(
+    lines: Sequence[tuple[_Slot, Any, ContentLine]], value: tuple[str, ...]
+) -> list[tuple[_Slot, Any, ContentLine]] | None:
+    """NICKNAME or LANG lines (carried lines are sorted as text) in the order that says the list ``value``, or
+    None when they do not say it (the list changed since)."""
+    position = {v.casefold(): i for i, v in enumerate(value)}
+    ordered = sorted(lines, key=lambda f: [position.get(v.casefold(), len(position)) for v in f[1]])
+    return ordered if ordered and _aggregate_value(ordered) == value else None
+
+
 def _aggregate_is_plain(slot: _Slot, lines: list[ContentLine]) -> bool:
     value = normalize.unique_texts(v for line in lines for v in (_decode(line, "US", 0) or (slot, ()))[1])
     return [replace(line, raw="") for line in lines] == _aggregate_lines(slot, value)
@@ -1101,6 +1158,8 @@ class _Carried:
     aggregates: dict[_Slot, tuple[tuple[_Slot, Any, ContentLine], ...]]
     #: the contact's NICKNAME and LANG lists (the non-empty ones)
     wanted: dict[_Slot, tuple[str, ...]]
+    #: forms (as texts) of values given again in lines of their own: they travel even when plain
+    anchored: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, contact: Contact, region: str, photo_max_bytes: int) -> _Carried:
@@ -1117,26 +1176,34 @@ class _Carried:
                 aggregates[decoded[0]].append((decoded[0], decoded[1], line))
             else:
                 forms.append((decoded[0], decoded[1], line))
-        # a single-valued property given twice (FN in two languages, a second ORG): the line whose value the
-        # contact holds is the form of that value, the others are lines of their own, carried as they are. When
-        # none holds the contact's value, the value changed since: they were all forms of the old one
-        singles = {slot: value for slot, value in _single_values(contact)}
-        matched = {slot for slot, value, _l in forms if slot in singles and singles[slot] == value}
-        second = [f for f in forms if f[0] in matched and f[1] != singles[f[0]]]
+        # a value given twice (FN in two languages, a second ORG, an email with two TYPEs): one line whose value
+        # the contact holds is the form of that value, the others are lines of their own, carried as they are.
+        # When none holds the contact's value, the value changed since: they were all forms of the old one
+        held: dict[tuple[_Slot, str], Any] = {(slot, ""): value for slot, value in _single_values(contact)}
+        held |= {(slot, element_key(value)): value for slot, value in _multi_values(contact)}
+        held |= {(_Slot.TEL, p.number): p for p in contact.phones}
+        by_identity: dict[tuple[_Slot, str], list[tuple[_Slot, Any, ContentLine]]] = {}
+        for form in forms:
+            slot, value, _line = form
+            by_identity.setdefault((slot, element_key(value) if slot in _MULTI else ""), []).append(form)
+        second: list[tuple[_Slot, Any, ContentLine]] = []
+        anchored: set[str] = set()
+        for identity, group in by_identity.items():
+            matching = [f for f in group if identity in held and f[1] == held[identity]]
+            if matching and len(group) > 1:
+                anchored.add(line_text(matching[0][2]))
+                second += [f for f in group if f is not matching[0]]
         unmapped += [line for _s, _v, line in second]
         wanted = {slot: _aggregate_of(contact, slot) for slot in _AGGREGATE}
         for slot, lines in aggregates.items():
-            # carried lines are sorted (normalize): put them back in the list's order, and write them only
-            # if in that order they say the list
-            position = {v.casefold(): i for i, v in enumerate(wanted[slot])}
-            lines.sort(key=lambda f: min((position.get(v.casefold(), len(position)) for v in f[1]), default=0))
-            if lines and _aggregate_value(lines) != wanted[slot]:
-                lines.clear()  # the list changed since: written afresh
+            ordered = _in_list_order(lines, wanted[slot])
+            lines[:] = ordered or []  # none: the list changed since, it is written afresh
         return cls(
             tuple(unmapped),
-            tuple(f for f in forms if f not in second),
+            tuple(f for f in forms if not any(f is g for g in second)),
             {slot: tuple(lines) for slot, lines in aggregates.items()},
             {slot: value for slot, value in wanted.items() if value},
+            frozenset(anchored),
         )
 
     def aggregate(self, slot: _Slot, value: tuple[str, ...]) -> list[ContentLine]:
@@ -1224,11 +1291,14 @@ def fit_lines(contact: Contact, *, region: str = "US", photo_max_bytes: int = DE
         carried.form_for(slot, value, taken)
     orphaned = carried.orphaned_groups(taken)
     kept = {
-        line_text(line) for i in taken for slot, value, line in [carried.forms[i]] if not _is_plain(slot, value, line)
+        line_text(line)
+        for i in taken
+        for slot, value, line in [carried.forms[i]]
+        if not _is_plain(slot, value, line) or line_text(line) in carried.anchored
     }
     kept |= {line_text(line) for line in carried.unmapped if line.group not in orphaned}
     for slot, lines in carried.aggregates.items():
-        if lines and not _aggregate_is_plain(slot, [line for _s, _v, line in lines]):
+        if lines and not _aggregate_is_plain(slot, list({line_text(f[2]): f[2] for f in lines}.values())):
             kept |= {line_text(line) for _s, _v, line in lines}
     return replace(contact, vcard_lines=tuple(t for t in contact.vcard_lines if t in kept))
 
@@ -1297,6 +1367,7 @@ def _merge(
     lines it carries that the card lacks are added."""
     same_version = _output_version(original.version) == version
     context = _Context.of(original.lines)
+    seen: set[tuple[_Slot, str]] = set()
     decoded: list[tuple[_Slot, Any] | None] = []
     for line in original.lines:
         item = _decode(line, region, photo_max_bytes, context)
@@ -1308,6 +1379,11 @@ def _merge(
             item = None  # the model knows this photo by digest only (bytes not loaded): nothing to write
         if item is not None and _empty_name(*item) and not any(slot is item[0] for slot, _v, _l in desired):
             item = None  # an empty FN, NICKNAME…, and nothing to write instead: left as it is
+        if item is not None and item[0] in _MULTI:
+            identity = (item[0], element_key(item[1]))
+            if identity in seen:
+                item = None  # the same value again (another TYPE…): a line of its own, kept or removed as one
+            seen.add(identity)
         decoded.append(item)
     # NICKNAME and LANG: the card's lines stay when together they say the contact's list; else they all go, and
     # the list is written anew (in the form it came in, when it came from another card)
@@ -1383,8 +1459,13 @@ def _merge(
                 replacement = replace(form, group=form.group or line.group)
         elif slot in new_single and slot not in satisfied and slot not in placed:
             placed.add(slot)
-            form = carried.form_for(slot, wanted_single[slot], taken) or new_single[slot]
-            replacement = replace(form, group=form.group or line.group)
+            carried_form = carried.form_for(slot, wanted_single[slot], taken)
+            if carried_form is not None:
+                replacement = carried_form  # as it was written where it came from
+            elif slot is _Slot.ANNIVERSARY and line.name == "X-ABDATE":
+                replacement = line.changed(value=wanted_single[slot].to_iso())  # Apple's anniversary, new date
+            else:
+                replacement = replace(new_single[slot], group=line.group)
         if replacement is None and line.group:
             removed_groups.add(line.group)
         out[index] = replacement
@@ -1408,7 +1489,10 @@ def _merge(
         line for line in carried.unmapped if line_text(line) not in present and line_text(line) not in carried_before
     ]
     added = [line for line in added if not line.group or line.group not in gone]
-    renamed = _renamed_groups(lines, added, present)
+    # a group some of whose carried lines are on the card already is the same group, not a clash
+    same_groups = {line.group for line in carried.unmapped if line.group and line_text(line) in present}
+    same_groups |= {line.group for _s, _v, line in carried.forms if line.group and line_text(line) in present}
+    renamed = _renamed_groups(lines, added, present, same_groups)
     for line in added:
         if line.group in renamed:
             line = replace(line, group=renamed[line.group])
@@ -1416,12 +1500,15 @@ def _merge(
     return lines
 
 
-def _renamed_groups(lines: list[ContentLine], added: list[ContentLine], present: set[str]) -> dict[str, str]:
+def _renamed_groups(
+    lines: list[ContentLine], added: list[ContentLine], present: set[str], same: set[str]
+) -> dict[str, str]:
     """New names for the groups of ``added`` lines that the card uses already for lines of its own."""
     used = {line.group for line in lines if line.group}
     clashing = {line.group for line in added if line.group in used}
     # a group some of whose carried lines are on the card already is the same group, not a clash
     clashing -= {line.group for line in added if line.group and line_text(line) in present}
+    clashing -= same  # groups the caller knows are the same
     renamed: dict[str, str] = {}
     number = 1
     for group in sorted(clashing):
@@ -1461,6 +1548,7 @@ def render_card(
         raise ValueError(f"vCard version must be 2.1, 3.0 or 4.0, not {version!r}")
     if not uid.strip():
         raise ValueError("a card needs a UID: an empty one is refused by servers")
+    contact = _as_a_card_holds(contact)
     desired = _desired(contact, version, categories, region)
     carried = _Carried.of(contact, region, photo_max_bytes)
     previous_card: _Card | None = None
