@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contactsync.connectors.outlook import mapping
+from contactsync.emulators.outlook.mailbox import validate_contact_body
 from contactsync.model import (
     AddressKind,
     Contact,
@@ -280,3 +281,18 @@ def test_a_patch_of_a_new_field_leaves_every_other_property_alone() -> None:
     assert mapping.patch_body(held, more) == {"children": ["Rui", "Bia"]}
     gone = replace(held, relations=tuple(r for r in held.relations if r.kind is not RelationKind.SPOUSE))
     assert mapping.patch_body(held, gone) == {"spouseName": None}
+
+
+@settings(max_examples=150, deadline=None)
+@given(contacts, contacts)
+def test_the_emulator_accepts_every_body_the_mapping_sends_and_stores_what_fit_says(
+    before: Contact, after: Contact
+) -> None:
+    """The Graph emulator is as strict as Graph (types, three IM addresses, two business phones…): a create or a
+    patch the mapping builds is never refused, and what it stores reads back as ``fit``."""
+    old, new = mapping.fit(before), mapping.fit(after)
+    stored, _extended = validate_contact_body(mapping.create_body(old), creating=True)
+    assert mapping.from_graph(stored) == old
+    changes, _extended = validate_contact_body(mapping.patch_body(old, new), creating=False)
+    patched = {k: v for k, v in {**stored, **changes}.items() if v not in (None, [], {})}
+    assert mapping.from_graph(patched) == new
