@@ -206,7 +206,7 @@ def first_to_outlook(n: int, rtts: list[float], budget: int) -> None:
                     f"  RTT {rtt:>4.0f} ms  {wall:8.2f} s  writes={writes}  HTTP requests={seen.requests} "
                     f"(batch={counts.get(RequestKind.BATCH, 0)}, members={counts.get(RequestKind.BATCH_MEMBER, 0)})"
                     f"  connections={seen.connections}  peak in flight: proxy {seen.peak_in_flight}, "
-                    f"Graph slots of the app {peak_app}"
+                    f"Graph slots of the app {peak_app}, Graph 429s {emu.limiter.refused}"
                 )
                 if len(emu.contacts(USER)) != n:
                     print(f"  !! the mailbox holds {len(emu.contacts(USER))} contacts, not {n}")
