@@ -192,6 +192,14 @@ def _address(a: PostalAddress) -> dict[str, str]:
     return {k: v for k, v in parts.items() if v}
 
 
+#: Outlook's slots for related people, in the order a contact reads them
+_RELATION_SLOTS: Final = (
+    ("spouseName", RelationKind.SPOUSE),
+    ("children", RelationKind.CHILD),
+    ("manager", RelationKind.MANAGER),
+    ("assistantName", RelationKind.ASSISTANT),
+)
+
 #: a URI scheme (RFC 3986 section 3.1) opening an IM address: the service, as in vCard's IMPP ("sip:", "xmpp:")
 _IM_SCHEME: Final = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(.+)", re.DOTALL)
 
@@ -345,12 +353,12 @@ def from_graph(item: Mapping[str, Any], region: str = "US") -> Contact:
         + [Phone(p, PhoneKind.HOME) for p in _strings(item, "homePhones")]
     )
     page = _text(item, "businessHomePage")
-    relations = (
-        [Relation(_text(item, "spouseName"), RelationKind.SPOUSE)]
-        + [Relation(child, RelationKind.CHILD) for child in _strings(item, "children")]
-        + [Relation(_text(item, "manager"), RelationKind.MANAGER)]
-        + [Relation(_text(item, "assistantName"), RelationKind.ASSISTANT)]
-    )
+    relations = [
+        Relation(name, kind)
+        for slot, kind in _RELATION_SLOTS
+        for name in (_strings(item, slot) if slot == "children" else (_text(item, slot),))
+        if name
+    ]
     contact = Contact(
         name=Name(
             given=_text(item, "givenName"),
@@ -381,7 +389,7 @@ def from_graph(item: Mapping[str, Any], region: str = "US") -> Contact:
             organization=_text(item, "yomiCompanyName"),
         ),
         ims=tuple(read_im_address(a) for a in _strings(item, "imAddresses")),
-        relations=tuple(relations),  # empty names are dropped by normalization
+        relations=tuple(relations),
         role=_text(item, "profession"),
     )
     return normalize_contact(contact, region)
