@@ -414,8 +414,9 @@ def test_a_person_of_unexpected_shape_is_quarantined_by_the_mapping() -> None:
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)
 _dates = st.one_of(
     st.none(),
-    st.builds(PartialDate, st.integers(1900, 2100), st.integers(1, 12), st.integers(1, 28)),
-    st.builds(PartialDate, st.none(), st.integers(1, 12), st.integers(1, 28)),
+    # a day past the month's end (February 30th, April 31st) is no date Google holds: fit drops it
+    st.builds(PartialDate, st.integers(1900, 2100), st.integers(1, 12), st.integers(1, 31)),
+    st.builds(PartialDate, st.none(), st.integers(1, 12), st.integers(1, 31)),
     st.builds(PartialDate, st.integers(1900, 2100), st.none(), st.none()),
     st.builds(PartialDate, st.none(), st.integers(1, 12), st.none()),  # Google cannot hold it: fit drops it
 )

@@ -220,6 +220,9 @@ def test_fit_holds_a_kind_and_a_label_as_one_google_type() -> None:
     assert fitted.relations == (Relation("Ann", RelationKind.FRIEND), Relation("Bo", RelationKind.SPOUSE))
     assert fitted.ims == (InstantMessage("bo@voip.example", "sip"),)
     assert fitted.events == () and fitted.languages == ("en-GB",)
+    # a day the month does not have is no date Google holds; February 29th without a year is one
+    assert fit(Contact(birthday=PartialDate(2021, 2, 29))).birthday is None
+    assert fit(Contact(birthday=PartialDate(None, 2, 29))).birthday == PartialDate(None, 2, 29)
 
 
 # -------------------------------------------------------------------------------------------- emulator
@@ -264,6 +267,8 @@ def test_the_emulator_computes_what_google_computes_and_ignores_a_clients_output
         ({"genders": [{"value": "female"}, {"value": "male"}]}, "only one gender"),
         ({"relations": [{"person": 7}]}, "TYPE_STRING"),
         ({"imClients": [{"username": "a", "network": "x"}]}, "Unknown name"),
+        ({"events": [{"date": {"year": 2021, "month": 2, "day": 29}, "type": "other"}]}, "Invalid date"),
+        ({"birthdays": [{"date": {"year": 1980, "day": 3}}]}, "Invalid date"),  # a year and a day: no form
     ],
 )
 def test_the_emulator_refuses_what_the_discovery_document_refuses(people: Any, body: dict[str, Any], said: str) -> None:
@@ -299,3 +304,45 @@ def test_every_new_field_can_be_updated_by_name(people: Any) -> None:
     assert {m.service for m in contact.ims} == {"qq", "sip"}
     assert contact.relations == (Relation("B", RelationKind.FRIEND),)
     assert contact.events == (Event(PartialDate(2020, 2, 3), "other"),)
+
+
+def test_the_entry_the_owner_made_primary_stays_primary_through_a_write_back(emulator: PeopleEmulator) -> None:
+    # FieldMetadata.sourcePrimary is the client's to set: a write-back sends it as held, so the email the owner
+    # made primary in Google Contacts is still the primary one after contactsync added another
+    (name,) = emulator.seed(
+        ALICE,
+        [
+            {
+                "names": [{"givenName": "Ann"}],
+                "emailAddresses": [
+                    {"value": "ann@home.example"},
+                    {"value": "ann@work.example", "metadata": {"sourcePrimary": True}},
+                ],
+            }
+        ],
+    )
+    assert [e["metadata"].get("primary", False) for e in emulator.person(ALICE, name)["emailAddresses"]] == [
+        False,
+        True,
+    ]
+    with contextlib.closing(connector_for(emulator, ALICE)) as google:
+        (listed,) = google.pull(None).changed
+        wanted = google.fit(replace(listed.contact, emails=(Email("new@example.org"), *listed.contact.emails)))
+        (result,) = google.push(
+            [Change(ChangeKind.UPDATE, "cid-a", contact=wanted, ref=listed.ref, previous=listed.contact)]
+        )
+        assert result.ok and result.stored == wanted
+    emails = emulator.person(ALICE, name)["emailAddresses"]
+    assert [(e["value"], e["metadata"].get("primary", False)) for e in emails] == [
+        ("new@example.org", False),
+        ("ann@home.example", False),
+        ("ann@work.example", True),
+    ]
+
+
+def test_two_entries_marked_source_primary_are_refused(people: Any) -> None:
+    # "Each source must have at most one field with source_primary set to true"
+    twice = [{"value": f"a{i}@example.org", "metadata": {"sourcePrimary": True}} for i in range(2)]
+    with pytest.raises(HttpError) as raised:
+        people.people().createContact(personFields="names", body={"emailAddresses": twice}).execute()
+    assert raised.value.resp.status == 400 and "sourcePrimary" in str(raised.value)

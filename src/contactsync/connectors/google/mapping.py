@@ -47,6 +47,7 @@ Choices, mirrored by :func:`fit`:
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -477,7 +478,16 @@ def fit_date(date: PartialDate | None) -> PartialDate | None:
         return None
     if date.year is None and (date.month is None or date.day is None):
         return None
+    if date.year is not None and not 1 <= date.year <= 9999:
+        return None  # Date.year: "from 1 to 9999, or 0 to specify a date without a year"
+    # Date.day: "valid for the year and month" (a February 29th without a year is a valid month and day)
+    if date.month is not None and date.day is not None and date.day > _days_in(date.year, date.month):
+        return None
     return date
+
+
+def _days_in(year: int | None, month: int) -> int:
+    return calendar.monthrange(year or 2000, month)[1]  # 2000: a leap year
 
 
 def _fit_address(address: PostalAddress) -> PostalAddress:

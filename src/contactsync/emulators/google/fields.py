@@ -7,6 +7,7 @@ emulator has no special knowledge of are stored and returned as given.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -170,20 +171,36 @@ def check_person_body(body: object, where: str = "person") -> JsonDict:
 
 
 def normalize_field(field: str, entries: Iterable[object], source_id: str) -> list[JsonDict]:
-    """Store one field: drop client metadata and output-only keys, compute what Google computes."""
+    """Store one field: drop client metadata and output-only keys, compute what Google computes.
+
+    Of a client's field metadata only ``sourcePrimary`` counts (FieldMetadata: ``primary`` and ``verified`` are
+    output only, ``source`` is the server's): the entry it marks is the primary one, else the first. "Each source
+    must have at most one field with source_primary set to true": two are refused.
+    """
     result: list[JsonDict] = []
     items = list(entries)
     if field in SINGLETON_FIELDS and len(items) > 1:
         raise invalid_argument(f"Invalid person: only one {field[:-1]} is allowed, {len(items)} were given.")
+    marked = [i for i, raw in enumerate(items) if isinstance(raw, dict) and _source_primary(raw)]
+    if len(marked) > 1:
+        raise invalid_argument(f"Invalid person: at most one of {field} may have metadata.sourcePrimary set.")
+    primary = marked[0] if marked else 0
     for index, raw in enumerate(items):
         if not isinstance(raw, dict):
             raise invalid_argument(f"Invalid value at 'person.{field}[{index}]', expected an object.")
         dropped = _OUTPUT_ONLY_KEYS.get(field, frozenset()) | {"metadata"}
         entry = {key: value for key, value in raw.items() if key not in dropped}
+        if field in {"birthdays", "events"}:
+            _check_date(field, index, entry)
         _compute(field, entry)
-        entry["metadata"] = _field_metadata(source_id, primary=index == 0)
+        entry["metadata"] = _field_metadata(source_id, primary=index == primary)
         result.append(entry)
     return result
+
+
+def _source_primary(entry: JsonDict) -> bool:
+    metadata = entry.get("metadata")
+    return isinstance(metadata, dict) and metadata.get("sourcePrimary") is True
 
 
 def _field_metadata(source_id: str, *, primary: bool) -> JsonDict:
@@ -191,6 +208,22 @@ def _field_metadata(source_id: str, *, primary: bool) -> JsonDict:
     if primary:
         return {"primary": True, "sourcePrimary": True, **metadata}
     return metadata
+
+
+def _check_date(field: str, index: int, entry: JsonDict) -> None:
+    """Date: "year … from 1 to 9999, or 0"; "month … from 1 to 12, or 0"; "day … from 1 to 31 and valid for the
+    year and month, or 0", in one of the four documented forms (full, month and day, year and month, year)."""
+    date = entry.get("date")
+    if not isinstance(date, dict):
+        return
+    year, month, day = (date.get(k) or 0 for k in ("year", "month", "day"))
+    valid_form = (year and month and day) or (not year and month and day) or (year and month and not day)
+    valid_form = valid_form or (year and not month and not day)
+    in_range = 0 <= year <= 9999 and 0 <= month <= 12 and 0 <= day <= 31
+    if in_range and valid_form and month and day:
+        in_range = day <= calendar.monthrange(year or 2000, month)[1]
+    if not (in_range and valid_form):
+        raise invalid_argument(f"Invalid date at 'person.{field}[{index}].date': not a valid whole or partial date.")
 
 
 def _compute(field: str, entry: JsonDict) -> None:
