@@ -76,6 +76,20 @@ def _token(stored: str | None, shaping: Shaping) -> str | None:
     return token if fingerprint == shaping.fingerprint and token else None
 
 
+def _where(account: AccountSettings, container: str) -> str:
+    """What names a target's container in the configuration (the connector type, the container's name and the
+    options that say where: folder, URL, mailbox, user, path), hashed. A kept container id is used only while it
+    is unchanged: an admin who points the target elsewhere gets the new container looked up, never the old one
+    written into."""
+    options = account.options
+    spec = [
+        account.type,
+        container,
+        *(str(options.get(k) or "") for k in ("folder", "url", "mailbox", "subject", "path")),
+    ]
+    return hashlib.sha256("\n".join(spec).encode()).hexdigest()[:12]
+
+
 def plan_lease(name: str) -> str:
     return f"distribute:{name}"
 
@@ -267,12 +281,18 @@ class Distributor:
             # next listing are read again, one request per target each time
             connector.keep_copies(self.store.copies(target.account))
         kept: str | None = None
+        where = _where(account, self.settings.container)
         try:
             if isinstance(connector, OwnsContainer):
-                kept = self.store.target_container(name, target.account)
+                stored = self.store.target_container(name, target.account)
+                key, _, kept_id = (stored or "").partition(":")
+                kept = kept_id if stored and key == where else None
                 if kept is None:
+                    if stored is not None:
+                        # the configuration names another folder or book now: the listing state is the old one's
+                        ts = replace(ts, state=None)
                     made = connector.container_id(create=True, display_name=self.settings.container)
-                    self.store.put_target_container(name, target.account, made)
+                    self.store.put_target_container(name, target.account, f"{where}:{made}")
                 else:
                     connector.use_container(kept)
             try:
@@ -281,7 +301,7 @@ class Distributor:
                 if not (
                     isinstance(connector, OwnsContainer)
                     and kept is not None
-                    and self._container_replaced(connector, target.account, kept, exc)
+                    and self._container_replaced(connector, target.account, where, kept, exc)
                 ):
                     raise
                 # the container is gone and another stands under its name now: list it all and fill it
@@ -294,7 +314,9 @@ class Distributor:
         finally:
             connector.close()
 
-    def _container_replaced(self, connector: OwnsContainer, account: str, kept: str, error: ConnectorError) -> bool:
+    def _container_replaced(
+        self, connector: OwnsContainer, account: str, where: str, kept: str, error: ConnectorError
+    ) -> bool:
         """After a target run with the kept container failed: whether the container is gone (deleted by a user)
         and another is found or made under its name. Its id is then kept and the target's listing state dropped,
         so the next run lists the new container whole. A throttled or unreachable platform says nothing about
@@ -312,7 +334,7 @@ class Distributor:
             self.settings.name,
             account,
         )
-        self.store.put_target_container(self.settings.name, account, found)
+        self.store.put_target_container(self.settings.name, account, f"{where}:{found}")
         ts = self.store.target_state(self.settings.name, account)
         self.store.put_target_state(replace(ts, state=None))
         return True

@@ -69,8 +69,8 @@ distribution_targets = sa.Table(
     sa.Column("last_run_at", UTCDateTime, nullable=True),
     sa.Column("last_result", sa.String(20), nullable=True),
     sa.Column("last_error", sa.Text, nullable=True),
-    #: the container's id on the target (an Outlook folder's), found or made once and kept: later runs skip its
-    #: lookup (migration 0009)
+    #: the container's id on the target (an Outlook folder's, a CardDAV book's URL), found or made once and kept
+    #: behind what names it in the configuration: later runs skip its lookup (migration 0009)
     sa.Column("container_id", sa.Text, nullable=True),
 )
 
