@@ -422,7 +422,7 @@ _dates = st.one_of(
 )
 # custom labels: free text, and the words Google predefines as types (read back as kinds, in any case)
 _labels = st.one_of(_text, st.sampled_from(["", "Home", "work", "other", "mobile", "workMobile", "School"]))
-_services = st.sampled_from(["", "xmpp", "skype", "sip", "aim", "googletalk", "teams", "qq"])
+_services = st.sampled_from(["", "xmpp", "jabber", "skype", "sip", "aim", "googletalk", "netmeeting", "teams", "qq"])
 _contacts = st.builds(
     Contact,
     name=st.builds(Name, _text, _text, _text, _text, _text),

@@ -509,7 +509,8 @@ def _relabel(element: E, kind_label: tuple[Any, str]) -> E:
 def _fit_im(im: InstantMessage) -> InstantMessage:
     if im.service == SIP:
         return replace(im, handle=_sip_handle(im.handle))
-    return im
+    # the service as its protocol reads back: "jabber" is written as Google's jabber and read as "xmpp"
+    return replace(im, service=_service(_PROTOCOLS.get(im.service, im.service)))
 
 
 def _fit_relation(relation: Relation) -> Relation:
