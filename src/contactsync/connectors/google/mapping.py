@@ -370,7 +370,7 @@ def _service(protocol: str) -> str:
 def _sip_handle(value: str) -> str:
     """A SIP URI's handle: the address without its ``sip:`` scheme."""
     cleaned = normalize.text(value)
-    return cleaned[4:] if cleaned[:4].lower() == "sip:" else cleaned
+    return normalize.text(cleaned[4:]) if cleaned[:4].lower() == "sip:" else cleaned
 
 
 def _read(person: Mapping[str, Any], group_names: Mapping[str, str]) -> Contact:
@@ -530,7 +530,7 @@ def fit(contact: Contact, region: str = "US") -> Contact:
         display_name=projected.display_name or projected.name.formatted(),
         emails=tuple(_relabel(e, _email_kind_label(e.label or _EMAIL_TYPES[e.kind])) for e in projected.emails),
         phones=tuple(_relabel(p, phone_kind_label(p.label or _PHONE_TYPES[p.kind])) for p in projected.phones),
-        addresses=tuple(_fit_address(a) for a in projected.addresses),
+        addresses=normalize.unique(_fit_address(a) for a in projected.addresses),
         birthday=fit_date(projected.birthday),
         anniversary=fit_date(projected.anniversary),
         events=tuple(
@@ -539,14 +539,17 @@ def fit(contact: Contact, region: str = "US") -> Contact:
             if (date := fit_date(e.date)) is not None and e.label.casefold() != "anniversary"
         ),
         # imClients are read before sipAddresses
-        ims=tuple(sorted((_fit_im(m) for m in projected.ims), key=lambda m: m.service == SIP)),
-        relations=tuple(_fit_relation(r) for r in projected.relations),
+        ims=normalize.unique(
+            sorted((m for m in map(_fit_im, projected.ims) if m.handle), key=lambda m: m.service == SIP)
+        ),
+        relations=normalize.unique(_fit_relation(r) for r in projected.relations),
         languages=tuple(tag for tag in projected.languages if BCP47.fullmatch(tag)),
         custom=tuple((k, v) for k, v in projected.custom if v.strip()),
         tags=frozenset(t for t in projected.tags if t.name not in SYSTEM_GROUP_NAMES),
     )
-    # a changed kind, label or handle can make two elements one: the second goes, as on a re-read
-    return normalize.normalize_contact(fitted, region)
+    # a changed kind, label or handle can make two elements one (unique above): the second goes, as on a re-read;
+    # emails' and phones' keys do not depend on their kind or label
+    return fitted
 
 
 # ------------------------------------------------------------------------------------------------- writing
