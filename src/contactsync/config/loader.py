@@ -77,9 +77,16 @@ def load_settings(
         raise _one(source, "the file is not UTF-8 text") from None
     except OSError as exc:
         raise _one(source, f"cannot read the file: {exc.strerror}") from None
-    env = os.environ if environ is None else environ
-    checks = PassedChecks.none() if recheck else PassedChecks.read(default_state_dir(env))
+    checks = PassedChecks.none() if recheck else _passed_checks(os.environ if environ is None else environ)
     return _parse(text, source, environ, path.absolute().parent, path, account_secrets=account_secrets, checks=checks)
+
+
+def _passed_checks(environ: Mapping[str, str]) -> PassedChecks:
+    try:
+        state_dir = default_state_dir(environ)
+    except (RuntimeError, KeyError):  # no $HOME and a user without a passwd entry (a container's random uid)
+        return PassedChecks.none()
+    return PassedChecks.read(state_dir)
 
 
 def parse_settings(
