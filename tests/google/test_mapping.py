@@ -346,3 +346,21 @@ def test_two_entries_marked_source_primary_are_refused(people: Any) -> None:
     with pytest.raises(HttpError) as raised:
         people.people().createContact(personFields="names", body={"emailAddresses": twice}).execute()
     assert raised.value.resp.status == 400 and "sourcePrimary" in str(raised.value)
+
+
+def test_a_value_the_model_cannot_read_stays_on_a_write_back() -> None:
+    # a locale that is no BCP 47 tag (should Google hold one) and an event without a date are not read, and are
+    # sent back as held when the field is written
+    person = {
+        "locales": [{"value": "Klingon, mostly"}, {"value": "en"}],
+        "events": [{"type": "other"}, {"date": {"month": 1, "day": 2}, "type": "other"}],
+        "imClients": [{"username": "sip:ann@voip.example", "protocol": "sip"}],
+    }
+    contact = contact_from_person(person, {})
+    assert contact.languages == ("en",) and contact.events == (Event(PartialDate(None, 1, 2), "other"),)
+    assert contact.ims == (InstantMessage("ann@voip.example", "sip"),) and fit(contact) == contact
+    changed = replace(contact, languages=("fr",), events=())
+    body = person_fields({"locales", "events"}, changed, current=person, marker="cid", tag_groups={})
+    assert body["locales"] == [{"value": "fr"}, {"value": "Klingon, mostly"}]
+    assert body["events"] == [{"type": "other"}]
+    assert contact_from_person({**person, **body}, {}) == changed

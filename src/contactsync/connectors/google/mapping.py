@@ -36,7 +36,8 @@ Choices, mirrored by :func:`fit`:
 - ``events`` ↔ ``events`` of a type other than ``anniversary`` (type ↔ label, "other" when none); ``anniversary``
   ↔ the first event of type ``anniversary``. An event labelled "anniversary" is not held (it would read back as
   the anniversary).
-- ``languages`` ↔ ``locales[].value``: well-formed BCP 47 tags only (the discovery document asks for one).
+- ``languages`` ↔ ``locales[].value``: well-formed BCP 47 tags only (the discovery document asks for one); a
+  locale Google holds that is not one is not read, and stays on a write-back.
 - ``custom`` ↔ ``userDefined`` (key/value; an entry with an empty value is not stored by Google).
 - ``note`` ↔ the (single) biography.
 - Dates: Google holds a full date, a month and day, a year and month, or a year; other partial dates are dropped.
@@ -424,7 +425,9 @@ def _read(person: Mapping[str, Any], group_names: Mapping[str, str]) -> Contact:
         relations=tuple(_read_relation(r) for r in _entries(person, "relations")),
         events=tuple(e for e in other_events if e is not None),
         role=_str(org, "jobDescription"),
-        languages=tuple(_str(loc, "value") for loc in _entries(person, "locales")),
+        languages=tuple(
+            tag for loc in _entries(person, "locales") if BCP47.fullmatch(tag := _str(loc, "value").strip())
+        ),
     )
 
 
@@ -438,7 +441,9 @@ def _read_event(entry: Mapping[str, Any]) -> Event | None:
 
 
 def _read_im(entry: Mapping[str, Any]) -> InstantMessage:
-    return InstantMessage(_str(entry, "username"), _service(_str(entry, "protocol")), _str(entry, "type"))
+    service = _service(_str(entry, "protocol"))
+    handle = _sip_handle(_str(entry, "username")) if service == SIP else _str(entry, "username")
+    return InstantMessage(handle, service, _str(entry, "type"))
 
 
 def _read_sip(entry: Mapping[str, Any]) -> InstantMessage:
@@ -719,8 +724,11 @@ def person_fields(
             out.append(entry)
         body["relations"] = out
     if "locales" in fields:
-        old = _by_key(_entries(cur, "locales"), lambda e: normalize.text(_str(e, "value")).casefold())
-        body["locales"] = [_reuse(old, tag.casefold(), {"value": tag}, "locales") for tag in desired.languages]
+        held = _entries(cur, "locales")
+        old = _by_key(held, lambda e: normalize.text(_str(e, "value")).casefold())
+        body["locales"] = [_reuse(old, tag.casefold(), {"value": tag}, "locales") for tag in desired.languages] + [
+            _clean(e, "locales") for e in held if not BCP47.fullmatch(_str(e, "value").strip())
+        ]  # a locale that is no BCP 47 tag is not read: it stays as held
     if "memberships" in fields:
         groups = [*system_groups, *sorted({tag_groups[t.key] for t in desired.tags})]
         if not groups or (current is None and MY_CONTACTS not in groups):
