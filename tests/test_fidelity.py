@@ -8,7 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from contactsync.model import Email, EmailKind, Phone, PhoneKind
+from contactsync.model import (
+    Email,
+    EmailKind,
+    Event,
+    InstantMessage,
+    PartialDate,
+    Phone,
+    PhoneKind,
+    PhoneticName,
+    Relation,
+    RelationKind,
+    Url,
+)
 from contactsync.normalize import normalize_contact
 from contactsync.vcard import decode_card_bytes, fit_contact, parse_card, render_card
 from tests.fidelity import corpus, lost
@@ -24,6 +36,111 @@ def test_the_corpus_holds_a_card_of_every_client() -> None:
     names = {p.stem for p in CARDS}
     assert {"apple-contacts", "google-export", "outlook-export", "nextcloud", "thunderbird-cardbook", "davx5"} <= names
     assert {"rfc6350-example", "rfc6350-every-property"} <= names
+    assert {"apple-ios", "evolution"} <= names
+
+
+def _card(stem: str) -> str:
+    return _read(next(p for p in CARDS if p.stem == stem))
+
+
+def test_the_richer_model_is_read_from_the_cards_clients_export() -> None:
+    """Issue #15: what Apple, Evolution, Thunderbird and Outlook write lands in the model's own fields, so it
+    reaches Google and Outlook too (not only other vCard accounts)."""
+    apple = parse_card(_card("apple-ios")).contact
+    assert apple.phonetic_name == PhoneticName("ゆき", "けんじ", "なかむら", "そにっく")
+    assert apple.emails[1] == Email("yuki@uni.example", EmailKind.OTHER, "School")  # _$!<School>!$_
+    assert [(p.kind, p.label) for p in apple.phones] == [
+        (PhoneKind.MOBILE, ""),  # _$!<iPhone>!$_
+        (PhoneKind.HOME_FAX, ""),
+        (PhoneKind.OTHER, "Studio B"),
+    ]
+    assert apple.addresses[0].label == "Studio" and apple.urls == (Url("https://portfolio.example/yuki", "Portfolio"),)
+    assert apple.ims == (
+        InstantMessage("yuki@jabber.example", "xmpp"),
+        InstantMessage("yuki.nakamura", "facebook", "other"),
+    )
+    assert apple.relations == (
+        Relation("Aiko Nakamura", RelationKind.MOTHER),
+        Relation("Haruto Sato", RelationKind.OTHER, "Godfather"),
+    )
+    assert apple.events == (
+        Event(PartialDate(2020, 4, 1), "other"),
+        Event(PartialDate(None, 8, 15), "First gig"),  # X-APPLE-OMIT-YEAR
+    )
+    evolution = parse_card(_card("evolution")).contact
+    assert [(m.service, m.handle) for m in evolution.ims] == [
+        ("xmpp", "petra@jabbim.example"),
+        ("skype", "petra.novak.br"),
+        ("icq", "123456789"),
+        ("gadugadu", "987654"),
+    ]
+    assert {r.kind for r in evolution.relations} == {RelationKind.MANAGER, RelationKind.ASSISTANT, RelationKind.SPOUSE}
+    assert evolution.addresses[0].formatted == "Technicka 12\n616 00 Brno\nCzech Republic"  # 3.0 LABEL
+    assert evolution.role == "Firmware" and evolution.anniversary == PartialDate(2014, 9, 6)
+    assert ("X-EVOLUTION-FILE-AS", "Novak, Petra") in evolution.custom
+    thunderbird = parse_card(_card("thunderbird-cardbook")).contact
+    assert thunderbird.nicknames == ("Svenne", "Jojo") and thunderbird.languages == ("sv", "en")
+    assert thunderbird.gender == "male" and thunderbird.addresses[0].formatted.startswith("Varvsgatan 3\n")
+    assert parse_card(_card("rfc6350-every-property")).contact.nicknames == ("Hiro", "Hiro-kun")
+    outlook = parse_card(_card("outlook-export")).contact
+    assert Relation("Anna Schmidt", RelationKind.SPOUSE) in outlook.relations
+
+
+def test_values_from_another_platform_are_written_the_way_apple_writes_them() -> None:
+    """A contact from Google or Outlook (no card lines): labels in groups, relations and dates as Apple's
+    grouped items, custom values as X- properties; read back the same in 3.0 and 4.0."""
+    source = replace(
+        parse_card(_card("apple-ios")).contact, vcard_lines=(), custom=(("Cost center", "4711"), ("X-TEAM", "A"))
+    )
+    contact = normalize_contact(source)
+    for version in ("3.0", "4.0"):
+        card = render_card(contact, uid="u", marker=None, version=version)
+        unfolded = card.replace("\r\n ", "")
+        for expected in (
+            "EMAIL:yuki@uni.example\r\nitem",
+            ".X-ABLabel:School\r\n",
+            ".X-ABRELATEDNAMES:Aiko Nakamura\r\nitem",
+            ".X-ABLabel:_$!<Mother>!$_\r\n",
+            ".X-ABDATE:--08-15\r\nitem",
+            "X-PHONETIC-ORG:そにっく\r\n",
+            "IMPP:xmpp:yuki@jabber.example\r\n",
+            "IMPP;X-SERVICE-TYPE=facebook:x-apple:yuki.nakamura\r\n",
+            "X-CUSTOM;X-KEY=Cost center:4711\r\n",
+            "X-TEAM:A\r\n",
+        ):
+            assert expected in unfolded, (version, expected)
+        assert parse_card(card).contact == fit_contact(contact)
+
+
+def test_a_label_changed_elsewhere_changes_only_the_label_line() -> None:
+    """Google renames a custom label: the card's grouped email keeps its line, the label line says the new one."""
+    source = _card("apple-contacts")
+    parsed = parse_card(source)
+    emails = tuple(replace(e, label="Lab archive") if e.label == "Lab notebook" else e for e in parsed.contact.emails)
+    out = render_card(
+        replace(parsed.contact, emails=emails), uid=parsed.uid, marker=None, version="3.0", original=source
+    )
+    # (the email counts as changed too: the measure compares a line with its group's other lines)
+    assert lost(source, out) == ["EMAIL;TYPE=internet:ayse.private@mail.example", "X-ABLABEL:Lab notebook"]
+    assert "item2.EMAIL;type=INTERNET:ayse.private@mail.example\r\nitem2.X-ABLabel:Lab archive\r\n" in out
+    assert parse_card(out).contact.emails == emails
+
+
+def test_a_custom_value_survives_vcard_to_google_shape_and_back_byte_for_byte() -> None:
+    """An X- property nothing else maps is a custom value (what Google keeps in userDefined): a card written
+    back with it unchanged is the card as it was; a Google key that is no property name round-trips too."""
+    source = _card("davx5")
+    parsed = parse_card(source)
+    assert ("X-ANDROID-CUSTOM", "vnd.android.cursor.item/nickname;Pri;1;;;;;;;;;;;;;") in parsed.contact.custom
+    # only what Google holds comes back: the model fields, no card lines
+    from_google = replace(parsed.contact, vcard_lines=())
+    out = render_card(from_google, uid=parsed.uid, marker=None, version="3.0", original=source, previous=parsed.contact)
+    assert "X-ANDROID-CUSTOM:vnd.android.cursor.item/nickname;Pri;1;;;;;;;;;;;;;\r\n" in out
+    assert parse_card(out).contact.custom == parsed.contact.custom
+    keyed = normalize_contact(replace(from_google, custom=(("Employee ID", 'a "quoted" ^ value'),)))
+    card = render_card(keyed, uid="u", marker=None, version="3.0")
+    assert 'X-CUSTOM;X-KEY=Employee ID:a "quoted" ^ value\r\n' in card
+    assert parse_card(card).contact.custom == (("Employee ID", 'a "quoted" ^ value'),)
 
 
 @pytest.mark.parametrize("path", CARDS, ids=lambda p: p.stem)

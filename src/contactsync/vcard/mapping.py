@@ -27,12 +27,15 @@ book of the other version loses nothing):
   X-SKYPE(-USERNAME), X-AIM, X-ICQ, X-MSN, X-YAHOO, X-QQ, X-GADUGADU, X-GTALK, X-SIP, Outlook's X-MS-IMADDRESS read.
 - ``relations``: RELATED (TYPE spouse, child, parent, sibling, friend, colleague/co-worker, kin; another TYPE is the
   label of an "other" relation; a URI value is kept as the name), Apple's ``itemN.X-ABRELATEDNAMES`` with its label
-  (``_$!<Spouse>!$_``…), Outlook's X-MS-SPOUSE, X-MS-MANAGER, X-MS-ASSISTANT. Written as Apple writes them:
-  ``itemN.X-ABRELATEDNAMES:name`` + ``itemN.X-ABLabel:_$!<Spouse>!$_`` (Apple's style also for kinds Apple lacks).
-- ``events``: ``itemN.X-ABDATE`` with its label (``_$!<Anniversary>!$_`` is the anniversary; X-MS-ANNIVERSARY too).
+  (``_$!<Spouse>!$_``…), Outlook's X-MS-SPOUSE, X-MS-MANAGER, X-MS-ASSISTANT, Evolution's X-EVOLUTION-SPOUSE,
+  -MANAGER, -ASSISTANT. Written as Apple writes them: ``itemN.X-ABRELATEDNAMES:name`` +
+  ``itemN.X-ABLabel:_$!<Spouse>!$_`` (Apple's style also for kinds Apple lacks).
+- ``events``: ``itemN.X-ABDATE`` with its label (``_$!<Anniversary>!$_`` is the anniversary; so are
+  X-MS-ANNIVERSARY and X-EVOLUTION-ANNIVERSARY).
 - ``role``: ROLE. ``languages``: LANG, one line per language, in the card's order.
 - ``custom``: an ungrouped X- property without parameters that nothing above maps, given once, is the custom value
-  keyed by its name (``X-EMPLOYEE-ID:4711`` ↔ ``("X-EMPLOYEE-ID", "4711")``); a key that is not an upper-case X-
+  keyed by its name, upper-cased as vCard names compare (``X-EMPLOYEE-ID:4711`` ↔ ``("X-EMPLOYEE-ID", "4711")``;
+  the card keeps its own spelling while the value is unchanged); a key that is not an upper-case X-
   name is written ``X-CUSTOM;X-KEY=<key>:<value>`` (the key RFC 6868-escaped) and read back as that key. So a
   Google userDefined entry survives Google → vCard → Google, and such an X- property reaches Google and comes back
   as it was. An X- property with parameters, in a group, or given twice travels verbatim in ``vcard_lines`` only.
@@ -366,11 +369,14 @@ _RELATED_TYPES = {
     RelationKind.RELATIVE: "kin",
 }
 _RELATED_KINDS = {t: k for k, t in _RELATED_TYPES.items()} | {"co-worker": RelationKind.COLLEAGUE}
-#: Outlook's vCard export: one property per related person
+#: Outlook's and Evolution's vCard exports: one property per related person
 _MS_RELATIONS = {
     "X-MS-SPOUSE": RelationKind.SPOUSE,
     "X-MS-MANAGER": RelationKind.MANAGER,
     "X-MS-ASSISTANT": RelationKind.ASSISTANT,
+    "X-EVOLUTION-SPOUSE": RelationKind.SPOUSE,
+    "X-EVOLUTION-MANAGER": RelationKind.MANAGER,
+    "X-EVOLUTION-ASSISTANT": RelationKind.ASSISTANT,
 }
 #: labels of values without a kind (URL, IMPP, X-ABDATE) that are written as Apple's built-ins
 _PLAIN_BUILTINS = {"home": "Home", "work": "Work", "other": "Other", "homePage": "HomePage"}
@@ -387,6 +393,8 @@ _IM_SCHEMES = {
     "qq": "qq",
 }
 _IM_SCHEME_OF = {service: scheme for scheme, service in _IM_SCHEMES.items()}
+#: X-SERVICE-TYPE names (Apple's) for the services the model names otherwise
+_SERVICE_NAMES = {"jabber": "xmpp", "gadu-gadu": "gadugadu", "google talk": "googletalk", "gtalk": "googletalk"}
 #: vCard 3.0's one-property-per-network IM properties
 _IM_PROPERTIES = {
     "X-JABBER": "xmpp",
@@ -421,7 +429,7 @@ _NOT_CUSTOM = frozenset(
     | set(_MS_RELATIONS)
     | set(_IM_PROPERTIES)
     | set(_PHONETIC)
-    | {"X-MS-ANNIVERSARY", "X-ADDRESSBOOKSERVER-KIND", "X-ADDRESSBOOKSERVER-MEMBER"}
+    | {"X-MS-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "X-ADDRESSBOOKSERVER-KIND", "X-ADDRESSBOOKSERVER-MEMBER"}
 )
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s\\,;]+\Z")
 
@@ -583,7 +591,7 @@ def _decode(
         return _Slot.IMPP, _instant_message(line, label)
     if name in ("RELATED", "X-ABRELATEDNAMES") or name in _MS_RELATIONS:
         return _Slot.RELATED, _relation(line, label)
-    if name in ("BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-MS-ANNIVERSARY", "X-ABDATE"):
+    if name in ("BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-MS-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "X-ABDATE"):
         date = _date(line)
         if date is None:
             return None
@@ -610,6 +618,7 @@ def _instant_message(line: ContentLine, label: str | None) -> InstantMessage:
         scheme, handle = "", uri
     if declared is not None:
         service = normalize.text(declared).lower()
+        service = _SERVICE_NAMES.get(service, service)
     elif scheme.lower() == "x-apple":
         service = ""
     else:
@@ -676,7 +685,7 @@ def _as_a_card_holds(contact: Contact) -> Contact:
     return replace(
         contact,
         # a relation of a kind has no label of its own on a card (the label says the kind)
-        relations=tuple(
+        relations=normalize.unique(
             r if r.kind is RelationKind.OTHER or not r.label else replace(r, label="") for r in contact.relations
         ),
         # a card's text holds no control characters but the tab and the line break
@@ -1224,6 +1233,16 @@ class _Carried:
                 return line
         return None
 
+    def stale_labels(self, taken: set[int]) -> set[str]:
+        """3.0 LABEL lines (as texts) that print no address written: the address they went with changed."""
+        written = {line.types() - {"pref"} for i in taken for slot, _v, line in [self.forms[i]] if slot is _Slot.ADR}
+        carried = {line.types() - {"pref"} for slot, _v, line in self.forms if slot is _Slot.ADR}
+        return {
+            line_text(line)
+            for line in self.unmapped
+            if line.name == "LABEL" and not line.group and line.types() - {"pref"} in carried - written
+        }
+
     def orphaned_groups(self, taken: set[int]) -> set[str]:
         """Groups whose mapped line is gone (a label of an email removed since): their other lines go too."""
         used = {self.forms[i][2].group for i in taken}
@@ -1274,7 +1293,8 @@ def _fresh(desired: list[tuple[_Slot, Any, ContentLine]], carried: _Carried, ver
     lines = [_line("VERSION", version), _line("PRODID", PRODID)]
     lines += [line for _o, group in placed for line in group]
     orphaned = carried.orphaned_groups(taken)
-    lines += [line for line in carried.unmapped if line.group not in orphaned]
+    stale = carried.stale_labels(taken)
+    lines += [line for line in carried.unmapped if line.group not in orphaned and line_text(line) not in stale]
     return lines
 
 
@@ -1297,6 +1317,7 @@ def fit_lines(contact: Contact, *, region: str = "US", photo_max_bytes: int = DE
         if not _is_plain(slot, value, line) or line_text(line) in carried.anchored
     }
     kept |= {line_text(line) for line in carried.unmapped if line.group not in orphaned}
+    kept -= carried.stale_labels(taken)
     for slot, lines in carried.aggregates.items():
         if lines and not _aggregate_is_plain(slot, list({line_text(f[2]): f[2] for f in lines}.values())):
             kept |= {line_text(line) for _s, _v, line in lines}
@@ -1327,7 +1348,7 @@ def _expand_labels(lines: list[ContentLine]) -> list[ContentLine]:
                 number += 1
             group = f"item{number}"
             used.add(group)
-            out += [replace(line, group=group), _line("X-ABLabel", escape_text(text), group=group)]
+            out += [line.changed(group=group), _line("X-ABLabel", escape_text(text), group=group)]
             continue
         if line.group:
             wanted[line.group] = text or fallback or None
@@ -1367,7 +1388,8 @@ def _merge(
     lines it carries that the card lacks are added."""
     same_version = _output_version(original.version) == version
     context = _Context.of(original.lines)
-    seen: set[tuple[_Slot, str]] = set()
+    seen: dict[tuple[_Slot, str], int] = {}  # the index of a multi value's first line
+    echoes: dict[int, int] = {}
     decoded: list[tuple[_Slot, Any] | None] = []
     for line in original.lines:
         item = _decode(line, region, photo_max_bytes, context)
@@ -1382,8 +1404,12 @@ def _merge(
         if item is not None and item[0] in _MULTI:
             identity = (item[0], element_key(item[1]))
             if identity in seen:
+                first = seen[identity]
+                if line_text(line) == line_text(original.lines[first]):
+                    echoes[len(decoded)] = first  # the very same line again: goes where the first goes
                 item = None  # the same value again (another TYPE…): a line of its own, kept or removed as one
-            seen.add(identity)
+            else:
+                seen[identity] = len(decoded)
         decoded.append(item)
     # NICKNAME and LANG: the card's lines stay when together they say the contact's list; else they all go, and
     # the list is written anew (in the form it came in, when it came from another card)
@@ -1438,6 +1464,8 @@ def _merge(
             kept[index] = True
         elif slot in satisfied and line_text(line) in carried_now:
             kept[index] = True  # a second FN, ORG… the contact carries: stays where it is
+    for index, first in echoes.items():
+        kept[index] = kept[first]
     # pass 2: rewrite the rest in place (an element whose kind changed keeps its group), remove what is gone
     for index, item in enumerate(decoded):
         if kept[index]:
@@ -1455,8 +1483,12 @@ def _merge(
             match = next((d for d in remaining_multi if d[0] is slot and getattr(d[1], "key", None) == key), None)
             if match is not None:
                 remaining_multi.remove(match)
-                form = carried.form_for(slot, match[1], taken, match[2]) or match[2]
-                replacement = replace(form, group=form.group or line.group)
+                if slot in _LABELLED and same_version and replace(value, label=match[1].label) == match[1]:
+                    # only its label changed (elsewhere): the line stays, its group's label line changes
+                    replacement = _with_label(slot, match[1], line, version)
+                else:
+                    form = carried.form_for(slot, match[1], taken, match[2]) or match[2]
+                    replacement = replace(form, group=form.group or line.group)
         elif slot in new_single and slot not in satisfied and slot not in placed:
             placed.add(slot)
             carried_form = carried.form_for(slot, wanted_single[slot], taken)
@@ -1470,6 +1502,15 @@ def _merge(
             removed_groups.add(line.group)
         out[index] = replacement
 
+    # a 3.0 LABEL printed an address that is rewritten or gone: it goes too (the new one prints itself)
+    addresses = [(kept[i], line.types() - {"pref"}) for i, line in enumerate(original.lines) if line.name == "ADR"]
+    unprinted = {types for was_kept, types in addresses if not was_kept} - {t for was_kept, t in addresses if was_kept}
+    out = [
+        None
+        if line is not None and line.name == "LABEL" and not line.group and line.types() - {"pref"} in unprinted
+        else line
+        for line in out
+    ]
     lines = [line for line in out if line is not None]
     still_mapped = {line.group for line in lines if line.group and _decode(line, region, photo_max_bytes)}
     orphaned = removed_groups - still_mapped
@@ -1485,8 +1526,11 @@ def _merge(
         added.append(carried.form_for(slot, value, taken, line) or line)
     added += added_whole
     gone = carried.orphaned_groups(taken) - {line.group for line in lines if line_text(line) in carried_now}
+    stale = carried.stale_labels(taken)
     added += [
-        line for line in carried.unmapped if line_text(line) not in present and line_text(line) not in carried_before
+        line
+        for line in carried.unmapped
+        if line_text(line) not in present and line_text(line) not in carried_before and line_text(line) not in stale
     ]
     added = [line for line in added if not line.group or line.group not in gone]
     # a group some of whose carried lines are on the card already is the same group, not a clash
