@@ -395,10 +395,14 @@ def _read(person: Mapping[str, Any], group_names: Mapping[str, str]) -> Contact:
     urls = tuple(Url(_str(u, "value"), _str(u, "type")) for u in _entries(person, "urls"))
     bio = _first(_entries(person, "biographies")) or {}
     tags = normalize.tags(group_names[g] for g in group_resource_names(person) if g in group_names)
-    custom = tuple((_str(u, "key"), _str(u, "value")) for u in _entries(person, "userDefined") if _str(u, "value"))
+    custom: dict[str, tuple[str, str]] = {}
+    for entry in _entries(person, "userDefined"):
+        if _str(entry, "value"):  # a key Google holds twice is its first value (the others stay on a write-back)
+            custom.setdefault(normalize.text(_str(entry, "key")), (_str(entry, "key"), _str(entry, "value")))
     ims = tuple(_read_im(i) for i in _entries(person, "imClients")) + tuple(
         _read_sip(s) for s in _entries(person, "sipAddresses")
     )
+    ims = tuple(sorted(ims, key=lambda m: m.service == SIP))  # SIP last, wherever Google holds it (as fit says)
     gender = _first(_entries(person, "genders")) or {}
     return Contact(
         name=name,
@@ -415,7 +419,7 @@ def _read(person: Mapping[str, Any], group_names: Mapping[str, str]) -> Contact:
         urls=urls,
         note=_str(bio, "value"),
         tags=tags,
-        custom=custom,
+        custom=tuple(custom.values()),
         phonetic_name=PhoneticName(
             **{attr: _str(name_entry, key) for attr, key in _PHONETIC_NAME_PARTS},
             organization=_str(org, "phoneticName"),
@@ -627,7 +631,10 @@ def _set(entry: JsonDict, key: str, value: str, same: Callable[[str], str] = nor
 def _set_type(entry: JsonDict, wanted: tuple[Any, str], read: Callable[[str], tuple[Any, str]], google: str) -> None:
     """Give the entry the ``type`` that reads as ``wanted`` (kind, label), keeping Google's spelling if it does."""
     if read(_str(entry, "type")) != wanted:
-        entry["type"] = google
+        if google:
+            entry["type"] = google
+        else:
+            entry.pop("type", None)
 
 
 def _has_content(entry: Mapping[str, Any]) -> bool:
@@ -703,14 +710,18 @@ def person_fields(
         else:
             body["biographies"] = [{"value": desired.note, "contentType": "TEXT_PLAIN"}]
     if "userDefined" in fields:
-        old = _by_key(_entries(cur, "userDefined"), lambda e: f"{normalize.text(_str(e, 'key'))}\0{_str(e, 'value')}")
-        body["userDefined"] = [
-            _reuse(old, f"{k}\0{v}", {"key": k, "value": v}, "userDefined") for k, v in desired.custom
-        ]
+        held_custom = _entries(cur, "userDefined")
+        position = {_custom_key(e): i for i, e in reversed(list(enumerate(held_custom)))}
+        old = _by_key(held_custom, _custom_key)
+        # the model sorts them by key: those Google holds keep Google's order, new ones follow
+        wanted = sorted(desired.custom, key=lambda kv: position.get(f"{kv[0]}\0{kv[1]}", len(position)))
+        body["userDefined"] = [_reuse(old, f"{k}\0{v}", {"key": k, "value": v}, "userDefined") for k, v in wanted]
     if "genders" in fields:
-        gender = _clean(_first(_entries(cur, "genders")) or {}, "genders")
+        held_gender = _first(_entries(cur, "genders"))
+        gender = _clean(held_gender or {}, "genders")
         _set(gender, "value", desired.gender)
-        body["genders"] = [gender] if _has_content(gender) else []  # an addressMeAs alone stays
+        # an addressMeAs alone stays
+        body["genders"] = [gender] if _has_content(gender) or held_gender is not None else []
     if "imClients" in fields or "sipAddresses" in fields:
         body.update(_write_ims(desired, cur))
     if "relations" in fields:
@@ -719,8 +730,6 @@ def person_fields(
         for relation in desired.relations:
             entry = _reuse(old, _relation_key(relation), {"person": relation.name}, "relations")
             _set_type(entry, (relation.kind, relation.label), _relation_kind_label, _relation_type(relation))
-            if not entry.get("type"):
-                entry.pop("type", None)
             out.append(entry)
         body["relations"] = out
     if "locales" in fields:
@@ -738,18 +747,64 @@ def person_fields(
     if "clientData" in fields:
         others = [_clean(e) for e in _entries(cur, "clientData") if e.get("key") != MARKER_KEY]
         body["clientData"] = [*others, {"key": MARKER_KEY, "value": marker}]
+    for name, key in _repeat_keys(region).items():
+        if name in body and name in cur:
+            body[name] = _with_repeats(name, body[name], _entries(cur, name), key)
     return body
+
+
+def _custom_key(entry: Mapping[str, Any]) -> str:
+    return f"{normalize.text(_str(entry, 'key'))}\0{_str(entry, 'value')}"
+
+
+def _repeat_keys(region: str) -> dict[str, Callable[[Mapping[str, Any]], str]]:
+    """Per list field, the key of what an entry holds ("" for an entry the model does not read as an element)."""
+    return {
+        "nicknames": lambda e: normalize.text(_str(e, "value")).casefold(),
+        "emailAddresses": lambda e: normalize.email_address(_str(e, "value")).casefold(),
+        "phoneNumbers": lambda e: normalize.phone_number(_str(e, "value"), region),
+        "urls": lambda e: normalize.text(_str(e, "value")),
+        "userDefined": lambda e: normalize.text(_str(e, "key")),
+        "relations": lambda e: _relation_key(_read_relation(e)),
+        "locales": lambda e: v.casefold() if BCP47.fullmatch(v := _str(e, "value").strip()) else "",
+        "addresses": _address_key,
+        "events": lambda e: "" if _is_anniversary(e) else _event_key(e),
+        "imClients": lambda e: _im_key(_read_im(e)),
+        "sipAddresses": lambda e: _im_key(_read_sip(e)),
+    }
+
+
+def _with_repeats(
+    field: str, written: list[JsonDict], held: Sequence[Mapping[str, Any]], key: Callable[[Mapping[str, Any]], str]
+) -> list[JsonDict]:
+    """``written`` with, after the entry of each value, the further entries Google held of the same value (the model
+    holds a value once; Google may hold it twice, e.g. with two nickname types): they stay as held."""
+    by_key: dict[str, list[Mapping[str, Any]]] = {}
+    for entry in held:
+        by_key.setdefault(key(entry), []).append(entry)
+    out: list[JsonDict] = []
+    done: set[str] = {""}
+    for entry in written:
+        out.append(entry)
+        value = key(entry)
+        if value not in done:
+            done.add(value)
+            out.extend(_clean(e, field) for e in by_key.get(value, [])[1:])
+    return out
 
 
 def _write_names(desired: Contact, cur: Mapping[str, Any]) -> list[JsonDict]:
     """The one name, over Google's (its phoneticFullName, honorific phonetics and metadata stay)."""
-    entry = _clean(_first(_entries(cur, "names")) or {}, "names")
+    held = _first(_entries(cur, "names"))
+    entry = _clean(held or {}, "names")
     for attr, key in _NAME_PARTS:
         _set(entry, key, getattr(desired.name, attr))
     for attr, key in _PHONETIC_NAME_PARTS:
         _set(entry, key, getattr(desired.phonetic_name, attr))
-    _set(entry, "unstructuredName", desired.display_name)
-    return [entry] if _has_content(entry) else []
+    shown = normalize.text(_str(entry, "unstructuredName") or _str(held or {}, "displayName"))
+    if shown != desired.display_name:  # read as unstructuredName, else Google's displayName: so compared
+        _set(entry, "unstructuredName", desired.display_name)
+    return [entry] if _has_content(entry) or held is not None else []
 
 
 def _write_organizations(desired: Contact, cur: Mapping[str, Any]) -> list[JsonDict]:
