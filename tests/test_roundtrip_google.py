@@ -30,6 +30,7 @@ from contactsync.normalize import phone_number
 from contactsync.settings import AccountSettings, BookSettings, BrakeSettings
 from contactsync.store import Store
 from contactsync.vcard import decode_card_bytes, parse_card
+from tests.carddav.conftest import radicale_server  # noqa: F401 - the fixture, for the CardDAV trips
 from tests.fidelity import corpus, lost
 from tests.google.full_person import EVERY_FIELD
 from tests.google.helpers import connector_for
@@ -309,29 +310,51 @@ def test_an_edit_in_google_changes_only_its_lines_on_the_source_card(people: Peo
 # ------------------------------------------------------------------------------------------- Google → vCard
 
 
+# Radicale stores a card as vobject re-serializes it, and vobject keeps only the first of a comma-separated
+# NICKNAME ("NICKNAME:Yu,Sato" is stored as "NICKNAME:Yu"; two NICKNAME lines are both kept): until the vCard
+# writer puts each nickname on its own line, a second nickname is lost on Radicale
+_RADICALE_NICKNAMES = pytest.mark.xfail(reason="vobject drops a comma-separated NICKNAME's second value", strict=False)
+
+
+@pytest.fixture(params=["vdir", pytest.param("carddav", marks=_RADICALE_NICKNAMES)])
+def vcard_book(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Account, Callable[[], Any]]:
+    """A vCard account (a vdir folder, or a CardDAV book on Radicale) and a snapshot of what it stores."""
+    if request.param == "vdir":
+        folder = tmp_path / "cards"
+        return vdir("cards", folder), lambda: files(folder)
+    from tests.carddav.helpers import make_connector
+
+    server = request.getfixturevalue("radicale_server")
+    url = server.new_addressbook()
+    with server.session() as session:
+        snapshot = lambda: session.get(url, timeout=10).content  # noqa: E731 - Radicale answers a GET of a book
+    return Account("cards", "carddav", lambda: make_connector(server, url)), snapshot
+
+
 def test_a_google_person_with_every_field_through_vcard_comes_back_unchanged(
-    people: PeopleEmulator, tmp_path: Path
+    people: PeopleEmulator, tmp_path: Path, vcard_book: tuple[Account, Callable[[], Any]]
 ) -> None:
-    """Google → vdir → another Google user: every field comes back but what vCard declares it cannot hold; the
-    original person is never written (same etag, no update call), its unmapped entries stay as they were."""
+    """Google → vdir or CardDAV → another Google user: every field comes back but what vCard declares it cannot
+    hold; the original person is never written (same etag, no update call), its unmapped entries stay as they
+    were, and the card is not rewritten by the way back."""
     people.seed(ALICE, [EVERY_FIELD])
     seeded = people.persons(ALICE)
-    cards_dir = tmp_path / "cards"
-    alice, cards = google(people, "google", ALICE), vdir("cards", cards_dir)
+    cards, stored_cards = vcard_book
+    alice = google(people, "google", ALICE)
     there = Book(tmp_path / "there.db", (alice, cards))
-    back = Book(tmp_path / "back.db", (vdir("cards", cards_dir), google(people, "other", BOB)))
+    back = Book(tmp_path / "back.db", (cards, google(people, "other", BOB)))
     assert there.run() == {"google": (0, 0), "cards": (1, 0)}
     assert declared_fields(there.not_carried.get("cards", set())) <= declared_cut(capabilities(cards))
     people.reset_counters()
     assert there.run() == {"google": (0, 0), "cards": (0, 0)}
     assert google_writes(people) == 0
-    written = files(cards_dir)
+    written = stored_cards()
 
     assert back.run() == {"cards": (0, 0), "other": (1, 0)}
     people.reset_counters()
     assert back.run() == {"cards": (0, 0), "other": (0, 0)}
     assert google_writes(people) == 0
-    assert files(cards_dir) == written
+    assert stored_cards() == written
     assert people.persons(ALICE) == seeded  # etag and every entry: nobody changed it, nobody wrote it
 
     assert_round_trip(read(alice), read(google(people, "b", BOB)), cards.make(), alice.make())
