@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -88,6 +89,22 @@ class Measured:
     run: str
     wall_s: float
     counted: Counters
+    cpu_s: float  # the tool's own user+sys CPU (its process and children)
+    server_cpu_s: float  # Radicale's user+sys CPU over the same run: the server's own time
+
+
+@dataclass(frozen=True)
+class Timed:
+    wall_s: float
+    cpu_s: float
+    server_cpu_s: float
+    counted: Counters
+
+
+def process_cpu(pid: int) -> float:
+    """User+sys CPU seconds of a live process and its threads (waitress serves Radicale on threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def start_radicale(root: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -111,14 +128,19 @@ def make_book(base: str, root: Path, name: str, count: int) -> None:
         session.request("PROPFIND", f"{base}/{USER}/{name}/", headers={"Depth": "1"}, timeout=600)
 
 
-def timed(command: list[str], env: dict[str, str], proxy: LatencyProxy) -> tuple[float, Counters]:
+def timed(command: list[str], env: dict[str, str], proxy: LatencyProxy, server_pid: int) -> Timed:
     proxy.reset()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server = process_cpu(server_pid)
     started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
+    server_cpu = process_cpu(server_pid) - server
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - children.ru_utime) + (after.ru_stime - children.ru_stime)
     if done.returncode != 0:
         print(f"   ! {' '.join(command[:3])}… exited {done.returncode}: {done.stderr.strip()[-400:]}")
-    return wall, proxy.reset()
+    return Timed(wall, cpu, server_cpu, proxy.reset())
 
 
 def seed_folder(folder: Path, count: int) -> None:
@@ -128,8 +150,8 @@ def seed_folder(folder: Path, count: int) -> None:
 
 
 def contactsync_runs(
-    work: Path, proxy: LatencyProxy, book_url: str, ca: Path, *, in_flight: int
-) -> list[tuple[str, float, Counters]]:
+    work: Path, proxy: LatencyProxy, book_url: str, ca: Path, server_pid: int, *, in_flight: int
+) -> list[tuple[str, Timed]]:
     (work / "password").write_text(PASSWORD)
     os.chmod(work / "password", 0o600)
     config = work / "config.yaml"
@@ -157,14 +179,13 @@ books:
     env = {k: v for k, v in os.environ.items() if k != "REQUESTS_CA_BUNDLE"}
     runs = []
     for run in ("first sync", "no change"):
-        wall, counted = timed(command, env, proxy)
-        runs.append((run, wall, counted))
+        runs.append((run, timed(command, env, proxy, server_pid)))
     return runs
 
 
 def vdirsyncer_runs(
-    work: Path, proxy: LatencyProxy, book_url: str, ca: Path, vdirsyncer: str
-) -> list[tuple[str, float, Counters]]:
+    work: Path, proxy: LatencyProxy, book_url: str, ca: Path, vdirsyncer: str, server_pid: int
+) -> list[tuple[str, Timed]]:
     config = work / "config"
     config.write_text(
         f"""[general]
@@ -194,30 +215,34 @@ fileext = ".vcf"
     subprocess.run(discover, env=env, capture_output=True, text=True, input="y\n" * 4)
     runs = []
     for run in ("first sync", "no change"):
-        wall, counted = timed([vdirsyncer, "-c", str(config), "sync"], env, proxy)
-        runs.append((run, wall, counted))
+        runs.append((run, timed([vdirsyncer, "-c", str(config), "sync"], env, proxy, server_pid)))
     return runs
 
 
 def print_row(m: Measured, results: list[Measured]) -> None:
     sequential = m.counted.requests * m.rtt_ms / 1000
     line = (
-        f"{m.tool:14} {m.direction:4} {m.rtt_ms:4.0f} ms  {m.run:10}  {m.wall_s:7.2f} s  "
-        f"requests {m.counted.requests:6}  connections {m.counted.connections:4}  "
-        f"handshakes {m.counted.handshakes:4}  in flight ≤ {m.counted.peak_in_flight:2}  "
-        f"sequential bound {sequential:7.2f} s"
+        f"{m.tool:14} {m.direction:4} {m.rtt_ms:4.0f} ms  {m.run:10}  {m.wall_s:7.2f} s  CPU {m.cpu_s:6.2f} s  "
+        f"server CPU {m.server_cpu_s:6.2f} s  requests {m.counted.requests:6}  "
+        f"connections {m.counted.connections:4}  handshakes {m.counted.handshakes:4}  "
+        f"in flight ≤ {m.counted.peak_in_flight:2}  sequential bound {sequential:7.2f} s"
     )
-    at_zero = [r for r in results if (r.tool, r.direction, r.run, r.rtt_ms) == (m.tool, m.direction, m.run, 0.0)]
-    if m.rtt_ms > 0 and at_zero:
-        bound = sequential / m.limit + at_zero[0].wall_s
-        line += f"  parallel bound {bound:7.2f} s (wall {m.wall_s / bound:4.2f}×)"
+    if m.rtt_ms > 0:
+        # the server's own time: Radicale's CPU in the same tool's run at 0 ms when there is one, else in this run
+        at_zero = [r for r in results if (r.tool, r.direction, r.run, r.rtt_ms) == (m.tool, m.direction, m.run, 0.0)]
+        server_s = at_zero[0].server_cpu_s if at_zero else m.server_cpu_s
+        bound = sequential / m.limit + server_s
+        line += f"  bound (÷{m.limit} + server {server_s:.2f} s) {bound:7.2f} s (wall {m.wall_s / bound:4.2f}×)"
+        if at_zero:
+            bound_zero = sequential / m.limit + at_zero[0].wall_s
+            line += f"  bound (÷{m.limit} + wall at 0 ms) {bound_zero:7.2f} s (wall {m.wall_s / bound_zero:4.2f}×)"
     vds = [
         r
         for r in results
         if r.tool == "vdirsyncer" and (r.direction, r.run, r.rtt_ms) == (m.direction, m.run, m.rtt_ms)
     ]
     if vds and m.tool != "vdirsyncer":
-        line += f"  vs vdirsyncer {m.wall_s / vds[0].wall_s:5.2f}×"
+        line += f"  vs vdirsyncer wall {m.wall_s / vds[0].wall_s:5.2f}× CPU {m.cpu_s / max(vds[0].cpu_s, 1e-9):5.2f}×"
     print(line, flush=True)
 
 
@@ -231,7 +256,7 @@ def main() -> None:
     parser.add_argument(
         "--in-flight", type=int, nargs="+", default=[8], help="contactsync's max_in_flight (one run per value)"
     )
-    parser.add_argument("--vdirsyncer", help="path of a vdirsyncer command, to measure it side by side")
+    parser.add_argument("--vdirsyncer", help="path of a vdirsyncer command, to measure it side by side (runs last)")
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="cs-latency-"))
@@ -239,8 +264,8 @@ def main() -> None:
     results: list[Measured] = []
     serial = 0
     try:
-        # vdirsyncer first: each contactsync row then prints its ratio to vdirsyncer's
-        tools = (["vdirsyncer"] if args.vdirsyncer else []) + [f"contactsync ×{n}" for n in args.in_flight]
+        # contactsync first, so its figures exist if a long run is cut short; all rows with their ratios at the end
+        tools = [f"contactsync ×{n}" for n in args.in_flight] + (["vdirsyncer"] if args.vdirsyncer else [])
         for rtt in sorted(args.rtt):
             for direction in args.direction:
                 for tool in tools:
@@ -255,15 +280,21 @@ def main() -> None:
                         url = f"{proxy.url}/{USER}/{name}/"
                         if tool == "vdirsyncer":
                             limit = 1
-                            runs = vdirsyncer_runs(work, proxy, url, ca, args.vdirsyncer)
+                            runs = vdirsyncer_runs(work, proxy, url, ca, args.vdirsyncer, process.pid)
                         else:
                             limit = int(tool.rpartition("×")[2])
-                            runs = contactsync_runs(work, proxy, url, ca, in_flight=limit)
-                    for run, wall, counted in runs:
-                        results.append(Measured(tool, limit, rtt, direction, run, wall, counted))
+                            runs = contactsync_runs(work, proxy, url, ca, process.pid, in_flight=limit)
+                    for run, t in runs:
+                        results.append(
+                            Measured(tool, limit, rtt, direction, run, t.wall_s, t.counted, t.cpu_s, t.server_cpu_s)
+                        )
                         print_row(results[-1], results)
+                    print(f"   load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
                     if not os.environ.get("KEEP"):
                         shutil.rmtree(work, ignore_errors=True)
+        print(f"\nAll runs, {args.cards} cards:")
+        for m in results:
+            print_row(m, results)
     finally:
         process.terminate()
         process.wait(10)
