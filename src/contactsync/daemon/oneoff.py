@@ -29,7 +29,7 @@ from ..errors import StoreLocked
 from ..settings import BookSettings
 from ..store import Fence, LeaseLost, Store, now
 from .circuit import fresh_health
-from .records import Claim, DaemonRecords
+from .records import Claim, DaemonRecords, DeferredChecks
 from .tags import carries_tags, check_account
 
 log = logging.getLogger("contactsync.daemon")
@@ -167,8 +167,9 @@ def check_tags(store: Store, book: BookSettings, report: RunReport, connectors: 
     """After a one-off sync's run, the daemon's tag-count check (invariant 15, see :mod:`.tags`): each account
     that carries tags and ran without error has its counts read back and recorded for ``status``, and a mismatch
     asks for a full comparison on the next run. Returns the number of tags that differ."""
-    records = DaemonRecords(store)
-    health = records.health()
+    # the checks and the health are written together at the end, in one transaction
+    records = DeferredChecks(store)
+    health = records.health([a.name for a in book.accounts])
     store_counts = store.tag_counts(book.name)
     updated = []
     mismatches = 0
@@ -181,7 +182,7 @@ def check_tags(store: Store, book: BookSettings, report: RunReport, connectors: 
         mismatches += outcome.mismatches
         updated.append(after)
     if updated:
-        records.put_health(updated)
+        records.flush(updated)
     return mismatches
 
 

@@ -21,7 +21,17 @@ from datetime import datetime
 from ..settings import BookSettings
 from ..store import AccountLease, CircuitState, Claim, Health, Lease, Store, TagCheck, TagVerdict
 
-__all__ = ["AccountLease", "CircuitState", "Claim", "DaemonRecords", "Health", "Lease", "TagCheck", "TagVerdict"]
+__all__ = [
+    "AccountLease",
+    "CircuitState",
+    "Claim",
+    "DaemonRecords",
+    "DeferredChecks",
+    "Health",
+    "Lease",
+    "TagCheck",
+    "TagVerdict",
+]
 
 
 class DaemonRecords:
@@ -73,8 +83,9 @@ class DaemonRecords:
         self.store.interrupt_open_runs(book, since, status=status)
 
     # --- account health: the circuit breaker, tag-count checks -----------------------------------------------
-    def health(self) -> dict[str, Health]:
-        return self.store.health()
+    def health(self, accounts: Collection[str] | None = None) -> dict[str, Health]:
+        """Every account's health, or only that of ``accounts``."""
+        return self.store.health(accounts)
 
     def put_health(self, rows: Iterable[Health]) -> None:
         self.store.put_health(rows)
@@ -99,3 +110,21 @@ class DaemonRecords:
     def counts_by_account(self) -> Mapping[str, int]:
         """Linked contacts per account (the metrics' contacts gauge)."""
         return self.store.link_counts()
+
+
+class DeferredChecks(DaemonRecords):
+    """The records of one run's tag checks: each account's check is held until :meth:`flush`, which writes all
+    of them and the accounts' health in one transaction (one commit and one lease check instead of one per
+    account plus one). Everything else goes to the store at once, as with :class:`DaemonRecords`."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store)
+        self._checks: dict[str, list[TagCheck]] = {}
+
+    def put_tag_checks(self, account: str, checks: Iterable[TagCheck]) -> None:
+        self._checks[account] = list(checks)
+
+    def flush(self, health: Iterable[Health]) -> None:
+        """The held checks and ``health`` in one transaction (fenced inside a run, like the writes it replaces)."""
+        checks, self._checks = self._checks, {}
+        self.store.record_checks(checks, health)

@@ -54,7 +54,7 @@ from .circuit import CircuitPolicy, fresh_health
 from .limits import GuardedConnector, RateLimiter, rate_for, rate_of
 from .lock import StoreLock
 from .notify import Notifier
-from .records import CircuitState, DaemonRecords, Health
+from .records import CircuitState, DaemonRecords, DeferredChecks, Health
 from .tags import TagOutcome, carries_tags, check_account
 
 log = logging.getLogger("contactsync.daemon")
@@ -726,7 +726,8 @@ class Daemon:
         assert self.store is not None and self.records is not None
         records = self.records
         at = now()
-        health = records.health()
+        # this book's accounts only: reading every account's row per run made a cycle of N books cost O(N²)
+        health = records.health([a.name for a in book.accounts])
         guarded: dict[str, GuardedConnector] = {}
         paused: set[str] = set()
 
@@ -796,6 +797,8 @@ class Daemon:
         updated: list[Health] = []
         outcomes: dict[str, TagOutcome] = {}
         store_counts = self.store.tag_counts(book.name)
+        # the accounts' tag checks and health are written together at the end, in one transaction
+        deferred = DeferredChecks(self.store)
         for acct in book.accounts:
             rep = report.accounts[acct.name]
             before = health.get(acct.name) or fresh_health(acct.name, book.name)
@@ -815,10 +818,10 @@ class Daemon:
                 log.info("account %s: works again (circuit closed)", acct.name)
             connector = guarded[acct.name]
             if rep.error is None and carries_tags(connector) and not self._stopping.is_set():
-                outcome, h = check_account(self.store, self.records, book, acct, connector, h, store_counts)
+                outcome, h = check_account(self.store, deferred, book, acct, connector, h, store_counts)
                 outcomes[acct.name] = outcome
             updated.append(h)
-        self.records.put_health(updated)
+        deferred.flush(updated)
         for acct in book.accounts:
             rep = report.accounts[acct.name]
             g = guarded.get(acct.name)

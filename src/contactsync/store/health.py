@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -58,7 +58,12 @@ class TagCheck:
 class HealthRecords(StoreBase):
     """Each method is a transaction of its own; the writes are fenced when made inside a run (see ``leases``)."""
 
-    def health(self) -> dict[str, Health]:
+    def health(self, accounts: Collection[str] | None = None) -> dict[str, Health]:
+        """Every account's health, or only that of ``accounts`` (a run reads its book's alone: reading every
+        account's row per run made a daemon cycle of N books cost O(N²) rows)."""
+        q = sa.select(t.account_health)
+        if accounts is not None:
+            q = q.where(t.account_health.c.account.in_(list(accounts)))
         with self.engine.connect() as conn:
             return {
                 r.account: Health(
@@ -73,10 +78,23 @@ class HealthRecords(StoreBase):
                     r.tags_error,
                     aware(r.repair_requested_at),
                 )
-                for r in conn.execute(sa.select(t.account_health))
+                for r in conn.execute(q)
             }
 
     def put_health(self, rows: Iterable[Health]) -> None:
+        with self._begin() as conn:  # fenced inside a run: a stale run records no health
+            self._put_health(conn, rows)
+
+    def record_checks(self, checks: Mapping[str, Iterable[TagCheck]], health: Iterable[Health]) -> None:
+        """What follows a run in one transaction: each account's tag-count check (replacing its last one, as
+        :meth:`put_tag_checks`) and the accounts' health. One commit, and one lease check when fenced, instead
+        of one per account and one more for the health."""
+        with self._begin() as conn:  # fenced inside a run: a stale run records neither
+            for account, rows in checks.items():
+                self._put_tag_checks(conn, account, rows)
+            self._put_health(conn, health)
+
+    def _put_health(self, conn: sa.Connection, rows: Iterable[Health]) -> None:
         data = [
             {
                 "account": h.account,
@@ -92,12 +110,16 @@ class HealthRecords(StoreBase):
             }
             for h in rows
         ]
-        with self._begin() as conn:  # fenced inside a run: a stale run records no health
+        if data:
             upsert(conn, t.account_health, data, ["account"])
 
     # --- tag-count checks -------------------------------------------------------------------------------------
     def put_tag_checks(self, account: str, checks: Iterable[TagCheck]) -> None:
         """Replace the account's last check with this one (tags that disappeared leave the table)."""
+        with self._begin() as conn:  # fenced inside a run, like its other commits
+            self._put_tag_checks(conn, account, checks)
+
+    def _put_tag_checks(self, conn: sa.Connection, account: str, checks: Iterable[TagCheck]) -> None:
         rows = [
             {
                 "account": c.account,
@@ -111,10 +133,9 @@ class HealthRecords(StoreBase):
             }
             for c in checks
         ]
-        with self._begin() as conn:  # fenced inside a run, like its other commits
-            conn.execute(sa.delete(t.tag_checks).where(t.tag_checks.c.account == account))
-            if rows:
-                conn.execute(sa.insert(t.tag_checks), rows)
+        conn.execute(sa.delete(t.tag_checks).where(t.tag_checks.c.account == account))
+        if rows:
+            conn.execute(sa.insert(t.tag_checks), rows)
 
     def tag_checks(self) -> list[TagCheck]:
         q = sa.select(t.tag_checks).order_by(t.tag_checks.c.book, t.tag_checks.c.tag_key, t.tag_checks.c.account)
