@@ -200,3 +200,28 @@ def test_a_book_the_server_will_not_make_is_named_in_the_error(
         assert failed.error is not None
         assert f"create the address book '{CONTAINER}' at {url}" in failed.error
         assert "forbids access" in failed.error  # the server's answer, said
+
+
+def test_throttled_writes_are_sent_again_within_the_run(slapd: Slapd, tmp_path: Path) -> None:
+    """Several daemons' targets share an app's 4 requests in flight: Graph answers 429 with Retry-After. Those
+    requests are sent again under the retry policy after the wait asked for, not left for the next cycle."""
+    dns = directory(slapd)
+    with GraphEmulator(seed=8) as graph:
+        graph.add_tenant(TENANT)
+        graph.add_app(TENANT, CLIENT_ID, secret=SECRET)
+        graph.add_mailbox(TENANT, MAILBOX)
+        target = account_settings(graph, name="o-ana", mailbox=MAILBOX, folder=CONTAINER)
+        with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+            dist = distributor(store, distribution(directory_account(slapd), [(target, None)]))
+            graph.throttle_next(2, retry_after=1)  # the folder's lookup, twice
+            first = cycle(dist)
+            assert [(t.created, t.failed, t.error) for t in first.targets] == [(PEOPLE, 0, None)]
+            for dn in dns:
+                slapd.modify(dn, {"telephoneNumber": ["+55 11 99999-0000"]})
+            graph.throttle_next(3, retry_after=1)  # the delta listing once, then two members of the $batch
+            report = cycle(dist)
+            assert [(t.updated, t.failed, t.error) for t in report.targets] == [(PEOPLE, 0, None)]
+            assert store.target_state("company", "o-ana").revision == 2
+            [folder] = folders_named(graph, CONTAINER)
+            phones = [c.get("businessPhones") or c.get("homePhones") or [] for c in graph.contacts(MAILBOX, folder)]
+            assert len(phones) == PEOPLE and all(any("99999" in p for p in ps) for ps in phones)

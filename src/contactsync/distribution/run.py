@@ -30,10 +30,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from ..connector import ChangeKind, ChangeResult, Connector, PullResult, RemoteContact
+from ..connector import Change, ChangeKind, ChangeResult, Connector, PullResult, RemoteContact
 from ..copies import KeepsCopies
 from ..errors import ConnectorError, NotFound, RateLimited, SyncAborted, SyncTokenExpired, Transient
 from ..model import Contact, Field, Tag
+from ..retry import RetryPolicy
 from ..settings import AccountSettings, BookSettings, DistributionSettings, DistributionTarget, Settings
 from ..store import Claim, Store, TagCheck, TagVerdict, now
 from ..store.distribution import DesiredItem, TargetLink, TargetState, book_of
@@ -151,6 +152,8 @@ class Distributor:
         self.book = book_of(settings.name)
         #: asked before each batch a target is sent (the daemon stopping); set by :meth:`run_cycle`
         self._stop: Callable[[], bool] = lambda: False
+        #: the one retry policy (contactsync.retry), its waits cut short by a stop
+        self._retry = RetryPolicy(sleep=self._sleep)
 
     # ------------------------------------------------------------------------------------------------- plan
     def plan(self, *, allow_deletes: bool = False) -> PlanReport:
@@ -291,7 +294,11 @@ class Distributor:
                     if stored is not None:
                         # the configuration names another folder or book now: the listing state is the old one's
                         ts = replace(ts, state=None)
-                    made = connector.container_id(create=True, display_name=self.settings.container)
+                    owner = connector
+                    made = self._retry.call(
+                        lambda: owner.container_id(create=True, display_name=self.settings.container),
+                        label=self._label(target),
+                    )
                     self.store.put_target_container(name, target.account, f"{where}:{made}")
                 else:
                     connector.use_container(kept)
@@ -349,9 +356,11 @@ class Distributor:
         if stored != mark:
             ts = replace(ts, revision=0, state=None)
         try:
-            result = connector.pull(token or None if ts.state is not None else None)
+            result = self._retry.call(
+                lambda: connector.pull(token or None if ts.state is not None else None), label=self._label(target)
+            )
         except SyncTokenExpired:
-            result = connector.pull(None)
+            result = self._retry.call(lambda: connector.pull(None), label=self._label(target))
         listed = list(result.changed)
         # ours: items carrying the marker of a contact of this distribution; anything else is the user's own
         markers = {rc.marker for rc in listed if rc.marker}
@@ -403,7 +412,7 @@ class Distributor:
                 self.store.put_target_links(
                     name, target.account, [TargetLink(c.contact_id, None, "", "") for c in creates]
                 )
-            results = connector.push(chunk)
+            results = self._push(connector, chunk, target)
             failed += self._record(target.account, results, wanted, counts)
         complete = failed == 0
         self.store.put_target_state(
@@ -442,6 +451,50 @@ class Distributor:
             report.failed,
         )
         return report
+
+    def _label(self, target: DistributionTarget) -> str:
+        return f"distribution {self.settings.name}: target {target.account}"
+
+    def _sleep(self, seconds: float) -> None:
+        """A retry's wait, in steps, given up when the daemon stops (what is owed is sent by the next cycle)."""
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if self._stop():
+                raise SyncAborted(f"distribution {self.settings.name}: stopped during a retry's wait")
+            time.sleep(min(0.5, left))
+
+    def _push(self, connector: Connector, chunk: Sequence[Change], target: DistributionTarget) -> list[ChangeResult]:
+        """Send one batch under the retry policy, as the engine does: a whole batch refused for a rate limit or a
+        passing fault is sent again (one holding creates only after a rate limit: a create may have been applied),
+        and members the platform throttled are sent again together after the longest wait asked for, as long as
+        the policy allows; what is still refused then is counted failed and sent by the next cycle."""
+        label = self._label(target)
+        creates = any(c.kind is ChangeKind.CREATE for c in chunk)
+        answers: dict[int, ChangeResult] = {}
+        batch = list(chunk)
+        attempt, waited = 1, 0.0
+        while True:
+            results = self._retry.call(lambda b=batch: connector.push(b), label=label, may_have_applied=creates)  # type: ignore[misc]
+            sent = {id(c) for c in batch}
+            keys = [id(r.change) if id(r.change) in sent else id(c) for c, r in zip(batch, results, strict=False)]
+            for key, result in zip(keys, results, strict=False):
+                answers[key] = result
+            throttled = {k for k, r in zip(keys, results, strict=False) if isinstance(r.error, RateLimited)}
+            if not throttled:
+                break
+            errors = [answers[k].error for k in throttled]
+            worst = max(
+                (e for e in errors if isinstance(e, RateLimited)), key=lambda e: self._retry.wait_for(e, attempt)
+            )
+            wait = self._retry.pause(worst, attempt, waited, None, label=label)
+            if wait is None:
+                break
+            log.info("%s: %d writes rate limited; sending them again in %.1fs", label, len(throttled), wait)
+            self._sleep(wait)
+            waited += wait
+            attempt += 1
+            batch = [c for c in batch if id(c) in throttled]
+        return [answers[id(c)] for c in chunk if id(c) in answers]
 
     def _target_gone(self, result: PullResult, listed: Sequence[RemoteContact], account: str) -> list[str]:
         """Contact ids whose linked item the listing says is gone (the user deleted it inside the container)."""
