@@ -491,6 +491,9 @@ class _Context:
         seen: set[str] = set()
         repeated: set[str] = set()
         distinct: set[tuple[str, ContentLine]] = set()
+        ranks: dict[str, tuple[bool, str]] = {}
+        grouped: set[ContentLine] = set()
+        address_ranks: dict[frozenset[str], str] = {}
         for line in lines:
             if line.nested:
                 continue
@@ -499,12 +502,22 @@ class _Context:
                 if (name, line) not in distinct:  # the same line twice says it once
                     distinct.add((name, line))
                     (repeated if name in seen else seen).add(name)
-            if line.group:
+            if line.group and line not in grouped:  # a line given twice says it once (carried lines are a set)
+                grouped.add(line)
                 sizes[line.group] = sizes.get(line.group, 0) + 1
+            if line.group:
                 if line.name == _LABEL:
-                    labels.setdefault(line.group, unescape_text(line.value))
+                    # a group with two labels (a degenerate card): the same one whatever the lines' order, so
+                    # that a card and its carried lines (sorted) agree
+                    ranked = (bool(line.params), line_text(line))
+                    if line.group not in ranks or ranked < ranks[line.group]:
+                        ranks[line.group] = ranked
+                        labels[line.group] = unescape_text(line.value)
             elif line.name == "LABEL":
-                address_labels.setdefault(line.types() - {"pref"}, unescape_text(line.value))
+                types = line.types() - {"pref"}
+                if types not in address_ranks or line_text(line) < address_ranks[types]:  # order-free, as above
+                    address_ranks[types] = line_text(line)
+                    address_labels[types] = unescape_text(line.value)
         return cls(labels, sizes, address_labels, frozenset(repeated))
 
     def label(self, line: ContentLine) -> str | None:
@@ -864,11 +877,10 @@ def _consumed_groups(
             continue
         slot, value = decoded
         ungrouped = replace(_spelled_canonically(line, value) if slot is _Slot.TEL else line, group="")
-        for version in ("3.0", "4.0"):
-            generated = _generate(slot, value, version)
-            wanted = _label_text(slot, value, version)
-            if ungrouped == generated and wanted is not None and label.value == escape_text(wanted):
-                out.add(line.group)
+        generated = _generate(slot, value, "4.0")  # labelled values are written alike in 3.0 and 4.0
+        wanted = _label_text(slot, value, "4.0")
+        if ungrouped == generated and wanted is not None and label.value == escape_text(wanted):
+            out.add(line.group)
     return frozenset(out)
 
 
@@ -1040,7 +1052,7 @@ def _spelled_canonically(line: ContentLine, phone: Phone) -> ContentLine:
 def _is_plain(slot: _Slot, value: Any, line: ContentLine, version: str = "") -> bool:
     """The line is what we would write for its value (in 3.0 or 4.0: ANNIVERSARY is X-ANNIVERSARY in 3.0), so
     the value alone says how to write it. A value with a label is never written as one line alone."""
-    for written in ("4.0", "3.0"):
+    for written in ("4.0", "3.0") if slot is _Slot.ANNIVERSARY else ("4.0",):  # the rest is written alike
         if line == _generate(slot, value, written) and _label_text(slot, value, written) is None:
             return True
     return False
