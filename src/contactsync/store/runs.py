@@ -101,11 +101,7 @@ class RunWrites(TxBase):
         row: dict[str, Any] = {"account": account, "token": token, "updated_at": stamp}
         if full:
             row["full_at"] = stamp
-        else:
-            existing = self.conn.execute(
-                sa.select(t.sync_state.c.full_at).where(t.sync_state.c.account == account)
-            ).first()
-            row["full_at"] = existing[0] if existing else None
+        # else full_at is left out: the upsert keeps the row's own (a new row's is NULL), no read first
         self._upsert(t.sync_state, [row], ["account"])
 
     def start_run(self, book: str, *, dry_run: bool) -> int:
@@ -136,12 +132,15 @@ class RunWrites(TxBase):
         brake_reason: str | None,
         summary: Mapping[str, Any],
     ) -> None:
-        existing = self.conn.execute(
-            sa.select(t.account_status.c.brake_reason, t.account_status.c.brake_since).where(
-                t.account_status.c.account == account
-            )
-        ).first()
-        since = existing[1] if existing and existing[0] and brake_reason else (now() if brake_reason else None)
+        since = None
+        if brake_reason:
+            # a brake still on keeps the time it first came on; read only then (most runs carry no brake)
+            existing = self.conn.execute(
+                sa.select(t.account_status.c.brake_reason, t.account_status.c.brake_since).where(
+                    t.account_status.c.account == account
+                )
+            ).first()
+            since = existing[1] if existing and existing[0] else now()
         self._upsert(
             t.account_status,
             [
