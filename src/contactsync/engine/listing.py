@@ -272,6 +272,8 @@ def check_brakes(
     """The mass-delete brake: an account that lost too many contacts at once takes and gets no delete this run."""
     limits = book.brake
     for name, p in pulled.items():
+        if not p.deleted_ids and not p.full:
+            continue  # an incremental listing without deletes trips no limit: no count to read (#18)
         linked = store.link_count(name)
         reason = None
         gone_all = len(p.deleted_ids) >= linked > 1 or (p.full and not p.listed and not p.quarantined and linked > 0)
