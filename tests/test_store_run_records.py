@@ -81,3 +81,12 @@ def test_a_runs_tag_checks_and_health_are_written_together(store: Store) -> None
     deferred.put_tag_checks("a", [check("a", "team", 3)])
     deferred.flush([health("a", 0)])
     assert {(c.account, c.tag_key, c.store_count) for c in store.tag_checks()} == {("a", "team", 3), ("c", "team", 2)}
+
+
+def test_the_tag_check_takes_the_runs_own_counts_of_what_is_owed(store: Store) -> None:
+    # what the run counted at its end (it still holds the lease) explains a difference without a second count;
+    # an account the run did not count is counted in the store
+    deferred = DeferredChecks(store, {"a": (2, 0), "q": (0, 1)})
+    assert (deferred.pending_writes("a"), deferred.quarantined("a")) == (2, 0)
+    assert (deferred.pending_writes("q"), deferred.quarantined("q")) == (0, 1)
+    assert (deferred.pending_writes("c"), deferred.quarantined("c")) == (0, 0)

@@ -117,9 +117,20 @@ class DeferredChecks(DaemonRecords):
     of them and the accounts' health in one transaction (one commit and one lease check instead of one per
     account plus one). Everything else goes to the store at once, as with :class:`DaemonRecords`."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, owed: Mapping[str, tuple[int, int]] | None = None) -> None:
         super().__init__(store)
         self._checks: dict[str, list[TagCheck]] = {}
+        #: account → (writes owed, items quarantined) as the run counted them at its end, under the lease that
+        #: still keeps every other writer off the account: not counted again
+        self._owed = dict(owed or {})
+
+    def pending_writes(self, account: str) -> int:
+        known = self._owed.get(account)
+        return known[0] if known is not None else super().pending_writes(account)
+
+    def quarantined(self, account: str) -> int:
+        known = self._owed.get(account)
+        return known[1] if known is not None else super().quarantined(account)
 
     def put_tag_checks(self, account: str, checks: Iterable[TagCheck]) -> None:
         self._checks[account] = list(checks)

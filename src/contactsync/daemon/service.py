@@ -798,7 +798,10 @@ class Daemon:
         outcomes: dict[str, TagOutcome] = {}
         store_counts = self.store.tag_counts(book.name)
         # the accounts' tag checks and health are written together at the end, in one transaction
-        deferred = DeferredChecks(self.store)
+        deferred = DeferredChecks(
+            self.store,
+            {n: (r.pending, r.quarantined) for n, r in report.accounts.items() if r.owed_counted and r.error is None},
+        )
         for acct in book.accounts:
             rep = report.accounts[acct.name]
             before = health.get(acct.name) or fresh_health(acct.name, book.name)

@@ -173,6 +173,7 @@ class Engine:
                 # the items the account holds in quarantine now, as `status` lists them: an incremental listing
                 # names only the ones that changed, and the summary said 0 while status listed 3 (issue #15)
                 report.accounts[acct.name].quarantined = self.store.quarantine_count(acct.name)
+                report.accounts[acct.name].owed_counted = acct.writable
         for name, connector in self.connectors.items():
             # the requests this run made, as the connector counted them (a run of 2,000 PUTs said 0: issue #15)
             if name in report.accounts:

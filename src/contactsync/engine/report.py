@@ -49,6 +49,9 @@ class AccountReport:
     error_kind: str | None = None
     brake: str | None = None
     pending: int = 0
+    #: ``pending`` and ``quarantined`` were read from the store at the run's end (the account was listed and
+    #: is written): what follows the run (the daemon's tag check) need not count them again
+    owed_counted: bool = False
     planned: list[PlannedWrite] = field(default_factory=list)
     #: what the connector's listing said of the account besides errors (shown by ``status``, kept in the summary)
     notices: tuple[Notice, ...] = ()
