@@ -368,6 +368,29 @@ def test_a_full_outlook_contact_through_vcard_comes_back_unchanged(graph: GraphE
     home.close()
 
 
+def test_an_email_edit_elsewhere_keeps_the_names_outlook_holds_for_the_other_addresses(
+    graph: GraphEmulator, tmp_path: Path
+) -> None:
+    """Outlook names each address ("Aiko (home)"); the model has no place for the name. When an address is removed
+    on the card, the write-back rewrites the list: the addresses still there keep their names, not the bare
+    address (issue #15: what a platform holds beyond the model stays on it)."""
+    graph.seed(USER, [FULL_GRAPH_CONTACT])
+    cards = tmp_path / "cards"
+    book = Book(tmp_path / "book.db", (mailbox(graph, "outlook", USER), vdir("cards", cards)))
+    assert book.run() == {"outlook": (0, 0), "cards": (1, 0)}
+    (card,) = cards.iterdir()
+    text = card.read_text(encoding="utf-8")
+    kept = [line for line in text.splitlines(keepends=True) if "aiko@lab.example" not in line]
+    assert len(kept) == len(text.splitlines()) - 1
+    card.write_text("".join(kept), encoding="utf-8")
+    assert book.run() == {"outlook": (0, 1), "cards": (0, 0)}
+    (item,) = graph.contacts(USER)
+    assert item["emailAddresses"] == [
+        {"name": "Aiko Sato", "address": "aiko@contoso.example"},
+        {"name": "Aiko (home)", "address": "aiko.sato@mail.example"},
+    ]
+
+
 # ------------------------------------------------------------------------------------------------ Google ↔ Outlook
 
 #: a Google contact with every field the People API has for what the model maps, as Google Contacts saves them

@@ -705,7 +705,9 @@ class OutlookConnector(BaseConnector):
         self._ensure_categories(tags)
         self._see_categories(t.name for t in tags)
         self._keep_seen()
-        requests_ = [self._request_for(str(i), c) for i, c in enumerate(changes)]
+        bodies = {i: self._patch_body(c) for i, c in enumerate(changes) if c.kind is ChangeKind.UPDATE}
+        self._keep_email_names(changes, bodies)
+        requests_ = [self._request_for(str(i), c, bodies.get(i)) for i, c in enumerate(changes)]
         answers = self.graph.run(requests_, writes=True)
         refusals = [a for a in answers.values() if isinstance(a, ConnectorError) and not isinstance(a, OutcomeUnknown)]
         if len(refusals) == len(changes):
@@ -728,7 +730,46 @@ class OutlookConnector(BaseConnector):
         )
         return results
 
-    def _request_for(self, member_id: str, change: Change) -> BatchRequest:
+    def _patch_body(self, change: Change) -> dict[str, Any]:
+        assert change.contact is not None
+        return {
+            **mapping.patch_body(change.previous, change.contact),
+            mapping.EXTENDED: mapping.marker_property(change.contact_id),
+        }
+
+    def _keep_email_names(self, changes: Sequence[Change], bodies: Mapping[int, dict[str, Any]]) -> None:
+        """An update that rewrites ``emailAddresses`` keeps the display name Outlook holds for each address still
+        there: the model has no place for it, and a write-back must not replace "Ana Lima (work)" with the bare
+        address (issue #15: what the platform holds beyond the model stays). One GET per such item, only when its
+        addresses change; if the read fails, the address itself is the name, as for a new address."""
+        rewriting: list[int] = []
+        ids: list[str] = []
+        for i, body in bodies.items():
+            ref = changes[i].ref
+            if "emailAddresses" in body and ref is not None:
+                rewriting.append(i)
+                ids.append(ref.id)
+        if not rewriting:
+            return
+        try:
+            held = dict(self._get_each(ids, {"$select": "emailAddresses"}))
+        except ConnectorError:
+            return
+        for i, item_id in zip(rewriting, ids, strict=True):
+            answer = held.get(item_id)
+            if not isinstance(answer, BatchResponse) or not answer.ok or not isinstance(answer.body, Mapping):
+                continue
+            names = {
+                str(e.get("address", "")).casefold(): e.get("name")
+                for e in answer.body.get("emailAddresses") or ()
+                if isinstance(e, Mapping) and e.get("name")
+            }
+            bodies[i]["emailAddresses"] = [
+                {**e, "name": names.get(str(e.get("address", "")).casefold(), e.get("name"))}
+                for e in bodies[i]["emailAddresses"]
+            ]
+
+    def _request_for(self, member_id: str, change: Change, body: Mapping[str, Any] | None = None) -> BatchRequest:
         if change.kind is ChangeKind.CREATE:
             assert change.contact is not None
             body = {**mapping.create_body(change.contact), mapping.EXTENDED: mapping.marker_property(change.contact_id)}
@@ -738,12 +779,7 @@ class OutlookConnector(BaseConnector):
         headers = {"If-Match": change.ref.etag} if change.ref.etag else {}
         if change.kind is ChangeKind.DELETE:
             return BatchRequest(member_id, "DELETE", item, None, headers)
-        assert change.contact is not None
-        body = {
-            **mapping.patch_body(change.previous, change.contact),
-            mapping.EXTENDED: mapping.marker_property(change.contact_id),
-        }
-        return BatchRequest(member_id, "PATCH", item, body, headers)
+        return BatchRequest(member_id, "PATCH", item, body if body is not None else self._patch_body(change), headers)
 
     def _result(self, change: Change, answer: BatchResponse | ConnectorError) -> ChangeResult:
         if isinstance(answer, OutcomeUnknown):
