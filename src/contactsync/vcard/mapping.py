@@ -504,7 +504,9 @@ class _Context:
                     (repeated if name in seen else seen).add(name)
             if line.group and line not in grouped:  # a line given twice says it once (carried lines are a set)
                 grouped.add(line)
-                sizes[line.group] = sizes.get(line.group, 0) + 1
+                value = _decode(line, "US", 0) if line.name in ("EMAIL", "TEL", "ADR", "URL", "IMPP") else None
+                if value is None or not _empty_name(*value):  # an empty EMAIL… never travels: it does not count
+                    sizes[line.group] = sizes.get(line.group, 0) + 1
             if line.group:
                 if line.name == _LABEL:
                     # a group with two labels (a degenerate card): the same one whatever the lines' order, so
