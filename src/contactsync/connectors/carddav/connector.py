@@ -210,6 +210,7 @@ class CardDavConnector(BaseConnector):
         def open_slot() -> DavTransport:
             # a login the server already chose on another slot is used at once: no 401 per connection
             learned = next((t.negotiated_auth for t in self._slots.opened if t.negotiated_auth), None)
+            guess = learned or self._remembered_login
             return DavTransport(
                 options.url,
                 options.username,
@@ -217,10 +218,13 @@ class CardDavConnector(BaseConnector):
                 verify=options.verify,
                 timeout=options.timeout,
                 max_response_bytes=options.max_response_bytes,
-                auth_type=learned or options.auth,
+                auth_type=guess if guess is not None and options.auth is AuthType.AUTO else options.auth,
                 sharing=self._sharing,
+                negotiate_on_refusal=options.auth is AuthType.AUTO,
             )
 
+        #: the login scheme the server chose on an earlier run (kept in the pull state), tried first with auth: auto
+        self._remembered_login: AuthType | None = None
         #: the daemon's request budget and connections for this server, when it lends them (use_sharing)
         self._sharing: Sharing | None = None
         self._slots = Slots(open_slot, options.max_in_flight)
@@ -321,6 +325,13 @@ class CardDavConnector(BaseConnector):
         BadServerResponse (hostile or malformed answers).
         """
         previous = PullState.decode(state) if state is not None else None
+        if previous is not None and previous.login and not self._slots.opened:
+            try:
+                self._remembered_login = AuthType(previous.login)
+                if self._remembered_login is not AuthType.BASIC:
+                    self._remembered_login = None
+            except ValueError:
+                self._remembered_login = None
         if previous is not None and previous.tagged is None and not self.options.group_style.uses_group_cards:
             # written before the state kept the tags: listed in full once (cards held at their etag come from the
             # copies, not the server), so that no later tag-count check needs a listing
@@ -364,7 +375,7 @@ class CardDavConnector(BaseConnector):
             return PullResult(
                 tuple(self._remote(c, frozenset()) for c in contacts),
                 tuple(sorted(deleted)),
-                replace(next_state, tagged=MappingProxyType(tagged)).encode(),
+                replace(next_state, tagged=MappingProxyType(tagged), login=self._login()).encode(),
                 full,
                 read.quarantined,
                 notices=skipped_notices(group_cards, photos_dropped, self.photo_max_bytes),
@@ -412,10 +423,21 @@ class CardDavConnector(BaseConnector):
             next_state,
             groups=MappingProxyType({h: KnownGroup(g.etag, g.uid, g.name, g.members) for h, g in groups.items()}),
             member_hrefs=MappingProxyType(dict(self._member_hrefs)),
+            login=self._login(),
         )
         changed = tuple(self._remote(c, tags_by_uid.get(c.parsed.uid, frozenset())) for c in contacts)
         deleted_contacts = tuple(sorted(deleted - deleted_groups))
         return PullResult(changed, deleted_contacts, state.encode(), full, read.quarantined)
+
+    def _login(self) -> str | None:
+        """The login scheme to remember for the next run (``auth: auto`` only): basic, when the server chose it.
+        Digest is not remembered: it cannot log in from the first request (it needs the server's nonce), so
+        remembering it would save nothing."""
+        if self.options.auth is not AuthType.AUTO:
+            return None
+        learned = next((t.negotiated_auth for t in self._slots.opened if t.negotiated_auth), None)
+        chosen = learned or self._remembered_login
+        return chosen.value if chosen is AuthType.BASIC else None
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:
         """The current version of each id that still exists. Raises AuthFailed, RateLimited, Transient."""

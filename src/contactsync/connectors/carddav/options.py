@@ -13,7 +13,9 @@ from typing import Any
 
 
 class AuthType(enum.Enum):
-    """How to log in. ``AUTO`` lets the server's ``WWW-Authenticate`` decide (one extra request)."""
+    """How to log in. ``AUTO`` lets the server's ``WWW-Authenticate`` decide (one extra request); a basic login
+    the server chose is remembered in the pull state, so later runs log in from their first request, and a 401 to
+    it starts the negotiation afresh."""
 
     AUTO = "auto"
     BASIC = "basic"

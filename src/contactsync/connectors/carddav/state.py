@@ -42,6 +42,9 @@ class PullState:
     #: categories: href → tag names of each contact card carrying tags; None: not kept (a state an older version
     #: wrote, read back)
     tagged: Mapping[str, tuple[str, ...]] | None = field(default_factory=lambda: MappingProxyType({}))
+    #: the login scheme the server chose last time ("basic", "digest"), for an account with ``auth: auto``: the
+    #: next run logs in so from its first request instead of paying a 401 round every run (#18)
+    login: str | None = None
 
     def encode(self) -> str:
         data: dict[str, Any] = {"t": self.sync_token}
@@ -53,6 +56,8 @@ class PullState:
             data["m"] = dict(self.member_hrefs)
         if self.tagged is not None:
             data["c"] = {href: list(names) for href, names in self.tagged.items()}
+        if self.login is not None:
+            data["a"] = self.login
         return pack_state(_PREFIX, data)
 
     @classmethod
@@ -74,4 +79,12 @@ class PullState:
         tagged = data.get("c")
         if tagged is not None:
             tagged = MappingProxyType({str(href): tuple(map(str, names)) for href, names in tagged.items()})
-        return cls(token, MappingProxyType(etags), MappingProxyType(groups), MappingProxyType(member_hrefs), tagged)
+        login = data.get("a")
+        return cls(
+            token,
+            MappingProxyType(etags),
+            MappingProxyType(groups),
+            MappingProxyType(member_hrefs),
+            tagged,
+            str(login) if login is not None else None,
+        )

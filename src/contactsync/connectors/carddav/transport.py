@@ -90,8 +90,12 @@ class DavTransport:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         auth_type: AuthType = AuthType.AUTO,
         sharing: Sharing | None = None,
+        negotiate_on_refusal: bool = False,
     ) -> None:
         self.max_response_bytes = max_response_bytes
+        #: ``auth_type`` is a guess (the scheme the server chose last time), not the admin's setting: a 401 to it
+        #: starts the negotiation afresh instead of failing the account
+        self._negotiate_on_refusal = negotiate_on_refusal and auth_type is not AuthType.AUTO
         self._counts: Counter[Method] = Counter()
         self._last_body = b""
         self._client = DAVClient(
@@ -271,6 +275,17 @@ class DavTransport:
             with request_deadline(self._deadline):
                 return self._client.request(url, method.value, body, dict(headers))
         except caldav_error.AuthorizationError as exc:
+            if exc.status == 401 and self._negotiate_on_refusal:
+                # the login scheme remembered from an earlier run is refused: forget it and negotiate, as with
+                # `auth: auto` on a first run (the refused request, then the 401 round, then the request again)
+                self._negotiate_on_refusal = False
+                self._client.auth = None
+                self._client.auth_type = None
+                self._counts[method] += 1
+                response = self._request(method, url, body, headers)
+                if self._client.auth is not None:
+                    self._counts[method] += 1
+                return response
             self._raise_for_authorization(exc, url)
         except caldav_error.RateLimitError as exc:
             raise RateLimited(
