@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,26 +23,17 @@ import pytest
 from contactsync.connector import Capabilities, Connector
 from contactsync.connectors.google import mapping
 from contactsync.emulators.google import PeopleEmulator
-from contactsync.engine import Engine
 from contactsync.model import Contact, Field
 from contactsync.normalize import phone_number
-from contactsync.settings import AccountSettings, BookSettings, BrakeSettings
-from contactsync.store import Store
 from contactsync.vcard import decode_card_bytes, parse_card
 from tests.carddav.conftest import radicale_server  # noqa: F401 - the fixture, for the CardDAV trips
 from tests.fidelity import corpus, lost
 from tests.google.full_person import EVERY_FIELD
-from tests.google.helpers import connector_for
+from tests.roundtrip import Account, Book, declared_cut, declared_fields, google, vdir
 
 ALICE, BOB = "alice@example.com", "bob@example.com"
 
 # ------------------------------------------------------------------------------------------- what was lost
-
-
-def declared_cut(via: Capabilities) -> frozenset[Field]:
-    """The fields a trip through ``via`` may change: not held, or held only in part."""
-    held = via.fields if via.holds_tags else via.fields - {Field.TAGS}
-    return frozenset(f for f in Field if f not in held or f in via.lossy)
 
 
 def _same(a: Any, b: Any, f: Field) -> bool:
@@ -164,52 +154,6 @@ def people() -> Iterator[PeopleEmulator]:
         assert emu.internal_errors == []
 
 
-@dataclass(frozen=True)
-class Account:
-    name: str
-    type: str
-    make: Callable[[], Connector]
-
-
-@dataclass
-class Book:
-    """Two accounts over their own store: one leg of a trip, run by the engine as ``contactsync sync`` does."""
-
-    path: Path
-    accounts: tuple[Account, Account]
-    #: per account, the "field: reason" entries the last run counted as not carried to it
-    not_carried: dict[str, set[str]] = field(default_factory=dict)
-
-    def run(self) -> dict[str, tuple[int, int]]:
-        settings = BookSettings(
-            self.path.stem,
-            tuple(AccountSettings(a.name, a.type) for a in self.accounts),
-            brake=BrakeSettings(max_delete_ratio=1),
-        )
-        connectors = {a.name: a.make() for a in self.accounts}
-        try:
-            with Store.open(f"sqlite:///{self.path}") as store:
-                report = Engine(store, settings, connectors, sleep=lambda _s: None).run()
-        finally:
-            for connector in connectors.values():
-                connector.close()
-        for account in report.accounts.values():
-            assert account.error is None and account.quarantined == 0, account
-        self.not_carried = {name: set(r.not_carried) for name, r in report.accounts.items()}
-        return {name: (r.created, r.updated) for name, r in report.accounts.items()}
-
-
-def vdir(name: str, path: Path) -> Account:
-    from contactsync.connectors.vdir import VdirConnector
-
-    path.mkdir(exist_ok=True)
-    return Account(name, "vdir", lambda: VdirConnector(name, path))
-
-
-def google(emu: PeopleEmulator, name: str, user: str) -> Account:
-    return Account(name, "google", lambda: connector_for(emu, user, name=name))
-
-
 def read(account: Account) -> list[Contact]:
     connector = account.make()
     try:
@@ -232,11 +176,6 @@ def files(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 def google_writes(emu: PeopleEmulator) -> int:
     return sum(n for kind, n in emu.requests.items() if kind.is_write)
-
-
-def declared_fields(not_carried: set[str]) -> frozenset[Field]:
-    """The fields a run's "not carried" entries ("field: reason") name."""
-    return frozenset(Field.named(entry.split(":", 1)[0]) for entry in not_carried)
 
 
 # ------------------------------------------------------------------------------------------- vCard → Google
@@ -310,13 +249,9 @@ def test_an_edit_in_google_changes_only_its_lines_on_the_source_card(people: Peo
 # ------------------------------------------------------------------------------------------- Google → vCard
 
 
-# Radicale stores a card as vobject re-serializes it, and vobject keeps only the first of a comma-separated
-# NICKNAME ("NICKNAME:Yu,Sato" is stored as "NICKNAME:Yu"; two NICKNAME lines are both kept): until the vCard
-# writer puts each nickname on its own line, a second nickname is lost on Radicale
-_RADICALE_NICKNAMES = pytest.mark.xfail(reason="vobject drops a comma-separated NICKNAME's second value", strict=False)
-
-
-@pytest.fixture(params=["vdir", pytest.param("carddav", marks=_RADICALE_NICKNAMES)])
+# a CardDAV book on Radicale too: Radicale stores a card as vobject re-serializes it, and vobject keeps only the
+# first value of a comma-separated NICKNAME, which is why the vCard writer puts each nickname on its own line
+@pytest.fixture(params=["vdir", "carddav"])
 def vcard_book(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Account, Callable[[], Any]]:
     """A vCard account (a vdir folder, or a CardDAV book on Radicale) and a snapshot of what it stores."""
     if request.param == "vdir":

@@ -11,8 +11,7 @@ must stay as it was when nobody changed it: the same bytes on a vdir, no PATCH o
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +21,12 @@ from contactsync.connector import Capabilities, Connector
 from contactsync.connectors.outlook import mapping
 from contactsync.emulators.google import PeopleEmulator
 from contactsync.emulators.outlook import GraphEmulator, RequestKind
-from contactsync.engine import Engine
 from contactsync.model import Contact, Field
-from contactsync.settings import AccountSettings, BookSettings, BrakeSettings
-from contactsync.store import Store
 from contactsync.vcard import decode_card_bytes, parse_card
 from tests.fidelity import corpus, lost
-from tests.google.helpers import connector_for
 from tests.outlook.conftest import CLIENT_ID, SECRET, TENANT, USER
 from tests.outlook.fixtures import outlook
+from tests.roundtrip import Account, Book, declared_cut, declared_fields, google, vdir
 
 OTHER_USER = "bo@contoso.test"  # a second mailbox: the far end of Outlook → X → Outlook
 ALICE, BOB = "alice@example.com", "bob@example.com"
@@ -56,17 +52,6 @@ def undeclared_losses(source: Contact, back: Contact, via: Capabilities) -> list
 def same_elements(a: Any, b: Any, f: Field) -> bool:
     """Equal values; for a list, the same elements in any order (an order is no property a platform keeps)."""
     return a == b or (f.multi_valued and Counter(a) == Counter(b))
-
-
-def declared_cut(via: Capabilities) -> frozenset[Field]:
-    """The fields a trip through ``via`` may change: not held, or held in part."""
-    held = via.fields if via.holds_tags else via.fields - {Field.TAGS}
-    return frozenset(f for f in Field if f not in held or f in via.lossy)
-
-
-def declared_fields(not_carried: set[str]) -> frozenset[Field]:
-    """The fields a run's "not carried" entries ("field: reason") name."""
-    return frozenset(Field.named(entry.split(":", 1)[0]) for entry in not_carried)
 
 
 def fields_of_line(line: str, version: str) -> frozenset[Field]:
@@ -149,56 +134,8 @@ def people() -> Iterator[PeopleEmulator]:
         assert emu.internal_errors == []
 
 
-@dataclass(frozen=True)
-class Account:
-    """An account of a book: its name, its connector type and how to build a fresh connector for it."""
-
-    name: str
-    type: str
-    make: Callable[[], Connector]
-
-
-@dataclass
-class Book:
-    """A book of two accounts over its own store: one leg of a trip."""
-
-    path: Path
-    accounts: tuple[Account, Account]
-    #: per account, the "field: reason" entries the last run counted as not carried to it
-    not_carried: dict[str, set[str]] = field(default_factory=dict)
-
-    def run(self) -> dict[str, tuple[int, int]]:
-        settings = BookSettings(
-            self.path.stem,
-            tuple(AccountSettings(a.name, a.type) for a in self.accounts),
-            brake=BrakeSettings(max_delete_ratio=1),
-        )
-        connectors = {a.name: a.make() for a in self.accounts}
-        try:
-            with Store.open(f"sqlite:///{self.path}") as store:
-                report = Engine(store, settings, connectors, sleep=lambda _s: None).run()
-        finally:
-            for connector in connectors.values():
-                connector.close()
-        for r in report.accounts.values():
-            assert r.error is None and r.quarantined == 0, r
-        self.not_carried = {name: set(r.not_carried) for name, r in report.accounts.items()}
-        return {name: (r.created, r.updated) for name, r in report.accounts.items()}
-
-
-def vdir(name: str, path: Path) -> Account:
-    from contactsync.connectors.vdir import VdirConnector
-
-    path.mkdir(exist_ok=True)
-    return Account(name, "vdir", lambda: VdirConnector(name, path))
-
-
 def mailbox(emu: GraphEmulator, name: str, user: str) -> Account:
     return Account(name, "outlook", lambda: outlook(emu, name=name, mailbox=user))
-
-
-def google(emu: PeopleEmulator, name: str, user: str) -> Account:
-    return Account(name, "google", lambda: connector_for(emu, user, name=name))
 
 
 def capabilities_of(account: Account) -> Capabilities:
