@@ -10,7 +10,7 @@ meaning did not change keeps its original line byte for byte, so rewriting an un
 What maps where (issue #15; each read from 2.1, 3.0 and 4.0, written the same in 3.0 and 4.0 so that a copy to a
 book of the other version loses nothing):
 
-- ``nicknames``: every NICKNAME line and every value of its comma list; written as one ``NICKNAME:a,b``. The lines
+- ``nicknames``: every NICKNAME line and every value of its comma list; written a line per nickname. The lines
   as written are kept (and travel) while together they still say the same list.
 - custom labels: Apple's group, ``item1.EMAIL`` + ``item1.X-ABLabel:Club``, on EMAIL, TEL, ADR, URL, IMPP,
   X-ABRELATEDNAMES and X-ABDATE. Apple's built-in labels (``_$!<Home>!$_``, ``_$!<Mobile>!$_``…) are kinds where
@@ -1061,13 +1061,9 @@ def _is_plain(slot: _Slot, value: Any, line: ContentLine, version: str = "") -> 
 
 
 def _aggregate_lines(slot: _Slot, value: tuple[str, ...]) -> list[ContentLine]:
-    """The lines we write for a whole NICKNAME list (one line) or LANG list (a line per language)."""
-    if not value:
-        return []
-    if slot is _Slot.LANG:
-        return [line for v in value if (line := _generate(slot, (v,), "4.0")) is not None]
-    line = _generate(slot, value, "4.0")
-    return [line] if line is not None else []
+    """The lines we write for a whole NICKNAME or LANG list: a line per value. (One ``NICKNAME:a,b`` is as valid,
+    but Radicale's vobject keeps only the first value of such a line.)"""
+    return [line for v in value if (line := _generate(slot, (v,), "4.0")) is not None]
 
 
 def _aggregate_value(lines: Iterable[tuple[_Slot, Any, ContentLine]]) -> tuple[str, ...]:
