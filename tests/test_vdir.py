@@ -351,3 +351,39 @@ def test_group_cards_and_photos_over_the_cap_are_said_in_the_summary(tmp_path: P
             assert "group-cards-skipped" in codes
     connectors = {"a": VdirConnector("a", a, photo_max_bytes=10), "b": VdirConnector("b", b)}
     assert [n.code for n in connectors["a"].pull(None).notices] == ["group-cards-skipped", "photos-over-cap"]
+
+
+def test_a_photo_over_the_cap_on_the_source_is_said_for_the_contact_once(tmp_path: Path) -> None:
+    """Issue #15: a photo the source card holds over the book's cap stays on that card and reaches no other account;
+    `person show` says so for the contact (journaled when the card is listed changed, not on every run)."""
+    import base64
+
+    from click.testing import CliRunner
+
+    from contactsync.cli import cli
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    photo = base64.b64encode(b"\xff\xd8\xff" + bytes(4000)).decode()
+    (a / "big.vcf").write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:big\r\nFN:Big Photo\r\nN:Photo;Big;;;\r\nEMAIL:big@example.org\r\n"
+        f"PHOTO;ENCODING=b;TYPE=JPEG:{photo}\r\nEND:VCARD\r\n"
+    )
+    config = tmp_path / "contactsync.yaml"
+    config.write_text(
+        f"store:\n  url: sqlite:///{tmp_path / 'store.db'}\n"
+        "books:\n  - name: pair\n    photo_max_bytes: 1000\n    accounts:\n"
+        f"      - {{name: a, type: vdir, options: {{path: {a}}}}}\n"
+        f"      - {{name: b, type: vdir, options: {{path: {b}}}}}\n"
+    )
+    runner = CliRunner()
+    for _ in range(2):  # the second run lists nothing changed: no second record
+        result = runner.invoke(cli, ["--config", str(config), "sync"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+    (copy,) = b.iterdir()
+    assert "PHOTO" not in copy.read_text()  # not carried, as the line below says
+    shown = runner.invoke(cli, ["--config", str(config), "person", "show", "big@example.org"], catch_exceptions=False)
+    assert shown.exit_code == 0, shown.output
+    assert "held on one account only, not carried to the others: a: photo" in shown.output
+    assert shown.output.count("left-on-account") == 1

@@ -42,6 +42,9 @@ class RemoteContact:
     contact: Contact
     marker: str | None = None
     modified: datetime | None = None
+    #: (field, reason) of what the item holds that is not carried to the other accounts (a photo over the
+    #: account's cap): journaled for the contact each time the item is listed changed, so ``person show`` says it
+    left_behind: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

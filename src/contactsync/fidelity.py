@@ -55,6 +55,17 @@ def not_carried(contact: Contact, fitted: Contact, capabilities: Capabilities) -
     return tuple(out)
 
 
+def photo_left_behind(photo_max_bytes: int) -> tuple[tuple[str, str], ...]:
+    """What a vCard item whose photo is over the cap holds that no other account gets (``RemoteContact``)."""
+    return (
+        (
+            "photo",
+            f"over photo_max_bytes ({photo_max_bytes} bytes): it stays on this card and is not carried to the "
+            "other accounts",
+        ),
+    )
+
+
 def skipped_notices(group_cards: int, photos_over_cap: int, photo_max_bytes: int) -> tuple[Notice, ...]:
     """What a vCard account's listing read but does not carry (shown by ``status`` with the run's summary).
 
@@ -83,4 +94,4 @@ def skipped_notices(group_cards: int, photos_over_cap: int, photo_max_bytes: int
     return tuple(notices)
 
 
-__all__ = ["NotCarried", "not_carried", "skipped_notices"]
+__all__ = ["NotCarried", "not_carried", "photo_left_behind", "skipped_notices"]

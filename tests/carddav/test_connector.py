@@ -288,6 +288,8 @@ def test_a_huge_photo_is_dropped_but_the_contact_syncs(
     (listed,) = pull_all(connector)[0].values()
     assert listed.contact.name.given == "Pic"
     assert listed.contact.photo is None
+    # and said for the contact: the engine journals it, `person show` shows it (issue #15)
+    assert [f for f, _reason in listed.left_behind] == ["photo"]
 
 
 @pytest.mark.parametrize("style", [GroupStyle.CATEGORIES, GroupStyle.KIND_GROUP, GroupStyle.APPLE_GROUP])

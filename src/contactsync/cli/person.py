@@ -51,6 +51,10 @@ def person_show(obj: Context, email_or_phone: str, as_json: bool) -> None:
         if trims:
             held_less = ", ".join(f"{account}: {name}" for account, name in trims)
             click.echo(f"  not carried to every account (they cannot hold it): {held_less}")
+        left = sorted({(h["account"] or "", h["field"] or "") for h in r.journal if h["action"] == "left-on-account"})
+        if left:
+            on_one = ", ".join(f"{account}: {name}" for account, name in left)
+            click.echo(f"  held on one account only, not carried to the others: {on_one}")
         if r.conflicts or r.owed_writes:
             click.echo(f"  {len(r.conflicts)} conflicts, {len(r.owed_writes)} writes owed (--json shows them)")
 

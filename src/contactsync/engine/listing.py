@@ -47,6 +47,7 @@ class Listed:
     blob: str | int  # the contact encoded as the store encodes bases, or its key in the run's Spill
     photo: Photo | None
     keys: str  # emails, _KIND_SEP, phones; each joined by _KEY_SEP ("" when it has neither)
+    left_behind: tuple[tuple[str, str], ...]  # RemoteContact.left_behind
 
     @classmethod
     def of(cls, account: str, rc: RemoteContact) -> Listed:
@@ -62,6 +63,7 @@ class Listed:
             encode_contact(c),
             c.photo,
             f"{emails}{_KIND_SEP}{phones}" if emails or phones else "",
+            rc.left_behind,
         )
 
     @property

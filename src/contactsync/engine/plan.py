@@ -166,6 +166,19 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
                 "account": ",".join(s.account for s in contact_sides),
             }
         )
+    for it in c.listed:
+        # what this account's item holds that no other account gets (a photo over its cap): said per contact
+        for field_name, reason in it.left_behind:
+            plan.journal.append(
+                {
+                    "book": book.name,
+                    "account": it.account,
+                    "contact_id": cid,
+                    "action": "left-on-account",
+                    "field": field_name,
+                    "note": reason,
+                }
+            )
     for d in outcome.decisions:
         if not c.fresh or d.losers or d.queued:
             journal_decision(book, plan.journal, cid, d)

@@ -49,7 +49,7 @@ from contactsync.errors import (
     SyncTokenExpired,
     Transient,
 )
-from contactsync.fidelity import skipped_notices
+from contactsync.fidelity import photo_left_behind, skipped_notices
 from contactsync.model import Contact, Tag
 from contactsync.properties import vcard_capabilities
 from contactsync.settings import AccountSettings, BookSettings
@@ -561,7 +561,10 @@ class CardDavConnector(BaseConnector):
         if self.options.group_style.uses_group_cards:
             contact = replace(contact, tags=group_tags)
         return RemoteContact(
-            RemoteRef(card.href, self._item_etag(card.etag, contact.tags)), contact, card.parsed.marker
+            RemoteRef(card.href, self._item_etag(card.etag, contact.tags)),
+            contact,
+            card.parsed.marker,
+            left_behind=photo_left_behind(self.photo_max_bytes) if card.parsed.photo_dropped else (),
         )
 
     def _item_etag(self, card_etag: str, tags: frozenset[Tag]) -> str:

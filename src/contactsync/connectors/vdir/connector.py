@@ -45,7 +45,7 @@ from contactsync.errors import (
     PreconditionFailed,
     Transient,
 )
-from contactsync.fidelity import skipped_notices
+from contactsync.fidelity import photo_left_behind, skipped_notices
 from contactsync.model import Contact, Tag
 from contactsync.properties import vcard_capabilities
 from contactsync.settings import AccountMode, AccountSettings, BookSettings
@@ -221,7 +221,11 @@ class VdirConnector(BaseConnector):
 
     def _remote(self, file_name: str, etag: str, parsed: ParsedCard, mtime_ns: int) -> RemoteContact:
         return RemoteContact(
-            RemoteRef(file_name, etag), parsed.contact, parsed.marker, datetime.fromtimestamp(mtime_ns / 1e9, UTC)
+            RemoteRef(file_name, etag),
+            parsed.contact,
+            parsed.marker,
+            datetime.fromtimestamp(mtime_ns / 1e9, UTC),
+            photo_left_behind(self.photo_max_bytes) if parsed.photo_dropped else (),
         )
 
     def pull(self, state: str | None) -> PullResult:
