@@ -120,6 +120,19 @@ def test_a_field_nobody_changed_is_written_back_exactly_as_google_held_it() -> N
         assert entries == held[field], field
 
 
+def test_an_address_changed_elsewhere_keeps_the_country_code_google_holds_for_its_country() -> None:
+    """Issue #15: a street changed on another platform rewrites the address; Google's countryCode (not in the
+    model) stays while the country is the same, and goes when the country changes."""
+    person = stored(EVERY_FIELD)
+    contact = contact_from_person(person, {})
+    home = contact.addresses[0]
+    moved = replace(contact, addresses=(replace(home, street="2 Elm St"), *contact.addresses[1:]))
+    (written, *_rest) = _render_all(moved, person)["addresses"]
+    assert (written["streetAddress"], written["country"], written["countryCode"]) == ("2 Elm St", "USA", "US")
+    abroad = replace(contact, addresses=(replace(home, country="Canada"), *contact.addresses[1:]))
+    assert "countryCode" not in _render_all(abroad, person)["addresses"][0]
+
+
 def test_a_write_back_of_changed_fields_keeps_what_the_model_does_not_map() -> None:
     person = stored({**EVERY_FIELD, "events": [*EVERY_FIELD["events"], SECOND_ANNIVERSARY]})
     contact = contact_from_person(person, {})

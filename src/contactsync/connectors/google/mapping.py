@@ -831,10 +831,20 @@ def _address_key(entry: Mapping[str, Any]) -> str:
 
 
 def _write_addresses(desired: Contact, cur: Mapping[str, Any]) -> list[JsonDict]:
-    old = _by_key(_entries(cur, "addresses"), _address_key)
+    held = _entries(cur, "addresses")
+    old = _by_key(held, _address_key)
+    # the ISO code Google holds for a country name (not mapped): an address whose parts changed elsewhere is
+    # written fresh, and keeps the code while its country is still the one the code was given for
+    codes = {
+        normalize.text(_str(e, "country")).casefold(): _str(e, "countryCode")
+        for e in held
+        if _str(e, "country") and _str(e, "countryCode")
+    }
     out = []
     for address in desired.addresses:
         fresh = {key: getattr(address, attr) for attr, key in _ADDRESS_PARTS if getattr(address, attr)}
+        if address.country and (code := codes.get(address.country.casefold())):
+            fresh["countryCode"] = code
         entry = _reuse(old, address.key, fresh, "addresses")
         google = address.label or _ADDRESS_TYPES[address.kind]
         _set_type(entry, (address.kind, address.label), _address_kind_label, google)
