@@ -741,12 +741,15 @@ class OutlookConnector(BaseConnector):
         """An update that rewrites ``emailAddresses`` keeps the display name Outlook holds for each address still
         there: the model has no place for it, and a write-back must not replace "Ana Lima (work)" with the bare
         address (issue #15: what the platform holds beyond the model stays). One GET per such item, only when its
-        addresses change; if the read fails, the address itself is the name, as for a new address."""
+        addresses change (known from the item as last agreed); if the read fails, the address itself is the name,
+        as for a new address."""
         rewriting: list[int] = []
         ids: list[str] = []
         for i, body in bodies.items():
             ref = changes[i].ref
-            if "emailAddresses" in body and ref is not None:
+            # without the item as last agreed (a distribution's copy, written whole), the list is not known to
+            # have changed: no read for it
+            if "emailAddresses" in body and ref is not None and changes[i].previous is not None:
                 rewriting.append(i)
                 ids.append(ref.id)
         if not rewriting:
