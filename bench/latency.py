@@ -254,7 +254,11 @@ def main() -> None:
         "--direction", nargs="+", choices=["from", "to"], default=["from", "to"], help="from or to CardDAV"
     )
     parser.add_argument(
-        "--in-flight", type=int, nargs="+", default=[8], help="contactsync's max_in_flight (one run per value)"
+        "--in-flight",
+        type=int,
+        nargs="*",
+        default=[8],
+        help="contactsync's max_in_flight (one run per value; none: vdirsyncer alone, to run it beside)",
     )
     parser.add_argument("--vdirsyncer", help="path of a vdirsyncer command, to measure it side by side (runs last)")
     args = parser.parse_args()
