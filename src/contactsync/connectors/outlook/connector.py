@@ -741,8 +741,7 @@ class OutlookConnector(BaseConnector):
         """An update that rewrites ``emailAddresses`` keeps the display name Outlook holds for each address still
         there: the model has no place for it, and a write-back must not replace "Ana Lima (work)" with the bare
         address (issue #15: what the platform holds beyond the model stays). One GET per such item, only when its
-        addresses change (known from the item as last agreed); if the read fails, the address itself is the name,
-        as for a new address."""
+        addresses change (known from the item as last agreed); an address new to the list is named by itself."""
         rewriting: list[int] = []
         ids: list[str] = []
         for i, body in bodies.items():
@@ -754,10 +753,9 @@ class OutlookConnector(BaseConnector):
                 ids.append(ref.id)
         if not rewriting:
             return
-        try:
-            held = dict(self._get_each(ids, {"$select": "emailAddresses"}))
-        except ConnectorError:
-            return
+        # an envelope refused (throttled, down) raises before anything is written: the retry policy sends the whole
+        # push again later, rather than writing the list without the names Outlook holds
+        held = dict(self._get_each(ids, {"$select": "emailAddresses"}))
         for i, item_id in zip(rewriting, ids, strict=True):
             answer = held.get(item_id)
             if not isinstance(answer, BatchResponse) or not answer.ok or not isinstance(answer.body, Mapping):
