@@ -216,7 +216,7 @@ def test_two_mailboxes_of_one_app_share_its_four_slots(far: Far, tmp_path: Path)
     assert far.emu.limiter.refused == 0
 
 
-def test_a_full_listing_scans_the_markers_alongside_the_delta(far: Far) -> None:
+def test_a_full_listing_scans_the_markers_alongside_the_delta(far: Far, monkeypatch: pytest.MonkeyPatch) -> None:
     marked = {n: f"canonical-{n}" for n in range(0, 2500, 100)}
     far.emu.seed(
         USER,
@@ -225,8 +225,25 @@ def test_a_full_listing_scans_the_markers_alongside_the_delta(far: Far) -> None:
             for n in range(2500)
         ],
     )
+    # Graph holds the second delta page until a scan page is asked for: a connector that scanned only after the
+    # delta would wait 10 s here and show one request in flight; one that scans alongside shows two, whatever
+    # the machine's load (unheld, a loaded CI machine once parsed the first page for longer than the whole scan)
+    scan_asked, deltas = threading.Event(), []
+    count = far.emu._graph.count
+
+    def held(kind: RequestKind) -> None:
+        count(kind)
+        if kind is RequestKind.LIST:
+            scan_asked.set()
+        elif kind is RequestKind.DELTA:
+            deltas.append(kind)
+            if len(deltas) == 2:
+                scan_asked.wait(10)
+
+    monkeypatch.setattr(far.emu._graph, "count", held)
     far.proxy.reset()
     listed = far.outlook.pull(None)
+    assert scan_asked.is_set()
     assert len(listed.changed) == 2500
     assert {rc.marker for rc in listed.changed if rc.marker} == set(marked.values())
     assert far.emu.requests[RequestKind.DELTA] == 3 and far.emu.requests[RequestKind.LIST] == 3
