@@ -150,7 +150,14 @@ def seed_folder(folder: Path, count: int) -> None:
 
 
 def contactsync_runs(
-    work: Path, proxy: LatencyProxy, book_url: str, ca: Path, server_pid: int, *, in_flight: int
+    work: Path,
+    proxy: LatencyProxy,
+    book_url: str,
+    ca: Path,
+    server_pid: int,
+    *,
+    in_flight: int,
+    profile: Path | None = None,
 ) -> list[tuple[str, Timed]]:
     (work / "password").write_text(PASSWORD)
     os.chmod(work / "password", 0o600)
@@ -179,7 +186,13 @@ books:
     env = {k: v for k, v in os.environ.items() if k != "REQUESTS_CA_BUNDLE"}
     runs = []
     for run in ("first sync", "no change"):
-        runs.append((run, timed(command, env, proxy, server_pid)))
+        wrapped = command
+        if profile is not None:
+            profile.mkdir(parents=True, exist_ok=True)
+            stacks = profile / f"contactsync-x{in_flight}-{run.replace(' ', '-')}.txt"
+            spy = Path(sys.executable).parent / "py-spy"
+            wrapped = [str(spy), "record", "--idle", "--threads", "--format", "raw", "-o", str(stacks), "--", *command]
+        runs.append((run, timed(wrapped, env, proxy, server_pid)))
     return runs
 
 
@@ -261,7 +274,13 @@ def main() -> None:
         help="contactsync's max_in_flight (one run per value; none: vdirsyncer alone, to run it beside)",
     )
     parser.add_argument("--vdirsyncer", help="path of a vdirsyncer command, to measure it side by side (runs last)")
+    parser.add_argument(
+        "--py-spy",
+        metavar="FOLDER",
+        help="record each contactsync run with py-spy (wall time, idle included) as collapsed stacks in FOLDER",
+    )
     args = parser.parse_args()
+    profile = Path(args.py_spy) if args.py_spy else None
 
     root = Path(tempfile.mkdtemp(prefix="cs-latency-"))
     process, base = start_radicale(root)
@@ -287,7 +306,7 @@ def main() -> None:
                             runs = vdirsyncer_runs(work, proxy, url, ca, args.vdirsyncer, process.pid)
                         else:
                             limit = int(tool.rpartition("×")[2])
-                            runs = contactsync_runs(work, proxy, url, ca, process.pid, in_flight=limit)
+                            runs = contactsync_runs(work, proxy, url, ca, process.pid, in_flight=limit, profile=profile)
                     for run, t in runs:
                         results.append(
                             Measured(tool, limit, rtt, direction, run, t.wall_s, t.counted, t.cpu_s, t.server_cpu_s)
