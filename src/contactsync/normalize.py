@@ -42,12 +42,18 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def text(value: str | None) -> str:
     if not value:
         return ""
+    if value.isprintable() and "  " not in value:
+        # the common case, an already clean value: printable text holds no control character and no whitespace
+        # but the plain space (the others are all "Other" or "Separator"), so only the ends can change (#18)
+        return value.strip()
     return _SPACES.sub(" ", _CONTROL.sub("", value)).strip()
 
 
 def multiline(value: str | None) -> str:
     if not value:
         return ""
+    if value.isprintable():  # one line, no control character (see text): only the ends can change
+        return value.strip()
     value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     lines = [line.rstrip() for line in value.split("\n")]
     return "\n".join(lines).strip()

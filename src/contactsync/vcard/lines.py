@@ -16,7 +16,7 @@ from __future__ import annotations
 import codecs
 import quopri
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 CRLF = "\r\n"
 FOLD_OCTETS = 75
@@ -29,6 +29,11 @@ _NAME = re.compile(r"[A-Za-z0-9_-]+\Z")
 #: a line's text as read is written back only if it holds nothing a card must not (control characters,
 #: undecodable bytes): otherwise it is written afresh from what was lexed
 _CLEAN_RAW = re.compile(r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]*")
+# the lexer's scans (to the end of the name, of a parameter's name, of a parameter value), each one regex match
+# instead of a loop over the characters (#18)
+_TO_NAME_END = re.compile(r"[^;:]*")
+_TO_PARAM_NAME_END = re.compile(r"[^=;:]*")
+_TO_PARAM_VALUE_END = re.compile(r"[^,;:]*")
 _ENCODINGS_21 = frozenset({"QUOTED-PRINTABLE", "BASE64", "8BIT", "7BIT", "B"})
 
 
@@ -47,6 +52,8 @@ class ContentLine:
     raw: str = field(default="", compare=False, repr=False)
 
     def param(self, name: str) -> tuple[str, ...]:
+        if not self.params:
+            return ()
         return tuple(v for key, values in self.params if key == name for v in values)
 
     def types(self) -> frozenset[str]:
@@ -60,7 +67,16 @@ class ContentLine:
 
     def changed(self, **values: object) -> ContentLine:
         """This line with ``values`` replaced; it no longer has a text as read (it is written afresh)."""
-        return replace(self, raw="", **values)  # type: ignore[arg-type]
+        # built directly: dataclasses.replace costs several times more, and lines are changed per card (#18)
+        fields: dict[str, object] = {
+            "name": self.name,
+            "value": self.value,
+            "params": self.params,
+            "group": self.group,
+            "nested": self.nested,
+        }
+        fields.update(values)
+        return ContentLine(**fields)  # type: ignore[arg-type]
 
 
 def decode_card_bytes(data: bytes) -> str:
@@ -111,6 +127,11 @@ def logical_lines_raw(text: str) -> list[tuple[str, str]]:
 
 def _value_start(line: str) -> int:
     """Where the value begins: after the first colon outside a quoted parameter value (``LABEL="a:b"``)."""
+    colon = line.find(":")
+    if colon < 0:
+        return len(line)
+    if '"' not in line[:colon]:
+        return colon  # no quote before it: the first colon is outside any
     quoted = False
     for index, char in enumerate(line):
         if char == '"':
@@ -144,6 +165,8 @@ def _decode_bytes(data: bytes, charset: str | None) -> str:
 
 def _repair(line: str) -> str:
     """Turn surrogate escapes (undecodable bytes) back into text, now that folds are joined."""
+    if line.isascii():
+        return line  # a surrogate is not ASCII
     if not _ESCAPED_BYTE.search(line) and not _OTHER_SURROGATE.search(line):
         return line
     line = _OTHER_SURROGATE.sub("\ufffd", line)
@@ -157,9 +180,13 @@ def _escape_newlines(value: str) -> str:
 
 def lex_line(line: str, *, nested: bool = False) -> ContentLine | None:
     """One logical line as a ContentLine, or None when it is not a property line at all (junk is skipped)."""
-    i, n = 0, len(line)
-    while i < n and line[i] not in ";:":
-        i += 1
+    return _lex(line, nested, "")
+
+
+def _lex(line: str, nested: bool, as_read: str) -> ContentLine | None:
+    """:func:`lex_line`, the line made with its text as read (``as_read``) at once: one object per line read."""
+    n = len(line)
+    i = _TO_NAME_END.match(line).end()  # type: ignore[union-attr]  # matches anything, the empty text too
     if i >= n:
         return None
     group, _, name = line[:i].strip().rpartition(".")
@@ -169,9 +196,7 @@ def lex_line(line: str, *, nested: bool = False) -> ContentLine | None:
     singletons: list[str] = []
     while line[i] == ";":
         start = i + 1
-        i = start
-        while i < n and line[i] not in "=;:":
-            i += 1
+        i = _TO_PARAM_NAME_END.match(line, start).end()  # type: ignore[union-attr]
         if i >= n:
             return None
         pname = line[start:i].strip().upper()
@@ -190,8 +215,7 @@ def lex_line(line: str, *, nested: bool = False) -> ContentLine | None:
                 i = end + 1
             else:
                 start = i
-                while i < n and line[i] not in ",;:":
-                    i += 1
+                i = _TO_PARAM_VALUE_END.match(line, start).end()  # type: ignore[union-attr]
                 values.append(line[start:i])
             if i >= n:
                 return None
@@ -205,16 +229,23 @@ def lex_line(line: str, *, nested: bool = False) -> ContentLine | None:
     if i >= n or line[i] != ":":
         return None
     value = line[i + 1 :]
-    result = ContentLine(name.upper().replace("_", "-"), value, tuple(params), group)
-    return _modernize(result, singletons, nested)
+    return _modernize(name.upper().replace("_", "-"), value, params, group, singletons, nested, as_read)
 
 
-def _modernize(line: ContentLine, singletons: list[str], nested: bool) -> ContentLine:
+def _modernize(
+    name: str,
+    value: str,
+    params: list[tuple[str, tuple[str, ...]]],
+    group: str,
+    singletons: list[str],
+    nested: bool,
+    as_read: str,
+) -> ContentLine:
     """vCard 2.1 → 3.0 form: bare parameters become TYPE or ENCODING; QP values are decoded and re-escaped."""
-    params = list(line.params)
+    if not params and not singletons:  # the common line (FN:…, N:…): nothing to modernize but the value
+        return ContentLine(name, _without_control(value), (), group, nested, as_read)
     for single in singletons:
         params.append(("ENCODING" if single in _ENCODINGS_21 else "TYPE", (single.lower(),)))
-    value = line.value
     encodings = {v.upper() for key, values in params if key == "ENCODING" for v in values}
     if "QUOTED-PRINTABLE" in encodings:
         charset = _lookup(tuple(v for key, values in params if key == "CHARSET" for v in values))
@@ -224,8 +255,12 @@ def _modernize(line: ContentLine, singletons: list[str], nested: bool) -> Conten
     elif "CHARSET" in (k for k, _ in params):
         # the text is already decoded; a CHARSET left on it would lie about the UTF-8 we write
         params = [(k, v) for k, v in params if k != "CHARSET"]
-    value = _CONTROL.sub("", value)
-    return ContentLine(line.name, value, tuple(params), line.group, nested)
+    return ContentLine(name, _without_control(value), tuple(params), group, nested, as_read)
+
+
+def _without_control(value: str) -> str:
+    # a printable value holds no control character (they are all "Other"): the regex pass is skipped
+    return value if value.isprintable() else _CONTROL.sub("", value)
 
 
 def _lookup(values: tuple[str, ...]) -> str | None:
@@ -241,9 +276,11 @@ def read_lines(text: str) -> list[ContentLine]:
     """Every property line of ``text`` in order (BEGIN/END included as lines); junk lines are skipped."""
     out: list[ContentLine] = []
     for joined, raw in logical_lines_raw(text):
-        lexed = lex_line(_repair(joined))
+        # a printable text holds no control character and no surrogate (both are "Other"): clean, no regex pass
+        clean = raw.isprintable() or _CLEAN_RAW.fullmatch(raw) is not None
+        lexed = _lex(_repair(joined), False, raw if clean else "")
         if lexed is not None:
-            out.append(replace(lexed, raw=raw) if _CLEAN_RAW.fullmatch(raw) else lexed)
+            out.append(lexed)
     return out
 
 
@@ -251,8 +288,8 @@ def read_lines(text: str) -> list[ContentLine]:
 
 
 def _quote_param(value: str) -> str:
-    value = _CONTROL.sub("", value.replace('"', ""))
-    return f'"{value}"' if any(c in value for c in ",;:") else value
+    value = _without_control(value.replace('"', ""))
+    return f'"{value}"' if "," in value or ";" in value or ":" in value else value
 
 
 def fold(line: str) -> str:
@@ -281,8 +318,10 @@ def line_text(line: ContentLine) -> str:
     """The line unfolded, in 3.0/4.0 form, without its line break: how a contact holds a line it does not map
     (:attr:`contactsync.model.Contact.vcard_lines`); :func:`lex_line` reads it back as the same line."""
     head = f"{line.group}.{line.name}" if line.group else line.name
+    if not line.params:
+        return f"{head}:{_without_control(line.value)}"
     params = "".join(f";{key}={','.join(_quote_param(v) for v in values)}" for key, values in line.params)
-    return f"{head}{params}:{_CONTROL.sub('', line.value)}"
+    return f"{head}{params}:{_without_control(line.value)}"
 
 
 def write_line(line: ContentLine) -> str:
@@ -381,6 +420,8 @@ def unescape_text(value: str) -> str:
 
 def split_unescaped(value: str, separator: str) -> list[str]:
     """Split on ``separator`` where it is not backslash-escaped; the parts keep their escapes."""
+    if "\\" not in value:
+        return value.split(separator)  # nothing escaped: every separator splits
     parts: list[str] = []
     current: list[str] = []
     escaped = False

@@ -50,6 +50,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from contactsync import normalize
@@ -116,6 +117,8 @@ class _Slot(enum.Enum):
     property whose lines together hold one list: NICKNAME, LANG) are kept or rewritten as a whole. The order is
     a fresh card's order."""
 
+    __hash__ = object.__hash__  # members are singletons: identity hashing is exact and C-fast (#18)
+
     FN = "FN"
     N = "N"
     NICKNAME = "NICKNAME"
@@ -143,6 +146,9 @@ class _Slot(enum.Enum):
     CATEGORIES = "CATEGORIES"
 
 
+#: every slot, and each one's place in a fresh card: iterating an Enum class is slow, and both are needed per card
+_SLOTS = tuple(_Slot)
+_ORDER = {slot: i for i, slot in enumerate(_SLOTS)}
 _MULTI = frozenset({_Slot.EMAIL, _Slot.TEL, _Slot.ADR, _Slot.URL, _Slot.IMPP, _Slot.RELATED, _Slot.EVENT, _Slot.CUSTOM})
 _AGGREGATE = frozenset({_Slot.NICKNAME, _Slot.LANG})
 #: slots whose element may carry a label in an Apple group (``item1.EMAIL`` + ``item1.X-ABLabel``)
@@ -153,6 +159,8 @@ _BOOKKEEPING = frozenset({"VERSION", "UID", "REV", MARKER_PROPERTY})
 
 class _PhotoLine(enum.Enum):
     """A PHOTO line the model does not hold: kept on rewrite unless the model now has a photo."""
+
+    __hash__ = object.__hash__
 
     NOT_INLINE = "not inline"  # a URL: never fetched
     DROPPED = "dropped"  # over the cap or undecodable
@@ -183,7 +191,9 @@ def _read_card(text: str) -> _Card:
             depth += 1
         elif line.name == "END":
             depth -= 1
-        body.append(replace(line, nested=True) if depth or line.name == "END" else line)
+        if depth or line.name == "END":
+            line = ContentLine(line.name, line.value, line.params, line.group, True, line.raw)
+        body.append(line)
     if end is None:
         raise CardError("the card has no END:VCARD line (truncated?)")
     if any(line.name == "BEGIN" and line.value.strip().upper() == "VCARD" for line in lines[end + 1 :]):
@@ -690,7 +700,10 @@ def fit_contact(contact: Contact, *, region: str = "US") -> Contact:
     """The contact as a vCard holds it after a write and a re-read: custom data dropped, FN filled in, the
     carried lines a card would carry (see :func:`fit_lines`)."""
     projected = _as_a_card_holds(fit_lines(contact.project(VCARD_FIELDS), region=region))
-    return replace(projected, display_name=derived_display_name(projected))
+    display_name = derived_display_name(projected)
+    if display_name == projected.display_name:
+        return projected  # nothing to fill in: the same value, without another copy of the contact
+    return replace(projected, display_name=display_name)
 
 
 def _as_a_card_holds(contact: Contact) -> Contact:
@@ -716,7 +729,7 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
     card = _read_card(text)
     version = _output_version(card.version)
     context = _Context.of(card.lines)
-    values: dict[_Slot, list[Any]] = {slot: [] for slot in _Slot}
+    values: dict[_Slot, list[Any]] = {slot: [] for slot in _SLOTS}
     aggregates: dict[_Slot, list[ContentLine]] = {slot: [] for slot in _AGGREGATE}
     carried: list[str] = []  # what vcard_lines holds: unmapped lines and the forms of mapped ones
     consumed = _consumed_groups(card.lines, context, region, photo_max_bytes)
@@ -821,7 +834,9 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
         ),
         region,
     )
-    contact = replace(contact, display_name=derived_display_name(contact))
+    display_name = derived_display_name(contact)
+    if display_name != contact.display_name:
+        contact = replace(contact, display_name=display_name)
 
     def single(*names: str) -> str:
         return next((_text(line.value) for line in card.lines if line.name in names and not line.nested), "")
@@ -1016,7 +1031,8 @@ def _with_label(slot: _Slot, value: Any, line: ContentLine, version: str) -> Con
     if slot not in _LABELLED:
         return line
     wanted = _label_text(slot, value, version)
-    return replace(line, params=(*line.params, (_LABEL_PARAM, (wanted or "", _label_fallback(slot, value)))))
+    params = (*line.params, (_LABEL_PARAM, (wanted or "", _label_fallback(slot, value))))
+    return ContentLine(line.name, line.value, params, line.group, line.nested, line.raw)
 
 
 def _empty_name(slot: _Slot, value: Any) -> bool:
@@ -1150,7 +1166,7 @@ def _desired(contact: Contact, version: str, categories: bool, region: str) -> l
     for phone in contact.phones:
         line = _generate(_Slot.TEL, phone, version)
         assert line is not None
-        tel = replace(phone, number=normalize.phone_number(phone.number, region))
+        tel = Phone(normalize.phone_number(phone.number, region), phone.kind, phone.label)
         out.append((_Slot.TEL, tel, _with_label(_Slot.TEL, tel, line, version)))
     for slot, value in values:
         line = _generate(slot, value, version)
@@ -1162,8 +1178,7 @@ def _desired(contact: Contact, version: str, categories: bool, region: str) -> l
         names = sorted((t.name for t in contact.tags), key=lambda name: (name.casefold(), name))
         value = ",".join(escape_text(t) for t in names)
         out.append((_Slot.CATEGORIES, contact.tags, _line("CATEGORIES", value)))
-    order = {slot: i for i, slot in enumerate(_Slot)}
-    out.sort(key=lambda d: order[d[0]])  # stable: the elements of one slot keep their order
+    out.sort(key=lambda d: _ORDER[d[0]])  # stable: the elements of one slot keep their order
     return out
 
 
@@ -1185,10 +1200,7 @@ class _Carried:
         unmapped: list[ContentLine] = []
         forms: list[tuple[_Slot, Any, ContentLine]] = []
         aggregates: dict[_Slot, list[tuple[_Slot, Any, ContentLine]]] = {slot: [] for slot in _AGGREGATE}
-        lexed = [line for line in map(lex_line, contact.vcard_lines) if line is not None]
-        context = _Context.of(lexed)
-        for line in lexed:
-            decoded = _decode(line, region, photo_max_bytes, context)
+        for line, decoded in _read_carried(contact.vcard_lines, region, photo_max_bytes):
             if decoded is None or isinstance(decoded[1], _PhotoLine) or decoded[0] in _NO_FORMS:
                 unmapped.append(line)
             elif decoded[0] in _AGGREGATE:
@@ -1259,6 +1271,34 @@ class _Carried:
         return {line.group for _s, _v, line in self.forms if line.group} - used
 
 
+#: carried lines read once for every ask of the same contact's lines (fit for each account, then render): their
+#: total length beyond which a contact's lines are read again rather than kept, so that the memo stays small
+_MEMO_CHARS = 16384
+
+
+def _read_carried(
+    vcard_lines: tuple[str, ...], region: str, photo_max_bytes: int
+) -> tuple[tuple[ContentLine, tuple[_Slot, Any] | None], ...]:
+    """Each carried line lexed, with what it decodes to among the others (lines and values are immutable)."""
+    if sum(map(len, vcard_lines)) > _MEMO_CHARS:
+        return _read_carried_now(vcard_lines, region, photo_max_bytes)
+    return _read_carried_memo(vcard_lines, region, photo_max_bytes)
+
+
+def _read_carried_now(
+    vcard_lines: tuple[str, ...], region: str, photo_max_bytes: int
+) -> tuple[tuple[ContentLine, tuple[_Slot, Any] | None], ...]:
+    lexed = [line for line in map(lex_line, vcard_lines) if line is not None]
+    context = _Context.of(lexed)
+    return tuple((line, _decode(line, region, photo_max_bytes, context)) for line in lexed)
+
+
+# keyed by the lines' exact text (the key is the contact's own tuple, no copy). Bounded: 4,096 contacts' lines,
+# enough for a first sync to render a book of thousands from the memo its planning filled (#18), each entry at
+# most _MEMO_CHARS; the engine holds the contacts themselves anyway
+_read_carried_memo = lru_cache(maxsize=4096)(_read_carried_now)
+
+
 def _now_rev() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
@@ -1293,12 +1333,11 @@ def _fresh(desired: list[tuple[_Slot, Any, ContentLine]], carried: _Carried, ver
     """A new card's lines: each value in the form it was written in where it came from, then the lines the
     model does not map, as they were (a label whose element is gone is left out with it)."""
     taken: set[int] = set()
-    order = {slot: i for i, slot in enumerate(_Slot)}
     placed: list[tuple[int, list[ContentLine]]] = []
     for slot, value, line in desired:
-        placed.append((order[slot], [carried.form_for(slot, value, taken, line) or line]))
+        placed.append((_ORDER[slot], [carried.form_for(slot, value, taken, line) or line]))
     for slot, value in carried.wanted.items():
-        placed.append((order[slot], carried.aggregate(slot, value)))
+        placed.append((_ORDER[slot], carried.aggregate(slot, value)))
     placed.sort(key=lambda p: p[0])  # stable: a slot's values keep their order
     lines = [_line("VERSION", version), _line("PRODID", PRODID)]
     lines += [line for _o, group in placed for line in group]
@@ -1331,7 +1370,10 @@ def fit_lines(contact: Contact, *, region: str = "US", photo_max_bytes: int = DE
     for slot, lines in carried.aggregates.items():
         if lines and not _aggregate_is_plain(slot, list({line_text(f[2]): f[2] for f in lines}.values())):
             kept |= {line_text(line) for _s, _v, line in lines}
-    return replace(contact, vcard_lines=tuple(t for t in contact.vcard_lines if t in kept))
+    vcard_lines = tuple(t for t in contact.vcard_lines if t in kept)
+    if len(vcard_lines) == len(contact.vcard_lines):
+        return contact  # every line kept: the contact as it is, without another copy
+    return replace(contact, vcard_lines=vcard_lines)
 
 
 def _expand_labels(lines: list[ContentLine]) -> list[ContentLine]:
