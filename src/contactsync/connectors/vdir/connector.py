@@ -5,6 +5,12 @@ remembers (mtime_ns, size, etag, kind) per file, so a pull reads only the files 
 to a temporary file in the same folder, are fsynced, and are renamed over (updates) or hard-linked (creates:
 ``link`` fails when the name exists, which gives create-never-overwrites without a race).
 
+A push writes its cards from a few threads at once and makes the folder durable once, after its last link,
+rename or unlink and before it returns (the engine records the results after that). Each card's data is still
+fsynced before its name appears. ext4 commits fsyncs that arrive together in one journal commit: on a 2,000-card
+first sync that took the writes from 0.71 ms per card (file and folder fsynced per card) to about 0.3 (#18).
+Changes that name the same file or the same contact are applied one after the other, in the batch's order.
+
 An etag check followed by a rename is not atomic against another writer on the same folder: the window is
 the few microseconds between the two, which a local folder shared with a desktop client can live with.
 """
@@ -19,6 +25,7 @@ import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,6 +72,9 @@ STATE_PREFIX = "vdir1:"
 MAX_STEM = 100
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 _CONTACT, _GROUP, _BROKEN = "c", "g", "q"
+#: cards of one push written at once: enough for the file system to commit their fsyncs together, few enough
+#: to stay a small share of a folder a desktop client may be reading
+WRITERS = 8
 
 
 def file_name_for(uid: str) -> str:
@@ -371,8 +381,32 @@ class VdirConnector(BaseConnector):
         )
 
     def push(self, changes: Sequence[Change]) -> Sequence[ChangeResult]:
-        """Apply each change; per-item failures (PreconditionFailed, ItemRejected, Transient) are results."""
-        return [self._apply(change) for change in changes]
+        """Apply each change; per-item failures (PreconditionFailed, ItemRejected, Transient) are results.
+
+        Changes run from up to ``WRITERS`` threads; those that name one file or one contact run in order in one
+        of them. Every write is durable when this returns: each card fsynced before its link or rename, then
+        the folder once for all the names (also when an unexpected error ends the push)."""
+        if not changes:
+            return []
+        if self.capabilities.read_only:
+            return [self._apply(change) for change in changes]
+        results: dict[int, ChangeResult] = {}
+
+        def run(lane: Sequence[int]) -> None:
+            for i in lane:
+                results[i] = self._apply(changes[i])
+
+        lanes = _lanes(changes)
+        try:
+            if len(lanes) == 1:
+                run(lanes[0])
+            else:
+                with ThreadPoolExecutor(min(WRITERS, len(lanes)), thread_name_prefix=f"vdir-{self.name}") as pool:
+                    for done in [pool.submit(run, lane) for lane in lanes]:
+                        done.result()
+        finally:
+            self._sync_folder()
+        return [results[i] for i in range(len(changes))]
 
     def _apply(self, change: Change) -> ChangeResult:
         if self.capabilities.read_only:
@@ -426,7 +460,6 @@ class VdirConnector(BaseConnector):
             raise PreconditionFailed(f"{file_name} exists already", account=self.name) from exc
         finally:
             os.unlink(temporary)
-        self._sync_folder()
         # a card made from the contact alone reads back as the mapping's fit of it (the vCard codec's contract,
         # tests/test_fidelity.py): the card just rendered is not parsed again (#18)
         return self._written(change, file_name, data, self.fit(change.contact))
@@ -469,7 +502,6 @@ class VdirConnector(BaseConnector):
         except OSError:
             os.unlink(temporary)
             raise
-        self._sync_folder()
         return self._written(change, file_name, data)
 
     def _delete(self, change: Change) -> ChangeResult:
@@ -478,7 +510,6 @@ class VdirConnector(BaseConnector):
             os.unlink(self.path / file_name)
         except FileNotFoundError as exc:
             raise PreconditionFailed(f"{file_name} no longer exists", gone=True, account=self.name) from exc
-        self._sync_folder()
         return ChangeResult(change)
 
     def _write_temporary(self, data: bytes) -> Path:
@@ -495,7 +526,7 @@ class VdirConnector(BaseConnector):
         return Path(name)
 
     def _sync_folder(self) -> None:
-        """Make the rename or link itself durable (the directory entry), where the platform allows it."""
+        """Make a push's links, renames and unlinks durable (the directory entries), where the platform allows it."""
         try:
             fd = os.open(self.path, os.O_RDONLY)
         except OSError:
@@ -516,4 +547,41 @@ class VdirConnector(BaseConnector):
         return ChangeResult(change, RemoteRef(file_name, etag), stored=stored)
 
 
-__all__ = ["VdirConnector", "etag_of", "file_name_for"]
+def _lanes(changes: Sequence[Change]) -> list[list[int]]:
+    """The changes' indices in lanes: two changes that name the same file (as a case-insensitive folder would
+    see it) or the same contact are in one lane, in the batch's order; lanes may run side by side."""
+    parent = list(range(len(changes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple[str, str], int] = {}
+    for i, change in enumerate(changes):
+        for key in _names(change):
+            j = first.setdefault(key, i)
+            a, b = root(i), root(j)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    lanes: dict[int, list[int]] = {}
+    for i in range(len(changes)):
+        lanes.setdefault(root(i), []).append(i)
+    return list(lanes.values())
+
+
+def _names(change: Change) -> list[tuple[str, str]]:
+    """What a change touches: its contact and its file (a create's from the contact id, as ``_create`` names it)."""
+    names: list[tuple[str, str]] = []
+    if change.contact_id:
+        names.append(("contact", change.contact_id))
+    if change.kind is ChangeKind.CREATE:
+        if change.contact_id:
+            names.append(("file", file_name_for(change.contact_id).casefold()))
+    elif change.ref is not None:
+        names.append(("file", change.ref.id.casefold()))
+    return names
+
+
+__all__ = ["WRITERS", "VdirConnector", "etag_of", "file_name_for"]
