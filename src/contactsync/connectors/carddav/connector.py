@@ -560,6 +560,8 @@ class CardDavConnector(BaseConnector):
         contact = card.parsed.contact
         if self.options.group_style.uses_group_cards:
             contact = replace(contact, tags=group_tags)
+        # what a card holds is what this book can hold: the engine's fit of it is itself, not computed (#18)
+        self._fits.seed(contact)
         return RemoteContact(
             RemoteRef(card.href, self._item_etag(card.etag, contact.tags)),
             contact,

@@ -230,6 +230,8 @@ class VdirConnector(BaseConnector):
         return parse_card(decode_card_bytes(data), region=self.region, photo_max_bytes=self.photo_max_bytes)
 
     def _remote(self, file_name: str, etag: str, parsed: ParsedCard, mtime_ns: int) -> RemoteContact:
+        # what a card holds is what this folder can hold: the engine's fit of it is itself, not computed (#18)
+        self._fits.seed(parsed.contact)
         return RemoteContact(
             RemoteRef(file_name, etag),
             parsed.contact,
