@@ -42,10 +42,10 @@ from .distribution import DistributionRecords
 from .dump import DumpReads, DumpWrites, StoreDump
 from .health import CircuitState, Health, HealthRecords, TagCheck, TagVerdict
 from .journal import Conflict, JournalEntry, JournalReads, JournalWrites
-from .leases import AccountLease, Claim, Fence, Lease, LeaseLost, Leases
+from .leases import AccountLease, Claim, Fence, Lease, LeaseLost, Leases, LeaseWrites
 from .links import Link, LinkReads, LinkWrites
 from .outbox import OutboxEntry, OutboxReads, OutboxWrites
-from .runs import RunReads, RunWrites
+from .runs import AccountStatus, RunReads, RunWrites
 from .templates import ExpandedPerson, ExpansionChanges, TemplateBookRecord, TemplateRecords
 
 if TYPE_CHECKING:
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AccountLease",
+    "AccountStatus",
     "CanonicalRecord",
     "CircuitState",
     "Claim",
@@ -206,7 +207,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-class Transaction(ContactWrites, LinkWrites, OutboxWrites, JournalWrites, RunWrites, DumpWrites, TxBase):
+class Transaction(ContactWrites, LinkWrites, OutboxWrites, JournalWrites, RunWrites, DumpWrites, LeaseWrites, TxBase):
     """Writes within one database transaction (committed when the ``with`` block ends without error)."""
 
     def __init__(self, conn: Connection, dialect: str) -> None:

@@ -62,18 +62,27 @@ def dialect_insert(dialect: str, table: sa.Table) -> Any:
     return sqlite.insert(table)
 
 
+#: (dialect, table, keys, updated columns) → its upsert statement: built once, not once per call (#18)
+_UPSERTS: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], Any] = {}
+
+
 def upsert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
     """Insert ``rows``, replacing the columns they carry where a row with the same ``keys`` exists (a table with
     only key columns: existing rows are left alone)."""
     if not rows:
         return
-    ins = dialect_insert(conn.dialect.name, table)
-    update_cols = {c.name: ins.excluded[c.name] for c in table.columns if c.name not in keys and c.name in rows[0]}
-    stmt = (
-        ins.on_conflict_do_update(index_elements=list(keys), set_=update_cols)
-        if update_cols
-        else ins.on_conflict_do_nothing(index_elements=list(keys))
-    )
+    dialect = conn.dialect.name
+    updated = tuple(c.name for c in table.columns if c.name not in keys and c.name in rows[0])
+    cache_key = (dialect, table.name, tuple(keys), updated)
+    stmt = _UPSERTS.get(cache_key)
+    if stmt is None:
+        ins = dialect_insert(dialect, table)
+        stmt = (
+            ins.on_conflict_do_update(index_elements=list(keys), set_={c: ins.excluded[c] for c in updated})
+            if updated
+            else ins.on_conflict_do_nothing(index_elements=list(keys))
+        )
+        _UPSERTS[cache_key] = stmt
     for chunk in chunks(rows, 1000):
         conn.execute(stmt, list(chunk))
 

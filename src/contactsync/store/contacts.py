@@ -60,6 +60,17 @@ def _active(book: str) -> sa.Select[tuple[str]]:
     return sa.select(c.id).where(c.book == book, c.deleted_at.is_(None), c.erased.is_(False))
 
 
+#: built once: these run in every run (#18)
+_BOOK_DATA = sa.select(t.contacts.c.data).where(
+    t.contacts.c.book == sa.bindparam("book"), t.contacts.c.deleted_at.is_(None)
+)
+_DUE_TRASH = sa.select(t.trash.c.contact_id).where(
+    t.trash.c.book == sa.bindparam("book"),
+    t.trash.c.purge_after < sa.bindparam("at"),
+    t.trash.c.contact_id.not_in(sa.select(t.links.c.contact_id)),
+)
+
+
 class ContactReads(StoreBase):
     def contacts(self, ids: Iterable[str]) -> dict[str, CanonicalRecord]:
         wanted = list(ids)
@@ -168,9 +179,8 @@ class ContactReads(StoreBase):
     def tag_counts(self, book: str) -> dict[str, tuple[str, int]]:
         """tag key → (display name, number of active contacts carrying it), from the canonical contacts."""
         counts: dict[str, tuple[str, int]] = {}
-        q = sa.select(t.contacts.c.data).where(t.contacts.c.book == book, t.contacts.c.deleted_at.is_(None))
         with self._reading() as conn:
-            for (data,) in conn.execute(q):
+            for (data,) in conn.execute(_BOOK_DATA, {"book": book}):
                 for name in json.loads(data).get("tags", ()):
                     key = name.casefold()
                     shown, n = counts.get(key, (name, 0))
@@ -255,12 +265,7 @@ class ContactWrites(TxBase):
 
     def purge_trash(self, book: str) -> list[str]:
         """Forget trashed contacts past their date that no account still holds. Returns their ids."""
-        q = sa.select(t.trash.c.contact_id).where(
-            t.trash.c.book == book,
-            t.trash.c.purge_after < now(),
-            t.trash.c.contact_id.not_in(sa.select(t.links.c.contact_id)),
-        )
-        ids = [r[0] for r in self.conn.execute(q)]
+        ids = [r[0] for r in self.conn.execute(_DUE_TRASH, {"book": book, "at": now()})]
         for chunk in chunks(ids):
             self.conn.execute(sa.delete(t.trash).where(t.trash.c.contact_id.in_(chunk)))
             self.conn.execute(sa.delete(t.outbox).where(t.outbox.c.contact_id.in_(chunk)))

@@ -11,6 +11,12 @@ from ..copies import RemoteCopy
 from . import schema as t
 from .base import StoreBase, chunks, upsert
 
+#: built once: read in every run of an account that keeps copies (#18)
+_GET = sa.select(t.remote_copies.c.remote_id, t.remote_copies.c.etag, t.remote_copies.c.body).where(
+    t.remote_copies.c.account == sa.bindparam("account"),
+    t.remote_copies.c.remote_id.in_(sa.bindparam("ids", expanding=True)),
+)
+
 
 class StoredCopies:
     """One account's remote copies in the store, compressed (a Google person of ~2 KB keeps in ~500 bytes)."""
@@ -21,13 +27,12 @@ class StoredCopies:
 
     def get(self, ids: Iterable[str]) -> dict[str, RemoteCopy]:
         wanted = list(dict.fromkeys(ids))
-        c = t.remote_copies.c
         out: dict[str, RemoteCopy] = {}
+        if not wanted:
+            return out
         with self._store._reading() as conn:
             for chunk in chunks(wanted):
-                rows = conn.execute(
-                    sa.select(c.remote_id, c.etag, c.body).where(c.account == self._account, c.remote_id.in_(chunk))
-                )
+                rows = conn.execute(_GET, {"account": self._account, "ids": list(chunk)})
                 for remote_id, etag, body in rows:
                     out[remote_id] = RemoteCopy(etag, zlib.decompress(body))
         return out

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from . import schema as t
 from .base import StoreBase, aware, now, upsert
+from .leases import release_in
 
 
 class CircuitState(enum.Enum):
@@ -55,15 +56,21 @@ class TagCheck:
     checked_at: datetime
 
 
+#: built once: these run after every run (#18)
+_HEALTH_OF = sa.select(t.account_health).where(t.account_health.c.account.in_(sa.bindparam("accounts", expanding=True)))
+_FORGET_CHECKS = sa.delete(t.tag_checks).where(t.tag_checks.c.account.in_(sa.bindparam("accounts", expanding=True)))
+_INSERT_CHECK = sa.insert(t.tag_checks)
+
+
 class HealthRecords(StoreBase):
     """Each method is a transaction of its own; the writes are fenced when made inside a run (see ``leases``)."""
 
     def health(self, accounts: Collection[str] | None = None) -> dict[str, Health]:
         """Every account's health, or only that of ``accounts`` (a run reads its book's alone: reading every
         account's row per run made a daemon cycle of N books cost O(N²) rows)."""
-        q = sa.select(t.account_health)
+        q, params = sa.select(t.account_health), {}
         if accounts is not None:
-            q = q.where(t.account_health.c.account.in_(list(accounts)))
+            q, params = _HEALTH_OF, {"accounts": list(accounts)}
         with self.engine.connect() as conn:
             return {
                 r.account: Health(
@@ -78,21 +85,47 @@ class HealthRecords(StoreBase):
                     r.tags_error,
                     aware(r.repair_requested_at),
                 )
-                for r in conn.execute(q)
+                for r in conn.execute(q, params)
             }
 
     def put_health(self, rows: Iterable[Health]) -> None:
         with self._begin() as conn:  # fenced inside a run: a stale run records no health
             self._put_health(conn, rows)
 
-    def record_checks(self, checks: Mapping[str, Iterable[TagCheck]], health: Iterable[Health]) -> None:
+    def record_checks(
+        self,
+        checks: Mapping[str, Iterable[TagCheck]],
+        health: Iterable[Health],
+        *,
+        release: tuple[str, str, datetime | None] | None = None,
+    ) -> None:
         """What follows a run in one transaction: each account's tag-count check (replacing its last one, as
         :meth:`put_tag_checks`) and the accounts' health. One commit, and one lease check when fenced, instead
-        of one per account and one more for the health."""
-        with self._begin() as conn:  # fenced inside a run: a stale run records neither
-            for account, rows in checks.items():
-                self._put_tag_checks(conn, account, rows)
-            self._put_health(conn, health)
+        of one per account and one more for the health.
+
+        ``release``: (book, owner, next due): the run is over, and its leases are handed back in the same commit
+        (:meth:`release_lease` with ``finished``), after the lease check; a stale run's check fails first, and
+        neither its records nor the hand-back are committed (#18)."""
+        if release is None:
+            with self._begin() as conn:  # fenced inside a run: a stale run records neither
+                self._record_checks(conn, checks, health)
+            return
+        with self.engine.begin() as conn:
+            self._record_checks(conn, checks, health)
+            self._before_commit(conn)  # the lease check (fenced inside a run) before the lease is handed back
+            book, owner, next_due_at = release
+            release_in(conn, book, owner, next_due_at=next_due_at, finished=True)
+
+    def _record_checks(
+        self, conn: sa.Connection, checks: Mapping[str, Iterable[TagCheck]], health: Iterable[Health]
+    ) -> None:
+        # every account's check in two statements, whatever the number of accounts
+        rows = [_check_row(c) for checked in checks.values() for c in checked]
+        if checks:
+            conn.execute(_FORGET_CHECKS, {"accounts": list(checks)})
+        if rows:
+            conn.execute(_INSERT_CHECK, rows)
+        self._put_health(conn, health)
 
     def _put_health(self, conn: sa.Connection, rows: Iterable[Health]) -> None:
         data = [
@@ -120,19 +153,7 @@ class HealthRecords(StoreBase):
             self._put_tag_checks(conn, account, checks)
 
     def _put_tag_checks(self, conn: sa.Connection, account: str, checks: Iterable[TagCheck]) -> None:
-        rows = [
-            {
-                "account": c.account,
-                "book": c.book,
-                "tag_key": c.tag_key,
-                "tag_name": c.tag_name,
-                "platform_count": c.platform_count,
-                "store_count": c.store_count,
-                "verdict": c.verdict.value,
-                "checked_at": c.checked_at,
-            }
-            for c in checks
-        ]
+        rows = [_check_row(c) for c in checks]
         conn.execute(sa.delete(t.tag_checks).where(t.tag_checks.c.account == account))
         if rows:
             conn.execute(sa.insert(t.tag_checks), rows)
@@ -153,3 +174,16 @@ class HealthRecords(StoreBase):
                 )
                 for r in conn.execute(q)
             ]
+
+
+def _check_row(c: TagCheck) -> dict[str, object]:
+    return {
+        "account": c.account,
+        "book": c.book,
+        "tag_key": c.tag_key,
+        "tag_name": c.tag_name,
+        "platform_count": c.platform_count,
+        "store_count": c.store_count,
+        "verdict": c.verdict.value,
+        "checked_at": c.checked_at,
+    }

@@ -34,7 +34,7 @@ from sqlalchemy.engine import Connection
 
 from ..errors import SyncAborted
 from . import schema as t
-from .base import StoreBase, aware, insert_missing, now
+from .base import StoreBase, TxBase, aware, insert_missing, now
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,30 +96,114 @@ class Claim:
     took_over_from: str | None = None
     #: taken: what the run's commits are fenced with
     fence: Fence | None = None
+    #: taken with ``start_run``: the run recorded as started in the claim's own transaction
+    run_id: int | None = None
 
     def __bool__(self) -> bool:
         return self.taken
 
 
+def _fence_query(postgresql: bool) -> sa.Select[Any]:
+    """The book's lease row joined with its accounts' (an expanding ``accounts`` parameter): one statement per
+    fenced commit, built once (#18). On PostgreSQL both tables' rows are read FOR KEY SHARE."""
+    leases, accts = t.daemon_leases, t.account_leases
+    q = (
+        sa.select(
+            leases.c.owner,
+            leases.c.epoch,
+            accts.c.account,
+            accts.c.owner.label("account_owner"),
+            accts.c.epoch.label("account_epoch"),
+        )
+        .select_from(leases.join(accts, accts.c.account.in_(sa.bindparam("accounts", expanding=True))))
+        .where(leases.c.book == sa.bindparam("book"))
+        .order_by(accts.c.account)
+    )
+    return q.with_for_update(read=True, key_share=True) if postgresql else q
+
+
+_FENCE = {True: _fence_query(True), False: _fence_query(False)}
+
+
 def _stale(conn: Connection, fence: Fence) -> str | None:
     """What of ``fence`` is no longer held ("book NAME", "account NAME"), or None. On PostgreSQL the rows stay
     locked FOR KEY SHARE until the transaction ends: no claim can take them before it commits."""
-    leases, accts = t.daemon_leases, t.account_leases
-    book = sa.select(leases.c.owner, leases.c.epoch).where(leases.c.book == fence.book)
-    accounts = sa.select(accts.c.account, accts.c.owner, accts.c.epoch).where(
-        accts.c.account.in_([a for a, _ in fence.accounts])
-    )
-    if conn.dialect.name == "postgresql":
-        book = book.with_for_update(read=True, key_share=True)
-        accounts = accounts.order_by(accts.c.account).with_for_update(read=True, key_share=True)
-    row = conn.execute(book).first()
-    if row is None or (row.owner, row.epoch) != (fence.owner, fence.epoch):
+    if not fence.accounts:
+        return _stale_book(conn, fence)
+    postgresql = conn.dialect.name == "postgresql"
+    rows = conn.execute(_FENCE[postgresql], {"book": fence.book, "accounts": [a for a, _ in fence.accounts]}).all()
+    if not rows:
+        # no book row, or none of the accounts': the book's own check says which
+        return _stale_book(conn, fence) or f"account {fence.accounts[0][0]}"
+    if (rows[0].owner, rows[0].epoch) != (fence.owner, fence.epoch):
         return f"book {fence.book}"
-    held = {r.account: (r.owner, r.epoch) for r in conn.execute(accounts)} if fence.accounts else {}
+    held = {r.account: (r.account_owner, r.account_epoch) for r in rows}
     for account, epoch in fence.accounts:
         if held.get(account) != (fence.owner, epoch):
             return f"account {account}"
     return None
+
+
+def _stale_book(conn: Connection, fence: Fence) -> str | None:
+    leases = t.daemon_leases
+    book = sa.select(leases.c.owner, leases.c.epoch).where(leases.c.book == fence.book)
+    if conn.dialect.name == "postgresql":
+        book = book.with_for_update(read=True, key_share=True)
+    row = conn.execute(book).first()
+    if row is None or (row.owner, row.epoch) != (fence.owner, fence.epoch):
+        return f"book {fence.book}"
+    return None
+
+
+# the statements of every claim and hand-back, built once (#18); parameter names end in "_" where a column's
+# own name would clash with it in an UPDATE
+_L, _A = t.daemon_leases, t.account_leases
+_CLAIM_BOOK = sa.select(_L).where(_L.c.book == sa.bindparam("book")).with_for_update(skip_locked=True)
+_CLAIM_ACCOUNTS = (
+    sa.select(_A)
+    .where(_A.c.account.in_(sa.bindparam("accounts", expanding=True)))
+    .order_by(_A.c.account)
+    .with_for_update(skip_locked=True)
+)
+_TAKE_BOOK = (
+    sa.update(_L)
+    .where(_L.c.book == sa.bindparam("book_"))
+    .values(
+        owner=sa.bindparam("owner_"),
+        expires_at=sa.bindparam("until"),
+        last_started_at=sa.bindparam("stamp"),
+        last_owner=sa.bindparam("owner_"),
+        epoch=_L.c.epoch + 1,
+    )
+)
+_TAKE_ACCOUNTS = (
+    sa.update(_A)
+    .where(_A.c.account.in_(sa.bindparam("accounts", expanding=True)))
+    .values(
+        book=sa.bindparam("book_"),
+        owner=sa.bindparam("owner_"),
+        expires_at=sa.bindparam("until"),
+        last_started_at=sa.bindparam("stamp"),
+        last_owner=sa.bindparam("owner_"),
+        epoch=_A.c.epoch + 1,
+    )
+)
+_START_RUN = sa.insert(t.runs).values(
+    book=sa.bindparam("book"), started_at=sa.bindparam("started_at"), status="running", dry_run=False
+)
+_HELD_BOOK = (_L.c.book == sa.bindparam("book_"), _L.c.owner == sa.bindparam("owner_"))
+_DONE = (
+    sa.update(_L)
+    .where(*_HELD_BOOK)
+    .values(next_due_at=sa.bindparam("next_due"), last_finished_at=sa.bindparam("finished"))
+)
+_RELEASE_BOOK = sa.update(_L).where(*_HELD_BOOK).values(owner=None, expires_at=None)
+_RELEASE_DONE = _RELEASE_BOOK.values(next_due_at=sa.bindparam("next_due"), last_finished_at=sa.bindparam("finished"))
+_RELEASE_ACCOUNTS = (
+    sa.update(_A)
+    .where(_A.c.book == sa.bindparam("book_"), _A.c.owner == sa.bindparam("owner_"))
+    .values(owner=None, expires_at=None)
+)
 
 
 class Leases(StoreBase):
@@ -173,16 +257,22 @@ class Leases(StoreBase):
         *,
         at: datetime | None = None,
         due_only: bool = True,
+        start_run: bool = False,
+        abandon_open_runs: bool = False,
     ) -> Claim:
         """Take the lease on ``book`` and on each of ``accounts`` (the book's accounts), all in one transaction or
         none: refused while anyone else holds a live lease on one of them, or (``due_only``, the daemon's case)
         when the book's run for this slot is already done. A lease whose holder let it expire is taken over.
-        The rows must exist (:meth:`ensure_leases`); a missing one reads as locked by a claim in flight."""
+        The rows must exist (:meth:`ensure_leases`); a missing one reads as locked by a claim in flight.
+
+        ``start_run``: once taken, the book's run is recorded as started in the same transaction (its id is the
+        claim's ``run_id``; one commit fewer per run, #18), after the book's runs still open are marked
+        abandoned when the lease was taken over from a holder that let it expire, or ``abandon_open_runs``."""
         stamp = at or now()
         until = stamp + timedelta(seconds=lease_s)
         leases, accts = t.daemon_leases, t.account_leases
         with self.engine.begin() as conn:
-            row = conn.execute(sa.select(leases).where(leases.c.book == book).with_for_update(skip_locked=True)).first()
+            row = conn.execute(_CLAIM_BOOK, {"book": book}).first()
             if row is None:  # locked by an instance claiming it right now
                 return Claim(False, "", f"book {book}")
             expires, due = aware(row.expires_at), aware(row.next_due_at)
@@ -204,12 +294,7 @@ class Leases(StoreBase):
                         .values(owner=None, expires_at=None, epoch=accts.c.epoch + 1)
                     )
                 return Claim(False, not_due=True)  # this slot's run is done (by us or another instance)
-            rows = conn.execute(
-                sa.select(accts)
-                .where(accts.c.account.in_(list(accounts)))
-                .order_by(accts.c.account)
-                .with_for_update(skip_locked=True)
-            ).all()
+            rows = conn.execute(_CLAIM_ACCOUNTS, {"accounts": list(accounts)}).all()
             if len(rows) < len(set(accounts)):
                 missing = sorted(set(accounts) - {r.account for r in rows})
                 return Claim(False, "", f"account {missing[0]}")
@@ -219,28 +304,25 @@ class Leases(StoreBase):
                     return Claim(False, r.owner, f"account {r.account}", expires)
             # every claim moves the epochs (the rows are locked: row epoch + 1 is what the update writes), even a
             # claim by the same owner: a run of an earlier claim of ours is fenced out too
-            conn.execute(
-                sa.update(leases)
-                .where(leases.c.book == book)
-                .values(
-                    owner=owner, expires_at=until, last_started_at=stamp, last_owner=owner, epoch=leases.c.epoch + 1
-                )
-            )
+            taken = {"book_": book, "owner_": owner, "until": until, "stamp": stamp}
+            conn.execute(_TAKE_BOOK, taken)
             if accounts:
-                conn.execute(
-                    sa.update(accts)
-                    .where(accts.c.account.in_(list(accounts)))
-                    .values(
-                        book=book,
-                        owner=owner,
-                        expires_at=until,
-                        last_started_at=stamp,
-                        last_owner=owner,
-                        epoch=accts.c.epoch + 1,
+                conn.execute(_TAKE_ACCOUNTS, {**taken, "accounts": list(accounts)})
+            run_id = None
+            if start_run:
+                if abandon_open_runs or row.owner is not None:
+                    # the instance that held it died mid-run: its run never finishes; say so in the run history
+                    conn.execute(
+                        sa.update(t.runs)
+                        .where(t.runs.c.book == book, t.runs.c.finished_at.is_(None))
+                        .values(finished_at=now(), status="abandoned")
                     )
-                )
+                started = conn.execute(_START_RUN, {"book": book, "started_at": now()})
+                pk = started.inserted_primary_key
+                assert pk is not None
+                run_id = int(pk[0])
         fence = Fence(owner, book, row.epoch + 1, tuple(sorted((r.account, r.epoch + 1) for r in rows)))
-        return Claim(True, took_over_from=row.owner, fence=fence)
+        return Claim(True, took_over_from=row.owner, fence=fence, run_id=run_id)
 
     def renew_leases(self, held: Mapping[str, Collection[str]], owner: str, lease_s: float) -> set[str]:
         """Extend our leases on each book of ``held`` and on its accounts, in one transaction; returns the books
@@ -267,32 +349,17 @@ class Leases(StoreBase):
 
     def lease_done(self, book: str, owner: str, next_due_at: datetime | None) -> None:
         """The run's work is committed: the book is next due at ``next_due_at``, though the leases stay held
-        (what follows a run, tag checks and health, still runs under them)."""
+        (what follows a run, tag checks and health, still runs under them). :meth:`LeaseWrites.lease_done` does
+        it inside a transaction of the caller's."""
         with self.engine.begin() as conn:
-            conn.execute(
-                sa.update(t.daemon_leases)
-                .where(t.daemon_leases.c.book == book, t.daemon_leases.c.owner == owner)
-                .values(next_due_at=next_due_at, last_finished_at=now())
-            )
+            _lease_done(conn, book, owner, next_due_at)
 
     def release_lease(self, book: str, owner: str, *, next_due_at: datetime | None, finished: bool) -> None:
         """Give the book's lease and its accounts' back. ``finished``: the run ended and the book is next due at
         ``next_due_at``; else (a stop in the middle, a one-off sync) the due time is left as it was, so a stopped
         run's book is taken by another instance at once."""
-        values: dict[str, Any] = {"owner": None, "expires_at": None}
-        if finished:
-            values.update(next_due_at=next_due_at, last_finished_at=now())
         with self.engine.begin() as conn:
-            conn.execute(
-                sa.update(t.daemon_leases)
-                .where(t.daemon_leases.c.book == book, t.daemon_leases.c.owner == owner)
-                .values(**values)
-            )
-            conn.execute(
-                sa.update(t.account_leases)
-                .where(t.account_leases.c.book == book, t.account_leases.c.owner == owner)
-                .values(owner=None, expires_at=None)
-            )
+            release_in(conn, book, owner, next_due_at=next_due_at, finished=finished)
 
     def orphaned_leases(self, *, at: datetime | None = None) -> list[str]:
         """Books whose lease expired while held: the instance running them is gone."""
@@ -326,6 +393,28 @@ class Leases(StoreBase):
                 )
                 for r in conn.execute(sa.select(t.account_leases))
             }
+
+
+def _lease_done(conn: Connection, book: str, owner: str, next_due_at: datetime | None) -> None:
+    conn.execute(_DONE, {"book_": book, "owner_": owner, "next_due": next_due_at, "finished": now()})
+
+
+def release_in(conn: Connection, book: str, owner: str, *, next_due_at: datetime | None, finished: bool) -> None:
+    """:meth:`Leases.release_lease` in the caller's transaction ``conn``."""
+    if finished:
+        conn.execute(_RELEASE_DONE, {"book_": book, "owner_": owner, "next_due": next_due_at, "finished": now()})
+    else:
+        conn.execute(_RELEASE_BOOK, {"book_": book, "owner_": owner})
+    conn.execute(_RELEASE_ACCOUNTS, {"book_": book, "owner_": owner})
+
+
+class LeaseWrites(TxBase):
+    """Lease writes inside a caller's transaction (:class:`~contactsync.store.Transaction`)."""
+
+    def lease_done(self, book: str, owner: str, next_due_at: datetime | None) -> None:
+        """See :meth:`Leases.lease_done`: here it commits with the caller's transaction (the run's end), or not
+        at all."""
+        _lease_done(self.conn, book, owner, next_due_at)
 
 
 def _lost(fence: Fence, what: str) -> LeaseLost:

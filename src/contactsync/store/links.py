@@ -56,23 +56,30 @@ def _link_row(lk: Link) -> dict[str, Any]:
     }
 
 
+#: built once: read in every run of every account (#18)
+_LINK_INDEX = sa.select(t.links.c.remote_id, t.links.c.contact_id, t.links.c.etag).where(
+    t.links.c.account == sa.bindparam("account")
+)
+_LINK_ETAGS = sa.select(t.links.c.remote_id, t.links.c.etag).where(
+    t.links.c.account == sa.bindparam("account"), t.links.c.remote_id.in_(sa.bindparam("ids", expanding=True))
+)
+
+
 class LinkReads(StoreBase):
     def link_index(self, account: str) -> dict[str, tuple[str, str]]:
         """remote id → (contact id, etag) for every link of the account (no bases: cheap enough for 100k)."""
-        q = sa.select(t.links.c.remote_id, t.links.c.contact_id, t.links.c.etag).where(t.links.c.account == account)
         with self._reading() as conn:
-            return {r[0]: (r[1], r[2]) for r in conn.execute(q)}
+            return {r[0]: (r[1], r[2]) for r in conn.execute(_LINK_INDEX, {"account": account})}
 
     def link_etags(self, account: str, remote_ids: Iterable[str]) -> dict[str, str]:
         """remote id → etag for those of ``remote_ids`` that are linked."""
         ids = list(remote_ids)
         out: dict[str, str] = {}
+        if not ids:
+            return out
         with self._reading() as conn:
             for chunk in chunks(ids):
-                q = sa.select(t.links.c.remote_id, t.links.c.etag).where(
-                    t.links.c.account == account, t.links.c.remote_id.in_(chunk)
-                )
-                out.update((r[0], r[1]) for r in conn.execute(q))
+                out.update((r[0], r[1]) for r in conn.execute(_LINK_ETAGS, {"account": account, "ids": list(chunk)}))
         return out
 
     def link_count(self, account: str) -> int:

@@ -13,6 +13,11 @@ from ..connector import ChangeKind
 from . import schema as t
 from .base import StoreBase, TxBase, chunks, dialect_insert, now
 
+#: built once: read in every run (#18)
+_OWED_CONTACTS = sa.select(t.outbox.c.contact_id).where(
+    t.outbox.c.account.in_(sa.bindparam("accounts", expanding=True))
+)
+
 
 @dataclass(frozen=True, slots=True)
 class OutboxEntry:
@@ -75,9 +80,8 @@ class OutboxReads(StoreBase):
         return count, last
 
     def outbox_contact_ids(self, accounts: Sequence[str]) -> set[str]:
-        q = sa.select(t.outbox.c.contact_id).where(t.outbox.c.account.in_(accounts))
         with self._reading() as conn:
-            return {r[0] for r in conn.execute(q)}
+            return {r[0] for r in conn.execute(_OWED_CONTACTS, {"accounts": list(accounts)})}
 
 
 class OutboxWrites(TxBase):

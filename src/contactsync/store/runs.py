@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,12 +15,68 @@ from ..errors import StoreError
 from . import schema as t
 from .base import StoreBase, TxBase, aware, chunks, dumps, now
 
+#: built once: these run in every run of every book (#18)
+_STATES = sa.select(t.sync_state.c.account, t.sync_state.c.token).where(
+    t.sync_state.c.account.in_(sa.bindparam("accounts", expanding=True))
+)
+_OWED = sa.union_all(
+    sa.select(sa.literal_column("'outbox'").label("kind"), t.outbox.c.account, sa.func.count().label("n"))
+    .where(t.outbox.c.account.in_(sa.bindparam("outbox_accounts", expanding=True)))
+    .group_by(t.outbox.c.account),
+    sa.select(sa.literal_column("'quarantine'"), t.quarantine.c.account, sa.func.count())
+    .where(t.quarantine.c.account.in_(sa.bindparam("quarantine_accounts", expanding=True)))
+    .group_by(t.quarantine.c.account),
+)
+
+_FINISH_RUN = (
+    sa.update(t.runs)
+    .where(t.runs.c.id == sa.bindparam("run_id"))
+    .values(finished_at=sa.bindparam("finished"), status=sa.bindparam("status_"), summary=sa.bindparam("summary_"))
+)
+_UNQUARANTINE = sa.delete(t.quarantine).where(
+    t.quarantine.c.account == sa.bindparam("account"),
+    t.quarantine.c.remote_id.in_(sa.bindparam("ids", expanding=True)),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountStatus:
+    """One account's last run, as ``status`` shows it (table ``account_status``)."""
+
+    account: str
+    book: str
+    run_id: int
+    result: str
+    error: str | None
+    duration_s: float
+    brake_reason: str | None
+    summary: Mapping[str, Any]
+
 
 class RunReads(StoreBase):
     def state(self, account: str) -> str | None:
         with self._reading() as conn:
             row = conn.execute(sa.select(t.sync_state.c.token).where(t.sync_state.c.account == account)).first()
         return row[0] if row else None
+
+    def states(self, accounts: Iterable[str]) -> dict[str, str | None]:
+        """Each account's sync state (token) in one read; an account without one is absent."""
+        names = list(accounts)
+        if not names:
+            return {}
+        with self._reading() as conn:
+            return {str(a): tok for a, tok in conn.execute(_STATES, {"accounts": names})}
+
+    def owed_counts(self, accounts: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """account → (writes still owed to it, items of it in quarantine), every account of ``accounts`` (zeros
+        included), in one read (what :meth:`outbox_count` and :meth:`quarantine_count` count)."""
+        names = list(accounts)
+        counts = {a: [0, 0] for a in names}
+        if names:
+            with self._reading() as conn:
+                for kind, account, n in conn.execute(_OWED, {"outbox_accounts": names, "quarantine_accounts": names}):
+                    counts[account][0 if kind == "outbox" else 1] = int(n)
+        return {a: (o, q) for a, (o, q) in counts.items()}
 
     def runs(self, book: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
         q = sa.select(t.runs).order_by(t.runs.c.id.desc()).limit(limit)
@@ -97,12 +154,20 @@ class RunReads(StoreBase):
 
 class RunWrites(TxBase):
     def set_state(self, account: str, token: str | None, *, full: bool) -> None:
+        self.set_states([(account, token, full)])
+
+    def set_states(self, states: Iterable[tuple[str, str | None, bool]]) -> None:
+        """Each (account, token, full listing) as :meth:`set_state` records it, in one statement per kind."""
         stamp = now()
-        row: dict[str, Any] = {"account": account, "token": token, "updated_at": stamp}
-        if full:
-            row["full_at"] = stamp
-        # else full_at is left out: the upsert keeps the row's own (a new row's is NULL), no read first
-        self._upsert(t.sync_state, [row], ["account"])
+        rows: dict[bool, list[dict[str, Any]]] = {True: [], False: []}
+        for account, token, full in states:
+            row: dict[str, Any] = {"account": account, "token": token, "updated_at": stamp}
+            if full:
+                row["full_at"] = stamp
+            # else full_at is left out: the upsert keeps the row's own (a new row's is NULL), no read first
+            rows[full].append(row)
+        for kind in rows.values():
+            self._upsert(t.sync_state, kind, ["account"])
 
     def start_run(self, book: str, *, dry_run: bool) -> int:
         result = self.conn.execute(
@@ -115,9 +180,7 @@ class RunWrites(TxBase):
 
     def finish_run(self, run_id: int, status: str, summary: Mapping[str, Any]) -> None:
         self.conn.execute(
-            sa.update(t.runs)
-            .where(t.runs.c.id == run_id)
-            .values(finished_at=now(), status=status, summary=dumps(summary))
+            _FINISH_RUN, {"run_id": run_id, "finished": now(), "status_": status, "summary_": dumps(summary)}
         )
 
     def set_account_status(
@@ -132,33 +195,50 @@ class RunWrites(TxBase):
         brake_reason: str | None,
         summary: Mapping[str, Any],
     ) -> None:
-        since = None
-        if brake_reason:
-            # a brake still on keeps the time it first came on; read only then (most runs carry no brake)
-            existing = self.conn.execute(
-                sa.select(t.account_status.c.brake_reason, t.account_status.c.brake_since).where(
-                    t.account_status.c.account == account
-                )
-            ).first()
-            since = existing[1] if existing and existing[0] else now()
-        self._upsert(
-            t.account_status,
+        self.set_account_statuses(
             [
-                {
-                    "account": account,
-                    "book": book,
-                    "last_run_id": run_id,
-                    "last_result": result,
-                    "last_error": error,
-                    "last_run_at": now(),
-                    "duration_s": duration_s,
-                    "brake_reason": brake_reason,
-                    "brake_since": since,
-                    "summary": dumps(summary),
-                }
-            ],
-            ["account"],
+                AccountStatus(
+                    account,
+                    book,
+                    run_id=run_id,
+                    result=result,
+                    error=error,
+                    duration_s=duration_s,
+                    brake_reason=brake_reason,
+                    summary=summary,
+                )
+            ]
         )
+
+    def set_account_statuses(self, statuses: Iterable[AccountStatus]) -> None:
+        """Each account's last run, as :meth:`set_account_status` records it, in one statement."""
+        stamp = now()
+        rows = []
+        for s in statuses:
+            since = None
+            if s.brake_reason:
+                # a brake still on keeps the time it first came on; read only then (most runs carry no brake)
+                existing = self.conn.execute(
+                    sa.select(t.account_status.c.brake_reason, t.account_status.c.brake_since).where(
+                        t.account_status.c.account == s.account
+                    )
+                ).first()
+                since = existing[1] if existing and existing[0] else stamp
+            rows.append(
+                {
+                    "account": s.account,
+                    "book": s.book,
+                    "last_run_id": s.run_id,
+                    "last_result": s.result,
+                    "last_error": s.error,
+                    "last_run_at": stamp,
+                    "duration_s": s.duration_s,
+                    "brake_reason": s.brake_reason,
+                    "brake_since": since,
+                    "summary": dumps(s.summary),
+                }
+            )
+        self._upsert(t.account_status, rows, ["account"])
 
     def set_quarantine(self, account: str, items: Mapping[str, str], *, full: bool) -> None:
         """Record the items that could not be read; a full listing replaces the account's list."""
@@ -180,6 +260,4 @@ class RunWrites(TxBase):
 
     def clear_quarantine(self, account: str, remote_ids: Iterable[str]) -> None:
         for chunk in chunks(list(remote_ids)):
-            self.conn.execute(
-                sa.delete(t.quarantine).where(t.quarantine.c.account == account, t.quarantine.c.remote_id.in_(chunk))
-            )
+            self.conn.execute(_UNQUARANTINE, {"account": account, "ids": list(chunk)})
