@@ -52,9 +52,20 @@ class DaemonRecords:
         *,
         at: datetime | None = None,
         due_only: bool = True,
+        start_run: bool = False,
+        abandon_open_runs: bool = False,
     ) -> Claim:
         """See :meth:`Store.claim_lease`."""
-        return self.store.claim_lease(book, accounts, owner, lease_s, at=at, due_only=due_only)
+        return self.store.claim_lease(
+            book,
+            accounts,
+            owner,
+            lease_s,
+            at=at,
+            due_only=due_only,
+            start_run=start_run,
+            abandon_open_runs=abandon_open_runs,
+        )
 
     def renew(self, held: Mapping[str, Collection[str]], owner: str, lease_s: float) -> set[str]:
         """See :meth:`Store.renew_leases`: the books whose lease (or an account's) we no longer hold."""
@@ -135,7 +146,8 @@ class DeferredChecks(DaemonRecords):
     def put_tag_checks(self, account: str, checks: Iterable[TagCheck]) -> None:
         self._checks[account] = list(checks)
 
-    def flush(self, health: Iterable[Health]) -> None:
-        """The held checks and ``health`` in one transaction (fenced inside a run, like the writes it replaces)."""
+    def flush(self, health: Iterable[Health], *, release: tuple[str, str, datetime | None] | None = None) -> None:
+        """The held checks and ``health`` in one transaction (fenced inside a run, like the writes it replaces);
+        with ``release`` (book, owner, next due) the run's leases are handed back in it too."""
         checks, self._checks = self._checks, {}
-        self.store.record_checks(checks, health)
+        self.store.record_checks(checks, health, release=release)

@@ -48,7 +48,7 @@ from ..logs import CONTEXT_FIELDS
 from ..registry import Rate
 from ..settings import AccountSettings, BookSettings, DaemonSettings, Settings
 from ..sharing import ConnectionPools
-from ..store import LeaseLost, Store, now
+from ..store import LeaseLost, Store, Transaction, now
 from .budget import BudgetKey, InFlightBudget, budget_key, default_workers, limit_for
 from .circuit import CircuitPolicy, fresh_health
 from .limits import GuardedConnector, RateLimiter, rate_for, rate_of
@@ -154,9 +154,13 @@ class _Active:
     #: the book's accounts as this run leased them
     accounts: tuple[str, ...]
     started: datetime
-    #: the leases are ours (until then there is nothing to renew)
+    #: the leases are ours (until then, and once handed back, there is nothing to renew)
     claimed: bool = False
     lost: bool = False
+    #: the leases were handed back with the run's last records (nothing is left to release)
+    released: bool = False
+    #: the run as the claim recorded it started
+    run_id: int | None = None
 
 
 class Daemon:
@@ -600,7 +604,8 @@ class Daemon:
             return
         for book in lost:
             active = self._running.get(book)
-            if active is not None:
+            # a run that handed its leases back meanwhile (with its last records) lost nothing
+            if active is not None and active.claimed:
                 active.lost = True
                 log.warning("book %s: lease lost to another instance; stopping at the next batch boundary", book)
 
@@ -647,17 +652,26 @@ class Daemon:
         assert records is not None
         finished = False
         try:
-            claim = records.claim(name, active.accounts, self.options.instance, self.options.lease_s, at=active.started)
+            # the run is recorded as started in the claim's own transaction; a book taken over from an instance
+            # that died mid-run has that run, which never finishes, marked abandoned there first
+            claim = records.claim(
+                name,
+                active.accounts,
+                self.options.instance,
+                self.options.lease_s,
+                at=active.started,
+                start_run=True,
+                abandon_open_runs=takeover,
+            )
             if not claim:
                 if claim.holder and claim.held != f"book {name}":
                     # the book is free but one of its accounts is not: another configuration has it elsewhere
                     log.info("book %s: not run now, %s is held by %s", name, claim.held, claim.holder)
                 return
             active.claimed = True
+            active.run_id = claim.run_id
             if takeover or claim.took_over_from:
                 log.info("book %s: its lease expired (held by %s); taking it over", name, claim.took_over_from or "?")
-                # the instance that held it died mid-run: its run never finishes; say so in the run history
-                records.interrupt_open_runs(name, None, status="abandoned")
             self.notifier.status(self._status_line())
             try:
                 # every commit of the run is fenced with this claim's lease epochs (see store/leases.py)
@@ -682,12 +696,13 @@ class Daemon:
                 finished = True
             finally:
                 try:
-                    records.release(
-                        name,
-                        self.options.instance,
-                        finished=finished and not active.lost,
-                        next_due_at=self.next_due(name, active.started),
-                    )
+                    if not active.released:
+                        records.release(
+                            name,
+                            self.options.instance,
+                            finished=finished and not active.lost,
+                            next_due_at=self.next_due(name, active.started),
+                        )
                 except Exception as exc:
                     log.error(
                         "book %s: could not hand the lease back (%s); it expires by itself", name, type(exc).__name__
@@ -763,19 +778,25 @@ class Daemon:
                 connectors[acct.name] = guarded[acct.name] = g
             yield connectors
 
+        next_due = self.next_due(book.name, active.started)
+
+        def done(tx: Transaction, _report: RunReport) -> None:
+            # the slot's work is done, in the commit that ends the run: should this instance die during the tag
+            # checks that follow, the instance taking its lease over must not run the book a second time in
+            # this slot
+            tx.lease_done(book.name, self.options.instance, next_due)
+
         def after(report: RunReport, _built: Mapping[str, Connector]) -> None:
-            # the slot's work is done and committed: should this instance die during the tag checks that
-            # follow, the instance taking its lease over must not run the book a second time in this slot
-            records.mark_done(book.name, self.options.instance, self.next_due(book.name, active.started))
-            self._after_run(book, report, guarded, paused, health)
+            self._after_run(book, report, guarded, paused, health, active, next_due)
 
         return run_book(
             self.store,
             book,
-            checkpoints=EngineHooks(after_commit=lambda _account, _step: self._checkpoint(active)),
+            checkpoints=EngineHooks(after_commit=lambda _account, _step: self._checkpoint(active), on_record=done),
             sleep=self._sleep,
             wrap=guard,
             then=after,
+            run_id=active.run_id,
         )
 
     def _call_hook(self, account: str) -> Callable[[str], None] | None:
@@ -791,6 +812,8 @@ class Daemon:
         guarded: Mapping[str, GuardedConnector],
         paused: set[str],
         health: Mapping[str, Health],
+        active: _Active,
+        next_due: datetime | None,
     ) -> None:
         assert self.store is not None and self.records is not None
         at = now()
@@ -824,7 +847,15 @@ class Daemon:
                 outcome, h = check_account(self.store, deferred, book, acct, connector, h, store_counts)
                 outcomes[acct.name] = outcome
             updated.append(h)
-        deferred.flush(updated)
+        # the run is over: its leases are handed back in the same commit as its last records (after the lease
+        # check that fences them); nothing is left to renew
+        active.claimed = False
+        try:
+            deferred.flush(updated, release=(book.name, self.options.instance, next_due))
+        except BaseException:
+            active.claimed = True  # not handed back: released (or renewed) as before
+            raise
+        active.released = True
         for acct in book.accounts:
             rep = report.accounts[acct.name]
             g = guarded.get(acct.name)

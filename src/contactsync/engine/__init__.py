@@ -40,7 +40,7 @@ from .identity import identify, note_possible_duplicate
 from .listing import Lister, Pulled, Spill, absorb_listings, check_brakes
 from .plan import ContactToPlan, Known, Plan, PlanContext, plan_contact
 from .push import Pusher
-from .report import AccountReport, RunReport, record_run
+from .report import AccountReport, RunReport, log_run, record_run_in
 
 __all__ = ["Checkpoints", "Engine", "EngineHooks", "RunReport"]
 
@@ -126,7 +126,16 @@ class Engine:
     #: listed items kept in memory as text; past this many in a run, the rest are parked in a Spill
     KEEP_LISTED = 20_000
 
-    def run(self, *, dry_run: bool = False, allow_deletes: bool = False, show_values: bool = False) -> RunReport:
+    def run(
+        self,
+        *,
+        dry_run: bool = False,
+        allow_deletes: bool = False,
+        show_values: bool = False,
+        run_id: int | None = None,
+    ) -> RunReport:
+        """One run of the book. ``run_id``: the run as the caller already recorded it started (else it is
+        recorded here)."""
         started = time.monotonic()
         self._known.clear()
         self._pusher.stopped = set()
@@ -138,16 +147,20 @@ class Engine:
                 connector.keep_copies(self.store.copies(name))
         try:
             with _bulk_collection():
-                return self._run(started, dry_run, allow_deletes, show_values)
+                return self._run(started, dry_run, allow_deletes, show_values, run_id)
         finally:
             self._spill.close()
 
-    def _run(self, started: float, dry_run: bool, allow_deletes: bool, show_values: bool) -> RunReport:
+    def _run(
+        self, started: float, dry_run: bool, allow_deletes: bool, show_values: bool, run_id: int | None
+    ) -> RunReport:
         report = RunReport(self.book.name, dry_run)
         for acct in self.book.accounts:
             report.accounts[acct.name] = AccountReport(acct.name)
         sent_before = {name: requests_sent(c) for name, c in self.connectors.items()}
-        if not dry_run:
+        if not dry_run and run_id is not None:
+            report.run_id = run_id  # recorded by the caller (the daemon, with its claim: one commit fewer)
+        elif not dry_run:
             with self.store.transaction() as tx:
                 report.run_id = tx.start_run(self.book.name, dry_run=False)
 
@@ -163,23 +176,32 @@ class Engine:
             report.duration_s = time.monotonic() - started
             return report
         self._plan(pulled, report, show_values, apply=True)
-        # only now, with every chunk absorbed: the listings' states (a run stopped earlier lists again)
+        # only now, with every chunk absorbed: the listings' states (a run stopped earlier lists again); and the
+        # run's end, in the same transaction: nothing is sent between them, so one commit (and one lease check)
+        # records both (#18), and a crash before it leaves the states as they were and the run unfinished
         with self.store.transaction() as tx:
             absorb_listings(tx, self.book, pulled)
-        for acct in self.book.accounts:
-            if acct.writable and acct.name in pulled:
-                report.accounts[acct.name].pending = self.store.outbox_count(acct.name)
-            if acct.name in pulled:
+            # read through the transaction: what it leaves, as `status` will count it
+            owed = self.store.owed_counts(a.name for a in self.book.accounts if a.name in pulled)
+            for acct in self.book.accounts:
+                if acct.name not in owed:
+                    continue
+                rep = report.accounts[acct.name]
+                if acct.writable:
+                    rep.pending = owed[acct.name][0]
                 # the items the account holds in quarantine now, as `status` lists them: an incremental listing
                 # names only the ones that changed, and the summary said 0 while status listed 3 (issue #15)
-                report.accounts[acct.name].quarantined = self.store.quarantine_count(acct.name)
-                report.accounts[acct.name].owed_counted = acct.writable
-        for name, connector in self.connectors.items():
-            # the requests this run made, as the connector counted them (a run of 2,000 PUTs said 0: issue #15)
-            if name in report.accounts:
-                report.accounts[name].requests = requests_sent(connector) - sent_before.get(name, 0)
-        report.duration_s = time.monotonic() - started
-        record_run(self.store, report)
+                rep.quarantined = owed[acct.name][1]
+                rep.owed_counted = acct.writable
+            for name, connector in self.connectors.items():
+                # the requests this run made, as the connector counted them (a run of 2,000 PUTs said 0: issue #15)
+                if name in report.accounts:
+                    report.accounts[name].requests = requests_sent(connector) - sent_before.get(name, 0)
+            report.duration_s = time.monotonic() - started
+            record_run_in(tx, report)
+            if self.hooks.on_record is not None:
+                self.hooks.on_record(tx, report)
+        log_run(report)
         return report
 
     def _plan(self, pulled: Mapping[str, Pulled], report: RunReport, show_values: bool, *, apply: bool) -> Plan:

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..store import Transaction
+    from .report import RunReport
 
 #: called with the account and the run's write step number (1, 2, ... over the engine's life)
 Checkpoint = Callable[[str, int], None]
@@ -26,6 +31,10 @@ class Checkpoints:
 
     after_remote_write: Checkpoint | None = None
     after_commit: Checkpoint | None = None
+    #: called inside the transaction that ends the run in the store (the listings' states, the run's record),
+    #: with it and the report: what the caller records there commits with the run's end or not at all (the
+    #: daemon's "this slot's run is done"). Not called in a dry run.
+    on_record: Callable[[Transaction, RunReport], None] | None = None
 
 
 #: the older name, kept for callers (``from contactsync.engine import EngineHooks``)

@@ -181,11 +181,12 @@ class Lister:
     def pull_all(self, report: RunReport) -> dict[str, Pulled]:
         """Each account's listing; an account whose listing fails is left out (its error is in the report)."""
         pulled: dict[str, Pulled] = {}
+        states = self.store.states(a.name for a in self.book.accounts)  # one read for all (#18)
         for acct in self.book.accounts:
             rep = report.accounts[acct.name]
             connector = self.connectors[acct.name]
             t0 = time.monotonic()
-            state = self.store.state(acct.name)
+            state = states.get(acct.name)
             try:
                 if self.deadline is not None and self.retry.clock() >= self.deadline:
                     raise Transient("the run's deadline passed before this account was listed", account=acct.name)
@@ -300,8 +301,7 @@ def absorb_listings(tx: Transaction, book: BookSettings, pulled: Mapping[str, Pu
         tx.set_quarantine(name, p.quarantined, full=p.full)
         if p.listed_ids:
             tx.clear_quarantine(name, p.listed_ids)
-        if p.braked is None:
-            # the state from *before* our writes: our own writes show up in the next pull, which is how
-            # a create whose answer was lost gets adopted
-            tx.set_state(name, p.next_state, full=p.full)
+    # the state from *before* our writes: our own writes show up in the next pull, which is how a create whose
+    # answer was lost gets adopted (all accounts' in one statement, #18)
+    tx.set_states((name, p.next_state, p.full) for name, p in pulled.items() if p.braked is None)
     tx.purge_trash(book.name)

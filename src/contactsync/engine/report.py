@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..connector import ChangeKind, Notice
 from ..model import Field
-from ..store import Store
+from ..store import AccountStatus, Store, Transaction
 
 log = logging.getLogger("contactsync.engine")
 
@@ -127,20 +127,34 @@ class RunReport:
 
 def record_run(store: Store, report: RunReport) -> None:
     """End the run in the store: each account's status and the run's result and counts."""
-    assert report.run_id is not None
     with store.transaction() as tx:
-        for name, rep in report.accounts.items():
-            tx.set_account_status(
-                name,
-                report.book,
-                run_id=report.run_id,
-                result="error" if rep.error else ("braked" if rep.brake else "ok"),
-                error=rep.error,
-                duration_s=rep.duration_s,
-                brake_reason=rep.brake,
-                summary=rep.as_dict(),
-            )
-        tx.finish_run(report.run_id, report.result.value, report.as_dict())
+        record_run_in(tx, report)
+    log_run(report)
+
+
+def record_run_in(tx: Transaction, report: RunReport) -> None:
+    """:func:`record_run` inside the caller's transaction ``tx``."""
+    assert report.run_id is not None
+    run_id = report.run_id
+    tx.set_account_statuses(
+        AccountStatus(
+            name,
+            report.book,
+            run_id=run_id,
+            result="error" if rep.error else ("braked" if rep.brake else "ok"),
+            error=rep.error,
+            duration_s=rep.duration_s,
+            brake_reason=rep.brake,
+            summary=rep.as_dict(),
+        )
+        for name, rep in report.accounts.items()
+    )
+    tx.finish_run(run_id, report.result.value, report.as_dict())
+
+
+def log_run(report: RunReport) -> None:
+    if not log.isEnabledFor(logging.DEBUG):
+        return
     for rep in report.accounts.values():
         # DEBUG: the daemon writes the per-account summary line (with requests and tag checks); `sync` prints
         # its report
