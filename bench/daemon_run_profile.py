@@ -7,9 +7,10 @@ The daemon's own code path in one process (no scheduler): N books of a `vdir` fo
 account on its own Radicale book (waitress, no proxy), a fresh PostgreSQL schema; every book is run once (its
 first sync), then ``--runs`` books are run again with nothing changed, one after another, through
 ``Daemon._run_book`` (lease claim, fenced engine run, health, tag check, lease release). Printed: per no-change
-run, the median of SQL statements, transactions (commits) and this process's CPU (user+sys) and wall; with
-``--profile``, a cProfile of the measured runs. The store holds all N books, so costs that grow with the store
-(a per-run read of every account's rows) show as N grows. Figures are printed, never asserted.
+run, the median of SQL statements, transactions (commits), this process's CPU (user+sys) and wall, and the
+mean CPU per run of the store's PostgreSQL backends (this process's connections) and of Radicale; with
+``--profile``, a cProfile (CPU time) of the measured runs. The store holds all N books, so costs that grow with
+the store (a per-run read of every account's rows) show as N grows. Figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from carddav_bench import PASSWORD, USER, card
-from latency import make_book, start_radicale
+from latency import make_book, process_cpu, start_radicale
 
 from contactsync.cli.daemon import options_for
 from contactsync.config import load_settings
@@ -110,11 +111,25 @@ def main() -> None:
             daemon._run_book(name)  # the first sync
         with store.engine.begin() as conn:
             conn.execute(sa.update(t.daemon_leases).values(next_due_at=None))
+        # the PostgreSQL backend of every connection the store's pool holds (or opens from now on)
+        backends: set[int] = set()
+
+        def backend(dbapi_conn: object, _record: object) -> None:
+            with dbapi_conn.cursor() as cur:  # type: ignore[attr-defined]
+                cur.execute("select pg_backend_pid()")
+                backends.add(int(cur.fetchone()[0]))
+
+        sa.event.listen(store.engine, "connect", backend)
+        store.engine.pool.dispose()  # reconnect: every backend from now on is seen
         counted = Counted()
         sa.event.listen(store.engine, "before_cursor_execute", counted.statement)
         sa.event.listen(store.engine, "commit", counted.commit)
         statements, commits, cpus, walls = [], [], [], []
-        profiler = cProfile.Profile() if args.profile else None
+        profiler = cProfile.Profile(time.process_time) if args.profile else None
+        daemon._run_book(
+            names[-1]
+        )  # a warm-up run that opens the pool's connections (measured only if --runs = --books)
+        others0 = {pid: _cpu(pid) for pid in backends | {radicale.pid}}
         for name in names[: args.runs]:
             s0, c0 = counted.statements, counted.commits
             if args.show:
@@ -129,12 +144,17 @@ def main() -> None:
             walls.append(time.perf_counter() - wall0)
             statements.append(counted.statements - s0)
             commits.append(counted.commits - c0)
+        others = {pid: _cpu(pid) - others0.get(pid, 0.0) for pid in backends | {radicale.pid}}
+        runs = len(cpus)
+        pg_cpu = sum(v for pid, v in others.items() if pid != radicale.pid) / runs
+        radicale_cpu = others[radicale.pid] / runs
         with store.engine.connect() as conn:
             statuses = conn.execute(sa.select(t.runs.c.status, sa.func.count()).group_by(t.runs.c.status)).all()
         print(
             f"books={args.books} runs={len(cpus)} statements/run={statistics.median(statements):g} "
             f"(min {min(statements)}, max {max(statements)}) commits/run={statistics.median(commits):g} "
             f"cpu/run={statistics.median(cpus) * 1000:.1f}ms wall/run={statistics.median(walls) * 1000:.1f}ms "
+            f"postgres_cpu/run={pg_cpu * 1000:.1f}ms radicale_cpu/run={radicale_cpu * 1000:.1f}ms "
             f"runs by status={dict((s, n) for s, n in statuses)} load={os.getloadavg()[0]:.1f}",
             flush=True,
         )
@@ -151,6 +171,13 @@ def main() -> None:
         radicale.terminate()
         radicale.wait(30)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _cpu(pid: int) -> float:
+    try:
+        return process_cpu(pid)
+    except OSError:  # a backend closed meanwhile: its CPU is not counted
+        return 0.0
 
 
 if __name__ == "__main__":
