@@ -77,7 +77,7 @@ def forget() -> None:
     """Empty every memo the codec has (found by name: an older checkout has fewer)."""
     for module in (normalize, mapping, vcard_lines):
         for value in vars(module).values():
-            if callable(getattr(value, "cache_clear", None)):
+            if not isinstance(value, type) and callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()
 
 

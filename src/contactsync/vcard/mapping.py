@@ -46,12 +46,15 @@ from __future__ import annotations
 import base64
 import binascii
 import enum
+import operator
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from contactsync import normalize
 from contactsync.model import (
@@ -1070,6 +1073,8 @@ def _spelled_canonically(line: ContentLine, phone: Phone) -> ContentLine:
 def _is_plain(slot: _Slot, value: Any, line: ContentLine, version: str = "") -> bool:
     """The line is what we would write for its value (in 3.0 or 4.0: ANNIVERSARY is X-ANNIVERSARY in 3.0), so
     the value alone says how to write it. A value with a label is never written as one line alone."""
+    if line.group or line.nested:
+        return False  # the line we write for a value alone is neither: not worth generating it to compare
     for written in ("4.0", "3.0") if slot is _Slot.ANNIVERSARY else ("4.0",):  # the rest is written alike
         if line == _generate(slot, value, written) and _label_text(slot, value, written) is None:
             return True
@@ -1197,6 +1202,14 @@ class _Carried:
 
     @classmethod
     def of(cls, contact: Contact, region: str, photo_max_bytes: int) -> _Carried:
+        """The contact's carried lines read (once for the same contact's values: see :func:`_memo_key`)."""
+        key = _memo_key(contact, region, photo_max_bytes)
+        if key is None:
+            return cls._of(contact, region, photo_max_bytes)
+        return _CARRIED.get(key, lambda: cls._of(contact, region, photo_max_bytes))
+
+    @classmethod
+    def _of(cls, contact: Contact, region: str, photo_max_bytes: int) -> _Carried:
         unmapped: list[ContentLine] = []
         forms: list[tuple[_Slot, Any, ContentLine]] = []
         aggregates: dict[_Slot, list[tuple[_Slot, Any, ContentLine]]] = {slot: [] for slot in _AGGREGATE}
@@ -1299,6 +1312,63 @@ def _read_carried_now(
 _read_carried_memo = lru_cache(maxsize=4096)(_read_carried_now)
 
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class _Memo(Generic[K, V]):
+    """The last ``size`` values made, by key (thread-safe: CardDAV writes render on the slots' threads)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._known: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K, make: Callable[[], V]) -> V:
+        try:
+            with self._lock:
+                if key in self._known:
+                    self._known.move_to_end(key)
+                    return self._known[key]
+        except TypeError:  # a value that cannot be hashed (a list where a tuple belongs): made, not kept
+            return make()
+        value = make()
+        with self._lock:
+            self._known[key] = value
+            if len(self._known) > self._size:
+                self._known.popitem(last=False)
+        return value
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._known.clear()
+
+    def __len__(self) -> int:
+        return len(self._known)
+
+
+#: every field of a contact but its photo and tags: what a contact's carried lines are read against, and what
+#: fit_lines looks at (a photo never has a form, tags are written apart). Without the photo, an entry holds no
+#: bytes; without tags, none of their spellings (equal tags may be spelled otherwise: Tag compares ignoring case)
+_KEYED_FIELDS = tuple(f.name for f in fields(Contact) if f.name not in ("photo", "tags"))
+_keyed_values = operator.attrgetter(*_KEYED_FIELDS)
+
+
+def _memo_key(contact: Contact, region: str, photo_max_bytes: int) -> tuple[Any, ...] | None:
+    """The key the same contact's carried lines are read by, None for a contact whose lines are too long to keep
+    (they are read every time)."""
+    if sum(map(len, contact.vcard_lines)) > _MEMO_CHARS:
+        return None
+    return (_keyed_values(contact), region, photo_max_bytes)
+
+
+#: the contacts' carried lines read, and what fit_lines keeps of them: a first sync asks for each contact's fit
+#: once per account, then renders it (#18). 4,096 contacts (the connectors' FitMemo holds as many), the key the
+#: contact's own values (no copy); the engine holds these contacts anyway
+_CARRIED: _Memo[tuple[Any, ...], _Carried] = _Memo(4096)
+_FITTED: _Memo[tuple[Any, ...], tuple[str, ...] | None] = _Memo(4096)
+
+
 def _now_rev() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
 
@@ -1352,9 +1422,19 @@ def fit_lines(contact: Contact, *, region: str = "US", photo_max_bytes: int = DE
     and labels of elements it no longer has, left out)."""
     if not contact.vcard_lines:
         return contact
+    key = _memo_key(contact, region, photo_max_bytes)
+    if key is None:
+        vcard_lines = _fitted_lines(contact, region, photo_max_bytes)
+    else:
+        vcard_lines = _FITTED.get(key, lambda: _fitted_lines(contact, region, photo_max_bytes))
+    return contact if vcard_lines is None else replace(contact, vcard_lines=vcard_lines)
+
+
+def _fitted_lines(contact: Contact, region: str, photo_max_bytes: int) -> tuple[str, ...] | None:
+    """The ``vcard_lines`` :func:`fit_lines` leaves, None when that is all of them."""
     carried = _Carried.of(contact, region, photo_max_bytes)
     if len(carried.unmapped) == len(contact.vcard_lines):
-        return contact  # nothing but lines the model does not map: a card carries them all
+        return None  # nothing but lines the model does not map: a card carries them all
     taken: set[int] = set()
     for slot, value, _generated in _desired(contact, "4.0", categories=False, region=region):
         carried.form_for(slot, value, taken)
@@ -1372,8 +1452,8 @@ def fit_lines(contact: Contact, *, region: str = "US", photo_max_bytes: int = DE
             kept |= {line_text(line) for _s, _v, line in lines}
     vcard_lines = tuple(t for t in contact.vcard_lines if t in kept)
     if len(vcard_lines) == len(contact.vcard_lines):
-        return contact  # every line kept: the contact as it is, without another copy
-    return replace(contact, vcard_lines=vcard_lines)
+        return None  # every line kept: the contact as it is, without another copy
+    return vcard_lines
 
 
 def _expand_labels(lines: list[ContentLine]) -> list[ContentLine]:
