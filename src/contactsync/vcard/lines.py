@@ -34,6 +34,7 @@ _CLEAN_RAW = re.compile(r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]*")
 _TO_NAME_END = re.compile(r"[^;:]*")
 _TO_PARAM_NAME_END = re.compile(r"[^=;:]*")
 _TO_PARAM_VALUE_END = re.compile(r"[^,;:]*")
+_NO_TYPES: frozenset[str] = frozenset()
 _ENCODINGS_21 = frozenset({"QUOTED-PRINTABLE", "BASE64", "8BIT", "7BIT", "B"})
 
 
@@ -58,6 +59,8 @@ class ContentLine:
 
     def types(self) -> frozenset[str]:
         """TYPE values, lower-cased; ``TYPE="work,voice"`` and repeated TYPE parameters are merged."""
+        if not self.params:
+            return _NO_TYPES
         return frozenset(t.strip().lower() for v in self.param("TYPE") for t in v.split(",") if t.strip())
 
     def without_params(self, *names: str) -> ContentLine:
