@@ -233,6 +233,9 @@ class Store(
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self._read_engine = (
+            engine.execution_options(isolation_level="AUTOCOMMIT") if self.dialect == "postgresql" else engine
+        )
         self._local = threading.local()
 
     # --- lifecycle ------------------------------------------------------------------------------------------

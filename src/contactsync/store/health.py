@@ -71,7 +71,7 @@ class HealthRecords(StoreBase):
         q, params = sa.select(t.account_health), {}
         if accounts is not None:
             q, params = _HEALTH_OF, {"accounts": list(accounts)}
-        with self.engine.connect() as conn:
+        with self._reading() as conn:
             return {
                 r.account: Health(
                     r.account,
