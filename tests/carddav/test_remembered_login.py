@@ -1,9 +1,11 @@
-"""`auth: auto` pays the server's 401 round once, not on every run (#18).
+"""`auth: auto` pays the server's 401 round once, not on every run, and over https not at all (#18).
 
 The login scheme the server chose (basic) is kept in the pull state, so the next run logs in from its first
 request: a no-change run of an `auto` account is one request on the wire, as with `auth: basic`. A remembered login
 the server refuses starts the negotiation afresh, and a login the server refuses whatever the scheme still ends
-in the same AuthFailed a first run gives. Requests are counted by a proxy in front of Radicale.
+in the same AuthFailed a first run gives. Over https the first request carries a basic login already (as vdirsyncer
+and DAVx5 send theirs), so not even a first run pays the 401 round and the delay Radicale adds to it; over plain
+http a login is never sent before the server asks for one. Requests are counted by a proxy in front of Radicale.
 """
 
 from __future__ import annotations
@@ -32,9 +34,13 @@ def counted(radicale_server: DavServer) -> Iterator[LatencyProxy]:
         yield proxy
 
 
-def _connector(server: DavServer, counted: LatencyProxy, book: str, password: str | None = None) -> CardDavConnector:
+def _connector(
+    server: DavServer, counted: LatencyProxy, book: str, password: str | None = None, ca: Path | None = None
+) -> CardDavConnector:
     url = counted.url.rstrip("/") + book.removeprefix(server.base_url)
-    options = CardDavOptions(url=url, username=server.username, timeout=10)  # auth: auto, the default
+    options = CardDavOptions(
+        url=url, username=server.username, timeout=10, verify=str(ca) if ca else True
+    )  # auth: auto
     return CardDavConnector("dav", options, password or server.password)
 
 
@@ -82,3 +88,31 @@ def test_a_refused_remembered_login_negotiates_again_and_a_wrong_password_fails_
     with pytest.raises(AuthFailed, match="401"):
         wrong.pull(state)
     wrong.close()
+
+
+def test_over_https_a_first_run_logs_in_with_its_first_request(
+    radicale_server: DavServer, counted: LatencyProxy, tmp_path: Path
+) -> None:
+    book = radicale_server.new_addressbook()
+    assert radicale_server.put_raw(f"{book}c0.vcf", card("c0", "P0", "Q").encode()).status_code == 201
+    plain = _connector(radicale_server, counted, book)
+    counted.reset()
+    plain.pull(None)
+    plain.close()
+    over_http = counted.reset().requests
+
+    with LatencyProxy(radicale_server.base_url, tls=True) as tls:
+        ca = tls.write_ca(tmp_path / "proxy-ca.pem")
+        first = _connector(radicale_server, tls, book, ca=ca)
+        tls.reset()
+        state = first.pull(None).next_state
+        first.close()
+        # the same listing, one request fewer: no unauthenticated request drew a 401 first
+        assert tls.reset().requests == over_http - 1 == sum(first.request_counts.values())
+        assert PullState.decode(state).login == "basic"
+
+        # a wrong password is refused as before: the basic login, then the server's challenge, then AuthFailed
+        wrong = _connector(radicale_server, tls, book, password="not-the-password", ca=ca)
+        with pytest.raises(AuthFailed, match="401"):
+            wrong.pull(None)
+        wrong.close()

@@ -13,9 +13,10 @@ from typing import Any
 
 
 class AuthType(enum.Enum):
-    """How to log in. ``AUTO`` lets the server's ``WWW-Authenticate`` decide (one extra request); a basic login
-    the server chose is remembered in the pull state, so later runs log in from their first request, and a 401 to
-    it starts the negotiation afresh."""
+    """How to log in. ``AUTO`` over https sends a basic login with the first request (no 401 round, no delay a
+    server adds to one); a server that refuses it, and every server over plain http, decides by its
+    ``WWW-Authenticate`` (one extra request). A login the server chose is remembered in the pull state, so later
+    runs log in from their first request, and a 401 to it starts the negotiation afresh."""
 
     AUTO = "auto"
     BASIC = "basic"
@@ -62,7 +63,10 @@ OPTIONS_SCHEMA: Mapping[str, Any] = {
         },
         "auth": {
             "enum": [a.value for a in AuthType],
-            "description": "HTTP authentication: `auto` follows the server's challenge.",
+            "description": (
+                "HTTP authentication: `auto` sends a basic login at once over https and follows the server's "
+                "challenge when refused or over http."
+            ),
             "examples": ["auto", "digest"],
         },
         "verify_tls": {

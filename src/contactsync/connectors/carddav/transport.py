@@ -93,8 +93,20 @@ class DavTransport:
         negotiate_on_refusal: bool = False,
     ) -> None:
         self.max_response_bytes = max_response_bytes
-        #: ``auth_type`` is a guess (the scheme the server chose last time), not the admin's setting: a 401 to it
-        #: starts the negotiation afresh instead of failing the account
+        if (
+            auth_type is AuthType.AUTO
+            and negotiate_on_refusal
+            and username
+            and password is not None
+            and urlsplit(url).scheme == "https"
+        ):
+            # over TLS the first request carries a basic login at once, as vdirsyncer and DAVx5 send theirs: no
+            # round trip for a 401, and no anti-guessing delay a server adds to one (Radicale's 1 s, Nextcloud's
+            # brute-force guard). A server that wants Digest refuses it and the challenge decides, as below.
+            # Never over plain HTTP, where a basic login would cross the network readable
+            auth_type = AuthType.BASIC
+        #: ``auth_type`` is a guess (the scheme the server chose last time, or basic over TLS), not the admin's
+        #: setting: a 401 to it starts the negotiation afresh instead of failing the account
         self._negotiate_on_refusal = negotiate_on_refusal and auth_type is not AuthType.AUTO
         self._counts: Counter[Method] = Counter()
         self._last_body = b""
