@@ -37,6 +37,8 @@ from .model import (
 
 _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: an address email-validator would leave as local@domain.lower() whether it accepts it or not (see email_address)
+_PLAIN_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+")
 
 
 def text(value: str | None) -> str:
@@ -66,6 +68,16 @@ def email_address(raw: str) -> str:
         value = value[7:]
     if "@" not in value:
         return value
+    if _PLAIN_EMAIL.fullmatch(value) and "xn--" not in value.lower():
+        # a plain ASCII address (most of them): email-validator keeps such a local part as written and its
+        # domain as is, lower-cased, and what it rejects is kept the same way below, so it has nothing to say
+        # here; it is ~60 µs an address (#18). A-labels ("xn--") and anything else still go through it
+        local, _, domain = value.rpartition("@")
+        return f"{local}@{domain.lower()}"
+    return _validated(value)
+
+
+def _validated(value: str) -> str:
     try:
         result = validate_email(value, check_deliverability=False, allow_smtputf8=True)
     except EmailNotValidError:
