@@ -23,7 +23,7 @@ from ..logs import account_error
 from ..model import Contact, Photo
 from ..retry import RetryPolicy
 from ..settings import BookSettings
-from ..store import Store, Transaction, encode_contact
+from ..store import Store, Transaction, decode_contact, encode_contact
 from .report import RunReport
 
 log = logging.getLogger("contactsync.engine")
@@ -87,8 +87,9 @@ class Listed:
 
     @property
     def contact(self) -> Contact:
-        c = contact_from_data(json.loads(self.text))
-        return c if self.photo is None else replace(c, photo=self.photo)
+        if self.photo is None:
+            return decode_contact(self.text)  # its text is remembered: the store may write it as it is
+        return replace(contact_from_data(json.loads(self.text)), photo=self.photo)
 
 
 class Spill:

@@ -36,7 +36,14 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..errors import StoreError
 from .base import TxBase, now
-from .contacts import CanonicalRecord, ContactReads, ContactWrites, encode_contact, identity_tombstone
+from .contacts import (
+    CanonicalRecord,
+    ContactReads,
+    ContactWrites,
+    decode_contact,
+    encode_contact,
+    identity_tombstone,
+)
 from .copies import CopyReads, StoredCopies
 from .distribution import DistributionRecords
 from .dump import DumpReads, DumpWrites, StoreDump
@@ -74,6 +81,7 @@ __all__ = [
     "TagVerdict",
     "TemplateBookRecord",
     "Transaction",
+    "decode_contact",
     "driver_message",
     "encode_contact",
     "identity_tombstone",
