@@ -151,6 +151,14 @@ def merge(
     store_rank: int = 10_000,
 ) -> MergeOutcome:
     """Apply every side's changes to ``current``."""
+    if len(sides) == 1 and sides[0].base is None and (current is _EMPTY or current == _EMPTY):
+        return _merge_new(current, sides[0])
+    return _merge_sides(current, current_modified, sides, conflicts, store_rank)
+
+
+def _merge_sides(
+    current: Contact, current_modified: datetime, sides: Sequence[Side], conflicts: ConflictSettings, store_rank: int
+) -> MergeOutcome:
     updates: dict[str, Any] = {}
     decisions: list[FieldDecision] = []
     side_changes = [(s, s.changed_fields) for s in sides]
@@ -194,6 +202,48 @@ def merge(
                 FieldDecision(f, cur, value, source, tuple((c.source, c.value) for c in losers), queued, everyone)
             )
         updates[attr] = value
+    return MergeOutcome(replace(current, **updates) if updates else current, tuple(decisions))
+
+
+def _merge_new(current: Contact, side: Side) -> MergeOutcome:
+    """:func:`merge` of a person first seen on one account (a first sync): the store holds nothing and the item
+    has no base, so every changed field takes the item's value (a multi-valued one keyed as the general path
+    keys it) and nothing conflicts. The same outcome as the general path, without its candidates (#18); when the
+    result equals the item, it is the item itself (the store can reuse the item's encoded text)."""
+    remote = side.remote
+    updates: dict[str, Any] = {}
+    decisions: list[FieldDecision] = []
+    same = True
+    changed = side.changed_fields
+    for f, attr in _FIELD_ATTRS:
+        if f not in changed:
+            if same and getattr(remote, attr) != getattr(current, attr):
+                same = False
+            continue
+        cur_value = getattr(current, attr)
+        theirs = getattr(remote, attr)
+        if f.multi_valued:
+            result = _as_dict(theirs)
+            value: Any
+            if f is Field.TAGS:
+                value = frozenset(result.values())
+            elif f is Field.CUSTOM or f is Field.VCARD_LINES:
+                value = tuple(sorted(result.values(), key=element_key))
+            else:
+                value = tuple(result.values())
+            if value == theirs:
+                value = theirs
+            else:
+                same = False
+            if value != cur_value:
+                decisions.append(FieldDecision(f, cur_value, value, side.account))
+        else:
+            value = theirs
+            if value != cur_value:
+                decisions.append(FieldDecision(f, cur_value, value, side.account))
+        updates[attr] = value
+    if same:
+        return MergeOutcome(remote, tuple(decisions))
     return MergeOutcome(replace(current, **updates) if updates else current, tuple(decisions))
 
 

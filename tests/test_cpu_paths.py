@@ -1,0 +1,77 @@
+"""The shortcuts a first sync takes (issue #18) give what the general paths give: a new person's merge, a plain
+email address, and the store's encoding of a contact decoded from its own text."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from contactsync.codec import contact_to_data
+from contactsync.engine.merge import Side, _merge_new, _merge_sides, merge
+from contactsync.model import ALL_FIELDS, Contact, Email, EmailKind, Field, Name, Tag
+from contactsync.normalize import _validated, email_address, normalize_contact
+from contactsync.settings import ConflictSettings
+from contactsync.store import decode_contact, encode_contact
+from contactsync.store.contacts import _CONTACT_ENCODER
+from contactsync.vcard.mapping import parse_card
+
+VCARDS = Path(__file__).parent / "data" / "vcards"
+WHEN = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _people() -> list[Contact]:
+    found = []
+    for path in sorted(VCARDS.glob("*.vcf")):
+        try:
+            found.append(parse_card(path.read_text(encoding="utf-8", errors="replace")).contact)
+        except Exception:  # the broken samples: not people
+            continue
+    assert len(found) >= 5
+    raw = Contact(
+        name=Name("Ann", "Lee"),
+        emails=(Email("a@x.com", EmailKind.HOME), Email("A@X.COM", EmailKind.WORK)),  # one key twice
+        tags=frozenset({Tag("b"), Tag("a")}),
+        custom=(("z", "1"), ("a", "2")),  # not sorted: not normalized
+        vcard_lines=("X-B:1", "X-A:2"),
+    )
+    return [*found, normalize_contact(found[0]), raw, Contact()]
+
+
+@pytest.mark.parametrize("kept", [ALL_FIELDS, frozenset({Field.NAME, Field.EMAILS, Field.TAGS})])
+def test_a_new_persons_merge_is_the_general_merge(kept: frozenset[Field]) -> None:
+    for person in _people():
+        side = Side("a", None, person, WHEN, 1, kept)
+        fast = _merge_new(Contact(), side)
+        general = _merge_sides(Contact(), WHEN, [side], ConflictSettings(), 10_000)
+        assert fast == general
+        assert merge(Contact(), WHEN, [side], ConflictSettings()) == general
+        if fast.contact == person:
+            assert fast.contact is person  # the store reuses the item's encoded text
+
+
+def test_a_plain_address_normalizes_as_email_validator_leaves_it() -> None:
+    samples = [
+        "John.Doe@Example.COM", "a+b@x.io", "a..b@x.com", ".a@x.com", "a.@x.com", "a@x", "a@-x.com", "a@x-.com",
+        "a@x.c", "a@x.123", "a_b%c@x.co.uk", "a@xn--bcher-kva.ch", "a@XN--BCHER-KVA.ch", "a@xn--zz.com",
+        "a@" + "x" * 64 + ".com", "x" * 65 + "@x.com", "a@x.com.", "a@localhost.localdomain", "a@test.local",
+        "a@x.arpa", "a@1.2.3.4", "A@B@c.com", "mailto:Q@W.ORG", "%@x.com", "-@x.com", "a@.x.com", "a@x..com",
+        "a@EXAMPLE.museum", "a@e.xn--p1ai",
+    ]  # fmt: skip
+    for raw in samples:
+        value = raw[7:] if raw.startswith("mailto:") else raw
+        assert email_address(raw) == _validated(value), raw
+    # what the shortcut does not take still goes through email-validator
+    assert email_address("a@bücher.ch") == "a@xn--bcher-kva.ch"
+
+
+def test_a_decoded_contact_encodes_to_its_own_text() -> None:
+    for person in _people():
+        text = encode_contact(person)
+        back = decode_contact(text)
+        assert back == replace(person, photo=back.photo)
+        assert encode_contact(back) == text == _CONTACT_ENCODER.encode(contact_to_data(back))
+        changed = replace(back, note=back.note + "!")
+        assert encode_contact(changed) != text  # the memo is by identity, never by a look-alike
