@@ -16,6 +16,13 @@ that cycle (one host), TLS handshakes and how many of them resumed a session, th
 with the wall's ratio to it (target ≤ 2) and to the bound plus the same cycle's wall at 0 ms (the store's and the
 client's own time). Connections opened per cycle are compared with B (target ≤ B per host). Figures are printed,
 never asserted.
+
+That measured cycle is the second process's *first* cycle: it pays the process's first imports of the connector
+modules, and its sync answers carry the card the first sync wrote (our own write echoing back). With ``--steady``
+the books are scheduled ``every 60s`` and the second process is kept running for one more cycle, on the next
+minute slot: a line labelled ``steady`` gives that later cycle of the same process (modules loaded, connection
+pools and TLS sessions warm, empty sync answers): what a long-running daemon shows cycle after cycle. It costs up
+to two minutes per RTT (waiting for the minute slots). The first-cycle line is printed either way.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections import Counter as Tally
@@ -53,6 +61,7 @@ Runs = list[tuple[int, str, float, float]]
 
 @dataclass(frozen=True)
 class Cycle:
+    label: str
     rtt_ms: float
     budget: int
     accounts: int
@@ -78,17 +87,17 @@ def _finished_runs(store: Store, after_id: int) -> Runs:
     return [(r.id, r.status, r.started_at.timestamp(), r.finished_at.timestamp()) for r in rows]
 
 
-def _run_daemon(
-    config: Path, store: Store, books: int, after_id: int, log: Path
-) -> list[tuple[int, str, float, float]]:
-    """One `contactsync run` until every book has one more finished run; then SIGTERM."""
+def _run_daemon(config: Path, store: Store, books: int, after_id: int, log: Path, *, cycles: int = 1) -> list[Runs]:
+    """One `contactsync run` until every book has ``cycles`` more finished runs; then SIGTERM. The runs of each
+    cycle, in order (a book's run of a later cycle starts after every run of the earlier one ended: the cycles are
+    a minute apart and one takes seconds)."""
     with log.open("ab") as out:
         proc = subprocess.Popen([CONTACTSYNC, "-c", str(config), "run"], stdout=out, stderr=subprocess.STDOUT)
     try:
         while True:
-            runs = _finished_runs(store, after_id)
-            if len(runs) >= books:
-                return runs
+            runs = sorted(_finished_runs(store, after_id))
+            if len(runs) >= books * cycles:
+                return [runs[i * books : (i + 1) * books] for i in range(cycles)]
             if proc.poll() is not None:
                 raise SystemExit(f"the daemon exited ({proc.returncode}); see {log}")
             time.sleep(0.2)
@@ -97,7 +106,32 @@ def _run_daemon(
         proc.wait(120)
 
 
-def cycle(work: Path, base: str, radicale_root: Path, *, accounts: int, rtt_ms: float, budget: int) -> Cycle:
+def _after_minute_slot() -> None:
+    """Wait, if need be, for the start of a minute: a cycle begun in the first half of a minute ends (seconds
+    later) before the next ``every 60s`` slot, so that slot's cycle is a whole cycle of its own."""
+    into = time.time() % 60
+    if into > 30:
+        time.sleep(60 - into + 0.5)
+
+
+def _measured(label: str, runs: Runs, counted: Counters, run_dir: Path, *, rtt_ms: float, budget: int) -> Cycle:
+    wall = max(r[3] for r in runs) - min(r[2] for r in runs)
+    statuses = Tally(r[1] for r in runs)
+    if set(statuses) != {"ok"}:
+        # a figure over failed runs says nothing: show why they failed
+        problems = [x for x in (run_dir / "daemon.log").read_text().splitlines() if "ERROR" in x or "WARN" in x]
+        print(f"   ! runs of the {label} cycle: {dict(statuses)}; {len(problems)} problem lines, e.g.:")
+        for line in problems[-5:]:
+            print("     " + line[:300])
+    busy = sum(r[3] - r[2] for r in runs)
+    ok = sum(1 for r in runs if r[1] == "ok")
+    return Cycle(label, rtt_ms, budget, len(runs), wall, counted, ok, busy)
+
+
+def cycle(
+    work: Path, base: str, radicale_root: Path, *, accounts: int, rtt_ms: float, budget: int, steady: bool = False
+) -> list[Cycle]:
+    """The second process's first cycle; with ``steady``, then its next cycle too."""
     schema = f"daemon_cycle_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(PG_URL)
     with admin.begin() as conn:
@@ -127,7 +161,7 @@ def cycle(work: Path, base: str, radicale_root: Path, *, accounts: int, rtt_ms: 
             )
             lines += [
                 f"  - name: {name}",
-                "    schedule: every 1h",
+                f"    schedule: {'every 60s' if steady else 'every 1h'}",
                 "    accounts:",
                 f"      - {{name: {name}-dir, type: vdir, options: {{path: '{folder}'}}}}",
                 f"      - {{name: {name}-dav, type: carddav, options: {dav}}}",
@@ -135,23 +169,38 @@ def cycle(work: Path, base: str, radicale_root: Path, *, accounts: int, rtt_ms: 
         config = run_dir / "c.yaml"
         config.write_text("\n".join(lines) + "\n")
         with Store.open(url) as store:
-            first = _run_daemon(config, store, accounts, 0, run_dir / "daemon.log")
+            if steady:
+                _after_minute_slot()  # the first syncs too, so that no book runs twice in the first process
+            first = _run_daemon(config, store, accounts, 0, run_dir / "daemon.log")[0]
             # every book due again now: the measured cycle is the next one, with nothing changed anywhere
             with store.engine.begin() as conn:
                 conn.execute(sa.update(t.daemon_leases).values(next_due_at=None))
             proxy.reset()
-            second = _run_daemon(config, store, accounts, max(r[0] for r in first), run_dir / "daemon.log")
-            counted = proxy.reset()
-        wall = max(r[3] for r in second) - min(r[2] for r in second)
-        statuses = Tally(r[1] for r in second)
-        if set(statuses) != {"ok"}:
-            # a figure over failed runs says nothing: show why they failed
-            problems = [x for x in (run_dir / "daemon.log").read_text().splitlines() if "ERROR" in x or "WARN" in x]
-            print(f"   ! runs of the measured cycle: {dict(statuses)}; {len(problems)} problem lines, e.g.:")
-            for line in problems[-5:]:
-                print("     " + line[:300])
-        busy = sum(r[3] - r[2] for r in second)
-        return Cycle(rtt_ms, budget, accounts, wall, counted, sum(1 for r in second if r[1] == "ok"), busy)
+            if steady:
+                _after_minute_slot()
+                # the proxy's counts of the first cycle are taken when the second begins (books run only on slots)
+                counts: list[Counters] = []
+
+                def split() -> None:
+                    while len(_finished_runs(store, last)) < accounts:
+                        time.sleep(0.2)
+                    counts.append(proxy.reset())
+
+                last = max(r[0] for r in first)
+                splitter = threading.Thread(target=split, daemon=True)
+                splitter.start()
+                cycles = _run_daemon(config, store, accounts, last, run_dir / "daemon.log", cycles=2)
+                splitter.join()
+                counts.append(proxy.reset())
+                labels = ("first", "steady")
+            else:
+                cycles = _run_daemon(config, store, accounts, max(r[0] for r in first), run_dir / "daemon.log")
+                counts = [proxy.reset()]
+                labels = ("first",)
+        return [
+            _measured(label, runs, n, run_dir, rtt_ms=rtt_ms, budget=budget)
+            for label, runs, n in zip(labels, cycles, counts, strict=True)
+        ]
     finally:
         proxy.stop()
         with admin.begin() as conn:
@@ -164,29 +213,35 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=200, help="CardDAV accounts (one book each)")
     parser.add_argument("--rtt", type=float, nargs="+", default=[0.0, 40.0], help="round trips to measure, ms")
     parser.add_argument("--budget", type=int, nargs="+", default=[8], help="daemon.max_in_flight for carddav")
+    parser.add_argument(
+        "--steady",
+        action="store_true",
+        help="also measure the next cycle of the same daemon process (schedule every 60s; up to 2 min per RTT)",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="daemon-cycle-"))
     radicale, base = start_radicale(work)
     try:
-        at_zero: dict[int, float] = {}
+        at_zero: dict[tuple[str, int], float] = {}
         for budget in args.budget:
             for rtt in sorted(args.rtt):
-                c = cycle(work, base, work, accounts=args.accounts, rtt_ms=rtt, budget=budget)
-                n = c.counted
-                line = (
-                    f"rtt={rtt:g}ms budget={budget} accounts={c.accounts} ok={c.ok} wall={c.wall_s:.2f}s "
-                    f"requests={n.requests} ({n.requests / c.accounts:.1f}/account) connections={n.connections} "
-                    f"(limit per host {budget}: {'met' if n.connections <= budget else 'NOT met'}) "
-                    f"handshakes={n.handshakes} resumed={n.resumed} peak_in_flight={n.peak_in_flight} "
-                    f"run={c.busy_s / c.accounts:.2f}s/book books_at_once={c.busy_s / c.wall_s:.1f}"
-                )
-                if rtt == 0:
-                    at_zero[budget] = c.wall_s
-                else:
-                    line += f" bound={c.bound_s:.2f}s wall/bound={c.wall_s / c.bound_s:.2f} (target <= 2)"
-                    if budget in at_zero:
-                        line += f" wall/(bound+0ms wall)={c.wall_s / (c.bound_s + at_zero[budget]):.2f}"
-                print(line, flush=True)
+                for c in cycle(work, base, work, accounts=args.accounts, rtt_ms=rtt, budget=budget, steady=args.steady):
+                    n = c.counted
+                    line = (
+                        f"{c.label:6} rtt={rtt:g}ms budget={budget} accounts={c.accounts} ok={c.ok} "
+                        f"wall={c.wall_s:.2f}s requests={n.requests} ({n.requests / c.accounts:.1f}/account) "
+                        f"connections={n.connections} (limit per host {budget}: "
+                        f"{'met' if n.connections <= budget else 'NOT met'}) handshakes={n.handshakes} "
+                        f"resumed={n.resumed} peak_in_flight={n.peak_in_flight} "
+                        f"run={c.busy_s / c.accounts:.2f}s/book books_at_once={c.busy_s / c.wall_s:.1f}"
+                    )
+                    if rtt == 0:
+                        at_zero[(c.label, budget)] = c.wall_s
+                    else:
+                        line += f" bound={c.bound_s:.2f}s wall/bound={c.wall_s / c.bound_s:.2f} (target <= 2)"
+                        if (c.label, budget) in at_zero:
+                            line += f" wall/(bound+0ms wall)={c.wall_s / (c.bound_s + at_zero[(c.label, budget)]):.2f}"
+                    print(line, flush=True)
     finally:
         radicale.terminate()
         radicale.wait(30)
