@@ -21,7 +21,7 @@ import functools
 import hashlib
 import logging
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -62,7 +62,16 @@ from .groups import GroupCard, GroupStyle, member_uid, new_group_uid, render_gro
 from .options import OPTIONS_SCHEMA
 from .parallel import DEFAULT_MAX_IN_FLIGHT, Slots
 from .state import KnownGroup, PullState
-from .transport import DEFAULT_MAX_RESPONSE_BYTES, AuthType, DavTransport, HttpAnswer, Method, ServerError
+from .transport import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    AuthType,
+    DavTransport,
+    HttpAnswer,
+    KeptTransports,
+    Method,
+    ServerError,
+    kept_transports,
+)
 
 log = logging.getLogger(__name__)
 
@@ -207,11 +216,21 @@ class CardDavConnector(BaseConnector):
         self.capabilities = vcard_capabilities(photo_max_bytes=photo_max_bytes, read_only=read_only)
 
         #: one transport (session, connection) per request in flight; ``_transport`` is the current thread's
+        # what a kept transport of this account must have been built from (.transport.KeptTransports); the password
+        # as a digest: a key is no place for a secret
+        identity = (options, hashlib.sha256(password.encode()).hexdigest() if password is not None else None)
+
         def open_slot() -> DavTransport:
+            kept = self._kept_transports(identity)
+            reused = kept.take() if kept is not None else None
+            if reused is not None:
+                assert self._sharing is not None  # kept only with the daemon's sharing
+                reused.reuse(self._sharing)
+                return reused
             # a login the server already chose on another slot is used at once: no 401 per connection
             learned = next((t.negotiated_auth for t in self._slots.opened if t.negotiated_auth), None)
             guess = learned or self._remembered_login
-            return DavTransport(
+            made = DavTransport(
                 options.url,
                 options.username,
                 password,
@@ -222,6 +241,9 @@ class CardDavConnector(BaseConnector):
                 sharing=self._sharing,
                 negotiate_on_refusal=options.auth is AuthType.AUTO,
             )
+            if kept is not None:
+                made.keep_in(kept)
+            return made
 
         #: the login scheme the server chose on an earlier run (kept in the pull state), tried first with auth: auto
         self._remembered_login: AuthType | None = None
@@ -242,6 +264,8 @@ class CardDavConnector(BaseConnector):
         #: the book
         self._tagged: dict[str, frozenset[Tag]] | None = None
         self._member_hrefs: dict[str, str] | None = None
+        #: the requests counted when closed: the transports then go back to the daemon (``_kept_transports``)
+        self._closed_counts: Mapping[str, int] | None = None
         #: the last contacts fitted: the engine asks for one contact's fit several times in a run
         self._fits = FitMemo(self._fit)
 
@@ -259,9 +283,19 @@ class CardDavConnector(BaseConnector):
             read_only=not account.writable,
         )
 
+    def _kept_transports(self, identity: Hashable) -> KeptTransports | None:
+        """This account's transports kept between its runs by the daemon; None outside one (a one-off sync closes
+        what it opened)."""
+        sharing = self._sharing
+        if sharing is None or sharing.connections is None:
+            return None
+        return kept_transports(sharing.connections, self.name, identity, self.options.max_in_flight)
+
     @property
     def request_counts(self) -> Mapping[str, int]:
         """HTTP requests sent so far, per method, over every connection (for the benchmark and ``status``)."""
+        if self._closed_counts is not None:
+            return self._closed_counts  # the transports may serve the account's next run now
         total = {method.value: 0 for method in Method}
         for transport in self._slots.opened:
             for method, count in transport.request_counts.items():
@@ -284,6 +318,9 @@ class CardDavConnector(BaseConnector):
         self._originals.use(copies)
 
     def close(self) -> None:
+        if self._closed_counts is not None:
+            return  # closed already: its transports may be serving the account's next run
+        self._closed_counts = self.request_counts
         self._slots.close()
 
     # --- the address book, for a distribution (#17) --------------------------------------------------------

@@ -110,6 +110,8 @@ class DavTransport:
         self._negotiate_on_refusal = negotiate_on_refusal and auth_type is not AuthType.AUTO
         self._counts: Counter[Method] = Counter()
         self._last_body = b""
+        #: where :meth:`close` hands this transport back for the account's next run (:class:`KeptTransports`)
+        self._kept: KeptTransports | None = None
         self._client = DAVClient(
             url=url,
             username=username,
@@ -154,7 +156,27 @@ class DavTransport:
             return AuthType.BASIC
         return None
 
+    def keep_in(self, kept: KeptTransports) -> None:
+        """On :meth:`close`, hand this transport to ``kept`` (its account's, in the daemon) instead of closing it."""
+        self._kept = kept
+
+    def reuse(self, sharing: Sharing) -> None:
+        """Made ready for another run of the same account (taken from its :class:`KeptTransports`): that run's
+        budget slot, its own request counts, no cookie (none is taken on the daemon's connections anyway). The
+        login and the scheme the server chose stay: they are this account's."""
+        self._request_slot = sharing.request_slot
+        self._counts = Counter()
+        self._last_body = b""
+        self._client.session.cookies.clear()
+
     def close(self) -> None:
+        if self._kept is not None and self._kept.give_back(self):
+            return
+        self._client.close()
+
+    def discard(self) -> None:
+        """Close for good (the daemon's :class:`KeptTransports` closing)."""
+        self._kept = None
         self._client.close()
 
     # --- verbs -------------------------------------------------------------------------------------------
@@ -451,6 +473,47 @@ class SharedAdapter(HTTPAdapter):
 
     def dispose(self) -> None:
         super().close()
+
+
+class KeptTransports:
+    """One account's transports between its runs in a daemon: a run's connector closing hands its transports back
+    here, and the account's next run takes them instead of building a DAVClient and HTTP session again (a third of
+    the CardDAV connector's CPU in a run with nothing to do, issue #18).
+
+    Kept per account, under a key naming the account and every option the transport was built from
+    (:func:`kept_transports`): another account never gets one (its login, its negotiated digest state, anything a
+    session holds stays with the account that made it), and changed options (a reload) build new ones. An
+    account's runs never overlap in one daemon (its lease), and ``take`` is atomic besides: one transport serves
+    one run at a time. Kept until the daemon closes its pools (:class:`~contactsync.sharing.ConnectionPools`)."""
+
+    def __init__(self, most: int) -> None:
+        self._most = most
+        self._idle: list[DavTransport] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def take(self) -> DavTransport | None:
+        with self._lock:
+            return self._idle.pop() if self._idle else None
+
+    def give_back(self, transport: DavTransport) -> bool:
+        """Keep ``transport`` for the account's next run; False (the caller closes it) once closed or full."""
+        with self._lock:
+            if self._closed or len(self._idle) >= self._most or transport in self._idle:
+                return False
+            self._idle.append(transport)
+            return True
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle, self._closed = self._idle, [], True
+        for transport in idle:
+            transport.discard()
+
+
+def kept_transports(pools: ConnectionPools, account: str, identity: Hashable, most: int) -> KeptTransports:
+    """The daemon's :class:`KeptTransports` of ``account`` built from the options and login in ``identity``."""
+    return pools.get(("carddav-transports", account, identity), lambda: KeptTransports(most))
 
 
 @dataclass(frozen=True, slots=True)
