@@ -164,3 +164,54 @@ def test_with_kept_copies_a_new_process_reads_no_marker_of_items_it_wrote_nor_th
     finally:
         fresh.close()
         store.close()
+
+
+def test_an_item_read_without_a_marker_is_not_read_again_when_it_changes(emulator: GraphEmulator) -> None:
+    """A first sync writes nothing to items nobody changed (#15), so most of a mailbox stays unmarked: that an item
+    carries no marker is kept too, and a later change to it made in Outlook costs no marker read. An id never seen
+    (our create whose answer was lost) is still read, and its marker found."""
+    from contactsync.store import Store
+
+    store = Store.open("sqlite://")
+    theirs = emulator.seed(USER, [{"givenName": f"Theirs{i}"} for i in range(30)])
+    first = outlook(emulator, page_size=1000)
+    first.keep_copies(store.copies("outlook"))
+    try:
+        state = first.pull(None).next_state  # the full listing: one scan finds no marker on any of them
+    finally:
+        first.close()
+    for item_id in theirs[:3]:
+        emulator.edit(USER, item_id, {"jobTitle": "Edited in Outlook"})
+    # written by another connector with no copies: to ours, an id never seen that carries our marker
+    elsewhere = outlook(emulator, page_size=1000)
+    try:
+        (lost,) = elsewhere.push([Change(ChangeKind.CREATE, "cid-lost", contact=elsewhere.fit(sample_contact(1)))])
+    finally:
+        elsewhere.close()
+    emulator.reset_counters()
+
+    fresh = outlook(emulator, page_size=1000)
+    fresh.keep_copies(store.copies("outlook"))
+    try:
+        pulled = fresh.pull(state)
+        # the three edited items are known to carry none: only the new id's marker is read
+        assert _graph_requests(emulator) == {
+            RequestKind.DELTA: 1,
+            RequestKind.BATCH: 1,
+            RequestKind.GET: 1,
+            RequestKind.BATCH_MEMBER: 1,
+        }
+        assert lost.ref is not None
+        assert {rc.ref.id: rc.marker for rc in pulled.changed} == {
+            **dict.fromkeys(theirs[:3]),
+            lost.ref.id: "cid-lost",
+        }
+        for item_id in theirs[:3]:
+            emulator.edit(USER, item_id, {"jobTitle": "Edited again"})
+        emulator.reset_counters()
+        again = fresh.pull(pulled.next_state)
+        assert _graph_requests(emulator) == {RequestKind.DELTA: 1}
+        assert {rc.ref.id: rc.marker for rc in again.changed} == dict.fromkeys(theirs[:3])
+    finally:
+        fresh.close()
+        store.close()

@@ -7,8 +7,12 @@ requests: the documented filters cannot restrict a listing to the items that car
 with ``$batch`` GETs of the changed ids (``⌈changed/20⌉`` requests), whichever costs fewer requests. An unchanged
 folder costs one delta request.
 Given the store's copies (:mod:`contactsync.copies`), the connector keeps the marker of every item it wrote or
-read, and the master categories: a changed item it already knows needs no marker read, and a write whose
-categories are all known needs no categories read, so a small change run costs the delta and its ``$batch``.
+read, that an item it read carries none, and the master categories: a changed item it already knows needs no
+marker read, and a write whose categories are all known needs no categories read, so a small change run costs the
+delta and its ``$batch``. An item found without a marker gets one only from our own write (kept then): a first
+sync writes nothing to an item nobody changed (issue #15), so most items of a mailbox stay unmarked, and without
+remembering that each change to one made in Outlook cost a marker read. Our create whose answer was lost is an id
+never seen, so it is still read and adopted.
 
 Writing: ``push`` takes up to 80 changes and sends them as 4 sequential ``$batch`` calls of up to 20 at once
 (:meth:`.graph.GraphClient.run`; each holds one of the app's 4 concurrency slots): creates (POST with the marker),
@@ -591,18 +595,22 @@ class OutlookConnector(BaseConnector):
             return {}, set()
         if full:
             scanned = scan.result() if scan is not None else self._scan_markers()
-            self._keep_markers(scanned)
+            self._keep_markers(scanned, unmarked=(i for i in ids if i not in scanned))
             return scanned, set()
+        # an empty kept marker: the item was read and carries none
         kept = {
             item_id: copy.body.decode() for item_id, copy in self._copies.get(ids).items() if copy.etag == _MARKER_COPY
         }
         unknown = [i for i in ids if i not in kept]
         read, gone = self._read_markers(unknown)
-        self._keep_markers(read)
-        return {**kept, **read}, gone
+        self._keep_markers(read, unmarked=(i for i in unknown if i not in read and i not in gone))
+        return {k: v for k, v in {**kept, **read}.items() if v}, gone
 
-    def _keep_markers(self, markers: Mapping[str, str]) -> None:
-        self._copies.put({item_id: RemoteCopy(_MARKER_COPY, marker.encode()) for item_id, marker in markers.items()})
+    def _keep_markers(self, markers: Mapping[str, str], *, unmarked: Iterable[str] = ()) -> None:
+        """Keep each item's marker, and for ``unmarked`` items that they carry none (kept as an empty marker)."""
+        kept = {item_id: RemoteCopy(_MARKER_COPY, b"") for item_id in unmarked}
+        kept.update({item_id: RemoteCopy(_MARKER_COPY, marker.encode()) for item_id, marker in markers.items()})
+        self._copies.put(kept)
 
     def _read_markers(self, ids: Sequence[str]) -> tuple[dict[str, str], set[str]]:
         if not ids:
@@ -686,7 +694,10 @@ class OutlookConnector(BaseConnector):
                 raise self._read_error(answer, "re-reading a contact")
             body = answer.body or {}
             found[item_id] = self._remote(body, mapping.marker_of(body))
-        self._keep_markers({i: rc.marker for i, rc in found.items() if rc.marker is not None})
+        self._keep_markers(
+            {i: rc.marker for i, rc in found.items() if rc.marker is not None},
+            unmarked=(i for i, rc in found.items() if rc.marker is None),
+        )
         return found
 
     # ------------------------------------------------------------------ writing
