@@ -3,6 +3,8 @@ email address, and the store's encoding of a contact decoded from its own text."
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,3 +77,14 @@ def test_a_decoded_contact_encodes_to_its_own_text() -> None:
         assert encode_contact(back) == text == _CONTACT_ENCODER.encode(contact_to_data(back))
         changed = replace(back, note=back.note + "!")
         assert encode_contact(changed) != text  # the memo is by identity, never by a look-alike
+
+
+def test_plain_addresses_never_import_email_validator() -> None:
+    # its import is ~20 ms of a run's start-up; a run whose addresses are all plain does without it
+    probe = (
+        "import sys; from contactsync.normalize import email_address; "
+        "assert email_address('Ann.Lee@Example.org') == 'Ann.Lee@example.org'; "
+        "print('email_validator' in sys.modules); email_address('a@bücher.ch'); print('email_validator' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True"]

@@ -19,7 +19,6 @@ from functools import lru_cache
 from typing import TypeVar
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 
 from .model import (
     Contact,
@@ -78,6 +77,9 @@ def email_address(raw: str) -> str:
 
 
 def _validated(value: str) -> str:
+    # imported here: a run whose addresses are all plain never needs it (its import is ~15 ms of start-up)
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         result = validate_email(value, check_deliverability=False, allow_smtputf8=True)
     except EmailNotValidError:
