@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from contactsync import normalize
 from contactsync.codec import contact_to_data
 from contactsync.engine.merge import Side, _merge_new, _merge_sides, merge
 from contactsync.model import ALL_FIELDS, Contact, Email, EmailKind, Field, Name, Tag
@@ -60,13 +61,18 @@ def test_a_plain_address_normalizes_as_email_validator_leaves_it() -> None:
         "a@x.c", "a@x.123", "a_b%c@x.co.uk", "a@xn--bcher-kva.ch", "a@XN--BCHER-KVA.ch", "a@xn--zz.com",
         "a@" + "x" * 64 + ".com", "x" * 65 + "@x.com", "a@x.com.", "a@localhost.localdomain", "a@test.local",
         "a@x.arpa", "a@1.2.3.4", "A@B@c.com", "mailto:Q@W.ORG", "%@x.com", "-@x.com", "a@.x.com", "a@x..com",
-        "a@EXAMPLE.museum", "a@e.xn--p1ai",
+        "a@EXAMPLE.museum", "a@e.xn--p1ai", "Postmaster@Example.org", "ABUSE@x.com", "Info@x.com", "WWW@x.com",
     ]  # fmt: skip
     for raw in samples:
         value = raw[7:] if raw.startswith("mailto:") else raw
         assert email_address(raw) == _validated(value), raw
     # what the shortcut does not take still goes through email-validator
     assert email_address("a@bücher.ch") == "a@xn--bcher-kva.ch"
+    # RFC 2142's mailbox names are lower-cased by email-validator: the shortcut knows the same list
+    from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
+
+    assert set(CASE_INSENSITIVE_MAILBOX_NAMES) == normalize._CASE_INSENSITIVE_LOCAL
+    assert email_address("Postmaster@Example.org") == "postmaster@example.org"
 
 
 def test_a_decoded_contact_encodes_to_its_own_text() -> None:

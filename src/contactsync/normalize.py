@@ -38,6 +38,12 @@ _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: an address email-validator would leave as local@domain.lower() whether it accepts it or not (see email_address)
 _PLAIN_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+")
+#: RFC 2142's mailbox names, which email-validator lower-cases (its CASE_INSENSITIVE_MAILBOX_NAMES, compared in
+#: tests/test_cpu_paths.py): such an address goes the long way
+_CASE_INSENSITIVE_LOCAL = frozenset(
+    {"info", "marketing", "sales", "support", "abuse", "noc", "security", "postmaster", "hostmaster", "usenet",
+     "news", "webmaster", "www", "uucp", "ftp"}
+)  # fmt: skip
 
 
 def text(value: str | None) -> str:
@@ -67,13 +73,17 @@ def email_address(raw: str) -> str:
         value = value[7:]
     if "@" not in value:
         return value
-    if _PLAIN_EMAIL.fullmatch(value) and "xn--" not in value.lower():
+    if _PLAIN_EMAIL.fullmatch(value) and "xn--" not in value.lower() and not _case_insensitive_local(value):
         # a plain ASCII address (most of them): email-validator keeps such a local part as written and its
         # domain as is, lower-cased, and what it rejects is kept the same way below, so it has nothing to say
         # here; it is ~60 µs an address (#18). A-labels ("xn--") and anything else still go through it
         local, _, domain = value.rpartition("@")
         return f"{local}@{domain.lower()}"
     return _validated(value)
+
+
+def _case_insensitive_local(value: str) -> bool:
+    return value.rpartition("@")[0].lower() in _CASE_INSENSITIVE_LOCAL
 
 
 def _validated(value: str) -> str:
