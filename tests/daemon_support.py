@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -10,9 +11,11 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
+
+import pytest
 
 CONTACTSYNC = str(Path(sys.executable).with_name("contactsync"))
 T = TypeVar("T")
@@ -32,6 +35,22 @@ def card(uid: str, n: int, tags: str = "Team") -> str:
             "",
         ]
     )
+
+
+@contextlib.contextmanager
+def small_tmpfs(mount: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of ``size`` (``"2m"``) mounted at ``mount``: a file system that really fills up (and can be remounted
+    read-only). Skips the test where mounting needs a root this process is not."""
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def fill(folder: Path, count: int, *, prefix: str = "c", tags: str = "Team") -> None:

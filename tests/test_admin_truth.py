@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.daemon_support import CONTACTSYNC, DaemonProcess, books_yaml, fill, make_book, wait_for
+from tests.daemon_support import CONTACTSYNC, DaemonProcess, books_yaml, fill, make_book, small_tmpfs, wait_for
 
 SURNAME = "Souzaquaresma"  # a family name that must never reach a log line or the terminal
 
@@ -66,15 +66,8 @@ def status_json(config: Path) -> tuple[int, dict[str, object]]:
 @pytest.fixture
 def tmpfs(tmp_path: Path) -> Iterator[Path]:
     """A 2 MB tmpfs: a filesystem that really fills up (and can be remounted read-only)."""
-    mount = tmp_path / "mnt"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.decode().strip()}")
-    try:
+    with small_tmpfs(tmp_path / "mnt", "2m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 # ------------------------------------------------------------------------------------------------ point 1

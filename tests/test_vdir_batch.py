@@ -20,6 +20,7 @@ from contactsync.errors import ItemRejected, PreconditionFailed, Transient
 from contactsync.model import Contact, Email, Name, Photo
 from contactsync.normalize import normalize_contact
 from contactsync.vcard import parse_card
+from tests.daemon_support import small_tmpfs
 
 
 def contact(given: str, *, photo: bytes | None = None) -> Contact:
@@ -153,15 +154,8 @@ def test_a_refused_write_in_the_middle_of_a_batch_fails_alone(
 @pytest.fixture
 def full_tmpfs(tmp_path: Path) -> Iterator[Path]:
     """A folder on a small tmpfs filled up to the last byte: a card's data gets ENOSPC from the kernel."""
-    mount = tmp_path / "mnt"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.decode().strip()}")
-    try:
+    with small_tmpfs(tmp_path / "mnt", "1m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def fill(folder: Path) -> None:
