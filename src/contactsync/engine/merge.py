@@ -5,12 +5,18 @@ Each account contributes a :class:`Side`: what it holds now (``remote``) and wha
 accounts are applied to the canonical contact field by field; multi-valued fields element by element (an email
 added on A and another removed on B both take effect). When accounts disagree, the book's rule decides, and the
 decision is a strict order (the same whatever order accounts are processed in).
+
+A side seen for the first time (no base) may hold another side's value only as its platform can (Outlook keeps
+no email types: a typed address comes back as "other"). Such a value is that other side's value fitted to it, not
+a change of its own, so it does not compete with the value it comes from: otherwise, when that side's item was
+the newest, a first sync rewrote every other platform's detail with its poorer copy (issue #15). A side gives
+its account's ``fit`` for this; merge only calls it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,6 +39,9 @@ class Side:
     modified: datetime | None
     rank: int
     fields: frozenset[Field]
+    #: the account's fit (what its platform can hold of a contact): tells a first-seen value that is only another
+    #: side's value as this platform holds it (see the module docstring); None: not known, never dropped
+    fit: Callable[[Contact], Contact] | None = field(default=None, compare=False)
 
     def base_value(self, f: Field) -> Any:
         return (self.base or _EMPTY).get(f)
@@ -163,10 +172,13 @@ def _merge_sides(
     decisions: list[FieldDecision] = []
     side_changes = [(s, s.changed_fields) for s in sides]
     touched = frozenset().union(*(fields for _s, fields in side_changes))
+    fitted: dict[tuple[str, str], Contact] = {}  # (side, other side) → the other's item fitted to the side
     for f, attr in _FIELD_ATTRS:
         if f not in touched:
             continue
         changed = [s for s, fields in side_changes if f in fields]
+        if len(changed) > 1:
+            changed = _without_copies(attr, changed, fitted)
         rule = conflicts.rule_for(f)
         if f.multi_valued:
             sources = ",".join(sorted({s.account for s in changed}))
@@ -203,6 +215,28 @@ def _merge_sides(
             )
         updates[attr] = value
     return MergeOutcome(replace(current, **updates) if updates else current, tuple(decisions))
+
+
+def _without_copies(attr: str, changed: list[Side], fitted: dict[tuple[str, str], Contact]) -> list[Side]:
+    """``changed`` without the first-seen sides whose value of ``attr`` is another side's different value as their
+    platform holds it (the module docstring); all of them if that would leave none."""
+    kept: list[Side] = []
+    for s in changed:
+        mine = getattr(s.remote, attr)
+        if s.base is not None or s.fit is None or all(getattr(t.remote, attr) == mine for t in changed):
+            kept.append(s)
+            continue
+        for t in changed:
+            if t is s or getattr(t.remote, attr) == mine:
+                continue
+            key = (s.account, t.account)
+            if key not in fitted:
+                fitted[key] = s.fit(t.remote)
+            if getattr(fitted[key], attr) == mine:
+                break  # a copy of t's value: nothing of its own to say
+        else:
+            kept.append(s)
+    return kept or changed
 
 
 def _merge_new(current: Contact, side: Side) -> MergeOutcome:

@@ -151,7 +151,15 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
     erased = record is not None and record.erased
     items = [(it.account, it, it.contact) for it in c.listed]
     contact_sides = [
-        Side(name, _side_base(ctx, name, cid, it, record), remote, it.modified, ctx.ranks[name], ctx.fields_of[name])
+        Side(
+            name,
+            _side_base(ctx, name, cid, it, record),
+            remote,
+            it.modified,
+            ctx.ranks[name],
+            ctx.fields_of[name],
+            ctx.connectors[name].fit,
+        )
         for name, it, remote in items
     ]
     outcome = merge(current, current_modified, [] if erased else contact_sides, book.conflicts)
