@@ -72,3 +72,17 @@ def test_a_real_difference_on_the_first_seen_side_still_competes() -> None:
     merged = merge(Contact(), T0, sides, ConflictSettings(default=ConflictRule.NEWEST)).contact
     assert merged.job_title == "CEO"  # Outlook's own value, the newest: it wins as before
     assert merged.emails == ANA.emails  # while its untyped copy of the email still does not
+
+
+@pytest.mark.parametrize("minutes", [-60, 60])
+def test_an_outlook_account_added_to_a_book_does_not_untype_its_people(minutes: int) -> None:
+    """The store holds Ana typed "work"; an Outlook account added to the book lists her untyped, whether its item
+    is older or newer than the store's record: the store's value stays, and Outlook is owed nothing."""
+    held = outlook_fit(ANA)
+    outcome = merge(ANA, T0, [first_seen("outlook", held, minutes, 1)], ConflictSettings(default=ConflictRule.NEWEST))
+    assert outcome.contact == ANA
+    assert not [d for d in outcome.decisions if d.field is Field.EMAILS]
+    # what Outlook really changed still counts
+    edited = outlook_fit(ANA.with_field(Field.JOB_TITLE, "CEO"))
+    merged = merge(ANA, T0, [first_seen("outlook", edited, 60, 1)], ConflictSettings()).contact
+    assert merged.job_title == "CEO" and merged.emails == ANA.emails

@@ -6,11 +6,11 @@ accounts are applied to the canonical contact field by field; multi-valued field
 added on A and another removed on B both take effect). When accounts disagree, the book's rule decides, and the
 decision is a strict order (the same whatever order accounts are processed in).
 
-A side seen for the first time (no base) may hold another side's value only as its platform can (Outlook keeps
-no email types: a typed address comes back as "other"). Such a value is that other side's value fitted to it, not
-a change of its own, so it does not compete with the value it comes from: otherwise, when that side's item was
-the newest, a first sync rewrote every other platform's detail with its poorer copy (issue #15). A side gives
-its account's ``fit`` for this; merge only calls it.
+A side seen for the first time (no base) may hold another side's value, or the store's, only as its platform can
+(Outlook keeps no email types: a typed address comes back as "other"). Such a value is that value fitted to it,
+not a change of its own, so it does not compete with the value it comes from: otherwise, when that side's item
+was the newest, a first sync, or an Outlook account added to a book, rewrote every other platform's detail with
+its poorer copy (issue #15). A side gives its account's ``fit`` for this; merge only calls it.
 """
 
 from __future__ import annotations
@@ -176,9 +176,9 @@ def _merge_sides(
     for f, attr in _FIELD_ATTRS:
         if f not in touched:
             continue
-        changed = [s for s, fields in side_changes if f in fields]
-        if len(changed) > 1:
-            changed = _without_copies(attr, changed, fitted)
+        changed = _without_copies(attr, current, [s for s, fields in side_changes if f in fields], fitted)
+        if not changed:
+            continue  # only copies of what the store holds: nothing changed
         rule = conflicts.rule_for(f)
         if f.multi_valued:
             sources = ",".join(sorted({s.account for s in changed}))
@@ -217,26 +217,45 @@ def _merge_sides(
     return MergeOutcome(replace(current, **updates) if updates else current, tuple(decisions))
 
 
-def _without_copies(attr: str, changed: list[Side], fitted: dict[tuple[str, str], Contact]) -> list[Side]:
-    """``changed`` without the first-seen sides whose value of ``attr`` is another side's different value as their
-    platform holds it (the module docstring); all of them if that would leave none."""
+def _without_copies(
+    attr: str, current: Contact, changed: list[Side], fitted: dict[tuple[str, str], Contact]
+) -> list[Side]:
+    """``changed`` without the first-seen sides whose value of ``attr`` is only a copy, as their platform holds it,
+    of the store's value (an account added to a book) or of another side's different value (a first sync): see the
+    module docstring. Copies of each other only, they all stay."""
     kept: list[Side] = []
+    copies_of_sides: list[Side] = []
     for s in changed:
         mine = getattr(s.remote, attr)
-        if s.base is not None or s.fit is None or all(getattr(t.remote, attr) == mine for t in changed):
+        if s.base is not None or s.fit is None:
             kept.append(s)
             continue
-        for t in changed:
-            if t is s or getattr(t.remote, attr) == mine:
-                continue
-            key = (s.account, t.account)
-            if key not in fitted:
-                fitted[key] = s.fit(t.remote)
-            if getattr(fitted[key], attr) == mine:
-                break  # a copy of t's value: nothing of its own to say
-        else:
-            kept.append(s)
-    return kept or changed
+        if (
+            current is not _EMPTY
+            and getattr(current, attr) != mine
+            and current != _EMPTY
+            and getattr(_fitted(s, STORE, current, fitted), attr) == mine
+        ):
+            continue  # the store's value as this platform holds it: nothing of its own to say
+        if any(
+            t is not s
+            and getattr(t.remote, attr) != mine
+            and getattr(_fitted(s, t.account, t.remote, fitted), attr) == mine
+            for t in changed
+        ):
+            copies_of_sides.append(s)
+            continue
+        kept.append(s)
+    return kept if kept or not copies_of_sides else copies_of_sides
+
+
+def _fitted(side: Side, source: str, contact: Contact, fitted: dict[tuple[str, str], Contact]) -> Contact:
+    """``contact`` (from ``source``) as ``side``'s platform holds it, computed once per merge."""
+    assert side.fit is not None
+    key = (side.account, source)
+    if key not in fitted:
+        fitted[key] = side.fit(contact)
+    return fitted[key]
 
 
 def _merge_new(current: Contact, side: Side) -> MergeOutcome:
