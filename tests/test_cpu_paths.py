@@ -48,7 +48,7 @@ def test_a_new_persons_merge_is_the_general_merge(kept: frozenset[Field]) -> Non
     for person in _people():
         side = Side("a", None, person, WHEN, 1, kept)
         fast = _merge_new(Contact(), side)
-        general = _merge_sides(Contact(), WHEN, [side], ConflictSettings(), 10_000)
+        general = _merge_sides(Contact(), WHEN, [side], ConflictSettings(), 10_000, {})
         assert fast == general
         assert merge(Contact(), WHEN, [side], ConflictSettings()) == general
         if fast.contact == person:

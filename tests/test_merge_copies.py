@@ -32,16 +32,12 @@ def outlook_fit(contact: Contact) -> Contact:
     return outlook.fit(contact)
 
 
-def first_seen(account: str, remote: Contact, minutes: int, rank: int, *, fit: bool = True) -> Side:
-    return Side(
-        account,
-        None,
-        remote,
-        T0 + timedelta(minutes=minutes),
-        rank,
-        frozenset(Field),
-        outlook_fit if fit and account == "outlook" else None,
-    )
+#: the accounts' fits, as the plan hands them to merge
+FITS = {"outlook": outlook_fit}
+
+
+def first_seen(account: str, remote: Contact, minutes: int, rank: int) -> Side:
+    return Side(account, None, remote, T0 + timedelta(minutes=minutes), rank, frozenset(Field))
 
 
 @pytest.mark.parametrize("rule", [ConflictRule.NEWEST, ConflictRule.PRIORITY])
@@ -53,14 +49,14 @@ def test_outlook_s_untyped_copy_of_an_email_does_not_win_a_first_sync(rule: Conf
         first_seen("dav", ANA, 1, 3),
         first_seen("outlook", held, 9, 1),  # the newest, and first by priority
     ]
-    merged = merge(Contact(), T0, sides, ConflictSettings(default=rule)).contact
+    merged = merge(Contact(), T0, sides, ConflictSettings(default=rule), fits=FITS).contact
     assert merged.emails == ANA.emails
     assert outlook_fit(merged) == held  # nothing to write to Outlook either
 
 
 def test_without_its_fit_the_newest_copy_wins_as_before() -> None:
     held = outlook_fit(ANA)
-    sides = [first_seen("google", ANA, 0, 2), first_seen("outlook", held, 9, 1, fit=False)]
+    sides = [first_seen("google", ANA, 0, 2), first_seen("outlook", held, 9, 1)]
     merged = merge(Contact(), T0, sides, ConflictSettings(default=ConflictRule.NEWEST)).contact
     assert merged.emails == held.emails
 
@@ -69,7 +65,7 @@ def test_a_real_difference_on_the_first_seen_side_still_competes() -> None:
     theirs = ANA.with_field(Field.JOB_TITLE, "CTO")
     ours = outlook_fit(ANA.with_field(Field.JOB_TITLE, "CEO"))
     sides = [first_seen("google", theirs, 0, 2), first_seen("outlook", ours, 9, 1)]
-    merged = merge(Contact(), T0, sides, ConflictSettings(default=ConflictRule.NEWEST)).contact
+    merged = merge(Contact(), T0, sides, ConflictSettings(default=ConflictRule.NEWEST), fits=FITS).contact
     assert merged.job_title == "CEO"  # Outlook's own value, the newest: it wins as before
     assert merged.emails == ANA.emails  # while its untyped copy of the email still does not
 
@@ -79,10 +75,12 @@ def test_an_outlook_account_added_to_a_book_does_not_untype_its_people(minutes: 
     """The store holds Ana typed "work"; an Outlook account added to the book lists her untyped, whether its item
     is older or newer than the store's record: the store's value stays, and Outlook is owed nothing."""
     held = outlook_fit(ANA)
-    outcome = merge(ANA, T0, [first_seen("outlook", held, minutes, 1)], ConflictSettings(default=ConflictRule.NEWEST))
+    outcome = merge(
+        ANA, T0, [first_seen("outlook", held, minutes, 1)], ConflictSettings(default=ConflictRule.NEWEST), fits=FITS
+    )
     assert outcome.contact == ANA
     assert not [d for d in outcome.decisions if d.field is Field.EMAILS]
     # what Outlook really changed still counts
     edited = outlook_fit(ANA.with_field(Field.JOB_TITLE, "CEO"))
-    merged = merge(ANA, T0, [first_seen("outlook", edited, 60, 1)], ConflictSettings()).contact
+    merged = merge(ANA, T0, [first_seen("outlook", edited, 60, 1)], ConflictSettings(), fits=FITS).contact
     assert merged.job_title == "CEO" and merged.emails == ANA.emails

@@ -15,8 +15,8 @@ its poorer copy (issue #15). A side gives its account's ``fit`` for this; merge 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,9 +39,6 @@ class Side:
     modified: datetime | None
     rank: int
     fields: frozenset[Field]
-    #: the account's fit (what its platform can hold of a contact): tells a first-seen value that is only another
-    #: side's value as this platform holds it (see the module docstring); None: not known, never dropped
-    fit: Callable[[Contact], Contact] | None = field(default=None, compare=False)
 
     def base_value(self, f: Field) -> Any:
         return (self.base or _EMPTY).get(f)
@@ -158,15 +155,24 @@ def merge(
     conflicts: ConflictSettings,
     *,
     store_rank: int = 10_000,
+    fits: Mapping[str, Callable[[Contact], Contact]] | None = None,
 ) -> MergeOutcome:
-    """Apply every side's changes to ``current``."""
+    """Apply every side's changes to ``current``. ``fits``: each account's fit (what its platform can hold of a
+    contact), which tells a first-seen value that is only a copy of another's (the module docstring); an account
+    without one is never taken for a copy. Passed per call, not kept in a Side: the memo of changed fields keeps
+    Sides alive, and a fit would keep its connector (and its HTTP sessions) alive with them."""
     if len(sides) == 1 and sides[0].base is None and (current is _EMPTY or current == _EMPTY):
         return _merge_new(current, sides[0])
-    return _merge_sides(current, current_modified, sides, conflicts, store_rank)
+    return _merge_sides(current, current_modified, sides, conflicts, store_rank, fits or {})
 
 
 def _merge_sides(
-    current: Contact, current_modified: datetime, sides: Sequence[Side], conflicts: ConflictSettings, store_rank: int
+    current: Contact,
+    current_modified: datetime,
+    sides: Sequence[Side],
+    conflicts: ConflictSettings,
+    store_rank: int,
+    fits: Mapping[str, Callable[[Contact], Contact]],
 ) -> MergeOutcome:
     updates: dict[str, Any] = {}
     decisions: list[FieldDecision] = []
@@ -176,7 +182,7 @@ def _merge_sides(
     for f, attr in _FIELD_ATTRS:
         if f not in touched:
             continue
-        changed = _without_copies(attr, current, [s for s, fields in side_changes if f in fields], fitted)
+        changed = _without_copies(attr, current, [s for s, fields in side_changes if f in fields], fits, fitted)
         if not changed:
             continue  # only copies of what the store holds: nothing changed
         rule = conflicts.rule_for(f)
@@ -218,7 +224,11 @@ def _merge_sides(
 
 
 def _without_copies(
-    attr: str, current: Contact, changed: list[Side], fitted: dict[tuple[str, str], Contact]
+    attr: str,
+    current: Contact,
+    changed: list[Side],
+    fits: Mapping[str, Callable[[Contact], Contact]],
+    fitted: dict[tuple[str, str], Contact],
 ) -> list[Side]:
     """``changed`` without the first-seen sides whose value of ``attr`` is only a copy, as their platform holds it,
     of the store's value (an account added to a book) or of another side's different value (a first sync): see the
@@ -227,20 +237,21 @@ def _without_copies(
     copies_of_sides: list[Side] = []
     for s in changed:
         mine = getattr(s.remote, attr)
-        if s.base is not None or s.fit is None:
+        fit = fits.get(s.account)
+        if s.base is not None or fit is None:
             kept.append(s)
             continue
         if (
             current is not _EMPTY
             and getattr(current, attr) != mine
             and current != _EMPTY
-            and getattr(_fitted(s, STORE, current, fitted), attr) == mine
+            and getattr(_fitted(fit, s.account, STORE, current, fitted), attr) == mine
         ):
             continue  # the store's value as this platform holds it: nothing of its own to say
         if any(
             t is not s
             and getattr(t.remote, attr) != mine
-            and getattr(_fitted(s, t.account, t.remote, fitted), attr) == mine
+            and getattr(_fitted(fit, s.account, t.account, t.remote, fitted), attr) == mine
             for t in changed
         ):
             copies_of_sides.append(s)
@@ -249,12 +260,17 @@ def _without_copies(
     return kept if kept or not copies_of_sides else copies_of_sides
 
 
-def _fitted(side: Side, source: str, contact: Contact, fitted: dict[tuple[str, str], Contact]) -> Contact:
-    """``contact`` (from ``source``) as ``side``'s platform holds it, computed once per merge."""
-    assert side.fit is not None
-    key = (side.account, source)
+def _fitted(
+    fit: Callable[[Contact], Contact],
+    account: str,
+    source: str,
+    contact: Contact,
+    fitted: dict[tuple[str, str], Contact],
+) -> Contact:
+    """``contact`` (from ``source``) as ``account``'s platform holds it, computed once per merge."""
+    key = (account, source)
     if key not in fitted:
-        fitted[key] = side.fit(contact)
+        fitted[key] = fit(contact)
     return fitted[key]
 
 

@@ -158,11 +158,11 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
             it.modified,
             ctx.ranks[name],
             ctx.fields_of[name],
-            ctx.connectors[name].fit,
         )
         for name, it, remote in items
     ]
-    outcome = merge(current, current_modified, [] if erased else contact_sides, book.conflicts)
+    fits = {name: ctx.connectors[name].fit for name, _it, _remote in items}
+    outcome = merge(current, current_modified, [] if erased else contact_sides, book.conflicts, fits=fits)
     merged = outcome.contact
     if c.fresh:
         # a new person: one "create" entry (the content is in the store); per-field rows only for losers
