@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from contactsync import normalize
 from contactsync.model import Contact, Phone, Photo, Tag
-from contactsync.vcard import fit_contact, mapping, parse_card, render_card
+from contactsync.vcard import CardError, decode_card_bytes, fit_contact, mapping, parse_card, render_card
 from contactsync.vcard import lines as vlines
+from tests.fidelity import corpus
+from tests.test_fuzz_hostile import FUZZ, cards
 
 #: text with what the shortcuts look for: control characters, tabs, line breaks, runs of spaces, Unicode spaces
 _AWKWARD = st.text(
@@ -105,6 +110,7 @@ def _forget() -> None:
     mapping._read_carried_memo.cache_clear()
     mapping._CARRIED.cache_clear()
     mapping._FITTED.cache_clear()
+    mapping._OWN_FITS.cache_clear()
 
 
 def test_fit_and_render_give_the_same_with_and_without_the_memos() -> None:
@@ -263,3 +269,90 @@ def test_the_lexer_splits_a_line_as_the_character_loops_did(line: str) -> None:
         assert lexed.value == value
         bare = tuple(("ENCODING" if s in vlines._ENCODINGS_21 else "TYPE", (s.lower(),)) for s in singletons)
         assert lexed.params == params + bare
+
+
+# ------------------------------------------------------------- a parsed contact is its own fit (_OWN_FITS, #18)
+def _exactly(contact: Contact) -> tuple[object, ...]:
+    """Everything of a contact, tag spellings and photo bytes included (equality ignores both)."""
+    photo = contact.photo.data if contact.photo is not None else None
+    return (contact, tuple(sorted(t.name for t in contact.tags)), photo)
+
+
+def _fit_long_way(contact: Contact, region: str) -> Contact:
+    """fit_contact with every memo of the codec emptied first: the walk through the mapping."""
+    _forget()
+    return fit_contact(contact, region=region)
+
+
+_SAMPLES = sorted((Path(__file__).parent / "data" / "vcards").glob("*.vcf"))
+
+
+@pytest.mark.parametrize("region", ["US", "DE"])
+@pytest.mark.parametrize("path", corpus() + _SAMPLES, ids=lambda p: p.stem)
+def test_a_contact_equal_to_one_read_from_a_card_is_fitted_as_the_long_way_fits_it(path: Path, region: str) -> None:
+    try:
+        contact = parse_card(decode_card_bytes(path.read_bytes()), region=region).contact
+    except CardError:
+        return
+    long_way = _fit_long_way(contact, region)
+    _forget()
+    parse_card(decode_card_bytes(path.read_bytes()), region=region)  # another account read the same card
+    assert len(mapping._OWN_FITS) == 1
+    assert _exactly(fit_contact(contact, region=region)) == _exactly(long_way) == _exactly(contact)
+    assert len(mapping._FITTED) == 0  # answered without the walk
+    # the same person with its tags spelled otherwise (another account's group names): as the long way
+    respelled = replace(contact, tags=frozenset(Tag(t.name.upper()) for t in contact.tags))
+    assert _exactly(fit_contact(respelled, region=region)) == _exactly(_fit_long_way(respelled, region))
+
+
+@FUZZ
+@given(text=cards())
+def test_a_hostile_card_read_is_fitted_as_the_long_way_fits_it(text: str) -> None:
+    try:
+        contact = parse_card(text).contact
+    except CardError:
+        return
+    long_way = _fit_long_way(contact, "US")
+    parse_card(text)
+    assert _exactly(fit_contact(contact)) == _exactly(long_way)
+
+
+def test_a_contact_read_is_not_the_fit_of_another_value_or_region() -> None:
+    card = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nitem1.EMAIL;TYPE=INTERNET:ann@example.org\r\n"
+        "item1.X-ABLabel:Club\r\nTEL;TYPE=CELL:tel:0151-1234567\r\nEND:VCARD\r\n"
+    )
+    _forget()
+    contact = parse_card(card, region="DE").contact
+    # a contact whose email went since: its line is left out, as the long way leaves it
+    changed = replace(contact, emails=())
+    fitted = fit_contact(changed, region="DE")
+    assert fitted.vcard_lines != contact.vcard_lines
+    assert _exactly(fitted) == _exactly(_fit_long_way(changed, "DE"))
+    # read in Germany, asked for in the US: not known there, fitted the long way (where the number as written,
+    # kept as a tel: URI, is not the contact's: its line is left out)
+    _forget()
+    contact = parse_card(card, region="DE").contact
+    in_the_us = fit_contact(contact, region="US")
+    assert in_the_us != contact
+    assert _exactly(in_the_us) == _exactly(_fit_long_way(contact, "US"))
+    assert not mapping._OWN_FITS.known(mapping._own_fit_key(contact, "US"))  # type: ignore[arg-type]
+
+
+def test_the_memo_of_contacts_read_is_bounded_and_skips_long_lines() -> None:
+    _forget()
+    for i in range(mapping._OWN_FITS._size + 10):
+        parse_card(f"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:P{i}\r\nEND:VCARD\r\n")
+    assert len(mapping._OWN_FITS) == mapping._OWN_FITS._size
+    _forget()
+    blob = "X-BLOB;X-P=1:" + "a" * (mapping._MEMO_CHARS + 1)
+    parse_card(f"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:P\r\n{blob}\r\nEND:VCARD\r\n")
+    assert len(mapping._OWN_FITS) == 0
+
+
+def test_rev_is_the_time_of_the_write_to_the_second() -> None:
+    before = datetime.now(UTC).replace(microsecond=0)
+    revs = [mapping._now_rev() for _ in range(3)]
+    after = datetime.now(UTC)
+    for rev in revs:
+        assert before <= datetime.strptime(rev, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) <= after
