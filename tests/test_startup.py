@@ -36,14 +36,19 @@ main()
 NEVER_FOR_VDIR = ("googleapiclient", "google.auth", "msal", "caldav", "ldap3", "apscheduler", "prometheus_client")
 
 
-def run_probed(tmp_path: Path, config: Path, *args: str, state: Path | None = None) -> tuple[int, set[str]]:
-    code, modules, _ = run_probed_output(tmp_path, config, *args, state=state)
+def run_probed(
+    tmp_path: Path, config: Path, *args: str, state: Path | None = None, path: Path | None = None
+) -> tuple[int, set[str]]:
+    code, modules, _ = run_probed_output(tmp_path, config, *args, state=state, path=path)
     return code, modules
 
 
-def run_probed_output(tmp_path: Path, config: Path, *args: str, state: Path | None = None) -> tuple[int, set[str], str]:
+def run_probed_output(
+    tmp_path: Path, config: Path, *args: str, state: Path | None = None, path: Path | None = None
+) -> tuple[int, set[str], str]:
     """(exit code, modules imported, stderr) of the real command; ``state``: its state directory (systemd's
-    StateDirectory=), where a configuration that passed is remembered."""
+    StateDirectory=), where a configuration that passed is remembered; ``path``: a folder put on sys.path (an
+    installed third-party package)."""
     modules = tmp_path / "modules.json"
     modules.unlink(missing_ok=True)
     env = {**os.environ, "CONTACTSYNC_CONFIG": str(config)}
@@ -51,6 +56,8 @@ def run_probed_output(tmp_path: Path, config: Path, *args: str, state: Path | No
     env["HOME"] = str(tmp_path / "home")  # no state directory of the user running the tests is read or written
     if state is not None:
         env["STATE_DIRECTORY"] = str(state)
+    if path is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(path), env.get("PYTHONPATH", "")]))
     done = subprocess.run(
         [sys.executable, "-c", PROBE, str(modules), *args], env=env, capture_output=True, text=True, timeout=120
     )
@@ -351,3 +358,49 @@ def test_options_holding_a_secret_are_checked_every_time_and_the_rest_stays_reme
         checked.clear()
     assert settings.books[0].accounts[0].secrets["password"].value == "s3cret"
     assert "s3cret" not in (state / "config-checked.json").read_text()
+
+
+def test_the_built_in_connector_types_are_found_as_pyproject_registers_them() -> None:
+    # connector_type() loads a built-in type from registry.BUILT_IN without scanning every installed
+    # distribution's entry points (#18): the table must say what the package's metadata says
+    import tomllib
+    from importlib.metadata import distribution
+
+    from contactsync import registry
+
+    declared = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())["project"]["entry-points"]
+    expected = {name: f"{module}:CONNECTOR_TYPE" for name, module in registry.BUILT_IN.items()}
+    assert declared[registry.GROUP] == expected
+    installed = distribution("contactsync").entry_points.select(group=registry.GROUP)
+    assert {ep.name: ep.value for ep in installed} == expected, "reinstall: pip install -e ."
+    assert set(registry.BUILT_IN) <= set(registry.available_types())
+
+
+def test_a_third_party_connector_type_is_still_found_by_its_entry_point(tmp_path: Path) -> None:
+    # a package installed beside contactsync registers its own type: `status` loads it through its entry point
+    # and checks the account's options against its schema (here missing a required key, then given it)
+    plugin = tmp_path / "plugin"
+    info = plugin / "contactsync_acme-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: contactsync-acme\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[contactsync.connectors]\nacme = acme_contacts:CONNECTOR_TYPE\n")
+    (plugin / "acme_contacts.py").write_text(
+        "from contactsync.registry import ConnectorType\n"
+        "SCHEMA = {'type': 'object', 'required': ['region'], 'properties': {'region': {'type': 'string'}}}\n"
+        "CONNECTOR_TYPE = ConnectorType('acme', build=None, options_schema=SCHEMA)  # type: ignore[arg-type]\n"
+    )
+    make_book(tmp_path, "team", 0)
+    config = tmp_path / "config.yaml"
+    text = f"store:\n  url: sqlite:///{tmp_path / 'store.db'}\n" + books_yaml(tmp_path, ["team"]).replace(
+        "type: vdir, options: {path: ", "type: acme, options: {path: ", 1
+    )
+    config.write_text(text)
+    code, modules, stderr = run_probed_output(tmp_path, config, "status", path=plugin)
+    assert code == 2 and "accounts[0].options.region': required key 'region' is missing" in stderr
+    assert "acme_contacts" in modules
+    config.write_text(text.replace("type: acme, options: {", "type: acme, options: {region: eu, ", 1))
+    code, modules, stderr = run_probed_output(tmp_path, config, "status", path=plugin)
+    assert code in (0, 5), stderr  # 5: the book never ran
+    assert "acme_contacts" in modules
+    code, _, stderr = run_probed_output(tmp_path, config, "status")  # uninstalled: named as unknown
+    assert code == 2 and "unknown connector type 'acme'" in stderr

@@ -10,15 +10,16 @@ through any connector, as a sync writes).
 from __future__ import annotations
 
 import enum
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from .connector import Change, ChangeKind, Connector
 from .errors import ConnectorError
-from .model import Contact, Name
-from .settings import AccountSettings, BookSettings
+
+if TYPE_CHECKING:
+    # checking a configuration reports CheckResults; only a doctor's write check needs a connector (#18)
+    from .connector import Connector
+    from .settings import AccountSettings, BookSettings
 
 
 class Outcome(enum.Enum):
@@ -74,6 +75,11 @@ def scratch_round_trip(ctx: DoctorContext, connector: Connector, *, refused_fix:
     if not ctx.account.writable:
         yield CheckResult(name, CHECK_WRITE, Outcome.SKIP, "the account is pull-only: contactsync never writes here")
         return
+    import uuid
+
+    from .connector import Change, ChangeKind
+    from .model import Contact, Name
+
     marker = f"contactsync-doctor-{uuid.uuid4().hex[:12]}"
     scratch = Contact(
         name=Name(given="contactsync", family="doctor"),

@@ -9,7 +9,10 @@ Everything the core needs from a platform goes through that one typed object: ho
 account's settings, the JSON schema of its ``options``, the daemon's default call rate, and the optional sign-in,
 discovery and doctor hooks. The core (config, daemon, CLI) therefore names no platform.
 
-Loaded lazily: naming a type imports only that connector, so an unused platform SDK is never imported.
+Loaded lazily: naming a type imports only that connector, so an unused platform SDK is never imported. The types
+this package ships are found without scanning every installed distribution's entry points (:data:`BUILT_IN`,
+a few milliseconds of every command's start-up, #18); their names are taken: a third-party entry point of the same
+name is not used (``tests/test_startup.py`` keeps the table equal to pyproject.toml's entry points).
 """
 
 from __future__ import annotations
@@ -17,17 +20,34 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib.metadata import entry_points
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from .checks import DoctorHook
-from .connector import Connector
 from .errors import ContactSyncError
-from .settings import AccountSettings, BookSettings
+
+if TYPE_CHECKING:
+    # the types of the hooks only: a command that checks a configuration imports neither the connector protocol
+    # nor the doctor's checks (#18)
+    from .checks import DoctorHook
+    from .connector import Connector
+    from .settings import AccountSettings, BookSettings
 
 GROUP = "contactsync.connectors"
+#: the connector types this package registers (pyproject.toml's entry points): type name → the module exporting
+#: its ``CONNECTOR_TYPE``
+BUILT_IN: Mapping[str, str] = {
+    "carddav": "contactsync.connectors.carddav",
+    "entra-directory": "contactsync.connectors.entra_directory",
+    "google": "contactsync.connectors.google",
+    "google-directory": "contactsync.connectors.google_directory",
+    "ldap": "contactsync.connectors.ldap",
+    "memory": "contactsync.connectors.memory",
+    "outlook": "contactsync.connectors.outlook",
+    "vdir": "contactsync.connectors.vdir",
+}
 
 __all__ = [
+    "BUILT_IN",
     "GROUP",
     "ConnectorType",
     "DiscoverRequest",
@@ -101,7 +121,7 @@ SignIn = Callable[[SignInRequest], None]
 #: lists what a server offers (address books, folders), sorted. Raises AuthFailed, Transient, ConnectorError.
 Discover = Callable[[DiscoverRequest], Sequence[Discovered]]
 #: builds the connector for one account of one book. Raises ConnectorError (or ConfigError) when it cannot.
-Build = Callable[[AccountSettings, BookSettings], Connector]
+Build = Callable[["AccountSettings", "BookSettings"], "Connector"]
 
 
 def _any_options() -> Mapping[str, Any]:
@@ -135,7 +155,9 @@ class ConnectorType:
 @cache
 def available_types() -> tuple[str, ...]:
     """The names of every installed connector type, sorted. Imports none of them."""
-    return tuple(sorted(ep.name for ep in entry_points(group=GROUP)))
+    from importlib.metadata import entry_points
+
+    return tuple(sorted({*BUILT_IN, *(ep.name for ep in entry_points(group=GROUP))}))
 
 
 @cache
@@ -144,27 +166,38 @@ def connector_type(type_name: str) -> ConnectorType:
 
     Raises UnknownConnector naming the known types, or saying why a registered one cannot be loaded.
     Cached (a failure is not): scanning the installed distributions' entry points took a tenth of a daemon's
-    no-change run of a book (bench/daemon_cycle.py), and what is installed does not change under a process.
+    no-change run of a book (bench/daemon_cycle.py), and what is installed does not change under a process. A
+    built-in type needs no scan at all.
     """
+    if type_name in BUILT_IN:
+        where = f"{BUILT_IN[type_name]}:CONNECTOR_TYPE"
+        return _checked(type_name, where, lambda: import_module(BUILT_IN[type_name]).CONNECTOR_TYPE)
+    from importlib.metadata import entry_points
+
     for ep in entry_points(group=GROUP, name=type_name):
-        try:
-            loaded = ep.load()
-        except (ImportError, AttributeError) as exc:
-            # a registered connector whose package is missing or broken: say which, do not crash the config check
-            raise UnknownConnector(f"the connector {type_name!r} is registered but cannot be loaded: {exc}") from exc
-        if not isinstance(loaded, ConnectorType):
-            raise UnknownConnector(
-                f"the connector {type_name!r} is registered as {ep.value}, which is not a ConnectorType "
-                f"(a {type(loaded).__name__}); its package must export CONNECTOR_TYPE"
-            )
-        if loaded.name != type_name:
-            raise UnknownConnector(
-                f"the connector registered as {type_name!r} ({ep.value}) calls itself {loaded.name!r}; "
-                "the entry point and ConnectorType.name must agree"
-            )
-        return loaded
+        return _checked(type_name, ep.value, ep.load)
     known = ", ".join(available_types()) or "none"
     raise UnknownConnector(f"no connector of type {type_name!r} is installed (known: {known})")
+
+
+def _checked(type_name: str, where: str, load: Callable[[], object]) -> ConnectorType:
+    """What ``load`` returns, if it is the ConnectorType registered at ``where`` as ``type_name``."""
+    try:
+        loaded = load()
+    except (ImportError, AttributeError) as exc:
+        # a registered connector whose package is missing or broken: say which, do not crash the config check
+        raise UnknownConnector(f"the connector {type_name!r} is registered but cannot be loaded: {exc}") from exc
+    if not isinstance(loaded, ConnectorType):
+        raise UnknownConnector(
+            f"the connector {type_name!r} is registered as {where}, which is not a ConnectorType "
+            f"(a {type(loaded).__name__}); its package must export CONNECTOR_TYPE"
+        )
+    if loaded.name != type_name:
+        raise UnknownConnector(
+            f"the connector registered as {type_name!r} ({where}) calls itself {loaded.name!r}; "
+            "the entry point and ConnectorType.name must agree"
+        )
+    return loaded
 
 
 def build_connector(account: AccountSettings, book: BookSettings) -> Connector:
