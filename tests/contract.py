@@ -28,7 +28,16 @@ from typing import Any, NoReturn
 
 import pytest
 
-from contactsync.connector import Change, ChangeKind, ChangeResult, Connector, PullResult, RemoteContact
+from contactsync.connector import (
+    BaseConnector,
+    Change,
+    ChangeKind,
+    ChangeResult,
+    Connector,
+    PullResult,
+    RecordedWrite,
+    RemoteContact,
+)
 from contactsync.connectors.memory import MemoryBackend, MemoryConnector
 from contactsync.engine import Engine
 from contactsync.engine.report import AccountReport
@@ -128,6 +137,11 @@ class ContractFaults:
     def lost_answer_fired(self) -> bool:
         """Whether the armed lost answer has happened (so a test that passes did meet the fault)."""
         self._missing("tell whether the lost answer happened")
+
+    def edit_elsewhere(self, remote_id: str) -> None:
+        """Change the item's content as another client would, keeping what a cheap check sees the same where
+        the platform allows it (a file's size and modification time)."""
+        self._missing("edit an item behind the connector's back")
 
 
 class _CountingConnector:
@@ -319,6 +333,25 @@ class ConnectorContract:
         assert result.full
 
     # ------------------------------------------------------------------------- what every connector must get right
+    def test_writes_folded_into_the_state_hide_no_change_made_since(
+        self, connector: Connector, faults: ContractFaults
+    ) -> None:
+        """absorb_writes (#18): the next pull may skip a write folded into the state, but never an edit made
+        after it, and a full listing lists everything."""
+        _, state = pull_all(connector)  # the state from before the writes, as the engine keeps it
+        kept = create(connector, sample_contact(1), "cid-kept")
+        edited = create(connector, sample_contact(2), "cid-edited")
+        assert kept.ref is not None and edited.ref is not None
+        absorb = getattr(connector, "absorb_writes", BaseConnector().absorb_writes)
+        folded = absorb(state, [RecordedWrite.of(kept), RecordedWrite.of(edited)])
+        faults.edit_elsewhere(edited.ref.id)
+        after = {rc.ref.id: rc for rc in connector.pull(folded).changed}
+        assert edited.ref.id in after, "an item edited after our write must be read"
+        assert after[edited.ref.id].contact != connector.fit(sample_contact(2))
+        if kept.ref.id in after:  # not folded: read back, as it was written
+            assert after[kept.ref.id].ref.etag == kept.ref.etag
+        assert set(pull_all(connector)[0]) == {kept.ref.id, edited.ref.id}
+
     def test_an_unreadable_item_is_quarantined_not_fatal_not_deleted(
         self, connector: Connector, faults: ContractFaults
     ) -> None:

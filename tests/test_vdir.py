@@ -45,6 +45,16 @@ class VdirFaults(ContractFaults):
     def lose_next_write_answer(self) -> None:
         pytest.skip("a local file write has no answer to lose: it returns or raises")
 
+    def edit_elsewhere(self, remote_id: str) -> None:
+        # another content of the same size, at the same modification time: only reading the file can tell
+        path = self.folder / remote_id
+        stat = path.stat()
+        data = path.read_bytes()
+        edited = data.replace(b"TITLE:Manager", b"TITLE:Mangoes")
+        assert edited != data and len(edited) == len(data)
+        path.write_bytes(edited)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
 
 class TestVdirContract(ConnectorContract):
     @pytest.fixture

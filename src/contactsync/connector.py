@@ -130,6 +130,22 @@ class ChangeResult:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordedWrite:
+    """One write the store recorded in a run, as :meth:`BaseConnector.absorb_writes` is handed it: ``was`` names
+    the item the change named (an update or delete; None for a create), ``ref`` the item as the write's answer
+    left it, the version the store now links (None for a delete)."""
+
+    kind: ChangeKind
+    was: str | None
+    ref: RemoteRef | None
+
+    @classmethod
+    def of(cls, result: ChangeResult) -> RecordedWrite:
+        change = result.change
+        return cls(change.kind, change.ref.id if change.ref is not None else None, result.ref)
+
+
+@dataclass(frozen=True, slots=True)
 class Capabilities:
     """What a platform can do and hold. Data, not behaviour."""
 
@@ -193,6 +209,21 @@ class BaseConnector:
 
     def fit(self, contact: Contact) -> Contact:
         return contact.project(self.capabilities.fields)
+
+    def absorb_writes(self, state: str | None, writes: Sequence[RecordedWrite]) -> str | None:
+        """``state`` (a pull's ``next_state``, from before this run's writes) with ``writes`` folded in, so that
+        the next pull does not read them back (#18: a no-change run after a first sync parsed every card it
+        wrote). Optional; the default folds nothing: our own writes then come back in the next pull, where the
+        engine finds each at the etag it recorded.
+
+        The engine calls it once per run, in the transaction that records the account's state, with only the
+        writes the store recorded and still links at that version, in the order they were made. A connector
+        folds only what it can vouch for (the answer it saw says the item holds what was sent) and in a form its
+        next pull checks against the item (an etag, a content hash): an item changed by anyone since must still
+        be read. A create whose answer was lost is never among ``writes``: the next pull finds it and the
+        engine adopts it by its marker. Never raises for a state it cannot read: it returns it unchanged.
+        """
+        return state
 
     def close(self) -> None:
         return None

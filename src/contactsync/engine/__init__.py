@@ -15,7 +15,9 @@ A run has three phases, each in its own module, read in the order the run goes:
    people (every account's link of them), so a run stopped between chunks leaves a consistent store: the
    accounts' sync states are only advanced after the last chunk, and the next run re-lists and finds the absorbed
    part unchanged and its owed writes still in the outbox. Memory stays bounded by the chunk, and the push reuses
-   the plan's contacts instead of reading and decoding them again.
+   the plan's contacts instead of reading and decoding them again. Each account's state is its listing's, with
+   the writes the store recorded folded in by its connector where it can (``absorb_writes``): the next run does
+   not read back what this one wrote, and still finds a create whose answer was lost.
 
 Every request a run sends goes through one :class:`~contactsync.retry.RetryPolicy`; the run's caller may stop it
 at the push's :class:`Checkpoints`; :mod:`.report` holds what the run did and records it. A dry run stops after
@@ -37,7 +39,7 @@ from ..settings import AccountMode, BookSettings
 from ..store import Store, Transaction
 from .checkpoints import Checkpoints, EngineHooks
 from .identity import identify, note_possible_duplicate
-from .listing import Lister, Pulled, Spill, absorb_listings, check_brakes
+from .listing import Lister, Pulled, Spill, absorb_listings, check_brakes, states_to_record
 from .plan import ContactToPlan, Known, Plan, PlanContext, plan_contact
 from .push import Pusher
 from .report import AccountReport, RunReport, log_run, record_run_in
@@ -139,6 +141,7 @@ class Engine:
         started = time.monotonic()
         self._known.clear()
         self._pusher.stopped = set()
+        self._pusher.recorded = {}
         self._pusher.deadline = self.retry.clock() + self.account_deadline_s
         self._spill.close()
         self._spill = Spill()
@@ -180,7 +183,10 @@ class Engine:
         # run's end, in the same transaction: nothing is sent between them, so one commit (and one lease check)
         # records both (#18), and a crash before it leaves the states as they were and the run unfinished
         with self.store.transaction() as tx:
-            absorb_listings(tx, self.book, pulled)
+            # the run's own writes folded into the states, in the transaction recording them: the next run need
+            # not read back what this one wrote (#18)
+            after_writes = self._pusher.states_after_writes(states_to_record(pulled))
+            absorb_listings(tx, self.book, pulled, after_writes)
             # read through the transaction: what it leaves, as `status` will count it
             owed = self.store.owed_counts(a.name for a in self.book.accounts if a.name in pulled)
             for acct in self.book.accounts:

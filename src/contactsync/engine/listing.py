@@ -295,14 +295,29 @@ def check_brakes(
             log.warning("account %s: brake engaged: %s; no delete is taken from or applied to it", name, reason)
 
 
-def absorb_listings(tx: Transaction, book: BookSettings, pulled: Mapping[str, Pulled]) -> None:
+def states_to_record(pulled: Mapping[str, Pulled]) -> dict[str, str | None]:
+    """The listings' states a run records: every listed account's but a braked one's (it lists again)."""
+    return {name: p.next_state for name, p in pulled.items() if p.braked is None}
+
+
+def absorb_listings(
+    tx: Transaction,
+    book: BookSettings,
+    pulled: Mapping[str, Pulled],
+    after_writes: Mapping[str, str | None] | None = None,
+) -> None:
     """Record the listings' quarantine and states: only once every chunk is absorbed (a run stopped earlier lists
-    again)."""
+    again). ``after_writes``: an account's state with the run's recorded writes folded in by its connector
+    (:meth:`~contactsync.engine.push.Pusher.states_after_writes`), in place of its listing's."""
     for name, p in pulled.items():
         tx.set_quarantine(name, p.quarantined, full=p.full)
         if p.listed_ids:
             tx.clear_quarantine(name, p.listed_ids)
     # the state from *before* our writes: our own writes show up in the next pull, which is how a create whose
-    # answer was lost gets adopted (all accounts' in one statement, #18)
-    tx.set_states((name, p.next_state, p.full) for name, p in pulled.items() if p.braked is None)
+    # answer was lost gets adopted; only writes the store recorded (committed before this transaction) and whose
+    # answers the connector saw are folded in, so the next pull skips them (all accounts' in one statement, #18)
+    folded = after_writes or {}
+    tx.set_states(
+        (name, folded.get(name, state), pulled[name].full) for name, state in states_to_record(pulled).items()
+    )
     tx.purge_trash(book.name)

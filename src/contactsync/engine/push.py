@@ -18,7 +18,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..connector import Change, ChangeKind, ChangeResult, Connector, RemoteContact, RemoteRef
+from ..connector import Change, ChangeKind, ChangeResult, Connector, RecordedWrite, RemoteContact, RemoteRef
 from ..errors import ConnectorError, PreconditionFailed, RateLimited, SyncAborted
 from ..fidelity import not_carried
 from ..logs import account_error
@@ -34,6 +34,10 @@ from .plan import Known, desired, journal_decision, needs_update
 from .report import AccountReport, RunReport
 
 log = logging.getLogger("contactsync.engine")
+
+#: writes of one account a run keeps to fold into its pull state (a few hundred bytes each); past it the rest are
+#: read back by the next pull, as they all were before (#18)
+MAX_RECORDED = 200_000
 
 
 @dataclass
@@ -73,6 +77,9 @@ class Pusher:
         #: the run's deadline for every account (a ``retry.clock`` value): no push starts and no wait ends past it
         self.deadline: float | None = None
         self._held: dict[str, set[Field]] = {}
+        #: the writes this run recorded, per account, in the order they were committed: folded into the account's
+        #: pull state when the run records it (:meth:`states_after_writes`)
+        self.recorded: dict[str, list[RecordedWrite]] = {}
 
     def push_contacts(self, contact_ids: Sequence[str], listed: Collection[str], report: RunReport) -> None:
         """Push what every account is owed for these contacts (one chunk), account after account. Only accounts
@@ -93,6 +100,34 @@ class Pusher:
                 self.stopped.add(acct.name)
             self._log_refused(acct.name)
             rep.duration_s += time.monotonic() - t0
+
+    def states_after_writes(self, states: Mapping[str, str | None]) -> dict[str, str | None]:
+        """Each account's pull state (``states``: the listings', from before this run's writes) with the writes
+        this run recorded folded in by its connector (``absorb_writes``), so the next pull does not read them back.
+
+        Called in the transaction that records the states, after every push: a write is handed over only when the
+        store links its item at the version the write left, now (a later step of the run, a re-read after a stale
+        etag, may have moved the link on). Accounts not in ``states`` (braked, not listed) get nothing; a
+        connector that fails here leaves its account's state as listed: reading our writes back is always safe."""
+        folded: dict[str, str | None] = {}
+        for account, writes in self.recorded.items():
+            if account not in states or not writes:
+                continue
+            absorb = getattr(self.connectors[account], "absorb_writes", None)
+            if absorb is None:
+                continue
+            linked = self.store.link_etags(account, {w.ref.id if w.ref is not None else w.was or "" for w in writes})
+            current = [
+                w
+                for w in writes
+                if (w.ref is not None and linked.get(w.ref.id) == w.ref.etag)
+                or (w.ref is None and w.was is not None and w.was not in linked)
+            ]
+            try:
+                folded[account] = absorb(states[account], current)
+            except Exception:  # the state as listed is always right, only slower to use
+                log.debug("account %s: folding this run's writes into its state failed", account, exc_info=True)
+        return folded
 
     def _not_carried(self, account: str, record: CanonicalRecord, rep: AccountReport) -> list[dict[str, Any]]:
         """What the account cannot hold of the contact about to be written, counted in the run's summary per
@@ -328,6 +363,11 @@ class Pusher:
             tx.update_links(updated)
             tx.dequeue(account, done)
             tx.journal(journal)
+        # committed: only now may the account's state say these writes are known (a crash before the commit
+        # leaves them to the next pull, which finds them and adopts them by their markers)
+        kept = self.recorded.setdefault(account, [])
+        if len(kept) < MAX_RECORDED:
+            kept.extend(RecordedWrite.of(r) for r in results if r.ok)
         return left
 
     def _retry_after_precondition(self, account: str, change: Change, rep: AccountReport) -> None:

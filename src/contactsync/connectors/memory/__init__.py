@@ -26,6 +26,7 @@ from contactsync.connector import (
     ChangeResult,
     PullResult,
     Quarantined,
+    RecordedWrite,
     RemoteContact,
     RemoteRef,
 )
@@ -218,6 +219,9 @@ class MemoryConnector(BaseConnector):
         self.name = name
         self.server = server
         self.region = region
+        #: item id → etag of each write whose answer reached the engine (not one lost after it was applied): what
+        #: absorb_writes may fold into the state, as a real connector folds what it saw answered
+        self._answered: dict[str, str] = {}
         self.capabilities = Capabilities(
             read_only=server.read_only,
             incremental=True,
@@ -236,12 +240,20 @@ class MemoryConnector(BaseConnector):
         with s._lock:
             s._count("pull")
             s._faults("pull")
+            self._answered = {}
+            written: dict[str, str] = {}
             if state is None:
                 since = -1
             else:
-                since = int(state) if state.isdigit() else -1
+                # "<seq>", or "<seq>+<JSON id → etag>" with the writes a run folded in (absorb_writes)
+                token, _, folded = state.partition("+")
+                since = int(token) if token.isdigit() else -1
                 if since < s.token_floor or since < 0:
                     raise SyncTokenExpired("memory backend: sync token expired")
+                try:
+                    written = {str(k): str(v) for k, v in json.loads(folded or "{}").items()}
+                except (ValueError, AttributeError) as exc:
+                    raise SyncTokenExpired("memory backend: unreadable state") from exc
             changed: list[tuple[str, _Item]] = []
             deleted: list[str] = []
             quarantined: list[Quarantined] = []
@@ -250,6 +262,8 @@ class MemoryConnector(BaseConnector):
                 item = s.items.get(item_id)
                 if item is None:
                     deleted.append(item_id)
+                elif written.get(item_id) == item.etag:
+                    continue  # our own write, as the engine recorded it
                 elif item.malformed is not None:
                     quarantined.append(Quarantined(item_id, item.malformed))
                 else:
@@ -281,7 +295,25 @@ class MemoryConnector(BaseConnector):
             if s.lose_answer_after_writes:
                 s.lose_answer_after_writes -= 1
                 raise Transient("memory backend: connection lost after the write was applied")
+            for r in results:
+                if r.ok and r.ref is not None:
+                    self._answered[r.ref.id] = r.ref.etag
             return results
+
+    def absorb_writes(self, state: str | None, writes: Sequence[RecordedWrite]) -> str | None:
+        """``state`` with the writes whose answers this connector returned folded in: the next pull skips each
+        item still at the etag written."""
+        if state is None or not writes:
+            return state
+        token, _, folded = state.partition("+")
+        try:
+            written = {str(k): str(v) for k, v in json.loads(folded or "{}").items()}
+        except (ValueError, AttributeError):
+            return state
+        for w in writes:
+            if w.ref is not None and self._answered.get(w.ref.id) == w.ref.etag:
+                written[w.ref.id] = w.ref.etag
+        return f"{token}+{json.dumps(written, separators=(',', ':'))}" if written else state
 
     def _apply(self, change: Change) -> ChangeResult:
         s = self.server

@@ -38,6 +38,7 @@ from contactsync.connector import (
     ChangeResult,
     PullResult,
     Quarantined,
+    RecordedWrite,
     RemoteContact,
     RemoteRef,
 )
@@ -50,6 +51,7 @@ from contactsync.errors import (
     ConnectorError,
     ItemRejected,
     PreconditionFailed,
+    SyncTokenExpired,
     Transient,
 )
 from contactsync.fidelity import photo_left_behind, skipped_notices
@@ -72,6 +74,9 @@ STATE_PREFIX = "vdir1:"
 MAX_STEM = 100
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 _CONTACT, _GROUP, _BROKEN = "c", "g", "q"
+#: the stat of a file the state knows by content only (a card we wrote): no stat matches it, so the next pull
+#: reads the file and compares its hash, which no other write can match by chance of size and time
+_NO_STAT = -1
 #: cards of one push written at once: enough for the file system to commit their fsyncs together, few enough
 #: to stay a small share of a folder a desktop client may be reading
 WRITERS = 8
@@ -309,6 +314,29 @@ class VdirConnector(BaseConnector):
             present=present,
             notices=skipped_notices(groups, photos_dropped, self.photo_max_bytes),
         )
+
+    def absorb_writes(self, state: str | None, writes: Sequence[RecordedWrite]) -> str | None:
+        """``state`` knowing each card written at the etag the store recorded, by content: the next pull reads
+        the file and hashes it (no stat is trusted for it), and parses it only when the hash differs, as for a
+        touched file. So a card edited after our write, even to the same size within the same second, is read;
+        one still as we wrote it costs a read, not a parse (#18). Deletes are left to the next pull."""
+        if state is None or not writes:
+            return state
+        try:
+            files = _decode_state(state)
+        except SyncTokenExpired:
+            return state
+        for write in writes:
+            ref = write.ref
+            if ref is None or not self._is_our_name(ref.id):
+                continue
+            seen = files.get(ref.id)
+            if seen is not None and seen.etag == ref.etag:
+                continue  # the listing saw the card as it is (an update that changed nothing in the file)
+            tags = self._tags.get(ref.etag)  # what the write left in the card, as _written noted it
+            names = tuple(sorted(t.name for t in tags)) if tags is not None else None
+            files[ref.id] = _Seen(_NO_STAT, _NO_STAT, ref.etag, _CONTACT, "", names)
+        return _encode_state(files)
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:
         """The current cards among ``ids``; missing, unreadable and group cards are absent."""
