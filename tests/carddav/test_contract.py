@@ -72,6 +72,13 @@ class CardDavFaults(ContractFaults):
     def lost_answer_fired(self) -> bool:
         return self.proxy._drops == 0  # the proxy counts down the drops it still owes
 
+    def edit_elsewhere(self, remote_id: str) -> None:
+        with self.server.session() as session:
+            text = session.get(self._direct(remote_id), timeout=10).text
+        edited = text.replace("Manager", "Director")
+        assert edited != text
+        assert self.server.put_raw(self._direct(remote_id), edited.encode()).status_code in (200, 201, 204)
+
 
 @pytest.fixture
 def proxy(dav_server: DavServer) -> Iterator[FaultProxy]:

@@ -33,6 +33,7 @@ from contactsync.connector import (
     ChangeResult,
     PullResult,
     Quarantined,
+    RecordedWrite,
     RemoteContact,
     RemoteRef,
 )
@@ -268,6 +269,9 @@ class CardDavConnector(BaseConnector):
         self._closed_counts: Mapping[str, int] | None = None
         #: the last contacts fitted: the engine asks for one contact's fit several times in a run
         self._fits = FitMemo(self._fit)
+        #: href → (etag, tag names) of each card this run wrote whose PUT was answered with a strong etag (the card
+        #: is our text, RFC 7232 2.3): what ``absorb_writes`` may fold into the state; none after a read-back
+        self._echoes: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     @classmethod
     def from_settings(cls, account: AccountSettings, book: BookSettings) -> CardDavConnector:
@@ -362,6 +366,7 @@ class CardDavConnector(BaseConnector):
         BadServerResponse (hostile or malformed answers).
         """
         previous = PullState.decode(state) if state is not None else None
+        self._echoes = {}  # a new run: only its own writes may be folded into the state it returns
         if previous is not None and previous.login and not self._slots.opened:
             try:
                 self._remembered_login = AuthType(previous.login)
@@ -381,6 +386,11 @@ class CardDavConnector(BaseConnector):
 
     def _pull_sync(self, previous: PullState | None) -> PullResult:
         changed, deleted, token = self._sync_collection(previous.sync_token if previous else None)
+        if previous is not None and previous.written:
+            # the last run's own writes, listed at the etag their PUT got: the store holds them at that version
+            # (absorb_writes); any other etag is someone's edit since, and is read (#18)
+            for href in [h for h, etag in changed.items() if etag is not None and previous.written.get(h) == etag]:
+                del changed[href]
         self._forget(deleted)
         read = self._read_listed(changed)
         return self._result(previous, read, deleted | read.missing, PullState(token), full=previous is None)
@@ -475,6 +485,43 @@ class CardDavConnector(BaseConnector):
         learned = next((t.negotiated_auth for t in self._slots.opened if t.negotiated_auth), None)
         chosen = learned or self._remembered_login
         return chosen.value if chosen is AuthType.BASIC else None
+
+    def absorb_writes(self, state: str | None, writes: Sequence[RecordedWrite]) -> str | None:
+        """``state`` with each card written whose PUT this connector saw answered with a strong etag, at that etag
+        (the card is then our text, so the store's version of it), and its tags: the next pull skips such a card
+        when it is listed at that etag, and reads it at any other (#18). A card read back after its write (no
+        etag in the answer, a weak one, a move) is not folded: the next pull reads it, as before. With group
+        cards, nothing is folded (a contact's version there includes the groups naming it)."""
+        if state is None or not writes or self.options.group_style.uses_group_cards:
+            return state
+        try:
+            previous = PullState.decode(state)
+        except SyncTokenExpired:
+            return state
+        if previous.tagged is None:
+            return state
+        written, etags, tagged = dict(previous.written), dict(previous.etags), dict(previous.tagged)
+        folded = 0
+        for write in writes:
+            echo = self._echoes.get(write.ref.id) if write.ref is not None else None
+            if write.ref is None or echo is None or echo[0] != write.ref.etag:
+                continue
+            # with a sync token the next pull lists the card as changed since it: skipped at this etag; without
+            # one, the listing is compared with ``etags``
+            (written if previous.sync_token is not None else etags)[write.ref.id] = write.ref.etag
+            if echo[1]:
+                tagged[write.ref.id] = echo[1]
+            else:
+                tagged.pop(write.ref.id, None)
+            folded += 1
+        if not folded:
+            return state
+        return replace(
+            previous,
+            etags=MappingProxyType(etags),
+            tagged=MappingProxyType(tagged),
+            written=MappingProxyType(written),
+        ).encode()
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:
         """The current version of each id that still exists. Raises AuthFailed, RateLimited, Transient."""
@@ -1004,6 +1051,8 @@ class CardDavConnector(BaseConnector):
             final = moved or href
         etag = answer.etag if answer.location is None else None
         stored_text = text
+        # only a card the server says it holds as sent may be folded into the state (absorb_writes)
+        echoed = etag is not None and _strong(etag)
         if etag is None:
             # no etag in the answer (or the card moved): read back what the server holds now (and keep that)
             read = self._read([final])
@@ -1022,6 +1071,10 @@ class CardDavConnector(BaseConnector):
             stored = parse_card(stored_text, region=self.region, photo_max_bytes=self.photo_max_bytes).contact
         if self.options.group_style.uses_group_cards:
             stored = replace(stored, tags=(change.contact or Contact()).tags)
+        elif echoed:
+            self._echoes[final] = (etag, tuple(sorted(t.name for t in stored.tags)))
+        else:
+            self._echoes.pop(final, None)
         return ChangeResult(change, RemoteRef(final, self._item_etag(etag, stored.tags)), stored=stored)
 
     def _write_failure(self, answer: HttpAnswer, href: str) -> ConnectorError:

@@ -1,10 +1,11 @@
 """The pull state the engine stores for us between runs, as one opaque string.
 
-It holds the sync token (RFC 6578), or for a server without sync-collection the href → etag map of the last
-listing, and with a group style the group cards as last seen (href, etag, uid, name, member UIDs), so an
-incremental pull can give each changed contact its tags without reading every group again. With categories, it
-holds the tags of each contact card that has some (href → tag names), so the tag-count check after a run counts
-them without listing and reading the whole book again (#18); a state written before they were kept has none.
+It holds the sync token (RFC 6578) and the cards the last run wrote after it (href → etag), or for a server
+without sync-collection the href → etag map of the last listing (and of the last run's writes), and with a group
+style the group cards as last seen (href, etag, uid, name, member UIDs), so an incremental pull can give each
+changed contact its tags without reading every group again. With categories, it holds the tags of each contact
+card that has some (href → tag names), so the tag-count check after a run counts them without listing and
+reading the whole book again (#18); a state written before they were kept has none.
 
 Encoded as ``cs1.`` + urlsafe base64 of zlib-compressed JSON: the etag map of a large book is big and mostly
 incompressible hashes, the rest compresses well. Anything else (a state from another connector, a damaged one)
@@ -45,6 +46,10 @@ class PullState:
     #: the login scheme the server chose last time ("basic", "digest"), for an account with ``auth: auto``: the
     #: next run logs in so from its first request instead of paying a 401 round every run (#18)
     login: str | None = None
+    #: sync-collection: href → strong etag of each card the last run wrote after ``sync_token`` (the server
+    #: answered the PUT with that etag: the card is our text) and the store recorded, so the next pull does not
+    #: read it back when it is listed at that etag; any other etag is read (#18)
+    written: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def encode(self) -> str:
         data: dict[str, Any] = {"t": self.sync_token}
@@ -58,6 +63,8 @@ class PullState:
             data["c"] = {href: list(names) for href, names in self.tagged.items()}
         if self.login is not None:
             data["a"] = self.login
+        if self.written:
+            data["w"] = dict(self.written)
         return pack_state(_PREFIX, data)
 
     @classmethod
@@ -80,6 +87,7 @@ class PullState:
         if tagged is not None:
             tagged = MappingProxyType({str(href): tuple(map(str, names)) for href, names in tagged.items()})
         login = data.get("a")
+        written = {str(k): str(v) for k, v in data.get("w", {}).items()}
         return cls(
             token,
             MappingProxyType(etags),
@@ -87,4 +95,5 @@ class PullState:
             MappingProxyType(member_hrefs),
             tagged,
             str(login) if login is not None else None,
+            MappingProxyType(written),
         )
