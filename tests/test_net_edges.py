@@ -10,7 +10,9 @@ trusted, each met by the real transports and the real engine.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import http.server
 import ipaddress
 import socket
 import ssl
@@ -30,6 +32,7 @@ from contactsync.connectors.google.auth import credentials_for
 from contactsync.connectors.google.connector import GoogleConnector
 from contactsync.connectors.outlook import OutlookConnector, OutlookOptions
 from contactsync.connectors.outlook.graph import GraphClient
+from contactsync.deadline import DeadlineAdapter, request_deadline
 from contactsync.emulators.google import PeopleEmulator
 from contactsync.emulators.outlook import GraphEmulator
 from contactsync.engine import Engine, RunReport
@@ -187,6 +190,104 @@ def test_an_accounts_run_deadline_stops_its_retries(tmp_path: Path) -> None:
     # the first attempt is cut at 2 s; a 2 s wait would end past the account's 3 s: no second attempt
     assert report.accounts["google"].error_kind == "Transient"
     assert server.connections == GOOGLE_FIRST_READS and waits == []
+
+
+class KeptAliveServer:
+    """Answers every request at once on HTTP/1.1 connections it keeps open, counting the connections."""
+
+    def __init__(self) -> None:
+        owner = self
+        self.connections = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def setup(self) -> None:
+                owner.connections += 1
+                super().setup()
+
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *_args: object) -> None:
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/"
+
+    def __enter__(self) -> KeptAliveServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def _session() -> requests.Session:
+    http = requests.Session()
+    http.mount("http://", DeadlineAdapter())
+    return http
+
+
+def test_requests_in_flight_each_end_at_their_own_deadline() -> None:
+    """One watchdog serves every deadline (#18): a request begun later with a sooner deadline is cut at its own,
+    not at the deadline of the request that was already waiting."""
+    ended: dict[str, float] = {}
+
+    def get(name: str, deadline: float, url: str) -> None:
+        started = time.monotonic()
+        with _session() as http, contextlib.suppress(requests.RequestException), request_deadline(deadline):
+            http.get(url, timeout=30)
+        ended[name] = time.monotonic() - started
+
+    with SlowServer(slow="headers") as server:
+        long = threading.Thread(target=get, args=("long", 8.0, server.url))
+        long.start()
+        time.sleep(0.3)  # the long request's deadline is the one the watchdog waits for
+        get("short", 1.0, server.url)
+        long.join(30)
+    print(f"\ndeadlines 1 s and 8 s: the requests ended after {ended['short']:.1f}s and {ended['long']:.1f}s")
+    assert ended["short"] < 4.0 < ended["long"]
+
+
+def test_a_request_deadline_starts_no_thread_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    starts: list[str] = []
+    start = threading.Thread.start
+
+    def counted(thread: threading.Thread) -> None:
+        starts.append(thread.name)
+        start(thread)
+
+    with KeptAliveServer() as server, _session() as http:
+        http.get(server.url, timeout=5)  # the connection and any thread of the HTTP stack's, before counting
+        monkeypatch.setattr(threading.Thread, "start", counted)
+        for _ in range(30):
+            with request_deadline(5.0):
+                assert http.get(server.url, timeout=5).status_code == 200
+    # a threading.Timer per request started 30 threads
+    assert [name for name in starts if name != "request-deadlines"] == []
+    assert len(starts) <= 1
+
+
+def test_a_finished_requests_deadline_never_cuts_its_kept_alive_connection() -> None:
+    """A request that ended before its deadline leaves its connection in the pool: when that deadline passes, the
+    connection is not shut down under the next request that reuses it."""
+    with KeptAliveServer() as server, _session() as http:
+        with request_deadline(0.3):
+            assert http.get(server.url, timeout=5).status_code == 200
+        time.sleep(0.8)  # the first request's deadline passed meanwhile
+        with request_deadline(5.0):
+            assert http.get(server.url, timeout=5).status_code == 200
+    assert server.connections == 1
 
 
 # ---------------------------------------------------------------------------------------------- certificates

@@ -3,16 +3,21 @@
 An HTTP library's ``timeout`` bounds each wait for the next bytes, not the request: a server sending one byte a
 second never trips it, and kept a sync busy for minutes with ``timeout: 10`` (issue #16). Inside
 ``with request_deadline(seconds):`` every connection a :class:`DeadlineAdapter` opens or reuses in this thread is
-watched; when the deadline passes, a timer shuts the socket down, which wakes the blocked read at once, and the
-request fails with :class:`RequestDeadlineExceeded` (a ``requests`` timeout: the transports translate it into
-``Transient`` like any timeout). The run's deadline per account is the engine's (:mod:`contactsync.engine`).
+watched; when the deadline passes, the process's one watchdog thread shuts the socket down, which wakes the
+blocked read at once, and the request fails with :class:`RequestDeadlineExceeded` (a ``requests`` timeout: the
+transports translate it into ``Transient`` like any timeout). The run's deadline per account is the engine's
+(:mod:`contactsync.engine`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
+import os
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -32,27 +37,101 @@ class RequestDeadlineExceeded(requests.exceptions.Timeout):
 
 
 class _Deadline:
+    """One request's deadline: the sockets its connections use, shut down when it passes (by :data:`_WATCHDOG`)."""
+
+    __slots__ = ("_lock", "_sockets", "done", "expired", "seconds", "when")
+
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
+        self.when = time.monotonic() + seconds
         self.expired = False
+        #: the request ended (:meth:`finish`): nothing of it is shut down any more, even if the watchdog is late
+        self.done = False
         self._lock = threading.Lock()
         self._sockets: list[socket.socket] = []
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
 
     def watch(self, sock: Any) -> None:
         if not isinstance(sock, socket.socket):
             return
         with self._lock:
+            if self.done:
+                return
             self._sockets.append(sock)
             if self.expired:
                 _shut(sock)
 
-    def _expire(self) -> None:
+    def expire(self) -> None:
         with self._lock:
+            if self.done:
+                return
             self.expired = True
             for sock in self._sockets:
                 _shut(sock)
+
+    def finish(self) -> None:
+        """The request is over: its sockets (kept-alive, back in their pool) are never shut down for it, and are
+        no longer referenced from here while the entry waits in the watchdog's heap."""
+        with self._lock:
+            self.done = True
+            self._sockets = []
+
+
+class _Watchdog:
+    """One thread for every request deadline of the process (#18): a heap of deadlines, the soonest first.
+
+    A ``threading.Timer`` per request started a thread per request (about 0.2 ms of CPU each, and one more thread
+    contending for the GIL while it lived). A finished request's entry is marked done and leaves the heap when it
+    reaches the top (at once, when requests end in the order they began), or when done entries are most of the
+    heap, which is then rebuilt without them."""
+
+    def __init__(self) -> None:
+        self._reset()
+        os.register_at_fork(after_in_child=self._reset)  # the thread does not survive a fork; its lock might
+
+    def _reset(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._heap: list[tuple[float, int, _Deadline]] = []
+        self._order = itertools.count()
+        self._finished = 0
+        self._thread: threading.Thread | None = None
+
+    def add(self, deadline: _Deadline) -> None:
+        with self._cond:
+            heapq.heappush(self._heap, (deadline.when, next(self._order), deadline))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="request-deadlines", daemon=True)
+                self._thread.start()
+            elif self._heap[0][2] is deadline:
+                self._cond.notify()  # sooner than what the thread waits for
+
+    def finish(self, deadline: _Deadline) -> None:
+        deadline.finish()
+        with self._cond:
+            if not deadline.expired:  # else the thread took it out of the heap
+                self._finished += 1
+            # requests mostly end in the order they began: the soonest entries are the finished ones
+            while self._heap and self._heap[0][2].done:
+                heapq.heappop(self._heap)
+                self._finished -= 1
+            if self._finished > 64 and self._finished * 2 > len(self._heap):
+                self._heap = [entry for entry in self._heap if not entry[2].done]
+                heapq.heapify(self._heap)
+                self._finished = 0
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                at = time.monotonic()
+                while self._heap and self._heap[0][0] <= at:
+                    _when, _order, deadline = heapq.heappop(self._heap)
+                    if deadline.done:
+                        self._finished -= 1
+                    else:
+                        deadline.expire()  # takes the deadline's own lock only: never waits on this one
+                self._cond.wait(self._heap[0][0] - at if self._heap else None)
+
+
+_WATCHDOG = _Watchdog()
 
 
 def _shut(sock: socket.socket) -> None:
@@ -68,7 +147,7 @@ def request_deadline(seconds: float) -> Iterator[None]:
     outer = getattr(_local, "deadline", None)
     current = _Deadline(seconds)
     _local.deadline = current
-    current._timer.start()
+    _WATCHDOG.add(current)
     try:
         yield
     except Exception as exc:
@@ -78,7 +157,7 @@ def request_deadline(seconds: float) -> Iterator[None]:
             ) from exc
         raise
     finally:
-        current._timer.cancel()
+        _WATCHDOG.finish(current)
         _local.deadline = outer
 
 
