@@ -233,12 +233,13 @@ def test_an_unchanged_configuration_skips_jsonschema_and_any_change_is_checked_a
 
     code, first = run_probed(tmp_path, synced_book, "sync", state=state)
     assert code == 0
-    assert imported(first, "jsonschema")  # checked once
+    assert imported(first, "jsonschema") and imported(first, "yaml")  # read and checked once
     assert remembered.stat().st_mode & 0o777 == 0o600
     for command in ("status", "sync"):
         code, later = run_probed(tmp_path, synced_book, command, state=state)
         assert code == 0
         assert not imported(later, "jsonschema"), f"`contactsync {command}` checked an unchanged config again"
+        assert not imported(later, "yaml"), f"`contactsync {command}` read an unchanged config again"
 
     # `config check` always checks everything
     code, checked = run_probed(tmp_path, synced_book, "config", "check", state=state)
@@ -256,7 +257,7 @@ def test_an_unchanged_configuration_skips_jsonschema_and_any_change_is_checked_a
         at = f"{synced_book}:6: at 'books[0]"
         assert f"{at}.trash_dayz': unknown key 'trash_dayz'; did you mean 'trash_days'?" in stderr
         assert f"{synced_book}:8: at 'books[0].accounts[0].options.paht': unknown key 'paht'; did you mean" in stderr
-        assert imported(modules, "jsonschema")
+        assert imported(modules, "jsonschema") and imported(modules, "yaml")
 
     # put back, it passes again (checked once more, then remembered)
     synced_book.write_text(good)
@@ -404,3 +405,45 @@ def test_a_third_party_connector_type_is_still_found_by_its_entry_point(tmp_path
     assert "acme_contacts" in modules
     code, _, stderr = run_probed_output(tmp_path, config, "status")  # uninstalled: named as unknown
     assert code == 2 and "unknown connector type 'acme'" in stderr
+
+
+def test_the_kept_values_of_a_configuration_give_the_same_lines_and_any_edit_is_read_again(tmp_path: Path) -> None:
+    # the values of a file that passed are kept with each key's line (config-checked.json): the same text is not
+    # read again (no PyYAML), and a problem found only while loading (a secret file gone) names the same line
+    make_book(tmp_path, "team", 1)
+    url_file = tmp_path / "store-url"
+    url_file.write_text(f"sqlite:///{tmp_path / 'store.db'}")
+    url_file.chmod(0o600)
+    config = tmp_path / "config.yaml"
+    config.write_text(f"# the team's book\nstore:\n  url_file: {url_file}\n" + books_yaml(tmp_path, ["team"]))
+    state = tmp_path / "state"
+    state.mkdir()
+    code, modules = run_probed(tmp_path, config, "sync", state=state)
+    assert code == 0 and imported(modules, "yaml")
+    code, modules = run_probed(tmp_path, config, "status", state=state)
+    assert code == 0 and not imported(modules, "yaml")
+
+    url_file.unlink()
+    code, modules, kept = run_probed_output(tmp_path, config, "status", state=state)
+    assert code == 2 and not imported(modules, "yaml")
+    assert f"{config}:3: at 'store.url_file'" in kept
+    fresh = tmp_path / "fresh-state"
+    fresh.mkdir()
+    code, modules, read = run_probed_output(tmp_path, config, "status", state=fresh)
+    assert code == 2 and imported(modules, "yaml") and read == kept
+
+    # any edit is read again, a comment too
+    url_file.write_text(f"sqlite:///{tmp_path / 'store.db'}")
+    config.write_text(config.read_text().replace("# the team's book", "# the team's book (kept in git)"))
+    code, modules = run_probed(tmp_path, config, "status", state=state)
+    assert code == 0 and imported(modules, "yaml")
+
+    # damaged values or lines only mean reading the file again
+    remembered = state / "config-checked.json"
+    good = json.loads(remembered.read_text())
+    assert good["document"]["values"]["books"][0]["name"] == "team"
+    for damage in ({"values": 7}, {"lines": [["books"]]}, {"lines": [[["books", True], 4]]}):
+        remembered.write_text(json.dumps({**good, "document": {**good["document"], **damage}}))
+        code, modules = run_probed(tmp_path, config, "status", state=state)
+        assert code == 0 and imported(modules, "yaml"), damage
+        assert json.loads(remembered.read_text())["document"] == good["document"]

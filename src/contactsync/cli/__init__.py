@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .. import registry
-from ..config import load_settings, locate, sample_config
+from ..config import load_settings, locate
 from ..errors import ConfigError, ContactSyncError, NotFound, StoreError, StoreLocked
 from ..logs import safe_error_text, setup_logging
 from ..settings import AccountSettings, BookSettings, Settings
@@ -943,6 +943,8 @@ def config_check(obj: Context) -> None:
 @config.command("sample")
 def config_sample() -> None:
     """Print a commented sample configuration (every key, its description, default and an example)."""
+    from ..config.docs import sample_config
+
     click.echo(sample_config(), nl=False)
 
 

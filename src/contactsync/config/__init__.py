@@ -10,11 +10,26 @@ default_store_url()      where the store lives when the YAML does not say
 
 from __future__ import annotations
 
-from .docs import reference_markdown, sample_config
+from typing import TYPE_CHECKING, Any
+
 from .loader import load_settings, locate, parse_settings
 from .paths import default_state_dir, default_store_url
 from .schedule import CronSchedule, IntervalSchedule, Schedule, parse_schedule
 from .schema import SCHEMA
+
+if TYPE_CHECKING:
+    from .docs import reference_markdown, sample_config
+
+
+def __getattr__(name: str) -> Any:
+    # the sample and the reference are written with PyYAML's emitter: imported when asked for, not by every
+    # command that loads a configuration (#18)
+    if name in ("reference_markdown", "sample_config"):
+        from . import docs
+
+        return getattr(docs, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "SCHEMA",

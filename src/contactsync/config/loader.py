@@ -49,7 +49,6 @@ from .schema import SCHEMA
 from .secrets import Extraction, SecretContext, extract_secrets, is_env_reference
 from .templates import build_templates, check_templates
 from .validation import report_schema_errors, schema_problem, validator_for
-from .yamldoc import read_yaml
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -125,9 +124,18 @@ def _parse(
     checks = PassedChecks.none() if checks is None else checks
     lines: dict[KeyPath, int] = {}
     problems = Problems(source, lines)
-    data = read_yaml(text, lines, problems)
-    if data is None:
-        problems.raise_if_any()
+    # the same text passed before: its values as read then, without importing PyYAML (#18)
+    kept = checks.document(text)
+    if kept is not None:
+        data, read_lines = kept
+        lines.update(read_lines)
+    else:
+        from .yamldoc import read_yaml  # PyYAML: only when the text is new
+
+        data = read_yaml(text, lines, problems)
+        if data is None:
+            problems.raise_if_any()
+        checks.keep_read(text, data, lines)
     root: Mapping[str, Any] = data if isinstance(data, dict) else {}
     secrets_section = root.get("secrets")
     allow_readable = isinstance(secrets_section, dict) and secrets_section.get("allow_world_readable") is True
