@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
@@ -112,31 +112,33 @@ class Slots(Generic[T]):
     def run(self, tasks: Sequence[Callable[[], R]], keys: Sequence[Iterable[str]] | None = None) -> list[Outcome[R]]:
         """Run every task, those sharing a key one after another in order (see the module docstring); one
         outcome per task, in the order given."""
-        lanes = _lanes(len(tasks), keys)
-        outcomes: list[Outcome[R] | None] = [None] * len(tasks)
-        effects: list[list[Callable[[], None]]] = [[] for _ in tasks]
-        if self.limit == 1 or len(lanes) == 1 or self._local.slot is not None:
-            # nothing to overlap, or already inside a task (its slot is the one to use: a nested batch must not
-            # wait for slots its own lane holds)
-            for index in range(len(tasks)):
-                outcomes[index] = _attempt(tasks[index])
-            return [o for o in outcomes if o is not None]
-        executor = self._pool()
-        futures: list[Future[None]] = [
-            executor.submit(self._run_lane, lane, tasks, outcomes, effects) for lane in lanes
-        ]
-        stopped: BaseException | None = None
-        for future in futures:
-            try:
-                future.result()
-            except BaseException as exc:  # a stop signal: re-raised once every lane has ended
-                stopped = stopped or exc
-        for done in effects:
-            for effect in done:
-                effect()
-        if stopped is not None:
-            raise stopped
-        return [o for o in outcomes if o is not None]
+        return self._finish(self._start(tasks, keys))
+
+    def run_ahead(self, batches: Iterable[Sequence[Callable[[], R]]]) -> Iterator[list[Outcome[R]]]:
+        """The outcomes of each batch in turn (as :meth:`run` gives them), the next batch already in flight while
+        the caller works on one: a listing's multigets go on while the cards of the last window are read (#18).
+        At most two batches are in flight or held at once. Leaving the loop early waits for the batch in flight."""
+        pending: _Batch[R] | None = None
+        try:
+            for batch in batches:
+                if self.limit == 1 or self._local.slot is not None:
+                    # nothing can run beside the caller: one batch after the other, as run gives them
+                    if pending is not None:
+                        last, pending = pending, None
+                        yield self._finish(last)
+                    yield self.run(batch)
+                    continue
+                # on the slots' threads even when alone (run would run it here): the caller's work overlaps it
+                before, pending = pending, self._start(batch, None, inline=False)
+                if before is not None:
+                    yield self._finish(before)
+            if pending is not None:
+                last, pending = pending, None
+                yield self._finish(last)
+        finally:
+            if pending is not None:
+                for future in pending.futures:  # an early exit: no task outlives the loop
+                    future.exception()
 
     def narrow(self) -> None:
         """Halve the requests in flight for the rest of this run: the server did not answer them all in time
@@ -160,6 +162,39 @@ class Slots(Generic[T]):
             transport.close()
 
     # --- plumbing ----------------------------------------------------------------------------------------
+
+    def _start(
+        self, tasks: Sequence[Callable[[], R]], keys: Sequence[Iterable[str]] | None, *, inline: bool = True
+    ) -> _Batch[R]:
+        """The batch's lanes handed to the slots' threads; with ``inline``, a batch with nothing to overlap (one
+        lane, one slot), or started inside a task (its slot is the one to use: a nested batch must not wait for
+        slots its own lane holds), runs here and now."""
+        lanes = _lanes(len(tasks), keys)
+        batch: _Batch[R] = _Batch([None] * len(tasks), [[] for _ in tasks], [])
+        if inline and (self.limit == 1 or len(lanes) == 1 or self._local.slot is not None):
+            for index in range(len(tasks)):
+                batch.outcomes[index] = _attempt(tasks[index])
+            return batch
+        executor = self._pool()
+        batch.futures.extend(
+            executor.submit(self._run_lane, lane, tasks, batch.outcomes, batch.effects) for lane in lanes
+        )
+        return batch
+
+    def _finish(self, batch: _Batch[R]) -> list[Outcome[R]]:
+        """Wait for the batch, apply its tasks' effects here in task order, and give its outcomes."""
+        stopped: BaseException | None = None
+        for future in batch.futures:
+            try:
+                future.result()
+            except BaseException as exc:  # a stop signal: re-raised once every lane has ended
+                stopped = stopped or exc
+        for done in batch.effects:
+            for effect in done:
+                effect()
+        if stopped is not None:
+            raise stopped
+        return [o for o in batch.outcomes if o is not None]
 
     def _pool(self) -> ThreadPoolExecutor:
         if self._executor is None:
@@ -197,6 +232,16 @@ class Slots(Generic[T]):
             self._local.slot = None
             self._local.effects = None
             self._checkin(transport)
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch(Generic[R]):
+    """A batch started: each task's outcome once it ran, the effects it handed to the calling thread, the lanes
+    running (none when it ran inline)."""
+
+    outcomes: list[Outcome[R] | None]
+    effects: list[list[Callable[[], None]]]
+    futures: list[Future[None]]
 
 
 def _attempt(task: Callable[[], R]) -> Outcome[R]:
