@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import StoreError
+from ..migrations import create_at_head
 from .base import TxBase, now
 from .contacts import (
     CanonicalRecord,
@@ -289,8 +290,12 @@ class Store(
                     # transaction-scoped: released by the commit that ends the migration
                     conn.execute(sa.text(f"select pg_advisory_xact_lock({_MIGRATION_LOCK})"))
                 head = _head_revision()
-                if head is not None and _current_revision(conn) == head:
-                    return  # already at this version's schema: nothing to migrate, Alembic never imported
+                if head is not None:
+                    current = _current_revision(conn)
+                    if current == head:
+                        return  # already at this version's schema: nothing to migrate, Alembic never imported
+                    if current is None and create_at_head(conn, head):
+                        return  # a new, empty database: made at head at once, stamped as Alembic would (#18)
                 from alembic import command
 
                 cfg = _alembic_config()
