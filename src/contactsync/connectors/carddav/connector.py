@@ -812,14 +812,17 @@ class CardDavConnector(BaseConnector):
         quarantined: list[Quarantined] = []
         unreadable = 0
         chunks = list(_chunks(wanted, self.options.multiget_chunk))
-        # multigets in flight together, a window at a time: the answers of a huge listing never all sit in memory
+        # multigets in flight together, a window at a time: the answers of a huge listing never all sit in memory.
+        # The next window is on the wire while this one's cards are read (#18: at 10,000 cards the reading
+        # waited 2.3 s for the windows, the windows waited for the reading)
         window = self.options.max_in_flight * 4
         fetched = (
             outcome
-            for start in range(0, len(chunks), window)
-            for outcome in self._slots.run(
+            for outcomes in self._slots.run_ahead(
                 [functools.partial(self._fetch_chunk, chunk) for chunk in chunks[start : start + window]]
+                for start in range(0, len(chunks), window)
             )
+            for outcome in outcomes
         )
         for chunk, outcome in zip(chunks, fetched, strict=True):
             if isinstance(outcome.error, Transient) and self._slots.limit > 1:
