@@ -90,6 +90,7 @@ def test_a_first_sync_creates_the_store_without_alembic_and_later_runs_leave_it_
     code, later = run_probed(tmp_path, synced_book, "sync")
     assert code == 0
     assert not imported(later, "alembic")
+    assert "asyncio.base_events" not in later  # SQLAlchemy imported the stand-in only (cli/deferred.py)
     for package in NEVER_FOR_VDIR:
         assert not imported(later, package), f"`contactsync sync` of vdir books imported {package}"
 
@@ -103,8 +104,9 @@ def test_status_of_a_sqlite_store_imports_neither_sdks_nor_the_engine_nor_alembi
     # (the vdir connector type is loaded: the configuration's account options are checked against its schema;
     # the connector itself, and the vCard codec with its phone and email parsers, are not)
     codec = ("contactsync.connectors.vdir.connector", "contactsync.vcard", "phonenumbers", "email_validator")
-    for package in (*NEVER_FOR_VDIR, "alembic", "contactsync.engine", *codec):
+    for package in (*NEVER_FOR_VDIR, "alembic", "contactsync.engine", *codec, "ssl"):
         assert not imported(modules, package), f"`contactsync status` imported {package}"
+    assert "asyncio.base_events" not in modules
 
 
 def test_the_store_reads_the_newest_revision_as_alembic_does(tmp_path: Path) -> None:
@@ -449,3 +451,46 @@ def test_the_kept_values_of_a_configuration_give_the_same_lines_and_any_edit_is_
         code, modules = run_probed(tmp_path, config, "status", state=state)
         assert code == 0 and imported(modules, "yaml"), damage
         assert json.loads(remembered.read_text())["document"] == good["document"]
+
+
+def test_the_deferred_asyncio_is_the_real_one_from_its_first_use_in_any_thread() -> None:
+    # status and sync put a stand-in under the name asyncio before SQLAlchemy imports it (#18): whatever then
+    # uses asyncio, SQLAlchemy's async helpers or eight threads racing to it, gets the real module, loaded once
+    code = """
+import sys, threading
+from contactsync.cli.deferred import defer_asyncio
+defer_asyncio()
+import sqlalchemy
+from sqlalchemy.util import concurrency
+assert "asyncio.base_events" not in sys.modules and "ssl" not in sys.modules
+import asyncio
+stand_in = asyncio
+barrier, seen, errors = threading.Barrier(8), [], []
+def first_use():
+    barrier.wait()
+    try:
+        seen.append(asyncio.get_event_loop_policy())
+    except Exception as exc:
+        errors.append(exc)
+threads = [threading.Thread(target=first_use) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+assert not errors and len(seen) == 8 and all(p is seen[0] for p in seen), (errors, seen)
+real = sys.modules["asyncio"]
+assert real is not stand_in and stand_in.run is real.run and real.coroutines.iscoroutine is asyncio.iscoroutine
+assert concurrency.is_cancellation_exception(asyncio.CancelledError())
+async def answer():
+    await asyncio.sleep(0)
+    return 42
+assert asyncio.run(answer()) == 42
+import asyncio as again
+assert again is real and again.Queue is stand_in.Queue
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "ok", done.stderr
+    # nothing to defer once asyncio is imported: a no-op
+    code = "import asyncio, sys\nfrom contactsync.cli.deferred import defer_asyncio\ndefer_asyncio()\n"
+    code += "assert sys.modules['asyncio'] is asyncio and type(asyncio).__name__ == 'module'\nprint('ok')"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "ok", done.stderr
