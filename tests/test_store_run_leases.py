@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from contactsync.daemon.records import CircuitState, Health, TagCheck, TagVerdict
 from contactsync.store import Fence, LeaseLost, Store
@@ -91,3 +92,32 @@ def test_a_stale_run_neither_records_nor_hands_back_what_another_instance_took(s
         store.record_checks({"b-one": [check("b-one")]}, [health("b-one")], release=("b", stale.owner, None))
     assert store.tag_checks() == [] and store.health() == {}
     assert store.leases()["b"].owner == ("i2" if taken == "book" else "i1"), "the holder keeps its lease"
+
+
+def test_a_claim_reads_its_accounts_health_in_the_same_statement(store: Store) -> None:
+    """The run's circuit breaker needs its accounts' health first thing: the claim brings it (#18)."""
+    paused = Health("b-one", "b", 3, CircuitState.OPEN, datetime.now(UTC), None, "boom", None, None, None)
+    store.put_health([paused])
+    claim = store.claim_lease("b", ["b-one", "b-two"], "i1", 60, start_run=True)
+    assert claim and claim.health == {"b-one": store.health(["b-one"])["b-one"]}
+    assert claim.health["b-one"].failures == 3 and claim.health["b-one"].circuit is CircuitState.OPEN
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("locked", ["book", "account"])
+def test_a_claim_skips_a_row_another_claim_has_locked(pg_url: str, locked: str) -> None:
+    """One statement reads and locks the book's row and its accounts' (FOR UPDATE SKIP LOCKED): a row locked by a
+    claim in flight is skipped, never waited for, and the claim is refused naming it, as the separate reads did."""
+    with Store.open(pg_url) as store:
+        store.ensure_leases({"b": ["b-one", "b-two"]})
+        table = sa.table(
+            "daemon_leases" if locked == "book" else "account_leases", sa.column("book"), sa.column("account")
+        )
+        row = table.c.book == "b" if locked == "book" else table.c.account == "b-two"
+        with store.engine.connect() as other, other.begin():
+            other.execute(sa.select(sa.literal(1)).select_from(table).where(row).with_for_update())
+            refused = store.claim_lease("b", ["b-one", "b-two"], "i1", 60, start_run=True)
+            assert not refused and refused.holder == ""
+            assert refused.held == ("book b" if locked == "book" else "account b-two")
+        assert store.leases()["b"].owner is None and store.runs("b") == []
+        assert store.claim_lease("b", ["b-one", "b-two"], "i1", 60, start_run=True), "free again once it commits"

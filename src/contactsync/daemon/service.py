@@ -161,6 +161,8 @@ class _Active:
     released: bool = False
     #: the run as the claim recorded it started
     run_id: int | None = None
+    #: the accounts' health as the claim read it (None: not read there)
+    health: Mapping[str, Health] | None = None
 
 
 class Daemon:
@@ -670,6 +672,7 @@ class Daemon:
                 return
             active.claimed = True
             active.run_id = claim.run_id
+            active.health = claim.health
             if takeover or claim.took_over_from:
                 log.info("book %s: its lease expired (held by %s); taking it over", name, claim.took_over_from or "?")
             self.notifier.status(self._status_line())
@@ -741,8 +744,9 @@ class Daemon:
         assert self.store is not None and self.records is not None
         records = self.records
         at = now()
-        # this book's accounts only: reading every account's row per run made a cycle of N books cost O(N²)
-        health = records.health([a.name for a in book.accounts])
+        # this book's accounts only: reading every account's row per run made a cycle of N books cost O(N²); the
+        # claim read them with the leases, in the same statement
+        health = active.health if active.health is not None else records.health([a.name for a in book.accounts])
         guarded: dict[str, GuardedConnector] = {}
         paused: set[str] = set()
 

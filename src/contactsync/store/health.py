@@ -7,12 +7,13 @@ import enum
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
 from . import schema as t
 from .base import StoreBase, aware, now, upsert
-from .leases import release_in
+from .leases import fence_of, release_held_in, release_in
 
 
 class CircuitState(enum.Enum):
@@ -56,6 +57,24 @@ class TagCheck:
     checked_at: datetime
 
 
+def health_from(row: Any, prefix: str = "") -> Health:
+    """The :class:`Health` in an ``account_health`` row, its columns named with ``prefix`` (a claim reads them
+    joined with the leases, :meth:`~contactsync.store.leases.Leases.claim_lease`)."""
+    m = row._mapping
+    return Health(
+        m[f"{prefix}account"],
+        m[f"{prefix}book"],
+        m[f"{prefix}failures"],
+        CircuitState(m[f"{prefix}circuit"]),
+        aware(m[f"{prefix}opened_at"]),
+        aware(m[f"{prefix}retry_at"]),
+        m[f"{prefix}last_failure"],
+        aware(m[f"{prefix}tags_checked_at"]),
+        m[f"{prefix}tags_error"],
+        aware(m[f"{prefix}repair_requested_at"]),
+    )
+
+
 #: built once: these run after every run (#18)
 _HEALTH_OF = sa.select(t.account_health).where(t.account_health.c.account.in_(sa.bindparam("accounts", expanding=True)))
 _FORGET_CHECKS = sa.delete(t.tag_checks).where(t.tag_checks.c.account.in_(sa.bindparam("accounts", expanding=True)))
@@ -72,21 +91,7 @@ class HealthRecords(StoreBase):
         if accounts is not None:
             q, params = _HEALTH_OF, {"accounts": list(accounts)}
         with self._reading() as conn:
-            return {
-                r.account: Health(
-                    r.account,
-                    r.book,
-                    r.failures,
-                    CircuitState(r.circuit),
-                    aware(r.opened_at),
-                    aware(r.retry_at),
-                    r.last_failure,
-                    aware(r.tags_checked_at),
-                    r.tags_error,
-                    aware(r.repair_requested_at),
-                )
-                for r in conn.execute(q, params)
-            }
+            return {r.account: health_from(r) for r in conn.execute(q, params)}
 
     def put_health(self, rows: Iterable[Health]) -> None:
         with self._begin() as conn:  # fenced inside a run: a stale run records no health
@@ -110,11 +115,16 @@ class HealthRecords(StoreBase):
             with self._begin() as conn:  # fenced inside a run: a stale run records neither
                 self._record_checks(conn, checks, health)
             return
+        book, owner, next_due_at = release
+        fence = fence_of(self._local)
         with self.engine.begin() as conn:
             self._record_checks(conn, checks, health)
-            self._before_commit(conn)  # the lease check (fenced inside a run) before the lease is handed back
-            book, owner, next_due_at = release
-            release_in(conn, book, owner, next_due_at=next_due_at, finished=True)
+            if fence is not None and (fence.book, fence.owner) == (book, owner):
+                # the run's own leases: the hand-back is the lease check (it releases only what is still held)
+                release_held_in(conn, fence, next_due_at)
+            else:
+                self._before_commit(conn)  # the lease check (fenced inside a run) before the lease is handed back
+                release_in(conn, book, owner, next_due_at=next_due_at, finished=True)
 
     def _record_checks(
         self, conn: sa.Connection, checks: Mapping[str, Iterable[TagCheck]], health: Iterable[Health]

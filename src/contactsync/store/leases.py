@@ -23,11 +23,12 @@ writes nothing more to the platforms either.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -35,6 +36,9 @@ from sqlalchemy.engine import Connection
 from ..errors import SyncAborted
 from . import schema as t
 from .base import StoreBase, TxBase, aware, insert_missing, now
+
+if TYPE_CHECKING:
+    from .health import Health
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,10 @@ class Claim:
     fence: Fence | None = None
     #: taken with ``start_run``: the run recorded as started in the claim's own transaction
     run_id: int | None = None
+    #: taken: the accounts' health as the claim read it (an account with no row yet has none), read in the claim's
+    #: own statement: a run needs it first thing (its circuit breaker), and a statement of its own cost one more
+    #: per run (#18)
+    health: Mapping[str, Health] | None = None
 
     def __bool__(self) -> bool:
         return self.taken
@@ -165,6 +173,31 @@ _CLAIM_ACCOUNTS = (
     .order_by(_A.c.account)
     .with_for_update(skip_locked=True)
 )
+_H = t.account_health
+#: the book's row, its accounts' and their health in one statement (#18). An inner join: a row missing (locked by a
+#: claim in flight, on PostgreSQL, or absent) removes an account's line, or every line when it is the book's; the
+#: health, never locked, is joined outside. Only the lease rows are locked, as by the two reads it replaces
+_CLAIM_ALL = (
+    sa.select(
+        _L.c.owner,
+        _L.c.epoch,
+        _L.c.expires_at,
+        _L.c.next_due_at,
+        _A.c.account,
+        _A.c.owner.label("account_owner"),
+        _A.c.epoch.label("account_epoch"),
+        _A.c.expires_at.label("account_expires_at"),
+        *(c.label(f"health_{c.name}") for c in _H.c),
+    )
+    .select_from(
+        _L.join(_A, _A.c.account.in_(sa.bindparam("accounts", expanding=True))).outerjoin(
+            _H, _H.c.account == _A.c.account
+        )
+    )
+    .where(_L.c.book == sa.bindparam("book"))
+    .order_by(_A.c.account)
+    .with_for_update(skip_locked=True, of=[_L, _A])
+)
 _TAKE_BOOK = (
     sa.update(_L)
     .where(_L.c.book == sa.bindparam("book_"))
@@ -206,6 +239,26 @@ _RELEASE_ACCOUNTS = (
 )
 
 
+#: a run's hand-back that is its commit's lease check too (#18): each row is released only while still held at the
+#: claim's epochs, so a count short of the fence's says something was taken over (:func:`release_held_in`)
+_RELEASE_HELD_BOOK = _RELEASE_DONE.where(_L.c.epoch == sa.bindparam("epoch_"))
+_RELEASE_HELD_ACCOUNTS = (
+    sa.update(_A)
+    .where(
+        _A.c.owner == sa.bindparam("owner_"),
+        sa.tuple_(_A.c.account, _A.c.epoch).in_(sa.bindparam("held", expanding=True)),
+    )
+    .values(owner=None, expires_at=None)
+    .returning(_A.c.account)
+)
+
+
+def fence_of(local: threading.local) -> Fence | None:
+    """The fence this thread's run works under (:meth:`Leases.fenced`), if any."""
+    fence: Fence | None = getattr(local, "fence", None)
+    return fence
+
+
 class Leases(StoreBase):
     """Claims, renewals and hand-backs are each a transaction of their own (never fenced)."""
 
@@ -213,7 +266,7 @@ class Leases(StoreBase):
     def fenced(self, fence: Fence | None) -> Iterator[None]:
         """Fence every write transaction this thread makes meanwhile with ``fence`` (a run of the book it was
         taken for); ``None`` fences nothing (a run under no lease)."""
-        previous: Fence | None = getattr(self._local, "fence", None)
+        previous = fence_of(self._local)
         self._local.fence = fence
         try:
             yield
@@ -223,7 +276,7 @@ class Leases(StoreBase):
     def check_fence(self) -> None:
         """Raise :class:`LeaseLost` when this thread's run no longer holds its book and accounts at the epochs it
         claimed them (nothing when it runs under no fence). For the engine, before it sends a batch."""
-        fence: Fence | None = getattr(self._local, "fence", None)
+        fence = fence_of(self._local)
         if fence is None:
             return
         with self._reading() as conn:
@@ -232,7 +285,7 @@ class Leases(StoreBase):
             raise _lost(fence, lost)
 
     def _before_commit(self, conn: Connection) -> None:
-        fence: Fence | None = getattr(self._local, "fence", None)
+        fence = fence_of(self._local)
         if fence is None:
             return
         lost = _stale(conn, fence)
@@ -268,11 +321,18 @@ class Leases(StoreBase):
         ``start_run``: once taken, the book's run is recorded as started in the same transaction (its id is the
         claim's ``run_id``; one commit fewer per run, #18), after the book's runs still open are marked
         abandoned when the lease was taken over from a holder that let it expire, or ``abandon_open_runs``."""
+        from .health import health_from  # here: health.py imports this module for its hand-back
+
         stamp = at or now()
         until = stamp + timedelta(seconds=lease_s)
         leases, accts = t.daemon_leases, t.account_leases
         with self.engine.begin() as conn:
-            row = conn.execute(_CLAIM_BOOK, {"book": book}).first()
+            lines = (
+                conn.execute(_CLAIM_ALL, {"book": book, "accounts": sorted(set(accounts))}).all() if accounts else []
+            )
+            # no line: the book's row is locked or missing, or every account's is (or the book has none): the two
+            # reads the joined one replaces say which, in the same order
+            row: Any = lines[0] if lines else conn.execute(_CLAIM_BOOK, {"book": book}).first()
             if row is None:  # locked by an instance claiming it right now
                 return Claim(False, "", f"book {book}")
             expires, due = aware(row.expires_at), aware(row.next_due_at)
@@ -294,14 +354,20 @@ class Leases(StoreBase):
                         .values(owner=None, expires_at=None, epoch=accts.c.epoch + 1)
                     )
                 return Claim(False, not_due=True)  # this slot's run is done (by us or another instance)
-            rows = conn.execute(_CLAIM_ACCOUNTS, {"accounts": list(accounts)}).all()
-            if len(rows) < len(set(accounts)):
-                missing = sorted(set(accounts) - {r.account for r in rows})
+            health: dict[str, Health] | None = None
+            if lines:
+                held = [(r.account, r.account_owner, r.account_expires_at, r.account_epoch) for r in lines]
+                health = {r.account: health_from(r, "health_") for r in lines if r.health_account is not None}
+            else:
+                rows = conn.execute(_CLAIM_ACCOUNTS, {"accounts": list(accounts)}).all()
+                held = [(r.account, r.owner, r.expires_at, r.epoch) for r in rows]
+            if len(held) < len(set(accounts)):
+                missing = sorted(set(accounts) - {account for account, *_ in held})
                 return Claim(False, "", f"account {missing[0]}")
-            for r in rows:
-                expires = aware(r.expires_at)
-                if r.owner is not None and r.owner != owner and expires is not None and expires > stamp:
-                    return Claim(False, r.owner, f"account {r.account}", expires)
+            for account, holder, account_expires, _epoch in held:
+                expires = aware(account_expires)
+                if holder is not None and holder != owner and expires is not None and expires > stamp:
+                    return Claim(False, holder, f"account {account}", expires)
             # every claim moves the epochs (the rows are locked: row epoch + 1 is what the update writes), even a
             # claim by the same owner: a run of an earlier claim of ours is fenced out too
             taken = {"book_": book, "owner_": owner, "until": until, "stamp": stamp}
@@ -321,8 +387,8 @@ class Leases(StoreBase):
                 pk = started.inserted_primary_key
                 assert pk is not None
                 run_id = int(pk[0])
-        fence = Fence(owner, book, row.epoch + 1, tuple(sorted((r.account, r.epoch + 1) for r in rows)))
-        return Claim(True, took_over_from=row.owner, fence=fence, run_id=run_id)
+        fence = Fence(owner, book, row.epoch + 1, tuple(sorted((a, epoch + 1) for a, _, _, epoch in held)))
+        return Claim(True, took_over_from=row.owner, fence=fence, run_id=run_id, health=health)
 
     def renew_leases(self, held: Mapping[str, Collection[str]], owner: str, lease_s: float) -> set[str]:
         """Extend our leases on each book of ``held`` and on its accounts, in one transaction; returns the books
@@ -406,6 +472,28 @@ def release_in(conn: Connection, book: str, owner: str, *, next_due_at: datetime
     else:
         conn.execute(_RELEASE_BOOK, {"book_": book, "owner_": owner})
     conn.execute(_RELEASE_ACCOUNTS, {"book_": book, "owner_": owner})
+
+
+def release_held_in(conn: Connection, fence: Fence, next_due_at: datetime | None) -> None:
+    """Hand back the leases ``fence`` holds (as :func:`release_in` with ``finished``) in the caller's transaction,
+    as its last statements, checking them as :meth:`Leases._before_commit` would: raises :class:`LeaseLost` (the
+    caller's transaction rolls back, nothing of it committed) when the book or an account is no longer held at the
+    fence's epochs. One statement fewer than the check followed by the hand-back (#18), with the same guarantee: on
+    PostgreSQL the updated rows stay locked until the commit, so no claim takes them in between; on SQLite the
+    transaction holds the database's write lock."""
+    book = conn.execute(
+        _RELEASE_HELD_BOOK,
+        {"book_": fence.book, "owner_": fence.owner, "epoch_": fence.epoch, "next_due": next_due_at, "finished": now()},
+    )
+    if book.rowcount != 1:
+        raise _lost(fence, f"book {fence.book}")
+    if fence.accounts:
+        released = set(
+            conn.execute(_RELEASE_HELD_ACCOUNTS, {"owner_": fence.owner, "held": list(fence.accounts)}).scalars()
+        )
+        for account, _epoch in fence.accounts:
+            if account not in released:
+                raise _lost(fence, f"account {account}")
 
 
 class LeaseWrites(TxBase):
