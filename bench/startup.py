@@ -6,6 +6,7 @@ and ``status``). Figures are printed, never asserted.
     git worktree add --detach /tmp/cs-before REV                       # an earlier revision, side by side:
     .venv/bin/python bench/startup.py --before /tmp/cs-before          # its src/ first on PYTHONPATH
     .venv/bin/python bench/startup.py --before /tmp/cs-before --after /tmp/cs-after   # two checkouts
+    .venv/bin/python bench/startup.py --runs 7 --instructions                # and instructions (valgrind)
 
 One book of two vdir accounts (``--cards`` cards in one folder, the other empty) on a SQLite store, synced once
 so the timed ``sync`` is a no-change run. Timed, each as a new process the way a timer or an admin starts it:
@@ -60,11 +61,16 @@ HEAVY = (
     "contactsync.vcard",
     "contactsync.engine",
 )
+#: a package whose name alone may be a stand-in (status and sync defer asyncio, contactsync/cli/deferred.py): loaded
+#: when this module of it is
+LOADED_WHEN = {"asyncio": "asyncio.base_events"}
 # runs ``contactsync`` in-process, then names the heavy top-level packages it imported (on stderr, last line)
 PROBE = (
     "import sys, atexit\n"
     "heavy = {heavy!r}\n"
-    "atexit.register(lambda: print('loaded:', ' '.join(h for h in heavy if h in sys.modules), file=sys.stderr))\n"
+    "when = {when!r}\n"
+    "atexit.register(lambda: print('loaded:', ' '.join(h for h in heavy if when.get(h, h) in sys.modules), "
+    "file=sys.stderr))\n"
     "from contactsync.cli import main\n"
     "sys.argv = ['contactsync'] + {args!r}\n"
     "main()\n"
@@ -105,9 +111,27 @@ def medians(cmd: list[str], envs: list[dict[str, str]], runs: int) -> list[tuple
     return [(statistics.median(w), statistics.median(c), code) for w, c, code in zip(walls, cpus, codes, strict=True)]
 
 
+def instructions(cmd: list[str], env: dict[str, str]) -> int | None:
+    """Instructions one run of ``cmd`` executes, as valgrind's callgrind counts them; None without valgrind. Unlike
+    CPU time, the count hardly moves with the machine's load (the same run gives the same count with a fixed
+    PYTHONHASHSEED), so a change is measured to a fraction of a percent on a shared machine."""
+    try:
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *cmd],
+            env={**env, "PYTHONHASHSEED": "0"},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        return None
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    return int(found.group(1)) if found else None
+
+
 def import_profile(args: list[str], env: dict[str, str]) -> tuple[float, str]:
     """(seconds ``-X importtime`` counts for all imports, the heavy packages loaded) for one command."""
-    code = PROBE.format(heavy=HEAVY, args=args)
+    code = PROBE.format(heavy=HEAVY, when=LOADED_WHEN, args=args)
     done = subprocess.run(
         [PYTHON, "-X", "importtime", "-c", code], env=env, capture_output=True, text=True, check=False
     )
@@ -131,6 +155,11 @@ def main() -> None:
         type=Path,
         help="the checkout timed as 'now' (default: the one the contactsync command imports); with --before, a "
         "change measured alone while others change the working tree",
+    )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count each command's instructions under valgrind (one run each, slow: about 50x)",
     )
     parser.add_argument(
         "--no-bytecode", action="store_true", help="compile contactsync's modules on every start (no cached bytecode)"
@@ -210,6 +239,15 @@ def main() -> None:
             names = [n for n, _ in variants] if own else [""]
             for name, (wall, cpu, code) in zip(names, results, strict=True):
                 print(f"  {label:<30} {name:<6} {wall:6.3f} s wall  {cpu:6.3f} s CPU   exit {code}   $ {shown}")
+
+        if args.instructions:
+            print("instructions, as valgrind's callgrind counts them (PYTHONHASHSEED=0), one run each")
+            for label, cmd in commands:
+                own = not label.startswith(("python", "vdirsyncer"))
+                for name, variant_env in variants if own else [("", env)]:
+                    count = instructions(cmd, variant_env)
+                    shown = "valgrind not found" if count is None else f"{count / 1e6:7.0f} M"
+                    print(f"  {label:<30} {name:<6} {shown}")
 
         print("imports, as python -X importtime counts them (inflated by its own bookkeeping), one run each")
         for name, variant_env in variants:
