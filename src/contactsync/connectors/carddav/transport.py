@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 import niquests
 from caldav.davclient import DAVClient  # not ``caldav.DAVClient``: the package resolves it lazily, untyped
 from caldav.lib import error as caldav_error
+from caldav.lib.python_utilities import to_wire
 from lxml import etree
 from niquests.adapters import HTTPAdapter
 
@@ -289,25 +290,30 @@ class DavTransport:
         unauthenticated = self._client.auth is None
         # the wait for a slot is outside the request's deadline: a busy budget is not a slow server
         with self._request_slot():
-            response = self._request(method, url, body, headers)
+            status, answer_headers = self._request(method, url, body, headers)
         if unauthenticated and self._client.auth is not None:
             # the library answered the server's 401 by sending the request again with the login it asked for: two
             # requests crossed the wire, and `requests` in the run's summary counts what crossed (issue #15)
             self._counts[method] += 1
-        status = int(response.status)
         if status >= 500 or status == 408:
             raise ServerError(f"{method.value} {_path(url)}: server error {status}")
-        answer_headers = response.headers
         location = answer_headers.get("Location")
         return HttpAnswer(
             status, answer_headers.get("ETag"), urljoin(url, location) if location else None, self._last_body
         )
 
-    def _request(self, method: Method, url: str, body: str, headers: Mapping[str, str]) -> Any:
-        """One request through caldav (its 401 negotiation included), every failure translated."""
+    def _request(
+        self, method: Method, url: str, body: str, headers: Mapping[str, str]
+    ) -> tuple[int, Mapping[str, str]]:
+        """One request (the answer's status and headers; the body is in ``_last_body``), every failure translated:
+        through caldav while the login is not settled (its 401 negotiation), straight through its session once it
+        is (:meth:`_send_settled`)."""
         try:
             with request_deadline(self._deadline):
-                return self._client.request(url, method.value, body, dict(headers))
+                if self._client.auth is not None:
+                    return self._send_settled(method, url, body, headers)
+                answer = self._client.request(url, method.value, body, dict(headers))
+                return int(answer.status), answer.headers
         except caldav_error.AuthorizationError as exc:
             if exc.status == 401 and self._negotiate_on_refusal:
                 # the login scheme remembered from an earlier run is refused: forget it and negotiate, as with
@@ -342,6 +348,39 @@ class DavTransport:
                 f"the server's answer to {method.value} {_path(url)} is not XML we accept "
                 f"({type(exc).__name__}: {str(exc)[:120]})"
             ) from exc
+
+    def _send_settled(
+        self, method: Method, url: str, body: str, headers: Mapping[str, str]
+    ) -> tuple[int, Mapping[str, str]]:
+        """What ``DAVClient.request`` does once its login is settled (``auth`` set: nothing left to negotiate), on
+        the same session with the same arguments, without what we never use of it (#18): it parsed every answer
+        with lxml into a tree we ignore (we parse the body ourselves, :mod:`.davxml`), formatted each request's
+        headers and body for a debug line, and logged a body it could not parse, contact data included. Its two
+        answers to a status are kept: a rate limit (429, or 503 with Retry-After) and a refused login (401, 403;
+        no negotiation with a login set, as in caldav) raise caldav's own errors, translated in :meth:`_request`."""
+        client = self._client
+        sent = client.headers.copy()  # case-insensitive, as caldav merges them
+        for name, value in headers.items():
+            sent[name] = value
+        if not body and "Content-Type" in sent:
+            del sent["Content-Type"]
+        answer = client.session.request(
+            method.value,
+            url,
+            # caldav's line endings (CRLF), so what crosses the wire is unchanged (its helper is not annotated)
+            data=to_wire(body),  # type: ignore[no-untyped-call]
+            headers=sent,
+            proxies={urlsplit(url).scheme: client.proxy} if client.proxy is not None else None,
+            auth=client.auth,
+            timeout=client.timeout,
+            verify=client.ssl_verify_cert,
+            cert=client.ssl_cert,
+        )
+        status = int(answer.status_code or 0)
+        caldav_error.raise_if_rate_limited(status, url, answer.headers.get("Retry-After"))
+        if status in (401, 403):
+            client._raise_authorization_error(url, answer)
+        return status, answer.headers
 
     def _raise_for_authorization(self, exc: caldav_error.AuthorizationError, url: str) -> NoReturn:
         body = exc.body.encode() if isinstance(exc.body, str) else (exc.body or b"")
