@@ -12,7 +12,11 @@ second `contactsync run` makes the measured cycle, in which nothing changed anyw
 Printed per RTT and budget: the cycle's wall (first run started to last run finished, from the store's run
 history, so the daemon's start-up is not in it), HTTP requests and TCP connections opened through the proxy in
 that cycle (one host), TLS handshakes and how many of them resumed a session, the peak of requests in flight
-(the budget counts requests, so it is at most B), and the bound: one listing's RTT × N ÷ B,
+(the budget counts requests, so it is at most B), CPU (user+sys) spent in that cycle per account run by the daemon,
+its PostgreSQL backends, Radicale and this process (the proxy), sampled every 0.2 s around the cycle (the daemon
+is idle between cycles, so a sample before the first run and one after the last bracket it), the PostgreSQL
+sessions opened meanwhile (the database's count: other work on the server adds to it), the load average, and
+the bound: one listing's RTT × N ÷ B,
 with the wall's ratio to it (target ≤ 2) and to the bound plus the same cycle's wall at 0 ms (the store's and the
 client's own time). Connections opened per cycle are compared with B (target ≤ B per host). Figures are printed,
 never asserted.
@@ -22,12 +26,15 @@ modules, and its sync answers carry the card the first sync wrote (our own write
 the books are scheduled ``every 60s`` and the second process is kept running for one more cycle, on the next
 minute slot: a line labelled ``steady`` gives that later cycle of the same process (modules loaded, connection
 pools and TLS sessions warm, empty sync answers): what a long-running daemon shows cycle after cycle. It costs up
-to two minutes per RTT (waiting for the minute slots). The first-cycle line is printed either way.
+to two minutes per RTT (waiting for the minute slots). The first-cycle line is printed either way. With
+``--py-spy DIR`` the second process is recorded by py-spy (samples of the thread holding the GIL, collapsed
+stacks) from its first cycle's end to its last (the steady cycle, with ``--steady``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -47,7 +54,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from carddav_bench import PASSWORD, USER, card
-from latency import make_book, start_radicale
+from latency import make_book, process_cpu, start_radicale
 from netproxy import Counters, LatencyProxy
 
 from contactsync.store import Store
@@ -57,6 +64,58 @@ from tests.daemon_support import CONTACTSYNC
 PG_URL = os.environ.get("CONTACTSYNC_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 #: (run id, status, started, finished) of finished runs, from the store's run history
 Runs = list[tuple[int, str, float, float]]
+#: what the CPU samples name: the daemon, its PostgreSQL backends, Radicale, this process (the proxy)
+PARTS = ("daemon", "postgres", "radicale", "proxy")
+SPY = str(Path(sys.executable).parent / "py-spy")
+
+
+@dataclass(frozen=True)
+class Sample:
+    at: float
+    #: CPU seconds so far of each of PARTS (the backends: those alive at the sample; one that closed is not counted)
+    cpu: tuple[float, ...]
+    #: PostgreSQL sessions opened so far in the database (anyone's: other work on the server counts too)
+    sessions: int
+
+
+class CpuSampler:
+    """CPU of the daemon and of what serves it, sampled as the bench polls the store (every 0.2 s)."""
+
+    def __init__(self, radicale_pid: int, application: str) -> None:
+        self.radicale_pid = radicale_pid
+        self.application = application
+        self.daemon_pid: int | None = None
+        self.samples: list[Sample] = []
+        self._backends: dict[int, float] = {}
+
+    def sample(self, conn: sa.Connection) -> None:
+        pids = conn.execute(
+            sa.text("select pid from pg_stat_activity where application_name = :app"), {"app": self.application}
+        ).scalars()
+        for pid in pids:
+            with contextlib.suppress(OSError):
+                self._backends[pid] = process_cpu(pid)
+        backends = sum(self._backends.values())  # a backend that closed keeps its last reading
+        daemon = 0.0
+        if self.daemon_pid is not None:
+            with contextlib.suppress(OSError):
+                daemon = process_cpu(self.daemon_pid)
+        sessions = conn.execute(
+            sa.text("select sessions from pg_stat_database where datname = current_database()")
+        ).scalar_one()
+        self.samples.append(
+            Sample(time.time(), (daemon, backends, process_cpu(self.radicale_pid), time.process_time()), sessions)
+        )
+
+    def between(self, start: float, end: float) -> tuple[tuple[float, ...], int]:
+        """CPU of each part, and PostgreSQL sessions opened, from the last sample at or before ``start`` to the
+        first at or after ``end``."""
+        before = [s for s in self.samples if s.at <= start]
+        after = [s for s in self.samples if s.at >= end]
+        if not before or not after:
+            return tuple(float("nan") for _ in PARTS), -1
+        cpu = tuple(b - a for a, b in zip(before[-1].cpu, after[0].cpu, strict=True))
+        return cpu, after[0].sessions - before[-1].sessions
 
 
 @dataclass(frozen=True)
@@ -70,6 +129,12 @@ class Cycle:
     ok: int
     #: the runs' own durations summed: ÷ wall, how many books ran at once on average
     busy_s: float
+    #: CPU seconds in the cycle of each of PARTS
+    cpu: tuple[float, ...]
+    #: PostgreSQL sessions opened in the database during the cycle (the daemon's, and any other work's)
+    sessions: int
+    #: the 1-minute load average at the cycle's end
+    load: float
 
     @property
     def bound_s(self) -> float:
@@ -87,23 +152,47 @@ def _finished_runs(store: Store, after_id: int) -> Runs:
     return [(r.id, r.status, r.started_at.timestamp(), r.finished_at.timestamp()) for r in rows]
 
 
-def _run_daemon(config: Path, store: Store, books: int, after_id: int, log: Path, *, cycles: int = 1) -> list[Runs]:
+def _run_daemon(
+    config: Path,
+    store: Store,
+    books: int,
+    after_id: int,
+    log: Path,
+    sampler: CpuSampler,
+    *,
+    cycles: int = 1,
+    py_spy: Path | None = None,
+) -> list[Runs]:
     """One `contactsync run` until every book has ``cycles`` more finished runs; then SIGTERM. The runs of each
     cycle, in order (a book's run of a later cycle starts after every run of the earlier one ended: the cycles are
-    a minute apart and one takes seconds)."""
+    a minute apart and one takes seconds). With ``py_spy``, the daemon is recorded from its first cycle's end."""
     with log.open("ab") as out:
         proc = subprocess.Popen([CONTACTSYNC, "-c", str(config), "run"], stdout=out, stderr=subprocess.STDOUT)
+    sampler.daemon_pid = proc.pid
+    spy: subprocess.Popen[bytes] | None = None
     try:
         while True:
             runs = sorted(_finished_runs(store, after_id))
+            with store.engine.connect() as conn:
+                sampler.sample(conn)
+            if py_spy is not None and spy is None and len(runs) >= books:
+                # the thread holding the GIL: in a daemon bound by one interpreter's GIL, what the cycle waits on
+                record = ["record", "--gil", "--threads", "--format", "raw", "--rate", "250", "-o", str(py_spy)]
+                spy = subprocess.Popen(
+                    [SPY, *record, "--pid", str(proc.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                )
             if len(runs) >= books * cycles:
                 return [runs[i * books : (i + 1) * books] for i in range(cycles)]
             if proc.poll() is not None:
                 raise SystemExit(f"the daemon exited ({proc.returncode}); see {log}")
             time.sleep(0.2)
     finally:
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(60)
         proc.send_signal(signal.SIGTERM)
         proc.wait(120)
+        sampler.daemon_pid = None
 
 
 def _after_minute_slot() -> None:
@@ -114,8 +203,11 @@ def _after_minute_slot() -> None:
         time.sleep(60 - into + 0.5)
 
 
-def _measured(label: str, runs: Runs, counted: Counters, run_dir: Path, *, rtt_ms: float, budget: int) -> Cycle:
-    wall = max(r[3] for r in runs) - min(r[2] for r in runs)
+def _measured(
+    label: str, runs: Runs, counted: Counters, run_dir: Path, sampler: CpuSampler, *, rtt_ms: float, budget: int
+) -> Cycle:
+    start, end = min(r[2] for r in runs), max(r[3] for r in runs)
+    wall = end - start
     statuses = Tally(r[1] for r in runs)
     if set(statuses) != {"ok"}:
         # a figure over failed runs says nothing: show why they failed
@@ -124,19 +216,32 @@ def _measured(label: str, runs: Runs, counted: Counters, run_dir: Path, *, rtt_m
         for line in problems[-5:]:
             print("     " + line[:300])
     busy = sum(r[3] - r[2] for r in runs)
+    load = os.getloadavg()[0]
     ok = sum(1 for r in runs if r[1] == "ok")
-    return Cycle(label, rtt_ms, budget, len(runs), wall, counted, ok, busy)
+    cpu, sessions = sampler.between(start, end)
+    return Cycle(label, rtt_ms, budget, len(runs), wall, counted, ok, busy, cpu, sessions, load)
 
 
 def cycle(
-    work: Path, base: str, radicale_root: Path, *, accounts: int, rtt_ms: float, budget: int, steady: bool = False
+    work: Path,
+    base: str,
+    radicale_pid: int,
+    *,
+    accounts: int,
+    rtt_ms: float,
+    budget: int,
+    steady: bool = False,
+    py_spy: Path | None = None,
 ) -> list[Cycle]:
     """The second process's first cycle; with ``steady``, then its next cycle too."""
+    radicale_root = work
     schema = f"daemon_cycle_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(sa.text(f'create schema "{schema}"'))
+    # the daemon's backends carry the schema's name: their CPU is told from other work's on the same server
     url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    sampler = CpuSampler(radicale_pid, f"{schema}-daemon")
     run_dir = work / f"rtt{rtt_ms:g}-b{budget}"
     run_dir.mkdir()
     (run_dir / "password").write_text(PASSWORD)
@@ -145,7 +250,7 @@ def cycle(
     try:
         ca = proxy.write_ca(run_dir / "ca.pem")
         lines = [
-            f"store: {{url: '{url}'}}",
+            f"store: {{url: '{url}&application_name={sampler.application}'}}",
             f"daemon: {{jitter_seconds: 0, stop_timeout_seconds: 30, max_in_flight: {{carddav: {budget}}}}}",
             "books:",
         ]
@@ -171,7 +276,7 @@ def cycle(
         with Store.open(url) as store:
             if steady:
                 _after_minute_slot()  # the first syncs too, so that no book runs twice in the first process
-            first = _run_daemon(config, store, accounts, 0, run_dir / "daemon.log")[0]
+            first = _run_daemon(config, store, accounts, 0, run_dir / "daemon.log", sampler)[0]
             # every book due again now: the measured cycle is the next one, with nothing changed anywhere
             with store.engine.begin() as conn:
                 conn.execute(sa.update(t.daemon_leases).values(next_due_at=None))
@@ -189,16 +294,19 @@ def cycle(
                 last = max(r[0] for r in first)
                 splitter = threading.Thread(target=split, daemon=True)
                 splitter.start()
-                cycles = _run_daemon(config, store, accounts, last, run_dir / "daemon.log", cycles=2)
+                cycles = _run_daemon(
+                    config, store, accounts, last, run_dir / "daemon.log", sampler, cycles=2, py_spy=py_spy
+                )
                 splitter.join()
                 counts.append(proxy.reset())
                 labels = ("first", "steady")
             else:
-                cycles = _run_daemon(config, store, accounts, max(r[0] for r in first), run_dir / "daemon.log")
+                after = max(r[0] for r in first)
+                cycles = _run_daemon(config, store, accounts, after, run_dir / "daemon.log", sampler, py_spy=py_spy)
                 counts = [proxy.reset()]
                 labels = ("first",)
         return [
-            _measured(label, runs, n, run_dir, rtt_ms=rtt_ms, budget=budget)
+            _measured(label, runs, n, run_dir, sampler, rtt_ms=rtt_ms, budget=budget)
             for label, runs, n in zip(labels, cycles, counts, strict=True)
         ]
     finally:
@@ -218,22 +326,45 @@ def main() -> None:
         action="store_true",
         help="also measure the next cycle of the same daemon process (schedule every 60s; up to 2 min per RTT)",
     )
+    parser.add_argument(
+        "--py-spy",
+        type=Path,
+        metavar="FOLDER",
+        help="record the measured process with py-spy (the GIL holder's stacks) into FOLDER, one file per RTT",
+    )
     args = parser.parse_args()
+    if args.py_spy:
+        args.py_spy.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="daemon-cycle-"))
     radicale, base = start_radicale(work)
     try:
         at_zero: dict[tuple[str, int], float] = {}
         for budget in args.budget:
             for rtt in sorted(args.rtt):
-                for c in cycle(work, base, work, accounts=args.accounts, rtt_ms=rtt, budget=budget, steady=args.steady):
+                spy = args.py_spy / f"daemon-rtt{rtt:g}-b{budget}.txt" if args.py_spy else None
+                measured = cycle(
+                    work,
+                    base,
+                    radicale.pid,
+                    accounts=args.accounts,
+                    rtt_ms=rtt,
+                    budget=budget,
+                    steady=args.steady,
+                    py_spy=spy,
+                )
+                for c in measured:
                     n = c.counted
+                    per_run = " ".join(
+                        f"{part}={cpu / c.accounts * 1000:.1f}" for part, cpu in zip(PARTS, c.cpu, strict=True)
+                    )
                     line = (
                         f"{c.label:6} rtt={rtt:g}ms budget={budget} accounts={c.accounts} ok={c.ok} "
                         f"wall={c.wall_s:.2f}s requests={n.requests} ({n.requests / c.accounts:.1f}/account) "
                         f"connections={n.connections} (limit per host {budget}: "
                         f"{'met' if n.connections <= budget else 'NOT met'}) handshakes={n.handshakes} "
                         f"resumed={n.resumed} peak_in_flight={n.peak_in_flight} "
-                        f"run={c.busy_s / c.accounts:.2f}s/book books_at_once={c.busy_s / c.wall_s:.1f}"
+                        f"run={c.busy_s / c.accounts:.2f}s/book books_at_once={c.busy_s / c.wall_s:.1f} "
+                        f"cpu_ms/run: {per_run} pg_sessions={c.sessions} load={c.load:.1f}"
                     )
                     if rtt == 0:
                         at_zero[(c.label, budget)] = c.wall_s
