@@ -49,7 +49,7 @@ from ..registry import Rate
 from ..settings import AccountSettings, BookSettings, DaemonSettings, Settings
 from ..sharing import ConnectionPools
 from ..store import LeaseLost, Store, Transaction, now
-from .budget import BudgetKey, InFlightBudget, budget_key, default_workers, limit_for
+from .budget import MAX_DEFAULT_WORKERS, BudgetKey, InFlightBudget, budget_key, default_workers, limit_for
 from .circuit import CircuitPolicy, fresh_health
 from .limits import GuardedConnector, RateLimiter, rate_for, rate_of
 from .lock import StoreLock
@@ -210,7 +210,10 @@ class Daemon:
         if self._lock is not None:
             # an admin's one-off `contactsync sync` may be finishing: wait for it rather than fail to start
             self._lock.acquire("daemon", wait_for_sync_s=600)
-        self.store = _open_store(self.settings.store_url)
+        # a connection kept for each worker (at most: the default workers are not known before the store is
+        # open), the maintenance threads and one more: fewer made each worker past the pool's size open and close a
+        # connection per store call (#18)
+        self.store = _open_store(self.settings.store_url, (self.options.workers or MAX_DEFAULT_WORKERS) + 3)
         self.records = DaemonRecords(self.store)
         # the books of every person the store holds as active: they run even while the directory cannot be read
         self.settings = self._with_templates(self._file_settings)
@@ -919,10 +922,10 @@ class Daemon:
             log.warning("metrics update failed (%s)", type(exc).__name__)
 
 
-def _open_store(url: str) -> Store:
+def _open_store(url: str, pool_size: int) -> Store:
     """Open (and migrate) the store; on PostgreSQL the store migrates under an advisory lock, so instances
     starting together do not run the same migration twice."""
-    return Store.open(url)
+    return Store.open(url, pool_size=pool_size)
 
 
 __all__ = ["Daemon", "DaemonOptions", "Interrupted", "triggers_for"]

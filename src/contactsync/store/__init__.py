@@ -249,8 +249,12 @@ class Store(
 
     # --- lifecycle ------------------------------------------------------------------------------------------
     @classmethod
-    def open(cls, url: str, *, upgrade: bool = True) -> Store:
-        """Open the store at ``url`` and bring its schema up to date. Raises StoreError with the reason."""
+    def open(cls, url: str, *, upgrade: bool = True, pool_size: int | None = None) -> Store:
+        """Open the store at ``url`` and bring its schema up to date. Raises StoreError with the reason.
+
+        ``pool_size``: connections kept open for reuse (a server's store; SQLAlchemy's default, 5, if None). A
+        process whose threads hold more connections at once than its pool keeps (a daemon's workers) opens and
+        closes one per checkout beyond it: a PostgreSQL backend started and torn down each time (#18)."""
         try:
             parsed = sa.make_url(url)
         except sa.exc.ArgumentError as exc:
@@ -260,6 +264,8 @@ class Store(
         if parsed.get_backend_name() == "sqlite":
             _prepare_sqlite_file(parsed)
             kwargs["connect_args"] = {"timeout": 30}
+        elif pool_size is not None:
+            kwargs["pool_size"] = pool_size
         try:
             engine = sa.create_engine(parsed, **kwargs)
         except Exception as exc:  # a missing driver, a bad option: say which
