@@ -18,8 +18,6 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import TypeVar
 
-import phonenumbers
-
 from .model import (
     Contact,
     Email,
@@ -104,6 +102,8 @@ def phone_number(raw: str, region: str) -> str:
     value = text(raw)
     if value.lower().startswith("tel:"):
         value = value[4:]
+    import phonenumbers  # here: a run that reads no card (most no-change runs) never needs it (#18)
+
     try:
         parsed = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
@@ -117,6 +117,8 @@ def national_format(e164: str) -> str:
     """``+14155550100`` → ``(415) 555-0100``; anything not E.164 is returned as is."""
     if not e164.startswith("+"):
         return e164
+    import phonenumbers
+
     try:
         parsed = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import phonenumbers
-
 from .model import Contact, Phone
 from .normalize import national_format
 from .settings import DataRules, PhoneFormat, Requirement
@@ -46,6 +44,8 @@ def as_written(contact: Contact, rules: DataRules, region: str) -> Contact:
 def _national(number: str, region: str) -> str:
     if not number.startswith("+"):
         return number
+    import phonenumbers  # here: a run that writes no phone never needs it (#18)
+
     try:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
