@@ -186,6 +186,7 @@ class Engine:
             # the run's own writes folded into the states, in the transaction recording them: the next run need
             # not read back what this one wrote (#18)
             after_writes = self._pusher.states_after_writes(states_to_record(pulled))
+            self._pusher.recorded = {}  # not kept past the run (an engine may live as long as a daemon)
             absorb_listings(tx, self.book, pulled, after_writes)
             # read through the transaction: what it leaves, as `status` will count it
             owed = self.store.owed_counts(a.name for a in self.book.accounts if a.name in pulled)

@@ -35,9 +35,9 @@ from .report import AccountReport, RunReport
 
 log = logging.getLogger("contactsync.engine")
 
-#: writes of one account a run keeps to fold into its pull state (a few hundred bytes each); past it the rest are
-#: read back by the next pull, as they all were before (#18)
-MAX_RECORDED = 200_000
+#: writes of one account a run keeps to fold into its pull state (about 300 bytes each: an id and an etag); past it
+#: the rest are read back by the next pull, as they all were before (#18)
+MAX_RECORDED = 100_000
 
 
 @dataclass

@@ -1,9 +1,11 @@
 """The ``vdir`` connector: a folder of ``.vcf`` files, one card per file (as vdirsyncer and khard keep them).
 
 Item ids are file names. Etags are content hashes, so touching a file is not a change. The incremental state
-remembers (mtime_ns, size, etag, kind) per file, so a pull reads only the files whose stat changed. Writes go
-to a temporary file in the same folder, are fsynced, and are renamed over (updates) or hard-linked (creates:
-``link`` fails when the name exists, which gives create-never-overwrites without a race).
+remembers (mtime_ns, size, etag, kind) per file, so a pull reads only the files whose stat changed; a card a
+run wrote is folded into it by content only (``absorb_writes``), so the next pull reads and hashes it but parses
+it only if someone changed it since (#18). Writes go to a temporary file in the same folder, are fsynced, and
+are renamed over (updates) or hard-linked (creates: ``link`` fails when the name exists, which gives
+create-never-overwrites without a race).
 
 A push writes its cards from a few threads at once and makes the folder durable once, after its last link,
 rename or unlink and before it returns (the engine records the results after that). Each card's data is still
