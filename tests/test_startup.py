@@ -91,6 +91,8 @@ def test_a_first_sync_creates_the_store_without_alembic_and_later_runs_leave_it_
     assert code == 0
     assert not imported(later, "alembic")
     assert "asyncio.base_events" not in later  # SQLAlchemy imported the stand-in only (cli/deferred.py)
+    assert not imported(later, "phonenumbers")  # no card was read, no phone written
+    assert not imported(later, "ssl")  # nothing here speaks TLS (asyncio would have imported it)
     for package in NEVER_FOR_VDIR:
         assert not imported(later, package), f"`contactsync sync` of vdir books imported {package}"
 
