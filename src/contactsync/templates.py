@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
-from .connector import Connector
 from .connectors.directory import DirectoryPerson, DirectorySource
 from .errors import ConnectorError, NotFound
 from .settings import (
@@ -42,6 +41,7 @@ from .settings import (
 )
 
 if TYPE_CHECKING:  # the config package uses the placeholders without loading the store (SQLAlchemy)
+    from .connector import Connector  # nor the connector protocol (#18)
     from .store import ExpansionChanges, Store, TemplateBookRecord
 
 #: placeholder → what it is filled with (``config check`` names them when one is unknown)

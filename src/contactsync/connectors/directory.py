@@ -14,10 +14,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from contactsync.connector import Change, ChangeResult
 from contactsync.errors import ItemRejected
+
+if TYPE_CHECKING:
+    # checking a configuration with book templates reads DirectoryPerson, not the connector protocol (#18)
+    from contactsync.connector import Change, ChangeResult
 
 
 class Slot(enum.Enum):
@@ -71,6 +74,8 @@ class DirectorySource(Protocol):
 def refuse_writes(account: str, what: str, changes: Sequence[Change]) -> list[ChangeResult]:
     """A directory source's ``push``: every change refused, item by item (``what`` names the directory, as in "the
     Entra ID directory"); the account must be pull-only, which building the connector enforces."""
+    from contactsync.connector import ChangeResult
+
     refusal = f"account {account!r} is {what}: contactsync never writes to it"
     return [ChangeResult(change, error=ItemRejected(refusal, account=account)) for change in changes]
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from ..connector import ChangeKind
 from . import schema as t
 from .base import StoreBase, TxBase, chunks, dialect_insert, now
+
+if TYPE_CHECKING:
+    # read back when an entry is: `status` counts owed writes without the connector protocol (#18)
+    from ..connector import ChangeKind
 
 #: built once: read in every run (#18)
 _OWED_CONTACTS = sa.select(t.outbox.c.contact_id).where(
@@ -30,6 +33,8 @@ class OutboxEntry:
 
 
 def _outbox_entry(r: Any) -> OutboxEntry:
+    from ..connector import ChangeKind
+
     return OutboxEntry(
         r.account, r.contact_id, ChangeKind(r.kind), r.attempted_at is not None, r.attempts, r.last_error
     )
