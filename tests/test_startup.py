@@ -93,6 +93,7 @@ def test_a_first_sync_creates_the_store_without_alembic_and_later_runs_leave_it_
     assert "asyncio.base_events" not in later  # SQLAlchemy imported the stand-in only (cli/deferred.py)
     assert not imported(later, "phonenumbers")  # no card was read, no phone written
     assert not imported(later, "ssl")  # nothing here speaks TLS (asyncio would have imported it)
+    assert "contactsync.templates" not in later  # the file has no book templates
     for package in NEVER_FOR_VDIR:
         assert not imported(later, package), f"`contactsync sync` of vdir books imported {package}"
 
@@ -106,7 +107,7 @@ def test_status_of_a_sqlite_store_imports_neither_sdks_nor_the_engine_nor_alembi
     # (the vdir connector type is loaded: the configuration's account options are checked against its schema;
     # the connector itself, and the vCard codec with its phone and email parsers, are not)
     codec = ("contactsync.connectors.vdir.connector", "contactsync.vcard", "phonenumbers", "email_validator")
-    for package in (*NEVER_FOR_VDIR, "alembic", "contactsync.engine", *codec, "ssl"):
+    for package in (*NEVER_FOR_VDIR, "alembic", "contactsync.engine", *codec, "ssl", "contactsync.templates"):
         assert not imported(modules, package), f"`contactsync status` imported {package}"
     assert "asyncio.base_events" not in modules
 

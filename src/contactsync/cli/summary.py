@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 import click
 
-from .. import templates as book_templates
 from ..errors import NotFound
 from ..settings import Settings
 
 if TYPE_CHECKING:
+    from .. import templates as book_templates
     from ..store import TemplateBookRecord
 
 #: over this many books, the human output is a summary
@@ -63,7 +63,12 @@ def books_to_show(
 ) -> tuple[Settings, dict[str, book_templates.Origin], list[dict[str, Any]]]:
     """The settings with the templates' active books added and only the books asked for; their origins; the
     retired books asked for. Raises NotFound for a book or template the configuration and the store lack."""
-    expanded, origins = book_templates.with_template_books(settings, book_templates.active_people(records))
+    if settings.templates or records or any(d.template_targets for d in settings.distributions):
+        from .. import templates as book_templates  # book templates only: most files have none (#18)
+
+        expanded, origins = book_templates.with_template_books(settings, book_templates.active_people(records))
+    else:
+        expanded, origins = settings, {}
     known_templates = {t.name for t in settings.templates}
     if template is not None and template not in known_templates:
         names = ", ".join(sorted(known_templates)) or "none"

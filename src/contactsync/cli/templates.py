@@ -16,7 +16,6 @@ from typing import Any
 
 import click
 
-from .. import templates as book_templates
 from ..errors import ConnectorError
 from ..settings import Settings
 from ..store import TemplateBookRecord
@@ -27,7 +26,9 @@ def with_expanded_books(settings: Settings) -> Settings:
     """``settings`` with the books of every person the store holds as active for its templates (none without a
     store: a template's books appear with the daemon's first expansion of it)."""
     if not settings.templates:
-        return settings
+        return settings  # `sync` of a file without templates imports none of their code (#18)
+    from .. import templates as book_templates
+
     store, _read_only = _open_for_reading(settings.store_url)
     if store is None:
         return settings
@@ -38,6 +39,8 @@ def with_expanded_books(settings: Settings) -> Settings:
 
 def _filled_options(pattern: Any, filled: Any) -> dict[str, Any]:
     """The options a placeholder filled in, as this person gets them (the rest is the same for everyone)."""
+    from .. import templates as book_templates
+
     out: dict[str, Any] = {}
     for key, value in pattern.items():
         if isinstance(value, str) and book_templates.placeholders_in(value):
@@ -60,6 +63,8 @@ def expand(obj: Context, names: tuple[str, ...], as_json: bool, apply: bool) -> 
     """Show what each book template (or those NAMEd) expands to now: the book each person of its directory gets,
     the books the daemon's next cycle adds and retires, and who gets no book and why. Reads the directory and the
     store; changes nothing unless --apply."""
+    from .. import templates as book_templates
+
     settings = obj.settings
     chosen = [book_templates.template(settings, n) for n in names] if names else list(settings.templates)
     if not chosen:

@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Literal, TypeVar
 
 from ..settings import AccountSettings, BookSettings, BookTemplate, TemplateFilter
-from ..templates import SAMPLE_PERSON, PlaceholderError, person_values, placeholders_in, substitute
 from .checks import check_name_and_schedule, region_problem, schedule_problem
 from .problems import KeyPath, Problems, did_you_mean
 from .schema import NAME_HINT, NAME_PATTERN
@@ -60,6 +59,8 @@ def _secret_reference(relative: KeyPath, value: str) -> bool:
 
 
 def _fill(value: Any, values: Mapping[str, str]) -> Any:
+    from ..templates import substitute  # book templates only: most files have none (#18)
+
     if isinstance(value, str):
         return substitute(value, values)
     if isinstance(value, dict):
@@ -71,6 +72,8 @@ def _fill(value: Any, values: Mapping[str, str]) -> Any:
 
 def _sample_book(book: Mapping[str, Any]) -> dict[str, Any]:
     """The book as the sample person gets it (only called once every placeholder was found valid)."""
+    from ..templates import SAMPLE_PERSON, person_values, substitute
+
     values = person_values(SAMPLE_PERSON)
     out = dict(book)
     out["name"] = substitute(book["name"], values) if isinstance(book.get("name"), str) else book.get("name")
@@ -145,6 +148,8 @@ def check_templates(root: Mapping[str, Any], resolve: Resolve[R], problems: Prob
 def _check_book(
     index: int, book: dict[str, Any], path: KeyPath, resolve: Resolve[R], problems: Problems
 ) -> dict[Key, R]:
+    from ..templates import PlaceholderError, placeholders_in
+
     before = len(problems)
     for key, check in (("schedule", schedule_problem), ("default_region", region_problem)):
         value = book.get(key)
