@@ -339,11 +339,15 @@ def test_a_contact_read_is_not_the_fit_of_another_value_or_region() -> None:
     assert not mapping._OWN_FITS.known(mapping._own_fit_key(contact, "US"))  # type: ignore[arg-type]
 
 
-def test_the_memo_of_contacts_read_is_bounded_and_skips_long_lines() -> None:
-    _forget()
-    for i in range(mapping._OWN_FITS._size + 10):
-        parse_card(f"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:P{i}\r\nEND:VCARD\r\n")
-    assert len(mapping._OWN_FITS) == mapping._OWN_FITS._size
+def test_the_memo_of_contacts_read_is_bounded_and_skips_long_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a listing is read whole before it is planned: the memo holds a 10,000-card book
+    assert mapping._OWN_FITS._size >= 10_000
+    monkeypatch.setattr(mapping, "_OWN_FITS", mapping._Memo(16))
+    read = [parse_card(f"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:P{i}\r\nEND:VCARD\r\n").contact for i in range(26)]
+    assert len(mapping._OWN_FITS) == 16
+    # the most recent are kept: the first ones read are gone (fitted the long way), the last is known
+    assert not mapping._OWN_FITS.known(mapping._own_fit_key(read[0], "US"))  # type: ignore[arg-type]
+    assert mapping._OWN_FITS.known(mapping._own_fit_key(read[-1], "US"))  # type: ignore[arg-type]
     _forget()
     blob = "X-BLOB;X-P=1:" + "a" * (mapping._MEMO_CHARS + 1)
     parse_card(f"BEGIN:VCARD\r\nVERSION:4.0\r\nFN:P\r\n{blob}\r\nEND:VCARD\r\n")
