@@ -121,3 +121,22 @@ def test_a_claim_skips_a_row_another_claim_has_locked(pg_url: str, locked: str) 
             assert refused.held == ("book b" if locked == "book" else "account b-two")
         assert store.leases()["b"].owner is None and store.runs("b") == []
         assert store.claim_lease("b", ["b-one", "b-two"], "i1", 60, start_run=True), "free again once it commits"
+
+
+def test_a_claim_takes_the_book_and_every_account_at_new_epochs_and_starts_the_run(store: Store) -> None:
+    """On PostgreSQL one statement takes the leases and records the run (#18): everything the separate statements
+    did is there, and the run's fence holds against the store."""
+    first = store.claim_lease("b", ["b-one", "b-two"], "i1", 60, start_run=True)
+    assert first and first.fence is not None and first.run_id is not None
+    store.release_lease("b", "i1", next_due_at=None, finished=True)
+    store.interrupt_open_runs("b", None)
+    again = store.claim_lease("b", ["b-one", "b-two"], "i1", 60, start_run=True)
+    assert again and again.fence is not None and again.run_id is not None and again.run_id > first.run_id
+    assert again.fence.epoch == first.fence.epoch + 1
+    assert [e for _, e in again.fence.accounts] == [e + 1 for _, e in first.fence.accounts]
+    assert {a: lease.owner for a, lease in store.account_leases().items()} == {"b-one": "i1", "b-two": "i1"}
+    assert store.leases()["b"].owner == "i1" and statuses(store) == ["interrupted", "running"]
+    with store.fenced(again.fence):
+        store.check_fence()  # the epochs the claim wrote are the fence's
+    with store.fenced(first.fence), pytest.raises(LeaseLost):
+        store.check_fence()
