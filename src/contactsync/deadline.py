@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import itertools
+import math
 import os
 import socket
 import threading
@@ -94,6 +95,8 @@ class _Watchdog:
         self._order = itertools.count()
         self._finished = 0
         self._thread: threading.Thread | None = None
+        #: when the thread wakes up next by itself (inf: it waits to be told)
+        self._waiting_until = math.inf
 
     def add(self, deadline: _Deadline) -> None:
         with self._cond:
@@ -101,8 +104,9 @@ class _Watchdog:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="request-deadlines", daemon=True)
                 self._thread.start()
-            elif self._heap[0][2] is deadline:
-                self._cond.notify()  # sooner than what the thread waits for
+            elif deadline.when < self._waiting_until:
+                # sooner than what the thread waits for (requests of one timeout never are: no wake-up each)
+                self._cond.notify()
 
     def finish(self, deadline: _Deadline) -> None:
         deadline.finish()
@@ -128,7 +132,9 @@ class _Watchdog:
                         self._finished -= 1
                     else:
                         deadline.expire()  # takes the deadline's own lock only: never waits on this one
-                self._cond.wait(self._heap[0][0] - at if self._heap else None)
+                # the soonest entry may be done already: the thread wakes for nothing then, and waits again
+                self._waiting_until = self._heap[0][0] if self._heap else math.inf
+                self._cond.wait(self._waiting_until - at if self._heap else None)
 
 
 _WATCHDOG = _Watchdog()
