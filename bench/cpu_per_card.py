@@ -78,6 +78,9 @@ class Run:
     cpu_s: float
     code: int
     requests: int  # HTTP requests that crossed the proxy (CardDAV scenarios), 0 otherwise
+    #: the user part of cpu_s: the sys part is mostly the kernel's work for fsync and file creation, which moves
+    #: with whatever else writes to the same disk (up to 3× between rounds on a shared machine)
+    user_s: float
 
 
 @dataclass(frozen=True)
@@ -123,8 +126,9 @@ def timed(cmd: list[str], env: dict[str, str], server: Server | None) -> Run:
     code = done.returncode
     if code not in (0, 5):
         print(f"  ({Path(cmd[0]).name} exit {code}: {(done.stderr.strip().splitlines() or [''])[-1]})")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Run(wall, cpu, code, server.proxy.reset().requests if server is not None else 0)
+    user = after.ru_utime - before.ru_utime
+    cpu = user + (after.ru_stime - before.ru_stime)
+    return Run(wall, cpu, code, server.proxy.reset().requests if server is not None else 0, user)
 
 
 def folder(work: Path, name: str, cards: int = 0) -> Side:
@@ -188,11 +192,16 @@ def counts(config: Path, cards: int, keep: Path | None) -> str:
 
 def median_run(runs: list[Run]) -> Run:
     cpu = statistics.median(r.cpu_s for r in runs)
-    return Run(statistics.median(r.wall_s for r in runs), cpu, max(r.code for r in runs), runs[0].requests)
+    user = statistics.median(r.user_s for r in runs)
+    return Run(statistics.median(r.wall_s for r in runs), cpu, max(r.code for r in runs), runs[0].requests, user)
 
 
 def spread(runs: list[Run]) -> str:
     return "" if len(runs) < 2 else f" [{', '.join(f'{r.cpu_s:.2f}' for r in runs)}]"
+
+
+def user_spread(runs: list[Run]) -> str:
+    return "" if len(runs) < 2 else f" [{', '.join(f'{r.user_s:.2f}' for r in runs)}]"
 
 
 def scenario(
@@ -204,6 +213,7 @@ def scenario(
     vdirsyncer: str | None,
     server: Server | None,
     keep: Path | None,
+    count_calls: bool = True,
 ) -> None:
     """``make(name, cards)`` gives a new account of ``cards`` cards: the source once, then an empty target for
     each run of each tool."""
@@ -238,8 +248,10 @@ def scenario(
         f"= {first.cpu_s / cards * 1000:5.2f} ms/card (exit {first.code}, {written} cards written{asked}); "
         f"no change {still.cpu_s:5.2f} s CPU   $ contactsync sync"
     )
-    profiled = contactsync_config(work, "profiled", source, make("cs-profiled", 0))
-    print(f"  contactsync  vCard calls in a first sync (cProfile): {counts(profiled, cards, keep)}")
+    print(f"  contactsync  first, user CPU alone {first.user_s:6.2f} s{user_spread(ours)}")
+    if count_calls:
+        profiled = contactsync_config(work, "profiled", source, make("cs-profiled", 0))
+        print(f"  contactsync  vCard calls in a first sync (cProfile): {counts(profiled, cards, keep)}")
     if theirs:
         vfirst = median_run(theirs)
         assert vstill is not None
@@ -249,7 +261,11 @@ def scenario(
             f"= {vfirst.cpu_s / cards * 1000:5.2f} ms/card (exit {vfirst.code}{vasked}); "
             f"no change {vstill.cpu_s:5.2f} s CPU   $ vdirsyncer sync"
         )
-        print(f"  ratio of CPU per card on the first sync: {first.cpu_s / vfirst.cpu_s:5.2f}×")
+        print(f"  vdirsyncer   first, user CPU alone {vfirst.user_s:6.2f} s{user_spread(theirs)}")
+        print(
+            f"  ratio of CPU per card on the first sync: {first.cpu_s / vfirst.cpu_s:5.2f}× "
+            f"(user CPU alone: {first.user_s / vfirst.user_s:5.2f}×)"
+        )
 
 
 def main() -> None:
@@ -259,6 +275,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="first syncs per tool; the median is printed")
     parser.add_argument("--vdirsyncer", help="path of a vdirsyncer command, to measure it side by side")
     parser.add_argument("--profile-dir", type=Path, help="keep the cProfile stats of each scenario here")
+    parser.add_argument("--no-counts", action="store_true", help="skip the cProfiled run that counts vCard calls")
     args = parser.parse_args()
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
@@ -291,7 +308,9 @@ def main() -> None:
                         return folder(work, name, n)
 
                     dav = server if kind != "vdir" else None
-                    scenario(work, kind, cards, make, args.runs, args.vdirsyncer, dav, args.profile_dir)
+                    scenario(
+                        work, kind, cards, make, args.runs, args.vdirsyncer, dav, args.profile_dir, not args.no_counts
+                    )
                     shutil.rmtree(work, ignore_errors=True)
         finally:
             if server is not None:
