@@ -498,3 +498,38 @@ print("ok")
     code += "assert sys.modules['asyncio'] is asyncio and type(asyncio).__name__ == 'module'\nprint('ok')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_a_no_change_sync_loads_no_vcard_codec_and_a_changed_card_is_still_read(
+    tmp_path: Path, synced_book: Path
+) -> None:
+    # a no-change run parses no card, so the codec is not imported (#18): the vdir connector names CardError
+    # from contactsync.vcard.basics and imports the codec where it reads or writes a card
+    codec = ("contactsync.vcard.mapping", "contactsync.vcard.lines")
+    assert run_probed(tmp_path, synced_book, "sync")[0] == 0
+    code, unchanged = run_probed(tmp_path, synced_book, "sync")
+    assert code == 0
+    for module in codec:
+        assert module not in unchanged, f"a no-change `contactsync sync` imported {module}"
+
+    # a card edited since is read, and its change reaches the other folder
+    edited = tmp_path / "team" / "src" / "c1.vcf"
+    edited.write_text(edited.read_text().replace("pc1@example.org", "moved@example.org"))
+    code, changed = run_probed(tmp_path, synced_book, "sync")
+    assert code == 0
+    assert "moved@example.org" in people(tmp_path / "team" / "dst")
+    assert "pc1@example.org" not in people(tmp_path / "team" / "dst")
+    assert all(module in changed for module in codec)
+
+
+def test_every_name_of_the_vcard_package_is_importable_as_before() -> None:
+    # the codec's names load on first use (module __getattr__): each is the codec's own object
+    import contactsync.vcard as vcard
+    from contactsync.vcard import basics, lines, mapping
+
+    for name in vcard.__all__:
+        assert getattr(vcard, name) is getattr(mapping if hasattr(mapping, name) else lines, name), name
+    assert vcard.CardError is mapping.CardError is basics.CardError
+    assert set(vcard.__all__) <= set(dir(vcard))
+    with pytest.raises(AttributeError):
+        vcard.no_such_name  # noqa: B018

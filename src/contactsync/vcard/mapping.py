@@ -58,7 +58,6 @@ from typing import Any, Generic, TypeVar
 
 from contactsync import normalize
 from contactsync.model import (
-    ALL_FIELDS,
     AddressKind,
     Contact,
     Email,
@@ -78,6 +77,7 @@ from contactsync.model import (
     element_key,
 )
 
+from .basics import DEFAULT_PHOTO_MAX_BYTES, MARKER_PROPERTY, VCARD_FIELDS, CardError
 from .lines import (
     ContentLine,
     escape_text,
@@ -90,18 +90,9 @@ from .lines import (
     write_line_21,
 )
 
-MARKER_PROPERTY = "X-CONTACTSYNC-ID"
 PRODID = "-//contactsync//contactsync//EN"
-DEFAULT_PHOTO_MAX_BYTES = 1_000_000
-
-#: what a vCard holds of a contact: every field (custom values as X- properties, see the module's docstring)
-VCARD_FIELDS = ALL_FIELDS
 #: lines no contact carries from card to card: they say which card this is and who wrote it, not who the person is
 _NOT_CARRIED = frozenset({"VERSION", "UID", "REV", "PRODID", MARKER_PROPERTY, "BEGIN", "END"})
-
-
-class CardError(Exception):
-    """A card that cannot be read at all. The message says why and never quotes the card's content."""
 
 
 @dataclass(frozen=True)

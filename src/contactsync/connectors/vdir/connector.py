@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from contactsync.connector import (
     BaseConnector,
@@ -60,16 +60,12 @@ from contactsync.fidelity import photo_left_behind, skipped_notices
 from contactsync.model import Contact, Tag
 from contactsync.properties import vcard_capabilities
 from contactsync.settings import AccountMode, AccountSettings, BookSettings
-from contactsync.vcard import (
-    CardError,
-    ParsedCard,
-    decode_card_bytes,
-    fit_contact,
-    parse_card,
-    render_card,
-)
+from contactsync.vcard.basics import CardError
 
 from .options import OPTIONS_SCHEMA
+
+if TYPE_CHECKING:
+    from contactsync.vcard import ParsedCard  # the codec itself is imported where a card is read or written (#18)
 
 SUFFIX = ".vcf"
 STATE_PREFIX = "vdir1:"
@@ -97,6 +93,14 @@ def file_name_for(uid: str) -> str:
         digest = hashlib.sha256(uid.encode("utf-8", errors="surrogatepass")).hexdigest()[:12]
         stem = f"{stem[:MAX_STEM]}-{digest}"
     return stem + SUFFIX
+
+
+def fit_contact(contact: Contact, *, region: str = "US") -> Contact:
+    """The vCard codec's :func:`~contactsync.vcard.fit_contact`, imported on first use like the rest of the codec:
+    a no-change run reads no card and fits no contact (#18)."""
+    from contactsync.vcard import fit_contact as fit
+
+    return fit(contact, region=region)
 
 
 def etag_of(data: bytes) -> str:
@@ -234,6 +238,8 @@ class VdirConnector(BaseConnector):
             return handle.read()
 
     def _parse(self, data: bytes) -> ParsedCard:
+        from contactsync.vcard import decode_card_bytes, parse_card
+
         return parse_card(decode_card_bytes(data), region=self.region, photo_max_bytes=self.photo_max_bytes)
 
     def _remote(self, file_name: str, etag: str, parsed: ParsedCard, mtime_ns: int) -> RemoteContact:
@@ -471,6 +477,8 @@ class VdirConnector(BaseConnector):
         return file_name, data
 
     def _create(self, change: Change) -> ChangeResult:
+        from contactsync.vcard import render_card
+
         if change.contact is None:
             raise ItemRejected("a create needs the contact", account=self.name)
         # the UID (and so the file name) comes from the canonical id: a retried create finds its first try
@@ -497,6 +505,8 @@ class VdirConnector(BaseConnector):
         return self._written(change, file_name, data, self.fit(change.contact))
 
     def _update(self, change: Change) -> ChangeResult:
+        from contactsync.vcard import decode_card_bytes, parse_card, render_card
+
         if change.contact is None:
             raise ItemRejected("an update needs the contact", account=self.name)
         file_name, current = self._current(change)
