@@ -5,6 +5,9 @@ same recorded revision, and a migration added later applies to both alike."""
 from __future__ import annotations
 
 import shutil
+import signal
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +21,7 @@ from alembic.runtime.migration import MigrationContext
 
 from contactsync import migrations
 from contactsync import store as store_module
+from contactsync.errors import StoreError
 from contactsync.migrations import create_at_head
 from contactsync.store import Store
 from tests.conftest import _PG_SKIP, PG_URL
@@ -184,3 +188,61 @@ def test_a_store_created_at_head_opens_without_a_migration(two_databases: tuple[
     before = described(fresh)
     Store.open(fresh).close()  # at head: nothing to migrate
     assert described(fresh) == before
+
+
+# ------------------------------------------------ a first start killed while it creates the store (SQLite, #18)
+#: opens a new store in a process that kills itself with SIGKILL at ``sys.argv[2]``: after the schema's n-th table
+#: is created ("table:<n>"), or between the last table and the stamp ("stamp")
+KILLED_WHILE_CREATING = r"""
+import os, signal, sys
+import sqlalchemy as sa
+import contactsync.migrations as migrations
+from contactsync.store import Store
+from contactsync.store.schema import metadata
+
+where = sys.argv[2]
+def die(*_args, **_kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+if where == "stamp":
+    migrations._VERSION_TABLE.create = die
+else:
+    sa.event.listen(metadata.sorted_tables[int(where.partition(":")[2])], "after_create", die)
+Store.open(sys.argv[1])
+"""
+
+
+@pytest.mark.parametrize("where", ["table:0", "table:5", "stamp"])
+def test_a_first_start_killed_while_creating_the_store_is_undone_by_the_next(tmp_path: Path, where: str) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    killed = subprocess.run([sys.executable, "-c", KILLED_WHILE_CREATING, url, where], capture_output=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    left = described(url)
+    assert left["revision"] is None and "alembic_version" not in left  # some of the tables, no stamp
+    Store.open(url).close()  # before: "table ... already exists" on every start from then on
+    assert described(url) == described_created(tmp_path)
+
+
+def test_a_stopped_creation_holding_a_row_is_never_dropped(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    subprocess.run([sys.executable, "-c", KILLED_WHILE_CREATING, url, "stamp"], capture_output=True)
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("insert into account_health (account, book) values ('someone', 'staff')"))
+    finally:
+        engine.dispose()
+    with pytest.raises(StoreError):
+        Store.open(url)  # not ours to guess at: a row is data, and nothing drops it
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("select account from account_health")).scalars().all() == ["someone"]
+    finally:
+        engine.dispose()
+
+
+def described_created(tmp_path: Path) -> dict[str, Any]:
+    """A store created at head in one go, described."""
+    url = f"sqlite:///{tmp_path / 'reference.db'}"
+    assert created(url)
+    return described(url)
