@@ -21,7 +21,8 @@ The file's plain values, as :mod:`.yamldoc` read them with the line of every key
 it passed, under the digest of its text and of the reading code (``yamldoc.py`` and PyYAML, by time and size): the
 same text is not read again, and PyYAML is not imported (a sixth of what ``status`` imports besides SQLAlchemy).
 The values hold no secret (secrets come from files, the environment or credentials; a password written inline is a
-problem, and a file with a problem is never kept).
+problem, and a file with a problem is never kept). A URL with a password in it (``https://user:pw@host/``, which
+only the store's URL refuses) makes the file's values not kept at all: a password is never copied out of the file.
 
 The digests and the values live in ``config-checked.json`` in the state directory (``$STATE_DIRECTORY``, else
 ``$XDG_STATE_HOME/contactsync``), mode 0600, replaced atomically, and only if that directory already exists:
@@ -34,6 +35,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Mapping
 from functools import cache
@@ -166,7 +168,7 @@ class PassedChecks:
     def keep_read(self, text: str, values: Any, lines: Mapping[KeyPath, int]) -> None:
         """What reading ``text`` gave, before anything could change it; kept by :meth:`save` when the file
         passed. Values JSON cannot hold exactly (none YAML's safe reading gives) are not kept."""
-        if self.path is None:
+        if self.path is None or _holds_a_url_password(values):
             return
         try:
             body = json.dumps(values, allow_nan=True)
@@ -218,3 +220,18 @@ class PassedChecks:
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+#: a URL's user and password, anywhere in a string (a URL in another's query too): ``scheme://user:password@``
+_URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#@\s]*:[^/?#@\s]*@")
+
+
+def _holds_a_url_password(values: Any) -> bool:
+    """Whether any string among ``values`` (nested) is a URL with a password in it."""
+    if isinstance(values, str):
+        return "@" in values and _URL_PASSWORD.search(values) is not None
+    if isinstance(values, Mapping):
+        return any(_holds_a_url_password(k) or _holds_a_url_password(v) for k, v in values.items())
+    if isinstance(values, list | tuple):
+        return any(_holds_a_url_password(v) for v in values)
+    return False
