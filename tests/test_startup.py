@@ -511,6 +511,7 @@ def test_a_no_change_sync_loads_no_vcard_codec_and_a_changed_card_is_still_read(
     assert code == 0
     for module in codec:
         assert module not in unchanged, f"a no-change `contactsync sync` imported {module}"
+    assert "contactsync.registry_hooks" not in unchanged  # the sign-in and discovery requests: auth, discover only
 
     # a card edited since is read, and its change reaches the other folder
     edited = tmp_path / "team" / "src" / "c1.vcf"
@@ -533,3 +534,15 @@ def test_every_name_of_the_vcard_package_is_importable_as_before() -> None:
     assert set(vcard.__all__) <= set(dir(vcard))
     with pytest.raises(AttributeError):
         vcard.no_such_name  # noqa: B018
+
+
+def test_the_registry_still_names_the_sign_in_and_discovery_requests() -> None:
+    # they live in contactsync.registry_hooks, loaded when first named (#18); connector packages import them
+    # from the registry
+    from contactsync import registry, registry_hooks
+
+    for name in ("SignInRequest", "DiscoverRequest", "Discovered"):
+        assert getattr(registry, name) is getattr(registry_hooks, name)
+        assert name in registry.__all__
+    with pytest.raises(AttributeError):
+        registry.NoSuchRequest  # noqa: B018

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     # nor the doctor's checks (#18)
     from .checks import DoctorHook
     from .connector import Connector
+    from .registry_hooks import Discovered, DiscoverRequest, SignInRequest
     from .settings import AccountSettings, BookSettings
 
 GROUP = "contactsync.connectors"
@@ -62,6 +63,18 @@ __all__ = [
 ]
 
 
+#: what only ``auth`` and ``discover`` use, in :mod:`.registry_hooks`: imported when first named (#18)
+_HOOK_REQUESTS = frozenset({"DiscoverRequest", "Discovered", "SignInRequest"})
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOOK_REQUESTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(".registry_hooks", __package__), name)
+    globals()[name] = value
+    return value
+
+
 class UnknownConnector(ContactSyncError):
     """No connector of that type is installed, or its registration cannot be loaded."""
 
@@ -79,47 +92,11 @@ class Rate:
             raise ValueError("a rate needs a positive per_second and a burst of at least 1")
 
 
-@dataclass(frozen=True, slots=True)
-class SignInRequest:
-    """What ``contactsync auth ACCOUNT`` hands a type's sign-in hook.
-
-    ``echo`` shows a line to the admin; ``prompt`` shows a question and returns the answer (it adds the colon).
-    ``open_browser`` is False with ``--no-browser`` (a headless server): a flow that would open a browser prints
-    the address instead.
-    """
-
-    account: AccountSettings
-    book: BookSettings
-    echo: Callable[[str], None]
-    prompt: Callable[[str], str]
-    open_browser: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class DiscoverRequest:
-    """What ``contactsync discover TYPE URL`` hands a type's discovery hook: a server and the credentials to
-    look at it with. ``password`` was read from a file (never the command line); ``ca_bundle`` is a PEM file
-    to trust instead of the system's."""
-
-    url: str
-    username: str
-    password: str | None = None
-    ca_bundle: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Discovered:
-    """One thing a discovery hook found: a ``url`` ready for the account's ``options.url``, and its name."""
-
-    url: str
-    display_name: str
-
-
 #: runs a platform's interactive sign-in for one account and saves what it gets (a token file, mode 0600).
 #: Raises ConfigError (options missing) or AuthFailed (the user or the platform refused).
-SignIn = Callable[[SignInRequest], None]
+SignIn = Callable[["SignInRequest"], None]
 #: lists what a server offers (address books, folders), sorted. Raises AuthFailed, Transient, ConnectorError.
-Discover = Callable[[DiscoverRequest], Sequence[Discovered]]
+Discover = Callable[["DiscoverRequest"], Sequence["Discovered"]]
 #: builds the connector for one account of one book. Raises ConnectorError (or ConfigError) when it cannot.
 Build = Callable[["AccountSettings", "BookSettings"], "Connector"]
 
