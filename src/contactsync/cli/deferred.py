@@ -7,8 +7,11 @@ That import was a twentieth of their start-up. :func:`defer_asyncio` puts a stan
 it imports the real asyncio (under a lock, so threads racing to it load it once) and answers from it. From then on
 ``sys.modules["asyncio"]`` is the real module, and the stand-in carries the same attributes.
 
-At import time SQLAlchemy reads one attribute, ``asyncio.iscoroutine``: the stand-in holds the real function, from
-the light ``asyncio.coroutines`` module alone.
+At import time SQLAlchemy reads one attribute, ``asyncio.iscoroutine``, and keeps it: the stand-in holds a function
+that loads the real asyncio when first called and answers from it (nothing in ``status`` or ``sync`` calls it), so
+no part of asyncio is imported under the stand-in. The real package is then loaded by the import system itself,
+under its lock for the name: a thread importing asyncio meanwhile waits for it to finish instead of being handed
+a half-run module (found in review).
 """
 
 from __future__ import annotations
@@ -35,20 +38,20 @@ def _load(stand_in: _Deferred) -> types.ModuleType:
         current = sys.modules.get("asyncio")
         if current is not None and current is not stand_in:
             return current  # loaded already (by another thread, or by an import of the real name)
-        spec = stand_in.__spec__
-        assert spec is not None and spec.loader is not None
-        real = importlib.util.module_from_spec(spec)
-        # submodules imported under the stand-in (asyncio.coroutines) are the real package's: asyncio's __init__
-        # names them as attributes, which an import sets on the package only when it loads them
-        for name, module in list(sys.modules.items()):
-            if name.startswith("asyncio.") and name.count(".") == 1 and module is not None:
-                setattr(real, name.partition(".")[2], module)
-        sys.modules["asyncio"] = real
+        # anything imported under the stand-in (``import asyncio.events`` by someone) is imported again with the
+        # real package, and the earlier module objects are brought to the same values below
+        early = {n: m for n, m in sys.modules.items() if n.startswith("asyncio.") and m is not None}
+        for name in ("asyncio", *early):
+            sys.modules.pop(name, None)
         try:
-            spec.loader.exec_module(real)
+            real = importlib.import_module("asyncio")
         except BaseException:
-            sys.modules["asyncio"] = stand_in
+            sys.modules.setdefault("asyncio", stand_in)
             raise
+        for name, module in early.items():
+            loaded = sys.modules.get(name)
+            if loaded is not None and loaded is not module:
+                module.__dict__.update(loaded.__dict__)
         stand_in.__dict__.update(real.__dict__)
         return real
 
@@ -66,14 +69,13 @@ def defer_asyncio() -> None:
     stand_in.__file__ = spec.origin
     stand_in.__loader__ = spec.loader
     stand_in.__package__ = "asyncio"
+
+    def iscoroutine(obj: object) -> bool:
+        """asyncio.iscoroutine, from the real asyncio (loaded by the first call)."""
+        return bool(_load(stand_in).iscoroutine(obj))
+
+    stand_in.iscoroutine = iscoroutine  # type: ignore[attr-defined]
     with _lock:
         if "asyncio" in sys.modules:
             return
         sys.modules["asyncio"] = stand_in
-        try:
-            coroutines = importlib.import_module("asyncio.coroutines")
-        except BaseException:
-            del sys.modules["asyncio"]
-            raise
-        # what asyncio's own __init__ takes from it
-        vars(stand_in).update({name: getattr(coroutines, name) for name in coroutines.__all__})
