@@ -546,3 +546,49 @@ def test_the_registry_still_names_the_sign_in_and_discovery_requests() -> None:
         assert name in registry.__all__
     with pytest.raises(AttributeError):
         registry.NoSuchRequest  # noqa: B018
+
+
+def test_an_upgraded_schema_source_checks_a_remembered_configuration_again(
+    tmp_path: Path, synced_book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the configuration's schema is named by its source files' times and sizes, not by its JSON (#18): a
+    # contactsync whose settings.py asks more (a new release, an edited checkout) must not skip an unchanged file
+    from contactsync.config import checked, load_settings, loader
+    from contactsync.errors import ConfigError
+
+    state = tmp_path / "state"
+    state.mkdir()
+    environ = {"STATE_DIRECTORY": str(state)}
+    loader._top_schema.cache_clear()
+    load_settings(synced_book, environ=environ)
+    assert (state / "config-checked.json").exists()
+
+    real = checked._file_identity
+    monkeypatch.setattr(loader, "SCHEMA", {**loader.SCHEMA, "required": ["daemon"]})
+    monkeypatch.setattr(checked, "_file_identity", lambda f: real(f) + ("+" if str(f).endswith("settings.py") else ""))
+    loader._top_schema.cache_clear()
+    try:
+        with pytest.raises(ConfigError) as info:
+            load_settings(synced_book, environ=environ)
+        assert any("required key 'daemon'" in p.message for p in info.value.problems)
+    finally:
+        loader._top_schema.cache_clear()  # the next load names the real schema again
+
+
+def test_the_configuration_schema_is_built_from_its_named_sources_only() -> None:
+    # its digest key comes from these files' identities (config/loader.py, _SCHEMA_SOURCES): a constant imported
+    # from another module would change the schema unseen. Import it from one of these, or add the module there.
+    import ast
+
+    from contactsync.config import loader, schema
+
+    named = {module.__name__ for module in loader._SCHEMA_SOURCES}
+    assert named == {"contactsync.config.schema", "contactsync.model", "contactsync.settings"}
+    tree = ast.parse(Path(schema.__file__ or "").read_text())
+    imported_from = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported_from |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            imported_from.add("." * node.level + (node.module or ""))
+    assert imported_from <= {"__future__", "typing", "..model", "..settings"}, imported_from

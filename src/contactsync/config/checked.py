@@ -5,7 +5,8 @@ jsonschema and checking every schema cost a sixth of their start-up. Each check 
 (the file against :data:`~contactsync.config.schema.SCHEMA`, an account's options against its connector's
 ``options_schema``, that schema against the metaschema) has a digest of everything its answer depends on:
 
-- the schema itself (its JSON, sorted), so a changed schema or connector checks again;
+- the schema itself (its JSON, sorted), so a changed schema or connector checks again; the configuration's own
+  schema by the times and sizes of the files it is built from instead (:func:`source_key`);
 - the modification time and size of jsonschema's ``__init__.py`` and of ``validation.py``, which holds the format
   checks (an upgraded jsonschema, a release or an edited checkout checks again; pip writes every file it installs,
   so a new version has new times);
@@ -109,6 +110,18 @@ def schema_key(schema: Mapping[str, Any]) -> str:
     """The part of a digest that names ``schema`` and the code checking it."""
     text = json.dumps(_plain(schema), sort_keys=True, default=repr)
     return hashlib.sha256(f"{_code_identity()}|{text}".encode()).hexdigest()
+
+
+def source_key(*files: str | None) -> str | None:
+    """The key of a schema built only from the constants of the source ``files`` (the configuration's own
+    :data:`~contactsync.config.schema.SCHEMA`), named by the files' times and sizes and the checking code's instead
+    of its JSON: writing and hashing that large schema cost every start about as much as reading the digests (#18).
+    An edited or reinstalled file gets a new key, so everything is checked again. None when a file cannot be
+    found (then :func:`schema_key` names the schema)."""
+    identities = [_file_identity(f) for f in files]
+    if not files or "unknown" in identities:
+        return None
+    return hashlib.sha256(f"{_code_identity()}|sources|{'|'.join(identities)}".encode()).hexdigest()
 
 
 class PassedChecks:

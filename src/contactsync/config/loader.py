@@ -20,7 +20,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from .. import model as model_module
 from .. import registry
+from .. import settings as settings_module
 from ..errors import ConfigError, ConfigProblem
 from ..model import Field
 from ..settings import (
@@ -40,7 +42,8 @@ from ..settings import (
     Settings,
     frozen_mapping,
 )
-from .checked import PassedChecks, schema_key
+from . import schema as schema_module
+from .checked import PassedChecks, schema_key, source_key
 from .checks import listen_problem, region_problem, schedule_problem, store_url_problem, url_has_password
 from .distribute import build_distributions, check_distributions
 from .paths import default_state_dir, default_store_url
@@ -231,9 +234,14 @@ def _validator(schema: _Schema) -> Draft202012Validator:
     return _VALIDATORS[schema.key]
 
 
+#: the modules whose constants :data:`SCHEMA` is built of (tests/test_startup.py pins schema.py's imports to them)
+_SCHEMA_SOURCES = (schema_module, model_module, settings_module)
+
+
 @cache
 def _top_schema() -> _Schema:
-    return _Schema(SCHEMA, schema_key(SCHEMA))
+    key = source_key(*(module.__file__ for module in _SCHEMA_SOURCES))
+    return _Schema(SCHEMA, schema_key(SCHEMA) if key is None else key)
 
 
 def _check_against(
