@@ -4,12 +4,15 @@ permissions."""
 from __future__ import annotations
 
 import stat
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ..checks import CheckResult, Outcome
 from ..settings import Settings
 from .problems import KeyPath, Problems
 from .schedule import parse_schedule
+
+if TYPE_CHECKING:
+    from ..checks import CheckResult
 
 
 def schedule_problem(schedule: str) -> str | None:
@@ -94,6 +97,8 @@ def secret_file_checks(settings: Settings) -> list[CheckResult]:
     """One result per secret file the configuration reads (``*_file`` keys): readable by other users of the
     machine is a warning (the loader refuses world-readable ones unless ``secrets.allow_world_readable``).
     `config check` prints these; `doctor` reuses them."""
+    from ..checks import CheckResult, Outcome  # the doctor's result types: not for every load (#18)
+
     results: list[CheckResult] = []
     for path in settings.secret_files:
         try:
