@@ -14,6 +14,7 @@ import contextlib
 import datetime
 import http.server
 import ipaddress
+import math
 import socket
 import ssl
 import threading
@@ -27,6 +28,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from contactsync import deadline as deadline_module
 from contactsync.connectors.carddav import CardDavConnector, CardDavOptions
 from contactsync.connectors.google.auth import credentials_for
 from contactsync.connectors.google.connector import GoogleConnector
@@ -288,6 +290,27 @@ def test_a_finished_requests_deadline_never_cuts_its_kept_alive_connection() -> 
         with request_deadline(5.0):
             assert http.get(server.url, timeout=5).status_code == 200
     assert server.connections == 1
+
+
+@pytest.mark.parametrize("huge", [1e10, math.inf])
+def test_a_deadline_too_long_for_a_lock_wait_leaves_the_others_enforced(huge: float) -> None:
+    """A timeout the schema accepts (> 0) but no lock wait can take: the watchdog thread must not die on it, and a
+    request with a short deadline begun while it waits still ends at its own."""
+    ended: dict[str, float] = {}
+
+    def get(name: str, deadline: float, url: str) -> None:
+        started = time.monotonic()
+        with _session() as http, contextlib.suppress(requests.RequestException), request_deadline(deadline):
+            http.get(url, timeout=30)
+        ended[name] = time.monotonic() - started
+
+    with SlowServer(slow="headers") as server, request_deadline(huge):
+        time.sleep(0.3)  # the watchdog now waits for the huge deadline
+        watchdog = deadline_module._WATCHDOG._thread
+        assert watchdog is not None and watchdog.is_alive()  # it died of OverflowError, printing a traceback
+        get("short", 1.0, server.url)
+    print(f"\nbeside a deadline of {huge} s, a 1 s one ended the request after {ended['short']:.1f}s")
+    assert ended["short"] < 4.0
 
 
 # ---------------------------------------------------------------------------------------------- certificates

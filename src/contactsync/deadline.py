@@ -134,7 +134,9 @@ class _Watchdog:
                         deadline.expire()  # takes the deadline's own lock only: never waits on this one
                 # the soonest entry may be done already: the thread wakes for nothing then, and waits again
                 self._waiting_until = self._heap[0][0] if self._heap else math.inf
-                self._cond.wait(self._waiting_until - at if self._heap else None)
+                # a timeout past what a lock wait takes (`timeout: 1e10`, `.inf`) raised OverflowError and ended the
+                # thread (found in review): such a wait is cut to the longest one and taken again
+                self._cond.wait(min(self._waiting_until - at, threading.TIMEOUT_MAX) if self._heap else None)
 
 
 _WATCHDOG = _Watchdog()
