@@ -58,8 +58,9 @@ HEAVY = (
     "asyncio",
     "phonenumbers",
     "email_validator",
-    "contactsync.vcard",
+    "contactsync.vcard.mapping",
     "contactsync.engine",
+    "contactsync.engine.merge",
 )
 #: a package whose name alone may be a stand-in (status and sync defer asyncio, contactsync/cli/deferred.py): loaded
 #: when this module of it is
