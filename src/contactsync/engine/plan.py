@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..codec import field_to_data
 from ..connector import ChangeKind, Connector
@@ -19,8 +19,10 @@ from ..rules import broken_rules
 from ..settings import BookSettings, DeletePolicy
 from ..store import CanonicalRecord, Link, Transaction, now
 from .listing import Listed
-from .merge import STORE, FieldDecision, Side, merge
 from .report import PlannedWrite, RunReport
+
+if TYPE_CHECKING:
+    from .merge import FieldDecision  # the merge itself is imported by the first contact planned (#18)
 
 #: contacts as the store holds them once their chunk is absorbed (contact id → record and links by account): the
 #: push of that chunk reads them from here instead of the store
@@ -143,6 +145,8 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
     """Merge one contact, decide whether it lives, and owe every writable account what it lacks.
 
     ``held`` are the fields under an open manual conflict (those queued by this merge are added)."""
+    from .merge import STORE, Side, merge  # here: a run that plans no contact merges nothing (#18)
+
     book, plan, report, cid = ctx.book, ctx.plan, ctx.report, c.id
     record = c.record
     current = record.contact if record else Contact()
