@@ -94,6 +94,7 @@ def test_a_first_sync_creates_the_store_without_alembic_and_later_runs_leave_it_
     assert not imported(later, "phonenumbers")  # no card was read, no phone written
     assert not imported(later, "ssl")  # nothing here speaks TLS (asyncio would have imported it)
     assert "contactsync.templates" not in later  # the file has no book templates
+    assert "contactsync.checks" not in later  # the doctor's checks: `contactsync doctor` only
     for package in NEVER_FOR_VDIR:
         assert not imported(later, package), f"`contactsync sync` of vdir books imported {package}"
 
@@ -512,6 +513,7 @@ def test_a_no_change_sync_loads_no_vcard_codec_and_a_changed_card_is_still_read(
     for module in codec:
         assert module not in unchanged, f"a no-change `contactsync sync` imported {module}"
     assert "contactsync.registry_hooks" not in unchanged  # the sign-in and discovery requests: auth, discover only
+    assert "contactsync.engine.merge" not in unchanged  # nothing changed, nothing merged
 
     # a card edited since is read, and its change reaches the other folder
     edited = tmp_path / "team" / "src" / "c1.vcf"

@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING, Any
 from contactsync.registry import ConnectorType
 from contactsync.settings import AccountSettings, BookSettings
 
-from .doctor import run_checks
 from .options import OPTIONS_SCHEMA
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from contactsync.checks import CheckResult, DoctorContext
+
     from .connector import VdirConnector, etag_of, file_name_for
 
 
@@ -25,8 +28,14 @@ def _build(account: AccountSettings, book: BookSettings) -> VdirConnector:
     return VdirConnector.from_settings(account, book)
 
 
+def _doctor(ctx: DoctorContext) -> Iterator[CheckResult]:
+    from .doctor import run_checks  # the doctor's checks: `contactsync doctor` only (#18)
+
+    return run_checks(ctx)
+
+
 #: ``type: vdir``: a local folder has no quota, so no default rate
-CONNECTOR_TYPE = ConnectorType(name="vdir", build=_build, options_schema=OPTIONS_SCHEMA, doctor=run_checks)
+CONNECTOR_TYPE = ConnectorType(name="vdir", build=_build, options_schema=OPTIONS_SCHEMA, doctor=_doctor)
 
 _CONNECTOR_NAMES = frozenset({"VdirConnector", "etag_of", "file_name_for"})
 
