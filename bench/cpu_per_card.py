@@ -30,7 +30,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -268,6 +269,30 @@ def scenario(
         )
 
 
+@contextmanager
+def radicale_if(root: Path, wanted: bool) -> Iterator[Server | None]:
+    """Radicale (its data under ``root``) behind the counting proxy, with a logged-in session, when ``wanted``;
+    stopped on leaving. Shared by the benches that compare first syncs (this one, state_after_writes.py)."""
+    if not wanted:
+        yield None
+        return
+    (root / "radicale").mkdir()
+    radicale, base = start_radicale(root / "radicale")
+    server = None
+    try:
+        proxy = LatencyProxy(base, tls=False).start()
+        session = niquests.Session()
+        session.auth = (USER, PASSWORD)
+        server = Server(proxy.url.rstrip("/"), root / "radicale" / "data" / "collection-root" / USER, proxy, session)
+        yield server
+    finally:
+        if server is not None:
+            server.proxy.stop()
+            server.session.close()
+        radicale.terminate()
+        radicale.wait()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cards", type=int, nargs="+", default=[2000, 5000])
@@ -284,17 +309,7 @@ def main() -> None:
         password_file = root / "password"
         password_file.write_text(PASSWORD)
         password_file.chmod(0o600)
-        radicale = None
-        server = None
-        try:
-            if {"carddav", "to-carddav"} & set(args.scenario):
-                (root / "radicale").mkdir()
-                radicale, base = start_radicale(root / "radicale")
-                proxy = LatencyProxy(base, tls=False).start()
-                session = niquests.Session()
-                session.auth = (USER, PASSWORD)
-                storage = root / "radicale" / "data" / "collection-root" / USER
-                server = Server(proxy.url.rstrip("/"), storage, proxy, session)
+        with radicale_if(root, bool({"carddav", "to-carddav"} & set(args.scenario))) as server:
             for cards in args.cards:
                 for kind in args.scenario:
                     work = root / f"{kind}-{cards}"
@@ -312,13 +327,6 @@ def main() -> None:
                         work, kind, cards, make, args.runs, args.vdirsyncer, dav, args.profile_dir, not args.no_counts
                     )
                     shutil.rmtree(work, ignore_errors=True)
-        finally:
-            if server is not None:
-                server.proxy.stop()
-                server.session.close()
-            if radicale is not None:
-                radicale.terminate()
-                radicale.wait()
 
 
 if __name__ == "__main__":

@@ -31,12 +31,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import niquests
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from carddav_bench import PASSWORD, USER, start_radicale
-from cpu_per_card import Server, Side, book, contactsync_config, folder
-from netproxy import LatencyProxy
+from carddav_bench import PASSWORD
+from cpu_per_card import Server, Side, book, contactsync_config, folder, radicale_if
 
 #: ``contactsync sync`` with every parse_card call counted into argv[1] (the codec's and the mapping's name: the
 #: connectors import it from the codec when they load, after this wrapper is in place)
@@ -159,17 +156,7 @@ def main() -> None:
         password_file = root / "password"
         password_file.write_text(PASSWORD)
         password_file.chmod(0o600)
-        radicale = None
-        server = None
-        try:
-            if {"carddav", "to-carddav"} & set(args.scenario):
-                (root / "radicale").mkdir()
-                radicale, base = start_radicale(root / "radicale")
-                proxy = LatencyProxy(base, tls=False).start()
-                session = niquests.Session()
-                session.auth = (USER, PASSWORD)
-                storage = root / "radicale" / "data" / "collection-root" / USER
-                server = Server(proxy.url.rstrip("/"), storage, proxy, session)
+        with radicale_if(root, bool({"carddav", "to-carddav"} & set(args.scenario))) as server:
             for kind in args.scenario:
                 work = root / kind
                 work.mkdir()
@@ -184,13 +171,6 @@ def main() -> None:
                     work, kind, args.cards, make, args.runs, args.before, server if kind != "vdir" else None, args.after
                 )
                 shutil.rmtree(work, ignore_errors=True)
-        finally:
-            if server is not None:
-                server.proxy.stop()
-                server.session.close()
-            if radicale is not None:
-                radicale.terminate()
-                radicale.wait()
     print(
         f"\nload average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({time.monotonic() - started:.0f} s)"
     )
