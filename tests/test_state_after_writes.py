@@ -22,27 +22,12 @@ from contactsync.connectors.vdir import VdirConnector
 from contactsync.engine import Engine, EngineHooks, RunReport
 from contactsync.engine.checkpoints import Checkpoints
 from contactsync.engine.push import Pusher
-from contactsync.model import Contact, Email, EmailKind, Name, Tag
-from contactsync.normalize import normalize_contact
+from contactsync.model import Tag
 from contactsync.retry import RetryPolicy
 from contactsync.settings import AccountSettings, BookSettings, BrakeSettings
 from contactsync.store import Store
 from contactsync.vcard import ParsedCard
-
-
-class Crash(BaseException):
-    """Not an Exception: nothing in the engine may catch it, as nothing survives a SIGKILL."""
-
-
-def person(n: int, note: str = "") -> Contact:
-    return normalize_contact(
-        Contact(
-            name=Name(given=f"P{n}", family="Test"),
-            emails=(Email(f"p{n}@example.org", EmailKind.WORK),),
-            note=note,
-            tags=frozenset({Tag("Team")}),
-        )
-    )
+from tests.test_engine_crash import Crash, person
 
 
 class Memories:

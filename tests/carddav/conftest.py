@@ -12,14 +12,18 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import niquests
 import pytest
 
 from contactsync.connectors.carddav.davxml import mkcol_addressbook_body
+
+if TYPE_CHECKING:
+    from contactsync.connectors.carddav import CardDavConnector
 
 USER = "alice"
 PASSWORD = "wonderland"
@@ -184,3 +188,19 @@ def dav_server(request: pytest.FixtureRequest) -> DavServer:
 @pytest.fixture
 def addressbook_url(dav_server: DavServer) -> str:
     return dav_server.new_addressbook()
+
+
+@pytest.fixture
+def connect(dav_server: DavServer, addressbook_url: str) -> Iterator[Callable[..., CardDavConnector]]:
+    """Connectors on this test's address book, closed at the end whatever happens."""
+    from .helpers import make_connector  # here: helpers imports this module
+
+    made: list[CardDavConnector] = []
+
+    def factory(**options: Any) -> CardDavConnector:
+        made.append(make_connector(dav_server, addressbook_url, **options))
+        return made[-1]
+
+    yield factory
+    for c in made:
+        c.close()

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 import pytest
 
@@ -18,21 +17,7 @@ from contactsync.settings import AccountSettings, BookSettings, Secret, frozen_m
 from tests.contract import create, pull_all, push_one, sample_contact
 
 from .conftest import DavServer
-from .helpers import card, get_raw, make_connector
-
-
-@pytest.fixture
-def connect(dav_server: DavServer, addressbook_url: str) -> Iterator[Callable[..., CardDavConnector]]:
-    """Connectors on this test's address book, closed at the end whatever happens."""
-    made: list[CardDavConnector] = []
-
-    def factory(**options: Any) -> CardDavConnector:
-        made.append(make_connector(dav_server, addressbook_url, **options))
-        return made[-1]
-
-    yield factory
-    for c in made:
-        c.close()
+from .helpers import card, get_raw
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from before the writes, as the engine keeps it; the engine hands over only write
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -20,20 +20,7 @@ from contactsync.connectors.carddav.transport import DavTransport, HttpAnswer
 from tests.contract import pull_all, sample_contact
 
 from .conftest import DavServer
-from .helpers import get_raw, make_connector
-
-
-@pytest.fixture
-def connect(dav_server: DavServer, addressbook_url: str) -> Iterator[Callable[..., CardDavConnector]]:
-    made: list[CardDavConnector] = []
-
-    def factory(**options: Any) -> CardDavConnector:
-        made.append(make_connector(dav_server, addressbook_url, **options))
-        return made[-1]
-
-    yield factory
-    for c in made:
-        c.close()
+from .helpers import get_raw
 
 
 @pytest.fixture
