@@ -65,9 +65,10 @@ class DavServer:
         return url
 
     def put_raw(self, url: str, body: bytes) -> niquests.Response:
-        """Write bytes as a card without any client-side checks (to plant malformed cards)."""
+        """Write bytes as a card without any client-side checks (to plant malformed cards). The timeout is long:
+        Xandikos parses a 7 MB card for several seconds on a loaded 2-core machine, and this is set-up, not test."""
         with self.session() as session:
-            return session.put(url, data=body, headers={"Content-Type": "text/vcard; charset=utf-8"}, timeout=10)
+            return session.put(url, data=body, headers={"Content-Type": "text/vcard; charset=utf-8"}, timeout=60)
 
 
 def free_port() -> int:
