@@ -9,10 +9,12 @@ Everything the core needs from a platform goes through that one typed object: ho
 account's settings, the JSON schema of its ``options``, the daemon's default call rate, and the optional sign-in,
 discovery and doctor hooks. The core (config, daemon, CLI) therefore names no platform.
 
-Loaded lazily: naming a type imports only that connector, so an unused platform SDK is never imported. The types
-this package ships are found without scanning every installed distribution's entry points (:data:`BUILT_IN`,
-a few milliseconds of every command's start-up, #18); their names are taken: a third-party entry point of the same
-name is not used (``tests/test_startup.py`` keeps the table equal to pyproject.toml's entry points).
+Loaded lazily: naming a type imports only that connector, so an unused platform SDK is never imported; a daemon
+imports what its configured types name in ``ConnectorType.preload`` once, before its first cycle (:func:`preload`).
+The types this package ships are found without scanning every installed distribution's entry points
+(:data:`BUILT_IN`, a few milliseconds of every command's start-up, #18); their names are taken: a third-party entry
+point of the same name is not used (``tests/test_startup.py`` keeps the table equal to pyproject.toml's entry
+points).
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ __all__ = [
     "build_connector",
     "connector_type",
     "doctor_hook",
+    "preload",
 ]
 
 
@@ -127,6 +130,12 @@ class ConnectorType:
     discover: Discover | None = None
     #: the platform's checks behind ``contactsync doctor`` (:mod:`contactsync.checks`); None: generic only
     doctor: DoctorHook | None = None
+    #: the modules (absolute names) that ``build`` and a connector's first run import: the platform's SDK, the
+    #: connector's own code. A daemon with an account of this type imports them once in its start-up
+    #: (:func:`preload`); otherwise its first cycle's runs import them, every worker waiting behind the import
+    #: lock meanwhile (#18). Names, not a function: importing is all a daemon does before its first cycle (no
+    #: network), and checking a configuration (every command) still imports none of them.
+    preload: tuple[str, ...] = ()
 
 
 @cache
@@ -175,6 +184,22 @@ def _checked(type_name: str, where: str, load: Callable[[], object]) -> Connecto
             "the entry point and ConnectorType.name must agree"
         )
     return loaded
+
+
+def preload(type_name: str) -> None:
+    """Import the modules ``type_name`` names in :attr:`ConnectorType.preload` (a daemon's start-up, #18).
+
+    Raises UnknownConnector when the type or one of its modules cannot be loaded (a missing optional plugin or
+    SDK, a module failing as it is imported): an account of that type then fails at its run, as without the
+    preload, with the error its ``build`` meets there."""
+    kind = connector_type(type_name)
+    for module in kind.preload:
+        try:
+            import_module(module)
+        except Exception as exc:  # whatever a module's top level raises: the daemon says so and runs the others
+            raise UnknownConnector(
+                f"the connector {type_name!r} cannot load {module} ({type(exc).__name__}: {exc})"
+            ) from exc
 
 
 def build_connector(account: AccountSettings, book: BookSettings) -> Connector:

@@ -23,7 +23,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -36,6 +36,7 @@ from apscheduler.triggers.base import BaseTrigger  # type: ignore[import-untyped
 from apscheduler.triggers.combining import OrTrigger  # type: ignore[import-untyped]  # APScheduler 3 ships no types
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]  # APScheduler 3 ships no types
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]  # APScheduler 3 ships no types
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import templates as book_templates
 from ..admin import UnavailableConnector, build_connectors, run_book
@@ -45,7 +46,7 @@ from ..engine import EngineHooks
 from ..engine.report import RunReport
 from ..errors import ConfigError, ConnectorError, ContactSyncError, NotFound, StoreError, SyncAborted
 from ..logs import CONTEXT_FIELDS
-from ..registry import Rate
+from ..registry import Rate, UnknownConnector, preload
 from ..settings import AccountSettings, BookSettings, DaemonSettings, Settings
 from ..sharing import ConnectionPools
 from ..store import LeaseLost, Store, Transaction, now
@@ -227,7 +228,12 @@ class Daemon:
 
             self.metrics = Metrics(self.options.metrics_listen)
             self._relabel(self.settings)
+        # before the first cycle, so that it costs what every later cycle costs: its runs would otherwise import the
+        # connectors' modules while every other worker waits behind the import lock (#18)
+        self._preload(self._file_settings, self.settings)
         workers = self.options.workers or default_workers(self.store.dialect, self._budgets_in_use())
+        if self.store.dialect == "postgresql":
+            _open_connections(self.store, workers)
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(workers), "maint": ThreadPoolExecutor(2)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
@@ -340,6 +346,7 @@ class Daemon:
                         "(systemctl restart contactsync); the books reload now"
                     )
                 assert self.records is not None
+                self._preload(new)  # a type the reload added: before its books' first runs, as at start
                 with self._books_lock:
                     self._file_settings = new
                     self.settings = self._with_templates(new)
@@ -348,6 +355,19 @@ class Daemon:
                     self._schedule_books(first=False)
                 log.info("configuration reloaded: %d books", len(self.settings.books))
         self.notifier.ready(self._status_line())
+
+    def _preload(self, *configs: Settings) -> None:
+        """Import the modules each connector type of ``configs``'s accounts names for preloading (once: what is
+        imported already costs nothing). A type that cannot be loaded is logged and left: its accounts fail at
+        their runs with the error building them meets there, and every other account runs."""
+        started = time.monotonic()
+        kinds = sorted({account.type for settings in configs for account in _accounts_of(settings)})
+        for kind in kinds:
+            try:
+                preload(kind)
+            except UnknownConnector as exc:
+                log.warning("%s; accounts of that type will fail at their runs", exc)
+        log.debug("connector types %s preloaded in %.2fs", ", ".join(kinds), time.monotonic() - started)
 
     # ------------------------------------------------------------------------------------------ scheduling
     def _schedule_books(self, *, first: bool) -> None:
@@ -920,6 +940,30 @@ class Daemon:
             )
         except Exception as exc:  # metrics never stop a run
             log.warning("metrics update failed (%s)", type(exc).__name__)
+
+
+def _accounts_of(settings: Settings) -> Iterator[AccountSettings]:
+    """Every account ``settings`` may run: the books' (the templates' expanded ones too, once added), the
+    templates' patterns and sources, the distributions' own."""
+    for book in settings.books:
+        yield from book.accounts
+    for template in settings.templates:
+        yield from template.book.accounts
+        yield from template.accounts
+    for distribution in settings.distributions:
+        yield from distribution.accounts
+
+
+def _open_connections(store: Store, count: int) -> None:
+    """Open ``count`` connections of the store's pool (kept there, as the workers keep them for the daemon's life),
+    so that the first cycle's runs do not wait for a PostgreSQL backend each to start while the others run (#18).
+    One that cannot be opened now is left to the run that needs it, as before."""
+    try:
+        with ExitStack() as held:
+            for _ in range(count):
+                held.enter_context(store.engine.connect())
+    except SQLAlchemyError as exc:
+        log.warning("the store's connections could not be opened ahead (%s); runs open them", type(exc).__name__)
 
 
 def _open_store(url: str, pool_size: int) -> Store:
