@@ -15,20 +15,25 @@ that cycle (one host), TLS handshakes and how many of them resumed a session, th
 (the budget counts requests, so it is at most B), CPU (user+sys) spent in that cycle per account run by the daemon,
 its PostgreSQL backends, Radicale and this process (the proxy), sampled every 0.2 s around the cycle (the daemon
 is idle between cycles, so a sample before the first run and one after the last bracket it), the PostgreSQL
-sessions opened meanwhile (the database's count: other work on the server adds to it), the load average, and
-the bound: one listing's RTT × N ÷ B,
-with the wall's ratio to it (target ≤ 2) and to the bound plus the same cycle's wall at 0 ms (the store's and the
-client's own time). Connections opened per cycle are compared with B (target ≤ B per host). Figures are printed,
-never asserted.
+sessions opened meanwhile (the database's count: other work on the server adds to it) and the daemon's backends
+started within the cycle (from their start times: exact, where the samples are 0.2 s apart), the load average, and
+the bound: one listing's RTT × N ÷ B, with the wall's ratio to it (target ≤ 2) and to the bound plus the same
+cycle's wall at 0 ms (the store's and the client's own time). Connections opened per cycle are compared with B
+(target ≤ B per host). Figures are printed, never asserted.
 
-That measured cycle is the second process's *first* cycle: it pays the process's first imports of the connector
-modules, and its sync answers carry the card the first sync wrote (our own write echoing back). With ``--steady``
+That measured cycle is the second process's *first* cycle: it pays whatever the process does only once and has not
+done before its first run (building each account's HTTP session, TLS handshakes), and its sync answers carry the
+card the first sync wrote (our own write echoing back). What the daemon does before its first cycle (importing its
+connector types' modules, opening its store's connections) is in none of the cycles: the line ``start-up before
+first cycle`` gives it, from the process's spawn to its first run's start, so that work moved out of the first
+cycle into the start-up shows there. With ``--steady``
 the books are scheduled ``every 60s`` and the second process is kept running for one more cycle, on the next
 minute slot: a line labelled ``steady`` gives that later cycle of the same process (modules loaded, connection
 pools and TLS sessions warm, empty sync answers): what a long-running daemon shows cycle after cycle. It costs up
 to two minutes per RTT (waiting for the minute slots). The first-cycle line is printed either way. With
 ``--py-spy DIR`` the second process is recorded by py-spy (samples of the thread holding the GIL, collapsed
-stacks) from its first cycle's end to its last (the steady cycle, with ``--steady``).
+stacks) from its first cycle's end to its last (the steady cycle, with ``--steady``); with ``--py-spy-first`` too,
+from its start-up to its first cycle's end instead.
 """
 
 from __future__ import annotations
@@ -87,12 +92,16 @@ class CpuSampler:
         self.daemon_pid: int | None = None
         self.samples: list[Sample] = []
         self._backends: dict[int, float] = {}
+        #: when each of the daemon's backends seen started (epoch seconds)
+        self.backend_starts: dict[int, float] = {}
 
     def sample(self, conn: sa.Connection) -> None:
-        pids = conn.execute(
-            sa.text("select pid from pg_stat_activity where application_name = :app"), {"app": self.application}
-        ).scalars()
-        for pid in pids:
+        rows = conn.execute(
+            sa.text("select pid, backend_start from pg_stat_activity where application_name = :app"),
+            {"app": self.application},
+        ).all()
+        for pid, backend_start in rows:
+            self.backend_starts[pid] = backend_start.timestamp()
             with contextlib.suppress(OSError):
                 self._backends[pid] = process_cpu(pid)
         backends = sum(self._backends.values())  # a backend that closed keeps its last reading
@@ -106,6 +115,11 @@ class CpuSampler:
         self.samples.append(
             Sample(time.time(), (daemon, backends, process_cpu(self.radicale_pid), time.process_time()), sessions)
         )
+
+    def started_between(self, start: float, end: float) -> int:
+        """The daemon's PostgreSQL backends that started from ``start`` to ``end`` (exactly, unlike the sessions
+        between two samples; a backend that ended between two samples is not seen)."""
+        return sum(1 for at in self.backend_starts.values() if start <= at <= end)
 
     def between(self, start: float, end: float) -> tuple[tuple[float, ...], int]:
         """CPU of each part, and PostgreSQL sessions opened, from the last sample at or before ``start`` to the
@@ -133,8 +147,13 @@ class Cycle:
     cpu: tuple[float, ...]
     #: PostgreSQL sessions opened in the database during the cycle (the daemon's, and any other work's)
     sessions: int
+    #: the daemon's PostgreSQL backends started from the cycle's first run's start to its last run's end
+    backends_started: int
     #: the 1-minute load average at the cycle's end
     load: float
+    #: the first cycle's only: from the process's spawn to its first run's start (interpreter, imports,
+    #: configuration, store, and whatever the daemon prepares before its first cycle)
+    startup_s: float | None = None
 
     @property
     def bound_s(self) -> float:
@@ -162,34 +181,54 @@ def _run_daemon(
     *,
     cycles: int = 1,
     py_spy: Path | None = None,
-) -> list[Runs]:
-    """One `contactsync run` until every book has ``cycles`` more finished runs; then SIGTERM. The runs of each
-    cycle, in order (a book's run of a later cycle starts after every run of the earlier one ended: the cycles are
-    a minute apart and one takes seconds). With ``py_spy``, the daemon is recorded from its first cycle's end."""
+    spy_first: bool = False,
+) -> tuple[float, list[Runs]]:
+    """One `contactsync run` until every book has ``cycles`` more finished runs; then SIGTERM. When the process
+    was started (epoch seconds), and the runs of each cycle, in order (a book's run of a later cycle starts after
+    every run of the earlier one ended: the cycles are a minute apart and one takes seconds). With ``py_spy``, the
+    daemon is recorded from its first cycle's end to the last; with ``spy_first`` too, from its start-up (as soon
+    as it runs) to its first cycle's end."""
+    started = time.time()
     with log.open("ab") as out:
         proc = subprocess.Popen([CONTACTSYNC, "-c", str(config), "run"], stdout=out, stderr=subprocess.STDOUT)
     sampler.daemon_pid = proc.pid
     spy: subprocess.Popen[bytes] | None = None
+
+    def record() -> subprocess.Popen[bytes]:
+        # the thread holding the GIL: in a daemon bound by one interpreter's GIL, what the cycle waits on
+        assert py_spy is not None
+        args = ["record", "--gil", "--threads", "--format", "raw", "--rate", "250", "-o", str(py_spy)]
+        return subprocess.Popen(
+            [SPY, *args, "--pid", str(proc.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+    def stop(spy: subprocess.Popen[bytes]) -> None:
+        spy.send_signal(signal.SIGINT)
+        spy.wait(60)
+
+    first_over = False
     try:
+        if py_spy is not None and spy_first:
+            spy = record()
         while True:
             runs = sorted(_finished_runs(store, after_id))
             with store.engine.connect() as conn:
                 sampler.sample(conn)
-            if py_spy is not None and spy is None and len(runs) >= books:
-                # the thread holding the GIL: in a daemon bound by one interpreter's GIL, what the cycle waits on
-                record = ["record", "--gil", "--threads", "--format", "raw", "--rate", "250", "-o", str(py_spy)]
-                spy = subprocess.Popen(
-                    [SPY, *record, "--pid", str(proc.pid)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-                )
+            if not first_over and len(runs) >= books:
+                first_over = True
+                if spy is not None:
+                    stop(spy)
+                    spy = None
+                elif py_spy is not None:
+                    spy = record()
             if len(runs) >= books * cycles:
-                return [runs[i * books : (i + 1) * books] for i in range(cycles)]
+                return started, [runs[i * books : (i + 1) * books] for i in range(cycles)]
             if proc.poll() is not None:
                 raise SystemExit(f"the daemon exited ({proc.returncode}); see {log}")
             time.sleep(0.2)
     finally:
         if spy is not None:
-            spy.send_signal(signal.SIGINT)
-            spy.wait(60)
+            stop(spy)
         proc.send_signal(signal.SIGTERM)
         proc.wait(120)
         sampler.daemon_pid = None
@@ -204,7 +243,15 @@ def _after_minute_slot() -> None:
 
 
 def _measured(
-    label: str, runs: Runs, counted: Counters, run_dir: Path, sampler: CpuSampler, *, rtt_ms: float, budget: int
+    label: str,
+    runs: Runs,
+    counted: Counters,
+    run_dir: Path,
+    sampler: CpuSampler,
+    *,
+    rtt_ms: float,
+    budget: int,
+    spawned: float | None,
 ) -> Cycle:
     start, end = min(r[2] for r in runs), max(r[3] for r in runs)
     wall = end - start
@@ -219,7 +266,9 @@ def _measured(
     load = os.getloadavg()[0]
     ok = sum(1 for r in runs if r[1] == "ok")
     cpu, sessions = sampler.between(start, end)
-    return Cycle(label, rtt_ms, budget, len(runs), wall, counted, ok, busy, cpu, sessions, load)
+    startup = start - spawned if spawned is not None else None
+    started = sampler.started_between(start, end)
+    return Cycle(label, rtt_ms, budget, len(runs), wall, counted, ok, busy, cpu, sessions, started, load, startup)
 
 
 def cycle(
@@ -232,6 +281,7 @@ def cycle(
     budget: int,
     steady: bool = False,
     py_spy: Path | None = None,
+    spy_first: bool = False,
 ) -> list[Cycle]:
     """The second process's first cycle; with ``steady``, then its next cycle too."""
     radicale_root = work
@@ -276,7 +326,7 @@ def cycle(
         with Store.open(url) as store:
             if steady:
                 _after_minute_slot()  # the first syncs too, so that no book runs twice in the first process
-            first = _run_daemon(config, store, accounts, 0, run_dir / "daemon.log", sampler)[0]
+            first = _run_daemon(config, store, accounts, 0, run_dir / "daemon.log", sampler)[1][0]
             # every book due again now: the measured cycle is the next one, with nothing changed anywhere
             with store.engine.begin() as conn:
                 conn.execute(sa.update(t.daemon_leases).values(next_due_at=None))
@@ -294,19 +344,38 @@ def cycle(
                 last = max(r[0] for r in first)
                 splitter = threading.Thread(target=split, daemon=True)
                 splitter.start()
-                cycles = _run_daemon(
-                    config, store, accounts, last, run_dir / "daemon.log", sampler, cycles=2, py_spy=py_spy
+                spawned, cycles = _run_daemon(
+                    config,
+                    store,
+                    accounts,
+                    last,
+                    run_dir / "daemon.log",
+                    sampler,
+                    cycles=2,
+                    py_spy=py_spy,
+                    spy_first=spy_first,
                 )
                 splitter.join()
                 counts.append(proxy.reset())
-                labels = ("first", "steady")
+                labels: tuple[str, ...] = ("first", "steady")
             else:
                 after = max(r[0] for r in first)
-                cycles = _run_daemon(config, store, accounts, after, run_dir / "daemon.log", sampler, py_spy=py_spy)
+                spawned, cycles = _run_daemon(
+                    config, store, accounts, after, run_dir / "daemon.log", sampler, py_spy=py_spy, spy_first=spy_first
+                )
                 counts = [proxy.reset()]
                 labels = ("first",)
         return [
-            _measured(label, runs, n, run_dir, sampler, rtt_ms=rtt_ms, budget=budget)
+            _measured(
+                label,
+                runs,
+                n,
+                run_dir,
+                sampler,
+                rtt_ms=rtt_ms,
+                budget=budget,
+                spawned=spawned if label == "first" else None,
+            )
             for label, runs, n in zip(labels, cycles, counts, strict=True)
         ]
     finally:
@@ -332,6 +401,11 @@ def main() -> None:
         metavar="FOLDER",
         help="record the measured process with py-spy (the GIL holder's stacks) into FOLDER, one file per RTT",
     )
+    parser.add_argument(
+        "--py-spy-first",
+        action="store_true",
+        help="with --py-spy: record the measured process's start-up and first cycle instead of the later ones",
+    )
     args = parser.parse_args()
     if args.py_spy:
         args.py_spy.mkdir(parents=True, exist_ok=True)
@@ -351,8 +425,17 @@ def main() -> None:
                     budget=budget,
                     steady=args.steady,
                     py_spy=spy,
+                    spy_first=args.py_spy_first,
                 )
                 for c in measured:
+                    if c.startup_s is not None:
+                        # what the daemon does before its first cycle is not in that cycle's wall: shown here,
+                        # so that work moved out of the cycle into the start-up is seen, not hidden
+                        print(
+                            f"start-up before first cycle: {c.startup_s:.2f} s (rtt={rtt:g}ms; spawn to first run; "
+                            f"with the first cycle {c.startup_s + c.wall_s:.2f} s)",
+                            flush=True,
+                        )
                     n = c.counted
                     per_run = " ".join(
                         f"{part}={cpu / c.accounts * 1000:.1f}" for part, cpu in zip(PARTS, c.cpu, strict=True)
@@ -364,7 +447,8 @@ def main() -> None:
                         f"{'met' if n.connections <= budget else 'NOT met'}) handshakes={n.handshakes} "
                         f"resumed={n.resumed} peak_in_flight={n.peak_in_flight} "
                         f"run={c.busy_s / c.accounts:.2f}s/book books_at_once={c.busy_s / c.wall_s:.1f} "
-                        f"cpu_ms/run: {per_run} pg_sessions={c.sessions} load={c.load:.1f}"
+                        f"cpu_ms/run: {per_run} pg_sessions={c.sessions} "
+                        f"pg_backends_started={c.backends_started} load={c.load:.1f}"
                     )
                     if rtt == 0:
                         at_zero[(c.label, budget)] = c.wall_s
