@@ -4,13 +4,13 @@ Invariant 15 (sync-invariants.md): after a run, each tag has the same member cou
 tags, and it equals the store's. The engine cannot see this by itself (it compares items, not group totals), so
 the daemon asks each platform (Google memberCount, Graph categories, CardDAV categories/groups, vdir cards).
 
-What "asks" costs differs (#18). A CardDAV account counts the book as its pull in this run saw it plus what the run
-wrote since (the pull state keeps each card's tags): no request, no card read. It reads the whole book only when
-it has not pulled in this run or a write's outcome is unknown. A vdir account hashes every file and parses only
-those whose content it has not seen. So for these two, the check compares the run's own view with the store
+What "asks" costs differs (#18). A CardDAV or vdir account counts the book as its pull in this run saw it plus
+what the run wrote since (the pull state keeps each card's tags): no request, no file or card read. It reads the
+whole book or folder only when it has not pulled in this process, a write's outcome is unknown, or (vdir) its
+state does not hold some card's tags. So for these two, the check compares the run's own view with the store
 (a base recorded wrong, a group edit the engine missed) rather than reading the server again; a change a server
-left out of its sync-collection log is found by a full listing (``sync --reset-account``, or a token that
-expires), not here.
+left out of its sync-collection log, or a card file edited to the same size and mtime, is found by a full
+listing (``sync --reset-account``, or a token that expires), not here.
 
 A difference is judged only where we write the whole book: pull-only accounts and accounts where creating is
 off hold a subset by design (shown as ``not_compared``). A difference while writes are still owed to the account
