@@ -22,6 +22,10 @@ CRLF = "\r\n"
 FOLD_OCTETS = 75
 
 _PHYSICAL_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+#: a physical line that continues the one before (RFC 6350 3.2 folding)
+_FOLD = re.compile(r"[\r\n][ \t]")
+#: the head of a line without a group or parameters (``FN:``, ``N:``): the usual line, lexed without the walk
+_BARE_HEAD = re.compile(r"[A-Za-z0-9_-]+:")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # tab survives: it is legal inside a value
 _ESCAPED_BYTE = re.compile(r"[\udc80-\udcff]")
 _OTHER_SURROGATE = re.compile(r"[\ud800-\udc7f\udd00-\udfff]")
@@ -106,11 +110,17 @@ def logical_lines(text: str) -> list[str]:
 def logical_lines_raw(text: str) -> list[tuple[str, str]]:
     """Each logical line unfolded, with its physical text as written (folds kept, joined by CRLF): a line
     nobody changed is written back from that text, byte for byte (CHARSET, quoted-printable, folding)."""
+    text = text.lstrip("\ufeff")
+    if _FOLD.search(text) is None and "QUOTED-PRINTABLE" not in text.upper():
+        # nothing to join (the usual card, #18): no line continues another, and no quoted-printable value can end
+        # in a soft break (upper() maps character by character: no line's head says QUOTED-PRINTABLE if the
+        # whole text does not), so each non-blank physical line is a logical line as written
+        return [(raw, raw) for raw in _PHYSICAL_LINE_BREAK.split(text) if raw.strip()]
     # each logical line is collected as a list of pieces: joining once keeps a 5 MB folded photo linear
     out: list[list[str]] = []
     raws: list[list[str]] = []
     quoted_printable = soft_break = False
-    for raw in _PHYSICAL_LINE_BREAK.split(text.lstrip("\ufeff")):
+    for raw in _PHYSICAL_LINE_BREAK.split(text):
         if soft_break and out:
             out[-1][-1] = out[-1][-1][:-1]
             out[-1].append(raw)
@@ -188,6 +198,13 @@ def lex_line(line: str, *, nested: bool = False) -> ContentLine | None:
 
 def _lex(line: str, nested: bool, as_read: str) -> ContentLine | None:
     """:func:`lex_line`, the line made with its text as read (``as_read``) at once: one object per line read."""
+    bare = _BARE_HEAD.match(line)
+    if bare is not None:
+        # what the walk below makes of such a line: no group (no dot), a valid name, no parameter to modernize
+        end = bare.end()
+        return ContentLine(
+            line[: end - 1].upper().replace("_", "-"), _without_control(line[end:]), (), "", nested, as_read
+        )
     n = len(line)
     i = _TO_NAME_END.match(line).end()  # type: ignore[union-attr]  # matches anything, the empty text too
     if i >= n:

@@ -727,20 +727,22 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
     version = _output_version(card.version)
     context = _Context.of(card.lines)
     values: dict[_Slot, list[Any]] = {slot: [] for slot in _SLOTS}
-    aggregates: dict[_Slot, list[ContentLine]] = {slot: [] for slot in _AGGREGATE}
+    # each NICKNAME or LANG line with its value as decoded (they decode alike in any context)
+    aggregates: dict[_Slot, list[tuple[ContentLine, tuple[str, ...]]]] = {slot: [] for slot in _AGGREGATE}
     carried: list[str] = []  # what vcard_lines holds: unmapped lines and the forms of mapped ones
-    consumed = _consumed_groups(card.lines, context, region, photo_max_bytes)
+    # the value line of each consumed group, by its place in the card, as _consumed_groups decoded it
+    consumed, decoded_in_groups = _consumed_groups(card.lines, context, region, photo_max_bytes)
     # the first line of each value (its text, the lines that travel with it, whether they travel already): a value
     # given again otherwise (another TYPE, another FN) travels as a line of its own, and the first one then
     # travels too, so that a copy tells the two apart (see _Carried.of)
     firsts: dict[tuple[_Slot, str], _First] = {}
     photo_dropped = False
-    for line in card.lines:
+    for index, line in enumerate(card.lines):
         if line.nested or line.name in _NOT_CARRIED:
             continue
         if line.group in consumed:
             if line.name != _LABEL:
-                decoded_label = _decode(line, region, photo_max_bytes, context)
+                decoded_label = decoded_in_groups.get(index) or _decode(line, region, photo_max_bytes, context)
                 assert decoded_label is not None  # a consumed group's value line is one we map
                 slot, value = decoded_label
                 identity = (slot, element_key(value))
@@ -765,7 +767,7 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
             continue  # maps to nothing: the card keeps it as it is, and no copy needs it
         if slot in _AGGREGATE:
             values[slot] += value
-            aggregates[slot].append(line)
+            aggregates[slot].append((line, value))
             continue
         if slot in _NO_FORMS:
             values[slot].append(value)
@@ -776,74 +778,45 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
             _repeat(firsts[identity], line_text(line), carried)
             continue
         values[slot].append(value)
-        as_written = line_text(line)
+        as_written = as_carried = line_text(line)
         if slot is _Slot.TEL:
-            line = _spelled_canonically(line, value)
+            spelled = _spelled_canonically(line, value)
+            if spelled is not line:
+                line, as_carried = spelled, line_text(spelled)
         plain = _is_plain(slot, value, line, version)
-        firsts[identity] = _First(as_written, [line_text(line)], carried=not plain)
+        firsts[identity] = _First(as_written, [as_carried], carried=not plain)
         if not plain:
             # written otherwise than we would write this value (parameters, group, what the model does not hold
             # of it): the line itself travels, and is written wherever this value is
-            carried.append(line_text(line))
-    for slot, lines in aggregates.items():
-        unique = list({line_text(line): line for line in lines}.values())  # a line given twice says it once
-        value = normalize.unique_texts(values[slot])
-        decoded_lines = [(slot, _decode(line, region, photo_max_bytes)[1], line) for line in unique]  # type: ignore[index]
+            carried.append(as_carried)
+    lists: dict[_Slot, tuple[str, ...]] = {}
+    for slot, read in aggregates.items():
+        # a line given twice says it once (the same text: the same value)
+        unique = list({line_text(line): (slot, value, line) for line, value in read}.values())
+        value = lists[slot] = normalize.unique_texts(values[slot])
         # the lines as written travel, all together, when a copy can tell their order from the list
-        if lines and not _aggregate_is_plain(slot, unique) and _in_list_order(decoded_lines, value) is not None:
-            carried += [line_text(line) for line in lines]
-
-    def first(slot: _Slot, default: Any) -> Any:
-        return values[slot][0] if values[slot] else default
-
-    org, department = first(_Slot.ORG, ("", ""))
-    contact = normalize.normalize_contact(
-        Contact(
-            name=first(_Slot.N, Name()),
-            display_name=first(_Slot.FN, ""),
-            nicknames=tuple(values[_Slot.NICKNAME]),
-            emails=tuple(values[_Slot.EMAIL]),
-            phones=tuple(values[_Slot.TEL]),
-            addresses=tuple(values[_Slot.ADR]),
-            organization=org,
-            department=department,
-            job_title=first(_Slot.TITLE, ""),
-            birthday=first(_Slot.BDAY, None),
-            anniversary=first(_Slot.ANNIVERSARY, None),
-            urls=tuple(values[_Slot.URL]),
-            note=first(_Slot.NOTE, ""),
-            photo=first(_Slot.PHOTO, None),
-            tags=normalize.tags(t for tags in values[_Slot.CATEGORIES] for t in tags),
-            custom=tuple(values[_Slot.CUSTOM]),
-            phonetic_name=PhoneticName(
-                first(_Slot.PHONETIC_GIVEN, ""),
-                first(_Slot.PHONETIC_MIDDLE, ""),
-                first(_Slot.PHONETIC_FAMILY, ""),
-                first(_Slot.PHONETIC_ORG, ""),
-            ),
-            gender=first(_Slot.GENDER, ""),
-            ims=tuple(values[_Slot.IMPP]),
-            relations=tuple(values[_Slot.RELATED]),
-            events=tuple(values[_Slot.EVENT]),
-            role=first(_Slot.ROLE, ""),
-            languages=tuple(values[_Slot.LANG]),
-            vcard_lines=tuple(carried),
-        ),
-        region,
-    )
+        if read and not _aggregate_is_plain(slot, unique) and _in_list_order(unique, value) is not None:
+            carried += [line_text(line) for line, _value in read]
+    contact = _normalized(values, lists, carried, region)
     display_name = derived_display_name(contact)
     if display_name != contact.display_name:
         contact = replace(contact, display_name=display_name)
 
-    def single(*names: str) -> str:
-        return next((_text(line.value) for line in card.lines if line.name in names and not line.nested), "")
+    # the first UID, marker and kinds, and every member, in one pass over the lines
+    singles: dict[str, str] = {}
+    members: list[str] = []
+    for line in card.lines:
+        if line.nested:
+            continue
+        if line.name in _SINGLES:
+            singles.setdefault(line.name, line.value)
+        elif line.name in _MEMBERS:
+            members.append(line.value.strip())
+
+    def single(name: str) -> str:
+        return _text(singles[name]) if name in singles else ""
 
     kinds = {single("KIND").lower(), single("X-ADDRESSBOOKSERVER-KIND").lower()}
-    members = tuple(
-        line.value.strip()
-        for line in card.lines
-        if line.name in ("MEMBER", "X-ADDRESSBOOKSERVER-MEMBER") and not line.nested
-    )
     key = _own_fit_key(contact, region)
     if key is not None:
         _OWN_FITS.put(key, True)
@@ -853,8 +826,76 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
         contact=contact,
         marker=single(MARKER_PROPERTY) or None,
         is_group="group" in kinds,
-        members=members,
+        members=tuple(members),
         photo_dropped=photo_dropped,
+    )
+
+
+#: the properties a card says once (the first one counts) and the members of a group card, apart from the contact
+_SINGLES = frozenset({"UID", MARKER_PROPERTY, "KIND", "X-ADDRESSBOOKSERVER-KIND"})
+_MEMBERS = frozenset({"MEMBER", "X-ADDRESSBOOKSERVER-MEMBER"})
+
+
+def _normalized(
+    values: dict[_Slot, list[Any]], lists: dict[_Slot, tuple[str, ...]], carried: list[str], region: str
+) -> Contact:
+    """``normalize.normalize_contact`` of the contact a card's decoded values make, without doing again what
+    :func:`_decode` did (#18): each text it returns is normalize.text's or multiline's result already, and both
+    give their own result back, so the names, ORG, TITLE, ROLE, NOTE, FN, the phonetic names, the gender, the
+    addresses and the labels of emails and phones are taken as decoded. What normalize_contact adds beyond that
+    is done here as it does it: the lists deduplicated (an element given twice, an empty one), the email address
+    and the phone number normalized again (neither is its own fixed point for every text: ``mailto:mailto:…``,
+    a national prefix rule), the labels of URLs, IMs, relations and events folded (a built-in label is read
+    as written) and an IM's service lower-cased, the custom entries sorted and the carried lines sorted. Tags
+    are tags() of tags() read per line (the same set, the same spellings). tests/test_parse_once.py holds this
+    to normalize_contact over the corpus, the sample cards and hostile ones."""
+
+    def first(slot: _Slot, default: Any) -> Any:
+        found = values[slot]
+        return found[0] if found else default
+
+    unique, text = normalize.unique, normalize.text
+    org, department = first(_Slot.ORG, ("", ""))
+    emails, phones, addresses = values[_Slot.EMAIL], values[_Slot.TEL], values[_Slot.ADR]
+    urls, ims, relations, events = values[_Slot.URL], values[_Slot.IMPP], values[_Slot.RELATED], values[_Slot.EVENT]
+    categories, custom = values[_Slot.CATEGORIES], values[_Slot.CUSTOM]
+    # (an empty list has nothing to deduplicate: most cards have no URL, IM, relation or event)
+    return Contact(
+        name=first(_Slot.N, Name()),
+        display_name=first(_Slot.FN, ""),
+        nicknames=lists[_Slot.NICKNAME],
+        emails=unique(Email(normalize.email_address(e.address), e.kind, e.label) for e in emails) if emails else (),
+        phones=unique(Phone(normalize.phone_number(p.number, region), p.kind, p.label) for p in phones)
+        if phones
+        else (),
+        addresses=unique(addresses) if addresses else (),
+        organization=org,
+        department=department,
+        job_title=first(_Slot.TITLE, ""),
+        birthday=first(_Slot.BDAY, None),
+        anniversary=first(_Slot.ANNIVERSARY, None),
+        urls=unique(Url(u.value, text(u.label)) for u in urls) if urls else (),
+        note=first(_Slot.NOTE, ""),
+        photo=first(_Slot.PHOTO, None),
+        # one CATEGORIES line (the usual card) is its own tags(); several are merged, the first spelling kept
+        tags=categories[0] if len(categories) == 1 else normalize.tags(t for tags in categories for t in tags),
+        # keys are given once (a repeated key is a carried line) and are X- names or folded X-KEY values
+        custom=tuple(sorted(dict(custom).items())) if custom else (),
+        phonetic_name=PhoneticName(
+            first(_Slot.PHONETIC_GIVEN, ""),
+            first(_Slot.PHONETIC_MIDDLE, ""),
+            first(_Slot.PHONETIC_FAMILY, ""),
+            first(_Slot.PHONETIC_ORG, ""),
+        ),
+        gender=first(_Slot.GENDER, ""),
+        ims=unique(InstantMessage(m.handle, text(m.service).lower(), text(m.label)) for m in ims if m.handle)
+        if ims
+        else (),
+        relations=unique(Relation(r.name, r.kind, text(r.label)) for r in relations if r.name) if relations else (),
+        events=unique(Event(e.date, text(e.label) or "other") for e in events) if events else (),
+        role=first(_Slot.ROLE, ""),
+        languages=lists[_Slot.LANG],
+        vcard_lines=tuple(sorted(set(carried))),
     )
 
 
@@ -879,11 +920,13 @@ def _repeat(first: _First, text: str, carried: list[str]) -> None:
 
 def _consumed_groups(
     lines: Sequence[ContentLine], context: _Context, region: str, photo_max_bytes: int
-) -> frozenset[str]:
+) -> tuple[frozenset[str], dict[int, tuple[_Slot, Any]]]:
     """Groups that are exactly a labelled value as the renderer writes it (``itemN.EMAIL:…`` and
-    ``itemN.X-ABLabel:Club``, nothing else): the value and its label say all, neither line is carried."""
+    ``itemN.X-ABLabel:Club``, nothing else): the value and its label say all, neither line is carried. With
+    them, each value line of theirs decoded here, by its place in ``lines`` (decoded once: see parse_card)."""
     out: set[str] = set()
-    for line in lines:
+    decoded_at: dict[int, tuple[_Slot, Any]] = {}
+    for index, line in enumerate(lines):
         if not line.group or line.nested or line.name == _LABEL or context.sizes.get(line.group) != 2:
             continue
         label = next((m for m in lines if m.group == line.group and m.name == _LABEL and not m.nested), None)
@@ -898,7 +941,8 @@ def _consumed_groups(
         wanted = _label_text(slot, value, "4.0")
         if ungrouped == generated and wanted is not None and label.value == escape_text(wanted):
             out.add(line.group)
-    return frozenset(out)
+            decoded_at[index] = decoded
+    return frozenset(out), decoded_at
 
 
 _UID_LINE = re.compile(r"^UID(?:;[^:\r\n]*)?:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)", re.IGNORECASE | re.MULTILINE)
@@ -1098,9 +1142,10 @@ def _in_list_order(
     return ordered if ordered and _aggregate_value(ordered) == value else None
 
 
-def _aggregate_is_plain(slot: _Slot, lines: list[ContentLine]) -> bool:
-    value = normalize.unique_texts(v for line in lines for v in (_decode(line, "US", 0) or (slot, ()))[1])
-    return [replace(line, raw="") for line in lines] == _aggregate_lines(slot, value)
+def _aggregate_is_plain(slot: _Slot, decoded: list[tuple[_Slot, Any, ContentLine]]) -> bool:
+    """NICKNAME or LANG lines (with their decoded values, each line once) are the lines we write for their list."""
+    value = _aggregate_value(decoded)
+    return [replace(line, raw="") for _s, _v, line in decoded] == _aggregate_lines(slot, value)
 
 
 def _aggregate_of(contact: Contact, slot: _Slot) -> tuple[str, ...]:
@@ -1493,7 +1538,7 @@ def _fitted_lines(contact: Contact, region: str, photo_max_bytes: int) -> tuple[
     kept |= {line_text(line) for line in carried.unmapped if line.group not in orphaned}
     kept -= carried.stale_labels(taken)
     for slot, lines in carried.aggregates.items():
-        if lines and not _aggregate_is_plain(slot, list({line_text(f[2]): f[2] for f in lines}.values())):
+        if lines and not _aggregate_is_plain(slot, list({line_text(f[2]): f for f in lines}.values())):
             kept |= {line_text(line) for _s, _v, line in lines}
     vcard_lines = tuple(t for t in contact.vcard_lines if t in kept)
     if len(vcard_lines) == len(contact.vcard_lines):
