@@ -38,6 +38,7 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -399,10 +400,7 @@ class VdirConnector(BaseConnector):
         from the folder: every file hashed, parsing only content not seen before; unreadable files are skipped.
         Raises Transient, AuthFailed (only when it reads the folder)."""
         if self._view is not None:
-            known: Counter[Tag] = Counter()
-            for tags in self._view.values():
-                known.update(tags)
-            return dict(known)
+            return dict(Counter(chain.from_iterable(self._view.values())))
         return self._read_tag_counts()
 
     def _read_tag_counts(self) -> Mapping[Tag, int]:
@@ -637,14 +635,18 @@ def _tags_unknown(seen: _Seen) -> bool:
 
 def _tags_by_file(files: Mapping[str, _Seen]) -> dict[str, frozenset[Tag]] | None:
     """The tags of each contact card among ``files`` (what a pull saw), None when some card's are not known."""
-    spelled: dict[str, Tag] = {}  # one Tag per name: most cards of a book share a few
+    shared: dict[tuple[str, ...], frozenset[Tag]] = {}  # one set per combination: most cards share a few
     out: dict[str, frozenset[Tag]] = {}
     for file_name, seen in files.items():
         if seen.kind != _CONTACT:
             continue  # group and unreadable cards hold no counted tags, as when the folder is read
-        if seen.tags is None:
+        names = seen.tags
+        if names is None:
             return None
-        out[file_name] = frozenset(spelled.setdefault(name, Tag(name)) for name in seen.tags)
+        tags = shared.get(names)
+        if tags is None:
+            tags = shared[names] = frozenset(Tag(name) for name in names)
+        out[file_name] = tags
     return out
 
 
