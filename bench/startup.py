@@ -56,15 +56,16 @@ HEAVY = (
     "ldap3",
     "vobject",
     "asyncio",
+    "importlib.metadata",
     "phonenumbers",
     "email_validator",
     "contactsync.vcard.mapping",
     "contactsync.engine",
     "contactsync.engine.merge",
 )
-#: a package whose name alone may be a stand-in (status and sync defer asyncio, contactsync/cli/deferred.py): loaded
-#: when this module of it is
-LOADED_WHEN = {"asyncio": "asyncio.base_events"}
+#: a package whose name alone may be a stand-in (status and sync defer asyncio and importlib.metadata,
+#: contactsync/cli/deferred.py): loaded when this module of it is
+LOADED_WHEN = {"asyncio": "asyncio.base_events", "importlib.metadata": "importlib.metadata._meta"}
 # runs ``contactsync`` in-process, then names the heavy top-level packages it imported (on stderr, last line)
 PROBE = (
     "import sys, atexit\n"

@@ -34,7 +34,7 @@ from ..config import load_settings, locate
 from ..errors import ConfigError, ContactSyncError, NotFound, StoreError, StoreLocked
 from ..logs import safe_error_text, setup_logging
 from ..settings import AccountSettings, BookSettings, Settings
-from .deferred import defer_asyncio
+from .deferred import defer_unused
 from .faults import StoreFault, store_fault
 from .lazy import LazyGroup
 from .summary import BOOK_STATE_ORDER, SUMMARY_OVER, book_state, books_to_show, print_summary, state_counts
@@ -316,7 +316,8 @@ def sync(
     Beside daemons on a PostgreSQL store, each book runs under the same leases as a daemon's run (the book and
     each of its accounts); a book a daemon is running is synced after the others, waiting up to
     daemon.sync_wait_seconds for it."""
-    defer_asyncio()  # before the store imports SQLAlchemy: a sync of a synchronous store never uses it (#18)
+    # before the store imports SQLAlchemy: a sync of a synchronous store never uses asyncio, nor scans entry points
+    defer_unused()  # (#18)
     from ..daemon.lock import StoreLock
     from ..daemon.oneoff import LeaseHeld
     from .templates import with_expanded_books
@@ -464,7 +465,7 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
 
     Then each distribution (unless --book or --template): its state, its targets ok, failing and behind, the
     failing ones named; `contactsync distribute --status NAME` lists every target."""
-    defer_asyncio()  # before the store imports SQLAlchemy, which never uses it here (#18)
+    defer_unused()  # before the store imports SQLAlchemy: asyncio and importlib.metadata are unused here (#18)
     from ..daemon.lock import StoreLock
     from ..daemon.records import CircuitState, DaemonRecords, TagVerdict
     from ..store import now
