@@ -16,6 +16,9 @@ Exit codes (also in the README):
 
 from __future__ import annotations
 
+# first, before any module that defines a dataclass: their methods come compiled, not compiled here (#18)
+from . import precompiled  # noqa: F401  # isort: skip
+
 import json
 import logging
 import os
