@@ -332,6 +332,36 @@ def test_a_broken_file_reports_every_problem_with_its_line_and_key_path() -> Non
     assert "hunter2" not in "\n".join(str(p) for p in problems)  # secrets are never repeated back
 
 
+def test_a_password_inside_an_account_url_is_refused_at_its_key_and_never_repeated(tmp_path: Path) -> None:
+    # https://user:password@host/ is a password in the YAML as much as `password: ...` is: the store's URL was
+    # refused, an account's was accepted and the password then lived in the file (and in its checked-values cache)
+    (tmp_path / "pw").write_text("s3cret\n")
+    text = """\
+        books:
+          - name: staff
+            accounts:
+              - name: dav
+                type: carddav
+                options:
+                  url: https://ana:hunter2@dav.example.org/books/staff/
+                  password_file: {pw}
+              - name: folder
+                type: vdir
+                options: {{path: {folder}}}
+        """.format(pw=tmp_path / "pw", folder=tmp_path / "folder")
+    path = write(tmp_path, "c.yaml", text)
+    problems = problems_of(path)
+    assert [(p.line, p.path) for p in problems] == [(7, "books[0].accounts[0].options.url")]
+    assert "password_file" in problems[0].message and "inline" in problems[0].message
+    assert "hunter2" not in "\n".join(str(p) for p in problems)
+
+    # a user name alone in the URL is no secret, and a URL from the environment is not in the file
+    for url in ("https://ana@dav.example.org/books/staff/", "${DAV_URL}"):
+        write(tmp_path, "c.yaml", text.replace("https://ana:hunter2@dav.example.org/books/staff/", url))
+        settings = load_settings(path, environ={"DAV_URL": "https://ana:hunter2@dav.example.org/b/"})
+        assert settings.books[0].accounts[0].name == "dav"
+
+
 def test_the_error_lists_problems_in_file_order(tmp_path: Path) -> None:
     path = write(tmp_path, "c.yaml", MINIMAL.replace("staff", "Staff").replace("name: ana", "name: A"))
     with pytest.raises(ConfigError) as caught:

@@ -417,9 +417,28 @@ def _resolve_account(
         return None  # the schema error says so
     options_path = (*path, "options")
     extraction = extract_secrets(options, options_path, context, problems, plain_path_keys=_path_keys(schema))
+    for key_path in _inline_url_passwords(extraction.options, options_path):
+        # a CardDAV or directory URL written as https://user:password@host/ puts the password in the YAML, which
+        # the admin commits, backs up and pastes into tickets; refused here as an inline `password` is
+        problems.add(
+            key_path,
+            "a password never goes inline in a URL; give the URL without it and the password as password_file, "
+            "password_credential or ${ENV}",
+        )
     if schema is not None:
         _validate_options(schema, options, extraction, options_path, problems, connectors.checks)
     return _ResolvedAccount(extraction.options, extraction.secrets)
+
+
+def _inline_url_passwords(values: object, path: KeyPath) -> list[KeyPath]:
+    """Where ``values`` (an account's options as written, nested) holds a literal URL with a password in it."""
+    if isinstance(values, str):
+        return [path] if not is_env_reference(values) and url_has_password(values) else []
+    if isinstance(values, Mapping):
+        return [found for k, v in values.items() for found in _inline_url_passwords(v, (*path, str(k)))]
+    if isinstance(values, list):
+        return [found for i, v in enumerate(values) for found in _inline_url_passwords(v, (*path, i))]
+    return []
 
 
 def _validate_options(

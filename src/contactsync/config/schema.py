@@ -61,7 +61,8 @@ def _default(value: object) -> Any:
 _SECRET_NOTE = (
     "Secrets are never written inline: a key ending in `_file` reads a file (relative to this config "
     "file), a key ending in `_credential` reads `$CREDENTIALS_DIRECTORY/<name>` (systemd LoadCredential=), "
-    "and a value that is exactly `${NAME}` reads environment variable NAME."
+    "and a value that is exactly `${NAME}` reads environment variable NAME. Nor inside a URL: "
+    "`https://user:password@host/` is refused; give the password the ways above."
 )
 
 #: three accounts showing the three ways to give a secret; the sample config is built from it
