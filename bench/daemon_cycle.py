@@ -14,7 +14,8 @@ history, so the daemon's start-up is not in it), HTTP requests and TCP connectio
 that cycle (one host), TLS handshakes and how many of them resumed a session, the peak of requests in flight
 (the budget counts requests, so it is at most B), CPU (user+sys) spent in that cycle per account run by the daemon,
 its PostgreSQL backends, Radicale and this process (the proxy), sampled every 0.2 s around the cycle (the daemon
-is idle between cycles, so a sample before the first run and one after the last bracket it), the PostgreSQL
+is idle between cycles, so a sample before the first run and one after the last bracket it; the daemon's own CPU
+every 10 ms, since its start-up ends just before its first run), the PostgreSQL
 sessions opened meanwhile (the database's count: other work on the server adds to it) and the daemon's backends
 started within the cycle (from their start times: exact, where the samples are 0.2 s apart), the load average, and
 the bound: one listing's RTT × N ÷ B, with the wall's ratio to it (target ≤ 2) and to the bound plus the same
@@ -94,6 +95,26 @@ class CpuSampler:
         self._backends: dict[int, float] = {}
         #: when each of the daemon's backends seen started (epoch seconds)
         self.backend_starts: dict[int, float] = {}
+        #: (epoch seconds, the daemon's CPU seconds so far), every 10 ms while it runs (:meth:`follow`)
+        self.daemon_fine: list[tuple[float, float]] = []
+
+    def follow(self, pid: int, done: threading.Event) -> None:
+        """Sample the daemon's CPU every 10 ms until ``done``: its start-up's CPU, and its cycles' to within
+        10 ms (the samples of :meth:`sample`, 0.2 s apart, bracket a cycle with some of the start-up's CPU)."""
+        while not done.wait(0.01):
+            try:
+                self.daemon_fine.append((time.time(), process_cpu(pid)))
+            except OSError:
+                return
+
+    def daemon_cpu(self, start: float, end: float) -> float:
+        """The daemon's CPU seconds from its last fine sample at or before ``start`` (0 before any: the process
+        had not started) to its first at or after ``end``."""
+        before = [cpu for at, cpu in self.daemon_fine if at <= start]
+        after = [cpu for at, cpu in self.daemon_fine if at >= end]
+        if not after:
+            return float("nan")
+        return after[0] - (before[-1] if before else 0.0)
 
     def sample(self, conn: sa.Connection) -> None:
         rows = conn.execute(
@@ -129,6 +150,8 @@ class CpuSampler:
         if not before or not after:
             return tuple(float("nan") for _ in PARTS), -1
         cpu = tuple(b - a for a, b in zip(before[-1].cpu, after[0].cpu, strict=True))
+        if self.daemon_fine:
+            cpu = (self.daemon_cpu(start, end), *cpu[1:])
         return cpu, after[0].sessions - before[-1].sessions
 
 
@@ -154,6 +177,8 @@ class Cycle:
     #: the first cycle's only: from the process's spawn to its first run's start (interpreter, imports,
     #: configuration, store, and whatever the daemon prepares before its first cycle)
     startup_s: float | None = None
+    #: the daemon's CPU seconds over ``startup_s``
+    startup_cpu_s: float | None = None
 
     @property
     def bound_s(self) -> float:
@@ -192,6 +217,9 @@ def _run_daemon(
     with log.open("ab") as out:
         proc = subprocess.Popen([CONTACTSYNC, "-c", str(config), "run"], stdout=out, stderr=subprocess.STDOUT)
     sampler.daemon_pid = proc.pid
+    sampler.daemon_fine = []
+    followed = threading.Event()
+    threading.Thread(target=sampler.follow, args=(proc.pid, followed), daemon=True).start()
     spy: subprocess.Popen[bytes] | None = None
 
     def record() -> subprocess.Popen[bytes]:
@@ -227,6 +255,7 @@ def _run_daemon(
                 raise SystemExit(f"the daemon exited ({proc.returncode}); see {log}")
             time.sleep(0.2)
     finally:
+        followed.set()
         if spy is not None:
             stop(spy)
         proc.send_signal(signal.SIGTERM)
@@ -267,8 +296,11 @@ def _measured(
     ok = sum(1 for r in runs if r[1] == "ok")
     cpu, sessions = sampler.between(start, end)
     startup = start - spawned if spawned is not None else None
+    startup_cpu = sampler.daemon_cpu(0.0, start) if spawned is not None else None
     started = sampler.started_between(start, end)
-    return Cycle(label, rtt_ms, budget, len(runs), wall, counted, ok, busy, cpu, sessions, started, load, startup)
+    return Cycle(
+        label, rtt_ms, budget, len(runs), wall, counted, ok, busy, cpu, sessions, started, load, startup, startup_cpu
+    )
 
 
 def cycle(
@@ -431,9 +463,11 @@ def main() -> None:
                     if c.startup_s is not None:
                         # what the daemon does before its first cycle is not in that cycle's wall: shown here,
                         # so that work moved out of the cycle into the start-up is seen, not hidden
+                        assert c.startup_cpu_s is not None
                         print(
-                            f"start-up before first cycle: {c.startup_s:.2f} s (rtt={rtt:g}ms; spawn to first run; "
-                            f"with the first cycle {c.startup_s + c.wall_s:.2f} s)",
+                            f"start-up before first cycle: {c.startup_s:.2f} s, daemon CPU {c.startup_cpu_s:.2f} s "
+                            f"(rtt={rtt:g}ms; spawn to first run; with the first cycle: "
+                            f"{c.startup_s + c.wall_s:.2f} s, daemon CPU {c.startup_cpu_s + c.cpu[0]:.2f} s)",
                             flush=True,
                         )
                     n = c.counted
