@@ -23,7 +23,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -36,7 +36,6 @@ from apscheduler.triggers.base import BaseTrigger  # type: ignore[import-untyped
 from apscheduler.triggers.combining import OrTrigger  # type: ignore[import-untyped]  # APScheduler 3 ships no types
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]  # APScheduler 3 ships no types
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]  # APScheduler 3 ships no types
-from sqlalchemy.exc import SQLAlchemyError
 
 from .. import templates as book_templates
 from ..admin import UnavailableConnector, build_connectors, run_book
@@ -959,10 +958,8 @@ def _open_connections(store: Store, count: int) -> None:
     so that the first cycle's runs do not wait for a PostgreSQL backend each to start while the others run (#18).
     One that cannot be opened now is left to the run that needs it, as before."""
     try:
-        with ExitStack() as held:
-            for _ in range(count):
-                held.enter_context(store.engine.connect())
-    except SQLAlchemyError as exc:
+        store.open_connections(count)
+    except StoreError as exc:
         log.warning("the store's connections could not be opened ahead (%s); runs open them", type(exc).__name__)
 
 

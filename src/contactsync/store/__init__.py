@@ -25,7 +25,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -318,6 +318,17 @@ class Store(
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"cannot read the store: {driver_message(exc)}") from exc
         return current, _newest_revision()
+
+    def open_connections(self, count: int) -> None:
+        """Open ``count`` connections of the pool now and leave them there: a daemon's workers keep them for its
+        life, and its first runs then do not each wait for a PostgreSQL backend to start (#18). Raises
+        StoreError when one cannot be opened (those opened stay in the pool)."""
+        try:
+            with ExitStack() as held:
+                for _ in range(count):
+                    held.enter_context(self.engine.connect())
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the store's connections: {driver_message(exc)}") from exc
 
     def close(self) -> None:
         self.engine.dispose()
