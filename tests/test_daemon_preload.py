@@ -168,3 +168,11 @@ def test_a_type_that_cannot_be_preloaded_fails_its_own_accounts_at_their_runs_an
     # as without the preload: building the account fails at its run, where its build meets the missing SDK
     assert failed.startswith("ERROR book sales: run failed") and "No module named 'acme_sdk'" in failed
     assert done["runs"] == [["staff", "ok"]]
+
+
+def test_a_carddav_daemon_has_the_connector_and_its_http_stack_imported_before_its_first_run(tmp_path: Path) -> None:
+    # built-in types name their modules too: the first runs of a CardDAV daemon import nothing (#18)
+    config = config_with(tmp_path, {"staff": "carddav"})
+    watched = [*CARDDAV_STACK, "contactsync.connectors.carddav.connector", "contactsync.connectors.vdir.connector"]
+    done = first_cycle(config, watched, whole=False)  # the server is nowhere: only the start matters
+    assert done["seen"] == dict.fromkeys(watched, True)

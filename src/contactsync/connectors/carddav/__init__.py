@@ -56,6 +56,9 @@ CONNECTOR_TYPE = ConnectorType(
     default_in_flight=8,
     discover=_discover,
     doctor=_doctor,
+    # what _build imports: the connector, its HTTP and DAV libraries (niquests, urllib3-future, caldav, lxml) and
+    # the vCard codec; a daemon imports them before its first cycle instead of in its first runs (#18)
+    preload=("contactsync.connectors.carddav.connector",),
 )
 
 __all__ = [

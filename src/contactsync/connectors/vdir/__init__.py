@@ -35,7 +35,14 @@ def _doctor(ctx: DoctorContext) -> Iterator[CheckResult]:
 
 
 #: ``type: vdir``: a local folder has no quota, so no default rate
-CONNECTOR_TYPE = ConnectorType(name="vdir", build=_build, options_schema=OPTIONS_SCHEMA, doctor=_doctor)
+CONNECTOR_TYPE = ConnectorType(
+    name="vdir",
+    build=_build,
+    options_schema=OPTIONS_SCHEMA,
+    doctor=_doctor,
+    # what _build imports (the connector and the vCard codec): a daemon imports it before its first cycle (#18)
+    preload=("contactsync.connectors.vdir.connector",),
+)
 
 _CONNECTOR_NAMES = frozenset({"VdirConnector", "etag_of", "file_name_for"})
 
