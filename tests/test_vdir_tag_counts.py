@@ -264,11 +264,11 @@ def test_a_read_only_folder_refusing_writes_keeps_the_pulled_counts(tmp_path: Pa
     assert counted(touches, connector) == {"team": 1} and touches.calls == 0
 
 
-def test_an_edit_no_pull_could_see_is_counted_after_a_full_listing(tmp_path: Path) -> None:
-    # the standard the CardDAV connector set: the check compares what the run saw with the store. Another
-    # client's edit that keeps a card's size and modification time is invisible to an incremental pull (as an
-    # edit left out of a server's change log is), so it is not counted here; a full listing (`sync
-    # --reset-account`, or a state that no longer loads) reads it, and counts it
+def test_an_edit_that_keeps_the_size_and_mtime_is_pulled_and_counted(tmp_path: Path) -> None:
+    # another client's edit that keeps a card's size and puts its mtime back (cp -p, rsync -t, a coarse clock
+    # on FAT or SMB) moves its ctime: the incremental pull reads it, so the sync and the tag counts follow.
+    # Before the state kept the ctime, such an edit was never synced, and once tag_counts stopped reading the
+    # files, nothing found it at all (review of 3b92b57)
     for n, tags in enumerate(["Team", "Team", "Sales"]):
         (tmp_path / f"c{n}.vcf").write_bytes(card(n, tags))
     state = VdirConnector("v", tmp_path).pull(None).next_state
@@ -276,10 +276,37 @@ def test_an_edit_no_pull_could_see_is_counted_after_a_full_listing(tmp_path: Pat
     stat = path.stat()
     path.write_bytes(card(1, "Ops_"))  # as long as "Team"
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert path.stat().st_size == stat.st_size
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
     incremental = VdirConnector("v", tmp_path)
-    assert incremental.pull(state).changed == ()
-    assert keyed(incremental.tag_counts()) == {"team": 2, "sales": 1}
-    full = VdirConnector("v", tmp_path)
-    assert [rc.ref.id for rc in full.pull(None).changed] == ["c0.vcf", "c1.vcf", "c2.vcf"]
-    assert keyed(full.tag_counts()) == in_folder(tmp_path) == {"team": 1, "sales": 1, "ops_": 1}
+    assert [rc.ref.id for rc in incremental.pull(state).changed] == ["c1.vcf"]
+    assert keyed(incremental.tag_counts()) == in_folder(tmp_path) == {"team": 1, "sales": 1, "ops_": 1}
+
+
+def test_a_state_without_ctimes_reads_each_file_once_and_reports_no_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a state written before the ctime and inode were kept: the next pull hashes every file (none is trusted by
+    # size and mtime alone), reports nothing changed, and the pull after it reads nothing
+    from contactsync.connectors.pullstate import pack_state, unpack_state
+    from contactsync.connectors.vdir.connector import STATE_PREFIX
+
+    for n, tags in enumerate(["Team", "Team", "Sales"]):
+        (tmp_path / f"c{n}.vcf").write_bytes(card(n, tags))
+    state = VdirConnector("v", tmp_path).pull(None).next_state
+    assert state is not None
+    rows = unpack_state(STATE_PREFIX, state, dict, what="the vdir state")
+    old_state = pack_state(STATE_PREFIX, {name: row[:6] for name, row in rows.items()})
+    reads: list[str] = []
+    real_read = VdirConnector._read
+
+    def counted_read(self: VdirConnector, file_name: str) -> bytes | None:
+        reads.append(file_name)
+        return real_read(self, file_name)
+
+    monkeypatch.setattr(VdirConnector, "_read", counted_read)
+    upgraded = VdirConnector("v", tmp_path).pull(old_state)
+    assert upgraded.changed == () and upgraded.deleted == ()
+    assert sorted(reads) == ["c0.vcf", "c1.vcf", "c2.vcf"]
+    reads.clear()
+    assert VdirConnector("v", tmp_path).pull(upgraded.next_state).changed == ()
+    assert reads == []

@@ -9,8 +9,9 @@ what the run wrote since (the pull state keeps each card's tags): no request, no
 whole book or folder only when it has not pulled in this process, a write's outcome is unknown, or (vdir) its
 state does not hold some card's tags. So for these two, the check compares the run's own view with the store
 (a base recorded wrong, a group edit the engine missed) rather than reading the server again; a change a server
-left out of its sync-collection log, or a card file edited to the same size and mtime, is found by a full
-listing (``sync --reset-account``, or a token that expires), not here.
+left out of its sync-collection log is found by a full listing (``sync --reset-account``, or a token that
+expires), not here. (vdir's pull sees every edit of a file: it compares the ctime and inode as well as the size
+and mtime.)
 
 A difference is judged only where we write the whole book: pull-only accounts and accounts where creating is
 off hold a subset by design (shown as ``not_compared``). A difference while writes are still owed to the account

@@ -1,7 +1,9 @@
 """The ``vdir`` connector: a folder of ``.vcf`` files, one card per file (as vdirsyncer and khard keep them).
 
 Item ids are file names. Etags are content hashes, so touching a file is not a change. The incremental state
-remembers (mtime_ns, size, etag, kind) per file, so a pull reads only the files whose stat changed; a card a
+remembers (mtime_ns, size, ctime_ns, inode, etag, kind) per file, so a pull reads only the files whose stat
+changed (the ctime and inode too: an edit that keeps the size and puts the mtime back, as ``cp -p``, ``rsync -t``
+or a coarse file-system clock can, still moves the ctime or, written and renamed over, the inode); a card a
 run wrote is folded into it by content only (``absorb_writes``), so the next pull reads and hashes it but parses
 it only if someone changed it since (#18). Writes go to a temporary file in the same folder, are fsynced, and
 are renamed over (updates) or hard-linked (creates: ``link`` fails when the name exists, which gives
@@ -20,7 +22,8 @@ Tag counts (the tag-count check after a run) hold to the standard the CardDAV co
 folder as this connector's last pull saw it plus what its pushes since did to it, reading no file (#18: on a
 2,000-card first sync the check re-read and hashed all 4,000 files of both folders, 5% of the run). So an external
 edit the pull saw counts, as does every card the run wrote; an edit made after the pull is counted by the next
-run, and an edit the pull could not see (same size and mtime as before) by a full listing, as on CardDAV. Without
+run. The pull sees every edit (an edit that keeps the size and the mtime moves the ctime: see the state above);
+before the ctime was kept, such an edit was never synced, and the check reading every file was what found it. Without
 that knowledge, complete (no pull yet in this process, a card whose tags the state does not hold, a write whose
 outcome is not known, a push that raised), tag_counts reads the folder.
 """
@@ -128,12 +131,40 @@ class _Seen:
     #: a contact card's tag names as last parsed; None: not known (a state written before they were kept).
     #: tag_counts takes them for a card whose content is unchanged instead of parsing every card each run (#18)
     tags: tuple[str, ...] | None = None
+    #: the status-change time and inode: _NO_STAT in a state written before they were kept (the file is then
+    #: read and hashed once by the next pull)
+    ctime_ns: int = _NO_STAT
+    ino: int = _NO_STAT
+
+    @classmethod
+    def of(
+        cls, stat: os.stat_result, etag: str, kind: str, reason: str = "", tags: tuple[str, ...] | None = None
+    ) -> _Seen:
+        return cls(stat.st_mtime_ns, stat.st_size, etag, kind, reason, tags, stat.st_ctime_ns, stat.st_ino)
+
+    def same_stat(self, stat: os.stat_result) -> bool:
+        """Whether the file is unchanged by its stat: what lets a pull trust it without reading it."""
+        return (
+            self.mtime_ns == stat.st_mtime_ns
+            and self.size == stat.st_size
+            and self.ctime_ns == stat.st_ctime_ns
+            and self.ino == stat.st_ino
+        )
 
 
 def _encode_state(files: Mapping[str, _Seen]) -> str:
-    # a sixth element, the tags, which an older reader of this state ignores
+    # a sixth element, the tags, then the ctime and inode, which an older reader of this state ignores
     rows = {
-        name: [s.mtime_ns, s.size, s.etag, s.kind, s.reason, None if s.tags is None else list(s.tags)]
+        name: [
+            s.mtime_ns,
+            s.size,
+            s.etag,
+            s.kind,
+            s.reason,
+            None if s.tags is None else list(s.tags),
+            s.ctime_ns,
+            s.ino,
+        ]
         for name, s in files.items()
     }
     return pack_state(STATE_PREFIX, rows)
@@ -152,6 +183,8 @@ def _seen_from_rows(rows: Any) -> dict[str, _Seen]:
             str(r[3]),
             str(r[4]),
             tuple(str(t) for t in r[5]) if len(r) > 5 and r[5] is not None else None,
+            int(r[6]) if len(r) > 7 else _NO_STAT,
+            int(r[7]) if len(r) > 7 else _NO_STAT,
         )
         for name, r in rows.items()
     }
@@ -281,8 +314,7 @@ class VdirConnector(BaseConnector):
         deleted: list[str] = []
         for file_name, stat in sorted(listing.items()):
             previous = before.get(file_name)
-            same_stat = previous is not None and previous.mtime_ns == stat.st_mtime_ns and previous.size == stat.st_size
-            if previous is not None and same_stat and not _tags_unknown(previous):
+            if previous is not None and previous.same_stat(stat) and not _tags_unknown(previous):
                 seen[file_name] = previous  # unchanged by stat: not even read
                 self._remember_tags(previous)
                 if previous.kind == _BROKEN:
@@ -300,7 +332,7 @@ class VdirConnector(BaseConnector):
                 # touched, not changed: remember the new stat so it is not read again. A contact the state holds
                 # without its tags (written before they were kept) is parsed once for them, not reported changed
                 tags = self._parsed_tags(data) if _tags_unknown(previous) else previous.tags
-                seen[file_name] = _Seen(stat.st_mtime_ns, stat.st_size, etag, previous.kind, previous.reason, tags)
+                seen[file_name] = _Seen.of(stat, etag, previous.kind, previous.reason, tags)
                 self._remember_tags(seen[file_name])
                 if previous.kind == _BROKEN:
                     quarantined.append(Quarantined(file_name, previous.reason))
@@ -308,14 +340,14 @@ class VdirConnector(BaseConnector):
             try:
                 parsed = self._parse(data)
             except CardError as exc:
-                seen[file_name] = _Seen(stat.st_mtime_ns, stat.st_size, etag, _BROKEN, str(exc))
+                seen[file_name] = _Seen.of(stat, etag, _BROKEN, str(exc))
                 # a contact that became unreadable is quarantined, not reported gone: never delete on it
                 quarantined.append(Quarantined(file_name, str(exc)))
                 continue
             kind = _GROUP if parsed.is_group else _CONTACT
             self._tags[etag] = None if parsed.is_group else parsed.contact.tags
             names = None if parsed.is_group else tuple(sorted(t.name for t in parsed.contact.tags))
-            seen[file_name] = _Seen(stat.st_mtime_ns, stat.st_size, etag, kind, "", names)
+            seen[file_name] = _Seen.of(stat, etag, kind, "", names)
             if kind == _CONTACT:
                 changed.append(self._remote(file_name, etag, parsed, stat.st_mtime_ns))
                 photos_dropped += parsed.photo_dropped
