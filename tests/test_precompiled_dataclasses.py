@@ -24,6 +24,13 @@ pytestmark = pytest.mark.skipif(
 )
 REGENERATE = "python -c 'from contactsync.cli.precompiled import main; main()'"
 
+
+def test_the_table_was_generated_on_the_python_install_checks_before_loading_it() -> None:
+    from contactsync.cli.precompiled import TABLE_PYTHON
+
+    assert list(TABLE_PYTHON) == dataclass_methods.PYTHON, "set precompiled.TABLE_PYTHON to the table's PYTHON"
+
+
 # the real entry point in this interpreter; at exit, the contactsync modules whose dataclasses were compiled
 PROBE = """
 import atexit, json, sys

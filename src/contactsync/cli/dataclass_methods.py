@@ -3787,51 +3787,53 @@ def __create_fn__():
  return __eq__
 CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.book,self.fence,self.lost,self._stop,)==(other.book,other.fence,other.lost,other._stop,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
-def __create_fn__(_type_mtime_ns, _type_size, _type_etag, _type_kind, _type_reason, _type_tags, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_reason, _dflt_tags, _return_type):
- def __init__(self,mtime_ns:_type_mtime_ns,size:_type_size,etag:_type_etag,kind:_type_kind,reason:_type_reason=_dflt_reason,tags:_type_tags=_dflt_tags)->_return_type:
+def __create_fn__(_type_mtime_ns, _type_size, _type_etag, _type_kind, _type_reason, _type_tags, _type_ctime_ns, _type_ino, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_reason, _dflt_tags, _dflt_ctime_ns, _dflt_ino, _return_type):
+ def __init__(self,mtime_ns:_type_mtime_ns,size:_type_size,etag:_type_etag,kind:_type_kind,reason:_type_reason=_dflt_reason,tags:_type_tags=_dflt_tags,ctime_ns:_type_ctime_ns=_dflt_ctime_ns,ino:_type_ino=_dflt_ino)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'mtime_ns',mtime_ns)
   __dataclass_builtins_object__.__setattr__(self,'size',size)
   __dataclass_builtins_object__.__setattr__(self,'etag',etag)
   __dataclass_builtins_object__.__setattr__(self,'kind',kind)
   __dataclass_builtins_object__.__setattr__(self,'reason',reason)
   __dataclass_builtins_object__.__setattr__(self,'tags',tags)
+  __dataclass_builtins_object__.__setattr__(self,'ctime_ns',ctime_ns)
+  __dataclass_builtins_object__.__setattr__(self,'ino',ino)
  return __init__
-CODE["def __create_fn__(_type_mtime_ns, _type_size, _type_etag, _type_kind, _type_reason, _type_tags, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_reason, _dflt_tags, _return_type):\n def __init__(self,mtime_ns:_type_mtime_ns,size:_type_size,etag:_type_etag,kind:_type_kind,reason:_type_reason=_dflt_reason,tags:_type_tags=_dflt_tags)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'mtime_ns',mtime_ns)\n  __dataclass_builtins_object__.__setattr__(self,'size',size)\n  __dataclass_builtins_object__.__setattr__(self,'etag',etag)\n  __dataclass_builtins_object__.__setattr__(self,'kind',kind)\n  __dataclass_builtins_object__.__setattr__(self,'reason',reason)\n  __dataclass_builtins_object__.__setattr__(self,'tags',tags)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_mtime_ns, _type_size, _type_etag, _type_kind, _type_reason, _type_tags, _type_ctime_ns, _type_ino, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_reason, _dflt_tags, _dflt_ctime_ns, _dflt_ino, _return_type):\n def __init__(self,mtime_ns:_type_mtime_ns,size:_type_size,etag:_type_etag,kind:_type_kind,reason:_type_reason=_dflt_reason,tags:_type_tags=_dflt_tags,ctime_ns:_type_ctime_ns=_dflt_ctime_ns,ino:_type_ino=_dflt_ino)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'mtime_ns',mtime_ns)\n  __dataclass_builtins_object__.__setattr__(self,'size',size)\n  __dataclass_builtins_object__.__setattr__(self,'etag',etag)\n  __dataclass_builtins_object__.__setattr__(self,'kind',kind)\n  __dataclass_builtins_object__.__setattr__(self,'reason',reason)\n  __dataclass_builtins_object__.__setattr__(self,'tags',tags)\n  __dataclass_builtins_object__.__setattr__(self,'ctime_ns',ctime_ns)\n  __dataclass_builtins_object__.__setattr__(self,'ino',ino)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(mtime_ns={self.mtime_ns!r}, size={self.size!r}, etag={self.etag!r}, kind={self.kind!r}, reason={self.reason!r}, tags={self.tags!r})"
+  return self.__class__.__qualname__ + f"(mtime_ns={self.mtime_ns!r}, size={self.size!r}, etag={self.etag!r}, kind={self.kind!r}, reason={self.reason!r}, tags={self.tags!r}, ctime_ns={self.ctime_ns!r}, ino={self.ino!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(mtime_ns={self.mtime_ns!r}, size={self.size!r}, etag={self.etag!r}, kind={self.kind!r}, reason={self.reason!r}, tags={self.tags!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(mtime_ns={self.mtime_ns!r}, size={self.size!r}, etag={self.etag!r}, kind={self.kind!r}, reason={self.reason!r}, tags={self.tags!r}, ctime_ns={self.ctime_ns!r}, ino={self.ino!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.mtime_ns,self.size,self.etag,self.kind,self.reason,self.tags,)==(other.mtime_ns,other.size,other.etag,other.kind,other.reason,other.tags,)
+   return (self.mtime_ns,self.size,self.etag,self.kind,self.reason,self.tags,self.ctime_ns,self.ino,)==(other.mtime_ns,other.size,other.etag,other.kind,other.reason,other.tags,other.ctime_ns,other.ino,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.mtime_ns,self.size,self.etag,self.kind,self.reason,self.tags,)==(other.mtime_ns,other.size,other.etag,other.kind,other.reason,other.tags,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.mtime_ns,self.size,self.etag,self.kind,self.reason,self.tags,self.ctime_ns,self.ino,)==(other.mtime_ns,other.size,other.etag,other.kind,other.reason,other.tags,other.ctime_ns,other.ino,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('mtime_ns','size','etag','kind','reason','tags',):
+  if type(self) is cls or name in ('mtime_ns','size','etag','kind','reason','tags','ctime_ns','ino',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'mtime_ns\',\'size\',\'etag\',\'kind\',\'reason\',\'tags\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'mtime_ns\',\'size\',\'etag\',\'kind\',\'reason\',\'tags\',\'ctime_ns\',\'ino\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('mtime_ns','size','etag','kind','reason','tags',):
+  if type(self) is cls or name in ('mtime_ns','size','etag','kind','reason','tags','ctime_ns','ino',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'mtime_ns\',\'size\',\'etag\',\'kind\',\'reason\',\'tags\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'mtime_ns\',\'size\',\'etag\',\'kind\',\'reason\',\'tags\',\'ctime_ns\',\'ino\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.mtime_ns,self.size,self.etag,self.kind,self.reason,self.tags,))
+  return hash((self.mtime_ns,self.size,self.etag,self.kind,self.reason,self.tags,self.ctime_ns,self.ino,))
  return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.mtime_ns,self.size,self.etag,self.kind,self.reason,self.tags,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.mtime_ns,self.size,self.etag,self.kind,self.reason,self.tags,self.ctime_ns,self.ino,))\n return __hash__'] = __create_fn__.__code__
 
 del __create_fn__

@@ -47,6 +47,9 @@ START_UP_MODULES = (
     "contactsync.connectors.vdir.connector",
 )
 GENERATED = Path(__file__).with_name("dataclass_methods.py")
+#: the Python the table is generated on (its ``PYTHON``): checked before loading it, which costs 2-8 ms even from
+#: cached bytecode, for nothing on another Python
+TABLE_PYTHON = (3, 11)
 
 #: the texts compiled at start-up although a module of contactsync defined them (the table is out of date):
 #: module names, for tests/test_precompiled_dataclasses.py
@@ -81,10 +84,12 @@ def install() -> None:
     never over another hook of ``dataclasses.exec`` (the generator's recorder)."""
     if "exec" in vars(dataclasses):
         return
+    if sys.version_info[:2] != TABLE_PYTHON:
+        return  # another Python's dataclasses writes other texts: none would be found, so the table is not loaded
     from . import dataclass_methods
 
     if list(sys.version_info[:2]) != dataclass_methods.PYTHON:
-        return  # another Python's dataclasses writes other texts: none would be found
+        return  # generated on another Python than TABLE_PYTHON says (the test on the table fails then)
     dataclasses.exec = _exec_with(dataclass_methods.CODE)  # type: ignore[attr-defined]
 
 
