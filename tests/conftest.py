@@ -63,3 +63,19 @@ def fresh_pg_schema() -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(sa.text(f'drop schema "{schema}" cascade'))
         admin.dispose()
+
+
+@pytest.fixture
+def vdir_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The card files every vdir connector of this test reads, in order (clear the list between steps)."""
+    from contactsync.connectors.vdir import VdirConnector
+
+    reads: list[str] = []
+    real_read = VdirConnector._read
+
+    def counted_read(self: VdirConnector, file_name: str) -> bytes | None:
+        reads.append(file_name)
+        return real_read(self, file_name)
+
+    monkeypatch.setattr(VdirConnector, "_read", counted_read)
+    return reads

@@ -126,25 +126,18 @@ def test_a_contact_that_becomes_unreadable_is_quarantined_not_deleted(folder: Pa
     assert "apple.vcf" in {q.remote_id for q in result.quarantined}
 
 
-def test_files_unchanged_by_stat_are_not_read(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_files_unchanged_by_stat_are_not_read(folder: Path, vdir_reads: list[str]) -> None:
     vdir = VdirConnector("v", folder)
     state = vdir.pull(None).next_state
-    reads: list[str] = []
-    real_read = VdirConnector._read
-
-    def counted_read(self: VdirConnector, file_name: str) -> bytes | None:
-        reads.append(file_name)
-        return real_read(self, file_name)
-
-    monkeypatch.setattr(VdirConnector, "_read", counted_read)
-    assert vdir.pull(state).changed == () and reads == []
+    vdir_reads.clear()
+    assert vdir.pull(state).changed == () and vdir_reads == []
     path = folder / "google.vcf"
     stat = path.stat()
     # same size, same mtime, other content (cp -p, rsync -t, a coarse clock): the ctime moved, so it is read
     path.write_bytes(path.read_bytes().replace(b"Directora", b"Directrix"))
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert [rc.contact.job_title for rc in vdir.pull(state).changed] == ["Directrix"]
-    assert reads == ["google.vcf"]
+    assert vdir_reads == ["google.vcf"]
 
 
 def test_unreadable_state_asks_for_a_full_listing(folder: Path) -> None:

@@ -283,7 +283,7 @@ def test_an_edit_that_keeps_the_size_and_mtime_is_pulled_and_counted(tmp_path: P
 
 
 def test_a_state_without_ctimes_reads_each_file_once_and_reports_no_change(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, vdir_reads: list[str]
 ) -> None:
     # a state written before the ctime and inode were kept: the next pull hashes every file (none is trusted by
     # size and mtime alone), reports nothing changed, and the pull after it reads nothing
@@ -296,17 +296,10 @@ def test_a_state_without_ctimes_reads_each_file_once_and_reports_no_change(
     assert state is not None
     rows = unpack_state(STATE_PREFIX, state, dict, what="the vdir state")
     old_state = pack_state(STATE_PREFIX, {name: row[:6] for name, row in rows.items()})
-    reads: list[str] = []
-    real_read = VdirConnector._read
-
-    def counted_read(self: VdirConnector, file_name: str) -> bytes | None:
-        reads.append(file_name)
-        return real_read(self, file_name)
-
-    monkeypatch.setattr(VdirConnector, "_read", counted_read)
+    vdir_reads.clear()
     upgraded = VdirConnector("v", tmp_path).pull(old_state)
     assert upgraded.changed == () and upgraded.deleted == ()
-    assert sorted(reads) == ["c0.vcf", "c1.vcf", "c2.vcf"]
-    reads.clear()
+    assert sorted(vdir_reads) == ["c0.vcf", "c1.vcf", "c2.vcf"]
+    vdir_reads.clear()
     assert VdirConnector("v", tmp_path).pull(upgraded.next_state).changed == ()
-    assert reads == []
+    assert vdir_reads == []
