@@ -242,7 +242,7 @@ if failed:
 
 
 def bare_runs(
-    work: Path, proxy: LatencyProxy, book_url: str, ca: Path, count: int, in_flight: int, server_pid: int
+    proxy: LatencyProxy, book_url: str, ca: Path, count: int, in_flight: int, server_pid: int
 ) -> list[tuple[str, Timed]]:
     here = str(Path(__file__).resolve().parent)
     command = [sys.executable, "-c", BARE_PUTS, book_url, str(ca), str(count), str(in_flight), here, USER, PASSWORD]
@@ -382,7 +382,7 @@ def main() -> None:
                             runs = vdirsyncer_runs(work, proxy, url, ca, args.vdirsyncer, process.pid)
                         elif tool.startswith("bare"):
                             limit = int(tool.rpartition("×")[2])
-                            runs = bare_runs(work, proxy, url, ca, args.cards, limit, process.pid)
+                            runs = bare_runs(proxy, url, ca, args.cards, limit, process.pid)
                         else:
                             limit = int(tool.rpartition("×")[2])
                             runs = contactsync_runs(work, proxy, url, ca, process.pid, in_flight=limit, profile=profile)
