@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -66,14 +66,10 @@ def dialect_insert(dialect: str, table: sa.Table) -> Any:
 _UPSERTS: dict[tuple[str, str, tuple[str, ...], tuple[str, ...]], Any] = {}
 
 
-def upsert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
-    """Insert ``rows``, replacing the columns they carry where a row with the same ``keys`` exists (a table with
-    only key columns: existing rows are left alone)."""
-    if not rows:
-        return
-    dialect = conn.dialect.name
-    updated = tuple(c.name for c in table.columns if c.name not in keys and c.name in rows[0])
-    cache_key = (dialect, table.name, tuple(keys), updated)
+def upsert_statement(dialect: str, table: sa.Table, keys: Sequence[str], updated: Sequence[str]) -> Any:
+    """The dialect's INSERT of ``table`` that replaces the ``updated`` columns where a row with the same ``keys``
+    exists (none: existing rows are left alone); built once per shape."""
+    cache_key = (dialect, table.name, tuple(keys), tuple(updated))
     stmt = _UPSERTS.get(cache_key)
     if stmt is None:
         ins = dialect_insert(dialect, table)
@@ -83,8 +79,89 @@ def upsert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]], ke
             else ins.on_conflict_do_nothing(index_elements=list(keys))
         )
         _UPSERTS[cache_key] = stmt
+    return stmt
+
+
+def upsert(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:
+    """Insert ``rows``, replacing the columns they carry where a row with the same ``keys`` exists (a table with
+    only key columns: existing rows are left alone)."""
+    if not rows:
+        return
+    updated = tuple(c.name for c in table.columns if c.name not in keys and c.name in rows[0])
+    stmt = upsert_statement(conn.dialect.name, table, keys, updated)
     for chunk in chunks(rows, 1000):
         conn.execute(stmt, list(chunk))
+
+
+class RowInsert:
+    """An INSERT (or upsert) of fixed columns, compiled once per dialect and run with one tuple of values per row.
+
+    For the rows a first sync writes per card (identities, links, journal, contacts, outbox): Core's executemany
+    builds every row's parameters anew (a dict per row, each value through its type's bind processor), which cost
+    a 2,000-card first sync more than SQLite's own work on those rows (#18). Here the values still go through the
+    very bind processors Core applies (SQLite's datetimes as text, its booleans as 0/1), once per distinct value
+    object in a column (a stamp every row shares is formatted once), and the rows reach the driver's executemany
+    through ``exec_driver_sql``: SQLAlchemy's events, error translation and ``hide_parameters`` still apply."""
+
+    __slots__ = ("_build", "_compiled", "columns")
+
+    def __init__(self, columns: Sequence[str], build: Callable[[str], Any]) -> None:
+        """``build``: the statement for a dialect name; its parameters must be exactly ``columns`` (a column
+        with a Python-side default left out would need Core's own execution)."""
+        self.columns = tuple(columns)
+        self._build = build
+        #: dialect name → (SQL, (position, bind processor) per column that has one, whether rows go as dicts)
+        self._compiled: dict[str, tuple[str, tuple[tuple[int, Callable[[Any], Any]], ...], bool]] = {}
+
+    @classmethod
+    def of(cls, table: sa.Table, columns: Sequence[str]) -> RowInsert:
+        """A plain INSERT of ``columns`` into ``table``."""
+        return cls(columns, lambda _dialect: sa.insert(table))
+
+    def _compile(self, dialect: sa.Dialect) -> tuple[str, tuple[tuple[int, Callable[[Any], Any]], ...], bool]:
+        compiled = self._build(dialect.name).compile(
+            dialect=dialect, column_keys=list(self.columns), for_executemany=True
+        )
+        order = tuple(compiled.positiontup or ()) if dialect.positional else tuple(compiled.binds)
+        if (order if dialect.positional else tuple(sorted(order))) != (
+            self.columns if dialect.positional else tuple(sorted(self.columns))
+        ):
+            raise ValueError(f"the statement's parameters {order} are not the columns {self.columns}")
+        processors: list[tuple[int, Callable[[Any], Any]]] = []
+        for i, name in enumerate(self.columns):
+            processor = compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                processors.append((i, processor))
+        entry = (compiled.string, tuple(processors), not dialect.positional)
+        self._compiled[dialect.name] = entry
+        return entry
+
+    def run(self, conn: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Insert ``rows``, each a tuple of values in the order of ``columns``, as Core would have."""
+        if not rows:
+            return
+        sql, processors, named = self._compiled.get(conn.dialect.name) or self._compile(conn.dialect)
+        params: list[Any] = list(rows)
+        if processors:
+            columns: list[Sequence[Any]] = list(zip(*params, strict=True))
+            for i, processor in processors:
+                columns[i] = _processed(columns[i], processor)
+            params = list(zip(*columns, strict=True))
+        if named:
+            params = [dict(zip(self.columns, row, strict=True)) for row in params]
+        conn.exec_driver_sql(sql, params)
+
+
+def _processed(values: Sequence[Any], processor: Callable[[Any], Any]) -> list[Any]:
+    """``processor`` applied to each of ``values``, once per run of the same object (a shared stamp, None)."""
+    out: list[Any] = []
+    last: Any = out  # no value is this list
+    done: Any = None
+    for value in values:
+        if value is not last:
+            last, done = value, processor(value)
+        out.append(done)
+    return out
 
 
 def insert_missing(conn: Connection, table: sa.Table, rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> None:

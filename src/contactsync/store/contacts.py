@@ -18,7 +18,7 @@ from ..codec import contact_from_data, contact_to_data
 from ..errors import NotFound
 from ..model import Contact
 from . import schema as t
-from .base import StoreBase, TxBase, aware, chunks, now
+from .base import RowInsert, StoreBase, TxBase, aware, chunks, now, upsert_statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +93,12 @@ _TAG_COUNTS = {
         "where contacts.book = :book and contacts.deleted_at is null group by j.value"
     ),
 }
+#: the rows put_contacts writes for every contact, run with tuples (#18: see RowInsert)
+_CONTACT_COLUMNS = ("id", "book", "data", "version", "updated_at", "deleted_at", "erased")
+_PUT_CONTACTS = RowInsert(
+    _CONTACT_COLUMNS, lambda dialect: upsert_statement(dialect, t.contacts, ["id"], _CONTACT_COLUMNS[1:])
+)
+_PUT_IDENTITIES = RowInsert.of(t.identities, ("book", "kind", "value", "contact_id"))
 _DUE_TRASH = sa.select(t.trash.c.contact_id).where(
     t.trash.c.book == sa.bindparam("book"),
     t.trash.c.purge_after < sa.bindparam("at"),
@@ -235,38 +241,22 @@ class ContactWrites(TxBase):
         if not contacts:
             return
         stamp = at or now()
-        rows = [
-            {
-                "id": cid,
-                "book": book,
-                "data": encode_contact(c),
-                "version": 1,
-                "updated_at": stamp,
-                "deleted_at": None,
-                "erased": False,
-            }
-            for cid, c in contacts.items()
-        ]
-        self._upsert(t.contacts, rows, ["id"])
+        _PUT_CONTACTS.run(
+            self.conn, [(cid, book, encode_contact(c), 1, stamp, None, False) for cid, c in contacts.items()]
+        )
         for chunk in chunks([] if new else list(contacts)):
             self.conn.execute(sa.delete(t.identities).where(t.identities.c.contact_id.in_(chunk)))
-        ident: list[dict[str, Any]] = []
+        ident: list[tuple[str, str, str, str]] = []
         tag_rows: dict[str, str] = {}
         photo_rows: list[dict[str, Any]] = []
         for cid, c in contacts.items():
-            ident.extend(
-                {"book": book, "kind": "email", "value": v, "contact_id": cid} for v in set(c.identity_emails())
-            )
-            ident.extend(
-                {"book": book, "kind": "phone", "value": v, "contact_id": cid} for v in set(c.identity_phones())
-            )
+            ident.extend((book, "email", v, cid) for v in set(c.identity_emails()))
+            ident.extend((book, "phone", v, cid) for v in set(c.identity_phones()))
             for tag in c.tags:
                 tag_rows.setdefault(tag.key, tag.name)
             if c.photo is not None and c.photo.data:
                 photo_rows.append({"digest": c.photo.digest, "media_type": c.photo.media_type, "data": c.photo.data})
-        if ident:
-            for chunk in chunks(ident, 1000):
-                self.conn.execute(sa.insert(t.identities), list(chunk))
+        _PUT_IDENTITIES.run(self.conn, ident)
         self._upsert(t.tags, [{"book": book, "key": k, "name": n} for k, n in tag_rows.items()], ["book", "key"])
         self._upsert(t.photos, photo_rows, ["digest"])
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from ..errors import NotFound
 from ..model import Field
 from . import schema as t
-from .base import StoreBase, TxBase, aware, aware_at, chunks, dumps, now
+from .base import RowInsert, StoreBase, TxBase, aware, aware_at, chunks, dumps, now
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +90,28 @@ def _journal_values(row: Mapping[str, Any], stamp: datetime) -> dict[str, Any]:
     }
 
 
+#: journal rows as tuples, in this order (#18: see RowInsert)
+_JOURNAL = RowInsert.of(
+    t.journal, ("run_id", "at", "book", "account", "contact_id", "action", "field", "before", "after", "note")
+)
+
+
+def _journal_tuple(row: Mapping[str, Any], stamp: datetime) -> tuple[Any, ...]:
+    before, after = row.get("before"), row.get("after")
+    return (
+        row.get("run_id"),
+        stamp,
+        row["book"],
+        row.get("account"),
+        row["contact_id"],
+        row["action"],
+        row.get("field"),
+        None if before is None else dumps(before),
+        None if after is None else dumps(after),
+        row.get("note"),
+    )
+
+
 class JournalReads(StoreBase):
     def history(self, contact_id: str) -> list[JournalEntry]:
         """Every journal row of one contact, oldest first."""
@@ -157,9 +179,7 @@ class JournalWrites(TxBase):
         if not rows:
             return
         stamp = now()
-        prepared = [_journal_values(r, stamp) for r in rows]
-        for chunk in chunks(prepared, 1000):
-            self.conn.execute(sa.insert(t.journal), list(chunk))
+        _JOURNAL.run(self.conn, [_journal_tuple(r, stamp) for r in rows])
 
     def journal_one(self, row: Mapping[str, Any]) -> int:
         """One journal row (keys as :meth:`journal`'s) and its id: an undo names it."""

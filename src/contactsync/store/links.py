@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from ..codec import contact_from_data
 from ..model import Contact
 from . import schema as t
-from .base import StoreBase, TxBase, aware, chunks
+from .base import RowInsert, StoreBase, TxBase, aware, chunks
 from .contacts import encode_contact
 
 
@@ -54,6 +54,10 @@ def _link_row(lk: Link) -> dict[str, Any]:
         "modified": lk.modified,
         "marked": lk.marked,
     }
+
+
+#: links as tuples, in this order (#18: see RowInsert)
+_INSERT_LINKS = RowInsert.of(t.links, ("account", "remote_id", "contact_id", "etag", "base", "modified", "marked"))
 
 
 #: built once: read in every run of every account (#18)
@@ -149,9 +153,21 @@ class LinkWrites(TxBase):
     def insert_links(self, links: Sequence[Link]) -> None:
         """Links of items linked to nobody, for contacts with no link on that account: nothing to clear first (a
         first sync makes 300k of them; put_links would issue two deletes per 500)."""
-        rows = [_link_row(lk) for lk in links]
-        for chunk in chunks(rows, 1000):
-            self.conn.execute(sa.insert(t.links), list(chunk))
+        _INSERT_LINKS.run(
+            self.conn,
+            [
+                (
+                    lk.account,
+                    lk.remote_id,
+                    lk.contact_id,
+                    lk.etag,
+                    lk.base_text if lk.base_text is not None else encode_contact(lk.base),
+                    lk.modified,
+                    lk.marked,
+                )
+                for lk in links
+            ],
+        )
 
     def update_links(self, links: Sequence[Link]) -> None:
         """Links that exist already, for the same item and contact: only their etag, base, time and marker

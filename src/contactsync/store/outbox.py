@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from . import schema as t
-from .base import StoreBase, TxBase, chunks, dialect_insert, now
+from .base import RowInsert, StoreBase, TxBase, chunks, dialect_insert, now
 
 if TYPE_CHECKING:
     # read back when an entry is: `status` counts owed writes without the connector protocol (#18)
@@ -20,6 +20,18 @@ if TYPE_CHECKING:
 _OWED_CONTACTS = sa.select(t.outbox.c.contact_id).where(
     t.outbox.c.account.in_(sa.bindparam("accounts", expanding=True))
 )
+
+
+#: queueing as tuples (#18: see RowInsert); re-queueing keeps the attempt marker: a create that may have
+#: happened must still be looked for
+_QUEUE = RowInsert(
+    ("account", "contact_id", "kind", "queued_at", "attempted_at", "attempts", "last_error"),
+    lambda dialect: _requeue(dialect_insert(dialect, t.outbox)),
+)
+
+
+def _requeue(ins: Any) -> Any:
+    return ins.on_conflict_do_update(index_elements=["account", "contact_id"], set_={"kind": ins.excluded.kind})
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,26 +103,8 @@ class OutboxReads(StoreBase):
 
 class OutboxWrites(TxBase):
     def queue(self, account: str, contact_ids: Iterable[str], kind: ChangeKind) -> None:
-        stamp = now()
-        rows = [
-            {
-                "account": account,
-                "contact_id": cid,
-                "kind": kind.value,
-                "queued_at": stamp,
-                "attempted_at": None,
-                "attempts": 0,
-                "last_error": None,
-            }
-            for cid in contact_ids
-        ]
-        if not rows:
-            return
-        ins = dialect_insert(self.dialect, t.outbox)
-        # re-queueing keeps the attempt marker: a create that may have happened must still be looked for
-        stmt = ins.on_conflict_do_update(index_elements=["account", "contact_id"], set_={"kind": ins.excluded.kind})
-        for chunk in chunks(rows, 1000):
-            self.conn.execute(stmt, list(chunk))
+        stamp, value = now(), kind.value
+        _QUEUE.run(self.conn, [(account, cid, value, stamp, None, 0, None) for cid in contact_ids])
 
     def mark_attempt(self, account: str, contact_ids: Sequence[str]) -> None:
         for chunk in chunks(list(contact_ids)):
