@@ -15,6 +15,7 @@ import pytest
 from contactsync.connector import Change, ChangeKind, RemoteRef
 from contactsync.connectors.vdir import VdirConnector
 from contactsync.connectors.vdir import connector as vdir_module
+from contactsync.connectors.vdir.connector import WRITERS
 from contactsync.model import Contact, Email, Name
 from contactsync.normalize import normalize_contact
 from contactsync.vcard import parse_card
@@ -88,3 +89,24 @@ def test_every_byte_is_written_when_the_system_takes_a_few_at_a_time(
     ref = create(vdir, "cid-1", given)
     assert parse_card((tmp_path / ref.id).read_text()).contact.name.given == given
     assert hidden(tmp_path) == []
+
+
+def test_an_unexpected_error_in_one_lane_leaves_the_others_written_and_the_first_one_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lanes run from a few threads; an error no result can hold (a bug) raises from the push, the first in the
+    batch's order, once every other card is written, as a pool's futures did."""
+    vdir = VdirConnector("v", tmp_path)
+    real_apply = VdirConnector._apply
+
+    def failing(self: VdirConnector, change: Change) -> object:
+        if change.contact_id in ("cid-3", "cid-11"):
+            raise RuntimeError(change.contact_id)
+        return real_apply(self, change)
+
+    monkeypatch.setattr(VdirConnector, "_apply", failing)
+    changes = [Change(ChangeKind.CREATE, f"cid-{i}", contact=contact(f"P{i}")) for i in range(4 * WRITERS)]
+    with pytest.raises(RuntimeError, match=r"^cid-3$"):
+        vdir.push(changes)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted(f"cid-{i}.vcf" for i in range(4 * WRITERS) if i not in (3, 11))
