@@ -115,10 +115,11 @@ def file_name_for(uid: str) -> str:
 
 def fit_contact(contact: Contact, *, region: str = "US") -> Contact:
     """The vCard codec's :func:`~contactsync.vcard.fit_contact`, imported on first use like the rest of the codec:
-    a no-change run reads no card and fits no contact (#18)."""
-    from contactsync.vcard import fit_contact as fit
+    a no-change run reads no card and fits no contact (#18). Imported as a module, here and where a card is read
+    or written: ``from <package> import <name>`` in a function runs importlib's Python at every call (#18)."""
+    import contactsync.vcard as vcard
 
-    return fit(contact, region=region)
+    return vcard.fit_contact(contact, region=region)
 
 
 def etag_of(data: bytes) -> str:
@@ -289,13 +290,15 @@ class VdirConnector(BaseConnector):
             fd = os.open(self._prefix + file_name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except FileNotFoundError:
             return None
-        with os.fdopen(fd, "rb") as handle:
-            return handle.read()
+        try:
+            return _read_all(fd)
+        finally:
+            os.close(fd)
 
     def _parse(self, data: bytes) -> ParsedCard:
-        from contactsync.vcard import decode_card_bytes, parse_card
+        import contactsync.vcard as vcard
 
-        return parse_card(decode_card_bytes(data), region=self.region, photo_max_bytes=self.photo_max_bytes)
+        return vcard.parse_card(vcard.decode_card_bytes(data), region=self.region, photo_max_bytes=self.photo_max_bytes)
 
     def _remote(self, file_name: str, etag: str, parsed: ParsedCard, mtime_ns: int) -> RemoteContact:
         # what a card holds is what this folder can hold: the engine's fit of it is itself, not computed (#18)
@@ -555,14 +558,14 @@ class VdirConnector(BaseConnector):
         return file_name, data
 
     def _create(self, change: Change) -> ChangeResult:
-        from contactsync.vcard import render_card
+        import contactsync.vcard as vcard
 
         if change.contact is None:
             raise ItemRejected("a create needs the contact", account=self.name)
         # the UID (and so the file name) comes from the canonical id: a retried create finds its first try
         uid = change.contact_id or str(uuid.uuid4())
         file_name = file_name_for(uid)
-        text = render_card(
+        text = vcard.render_card(
             change.contact,
             uid=uid,
             marker=change.contact_id,
@@ -583,20 +586,20 @@ class VdirConnector(BaseConnector):
         return self._written(change, file_name, data, self.fit(change.contact))
 
     def _update(self, change: Change) -> ChangeResult:
-        from contactsync.vcard import decode_card_bytes, parse_card, render_card
+        import contactsync.vcard as vcard
 
         if change.contact is None:
             raise ItemRejected("an update needs the contact", account=self.name)
         file_name, current = self._current(change)
-        original = decode_card_bytes(current)
+        original = vcard.decode_card_bytes(current)
         parsed_contact: Contact | None = None
         try:
-            parsed = parse_card(original, region=self.region, photo_max_bytes=self.photo_max_bytes)
+            parsed = vcard.parse_card(original, region=self.region, photo_max_bytes=self.photo_max_bytes)
             version, uid, parsed_contact = parsed.version, parsed.uid, parsed.contact
         except CardError:
             version, uid = self.version, ""
         uid = uid or file_name.removesuffix(SUFFIX)
-        text = render_card(
+        text = vcard.render_card(
             change.contact,
             uid=uid,
             marker=change.contact_id,
@@ -679,6 +682,15 @@ class VdirConnector(BaseConnector):
         etag = etag_of(data)
         self._tags[etag] = stored.tags
         return ChangeResult(change, RemoteRef(file_name, etag), stored=stored)
+
+
+def _read_all(fd: int) -> bytes:
+    """What is left to read of ``fd``, as ``FileIO.readall`` reads it (without the file objects around it, #18): as
+    many bytes as its size says and one more, then on until a read finds the end (a short read, a growing file)."""
+    parts = [os.read(fd, os.fstat(fd).st_size + 1)]
+    while parts[-1]:
+        parts.append(os.read(fd, 1 << 16))
+    return b"".join(parts)
 
 
 def _tags_unknown(seen: _Seen) -> bool:
