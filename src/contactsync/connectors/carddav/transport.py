@@ -9,6 +9,7 @@ XML answers are re-parsed with defusedxml (:mod:`.davxml`): caldav's own lxml tr
 from __future__ import annotations
 
 import enum
+import http.client
 import logging
 import socket
 import ssl
@@ -41,6 +42,7 @@ from contactsync.sharing import ConnectionPools, RequestSlot, Sharing
 from contactsync.tls import certificate_rejected
 
 from .davxml import BadServerResponse, Multistatus, error_conditions, parse_multistatus, tag
+from .direct import DirectPool, TooLarge, Undecodable, proxied, trust
 from .options import AuthType as AuthType  # defined with the options; still importable from here
 
 log = logging.getLogger(__name__)
@@ -130,17 +132,23 @@ class DavTransport:
         self._client.session.hooks["response"].append(self._read_capped)
         # `timeout` bounds each request whole (connect and the whole answer), not only each read
         self._deadline = timeout
-        watch_session(self._client.session)
         #: each request holds a slot of the daemon's budget for its server (.sharing); none in a one-off sync
         self._request_slot: RequestSlot = sharing.request_slot if sharing is not None else nullcontext
+        self._origin = _origin(url)
+        #: the daemon's kept-alive ``http.client`` connections to this server, for requests once the login is a
+        #: settled basic one (:mod:`.direct`); None: every request goes through caldav's session
+        self._direct: DirectPool | None = None
         if sharing is not None and sharing.connections is not None:
             # connections come from the daemon's pool for this server, kept across accounts and runs; this
             # session keeps the account's login to itself (the pool holds connections only), and no cookie at all:
             # nothing a server hands out on a shared connection can ride along with another request
-            origin = _origin(url)
-            adapter = shared_adapter(sharing.connections, origin, verify, sharing.max_in_flight)
-            self._client.session.mount(origin + "/", adapter)
+            adapter = shared_adapter(sharing.connections, self._origin, verify, sharing.max_in_flight)
+            self._client.session.mount(self._origin + "/", adapter)
             self._client.session.allow_incoming_cookies = False
+            if self._client.proxy is None and not proxied(url):
+                self._direct = direct_pool(sharing.connections, self._origin, verify, sharing.max_in_flight)
+        # after the daemon's adapter is mounted: its connections obey the request's deadline too
+        watch_session(self._client.session)
 
     @property
     def request_counts(self) -> Mapping[str, int]:
@@ -364,6 +372,16 @@ class DavTransport:
             sent[name] = value
         if not body and "Content-Type" in sent:
             del sent["Content-Type"]
+        if (
+            self._direct is not None
+            and type(client.auth) is niquests.auth.HTTPBasicAuth
+            and _origin(url) == self._origin
+        ):
+            direct = self._send_direct(self._direct, method, url, body, sent)
+            if direct is not None:
+                return direct
+            # a redirect: sent again through the session, which follows it; both requests crossed the wire
+            self._counts[method] += 1
         answer = client.session.request(
             method.value,
             url,
@@ -382,6 +400,50 @@ class DavTransport:
             client._raise_authorization_error(url, answer)
         return status, answer.headers
 
+    def _send_direct(
+        self, direct: DirectPool, method: Method, url: str, body: str, sent: Mapping[str, str]
+    ) -> tuple[int, Mapping[str, str]] | None:
+        """:meth:`_send_settled` on the daemon's ``http.client`` connections (:mod:`.direct`): the same request,
+        headers and basic login, gzip accepted as the session accepted it. None for a redirect, which the session
+        is left to send again and follow."""
+        client = self._client
+        auth = client.auth
+        assert isinstance(auth, niquests.auth.HTTPBasicAuth)  # the caller's condition
+        parts = urlsplit(url)
+        headers = dict(sent)
+        # the login exactly as the session's basic auth writes it (into any object with ``headers``)
+        auth(_HeaderSink(headers))
+        headers["Accept-Encoding"] = "gzip"
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            answer = direct.send(
+                method.value,
+                target,
+                to_wire(body),  # type: ignore[no-untyped-call]  # caldav's CRLF line endings, as on the session
+                headers,
+                timeout=self._deadline,
+                max_bytes=self.max_response_bytes,
+            )
+        except TooLarge as exc:
+            raise ResponseTooLarge(str(exc)) from exc
+        except Undecodable as exc:
+            raise BadServerResponse(f"{method.value} {_path(url)}: {exc}") from exc
+        except ssl.SSLError as exc:
+            # permanent: a certificate is not fixed by sending again
+            raise certificate_rejected(exc, url) or AuthFailed(f"TLS failed for {_host(url)}: {exc}") from exc
+        except TimeoutError as exc:
+            raise Transient(f"{method.value} {_path(url)} timed out") from exc
+        except (OSError, http.client.HTTPException) as exc:
+            raise Transient(f"{method.value} {_path(url)} failed: {type(exc).__name__}: {exc}") from exc
+        status = answer.status_code
+        if status in (301, 302, 303, 307, 308):
+            return None
+        caldav_error.raise_if_rate_limited(status, url, answer.headers.get("Retry-After"))
+        if status in (401, 403):
+            client._raise_authorization_error(url, answer)
+        self._last_body = answer.content
+        return status, answer.headers
+
     def _raise_for_authorization(self, exc: caldav_error.AuthorizationError, url: str) -> NoReturn:
         body = exc.body.encode() if isinstance(exc.body, str) else (exc.body or b"")
         conditions = set(exc.preconditions) | set(error_conditions(body))
@@ -391,6 +453,15 @@ class DavTransport:
         if exc.status == 401:
             raise AuthFailed(f"{_host(url)} refused the username or password (401)") from exc
         raise AuthFailed(f"{_host(url)} forbids access to {_path(url)} (403)") from exc
+
+
+class _HeaderSink:
+    """What an ``auth`` object of the session writes its header into (``r.headers[...] = ...``)."""
+
+    __slots__ = ("headers",)
+
+    def __init__(self, headers: dict[str, str]) -> None:
+        self.headers = headers
 
 
 class _ChainOrNone:
@@ -574,6 +645,22 @@ def shared_adapter(pools: ConnectionPools, origin: str, verify: bool | str, max_
     key: Hashable = ("carddav", origin, verify)
     size = max_in_flight or _UNLIMITED_POOL_SIZE
     return pools.get(key, lambda: _Pool(SharedAdapter(size, resume_tls=verify is not False))).adapter
+
+
+def direct_pool(pools: ConnectionPools, origin: str, verify: bool | str, max_in_flight: int | None) -> DirectPool:
+    """The daemon's ``http.client`` connections to ``origin`` under one TLS setting (:mod:`.direct`), as many kept
+    as the budget lets requests be in flight, TLS sessions resumed unless certificates are not checked at all."""
+    key: Hashable = ("carddav-direct", origin, verify)
+    size = max_in_flight or _UNLIMITED_POOL_SIZE
+
+    def make() -> DirectPool:
+        context: ssl.SSLContext | None = None
+        if origin.startswith("https:"):
+            plain = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context = trust(_ResumingContext.make() if verify is not False else plain, verify)
+        return DirectPool(origin, context, size)
+
+    return pools.get(key, make)
 
 
 def _origin(url: str) -> str:
