@@ -99,6 +99,13 @@ _PUT_CONTACTS = RowInsert(
     _CONTACT_COLUMNS, lambda dialect: upsert_statement(dialect, t.contacts, ["id"], _CONTACT_COLUMNS[1:])
 )
 _PUT_IDENTITIES = RowInsert.of(t.identities, ("book", "kind", "value", "contact_id"))
+#: built once, the values bound as one expanding parameter (#18: every email and phone of a first sync)
+_MATCH_IDENTITIES = sa.select(t.identities.c.value, t.identities.c.contact_id).where(
+    t.identities.c.book == sa.bindparam("book"),
+    t.identities.c.kind == sa.bindparam("kind"),
+    t.identities.c.value.in_(sa.bindparam("values", expanding=True)),
+)
+_CLEAR_IDENTITIES = sa.delete(t.identities).where(t.identities.c.contact_id.in_(sa.bindparam("ids", expanding=True)))
 _DUE_TRASH = sa.select(t.trash.c.contact_id).where(
     t.trash.c.book == sa.bindparam("book"),
     t.trash.c.purge_after < sa.bindparam("at"),
@@ -149,10 +156,8 @@ class ContactReads(StoreBase):
         out: dict[str, set[str]] = {}
         with self._reading() as conn:
             for chunk in chunks(vals):
-                q = sa.select(t.identities.c.value, t.identities.c.contact_id).where(
-                    t.identities.c.book == book, t.identities.c.kind == kind, t.identities.c.value.in_(chunk)
-                )
-                for value, cid in conn.execute(q):
+                rows = conn.execute(_MATCH_IDENTITIES, {"book": book, "kind": kind, "values": list(chunk)})
+                for value, cid in rows:
                     out.setdefault(value, set()).add(cid)
         return out
 
@@ -245,7 +250,7 @@ class ContactWrites(TxBase):
             self.conn, [(cid, book, encode_contact(c), 1, stamp, None, False) for cid, c in contacts.items()]
         )
         for chunk in chunks([] if new else list(contacts)):
-            self.conn.execute(sa.delete(t.identities).where(t.identities.c.contact_id.in_(chunk)))
+            self.conn.execute(_CLEAR_IDENTITIES, {"ids": list(chunk)})
         ident: list[tuple[str, str, str, str]] = []
         tag_rows: dict[str, str] = {}
         photo_rows: list[dict[str, Any]] = []

@@ -90,6 +90,10 @@ def _journal_values(row: Mapping[str, Any], stamp: datetime) -> dict[str, Any]:
     }
 
 
+#: built once, the ids bound as one expanding parameter (#18: read for every card of a run)
+_OPEN_CONFLICT_FIELDS = sa.select(t.conflicts.c.contact_id, t.conflicts.c.field).where(
+    t.conflicts.c.contact_id.in_(sa.bindparam("ids", expanding=True)), t.conflicts.c.resolved_at.is_(None)
+)
 #: journal rows as tuples, in this order (#18: see RowInsert)
 _JOURNAL = RowInsert.of(
     t.journal, ("run_id", "at", "book", "account", "contact_id", "action", "field", "before", "after", "note")
@@ -157,10 +161,7 @@ class JournalReads(StoreBase):
         out: dict[str, set[Field]] = {}
         with self._reading() as conn:
             for chunk in chunks(ids):
-                q = sa.select(t.conflicts.c.contact_id, t.conflicts.c.field).where(
-                    t.conflicts.c.contact_id.in_(chunk), t.conflicts.c.resolved_at.is_(None)
-                )
-                for cid, fname in conn.execute(q):
+                for cid, fname in conn.execute(_OPEN_CONFLICT_FIELDS, {"ids": list(chunk)}):
                     out.setdefault(cid, set()).add(Field.named(fname))
         return out
 

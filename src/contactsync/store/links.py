@@ -60,6 +60,15 @@ def _link_row(lk: Link) -> dict[str, Any]:
 _INSERT_LINKS = RowInsert.of(t.links, ("account", "remote_id", "contact_id", "etag", "base", "modified", "marked"))
 
 
+#: built once, the ids bound as one expanding parameter: put_links clears both sides of every link it writes (#18)
+_CLEAR_BY_CONTACT = sa.delete(t.links).where(
+    t.links.c.account == sa.bindparam("account"), t.links.c.contact_id.in_(sa.bindparam("ids", expanding=True))
+)
+_CLEAR_BY_ITEM = sa.delete(t.links).where(
+    t.links.c.account == sa.bindparam("account"), t.links.c.remote_id.in_(sa.bindparam("ids", expanding=True))
+)
+
+
 #: built once: read in every run of every account (#18)
 _LINK_INDEX = sa.select(t.links.c.remote_id, t.links.c.contact_id, t.links.c.etag).where(
     t.links.c.account == sa.bindparam("account")
@@ -138,16 +147,8 @@ class LinkWrites(TxBase):
             by_account.setdefault(lk.account, []).append(lk)
         for account, group in by_account.items():
             for chunk in chunks(group):
-                self.conn.execute(
-                    sa.delete(t.links).where(
-                        t.links.c.account == account, t.links.c.contact_id.in_([lk.contact_id for lk in chunk])
-                    )
-                )
-                self.conn.execute(
-                    sa.delete(t.links).where(
-                        t.links.c.account == account, t.links.c.remote_id.in_([lk.remote_id for lk in chunk])
-                    )
-                )
+                self.conn.execute(_CLEAR_BY_CONTACT, {"account": account, "ids": [lk.contact_id for lk in chunk]})
+                self.conn.execute(_CLEAR_BY_ITEM, {"account": account, "ids": [lk.remote_id for lk in chunk]})
         self.insert_links(links)
 
     def insert_links(self, links: Sequence[Link]) -> None:

@@ -22,6 +22,20 @@ _OWED_CONTACTS = sa.select(t.outbox.c.contact_id).where(
 )
 
 
+#: built once, their id lists bound as one expanding parameter: an ``in_(list)`` built per call coerces each of
+#: its 500 values again (#18: a first sync's outbox reads and writes cover every card twice). "b_account": an
+#: UPDATE may not bind a column's own name in its WHERE
+_OF_ACCOUNT_AND_IDS = (
+    t.outbox.c.account == sa.bindparam("b_account"),
+    t.outbox.c.contact_id.in_(sa.bindparam("ids", expanding=True)),
+)
+_OUTBOX_FOR = sa.select(t.outbox).where(*_OF_ACCOUNT_AND_IDS)
+_MARK_ATTEMPT = (
+    sa.update(t.outbox)
+    .where(*_OF_ACCOUNT_AND_IDS)
+    .values(attempted_at=sa.bindparam("at"), attempts=t.outbox.c.attempts + 1)
+)
+_DEQUEUE = sa.delete(t.outbox).where(*_OF_ACCOUNT_AND_IDS)
 #: queueing as tuples (#18: see RowInsert); re-queueing keeps the attempt marker: a create that may have
 #: happened must still be looked for
 _QUEUE = RowInsert(
@@ -63,8 +77,8 @@ class OutboxReads(StoreBase):
         out: list[tuple[datetime, OutboxEntry]] = []
         with self._reading() as conn:
             for chunk in chunks(list(contact_ids)):
-                q = sa.select(t.outbox).where(t.outbox.c.account == account, t.outbox.c.contact_id.in_(chunk))
-                out.extend((r.queued_at, _outbox_entry(r)) for r in conn.execute(q))
+                rows = conn.execute(_OUTBOX_FOR, {"b_account": account, "ids": list(chunk)})
+                out.extend((r.queued_at, _outbox_entry(r)) for r in rows)
         out.sort(key=lambda pair: pair[0])
         return [entry for _at, entry in out]
 
@@ -107,12 +121,9 @@ class OutboxWrites(TxBase):
         _QUEUE.run(self.conn, [(account, cid, value, stamp, None, 0, None) for cid in contact_ids])
 
     def mark_attempt(self, account: str, contact_ids: Sequence[str]) -> None:
+        stamp = now()
         for chunk in chunks(list(contact_ids)):
-            self.conn.execute(
-                sa.update(t.outbox)
-                .where(t.outbox.c.account == account, t.outbox.c.contact_id.in_(chunk))
-                .values(attempted_at=now(), attempts=t.outbox.c.attempts + 1)
-            )
+            self.conn.execute(_MARK_ATTEMPT, {"b_account": account, "ids": list(chunk), "at": stamp})
 
     def fail(self, account: str, contact_id: str, error: str) -> None:
         self.conn.execute(
@@ -123,6 +134,4 @@ class OutboxWrites(TxBase):
 
     def dequeue(self, account: str, contact_ids: Iterable[str]) -> None:
         for chunk in chunks(list(contact_ids)):
-            self.conn.execute(
-                sa.delete(t.outbox).where(t.outbox.c.account == account, t.outbox.c.contact_id.in_(chunk))
-            )
+            self.conn.execute(_DEQUEUE, {"b_account": account, "ids": list(chunk)})
