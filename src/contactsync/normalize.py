@@ -1,9 +1,13 @@
 """Normalization, so that equal things compare equal across platforms.
 
-- emails: the local part is kept as written, the domain lower-cased and IDNA-encoded (email-validator does the
-  IDNA work); anything that does not parse is kept verbatim (stripped), never dropped;
-- phones: E.164 through phonenumbers, with the book's default region for national numbers; unparseable numbers
-  are kept verbatim with whitespace folded;
+- emails: any leading ``mailto:`` removed, the local part kept as written, the domain lower-cased and
+  IDNA-encoded (email-validator does the IDNA work); anything that does not parse is kept verbatim (stripped),
+  never dropped;
+- phones: any leading ``tel:`` removed, then E.164 through phonenumbers, with the book's default region for
+  national numbers; unparseable numbers, those whose E.164 form phonenumbers would not read back as itself and
+  those it cannot validate whose E.164 form would lose a digit are kept verbatim with whitespace folded;
+- every function here is idempotent: what it returns, it returns unchanged when given again (a value read back
+  after a write is normalized again, so anything else would change a contact nobody edited);
 - text: surrounding whitespace removed, runs of inner whitespace folded (notes keep their line breaks);
 - lists: duplicates (by element key) removed, first occurrence kept; tags deduplicated case-insensitively;
   custom entries sorted by key;
@@ -16,7 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from .model import (
     Contact,
@@ -31,6 +35,9 @@ from .model import (
     Tag,
     Url,
 )
+
+if TYPE_CHECKING:
+    from phonenumbers import PhoneNumber
 
 _SPACES = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -66,9 +73,7 @@ def multiline(value: str | None) -> str:
 
 @lru_cache(maxsize=65536)
 def email_address(raw: str) -> str:
-    value = text(raw)
-    if value.lower().startswith("mailto:"):
-        value = value[7:]
+    value = _without_scheme(text(raw), "mailto:")
     if "@" not in value:
         return value
     if _PLAIN_EMAIL.fullmatch(value) and "xn--" not in value.lower() and not _case_insensitive_local(value):
@@ -97,24 +102,73 @@ def _validated(value: str) -> str:
     return f"{result.local_part}@{result.ascii_domain.lower()}"
 
 
+def _without_scheme(value: str, scheme: str) -> str:
+    """``value`` (as :func:`text` leaves it) without the URI scheme (``mailto:``, ``tel:``) it starts with, in any
+    case, nor the blanks after it; a doubled scheme (``mailto:mailto:x@example.com``, from an app that prefixed
+    a value already prefixed) loses every copy. A scheme is never part of an address (an unquoted local part
+    holds no colon) nor of a number, so the person meant ``x@example.com``; and taking off only the first would
+    leave a value that loses the next one each time it is read again, which is a change nobody made."""
+    n = len(scheme)
+    while value[:n].lower() == scheme:
+        value = value[n:].lstrip()
+    return value
+
+
 @lru_cache(maxsize=65536)
 def phone_number(raw: str, region: str) -> str:
-    value = text(raw)
-    if value.lower().startswith("tel:"):
-        value = value[4:]
+    value = _without_scheme(text(raw), "tel:")
+    e164 = _e164(value, region)
+    if e164 is None or e164 == value:
+        return value
+    # What is written must read back as itself: reading a card normalizes again, and so does the push of a book
+    # whose phones are written nationally (engine/push.py). phonenumbers does not always parse its own E.164
+    # form back to it: for some impossible-looking national numbers ("0000000" in DE → +49000000) it strips a
+    # "national prefix" from the digits after the country code, a digit lost on every read, so a copy would
+    # drift from the source and the next edit would carry the loss back. Such a number is kept as written,
+    # as an unparseable one is; a valid number re-parses to itself and is E.164 as before (every region's
+    # examples are, tests/test_normalize_idempotent.py). Asked through the cache: a copy written in E.164 is
+    # read back as that very string.
+    return e164 if phone_number(e164, region) == e164 else value
+
+
+def _e164(value: str, region: str) -> str | None:
+    """``value`` in E.164, read with ``region`` for a national number (None: not a number phonenumbers can
+    parse, not a possible one, or one it cannot validate and would write with other digits than the person
+    did)."""
     import phonenumbers  # here: a run that reads no card (most no-change runs) never needs it (#18)
 
     try:
         parsed = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
-        return value
+        return None
     if not phonenumbers.is_possible_number(parsed):
-        return value
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        return None
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if _same_digits(value, e164, parsed, region) or phonenumbers.is_valid_number(parsed):
+        return e164
+    # a number phonenumbers cannot validate (a short or made-up one) whose E.164 form drops digits the person
+    # wrote ("+4900000" → +490000: a "national prefix" taken out after the country code) is no reading of
+    # it we can stand by: kept as written. A valid number is trusted ("+49 (0)30 1234567" → +49301234567).
+    return None
+
+
+def _same_digits(value: str, e164: str, parsed: PhoneNumber, region: str) -> bool:
+    """Whether ``e164`` spells the digits of ``value``: all of them after its country code (the international
+    prefix, if any, aside), or, for a national number, all of them but the region's trunk prefix."""
+    import phonenumbers
+
+    digits = phonenumbers.normalize_digits_only(value)
+    if parsed.extension and digits.endswith(parsed.extension):
+        digits = digits[: -len(parsed.extension)]
+    if digits.endswith(e164[1:]):
+        return True
+    national = e164[1 + len(str(parsed.country_code)) :]
+    return digits in (national, (phonenumbers.ndd_prefix_for_region(region, True) or "") + national)
 
 
 def national_format(e164: str) -> str:
-    """``+14155550100`` → ``(415) 555-0100``; anything not E.164 is returned as is."""
+    """``+14155550100`` → ``(415) 555-0100``; anything not E.164 is returned as is, and so is a number whose
+    national spelling would not read back as the same number in its own region."""
     if not e164.startswith("+"):
         return e164
     import phonenumbers
@@ -123,7 +177,15 @@ def national_format(e164: str) -> str:
         parsed = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    # A book writes its region's numbers nationally and reads them back with that region. For a number
+    # phonenumbers cannot validate, the national form is the bare digits without the trunk prefix
+    # (+33541185788024845 → 541185788024845) or drops an extension, and reads back as another value: the
+    # country code would be lost on the copy, and from there on the source. Those stay international.
+    region = phonenumbers.region_code_for_number(parsed)
+    if region is None or phone_number(national, region) != phone_number(e164, region):
+        return e164
+    return national
 
 
 T = TypeVar("T", Email, Phone, PostalAddress, Url, InstantMessage, Relation, Event)
