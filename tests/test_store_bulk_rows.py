@@ -170,3 +170,42 @@ def test_requeueing_keeps_the_attempt_marker(store: Store) -> None:
         tx.queue("a", ["c"], ChangeKind.UPDATE)
     [entry] = store.outbox("a")
     assert (entry.kind, entry.attempted, entry.attempts) == (ChangeKind.UPDATE, True, 1)
+
+
+#: item ids as a folder or a server may name them: quotes, escapes, JSON's and SQL's own characters, non-ASCII
+ODD_IDS = [
+    "plain.vcf",
+    'quote"d.vcf',
+    "apos'trophe.vcf",
+    "back\\slash.vcf",
+    "ünï.vcf",
+    "per%cent?.vcf",
+    "[1,2].vcf",
+    "emoji-\U0001f600.vcf",
+    "tab\there.vcf",
+]
+
+
+def test_lists_of_ids_match_exactly_the_values_given(store: Store) -> None:
+    """Id lists are bound as one parameter (a JSON array on SQLite, an array on PostgreSQL), not one each."""
+    cids = [f"c{i}" for i in range(len(ODD_IDS))]
+    with store.transaction() as tx:
+        tx.put_contacts("book", dict.fromkeys(cids, ana()), new=True)
+        tx.insert_links([Link("a", rid, cid, f"e-{cid}", ana()) for rid, cid in zip(ODD_IDS, cids, strict=True)])
+        tx.queue("a", cids, ChangeKind.CREATE)
+    asked = [*ODD_IDS[1:], "missing.vcf", 'quote"d', "PLAIN.vcf"]
+    expected = {rid: f"e-{cid}" for rid, cid in zip(ODD_IDS[1:], cids[1:], strict=True)}
+    assert store.link_etags("a", asked) == expected
+    with store.transaction() as tx:
+        tx.dequeue("a", ["c0", "c2", "nobody"])
+    assert sorted(e.contact_id for e in store.outbox("a")) == sorted(set(cids) - {"c0", "c2"})
+    assert store.match_identities("book", "email", ["ana@example.org", "nobody@example.org"]) == {
+        "ana@example.org": set(cids)
+    }
+    # c1's link moves to a new item (its old one cleared by contact); c3 takes c4's item (c4's cleared by item)
+    with store.transaction() as tx:
+        tx.put_links([Link("a", "other.vcf", "c1", "e-new", ana()), Link("a", "ünï.vcf", "c3", "e-taken", ana())])
+    etags = store.link_etags("a", [*ODD_IDS, "other.vcf"])
+    assert set(ODD_IDS) - set(etags) == {'quote"d.vcf', "back\\slash.vcf"}
+    assert (etags["other.vcf"], etags["ünï.vcf"]) == ("e-new", "e-taken")
+    assert store.account_links("a", ["c4"]) == {}

@@ -18,7 +18,18 @@ from ..codec import contact_from_data, contact_to_data
 from ..errors import NotFound
 from ..model import Contact
 from . import schema as t
-from .base import RowInsert, StoreBase, TxBase, aware, chunks, now, upsert_statement
+from .base import (
+    ByDialect,
+    RowInsert,
+    StoreBase,
+    TxBase,
+    aware,
+    chunks,
+    in_values,
+    now,
+    upsert_statement,
+    values_param,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,13 +110,17 @@ _PUT_CONTACTS = RowInsert(
     _CONTACT_COLUMNS, lambda dialect: upsert_statement(dialect, t.contacts, ["id"], _CONTACT_COLUMNS[1:])
 )
 _PUT_IDENTITIES = RowInsert.of(t.identities, ("book", "kind", "value", "contact_id"))
-#: built once, the values bound as one expanding parameter (#18: every email and phone of a first sync)
-_MATCH_IDENTITIES = sa.select(t.identities.c.value, t.identities.c.contact_id).where(
-    t.identities.c.book == sa.bindparam("book"),
-    t.identities.c.kind == sa.bindparam("kind"),
-    t.identities.c.value.in_(sa.bindparam("values", expanding=True)),
+#: built once per dialect, the values bound as one parameter (#18: in_values; every email and phone of a first sync)
+_MATCH_IDENTITIES = ByDialect(
+    lambda dialect: sa.select(t.identities.c.value, t.identities.c.contact_id).where(
+        t.identities.c.book == sa.bindparam("book"),
+        t.identities.c.kind == sa.bindparam("kind"),
+        in_values(dialect, t.identities.c.value, "values"),
+    )
 )
-_CLEAR_IDENTITIES = sa.delete(t.identities).where(t.identities.c.contact_id.in_(sa.bindparam("ids", expanding=True)))
+_CLEAR_IDENTITIES = ByDialect(
+    lambda dialect: sa.delete(t.identities).where(in_values(dialect, t.identities.c.contact_id, "ids"))
+)
 _DUE_TRASH = sa.select(t.trash.c.contact_id).where(
     t.trash.c.book == sa.bindparam("book"),
     t.trash.c.purge_after < sa.bindparam("at"),
@@ -156,7 +171,10 @@ class ContactReads(StoreBase):
         out: dict[str, set[str]] = {}
         with self._reading() as conn:
             for chunk in chunks(vals):
-                rows = conn.execute(_MATCH_IDENTITIES, {"book": book, "kind": kind, "values": list(chunk)})
+                rows = conn.execute(
+                    _MATCH_IDENTITIES(self.dialect),
+                    {"book": book, "kind": kind, "values": values_param(self.dialect, chunk)},
+                )
                 for value, cid in rows:
                     out.setdefault(value, set()).add(cid)
         return out
@@ -250,7 +268,7 @@ class ContactWrites(TxBase):
             self.conn, [(cid, book, encode_contact(c), 1, stamp, None, False) for cid, c in contacts.items()]
         )
         for chunk in chunks([] if new else list(contacts)):
-            self.conn.execute(_CLEAR_IDENTITIES, {"ids": list(chunk)})
+            self.conn.execute(_CLEAR_IDENTITIES(self.dialect), {"ids": values_param(self.dialect, chunk)})
         ident: list[tuple[str, str, str, str]] = []
         tag_rows: dict[str, str] = {}
         photo_rows: list[dict[str, Any]] = []

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from ..errors import NotFound
 from ..model import Field
 from . import schema as t
-from .base import RowInsert, StoreBase, TxBase, aware, aware_at, chunks, dumps, now
+from .base import ByDialect, RowInsert, StoreBase, TxBase, aware, aware_at, chunks, dumps, in_values, now, values_param
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +90,11 @@ def _journal_values(row: Mapping[str, Any], stamp: datetime) -> dict[str, Any]:
     }
 
 
-#: built once, the ids bound as one expanding parameter (#18: read for every card of a run)
-_OPEN_CONFLICT_FIELDS = sa.select(t.conflicts.c.contact_id, t.conflicts.c.field).where(
-    t.conflicts.c.contact_id.in_(sa.bindparam("ids", expanding=True)), t.conflicts.c.resolved_at.is_(None)
+#: built once per dialect, the ids bound as one parameter (#18: in_values; read for every card of a run)
+_OPEN_CONFLICT_FIELDS = ByDialect(
+    lambda dialect: sa.select(t.conflicts.c.contact_id, t.conflicts.c.field).where(
+        in_values(dialect, t.conflicts.c.contact_id, "ids"), t.conflicts.c.resolved_at.is_(None)
+    )
 )
 #: journal rows as tuples, in this order (#18: see RowInsert)
 _JOURNAL = RowInsert.of(
@@ -161,7 +163,8 @@ class JournalReads(StoreBase):
         out: dict[str, set[Field]] = {}
         with self._reading() as conn:
             for chunk in chunks(ids):
-                for cid, fname in conn.execute(_OPEN_CONFLICT_FIELDS, {"ids": list(chunk)}):
+                rows = conn.execute(_OPEN_CONFLICT_FIELDS(self.dialect), {"ids": values_param(self.dialect, chunk)})
+                for cid, fname in rows:
                     out.setdefault(cid, set()).add(Field.named(fname))
         return out
 

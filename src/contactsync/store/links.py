@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from ..codec import contact_from_data
 from ..model import Contact
 from . import schema as t
-from .base import RowInsert, StoreBase, TxBase, aware, chunks
+from .base import ByDialect, RowInsert, StoreBase, TxBase, aware, chunks, in_values, values_param
 from .contacts import encode_contact
 
 
@@ -60,21 +60,28 @@ def _link_row(lk: Link) -> dict[str, Any]:
 _INSERT_LINKS = RowInsert.of(t.links, ("account", "remote_id", "contact_id", "etag", "base", "modified", "marked"))
 
 
-#: built once, the ids bound as one expanding parameter: put_links clears both sides of every link it writes (#18)
-_CLEAR_BY_CONTACT = sa.delete(t.links).where(
-    t.links.c.account == sa.bindparam("account"), t.links.c.contact_id.in_(sa.bindparam("ids", expanding=True))
+#: built once per dialect, the ids bound as one parameter (#18: in_values): put_links clears both sides of every
+#: link it writes, link_etags reads every listed item's
+_CLEAR_BY_CONTACT = ByDialect(
+    lambda dialect: sa.delete(t.links).where(
+        t.links.c.account == sa.bindparam("account"), in_values(dialect, t.links.c.contact_id, "ids")
+    )
 )
-_CLEAR_BY_ITEM = sa.delete(t.links).where(
-    t.links.c.account == sa.bindparam("account"), t.links.c.remote_id.in_(sa.bindparam("ids", expanding=True))
+_CLEAR_BY_ITEM = ByDialect(
+    lambda dialect: sa.delete(t.links).where(
+        t.links.c.account == sa.bindparam("account"), in_values(dialect, t.links.c.remote_id, "ids")
+    )
+)
+_LINK_ETAGS = ByDialect(
+    lambda dialect: sa.select(t.links.c.remote_id, t.links.c.etag).where(
+        t.links.c.account == sa.bindparam("account"), in_values(dialect, t.links.c.remote_id, "ids")
+    )
 )
 
 
 #: built once: read in every run of every account (#18)
 _LINK_INDEX = sa.select(t.links.c.remote_id, t.links.c.contact_id, t.links.c.etag).where(
     t.links.c.account == sa.bindparam("account")
-)
-_LINK_ETAGS = sa.select(t.links.c.remote_id, t.links.c.etag).where(
-    t.links.c.account == sa.bindparam("account"), t.links.c.remote_id.in_(sa.bindparam("ids", expanding=True))
 )
 
 
@@ -92,7 +99,8 @@ class LinkReads(StoreBase):
             return out
         with self._reading() as conn:
             for chunk in chunks(ids):
-                out.update((r[0], r[1]) for r in conn.execute(_LINK_ETAGS, {"account": account, "ids": list(chunk)}))
+                params = {"account": account, "ids": values_param(self.dialect, chunk)}
+                out.update((r[0], r[1]) for r in conn.execute(_LINK_ETAGS(self.dialect), params))
         return out
 
     def link_count(self, account: str) -> int:
@@ -147,8 +155,10 @@ class LinkWrites(TxBase):
             by_account.setdefault(lk.account, []).append(lk)
         for account, group in by_account.items():
             for chunk in chunks(group):
-                self.conn.execute(_CLEAR_BY_CONTACT, {"account": account, "ids": [lk.contact_id for lk in chunk]})
-                self.conn.execute(_CLEAR_BY_ITEM, {"account": account, "ids": [lk.remote_id for lk in chunk]})
+                by_contact = values_param(self.dialect, (lk.contact_id for lk in chunk))
+                by_item = values_param(self.dialect, (lk.remote_id for lk in chunk))
+                self.conn.execute(_CLEAR_BY_CONTACT(self.dialect), {"account": account, "ids": by_contact})
+                self.conn.execute(_CLEAR_BY_ITEM(self.dialect), {"account": account, "ids": by_item})
         self.insert_links(links)
 
     def insert_links(self, links: Sequence[Link]) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from . import schema as t
-from .base import RowInsert, StoreBase, TxBase, chunks, dialect_insert, now
+from .base import ByDialect, RowInsert, StoreBase, TxBase, chunks, dialect_insert, in_values, now, values_param
 
 if TYPE_CHECKING:
     # read back when an entry is: `status` counts owed writes without the connector protocol (#18)
@@ -22,20 +22,22 @@ _OWED_CONTACTS = sa.select(t.outbox.c.contact_id).where(
 )
 
 
-#: built once, their id lists bound as one expanding parameter: an ``in_(list)`` built per call coerces each of
-#: its 500 values again (#18: a first sync's outbox reads and writes cover every card twice). "b_account": an
-#: UPDATE may not bind a column's own name in its WHERE
-_OF_ACCOUNT_AND_IDS = (
-    t.outbox.c.account == sa.bindparam("b_account"),
-    t.outbox.c.contact_id.in_(sa.bindparam("ids", expanding=True)),
+def _of_account_and_ids(dialect: str) -> tuple[sa.ColumnElement[bool], ...]:
+    # "b_account": an UPDATE may not bind a column's own name in its WHERE
+    return (t.outbox.c.account == sa.bindparam("b_account"), in_values(dialect, t.outbox.c.contact_id, "ids"))
+
+
+#: built once per dialect, the ids bound as one parameter (#18: in_values; a first sync's outbox reads and writes
+#: cover every card twice)
+_OUTBOX_FOR = ByDialect(lambda dialect: sa.select(t.outbox).where(*_of_account_and_ids(dialect)))
+_MARK_ATTEMPT = ByDialect(
+    lambda dialect: (
+        sa.update(t.outbox)
+        .where(*_of_account_and_ids(dialect))
+        .values(attempted_at=sa.bindparam("at"), attempts=t.outbox.c.attempts + 1)
+    )
 )
-_OUTBOX_FOR = sa.select(t.outbox).where(*_OF_ACCOUNT_AND_IDS)
-_MARK_ATTEMPT = (
-    sa.update(t.outbox)
-    .where(*_OF_ACCOUNT_AND_IDS)
-    .values(attempted_at=sa.bindparam("at"), attempts=t.outbox.c.attempts + 1)
-)
-_DEQUEUE = sa.delete(t.outbox).where(*_OF_ACCOUNT_AND_IDS)
+_DEQUEUE = ByDialect(lambda dialect: sa.delete(t.outbox).where(*_of_account_and_ids(dialect)))
 #: queueing as tuples (#18: see RowInsert); re-queueing keeps the attempt marker: a create that may have
 #: happened must still be looked for
 _QUEUE = RowInsert(
@@ -77,7 +79,8 @@ class OutboxReads(StoreBase):
         out: list[tuple[datetime, OutboxEntry]] = []
         with self._reading() as conn:
             for chunk in chunks(list(contact_ids)):
-                rows = conn.execute(_OUTBOX_FOR, {"b_account": account, "ids": list(chunk)})
+                params = {"b_account": account, "ids": values_param(self.dialect, chunk)}
+                rows = conn.execute(_OUTBOX_FOR(self.dialect), params)
                 out.extend((r.queued_at, _outbox_entry(r)) for r in rows)
         out.sort(key=lambda pair: pair[0])
         return [entry for _at, entry in out]
@@ -123,7 +126,8 @@ class OutboxWrites(TxBase):
     def mark_attempt(self, account: str, contact_ids: Sequence[str]) -> None:
         stamp = now()
         for chunk in chunks(list(contact_ids)):
-            self.conn.execute(_MARK_ATTEMPT, {"b_account": account, "ids": list(chunk), "at": stamp})
+            params = {"b_account": account, "ids": values_param(self.dialect, chunk), "at": stamp}
+            self.conn.execute(_MARK_ATTEMPT(self.dialect), params)
 
     def fail(self, account: str, contact_id: str, error: str) -> None:
         self.conn.execute(
@@ -134,4 +138,4 @@ class OutboxWrites(TxBase):
 
     def dequeue(self, account: str, contact_ids: Iterable[str]) -> None:
         for chunk in chunks(list(contact_ids)):
-            self.conn.execute(_DEQUEUE, {"b_account": account, "ids": list(chunk)})
+            self.conn.execute(_DEQUEUE(self.dialect), {"b_account": account, "ids": values_param(self.dialect, chunk)})

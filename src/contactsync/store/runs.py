@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from ..errors import StoreError
 from . import schema as t
-from .base import StoreBase, TxBase, aware, chunks, dumps, now
+from .base import ByDialect, StoreBase, TxBase, aware, chunks, dumps, in_values, now, values_param
 
 #: built once: these run in every run of every book (#18)
 _STATES = sa.select(t.sync_state.c.account, t.sync_state.c.token).where(
@@ -33,9 +33,11 @@ _FINISH_RUN = (
     .where(t.runs.c.id == sa.bindparam("run_id"))
     .values(finished_at=sa.bindparam("finished"), status=sa.bindparam("status_"), summary=sa.bindparam("summary_"))
 )
-_UNQUARANTINE = sa.delete(t.quarantine).where(
-    t.quarantine.c.account == sa.bindparam("account"),
-    t.quarantine.c.remote_id.in_(sa.bindparam("ids", expanding=True)),
+#: the ids bound as one parameter (#18: in_values)
+_UNQUARANTINE = ByDialect(
+    lambda dialect: sa.delete(t.quarantine).where(
+        t.quarantine.c.account == sa.bindparam("account"), in_values(dialect, t.quarantine.c.remote_id, "ids")
+    )
 )
 
 
@@ -260,4 +262,6 @@ class RunWrites(TxBase):
 
     def clear_quarantine(self, account: str, remote_ids: Iterable[str]) -> None:
         for chunk in chunks(list(remote_ids)):
-            self.conn.execute(_UNQUARANTINE, {"account": account, "ids": list(chunk)})
+            self.conn.execute(
+                _UNQUARANTINE(self.dialect), {"account": account, "ids": values_param(self.dialect, chunk)}
+            )
