@@ -16,7 +16,20 @@ from hypothesis import strategies as st
 
 from contactsync.connectors.vdir import VdirConnector
 from contactsync.engine import Engine
-from contactsync.model import Contact, Email, EmailKind, InstantMessage, Name, Phone, PhoneKind, Tag
+from contactsync.model import (
+    Contact,
+    Email,
+    EmailKind,
+    InstantMessage,
+    Name,
+    Phone,
+    PhoneKind,
+    PostalAddress,
+    Relation,
+    RelationKind,
+    Tag,
+    Url,
+)
 from contactsync.normalize import email_address, multiline, national_format, normalize_contact, phone_number, text
 from contactsync.rules import as_written
 from contactsync.settings import AccountSettings, BookSettings, BrakeSettings, DataRules, PhoneFormat
@@ -68,7 +81,15 @@ contacts = st.builds(
     note=texts,
     organization=texts,
     tags=st.frozensets(st.builds(Tag, texts), max_size=3),
-    ims=st.lists(st.builds(InstantMessage, texts, texts), max_size=2).map(tuple),
+    ims=st.lists(st.builds(InstantMessage, texts, texts, texts), max_size=2).map(tuple),
+    nicknames=st.lists(texts, max_size=2).map(tuple),
+    addresses=st.lists(
+        st.builds(PostalAddress, street=texts, locality=texts, country=texts, label=texts, formatted=texts),
+        max_size=2,
+    ).map(tuple),
+    urls=st.lists(st.builds(Url, texts, texts), max_size=2).map(tuple),
+    relations=st.lists(st.builds(Relation, texts, st.sampled_from(RelationKind), texts), max_size=2).map(tuple),
+    custom=st.lists(st.tuples(texts, texts), max_size=2).map(tuple),
 )
 
 #: inputs normalization gave one value on a first pass and another on the next (found by the properties below):
