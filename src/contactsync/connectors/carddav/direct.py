@@ -28,6 +28,7 @@ import threading
 import urllib.request
 import zlib
 from collections.abc import Mapping
+from functools import cache
 from urllib.parse import urlsplit
 
 from niquests.structures import CaseInsensitiveDict
@@ -63,8 +64,14 @@ class DirectAnswer:
 def proxied(url: str) -> bool:
     """Whether the environment names a proxy the session would have sent ``url`` through (its ``trust_env``):
     such requests stay on the session. Any proxy for the scheme counts, ``no_proxy`` or not (the session decides)."""
+    return _environment_proxy(urlsplit(url).scheme)
+
+
+@cache
+def _environment_proxy(scheme: str) -> bool:
+    # read once per process: reading them walks the whole environment (0.3 ms), and a daemon's does not change
     proxies = urllib.request.getproxies()
-    return bool(proxies.get(urlsplit(url).scheme) or proxies.get("all"))
+    return bool(proxies.get(scheme) or proxies.get("all"))
 
 
 def trust(context: ssl.SSLContext, verify: bool | str) -> ssl.SSLContext:
