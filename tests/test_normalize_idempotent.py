@@ -282,3 +282,20 @@ def test_an_odd_number_survives_a_round_of_syncs_unaltered(
             assert run() == {"a": (0, 0), "b": (0, 0)}
         assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (source, copy)} == settled
         assert len(store.journal_ids("push-update")) == 1
+
+
+@pytest.mark.parametrize("phone_format", list(PhoneFormat))
+def test_a_phones_label_survives_a_book_that_writes_phones_nationally(
+    tmp_path: Path, phone_format: PhoneFormat
+) -> None:
+    """Writing a number nationally changes its spelling only: before, the copy lost the phone's custom label."""
+    a, b, book = _pair(tmp_path, "US", phone_format)
+    (a / "ana.vcf").write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-ana\r\nN:Souza;Ana;;;\r\nFN:Ana Souza\r\n"
+        "item1.TEL;TYPE=CELL:+14155550101\r\nitem1.X-ABLabel:Boat\r\nEND:VCARD\r\n"
+    )
+    with Store.open(f"sqlite:///{tmp_path / 's.db'}") as store:
+        Engine(store, book, {"a": VdirConnector("a", a), "b": VdirConnector("b", b)}).run()
+    (copy,) = b.iterdir()
+    (phone,) = VdirConnector("b", b).fetch([copy.name])[copy.name].contact.phones
+    assert (phone.number, phone.label) == ("+14155550101", "Boat")

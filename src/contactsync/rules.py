@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .model import Contact, Phone
+from .model import Contact
 from .normalize import national_format
 from .settings import DataRules, PhoneFormat, Requirement
 
@@ -38,7 +38,8 @@ def as_written(contact: Contact, rules: DataRules, region: str) -> Contact:
     E.164, so the written form is never mistaken for a change."""
     if rules.phone_format is PhoneFormat.E164 or not contact.phones:
         return contact
-    return replace(contact, phones=tuple(Phone(_national(p.number, region), p.kind) for p in contact.phones))
+    # only the number's spelling changes: the kind and a custom label ("Boat") go as they are
+    return replace(contact, phones=tuple(replace(p, number=_national(p.number, region)) for p in contact.phones))
 
 
 def _national(number: str, region: str) -> str:
