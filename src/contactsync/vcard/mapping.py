@@ -843,12 +843,12 @@ def _normalized(
     :func:`_decode` did (#18): each text it returns is normalize.text's or multiline's result already, and both
     give their own result back, so the names, ORG, TITLE, ROLE, NOTE, FN, the phonetic names, the gender, the
     addresses and the labels of emails and phones are taken as decoded. What normalize_contact adds beyond that
-    is done here as it does it: the lists deduplicated (an element given twice, an empty one), the email address
-    and the phone number normalized again (neither is its own fixed point for every text: ``mailto:mailto:…``,
-    a national prefix rule), the labels of URLs, IMs, relations and events folded (a built-in label is read
-    as written) and an IM's service lower-cased, the custom entries sorted and the carried lines sorted. Tags
-    are tags() of tags() read per line (the same set, the same spellings). tests/test_parse_once.py holds this
-    to normalize_contact over the corpus, the sample cards and hostile ones."""
+    is done here as it does it: the lists deduplicated (an element given twice, an empty one; an email address
+    and a phone number are decoded normalized, and normalizing is idempotent), the labels of URLs, IMs,
+    relations and events folded (a built-in label is read as written) and an IM's service lower-cased, the
+    custom entries sorted and the carried lines sorted. Tags are tags() of tags() read per line (the same set,
+    the same spellings). tests/test_parse_once.py holds this to normalize_contact over the corpus, the sample
+    cards and hostile ones."""
 
     def first(slot: _Slot, default: Any) -> Any:
         found = values[slot]
@@ -864,10 +864,8 @@ def _normalized(
         name=first(_Slot.N, Name()),
         display_name=first(_Slot.FN, ""),
         nicknames=lists[_Slot.NICKNAME],
-        emails=unique(Email(normalize.email_address(e.address), e.kind, e.label) for e in emails) if emails else (),
-        phones=unique(Phone(normalize.phone_number(p.number, region), p.kind, p.label) for p in phones)
-        if phones
-        else (),
+        emails=unique(emails) if emails else (),
+        phones=unique(phones) if phones else (),
         addresses=unique(addresses) if addresses else (),
         organization=org,
         department=department,
