@@ -33,13 +33,21 @@ class FitMemo:
         self._size = size
         self._known: OrderedDict[tuple[Contact, tuple[str, ...]], Contact] = OrderedDict()
         self._lock = threading.Lock()
+        # the same contacts by identity (each entry keeps its contact alive, so its id is not reused while there):
+        # the engine asks about one contact object several times, and hashing a contact and its tags for the
+        # key cost more than the rest of a lookup (#18). Emptied when full; the LRU above stays the memo.
+        self._objects: dict[int, tuple[Contact, Contact]] = {}
 
     def __call__(self, contact: Contact) -> Contact:
+        seen = self._objects.get(id(contact))
+        if seen is not None and seen[0] is contact:
+            return seen[1]
         key = _key(contact)
         with self._lock:
             known = self._known.get(key)
             if known is not None:
                 self._known.move_to_end(key)
+                self._object(contact, known)
                 return known
         fitted = self._fit(contact)
         self.know(contact, fitted)
@@ -53,6 +61,12 @@ class FitMemo:
             self._known.move_to_end(key)
             if len(self._known) > self._size:
                 self._known.popitem(last=False)
+            self._object(contact, fitted)
+
+    def _object(self, contact: Contact, fitted: Contact) -> None:
+        if len(self._objects) >= self._size:
+            self._objects.clear()
+        self._objects[id(contact)] = (contact, fitted)
 
     def seed(self, contact: Contact) -> None:
         """Remember a contact parsed from the account's own card: it is its own fit."""
