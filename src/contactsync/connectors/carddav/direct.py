@@ -84,7 +84,11 @@ def trust(context: ssl.SSLContext, verify: bool | str) -> ssl.SSLContext:
     bundle = verify if isinstance(verify, str) else None
     bundle = bundle or os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
     if bundle is None:
-        context.load_default_certs()
+        # the system's trust as the session reads it (niquests' cert_verify: wassima's store, with its embedded
+        # Mozilla bundle where the system's is empty or stale), not OpenSSL's default paths
+        import wassima
+
+        context.load_verify_locations(cadata=wassima.generate_ca_bundle())
     elif os.path.isdir(bundle):
         context.load_verify_locations(capath=bundle)
     else:

@@ -30,6 +30,7 @@ from caldav.lib.python_utilities import to_wire
 from lxml import etree
 from niquests.adapters import HTTPAdapter
 from niquests.structures import CaseInsensitiveDict
+from niquests.utils import requote_uri
 
 from contactsync.deadline import RequestDeadlineExceeded, request_deadline, watch_session
 from contactsync.errors import (
@@ -461,7 +462,8 @@ class DavTransport:
         # the login exactly as the session's basic auth writes it (into any object with ``headers``)
         auth(_HeaderSink(headers))
         headers["Accept-Encoding"] = "gzip"
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        # percent-encoded as the session's PreparedRequest does (a space or "ö" in the admin's URL)
+        target = requote_uri((parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
         try:
             answer = direct.send(
                 method.value,
