@@ -14,7 +14,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 
 # RFC 3986 pchar minus the percent sign, plus "/": what may stay unencoded in a path
 _SAFE_PATH_CHARS = "/@:+!$&'()*,;=-._~"
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")  # whole UID: fullmatch ($ would pass "a\n")
 
 
 def normalize_path(path: str) -> str:
@@ -59,6 +59,6 @@ def safe_name(uid: str) -> str:
 
     Nothing from a UID is ever used raw in a path: "../x", "a/b" or "%2e%2e" all get a uuid.
     """
-    if _SAFE_NAME.match(uid) and uid not in (".", "..") and not uid.startswith("."):
+    if _SAFE_NAME.fullmatch(uid) and uid not in (".", "..") and not uid.startswith("."):
         return f"{uid}.vcf"
     return f"{uuid.uuid4()}.vcf"
