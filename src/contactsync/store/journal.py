@@ -75,21 +75,6 @@ def _conflict(r: Any) -> Conflict:
     )
 
 
-def _journal_values(row: Mapping[str, Any], stamp: datetime) -> dict[str, Any]:
-    return {
-        "run_id": row.get("run_id"),
-        "at": stamp,
-        "book": row["book"],
-        "account": row.get("account"),
-        "contact_id": row["contact_id"],
-        "action": row["action"],
-        "field": row.get("field"),
-        "before": dumps(row["before"]) if row.get("before") is not None else None,
-        "after": dumps(row["after"]) if row.get("after") is not None else None,
-        "note": row.get("note"),
-    }
-
-
 #: built once per dialect, the ids bound as one parameter (#18: in_values; read for every card of a run)
 _OPEN_CONFLICT_FIELDS = ByDialect(
     lambda dialect: sa.select(t.conflicts.c.contact_id, t.conflicts.c.field).where(
@@ -116,6 +101,10 @@ def _journal_tuple(row: Mapping[str, Any], stamp: datetime) -> tuple[Any, ...]:
         None if after is None else dumps(after),
         row.get("note"),
     )
+
+
+def _journal_values(row: Mapping[str, Any], stamp: datetime) -> dict[str, Any]:
+    return dict(zip(_JOURNAL.columns, _journal_tuple(row, stamp), strict=True))
 
 
 class JournalReads(StoreBase):

@@ -44,20 +44,18 @@ def _link(r: Any) -> Link:
     )
 
 
-def _link_row(lk: Link) -> dict[str, Any]:
-    return {
-        "account": lk.account,
-        "remote_id": lk.remote_id,
-        "contact_id": lk.contact_id,
-        "etag": lk.etag,
-        "base": lk.base_text if lk.base_text is not None else encode_contact(lk.base),
-        "modified": lk.modified,
-        "marked": lk.marked,
-    }
-
-
 #: links as tuples, in this order (#18: see RowInsert)
 _INSERT_LINKS = RowInsert.of(t.links, ("account", "remote_id", "contact_id", "etag", "base", "modified", "marked"))
+
+
+def _link_tuple(lk: Link) -> tuple[Any, ...]:
+    """A link's row, its values in the order of ``_INSERT_LINKS.columns``."""
+    base = lk.base_text if lk.base_text is not None else encode_contact(lk.base)
+    return (lk.account, lk.remote_id, lk.contact_id, lk.etag, base, lk.modified, lk.marked)
+
+
+def _link_row(lk: Link) -> dict[str, Any]:
+    return dict(zip(_INSERT_LINKS.columns, _link_tuple(lk), strict=True))
 
 
 #: built once per dialect, the ids bound as one parameter (#18: in_values): put_links clears both sides of every
@@ -164,21 +162,7 @@ class LinkWrites(TxBase):
     def insert_links(self, links: Sequence[Link]) -> None:
         """Links of items linked to nobody, for contacts with no link on that account: nothing to clear first (a
         first sync makes 300k of them; put_links would issue two deletes per 500)."""
-        _INSERT_LINKS.run(
-            self.conn,
-            [
-                (
-                    lk.account,
-                    lk.remote_id,
-                    lk.contact_id,
-                    lk.etag,
-                    lk.base_text if lk.base_text is not None else encode_contact(lk.base),
-                    lk.modified,
-                    lk.marked,
-                )
-                for lk in links
-            ],
-        )
+        _INSERT_LINKS.run(self.conn, [_link_tuple(lk) for lk in links])
 
     def update_links(self, links: Sequence[Link]) -> None:
         """Links that exist already, for the same item and contact: only their etag, base, time and marker
