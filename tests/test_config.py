@@ -778,6 +778,23 @@ def test_book_names_are_unique() -> None:
     assert problem.message == "book name 'staff' is already used at line 2; book names are unique in the file"
 
 
+def test_a_name_ending_in_a_line_break_is_refused_at_its_key(tmp_path: Path) -> None:
+    # a name is checked whole: "staff\n" would be a book whose name breaks log lines, `status` and the shell
+    text = """\
+store: {url: "sqlite:///%s/store.db"}
+books:
+  - name: "staff\\n"
+    accounts:
+      - {name: a, type: vdir, options: {path: "%s/a"}}
+      - {name: "b\\n", type: vdir, options: {path: "%s/b"}}
+""" % ((tmp_path,) * 3)
+    with pytest.raises(ConfigError) as caught:
+        parse_settings(text, environ={})
+    found = {(p.line, p.path): p.message for p in caught.value.problems}
+    assert set(found) == {(3, "books[0].name"), (6, "books[0].accounts[1].name")}
+    assert all("use lowercase letters" in message for message in found.values())
+
+
 def test_the_public_names_of_the_config_package() -> None:
     import contactsync.config
 

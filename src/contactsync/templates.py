@@ -236,7 +236,7 @@ def expand(
         bad = [
             what
             for what, name in zip(("book name", *("account name",) * len(book.accounts)), names, strict=True)
-            if not _NAME.match(name) or len(name) > _NAME_MAX
+            if not _NAME.fullmatch(name) or len(name) > _NAME_MAX
         ]
         if bad:
             skipped.append(Skipped(person, SkipReason.BAD_NAME, f"{bad[0]} (use {{user}} or {{id}} in names)"))

@@ -160,6 +160,16 @@ def test_a_person_without_a_value_a_placeholder_needs_gets_no_book(tmp_path: Pat
     assert skipped.reason is SkipReason.MISSING and "{upn}" in skipped.detail and "nomail" not in skipped.detail
 
 
+def test_a_directory_id_ending_in_a_line_break_makes_no_book(tmp_path: Path) -> None:
+    # a name is checked whole: "ada\n" would make a book and an account whose names break log lines and paths
+    (t,) = load_settings(write(tmp_path, book="{id}", account="vdir-{id}")).templates
+    t = BookTemplate(t.name, t.source, t.book, TemplateFilter(), t.schedule, t.accounts)
+    result = expand(t, [DirectoryPerson("ada\n", "ada@example.org", "ada", "ada"), person("bia")])
+    assert [e.book.name for e in result.books] == ["id-bia"]
+    (skipped,) = result.skipped
+    assert skipped.reason is SkipReason.BAD_NAME and skipped.person.id == "ada\n"
+
+
 def test_name_safe_keeps_names_valid() -> None:
     assert name_safe("Ana.Souza@Example.org") == "ana.souza-example.org"
     assert name_safe("-x") == "x"

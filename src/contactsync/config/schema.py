@@ -31,8 +31,10 @@ from ..settings import (
     Settings,
 )
 
-#: names an admin types on the command line and sees in logs: keep them shell- and file-name-safe
-NAME_PATTERN: Final = r"^[a-z0-9][a-z0-9_.-]*$"
+#: names an admin types on the command line and sees in logs: keep them shell- and file-name-safe. ``(?!\n)``:
+#: Python's ``$`` (jsonschema checks with ``re.search``) also matches before a final line break, so "staff\n"
+#: passed; JSON Schema's own (ECMA-262) ``$`` never did, and reads the lookahead as always true
+NAME_PATTERN: Final = r"^[a-z0-9][a-z0-9_.-]*$(?!\n)"
 NAME_HINT: Final = "use lowercase letters, digits, '_', '.' and '-', starting with a letter or a digit"
 
 

@@ -129,7 +129,7 @@ class EntraOptions:
         if certificate is not None and not options.get("certificate_thumbprint"):
             problem("certificate_thumbprint", "required with certificate_file")
         group = options.get("group")
-        if group is not None and not _GUID.match(str(group)):
+        if group is not None and not _GUID.fullmatch(str(group)):
             problem("group", "the group's object id (a GUID, from the Entra admin center)")
         attributes: dict[Slot, str] = {}
         for key, name in dict(options.get("attributes") or {}).items():
@@ -140,7 +140,7 @@ class EntraOptions:
                 continue
             if slot in UNSUPPORTED_SLOTS:
                 problem(f"attributes.{key}", "a user's photo is not a property: it cannot be mapped")
-            elif not _PROPERTY.match(str(name)):
+            elif not _PROPERTY.fullmatch(str(name)):
                 problem(f"attributes.{key}", "a Graph user property name, such as mobilePhone")
             else:
                 attributes[slot] = str(name)

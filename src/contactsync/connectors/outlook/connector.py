@@ -438,7 +438,7 @@ class OutlookConnector(BaseConnector):
         ``childFolders``. A path may start with the default folder's own name. (#14, divergence 10)"""
         if self._folder is None:
             wanted = self.options.folder
-            if wanted is None or _FOLDER_ID.match(wanted) or wanted.casefold() == WELL_KNOWN_FOLDER:
+            if wanted is None or _FOLDER_ID.fullmatch(wanted) or wanted.casefold() == WELL_KNOWN_FOLDER:
                 self._folder = quote(wanted or WELL_KNOWN_FOLDER, safe="=")
             else:
                 self._folder = quote(self._folder_by_path(wanted), safe="=")
