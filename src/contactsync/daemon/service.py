@@ -48,7 +48,7 @@ from ..logs import CONTEXT_FIELDS
 from ..registry import Rate, UnknownConnector, preload
 from ..settings import AccountSettings, BookSettings, DaemonSettings, Settings
 from ..sharing import ConnectionPools
-from ..store import LeaseLost, Store, Transaction, now
+from ..store import Fence, LeaseLost, Store, Transaction, now
 from .budget import MAX_DEFAULT_WORKERS, BudgetKey, InFlightBudget, budget_key, default_workers, limit_for
 from .circuit import CircuitPolicy, fresh_health
 from .limits import GuardedConnector, RateLimiter, rate_for, rate_of
@@ -163,6 +163,8 @@ class _Active:
     run_id: int | None = None
     #: the accounts' health as the claim read it (None: not read there)
     health: Mapping[str, Health] | None = None
+    #: what the run's commits are fenced with (the claim's)
+    fence: Fence | None = None
 
 
 class Daemon:
@@ -695,6 +697,7 @@ class Daemon:
             active.claimed = True
             active.run_id = claim.run_id
             active.health = claim.health
+            active.fence = claim.fence
             if takeover or claim.took_over_from:
                 log.info("book %s: its lease expired (held by %s); taking it over", name, claim.took_over_from or "?")
             self.notifier.status(self._status_line())
@@ -809,8 +812,8 @@ class Daemon:
         def done(tx: Transaction, _report: RunReport) -> None:
             # the slot's work is done, in the commit that ends the run: should this instance die during the tag
             # checks that follow, the instance taking its lease over must not run the book a second time in
-            # this slot
-            tx.lease_done(book.name, self.options.instance, next_due)
+            # this slot. The transaction's lease check is made here, with the write (#18)
+            tx.lease_done(book.name, self.options.instance, next_due, fence=active.fence)
 
         def after(report: RunReport, _built: Mapping[str, Connector]) -> None:
             self._after_run(book, report, guarded, paused, health, active, next_due)

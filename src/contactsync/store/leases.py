@@ -235,6 +235,56 @@ _TAKE_ALL_AND_START = (
     .add_cte(_TAKE_ACCOUNTS.returning(_A.c.account).cte("taken_accounts"))
     .returning(t.runs.c.id)
 )
+#: PostgreSQL, a daemon's claim of a book whose lease nobody holds (the common case): :data:`_CLAIM_ALL`'s locked read
+#: of the book's row, its accounts' and their health, and :data:`_TAKE_ALL_AND_START` in one statement where they
+#: took two (#18). The lease rows are locked FOR UPDATE SKIP LOCKED as by ``_CLAIM_ALL``: the accounts' only once
+#: the book's is (``accounts`` waits on ``book`` through its EXISTS), so a claim that misses the book locks none of
+#: its accounts, as the join did. ``go`` takes them only when the book's lease is free and due (or ``due_only`` is
+#: off) and every account's row is locked by us and not held live by anyone else; otherwise nothing is written and
+#: the lines read tell :meth:`Leases.claim_lease` why (or lead it, on a lease held or let expire, to the statements
+#: of its general case, on rows already locked). The lines carry ``_CLAIM_ALL``'s columns and the run's id (NULL:
+#: not taken). Every list is one array parameter: the same text whatever the number of accounts
+_CLAIM_TAKE_AND_START = sa.text(
+    f"""WITH book AS (
+    SELECT owner, epoch, expires_at, next_due_at FROM daemon_leases WHERE book = :book FOR UPDATE SKIP LOCKED
+),
+accounts AS (
+    SELECT account, owner, epoch, expires_at FROM account_leases
+    WHERE account = ANY(CAST(:accounts AS varchar[])) AND EXISTS (SELECT FROM book)
+    FOR UPDATE SKIP LOCKED
+),
+go AS (
+    SELECT FROM book
+    WHERE book.owner IS NULL
+    AND NOT (CAST(:due_only AS boolean) AND book.next_due_at IS NOT NULL AND book.next_due_at > :stamp)
+    AND (SELECT count(*) FROM accounts) = CAST(:n AS integer)
+    AND NOT EXISTS (
+        SELECT FROM accounts
+        WHERE owner IS NOT NULL AND owner <> :owner AND expires_at IS NOT NULL AND expires_at > :stamp
+    )
+),
+taken_book AS (
+    UPDATE daemon_leases
+    SET owner = :owner, expires_at = :until, last_started_at = :stamp, last_owner = :owner, epoch = epoch + 1
+    WHERE book = :book AND EXISTS (SELECT FROM go)
+),
+taken_accounts AS (
+    UPDATE account_leases
+    SET book = :book, owner = :owner, expires_at = :until, last_started_at = :stamp, last_owner = :owner,
+        epoch = epoch + 1
+    WHERE account = ANY(CAST(:accounts AS varchar[])) AND EXISTS (SELECT FROM go)
+),
+run AS (
+    INSERT INTO runs (book, started_at, status, dry_run) SELECT :book, :started, 'running', false FROM go
+    RETURNING id
+)
+SELECT book.owner, book.epoch, book.expires_at, book.next_due_at, accounts.account,
+    accounts.owner AS account_owner, accounts.epoch AS account_epoch, accounts.expires_at AS account_expires_at,
+    {", ".join(f"account_health.{c.name} AS health_{c.name}" for c in t.account_health.c)},
+    (SELECT id FROM run) AS run_id
+FROM book JOIN accounts ON true LEFT JOIN account_health ON account_health.account = accounts.account
+ORDER BY accounts.account"""
+)
 _HELD_BOOK = (_L.c.book == sa.bindparam("book_"), _L.c.owner == sa.bindparam("owner_"))
 _DONE = (
     sa.update(_L)
@@ -297,7 +347,12 @@ class Leases(StoreBase):
 
     def _before_commit(self, conn: Connection) -> None:
         fence = fence_of(self._local)
+        checked, _CHECKED.tx = getattr(_CHECKED, "tx", None), None
         if fence is None:
+            return
+        if checked is not None and checked == (conn, fence):
+            # the run's end checked the fence in this transaction already (LeaseWrites.lease_done), with the rows
+            # locked until it commits: checking again could find nothing new (#18)
             return
         lost = _stale(conn, fence)
         if lost is not None:
@@ -337,10 +392,35 @@ class Leases(StoreBase):
         stamp = at or now()
         until = stamp + timedelta(seconds=lease_s)
         leases, accts = t.daemon_leases, t.account_leases
+        names = sorted(set(accounts))
         with self.engine.begin() as conn:
-            lines = (
-                conn.execute(_CLAIM_ALL, {"book": book, "accounts": sorted(set(accounts))}).all() if accounts else []
-            )
+            one = start_run and bool(names) and not abandon_open_runs and conn.dialect.name == "postgresql"
+            if one:
+                # taken, and the run started, in this statement when the lease is free (#18); else its lines
+                # are _CLAIM_ALL's, with the rows locked as it locks them, and what follows says why not
+                params = {
+                    "book": book,
+                    "accounts": names,
+                    "n": len(names),
+                    "owner": owner,
+                    "stamp": stamp,
+                    "until": until,
+                    "due_only": due_only,
+                    "started": now(),
+                }
+                lines = conn.execute(_CLAIM_TAKE_AND_START, params).all()
+                if lines and lines[0].run_id is not None:
+                    first = lines[0]
+                    return Claim(
+                        True,
+                        fence=Fence(
+                            owner, book, first.epoch + 1, tuple((r.account, r.account_epoch + 1) for r in lines)
+                        ),
+                        run_id=int(first.run_id),
+                        health={r.account: health_from(r, "health_") for r in lines if r.health_account is not None},
+                    )
+            else:
+                lines = conn.execute(_CLAIM_ALL, {"book": book, "accounts": names}).all() if accounts else []
             # no line: the book's row is locked or missing, or every account's is (or the book has none): the two
             # reads the joined one replaces say which, in the same order
             row: Any = lines[0] if lines else conn.execute(_CLAIM_BOOK, {"book": book}).first()
@@ -511,13 +591,69 @@ def release_held_in(conn: Connection, fence: Fence, next_due_at: datetime | None
                 raise _lost(fence, f"account {account}")
 
 
+#: PostgreSQL: a run's end marked on its book's lease (:data:`_DONE`) and its commit's lease check (``_stale``) in
+#: one statement where they took two (#18): the book's row is updated only while held at the fence's epoch, which
+#: locks it until the commit as the check's FOR KEY SHARE did, and the accounts still held at the fence's epochs are
+#: read FOR KEY SHARE, as the check reads them. A count or a list short of the fence's says something was taken
+_DONE_HELD = sa.text(
+    """WITH done AS (
+    UPDATE daemon_leases SET next_due_at = :next_due, last_finished_at = :finished
+    WHERE book = :book AND owner = :owner AND epoch = :epoch
+    RETURNING book
+),
+held AS (
+    SELECT account FROM account_leases
+    WHERE owner = :owner
+    AND (account, epoch) IN (SELECT * FROM unnest(CAST(:held AS varchar[]), CAST(:epochs AS integer[])))
+    FOR KEY SHARE OF account_leases
+)
+SELECT (SELECT count(*) FROM done) AS book, ARRAY(SELECT account FROM held) AS accounts"""
+)
+
+#: the transaction (its connection) whose lease check a run's end made already, with the fence it checked, on this
+#: thread: :meth:`Leases._before_commit` of that transaction need not check again
+_CHECKED = threading.local()
+
+
 class LeaseWrites(TxBase):
     """Lease writes inside a caller's transaction (:class:`~contactsync.store.Transaction`)."""
 
-    def lease_done(self, book: str, owner: str, next_due_at: datetime | None) -> None:
+    def lease_done(self, book: str, owner: str, next_due_at: datetime | None, *, fence: Fence | None = None) -> None:
         """See :meth:`Leases.lease_done`: here it commits with the caller's transaction (the run's end), or not
-        at all."""
-        _lease_done(self.conn, book, owner, next_due_at)
+        at all.
+
+        ``fence``: the run's (it is made under :meth:`Leases.fenced`), as the last write of the transaction: the
+        transaction's lease check is made here, raising :class:`LeaseLost` as the check before its commit would
+        (the transaction rolls back), and not again before it commits: on PostgreSQL in the same statement as
+        the write (#18). Holds as well as a check just before the commit: the book's and the accounts' rows stay
+        locked until then (PostgreSQL), or the transaction holds the database's write lock (SQLite), so nothing
+        can take them over in between."""
+        if fence is None or (fence.book, fence.owner) != (book, owner):
+            _lease_done(self.conn, book, owner, next_due_at)
+            return
+        if self.conn.dialect.name == "postgresql":
+            params = {
+                "book": book,
+                "owner": owner,
+                "epoch": fence.epoch,
+                "held": [a for a, _ in fence.accounts],
+                "epochs": [e for _, e in fence.accounts],
+                "next_due": next_due_at,
+                "finished": now(),
+            }
+            row = self.conn.execute(_DONE_HELD, params).one()
+            if row.book != 1:
+                raise _lost(fence, f"book {book}")
+            released = set(row.accounts)
+            for account, _epoch in fence.accounts:
+                if account not in released:
+                    raise _lost(fence, f"account {account}")
+        else:
+            _lease_done(self.conn, book, owner, next_due_at)
+            lost = _stale(self.conn, fence)
+            if lost is not None:
+                raise _lost(fence, lost)
+        _CHECKED.tx = (self.conn, fence)
 
 
 def _lost(fence: Fence, what: str) -> LeaseLost:
