@@ -192,3 +192,85 @@ import json; print(json.dumps(out))
     session, direct = json.loads(done.stdout.strip().splitlines()[-1])
     assert session == "CertificateRejected", done.stdout
     assert direct == session
+
+
+class _Challenging(_Handler):
+    """Answers as a server wanting ``scheme`` logins only (any digest one is accepted, a basic one for "pw"),
+    recording each request's Authorization header (its scheme) and the connection it came on."""
+
+    scheme = "Basic"
+    seen: ClassVar[list[tuple[str, int]]] = []
+
+    def _any(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", "0") or 0))
+        login = self.headers.get("Authorization", "")
+        type(self).seen.append((login.partition(" ")[0], self.client_address[1]))
+        if login == "Basic dTpwdw==" if self.scheme == "Basic" else login.startswith("Digest "):
+            body, status, extra = SYNC, 207, {"Content-Type": "application/xml"}
+        else:
+            challenge = 'Basic realm="x"' if self.scheme == "Basic" else 'Digest realm="x", nonce="abc", qop="auth"'
+            body, status, extra = b"login", 401, {"WWW-Authenticate": challenge}
+        self.send_response(status)
+        for k, v in extra.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_REPORT = do_PROPFIND = _any
+
+
+@contextmanager
+def _challenging(scheme: str) -> Iterator[str]:
+    _Challenging.scheme, _Challenging.seen = scheme, []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Challenging)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def _daemon_transport(url: str, pools: ConnectionPools, password: str, **kwargs: object) -> DavTransport:
+    return DavTransport(url, "u", password, sharing=Sharing(nullcontext, pools, 4), timeout=5, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_daemons_basic_login_is_negotiated_on_one_connection_and_a_wrong_password_still_fails() -> None:
+    """`auth: auto` over http in a daemon: the request, its 401 challenging Basic, the request again with the login,
+    and every request after, all on one kept-alive connection (the session's pool opened one of its own)."""
+    from contactsync.errors import AuthFailed
+
+    pools = ConnectionPools()
+    try:
+        with _challenging("Basic") as base:
+            transport = _daemon_transport(base + "/book/", pools, "pw")
+            for _ in range(2):
+                assert transport.report(base + "/book/", sync_collection_body(None), 1).sync_token
+            assert transport.request_counts["REPORT"] == 3  # what crossed the wire: the 401 round counts
+            assert transport.negotiated_auth is AuthType.BASIC
+            assert [scheme for scheme, _ in _Challenging.seen] == ["", "Basic", "Basic"]
+            assert len({port for _, port in _Challenging.seen}) == 1, _Challenging.seen
+
+            wrong = _daemon_transport(base + "/book/", pools, "nope")
+            with pytest.raises(AuthFailed):
+                wrong.report(base + "/book/", sync_collection_body(None), 1)
+    finally:
+        pools.close()
+
+
+@pytest.mark.parametrize("remembered", [False, True], ids=["auto", "remembered-basic-refused"])
+def test_a_server_challenging_digest_still_gets_a_digest_login_in_a_daemon(remembered: bool) -> None:
+    """The challenge names Digest: caldav's choice, made from the 401 the direct route received, and the session
+    sends the digest login. A remembered basic login the server refuses negotiates afresh the same way."""
+    pools = ConnectionPools()
+    try:
+        with _challenging("Digest") as base:
+            extra = {"auth_type": AuthType.BASIC, "negotiate_on_refusal": True} if remembered else {}
+            transport = _daemon_transport(base + "/book/", pools, "pw", **extra)
+            assert transport.report(base + "/book/", sync_collection_body(None), 1).sync_token
+            assert transport.negotiated_auth is AuthType.DIGEST
+            assert [s for s, _ in _Challenging.seen][-1] == "Digest"
+            assert "Basic" not in [s for s, _ in _Challenging.seen][int(remembered) :]
+    finally:
+        pools.close()

@@ -5,10 +5,10 @@ Through caldav's session (niquests over urllib3-future, h11 beneath), one reques
 CPU; the same request on ``http.client`` costs about 0.25 ms (measured on one REPORT through the TLS latency proxy
 at 0 ms). A daemon's cycle of accounts with nothing to do sends one REPORT per account, one run after another on
 one GIL, so that was a tenth of each run's CPU. :class:`~.transport.DavTransport` sends here only when the daemon
-lends its connections, the login is a basic one the server accepted or the transport sent unasked over TLS, and
-no proxy applies (:func:`proxied`); everything else still goes through caldav's session: the login's
-negotiation (a 401 and its challenge), digest logins, proxies, and a redirect (the request is sent again through
-the session, which follows it).
+lends its connections, the login is a basic one (given, negotiated here from the server's 401, or sent unasked
+over TLS) or not yet negotiated, and no proxy applies (:func:`proxied`); everything else still goes through
+caldav's session: digest logins, a 401 naming no scheme, proxies, and a redirect (the request is sent again
+through the session, which follows it).
 
 What the session did and this does too: TLS verified against the same trust (the CA bundle the account names,
 else the ``REQUESTS_CA_BUNDLE`` or ``CURL_CA_BUNDLE`` the session honoured, else the system's), TLS sessions resumed

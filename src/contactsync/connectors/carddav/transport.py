@@ -5,9 +5,10 @@ library raises is translated here into :mod:`contactsync.errors`, so the connect
 error tree.
 XML answers are re-parsed with defusedxml (:mod:`.davxml`): caldav's own lxml tree is never used.
 
-In a daemon, once an account's login is a settled basic one, its requests skip caldav's session and go on the
-daemon's kept-alive ``http.client`` connections (:mod:`.direct`, a fifth of the CPU per request), and caldav's
-client is not even built until something needs it (a 401 to negotiate, a digest login, a redirect, a proxy).
+In a daemon, an account's requests skip caldav's session and go on the daemon's kept-alive ``http.client``
+connections (:mod:`.direct`, a fifth of the CPU per request) while its login is basic or not yet negotiated (the
+401 challenging Basic is answered there too, so a basic login never uses a second pool of connections to its
+server), and caldav's client is not even built until something needs it (a digest login, a redirect, a proxy).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from urllib.parse import urljoin, urlsplit
 import niquests
 from caldav.davclient import DAVClient  # not ``caldav.DAVClient``: the package resolves it lazily, untyped
 from caldav.lib import error as caldav_error
+from caldav.lib.auth import extract_auth_types, select_auth_type
 from caldav.lib.python_utilities import to_wire
 from lxml import etree
 from niquests.adapters import HTTPAdapter
@@ -49,7 +51,7 @@ from contactsync.sharing import ConnectionPools, RequestSlot, Sharing
 from contactsync.tls import certificate_rejected
 
 from .davxml import BadServerResponse, Multistatus, error_conditions, parse_multistatus, tag
-from .direct import DirectPool, TooLarge, Undecodable, proxied, trust
+from .direct import DirectAnswer, DirectPool, TooLarge, Undecodable, proxied, trust
 from .options import AuthType as AuthType  # defined with the options; still importable from here
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,7 @@ DEFAULT_MAX_RESPONSE_BYTES = 50 * 1024 * 1024
 _ACCEPT = {"Accept": "text/vcard, application/xml, text/xml"}
 _READ_CHUNK = 64 * 1024
 _VALID_SYNC_TOKEN = tag("DAV:", "valid-sync-token")
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 class Method(enum.Enum):
@@ -364,10 +367,15 @@ class DavTransport:
         self, method: Method, url: str, body: str, headers: Mapping[str, str]
     ) -> tuple[int, Mapping[str, str]]:
         """One request (the answer's status and headers; the body is in ``_last_body``), every failure translated:
-        through caldav while the login is not settled (its 401 negotiation), straight through its session once it
-        is (:meth:`_send_settled`)."""
+        a login not yet negotiated on the daemon's connections (:meth:`_negotiate_direct`), else through caldav (its
+        401 negotiation); once settled, straight through its session or the daemon's connections
+        (:meth:`_send_settled`)."""
         try:
             with request_deadline(self._deadline):
+                if self._auth() is None and self._direct is not None and _origin(url) == self._origin:
+                    asked = self._negotiate_direct(self._direct, method, url, body, headers)
+                    if asked is not None:
+                        return asked
                 if self._auth() is not None:
                     return self._send_settled(method, url, body, headers)
                 answer = self._client.request(url, method.value, body, dict(headers))
@@ -417,12 +425,7 @@ class DavTransport:
         headers and body for a debug line, and logged a body it could not parse, contact data included. Its two
         answers to a status are kept: a rate limit (429, or 503 with Retry-After) and a refused login (401, 403;
         no negotiation with a login set, as in caldav) raise caldav's own errors, translated in :meth:`_request`."""
-        # case-insensitive, as caldav merges them; caldav's own (its client's, the same for every one of them)
-        sent = (self._built.headers if self._built is not None else _caldav_headers()).copy()
-        for name, value in headers.items():
-            sent[name] = value
-        if not body and "Content-Type" in sent:
-            del sent["Content-Type"]
+        sent = self._headers(body, headers)
         auth = self._auth()
         if self._direct is not None and type(auth) is niquests.auth.HTTPBasicAuth and _origin(url) == self._origin:
             direct = self._send_direct(self._direct, auth, method, url, body, sent)
@@ -449,6 +452,56 @@ class DavTransport:
             client._raise_authorization_error(url, answer)
         return status, answer.headers
 
+    def _headers(self, body: str, headers: Mapping[str, str]) -> CaseInsensitiveDict[str | bytes, str | bytes]:
+        """The headers a request carries, merged as caldav merges them (case-insensitive; no Content-Type without a
+        body): caldav's own (its client's, the same for every one of them), then ours."""
+        sent = (self._built.headers if self._built is not None else _caldav_headers()).copy()
+        for name, value in headers.items():
+            sent[name] = value
+        if not body and "Content-Type" in sent:
+            del sent["Content-Type"]
+        return sent
+
+    def _negotiate_direct(
+        self, direct: DirectPool, method: Method, url: str, body: str, headers: Mapping[str, str]
+    ) -> tuple[int, Mapping[str, str]] | None:
+        """What ``DAVClient.request`` does while no login is settled (``auth: auto`` before its first 401), on the
+        daemon's ``http.client`` connections, so that a basic login never opens connections of the session's pool
+        besides the direct route's (one budget of connections per server, #18): the request without a login; a
+        401 whose challenge caldav answers with a basic login settles that login (the request is then sent again
+        with it, :meth:`_send_settled`, as caldav sends it again); any other answer is the request's, judged as
+        caldav judges it (429, 401, 403 raise its errors).
+
+        None when the session is left the rest: a redirect (the session sends the request again and follows it),
+        a challenge caldav answers with another login (digest, bearer: built from this challenge, the session's
+        from here on), or a 401 naming no scheme at all (caldav's one guess of a basic login over TLS)."""
+        answer = self._exchange(direct, None, method, url, body, self._headers(body, headers))
+        status = answer.status_code
+        if status in _REDIRECTS:
+            self._counts[method] += 1  # it crossed the wire; the session sends it again
+            return None
+        caldav_error.raise_if_rate_limited(status, url, answer.headers.get("Retry-After"))
+        username, password = self._client_args[1], self._client_args[2]
+        challenge = answer.headers.get("WWW-Authenticate")
+        if status == 401 and username is not None and password is not None:
+            # caldav's _should_negotiate_auth: a challenge, credentials, no login yet (none: this is the first)
+            if challenge is None:
+                self._counts[method] += 1  # crossed the wire; the session's negotiation sends it again
+                return None
+            offered = extract_auth_types(challenge)
+            if select_auth_type(offered, has_username=bool(username), has_password=bool(password)) == "basic":
+                # caldav's build_auth_object for "basic": the same login _early_auth is for a given basic one
+                self._early_auth = niquests.auth.HTTPBasicAuth(username, password)
+                if self._built is not None:
+                    self._built.auth = self._early_auth
+            else:
+                self._client._build_auth_from_401(challenge)
+            return None
+        if status in (401, 403):
+            self._client._raise_authorization_error(url, answer)
+        self._last_body = answer.content
+        return status, answer.headers
+
     def _send_direct(
         self,
         direct: DirectPool,
@@ -461,10 +514,31 @@ class DavTransport:
         """:meth:`_send_settled` on the daemon's ``http.client`` connections (:mod:`.direct`): the same request,
         headers and basic login, gzip accepted as the session accepted it. None for a redirect, which the session
         is left to send again and follow."""
+        answer = self._exchange(direct, auth, method, url, body, sent)
+        status = answer.status_code
+        if status in _REDIRECTS:
+            return None
+        caldav_error.raise_if_rate_limited(status, url, answer.headers.get("Retry-After"))
+        if status in (401, 403):
+            self._client._raise_authorization_error(url, answer)
+        self._last_body = answer.content
+        return status, answer.headers
+
+    def _exchange(
+        self,
+        direct: DirectPool,
+        auth: niquests.auth.HTTPBasicAuth | None,
+        method: Method,
+        url: str,
+        body: str,
+        sent: Mapping[str, str],
+    ) -> DirectAnswer:
+        """One request on the daemon's connections, with ``auth``'s login or none, its failures translated."""
         parts = urlsplit(url)
         headers = dict(sent)
-        # the login exactly as the session's basic auth writes it (into any object with ``headers``)
-        auth(_HeaderSink(headers))
+        if auth is not None:
+            # the login exactly as the session's basic auth writes it (into any object with ``headers``)
+            auth(_HeaderSink(headers))
         headers["Accept-Encoding"] = "gzip"
         # percent-encoded as the session's PreparedRequest does (a space or "ö" in the admin's URL)
         target = requote_uri((parts.path or "/") + (f"?{parts.query}" if parts.query else ""))
@@ -488,14 +562,7 @@ class DavTransport:
             raise Transient(f"{method.value} {_path(url)} timed out") from exc
         except (OSError, http.client.HTTPException) as exc:
             raise Transient(f"{method.value} {_path(url)} failed: {type(exc).__name__}: {exc}") from exc
-        status = answer.status_code
-        if status in (301, 302, 303, 307, 308):
-            return None
-        caldav_error.raise_if_rate_limited(status, url, answer.headers.get("Retry-After"))
-        if status in (401, 403):
-            self._client._raise_authorization_error(url, answer)
-        self._last_body = answer.content
-        return status, answer.headers
+        return answer
 
     def _raise_for_authorization(self, exc: caldav_error.AuthorizationError, url: str) -> NoReturn:
         body = exc.body.encode() if isinstance(exc.body, str) else (exc.body or b"")

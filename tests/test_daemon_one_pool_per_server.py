@@ -1,0 +1,120 @@
+"""A daemon's CardDAV accounts on one server open no more connections to it, over the daemon's whole life, than
+its budget of requests in flight (issue #18: "connections opened per run ≤ in-flight limit per host").
+
+Accounts with ``auth: auto`` (the default) over plain http log in the way caldav does: the first request without a
+login, the server's 401 and its ``WWW-Authenticate: Basic`` challenge, then the request again with the login. That
+negotiation went through caldav's session and its pool of shared connections, every later request through the
+daemon's ``http.client`` connections (carddav/direct.py): two pools, each up to the budget, so a server saw up to
+twice the budget open at once (16 accounts, budget 4: 8). Now a basic login is negotiated on the direct route too,
+and only one pool is ever used for a server. Over TLS the first request carries the login at once; that case
+is here to keep it so.
+
+A real ``contactsync run`` against Radicale under waitress (HTTP/1.1 keep-alive) behind the latency proxy of
+bench/netproxy.py, which counts TCP connections and TLS handshakes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from contactsync.store import Store
+from contactsync.store import schema as t
+from tests.daemon_support import DaemonProcess, wait_for
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from carddav_bench import PASSWORD, USER
+from latency import make_book, start_radicale
+from netproxy import proxied
+
+BUDGET = 4
+BOOKS = 16
+RUNS = 3
+
+
+@pytest.fixture
+def radicale(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    root = tmp_path / "radicale"
+    root.mkdir()
+    process, base = start_radicale(root)
+    try:
+        yield root, base
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _finished_runs(store: Store) -> dict[str, list[str]]:
+    """book → statuses of its finished runs."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.runs.c.book, t.runs.c.status).where(t.runs.c.finished_at.is_not(None)))
+        found: dict[str, list[str]] = {}
+        for row in rows:
+            found.setdefault(row.book, []).append(row.status)
+        return found
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["http", "https"])
+def test_accounts_with_auth_auto_open_no_more_connections_than_the_budget(
+    tmp_path: Path, radicale: tuple[Path, str], monkeypatch: pytest.MonkeyPatch, tls: bool
+) -> None:
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    root, base = radicale
+    secret = tmp_path / "pw"
+    secret.write_text(PASSWORD)
+    secret.chmod(0o600)
+    with proxied(base, rtt_ms=10, tls=tls) as proxy:
+        trust = f", ca_bundle: '{proxy.write_ca(tmp_path / 'ca.pem')}'" if tls else ""
+        lines = ["books:"]
+        for i in range(BOOKS):
+            name = f"book-{i}"
+            make_book(base, root, name, 2)
+            folder = tmp_path / name
+            folder.mkdir()
+            # no `auth:`: auto, the default
+            dav = f"{{url: '{proxy.url}/{USER}/{name}/', username: {USER}, password_file: '{secret}'{trust}}}"
+            lines += [
+                f"  - name: {name}",
+                "    schedule: every 2s",
+                "    accounts:",
+                f"      - {{name: {name}-dir, type: vdir, options: {{path: '{folder}'}}}}",
+                f"      - {{name: {name}-dav, type: carddav, options: {dav}}}",
+            ]
+        db = f"sqlite:///{tmp_path / 's.db'}"
+        config = tmp_path / "c.yaml"
+        config.write_text(
+            f"store: {{url: '{db}'}}\n"
+            "daemon: {jitter_seconds: 0, workers: 8, stop_timeout_seconds: 10, "
+            f"max_in_flight: {{carddav: {BUDGET}}}}}\n" + "\n".join(lines) + "\n"
+        )
+        proxy.reset()
+        daemon = DaemonProcess(["-c", str(config), "run"], tmp_path / "daemon.log")
+        try:
+            with Store.open(db) as store:
+
+                def every_book_ran() -> dict[str, list[str]] | None:
+                    assert daemon.proc.poll() is None, daemon.output()[-4000:]
+                    runs = _finished_runs(store)
+                    return runs if all(len(runs.get(f"book-{i}", [])) >= RUNS for i in range(BOOKS)) else None
+
+                runs = wait_for(f"{RUNS} runs of every book", every_book_ran, timeout=180)
+            assert daemon.stop() == 0, daemon.output()[-4000:]
+        except (AssertionError, subprocess.TimeoutExpired):
+            daemon.kill()
+            raise
+        counted = proxy.counters.snapshot()
+
+    assert all(set(statuses) == {"ok"} for statuses in runs.values()), runs
+    # every account logged in and read its book, the first runs of many at once
+    assert counted.requests >= BOOKS * RUNS and counted.peak_in_flight > 1, counted
+    # over the daemon's whole life (16 accounts, 48 or more runs, 16 logins negotiated): no more connections
+    # opened to the server than requests may be in flight at once (and so never more open at once)
+    assert counted.connections <= BUDGET, counted
+    if tls:
+        assert counted.handshakes <= BUDGET, counted
