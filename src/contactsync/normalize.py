@@ -144,6 +144,10 @@ def _e164(value: str, region: str) -> str | None:
     if not phonenumbers.is_possible_number(parsed):
         return None
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if e164 == value:
+        # written in E.164 already (the usual stored number): _same_digits would find every digit of it, as the
+        # value is "+" and those very digits and so holds no extension; no second pass over it (#18)
+        return e164
     if _same_digits(value, e164, parsed, region) or phonenumbers.is_valid_number(parsed):
         return e164
     # a number phonenumbers cannot validate (a short or made-up one) whose E.164 form drops digits the person

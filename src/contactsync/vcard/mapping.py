@@ -736,6 +736,8 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
     # given again otherwise (another TYPE, another FN) travels as a line of its own, and the first one then
     # travels too, so that a copy tells the two apart (see _Carried.of)
     firsts: dict[tuple[_Slot, str], _First] = {}
+    #: TEL lines re-spelled in E.164 whose text lex_line reads back as the very line (see _remember_lexed)
+    respelled: dict[str, ContentLine] = {}
     photo_dropped = False
     for index, line in enumerate(card.lines):
         if line.nested or line.name in _NOT_CARRIED:
@@ -782,6 +784,8 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
         if slot is _Slot.TEL:
             spelled = _spelled_canonically(line, value)
             if spelled is not line:
+                if line.raw and spelled.value.isprintable() and line_text(line) == line.raw:
+                    respelled[line_text(spelled)] = spelled
                 line, as_carried = spelled, line_text(spelled)
         plain = _is_plain(slot, value, line, version)
         firsts[identity] = _First(as_written, [as_carried], carried=not plain)
@@ -798,6 +802,8 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
         if read and not _aggregate_is_plain(slot, unique) and _in_list_order(unique, value) is not None:
             carried += [line_text(line) for line, _value in read]
     contact = _normalized(values, lists, carried, region)
+    if carried:
+        _remember_lexed(card.lines, contact.vcard_lines, respelled)
     display_name = derived_display_name(contact)
     if display_name != contact.display_name:
         contact = replace(contact, display_name=display_name)
@@ -829,6 +835,29 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
         members=tuple(members),
         photo_dropped=photo_dropped,
     )
+
+
+def _remember_lexed(
+    lines: Sequence[ContentLine], vcard_lines: tuple[str, ...], respelled: dict[str, ContentLine]
+) -> None:
+    """Hand the render the carried lines already lexed (#18): each text of ``vcard_lines`` that is a line of the
+    card as read, or a TEL line re-spelled, goes into :data:`_LEXED` as the line :func:`lex_line` makes of it.
+
+    A line whose text as read (``raw``) is one of the carried texts is that very line: a carried text is a
+    :func:`line_text` and holds no line break, so the line was not folded, and it was clean (a line that was not
+    has no ``raw``), so nothing was repaired; lex_line of the text lexes what the card's lexer lexed, and the
+    line differs from its result in ``raw`` alone. A nested line (inside a 2.1 AGENT) is not: lex_line's is not
+    nested. A TEL line re-spelled (``respelled``) is its card line with another printable value: where a
+    line's value starts and how its head reads does not depend on the value, so when the card line is its own
+    text as read, lex_line of the new text gives the new value as is. tests/test_codec_speed_seeded.py holds
+    every entry to lex_line over the corpus and hostile cards."""
+    wanted = set(vcard_lines)
+    for line in lines:
+        if line.raw in wanted and not line.nested:
+            _LEXED.put(line.raw, line.changed())
+    for text, line in respelled.items():
+        if text in wanted:
+            _LEXED.put(text, line)
 
 
 #: the properties a card says once (the first one counts) and the members of a group card, apart from the contact
@@ -959,6 +988,8 @@ def card_uid(text: str) -> str | None:
 
 
 def _line(name: str, value: str, params: Sequence[tuple[str, Sequence[str]]] = (), group: str = "") -> ContentLine:
+    if not params:  # most lines we write (FN, N, ORG…): no generator to run for nothing (#18)
+        return ContentLine(name, value, (), group)
     return ContentLine(name, value, tuple((k, tuple(v)) for k, v in params if v), group)
 
 
@@ -1106,7 +1137,9 @@ def _spelled_canonically(line: ContentLine, phone: Phone) -> ContentLine:
     raw = unescape_text(line.value).strip()
     if raw.lower().startswith("tel:") or ";" in raw or "ext" in raw.lower() or not phone.number.startswith("+"):
         return line
-    return line.changed(value=escape_text(phone.number))
+    spelled = escape_text(phone.number)
+    # already so spelled (the usual number, stored in E.164): the line itself, no copy of it to compare (#18)
+    return line if spelled == line.value else line.changed(value=spelled)
 
 
 def _is_plain(slot: _Slot, value: Any, line: ContentLine, version: str = "") -> bool:
@@ -1341,9 +1374,15 @@ def _read_carried(
 def _read_carried_now(
     vcard_lines: tuple[str, ...], region: str, photo_max_bytes: int
 ) -> tuple[tuple[ContentLine, tuple[_Slot, Any] | None], ...]:
-    lexed = [line for line in map(lex_line, vcard_lines) if line is not None]
+    lexed = [line for line in map(_lexed, vcard_lines) if line is not None]
     context = _Context.of(lexed)
     return tuple((line, _decode(line, region, photo_max_bytes, context)) for line in lexed)
+
+
+def _lexed(text: str) -> ContentLine | None:
+    """lex_line of one carried line: the line parse_card read it from when it handed it over (see _LEXED)."""
+    seeded = _LEXED.find(text)
+    return seeded if seeded is not None else lex_line(text)
 
 
 # keyed by the lines' exact text (the key is the contact's own tuple, no copy). Bounded: 4,096 contacts' lines,
@@ -1378,6 +1417,11 @@ class _Memo(Generic[K, V]):
             if len(self._known) > self._size:
                 self._known.popitem(last=False)
         return value
+
+    def find(self, key: K) -> V | None:
+        """The value kept for ``key``, None when there is none (its place in the order unchanged: cheaper)."""
+        with self._lock:
+            return self._known.get(key)
 
     def known(self, key: K) -> bool:
         """Whether ``key`` has a value here (made the most recently used if so); False for a key that cannot be
@@ -1436,6 +1480,10 @@ _FITTED: _Memo[tuple[Any, ...], tuple[str, ...] | None] = _Memo(4096)
 #: the last 4,096 cards of a 10,000-card first sync (0.46 s of fits for the rest). An entry holds references to
 #: the contact's values (no photo, no lines over _MEMO_CHARS): about 1.6 KB each once the run has let go of them
 _OWN_FITS: _Memo[tuple[Any, ...], bool] = _Memo(16384)
+#: carried lines as parse_card lexed them, by their text, each exactly what lex_line makes of it
+#: (see _remember_lexed): the render of a contact just read reads its carried lines without lexing them again
+#: (#18). 16,384 lines: a first sync parses a whole listing before it renders, and most cards carry a few lines
+_LEXED: _Memo[str, ContentLine] = _Memo(16384)
 
 
 def _own_fit_key(contact: Contact, region: str) -> tuple[Any, ...] | None:
@@ -1580,7 +1628,7 @@ def _expand_labels(lines: list[ContentLine]) -> list[ContentLine]:
     result: list[ContentLine] = []
     relabelled: set[str] = set()
     for line in out:
-        if line.name.upper() == _LABEL and line.group in wanted and line.group not in relabelled and not line.nested:
+        if line.name.upper() == _LABEL and line.group in wanted and line.group not in relabelled:
             relabelled.add(line.group)
             label = wanted[line.group]
             if label is None:
