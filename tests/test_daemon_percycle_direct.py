@@ -4,7 +4,7 @@ carddav/direct.py).
 What the session did for these requests must still hold on the direct route: connections kept across runs and
 shared, one the server closed while idle replaced (its TLS session resumed), gzip answers decoded under the size
 cap, a redirect followed, the request's overall deadline kept. The deadline holds on the daemon's shared session
-connections too (a login still negotiated goes there), which it did not before.
+connections too (a digest login goes there), which it did not before.
 """
 
 from __future__ import annotations
@@ -128,10 +128,11 @@ def test_a_redirected_request_is_sent_again_and_followed() -> None:
         pools.close()
 
 
-@pytest.mark.parametrize("auth", [AuthType.BASIC, AuthType.AUTO])
+@pytest.mark.parametrize("auth", [AuthType.BASIC, AuthType.AUTO, AuthType.DIGEST])
 def test_a_daemons_request_to_a_trickling_server_ends_at_its_deadline(auth: AuthType) -> None:
-    """BASIC: the direct route; AUTO over plain HTTP: the login is negotiated first, on the session's
-    connections, which the daemon's pool provides (each request's deadline was not kept on them before)."""
+    """BASIC: the direct route; AUTO over plain HTTP: the login negotiated on the direct route too; DIGEST: on
+    the session's connections, which the daemon's pool provides (each request's deadline was not kept on them
+    before)."""
     pools = ConnectionPools()
     with SlowServer(slow="headers") as server:
         options = CardDavOptions(url=f"{server.url}/dav/book/", username="u", timeout=2, auth=auth)
