@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pytest
 from hypothesis import example, given
+from hypothesis import strategies as st
 
 from contactsync.vcard import CardError, decode_card_bytes, fit_contact, mapping, parse_card, render_card
+from contactsync.vcard import lines as vlines
 from contactsync.vcard.lines import ContentLine, lex_line
 from tests.fidelity import corpus
+from tests.test_codec_speed_equivalence import _lex_long_way
 from tests.test_fuzz_hostile import FUZZ, cards
 
 _SAMPLES = sorted((Path(__file__).parent / "data" / "vcards").glob("*.vcf"))
@@ -130,3 +133,29 @@ def test_the_awkward_card_hands_over_only_what_reads_back_the_same() -> None:
 @example(_AWKWARD)
 def test_hostile_cards_hand_over_only_lines_lex_line_makes_alike(text: str) -> None:
     _seeded_are_lexed(text)
+
+
+# ------------------------------------------------------------- the lexer's and types()' short paths (#18)
+
+
+@given(st.text(alphabet='TEL;:"=,x_-1 \tA', max_size=30))
+@example("EMAIL;TYPE=WORK,pref;X-A=a=b:x@example.org")
+@example("tel_x;type=CELL:+1")
+def test_the_lexer_reads_a_line_with_named_parameters_as_the_walk_does(line: str) -> None:
+    lexed, expected = lex_line(line), _lex_long_way(line)
+    assert (lexed is None) == (expected is None)
+    if lexed is not None and expected is not None:
+        name, value, params, group, singletons = expected
+        assert (lexed.name, lexed.group, lexed.value) == (name.upper().replace("_", "-"), group, value)
+        bare = tuple(("ENCODING" if s in vlines._ENCODINGS_21 else "TYPE", (s.lower(),)) for s in singletons)
+        assert lexed.params == params + bare
+
+
+_PARAM_VALUES = st.lists(st.text(alphabet=" ,aBc", max_size=6), max_size=3).map(tuple)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["TYPE", "PREF", "X-A"]), _PARAM_VALUES), max_size=3))
+def test_a_lines_types_are_the_type_values_split_and_folded(params: list[tuple[str, tuple[str, ...]]]) -> None:
+    line = ContentLine("TEL", "1", tuple(params))
+    walked = frozenset(t.strip().lower() for v in line.param("TYPE") for t in v.split(",") if t.strip())
+    assert line.types() == walked

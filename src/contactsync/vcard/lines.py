@@ -26,6 +26,9 @@ _PHYSICAL_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FOLD = re.compile(r"[\r\n][ \t]")
 #: the head of a line without a group or parameters (``FN:``, ``N:``): the usual line, lexed without the walk
 _BARE_HEAD = re.compile(r"[A-Za-z0-9_-]+:")
+#: the head of a line without a group whose parameters are all named, without quotes (``EMAIL;TYPE=WORK:``):
+#: lexed with one match instead of the walk
+_SIMPLE_HEAD = re.compile(r"([A-Za-z0-9_-]+)(?:;[A-Za-z0-9-]+=[^\";:,]*(?:,[^\";:,]*)*)+:")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # tab survives: it is legal inside a value
 _ESCAPED_BYTE = re.compile(r"[\udc80-\udcff]")
 _OTHER_SURROGATE = re.compile(r"[\ud800-\udc7f\udd00-\udfff]")
@@ -65,6 +68,13 @@ class ContentLine:
         """TYPE values, lower-cased; ``TYPE="work,voice"`` and repeated TYPE parameters are merged."""
         if not self.params:
             return _NO_TYPES
+        if len(self.params) == 1:
+            key, values = self.params[0]
+            if key != "TYPE":
+                return _NO_TYPES
+            if len(values) == 1 and "," not in values[0]:  # TYPE=WORK, the usual line: no walk over a list
+                single = values[0].strip()
+                return frozenset((single.lower(),)) if single else _NO_TYPES
         return frozenset(t.strip().lower() for v in self.param("TYPE") for t in v.split(",") if t.strip())
 
     def without_params(self, *names: str) -> ContentLine:
@@ -205,6 +215,17 @@ def _lex(line: str, nested: bool, as_read: str) -> ContentLine | None:
         return ContentLine(
             line[: end - 1].upper().replace("_", "-"), _without_control(line[end:]), (), "", nested, as_read
         )
+    simple = _SIMPLE_HEAD.match(line)
+    if simple is not None:
+        # what the walk below makes of such a line (no group, named parameters without quotes): each parameter's
+        # name upper-cased, its values split at commas; a parameter's name holds no "=", so the first one ends it
+        end = simple.end()
+        named = [
+            (pname.upper(), tuple(pvalues.split(",")))
+            for pname, _, pvalues in (p.partition("=") for p in line[simple.end(1) + 1 : end - 1].split(";"))
+        ]
+        name = simple.group(1).upper().replace("_", "-")
+        return _modernize(name, line[end:], named, "", [], nested, as_read)
     n = len(line)
     i = _TO_NAME_END.match(line).end()  # type: ignore[union-attr]  # matches anything, the empty text too
     if i >= n:
@@ -421,6 +442,8 @@ def _qp_fold(text: str) -> str:
 
 
 def escape_text(value: str) -> str:
+    if "\\" not in value and "\n" not in value and "," not in value and ";" not in value:
+        return value  # nothing to escape (most values): four tests instead of four calls (#18)
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace(",", "\\,").replace(";", "\\;")
 
 

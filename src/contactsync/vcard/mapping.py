@@ -1244,7 +1244,9 @@ def _desired(contact: Contact, version: str, categories: bool, region: str) -> l
     for phone in contact.phones:
         line = _generate(_Slot.TEL, phone, version)
         assert line is not None
-        tel = Phone(normalize.phone_number(phone.number, region), phone.kind, phone.label)
+        number = normalize.phone_number(phone.number, region)
+        # (a number read from a card is normalized already: the same phone, without another copy)
+        tel = phone if number == phone.number else Phone(number, phone.kind, phone.label)
         out.append((_Slot.TEL, tel, _with_label(_Slot.TEL, tel, line, version)))
     for slot, value in values:
         line = _generate(slot, value, version)
