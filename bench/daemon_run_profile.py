@@ -11,8 +11,10 @@ run, the median of SQL statements, transactions (commits), this process's CPU (u
 mean CPU per run of the store's PostgreSQL backends (this process's connections) and of Radicale; with
 ``--profile``, a cProfile (CPU time) of the measured runs. The first no-change run of a book still gets the card its
 first sync wrote back in its sync answer (our own write echoing); with ``--steady`` every book is run once more
-before the measured runs, whose sync answers are then empty: a daemon's run cycle after cycle. The store holds
-all N books, so costs that grow with the store (a per-run read of every account's rows) show as N grows. Figures
+before the measured runs, whose sync answers are then empty: a daemon's run cycle after cycle. With ``--fresh``
+the measured runs are made by a new ``Daemon`` (and store) object, so each is its book's first in that daemon, as
+in a new process's first cycle (the modules stay imported: the daemon imports them before that cycle). The store
+holds all N books, so costs that grow with the store (a per-run read of every account's rows) show as N grows. Figures
 are printed, never asserted.
 """
 
@@ -76,6 +78,12 @@ def main() -> None:
     parser.add_argument(
         "--steady", action="store_true", help="run every book once more first: measured runs get empty sync answers"
     )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="measure each book's first run in a new daemon object (as a new process's first cycle: its kept "
+        "transports, connections and state empty) rather than in the one that made the first syncs",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="daemon-run-profile-"))
     radicale, base = start_radicale(work)
@@ -123,6 +131,16 @@ def main() -> None:
                 daemon._run_book(name)  # takes in the first sync's own writes echoing back
         with store.engine.begin() as conn:
             conn.execute(due_now)
+        if args.fresh:
+            # what a new process's first cycle starts from: nothing of the daemon that made the first syncs
+            # (its kept transports, its HTTP connections, the connectors' state) but the store; the modules stay
+            # imported, as the daemon imports them before its first cycle
+            store.close()
+            daemon = Daemon(settings, options_for(settings), load=lambda: load_settings(config))
+            daemon.store = Store.open(url)
+            daemon.records = DaemonRecords(daemon.store)
+            daemon.records.ensure_books(settings.books)
+            store = daemon.store
         # the PostgreSQL backend of every connection the store's pool holds (or opens from now on)
         backends: set[int] = set()
 
@@ -163,7 +181,7 @@ def main() -> None:
         with store.engine.connect() as conn:
             statuses = conn.execute(sa.select(t.runs.c.status, sa.func.count()).group_by(t.runs.c.status)).all()
         print(
-            f"{'steady ' if args.steady else ''}books={args.books} runs={len(cpus)} "
+            f"{'steady ' if args.steady else ''}{'fresh ' if args.fresh else ''}books={args.books} runs={len(cpus)} "
             f"statements/run={statistics.median(statements):g} "
             f"(min {min(statements)}, max {max(statements)}) commits/run={statistics.median(commits):g} "
             f"cpu/run={statistics.median(cpus) * 1000:.1f}ms wall/run={statistics.median(walls) * 1000:.1f}ms "
