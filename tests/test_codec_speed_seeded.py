@@ -7,6 +7,7 @@ bench/codec_bench.py prints the figures."""
 from __future__ import annotations
 
 import re
+from dataclasses import FrozenInstanceError
 from pathlib import Path
 
 import pytest
@@ -159,3 +160,24 @@ def test_a_lines_types_are_the_type_values_split_and_folded(params: list[tuple[s
     line = ContentLine("TEL", "1", tuple(params))
     walked = frozenset(t.strip().lower() for v in line.param("TYPE") for t in v.split(",") if t.strip())
     assert line.types() == walked
+
+
+_FIELD_NAMES = ("name", "value", "params", "group", "nested", "raw")
+
+
+@given(st.text(max_size=5), st.text(max_size=5), _PARAM_VALUES, st.text(max_size=5), st.booleans(), st.text(max_size=5))
+def test_a_line_is_made_as_the_dataclass_made_it(
+    name: str, value: str, values: tuple[str, ...], group: str, nested: bool, raw: str
+) -> None:
+    params = (("TYPE", values),)
+    made = ContentLine(name, value, params, group, nested, raw)
+    by_dataclass = object.__new__(ContentLine)
+    vlines._dataclass_init(by_dataclass, name, value, params, group, nested, raw)
+    assert [getattr(made, f) for f in _FIELD_NAMES] == [getattr(by_dataclass, f) for f in _FIELD_NAMES]
+    assert made == by_dataclass and hash(made) == hash(by_dataclass) and repr(made) == repr(by_dataclass)
+    assert ContentLine(value=value, name=name) == ContentLine(name, value, (), "", False, "")
+    assert ContentLine(name, value).raw == "" and ContentLine(name, value, raw=raw).raw == raw
+    with pytest.raises(FrozenInstanceError):
+        made.value = "changed"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        ContentLine(name)  # type: ignore[call-arg]

@@ -1339,6 +1339,8 @@ class _Carried:
             if index not in taken and form_slot is slot and form_value == value:
                 taken.add(index)
                 if slot is _Slot.TEL and generated is not None and line.value == escape_text(value.number):
+                    if line.value == generated.value and not line.raw:
+                        return line  # already spelled so (a carried line has no text as read): no copy (#18)
                     return line.changed(value=generated.value)
                 return line
         return None
