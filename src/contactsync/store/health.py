@@ -260,6 +260,11 @@ released_book AS (
     RETURNING book
 )
 SELECT (SELECT count(*) FROM released_book) AS book, ARRAY(SELECT account FROM released_accounts) AS accounts"""
+).columns(
+    # typed: SQLAlchemy then keeps the result's description with the compiled statement, not rebuilt from the
+    # cursor's at every execution as for a bare text
+    sa.column("book", sa.Integer),
+    sa.column("accounts", sa.ARRAY(sa.String)),
 )
 
 

@@ -284,6 +284,19 @@ SELECT book.owner, book.epoch, book.expires_at, book.next_due_at, accounts.accou
     (SELECT id FROM run) AS run_id
 FROM book JOIN accounts ON true LEFT JOIN account_health ON account_health.account = accounts.account
 ORDER BY accounts.account"""
+).columns(
+    # typed: the result's columns are then known when the statement is compiled, and SQLAlchemy keeps their
+    # description with it instead of building it from the cursor's at every execution (a bare text's way)
+    _L.c.owner,
+    _L.c.epoch,
+    _L.c.expires_at,
+    _L.c.next_due_at,
+    _A.c.account,
+    _A.c.owner.label("account_owner"),
+    _A.c.epoch.label("account_epoch"),
+    _A.c.expires_at.label("account_expires_at"),
+    *(c.label(f"health_{c.name}") for c in t.account_health.c),
+    sa.column("run_id", sa.Integer),
 )
 _HELD_BOOK = (_L.c.book == sa.bindparam("book_"), _L.c.owner == sa.bindparam("owner_"))
 _DONE = (
@@ -608,7 +621,7 @@ held AS (
     FOR KEY SHARE OF account_leases
 )
 SELECT (SELECT count(*) FROM done) AS book, ARRAY(SELECT account FROM held) AS accounts"""
-)
+).columns(sa.column("book", sa.Integer), sa.column("accounts", sa.ARRAY(sa.String)))  # typed: as _CLAIM_TAKE_AND_START
 
 #: the transaction (its connection) whose lease check a run's end made already, with the fence it checked, on this
 #: thread: :meth:`Leases._before_commit` of that transaction need not check again
