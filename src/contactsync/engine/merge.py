@@ -27,6 +27,8 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 STORE = "store"  # the candidate name of the canonical value itself
 _EMPTY = Contact()
 _FIELD_ATTRS = tuple((f, f.value) for f in Field)
+#: each field with the empty contact's value of it: what a never-linked side's fields are compared with
+_EMPTY_ATTRS = tuple((f, attr, getattr(_EMPTY, attr)) for f, attr in _FIELD_ATTRS)
 #: Side is a frozen slotted value; its changed fields are memoized here by identity (the entry keeps it alive)
 _CHANGED: dict[int, tuple[Side, frozenset[Field]]] = {}
 
@@ -52,10 +54,15 @@ class Side:
         cached = _CHANGED.get(id(self))
         if cached is not None and cached[0] is self:
             return cached[1]
-        base = self.base or _EMPTY
+        base = self.base
         remote = self.remote
-        if remote == base:
-            found: frozenset[Field] = frozenset()
+        found: frozenset[Field]
+        if base is None:
+            # never linked (a first sync): against the empty contact's values, known once (#18)
+            fields = self.fields
+            found = frozenset(f for f, attr, empty in _EMPTY_ATTRS if f in fields and getattr(remote, attr) != empty)
+        elif remote == base:
+            found = frozenset()
         else:
             found = frozenset(
                 f for f, attr in _FIELD_ATTRS if f in self.fields and getattr(remote, attr) != getattr(base, attr)
@@ -284,9 +291,12 @@ def _merge_new(current: Contact, side: Side) -> MergeOutcome:
     decisions: list[FieldDecision] = []
     same = True
     changed = side.changed_fields
+    contributes = side.fields
     for f, attr in _FIELD_ATTRS:
         if f not in changed:
-            if same and getattr(remote, attr) != getattr(current, attr):
+            # a field the side contributes and did not change holds its base's value, empty like the store's
+            # (merge's condition): the same without comparing it (#18); one it does not contribute may differ
+            if same and f not in contributes and getattr(remote, attr) != getattr(current, attr):
                 same = False
             continue
         cur_value = getattr(current, attr)
