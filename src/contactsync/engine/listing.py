@@ -23,7 +23,7 @@ from ..logs import account_error
 from ..model import Contact, Photo
 from ..retry import RetryPolicy
 from ..settings import BookSettings
-from ..store import Store, Transaction, decode_contact, encode_contact
+from ..store import Store, Transaction, decode_contact, encode_contact, remember_encoded
 from .report import RunReport
 
 log = logging.getLogger("contactsync.engine")
@@ -48,6 +48,9 @@ class Listed:
     photo: Photo | None
     keys: str  # emails, _KIND_SEP, phones; each joined by _KEY_SEP ("" when it has neither)
     left_behind: tuple[tuple[str, str], ...]  # RemoteContact.left_behind
+    #: the listed contact itself while the item is kept in memory (None once parked in a Spill): the plan takes it
+    #: as it is instead of decoding its text again, and an account's fit memo knows that very object (#18)
+    held: Contact | None = None
 
     @classmethod
     def of(cls, account: str, rc: RemoteContact) -> Listed:
@@ -64,6 +67,7 @@ class Listed:
             c.photo,
             f"{emails}{_KIND_SEP}{phones}" if emails or phones else "",
             rc.left_behind,
+            c,
         )
 
     @property
@@ -87,6 +91,11 @@ class Listed:
 
     @property
     def contact(self) -> Contact:
+        held = self.held
+        if held is not None:
+            if self.photo is None:
+                remember_encoded(held, self.text)  # as decoding its text would: the store may write it as it is
+            return held
         if self.photo is None:
             return decode_contact(self.text)  # its text is remembered: the store may write it as it is
         return replace(contact_from_data(json.loads(self.text)), photo=self.photo)
@@ -116,6 +125,7 @@ class Spill:
         for it in items:
             rows.append((self._next, it.text))
             it.blob = self._next
+            it.held = None  # out of memory too: taken back as text, decoded when planned
             self._next += 1
         self._db.executemany("INSERT INTO parked VALUES (?, ?)", rows)
 

@@ -44,6 +44,7 @@ from .contacts import (
     decode_contact,
     encode_contact,
     identity_tombstone,
+    remember_encoded,
 )
 from .copies import CopyReads, StoredCopies
 from .distribution import DistributionRecords
@@ -87,6 +88,7 @@ __all__ = [
     "encode_contact",
     "identity_tombstone",
     "now",
+    "remember_encoded",
     "shown_url",
     "sqlite_file",
 ]

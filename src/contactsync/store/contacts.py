@@ -70,10 +70,16 @@ def decode_contact(text: str) -> Contact:
     """The contact :func:`encode_contact` wrote as ``text`` (without a photo's data); encoding it again gives
     ``text`` back without the work (decode(encode(c)) == c, and equal contacts encode to equal text)."""
     contact = contact_from_data(json.loads(text))
+    remember_encoded(contact, text)
+    return contact
+
+
+def remember_encoded(contact: Contact, text: str) -> None:
+    """Note that ``text`` is what :func:`encode_contact` gives for ``contact`` (a photo-less contact encoded
+    before): encoding it again gives ``text`` back without the work."""
     if len(_ENCODED) > 4096:
         _ENCODED.clear()
     _ENCODED[id(contact)] = (contact, text)
-    return contact
 
 
 def _photo_resolver(conn: Connection) -> Callable[[str], bytes | None]:
