@@ -66,7 +66,8 @@ def identify(
         if drop_listings:
             p.changed = []
         # an item deleted and another one matched to the same person on the same account: a replacement
-        # (re-created by hand, or re-imported), not a delete
+        # (re-created by hand, or re-imported), not a delete; the plan counts it as an edit against another
+        # account's delete of that person in the same run (link_of keeps the gone item's link to tell it)
         for cid in deleted_here:
             if not any(it.account == name for it in found.remote_of.get(cid, ())):
                 found.deletions.setdefault(cid, []).append(name)

@@ -229,13 +229,26 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
     edited = any(s.changed_any() for s in contact_sides if s.account not in deleted_by) or any(
         ctx.connectors[n].fit(current) != ctx.link_of[(n, cid)].base for n in deleted_by
     )
+    # made again by hand: an account whose item of this person went in this run while a new item there was matched
+    # to them (identity's replacement, so the account is not in deleted_by). Its content may equal the old base,
+    # but a user made it in the same window as the other accounts' deletes: it counts at least as an edit, and
+    # nothing deletes a contact a user just created (invariant 4)
+    recreated = (
+        [
+            name
+            for name, it, _remote in items
+            if (gone := ctx.link_of.get((name, cid))) is not None and gone.remote_id != it.id
+        ]
+        if deleted_by
+        else []
+    )
     # a person erased on request never comes back, whatever a lagging account still lists
     survives = not erased and (not trashed or any(s.changed_any() for s in contact_sides))
     if erased:
         merged = current
     elif deleted_by and not trashed:
         delete_wins = book.conflicts.on_delete is DeletePolicy.DELETE_WINS
-        if delete_wins or not edited:
+        if delete_wins or not (edited or recreated):
             survives = False
             plan.trash.append(cid)
             plan.journal.append(
@@ -256,7 +269,9 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
                     "account": ",".join(deleted_by),
                     "contact_id": cid,
                     "action": "delete-lost",
-                    "note": "edited elsewhere: edit wins",
+                    "note": "edited elsewhere: edit wins"
+                    if edited
+                    else "made again by hand on " + ", ".join(recreated) + ": it lives",
                 }
             )
     elif trashed and survives:
