@@ -523,3 +523,26 @@ def test_parse_of_arbitrary_bytes_only_raises_card_error(data: bytes) -> None:
         parse_card(decode_card_bytes(data))
     except CardError:
         pass
+
+
+def test_a_label_edit_reaches_its_value_when_a_nested_agent_card_shares_its_group() -> None:
+    # the nested assistant card (2.1/3.0 AGENT) has its own item1 label; the boss's label is relabelled, not it
+    card = "\r\n".join(
+        [
+            "BEGIN:VCARD", "VERSION:3.0", "UID:u1", "FN:Boss",
+            "AGENT:", "BEGIN:VCARD", "VERSION:3.0", "FN:Assistant",
+            "item1.EMAIL;TYPE=INTERNET:assistant@example.com", "item1.X-ABLabel:Desk", "END:VCARD",
+            "item1.EMAIL;TYPE=INTERNET:boss@example.com", "item1.X-ABLabel:Club",
+            "END:VCARD", "",
+        ]
+    )  # fmt: skip
+    read = parse_card(card)
+    (email,) = read.contact.emails
+    assert email.label == "Club"
+    edited = replace(read.contact, emails=(replace(email, label="Golf"),))
+    written = render_card(edited, uid="u1", marker=None, version="3.0", original=card, previous=read.contact)
+    assert [line for line in written.split("\r\n") if "X-ABLabel" in line] == [
+        "item1.X-ABLabel:Desk",
+        "item1.X-ABLabel:Golf",
+    ]
+    assert [e.label for e in parse_card(written).contact.emails] == ["Golf"]

@@ -1632,7 +1632,8 @@ def _expand_labels(lines: list[ContentLine]) -> list[ContentLine]:
     result: list[ContentLine] = []
     relabelled: set[str] = set()
     for line in out:
-        if line.name.upper() == _LABEL and line.group in wanted and line.group not in relabelled:
+        # a nested card's label (inside a 2.1 AGENT) is that card's own, whatever its group
+        if line.name.upper() == _LABEL and line.group in wanted and line.group not in relabelled and not line.nested:
             relabelled.add(line.group)
             label = wanted[line.group]
             if label is None:
