@@ -206,12 +206,14 @@ class _Challenging(_Handler):
         login = self.headers.get("Authorization", "")
         type(self).seen.append((login.partition(" ")[0], self.client_address[1]))
         if login == "Basic dTpwdw==" if self.scheme == "Basic" else login.startswith("Digest "):
-            body, status, extra = SYNC, 207, {"Content-Type": "application/xml"}
+            body, status, extra = SYNC, 207, [("Content-Type", "application/xml")]
         else:
-            challenge = 'Basic realm="x"' if self.scheme == "Basic" else 'Digest realm="x", nonce="abc", qop="auth"'
-            body, status, extra = b"login", 401, {"WWW-Authenticate": challenge}
+            # "Digest, Basic": both offered, in two WWW-Authenticate headers (RFC 7235 allows either form)
+            challenges = {"Basic": 'Basic realm="x"', "Digest": 'Digest realm="x", nonce="abc", qop="auth"'}
+            offered = [challenges[scheme] for scheme in self.scheme.split(", ")]
+            body, status, extra = b"login", 401, [("WWW-Authenticate", challenge) for challenge in offered]
         self.send_response(status)
-        for k, v in extra.items():
+        for k, v in extra:
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -272,5 +274,24 @@ def test_a_server_challenging_digest_still_gets_a_digest_login_in_a_daemon(remem
             assert transport.negotiated_auth is AuthType.DIGEST
             assert [s for s, _ in _Challenging.seen][-1] == "Digest"
             assert "Basic" not in [s for s, _ in _Challenging.seen][int(remembered) :]
+    finally:
+        pools.close()
+
+
+def test_a_server_offering_digest_and_basic_in_two_headers_gets_digest_from_a_daemon_as_from_a_sync() -> None:
+    """The 401 names Digest, then Basic, each in a header of its own: the session reads both (urllib3 joins them)
+    and picks Digest; the direct route must read both too, or it sends the password readable on plain http."""
+    pools = ConnectionPools()
+    try:
+        with _challenging("Digest, Basic") as base:
+            for sharing in (None, Sharing(nullcontext, pools, 4)):
+                _Challenging.seen = []
+                transport = DavTransport(base + "/book/", "u", "pw", sharing=sharing, timeout=5)
+                try:
+                    assert transport.report(base + "/book/", sync_collection_body(None), 1).sync_token
+                    assert transport.negotiated_auth is AuthType.DIGEST
+                    assert "Basic" not in [scheme for scheme, _ in _Challenging.seen], _Challenging.seen
+                finally:
+                    transport.close()
     finally:
         pools.close()

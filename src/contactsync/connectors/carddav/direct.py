@@ -48,6 +48,16 @@ class Undecodable(Exception):
     """The answer's ``Content-Encoding`` is one we never asked for and cannot decode."""
 
 
+def _joined(headers: list[tuple[str, str]]) -> CaseInsensitiveDict[str]:
+    """The answer's headers, a header given twice joined with ", " as urllib3 (and so the session) joins it: a
+    401 offering Digest and Basic in two ``WWW-Authenticate`` headers must show both, or the login negotiated
+    here would be Basic where the session picks Digest (a password readable on plain http)."""
+    joined: CaseInsensitiveDict[str] = CaseInsensitiveDict()
+    for name, value in headers:
+        joined[name] = f"{joined[name]}, {value}" if name in joined else value
+    return joined
+
+
 class DirectAnswer:
     """An answer: its status, reason, headers (case-insensitive) and body (read whole, decoded, capped). Named as
     caldav reads a response it builds a login error from (``status_code``, ``reason``, ``content``)."""
@@ -134,7 +144,7 @@ class DirectPool:
             conn.close()
         else:
             self._give_back(conn)
-        return DirectAnswer(response.status, response.reason, CaseInsensitiveDict(response.getheaders()), content)
+        return DirectAnswer(response.status, response.reason, _joined(response.getheaders()), content)
 
     def close(self) -> None:
         """Close the idle connections; those in use are closed when given back."""
