@@ -52,10 +52,11 @@ def _joined(headers: list[tuple[str, str]]) -> CaseInsensitiveDict[str]:
     """The answer's headers, a header given twice joined with ", " as urllib3 (and so the session) joins it: a
     401 offering Digest and Basic in two ``WWW-Authenticate`` headers must show both, or the login negotiated
     here would be Basic where the session picks Digest (a password readable on plain http)."""
-    joined: CaseInsensitiveDict[str] = CaseInsensitiveDict()
+    joined: dict[str, tuple[str, str]] = {}  # by the name folded: the name as first spelled, the values
     for name, value in headers:
-        joined[name] = f"{joined[name]}, {value}" if name in joined else value
-    return joined
+        first = joined.get(name.lower())
+        joined[name.lower()] = (name, value) if first is None else (first[0], f"{first[1]}, {value}")
+    return CaseInsensitiveDict(dict(joined.values()))
 
 
 class DirectAnswer:
