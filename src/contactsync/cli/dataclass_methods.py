@@ -3402,8 +3402,8 @@ def __create_fn__():
  return __eq__
 CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.book,self.dry_run,self.run_id,self.accounts,self.conflicts_queued,self.possible_duplicates,self.duration_s,)==(other.book,other.dry_run,other.run_id,other.accounts,other.conflicts_queued,other.possible_duplicates,other.duration_s,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
-def __create_fn__(_type_account, _type_id, _type_etag, _type_marker, _type_modified, _type_blob, _type_photo, _type_keys, _type_left_behind, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,account:_type_account,id:_type_id,etag:_type_etag,marker:_type_marker,modified:_type_modified,blob:_type_blob,photo:_type_photo,keys:_type_keys,left_behind:_type_left_behind)->_return_type:
+def __create_fn__(_type_account, _type_id, _type_etag, _type_marker, _type_modified, _type_blob, _type_photo, _type_keys, _type_left_behind, _type_held, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_held, _return_type):
+ def __init__(self,account:_type_account,id:_type_id,etag:_type_etag,marker:_type_marker,modified:_type_modified,blob:_type_blob,photo:_type_photo,keys:_type_keys,left_behind:_type_left_behind,held:_type_held=_dflt_held)->_return_type:
   self.account=account
   self.id=id
   self.etag=etag
@@ -3413,22 +3413,23 @@ def __create_fn__(_type_account, _type_id, _type_etag, _type_marker, _type_modif
   self.photo=photo
   self.keys=keys
   self.left_behind=left_behind
+  self.held=held
  return __init__
-CODE['def __create_fn__(_type_account, _type_id, _type_etag, _type_marker, _type_modified, _type_blob, _type_photo, _type_keys, _type_left_behind, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,account:_type_account,id:_type_id,etag:_type_etag,marker:_type_marker,modified:_type_modified,blob:_type_blob,photo:_type_photo,keys:_type_keys,left_behind:_type_left_behind)->_return_type:\n  self.account=account\n  self.id=id\n  self.etag=etag\n  self.marker=marker\n  self.modified=modified\n  self.blob=blob\n  self.photo=photo\n  self.keys=keys\n  self.left_behind=left_behind\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_account, _type_id, _type_etag, _type_marker, _type_modified, _type_blob, _type_photo, _type_keys, _type_left_behind, _type_held, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_held, _return_type):\n def __init__(self,account:_type_account,id:_type_id,etag:_type_etag,marker:_type_marker,modified:_type_modified,blob:_type_blob,photo:_type_photo,keys:_type_keys,left_behind:_type_left_behind,held:_type_held=_dflt_held)->_return_type:\n  self.account=account\n  self.id=id\n  self.etag=etag\n  self.marker=marker\n  self.modified=modified\n  self.blob=blob\n  self.photo=photo\n  self.keys=keys\n  self.left_behind=left_behind\n  self.held=held\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(account={self.account!r}, id={self.id!r}, etag={self.etag!r}, marker={self.marker!r}, modified={self.modified!r}, blob={self.blob!r}, photo={self.photo!r}, keys={self.keys!r}, left_behind={self.left_behind!r})"
+  return self.__class__.__qualname__ + f"(account={self.account!r}, id={self.id!r}, etag={self.etag!r}, marker={self.marker!r}, modified={self.modified!r}, blob={self.blob!r}, photo={self.photo!r}, keys={self.keys!r}, left_behind={self.left_behind!r}, held={self.held!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(account={self.account!r}, id={self.id!r}, etag={self.etag!r}, marker={self.marker!r}, modified={self.modified!r}, blob={self.blob!r}, photo={self.photo!r}, keys={self.keys!r}, left_behind={self.left_behind!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(account={self.account!r}, id={self.id!r}, etag={self.etag!r}, marker={self.marker!r}, modified={self.modified!r}, blob={self.blob!r}, photo={self.photo!r}, keys={self.keys!r}, left_behind={self.left_behind!r}, held={self.held!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.account,self.id,self.etag,self.marker,self.modified,self.blob,self.photo,self.keys,self.left_behind,)==(other.account,other.id,other.etag,other.marker,other.modified,other.blob,other.photo,other.keys,other.left_behind,)
+   return (self.account,self.id,self.etag,self.marker,self.modified,self.blob,self.photo,self.keys,self.left_behind,self.held,)==(other.account,other.id,other.etag,other.marker,other.modified,other.blob,other.photo,other.keys,other.left_behind,other.held,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.account,self.id,self.etag,self.marker,self.modified,self.blob,self.photo,self.keys,self.left_behind,)==(other.account,other.id,other.etag,other.marker,other.modified,other.blob,other.photo,other.keys,other.left_behind,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.account,self.id,self.etag,self.marker,self.modified,self.blob,self.photo,self.keys,self.left_behind,self.held,)==(other.account,other.id,other.etag,other.marker,other.modified,other.blob,other.photo,other.keys,other.left_behind,other.held,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(_type_account, _type_full, _type_next_state, _type_listed, _type_listed_ids, _type_quarantined, _type_changed, _type_deleted_ids, _type_braked, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_braked, _return_type):
  def __init__(self,account:_type_account,full:_type_full,next_state:_type_next_state,listed:_type_listed,listed_ids:_type_listed_ids,quarantined:_type_quarantined,changed:_type_changed,deleted_ids:_type_deleted_ids,braked:_type_braked=_dflt_braked)->_return_type:
