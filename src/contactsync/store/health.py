@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from . import schema as t
 from .base import StoreBase, aware, now, upsert
-from .leases import Fence, _lost, fence_of, release_held_in, release_in
+from .leases import Fence, check_fenced, fence_of, release_held_in, release_in
 
 
 class CircuitState(enum.Enum):
@@ -291,13 +291,7 @@ def _record_and_release(
         next_due=next_due_at,
         finished=now(),
     )
-    row = conn.execute(_RECORD_AND_RELEASE, params).one()
-    if row.book != 1:
-        raise _lost(fence, f"book {fence.book}")
-    released = set(row.accounts)
-    for account, _epoch in fence.accounts:
-        if account not in released:
-            raise _lost(fence, f"account {account}")
+    check_fenced(conn.execute(_RECORD_AND_RELEASE, params).one(), fence)
 
 
 def _health_row(h: Health) -> dict[str, Any]:

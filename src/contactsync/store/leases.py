@@ -177,18 +177,21 @@ _H = t.account_health
 #: the book's row, its accounts' and their health in one statement (#18). An inner join: a row missing (locked by a
 #: claim in flight, on PostgreSQL, or absent) removes an account's line, or every line when it is the book's; the
 #: health, never locked, is joined outside. Only the lease rows are locked, as by the two reads it replaces
+#: what a claim reads: the book's lease, each account's and its health (the statement below and the one-statement
+#: claim on PostgreSQL, _CLAIM_FREE, read the same columns under the same names)
+_CLAIM_COLUMNS = (
+    _L.c.owner,
+    _L.c.epoch,
+    _L.c.expires_at,
+    _L.c.next_due_at,
+    _A.c.account,
+    _A.c.owner.label("account_owner"),
+    _A.c.epoch.label("account_epoch"),
+    _A.c.expires_at.label("account_expires_at"),
+    *(c.label(f"health_{c.name}") for c in _H.c),
+)
 _CLAIM_ALL = (
-    sa.select(
-        _L.c.owner,
-        _L.c.epoch,
-        _L.c.expires_at,
-        _L.c.next_due_at,
-        _A.c.account,
-        _A.c.owner.label("account_owner"),
-        _A.c.epoch.label("account_epoch"),
-        _A.c.expires_at.label("account_expires_at"),
-        *(c.label(f"health_{c.name}") for c in _H.c),
-    )
+    sa.select(*_CLAIM_COLUMNS)
     .select_from(
         _L.join(_A, _A.c.account.in_(sa.bindparam("accounts", expanding=True))).outerjoin(
             _H, _H.c.account == _A.c.account
@@ -287,15 +290,7 @@ ORDER BY accounts.account"""
 ).columns(
     # typed: the result's columns are then known when the statement is compiled, and SQLAlchemy keeps their
     # description with it instead of building it from the cursor's at every execution (a bare text's way)
-    _L.c.owner,
-    _L.c.epoch,
-    _L.c.expires_at,
-    _L.c.next_due_at,
-    _A.c.account,
-    _A.c.owner.label("account_owner"),
-    _A.c.epoch.label("account_epoch"),
-    _A.c.expires_at.label("account_expires_at"),
-    *(c.label(f"health_{c.name}") for c in t.account_health.c),
+    *_CLAIM_COLUMNS,
     sa.column("run_id", sa.Integer),
 )
 _HELD_BOOK = (_L.c.book == sa.bindparam("book_"), _L.c.owner == sa.bindparam("owner_"))
@@ -654,19 +649,24 @@ class LeaseWrites(TxBase):
                 "next_due": next_due_at,
                 "finished": now(),
             }
-            row = self.conn.execute(_DONE_HELD, params).one()
-            if row.book != 1:
-                raise _lost(fence, f"book {book}")
-            released = set(row.accounts)
-            for account, _epoch in fence.accounts:
-                if account not in released:
-                    raise _lost(fence, f"account {account}")
+            check_fenced(self.conn.execute(_DONE_HELD, params).one(), fence)
         else:
             _lease_done(self.conn, book, owner, next_due_at)
             lost = _stale(self.conn, fence)
             if lost is not None:
                 raise _lost(fence, lost)
         _CHECKED.tx = (self.conn, fence)
+
+
+def check_fenced(row: sa.Row[Any], fence: Fence) -> None:
+    """Raise LeaseLost unless a fenced statement's ``row`` found the book (``row.book``, 1) and every account of
+    ``fence`` (``row.accounts``) still held at the fence's epochs."""
+    if row.book != 1:
+        raise _lost(fence, f"book {fence.book}")
+    released = set(row.accounts)
+    for account, _epoch in fence.accounts:
+        if account not in released:
+            raise _lost(fence, f"account {account}")
 
 
 def _lost(fence: Fence, what: str) -> LeaseLost:
