@@ -13,11 +13,14 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from contactsync.model import Contact
 from contactsync.normalize import phone_number
 from contactsync.vcard import MARKER_PROPERTY
 from contactsync.vcard.lines import ContentLine, line_text, read_lines, split_unescaped, unescape_text
+from contactsync.vcard.mapping import parse_card
 
 CORPUS = Path(__file__).parent / "data" / "fidelity"
+SAMPLES = Path(__file__).parent / "data" / "vcards"
 _NOT_PROPERTIES = frozenset({"VERSION", "UID", "REV", "PRODID", MARKER_PROPERTY, "BEGIN", "END"})
 _SAME_NAME = {"X-ANNIVERSARY": "ANNIVERSARY"}
 
@@ -27,6 +30,17 @@ Plain = tuple[str, tuple[tuple[str, tuple[str, ...]], ...], str]
 def corpus() -> list[Path]:
     """The fidelity corpus: cards as real clients export them."""
     return sorted(CORPUS.glob("*.vcf"))
+
+
+def sample_contacts() -> list[Contact]:
+    """The contacts of the sample cards in tests/data/vcards that parse (the broken samples are not people)."""
+    found = []
+    for path in sorted(SAMPLES.glob("*.vcf")):
+        try:
+            found.append(parse_card(path.read_text(encoding="utf-8", errors="replace")).contact)
+        except Exception:
+            continue
+    return found
 
 
 def _plain(line: ContentLine) -> Plain:

@@ -7,7 +7,6 @@ import subprocess
 import sys
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -19,19 +18,13 @@ from contactsync.normalize import _validated, email_address, normalize_contact
 from contactsync.settings import ConflictSettings
 from contactsync.store import decode_contact, encode_contact
 from contactsync.store.contacts import _CONTACT_ENCODER
-from contactsync.vcard.mapping import parse_card
+from tests.fidelity import sample_contacts
 
-VCARDS = Path(__file__).parent / "data" / "vcards"
 WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def _people() -> list[Contact]:
-    found = []
-    for path in sorted(VCARDS.glob("*.vcf")):
-        try:
-            found.append(parse_card(path.read_text(encoding="utf-8", errors="replace")).contact)
-        except Exception:  # the broken samples: not people
-            continue
+    found = sample_contacts()
     assert len(found) >= 5
     raw = Contact(
         name=Name("Ann", "Lee"),

@@ -5,7 +5,6 @@ disk, the item decodes its text as before."""
 from __future__ import annotations
 
 from dataclasses import fields
-from pathlib import Path
 
 from contactsync.connector import RemoteContact, RemoteRef
 from contactsync.engine.listing import Listed, Spill
@@ -13,18 +12,11 @@ from contactsync.model import Contact, Email, EmailKind, Name, Photo, Tag
 from contactsync.normalize import normalize_contact
 from contactsync.store import decode_contact, encode_contact
 from contactsync.store.contacts import _ENCODED
-from contactsync.vcard.mapping import parse_card
-
-VCARDS = Path(__file__).parent / "data" / "vcards"
+from tests.fidelity import sample_contacts
 
 
 def _people() -> list[Contact]:
-    found = []
-    for path in sorted(VCARDS.glob("*.vcf")):
-        try:
-            found.append(parse_card(path.read_text(encoding="utf-8", errors="replace")).contact)
-        except Exception:  # the broken samples: not people
-            continue
+    found = sample_contacts()
     assert len(found) >= 5
     made = normalize_contact(
         Contact(

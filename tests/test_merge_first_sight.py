@@ -5,26 +5,19 @@ must still compare those it does not contribute (a push-only account contributes
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from contactsync.engine.merge import Side, _merge_sides, merge
 from contactsync.model import ALL_FIELDS, Contact, Email, EmailKind, Field, Name, Tag
 from contactsync.settings import ConflictSettings
-from contactsync.vcard.mapping import parse_card
+from tests.fidelity import sample_contacts
 
-VCARDS = Path(__file__).parent / "data" / "vcards"
 WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def _people() -> list[Contact]:
-    found = []
-    for path in sorted(VCARDS.glob("*.vcf")):
-        try:
-            found.append(parse_card(path.read_text(encoding="utf-8", errors="replace")).contact)
-        except Exception:  # the broken samples: not people
-            continue
+    found = sample_contacts()
     assert found
     return [
         *found,
