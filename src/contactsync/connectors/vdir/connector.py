@@ -9,6 +9,13 @@ it only if someone changed it since (#18). Writes go to a temporary file in the 
 are renamed over (updates) or hard-linked (creates: ``link`` fails when the name exists, which gives
 create-never-overwrites without a race).
 
+A process stopped between a card's write and its link or rename (kill -9, power lost) leaves its temporary
+(``.contactsync-<pid>-<n>.tmp``: a whole or half card, which other tools syncing the folder may see). Each pull of
+an account that writes removes those whose pid runs no process on this system and that were last written
+``STALE_TEMPORARY_S`` (10 minutes) ago or more: a live process's temporaries are its own (a daemon and a ``sync``
+may share the folder), and a writer on another host or in another container, whose pids this system does not see,
+never keeps one that long. Nothing else is touched; the log says how many were removed.
+
 A push writes its cards from a few threads at once and makes the folder durable once, after its last link,
 rename or unlink and before it returns (the engine records the results after that). Each card's data is still
 fsynced before its name appears. ext4 commits fsyncs that arrive together in one journal commit: on a 2,000-card
@@ -33,9 +40,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import logging
 import os
 import re
+import stat as statmode
 import threading
+import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Mapping, Sequence
@@ -79,6 +89,8 @@ from .options import OPTIONS_SCHEMA
 if TYPE_CHECKING:
     from contactsync.vcard import ParsedCard  # the codec itself is imported where a card is read or written (#18)
 
+log = logging.getLogger(__name__)
+
 SUFFIX = ".vcf"
 STATE_PREFIX = "vdir1:"
 MAX_STEM = 100
@@ -93,6 +105,12 @@ _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW",
 _TEMPORARIES = count()
 #: names tried before a temporary gives up (as ``tempfile.mkstemp``): only someone filling the folder with them
 _TEMPORARY_TRIES = 10_000
+#: a temporary file's name: this process's pid and a number (``_write_temporary``)
+_TEMPORARY_NAME = re.compile(r"\.contactsync-([0-9]{1,10})-[0-9]{1,20}\.tmp")
+#: how old a dead process's temporary must be before a pull removes it. The pid alone says nothing about a process
+#: of another host (a folder shared over NFS) or another pid namespace (a container) writing the same folder; no
+#: live writer keeps a temporary for minutes (it exists from one card's write to its link or rename)
+STALE_TEMPORARY_S = 600.0
 #: cards of one push written at once: enough for the file system to commit their fsyncs together, few enough
 #: to stay a small share of a folder a desktop client may be reading
 WRITERS = 8
@@ -263,8 +281,9 @@ class VdirConnector(BaseConnector):
 
     # ------------------------------------------------------------ reading
 
-    def _list(self) -> dict[str, os.stat_result]:
-        """Every card file's stat. Symlinks and hidden files (our temporaries) are not cards here."""
+    def _list(self, temporaries: list[str] | None = None) -> dict[str, os.stat_result]:
+        """Every card file's stat. Symlinks and hidden files (our temporaries) are not cards here; the names that
+        look like our temporaries are added to ``temporaries`` when given."""
         try:
             entries = list(os.scandir(self.path))
         except FileNotFoundError as exc:
@@ -278,6 +297,8 @@ class VdirConnector(BaseConnector):
         out: dict[str, os.stat_result] = {}
         for entry in entries:
             if entry.name.startswith(".") or not entry.name.endswith(SUFFIX):
+                if temporaries is not None and entry.name.startswith(".contactsync-"):
+                    temporaries.append(entry.name)
                 continue
             with contextlib.suppress(OSError):
                 if entry.is_file(follow_symlinks=False):
@@ -318,7 +339,10 @@ class VdirConnector(BaseConnector):
         """
         self._view = None  # until this pull has seen every file (a pull that raises leaves it unknown)
         before = _decode_state(state) if state is not None else {}
-        listing = self._list()
+        temporaries: list[str] = []
+        listing = self._list(temporaries)
+        if temporaries and not self.capabilities.read_only:
+            self._remove_stale_temporaries(temporaries)
         seen: dict[str, _Seen] = {}
         changed: list[RemoteContact] = []
         photos_dropped = 0  # photos over the cap in the cards read: not carried, and said so
@@ -381,6 +405,47 @@ class VdirConnector(BaseConnector):
             present=present,
             notices=skipped_notices(groups, photos_dropped, self.photo_max_bytes),
         )
+
+    def _remove_stale_temporaries(self, names: Sequence[str]) -> None:
+        """Remove the temporaries among ``names`` that a contactsync process left when it was stopped between a
+        card's write and its link or rename (killed, power lost): whole or half cards, seen by other tools
+        syncing the folder, holding personal data no one else would remove. Only names of ``_write_temporary``'s
+        pattern, regular files, whose pid runs no process here (a daemon and a ``sync``, or two daemons, may
+        share the folder: a live process's temporaries are its own) and last written ``STALE_TEMPORARY_S`` ago
+        or more. Logs how many: the names carry a pid and a number, nothing of a card."""
+        if os.name != "posix":  # ``os.kill(pid, 0)`` asks about a process only there (on Windows it ends it)
+            return
+        removed = failed = 0
+        now = time.time()
+        for name in names:
+            match = _TEMPORARY_NAME.fullmatch(name)
+            if match is None or _process_exists(int(match[1])):
+                continue
+            path = self._prefix + name
+            try:
+                found = os.stat(path, follow_symlinks=False)
+                if not statmode.S_ISREG(found.st_mode) or now - found.st_mtime < STALE_TEMPORARY_S:
+                    continue
+                os.unlink(path)
+            except FileNotFoundError:
+                continue  # removed meanwhile (another process cleaning the same folder)
+            except OSError:
+                failed += 1
+                continue
+            removed += 1
+        if removed:
+            log.info(
+                "account %s: removed %d temporary file(s) a stopped contactsync process left in the folder",
+                self.name,
+                removed,
+            )
+        if failed:
+            log.warning(
+                "account %s: %d temporary file(s) a stopped contactsync process left in the folder could not be "
+                "removed (hidden .contactsync-*.tmp files): let the user contactsync runs as write to the folder",
+                self.name,
+                failed,
+            )
 
     def absorb_writes(self, state: str | None, writes: Sequence[RecordedWrite]) -> str | None:
         """``state`` knowing each card written at the etag the store recorded, by content: the next pull reads
@@ -682,6 +747,20 @@ class VdirConnector(BaseConnector):
         etag = etag_of(data)
         self._tags[etag] = stored.tags
         return ChangeResult(change, RemoteRef(file_name, etag), stored=stored)
+
+
+def _process_exists(pid: int) -> bool:
+    """Whether a process with ``pid`` runs on this system (one of another user's too); a pid no process can have
+    counts as running: such a name is not ours to remove."""
+    if pid <= 0:
+        return True
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process; a number no pid can be
+    return True
 
 
 def _read_all(fd: int) -> bytes:
