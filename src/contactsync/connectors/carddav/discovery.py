@@ -11,11 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from contactsync.errors import AuthFailed, ConnectorError, SyncTokenExpired
+from contactsync.errors import (
+    AuthFailed,
+    CertificateRejected,
+    ConnectorError,
+    RateLimited,
+    SyncTokenExpired,
+    Transient,
+)
 
 from . import davxml
 from .davxml import DavEntry
-from .transport import AuthType, DavTransport
+from .transport import AuthType, DavTransport, ServerError, TlsMismatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +48,9 @@ def discover(
 ) -> list[AddressBookInfo]:
     """The address books ``username`` can see on the server at ``url``, sorted by URL.
 
-    Raises AuthFailed (credentials refused, TLS not trusted), Transient (network, 5xx), BadServerResponse,
-    ConnectorError (nothing that looks like CardDAV was found).
+    Raises AuthFailed (credentials refused), CertificateRejected (TLS certificate not trusted), TlsMismatch (no TLS
+    version or cipher in common), Transient (network: the server unreachable, a connection cut during TLS),
+    RateLimited, BadServerResponse, ConnectorError (nothing that looks like CardDAV was found).
     """
     transport = DavTransport(url, username, password, verify=verify, timeout=timeout, auth_type=auth_type)
     try:
@@ -60,7 +68,10 @@ def _same_server(base: str, href: str) -> str | None:
 def _probe(transport: DavTransport, url: str) -> DavEntry | None:
     try:
         answer = transport.propfind(url, davxml.propfind_body(_PROBE_PROPS), 0)
-    except (AuthFailed, SyncTokenExpired):
+    except ServerError:
+        return None  # this candidate fails on the server (501 for PROPFIND on the root, ...): try the next
+    except (AuthFailed, SyncTokenExpired, CertificateRejected, TlsMismatch, RateLimited, Transient):
+        # the server or the way to it fails whatever the candidate: saying "no CardDAV found" would be a lie
         raise
     except ConnectorError:
         # this candidate is no DAV resource (404, HTML page, ...): try the next

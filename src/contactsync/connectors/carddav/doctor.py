@@ -21,13 +21,21 @@ from collections.abc import Generator, Iterator
 from typing import Final
 
 from contactsync.checks import CHECK_WRITE, CheckResult, DoctorContext, Outcome, scratch_round_trip
-from contactsync.errors import AuthFailed, ConfigError, ConnectorError, SyncTokenExpired
+from contactsync.errors import (
+    AuthFailed,
+    CertificateRejected,
+    ConfigError,
+    ConnectorError,
+    RateLimited,
+    SyncTokenExpired,
+    Transient,
+)
 
 from . import davxml, hrefs
 from .connector import CardDavConnector, CardDavOptions
 from .davxml import DavEntry
 from .discovery import discover
-from .transport import DavTransport
+from .transport import DavTransport, ServerError, TlsMismatch
 
 CHECK_BOOK: Final = "address book"
 CHECK_DISCOVERY: Final = "discovery"
@@ -48,6 +56,27 @@ def _credentials_fix(account: str) -> str:
     return (
         f"check options.username of {account} and its password (password_file, password_credential or ${{ENV}}); "
         "a 403 means this user may not read the address book: check its sharing on the server"
+    )
+
+
+def _unreachable(exc: ConnectorError) -> bool:
+    """Whether ``exc`` says the server could not be talked to (TLS, the network, its rate limit), whatever the URL."""
+    if isinstance(exc, Transient):
+        return not isinstance(exc, ServerError)
+    return isinstance(exc, CertificateRejected | TlsMismatch | RateLimited)
+
+
+def _connection_fix(exc: ConnectorError) -> str:
+    """What to do when the server could not be talked to at all: never the credentials, which were not asked."""
+    if isinstance(exc, CertificateRejected):
+        return "the message says what: trust the server's CA with options.ca_bundle, or fix its certificate"
+    if isinstance(exc, TlsMismatch):
+        return "change the TLS settings of the server (or of the proxy in front of it), as the message says"
+    if isinstance(exc, RateLimited):
+        return "the server asks to slow down: run the doctor again later"
+    return (
+        "a network problem: check that the server is reachable from here (its address and "
+        "port in options.url, a firewall or proxy in the way), then run the doctor again; a sync retries it"
     )
 
 
@@ -105,6 +134,9 @@ def _check_book(
         yield CheckResult(name, CHECK_BOOK, Outcome.FAIL, str(exc), _credentials_fix(name))
         return None
     except ConnectorError as exc:
+        if _unreachable(exc):
+            yield CheckResult(name, CHECK_BOOK, Outcome.FAIL, str(exc), _connection_fix(exc))
+            return None
         yield CheckResult(
             name,
             CHECK_BOOK,
@@ -141,6 +173,14 @@ def _check_discovery(name: str, options: CardDavOptions, password: str | None) -
             auth_type=options.auth,
         )
     except ConnectorError as exc:
+        if _unreachable(exc):
+            return CheckResult(
+                name,
+                CHECK_DISCOVERY,
+                Outcome.WARN,
+                f"the server could not be asked for the user's address books ({exc})",
+                _connection_fix(exc),
+            )
         return CheckResult(
             name,
             CHECK_DISCOVERY,

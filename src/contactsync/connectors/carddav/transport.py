@@ -41,6 +41,7 @@ from niquests.utils import requote_uri
 from contactsync.deadline import RequestDeadlineExceeded, request_deadline, watch_session
 from contactsync.errors import (
     AuthFailed,
+    CertificateRejected,
     ConnectorError,
     PreconditionFailed,
     RateLimited,
@@ -79,6 +80,11 @@ class ResponseTooLarge(BadServerResponse):
 
 class ServerError(Transient):
     """A 5xx answer. Usually passing, but a server may also fail on one card it cannot render."""
+
+
+class TlsMismatch(ConnectorError):
+    """The TLS handshake cannot succeed as the server is set up: no TLS version or cipher in common with this
+    system, or a client certificate asked for. Permanent: the message names what the admin changes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,8 +411,7 @@ class DavTransport:
         except niquests.exceptions.Timeout as exc:
             raise Transient(f"{method.value} {_path(url)} timed out") from exc
         except niquests.exceptions.SSLError as exc:
-            # permanent: a certificate is not fixed by sending again
-            raise certificate_rejected(exc, url) or AuthFailed(f"TLS failed for {_host(url)}: {exc}") from exc
+            raise tls_failure(exc, url) from exc
         except niquests.exceptions.RequestException as exc:
             raise Transient(f"{method.value} {_path(url)} failed: {type(exc).__name__}: {exc}") from exc
         except (etree.LxmlError, UnicodeDecodeError, ValueError) as exc:
@@ -556,8 +561,7 @@ class DavTransport:
         except Undecodable as exc:
             raise BadServerResponse(f"{method.value} {_path(url)}: {exc}") from exc
         except ssl.SSLError as exc:
-            # permanent: a certificate is not fixed by sending again
-            raise certificate_rejected(exc, url) or AuthFailed(f"TLS failed for {_host(url)}: {exc}") from exc
+            raise tls_failure(exc, url) from exc
         except TimeoutError as exc:
             raise Transient(f"{method.value} {_path(url)} timed out") from exc
         except (OSError, http.client.HTTPException) as exc:
@@ -803,6 +807,89 @@ def _path(url: str) -> str:
 
 def _host(url: str) -> str:
     return urlsplit(url).netloc
+
+
+#: OpenSSL's reasons for a handshake the server and this system cannot agree on: no TLS version or cipher in
+#: common, or what the server offers is too weak for this system's policy. Sending again gets the same answer
+_TLS_MISMATCH = frozenset(
+    {
+        "UNSUPPORTED_PROTOCOL",
+        "TLSV1_ALERT_PROTOCOL_VERSION",
+        "NO_PROTOCOLS_AVAILABLE",
+        "WRONG_SSL_VERSION",
+        "SSLV3_ALERT_HANDSHAKE_FAILURE",
+        "NO_SHARED_CIPHER",
+        "NO_CIPHERS_AVAILABLE",
+        "NO_CIPHER_MATCH",
+        "TLSV1_ALERT_INSUFFICIENT_SECURITY",
+        "DH_KEY_TOO_SMALL",
+        "NO_SUITABLE_SIGNATURE_ALGORITHM",
+        "NO_SHARED_SIGNATURE_ALGORITHMS",
+        "UNSAFE_LEGACY_RENEGOTIATION_DISABLED",
+    }
+)
+#: the server wants a TLS client certificate, which a CardDAV account has no option to present
+_CLIENT_CERTIFICATE = frozenset({"TLSV13_ALERT_CERTIFICATE_REQUIRED", "SSLV3_ALERT_BAD_CERTIFICATE"})
+#: what came back was not TLS at all: a plain-HTTP port, a proxy's or a captive portal's page
+_NOT_TLS = frozenset({"WRONG_VERSION_NUMBER", "HTTP_REQUEST", "HTTPS_PROXY_REQUEST", "RECORD_LAYER_FAILURE"})
+
+
+def _ssl_error(exc: BaseException) -> ssl.SSLError | None:
+    """The ``ssl.SSLError`` somewhere under ``exc`` (an HTTP library's wrappers: causes, contexts, arguments)."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLError):
+            return current
+        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+        todo.extend(a for a in current.args if isinstance(a, BaseException))
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            todo.append(reason)
+    return None
+
+
+def tls_failure(exc: BaseException, url: str) -> CertificateRejected | TlsMismatch | Transient:
+    """A TLS failure talking to ``url``'s server as what it is for the admin, never as refused credentials:
+
+    - a certificate that failed verification: CertificateRejected (permanent, names the fix);
+    - no TLS version or cipher in common, or a client certificate asked for: TlsMismatch, permanent, naming
+      what to change (sending again gets the same answer);
+    - the connection closed or reset during the handshake (a server restarting, a proxy or firewall cutting it,
+      a flaky link), an answer that is not TLS, anything else: Transient, retried like any network failure."""
+    rejected = certificate_rejected(exc, url)
+    if rejected is not None:
+        return rejected
+    host = _host(url)
+    found = _ssl_error(exc)
+    reason = str(getattr(found, "reason", None) or "")
+    if reason in _TLS_MISMATCH:
+        return TlsMismatch(
+            f"{host} and this system share no TLS version or cipher (OpenSSL: {reason}): the server (or the proxy "
+            "in front of it) must offer TLS 1.2 or later with a current cipher; retrying does not help"
+        )
+    if reason in _CLIENT_CERTIFICATE:
+        return TlsMismatch(
+            f"{host} asks for a TLS client certificate (OpenSSL: {reason}), which contactsync does not present: "
+            "the server (or the proxy in front of it) must let this client in without one"
+        )
+    if reason in _NOT_TLS:
+        return Transient(
+            f"{host} did not answer in TLS (OpenSSL: {reason}): retried later; if it lasts, check that options.url "
+            "names the server's HTTPS port (a plain-HTTP port answers so) and any proxy in the way"
+        )
+    if isinstance(found, ssl.SSLEOFError | ssl.SSLZeroReturnError | ssl.SSLSyscallError):
+        return Transient(
+            f"the connection to {host} closed during TLS (a network problem, the server restarting, or a proxy or "
+            "firewall cutting it): retried later"
+        )
+    # not the library's text: it can carry the URL's path, which may name the user
+    what = reason or type(found if found is not None else exc).__name__
+    return Transient(f"TLS with {host} failed ({what}): a network problem, retried later")
 
 
 def precondition_failed(status: int, what: str) -> PreconditionFailed:
