@@ -343,16 +343,44 @@ def _lookup(values: tuple[str, ...]) -> str | None:
     return None
 
 
+#: lines read lately, each by its text as read (one physical line, clean) as :func:`_lex` made it: the lines many
+#: cards share (BEGIN, VERSION, END, PRODID, an organization, a set of categories) are lexed once for all (#18).
+#: A line is immutable, so one object serves every card. A plain dict emptied when full, not an LRU: a lookup is
+#: one dict access, and an entry lost is only lexed again (threads: each access is atomic)
+_SHARED: dict[str, ContentLine | None] = {}
+_SHARED_SIZE = 4096
+
+
 def read_lines(text: str) -> list[ContentLine]:
     """Every property line of ``text`` in order (BEGIN/END included as lines); junk lines are skipped."""
     out: list[ContentLine] = []
+    shared = _SHARED
     for joined, raw in logical_lines_raw(text):
+        if joined == raw:
+            # not folded: when clean (no surrogate, so _repair leaves it as it is) the line is _lex(raw, False, raw),
+            # a function of its text alone
+            lexed = shared.get(raw, _UNKNOWN)
+            if lexed is not _UNKNOWN:
+                if lexed is not None:
+                    out.append(lexed)  # type: ignore[arg-type]
+                continue
+            if raw.isprintable() or _CLEAN_RAW.fullmatch(raw) is not None:
+                lexed = _lex(raw, False, raw)
+                if len(shared) >= _SHARED_SIZE:
+                    shared.clear()
+                shared[raw] = lexed
+                if lexed is not None:
+                    out.append(lexed)
+                continue
         # a printable text holds no control character and no surrogate (both are "Other"): clean, no regex pass
         clean = raw.isprintable() or _CLEAN_RAW.fullmatch(raw) is not None
         lexed = _lex(_repair(joined), False, raw if clean else "")
         if lexed is not None:
             out.append(lexed)
     return out
+
+
+_UNKNOWN: object = object()
 
 
 # ---------------------------------------------------------------- writing
