@@ -1147,10 +1147,27 @@ def _is_plain(slot: _Slot, value: Any, line: ContentLine, version: str = "") -> 
     the value alone says how to write it. A value with a label is never written as one line alone."""
     if line.group or line.nested:
         return False  # the line we write for a value alone is neither: not worth generating it to compare
+    if line.params and not _may_be_written(slot, line.params):
+        return False  # parameters we never write so (``TYPE=WORK``, ``LANGUAGE=de``): not worth generating either
     for written in ("4.0", "3.0") if slot is _Slot.ANNIVERSARY else ("4.0",):  # the rest is written alike
         if line == _generate(slot, value, written) and _label_text(slot, value, written) is None:
             return True
     return False
+
+
+#: the slots whose line we write may have parameters, and those whose parameters are only TYPE, with lower-case
+#: values of ours (``_PHONE_TYPES``, the kinds' values, a URL's home or work), and ADR's LABEL
+_WITH_PARAMS = frozenset({_Slot.EMAIL, _Slot.TEL, _Slot.ADR, _Slot.URL, _Slot.IMPP, _Slot.CUSTOM, _Slot.PHOTO})
+_TYPED = frozenset({_Slot.EMAIL, _Slot.TEL, _Slot.ADR, _Slot.URL})
+
+
+def _may_be_written(slot: _Slot, params: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
+    """False when no line :func:`_generate` makes for ``slot`` has ``params`` (True: it may have them)."""
+    if slot not in _WITH_PARAMS:
+        return False
+    if slot in _TYPED:
+        return all(key == "LABEL" or (key == "TYPE" and all(v == v.lower() for v in values)) for key, values in params)
+    return True
 
 
 def _aggregate_lines(slot: _Slot, value: tuple[str, ...]) -> list[ContentLine]:
@@ -1191,6 +1208,12 @@ def _single_values(contact: Contact) -> list[tuple[_Slot, Any]]:
         out.append((_Slot.FN, display))
     if not contact.name.is_empty():  # an empty N ("N:" or "N:;;;;") says nothing: never a form
         out.append((_Slot.N, contact.name))
+    return out + _other_single_values(contact)
+
+
+def _other_single_values(contact: Contact) -> list[tuple[_Slot, Any]]:
+    """:func:`_single_values` but FN and N."""
+    out: list[tuple[_Slot, Any]] = []
     phonetic = contact.phonetic_name
     for slot, text in (
         (_Slot.PHONETIC_GIVEN, phonetic.given),
@@ -1228,38 +1251,51 @@ def _multi_values(contact: Contact) -> list[tuple[_Slot, Any]]:
     ]
 
 
-def _desired(contact: Contact, version: str, categories: bool, region: str) -> list[tuple[_Slot, Any, ContentLine]]:
-    """Every mapped line the contact needs, in a fresh card's order, with the value each carries (as the card's
-    lines decode: a phone as its E.164 number, whatever spelling the line is written in). NICKNAME and LANG
-    are not here: they are written as a whole (:func:`_aggregate_lines`)."""
-    values: list[tuple[_Slot, Any]] = []
+def _wanted(contact: Contact, version: str, categories: bool, region: str) -> list[tuple[_Slot, Any, Any]]:
+    """Every mapped value the contact needs, in a fresh card's order, as the card's lines decode it (a phone as its
+    E.164 number, whatever spelling the line is written in), with what :func:`_line_of` writes its line from (a
+    phone as the contact spells it). NICKNAME and LANG are not here: they are written as a whole
+    (:func:`_aggregate_lines`). A line is made only where it is written: a fresh card writes the form a value
+    was carried in instead, and a fit writes none (#18)."""
+    values: list[tuple[_Slot, Any, Any]] = []
     display = derived_display_name(contact)
     if display:  # a card with nothing to show gets no empty FN: the card keeps what it had
-        values.append((_Slot.FN, display))
+        values.append((_Slot.FN, display, display))
     if version != "4.0" or not contact.name.is_empty():  # 2.1 and 3.0 require N, even empty
-        values.append((_Slot.N, contact.name))
-    values += [(slot, value) for slot, value in _single_values(contact) if slot not in (_Slot.FN, _Slot.N)]
-    values += _multi_values(contact)
-    out: list[tuple[_Slot, Any, ContentLine]] = []
+        values.append((_Slot.N, contact.name, contact.name))
+    values += [(slot, value, value) for slot, value in _other_single_values(contact)]
+    values += [(slot, value, value) for slot, value in _multi_values(contact)]
+    out: list[tuple[_Slot, Any, Any]] = []
     for phone in contact.phones:
-        line = _generate(_Slot.TEL, phone, version)
-        assert line is not None
         number = normalize.phone_number(phone.number, region)
         # (a number read from a card is normalized already: the same phone, without another copy)
         tel = phone if number == phone.number else Phone(number, phone.kind, phone.label)
-        out.append((_Slot.TEL, tel, _with_label(_Slot.TEL, tel, line, version)))
-    for slot, value in values:
-        line = _generate(slot, value, version)
-        assert line is not None
-        out.append((slot, value, _with_label(slot, value, line, version)))
+        out.append((_Slot.TEL, tel, phone))
+    out += values
     if contact.photo is not None and contact.photo.data:
-        out.append((_Slot.PHOTO, contact.photo, _photo_line(contact.photo, version)))
+        out.append((_Slot.PHOTO, contact.photo, contact.photo))
     if categories and contact.tags:
-        names = sorted((t.name for t in contact.tags), key=lambda name: (name.casefold(), name))
-        value = ",".join(escape_text(t) for t in names)
-        out.append((_Slot.CATEGORIES, contact.tags, _line("CATEGORIES", value)))
+        out.append((_Slot.CATEGORIES, contact.tags, contact.tags))
     out.sort(key=lambda d: _ORDER[d[0]])  # stable: the elements of one slot keep their order
     return out
+
+
+def _line_of(slot: _Slot, value: Any, source: Any, version: str) -> ContentLine:
+    """The line we write for one of :func:`_wanted`'s values (generated from ``source``)."""
+    if slot is _Slot.PHOTO:
+        return _photo_line(source, version)
+    if slot is _Slot.CATEGORIES:
+        names = sorted((t.name for t in source), key=lambda name: (name.casefold(), name))
+        return _line("CATEGORIES", ",".join(escape_text(t) for t in names))
+    line = _generate(slot, source, version)
+    assert line is not None
+    return _with_label(slot, value, line, version)
+
+
+def _spelled(slot: _Slot, source: Any) -> str | None:
+    """The value of the line :func:`_line_of` writes for a phone (its number as the contact spells it), which
+    :meth:`_Carried.form_for` spells a phone's form in; None for any other value (not asked)."""
+    return escape_text(source.number) if slot is _Slot.TEL else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -1298,15 +1334,17 @@ class _Carried:
         # a value given twice (FN in two languages, a second ORG, an email with two TYPEs): one line whose value
         # the contact holds is the form of that value, the others are lines of their own, carried as they are.
         # When none holds the contact's value, the value changed since: they were all forms of the old one
-        held: dict[tuple[_Slot, str], Any] = {(slot, ""): value for slot, value in _single_values(contact)}
-        held |= {(slot, element_key(value)): value for slot, value in _multi_values(contact)}
-        held |= {(_Slot.TEL, p.number): p for p in contact.phones}
         by_identity: dict[tuple[_Slot, str], list[tuple[_Slot, Any, ContentLine]]] = {}
         for form in forms:
             slot, value, _line = form
             by_identity.setdefault((slot, element_key(value) if slot in _MULTI else ""), []).append(form)
         second: list[tuple[_Slot, Any, ContentLine]] = []
         anchored: set[str] = set()
+        held: dict[tuple[_Slot, str], Any] = {}
+        if len(by_identity) < len(forms):  # a value given twice (else the loop below finds nothing to do, #18)
+            held = {(slot, ""): value for slot, value in _single_values(contact)}
+            held |= {(slot, element_key(value)): value for slot, value in _multi_values(contact)}
+            held |= {(_Slot.TEL, p.number): p for p in contact.phones}
         for identity, group in by_identity.items():
             matching = [f for f in group if identity in held and f[1] == held[identity]]
             if matching and len(group) > 1:
@@ -1330,23 +1368,24 @@ class _Carried:
         carried = self.aggregates.get(slot, ())
         return [line for _s, _v, line in carried] if carried else _aggregate_lines(slot, value)
 
-    def form_for(
-        self, slot: _Slot, value: Any, taken: set[int], generated: ContentLine | None = None
-    ) -> ContentLine | None:
+    def form_for(self, slot: _Slot, value: Any, taken: set[int], spelled: str | None = None) -> ContentLine | None:
         """The line the value was written as where it came from (each form used once). A phone's form holds its
-        number as E.164: it is written in the spelling of ``generated`` (the book's phone format)."""
+        number as E.164: it is written as ``spelled`` (the value of the line generated for it: the book's phone
+        format)."""
         for index, (form_slot, form_value, line) in enumerate(self.forms):
             if index not in taken and form_slot is slot and form_value == value:
                 taken.add(index)
-                if slot is _Slot.TEL and generated is not None and line.value == escape_text(value.number):
-                    if line.value == generated.value and not line.raw:
+                if slot is _Slot.TEL and spelled is not None and line.value == escape_text(value.number):
+                    if line.value == spelled and not line.raw:
                         return line  # already spelled so (a carried line has no text as read): no copy (#18)
-                    return line.changed(value=generated.value)
+                    return line.changed(value=spelled)
                 return line
         return None
 
     def stale_labels(self, taken: set[int]) -> set[str]:
         """3.0 LABEL lines (as texts) that print no address written: the address they went with changed."""
+        if not any(line.name == "LABEL" and not line.group for line in self.unmapped):
+            return set()  # no such line (most contacts): nothing to compare (#18)
         written = {line.types() - {"pref"} for i in taken for slot, _v, line in [self.forms[i]] if slot is _Slot.ADR}
         carried = {line.types() - {"pref"} for slot, _v, line in self.forms if slot is _Slot.ADR}
         return {
@@ -1357,6 +1396,8 @@ class _Carried:
 
     def orphaned_groups(self, taken: set[int]) -> set[str]:
         """Groups whose mapped line is gone (a label of an email removed since): their other lines go too."""
+        if not any(line.group for _s, _v, line in self.forms):
+            return set()  # no form in a group (most contacts): none to lose (#18)
         used = {self.forms[i][2].group for i in taken}
         return {line.group for _s, _v, line in self.forms if line.group} - used
 
@@ -1539,13 +1580,15 @@ def _insert_after_same_name(lines: list[ContentLine], new: ContentLine) -> None:
     lines.insert(len(lines) if last is None else last + 1, new)
 
 
-def _fresh(desired: list[tuple[_Slot, Any, ContentLine]], carried: _Carried, version: str) -> list[ContentLine]:
-    """A new card's lines: each value in the form it was written in where it came from, then the lines the
-    model does not map, as they were (a label whose element is gone is left out with it)."""
+def _fresh(wanted: list[tuple[_Slot, Any, Any]], carried: _Carried, version: str) -> list[ContentLine]:
+    """A new card's lines (``wanted``: :func:`_wanted`'s): each value in the form it was written in where it came
+    from, else as we write it, then the lines the model does not map, as they were (a label whose element is
+    gone is left out with it)."""
     taken: set[int] = set()
     placed: list[tuple[int, list[ContentLine]]] = []
-    for slot, value, line in desired:
-        placed.append((_ORDER[slot], [carried.form_for(slot, value, taken, line) or line]))
+    for slot, value, source in wanted:
+        form = carried.form_for(slot, value, taken, _spelled(slot, source)) if carried.forms else None
+        placed.append((_ORDER[slot], [form or _line_of(slot, value, source, version)]))
     for slot, value in carried.wanted.items():
         placed.append((_ORDER[slot], carried.aggregate(slot, value)))
     placed.sort(key=lambda p: p[0])  # stable: a slot's values keep their order
@@ -1576,7 +1619,7 @@ def _fitted_lines(contact: Contact, region: str, photo_max_bytes: int) -> tuple[
     if len(carried.unmapped) == len(contact.vcard_lines):
         return None  # nothing but lines the model does not map: a card carries them all
     taken: set[int] = set()
-    for slot, value, _generated in _desired(contact, "4.0", categories=False, region=region):
+    for slot, value, _source in _wanted(contact, "4.0", categories=False, region=region):
         carried.form_for(slot, value, taken)
     orphaned = carried.orphaned_groups(taken)
     kept = {
@@ -1760,7 +1803,7 @@ def _merge(
                     # only its label changed (elsewhere): the line stays, its group's label line changes
                     replacement = _with_label(slot, match[1], line, version)
                 else:
-                    form = carried.form_for(slot, match[1], taken, match[2]) or match[2]
+                    form = carried.form_for(slot, match[1], taken, match[2].value) or match[2]
                     replacement = replace(form, group=form.group or line.group)
         elif slot in new_single and slot not in satisfied and slot not in placed:
             placed.add(slot)
@@ -1796,7 +1839,7 @@ def _merge(
         if slot not in satisfied and slot not in placed:
             added.append(carried.form_for(slot, wanted_single[slot], taken) or line)
     for slot, value, line in remaining_multi:
-        added.append(carried.form_for(slot, value, taken, line) or line)
+        added.append(carried.form_for(slot, value, taken, line.value) or line)
     added += added_whole
     gone = carried.orphaned_groups(taken) - {line.group for line in lines if line_text(line) in carried_now}
     stale = carried.stale_labels(taken)
@@ -1866,7 +1909,7 @@ def render_card(
     if not uid.strip():
         raise ValueError("a card needs a UID: an empty one is refused by servers")
     contact = _as_a_card_holds(contact)
-    desired = _desired(contact, version, categories, region)
+    wanted = _wanted(contact, version, categories, region)
     carried = _Carried.of(contact, region, photo_max_bytes)
     previous_card: _Card | None = None
     if original is not None:
@@ -1875,12 +1918,12 @@ def render_card(
         except CardError:
             previous_card = None
     if previous_card is None:
-        lines = _expand_labels(_fresh(desired, carried, version))
+        lines = _expand_labels(_fresh(wanted, carried, version))
         before: list[ContentLine] | None = None
     else:
         lines = _merge(
             previous_card,
-            desired,
+            [(slot, value, _line_of(slot, value, source, version)) for slot, value, source in wanted],
             contact,
             carried,
             previous,
