@@ -48,6 +48,9 @@ class Counters:
     bytes_up: int = 0
     bytes_down: int = 0
     per_connection_requests: list[int] = field(default_factory=list)
+    #: when each TCP connection was accepted (epoch seconds): those a daemon opened in its start-up are told from
+    #: those its runs opened
+    opened_at: list[float] = field(default_factory=list)
 
     def snapshot(self) -> Counters:
         return Counters(
@@ -61,6 +64,7 @@ class Counters:
             self.bytes_up,
             self.bytes_down,
             list(self.per_connection_requests),
+            list(self.opened_at),
         )
 
 
@@ -222,6 +226,7 @@ class LatencyProxy:
         ssl_object = writer.get_extra_info("ssl_object")
         with self._lock:
             self.counters.connections += 1
+            self.counters.opened_at.append(time.time())
             if ssl_object is not None:
                 self.counters.handshakes += 1
                 self.counters.resumed += int(bool(ssl_object.session_reused))

@@ -147,6 +147,32 @@ class DirectPool:
             self._give_back(conn)
         return DirectAnswer(response.status, response.reason, _joined(response.getheaders()), content)
 
+    def open(self, count: int, *, timeout: float) -> int:
+        """Open connections (TCP and, over https, TLS's handshake) until ``count`` are idle here, at most the pool's
+        size, all at once; no request is sent. A daemon's start-up calls it so that its first cycle's first requests
+        find their connections open, as every later cycle's do, instead of each of the budget's first requests
+        opening one while the workers beyond the budget wait (#18). Returns how many are idle now. A connection
+        that cannot be opened within ``timeout`` is left: the request that needs one opens it, and reports its
+        error with its account, as before."""
+        with self._lock:
+            wanted = 0 if self._closed else min(count, self._size) - len(self._idle)
+        threads = [threading.Thread(target=self._open_one, args=(timeout,), daemon=True) for _ in range(wanted)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()  # each bounded by ``timeout`` (the connection's own)
+        with self._lock:
+            return len(self._idle)
+
+    def _open_one(self, timeout: float) -> None:
+        conn = self._new(timeout)
+        try:
+            conn.connect()
+        except (OSError, http.client.HTTPException):
+            conn.close()
+            return
+        self._give_back(conn)
+
     def close(self) -> None:
         """Close the idle connections; those in use are closed when given back."""
         with self._lock:
@@ -164,6 +190,10 @@ class DirectPool:
                 conn.sock.settimeout(timeout)
                 return conn
             conn.close()
+        return self._new(timeout)
+
+    def _new(self, timeout: float) -> http.client.HTTPConnection:
+        """A connection not yet opened (``connect`` opens it)."""
         if self._tls:
             return http.client.HTTPSConnection(self._host, self._port, timeout=timeout, context=self._context)
         return http.client.HTTPConnection(self._host, self._port, timeout=timeout)
@@ -178,16 +208,34 @@ class DirectPool:
 
 def _still_open(sock: object) -> bool:
     """Nothing to read on an idle kept-alive connection: the server has not closed it (a FIN, a TLS close, or
-    anything else sent unasked makes it readable; such a connection is not sent on)."""
+    anything else sent unasked makes it readable; such a connection is not sent on). Over TLS 1.3 the server sends
+    its session tickets just after the handshake, unasked: a connection opened ahead and not used yet is readable
+    for them alone, and is still open once they are read (:func:`_only_tickets`)."""
     fileno = getattr(sock, "fileno", None)
     if fileno is None:
         return False
     try:
         poller = select.poll()
         poller.register(fileno(), select.POLLIN)
-        return not poller.poll(0)
+        return not poller.poll(0) or (isinstance(sock, ssl.SSLSocket) and _only_tickets(sock))
     except (OSError, ValueError):
         return False
+
+
+def _only_tickets(sock: ssl.SSLSocket) -> bool:
+    """Whether what is waiting on the idle ``sock`` is TLS's own records only (session tickets, read here and kept
+    for resumption by the socket's context), with no data and no close behind them."""
+    timeout = sock.gettimeout()
+    sock.settimeout(0)
+    try:
+        sock.recv(1)  # data (nobody asked for any) or b"" (closed): not to be sent on either way
+    except ssl.SSLWantReadError:
+        return True  # the records read were TLS's own, and nothing else has arrived
+    except OSError:
+        return False
+    finally:
+        sock.settimeout(timeout)
+    return False
 
 
 def read_body(response: http.client.HTTPResponse, max_bytes: int) -> bytes:
