@@ -12,6 +12,11 @@ and there two things must be shared rather than multiplied per account:
   every account and every run of that server takes its connections from there instead of opening its own, so a
   cycle of 200 accounts opens as many connections as requests were ever in flight at once, not 200.
 
+**Opened ahead.** A connector that can open its server's connections before sending anything says so with an
+``open_connections(count) -> int`` method (:class:`OpensConnections`); a daemon calls it once per server in its
+start-up, for one account of that server, after handing it the daemon's :class:`Sharing`, so that its first
+cycle's first requests find the connections open as every later cycle's do (#18).
+
 A pool holds connections and nothing else: credentials, negotiated logins (digest nonces) and cookies belong to
 each account's own HTTP session, and the pools keep no cookie at all, so nothing of one account's login reaches
 another account's requests. (Logins bound to a connection, such as NTLM, would break that; no connector here
@@ -24,9 +29,9 @@ import threading
 from collections.abc import Callable, Hashable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
-__all__ = ["ConnectionPools", "RequestSlot", "Sharing"]
+__all__ = ["ConnectionPools", "OpensConnections", "RequestSlot", "Sharing"]
 
 #: held around each request a connector sends; waits while the server's budget is used up
 RequestSlot = Callable[[], AbstractContextManager[None]]
@@ -69,6 +74,16 @@ class ConnectionPools:
             pools, self._pools, self._closed = list(self._pools.values()), {}, True
         for pool in pools:
             pool.close()
+
+
+@runtime_checkable
+class OpensConnections(Protocol):
+    """A connector that opens the daemon's connections to its server ahead of its first request (a daemon's
+    start-up, see the module docstring): up to ``count`` (TCP and TLS, no request), on the :class:`Sharing` it
+    was given; returns how many are open. Raises nothing: a connection it cannot open is left to the request that
+    needs it."""
+
+    def open_connections(self, count: int) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)

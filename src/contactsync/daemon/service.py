@@ -23,7 +23,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -45,9 +45,9 @@ from ..engine import EngineHooks
 from ..engine.report import RunReport
 from ..errors import ConfigError, ConnectorError, ContactSyncError, NotFound, StoreError, SyncAborted
 from ..logs import CONTEXT_FIELDS
-from ..registry import Rate, UnknownConnector, preload
+from ..registry import Rate, UnknownConnector, build_connector, preload
 from ..settings import AccountSettings, BookSettings, DaemonSettings, Settings
-from ..sharing import ConnectionPools
+from ..sharing import ConnectionPools, OpensConnections, Sharing
 from ..store import Fence, LeaseLost, Store, Transaction, now
 from .budget import MAX_DEFAULT_WORKERS, BudgetKey, InFlightBudget, budget_key, default_workers, limit_for
 from .circuit import CircuitPolicy, fresh_health
@@ -61,6 +61,10 @@ log = logging.getLogger("contactsync.daemon")
 
 #: interval schedules count from here, so every instance of a shared store has the same slots
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+#: the longest a daemon's start-up waits for its servers' connections opened ahead (the rest open in the background)
+_OPEN_AHEAD_S = 5.0
+#: servers whose connections are opened at once in the start-up
+_OPEN_AHEAD_THREADS = 8
 
 
 class Interrupted(SyncAborted):
@@ -235,6 +239,7 @@ class Daemon:
         workers = self.options.workers or default_workers(self.store.dialect, self._budgets_in_use())
         if self.store.dialect == "postgresql":
             _open_connections(self.store, workers)
+        self._open_server_connections(workers)
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(workers), "maint": ThreadPoolExecutor(2)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
@@ -369,6 +374,87 @@ class Daemon:
             except UnknownConnector as exc:
                 log.warning("%s; accounts of that type will fail at their runs", exc)
         log.debug("connector types %s preloaded in %.2fs", ", ".join(kinds), time.monotonic() - started)
+
+    def _open_server_connections(self, workers: int) -> None:
+        """Open each server's connections before the first cycle (a connector type that can,
+        :class:`~contactsync.sharing.OpensConnections`), so that the first cycle's first requests find them open as
+        every later cycle's do. Otherwise each of the budget's first requests opens one (TCP, then TLS's handshake:
+        two round trips, and the handshake's CPU) while the workers beyond the budget wait for a slot (#18).
+
+        As many as the first cycle can use at once: the server's budget, but no more than its accounts, nor than
+        the ``workers`` running books at once (a no-change run sends one request at a time), so that a server of
+        one account is not left with connections no request will take. One account per server opens them (every
+        account of the server shares them, :mod:`contactsync.sharing`); the servers are opened at once, and the
+        start-up waits at most ``_OPEN_AHEAD_S`` for them: a server slow to answer goes on opening in the
+        background. A connection that cannot be opened is left to the run that needs it, which reports the error
+        with its account; a connector that cannot be built here is left likewise."""
+        firsts: dict[BudgetKey, tuple[AccountSettings, BookSettings]] = {}
+        accounts: dict[BudgetKey, int] = {}
+        for book in self.settings.books:
+            for acct in book.accounts:
+                key = budget_key(acct)
+                if self.budget.limit(key):
+                    firsts.setdefault(key, (acct, book))
+                    accounts[key] = accounts.get(key, 0) + 1
+        if not firsts:
+            return
+        started = time.monotonic()
+        waiting = [
+            (acct, book, min(self.budget.limit(key) or 0, accounts[key], workers))
+            for key, (acct, book) in firsts.items()
+        ]
+        lock = threading.Lock()
+        opened: list[int] = []
+
+        def open_next() -> None:
+            while True:
+                with lock:
+                    if not waiting:
+                        return
+                    acct, book, limit = waiting.pop()
+                count = self._open_ahead(acct, book, limit)
+                with lock:
+                    opened.append(count)
+
+        threads = [
+            threading.Thread(target=open_next, name="open-connections", daemon=True)
+            for _ in range(min(len(waiting), _OPEN_AHEAD_THREADS))
+        ]
+        for thread in threads:
+            thread.start()
+        deadline = started + _OPEN_AHEAD_S
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        with lock:
+            log.debug(
+                "%d connections opened ahead to %d of %d servers in %.2fs",
+                sum(opened),
+                sum(1 for n in opened if n),
+                len(firsts),
+                time.monotonic() - started,
+            )
+
+    def _open_ahead(self, account: AccountSettings, book: BookSettings, limit: int) -> int:
+        """Up to ``limit`` connections to ``account``'s server opened on the daemon's pools (its connector's
+        ``open_connections``); how many are open (0: the type opens none ahead, or it failed)."""
+        try:
+            connector = build_connector(account, book)
+        except Exception as exc:  # the account's run builds it again and reports why it cannot
+            log.debug("account %s: no connections opened ahead (%s)", account.name, type(exc).__name__)
+            return 0
+        try:
+            share = getattr(connector, "use_sharing", None)
+            if not isinstance(connector, OpensConnections) or not callable(share):
+                return 0
+            # no request is sent: no slot of the budget is taken; each run gives the connections its own slots
+            share(Sharing(nullcontext, self.connections, limit))
+            return connector.open_connections(limit)
+        except Exception as exc:  # opening ahead is an optimisation: the runs open what is missing
+            log.debug("account %s: no connections opened ahead (%s)", account.name, type(exc).__name__)
+            return 0
+        finally:
+            with suppress(Exception):
+                connector.close()
 
     # ------------------------------------------------------------------------------------------ scheduling
     def _schedule_books(self, *, first: bool) -> None:
