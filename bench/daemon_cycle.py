@@ -9,32 +9,35 @@ host: one budget (``daemon.max_in_flight: {carddav: B}``) for all N accounts. On
 PostgreSQL schema makes the first sync of every book and is stopped; every book is then made due again and a
 second `contactsync run` makes the measured cycle, in which nothing changed anywhere.
 
-Printed per RTT and budget: the cycle's wall (first run started to last run finished, from the store's run
-history, so the daemon's start-up is not in it), HTTP requests and TCP connections opened through the proxy in
-that cycle (one host), TLS handshakes and how many of them resumed a session, the peak of requests in flight
-(the budget counts requests, so it is at most B), CPU (user+sys) spent in that cycle per account run by the daemon,
-its PostgreSQL backends, Radicale and this process (the proxy), sampled every 0.2 s around the cycle (the daemon
-is idle between cycles, so a sample before the first run and one after the last bracket it; the daemon's own CPU
-every 10 ms, since its start-up ends just before its first run), the PostgreSQL
-sessions opened meanwhile (the database's count: other work on the server adds to it) and the daemon's backends
-started within the cycle (from their start times: exact, where the samples are 0.2 s apart), the load average, and
-the bound: one listing's RTT × N ÷ B, with the wall's ratio to it (target ≤ 2) and to the bound plus the same
-cycle's wall at 0 ms (the store's and the client's own time). Connections opened per cycle are compared with B
-(target ≤ B per host). Figures are printed, never asserted.
+Printed per RTT and budget: the cycle's wall, from the store's run history: from the earliest ``started_at`` of the
+cycle's runs (taken by the worker as it begins the run, before its claim) to the latest ``finished_at`` (stamped in
+the run's last engine transaction; the tag check, health and lease hand-back that follow in one more commit are not
+in it, for the last run only), so the daemon's start-up is not in it. Then HTTP requests and TCP connections opened
+through the proxy in that cycle (one host; for the first cycle, the proxy counts the whole process up to the cycle's
+end, and ``opened before the cycle's first run`` tells those the start-up opened), TLS handshakes and how many of
+them resumed a session, the peak of requests in flight (the budget counts requests, so it is at most B), CPU
+(user+sys) spent in that cycle per account run by the daemon, its PostgreSQL backends, Radicale and this process
+(the proxy), sampled every 0.2 s around the cycle (the daemon is idle between cycles, so a sample before the first
+run and one after the last bracket it; the daemon's own CPU every 10 ms, since its start-up ends just before its
+first run), the PostgreSQL sessions opened meanwhile (the database's count: other work on the server adds to it) and
+the daemon's backends started within the cycle (from their start times: exact, where the samples are 0.2 s apart),
+the load average, and the bound: one listing's RTT × N ÷ B, with the wall's ratio to it (target ≤ 2) and to the
+bound plus the same cycle's wall at 0 ms (the store's and the client's own time). Connections opened per cycle are
+compared with B (target ≤ B per host). Figures are printed, never asserted.
 
 That measured cycle is the second process's *first* cycle: it pays whatever the process does only once and has not
-done before its first run (building each account's HTTP session, TLS handshakes), and its sync answers carry the
-card the first sync wrote (our own write echoing back). What the daemon does before its first cycle (importing its
-connector types' modules, opening its store's connections) is in none of the cycles: the line ``start-up before
-first cycle`` gives it, from the process's spawn to its first run's start, so that work moved out of the first
-cycle into the start-up shows there. With ``--steady``
-the books are scheduled ``every 60s`` and the second process is kept running for one more cycle, on the next
-minute slot: a line labelled ``steady`` gives that later cycle of the same process (modules loaded, connection
-pools and TLS sessions warm, empty sync answers): what a long-running daemon shows cycle after cycle. It costs up
-to two minutes per RTT (waiting for the minute slots). The first-cycle line is printed either way. With
-``--py-spy DIR`` the second process is recorded by py-spy (samples of the thread holding the GIL, collapsed
-stacks) from its first cycle's end to its last (the steady cycle, with ``--steady``); with ``--py-spy-first`` too,
-from its start-up to its first cycle's end instead.
+done before its first run (building each account's transport, and each server's connections where its connector type
+does not open them in the start-up), and its sync answers carry the card the first sync wrote (our own write echoing
+back). What the daemon does before its first cycle (importing its connector types' modules, opening its store's
+connections and each server's, up to its budget) is in none of the cycles: the line ``start-up before first cycle``
+gives it, from the process's spawn to its first run's start, so that work moved out of the first cycle into the
+start-up shows there. With ``--steady`` the books are scheduled ``every 60s`` and the second process is kept running
+for one more cycle, on the next minute slot: a line labelled ``steady`` gives that later cycle of the same process
+(modules loaded, connection pools and TLS sessions warm, empty sync answers): what a long-running daemon shows cycle
+after cycle. It costs up to two minutes per RTT (waiting for the minute slots). The first-cycle line is printed
+either way. With ``--py-spy DIR`` the second process is recorded by py-spy (samples of the thread holding the GIL,
+collapsed stacks) from its first cycle's end to its last (the steady cycle, with ``--steady``); with
+``--py-spy-first`` too, from its start-up to its first cycle's end instead.
 """
 
 from __future__ import annotations
@@ -179,6 +182,9 @@ class Cycle:
     startup_s: float | None = None
     #: the daemon's CPU seconds over ``startup_s``
     startup_cpu_s: float | None = None
+    #: of ``counted.connections``, those opened before the cycle's first run started (in the start-up, for the
+    #: first cycle: the proxy's counts of a first cycle cover the whole process up to it)
+    opened_before: int = 0
 
     @property
     def bound_s(self) -> float:
@@ -298,8 +304,23 @@ def _measured(
     startup = start - spawned if spawned is not None else None
     startup_cpu = sampler.daemon_cpu(0.0, start) if spawned is not None else None
     started = sampler.started_between(start, end)
+    before = sum(1 for at in counted.opened_at if at < start)
     return Cycle(
-        label, rtt_ms, budget, len(runs), wall, counted, ok, busy, cpu, sessions, started, load, startup, startup_cpu
+        label,
+        rtt_ms,
+        budget,
+        len(runs),
+        wall,
+        counted,
+        ok,
+        busy,
+        cpu,
+        sessions,
+        started,
+        load,
+        startup,
+        startup_cpu,
+        before,
     )
 
 
@@ -478,7 +499,8 @@ def main() -> None:
                         f"{c.label:6} rtt={rtt:g}ms budget={budget} accounts={c.accounts} ok={c.ok} "
                         f"wall={c.wall_s:.2f}s requests={n.requests} ({n.requests / c.accounts:.1f}/account) "
                         f"connections={n.connections} (limit per host {budget}: "
-                        f"{'met' if n.connections <= budget else 'NOT met'}) handshakes={n.handshakes} "
+                        f"{'met' if n.connections <= budget else 'NOT met'}; opened before the cycle's first run: "
+                        f"{c.opened_before}) handshakes={n.handshakes} "
                         f"resumed={n.resumed} peak_in_flight={n.peak_in_flight} "
                         f"run={c.busy_s / c.accounts:.2f}s/book books_at_once={c.busy_s / c.wall_s:.1f} "
                         f"cpu_ms/run: {per_run} pg_sessions={c.sessions} "
