@@ -49,10 +49,10 @@ import enum
 import operator
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
@@ -73,6 +73,7 @@ from contactsync.model import (
     PostalAddress,
     Relation,
     RelationKind,
+    Tag,
     Url,
     element_key,
 )
@@ -622,8 +623,24 @@ def _decode(
     if name == "PHOTO":
         return _Slot.PHOTO, _photo(line, photo_max_bytes)
     if name == "CATEGORIES":
-        return _Slot.CATEGORIES, normalize.tags(_text(p) for p in split_unescaped(line.value, ","))
+        return _Slot.CATEGORIES, _categories(line.value)
     return _custom(line, context)
+
+
+def _categories(value: str) -> frozenset[Tag]:
+    """The tags a CATEGORIES value says. Many cards say the same few (a team, a club): each value is read once
+    and its set shared (a frozenset of frozen tags: one object serves every contact, #18). A plain dict emptied
+    when full: one lookup, nothing to lock, an entry lost is only read again."""
+    tags = _CATEGORY_SETS.get(value)
+    if tags is None:
+        tags = normalize.tags(_text(p) for p in split_unescaped(value, ","))
+        if len(_CATEGORY_SETS) >= 1024:
+            _CATEGORY_SETS.clear()
+        _CATEGORY_SETS[value] = tags
+    return tags
+
+
+_CATEGORY_SETS: dict[str, frozenset[Tag]] = {}
 
 
 def _instant_message(line: ContentLine, label: str | None) -> InstantMessage:
@@ -889,8 +906,14 @@ def _normalized(
     urls, ims, relations, events = values[_Slot.URL], values[_Slot.IMPP], values[_Slot.RELATED], values[_Slot.EVENT]
     categories, custom = values[_Slot.CATEGORIES], values[_Slot.CUSTOM]
     # (an empty list has nothing to deduplicate: most cards have no URL, IM, relation or event)
+    phonetic = (
+        first(_Slot.PHONETIC_GIVEN, ""),
+        first(_Slot.PHONETIC_MIDDLE, ""),
+        first(_Slot.PHONETIC_FAMILY, ""),
+        first(_Slot.PHONETIC_ORG, ""),
+    )
     return Contact(
-        name=first(_Slot.N, Name()),
+        name=first(_Slot.N, _NO_NAME),
         display_name=first(_Slot.FN, ""),
         nicknames=lists[_Slot.NICKNAME],
         emails=unique(emails) if emails else (),
@@ -908,12 +931,7 @@ def _normalized(
         tags=categories[0] if len(categories) == 1 else normalize.tags(t for tags in categories for t in tags),
         # keys are given once (a repeated key is a carried line) and are X- names or folded X-KEY values
         custom=tuple(sorted(dict(custom).items())) if custom else (),
-        phonetic_name=PhoneticName(
-            first(_Slot.PHONETIC_GIVEN, ""),
-            first(_Slot.PHONETIC_MIDDLE, ""),
-            first(_Slot.PHONETIC_FAMILY, ""),
-            first(_Slot.PHONETIC_ORG, ""),
-        ),
+        phonetic_name=PhoneticName(*phonetic) if any(phonetic) else _NO_PHONETIC_NAME,
         gender=first(_Slot.GENDER, ""),
         ims=unique(InstantMessage(m.handle, text(m.service).lower(), text(m.label)) for m in ims if m.handle)
         if ims
@@ -924,6 +942,11 @@ def _normalized(
         languages=lists[_Slot.LANG],
         vcard_lines=tuple(sorted(set(carried))),
     )
+
+
+#: the empty name and phonetic name most cards have (values: one object serves every contact, as the defaults)
+_NO_NAME = Name()
+_NO_PHONETIC_NAME = PhoneticName()
 
 
 @dataclass(slots=True)
@@ -1149,6 +1172,10 @@ def _is_plain(slot: _Slot, value: Any, line: ContentLine, version: str = "") -> 
         return False  # the line we write for a value alone is neither: not worth generating it to compare
     if line.params and not _may_be_written(slot, line.params):
         return False  # parameters we never write so (``TYPE=WORK``, ``LANGUAGE=de``): not worth generating either
+    if slot in _TEXT_SLOTS:
+        # what comparing with the generated line compares (no group, not nested, no parameters: seen above), and
+        # such a value has no label: without making the line (#18)
+        return line.name == slot.value and line.value == escape_text(value)
     for written in ("4.0", "3.0") if slot is _Slot.ANNIVERSARY else ("4.0",):  # the rest is written alike
         if line == _generate(slot, value, written) and _label_text(slot, value, written) is None:
             return True
@@ -1159,6 +1186,8 @@ def _is_plain(slot: _Slot, value: Any, line: ContentLine, version: str = "") -> 
 #: values of ours (``_PHONE_TYPES``, the kinds' values, a URL's home or work), and ADR's LABEL
 _WITH_PARAMS = frozenset({_Slot.EMAIL, _Slot.TEL, _Slot.ADR, _Slot.URL, _Slot.IMPP, _Slot.CUSTOM, _Slot.PHOTO})
 _TYPED = frozenset({_Slot.EMAIL, _Slot.TEL, _Slot.ADR, _Slot.URL})
+#: slots whose line we write is ``<the slot's name>:<the text escaped>``, without parameters or a label
+_TEXT_SLOTS = frozenset({_Slot.FN, _Slot.TITLE, _Slot.ROLE, _Slot.NOTE, *_PHONETIC.values()})
 
 
 def _may_be_written(slot: _Slot, params: tuple[tuple[str, tuple[str, ...]], ...]) -> bool:
@@ -1240,15 +1269,20 @@ def _other_single_values(contact: Contact) -> list[tuple[_Slot, Any]]:
 
 
 def _multi_values(contact: Contact) -> list[tuple[_Slot, Any]]:
-    return [
-        *((_Slot.EMAIL, e) for e in contact.emails),
-        *((_Slot.ADR, a) for a in contact.addresses),
-        *((_Slot.IMPP, m) for m in contact.ims),
-        *((_Slot.EVENT, e) for e in contact.events),
-        *((_Slot.RELATED, r) for r in contact.relations),
-        *((_Slot.URL, u) for u in contact.urls),
-        *((_Slot.CUSTOM, c) for c in contact.custom),
-    ]
+    out: list[tuple[_Slot, Any]] = []
+    # an empty field (most of them on most contacts) costs a test, not a generator (#18)
+    for slot, elements in (
+        (_Slot.EMAIL, contact.emails),
+        (_Slot.ADR, contact.addresses),
+        (_Slot.IMPP, contact.ims),
+        (_Slot.EVENT, contact.events),
+        (_Slot.RELATED, contact.relations),
+        (_Slot.URL, contact.urls),
+        (_Slot.CUSTOM, contact.custom),
+    ):
+        if elements:
+            out += [(slot, element) for element in elements]
+    return out
 
 
 def _wanted(contact: Contact, version: str, categories: bool, region: str) -> list[tuple[_Slot, Any, Any]]:
@@ -1540,18 +1574,17 @@ def _own_fit_key(contact: Contact, region: str) -> tuple[Any, ...] | None:
 
 def _now_rev() -> str:
     global _last_rev
-    now = datetime.now(UTC)
-    second = now.replace(microsecond=0)
+    second = int(time.time())  # the clock datetime.now reads, without a datetime made per card (#18)
     last = _last_rev  # one tuple: another writing thread replaces it whole
     if last[0] == second:
         return last[1]  # strftime once per second, not once per card written (#18)
-    rev = now.strftime("%Y%m%dT%H%M%SZ")
+    rev = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(second))
     _last_rev = (second, rev)
     return rev
 
 
-#: the last REV written and the second it stands for
-_last_rev: tuple[datetime | None, str] = (None, "")
+#: the last REV written and the second (since the epoch) it stands for
+_last_rev: tuple[int | None, str] = (None, "")
 
 
 def _set(lines: list[ContentLine], name: str, value: str | None, *, after: str | None = "VERSION") -> None:
