@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import logging
 import os
@@ -48,10 +49,10 @@ import threading
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from itertools import chain, count
+from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -129,6 +130,11 @@ def file_name_for(uid: str) -> str:
         digest = hashlib.sha256(uid.encode("utf-8", errors="surrogatepass")).hexdigest()[:12]
         stem = f"{stem[:MAX_STEM]}-{digest}"
     return stem + SUFFIX
+
+
+#: ``file_name_for`` of a contact id, for the push that names a create's file twice: its lanes, then the create
+#: itself (from another thread); a push holds at most ``max_batch`` (500) changes
+_file_name_of_id = functools.lru_cache(maxsize=1024)(file_name_for)
 
 
 def fit_contact(contact: Contact, *, region: str = "US") -> Contact:
@@ -509,7 +515,7 @@ class VdirConnector(BaseConnector):
         from the folder: every file hashed, parsing only content not seen before; unreadable files are skipped.
         Raises Transient, AuthFailed (only when it reads the folder)."""
         if self._view is not None:
-            return dict(Counter(chain.from_iterable(self._view.values())))
+            return _count_tags(self._view.values())
         return self._read_tag_counts()
 
     def _read_tag_counts(self) -> Mapping[Tag, int]:
@@ -628,8 +634,12 @@ class VdirConnector(BaseConnector):
         if change.contact is None:
             raise ItemRejected("a create needs the contact", account=self.name)
         # the UID (and so the file name) comes from the canonical id: a retried create finds its first try
-        uid = change.contact_id or str(uuid.uuid4())
-        file_name = file_name_for(uid)
+        uid = change.contact_id
+        if uid:
+            file_name = _file_name_of_id(uid)  # as the push's lanes named it
+        else:
+            uid = str(uuid.uuid4())
+            file_name = file_name_for(uid)
         text = vcard.render_card(
             change.contact,
             uid=uid,
@@ -766,10 +776,25 @@ def _process_exists(pid: int) -> bool:
 def _read_all(fd: int) -> bytes:
     """What is left to read of ``fd``, as ``FileIO.readall`` reads it (without the file objects around it, #18): as
     many bytes as its size says and one more, then on until a read finds the end (a short read, a growing file)."""
-    parts = [os.read(fd, os.fstat(fd).st_size + 1)]
+    first = os.read(fd, os.fstat(fd).st_size + 1)
+    more = os.read(fd, 1 << 16) if first else b""
+    if not more:
+        return first  # the usual case: one read, and the one that finds the end (no copy to join the two)
+    parts = [first, more]
     while parts[-1]:
         parts.append(os.read(fd, 1 << 16))
     return b"".join(parts)
+
+
+def _count_tags(tag_sets: Iterable[frozenset[Tag]]) -> dict[Tag, int]:
+    """Cards per tag from each card's tag set: the sets counted first, then each distinct set's tags. A card's
+    set is hashed from its tags' hashes as the set keeps them, and the cards share a few combinations; a Tag's
+    own hash is dataclass Python, which counting every card's tags called once per card and tag (#18)."""
+    counts: Counter[Tag] = Counter()
+    for tags, cards in Counter(tag_sets).items():
+        for tag in tags:
+            counts[tag] += cards
+    return dict(counts)
 
 
 def _tags_unknown(seen: _Seen) -> bool:
@@ -847,6 +872,10 @@ def _run_lanes(lanes: list[list[int]], run: Callable[[list[int]], None], workers
 def _lanes(changes: Sequence[Change]) -> list[list[int]]:
     """The changes' indices in lanes: two changes that name the same file (as a case-insensitive folder would
     see it) or the same contact are in one lane, in the batch's order; lanes may run side by side."""
+    touched = [_names(change) for change in changes]
+    keys = [key for names in touched for key in names]
+    if len(set(keys)) == len(keys):
+        return [[i] for i in range(len(changes))]  # nothing named twice (a first sync's creates): a lane each
     parent = list(range(len(changes)))
 
     def root(i: int) -> int:
@@ -856,8 +885,8 @@ def _lanes(changes: Sequence[Change]) -> list[list[int]]:
         return i
 
     first: dict[tuple[str, str], int] = {}
-    for i, change in enumerate(changes):
-        for key in _names(change):
+    for i, names in enumerate(touched):
+        for key in names:
             j = first.setdefault(key, i)
             a, b = root(i), root(j)
             if a != b:
@@ -875,7 +904,7 @@ def _names(change: Change) -> list[tuple[str, str]]:
         names.append(("contact", change.contact_id))
     if change.kind is ChangeKind.CREATE:
         if change.contact_id:
-            names.append(("file", file_name_for(change.contact_id).casefold()))
+            names.append(("file", _file_name_of_id(change.contact_id).casefold()))
     elif change.ref is not None:
         names.append(("file", change.ref.id.casefold()))
     return names
