@@ -33,7 +33,7 @@ from contactsync.connectors.carddav.discovery import discover
 from contactsync.connectors.carddav.doctor import CHECK_BOOK, run_checks
 from contactsync.connectors.carddav.transport import DavTransport, TlsMismatch
 from contactsync.engine import Engine
-from contactsync.errors import AuthFailed, Transient
+from contactsync.errors import AuthFailed, CertificateRejected, Transient
 from contactsync.retry import RetryPolicy
 from contactsync.settings import AccountSettings, BookSettings, frozen_mapping
 from contactsync.sharing import ConnectionPools, Sharing
@@ -46,15 +46,17 @@ CREDENTIAL_WORDS = ("password", "username", "credential", "refused the")
 class HandshakeServer:
     """A loopback TCP server that takes each connection's ClientHello and then, by ``mode``: ``close`` (a FIN in
     the middle of the handshake, as a server restarting or a middlebox cutting it does), ``garbage`` (bytes that
-    are not TLS) or ``old-tls`` (a real handshake offering TLS 1.0 and 1.1 only). Counts the connections."""
+    are not TLS), ``old-tls`` (a real handshake offering TLS 1.0 and 1.1 only) or ``tls`` (a real, current
+    handshake with a certificate of ``ca``). Counts the connections."""
 
     def __init__(self, mode: str, ca: trustme.CA) -> None:
         self.mode = mode
         self.connections = 0
         self._context: ssl.SSLContext | None = None
-        if mode == "old-tls":
+        if mode in ("old-tls", "tls"):
             self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ca.issue_cert("127.0.0.1").configure_cert(self._context)
+        if mode == "old-tls":
             self._context.set_ciphers("ALL:@SECLEVEL=0")
             with pytest.warns(DeprecationWarning):
                 self._context.minimum_version = ssl.TLSVersion.TLSv1
@@ -209,3 +211,17 @@ def test_the_doctors_address_book_check_names_the_network_not_the_credentials(
     assert "closed during TLS" in book.detail
     assert "network problem" in book.fix
     _assert_not_about_credentials(book.detail + book.fix)
+
+
+@pytest.mark.parametrize(
+    ("mode", "kind", "words"),
+    [
+        ("old-tls", TlsMismatch, "share no TLS version or cipher"),
+        ("tls", CertificateRejected, "unable to get local issuer certificate"),  # the CA not given
+    ],
+)
+def test_discover_says_what_refused_the_handshake(ca: trustme.CA, mode: str, kind: type[Exception], words: str) -> None:
+    """Before, any failure but AuthFailed on a candidate URL was read as "no DAV resource here": a certificate
+    the system does not trust ended in "no CardDAV address book home found", sending the admin to the URL."""
+    with HandshakeServer(mode, ca) as server, pytest.raises(kind, match=words):
+        discover(server.url, "u", "pw", timeout=5)
