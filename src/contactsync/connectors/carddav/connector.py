@@ -318,6 +318,12 @@ class CardDavConnector(BaseConnector):
         (:mod:`contactsync.sharing`); before the first request."""
         self._sharing = sharing
 
+    def open_connections(self, count: int) -> int:
+        """Open up to ``count`` of the daemon's connections to this account's server, no request sent
+        (:class:`~contactsync.sharing.OpensConnections`: a daemon's start-up, after ``use_sharing``); how many are
+        open. The transport made for it is this account's, kept for its first run."""
+        return self._transport.open_connections(count)
+
     def keep_copies(self, copies: RemoteCopies) -> None:
         """Keep the cards read and written in ``copies`` (the store's, for this account), and take cards from
         there at the etag listed or written over instead of reading them (see the module docstring)."""

@@ -241,6 +241,14 @@ class DavTransport:
         if self._built is not None:
             self._built.close()
 
+    def open_connections(self, count: int) -> int:
+        """Open up to ``count`` of the daemon's connections to this server now, no request sent (a daemon's start-up,
+        #18); how many are open. None are opened where requests would not take them (no daemon's connections, a
+        proxy); the deadline of a request bounds each connection's opening."""
+        if self._direct is None:
+            return 0
+        return self._direct.open(count, timeout=self._deadline)
+
     def discard(self) -> None:
         """Close for good (the daemon's :class:`KeptTransports` closing)."""
         self._kept = None
