@@ -27,7 +27,7 @@ from ..normalize import normalize_contact
 from ..retry import RetryPolicy
 from ..rules import as_written, broken_rules
 from ..settings import BookSettings, PhoneFormat
-from ..store import CanonicalRecord, Link, OutboxEntry, Store, now
+from ..store import CanonicalRecord, Link, Store, now
 from .checkpoints import Checkpoints
 from .plan import Known, desired, journal_decision, needs_update
 from .report import AccountReport, RunReport
@@ -94,8 +94,8 @@ class Pusher:
                 continue
             t0 = time.monotonic()
             # read now, not with the plan: a stale-etag retry on an account before may have queued more
-            entries = self.store.outbox_for(acct.name, contact_ids)
-            if entries and not self._push_chunk(acct.name, entries, rep, braked=rep.brake is not None):
+            owed = self.store.owed_contacts(acct.name, contact_ids)
+            if owed and not self._push_chunk(acct.name, owed, rep, braked=rep.brake is not None):
                 self.stopped.add(acct.name)
             self._log_refused(acct.name)
             rep.duration_s += time.monotonic() - t0
@@ -159,11 +159,11 @@ class Pusher:
                 )
                 del self._refused[(name, cause)]
 
-    def _push_chunk(self, account: str, entries: list[OutboxEntry], rep: AccountReport, *, braked: bool) -> bool:
-        """Push one chunk of owed writes. False when the account stopped answering (stop for this run)."""
+    def _push_chunk(self, account: str, ids: list[str], rep: AccountReport, *, braked: bool) -> bool:
+        """Push the writes owed for one chunk's contacts (``ids``, oldest owed first). False when the account
+        stopped answering (stop for this run)."""
         acct = self.book.account(account)
         connector = self.connectors[account]
-        ids = [e.contact_id for e in entries]
         unknown = [cid for cid in ids if cid not in self.known]
         records = self.store.contacts(unknown)
         links = self.store.account_links(account, unknown)
@@ -176,18 +176,18 @@ class Pusher:
         changes: list[Change] = []
         nothing_to_do: list[str] = []
         trimmed: list[dict[str, Any]] = []  # journal rows: what the account cannot hold of a contact written
-        for e in entries:
-            record = records.get(e.contact_id)
-            lk = links.get(e.contact_id)
+        for cid in ids:
+            record = records.get(cid)
+            lk = links.get(cid)
             change = self._change_for(account, record, lk)
             if change is None:
-                nothing_to_do.append(e.contact_id)
+                nothing_to_do.append(cid)
             elif change.kind is ChangeKind.DELETE and (braked or not acct.allow_delete):
                 continue  # held back by the brake: stays owed until the admin decides
             elif (change.kind is ChangeKind.CREATE and not acct.allow_create) or (
                 change.kind is ChangeKind.UPDATE and not acct.allow_update
             ):
-                nothing_to_do.append(e.contact_id)
+                nothing_to_do.append(cid)
             else:
                 changes.append(change)
                 if change.kind is not ChangeKind.DELETE and record is not None:

@@ -127,6 +127,9 @@ _MATCH_IDENTITIES = ByDialect(
 _CLEAR_IDENTITIES = ByDialect(
     lambda dialect: sa.delete(t.identities).where(in_values(dialect, t.identities.c.contact_id, "ids"))
 )
+#: canonical contacts by id, the ids bound as one parameter (#18: in_values; the matcher's candidates, a chunk's
+#: contacts, a push's)
+_CONTACTS = ByDialect(lambda dialect: sa.select(t.contacts).where(in_values(dialect, t.contacts.c.id, "ids")))
 _DUE_TRASH = sa.select(t.trash.c.contact_id).where(
     t.trash.c.book == sa.bindparam("book"),
     t.trash.c.purge_after < sa.bindparam("at"),
@@ -138,10 +141,12 @@ class ContactReads(StoreBase):
     def contacts(self, ids: Iterable[str]) -> dict[str, CanonicalRecord]:
         wanted = list(ids)
         out: dict[str, CanonicalRecord] = {}
+        if not wanted:
+            return out  # no connection taken (a first sync asks for none of a chunk's fresh contacts)
         with self._reading() as conn:
             resolver = _photo_resolver(conn)
             for chunk in chunks(wanted):
-                for r in conn.execute(sa.select(t.contacts).where(t.contacts.c.id.in_(chunk))):
+                for r in conn.execute(_CONTACTS(self.dialect), {"ids": values_param(self.dialect, chunk)}):
                     out[r.id] = CanonicalRecord(
                         r.id,
                         r.book,

@@ -150,6 +150,8 @@ class JournalReads(StoreBase):
         """contact id → fields with a conflict waiting for the admin."""
         ids = list(contact_ids)
         out: dict[str, set[Field]] = {}
+        if not ids:
+            return out
         with self._reading() as conn:
             for chunk in chunks(ids):
                 rows = conn.execute(_OPEN_CONFLICT_FIELDS(self.dialect), {"ids": values_param(self.dialect, chunk)})

@@ -77,6 +77,21 @@ _LINK_ETAGS = ByDialect(
 )
 
 
+#: links with their bases, by item or by contact: built once per dialect, the ids bound as one parameter (#18:
+#: in_values; the listing's items, the plan's and the push's contacts, each chunk of a first sync)
+_BY_ITEM = ByDialect(
+    lambda dialect: sa.select(t.links).where(
+        t.links.c.account == sa.bindparam("account"), in_values(dialect, t.links.c.remote_id, "ids")
+    )
+)
+_OF_ACCOUNT_BY_CONTACT = ByDialect(
+    lambda dialect: sa.select(t.links).where(
+        t.links.c.account == sa.bindparam("account"), in_values(dialect, t.links.c.contact_id, "ids")
+    )
+)
+_BY_CONTACT = ByDialect(lambda dialect: sa.select(t.links).where(in_values(dialect, t.links.c.contact_id, "ids")))
+
+
 #: built once: read in every run of every account (#18)
 _LINK_INDEX = sa.select(t.links.c.remote_id, t.links.c.contact_id, t.links.c.etag).where(
     t.links.c.account == sa.bindparam("account")
@@ -115,10 +130,12 @@ class LinkReads(StoreBase):
     def links_by_remote(self, account: str, remote_ids: Iterable[str]) -> dict[str, Link]:
         ids = list(remote_ids)
         out: dict[str, Link] = {}
+        if not ids:
+            return out
         with self._reading() as conn:
             for chunk in chunks(ids):
-                q = sa.select(t.links).where(t.links.c.account == account, t.links.c.remote_id.in_(chunk))
-                for r in conn.execute(q):
+                params = {"account": account, "ids": values_param(self.dialect, chunk)}
+                for r in conn.execute(_BY_ITEM(self.dialect), params):
                     out[r.remote_id] = _link(r)
         return out
 
@@ -126,10 +143,12 @@ class LinkReads(StoreBase):
         """contact id → its link on ``account`` (only that account's bases are decoded)."""
         ids = list(contact_ids)
         out: dict[str, Link] = {}
+        if not ids:
+            return out
         with self._reading() as conn:
             for chunk in chunks(ids):
-                q = sa.select(t.links).where(t.links.c.account == account, t.links.c.contact_id.in_(chunk))
-                for r in conn.execute(q):
+                params = {"account": account, "ids": values_param(self.dialect, chunk)}
+                for r in conn.execute(_OF_ACCOUNT_BY_CONTACT(self.dialect), params):
                     out[r.contact_id] = _link(r)
         return out
 
@@ -137,9 +156,11 @@ class LinkReads(StoreBase):
         """contact id → account → link."""
         ids = list(contact_ids)
         out: dict[str, dict[str, Link]] = {}
+        if not ids:
+            return out
         with self._reading() as conn:
             for chunk in chunks(ids):
-                for r in conn.execute(sa.select(t.links).where(t.links.c.contact_id.in_(chunk))):
+                for r in conn.execute(_BY_CONTACT(self.dialect), {"ids": values_param(self.dialect, chunk)}):
                     out.setdefault(r.contact_id, {})[r.account] = _link(r)
         return out
 
