@@ -31,13 +31,16 @@ does not open them in the start-up), and its sync answers carry the card the fir
 back). What the daemon does before its first cycle (importing its connector types' modules, opening its store's
 connections and each server's, up to its budget) is in none of the cycles: the line ``start-up before first cycle``
 gives it, from the process's spawn to its first run's start, so that work moved out of the first cycle into the
-start-up shows there. With ``--steady`` the books are scheduled ``every 60s`` and the second process is kept running
-for one more cycle, on the next minute slot: a line labelled ``steady`` gives that later cycle of the same process
-(modules loaded, connection pools and TLS sessions warm, empty sync answers): what a long-running daemon shows cycle
-after cycle. It costs up to two minutes per RTT (waiting for the minute slots). The first-cycle line is printed
-either way. With ``--py-spy DIR`` the second process is recorded by py-spy (samples of the thread holding the GIL,
-collapsed stacks) from its first cycle's end to its last (the steady cycle, with ``--steady``); with
-``--py-spy-first`` too, from its start-up to its first cycle's end instead.
+start-up shows there. With ``--steady`` the books are scheduled ``every 60s`` and the measured process is kept
+running for one more cycle, on the next minute slot: a line labelled ``steady`` gives that later cycle of the same
+process (modules loaded, connection pools and TLS sessions warm, empty sync answers): what a long-running daemon
+shows cycle after cycle. It costs up to two minutes per RTT (waiting for the minute slots). With ``--settled`` a
+process of its own runs every book once more between the first syncs and the measured process (then the third), so
+that the first cycle's sync answers are as empty as a steady one's: the difference between the two is then what a
+process does once, nothing of the first syncs' echo. The first-cycle line is printed either way. With ``--py-spy
+FOLDER`` the measured process is recorded by py-spy (samples of the thread holding the GIL, collapsed stacks) from
+its first cycle's end to its last (the steady cycle, with ``--steady``); with ``--py-spy-first`` too, from its
+start-up to its first cycle's end instead.
 """
 
 from __future__ import annotations
@@ -333,6 +336,7 @@ def cycle(
     rtt_ms: float,
     budget: int,
     steady: bool = False,
+    settled: bool = False,
     py_spy: Path | None = None,
     spy_first: bool = False,
 ) -> list[Cycle]:
@@ -380,6 +384,15 @@ def cycle(
             if steady:
                 _after_minute_slot()  # the first syncs too, so that no book runs twice in the first process
             first = _run_daemon(config, store, accounts, 0, run_dir / "daemon.log", sampler)[1][0]
+            if settled:
+                # one more cycle, in a process of its own, takes our own writes' echo in: the measured process's
+                # sync answers are then as empty in its first cycle as in any later one
+                with store.engine.begin() as conn:
+                    conn.execute(sa.update(t.daemon_leases).values(next_due_at=None))
+                if steady:
+                    _after_minute_slot()
+                last_first = max(r[0] for r in first)
+                first = _run_daemon(config, store, accounts, last_first, run_dir / "daemon.log", sampler)[1][0]
             # every book due again now: the measured cycle is the next one, with nothing changed anywhere
             with store.engine.begin() as conn:
                 conn.execute(sa.update(t.daemon_leases).values(next_due_at=None))
@@ -449,6 +462,11 @@ def main() -> None:
         help="also measure the next cycle of the same daemon process (schedule every 60s; up to 2 min per RTT)",
     )
     parser.add_argument(
+        "--settled",
+        action="store_true",
+        help="run every book once more before the measured process: its first cycle's sync answers are empty too",
+    )
+    parser.add_argument(
         "--py-spy",
         type=Path,
         metavar="FOLDER",
@@ -477,6 +495,7 @@ def main() -> None:
                     rtt_ms=rtt,
                     budget=budget,
                     steady=args.steady,
+                    settled=args.settled,
                     py_spy=spy,
                     spy_first=args.py_spy_first,
                 )
