@@ -26,7 +26,9 @@ _DAMAGED = (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.er
 
 def pack_state(prefix: str, rows: object) -> str:
     """``rows`` (JSON values) as a pull state behind ``prefix``."""
-    packed = zlib.compress(json.dumps(rows, separators=(",", ":")).encode(), 6)
+    # level 1: a vdir state of 2,000 cards compresses in 3 ms instead of 8, 9% larger (76 KB, not 70); a state is
+    # written every run and read once the next (#18)
+    packed = zlib.compress(json.dumps(rows, separators=(",", ":")).encode(), 1)
     return prefix + base64.urlsafe_b64encode(packed).decode("ascii")
 
 
