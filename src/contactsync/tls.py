@@ -13,12 +13,33 @@ from urllib.parse import urlsplit
 
 from .errors import CertificateRejected
 
-__all__ = ["CA_BUNDLE_ADVICE", "certificate_rejected"]
+__all__ = ["CA_BUNDLE_ADVICE", "TLS_MISMATCH_REASONS", "certificate_rejected"]
 
 #: the fix for connectors that have the option (CardDAV, Outlook)
 CA_BUNDLE_ADVICE = (
     "if the server's certificate is signed by a private CA (or a TLS-inspecting proxy's), set the account's "
     "`ca_bundle` option to a PEM file of that CA; otherwise the server's certificate must be fixed"
+)
+
+#: OpenSSL's reasons (``ssl.SSLError.reason``) for a handshake the server and this system cannot agree on: no TLS
+#: version or cipher in common, or what the server offers is too weak for this system's policy. Sending again gets
+#: the same answer (the CardDAV transport's ``tls_failure`` and the doctor's TLS check sort by it)
+TLS_MISMATCH_REASONS = frozenset(
+    {
+        "UNSUPPORTED_PROTOCOL",
+        "TLSV1_ALERT_PROTOCOL_VERSION",
+        "NO_PROTOCOLS_AVAILABLE",
+        "WRONG_SSL_VERSION",
+        "SSLV3_ALERT_HANDSHAKE_FAILURE",
+        "NO_SHARED_CIPHER",
+        "NO_CIPHERS_AVAILABLE",
+        "NO_CIPHER_MATCH",
+        "TLSV1_ALERT_INSUFFICIENT_SECURITY",
+        "DH_KEY_TOO_SMALL",
+        "NO_SUITABLE_SIGNATURE_ALGORITHM",
+        "NO_SHARED_SIGNATURE_ALGORITHMS",
+        "UNSAFE_LEGACY_RENEGOTIATION_DISABLED",
+    }
 )
 
 

@@ -32,6 +32,7 @@ from contactsync.connectors.carddav.davxml import sync_collection_body
 from contactsync.connectors.carddav.discovery import discover
 from contactsync.connectors.carddav.doctor import CHECK_BOOK, run_checks
 from contactsync.connectors.carddav.transport import DavTransport, TlsMismatch
+from contactsync.doctor.endpoint import CHECK_TLS, Endpoint, check_endpoint
 from contactsync.engine import Engine
 from contactsync.errors import AuthFailed, CertificateRejected, Transient
 from contactsync.retry import RetryPolicy
@@ -225,3 +226,23 @@ def test_discover_says_what_refused_the_handshake(ca: trustme.CA, mode: str, kin
     the system does not trust ended in "no CardDAV address book home found", sending the admin to the URL."""
     with HandshakeServer(mode, ca) as server, pytest.raises(kind, match=words):
         discover(server.url, "u", "pw", timeout=5)
+
+
+@pytest.mark.parametrize(
+    ("mode", "detail", "fix"),
+    [
+        ("close", "closed during the TLS handshake", "a network problem, not the credentials"),
+        ("old-tls", "share no TLS version or cipher", "TLS 1.2 or later"),
+    ],
+)
+def test_the_doctors_tls_check_says_what_broke_the_handshake(
+    ca: trustme.CA, ca_file: str, mode: str, detail: str, fix: str
+) -> None:
+    """The doctor's connection check of any account (it runs before the platform's checks and skips them when it
+    fails): before, a cut handshake and an old server both got "check the HTTPS port"."""
+    with HandshakeServer(mode, ca) as server:
+        results = list(check_endpoint("dav", Endpoint("url", server.url, ca_file), timeout=5))
+    [tls] = [r for r in results if r.check == CHECK_TLS]
+    assert tls.outcome.value == "fail"
+    assert detail in tls.detail and fix in tls.fix
+    _assert_not_about_credentials(tls.detail + tls.fix.replace("not the credentials", ""))

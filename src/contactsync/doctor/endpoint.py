@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from ..checks import CheckResult, Outcome
 from ..settings import AccountSettings
-from ..tls import CA_BUNDLE_ADVICE
+from ..tls import CA_BUNDLE_ADVICE, TLS_MISMATCH_REASONS
 
 CONNECT_TIMEOUT: Final = 10.0
 #: a clock off by more than this is reported: the Date header has one-second resolution, so a minute leaves
@@ -191,7 +191,26 @@ def _check_tls(account: str, endpoint: Endpoint, raw: socket.socket) -> CheckRes
             f"the certificate of {endpoint.host} is not trusted: {exc.verify_message or exc.reason}",
             _trust_fix(endpoint),
         )
+    except (ssl.SSLEOFError, ssl.SSLZeroReturnError, ConnectionError) as exc:
+        # closed or reset mid-handshake: the network, a proxy or firewall, a server restarting; a sync retries it
+        return CheckResult(
+            account,
+            CHECK_TLS,
+            Outcome.FAIL,
+            f"the connection to {endpoint.host}:{endpoint.port} closed during the TLS handshake: {exc}",
+            "a network problem, not the credentials: check the way to the server (a proxy or firewall cutting "
+            f"TLS), then run the doctor again; if it lasts, check that options.{endpoint.option} names its HTTPS port",
+        )
     except (ssl.SSLError, OSError) as exc:
+        reason = str(getattr(exc, "reason", None) or "")
+        if reason in TLS_MISMATCH_REASONS:
+            return CheckResult(
+                account,
+                CHECK_TLS,
+                Outcome.FAIL,
+                f"{endpoint.host}:{endpoint.port} and this system share no TLS version or cipher: {exc}",
+                "the server (or the proxy in front of it) must offer TLS 1.2 or later with a current cipher",
+            )
         return CheckResult(
             account,
             CHECK_TLS,

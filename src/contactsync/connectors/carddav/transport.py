@@ -49,7 +49,7 @@ from contactsync.errors import (
     Transient,
 )
 from contactsync.sharing import ConnectionPools, RequestSlot, Sharing
-from contactsync.tls import certificate_rejected
+from contactsync.tls import TLS_MISMATCH_REASONS, certificate_rejected
 
 from .davxml import BadServerResponse, Multistatus, error_conditions, parse_multistatus, tag
 from .direct import DirectAnswer, DirectPool, TooLarge, Undecodable, proxied, trust
@@ -817,25 +817,6 @@ def _host(url: str) -> str:
     return urlsplit(url).netloc
 
 
-#: OpenSSL's reasons for a handshake the server and this system cannot agree on: no TLS version or cipher in
-#: common, or what the server offers is too weak for this system's policy. Sending again gets the same answer
-_TLS_MISMATCH = frozenset(
-    {
-        "UNSUPPORTED_PROTOCOL",
-        "TLSV1_ALERT_PROTOCOL_VERSION",
-        "NO_PROTOCOLS_AVAILABLE",
-        "WRONG_SSL_VERSION",
-        "SSLV3_ALERT_HANDSHAKE_FAILURE",
-        "NO_SHARED_CIPHER",
-        "NO_CIPHERS_AVAILABLE",
-        "NO_CIPHER_MATCH",
-        "TLSV1_ALERT_INSUFFICIENT_SECURITY",
-        "DH_KEY_TOO_SMALL",
-        "NO_SUITABLE_SIGNATURE_ALGORITHM",
-        "NO_SHARED_SIGNATURE_ALGORITHMS",
-        "UNSAFE_LEGACY_RENEGOTIATION_DISABLED",
-    }
-)
 #: the server wants a TLS client certificate, which a CardDAV account has no option to present
 _CLIENT_CERTIFICATE = frozenset({"TLSV13_ALERT_CERTIFICATE_REQUIRED", "SSLV3_ALERT_BAD_CERTIFICATE"})
 #: what came back was not TLS at all: a plain-HTTP port, a proxy's or a captive portal's page
@@ -875,7 +856,7 @@ def tls_failure(exc: BaseException, url: str) -> CertificateRejected | TlsMismat
     host = _host(url)
     found = _ssl_error(exc)
     reason = str(getattr(found, "reason", None) or "")
-    if reason in _TLS_MISMATCH:
+    if reason in TLS_MISMATCH_REASONS:
         return TlsMismatch(
             f"{host} and this system share no TLS version or cipher (OpenSSL: {reason}): the server (or the proxy "
             "in front of it) must offer TLS 1.2 or later with a current cipher; retrying does not help"
