@@ -31,7 +31,7 @@ class FitMemo:
     def __init__(self, fit: Callable[[Contact], Contact], size: int = DEFAULT_SIZE) -> None:
         self._fit = fit
         self._size = size
-        self._known: OrderedDict[tuple[Contact, tuple[str, ...]], Contact] = OrderedDict()
+        self._known: OrderedDict[_Key, Contact] = OrderedDict()
         self._lock = threading.Lock()
         # the same contacts by identity (each entry keeps its contact alive, so its id is not reused while there):
         # the engine asks about one contact object several times, and hashing a contact and its tags for the
@@ -42,7 +42,7 @@ class FitMemo:
         seen = self._objects.get(id(contact))
         if seen is not None and seen[0] is contact:
             return seen[1]
-        key = _key(contact)
+        key = _Key(contact)
         with self._lock:
             known = self._known.get(key)
             if known is not None:
@@ -50,12 +50,14 @@ class FitMemo:
                 self._object(contact, known)
                 return known
         fitted = self._fit(contact)
-        self.know(contact, fitted)
+        self._remember(key, contact, fitted)
         return fitted
 
     def know(self, contact: Contact, fitted: Contact) -> None:
         """Remember ``fitted`` as the fit of ``contact`` without computing it."""
-        key = _key(contact)
+        self._remember(_Key(contact), contact, fitted)
+
+    def _remember(self, key: _Key, contact: Contact, fitted: Contact) -> None:
         with self._lock:
             self._known[key] = fitted
             self._known.move_to_end(key)
@@ -73,8 +75,28 @@ class FitMemo:
         self.know(contact, contact)
 
 
-def _key(contact: Contact) -> tuple[Contact, tuple[str, ...]]:
-    return (contact, tuple(sorted(t.name for t in contact.tags)))
+class _Key:
+    """A contact and its tags' spelling, hashed once. A contact's hash walks all its values (a Python ``__hash__``
+    per email, phone, address...) and is not cached: as a plain tuple the key was hashed again by every dict
+    operation, three times for a contact fitted once and twice for one seeded (#18)."""
+
+    __slots__ = ("contact", "hash", "tags")
+
+    def __init__(self, contact: Contact) -> None:
+        self.contact = contact
+        self.tags = tuple(sorted(t.name for t in contact.tags)) if contact.tags else ()
+        self.hash = hash((contact, self.tags))
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, _Key)
+            and self.hash == other.hash
+            and self.tags == other.tags
+            and self.contact == other.contact
+        )
 
 
 __all__ = ["DEFAULT_SIZE", "FitMemo"]
