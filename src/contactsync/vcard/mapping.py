@@ -227,8 +227,11 @@ def _email_kind(types: frozenset[str]) -> EmailKind:
     return EmailKind.OTHER
 
 
+_MOBILE_TYPES = frozenset({"cell", "mobile", "iphone"})
+
+
 def _phone_kind(types: frozenset[str]) -> PhoneKind:
-    if types & {"cell", "mobile", "iphone"}:
+    if not types.isdisjoint(_MOBILE_TYPES):
         return PhoneKind.MOBILE
     if "pager" in types:
         return PhoneKind.PAGER
@@ -871,7 +874,8 @@ def _remember_lexed(
     wanted = set(vcard_lines)
     for line in lines:
         if line.raw in wanted and not line.nested:
-            _LEXED.put(line.raw, line.changed())
+            # the line without its text as read (what line.changed() makes, made directly)
+            _LEXED.put(line.raw, ContentLine(line.name, line.value, line.params, line.group))
     for text, line in respelled.items():
         if text in wanted:
             _LEXED.put(text, line)
@@ -1037,8 +1041,7 @@ def _generate(slot: _Slot, value: Any, version: str) -> ContentLine | None:
     if slot is _Slot.FN:
         return _line("FN", escape_text(value))
     if slot is _Slot.N:
-        n: Name = value
-        return _line("N", ";".join(escape_text(p) for p in (n.family, n.given, n.middle, n.prefix, n.suffix)))
+        return _line("N", _structured_text(slot, value))
     if slot is _Slot.NICKNAME:
         return _line("NICKNAME", ",".join(escape_text(v) for v in value))
     if slot is _Slot.EMAIL:
@@ -1055,8 +1058,7 @@ def _generate(slot: _Slot, value: Any, version: str) -> ContentLine | None:
         formatted = [_param_value(a.formatted)] if a.formatted else []
         return _line("ADR", ";".join(escape_text(p) for p in parts), [("TYPE", kind), ("LABEL", formatted)])
     if slot is _Slot.ORG:
-        org, department = value
-        return _line("ORG", escape_text(org) + (f";{escape_text(department)}" if department else ""))
+        return _line("ORG", _structured_text(slot, value))
     if slot in (_Slot.TITLE, _Slot.ROLE, *_PHONETIC.values()):
         return _line(slot.value, escape_text(value))
     if slot is _Slot.GENDER:
@@ -1093,6 +1095,23 @@ def _generate(slot: _Slot, value: Any, version: str) -> ContentLine | None:
             return _line(key, escape_text(text))
         return _line(_CUSTOM, escape_text(text), [(_CUSTOM_KEY, [_param_value(key)])])
     return None
+
+
+def _structured_text(slot: _Slot, value: Any) -> str:
+    """The value of the N or ORG line we write for ``value``."""
+    if slot is _Slot.N:
+        n: Name = value
+        return ";".join(
+            [
+                escape_text(n.family),
+                escape_text(n.given),
+                escape_text(n.middle),
+                escape_text(n.prefix),
+                escape_text(n.suffix),
+            ]
+        )
+    org, department = value
+    return escape_text(org) + (f";{escape_text(department)}" if department else "")
 
 
 def _label_text(slot: _Slot, value: Any, version: str) -> str | None:
@@ -1176,6 +1195,9 @@ def _is_plain(slot: _Slot, value: Any, line: ContentLine, version: str = "") -> 
         # what comparing with the generated line compares (no group, not nested, no parameters: seen above), and
         # such a value has no label: without making the line (#18)
         return line.name == slot.value and line.value == escape_text(value)
+    if slot is _Slot.N or slot is _Slot.ORG:
+        # the same for N and ORG (their lines are made so in _generate, in every version)
+        return line.name == slot.value and line.value == _structured_text(slot, value)
     for written in ("4.0", "3.0") if slot is _Slot.ANNIVERSARY else ("4.0",):  # the rest is written alike
         if line == _generate(slot, value, written) and _label_text(slot, value, written) is None:
             return True
@@ -1195,7 +1217,13 @@ def _may_be_written(slot: _Slot, params: tuple[tuple[str, tuple[str, ...]], ...]
     if slot not in _WITH_PARAMS:
         return False
     if slot in _TYPED:
-        return all(key == "LABEL" or (key == "TYPE" and all(v == v.lower() for v in values)) for key, values in params)
+        for key, values in params:
+            if key == "TYPE":
+                for v in values:
+                    if v != v.lower():
+                        return False
+            elif key != "LABEL":
+                return False
     return True
 
 
