@@ -238,6 +238,7 @@ class Engine:
                 else frozenset()
                 for a in book.accounts
             },
+            fits={a.name: self.connectors[a.name].fit for a in book.accounts},
             link_of=found.link_of,
             show_values=show_values,
             plan=plan,

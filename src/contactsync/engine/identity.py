@@ -123,6 +123,7 @@ class _Matcher:
         for it in unlinked:
             cid: str | None = None
             marker = it.marker
+            item_emails, item_phones = it.emails, it.phones  # each a split of the item's keys: once per item
             marked_link = has_link.get(marker or "", {}).get(account)
             if (
                 marker
@@ -133,31 +134,31 @@ class _Matcher:
             ):
                 cid = marker  # ours: written by contactsync (maybe by a run that crashed before recording it)
             if cid is None:
-                for key in it.emails:
+                for key in item_emails:
                     cid = next((c for c in sorted(emails.get(key, ())) if c in active and free(c)), None) or (
                         email_index.get(key) if email_index.get(key) and free(email_index[key]) else None
                     )
                     if cid:
                         break
             if cid is None:
-                for key in it.phones:
+                for key in item_phones:
                     cid = next((c for c in sorted(phones.get(key, ())) if c in active and phone_ok(c, it)), None) or (
                         phone_index.get(key) if phone_index.get(key) and phone_ok(phone_index[key], it) else None
                     )
                     if cid:
                         break
-            if cid is None and erased.intersection(it.emails + it.phones):
+            if cid is None and erased and erased.intersection(item_emails + item_phones):
                 # an erased person's copy on an account we had no link to: never pulled back in
                 log.info("account %s: item %s belongs to an erased person; not imported", account, it.id)
                 continue
             if cid is None:
                 cid = self.new_id()
                 self.fresh.add(cid)
-                if it.emails:
+                if item_emails:
                     self.fresh_with_email.add(cid)
-                for key in it.emails:
+                for key in item_emails:
                     email_index.setdefault(key, cid)
-                for key in it.phones:
+                for key in item_phones:
                     phone_index.setdefault(key, cid)
             taken.add(cid)
             matched.append((cid, it))

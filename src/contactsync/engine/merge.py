@@ -20,12 +20,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from ..model import Contact, Element, Field, element_key
+from ..model import MULTI_VALUED, Contact, Element, Field, element_key
 from ..settings import ConflictRule, ConflictSettings
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 STORE = "store"  # the candidate name of the canonical value itself
-_EMPTY = Contact()
+_EMPTY = Contact.EMPTY  # the plan passes this very object for a person first seen: no comparison needed
 _FIELD_ATTRS = tuple((f, f.value) for f in Field)
 #: each field with the empty contact's value of it: what a never-linked side's fields are compared with
 _EMPTY_ATTRS = tuple((f, attr, getattr(_EMPTY, attr)) for f, attr in _FIELD_ATTRS)
@@ -59,8 +59,7 @@ class Side:
         found: frozenset[Field]
         if base is None:
             # never linked (a first sync): against the empty contact's values, known once (#18)
-            fields = self.fields
-            found = frozenset(f for f, attr, empty in _EMPTY_ATTRS if f in fields and getattr(remote, attr) != empty)
+            found = frozenset([f for f, attr, empty in _empty_attrs(self.fields) if getattr(remote, attr) != empty])
         elif remote == base:
             found = frozenset()
         else:
@@ -74,6 +73,17 @@ class Side:
 
     def changed_any(self) -> bool:
         return bool(self.changed_fields)
+
+
+#: _EMPTY_ATTRS of the fields a side contributes, by those fields (one entry per kind of account)
+_EMPTY_ATTRS_OF: dict[frozenset[Field], tuple[tuple[Field, str, Any], ...]] = {}
+
+
+def _empty_attrs(fields: frozenset[Field]) -> tuple[tuple[Field, str, Any], ...]:
+    found = _EMPTY_ATTRS_OF.get(fields)
+    if found is None:
+        found = _EMPTY_ATTRS_OF[fields] = tuple(entry for entry in _EMPTY_ATTRS if entry[0] in fields)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,14 +173,21 @@ def merge(
     *,
     store_rank: int = 10_000,
     fits: Mapping[str, Callable[[Contact], Contact]] | None = None,
+    plain_changes: bool = True,
 ) -> MergeOutcome:
     """Apply every side's changes to ``current``. ``fits``: each account's fit (what its platform can hold of a
     contact), which tells a first-seen value that is only a copy of another's (the module docstring); an account
     without one is never taken for a copy. Passed per call, not kept in a Side: the memo of changed fields keeps
-    Sides alive, and a fit would keep its connector (and its HTTP sessions) alive with them."""
+    Sides alive, and a fit would keep its connector (and its HTTP sessions) alive with them.
+
+    ``plain_changes=False`` leaves out of the decisions the fields that only took a side's value (nothing lost,
+    nothing queued): what a person first seen journals of its merge (``MergeOutcome.changed`` does not tell then)."""
     if len(sides) == 1 and sides[0].base is None and (current is _EMPTY or current == _EMPTY):
-        return _merge_new(current, sides[0])
-    return _merge_sides(current, current_modified, sides, conflicts, store_rank, fits or {})
+        return _merge_new(current, sides[0], plain_changes)
+    outcome = _merge_sides(current, current_modified, sides, conflicts, store_rank, fits or {})
+    if plain_changes:
+        return outcome
+    return MergeOutcome(outcome.contact, tuple(d for d in outcome.decisions if d.losers or d.queued))
 
 
 def _merge_sides(
@@ -281,7 +298,7 @@ def _fitted(
     return fitted[key]
 
 
-def _merge_new(current: Contact, side: Side) -> MergeOutcome:
+def _merge_new(current: Contact, side: Side, plain_changes: bool = True) -> MergeOutcome:
     """:func:`merge` of a person first seen on one account (a first sync): the store holds nothing and the item
     has no base, so every changed field takes the item's value (a multi-valued one keyed as the general path
     keys it) and nothing conflicts. The same outcome as the general path, without its candidates (#18); when the
@@ -289,41 +306,65 @@ def _merge_new(current: Contact, side: Side) -> MergeOutcome:
     remote = side.remote
     updates: dict[str, Any] = {}
     decisions: list[FieldDecision] = []
-    same = True
     changed = side.changed_fields
-    contributes = side.fields
+    # a field the side contributes and did not change holds its base's value, empty like the store's (merge's
+    # condition): the same without comparing it (#18); one it does not contribute may differ
+    same = all(getattr(remote, attr) == getattr(current, attr) for _f, attr in _not_contributed(side.fields))
     for f, attr in _FIELD_ATTRS:
         if f not in changed:
-            # a field the side contributes and did not change holds its base's value, empty like the store's
-            # (merge's condition): the same without comparing it (#18); one it does not contribute may differ
-            if same and f not in contributes and getattr(remote, attr) != getattr(current, attr):
-                same = False
             continue
-        cur_value = getattr(current, attr)
         theirs = getattr(remote, attr)
-        if f.multi_valued:
-            result = _as_dict(theirs)
-            value: Any
-            if f is Field.TAGS:
-                value = frozenset(result.values())
-            elif f is Field.CUSTOM or f is Field.VCARD_LINES:
-                value = tuple(sorted(result.values(), key=element_key))
-            else:
-                value = tuple(result.values())
+        value: Any = theirs
+        if f in MULTI_VALUED and not _keyed_as_merged(f, theirs):
+            value = _keyed(f, _as_dict(theirs))
             if value == theirs:
                 value = theirs
             else:
                 same = False
-            if value != cur_value:
-                decisions.append(FieldDecision(f, cur_value, value, side.account))
-        else:
-            value = theirs
+        if plain_changes:
+            cur_value = getattr(current, attr)
             if value != cur_value:
                 decisions.append(FieldDecision(f, cur_value, value, side.account))
         updates[attr] = value
     if same:
         return MergeOutcome(remote, tuple(decisions))
     return MergeOutcome(replace(current, **updates) if updates else current, tuple(decisions))
+
+
+#: the fields a side does not contribute, by the fields it does (a few sets per run: one per kind of account)
+_NOT_CONTRIBUTED: dict[frozenset[Field], tuple[tuple[Field, str], ...]] = {}
+
+
+def _not_contributed(fields: frozenset[Field]) -> tuple[tuple[Field, str], ...]:
+    found = _NOT_CONTRIBUTED.get(fields)
+    if found is None:
+        found = _NOT_CONTRIBUTED[fields] = tuple((f, attr) for f, attr in _FIELD_ATTRS if f not in fields)
+    return found
+
+
+def _keyed(f: Field, result: dict[str, Element]) -> Any:
+    """A multi-valued field's value from its elements by key, as the merge leaves it."""
+    if f is Field.TAGS:
+        return frozenset(result.values())
+    if f is Field.CUSTOM or f is Field.VCARD_LINES:  # kept sorted, as normalize_contact leaves them
+        return tuple(sorted(result.values(), key=element_key))
+    return tuple(result.values())
+
+
+def _keyed_as_merged(f: Field, items: Any) -> bool:
+    """Whether ``_keyed(f, _as_dict(items))`` is ``items`` already: each element's key is its own (nothing is
+    dropped) and, in a field kept sorted, the keys are in order. What a read leaves (normalize_contact): checked
+    without building the value again (#18)."""
+    keys = items if f in _PLAIN_ELEMENTS else [element_key(e) for e in items]
+    if len(set(keys)) != len(items):
+        return False
+    if f is Field.CUSTOM or f is Field.VCARD_LINES:
+        return list(keys) == sorted(keys)  # unique keys: sorted by key is this order alone
+    return True
+
+
+#: the multi-valued fields whose elements are strings, each its own key
+_PLAIN_ELEMENTS = frozenset({Field.NICKNAMES, Field.LANGUAGES, Field.VCARD_LINES})
 
 
 def _as_dict(items: Any) -> dict[str, Element]:
@@ -385,13 +426,7 @@ def _merge_elements(
             continue
         result[key] = chosen.value
         losers_all.extend((c.source, c.value) for c in candidates if _differs(c.value, chosen.value))
-    new_value: Any
-    if f is Field.TAGS:
-        new_value = frozenset(result.values())
-    elif f is Field.CUSTOM or f is Field.VCARD_LINES:  # kept sorted, as normalize_contact leaves them
-        new_value = tuple(sorted(result.values(), key=element_key))
-    else:
-        new_value = tuple(result.values())
+    new_value = _keyed(f, result)
     if new_value != cur_value or losers_all or queued_any:
         decisions.append(FieldDecision(f, cur_value, new_value, sources, tuple(losers_all), queued_any))
     return new_value, decisions

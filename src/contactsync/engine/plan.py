@@ -8,7 +8,7 @@ one contact is a :class:`ContactToPlan`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -102,6 +102,7 @@ class PlanContext:
     connectors: Mapping[str, Connector]
     ranks: Mapping[str, int]
     fields_of: Mapping[str, frozenset[Field]]  # empty for a push-only account: it never contributes a change
+    fits: Mapping[str, Callable[[Contact], Contact]]  # each account's connector's fit, for the merge
     link_of: Mapping[tuple[str, str], Link]  # (account, contact) → link before this run
     show_values: bool  # a dry run names the people and shows the values (``--show-values``)
     plan: Plan
@@ -138,7 +139,7 @@ def needs_update(wanted: Contact, base: Contact) -> bool:
     a vdir file, a Google resourceName, a Graph id), which is how the link finds it again, so a first sync
     rewrites nothing nobody changed (issue #15); the marker goes on when the item is next written for its content.
     The plan, the push and the stale-etag retry all decide here."""
-    return wanted != base
+    return wanted is not base and wanted != base  # often the item itself: a contact's == walks every field
 
 
 def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
@@ -149,8 +150,9 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
 
     book, plan, report, cid = ctx.book, ctx.plan, ctx.report, c.id
     record = c.record
-    current = record.contact if record else Contact()
-    current_modified = record.updated_at if record else now()
+    current = record.contact if record else Contact.EMPTY
+    stamp = now()
+    current_modified = record.updated_at if record else stamp
     trashed = record is not None and record.deleted_at is not None
     erased = record is not None and record.erased
     items = [(it.account, it, it.contact) for it in c.listed]
@@ -165,8 +167,15 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
         )
         for name, it, remote in items
     ]
-    fits = {name: ctx.connectors[name].fit for name, _it, _remote in items}
-    outcome = merge(current, current_modified, [] if erased else contact_sides, book.conflicts, fits=fits)
+    # a person first seen journals only what was lost or queued of its merge, not every field it came with
+    outcome = merge(
+        current,
+        current_modified,
+        [] if erased else contact_sides,
+        book.conflicts,
+        fits=ctx.fits,
+        plain_changes=not c.fresh,
+    )
     merged = outcome.contact
     if c.fresh:
         # a new person: one "create" entry (the content is in the store); per-field rows only for losers
@@ -212,7 +221,7 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
             it.id,
             cid,
             it.etag,
-            Contact() if erased else remote,
+            Contact.EMPTY if erased else remote,
             it.modified,
             it.marker == cid,
             base_text=None if erased else it.text,
@@ -226,8 +235,10 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
         lk = ctx.link_of[(name, cid)]
         plan.dropped_links.append((name, lk.remote_id))
         links_now.pop(name, None)
-    edited = any(s.changed_any() for s in contact_sides if s.account not in deleted_by) or any(
-        ctx.connectors[n].fit(current) != ctx.link_of[(n, cid)].base for n in deleted_by
+    # only a delete asks whether the person was edited (most contacts of a run are deleted nowhere)
+    edited = bool(deleted_by) and (
+        any(s.changed_any() for s in contact_sides if s.account not in deleted_by)
+        or any(ctx.connectors[n].fit(current) != ctx.link_of[(n, cid)].base for n in deleted_by)
     )
     # made again by hand: an account whose item of this person went in this run while a new item there was matched
     # to them (identity's replacement, so the account is not in deleted_by). Its content may equal the old base,
@@ -286,7 +297,7 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
             plan.new_ids.add(cid)
     if ctx.known is not None:
         # what the store holds once the chunk is absorbed: its push reads it from here
-        ctx.known[cid] = (CanonicalRecord(cid, book.name, merged, now(), None if survives else now()), links_now)
+        ctx.known[cid] = (CanonicalRecord(cid, book.name, merged, stamp, None if survives else stamp), links_now)
     reasons = broken_rules(merged, book.rules) if survives and book.rules.required else ()
     if reasons:
         plan.held_back[cid] = "; ".join(reasons)
@@ -304,14 +315,14 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
             continue
         if reasons:
             continue  # listed in status as needing attention; written once it passes the book's rules
-        wanted = desired(ctx.connectors[name], merged, lk_now, held)
         if lk_now is None:
-            if acct.allow_create and not merged.is_empty():
+            if acct.allow_create and merged != Contact.EMPTY:  # is_empty() without making an empty contact
                 _owe(ctx, name, cid, ChangeKind.CREATE, (), merged)
             elif acct.allow_create and name in ctx.report.accounts:
                 # an item with nothing in it (an empty card) is not copied: said, not dropped in silence (#15)
                 ctx.report.accounts[name].not_carried["contact: an empty item is not created"] += 1
             continue
+        wanted = desired(ctx.connectors[name], merged, lk_now, held)  # a create's is the push's to fit
         if needs_update(wanted, lk_now.base) and acct.allow_update:
             _owe(ctx, name, cid, ChangeKind.UPDATE, wanted.differing(lk_now.base), merged, before=lk_now.base)
 
