@@ -37,7 +37,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -222,6 +221,9 @@ class PassedChecks:
         if document is not None:
             saved["document"] = document
         body = json.dumps(saved).encode()
+        # imported here: most starts find nothing new to keep, and tempfile (with random) costs each start (#18)
+        import tempfile
+
         try:
             fd, temporary = tempfile.mkstemp(prefix=f".{FILE_NAME}.", dir=self.path.parent)  # mode 0600
         except OSError:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 
 from ..errors import ConfigError, ConfigProblem
@@ -24,6 +23,9 @@ def format_path(path: KeyPath) -> str:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """``"; did you mean 'accounts'?"`` or the empty string; case is ignored so ``info`` finds ``INFO``."""
+    # imported here: only a file with a problem asks, and every command's start-up would pay for it (#18)
+    import difflib
+
     by_folded = {c.casefold(): c for c in choices}
     close = difflib.get_close_matches(word.casefold(), list(by_folded), n=1, cutoff=0.6)
     return f"; did you mean '{by_folded[close[0]]}'?" if close else ""
