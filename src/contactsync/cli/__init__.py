@@ -323,10 +323,13 @@ def sync(
     defer_unused()  # (#18)
     from ..daemon.lock import StoreLock
     from ..daemon.oneoff import LeaseHeld
-    from .templates import with_expanded_books
 
-    # a book template's books are those the store holds (the daemon's last expansion): they sync like any book
-    settings = with_expanded_books(obj.settings)
+    settings = obj.settings
+    if settings.templates:
+        from .templates import with_expanded_books  # a file without templates imports none of their code (#18)
+
+        # a book template's books are those the store holds (the daemon's last expansion): they sync like any book
+        settings = with_expanded_books(settings)
     selected = [settings.book(b) for b in books] if books else list(settings.books)
     reports: list[RunReport] = []
     # one writer per SQLite store: refused while a daemon owns it (on PostgreSQL, leases: see _sync_books)
@@ -360,7 +363,6 @@ def _sync_books(
     from .. import admin
     from ..daemon.oneoff import SyncLeases, check_tags, run_leased
     from ..daemon.records import DaemonRecords
-    from .dryrun import open_for_dry_run
     from .progress import wanted, watching
 
     show = wanted()  # a progress display on a terminal; none in a pipe or under systemd
@@ -371,6 +373,8 @@ def _sync_books(
         if not any(a.name == account for b in selected for a in b.accounts):
             raise click.UsageError(f"--reset-account {account}: no such account in the selected books")
     if dry_run:
+        from .dryrun import open_for_dry_run  # here: a run that writes never needs it (#18)
+
         # nothing is written, the store included: read it as it is (or plan against an empty one)
         with open_for_dry_run(obj.settings.store_url) as view:
             for book in selected:

@@ -16,6 +16,11 @@ that loads the real asyncio when first called and answers from it (nothing in ``
 no part of asyncio is imported under the stand-in. Of ``importlib.metadata`` it keeps the module only. The real
 package is then loaded by the import system itself, under its lock for the name: a thread importing it meanwhile
 waits for it to finish instead of being handed a half-run module (found in review).
+
+SQLAlchemy's SQLite package imports its aiosqlite and pysqlcipher dialects with the one it uses (pysqlite), and
+aiosqlite brings SQLAlchemy's asyncio adaptation: :func:`defer_sqlite_dialects` stands in for those two modules
+the same way. A store URL naming one (``sqlite+aiosqlite://``) reads the dialect's class from its stand-in, which
+loads the real module then.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import importlib.util
 import sys
 import threading
 import types
+from pathlib import Path
 from typing import Any
 
 _lock = threading.RLock()
@@ -84,7 +90,7 @@ def _put(stand_in: _Deferred) -> None:
             return
         sys.modules[name] = stand_in
         parent, _, child = name.rpartition(".")
-        if parent:
+        if parent in sys.modules:
             # as the import system does for a submodule: `import importlib.metadata` then reads the attribute
             setattr(sys.modules[parent], child, stand_in)
 
@@ -113,7 +119,36 @@ def defer_metadata() -> None:
         _put(stand_in)
 
 
+#: SQLAlchemy's SQLite dialects that its ``sqlalchemy.dialects.sqlite`` imports and a ``sqlite://`` store never uses
+_SQLITE_UNUSED = ("aiosqlite", "pysqlcipher")
+
+
+def defer_sqlite_dialects() -> None:
+    """Put stand-ins for SQLAlchemy's aiosqlite and pysqlcipher dialects in place, unless SQLAlchemy's SQLite
+    package is imported already. Their specs are made from SQLAlchemy's folder: asking the import system for a
+    submodule's spec would import SQLAlchemy itself."""
+    if "sqlalchemy.dialects.sqlite" in sys.modules:
+        return
+    top = importlib.util.find_spec("sqlalchemy")
+    if top is None or not top.submodule_search_locations:
+        return
+    folder = Path(next(iter(top.submodule_search_locations))) / "dialects" / "sqlite"
+    for module in _SQLITE_UNUSED:
+        name = f"sqlalchemy.dialects.sqlite.{module}"
+        spec = importlib.util.spec_from_file_location(name, folder / f"{module}.py")
+        if spec is None or not (folder / f"{module}.py").is_file():
+            continue  # another SQLAlchemy's layout: its own modules, imported as it does
+        stand_in = _Deferred(name)
+        stand_in.__spec__ = spec
+        stand_in.__file__ = spec.origin
+        stand_in.__loader__ = spec.loader
+        stand_in.__package__ = name.rpartition(".")[0]
+        _put(stand_in)
+
+
 def defer_unused() -> None:
-    """Both stand-ins: for a command that opens the store and never uses asyncio nor scans entry points."""
+    """Every stand-in: for a command that opens the store and never uses asyncio, scans entry points nor uses
+    SQLite's async or encrypted dialects."""
     defer_asyncio()
     defer_metadata()
+    defer_sqlite_dialects()
