@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from contactsync import normalize
 from contactsync.model import Contact, Phone
@@ -205,3 +206,31 @@ def test_a_category_set_read_again_is_the_set_read_afresh() -> None:
         afresh = normalize.tags(mapping._text(p) for p in vlines.split_unescaped(value, ","))
         assert shared == afresh and sorted(t.name for t in shared) == sorted(t.name for t in afresh)
     assert len(mapping._CATEGORY_SETS) == len(values)
+
+
+# ------------------------------------------------------------- a line's text
+
+
+def _quote_param_long_way(value: str) -> str:
+    value = re.sub(r"[\x00-\x08\x0a-\x1f\x7f]", "", value.replace('"', ""))
+    return f'"{value}"' if "," in value or ";" in value or ":" in value else value
+
+
+_PARAM_TEXT = st.text(alphabet=st.one_of(st.sampled_from('",;:\x00\n\t =^'), st.characters()), max_size=12)
+
+
+@given(_PARAM_TEXT)
+def test_a_parameter_value_is_quoted_as_before(value: str) -> None:
+    assert vlines._quote_param(value) == _quote_param_long_way(value)
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["TYPE", "X-A", "LABEL"]), st.lists(_PARAM_TEXT, min_size=1, max_size=3).map(tuple)),
+        max_size=3,
+    )
+)
+def test_a_lines_text_is_written_as_before(params: list[tuple[str, tuple[str, ...]]]) -> None:
+    line = ContentLine("EMAIL", "a@example.org", tuple(params), "item1")
+    joined = "".join(f";{key}={','.join(_quote_param_long_way(v) for v in values)}" for key, values in params)
+    assert vlines.line_text(line) == f"item1.EMAIL{joined}:a@example.org"

@@ -387,6 +387,8 @@ _UNKNOWN: object = object()
 
 
 def _quote_param(value: str) -> str:
+    if '"' not in value and "," not in value and ";" not in value and ":" not in value and value.isprintable():
+        return value  # nothing to drop nor to quote (most values, ``WORK``): four tests, no copies (#18)
     value = _without_control(value.replace('"', ""))
     return f'"{value}"' if "," in value or ";" in value or ":" in value else value
 
@@ -419,7 +421,8 @@ def line_text(line: ContentLine) -> str:
     head = f"{line.group}.{line.name}" if line.group else line.name
     if not line.params:
         return f"{head}:{_without_control(line.value)}"
-    params = "".join(f";{key}={','.join(_quote_param(v) for v in values)}" for key, values in line.params)
+    # lists, not generators: a line has a parameter or two of a value or two (#18)
+    params = "".join([f";{key}={','.join([_quote_param(v) for v in values])}" for key, values in line.params])
     return f"{head}{params}:{_without_control(line.value)}"
 
 

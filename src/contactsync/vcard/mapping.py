@@ -1526,9 +1526,10 @@ class _Memo(Generic[K, V]):
         return value
 
     def find(self, key: K) -> V | None:
-        """The value kept for ``key``, None when there is none (its place in the order unchanged: cheaper)."""
-        with self._lock:
-            return self._known.get(key)
+        """The value kept for ``key``, None when there is none (its place in the order unchanged: cheaper). For a
+        memo keyed by text (:data:`_LEXED`): a get is then one step of the dict's own, which no other thread
+        interleaves (hashing and comparing ``str`` runs no Python code), so it takes no lock (#18)."""
+        return self._known.get(key)
 
     def known(self, key: K) -> bool:
         """Whether ``key`` has a value here (made the most recently used if so); False for a key that cannot be
@@ -1657,7 +1658,9 @@ def _fresh(wanted: list[tuple[_Slot, Any, Any]], carried: _Carried, version: str
     lines += [line for _o, group in placed for line in group]
     orphaned = carried.orphaned_groups(taken)
     stale = carried.stale_labels(taken)
-    lines += [line for line in carried.unmapped if line.group not in orphaned and line_text(line) not in stale]
+    lines += [
+        line for line in carried.unmapped if line.group not in orphaned and (not stale or line_text(line) not in stale)
+    ]
     return lines
 
 
