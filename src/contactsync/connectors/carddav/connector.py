@@ -74,6 +74,7 @@ from .transport import (
     Method,
     ServerError,
     kept_transports,
+    shown_path,
 )
 
 log = logging.getLogger(__name__)
@@ -858,7 +859,14 @@ class CardDavConnector(BaseConnector):
                 try:
                     parsed = parse_card(text, region=self.region, photo_max_bytes=self.photo_max_bytes)
                 except CardError as exc:
-                    log.warning("carddav %s: quarantined %s (%s)", self.name, href, type(exc).__name__)
+                    # the href masked: it holds the login, and a card's file name is its UID, which another
+                    # client may have made of an email
+                    log.warning(
+                        "carddav %s: quarantined %s (%s)",
+                        self.name,
+                        shown_path(href, self.options.username),
+                        type(exc).__name__,
+                    )
                     quarantined.append(Quarantined(href, f"unreadable card: {exc}"))
                     continue
                 fresh[href] = (etag, text)

@@ -35,7 +35,7 @@ from . import davxml, hrefs
 from .connector import CardDavConnector, CardDavOptions
 from .davxml import DavEntry
 from .discovery import discover
-from .transport import DavTransport, ServerError, TlsMismatch
+from .transport import DavTransport, ServerError, TlsMismatch, shown_path
 
 CHECK_BOOK: Final = "address book"
 CHECK_DISCOVERY: Final = "discovery"
@@ -127,7 +127,8 @@ def _check_book(
     name: str, options: CardDavOptions, transport: DavTransport
 ) -> Generator[CheckResult, None, DavEntry | None]:
     """PROPFIND Depth 0 on the book's URL; returns its entry when it is an address book."""
-    path = hrefs.collection_path(options.url)
+    # a check's detail may be kept or mailed by whatever runs `doctor --json`: the path as messages show it
+    path = shown_path(hrefs.collection_path(options.url), options.username)
     try:
         answer = transport.propfind(options.url, davxml.propfind_body(_PROBE), 0)
     except AuthFailed as exc:
@@ -200,7 +201,8 @@ def _check_discovery(name: str, options: CardDavOptions, password: str | None) -
         name,
         CHECK_DISCOVERY,
         Outcome.WARN,
-        f"the user's address book home lists {len(books)} address book(s), not {path} (shared by another user?)",
+        f"the user's address book home lists {len(books)} address book(s), not "
+        f"{shown_path(path, options.username)} (shared by another user?)",
         "fine if the book is shared with this user on purpose; otherwise check options.url",
     )
 

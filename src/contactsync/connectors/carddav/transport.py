@@ -16,17 +16,18 @@ from __future__ import annotations
 import enum
 import http.client
 import logging
+import re
 import socket
 import ssl
 import threading
 from collections import Counter
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
 from typing import Any, NoReturn
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import niquests
 from caldav.davclient import DAVClient  # not ``caldav.DAVClient``: the package resolves it lazily, untyped
@@ -324,9 +325,11 @@ class DavTransport:
 
     def _multistatus(self, answer: HttpAnswer, url: str) -> Multistatus:
         if answer.status == 404:
-            raise ConnectorError(f"{_path(url)} does not exist on the server (404)")
+            raise ConnectorError(f"{self._shown(url)} does not exist on {_host(url)} (404)")
         if answer.status != 207:
-            raise BadServerResponse(f"expected 207 Multi-Status from {_path(url)}, got {answer.status}")
+            raise BadServerResponse(
+                f"expected 207 Multi-Status from {_host(url)} for {self._shown(url)}, got {answer.status}"
+            )
         return parse_multistatus(answer.body)
 
     def _read_capped(
@@ -371,7 +374,7 @@ class DavTransport:
             # requests crossed the wire, and `requests` in the run's summary counts what crossed (issue #15)
             self._counts[method] += 1
         if status >= 500 or status == 408:
-            raise ServerError(f"{method.value} {_path(url)}: server error {status}")
+            raise ServerError(f"{method.value} {self._shown(url)} on {_host(url)}: server error {status}")
         location = answer_headers.get("Location")
         return HttpAnswer(
             status, answer_headers.get("ETag"), urljoin(url, location) if location else None, self._last_body
@@ -415,18 +418,19 @@ class DavTransport:
         except ConnectorError:
             raise
         except RequestDeadlineExceeded as exc:
-            raise Transient(f"{method.value} {_path(url)}: {exc}") from exc
+            # our own text: the deadline in seconds
+            raise Transient(f"{self._request_text(method, url)}: {exc}") from exc
         except niquests.exceptions.Timeout as exc:
-            raise Transient(f"{method.value} {_path(url)} timed out") from exc
+            raise Transient(f"{self._request_text(method, url)} timed out") from exc
         except niquests.exceptions.SSLError as exc:
             raise tls_failure(exc, url) from exc
         except niquests.exceptions.RequestException as exc:
-            raise Transient(f"{method.value} {_path(url)} failed: {type(exc).__name__}: {exc}") from exc
+            raise Transient(f"{self._request_text(method, url)} failed: {failure_kind(exc)}") from exc
         except (etree.LxmlError, UnicodeDecodeError, ValueError) as exc:
-            # caldav parses every body with lxml first and gives up on what it cannot read
+            # caldav parses every body with lxml first and gives up on what it cannot read; the parser's text can
+            # quote the body (a card's values), so only its type is said
             raise BadServerResponse(
-                f"the server's answer to {method.value} {_path(url)} is not XML we accept "
-                f"({type(exc).__name__}: {str(exc)[:120]})"
+                f"the server's answer to {self._request_text(method, url)} is not XML we accept ({type(exc).__name__})"
             ) from exc
 
     def _send_settled(
@@ -567,14 +571,24 @@ class DavTransport:
         except TooLarge as exc:
             raise ResponseTooLarge(str(exc)) from exc
         except Undecodable as exc:
-            raise BadServerResponse(f"{method.value} {_path(url)}: {exc}") from exc
+            # our own text (the encoding the server named) and zlib's, which quotes nothing of the body
+            raise BadServerResponse(f"{self._request_text(method, url)}: {exc}") from exc
         except ssl.SSLError as exc:
             raise tls_failure(exc, url) from exc
         except TimeoutError as exc:
-            raise Transient(f"{method.value} {_path(url)} timed out") from exc
+            raise Transient(f"{self._request_text(method, url)} timed out") from exc
         except (OSError, http.client.HTTPException) as exc:
-            raise Transient(f"{method.value} {_path(url)} failed: {type(exc).__name__}: {exc}") from exc
+            raise Transient(f"{self._request_text(method, url)} failed: {failure_kind(exc)}") from exc
         return answer
+
+    def _shown(self, url: str) -> str:
+        """``url``'s path as a message shows it (:func:`shown_path`: the login and the names masked)."""
+        return shown_path(url, self._client_args[1])
+
+    def _request_text(self, method: Method, url: str) -> str:
+        """Which request, to which server and where in its tree, naming no one: ``PROPFIND
+        /remote.php/dav/addressbooks/users/…/contacts/ on dav.example.com``."""
+        return f"{method.value} {self._shown(url)} on {_host(url)}"
 
     def _raise_for_authorization(self, exc: caldav_error.AuthorizationError, url: str) -> NoReturn:
         body = exc.body.encode() if isinstance(exc.body, str) else (exc.body or b"")
@@ -584,7 +598,7 @@ class DavTransport:
             raise SyncTokenExpired("the server no longer accepts our sync token") from exc
         if exc.status == 401:
             raise AuthFailed(f"{_host(url)} refused the username or password (401)") from exc
-        raise AuthFailed(f"{_host(url)} forbids access to {_path(url)} (403)") from exc
+        raise AuthFailed(f"{_host(url)} forbids access to {self._shown(url)} (403)") from exc
 
 
 @cache
@@ -809,8 +823,122 @@ def _origin(url: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
-def _path(url: str) -> str:
-    return urlsplit(url).path or "/"
+#: the words CardDAV servers put in their paths (Nextcloud, ownCloud, SabreDAV/Baïkal, Radicale, SOGo, iCloud,
+#: Fastmail, Google, Xandikos, DAViCal), the only plain words :func:`shown_path` lets through
+_PATH_WORDS = frozenset(
+    {
+        ".well-known",
+        "addressbook",
+        "addressbooks",
+        "addressbook-home",
+        "addressbook-home-set",
+        "caldav.php",
+        "card",
+        "carddav",
+        "carddavhome",
+        "contacts",
+        "dav",
+        "dav.php",
+        "default",
+        "principals",
+        "remote.php",
+        "sogo",
+        "user",
+        "users",
+        "v1",
+        "v2",
+    }
+)
+#: an opaque id a server or a client made: a UUID, or a long hex token holding a letter and a digit (a phone
+#: number is all digits, a login or a name is not hex), optionally a card's ``.vcf`` file name
+_OPAQUE_SEGMENT = re.compile(
+    r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    r"|(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{16,})(?:\.vcf)?",
+    re.IGNORECASE,
+)
+#: what stands for a path segment that is not shown
+MASK = "…"
+
+
+def shown_path(url: str, username: str | None = None) -> str:
+    """``url``'s path as a message may show it whatever ``log.personal_data`` says (a ConnectorError's text goes
+    to logs, ``status`` and the run report as it is).
+
+    The rule: a segment is shown only when it is one of the words CardDAV servers put in their paths
+    (:data:`_PATH_WORDS`: ``remote.php``, ``dav``, ``addressbooks``, ``users``, ``contacts``…) or an opaque id
+    (a UUID, a long hex token), and never when it is the account's ``username`` or its part before "@"; every
+    other segment becomes "…". A server's path names its user (Nextcloud's
+    ``/remote.php/dav/addressbooks/users/ana@example.com/contacts/``, Radicale's ``/ana/``), and an address book
+    or a card may be named after a person (a card's file name is its UID, which another client may have made an
+    email): what is left says where in the server's tree the request went. The query is never shown."""
+    login = (username or "").casefold()
+    hidden = {login, login.partition("@")[0]} - {""}
+    shown = []
+    for segment in (urlsplit(url).path or "/").split("/"):
+        plain = unquote(segment).casefold()
+        if not segment or (
+            plain not in hidden and (plain in _PATH_WORDS or _OPAQUE_SEGMENT.fullmatch(plain) is not None)
+        ):
+            shown.append(segment)
+        else:
+            shown.append(MASK)
+    return "/".join(shown) or "/"
+
+
+#: what a failure below HTTP is, in the admin's words, by the OS's exception met under the library's wrappers
+_FAILURE_KINDS: tuple[tuple[type[BaseException], str], ...] = (
+    (socket.gaierror, "the server's name does not resolve"),
+    (http.client.RemoteDisconnected, "the server closed the connection without answering"),
+    (ConnectionRefusedError, "connection refused"),
+    (ConnectionResetError, "connection reset"),
+    (ConnectionAbortedError, "connection aborted"),
+    (BrokenPipeError, "the connection closed while sending"),
+    (TimeoutError, "timed out"),
+)
+
+
+def failure_kind(exc: BaseException) -> str:
+    """What failed below HTTP, in words that name no one: the kind ("connection refused", "connection reset",
+    "timed out", a name that does not resolve) of the first OS error under ``exc``, with its type and the OS's own
+    words (``strerror``) when it has them; else the types of the errors in the chain. Never an HTTP library's text:
+    niquests and urllib3 repeat the URL in it ("Max retries exceeded with url: /addressbooks/users/ana@…")."""
+    chain = list(_causes(exc))
+    for current in chain:
+        word = next((w for kind, w in _FAILURE_KINDS if isinstance(current, kind)), None)
+        if word is not None:
+            said = _strerror(current)
+            return f"{word} ({type(current).__name__}{': ' + said if said else ''})"
+    for current in chain:
+        said = _strerror(current)
+        if said:
+            return f"{type(current).__name__}: {said}"
+    return ", ".join(dict.fromkeys(type(e).__name__ for e in chain))
+
+
+def _strerror(exc: BaseException) -> str:
+    """The OS's words for an error with an errno ("Connection refused"); "" for any other (an OSError made with a
+    message of its own, which a library may have written the URL into), or one about a file (its name)."""
+    if isinstance(exc, OSError) and exc.strerror and exc.filename is None and isinstance(exc.errno, int):
+        return str(exc.strerror)
+    return ""
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and every exception under it (an HTTP library's wrappers: causes, contexts, arguments, ``reason``),
+    outermost first."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+        todo.extend(a for a in current.args if isinstance(a, BaseException))
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            todo.append(reason)
 
 
 def _host(url: str) -> str:
@@ -825,21 +953,7 @@ _NOT_TLS = frozenset({"WRONG_VERSION_NUMBER", "HTTP_REQUEST", "HTTPS_PROXY_REQUE
 
 def _ssl_error(exc: BaseException) -> ssl.SSLError | None:
     """The ``ssl.SSLError`` somewhere under ``exc`` (an HTTP library's wrappers: causes, contexts, arguments)."""
-    seen: set[int] = set()
-    todo: list[BaseException] = [exc]
-    while todo:
-        current = todo.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, ssl.SSLError):
-            return current
-        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
-        todo.extend(a for a in current.args if isinstance(a, BaseException))
-        reason = getattr(current, "reason", None)
-        if isinstance(reason, BaseException):
-            todo.append(reason)
-    return None
+    return next((e for e in _causes(exc) if isinstance(e, ssl.SSLError)), None)
 
 
 def tls_failure(exc: BaseException, url: str) -> CertificateRejected | TlsMismatch | Transient:
