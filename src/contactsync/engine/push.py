@@ -132,8 +132,11 @@ class Pusher:
         """What the account cannot hold of the contact about to be written, counted in the run's summary per
         reason and journaled for the contact: nothing dropped in silence (issue #15)."""
         connector = self.connectors[account]
-        rows = []
-        for item in not_carried(record.contact, connector.fit(record.contact), connector.capabilities):
+        fitted = connector.fit(record.contact)
+        rows: list[dict[str, Any]] = []
+        if fitted is record.contact:
+            return rows  # its own fit (a card read from a folder like this one): it holds everything
+        for item in not_carried(record.contact, fitted, connector.capabilities):
             rep.not_carried[f"{item.field.value}: {item.reason}"] += 1
             rows.append(
                 {
