@@ -120,3 +120,22 @@ def test_the_fit_memo_knows_an_equal_contact_and_tells_tag_spellings_apart() -> 
     assert memo(replace(tagged, tags=frozenset({Tag("team")}))).job_title == "fitted" and len(walks) == 2
     memo.seed(tagged)  # a card read: its own fit from now on
     assert memo(replace(tagged, display_name="A")) == tagged and len(walks) == 2
+
+
+def test_the_fit_memo_hashes_no_seeded_card_it_is_asked_about_by_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    hashed: list[Contact] = []
+    real_hash = Contact.__hash__
+
+    def counted(self: Contact) -> int:
+        hashed.append(self)
+        return real_hash(self)
+
+    monkeypatch.setattr(Contact, "__hash__", counted)
+    memo = FitMemo(lambda c: replace(c, job_title="fitted"))
+    read = [Contact(display_name=f"P{i}") for i in range(3)]
+    for contact in read:
+        memo.seed(contact)
+    assert [memo(c) for c in read] == read and hashed == []
+    # an equal contact, not the one read: the seeds are keyed now, and it is answered as its own fit
+    assert memo(replace(read[1], display_name="P1")) is read[1]
+    assert hashed

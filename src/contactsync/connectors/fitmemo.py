@@ -16,7 +16,7 @@ question about it costs no walk (2,000 of a 2,000-card first sync's 4,000 fits, 
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 
 from contactsync.model import Contact
@@ -37,6 +37,10 @@ class FitMemo:
         # the engine asks about one contact object several times, and hashing a contact and its tags for the
         # key cost more than the rest of a lookup (#18). Emptied when full; the LRU above stays the memo.
         self._objects: dict[int, tuple[Contact, Contact]] = {}
+        # contacts seeded but not yet in the LRU, oldest first: their keys are made only when the LRU is next
+        # used (in the order they would have gone in). An account is asked about its own cards by identity, so a
+        # first sync never hashes the contacts of the cards it read (#18)
+        self._seeds: deque[Contact] = deque(maxlen=size)
 
     def __call__(self, contact: Contact) -> Contact:
         seen = self._objects.get(id(contact))
@@ -44,6 +48,8 @@ class FitMemo:
             return seen[1]
         key = _Key(contact)
         with self._lock:
+            if self._seeds:
+                self._file_seeds()
             known = self._known.get(key)
             if known is not None:
                 self._known.move_to_end(key)
@@ -59,11 +65,22 @@ class FitMemo:
 
     def _remember(self, key: _Key, contact: Contact, fitted: Contact) -> None:
         with self._lock:
-            self._known[key] = fitted
-            self._known.move_to_end(key)
-            if len(self._known) > self._size:
-                self._known.popitem(last=False)
+            if self._seeds:
+                self._file_seeds()
+            self._put(key, fitted)
             self._object(contact, fitted)
+
+    def _put(self, key: _Key, fitted: Contact) -> None:
+        self._known[key] = fitted
+        self._known.move_to_end(key)
+        if len(self._known) > self._size:
+            self._known.popitem(last=False)
+
+    def _file_seeds(self) -> None:
+        """The pending seeds into the LRU (under the lock)."""
+        while self._seeds:
+            contact = self._seeds.popleft()
+            self._put(_Key(contact), contact)
 
     def _object(self, contact: Contact, fitted: Contact) -> None:
         if len(self._objects) >= self._size:
@@ -72,7 +89,9 @@ class FitMemo:
 
     def seed(self, contact: Contact) -> None:
         """Remember a contact parsed from the account's own card: it is its own fit."""
-        self.know(contact, contact)
+        with self._lock:
+            self._seeds.append(contact)
+            self._object(contact, contact)
 
 
 class _Key:
