@@ -1,8 +1,9 @@
 """A no-change ``sync`` and ``status`` on a SQLite store load only what they use (#18): not SQLAlchemy's async and
 encrypted SQLite dialects (its SQLite package imports them with the one it uses; cli/deferred.py stands in for
 them), not the configuration's did-you-mean matcher nor its temporary files while the file is unchanged, not the
-dry run's nor the book templates' code. A store URL naming one of those dialects still gets the real one.
-Asserted on what the real command leaves in ``sys.modules``, never on time (the figures are bench/startup.py's)."""
+dry run's, the book templates' nor the distributions' code. A store URL naming one of those dialects still gets
+the real one. Asserted on what the real command leaves in ``sys.modules``, never on time (the figures are
+bench/startup.py's)."""
 
 from __future__ import annotations
 
@@ -65,6 +66,8 @@ def test_a_no_change_sync_and_status_import_only_what_a_sqlite_store_and_an_unch
         assert "sqlalchemy.dialects.sqlite.pysqlite" in modules  # the dialect it does use
         if command == "sync":  # what only a dry run or a file with book templates needs
             assert "contactsync.cli.dryrun" not in modules and "contactsync.cli.templates" not in modules
+        else:  # what only a file with distributions needs
+            assert "contactsync.cli.distribution_status" not in modules
 
 
 def test_a_dry_run_still_plans_against_the_store_and_changes_nothing(tmp_path: Path) -> None:

@@ -476,7 +476,6 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
     from ..daemon.lock import StoreLock
     from ..daemon.records import CircuitState, DaemonRecords, TagVerdict
     from ..store import now
-    from . import distribution_status as _distributions
 
     settings = obj.load(account_secrets=False)
     store, read_only = _open_for_reading(settings.store_url)
@@ -511,11 +510,11 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
             owed = {a.name: _owed(store, a.name) for b in settings.books for a in b.accounts}
             runs = {b.name: (store.runs(b.name, limit=1) or [{}])[0] for b in settings.books}
             # the distributions too, unless one book or template was asked for (issue #17)
-            distributions = (
-                _distributions.overview(store, settings)
-                if settings.distributions and book_name is None and template_name is None
-                else []
-            )
+            distributions = []
+            if settings.distributions and book_name is None and template_name is None:
+                from . import distribution_status  # a file without distributions imports none of it (#18)
+
+                distributions = distribution_status.overview(store, settings)
     lock = StoreLock.for_url(settings.store_url)
     lock_holder = lock.holder() if lock is not None else None
     at = now()
@@ -629,7 +628,10 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
         per_book[book.name]["person"] = origin.person_id if origin else None
         per_book[book.name]["state"] = book_state(per_book[book.name]).value
     per_book = dict(sorted(per_book.items(), key=lambda item: BOOK_STATE_ORDER[item[1]["state"]]))
-    code = _worse(code, _distributions.exit_code(distributions))
+    if distributions:
+        from . import distribution_status
+
+        code = _worse(code, distribution_status.exit_code(distributions))
     summary = state_counts(per_book, retired_books)
     if read_only:
         code = EXIT_READ_ONLY  # shown as it is, but no run can record anything: monitoring must hear of it
@@ -718,7 +720,10 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
                 "    ! differs from the store (the next run compares the account in full); "
                 "~ writes still owed or items quarantined"
             )
-    _distributions.show(distributions, _age)
+    if distributions:
+        from . import distribution_status
+
+        distribution_status.show(distributions, _age)
     sys.exit(code)
 
 
