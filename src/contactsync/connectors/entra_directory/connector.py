@@ -45,7 +45,7 @@ from contactsync.connector import (
     RemoteRef,
 )
 from contactsync.connectors.directory import DirectoryPerson, Slot, refuse_writes
-from contactsync.connectors.outlook.auth import AppTokens
+from contactsync.connectors.outlook.auth import AppTokens, scrubbed
 from contactsync.connectors.outlook.connector import GRAPH_RESOURCES
 from contactsync.connectors.outlook.graph import GraphClient, error_code
 from contactsync.connectors.pullstate import pack_state, unpack_state
@@ -512,7 +512,9 @@ class EntraDirectoryConnector(BaseConnector):
 
 
 def _graph_message(body: Any) -> str:
-    """Graph's error message (it names a property or an option, never a person), cut short."""
+    """Graph's error message to a users' listing, scrubbed (:func:`~contactsync.connectors.outlook.auth.scrubbed`):
+    it quotes the property it does not know (in single quotes, kept: a name from options.attributes); an email or
+    a number long enough to be a phone is masked all the same."""
     error = body.get("error") if isinstance(body, Mapping) else None
     message = str(error.get("message", "")) if isinstance(error, Mapping) else ""
-    return message.splitlines()[0][:200] if message else "no message"
+    return scrubbed(message, keep_single_quoted=True) if message else "no message"

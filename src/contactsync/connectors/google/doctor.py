@@ -36,6 +36,7 @@ from contactsync.errors import AuthFailed, ConfigError, ConnectorError, ItemReje
 
 from .auth import SCOPES, SERVICE_ACCOUNT_SECRET, GoogleAuth, credentials_for
 from .connector import CONTACT_LIMIT, CONTACT_SOURCES, GoogleConnector
+from .transport import scrubbed
 
 CHECK_CREDENTIALS: Final = "credentials"
 CHECK_TOKEN: Final = "token"
@@ -193,7 +194,8 @@ def _refusal(error: Exception) -> tuple[int, str, str]:
     try:
         body = json.loads(getattr(error, "content", b"") or b"{}")["error"]
         reasons = [d.get("reason", "") for d in body.get("details", []) if isinstance(d, dict)]
-        return status, (reasons[0] if reasons else ""), str(body.get("message", ""))
+        # scrubbed as the connector's errors are: a check's detail may be kept by whatever runs `doctor --json`
+        return status, (reasons[0] if reasons else ""), scrubbed(str(body.get("message", "")))
     except (ValueError, KeyError, TypeError):
         return status, "", ""
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import socket
 import threading
 from typing import Any
@@ -105,6 +106,25 @@ class SingleShotHttp:
         self._session.close()
 
 
+#: a value Google quotes back ("Invalid value at 'person.birthdays[0]' (TYPE_INT32), \"Ana\""): the field's path
+#: is in single quotes and stays, the value is in double quotes
+_QUOTED_VALUE = re.compile(r'"[^"]*"?')
+_EMAIL = re.compile(r"[^\s\"'<>(),;:]+@[^\s\"'<>(),;:]+")
+#: a phone number, or any id long enough to be one (digits with their usual separators)
+_PHONE = re.compile(r"\+?\d[\d ().-]{5,}\d")
+
+
+def scrubbed(message: str) -> str:
+    """A platform's error message as a ConnectorError may carry it whatever ``log.personal_data`` says: its first
+    line, at most 200 characters, with every value it quotes back ("…"), every email-shaped token and every run of
+    digits long enough to be a phone number replaced by "…". What is left names the field, the limit or the rule
+    ("Invalid value at 'person.birthdays[0].date.month' (TYPE_INT32), …"), which is what an admin acts on."""
+    line = message.splitlines()[0] if message else ""
+    line = _QUOTED_VALUE.sub("…", line)
+    line = _EMAIL.sub("…", line)
+    return _PHONE.sub("…", line)[:200]
+
+
 def _details(error: HttpError) -> tuple[str, str, list[str], str]:
     """(status, message, ErrorInfo reasons, Retry-After) of a Google error answer."""
     status = message = ""
@@ -114,7 +134,7 @@ def _details(error: HttpError) -> tuple[str, str, list[str], str]:
         inner = body.get("error", {}) if isinstance(body, dict) else {}
         if isinstance(inner, dict):
             status = str(inner.get("status", ""))
-            message = str(inner.get("message", ""))
+            message = scrubbed(str(inner.get("message", "")))
             for detail in inner.get("details", []) or []:
                 if isinstance(detail, dict) and isinstance(detail.get("reason"), str):
                     reasons.append(detail["reason"])
@@ -166,8 +186,10 @@ def translate_io(exc: BaseException, *, account: str, auth_hint: str) -> Connect
 
 
 def _first_line(exc: BaseException) -> str:
+    """google-auth's refusal ("invalid_grant: Invalid email or User ID"), scrubbed: it may quote the subject a
+    service account acts for, an email."""
     text = str(exc).splitlines()
-    return text[0][:200] if text else type(exc).__name__
+    return scrubbed(text[0]) if text else type(exc).__name__
 
 
 #: what a request can fail with below the HTTP layer (resets, timeouts, refused connections, token endpoint)

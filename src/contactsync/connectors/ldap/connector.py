@@ -277,9 +277,12 @@ class LdapConnector(BaseConnector):
             if code in (RESULT_SIZE_LIMIT_EXCEEDED, RESULT_TIME_LIMIT_EXCEEDED):
                 what = "size" if code == RESULT_SIZE_LIMIT_EXCEEDED else "time"
                 raise ConnectorError(
+                    # the bind DN is named by the option that holds it, not as it is: a DN may name a person
+                    # ("cn=Ana Silva,ou=people,…") when a person's own login binds
                     f"the directory of account {self.name!r} cut the listing short at its {what} limit: raise "
-                    f'the limit for {o.bind_dn or "anonymous"} (OpenLDAP: limits dn.exact="…" size.prtotal='
-                    "unlimited; Active Directory: MaxPageSize applies per page, not in total)",
+                    f"the limit for {'the bind DN (options.bind_dn)' if o.bind_dn else 'anonymous binds'} "
+                    '(OpenLDAP: limits dn.exact="…" size.prtotal=unlimited; Active Directory: MaxPageSize applies '
+                    "per page, not in total)",
                     account=self.name,
                 )
         except ldap_errors.LDAPNoSuchObjectResult as exc:
@@ -334,7 +337,8 @@ class LdapConnector(BaseConnector):
         try:
             contact = normalize_contact(entry_to_contact(raw, o.slots), self.region)
         except (ValueError, TypeError) as exc:
-            quarantined.append(Quarantined(entry_id, f"the entry cannot be read as a contact: {exc}"))
+            # the type only: Python's text for a bad value quotes it ("invalid literal for int(): 'Ana'")
+            quarantined.append(Quarantined(entry_id, f"the entry cannot be read as a contact ({type(exc).__name__})"))
             return None
         return RemoteContact(RemoteRef(entry_id, stamp), contact)
 

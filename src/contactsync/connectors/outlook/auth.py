@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Mapping
@@ -43,6 +44,26 @@ ADVICE: Mapping[str, str] = {
 }
 TRANSIENT_ERRORS = frozenset({"temporarily_unavailable", "server_error"})
 
+#: what Entra ID and Graph quote back in a message ("The user account 'ana@contoso.com' does not exist…", "…in the
+#: directory 'contoso.com'"): a UPN, a display name, any value a request carried
+_QUOTED = re.compile(r"'[^']*'?|\"[^\"]*\"?")
+_DOUBLE_QUOTED = re.compile(r"\"[^\"]*\"?")
+_EMAIL = re.compile(r"[^\s\"'<>(),;:]+@[^\s\"'<>(),;:]+")
+#: a phone number, or any id long enough to be one (digits with their usual separators)
+_PHONE = re.compile(r"\+?\d[\d ().-]{5,}\d")
+
+
+def scrubbed(message: str, *, keep_single_quoted: bool = False) -> str:
+    """A message of Entra ID or Graph as a ConnectorError may carry it whatever ``log.personal_data`` says: its
+    first line, at most 200 characters, every quoted value, every email-shaped token (a UPN, a mailbox) and every
+    run of digits long enough to be a phone number replaced by "…". The AADSTS code and Graph's words for the
+    rule broken stay: they are what an admin looks up. ``keep_single_quoted``: what is in single quotes stays (where
+    the request carried nothing but names from the config: Graph quotes a misspelt property so)."""
+    line = message.splitlines()[0] if message else ""
+    line = (_DOUBLE_QUOTED if keep_single_quoted else _QUOTED).sub("…", line)
+    line = _EMAIL.sub("…", line)
+    return _PHONE.sub("…", line)[:200]
+
 
 def auth_error(result: Mapping[str, Any], account: str) -> AuthFailed | Transient:
     """An msal error dict as our error, with advice when the AADSTS code is a known one."""
@@ -53,7 +74,8 @@ def auth_error(result: Mapping[str, Any], account: str) -> AuthFailed | Transien
         return Transient(f"Entra ID is temporarily unavailable ({code or error})", account=account)
     advice = ADVICE.get(code)
     if advice is None:
-        first_line = description.splitlines()[0] if description else error
+        # the description of an unknown code may name the user it refused (a UPN): scrubbed
+        first_line = scrubbed(description) if description else error
         return AuthFailed(f"Entra ID refused the token request: {first_line}", account=account)
     return AuthFailed(f"Entra ID refused the token request ({code}): {advice}", account=account)
 
@@ -79,7 +101,9 @@ def _calling_msal(account: str, what: Callable[[], Any]) -> Any:
         raise Transient(f"the token endpoint could not be reached: {type(exc).__name__}", account=account) from exc
     except ValueError as exc:
         # msal's wording when the authority's discovery fails, e.g. an unknown tenant
-        raise AuthFailed(f"Entra ID refused the tenant ({exc}): {ADVICE['AADSTS90002']}", account=account) from exc
+        raise AuthFailed(
+            f"Entra ID refused the tenant ({scrubbed(str(exc))}): {ADVICE['AADSTS90002']}", account=account
+        ) from exc
 
 
 class AppTokens:
