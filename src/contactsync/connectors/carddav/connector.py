@@ -27,6 +27,7 @@ from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from contactsync.connector import (
     BaseConnector,
@@ -357,9 +358,12 @@ class CardDavConnector(BaseConnector):
             log.info("account %s: address book made at the URL in options.url", self.name)
             return self.url
         why = f"{made.status}" if isinstance(made, HttpAnswer) else str(made)
+        # the URL as messages show it (shown_path): its path holds the login, often an email, and a templated
+        # person's book sits under that person's; the display name is the distribution's setting, the same for all
         raise ConnectorError(
-            f"account {self.name}: no address book at options.url and the server would not make one ({why}); "
-            f"create the address book {display_name or ''!r} at {self.url} (or point options.url at one)",
+            f"account {self.name}: no address book at options.url ({shown_path(self.url, self.options.username)} "
+            f"on {urlsplit(self.url).netloc}) and the server would not make one ({why}); create the address book "
+            f"{display_name or ''!r} there (or point options.url at one)",
             account=self.name,
         )
 
