@@ -62,10 +62,15 @@ HEAVY = (
     "contactsync.vcard.mapping",
     "contactsync.engine",
     "contactsync.engine.merge",
+    "sqlalchemy.dialects.sqlite.aiosqlite",
 )
-#: a package whose name alone may be a stand-in (status and sync defer asyncio and importlib.metadata,
-#: contactsync/cli/deferred.py): loaded when this module of it is
-LOADED_WHEN = {"asyncio": "asyncio.base_events", "importlib.metadata": "importlib.metadata._meta"}
+#: a module whose name alone may be a stand-in (status and sync defer asyncio, importlib.metadata and SQLite's
+#: async dialect, contactsync/cli/deferred.py): loaded when this module is
+LOADED_WHEN = {
+    "asyncio": "asyncio.base_events",
+    "importlib.metadata": "importlib.metadata._meta",
+    "sqlalchemy.dialects.sqlite.aiosqlite": "sqlalchemy.connectors.asyncio",
+}
 # runs ``contactsync`` in-process, then names the heavy top-level packages it imported (on stderr, last line)
 PROBE = (
     "import sys, atexit\n"
