@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 import traceback
 from collections.abc import Mapping
@@ -65,6 +66,32 @@ def _driver_text(exc: BaseException) -> str | None:
     return driver_message(exc)
 
 
+#: an email address anywhere in a text (a login in a URL's path, a UPN, a mailbox, a UID another client made of one)
+_EMAIL = re.compile(r"[^\s\"'<>(),;:/]+(?:@|%40)[^\s\"'<>(),;:/]+", re.IGNORECASE)
+#: a phone number written as one is dialled from abroad (a leading "+"): limits and counts are never written so
+_PHONE = re.compile(r"\+\d[\d ().-]{6,}\d")
+#: a card file's name: its UID, which another client may have made of an email or a name (vdir writes
+#: "ana.silva_example.com-7bda2560ce1b.vcf" for the UID "ana.silva@example.com"; a client may write "Ana Silva.vcf")
+_CARD_FILE = re.compile(r"[^/\\]+\.vcf\Z", re.IGNORECASE)
+_CARD_NAME = re.compile(r"[^\s\"'<>(),;:/]+\.vcf\b", re.IGNORECASE)
+MASK: Final = "…"
+
+
+def mask_personal(text: str) -> str:
+    """``text`` with every email-shaped token (``@`` or its ``%40`` spelling), every card file's name (``*.vcf``)
+    and every ``+``-prefixed phone number replaced by "…": the last net under our own messages, which name
+    accounts, keys and counts, and are written whatever ``log.personal_data`` says. Connectors mask what they know
+    to be personal (a server's path, a platform's quoted values) before it gets here; this catches what one
+    forgot (vdir's "<file name> no longer exists")."""
+    return _PHONE.sub(MASK, _CARD_NAME.sub(MASK, _EMAIL.sub(MASK, text)))
+
+
+def _file_shown(filename: object) -> str:
+    """An OSError's file name as a line may show it: the folder, and the file's own name unless it is a card's."""
+    name = _CARD_FILE.sub(MASK, str(filename))
+    return mask_personal(name)
+
+
 def safe_error_text(exc: BaseException, *, personal_data: bool = False) -> str:
     """What may be said of ``exc`` in a log line or on a terminal. With ``personal_data``, everything."""
     if personal_data:
@@ -73,26 +100,27 @@ def safe_error_text(exc: BaseException, *, personal_data: bool = False) -> str:
     if driver is not None:
         return driver
     if isinstance(exc, OSError) and exc.strerror:
-        # the file name is ours (a store path, a card file named by its UID); strerror is the OS's
-        where = f": {exc.filename}" if exc.filename else ""
+        # the file name is ours (a store path, a vdir folder), except a card file's, named by its UID; strerror is
+        # the OS's
+        where = f": {_file_shown(exc.filename)}" if exc.filename else ""
         return f"{type(exc).__name__}: {exc.strerror}{where}"
     if isinstance(exc, ContactSyncError):
         # our own messages name accounts, keys and counts; a translated driver error carries its safe text
         cause = exc.__cause__
         if cause is not None and _driver_text(cause) is not None and str(cause) in str(exc):
             return f"{type(exc).__name__}: {_driver_text(cause)}"
-        return f"{type(exc).__name__}: {exc}"
+        return f"{type(exc).__name__}: {mask_personal(str(exc))}"
     return f"{type(exc).__name__} ({WITHHELD})"
 
 
 def account_error(exc: BaseException) -> str:
-    """What the engine records as an account's error (``status``, the run report): our own errors' messages as
-    they are, anything else (a driver's, a library's) through :func:`safe_error_text`, since it is shown and
-    stored whatever ``log.personal_data`` says."""
+    """What the engine records as an account's error (``status``, the run report): our own errors' messages (an
+    email or a phone number in one masked, :func:`mask_personal`), anything else (a driver's, a library's) through
+    :func:`safe_error_text`, since it is shown and stored whatever ``log.personal_data`` says."""
     from .errors import ConnectorError
 
     if isinstance(exc, ConnectorError):
-        return str(exc) or type(exc).__name__
+        return mask_personal(str(exc)) or type(exc).__name__
     return safe_error_text(exc)
 
 
@@ -214,6 +242,7 @@ __all__ = [
     "JsonFormatter",
     "account_error",
     "format_exception",
+    "mask_personal",
     "safe_error_text",
     "setup_logging",
     "under_journald",
