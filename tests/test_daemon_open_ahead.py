@@ -19,14 +19,15 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import nullcontext
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from contactsync.connectors.carddav.transport import direct_pool
-from contactsync.sharing import ConnectionPools
+from contactsync.connectors.carddav.transport import AuthType, DavTransport, direct_pool
+from contactsync.sharing import ConnectionPools, Sharing
 from contactsync.store import Store
 from contactsync.store import schema as t
 from tests.daemon_support import DaemonProcess, wait_for
@@ -132,6 +133,21 @@ def test_a_server_closing_the_connections_opened_ahead_costs_only_new_ones(tmp_p
     assert statuses == [200] * (2 * BUDGET)
     # each request found its connection closed and opened a new one in its place, never more than the budget
     assert BUDGET < counted.connections <= 2 * BUDGET, counted
+
+
+def test_an_account_logging_in_with_digest_opens_nothing_ahead(tmp_path: Path, upstream: str) -> None:
+    # its requests go through caldav's session and that session's own pool: connections opened on the direct
+    # route would stay unused beside those, up to twice the budget open to the server
+    pools = ConnectionPools()
+    with proxied(upstream, rtt_ms=5) as proxy:
+        ca = str(proxy.write_ca(tmp_path / "ca.pem"))
+        sharing = Sharing(nullcontext, pools, BUDGET)
+        digest = DavTransport(proxy.url + "/", "alice", "pw", verify=ca, auth_type=AuthType.DIGEST, sharing=sharing)
+        assert digest.open_connections(BUDGET) == 0
+        digest.discard()
+        pools.close()
+        counted = proxy.counters.snapshot()
+    assert counted.connections == 0, counted
 
 
 def test_an_unreachable_server_opens_nothing_ahead_and_says_nothing() -> None:

@@ -245,8 +245,11 @@ class DavTransport:
     def open_connections(self, count: int) -> int:
         """Open up to ``count`` of the daemon's connections to this server now, no request sent (a daemon's start-up,
         #18); how many are open. None are opened where requests would not take them (no daemon's connections, a
-        proxy); the deadline of a request bounds each connection's opening."""
-        if self._direct is None:
+        proxy, a login only caldav's client makes: a digest one, or none given); the deadline of a request bounds each
+        connection's opening."""
+        if self._direct is None or (self._early_auth is None and not self._negotiates):
+            # the session's pool would carry its requests: connections opened on the direct route would only sit
+            # there beside those, up to twice the budget open to the server
             return 0
         return self._direct.open(count, timeout=self._deadline)
 
