@@ -3515,55 +3515,56 @@ def __create_fn__():
  return __eq__
 CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.contacts,self.new_ids,self.links,self.new_links,self.dropped_links,self.trash,self.restore,self.queue,self.journal,self.conflicts,self.planned,self.describe,self.held_back,self.passing,)==(other.contacts,other.new_ids,other.links,other.new_links,other.dropped_links,other.trash,other.restore,other.queue,other.journal,other.conflicts,other.planned,other.describe,other.held_back,other.passing,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
-def __create_fn__(_type_book, _type_connectors, _type_ranks, _type_fields_of, _type_link_of, _type_show_values, _type_plan, _type_report, _type_known, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,book:_type_book,connectors:_type_connectors,ranks:_type_ranks,fields_of:_type_fields_of,link_of:_type_link_of,show_values:_type_show_values,plan:_type_plan,report:_type_report,known:_type_known)->_return_type:
+def __create_fn__(_type_book, _type_connectors, _type_ranks, _type_fields_of, _type_fits, _type_link_of, _type_show_values, _type_plan, _type_report, _type_known, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,book:_type_book,connectors:_type_connectors,ranks:_type_ranks,fields_of:_type_fields_of,fits:_type_fits,link_of:_type_link_of,show_values:_type_show_values,plan:_type_plan,report:_type_report,known:_type_known)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'book',book)
   __dataclass_builtins_object__.__setattr__(self,'connectors',connectors)
   __dataclass_builtins_object__.__setattr__(self,'ranks',ranks)
   __dataclass_builtins_object__.__setattr__(self,'fields_of',fields_of)
+  __dataclass_builtins_object__.__setattr__(self,'fits',fits)
   __dataclass_builtins_object__.__setattr__(self,'link_of',link_of)
   __dataclass_builtins_object__.__setattr__(self,'show_values',show_values)
   __dataclass_builtins_object__.__setattr__(self,'plan',plan)
   __dataclass_builtins_object__.__setattr__(self,'report',report)
   __dataclass_builtins_object__.__setattr__(self,'known',known)
  return __init__
-CODE["def __create_fn__(_type_book, _type_connectors, _type_ranks, _type_fields_of, _type_link_of, _type_show_values, _type_plan, _type_report, _type_known, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,book:_type_book,connectors:_type_connectors,ranks:_type_ranks,fields_of:_type_fields_of,link_of:_type_link_of,show_values:_type_show_values,plan:_type_plan,report:_type_report,known:_type_known)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'book',book)\n  __dataclass_builtins_object__.__setattr__(self,'connectors',connectors)\n  __dataclass_builtins_object__.__setattr__(self,'ranks',ranks)\n  __dataclass_builtins_object__.__setattr__(self,'fields_of',fields_of)\n  __dataclass_builtins_object__.__setattr__(self,'link_of',link_of)\n  __dataclass_builtins_object__.__setattr__(self,'show_values',show_values)\n  __dataclass_builtins_object__.__setattr__(self,'plan',plan)\n  __dataclass_builtins_object__.__setattr__(self,'report',report)\n  __dataclass_builtins_object__.__setattr__(self,'known',known)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_book, _type_connectors, _type_ranks, _type_fields_of, _type_fits, _type_link_of, _type_show_values, _type_plan, _type_report, _type_known, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,book:_type_book,connectors:_type_connectors,ranks:_type_ranks,fields_of:_type_fields_of,fits:_type_fits,link_of:_type_link_of,show_values:_type_show_values,plan:_type_plan,report:_type_report,known:_type_known)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'book',book)\n  __dataclass_builtins_object__.__setattr__(self,'connectors',connectors)\n  __dataclass_builtins_object__.__setattr__(self,'ranks',ranks)\n  __dataclass_builtins_object__.__setattr__(self,'fields_of',fields_of)\n  __dataclass_builtins_object__.__setattr__(self,'fits',fits)\n  __dataclass_builtins_object__.__setattr__(self,'link_of',link_of)\n  __dataclass_builtins_object__.__setattr__(self,'show_values',show_values)\n  __dataclass_builtins_object__.__setattr__(self,'plan',plan)\n  __dataclass_builtins_object__.__setattr__(self,'report',report)\n  __dataclass_builtins_object__.__setattr__(self,'known',known)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(book={self.book!r}, connectors={self.connectors!r}, ranks={self.ranks!r}, fields_of={self.fields_of!r}, link_of={self.link_of!r}, show_values={self.show_values!r}, plan={self.plan!r}, report={self.report!r}, known={self.known!r})"
+  return self.__class__.__qualname__ + f"(book={self.book!r}, connectors={self.connectors!r}, ranks={self.ranks!r}, fields_of={self.fields_of!r}, fits={self.fits!r}, link_of={self.link_of!r}, show_values={self.show_values!r}, plan={self.plan!r}, report={self.report!r}, known={self.known!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(book={self.book!r}, connectors={self.connectors!r}, ranks={self.ranks!r}, fields_of={self.fields_of!r}, link_of={self.link_of!r}, show_values={self.show_values!r}, plan={self.plan!r}, report={self.report!r}, known={self.known!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(book={self.book!r}, connectors={self.connectors!r}, ranks={self.ranks!r}, fields_of={self.fields_of!r}, fits={self.fits!r}, link_of={self.link_of!r}, show_values={self.show_values!r}, plan={self.plan!r}, report={self.report!r}, known={self.known!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.book,self.connectors,self.ranks,self.fields_of,self.link_of,self.show_values,self.plan,self.report,self.known,)==(other.book,other.connectors,other.ranks,other.fields_of,other.link_of,other.show_values,other.plan,other.report,other.known,)
+   return (self.book,self.connectors,self.ranks,self.fields_of,self.fits,self.link_of,self.show_values,self.plan,self.report,self.known,)==(other.book,other.connectors,other.ranks,other.fields_of,other.fits,other.link_of,other.show_values,other.plan,other.report,other.known,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.book,self.connectors,self.ranks,self.fields_of,self.link_of,self.show_values,self.plan,self.report,self.known,)==(other.book,other.connectors,other.ranks,other.fields_of,other.link_of,other.show_values,other.plan,other.report,other.known,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.book,self.connectors,self.ranks,self.fields_of,self.fits,self.link_of,self.show_values,self.plan,self.report,self.known,)==(other.book,other.connectors,other.ranks,other.fields_of,other.fits,other.link_of,other.show_values,other.plan,other.report,other.known,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('book','connectors','ranks','fields_of','link_of','show_values','plan','report','known',):
+  if type(self) is cls or name in ('book','connectors','ranks','fields_of','fits','link_of','show_values','plan','report','known',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'book\',\'connectors\',\'ranks\',\'fields_of\',\'link_of\',\'show_values\',\'plan\',\'report\',\'known\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'book\',\'connectors\',\'ranks\',\'fields_of\',\'fits\',\'link_of\',\'show_values\',\'plan\',\'report\',\'known\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('book','connectors','ranks','fields_of','link_of','show_values','plan','report','known',):
+  if type(self) is cls or name in ('book','connectors','ranks','fields_of','fits','link_of','show_values','plan','report','known',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'book\',\'connectors\',\'ranks\',\'fields_of\',\'link_of\',\'show_values\',\'plan\',\'report\',\'known\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'book\',\'connectors\',\'ranks\',\'fields_of\',\'fits\',\'link_of\',\'show_values\',\'plan\',\'report\',\'known\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.book,self.connectors,self.ranks,self.fields_of,self.link_of,self.show_values,self.plan,self.report,self.known,))
+  return hash((self.book,self.connectors,self.ranks,self.fields_of,self.fits,self.link_of,self.show_values,self.plan,self.report,self.known,))
  return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.book,self.connectors,self.ranks,self.fields_of,self.link_of,self.show_values,self.plan,self.report,self.known,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.book,self.connectors,self.ranks,self.fields_of,self.fits,self.link_of,self.show_values,self.plan,self.report,self.known,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_id, _type_record, _type_fresh, _type_listed, _type_deleted_by, _type_links_before, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,id:_type_id,record:_type_record,fresh:_type_fresh,listed:_type_listed,deleted_by:_type_deleted_by,links_before:_type_links_before)->_return_type:
