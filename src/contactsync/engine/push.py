@@ -39,6 +39,10 @@ log = logging.getLogger("contactsync.engine")
 MAX_RECORDED = 100_000
 
 
+#: a confirmed write's journal action, by its kind (an enum's ``.value`` is a slow descriptor, read per write)
+_PUSH_ACTION = {kind: f"push-{kind.value}" for kind in ChangeKind}
+
+
 @dataclass
 class _Unfinished:
     """What a recorded batch left to do in this run: changes refused on a stale etag (re-read and re-merged) and
@@ -301,6 +305,8 @@ class Pusher:
         left = _Unfinished()
         book = self.book.name
         stamp = now()
+        # phones were sent in the book's format; the base holds them as they read back
+        reformatted = self.book.rules.phone_format is not PhoneFormat.E164
         with self.store.transaction() as tx:
             done: list[str] = []
             links: list[Link] = []
@@ -317,8 +323,7 @@ class Pusher:
                     else:
                         assert r.ref is not None and c.contact is not None
                         base = r.stored if r.stored is not None else c.contact
-                        if self.book.rules.phone_format is not PhoneFormat.E164:
-                            # phones were sent in the book's format; the base holds them as they read back
+                        if reformatted:
                             base = normalize_contact(base, self.book.default_region)
                         link = Link(account, r.ref.id, c.contact_id, r.ref.etag, base, stamp, True)
                         if c.kind is ChangeKind.UPDATE and c.ref is not None and c.ref.id == r.ref.id:
@@ -334,7 +339,7 @@ class Pusher:
                             "book": book,
                             "account": account,
                             "contact_id": c.contact_id,
-                            "action": f"push-{c.kind.value}",
+                            "action": _PUSH_ACTION[c.kind],
                             "note": (",".join(f.value for f in c.contact.differing(c.previous)) or None)
                             if c.previous is not None and c.contact is not None
                             else None,
