@@ -44,7 +44,7 @@ from ..connector import Connector
 from ..engine import EngineHooks
 from ..engine.report import RunReport
 from ..errors import ConfigError, ConnectorError, ContactSyncError, NotFound, StoreError, SyncAborted
-from ..logs import CONTEXT_FIELDS
+from ..logs import CONTEXT_FIELDS, safe_error_text
 from ..registry import Rate, UnknownConnector, build_connector, preload
 from ..settings import AccountSettings, BookSettings, DaemonSettings, Settings
 from ..sharing import ConnectionPools, OpensConnections, Sharing
@@ -326,6 +326,11 @@ class Daemon:
             os._exit(code)  # the executor's threads would otherwise be joined at exit, however long they take
         return code
 
+    def _safe(self, exc: BaseException) -> str:
+        """What a log line may say of ``exc``: a store error's driver text repeats a statement's values (names,
+        emails), and a connector's message is masked by the same net as ``status`` (``log.personal_data``)."""
+        return safe_error_text(exc, personal_data=self.settings.log_personal_data)
+
     def reload(self) -> None:
         """SIGHUP: read the configuration again; an invalid one is refused and the running one kept."""
         self.notifier.reloading()
@@ -341,7 +346,7 @@ class Daemon:
                 where,
             )
         except (OSError, ContactSyncError) as exc:
-            log.error("configuration reload refused, the running configuration stays: %s", exc)
+            log.error("configuration reload refused, the running configuration stays: %s", self._safe(exc))
         else:
             if new.store_url != self.settings.store_url:
                 log.error("configuration reload refused: store.url changed; restart the daemon to move stores")
@@ -584,7 +589,7 @@ class Daemon:
                 },
             )
         except (StoreError, ConnectorError) as exc:
-            log.error("template %s: the directory could not be read, no book changes: %s", name, exc)
+            log.error("template %s: the directory could not be read, no book changes: %s", name, self._safe(exc))
         except Exception:
             log.exception("template %s: expansion failed unexpectedly; no book changes", name)
         finally:
@@ -678,7 +683,7 @@ class Daemon:
         except SyncAborted as exc:
             log.info("distribution %s: stopped (%s); what is left is finished by the next cycle", name, exc)
         except (StoreError, ConnectorError) as exc:
-            log.error("distribution %s: cycle failed: %s", name, exc)
+            log.error("distribution %s: cycle failed: %s", name, self._safe(exc))
         except Exception:
             log.exception("distribution %s: cycle failed unexpectedly", name)
         finally:
@@ -803,7 +808,7 @@ class Daemon:
                         records.interrupt_open_runs(name, active.started)
                 log.info("book %s: run stopped at a batch boundary; what is still owed stays queued", name)
             except (StoreError, ConnectorError) as exc:
-                log.error("book %s: run failed: %s", name, exc)
+                log.error("book %s: run failed: %s", name, self._safe(exc))
                 finished = True
             except Exception:
                 log.exception("book %s: run failed unexpectedly", name)
