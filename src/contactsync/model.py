@@ -446,7 +446,8 @@ class Contact:
         return (p.number for p in self.phones if p.number.startswith("+"))
 
     def is_empty(self) -> bool:
-        return self == Contact()
+        # the shared empty contact, not a new one per call (24 fields set through object.__setattr__)
+        return self is Contact.EMPTY or self == Contact.EMPTY
 
 
 Contact.EMPTY = Contact()

@@ -148,8 +148,9 @@ class _Matcher:
                     if cid:
                         break
             if cid is None and erased and erased.intersection(item_emails + item_phones):
-                # an erased person's copy on an account we had no link to: never pulled back in
-                log.info("account %s: item %s belongs to an erased person; not imported", account, it.id)
+                # an erased person's copy on an account we had no link to: never pulled back in. Its id is not
+                # logged: a file name or URL may be made of the very email that was erased
+                log.info("account %s: an item belongs to an erased person; not imported", account)
                 continue
             if cid is None:
                 cid = self.new_id()

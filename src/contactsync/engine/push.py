@@ -252,7 +252,7 @@ class Pusher:
             if wait is None:
                 with self.store.transaction() as tx:
                     for change, exc in left.throttled:
-                        tx.fail(account, change.contact_id, f"RateLimited: {exc}")
+                        tx.fail(account, change.contact_id, _failure(exc))
                 self._refused[(account, RateLimited.__name__)] += len(left.throttled)
                 return
             log.info(
@@ -361,7 +361,7 @@ class Pusher:
                 elif isinstance(err, RateLimited):
                     left.throttled.append((c, err))
                 else:
-                    tx.fail(account, c.contact_id, f"{type(err).__name__}: {err}")
+                    tx.fail(account, c.contact_id, _failure(err))
                     self._refused[(account, type(err).__name__)] += 1
                     log.debug(
                         "account %s: contact %s: %s (%s)", account, c.contact_id, c.kind.value, type(err).__name__
@@ -449,7 +449,7 @@ class Pusher:
             )
         except ConnectorError as exc:
             with self.store.transaction() as tx:
-                tx.fail(account, record.id, f"{type(exc).__name__}: {exc}")
+                tx.fail(account, record.id, _failure(exc))
             return
         left = self._answered(account, results, rep)
         if left.stale:
@@ -457,5 +457,13 @@ class Pusher:
                 tx.fail(account, record.id, "changed again while writing; will retry next run")
         for _change, limited in left.throttled:
             with self.store.transaction() as tx:
-                tx.fail(account, record.id, f"RateLimited: {limited}")
+                tx.fail(account, record.id, _failure(limited))
             self._refused[(account, RateLimited.__name__)] += 1
+
+
+def _failure(error: ConnectorError | None) -> str:
+    """What the outbox keeps of a write's failure (``status`` shows the last one): the error's type and its text
+    through the personal-data net, since a platform's answer may quote the person written."""
+    if error is None:  # a connector that answered neither done nor why
+        return "failed; the platform gave no reason"
+    return f"{type(error).__name__}: {account_error(error)}"
