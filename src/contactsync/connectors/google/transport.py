@@ -119,7 +119,9 @@ def scrubbed(message: str) -> str:
     line, at most 200 characters, with every value it quotes back ("…"), every email-shaped token and every run of
     digits long enough to be a phone number replaced by "…". What is left names the field, the limit or the rule
     ("Invalid value at 'person.birthdays[0].date.month' (TYPE_INT32), …"), which is what an admin acts on."""
-    line = message.splitlines()[0] if message else ""
+    # bounded before the patterns run: they are linear per token but a hostile or broken answer may be megabytes;
+    # 2,000 characters leave what is masked whole at the 200 kept
+    line = (message.splitlines()[0] if message else "")[:2000]
     line = _QUOTED_VALUE.sub("…", line)
     line = _EMAIL.sub("…", line)
     return _PHONE.sub("…", line)[:200]

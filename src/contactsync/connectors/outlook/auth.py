@@ -59,7 +59,9 @@ def scrubbed(message: str, *, keep_single_quoted: bool = False) -> str:
     run of digits long enough to be a phone number replaced by "…". The AADSTS code and Graph's words for the
     rule broken stay: they are what an admin looks up. ``keep_single_quoted``: what is in single quotes stays (where
     the request carried nothing but names from the config: Graph quotes a misspelt property so)."""
-    line = message.splitlines()[0] if message else ""
+    # bounded before the patterns run: they are linear per token but a hostile or broken answer may be megabytes;
+    # 2,000 characters leave what is masked whole at the 200 kept
+    line = (message.splitlines()[0] if message else "")[:2000]
     line = (_DOUBLE_QUOTED if keep_single_quoted else _QUOTED).sub("…", line)
     line = _EMAIL.sub("…", line)
     return _PHONE.sub("…", line)[:200]
