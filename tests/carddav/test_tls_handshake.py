@@ -246,3 +246,22 @@ def test_the_doctors_tls_check_says_what_broke_the_handshake(
     assert tls.outcome.value == "fail"
     assert detail in tls.detail and fix in tls.fix
     _assert_not_about_credentials(tls.detail + tls.fix.replace("not the credentials", ""))
+
+
+@pytest.mark.parametrize("daemon", [False, True], ids=["caldav-session", "daemon-connections"])
+@pytest.mark.parametrize(
+    "bundle",
+    ["not a certificate\n", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"],
+    ids=["garbage", "broken-pem"],
+)
+def test_a_ca_bundle_that_cannot_be_read_is_the_admins_to_fix_not_a_network_problem(
+    ca: trustme.CA, tmp_path: Path, daemon: bool, bundle: str
+) -> None:
+    # options.ca_bundle naming a file that is no PEM: retried as a network problem it would fail forever, and on the
+    # daemon's own connections it escaped the connector's making as an unexpected error
+    pem = tmp_path / "ca.pem"
+    pem.write_text(bundle)
+    with HandshakeServer("tls", ca) as server:
+        error = _transport_error(server.url, str(pem), daemon=daemon)
+    assert isinstance(error, CertificateRejected), repr(error)
+    assert "CA bundle could not be read" in str(error) and "options.ca_bundle" in str(error)

@@ -143,7 +143,12 @@ class DavTransport:
         #: settled basic one (:mod:`.direct`); None: every request goes through caldav's session
         self._direct: DirectPool | None = None
         if sharing is not None and sharing.connections is not None and not proxied(url):
-            self._direct = direct_pool(sharing.connections, self._origin, verify, sharing.max_in_flight)
+            try:
+                self._direct = direct_pool(sharing.connections, self._origin, verify, sharing.max_in_flight)
+            except ssl.SSLError:
+                # the CA file cannot be loaded (options.ca_bundle): the session's route says so at the first
+                # request, as an error of this account (tls_failure), not a traceback out of the connector's making
+                self._direct = None
         #: the basic login caldav's client would make for ``auth_type`` basic, while that client is not built: a
         #: daemon's account whose requests all take the direct route never builds one (0.45 ms of CPU: the client,
         #: its niquests session and its three adapters' pool managers, once per account and daemon, #18)
@@ -973,6 +978,16 @@ def tls_failure(exc: BaseException, url: str) -> CertificateRejected | TlsMismat
     host = _host(url)
     found = _ssl_error(exc)
     reason = str(getattr(found, "reason", None) or "")
+    if getattr(found, "library", None) in ("X509", "PEM"):
+        # not the server's answer: this system could not load the CA file it was told to trust (options.ca_bundle,
+        # REQUESTS_CA_BUNDLE): no network problem, and sending again fails the same way
+        problem = f"the CA bundle could not be read ({reason or 'not a PEM file'})"
+        return CertificateRejected(
+            f"the TLS certificate of {urlsplit(url).hostname or host} could not be checked: {problem}; point "
+            "options.ca_bundle at a PEM file of the CA certificates to trust",
+            host=urlsplit(url).hostname or host,
+            problem=problem,
+        )
     if reason in TLS_MISMATCH_REASONS:
         return TlsMismatch(
             f"{host} and this system share no TLS version or cipher (OpenSSL: {reason}): the server (or the proxy "
