@@ -246,3 +246,38 @@ def test_a_daemon_opens_no_more_connections_than_its_budget_and_outlives_the_ser
     assert sum(1 for at in before_drop.opened_at if at < first_start) == BUDGET, before_drop
     # after the server closed them all, the runs went on, on at most the budget's new connections
     assert 1 <= after_drop.connections <= BUDGET, after_drop
+
+
+def test_the_pool_the_start_up_makes_keeps_the_servers_whole_budget(tmp_path: Path, upstream: str) -> None:
+    # one account on the server: the start-up opens 1 connection (what a no-change run uses), but the pool it makes
+    # is the one every later run of the daemon gets, so it must keep the budget's connections: else each burst of
+    # parallel requests (multigets, PUTs) opens and closes the ones beyond 1, a TCP connect and TLS handshake each
+    from contactsync.config import load_settings
+    from contactsync.daemon.service import Daemon, DaemonOptions
+
+    with proxied(upstream, rtt_ms=5) as proxy:
+        ca = str(proxy.write_ca(tmp_path / "ca.pem"))
+        (tmp_path / "pw").write_text("pw")
+        (tmp_path / "pw").chmod(0o600)
+        config = tmp_path / "config.yaml"
+        config.write_text(
+            f"store:\n  url: sqlite:///{tmp_path / 'state.db'}\n"
+            f"daemon:\n  max_in_flight: {{carddav: {BUDGET}}}\n"
+            "books:\n  - name: staff\n    accounts:\n"
+            f"      - {{name: a, type: vdir, options: {{path: '{tmp_path / 'a'}'}}}}\n"
+            f"      - {{name: dav, type: carddav, options: {{url: 'https://127.0.0.1:{proxy.port}/dav/', "
+            f"username: u, password_file: '{tmp_path / 'pw'}', auth: basic, ca_bundle: '{ca}'}}}}\n"
+        )
+        settings = load_settings(config)
+        daemon = Daemon(settings, DaemonOptions.from_settings(settings.daemon), load=lambda: settings)
+        daemon._open_server_connections(workers=BUDGET)
+        wait_for("the proxy counting it", lambda: proxy.counters.connections >= 1)
+        opened = proxy.counters.snapshot()
+        statuses = [status for _ in range(3) for status in _send_at_once(proxy, daemon.connections, ca, 1)]
+        daemon.connections.close()
+        counted = proxy.counters.snapshot()
+
+    assert opened.connections == 1, opened  # what the first cycle can use at once: one account
+    assert statuses == [200] * (3 * BUDGET)
+    # three bursts of the budget's requests: its connections opened once and kept, not opened again per burst
+    assert counted.connections == BUDGET, counted

@@ -451,8 +451,10 @@ class Daemon:
             share = getattr(connector, "use_sharing", None)
             if not isinstance(connector, OpensConnections) or not callable(share):
                 return 0
-            # no request is sent: no slot of the budget is taken; each run gives the connections its own slots
-            share(Sharing(nullcontext, self.connections, limit))
+            # no request is sent: no slot of the budget is taken; each run gives the connections its own slots.
+            # The pool is sized as a run sizes it (the server's budget): the pool made here is the one every run
+            # gets, and ``limit`` (what the first cycle can use at once) is only how many to open now
+            share(Sharing(nullcontext, self.connections, self.budget.limit(budget_key(account))))
             return connector.open_connections(limit)
         except Exception as exc:  # opening ahead is an optimisation: the runs open what is missing
             log.debug("account %s: no connections opened ahead (%s)", account.name, type(exc).__name__)
