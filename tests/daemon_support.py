@@ -79,6 +79,32 @@ def books_yaml(root: Path, books: Sequence[str], *, schedule: str = "every 1h", 
     return "\n".join(lines) + "\n" + extra
 
 
+def dav_books_config(
+    tmp_path: Path, books: Sequence[str], dav_options: Callable[[str], str], budget: int
+) -> tuple[Path, str]:
+    """A daemon's configuration (and its store's URL) of ``books``, each a new folder and a CardDAV account whose
+    options ``dav_options(book)`` gives (a YAML flow mapping), every 2 s, ``budget`` CardDAV requests in flight."""
+    lines = ["books:"]
+    for name in books:
+        folder = tmp_path / name
+        folder.mkdir()
+        lines += [
+            f"  - name: {name}",
+            "    schedule: every 2s",
+            "    accounts:",
+            f"      - {{name: {name}-dir, type: vdir, options: {{path: '{folder}'}}}}",
+            f"      - {{name: {name}-dav, type: carddav, options: {dav_options(name)}}}",
+        ]
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        f"store: {{url: '{db}'}}\n"
+        "daemon: {jitter_seconds: 0, workers: 8, stop_timeout_seconds: 10, "
+        f"max_in_flight: {{carddav: {budget}}}}}\n" + "\n".join(lines) + "\n"
+    )
+    return config, db
+
+
 def uids(folder: Path) -> list[str]:
     found = []
     for f in folder.glob("*.vcf"):

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from contactsync.store import Store
 from contactsync.store import schema as t
-from tests.daemon_support import DaemonProcess, wait_for
+from tests.daemon_support import DaemonProcess, dav_books_config, wait_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from carddav_bench import PASSWORD, USER
@@ -71,27 +71,15 @@ def test_accounts_with_auth_auto_open_no_more_connections_than_the_budget(
     secret.chmod(0o600)
     with proxied(base, rtt_ms=10, tls=tls) as proxy:
         trust = f", ca_bundle: '{proxy.write_ca(tmp_path / 'ca.pem')}'" if tls else ""
-        lines = ["books:"]
-        for i in range(BOOKS):
-            name = f"book-{i}"
+        names = [f"book-{i}" for i in range(BOOKS)]
+        for name in names:
             make_book(base, root, name, 2)
-            folder = tmp_path / name
-            folder.mkdir()
-            # no `auth:`: auto, the default
-            dav = f"{{url: '{proxy.url}/{USER}/{name}/', username: {USER}, password_file: '{secret}'{trust}}}"
-            lines += [
-                f"  - name: {name}",
-                "    schedule: every 2s",
-                "    accounts:",
-                f"      - {{name: {name}-dir, type: vdir, options: {{path: '{folder}'}}}}",
-                f"      - {{name: {name}-dav, type: carddav, options: {dav}}}",
-            ]
-        db = f"sqlite:///{tmp_path / 's.db'}"
-        config = tmp_path / "c.yaml"
-        config.write_text(
-            f"store: {{url: '{db}'}}\n"
-            "daemon: {jitter_seconds: 0, workers: 8, stop_timeout_seconds: 10, "
-            f"max_in_flight: {{carddav: {BUDGET}}}}}\n" + "\n".join(lines) + "\n"
+        # no `auth:`: auto, the default
+        config, db = dav_books_config(
+            tmp_path,
+            names,
+            lambda name: f"{{url: '{proxy.url}/{USER}/{name}/', username: {USER}, password_file: '{secret}'{trust}}}",
+            BUDGET,
         )
         proxy.reset()
         daemon = DaemonProcess(["-c", str(config), "run"], tmp_path / "daemon.log")

@@ -30,7 +30,7 @@ from contactsync.connectors.carddav.transport import AuthType, DavTransport, dir
 from contactsync.sharing import ConnectionPools, Sharing
 from contactsync.store import Store
 from contactsync.store import schema as t
-from tests.daemon_support import DaemonProcess, wait_for
+from tests.daemon_support import DaemonProcess, dav_books_config, wait_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from carddav_bench import PASSWORD, USER
@@ -194,28 +194,16 @@ def test_a_daemon_opens_no_more_connections_than_its_budget_and_outlives_the_ser
     secret.chmod(0o600)
     with proxied(base, rtt_ms=10) as proxy:
         ca = proxy.write_ca(tmp_path / "ca.pem")
-        lines = ["books:"]
-        for i in range(books):
-            name = f"book-{i}"
+        names = [f"book-{i}" for i in range(books)]
+        for name in names:
             make_book(base, root, name, 1)
-            folder = tmp_path / name
-            folder.mkdir()
-            dav = (
+        config, db = dav_books_config(
+            tmp_path,
+            names,
+            lambda name: (
                 f"{{url: '{proxy.url}/{USER}/{name}/', username: {USER}, password_file: '{secret}', ca_bundle: '{ca}'}}"
-            )
-            lines += [
-                f"  - name: {name}",
-                "    schedule: every 2s",
-                "    accounts:",
-                f"      - {{name: {name}-dir, type: vdir, options: {{path: '{folder}'}}}}",
-                f"      - {{name: {name}-dav, type: carddav, options: {dav}}}",
-            ]
-        db = f"sqlite:///{tmp_path / 's.db'}"
-        config = tmp_path / "c.yaml"
-        config.write_text(
-            f"store: {{url: '{db}'}}\n"
-            "daemon: {jitter_seconds: 0, workers: 8, stop_timeout_seconds: 10, "
-            f"max_in_flight: {{carddav: {BUDGET}}}}}\n" + "\n".join(lines) + "\n"
+            ),
+            BUDGET,
         )
         proxy.reset()
         daemon = DaemonProcess(["-c", str(config), "run"], tmp_path / "daemon.log")

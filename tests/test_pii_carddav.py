@@ -19,22 +19,18 @@ import logging
 import os
 import socket
 import struct
-import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import nullcontext
 from pathlib import Path
 from urllib.parse import unquote
 
-import niquests
 import pytest
 from click.testing import CliRunner
 
 from contactsync.cli import cli
 from contactsync.connectors.carddav import CardDavConnector, CardDavOptions
-from contactsync.connectors.carddav.davxml import mkcol_addressbook_body, sync_collection_body
+from contactsync.connectors.carddav.davxml import sync_collection_body
 from contactsync.connectors.carddav.discovery import discover
 from contactsync.connectors.carddav.doctor import CHECK_BOOK
 from contactsync.connectors.carddav.transport import DavTransport, shown_path
@@ -46,6 +42,7 @@ from contactsync.sharing import ConnectionPools, Sharing
 from contactsync.store import Store
 
 from .doctor_support import carddav_account, password_file, run_doctor, write_config
+from .system.radicale import Radicale
 
 EMAIL = "ana.silva@example.com"
 PASSWORD = "wonderland"
@@ -236,95 +233,30 @@ def test_a_failing_server_leaves_no_email_in_the_logs_the_report_or_status(
 
 
 # ---------------------------------------------------------------------------------- a Radicale whose user is an email
-class Radicale:
-    def __init__(self, root: Path) -> None:
-        (root / "htpasswd").write_text(f"{EMAIL}:{PASSWORD}\nbob.souza@example.org:{PASSWORD}\n")
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self._log = (root / "server.log").open("wb")
-        self._process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "radicale",
-                "--config",
-                "",
-                "--server-hosts",
-                f"127.0.0.1:{self.port}",
-                "--auth-type",
-                "htpasswd",
-                "--auth-htpasswd-filename",
-                str(root / "htpasswd"),
-                "--auth-htpasswd-encryption",
-                "plain",
-                "--rights-type",
-                "owner_only",
-                "--storage-filesystem-folder",
-                str(root / "collections"),
-                "--logging-level",
-                "warning",
-            ],
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with niquests.Session() as session:
-                    session.request("OPTIONS", self.base_url + "/", timeout=1)
-                break
-            except niquests.exceptions.RequestException:
-                if self._process.poll() is not None or time.monotonic() > deadline:
-                    self.close()
-                    raise RuntimeError((root / "server.log").read_text(errors="replace")) from None
-                time.sleep(0.1)
-
-    def make_book(self, user: str, slug: str) -> str:
-        url = f"{self.base_url}/{user}/{slug}/"
-        with niquests.Session() as session:
-            session.auth = (user, PASSWORD)
-            answer = session.request(
-                "MKCOL",
-                url,
-                data=mkcol_addressbook_body(slug).encode(),
-                headers={"Content-Type": "application/xml; charset=utf-8"},
-                timeout=10,
-            )
-        assert answer.status_code in (200, 201), answer.status_code
-        return url
-
-    def close(self) -> None:
-        self._process.terminate()
-        try:
-            self._process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-        self._log.close()
-
-
 @pytest.fixture(scope="module")
 def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radicale]:
-    server = Radicale(tmp_path_factory.mktemp("radicale-email"))
+    server = Radicale.start(
+        tmp_path_factory.mktemp("radicale-email"), {EMAIL: PASSWORD, "bob.souza@example.org": PASSWORD}
+    )
     try:
         yield server
     finally:
-        server.close()
+        server.stop()
 
 
 def test_a_book_missing_under_an_email_login_is_reported_without_the_email(
     radicale: Radicale, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    radicale.make_book(EMAIL, "0b6c5b0e-4a3c-4f8e-9f5e-1c2d3e4f5a6b")  # the user's home exists
+    radicale.new_book("0b6c5b0e-4a3c-4f8e-9f5e-1c2d3e4f5a6b", user=EMAIL)  # the user's home exists
     url = f"{radicale.base_url}/{EMAIL}/Ana%20Silva/"
     error, logged, status = _sync_and_status(tmp_path, url, caplog, timeout=10)
-    assert error is not None and "(404)" in error and f"127.0.0.1:{radicale.port}" in error
+    assert error is not None and "(404)" in error and radicale.base_url.removeprefix("http://") in error
     for text in (error, logged, status):
         assert_names_no_one(text)
 
 
 def test_a_book_of_another_user_is_forbidden_without_naming_either(radicale: Radicale) -> None:
-    other = radicale.make_book("bob.souza@example.org", "contacts")
+    other = radicale.new_book("contacts", user="bob.souza@example.org")
     transport = DavTransport(other, EMAIL, PASSWORD, timeout=10)
     try:
         with pytest.raises(AuthFailed) as caught:
@@ -332,13 +264,13 @@ def test_a_book_of_another_user_is_forbidden_without_naming_either(radicale: Rad
     finally:
         transport.close()
     text = str(caught.value)
-    assert "(403)" in text and f"127.0.0.1:{radicale.port}" in text and "/…/contacts/" in text, text
+    assert "(403)" in text and radicale.base_url.removeprefix("http://") in text and "/…/contacts/" in text, text
     assert_names_no_one(text)
     assert "bob" not in text and "souza" not in text, text
 
 
 def test_discover_and_the_doctor_work_for_an_email_login_and_name_no_one(radicale: Radicale, tmp_path: Path) -> None:
-    book = radicale.make_book(EMAIL, "contacts")
+    book = radicale.new_book("contacts", user=EMAIL)
     found = discover(radicale.base_url + "/", EMAIL, PASSWORD, timeout=10)
     assert book in [unquote(b.url) for b in found]  # discovery is not hindered by the masking
     missing = f"{radicale.base_url}/{EMAIL}/Ana%20Silva/"

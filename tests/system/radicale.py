@@ -8,7 +8,8 @@ import subprocess
 import sys
 import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -40,11 +41,15 @@ class Radicale:
     process: subprocess.Popen[bytes]
     base_url: str
     storage: Path
+    #: user → password of every login it knows (each sees only its own books: Radicale's default rights)
+    logins: Mapping[str, str] = field(default_factory=lambda: {USER: PASSWORD})
 
     @classmethod
-    def start(cls, root: Path) -> Radicale:
+    def start(cls, root: Path, logins: Mapping[str, str] | None = None) -> Radicale:
+        """Radicale on a free port, knowing ``logins`` (user → password; the default: alice)."""
+        logins = dict(logins or {USER: PASSWORD})
         root.mkdir(parents=True, exist_ok=True)
-        (root / "htpasswd").write_text(f"{USER}:{PASSWORD}\n")
+        (root / "htpasswd").write_text("".join(f"{user}:{password}\n" for user, password in logins.items()))
         port = free_port()
         log = (root / "server.log").open("wb")
         process = subprocess.Popen(
@@ -79,7 +84,7 @@ class Radicale:
             try:
                 with niquests.Session() as session:
                     session.request("OPTIONS", base + "/", timeout=1)
-                return cls(process, base, root / "data")
+                return cls(process, base, root / "data", logins)
             except niquests.exceptions.RequestException:
                 time.sleep(0.1)
         process.kill()
@@ -99,10 +104,11 @@ class Radicale:
         session.auth = (USER, PASSWORD)
         return session
 
-    def new_book(self, slug: str | None = None) -> str:
-        """An empty address book (extended MKCOL); its URL ends in "/"."""
-        url = f"{self.base_url}/{USER}/{slug or 'book-' + uuid.uuid4().hex[:10]}/"
-        with self.session() as session:
+    def new_book(self, slug: str | None = None, *, user: str = USER) -> str:
+        """An empty address book of ``user`` (extended MKCOL); its URL ends in "/"."""
+        url = f"{self.base_url}/{user}/{slug or 'book-' + uuid.uuid4().hex[:10]}/"
+        with niquests.Session() as session:
+            session.auth = (user, self.logins[user])
             answer = session.request("MKCOL", url, data=MKCOL.encode(), timeout=30)
         assert answer.status_code == 201, (answer.status_code, answer.text)
         return url
