@@ -21,7 +21,6 @@ import socket
 import struct
 import threading
 from collections.abc import Iterator
-from contextlib import nullcontext
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -38,9 +37,9 @@ from contactsync.engine import Engine
 from contactsync.errors import AuthFailed, ConnectorError, Transient
 from contactsync.logs import HumanFormatter, JsonFormatter
 from contactsync.settings import AccountSettings, BookSettings
-from contactsync.sharing import ConnectionPools, Sharing
 from contactsync.store import Store
 
+from .carddav.test_tls_handshake import transport_error
 from .doctor_support import carddav_account, password_file, run_doctor, write_config
 from .system.radicale import Radicale
 
@@ -133,16 +132,7 @@ FAILURES = [
 
 
 def _transport_error(url: str, *, daemon: bool) -> Exception:
-    pools = ConnectionPools()
-    sharing = Sharing(nullcontext, pools, 4) if daemon else None
-    transport = DavTransport(url, EMAIL, PASSWORD, sharing=sharing, timeout=1)
-    try:
-        with pytest.raises(Exception) as caught:
-            transport.report(url, sync_collection_body(None), 1)
-        return caught.value
-    finally:
-        transport.close()
-        pools.close()
+    return transport_error(url, daemon=daemon, username=EMAIL, password=PASSWORD, timeout=1)
 
 
 @pytest.mark.parametrize("daemon", [False, True], ids=["caldav-session", "daemon-connections"])

@@ -9,6 +9,7 @@ HTTP library wrapped it in and names the host, the problem and the fix.
 from __future__ import annotations
 
 import ssl
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from .errors import CertificateRejected
@@ -43,23 +44,27 @@ TLS_MISMATCH_REASONS = frozenset(
 )
 
 
-def _verification_error(exc: BaseException) -> ssl.SSLCertVerificationError | None:
-    """The certificate verification failure somewhere under ``exc`` (causes, contexts, wrapped reasons)."""
+def exception_causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and every exception under it (an HTTP library's wrappers: causes, contexts, arguments, ``reason``),
+    outermost first."""
     seen: set[int] = set()
     todo: list[BaseException] = [exc]
     while todo:
-        current = todo.pop()
+        current = todo.pop(0)
         if id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, ssl.SSLCertVerificationError):
-            return current
+        yield current
         todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
         todo.extend(a for a in current.args if isinstance(a, BaseException))
         reason = getattr(current, "reason", None)
         if isinstance(reason, BaseException):
             todo.append(reason)
-    return None
+
+
+def _verification_error(exc: BaseException) -> ssl.SSLCertVerificationError | None:
+    """The certificate verification failure somewhere under ``exc``, None when there is none."""
+    return next((e for e in exception_causes(exc) if isinstance(e, ssl.SSLCertVerificationError)), None)
 
 
 def certificate_rejected(

@@ -110,10 +110,14 @@ def ca_file(ca: trustme.CA, tmp_path: Path) -> str:
     return str(pem)
 
 
-def _transport_error(url: str, ca_file: str, *, daemon: bool) -> Exception:
+def transport_error(
+    url: str, ca_file: str | None = None, *, daemon: bool, username: str = "u", password: str = "pw", timeout: float = 5
+) -> Exception:
+    """What one REPORT to ``url`` raises, through caldav's session or (``daemon``) the daemon's own connections."""
     pools = ConnectionPools()
     sharing = Sharing(nullcontext, pools, 4) if daemon else None
-    transport = DavTransport(url, "u", "pw", verify=ca_file, sharing=sharing, timeout=5)
+    verify: str | bool = ca_file if ca_file is not None else True
+    transport = DavTransport(url, username, password, verify=verify, sharing=sharing, timeout=timeout)
     try:
         with pytest.raises(Exception) as caught:
             transport.report(url, sync_collection_body(None), 1)
@@ -140,7 +144,7 @@ def test_each_handshake_failure_is_classified_on_both_routes(
     ca: trustme.CA, ca_file: str, mode: str, kind: type[Exception], words: str, daemon: bool
 ) -> None:
     with HandshakeServer(mode, ca) as server:
-        error = _transport_error(server.url, ca_file, daemon=daemon)
+        error = transport_error(server.url, ca_file, daemon=daemon)
     assert type(error) is kind, repr(error)
     assert not isinstance(error, AuthFailed)
     assert words in str(error) and "127.0.0.1" in str(error)
@@ -262,6 +266,6 @@ def test_a_ca_bundle_that_cannot_be_read_is_the_admins_to_fix_not_a_network_prob
     pem = tmp_path / "ca.pem"
     pem.write_text(bundle)
     with HandshakeServer("tls", ca) as server:
-        error = _transport_error(server.url, str(pem), daemon=daemon)
+        error = transport_error(server.url, str(pem), daemon=daemon)
     assert isinstance(error, CertificateRejected), repr(error)
     assert "CA bundle could not be read" in str(error) and "options.ca_bundle" in str(error)

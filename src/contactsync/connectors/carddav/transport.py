@@ -21,7 +21,7 @@ import socket
 import ssl
 import threading
 from collections import Counter
-from collections.abc import Hashable, Iterator, Mapping
+from collections.abc import Hashable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cache
@@ -50,7 +50,7 @@ from contactsync.errors import (
     Transient,
 )
 from contactsync.sharing import ConnectionPools, RequestSlot, Sharing
-from contactsync.tls import TLS_MISMATCH_REASONS, certificate_rejected
+from contactsync.tls import TLS_MISMATCH_REASONS, certificate_rejected, exception_causes
 
 from .davxml import BadServerResponse, Multistatus, error_conditions, parse_multistatus, tag
 from .direct import DirectAnswer, DirectPool, TooLarge, Undecodable, proxied, trust
@@ -910,7 +910,7 @@ def failure_kind(exc: BaseException) -> str:
     "timed out", a name that does not resolve) of the first OS error under ``exc``, with its type and the OS's own
     words (``strerror``) when it has them; else the types of the errors in the chain. Never an HTTP library's text:
     niquests and urllib3 repeat the URL in it ("Max retries exceeded with url: /addressbooks/users/ana@…")."""
-    chain = list(_causes(exc))
+    chain = list(exception_causes(exc))
     for current in chain:
         word = next((w for kind, w in _FAILURE_KINDS if isinstance(current, kind)), None)
         if word is not None:
@@ -931,24 +931,6 @@ def _strerror(exc: BaseException) -> str:
     return ""
 
 
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """``exc`` and every exception under it (an HTTP library's wrappers: causes, contexts, arguments, ``reason``),
-    outermost first."""
-    seen: set[int] = set()
-    todo: list[BaseException] = [exc]
-    while todo:
-        current = todo.pop(0)
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
-        todo.extend(a for a in current.args if isinstance(a, BaseException))
-        reason = getattr(current, "reason", None)
-        if isinstance(reason, BaseException):
-            todo.append(reason)
-
-
 def _host(url: str) -> str:
     return urlsplit(url).netloc
 
@@ -961,7 +943,7 @@ _NOT_TLS = frozenset({"WRONG_VERSION_NUMBER", "HTTP_REQUEST", "HTTPS_PROXY_REQUE
 
 def _ssl_error(exc: BaseException) -> ssl.SSLError | None:
     """The ``ssl.SSLError`` somewhere under ``exc`` (an HTTP library's wrappers: causes, contexts, arguments)."""
-    return next((e for e in _causes(exc) if isinstance(e, ssl.SSLError)), None)
+    return next((e for e in exception_causes(exc) if isinstance(e, ssl.SSLError)), None)
 
 
 def tls_failure(exc: BaseException, url: str) -> CertificateRejected | TlsMismatch | Transient:
