@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,28 +24,19 @@ import sqlalchemy as sa
 
 from contactsync.store import Store
 from contactsync.store import schema as t
+from tests import test_daemon_open_ahead
 from tests.daemon_support import DaemonProcess, dav_books_config, wait_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from carddav_bench import PASSWORD, USER
-from latency import make_book, start_radicale
+from latency import make_book
 from netproxy import proxied
 
 BUDGET = 4
+#: the fixture: a Radicale in a folder of the test's, as the daemon tests of connections opened ahead use
+radicale = test_daemon_open_ahead.radicale
 BOOKS = 16
 RUNS = 3
-
-
-@pytest.fixture
-def radicale(tmp_path: Path) -> Iterator[tuple[Path, str]]:
-    root = tmp_path / "radicale"
-    root.mkdir()
-    process, base = start_radicale(root)
-    try:
-        yield root, base
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def _finished_runs(store: Store) -> dict[str, list[str]]:
