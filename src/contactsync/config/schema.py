@@ -379,8 +379,9 @@ _DAEMON: dict[str, Any] = {
             "description": "Requests in flight at once across all books, per server (CardDAV, Google) or app "
             "registration (Graph), by connector type, over each type's own limit (carddav 8 per server, outlook 4 "
             "per app as Graph allows, google 8); 0 turns a type's limit off. CardDAV counts each HTTP request, and "
-            "its accounts share as many kept-alive connections per server; Graph and Google count connector "
-            "calls. A slow server only holds its own: the other servers' books keep running.",
+            "its accounts share as many kept-alive connections per server, which a daemon opens as it starts; Graph "
+            "and Google count connector calls. A slow server only holds its own: the other servers' books keep "
+            "running.",
             SAMPLE_COMMENTED: True,
             "examples": [{"carddav": 16}],
         },
