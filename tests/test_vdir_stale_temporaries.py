@@ -173,3 +173,17 @@ def test_only_our_own_temporaries_are_removed(tmp_path: Path, writers: list[Writ
     assert {p.name for p in b.iterdir()} == {*others, f".contactsync-{dead}-2.tmp", f".contactsync-{dead}-3.tmp"}
     assert all((b / name).read_text() == "kept" for name in others)
     assert outside.read_text() == "not a card\n"
+
+
+def test_a_dry_run_leaves_a_killed_writers_temporary_where_it_is(tmp_path: Path, writers: list[Writer]) -> None:
+    """A dry run changes nothing, in the folder either: the temporary goes with the next run that may write."""
+    a, b, book = _book(tmp_path)
+    writer = Writer(b)
+    writers.append(writer)
+    writer.kill()
+    writer.age(STALE_TEMPORARY_S + 60)
+    with Store.open(f"sqlite:///{tmp_path / 's.db'}") as store:
+        Engine(store, book, {"a": VdirConnector("a", a), "b": VdirConnector("b", b)}).run(dry_run=True)
+    assert writer.temporary.exists()
+    _run(tmp_path, a, b, book)
+    assert not writer.temporary.exists()

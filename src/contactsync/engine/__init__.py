@@ -27,6 +27,7 @@ the plan: nothing is written anywhere, the store included.
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -43,6 +44,8 @@ from .listing import Lister, Pulled, Spill, absorb_listings, check_brakes, state
 from .plan import ContactToPlan, Known, Plan, PlanContext, plan_contact
 from .push import Pusher
 from .report import AccountReport, RunReport, log_run, record_run_in
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Checkpoints", "Engine", "EngineHooks", "RunReport"]
 
@@ -179,6 +182,7 @@ class Engine:
                 report.accounts[p.account].planned.append(p)
             report.duration_s = time.monotonic() - started
             return report
+        _tidy(self.connectors, pulled)
         self._plan(pulled, report, show_values, apply=True)
         # only now, with every chunk absorbed: the listings' states (a run stopped earlier lists again); and the
         # run's end, in the same transaction: nothing is sent between them, so one commit (and one lease check)
@@ -274,3 +278,17 @@ class Engine:
                 self._pusher.push_contacts(chunk, pulled.keys(), report)
                 self._known.clear()
         return plan
+
+
+def _tidy(connectors: Mapping[str, Connector], pulled: Mapping[str, Pulled]) -> None:
+    """Let each listed account's connector remove what a stopped run of ours left on its platform (``tidy``,
+    optional: vdir's temporaries of a killed write), once per run that may write: a dry run changes nothing, so
+    it never gets here. Tidying is housekeeping: a connector failing at it fails nothing else."""
+    for name in pulled:
+        tidy = getattr(connectors.get(name), "tidy", None)
+        if tidy is None:
+            continue
+        try:
+            tidy()
+        except Exception:
+            log.debug("account %s: tidying up failed", name, exc_info=True)

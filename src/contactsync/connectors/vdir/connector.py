@@ -10,11 +10,12 @@ are renamed over (updates) or hard-linked (creates: ``link`` fails when the name
 create-never-overwrites without a race).
 
 A process stopped between a card's write and its link or rename (kill -9, power lost) leaves its temporary
-(``.contactsync-<pid>-<n>.tmp``: a whole or half card, which other tools syncing the folder may see). Each pull of
-an account that writes removes those whose pid runs no process on this system and that were last written
-``STALE_TEMPORARY_S`` (10 minutes) ago or more: a live process's temporaries are its own (a daemon and a ``sync``
-may share the folder), and a writer on another host or in another container, whose pids this system does not see,
-never keeps one that long. Nothing else is touched; the log says how many were removed.
+(``.contactsync-<pid>-<n>.tmp``: a whole or half card, which other tools syncing the folder may see). Each run of an
+account that writes (``tidy``, after its pull; never a dry run) removes those whose pid runs no process on this
+system and that were last written ``STALE_TEMPORARY_S`` (10 minutes) ago or more: a live process's temporaries are
+its own (a daemon and a ``sync`` may share the folder), and a writer on another host or in another container, whose
+pids this system does not see, never keeps one that long. Nothing else is touched; the log says how many were
+removed.
 
 A push writes its cards from a few threads at once and makes the folder durable once, after its last link,
 rename or unlink and before it returns (the engine records the results after that). Each card's data is still
@@ -255,6 +256,8 @@ class VdirConnector(BaseConnector):
         # pushes since left it: what tag_counts counts, reading no file. None: not known, tag_counts reads the
         # folder (see the module's docstring)
         self._view: dict[str, frozenset[Tag]] | None = None
+        #: what the last pull found named as our temporaries (``tidy`` removes the stale ones)
+        self._temporaries: list[str] = []
         # the last contacts fitted: the engine asks for one contact's fit several times in a run (plan, write,
         # what is not carried, what a created card holds), each as costly as reading a card (#18)
         self._fits = FitMemo(self._fit)
@@ -345,10 +348,9 @@ class VdirConnector(BaseConnector):
         """
         self._view = None  # until this pull has seen every file (a pull that raises leaves it unknown)
         before = _decode_state(state) if state is not None else {}
-        temporaries: list[str] = []
-        listing = self._list(temporaries)
-        if temporaries and not self.capabilities.read_only:
-            self._remove_stale_temporaries(temporaries)
+        # names of our temporaries: removed by ``tidy`` if they are stale, never by a pull (a dry run pulls too)
+        self._temporaries = []
+        listing = self._list(self._temporaries)
         seen: dict[str, _Seen] = {}
         changed: list[RemoteContact] = []
         photos_dropped = 0  # photos over the cap in the cards read: not carried, and said so
@@ -411,6 +413,14 @@ class VdirConnector(BaseConnector):
             present=present,
             notices=skipped_notices(groups, photos_dropped, self.photo_max_bytes),
         )
+
+    def tidy(self) -> None:
+        """Remove what a stopped contactsync process left in the folder (the engine calls it after the listings
+        of a run that may write, never in a dry run, which changes nothing): the stale temporaries the last pull
+        found."""
+        names, self._temporaries = self._temporaries, []
+        if names and not self.capabilities.read_only:
+            self._remove_stale_temporaries(names)
 
     def _remove_stale_temporaries(self, names: Sequence[str]) -> None:
         """Remove the temporaries among ``names`` that a contactsync process left when it was stopped between a
