@@ -50,3 +50,18 @@ def test_a_huge_answer_quoted_in_an_error_is_masked_in_one_pass() -> None:
     masked = account_error(Transient(f"the answer's root element <{token}> is not DAV; card {token}.vcf"))
     assert masked.startswith("the answer's root element <" + token)
     assert masked.endswith("is not DAV; card …")
+
+
+def test_a_date_or_time_after_a_phone_number_is_kept() -> None:
+    # the mask once ran on through a space and a date: "+4915112345678 2026-12-06T18:00" became "…T18:00"
+    assert mask_personal("call +4915112345678 2026-12-06T18:00 failed") == "call … 2026-12-06T18:00 failed"
+    assert mask_personal("+49 151 1234 5678 18:00") == "… 18:00"
+    for phone in ("+55 11 98765-4321", "+1 (555) 123-4567", "+4915112345678"):
+        assert mask_personal(f"card {phone} refused") == "card … refused"
+
+
+def test_a_huge_run_of_digits_and_separators_is_masked_in_one_pass() -> None:
+    # each digit is matched one way only: a hostile answer of 400,000 characters of digits and separators is read
+    # once (a backtracking pattern would not finish); not a timed assertion
+    masked = mask_personal("+" + "1 " * 200_000 + "x " + "+1 (" * 100_000)
+    assert masked.startswith("… x ")

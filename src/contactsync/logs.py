@@ -70,8 +70,10 @@ def _driver_text(exc: BaseException) -> str | None:
 #: (each match starts where a token does, the look-behind: else a long token without "@" is scanned again from each
 #: of its characters, quadratic: 32,000 characters took 8 s)
 _EMAIL = re.compile(r"(?<![^\s\"'<>(),;:/])[^\s\"'<>(),;:/]+(?:@|%40)[^\s\"'<>(),;:/]+", re.IGNORECASE)
-#: a phone number written as one is dialled from abroad (a leading "+"): limits and counts are never written so
-_PHONE = re.compile(r"\+\d[\d ().-]{6,}\d")
+#: a phone number written as one is dialled from abroad (a leading "+"): limits and counts are never written so.
+#: Digits with at most three separators between two of them; it ends before a space and a date or a time of day
+#: (once "+4915112345678 2026-12-06T18:00" lost its date too). Each digit is matched one way only: linear
+_PHONE = re.compile(r"\+\d(?:(?! {1,3}(?:\d{4}-\d\d-\d\d|\d\d?:\d\d))[ ().-]{0,3}\d){6,}")
 #: a card file's name: its UID, which another client may have made of an email or a name (vdir writes
 #: "ana.silva_example.com-7bda2560ce1b.vcf" for the UID "ana.silva@example.com"; a client may write "Ana Silva.vcf")
 _CARD_FILE = re.compile(r"[^/\\]+\.vcf\Z", re.IGNORECASE)
