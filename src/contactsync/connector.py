@@ -12,6 +12,7 @@ registered under the ``contactsync.connectors`` entry-point group. docs/connecto
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -227,3 +228,20 @@ class BaseConnector:
 
     def close(self) -> None:
         return None
+
+
+_log = logging.getLogger("contactsync.connector")
+
+
+def tidy_up(connector: object) -> None:
+    """Call ``connector``'s optional ``tidy()`` (docs/connectors.md): remove what a stopped process of ours left on
+    its platform (vdir: a killed write's temporary, holding a card's personal data). Call it after a listing, in a
+    run that may write; a dry run changes nothing, so it never calls it. Housekeeping: a connector failing at it
+    fails nothing else (logged for debugging, with the account's name only)."""
+    tidy = getattr(connector, "tidy", None)
+    if tidy is None:
+        return
+    try:
+        tidy()
+    except Exception:
+        _log.debug("account %s: tidying up failed", getattr(connector, "name", "?"), exc_info=True)

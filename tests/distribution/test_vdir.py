@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from contactsync.connector import Change, ChangeKind, Connector
 from contactsync.connectors.vdir import VdirConnector
+from contactsync.connectors.vdir.connector import STALE_TEMPORARY_S
 from contactsync.errors import SyncAborted
 from contactsync.model import Contact, Email, EmailKind, Field, Name, PhoneKind, Tag
 from contactsync.settings import AccountSettings, BookSettings, BrakeSettings, frozen_mapping
@@ -31,6 +32,9 @@ from tests.distribution.support import (
     vdir_account,
 )
 from tests.ldap.slapd import Slapd, available
+from tests.vdir_support import Writer, writers
+
+__all__ = ["writers"]  # the fixture, used by name
 
 pytestmark = pytest.mark.skipif(available() is not None and os.environ.get("CI") != "true", reason=str(available()))
 
@@ -319,3 +323,24 @@ def test_naming_a_targets_owner_later_takes_their_own_entry_out(slapd: Slapd, st
     report = cycle(distributor(store, distribution(source, [(account, "P01@example.org")])))
     assert [(t.created, t.updated, t.deleted) for t in report.targets] == [(0, 0, 1)]
     assert sorted(people_in(folder(tmp_path, "user0"))) == ["p00@example.org", "p02@example.org"]
+
+
+def test_a_killed_writers_temporary_in_a_target_folder_is_removed_by_the_next_cycle(
+    slapd: Slapd, store: Store, tmp_path: Path, writers: list[Writer]
+) -> None:
+    """A contactsync process killed while it wrote a card into a target's folder left its temporary there (the
+    card's personal data, seen by every tool syncing the folder). A distribution has no dry run: its next cycle
+    removes it, as a book's run does (tests/test_vdir_stale_temporaries.py), and distributes as before."""
+    seed(slapd, 2)
+    target = tmp_path / "user0"
+    dist = distributor(store, distribution(directory_account(slapd), [(vdir_account("user0", target), None)]))
+    writer = Writer(target)
+    writers.append(writer)
+    writer.kill()
+    writer.age(STALE_TEMPORARY_S + 60)
+
+    cycle(dist)
+
+    assert not writer.temporary.exists()
+    assert not [p for p in target.iterdir() if p.name.endswith(".tmp")]
+    assert len(people_in(folder(tmp_path, "user0"))) == 2

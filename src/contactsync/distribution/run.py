@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from ..connector import Change, ChangeKind, ChangeResult, Connector, PullResult, RemoteContact
+from ..connector import Change, ChangeKind, ChangeResult, Connector, PullResult, RemoteContact, tidy_up
 from ..copies import KeepsCopies
 from ..errors import ConnectorError, NotFound, RateLimited, SyncAborted, SyncTokenExpired, Transient
 from ..model import Contact, Field, Tag
@@ -361,6 +361,8 @@ class Distributor:
             )
         except SyncTokenExpired:
             result = self._retry.call(lambda: connector.pull(None), label=self._label(target))
+        # a distribution always writes (it has no dry run): what a killed write of ours left goes now
+        tidy_up(connector)
         listed = list(result.changed)
         # ours: items carrying the marker of a contact of this distribution; anything else is the user's own
         markers = {rc.marker for rc in listed if rc.marker}
