@@ -14,7 +14,13 @@ from urllib.parse import urlsplit
 
 from .errors import CertificateRejected
 
-__all__ = ["CA_BUNDLE_ADVICE", "TLS_MISMATCH_REASONS", "certificate_rejected"]
+__all__ = [
+    "CA_BUNDLE_ADVICE",
+    "TLS_MISMATCH_REASONS",
+    "TLS_UNRECOGNIZED_NAME",
+    "certificate_rejected",
+    "mismatch_problem",
+]
 
 #: the fix for connectors that have the option (CardDAV, Outlook)
 CA_BUNDLE_ADVICE = (
@@ -40,8 +46,30 @@ TLS_MISMATCH_REASONS = frozenset(
         "NO_SUITABLE_SIGNATURE_ALGORITHM",
         "NO_SHARED_SIGNATURE_ALGORITHMS",
         "UNSAFE_LEGACY_RENEGOTIATION_DISABLED",
+        "TLSV1_UNRECOGNIZED_NAME",
     }
 )
+
+#: the server's ``unrecognized_name`` alert: it holds no certificate for the host name the client sent (SNI), a
+#: setting of the server (or of the proxy in front of it): permanent like the reasons above, with its own advice.
+#: Retried as transient, it failed every cycle forever with "a network problem"
+TLS_UNRECOGNIZED_NAME = "TLSV1_UNRECOGNIZED_NAME"
+
+
+def mismatch_problem(reason: str, host: str) -> tuple[str, str]:
+    """What a handshake that failed for ``reason`` (one of :data:`TLS_MISMATCH_REASONS`) with ``host`` says: the
+    problem, and what to change on the server."""
+    if reason == TLS_UNRECOGNIZED_NAME:
+        return (
+            f"{host} has no TLS certificate for the host name it was asked for (alert unrecognized_name, OpenSSL: "
+            f"{reason})",
+            f"the server's host name setting (its server name, virtual host or SNI names; or the proxy's in front of "
+            f"it) must include {host}, or the account's URL must name a host the server is set up for",
+        )
+    return (
+        f"{host} and this system share no TLS version or cipher (OpenSSL: {reason})",
+        "the server (or the proxy in front of it) must offer TLS 1.2 or later with a current cipher",
+    )
 
 
 def exception_causes(exc: BaseException) -> Iterator[BaseException]:

@@ -8,6 +8,8 @@ real transport, engine and commands:
 - the connection closed during the handshake, or an answer that is not TLS: Transient, retried by the engine's
   retry policy, reported as a network problem (on caldav's session and on the daemon's connections alike);
 - no TLS version in common: TlsMismatch, sent once, naming what to change on the server;
+- the server's ``unrecognized_name`` alert (no certificate for the host name sent): TlsMismatch too, sent once,
+  naming the server's host name setting (it was retried as a network problem forever);
 - ``contactsync discover`` and ``contactsync doctor``'s CardDAV checks say the same, not "no CardDAV found" or
   "check the password".
 """
@@ -47,16 +49,19 @@ CREDENTIAL_WORDS = ("password", "username", "credential", "refused the")
 class HandshakeServer:
     """A loopback TCP server that takes each connection's ClientHello and then, by ``mode``: ``close`` (a FIN in
     the middle of the handshake, as a server restarting or a middlebox cutting it does), ``garbage`` (bytes that
-    are not TLS), ``old-tls`` (a real handshake offering TLS 1.0 and 1.1 only) or ``tls`` (a real, current
-    handshake with a certificate of ``ca``). Counts the connections."""
+    are not TLS), ``old-tls`` (a real handshake offering TLS 1.0 and 1.1 only), ``unknown-name`` (a real server
+    that answers the ClientHello with the ``unrecognized_name`` alert, as one without a certificate for the name
+    asked for does) or ``tls`` (a real, current handshake with a certificate of ``ca``). Counts the connections."""
 
     def __init__(self, mode: str, ca: trustme.CA) -> None:
         self.mode = mode
         self.connections = 0
         self._context: ssl.SSLContext | None = None
-        if mode in ("old-tls", "tls"):
+        if mode in ("old-tls", "tls", "unknown-name"):
             self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ca.issue_cert("127.0.0.1").configure_cert(self._context)
+        if mode == "unknown-name":
+            self._context.sni_callback = lambda *_: ssl.ALERT_DESCRIPTION_UNRECOGNIZED_NAME
         if mode == "old-tls":
             self._context.set_ciphers("ALL:@SECLEVEL=0")
             with pytest.warns(DeprecationWarning):
@@ -138,6 +143,7 @@ def _assert_not_about_credentials(text: str) -> None:
         ("close", Transient, "closed during TLS"),
         ("garbage", Transient, "did not answer in TLS"),
         ("old-tls", TlsMismatch, "share no TLS version or cipher"),
+        ("unknown-name", TlsMismatch, "TLSV1_UNRECOGNIZED_NAME"),
     ],
 )
 def test_each_handshake_failure_is_classified_on_both_routes(
@@ -190,6 +196,16 @@ def test_no_tls_version_in_common_is_sent_once_and_names_the_servers_settings(
     assert waits == [] and server.connections == 1  # permanent: never sent again
 
 
+def test_a_server_without_a_certificate_for_the_name_is_sent_once(tmp_path: Path, ca: trustme.CA, ca_file: str) -> None:
+    # the unrecognized_name alert is the server's setting: retried as a network problem, it failed every cycle
+    with HandshakeServer("unknown-name", ca) as server:
+        kind, error, waits = _run(tmp_path, server.url, ca_file)
+    assert kind == TlsMismatch.__name__
+    assert error is not None and "TLSV1_UNRECOGNIZED_NAME" in error and "retried later" not in error
+    _assert_not_about_credentials(error)
+    assert waits == [] and server.connections == 1  # permanent: never sent again
+
+
 def test_discover_says_the_connection_was_cut_not_that_no_carddav_server_is_there(
     tmp_path: Path, ca: trustme.CA, ca_file: str
 ) -> None:
@@ -237,6 +253,7 @@ def test_discover_says_what_refused_the_handshake(ca: trustme.CA, mode: str, kin
     [
         ("close", "closed during the TLS handshake", "a network problem, not the credentials"),
         ("old-tls", "share no TLS version or cipher", "TLS 1.2 or later"),
+        ("unknown-name", "no TLS certificate for the host name", "host name setting (its server name"),
     ],
 )
 def test_the_doctors_tls_check_says_what_broke_the_handshake(

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from ..checks import CheckResult, Outcome
 from ..settings import AccountSettings
-from ..tls import CA_BUNDLE_ADVICE, TLS_MISMATCH_REASONS
+from ..tls import CA_BUNDLE_ADVICE, TLS_MISMATCH_REASONS, mismatch_problem
 
 CONNECT_TIMEOUT: Final = 10.0
 #: a clock off by more than this is reported: the Date header has one-second resolution, so a minute leaves
@@ -204,13 +204,8 @@ def _check_tls(account: str, endpoint: Endpoint, raw: socket.socket) -> CheckRes
     except (ssl.SSLError, OSError) as exc:
         reason = str(getattr(exc, "reason", None) or "")
         if reason in TLS_MISMATCH_REASONS:
-            return CheckResult(
-                account,
-                CHECK_TLS,
-                Outcome.FAIL,
-                f"{endpoint.host}:{endpoint.port} and this system share no TLS version or cipher: {exc}",
-                "the server (or the proxy in front of it) must offer TLS 1.2 or later with a current cipher",
-            )
+            problem, fix = mismatch_problem(reason, endpoint.host)
+            return CheckResult(account, CHECK_TLS, Outcome.FAIL, f"{problem}: {exc}", fix)
         return CheckResult(
             account,
             CHECK_TLS,
