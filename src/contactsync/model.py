@@ -374,8 +374,21 @@ def element_key(element: Element) -> str:
     return element.key
 
 
+class _Derived:
+    """A place on a contact for what code derives from it, outside the dataclass: the vCard codec keeps there what
+    it read a card into (the lines it lexed and decoded), so that a contact's fit and render in the same run need
+    not read its ``vcard_lines`` again nor hash the contact to find them in a memo (#18).
+
+    A slot, not a field: it is not compared, hashed, repr'd, pickled nor passed on by ``dataclasses.replace`` (a
+    contact made from another starts without it), and ``Contact``'s generated methods are the same as without it.
+    Unset until set (``getattr(contact, "derived", None)``); set with ``object.__setattr__`` (the contact is frozen).
+    Only what is a function of the contact's own (immutable) values may go there."""
+
+    __slots__ = ("derived",)
+
+
 @dataclass(frozen=True, slots=True)
-class Contact:
+class Contact(_Derived):
     """One person. Construct through :func:`contactsync.normalize.normalize_contact` to get comparable values."""
 
     name: Name = Name()

@@ -713,6 +713,8 @@ def derived_display_name(contact: Contact) -> str:
 def fit_contact(contact: Contact, *, region: str = "US") -> Contact:
     """The contact as a vCard holds it after a write and a re-read: custom data dropped, FN filled in, the
     carried lines a card would carry (see :func:`fit_lines`)."""
+    if _read_of(contact, region, None) is not None:
+        return contact  # read from a card of this region: its own fit (see _OWN_FITS), known without a hash
     key = _own_fit_key(contact, region)
     if key is not None and _OWN_FITS.known(key):
         return contact  # equal to a contact a card of this region was read as: its own fit (see _OWN_FITS)
@@ -727,15 +729,21 @@ def _as_a_card_holds(contact: Contact) -> Contact:
     """The values a card cannot spell as given, as it spells them."""
     if not contact.relations and not contact.custom:
         return contact
-    return replace(
-        contact,
-        # a relation of a kind has no label of its own on a card (the label says the kind)
-        relations=normalize.unique(
-            r if r.kind is RelationKind.OTHER or not r.label else replace(r, label="") for r in contact.relations
-        ),
-        # a card's text holds no control characters but the tab and the line break
-        custom=tuple((k, _CUSTOM_CONTROL.sub("", v.replace("\r\n", "\n"))) for k, v in contact.custom),
+    # a relation of a kind has no label of its own on a card (the label says the kind)
+    relations = normalize.unique(
+        r if r.kind is RelationKind.OTHER or not r.label else replace(r, label="") for r in contact.relations
     )
+    # a card's text holds no control characters but the tab and the line break
+    custom = tuple((k, _CUSTOM_CONTROL.sub("", v.replace("\r\n", "\n"))) for k, v in contact.custom)
+    if (
+        custom == contact.custom
+        and len(relations) == len(contact.relations)
+        and all(new is old for new, old in zip(relations, contact.relations, strict=True))
+    ):
+        # nothing to spell otherwise (a contact read from a card): the contact itself, not an equal copy, so that
+        # what its card's reading left on it (see _Read) is found (#18)
+        return contact
+    return replace(contact, relations=relations, custom=custom)
 
 
 _CUSTOM_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -758,6 +766,8 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
     firsts: dict[tuple[_Slot, str], _First] = {}
     #: TEL lines re-spelled in E.164 whose text lex_line reads back as the very line (see _remember_lexed)
     respelled: dict[str, ContentLine] = {}
+    #: carried texts with their line as lex_line reads it and what it decodes to among the carried lines (see _Read)
+    known: dict[str, tuple[ContentLine, Any]] = {}
     photo_dropped = False
     for index, line in enumerate(card.lines):
         if line.nested or line.name in _NOT_CARRIED:
@@ -777,13 +787,17 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
             continue  # a labelled value written as we write it: the value alone says how
         decoded = _decode(line, region, photo_max_bytes, context)
         if decoded is None:
-            carried.append(line_text(line))
+            text = line_text(line)
+            carried.append(text)
+            _note(known, line, text, None)
             continue
         slot, value = decoded
         if slot is _Slot.PHOTO and isinstance(value, _PhotoLine):
             photo_dropped = photo_dropped or value is _PhotoLine.DROPPED
             if value is _PhotoLine.NOT_INLINE:
-                carried.append(line_text(line))  # a photo by URL: never fetched, passed on as it is
+                text = line_text(line)
+                carried.append(text)  # a photo by URL: never fetched, passed on as it is
+                _note(known, line, text, decoded)
             continue
         if _empty_name(slot, value):
             continue  # maps to nothing: the card keeps it as it is, and no copy needs it
@@ -806,6 +820,7 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
             if spelled is not line:
                 if line.raw and spelled.value.isprintable() and line_text(line) == line.raw:
                     respelled[line_text(spelled)] = spelled
+                    known[line_text(spelled)] = (spelled, _UNDECODED)
                 line, as_carried = spelled, line_text(spelled)
         plain = _is_plain(slot, value, line, version)
         firsts[identity] = _First(as_written, [as_carried], carried=not plain)
@@ -813,6 +828,8 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
             # written otherwise than we would write this value (parameters, group, what the model does not hold
             # of it): the line itself travels, and is written wherever this value is
             carried.append(as_carried)
+            if as_carried == as_written:  # the card's line itself (a TEL re-spelled is noted above)
+                _note(known, line, as_carried, decoded)
     lists: dict[_Slot, tuple[str, ...]] = {}
     for slot, read in aggregates.items():
         # a line given twice says it once (the same text: the same value)
@@ -820,13 +837,18 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
         value = lists[slot] = normalize.unique_texts(values[slot])
         # the lines as written travel, all together, when a copy can tell their order from the list
         if read and not _aggregate_is_plain(slot, unique) and _in_list_order(unique, value) is not None:
-            carried += [line_text(line) for line, _value in read]
+            for line, line_value in read:
+                text = line_text(line)
+                carried.append(text)
+                _note(known, line, text, (slot, line_value))
     contact = _normalized(values, lists, carried, region)
     if carried:
-        _remember_lexed(card.lines, contact.vcard_lines, respelled)
+        _remember_lexed(card.lines, contact.vcard_lines, respelled, known)
     display_name = derived_display_name(contact)
     if display_name != contact.display_name:
         contact = replace(contact, display_name=display_name)
+    # what the contact's fit and render need of this card, kept on the contact itself (see _Read)
+    object.__setattr__(contact, "derived", _Read(region, photo_max_bytes, known))
 
     # the first UID, marker and kinds, and every member, in one pass over the lines
     singles: dict[str, str] = {}
@@ -858,7 +880,10 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
 
 
 def _remember_lexed(
-    lines: Sequence[ContentLine], vcard_lines: tuple[str, ...], respelled: dict[str, ContentLine]
+    lines: Sequence[ContentLine],
+    vcard_lines: tuple[str, ...],
+    respelled: dict[str, ContentLine],
+    known: dict[str, tuple[ContentLine, Any]],
 ) -> None:
     """Hand the render the carried lines already lexed (#18): each text of ``vcard_lines`` that is a line of the
     card as read, or a TEL line re-spelled, goes into :data:`_LEXED` as the line :func:`lex_line` makes of it.
@@ -874,11 +899,91 @@ def _remember_lexed(
     wanted = set(vcard_lines)
     for line in lines:
         if line.raw in wanted and not line.nested:
-            # the line without its text as read (what line.changed() makes, made directly)
-            _LEXED.put(line.raw, ContentLine(line.name, line.value, line.params, line.group))
+            # the line without its text as read (what line.changed() makes, made directly; the one noted if noted)
+            noted = known.get(line.raw)
+            _LEXED.put(
+                line.raw, noted[0] if noted is not None else ContentLine(line.name, line.value, line.params, line.group)
+            )
     for text, line in respelled.items():
         if text in wanted:
             _LEXED.put(text, line)
+
+
+def _note(known: dict[str, tuple[ContentLine, Any]], line: ContentLine, text: str, decoded: Any) -> None:
+    """Note a carried line of the card being read (``text``: its line_text) with what it decoded to, when both are
+    what the render would make of ``text`` among the contact's carried lines: the line is its own text as read
+    (so lex_line of the text lexes what the card's lexer lexed, see :func:`_remember_lexed`), and what it decodes
+    to does not depend on the lines around it. A line's context (:class:`_Context`) is read only for a grouped
+    line (its label), an ADR (a 3.0 LABEL printing it) and an X- property (a custom value given twice is none):
+    those are decoded again among the carried lines."""
+    if line.raw == text and not line.group and line.name != "ADR" and not line.name.startswith("X-"):
+        known[text] = (ContentLine(line.name, line.value, line.params), decoded)
+
+
+#: a noted carried line whose value is not known yet (a TEL re-spelled: decoded when the render reads it)
+_UNDECODED: Any = object()
+
+
+class _Read:
+    """What parse_card read a contact from, kept on the contact (``Contact.derived``, see
+    :class:`contactsync.model._Derived`) for its fit and render in the same run (#18): that it is its own fit in
+    ``region`` (see :data:`_OWN_FITS`), each carried line it noted (see :func:`_note`), and, once asked, the
+    contact's carried lines read (:class:`_Carried`) and its fitted lines, for ``region`` and ``photo_max_bytes``.
+    Found by the contact's identity, not by hashing its values; a contact made from it (``replace``) has none.
+    Valid while :data:`_generation` is the one it was made in: emptying the codec's memos forgets these too."""
+
+    __slots__ = ("carried", "fitted", "generation", "known", "photo_max_bytes", "region")
+
+    def __init__(self, region: str, photo_max_bytes: int, known: dict[str, tuple[ContentLine, Any]]) -> None:
+        self.generation = _generation
+        self.region = region
+        self.photo_max_bytes = photo_max_bytes
+        self.known = known
+        self.carried: _Carried | None = None
+        self.fitted: Any = _ABSENT
+
+
+def _read_of(contact: Contact, region: str, photo_max_bytes: int | None) -> _Read | None:
+    """What parse_card read ``contact`` from, when it read it in ``region`` (and with ``photo_max_bytes``, unless
+    None) since the codec's memos were last emptied."""
+    read = getattr(contact, "derived", None)
+    if (
+        read.__class__ is _Read
+        and read.generation == _generation
+        and read.region == region
+        and (photo_max_bytes is None or read.photo_max_bytes == photo_max_bytes)
+    ):
+        return read
+    return None
+
+
+def _read_noted(
+    vcard_lines: tuple[str, ...], known: dict[str, tuple[ContentLine, Any]], region: str, photo_max_bytes: int
+) -> tuple[tuple[ContentLine, tuple[_Slot, Any] | None], ...]:
+    """:func:`_read_carried_now` of a contact's lines, from the lines parse_card noted where it noted them: each
+    line lexed as lex_line lexes it, decoded as among the carried lines (the context read only when a line needs
+    it). tests/test_codec_noted.py holds this to _read_carried_now over the corpus and hostile cards."""
+    read: list[tuple[ContentLine, Any]] = []
+    undecoded = contextual = False
+    for text in vcard_lines:
+        entry = known.get(text)
+        if entry is None:
+            line = _lexed(text)
+            if line is None:
+                continue
+            entry = (line, _UNDECODED)
+        if entry[1] is _UNDECODED:
+            undecoded = True
+            line = entry[0]
+            contextual = contextual or bool(line.group) or line.name == "ADR" or line.name.startswith("X-")
+        read.append(entry)
+    if not undecoded:
+        return tuple(read)
+    context = _Context.of([line for line, _d in read]) if contextual else _NO_CONTEXT
+    return tuple(
+        (line, _decode(line, region, photo_max_bytes, context) if decoded is _UNDECODED else decoded)
+        for line, decoded in read
+    )
 
 
 #: the properties a card says once (the first one counts) and the members of a group card, apart from the contact
@@ -1376,17 +1481,33 @@ class _Carried:
     @classmethod
     def of(cls, contact: Contact, region: str, photo_max_bytes: int) -> _Carried:
         """The contact's carried lines read (once for the same contact's values: see :func:`_memo_key`)."""
+        read = _read_of(contact, region, photo_max_bytes)
+        if read is not None:
+            # read from a card: kept on the contact, its lines as parse_card noted them (no hash, no memo)
+            carried = read.carried
+            if carried is None:
+                noted = _read_noted(contact.vcard_lines, read.known, region, photo_max_bytes)
+                carried = read.carried = cls._of(contact, region, photo_max_bytes, noted)
+            return carried
         key = _memo_key(contact, region, photo_max_bytes)
         if key is None:
             return cls._of(contact, region, photo_max_bytes)
         return _CARRIED.get(key, lambda: cls._of(contact, region, photo_max_bytes))
 
     @classmethod
-    def _of(cls, contact: Contact, region: str, photo_max_bytes: int) -> _Carried:
+    def _of(
+        cls,
+        contact: Contact,
+        region: str,
+        photo_max_bytes: int,
+        read: tuple[tuple[ContentLine, tuple[_Slot, Any] | None], ...] | None = None,
+    ) -> _Carried:
         unmapped: list[ContentLine] = []
         forms: list[tuple[_Slot, Any, ContentLine]] = []
         aggregates: dict[_Slot, list[tuple[_Slot, Any, ContentLine]]] = {slot: [] for slot in _AGGREGATE}
-        for line, decoded in _read_carried(contact.vcard_lines, region, photo_max_bytes):
+        if read is None:
+            read = _read_carried(contact.vcard_lines, region, photo_max_bytes)
+        for line, decoded in read:
             if decoded is None or isinstance(decoded[1], _PhotoLine) or decoded[0] in _NO_FORMS:
                 unmapped.append(line)
             elif decoded[0] in _AGGREGATE:
@@ -1498,6 +1619,9 @@ def _lexed(text: str) -> ContentLine | None:
 _read_carried_memo = lru_cache(maxsize=4096)(_read_carried_now)
 
 
+#: bumped when a memo is emptied: a :class:`_Read` of an older one is not used (a cold start, as for the memos)
+_generation = 0
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
@@ -1551,8 +1675,11 @@ class _Memo(Generic[K, V]):
                 self._known.popitem(last=False)
 
     def cache_clear(self) -> None:
+        """Forget every value, and what parse_card kept on the contacts it read (see :class:`_Read`)."""
+        global _generation
         with self._lock:
             self._known.clear()
+        _generation += 1
 
     def __len__(self) -> int:
         return len(self._known)
@@ -1669,6 +1796,12 @@ def fit_lines(contact: Contact, *, region: str = "US", photo_max_bytes: int = DE
     and labels of elements it no longer has, left out)."""
     if not contact.vcard_lines:
         return contact
+    read = _read_of(contact, region, photo_max_bytes)
+    if read is not None:
+        vcard_lines = read.fitted
+        if vcard_lines is _ABSENT:
+            vcard_lines = read.fitted = _fitted_lines(contact, region, photo_max_bytes)
+        return contact if vcard_lines is None else replace(contact, vcard_lines=vcard_lines)
     key = _memo_key(contact, region, photo_max_bytes)
     if key is None:
         vcard_lines = _fitted_lines(contact, region, photo_max_bytes)
