@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -79,6 +80,22 @@ Runs = list[tuple[int, str, float, float]]
 #: what the CPU samples name: the daemon, its PostgreSQL backends, Radicale, this process (the proxy)
 PARTS = ("daemon", "postgres", "radicale", "proxy")
 SPY = str(Path(sys.executable).parent / "py-spy")
+#: with --statements, the measured daemon is started through this: every statement its store sends (cursor
+#: executions, what crosses to the database) and every commit, stamped, written to $DAEMON_CYCLE_STATEMENTS at exit
+COUNTING = """
+import atexit, json, os, sys, time
+import sqlalchemy as sa
+seen = []
+sa.event.listen(sa.engine.Engine, "before_cursor_execute", lambda c, cur, text, *a: seen.append((time.time(), text)))
+sa.event.listen(sa.engine.Engine, "commit", lambda c: seen.append((time.time(), "COMMIT")))
+def dump():
+    with open(os.environ["DAEMON_CYCLE_STATEMENTS"], "w") as out:
+        json.dump(seen, out)
+atexit.register(dump)
+from contactsync.cli import main
+sys.argv[0] = "contactsync"
+sys.exit(main())
+"""
 
 
 @dataclass(frozen=True)
@@ -103,6 +120,8 @@ class CpuSampler:
         self.backend_starts: dict[int, float] = {}
         #: (epoch seconds, the daemon's CPU seconds so far), every 10 ms while it runs (:meth:`follow`)
         self.daemon_fine: list[tuple[float, float]] = []
+        #: with --statements: (epoch seconds, text) of each statement and commit ("COMMIT") the daemon's store sent
+        self.statements: list[tuple[float, str]] = []
 
     def follow(self, pid: int, done: threading.Event) -> None:
         """Sample the daemon's CPU every 10 ms until ``done``: its start-up's CPU, and its cycles' to within
@@ -188,6 +207,9 @@ class Cycle:
     #: of ``counted.connections``, those opened before the cycle's first run started (in the start-up, for the
     #: first cycle: the proxy's counts of a first cycle cover the whole process up to it)
     opened_before: int = 0
+    #: with --statements: the daemon's statements and commits from the cycle's first run's start to 1 s after its
+    #: last run's end (the last run's hand-back commits after it), by kind (their first words)
+    statements: Tally[str] | None = None
 
     @property
     def bound_s(self) -> float:
@@ -216,15 +238,22 @@ def _run_daemon(
     cycles: int = 1,
     py_spy: Path | None = None,
     spy_first: bool = False,
+    statements: Path | None = None,
 ) -> tuple[float, list[Runs]]:
     """One `contactsync run` until every book has ``cycles`` more finished runs; then SIGTERM. When the process
     was started (epoch seconds), and the runs of each cycle, in order (a book's run of a later cycle starts after
     every run of the earlier one ended: the cycles are a minute apart and one takes seconds). With ``py_spy``, the
     daemon is recorded from its first cycle's end to the last; with ``spy_first`` too, from its start-up (as soon
-    as it runs) to its first cycle's end."""
+    as it runs) to its first cycle's end. With ``statements`` (a file), the statements the daemon's store sent are
+    read into ``sampler.statements`` once it has stopped."""
     started = time.time()
+    command = [CONTACTSYNC, "-c", str(config), "run"]
+    env = dict(os.environ)
+    if statements is not None:
+        command[:1] = [sys.executable, "-c", COUNTING]
+        env["DAEMON_CYCLE_STATEMENTS"] = str(statements)
     with log.open("ab") as out:
-        proc = subprocess.Popen([CONTACTSYNC, "-c", str(config), "run"], stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     sampler.daemon_pid = proc.pid
     sampler.daemon_fine = []
     followed = threading.Event()
@@ -270,6 +299,8 @@ def _run_daemon(
         proc.send_signal(signal.SIGTERM)
         proc.wait(120)
         sampler.daemon_pid = None
+        if statements is not None:
+            sampler.statements = [(at, text) for at, text in json.loads(statements.read_text())]
 
 
 def _after_minute_slot() -> None:
@@ -308,6 +339,9 @@ def _measured(
     startup_cpu = sampler.daemon_cpu(0.0, start) if spawned is not None else None
     started = sampler.started_between(start, end)
     before = sum(1 for at in counted.opened_at if at < start)
+    statements = None
+    if sampler.statements:
+        statements = Tally(_kind(text) for at, text in sampler.statements if start <= at <= end + 1.0)
     return Cycle(
         label,
         rtt_ms,
@@ -324,7 +358,16 @@ def _measured(
         startup,
         startup_cpu,
         before,
+        statements,
     )
+
+
+def _kind(text: str) -> str:
+    """A statement's kind: its first words and the table it names, enough to tell the run's statements apart."""
+    words = " ".join(text.split())
+    for cut in (" WHERE ", " where ", " VALUES ", " values ", " SET ", " set "):
+        words = words.split(cut)[0]
+    return words[:90]
 
 
 def cycle(
@@ -339,6 +382,7 @@ def cycle(
     settled: bool = False,
     py_spy: Path | None = None,
     spy_first: bool = False,
+    count_statements: bool = False,
 ) -> list[Cycle]:
     """The second process's first cycle; with ``steady``, then its next cycle too."""
     radicale_root = work
@@ -420,6 +464,7 @@ def cycle(
                     cycles=2,
                     py_spy=py_spy,
                     spy_first=spy_first,
+                    statements=run_dir / "statements.json" if count_statements else None,
                 )
                 splitter.join()
                 counts.append(proxy.reset())
@@ -427,7 +472,15 @@ def cycle(
             else:
                 after = max(r[0] for r in first)
                 spawned, cycles = _run_daemon(
-                    config, store, accounts, after, run_dir / "daemon.log", sampler, py_spy=py_spy, spy_first=spy_first
+                    config,
+                    store,
+                    accounts,
+                    after,
+                    run_dir / "daemon.log",
+                    sampler,
+                    py_spy=py_spy,
+                    spy_first=spy_first,
+                    statements=run_dir / "statements.json" if count_statements else None,
                 )
                 counts = [proxy.reset()]
                 labels = ("first",)
@@ -473,6 +526,11 @@ def main() -> None:
         help="record the measured process with py-spy (the GIL holder's stacks) into FOLDER, one file per RTT",
     )
     parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="count the measured daemon's statements and commits per run (SQLAlchemy's cursor events; costs CPU)",
+    )
+    parser.add_argument(
         "--py-spy-first",
         action="store_true",
         help="with --py-spy: record the measured process's start-up and first cycle instead of the later ones",
@@ -498,6 +556,7 @@ def main() -> None:
                     settled=args.settled,
                     py_spy=spy,
                     spy_first=args.py_spy_first,
+                    count_statements=args.statements,
                 )
                 for c in measured:
                     if c.startup_s is not None:
@@ -532,6 +591,15 @@ def main() -> None:
                         if (c.label, budget) in at_zero:
                             line += f" wall/(bound+0ms wall)={c.wall_s / (c.bound_s + at_zero[(c.label, budget)]):.2f}"
                     print(line, flush=True)
+                    if c.statements is not None:
+                        commits = c.statements.pop("COMMIT", 0)
+                        total = sum(c.statements.values())
+                        print(
+                            f"   statements/run={total / c.accounts:.2f} commits/run={commits / c.accounts:.2f}",
+                            flush=True,
+                        )
+                        for kind, n in c.statements.most_common():
+                            print(f"     {n / c.accounts:5.2f}  {kind}", flush=True)
     finally:
         radicale.terminate()
         radicale.wait(30)
