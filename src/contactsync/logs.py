@@ -28,6 +28,7 @@ from contextvars import ContextVar
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Final
+from urllib.parse import unquote, urlsplit
 
 from .errors import ContactSyncError
 from .settings import LogFormat
@@ -88,6 +89,76 @@ def mask_personal(text: str) -> str:
     to be personal (a server's path, a platform's quoted values) before it gets here; this catches what one
     forgot (vdir's "<file name> no longer exists")."""
     return _PHONE.sub(MASK, _CARD_NAME.sub(MASK, _EMAIL.sub(MASK, text)))
+
+
+#: the words CardDAV servers put in their paths (Nextcloud, ownCloud, SabreDAV/Baïkal, Radicale, SOGo, iCloud,
+#: Fastmail, Google, Xandikos, DAViCal), the only plain words :func:`shown_path` lets through
+PATH_WORDS: Final = frozenset(
+    {
+        ".well-known",
+        "addressbook",
+        "addressbooks",
+        "addressbook-home",
+        "addressbook-home-set",
+        "caldav.php",
+        "card",
+        "carddav",
+        "carddavhome",
+        "contacts",
+        "dav",
+        "dav.php",
+        "default",
+        "principals",
+        "remote.php",
+        "sogo",
+        "user",
+        "users",
+        "v1",
+        "v2",
+    }
+)
+#: an opaque id a server or a client made: a UUID, or a long hex token holding a letter and a digit (a phone
+#: number is all digits, a login or a name is not hex), optionally a card's ``.vcf`` file name
+_OPAQUE_SEGMENT: Final = re.compile(
+    r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    r"|(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{16,})(?:\.vcf)?",
+    re.IGNORECASE,
+)
+
+
+def shown_path(url: str, username: str | None = None) -> str:
+    """``url``'s path as a message may show it whatever ``log.personal_data`` says (a ConnectorError's text goes
+    to logs, ``status`` and the run report as it is; a quarantined card's id is shown by ``status``).
+
+    The rule: a segment is shown only when it is one of the words CardDAV servers put in their paths
+    (:data:`PATH_WORDS`: ``remote.php``, ``dav``, ``addressbooks``, ``users``, ``contacts``…) or an opaque id
+    (a UUID, a long hex token), and never when it is the account's ``username`` or its part before "@"; every
+    other segment becomes "…". A server's path names its user (Nextcloud's
+    ``/remote.php/dav/addressbooks/users/ana@example.com/contacts/``, Radicale's ``/ana/``), and an address book
+    or a card may be named after a person (a card's file name is its UID, which another client may have made an
+    email): what is left says where in the server's tree the request went. The query is never shown."""
+    login = (username or "").casefold()
+    hidden = {login, login.partition("@")[0]} - {""}
+    shown = []
+    for segment in (urlsplit(url).path or "/").split("/"):
+        plain = unquote(segment).casefold()
+        if not segment or (
+            plain not in hidden and (plain in PATH_WORDS or _OPAQUE_SEGMENT.fullmatch(plain) is not None)
+        ):
+            shown.append(segment)
+        else:
+            shown.append(MASK)
+    return "/".join(shown) or "/"
+
+
+def shown_item(remote_id: str, username: str | None = None) -> str:
+    """An item's id on an account (a quarantined item's, in ``status`` and ``status --json``) as it may be shown
+    whatever ``log.personal_data`` says: a path or a URL (CardDAV's href, which holds the login) by
+    :func:`shown_path`; any other id (Outlook's, Google's, a directory's: opaque; vdir's file name, made of a UID)
+    through :func:`mask_personal`."""
+    if remote_id.startswith("/") or "://" in remote_id:
+        return shown_path(remote_id, username)
+    return mask_personal(remote_id)
 
 
 def _file_shown(filename: object) -> str:
@@ -249,5 +320,7 @@ __all__ = [
     "mask_personal",
     "safe_error_text",
     "setup_logging",
+    "shown_item",
+    "shown_path",
     "under_journald",
 ]

@@ -35,7 +35,7 @@ import click
 from .. import registry
 from ..config import load_settings, locate
 from ..errors import ConfigError, ContactSyncError, NotFound, StoreError, StoreLocked
-from ..logs import safe_error_text, setup_logging
+from ..logs import mask_personal, safe_error_text, setup_logging, shown_item
 from ..settings import AccountSettings, BookSettings, Settings
 from .deferred import defer_unused
 from .faults import StoreFault, store_fault
@@ -449,6 +449,12 @@ def _until(value: datetime | None) -> str:
     return f"in {seconds}s"
 
 
+def _login(account: AccountSettings) -> str | None:
+    """The account's login option, if it names one (CardDAV's ``username``), to be masked in its paths."""
+    value = account.options.get("username")
+    return value if isinstance(value, str) else None
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--book", "book_name", metavar="NAME", help="Only this book (a retired one too), in full.")
@@ -574,7 +580,12 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
                 "failed_writes": o.failed,
                 "brake": st.get("brake_reason"),
                 "brake_since": st.get("brake_since"),
-                "quarantined": [{"id": rid, "reason": reason} for rid, reason in st.get("quarantined", [])],
+                # a CardDAV card's id is its href, which holds the login (often an email): shown as log lines
+                # show paths, whatever log.personal_data says (status is pasted into tickets and read by monitors)
+                "quarantined": [
+                    {"id": shown_item(rid, _login(acct)), "reason": mask_personal(reason)}
+                    for rid, reason in st.get("quarantined", [])
+                ],
                 "circuit": circuit,
                 "tags_checked_at": h.tags_checked_at if h else None,
                 "tags_error": h.tags_error if h else None,
