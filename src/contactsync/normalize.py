@@ -114,9 +114,19 @@ def _without_scheme(value: str, scheme: str) -> str:
     return value
 
 
+#: a NANP number written in E.164: "+1", then ten digits whose area code starts with 2-9. phonenumbers reads any
+#: "+1" number with the metadata of country code 1's main region (US), whose national prefix for parsing ("1")
+#: cannot match such digits and whose numbers are ten digits long: it is possible and formats back to itself, in
+#: every region. Taken as it is, without phonenumbers (~20 µs a number, and ~100 M instructions to import it in
+#: a run whose numbers are all such, #18); tests/test_cpu_paths.py holds it to phonenumbers' own answer
+_NANP_E164 = re.compile(r"\+1[2-9][0-9]{9}")
+
+
 @lru_cache(maxsize=65536)
 def phone_number(raw: str, region: str) -> str:
     value = _without_scheme(text(raw), "tel:")
+    if _NANP_E164.fullmatch(value):
+        return value
     e164 = _e164(value, region)
     if e164 is None or e164 == value:
         return value
