@@ -234,3 +234,71 @@ def test_a_lines_text_is_written_as_before(params: list[tuple[str, tuple[str, ..
     line = ContentLine("EMAIL", "a@example.org", tuple(params), "item1")
     joined = "".join(f";{key}={','.join(_quote_param_long_way(v) for v in values)}" for key, values in params)
     assert vlines.line_text(line) == f"item1.EMAIL{joined}:a@example.org"
+
+
+# ------------------------------------------------------------- one card, nothing nested: read by slicing
+
+
+def _read_card_long_way(text: str) -> tuple[str, list[tuple[object, ...]]] | str:
+    """_read_card as it was before the sliced path (or the CardError's message)."""
+    lines = vlines.read_lines(text)
+    begin = next(
+        (i for i, line in enumerate(lines) if line.name == "BEGIN" and line.value.strip().upper() == "VCARD"), None
+    )
+    if begin is None:
+        return "no BEGIN:VCARD line: this is not a vCard"
+    body: list[ContentLine] = []
+    depth = 0
+    end: int | None = None
+    for index in range(begin + 1, len(lines)):
+        line = lines[index]
+        if line.name == "END" and depth == 0:
+            end = index
+            break
+        if line.name == "BEGIN":
+            depth += 1
+        elif line.name == "END":
+            depth -= 1
+        if depth or line.name == "END":
+            line = ContentLine(line.name, line.value, line.params, line.group, True, line.raw)
+        body.append(line)
+    if end is None:
+        return "the card has no END:VCARD line (truncated?)"
+    if any(line.name == "BEGIN" and line.value.strip().upper() == "VCARD" for line in lines[end + 1 :]):
+        return "the text holds more than one card"
+    version = next((line.value.strip() for line in body if line.name == "VERSION" and not line.nested), "")
+    return version, _exactly(body)
+
+
+def _read_card_now(text: str) -> tuple[str, list[tuple[object, ...]]] | str:
+    try:
+        card = mapping._read_card(text)
+    except CardError as exc:
+        return str(exc)
+    return card.version, _exactly(list(card.lines))
+
+
+_CARD_SHAPES = (
+    "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A\r\nEND:VCARD\r\n",
+    "begin:vcard\r\nfn:A\r\nversion: 4.0 \r\nend:vcard\r\nX-AFTER:1\r\n",
+    "BEGIN:VCARD\r\nFN:A\r\n",
+    "BEGIN:VCARD\r\nVERSION:2.1\r\nAGENT:\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:B\r\nEND:VCARD\r\nFN:A\r\nEND:VCARD\r\n",
+    "BEGIN:VCARD\r\nFN:A\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:B\r\nEND:VCARD\r\n",
+    "X-JUNK:1\r\nBEGIN:VCARD\r\nFN:A\r\nEND:VCARD\r\n",
+    "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+    "BEGIN:VCALENDAR\r\nBEGIN:VCARD\r\nFN:A\r\nEND:VCARD\r\nEND:VCALENDAR\r\n",
+    "BEGIN:VCARD\r\nEND:VCARD\r\n",
+    "BEGIN:VCARD\r\nFN:A\r\nEND:VCARD\r\nEND:VCARD\r\nVERSION:9\r\n",
+    "",
+)
+
+
+def test_a_card_is_read_as_the_walk_reads_it() -> None:
+    for text in [*_CARD_SHAPES, *_TEXTS]:
+        assert _read_card_now(text) == _read_card_long_way(text), text
+
+
+@FUZZ
+@given(cards())
+def test_a_hostile_card_is_read_as_the_walk_reads_it(text: str) -> None:
+    assert _read_card_now(text) == _read_card_long_way(text)

@@ -169,6 +169,19 @@ class _Card:
 
 def _read_card(text: str) -> _Card:
     lines = read_lines(text)
+    names = [line.name for line in lines]
+    if names.count("BEGIN") == 1 and names[0] == "BEGIN" and lines[0].value.strip().upper() == "VCARD":
+        # one card, nothing nested in it (the usual text): what the walk below makes of it, by slicing (#18). No
+        # other BEGIN, so no line is nested, the card ends at the first END, and nothing after it is a card
+        try:
+            last = names.index("END", 1)
+        except ValueError:
+            raise CardError("the card has no END:VCARD line (truncated?)") from None
+        try:
+            version = lines[names.index("VERSION", 1, last)].value.strip()
+        except ValueError:
+            version = ""
+        return _Card(version, tuple(lines[1:last]))
     begin = next(
         (i for i, line in enumerate(lines) if line.name == "BEGIN" and line.value.strip().upper() == "VCARD"), None
     )
@@ -1780,7 +1793,8 @@ def _fresh(wanted: list[tuple[_Slot, Any, Any]], carried: _Carried, version: str
         placed.append((_ORDER[slot], [form or _line_of(slot, value, source, version)]))
     for slot, value in carried.wanted.items():
         placed.append((_ORDER[slot], carried.aggregate(slot, value)))
-    placed.sort(key=lambda p: p[0])  # stable: a slot's values keep their order
+    if carried.wanted:  # else in order already: _wanted's values are sorted so (#18)
+        placed.sort(key=lambda p: p[0])  # stable: a slot's values keep their order
     lines = [_line("VERSION", version), _line("PRODID", PRODID)]
     lines += [line for _o, group in placed for line in group]
     orphaned = carried.orphaned_groups(taken)
@@ -2144,7 +2158,7 @@ def render_card(
     if before is None or _without_rev(lines) != _without_rev(before):
         _set(lines, "REV", _now_rev(), after=None)
     write = write_line_21 if version == "2.1" else write_line
-    body = "".join(write(line) for line in lines)
+    body = "".join(map(write, lines))
     return f"BEGIN:VCARD\r\n{body}END:VCARD\r\n"
 
 
