@@ -12,7 +12,10 @@ What the admin reads must be true and must not name anyone (``log.personal_data:
 - an exception's text is written only where it cannot hold personal data: a SQL driver's error repeats the
   statement's parameters (names, emails) and a PostgreSQL ``DETAIL`` repeats the values of a key, so
   :func:`safe_error_text` keeps the driver's first line and never the parameters, and an unknown exception is
-  shown by its type alone. Tracebacks keep their frames (file, line, code), which name no one.
+  shown by its type alone. Tracebacks keep their frames (file, line, code), which name no one;
+- a book or account name a book template built from a person's sign-in name or email (``google-{user}``) is shown
+  with that part replaced by a pseudonym (``google-~3f9a1c2e``, :func:`pseudonymize`): every line names its book
+  and accounts, and the admin's ``status`` maps a pseudonym back to the book (``contactsync.templates``).
 """
 
 from __future__ import annotations
@@ -229,6 +232,60 @@ def format_exception(exc: BaseException, *, personal_data: bool = False) -> str:
     return "".join(parts).rstrip("\n")
 
 
+#: a book's or an account's name as a token of a line (names are ``[a-z0-9][a-z0-9_.-]*``, config/schema.py)
+_NAME_TOKEN = re.compile(r"(?<![A-Za-z0-9_.-])[a-z0-9][a-z0-9_.-]*")
+#: book and account names a template built from a person's sign-in name or email → the pseudonym log lines show
+#: (:func:`register_pseudonyms`); replaced whole, never changed in place, so a formatter reads it without a lock
+_pseudonyms: Mapping[str, str] = MappingProxyType({})
+
+
+def register_pseudonyms(names: Mapping[str, str]) -> None:
+    """From now on, log lines (``log.personal_data: false``) show each name of ``names`` as its pseudonym. Names
+    registered before are kept: a line about a book renamed since (its person's sign-in name changed) still shows
+    the old name's pseudonym. :func:`contactsync.templates.with_template_books` registers what it expands."""
+    global _pseudonyms
+    if names and any(_pseudonyms.get(k) != v for k, v in names.items()):
+        _pseudonyms = MappingProxyType({**_pseudonyms, **names})
+
+
+def pseudonymize(text: str) -> str:
+    """``text`` with every registered name (a whole token: ``google-ana.silva``, not the ``ana.silva`` in it)
+    replaced by its pseudonym; one pass over the text."""
+    table = _pseudonyms
+    if not table:
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        token = match.group()
+        shown = table.get(token)
+        if shown is not None:
+            return shown
+        bare = token.rstrip("._-")  # the end of a sentence: "book ana.silva."
+        shown = table.get(bare)
+        return token if shown is None else shown + token[len(bare) :]
+
+    return _NAME_TOKEN.sub(one, text)
+
+
+def _shown_value(value: Any) -> Any:
+    return pseudonymize(value) if isinstance(value, str) else value
+
+
+def _message(record: logging.LogRecord, personal_data: bool) -> str:
+    """The record's message, its string arguments pseudonymized unless ``personal_data``. Only the arguments: the
+    format string is ours (every call passes names as arguments), so a sign-in name that is also a word ("info",
+    "contacts") never changes the sentence around it."""
+    if personal_data or not _pseudonyms or not record.args:
+        return record.getMessage()
+    args = record.args
+    shown: Any = (
+        {k: _shown_value(v) for k, v in args.items()}
+        if isinstance(args, Mapping)
+        else tuple(_shown_value(a) for a in args)
+    )
+    return str(str(record.msg) % shown)
+
+
 #: fields every line logged in this context carries (the daemon sets a templated book's ``template`` and
 #: ``person``, the directory's id, while it runs the book: what a line is about, without naming anyone)
 CONTEXT_FIELDS: ContextVar[Mapping[str, Any]] = ContextVar("contactsync_log_fields", default=MappingProxyType({}))
@@ -251,12 +308,15 @@ class HumanFormatter(logging.Formatter):
         self.personal_data = personal_data
 
     def format(self, record: logging.LogRecord) -> str:
-        message = record.getMessage()
+        message = _message(record, self.personal_data)
         fields = _fields(record)
         if fields:
+            if not self.personal_data:
+                fields = {k: _shown_value(v) for k, v in fields.items()}
             message += "".join(f" {k}={'-' if v is None else v}" for k, v in fields.items())
         if record.exc_info and record.exc_info[1] is not None:
-            message += "\n" + format_exception(record.exc_info[1], personal_data=self.personal_data)
+            text = format_exception(record.exc_info[1], personal_data=self.personal_data)
+            message += "\n" + (text if self.personal_data else pseudonymize(text))
         head = f"{record.levelname} {record.name}: "
         if self.journald:
             prefix = f"<{_PRIORITY.get(record.levelno, 6)}>"
@@ -277,12 +337,13 @@ class JsonFormatter(logging.Formatter):
             "ts": _timestamp(record),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "msg": record.getMessage(),
+            "msg": _message(record, self.personal_data),
         }
         for key, value in _fields(record).items():
-            entry.setdefault(key, value)
+            entry.setdefault(key, value if self.personal_data else _shown_value(value))
         if record.exc_info and record.exc_info[1] is not None:
-            entry["exc"] = format_exception(record.exc_info[1], personal_data=self.personal_data)
+            text = format_exception(record.exc_info[1], personal_data=self.personal_data)
+            entry["exc"] = text if self.personal_data else pseudonymize(text)
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
@@ -318,6 +379,8 @@ __all__ = [
     "account_error",
     "format_exception",
     "mask_personal",
+    "pseudonymize",
+    "register_pseudonyms",
     "safe_error_text",
     "setup_logging",
     "shown_item",

@@ -15,12 +15,18 @@ filter keeps gets that book with the placeholders filled from their identity att
 people the store holds as active are added to the settings by :func:`with_template_books` (the daemon, ``status``).
 
 Nothing here logs a person's attributes: a person is named by the directory's id, as every log line is (#16).
+A book or account name built from ``{user}``, ``{upn}``, ``{username}`` or ``{email}`` holds the person's sign-in
+name, and every log line names its book and accounts: :func:`with_template_books` registers each such name with
+the log formatter, which shows it with those placeholders' part replaced by :func:`pseudonym` (``google-{user}``
+→ ``google-~3f9a1c2e``; ``log.personal_data: true`` shows the name). ``status`` shows both (``log_name``), and
+``config check`` warns about such a pattern, naming ``{id}`` as the fix.
 """
 
 from __future__ import annotations
 
 import enum
 import fnmatch
+import hashlib
 import re
 import string
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -29,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from .connectors.directory import DirectoryPerson, DirectorySource
 from .errors import ConnectorError, NotFound
+from .logs import register_pseudonyms
 from .settings import (
     AccountSettings,
     BookSettings,
@@ -52,6 +59,10 @@ PLACEHOLDERS: Final[Mapping[str, str]] = {
     "user": "the sign-in name fit for a book or account name (lowercase, other characters become '-')",
     "id": "the directory's id of the person",
 }
+
+#: the placeholders filled with what names a person (a sign-in name, an email): log lines show a name built from
+#: one as its pseudonym (:func:`log_names`)
+PERSONAL_PLACEHOLDERS: Final = frozenset({"email", "upn", "username", "user"})
 
 #: the book and account name rule of the configuration (config/schema.py NAME_PATTERN), checked per person
 _NAME: Final = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -163,6 +174,28 @@ def expand_book(template: BookTemplate, person: DirectoryPerson) -> BookSettings
     return replace(
         pattern, name=fill(pattern.name), accounts=accounts, priority=tuple(fill(p) for p in pattern.priority)
     )
+
+
+def pseudonym(template_name: str, person_id: str) -> str:
+    """What stands for the person's sign-in name or email in the names log lines show: "~" (no name holds one) and
+    8 hex digits of a hash of the template and the directory's id. The id is what log lines already name the
+    person by (``person=``), so the hash needs no key: undoing it gives the id, nothing more. Stable across runs
+    and restarts, and the same for the book and each of its accounts."""
+    digest = hashlib.sha256(f"{template_name}\0{person_id}".encode()).hexdigest()
+    return f"~{digest[:8]}"
+
+
+def log_names(template: BookTemplate, person: DirectoryPerson) -> dict[str, str]:
+    """Each name of the person's book (the book's, its accounts') built from a personal placeholder → that name
+    with the placeholder's part replaced by :func:`pseudonym`, as log lines show it."""
+    values = person_values(person)
+    token = pseudonym(template.name, person.id)
+    masked = {k: (token if k in PERSONAL_PLACEHOLDERS else v) for k, v in values.items()}
+    out: dict[str, str] = {}
+    for pattern in (template.book.name, *(a.name for a in template.book.accounts)):
+        if PERSONAL_PLACEHOLDERS & set(placeholders_in(pattern)):
+            out[substitute(pattern, values)] = substitute(pattern, masked)
+    return out
 
 
 def _matches(flt: TemplateFilter, person: DirectoryPerson) -> bool:
@@ -335,18 +368,23 @@ def with_template_books(
     """``settings`` (as read from the file) with the books of ``active`` people (by template name, as the store
     holds them) added after the file's own books, and where each added book comes from. A template no longer
     in the file adds nothing; a person whose book can no longer be expanded is left out (``config expand`` says
-    why)."""
+    why). The names built from a personal placeholder are registered with the log formatter
+    (:func:`contactsync.logs.register_pseudonyms`), so log lines show them by :func:`log_names`."""
     taken_books, taken_accounts = static_names(settings)
     added: list[BookSettings] = []
     origins: dict[str, Origin] = {}
+    shown: dict[str, str] = {}
     for tmpl in settings.templates:
         people = active.get(tmpl.name, ())
         expansion = expand(tmpl, people, taken_books=taken_books, taken_accounts=taken_accounts)
         for e in expansion.books:
             added.append(e.book)
             origins[e.book.name] = Origin(tmpl.name, e.person.id, e.person.email)
+            shown.update(log_names(tmpl, e.person))
         taken_books = taken_books | {e.book.name for e in expansion.books}
         taken_accounts = taken_accounts | {a.name for e in expansion.books for a in e.book.accounts}
+    # every line names its book and accounts: from now on they show these names by their pseudonyms
+    register_pseudonyms(shown)
     distributions = tuple(_with_template_targets(d, settings, added, origins) for d in settings.distributions)
     return replace(settings, books=settings.books + tuple(added), distributions=distributions), origins
 
@@ -428,6 +466,7 @@ def record(store: Store, expansion: Expansion) -> ExpansionChanges:
 
 
 __all__ = [
+    "PERSONAL_PLACEHOLDERS",
     "PLACEHOLDERS",
     "SAMPLE_PERSON",
     "ExpandedBook",
@@ -442,11 +481,13 @@ __all__ = [
     "expand_book",
     "expand_now",
     "list_people",
+    "log_names",
     "metric_labels",
     "name_safe",
     "person_values",
     "placeholders_in",
     "placeholders_of",
+    "pseudonym",
     "record",
     "source_account",
     "static_names",

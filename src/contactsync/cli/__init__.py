@@ -35,7 +35,7 @@ import click
 from .. import registry
 from ..config import load_settings, locate
 from ..errors import ConfigError, ContactSyncError, NotFound, StoreError, StoreLocked
-from ..logs import mask_personal, safe_error_text, setup_logging, shown_item
+from ..logs import mask_personal, pseudonymize, safe_error_text, setup_logging, shown_item
 from ..settings import AccountSettings, BookSettings, Settings
 from .deferred import defer_unused
 from .faults import StoreFault, store_fault
@@ -457,7 +457,12 @@ def _login(account: AccountSettings) -> str | None:
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-@click.option("--book", "book_name", metavar="NAME", help="Only this book (a retired one too), in full.")
+@click.option(
+    "--book",
+    "book_name",
+    metavar="NAME",
+    help="Only this book (a retired one too), in full; or the book a name from a log line stands for (~3f9a1c2e).",
+)
 @click.option("--template", "template_name", metavar="NAME", help="Only the books of this book template.")
 @click.option("--all", "show_all", is_flag=True, help=f"Every book in full, even over {SUMMARY_OVER} books.")
 @click.pass_obj
@@ -635,6 +640,10 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
             "held_back": book_held,
         }
         origin = origins.get(book.name)
+        # a templated book's name built from a sign-in name or email, as log lines show it (logs.pseudonymize)
+        per_book[book.name]["log_name"] = pseudonymize(book.name)
+        for acct in book.accounts:
+            entries[acct.name]["log_name"] = pseudonymize(acct.name)
         per_book[book.name]["template"] = origin.template if origin else None
         per_book[book.name]["person"] = origin.person_id if origin else None
         per_book[book.name]["state"] = book_state(per_book[book.name]).value
@@ -679,9 +688,10 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
             )
     for name, b in detailed.items():
         when = f"running on {b['running_on']}" if b["running_on"] else f"next run {_until(b['next_run_at'])}"
+        in_logs = f"; in logs {b['log_name']}" if b["log_name"] != name else ""
         click.echo(
             f"book {name}: {b['pending_conflicts']} pending conflicts, {b['trash']} in the trash; "
-            f"schedule {b['schedule']}, {when}"
+            f"schedule {b['schedule']}, {when}{in_logs}"
         )
         if b["held_back"]:
             click.echo(
@@ -953,7 +963,7 @@ def config_check(obj: Context) -> None:
     2), or say it is fine. Secret files other users can read are warned about (world-readable ones are refused
     unless secrets.allow_world_readable is set)."""
     from ..checks import Outcome
-    from ..config.checks import secret_file_checks
+    from ..config.checks import personal_name_warnings, secret_file_checks
 
     settings = obj.load(recheck=True)  # every check, whatever passed before
     accounts = sum(len(b.accounts) for b in settings.books)
@@ -965,6 +975,8 @@ def config_check(obj: Context) -> None:
         if result.outcome is not Outcome.PASS:
             fix = f": {result.fix}" if result.fix else ""
             click.echo(f"warning: secret file {result.detail}{fix}", err=True)
+    for warning in personal_name_warnings(settings):
+        click.echo(f"warning: {warning}", err=True)
 
 
 @config.command("sample")

@@ -6,6 +6,7 @@ command line wins over the key (so a unit file's drop-in can still change one se
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Mapping
 from dataclasses import replace
@@ -180,6 +181,10 @@ def run(
 
     def on_settings(settings: Settings) -> None:
         setup_logging(settings.log_format, settings.log_level, obj.verbose, personal_data=settings.log_personal_data)
+        from ..config.checks import personal_name_warnings  # what `config check` warns about, said at each load
+
+        for warning in personal_name_warnings(settings):
+            logging.getLogger("contactsync.config").warning("%s", warning)
 
     @friendly
     def start() -> int:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Final
 import click
 
 from ..errors import NotFound
-from ..settings import Settings
+from ..logs import pseudonymize
+from ..settings import BookSettings, Settings
 
 if TYPE_CHECKING:
     from .. import templates as book_templates
@@ -90,11 +91,24 @@ def books_to_show(
         books = tuple(b for b in books if b.name in origins and origins[b.name].template == template)
         retired = [r for r in retired if r["template"] == template]
     if book is not None:
+        book = _book_of_log_name(book, books)
         retired = [r for r in retired if r["book"] == book]
         books = tuple(b for b in books if b.name == book)
         if not books and not retired:
             expanded.book(book)  # raises NotFound naming the books there are
     return replace(expanded, books=books), origins, retired
+
+
+def _book_of_log_name(name: str, books: Sequence[BookSettings]) -> str:
+    """The book a name from a log line stands for: a templated book's or account's name as log lines show it
+    (``google-~3f9a1c2e``, or its pseudonym ``~3f9a1c2e`` alone: contactsync.templates.log_names), else ``name``."""
+    if "~" not in name:
+        return name
+    for b in books:
+        for shown in (pseudonymize(b.name), *(pseudonymize(a.name) for a in b.accounts)):
+            if name == shown or (name.startswith("~") and name in shown):
+                return b.name
+    return name
 
 
 def state_counts(per_book: Mapping[str, Mapping[str, Any]], retired: Sequence[Mapping[str, Any]]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ permissions."""
 from __future__ import annotations
 
 import stat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 from urllib.parse import urlsplit
 
 from ..settings import Settings
@@ -120,3 +120,45 @@ def secret_file_checks(settings: Settings) -> list[CheckResult]:
         else:
             results.append(CheckResult("", "secret file", Outcome.PASS, f"{path} (mode {mode:04o})"))
     return results
+
+
+def personal_name_warnings(settings: Settings) -> list[str]:
+    """One warning per book template name (the book's, an account's) built from a placeholder that names the
+    person (``{user}``, ``{upn}``, ``{username}``, ``{email}``) while ``log.personal_data`` is false: at its file,
+    line and key, with the fix. Log lines show such a name with that part replaced by a pseudonym
+    (contactsync.templates.log_names), but ``status``, the store and per-person metrics hold the name itself.
+    `config check` prints these; the daemon logs them as it starts."""
+    if settings.log_personal_data or not settings.templates:
+        return []
+    from ..templates import PERSONAL_PLACEHOLDERS, placeholders_in  # book templates only (#18)
+
+    out: list[str] = []
+    for t_index, tmpl in enumerate(settings.templates):
+        named = [("book.name", "book", tmpl.book.name)]
+        named += [(f"book.accounts[{i}].name", "account", a.name) for i, a in enumerate(tmpl.book.accounts)]
+        for relative, what, pattern in named:
+            personal = [p for p in placeholders_in(pattern) if p in PERSONAL_PLACEHOLDERS]
+            if not personal:
+                continue
+            key = f"templates[{t_index}].{relative}"
+            line = settings.key_lines.get(key)
+            where = f"{settings.source}:{line}: " if settings.source and line else ""
+            fixed = pattern
+            for placeholder in personal:
+                fixed = fixed.replace("{" + placeholder + "}", "{id}")
+            out.append(
+                f"{where}{key}: '{pattern}' puts each person's {_PERSONAL_WORDS[personal[0]]} in a {what} name; "
+                f"log lines show it replaced by a pseudonym (log.personal_data is false), but status, the store "
+                f"and per-person metrics show it; use {{id}} instead ('{fixed}', if the directory's ids are fit "
+                "for names)"
+            )
+    return out
+
+
+#: what a personal placeholder puts into a name, in a warning's words
+_PERSONAL_WORDS: Final = {
+    "user": "sign-in name",
+    "upn": "sign-in name",
+    "username": "sign-in name",
+    "email": "email address",
+}
