@@ -961,7 +961,8 @@ def config() -> None:
 def config_check(obj: Context) -> None:
     """Read the configuration and every secret it names, and report each problem with its file and line (exit
     2), or say it is fine. Secret files other users can read are warned about (world-readable ones are refused
-    unless secrets.allow_world_readable is set)."""
+    unless secrets.allow_world_readable is set), and so are book template names built from a sign-in name or an
+    email while log.personal_data is false (use {id})."""
     from ..checks import Outcome
     from ..config.checks import personal_name_warnings, secret_file_checks
 

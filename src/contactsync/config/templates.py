@@ -10,6 +10,10 @@ What `config check` finds in a template, each at its key path and line:
 - a ``source`` that is not an account of the file, a ``priority`` entry that is not one of the book's accounts;
 - whatever the book's connectors find in its accounts' options, checked as expanded for a sample person
   (:data:`contactsync.templates.SAMPLE_PERSON`), so a template is checked as thoroughly as a book.
+
+A name built from a placeholder that names the person (``{user}``) is valid, but with ``log.personal_data: false``
+`config check` warns about it (:func:`.checks.personal_name_warnings`: log lines show it by a pseudonym, status and
+the store by the name; ``{id}`` is the fix).
 """
 
 from __future__ import annotations
