@@ -1038,9 +1038,9 @@ def _normalized(
         name=first(_Slot.N, _NO_NAME),
         display_name=first(_Slot.FN, ""),
         nicknames=lists[_Slot.NICKNAME],
-        emails=unique(emails) if emails else (),
-        phones=unique(phones) if phones else (),
-        addresses=unique(addresses) if addresses else (),
+        emails=_unique(emails),
+        phones=_unique(phones),
+        addresses=_unique(addresses),
         organization=org,
         department=department,
         job_title=first(_Slot.TITLE, ""),
@@ -1064,6 +1064,14 @@ def _normalized(
         languages=lists[_Slot.LANG],
         vcard_lines=tuple(sorted(set(carried))),
     )
+
+
+def _unique(found: list[Any]) -> tuple[Any, ...]:
+    """normalize.unique of a card's emails, phones or addresses: one (the usual card) is its own, as none of them
+    is empty (parse_card leaves out what :func:`_empty_name` says is)."""
+    if len(found) == 1:
+        return (found[0],)
+    return normalize.unique(found) if found else ()
 
 
 #: the empty name and phonetic name most cards have (values: one object serves every contact, as the defaults)
@@ -1549,11 +1557,12 @@ class _Carried:
         unmapped += [line for _s, _v, line in second]
         wanted = {slot: _aggregate_of(contact, slot) for slot in _AGGREGATE}
         for slot, lines in aggregates.items():
-            ordered = _in_list_order(lines, wanted[slot])
-            lines[:] = ordered or []  # none: the list changed since, it is written afresh
+            if lines:  # (no line: nothing to order, most contacts)
+                ordered = _in_list_order(lines, wanted[slot])
+                lines[:] = ordered or []  # none: the list changed since, it is written afresh
         return cls(
             tuple(unmapped),
-            tuple(f for f in forms if not any(f is g for g in second)),
+            tuple(f for f in forms if not any(f is g for g in second)) if second else tuple(forms),
             {slot: tuple(lines) for slot, lines in aggregates.items()},
             {slot: value for slot, value in wanted.items() if value},
             frozenset(anchored),
