@@ -225,6 +225,8 @@ _ENCODERS: dict[str, Callable[[Any], Any] | None] = {
     attr: None if f in _PLAIN else _generic_encoder(f) for f, attr in _FIELDS
 }
 _ENCODERS.update(name=_name_to_data, emails=_emails_to_data, phones=_phones_to_data, tags=_tags_to_data)
+# a card's lines kept verbatim (most cards have some): a list of them, as field_to_data makes, without its tests
+_ENCODERS.update(vcard_lines=list, nicknames=list, languages=list)
 _DECODERS: dict[str, Callable[[Any], Any] | None] = {
     attr: None if f in _PLAIN else _generic_decoder(f) for f, attr in _FIELDS
 }
