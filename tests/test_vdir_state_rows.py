@@ -48,6 +48,8 @@ def test_writes_fold_into_the_state_as_its_entries_did(tmp_path: Path) -> None:
     team = frozenset({Tag("Team"), Tag("bench"), Tag("Ädmin")})
     connector._tags.update({"e1": team, "e2": frozenset({Tag("Team"), Tag("bench"), Tag("Ädmin")}), "e3": None})
     connector._tags["e4"] = frozenset()
+    # equal sets (tags are equal ignoring case) spelled differently: each keeps its own names
+    connector._tags.update({"e5": frozenset({Tag("team")}), "e6": frozenset({Tag("TEAM")})})
     listed = {
         "kept.vcf": _Seen(10, 20, "k", _CONTACT, "", ("x",), 30, 40),
         "same.vcf": _Seen(11, 21, "e1", _CONTACT, "", None, 31, 41),
@@ -76,6 +78,9 @@ def test_writes_fold_into_the_state_as_its_entries_did(tmp_path: Path) -> None:
         _write(ChangeKind.CREATE, ".hidden.vcf", "e1"),  # not a card name of this folder
         _write(ChangeKind.CREATE, "../out.vcf", "e1"),
         _write(ChangeKind.CREATE, "five.vcf", "e1"),
+        _write(ChangeKind.CREATE, "lower.vcf", "e5"),
+        _write(ChangeKind.CREATE, "upper.vcf", "e6"),
+        _write(ChangeKind.CREATE, "lower-again.vcf", "e5"),
     ]
     for state in states:
         assert connector.absorb_writes(state, writes) == _the_long_way(connector, state, writes)
@@ -84,3 +89,18 @@ def test_writes_fold_into_the_state_as_its_entries_did(tmp_path: Path) -> None:
     folded = _decode_state(connector.absorb_writes(states[0], writes) or "")
     assert folded["new-1.vcf"] == _Seen(_NO_STAT, _NO_STAT, "e1", _CONTACT, "", ("Team", "bench", "Ädmin"))
     assert folded["group.vcf"].tags is None and folded["empty.vcf"].tags == ()
+    assert (folded["lower.vcf"].tags, folded["upper.vcf"].tags) == (("team",), ("TEAM",))
+
+
+def test_a_pulled_cards_tags_are_kept_as_spelled(tmp_path: Path) -> None:
+    for name, category in (("a.vcf", "Team"), ("b.vcf", "team"), ("c.vcf", "TEAM"), ("d.vcf", "Team")):
+        card = f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{name}\r\nFN:X {name}\r\nCATEGORIES:{category}\r\nEND:VCARD\r\n"
+        (tmp_path / name).write_text(card)
+    state = VdirConnector("v", tmp_path).pull(None).next_state
+    assert state is not None
+    assert {n: s.tags for n, s in _decode_state(state).items()} == {
+        "a.vcf": ("Team",),
+        "b.vcf": ("team",),
+        "c.vcf": ("TEAM",),
+        "d.vcf": ("Team",),
+    }

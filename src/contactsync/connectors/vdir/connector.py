@@ -408,7 +408,7 @@ class VdirConnector(BaseConnector):
                 continue
             kind = _GROUP if parsed.is_group else _CONTACT
             self._tags[etag] = None if parsed.is_group else parsed.contact.tags
-            names = None if parsed.is_group else tuple(sorted(t.name for t in parsed.contact.tags))
+            names = None if parsed.is_group else _tag_names(parsed.contact.tags)
             seen[file_name] = _Seen.of(stat, etag, kind, "", names)
             if kind == _CONTACT:
                 changed.append(self._remote(file_name, etag, parsed, stat.st_mtime_ns))
@@ -496,7 +496,6 @@ class VdirConnector(BaseConnector):
             rows = unpack_state(STATE_PREFIX, state, _canonical_rows, what="the vdir state")
         except SyncTokenExpired:
             return state
-        names_of: dict[frozenset[Tag], list[str]] = {}  # a book has few tag sets: each sorted once
         for write in writes:
             ref = write.ref
             if ref is None or not self._is_our_name(ref.id):
@@ -505,12 +504,8 @@ class VdirConnector(BaseConnector):
             if seen is not None and seen[2] == ref.etag:
                 continue  # the listing saw the card as it is (an update that changed nothing in the file)
             tags = self._tags.get(ref.etag)  # what the write left in the card, as _written noted it
-            names: list[str] | None = None
-            if tags is not None:
-                names = names_of.get(tags)
-                if names is None:
-                    names = names_of[tags] = sorted(t.name for t in tags)
             # as _encode_state writes _Seen(_NO_STAT, _NO_STAT, etag, _CONTACT, "", names): known by content only
+            names = None if tags is None else _tag_names(tags)
             rows[ref.id] = [_NO_STAT, _NO_STAT, ref.etag, _CONTACT, "", names, _NO_STAT, _NO_STAT]
         return pack_state(STATE_PREFIX, rows)
 
@@ -822,6 +817,24 @@ def _read_all(fd: int) -> bytes:
     while parts[-1]:
         parts.append(os.read(fd, 1 << 16))
     return b"".join(parts)
+
+
+#: a tag set (by identity: tags are equal ignoring case, their names are not) → its names, sorted
+_TAG_NAMES: dict[int, tuple[frozenset[Tag], tuple[str, ...]]] = {}
+
+
+def _tag_names(tags: frozenset[Tag]) -> tuple[str, ...]:
+    """A card's tag names as a state keeps them, sorted: once per tag set object (the codec shares one per set of
+    names, and a book has few), not a sort per card read or written (#18). The entry keeps its set alive, so its
+    id is not reused while it is here."""
+    known = _TAG_NAMES.get(id(tags))
+    if known is not None and known[0] is tags:
+        return known[1]
+    names = tuple(sorted(t.name for t in tags))
+    if len(_TAG_NAMES) >= 1024:
+        _TAG_NAMES.clear()
+    _TAG_NAMES[id(tags)] = (tags, names)
+    return names
 
 
 def _count_tags(tag_sets: Iterable[frozenset[Tag]]) -> dict[Tag, int]:
