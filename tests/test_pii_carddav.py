@@ -32,10 +32,10 @@ from contactsync.connectors.carddav import CardDavConnector, CardDavOptions
 from contactsync.connectors.carddav.davxml import sync_collection_body
 from contactsync.connectors.carddav.discovery import discover
 from contactsync.connectors.carddav.doctor import CHECK_BOOK
-from contactsync.connectors.carddav.transport import DavTransport, shown_path
+from contactsync.connectors.carddav.transport import DavTransport
 from contactsync.engine import Engine
 from contactsync.errors import AuthFailed, ConnectorError, Transient
-from contactsync.logs import HumanFormatter, JsonFormatter
+from contactsync.logs import HumanFormatter, JsonFormatter, shown_path
 from contactsync.settings import AccountSettings, BookSettings
 from contactsync.store import Store
 

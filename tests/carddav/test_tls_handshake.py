@@ -202,6 +202,7 @@ def test_a_server_without_a_certificate_for_the_name_is_sent_once(tmp_path: Path
         kind, error, waits = _run(tmp_path, server.url, ca_file)
     assert kind == TlsMismatch.__name__
     assert error is not None and "TLSV1_UNRECOGNIZED_NAME" in error and "retried later" not in error
+    assert "host name setting" in error and "127.0.0.1" in error
     _assert_not_about_credentials(error)
     assert waits == [] and server.connections == 1  # permanent: never sent again
 

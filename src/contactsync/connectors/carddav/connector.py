@@ -54,6 +54,7 @@ from contactsync.errors import (
     Transient,
 )
 from contactsync.fidelity import photo_left_behind, skipped_notices
+from contactsync.logs import shown_path
 from contactsync.model import Contact, Tag
 from contactsync.properties import vcard_capabilities
 from contactsync.settings import AccountSettings, BookSettings
@@ -75,7 +76,6 @@ from .transport import (
     Method,
     ServerError,
     kept_transports,
-    shown_path,
 )
 
 log = logging.getLogger(__name__)

@@ -30,12 +30,13 @@ from contactsync.errors import (
     SyncTokenExpired,
     Transient,
 )
+from contactsync.logs import shown_path
 
 from . import davxml, hrefs
 from .connector import CardDavConnector, CardDavOptions
 from .davxml import DavEntry
 from .discovery import discover
-from .transport import DavTransport, ServerError, TlsMismatch, shown_path
+from .transport import DavTransport, ServerError, TlsMismatch
 
 CHECK_BOOK: Final = "address book"
 CHECK_DISCOVERY: Final = "discovery"

@@ -16,7 +16,6 @@ from __future__ import annotations
 import enum
 import http.client
 import logging
-import re
 import socket
 import ssl
 import threading
@@ -27,7 +26,7 @@ from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
 from typing import Any, NoReturn
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import niquests
 from caldav.davclient import DAVClient  # not ``caldav.DAVClient``: the package resolves it lazily, untyped
@@ -49,8 +48,9 @@ from contactsync.errors import (
     SyncTokenExpired,
     Transient,
 )
+from contactsync.logs import shown_path  # one rule for a path shown (status shows hrefs by it)
 from contactsync.sharing import ConnectionPools, RequestSlot, Sharing
-from contactsync.tls import TLS_MISMATCH_REASONS, certificate_rejected, exception_causes
+from contactsync.tls import TLS_MISMATCH_REASONS, certificate_rejected, exception_causes, mismatch_problem
 
 from .davxml import BadServerResponse, Multistatus, error_conditions, parse_multistatus, tag
 from .direct import DirectAnswer, DirectPool, TooLarge, Undecodable, proxied, trust
@@ -831,68 +831,6 @@ def _origin(url: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
-#: the words CardDAV servers put in their paths (Nextcloud, ownCloud, SabreDAV/Baïkal, Radicale, SOGo, iCloud,
-#: Fastmail, Google, Xandikos, DAViCal), the only plain words :func:`shown_path` lets through
-_PATH_WORDS = frozenset(
-    {
-        ".well-known",
-        "addressbook",
-        "addressbooks",
-        "addressbook-home",
-        "addressbook-home-set",
-        "caldav.php",
-        "card",
-        "carddav",
-        "carddavhome",
-        "contacts",
-        "dav",
-        "dav.php",
-        "default",
-        "principals",
-        "remote.php",
-        "sogo",
-        "user",
-        "users",
-        "v1",
-        "v2",
-    }
-)
-#: an opaque id a server or a client made: a UUID, or a long hex token holding a letter and a digit (a phone
-#: number is all digits, a login or a name is not hex), optionally a card's ``.vcf`` file name
-_OPAQUE_SEGMENT = re.compile(
-    r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-    r"|(?=[0-9a-f]*[a-f])(?=[0-9a-f]*[0-9])[0-9a-f]{16,})(?:\.vcf)?",
-    re.IGNORECASE,
-)
-#: what stands for a path segment that is not shown
-MASK = "…"
-
-
-def shown_path(url: str, username: str | None = None) -> str:
-    """``url``'s path as a message may show it whatever ``log.personal_data`` says (a ConnectorError's text goes
-    to logs, ``status`` and the run report as it is).
-
-    The rule: a segment is shown only when it is one of the words CardDAV servers put in their paths
-    (:data:`_PATH_WORDS`: ``remote.php``, ``dav``, ``addressbooks``, ``users``, ``contacts``…) or an opaque id
-    (a UUID, a long hex token), and never when it is the account's ``username`` or its part before "@"; every
-    other segment becomes "…". A server's path names its user (Nextcloud's
-    ``/remote.php/dav/addressbooks/users/ana@example.com/contacts/``, Radicale's ``/ana/``), and an address book
-    or a card may be named after a person (a card's file name is its UID, which another client may have made an
-    email): what is left says where in the server's tree the request went. The query is never shown."""
-    login = (username or "").casefold()
-    hidden = {login, login.partition("@")[0]} - {""}
-    shown = []
-    for segment in (urlsplit(url).path or "/").split("/"):
-        plain = unquote(segment).casefold()
-        if not segment or (
-            plain not in hidden and (plain in _PATH_WORDS or _OPAQUE_SEGMENT.fullmatch(plain) is not None)
-        ):
-            shown.append(segment)
-        else:
-            shown.append(MASK)
-    return "/".join(shown) or "/"
-
-
 #: what a failure below HTTP is, in the admin's words, by the OS's exception met under the library's wrappers
 _FAILURE_KINDS: tuple[tuple[type[BaseException], str], ...] = (
     (socket.gaierror, "the server's name does not resolve"),
@@ -971,10 +909,10 @@ def tls_failure(exc: BaseException, url: str) -> CertificateRejected | TlsMismat
             problem=problem,
         )
     if reason in TLS_MISMATCH_REASONS:
-        return TlsMismatch(
-            f"{host} and this system share no TLS version or cipher (OpenSSL: {reason}): the server (or the proxy "
-            "in front of it) must offer TLS 1.2 or later with a current cipher; retrying does not help"
-        )
+        # no version or cipher in common, or (unrecognized_name) no certificate for the host name sent: tls.py
+        # words each with the server setting to change
+        problem, fix = mismatch_problem(reason, urlsplit(url).hostname or host)
+        return TlsMismatch(f"{problem}: {fix}; retrying does not help")
     if reason in _CLIENT_CERTIFICATE:
         return TlsMismatch(
             f"{host} asks for a TLS client certificate (OpenSSL: {reason}), which contactsync does not present: "
