@@ -1509,6 +1509,7 @@ class _Carried:
             if carried is None:
                 noted = _read_noted(contact.vcard_lines, read.known, region, photo_max_bytes)
                 carried = read.carried = cls._of(contact, region, photo_max_bytes, noted)
+                read.known = {}  # read: not needed again, and the contact may be held for the whole run
             return carried
         key = _memo_key(contact, region, photo_max_bytes)
         if key is None:
