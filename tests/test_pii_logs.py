@@ -5,9 +5,21 @@ and an OSError about a card file does not name the file (its UID, which another 
 from __future__ import annotations
 
 import errno
+import logging
 
-from contactsync.errors import PreconditionFailed, StoreError, Transient
-from contactsync.logs import account_error, mask_personal, safe_error_text
+import pytest
+
+from contactsync.errors import PreconditionFailed, StoreError, SyncAborted, Transient
+from contactsync.logs import (
+    HumanFormatter,
+    JsonFormatter,
+    account_error,
+    mask_personal,
+    pseudonymize,
+    register_pseudonyms,
+    safe_error_text,
+)
+from contactsync.store.leases import LeaseLost
 
 EMAIL = "ana.silva@example.com"
 
@@ -65,3 +77,50 @@ def test_a_huge_run_of_digits_and_separators_is_masked_in_one_pass() -> None:
     # once (a backtracking pattern would not finish); not a timed assertion
     masked = mask_personal("+" + "1 " * 200_000 + "x " + "+1 (" * 100_000)
     assert masked.startswith("… x ")
+
+
+def test_a_phone_number_in_4_2_2_groups_is_masked_not_taken_for_a_date() -> None:
+    # the look-ahead for a date once took any \d{4}-\d\d-\d\d: "1234-56-78" ended the number before it, unmasked
+    for phone in ("+49 30 1234-56-78", "+7 495 1234-56-78", "+46 8 1234-56-78"):
+        assert mask_personal(f"card {phone} refused") == "card … refused", phone
+    # a real date or time of day still ends a number
+    assert mask_personal("+49 30 1234 5678 2026-12-06 x") == "… 2026-12-06 x"
+    assert mask_personal("+49 30 1234 5678 23:59 x") == "… 23:59 x"
+    assert mask_personal("+1 555 123 4567 9:05") == "… 9:05"
+
+
+def _line(formatter: logging.Formatter, msg: str, *args: object) -> str:
+    record = logging.LogRecord("contactsync.daemon", logging.WARNING, __file__, 1, msg, args, None)
+    return formatter.format(record)
+
+
+@pytest.mark.parametrize("fmt", ["human", "json"])
+def test_an_exception_logged_as_it_is_shows_the_pseudonym_not_the_name(fmt: str) -> None:
+    register_pseudonyms({"pl-ana.silva": "pl-~3f9a1c2e7b04", "pl-b-ana.silva": "pl-b-~3f9a1c2e7b04"})
+    formatter: logging.Formatter = (
+        HumanFormatter(journald=False, personal_data=False) if fmt == "human" else JsonFormatter(personal_data=False)
+    )
+    # the daemon's log.warning("%s", exc): the exception's text names the book and the account
+    lost = LeaseLost("book pl-ana.silva: account pl-b-ana.silva was taken over")
+    line = _line(formatter, "%s", lost)
+    assert "ana.silva" not in line, line
+    assert "book pl-~3f9a1c2e7b04: account pl-b-~3f9a1c2e7b04 was taken over" in line, line
+    aborted = SyncAborted("distribution staff: target pl-b-ana.silva stopped at a batch boundary")
+    line = _line(formatter, "distribution %s: stopped (%s); %d left", "staff", aborted, 3)
+    assert "target pl-b-~3f9a1c2e7b04 stopped" in line and "; 3 left" in line, line
+    assert "ana.silva" not in _line(formatter, "%r", lost)
+    # with log.personal_data: true the name is shown
+    open_formatter: logging.Formatter = (
+        HumanFormatter(journald=False, personal_data=True) if fmt == "human" else JsonFormatter(personal_data=True)
+    )
+    assert "book pl-ana.silva:" in _line(open_formatter, "%s", lost)
+
+
+def test_a_login_that_is_an_ordinary_word_does_not_rewrite_a_line() -> None:
+    # a role mailbox's login ("contacts", "info") made a book's name: replacing the word wherever it stood broke a
+    # server's path and our advice
+    register_pseudonyms({"contacts": "~1c0ffee1c0ff", "info": "~2b4dd00d2b4d", "Support": "~3b4dd00d2b4d"})
+    text = "HTTP 404 for /remote.php/dav/addressbooks/users/…/contacts/ (check options.url); see -v for info"
+    line = _line(HumanFormatter(journald=False, personal_data=False), "book %s: run failed: %s", "sales", text)
+    assert line.endswith(f"book sales: run failed: {text}"), line
+    assert pseudonymize("Support contacts info") == "Support contacts info"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+import numbers
 import os
 import re
 import sys
@@ -76,8 +77,13 @@ def _driver_text(exc: BaseException) -> str | None:
 _EMAIL = re.compile(r"(?<![^\s\"'<>(),;:/])[^\s\"'<>(),;:/]+(?:@|%40)[^\s\"'<>(),;:/]+", re.IGNORECASE)
 #: a phone number written as one is dialled from abroad (a leading "+"): limits and counts are never written so.
 #: Digits with at most three separators between two of them; it ends before a space and a date or a time of day
-#: (once "+4915112345678 2026-12-06T18:00" lost its date too). Each digit is matched one way only: linear
-_PHONE = re.compile(r"\+\d(?:(?! {1,3}(?:\d{4}-\d\d-\d\d|\d\d?:\d\d))[ ().-]{0,3}\d){6,}")
+#: (once "+4915112345678 2026-12-06T18:00" lost its date too): only a real one, a year 19xx/20xx with a month and
+#: a day, or an hour and minutes, since "+49 30 1234-56-78" is a number in 4-2-2 groups, no date. Each digit is
+#: matched one way only, the look-ahead of fixed length: linear
+_PHONE = re.compile(
+    r"\+\d(?:(?! {1,3}(?:(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])|(?:[01]?\d|2[0-3]):[0-5]\d))"
+    r"[ ().-]{0,3}\d){6,}"
+)
 #: a card file's name: its UID, which another client may have made of an email or a name (vdir writes
 #: "ana.silva_example.com-7bda2560ce1b.vcf" for the UID "ana.silva@example.com"; a client may write "Ana Silva.vcf")
 _CARD_FILE = re.compile(r"[^/\\]+\.vcf\Z", re.IGNORECASE)
@@ -232,20 +238,39 @@ def format_exception(exc: BaseException, *, personal_data: bool = False) -> str:
     return "".join(parts).rstrip("\n")
 
 
-#: a book's or an account's name as a token of a line (names are ``[a-z0-9][a-z0-9_.-]*``, config/schema.py)
-_NAME_TOKEN = re.compile(r"(?<![A-Za-z0-9_.-])[a-z0-9][a-z0-9_.-]*")
-#: book and account names a template built from a person's sign-in name or email → the pseudonym log lines show
-#: (:func:`register_pseudonyms`); replaced whole, never changed in place, so a formatter reads it without a lock
+#: a book's or an account's name as a token of a line (names are ``[a-z0-9][a-z0-9_.-]*``, config/schema.py), or a
+#: sign-in name a template put into an option (``path: /srv/vdir/{username}``: ``Ana.Silva``)
+_NAME_TOKEN = re.compile(r"(?<![A-Za-z0-9_.-])[A-Za-z0-9][A-Za-z0-9_.-]*")
+#: words that are never registered as names (:func:`register_pseudonyms`): a person's sign-in name that is also one of
+#: them (a role mailbox's ``contacts``, ``info``, ``support``) would be replaced wherever the word stands in a line,
+#: in a server's path (``/…/contacts/``) or our own advice ("see -v for info"), and the line would lie. Such a login
+#: names a role, rarely a person: the words of CardDAV servers' paths, of our messages, and short common words
+_WORDS: Final = """
+    a all an and any are as at be by do for from go has if in into is it its me my no none not of off ok on one or our
+    out see so the to two up us use was we with yes account accounts admin book books card cards contact error errors
+    help hello home info mail mailbox office run sales service support sync team test user users webmaster www
+"""
+ORDINARY_WORDS: Final = PATH_WORDS | frozenset(_WORDS.split())
+#: book and account names a template built from a person's sign-in name or email, and those sign-in names → the
+#: pseudonym log lines show (:func:`register_pseudonyms`); replaced whole, never changed in place, so a formatter
+#: reads it without a lock
 _pseudonyms: Mapping[str, str] = MappingProxyType({})
 
 
 def register_pseudonyms(names: Mapping[str, str]) -> None:
     """From now on, log lines (``log.personal_data: false``) show each name of ``names`` as its pseudonym. Names
     registered before are kept: a line about a book renamed since (its person's sign-in name changed) still shows
-    the old name's pseudonym. :func:`contactsync.templates.with_template_books` registers what it expands."""
+    the old name's pseudonym. A name that is not one token of a line, or is an ordinary word
+    (:data:`ORDINARY_WORDS`: replacing it would change sentences and paths) is not registered.
+    :func:`contactsync.templates.with_template_books` registers what it expands."""
     global _pseudonyms
-    if names and any(_pseudonyms.get(k) != v for k, v in names.items()):
-        _pseudonyms = MappingProxyType({**_pseudonyms, **names})
+    kept = {
+        k: v
+        for k, v in names.items()
+        if k.casefold() not in ORDINARY_WORDS and _NAME_TOKEN.fullmatch(k) is not None and _pseudonyms.get(k) != v
+    }
+    if kept:
+        _pseudonyms = MappingProxyType({**_pseudonyms, **kept})
 
 
 def pseudonymize(text: str) -> str:
@@ -267,21 +292,56 @@ def pseudonymize(text: str) -> str:
     return _NAME_TOKEN.sub(one, text)
 
 
+class _Pseudonymized:
+    """A log argument that is not a string or a number (an exception: ``log.warning("%s", exc)``, whose text names
+    a book or an account), formatted as it would be, then pseudonymized: for ``%s`` and ``%r`` alike."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        return pseudonymize(str(self.value))
+
+    def __repr__(self) -> str:
+        return pseudonymize(repr(self.value))
+
+
+def _shown_arg(value: Any) -> Any:
+    """A record's argument as a line shows it: a string pseudonymized, a number (for ``%d``) as it is, anything else
+    by its text, pseudonymized."""
+    if isinstance(value, str):
+        return pseudonymize(value)
+    if value is None or isinstance(value, numbers.Number):
+        return value
+    return _Pseudonymized(value)
+
+
 def _shown_value(value: Any) -> Any:
-    return pseudonymize(value) if isinstance(value, str) else value
+    """A record's field as a line shows it: strings pseudonymized, numbers, booleans and None as they are, lists and
+    mappings item by item, anything else (an exception) by its text, pseudonymized."""
+    if isinstance(value, str):
+        return pseudonymize(value)
+    if value is None or isinstance(value, numbers.Number):
+        return value
+    if isinstance(value, Mapping):
+        return {k: _shown_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_shown_value(v) for v in value]
+    return pseudonymize(str(value))
 
 
 def _message(record: logging.LogRecord, personal_data: bool) -> str:
-    """The record's message, its string arguments pseudonymized unless ``personal_data``. Only the arguments: the
-    format string is ours (every call passes names as arguments), so a sign-in name that is also a word ("info",
-    "contacts") never changes the sentence around it."""
+    """The record's message, its arguments pseudonymized unless ``personal_data`` (a string's, and any other
+    object's text but a number's: an exception passed as it is names its book). Only the arguments: the format
+    string is ours (every call passes names as arguments), so a sign-in name that is also a word never changes the
+    sentence around it."""
     if personal_data or not _pseudonyms or not record.args:
         return record.getMessage()
     args = record.args
     shown: Any = (
-        {k: _shown_value(v) for k, v in args.items()}
-        if isinstance(args, Mapping)
-        else tuple(_shown_value(a) for a in args)
+        {k: _shown_arg(v) for k, v in args.items()} if isinstance(args, Mapping) else tuple(_shown_arg(a) for a in args)
     )
     return str(str(record.msg) % shown)
 
