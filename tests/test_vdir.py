@@ -347,6 +347,35 @@ def test_what_an_account_cannot_hold_is_counted_per_reason_and_journaled_per_con
         assert rows == [("not-carried", "b", "photo", "photos over 1000 bytes are dropped")]
 
 
+def test_every_journal_row_of_a_run_names_that_run(tmp_path: Path) -> None:
+    """The journal says which run made each change: the writes the push confirmed and what an account could not
+    hold too (they said "run -" in ``contactsync journal``, so a run's writes could not be told from another's)."""
+    import base64
+
+    from contactsync.engine import Engine
+    from contactsync.settings import Settings
+    from contactsync.stewardship.person import find_person
+    from contactsync.store import Store
+
+    a, b, book = _two_folders_book(tmp_path)
+    photo = base64.b64encode(b"\xff\xd8\xff" + bytes(4000)).decode()
+    (a / "big.vcf").write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:big\r\nFN:Big Photo\r\nN:Photo;Big;;;\r\nEMAIL:big@example.org\r\n"
+        f"PHOTO;ENCODING=b;TYPE=JPEG:{photo}\r\nEND:VCARD\r\n"
+    )
+    with Store.open(f"sqlite:///{tmp_path / 's.db'}") as store:
+        connectors = {"a": VdirConnector("a", a), "b": VdirConnector("b", b, photo_max_bytes=1000)}
+        first = Engine(store, book, connectors).run()
+        (cid,) = find_person(store, Settings(books=(book,), store_url="sqlite://"), "big@example.org")
+        (a / "big.vcf").write_text((a / "big.vcf").read_text().replace("FN:Big Photo", "FN:Big Photo Two"))
+        second = Engine(store, book, {"a": VdirConnector("a", a), "b": VdirConnector("b", b)}).run()
+        rows = [(e.action, e.run_id) for e in store.history(cid)]
+    assert first.run_id is not None and second.run_id is not None and first.run_id != second.run_id
+    assert ("push-create", first.run_id) in rows and ("not-carried", first.run_id) in rows
+    assert ("push-update", second.run_id) in rows
+    assert all(run_id in (first.run_id, second.run_id) for _, run_id in rows), rows
+
+
 def test_group_cards_and_photos_over_the_cap_are_said_in_the_summary(tmp_path: Path) -> None:
     """Issue #15: a KIND:group card is no contact and a photo over the cap is not read; both said per account
     (the summary's notices, which status shows), on incremental runs too."""

@@ -83,10 +83,13 @@ class Pusher:
         #: the writes this run recorded, per account, in the order they were committed: folded into the account's
         #: pull state when the run records it (:meth:`states_after_writes`)
         self.recorded: dict[str, list[RecordedWrite]] = {}
+        #: the run whose writes these are: each journal row names it (``contactsync journal`` shows it)
+        self.run_id: int | None = None
 
     def push_contacts(self, contact_ids: Sequence[str], listed: Collection[str], report: RunReport) -> None:
         """Push what every account is owed for these contacts (one chunk), account after account. Only accounts
         in ``listed`` get anything: when a listing failed we do not know what the account holds."""
+        self.run_id = report.run_id
         for acct in self.book.accounts:
             if not acct.writable or acct.name not in listed or acct.name in self.stopped:
                 continue
@@ -144,6 +147,7 @@ class Pusher:
             rep.not_carried[f"{item.field.value}: {item.reason}"] += 1
             rows.append(
                 {
+                    "run_id": self.run_id,
                     "book": self.book.name,
                     "account": account,
                     "contact_id": record.id,
@@ -336,6 +340,7 @@ class Pusher:
                             rep.updated += 1
                     journal.append(
                         {
+                            "run_id": self.run_id,
                             "book": book,
                             "account": account,
                             "contact_id": c.contact_id,
@@ -417,6 +422,7 @@ class Pusher:
         journal: list[dict[str, Any]] = []
         for d in outcome.decisions:
             journal_decision(self.book, journal, change.contact_id, d)
+        journal = [{**row, "run_id": self.run_id} for row in journal]
         revived = record.deleted_at is not None and side.changed_any()
         self.known.pop(record.id, None)  # the push phase must see the re-merged contact, not the plan's
         with self.store.transaction() as tx:
