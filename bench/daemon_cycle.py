@@ -11,8 +11,9 @@ second `contactsync run` makes the measured cycle, in which nothing changed anyw
 
 Printed per RTT and budget: the cycle's wall, from the store's run history: from the earliest ``started_at`` of the
 cycle's runs (taken by the worker as it begins the run, before its claim) to the latest ``finished_at`` (stamped in
-the run's last engine transaction; the tag check, health and lease hand-back that follow in one more commit are not
-in it, for the last run only), so the daemon's start-up is not in it. Then HTTP requests and TCP connections opened
+the run's last engine transaction; what that transaction writes after it and its commit are not in it, for the last
+run only: before 6 December 2026 the tag check, health and lease hand-back too, in one more commit), so the daemon's
+start-up is not in it. Then HTTP requests and TCP connections opened
 through the proxy in that cycle (one host; for the first cycle, the proxy counts the whole process up to the cycle's
 end, and ``opened before the cycle's first run`` tells those the start-up opened), TLS handshakes and how many of
 them resumed a session, the peak of requests in flight (the budget counts requests, so it is at most B), CPU
@@ -40,7 +41,9 @@ that the first cycle's sync answers are as empty as a steady one's: the differen
 process does once, nothing of the first syncs' echo. The first-cycle line is printed either way. With ``--py-spy
 FOLDER`` the measured process is recorded by py-spy (samples of the thread holding the GIL, collapsed stacks) from
 its first cycle's end to its last (the steady cycle, with ``--steady``); with ``--py-spy-first`` too, from its
-start-up to its first cycle's end instead.
+start-up to its first cycle's end instead. With ``--statements`` the measured process is started through
+SQLAlchemy's cursor and commit events, and each cycle's statements and commits per run are printed, by kind (the
+events cost the daemon CPU: its figures are not compared with a run without them).
 """
 
 from __future__ import annotations
