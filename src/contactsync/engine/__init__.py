@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
-from ..connector import Connector
+from ..connector import Connector, tidy_up
 from ..copies import KeepsCopies
 from ..retry import RetryPolicy
 from ..settings import AccountMode, BookSettings
@@ -288,14 +288,8 @@ class Engine:
 
 
 def _tidy(connectors: Mapping[str, Connector], pulled: Mapping[str, Pulled]) -> None:
-    """Let each listed account's connector remove what a stopped run of ours left on its platform (``tidy``,
-    optional: vdir's temporaries of a killed write), once per run that may write: a dry run changes nothing, so
-    it never gets here. Tidying is housekeeping: a connector failing at it fails nothing else."""
+    """Let each listed account's connector remove what a stopped run of ours left on its platform
+    (:func:`~contactsync.connector.tidy_up`), once per run that may write: a dry run changes nothing, so it never
+    gets here."""
     for name in pulled:
-        tidy = getattr(connectors.get(name), "tidy", None)
-        if tidy is None:
-            continue
-        try:
-            tidy()
-        except Exception:
-            log.debug("account %s: tidying up failed", name, exc_info=True)
+        tidy_up(connectors.get(name))
