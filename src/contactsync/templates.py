@@ -18,8 +18,10 @@ Nothing here logs a person's attributes: a person is named by the directory's id
 A book or account name built from ``{user}``, ``{upn}``, ``{username}`` or ``{email}`` holds the person's sign-in
 name, and every log line names its book and accounts: :func:`with_template_books` registers each such name with
 the log formatter, which shows it with those placeholders' part replaced by :func:`pseudonym` (``google-{user}``
-→ ``google-~3f9a1c2e``; ``log.personal_data: true`` shows the name). ``status`` shows both (``log_name``), and
-``config check`` warns about such a pattern, naming ``{id}`` as the fix.
+→ ``google-~3f9a1c2e7b04``; ``log.personal_data: true`` shows the name). ``status`` shows both (``log_name``), and
+``config check`` warns about such a pattern, naming ``{id}`` as the fix. The sign-in name itself, where an
+option holds it (``path: /srv/vdir/{username}``, shown in an OSError's line), is shown by the same pseudonym
+(:func:`personal_tokens`).
 """
 
 from __future__ import annotations
@@ -176,13 +178,18 @@ def expand_book(template: BookTemplate, person: DirectoryPerson) -> BookSettings
     )
 
 
+#: hex digits of a pseudonym: 48 bits, so two of a template's people share one with a chance of about 2e-7 at 10,000
+#: people, 2e-5 at 100,000 (32 bits: 1.2 % at 10,000, and ``status --book`` could not tell their books apart)
+PSEUDONYM_HEX: Final = 12
+
+
 def pseudonym(template_name: str, person_id: str) -> str:
     """What stands for the person's sign-in name or email in the names log lines show: "~" (no name holds one) and
-    8 hex digits of a hash of the template and the directory's id. The id is what log lines already name the
+    12 hex digits of a hash of the template and the directory's id. The id is what log lines already name the
     person by (``person=``), so the hash needs no key: undoing it gives the id, nothing more. Stable across runs
     and restarts, and the same for the book and each of its accounts."""
     digest = hashlib.sha256(f"{template_name}\0{person_id}".encode()).hexdigest()
-    return f"~{digest[:8]}"
+    return f"~{digest[:PSEUDONYM_HEX]}"
 
 
 def log_names(template: BookTemplate, person: DirectoryPerson) -> dict[str, str]:
@@ -196,6 +203,24 @@ def log_names(template: BookTemplate, person: DirectoryPerson) -> dict[str, str]
         if PERSONAL_PLACEHOLDERS & set(placeholders_in(pattern)):
             out[substitute(pattern, values)] = substitute(pattern, masked)
     return out
+
+
+def personal_tokens(template: BookTemplate, person: DirectoryPerson) -> dict[str, str]:
+    """The person's sign-in name and email's local part, as the template uses them anywhere (a vdir ``path:
+    /srv/vdir/{username}``, a CardDAV ``url``) → :func:`pseudonym`: a line showing such an option's value (a vdir
+    folder's OSError) shows the pseudonym, as the book's name does. What is not one token of a line, or is an
+    ordinary word (``info``: a role, not a person), is left out by :func:`contactsync.logs.register_pseudonyms`."""
+    used = PERSONAL_PLACEHOLDERS & placeholders_of(template)
+    if not used:
+        return {}
+    token = pseudonym(template.name, person.id)
+    values = person_values(person)
+    raw = {values[p] for p in used if p != "email"}
+    if "email" in used:
+        raw.add(person.email)
+    # an email (or a UPN) is two tokens of a line, the part before "@" the one naming the person
+    found = {v.partition("@")[0] if "@" in v else v for v in raw}
+    return {v: token for v in found if v}
 
 
 def _matches(flt: TemplateFilter, person: DirectoryPerson) -> bool:
@@ -380,6 +405,7 @@ def with_template_books(
         for e in expansion.books:
             added.append(e.book)
             origins[e.book.name] = Origin(tmpl.name, e.person.id, e.person.email)
+            shown.update(personal_tokens(tmpl, e.person))
             shown.update(log_names(tmpl, e.person))
         taken_books = taken_books | {e.book.name for e in expansion.books}
         taken_accounts = taken_accounts | {a.name for e in expansion.books for a in e.book.accounts}
@@ -485,6 +511,7 @@ __all__ = [
     "metric_labels",
     "name_safe",
     "person_values",
+    "personal_tokens",
     "placeholders_in",
     "placeholders_of",
     "pseudonym",

@@ -179,12 +179,20 @@ def run(
             raise click.BadParameter(str(exc), param_hint="--metrics") from None
     parsed_rates = _rates(rates)  # refused before the configuration is read, like every bad option
 
+    warned: list[str] = []
+
     def on_settings(settings: Settings) -> None:
         setup_logging(settings.log_format, settings.log_level, obj.verbose, personal_data=settings.log_personal_data)
-        from ..config.checks import personal_name_warnings  # what `config check` warns about, said at each load
+        from ..config.checks import personal_name_warnings  # what `config check` warns about
 
-        for warning in personal_name_warnings(settings):
-            logging.getLogger("contactsync.config").warning("%s", warning)
+        # said as the daemon starts, and again only when they change (a reload that edits the templates): this runs
+        # at every template expansion too (every 15 minutes by default), which would repeat them all day
+        warnings = personal_name_warnings(settings)
+        if warnings != warned:
+            for warning in warnings:
+                if warning not in warned:
+                    logging.getLogger("contactsync.config").warning("%s", warning)
+            warned[:] = warnings
 
     @friendly
     def start() -> int:
