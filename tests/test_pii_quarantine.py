@@ -2,14 +2,17 @@
 
 A CardDAV card's id is its href, and a server's path names its user: Radicale's ``/ana.silva@example.com/…``,
 Nextcloud's ``/remote.php/dav/addressbooks/users/ana.silva@example.com/…``. ``status`` and ``status --json``
-listed a quarantined card by that href as it is. Now they show it as a failed request's path is shown
-(:func:`contactsync.logs.shown_path`): the servers' words and opaque ids, the rest "…". Status is masked whatever
-``log.personal_data`` says: it is not a log, and it is pasted into tickets and read by monitors.
+listed a quarantined card by that href as it is. Now, with ``log.personal_data: false`` (the default), they show it
+as a failed request's path is shown (:func:`contactsync.logs.shown_path`: the servers' words and opaque ids, the
+rest "…") followed by a handle (``#`` and 6 hex of a hash of the id), so two quarantined cards stay apart; with
+``log.personal_data: true`` status is the admin's own tool and shows the id and the reason as they are.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -59,13 +62,45 @@ def test_status_shows_a_quarantined_card_without_the_login(tmp_path: Path, perso
         for a in b["accounts"].values()
         for q in a["quarantined"]
     ]
-    # the servers' words say where the card is; the login and the card's file name do not show
-    assert quarantined["id"] == "/remote.php/dav/addressbooks/users/…/contacts/…", quarantined
-    assert quarantined["reason"] == "unreadable card: no BEGIN:VCARD line (from …)", quarantined
     assert f"quarantined {quarantined['id']}: " in text.output, text.output
+    if personal_data:
+        # the admin asked for names: the href and the reason as they are
+        assert quarantined == {"id": HREF, "reason": f"unreadable card: no BEGIN:VCARD line (from {EMAIL})"}
+        return
+    # the servers' words say where the card is, the handle which card; the login and the file name do not show
+    handle = hashlib.sha256(HREF.encode()).hexdigest()[:6]
+    assert quarantined["id"] == f"/remote.php/dav/addressbooks/users/…/contacts/…#{handle}", quarantined
+    assert quarantined["reason"] == "unreadable card: no BEGIN:VCARD line (from …)", quarantined
     for shown in (text.output, as_json.output):
         assert_names_no_one(shown)
         assert "%40" not in shown and "Ana%20Silva" not in shown
+
+
+def test_quarantined_vdir_files_are_told_apart_by_a_stable_handle(tmp_path: Path) -> None:
+    # every *.vcf file name was shown as "…": three quarantined cards, one line each, no way to tell which is which
+    (tmp_path / "v").mkdir()
+    (tmp_path / "w").mkdir()
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        f"store: {{url: 'sqlite:///{tmp_path}/s.db'}}\nbooks:\n  - name: b\n    accounts:\n"
+        f"      - {{name: v, type: vdir, options: {{path: '{tmp_path}/v'}}}}\n"
+        f"      - {{name: w, type: vdir, options: {{path: '{tmp_path}/w'}}}}\n"
+    )
+    names = ("ana.silva_example.com-7bda2560ce1b.vcf", "Ana Silva.vcf", "x.vcf")
+    for name in names:
+        (tmp_path / "v" / name).write_text("not a card\n")
+    runner = CliRunner()
+    runner.invoke(cli, ["-c", str(config), "sync"])
+    first = json.loads(runner.invoke(cli, ["-c", str(config), "status", "--json"]).output)
+    ids = [q["id"] for q in first["books"]["b"]["accounts"]["v"]["quarantined"]]
+    assert len(ids) == 3 and len(set(ids)) == 3, ids
+    assert all(re.fullmatch(r"…#[0-9a-f]{6}", i) for i in ids), ids
+    text = runner.invoke(cli, ["-c", str(config), "status"]).output
+    assert all(f"quarantined {i}: " in text for i in ids), text
+    assert "ana.silva" not in text and "Ana Silva" not in text, text
+    # the same handle at the next status: the admin can follow an item
+    again = json.loads(runner.invoke(cli, ["-c", str(config), "status", "--json"]).output)
+    assert [q["id"] for q in again["books"]["b"]["accounts"]["v"]["quarantined"]] == ids
 
 
 def test_an_items_id_is_shown_by_the_rule_of_its_kind() -> None:

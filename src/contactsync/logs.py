@@ -14,7 +14,7 @@ What the admin reads must be true and must not name anyone (``log.personal_data:
   :func:`safe_error_text` keeps the driver's first line and never the parameters, and an unknown exception is
   shown by its type alone. Tracebacks keep their frames (file, line, code), which name no one;
 - a book or account name a book template built from a person's sign-in name or email (``google-{user}``) is shown
-  with that part replaced by a pseudonym (``google-~3f9a1c2e``, :func:`pseudonymize`): every line names its book
+  with that part replaced by a pseudonym (``google-~3f9a1c2e7b04``, :func:`pseudonymize`): every line names its book
   and accounts, and the admin's ``status`` maps a pseudonym back to the book (``contactsync.templates``).
 """
 
@@ -167,7 +167,8 @@ def shown_item(remote_id: str, username: str | None = None) -> str:
     through :func:`mask_personal`."""
     if remote_id.startswith("/") or "://" in remote_id:
         return shown_path(remote_id, username)
-    return mask_personal(remote_id)
+    # a card file's whole name ("Ana Silva.vcf" is one file, not the token "Silva.vcf" after a word)
+    return mask_personal(_CARD_FILE.sub(MASK, remote_id))
 
 
 def _file_shown(filename: object) -> str:

@@ -449,6 +449,26 @@ def _until(value: datetime | None) -> str:
     return f"in {seconds}s"
 
 
+def _log_name(name: str, settings: Settings) -> str:
+    """A book's or an account's name as log lines show it."""
+    return name if settings.log_personal_data else pseudonymize(name)
+
+
+def _quarantined(remote_id: str, reason: str, login: str | None, *, personal_data: bool) -> dict[str, str]:
+    """A quarantined item as status shows it: with ``log.personal_data: true`` its id and reason as they are; else
+    its id by the rule of its kind (:func:`contactsync.logs.shown_item`) and, where that hid a part, a handle
+    ``#`` and 6 hex digits of a hash of the whole id, so two cards whose hrefs or file names differ only in what is
+    hidden are still told apart, and the same card keeps its handle from one status to the next."""
+    if personal_data:
+        return {"id": remote_id, "reason": reason}
+    import hashlib
+
+    shown = shown_item(remote_id, login)
+    if shown != remote_id:
+        shown += "#" + hashlib.sha256(remote_id.encode()).hexdigest()[:6]
+    return {"id": shown, "reason": mask_personal(reason)}
+
+
 def _login(account: AccountSettings) -> str | None:
     """The account's login option, if it names one (CardDAV's ``username``), to be masked in its paths."""
     value = account.options.get("username")
@@ -461,7 +481,7 @@ def _login(account: AccountSettings) -> str | None:
     "--book",
     "book_name",
     metavar="NAME",
-    help="Only this book (a retired one too), in full; or the book a name from a log line stands for (~3f9a1c2e).",
+    help="Only this book (a retired one too), in full; or the book a name from a log line stands for (~3f9a1c2e7b04).",
 )
 @click.option("--template", "template_name", metavar="NAME", help="Only the books of this book template.")
 @click.option("--all", "show_all", is_flag=True, help=f"Every book in full, even over {SUMMARY_OVER} books.")
@@ -585,10 +605,11 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
                 "failed_writes": o.failed,
                 "brake": st.get("brake_reason"),
                 "brake_since": st.get("brake_since"),
-                # a CardDAV card's id is its href, which holds the login (often an email): shown as log lines
-                # show paths, whatever log.personal_data says (status is pasted into tickets and read by monitors)
+                # a CardDAV card's id is its href, which holds the login (often an email); vdir's is a file name made
+                # of a UID: shown as log lines show paths, with a handle telling the items apart, unless
+                # log.personal_data is true (status is the admin's own tool; its output is pasted into tickets)
                 "quarantined": [
-                    {"id": shown_item(rid, _login(acct)), "reason": mask_personal(reason)}
+                    _quarantined(rid, reason, _login(acct), personal_data=settings.log_personal_data)
                     for rid, reason in st.get("quarantined", [])
                 ],
                 "circuit": circuit,
@@ -640,10 +661,11 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
             "held_back": book_held,
         }
         origin = origins.get(book.name)
-        # a templated book's name built from a sign-in name or email, as log lines show it (logs.pseudonymize)
-        per_book[book.name]["log_name"] = pseudonymize(book.name)
+        # a templated book's name built from a sign-in name or email, as log lines show it (logs.pseudonymize);
+        # with log.personal_data: true they show the name itself
+        per_book[book.name]["log_name"] = _log_name(book.name, settings)
         for acct in book.accounts:
-            entries[acct.name]["log_name"] = pseudonymize(acct.name)
+            entries[acct.name]["log_name"] = _log_name(acct.name, settings)
         per_book[book.name]["template"] = origin.template if origin else None
         per_book[book.name]["person"] = origin.person_id if origin else None
         per_book[book.name]["state"] = book_state(per_book[book.name]).value

@@ -91,7 +91,8 @@ def books_to_show(
         books = tuple(b for b in books if b.name in origins and origins[b.name].template == template)
         retired = [r for r in retired if r["template"] == template]
     if book is not None:
-        book = _book_of_log_name(book, books)
+        gone = [r for r in records if r.retired and r.template in known_templates and r.book not in origins]
+        book = _book_of_log_name(book, settings, expanded.books, origins, gone)
         retired = [r for r in retired if r["book"] == book]
         books = tuple(b for b in books if b.name == book)
         if not books and not retired:
@@ -99,16 +100,45 @@ def books_to_show(
     return replace(expanded, books=books), origins, retired
 
 
-def _book_of_log_name(name: str, books: Sequence[BookSettings]) -> str:
+def _book_of_log_name(
+    name: str,
+    settings: Settings,
+    books: Sequence[BookSettings],
+    origins: Mapping[str, book_templates.Origin],
+    retired: Sequence[TemplateBookRecord],
+) -> str:
     """The book a name from a log line stands for: a templated book's or account's name as log lines show it
-    (``google-~3f9a1c2e``, or its pseudonym ``~3f9a1c2e`` alone: contactsync.templates.log_names), else ``name``."""
-    if "~" not in name:
+    (``google-~3f9a1c2e7b04``, or its pseudonym ``~3f9a1c2e7b04`` alone: contactsync.templates.log_names), an
+    active book's or a retired one's (the daemon logs "book ~3f9a1c2e7b04 retired"); else ``name``. Only a whole
+    name matches, never a part of one ("~" alone finds nothing). Raises NotFound when it stands for several books."""
+    if "~" not in name or not settings.templates:
         return name
+    from .. import templates as book_templates  # book templates only (#18)
+    from ..connectors.directory import DirectoryPerson
+
+    found: set[str] = set()
     for b in books:
-        for shown in (pseudonymize(b.name), *(pseudonymize(a.name) for a in b.accounts)):
-            if name == shown or (name.startswith("~") and name in shown):
-                return b.name
-    return name
+        shown = {pseudonymize(b.name), *(pseudonymize(a.name) for a in b.accounts)}
+        origin = origins.get(b.name)
+        if origin is not None:
+            token = book_templates.pseudonym(origin.template, origin.person_id)
+            shown |= {token} if any(token in s for s in shown) else set()
+        if name in shown:
+            found.add(b.name)
+    patterns = {t.name: t for t in settings.templates}
+    for r in retired:
+        tmpl = patterns.get(r.template)
+        if tmpl is None:
+            continue
+        person = DirectoryPerson(r.person_id, r.email, r.username, r.display_name)
+        shown = set(book_templates.log_names(tmpl, person).values())
+        token = book_templates.pseudonym(r.template, r.person_id)
+        shown |= {token} if any(token in s for s in shown) else set()
+        if name in shown:
+            found.add(r.book)
+    if len(found) > 1:
+        raise NotFound(f"{name!r} stands for several books ({', '.join(sorted(found))}): ask for one by its name")
+    return found.pop() if found else name
 
 
 def state_counts(per_book: Mapping[str, Mapping[str, Any]], retired: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
