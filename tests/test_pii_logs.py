@@ -77,11 +77,17 @@ def test_a_huge_run_of_digits_and_separators_is_masked_in_one_pass() -> None:
     # once (a backtracking pattern would not finish); not a timed assertion
     masked = mask_personal("+" + "1 " * 200_000 + "x " + "+1 (" * 100_000)
     assert masked.startswith("… x ")
+    # nor is one of digits and of dates that are none (month 13), the look-ahead tried at each space, nor of "/"
+    assert mask_personal("+1" + " 2026-13-01 1" * 40_000) == "…"
+    assert mask_personal("+1" + " / 1" * 100_000) == "…"
 
 
 def test_a_phone_number_in_4_2_2_groups_is_masked_not_taken_for_a_date() -> None:
     # the look-ahead for a date once took any \d{4}-\d\d-\d\d: "1234-56-78" ended the number before it, unmasked
     for phone in ("+49 30 1234-56-78", "+7 495 1234-56-78", "+46 8 1234-56-78"):
+        assert mask_personal(f"card {phone} refused") == "card … refused", phone
+    # a "/" between the area code and the number (German style) was not a separator: nothing was masked
+    for phone in ("+4930/1234567", "+49 30 / 1234567"):
         assert mask_personal(f"card {phone} refused") == "card … refused", phone
     # a real date or time of day still ends a number
     assert mask_personal("+49 30 1234 5678 2026-12-06 x") == "… 2026-12-06 x"

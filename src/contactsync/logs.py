@@ -76,13 +76,14 @@ def _driver_text(exc: BaseException) -> str | None:
 #: of its characters, quadratic: 32,000 characters took 8 s)
 _EMAIL = re.compile(r"(?<![^\s\"'<>(),;:/])[^\s\"'<>(),;:/]+(?:@|%40)[^\s\"'<>(),;:/]+", re.IGNORECASE)
 #: a phone number written as one is dialled from abroad (a leading "+"): limits and counts are never written so.
-#: Digits with at most three separators between two of them; it ends before a space and a date or a time of day
+#: Digits with at most three separators between two of them (space, brackets, dot, "/" as in "+4930/1234567",
+#: "-"); it ends before a space and a date or a time of day
 #: (once "+4915112345678 2026-12-06T18:00" lost its date too): only a real one, a year 19xx/20xx with a month and
 #: a day, or an hour and minutes, since "+49 30 1234-56-78" is a number in 4-2-2 groups, no date. Each digit is
 #: matched one way only, the look-ahead of fixed length: linear
 _PHONE = re.compile(
     r"\+\d(?:(?! {1,3}(?:(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])|(?:[01]?\d|2[0-3]):[0-5]\d))"
-    r"[ ().-]{0,3}\d){6,}"
+    r"[ ()./-]{0,3}\d){6,}"
 )
 #: a card file's name: its UID, which another client may have made of an email or a name (vdir writes
 #: "ana.silva_example.com-7bda2560ce1b.vcf" for the UID "ana.silva@example.com"; a client may write "Ana Silva.vcf")
