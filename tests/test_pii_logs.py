@@ -130,3 +130,6 @@ def test_a_login_that_is_an_ordinary_word_does_not_rewrite_a_line() -> None:
     line = _line(HumanFormatter(journald=False, personal_data=False), "book %s: run failed: %s", "sales", text)
     assert line.endswith(f"book sales: run failed: {text}"), line
     assert pseudonymize("Support contacts info") == "Support contacts info"
+    # nor a first name that is a word of our messages
+    register_pseudonyms({"will": "~4b4dd00d2b4d", "may": "~5b4dd00d2b4d"})
+    assert pseudonymize("the next run will retry; it may take 5 min") == "the next run will retry; it may take 5 min"

@@ -246,11 +246,13 @@ _NAME_TOKEN = re.compile(r"(?<![A-Za-z0-9_.-])[A-Za-z0-9][A-Za-z0-9_.-]*")
 #: words that are never registered as names (:func:`register_pseudonyms`): a person's sign-in name that is also one of
 #: them (a role mailbox's ``contacts``, ``info``, ``support``) would be replaced wherever the word stands in a line,
 #: in a server's path (``/…/contacts/``) or our own advice ("see -v for info"), and the line would lie. Such a login
-#: names a role, rarely a person: the words of CardDAV servers' paths, of our messages, and short common words
+#: names a role, rarely a person (and a first name that is also a word, "will", "may", names no one alone): the
+#: words of CardDAV servers' paths, of our messages, and short common words
 _WORDS: Final = """
     a all an and any are as at be by do for from go has if in into is it its me my no none not of off ok on one or our
     out see so the to two up us use was we with yes account accounts admin book books card cards contact error errors
     help hello home info mail mailbox office run sales service support sync team test user users webmaster www
+    backup date first grant key last local mark may new next note old owner page read remote root server time will
 """
 ORDINARY_WORDS: Final = PATH_WORDS | frozenset(_WORDS.split())
 #: book and account names a template built from a person's sign-in name or email, and those sign-in names → the
