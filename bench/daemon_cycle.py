@@ -11,9 +11,8 @@ second `contactsync run` makes the measured cycle, in which nothing changed anyw
 
 Printed per RTT and budget: the cycle's wall, from the store's run history: from the earliest ``started_at`` of the
 cycle's runs (taken by the worker as it begins the run, before its claim) to the latest ``finished_at`` (stamped in
-the run's last engine transaction; what that transaction writes after it and its commit are not in it, for the last
-run only: before 6 December 2026 the tag check, health and lease hand-back too, in one more commit), so the daemon's
-start-up is not in it. Then HTTP requests and TCP connections opened
+the run's last engine transaction; the tag check, health and lease hand-back that follow in one more commit are not
+in it, for the last run only), so the daemon's start-up is not in it. Then HTTP requests and TCP connections opened
 through the proxy in that cycle (one host; for the first cycle, the proxy counts the whole process up to the cycle's
 end, and ``opened before the cycle's first run`` tells those the start-up opened), TLS handshakes and how many of
 them resumed a session, the peak of requests in flight (the budget counts requests, so it is at most B), CPU

@@ -92,7 +92,6 @@ def run_book(
     wrap: Wrap | None = None,
     then: Callable[[RunReport, Mapping[str, Connector]], object] | None = None,
     run_id: int | None = None,
-    before_record: Callable[[RunReport], None] | None = None,
 ) -> RunReport:
     """Run ``book`` once: the one way the CLI, a leased one-off sync and the daemon run a book.
 
@@ -100,14 +99,13 @@ def run_book(
     with ``checkpoints`` and ``sleep``, every commit fenced with ``fence`` if given (see contactsync.store.leases),
     then calls ``then`` with the report and the unwrapped connectors while they are still open (the tag-count
     checks, outside ``fence``); closes the connectors it built, also when the run raises. ``run_id``: the run as
-    the caller recorded it started (the daemon, in its claim's transaction); ``before_record``: the engine's
-    (:class:`~contactsync.engine.Engine`), called before the transaction that ends the run."""
+    the caller recorded it started (the daemon, in its claim's transaction)."""
     built = dict(connectors) if connectors is not None else build_connectors(book)
     try:
         # no fence given leaves the caller's in place (the daemon fences its whole run, the tag checks included)
         fenced = store.fenced(fence) if fence is not None else nullcontext()
         with fenced, wrap(built) if wrap is not None else nullcontext(built) as used:
-            engine = Engine(store, book, used, hooks=checkpoints, sleep=sleep, before_record=before_record)
+            engine = Engine(store, book, used, hooks=checkpoints, sleep=sleep)
             report = engine.run(dry_run=dry_run, allow_deletes=allow_deletes, show_values=show_values, run_id=run_id)
         if then is not None:
             then(report, built)

@@ -146,11 +146,6 @@ class DeferredChecks(DaemonRecords):
     def put_tag_checks(self, account: str, checks: Iterable[TagCheck]) -> None:
         self._checks[account] = list(checks)
 
-    def held_checks(self) -> dict[str, list[TagCheck]]:
-        """The checks held so far (an account each), handed over to be written by the caller: no longer held."""
-        checks, self._checks = self._checks, {}
-        return checks
-
     def flush(self, health: Iterable[Health], *, release: tuple[str, str, datetime | None] | None = None) -> None:
         """The held checks and ``health`` in one transaction (fenced inside a run, like the writes it replaces);
         with ``release`` (book, owner, next due) the run's leases are handed back in it too."""

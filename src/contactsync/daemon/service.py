@@ -49,14 +49,13 @@ from ..registry import Rate, UnknownConnector, build_connector, preload
 from ..settings import AccountSettings, BookSettings, DaemonSettings, Settings
 from ..sharing import ConnectionPools, OpensConnections, Sharing
 from ..store import Fence, LeaseLost, Store, Transaction, now
-from ..store.health import record_checks_and_release_in
 from .budget import MAX_DEFAULT_WORKERS, BudgetKey, InFlightBudget, budget_key, default_workers, limit_for
 from .circuit import CircuitPolicy, fresh_health
 from .limits import GuardedConnector, RateLimiter, rate_for, rate_of
 from .lock import StoreLock
 from .notify import Notifier
 from .records import CircuitState, DaemonRecords, DeferredChecks, Health
-from .tags import PlatformCounts, TagOutcome, carries_tags, check_account, platform_counts
+from .tags import TagOutcome, carries_tags, check_account
 
 log = logging.getLogger("contactsync.daemon")
 
@@ -902,70 +901,25 @@ class Daemon:
             yield connectors
 
         next_due = self.next_due(book.name, active.started)
-        #: the tag counts read before the run's last transaction: (the store's, each account's platform's)
-        read: list[tuple[Mapping[str, tuple[str, int]], dict[str, PlatformCounts | ConnectorError]]] = []
-        #: what the run's last transaction recorded of the tag checks, to log once it committed
-        outcomes: dict[str, TagOutcome] = {}
 
-        def before_record(report: RunReport) -> None:
-            # every write is made: the tag counts are read now, with no transaction open (a connector that did
-            # not see its book in this run lists it again: requests no open transaction should wait on)
-            if active.fence is None:
-                return
-            platforms = {
-                acct.name: platform_counts(guarded[acct.name])
-                for acct in book.accounts
-                if self._tag_checked(acct.name, report, guarded, paused)
-            }
-            store = self.store
-            assert store is not None
-            read.append((store.tag_counts(book.name) if platforms else {}, platforms))
-
-        def done(tx: Transaction, report: RunReport) -> None:
-            fence = active.fence
-            if fence is None or not read:
-                # the slot's work is done, in the commit that ends the run: should this instance die during the
-                # tag checks that follow, the instance taking its lease over must not run the book a second time
-                # in this slot. The transaction's lease check is made here, with the write (#18)
-                tx.lease_done(book.name, self.options.instance, next_due, fence=fence)
-                return
-            # the tag checks, the health and the hand-back in the commit that ends the run (one commit fewer, and
-            # the run is never recorded without them); the hand-back is the transaction's lease check (#18)
-            store_counts, platforms = read[-1]
-            updated, deferred = self._judge(book, report, paused, health, guarded, store_counts, platforms, outcomes)
-            active.claimed = False  # handed back by this commit: nothing is left to renew
-            record_checks_and_release_in(tx.conn, deferred.held_checks(), updated, fence, next_due)
+        def done(tx: Transaction, _report: RunReport) -> None:
+            # the slot's work is done, in the commit that ends the run: should this instance die during the tag
+            # checks that follow, the instance taking its lease over must not run the book a second time in
+            # this slot. The transaction's lease check is made here, with the write (#18)
+            tx.lease_done(book.name, self.options.instance, next_due, fence=active.fence)
 
         def after(report: RunReport, _built: Mapping[str, Connector]) -> None:
-            if read:
-                active.released = True
-                self._report_run(book, report, guarded, paused, outcomes)
-            else:
-                self._after_run(book, report, guarded, paused, health, active, next_due)
+            self._after_run(book, report, guarded, paused, health, active, next_due)
 
-        try:
-            return run_book(
-                self.store,
-                book,
-                checkpoints=EngineHooks(after_commit=lambda _account, _step: self._checkpoint(active), on_record=done),
-                sleep=self._sleep,
-                wrap=guard,
-                then=after,
-                run_id=active.run_id,
-                before_record=before_record,
-            )
-        except BaseException:
-            if not active.released:
-                active.claimed = True  # not handed back (the last commit failed): released (or renewed) as before
-            raise
-
-    def _tag_checked(
-        self, account: str, report: RunReport, guarded: Mapping[str, GuardedConnector], paused: set[str]
-    ) -> bool:
-        """Whether the account's tag counts are checked after this run: it ran, without error, and holds tags."""
-        if account in paused or report.accounts[account].error is not None or self._stopping.is_set():
-            return False
-        return carries_tags(guarded[account])
+        return run_book(
+            self.store,
+            book,
+            checkpoints=EngineHooks(after_commit=lambda _account, _step: self._checkpoint(active), on_record=done),
+            sleep=self._sleep,
+            wrap=guard,
+            then=after,
+            run_id=active.run_id,
+        )
 
     def _call_hook(self, account: str) -> Callable[[str], None] | None:
         if self.metrics is None:
@@ -983,44 +937,12 @@ class Daemon:
         active: _Active,
         next_due: datetime | None,
     ) -> None:
-        """The tag checks and health of a run that ended without them (not fenced), in one commit of their own
-        that hands the leases back."""
-        assert self.store is not None
-        outcomes: dict[str, TagOutcome] = {}
-        platforms = {
-            acct.name: platform_counts(guarded[acct.name])
-            for acct in book.accounts
-            if self._tag_checked(acct.name, report, guarded, paused)
-        }
-        store_counts = self.store.tag_counts(book.name) if platforms else {}
-        updated, deferred = self._judge(book, report, paused, health, guarded, store_counts, platforms, outcomes)
-        # the run is over: its leases are handed back in the same commit as its last records (after the lease
-        # check that fences them); nothing is left to renew
-        active.claimed = False
-        try:
-            deferred.flush(updated, release=(book.name, self.options.instance, next_due))
-        except BaseException:
-            active.claimed = True  # not handed back: released (or renewed) as before
-            raise
-        active.released = True
-        self._report_run(book, report, guarded, paused, outcomes)
-
-    def _judge(
-        self,
-        book: BookSettings,
-        report: RunReport,
-        paused: set[str],
-        health: Mapping[str, Health],
-        guarded: Mapping[str, GuardedConnector],
-        store_counts: Mapping[str, tuple[str, int]],
-        platforms: Mapping[str, PlatformCounts | ConnectorError],
-        outcomes: dict[str, TagOutcome],
-    ) -> tuple[list[Health], DeferredChecks]:
-        """Each account's health after the run and its tag check (of the counts read: ``platforms``, an account
-        each), held to be written together; the checks' outcomes go into ``outcomes``."""
-        assert self.store is not None
+        assert self.store is not None and self.records is not None
         at = now()
         updated: list[Health] = []
+        outcomes: dict[str, TagOutcome] = {}
+        store_counts = self.store.tag_counts(book.name)
+        # the accounts' tag checks and health are written together at the end, in one transaction
         deferred = DeferredChecks(
             self.store,
             {n: (r.pending, r.quarantined) for n, r in report.accounts.items() if r.owed_counted and r.error is None},
@@ -1042,23 +964,20 @@ class Daemon:
                 )
             elif before.circuit is CircuitState.OPEN and h.circuit is CircuitState.CLOSED:
                 log.info("account %s: works again (circuit closed)", acct.name)
-            if acct.name in platforms:
-                outcome, h = check_account(
-                    self.store, deferred, book, acct, guarded[acct.name], h, store_counts, platforms[acct.name]
-                )
+            connector = guarded[acct.name]
+            if rep.error is None and carries_tags(connector) and not self._stopping.is_set():
+                outcome, h = check_account(self.store, deferred, book, acct, connector, h, store_counts)
                 outcomes[acct.name] = outcome
             updated.append(h)
-        return updated, deferred
-
-    def _report_run(
-        self,
-        book: BookSettings,
-        report: RunReport,
-        guarded: Mapping[str, GuardedConnector],
-        paused: set[str],
-        outcomes: Mapping[str, TagOutcome],
-    ) -> None:
-        """The run's log lines, an account each, and its metrics: once its records are committed."""
+        # the run is over: its leases are handed back in the same commit as its last records (after the lease
+        # check that fences them); nothing is left to renew
+        active.claimed = False
+        try:
+            deferred.flush(updated, release=(book.name, self.options.instance, next_due))
+        except BaseException:
+            active.claimed = True  # not handed back: released (or renewed) as before
+            raise
+        active.released = True
         for acct in book.accounts:
             rep = report.accounts[acct.name]
             g = guarded.get(acct.name)

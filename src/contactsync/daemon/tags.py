@@ -62,19 +62,6 @@ def judged(account: AccountSettings) -> bool:
     return account.mode is not AccountMode.PULL_ONLY and account.allow_create and account.allow_update
 
 
-#: a platform's tag counts: tag key → (its name, members)
-PlatformCounts = Mapping[str, tuple[str, int]]
-
-
-def platform_counts(connector: Connector) -> PlatformCounts | ConnectorError:
-    """The account's tag counts as :meth:`~contactsync.connector.Connector.tag_counts` reads them (a request when
-    its run did not show it the book), or the error that reading them raised."""
-    try:
-        return {tag.key: (tag.name, int(n)) for tag, n in connector.tag_counts().items()}
-    except ConnectorError as exc:
-        return exc
-
-
 def check_account(
     store: Store,
     records: DaemonRecords,
@@ -83,14 +70,12 @@ def check_account(
     connector: Connector,
     health: Health,
     store_counts: Mapping[str, tuple[str, int]] | None = None,
-    read: PlatformCounts | ConnectorError | None = None,
 ) -> tuple[TagOutcome, Health]:
-    """Read the account's tag counts, compare, record; returns the outcome and the account's updated health.
-    ``read``: what :func:`platform_counts` read from ``connector`` already (then nothing is asked again)."""
+    """Read the account's tag counts, compare, record; returns the outcome and the account's updated health."""
     stamp = now()
-    platform = platform_counts(connector) if read is None else read
-    if isinstance(platform, ConnectorError):
-        exc = platform
+    try:
+        platform = {tag.key: (tag.name, int(n)) for tag, n in connector.tag_counts().items()}
+    except ConnectorError as exc:
         error = f"{type(exc).__name__}: {exc}"
         log.warning("account %s: tag counts could not be read (%s)", account.name, type(exc).__name__)
         return TagOutcome(account.name, (), error), replace(health, tags_checked_at=stamp, tags_error=error)

@@ -113,7 +113,6 @@ class Engine:
         sleep: Callable[[float], None] = time.sleep,
         account_deadline_s: float = ACCOUNT_DEADLINE_S,
         new_id: Callable[[], str] = Transaction.new_id,
-        before_record: Callable[[RunReport], None] | None = None,
     ) -> None:
         self.store = store
         self.book = book
@@ -122,10 +121,6 @@ class Engine:
         self.retry = retry or RetryPolicy(sleep=sleep)
         self.account_deadline_s = account_deadline_s
         self.new_id = new_id
-        #: called with the report once every write of a run is made, before the transaction that ends the run
-        #: opens (not in a dry run): what the caller must read first to record it there, platforms included (the
-        #: daemon's tag counts), is read with no transaction open
-        self.before_record = before_record
         #: the chunk being pushed, as the plan left it (contact id → record and links): no re-reading the store
         self._known: Known = {}
         self._pusher = Pusher(store, book, self.connectors, self.retry, self.hooks, self._known)
@@ -189,8 +184,6 @@ class Engine:
             return report
         _tidy(self.connectors, pulled)
         self._plan(pulled, report, show_values, apply=True)
-        if self.before_record is not None:
-            self.before_record(report)
         # only now, with every chunk absorbed: the listings' states (a run stopped earlier lists again); and the
         # run's end, in the same transaction: nothing is sent between them, so one commit (and one lease check)
         # records both (#18), and a crash before it leaves the states as they were and the run unfinished

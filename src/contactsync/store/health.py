@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from . import schema as t
 from .base import StoreBase, aware, now, upsert
-from .leases import Fence, check_fenced, checked_in, fence_of, release_held_in, release_in
+from .leases import Fence, check_fenced, fence_of, release_held_in, release_in
 
 
 class CircuitState(enum.Enum):
@@ -133,10 +133,18 @@ class HealthRecords(StoreBase):
     def _record_checks(
         self, conn: sa.Connection, checks: Mapping[str, Iterable[TagCheck]], health: Iterable[Health]
     ) -> None:
-        _record_checks_in(conn, checks, health)
+        # every account's check in two statements, whatever the number of accounts
+        rows = [_check_row(c) for checked in checks.values() for c in checked]
+        if checks:
+            conn.execute(_FORGET_CHECKS, {"accounts": list(checks)})
+        if rows:
+            conn.execute(_INSERT_CHECK, rows)
+        self._put_health(conn, health)
 
     def _put_health(self, conn: sa.Connection, rows: Iterable[Health]) -> None:
-        _put_health_in(conn, rows)
+        data = [_health_row(h) for h in rows]
+        if data:
+            upsert(conn, t.account_health, data, ["account"])
 
     # --- tag-count checks -------------------------------------------------------------------------------------
     def put_tag_checks(self, account: str, checks: Iterable[TagCheck]) -> None:
@@ -166,43 +174,6 @@ class HealthRecords(StoreBase):
                 )
                 for r in conn.execute(q)
             ]
-
-
-def record_checks_and_release_in(
-    conn: sa.Connection,
-    checks: Mapping[str, Iterable[TagCheck]],
-    health: Iterable[Health],
-    fence: Fence,
-    next_due_at: datetime | None,
-) -> None:
-    """:meth:`HealthRecords.record_checks` of a run under ``fence``, its leases handed back (``release``), in the
-    caller's transaction ``conn`` as its last statements: the transaction that ends the run records its tag
-    checks and health and hands its leases back in the same commit, one commit fewer (#18). The hand-back is the
-    transaction's lease check: raises :class:`LeaseLost` (the caller's transaction rolls back, nothing of it
-    committed) when the book or an account is no longer held at the fence's epochs, and the commit does not check
-    again."""
-    if conn.dialect.name == "postgresql":
-        _record_and_release(conn, checks, health, fence, next_due_at)
-    else:
-        _record_checks_in(conn, checks, health)
-        release_held_in(conn, fence, next_due_at)
-    checked_in(conn, fence)
-
-
-def _record_checks_in(conn: sa.Connection, checks: Mapping[str, Iterable[TagCheck]], health: Iterable[Health]) -> None:
-    # every account's check in two statements, whatever the number of accounts
-    rows = [_check_row(c) for checked in checks.values() for c in checked]
-    if checks:
-        conn.execute(_FORGET_CHECKS, {"accounts": list(checks)})
-    if rows:
-        conn.execute(_INSERT_CHECK, rows)
-    _put_health_in(conn, health)
-
-
-def _put_health_in(conn: sa.Connection, rows: Iterable[Health]) -> None:
-    data = [_health_row(h) for h in rows]
-    if data:
-        upsert(conn, t.account_health, data, ["account"])
 
 
 def _check_row(c: TagCheck) -> dict[str, object]:

@@ -658,12 +658,6 @@ class LeaseWrites(TxBase):
         _CHECKED.tx = (self.conn, fence)
 
 
-def checked_in(conn: Connection, fence: Fence) -> None:
-    """The transaction ``conn`` made its lease check with its last write (as :meth:`LeaseWrites.lease_done` with a
-    fence, or :func:`release_held_in`): :meth:`Leases._before_commit` need not check again before it commits."""
-    _CHECKED.tx = (conn, fence)
-
-
 def check_fenced(row: sa.Row[Any], fence: Fence) -> None:
     """Raise LeaseLost unless a fenced statement's ``row`` found the book (``row.book``, 1) and every account of
     ``fence`` (``row.accounts``) still held at the fence's epochs."""
