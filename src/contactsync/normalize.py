@@ -118,7 +118,7 @@ def _without_scheme(value: str, scheme: str) -> str:
 #: "+1" number with the metadata of country code 1's main region (US), whose national prefix for parsing ("1")
 #: cannot match such digits and whose numbers are ten digits long: it is possible and formats back to itself, in
 #: every region. Taken as it is, without phonenumbers (~20 µs a number, and ~100 M instructions to import it in
-#: a run whose numbers are all such, #18); tests/test_cpu_paths.py holds it to phonenumbers' own answer
+#: a run whose numbers are all such, #18); tests/test_phone_shortcut.py holds it to phonenumbers' own answer
 _NANP_E164 = re.compile(r"\+1[2-9][0-9]{9}")
 
 
