@@ -302,3 +302,27 @@ def test_a_card_is_read_as_the_walk_reads_it() -> None:
 @given(cards())
 def test_a_hostile_card_is_read_as_the_walk_reads_it(text: str) -> None:
     assert _read_card_now(text) == _read_card_long_way(text)
+
+
+@pytest.mark.parametrize(
+    ("kept", "empty"),
+    [
+        ("item1.TEL:+14155550100", "item1.EMAIL:"),
+        ("item1.TEL:+14155550100", "item1.ADR:;;;;;;"),
+        ("item1.EMAIL:ann@example.org", "item1.TEL:"),
+    ],
+)
+def test_an_empty_line_of_a_labelled_group_makes_no_empty_item(kept: str, empty: str) -> None:
+    """Apple's groups: an empty EMAIL, TEL or ADR beside a real one under one label is no email, phone or
+    address. A single one found is no shortcut past that (the contact kept an empty email, the store and every
+    other account got it, and its render read back as another contact)."""
+    text = (
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nN:A;Ann;;;\r\n{kept}\r\n{empty}\r\n"
+        "item1.X-ABLabel:Boat\r\nEND:VCARD\r\n"
+    )
+    contact = parse_card(text).contact
+    assert contact == normalize.normalize_contact(contact)
+    assert all(item.key.strip("|") for item in (*contact.emails, *contact.phones, *contact.addresses))
+    assert len(contact.emails) + len(contact.phones) + len(contact.addresses) == 1
+    again = parse_card(mapping.render_card(contact, uid="u", marker=None)).contact
+    assert again == contact

@@ -1067,10 +1067,11 @@ def _normalized(
 
 
 def _unique(found: list[Any]) -> tuple[Any, ...]:
-    """normalize.unique of a card's emails, phones or addresses: one (the usual card) is its own, as none of them
-    is empty (parse_card leaves out what :func:`_empty_name` says is)."""
+    """normalize.unique of a card's emails, phones or addresses: one (the usual card) is its own unless it is
+    empty (parse_card leaves out what :func:`_empty_name` says is, but not an empty line of a group it consumed:
+    ``item1.EMAIL:`` beside ``item1.TEL``)."""
     if len(found) == 1:
-        return (found[0],)
+        return (found[0],) if found[0].key.strip("|") else ()
     return normalize.unique(found) if found else ()
 
 
