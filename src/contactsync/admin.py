@@ -92,6 +92,7 @@ def run_book(
     wrap: Wrap | None = None,
     then: Callable[[RunReport, Mapping[str, Connector]], object] | None = None,
     run_id: int | None = None,
+    purge_trash: bool = True,
 ) -> RunReport:
     """Run ``book`` once: the one way the CLI, a leased one-off sync and the daemon run a book.
 
@@ -99,14 +100,21 @@ def run_book(
     with ``checkpoints`` and ``sleep``, every commit fenced with ``fence`` if given (see contactsync.store.leases),
     then calls ``then`` with the report and the unwrapped connectors while they are still open (the tag-count
     checks, outside ``fence``); closes the connectors it built, also when the run raises. ``run_id``: the run as
-    the caller recorded it started (the daemon, in its claim's transaction)."""
+    the caller recorded it started (the daemon, in its claim's transaction). ``purge_trash``: the run's end forgets
+    the book's trashed contacts past their date (always, but in a daemon: at most hourly there)."""
     built = dict(connectors) if connectors is not None else build_connectors(book)
     try:
         # no fence given leaves the caller's in place (the daemon fences its whole run, the tag checks included)
         fenced = store.fenced(fence) if fence is not None else nullcontext()
         with fenced, wrap(built) if wrap is not None else nullcontext(built) as used:
             engine = Engine(store, book, used, hooks=checkpoints, sleep=sleep)
-            report = engine.run(dry_run=dry_run, allow_deletes=allow_deletes, show_values=show_values, run_id=run_id)
+            report = engine.run(
+                dry_run=dry_run,
+                allow_deletes=allow_deletes,
+                show_values=show_values,
+                run_id=run_id,
+                purge_trash=purge_trash,
+            )
         if then is not None:
             then(report, built)
         return report

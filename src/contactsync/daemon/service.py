@@ -97,6 +97,9 @@ class DaemonOptions:
     metrics_listen: str | None = None
     #: after SIGTERM, how long to wait for runs to reach a batch boundary before exiting anyway
     stop_timeout_s: float = 60.0
+    #: a book's trash is purged by its first run, then at most once per this many seconds: a trashed contact's
+    #: ``purge_after`` is days away, and the purge's select was one statement of every run with nothing to do (#18)
+    trash_purge_s: float = 3600.0
 
     @classmethod
     def from_settings(cls, daemon: DaemonSettings) -> DaemonOptions:
@@ -198,6 +201,8 @@ class Daemon:
         self._running: dict[str, _Active] = {}
         self._running_lock = threading.Lock()
         self._limiters: dict[str, RateLimiter] = {}
+        #: book → when (time.monotonic) one of its runs last ended having purged its trash
+        self._trash_purged: dict[str, float] = {}
         #: calls in flight per platform and app, shared by every book this instance runs
         self.budget = InFlightBudget(lambda key: limit_for(key.platform, self.options.in_flight))
         #: kept-alive connections per server, shared by every account and run of this instance (.sharing)
@@ -911,7 +916,9 @@ class Daemon:
         def after(report: RunReport, _built: Mapping[str, Connector]) -> None:
             self._after_run(book, report, guarded, paused, health, active, next_due)
 
-        return run_book(
+        last_purge = self._trash_purged.get(book.name)
+        purge = last_purge is None or time.monotonic() - last_purge >= self.options.trash_purge_s
+        report = run_book(
             self.store,
             book,
             checkpoints=EngineHooks(after_commit=lambda _account, _step: self._checkpoint(active), on_record=done),
@@ -919,7 +926,11 @@ class Daemon:
             wrap=guard,
             then=after,
             run_id=active.run_id,
+            purge_trash=purge,
         )
+        if purge:  # only once its end is committed: a run that raised leaves the purge to the next one
+            self._trash_purged[book.name] = time.monotonic()
+        return report
 
     def _call_hook(self, account: str) -> Callable[[str], None] | None:
         if self.metrics is None:

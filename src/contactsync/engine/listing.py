@@ -315,10 +315,13 @@ def absorb_listings(
     book: BookSettings,
     pulled: Mapping[str, Pulled],
     after_writes: Mapping[str, str | None] | None = None,
+    *,
+    purge_trash: bool = True,
 ) -> None:
     """Record the listings' quarantine and states: only once every chunk is absorbed (a run stopped earlier lists
     again). ``after_writes``: an account's state with the run's recorded writes folded in by its connector
-    (:meth:`~contactsync.engine.push.Pusher.states_after_writes`), in place of its listing's."""
+    (:meth:`~contactsync.engine.push.Pusher.states_after_writes`), in place of its listing's. ``purge_trash``:
+    forget the book's trashed contacts past their date too (a daemon does so at most hourly, #18)."""
     for name, p in pulled.items():
         tx.set_quarantine(name, p.quarantined, full=p.full)
         if p.listed_ids:
@@ -330,4 +333,5 @@ def absorb_listings(
     tx.set_states(
         (name, folded.get(name, state), pulled[name].full) for name, state in states_to_record(pulled).items()
     )
-    tx.purge_trash(book.name)
+    if purge_trash:
+        tx.purge_trash(book.name)
