@@ -50,7 +50,8 @@ import operator
 import re
 import threading
 import time
-from collections import OrderedDict
+import weakref
+from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
@@ -943,17 +944,68 @@ class _Read:
     ``region`` (see :data:`_OWN_FITS`), each carried line it noted (see :func:`_note`), and, once asked, the
     contact's carried lines read (:class:`_Carried`) and its fitted lines, for ``region`` and ``photo_max_bytes``.
     Found by the contact's identity, not by hashing its values; a contact made from it (``replace``) has none.
-    Valid while :data:`_generation` is the one it was made in: emptying the codec's memos forgets these too."""
+    Valid while :data:`_generation` is the one it was made in: emptying the codec's memos forgets these too.
 
-    __slots__ = ("carried", "fitted", "generation", "known", "photo_max_bytes", "region")
+    The lines are let go of (:meth:`let_go`, ``known`` and ``carried`` None) when no longer likely to be needed,
+    so that contacts held for a run or kept between runs (a listing, the store's encodings) do not hold them: the
+    notes once read (:data:`_SPENT`), those of the oldest cards read (:data:`_NOTED`), all of them when the memos
+    are emptied. What is left is the own-fit flag; the carried lines are then read the long way, as for a copy."""
+
+    __slots__ = ("__weakref__", "carried", "fitted", "generation", "known", "photo_max_bytes", "region")
 
     def __init__(self, region: str, photo_max_bytes: int, known: dict[str, tuple[ContentLine, Any]]) -> None:
         self.generation = _generation
         self.region = region
         self.photo_max_bytes = photo_max_bytes
-        self.known = known
+        self.known: dict[str, tuple[ContentLine, Any]] | None = known
         self.carried: _Carried | None = None
         self.fitted: Any = _ABSENT
+        _NOTED.add(self)
+
+    def let_go(self) -> None:
+        """Let go of the lines noted and read: the contact's fit and render read them the long way (the memos)."""
+        self.known = None
+        self.carried = None
+        self.fitted = _ABSENT
+
+
+class _Reads:
+    """The last ``size`` :class:`_Read` s put here, by weak reference (a contact that dies frees its notes at
+    once); the oldest is let go of when a newer one comes. Thread-safe: deque's append and popleft are atomic, and
+    letting go twice, or of a read another thread is using, only costs that thread a read the long way."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._refs: deque[weakref.ref[_Read]] = deque()
+
+    def add(self, read: _Read) -> None:
+        refs = self._refs
+        refs.append(weakref.ref(read))
+        if len(refs) > self._size:
+            try:
+                oldest = refs.popleft()()
+            except IndexError:  # another thread took it
+                return
+            if oldest is not None:
+                oldest.let_go()
+
+    def let_go_all(self) -> None:
+        while True:
+            try:
+                read = self._refs.popleft()()
+            except IndexError:
+                return
+            if read is not None:
+                read.let_go()
+
+
+#: every card read, its notes kept for the last 32,768: more than a run holds (the engine keeps 20,000 listed
+#: contacts, the rest as text), so a first sync renders each contact of the cards it read from its notes, and
+#: the notes of older cards still held somewhere go
+_NOTED = _Reads(32768)
+#: the notes once read into carried lines (``known`` gone): kept for the last 4,096 (two of the engine's chunks,
+#: as the memos: each account's render of a chunk's contacts), the older let go of; a render is one read
+_SPENT = _Reads(4096)
 
 
 def _read_of(contact: Contact, region: str, photo_max_bytes: int | None) -> _Read | None:
@@ -1507,11 +1559,16 @@ class _Carried:
         if read is not None:
             # read from a card: kept on the contact, its lines as parse_card noted them (no hash, no memo)
             carried = read.carried
-            if carried is None:
-                noted = _read_noted(contact.vcard_lines, read.known, region, photo_max_bytes)
+            if carried is not None:
+                return carried
+            known = read.known
+            if known is not None:
+                noted = _read_noted(contact.vcard_lines, known, region, photo_max_bytes)
                 carried = read.carried = cls._of(contact, region, photo_max_bytes, noted)
-                read.known = {}  # read: not needed again, and the contact may be held for the whole run
-            return carried
+                read.known = None  # read: not needed again, and the contact may be held for the whole run
+                _SPENT.add(read)
+                return carried
+            # let go of (see _Read): the long way
         key = _memo_key(contact, region, photo_max_bytes)
         if key is None:
             return cls._of(contact, region, photo_max_bytes)
@@ -1704,6 +1761,8 @@ class _Memo(Generic[K, V]):
         with self._lock:
             self._known.clear()
         _generation += 1
+        _NOTED.let_go_all()  # retired: no stale read keeps its lines
+        _SPENT.let_go_all()
 
     def __len__(self) -> int:
         return len(self._known)
@@ -1822,7 +1881,7 @@ def fit_lines(contact: Contact, *, region: str = "US", photo_max_bytes: int = DE
     if not contact.vcard_lines:
         return contact
     read = _read_of(contact, region, photo_max_bytes)
-    if read is not None:
+    if read is not None and (read.fitted is not _ABSENT or read.known is not None or read.carried is not None):
         vcard_lines = read.fitted
         if vcard_lines is _ABSENT:
             vcard_lines = read.fitted = _fitted_lines(contact, region, photo_max_bytes)
