@@ -50,3 +50,20 @@ def test_emptying_the_memos_lets_go_of_every_contacts_notes() -> None:
     mapping._LEXED.cache_clear()  # a cold start (bench/codec_bench.py's)
     # a stale reading holds no lines: neither the ones never read nor the ones read
     assert all(r.known is None and r.carried is None for r in reads)
+
+
+def test_contacts_noted_alike_share_their_parameters_and_empty_parts() -> None:
+    a, b = (parse_card(_card(i)).contact for i in (3, 4))
+    read_a, read_b = a.derived, b.derived  # type: ignore[attr-defined]
+    email_a = next(line for line, _d in read_a.known.values() if line.name == "EMAIL")
+    email_b = next(line for line, _d in read_b.known.values() if line.name == "EMAIL")
+    assert email_a.params == (("TYPE", ("WORK",)),) and email_a.params is email_b.params
+    # a card with no carried line noted shares one empty mapping
+    plain = parse_card("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Al\r\nN:;Al;;;\r\nEND:VCARD\r\n").contact
+    assert plain.derived.known is mapping._NO_NOTES  # type: ignore[attr-defined]
+    # lines read with no NICKNAME, LANG nor a value given twice: no empty dict or set of their own
+    _render(a)
+    _render(b)
+    assert read_a.carried.aggregates is read_b.carried.aggregates
+    assert read_a.carried.wanted is read_b.carried.wanted
+    assert read_a.carried.anchored is read_b.carried.anchored
