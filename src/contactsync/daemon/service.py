@@ -44,7 +44,7 @@ from ..connector import Connector
 from ..engine import EngineHooks
 from ..engine.report import RunReport
 from ..errors import ConfigError, ConnectorError, ContactSyncError, NotFound, StoreError, SyncAborted
-from ..logs import CONTEXT_FIELDS, safe_error_text
+from ..logs import CONTEXT_FIELDS, pseudonymize, safe_error_text
 from ..registry import Rate, UnknownConnector, build_connector, preload
 from ..settings import AccountSettings, BookSettings, DaemonSettings, Settings
 from ..sharing import ConnectionPools, OpensConnections, Sharing
@@ -704,7 +704,10 @@ class Daemon:
         return nxt
 
     def _status_line(self) -> str:
-        running = sorted(self._running)
+        """What systemd shows as the unit's status (``STATUS=``), which any local user reads with ``systemctl
+        status``: a templated book's name built from a sign-in name is shown as log lines show it."""
+        shown: Callable[[str], str] = (lambda name: name) if self.settings.log_personal_data else pseudonymize
+        running = sorted(shown(name) for name in self._running)
         if running:
             return f"running {', '.join(running)}"
         if self.scheduler is None:
@@ -713,7 +716,7 @@ class Daemon:
         if not jobs:
             return "idle"
         first = min(jobs, key=lambda j: j.next_run_time)
-        return f"idle; next: {first.id[5:]} at {first.next_run_time:%H:%M:%S}"
+        return f"idle; next: {shown(first.id[5:])} at {first.next_run_time:%H:%M:%S}"
 
     # ----------------------------------------------------------------------------------------- maintenance
     def _renew(self) -> None:
