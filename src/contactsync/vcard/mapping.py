@@ -996,13 +996,17 @@ class _Reads:
     def add(self, read: _Read) -> None:
         refs = self._refs
         refs.append(weakref.ref(read))
-        if len(refs) > self._size:
-            try:
+        try:
+            # the oldest reads whose contacts died, out (a reference is 72 bytes: contacts die about in the order
+            # they were read, a chunk at a time, so the references to them go about as soon)
+            while refs[0]() is None:
+                refs.popleft()
+            if len(refs) > self._size:
                 oldest = refs.popleft()()
-            except IndexError:  # another thread took it
-                return
-            if oldest is not None:
-                oldest.let_go()
+                if oldest is not None:
+                    oldest.let_go()
+        except IndexError:  # another thread took the last one
+            return
 
     def let_go_all(self) -> None:
         while True:
