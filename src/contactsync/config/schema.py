@@ -741,7 +741,8 @@ SCHEMA: dict[str, Any] = {
                 "personal_data": {
                     "type": "boolean",
                     "default": Settings.log_personal_data,
-                    "description": "Write names, emails and phone numbers into log lines. Leave false "
+                    "description": "Write names, emails and phone numbers into log lines, and show a "
+                    "quarantined item's id and a templated book's real name in status as they are. Leave false "
                     "unless you have a legal basis for it (GDPR, LGPD).",
                     "examples": [False],
                 },
