@@ -26,8 +26,9 @@ import numbers
 import os
 import re
 import sys
+import threading
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from contextvars import ContextVar
 from datetime import datetime
 from types import MappingProxyType
@@ -82,14 +83,25 @@ _EMAIL = re.compile(r"(?<![^\s\"'<>(),;:/])[^\s\"'<>(),;:/]+(?:@|%40)[^\s\"'<>()
 #: a day, or an hour and minutes, since "+49 30 1234-56-78" is a number in 4-2-2 groups, no date. Each digit is
 #: matched one way only, the look-ahead of fixed length: linear
 _PHONE = re.compile(
-    r"\+\d(?:(?! {1,3}(?:(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])|(?:[01]?\d|2[0-3]):[0-5]\d))"
-    r"[ ()./-]{0,3}\d){6,}"
+    r"\+\d(?:[ ()./-]{0,3}\d){6}"  # the first 7 digits whatever follows: "+49 30 2012-05-06" is a number, no date
+    r"(?:(?! {1,3}(?:(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])|(?:[01]?\d|2[0-3]):[0-5]\d))"
+    r"[ ()./-]{0,3}\d)*"
 )
 #: a card file's name: its UID, which another client may have made of an email or a name (vdir writes
 #: "ana.silva_example.com-7bda2560ce1b.vcf" for the UID "ana.silva@example.com"; a client may write "Ana Silva.vcf")
-_CARD_FILE = re.compile(r"[^/\\]+\.vcf\Z", re.IGNORECASE)
 _CARD_NAME = re.compile(r"(?<![^\s\"'<>(),;:/])[^\s\"'<>(),;:/]+\.vcf\b", re.IGNORECASE)
 MASK: Final = "…"
+
+
+def _without_card_file(path: str) -> str:
+    """``path`` with its last segment (after "/" or "\\") replaced by "…" when it is a card file's name (``*.vcf``):
+    "Ana Silva.vcf" is one file, not the token "Silva.vcf" after a word. Read from the end once: a pattern
+    ``[^/\\]+\\.vcf\\Z`` was tried from each character, quadratic (200,000 characters: 140 s)."""
+    start = max(path.rfind("/"), path.rfind("\\")) + 1
+    last = path[start:]
+    if len(last) > len(".vcf") and last[-len(".vcf") :].casefold() == ".vcf":
+        return path[:start] + MASK
+    return path
 
 
 def mask_personal(text: str) -> str:
@@ -169,13 +181,12 @@ def shown_item(remote_id: str, username: str | None = None) -> str:
     if remote_id.startswith("/") or "://" in remote_id:
         return shown_path(remote_id, username)
     # a card file's whole name ("Ana Silva.vcf" is one file, not the token "Silva.vcf" after a word)
-    return mask_personal(_CARD_FILE.sub(MASK, remote_id))
+    return mask_personal(_without_card_file(remote_id))
 
 
 def _file_shown(filename: object) -> str:
     """An OSError's file name as a line may show it: the folder, and the file's own name unless it is a card's."""
-    name = _CARD_FILE.sub(MASK, str(filename))
-    return mask_personal(name)
+    return mask_personal(_without_card_file(str(filename)))
 
 
 def safe_error_text(exc: BaseException, *, personal_data: bool = False) -> str:
@@ -255,32 +266,89 @@ _WORDS: Final = """
     backup date first grant key last local mark may new next note old owner page read remote root server time will
 """
 ORDINARY_WORDS: Final = PATH_WORDS | frozenset(_WORDS.split())
-#: book and account names a template built from a person's sign-in name or email, and those sign-in names → the
-#: pseudonym log lines show (:func:`register_pseudonyms`); replaced whole, never changed in place, so a formatter
-#: reads it without a lock
+#: book and account names a template built from a person's sign-in name or email → the pseudonym log lines show
+#: (:func:`register_pseudonyms`); replaced whole, never changed in place, so a formatter reads it without a lock
 _pseudonyms: Mapping[str, str] = MappingProxyType({})
+#: the sign-in names themselves (``Ana.Silva``, ``josé.silva``, ``o'brien``) → the pseudonym, shown so only as a
+#: segment of a path (``path: /srv/vdir/{username}`` in an OSError's line): anywhere else a login is a word ("max",
+#: "jobs", "1042", a book named "hr") and replacing it would make the line lie
+_logins: Mapping[str, str] = MappingProxyType({})
+#: the longest registered sign-in name: how far into a path segment a login is looked for
+_login_longest = 0
+_register_lock = threading.Lock()
+#: what may follow a login at the end of a path segment in a line ("/srv/vdir/ana silva: denied", "'/x/o'brien'")
+_AFTER_SEGMENT: Final = frozenset(" \t\n\"'),;:")
+#: a path's segment in a line: what follows a "/" or a "\\" up to the next one
+_SEGMENT = re.compile(r"(?<=[/\\])[^/\\]+")
 
 
-def register_pseudonyms(names: Mapping[str, str]) -> None:
-    """From now on, log lines (``log.personal_data: false``) show each name of ``names`` as its pseudonym. Names
-    registered before are kept: a line about a book renamed since (its person's sign-in name changed) still shows
-    the old name's pseudonym. A name that is not one token of a line, or is an ordinary word
-    (:data:`ORDINARY_WORDS`: replacing it would change sentences and paths) is not registered.
-    :func:`contactsync.templates.with_template_books` registers what it expands."""
-    global _pseudonyms
-    kept = {
-        k: v
-        for k, v in names.items()
-        if k.casefold() not in ORDINARY_WORDS and _NAME_TOKEN.fullmatch(k) is not None and _pseudonyms.get(k) != v
-    }
-    if kept:
-        _pseudonyms = MappingProxyType({**_pseudonyms, **kept})
+def register_pseudonyms(
+    names: Mapping[str, str], *, logins: Mapping[str, str] | None = None, reserved: Collection[str] = ()
+) -> None:
+    """From now on, log lines (``log.personal_data: false``) show each name of ``names`` (a whole token of a line)
+    and each sign-in name of ``logins`` (a segment of a path in a line) as its pseudonym. Names registered before
+    are kept: a line about a book renamed since (its person's sign-in name changed) still shows the old name's
+    pseudonym. A name that is not one token of a line, or is an ordinary word (:data:`ORDINARY_WORDS`: replacing
+    it would change sentences and paths) is not registered; nor is a login that is an ordinary word, all digits,
+    holds a "/", or is one of ``reserved`` (the configuration's own book, account, template and distribution
+    names: "book hr" must stay the static book hr). :func:`contactsync.templates.with_template_books` registers
+    what it expands."""
+    global _pseudonyms, _logins, _login_longest
+    taken = {r.casefold() for r in reserved}
+    with _register_lock:  # read, merge, replace: two expansions at once would lose one's names
+        kept = {
+            k: v
+            for k, v in names.items()
+            if k.casefold() not in ORDINARY_WORDS and _NAME_TOKEN.fullmatch(k) is not None and _pseudonyms.get(k) != v
+        }
+        if kept:
+            _pseudonyms = MappingProxyType({**_pseudonyms, **kept})
+        new_logins = {
+            k: v
+            for k, v in (logins or {}).items()
+            if k.strip() == k
+            and k
+            and not k.isdigit()
+            and "/" not in k
+            and "\\" not in k
+            and k.casefold() not in ORDINARY_WORDS
+            and k.casefold() not in taken
+            and _logins.get(k) != v
+        }
+        if new_logins:
+            # the length first: a formatter reading the new table with the old length would miss a long login
+            _login_longest = max(_login_longest, *(len(k) for k in new_logins))
+            _logins = MappingProxyType({**_logins, **new_logins})
+
+
+def _pseudonymize_logins(text: str, table: Mapping[str, str], longest: int) -> str:
+    """``text`` with each path segment that is a registered login (or starts with one, then a space, a quote or
+    a colon: the rest of the line) replaced by its pseudonym."""
+
+    def one(match: re.Match[str]) -> str:
+        segment = match.group()
+        shown = table.get(segment)
+        if shown is not None:
+            return shown
+        # the longest login the segment starts with and that ends where a segment may end in a line
+        for end in range(min(len(segment) - 1, longest), 0, -1):
+            after = segment[end]
+            if after in _AFTER_SEGMENT or (after == "." and (end + 1 == len(segment) or segment[end + 1].isspace())):
+                shown = table.get(segment[:end])
+                if shown is not None:
+                    return shown + segment[end:]
+        return segment
+
+    return _SEGMENT.sub(one, text)
 
 
 def pseudonymize(text: str) -> str:
     """``text`` with every registered name (a whole token: ``google-ana.silva``, not the ``ana.silva`` in it)
-    replaced by its pseudonym; one pass over the text."""
-    table = _pseudonyms
+    and every registered sign-in name standing as a path's segment (``/srv/vdir/ana.silva``) replaced by its
+    pseudonym; one pass over the text for each."""
+    table, logins, longest = _pseudonyms, _logins, _login_longest
+    if logins and ("/" in text or "\\" in text):
+        text = _pseudonymize_logins(text, logins, longest)
     if not table:
         return text
 
@@ -306,10 +374,19 @@ class _Pseudonymized:
         self.value = value
 
     def __str__(self) -> str:
-        return pseudonymize(str(self.value))
+        return pseudonymize(_text(self.value, str))
 
     def __repr__(self) -> str:
-        return pseudonymize(repr(self.value))
+        return pseudonymize(_text(self.value, repr))
+
+
+def _text(value: object, how: Callable[[object], str] = str) -> str:
+    """``value``'s text, or ``<TypeName: text unavailable>`` when making it raises: logging would print its
+    "--- Logging error ---" with the record's raw arguments (names in them) to stderr."""
+    try:
+        return how(value)
+    except Exception:  # any error of a foreign __str__: the line is still written
+        return f"<{type(value).__name__}: text unavailable>"
 
 
 def _shown_arg(value: Any) -> Any:
@@ -333,7 +410,7 @@ def _shown_value(value: Any) -> Any:
         return {k: _shown_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [_shown_value(v) for v in value]
-    return pseudonymize(str(value))
+    return pseudonymize(_text(value))
 
 
 def _message(record: logging.LogRecord, personal_data: bool) -> str:
@@ -341,7 +418,7 @@ def _message(record: logging.LogRecord, personal_data: bool) -> str:
     object's text but a number's: an exception passed as it is names its book). Only the arguments: the format
     string is ours (every call passes names as arguments), so a sign-in name that is also a word never changes the
     sentence around it."""
-    if personal_data or not _pseudonyms or not record.args:
+    if personal_data or not record.args:
         return record.getMessage()
     args = record.args
     shown: Any = (

@@ -208,8 +208,9 @@ def log_names(template: BookTemplate, person: DirectoryPerson) -> dict[str, str]
 def personal_tokens(template: BookTemplate, person: DirectoryPerson) -> dict[str, str]:
     """The person's sign-in name and email's local part, as the template uses them anywhere (a vdir ``path:
     /srv/vdir/{username}``, a CardDAV ``url``) → :func:`pseudonym`: a line showing such an option's value (a vdir
-    folder's OSError) shows the pseudonym, as the book's name does. What is not one token of a line, or is an
-    ordinary word (``info``: a role, not a person), is left out by :func:`contactsync.logs.register_pseudonyms`."""
+    folder's OSError) shows the pseudonym where it stands as a segment of a path, as the book's name does. An
+    ordinary word (``info``: a role, not a person), all digits or one of the file's names is left out by
+    :func:`contactsync.logs.register_pseudonyms`."""
     used = PERSONAL_PLACEHOLDERS & placeholders_of(template)
     if not used:
         return {}
@@ -399,18 +400,23 @@ def with_template_books(
     added: list[BookSettings] = []
     origins: dict[str, Origin] = {}
     shown: dict[str, str] = {}
+    logins: dict[str, str] = {}
     for tmpl in settings.templates:
         people = active.get(tmpl.name, ())
         expansion = expand(tmpl, people, taken_books=taken_books, taken_accounts=taken_accounts)
         for e in expansion.books:
             added.append(e.book)
             origins[e.book.name] = Origin(tmpl.name, e.person.id, e.person.email)
-            shown.update(personal_tokens(tmpl, e.person))
+            logins.update(personal_tokens(tmpl, e.person))
             shown.update(log_names(tmpl, e.person))
         taken_books = taken_books | {e.book.name for e in expansion.books}
         taken_accounts = taken_accounts | {a.name for e in expansion.books for a in e.book.accounts}
     # every line names its book and accounts: from now on they show these names by their pseudonyms
-    register_pseudonyms(shown)
+    # and a sign-in name where a template's option put it, as a path's segment; never where it is also one of the
+    # file's names ("book hr" is the static book hr, not a person whose login is "hr")
+    reserved = {*taken_books, *taken_accounts, *(t.name for t in settings.templates)}
+    reserved.update(d.name for d in settings.distributions)
+    register_pseudonyms(shown, logins=logins, reserved=reserved)
     distributions = tuple(_with_template_targets(d, settings, added, origins) for d in settings.distributions)
     return replace(settings, books=settings.books + tuple(added), distributions=distributions), origins
 
