@@ -20,19 +20,22 @@ from collections.abc import Mapping
 
 from ..config.checks import parse_listen
 from ..engine.report import RunReport
+from ..logs import pseudonymize
 from .records import CircuitState, Health, TagCheck
 
 log = logging.getLogger("contactsync.daemon")
 
 
 class Metrics:
-    def __init__(self, listen: str) -> None:
+    def __init__(self, listen: str, *, per_person: bool = False) -> None:
         from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 
         #: book → its label and account → its label, for the books of templates (see the module's docstring);
         #: replaced by the daemon whenever its set of books changes
         self.book_labels: Mapping[str, str] = {}
         self.account_labels: Mapping[str, str] = {}
+        #: ``daemon.metrics_per_person``: a name no label covers is shown as it is, not by its pseudonym
+        self.per_person = per_person
 
         self.registry = CollectorRegistry()
         r = self.registry
@@ -96,10 +99,18 @@ class Metrics:
         log.info("metrics on http://%s:%d/metrics", host, self.server.server_port)
 
     def _book(self, name: str) -> str:
-        return self.book_labels.get(name, name)
+        label = self.book_labels.get(name)
+        return label if label is not None else self._unlabelled(name)
 
     def _account(self, name: str) -> str:
-        return self.account_labels.get(name, name)
+        label = self.account_labels.get(name)
+        return label if label is not None else self._unlabelled(name)
+
+    def _unlabelled(self, name: str) -> str:
+        """A name no template's label covers: a file's own book or account as it is, and a retired or renamed
+        person's (the store keeps their rows) as log lines show it, by its pseudonym, unless
+        ``daemon.metrics_per_person`` asks for one label per person."""
+        return name if self.per_person else pseudonymize(name)
 
     def record_run(self, report: RunReport, requests: Mapping[str, int] | None = None) -> None:
         book = self._book(report.book)
