@@ -58,6 +58,8 @@ def test_a_login_with_an_accent_a_space_or_an_apostrophe_is_not_shown_in_a_folde
         line = _line("account %s: %s", f"a-id-{i}", safe_error_text(denied))
         assert login not in line, line
         assert f"Permission denied: {tmp_path}/a/~" in line, line
+    # a login in a server's path, where it is also an email's local part
+    assert "Ana.Silva" not in pseudonymize("PROPFIND /dav/Ana.Silva@example.org/ failed")
 
 
 def test_a_login_that_is_a_word_or_a_books_name_does_not_rewrite_a_line(tmp_path: Path) -> None:

@@ -276,8 +276,9 @@ _logins: Mapping[str, str] = MappingProxyType({})
 #: the longest registered sign-in name: how far into a path segment a login is looked for
 _login_longest = 0
 _register_lock = threading.Lock()
-#: what may follow a login at the end of a path segment in a line ("/srv/vdir/ana silva: denied", "'/x/o'brien'")
-_AFTER_SEGMENT: Final = frozenset(" \t\n\"'),;:")
+#: what may follow a login at the end of a path segment in a line ("/srv/vdir/ana silva: denied", "'/x/o'brien'"),
+#: or within one: the domain of a login that is an email's local part ("/dav/ana.silva@example.org/", "%40")
+_AFTER_SEGMENT: Final = frozenset(" \t\n\"'),;:@%")
 #: a path's segment in a line: what follows a "/" or a "\\" up to the next one
 _SEGMENT = re.compile(r"(?<=[/\\])[^/\\]+")
 
