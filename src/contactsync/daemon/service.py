@@ -503,6 +503,9 @@ class Daemon:
 
     def _relabel(self, settings: Settings) -> None:
         """One metrics label per template, not per person, unless daemon.metrics_per_person (daemon/metrics.py)."""
+        if self.metrics is not None:
+            # a name no label covers (a retired person's store rows) is shown by its pseudonym unless per person
+            self.metrics.per_person = settings.daemon.metrics_per_person
         if self.metrics is not None and not settings.daemon.metrics_per_person:
             self.metrics.book_labels, self.metrics.account_labels = book_templates.metric_labels(
                 settings, self._origins
