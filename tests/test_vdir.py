@@ -315,22 +315,27 @@ def test_the_run_summary_counts_the_quarantine_status_lists(tmp_path: Path) -> N
         assert counts == [1, 1] and store.quarantine_count("a") == 1
 
 
+def _write_big_photo_card(folder: Path) -> None:
+    """big.vcf: big@example.org with a 4,003-byte photo, over a 1,000-byte cap."""
+    import base64
+
+    photo = base64.b64encode(b"\xff\xd8\xff" + bytes(4000)).decode()
+    (folder / "big.vcf").write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:big\r\nFN:Big Photo\r\nN:Photo;Big;;;\r\nEMAIL:big@example.org\r\n"
+        f"PHOTO;ENCODING=b;TYPE=JPEG:{photo}\r\nEND:VCARD\r\n"
+    )
+
+
 def test_what_an_account_cannot_hold_is_counted_per_reason_and_journaled_per_contact(tmp_path: Path) -> None:
     """Issue #15: a photo over the target's cap is not carried; the run says so per account and reason (status
     shows the summary's notices), and the contact's history says which field and why."""
-    import base64
-
     from contactsync.engine import Engine
     from contactsync.settings import Settings
     from contactsync.stewardship.person import find_person
     from contactsync.store import Store
 
     a, b, book = _two_folders_book(tmp_path)
-    photo = base64.b64encode(b"\xff\xd8\xff" + bytes(4000)).decode()
-    (a / "big.vcf").write_text(
-        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:big\r\nFN:Big Photo\r\nN:Photo;Big;;;\r\nEMAIL:big@example.org\r\n"
-        f"PHOTO;ENCODING=b;TYPE=JPEG:{photo}\r\nEND:VCARD\r\n"
-    )
+    _write_big_photo_card(a)
     with Store.open(f"sqlite:///{tmp_path / 's.db'}") as store:
         connectors = {"a": VdirConnector("a", a), "b": VdirConnector("b", b, photo_max_bytes=1000)}
         report = Engine(store, book, connectors).run()
@@ -350,19 +355,13 @@ def test_what_an_account_cannot_hold_is_counted_per_reason_and_journaled_per_con
 def test_every_journal_row_of_a_run_names_that_run(tmp_path: Path) -> None:
     """The journal says which run made each change: the writes the push confirmed and what an account could not
     hold too (they said "run -" in ``contactsync journal``, so a run's writes could not be told from another's)."""
-    import base64
-
     from contactsync.engine import Engine
     from contactsync.settings import Settings
     from contactsync.stewardship.person import find_person
     from contactsync.store import Store
 
     a, b, book = _two_folders_book(tmp_path)
-    photo = base64.b64encode(b"\xff\xd8\xff" + bytes(4000)).decode()
-    (a / "big.vcf").write_text(
-        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:big\r\nFN:Big Photo\r\nN:Photo;Big;;;\r\nEMAIL:big@example.org\r\n"
-        f"PHOTO;ENCODING=b;TYPE=JPEG:{photo}\r\nEND:VCARD\r\n"
-    )
+    _write_big_photo_card(a)
     with Store.open(f"sqlite:///{tmp_path / 's.db'}") as store:
         connectors = {"a": VdirConnector("a", a), "b": VdirConnector("b", b, photo_max_bytes=1000)}
         first = Engine(store, book, connectors).run()
@@ -397,8 +396,6 @@ def test_group_cards_and_photos_over_the_cap_are_said_in_the_summary(tmp_path: P
 def test_a_photo_over_the_cap_on_the_source_is_said_for_the_contact_once(tmp_path: Path) -> None:
     """Issue #15: a photo the source card holds over the book's cap stays on that card and reaches no other account;
     `person show` says so for the contact (journaled when the card is listed changed, not on every run)."""
-    import base64
-
     from click.testing import CliRunner
 
     from contactsync.cli import cli
@@ -406,11 +403,7 @@ def test_a_photo_over_the_cap_on_the_source_is_said_for_the_contact_once(tmp_pat
     a, b = tmp_path / "a", tmp_path / "b"
     a.mkdir()
     b.mkdir()
-    photo = base64.b64encode(b"\xff\xd8\xff" + bytes(4000)).decode()
-    (a / "big.vcf").write_text(
-        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:big\r\nFN:Big Photo\r\nN:Photo;Big;;;\r\nEMAIL:big@example.org\r\n"
-        f"PHOTO;ENCODING=b;TYPE=JPEG:{photo}\r\nEND:VCARD\r\n"
-    )
+    _write_big_photo_card(a)
     config = tmp_path / "contactsync.yaml"
     config.write_text(
         f"store:\n  url: sqlite:///{tmp_path / 'store.db'}\n"
