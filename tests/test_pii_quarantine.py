@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -62,7 +63,8 @@ def test_status_shows_a_quarantined_card_without_the_login(tmp_path: Path, perso
         for a in b["accounts"].values()
         for q in a["quarantined"]
     ]
-    assert f"quarantined {quarantined['id']}: " in text.output, text.output
+    assert f"quarantined {quarantined['id']} (since " in text.output, text.output
+    assert quarantined.pop("since")
     if personal_data:
         # the admin asked for names: the href and the reason as they are
         assert quarantined == {"id": HREF, "reason": f"unreadable card: no BEGIN:VCARD line (from {EMAIL})"}
@@ -96,11 +98,42 @@ def test_quarantined_vdir_files_are_told_apart_by_a_stable_handle(tmp_path: Path
     assert len(ids) == 3 and len(set(ids)) == 3, ids
     assert all(re.fullmatch(r"…#[0-9a-f]{6}", i) for i in ids), ids
     text = runner.invoke(cli, ["-c", str(config), "status"]).output
-    assert all(f"quarantined {i}: " in text for i in ids), text
+    assert all(f"quarantined {i} (since " in text for i in ids), text
     assert "ana.silva" not in text and "Ana Silva" not in text, text
     # the same handle at the next status: the admin can follow an item
     again = json.loads(runner.invoke(cli, ["-c", str(config), "status", "--json"]).output)
     assert [q["id"] for q in again["books"]["b"]["accounts"]["v"]["quarantined"]] == ids
+
+
+def test_status_says_since_when_an_item_is_quarantined(tmp_path: Path) -> None:
+    """A card that stays unreadable keeps the time it was first found so; every run rewrote it, so status could not
+    tell a card stuck for a month from one broken a minute ago."""
+    (tmp_path / "v").mkdir()
+    (tmp_path / "w").mkdir()
+    config = tmp_path / "c.yaml"
+    config.write_text(
+        f"store: {{url: 'sqlite:///{tmp_path}/s.db'}}\nbooks:\n  - name: b\n    accounts:\n"
+        f"      - {{name: v, type: vdir, options: {{path: '{tmp_path}/v'}}}}\n"
+        f"      - {{name: w, type: vdir, options: {{path: '{tmp_path}/w'}}}}\n"
+    )
+    (tmp_path / "v" / "broken.vcf").write_text("not a card\n")
+    runner = CliRunner()
+
+    def quarantined() -> list[dict[str, str]]:
+        out = json.loads(runner.invoke(cli, ["-c", str(config), "status", "--json"]).output)
+        return list(out["books"]["b"]["accounts"]["v"]["quarantined"])
+
+    runner.invoke(cli, ["-c", str(config), "sync"])
+    [first] = quarantined()
+    assert first["since"]
+    for text in ("still not a card\n", "nor now\n"):  # listed again each time (the file changed): the same item
+        time.sleep(0.05)
+        (tmp_path / "v" / "broken.vcf").write_text(text)
+        runner.invoke(cli, ["-c", str(config), "sync"])
+        [later] = quarantined()
+        assert later["since"] == first["since"] and later["id"] == first["id"]
+    text = runner.invoke(cli, ["-c", str(config), "status"]).output
+    assert f"quarantined {first['id']} (since {first['since'][:10]}" in text, text
 
 
 def test_an_items_id_is_shown_by_the_rule_of_its_kind() -> None:

@@ -454,19 +454,21 @@ def _log_name(name: str, settings: Settings) -> str:
     return name if settings.log_personal_data else pseudonymize(name)
 
 
-def _quarantined(remote_id: str, reason: str, login: str | None, *, personal_data: bool) -> dict[str, str]:
+def _quarantined(
+    remote_id: str, reason: str, since: datetime | None, login: str | None, *, personal_data: bool
+) -> dict[str, Any]:
     """A quarantined item as status shows it: with ``log.personal_data: true`` its id and reason as they are; else
     its id by the rule of its kind (:func:`contactsync.logs.shown_item`) and, where that hid a part, a handle
     ``#`` and 6 hex digits of a hash of the whole id, so two cards whose hrefs or file names differ only in what is
     hidden are still told apart, and the same card keeps its handle from one status to the next."""
     if personal_data:
-        return {"id": remote_id, "reason": reason}
+        return {"id": remote_id, "reason": reason, "since": since}
     import hashlib
 
     shown = shown_item(remote_id, login)
     if shown != remote_id:
         shown += "#" + hashlib.sha256(remote_id.encode()).hexdigest()[:6]
-    return {"id": shown, "reason": mask_personal(reason)}
+    return {"id": shown, "reason": mask_personal(reason), "since": since}
 
 
 def _login(account: AccountSettings) -> str | None:
@@ -609,8 +611,8 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
                 # of a UID: shown as log lines show paths, with a handle telling the items apart, unless
                 # log.personal_data is true (status is the admin's own tool; its output is pasted into tickets)
                 "quarantined": [
-                    _quarantined(rid, reason, _login(acct), personal_data=settings.log_personal_data)
-                    for rid, reason in st.get("quarantined", [])
+                    _quarantined(rid, reason, since, _login(acct), personal_data=settings.log_personal_data)
+                    for rid, reason, since in st.get("quarantined", [])
                 ],
                 "circuit": circuit,
                 "tags_checked_at": h.tags_checked_at if h else None,
@@ -739,7 +741,8 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
             if e["brake"]:
                 click.echo(f"    BRAKE since {e['brake_since']}: {e['brake']}")
             for q in e["quarantined"]:
-                click.echo(f"    quarantined {q['id']}: {q['reason']}")
+                since = f" (since {q['since']:%Y-%m-%d %H:%M})" if q["since"] else ""
+                click.echo(f"    quarantined {q['id']}{since}: {q['reason']}")
             for n in e["notices"]:
                 click.echo(f"    note: {n['message']}")
             if e["tags_error"]:

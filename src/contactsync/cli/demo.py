@@ -326,7 +326,7 @@ def run_demo(root: Path, *, short: bool, say: Callable[[str], None], reports: bo
                 (store.contact(c.contact_id).contact.label(), c.field) for c in store.open_conflicts(book.name)
             ]
             status = store.account_status()
-            quarantined = [(acct, reason) for acct, st in status.items() for _rid, reason in st["quarantined"]]
+            quarantined = [(acct, reason) for acct, st in status.items() for _rid, reason, _since in st["quarantined"]]
             results = {acct: str(st["last_result"]) for acct, st in status.items()}
             people, tags = _read_back(book, store)
             trash = len(store.trashed(book.name))

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from ..errors import StoreError
 from . import schema as t
-from .base import ByDialect, StoreBase, TxBase, aware, chunks, dumps, in_values, now, values_param
+from .base import ByDialect, StoreBase, TxBase, aware, chunks, dumps, in_values, now, upsert_statement, values_param
 
 #: built once: these run in every run of every book (#18)
 _STATES = sa.select(t.sync_state.c.account, t.sync_state.c.token).where(
@@ -101,9 +101,9 @@ class RunReads(StoreBase):
     def account_status(self) -> dict[str, dict[str, Any]]:
         with self._reading() as conn:
             rows = list(conn.execute(sa.select(t.account_status)))
-            quarantined: dict[str, list[tuple[str, str]]] = {}
+            quarantined: dict[str, list[tuple[str, str, datetime | None]]] = {}
             for q in conn.execute(sa.select(t.quarantine).order_by(t.quarantine.c.remote_id)):
-                quarantined.setdefault(q.account, []).append((q.remote_id, q.reason))
+                quarantined.setdefault(q.account, []).append((q.remote_id, q.reason, aware(q.first_seen)))
             states = {r.account: (aware(r.updated_at), aware(r.full_at)) for r in conn.execute(sa.select(t.sync_state))}
             counts = {
                 str(a): int(n)
@@ -251,14 +251,16 @@ class RunWrites(TxBase):
                     t.quarantine.c.account == account, t.quarantine.c.remote_id.not_in(list(items))
                 )
             )
-        self._upsert(
-            t.quarantine,
-            [
-                {"account": account, "remote_id": rid, "reason": reason, "first_seen": stamp, "last_seen": stamp}
-                for rid, reason in items.items()
-            ],
-            ["account", "remote_id"],
-        )
+        if not items:
+            return
+        # an item still unreadable keeps when it was first seen so: status says since when it has been stuck
+        stmt = upsert_statement(self.dialect, t.quarantine, ("account", "remote_id"), ("reason", "last_seen"))
+        rows = [
+            {"account": account, "remote_id": rid, "reason": reason, "first_seen": stamp, "last_seen": stamp}
+            for rid, reason in items.items()
+        ]
+        for chunk in chunks(rows, 1000):
+            self.conn.execute(stmt, list(chunk))
 
     def clear_quarantine(self, account: str, remote_ids: Iterable[str]) -> None:
         for chunk in chunks(list(remote_ids)):
