@@ -9,23 +9,17 @@ from __future__ import annotations
 
 import copy
 import pickle
-import re
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 
 from contactsync.model import Contact
-from contactsync.vcard import CardError, decode_card_bytes, fit_contact, mapping, parse_card, render_card
+from contactsync.vcard import CardError, fit_contact, mapping, parse_card, render_card
 from contactsync.vcard.lines import ContentLine, lex_line
-from tests.fidelity import corpus
-from tests.test_codec_speed_seeded import _AWKWARD
+from tests.test_codec_speed_seeded import _REV, _forget
+from tests.test_codec_speed_seeded import _texts as _seeded_texts
 from tests.test_fuzz_hostile import FUZZ, cards
-
-_SAMPLES = sorted((Path(__file__).parent / "data" / "vcards").glob("*.vcf"))
-#: a REV line (the clock's: two renders a second apart differ there), parameters and group included
-_REV = re.compile(r"^(?:[A-Za-z0-9-]+\.)?REV[;:][^\r\n]*\r\n", re.MULTILINE | re.IGNORECASE)
 
 #: lines whose decoding depends on the lines around them (a group's label, a 3.0 LABEL printing an ADR, a custom
 #: X- value given twice), next to plain carried ones (TYPE in upper case, a URL photo, NICKNAMEs in their order)
@@ -41,19 +35,8 @@ _CONTEXTUAL = (
 
 
 def _texts() -> list[str]:
-    out = [_AWKWARD, _CONTEXTUAL]
-    for path in [*corpus(), *_SAMPLES]:
-        text = decode_card_bytes(path.read_bytes())
-        out += [m.group(0) for m in re.finditer(r"BEGIN:VCARD.*?END:VCARD\r?\n?", text, re.DOTALL | re.IGNORECASE)]
-    return out
-
-
-def _forget() -> None:
-    mapping._LEXED.cache_clear()
-    mapping._read_carried_memo.cache_clear()
-    mapping._CARRIED.cache_clear()
-    mapping._FITTED.cache_clear()
-    mapping._OWN_FITS.cache_clear()
+    """The seeded tests' cards (the awkward card, the corpus, the samples) and the context-dependent one."""
+    return [_CONTEXTUAL, *_seeded_texts()]
 
 
 def _fields(line: ContentLine) -> tuple[object, ...]:
