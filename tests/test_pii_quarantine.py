@@ -78,8 +78,8 @@ def test_status_shows_a_quarantined_card_without_the_login(tmp_path: Path, perso
         assert "%40" not in shown and "Ana%20Silva" not in shown
 
 
-def test_quarantined_vdir_files_are_told_apart_by_a_stable_handle(tmp_path: Path) -> None:
-    # every *.vcf file name was shown as "…": three quarantined cards, one line each, no way to tell which is which
+def _two_folders(tmp_path: Path) -> Path:
+    """A config of book b: vdir folders v (where the tests put unreadable files) and w."""
     (tmp_path / "v").mkdir()
     (tmp_path / "w").mkdir()
     config = tmp_path / "c.yaml"
@@ -88,6 +88,12 @@ def test_quarantined_vdir_files_are_told_apart_by_a_stable_handle(tmp_path: Path
         f"      - {{name: v, type: vdir, options: {{path: '{tmp_path}/v'}}}}\n"
         f"      - {{name: w, type: vdir, options: {{path: '{tmp_path}/w'}}}}\n"
     )
+    return config
+
+
+def test_quarantined_vdir_files_are_told_apart_by_a_stable_handle(tmp_path: Path) -> None:
+    # every *.vcf file name was shown as "…": three quarantined cards, one line each, no way to tell which is which
+    config = _two_folders(tmp_path)
     names = ("ana.silva_example.com-7bda2560ce1b.vcf", "Ana Silva.vcf", "x.vcf")
     for name in names:
         (tmp_path / "v" / name).write_text("not a card\n")
@@ -108,14 +114,7 @@ def test_quarantined_vdir_files_are_told_apart_by_a_stable_handle(tmp_path: Path
 def test_status_says_since_when_an_item_is_quarantined(tmp_path: Path) -> None:
     """A card that stays unreadable keeps the time it was first found so; every run rewrote it, so status could not
     tell a card stuck for a month from one broken a minute ago."""
-    (tmp_path / "v").mkdir()
-    (tmp_path / "w").mkdir()
-    config = tmp_path / "c.yaml"
-    config.write_text(
-        f"store: {{url: 'sqlite:///{tmp_path}/s.db'}}\nbooks:\n  - name: b\n    accounts:\n"
-        f"      - {{name: v, type: vdir, options: {{path: '{tmp_path}/v'}}}}\n"
-        f"      - {{name: w, type: vdir, options: {{path: '{tmp_path}/w'}}}}\n"
-    )
+    config = _two_folders(tmp_path)
     (tmp_path / "v" / "broken.vcf").write_text("not a card\n")
     runner = CliRunner()
 
