@@ -31,6 +31,7 @@ import traceback
 from collections.abc import Callable, Collection, Mapping
 from contextvars import ContextVar
 from datetime import datetime
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Final
 from urllib.parse import unquote, urlsplit
@@ -82,15 +83,56 @@ _EMAIL = re.compile(r"(?<![^\s\"'<>(),;:/])[^\s\"'<>(),;:/]+(?:@|%40)[^\s\"'<>()
 #: (once "+4915112345678 2026-12-06T18:00" lost its date too): only a real one, a year 19xx/20xx with a month and
 #: a day, or an hour and minutes, since "+49 30 1234-56-78" is a number in 4-2-2 groups, no date. Each digit is
 #: matched one way only, the look-ahead of fixed length: linear
+MASK: Final = "…"
 _PHONE = re.compile(
     r"\+\d(?:[ ()./-]{0,3}\d){6}"  # the first 7 digits whatever follows: "+49 30 2012-05-06" is a number, no date
     r"(?:(?! {1,3}(?:(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])|(?:[01]?\d|2[0-3]):[0-5]\d))"
     r"[ ()./-]{0,3}\d)*"
 )
+#: what may follow a phone number's last group for that group to be a count of its own: a space and a word
+#: ("+49 151 12345678 3 retries"); see :func:`_phone_masked`
+_COUNT_GROUP_MAX: Final = 3
+
+
+def _phone_masked(match: re.Match[str]) -> str:
+    """A phone number :data:`_PHONE` found, masked: "…", or "… 3" where its last group is a count of the line.
+
+    The pattern cannot tell "+49 151 12345678 3 retries" (a number, then a count) from a number whose last group
+    is short ("+33 1 23 45 67 89"). The rule, erring on the side of masking (a digit group of a real number
+    shown is worse than a count hidden): the last group is kept only when it is 1-3 digits set off by spaces
+    alone, a space and a letter (a word) follow it, the digits before it are a valid number by phonenumbers'
+    metadata, and those digits with the group are not. Anything else, and a number phonenumbers cannot read,
+    is masked whole. Only a match that ends so is looked at: every other costs nothing more."""
+    number = match.group()
+    text, end = match.string, match.end()
+    if end + 1 >= len(text) or text[end] != " " or not text[end + 1].isalpha():
+        return MASK
+    before = number.rstrip("0123456789")
+    group = number[len(before) :]
+    head = before.rstrip(" ")
+    if not 1 <= len(group) <= _COUNT_GROUP_MAX or head == before or not head[-1:].isdigit():
+        return MASK
+    digits = "".join(c for c in head if c.isdigit())
+    return MASK + number[len(head) :] if _a_count_follows(digits, group) else MASK
+
+
+@lru_cache(maxsize=256)
+def _a_count_follows(digits: str, group: str) -> bool:
+    """Whether ``+digits`` is a valid phone number and ``+digits`` followed by ``group`` is not."""
+    if len(digits) > 15:  # E.164's longest: no number at all
+        return False
+    import phonenumbers  # only for a number followed by a short group and a word: rare in a line
+
+    try:
+        alone = phonenumbers.is_valid_number(phonenumbers.parse("+" + digits))
+        return alone and not phonenumbers.is_valid_number(phonenumbers.parse("+" + digits + group))
+    except phonenumbers.NumberParseException:
+        return False
+
+
 #: a card file's name: its UID, which another client may have made of an email or a name (vdir writes
 #: "ana.silva_example.com-7bda2560ce1b.vcf" for the UID "ana.silva@example.com"; a client may write "Ana Silva.vcf")
 _CARD_NAME = re.compile(r"(?<![^\s\"'<>(),;:/])[^\s\"'<>(),;:/]+\.vcf\b", re.IGNORECASE)
-MASK: Final = "…"
 
 
 def _without_card_file(path: str) -> str:
@@ -110,7 +152,7 @@ def mask_personal(text: str) -> str:
     accounts, keys and counts, and are written whatever ``log.personal_data`` says. Connectors mask what they know
     to be personal (a server's path, a platform's quoted values) before it gets here; this catches what one
     forgot (vdir's "<file name> no longer exists")."""
-    return _PHONE.sub(MASK, _CARD_NAME.sub(MASK, _EMAIL.sub(MASK, text)))
+    return _PHONE.sub(_phone_masked, _CARD_NAME.sub(MASK, _EMAIL.sub(MASK, text)))
 
 
 #: the words CardDAV servers put in their paths (Nextcloud, ownCloud, SabreDAV/Baïkal, Radicale, SOGo, iCloud,
