@@ -331,7 +331,10 @@ def register_pseudonyms(
     """From now on, log lines (``log.personal_data: false``) show each name of ``names`` (a whole token of a line)
     and each sign-in name of ``logins`` (a segment of a path in a line) as its pseudonym. Names registered before
     are kept: a line about a book renamed since (its person's sign-in name changed) still shows the old name's
-    pseudonym. A name that is not one token of a line, or is an ordinary word (:data:`ORDINARY_WORDS`: replacing
+    pseudonym. A sign-in name given two pseudonyms (one person in two templates: each template's) shows the smaller
+    of them, whatever the order they came in: one pseudonym per login, the same in every process and after a
+    restart (the last registered won before, so it hung on the order of the file's templates and of the calls).
+    A name that is not one token of a line, or is an ordinary word (:data:`ORDINARY_WORDS`: replacing
     it would change sentences and paths) is not registered; nor is a login that is an ordinary word, all digits,
     holds a "/", or is one of ``reserved`` (the configuration's own book, account, template and distribution
     names: "book hr" must stay the static book hr). :func:`contactsync.templates.with_template_books` registers
@@ -356,7 +359,7 @@ def register_pseudonyms(
             and "\\" not in k
             and k.casefold() not in ORDINARY_WORDS
             and k.casefold() not in taken
-            and _logins.get(k) != v
+            and (k not in _logins or v < _logins[k])  # the smaller pseudonym, whatever the order
         }
         if new_logins:
             # the length first: a formatter reading the new table with the old length would miss a long login

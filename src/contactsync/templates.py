@@ -395,19 +395,36 @@ def with_template_books(
     holds them) added after the file's own books, and where each added book comes from. A template no longer
     in the file adds nothing; a person whose book can no longer be expanded is left out (``config expand`` says
     why). The names built from a personal placeholder are registered with the log formatter
-    (:func:`contactsync.logs.register_pseudonyms`), so log lines show them by :func:`log_names`."""
+    (:func:`contactsync.logs.register_pseudonyms`), so log lines show them by :func:`log_names`; so are the
+    names of the retired people ``active`` holds (:func:`active_people`), whose store rows are still named in
+    metrics and lines. A sign-in name in two templates is shown by the smaller of its pseudonyms."""
     taken_books, taken_accounts = static_names(settings)
     added: list[BookSettings] = []
     origins: dict[str, Origin] = {}
     shown: dict[str, str] = {}
     logins: dict[str, str] = {}
+    retired = active.retired if isinstance(active, ActivePeople) else {}
+
+    def add_logins(found: Mapping[str, str]) -> None:
+        # one person in two templates: their login gets the smaller of the templates' pseudonyms, as the log
+        # formatter keeps it (contactsync.logs.register_pseudonyms), not whichever template came last
+        for login, token in found.items():
+            if login not in logins or token < logins[login]:
+                logins[login] = token
+
     for tmpl in settings.templates:
+        # a retired person's book and accounts keep their rows in the store, which metrics and lines still name
+        # (a gauge per account, "book ~… retired"): their names are registered too, so that after a restart they
+        # are not shown as they are until the person comes back; an active book's name, registered after, wins
+        for person in retired.get(tmpl.name, ()):
+            add_logins(personal_tokens(tmpl, person))
+            shown.update(log_names(tmpl, person))
         people = active.get(tmpl.name, ())
         expansion = expand(tmpl, people, taken_books=taken_books, taken_accounts=taken_accounts)
         for e in expansion.books:
             added.append(e.book)
             origins[e.book.name] = Origin(tmpl.name, e.person.id, e.person.email)
-            logins.update(personal_tokens(tmpl, e.person))
+            add_logins(personal_tokens(tmpl, e.person))
             shown.update(log_names(tmpl, e.person))
         taken_books = taken_books | {e.book.name for e in expansion.books}
         taken_accounts = taken_accounts | {a.name for e in expansion.books for a in e.book.accounts}
@@ -463,12 +480,22 @@ def metric_labels(settings: Settings, origins: Mapping[str, Origin]) -> tuple[di
     return books, accounts
 
 
-def active_people(records: Iterable[TemplateBookRecord]) -> dict[str, list[DirectoryPerson]]:
-    """The people the store holds as having an active book, by template (what :func:`with_template_books` takes)."""
-    out: dict[str, list[DirectoryPerson]] = {}
+class ActivePeople(dict[str, list[DirectoryPerson]]):
+    """The people with an active book, by template; ``retired``: those whose book is retired, by template, whose
+    names :func:`with_template_books` registers with the log formatter but gives no book."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.retired: dict[str, list[DirectoryPerson]] = {}
+
+
+def active_people(records: Iterable[TemplateBookRecord]) -> ActivePeople:
+    """The people the store holds as having an active book, by template (what :func:`with_template_books` takes),
+    and those it holds as retired."""
+    out = ActivePeople()
     for r in records:
-        if not r.retired:
-            out.setdefault(r.template, []).append(DirectoryPerson(r.person_id, r.email, r.username, r.display_name))
+        person = DirectoryPerson(r.person_id, r.email, r.username, r.display_name)
+        (out.retired if r.retired else out).setdefault(r.template, []).append(person)
     return out
 
 
@@ -501,6 +528,7 @@ __all__ = [
     "PERSONAL_PLACEHOLDERS",
     "PLACEHOLDERS",
     "SAMPLE_PERSON",
+    "ActivePeople",
     "ExpandedBook",
     "Expansion",
     "Origin",
