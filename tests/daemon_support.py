@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -171,6 +171,16 @@ class DaemonProcess:
             self.proc.kill()
         self.proc.wait(30)
         self._log_file.close()
+
+
+def stop_all(daemons: Iterable[DaemonProcess], timeout: float = 60.0) -> list[int]:
+    """SIGTERM to every one still running, then each one's exit code, in order: they stop side by side (one after
+    the other, each exit's seconds would add up)."""
+    daemons = list(daemons)
+    for d in daemons:
+        if d.proc.poll() is None:
+            d.signal(signal.SIGTERM)
+    return [d.stop(timeout) for d in daemons]
 
 
 def free_port() -> int:
