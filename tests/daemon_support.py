@@ -161,6 +161,11 @@ class DaemonProcess:
     def stop(self, timeout: float = 60.0) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
+        return self.wait(timeout)
+
+    def wait(self, timeout: float = 60.0) -> int:
+        """Its exit code once it has exited (signalled by the caller: a second SIGTERM could reach it after it
+        put back the default handler on its way out, and kill it)."""
         try:
             return self.proc.wait(timeout)
         finally:
@@ -180,7 +185,7 @@ def stop_all(daemons: Iterable[DaemonProcess], timeout: float = 60.0) -> list[in
     for d in daemons:
         if d.proc.poll() is None:
             d.signal(signal.SIGTERM)
-    return [d.stop(timeout) for d in daemons]
+    return [d.wait(timeout) for d in daemons]
 
 
 def free_port() -> int:
