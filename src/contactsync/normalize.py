@@ -121,11 +121,68 @@ def _without_scheme(value: str, scheme: str) -> str:
 #: a run whose numbers are all such, #18); tests/test_phone_shortcut.py holds it to phonenumbers' own answer
 _NANP_E164 = re.compile(r"\+1[2-9][0-9]{9}")
 
+#: the country codes whose numbers written in E.164 are taken as they are, with the lengths of their national
+#: numbers: "+", the code, then a national number of one of those lengths, not starting with 0. phonenumbers reads
+#: any "+<code>" number with the metadata of the code's main region; for these, that metadata strips no national
+#: prefix from a number not starting with 0 (its prefix for parsing is none or "0", with no transform rule), so
+#: the national number is the digits after the code, a possible one exactly when its length is one of the
+#: region's possible lengths (local-only ones included), and its E.164 form is the value itself, in every region.
+#: Made from phonenumbers' metadata (see tests/test_codec_speed2_phones.py, which makes it again and holds each
+#: code and length to phonenumbers' own answer); the codes not here (+1 is above; +44, +7, +61, +81, +86… strip a
+#: national prefix of another form) go to phonenumbers. Read once, when the first such number is asked for
+_E164_TAKEN = (
+    "20:6-10 27:5-10 30:10-12 31:5-11 32:8-9 33:9 34:9 39:6-12 40:6,9 41:9,12 43:3-13 45:8 46:6-10,12 47:5,8 "
+    "48:6-10 49:2-15 51:6-9 52:7-8,10 53:4-8,10 56:9-11 58:7,10 60:6-10 62:5-17 63:4-13 64:5-10 65:8,10-11 "
+    "66:8-10,13 84:7-10 90:7,10,12-13 91:6-13 92:5-12 93:7,9 94:7,9 95:5-10 98:4-8,10 211:9 212:9 213:8-9 "
+    "216:8 218:7,9 220:7,9 221:9 222:8 223:8 224:8-9 225:10 226:8 227:8 228:8 229:10 230:7-8,10 231:7-9 "
+    "232:6,8 233:7-9 234:6-7,10-14 235:8 236:8 237:8-9 238:7 239:7 240:9 242:9 243:7-10 244:9 245:7,9 246:7 "
+    "247:5-6 248:7 249:9 250:8-9 251:7,9 252:6-9 253:8 254:7-10 255:9 256:5-7,9 257:8 258:8-9 260:6,9 262:9 "
+    "263:6-7,9-10 264:8-9 265:7,9 266:8 267:7-8,10 268:8-9 269:4,7 290:4-5 291:6-7 297:7 299:6 350:8 351:9 "
+    "353:5-10 354:7,9 355:5-9 356:8 357:8 358:5-12 359:4-9,12 371:8 372:7-8,10 373:8 374:5-6,8 376:6,8-9 "
+    "377:8-9 380:5-7,9-10 381:4-12 382:6,8-9 383:8-12 385:6-9 386:5-8 387:6,8-9 389:6-8 420:9-12 421:6-7,9 "
+    "500:5 501:7,11 502:8,11 503:7-8,11 504:8,11 505:8 507:7-8,10-11 508:6,9 509:8 590:9 592:7 593:7-11 "
+    "594:9 595:5-11 596:9 597:6-7 598:4-13 599:7-8 670:7-8 673:7 674:7 675:7-8 676:5,7 677:5,7 678:5,7 "
+    "679:7,11 680:7 681:6,9 682:5 683:4,7 685:5-7,10 686:5,8 687:6 688:5-7 689:6,8-9 690:4-7 691:7 800:8 "
+    "808:8 850:6-8,10 852:5-9,11 853:7-8 855:6-10 856:6,8-10 870:9,12 878:12 880:6-10 881:9-10 882:7-12 "
+    "883:8-12 886:7-11 888:11 960:7,10 961:7-8 962:8-9 963:6-9 964:6-10 965:7-8 966:7,9-10 967:6-9 968:7-9 "
+    "970:7-10 971:5-12 972:7-12 973:8 974:7-9,11 975:6-8 976:4-6,8-10 977:6-8,10-11 979:8-9 992:3,5-7,9 "
+    "994:7,9 995:6-7,9 996:5-6,9-10 998:9"
+)
+
+
+@lru_cache(maxsize=1)
+def _e164_lengths() -> dict[str, frozenset[int]]:
+    """:data:`_E164_TAKEN` as a dict: country code → the national numbers' lengths taken."""
+    out: dict[str, frozenset[int]] = {}
+    for entry in _E164_TAKEN.split():
+        code, _, spans = entry.partition(":")
+        lengths: set[int] = set()
+        for span in spans.split(","):
+            low, _, high = span.partition("-")
+            lengths.update(range(int(low), int(high or low) + 1))
+        out[code] = frozenset(lengths)
+    return out
+
+
+def _taken_as_e164(value: str) -> bool:
+    """Whether ``value`` is a number in E.164 that phonenumbers would read as possible and write back as itself,
+    known without it (see :data:`_E164_TAKEN`)."""
+    digits = value[1:]
+    if value[:1] != "+" or not digits.isdigit() or not digits.isascii() or digits[:1] == "0":
+        return False
+    lengths = _e164_lengths()
+    for size in (1, 2, 3):
+        taken = lengths.get(digits[:size])
+        if taken is not None:
+            # country codes are prefix-free: a code that is not here is no other code's beginning either
+            return digits[size : size + 1] != "0" and len(digits) - size in taken
+    return False
+
 
 @lru_cache(maxsize=65536)
 def phone_number(raw: str, region: str) -> str:
     value = _without_scheme(text(raw), "tel:")
-    if _NANP_E164.fullmatch(value):
+    if _NANP_E164.fullmatch(value) or _taken_as_e164(value):
         return value
     e164 = _e164(value, region)
     if e164 is None or e164 == value:
