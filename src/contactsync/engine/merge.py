@@ -335,6 +335,12 @@ def _merge_new(current: Contact, side: Side, plain_changes: bool = True) -> Merg
 _NOT_CONTRIBUTED: dict[frozenset[Field], tuple[tuple[Field, str], ...]] = {}
 
 
+def forget_changed() -> None:
+    """Let go of the sides :attr:`Side.changed_fields` keeps alive (and their contacts): the engine's last run out
+    calls it (see :func:`contactsync.store.contacts.forget_encoded`)."""
+    _CHANGED.clear()
+
+
 def _not_contributed(fields: frozenset[Field]) -> tuple[tuple[Field, str], ...]:
     found = _NOT_CONTRIBUTED.get(fields)
     if found is None:

@@ -577,6 +577,11 @@ class VdirConnector(BaseConnector):
     def fit(self, contact: Contact) -> Contact:
         return self._fits(contact)
 
+    def close(self) -> None:
+        """Let go of the fits memoized for the run (the contacts of every card read and written): the engine is
+        done with this connector, and a closed connector keeps no contact alive (#18)."""
+        self._fits = FitMemo(self._fit)
+
     def _fit(self, contact: Contact) -> Contact:
         fitted = fit_contact(contact, region=self.region)
         photo = fitted.photo
