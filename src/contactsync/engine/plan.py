@@ -146,7 +146,9 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
     """Merge one contact, decide whether it lives, and owe every writable account what it lacks.
 
     ``held`` are the fields under an open manual conflict (those queued by this merge are added)."""
-    from .merge import STORE, Side, merge  # here: a run that plans no contact merges nothing (#18)
+    # here: a run that plans no contact merges nothing (#18); absolute, since a relative import resolves its
+    # package at every call (2.2 µs against 0.7, once per contact planned)
+    from contactsync.engine.merge import STORE, Side, merge
 
     book, plan, report, cid = ctx.book, ctx.plan, ctx.report, c.id
     record = c.record
