@@ -50,11 +50,22 @@ def pg_url() -> Iterator[str]:
     yield from fresh_pg_schema()
 
 
+_ADMIN: list[sa.Engine] = []
+
+
+def _admin() -> sa.Engine:
+    """One engine for every test's schema, its connection kept: a new engine per test connected anew each time
+    (about 30 ms of the ~100 tests on PostgreSQL, 70 ms on a loaded machine)."""
+    if not _ADMIN:
+        _ADMIN.append(sa.create_engine(PG_URL, pool_size=1))
+    return _ADMIN[0]
+
+
 def fresh_pg_schema() -> Iterator[str]:
     if _PG_SKIP:
         pytest.skip(_PG_SKIP)
     schema = f"cs_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(PG_URL)
+    admin = _admin()
     with admin.begin() as conn:
         conn.execute(sa.text(f'create schema "{schema}"'))
     try:
@@ -62,7 +73,6 @@ def fresh_pg_schema() -> Iterator[str]:
     finally:
         with admin.begin() as conn:
             conn.execute(sa.text(f'drop schema "{schema}" cascade'))
-        admin.dispose()
 
 
 @pytest.fixture
