@@ -881,7 +881,7 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
     kinds = {single("KIND").lower(), single("X-ADDRESSBOOKSERVER-KIND").lower()}
     key = _own_fit_key(contact, region)
     if key is not None:
-        _OWN_FITS.put(key, True)
+        _OWN_FITS.seed(key, True)
     return ParsedCard(
         uid=single("UID"),
         version=version,
@@ -915,12 +915,12 @@ def _remember_lexed(
         if line.raw in wanted and not line.nested:
             # the line without its text as read (what line.changed() makes, made directly; the one noted if noted)
             noted = known.get(line.raw)
-            _LEXED.put(
+            _LEXED.seed(
                 line.raw, noted[0] if noted is not None else ContentLine(line.name, line.value, line.params, line.group)
             )
     for text, line in respelled.items():
         if text in wanted:
-            _LEXED.put(text, line)
+            _LEXED.seed(text, line)
 
 
 def _note(known: dict[str, tuple[ContentLine, Any]], line: ContentLine, text: str, decoded: Any) -> None:
@@ -1735,16 +1735,41 @@ V = TypeVar("V")
 
 
 class _Memo(Generic[K, V]):
-    """The last ``size`` values made, by key (thread-safe: CardDAV writes render on the slots' threads)."""
+    """The last ``size`` values made, by key (thread-safe: CardDAV writes render on the slots' threads).
+
+    A value may be seeded (:meth:`seed`): kept as :meth:`put` keeps it, but its key hashed only when the memo is
+    next read. parse_card seeds what later fits and renders may ask for, and in a first sync nothing asks:
+    hashing a contact's values or a line's text there was work for nothing (#18). Seeds wait in a deque of at
+    most ``size`` (the oldest dropped, as the memo drops its oldest), and every read settles them first, in the
+    order they came: what a read finds is what it found had each seed been a put."""
 
     def __init__(self, size: int) -> None:
         self._size = size
         self._known: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
+        self._seeds: deque[tuple[K, V]] = deque(maxlen=size)
+
+    def _settle(self) -> None:
+        """The seeds put (called with the lock held); a key that cannot be hashed is dropped, as get drops it."""
+        seeds, known = self._seeds, self._known
+        while seeds:
+            try:
+                key, value = seeds.popleft()
+            except IndexError:  # (appends come from other threads without the lock: taken meanwhile)
+                break
+            try:
+                known[key] = value
+                known.move_to_end(key)
+            except TypeError:
+                continue
+        while len(known) > self._size:
+            known.popitem(last=False)
 
     def get(self, key: K, make: Callable[[], V]) -> V:
         try:
             with self._lock:
+                if self._seeds:
+                    self._settle()
                 if key in self._known:
                     self._known.move_to_end(key)
                     return self._known[key]
@@ -1760,7 +1785,11 @@ class _Memo(Generic[K, V]):
     def find(self, key: K) -> V | None:
         """The value kept for ``key``, None when there is none (its place in the order unchanged: cheaper). For a
         memo keyed by text (:data:`_LEXED`): a get is then one step of the dict's own, which no other thread
-        interleaves (hashing and comparing ``str`` runs no Python code), so it takes no lock (#18)."""
+        interleaves (hashing and comparing ``str`` runs no Python code), so it takes no lock (#18) unless there
+        are seeds to settle."""
+        if self._seeds:
+            with self._lock:
+                self._settle()
         return self._known.get(key)
 
     def known(self, key: K) -> bool:
@@ -1768,6 +1797,8 @@ class _Memo(Generic[K, V]):
         hashed (a list where a tuple belongs)."""
         try:
             with self._lock:
+                if self._seeds:
+                    self._settle()
                 if key in self._known:
                     self._known.move_to_end(key)
                     return True
@@ -1777,21 +1808,31 @@ class _Memo(Generic[K, V]):
 
     def put(self, key: K, value: V) -> None:
         with self._lock:
+            if self._seeds:
+                self._settle()
             self._known[key] = value
             self._known.move_to_end(key)
             if len(self._known) > self._size:
                 self._known.popitem(last=False)
 
+    def seed(self, key: K, value: V) -> None:
+        """:meth:`put`, its key hashed when the memo is next read (deque's append is atomic: no lock)."""
+        self._seeds.append((key, value))
+
     def cache_clear(self) -> None:
         """Forget every value, and what parse_card kept on the contacts it read (see :class:`_Read`)."""
         global _generation
         with self._lock:
+            self._seeds.clear()
             self._known.clear()
         _generation += 1
         _NOTED.let_go_all()  # retired: no stale read keeps its lines
         _SPENT.let_go_all()
 
     def __len__(self) -> int:
+        if self._seeds:
+            with self._lock:
+                self._settle()
         return len(self._known)
 
 
