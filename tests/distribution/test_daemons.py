@@ -19,7 +19,7 @@ from contactsync.connectors.vdir import VdirConnector
 from contactsync.store import Store
 from contactsync.store import schema as t
 from contactsync.store.distribution import distribution_targets
-from tests.daemon_support import DaemonProcess, wait_for
+from tests.daemon_support import DaemonProcess, stop_all, wait_for
 from tests.ldap.slapd import PEOPLE, READER_DN, READER_PASSWORD, Slapd, available
 
 pytestmark = [
@@ -138,6 +138,4 @@ def test_a_killed_daemons_targets_are_finished_by_the_others_with_no_duplicate(
         assert written > 0 and writes <= PEOPLE_COUNT - written + 1  # the card in flight may be redone once
     finally:
         store.close()
-        for d in daemons:
-            if d.proc.poll() is None:
-                d.stop()
+        stop_all(d for d in daemons if d.proc.poll() is None)
