@@ -7,6 +7,7 @@ import json
 import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from contactsync.cli import cli
@@ -39,6 +40,13 @@ def run(config: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+@pytest.fixture(scope="module")
+def many_books(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``_many_books``, made once for the module's tests: `status` only reads it (its two syncs are most of the
+    time these tests take)."""
+    return _many_books(tmp_path_factory.mktemp("many"))
+
+
 def _many_books(tmp_path: Path) -> Path:
     """A template with 300 people recorded as the daemon records them, 4 of whom left since; a few books synced,
     one of them failing (its second folder is a file)."""
@@ -63,8 +71,8 @@ def _many_books(tmp_path: Path) -> Path:
     return config
 
 
-def test_status_summarizes_hundreds_of_books_failing_first(tmp_path: Path) -> None:
-    config = _many_books(tmp_path)
+def test_status_summarizes_hundreds_of_books_failing_first(many_books: Path) -> None:
+    config = many_books
     started = time.perf_counter()
     code, out = run(config, "status")
     took = time.perf_counter() - started
@@ -83,8 +91,8 @@ def test_status_summarizes_hundreds_of_books_failing_first(tmp_path: Path) -> No
     assert any(line.strip().startswith("b-u200") and "error" in line for line in failing[:4]), failing[:4]
 
 
-def test_status_json_lists_every_book_in_state_order_and_the_filters_narrow_it(tmp_path: Path) -> None:
-    config = _many_books(tmp_path)
+def test_status_json_lists_every_book_in_state_order_and_the_filters_narrow_it(many_books: Path) -> None:
+    config = many_books
     status = json.loads(run(config, "status", "--json")[1])
     states = [b["state"] for b in status["books"].values()]
     assert len(states) == PEOPLE - LEFT and states[0] == "failing" and states[-3:] == ["ok"] * 3
