@@ -16,7 +16,11 @@ Exit codes (also in the README):
 
 from __future__ import annotations
 
-# first, before any module that defines a dataclass: their methods come compiled, not compiled here (#18)
+# first: no garbage collection while the modules load (collector pauses it as it is imported), started again
+# at this module's end (#18)
+from . import collector  # isort: skip
+
+# before any module that defines a dataclass: their methods come compiled, not compiled here (#18)
 from . import precompiled  # noqa: F401  # isort: skip
 
 import json
@@ -88,7 +92,9 @@ class Context:
     def store(self) -> Store:
         from .. import admin  # the engine: imported by the commands that use it (#18)
 
-        return admin.open_store(self.settings)
+        store = admin.open_store(self.settings)
+        collector.resume()  # the store, SQLAlchemy and the engine are loaded: what follows is the run's (#18)
+        return store
 
     @property
     def personal_data(self) -> bool:
@@ -803,6 +809,8 @@ def _open_for_reading(url: str) -> tuple[Store | None, bool]:
     or a database without our tables): never created nor migrated here. An old schema says so."""
     from ..store import Store, sqlite_file
 
+    collector.resume()  # the store and SQLAlchemy are loaded: what follows is the command's own (#18)
+
     database = sqlite_file(url)
     if database is not None and not database.exists():
         return None, False
@@ -1129,4 +1137,11 @@ def discover(type_name: str, url: str, username: str, password_file: Path | None
 
 
 def main() -> None:
-    cli(prog_name="contactsync")
+    collector.pause()  # until the store is open: the modules loaded meanwhile are no garbage (#18)
+    try:
+        cli(prog_name="contactsync")
+    finally:
+        collector.freeze_for_exit()
+
+
+collector.restart()  # a program importing the CLI keeps its collector; main() pauses it again for its command

@@ -169,7 +169,7 @@ def run(
     systemd's notify protocol (Type=notify, WatchdogSec=). Several instances may share a PostgreSQL store (each
     run leases its book and the book's accounts); a SQLite store takes one daemon."""
     from ..logs import setup_logging
-    from . import Context, friendly
+    from . import Context, collector, friendly
 
     assert isinstance(obj, Context)
     if metrics_listen:
@@ -210,6 +210,7 @@ def run(
             stop_timeout_s=stop_timeout_s,
         )
         daemon = Daemon(settings, options, load=lambda: load_settings(obj.config_path), on_settings=on_settings)
+        collector.resume()  # for as long as it serves, the collector runs (#18)
         try:
             return daemon.serve()
         except StoreLocked as exc:

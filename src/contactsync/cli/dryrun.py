@@ -76,6 +76,9 @@ class ReadOnlyStore:
 
 def open_for_dry_run(url: str) -> ReadOnlyStore:
     """The store at ``url`` read-only, or an empty in-memory one when a SQLite store does not exist yet."""
+    from . import collector
+
+    collector.resume()  # the store and SQLAlchemy are loaded: what follows is the run's own (#18)
     database = sqlite_file(url)
     if database is not None and not database.exists():
         return ReadOnlyStore(Store.open("sqlite://"))
