@@ -1138,6 +1138,9 @@ def discover(type_name: str, url: str, username: str, password_file: Path | None
 
 def main() -> None:
     collector.pause()  # until the store is open: the modules loaded meanwhile are no garbage (#18)
+    from . import compiled_texts
+
+    compiled_texts.install()  # SQLAlchemy's and typing's texts come compiled (#18)
     try:
         cli(prog_name="contactsync")
     finally:

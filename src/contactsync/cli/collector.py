@@ -38,6 +38,9 @@ def resume() -> None:
         _paused = False
         gc.freeze()
         gc.enable()
+        from . import compiled_texts
+
+        compiled_texts.uninstall()  # the start-up is over: the built-in compile back
 
 
 def restart() -> None:
