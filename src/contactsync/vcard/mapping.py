@@ -2291,13 +2291,26 @@ def render_card(
     # VERSION comes first (4.0 requires it), then the identity lines
     lines = [line for line in lines if not (line.name == "VERSION" and not line.nested)]
     lines.insert(0, _line("VERSION", version))
-    _set(lines, "UID", uid)
-    _set(lines, MARKER_PROPERTY, escape_text(marker) if marker is not None else None, after="UID")
-    if before is None or _without_rev(lines) != _without_rev(before):
-        _set(lines, "REV", _now_rev(), after=None)
+    if all(line.nested or line.name not in _STAMPS for line in lines):
+        # no UID, marker nor REV yet (a fresh card: carried lines hold none): what the _set calls below make, by
+        # place (VERSION is first, and the UID just put after it), without three walks over the lines (#18)
+        lines.insert(1, _line("UID", uid))
+        if marker is not None:
+            lines.insert(2, _line(MARKER_PROPERTY, escape_text(marker)))
+        if before is None or _without_rev(lines) != _without_rev(before):
+            lines.append(_line("REV", _now_rev()))
+    else:
+        _set(lines, "UID", uid)
+        _set(lines, MARKER_PROPERTY, escape_text(marker) if marker is not None else None, after="UID")
+        if before is None or _without_rev(lines) != _without_rev(before):
+            _set(lines, "REV", _now_rev(), after=None)
     write = write_line_21 if version == "2.1" else write_line
     body = "".join(map(write, lines))
     return f"BEGIN:VCARD\r\n{body}END:VCARD\r\n"
+
+
+#: the lines render_card stamps on every card it writes
+_STAMPS = frozenset({"UID", MARKER_PROPERTY, "REV"})
 
 
 def _without_rev(lines: Iterable[ContentLine]) -> list[ContentLine]:
