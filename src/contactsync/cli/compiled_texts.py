@@ -51,7 +51,10 @@ def _key(source: object, filename: object, mode: str, flags: int, dont_inherit: 
     if type(source) is not str or type(filename) is not str:
         return None
     if not dont_inherit:
-        flags |= sys._getframe(2).f_code.co_flags & _FUTURE_FLAGS
+        try:
+            flags |= sys._getframe(2).f_code.co_flags & _FUTURE_FLAGS
+        except ValueError:  # called from C with no Python frame under it: nothing to inherit, as the built-in
+            pass
     return source, filename, mode, flags, optimize
 
 
