@@ -51,10 +51,9 @@ def _key(source: object, filename: object, mode: str, flags: int, dont_inherit: 
     if type(source) is not str or type(filename) is not str:
         return None
     if not dont_inherit:
-        try:
-            flags |= sys._getframe(2).f_code.co_flags & _FUTURE_FLAGS
-        except ValueError:  # called from C with no Python frame under it: nothing to inherit, as the built-in
-            pass
+        caller = sys._getframe(1).f_back  # None when called from C with no Python frame under it, as the built-in
+        if caller is not None:
+            flags |= caller.f_code.co_flags & _FUTURE_FLAGS
     return source, filename, mode, flags, optimize
 
 
