@@ -4,13 +4,13 @@ A CardDAV card's id is its href, and a server's path names its user: Radicale's 
 Nextcloud's ``/remote.php/dav/addressbooks/users/ana.silva@example.com/…``. ``status`` and ``status --json``
 listed a quarantined card by that href as it is. Now, with ``log.personal_data: false`` (the default), they show it
 as a failed request's path is shown (:func:`contactsync.logs.shown_path`: the servers' words and opaque ids, the
-rest "…") followed by a handle (``#`` and 6 hex of a hash of the id), so two quarantined cards stay apart; with
+rest "…") followed by a handle (``#`` and 6 hex of a hash of the id keyed by the store's own key,
+tests/test_privacy2_handle.py), so two quarantined cards stay apart; with
 ``log.personal_data: true`` status is the admin's own tool and shows the id and the reason as they are.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import time
@@ -20,8 +20,9 @@ import pytest
 from click.testing import CliRunner
 
 from contactsync.cli import cli
-from contactsync.logs import shown_item
+from contactsync.logs import item_handle, shown_item
 from contactsync.store import Store
+from contactsync.store.secrets import HANDLE_KEY
 
 from .test_pii_carddav import EMAIL, PASSWORD, assert_names_no_one
 
@@ -70,8 +71,9 @@ def test_status_shows_a_quarantined_card_without_the_login(tmp_path: Path, perso
         assert quarantined == {"id": HREF, "reason": f"unreadable card: no BEGIN:VCARD line (from {EMAIL})"}
         return
     # the servers' words say where the card is, the handle which card; the login and the file name do not show
-    handle = hashlib.sha256(HREF.encode()).hexdigest()[:6]
-    assert quarantined["id"] == f"/remote.php/dav/addressbooks/users/…/contacts/…#{handle}", quarantined
+    with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        handle = item_handle(HREF, store.store_key(HANDLE_KEY))
+    assert quarantined["id"] == f"/remote.php/dav/addressbooks/users/…/contacts/…{handle}", quarantined
     assert quarantined["reason"] == "unreadable card: no BEGIN:VCARD line (from …)", quarantined
     for shown in (text.output, as_json.output):
         assert_names_no_one(shown)

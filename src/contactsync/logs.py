@@ -20,6 +20,8 @@ What the admin reads must be true and must not name anyone (``log.personal_data:
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import numbers
@@ -224,6 +226,18 @@ def shown_item(remote_id: str, username: str | None = None) -> str:
         return shown_path(remote_id, username)
     # a card file's whole name ("Ana Silva.vcf" is one file, not the token "Silva.vcf" after a word)
     return mask_personal(_without_card_file(remote_id))
+
+
+#: hex digits of an item's handle: enough to tell a few quarantined items of one account apart
+HANDLE_HEX: Final = 6
+
+
+def item_handle(remote_id: str, key: bytes) -> str:
+    """What tells apart items whose ids :func:`shown_item` masked alike (``…#3f9a1c``), the same from one ``status``
+    to the next: "#" and :data:`HANDLE_HEX` hex digits of an HMAC-SHA256 of the whole id under ``key``, the store's
+    own random key (``contactsync.store.secrets``). Keyed, so that someone reading a pasted ``status`` cannot
+    confirm a guessed href by hashing it: a plain hash of the id let them."""
+    return "#" + hmac.new(key, remote_id.encode(), hashlib.sha256).hexdigest()[:HANDLE_HEX]
 
 
 def _file_shown(filename: object) -> str:
@@ -565,6 +579,7 @@ __all__ = [
     "JsonFormatter",
     "account_error",
     "format_exception",
+    "item_handle",
     "mask_personal",
     "pseudonymize",
     "register_pseudonyms",

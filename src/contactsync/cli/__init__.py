@@ -39,7 +39,7 @@ import click
 from .. import registry
 from ..config import load_settings, locate
 from ..errors import ConfigError, ContactSyncError, NotFound, StoreError, StoreLocked
-from ..logs import mask_personal, pseudonymize, safe_error_text, setup_logging, shown_item
+from ..logs import item_handle, mask_personal, pseudonymize, safe_error_text, setup_logging, shown_item
 from ..settings import AccountSettings, BookSettings, Settings
 from .deferred import defer_unused
 from .faults import StoreFault, store_fault
@@ -461,20 +461,28 @@ def _log_name(name: str, settings: Settings) -> str:
 
 
 def _quarantined(
-    remote_id: str, reason: str, since: datetime | None, login: str | None, *, personal_data: bool
+    remote_id: str, reason: str, since: datetime | None, login: str | None, *, personal_data: bool, key: bytes | None
 ) -> dict[str, Any]:
     """A quarantined item as status shows it: with ``log.personal_data: true`` its id and reason as they are; else
     its id by the rule of its kind (:func:`contactsync.logs.shown_item`) and, where that hid a part, a handle
-    ``#`` and 6 hex digits of a hash of the whole id, so two cards whose hrefs or file names differ only in what is
-    hidden are still told apart, and the same card keeps its handle from one status to the next."""
+    (:func:`contactsync.logs.item_handle`: ``#`` and 6 hex digits of a hash of the whole id keyed by the store's
+    ``key``), so two cards whose hrefs or file names differ only in what is hidden are still told apart, and the
+    same card keeps its handle from one status to the next. No ``key`` (a read-only store that has none yet): no
+    handle, rather than one anybody could compute from a guessed id."""
     if personal_data:
         return {"id": remote_id, "reason": reason, "since": since}
-    import hashlib
-
     shown = shown_item(remote_id, login)
-    if shown != remote_id:
-        shown += "#" + hashlib.sha256(remote_id.encode()).hexdigest()[:6]
+    if shown != remote_id and key is not None:
+        shown += item_handle(remote_id, key)
     return {"id": shown, "reason": mask_personal(reason), "since": since}
+
+
+def _handle_key(store: Store) -> bytes | None:
+    """The store's key of the quarantine's handles, made by the run that quarantined the first item (read only:
+    status never writes); None where there is none (a store quarantined nothing since the update)."""
+    from ..store.secrets import HANDLE_KEY
+
+    return store.stored_key(HANDLE_KEY)
 
 
 def _login(account: AccountSettings) -> str | None:
@@ -533,9 +541,13 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
         owed: dict[str, _Owed] = {}
         runs: dict[str, dict[str, Any]] = {}
         distributions: list[dict[str, Any]] = []
+        key: bytes | None = None
     else:
         with store:
             accounts = store.account_status()
+            # quarantined items' handles are keyed by the store's own key: read (made once) only if one is shown
+            shows_handles = not settings.log_personal_data and any(st.get("quarantined") for st in accounts.values())
+            key = _handle_key(store) if shows_handles else None
             conflicts = store.open_conflicts()
             trash = store.trashed()
             held_back = store.attention()
@@ -617,7 +629,7 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
                 # of a UID: shown as log lines show paths, with a handle telling the items apart, unless
                 # log.personal_data is true (status is the admin's own tool; its output is pasted into tickets)
                 "quarantined": [
-                    _quarantined(rid, reason, since, _login(acct), personal_data=settings.log_personal_data)
+                    _quarantined(rid, reason, since, _login(acct), personal_data=settings.log_personal_data, key=key)
                     for rid, reason, since in st.get("quarantined", [])
                 ],
                 "circuit": circuit,

@@ -16,6 +16,7 @@ Only this package and the migrations speak SQL (``tests/test_store_wall.py`` hol
     copies     the connectors' copies of remote items
     distribution  one source pushed into a container on many targets (``distribute:``)
     templates  books expanded from book templates, active and retired (``templates:``)
+    secrets    keys the store makes once and keeps (the quarantine handles')
     dump       every table at once, for backups
 """
 
@@ -55,6 +56,7 @@ from .leases import AccountLease, Claim, Fence, Lease, LeaseLost, Leases, LeaseW
 from .links import Link, LinkReads, LinkWrites
 from .outbox import OutboxEntry, OutboxReads, OutboxWrites
 from .runs import AccountStatus, RunReads, RunWrites
+from .secrets import StoreKeys
 from .templates import ExpandedPerson, ExpansionChanges, TemplateBookRecord, TemplateRecords
 
 if TYPE_CHECKING:
@@ -238,6 +240,7 @@ class Store(
     DumpReads,
     DistributionRecords,
     TemplateRecords,
+    StoreKeys,
 ):
     """Open with :meth:`open`; close with :meth:`close` (or use as a context manager)."""
 

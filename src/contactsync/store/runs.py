@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from ..errors import StoreError
 from . import schema as t
 from .base import ByDialect, StoreBase, TxBase, aware, chunks, dumps, in_values, now, upsert_statement, values_param
+from .secrets import HANDLE_KEY, make_key
 
 #: built once: these run in every run of every book (#18)
 _STATES = sa.select(t.sync_state.c.account, t.sync_state.c.token).where(
@@ -253,6 +254,8 @@ class RunWrites(TxBase):
             )
         if not items:
             return
+        # status shows a quarantined item with a handle keyed by the store's own key: made with the first item
+        make_key(self.conn, self.dialect, HANDLE_KEY, at=stamp)
         # an item still unreadable keeps when it was first seen so: status says since when it has been stuck
         stmt = upsert_statement(self.dialect, t.quarantine, ("account", "remote_id"), ("reason", "last_seen"))
         rows = [
