@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from typing import Final
 
 from ..config.checks import parse_listen
 from ..engine.report import RunReport
@@ -24,6 +25,9 @@ from ..logs import pseudonymize
 from .records import CircuitState, Health, TagCheck
 
 log = logging.getLogger("contactsync.daemon")
+
+#: the label of every book or account the store still has rows of and the running configuration does not name
+UNCONFIGURED: Final = "(not in the configuration)"
 
 
 class Metrics:
@@ -36,6 +40,10 @@ class Metrics:
         self.account_labels: Mapping[str, str] = {}
         #: ``daemon.metrics_per_person``: a name no label covers is shown as it is, not by its pseudonym
         self.per_person = per_person
+        #: the book and account names the configuration file itself writes, shown as they are; a name no label
+        #: covers that is none of these nor a registered pseudonym's is shown as :data:`UNCONFIGURED`. None (the
+        #: daemon has not said yet): every such name by its pseudonym, as log lines show it
+        self.own_names: frozenset[str] | None = None
 
         self.registry = CollectorRegistry()
         r = self.registry
@@ -109,8 +117,16 @@ class Metrics:
     def _unlabelled(self, name: str) -> str:
         """A name no template's label covers: a file's own book or account as it is, and a retired or renamed
         person's (the store keeps their rows) as log lines show it, by its pseudonym, unless
-        ``daemon.metrics_per_person`` asks for one label per person."""
-        return name if self.per_person else pseudonymize(name)
+        ``daemon.metrics_per_person`` asks for one label per person. A name that is neither (the store's rows of a
+        book renamed before this process started, of a template no longer in the file: such a name may hold a
+        person's sign-in name, and nothing registered its pseudonym) counts under :data:`UNCONFIGURED`: a label
+        must never carry a raw login."""
+        if self.per_person:
+            return name
+        shown = pseudonymize(name)
+        if shown != name or self.own_names is None or name in self.own_names:
+            return shown
+        return UNCONFIGURED
 
     def record_run(self, report: RunReport, requests: Mapping[str, int] | None = None) -> None:
         book = self._book(report.book)
@@ -195,4 +211,4 @@ class Metrics:
         return f"Metrics({self.address[0]}:{self.address[1]})"
 
 
-__all__ = ["Metrics", "parse_listen"]
+__all__ = ["UNCONFIGURED", "Metrics", "parse_listen"]

@@ -495,6 +495,7 @@ class Daemon:
         assert self.store is not None
         if not file_settings.templates:
             self._origins = {}
+            self._relabel(file_settings)  # a reload that took the last template out: its labels go with it
             return file_settings
         active = book_templates.active_people(self.store.template_books())
         settings, self._origins = book_templates.with_template_books(file_settings, active)
@@ -506,6 +507,12 @@ class Daemon:
         if self.metrics is not None:
             # a name no label covers (a retired person's store rows) is shown by its pseudonym unless per person
             self.metrics.per_person = settings.daemon.metrics_per_person
+        if self.metrics is not None:
+            # the file's own names are shown as they are; any other name without a label or a pseudonym is no
+            # longer configured, and may hold a login (a renamed person's, a removed template's): never shown
+            books, accounts = book_templates.static_names(self._file_settings)
+            distributions = {d.book.name for d in self._file_settings.distributions}
+            self.metrics.own_names = books | accounts | distributions
         if self.metrics is not None and not settings.daemon.metrics_per_person:
             self.metrics.book_labels, self.metrics.account_labels = book_templates.metric_labels(
                 settings, self._origins
