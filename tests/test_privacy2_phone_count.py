@@ -63,3 +63,27 @@ def test_a_short_group_that_may_belong_to_the_number_is_masked() -> None:
     assert mask_personal("+49 151 12345678 3, 4") == "…, 4"
     # set off by another separator than spaces: written as part of the number
     assert mask_personal("+49 151 12345678-3 retries") == "… retries"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "+226 07012345 6 retries",  # Burkina Faso's number with a trunk 0 written: the head alone reads valid
+        "+39 06 1234 567 8 retries",
+        "+49 (0)151 1234567 8 retries",
+        "+44 (0)20 7946 095 retries",
+    ],
+)
+def test_a_number_written_with_a_trunk_zero_is_masked_whole(line: str) -> None:
+    # phonenumbers drops a "0" after the code, so "+226 0701234 5" may read valid where the real number is longer
+    assert mask_personal(line) == "… retries"
+
+
+def test_a_hostile_line_of_numbers_is_masked_whole_past_the_lookup_budget() -> None:
+    # each number followed by a short group and a word costs a phonenumbers look-up: past 16 in one text, every
+    # number is masked whole (never shown), and the first ones still keep their counts
+    line = " ".join(f"+49 151 1234{i:04d} 3 retries" for i in range(200))
+    masked = mask_personal(line)
+    assert "1234" not in masked and "151" not in masked
+    assert masked.count("… 3 retries") == 16
+    assert masked.count("…") == 200

@@ -94,9 +94,12 @@ _PHONE = re.compile(
 #: what may follow a phone number's last group for that group to be a count of its own: a space and a word
 #: ("+49 151 12345678 3 retries"); see :func:`_phone_masked`
 _COUNT_GROUP_MAX: Final = 3
+#: how many numbers of one text :func:`_phone_masked` may look up with phonenumbers (about 60 us each, uncached):
+#: past it every number is masked whole, so a hostile line of thousands of "+1 234 567 890 1 x" costs no more
+_COUNT_LOOKUPS_MAX: Final = 16
 
 
-def _phone_masked(match: re.Match[str]) -> str:
+def _phone_masked(match: re.Match[str], budget: list[int]) -> str:
     """A phone number :data:`_PHONE` found, masked: "…", or "… 3" where its last group is a count of the line.
 
     The pattern cannot tell "+49 151 12345678 3 retries" (a number, then a count) from a number whose last group
@@ -114,6 +117,9 @@ def _phone_masked(match: re.Match[str]) -> str:
     head = before.rstrip(" ")
     if not 1 <= len(group) <= _COUNT_GROUP_MAX or head == before or not head[-1:].isdigit():
         return MASK
+    if budget[0] <= 0:
+        return MASK
+    budget[0] -= 1
     digits = "".join(c for c in head if c.isdigit())
     return MASK + number[len(head) :] if _a_count_follows(digits, group) else MASK
 
@@ -126,7 +132,12 @@ def _a_count_follows(digits: str, group: str) -> bool:
     import phonenumbers  # only for a number followed by a short group and a word: rare in a line
 
     try:
-        alone = phonenumbers.is_valid_number(phonenumbers.parse("+" + digits))
+        number = phonenumbers.parse("+" + digits)
+        if digits[len(str(number.country_code)) :][:1] == "0":
+            # a trunk "0" or "(0)" written after the code ("+226 07012345 6"): phonenumbers drops it, so the head
+            # may read valid while the whole is the real number; masked whole
+            return False
+        alone = phonenumbers.is_valid_number(number)
         return alone and not phonenumbers.is_valid_number(phonenumbers.parse("+" + digits + group))
     except phonenumbers.NumberParseException:
         return False
@@ -154,7 +165,8 @@ def mask_personal(text: str) -> str:
     accounts, keys and counts, and are written whatever ``log.personal_data`` says. Connectors mask what they know
     to be personal (a server's path, a platform's quoted values) before it gets here; this catches what one
     forgot (vdir's "<file name> no longer exists")."""
-    return _PHONE.sub(_phone_masked, _CARD_NAME.sub(MASK, _EMAIL.sub(MASK, text)))
+    budget = [_COUNT_LOOKUPS_MAX]
+    return _PHONE.sub(lambda m: _phone_masked(m, budget), _CARD_NAME.sub(MASK, _EMAIL.sub(MASK, text)))
 
 
 #: the words CardDAV servers put in their paths (Nextcloud, ownCloud, SabreDAV/Baïkal, Radicale, SOGo, iCloud,
