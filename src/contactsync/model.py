@@ -494,7 +494,7 @@ _DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(Contact)}
     _set_languages,
     _set_vcard_lines,
 ) = tuple(vars(Contact)[f.name].__set__ for f in fields(Contact))
-assert [f.name for f in fields(Contact)] == [
+if [f.name for f in fields(Contact)] != [
     "name",
     "display_name",
     "nicknames",
@@ -519,7 +519,8 @@ assert [f.name for f in fields(Contact)] == [
     "role",
     "languages",
     "vcard_lines",
-]
+]:  # not an assert: under -O a reordered field would go silently into another field's slot
+    raise ImportError("Contact's fields changed: update _contact_init and its setters")
 
 
 def _contact_init(

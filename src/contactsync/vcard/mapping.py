@@ -1816,8 +1816,13 @@ class _Memo(Generic[K, V]):
                 self._known.popitem(last=False)
 
     def seed(self, key: K, value: V) -> None:
-        """:meth:`put`, its key hashed when the memo is next read (deque's append is atomic: no lock)."""
-        self._seeds.append((key, value))
+        """:meth:`put`, its key hashed when the memo is next read (deque's append is atomic: no lock). A full deque
+        is settled first: dropping its oldest seed would lose a key a put keeps (seeds of one key repeated)."""
+        seeds = self._seeds
+        if len(seeds) >= self._size:
+            with self._lock:
+                self._settle()
+        seeds.append((key, value))
 
     def cache_clear(self) -> None:
         """Forget every value, and what parse_card kept on the contacts it read (see :class:`_Read`)."""
