@@ -70,3 +70,11 @@ def test_importing_the_cli_leaves_a_program_its_collector_as_it_was() -> None:
     code = "import gc; gc.disable(); import contactsync.cli; print(gc.isenabled(), gc.get_freeze_count())"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert done.stdout.split() == ["False", "0"]
+
+
+def test_doctor_runs_its_checks_with_the_collector(tmp_path: Path, synced_book: Path) -> None:
+    # it never opens the store through Context.store(): without its own resume() every account's checks (servers,
+    # TLS, sign-ins) ran with the collector off and the start-up's compile installed (#18 review)
+    code, collector = collector_of(tmp_path, synced_book, "doctor")
+    assert code == 0
+    assert collector["enabled"] is True

@@ -80,6 +80,21 @@ def test_a_text_the_table_lacks_is_compiled_with_the_callers_future_imports() ->
     assert namespace["f"].__annotations__ == {"x": int, "return": None}  # type: ignore[attr-defined]
 
 
+def test_a_source_the_table_never_answers_gets_the_callers_future_imports_not_compiled_texts() -> None:
+    import ast
+
+    precompiled = compiled_texts._compile_with({})
+    # a caller without `from __future__ import annotations` (this module has it; compiled_texts too)
+    caller: dict[str, object] = {}
+    plain = "def call(compile, source):\n    return compile(source, '<test>', 'exec')\n"
+    exec(builtins.compile(plain, "<caller>", "exec", dont_inherit=True), caller)
+    text = "def f(x: int) -> None: pass\n"
+    for source in (text, text.encode(), ast.parse(text)):
+        namespace: dict[str, object] = {}
+        exec(caller["call"](precompiled, source), namespace)  # type: ignore[operator]
+        assert namespace["f"].__annotations__ == {"x": int, "return": None}, type(source)  # type: ignore[attr-defined]
+
+
 def test_a_program_importing_the_cli_keeps_the_built_in_compile() -> None:
     code = "import builtins, contactsync.cli; print(builtins.compile is compile, builtins.compile.__name__)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)

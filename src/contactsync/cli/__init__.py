@@ -1156,6 +1156,7 @@ def main() -> None:
     try:
         cli(prog_name="contactsync")
     finally:
+        compiled_texts.uninstall()  # a command that never opened a store, or main() called in-process
         collector.freeze_for_exit()
 
 

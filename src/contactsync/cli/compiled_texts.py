@@ -70,6 +70,12 @@ def _compile_with(table: Mapping[Key, CodeType]) -> Any:
                 return code
             missed.append(key[1])
             return _real_compile(source, filename, mode, key[3], True, optimize)
+        if not dont_inherit:
+            # called from here, the built-in would inherit this module's own __future__ imports (annotations), not
+            # the caller's: a bytes or AST source, a path as file name, or _feature_version= got them wrong
+            caller = sys._getframe(1)
+            flags |= caller.f_code.co_flags & _FUTURE_FLAGS
+            dont_inherit = True
         return _real_compile(source, filename, mode, flags, dont_inherit, optimize, **kw)
 
     return compile_precompiled
@@ -77,8 +83,8 @@ def _compile_with(table: Mapping[Key, CodeType]) -> Any:
 
 def install() -> None:
     """Give the process the precompiled texts, if they were compiled by this Python; once."""
-    if builtins.compile is not _real_compile or sys.version_info[:2] != TABLE_PYTHON:
-        return
+    if builtins.compile is not _real_compile or sys.version_info[:2] != TABLE_PYTHON or sys.flags.optimize:
+        return  # (-O: compile(optimize=-1) would drop asserts and __debug__ blocks, the table's code keeps them)
     from . import compiled_code
 
     if compiled_code.MAGIC != importlib.util.MAGIC_NUMBER:

@@ -387,7 +387,9 @@ def demo(keep: Path | None, short: bool, as_json: bool, distribution: bool) -> N
 
     With --distribution: the company directory (Entra ID on the Graph emulator) pushed into employees' Outlook,
     Google, CardDAV and vCard-folder accounts, then a join, a change and a leave."""
-    from . import friendly
+    from . import collector, friendly
+
+    collector.resume()  # emulators and sync cycles follow: the collector runs for them (#18)
 
     @friendly
     def body() -> None:

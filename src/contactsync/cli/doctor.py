@@ -80,7 +80,9 @@ def doctor(obj: Context, accounts: tuple[str, ...], write: bool, as_json: bool) 
     Exit codes: 0 every check passed or only warned; 2 the configuration does not load or an ACCOUNT is not in
     it; 3 some check failed."""
     # here, not at the top: this module is imported by the package that defines them
-    from . import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+    from . import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, collector
+
+    collector.resume()  # every account's servers follow: the collector runs for them (#18)
 
     try:
         settings = obj.settings
