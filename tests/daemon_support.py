@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import signal
@@ -13,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 
@@ -186,6 +187,20 @@ def stop_all(daemons: Iterable[DaemonProcess], timeout: float = 60.0) -> list[in
         if d.proc.poll() is None:
             d.signal(signal.SIGTERM)
     return [d.wait(timeout) for d in daemons]
+
+
+def probe_command(tmp_path: Path, config: Path, probe: str, *args: str) -> tuple[int, Any]:
+    """(exit code, what ``probe`` wrote as JSON) of the real ``contactsync ARGS`` in a process of its own: ``probe``
+    is Python run with the output file's path and ARGS in ``sys.argv[1:]`` (the start-up tests' probes)."""
+    out = tmp_path / "probe.json"
+    out.unlink(missing_ok=True)
+    env = {**os.environ, "CONTACTSYNC_CONFIG": str(config), "HOME": str(tmp_path / "home")}
+    env.pop("STATE_DIRECTORY", None)
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(out), *args], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.exists(), done.stderr
+    return done.returncode, json.loads(out.read_text())
 
 
 def free_port() -> int:

@@ -6,7 +6,6 @@ bench/startup.py's)."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 
 from contactsync.cli import dataclass_methods
 
-from .daemon_support import books_yaml, make_book
+from .daemon_support import books_yaml, make_book, probe_command
 
 pytestmark = pytest.mark.skipif(
     list(sys.version_info[:2]) != dataclass_methods.PYTHON,
@@ -43,15 +42,8 @@ main()
 
 
 def compiled_at_start(tmp_path: Path, config: Path, *args: str) -> tuple[int, list[str]]:
-    out = tmp_path / "missed.json"
-    out.unlink(missing_ok=True)
-    env = {**os.environ, "CONTACTSYNC_CONFIG": str(config), "HOME": str(tmp_path / "home")}
-    env.pop("STATE_DIRECTORY", None)
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(out), *args], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert out.exists(), done.stderr
-    return done.returncode, json.loads(out.read_text())
+    code, compiled = probe_command(tmp_path, config, PROBE, *args)
+    return code, compiled
 
 
 def test_status_and_a_no_change_sync_compile_none_of_their_dataclasses(tmp_path: Path) -> None:

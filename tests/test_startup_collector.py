@@ -4,15 +4,13 @@ interpreter counts, never on time."""
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from .daemon_support import books_yaml, make_book
+from .daemon_support import books_yaml, make_book, probe_command
 
 # runs the real `contactsync` entry point in this interpreter, then writes what its collector did to a file
 PROBE = """
@@ -29,15 +27,8 @@ main()
 
 
 def collector_of(tmp_path: Path, config: Path, *args: str) -> tuple[int, dict[str, object]]:
-    out = tmp_path / "collector.json"
-    out.unlink(missing_ok=True)
-    env = {**os.environ, "CONTACTSYNC_CONFIG": str(config), "HOME": str(tmp_path / "home")}
-    env.pop("STATE_DIRECTORY", None)
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(out), *args], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert out.exists(), done.stderr
-    return done.returncode, json.loads(out.read_text())
+    code, found = probe_command(tmp_path, config, PROBE, *args)
+    return code, found
 
 
 @pytest.fixture

@@ -5,9 +5,7 @@
 from __future__ import annotations
 
 import builtins
-import json
 import marshal
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +14,7 @@ import pytest
 
 from contactsync.cli import compiled_code, compiled_texts
 
-from .daemon_support import books_yaml, make_book
+from .daemon_support import books_yaml, make_book, probe_command
 
 pytestmark = pytest.mark.skipif(
     list(sys.version_info[:2]) != compiled_code.PYTHON,
@@ -36,16 +34,8 @@ main()
 
 def missed_at_start(tmp_path: Path, config: Path, *args: str) -> tuple[int, list[str], list[str]]:
     """(exit code, file names of the texts compiled, of those answered from the table) of the real command."""
-    out = tmp_path / "missed.json"
-    out.unlink(missing_ok=True)
-    env = {**os.environ, "CONTACTSYNC_CONFIG": str(config), "HOME": str(tmp_path / "home")}
-    env.pop("STATE_DIRECTORY", None)
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(out), *args], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert out.exists(), done.stderr
-    missed, answered = json.loads(out.read_text())
-    return done.returncode, missed, answered
+    code, (missed, answered) = probe_command(tmp_path, config, PROBE, *args)
+    return code, missed, answered
 
 
 def test_status_and_a_no_change_sync_compile_none_of_sqlalchemys_texts(tmp_path: Path) -> None:
