@@ -39,7 +39,8 @@ def _contacts_alive() -> int:
     return sum(1 for o in gc.get_objects() if type(o) is Contact)
 
 
-def test_a_first_sync_leaves_no_contact_of_its_own_alive(store: Store, tmp_path: Path) -> None:
+def _folders(tmp_path: Path) -> tuple[Path, Path, BookSettings]:
+    """A source folder of CARDS cards, an empty target folder, and the book of the two."""
     src, tgt = tmp_path / "src", tmp_path / "tgt"
     src.mkdir()
     tgt.mkdir()
@@ -49,7 +50,11 @@ def test_a_first_sync_leaves_no_contact_of_its_own_alive(store: Store, tmp_path:
         AccountSettings(name, "vdir", options=frozen_mapping({"path": str(path)}))
         for name, path in (("source", src), ("target", tgt))
     )
-    book = BookSettings("memos", accounts)
+    return src, tgt, BookSettings("memos", accounts)
+
+
+def test_a_first_sync_leaves_no_contact_of_its_own_alive(store: Store, tmp_path: Path) -> None:
+    src, tgt, book = _folders(tmp_path)
     run_book(store, book, allow_deletes=True)  # the modules' own contacts (empty ones, defaults) made once
     (src / "c000.vcf").write_bytes(_card(CARDS))  # something for the next run to carry
     before = _contacts_alive()
@@ -63,18 +68,10 @@ def test_a_first_sync_leaves_no_contact_of_its_own_alive(store: Store, tmp_path:
 
 
 def test_a_new_first_sync_of_many_cards_frees_them_all(store: Store, tmp_path: Path) -> None:
-    src, tgt = tmp_path / "src", tmp_path / "tgt"
-    src.mkdir()
-    tgt.mkdir()
-    for i in range(CARDS):
-        (src / f"c{i:03d}.vcf").write_bytes(_card(i))
-    accounts = tuple(
-        AccountSettings(name, "vdir", options=frozen_mapping({"path": str(path)}))
-        for name, path in (("source", src), ("target", tgt))
-    )
+    *_, book = _folders(tmp_path)
     before = _contacts_alive()
 
-    report = run_book(store, BookSettings("memos", accounts))
+    report = run_book(store, book)
 
     assert report.accounts["target"].created == CARDS
     # what the run's modules make once (the empty contact a merge starts from, and the like) is a handful
