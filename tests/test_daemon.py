@@ -66,9 +66,12 @@ def test_started_like_the_unit_it_notifies_ready_syncs_serves_metrics_and_stops_
             def scrape() -> str | None:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as response:
                     text: str = response.read().decode()
-                return text if 'contactsync_runs_total{book="staff",result="ok"} 1.0' in text else None
+                # the run's counters and the store's gauges are set one after the other (record_run, then
+                # record_state): a scrape may fall between the two, so both are waited for
+                counted = 'contactsync_runs_total{book="staff",result="ok"} 1.0' in text
+                return text if counted and 'contactsync_tag_members_store{account="staff-dst"' in text else None
 
-            body = wait_for("a run counted in the metrics", scrape)
+            body = wait_for("a run counted in the metrics and the tags' gauges set", scrape)
             assert 'contactsync_writes_total{account="staff-dst",kind="create"} 5.0' in body
             assert 'contactsync_tag_members_store{account="staff-dst",tag="Team"} 5.0' in body
             daemon.signal(signal.SIGTERM)
