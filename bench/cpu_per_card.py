@@ -16,6 +16,19 @@ stores) and the median printed, contactsync's and vdirsyncer's runs interleaved.
 bench/netproxy.py (plain HTTP, no delay) to count the HTTP requests of each run, the tag-count check after it
 included. Then one more first sync, into a new store and target under cProfile, counts the vCard parses and
 renders per card (``--profile-dir`` keeps its stats).
+
+``--instructions`` counts instead of timing (the figures issue #18 is judged on; a shared machine's CPU seconds
+move by ±15%, instructions by <0.1%)::
+
+    .venv/bin/python bench/cpu_per_card.py --instructions --cards 2000 --scenario vdir carddav --vdirsyncer ...
+
+Each tool's first sync of N cards, and the same first sync of an empty source (an empty folder, or an empty
+Radicale book for ``carddav``) to subtract start-up, each into a new target and store, runs under ``valgrind
+--tool=callgrind`` (all threads of the one process: Radicale, in its own process, is not counted), after one
+uncounted warm-up of each so bytecode is cached (``PYTHONPYCACHEPREFIX`` in the bench's own folder,
+``PYTHONDONTWRITEBYTECODE`` dropped), with ``PYTHONHASHSEED=0``; contactsync's state directory is new for every
+run. Per card = (instructions at N − at 0) / N, for both tools, and their ratio; ``--callgrind-dir`` keeps the
+callgrind files for ``callgrind_annotate``. About 2 minutes of CPU per tool and scenario at 2,000 cards.
 """
 
 from __future__ import annotations
@@ -42,6 +55,9 @@ from carddav_bench import MKCOL, PASSWORD, USER, card, start_radicale
 from netproxy import LatencyProxy
 
 CONTACTSYNC = str(Path(sys.executable).with_name("contactsync"))
+# what the ``contactsync`` script runs, given to python itself for --instructions: valgrind then counts python
+# from its first instruction, not a launcher's
+ENTRY = "import sys; from contactsync.cli import main; sys.argv[0] = 'contactsync'; sys.exit(main())"
 # the real entry point under cProfile (the stats go to argv[1]); parse_card and render_card are counted on every
 # thread into argv[2] (cProfile sees the calling thread only, and CardDAV writes run on the slots' threads)
 PROFILED = """
@@ -269,6 +285,119 @@ def scenario(
         )
 
 
+@dataclass(frozen=True)
+class Counted:
+    instructions: int  # 0 when callgrind wrote no count
+    wall_s: float  # under callgrind: tens of times the plain run's
+    code: int
+    requests: int  # HTTP requests that crossed the proxy (CardDAV scenarios), 0 otherwise
+
+
+def callgrind(cmd: list[str], env: dict[str, str], out: Path, server: Server | None) -> Counted:
+    """``cmd`` run once under callgrind (its output file ``out``), its instructions counted over all its
+    threads (callgrind's default: one file for all of them)."""
+    if server is not None:
+        server.proxy.reset()
+    began = time.perf_counter()
+    done = subprocess.run(
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", *cmd],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wall = time.perf_counter() - began
+    if done.returncode not in (0, 5):
+        own = [line for line in done.stderr.splitlines() if line.strip() and not line.startswith("==")]
+        print(f"  ({Path(cmd[0]).name} exit {done.returncode}: {(own or [''])[-1]})")
+    total = 0
+    if out.exists():
+        for line in out.read_text().splitlines():
+            if line.startswith(("totals:", "summary:")):
+                total = int(line.split()[1])
+                break
+    return Counted(total, wall, done.returncode, server.proxy.reset().requests if server is not None else 0)
+
+
+def instructions(
+    work: Path,
+    kind: str,
+    cards: int,
+    make: Callable[[str, int], Side],
+    vdirsyncer: str | None,
+    server: Server | None,
+    keep: Path | None,
+) -> None:
+    """Instructions per card of each tool's first sync of ``cards`` cards, less those of the same first sync of an
+    empty source: the start-up, the configuration and the listing of an empty account. Printed, never asserted.
+    ``make`` as for :func:`scenario`; its ``"source-empty"`` is the empty source."""
+    print(f"\n== {kind}, {cards} cards: instructions of a first sync (callgrind, all threads, PYTHONHASHSEED=0)")
+    began = time.perf_counter()
+    sources = {cards: make("source", cards), 0: make("source-empty", 0)}
+    # PYTHONDONTWRITEBYTECODE (which the workplace sets) would leave every run compiling its imports
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    env |= {"PYTHONHASHSEED": "0", "PYTHONPYCACHEPREFIX": str(work / "pycache")}
+    # our tree's src on PYTHONPATH is nothing vdirsyncer imports, but every one of its imports would look there
+    theirs_env = {name: value for name, value in env.items() if name != "PYTHONPATH"}
+    out_dir = keep if keep is not None else work
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    def ours(tag: str, source: Side) -> tuple[list[str], dict[str, str], Side]:
+        target = make(f"cs-{tag}", 0)
+        state = work / f"cs-{tag}-state"  # the configuration's checks are kept here (config/checked.py): new each run
+        state.mkdir()
+        config = contactsync_config(work, tag, source, target)
+        return (
+            [sys.executable, "-c", ENTRY, "sync"],
+            env | {"CONTACTSYNC_CONFIG": str(config), "STATE_DIRECTORY": str(state)},
+            target,
+        )
+
+    def theirs(tag: str, source: Side) -> tuple[list[str], dict[str, str], Side]:
+        assert vdirsyncer is not None
+        target = make(f"vds-{tag}", 0)
+        vds = [vdirsyncer, "-c", str(vdirsyncer_config(work, tag, source, target))]
+        subprocess.run([*vds, "discover"], input="y\n", text=True, check=True, capture_output=True, env=theirs_env)
+        return [*vds, "sync"], theirs_env, target
+
+    tools: list[tuple[str, Callable[[str, Side], tuple[list[str], dict[str, str], Side]]]] = [("contactsync", ours)]
+    if vdirsyncer:
+        tools.append(("vdirsyncer", theirs))
+    per_card: dict[str, float] = {}
+    print(
+        f"  {'tool':<12} {f'{cards} cards':>12} {'0 cards':>12} {'per card':>10}  {'written':>9}  {'exit':>5}"
+        + (f"  {'HTTP req.':>9}" if server else "")
+        + f"  {'callgrind wall':>14}"
+    )
+    for name, run in tools:
+        for n, source in sources.items():  # warm-up: bytecode compiled and cached, not counted
+            cmd, run_env, _ = run(f"warm-{n}", source)
+            warm = subprocess.run(cmd, env=run_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            if warm.returncode not in (0, 5):
+                print(f"  ({name} warm-up of {n} cards, exit {warm.returncode}: {warm.stderr.strip()[-300:]})")
+        counted: dict[int, Counted] = {}
+        written: dict[int, int] = {}
+        for n, source in sources.items():
+            cmd, run_env, target = run(f"counted-{n}", source)
+            counted[n] = callgrind(cmd, run_env, out_dir / f"{kind}-{cards}-{name}-{n}.callgrind", server)
+            written[n] = target.held()
+        full, empty = counted[cards], counted[0]
+        per_card[name] = (full.instructions - empty.instructions) / cards
+        print(
+            f"  {name:<12} {full.instructions / 1e6:10,.1f} M {empty.instructions / 1e6:10,.1f} M "
+            f"{per_card[name] / 1e6:8.3f} M  {written[cards]:>5}/{written[0]:<3}  {full.code:>2}/{empty.code:<2}"
+            + (f"  {full.requests:>5}/{empty.requests:<3}" if server else "")
+            + f"  {f'{full.wall_s:.0f} s/{empty.wall_s:.0f} s':>14}"
+        )
+    if "vdirsyncer" in per_card:
+        ratio = per_card["contactsync"] / per_card["vdirsyncer"]
+        print(f"  ratio of instructions per card, contactsync / vdirsyncer: {ratio:.2f}×")
+    print(
+        f"  (columns: the run of {cards} cards / the run of 0; the scenario took {time.perf_counter() - began:.0f} s"
+        f"{f'; callgrind files in {out_dir}' if keep is not None else ''})"
+    )
+
+
 @contextmanager
 def radicale_if(root: Path, wanted: bool) -> Iterator[Server | None]:
     """Radicale (its data under ``root``) behind the counting proxy, with a logged-in session, when ``wanted``;
@@ -301,7 +430,13 @@ def main() -> None:
     parser.add_argument("--vdirsyncer", help="path of a vdirsyncer command, to measure it side by side")
     parser.add_argument("--profile-dir", type=Path, help="keep the cProfile stats of each scenario here")
     parser.add_argument("--no-counts", action="store_true", help="skip the cProfiled run that counts vCard calls")
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions per card under callgrind instead of timing"
+    )
+    parser.add_argument("--callgrind-dir", type=Path, help="with --instructions, keep the callgrind files here")
     args = parser.parse_args()
+    if args.instructions and shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind on PATH")
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     with tempfile.TemporaryDirectory(prefix="cs-cpu-") as tmp:
@@ -317,15 +452,27 @@ def main() -> None:
                     prefix = f"{kind}-{cards}-"
 
                     def make(name: str, n: int, kind: str = kind, work: Path = work, prefix: str = prefix) -> Side:
-                        if kind != "vdir" and (name == "source") == (kind == "carddav"):  # a scenario's Radicale side
+                        # a scenario's Radicale side ("source-empty" is the source of --instructions' 0-card run)
+                        if kind != "vdir" and name.startswith("source") == (kind == "carddav"):
                             assert server is not None
                             return book(server, password_file, prefix + name, n)
                         return folder(work, name, n)
 
                     dav = server if kind != "vdir" else None
-                    scenario(
-                        work, kind, cards, make, args.runs, args.vdirsyncer, dav, args.profile_dir, not args.no_counts
-                    )
+                    if args.instructions:
+                        instructions(work, kind, cards, make, args.vdirsyncer, dav, args.callgrind_dir)
+                    else:
+                        scenario(
+                            work,
+                            kind,
+                            cards,
+                            make,
+                            args.runs,
+                            args.vdirsyncer,
+                            dav,
+                            args.profile_dir,
+                            not args.no_counts,
+                        )
                     shutil.rmtree(work, ignore_errors=True)
 
 
