@@ -18,7 +18,7 @@ included. Then one more first sync, into a new store and target under cProfile, 
 renders per card (``--profile-dir`` keeps its stats).
 
 ``--instructions`` counts instead of timing (the figures issue #18 is judged on; a shared machine's CPU seconds
-move by ±15%, instructions by <0.1%)::
+move by ±15%, instructions by 0.2% at most: ``carddav``'s worker threads count a little more in a slower run)::
 
     .venv/bin/python bench/cpu_per_card.py --instructions --cards 2000 --scenario vdir carddav --vdirsyncer ...
 
@@ -28,7 +28,8 @@ Radicale book for ``carddav``) to subtract start-up, each into a new target and 
 uncounted warm-up of each so bytecode is cached (``PYTHONPYCACHEPREFIX`` in the bench's own folder,
 ``PYTHONDONTWRITEBYTECODE`` dropped), with ``PYTHONHASHSEED=0``; contactsync's state directory is new for every
 run. Per card = (instructions at N − at 0) / N, for both tools, and their ratio; ``--callgrind-dir`` keeps the
-callgrind files for ``callgrind_annotate``. About 2 minutes of CPU per tool and scenario at 2,000 cards.
+callgrind files for ``callgrind_annotate``. About 2 minutes of CPU per tool and scenario at 2,000 cards (the
+command above took 23 minutes on 2 busy cores).
 """
 
 from __future__ import annotations
