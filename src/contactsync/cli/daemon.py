@@ -212,7 +212,7 @@ def run(
         daemon = Daemon(settings, options, load=lambda: load_settings(obj.config_path), on_settings=on_settings)
         collector.resume()  # for as long as it serves, the collector runs (#18)
         try:
-            return daemon.serve()
+            return daemon.serve(exiting=True)  # signals after its shutdown do not change its exit code
         except StoreLocked as exc:
             click.echo(f"contactsync: {exc}", err=True)
             # 2, not 1: a configuration matter, and the systemd unit does not restart on it

@@ -262,9 +262,15 @@ class Daemon:
             workers,
         )
 
-    def serve(self) -> int:
-        """Run until SIGTERM or SIGINT; SIGHUP reloads the configuration. Returns the exit code."""
-        previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
+    def serve(self, *, exiting: bool = False) -> int:
+        """Run until SIGTERM or SIGINT; SIGHUP reloads the configuration. Returns the exit code.
+
+        ``exiting``: the process exits once this returns (``contactsync run``). The three signals are then ignored
+        from here on instead of getting their previous handlers back: systemd may send a second SIGTERM while the
+        process winds down (its threads joined, its logs flushed), and the default action would end a process that
+        stopped cleanly with -15, telling systemd the stop failed."""
+        stop_signals = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+        previous = {sig: signal.signal(sig, self._on_signal) for sig in stop_signals}
         try:
             self.start()
             self.notifier.ready(self._status_line())
@@ -284,7 +290,9 @@ class Daemon:
             return self.shutdown()
         finally:
             for sig, handler in previous.items():
-                signal.signal(sig, handler)
+                # ignored, not our handler kept: the interpreter puts back the default of a Python handler as it
+                # finalizes, a last moment a signal could still end the process
+                signal.signal(sig, signal.SIG_IGN if exiting else handler)
 
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
         if signum == signal.SIGHUP:
