@@ -3,14 +3,17 @@ the store, and the collector a program calling the CLI in its own process gets b
 
 from __future__ import annotations
 
+import json
+import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from .daemon_support import books_yaml, make_book, uids, wait_for
+from .daemon_support import CONTACTSYNC, books_yaml, make_book, uids, wait_for
 
 # `contactsync run` through the real entry point, held on its way out (threads joined, exit handlers running: where
 # a daemon that stopped is when systemd's second SIGTERM reaches it) until the test says go
@@ -53,3 +56,73 @@ def test_a_signal_after_the_daemon_stopped_leaves_its_exit_status_0(tmp_path: Pa
         if daemon.poll() is None:
             daemon.kill()
             daemon.wait(30)
+
+
+# the real entry point called in this interpreter, as a program or a test calls it; then what it left behind
+IN_PROCESS = """
+import gc, json, os, sys, weakref
+out, folder = sys.argv[1], sys.argv[2]
+from contactsync.cli import main
+sys.argv = ["contactsync"] + sys.argv[3:]
+try:
+    main()
+    code = 0
+except SystemExit as exc:
+    code = exc.code
+left = sorted(os.listdir(folder))
+enabled = gc.isenabled()
+class Node:
+    pass
+gone = []
+for i in range(100_000):  # cycles made after the command: a collector that runs finds the first one
+    node = Node()
+    node.me = node
+    if i == 0:
+        weakref.finalize(node, gone.append, True)
+    del node
+json.dump({"code": code, "left": left, "enabled": enabled, "collected": bool(gone)}, open(out, "w"))
+"""
+
+
+def in_process(tmp_path: Path, config: Path, *args: str) -> dict[str, Any]:
+    out = tmp_path / "probe.json"
+    out.unlink(missing_ok=True)
+    env = {**os.environ, "CONTACTSYNC_CONFIG": str(config), "HOME": str(tmp_path / "home")}
+    env.pop("STATE_DIRECTORY", None)
+    done = subprocess.run(
+        [sys.executable, "-c", IN_PROCESS, str(out), str(config.parent), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.exists(), done.stderr
+    found: dict[str, Any] = json.loads(out.read_text())
+    return found
+
+
+@pytest.fixture
+def synced(tmp_path: Path) -> Path:
+    """A book synced once by the command: its store, with nothing beside it but the daemon's lock file."""
+    make_book(tmp_path / "books", "team", 2)
+    folder = tmp_path / "store"
+    folder.mkdir()
+    config = folder / "c.yaml"
+    config.write_text(f"store: {{url: 'sqlite:///{folder / 's.db'}'}}\n" + books_yaml(tmp_path / "books", ["team"]))
+    subprocess.run([CONTACTSYNC, "-c", str(config), "sync"], check=True, capture_output=True, timeout=120)
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(("-wal", "-shm"))]
+    return config
+
+
+@pytest.mark.parametrize(
+    "args", [["status"], ["status", "--book", "nosuch"], ["status", "--template", "nosuch"]], ids=" ".join
+)
+def test_status_closes_the_store_whatever_it_ends_with(tmp_path: Path, synced: Path, args: list[str]) -> None:
+    # called in-process, as a program would: nothing of SQLite's left beside the store once main() is done
+    found = in_process(tmp_path, synced, *args)
+    assert found["code"] == (0 if args == ["status"] else 2)
+    assert not [name for name in found["left"] if name.endswith(("-wal", "-shm"))]
+    # and as the command: its process gone, nothing left either
+    done = subprocess.run([CONTACTSYNC, "-c", str(synced), *args], capture_output=True, text=True, timeout=120)
+    assert done.returncode == found["code"], done.stderr
+    assert not [p.name for p in synced.parent.iterdir() if p.name.endswith(("-wal", "-shm"))]

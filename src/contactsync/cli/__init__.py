@@ -526,9 +526,16 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
 
     settings = obj.load(account_secrets=False)
     store, read_only = _open_for_reading(settings.store_url)
-    # a template's books are those the store holds: status asks no directory
-    template_records = store.template_books() if store is not None and settings.templates else []
-    settings, origins, retired_books = books_to_show(settings, template_records, book_name, template_name)
+    try:
+        # a template's books are those the store holds: status asks no directory
+        template_records = store.template_books() if store is not None and settings.templates else []
+        settings, origins, retired_books = books_to_show(settings, template_records, book_name, template_name)
+    except BaseException:
+        # a --book or --template that names nothing: closed here as `with store` closes it below, or its engine
+        # keeps a connection, and SQLite's -wal and -shm files beside the store, as long as the process lives
+        if store is not None:
+            store.close()
+        raise
     if store is None:
         accounts: dict[str, dict[str, Any]] = {}
         conflicts: list[Conflict] = []
