@@ -126,3 +126,41 @@ def test_status_closes_the_store_whatever_it_ends_with(tmp_path: Path, synced: P
     done = subprocess.run([CONTACTSYNC, "-c", str(synced), *args], capture_output=True, text=True, timeout=120)
     assert done.returncode == found["code"], done.stderr
     assert not [p.name for p in synced.parent.iterdir() if p.name.endswith(("-wal", "-shm"))]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["config", "check"], ["--help"], ["--version"], ["sync", "--no-such-option"], ["status"], ["sync"]],
+    ids=" ".join,
+)
+def test_a_program_calling_main_gets_its_collector_back_whatever_the_command(
+    tmp_path: Path, synced: Path, args: list[str]
+) -> None:
+    found = in_process(tmp_path, synced, *args)
+    assert found["code"] == (2 if "--no-such-option" in args else 0)
+    # paused for the command's start-up only: on again when main() is done, and collecting the program's garbage
+    assert found["enabled"] is True
+    assert found["collected"] is True
+
+
+# a program that runs with its collector off calls the entry point
+COLLECTOR_OFF = """
+import gc, sys
+gc.disable()
+out = sys.argv[1]
+from contactsync.cli import main
+sys.argv = ["contactsync"] + sys.argv[2:]
+try:
+    main()
+except SystemExit:
+    pass
+open(out, "w").write(str(gc.isenabled()))
+"""
+
+
+@pytest.mark.parametrize("args", [["config", "check"], ["status"]], ids=" ".join)
+def test_a_program_that_turned_its_collector_off_keeps_it_off(tmp_path: Path, synced: Path, args: list[str]) -> None:
+    out = tmp_path / "enabled.txt"
+    env = {**os.environ, "CONTACTSYNC_CONFIG": str(synced), "HOME": str(tmp_path / "home")}
+    subprocess.run([sys.executable, "-c", COLLECTOR_OFF, str(out), *args], env=env, timeout=120, check=True)
+    assert out.read_text() == "False"

@@ -1165,6 +1165,10 @@ def main() -> None:
     finally:
         compiled_texts.uninstall()  # a command that never opened a store, or main() called in-process
         collector.freeze_for_exit()
+        # on again if a command that never opened a store (`config check`, `--help`) left it paused: a program that
+        # called main() in its own process goes on with its collector as it had it (started after the freeze, so
+        # that it does not go over the loaded modules once more)
+        collector.restart()
 
 
 collector.restart()  # a program importing the CLI keeps its collector; main() pauses it again for its command

@@ -12,7 +12,8 @@ last collection goes over what the run left only.
 Only the command keeps it paused (:func:`contactsync.cli.main`): a program or a test that imports the CLI (paused
 while the import runs), or calls its commands in its own process, keeps its collector as it was. A command that
 never opens a store (``config check``, ``--help``) runs to its end without a collection: short, with little
-garbage.
+garbage; main() starts it again as it returns or raises (:func:`restart` after :func:`freeze_for_exit`), for the
+program that called it.
 """
 
 from __future__ import annotations
