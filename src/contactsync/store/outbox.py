@@ -36,6 +36,17 @@ _OWED_OF = ByDialect(
         .order_by(t.outbox.c.queued_at, t.outbox.c.contact_id)
     )
 )
+#: how many writes an account is owed, counted up to ``cap`` (a daemon's push of a few contacts does not count a
+#: long outbox), and all of them in the order _OWED_OF gives: a push that asks about at least as many contacts as
+#: the account is owed reads them all and keeps those asked about (#18: see owed_contacts)
+_OWED_COUNT = sa.select(sa.func.count()).select_from(
+    sa.select(sa.literal(1)).where(t.outbox.c.account == sa.bindparam("account")).limit(sa.bindparam("cap")).subquery()
+)
+_OWED_ALL = (
+    sa.select(t.outbox.c.contact_id)
+    .where(t.outbox.c.account == sa.bindparam("account"))
+    .order_by(t.outbox.c.queued_at, t.outbox.c.contact_id)
+)
 _MARK_ATTEMPT = ByDialect(
     lambda dialect: (
         sa.update(t.outbox)
@@ -86,6 +97,15 @@ class OutboxReads(StoreBase):
         if not contact_ids:
             return []
         with self._reading() as conn:
+            # a first sync asks about every contact: the account that only fed them is owed none, the one that
+            # gets them all is owed each. Counting first (a range of the key's index) spares looking each id up
+            # (#18: the two of a 2,000-card first sync cost 13.7k instructions a card, 3.4k so)
+            owed = conn.execute(_OWED_COUNT, {"account": account, "cap": len(contact_ids) + 1}).scalar_one()
+            if not owed:
+                return []
+            if owed <= len(contact_ids):
+                asked = set(contact_ids)
+                return [r[0] for r in conn.execute(_OWED_ALL, {"account": account}) if r[0] in asked]
             params = {"b_account": account, "ids": values_param(self.dialect, contact_ids)}
             return [r[0] for r in conn.execute(_OWED_OF(self.dialect), params)]
 
