@@ -21,9 +21,6 @@ from dataclasses import dataclass, field, fields
 CRLF = "\r\n"
 FOLD_OCTETS = 75
 
-_PHYSICAL_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-#: a physical line that continues the one before (RFC 6350 3.2 folding)
-_FOLD = re.compile(r"[\r\n][ \t]")
 #: the head of a line without a group or parameters (``FN:``, ``N:``): the usual line, lexed without the walk
 _BARE_HEAD = re.compile(r"[A-Za-z0-9_-]+:")
 #: the head of a line without a group whose parameters are all named, without quotes (``EMAIL;TYPE=WORK:``):
@@ -151,16 +148,16 @@ def logical_lines_raw(text: str) -> list[tuple[str, str]]:
     """Each logical line unfolded, with its physical text as written (folds kept, joined by CRLF): a line
     nobody changed is written back from that text, byte for byte (CHARSET, quoted-printable, folding)."""
     text = text.lstrip("\ufeff")
-    if _FOLD.search(text) is None and "QUOTED-PRINTABLE" not in text.upper():
+    if not _folded(text) and "QUOTED-PRINTABLE" not in text.upper():
         # nothing to join (the usual card, #18): no line continues another, and no quoted-printable value can end
         # in a soft break (upper() maps character by character: no line's head says QUOTED-PRINTABLE if the
         # whole text does not), so each non-blank physical line is a logical line as written
-        return [(raw, raw) for raw in _PHYSICAL_LINE_BREAK.split(text) if raw.strip()]
+        return [(raw, raw) for raw in _physical_lines(text) if raw.strip()]
     # each logical line is collected as a list of pieces: joining once keeps a 5 MB folded photo linear
     out: list[list[str]] = []
     raws: list[list[str]] = []
     quoted_printable = soft_break = False
-    for raw in _PHYSICAL_LINE_BREAK.split(text):
+    for raw in _physical_lines(text):
         if soft_break and out:
             out[-1][-1] = out[-1][-1][:-1]
             out[-1].append(raw)
@@ -176,6 +173,21 @@ def logical_lines_raw(text: str) -> list[tuple[str, str]]:
             continue
         soft_break = quoted_printable and out[-1][-1].endswith("=")
     return [("".join(pieces), CRLF.join(raw)) for pieces, raw in zip(out, raws, strict=True)]
+
+
+def _folded(text: str) -> bool:
+    """Whether a physical line of ``text`` continues the one before (RFC 6350 3.2 folding: a line break, then a
+    space or a tab). Four substring searches: a tenth of what the regex ``[\\r\\n][ \\t]`` cost (#18)."""
+    return "\n " in text or "\r " in text or "\n\t" in text or "\r\t" in text
+
+
+def _physical_lines(text: str) -> list[str]:
+    """``text`` split at each line break: a CRLF, a lone CR or a lone LF (``re.split(r"\\r\\n|\\r|\\n", text)``, in
+    three string passes: a tenth of that regex's work, #18). Every CRLF is one break, as the regex, which tries
+    CRLF first wherever a CR is, finds it; then every CR left is one."""
+    if "\r" not in text:
+        return text.split("\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _value_start(line: str) -> int:
