@@ -233,12 +233,50 @@ def _components(value: str, count: int) -> list[str]:
     return (parts + [""] * count)[:count]
 
 
+#: the slots and kinds the parse names, as module globals (#18): on Python 3.11 each read of an Enum class's member
+#: (``_Slot.FN``) goes through ``EnumType.__getattr__``'s hook, some 1,000 instructions (75 reads a card); a global
+#: is one dict lookup
+_S_FN = _Slot.FN
+_S_N = _Slot.N
+_S_NICKNAME = _Slot.NICKNAME
+_S_PHONETIC_GIVEN = _Slot.PHONETIC_GIVEN
+_S_PHONETIC_MIDDLE = _Slot.PHONETIC_MIDDLE
+_S_PHONETIC_FAMILY = _Slot.PHONETIC_FAMILY
+_S_PHONETIC_ORG = _Slot.PHONETIC_ORG
+_S_GENDER = _Slot.GENDER
+_S_EMAIL = _Slot.EMAIL
+_S_TEL = _Slot.TEL
+_S_ADR = _Slot.ADR
+_S_IMPP = _Slot.IMPP
+_S_ORG = _Slot.ORG
+_S_TITLE = _Slot.TITLE
+_S_ROLE = _Slot.ROLE
+_S_BDAY = _Slot.BDAY
+_S_ANNIVERSARY = _Slot.ANNIVERSARY
+_S_EVENT = _Slot.EVENT
+_S_RELATED = _Slot.RELATED
+_S_LANG = _Slot.LANG
+_S_URL = _Slot.URL
+_S_NOTE = _Slot.NOTE
+_S_CUSTOM = _Slot.CUSTOM
+_S_PHOTO = _Slot.PHOTO
+_S_CATEGORIES = _Slot.CATEGORIES
+_EMAIL_WORK, _EMAIL_HOME, _EMAIL_OTHER = EmailKind.WORK, EmailKind.HOME, EmailKind.OTHER
+_PHONE_MOBILE, _PHONE_PAGER, _PHONE_MAIN = PhoneKind.MOBILE, PhoneKind.PAGER, PhoneKind.MAIN
+_PHONE_HOME_FAX, _PHONE_WORK_FAX = PhoneKind.HOME_FAX, PhoneKind.WORK_FAX
+_PHONE_HOME, _PHONE_WORK, _PHONE_OTHER = PhoneKind.HOME, PhoneKind.WORK, PhoneKind.OTHER
+_ADDRESS_WORK, _ADDRESS_HOME, _ADDRESS_OTHER = AddressKind.WORK, AddressKind.HOME, AddressKind.OTHER
+_NOT_INLINE, _DROPPED = _PhotoLine.NOT_INLINE, _PhotoLine.DROPPED
+#: each slot's ``value`` (an Enum member's ``value`` is a Python-level descriptor: a call per read)
+_PROPERTY_OF = {slot: slot.value for slot in _SLOTS}
+
+
 def _email_kind(types: frozenset[str]) -> EmailKind:
     if "work" in types:
-        return EmailKind.WORK
+        return _EMAIL_WORK
     if "home" in types:
-        return EmailKind.HOME
-    return EmailKind.OTHER
+        return _EMAIL_HOME
+    return _EMAIL_OTHER
 
 
 _MOBILE_TYPES = frozenset({"cell", "mobile", "iphone"})
@@ -246,19 +284,19 @@ _MOBILE_TYPES = frozenset({"cell", "mobile", "iphone"})
 
 def _phone_kind(types: frozenset[str]) -> PhoneKind:
     if not types.isdisjoint(_MOBILE_TYPES):
-        return PhoneKind.MOBILE
+        return _PHONE_MOBILE
     if "pager" in types:
-        return PhoneKind.PAGER
+        return _PHONE_PAGER
     if "fax" in types:
         # a fax that says neither home nor work is usually an office one
-        return PhoneKind.HOME_FAX if "home" in types else PhoneKind.WORK_FAX
+        return _PHONE_HOME_FAX if "home" in types else _PHONE_WORK_FAX
     if "main" in types:
-        return PhoneKind.MAIN
+        return _PHONE_MAIN
     if "home" in types:
-        return PhoneKind.HOME
+        return _PHONE_HOME
     if "work" in types:
-        return PhoneKind.WORK
-    return PhoneKind.OTHER
+        return _PHONE_WORK
+    return _PHONE_OTHER
 
 
 _PHONE_TYPES: dict[PhoneKind, tuple[str, ...]] = {
@@ -275,10 +313,10 @@ _PHONE_TYPES: dict[PhoneKind, tuple[str, ...]] = {
 
 def _address_kind(types: frozenset[str]) -> AddressKind:
     if "work" in types:
-        return AddressKind.WORK
+        return _ADDRESS_WORK
     if "home" in types:
-        return AddressKind.HOME
-    return AddressKind.OTHER
+        return _ADDRESS_HOME
+    return _ADDRESS_OTHER
 
 
 def _date(line: ContentLine) -> PartialDate | None:
@@ -560,14 +598,14 @@ def _decode(
         return None
     name = line.name
     if name == "FN":
-        return _Slot.FN, _text(line.value)
+        return _S_FN, _text(line.value)
     if name == "N":
         family, given, middle, prefix, suffix = (normalize.text(p) for p in _components(line.value, 5))
-        return _Slot.N, Name(given, family, middle, prefix, suffix)
+        return _S_N, Name(given, family, middle, prefix, suffix)
     if name == "NICKNAME":
-        return _Slot.NICKNAME, normalize.unique_texts(unescape_text(p) for p in split_unescaped(line.value, ","))
+        return _S_NICKNAME, normalize.unique_texts(unescape_text(p) for p in split_unescaped(line.value, ","))
     if name == "LANG":
-        return _Slot.LANG, normalize.unique_texts([unescape_text(line.value)])
+        return _S_LANG, normalize.unique_texts([unescape_text(line.value)])
     label = context.label(line)
     builtin = _builtin(label) if label is not None else None
     custom_label = normalize.text(label) if label is not None and builtin is None else ""
@@ -575,12 +613,12 @@ def _decode(
         address = normalize.email_address(unescape_text(line.value))
         kind = _EMAIL_BUILTINS.get((builtin or "").casefold()) or _email_kind(line.types())
         known = builtin is None or builtin.casefold() in _EMAIL_BUILTINS
-        return _Slot.EMAIL, Email(address, kind, custom_label if known else normalize.text(builtin))
+        return _S_EMAIL, Email(address, kind, custom_label if known else normalize.text(builtin))
     if name == "TEL":
         number = normalize.phone_number(unescape_text(line.value), region)
         phone_kind = _PHONE_BUILTINS.get((builtin or "").casefold()) or _phone_kind(line.types())
         known = builtin is None or builtin.casefold() in _PHONE_BUILTINS
-        return _Slot.TEL, Phone(number, phone_kind, custom_label if known else normalize.text(builtin))
+        return _S_TEL, Phone(number, phone_kind, custom_label if known else normalize.text(builtin))
     if name == "ADR":
         po_box, extended, street, locality, area, code, country = _components(line.value, 7)
         types = line.types()
@@ -599,48 +637,48 @@ def _decode(
             custom_label if known else normalize.text(builtin),
             normalize.multiline(formatted),
         )
-        return _Slot.ADR, postal
+        return _S_ADR, postal
     if name == "ORG":
         org, department = _components(line.value, 2)
-        return _Slot.ORG, (normalize.text(org), normalize.text(department))
+        return _S_ORG, (normalize.text(org), normalize.text(department))
     if name == "TITLE":
-        return _Slot.TITLE, _text(line.value)
+        return _S_TITLE, _text(line.value)
     if name == "ROLE":
-        return _Slot.ROLE, _text(line.value)
+        return _S_ROLE, _text(line.value)
     if name in _PHONETIC:
         return _PHONETIC[name], _text(line.value)
     if name == "GENDER":
         sex, identity = _components(line.value, 2)
         word = _GENDERS.get(sex.strip().lower(), normalize.text(sex))
-        return _Slot.GENDER, word or normalize.text(identity)
+        return _S_GENDER, word or normalize.text(identity)
     if name == "X-GENDER":
         value = _text(line.value)
-        return _Slot.GENDER, _GENDERS.get(value.lower(), value.lower() if value.lower() in _GENDER_LETTERS else value)
+        return _S_GENDER, _GENDERS.get(value.lower(), value.lower() if value.lower() in _GENDER_LETTERS else value)
     if name == "NOTE":
-        return _Slot.NOTE, normalize.multiline(unescape_text(line.value))
+        return _S_NOTE, normalize.multiline(unescape_text(line.value))
     if name == "URL":
         if label is not None:
             url_label = _plain_label(label)
         else:
             url_label = next(iter(sorted(line.types() - {"pref", "internet"})), "")
-        return _Slot.URL, Url(_text(line.value), url_label)
+        return _S_URL, Url(_text(line.value), url_label)
     if name == "IMPP" or name in _IM_PROPERTIES:
-        return _Slot.IMPP, _instant_message(line, label)
+        return _S_IMPP, _instant_message(line, label)
     if name in ("RELATED", "X-ABRELATEDNAMES") or name in _MS_RELATIONS:
-        return _Slot.RELATED, _relation(line, label)
+        return _S_RELATED, _relation(line, label)
     if name in ("BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-MS-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "X-ABDATE"):
         date = _date(line)
         if date is None:
             return None
         if name == "BDAY":
-            return _Slot.BDAY, date
+            return _S_BDAY, date
         if name != "X-ABDATE" or (builtin or "").casefold() == "anniversary":
-            return _Slot.ANNIVERSARY, date
-        return _Slot.EVENT, Event(date, _plain_label(label) if label is not None else "other")
+            return _S_ANNIVERSARY, date
+        return _S_EVENT, Event(date, _plain_label(label) if label is not None else "other")
     if name == "PHOTO":
-        return _Slot.PHOTO, _photo(line, photo_max_bytes)
+        return _S_PHOTO, _photo(line, photo_max_bytes)
     if name == "CATEGORIES":
-        return _Slot.CATEGORIES, _categories(line.value)
+        return _S_CATEGORIES, _categories(line.value)
     return _custom(line, context)
 
 
@@ -707,10 +745,10 @@ def _custom(line: ContentLine, context: _Context) -> tuple[_Slot, tuple[str, str
         keys = line.param(_CUSTOM_KEY)
         if len(line.params) != 1 or len(keys) != 1 or not normalize.text(_param_text(keys[0])):
             return None
-        return _Slot.CUSTOM, (normalize.text(_param_text(keys[0])), unescape_text(line.value))
+        return _S_CUSTOM, (normalize.text(_param_text(keys[0])), unescape_text(line.value))
     if line.params or line.name in context.repeated:
         return None
-    return _Slot.CUSTOM, (line.name, unescape_text(line.value))
+    return _S_CUSTOM, (line.name, unescape_text(line.value))
 
 
 # ---------------------------------------------------------------- parse
@@ -806,9 +844,9 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
             _note(known, line, text, None)
             continue
         slot, value = decoded
-        if slot is _Slot.PHOTO and isinstance(value, _PhotoLine):
-            photo_dropped = photo_dropped or value is _PhotoLine.DROPPED
-            if value is _PhotoLine.NOT_INLINE:
+        if slot is _S_PHOTO and isinstance(value, _PhotoLine):
+            photo_dropped = photo_dropped or value is _DROPPED
+            if value is _NOT_INLINE:
                 text = line_text(line)
                 carried.append(text)  # a photo by URL: never fetched, passed on as it is
                 _note(known, line, text, decoded)
@@ -829,7 +867,7 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
             continue
         values[slot].append(value)
         as_written = as_carried = line_text(line)
-        if slot is _Slot.TEL:
+        if slot is _S_TEL:
             spelled = _spelled_canonically(line, value)
             if spelled is not line:
                 if line.raw and spelled.value.isprintable() and line_text(line) == line.raw:
@@ -1094,45 +1132,45 @@ def _normalized(
         return found[0] if found else default
 
     unique, text = normalize.unique, normalize.text
-    org, department = first(_Slot.ORG, ("", ""))
-    emails, phones, addresses = values[_Slot.EMAIL], values[_Slot.TEL], values[_Slot.ADR]
-    urls, ims, relations, events = values[_Slot.URL], values[_Slot.IMPP], values[_Slot.RELATED], values[_Slot.EVENT]
-    categories, custom = values[_Slot.CATEGORIES], values[_Slot.CUSTOM]
+    org, department = first(_S_ORG, ("", ""))
+    emails, phones, addresses = values[_S_EMAIL], values[_S_TEL], values[_S_ADR]
+    urls, ims, relations, events = values[_S_URL], values[_S_IMPP], values[_S_RELATED], values[_S_EVENT]
+    categories, custom = values[_S_CATEGORIES], values[_S_CUSTOM]
     # (an empty list has nothing to deduplicate: most cards have no URL, IM, relation or event)
     phonetic = (
-        first(_Slot.PHONETIC_GIVEN, ""),
-        first(_Slot.PHONETIC_MIDDLE, ""),
-        first(_Slot.PHONETIC_FAMILY, ""),
-        first(_Slot.PHONETIC_ORG, ""),
+        first(_S_PHONETIC_GIVEN, ""),
+        first(_S_PHONETIC_MIDDLE, ""),
+        first(_S_PHONETIC_FAMILY, ""),
+        first(_S_PHONETIC_ORG, ""),
     )
     return Contact(
-        name=first(_Slot.N, _NO_NAME),
-        display_name=first(_Slot.FN, ""),
-        nicknames=lists[_Slot.NICKNAME],
+        name=first(_S_N, _NO_NAME),
+        display_name=first(_S_FN, ""),
+        nicknames=lists[_S_NICKNAME],
         emails=_unique(emails),
         phones=_unique(phones),
         addresses=_unique(addresses),
         organization=org,
         department=department,
-        job_title=first(_Slot.TITLE, ""),
-        birthday=first(_Slot.BDAY, None),
-        anniversary=first(_Slot.ANNIVERSARY, None),
+        job_title=first(_S_TITLE, ""),
+        birthday=first(_S_BDAY, None),
+        anniversary=first(_S_ANNIVERSARY, None),
         urls=unique(Url(u.value, text(u.label)) for u in urls) if urls else (),
-        note=first(_Slot.NOTE, ""),
-        photo=first(_Slot.PHOTO, None),
+        note=first(_S_NOTE, ""),
+        photo=first(_S_PHOTO, None),
         # one CATEGORIES line (the usual card) is its own tags(); several are merged, the first spelling kept
         tags=categories[0] if len(categories) == 1 else normalize.tags(t for tags in categories for t in tags),
         # keys are given once (a repeated key is a carried line) and are X- names or folded X-KEY values
         custom=tuple(sorted(dict(custom).items())) if custom else (),
         phonetic_name=PhoneticName(*phonetic) if any(phonetic) else _NO_PHONETIC_NAME,
-        gender=first(_Slot.GENDER, ""),
+        gender=first(_S_GENDER, ""),
         ims=unique(InstantMessage(m.handle, text(m.service).lower(), text(m.label)) for m in ims if m.handle)
         if ims
         else (),
         relations=unique(Relation(r.name, r.kind, text(r.label)) for r in relations if r.name) if relations else (),
         events=unique(Event(e.date, text(e.label) or "other") for e in events) if events else (),
-        role=first(_Slot.ROLE, ""),
-        languages=lists[_Slot.LANG],
+        role=first(_S_ROLE, ""),
+        languages=lists[_S_LANG],
         vcard_lines=tuple(sorted(set(carried))),
     )
 
@@ -1188,7 +1226,7 @@ def _consumed_groups(
         if decoded is None or decoded[0] not in _LABELLED or _empty_name(*decoded):
             continue
         slot, value = decoded
-        ungrouped = replace(_spelled_canonically(line, value) if slot is _Slot.TEL else line, group="")
+        ungrouped = replace(_spelled_canonically(line, value) if slot is _S_TEL else line, group="")
         generated = _generate(slot, value, "4.0")  # labelled values are written alike in 3.0 and 4.0
         wanted = _label_text(slot, value, "4.0")
         if ungrouped == generated and wanted is not None and label.value == escape_text(wanted):
@@ -1353,19 +1391,19 @@ def _empty_name(slot: _Slot, value: Any) -> bool:
     to carry, and left as it is on its card."""
     if slot in _NO_FORMS:
         return False
-    if slot is _Slot.IMPP:
+    if slot is _S_IMPP:
         return not value.handle
-    if slot is _Slot.RELATED:
+    if slot is _S_RELATED:
         return not value.name
-    if slot is _Slot.CUSTOM:
+    if slot is _S_CUSTOM:
         return not value[0]
-    if slot is _Slot.EVENT:
+    if slot is _S_EVENT:
         return False
     if slot in _MULTI:
         return not element_key(value).strip("|")  # an empty EMAIL, TEL, ADR or URL: the model drops it
-    if slot is _Slot.N:
+    if slot is _S_N:
         return bool(value.is_empty())
-    if slot is _Slot.ORG:
+    if slot is _S_ORG:
         return not any(value)
     return not value
 
@@ -1392,11 +1430,11 @@ def _is_plain(slot: _Slot, value: Any, line: ContentLine, version: str = "") -> 
     if slot in _TEXT_SLOTS:
         # what comparing with the generated line compares (no group, not nested, no parameters: seen above), and
         # such a value has no label: without making the line (#18)
-        return line.name == slot.value and line.value == escape_text(value)
-    if slot is _Slot.N or slot is _Slot.ORG:
+        return line.name == _PROPERTY_OF[slot] and line.value == escape_text(value)
+    if slot is _S_N or slot is _S_ORG:
         # the same for N and ORG (their lines are made so in _generate, in every version)
-        return line.name == slot.value and line.value == _structured_text(slot, value)
-    for written in ("4.0", "3.0") if slot is _Slot.ANNIVERSARY else ("4.0",):  # the rest is written alike
+        return line.name == _PROPERTY_OF[slot] and line.value == _structured_text(slot, value)
+    for written in ("4.0", "3.0") if slot is _S_ANNIVERSARY else ("4.0",):  # the rest is written alike
         if line == _generate(slot, value, written) and _label_text(slot, value, written) is None:
             return True
     return False
