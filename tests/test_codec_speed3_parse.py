@@ -24,7 +24,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from contactsync.vcard import CardError, decode_card_bytes, mapping, parse_card, render_card
+from contactsync.model import Contact
+from contactsync.vcard import CardError, ParsedCard, decode_card_bytes, mapping, parse_card, render_card
 from contactsync.vcard import lines as vlines
 from tests.fidelity import corpus
 
@@ -231,6 +232,27 @@ _BEFORE = {
 @pytest.mark.parametrize("name", sorted(_BEFORE))
 def test_a_card_reads_as_before_this_pass(name: str) -> None:
     assert _digest(_slices()[name]) == _BEFORE[name]
+
+
+@given(
+    st.text(max_size=8),
+    st.text(max_size=8),
+    st.none() | st.text(max_size=8),
+    st.booleans(),
+    st.lists(st.text(max_size=8), max_size=3).map(tuple),
+    st.booleans(),
+)
+def test_a_parsed_card_is_made_as_the_dataclass_makes_it(
+    uid: str, version: str, marker: str | None, is_group: bool, members: tuple[str, ...], photo_dropped: bool
+) -> None:
+    args = (uid, version, Contact(display_name=uid), marker, is_group, members, photo_dropped)
+    made = ParsedCard(*args)
+    by_the_dataclass = object.__new__(ParsedCard)
+    mapping._parsed_card_dataclass_init(by_the_dataclass, *args)
+    assert made == by_the_dataclass and hash(made) == hash(by_the_dataclass)
+    assert list(vars(made).items()) == list(vars(by_the_dataclass).items())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.uid = "other"  # type: ignore[misc]
 
 
 if __name__ == "__main__":

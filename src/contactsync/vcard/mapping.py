@@ -51,7 +51,7 @@ import re
 import threading
 import time
 import weakref
-from collections import OrderedDict, deque
+from collections import OrderedDict, defaultdict, deque
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
@@ -108,6 +108,39 @@ class ParsedCard:
     photo_dropped: bool
 
 
+def _parsed_card_init(
+    self: ParsedCard,
+    uid: str,
+    version: str,
+    contact: Contact,
+    marker: str | None,
+    is_group: bool,
+    members: tuple[str, ...],
+    photo_dropped: bool,
+) -> None:
+    """ParsedCard's constructor, the dataclass's one without its seven ``object.__setattr__`` calls: the fields
+    put in the instance's ``__dict__`` in one call, in their order, as those calls put them (a parse makes one a
+    card, #18). The same parameters; the instance stays frozen (``__setattr__`` still refuses).
+    tests/test_codec_speed3_parse.py compares it with the dataclass's own."""
+    self.__dict__.update(
+        uid=uid,
+        version=version,
+        contact=contact,
+        marker=marker,
+        is_group=is_group,
+        members=members,
+        photo_dropped=photo_dropped,
+    )
+
+
+#: the dataclass's own constructor, kept for the test that compares the two
+_parsed_card_dataclass_init = ParsedCard.__init__
+_PARSED_FIELDS = ["uid", "version", "contact", "marker", "is_group", "members", "photo_dropped"]
+if [f.name for f in fields(ParsedCard)] != _PARSED_FIELDS:  # not an assert: -O would let a reorder through
+    raise ImportError("ParsedCard's fields changed: update _parsed_card_init")
+ParsedCard.__init__ = _parsed_card_init  # type: ignore[method-assign]
+
+
 class _Slot(enum.Enum):
     """A mapped property. Multi-valued slots match original lines element by element; aggregate slots (a
     property whose lines together hold one list: NICKNAME, LANG) are kept or rewritten as a whole. The order is
@@ -149,6 +182,8 @@ _MULTI = frozenset({_Slot.EMAIL, _Slot.TEL, _Slot.ADR, _Slot.URL, _Slot.IMPP, _S
 _AGGREGATE = frozenset({_Slot.NICKNAME, _Slot.LANG})
 #: slots whose element may carry a label in an Apple group (``item1.EMAIL`` + ``item1.X-ABLabel``)
 _LABELLED = frozenset({_Slot.EMAIL, _Slot.TEL, _Slot.ADR, _Slot.URL, _Slot.IMPP, _Slot.RELATED, _Slot.EVENT})
+#: multi-valued slots whose element is empty exactly when its key is (see _empty_name)
+_KEYED = frozenset({_Slot.EMAIL, _Slot.TEL, _Slot.ADR, _Slot.URL})
 _ABSENT = object()
 _BOOKKEEPING = frozenset({"VERSION", "UID", "REV", MARKER_PROPERTY})
 
@@ -580,6 +615,9 @@ class _Context:
                 if types not in address_ranks or line_text(line) < address_ranks[types]:  # order-free, as above
                     address_ranks[types] = line_text(line)
                     address_labels[types] = unescape_text(line.value)
+        if not labels and not sizes and not address_labels and not repeated:
+            # what the lines say about each other: nothing (most cards, #18): the empty context, not another one
+            return _NO_CONTEXT
         return cls(labels, sizes, address_labels, frozenset(repeated))
 
     def label(self, line: ContentLine) -> str | None:
@@ -806,16 +844,18 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
     card = _read_card(text)
     version = _output_version(card.version)
     context = _Context.of(card.lines)
-    values: dict[_Slot, list[Any]] = {slot: [] for slot in _SLOTS}
+    # each slot's values, a list made when the first comes (most cards fill a few of the 25 slots, #18)
+    values: defaultdict[_Slot, list[Any]] = defaultdict(list)
     # each NICKNAME or LANG line with its value as decoded (they decode alike in any context)
-    aggregates: dict[_Slot, list[tuple[ContentLine, tuple[str, ...]]]] = {slot: [] for slot in _AGGREGATE}
+    aggregates: dict[_Slot, list[tuple[ContentLine, tuple[str, ...]]]] = {}
     carried: list[str] = []  # what vcard_lines holds: unmapped lines and the forms of mapped ones
     # the value line of each consumed group, by its place in the card, as _consumed_groups decoded it
     consumed, decoded_in_groups = _consumed_groups(card.lines, context, region, photo_max_bytes)
     # the first line of each value (its text, the lines that travel with it, whether they travel already): a value
     # given again otherwise (another TYPE, another FN) travels as a line of its own, and the first one then
-    # travels too, so that a copy tells the two apart (see _Carried.of)
-    firsts: dict[tuple[_Slot, str], _First] = {}
+    # travels too, so that a copy tells the two apart (see _Carried.of). A tuple (see _repeat): most values are
+    # given once, and a tuple is made for a fifth of a class instance's instructions (#18)
+    firsts: dict[tuple[_Slot, str], tuple[str, list[str], bool]] = {}
     #: TEL lines re-spelled in E.164 whose text lex_line reads back as the very line (see _remember_lexed)
     respelled: dict[str, ContentLine] = {}
     #: carried texts with their line as lex_line reads it and what it decodes to among the carried lines (see _Read)
@@ -831,10 +871,10 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
                 slot, value = decoded_label
                 identity = (slot, element_key(value))
                 if identity in firsts:
-                    _repeat(firsts[identity], line_text(line), carried)
+                    _repeat(firsts, identity, line_text(line), carried)
                     continue
                 group = [line_text(m) for m in card.lines if m.group == line.group and not m.nested]
-                firsts[identity] = _First(line_text(line), group, carried=False)
+                firsts[identity] = (line_text(line), group, False)
                 values[slot].append(value)
             continue  # a labelled value written as we write it: the value alone says how
         decoded = _decode(line, region, photo_max_bytes, context)
@@ -851,19 +891,26 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
                 carried.append(text)  # a photo by URL: never fetched, passed on as it is
                 _note(known, line, text, decoded)
             continue
-        if _empty_name(slot, value):
-            continue  # maps to nothing: the card keeps it as it is, and no copy needs it
-        if slot in _AGGREGATE:
-            values[slot] += value
-            aggregates[slot].append((line, value))
-            continue
-        if slot in _NO_FORMS:
-            values[slot].append(value)
-            continue
+        if slot in _KEYED:
+            # what _empty_name and element_key say of an email, phone, address or URL, its key read once (#18)
+            key = value.key
+            if not key.strip("|"):
+                continue  # maps to nothing: the card keeps it as it is, and no copy needs it
+            identity = (slot, key)
+        else:
+            if _empty_name(slot, value):
+                continue  # maps to nothing: the card keeps it as it is, and no copy needs it
+            if slot in _AGGREGATE:
+                values[slot] += value
+                aggregates.setdefault(slot, []).append((line, value))
+                continue
+            if slot in _NO_FORMS:
+                values[slot].append(value)
+                continue
+            identity = (slot, element_key(value) if slot in _MULTI else "")
         # a second FN, ORG… (the model holds the first, the card all), an email given twice
-        identity = (slot, element_key(value) if slot in _MULTI else "")
         if identity in firsts:
-            _repeat(firsts[identity], line_text(line), carried)
+            _repeat(firsts, identity, line_text(line), carried)
             continue
         values[slot].append(value)
         as_written = as_carried = line_text(line)
@@ -875,20 +922,23 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
                     known[line_text(spelled)] = (spelled, _UNDECODED)
                 line, as_carried = spelled, line_text(spelled)
         plain = _is_plain(slot, value, line, version)
-        firsts[identity] = _First(as_written, [as_carried], carried=not plain)
+        firsts[identity] = (as_written, [as_carried], not plain)
         if not plain:
             # written otherwise than we would write this value (parameters, group, what the model does not hold
             # of it): the line itself travels, and is written wherever this value is
             carried.append(as_carried)
             if as_carried == as_written:  # the card's line itself (a TEL re-spelled is noted above)
                 _note(known, line, as_carried, decoded)
-    lists: dict[_Slot, tuple[str, ...]] = {}
-    for slot, read in aggregates.items():
+    lists: dict[_Slot, tuple[str, ...]] = {_S_NICKNAME: (), _S_LANG: ()}  # no line: no value (most cards)
+    for slot in _AGGREGATE:
+        read = aggregates.get(slot)
+        if read is None:
+            continue
         # a line given twice says it once (the same text: the same value)
         unique = list({line_text(line): (slot, value, line) for line, value in read}.values())
         value = lists[slot] = normalize.unique_texts(values[slot])
         # the lines as written travel, all together, when a copy can tell their order from the list
-        if read and not _aggregate_is_plain(slot, unique) and _in_list_order(unique, value) is not None:
+        if not _aggregate_is_plain(slot, unique) and _in_list_order(unique, value) is not None:
             for line, line_value in read:
                 text = line_text(line)
                 carried.append(text)
@@ -913,22 +963,16 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
         elif line.name in _MEMBERS:
             members.append(line.value.strip())
 
-    def single(name: str) -> str:
-        return _text(singles[name]) if name in singles else ""
-
-    kinds = {single("KIND").lower(), single("X-ADDRESSBOOKSERVER-KIND").lower()}
-    key = _own_fit_key(contact, region)
-    if key is not None:
-        _OWN_FITS.seed(key, True)
-    return ParsedCard(
-        uid=single("UID"),
-        version=version,
-        contact=contact,
-        marker=single(MARKER_PROPERTY) or None,
-        is_group="group" in kinds,
-        members=tuple(members),
-        photo_dropped=photo_dropped,
+    fit_key = _own_fit_key(contact, region)
+    if fit_key is not None:
+        _OWN_FITS.seed(fit_key, True)
+    kind, apple_kind = singles.get("KIND"), singles.get("X-ADDRESSBOOKSERVER-KIND")
+    is_group = (kind is not None and _text(kind).lower() == "group") or (
+        apple_kind is not None and _text(apple_kind).lower() == "group"
     )
+    marker = _text(singles[MARKER_PROPERTY]) if MARKER_PROPERTY in singles else ""
+    uid = _text(singles["UID"]) if "UID" in singles else ""
+    return ParsedCard(uid, version, contact, marker or None, is_group, tuple(members), photo_dropped)
 
 
 def _remember_lexed(
@@ -1127,55 +1171,54 @@ def _normalized(
     the same spellings). tests/test_parse_once.py holds this to normalize_contact over the corpus, the sample
     cards and hostile ones."""
 
-    def first(slot: _Slot, default: Any) -> Any:
-        found = values[slot]
-        return found[0] if found else default
-
+    # each slot's first value: (its values, or a tuple of the default)[0], without a call per slot (#18); a slot
+    # nothing was given for may have no list
+    get = values.get
     unique, text = normalize.unique, normalize.text
-    org, department = first(_S_ORG, ("", ""))
-    emails, phones, addresses = values[_S_EMAIL], values[_S_TEL], values[_S_ADR]
-    urls, ims, relations, events = values[_S_URL], values[_S_IMPP], values[_S_RELATED], values[_S_EVENT]
-    categories, custom = values[_S_CATEGORIES], values[_S_CUSTOM]
+    org, department = (get(_S_ORG) or (("", ""),))[0]
+    emails, phones, addresses = get(_S_EMAIL) or (), get(_S_TEL) or (), get(_S_ADR) or ()
+    urls, ims, relations, events = get(_S_URL), get(_S_IMPP), get(_S_RELATED), get(_S_EVENT)
+    categories, custom = get(_S_CATEGORIES) or (), get(_S_CUSTOM)
     # (an empty list has nothing to deduplicate: most cards have no URL, IM, relation or event)
     phonetic = (
-        first(_S_PHONETIC_GIVEN, ""),
-        first(_S_PHONETIC_MIDDLE, ""),
-        first(_S_PHONETIC_FAMILY, ""),
-        first(_S_PHONETIC_ORG, ""),
+        (get(_S_PHONETIC_GIVEN) or ("",))[0],
+        (get(_S_PHONETIC_MIDDLE) or ("",))[0],
+        (get(_S_PHONETIC_FAMILY) or ("",))[0],
+        (get(_S_PHONETIC_ORG) or ("",))[0],
     )
     return Contact(
-        name=first(_S_N, _NO_NAME),
-        display_name=first(_S_FN, ""),
+        name=(get(_S_N) or (_NO_NAME,))[0],
+        display_name=(get(_S_FN) or ("",))[0],
         nicknames=lists[_S_NICKNAME],
         emails=_unique(emails),
         phones=_unique(phones),
         addresses=_unique(addresses),
         organization=org,
         department=department,
-        job_title=first(_S_TITLE, ""),
-        birthday=first(_S_BDAY, None),
-        anniversary=first(_S_ANNIVERSARY, None),
+        job_title=(get(_S_TITLE) or ("",))[0],
+        birthday=(get(_S_BDAY) or (None,))[0],
+        anniversary=(get(_S_ANNIVERSARY) or (None,))[0],
         urls=unique(Url(u.value, text(u.label)) for u in urls) if urls else (),
-        note=first(_S_NOTE, ""),
-        photo=first(_S_PHOTO, None),
+        note=(get(_S_NOTE) or ("",))[0],
+        photo=(get(_S_PHOTO) or (None,))[0],
         # one CATEGORIES line (the usual card) is its own tags(); several are merged, the first spelling kept
         tags=categories[0] if len(categories) == 1 else normalize.tags(t for tags in categories for t in tags),
         # keys are given once (a repeated key is a carried line) and are X- names or folded X-KEY values
         custom=tuple(sorted(dict(custom).items())) if custom else (),
         phonetic_name=PhoneticName(*phonetic) if any(phonetic) else _NO_PHONETIC_NAME,
-        gender=first(_S_GENDER, ""),
+        gender=(get(_S_GENDER) or ("",))[0],
         ims=unique(InstantMessage(m.handle, text(m.service).lower(), text(m.label)) for m in ims if m.handle)
         if ims
         else (),
         relations=unique(Relation(r.name, r.kind, text(r.label)) for r in relations if r.name) if relations else (),
         events=unique(Event(e.date, text(e.label) or "other") for e in events) if events else (),
-        role=first(_S_ROLE, ""),
+        role=(get(_S_ROLE) or ("",))[0],
         languages=lists[_S_LANG],
         vcard_lines=tuple(sorted(set(carried))),
     )
 
 
-def _unique(found: list[Any]) -> tuple[Any, ...]:
+def _unique(found: Sequence[Any]) -> tuple[Any, ...]:
     """normalize.unique of a card's emails, phones or addresses: one (the usual card) is its own unless it is
     empty (parse_card leaves out what :func:`_empty_name` says is, but not an empty line of a group it consumed:
     ``item1.EMAIL:`` beside ``item1.TEL``)."""
@@ -1189,23 +1232,22 @@ _NO_NAME = Name()
 _NO_PHONETIC_NAME = PhoneticName()
 
 
-@dataclass(slots=True)
-class _First:
-    """The first line of a value on a card being read, and the lines that carry it (its group's, when grouped)."""
-
-    text: str  # as written (a phone's number as spelled)
-    lines: list[str]  # as carried (a phone's number in E.164)
-    carried: bool
-
-
-def _repeat(first: _First, text: str, carried: list[str]) -> None:
-    """A value given again: the same line again says nothing; another line travels as it is, with the first."""
-    if text == first.text:
+def _repeat(
+    firsts: dict[tuple[_Slot, str], tuple[str, list[str], bool]],
+    identity: tuple[_Slot, str],
+    text: str,
+    carried: list[str],
+) -> None:
+    """A value given again: the same line again says nothing; another line travels as it is, with the first.
+    ``firsts`` holds, for each value, its first line (as written: a phone's number as spelled), the lines that
+    carry it (as carried: a phone's number in E.164; its group's, when grouped) and whether they travel."""
+    first_text, lines, travels = firsts[identity]
+    if text == first_text:
         return
     carried.append(text)
-    if not first.carried:
-        first.carried = True
-        carried.extend(first.lines)
+    if not travels:
+        firsts[identity] = (first_text, lines, True)
+        carried.extend(lines)
 
 
 def _consumed_groups(
