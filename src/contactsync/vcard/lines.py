@@ -262,10 +262,15 @@ def _lex(line: str, nested: bool, as_read: str) -> ContentLine | None:
         # what the walk below makes of such a line (no group, named parameters without quotes): each parameter's
         # name upper-cased, its values split at commas; a parameter's name holds no "=", so the first one ends it
         end = simple.end()
-        named = [
-            (pname.upper(), tuple(pvalues.split(",")))
-            for pname, _, pvalues in (p.partition("=") for p in line[simple.end(1) + 1 : end - 1].split(";"))
-        ]
+        head = line[simple.end(1) + 1 : end - 1]
+        if ";" not in head:  # one parameter (``TYPE=WORK``, the usual line): no walk over a list (#18)
+            pname, _, pvalues = head.partition("=")
+            named = [(pname.upper(), tuple(pvalues.split(",")))]
+        else:
+            named = [
+                (pname.upper(), tuple(pvalues.split(",")))
+                for pname, _, pvalues in (p.partition("=") for p in head.split(";"))
+            ]
         name = simple.group(1).upper().replace("_", "-")
         return _modernize(name, line[end:], named, "", [], nested, as_read)
     n = len(line)
@@ -325,8 +330,16 @@ def _modernize(
     as_read: str,
 ) -> ContentLine:
     """vCard 2.1 → 3.0 form: bare parameters become TYPE or ENCODING; QP values are decoded and re-escaped."""
-    if not params and not singletons:  # the common line (FN:…, N:…): nothing to modernize but the value
-        return ContentLine(name, _without_control(value), (), group, nested, as_read)
+    if not singletons:
+        if not params:  # the common line (FN:…, N:…): nothing to modernize but the value
+            return ContentLine(name, _without_control(value), (), group, nested, as_read)
+        for key, _values in params:
+            if key == "ENCODING" or key == "CHARSET":
+                break
+        else:
+            # no encoding to decode, no CHARSET to drop (``EMAIL;TYPE=WORK:``): what the rest makes of such a line,
+            # without its set and generator (#18)
+            return ContentLine(name, _without_control(value), tuple(params), group, nested, as_read)
     for single in singletons:
         params.append(("ENCODING" if single in _ENCODINGS_21 else "TYPE", (single.lower(),)))
     encodings = {v.upper() for key, values in params if key == "ENCODING" for v in values}
