@@ -260,10 +260,14 @@ def _output_version(written: str) -> str:
 
 
 def _text(value: str) -> str:
-    return normalize.text(unescape_text(value))
+    # (nothing escaped, the usual value: unescape_text would give it back as it is, #18)
+    return normalize.text(unescape_text(value) if "\\" in value else value)
 
 
 def _components(value: str, count: int) -> list[str]:
+    if "\\" not in value:
+        # nothing escaped (the usual N or ORG): every ";" splits, and no part has an escape to undo (#18)
+        return (value.split(";") + [""] * count)[:count]
     parts = [unescape_text(p) for p in split_unescaped(value, ";")]
     return (parts + [""] * count)[:count]
 
@@ -638,8 +642,16 @@ def _decode(
     if name == "FN":
         return _S_FN, _text(line.value)
     if name == "N":
-        family, given, middle, prefix, suffix = (normalize.text(p) for p in _components(line.value, 5))
-        return _S_N, Name(given, family, middle, prefix, suffix)
+        family, given, middle, prefix, suffix = _components(line.value, 5)
+        text = normalize.text
+        # (an empty part is "" without the call: most names have three or four, #18)
+        return _S_N, Name(
+            text(given) if given else "",
+            text(family) if family else "",
+            text(middle) if middle else "",
+            text(prefix) if prefix else "",
+            text(suffix) if suffix else "",
+        )
     if name == "NICKNAME":
         return _S_NICKNAME, normalize.unique_texts(unescape_text(p) for p in split_unescaped(line.value, ","))
     if name == "LANG":
@@ -678,7 +690,7 @@ def _decode(
         return _S_ADR, postal
     if name == "ORG":
         org, department = _components(line.value, 2)
-        return _S_ORG, (normalize.text(org), normalize.text(department))
+        return _S_ORG, (normalize.text(org), normalize.text(department) if department else "")
     if name == "TITLE":
         return _S_TITLE, _text(line.value)
     if name == "ROLE":
