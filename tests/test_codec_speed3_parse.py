@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+import inspect
 import json
 import random
 import re
@@ -24,7 +25,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from contactsync.model import Contact
+from contactsync import model
+from contactsync.model import Contact, Email, EmailKind, Name, Phone, PhoneKind
 from contactsync.vcard import CardError, ParsedCard, decode_card_bytes, mapping, parse_card, render_card
 from contactsync.vcard import lines as vlines
 from tests.fidelity import corpus
@@ -253,6 +255,38 @@ def test_a_parsed_card_is_made_as_the_dataclass_makes_it(
     assert list(vars(made).items()) == list(vars(by_the_dataclass).items())
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.uid = "other"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("cls", [Email, Phone, Name])
+def test_email_phone_and_name_take_the_dataclass_parameters(cls: type) -> None:
+    ours = inspect.signature(cls.__init__).parameters
+    theirs = inspect.signature(model._dataclass_inits[cls]).parameters
+    assert list(ours) == list(theirs)
+    for name, parameter in theirs.items():
+        assert ours[name].kind is parameter.kind
+        assert ours[name].default is parameter.default, name
+
+
+@given(st.sampled_from([Email, Phone, Name]), st.lists(st.text(max_size=6), max_size=5), st.data())
+def test_email_phone_and_name_are_made_as_the_dataclass_makes_them(cls: type, texts: list[str], data: Any) -> None:
+    if cls is Name:
+        args: list[object] = list(texts)
+    else:
+        kinds = list(EmailKind if cls is Email else PhoneKind)
+        args = [*texts[:1], data.draw(st.sampled_from(kinds)), *texts[1:2]] if texts else []
+        if not args:
+            with pytest.raises(TypeError):
+                cls()
+            return
+    made = cls(*args)
+    by_the_dataclass = object.__new__(cls)
+    model._dataclass_inits[cls](by_the_dataclass, *args)
+    assert [getattr(made, f.name) for f in dataclasses.fields(cls)] == [
+        getattr(by_the_dataclass, f.name) for f in dataclasses.fields(cls)
+    ]
+    assert made == by_the_dataclass and hash(made) == hash(by_the_dataclass)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(made, dataclasses.fields(cls)[0].name, "x")
 
 
 if __name__ == "__main__":
