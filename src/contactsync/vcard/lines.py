@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import quopri
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 
 CRLF = "\r\n"
@@ -420,7 +421,11 @@ def _quote_param(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold at 75 octets without splitting a UTF-8 character; CRLF at the end."""
-    if len(line) < FOLD_OCTETS // 4 or len(line.encode("utf-8", errors="surrogatepass")) <= FOLD_OCTETS:
+    size = len(line)
+    # an ASCII text is as many octets as characters (isascii is a flag of the string): no encoding to count them
+    if size < FOLD_OCTETS // 4 or (size <= FOLD_OCTETS and line.isascii()):
+        return line + CRLF
+    if len(line.encode("utf-8", errors="surrogatepass")) <= FOLD_OCTETS:
         return line + CRLF
     if line.isascii():  # the common long line (a photo): one octet per character, slice directly
         first, rest = line[:FOLD_OCTETS], line[FOLD_OCTETS:]
@@ -456,6 +461,31 @@ def write_line(line: ContentLine) -> str:
     if line.raw:
         return line.raw + CRLF
     return fold(line_text(line))
+
+
+def write_lines(lines: Iterable[ContentLine]) -> str:
+    """:func:`write_line` of each line, joined: one call a card, and the usual line (no group, no parameter,
+    short, ASCII, printable: ``FN:Ann``) written without the calls of line_text and fold (#18)."""
+    out: list[str] = []
+    append = out.append
+    for line in lines:
+        raw = line.raw
+        if raw:
+            append(raw)
+            append(CRLF)
+            continue
+        if line.params or line.group:
+            text = line_text(line)
+        else:
+            value = line.value
+            text = f"{line.name}:{value if value.isprintable() else _CONTROL.sub('', value)}"
+        size = len(text)
+        if size < FOLD_OCTETS // 4 or (size <= FOLD_OCTETS and text.isascii()):
+            append(text)
+            append(CRLF)
+        else:
+            append(fold(text))
+    return "".join(out)
 
 
 def write_line_21(line: ContentLine) -> str:

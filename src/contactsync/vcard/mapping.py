@@ -82,7 +82,9 @@ from contactsync.model import (
 from .basics import DEFAULT_PHOTO_MAX_BYTES, MARKER_PROPERTY, VCARD_FIELDS, CardError
 from .lines import (
     ContentLine,
+    _without_control,
     escape_text,
+    fold,
     lex_line,
     line_text,
     read_lines,
@@ -90,6 +92,7 @@ from .lines import (
     unescape_text,
     write_line,
     write_line_21,
+    write_lines,
 )
 
 PRODID = "-//contactsync//contactsync//EN"
@@ -2018,9 +2021,9 @@ def _insert_after_same_name(lines: list[ContentLine], new: ContentLine) -> None:
 
 
 def _fresh(wanted: list[tuple[_Slot, Any, Any]], carried: _Carried, version: str) -> list[ContentLine]:
-    """A new card's lines (``wanted``: :func:`_wanted`'s): each value in the form it was written in where it came
-    from, else as we write it, then the lines the model does not map, as they were (a label whose element is
-    gone is left out with it)."""
+    """A new card's lines after VERSION and PRODID (``wanted``: :func:`_wanted`'s): each value in the form it was
+    written in where it came from, else as we write it, then the lines the model does not map, as they were (a
+    label whose element is gone is left out with it)."""
     taken: set[int] = set()
     placed: list[tuple[int, list[ContentLine]]] = []
     for slot, value, source in wanted:
@@ -2030,8 +2033,7 @@ def _fresh(wanted: list[tuple[_Slot, Any, Any]], carried: _Carried, version: str
         placed.append((_ORDER[slot], carried.aggregate(slot, value)))
     if carried.wanted:  # else in order already: _wanted's values are sorted so (#18)
         placed.sort(key=lambda p: p[0])  # stable: a slot's values keep their order
-    lines = [_line("VERSION", version), _line("PRODID", PRODID)]
-    lines += [line for _o, group in placed for line in group]
+    lines = [line for _o, group in placed for line in group]
     orphaned = carried.orphaned_groups(taken)
     stale = carried.stale_labels(taken)
     lines += [
@@ -2365,6 +2367,17 @@ def render_card(
             previous_card = None
     if previous_card is None:
         lines = _expand_labels(_fresh(wanted, carried, version))
+        if version != "2.1" and not any(
+            line.name in _STAMPS or line.name == "VERSION" for line in lines if not line.nested
+        ):
+            # no VERSION, UID, marker nor REV among them (carried lines hold none, see _NOT_CARRIED): the card
+            # the lines below make, its own lines written as text directly, without a line object each (#18)
+            stamp = fold(f"{MARKER_PROPERTY}:{_without_control(escape_text(marker))}") if marker is not None else ""
+            return (
+                f"BEGIN:VCARD\r\nVERSION:{version}\r\n{fold('UID:' + _without_control(uid))}{stamp}"
+                f"{_PRODID_TEXT}{write_lines(lines)}REV:{_now_rev()}\r\nEND:VCARD\r\n"
+            )
+        lines = [_line("VERSION", version), _line("PRODID", PRODID), *lines]
         before: list[ContentLine] | None = None
     else:
         lines = _merge(
@@ -2408,6 +2421,8 @@ def render_card(
 
 #: the lines render_card stamps on every card it writes
 _STAMPS = frozenset({"UID", MARKER_PROPERTY, "REV"})
+#: PRODID as a fresh card's line (3.0 and 4.0)
+_PRODID_TEXT = write_line(ContentLine("PRODID", PRODID))
 
 
 def _without_rev(lines: Iterable[ContentLine]) -> list[ContentLine]:
