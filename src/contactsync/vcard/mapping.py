@@ -1547,7 +1547,7 @@ def _aggregate_is_plain(slot: _Slot, decoded: list[tuple[_Slot, Any, ContentLine
 
 
 def _aggregate_of(contact: Contact, slot: _Slot) -> tuple[str, ...]:
-    return contact.nicknames if slot is _Slot.NICKNAME else contact.languages
+    return contact.nicknames if slot is _S_NICKNAME else contact.languages
 
 
 def _single_values(contact: Contact) -> list[tuple[_Slot, Any]]:
@@ -1555,9 +1555,9 @@ def _single_values(contact: Contact) -> list[tuple[_Slot, Any]]:
     out: list[tuple[_Slot, Any]] = []
     display = derived_display_name(contact)
     if display:
-        out.append((_Slot.FN, display))
+        out.append((_S_FN, display))
     if not contact.name.is_empty():  # an empty N ("N:" or "N:;;;;") says nothing: never a form
-        out.append((_Slot.N, contact.name))
+        out.append((_S_N, contact.name))
     return out + _other_single_values(contact)
 
 
@@ -1566,26 +1566,26 @@ def _other_single_values(contact: Contact) -> list[tuple[_Slot, Any]]:
     out: list[tuple[_Slot, Any]] = []
     phonetic = contact.phonetic_name
     for slot, text in (
-        (_Slot.PHONETIC_GIVEN, phonetic.given),
-        (_Slot.PHONETIC_MIDDLE, phonetic.middle),
-        (_Slot.PHONETIC_FAMILY, phonetic.family),
-        (_Slot.PHONETIC_ORG, phonetic.organization),
-        (_Slot.GENDER, contact.gender),
+        (_S_PHONETIC_GIVEN, phonetic.given),
+        (_S_PHONETIC_MIDDLE, phonetic.middle),
+        (_S_PHONETIC_FAMILY, phonetic.family),
+        (_S_PHONETIC_ORG, phonetic.organization),
+        (_S_GENDER, contact.gender),
     ):
         if text:
             out.append((slot, text))
     if contact.organization or contact.department:
-        out.append((_Slot.ORG, (contact.organization, contact.department)))
+        out.append((_S_ORG, (contact.organization, contact.department)))
     if contact.job_title:
-        out.append((_Slot.TITLE, contact.job_title))
+        out.append((_S_TITLE, contact.job_title))
     if contact.role:
-        out.append((_Slot.ROLE, contact.role))
+        out.append((_S_ROLE, contact.role))
     if contact.birthday is not None:
-        out.append((_Slot.BDAY, contact.birthday))
+        out.append((_S_BDAY, contact.birthday))
     if contact.anniversary is not None:
-        out.append((_Slot.ANNIVERSARY, contact.anniversary))
+        out.append((_S_ANNIVERSARY, contact.anniversary))
     if contact.note:
-        out.append((_Slot.NOTE, contact.note))
+        out.append((_S_NOTE, contact.note))
     return out
 
 
@@ -1593,13 +1593,13 @@ def _multi_values(contact: Contact) -> list[tuple[_Slot, Any]]:
     out: list[tuple[_Slot, Any]] = []
     # an empty field (most of them on most contacts) costs a test, not a generator (#18)
     for slot, elements in (
-        (_Slot.EMAIL, contact.emails),
-        (_Slot.ADR, contact.addresses),
-        (_Slot.IMPP, contact.ims),
-        (_Slot.EVENT, contact.events),
-        (_Slot.RELATED, contact.relations),
-        (_Slot.URL, contact.urls),
-        (_Slot.CUSTOM, contact.custom),
+        (_S_EMAIL, contact.emails),
+        (_S_ADR, contact.addresses),
+        (_S_IMPP, contact.ims),
+        (_S_EVENT, contact.events),
+        (_S_RELATED, contact.relations),
+        (_S_URL, contact.urls),
+        (_S_CUSTOM, contact.custom),
     ):
         if elements:
             out += [(slot, element) for element in elements]
@@ -1615,9 +1615,9 @@ def _wanted(contact: Contact, version: str, categories: bool, region: str) -> li
     values: list[tuple[_Slot, Any, Any]] = []
     display = derived_display_name(contact)
     if display:  # a card with nothing to show gets no empty FN: the card keeps what it had
-        values.append((_Slot.FN, display, display))
+        values.append((_S_FN, display, display))
     if version != "4.0" or not contact.name.is_empty():  # 2.1 and 3.0 require N, even empty
-        values.append((_Slot.N, contact.name, contact.name))
+        values.append((_S_N, contact.name, contact.name))
     values += [(slot, value, value) for slot, value in _other_single_values(contact)]
     values += [(slot, value, value) for slot, value in _multi_values(contact)]
     out: list[tuple[_Slot, Any, Any]] = []
@@ -1625,21 +1625,21 @@ def _wanted(contact: Contact, version: str, categories: bool, region: str) -> li
         number = normalize.phone_number(phone.number, region)
         # (a number read from a card is normalized already: the same phone, without another copy)
         tel = phone if number == phone.number else Phone(number, phone.kind, phone.label)
-        out.append((_Slot.TEL, tel, phone))
+        out.append((_S_TEL, tel, phone))
     out += values
     if contact.photo is not None and contact.photo.data:
-        out.append((_Slot.PHOTO, contact.photo, contact.photo))
+        out.append((_S_PHOTO, contact.photo, contact.photo))
     if categories and contact.tags:
-        out.append((_Slot.CATEGORIES, contact.tags, contact.tags))
+        out.append((_S_CATEGORIES, contact.tags, contact.tags))
     out.sort(key=lambda d: _ORDER[d[0]])  # stable: the elements of one slot keep their order
     return out
 
 
 def _line_of(slot: _Slot, value: Any, source: Any, version: str) -> ContentLine:
     """The line we write for one of :func:`_wanted`'s values (generated from ``source``)."""
-    if slot is _Slot.PHOTO:
+    if slot is _S_PHOTO:
         return _photo_line(source, version)
-    if slot is _Slot.CATEGORIES:
+    if slot is _S_CATEGORIES:
         names = sorted((t.name for t in source), key=lambda name: (name.casefold(), name))
         return _line("CATEGORIES", ",".join(escape_text(t) for t in names))
     line = _generate(slot, source, version)
@@ -1650,7 +1650,7 @@ def _line_of(slot: _Slot, value: Any, source: Any, version: str) -> ContentLine:
 def _spelled(slot: _Slot, source: Any) -> str | None:
     """The value of the line :func:`_line_of` writes for a phone (its number as the contact spells it), which
     :meth:`_Carried.form_for` spells a phone's form in; None for any other value (not asked)."""
-    return escape_text(source.number) if slot is _Slot.TEL else None
+    return escape_text(source.number) if slot is _S_TEL else None
 
 
 #: the empty aggregates, lists and anchored forms of a contact's lines read (shared; never written to)
@@ -1717,16 +1717,17 @@ class _Carried:
         # the contact holds is the form of that value, the others are lines of their own, carried as they are.
         # When none holds the contact's value, the value changed since: they were all forms of the old one
         by_identity: dict[tuple[_Slot, str], list[tuple[_Slot, Any, ContentLine]]] = {}
-        for form in forms:
-            slot, value, _line = form
-            by_identity.setdefault((slot, element_key(value) if slot in _MULTI else ""), []).append(form)
+        if len({slot for slot, _v, _l in forms}) < len(forms):  # else no value is given twice (most contacts, #18)
+            for form in forms:
+                slot, value, _line = form
+                by_identity.setdefault((slot, element_key(value) if slot in _MULTI else ""), []).append(form)
         second: list[tuple[_Slot, Any, ContentLine]] = []
         anchored: set[str] = set()
         held: dict[tuple[_Slot, str], Any] = {}
-        if len(by_identity) < len(forms):  # a value given twice (else the loop below finds nothing to do, #18)
+        if by_identity and len(by_identity) < len(forms):  # a value given twice (else the loop below finds nothing)
             held = {(slot, ""): value for slot, value in _single_values(contact)}
             held |= {(slot, element_key(value)): value for slot, value in _multi_values(contact)}
-            held |= {(_Slot.TEL, p.number): p for p in contact.phones}
+            held |= {(_S_TEL, p.number): p for p in contact.phones}
         for identity, group in by_identity.items():
             matching = [f for f in group if identity in held and f[1] == held[identity]]
             if matching and len(group) > 1:
@@ -1761,7 +1762,7 @@ class _Carried:
         for index, (form_slot, form_value, line) in enumerate(self.forms):
             if index not in taken and form_slot is slot and form_value == value:
                 taken.add(index)
-                if slot is _Slot.TEL and spelled is not None and line.value == escape_text(value.number):
+                if slot is _S_TEL and spelled is not None and line.value == escape_text(value.number):
                     if line.value == spelled and not line.raw:
                         return line  # already spelled so (a carried line has no text as read): no copy (#18)
                     return line.changed(value=spelled)
@@ -1772,8 +1773,8 @@ class _Carried:
         """3.0 LABEL lines (as texts) that print no address written: the address they went with changed."""
         if not any(line.name == "LABEL" and not line.group for line in self.unmapped):
             return set()  # no such line (most contacts): nothing to compare (#18)
-        written = {line.types() - {"pref"} for i in taken for slot, _v, line in [self.forms[i]] if slot is _Slot.ADR}
-        carried = {line.types() - {"pref"} for slot, _v, line in self.forms if slot is _Slot.ADR}
+        written = {line.types() - {"pref"} for i in taken for slot, _v, line in [self.forms[i]] if slot is _S_ADR}
+        carried = {line.types() - {"pref"} for slot, _v, line in self.forms if slot is _S_ADR}
         return {
             line_text(line)
             for line in self.unmapped
@@ -2025,15 +2026,24 @@ def _fresh(wanted: list[tuple[_Slot, Any, Any]], carried: _Carried, version: str
     written in where it came from, else as we write it, then the lines the model does not map, as they were (a
     label whose element is gone is left out with it)."""
     taken: set[int] = set()
-    placed: list[tuple[int, list[ContentLine]]] = []
-    for slot, value, source in wanted:
-        form = carried.form_for(slot, value, taken, _spelled(slot, source)) if carried.forms else None
-        placed.append((_ORDER[slot], [form or _line_of(slot, value, source, version)]))
-    for slot, value in carried.wanted.items():
-        placed.append((_ORDER[slot], carried.aggregate(slot, value)))
-    if carried.wanted:  # else in order already: _wanted's values are sorted so (#18)
+    if not carried.wanted and not carried.forms:
+        # nothing carried to place among them (most contacts from another platform, #18): in _wanted's order
+        lines = [_line_of(slot, value, source, version) for slot, value, source in wanted]
+    elif not carried.wanted:
+        # no NICKNAME nor LANG list to place among them: in _wanted's order already (#18)
+        lines = [
+            carried.form_for(slot, value, taken, _spelled(slot, source)) or _line_of(slot, value, source, version)
+            for slot, value, source in wanted
+        ]
+    else:
+        placed: list[tuple[int, list[ContentLine]]] = []
+        for slot, value, source in wanted:
+            form = carried.form_for(slot, value, taken, _spelled(slot, source)) if carried.forms else None
+            placed.append((_ORDER[slot], [form or _line_of(slot, value, source, version)]))
+        for slot, value in carried.wanted.items():
+            placed.append((_ORDER[slot], carried.aggregate(slot, value)))
         placed.sort(key=lambda p: p[0])  # stable: a slot's values keep their order
-    lines = [line for _o, group in placed for line in group]
+        lines = [line for _o, group in placed for line in group]
     orphaned = carried.orphaned_groups(taken)
     stale = carried.stale_labels(taken)
     lines += [
@@ -2092,8 +2102,11 @@ def _expand_labels(lines: list[ContentLine]) -> list[ContentLine]:
     a group of their own (``item3.EMAIL`` and ``item3.X-ABLabel:Club``), or the group they are in has its label
     line set; a value that needs none takes the label line of its group with it, or leaves Apple's built-in
     label of its kind there."""
-    if not any(line.param(_LABEL_PARAM) for line in lines):
-        return lines
+    for line in lines:
+        if line.params and line.param(_LABEL_PARAM):
+            break
+    else:
+        return lines  # no line generated for a labelled value (a loop, not a generator: most cards, #18)
     used = {line.group for line in lines if line.group}
     has_label = {line.group for line in lines if line.group and line.name == _LABEL and not line.nested}
     wanted: dict[str, str | None] = {}  # group → its label line's text (None: no label line)
@@ -2157,11 +2170,11 @@ def _merge(
     decoded: list[tuple[_Slot, Any] | None] = []
     for line in original.lines:
         item = _decode(line, region, photo_max_bytes, context)
-        if item is not None and item[0] is _Slot.CATEGORIES and not categories:
+        if item is not None and item[0] is _S_CATEGORIES and not categories:
             item = None  # the caller keeps tags in group cards: CATEGORIES is left as it is
         if item is not None and isinstance(item[1], _PhotoLine) and contact.photo is None:
             item = None  # a URL photo or one over the cap, and nothing to replace it with: keep it
-        if item is not None and item[0] is _Slot.PHOTO and contact.photo is not None and not contact.photo.data:
+        if item is not None and item[0] is _S_PHOTO and contact.photo is not None and not contact.photo.data:
             item = None  # the model knows this photo by digest only (bytes not loaded): nothing to write
         if item is not None and _empty_name(*item) and not any(slot is item[0] for slot, _v, _l in desired):
             item = None  # an empty FN, NICKNAME…, and nothing to write instead: left as it is
@@ -2258,7 +2271,7 @@ def _merge(
             carried_form = carried.form_for(slot, wanted_single[slot], taken)
             if carried_form is not None:
                 replacement = carried_form  # as it was written where it came from
-            elif slot is _Slot.ANNIVERSARY and line.name == "X-ABDATE":
+            elif slot is _S_ANNIVERSARY and line.name == "X-ABDATE":
                 replacement = line.changed(value=wanted_single[slot].to_iso())  # Apple's anniversary, new date
             else:
                 replacement = replace(new_single[slot], group=line.group)
