@@ -1331,58 +1331,58 @@ def _generate(slot: _Slot, value: Any, version: str) -> ContentLine | None:
     A value's label is not on it: see :func:`_label_text`. The properties of issue #15 are written the same in
     3.0 and 4.0 (IMPP, GENDER, LANG, Apple's X-ABRELATEDNAMES and X-ABDATE), so a card copied to a book of the
     other version loses nothing."""
-    if slot is _Slot.FN:
+    if slot is _S_FN:
         return _line("FN", escape_text(value))
-    if slot is _Slot.N:
+    if slot is _S_N:
         return _line("N", _structured_text(slot, value))
-    if slot is _Slot.NICKNAME:
+    if slot is _S_NICKNAME:
         return _line("NICKNAME", ",".join(escape_text(v) for v in value))
-    if slot is _Slot.EMAIL:
+    if slot is _S_EMAIL:
         email: Email = value
-        kind = [] if email.kind is EmailKind.OTHER else [email.kind.value]
+        kind = [] if email.kind is _EMAIL_OTHER else [email.kind.value]
         return _line("EMAIL", escape_text(email.address), [("TYPE", kind)])
-    if slot is _Slot.TEL:
+    if slot is _S_TEL:
         phone: Phone = value
         return _line("TEL", escape_text(phone.number), [("TYPE", _PHONE_TYPES[phone.kind])])
-    if slot is _Slot.ADR:
+    if slot is _S_ADR:
         a: PostalAddress = value
         parts = (a.po_box, a.extended, a.street, a.locality, a.region, a.postal_code, a.country)
-        kind = [] if a.kind is AddressKind.OTHER else [a.kind.value]
+        kind = [] if a.kind is _ADDRESS_OTHER else [a.kind.value]
         formatted = [_param_value(a.formatted)] if a.formatted else []
         return _line("ADR", ";".join(escape_text(p) for p in parts), [("TYPE", kind), ("LABEL", formatted)])
-    if slot is _Slot.ORG:
+    if slot is _S_ORG:
         return _line("ORG", _structured_text(slot, value))
-    if slot in (_Slot.TITLE, _Slot.ROLE, *_PHONETIC.values()):
-        return _line(slot.value, escape_text(value))
-    if slot is _Slot.GENDER:
+    if slot in (_S_TITLE, _S_ROLE, *_PHONETIC.values()):
+        return _line(_PROPERTY_OF[slot], escape_text(value))
+    if slot is _S_GENDER:
         letter = _GENDER_LETTERS.get(value)
         return _line("GENDER", letter if letter is not None else ";" + escape_text(value))
-    if slot is _Slot.LANG:
+    if slot is _S_LANG:
         return _line("LANG", escape_text(value[0]))
-    if slot is _Slot.BDAY:
+    if slot is _S_BDAY:
         return _line("BDAY", value.to_iso())
-    if slot is _Slot.ANNIVERSARY:
+    if slot is _S_ANNIVERSARY:
         return _line("ANNIVERSARY" if version == "4.0" else "X-ANNIVERSARY", value.to_iso())
-    if slot is _Slot.EVENT:
+    if slot is _S_EVENT:
         return _line("X-ABDATE", value.date.to_iso())
-    if slot is _Slot.URL:
+    if slot is _S_URL:
         url: Url = value
         # URIs are not text, but escaping the backslash keeps a stray one from eating the next character
         kind = [url.label] if url.label in ("home", "work") else []
         return _line("URL", url.value.replace("\\", "\\\\"), [("TYPE", kind)])
-    if slot is _Slot.IMPP:
+    if slot is _S_IMPP:
         im: InstantMessage = value
         handle = im.handle.replace("\\", "\\\\")
         scheme = _IM_SCHEME_OF.get(im.service)
         if scheme is not None:
             return _line("IMPP", f"{scheme}:{handle}")
         return _line("IMPP", f"x-apple:{handle}", [("X-SERVICE-TYPE", [im.service] if im.service else [])])
-    if slot is _Slot.RELATED:
+    if slot is _S_RELATED:
         relation: Relation = value
         return _line("X-ABRELATEDNAMES", escape_text(relation.name))
-    if slot is _Slot.NOTE:
+    if slot is _S_NOTE:
         return _line("NOTE", escape_text(value))
-    if slot is _Slot.CUSTOM:
+    if slot is _S_CUSTOM:
         key, text = value
         if _X_NAME.match(key) and key not in _NOT_CUSTOM and key != _CUSTOM:
             return _line(key, escape_text(text))
@@ -1392,7 +1392,7 @@ def _generate(slot: _Slot, value: Any, version: str) -> ContentLine | None:
 
 def _structured_text(slot: _Slot, value: Any) -> str:
     """The value of the N or ORG line we write for ``value``."""
-    if slot is _Slot.N:
+    if slot is _S_N:
         n: Name = value
         return ";".join(
             [
@@ -1409,15 +1409,15 @@ def _structured_text(slot: _Slot, value: Any) -> str:
 
 def _label_text(slot: _Slot, value: Any, version: str) -> str | None:
     """What the group's X-ABLabel line says for a value (None: the value needs no label line)."""
-    if slot in (_Slot.EMAIL, _Slot.TEL, _Slot.ADR):
+    if slot in (_S_EMAIL, _S_TEL, _S_ADR):
         return value.label or None
-    if slot in (_Slot.URL, _Slot.IMPP, _Slot.EVENT):
+    if slot in (_S_URL, _S_IMPP, _S_EVENT):
         label: str = value.label
-        if not label or (slot is _Slot.URL and label in ("home", "work")):
+        if not label or (slot is _S_URL and label in ("home", "work")):
             return None
         builtin = _PLAIN_BUILTINS.get(label)
         return f"_$!<{builtin}>!$_" if builtin is not None else label
-    if slot is _Slot.RELATED:
+    if slot is _S_RELATED:
         relation: Relation = value
         if relation.kind is RelationKind.OTHER:
             return relation.label or None
@@ -1427,9 +1427,9 @@ def _label_text(slot: _Slot, value: Any, version: str) -> str | None:
 
 def _label_fallback(slot: _Slot, value: Any) -> str:
     """The label a group keeps when its value needs none: Apple's built-in for the value's kind ("" to drop)."""
-    if slot is _Slot.EMAIL or slot is _Slot.ADR:
+    if slot is _S_EMAIL or slot is _S_ADR:
         return f"_$!<{value.kind.value.capitalize()}>!$_"
-    if slot is _Slot.TEL:
+    if slot is _S_TEL:
         return f"_$!<{_PHONE_BUILTIN_NAMES[value.kind]}>!$_"
     return ""
 
