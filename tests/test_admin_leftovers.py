@@ -58,6 +58,31 @@ def test_a_signal_after_the_daemon_stopped_leaves_its_exit_status_0(tmp_path: Pa
             daemon.wait(30)
 
 
+def test_ctrl_c_still_ends_a_daemon_whose_wind_down_hangs(tmp_path: Path) -> None:
+    make_book(tmp_path, "staff", 2)
+    config = tmp_path / "c.yaml"
+    config.write_text(f"store: {{url: 'sqlite:///{tmp_path / 's.db'}'}}\n" + books_yaml(tmp_path, ["staff"]))
+    log = tmp_path / "d.log"
+    with log.open("wb") as out:
+        daemon = subprocess.Popen(
+            [sys.executable, "-c", LINGERING_DAEMON, str(tmp_path), "-c", str(config), "run", "--jitter", "0"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for("the book synced", lambda: len(uids(tmp_path / "staff" / "dst")) == 2)
+        daemon.send_signal(signal.SIGTERM)
+        wait_for("the daemon on its way out", lambda: (tmp_path / "exiting").exists() or daemon.poll() is not None)
+        # its wind-down now hangs (the test never says go, for 60 s): Ctrl+C at the terminal must still end it
+        daemon.send_signal(signal.SIGINT)
+        daemon.wait(30)
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+            daemon.wait(30)
+            pytest.fail("SIGINT was ignored by a daemon on its way out")
+
+
 # the real entry point called in this interpreter, as a program or a test calls it; then what it left behind
 IN_PROCESS = """
 import gc, json, os, sys, weakref

@@ -265,12 +265,15 @@ class Daemon:
     def serve(self, *, exiting: bool = False) -> int:
         """Run until SIGTERM or SIGINT; SIGHUP reloads the configuration. Returns the exit code.
 
-        ``exiting``: the process exits once this returns (``contactsync run``). The three signals are then ignored
-        from here on instead of getting their previous handlers back: systemd may send a second SIGTERM while the
-        process winds down (its threads joined, its logs flushed), and the default action would end a process that
-        stopped cleanly with -15, telling systemd the stop failed."""
+        ``exiting``: the process exits once this returns (``contactsync run``). After a clean shutdown SIGTERM and
+        SIGHUP are then ignored instead of getting their previous handlers back: systemd may send a second SIGTERM
+        while the process winds down (its threads joined, its logs flushed), and the default action would end a
+        process that stopped cleanly with -15, telling systemd the stop failed. SIGINT gets its handler back, so
+        that Ctrl+C still ends a process whose wind-down hangs; and when serve() leaves by an exception (not a
+        clean stop), every handler is put back as it was."""
         stop_signals = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
         previous = {sig: signal.signal(sig, self._on_signal) for sig in stop_signals}
+        stopped_cleanly = False
         try:
             self.start()
             self.notifier.ready(self._status_line())
@@ -287,12 +290,15 @@ class Daemon:
                     # the watchdog is fed only while the scheduler lives: a dead scheduler gets us restarted
                     self.notifier.watchdog()
                 self.notifier.status(self._status_line())
-            return self.shutdown()
+            code = self.shutdown()
+            stopped_cleanly = True
+            return code
         finally:
             for sig, handler in previous.items():
                 # ignored, not our handler kept: the interpreter puts back the default of a Python handler as it
                 # finalizes, a last moment a signal could still end the process
-                signal.signal(sig, signal.SIG_IGN if exiting else handler)
+                ignored = exiting and stopped_cleanly and sig != signal.SIGINT
+                signal.signal(sig, signal.SIG_IGN if ignored else handler)
 
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
         if signum == signal.SIGHUP:
