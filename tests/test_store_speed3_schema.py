@@ -123,3 +123,64 @@ def test_a_store_written_after_0011_keeps_identities_per_contact(store_url: str)
             tx.put_contacts("book", {"x": c})  # replaced: its identity rows cleared and written again
         assert store.match_identities("book", "email", ["ada@example.org"]) == {"ada@example.org": {"x"}}
         assert store.match_identities("book", "phone", ["+14155550100"]) == {"+14155550100": {"x"}}
+
+
+def _link_and_journal_indexes(url: str) -> dict[str, tuple[tuple[str, ...], bool]]:
+    engine = sa.create_engine(url)
+    try:
+        inspector = sa.inspect(engine)
+        return {
+            ix["name"]: (tuple(c for c in ix["column_names"] if c), bool(ix["unique"]))
+            for table in ("links", "journal")
+            for ix in inspector.get_indexes(table)
+            if ix["name"]
+        }
+    finally:
+        engine.dispose()
+
+
+def test_a_0011_stopped_halfway_is_finished_by_the_next_start(
+    store_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """SQLite's driver commits each DDL statement on its own: a 0011 killed after its first steps leaves the store
+    at 0010 with some indexes already changed, and the next start must finish it, not fail on a missing index."""
+    _migrate(store_url, "0010")
+    _fill_at_0010(store_url)
+    engine = sa.create_engine(store_url)
+    try:
+        with engine.begin() as conn:  # 0011's first two steps done, the rest not: as a kill between them leaves it
+            conn.execute(sa.text("drop index ix_links_contact_id"))
+            conn.execute(sa.text("drop index ix_links_contact"))
+    finally:
+        engine.dispose()
+    with Store.open(store_url) as store:
+        assert set(store.links_by_contact(["c0"])["c0"]) == {"a", "b"}
+        with pytest.raises(sa.exc.IntegrityError), store.transaction() as tx:
+            tx.insert_links([Link("a", "a-other", "c0", "e", Contact(display_name="P0"))])
+    after = _link_and_journal_indexes(store_url)
+    assert after["ix_links_contact"] == (("contact_id", "account"), True)
+    assert "ix_links_contact_id" not in after and "ix_journal_run_id" not in after
+    if store_url.startswith("sqlite"):  # the same indexes as a store made at the head
+        fresh = f"sqlite:///{tmp_path_factory.mktemp('fresh') / 's.db'}"
+        Store.open(fresh).close()
+        assert after == _link_and_journal_indexes(fresh)
+
+
+def test_0011_goes_down_and_up_again_with_every_row(store_url: str) -> None:
+    _migrate(store_url, "0010")
+    _fill_at_0010(store_url)
+    before = _link_and_journal_indexes(store_url)
+    _migrate(store_url, "0011")
+    engine = sa.create_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            cfg = Config()
+            cfg.set_main_option("script_location", "contactsync:migrations")
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0010")
+    finally:
+        engine.dispose()
+    assert _link_and_journal_indexes(store_url) == before
+    with Store.open(store_url) as store:
+        assert set(store.links_by_contact(["c0", "c1"])) == {"c0", "c1"}
+        assert [e.action for e in store.history("c1")] == ["create"]

@@ -65,9 +65,6 @@ identities = sa.Table(
     sa.Column("value", sa.String(500), primary_key=True),
     sa.Column("contact_id", sa.String(36), sa.ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
     sa.Index("ix_identities_contact", "contact_id"),
-    #: every column is in the key: on SQLite one B-tree holds the rows, not a rowid table and the key's index
-    #: beside it (migration 0011, #18)
-    sqlite_with_rowid=False,
 )
 
 tags = sa.Table(
