@@ -279,9 +279,18 @@ def test_a_card_is_written_as_before_this_pass(digests: dict[str, str], name: st
 
 
 def test_a_line_is_written_as_the_long_way_writes_it() -> None:
-    """write_line of lines of every shape is line_text folded (or the text as read), as before this pass."""
+    """write_line of lines of every shape is line_text folded (or the text as read), as before this pass; and
+    write_lines, which repeats part of line_text inline, writes a card's lines as write_line writes each."""
     values = ["", "a", "a" * 74, "a" * 75, "a" * 76, "é" * 37, "é" * 38, "中" * 25, "中" * 26, "x\x01y", "\x7f" * 80]
     params = [(), (("TYPE", ("work",)),), (("X-Q", ("a:b", 'c"d')),), (("TYPE", ("a,b", "\x01")),)]
+    every = [
+        vlines.ContentLine("NOTE", value, param, group, False, raw)
+        for value in values
+        for param in params
+        for group in ("", "item1")
+        for raw in ("", "RAW:as read")
+    ]
+    assert vlines.write_lines(every) == "".join(map(vlines.write_line, every))
     for value in values:
         for param in params:
             for group in ("", "item1"):
