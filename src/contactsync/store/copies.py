@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable, Mapping
 
 import sqlalchemy as sa
@@ -34,7 +33,7 @@ class StoredCopies:
             for chunk in chunks(wanted):
                 rows = conn.execute(_GET, {"account": self._account, "ids": list(chunk)})
                 for remote_id, etag, body in rows:
-                    out[remote_id] = RemoteCopy(etag, zlib.decompress(body))
+                    out[remote_id] = RemoteCopy.from_packed(etag, body)
         return out
 
     def put(self, copies: Mapping[str, RemoteCopy]) -> None:
@@ -43,7 +42,7 @@ class StoredCopies:
         # within the columns' sizes (as links are): on PostgreSQL a refused row would abort the engine's
         # transaction these rows may be joining; an item without a copy is simply read before its write
         rows = [
-            {"account": self._account, "remote_id": rid, "etag": copy.etag, "body": zlib.compress(copy.body, 1)}
+            {"account": self._account, "remote_id": rid, "etag": copy.etag, "body": copy.packed}
             for rid, copy in copies.items()
             if len(rid) <= 1000 and len(copy.etag) <= 500
         ]
