@@ -138,6 +138,16 @@ def file_name_for(uid: str) -> str:
 _file_name_of_id = functools.lru_cache(maxsize=1024)(file_name_for)
 
 
+#: the contacts the vdir accounts of this process read from their cards, by identity (each entry keeps its contact
+#: alive, so its id is not reused while there), with the region and photo cap they were read in. A contact read so
+#: is its own fit in any vdir account of that region and cap (the fit is the codec's in the region, then the cap),
+#: so the target of a folder-to-folder sync knows the source's contacts as fitted without hashing each for its
+#: memo's key (#18: ~0.036 M instructions a card). A contact the merge made is another object: the long way.
+#: Emptied when full and when an account is closed (a closed connector keeps no contact alive).
+_READ_HERE: dict[int, tuple[Contact, str, int]] = {}
+_READ_HERE_SIZE = 8192
+
+
 def fit_contact(contact: Contact, *, region: str = "US") -> Contact:
     """The vCard codec's :func:`~contactsync.vcard.fit_contact`, imported on first use like the rest of the codec:
     a no-change run reads no card and fits no contact (#18). Imported as a module, here and where a card is read
@@ -350,10 +360,14 @@ class VdirConnector(BaseConnector):
 
     def _remote(self, file_name: str, etag: str, parsed: ParsedCard, mtime_ns: int) -> RemoteContact:
         # what a card holds is what this folder can hold: the engine's fit of it is itself, not computed (#18)
-        self._fits.seed(parsed.contact)
+        contact = parsed.contact
+        self._fits.seed(contact)
+        if len(_READ_HERE) >= _READ_HERE_SIZE:
+            _READ_HERE.clear()
+        _READ_HERE[id(contact)] = (contact, self.region, self.photo_max_bytes)
         return RemoteContact(
             RemoteRef(file_name, etag),
-            parsed.contact,
+            contact,
             parsed.marker,
             datetime.fromtimestamp(mtime_ns / 1e9, UTC),
             photo_left_behind(self.photo_max_bytes) if parsed.photo_dropped else (),
@@ -575,12 +589,16 @@ class VdirConnector(BaseConnector):
         return dict(counts)
 
     def fit(self, contact: Contact) -> Contact:
+        read = _READ_HERE.get(id(contact))
+        if read is not None and read[0] is contact and read[1] == self.region and read[2] == self.photo_max_bytes:
+            return contact  # read by a vdir account of this region and cap: its own fit (see _READ_HERE)
         return self._fits(contact)
 
     def close(self) -> None:
         """Let go of the fits memoized for the run (the contacts of every card read and written): the engine is
         done with this connector, and a closed connector keeps no contact alive (#18)."""
         self._fits = FitMemo(self._fit)
+        _READ_HERE.clear()
 
     def _fit(self, contact: Contact) -> Contact:
         fitted = fit_contact(contact, region=self.region)
