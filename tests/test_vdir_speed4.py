@@ -6,12 +6,18 @@ closed account keeps no contact alive."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import gc
+import inspect
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from contactsync.connectors.vdir import VdirConnector
+from contactsync.connectors.vdir import connector as vdir_connector
 from contactsync.model import Contact
 from contactsync.vcard import fit_contact
 
@@ -69,3 +75,20 @@ def test_a_closed_folder_keeps_no_contact_it_read_alive(tmp_path: Path) -> None:
     target.close()
     gc.collect()
     assert sys.getrefcount(contact) == 2  # this test's name for it and getrefcount's argument
+
+
+def test_what_a_pull_saw_of_a_file_is_made_as_the_dataclass_makes_it() -> None:
+    ours = inspect.signature(vdir_connector._Seen.__init__).parameters
+    theirs = inspect.signature(vdir_connector._dataclass_seen_init).parameters
+    assert list(ours) == list(theirs)
+    for name, parameter in theirs.items():
+        assert ours[name].kind is parameter.kind and ours[name].default == parameter.default, name
+    cases: list[tuple[Any, ...]] = [(1, 2, "e", "contact"), (1, 2, "e", "broken", "why", ("T",), 5, 6)]
+    for args in cases:
+        made = vdir_connector._Seen(*args)
+        by_the_dataclass = object.__new__(vdir_connector._Seen)
+        vdir_connector._dataclass_seen_init(by_the_dataclass, *args)
+        assert made == by_the_dataclass and hash(made) == hash(by_the_dataclass)
+        assert [getattr(made, f.name) for f in dataclasses.fields(made)][: len(args)] == list(args)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            made.etag = "x"  # type: ignore[misc]
