@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from typing import TYPE_CHECKING, Any
 
 from ..codec import field_to_data
 from ..connector import ChangeKind, Connector
 from ..model import Contact, Field
 from ..rules import broken_rules
-from ..settings import BookSettings, DeletePolicy
+from ..settings import AccountSettings, BookSettings, DeletePolicy
 from ..store import CanonicalRecord, Link, Transaction, now
 from .listing import Listed
 from .report import PlannedWrite, RunReport
@@ -112,9 +113,12 @@ class PlanContext:
     report: RunReport
     #: filled with each planned contact as the store will hold it once absorbed (None: a dry run absorbs nothing)
     known: Known | None
+    #: the book's writable accounts, in the book's order: what each contact's plan owes writes to (``writable`` is
+    #: a property reading an Enum member, ~1,200 instructions an account a contact, #18)
+    writable: tuple[AccountSettings, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ContactToPlan:
     """One contact touched by the run: its canonical record, what each account listed or deleted of it."""
 
@@ -124,6 +128,39 @@ class ContactToPlan:
     listed: Sequence[Listed]
     deleted_by: Sequence[str]  # accounts that deleted it
     links_before: Mapping[str, Link]  # account → link before this run
+
+
+#: ContactToPlan's own constructor, kept for the test that compares it with the one below
+_dataclass_to_plan_init = ContactToPlan.__init__
+_TO_PLAN_FIELDS = ("id", "record", "fresh", "listed", "deleted_by", "links_before")
+if [f.name for f in dataclass_fields(ContactToPlan)] != list(_TO_PLAN_FIELDS):  # not an assert (-O)
+    raise ImportError("ContactToPlan's fields changed: update its constructor")
+_set_id, _set_record, _set_fresh, _set_listed, _set_deleted_by, _set_links_before = (
+    vars(ContactToPlan)[f].__set__ for f in _TO_PLAN_FIELDS
+)
+
+
+def _to_plan_init(
+    self: ContactToPlan,
+    id: str,
+    record: CanonicalRecord | None,
+    fresh: bool,
+    listed: Sequence[Listed],
+    deleted_by: Sequence[str],
+    links_before: Mapping[str, Link],
+) -> None:
+    """ContactToPlan's constructor without the frozen dataclass's ``object.__setattr__`` call a field (as the
+    model's Contact and Email): a run makes one a contact planned (#18). The object stays frozen;
+    tests/test_engine_speed4.py compares it with the dataclass's."""
+    _set_id(self, id)
+    _set_record(self, record)
+    _set_fresh(self, fresh)
+    _set_listed(self, listed)
+    _set_deleted_by(self, deleted_by)
+    _set_links_before(self, links_before)
+
+
+ContactToPlan.__init__ = _to_plan_init  # type: ignore[method-assign]
 
 
 def desired(connector: Connector, contact: Contact, link: Link | None, held: set[Field]) -> Contact:
@@ -309,9 +346,7 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
     elif book.rules.required:
         plan.passing.append(cid)
     # owed writes
-    for acct in book.accounts:
-        if not acct.writable:
-            continue
+    for acct in ctx.writable:
         name = acct.name
         lk_now = links_now.get(name)
         if not survives:
