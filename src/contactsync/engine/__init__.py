@@ -272,7 +272,6 @@ class Engine:
             plan=plan,
             report=report,
             known=self._known if apply else None,
-            writable=tuple(a for a in book.accounts if a.writable),
         )
         names_seen: dict[str, str] = {}
 

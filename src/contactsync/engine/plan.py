@@ -17,7 +17,7 @@ from ..codec import field_to_data
 from ..connector import ChangeKind, Connector
 from ..model import Contact, Field
 from ..rules import broken_rules
-from ..settings import AccountSettings, BookSettings, DeletePolicy
+from ..settings import BookSettings, DeletePolicy
 from ..store import CanonicalRecord, Link, Transaction, now
 from .listing import Listed
 from .report import PlannedWrite, RunReport
@@ -113,9 +113,6 @@ class PlanContext:
     report: RunReport
     #: filled with each planned contact as the store will hold it once absorbed (None: a dry run absorbs nothing)
     known: Known | None
-    #: the book's writable accounts, in the book's order: what each contact's plan owes writes to (``writable`` is
-    #: a property reading an Enum member, ~1,200 instructions an account a contact, #18)
-    writable: tuple[AccountSettings, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,7 +343,9 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
     elif book.rules.required:
         plan.passing.append(cid)
     # owed writes
-    for acct in ctx.writable:
+    for acct in book.accounts:
+        if not acct.writable:
+            continue
         name = acct.name
         lk_now = links_now.get(name)
         if not survives:
