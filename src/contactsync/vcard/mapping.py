@@ -87,6 +87,7 @@ from .lines import (
     fold,
     lex_line,
     line_text,
+    new_line,
     read_lines,
     split_unescaped,
     unescape_text,
@@ -1013,7 +1014,8 @@ def _remember_lexed(
             # the line without its text as read (what line.changed() makes, made directly; the one noted if noted)
             noted = known.get(line.raw)
             _LEXED.seed(
-                line.raw, noted[0] if noted is not None else ContentLine(line.name, line.value, line.params, line.group)
+                line.raw,
+                noted[0] if noted is not None else new_line(line.name, line.value, line.params, line.group, False, ""),
             )
     for text, line in respelled.items():
         if text in wanted:
@@ -1035,7 +1037,7 @@ def _note(known: dict[str, tuple[ContentLine, Any]], line: ContentLine, text: st
             params = _PARAMS.setdefault(params, params)
             if len(_PARAMS) > 4096:
                 _PARAMS.clear()
-        known[text] = (ContentLine(line.name, line.value, params), decoded)
+        known[text] = (new_line(line.name, line.value, params, "", False, ""), decoded)
 
 
 #: the parameters of the lines noted, each once (see _note; emptied when full)
@@ -1309,8 +1311,8 @@ def card_uid(text: str) -> str | None:
 
 def _line(name: str, value: str, params: Sequence[tuple[str, Sequence[str]]] = (), group: str = "") -> ContentLine:
     if not params:  # most lines we write (FN, N, ORG…): no generator to run for nothing (#18)
-        return ContentLine(name, value, (), group)
-    return ContentLine(name, value, tuple((k, tuple(v)) for k, v in params if v), group)
+        return new_line(name, value, (), group, False, "")
+    return new_line(name, value, tuple((k, tuple(v)) for k, v in params if v), group, False, "")
 
 
 def _photo_line(photo: Photo, version: str) -> ContentLine:
@@ -1440,7 +1442,7 @@ def _with_label(slot: _Slot, value: Any, line: ContentLine, version: str) -> Con
         return line
     wanted = _label_text(slot, value, version)
     params = (*line.params, (_LABEL_PARAM, (wanted or "", _label_fallback(slot, value))))
-    return ContentLine(line.name, line.value, params, line.group, line.nested, line.raw)
+    return new_line(line.name, line.value, params, line.group, line.nested, line.raw)
 
 
 def _empty_name(slot: _Slot, value: Any) -> bool:

@@ -1,0 +1,71 @@
+"""The codec's hot paths make their lines and contacts without slot-setter calls (issue #18, the fourth pass):
+``lines.new_line`` stores the fields into a twin class of the same slots and then makes the object a ContentLine.
+What it makes must be what the constructor makes: the same fields, equal, the same
+hash and repr, frozen, copied and pickled alike. No timing here: bench/codec_bench.py prints the figures."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import pickle
+from dataclasses import FrozenInstanceError
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from contactsync.vcard import lines as vlines
+from contactsync.vcard.lines import ContentLine, new_line
+
+_FIELD_NAMES = ("name", "value", "params", "group", "nested", "raw")
+_PARAMS = st.lists(
+    st.tuples(st.sampled_from(["TYPE", "PREF", "X-A"]), st.lists(st.text(max_size=4), max_size=2).map(tuple)),
+    max_size=2,
+).map(tuple)
+
+
+def _fields(line: ContentLine) -> list[object]:
+    return [getattr(line, f) for f in _FIELD_NAMES]
+
+
+@given(st.text(max_size=5), st.text(max_size=5), _PARAMS, st.text(max_size=5), st.booleans(), st.text(max_size=5))
+def test_a_new_line_is_the_line_the_constructor_makes(
+    name: str, value: str, params: tuple[tuple[str, tuple[str, ...]], ...], group: str, nested: bool, raw: str
+) -> None:
+    made = new_line(name, value, params, group, nested, raw)
+    by_dataclass = object.__new__(ContentLine)
+    vlines._dataclass_init(by_dataclass, name, value, params, group, nested, raw)
+    assert type(made) is ContentLine
+    assert _fields(made) == _fields(by_dataclass) == _fields(ContentLine(name, value, params, group, nested, raw))
+    assert made == by_dataclass and hash(made) == hash(by_dataclass) and repr(made) == repr(by_dataclass)
+    # raw is not compared: two lines meaning the same are equal whatever their text as read
+    assert made == new_line(name, value, params, group, nested, raw + "x")
+    assert made != new_line(name + "x", value, params, group, nested, raw)
+    assert {made: 1}[by_dataclass] == 1
+
+
+def test_a_new_line_stays_frozen_and_copies_as_any() -> None:
+    made = new_line("EMAIL", "a@example.org", (("TYPE", ("WORK",)),), "item1", False, "item1.EMAIL;TYPE=WORK:a")
+    with pytest.raises(FrozenInstanceError):
+        made.value = "changed"  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError):
+        del made.name
+    # a name that is no field: refused as on any line (the dataclass's __setattr__ says so with a TypeError, a
+    # known quirk of frozen dataclasses with slots)
+    for line in (made, ContentLine("EMAIL", "a@example.org")):
+        with pytest.raises((AttributeError, TypeError)):
+            line.other = 1  # type: ignore[attr-defined]
+        assert not hasattr(line, "other")
+    for copied in (copy.copy(made), copy.deepcopy(made), pickle.loads(pickle.dumps(made))):
+        assert type(copied) is ContentLine and _fields(copied) == _fields(made)
+    made_so = ContentLine(*_fields(made))  # type: ignore[arg-type]
+    assert _fields(dataclasses.replace(made, value="b")) == _fields(dataclasses.replace(made_so, value="b"))
+    assert made.changed(value="b") == ContentLine("EMAIL", "b", (("TYPE", ("WORK",)),), "item1")
+    assert made.types() == frozenset({"work"})
+
+
+def test_the_lexer_makes_its_lines_as_the_constructor_would() -> None:
+    text = "item1.EMAIL;TYPE=WORK:a@example.org\r\nFN:Ann\r\nTEL;CELL:1\r\nNOTE;CHARSET=UTF-8:x\r\n"
+    for line in vlines.read_lines(text):
+        assert type(line) is ContentLine
+        assert _fields(line) == _fields(ContentLine(*_fields(line)))  # type: ignore[arg-type]
