@@ -1,12 +1,13 @@
 """The codec's hot paths make their lines and contacts without slot-setter calls (issue #18, the fourth pass):
-``lines.new_line`` stores the fields into a twin class of the same slots and then makes the object a ContentLine.
-What it makes must be what the constructor makes: the same fields, equal, the same
+``lines.new_line`` and ``model.new_contact`` store the fields into a twin class of the same slots and then make
+the object the frozen class. What they make must be what the constructors make: the same fields, equal, the same
 hash and repr, frozen, copied and pickled alike. No timing here: bench/codec_bench.py prints the figures."""
 
 from __future__ import annotations
 
 import copy
 import dataclasses
+import inspect
 import pickle
 from dataclasses import FrozenInstanceError
 
@@ -14,8 +15,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contactsync import model
+from contactsync.model import Contact
 from contactsync.vcard import lines as vlines
+from contactsync.vcard import parse_card
 from contactsync.vcard.lines import ContentLine, new_line
+from tests.fidelity import sample_contacts
 
 _FIELD_NAMES = ("name", "value", "params", "group", "nested", "raw")
 _PARAMS = st.lists(
@@ -69,3 +74,50 @@ def test_the_lexer_makes_its_lines_as_the_constructor_would() -> None:
     for line in vlines.read_lines(text):
         assert type(line) is ContentLine
         assert _fields(line) == _fields(ContentLine(*_fields(line)))  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------------------------ contacts
+
+
+def _exactly(contact: Contact) -> list[object]:
+    return [getattr(contact, f.name) for f in dataclasses.fields(Contact)]
+
+
+def test_new_contact_takes_the_constructors_parameters() -> None:
+    ours = inspect.signature(model.new_contact).parameters
+    theirs = inspect.signature(model._dataclass_init).parameters
+    assert ["self", *ours] == list(theirs)
+    for name, parameter in ours.items():
+        assert parameter.kind is theirs[name].kind
+        assert parameter.default is theirs[name].default, name
+
+
+def test_every_sample_contact_is_made_alike_by_new_contact() -> None:
+    samples = [*sample_contacts(), Contact()]
+    assert len(samples) > 10
+    for contact in samples:
+        values = {f.name: getattr(contact, f.name) for f in dataclasses.fields(Contact)}
+        made = model.new_contact(**values)
+        assert type(made) is Contact
+        assert _exactly(made) == _exactly(Contact(**values)) == _exactly(model.new_contact(*values.values()))
+        assert made == contact and hash(made) == hash(contact) and repr(made) == repr(contact)
+        assert not hasattr(made, "derived")  # unset until set, as on any contact
+        with pytest.raises(FrozenInstanceError):
+            made.note = "changed"  # type: ignore[misc]
+        for copied in (copy.copy(made), pickle.loads(pickle.dumps(made))):
+            assert type(copied) is Contact and _exactly(copied) == _exactly(made)
+        assert dataclasses.replace(made, note="n") == dataclasses.replace(contact, note="n")
+    assert _exactly(model.new_contact()) == _exactly(Contact())
+    with pytest.raises(TypeError):
+        model.new_contact(nickname="x")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        model.new_contact(*range(30))
+
+
+def test_the_parse_makes_its_contact_as_the_constructor() -> None:
+    text = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u\r\nFN:Ann\r\nN:Lee;Ann;;;\r\nEMAIL;TYPE=WORK:a@example.org\r\n"
+    text += "END:VCARD\r\n"
+    contact = parse_card(text).contact
+    assert type(contact) is Contact
+    assert contact == Contact(**{f.name: getattr(contact, f.name) for f in dataclasses.fields(Contact)})
+    assert getattr(contact, "derived", None) is not None  # what the parse left on it for the render

@@ -77,6 +77,7 @@ from contactsync.model import (
     Tag,
     Url,
     element_key,
+    new_contact,
 )
 
 from .basics import DEFAULT_PHOTO_MAX_BYTES, MARKER_PROPERTY, VCARD_FIELDS, CardError
@@ -1203,7 +1204,7 @@ def _normalized(
         (get(_S_PHONETIC_FAMILY) or ("",))[0],
         (get(_S_PHONETIC_ORG) or ("",))[0],
     )
-    return Contact(
+    return new_contact(
         name=(get(_S_N) or (_NO_NAME,))[0],
         display_name=(get(_S_FN) or ("",))[0],
         nicknames=lists[_S_NICKNAME],
