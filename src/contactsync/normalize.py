@@ -73,15 +73,24 @@ def multiline(value: str | None) -> str:
 
 @lru_cache(maxsize=65536)
 def email_address(raw: str) -> str:
-    value = _without_scheme(text(raw), "mailto:")
-    if "@" not in value:
+    # text()'s usual case and _without_scheme's (no colon: no scheme) without their calls (#18)
+    value = raw.strip() if raw.isprintable() and "  " not in raw else text(raw)
+    if ":" in value:
+        value = _without_scheme(value, "mailto:")
+    local, at, domain = value.rpartition("@")
+    if not at:
         return value
-    if _PLAIN_EMAIL.fullmatch(value) and "xn--" not in value.lower() and not _case_insensitive_local(value):
+    if (
+        _PLAIN_EMAIL.fullmatch(value)
+        and ("-" not in value or "xn--" not in value.lower())
+        and local.lower() not in _CASE_INSENSITIVE_LOCAL
+    ):
         # a plain ASCII address (most of them): email-validator keeps such a local part as written and its
         # domain as is, lower-cased, and what it rejects is kept the same way below, so it has nothing to say
-        # here; it is ~60 µs an address (#18). A-labels ("xn--") and anything else still go through it
-        local, _, domain = value.rpartition("@")
-        return f"{local}@{domain.lower()}"
+        # here; it is ~60 µs an address (#18). A-labels ("xn--") and anything else still go through it. (The
+        # pattern admits one "@", so ``local`` is what _case_insensitive_local reads; a lower-case domain is
+        # the address as it is)
+        return value if domain.islower() else f"{local}@{domain.lower()}"
     return _validated(value)
 
 
@@ -120,6 +129,8 @@ def _without_scheme(value: str, scheme: str) -> str:
 #: every region. Taken as it is, without phonenumbers (~20 µs a number, and ~100 M instructions to import it in
 #: a run whose numbers are all such, #18); tests/test_phone_shortcut.py holds it to phonenumbers' own answer
 _NANP_E164 = re.compile(r"\+1[2-9][0-9]{9}")
+#: the first digit of a NANP area code (see _NANP_E164)
+_NANP_AREA_FIRST = frozenset("23456789")
 
 #: the country codes whose numbers written in E.164 are taken as they are, with the lengths of their national
 #: numbers: "+", the code, then a national number of one of those lengths, not starting with 0. phonenumbers reads
@@ -181,8 +192,21 @@ def _taken_as_e164(value: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def phone_number(raw: str, region: str) -> str:
-    value = _without_scheme(text(raw), "tel:")
-    if _NANP_E164.fullmatch(value) or _taken_as_e164(value):
+    # text()'s usual case and _without_scheme's (no colon: no scheme) without their calls (#18)
+    value = raw.strip() if raw.isprintable() and "  " not in raw else text(raw)
+    if ":" in value:
+        value = _without_scheme(value, "tel:")
+    if (
+        # _NANP_E164's match, by string tests (a tenth of the regex's instructions): "+1", [2-9], nine ASCII digits
+        (
+            len(value) == 12
+            and value[:2] == "+1"
+            and value[2] in _NANP_AREA_FIRST
+            and value.isascii()
+            and value[2:].isdigit()
+        )
+        or _taken_as_e164(value)
+    ):
         return value
     e164 = _e164(value, region)
     if e164 is None or e164 == value:
