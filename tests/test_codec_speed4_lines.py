@@ -10,13 +10,14 @@ import dataclasses
 import inspect
 import pickle
 from dataclasses import FrozenInstanceError
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from contactsync import model
-from contactsync.model import Contact
+from contactsync.model import Contact, Email, EmailKind, Name, Phone, PhoneKind
 from contactsync.vcard import lines as vlines
 from contactsync.vcard import parse_card
 from contactsync.vcard.lines import ContentLine, new_line
@@ -121,3 +122,21 @@ def test_the_parse_makes_its_contact_as_the_constructor() -> None:
     assert type(contact) is Contact
     assert contact == Contact(**{f.name: getattr(contact, f.name) for f in dataclasses.fields(Contact)})
     assert getattr(contact, "derived", None) is not None  # what the parse left on it for the render
+
+
+@given(st.lists(st.text(max_size=6), min_size=5, max_size=5), st.data())
+def test_new_email_phone_and_name_make_what_their_constructors_make(texts: list[str], data: st.DataObject) -> None:
+    email_kind, phone_kind = data.draw(st.sampled_from(list(EmailKind))), data.draw(st.sampled_from(list(PhoneKind)))
+    pairs: list[tuple[Any, Any]] = [
+        (model.new_email(texts[0], email_kind, texts[1]), Email(texts[0], email_kind, texts[1])),
+        (model.new_phone(texts[0], phone_kind, texts[1]), Phone(texts[0], phone_kind, texts[1])),
+        (model.new_name(*texts), Name(*texts)),
+    ]
+    for made, constructed in pairs:
+        assert type(made) is type(constructed)
+        names = [f.name for f in dataclasses.fields(constructed)]
+        assert [getattr(made, n) for n in names] == [getattr(constructed, n) for n in names]
+        assert made == constructed and hash(made) == hash(constructed) and repr(made) == repr(constructed)
+        with pytest.raises(FrozenInstanceError):
+            setattr(made, names[0], "x")
+        assert pickle.loads(pickle.dumps(made)) == constructed and copy.copy(made) == constructed

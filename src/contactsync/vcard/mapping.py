@@ -78,6 +78,9 @@ from contactsync.model import (
     Url,
     element_key,
     new_contact,
+    new_email,
+    new_name,
+    new_phone,
 )
 
 from .basics import DEFAULT_PHOTO_MAX_BYTES, MARKER_PROPERTY, VCARD_FIELDS, CardError
@@ -650,7 +653,7 @@ def _decode(
         family, given, middle, prefix, suffix = _components(line.value, 5)
         text = normalize.text
         # (an empty part is "" without the call: most names have three or four, #18)
-        return _S_N, Name(
+        return _S_N, new_name(
             text(given) if given else "",
             text(family) if family else "",
             text(middle) if middle else "",
@@ -668,12 +671,12 @@ def _decode(
         address = normalize.email_address(unescape_text(line.value))
         kind = _EMAIL_BUILTINS.get((builtin or "").casefold()) or _email_kind(line.types())
         known = builtin is None or builtin.casefold() in _EMAIL_BUILTINS
-        return _S_EMAIL, Email(address, kind, custom_label if known else normalize.text(builtin))
+        return _S_EMAIL, new_email(address, kind, custom_label if known else normalize.text(builtin))
     if name == "TEL":
         number = normalize.phone_number(unescape_text(line.value), region)
         phone_kind = _PHONE_BUILTINS.get((builtin or "").casefold()) or _phone_kind(line.types())
         known = builtin is None or builtin.casefold() in _PHONE_BUILTINS
-        return _S_TEL, Phone(number, phone_kind, custom_label if known else normalize.text(builtin))
+        return _S_TEL, new_phone(number, phone_kind, custom_label if known else normalize.text(builtin))
     if name == "ADR":
         po_box, extended, street, locality, area, code, country = _components(line.value, 7)
         types = line.types()
