@@ -1889,12 +1889,13 @@ def __create_fn__():
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.id,self.book,self.contact,self.updated_at,self.deleted_at,self.erased,))\n return __hash__'] = __create_fn__.__code__
 
-def __create_fn__(_type_etag, _type_body, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def __create_fn__(_type_etag, _type_body, _type__packed, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt__packed, _return_type):
  def __init__(self,etag:_type_etag,body:_type_body)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'etag',etag)
   __dataclass_builtins_object__.__setattr__(self,'body',body)
+  __dataclass_builtins_object__.__setattr__(self,'_packed',_dflt__packed)
  return __init__
-CODE["def __create_fn__(_type_etag, _type_body, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,etag:_type_etag,body:_type_body)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'etag',etag)\n  __dataclass_builtins_object__.__setattr__(self,'body',body)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_etag, _type_body, _type__packed, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt__packed, _return_type):\n def __init__(self,etag:_type_etag,body:_type_body)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'etag',etag)\n  __dataclass_builtins_object__.__setattr__(self,'body',body)\n  __dataclass_builtins_object__.__setattr__(self,'_packed',_dflt__packed)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
@@ -1912,19 +1913,19 @@ CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is se
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('etag','body',):
+  if type(self) is cls or name in ('etag','body','_packed',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'etag\',\'body\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'etag\',\'body\',\'_packed\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('etag','body',):
+  if type(self) is cls or name in ('etag','body','_packed',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'etag\',\'body\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'etag\',\'body\',\'_packed\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
