@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -128,6 +128,87 @@ class ChangeResult:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+#: the dataclasses' own constructors, kept for the test that compares them with the ones below
+_dataclass_inits = {cls: cls.__init__ for cls in (RemoteRef, RemoteContact, Change, ChangeResult)}
+_INIT_FIELDS = {
+    RemoteRef: ("id", "etag"),
+    RemoteContact: ("ref", "contact", "marker", "modified", "left_behind"),
+    Change: ("kind", "contact_id", "contact", "ref", "previous"),
+    ChangeResult: ("change", "ref", "error", "stored"),
+}
+if any([f.name for f in fields(cls)] != list(names) for cls, names in _INIT_FIELDS.items()):
+    raise ImportError("a connector value's fields changed: update its constructor")  # not an assert (-O)
+_set_ref_id, _set_ref_etag = (vars(RemoteRef)[f].__set__ for f in _INIT_FIELDS[RemoteRef])
+_set_rc_ref, _set_rc_contact, _set_rc_marker, _set_rc_modified, _set_rc_left = (
+    vars(RemoteContact)[f].__set__ for f in _INIT_FIELDS[RemoteContact]
+)
+_set_ch_kind, _set_ch_id, _set_ch_contact, _set_ch_ref, _set_ch_previous = (
+    vars(Change)[f].__set__ for f in _INIT_FIELDS[Change]
+)
+_set_res_change, _set_res_ref, _set_res_error, _set_res_stored = (
+    vars(ChangeResult)[f].__set__ for f in _INIT_FIELDS[ChangeResult]
+)
+
+
+def _ref_init(self: RemoteRef, id: str, etag: str) -> None:
+    """RemoteRef's constructor without the frozen dataclass's ``object.__setattr__`` call a field, as the model's
+    (a first sync makes a few of these values a card, #18)."""
+    _set_ref_id(self, id)
+    _set_ref_etag(self, etag)
+
+
+def _remote_contact_init(
+    self: RemoteContact,
+    ref: RemoteRef,
+    contact: Contact,
+    marker: str | None = None,
+    modified: datetime | None = None,
+    left_behind: tuple[tuple[str, str], ...] = (),
+) -> None:
+    """RemoteContact's constructor, as RemoteRef's."""
+    _set_rc_ref(self, ref)
+    _set_rc_contact(self, contact)
+    _set_rc_marker(self, marker)
+    _set_rc_modified(self, modified)
+    _set_rc_left(self, left_behind)
+
+
+def _change_init(
+    self: Change,
+    kind: ChangeKind,
+    contact_id: str,
+    contact: Contact | None = None,
+    ref: RemoteRef | None = None,
+    previous: Contact | None = None,
+) -> None:
+    """Change's constructor, as RemoteRef's."""
+    _set_ch_kind(self, kind)
+    _set_ch_id(self, contact_id)
+    _set_ch_contact(self, contact)
+    _set_ch_ref(self, ref)
+    _set_ch_previous(self, previous)
+
+
+def _change_result_init(
+    self: ChangeResult,
+    change: Change,
+    ref: RemoteRef | None = None,
+    error: ConnectorError | None = None,
+    stored: Contact | None = None,
+) -> None:
+    """ChangeResult's constructor, as RemoteRef's."""
+    _set_res_change(self, change)
+    _set_res_ref(self, ref)
+    _set_res_error(self, error)
+    _set_res_stored(self, stored)
+
+
+RemoteRef.__init__ = _ref_init  # type: ignore[method-assign]
+RemoteContact.__init__ = _remote_contact_init  # type: ignore[method-assign]
+Change.__init__ = _change_init  # type: ignore[method-assign]
+ChangeResult.__init__ = _change_result_init  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True, slots=True)
