@@ -86,7 +86,7 @@ class Pusher:
         #: the writes this run recorded, per account, in the order they were committed: folded into the account's
         #: pull state when the run records it (:meth:`states_after_writes`)
         self.recorded: dict[str, list[RecordedWrite]] = {}
-        #: the run whose writes these are: each journal row names it (``contactsync journal`` shows it)
+        #: the run whose writes these are: each journal row names it (``contactsync history`` shows it)
         self.run_id: int | None = None
 
     def push_contacts(self, contact_ids: Sequence[str], listed: Collection[str], report: RunReport) -> None:
