@@ -32,8 +32,8 @@ main()
 """
 
 
-@pytest.mark.parametrize("late", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
-def test_a_signal_after_the_daemon_stopped_leaves_its_exit_status_0(tmp_path: Path, late: signal.Signals) -> None:
+def _stopped_daemon(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:
+    """A `contactsync run` that synced its book, was sent SIGTERM and is now held on its way out; its log."""
     make_book(tmp_path, "staff", 2)
     config = tmp_path / "c.yaml"
     config.write_text(f"store: {{url: 'sqlite:///{tmp_path / 's.db'}'}}\n" + books_yaml(tmp_path, ["staff"]))
@@ -48,6 +48,17 @@ def test_a_signal_after_the_daemon_stopped_leaves_its_exit_status_0(tmp_path: Pa
         wait_for("the book synced", lambda: len(uids(tmp_path / "staff" / "dst")) == 2)
         daemon.send_signal(signal.SIGTERM)
         wait_for("the daemon on its way out", lambda: (tmp_path / "exiting").exists() or daemon.poll() is not None)
+    except BaseException:
+        daemon.kill()
+        daemon.wait(30)
+        raise
+    return daemon, log
+
+
+@pytest.mark.parametrize("late", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_signal_after_the_daemon_stopped_leaves_its_exit_status_0(tmp_path: Path, late: signal.Signals) -> None:
+    daemon, log = _stopped_daemon(tmp_path)
+    try:
         assert "stopped" in log.read_text()
         daemon.send_signal(late)  # systemd's second SIGTERM, or a reload that came too late
         (tmp_path / "go").touch()
@@ -59,20 +70,8 @@ def test_a_signal_after_the_daemon_stopped_leaves_its_exit_status_0(tmp_path: Pa
 
 
 def test_ctrl_c_still_ends_a_daemon_whose_wind_down_hangs(tmp_path: Path) -> None:
-    make_book(tmp_path, "staff", 2)
-    config = tmp_path / "c.yaml"
-    config.write_text(f"store: {{url: 'sqlite:///{tmp_path / 's.db'}'}}\n" + books_yaml(tmp_path, ["staff"]))
-    log = tmp_path / "d.log"
-    with log.open("wb") as out:
-        daemon = subprocess.Popen(
-            [sys.executable, "-c", LINGERING_DAEMON, str(tmp_path), "-c", str(config), "run", "--jitter", "0"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    daemon, _ = _stopped_daemon(tmp_path)
     try:
-        wait_for("the book synced", lambda: len(uids(tmp_path / "staff" / "dst")) == 2)
-        daemon.send_signal(signal.SIGTERM)
-        wait_for("the daemon on its way out", lambda: (tmp_path / "exiting").exists() or daemon.poll() is not None)
         # its wind-down now hangs (the test never says go, for 60 s): Ctrl+C at the terminal must still end it
         daemon.send_signal(signal.SIGINT)
         daemon.wait(30)
