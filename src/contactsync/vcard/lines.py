@@ -120,7 +120,9 @@ _dataclass_init = ContentLine.__init__
 _SET_NAME, _SET_VALUE, _SET_PARAMS, _SET_GROUP, _SET_NESTED, _SET_RAW = (
     vars(ContentLine)[name].__set__ for name in ("name", "value", "params", "group", "nested", "raw")
 )
-assert [f.name for f in fields(ContentLine)] == ["name", "value", "params", "group", "nested", "raw"]
+if [f.name for f in fields(ContentLine)] != ["name", "value", "params", "group", "nested", "raw"]:
+    # not an assert: under -O a reordered field would take another field's place in a positional call
+    raise ImportError("ContentLine's fields changed: update _set_fields and new_line")
 ContentLine.__init__ = _set_fields  # type: ignore[method-assign]
 
 
