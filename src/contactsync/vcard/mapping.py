@@ -881,6 +881,7 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
     #: carried texts with their line as lex_line reads it and what it decodes to among the carried lines (see _Read)
     known: dict[str, tuple[ContentLine, Any]] = {}
     photo_dropped = False
+    members: dict[str, list[ContentLine]] | None = None  # each group's lines, made when a consumed group needs them
     for index, line in enumerate(card.lines):
         if line.nested or line.name in _NOT_CARRIED:
             continue
@@ -893,7 +894,13 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
                 if identity in firsts:
                     _repeat(firsts, identity, line_text(line), carried)
                     continue
-                group = [line_text(m) for m in card.lines if m.group == line.group and not m.nested]
+                if members is None:
+                    # each group's lines in card order, made once: not a scan of the card per group (#18)
+                    members = {}
+                    for m in card.lines:
+                        if m.group and not m.nested:
+                            members.setdefault(m.group, []).append(m)
+                group = [line_text(m) for m in members[line.group]]
                 firsts[identity] = (line_text(line), group, False)
                 values[slot].append(value)
             continue  # a labelled value written as we write it: the value alone says how
@@ -1279,10 +1286,17 @@ def _consumed_groups(
     them, each value line of theirs decoded here, by its place in ``lines`` (decoded once: see parse_card)."""
     out: set[str] = set()
     decoded_at: dict[int, tuple[_Slot, Any]] = {}
+    labels: dict[str, ContentLine] | None = None  # each group's first label line, made when first needed
     for index, line in enumerate(lines):
         if not line.group or line.nested or line.name == _LABEL or context.sizes.get(line.group) != 2:
             continue
-        label = next((m for m in lines if m.group == line.group and m.name == _LABEL and not m.nested), None)
+        if labels is None:
+            # once per card, not a scan of the card per group: a card of thousands of groups stays linear
+            labels = {}
+            for m in lines:
+                if m.group and m.name == _LABEL and not m.nested:
+                    labels.setdefault(m.group, m)
+        label = labels.get(line.group)
         if label is None or label.params:
             continue
         decoded = _decode(line, region, photo_max_bytes, context)
