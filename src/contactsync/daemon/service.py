@@ -12,7 +12,9 @@ so all instances share the same slots, and each slot is run once, by whichever i
 
 Stopping: SIGTERM stops new runs; a running book stops at its next batch boundary (the engine's ``after_commit``
 hook, after the batch in flight is confirmed and committed) or during a retry wait; what it still owed stays in
-the durable outbox and its lease is handed back at once, still due. ``stop_timeout_s`` bounds the wait.
+the durable outbox and its lease is handed back at once, still due. A distribution's cycle stops likewise at a
+target's batch boundary, and a template's expansion before it records what it read; the daemon waits for those
+too before it closes the store and the connections. ``stop_timeout_s`` bounds the wait.
 """
 
 from __future__ import annotations
@@ -199,6 +201,11 @@ class Daemon:
         self._wake = threading.Event()
         self._hup = False
         self._running: dict[str, _Active] = {}
+        #: the other scheduler jobs under way that use the store or the platforms (a distribution's cycle, a
+        #: template's expansion), by the name log lines give them ("distribution NAME"): a stop waits for them
+        #: as for books, or it would close the store under their writes and say "stopped" while they run
+        self._jobs: set[str] = set()
+        #: guards ``_running`` and ``_jobs``; a job is added under it only while not stopping (see :meth:`_job`)
         self._running_lock = threading.Lock()
         self._limiters: dict[str, RateLimiter] = {}
         #: book → when (time.monotonic) one of its runs last ended having purged its trash
@@ -312,30 +319,32 @@ class Daemon:
         self._wake.set()
 
     def shutdown(self) -> int:
+        # set before the busy set is read: a job starting from now on sees it under the lock and does not start
         self._stopping.set()
         self.notifier.stopping()
-        running = sorted(self._running)
+        running = self._busy()
         log.info("stopping%s", f": waiting for {', '.join(running)} to reach a batch boundary" if running else "")
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         deadline = time.monotonic() + self.options.stop_timeout_s
-        while self._running and time.monotonic() < deadline:
+        while self._busy() and time.monotonic() < deadline:
             time.sleep(0.05)
         code = 0
-        if self._running:
+        still = self._busy()
+        if still:
             # a run stuck in a platform call: exiting rolls its open transaction back, and every write the
             # platform confirmed is already committed; the outbox keeps the rest (crash safety, invariant 10)
             log.error(
                 "stop timeout: %s still running after %.0fs; exiting anyway",
-                ", ".join(self._running),
+                ", ".join(still),
                 self.options.stop_timeout_s,
             )
             code = 1
         if self.metrics is not None:
             self.metrics.close()
-        if not self._running:
+        if not still:
             self.connections.close()
-        if self.store is not None and not self._running:
+        if self.store is not None and not still:
             self.store.close()
         if self._lock is not None:
             self._lock.release()
@@ -344,6 +353,29 @@ class Daemon:
             logging.shutdown()
             os._exit(code)  # the executor's threads would otherwise be joined at exit, however long they take
         return code
+
+    def _busy(self) -> list[str]:
+        """What a stop waits for: the books running, then the other jobs under way (``_jobs``)."""
+        with self._running_lock:
+            return [*sorted(self._running), *sorted(self._jobs)]
+
+    @contextmanager
+    def _job(self, label: str) -> Iterator[bool]:
+        """Counts ``label`` (``"distribution NAME"``) among the jobs a stop waits for while the block runs; yields
+        False, counting nothing, when the daemon is stopping (the block is then to return at once). Checked under
+        the lock :meth:`shutdown` reads the jobs with, after it set ``_stopping``: a job is either seen there or
+        never starts, never one that starts once the store is closed."""
+        with self._running_lock:
+            started = not self._stopping.is_set() and label not in self._jobs
+            if started:
+                self._jobs.add(label)
+        try:
+            yield started
+        finally:
+            if started:
+                with self._running_lock:
+                    self._jobs.discard(label)
+                self._wake.set()
 
     def _safe(self, exc: BaseException) -> str:
         """What a log line may say of ``exc``: a store error's driver text repeats a statement's values (names,
@@ -552,8 +584,11 @@ class Daemon:
     def _expand_template(self, name: str) -> None:
         """One expansion of a template. A directory that cannot be read changes nothing: every book stays as
         the last expansion left it (a failed listing never retires anyone)."""
-        if self._stopping.is_set():
-            return
+        with self._job(f"template {name}") as started:
+            if started:
+                self._expand_template_now(name)
+
+    def _expand_template_now(self, name: str) -> None:
         assert self.store is not None and self.records is not None
         try:
             tmpl = book_templates.template(self._file_settings, name)
@@ -564,6 +599,12 @@ class Daemon:
         try:
             people = book_templates.list_people(self._file_settings, tmpl)
             with self._books_lock:
+                if self._stopping.is_set():
+                    # the listing may have taken long; a stopping daemon records none of it (nor adds jobs to a
+                    # scheduler shut down): the next expansion reads the directory again. Once under way, the
+                    # record is one transaction (Store.record_expansion): never half an expansion
+                    log.info("template %s: stopping; what the directory listed is read again next time", name)
+                    return
                 expansion = book_templates.expand_now(self._file_settings, tmpl, people, self.store.template_books())
                 changes = book_templates.record(self.store, expansion)
                 before = {b.name for b in self.settings.books}
@@ -670,11 +711,15 @@ class Daemon:
             )
 
     def _run_distribution(self, name: str) -> None:
-        """One cycle of a distribution, shared with the other instances through the leases."""
+        """One cycle of a distribution, shared with the other instances through the leases. A stop ends it at a
+        target's batch boundary (``stop=``, asked before each batch, each target and each retry's wait)."""
+        with self._job(f"distribution {name}") as started:
+            if started:
+                self._run_distribution_now(name)
+
+    def _run_distribution_now(self, name: str) -> None:
         from ..distribution import distributor_for
 
-        if self._stopping.is_set():
-            return
         assert self.store is not None
         started = now()
 
@@ -731,7 +776,8 @@ class Daemon:
         """What systemd shows as the unit's status (``STATUS=``), which any local user reads with ``systemctl
         status``: a templated book's name built from a sign-in name is shown as log lines show it."""
         shown: Callable[[str], str] = (lambda name: name) if self.settings.log_personal_data else pseudonymize
-        running = sorted(shown(name) for name in self._running)
+        # a distribution's or template's label is the file's own name; shown through the same net all the same
+        running = [shown(name) for name in self._busy()]
         if running:
             return f"running {', '.join(running)}"
         if self.scheduler is None:
@@ -795,7 +841,8 @@ class Daemon:
 
     def _run_book_in_context(self, name: str, book: BookSettings, *, takeover: bool) -> None:
         with self._running_lock:
-            if name in self._running:
+            # stopping checked again under the lock shutdown() reads the runs with: a run that starts is seen
+            if name in self._running or self._stopping.is_set():
                 return
             active = _Active(name, tuple(a.name for a in book.accounts), now())
             self._running[name] = active
