@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -170,6 +171,38 @@ def test_a_distribution_cycle_that_outlasts_the_stop_timeout_exits_1_naming_it(
     _index(lines, "stop timeout: distribution company still running after 0s; exiting anyway")
     # os._exit: the cycle was not waited for, nothing of it came after
     assert not any("distribution company: revision" in line for line in lines), "\n".join(lines)
+
+
+def test_the_status_line_systemd_shows_names_a_distribution_cycle_under_way(
+    tmp_path: Path, slow_directory: tuple[Slapd, LatencyProxy]
+) -> None:
+    """``systemctl status`` said "idle" while a cycle wrote into its targets: an admin deciding whether to stop
+    the unit now must see it running."""
+    _, proxy = slow_directory
+    config = distribution_config(tmp_path, proxy, stop_timeout=60)
+    sock_path = tmp_path / "notify.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+        sock.bind(str(sock_path))
+        sock.settimeout(30)
+        # the watchdog's beat (half of it) is how often the main thread sends STATUS=
+        env = {"NOTIFY_SOCKET": str(sock_path), "WATCHDOG_USEC": "1000000"}
+        daemon = DaemonProcess(["-c", str(config), "run"], tmp_path / "daemon.log", env=env, cwd=tmp_path)
+        try:
+            wait_for("the cycle's connection to the directory", lambda: proxy.counters.connections, every=0.01)
+            statuses: list[str] = []
+
+            def running() -> bool:
+                statuses.extend(line for line in sock.recv(4096).decode().split("\n") if line.startswith("STATUS="))
+                return "STATUS=running distribution company" in statuses
+
+            # a bound, not a timing assertion: the cycle reads for seconds yet, and it says so every half second
+            try:
+                wait_for("STATUS= naming the cycle", running, timeout=20)
+            except AssertionError:
+                pytest.fail(f"STATUS= never named the cycle under way: {sorted(set(statuses))}")
+            assert daemon.stop() == 0, daemon.output()
+        finally:
+            daemon.kill()
 
 
 def test_a_stop_waits_for_a_template_expansion_in_flight_which_records_nothing(
