@@ -193,7 +193,8 @@ _BOOK: dict[str, Any] = {
             "type": "integer",
             "minimum": 1,
             "default": BookSettings.trash_days,
-            "description": "How many days a deleted contact stays restorable with `contactsync restore`.",
+            "description": "How many days a deleted contact stays in the trash, restorable with `contactsync "
+            "trash restore ID`; a run after that purges it.",
             "examples": [30],
         },
         "photo_max_bytes": {
@@ -309,8 +310,10 @@ _BOOK: dict[str, Any] = {
 _DAEMON: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
-    "description": "How `contactsync run` schedules, leases and paces its work. Each key has a command-line "
-    "option of `contactsync run` that overrides it (e.g. `--lease` for `lease_seconds`).",
+    "description": "How `contactsync run` schedules, leases and paces its work. A command-line option of "
+    "`contactsync run` overrides a key for one machine: `--jitter`, `--lease`, `--workers`, `--pause-after`, "
+    "`--pause`, `--rate-limit`, `--metrics`, `--stop-timeout`; `max_pause_seconds`, `max_in_flight`, "
+    "`metrics_per_person` and `sync_wait_seconds` have none.",
     "examples": [{"lease_seconds": 120, "workers": 0, "metrics_listen": "127.0.0.1:9464"}],
     "properties": {
         "jitter_seconds": {
@@ -404,9 +407,10 @@ _DAEMON: dict[str, Any] = {
             "type": "number",
             "minimum": 0,
             "default": _number(DaemonSettings.stop_timeout_seconds),
-            "description": "After SIGTERM, how long running books may take to reach their next batch boundary "
-            "before the daemon exits anyway (what is still owed stays queued). Keep it under systemd's "
-            "TimeoutStopSec=.",
+            "description": "After SIGTERM, how long the daemon waits for what is under way: running books and "
+            "distribution cycles to reach their next batch boundary, a book template's expansion to stop. Past "
+            'it the daemon exits anyway, with exit code 1, naming what still runs in a "stop timeout" error (what is '
+            "still owed stays queued). Keep it under systemd's TimeoutStopSec=.",
             "examples": [60],
         },
         "sync_wait_seconds": {

@@ -33,8 +33,8 @@ OPTIONS_SCHEMA: Mapping[str, Any] = {
         "token_file": {
             "type": "string",
             "format": "path",
-            "description": "For one user without a Workspace admin: where `contactsync auth google "
-            "ACCOUNT` saves the user's authorization (written with mode 0600).",
+            "description": "For one user without a Workspace admin: where `contactsync auth ACCOUNT` saves "
+            "the user's authorization (written with mode 0600).",
             "examples": ["/var/lib/contactsync/google-ana.token.json"],
         },
         "client_secrets_file": {

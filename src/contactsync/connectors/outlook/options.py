@@ -75,8 +75,8 @@ OPTIONS_SCHEMA: Mapping[str, Any] = {
         },
         "token_cache_file": {
             **_PATH,
-            "description": "Delegated mode: where `contactsync auth outlook "
-            "ACCOUNT` keeps the sign-in (written with mode 0600).",
+            "description": "Delegated mode: where `contactsync auth ACCOUNT` keeps the sign-in (written with "
+            "mode 0600).",
             "examples": ["outlook-ana.token.json"],
         },
         "category_color": {
