@@ -108,7 +108,8 @@ def options_for(
     "--workers",
     type=click.IntRange(min=0),
     default=None,
-    help="Books run at once; 0: 1 on SQLite, 4 on PostgreSQL (daemon.workers, 0 by default).",
+    help="Books run at once (daemon.workers, 0 by default); 0: one on SQLite, on PostgreSQL twice the "
+    "max_in_flight budgets of the servers in use, 4 to 12.",
 )
 @click.option(
     "--pause-after",
@@ -147,8 +148,8 @@ def options_for(
     "stop_timeout_s",
     type=click.FloatRange(min=0),
     default=None,
-    help="After SIGTERM, seconds to wait for runs to reach a batch boundary "
-    "(daemon.stop_timeout_seconds, 60 by default).",
+    help="After SIGTERM, seconds to wait for runs and distribution cycles to reach a batch boundary and "
+    "template expansions to stop; past it the daemon exits 1 (daemon.stop_timeout_seconds, 60 by default).",
 )
 @click.pass_obj
 def run(
