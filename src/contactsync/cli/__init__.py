@@ -306,7 +306,7 @@ def exit_code_for(reports: list[RunReport]) -> int:
     "reset",
     multiple=True,
     help="Forget what is known of this account first (a wiped or replaced server): it is listed in full "
-    "and every contact is matched or created there again.",
+    "and every contact is matched or created there again. Not with --dry-run: a reset cannot be previewed.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the run report as JSON.")
 @click.pass_obj
