@@ -113,8 +113,15 @@ def import_command(
         if kind == "vcf"
         else tr.read_csv(text, tr.parse_mapping(mapping))
     )
-    with obj.store() as store, progress("importing", len(rows)) as bar:
-        summary = tr.import_contacts(store, settings, name, rows, dry_run=dry_run, progress=bar.advance)
+    if dry_run:
+        from .dryrun import open_for_dry_run
+
+        # as sync --dry-run: the store read as it is, never created nor migrated (none yet: an empty one in memory)
+        with open_for_dry_run(settings.store_url) as view, progress("importing", len(rows)) as bar:
+            summary = tr.import_contacts(view, settings, name, rows, dry_run=True, progress=bar.advance)  # type: ignore[arg-type]
+    else:
+        with obj.store() as store, progress("importing", len(rows)) as bar:
+            summary = tr.import_contacts(store, settings, name, rows, progress=bar.advance)
     what = "would create" if dry_run else "created"
     click.echo(
         f"{file.name} into book {name}: {what} {len(summary.created)}, matched {len(summary.matched)} "
