@@ -14,7 +14,8 @@
     │   ├── Transient                  timeouts, resets, 5xx: retrying later is expected to work
     │   ├── PreconditionFailed         wrong etag, or the item is gone (``gone=True``)
     │   ├── SyncTokenExpired           the incremental state is no longer accepted: do a full listing
-    │   └── ItemRejected               the platform refuses this item's data (bad value, too large, ...)
+    │   ├── ItemRejected               the platform refuses this item's data (bad value, too large, ...)
+    │   └── AccountPaused              (daemon) the circuit breaker pauses the account: it was not contacted
     └── SyncAborted                    the engine stopped a run on purpose (the brake, a failed listing)
         └── LeaseLost                  (store.leases) another instance took the book over: the run commits nothing more
 
@@ -115,6 +116,11 @@ class SyncTokenExpired(ConnectorError):
 
 class ItemRejected(ConnectorError):
     pass
+
+
+class AccountPaused(ConnectorError):
+    """The daemon's circuit breaker pauses the account (see contactsync.daemon.circuit): the run leaves it out and
+    contacts nothing. Its failure was logged when the circuit opened; a paused run is no fresh failure."""
 
 
 class SyncAborted(ContactSyncError):

@@ -367,7 +367,7 @@ def _sync_books(
     from functools import partial
 
     from .. import admin
-    from ..daemon.oneoff import SyncLeases, check_tags, run_leased
+    from ..daemon.oneoff import SyncLeases, after_sync, run_leased
     from ..daemon.records import DaemonRecords
     from .progress import wanted, watching
 
@@ -402,8 +402,9 @@ def _sync_books(
                     allow_deletes=allow_deletes,
                     show_values=show_values,
                     wrap=lambda built, b=book.name: watching(b, built, store, show=show),  # type: ignore[misc]
-                    # the promise of the daemon holds for timer users too: same tag counts everywhere
-                    then=partial(check_tags, store, book),
+                    # the promise of the daemon holds for timer users too: same tag counts everywhere, and an
+                    # account that works is no longer shown paused by the circuit breaker
+                    then=partial(after_sync, store, book),
                 )
                 reports.append(report)
                 print_report(report, as_json=as_json)
@@ -521,7 +522,7 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
     failing ones named; `contactsync distribute --status NAME` lists every target."""
     defer_unused()  # before the store imports SQLAlchemy: asyncio and importlib.metadata are unused here (#18)
     from ..daemon.lock import StoreLock
-    from ..daemon.records import CircuitState, DaemonRecords, TagVerdict
+    from ..daemon.records import PAUSED, CircuitState, DaemonRecords, TagVerdict
     from ..store import now
 
     settings = obj.load(account_secrets=False)
@@ -617,6 +618,9 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
                 "state": h.circuit.value if h else CircuitState.CLOSED.value,
                 "failures": h.failures if h else 0,
                 "retry_at": h.retry_at if h else None,
+                # why the account failed its last counted run: once paused, its runs' error only says it is paused
+                # (masked as every recorded error is, see logs.account_error)
+                "last_failure": h.last_failure if h else None,
             }
             entries[acct.name] = {
                 "type": acct.type,
@@ -756,13 +760,17 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
                 f"  {acct:<20} {e['result']:<10} last run {last:<10} contacts {e['contacts']:>6}  "
                 f"owed writes {e['pending_writes']:>4}  sync state {e['sync_state_age']}{held}"
             )
-            if e["error"]:
+            paused = e["circuit"]["state"] == CircuitState.OPEN.value
+            # a paused run's error only says it was paused: the PAUSED line says so, with the failure behind it
+            if e["error"] and not (paused and e["error"].startswith(PAUSED)):
                 click.echo(f"    error: {e['error']}")
-            if e["circuit"]["state"] == CircuitState.OPEN.value:
+            if paused:
                 click.echo(
                     f"    PAUSED (circuit breaker) after {e['circuit']['failures']} failed runs in a row; "
                     f"next try {_until(e['circuit']['retry_at'])}"
                 )
+                if e["circuit"]["last_failure"] and e["circuit"]["last_failure"] != e["error"]:
+                    click.echo(f"    last failure: {e['circuit']['last_failure']}")
             if e["brake"]:
                 click.echo(f"    BRAKE since {e['brake_since']}: {e['brake']}")
             for q in e["quarantined"]:

@@ -28,8 +28,8 @@ from ..engine.report import RunReport
 from ..errors import StoreLocked
 from ..settings import BookSettings
 from ..store import Fence, LeaseLost, Store, now
-from .circuit import fresh_health
-from .records import Claim, DaemonRecords, DeferredChecks
+from .circuit import fresh_health, succeeded
+from .records import CircuitState, Claim, DaemonRecords, DeferredChecks
 from .tags import carries_tags, check_account
 
 log = logging.getLogger("contactsync.daemon")
@@ -163,10 +163,12 @@ class SyncLeases:
                 return
 
 
-def check_tags(store: Store, book: BookSettings, report: RunReport, connectors: Mapping[str, Connector]) -> int:
-    """After a one-off sync's run, the daemon's tag-count check (invariant 15, see :mod:`.tags`): each account
-    that carries tags and ran without error has its counts read back and recorded for ``status``, and a mismatch
-    asks for a full comparison on the next run. Returns the number of tags that differ."""
+def after_sync(store: Store, book: BookSettings, report: RunReport, connectors: Mapping[str, Connector]) -> int:
+    """After a one-off sync's run, what a daemon's run records of each account that ran without error: its circuit
+    breaker closes and its count of failed runs in a row starts again (:func:`.circuit.succeeded`; a failed
+    account's breaker is left as it was, see :mod:`.circuit` for why); and the daemon's tag-count check (invariant
+    15, see :mod:`.tags`): an account that carries tags has its counts read back and recorded for ``status``, and a
+    mismatch asks for a full comparison on the next run. Returns the number of tags that differ."""
     # the checks and the health are written together at the end, in one transaction
     records = DeferredChecks(store)
     health = records.health([a.name for a in book.accounts])
@@ -174,13 +176,23 @@ def check_tags(store: Store, book: BookSettings, report: RunReport, connectors: 
     updated = []
     mismatches = 0
     for acct in book.accounts:
-        connector = connectors.get(acct.name)
-        if connector is None or report.accounts[acct.name].error is not None or not carries_tags(connector):
+        rep = report.accounts.get(acct.name)
+        if rep is None or rep.error is not None:
             continue
-        before = health.get(acct.name) or fresh_health(acct.name, book.name)
-        outcome, after = check_account(store, records, book, acct, connector, before, store_counts)
-        mismatches += outcome.mismatches
-        updated.append(after)
+        before = health.get(acct.name)
+        after = before
+        if before is not None and (before.failures or before.circuit is not CircuitState.CLOSED):
+            after = succeeded(before)
+            if before.circuit is CircuitState.OPEN:
+                log.info("account %s: works again (circuit closed by a one-off sync)", acct.name)
+        connector = connectors.get(acct.name)
+        if connector is not None and carries_tags(connector):
+            outcome, after = check_account(
+                store, records, book, acct, connector, after or fresh_health(acct.name, book.name), store_counts
+            )
+            mismatches += outcome.mismatches
+        if after is not None and after is not before:
+            updated.append(after)
     if updated:
         records.flush(updated)
     return mismatches
@@ -196,14 +208,14 @@ def run_leased(
     watch: Wrap | None = None,
 ) -> RunReport:
     """:func:`contactsync.admin.run_book` under a lease: the run stops at a batch boundary if the lease is lost;
-    then the tag counts are checked as after a daemon's run. ``watch`` wraps the connectors for the run (the
-    CLI's progress display)."""
+    then :func:`after_sync` records the accounts' health and tag counts as after a daemon's run. ``watch`` wraps
+    the connectors for the run (the CLI's progress display)."""
     book = holding.book
     started = now()
 
-    def tags(report: RunReport, built: Mapping[str, Connector]) -> None:
+    def after(report: RunReport, built: Mapping[str, Connector]) -> None:
         if not dry_run:
-            check_tags(store, book, report, built)
+            after_sync(store, book, report, built)
 
     try:
         # every commit of the run is fenced with the claim's lease epochs: once another instance took the book
@@ -217,7 +229,7 @@ def run_leased(
             checkpoints=EngineHooks(after_commit=holding.check),
             fence=holding.fence,
             wrap=watch,
-            then=tags,
+            then=after,
         )
     except LeaseLost:
         # our run ends "interrupted" unless the book was really taken over: then the instance that took it marked
@@ -245,4 +257,4 @@ def _refusal(refused: dict[str, Claim], wait_s: float, *, others: bool) -> str:
     )
 
 
-__all__ = ["Holding", "LeaseHeld", "LeaseLost", "SyncLeases", "check_tags", "run_leased", "sync_owner"]
+__all__ = ["Holding", "LeaseHeld", "LeaseLost", "SyncLeases", "after_sync", "run_leased", "sync_owner"]

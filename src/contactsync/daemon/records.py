@@ -22,6 +22,7 @@ from ..settings import BookSettings
 from ..store import AccountLease, CircuitState, Claim, Health, Lease, Store, TagCheck, TagVerdict
 
 __all__ = [
+    "PAUSED",
     "AccountLease",
     "CircuitState",
     "Claim",
@@ -32,6 +33,10 @@ __all__ = [
     "TagCheck",
     "TagVerdict",
 ]
+
+#: how the run of an account the circuit breaker pauses ends: the start of the error it records (see
+#: :func:`.circuit.pause_notice`; ``status`` shows the failure behind the pause then)
+PAUSED = "paused by the circuit breaker"
 
 
 class DaemonRecords:

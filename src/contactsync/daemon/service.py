@@ -45,14 +45,14 @@ from ..config.schedule import CronSchedule, IntervalSchedule, parse_schedule
 from ..connector import Connector
 from ..engine import EngineHooks
 from ..engine.report import RunReport
-from ..errors import ConfigError, ConnectorError, ContactSyncError, NotFound, StoreError, SyncAborted
+from ..errors import AccountPaused, ConfigError, ConnectorError, ContactSyncError, NotFound, StoreError, SyncAborted
 from ..logs import CONTEXT_FIELDS, pseudonymize, safe_error_text
 from ..registry import Rate, UnknownConnector, build_connector, preload
 from ..settings import AccountSettings, BookSettings, DaemonSettings, Settings
 from ..sharing import ConnectionPools, OpensConnections, Sharing
 from ..store import Fence, LeaseLost, Store, Transaction, now
 from .budget import MAX_DEFAULT_WORKERS, BudgetKey, InFlightBudget, budget_key, default_workers, limit_for
-from .circuit import CircuitPolicy, fresh_health
+from .circuit import CircuitPolicy, fresh_health, pause_notice
 from .limits import GuardedConnector, RateLimiter, rate_for, rate_of
 from .lock import StoreLock
 from .notify import Notifier
@@ -958,13 +958,8 @@ class Daemon:
             for acct in book.accounts:
                 h = health.get(acct.name)
                 if h is not None and h.paused(at):
-                    assert h.retry_at is not None
                     connectors[acct.name] = UnavailableConnector(
-                        acct.name,
-                        ConnectorError(
-                            f"paused by the circuit breaker after {h.failures} failed runs in a row; next try after "
-                            f"{h.retry_at.astimezone():%Y-%m-%d %H:%M %Z}"
-                        ),
+                        acct.name, AccountPaused(pause_notice(h), account=acct.name)
                     )
                     paused.add(acct.name)
                     continue

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from ..codec import contact_from_data
 from ..connector import Connector, PullResult, RemoteContact, RemoteRef
-from ..errors import ConnectorError, SyncAborted, SyncTokenExpired, Transient
+from ..errors import AccountPaused, ConnectorError, SyncAborted, SyncTokenExpired, Transient
 from ..logs import account_error
 from ..model import Contact, Photo
 from ..retry import RetryPolicy
@@ -214,11 +214,15 @@ class Lister:
                 if not isinstance(exc, ConnectorError):
                     log.debug("account %s: unexpected error while listing", acct.name, exc_info=True)
                 rep.error, rep.error_kind = account_error(exc), type(exc).__name__
-                log.error(
-                    "account %s: listing failed (%s): nothing destructive is planned for it",
-                    acct.name,
-                    type(exc).__name__,
-                )
+                if isinstance(exc, AccountPaused):
+                    # nothing was contacted: no fresh failure to cry each cycle (the pause was logged as it began)
+                    log.info("account %s: %s; not contacted this run", acct.name, rep.error)
+                else:
+                    log.error(
+                        "account %s: listing failed (%s): nothing destructive is planned for it",
+                        acct.name,
+                        type(exc).__name__,
+                    )
                 rep.duration_s += time.monotonic() - t0
                 continue
             pulled[acct.name] = self._reduce(acct.name, result)
