@@ -348,7 +348,8 @@ _DAEMON: dict[str, Any] = {
             "minimum": 1,
             "default": DaemonSettings.pause_after_failures,
             "description": "Failed runs in a row after which an account is paused (the circuit breaker); the "
-            "other accounts of its book keep running.",
+            "other accounts of its book keep running. A one-off `contactsync sync` (the systemd timer) tries a paused "
+            "account too: if it goes through, the pause ends; if it fails, the pause stays as it was.",
             "examples": [5],
         },
         "pause_seconds": {
