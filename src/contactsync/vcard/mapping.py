@@ -881,7 +881,7 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
     #: carried texts with their line as lex_line reads it and what it decodes to among the carried lines (see _Read)
     known: dict[str, tuple[ContentLine, Any]] = {}
     photo_dropped = False
-    members: dict[str, list[ContentLine]] | None = None  # each group's lines, made when a consumed group needs them
+    lines_of_group: dict[str, list[ContentLine]] | None = None  # each group's lines, made when first needed
     for index, line in enumerate(card.lines):
         if line.nested or line.name in _NOT_CARRIED:
             continue
@@ -894,13 +894,13 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
                 if identity in firsts:
                     _repeat(firsts, identity, line_text(line), carried)
                     continue
-                if members is None:
+                if lines_of_group is None:
                     # each group's lines in card order, made once: not a scan of the card per group (#18)
-                    members = {}
+                    lines_of_group = {}
                     for m in card.lines:
                         if m.group and not m.nested:
-                            members.setdefault(m.group, []).append(m)
-                group = [line_text(m) for m in members[line.group]]
+                            lines_of_group.setdefault(m.group, []).append(m)
+                group = [line_text(m) for m in lines_of_group[line.group]]
                 firsts[identity] = (line_text(line), group, False)
                 values[slot].append(value)
             continue  # a labelled value written as we write it: the value alone says how
