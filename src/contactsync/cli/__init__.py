@@ -12,6 +12,8 @@ Exit codes (also in the README):
     7  the disk holding the store is full
     8  the store cannot be written (a read-only file, folder, filesystem or database)
     9  the store is damaged or is not a contactsync database
+  141  the reader of the output left early (``history ID | head``) before the command knew its own code; one
+       that knew it exits with it (``status``; ``sync`` runs every book and exits with theirs)
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from ..settings import AccountSettings, BookSettings, Settings
 from .deferred import defer_unused
 from .faults import StoreFault, store_fault
 from .lazy import LazyGroup
+from .pipe import EXIT_CLOSED_PIPE, reader_gone
 from .summary import BOOK_STATE_ORDER, SUMMARY_OVER, book_state, books_to_show, print_summary, state_counts
 
 if TYPE_CHECKING:
@@ -70,6 +73,9 @@ class Context:
         self.config_path = config
         self.verbose = verbose
         self._settings: Settings | None = None
+        #: the code the command exits with, once it knows it before printing: a reader that leaves early (`status
+        #: | head`) does not change it (see cli/pipe.py)
+        self.exit_code: int | None = None
 
     @property
     def settings(self) -> Settings:
@@ -185,6 +191,8 @@ def friendly(func: F) -> F:
         except Exception as exc:
             ctx = click.get_current_context()
             obj = ctx.find_object(Context)
+            if reader_gone(exc):  # `contactsync status | head`: no error of ours, and nothing to say
+                ctx.exit(obj.exit_code if obj is not None and obj.exit_code is not None else EXIT_CLOSED_PIPE)
             if obj is not None and obj.verbose:
                 logging.getLogger("contactsync").exception("details")
             if isinstance(exc, ConfigError) and obj is not None and obj._settings is not None:
@@ -283,6 +291,16 @@ def print_report(report: RunReport, *, as_json: bool) -> None:
         click.echo(f"  {report.conflicts_queued} conflicts queued: `contactsync conflicts list`")
     if report.possible_duplicates:
         click.echo(f"  {len(report.possible_duplicates)} possible duplicates (same name, not merged)")
+
+
+def _print_unread(report: RunReport, *, as_json: bool) -> None:
+    """``print_report``, going on when the reader left (`sync | head`): the other books still sync, and the exit
+    code says how they went."""
+    try:
+        print_report(report, as_json=as_json)
+    except OSError as exc:
+        if not reader_gone(exc):
+            raise
 
 
 def exit_code_for(reports: list[RunReport]) -> int:
@@ -386,7 +404,7 @@ def _sync_books(
             for book in selected:
                 report = admin.run_book(view, book, dry_run=True, show_values=show_values)  # type: ignore[arg-type]
                 reports.append(report)
-                print_report(report, as_json=as_json)
+                _print_unread(report, as_json=as_json)
         return
     with obj.store() as store:
         if store.dialect != "postgresql":
@@ -407,7 +425,7 @@ def _sync_books(
                     then=partial(after_sync, store, book),
                 )
                 reports.append(report)
-                print_report(report, as_json=as_json)
+                _print_unread(report, as_json=as_json)
             return
         # daemons may share this store: each book (its reset accounts included) under the book's and its
         # accounts' leases, as a daemon's run would hold them
@@ -426,7 +444,7 @@ def _sync_books(
                     watch=lambda built, b=holding.book.name: watching(b, built, store, show=show),  # type: ignore[misc]
                 )
                 reports.append(report)
-                print_report(report, as_json=as_json)
+                _print_unread(report, as_json=as_json)
 
 
 # ----------------------------------------------------------------------------------------------------- status
@@ -708,6 +726,7 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
     summary = state_counts(per_book, retired_books)
     if read_only:
         code = EXIT_READ_ONLY  # shown as it is, but no run can record anything: monitoring must hear of it
+    obj.exit_code = code  # known before printing: a reader that stops early (`status | head`) does not change it
     if as_json:
         out = {
             "summary": summary,
@@ -1041,6 +1060,7 @@ def config_check(obj: Context) -> None:
 
 
 @config.command("sample")
+@friendly
 def config_sample() -> None:
     """Print a commented sample configuration (every key, its description, default and an example)."""
     from ..config.docs import sample_config
@@ -1051,6 +1071,7 @@ def config_sample() -> None:
 # ------------------------------------------------------------------------------------------------- connectors
 @cli.command("connectors")
 @click.option("--markdown", is_flag=True, help="The options as Markdown tables (the README's connector reference).")
+@friendly
 def connectors_command(markdown: bool) -> None:
     """List the installed connector types (the values of an account's `type:`) and each one's `options`, from
     its own schema."""
