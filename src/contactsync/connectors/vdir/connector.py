@@ -291,7 +291,8 @@ def _seen_from_rows(rows: Any) -> dict[str, _Seen]:
 
 
 class VdirConnector(BaseConnector):
-    """A folder of ``.vcf`` files. Raises Transient when the folder is missing, AuthFailed when unreadable."""
+    """A folder of ``.vcf`` files. Raises ConnectorError when the folder is missing or is no folder (no retry
+    within the run mends that; the next run looks again), AuthFailed when unreadable."""
 
     options_schema: ClassVar[Mapping[str, Any]] = OPTIONS_SCHEMA
 
@@ -364,7 +365,12 @@ class VdirConnector(BaseConnector):
         try:
             entries = list(os.scandir(self.path))
         except FileNotFoundError as exc:
-            raise Transient(f"the folder of account {self.name!r} does not exist", account=self.name) from exc
+            # not Transient: waiting seconds never brings a folder back, and the book's other accounts would wait
+            raise ConnectorError(f"the folder of account {self.name!r} does not exist", account=self.name) from exc
+        except NotADirectoryError as exc:
+            raise ConnectorError(
+                f"listing the folder of account {self.name!r} failed: {exc.strerror}", account=self.name
+            ) from exc
         except PermissionError as exc:
             raise AuthFailed(f"the folder of account {self.name!r} is not readable", account=self.name) from exc
         except OSError as exc:
@@ -416,7 +422,8 @@ class VdirConnector(BaseConnector):
     def pull(self, state: str | None) -> PullResult:
         """Cards changed since ``state`` (None: every card, ``full=True``).
 
-        Raises Transient (folder missing), AuthFailed (folder unreadable), SyncTokenExpired (bad state).
+        Raises ConnectorError (folder missing, or a file), AuthFailed (folder unreadable), Transient (another
+        failure to list it), SyncTokenExpired (bad state).
         """
         self._view = None  # until this pull has seen every file (a pull that raises leaves it unknown)
         before = _decode_state(state) if state is not None else {}
@@ -600,7 +607,7 @@ class VdirConnector(BaseConnector):
         """Cards per tag (CATEGORIES), as the last pull saw the folder plus what this connector's pushes since
         did to it: no file is read (#18). Without that knowledge, complete (see the module's docstring), read
         from the folder: every file hashed, parsing only content not seen before; unreadable files are skipped.
-        Raises Transient, AuthFailed (only when it reads the folder)."""
+        Raises ConnectorError, AuthFailed, Transient (only when it reads the folder: see ``pull``)."""
         if self._view is not None:
             return _count_tags(self._view.values())
         return self._read_tag_counts()
