@@ -32,14 +32,7 @@ def run_checks(ctx: DoctorContext) -> Iterator[CheckResult]:
     folder: Path = connector.path
     writes = not connector.capabilities.read_only
     if not folder.is_dir():
-        what = "is not a folder" if folder.exists() else "does not exist"
-        yield CheckResult(
-            name,
-            CHECK_FOLDER,
-            Outcome.FAIL,
-            f"{folder} {what}: every run of this account would fail",
-            f"create it (`mkdir -p {folder}`, owned by the user contactsync runs as) or fix options.path",
-        )
+        yield _not_a_folder(name, folder)
         return
     wanted = os.R_OK | os.X_OK | (os.W_OK if writes else 0)
     if not os.access(folder, wanted):
@@ -58,4 +51,35 @@ def run_checks(ctx: DoctorContext) -> Iterator[CheckResult]:
     yield CheckResult(name, CHECK_SIZE, Outcome.PASS, f"{cards} card files")
     yield from scratch_round_trip(
         ctx, connector, refused_fix=f"let the user contactsync runs as write to {folder}, or set read_only: true"
+    )
+
+
+def _not_a_folder(name: str, folder: Path) -> CheckResult:
+    """The failed check of a path that is no folder, with the fix that fits: a file there is not made a folder by
+    ``mkdir -p``, nor is a folder made under a file."""
+    fails = "every run of this account would fail"
+    if folder.exists():
+        return CheckResult(
+            name,
+            CHECK_FOLDER,
+            Outcome.FAIL,
+            f"{folder} is not a folder (it is a file): {fails}",
+            "point options.path at the folder of the account's .vcf files, or move that file away and create the "
+            "folder in its place (owned by the user contactsync runs as)",
+        )
+    blocking = next((p for p in folder.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        return CheckResult(
+            name,
+            CHECK_FOLDER,
+            Outcome.FAIL,
+            f"{folder} does not exist, and cannot: {blocking} is a file: {fails}",
+            "point options.path at a folder (a path under a file cannot be one)",
+        )
+    return CheckResult(
+        name,
+        CHECK_FOLDER,
+        Outcome.FAIL,
+        f"{folder} does not exist: {fails}",
+        f"create it (`mkdir -p {folder}`, owned by the user contactsync runs as) or fix options.path",
     )
