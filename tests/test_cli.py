@@ -153,7 +153,7 @@ def test_manual_conflict_is_queued_and_resolved(tmp_path: Path) -> None:
     (setup.office / "ana.vcf").write_text(card("o-ana", "Ana", "Souza", "ana@example.org", note="desk 4"))
     (setup.phone / "ana.vcf").write_text(card("p-ana", "Ana", "Souza", "ana@example.org", note="desk 7"))
     result = setup.cli("sync")
-    assert "1 conflicts queued" in result.output
+    assert "1 conflict queued" in result.output
     assert "desk 4" in (setup.office / "ana.vcf").read_text()  # each side keeps its own value meanwhile
     assert "desk 7" in (setup.phone / "ana.vcf").read_text()
     assert setup.cli("status").exit_code == EXIT_ATTENTION

@@ -42,7 +42,7 @@ def test_a_vdir_account_is_checked_read_only_unless_write(tmp_path: Path) -> Non
         ("size", "pass"),
         ("write", "skip"),
     ]
-    assert run.one("size", "files")["detail"] == "1 card files"
+    assert run.one("size", "files")["detail"] == "1 card file"
     written = run_doctor(config, "--write")
     assert written.exit_code == EXIT_OK and written.outcome("write", "files") == "pass", written.output
     assert sorted(p.name for p in (tmp_path / "folder").iterdir()) == ["ana.vcf"]  # the scratch card is gone

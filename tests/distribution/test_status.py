@@ -78,7 +78,7 @@ def test_status_lists_the_distributions_failing_first(slapd: Slapd, tmp_path: Pa
     assert status.exit_code == 3, status.output
     lines = [line for line in status.output.splitlines() if line.startswith("distribution ")]
     assert lines[0].startswith("distribution company: FAILING; 3 targets: 2 ok, 1 failing, 0 behind; 3 people")
-    assert lines[1].startswith("distribution suppliers: OK; 1 targets: 1 ok, 0 failing, 0 behind; 0 people")
+    assert lines[1].startswith("distribution suppliers: OK; 1 target: 1 ok, 0 failing, 0 behind; 0 people")
     failing = status.output.split(lines[0], 1)[1].splitlines()[1].split(None, 2)
     assert failing[:2] == ["carla", "failed"] and failing[2]  # with its error
     # the people's names or addresses never reach status

@@ -44,7 +44,7 @@ def test_what_the_readme_grants_passes_every_check_and_write_leaves_nothing(emul
         doctor.CHECK_SIZE: Outcome.PASS,
         doctor.CHECK_WRITE: Outcome.PASS,
     }
-    assert results[doctor.CHECK_SIZE].detail.startswith("1 contacts")
+    assert results[doctor.CHECK_SIZE].detail.startswith("1 contact:")
     assert [c["givenName"] for c in emulator.contacts(USER)] == ["Ana"]  # the scratch contact is gone
 
 

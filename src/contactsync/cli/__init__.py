@@ -43,6 +43,7 @@ from ..config import load_settings, locate
 from ..errors import ConfigError, ContactSyncError, NotFound, StoreError, StoreLocked
 from ..logs import item_handle, mask_personal, pseudonymize, safe_error_text, setup_logging, shown_item
 from ..settings import AccountSettings, BookSettings, Settings
+from ..wording import counted
 from .deferred import defer_unused
 from .faults import StoreFault, store_fault
 from .lazy import LazyGroup
@@ -288,9 +289,9 @@ def print_report(report: RunReport, *, as_json: bool) -> None:
                 for fname, before, after in p.values:
                     click.echo(f"        {fname}: {before} -> {after}")
     if report.conflicts_queued:
-        click.echo(f"  {report.conflicts_queued} conflicts queued: `contactsync conflicts list`")
+        click.echo(f"  {counted(report.conflicts_queued, 'conflict')} queued: `contactsync conflicts list`")
     if report.possible_duplicates:
-        click.echo(f"  {len(report.possible_duplicates)} possible duplicates (same name, not merged)")
+        click.echo(f"  {counted(len(report.possible_duplicates), 'possible duplicate')} (same name, not merged)")
 
 
 def _print_unread(report: RunReport, *, as_json: bool) -> None:
@@ -631,7 +632,7 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
             elif result == "ok" and o.failed:
                 result = "partial"
             if o.failed and o.last_error and not error:
-                error = f"{o.failed} writes failed and are still owed; last: {o.last_error}"
+                error = f"{counted(o.failed, 'failed write')} still owed; last: {o.last_error}"
             circuit = {
                 "state": h.circuit.value if h else CircuitState.CLOSED.value,
                 "failures": h.failures if h else 0,
@@ -762,13 +763,13 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
         when = f"running on {b['running_on']}" if b["running_on"] else f"next run {_until(b['next_run_at'])}"
         in_logs = f"; in logs {b['log_name']}" if b["log_name"] != name else ""
         click.echo(
-            f"book {name}: {b['pending_conflicts']} pending conflicts, {b['trash']} in the trash; "
+            f"book {name}: {counted(b['pending_conflicts'], 'pending conflict')}, {b['trash']} in the trash; "
             f"schedule {b['schedule']}, {when}{in_logs}"
         )
         if b["held_back"]:
             click.echo(
-                f"  {len(b['held_back'])} contacts held back by the book's data rules (not written to the "
-                "other accounts until fixed; `contactsync history ID` shows where they came from):"
+                f"  {counted(len(b['held_back']), 'contact')} held back by the book's data rules (not written to "
+                "the other accounts until fixed; `contactsync history ID` shows where they came from):"
             )
             for h in b["held_back"]:
                 click.echo(f"    {h['contact_id']}: {h['reason']}")
@@ -1048,9 +1049,13 @@ def config_check(obj: Context) -> None:
     settings = obj.load(recheck=True)  # every check, whatever passed before
     accounts = sum(len(b.accounts) for b in settings.books)
     templates = (
-        f", {len(settings.templates)} book templates (`contactsync config expand`)" if settings.templates else ""
+        f", {counted(len(settings.templates), 'book template')} (`contactsync config expand`)"
+        if settings.templates
+        else ""
     )
-    click.echo(f"{obj.config_path}: ok ({len(settings.books)} books, {accounts} accounts{templates})")
+    click.echo(
+        f"{obj.config_path}: ok ({counted(len(settings.books), 'book')}, {counted(accounts, 'account')}{templates})"
+    )
     for result in secret_file_checks(settings):
         if result.outcome is not Outcome.PASS:
             fix = f": {result.fix}" if result.fix else ""

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..stewardship import backup as snapshots
+from ..wording import counted
 from . import Context, friendly
 
 
@@ -18,7 +19,7 @@ def backup(obj: Context, file: Path) -> None:
     """Write a consistent snapshot of the store to FILE (mode 0600); safe while the daemon runs."""
     with obj.store() as store:
         snap = snapshots.backup(store, file)
-    click.echo(f"backup of {snap.rows} rows (schema {snap.revision}) written to {snap.path}")
+    click.echo(f"backup of {counted(snap.rows, 'row')} (schema {snap.revision}) written to {snap.path}")
 
 
 @click.command()
@@ -30,4 +31,6 @@ def restore(obj: Context, file: Path, force: bool) -> None:
     """Replace the store with the snapshot in FILE. Stop the daemon first."""
     with obj.store() as store:
         snap = snapshots.restore(store, file, force=force)
-    click.echo(f"restored {snap.rows} rows from the backup taken {snap.taken_at.isoformat(timespec='seconds')}")
+    click.echo(
+        f"restored {counted(snap.rows, 'row')} from the backup taken {snap.taken_at.isoformat(timespec='seconds')}"
+    )

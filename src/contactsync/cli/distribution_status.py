@@ -18,6 +18,7 @@ import click
 
 from ..settings import Settings
 from ..store import Store
+from ..wording import counted
 
 #: failing targets named under their distribution; more are counted (``distribute --status`` lists them all)
 SHOWN_FAILING = 10
@@ -110,9 +111,9 @@ def show(rows: Sequence[dict[str, Any]], age: Any) -> None:
     for row in rows:
         last = age(datetime.fromisoformat(row["last_run_at"])) if row["last_run_at"] else "never"
         click.echo(
-            f"distribution {row['distribution']}: {row['state'].upper()}; {row['targets']} targets: "
+            f"distribution {row['distribution']}: {row['state'].upper()}; {counted(row['targets'], 'target')}: "
             f"{row['targets_ok']} ok, {row['targets_failing']} failing, {row['targets_behind']} behind; "
-            f"{row['people']} people, revision {row['revision']}; last target run {last}"
+            f"{counted(row['people'], 'person', 'people')}, revision {row['revision']}; last target run {last}"
         )
         if row["brake"]:
             click.echo(

@@ -8,6 +8,7 @@ from dataclasses import asdict
 import click
 
 from ..stewardship import person as people
+from ..wording import counted
 from . import Context, friendly
 from .output import table
 
@@ -56,7 +57,10 @@ def person_show(obj: Context, email_or_phone: str, as_json: bool) -> None:
             on_one = ", ".join(f"{account}: {name}" for account, name in left)
             click.echo(f"  held on one account only, not carried to the others: {on_one}")
         if r.conflicts or r.owed_writes:
-            click.echo(f"  {len(r.conflicts)} conflicts, {len(r.owed_writes)} writes owed (--json shows them)")
+            click.echo(
+                f"  {counted(len(r.conflicts), 'conflict')}, {counted(len(r.owed_writes), 'write')} owed "
+                "(--json shows them)"
+            )
 
 
 @person.command("erase")

@@ -17,6 +17,7 @@ import click
 from ..errors import NotFound
 from ..logs import pseudonymize
 from ..settings import BookSettings, Settings
+from ..wording import counted
 
 if TYPE_CHECKING:
     from .. import templates as book_templates
@@ -160,7 +161,7 @@ def print_summary(
     """Print the counts and return the books to show in full: those that need a look, the worst first."""
     states = summary["states"]
     shown = ", ".join(f"{n} {state}" for state, n in states.items() if n)
-    click.echo(f"{summary['books']} books: {shown}")
+    click.echo(f"{counted(summary['books'], 'book')}: {shown}")
     for name, row in summary["templates"].items():
         click.echo(f"  template {name}: " + ", ".join(f"{n} {state}" for state, n in row.items() if n))
     worst = {n: b for n, b in per_book.items() if b["state"] != BookState.OK.value}
@@ -172,9 +173,9 @@ def print_summary(
         )
     if retired:
         latest = sorted(retired, key=lambda r: r["retired_at"], reverse=True)[:10]
-        click.echo(f"{len(retired)} retired books (not synced, nothing deleted); the latest:")
+        click.echo(f"{counted(len(retired), 'retired book')} (not synced, nothing deleted); the latest:")
         for r in latest:
             click.echo(f"  {r['book']}: retired since {r['retired_at']:%Y-%m-%d %H:%M} (template {r['template']})")
     if states[BookState.OK.value]:
-        click.echo(f"{states[BookState.OK.value]} books ok (`--all` shows them in full)")
+        click.echo(f"{counted(states[BookState.OK.value], 'book')} ok (`--all` shows them in full)")
     return detailed

@@ -19,6 +19,7 @@ import click
 from ..errors import ConnectorError
 from ..settings import Settings
 from ..store import TemplateBookRecord
+from ..wording import counted
 from . import EXIT_ATTENTION, EXIT_ERROR, EXIT_OK, Context, _open_for_reading, friendly
 
 
@@ -141,7 +142,8 @@ def expand(obj: Context, names: tuple[str, ...], as_json: bool, apply: bool) -> 
         if apply:
             click.echo(f"template {t['template']}: recorded; the books marked + exist now, those marked - are retired")
         click.echo(
-            f"template {t['template']} (source {t['source']}): {t['people']} people, {len(t['books'])} books "
+            f"template {t['template']} (source {t['source']}): {counted(t['people'], 'person', 'people')}, "
+            f"{counted(len(t['books']), 'book')} "
             f"({new} added by the next cycle), {len(t['retiring'])} retired by the next cycle, "
             f"{len(t['skipped'])} without a book"
         )

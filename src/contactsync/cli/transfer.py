@@ -10,6 +10,7 @@ import click
 from ..model import Contact
 from ..settings import Settings
 from ..stewardship import transfer as tr
+from ..wording import counted
 from . import EXIT_PARTIAL, Context, friendly
 from .output import progress, table
 
@@ -72,7 +73,7 @@ def export_command(obj: Context, fmt: str, tag: str | None, book: str | None, ou
     fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
-    click.echo(f"exported {len(contacts)} contacts to {output}", err=True)
+    click.echo(f"exported {counted(len(contacts), 'contact')} to {output}", err=True)
 
 
 @click.command("import")

@@ -35,6 +35,7 @@ from ..errors import ConnectorError
 from ..model import Field
 from ..settings import AccountMode, AccountSettings, BookSettings
 from ..store import Store, now
+from ..wording import counted
 from .records import DaemonRecords, Health, TagCheck, TagVerdict
 
 log = logging.getLogger("contactsync.daemon")
@@ -100,7 +101,9 @@ def check_account(
     if outcome.mismatches:
         # tag names are the organisation's labels, but a label can name a person: the log gives counts only
         log.warning(
-            "account %s: %d tags differ from the store (see `contactsync status`)", account.name, outcome.mismatches
+            "account %s: %s from the store (see `contactsync status`)",
+            account.name,
+            f"{counted(outcome.mismatches, 'tag')} {'differs' if outcome.mismatches == 1 else 'differ'}",
         )
         already = health.repair_requested_at is not None
         if not already:

@@ -24,6 +24,7 @@ from .. import registry
 from ..checks import CheckResult, DoctorContext, Outcome
 from ..errors import ConfigError, NotFound
 from ..settings import AccountSettings, BookSettings, Settings
+from ..wording import counted
 from .endpoint import CHECK_CLOCK, CHECK_ENDPOINT, CHECK_TLS, Endpoint, check_endpoint, endpoints_of
 from .files import CHECK_SECRET, SecretFile, check_mode, check_secret_files, secret_files
 from .store import CHECK_STORE, EVERY_ACCOUNT, check_store
@@ -99,7 +100,10 @@ def config_failed(path: Path, error: ConfigError) -> CheckResult:
 def config_passed(path: Path, settings: Settings) -> CheckResult:
     accounts = sum(len(b.accounts) for b in settings.books)
     return CheckResult(
-        EVERY_ACCOUNT, CHECK_CONFIG, Outcome.PASS, f"{path} loads ({len(settings.books)} books, {accounts} accounts)"
+        EVERY_ACCOUNT,
+        CHECK_CONFIG,
+        Outcome.PASS,
+        f"{path} loads ({counted(len(settings.books), 'book')}, {counted(accounts, 'account')})",
     )
 
 

@@ -28,6 +28,7 @@ from ..retry import RetryPolicy
 from ..rules import as_written, broken_rules
 from ..settings import BookSettings, PhoneFormat
 from ..store import CanonicalRecord, Link, Store, now
+from ..wording import counted
 from .checkpoints import Checkpoints
 from .plan import Known, desired, journal_decision, needs_update
 from .report import AccountReport, RunReport
@@ -165,11 +166,11 @@ class Pusher:
         for (name, cause), count in sorted(self._refused.items()):
             if name == account:
                 log.warning(
-                    "account %s: %d writes failed (%s); they stay owed for the next run (`contactsync status` "
-                    "shows the last error)",
+                    "account %s: %s failed (%s); %s owed for the next run (`contactsync status` shows the last error)",
                     account,
-                    count,
+                    counted(count, "write"),
                     cause,
+                    "it stays" if count == 1 else "they stay",
                 )
                 del self._refused[(name, cause)]
 

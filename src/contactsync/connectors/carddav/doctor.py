@@ -31,6 +31,7 @@ from contactsync.errors import (
     Transient,
 )
 from contactsync.logs import shown_path
+from contactsync.wording import counted
 
 from . import davxml, hrefs
 from .connector import CardDavConnector, CardDavOptions
@@ -225,7 +226,7 @@ def _check_sync(name: str, options: CardDavOptions, transport: DavTransport, ent
             return
         cards = sum(1 for e in answer.entries if e.status != 404 and hrefs.member_id(options.url, e.href))
         yield CheckResult(name, CHECK_SYNC, Outcome.PASS, "offered and answering: each run asks for the changes only")
-        yield CheckResult(name, CHECK_SIZE, Outcome.PASS, f"{cards} cards (group cards included)")
+        yield CheckResult(name, CHECK_SIZE, Outcome.PASS, f"{counted(cards, 'card')} (group cards included)")
         return
     # without sync-collection every run lists every href and etag and compares: say what that costs here
     started = time.monotonic()
@@ -263,7 +264,7 @@ def _check_sync(name: str, options: CardDavOptions, transport: DavTransport, ent
             "fine for small books; for large ones use a server with sync-collection (Radicale, Xandikos, "
             "Nextcloud, Baikal offer it) or schedule the book less often",
         )
-    yield CheckResult(name, CHECK_SIZE, Outcome.PASS, f"{cards} cards (group cards included)")
+    yield CheckResult(name, CHECK_SIZE, Outcome.PASS, f"{counted(cards, 'card')} (group cards included)")
 
 
 def _check_write(ctx: DoctorContext) -> Iterator[CheckResult]:

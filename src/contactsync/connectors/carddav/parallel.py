@@ -30,6 +30,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
+from contactsync.wording import counted
+
 __all__ = ["DEFAULT_MAX_IN_FLIGHT", "Outcome", "Slots"]
 
 DEFAULT_MAX_IN_FLIGHT = 8
@@ -146,7 +148,7 @@ class Slots(Generic[T]):
         if self.limit == 1 or self._local.slot is not None:
             return  # inside a task the pool is busy: the batch's caller narrows once it has the outcomes
         self.limit = max(1, self.limit // 2)
-        log.info("carddav: the server fell behind; %d requests in flight from now on", self.limit)
+        log.info("carddav: the server fell behind; %s in flight from now on", counted(self.limit, "request"))
         if self._executor is not None:
             self._executor.shutdown(wait=True)  # idle: batches run only on the calling thread, one at a time
             self._executor = None

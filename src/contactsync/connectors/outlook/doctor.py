@@ -28,6 +28,7 @@ from urllib.parse import quote
 from contactsync.checks import CHECK_WRITE, CheckResult, DoctorContext, Outcome, scratch_round_trip
 from contactsync.errors import ConfigError, ConnectorError
 from contactsync.settings import AccountMode
+from contactsync.wording import counted
 
 from .connector import OutlookConnector, OutlookOptions
 from .graph import BatchRequest
@@ -226,8 +227,8 @@ def _size(name: str, connector: OutlookConnector, contacts: str, options: Outloo
     size = int((body or {}).get("@odata.count", 0))
     listing = 2 * max(1, math.ceil(size / options.page_size))
     detail = (
-        f"{size} contacts: a first sync lists them in about {listing} requests; writing all of them would take "
-        f"{size} of the {REQUESTS_PER_WINDOW} requests a mailbox allows per 10 minutes"
+        f"{counted(size, 'contact')}: a first sync lists them in about {listing} requests; writing all of them "
+        f"would take {size} of the {REQUESTS_PER_WINDOW} requests a mailbox allows per 10 minutes"
     )
     if size >= MAX_FOLDER_ITEMS:
         return CheckResult(

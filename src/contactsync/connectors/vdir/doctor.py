@@ -13,6 +13,7 @@ from typing import Final
 
 from contactsync.checks import CheckResult, DoctorContext, Outcome, scratch_round_trip
 from contactsync.errors import ConfigError
+from contactsync.wording import counted
 
 CHECK_FOLDER: Final = "folder"
 CHECK_SIZE: Final = "size"
@@ -48,7 +49,7 @@ def run_checks(ctx: DoctorContext) -> Iterator[CheckResult]:
         name, CHECK_FOLDER, Outcome.PASS, f"{folder} is {'readable and writable' if writes else 'readable'}"
     )
     cards = sum(1 for entry in os.scandir(folder) if entry.name.endswith(".vcf") and not entry.name.startswith("."))
-    yield CheckResult(name, CHECK_SIZE, Outcome.PASS, f"{cards} card files")
+    yield CheckResult(name, CHECK_SIZE, Outcome.PASS, counted(cards, "card file"))
     yield from scratch_round_trip(
         ctx, connector, refused_fix=f"let the user contactsync runs as write to {folder}, or set read_only: true"
     )
