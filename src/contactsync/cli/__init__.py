@@ -481,16 +481,28 @@ def _log_name(name: str, settings: Settings) -> str:
 
 
 def _quarantined(
-    remote_id: str, reason: str, since: datetime | None, login: str | None, *, personal_data: bool, key: bytes | None
+    remote_id: str,
+    reason: str,
+    since: datetime | None,
+    login: str | None,
+    *,
+    personal_data: bool,
+    key: bytes | None,
+    show_ids: bool = False,
 ) -> dict[str, Any]:
     """A quarantined item as status shows it: with ``log.personal_data: true`` its id and reason as they are; else
     its id by the rule of its kind (:func:`contactsync.logs.shown_item`) and, where that hid a part, a handle
     (:func:`contactsync.logs.item_handle`: ``#`` and 6 hex digits of a hash of the whole id keyed by the store's
     ``key``), so two cards whose hrefs or file names differ only in what is hidden are still told apart, and the
     same card keeps its handle from one status to the next. No ``key`` (a read-only store that has none yet): no
-    handle, rather than one anybody could compute from a guessed id."""
+    handle, rather than one anybody could compute from a guessed id. With ``show_ids`` (``status --show-ids``, for
+    the admin at the terminal): the id and reason as they are, followed by the handle a masked status shows, so a
+    handle pasted into a ticket leads to its file or card."""
     if personal_data:
         return {"id": remote_id, "reason": reason, "since": since}
+    if show_ids:
+        handle = item_handle(remote_id, key) if key is not None and shown_item(remote_id, login) != remote_id else ""
+        return {"id": f"{remote_id} {handle}".rstrip(), "reason": reason, "since": since}
     shown = shown_item(remote_id, login)
     if shown != remote_id and key is not None:
         shown += item_handle(remote_id, key)
@@ -521,9 +533,17 @@ def _login(account: AccountSettings) -> str | None:
 )
 @click.option("--template", "template_name", metavar="NAME", help="Only the books of this book template.")
 @click.option("--all", "show_all", is_flag=True, help=f"Every book in full, even over {SUMMARY_OVER} books.")
+@click.option(
+    "--show-ids",
+    is_flag=True,
+    help="Show quarantined items' ids and reasons in full, each with its handle (#3f9a1c): a file name or href may "
+    "hold a name or an email. This output only; logs are not affected.",
+)
 @click.pass_obj
 @friendly
-def status(obj: Context, as_json: bool, book_name: str | None, template_name: str | None, show_all: bool) -> None:
+def status(
+    obj: Context, as_json: bool, book_name: str | None, template_name: str | None, show_all: bool, show_ids: bool
+) -> None:
     """Per book and account: last run, result, next run, brake, circuit breaker, quarantined items, owed writes,
     conflicts; and every tag's member count on each platform next to the store's.
 
@@ -659,7 +679,15 @@ def status(obj: Context, as_json: bool, book_name: str | None, template_name: st
                 # of a UID: shown as log lines show paths, with a handle telling the items apart, unless
                 # log.personal_data is true (status is the admin's own tool; its output is pasted into tickets)
                 "quarantined": [
-                    _quarantined(rid, reason, since, _login(acct), personal_data=settings.log_personal_data, key=key)
+                    _quarantined(
+                        rid,
+                        reason,
+                        since,
+                        _login(acct),
+                        personal_data=settings.log_personal_data,
+                        key=key,
+                        show_ids=show_ids,
+                    )
                     for rid, reason, since in st.get("quarantined", [])
                 ],
                 "circuit": circuit,
