@@ -15,7 +15,7 @@ keeps both from writing it at once. They also let ``status`` show who holds each
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime
 
 from ..settings import BookSettings
@@ -57,6 +57,7 @@ class DaemonRecords:
         *,
         at: datetime | None = None,
         due_only: bool = True,
+        next_slot: Callable[[datetime], datetime | None] | None = None,
         start_run: bool = False,
         abandon_open_runs: bool = False,
     ) -> Claim:
@@ -68,6 +69,7 @@ class DaemonRecords:
             lease_s,
             at=at,
             due_only=due_only,
+            next_slot=next_slot,
             start_run=start_run,
             abandon_open_runs=abandon_open_runs,
         )

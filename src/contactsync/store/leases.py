@@ -24,7 +24,7 @@ writes nothing more to the platforms either.
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -184,6 +184,7 @@ _CLAIM_COLUMNS = (
     _L.c.epoch,
     _L.c.expires_at,
     _L.c.next_due_at,
+    _L.c.last_started_at,
     _A.c.account,
     _A.c.owner.label("account_owner"),
     _A.c.epoch.label("account_epoch"),
@@ -244,12 +245,14 @@ _TAKE_ALL_AND_START = (
 #: the book's is (``accounts`` waits on ``book`` through its EXISTS), so a claim that misses the book locks none of
 #: its accounts, as the join did. ``go`` takes them only when the book's lease is free and due (or ``due_only`` is
 #: off) and every account's row is locked by us and not held live by anyone else; otherwise nothing is written and
-#: the lines read tell :meth:`Leases.claim_lease` why (or lead it, on a lease held or let expire, to the statements
-#: of its general case, on rows already locked). The lines carry ``_CLAIM_ALL``'s columns and the run's id (NULL:
-#: not taken). Every list is one array parameter: the same text whatever the number of accounts
+#: the lines read tell :meth:`Leases.claim_lease` why (or lead it, on a lease held or let expire, or on a due time
+#: the schedule in force brings forward, to the statements of its general case, on rows already locked). The lines
+#: carry ``_CLAIM_ALL``'s columns and the run's id (NULL: not taken). Every list is one array parameter: the same
+#: text whatever the number of accounts
 _CLAIM_TAKE_AND_START = sa.text(
     f"""WITH book AS (
-    SELECT owner, epoch, expires_at, next_due_at FROM daemon_leases WHERE book = :book FOR UPDATE SKIP LOCKED
+    SELECT owner, epoch, expires_at, next_due_at, last_started_at FROM daemon_leases WHERE book = :book
+    FOR UPDATE SKIP LOCKED
 ),
 accounts AS (
     SELECT account, owner, epoch, expires_at FROM account_leases
@@ -281,7 +284,7 @@ run AS (
     INSERT INTO runs (book, started_at, status, dry_run) SELECT :book, :started, 'running', false FROM go
     RETURNING id
 )
-SELECT book.owner, book.epoch, book.expires_at, book.next_due_at, accounts.account,
+SELECT book.owner, book.epoch, book.expires_at, book.next_due_at, book.last_started_at, accounts.account,
     accounts.owner AS account_owner, accounts.epoch AS account_epoch, accounts.expires_at AS account_expires_at,
     {", ".join(f"account_health.{c.name} AS health_{c.name}" for c in t.account_health.c)},
     (SELECT id FROM run) AS run_id
@@ -384,6 +387,7 @@ class Leases(StoreBase):
         *,
         at: datetime | None = None,
         due_only: bool = True,
+        next_slot: Callable[[datetime], datetime | None] | None = None,
         start_run: bool = False,
         abandon_open_runs: bool = False,
     ) -> Claim:
@@ -391,6 +395,12 @@ class Leases(StoreBase):
         none: refused while anyone else holds a live lease on one of them, or (``due_only``, the daemon's case)
         when the book's run for this slot is already done. A lease whose holder let it expire is taken over.
         The rows must exist (:meth:`ensure_leases`); a missing one reads as locked by a claim in flight.
+
+        ``next_slot``: the schedule in force (its first slot after a time). The book is then due at the earlier of
+        the time stored by its last run and the schedule's first slot after that run's start: a stored time from a
+        longer schedule (changed since, by a restart or a reload) does not hold a shorter one back. Under an
+        unchanged schedule the two are the same time, written by the same instance's clock, so instances still
+        agree on each slot; a refused claim writes the earlier time in place of the stored one (``status``).
 
         ``start_run``: once taken, the book's run is recorded as started in the same transaction (its id is the
         claim's ``run_id``; one commit fewer per run, #18), after the book's runs still open are marked
@@ -437,6 +447,8 @@ class Leases(StoreBase):
             expires, due = aware(row.expires_at), aware(row.next_due_at)
             if row.owner is not None and row.owner != owner and expires is not None and expires > stamp:
                 return Claim(False, row.owner, f"book {book}", expires)
+            if due_only and due is not None and due > stamp and next_slot is not None:
+                due = _due_in_force(conn, book, due, aware(row.last_started_at), next_slot, stamp)
             if due_only and due is not None and due > stamp:
                 if row.owner is not None:
                     # its holder died after the run's work was done (lease_done), before handing the leases
@@ -562,6 +574,27 @@ class Leases(StoreBase):
                 )
                 for r in conn.execute(sa.select(t.account_leases))
             }
+
+
+def _due_in_force(
+    conn: Connection,
+    book: str,
+    stored: datetime,
+    started: datetime | None,
+    next_slot: Callable[[datetime], datetime | None],
+    stamp: datetime,
+) -> datetime:
+    """When ``book`` is due under the schedule in force: ``stored`` (its last run's next slot, later than
+    ``stamp``), or the schedule's first slot after that run's ``started`` when earlier (the schedule changed since).
+    An earlier time that has not come yet replaces the stored one, so ``status`` shows it; the row is locked by the
+    claim (PostgreSQL) or the store is ours (SQLite)."""
+    slot = next_slot(started) if started is not None else None
+    if slot is None or slot >= stored:
+        return stored
+    if slot > stamp:
+        leases = t.daemon_leases
+        conn.execute(sa.update(leases).where(leases.c.book == book).values(next_due_at=slot))
+    return slot
 
 
 def _lease_done(conn: Connection, book: str, owner: str, next_due_at: datetime | None) -> None:
