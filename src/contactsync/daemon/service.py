@@ -8,7 +8,11 @@ so a long run never starves the renewals that keep its lease.
 Scheduling: every instance has a job per book, but the store decides who runs what (see :mod:`.records`): a
 book is taken under a lease and is only run when due. When a run ends, the book is next due at the next slot of
 its schedule without jitter; interval schedules are counted from a fixed epoch, not from each instance's start,
-so all instances share the same slots, and each slot is run once, by whichever instance fires first.
+so all instances share the same slots, and each slot is run once, by whichever instance fires first. A schedule
+changed by a restart or a reload applies at once: the stored next due time is not honoured past the new
+schedule's first slot after the book's last start (:meth:`contactsync.store.Store.claim_lease`), and every book
+whose schedule changed is tried at once. A run still going at its book's next slot skips that slot; the daemon
+says so once per run in its own words (:meth:`Daemon._slot_skipped`), not in APScheduler's.
 
 Stopping: SIGTERM stops new runs; a running book stops at its next batch boundary (the engine's ``after_commit``
 hook, after the batch in flight is confirmed and committed) or during a retry wait; what it still owed stays in
@@ -32,6 +36,7 @@ from functools import partial
 from types import FrameType
 from typing import Any
 
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent  # type: ignore[import-untyped]  # APScheduler 3 ships no types
 from apscheduler.executors.pool import ThreadPoolExecutor  # type: ignore[import-untyped]  # APScheduler 3 ships no types
 from apscheduler.schedulers.background import BackgroundScheduler  # type: ignore[import-untyped]  # APScheduler 3 ships no types
 from apscheduler.triggers.base import BaseTrigger  # type: ignore[import-untyped]  # APScheduler 3 ships no types
@@ -67,6 +72,21 @@ EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 _OPEN_AHEAD_S = 5.0
 #: servers whose connections are opened at once in the start-up
 _OPEN_AHEAD_THREADS = 8
+#: APScheduler's warning when a job's run is still going at its next fire time (the daemon's own line replaces it)
+_MAX_INSTANCES_WARNING = 'Execution of job "%s" skipped: maximum number of running instances'
+#: a scheduler job's id prefix → what the daemon's lines call it (the rest of the id is its name)
+_JOB_KINDS = {"book": "book", "takeover": "book", "distribute": "distribution", "template": "template"}
+
+
+class _SchedulerLog(logging.LoggerAdapter[logging.Logger]):
+    """APScheduler's logger (``apscheduler.scheduler``) without its warning that a job was skipped because its last
+    run is still going: an internal text naming a method and a trigger, which the daemon replaces with its own line
+    (:meth:`Daemon._slot_skipped`). Every other line of the scheduler's, its errors first, goes through as it is."""
+
+    def log(self, level: int, msg: object, *args: Any, **kwargs: Any) -> None:
+        if level == logging.WARNING and isinstance(msg, str) and msg.startswith(_MAX_INSTANCES_WARNING):
+            return
+        super().log(level, msg, *args, **kwargs)
 
 
 class Interrupted(SyncAborted):
@@ -215,6 +235,13 @@ class Daemon:
         #: kept-alive connections per server, shared by every account and run of this instance (.sharing)
         self.connections = ConnectionPools()
         self._due_triggers: dict[str, BaseTrigger] = {}
+        #: book → the schedule its job was added with (a reload tries a book whose schedule changed at once)
+        self._schedules: dict[str, str] = {}
+        #: books whose claim, refused as not due yet, was logged at info since the start or since a reload changed
+        #: their schedule (later refusals at debug: on a shared store every instance but one is refused every slot)
+        self._said_not_due: set[str] = set()
+        #: the jobs ("book NAME", "distribution NAME") whose skipped slot was logged while their run goes on
+        self._said_skipped: set[str] = set()
         self._lock: StoreLock | None = None
         self.store: Store | None = None
         self.records: DaemonRecords | None = None
@@ -255,7 +282,9 @@ class Daemon:
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(workers), "maint": ThreadPoolExecutor(2)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+            logger=_SchedulerLog(logging.getLogger("apscheduler.scheduler")),
         )
+        self.scheduler.add_listener(self._slot_skipped, EVENT_JOB_MAX_INSTANCES)
         self._schedule_books(first=True)
         period = max(1.0, self.options.lease_s / 3)
         self.scheduler.add_job(self._renew, "interval", seconds=period, id="renew-leases", executor="maint")
@@ -375,6 +404,7 @@ class Daemon:
             if started:
                 with self._running_lock:
                     self._jobs.discard(label)
+                    self._said_skipped.discard(label)
                 self._wake.set()
 
     def _safe(self, exc: BaseException) -> str:
@@ -522,15 +552,19 @@ class Daemon:
             if job.id.startswith("book:") and job.id[5:] not in wanted:
                 job.remove()
                 self._due_triggers.pop(job.id[5:], None)
+                self._schedules.pop(job.id[5:], None)
         for book in self.settings.books:
             fire, due = triggers_for(book.schedule, self.options.jitter_s)
             self._due_triggers[book.name] = due
             job_id = f"book:{book.name}"
             existing = self.scheduler.get_job(job_id)
             extra: dict[str, Any] = {}
-            if first or existing is None:
-                # run at start: a book never run, or whose slot passed while no daemon ran, is due now
+            if first or existing is None or self._schedules.get(book.name) != book.schedule:
+                # run at start: a book never run, or whose slot passed while no daemon ran, is due now; so is one
+                # whose new schedule has a slot since its last run (the claim says, next_slot)
                 extra["next_run_time"] = datetime.now(UTC)
+                self._said_not_due.discard(book.name)
+            self._schedules[book.name] = book.schedule
             self.scheduler.add_job(self._run_book, fire, args=[book.name], id=job_id, replace_existing=True, **extra)
         self._schedule_distributions()
         self._schedule_templates()
@@ -678,9 +712,11 @@ class Daemon:
             if job is not None:
                 job.remove()
             self._due_triggers.pop(gone, None)
+            self._schedules.pop(gone, None)
         for new in set(now_books) - before:
             fire, due = triggers_for(now_books[new].schedule, self.options.jitter_s)
             self._due_triggers[new] = due
+            self._schedules[new] = now_books[new].schedule
             self.scheduler.add_job(
                 self._run_book,
                 fire,
@@ -838,11 +874,15 @@ class Daemon:
             self._run_book_in_context(name, book, takeover=takeover)
         finally:
             CONTEXT_FIELDS.reset(context)
+            with self._running_lock:
+                self._said_skipped.discard(f"book {name}")
 
     def _run_book_in_context(self, name: str, book: BookSettings, *, takeover: bool) -> None:
         with self._running_lock:
             # stopping checked again under the lock shutdown() reads the runs with: a run that starts is seen
             if name in self._running or self._stopping.is_set():
+                if name in self._running:  # its takeover job and its own job fired together
+                    log.debug("book %s: already running here; not run again now", name)
                 return
             active = _Active(name, tuple(a.name for a in book.accounts), now())
             self._running[name] = active
@@ -860,11 +900,17 @@ class Daemon:
                 at=active.started,
                 start_run=True,
                 abandon_open_runs=takeover,
+                # a stored next due time from a longer schedule than the one in force is not honoured
+                next_slot=partial(self.next_due, name),
             )
             if not claim:
                 if claim.holder and claim.held != f"book {name}":
                     # the book is free but one of its accounts is not: another configuration has it elsewhere
                     log.info("book %s: not run now, %s is held by %s", name, claim.held, claim.holder)
+                elif claim.not_due:
+                    self._say_not_due(name, active.started)
+                else:
+                    log.debug("book %s: not run now, another instance runs it (%s)", name, claim.holder or "claiming")
                 return
             active.claimed = True
             active.run_id = claim.run_id
@@ -911,6 +957,52 @@ class Daemon:
             with self._running_lock:
                 self._running.pop(name, None)
             self._wake.set()
+
+    def _say_not_due(self, name: str, at: datetime) -> None:
+        """A claim refused because the book's run for this slot is done (by this instance or another): at info the
+        first time since the start or the last reload (an admin starting the daemon sees why a book does not run
+        now), at debug after that."""
+        first = name not in self._said_not_due
+        self._said_not_due.add(name)
+        nxt = self.next_due(name, at)
+        log.log(
+            logging.INFO if first else logging.DEBUG,
+            "book %s: not run now: its run for this slot is done already; next slot %s",
+            name,
+            nxt.astimezone().isoformat(timespec="seconds") if nxt else "none",
+        )
+
+    def _slot_skipped(self, event: JobSubmissionEvent) -> None:
+        """APScheduler's listener for a job whose last run is still going (or still waiting for a worker) at its
+        next fire time: that slot is skipped (coalesced into none). Said once, until the run ends, in the daemon's
+        words; APScheduler's own warning is dropped (:class:`_SchedulerLog`)."""
+        kind, _, name = str(event.job_id).partition(":")
+        what = _JOB_KINDS.get(kind)
+        if what is None:  # the maintenance jobs: a lease renewal that lasts a third of the lease is worth a warning
+            log.warning("%s: still running at its next turn (the store answers slowly?); that turn is skipped", kind)
+            return
+        label = f"{what} {name}"
+        with self._running_lock:
+            if label in self._said_skipped:
+                return
+            self._said_skipped.add(label)
+            active = self._running.get(name) if what == "book" else None
+            running = active is not None or label in self._jobs
+        origin = self._origins.get(name) if what == "book" else None
+        context = CONTEXT_FIELDS.set({"template": origin.template, "person": origin.person_id} if origin else {})
+        try:
+            if running:
+                since = f" since {active.started.astimezone():%H:%M:%S}" if active is not None else ""
+                log.info("%s %s: still running%s at its next slot; slots are skipped until it ends", what, name, since)
+            else:
+                log.info(
+                    "%s %s: still waiting for a free worker at its next slot (daemon.workers are busy); slots are "
+                    "skipped until it runs",
+                    what,
+                    name,
+                )
+        finally:
+            CONTEXT_FIELDS.reset(context)
 
     def _checkpoint(self, active: _Active) -> None:
         if self._stopping.is_set() or active.lost:
