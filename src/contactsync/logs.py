@@ -2,8 +2,8 @@
 
 What the admin reads must be true and must not name anyone (``log.personal_data: false``, the default):
 
-- every line goes through one handler on the root logger, so third-party lines (APScheduler's "skipped: maximum
-  number of running instances") come out in the same format: with ``log.format: json`` every line is JSON;
+- every line goes through one handler on the root logger, so third-party lines (APScheduler's errors) come out in
+  the same format: with ``log.format: json`` every line is JSON;
 - a line may carry counts as fields (``extra={"fields": {...}}``): JSON puts them next to ``msg``, the human
   format appends them as ``key=value``;
 - under journald (``$JOURNAL_STREAM`` names our stderr) human lines start with the syslog priority (``<3>``), so
@@ -580,8 +580,8 @@ def setup_logging(fmt: LogFormat, level: str, verbose: int, *, personal_data: bo
     ours.setLevel(logging.DEBUG if verbose > 1 else (logging.INFO if verbose else getattr(logging, level, 20)))
     # caldav logs request and response bodies (card contents: personal data) at DEBUG
     logging.getLogger("caldav").setLevel(logging.WARNING)
-    # APScheduler says "Running job …"/"Job … executed" at INFO for every run; its warnings ("skipped: maximum
-    # number of running instances reached") and errors still come through
+    # APScheduler says "Running job …"/"Job … executed" at INFO for every run; its warnings and errors still come
+    # through (a slot skipped because the run is still going is said by the daemon itself, daemon/service.py)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     return handler
 
