@@ -49,7 +49,7 @@ def _paused_by_a_daemon(tmp_path: Path, config: Path, *, paused_runs: int = 1) -
     """Run a real daemon until the failing account is paused and sat ``paused_runs`` runs out; its log."""
     daemon = DaemonProcess(["-c", str(config), "run"], tmp_path / "d.log")
     try:
-        wait_for("the circuit opened", lambda: "paused after 1 failed runs in a row" in daemon.output(), timeout=90)
+        wait_for("the circuit opened", lambda: "paused after 1 failed run in a row" in daemon.output(), timeout=90)
         wait_for("paused runs", lambda: daemon.output().count("account=flaky-a result=paused") >= paused_runs)
     finally:
         assert daemon.stop() == 0
@@ -75,7 +75,7 @@ def test_paused_runs_log_no_fresh_failure_and_status_shows_the_failure_behind_th
     assert flaky["circuit"]["last_failure"] == "the folder of account 'flaky-a' does not exist"
     plain = _cli(config, "status")
     assert plain.returncode == 3
-    assert "PAUSED (circuit breaker) after 1 failed runs in a row; next try in " in plain.stdout
+    assert "PAUSED (circuit breaker) after 1 failed run in a row; next try in " in plain.stdout
     assert "    last failure: the folder of account 'flaky-a' does not exist\n" in plain.stdout
     assert "error: paused by" not in plain.stdout  # said once, on the PAUSED line
 

@@ -188,7 +188,7 @@ def test_the_circuit_breaker_pauses_a_failing_account_and_status_says_so(tmp_pat
     daemon = DaemonProcess(["-c", str(config), "run", "--pause", "3600"], tmp_path / "d.log")
     try:
         # a missing folder is a transient fault: the engine retries it twice (2 s, 4 s) before the run counts as failed
-        wait_for("the circuit opened", lambda: "paused after 1 failed runs in a row" in daemon.output())
+        wait_for("the circuit opened", lambda: "paused after 1 failed run in a row" in daemon.output())
         code, status = _status(config)
         flaky = status["books"]["flaky"]["accounts"]["flaky-a"]
         assert flaky["circuit"]["state"] == "open" and flaky["circuit"]["failures"] == 1
@@ -199,7 +199,7 @@ def test_the_circuit_breaker_pauses_a_failing_account_and_status_says_so(tmp_pat
         wait_for("a paused run", lambda: "account=flaky-a result=paused" in daemon.output())
         assert "account=ok-dst result=ok" in daemon.output()
         plain = subprocess.run([CONTACTSYNC, "-c", str(config), "status"], capture_output=True, text=True, timeout=60)
-        assert "PAUSED (circuit breaker) after 1 failed runs in a row" in plain.stdout
+        assert "PAUSED (circuit breaker) after 1 failed run in a row" in plain.stdout
     finally:
         assert daemon.stop() == 0
     _, status = _status(config)

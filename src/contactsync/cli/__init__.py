@@ -814,7 +814,7 @@ def status(
                 click.echo(f"    error: {e['error']}")
             if paused:
                 click.echo(
-                    f"    PAUSED (circuit breaker) after {e['circuit']['failures']} failed runs in a row; "
+                    f"    PAUSED (circuit breaker) after {counted(e['circuit']['failures'], 'failed run')} in a row; "
                     f"next try {_until(e['circuit']['retry_at'])}"
                 )
                 if e["circuit"]["last_failure"] and e["circuit"]["last_failure"] != e["error"]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from ..wording import counted
 from .records import PAUSED, CircuitState, Health
 
 
@@ -56,7 +57,8 @@ def pause_notice(h: Health) -> str:
     """The error a paused account's run records instead of contacting it."""
     assert h.retry_at is not None
     return (
-        f"{PAUSED} after {h.failures} failed runs in a row; next try after {h.retry_at.astimezone():%Y-%m-%d %H:%M %Z}"
+        f"{PAUSED} after {counted(h.failures, 'failed run')} in a row; "
+        f"next try after {h.retry_at.astimezone():%Y-%m-%d %H:%M %Z}"
     )
 
 

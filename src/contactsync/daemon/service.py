@@ -56,6 +56,7 @@ from ..registry import Rate, UnknownConnector, build_connector, preload
 from ..settings import AccountSettings, BookSettings, DaemonSettings, Settings
 from ..sharing import ConnectionPools, OpensConnections, Sharing
 from ..store import Fence, LeaseLost, Store, Transaction, now
+from ..wording import counted
 from .budget import MAX_DEFAULT_WORKERS, BudgetKey, InFlightBudget, budget_key, default_workers, limit_for
 from .circuit import CircuitPolicy, fresh_health, pause_notice
 from .limits import GuardedConnector, RateLimiter, rate_for, rate_of
@@ -1129,9 +1130,9 @@ class Daemon:
                 before.circuit is not CircuitState.OPEN or h.retry_at != before.retry_at
             ):
                 log.warning(
-                    "account %s: paused after %d failed runs in a row (circuit open) until %s",
+                    "account %s: paused after %s in a row (circuit open) until %s",
                     acct.name,
-                    h.failures,
+                    counted(h.failures, "failed run"),
                     h.retry_at,
                 )
             elif before.circuit is CircuitState.OPEN and h.circuit is CircuitState.CLOSED:
