@@ -625,6 +625,9 @@ def status(
 
     for book in settings.books:
         entries = {}
+        # counts are read after a run that went well: an account whose last run failed, was cut short or was paused
+        # shows what an earlier run read (as of its tags_checked_at), and says so rather than pass it off as now
+        stale: set[str] = set()
         lease = leases.get(book.name)
         running_on = lease.owner if lease and lease.owner and lease.expires_at and lease.expires_at > at else None
         last_run = runs.get(book.name, {})
@@ -661,6 +664,8 @@ def status(
                 # (masked as every recorded error is, see logs.account_error)
                 "last_failure": h.last_failure if h else None,
             }
+            if result in ("error", "interrupted") or (h is not None and h.circuit is CircuitState.OPEN):
+                stale.add(acct.name)
             entries[acct.name] = {
                 "type": acct.type,
                 "mode": acct.mode.value,
@@ -724,6 +729,7 @@ def status(
                     "platform": c.platform_count,
                     "store": c.store_count,
                     "verdict": c.verdict.value,
+                    "stale": c.account in stale,
                 }
                 if c.verdict is TagVerdict.MISMATCH:
                     attention()
@@ -832,6 +838,7 @@ def status(
             names = list(b["accounts"])
             click.echo("  tags (members on the platform / in the store):")
             click.echo("    " + f"{'tag':<24}" + "".join(f"{n[:16]:>18}" for n in names))
+            marks: set[str] = set()
             for row in b["tags"]:
                 cells = []
                 for n in names:
@@ -839,14 +846,26 @@ def status(
                     if cell is None:
                         cells.append(f"{'-':>18}")
                         continue
-                    flag = {"mismatch": " !", "pending": " ~", "not_compared": "  "}.get(cell["verdict"], "  ")
+                    flag = (
+                        " *"
+                        if cell["stale"]
+                        else {"mismatch": " !", "pending": " ~", "not_compared": "  "}.get(cell["verdict"], "  ")
+                    )
+                    marks.add(flag.strip())
                     shown = "?" if cell["platform"] is None else str(cell["platform"])
                     cells.append(f"{shown + ' / ' + str(cell['store']) + flag:>18}")
                 click.echo("    " + f"{row['tag'][:23]:<24}" + "".join(cells))
-            click.echo(
-                "    ! differs from the store (the next run compares the account in full); "
-                "~ writes still owed or items quarantined"
-            )
+            legend = [
+                text
+                for mark, text in (
+                    ("!", "! differs from the store (the next run compares the account in full)"),
+                    ("~", "~ writes still owed or items quarantined"),
+                    ("*", "* read by an earlier run: the account's last run did not get as far (see its error)"),
+                )
+                if mark in marks
+            ]
+            if legend:
+                click.echo("    " + "; ".join(legend))
     if distributions:
         from . import distribution_status
 
