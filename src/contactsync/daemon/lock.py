@@ -80,8 +80,9 @@ class StoreLock:
         if holder_kind == "daemon":
             return (
                 f"the contactsync daemon (pid {pid}) runs on the store {store} and syncs every book on its "
-                "schedule; a one-off sync would compete with it. Stop the daemon first "
-                "(systemctl stop contactsync) or wait for its next run"
+                "schedule; a one-off sync would compete with it, so none runs while the daemon does. Stop the "
+                "daemon first (systemctl stop contactsync), or leave the syncing to it: its next run comes on "
+                "schedule"
             )
         return f"a `contactsync sync` (pid {pid}) is running on the store {store}: wait for it to finish"
 
