@@ -14,7 +14,9 @@ The emulators and Radicale are test dependencies (``pip install -e '.[test]'``, 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
+import os
 import secrets
 import shutil
 import socket
@@ -38,6 +40,8 @@ from . import demo_data as data
 from .output import table
 
 _START_TIMEOUT = 30.0
+#: how many loopback ports Radicale is started on before the demo gives up (see :func:`_start_radicale`)
+_PORT_TRIES = 3
 DAV_USER = "demo"
 
 
@@ -88,51 +92,14 @@ def _radicale(root: Path, password: str, *, book: str | None = "acme") -> Iterat
     htpasswd = root / "radicale" / "htpasswd"
     htpasswd.write_text(f"{DAV_USER}:{password}\n")
     htpasswd.chmod(0o600)
-    port = _free_port()
-    log_path = root / "radicale" / "server.log"
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "radicale",
-                "--config",
-                "",
-                "--server-hosts",
-                f"127.0.0.1:{port}",
-                "--auth-type",
-                "htpasswd",
-                "--auth-htpasswd-filename",
-                str(htpasswd),
-                "--auth-htpasswd-encryption",
-                "plain",
-                "--storage-filesystem-folder",
-                str(root / "radicale" / "data"),
-                "--logging-level",
-                "warning",
-            ],
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
+    process, base = _start_radicale(root, password)
     try:
+        if book is None:
+            yield base
+            return
         with requests.Session() as session:
             session.auth = (DAV_USER, password)
             session.trust_env = False  # loopback only: a proxy from the environment must not see it
-            deadline = time.monotonic() + _START_TIMEOUT
-            while True:
-                if process.poll() is not None:
-                    raise DemoUnavailable(f"Radicale exited: {log_path.read_text(errors='replace')[-500:]}")
-                try:
-                    session.request("OPTIONS", base + "/", timeout=1)
-                    break
-                except requests.RequestException:
-                    if time.monotonic() > deadline:
-                        raise DemoUnavailable("Radicale did not start in time") from None
-                    time.sleep(0.1)
-            if book is None:
-                yield base
-                return
             url = f"{base}/{DAV_USER}/{book}/"
             body = mkcol_addressbook_body("Acme").encode()
             made = session.request("MKCOL", url, data=body, headers={"Content-Type": "application/xml"}, timeout=10)
@@ -146,12 +113,98 @@ def _radicale(root: Path, password: str, *, book: str | None = "acme") -> Iterat
                     raise DemoUnavailable(f"Radicale refused the demo card {name} ({put.status_code})")
         yield url
     finally:
-        process.terminate()
+        _stop(process)
+
+
+def _start_radicale(root: Path, password: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Radicale started and answering our login: its process and its address.
+
+    Its port is picked free here and bound by Radicale only once it has started, up to seconds later on a loaded
+    machine; another program may take the port in between (a busy machine starts servers on free ports all the
+    time). Radicale then exits saying the address is in use, and is started again on another port, up to
+    :data:`_PORT_TRIES` times. Until then whatever holds the port may answer: only an answer to our login (a
+    password made for this run) is taken for Radicale's, never one from the program that took it."""
+    log_path = root / "radicale" / "server.log"
+    for _ in range(_PORT_TRIES):
+        port = _free_port()
+        seen = log_path.stat().st_size if log_path.exists() else 0
+        with log_path.open("ab") as log_file:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "radicale",
+                    "--config",
+                    "",
+                    "--server-hosts",
+                    f"127.0.0.1:{port}",
+                    "--auth-type",
+                    "htpasswd",
+                    "--auth-htpasswd-filename",
+                    str(root / "radicale" / "htpasswd"),
+                    "--auth-htpasswd-encryption",
+                    "plain",
+                    "--storage-filesystem-folder",
+                    str(root / "radicale" / "data"),
+                    "--logging-level",
+                    "warning",
+                ],
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
+        base = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            if _answers(process, base, password, log_path, seen):
+                return process, base
+        except BaseException:
+            _stop(process)
+            raise
+        _stop(process)
+    raise DemoUnavailable(
+        f"Radicale found the loopback port it was given taken {_PORT_TRIES} times: "
+        f"{log_path.read_text(errors='replace')[-500:]}"
+    )
+
+
+def _answers(process: subprocess.Popen[bytes], base: str, password: str, log_path: Path, seen: int) -> bool:
+    """Wait until the Radicale at ``base`` answers our login: True; False when it exited because its port was
+    taken (its log from offset ``seen`` on says so). Raises DemoUnavailable when it exited for another reason, or
+    did not answer within :data:`_START_TIMEOUT`."""
+    import requests
+
+    in_use = os.strerror(errno.EADDRINUSE)
+    with requests.Session() as session:
+        session.auth = (DAV_USER, password)
+        session.trust_env = False  # loopback only: a proxy from the environment must not see it
+        deadline = time.monotonic() + _START_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                with log_path.open("rb") as log:
+                    log.seek(seen)
+                    said = log.read().decode(errors="replace")
+                if in_use in said:
+                    return False
+                raise DemoUnavailable(f"Radicale exited: {said[-500:]}")
+            try:
+                # a refused connection (not listening yet) returns at once; once it listens, the first answer of a
+                # loaded machine may take seconds, and a probe cut short would be sent again from scratch
+                answer = session.request("PROPFIND", f"{base}/{DAV_USER}/", headers={"Depth": "0"}, timeout=5)
+                if answer.status_code == 207:
+                    return True
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                raise DemoUnavailable("Radicale did not start in time")
+            time.sleep(0.1)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @contextlib.contextmanager
