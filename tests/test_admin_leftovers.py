@@ -43,6 +43,9 @@ def _stopped_daemon(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path]:
             [sys.executable, "-c", LINGERING_DAEMON, str(tmp_path), "-c", str(config), "run", "--jitter", "0"],
             stdout=out,
             stderr=subprocess.STDOUT,
+            # as at a terminal, where Ctrl+C comes from: a suite started in the background by a shell (`make test
+            # &`) inherits SIGINT ignored, and the daemon rightly gives back the handler it found (SIG_IGN)
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
     try:
         wait_for("the book synced", lambda: len(uids(tmp_path / "staff" / "dst")) == 2)
