@@ -611,6 +611,7 @@ class Distributor:
         lease_s: float,
         *,
         next_due: datetime | None,
+        next_slot: Callable[[datetime], datetime | None] | None = None,
         stop: Callable[[], bool] = lambda: False,
         allow_deletes: bool = False,
         give_up_s: float | None = None,
@@ -623,8 +624,11 @@ class Distributor:
         current revision. Returns when nothing is left, when ``stop()`` says so, or after ``give_up_s`` (default:
         three leases) without progress, finding only targets held by others (a dead daemon's lease runs out within
         one lease). ``one_off`` (``contactsync distribute``): plan and run every target now, due or not, and leave
-        the daemons' due times as they were. How many calls reach one server at once is not this method's
-        business: the connectors ``connect`` builds hold a slot of the daemon's per-platform budget per call."""
+        the daemons' due times as they were. ``next_slot``: the schedule in force (its first slot after a time), so
+        that a due time stored under a longer schedule does not hold the plan or a target back past the new
+        schedule's slot (:meth:`contactsync.store.Store.claim_lease`). How many calls reach one server at once is
+        not this method's business: the connectors ``connect`` builds hold a slot of the daemon's per-platform
+        budget per call."""
         name = self.settings.name
         report = CycleReport()
         self._stop = stop
@@ -642,7 +646,9 @@ class Distributor:
         waiting: list[str] = []
         while not stop():
             if not planned:
-                with self._leased(plan_key, [], owner, lease_s, next_due, due_only=not one_off, keep=one_off) as claim:
+                with self._leased(
+                    plan_key, [], owner, lease_s, next_due, next_slot, due_only=not one_off, keep=one_off
+                ) as claim:
                     if claim.taken:
                         try:
                             report.plan = self.plan(allow_deletes=allow_deletes)
@@ -670,7 +676,9 @@ class Distributor:
                 behind = held.revision < revision
                 key = target_lease(name, account)
                 due_only = not behind and not one_off
-                with self._leased(key, [account], owner, lease_s, next_due, due_only=due_only, keep=one_off) as claim:
+                with self._leased(
+                    key, [account], owner, lease_s, next_due, next_slot, due_only=due_only, keep=one_off
+                ) as claim:
                     if not claim.taken:
                         if not claim.not_due:
                             with progress:
@@ -726,13 +734,15 @@ class Distributor:
         owner: str,
         lease_s: float,
         next_due: datetime | None,
+        next_slot: Callable[[datetime], datetime | None] | None,
         *,
         due_only: bool,
         keep: bool = False,
     ) -> Iterator[Claim]:
-        """The claim of ``key`` (and ``accounts``); when taken, the block runs fenced with it and the lease is
-        handed back after, next due at ``next_due`` (``keep``: its due time left as it was)."""
-        claim = self.store.claim_lease(key, accounts, owner, lease_s, due_only=due_only)
+        """The claim of ``key`` (and ``accounts``), due under the schedule ``next_slot`` is in force; when taken,
+        the block runs fenced with it and the lease is handed back after, next due at ``next_due`` (``keep``: its
+        due time left as it was)."""
+        claim = self.store.claim_lease(key, accounts, owner, lease_s, due_only=due_only, next_slot=next_slot)
         if not claim:
             yield claim
             return
