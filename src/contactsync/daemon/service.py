@@ -11,8 +11,9 @@ its schedule without jitter; interval schedules are counted from a fixed epoch, 
 so all instances share the same slots, and each slot is run once, by whichever instance fires first. A schedule
 changed by a restart or a reload applies at once: the stored next due time is not honoured past the new
 schedule's first slot after the book's last start (:meth:`contactsync.store.Store.claim_lease`), and every book
-whose schedule changed is tried at once. A run still going at its book's next slot skips that slot; the daemon
-says so once per run in its own words (:meth:`Daemon._slot_skipped`), not in APScheduler's.
+whose schedule changed is tried at once; likewise a distribution's plan and targets. A run still going at its
+book's next slot skips that slot; the daemon says so once per run in its own words (:meth:`Daemon._slot_skipped`),
+not in APScheduler's.
 
 Stopping: SIGTERM stops new runs; a running book stops at its next batch boundary (the engine's ``after_commit``
 hook, after the batch in flight is confirmed and committed) or during a retry wait; what it still owed stays in
@@ -236,7 +237,8 @@ class Daemon:
         #: kept-alive connections per server, shared by every account and run of this instance (.sharing)
         self.connections = ConnectionPools()
         self._due_triggers: dict[str, BaseTrigger] = {}
-        #: book → the schedule its job was added with (a reload tries a book whose schedule changed at once)
+        #: book (a distribution: "distribute:NAME") → the schedule its job was added with (a reload tries one whose
+        #: schedule changed at once)
         self._schedules: dict[str, str] = {}
         #: books whose claim, refused as not due yet, was logged at info since the start or since a reload changed
         #: their schedule (later refusals at debug: on a shared store every instance but one is refused every slot)
@@ -736,13 +738,16 @@ class Daemon:
             if job.id.startswith("distribute:") and job.id not in wanted:
                 job.remove()
                 self._due_triggers.pop(job.id, None)
+                self._schedules.pop(job.id, None)
         for d in self.settings.distributions:
             job_id = f"distribute:{d.name}"
             fire, due = triggers_for(d.schedule, self.options.jitter_s)
             self._due_triggers[job_id] = due
             extra: dict[str, Any] = {}
-            if self.scheduler.get_job(job_id) is None:
+            if self.scheduler.get_job(job_id) is None or self._schedules.get(job_id) != d.schedule:
+                # as a book's: a new schedule with a slot since the last cycle runs it now (the claims say, next_slot)
                 extra["next_run_time"] = datetime.now(UTC)
+            self._schedules[job_id] = d.schedule
             self.scheduler.add_job(
                 self._run_distribution, fire, args=[d.name], id=job_id, replace_existing=True, **extra
             )
@@ -787,6 +792,8 @@ class Daemon:
                 self.options.instance,
                 self.options.lease_s,
                 next_due=self.next_due(f"distribute:{name}", started),
+                # a stored next due time from a longer schedule than the one in force is not honoured
+                next_slot=partial(self.next_due, f"distribute:{name}"),
                 stop=self._stopping.is_set,
                 # targets at once: the daemon's workers, as for books
                 workers=self.options.workers or default_workers(self.store.dialect, limits),
