@@ -793,7 +793,7 @@ class Daemon:
                 self.options.lease_s,
                 next_due=self.next_due(f"distribute:{name}", started),
                 # a stored next due time from a longer schedule than the one in force is not honoured
-                next_slot=partial(self.next_due, f"distribute:{name}"),
+                next_slot=self._slot_in_force(f"distribute:{name}"),
                 stop=self._stopping.is_set,
                 # targets at once: the daemon's workers, as for books
                 workers=self.options.workers or default_workers(self.store.dialect, limits),
@@ -808,6 +808,18 @@ class Daemon:
             log.exception("distribution %s: cycle failed unexpectedly", name)
         finally:
             self._wake.set()
+
+    def _slot_in_force(self, job: str) -> Callable[[datetime], datetime | None] | None:
+        """What a claim may bring a stored due time forward to (the schedule in force, see ``Leases.claim_lease``),
+        or None to honour the stored time as it is. None for a cron schedule on a shared (PostgreSQL) store: a cron
+        slot is read in the host's own time zone, and instances on hosts in different zones would each find their
+        own 02:00 earlier than the one another stored, and run the book twice a slot. An interval schedule's slots
+        are counted from a fixed epoch, the same on every host; and a SQLite store has one daemon at a time."""
+        trigger = self._due_triggers.get(job)
+        shared = self.store is not None and self.store.dialect != "sqlite"
+        if trigger is None or (shared and not isinstance(trigger, IntervalTrigger)):
+            return None
+        return partial(self.next_due, job)
 
     def next_due(self, book: str, after: datetime) -> datetime | None:
         trigger = self._due_triggers.get(book)
@@ -909,7 +921,7 @@ class Daemon:
                 start_run=True,
                 abandon_open_runs=takeover,
                 # a stored next due time from a longer schedule than the one in force is not honoured
-                next_slot=partial(self.next_due, name),
+                next_slot=self._slot_in_force(name),
             )
             if not claim:
                 if claim.holder and claim.held != f"book {name}":

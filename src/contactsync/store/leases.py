@@ -400,7 +400,9 @@ class Leases(StoreBase):
         the time stored by its last run and the schedule's first slot after that run's start: a stored time from a
         longer schedule (changed since, by a restart or a reload) does not hold a shorter one back. Under an
         unchanged schedule the two are the same time, written by the same instance's clock, so instances still
-        agree on each slot; a refused claim writes the earlier time in place of the stored one (``status``).
+        agree on each slot, provided they read the schedule alike: a cron schedule is read in each host's time
+        zone, so a daemon gives none for it on a shared store (``Daemon._slot_in_force``). A refused claim writes
+        the earlier time in place of the stored one (``status``).
 
         ``start_run``: once taken, the book's run is recorded as started in the same transaction (its id is the
         claim's ``run_id``; one commit fewer per run, #18), after the book's runs still open are marked
