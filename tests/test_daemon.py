@@ -221,8 +221,8 @@ def test_status_shows_next_run_and_the_tag_table(tmp_path: Path) -> None:
     book = status["books"]["staff"]
     assert book["next_run_at"] is not None and book["running_on"] is None
     tags = {row["tag"]: row["accounts"] for row in book["tags"]}
-    assert tags["Team"]["staff-dst"] == {"platform": 3, "store": 3, "verdict": "ok"}
-    assert tags["Board"]["staff-src"] == {"platform": 3, "store": 3, "verdict": "ok"}
+    assert tags["Team"]["staff-dst"] == {"platform": 3, "store": 3, "verdict": "ok", "stale": False}
+    assert tags["Board"]["staff-src"] == {"platform": 3, "store": 3, "verdict": "ok", "stale": False}
     plain = subprocess.run([CONTACTSYNC, "-c", str(config), "status"], capture_output=True, text=True, timeout=60)
     assert "next run in " in plain.stdout
     assert "3 / 3" in plain.stdout
