@@ -54,6 +54,18 @@ def small_tmpfs(mount: Path, size: str) -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
+def fill_up(folder: Path, name: str = "filler") -> Path:
+    """A file in ``folder`` written until its file system is full (ENOSPC from the kernel, as a real disk gives)."""
+    path = folder / name
+    with path.open("wb", buffering=0) as filler:
+        try:
+            while True:
+                filler.write(b"\0" * 4096)
+        except OSError:
+            pass
+    return path
+
+
 def fill(folder: Path, count: int, *, prefix: str = "c", tags: str = "Team") -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(count):

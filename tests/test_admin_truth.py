@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.daemon_support import CONTACTSYNC, DaemonProcess, books_yaml, fill, make_book, small_tmpfs, wait_for
+from tests.daemon_support import CONTACTSYNC, DaemonProcess, books_yaml, fill, fill_up, make_book, small_tmpfs, wait_for
 
 SURNAME = "Souzaquaresma"  # a family name that must never reach a log line or the terminal
 
@@ -184,12 +184,7 @@ def test_a_full_disk_exits_7_and_names_no_one(tmpfs: Path, tmp_path: Path, room:
     named_cards(tmp_path / "staff" / "src", 3000, start=20)
     # fill the filesystem but ``room`` bytes: the store's writes get ENOSPC from the kernel, at once or mid-run
     # (then SQLite's error comes from an INSERT whose parameters are names and emails)
-    with (tmpfs / "filler").open("wb", buffering=0) as filler:
-        try:
-            while True:
-                filler.write(b"\0" * 4096)
-        except OSError:
-            pass
+    fill_up(tmpfs)
     if room:
         os.truncate(tmpfs / "filler", max(0, (tmpfs / "filler").stat().st_size - room))
     done = run_cli(config, "-v", "sync")
@@ -436,12 +431,7 @@ def test_writes_a_full_folder_refused_are_one_warning_and_status_is_not_ok(tmpfs
         f"      - {{name: office, type: vdir, options: {{path: {tmp_path / 'staff' / 'src'}}}}}\n"
         f"      - {{name: phone, type: vdir, options: {{path: {tmpfs}}}}}\n"
     )
-    with (tmpfs / "filler").open("wb", buffering=0) as filler:  # the phone's folder: a full filesystem
-        try:
-            while True:
-                filler.write(b"\0" * 4096)
-        except OSError:
-            pass
+    fill_up(tmpfs)  # the phone's folder: a full filesystem
     done = run_cli(config, "sync")
     assert done.returncode == 3, done.stdout + done.stderr
     assert "still owed 300" in done.stdout

@@ -20,7 +20,7 @@ from contactsync.errors import ItemRejected, PreconditionFailed, Transient
 from contactsync.model import Contact, Email, Name, Photo
 from contactsync.normalize import normalize_contact
 from contactsync.vcard import parse_card
-from tests.daemon_support import small_tmpfs
+from tests.daemon_support import fill_up, small_tmpfs
 
 
 def contact(given: str, *, photo: bytes | None = None) -> Contact:
@@ -159,12 +159,7 @@ def full_tmpfs(tmp_path: Path) -> Iterator[Path]:
 
 
 def fill(folder: Path) -> None:
-    with (folder / ".filler").open("wb", buffering=0) as filler:
-        try:
-            while True:
-                filler.write(b"\0" * 4096)
-        except OSError:
-            pass
+    fill_up(folder, ".filler")
 
 
 def test_on_a_full_filesystem_writes_fail_alone_and_deletes_still_land(full_tmpfs: Path) -> None:

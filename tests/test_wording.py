@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from contactsync.wording import counted
-from tests.daemon_support import CONTACTSYNC, fill, small_tmpfs
+from tests.daemon_support import CONTACTSYNC, fill, fill_up, small_tmpfs
 
 
 def test_counted_agrees_with_its_noun() -> None:
@@ -41,12 +41,7 @@ def test_one_failed_write_is_one_write_in_the_log_status_config_check_and_doctor
         f"      - {{name: office, type: vdir, options: {{path: {tmp_path / 'office'}}}}}\n"
         f"      - {{name: phone, type: vdir, options: {{path: {tmpfs}}}}}\n"
     )
-    with (tmpfs / "filler").open("wb", buffering=0) as filler:  # the phone's folder: a full filesystem
-        try:
-            while True:
-                filler.write(b"\0" * 4096)
-        except OSError:
-            pass
+    fill_up(tmpfs)  # the phone's folder: a full filesystem
     done = run(config, "sync")
     assert done.returncode == 3, done.stdout + done.stderr
     [warning] = [line for line in done.stderr.splitlines() if "WARNING" in line and "phone" in line]
