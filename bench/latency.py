@@ -16,10 +16,11 @@ not O(N), as in bench/suite.py).
 Printed per run: wall time, HTTP requests, TCP connections, TLS handshakes, the peak of requests in flight; the
 sequential bound requests × RTT (the round trips alone, one request in flight); and for runs at an RTT above 0,
 the parallel bound: requests × RTT ÷ in-flight limit plus the same run's time at 0 ms (the server's and the
-client's own time), with the wall time's ratio to it and to vdirsyncer's. With ``--bare`` (to CardDAV), a minimal
-client first PUTs the same N cards with the same number in flight: its wall at 0 ms is the server's own time for
-the writes, and each run at an RTT is also set against the issue's target, 1.3 × (requests × RTT ÷ in-flight
-limit) + that time. Figures are printed, never asserted.
+client's own time), with the wall time's ratio to it and to vdirsyncer's. With ``--bare``, a minimal client first
+sends the requests contactsync sends, with the same number in flight (to CardDAV: N PUTs; from CardDAV: one
+sync-collection, then multigets of 100 read without parsing): its wall at 0 ms is the server's own time, and
+each run at an RTT is also set against the issue's target, 1.3 × (requests × RTT ÷ in-flight limit) + that time.
+Figures are printed, never asserted.
 
 vdirsyncer is not a dependency: give the path of its command (`pip install vdirsyncer` in a venv of its own).
 """
@@ -241,11 +242,67 @@ if failed:
 """
 
 
+# The same for a pull: the requests contactsync sends for a first sync from the server (one sync-collection REPORT
+# for hrefs and etags, then multigets of 100 with as many in flight), read to their last byte and not parsed. Its
+# wall at 0 ms is the server's own time to answer them, contention between its threads included (Radicale's CPU
+# for eight multigets at once is twice that of the same multigets one at a time on two cores: its threads share
+# one interpreter lock); it does not count the client's parsing, which a client can only hide behind the server's.
+BARE_READS = """
+import base64, http.client, re, ssl, sys, threading
+from urllib.parse import urlsplit
+url, ca, count, in_flight = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+user, password, chunk = sys.argv[6], sys.argv[7], int(sys.argv[8])
+parts = urlsplit(url)
+context = ssl.create_default_context(cafile=ca)
+headers = {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode(),
+           "Content-Type": "application/xml; charset=utf-8", "Depth": "1"}
+def report(connection, body):
+    connection.request("REPORT", parts.path, body=body.encode(), headers=headers)
+    answer = connection.getresponse()
+    data = answer.read()
+    if answer.status != 207:
+        sys.exit(f"REPORT answered {answer.status}")
+    return data
+first = http.client.HTTPSConnection(parts.hostname, parts.port, context=context, timeout=600)
+listing = report(first, '<?xml version="1.0" encoding="utf-8"?><D:sync-collection xmlns:D="DAV:"><D:sync-token/>'
+                 '<D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>')
+hrefs = re.findall(rb"<(?:[A-Za-z]+:)?href>([^<]*\\.vcf)</", listing)
+if len(hrefs) != count:
+    sys.exit(f"listed {len(hrefs)} cards, not {count}")
+chunks = [hrefs[i : i + chunk] for i in range(0, len(hrefs), chunk)]
+lock, failed = threading.Lock(), []
+def slot(connection):
+    while True:
+        with lock:
+            if not chunks:
+                return
+            mine = chunks.pop(0)
+        body = ('<?xml version="1.0" encoding="utf-8"?><C:addressbook-multiget xmlns:D="DAV:" '
+                'xmlns:C="urn:ietf:params:xml:ns:carddav"><D:prop><D:getetag/><C:address-data/></D:prop>'
+                + "".join(f"<D:href>{h.decode()}</D:href>" for h in mine) + "</C:addressbook-multiget>")
+        data = report(connection, body)
+        if data.count(b"BEGIN:VCARD") != len(mine):
+            failed.append(len(mine))
+connections = [first] + [
+    http.client.HTTPSConnection(parts.hostname, parts.port, context=context, timeout=600) for _ in range(in_flight - 1)]
+threads = [threading.Thread(target=slot, args=(c,)) for c in connections]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+if failed:
+    sys.exit(f"{len(failed)} multigets came back short")
+"""
+
+
 def bare_runs(
-    proxy: LatencyProxy, book_url: str, ca: Path, count: int, in_flight: int, server_pid: int
+    proxy: LatencyProxy, book_url: str, ca: Path, count: int, in_flight: int, server_pid: int, direction: str
 ) -> list[tuple[str, Timed]]:
     here = str(Path(__file__).resolve().parent)
-    command = [sys.executable, "-c", BARE_PUTS, book_url, str(ca), str(count), str(in_flight), here, USER, PASSWORD]
+    script = BARE_PUTS if direction == "to" else BARE_READS
+    command = [sys.executable, "-c", script, book_url, str(ca), str(count), str(in_flight), here, USER, PASSWORD]
+    if direction == "from":
+        command.append("100")  # contactsync's multiget_chunk, its default
     return [("first sync", timed(command, dict(os.environ), proxy, server_pid))]
 
 
@@ -344,8 +401,8 @@ def main() -> None:
     parser.add_argument(
         "--bare",
         action="store_true",
-        help="to CardDAV: also time a bare http.client PUTting the same cards, as many in flight (the server's own "
-        "time at 0 ms; runs first)",
+        help="also time a bare http.client sending the same requests, as many in flight: to CardDAV its PUTs, from "
+        "CardDAV its sync-collection and multigets (the server's own time at 0 ms; runs first)",
     )
     parser.add_argument(
         "--py-spy",
@@ -366,8 +423,6 @@ def main() -> None:
         for rtt in sorted(args.rtt):
             for direction in args.direction:
                 for tool in tools:
-                    if tool.startswith("bare") and direction != "to":
-                        continue
                     serial += 1
                     name = f"run-{serial}"
                     make_book(base, root, name, args.cards if direction == "from" else 0)
@@ -382,7 +437,7 @@ def main() -> None:
                             runs = vdirsyncer_runs(work, proxy, url, ca, args.vdirsyncer, process.pid)
                         elif tool.startswith("bare"):
                             limit = int(tool.rpartition("×")[2])
-                            runs = bare_runs(proxy, url, ca, args.cards, limit, process.pid)
+                            runs = bare_runs(proxy, url, ca, args.cards, limit, process.pid, direction)
                         else:
                             limit = int(tool.rpartition("×")[2])
                             runs = contactsync_runs(work, proxy, url, ca, process.pid, in_flight=limit, profile=profile)
