@@ -9,13 +9,14 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from contactsync.connector import Change, ChangeKind, RemoteRef
 from contactsync.connectors.vdir import VdirConnector
 from contactsync.connectors.vdir import connector as vdir_module
-from contactsync.connectors.vdir.connector import WRITERS
+from contactsync.connectors.vdir.connector import FLUSHED_TOGETHER, WRITERS
 from contactsync.model import Contact, Email, Name
 from contactsync.normalize import normalize_contact
 from contactsync.vcard import parse_card
@@ -91,22 +92,24 @@ def test_every_byte_is_written_when_the_system_takes_a_few_at_a_time(
     assert hidden(tmp_path) == []
 
 
+@pytest.mark.parametrize("count", [2 * WRITERS, FLUSHED_TOGETHER], ids=["lanes", "flushed together"])
 def test_an_unexpected_error_in_one_lane_leaves_the_others_written_and_the_first_one_raised(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
 ) -> None:
-    """Lanes run from a few threads; an error no result can hold (a bug) raises from the push, the first in the
-    batch's order, once every other card is written, as a pool's futures did."""
+    """Lanes run from a few threads, many creates from one with a flush for all; an error no result can hold (a
+    bug) raises from the push, the first in the batch's order, once every other card is written, as a pool's
+    futures did."""
     vdir = VdirConnector("v", tmp_path)
     real_apply = VdirConnector._apply
 
-    def failing(self: VdirConnector, change: Change) -> object:
+    def failing(self: VdirConnector, change: Change, *rest: Any) -> object:
         if change.contact_id in ("cid-3", "cid-11"):
             raise RuntimeError(change.contact_id)
-        return real_apply(self, change)
+        return real_apply(self, change, *rest)
 
     monkeypatch.setattr(VdirConnector, "_apply", failing)
-    changes = [Change(ChangeKind.CREATE, f"cid-{i}", contact=contact(f"P{i}")) for i in range(4 * WRITERS)]
+    changes = [Change(ChangeKind.CREATE, f"cid-{i}", contact=contact(f"P{i}")) for i in range(count)]
     with pytest.raises(RuntimeError, match=r"^cid-3$"):
         vdir.push(changes)
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert written == sorted(f"cid-{i}.vcf" for i in range(4 * WRITERS) if i not in (3, 11))
+    assert written == sorted(f"cid-{i}.vcf" for i in range(count) if i not in (3, 11))
