@@ -44,7 +44,11 @@ class Front:
     refuse_sync_report: int | None = None
     #: also hide sync-collection from PROPFIND answers (a server that does not offer it)
     hide_sync: bool = False
+    #: drop supported-report-set from PROPFIND answers (a server that does not say which reports it offers)
+    hide_report_set: bool = False
     requests: list[str] = field(default_factory=list)
+    #: each request's method and body, in order
+    bodies: list[tuple[str, bytes]] = field(default_factory=list)
 
 
 class _Handler(RelayHandler):
@@ -58,6 +62,7 @@ class _Handler(RelayHandler):
         front = self.server.front
         body = self._read_body()
         front.requests.append(self.command)
+        front.bodies.append((self.command, body))
         if self.command == "REPORT" and front.refuse_sync_report and b"sync-collection" in body:
             self._answer(
                 front.refuse_sync_report, b"REPORT sync-collection refused\n", [("Content-Type", "text/plain")]
@@ -76,6 +81,8 @@ class _Handler(RelayHandler):
             connection.close()
         if front.hide_sync and self.command == "PROPFIND" and status == 207:
             answer = _without_sync(answer)
+        if front.hide_report_set and self.command == "PROPFIND" and status == 207:
+            answer = _without_report_set(answer)
         date = next((v for k, v in upstream_headers if k.lower() == "date"), None)
         shifted = [(k, v) for k, v in upstream_headers if k.lower() not in _SKIPPED_HEADERS]
         if date:
@@ -96,6 +103,15 @@ def _without_sync(body: bytes) -> bytes:
         for report in list(reports):
             if report.find(f".//{DAV}sync-collection") is not None:
                 reports.remove(report)
+    return ET.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def _without_report_set(body: bytes) -> bytes:
+    root = ET.fromstring(body)
+    for prop in root.iter(f"{DAV}prop"):
+        for child in list(prop):
+            if child.tag == f"{DAV}supported-report-set":
+                prop.remove(child)
     return ET.tostring(root, xml_declaration=True, encoding="utf-8")
 
 

@@ -53,6 +53,7 @@ MULTIGET_WITH_EXTRA = f"""<?xml version="1.0"?>
 </multistatus>""".encode()
 
 PROBE = b"""<?xml version="1.0"?><multistatus xmlns="DAV:"><response><href>/book/</href><propstat><prop>
+<supported-report-set><supported-report><report><sync-collection/></report></supported-report></supported-report-set>
 <sync-token>t0</sync-token></prop><status>HTTP/1.1 200 OK</status></propstat></response></multistatus>"""
 
 Answer = Callable[[str, str, bytes], tuple[int, bytes]]
