@@ -10,8 +10,9 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,10 @@ from contactsync.store import Store
 from contactsync.vcard import parse_card
 from tests.daemon_support import fill_up, small_tmpfs
 
-pytestmark = pytest.mark.skipif(vdir_module._syncfs() is None, reason="no syncfs here: each card is fsynced alone")
+pytestmark = pytest.mark.skipif(
+    vdir_module._syncfs() is None or not vdir_module._flushes_whole(Path(tempfile.gettempdir())),
+    reason="no syncfs here, or the temporary folder's file system is not one it is trusted on: a fsync a card",
+)
 
 
 def contact(given: str) -> Contact:
@@ -226,3 +230,46 @@ def test_where_a_sandbox_refuses_syncfs_each_card_is_fsynced_before_its_name(
     assert calls == ["flush"]  # tried once, then a fsync a card
     assert len(names(tmp_path)) == 2 * FLUSHED_TOGETHER
     assert all(not n.startswith(".") for n in names(tmp_path))
+
+
+@pytest.fixture
+def ramfs(tmp_path: Path) -> Iterator[Path]:
+    """A real ramfs mount: a file system not on the list whose syncfs is trusted (as FUSE or NFS are not)."""
+    mount = tmp_path / "ram fs"  # a space: /proc/self/mountinfo writes it as \040
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "ramfs", "ramfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a ramfs here (needs root): {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_only_a_file_system_whose_syncfs_writes_everything_is_flushed_once(
+    tmp_path: Path, ramfs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a file system off the list (here a ramfs, standing for FUSE or NFS, which may not honour syncfs) each
+    card is fsynced before its name, as before; on tmpfs (on the list, also under a name with a space) one flush."""
+    flushes: list[Path] = []
+    real_flush, real_fsync = vdir_module._flush, os.fsync
+    fsyncs: list[int] = []
+
+    def flush(folder: Path) -> None:
+        flushes.append(folder)
+        real_flush(folder)
+
+    def fsync(fd: int) -> None:
+        fsyncs.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(vdir_module, "_flush", flush)
+    monkeypatch.setattr(os, "fsync", fsync)
+    assert all(r.ok for r in VdirConnector("r", ramfs).push(new_cards(FLUSHED_TOGETHER)))
+    assert flushes == [] and len(fsyncs) == FLUSHED_TOGETHER + 1  # each card, then the folder
+    assert len(names(ramfs)) == FLUSHED_TOGETHER
+    fsyncs.clear()
+    with small_tmpfs(tmp_path / "tmp fs", "4m") as folder:
+        assert all(r.ok for r in VdirConnector("t", folder).push(new_cards(FLUSHED_TOGETHER)))
+        assert flushes == [folder] and len(fsyncs) == 1  # the folder only
+        assert len(names(folder)) == FLUSHED_TOGETHER

@@ -24,7 +24,8 @@ first sync that took the writes from 0.71 ms per card (file and folder fsynced p
 Changes that name the same file or the same contact are applied one after the other, in the batch's order.
 A push of many new cards that no other change of it names (a first sync) goes further on Linux: it writes all
 their temporaries, makes the file system durable once (``syncfs``), then links them: one flush a push of up to
-500 cards instead of a fsync a card (on a 10,000-card first sync, 20 flushes for 10,000 fsyncs). A process
+500 cards instead of a fsync a card (on a 10,000-card first sync, 20 flushes for 10,000 fsyncs). Only on a file
+system whose syncfs writes every file out (``_FLUSHED_WHOLE``); elsewhere each card is fsynced. A process
 killed before the links leaves only temporaries, as one killed at a card's fsync did.
 
 An etag check followed by a rename is not atomic against another writer on the same folder: the window is
@@ -700,7 +701,9 @@ class VdirConnector(BaseConnector):
 
         lanes = _lanes(changes)
         alone = [lane[0] for lane in lanes if len(lane) == 1 and changes[lane[0]].kind is _CREATE]
-        staged = _Staged(self.path, self.name) if len(alone) >= FLUSHED_TOGETHER and _syncfs() is not None else None
+        staged = None
+        if len(alone) >= FLUSHED_TOGETHER and _syncfs() is not None and _flushes_whole(self.path):
+            staged = _Staged(self.path, self.name)
         unexpected: dict[int, Exception] = {}
         try:
             if staged is not None:
@@ -1059,6 +1062,35 @@ class _Staged:
 _NO_SYNCFS = (errno.ENOSYS, errno.EPERM, errno.EACCES)
 #: set once syncfs was refused: from then on, every card is fsynced alone
 _SYNCFS_REFUSED = threading.Event()
+
+
+#: file systems whose syncfs writes every file's data out and waits for it, as fsync would for each. Not the
+#: others: a FUSE file system (sshfs, rclone, gocryptfs) may take syncfs as a no-op where it passes fsync on to
+#: its server, and NFS, SMB and 9p flush on their own terms; there each card is fsynced alone
+_FLUSHED_WHOLE = frozenset({"ext2", "ext3", "ext4", "xfs", "btrfs", "f2fs", "tmpfs"})
+
+
+def _flushes_whole(folder: Path) -> bool:
+    """Whether ``folder`` lies on a file system of ``_FLUSHED_WHOLE``, by the longest mount point above it in
+    /proc/self/mountinfo (the type a bind mount shows is its source's). False when that cannot be read."""
+    try:
+        where = os.path.realpath(folder)
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as mounts:
+            table = mounts.read().splitlines()
+    except OSError:
+        return False
+    best, kind = -1, ""
+    for line in table:
+        before, _, after = line.partition(" - ")
+        fields = before.split(" ")
+        if len(fields) < 5 or not after:
+            continue
+        # octal escapes for space, tab, newline and backslash (\040 …), as the kernel writes them
+        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[4])
+        inside = where == point or where.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= best:  # the last of equal mount points is the one on top
+            best, kind = len(point), after.split(" ", 1)[0]
+    return kind in _FLUSHED_WHOLE
 
 
 @functools.cache
