@@ -50,6 +50,11 @@ def names(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
+def opened(fd: int) -> str:
+    """The path of an open file descriptor."""
+    return os.readlink(f"/proc/self/fd/{fd}")
+
+
 def test_many_new_cards_are_made_durable_once_before_any_of_their_names_appears(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -70,7 +75,7 @@ def test_many_new_cards_are_made_durable_once_before_any_of_their_names_appears(
 
         return call
 
-    monkeypatch.setattr(vdir_module, "_flush", spy("flush", vdir_module._flush, str))
+    monkeypatch.setattr(vdir_module, "_flush", spy("flush", vdir_module._flush, opened))
     monkeypatch.setattr(os, "fsync", spy("fsync", os.fsync, lambda fd: os.readlink(f"/proc/self/fd/{fd}")))
     monkeypatch.setattr(os, "link", spy("link", os.link, lambda src, dst: str(src)))
     monkeypatch.setattr(os, "replace", spy("replace", os.replace, lambda src, dst: str(src)))
@@ -125,7 +130,7 @@ def test_a_flush_the_kernel_reports_failed_names_no_card(tmp_path: Path, monkeyp
     """syncfs failing (Linux 5.8 and later report a failed writeback there, EIO). Not a real fault: a disk that
     fails its writes cannot be made here, so the flush is replaced by one that reports it."""
 
-    def failing(folder: Path) -> None:
+    def failing(folder: int) -> None:
         raise OSError(errno.EIO, os.strerror(errno.EIO))
 
     monkeypatch.setattr(vdir_module, "_flush", failing)
@@ -144,7 +149,7 @@ from contactsync.connectors.vdir import connector as vdir_module
 from contactsync.model import Contact, Email, Name
 from contactsync.normalize import normalize_contact
 
-def stop_here(folder):
+def stop_here(fd):
     print("written", flush=True)
     time.sleep(600)
 
@@ -201,7 +206,7 @@ def test_where_a_sandbox_refuses_syncfs_each_card_is_fsynced_before_its_name(
     written, each fsynced before its name, and later pushes do not try syncfs again."""
     calls: list[str] = []
 
-    def refused(folder: Path) -> None:
+    def refused(folder: int) -> None:
         calls.append("flush")
         raise OSError(errno.ENOSYS, os.strerror(errno.ENOSYS))
 
@@ -251,12 +256,12 @@ def test_only_a_file_system_whose_syncfs_writes_everything_is_flushed_once(
 ) -> None:
     """On a file system off the list (here a ramfs, standing for FUSE or NFS, which may not honour syncfs) each
     card is fsynced before its name, as before; on tmpfs (on the list, also under a name with a space) one flush."""
-    flushes: list[Path] = []
+    flushes: list[Path] = []  # the folder each flush was of
     real_flush, real_fsync = vdir_module._flush, os.fsync
     fsyncs: list[int] = []
 
-    def flush(folder: Path) -> None:
-        flushes.append(folder)
+    def flush(folder: int) -> None:
+        flushes.append(Path(opened(folder)))
         real_flush(folder)
 
     def fsync(fd: int) -> None:
@@ -273,3 +278,30 @@ def test_only_a_file_system_whose_syncfs_writes_everything_is_flushed_once(
         assert all(r.ok for r in VdirConnector("t", folder).push(new_cards(FLUSHED_TOGETHER)))
         assert flushes == [folder] and len(fsyncs) == 1  # the folder only
         assert len(names(folder)) == FLUSHED_TOGETHER
+
+
+def test_an_error_after_a_card_is_written_raises_it_and_still_names_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error no result can hold (a bug), raised in a create after its card was written: that card is not named
+    and its temporary goes; every other card is named, the folder is made durable, then the error raises."""
+    real_fit = VdirConnector.fit
+
+    def fit(self: VdirConnector, contact: Contact) -> Contact:
+        if contact.name.given == "P5":
+            raise RuntimeError("fit failed")
+        return real_fit(self, contact)
+
+    folder_synced: list[bool] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        real_fsync(fd)
+        folder_synced.append(opened(fd) == str(tmp_path))
+
+    monkeypatch.setattr(VdirConnector, "fit", fit)
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(RuntimeError, match=r"^fit failed$"):
+        VdirConnector("v", tmp_path).push(new_cards(FLUSHED_TOGETHER))
+    assert names(tmp_path) == sorted(f"cid-{i}.vcf" for i in range(FLUSHED_TOGETHER) if i != 5)
+    assert folder_synced == [True]  # the folder, after the names

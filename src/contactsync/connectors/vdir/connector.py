@@ -51,6 +51,7 @@ import logging
 import os
 import re
 import stat as statmode
+import sys
 import threading
 import time
 import uuid
@@ -695,36 +696,49 @@ class VdirConnector(BaseConnector):
         """``push``'s writes, from its lanes' threads; the folder made durable once at the end."""
         results: dict[int, ChangeResult] = {}
 
+        # an error no result can hold (a bug), by the change's index: every other change is still applied, then
+        # the first in the batch's order raises, as a pool's futures did
+        unexpected: dict[int, Exception] = {}
+
         def run(lane: Sequence[int]) -> None:
             for i in lane:
-                results[i] = self._apply(changes[i])
+                try:
+                    results[i] = self._apply(changes[i])
+                except Exception as exc:
+                    unexpected[i] = exc
+                    raise  # the rest of its lane waits on it
 
         lanes = _lanes(changes)
         alone = [lane[0] for lane in lanes if len(lane) == 1 and changes[lane[0]].kind is _CREATE]
         staged = None
         if len(alone) >= FLUSHED_TOGETHER and _syncfs() is not None and _flushes_whole(self.path):
-            staged = _Staged(self.path, self.name)
-        unexpected: dict[int, Exception] = {}
+            staged = _Staged.open(self.path, self.name)
         try:
-            if staged is not None:
-                # written in this thread: with no fsync to wait for, a card's write is CPU, which threads would
-                # only take turns at
-                together = set(alone)
-                lanes = [lane for lane in lanes if len(lane) > 1 or lane[0] not in together]
-                for i in alone:
-                    staged.index = i
-                    try:
-                        results[i] = self._apply(changes[i], staged)
-                    except Exception as exc:  # a bug, as in a lane: the others are still written, then it raises
-                        unexpected[i] = exc
-            if len(lanes) == 1:
-                run(lanes[0])
-            elif lanes:
-                _run_lanes(lanes, run, min(WRITERS, len(lanes)), f"vdir-{self.name}")
+            try:
+                if staged is not None:
+                    # written in this thread: with no fsync to wait for, a card's write is CPU, which threads would
+                    # only take turns at
+                    together = set(alone)
+                    lanes = [lane for lane in lanes if len(lane) > 1 or lane[0] not in together]
+                    for i in alone:
+                        staged.index = i
+                        try:
+                            results[i] = self._apply(changes[i], staged)
+                        except Exception as exc:
+                            unexpected[i] = exc
+                if len(lanes) == 1:
+                    run(lanes[0])
+                elif lanes:
+                    _run_lanes(lanes, run, min(WRITERS, len(lanes)), f"vdir-{self.name}")
+            except Exception:
+                if not unexpected:
+                    raise
         finally:
-            if staged is not None:
-                staged.link(results, self._failure)
-            self._sync_folder()
+            try:
+                if staged is not None:
+                    staged.link(results, self._failure)
+            finally:
+                self._sync_folder()
         if unexpected:
             raise unexpected[min(unexpected)]
         return [results[i] for i in range(len(changes))]
@@ -1006,20 +1020,36 @@ class _Staged:
     (``syncfs``) makes every one of them durable, then each is linked to its name, so no name ever shows a card
     whose data a crash could lose. What fails here is that card's result, as when it was written alone."""
 
-    def __init__(self, folder: Path, account: str) -> None:
+    def __init__(self, folder: int, account: str) -> None:
+        # the folder, opened before the first card is written: syncfs reports the write errors of its file system
+        # since this handle was opened, even those another caller's syncfs saw first (Linux's errseq)
         self.folder = folder
         self.account = account
         self.index = 0  # the change being written: its index in the push
         self.written: list[tuple[str, str, int]] = []  # temporary, the card's path, the change's index
+        self._all: list[tuple[str, str, int]] = []  # every temporary written, named or not: each removed at the end
+
+    @classmethod
+    def open(cls, folder: Path, account: str) -> _Staged | None:
+        """None when the folder cannot be opened (the push then fsyncs each card, and says what fails)."""
+        try:
+            return cls(os.open(folder, os.O_RDONLY), account)
+        except OSError:
+            return None
 
     def add(self, temporary: str, path: str) -> None:
         self.written.append((temporary, path, self.index))
+        self._all.append((temporary, path, self.index))
 
     def link(self, results: dict[int, ChangeResult], failure: Callable[[Change, OSError], ChangeResult]) -> None:
-        """Flush, then name each card written; ``results`` (by the change's index in the push) say which failed."""
-        if not self.written:
-            return
+        """Flush, then name each card written; ``results`` (by the change's index in the push) say which failed.
+        A card written whose change has no result (an error no result holds was raised after its write) is not
+        named. Closes the folder."""
+        # only cards whose change has its result: the others' temporaries are removed below
+        self.written = [(temporary, path, i) for temporary, path, i in self.written if i in results]
         try:
+            if not self.written:
+                return
             try:
                 _flush(self.folder)
             except OSError as exc:
@@ -1042,8 +1072,10 @@ class _Staged:
                 except OSError as exc:
                     results[i] = failure(results[i].change, exc)
         finally:
-            for temporary, _, _ in self.written:
-                with contextlib.suppress(FileNotFoundError):
+            os.close(self.folder)
+            for temporary, _, _ in self._all:
+                # any error (a file system gone read-only): the temporary stays, for tidy to remove later
+                with contextlib.suppress(OSError):
                     os.unlink(temporary)
 
     def _fsync_each(self, results: dict[int, ChangeResult], failure: Callable[[Change, OSError], ChangeResult]) -> None:
@@ -1067,37 +1099,44 @@ _SYNCFS_REFUSED = threading.Event()
 #: file systems whose syncfs writes every file's data out and waits for it, as fsync would for each. Not the
 #: others: a FUSE file system (sshfs, rclone, gocryptfs) may take syncfs as a no-op where it passes fsync on to
 #: its server, and NFS, SMB and 9p flush on their own terms; there each card is fsynced alone
-_FLUSHED_WHOLE = frozenset({"ext2", "ext3", "ext4", "xfs", "btrfs", "f2fs", "tmpfs"})
+_FLUSHED_WHOLE = frozenset({b"ext2", b"ext3", b"ext4", b"xfs", b"btrfs", b"f2fs", b"tmpfs"})
+#: the first Linux whose syncfs reports a failed writeback (errseq); before it, syncfs returned 0 over a write
+#: that failed where fsync reported it
+_SYNCFS_REPORTS = (5, 8)
 
 
 def _flushes_whole(folder: Path) -> bool:
     """Whether ``folder`` lies on a file system of ``_FLUSHED_WHOLE``, by the longest mount point above it in
-    /proc/self/mountinfo (the type a bind mount shows is its source's). False when that cannot be read."""
+    /proc/self/mountinfo (the type a bind mount shows is its source's), and that mount is the folder's own device
+    (not so under a mount made over a parent later, or in a Btrfs subvolume: then each card is fsynced). False when
+    any of it cannot be read."""
     try:
-        where = os.path.realpath(folder)
-        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as mounts:
+        where = os.fsencode(os.path.realpath(folder))
+        device = os.stat(where).st_dev
+        with open("/proc/self/mountinfo", "rb") as mounts:
             table = mounts.read().splitlines()
     except OSError:
         return False
-    best, kind = -1, ""
+    best, kind, number = -1, b"", b""
     for line in table:
-        before, _, after = line.partition(" - ")
-        fields = before.split(" ")
+        before, _, after = line.partition(b" - ")
+        fields = before.split(b" ")
         if len(fields) < 5 or not after:
             continue
-        # octal escapes for space, tab, newline and backslash (\040 …), as the kernel writes them
-        point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[4])
-        inside = where == point or where.startswith(point.rstrip("/") + "/")
+        # octal escapes for space, tab, newline and backslash (\040 …), as the kernel writes them; bytes, as a
+        # mount point need not be UTF-8
+        point = re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8) & 0xFF]), fields[4])
+        inside = where == point or where.startswith(point.rstrip(b"/") + b"/")
         if inside and len(point) >= best:  # the last of equal mount points is the one on top
-            best, kind = len(point), after.split(" ", 1)[0]
-    return kind in _FLUSHED_WHOLE
+            best, kind, number = len(point), after.split(b" ", 1)[0], fields[2]
+    return kind in _FLUSHED_WHOLE and number == f"{os.major(device)}:{os.minor(device)}".encode()
 
 
 @functools.cache
 def _syncfs() -> Callable[[int], int] | None:
-    """The C library's ``syncfs`` (Linux: every file of one file system durable at once), None where there is none
-    or where it was refused."""
-    if _SYNCFS_REFUSED.is_set():
+    """The C library's ``syncfs`` (Linux: every file of one file system durable at once), None where there is none,
+    where the kernel does not report a failed write through it, or where it was refused."""
+    if _SYNCFS_REFUSED.is_set() or _kernel() < _SYNCFS_REPORTS:
         return None
     import ctypes  # here, not at import: a command that writes no folder does not load it (start-up, #18)
 
@@ -1107,20 +1146,22 @@ def _syncfs() -> Callable[[int], int] | None:
         return None
 
 
-def _flush(folder: Path) -> None:
-    """Make what was written on ``folder``'s file system durable (``syncfs``); OSError when the kernel reports a
-    write that failed (Linux 5.8 and later report writeback errors here, as fsync does)."""
+def _kernel() -> tuple[int, int]:
+    """The running Linux's (major, minor); (0, 0) for another system or a release that does not say."""
+    found = re.match(r"([0-9]+)\.([0-9]+)", os.uname().release) if hasattr(os, "uname") else None
+    return (int(found.group(1)), int(found.group(2))) if found and sys.platform.startswith("linux") else (0, 0)
+
+
+def _flush(folder: int) -> None:
+    """Make what was written on the file system of the open ``folder`` durable (``syncfs``); OSError when the
+    kernel reports a write that failed since the folder was opened (Linux 5.8 and later, as fsync would)."""
     import ctypes
 
     syncfs = _syncfs()
     assert syncfs is not None  # _Staged is used only where it exists
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        if syncfs(fd) != 0:
-            code = ctypes.get_errno()
-            raise OSError(code, os.strerror(code))
-    finally:
-        os.close(fd)
+    if syncfs(folder) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code))
 
 
 def _run_lanes(lanes: list[list[int]], run: Callable[[list[int]], None], workers: int, name: str) -> None:
