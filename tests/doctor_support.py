@@ -46,6 +46,8 @@ class Front:
     hide_sync: bool = False
     #: drop supported-report-set from PROPFIND answers (a server that does not say which reports it offers)
     hide_report_set: bool = False
+    #: answer a PROPFIND that asks for the sync-token alone with this status (None: forward it)
+    refuse_token_propfind: int | None = None
     requests: list[str] = field(default_factory=list)
     #: each request's method and body, in order
     bodies: list[tuple[str, bytes]] = field(default_factory=list)
@@ -63,6 +65,14 @@ class _Handler(RelayHandler):
         body = self._read_body()
         front.requests.append(self.command)
         front.bodies.append((self.command, body))
+        if (
+            self.command == "PROPFIND"
+            and front.refuse_token_propfind
+            and b"sync-token" in body
+            and b"supported-report-set" not in body
+        ):
+            self._answer(front.refuse_token_propfind, b"refused\n", [("Content-Type", "text/plain")])
+            return
         if self.command == "REPORT" and front.refuse_sync_report and b"sync-collection" in body:
             self._answer(
                 front.refuse_sync_report, b"REPORT sync-collection refused\n", [("Content-Type", "text/plain")]

@@ -66,3 +66,14 @@ def test_a_book_without_sync_collection_is_listed_in_full(dav_server: DavServer,
         assert _pull(dav_server, front, addressbook_url) == 3
     assert _sync_reports(front) == 0
     assert len(_propfinds(front)) == 3  # the probe, the token asked for (none), the listing
+
+
+def test_a_book_that_refuses_the_token_alone_is_listed_in_full(dav_server: DavServer, addressbook_url: str) -> None:
+    """A server that lists no reports and answers the PROPFIND for the token alone with 400: no sync-collection,
+    the book listed in full (as the one PROPFIND that asked for everything found no token), not a failed sync."""
+    _seed(dav_server, addressbook_url, 3)
+    with FrontServer(dav_server.base_url) as front:
+        front.front.hide_report_set = True
+        front.front.refuse_token_propfind = 400
+        assert _pull(dav_server, front, addressbook_url) == 3
+    assert _sync_reports(front) == 0

@@ -714,11 +714,16 @@ class CardDavConnector(BaseConnector):
         )
         entry = answer.entries[0] if answer.entries else DavEntry(self.url, None)
         reports = entry.props.get(davxml.SUPPORTED_REPORT_SET)
-        self._has_sync = reports is not None and reports.find(f".//{_SYNC_COLLECTION}") is not None
-        if not self._has_sync:
-            token = self._transport.propfind(self.url, davxml.propfind_body([davxml.SYNC_TOKEN]), 0)
-            self._has_sync = any(e.text(davxml.SYNC_TOKEN) is not None for e in token.entries[:1])
+        has_sync = reports is not None and reports.find(f".//{_SYNC_COLLECTION}") is not None
+        if not has_sync:
+            try:
+                token = self._transport.propfind(self.url, davxml.propfind_body([davxml.SYNC_TOKEN]), 0)
+            except davxml.BadServerResponse:
+                token = None  # a server that will not say: no sync-collection (a timeout or 5xx raises, unkept)
+            has_sync = token is not None and any(e.text(davxml.SYNC_TOKEN) is not None for e in token.entries[:1])
         versions = davxml.supported_vcard_versions(entry)
+        # both kept together, once both are known: a probe that raised is made again by the next call
+        self._has_sync = has_sync
         # 3.0 is what every server and client reads; 4.0 only when it is all the server offers
         self._new_card_version = "3.0" if "3.0" in versions or not versions else versions[0]
 
