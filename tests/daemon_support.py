@@ -42,12 +42,18 @@ def card(uid: str, n: int, tags: str = "Team") -> str:
 def small_tmpfs(mount: Path, size: str) -> Iterator[Path]:
     """A tmpfs of ``size`` (``"2m"``) mounted at ``mount``: a file system that really fills up (and can be remounted
     read-only). Skips the test where mounting needs a root this process is not."""
+    with mounted(mount, "tmpfs", f"size={size},mode=0700") as folder:
+        yield folder
+
+
+@contextlib.contextmanager
+def mounted(mount: Path, kind: str, options: str = "defaults") -> Iterator[Path]:
+    """A new file system of ``kind`` (``tmpfs``, ``ramfs``) mounted at ``mount``, made here; unmounted at the end.
+    Skips the test where mounting needs a root this process is not."""
     mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(mount)], capture_output=True
-    )
+    done = subprocess.run(["mount", "-t", kind, "-o", options, kind, str(mount)], capture_output=True)
     if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {done.stderr.decode().strip()}")
+        pytest.skip(f"cannot mount a {kind} here (needs root): {done.stderr.decode().strip()}")
     try:
         yield mount
     finally:

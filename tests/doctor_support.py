@@ -104,24 +104,24 @@ class _Handler(RelayHandler):
 
 
 def _without_sync(body: bytes) -> bytes:
-    root = ET.fromstring(body)
-    for prop in root.iter(f"{DAV}prop"):
-        for child in list(prop):
-            if child.tag == f"{DAV}sync-token":
-                prop.remove(child)
-    for reports in root.iter(f"{DAV}supported-report-set"):
-        for report in list(reports):
-            if report.find(f".//{DAV}sync-collection") is not None:
-                reports.remove(report)
-    return ET.tostring(root, xml_declaration=True, encoding="utf-8")
+    return _without(body, f"{DAV}sync-token", sync_report=True)
 
 
 def _without_report_set(body: bytes) -> bytes:
+    return _without(body, f"{DAV}supported-report-set")
+
+
+def _without(body: bytes, prop_tag: str, *, sync_report: bool = False) -> bytes:
+    """``body`` without the property ``prop_tag``, and without sync-collection in the report set if asked."""
     root = ET.fromstring(body)
     for prop in root.iter(f"{DAV}prop"):
         for child in list(prop):
-            if child.tag == f"{DAV}supported-report-set":
+            if child.tag == prop_tag:
                 prop.remove(child)
+    for reports in root.iter(f"{DAV}supported-report-set") if sync_report else ():
+        for report in list(reports):
+            if report.find(f".//{DAV}sync-collection") is not None:
+                reports.remove(report)
     return ET.tostring(root, xml_declaration=True, encoding="utf-8")
 
 

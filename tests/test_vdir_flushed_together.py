@@ -30,7 +30,7 @@ from contactsync.normalize import normalize_contact
 from contactsync.settings import AccountSettings, BookSettings, BrakeSettings
 from contactsync.store import Store
 from contactsync.vcard import parse_card
-from tests.daemon_support import fill_up, small_tmpfs
+from tests.daemon_support import fill_up, mounted, small_tmpfs
 
 pytestmark = pytest.mark.skipif(
     vdir_module._syncfs() is None or not vdir_module._flushes_whole(Path(tempfile.gettempdir())),
@@ -240,15 +240,8 @@ def test_where_a_sandbox_refuses_syncfs_each_card_is_fsynced_before_its_name(
 @pytest.fixture
 def ramfs(tmp_path: Path) -> Iterator[Path]:
     """A real ramfs mount: a file system not on the list whose syncfs is trusted (as FUSE or NFS are not)."""
-    mount = tmp_path / "ram fs"  # a space: /proc/self/mountinfo writes it as \040
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "ramfs", "ramfs", str(mount)], capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a ramfs here (needs root): {done.stderr.decode().strip()}")
-    try:
+    with mounted(tmp_path / "ram fs", "ramfs") as mount:  # a space: /proc/self/mountinfo writes it as \040
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_only_a_file_system_whose_syncfs_writes_everything_is_flushed_once(
