@@ -4,7 +4,10 @@ nothing changed. Each test runs the store on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -344,3 +347,28 @@ def test_a_killed_writers_temporary_in_a_target_folder_is_removed_by_the_next_cy
     assert not writer.temporary.exists()
     assert not [p for p in target.iterdir() if p.name.endswith(".tmp")]
     assert len(people_in(folder(tmp_path, "user0"))) == 2
+
+
+def test_a_source_that_stops_answering_for_a_while_is_read_again_not_failed(
+    slapd: Slapd, store: Store, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The directory frozen (SIGSTOP: its socket accepts, nothing answers) when a cycle starts, and woken a few
+    seconds later: the source's read times out, waits under the one retry policy, is sent again, and the cycle
+    distributes everyone. Before, the cycle failed on the first timeout and waited for the next schedule."""
+    seed(slapd, 4)
+    source = directory_account(slapd)
+    source = replace(source, options=frozen_mapping({**source.options, "timeout": 1}))
+    dist = distributor(store, distribution(source, [(vdir_account("user0", tmp_path / "user0"), None)]))
+    assert slapd.process is not None
+    slapd.process.send_signal(signal.SIGSTOP)
+    waking = threading.Timer(3.0, lambda: slapd.process.send_signal(signal.SIGCONT) if slapd.process else None)
+    waking.start()
+    try:
+        with caplog.at_level(logging.INFO, logger="contactsync.retry"):
+            report = cycle(dist, give_up_s=60)
+    finally:
+        waking.cancel()
+        slapd.process.send_signal(signal.SIGCONT)
+    assert report.plan is not None and report.plan.joined == 4
+    assert sorted(people_in(folder(tmp_path, "user0"))) == [f"p{i:02d}@example.org" for i in range(4)]
+    assert any("source directory" in r.getMessage() and "sending again" in r.getMessage() for r in caplog.records)

@@ -163,11 +163,14 @@ class Distributor:
         state = self.store.distribution_state(name)
         account, book = self.accounts[self.settings.source]
         source = self.connect(account, book)
+        label = f"distribution {name}: source {self.settings.source}"
         try:
+            # a source that times out or is throttled is read again under the one retry policy, as a target is: a
+            # directory restarting for a minute does not cost the cycle
             try:
-                result = source.pull(_token(state.source_state, self.shaping))
+                result = self._retry.call(lambda: source.pull(_token(state.source_state, self.shaping)), label=label)
             except SyncTokenExpired:
-                result = source.pull(None)
+                result = self._retry.call(lambda: source.pull(None), label=label)
             changed = list(result.changed)
         finally:
             source.close()
