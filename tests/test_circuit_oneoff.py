@@ -82,7 +82,13 @@ def test_paused_runs_log_no_fresh_failure_and_status_shows_the_failure_behind_th
     # a one-off sync tries every account (the admin asked for it): it still fails and says so in its exit code,
     # but it is no run of the daemon's schedule: the pause stays as the daemon set it, neither counted nor longer
     retry_at = flaky["circuit"]["retry_at"]
-    assert _cli(config, "sync", "--book", "flaky").returncode == 3
+    tried = _cli(config, "sync", "--book", "flaky")
+    assert tried.returncode == 3
+    # the log says why a paused account was contacted, before the failure it met
+    said = [line for line in tried.stderr.splitlines() if "this sync tries it now" in line]
+    assert len(said) == 1 and " INFO " in said[0], tried.stderr
+    assert "account flaky-a: paused by the circuit breaker after 1 failed run in a row; next try after" in said[0]
+    assert tried.stderr.index("this sync tries it now") < tried.stderr.index("listing failed")
     code, status = _status(config)
     flaky = status["books"]["flaky"]["accounts"]["flaky-a"]
     assert code == 3 and flaky["result"] == "error"
@@ -105,6 +111,8 @@ def test_a_one_off_sync_that_works_closes_the_breaker_a_daemon_opened(tmp_path: 
     missing.mkdir()
     fixed = _cli(config, "sync")
     assert fixed.returncode == 0, fixed.stderr
+    assert "account flaky-a: paused by the circuit breaker" in fixed.stderr
+    assert "account flaky-a: works again (circuit closed by a one-off sync)" in fixed.stderr
     assert len(uids(missing)) == 2
     code, status = _status(config)
     flaky = status["books"]["flaky"]["accounts"]["flaky-a"]

@@ -386,7 +386,7 @@ def _sync_books(
     from functools import partial
 
     from .. import admin
-    from ..daemon.oneoff import SyncLeases, after_sync, run_leased
+    from ..daemon.oneoff import SyncLeases, after_sync, run_leased, say_paused
     from ..daemon.records import DaemonRecords
     from .progress import wanted, watching
 
@@ -415,6 +415,7 @@ def _sync_books(
                 records.interrupt_open_runs(book.name, None, status="abandoned")
                 for account in (a.name for a in book.accounts if a.name in reset):
                     admin.reset_account(store, account)
+                say_paused(store, book)
                 report = admin.run_book(
                     store,
                     book,

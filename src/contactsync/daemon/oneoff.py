@@ -28,7 +28,7 @@ from ..engine.report import RunReport
 from ..errors import StoreLocked
 from ..settings import BookSettings
 from ..store import Fence, LeaseLost, Store, now
-from .circuit import fresh_health, succeeded
+from .circuit import fresh_health, pause_notice, succeeded
 from .records import CircuitState, Claim, DaemonRecords, DeferredChecks
 from .tags import carries_tags, check_account
 
@@ -163,6 +163,20 @@ class SyncLeases:
                 return
 
 
+def say_paused(store: Store, book: BookSettings) -> None:
+    """Before a one-off sync runs ``book``: say which of its accounts a daemon's circuit breaker paused. The sync
+    tries them all the same (the admin asked for it); a daemon's run would have left them out, so the log says why
+    a paused account is contacted, and that the pause stays unless the run works (:func:`after_sync`)."""
+    at = now()
+    for health in DaemonRecords(store).health([a.name for a in book.accounts]).values():
+        if health.paused(at):
+            log.info(
+                "account %s: %s; this sync tries it now (the pause ends only if it works)",
+                health.account,
+                pause_notice(health),
+            )
+
+
 def after_sync(store: Store, book: BookSettings, report: RunReport, connectors: Mapping[str, Connector]) -> int:
     """After a one-off sync's run, what a daemon's run records of each account that ran without error: its circuit
     breaker closes and its count of failed runs in a row starts again (:func:`.circuit.succeeded`; a failed
@@ -217,6 +231,8 @@ def run_leased(
         if not dry_run:
             after_sync(store, book, report, built)
 
+    if not dry_run:
+        say_paused(store, book)
     try:
         # every commit of the run is fenced with the claim's lease epochs: once another instance took the book
         # over, nothing more of this run is committed
