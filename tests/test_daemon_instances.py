@@ -221,7 +221,10 @@ def test_three_instances_sync_each_account_once_per_slot_and_finish_a_killed_one
         for side in ("google", "outlook"):
             owner, last, book = leases[f"{BIG}-{side}"]
             assert owner is None and last in survivors and book == BIG  # finished elsewhere, handed back
-        assert all(owner is None for owner, _, _ in leases.values())
+        # every lease handed back, but for a book the killed instance had run to the end of this slot and not yet
+        # handed back when it died (its run is done: nobody needs the lease before it runs out, at the next slot)
+        left = {account: (owner, book) for account, (owner, _, book) in leases.items() if owner is not None}
+        assert all(owner == victim and book in held_by_victim and book != BIG for owner, book in left.values()), left
 
     # no double write: every person exactly once on each side, the killed run's writes adopted, not repeated
     for b in BOOKS:
