@@ -1027,7 +1027,6 @@ class _Staged:
         self.account = account
         self.index = 0  # the change being written: its index in the push
         self.written: list[tuple[str, str, int]] = []  # temporary, the card's path, the change's index
-        self._all: list[tuple[str, str, int]] = []  # every temporary written, named or not: each removed at the end
 
     @classmethod
     def open(cls, folder: Path, account: str) -> _Staged | None:
@@ -1039,29 +1038,28 @@ class _Staged:
 
     def add(self, temporary: str, path: str) -> None:
         self.written.append((temporary, path, self.index))
-        self._all.append((temporary, path, self.index))
 
     def link(self, results: dict[int, ChangeResult], failure: Callable[[Change, OSError], ChangeResult]) -> None:
         """Flush, then name each card written; ``results`` (by the change's index in the push) say which failed.
         A card written whose change has no result (an error no result holds was raised after its write) is not
         named. Closes the folder."""
         # only cards whose change has its result: the others' temporaries are removed below
-        self.written = [(temporary, path, i) for temporary, path, i in self.written if i in results]
+        named = [(temporary, path, i) for temporary, path, i in self.written if i in results]
         try:
-            if not self.written:
+            if not named:
                 return
             try:
                 _flush(self.folder)
             except OSError as exc:
                 if exc.errno not in _NO_SYNCFS:
-                    for _, _, i in self.written:
+                    for _, _, i in named:
                         results[i] = failure(results[i].change, exc)
                     return
                 # a sandbox that refuses the call (seccomp): a fsync a card, as without it, from now on too
                 _syncfs.cache_clear()
                 _SYNCFS_REFUSED.set()
-                self._fsync_each(results, failure)
-            for temporary, path, i in self.written:
+                _fsync_each(named, results, failure)
+            for temporary, path, i in named:
                 if not results[i].ok:
                     continue
                 try:
@@ -1073,21 +1071,27 @@ class _Staged:
                     results[i] = failure(results[i].change, exc)
         finally:
             os.close(self.folder)
-            for temporary, _, _ in self._all:
+            for temporary, _, _ in self.written:
                 # any error (a file system gone read-only): the temporary stays, for tidy to remove later
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
 
-    def _fsync_each(self, results: dict[int, ChangeResult], failure: Callable[[Change, OSError], ChangeResult]) -> None:
-        for temporary, _, i in self.written:
+
+def _fsync_each(
+    written: list[tuple[str, str, int]],
+    results: dict[int, ChangeResult],
+    failure: Callable[[Change, OSError], ChangeResult],
+) -> None:
+    """Each temporary of ``written`` fsynced alone; what fails is its change's result."""
+    for temporary, _, i in written:
+        try:
+            fd = os.open(temporary, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
             try:
-                fd = os.open(temporary, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-            except OSError as exc:
-                results[i] = failure(results[i].change, exc)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            results[i] = failure(results[i].change, exc)
 
 
 #: what syncfs fails with where a sandbox refuses the call rather than the file system its writes
