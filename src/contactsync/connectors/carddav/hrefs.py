@@ -8,6 +8,7 @@ outside the collection is not trusted to do so: such hrefs are dropped.
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from urllib.parse import quote, unquote, urljoin, urlsplit
@@ -27,12 +28,38 @@ def collection_path(url: str) -> str:
     return path if path.endswith("/") else path + "/"
 
 
+# A member's name as servers spell it (Radicale, Nextcloud: a UID or uuid and ".vcf"): nothing in it to decode,
+# resolve or encode. Not "." first, so never "." or ".."; none of "/%?#;" (";" starts a path's parameters to
+# urljoin) nor a space, nor other punctuation: those take the whole way
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_~@+-][A-Za-z0-9_.~@+-]*")
+
+
+@functools.lru_cache(maxsize=64)
+def _plain_prefix(collection_url: str) -> str | None:
+    """The collection's path when an href made of it and a plain name is that name's remote id as it stands, else
+    None: a path with an empty, "." or ".." segment (even encoded) is one that resolving an href rewrites."""
+    prefix = collection_path(collection_url)
+    if not prefix.startswith("/") or any(s in ("", ".", "..") for s in unquote(prefix).split("/")[1:-1]):
+        return None
+    return prefix
+
+
 def member_id(collection_url: str, href: str) -> str | None:
     """The normalized path of ``href`` if it names a direct member of the collection, else None.
 
     None for: another scheme/host, the collection itself, anything above or deeper than one level, and
     paths climbing out with "..".
     """
+    # the usual href, the collection's own path and a plain name, is its own remote id: twice a card on a first
+    # sync, and the URL parsing below cost 1 s of 10,000 cards' read (#18). The rest takes the whole way; that
+    # both give the same answer is tested (tests/carddav/test_hrefs.py)
+    prefix = _plain_prefix(collection_url)
+    if prefix is not None and href.startswith(prefix) and _PLAIN_NAME.fullmatch(href, len(prefix)):
+        return href
+    return _member_id_resolved(collection_url, href)
+
+
+def _member_id_resolved(collection_url: str, href: str) -> str | None:
     base = urlsplit(collection_url)
     target = urlsplit(urljoin(collection_url, href.strip()))
     if (target.scheme, target.netloc) != (base.scheme, base.netloc):
