@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     # the store (SQLAlchemy) is imported by the commands that open it, not by `--help` or a usage error (#18)
     from ..engine.report import RunReport
     from ..store import Conflict, JournalEntry, Store
+    from ..store.health import Health
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_BRAKE, EXIT_ATTENTION = 0, 1, 2, 3, 4, 5
 EXIT_BUSY, EXIT_NO_SPACE, EXIT_READ_ONLY, EXIT_CORRUPT = 6, 7, 8, 9
@@ -665,7 +666,8 @@ def status(
                 # (masked as every recorded error is, see logs.account_error)
                 "last_failure": h.last_failure if h else None,
             }
-            if result in ("error", "interrupted") or (h is not None and h.circuit is CircuitState.OPEN):
+            paused = h is not None and h.circuit is CircuitState.OPEN
+            if result in ("error", "interrupted") or paused or _counted_before(h, st.get("last_run_at")):
                 stale.add(acct.name)
             entries[acct.name] = {
                 "type": acct.type,
@@ -861,7 +863,11 @@ def status(
                 for mark, text in (
                     ("!", "! differs from the store (the next run compares the account in full)"),
                     ("~", "~ writes still owed or items quarantined"),
-                    ("*", "* read by an earlier run: the account's last run did not get as far (see its error)"),
+                    (
+                        "*",
+                        "* read by an earlier run: the account's last run did not count them (it failed, was "
+                        "paused or cut short, or the daemon stopped first)",
+                    ),
                 )
                 if mark in marks
             ]
@@ -872,6 +878,13 @@ def status(
 
         distribution_status.show(distributions, _age)
     sys.exit(code)
+
+
+def _counted_before(health: Health | None, last_run_at: datetime | None) -> bool:
+    """Whether the account's tag counts were read before its last run: a run that went well but did not read them
+    (a daemon told to stop reads no more of them)."""
+    checked = health.tags_checked_at if health is not None else None
+    return checked is not None and last_run_at is not None and checked < last_run_at
 
 
 #: status's exit codes from least to most serious: a book that needs a look (5) never hides one that failed (3)
