@@ -228,8 +228,19 @@ def run_leased(
     started = now()
 
     def after(report: RunReport, built: Mapping[str, Connector]) -> None:
-        if not dry_run:
-            after_sync(store, book, report, built)
+        if dry_run:
+            return
+        # fenced as the run's own commits, as a daemon fences its tag checks: once another instance took the book
+        # over (this process stopped for longer than its lease), its counts and health are newer than ours
+        try:
+            with store.fenced(holding.fence):
+                after_sync(store, book, report, built)
+        except LeaseLost:
+            log.warning(
+                "book %s: taken over by another instance after this sync's run; the tag counts and account health "
+                "it read are left to that instance's run",
+                book.name,
+            )
 
     if not dry_run:
         say_paused(store, book)
