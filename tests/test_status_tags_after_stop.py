@@ -1,10 +1,10 @@
 """``status`` marks the tag counts a stopping daemon did not read. After a run, the daemon reads each account's
 tag counts, one account after the other; a daemon told to stop meanwhile reads no more of them, and the accounts
 left show what an earlier run read. Their run went well, so status showed those counts as this run's. Now every
-cell read before the account's last run carries ``*``.
+cell read before the account's last run carries ``*``; so does one kept because the count failed.
 
 The real fault: a real ``contactsync run`` whose Microsoft 365 tag check is slow (the Graph emulator answers
-each request after 1.5 s), and a SIGTERM sent once the run's record is committed and the check's ``$batch`` has
+each request after 2.5 s), and a SIGTERM sent once the run's record is committed and the check's ``$batch`` has
 reached Graph, while it waits there.
 """
 
@@ -25,7 +25,7 @@ from contactsync.emulators.outlook.graph import RequestKind
 from tests.daemon_support import CLIENT_ID, CLIENT_SECRET, CONTACTSYNC, TENANT, DaemonProcess, card, wait_for
 
 MAILBOX = f"ana@{TENANT}"
-SLOW_S = 1.5  # each Graph request while the daemon runs: the SIGTERM lands inside the mailbox's tag check
+SLOW_S = 2.5  # each Graph request while the daemon runs: the SIGTERM lands inside the mailbox's tag check
 
 
 @pytest.fixture
@@ -138,3 +138,33 @@ def test_counts_a_stopping_daemon_did_not_read_are_marked_as_read_by_an_earlier_
     team = next(line for line in text.splitlines() if line.strip().startswith("Team"))
     assert team.split()[1:] == ["5", "/", "5", "5", "/", "5", "*"], team
     assert "* read by an earlier run" in text and "the daemon stopped first" in text
+
+
+def test_counts_kept_from_an_earlier_run_when_the_count_fails_are_marked_too(
+    tmp_path: Path, graph: GraphEmulator
+) -> None:
+    graph.seed(
+        MAILBOX,
+        [
+            {"givenName": f"O{n}", "surname": "Lima", "displayName": f"O{n} Lima", "categories": ["Team"]}
+            | {"emailAddresses": [{"address": f"o{n}@example.org"}]}
+            for n in range(3)
+        ],
+    )
+    (tmp_path / "phone").mkdir()
+    config = _config(tmp_path, graph)
+    assert _cli(config, "sync").returncode == 0
+    cells = _cells(config)
+    assert not cells["mailbox"]["stale"] and not cells["phone"]["stale"]
+
+    # the run goes well (nothing to write: no $batch), then Graph refuses every $batch of the tag check
+    graph.fail_next(1000, 503, path_contains="$batch")
+    again = _cli(config, "sync")
+    graph.clear_faults()
+    shown = json.loads(_cli(config, "status", "--json").stdout)
+    mailbox = shown["books"]["team"]["accounts"]["mailbox"]
+    assert mailbox["result"] == "ok", again.stderr
+    assert mailbox["tags_error"], mailbox  # said on its own line
+    cells = _cells(config)
+    assert cells["mailbox"]["stale"] is True, cells  # the counts shown are the first sync's
+    assert cells["phone"]["stale"] is False, cells

@@ -54,7 +54,6 @@ if TYPE_CHECKING:
     # the store (SQLAlchemy) is imported by the commands that open it, not by `--help` or a usage error (#18)
     from ..engine.report import RunReport
     from ..store import Conflict, JournalEntry, Store
-    from ..store.health import Health
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_BRAKE, EXIT_ATTENTION = 0, 1, 2, 3, 4, 5
 EXIT_BUSY, EXIT_NO_SPACE, EXIT_READ_ONLY, EXIT_CORRUPT = 6, 7, 8, 9
@@ -666,8 +665,7 @@ def status(
                 # (masked as every recorded error is, see logs.account_error)
                 "last_failure": h.last_failure if h else None,
             }
-            paused = h is not None and h.circuit is CircuitState.OPEN
-            if result in ("error", "interrupted") or paused or _counted_before(h, st.get("last_run_at")):
+            if result in ("error", "interrupted") or (h is not None and h.circuit is CircuitState.OPEN):
                 stale.add(acct.name)
             entries[acct.name] = {
                 "type": acct.type,
@@ -725,6 +723,7 @@ def status(
         if book_held:
             attention()
         tags: dict[str, dict[str, Any]] = {}
+        last_runs = {name: accounts.get(name, {}).get("last_run_at") for name in entries}
         for c in tag_checks:
             if c.book == book.name and c.account in entries:
                 row = tags.setdefault(c.tag_key, {"tag": c.tag_name, "store": c.store_count, "accounts": {}})
@@ -732,7 +731,7 @@ def status(
                     "platform": c.platform_count,
                     "store": c.store_count,
                     "verdict": c.verdict.value,
-                    "stale": c.account in stale,
+                    "stale": c.account in stale or _counted_before(c.checked_at, last_runs.get(c.account)),
                 }
                 if c.verdict is TagVerdict.MISMATCH:
                     attention()
@@ -866,7 +865,7 @@ def status(
                     (
                         "*",
                         "* read by an earlier run: the account's last run did not count them (it failed, was "
-                        "paused or cut short, or the daemon stopped first)",
+                        "paused or cut short, the count failed, or the daemon stopped first)",
                     ),
                 )
                 if mark in marks
@@ -880,11 +879,10 @@ def status(
     sys.exit(code)
 
 
-def _counted_before(health: Health | None, last_run_at: datetime | None) -> bool:
-    """Whether the account's tag counts were read before its last run: a run that went well but did not read them
-    (a daemon told to stop reads no more of them)."""
-    checked = health.tags_checked_at if health is not None else None
-    return checked is not None and last_run_at is not None and checked < last_run_at
+def _counted_before(checked_at: datetime, last_run_at: datetime | None) -> bool:
+    """Whether a tag count was read before its account's last run: that run went well but did not read it again
+    (a daemon told to stop reads no more counts; a count that failed to be read keeps the last one read)."""
+    return last_run_at is not None and checked_at < last_run_at
 
 
 #: status's exit codes from least to most serious: a book that needs a look (5) never hides one that failed (3)
