@@ -37,6 +37,13 @@ class RemoteCopy:
         object.__setattr__(copy, "_packed", packed)
         return copy
 
+    @classmethod
+    def of_packed(cls, etag: str, body: bytes, packed: bytes) -> RemoteCopy:
+        """The copy of ``body``, whose compressed form ``packed`` (:func:`pack` of it) was made already."""
+        copy = cls(etag, body)
+        object.__setattr__(copy, "_packed", packed)
+        return copy
+
     @property
     def packed(self) -> bytes:
         """The body compressed (a zlib stream: :func:`zlib.decompress` reads it back)."""

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import http.server
 import threading
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import pytest
 
 from contactsync.connectors.carddav import CardDavConnector, CardDavOptions, discover
 from contactsync.connectors.carddav.davxml import BadServerResponse
+from contactsync.copies import RemoteCopy
 from contactsync.errors import ConnectorError
 
 LAUGHS = b"""<?xml version="1.0"?>
@@ -149,3 +151,69 @@ def test_hrefs_outside_the_address_book_are_ignored(fake_server: Callable[[Answe
     # nothing outside the book is ever written either
     assert connector.fetch(["/other/b.vcf", "/book/../other/d.vcf"]) == {}
     connector.close()
+
+
+class _Copies:
+    """The copies a connector keeps, in memory (the store's table in the engine)."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, RemoteCopy] = {}
+
+    def get(self, ids: Iterable[str]) -> dict[str, RemoteCopy]:
+        return {i: self.items[i] for i in ids if i in self.items}
+
+    def put(self, copies: Mapping[str, RemoteCopy]) -> None:
+        self.items.update(copies)
+
+    def drop(self, ids: Iterable[str]) -> None:
+        for i in ids:
+            self.items.pop(i, None)
+
+
+def _multiget_of(*cards: tuple[str, str, str]) -> bytes:
+    responses = "".join(
+        f"<response><href>{href}</href><propstat><prop><getetag>{etag}</getetag><C:address-data>{text}"
+        "</C:address-data></prop><status>HTTP/1.1 200 OK</status></propstat></response>"
+        for href, etag, text in cards
+    )
+    namespaces = 'xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"'
+    return f'<?xml version="1.0"?><multistatus {namespaces}>{responses}</multistatus>'.encode()
+
+
+@pytest.mark.parametrize("big_last", [True, False], ids=["photo-card-last", "small-card-last"])
+@pytest.mark.parametrize(
+    ("first", "then", "kept"),
+    [
+        ('"1"', 'W/"2"', None),  # the card held last is under a weak etag: nothing is known of its bytes
+        ('W/"2"', '"1"', '"1"'),
+        ('"1"', '"2"', '"2"'),
+    ],
+)
+def test_an_href_answered_twice_keeps_the_copy_of_its_last_card_only(
+    fake_server: Callable[[Answer], tuple[str, list[str]]], first: str, then: str, kept: str | None, big_last: bool
+) -> None:
+    # a card over what a slot compresses (the reader does), and a small one (its slot does)
+    photo = "PHOTO;ENCODING=b;TYPE=JPEG:" + "QUJD" * 6000
+    big = CARD.replace("FN:A Person", "FN:A Person Again").replace("END:VCARD", photo + "\r\nEND:VCARD")
+    earlier, last = (CARD, big) if big_last else (big, CARD)
+    sync = SYNC_WITH_STRAY_HREFS.replace(b'"1"', then.encode())
+    multiget = _multiget_of(("/book/a.vcf", first, earlier), ("/book/a.vcf", then, last))
+
+    def answer(method: str, path: str, body: bytes) -> tuple[int, bytes]:
+        if method == "PROPFIND":
+            return 207, PROBE
+        return 207, sync if b"sync-collection" in body else multiget
+
+    url, _ = fake_server(answer)
+    connector = _connector(url)
+    copies = _Copies()
+    connector.keep_copies(copies)
+    connector.pull(None)
+    connector.close()
+    held = copies.items.get("/book/a.vcf")
+    if kept is None:
+        assert held is None
+        return
+    assert held is not None and held.etag == kept
+    text = last.replace("\r\n", "\n")  # as XML reads the answer's line ends
+    assert held.body == text.encode() and zlib.decompress(held.packed) == held.body

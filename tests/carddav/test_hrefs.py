@@ -23,6 +23,8 @@ COLLECTIONS = [
     "https://dav.example.com/a/%2e%2e/book/",  # an encoded ".."
     "https://dav.example.com/a//book/",  # an empty segment: resolving removes it
     "https://dav.example.com:8443/alice/book/",
+    "HTTPS://DAV.EXAMPLE.COM/alice/book/",
+    "dav://dav.example.com/alice/book/",  # no scheme urljoin resolves against: no href is a member
 ]
 
 # names as servers write them, and the characters that make an href anything but plain

@@ -41,7 +41,7 @@ from contactsync.connector import (
     RemoteRef,
 )
 from contactsync.connectors.fitmemo import FitMemo
-from contactsync.copies import HeldCopies, RemoteCopies, RemoteCopy
+from contactsync.copies import HeldCopies, RemoteCopies, RemoteCopy, pack
 from contactsync.errors import (
     AuthFailed,
     ConfigError,
@@ -100,29 +100,31 @@ def _strong(etag: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _Fetched:
-    """One multiget's answer: its entries, the cards it could not read, and the copy to keep of each entry that
-    carries a card under a strong etag (by the entry's href as the server wrote it)."""
+    """One multiget's answer: its entries, the cards it could not read, and for each entry (in order) its card
+    compressed, or None (see :func:`_packed_of`)."""
 
     entries: tuple[DavEntry, ...]
     unread: list[Quarantined]
-    copies: Mapping[str, RemoteCopy]
+    packed: tuple[bytes | None, ...]
 
 
-def _copies_of(entries: Sequence[DavEntry]) -> dict[str, RemoteCopy]:
-    """The copies of a multiget's cards, compressed on the slot's thread that fetched them: zlib works outside
-    the GIL, beside the thread that parses the cards (#18: compressing them there took 0.85 s of 10,000 cards'
-    read). A card later quarantined, or an href not asked for, is not kept: the reader keeps only the copies of
-    cards it read."""
-    copies: dict[str, RemoteCopy] = {}
+#: cards up to this many characters are compressed by the slot that fetched them; a bigger one (a photo) by the
+#: reader, as before: what a slot makes waits with its answer in the read-ahead windows (up to 64 multigets of 100)
+PACKED_BY_SLOT = 16_384
+
+
+def _packed_of(entries: Sequence[DavEntry]) -> tuple[bytes | None, ...]:
+    """For each entry, its card compressed as a kept copy holds it, made on the slot's thread that fetched them:
+    zlib works outside the GIL, beside the thread that parses the cards (#18: compressing them there took 0.85 s
+    of 10,000 cards' read). None for an entry with no card, a weak etag, or a card over :data:`PACKED_BY_SLOT`.
+    The reader decides which copies are kept, as before."""
+    packed: list[bytes | None] = []
     for entry in entries:
-        if entry.status == 404:
-            continue
-        text, etag = entry.text(davxml.ADDRESS_DATA), entry.text(davxml.GETETAG)
-        if text and etag and _strong(etag):
-            copy = RemoteCopy(etag, text.encode())
-            copy.packed  # noqa: B018  # made now, on this thread
-            copies[entry.href] = copy
-    return copies
+        text = entry.text(davxml.ADDRESS_DATA) if entry.status != 404 else None
+        etag = entry.text(davxml.GETETAG)
+        fit = text and etag and _strong(etag) and len(text) <= PACKED_BY_SLOT
+        packed.append(pack(text.encode()) if fit and text else None)
+    return tuple(packed)
 
 
 _UID_NAMESPACE = uuid.UUID("6f1c1f4e-8a53-4c55-9a0e-2f8f4c6b2a10")
@@ -881,12 +883,12 @@ class CardDavConnector(BaseConnector):
                 self._slots.narrow()
                 outcome = self._slots.run([functools.partial(self._fetch_chunk, chunk)])[0]
             answer = outcome.get()
-            entries, unread, copies = answer.entries, answer.unread, answer.copies
+            entries, unread = answer.entries, answer.unread
             quarantined += unread
             unreadable += len(unread)
             seen: set[str] = set()
             kept: dict[str, RemoteCopy] = {}
-            for entry in entries:
+            for entry, packed in zip(entries, answer.packed, strict=True):
                 href = hrefs.member_id(self.url, entry.href)
                 if href is None or href not in chunk:
                     continue  # not asked for: ignored
@@ -912,9 +914,11 @@ class CardDavConnector(BaseConnector):
                     )
                     quarantined.append(Quarantined(href, f"unreadable card: {exc}"))
                     continue
-                copy = copies.get(entry.href)
-                if copy is not None:
-                    kept[href] = copy
+                if _strong(etag):
+                    body = text.encode()
+                    kept[href] = RemoteCopy(etag, body) if packed is None else RemoteCopy.of_packed(etag, body, packed)
+                else:
+                    kept.pop(href, None)  # the href's last card read is the one held: none under a weak etag
                 cards.append(_Card(href, etag, text, parsed))
             self._keep(kept)
             missing |= set(chunk) - seen - {q.remote_id for q in quarantined}
@@ -932,7 +936,7 @@ class CardDavConnector(BaseConnector):
         """One multiget, with each card's copy as we keep it (made here, on the slot's thread), and the cards it
         could not read."""
         entries, unread = self._fetch_entries(chunk)
-        return _Fetched(entries, unread, _copies_of(entries))
+        return _Fetched(entries, unread, _packed_of(entries))
 
     def _fetch_entries(self, chunk: Sequence[str]) -> tuple[tuple[DavEntry, ...], list[Quarantined]]:
         unread: list[Quarantined] = []

@@ -38,6 +38,8 @@ _PLAIN_NAME = re.compile(r"[A-Za-z0-9_~@+-][A-Za-z0-9_.~@+-]*")
 def _plain_prefix(collection_url: str) -> str | None:
     """The collection's path when an href made of it and a plain name is that name's remote id as it stands, else
     None: a path with an empty, "." or ".." segment (even encoded) is one that resolving an href rewrites."""
+    if urlsplit(collection_url).scheme.lower() not in ("http", "https"):
+        return None  # urljoin resolves an href against http(s) only: another scheme's hrefs are not members
     prefix = collection_path(collection_url)
     if not prefix.startswith("/") or any(s in ("", ".", "..") for s in unquote(prefix).split("/")[1:-1]):
         return None
