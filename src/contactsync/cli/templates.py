@@ -92,7 +92,9 @@ def expand(obj: Context, names: tuple[str, ...], as_json: bool, apply: bool) -> 
                 book_templates.record(writable, expansion)
                 records = writable.template_books()
         books = []
-        for e in expansion.books:
+        # by book name: the source's order is its ids' (entryUUID, objectGUID), which says nothing to the reader
+        # and which a new person may enter anywhere
+        for e in sorted(expansion.books, key=lambda e: e.book.name):
             known = mine.get(e.person.id)
             state = "new" if known is None else ("returns" if known.retired else "active")
             books.append(
@@ -109,7 +111,7 @@ def expand(obj: Context, names: tuple[str, ...], as_json: bool, apply: bool) -> 
         listed = {e.person.id for e in expansion.books}
         retiring = [
             {"book": r.book, "person": r.person_id}
-            for r in mine.values()
+            for r in sorted(mine.values(), key=lambda r: r.book)
             if not r.retired and r.person_id not in listed
         ]
         skipped = [
