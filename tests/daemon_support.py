@@ -231,6 +231,50 @@ def free_port() -> int:
 TENANT, CLIENT_ID, CLIENT_SECRET = "contoso.test", "11111111-2222-3333-4444-555555555555", "s3cret"
 
 
+@contextlib.contextmanager
+def graph_mailbox(mailbox: str) -> Iterator[Any]:
+    """A Graph emulator with the tenant's app and one ``mailbox``; an account reaches it with
+    :func:`outlook_account` and the client secret in ``$GRAPH_CLIENT_SECRET``."""
+    from contactsync.emulators.outlook import GraphEmulator
+
+    emulator = GraphEmulator(requests_per_10min=1_000_000)
+    emulator.start()
+    try:
+        emulator.add_tenant(TENANT)
+        emulator.add_app(TENANT, CLIENT_ID, secret=CLIENT_SECRET)
+        emulator.add_mailbox(TENANT, mailbox)
+        yield emulator
+    finally:
+        emulator.stop()
+
+
+def outlook_account(name: str, graph: Any, mailbox: str) -> str:
+    """YAML of an ``outlook`` account of ``mailbox`` on the emulator ``graph``, indented for a book's ``accounts:``."""
+    return (
+        f"      - name: {name}\n"
+        "        type: outlook\n"
+        "        options:\n"
+        f"          tenant_id: {TENANT}\n"
+        f"          client_id: {CLIENT_ID}\n"
+        "          client_secret: ${GRAPH_CLIENT_SECRET}\n"
+        f"          mailbox: {mailbox}\n"
+        f"          authority_host: {graph.base_url}\n"
+        f"          graph_url: {graph.graph_url}\n"
+        f"          ca_bundle: {graph.ca_file}\n"
+    )
+
+
+def tagged_person(n: int, tag: str = "Team") -> dict[str, Any]:
+    """An Outlook contact with one address and ``tag`` as its category."""
+    return {
+        "givenName": f"O{n}",
+        "surname": "Lima",
+        "displayName": f"O{n} Lima",
+        "categories": [tag],
+        "emailAddresses": [{"address": f"o{n}@example.org"}],
+    }
+
+
 class EmulatorBooks:
     """Books of one Google user (People API emulator) and one Outlook mailbox (Graph emulator) each, for daemon
     processes: the emulators serve on loopback from this process, the daemons reach them like real platforms

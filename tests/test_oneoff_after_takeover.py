@@ -25,7 +25,15 @@ import sqlalchemy as sa
 
 from contactsync.emulators.outlook import GraphEmulator
 from contactsync.emulators.outlook.graph import RequestKind
-from tests.daemon_support import CLIENT_ID, CLIENT_SECRET, CONTACTSYNC, TENANT, wait_for
+from tests.daemon_support import (
+    CLIENT_SECRET,
+    CONTACTSYNC,
+    TENANT,
+    graph_mailbox,
+    outlook_account,
+    tagged_person,
+    wait_for,
+)
 
 MAILBOX = f"ana@{TENANT}"
 LEASE_S = 2
@@ -35,25 +43,8 @@ ENV = {"GRAPH_CLIENT_SECRET": CLIENT_SECRET, "PATH": "/usr/bin:/bin"}
 
 @pytest.fixture
 def graph() -> Iterator[GraphEmulator]:
-    emulator = GraphEmulator(requests_per_10min=1_000_000)
-    emulator.start()
-    try:
-        emulator.add_tenant(TENANT)
-        emulator.add_app(TENANT, CLIENT_ID, secret=CLIENT_SECRET)
-        emulator.add_mailbox(TENANT, MAILBOX)
+    with graph_mailbox(MAILBOX) as emulator:
         yield emulator
-    finally:
-        emulator.stop()
-
-
-def _person(n: int) -> dict[str, object]:
-    return {
-        "givenName": f"O{n}",
-        "surname": "Lima",
-        "displayName": f"O{n} Lima",
-        "categories": ["Team"],
-        "emailAddresses": [{"address": f"o{n}@example.org"}],
-    }
 
 
 def _config(tmp_path: Path, graph: GraphEmulator, pg_url: str) -> Path:
@@ -64,17 +55,8 @@ def _config(tmp_path: Path, graph: GraphEmulator, pg_url: str) -> Path:
         "books:\n"
         "  - name: team\n"
         "    accounts:\n"
-        "      - name: mailbox\n"
-        "        type: outlook\n"
-        "        options:\n"
-        f"          tenant_id: {TENANT}\n"
-        f"          client_id: {CLIENT_ID}\n"
-        "          client_secret: ${GRAPH_CLIENT_SECRET}\n"
-        f"          mailbox: {MAILBOX}\n"
-        f"          authority_host: {graph.base_url}\n"
-        f"          graph_url: {graph.graph_url}\n"
-        f"          ca_bundle: {graph.ca_file}\n"
-        f"      - {{name: phone, type: vdir, options: {{path: {tmp_path / 'phone'}}}}}\n"
+        + outlook_account("mailbox", graph, MAILBOX)
+        + f"      - {{name: phone, type: vdir, options: {{path: {tmp_path / 'phone'}}}}}\n"
     )
     return config
 
@@ -94,7 +76,7 @@ def _team_counts(config: Path) -> dict[str, tuple[object, object]]:
 def test_a_sync_taken_over_after_its_run_leaves_the_counts_to_the_instance_that_took_it(
     tmp_path: Path, graph: GraphEmulator, pg_url: str
 ) -> None:
-    graph.seed(MAILBOX, [_person(n) for n in range(3)])
+    graph.seed(MAILBOX, [tagged_person(n) for n in range(3)])
     (tmp_path / "phone").mkdir()
     config = _config(tmp_path, graph, pg_url)
     first = _cli(config, "sync")
@@ -130,7 +112,7 @@ def test_a_sync_taken_over_after_its_run_leaves_the_counts_to_the_instance_that_
         time.sleep(SLOW_S + 0.5)
         graph.latency = 0.0
         # ... then a fourth person is added, and the frozen sync's lease runs out
-        graph.seed(MAILBOX, [_person(3)])
+        graph.seed(MAILBOX, [tagged_person(3)])
         time.sleep(LEASE_S + 0.5)
         took_over = _cli(config, "sync")
         assert took_over.returncode == 0, took_over.stderr

@@ -22,7 +22,17 @@ import pytest
 
 from contactsync.emulators.outlook import GraphEmulator
 from contactsync.emulators.outlook.graph import RequestKind
-from tests.daemon_support import CLIENT_ID, CLIENT_SECRET, CONTACTSYNC, TENANT, DaemonProcess, card, wait_for
+from tests.daemon_support import (
+    CLIENT_SECRET,
+    CONTACTSYNC,
+    TENANT,
+    DaemonProcess,
+    card,
+    graph_mailbox,
+    outlook_account,
+    tagged_person,
+    wait_for,
+)
 
 MAILBOX = f"ana@{TENANT}"
 SLOW_S = 2.5  # each Graph request while the daemon runs: the SIGTERM lands inside the mailbox's tag check
@@ -30,15 +40,8 @@ SLOW_S = 2.5  # each Graph request while the daemon runs: the SIGTERM lands insi
 
 @pytest.fixture
 def graph() -> Iterator[GraphEmulator]:
-    emulator = GraphEmulator(requests_per_10min=1_000_000)
-    emulator.start()
-    try:
-        emulator.add_tenant(TENANT)
-        emulator.add_app(TENANT, CLIENT_ID, secret=CLIENT_SECRET)
-        emulator.add_mailbox(TENANT, MAILBOX)
+    with graph_mailbox(MAILBOX) as emulator:
         yield emulator
-    finally:
-        emulator.stop()
 
 
 def _config(tmp_path: Path, graph: GraphEmulator) -> Path:
@@ -51,17 +54,8 @@ def _config(tmp_path: Path, graph: GraphEmulator) -> Path:
         "    schedule: every 1m\n"
         "    accounts:\n"
         # the mailbox first: its tag check runs first, and the phone's is the one a stop skips
-        "      - name: mailbox\n"
-        "        type: outlook\n"
-        "        options:\n"
-        f"          tenant_id: {TENANT}\n"
-        f"          client_id: {CLIENT_ID}\n"
-        "          client_secret: ${GRAPH_CLIENT_SECRET}\n"
-        f"          mailbox: {MAILBOX}\n"
-        f"          authority_host: {graph.base_url}\n"
-        f"          graph_url: {graph.graph_url}\n"
-        f"          ca_bundle: {graph.ca_file}\n"
-        f"      - {{name: phone, type: vdir, options: {{path: {tmp_path / 'phone'}}}}}\n"
+        + outlook_account("mailbox", graph, MAILBOX)
+        + f"      - {{name: phone, type: vdir, options: {{path: {tmp_path / 'phone'}}}}}\n"
     )
     return config
 
@@ -88,14 +82,7 @@ def _cells(config: Path) -> dict[str, dict[str, object]]:
 def test_counts_a_stopping_daemon_did_not_read_are_marked_as_read_by_an_earlier_run(
     tmp_path: Path, graph: GraphEmulator
 ) -> None:
-    graph.seed(
-        MAILBOX,
-        [
-            {"givenName": f"O{n}", "surname": "Lima", "displayName": f"O{n} Lima", "categories": ["Team"]}
-            | {"emailAddresses": [{"address": f"o{n}@example.org"}]}
-            for n in range(3)
-        ],
-    )
+    graph.seed(MAILBOX, [tagged_person(n) for n in range(3)])
     phone = tmp_path / "phone"
     phone.mkdir()
     for n in range(2):
@@ -143,14 +130,7 @@ def test_counts_a_stopping_daemon_did_not_read_are_marked_as_read_by_an_earlier_
 def test_counts_kept_from_an_earlier_run_when_the_count_fails_are_marked_too(
     tmp_path: Path, graph: GraphEmulator
 ) -> None:
-    graph.seed(
-        MAILBOX,
-        [
-            {"givenName": f"O{n}", "surname": "Lima", "displayName": f"O{n} Lima", "categories": ["Team"]}
-            | {"emailAddresses": [{"address": f"o{n}@example.org"}]}
-            for n in range(3)
-        ],
-    )
+    graph.seed(MAILBOX, [tagged_person(n) for n in range(3)])
     (tmp_path / "phone").mkdir()
     config = _config(tmp_path, graph)
     assert _cli(config, "sync").returncode == 0
