@@ -933,8 +933,8 @@ class CardDavConnector(BaseConnector):
         return self._transport.report(self.url, body, 1).entries
 
     def _fetch_chunk(self, chunk: Sequence[str]) -> _Fetched:
-        """One multiget, with each card's copy as we keep it (made here, on the slot's thread), and the cards it
-        could not read."""
+        """One multiget, with its small cards compressed here, on the slot's thread (:func:`_packed_of`), and the
+        cards it could not read."""
         entries, unread = self._fetch_entries(chunk)
         return _Fetched(entries, unread, _packed_of(entries))
 
