@@ -9,6 +9,7 @@
     │                                  does not exist
     ├── ConnectorError                 anything a platform said or did not say
     │   ├── AuthFailed                 credentials refused or expired: the admin must act
+    │   │   └── SecretUnreadable       the account's secret could not be read (a file, a credential, a variable)
     │   ├── CertificateRejected        the server's TLS certificate failed verification: the admin must act
     │   ├── RateLimited                the platform asks us to wait (``retry_after`` seconds, if it said)
     │   ├── Transient                  timeouts, resets, 5xx: retrying later is expected to work
@@ -74,6 +75,21 @@ class ConnectorError(ContactSyncError):
 
 class AuthFailed(ConnectorError):
     pass
+
+
+class SecretUnreadable(AuthFailed):
+    """An account's secret could not be read when the configuration was loaded (a missing file, an unset
+    variable): its account cannot be contacted until the admin fixes it, and the other accounts sync meanwhile.
+    ``problems``: each as ``config check`` reports it, with the file, the line and the key."""
+
+    def __init__(self, problems: tuple[ConfigProblem, ...], *, account: str = "") -> None:
+        said = "; ".join(str(p) for p in problems)
+        super().__init__(
+            f"its secret cannot be read ({said}); the other accounts sync meanwhile. Fix it (`contactsync config "
+            "check` lists it); the next `contactsync sync` reads it, a daemon after `systemctl reload contactsync`",
+            account=account,
+        )
+        self.problems = problems
 
 
 class CertificateRejected(ConnectorError):

@@ -25,7 +25,7 @@ from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .errors import ContactSyncError
+from .errors import ContactSyncError, SecretUnreadable
 
 if TYPE_CHECKING:
     # the types of the hooks only: a command that checks a configuration imports neither the connector protocol
@@ -203,7 +203,11 @@ def preload(type_name: str) -> None:
 
 
 def build_connector(account: AccountSettings, book: BookSettings) -> Connector:
-    """The connector for ``account``, built by its type. Raises UnknownConnector, or whatever ``build`` raises."""
+    """The connector for ``account``, built by its type. Raises SecretUnreadable (the account's secret could not
+    be read when the file was loaded), UnknownConnector, or whatever ``build`` raises."""
+    if account.unreadable_secrets:
+        # not built without its secret: a connector would fail at its first request, or worse, try without it
+        raise SecretUnreadable(account.unreadable_secrets, account=account.name)
     return connector_type(account.type).build(account, book)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .errors import NotFound
+from .errors import ConfigProblem, NotFound
 from .model import Field
 
 
@@ -65,6 +65,9 @@ class AccountSettings:
     allow_delete: bool = True
     options: Mapping[str, Any] = field(default_factory=frozen_mapping)
     secrets: Mapping[str, Secret] = field(default_factory=frozen_mapping)
+    #: the account's secrets that could not be read when the file was loaded for a run (``sync``, the daemon):
+    #: its connector is not built, its runs fail with SecretUnreadable naming them, the other accounts sync
+    unreadable_secrets: tuple[ConfigProblem, ...] = ()
 
     @property
     def writable(self) -> bool:

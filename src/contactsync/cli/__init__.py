@@ -40,7 +40,7 @@ import click
 
 from .. import registry
 from ..config import load_settings, locate
-from ..errors import ConfigError, ContactSyncError, NotFound, StoreError, StoreLocked
+from ..errors import ConfigError, ContactSyncError, NotFound, SecretUnreadable, StoreError, StoreLocked
 from ..logs import item_handle, mask_personal, pseudonymize, safe_error_text, setup_logging, shown_item
 from ..settings import AccountSettings, BookSettings, Settings
 from ..wording import counted
@@ -82,18 +82,23 @@ class Context:
     def settings(self) -> Settings:
         return self.load()
 
-    def load(self, *, account_secrets: bool = True, recheck: bool = False) -> Settings:
+    def load(self, *, account_secrets: bool = True, recheck: bool = False, for_runs: bool = False) -> Settings:
         """The settings; without ``account_secrets`` the accounts' secret files are left unread (``status``);
         with ``recheck`` every schema check runs, even those that passed before on the same file (``config
-        check``)."""
+        check``); ``for_runs`` (``sync``, the daemon): an account whose secret cannot be read fails alone, and
+        the log says so now, before any run."""
         if self._settings is None:
-            self._settings = load_settings(self.config_path, account_secrets=account_secrets, recheck=recheck)
+            self._settings = load_settings(
+                self.config_path, account_secrets=account_secrets, recheck=recheck, defer_unreadable_secrets=for_runs
+            )
             setup_logging(
                 self._settings.log_format,
                 self._settings.log_level,
                 self.verbose,
                 personal_data=self._settings.log_personal_data,
             )
+            if for_runs:
+                say_unreadable_secrets(self._settings)
         return self._settings
 
     def store(self) -> Store:
@@ -178,6 +183,22 @@ def advice(exc: BaseException, *, where: str = "", personal_data: bool = False) 
         f"unexpected error: {safe_error_text(exc, personal_data=personal_data)} (run with -v for details)",
         EXIT_ERROR,
     )
+
+
+def unreadable_secrets(settings: Settings) -> list[str]:
+    """One line per account whose secret could not be read (loaded ``for_runs``): what the log says as a run or
+    a daemon starts, before the account's first failed run says it again in ``status``."""
+    return [
+        f"account {account.name}: {SecretUnreadable(account.unreadable_secrets)}"
+        for book in settings.books
+        for account in book.accounts
+        if account.unreadable_secrets
+    ]
+
+
+def say_unreadable_secrets(settings: Settings) -> None:
+    for line in unreadable_secrets(settings):
+        logging.getLogger("contactsync.config").error("%s", line)
 
 
 def friendly(func: F) -> F:
@@ -349,7 +370,7 @@ def sync(
     from ..daemon.lock import StoreLock
     from ..daemon.oneoff import LeaseHeld
 
-    settings = obj.settings
+    settings = obj.load(for_runs=True)  # an account whose secret cannot be read fails alone
     if settings.templates:
         from .templates import with_expanded_books  # a file without templates imports none of their code (#18)
 

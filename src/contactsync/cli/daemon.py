@@ -170,7 +170,7 @@ def run(
     systemd's notify protocol (Type=notify, WatchdogSec=). Several instances may share a PostgreSQL store (each
     run leases its book and the book's accounts); a SQLite store takes one daemon."""
     from ..logs import setup_logging
-    from . import Context, collector, friendly
+    from . import Context, collector, friendly, unreadable_secrets
 
     assert isinstance(obj, Context)
     if metrics_listen:
@@ -181,6 +181,7 @@ def run(
     parsed_rates = _rates(rates)  # refused before the configuration is read, like every bad option
 
     warned: list[str] = []
+    said_unreadable: list[str] = []
 
     def on_settings(settings: Settings) -> None:
         setup_logging(settings.log_format, settings.log_level, obj.verbose, personal_data=settings.log_personal_data)
@@ -189,6 +190,12 @@ def run(
         # said as the daemon starts, and again only when they change (a reload that edits the templates): this runs
         # at every template expansion too (every 15 minutes by default), which would repeat them all day
         warnings = personal_name_warnings(settings)
+        # an account whose secret cannot be read fails alone (its runs say why in `status`); said as an error
+        unreadable = unreadable_secrets(settings)
+        for line in unreadable:
+            if line not in said_unreadable:
+                logging.getLogger("contactsync.config").error("%s", line)
+        said_unreadable[:] = unreadable
         if warnings != warned:
             for warning in warnings:
                 if warning not in warned:
@@ -197,7 +204,10 @@ def run(
 
     @friendly
     def start() -> int:
-        settings = obj.settings  # validated and logging set up; errors become advice and exit code 2
+        # validated and logging set up; errors become advice and exit code 2; an account whose secret cannot be
+        # read fails alone, said now and again by on_settings when a reload changes what is said
+        settings = obj.load(for_runs=True)
+        said_unreadable[:] = unreadable_secrets(settings)
         options = options_for(
             settings,
             instance_id=instance_id,
@@ -210,7 +220,12 @@ def run(
             metrics_listen=metrics_listen,
             stop_timeout_s=stop_timeout_s,
         )
-        daemon = Daemon(settings, options, load=lambda: load_settings(obj.config_path), on_settings=on_settings)
+        daemon = Daemon(
+            settings,
+            options,
+            load=lambda: load_settings(obj.config_path, defer_unreadable_secrets=True),
+            on_settings=on_settings,
+        )
         collector.resume()  # for as long as it serves, the collector runs (#18)
         try:
             return daemon.serve(exiting=True)  # signals after its shutdown do not change its exit code

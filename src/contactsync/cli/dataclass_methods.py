@@ -824,8 +824,8 @@ def __create_fn__():
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.value,self.source,))\n return __hash__'] = __create_fn__.__code__
 
-def __create_fn__(_type_name, _type_type, _type_mode, _type_allow_create, _type_allow_update, _type_allow_delete, _type_options, _type_secrets, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_mode, _dflt_allow_create, _dflt_allow_update, _dflt_allow_delete, _dflt_options, _dflt_secrets, _return_type):
- def __init__(self,name:_type_name,type:_type_type,mode:_type_mode=_dflt_mode,allow_create:_type_allow_create=_dflt_allow_create,allow_update:_type_allow_update=_dflt_allow_update,allow_delete:_type_allow_delete=_dflt_allow_delete,options:_type_options=_HAS_DEFAULT_FACTORY,secrets:_type_secrets=_HAS_DEFAULT_FACTORY)->_return_type:
+def __create_fn__(_type_name, _type_type, _type_mode, _type_allow_create, _type_allow_update, _type_allow_delete, _type_options, _type_secrets, _type_unreadable_secrets, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_mode, _dflt_allow_create, _dflt_allow_update, _dflt_allow_delete, _dflt_options, _dflt_secrets, _dflt_unreadable_secrets, _return_type):
+ def __init__(self,name:_type_name,type:_type_type,mode:_type_mode=_dflt_mode,allow_create:_type_allow_create=_dflt_allow_create,allow_update:_type_allow_update=_dflt_allow_update,allow_delete:_type_allow_delete=_dflt_allow_delete,options:_type_options=_HAS_DEFAULT_FACTORY,secrets:_type_secrets=_HAS_DEFAULT_FACTORY,unreadable_secrets:_type_unreadable_secrets=_dflt_unreadable_secrets)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'name',name)
   __dataclass_builtins_object__.__setattr__(self,'type',type)
   __dataclass_builtins_object__.__setattr__(self,'mode',mode)
@@ -834,44 +834,45 @@ def __create_fn__(_type_name, _type_type, _type_mode, _type_allow_create, _type_
   __dataclass_builtins_object__.__setattr__(self,'allow_delete',allow_delete)
   __dataclass_builtins_object__.__setattr__(self,'options',_dflt_options() if options is _HAS_DEFAULT_FACTORY else options)
   __dataclass_builtins_object__.__setattr__(self,'secrets',_dflt_secrets() if secrets is _HAS_DEFAULT_FACTORY else secrets)
+  __dataclass_builtins_object__.__setattr__(self,'unreadable_secrets',unreadable_secrets)
  return __init__
-CODE["def __create_fn__(_type_name, _type_type, _type_mode, _type_allow_create, _type_allow_update, _type_allow_delete, _type_options, _type_secrets, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_mode, _dflt_allow_create, _dflt_allow_update, _dflt_allow_delete, _dflt_options, _dflt_secrets, _return_type):\n def __init__(self,name:_type_name,type:_type_type,mode:_type_mode=_dflt_mode,allow_create:_type_allow_create=_dflt_allow_create,allow_update:_type_allow_update=_dflt_allow_update,allow_delete:_type_allow_delete=_dflt_allow_delete,options:_type_options=_HAS_DEFAULT_FACTORY,secrets:_type_secrets=_HAS_DEFAULT_FACTORY)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'type',type)\n  __dataclass_builtins_object__.__setattr__(self,'mode',mode)\n  __dataclass_builtins_object__.__setattr__(self,'allow_create',allow_create)\n  __dataclass_builtins_object__.__setattr__(self,'allow_update',allow_update)\n  __dataclass_builtins_object__.__setattr__(self,'allow_delete',allow_delete)\n  __dataclass_builtins_object__.__setattr__(self,'options',_dflt_options() if options is _HAS_DEFAULT_FACTORY else options)\n  __dataclass_builtins_object__.__setattr__(self,'secrets',_dflt_secrets() if secrets is _HAS_DEFAULT_FACTORY else secrets)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_name, _type_type, _type_mode, _type_allow_create, _type_allow_update, _type_allow_delete, _type_options, _type_secrets, _type_unreadable_secrets, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_mode, _dflt_allow_create, _dflt_allow_update, _dflt_allow_delete, _dflt_options, _dflt_secrets, _dflt_unreadable_secrets, _return_type):\n def __init__(self,name:_type_name,type:_type_type,mode:_type_mode=_dflt_mode,allow_create:_type_allow_create=_dflt_allow_create,allow_update:_type_allow_update=_dflt_allow_update,allow_delete:_type_allow_delete=_dflt_allow_delete,options:_type_options=_HAS_DEFAULT_FACTORY,secrets:_type_secrets=_HAS_DEFAULT_FACTORY,unreadable_secrets:_type_unreadable_secrets=_dflt_unreadable_secrets)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'type',type)\n  __dataclass_builtins_object__.__setattr__(self,'mode',mode)\n  __dataclass_builtins_object__.__setattr__(self,'allow_create',allow_create)\n  __dataclass_builtins_object__.__setattr__(self,'allow_update',allow_update)\n  __dataclass_builtins_object__.__setattr__(self,'allow_delete',allow_delete)\n  __dataclass_builtins_object__.__setattr__(self,'options',_dflt_options() if options is _HAS_DEFAULT_FACTORY else options)\n  __dataclass_builtins_object__.__setattr__(self,'secrets',_dflt_secrets() if secrets is _HAS_DEFAULT_FACTORY else secrets)\n  __dataclass_builtins_object__.__setattr__(self,'unreadable_secrets',unreadable_secrets)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(name={self.name!r}, type={self.type!r}, mode={self.mode!r}, allow_create={self.allow_create!r}, allow_update={self.allow_update!r}, allow_delete={self.allow_delete!r}, options={self.options!r}, secrets={self.secrets!r})"
+  return self.__class__.__qualname__ + f"(name={self.name!r}, type={self.type!r}, mode={self.mode!r}, allow_create={self.allow_create!r}, allow_update={self.allow_update!r}, allow_delete={self.allow_delete!r}, options={self.options!r}, secrets={self.secrets!r}, unreadable_secrets={self.unreadable_secrets!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(name={self.name!r}, type={self.type!r}, mode={self.mode!r}, allow_create={self.allow_create!r}, allow_update={self.allow_update!r}, allow_delete={self.allow_delete!r}, options={self.options!r}, secrets={self.secrets!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(name={self.name!r}, type={self.type!r}, mode={self.mode!r}, allow_create={self.allow_create!r}, allow_update={self.allow_update!r}, allow_delete={self.allow_delete!r}, options={self.options!r}, secrets={self.secrets!r}, unreadable_secrets={self.unreadable_secrets!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.name,self.type,self.mode,self.allow_create,self.allow_update,self.allow_delete,self.options,self.secrets,)==(other.name,other.type,other.mode,other.allow_create,other.allow_update,other.allow_delete,other.options,other.secrets,)
+   return (self.name,self.type,self.mode,self.allow_create,self.allow_update,self.allow_delete,self.options,self.secrets,self.unreadable_secrets,)==(other.name,other.type,other.mode,other.allow_create,other.allow_update,other.allow_delete,other.options,other.secrets,other.unreadable_secrets,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.name,self.type,self.mode,self.allow_create,self.allow_update,self.allow_delete,self.options,self.secrets,)==(other.name,other.type,other.mode,other.allow_create,other.allow_update,other.allow_delete,other.options,other.secrets,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.name,self.type,self.mode,self.allow_create,self.allow_update,self.allow_delete,self.options,self.secrets,self.unreadable_secrets,)==(other.name,other.type,other.mode,other.allow_create,other.allow_update,other.allow_delete,other.options,other.secrets,other.unreadable_secrets,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('name','type','mode','allow_create','allow_update','allow_delete','options','secrets',):
+  if type(self) is cls or name in ('name','type','mode','allow_create','allow_update','allow_delete','options','secrets','unreadable_secrets',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'name\',\'type\',\'mode\',\'allow_create\',\'allow_update\',\'allow_delete\',\'options\',\'secrets\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'name\',\'type\',\'mode\',\'allow_create\',\'allow_update\',\'allow_delete\',\'options\',\'secrets\',\'unreadable_secrets\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('name','type','mode','allow_create','allow_update','allow_delete','options','secrets',):
+  if type(self) is cls or name in ('name','type','mode','allow_create','allow_update','allow_delete','options','secrets','unreadable_secrets',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'name\',\'type\',\'mode\',\'allow_create\',\'allow_update\',\'allow_delete\',\'options\',\'secrets\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'name\',\'type\',\'mode\',\'allow_create\',\'allow_update\',\'allow_delete\',\'options\',\'secrets\',\'unreadable_secrets\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.name,self.type,self.mode,self.allow_create,self.allow_update,self.allow_delete,self.options,self.secrets,))
+  return hash((self.name,self.type,self.mode,self.allow_create,self.allow_update,self.allow_delete,self.options,self.secrets,self.unreadable_secrets,))
  return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.name,self.type,self.mode,self.allow_create,self.allow_update,self.allow_delete,self.options,self.secrets,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.name,self.type,self.mode,self.allow_create,self.allow_update,self.allow_delete,self.options,self.secrets,self.unreadable_secrets,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_default, _type_per_field, _type_on_delete, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_default, _dflt_per_field, _dflt_on_delete, _return_type):
  def __init__(self,default:_type_default=_dflt_default,per_field:_type_per_field=_HAS_DEFAULT_FACTORY,on_delete:_type_on_delete=_dflt_on_delete)->_return_type:
@@ -1570,117 +1571,120 @@ def __create_fn__():
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.name,self.key,self.source,))\n return __hash__'] = __create_fn__.__code__
 
-def __create_fn__(_type_environ, _type_base_dir, _type_allow_world_readable, _type_skip_reading, _type_files_read, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_allow_world_readable, _dflt_skip_reading, _dflt_files_read, _return_type):
- def __init__(self,environ:_type_environ,base_dir:_type_base_dir,allow_world_readable:_type_allow_world_readable=_dflt_allow_world_readable,skip_reading:_type_skip_reading=_dflt_skip_reading,files_read:_type_files_read=_HAS_DEFAULT_FACTORY)->_return_type:
+def __create_fn__(_type_environ, _type_base_dir, _type_allow_world_readable, _type_skip_reading, _type_defer_unreadable, _type_files_read, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_allow_world_readable, _dflt_skip_reading, _dflt_defer_unreadable, _dflt_files_read, _return_type):
+ def __init__(self,environ:_type_environ,base_dir:_type_base_dir,allow_world_readable:_type_allow_world_readable=_dflt_allow_world_readable,skip_reading:_type_skip_reading=_dflt_skip_reading,defer_unreadable:_type_defer_unreadable=_dflt_defer_unreadable,files_read:_type_files_read=_HAS_DEFAULT_FACTORY)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'environ',environ)
   __dataclass_builtins_object__.__setattr__(self,'base_dir',base_dir)
   __dataclass_builtins_object__.__setattr__(self,'allow_world_readable',allow_world_readable)
   __dataclass_builtins_object__.__setattr__(self,'skip_reading',skip_reading)
+  __dataclass_builtins_object__.__setattr__(self,'defer_unreadable',defer_unreadable)
   __dataclass_builtins_object__.__setattr__(self,'files_read',_dflt_files_read() if files_read is _HAS_DEFAULT_FACTORY else files_read)
  return __init__
-CODE["def __create_fn__(_type_environ, _type_base_dir, _type_allow_world_readable, _type_skip_reading, _type_files_read, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_allow_world_readable, _dflt_skip_reading, _dflt_files_read, _return_type):\n def __init__(self,environ:_type_environ,base_dir:_type_base_dir,allow_world_readable:_type_allow_world_readable=_dflt_allow_world_readable,skip_reading:_type_skip_reading=_dflt_skip_reading,files_read:_type_files_read=_HAS_DEFAULT_FACTORY)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'environ',environ)\n  __dataclass_builtins_object__.__setattr__(self,'base_dir',base_dir)\n  __dataclass_builtins_object__.__setattr__(self,'allow_world_readable',allow_world_readable)\n  __dataclass_builtins_object__.__setattr__(self,'skip_reading',skip_reading)\n  __dataclass_builtins_object__.__setattr__(self,'files_read',_dflt_files_read() if files_read is _HAS_DEFAULT_FACTORY else files_read)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_environ, _type_base_dir, _type_allow_world_readable, _type_skip_reading, _type_defer_unreadable, _type_files_read, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_allow_world_readable, _dflt_skip_reading, _dflt_defer_unreadable, _dflt_files_read, _return_type):\n def __init__(self,environ:_type_environ,base_dir:_type_base_dir,allow_world_readable:_type_allow_world_readable=_dflt_allow_world_readable,skip_reading:_type_skip_reading=_dflt_skip_reading,defer_unreadable:_type_defer_unreadable=_dflt_defer_unreadable,files_read:_type_files_read=_HAS_DEFAULT_FACTORY)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'environ',environ)\n  __dataclass_builtins_object__.__setattr__(self,'base_dir',base_dir)\n  __dataclass_builtins_object__.__setattr__(self,'allow_world_readable',allow_world_readable)\n  __dataclass_builtins_object__.__setattr__(self,'skip_reading',skip_reading)\n  __dataclass_builtins_object__.__setattr__(self,'defer_unreadable',defer_unreadable)\n  __dataclass_builtins_object__.__setattr__(self,'files_read',_dflt_files_read() if files_read is _HAS_DEFAULT_FACTORY else files_read)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(environ={self.environ!r}, base_dir={self.base_dir!r}, allow_world_readable={self.allow_world_readable!r}, skip_reading={self.skip_reading!r}, files_read={self.files_read!r})"
+  return self.__class__.__qualname__ + f"(environ={self.environ!r}, base_dir={self.base_dir!r}, allow_world_readable={self.allow_world_readable!r}, skip_reading={self.skip_reading!r}, defer_unreadable={self.defer_unreadable!r}, files_read={self.files_read!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(environ={self.environ!r}, base_dir={self.base_dir!r}, allow_world_readable={self.allow_world_readable!r}, skip_reading={self.skip_reading!r}, files_read={self.files_read!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(environ={self.environ!r}, base_dir={self.base_dir!r}, allow_world_readable={self.allow_world_readable!r}, skip_reading={self.skip_reading!r}, defer_unreadable={self.defer_unreadable!r}, files_read={self.files_read!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.environ,self.base_dir,self.allow_world_readable,self.skip_reading,)==(other.environ,other.base_dir,other.allow_world_readable,other.skip_reading,)
+   return (self.environ,self.base_dir,self.allow_world_readable,self.skip_reading,self.defer_unreadable,)==(other.environ,other.base_dir,other.allow_world_readable,other.skip_reading,other.defer_unreadable,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.environ,self.base_dir,self.allow_world_readable,self.skip_reading,)==(other.environ,other.base_dir,other.allow_world_readable,other.skip_reading,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.environ,self.base_dir,self.allow_world_readable,self.skip_reading,self.defer_unreadable,)==(other.environ,other.base_dir,other.allow_world_readable,other.skip_reading,other.defer_unreadable,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('environ','base_dir','allow_world_readable','skip_reading','files_read',):
+  if type(self) is cls or name in ('environ','base_dir','allow_world_readable','skip_reading','defer_unreadable','files_read',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'environ\',\'base_dir\',\'allow_world_readable\',\'skip_reading\',\'files_read\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'environ\',\'base_dir\',\'allow_world_readable\',\'skip_reading\',\'defer_unreadable\',\'files_read\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('environ','base_dir','allow_world_readable','skip_reading','files_read',):
+  if type(self) is cls or name in ('environ','base_dir','allow_world_readable','skip_reading','defer_unreadable','files_read',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'environ\',\'base_dir\',\'allow_world_readable\',\'skip_reading\',\'files_read\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'environ\',\'base_dir\',\'allow_world_readable\',\'skip_reading\',\'defer_unreadable\',\'files_read\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.environ,self.base_dir,self.allow_world_readable,self.skip_reading,))
+  return hash((self.environ,self.base_dir,self.allow_world_readable,self.skip_reading,self.defer_unreadable,))
  return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.environ,self.base_dir,self.allow_world_readable,self.skip_reading,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.environ,self.base_dir,self.allow_world_readable,self.skip_reading,self.defer_unreadable,))\n return __hash__'] = __create_fn__.__code__
 
-def __create_fn__(_type_options, _type_secrets, _type_origins, _type_refused, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_refused, _return_type):
- def __init__(self,options:_type_options,secrets:_type_secrets,origins:_type_origins,refused:_type_refused=_HAS_DEFAULT_FACTORY)->_return_type:
+def __create_fn__(_type_options, _type_secrets, _type_origins, _type_refused, _type_unreadable, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_refused, _dflt_unreadable, _return_type):
+ def __init__(self,options:_type_options,secrets:_type_secrets,origins:_type_origins,refused:_type_refused=_HAS_DEFAULT_FACTORY,unreadable:_type_unreadable=_HAS_DEFAULT_FACTORY)->_return_type:
   self.options=options
   self.secrets=secrets
   self.origins=origins
   self.refused=_dflt_refused() if refused is _HAS_DEFAULT_FACTORY else refused
+  self.unreadable=_dflt_unreadable() if unreadable is _HAS_DEFAULT_FACTORY else unreadable
  return __init__
-CODE['def __create_fn__(_type_options, _type_secrets, _type_origins, _type_refused, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_refused, _return_type):\n def __init__(self,options:_type_options,secrets:_type_secrets,origins:_type_origins,refused:_type_refused=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.options=options\n  self.secrets=secrets\n  self.origins=origins\n  self.refused=_dflt_refused() if refused is _HAS_DEFAULT_FACTORY else refused\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_options, _type_secrets, _type_origins, _type_refused, _type_unreadable, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_refused, _dflt_unreadable, _return_type):\n def __init__(self,options:_type_options,secrets:_type_secrets,origins:_type_origins,refused:_type_refused=_HAS_DEFAULT_FACTORY,unreadable:_type_unreadable=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.options=options\n  self.secrets=secrets\n  self.origins=origins\n  self.refused=_dflt_refused() if refused is _HAS_DEFAULT_FACTORY else refused\n  self.unreadable=_dflt_unreadable() if unreadable is _HAS_DEFAULT_FACTORY else unreadable\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(options={self.options!r}, secrets={self.secrets!r}, origins={self.origins!r}, refused={self.refused!r})"
+  return self.__class__.__qualname__ + f"(options={self.options!r}, secrets={self.secrets!r}, origins={self.origins!r}, refused={self.refused!r}, unreadable={self.unreadable!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(options={self.options!r}, secrets={self.secrets!r}, origins={self.origins!r}, refused={self.refused!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(options={self.options!r}, secrets={self.secrets!r}, origins={self.origins!r}, refused={self.refused!r}, unreadable={self.unreadable!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.options,self.secrets,self.origins,self.refused,)==(other.options,other.secrets,other.origins,other.refused,)
+   return (self.options,self.secrets,self.origins,self.refused,self.unreadable,)==(other.options,other.secrets,other.origins,other.refused,other.unreadable,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.options,self.secrets,self.origins,self.refused,)==(other.options,other.secrets,other.origins,other.refused,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.options,self.secrets,self.origins,self.refused,self.unreadable,)==(other.options,other.secrets,other.origins,other.refused,other.unreadable,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
-def __create_fn__(_type_options, _type_secrets, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,options:_type_options,secrets:_type_secrets)->_return_type:
+def __create_fn__(_type_options, _type_secrets, _type_unreadable, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_unreadable, _return_type):
+ def __init__(self,options:_type_options,secrets:_type_secrets,unreadable:_type_unreadable=_dflt_unreadable)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'options',options)
   __dataclass_builtins_object__.__setattr__(self,'secrets',secrets)
+  __dataclass_builtins_object__.__setattr__(self,'unreadable',unreadable)
  return __init__
-CODE["def __create_fn__(_type_options, _type_secrets, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,options:_type_options,secrets:_type_secrets)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'options',options)\n  __dataclass_builtins_object__.__setattr__(self,'secrets',secrets)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_options, _type_secrets, _type_unreadable, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_unreadable, _return_type):\n def __init__(self,options:_type_options,secrets:_type_secrets,unreadable:_type_unreadable=_dflt_unreadable)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'options',options)\n  __dataclass_builtins_object__.__setattr__(self,'secrets',secrets)\n  __dataclass_builtins_object__.__setattr__(self,'unreadable',unreadable)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(options={self.options!r}, secrets={self.secrets!r})"
+  return self.__class__.__qualname__ + f"(options={self.options!r}, secrets={self.secrets!r}, unreadable={self.unreadable!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(options={self.options!r}, secrets={self.secrets!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(options={self.options!r}, secrets={self.secrets!r}, unreadable={self.unreadable!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.options,self.secrets,)==(other.options,other.secrets,)
+   return (self.options,self.secrets,self.unreadable,)==(other.options,other.secrets,other.unreadable,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.options,self.secrets,)==(other.options,other.secrets,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.options,self.secrets,self.unreadable,)==(other.options,other.secrets,other.unreadable,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('options','secrets',):
+  if type(self) is cls or name in ('options','secrets','unreadable',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'options\',\'secrets\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'options\',\'secrets\',\'unreadable\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('options','secrets',):
+  if type(self) is cls or name in ('options','secrets','unreadable',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'options\',\'secrets\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'options\',\'secrets\',\'unreadable\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.options,self.secrets,))
+  return hash((self.options,self.secrets,self.unreadable,))
  return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.options,self.secrets,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.options,self.secrets,self.unreadable,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_schema, _type_key, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,schema:_type_schema,key:_type_key)->_return_type:

@@ -63,13 +63,17 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
     account_secrets: bool = True,
     recheck: bool = False,
+    defer_unreadable_secrets: bool = False,
 ) -> Settings:
     """Read and check the YAML file at ``path``. Raises ConfigError listing every problem found.
 
     Without ``account_secrets`` the accounts' secrets are not read (``status`` reads only the store: it works
     where the passwords are not readable, e.g. as an admin without the service's credentials). Schema checks
     that passed before on the same values are not run again (:mod:`.checked`) unless ``recheck``
-    (``config check``)."""
+    (``config check``). With ``defer_unreadable_secrets`` (``sync``, the daemon) an account's secret that cannot
+    be read is not the file's problem but that account's (``AccountSettings.unreadable_secrets``): its runs fail
+    with :class:`~contactsync.errors.SecretUnreadable` and the other accounts sync; the store's secret still
+    refuses the file."""
     source = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -80,7 +84,16 @@ def load_settings(
     except OSError as exc:
         raise _one(source, f"cannot read the file: {exc.strerror}") from None
     checks = PassedChecks.none() if recheck else _passed_checks(os.environ if environ is None else environ)
-    return _parse(text, source, environ, path.absolute().parent, path, account_secrets=account_secrets, checks=checks)
+    return _parse(
+        text,
+        source,
+        environ,
+        path.absolute().parent,
+        path,
+        account_secrets=account_secrets,
+        checks=checks,
+        defer_unreadable_secrets=defer_unreadable_secrets,
+    )
 
 
 def _passed_checks(environ: Mapping[str, str]) -> PassedChecks:
@@ -112,6 +125,8 @@ class _ResolvedAccount:
 
     options: dict[str, Any]
     secrets: dict[str, Secret]
+    #: secrets that could not be read (only with ``defer_unreadable_secrets``): the account's runs fail
+    unreadable: tuple[ConfigProblem, ...] = ()
 
 
 def _parse(
@@ -123,6 +138,7 @@ def _parse(
     *,
     account_secrets: bool = True,
     checks: PassedChecks | None = None,
+    defer_unreadable_secrets: bool = False,
 ) -> Settings:
     checks = PassedChecks.none() if checks is None else checks
     lines: dict[KeyPath, int] = {}
@@ -144,12 +160,11 @@ def _parse(
     allow_readable = isinstance(secrets_section, dict) and secrets_section.get("allow_world_readable") is True
     context = SecretContext(os.environ if environ is None else environ, base_dir, allow_world_readable=allow_readable)
     _check_against(checks, _top_schema(), data, (), problems)
-    store_url = _store_url(root.get("store"), context, problems)
-    accounts = _check_books(
-        root.get("books"), context if account_secrets else replace(context, skip_reading=True), problems, checks
-    )
+    store_url = _store_url(root.get("store"), context, problems)  # no store, no run: always the file's problem
+    account_context = replace(context, skip_reading=not account_secrets, defer_unreadable=defer_unreadable_secrets)
+    accounts = _check_books(root.get("books"), account_context, problems, checks)
     _check_daemon(root.get("daemon"), problems)
-    distribute_context = context if account_secrets else replace(context, skip_reading=True)
+    distribute_context = account_context
     distribute_schemas = _ConnectorSchemas(problems, checks)
     distributed = check_distributions(
         root.get("distribute"),
@@ -427,7 +442,7 @@ def _resolve_account(
         )
     if schema is not None:
         _validate_options(schema, options, extraction, options_path, problems, connectors.checks)
-    return _ResolvedAccount(extraction.options, extraction.secrets)
+    return _ResolvedAccount(extraction.options, extraction.secrets, tuple(extraction.unreadable))
 
 
 def _inline_url_passwords(values: object, path: KeyPath) -> list[KeyPath]:
@@ -579,6 +594,7 @@ def _build_account(account: Mapping[str, Any], resolved: _ResolvedAccount) -> Ac
         type=account["type"],
         options=frozen_mapping(_freeze(resolved.options)),
         secrets=MappingProxyType(dict(resolved.secrets)),
+        unreadable_secrets=resolved.unreadable,
         **flags,
     )
 

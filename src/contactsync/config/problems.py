@@ -58,11 +58,16 @@ class Problems:
         """Record a problem at ``path``; ``line_of`` names another node whose line to show."""
         if any(path[:end] in self._refused for end in range(len(path) + 1)):
             return
-        problem = ConfigProblem(
-            self.source, self.line_of(path if line_of is None else line_of), format_path(path), message
-        )
+        problem = self.problem_at(path, message, line_of=line_of)
         # the same fact reached twice (a schema error and a cross-field check) is reported once
         self._found.setdefault((problem.path, problem.message), problem)
+
+    def problem_at(self, path: KeyPath, message: str, *, line_of: KeyPath | None = None) -> ConfigProblem:
+        """The problem at ``path`` as :meth:`add` would record it, not recorded (an account's unreadable secret,
+        which fails that account alone when the config is loaded for a run)."""
+        return ConfigProblem(
+            self.source, self.line_of(path if line_of is None else line_of), format_path(path), message
+        )
 
     def __bool__(self) -> bool:
         return bool(self._found)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from ..errors import ConfigProblem
 from ..settings import Secret
 from .problems import KeyPath, Problems
 
@@ -60,6 +61,9 @@ class SecretContext:
     allow_world_readable: bool = False
     #: leave the secrets unread (``status``); their keys still count as given
     skip_reading: bool = False
+    #: an account's secret that cannot be read fails that account alone (``sync``, the daemon): kept in
+    #: ``Extraction.unreadable`` instead of refusing the whole file; ``config check`` and ``doctor`` still refuse it
+    defer_unreadable: bool = False
     #: every secret file read, for the permission checks (`config check`, `doctor`)
     files_read: list[Path] = field(default_factory=list, compare=False)
 
@@ -152,6 +156,8 @@ class Extraction:
     origins: dict[str, SecretOrigin]
     #: secret-looking keys written inline: already reported, left out of ``options``
     refused: set[str] = field(default_factory=set)
+    #: secrets that could not be read, with ``SecretContext.defer_unreadable``: not reported as the file's problems
+    unreadable: list[ConfigProblem] = field(default_factory=list)
 
 
 def extract_secrets(
@@ -165,7 +171,7 @@ def extract_secrets(
     """Split ``options`` into plain options and secrets, reporting every secret that cannot be read.
 
     A secret that could not be read is still listed in ``origins`` (so the connector's schema sees the key as
-    given) but not in ``secrets``.
+    given) but not in ``secrets``; with ``context.defer_unreadable`` it is in ``unreadable``, not in ``problems``.
     """
     result = Extraction({}, {}, {})
     for key, value in options.items():
@@ -197,7 +203,10 @@ def extract_secrets(
         try:
             result.secrets[origin.name] = _read(origin, value, context)
         except _Unavailable as exc:
-            problems.add(where, str(exc))
+            if context.defer_unreadable:
+                result.unreadable.append(problems.problem_at(where, str(exc)))
+            else:
+                problems.add(where, str(exc))
     return result
 
 
