@@ -214,6 +214,11 @@ def test_status_shows_next_run_and_the_tag_table(tmp_path: Path) -> None:
     daemon = DaemonProcess(["-c", str(config), "run", "--jitter", "0"], tmp_path / "d.log")
     try:
         wait_for("the tag check", lambda: "tag_mismatches=0" in daemon.output())
+        code, status = _status(config)
+        assert status["daemon_running"] is True
+        assert status["books"]["staff"]["next_run_at"] is not None
+        plain = subprocess.run([CONTACTSYNC, "-c", str(config), "status"], capture_output=True, text=True, timeout=60)
+        assert "next run in " in plain.stdout and "no daemon" not in plain.stdout
     finally:
         assert daemon.stop() == 0
     code, status = _status(config)
@@ -223,6 +228,9 @@ def test_status_shows_next_run_and_the_tag_table(tmp_path: Path) -> None:
     tags = {row["tag"]: row["accounts"] for row in book["tags"]}
     assert tags["Team"]["staff-dst"] == {"platform": 3, "store": 3, "verdict": "ok", "stale": False}
     assert tags["Board"]["staff-src"] == {"platform": 3, "store": 3, "verdict": "ok", "stale": False}
+    # the daemon stopped: its next run stays in the store, but nothing runs at that time unless a daemon does
+    assert status["daemon_running"] is False
     plain = subprocess.run([CONTACTSYNC, "-c", str(config), "status"], capture_output=True, text=True, timeout=60)
-    assert "next run in " in plain.stdout
+    assert "no daemon runs on this store: no run comes until one starts" in plain.stdout
+    assert "(a daemon would run it in " in plain.stdout and "; next run in " not in plain.stdout
     assert "3 / 3" in plain.stdout

@@ -637,6 +637,9 @@ def status(
                 distributions = distribution_status.overview(store, settings)
     lock = StoreLock.for_url(settings.store_url)
     lock_holder = lock.holder() if lock is not None else None
+    # on SQLite the lock tells whether a daemon runs on this store (a stopped one left its next run in the store: no
+    # run comes then until one starts); on PostgreSQL daemons run on other hosts, which this one cannot see
+    daemon_running = None if lock is None else (lock_holder or "").startswith("daemon ")
     at = now()
     per_book: dict[str, Any] = {}
     code = EXIT_OK
@@ -793,6 +796,7 @@ def status(
             "distributions": distributions,
             "store_exists": store is not None,
             "store_read_only": read_only,
+            "daemon_running": daemon_running,
             "exit_code": code,
         }
         click.echo(json.dumps(out, indent=2, default=str))
@@ -817,7 +821,14 @@ def status(
                 f"{r['person']} left); not synced, nothing deleted"
             )
     for name, b in detailed.items():
-        when = f"running on {b['running_on']}" if b["running_on"] else f"next run {_until(b['next_run_at'])}"
+        if b["running_on"]:
+            when = f"running on {b['running_on']}"
+        elif daemon_running is False:
+            # the stored time is a stopped daemon's plan: said as such, or the admin believes the syncing goes on
+            planned = f" (a daemon would run it {_until(b['next_run_at'])})" if b["next_run_at"] else ""
+            when = f"no daemon runs on this store: no run comes until one starts or a `contactsync sync`{planned}"
+        else:
+            when = f"next run {_until(b['next_run_at'])}"
         in_logs = f"; in logs {b['log_name']}" if b["log_name"] != name else ""
         click.echo(
             f"book {name}: {counted(b['pending_conflicts'], 'pending conflict')}, {b['trash']} in the trash; "
