@@ -536,10 +536,15 @@ def test_unreadable_secrets_are_all_reported_with_their_lines(tmp_path: Path, co
         (25, "books[0].accounts[3].options.password"),
     ]
     messages = [p.message for p in problems]
-    assert messages[0] == "environment variable DATABASE_URL is not set"
-    assert messages[1] == f"secret file '{tmp_path / 'missing.txt'}' does not exist"
+    # each with its fix: the admin reads it in a log at 3 a.m.
+    assert messages[0].startswith("environment variable DATABASE_URL is not set: set it where contactsync starts")
+    assert messages[1] == (
+        f"secret file '{tmp_path / 'missing.txt'}' does not exist: create it (readable by the user contactsync runs "
+        "as, `chmod 600`) or correct the path"
+    )
     assert messages[2].startswith("$CREDENTIALS_DIRECTORY is not set")
-    assert messages[3] == "environment variable DAV_PASSWORD is not set"
+    assert messages[3].startswith("environment variable DAV_PASSWORD is not set: ")
+    assert messages[3].endswith("or give the secret as a *_file or *_credential key")
     assert messages[4] == "secrets never inline; use password_file, password_credential or ${ENV}"
 
 

@@ -101,7 +101,8 @@ OFFICE = [f"poffice{i}@example.org" for i in range(3)]
 OTHER = [f"pother{i}@example.org" for i in range(3)]
 PROBLEM = re.compile(
     r"ERROR contactsync\.config: account dav: its secret cannot be read \(.*c\.yaml:11: at "
-    r"'books\[0\]\.accounts\[1\]\.options\.password_file': secret file '.*dav\.pw' does not exist\)"
+    r"'books\[0\]\.accounts\[1\]\.options\.password_file': secret file '.*dav\.pw' does not exist: create it "
+    r"\(readable by the user contactsync runs as, `chmod 600`\) or correct the path\)"
 )
 
 

@@ -86,9 +86,17 @@ def _read_text(path: Path) -> str:
         with path.open("rb") as handle:
             data = handle.read(MAX_SECRET_BYTES + 1)
     except FileNotFoundError:
-        raise _Unavailable(f"secret file {str(path)!r} does not exist") from None
+        raise _Unavailable(
+            f"secret file {str(path)!r} does not exist: create it (readable by the user contactsync runs as, "
+            "`chmod 600`) or correct the path"
+        ) from None
     except IsADirectoryError:
-        raise _Unavailable(f"secret file {str(path)!r} is a directory") from None
+        raise _Unavailable(f"secret file {str(path)!r} is a directory: give the file that holds the secret") from None
+    except PermissionError as exc:
+        raise _Unavailable(
+            f"cannot read secret file {str(path)!r}: {exc.strerror}; let the user contactsync runs as read it "
+            "(owned by that user, `chmod 600`)"
+        ) from None
     except OSError as exc:
         raise _Unavailable(f"cannot read secret file {str(path)!r}: {exc.strerror}") from None
     if len(data) > MAX_SECRET_BYTES:
@@ -137,9 +145,12 @@ def _read_credential(name: str, context: SecretContext) -> Secret:
 def _read_environment(name: str, context: SecretContext) -> Secret:
     value = context.environ.get(name)
     if value is None:
-        raise _Unavailable(f"environment variable {name} is not set")
+        raise _Unavailable(
+            f"environment variable {name} is not set: set it where contactsync starts (the unit's Environment= or "
+            "EnvironmentFile=), or give the secret as a *_file or *_credential key"
+        )
     if not value:
-        raise _Unavailable(f"environment variable {name} is empty")
+        raise _Unavailable(f"environment variable {name} is empty: give it the secret's value")
     return Secret(value, f"{SecretSource.ENVIRONMENT.value} {name}")
 
 
