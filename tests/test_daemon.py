@@ -232,5 +232,5 @@ def test_status_shows_next_run_and_the_tag_table(tmp_path: Path) -> None:
     assert status["daemon_running"] is False
     plain = subprocess.run([CONTACTSYNC, "-c", str(config), "status"], capture_output=True, text=True, timeout=60)
     assert "no daemon runs on this store: no run comes until one starts" in plain.stdout
-    assert "(a daemon would run it in " in plain.stdout and "; next run in " not in plain.stdout
+    assert "; a daemon would run it in " in plain.stdout and "next run in " not in plain.stdout
     assert "3 / 3" in plain.stdout

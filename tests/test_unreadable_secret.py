@@ -33,16 +33,17 @@ def radicale(tmp_path: Path) -> Iterator[Radicale]:
     server.stop()
 
 
-def _config(tmp_path: Path, book_url: str, *, schedule: str = "every 1h") -> Path:
-    """Book ``team``: a folder of 3 people and a CardDAV account whose password file is not there (yet); book
-    ``other``: two folders, the first of 3 people. The password file's key is on line 11."""
+def _config(tmp_path: Path, book_url: str, *, schedule: str = "every 1h", secret: str = "dav.pw") -> Path:
+    """Book ``team``: a folder of 3 people and a CardDAV account whose password file (``secret``) is not there
+    (yet); book ``other``: two folders, the first of 3 people. The password file's key is on line 11. The daemon
+    pauses an account after one failed run (the circuit breaker), for 5 minutes."""
     fill(tmp_path / "office", 3, prefix="office")
     fill(tmp_path / "other-src", 3, prefix="other")
     (tmp_path / "other-dst").mkdir()
     config = tmp_path / "c.yaml"
     config.write_text(
         f"store: {{url: 'sqlite:///{tmp_path / 's.db'}'}}\n"
-        "daemon: {jitter_seconds: 0, stop_timeout_seconds: 10}\n"
+        "daemon: {jitter_seconds: 0, stop_timeout_seconds: 10, pause_after_failures: 1}\n"
         "books:\n"
         "  - name: team\n"
         f"    schedule: {schedule}\n"
@@ -51,7 +52,7 @@ def _config(tmp_path: Path, book_url: str, *, schedule: str = "every 1h") -> Pat
         "      - name: dav\n"
         "        type: carddav\n"
         f"        options: {{url: '{book_url}', username: {USER},\n"
-        f"                  password_file: '{tmp_path / 'dav.pw'}'}}\n"
+        f"                  password_file: '{tmp_path / secret}'}}\n"
         "  - name: other\n"
         f"    schedule: {schedule}\n"
         "    accounts:\n"
@@ -156,6 +157,12 @@ def test_the_daemon_runs_without_one_accounts_secret_and_a_reload_reads_it(tmp_p
         )
         assert len(PROBLEM.findall(daemon.output())) == 1, daemon.output()  # said as it started, not every cycle
         assert _dav_emails(book) == []
+        # the failed run paused the account (the circuit breaker, for 5 minutes): the reload that brings its
+        # secret must not leave it waiting that out
+        wait_for(
+            "the CardDAV account's pause",
+            lambda: _status(tmp_path, config)[1]["books"]["team"]["accounts"]["dav"]["circuit"]["state"] == "open",
+        )
 
         _write_secret(tmp_path)
         daemon.signal(signal.SIGHUP)
@@ -169,6 +176,17 @@ def test_the_daemon_runs_without_one_accounts_secret_and_a_reload_reads_it(tmp_p
         code = daemon.stop()
     assert code == 0, daemon.output()
     assert len(PROBLEM.findall(daemon.output())) == 1
+    assert "account dav: its settings changed: tried at its next run (circuit closed)" in daemon.output()
+
+
+def test_the_log_line_masks_an_address_in_the_secrets_file_name(tmp_path: Path) -> None:
+    config = _config(tmp_path, "https://dav.example.org/a/", secret="ana.silva@example.org.pw")
+    done = _cli(tmp_path, config, "sync")
+    assert done.returncode == 3, done.stderr
+    assert "account dav: its secret cannot be read" in done.stderr
+    assert "ana.silva" not in done.stderr and "example.org.pw" not in done.stderr, done.stderr
+    _, shown = _status(tmp_path, config)
+    assert "ana.silva" not in shown["books"]["team"]["accounts"]["dav"]["error"]
 
 
 def test_a_run_keeps_the_problem_on_the_account_and_the_store_secret_still_refuses_the_file(tmp_path: Path) -> None:
@@ -189,3 +207,39 @@ def test_a_run_keeps_the_problem_on_the_account_and_the_store_secret_still_refus
     with pytest.raises(ConfigError) as refused:
         load_settings(config, environ={}, defer_unreadable_secrets=True)
     assert [p.path for p in refused.value.problems] == ["store.url"]
+
+
+def test_accounts_failing_on_one_secret_are_said_in_one_line(tmp_path: Path) -> None:
+    # a book template's books share their accounts' secrets: 500 people, one missing file, one log line
+    from dataclasses import replace
+
+    from contactsync.cli import unreadable_secrets
+    from contactsync.settings import BookSettings
+
+    config = _config(tmp_path, "https://dav.example.org/a/")
+    settings = load_settings(config, defer_unreadable_secrets=True)
+    dav = settings.book("team").account("dav")
+    people = [BookSettings(f"book-{i}", (replace(dav, name=f"dav-{i}"),)) for i in range(5)]
+    (line,) = unreadable_secrets(replace(settings, books=(*settings.books, *people)))
+    assert line.startswith("6 accounts (dav, dav-0, dav-1, …): its secret cannot be read (")
+    assert "c.yaml:11: at 'books[0].accounts[1].options.password_file'" in line
+
+
+def test_status_tells_a_one_off_sync_from_a_daemon_on_the_stores_lock(tmp_path: Path) -> None:
+    # what `status` reads to say whether a daemon runs on a SQLite store: the lock a daemon or a sync holds
+    from contactsync.daemon.lock import StoreLock
+
+    lock = StoreLock(tmp_path / "s.db.daemon-lock")
+    assert lock.daemon_holds() is False  # no lock file: nothing ever ran here
+    holding = StoreLock(lock.path)
+    holding.acquire("sync")
+    try:
+        assert lock.daemon_holds() is False and (lock.holder() or "").startswith("sync ")
+    finally:
+        holding.release()
+    holding.acquire("daemon")
+    try:
+        assert lock.daemon_holds() is True
+    finally:
+        holding.release()
+    assert lock.daemon_holds() is False  # the lock file stays; nobody holds it

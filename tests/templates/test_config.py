@@ -188,3 +188,15 @@ def test_the_readme_config_of_one_book_per_user_is_valid(tmp_path: Path) -> None
     ana = expand(t, [person("ana", email="ana@example.com")]).books[0].book
     assert [a.name for a in ana.accounts] == ["google-ana", "outlook-ana"]
     assert ana.accounts[0].options["subject"] == "ana@example.com" and ana.accounts[1].options["mailbox"] == "ana"
+
+
+def test_a_template_accounts_unreadable_secret_names_its_line_in_a_run(tmp_path: Path) -> None:
+    # `sync` and the daemon fail the template's CardDAV accounts alone; the problem still names the line of the key
+    path = write(tmp_path)
+    (tmp_path / "pw").unlink()  # the secret file the template's accounts share is gone
+    with pytest.raises(ConfigError):
+        load_settings(path)
+    (template,) = load_settings(path, defer_unreadable_secrets=True).templates
+    dav = next(a for a in template.book.accounts if a.type == "carddav")
+    (problem,) = dav.unreadable_secrets
+    assert (problem.line, problem.path) == (24, "templates[0].book.accounts[1].options.password_file")

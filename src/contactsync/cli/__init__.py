@@ -40,7 +40,15 @@ import click
 
 from .. import registry
 from ..config import load_settings, locate
-from ..errors import ConfigError, ContactSyncError, NotFound, SecretUnreadable, StoreError, StoreLocked
+from ..errors import (
+    ConfigError,
+    ConfigProblem,
+    ContactSyncError,
+    NotFound,
+    SecretUnreadable,
+    StoreError,
+    StoreLocked,
+)
 from ..logs import item_handle, mask_personal, pseudonymize, safe_error_text, setup_logging, shown_item
 from ..settings import AccountSettings, BookSettings, Settings
 from ..wording import counted
@@ -186,14 +194,22 @@ def advice(exc: BaseException, *, where: str = "", personal_data: bool = False) 
 
 
 def unreadable_secrets(settings: Settings) -> list[str]:
-    """One line per account whose secret could not be read (loaded ``for_runs``): what the log says as a run or
-    a daemon starts, before the account's first failed run says it again in ``status``."""
-    return [
-        f"account {account.name}: {SecretUnreadable(account.unreadable_secrets)}"
-        for book in settings.books
-        for account in book.accounts
-        if account.unreadable_secrets
-    ]
+    """One line per secret that could not be read (loaded ``for_runs``), with the accounts it fails (a template's
+    books share theirs: one line, not one a person): what the log says as a run or a daemon starts, before each
+    account's failed run says it again in ``status``. Masked as ``status`` masks it (a file may be named after a
+    person's address), unless ``log.personal_data``."""
+    failing: dict[tuple[ConfigProblem, ...], list[str]] = {}
+    for book in settings.books:
+        for account in book.accounts:
+            if account.unreadable_secrets:
+                failing.setdefault(account.unreadable_secrets, []).append(account.name)
+    lines = []
+    for problems, names in failing.items():
+        shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+        who = f"account {names[0]}" if len(names) == 1 else f"{len(names)} accounts ({shown})"
+        line = f"{who}: {SecretUnreadable(problems)}"
+        lines.append(line if settings.log_personal_data else mask_personal(line))
+    return lines
 
 
 def say_unreadable_secrets(settings: Settings) -> None:
@@ -483,6 +499,17 @@ def _age(value: datetime | None) -> str:
     return f"{seconds}s ago"
 
 
+def _no_daemon(lock_holder: str | None) -> str:
+    """What `status` says of a SQLite store no daemon runs on (``lock_holder``: who holds its lock, if anyone)."""
+    holder = lock_holder or ""
+    if holder.startswith("sync "):
+        return f"no daemon runs on this store; a one-off `contactsync sync` (pid {holder[5:]}) runs now"
+    return (
+        "no daemon runs on this store: no run comes until one starts (systemctl start contactsync) or a "
+        "`contactsync sync`"
+    )
+
+
 def _until(value: datetime | None) -> str:
     if value is None:
         return "due now"
@@ -639,7 +666,7 @@ def status(
     lock_holder = lock.holder() if lock is not None else None
     # on SQLite the lock tells whether a daemon runs on this store (a stopped one left its next run in the store: no
     # run comes then until one starts); on PostgreSQL daemons run on other hosts, which this one cannot see
-    daemon_running = None if lock is None else (lock_holder or "").startswith("daemon ")
+    daemon_running = None if lock is None else lock.daemon_holds()
     at = now()
     per_book: dict[str, Any] = {}
     code = EXIT_OK
@@ -814,6 +841,9 @@ def status(
     detailed = per_book
     if len(per_book) + len(retired_books) > SUMMARY_OVER and not show_all and book_name is None:
         detailed = print_summary(summary, per_book, retired_books)
+        if daemon_running is False:
+            # the books counted, not shown, would not say it (each shown book's line does)
+            click.echo(_no_daemon(lock_holder))
     elif retired_books:
         for r in retired_books:
             click.echo(
@@ -825,8 +855,8 @@ def status(
             when = f"running on {b['running_on']}"
         elif daemon_running is False:
             # the stored time is a stopped daemon's plan: said as such, or the admin believes the syncing goes on
-            planned = f" (a daemon would run it {_until(b['next_run_at'])})" if b["next_run_at"] else ""
-            when = f"no daemon runs on this store: no run comes until one starts or a `contactsync sync`{planned}"
+            planned = f"; a daemon would run it {_until(b['next_run_at'])}" if b["next_run_at"] else ""
+            when = f"{_no_daemon(lock_holder)}{planned}"
         else:
             when = f"next run {_until(b['next_run_at'])}"
         in_logs = f"; in logs {b['log_name']}" if b["log_name"] != name else ""

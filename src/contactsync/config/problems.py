@@ -62,6 +62,11 @@ class Problems:
         # the same fact reached twice (a schema error and a cross-field check) is reported once
         self._found.setdefault((problem.path, problem.message), problem)
 
+    def scratch(self) -> Problems:
+        """A collector of the same file and lines whose problems are not this one's (a template's accounts as
+        written, checked again per person)."""
+        return Problems(self.source, self._lines)
+
     def problem_at(self, path: KeyPath, message: str, *, line_of: KeyPath | None = None) -> ConfigProblem:
         """The problem at ``path`` as :meth:`add` would record it, not recorded (an account's unreadable secret,
         which fails that account alone when the config is loaded for a run)."""

@@ -218,7 +218,7 @@ def _check_book(
                 "characters); {user} is the sign-in name made fit for names",
             )
     resolved: dict[Key, R] = {}
-    scratch = Problems(problems.source, {})
+    scratch = problems.scratch()  # its lines too: an account's unreadable secret names its line (sync, daemon)
     for a_index, (account, as_sample) in enumerate(zip(accounts, expanded_accounts, strict=True)):
         if not isinstance(account, dict) or not isinstance(as_sample, dict):
             continue

@@ -104,6 +104,17 @@ class StoreLock:
         finally:
             os.close(fd)
 
+    def daemon_holds(self) -> bool | None:
+        """Whether a daemon holds the lock now; None when this process cannot tell (the lock file exists but it
+        may not read it: an admin's ``status`` beside a daemon running as another user)."""
+        try:
+            os.close(os.open(self.path, os.O_RDONLY | os.O_CLOEXEC))
+        except FileNotFoundError:
+            return False
+        except OSError:
+            return None
+        return (self.holder() or "").startswith("daemon ")
+
     def release(self) -> None:
         if self._fd is not None:
             os.close(self._fd)

@@ -29,7 +29,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -59,7 +59,7 @@ from ..sharing import ConnectionPools, OpensConnections, Sharing
 from ..store import Fence, LeaseLost, Store, Transaction, now
 from ..wording import counted
 from .budget import MAX_DEFAULT_WORKERS, BudgetKey, InFlightBudget, budget_key, default_workers, limit_for
-from .circuit import CircuitPolicy, fresh_health, pause_notice
+from .circuit import CircuitPolicy, fresh_health, pause_notice, succeeded
 from .limits import GuardedConnector, RateLimiter, rate_for, rate_of
 from .lock import StoreLock
 from .notify import Notifier
@@ -443,13 +443,30 @@ class Daemon:
                 assert self.records is not None
                 self._preload(new)  # a type the reload added: before its books' first runs, as at start
                 with self._books_lock:
+                    before = self.settings
                     self._file_settings = new
                     self.settings = self._with_templates(new)
                     self._on_settings(self.settings)
                     self.records.ensure_books(self.settings.books)
+                    self._close_circuits(_changed_accounts(before, self.settings))
                     self._schedule_books(first=False)
                 log.info("configuration reloaded: %d books", len(self.settings.books))
         self.notifier.ready(self._status_line())
+
+    def _close_circuits(self, accounts: Collection[str]) -> None:
+        """The circuit breaker forgets the failures of ``accounts``, whose settings a reload changed: the admin
+        fixed what failed (a password file that was missing or wrong), so their next run tries them, instead of
+        waiting out a pause of up to ``max_pause_seconds`` earned by the settings they had."""
+        assert self.records is not None
+        if not accounts:
+            return
+        failed = self.records.health(accounts).values()
+        reset = [succeeded(h) for h in failed if h.failures or h.circuit is not CircuitState.CLOSED]
+        if not reset:
+            return
+        self.records.put_health(reset)
+        for h in reset:
+            log.info("account %s: its settings changed: tried at its next run (circuit closed)", h.account)
 
     def _preload(self, *configs: Settings) -> None:
         """Import the modules each connector type of ``configs``'s accounts names for preloading (once: what is
@@ -1258,3 +1275,9 @@ def _open_store(url: str, pool_size: int) -> Store:
 
 
 __all__ = ["Daemon", "DaemonOptions", "Interrupted", "triggers_for"]
+
+
+def _changed_accounts(before: Settings, after: Settings) -> list[str]:
+    """The accounts of ``after``'s books whose settings (type, options, secrets as read) differ from ``before``'s."""
+    was = {a.name: a for b in before.books for a in b.accounts}
+    return sorted(a.name for b in after.books for a in b.accounts if a.name in was and was[a.name] != a)
