@@ -8,16 +8,13 @@ checked here too, and :func:`absorb_listings` records the listings' states once 
 
 from __future__ import annotations
 
-import contextvars
 import json
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from ..codec import contact_from_data
 from ..connector import Connector, PullResult, RemoteContact, RemoteRef
@@ -28,9 +25,6 @@ from ..retry import RetryPolicy
 from ..settings import BookSettings
 from ..store import Store, Transaction, decode_contact, encode_contact, remember_encoded
 from .report import RunReport
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
 
 log = logging.getLogger("contactsync.engine")
 
@@ -196,98 +190,49 @@ class Lister:
         self._kept_listed = 0
 
     def pull_all(self, report: RunReport) -> dict[str, Pulled]:
-        """Each account's listing; an account whose listing fails is left out (its error is in the report).
-
-        The accounts listed since a state (the everyday incremental listing) are asked side by side, so a book
-        waits for its slowest account's listing, not for the sum of them (#18); what they answered is then read
-        and reduced here, one account after another in the book's order. An account listed in full (a first sync,
-        an expired state) is asked alone, as before: its listing may be large, and asking those side by side would
-        hold several in memory at once."""
+        """Each account's listing; an account whose listing fails is left out (its error is in the report)."""
         pulled: dict[str, Pulled] = {}
         states = self.store.states(a.name for a in self.book.accounts)  # one read for all (#18)
-        with self._asked_ahead(states) as ahead:
-            for acct in self.book.accounts:
-                self._take(acct.name, states.get(acct.name), ahead, report, pulled)
-        return pulled
-
-    @contextmanager
-    def _asked_ahead(self, states: Mapping[str, str | None]) -> Iterator[dict[str, Future[tuple[PullResult, float]]]]:
-        """The listings since a state, asked on threads of their own when there are two or more: account →
-        (its answer, the seconds it took). Each thread runs in a copy of the caller's context (the log's fields);
-        the store must be one all threads see (not an in-memory SQLite store: a connector keeping copies reads
-        and writes them from its thread). Leaving waits for every thread, whatever the run does meanwhile."""
-        since = [a.name for a in self.book.accounts if states.get(a.name) is not None]
-        if len(since) < 2 or not self.store.shared_by_threads:
-            yield {}
-            return
-        # imported here: a book of one account, and a first sync, never need it (SQLAlchemy's own import of it is
-        # deferred: contactsync.cli.deferred)
-        from concurrent.futures import ThreadPoolExecutor
-
-        # the first is asked on the calling thread when its turn comes: one thread fewer, and the others' answers
-        # are on their way meanwhile
-        with ThreadPoolExecutor(max_workers=len(since) - 1, thread_name_prefix="listing") as pool:
-            yield {
-                name: pool.submit(contextvars.copy_context().run, self._timed_listing, name, states[name])
-                for name in since[1:]
-            }
-
-    def _timed_listing(self, account: str, state: str | None) -> tuple[PullResult, float]:
-        t0 = time.monotonic()
-        return self._listing(account, state), time.monotonic() - t0
-
-    def _listing(self, account: str, state: str | None) -> PullResult:
-        """The account's answer since ``state`` (everything, if the state expired)."""
-        connector = self.connectors[account]
-        if self.deadline is not None and self.retry.clock() >= self.deadline:
-            raise Transient("the run's deadline passed before this account was listed", account=account)
-        try:
-            return self._pull(account, lambda: connector.pull(state))
-        except SyncTokenExpired:
-            log.warning("account %s: sync state expired; listing everything and comparing with the base", account)
-            return self._pull(account, lambda: connector.pull(None))
-
-    def _take(
-        self,
-        name: str,
-        state: str | None,
-        ahead: dict[str, Future[tuple[PullResult, float]]],
-        report: RunReport,
-        pulled: dict[str, Pulled],
-    ) -> None:
-        """One account's listing, asked now or taken from ``ahead``, reduced into ``pulled``; its failure is
-        recorded in ``report``."""
-        rep = report.accounts[name]
-        t0 = time.monotonic()
-        asked = ahead.pop(name, None)
-        try:
-            if asked is None:
-                result = self._listing(name, state)
-            else:
-                result, took = asked.result()
-                t0 = time.monotonic() - took  # its time is the thread's, not the wait for it
-        except SyncAborted:
-            raise  # the run stops (a lost lease): not this account's failure
-        except Exception as exc:  # one account's failure, of whatever kind, stays its own
-            if not isinstance(exc, ConnectorError):
-                log.debug("account %s: unexpected error while listing", name, exc_info=True)
-            rep.error, rep.error_kind = account_error(exc), type(exc).__name__
-            if isinstance(exc, AccountPaused):
-                # nothing was contacted: no fresh failure to cry each cycle (the pause was logged as it began)
-                log.info("account %s: %s; not contacted this run", name, rep.error)
-            else:
-                log.error(
-                    "account %s: listing failed (%s): nothing destructive is planned for it", name, type(exc).__name__
-                )
+        for acct in self.book.accounts:
+            rep = report.accounts[acct.name]
+            connector = self.connectors[acct.name]
+            t0 = time.monotonic()
+            state = states.get(acct.name)
+            try:
+                if self.deadline is not None and self.retry.clock() >= self.deadline:
+                    raise Transient("the run's deadline passed before this account was listed", account=acct.name)
+                try:
+                    result = self._pull(acct.name, lambda s=state, c=connector: c.pull(s))  # type: ignore[misc]
+                except SyncTokenExpired:
+                    log.warning(
+                        "account %s: sync state expired; listing everything and comparing with the base", acct.name
+                    )
+                    result = self._pull(acct.name, lambda c=connector: c.pull(None))  # type: ignore[misc]
+            except SyncAborted:
+                raise  # the run stops (a lost lease): not this account's failure
+            except Exception as exc:  # one account's failure, of whatever kind, stays its own
+                if not isinstance(exc, ConnectorError):
+                    log.debug("account %s: unexpected error while listing", acct.name, exc_info=True)
+                rep.error, rep.error_kind = account_error(exc), type(exc).__name__
+                if isinstance(exc, AccountPaused):
+                    # nothing was contacted: no fresh failure to cry each cycle (the pause was logged as it began)
+                    log.info("account %s: %s; not contacted this run", acct.name, rep.error)
+                else:
+                    log.error(
+                        "account %s: listing failed (%s): nothing destructive is planned for it",
+                        acct.name,
+                        type(exc).__name__,
+                    )
+                rep.duration_s += time.monotonic() - t0
+                continue
+            pulled[acct.name] = self._reduce(acct.name, result)
+            rep.pulled = len(result.changed)
+            rep.full_listing = result.full
+            rep.quarantined = len(result.quarantined)
+            rep.notices = result.notices
+            del result  # the listing itself is not kept: only what changed, compacted
             rep.duration_s += time.monotonic() - t0
-            return
-        pulled[name] = self._reduce(name, result)
-        rep.pulled = len(result.changed)
-        rep.full_listing = result.full
-        rep.quarantined = len(result.quarantined)
-        rep.notices = result.notices
-        del result  # the listing itself is not kept: only what changed, compacted
-        rep.duration_s += time.monotonic() - t0
+        return pulled
 
     def _pull(self, account: str, what: Callable[[], PullResult]) -> PullResult:
         return self.retry.call(what, label=f"account {account}", deadline=self.deadline)
