@@ -8,13 +8,16 @@ checked here too, and :func:`absorb_listings` records the listings' states once 
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ..codec import contact_from_data
 from ..connector import Connector, PullResult, RemoteContact, RemoteRef
@@ -25,6 +28,9 @@ from ..retry import RetryPolicy
 from ..settings import BookSettings
 from ..store import Store, Transaction, decode_contact, encode_contact, remember_encoded
 from .report import RunReport
+
+if TYPE_CHECKING:
+    from ..store.leases import Fence
 
 log = logging.getLogger("contactsync.engine")
 
@@ -167,6 +173,34 @@ class Pulled:
     braked: str | None = None
 
 
+#: listing threads at once in this process, every book's together: each may hold a store connection while its
+#: connector keeps copies, and a daemon's pool is sized for its workers (README: workers + 3, 10 more at a peak), not
+#: for an account each; a listing that finds none free is asked on its run's own thread at its turn, as before
+_LISTING_THREADS = threading.BoundedSemaphore(4)
+
+
+class _Asked:
+    """One account's listing asked ahead, on a thread of its own: its answer or error once ``done``, and the
+    seconds it took."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.result: PullResult | None = None
+        self.error: BaseException | None = None
+        self.took = 0.0
+        self.finished_at = 0.0  # time.monotonic() when done
+
+
+def _listed_for(t0: float, asked: _Asked | None) -> float:
+    """An account's listing time: since ``t0`` on the run's thread; for one asked ahead, what its thread took plus
+    what the run's thread spent on it once the answer was there (reading it, a full listing after an expired
+    state), not the wait for it."""
+    now = time.monotonic()
+    if asked is None or not asked.done.is_set():
+        return now - t0
+    return asked.took + now - max(t0, asked.finished_at)
+
+
 class Lister:
     """Lists every readable account of one run; items past ``keep_listed`` in the run are parked in ``spill``."""
 
@@ -190,49 +224,128 @@ class Lister:
         self._kept_listed = 0
 
     def pull_all(self, report: RunReport) -> dict[str, Pulled]:
-        """Each account's listing; an account whose listing fails is left out (its error is in the report)."""
+        """Each account's listing; an account whose listing fails is left out (its error is in the report).
+
+        The accounts listed since a state (the everyday incremental listing) are asked side by side, so a book
+        waits for its slowest account's listing, not for the sum of them (#18); what they answered is then read
+        and reduced here, one account after another in the book's order. A full listing (a first sync, an expired
+        state) is asked on this thread at its account's turn, as before: its answer may be large, and several
+        held at once would not fit where one does."""
         pulled: dict[str, Pulled] = {}
         states = self.store.states(a.name for a in self.book.accounts)  # one read for all (#18)
-        for acct in self.book.accounts:
-            rep = report.accounts[acct.name]
-            connector = self.connectors[acct.name]
-            t0 = time.monotonic()
-            state = states.get(acct.name)
-            try:
-                if self.deadline is not None and self.retry.clock() >= self.deadline:
-                    raise Transient("the run's deadline passed before this account was listed", account=acct.name)
-                try:
-                    result = self._pull(acct.name, lambda s=state, c=connector: c.pull(s))  # type: ignore[misc]
-                except SyncTokenExpired:
-                    log.warning(
-                        "account %s: sync state expired; listing everything and comparing with the base", acct.name
-                    )
-                    result = self._pull(acct.name, lambda c=connector: c.pull(None))  # type: ignore[misc]
-            except SyncAborted:
-                raise  # the run stops (a lost lease): not this account's failure
-            except Exception as exc:  # one account's failure, of whatever kind, stays its own
-                if not isinstance(exc, ConnectorError):
-                    log.debug("account %s: unexpected error while listing", acct.name, exc_info=True)
-                rep.error, rep.error_kind = account_error(exc), type(exc).__name__
-                if isinstance(exc, AccountPaused):
-                    # nothing was contacted: no fresh failure to cry each cycle (the pause was logged as it began)
-                    log.info("account %s: %s; not contacted this run", acct.name, rep.error)
-                else:
-                    log.error(
-                        "account %s: listing failed (%s): nothing destructive is planned for it",
-                        acct.name,
-                        type(exc).__name__,
-                    )
-                rep.duration_s += time.monotonic() - t0
-                continue
-            pulled[acct.name] = self._reduce(acct.name, result)
-            rep.pulled = len(result.changed)
-            rep.full_listing = result.full
-            rep.quarantined = len(result.quarantined)
-            rep.notices = result.notices
-            del result  # the listing itself is not kept: only what changed, compacted
-            rep.duration_s += time.monotonic() - t0
+        ahead = self._ask_ahead(states)
+        try:
+            for acct in self.book.accounts:
+                self._take(acct.name, states.get(acct.name), ahead.pop(acct.name, None), report, pulled)
+        except Exception:
+            # a run that stops (a lost lease) outlives none of its listings: its store and connectors close next.
+            # Ctrl-C does not wait for them (daemon threads): the process is going away
+            for one in ahead.values():
+                one.done.wait()
+            raise
         return pulled
+
+    def _ask_ahead(self, states: Mapping[str, str | None]) -> dict[str, _Asked]:
+        """The listings since a state but the first, each asked now on a thread of its own when there are two or
+        more and a listing thread of the process is free (the others are asked here at their turn).
+
+        Each thread runs in a copy of this thread's context (the log's fields) and under its run's lease fence
+        (a connector keeping copies writes them from its thread: after a takeover they are refused as this
+        thread's writes are). The store must be one every thread sees (not an in-memory SQLite store). The
+        threads are daemon threads: Ctrl-C does not wait for them; a run that stops on an error does (its store
+        and connectors close next), and drops what they answered."""
+        since = [a.name for a in self.book.accounts if states.get(a.name) is not None]
+        if len(since) < 2 or not self.store.shared_by_threads:
+            return {}
+        fence = self.store.current_fence()
+        asked: dict[str, _Asked] = {}
+        for name in since[1:]:  # the first is asked here at its turn: the others' answers are on their way
+            if not _LISTING_THREADS.acquire(blocking=False):
+                break
+            one = _Asked()
+            thread = threading.Thread(
+                target=contextvars.copy_context().run,
+                args=(self._list_ahead, name, states[name], fence, one),
+                name="listing",
+                daemon=True,
+            )
+            try:
+                thread.start()
+            except BaseException:
+                _LISTING_THREADS.release()
+                raise
+            asked[name] = one
+        return asked
+
+    def _list_ahead(self, account: str, state: str | None, fence: Fence | None, one: _Asked) -> None:
+        """A listing thread's work: the answer since ``state``, or what it raised (an expired state is not listed in
+        full here: see :meth:`_take`)."""
+        t0 = time.monotonic()
+        try:
+            with self.store.fenced(fence):
+                one.result = self._ask(account, state)
+        except BaseException as exc:  # handed to the run's thread, which decides (as if raised there)
+            one.error = exc
+        finally:
+            one.finished_at = time.monotonic()
+            one.took = one.finished_at - t0
+            _LISTING_THREADS.release()
+            one.done.set()
+
+    def _ask(self, account: str, state: str | None) -> PullResult:
+        """The account's answer since ``state``; raises SyncTokenExpired when the state expired."""
+        connector = self.connectors[account]
+        if self.deadline is not None and self.retry.clock() >= self.deadline:
+            raise Transient("the run's deadline passed before this account was listed", account=account)
+        return self._pull(account, lambda: connector.pull(state))
+
+    def _listing(self, account: str, state: str | None, asked: _Asked | None) -> PullResult:
+        """The account's answer since ``state`` (asked ahead, or now), everything if the state expired (asked here,
+        on the run's thread: a full listing is never held beside another)."""
+        try:
+            if asked is None:
+                return self._ask(account, state)
+            asked.done.wait()
+            if asked.error is not None:
+                raise asked.error
+            assert asked.result is not None
+            return asked.result
+        except SyncTokenExpired:
+            log.warning("account %s: sync state expired; listing everything and comparing with the base", account)
+            connector = self.connectors[account]
+            return self._pull(account, lambda: connector.pull(None))
+
+    def _take(
+        self, name: str, state: str | None, asked: _Asked | None, report: RunReport, pulled: dict[str, Pulled]
+    ) -> None:
+        """One account's listing, asked now or ahead, reduced into ``pulled``; its failure is recorded in
+        ``report``."""
+        rep = report.accounts[name]
+        t0 = time.monotonic()
+        try:
+            result = self._listing(name, state, asked)
+        except SyncAborted:
+            raise  # the run stops (a lost lease): not this account's failure
+        except Exception as exc:  # one account's failure, of whatever kind, stays its own
+            if not isinstance(exc, ConnectorError):
+                log.debug("account %s: unexpected error while listing", name, exc_info=True)
+            rep.error, rep.error_kind = account_error(exc), type(exc).__name__
+            if isinstance(exc, AccountPaused):
+                # nothing was contacted: no fresh failure to cry each cycle (the pause was logged as it began)
+                log.info("account %s: %s; not contacted this run", name, rep.error)
+            else:
+                log.error(
+                    "account %s: listing failed (%s): nothing destructive is planned for it", name, type(exc).__name__
+                )
+            rep.duration_s += _listed_for(t0, asked)
+            return
+        pulled[name] = self._reduce(name, result)
+        rep.pulled = len(result.changed)
+        rep.full_listing = result.full
+        rep.quarantined = len(result.quarantined)
+        rep.notices = result.notices
+        del result  # the listing itself is not kept: only what changed, compacted
+        rep.duration_s += _listed_for(t0, asked)
 
     def _pull(self, account: str, what: Callable[[], PullResult]) -> PullResult:
         return self.retry.call(what, label=f"account {account}", deadline=self.deadline)

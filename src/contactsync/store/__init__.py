@@ -292,6 +292,12 @@ class Store(
         )
         return cls(engine)
 
+    @property
+    def shared_by_threads(self) -> bool:
+        """Whether threads of this process see one database through it: not an in-memory SQLite store, whose
+        pool gives each thread a database of its own (SingletonThreadPool), nor a pool of one connection."""
+        return not isinstance(self.engine.pool, (sa.pool.SingletonThreadPool, sa.pool.StaticPool))
+
     def upgrade(self) -> None:
         """Apply every pending migration. Raises StoreError if the database cannot be reached or migrated.
         On PostgreSQL under an advisory lock, so instances starting together do not run one migration twice."""

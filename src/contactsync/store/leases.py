@@ -345,6 +345,11 @@ class Leases(StoreBase):
         finally:
             self._local.fence = previous
 
+    def current_fence(self) -> Fence | None:
+        """The fence this thread's writes carry now (:meth:`fenced`): for a thread that works for the same run
+        (the engine's listing threads), whose writes must carry it too."""
+        return fence_of(self._local)
+
     def check_fence(self) -> None:
         """Raise :class:`LeaseLost` when this thread's run no longer holds its book and accounts at the epochs it
         claimed them (nothing when it runs under no fence). For the engine, before it sends a batch."""
