@@ -24,11 +24,11 @@ from contactsync.connector import PullResult
 from contactsync.copies import RemoteCopy
 from contactsync.engine.listing import Lister, Spill
 from contactsync.engine.report import AccountReport, RunReport
-from contactsync.errors import SyncTokenExpired
+from contactsync.errors import SyncTokenExpired, Transient
 from contactsync.retry import RetryPolicy
 from contactsync.settings import AccountSettings, BookSettings
 from contactsync.store import LeaseLost, Store
-from tests.daemon_support import CONTACTSYNC
+from tests.daemon_support import CONTACTSYNC, wait_for
 from tests.system.radicale import PASSWORD, USER, DavUser, Radicale, props
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -36,6 +36,18 @@ from netproxy import LatencyProxy, proxied
 
 RTT_MS = 200  # long enough that listings asked one after another can never overlap, whatever the machine's load
 ACCOUNTS = ("dav-a", "dav-b", "dav-c")
+
+
+def _listing_threads_done() -> None:
+    """No listing thread of an earlier run is alive (each holds one of the process's 4 permits while it lists)."""
+    wait_for("the listing threads to end", lambda: not any(t.name == "listing" for t in threading.enumerate()))
+
+
+@pytest.fixture(autouse=True)
+def no_listing_left() -> Iterator[None]:
+    _listing_threads_done()
+    yield
+    _listing_threads_done()
 
 
 @pytest.fixture
@@ -156,8 +168,10 @@ class KeepsACopy:
 
     def __init__(self, store: Store, name: str) -> None:
         self.store, self.name = store, name
+        self.kept_on: list[str] = []
 
     def pull(self, state: str | None) -> PullResult:
+        self.kept_on.append(threading.current_thread().name)
         self.store.copies(self.name).put({"item": RemoteCopy("e1", b"kept")})
         return PullResult(changed=[], deleted=(), next_state="s2", full=False)
 
@@ -182,6 +196,8 @@ def test_a_listing_thread_keeps_nothing_once_another_instance_took_the_book(stor
         # the first account is listed on this thread and keeps nothing; the two others on listing threads
         with store.fenced(stale.fence), pytest.raises(LeaseLost):
             lister.pull_all(report)
+        _listing_threads_done()  # the third may still be at it when the second's refusal stops the run
+        assert connectors["second"].kept_on == ["listing"]  # asked ahead, on a listing thread
         assert all(store.copies(name).get(["item"]) == {} for name in names)
 
 
@@ -215,3 +231,42 @@ def test_an_expired_state_is_listed_in_full_on_the_runs_own_thread(tmp_path: Pat
     assert connectors["first"].asked_on == [here, here]
     for name in ("second", "third"):
         assert connectors[name].asked_on == ["listing", here], connectors[name].asked_on
+
+
+class RefusesOnce:
+    """A listing the server answers with a 503 first: the retry policy waits, then sends it again."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def pull(self, state: str | None) -> PullResult:
+        self.calls += 1
+        if self.calls == 1:
+            raise Transient("503 from the server")
+        return PullResult(changed=[], deleted=(), next_state="s2", full=False)
+
+
+class LosesItsLease:
+    def pull(self, state: str | None) -> PullResult:
+        raise LeaseLost("another instance took the book over")
+
+
+def test_a_run_that_stops_sends_nothing_more_for_the_listings_it_asked_ahead(tmp_path: Path) -> None:
+    # the run's thread stops at its first account (a lost lease); the second's listing, asked ahead, is waiting to
+    # send again after a 503: it gives up at the end of that wait instead of sending, and the run did not wait
+    names = ["first", "second"]
+    with Store.open(f"sqlite:///{tmp_path / 's.db'}") as store:
+        with store.transaction() as tx:
+            tx.set_states((name, "s1", False) for name in names)
+        slow = RefusesOnce()
+        connectors = {"first": LosesItsLease(), "second": slow}
+        report = RunReport("b", False)
+        for name in names:
+            report.accounts[name] = AccountReport(name)
+        book = BookSettings("b", tuple(AccountSettings(name, "memory") for name in names))
+        lister = Lister(store, book, connectors, RetryPolicy(backoff_s=1.0), Spill(), 1000)  # type: ignore[arg-type]
+        with pytest.raises(LeaseLost):
+            lister.pull_all(report)
+        assert any(t.name == "listing" for t in threading.enumerate()), "the run waited for the listing asked ahead"
+        _listing_threads_done()
+    assert slow.calls == 1

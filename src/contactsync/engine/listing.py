@@ -191,6 +191,20 @@ class _Asked:
         self.finished_at = 0.0  # time.monotonic() when done
 
 
+def _unless(stopped: threading.Event, sleep: Callable[[float], None]) -> Callable[[float], None]:
+    """``sleep`` (the run's own: a stopping daemon cuts it short), refused before and after once ``stopped``: a
+    listing asked ahead for a run that stopped sends nothing more."""
+
+    def wait(seconds: float) -> None:
+        if stopped.is_set():
+            raise SyncAborted("the run stopped while this listing waited to send again")
+        sleep(seconds)
+        if stopped.is_set():
+            raise SyncAborted("the run stopped while this listing waited to send again")
+
+    return wait
+
+
 def _listed_for(t0: float, asked: _Asked | None) -> float:
     """An account's listing time: since ``t0`` on the run's thread; for one asked ahead, what its thread took plus
     what the run's thread spent on it once the answer was there (reading it, a full listing after an expired
@@ -233,27 +247,27 @@ class Lister:
         held at once would not fit where one does."""
         pulled: dict[str, Pulled] = {}
         states = self.store.states(a.name for a in self.book.accounts)  # one read for all (#18)
-        ahead = self._ask_ahead(states)
+        stopped = threading.Event()
+        ahead: dict[str, _Asked] = {}
         try:
+            ahead = self._ask_ahead(states, stopped)
             for acct in self.book.accounts:
                 self._take(acct.name, states.get(acct.name), ahead.pop(acct.name, None), report, pulled)
-        except Exception:
-            # a run that stops (a lost lease) outlives none of its listings: its store and connectors close next.
-            # Ctrl-C does not wait for them (daemon threads): the process is going away
-            for one in ahead.values():
-                one.done.wait()
+        except BaseException:
+            # the run stops (a lost lease, SIGTERM, Ctrl-C) without waiting for the listings still asked: each gives
+            # up at its next retry wait, its writes fenced like this run's; what they answer is dropped
+            stopped.set()
             raise
         return pulled
 
-    def _ask_ahead(self, states: Mapping[str, str | None]) -> dict[str, _Asked]:
+    def _ask_ahead(self, states: Mapping[str, str | None], stopped: threading.Event) -> dict[str, _Asked]:
         """The listings since a state but the first, each asked now on a thread of its own when there are two or
         more and a listing thread of the process is free (the others are asked here at their turn).
 
         Each thread runs in a copy of this thread's context (the log's fields) and under its run's lease fence
         (a connector keeping copies writes them from its thread: after a takeover they are refused as this
         thread's writes are). The store must be one every thread sees (not an in-memory SQLite store). The
-        threads are daemon threads: Ctrl-C does not wait for them; a run that stops on an error does (its store
-        and connectors close next), and drops what they answered."""
+        threads are daemon threads, which a run that stops early does not wait for (``stopped``)."""
         since = [a.name for a in self.book.accounts if states.get(a.name) is not None]
         if len(since) < 2 or not self.store.shared_by_threads:
             return {}
@@ -263,27 +277,29 @@ class Lister:
             if not _LISTING_THREADS.acquire(blocking=False):
                 break
             one = _Asked()
-            thread = threading.Thread(
-                target=contextvars.copy_context().run,
-                args=(self._list_ahead, name, states[name], fence, one),
-                name="listing",
-                daemon=True,
-            )
             try:
-                thread.start()
-            except BaseException:
+                threading.Thread(
+                    target=contextvars.copy_context().run,
+                    args=(self._list_ahead, name, states[name], fence, stopped, one),
+                    name="listing",
+                    daemon=True,
+                ).start()
+            except Exception:  # no thread to be had (a process at its limit): this one and the rest at their turn
                 _LISTING_THREADS.release()
-                raise
+                break
             asked[name] = one
         return asked
 
-    def _list_ahead(self, account: str, state: str | None, fence: Fence | None, one: _Asked) -> None:
+    def _list_ahead(
+        self, account: str, state: str | None, fence: Fence | None, stopped: threading.Event, one: _Asked
+    ) -> None:
         """A listing thread's work: the answer since ``state``, or what it raised (an expired state is not listed in
-        full here: see :meth:`_take`)."""
+        full here: see :meth:`_listing`). Its retry waits give up once its run ``stopped``."""
         t0 = time.monotonic()
+        retry = replace(self.retry, sleep=_unless(stopped, self.retry.sleep))
         try:
             with self.store.fenced(fence):
-                one.result = self._ask(account, state)
+                one.result = self._ask(account, state, retry)
         except BaseException as exc:  # handed to the run's thread, which decides (as if raised there)
             one.error = exc
         finally:
@@ -292,12 +308,12 @@ class Lister:
             _LISTING_THREADS.release()
             one.done.set()
 
-    def _ask(self, account: str, state: str | None) -> PullResult:
+    def _ask(self, account: str, state: str | None, retry: RetryPolicy | None = None) -> PullResult:
         """The account's answer since ``state``; raises SyncTokenExpired when the state expired."""
         connector = self.connectors[account]
         if self.deadline is not None and self.retry.clock() >= self.deadline:
             raise Transient("the run's deadline passed before this account was listed", account=account)
-        return self._pull(account, lambda: connector.pull(state))
+        return self._pull(account, lambda: connector.pull(state), retry)
 
     def _listing(self, account: str, state: str | None, asked: _Asked | None) -> PullResult:
         """The account's answer since ``state`` (asked ahead, or now), everything if the state expired (asked here,
@@ -347,8 +363,8 @@ class Lister:
         del result  # the listing itself is not kept: only what changed, compacted
         rep.duration_s += _listed_for(t0, asked)
 
-    def _pull(self, account: str, what: Callable[[], PullResult]) -> PullResult:
-        return self.retry.call(what, label=f"account {account}", deadline=self.deadline)
+    def _pull(self, account: str, what: Callable[[], PullResult], retry: RetryPolicy | None = None) -> PullResult:
+        return (retry or self.retry).call(what, label=f"account {account}", deadline=self.deadline)
 
     def _reduce(self, account: str, result: PullResult) -> Pulled:
         """Drop what has not changed since the base (our own writes, re-listed items) and find what is gone.
