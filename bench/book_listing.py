@@ -12,9 +12,8 @@ one contactsync book of K CardDAV accounts, each its own Radicale book of ``--ca
 median wall and CPU (user+sys of the process), each run's wall, the requests and the peak of requests in flight the
 proxy counted. With ``--before`` each run alternates with the same run from that checkout, on its own store.
 
-Today the accounts of a book are listed one after another, so K accounts cost K listings' round trips; bench/README.md
-("The session of 2026-12-07, fifth part") has the figures of an attempt that listed them side by side, and why it
-was taken back.
+Since 810b27f a run asks the accounts that have a sync state side by side (engine/listing.py); before, K accounts
+cost K listings' round trips. bench/README.md ("The session of 2026-12-07, fifth part") has the figures.
 """
 
 from __future__ import annotations

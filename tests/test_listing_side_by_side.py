@@ -234,32 +234,41 @@ def test_an_expired_state_is_listed_in_full_on_the_runs_own_thread(tmp_path: Pat
 
 
 class RefusesOnce:
-    """A listing the server answers with a 503 first: the retry policy waits, then sends it again."""
+    """A listing the server answers with a 503 first: the retry policy waits, then would send it again."""
 
     def __init__(self) -> None:
         self.calls = 0
+        self.refused = threading.Event()
 
     def pull(self, state: str | None) -> PullResult:
         self.calls += 1
         if self.calls == 1:
+            self.refused.set()
             raise Transient("503 from the server")
         return PullResult(changed=[], deleted=(), next_state="s2", full=False)
 
 
 class LosesItsLease:
+    """The run's own listing, which finds the book taken over once the other listing got its 503."""
+
+    def __init__(self, other: RefusesOnce) -> None:
+        self.other = other
+
     def pull(self, state: str | None) -> PullResult:
+        assert self.other.refused.wait(30)
         raise LeaseLost("another instance took the book over")
 
 
 def test_a_run_that_stops_sends_nothing_more_for_the_listings_it_asked_ahead(tmp_path: Path) -> None:
-    # the run's thread stops at its first account (a lost lease); the second's listing, asked ahead, is waiting to
-    # send again after a 503: it gives up at the end of that wait instead of sending, and the run did not wait
+    # the run's thread stops at its first account (a lost lease) while the second's listing, asked ahead, waits to
+    # send again after a 503: it gives up at the end of that wait instead of sending, and the run waits for it
+    # (its connectors close next, and their transports go to the account's next run)
     names = ["first", "second"]
     with Store.open(f"sqlite:///{tmp_path / 's.db'}") as store:
         with store.transaction() as tx:
             tx.set_states((name, "s1", False) for name in names)
         slow = RefusesOnce()
-        connectors = {"first": LosesItsLease(), "second": slow}
+        connectors = {"first": LosesItsLease(slow), "second": slow}
         report = RunReport("b", False)
         for name in names:
             report.accounts[name] = AccountReport(name)
@@ -267,6 +276,5 @@ def test_a_run_that_stops_sends_nothing_more_for_the_listings_it_asked_ahead(tmp
         lister = Lister(store, book, connectors, RetryPolicy(backoff_s=1.0), Spill(), 1000)  # type: ignore[arg-type]
         with pytest.raises(LeaseLost):
             lister.pull_all(report)
-        assert any(t.name == "listing" for t in threading.enumerate()), "the run waited for the listing asked ahead"
-        _listing_threads_done()
+        assert not any(t.name == "listing" for t in threading.enumerate()), "a listing outlived its run"
     assert slow.calls == 1

@@ -193,7 +193,7 @@ class _Asked:
 
 def _unless(stopped: threading.Event, sleep: Callable[[float], None]) -> Callable[[float], None]:
     """``sleep`` (the run's own: a stopping daemon cuts it short), refused before and after once ``stopped``: a
-    listing asked ahead for a run that stopped sends nothing more."""
+    listing asked ahead for a run that stopped sends nothing more after its current request or wait."""
 
     def wait(seconds: float) -> None:
         if stopped.is_set():
@@ -253,10 +253,16 @@ class Lister:
             ahead = self._ask_ahead(states, stopped)
             for acct in self.book.accounts:
                 self._take(acct.name, states.get(acct.name), ahead.pop(acct.name, None), report, pulled)
-        except BaseException:
-            # the run stops (a lost lease, SIGTERM, Ctrl-C) without waiting for the listings still asked: each gives
-            # up at its next retry wait, its writes fenced like this run's; what they answer is dropped
+        except Exception:
+            # the run stops (a lost lease, SIGTERM): the listings still asked send nothing more after their current
+            # request or retry wait, and the run waits for them, since its connectors (and the transports they
+            # hand back for the account's next run) close next; what they answer is dropped
             stopped.set()
+            for one in ahead.values():
+                one.done.wait()
+            raise
+        except BaseException:
+            stopped.set()  # Ctrl-C: the process is going away, and its daemon threads with it
             raise
         return pulled
 
@@ -266,8 +272,8 @@ class Lister:
 
         Each thread runs in a copy of this thread's context (the log's fields) and under its run's lease fence
         (a connector keeping copies writes them from its thread: after a takeover they are refused as this
-        thread's writes are). The store must be one every thread sees (not an in-memory SQLite store). The
-        threads are daemon threads, which a run that stops early does not wait for (``stopped``)."""
+        thread's writes are). The store must be one every thread sees (not an in-memory SQLite store). Once the
+        run ``stopped`` they send nothing more; they are daemon threads, which Ctrl-C does not wait for."""
         since = [a.name for a in self.book.accounts if states.get(a.name) is not None]
         if len(since) < 2 or not self.store.shared_by_threads:
             return {}
@@ -295,9 +301,9 @@ class Lister:
     ) -> None:
         """A listing thread's work: the answer since ``state``, or what it raised (an expired state is not listed in
         full here: see :meth:`_listing`). Its retry waits give up once its run ``stopped``."""
-        t0 = time.monotonic()
-        retry = replace(self.retry, sleep=_unless(stopped, self.retry.sleep))
+        t0 = one.finished_at = time.monotonic()
         try:
+            retry = replace(self.retry, sleep=_unless(stopped, self.retry.sleep))
             with self.store.fenced(fence):
                 one.result = self._ask(account, state, retry)
         except BaseException as exc:  # handed to the run's thread, which decides (as if raised there)
