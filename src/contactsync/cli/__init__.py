@@ -29,7 +29,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -212,9 +212,14 @@ def unreadable_secrets(settings: Settings) -> list[str]:
     return lines
 
 
-def say_unreadable_secrets(settings: Settings) -> None:
-    for line in unreadable_secrets(settings):
-        logging.getLogger("contactsync.config").error("%s", line)
+def say_unreadable_secrets(settings: Settings, said: Collection[str] = ()) -> list[str]:
+    """Log :func:`unreadable_secrets`' lines as errors, but those in ``said`` (a daemon's reload repeats only what
+    changed); return them all."""
+    lines = unreadable_secrets(settings)
+    for line in lines:
+        if line not in said:
+            logging.getLogger("contactsync.config").error("%s", line)
+    return lines
 
 
 def friendly(func: F) -> F:

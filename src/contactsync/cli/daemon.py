@@ -170,7 +170,7 @@ def run(
     systemd's notify protocol (Type=notify, WatchdogSec=). Several instances may share a PostgreSQL store (each
     run leases its book and the book's accounts); a SQLite store takes one daemon."""
     from ..logs import setup_logging
-    from . import Context, collector, friendly, unreadable_secrets
+    from . import Context, collector, friendly, say_unreadable_secrets, unreadable_secrets
 
     assert isinstance(obj, Context)
     if metrics_listen:
@@ -191,11 +191,7 @@ def run(
         # at every template expansion too (every 15 minutes by default), which would repeat them all day
         warnings = personal_name_warnings(settings)
         # an account whose secret cannot be read fails alone (its runs say why in `status`); said as an error
-        unreadable = unreadable_secrets(settings)
-        for line in unreadable:
-            if line not in said_unreadable:
-                logging.getLogger("contactsync.config").error("%s", line)
-        said_unreadable[:] = unreadable
+        said_unreadable[:] = say_unreadable_secrets(settings, said_unreadable)
         if warnings != warned:
             for warning in warnings:
                 if warning not in warned:
