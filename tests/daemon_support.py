@@ -141,17 +141,35 @@ def people(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def wait_for(what: str, check: Callable[[], T | None], timeout: float = 30.0, every: float = 0.05) -> T:
+def wait_for(
+    what: str,
+    check: Callable[[], T | None],
+    timeout: float = 30.0,
+    every: float = 0.05,
+    explain: Callable[[], str] | None = None,
+) -> T:
     """Poll until ``check`` returns something truthy; fail saying what never happened (a bound, not a timing
-    assertion: a slow machine only waits longer)."""
+    assertion: a slow machine only waits longer), followed by what ``explain`` tells of why (the daemons' logs,
+    say: a failure seen once in CI must be readable from its report alone)."""
     deadline = time.monotonic() + timeout
     while True:
         value = check()
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what} after {timeout:.0f}s")
+            because = f"\n{explain()}" if explain is not None else ""
+            raise AssertionError(f"gave up waiting for {what} after {timeout:.0f}s{because}")
         time.sleep(every)
+
+
+def logs_of(daemons: Iterable[DaemonProcess], last: int = 40) -> str:
+    """The last ``last`` lines of each daemon's log, headed by its pid and exit code (None: still running)."""
+    parts = []
+    for daemon in daemons:
+        lines = daemon.output().splitlines()[-last:]
+        parts.append(f"--- daemon {daemon.pid} (exit {daemon.proc.poll()}), last {len(lines)} lines:")
+        parts.extend(lines)
+    return "\n".join(parts)
 
 
 class DaemonProcess:

@@ -19,7 +19,7 @@ from contactsync.connectors.vdir import VdirConnector
 from contactsync.store import Store
 from contactsync.store import schema as t
 from contactsync.store.distribution import distribution_targets
-from tests.daemon_support import DaemonProcess, stop_all, wait_for
+from tests.daemon_support import DaemonProcess, logs_of, stop_all, wait_for
 from tests.ldap.slapd import PEOPLE, READER_DN, READER_PASSWORD, Slapd, available
 
 pytestmark = [
@@ -84,6 +84,11 @@ def target_holders(store: Store) -> dict[str, str]:
     return {str(r.book): str(r.owner) for r in rows}
 
 
+def cards_in(folder: Path) -> int:
+    with os.scandir(folder) as entries:
+        return sum(1 for entry in entries if entry.name.endswith(".vcf"))
+
+
 def done_targets(store: Store) -> set[str]:
     with store.engine.connect() as conn:
         rows = conn.execute(
@@ -109,20 +114,38 @@ def test_a_killed_daemons_targets_are_finished_by_the_others_with_no_duplicate(
     ]
     store = Store.open(pg_url)
     try:
-        # the victim: the first daemon seen holding a target whose folder it has begun to fill, killed there
+        # the victim: the first daemon seen holding a target whose folder it has begun to fill, killed there. A
+        # target's 250 writes take a few tenths of a second: the folders are counted first, without a query (a
+        # poll that asked PostgreSQL each time, on a loaded CI machine, once missed every target's window), and
+        # only a folder seen half full asks who holds its lease.
         def caught() -> tuple[str, str] | None:
-            for lease, owner in target_holders(store).items():
-                target = lease.rsplit("/", 1)[1]
-                if 0 < len(list((tmp_path / target).glob("*.vcf"))) < PEOPLE_COUNT:
-                    return target, owner
+            filling = [name for name in TARGETS if 0 < cards_in(tmp_path / name) < PEOPLE_COUNT]
+            if not filling:
+                return None
+            holders = target_holders(store)
+            for name in filling:
+                owner = holders.get(f"distribute:company/{name}")
+                if owner is not None:
+                    return name, owner
             return None
 
-        target, owner = wait_for("a daemon in the middle of a target's writes", caught, timeout=60, every=0.005)
+        target, owner = wait_for(
+            "a daemon in the middle of a target's writes",
+            caught,
+            timeout=60,
+            every=0.002,
+            explain=lambda: f"cards per target: {[cards_in(tmp_path / n) for n in TARGETS]}\n{logs_of(daemons)}",
+        )
         victim = next(d for d in daemons if d.pid == int(owner.rsplit(":", 1)[1]))
         victim.signal(signal.SIGKILL)
         victim.kill()
         written = len(list((tmp_path / target).glob("*.vcf")))
-        wait_for("every target done", lambda: done_targets(store) == set(TARGETS) or None, timeout=120)
+        wait_for(
+            "every target done",
+            lambda: done_targets(store) == set(TARGETS) or None,
+            timeout=120,
+            explain=lambda: logs_of(daemons),
+        )
         for name in TARGETS:
             listing = VdirConnector(name, tmp_path / name).pull(None)
             markers = Counter(rc.marker for rc in listing.changed)
