@@ -133,12 +133,21 @@ def make_book(base: str, root: Path, name: str, count: int) -> None:
         session.request("PROPFIND", f"{base}/{USER}/{name}/", headers={"Depth": "1"}, timeout=600)
 
 
+#: with ``--pin``, the CPUs the measured client runs on (the server and the proxy have the others); None: any
+CLIENT_CPUS: set[int] | None = None
+
+
+def _on_client_cpus() -> None:
+    if CLIENT_CPUS is not None:
+        os.sched_setaffinity(0, CLIENT_CPUS)
+
+
 def timed(command: list[str], env: dict[str, str], proxy: LatencyProxy, server_pid: int) -> Timed:
     proxy.reset()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     server = process_cpu(server_pid)
     started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, preexec_fn=_on_client_cpus)
     wall = time.perf_counter() - started
     server_cpu = process_cpu(server_pid) - server
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -409,8 +418,21 @@ def main() -> None:
         metavar="FOLDER",
         help="record each contactsync run with py-spy (wall time, idle included) as collapsed stacks in FOLDER",
     )
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="Radicale and the proxy on the first CPU, each measured client on the others: the server as if on a "
+        "machine of its own (on a 2-core machine, unpinned, a client's CPU takes the server's second core)",
+    )
     args = parser.parse_args()
     profile = Path(args.py_spy) if args.py_spy else None
+    if args.pin:
+        global CLIENT_CPUS
+        cpus = sorted(os.sched_getaffinity(0))
+        if len(cpus) < 2:
+            parser.error("--pin needs two CPUs or more")
+        CLIENT_CPUS = set(cpus[1:])
+        os.sched_setaffinity(0, {cpus[0]})  # this process (the proxy's threads) and Radicale, started below
 
     root = Path(tempfile.mkdtemp(prefix="cs-latency-"))
     process, base = start_radicale(root)
