@@ -52,6 +52,14 @@ class Holding:
     fence: Fence | None = None
     lost: bool = False
     _stop: threading.Event = field(default_factory=threading.Event)
+    _lost_now: threading.Event = field(default_factory=threading.Event)
+
+    def sleep(self, seconds: float) -> None:
+        """The run's retry waits, cut short once the renewal finds the lease lost (raises LeaseLost): the call that
+        would follow is not made (a Retry-After can ask for two minutes)."""
+        self.check()
+        if self._lost_now.wait(seconds):
+            self.check()
 
     def check(self, _account: str = "", _step: int = 0) -> None:
         """The engine's batch-boundary hook: stop when the lease is no longer ours."""
@@ -157,6 +165,7 @@ class SyncLeases:
                 continue
             if lost:
                 holding.lost = True
+                holding._lost_now.set()
                 log.warning(
                     "book %s: lease lost to another instance; stopping at the next batch boundary", holding.book.name
                 )
@@ -254,6 +263,7 @@ def run_leased(
             allow_deletes=allow_deletes,
             show_values=show_values,
             checkpoints=EngineHooks(after_commit=holding.check),
+            sleep=holding.sleep,
             fence=holding.fence,
             wrap=watch,
             then=after,

@@ -91,6 +91,10 @@ class _SchedulerLog(logging.LoggerAdapter[logging.Logger]):
         super().log(level, msg, *args, **kwargs)
 
 
+#: how often a run's retry wait looks whether its lease was lost (the renewal, every third of a lease, finds that)
+_LOST_LOOK_S = 0.5
+
+
 class Interrupted(SyncAborted):
     """A run stopped at a batch boundary: the daemon is stopping, or another instance took the book over."""
 
@@ -970,7 +974,14 @@ class Daemon:
                 if not active.lost:
                     with records.store.fenced(claim.fence), suppress(LeaseLost):
                         records.interrupt_open_runs(name, active.started)
-                log.info("book %s: run stopped at a batch boundary; what is still owed stays queued", name)
+                if active.lost:
+                    log.warning(
+                        "book %s: run stopped, its lease lost to another instance; what is still owed stays queued "
+                        "for that instance",
+                        name,
+                    )
+                else:
+                    log.info("book %s: run stopped at a batch boundary; what is still owed stays queued", name)
             except (StoreError, ConnectorError) as exc:
                 log.error("book %s: run failed: %s", name, self._safe(exc))
                 finished = True
@@ -1050,6 +1061,19 @@ class Daemon:
         if self._stopping.wait(seconds):
             raise Interrupted("stopping during a wait")
 
+    def _run_sleep(self, active: _Active, seconds: float) -> None:
+        """A run's retry waits: cut short by SIGTERM, and by its lease lost to another instance (which the renewal
+        finds; looked at every ``_LOST_LOOK_S``): the call that would follow is not made. Without this, a run whose
+        book was taken over in a Retry-After of two minutes slept them out before its next fence check."""
+        end = time.monotonic() + seconds
+        while not active.lost:
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            if self._stopping.wait(min(left, _LOST_LOOK_S)):
+                raise Interrupted("stopping during a wait")
+        raise Interrupted(f"book {active.book}: its lease was lost to another instance during a wait")
+
     def _budgets_in_use(self) -> dict[BudgetKey, int | None]:
         """Every budget the configured books' accounts count against, with its limit."""
         keys = {budget_key(acct) for book in self.settings.books for acct in book.accounts}
@@ -1120,7 +1144,7 @@ class Daemon:
             self.store,
             book,
             checkpoints=EngineHooks(after_commit=lambda _account, _step: self._checkpoint(active), on_record=done),
-            sleep=self._sleep,
+            sleep=partial(self._run_sleep, active),
             wrap=guard,
             then=after,
             run_id=active.run_id,

@@ -33,6 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 
 from ..connector import Connector, tidy_up
 from ..copies import KeepsCopies
@@ -109,6 +110,19 @@ def requests_sent(connector: Connector) -> int:
     return 0
 
 
+def _fenced(sleep: Callable[[float], None], store: Store) -> Callable[[float], None]:
+    """``sleep``, then the run's lease fence checked (raises LeaseLost): the engine checks the fence before each batch
+    it sends, and a retry after a wait sends that batch again. A run whose book another instance took over while it
+    waited (its store unreachable for longer than its lease, its process paused) sends nothing more; the instance
+    that took the book over sends what is still owed."""
+
+    def wait(seconds: float) -> None:
+        sleep(seconds)
+        store.check_fence()
+
+    return wait
+
+
 class Engine:
     """Runs one book. Connectors are given ready-made (the CLI builds them from the config).
 
@@ -133,7 +147,8 @@ class Engine:
         self.book = book
         self.connectors = dict(connectors)
         self.hooks = hooks or Checkpoints()
-        self.retry = retry or RetryPolicy(sleep=sleep)
+        policy = retry or RetryPolicy(sleep=sleep)
+        self.retry = replace(policy, sleep=_fenced(policy.sleep, store))
         self.account_deadline_s = account_deadline_s
         self.new_id = new_id
         #: the chunk being pushed, as the plan left it (contact id → record and links): no re-reading the store
