@@ -8,7 +8,9 @@ stopped reaching the store for longer than its lease). The run's renewal finds i
 its wait instead of sleeping it out and sending the PUT again, which the instance that took over sends too.
 
 Before: the run slept the whole Retry-After, then sent the PUT a second time (the engine checked the lease fence
-before each batch, not before a batch's retry).
+before each batch, not before a batch's retry). A wait shorter than the renewal's period ends before the loss is
+noticed: the engine then checks the fence after the wait, before it sends again (the in-process test below, where
+the book is taken over during the wait itself).
 """
 
 from __future__ import annotations
@@ -19,12 +21,17 @@ from pathlib import Path
 
 import pytest
 
-from contactsync.store import Store, now
+from contactsync.connector import Change, ChangeResult
+from contactsync.connectors.memory import MemoryBackend, MemoryConnector
+from contactsync.engine import Engine
+from contactsync.errors import RateLimited
+from contactsync.model import Contact, Email, EmailKind, Name
+from contactsync.normalize import normalize_contact
+from contactsync.settings import AccountSettings, BookSettings
+from contactsync.store import LeaseLost, Store, now
 from tests.daemon_support import DaemonProcess, fill, logs_of, stop_all, wait_for
 from tests.system.faultproxy import FaultProxy
 from tests.system.radicale import PASSWORD, USER, Radicale
-
-pytestmark = pytest.mark.postgres
 
 LEASE = 3  # seconds: renewed every second
 
@@ -56,6 +63,7 @@ def _config(tmp_path: Path, pg_url: str, book_url: str) -> Path:
     return config
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("command", ["sync", "run"])
 def test_a_run_taken_over_while_it_waits_to_send_again_sends_nothing_more(
     tmp_path: Path, pg_url: str, radicale: Radicale, command: str
@@ -97,3 +105,44 @@ def test_a_run_taken_over_while_it_waits_to_send_again_sends_nothing_more(
         finally:
             if process.proc.poll() is None:
                 process.kill()
+
+
+class RefusedOnce(MemoryConnector):
+    """A memory account whose first write is refused as a whole with a 30 s Retry-After."""
+
+    pushes = 0
+
+    def push(self, changes: list[Change]) -> list[ChangeResult]:  # type: ignore[override]
+        self.pushes += 1
+        if self.pushes == 1:
+            raise RateLimited("slow down", retry_after=30, account=self.name)
+        return super().push(changes)
+
+
+def test_the_engine_checks_its_fence_after_a_wait_before_it_sends_again(store_url: str) -> None:
+    names = ["source", "dest"]
+    with Store.open(store_url) as store:
+        store.ensure_leases({"team": names})
+        claim = store.claim_lease("team", names, "i1", 60, due_only=False)
+        assert claim and claim.fence is not None
+        source, dest = MemoryBackend(name="source"), MemoryBackend(name="dest")
+        source.user_create(
+            normalize_contact(
+                Contact(name=Name(given="Ana", family="Lima"), emails=(Email("a@x.org", EmailKind.WORK),))
+            )
+        )
+        refusing = RefusedOnce("dest", dest)
+
+        def taken_over_meanwhile(seconds: float) -> None:
+            assert seconds == 30  # the Retry-After: the renewal (every third of a 60 s lease) has not run yet
+            later = now() + timedelta(seconds=120)  # past i1's lease: what another instance sees once it ran out
+            assert store.claim_lease("team", names, "i2", 60, at=later, due_only=False)
+
+        book = BookSettings("team", tuple(AccountSettings(name, "memory") for name in names))
+        engine = Engine(
+            store, book, {"source": MemoryConnector("source", source), "dest": refusing}, sleep=taken_over_meanwhile
+        )
+        with store.fenced(claim.fence), pytest.raises(LeaseLost):
+            engine.run()
+        assert refusing.pushes == 1  # not sent again: the instance that took the book over sends it
+        assert dest.items == {}

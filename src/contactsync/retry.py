@@ -128,5 +128,7 @@ class RetryPolicy:
                 if wait is None:
                     raise
                 log.info("%s: %s; sending again in %.1fs", label, type(exc).__name__, wait)
-                self.sleep(wait)
-                waited += wait
+            # outside the except block: what the wait raises (a stop, a lost lease) is not chained to the platform's
+            # refusal (the CLI would read the refusal's cause as the run's)
+            self.sleep(wait)
+            waited += wait

@@ -8,7 +8,7 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,13 +16,15 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from contactsync.connector import Change, ChangeKind, Connector
+from contactsync.connector import Change, ChangeKind, ChangeResult, Connector
 from contactsync.connectors.vdir import VdirConnector
 from contactsync.connectors.vdir.connector import STALE_TEMPORARY_S
-from contactsync.errors import SyncAborted
+from contactsync.distribution.run import target_lease
+from contactsync.errors import RateLimited, SyncAborted
 from contactsync.model import Contact, Email, EmailKind, Field, Name, PhoneKind, Tag
+from contactsync.registry import build_connector
 from contactsync.settings import AccountSettings, BookSettings, BrakeSettings, frozen_mapping
-from contactsync.store import Store, TagVerdict
+from contactsync.store import LeaseLost, Store, TagVerdict
 from contactsync.store import schema as t
 from contactsync.store.distribution import book_of
 from tests.distribution.support import (
@@ -326,6 +328,46 @@ def test_naming_a_targets_owner_later_takes_their_own_entry_out(slapd: Slapd, st
     report = cycle(distributor(store, distribution(source, [(account, "P01@example.org")])))
     assert [(t.created, t.updated, t.deleted) for t in report.targets] == [(0, 0, 1)]
     assert sorted(people_in(folder(tmp_path, "user0"))) == ["p00@example.org", "p02@example.org"]
+
+
+class TakenOverWhileRefused(VdirConnector):
+    """A target folder whose first write is refused with a short Retry-After, and whose target another daemon takes
+    over at that moment (claiming its lease with a clock past this daemon's expiry, as it does once the renewals
+    stopped reaching the store): the wait ends before any renewal could notice."""
+
+    def __init__(self, name: str, path: Path, store: Store) -> None:
+        super().__init__(name, path)
+        self.store = store
+        self.pushes = 0
+
+    def push(self, changes: Sequence[Change]) -> list[ChangeResult]:
+        self.pushes += 1
+        if self.pushes == 1:
+            later = datetime.now(UTC) + timedelta(seconds=120)
+            assert self.store.claim_lease(target_lease("company", self.name), [self.name], "other", 60, at=later)
+            raise RateLimited("slow down", retry_after=0.2, account=self.name)
+        return super().push(changes)
+
+
+def test_a_target_taken_over_during_a_retry_wait_is_not_sent_the_batch_again(
+    slapd: Slapd, store: Store, tmp_path: Path
+) -> None:
+    seed(slapd, 3)
+    target = vdir_account("user0", tmp_path / "user0")
+    dist = distributor(store, distribution(directory_account(slapd), [(target, None)]))
+    made: list[TakenOverWhileRefused] = []
+
+    def connect(account: AccountSettings, book: BookSettings) -> Connector:
+        if account.name != "user0":
+            return build_connector(account, book)
+        made.append(TakenOverWhileRefused("user0", tmp_path / "user0", store))
+        return made[-1]
+
+    dist.connect = connect
+    with pytest.raises(LeaseLost):  # the cycle stops there, as at a batch boundary (the daemon logs it, goes on)
+        cycle(dist, give_up_s=1)
+    assert [c.pushes for c in made] == [1]  # not sent again after the wait: the daemon that took it over sends it
+    assert people_in(folder(tmp_path, "user0")) == {}
 
 
 def test_a_killed_writers_temporary_in_a_target_folder_is_removed_by_the_next_cycle(

@@ -3771,28 +3771,29 @@ def __create_fn__():
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.account,self.checks,self.error,self.repair_requested,))\n return __hash__'] = __create_fn__.__code__
 
-def __create_fn__(_type_book, _type_fence, _type_lost, _type__stop, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_fence, _dflt_lost, _dflt__stop, _return_type):
- def __init__(self,book:_type_book,fence:_type_fence=_dflt_fence,lost:_type_lost=_dflt_lost,_stop:_type__stop=_HAS_DEFAULT_FACTORY)->_return_type:
+def __create_fn__(_type_book, _type_fence, _type_lost, _type__stop, _type__lost_now, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_fence, _dflt_lost, _dflt__stop, _dflt__lost_now, _return_type):
+ def __init__(self,book:_type_book,fence:_type_fence=_dflt_fence,lost:_type_lost=_dflt_lost,_stop:_type__stop=_HAS_DEFAULT_FACTORY,_lost_now:_type__lost_now=_HAS_DEFAULT_FACTORY)->_return_type:
   self.book=book
   self.fence=fence
   self.lost=lost
   self._stop=_dflt__stop() if _stop is _HAS_DEFAULT_FACTORY else _stop
+  self._lost_now=_dflt__lost_now() if _lost_now is _HAS_DEFAULT_FACTORY else _lost_now
  return __init__
-CODE['def __create_fn__(_type_book, _type_fence, _type_lost, _type__stop, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_fence, _dflt_lost, _dflt__stop, _return_type):\n def __init__(self,book:_type_book,fence:_type_fence=_dflt_fence,lost:_type_lost=_dflt_lost,_stop:_type__stop=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.book=book\n  self.fence=fence\n  self.lost=lost\n  self._stop=_dflt__stop() if _stop is _HAS_DEFAULT_FACTORY else _stop\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_book, _type_fence, _type_lost, _type__stop, _type__lost_now, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_fence, _dflt_lost, _dflt__stop, _dflt__lost_now, _return_type):\n def __init__(self,book:_type_book,fence:_type_fence=_dflt_fence,lost:_type_lost=_dflt_lost,_stop:_type__stop=_HAS_DEFAULT_FACTORY,_lost_now:_type__lost_now=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.book=book\n  self.fence=fence\n  self.lost=lost\n  self._stop=_dflt__stop() if _stop is _HAS_DEFAULT_FACTORY else _stop\n  self._lost_now=_dflt__lost_now() if _lost_now is _HAS_DEFAULT_FACTORY else _lost_now\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(book={self.book!r}, fence={self.fence!r}, lost={self.lost!r}, _stop={self._stop!r})"
+  return self.__class__.__qualname__ + f"(book={self.book!r}, fence={self.fence!r}, lost={self.lost!r}, _stop={self._stop!r}, _lost_now={self._lost_now!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(book={self.book!r}, fence={self.fence!r}, lost={self.lost!r}, _stop={self._stop!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(book={self.book!r}, fence={self.fence!r}, lost={self.lost!r}, _stop={self._stop!r}, _lost_now={self._lost_now!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.book,self.fence,self.lost,self._stop,)==(other.book,other.fence,other.lost,other._stop,)
+   return (self.book,self.fence,self.lost,self._stop,self._lost_now,)==(other.book,other.fence,other.lost,other._stop,other._lost_now,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.book,self.fence,self.lost,self._stop,)==(other.book,other.fence,other.lost,other._stop,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.book,self.fence,self.lost,self._stop,self._lost_now,)==(other.book,other.fence,other.lost,other._stop,other._lost_now,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(_type_mtime_ns, _type_size, _type_etag, _type_kind, _type_reason, _type_tags, _type_ctime_ns, _type_ino, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_reason, _dflt_tags, _dflt_ctime_ns, _dflt_ino, _return_type):
  def __init__(self,mtime_ns:_type_mtime_ns,size:_type_size,etag:_type_etag,kind:_type_kind,reason:_type_reason=_dflt_reason,tags:_type_tags=_dflt_tags,ctime_ns:_type_ctime_ns=_dflt_ctime_ns,ino:_type_ino=_dflt_ino)->_return_type:

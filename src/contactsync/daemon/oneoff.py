@@ -67,7 +67,7 @@ class Holding:
             raise LeaseLost(
                 f"book {self.book.name}: its lease was taken over by another instance while this sync "
                 "ran (the store was unreachable for longer than daemon.lease_seconds); the run stopped "
-                "at a batch boundary and what it still owed stays queued for the next run"
+                "at a batch boundary or in a retry wait, and what it still owed stays queued for the next run"
             )
 
 

@@ -96,7 +96,8 @@ _LOST_LOOK_S = 0.5
 
 
 class Interrupted(SyncAborted):
-    """A run stopped at a batch boundary: the daemon is stopping, or another instance took the book over."""
+    """A run stopped at a batch boundary or in a retry wait: the daemon is stopping, or another instance took the
+    book over."""
 
 
 def default_instance() -> str:
@@ -1067,11 +1068,12 @@ class Daemon:
         book was taken over in a Retry-After of two minutes slept them out before its next fence check."""
         end = time.monotonic() + seconds
         while not active.lost:
+            if self._stopping.is_set():  # a wait of 0 s (Retry-After: 0) too
+                raise Interrupted("stopping during a wait")
             left = end - time.monotonic()
             if left <= 0:
                 return
-            if self._stopping.wait(min(left, _LOST_LOOK_S)):
-                raise Interrupted("stopping during a wait")
+            self._stopping.wait(min(left, _LOST_LOOK_S))
         raise Interrupted(f"book {active.book}: its lease was lost to another instance during a wait")
 
     def _budgets_in_use(self) -> dict[BudgetKey, int | None]:

@@ -461,12 +461,18 @@ class Distributor:
         return f"distribution {self.settings.name}: target {target.account}"
 
     def _sleep(self, seconds: float) -> None:
-        """A retry's wait, in steps, given up when the daemon stops (what is owed is sent by the next cycle)."""
+        """A retry's wait, in steps, given up when the daemon stops (what is owed is sent by the next cycle); then
+        the target's lease fence checked (raises LeaseLost), as before each batch: a target another daemon took
+        over during the wait is not sent the batch again, which that daemon sends."""
         end = time.monotonic() + seconds
-        while (left := end - time.monotonic()) > 0:
+        while True:
             if self._stop():
                 raise SyncAborted(f"distribution {self.settings.name}: stopped during a retry's wait")
+            left = end - time.monotonic()
+            if left <= 0:
+                break
             time.sleep(min(0.5, left))
+        self.store.check_fence()
 
     def _push(self, connector: Connector, chunk: Sequence[Change], target: DistributionTarget) -> list[ChangeResult]:
         """Send one batch under the retry policy, as the engine does: a whole batch refused for a rate limit or a
