@@ -8,7 +8,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -237,12 +236,6 @@ def probe_command(tmp_path: Path, config: Path, probe: str, *args: str) -> tuple
     )
     assert out.exists(), done.stderr
     return done.returncode, json.loads(out.read_text())
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # --------------------------------------------------------------------------------- books on the emulators

@@ -16,7 +16,8 @@ import sqlalchemy as sa
 
 from contactsync.store import Store
 from contactsync.store import schema as t
-from tests.daemon_support import CONTACTSYNC, DaemonProcess, books_yaml, free_port, make_book, people, uids, wait_for
+from tests.daemon_support import CONTACTSYNC, DaemonProcess, books_yaml, make_book, people, uids, wait_for
+from tests.ports import free_port
 
 
 def _runs(db: Path) -> list[tuple[str, str]]:

@@ -37,8 +37,8 @@ from contactsync.model import Contact, Name
 from contactsync.sharing import ConnectionPools, Sharing
 from contactsync.store import Store
 from contactsync.store import schema as t
-from tests.carddav.conftest import free_port
 from tests.daemon_support import DaemonProcess, fill, wait_for
+from tests.ports import free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from netproxy import proxied

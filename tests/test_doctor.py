@@ -90,7 +90,7 @@ def test_a_store_on_postgresql_is_reached_without_being_created(pg_url: str, tmp
 
 
 def test_an_unreachable_store_fails_and_names_store_url(tmp_path: Path) -> None:
-    from .carddav.conftest import free_port
+    from .ports import free_port
 
     url = f"postgresql+psycopg://contactsync:hunter2@127.0.0.1:{free_port()}/contactsync"
     secret = tmp_path / "store-url"
@@ -151,7 +151,7 @@ def test_the_readmes_pre_start_drop_in_verifies_with_the_daemons_unit(tmp_path: 
 
 
 def test_naming_an_account_checks_that_account_only(tmp_path: Path) -> None:
-    from .carddav.conftest import free_port
+    from .ports import free_port
 
     broken = f"      - name: dav\n        type: carddav\n        options:\n          url: http://127.0.0.1:{free_port()}/a/b/\n"
     config = write_config(tmp_path, _vdir_account(tmp_path) + broken)

@@ -38,6 +38,7 @@ from contactsync.errors import AuthFailed, ConnectorError, Transient
 from contactsync.logs import HumanFormatter, JsonFormatter, shown_path
 from contactsync.settings import AccountSettings, BookSettings
 from contactsync.store import Store
+from tests.ports import free_port
 
 from .carddav.test_tls_handshake import transport_error
 from .doctor_support import carddav_account, password_file, run_doctor, write_config
@@ -54,12 +55,6 @@ PERSONAL = ("ana.silva", "ana silva", "ana%20silva", "ana%40", "silva", "example
 def assert_names_no_one(text: str) -> None:
     lowered = text.lower()
     assert not [p for p in PERSONAL if p in lowered], text
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class FailingServer:

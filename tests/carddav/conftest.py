@@ -7,7 +7,6 @@ with an extended MKCOL, so tests never see each other's cards. The servers are k
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ import niquests
 import pytest
 
 from contactsync.connectors.carddav.davxml import mkcol_addressbook_body
+from tests.ports import free_port
 
 if TYPE_CHECKING:
     from contactsync.connectors.carddav import CardDavConnector
@@ -69,12 +69,6 @@ class DavServer:
         Xandikos parses a 7 MB card for several seconds on a loaded 2-core machine, and this is set-up, not test."""
         with self.session() as session:
             return session.put(url, data=body, headers={"Content-Type": "text/vcard; charset=utf-8"}, timeout=60)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_until_answering(url: str, process: subprocess.Popen[bytes], log: Path) -> None:

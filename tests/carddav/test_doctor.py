@@ -17,9 +17,10 @@ import pytest
 import trustme
 
 from contactsync.cli import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+from tests.ports import free_port
 
 from ..doctor_support import FrontServer, carddav_account, password_file, run_doctor, write_config
-from .conftest import DavServer, free_port
+from .conftest import DavServer
 
 PROPFIND_ETAGS = (
     '<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>'

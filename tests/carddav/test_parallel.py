@@ -31,9 +31,10 @@ from contactsync.model import Contact, Email, EmailKind, Name
 from contactsync.normalize import normalize_contact
 from contactsync.settings import AccountSettings, BookSettings
 from contactsync.store import Store
+from tests.ports import free_port
 
 from ..system.faultproxy import FaultProxy
-from .conftest import PASSWORD, USER, DavServer, free_port
+from .conftest import PASSWORD, USER, DavServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from latency import SERVE  # bench/ is no package

@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from contactsync.cli import cli
-from tests.daemon_support import free_port
 from tests.ldap.slapd import PEOPLE, READER_DN, READER_PASSWORD, Slapd, available
+from tests.ports import free_port
 
 pytestmark = pytest.mark.skipif(available() is not None and os.environ.get("CI") != "true", reason=str(available()))
 

@@ -18,6 +18,8 @@ from typing import Any
 
 import ldap3
 
+from tests.ports import free_port
+
 SLAPD = shutil.which("slapd") or "/usr/sbin/slapd"
 SCHEMAS = Path("/etc/ldap/schema")
 SUFFIX = "dc=example,dc=org"
@@ -36,12 +38,6 @@ def available() -> str | None:
     if not (SCHEMAS / "inetorgperson.schema").exists():
         return f"the OpenLDAP schemas are missing from {SCHEMAS}"
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -87,7 +83,7 @@ class Slapd:
                 ]
             )
         )
-        self.port = _free_port()
+        self.port = free_port()
         with (self.root / "slapd.log").open("wb") as log:  # the child keeps its own descriptor
             self.process = subprocess.Popen(
                 [SLAPD, "-f", str(config), "-h", f"ldap://127.0.0.1:{self.port}/", "-d", "0"],

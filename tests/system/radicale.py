@@ -3,7 +3,6 @@ other CardDAV client would send to it (PUT and DELETE of vCards, one REPORT to l
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from xml.etree import ElementTree
 import niquests
 
 from contactsync.connectors.carddav.davxml import mkcol_addressbook_body
+from tests.ports import free_port
 
 USER = "alice"
 PASSWORD = "wonderland"
@@ -26,12 +26,6 @@ QUERY = (
 )
 _DAV = "{DAV:}"
 _CARD = "{urn:ietf:params:xml:ns:carddav}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

@@ -17,8 +17,9 @@ from click.testing import CliRunner
 
 from contactsync.cli import cli
 from tests.carddav.conftest import DavServer, radicale_server  # noqa: F401  (the session's Radicale)
-from tests.daemon_support import DaemonProcess, card, free_port, wait_for
+from tests.daemon_support import DaemonProcess, card, wait_for
 from tests.ldap.slapd import Slapd, available
+from tests.ports import free_port
 from tests.templates.support import person, template_yaml
 
 pytestmark = pytest.mark.skipif(available() is not None and os.environ.get("CI") != "true", reason=str(available()))
