@@ -11,7 +11,6 @@ multiget) is timed in the same run, to show what the connector adds over the che
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,14 +25,11 @@ from contactsync.connectors.carddav import CardDavConnector, CardDavOptions
 from contactsync.connectors.carddav.davxml import mkcol_addressbook_body, sync_collection_body
 from contactsync.connectors.carddav.state import PullState
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/, for its free port (tests/ports.py)
+from tests.ports import free_port  # bench/latency.py and tests start Radicale on it too
+
 USER, PASSWORD = "bench", "bench"
 MKCOL = mkcol_addressbook_body()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_radicale(root: Path) -> tuple[subprocess.Popen[bytes], str]:

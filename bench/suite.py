@@ -38,7 +38,6 @@ import math
 import os
 import re
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -50,6 +49,9 @@ from pathlib import Path
 import niquests
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # tests/, for its free port (tests/ports.py)
+from tests.ports import free_port  # noqa: E402
+
 GOOGLE_USER = "bench@example.com"
 TENANT, CLIENT_ID, SECRET, MAILBOX = "bench.test", "bench-app", "bench-secret", "bench@bench.test"
 DAV_USER, DAV_PASSWORD = "bench", "bench"
@@ -163,12 +165,6 @@ def _cpu() -> float:
 
 
 # ------------------------------------------------------------------------------------------ the parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_radicale(root: Path, fsync: bool, stock: bool = False) -> tuple[subprocess.Popen[bytes], str]:

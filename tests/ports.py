@@ -15,6 +15,9 @@ from pathlib import Path
 
 #: used when the range cannot be read, or starts too low to leave room under it
 _EPHEMERAL_LOW = 32768
+#: its own generator: a test that seeds ``random`` (or a plugin seeding every test alike) does not make two
+#: processes pick the same ports in the same order
+_RANDOM = random.SystemRandom()
 #: the lowest port handed out: above every service port this workplace runs (PostgreSQL 5432, Redis 6379, ...)
 _LOWEST = 10000
 
@@ -30,7 +33,7 @@ def free_port() -> int:
     """A loopback port nothing listens on now, below the ephemeral range where there is room; else any free one."""
     high = _ephemeral_low()
     for _ in range(50) if high - _LOWEST >= 1000 else ():
-        port = random.randrange(_LOWEST, high)
+        port = _RANDOM.randrange(_LOWEST, high)
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,6 +36,7 @@ from tests.google.helpers import connector_for, google_account
 from tests.ldap.slapd import PEOPLE, READER_DN, READER_PASSWORD, Slapd, available
 from tests.outlook.conftest import CLIENT_ID, SECRET, TENANT
 from tests.outlook.fixtures import outlook
+from tests.ports import free_port
 
 EMAIL = "ana.silva@example.com"
 PHONE = "+55 11 98765-4321"
@@ -170,9 +170,7 @@ def test_graph_unreachable_names_the_failure_not_the_mailbox() -> None:
         emu.add_tenant(TENANT)
         emu.add_app(TENANT, CLIENT_ID, secret=SECRET)
         emu.add_mailbox(TENANT, EMAIL)
-        with socket.socket() as closed:
-            closed.bind(("127.0.0.1", 0))
-            port = closed.getsockname()[1]
+        port = free_port()  # nothing listens there
         connector = outlook(emu, mailbox=EMAIL, graph_url=f"https://127.0.0.1:{port}/v1.0")
         try:
             with pytest.raises(Transient) as failed:

@@ -167,7 +167,8 @@ class SyncLeases:
                 holding.lost = True
                 holding._lost_now.set()
                 log.warning(
-                    "book %s: lease lost to another instance; stopping at the next batch boundary", holding.book.name
+                    "book %s: lease lost to another instance; stopping at the next batch boundary or wait",
+                    holding.book.name,
                 )
                 return
 

@@ -472,7 +472,7 @@ class Distributor:
             if left <= 0:
                 break
             time.sleep(min(0.5, left))
-        self.store.check_fence()
+        self.store.check_fence_after_wait()
 
     def _push(self, connector: Connector, chunk: Sequence[Change], target: DistributionTarget) -> list[ChangeResult]:
         """Send one batch under the retry policy, as the engine does: a whole batch refused for a rate limit or a

@@ -39,7 +39,7 @@ from ..connector import Connector, tidy_up
 from ..copies import KeepsCopies
 from ..retry import RetryPolicy
 from ..settings import AccountMode, BookSettings
-from ..store import LeaseLost, Store, Transaction
+from ..store import Store, Transaction
 from ..store.contacts import forget_encoded
 from .checkpoints import Checkpoints, EngineHooks
 from .identity import identify, note_possible_duplicate
@@ -118,13 +118,7 @@ def _fenced(sleep: Callable[[float], None], store: Store) -> Callable[[float], N
 
     def wait(seconds: float) -> None:
         sleep(seconds)
-        try:
-            store.check_fence()
-        except LeaseLost:
-            raise
-        except Exception as exc:  # the store unreachable for a moment: not the platform account's failure
-            # the run's commits are fenced, and the push checks the fence again before its next batch
-            log.warning("the lease could not be checked after a wait (%s); sending again", type(exc).__name__)
+        store.check_fence_after_wait()
 
     return wait
 

@@ -23,6 +23,7 @@ writes nothing more to the platforms either.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
@@ -39,6 +40,8 @@ from .base import StoreBase, TxBase, aware, insert_missing, now
 
 if TYPE_CHECKING:
     from .health import Health
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,6 +363,18 @@ class Leases(StoreBase):
             lost = _stale(conn, fence)
         if lost is not None:
             raise _lost(fence, lost)
+
+    def check_fence_after_wait(self) -> None:
+        """:meth:`check_fence`, for a run about to send again after a retry wait: raises LeaseLost; a store that
+        cannot be read just now is logged and the run goes on (its commits are fenced, and the next batch checks
+        again), so that a moment of the store's is not the platform account's failure."""
+        try:
+            self.check_fence()
+        except LeaseLost:
+            raise
+        except Exception as exc:
+            log.warning("the lease could not be checked after a wait (%s); sending again", type(exc).__name__)
+            log.debug("the lease check after a wait", exc_info=True)
 
     def _before_commit(self, conn: Connection) -> None:
         fence = fence_of(self._local)
