@@ -29,7 +29,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
@@ -129,19 +129,20 @@ class Context:
         return shown_url(self._settings.store_url)
 
 
-def _fault_advice(fault: StoreFault, where: str) -> tuple[str, int]:
+def _fault_advice(fault: StoreFault, where: str, *, then: str = "run the command again") -> tuple[str, int]:
+    """What to do about ``fault``, and the exit code; ``then`` is what follows once it is fixed."""
     at = f" ({where})" if where else ""
     if fault is StoreFault.NO_SPACE:
         return (
             f"the disk holding the store{at} is full. Nothing confirmed was lost: every step is committed whole "
-            "and a step cut short is done again by the next run. Free some space, then run the command again",
+            f"and a step cut short is done again by the next run. Free some space, then {then}",
             EXIT_NO_SPACE,
         )
     if fault is StoreFault.READ_ONLY:
         return (
             f"the store{at} cannot be written: its file, folder or filesystem is read-only or belongs to another "
             "user (or the database refuses writes). Make it writable for the user contactsync runs as (under "
-            "systemd, StateDirectory= sets that up), then run the command again",
+            f"systemd, StateDirectory= sets that up), then {then}",
             EXIT_READ_ONLY,
         )
     if fault is StoreFault.CORRUPT:
@@ -152,10 +153,24 @@ def _fault_advice(fault: StoreFault, where: str) -> tuple[str, int]:
             EXIT_CORRUPT,
         )
     return (
-        f"the store{at} is in use by another process and stayed locked. Run the command again once it is done "
+        f"the store{at} is in use by another process and stayed locked. {then[:1].upper()}{then[1:]} once it is done "
         "(`contactsync status` shows who holds what)",
         EXIT_BUSY,
     )
+
+
+def _store_folder(where: str) -> Path | None:
+    """The folder of a SQLite store file (``where`` as :meth:`Context.store_where` shows it), else None."""
+    return Path(where.removeprefix("sqlite:///")).parent if where.startswith("sqlite:///") else None
+
+
+def daemon_fault_advice(exc: BaseException, where: str) -> str | None:
+    """What the daemon logs for a run or a claim that failed on a store fault (a full disk, a store turned
+    read-only…): the advice `sync` gives for it, instead of a traceback; None for any other error."""
+    fault = store_fault(exc, _store_folder(where))
+    if fault is None:
+        return None
+    return _fault_advice(fault, where, then="the daemon tries again at each book's next run")[0]
 
 
 def advice(exc: BaseException, *, where: str = "", personal_data: bool = False) -> tuple[str, int]:
@@ -169,10 +184,7 @@ def advice(exc: BaseException, *, where: str = "", personal_data: bool = False) 
         return "\n".join(lines), EXIT_USAGE
     if isinstance(exc, StoreLocked):  # the daemon or another sync: its message names it and what to do
         return str(exc), EXIT_BUSY
-    folder = None
-    if where.startswith("sqlite:///"):
-        folder = Path(where.removeprefix("sqlite:///")).parent
-    fault = store_fault(exc, folder)
+    fault = store_fault(exc, _store_folder(where))
     if fault is not None:
         return _fault_advice(fault, where)
     if isinstance(exc, FileNotFoundError):
@@ -504,6 +516,31 @@ def _age(value: datetime | None) -> str:
     return f"{seconds}s ago"
 
 
+def _open_runs_unleased(
+    store: Store, records: Any, leases: Mapping[str, Any], runs: Mapping[str, Mapping[str, Any]]
+) -> set[str]:
+    """The books whose last run is still open but whose lease is not held: read twice, the leases then the runs,
+    so that a run claimed or finished between the reads is not counted (a claim takes the lease with the run's
+    row, a run's row is finished before its lease goes back)."""
+    from ..store import now
+
+    def held(book: str, found: Mapping[str, Any]) -> bool:
+        lease = found.get(book)
+        return bool(lease and lease.owner and lease.expires_at and lease.expires_at > now())
+
+    first = {b for b, r in runs.items() if r.get("status") == "running" and not held(b, leases)}
+    if not first:
+        return set()
+    leases_again = records.leases()
+    unleased = set()
+    for book in first:
+        again = (store.runs(book, limit=1) or [{}])[0]
+        still_open = again.get("status") == "running" and again.get("id") == runs[book].get("id")
+        if still_open and not held(book, leases_again):
+            unleased.add(book)
+    return unleased
+
+
 def _no_daemon(lock_holder: str | None) -> str:
     """What `status` says of a SQLite store no daemon runs on (``lock_holder``: who holds its lock, if anyone)."""
     holder = lock_holder or ""
@@ -641,6 +678,7 @@ def status(
         tag_checks: list[Any] = []
         owed: dict[str, _Owed] = {}
         runs: dict[str, dict[str, Any]] = {}
+        unleased: set[str] = set()
         distributions: list[dict[str, Any]] = []
         key: bytes | None = None
     else:
@@ -661,6 +699,7 @@ def status(
             # writes behind that no status row mentions yet
             owed = {a.name: _owed(store, a.name) for b in settings.books for a in b.accounts}
             runs = {b.name: (store.runs(b.name, limit=1) or [{}])[0] for b in settings.books}
+            unleased = _open_runs_unleased(store, records, leases, runs)
             # the distributions too, unless one book or template was asked for (issue #17)
             distributions = []
             if settings.distributions and book_name is None and template_name is None:
@@ -693,6 +732,12 @@ def status(
         cut_short = last_run.get("status") in ("interrupted", "abandoned") or (
             last_run.get("status") == "running" and not alive
         )
+        # on SQLite a daemon's run holds the book's lease from its claim and renews it while it lasts (a one-off
+        # sync holds the lock alone): an open run of a live daemon without its lease failed with no record of it
+        # (the store could not be written: a full disk, a store turned read-only) or is stuck. Its process holds
+        # the lock, so the run is not "cut short", but it is no run going well either
+        started = last_run.get("started_at")
+        stalled = book.name in unleased and lock is not None and (lock_holder or "").startswith("daemon ")
         for acct in book.accounts:
             st = accounts.get(acct.name, {})
             h = health.get(acct.name)
@@ -703,7 +748,14 @@ def status(
                 st.get("last_run_at") is None
                 or (last_run.get("started_at") and last_run["started_at"] > st["last_run_at"])
             )
-            if interrupted:
+            if stalled:
+                result = "error"
+                error = (
+                    f"the daemon's run started {_age(started)} did not finish and no longer holds the book's lease: "
+                    "it failed without a record of it (the store could not be written? a full disk, a store turned "
+                    "read-only) or it is stuck. The daemon's log says which; the next run is tried at its schedule"
+                )
+            elif interrupted:
                 result = "interrupted"
                 error = error or (
                     f"the run started {_age(last_run.get('started_at'))} did not finish (the process was stopped or "

@@ -170,7 +170,7 @@ def run(
     systemd's notify protocol (Type=notify, WatchdogSec=). Several instances may share a PostgreSQL store (each
     run leases its book and the book's accounts); a SQLite store takes one daemon."""
     from ..logs import setup_logging
-    from . import Context, collector, friendly, say_unreadable_secrets, unreadable_secrets
+    from . import Context, collector, daemon_fault_advice, friendly, say_unreadable_secrets, unreadable_secrets
 
     assert isinstance(obj, Context)
     if metrics_listen:
@@ -221,6 +221,7 @@ def run(
             options,
             load=lambda: load_settings(obj.config_path, defer_unreadable_secrets=True),
             on_settings=on_settings,
+            explain_failure=lambda exc: daemon_fault_advice(exc, obj.store_where()),
         )
         collector.resume()  # for as long as it serves, the collector runs (#18)
         try:

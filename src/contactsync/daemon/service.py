@@ -212,8 +212,12 @@ class Daemon:
         load: Callable[[], Settings],
         on_settings: Callable[[Settings], None] = lambda s: None,
         notifier: Notifier | None = None,
+        explain_failure: Callable[[BaseException], str | None] = lambda exc: None,
     ) -> None:
         self.settings = settings
+        #: the advice the CLI has for an error no run records (a store fault: a full disk…), None for others: logged
+        #: instead of a traceback when a run or its claim fails on it
+        self._explain_failure = explain_failure
         #: the settings as the file gives them; ``settings`` adds the books expanded from its templates
         self._file_settings = settings
         #: expanded book → its template and person (what its log lines carry)
@@ -934,17 +938,23 @@ class Daemon:
         try:
             # the run is recorded as started in the claim's own transaction; a book taken over from an instance
             # that died mid-run has that run, which never finishes, marked abandoned there first
-            claim = records.claim(
-                name,
-                active.accounts,
-                self.options.instance,
-                self.options.lease_s,
-                at=active.started,
-                start_run=True,
-                abandon_open_runs=takeover,
-                # a stored next due time from a longer schedule than the one in force is not honoured
-                next_slot=self._slot_in_force(name),
-            )
+            try:
+                claim = records.claim(
+                    name,
+                    active.accounts,
+                    self.options.instance,
+                    self.options.lease_s,
+                    at=active.started,
+                    start_run=True,
+                    abandon_open_runs=takeover,
+                    # a stored next due time from a longer schedule than the one in force is not honoured
+                    next_slot=self._slot_in_force(name),
+                )
+            except Exception as exc:
+                # the store cannot take the claim (a full disk): said in the daemon's words, not as a scheduler
+                # job's traceback; the book is tried again at its next slot
+                self._log_failure(name, "could not start its run", exc)
+                return
             if not claim:
                 if claim.holder and claim.held != f"book {name}":
                     # the book is free but one of its accounts is not: another configuration has it elsewhere
@@ -986,8 +996,8 @@ class Daemon:
             except (StoreError, ConnectorError) as exc:
                 log.error("book %s: run failed: %s", name, self._safe(exc))
                 finished = True
-            except Exception:
-                log.exception("book %s: run failed unexpectedly", name)
+            except Exception as exc:
+                self._log_failure(name, "run failed", exc)
                 finished = True
             finally:
                 try:
@@ -1006,6 +1016,15 @@ class Daemon:
             with self._running_lock:
                 self._running.pop(name, None)
             self._wake.set()
+
+    def _log_failure(self, name: str, what: str, exc: Exception) -> None:
+        """An error no run records: a store fault with the CLI's advice for it (`status` shows such a run as an
+        error once its lease runs out), anything else with its traceback."""
+        advice = self._explain_failure(exc)
+        if advice is not None:
+            log.error("book %s: %s: %s", name, what, advice)
+        else:
+            log.exception("book %s: %s unexpectedly", name, what)
 
     def _say_not_due(self, name: str, at: datetime) -> None:
         """A claim refused because the book's run for this slot is done (by this instance or another): at info the
@@ -1218,7 +1237,13 @@ class Daemon:
             g = guarded.get(acct.name)
             if g is not None:
                 rep.requests = g.requests()
-            result = "paused" if acct.name in paused else ("error" if rep.error else ("braked" if rep.brake else "ok"))
+            # "partial" as the run's own result has it (RunResult.PARTIAL, `sync`'s exit 3): writes are still owed
+            # to the account at the run's end (a folder turned read-only refuses them run after run)
+            result = (
+                "paused"
+                if acct.name in paused
+                else ("error" if rep.error else ("braked" if rep.brake else ("partial" if rep.pending else "ok")))
+            )
             checked = outcomes.get(acct.name)
             # one line per account per run, for journald and log collectors: counts and ids, never contact data.
             # The counts are fields: JSON logs carry each as a key, the human format appends key=value
