@@ -73,6 +73,10 @@ class PullResult:
     ``full`` is True when ``changed`` lists *every* item in the account's scope (a first or forced listing): an
     item we had linked that is absent from a full listing is gone. With ``full`` False, only ``deleted`` says
     what is gone. A connector that cannot finish a listing raises instead of returning a partial full listing.
+
+    ``deleted`` names every item gone since ``state``, a quarantined one too (an unreadable card deleted on the
+    platform, a broken file removed): its quarantine ends with it, so ``status`` stops reporting it. An item
+    quarantined before and unchanged since is neither listed again nor deleted: it stays quarantined.
     """
 
     #: read once, in order, by the engine: a connector may hand over a lazy sequence that decodes each item as it

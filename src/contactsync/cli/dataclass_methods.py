@@ -3436,8 +3436,8 @@ def __create_fn__():
  return __eq__
 CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.account,self.id,self.etag,self.marker,self.modified,self.blob,self.photo,self.keys,self.left_behind,self.held,)==(other.account,other.id,other.etag,other.marker,other.modified,other.blob,other.photo,other.keys,other.left_behind,other.held,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
-def __create_fn__(_type_account, _type_full, _type_next_state, _type_listed, _type_listed_ids, _type_quarantined, _type_changed, _type_deleted_ids, _type_braked, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_braked, _return_type):
- def __init__(self,account:_type_account,full:_type_full,next_state:_type_next_state,listed:_type_listed,listed_ids:_type_listed_ids,quarantined:_type_quarantined,changed:_type_changed,deleted_ids:_type_deleted_ids,braked:_type_braked=_dflt_braked)->_return_type:
+def __create_fn__(_type_account, _type_full, _type_next_state, _type_listed, _type_listed_ids, _type_quarantined, _type_changed, _type_deleted_ids, _type_braked, _type_gone_ids, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_braked, _dflt_gone_ids, _return_type):
+ def __init__(self,account:_type_account,full:_type_full,next_state:_type_next_state,listed:_type_listed,listed_ids:_type_listed_ids,quarantined:_type_quarantined,changed:_type_changed,deleted_ids:_type_deleted_ids,braked:_type_braked=_dflt_braked,gone_ids:_type_gone_ids=_HAS_DEFAULT_FACTORY)->_return_type:
   self.account=account
   self.full=full
   self.next_state=next_state
@@ -3447,22 +3447,23 @@ def __create_fn__(_type_account, _type_full, _type_next_state, _type_listed, _ty
   self.changed=changed
   self.deleted_ids=deleted_ids
   self.braked=braked
+  self.gone_ids=_dflt_gone_ids() if gone_ids is _HAS_DEFAULT_FACTORY else gone_ids
  return __init__
-CODE['def __create_fn__(_type_account, _type_full, _type_next_state, _type_listed, _type_listed_ids, _type_quarantined, _type_changed, _type_deleted_ids, _type_braked, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_braked, _return_type):\n def __init__(self,account:_type_account,full:_type_full,next_state:_type_next_state,listed:_type_listed,listed_ids:_type_listed_ids,quarantined:_type_quarantined,changed:_type_changed,deleted_ids:_type_deleted_ids,braked:_type_braked=_dflt_braked)->_return_type:\n  self.account=account\n  self.full=full\n  self.next_state=next_state\n  self.listed=listed\n  self.listed_ids=listed_ids\n  self.quarantined=quarantined\n  self.changed=changed\n  self.deleted_ids=deleted_ids\n  self.braked=braked\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_account, _type_full, _type_next_state, _type_listed, _type_listed_ids, _type_quarantined, _type_changed, _type_deleted_ids, _type_braked, _type_gone_ids, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_braked, _dflt_gone_ids, _return_type):\n def __init__(self,account:_type_account,full:_type_full,next_state:_type_next_state,listed:_type_listed,listed_ids:_type_listed_ids,quarantined:_type_quarantined,changed:_type_changed,deleted_ids:_type_deleted_ids,braked:_type_braked=_dflt_braked,gone_ids:_type_gone_ids=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.account=account\n  self.full=full\n  self.next_state=next_state\n  self.listed=listed\n  self.listed_ids=listed_ids\n  self.quarantined=quarantined\n  self.changed=changed\n  self.deleted_ids=deleted_ids\n  self.braked=braked\n  self.gone_ids=_dflt_gone_ids() if gone_ids is _HAS_DEFAULT_FACTORY else gone_ids\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(account={self.account!r}, full={self.full!r}, next_state={self.next_state!r}, listed={self.listed!r}, listed_ids={self.listed_ids!r}, quarantined={self.quarantined!r}, changed={self.changed!r}, deleted_ids={self.deleted_ids!r}, braked={self.braked!r})"
+  return self.__class__.__qualname__ + f"(account={self.account!r}, full={self.full!r}, next_state={self.next_state!r}, listed={self.listed!r}, listed_ids={self.listed_ids!r}, quarantined={self.quarantined!r}, changed={self.changed!r}, deleted_ids={self.deleted_ids!r}, braked={self.braked!r}, gone_ids={self.gone_ids!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(account={self.account!r}, full={self.full!r}, next_state={self.next_state!r}, listed={self.listed!r}, listed_ids={self.listed_ids!r}, quarantined={self.quarantined!r}, changed={self.changed!r}, deleted_ids={self.deleted_ids!r}, braked={self.braked!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(account={self.account!r}, full={self.full!r}, next_state={self.next_state!r}, listed={self.listed!r}, listed_ids={self.listed_ids!r}, quarantined={self.quarantined!r}, changed={self.changed!r}, deleted_ids={self.deleted_ids!r}, braked={self.braked!r}, gone_ids={self.gone_ids!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.account,self.full,self.next_state,self.listed,self.listed_ids,self.quarantined,self.changed,self.deleted_ids,self.braked,)==(other.account,other.full,other.next_state,other.listed,other.listed_ids,other.quarantined,other.changed,other.deleted_ids,other.braked,)
+   return (self.account,self.full,self.next_state,self.listed,self.listed_ids,self.quarantined,self.changed,self.deleted_ids,self.braked,self.gone_ids,)==(other.account,other.full,other.next_state,other.listed,other.listed_ids,other.quarantined,other.changed,other.deleted_ids,other.braked,other.gone_ids,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.account,self.full,self.next_state,self.listed,self.listed_ids,self.quarantined,self.changed,self.deleted_ids,self.braked,)==(other.account,other.full,other.next_state,other.listed,other.listed_ids,other.quarantined,other.changed,other.deleted_ids,other.braked,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.account,self.full,self.next_state,self.listed,self.listed_ids,self.quarantined,self.changed,self.deleted_ids,self.braked,self.gone_ids,)==(other.account,other.full,other.next_state,other.listed,other.listed_ids,other.quarantined,other.changed,other.deleted_ids,other.braked,other.gone_ids,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(_type_remote_of, _type_link_of, _type_deletions, _type_fresh, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_remote_of, _dflt_link_of, _dflt_deletions, _dflt_fresh, _return_type):
  def __init__(self,remote_of:_type_remote_of=_HAS_DEFAULT_FACTORY,link_of:_type_link_of=_HAS_DEFAULT_FACTORY,deletions:_type_deletions=_HAS_DEFAULT_FACTORY,fresh:_type_fresh=_HAS_DEFAULT_FACTORY)->_return_type:

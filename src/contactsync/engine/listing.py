@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -171,6 +171,9 @@ class Pulled:
     changed: list[Listed]
     deleted_ids: list[str]  # linked remote ids that are gone
     braked: str | None = None
+    #: every id the listing says is gone, linked or not (a quarantined item deleted on the platform): its
+    #: quarantine ends with it
+    gone_ids: list[str] = field(default_factory=list)
 
 
 #: listing threads at once in this process, every book's together: each may hold a store connection while its
@@ -414,8 +417,19 @@ class Lister:
                 assert index is not None
                 gone = set(index) - result.present - set(listed_ids) - set(quarantined) - set(deleted)
                 deleted += sorted(gone)
+        # what the listing says is gone ends its quarantine too, linked or not: a card that was never read (a
+        # broken file, an unreadable card) has no link, yet status listed it until a full listing
+        gone_ids = sorted({*result.deleted, *deleted} - quarantined.keys())
         return Pulled(
-            account, result.full, result.next_state, len(listed_ids), listed_ids, quarantined, changed, deleted
+            account,
+            result.full,
+            result.next_state,
+            len(listed_ids),
+            listed_ids,
+            quarantined,
+            changed,
+            deleted,
+            gone_ids=gone_ids,
         )
 
 
@@ -465,6 +479,10 @@ def absorb_listings(
         tx.set_quarantine(name, p.quarantined, full=p.full)
         if p.listed_ids:
             tx.clear_quarantine(name, p.listed_ids)
+        if p.gone_ids:
+            # gone from the platform: nothing left to read, nor to report (an unchanged item, not listed again by
+            # an incremental listing, stays quarantined)
+            tx.clear_quarantine(name, p.gone_ids)
     # the state from *before* our writes: our own writes show up in the next pull, which is how a create whose
     # answer was lost gets adopted; only writes the store recorded (committed before this transaction) and whose
     # answers the connector saw are folded in, so the next pull skips them (all accounts' in one statement, #18)

@@ -244,7 +244,9 @@ class RunWrites(TxBase):
         self._upsert(t.account_status, rows, ["account"])
 
     def set_quarantine(self, account: str, items: Mapping[str, str], *, full: bool) -> None:
-        """Record the items that could not be read; a full listing replaces the account's list."""
+        """Record the items that could not be read; a full listing replaces the account's list, an incremental
+        one adds to it (the engine then ends, with :meth:`clear_quarantine`, the quarantine of items it listed
+        again and of those the listing says are gone)."""
         stamp = now()
         if full:
             self.conn.execute(
@@ -266,6 +268,7 @@ class RunWrites(TxBase):
             self.conn.execute(stmt, list(chunk))
 
     def clear_quarantine(self, account: str, remote_ids: Iterable[str]) -> None:
+        """End the quarantine of ``remote_ids`` (read again, or gone from the platform)."""
         for chunk in chunks(list(remote_ids)):
             self.conn.execute(
                 _UNQUARANTINE(self.dialect), {"account": account, "ids": values_param(self.dialect, chunk)}

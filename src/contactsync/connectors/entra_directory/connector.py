@@ -446,8 +446,12 @@ class EntraDirectoryConnector(BaseConnector):
             remote = self._remote_user(found, quarantined)
             if remote is not None:
                 changed.append(remote)
+        read_before = len(quarantined)
         contacts = self._org_contacts(quarantined)
-        after.contacts = {i: rc.ref.etag for i, rc in contacts.items()}
+        # an unreadable org contact is kept too (no etag: read again each pull, as every org contact is), so that
+        # its deletion is reported and ends its quarantine
+        after.contacts = {q.remote_id: "" for q in quarantined[read_before:]}
+        after.contacts.update({i: rc.ref.etag for i, rc in contacts.items()})
         previous_contacts = before.contacts if before is not None else {}
         changed.extend(rc for i, rc in sorted(contacts.items()) if previous_contacts.get(i) != rc.ref.etag)
         # quarantined items are neither present nor deleted: never deleted downstream for being unreadable

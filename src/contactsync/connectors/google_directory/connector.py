@@ -326,12 +326,16 @@ class GoogleDirectoryConnector(BaseConnector):
             if unchanged_skipped and after.scope.get(resource) == etag:
                 return
             remote = self._remote(person, quarantined)
+            # a quarantined person is in scope too: kept, so that their leaving it (or deletion) is reported and
+            # ends their quarantine; unchanged, they are skipped and stay quarantined
+            after.scope[resource] = etag
+            if members is not None and _is_profile(person):
+                after.emails[resource] = _primary_email(person)
+            deleted.discard(resource)
             if remote is not None:
-                after.scope[resource] = etag
-                if members is not None and _is_profile(person):
-                    after.emails[resource] = _primary_email(person)
-                deleted.discard(resource)
                 changed[resource] = remote
+            else:
+                changed.pop(resource, None)
 
         sync_token = before.sync_token if before is not None else None
         for page in self._listing(self.options.directory_sources, self.options.read_mask, sync_token):

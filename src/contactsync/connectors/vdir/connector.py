@@ -455,10 +455,14 @@ class VdirConnector(BaseConnector):
             try:
                 data = self._read(file_name)
             except OSError as exc:
-                quarantined.append(Quarantined(file_name, f"cannot be read: {exc.strerror}"))
+                reason = f"cannot be read: {exc.strerror}"
+                # kept as unreadable with no stat, so that the next pull reads it again, and reports it gone
+                # once it is (its quarantine ends then)
+                seen[file_name] = _Seen(_NO_STAT, _NO_STAT, "", _BROKEN, reason)
+                quarantined.append(Quarantined(file_name, reason))
                 continue
             if data is None:
-                continue  # vanished since the listing: the next pull reports it gone
+                continue  # vanished since the listing: reported gone below
             etag = etag_of(data)
             if previous is not None and previous.etag == etag:
                 # touched, not changed: remember the new stat so it is not read again. A contact the state holds
@@ -483,10 +487,13 @@ class VdirConnector(BaseConnector):
             if kind == _CONTACT:
                 changed.append(self._remote(file_name, etag, parsed, stat.st_mtime_ns))
                 photos_dropped += parsed.photo_dropped
-            elif previous is not None and previous.kind == _CONTACT:
-                deleted.append(file_name)  # it is a group card now: no longer a contact
+            elif previous is not None and previous.kind != _GROUP:
+                # it is a group card now: no longer a contact, nor a quarantined item
+                deleted.append(file_name)
         if state is not None:
-            deleted += [name for name, s in before.items() if name not in listing and s.kind == _CONTACT]
+            # every contact or quarantined file gone (removed, or vanished while this pull read it): a quarantined
+            # one was never linked, but its quarantine ends with it (status reported it for good otherwise)
+            deleted += [name for name, s in before.items() if name not in seen and s.kind != _GROUP]
             # a broken file that stopped being broken was never listed before: it arrives in ``changed``
         # the whole listing too: a card we wrote after ``state`` and that was removed since is gone as well
         present = frozenset(name for name, s in seen.items() if s.kind != _GROUP)
