@@ -111,3 +111,23 @@ def test_the_run_line_of_an_account_whose_writes_fail_says_partial(tmp_path: Pat
         assert code == 3 and shown["books"]["staff"]["accounts"]["phone"]["result"] == "partial"  # type: ignore[index]
         office = [json.loads(line) for line in daemon.output().splitlines() if '"account": "office"' in line]
         assert office and {e["result"] for e in office if "pulled" in e} == {"ok"}
+
+
+def test_only_the_store_s_own_errors_are_logged_as_store_faults(tmp_path: Path) -> None:
+    """A full temporary folder under the engine's spill (plain sqlite3) or a folder a connector writes is no store
+    fault: their errors keep their traceback instead of advice about the store's disk (review of c7fa5ef)."""
+    import errno
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    from contactsync.cli import daemon_fault_advice
+
+    where = f"sqlite:///{tmp_path / 'store.db'}"
+    spill = sqlite3.OperationalError("database or disk is full")
+    spill.sqlite_errorcode = sqlite3.SQLITE_FULL
+    assert daemon_fault_advice(spill, where) is None
+    assert daemon_fault_advice(OSError(errno.ENOSPC, "No space left on device", "/srv/phone/a.vcf"), where) is None
+    store_error = sa.exc.OperationalError("INSERT INTO links …", {}, spill)
+    said = daemon_fault_advice(store_error, where)
+    assert said is not None and "disk holding the store" in said and "database or disk is full" in said

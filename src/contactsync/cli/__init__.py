@@ -166,11 +166,18 @@ def _store_folder(where: str) -> Path | None:
 
 def daemon_fault_advice(exc: BaseException, where: str) -> str | None:
     """What the daemon logs for a run or a claim that failed on a store fault (a full disk, a store turned
-    read-only…): the advice `sync` gives for it, instead of a traceback; None for any other error."""
+    read-only…): the advice `sync` gives for it and the driver's first line, instead of a traceback; None for any
+    other error. Only an error of the store's own database (through SQLAlchemy, which only the store uses): a full
+    temporary folder under the engine's spill (plain sqlite3) or a folder a connector writes is no store fault."""
+    import sqlalchemy.exc
+
+    if not isinstance(exc, sqlalchemy.exc.DBAPIError):
+        return None
     fault = store_fault(exc, _store_folder(where))
     if fault is None:
         return None
-    return _fault_advice(fault, where, then="the daemon tries again at each book's next run")[0]
+    said = _fault_advice(fault, where, then="the daemon tries again at each book's next run")[0]
+    return f"{said} ({safe_error_text(exc)})"
 
 
 def advice(exc: BaseException, *, where: str = "", personal_data: bool = False) -> tuple[str, int]:
