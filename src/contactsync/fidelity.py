@@ -56,12 +56,13 @@ def not_carried(contact: Contact, fitted: Contact, capabilities: Capabilities) -
 
 
 def photo_left_behind(photo_max_bytes: int) -> tuple[tuple[str, str], ...]:
-    """What a vCard item whose photo is over the cap holds that no other account gets (``RemoteContact``)."""
+    """What a vCard item whose photo is over the cap holds that no other account gets (``RemoteContact``): a
+    photo over it, or a further photo of the card past what the cap allows its further photos together."""
     return (
         (
             "photo",
-            f"over photo_max_bytes ({photo_max_bytes} bytes): it stays on this card and is not carried to the "
-            "other accounts",
+            f"over photo_max_bytes ({photo_max_bytes} bytes), or a further photo past what it allows the card's "
+            "further photos together: it stays on this card and is not carried to the other accounts",
         ),
     )
 

@@ -6,7 +6,8 @@ untrusted input. Its vCard behaviours are also 3.0-only and raise on the mess re
 are lexed here in one linear pass, and the value decoding lives in :mod:`.mapping`.
 
 Everything this module returns is already in 3.0/4.0 form: vCard 2.1 quoted-printable values are decoded
-(their ``CHARSET`` honoured) and re-escaped, 2.1 bare parameters (``TEL;CELL:``) become ``TYPE=cell``,
+(their ``CHARSET`` honoured) and re-escaped, 2.1 bare parameters (``TEL;CELL:``) become ``TYPE=cell``, a 2.1
+card's backslashes (text in 2.1, but before ``;``) become 3.0's ``\\\\`` (:func:`read_card_lines`),
 folded lines are joined (also when the fold split a multi-byte UTF-8 character) and control characters are
 gone.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 import codecs
 import quopri
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 
 CRLF = "\r\n"
@@ -24,6 +25,8 @@ FOLD_OCTETS = 75
 
 #: the head of a line without a group or parameters (``FN:``, ``N:``): the usual line, lexed without the walk
 _BARE_HEAD = re.compile(r"[A-Za-z0-9_-]+:")
+#: a backslash of a vCard 2.1 value that is text: every one but the escape of a semicolon (``\;``, 2.1's only one)
+_BACKSLASH_21 = re.compile(r"\\(?!;)")
 #: the head of a line without a group whose parameters are all named, without quotes (``EMAIL;TYPE=WORK:``):
 #: lexed with one match instead of the walk
 _SIMPLE_HEAD = re.compile(r"([A-Za-z0-9_-]+)(?:;[A-Za-z0-9-]+=[^\";:,]*(?:,[^\";:,]*)*)+:")
@@ -278,8 +281,81 @@ def _repair(line: str) -> str:
 
 
 def _escape_newlines(value: str) -> str:
-    # 2.1 text uses backslashes only before ';' (already the 3.0 meaning): only the line breaks need escaping
+    # a decoded quoted-printable value's line breaks in 3.0 form; a 2.1 card's other backslashes are made 3.0's
+    # before this, by _text_21 (read_card_lines)
     return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+
+
+def _text_21(value: str) -> str:
+    """A vCard 2.1 value's text in 3.0 form: in 2.1 a backslash escapes only ``;`` (section 2.1.3; our own 2.1
+    writer, :func:`write_line_21`, writes every other as it is), so every other backslash is text (``C:\\temp``,
+    ``\\\\nas01``, one at the very end) and becomes 3.0's ``\\\\``; ``\\;`` stays the escaped semicolon."""
+    return _BACKSLASH_21.sub(r"\\\\", value) if "\\" in value else value
+
+
+def _quoted_printable(value: str, params: list[tuple[str, tuple[str, ...]]]) -> str:
+    """A quoted-printable value decoded, in its CHARSET (else UTF-8, else Windows-1252)."""
+    charset = _lookup(tuple(v for key, values in params if key == "CHARSET" for v in values))
+    return _decode_bytes(quopri.decodestring(value.encode("utf-8", errors="replace")), charset)
+
+
+def _modernize(
+    name: str,
+    value: str,
+    params: list[tuple[str, tuple[str, ...]]],
+    group: str,
+    singletons: list[str],
+    nested: bool,
+    as_read: str,
+) -> ContentLine:
+    """vCard 2.1 → 3.0 form: bare parameters become TYPE or ENCODING; QP values are decoded and re-escaped."""
+    if not singletons:
+        if not params:  # the common line (FN:…, N:…): nothing to modernize but the value
+            return new_line(name, _without_control(value), (), group, nested, as_read)
+        for key, _values in params:
+            if key == "ENCODING" or key == "CHARSET":
+                break
+        else:
+            # no encoding to decode, no CHARSET to drop (``EMAIL;TYPE=WORK:``): what the rest makes of such a line,
+            # without its set and generator (#18)
+            return new_line(name, _without_control(value), tuple(params), group, nested, as_read)
+    for single in singletons:
+        params.append(("ENCODING" if single in _ENCODINGS_21 else "TYPE", (single.lower(),)))
+    encodings = {v.upper() for key, values in params if key == "ENCODING" for v in values}
+    if "QUOTED-PRINTABLE" in encodings:
+        value = _escape_newlines(_quoted_printable(value, params))
+        params = [(k, v) for k, v in params if k not in ("ENCODING", "CHARSET")]
+    elif "CHARSET" in (k for k, _ in params):
+        # the text is already decoded; a CHARSET left on it would lie about the UTF-8 we write
+        params = [(k, v) for k, v in params if k != "CHARSET"]
+    return new_line(name, _without_control(value), tuple(params), group, nested, as_read)
+
+
+def _modernize_21(
+    name: str,
+    value: str,
+    params: list[tuple[str, tuple[str, ...]]],
+    group: str,
+    singletons: list[str],
+    nested: bool,
+    as_read: str,
+) -> ContentLine:
+    """:func:`_modernize` of a line of a vCard 2.1 card: its value's text in 3.0 form (:func:`_text_21`), a
+    quoted-printable one's once decoded, before its line breaks are escaped."""
+    if "QUOTED-PRINTABLE" not in singletons and not any(
+        key == "ENCODING" and v.upper() == "QUOTED-PRINTABLE" for key, values in params for v in values
+    ):
+        return _modernize(name, _text_21(_without_control(value)), params, group, singletons, nested, as_read)
+    # decoded here as _modernize decodes it, then what is left of the line (TYPE parameters) modernized by it: no
+    # ENCODING (a bare one, QUOTED-PRINTABLE or another, is one) nor CHARSET is left for it to act on
+    value = _escape_newlines(_text_21(_quoted_printable(value, params)))
+    params = [(k, v) for k, v in params if k not in ("ENCODING", "CHARSET")]
+    singletons = [single for single in singletons if single not in _ENCODINGS_21]
+    return _modernize(name, value, params, group, singletons, nested, as_read)
+
+
+#: the signature of :func:`_modernize` and :func:`_modernize_21`
+_Modernize = Callable[[str, str, list[tuple[str, tuple[str, ...]]], str, list[str], bool, str], ContentLine]
 
 
 def lex_line(line: str, *, nested: bool = False) -> ContentLine | None:
@@ -287,8 +363,10 @@ def lex_line(line: str, *, nested: bool = False) -> ContentLine | None:
     return _lex(line, nested, "")
 
 
-def _lex(line: str, nested: bool, as_read: str) -> ContentLine | None:
-    """:func:`lex_line`, the line made with its text as read (``as_read``) at once: one object per line read."""
+def _lex(line: str, nested: bool, as_read: str, modernize: _Modernize = _modernize) -> ContentLine | None:
+    """:func:`lex_line`, the line made with its text as read (``as_read``) at once: one object per line read.
+    ``modernize`` is :func:`_modernize` (for a line of a 2.1 card, :func:`_modernize_21`), given so that the usual
+    line pays no test for it."""
     bare = _BARE_HEAD.match(line)
     if bare is not None:
         # what the walk below makes of such a line: no group (no dot), a valid name, no parameter to modernize
@@ -311,7 +389,7 @@ def _lex(line: str, nested: bool, as_read: str) -> ContentLine | None:
                 for pname, _, pvalues in (p.partition("=") for p in head.split(";"))
             ]
         name = simple.group(1).upper().replace("_", "-")
-        return _modernize(name, line[end:], named, "", [], nested, as_read)
+        return modernize(name, line[end:], named, "", [], nested, as_read)
     n = len(line)
     i = _TO_NAME_END.match(line).end()  # type: ignore[union-attr]  # matches anything, the empty text too
     if i >= n:
@@ -356,41 +434,7 @@ def _lex(line: str, nested: bool, as_read: str) -> ContentLine | None:
     if i >= n or line[i] != ":":
         return None
     value = line[i + 1 :]
-    return _modernize(name.upper().replace("_", "-"), value, params, group, singletons, nested, as_read)
-
-
-def _modernize(
-    name: str,
-    value: str,
-    params: list[tuple[str, tuple[str, ...]]],
-    group: str,
-    singletons: list[str],
-    nested: bool,
-    as_read: str,
-) -> ContentLine:
-    """vCard 2.1 → 3.0 form: bare parameters become TYPE or ENCODING; QP values are decoded and re-escaped."""
-    if not singletons:
-        if not params:  # the common line (FN:…, N:…): nothing to modernize but the value
-            return new_line(name, _without_control(value), (), group, nested, as_read)
-        for key, _values in params:
-            if key == "ENCODING" or key == "CHARSET":
-                break
-        else:
-            # no encoding to decode, no CHARSET to drop (``EMAIL;TYPE=WORK:``): what the rest makes of such a line,
-            # without its set and generator (#18)
-            return new_line(name, _without_control(value), tuple(params), group, nested, as_read)
-    for single in singletons:
-        params.append(("ENCODING" if single in _ENCODINGS_21 else "TYPE", (single.lower(),)))
-    encodings = {v.upper() for key, values in params if key == "ENCODING" for v in values}
-    if "QUOTED-PRINTABLE" in encodings:
-        charset = _lookup(tuple(v for key, values in params if key == "CHARSET" for v in values))
-        raw = quopri.decodestring(value.encode("utf-8", errors="replace"))
-        value = _escape_newlines(_decode_bytes(raw, charset))
-        params = [(k, v) for k, v in params if k not in ("ENCODING", "CHARSET")]
-    elif "CHARSET" in (k for k, _ in params):
-        # the text is already decoded; a CHARSET left on it would lie about the UTF-8 we write
-        params = [(k, v) for k, v in params if k != "CHARSET"]
-    return new_line(name, _without_control(value), tuple(params), group, nested, as_read)
+    return modernize(name.upper().replace("_", "-"), value, params, group, singletons, nested, as_read)
 
 
 def _without_control(value: str) -> str:
@@ -416,7 +460,9 @@ _SHARED_SIZE = 4096
 
 
 def read_lines(text: str) -> list[ContentLine]:
-    """Every property line of ``text`` in order (BEGIN/END included as lines); junk lines are skipped."""
+    """Every property line of ``text`` in order (BEGIN/END included as lines); junk lines are skipped. Each value
+    is read as 3.0 (a line's text alone says how it lexes, as :func:`lex_line`'s): a card's lines, its version
+    heeded, are :func:`read_card_lines`'."""
     out: list[ContentLine] = []
     shared = _SHARED
     for joined, raw in logical_lines_raw(text):
@@ -445,6 +491,66 @@ def read_lines(text: str) -> list[ContentLine]:
 
 
 _UNKNOWN: object = object()
+
+
+#: VERSION values of the cards read as 3.0 (a set: a VERSION line is shared between cards, its value's hash kept)
+_NOT_21 = frozenset({"3.0", "4.0"})
+
+
+def read_card_lines(text: str) -> list[ContentLine]:
+    """:func:`read_lines` of a card (:func:`contactsync.vcard.parse_card`'s), its version heeded: a vCard 2.1
+    card's values are read as 2.1 says, their backslashes text but before ``;`` (:func:`_text_21`)."""
+    out = read_lines(text)
+    if len(out) > 1:
+        second = out[1]
+        if second.value in _NOT_21 and second.name == "VERSION":
+            return out  # its second line says 3.0 or 4.0 (the usual card: these tests are all it pays, #18)
+    if _is_21(out) and ("\\" in text or "=5C" in text or "=5c" in text):
+        # a 2.1 card with a backslash (as written, or quoted-printable): read again, as 2.1
+        return _read_lines_21(logical_lines_raw(text))
+    return out
+
+
+def _is_21(lines: list[ContentLine]) -> bool:
+    """Whether the card's VERSION (the first one, the second line of nearly every card) says 2.x: the cards the
+    codec writes back in 2.1 (see ``mapping._output_version``) are the ones read as 2.1."""
+    for line in lines:
+        if line.name == "VERSION":
+            return line.value.strip().startswith("2")
+    return False
+
+
+def _read_lines_21(pairs: list[tuple[str, str]]) -> list[ContentLine]:
+    """:func:`read_lines` of a vCard 2.1 card (its logical lines, ``pairs``), each line lexed as 2.1 (none shared
+    with other cards: the same text lexes otherwise in a 3.0 card)."""
+    out: list[ContentLine] = []
+    for joined, raw in pairs:
+        clean = raw.isprintable() or _CLEAN_RAW.fullmatch(raw) is not None
+        lexed = _lex_21(_repair(joined), raw if clean else "")
+        if lexed is not None:
+            out.append(lexed)
+    # a line's text as read that is another line's 3.0 text (``X-P:a\\b``, 2.1's two backslashes, is the 3.0
+    # text of ``X-P:a\b``) is not this line's: lex_line reads it as the other line. Such a line keeps no text as
+    # read (it is written afresh, the same value), so that a text as read stays one lex_line reads as its line
+    # (mapping hands the render the card's lines by their text as read, see mapping._remember_lexed)
+    texts: set[str] | None = None
+    for index, line in enumerate(out):
+        if line.raw and line_text(line) != line.raw:
+            if texts is None:
+                texts = {line_text(other) for other in out}
+            if line.raw in texts:
+                out[index] = line.changed()
+    return out
+
+
+def _lex_21(line: str, as_read: str) -> ContentLine | None:
+    """:func:`_lex` of a line of a vCard 2.1 card: its value's text in 3.0 form (:func:`_text_21`)."""
+    bare = _BARE_HEAD.match(line)
+    if bare is not None:  # the line _lex makes without _modernize (``FN:…``)
+        end = bare.end()
+        value = _text_21(_without_control(line[end:]))
+        return new_line(line[: end - 1].upper().replace("_", "-"), value, (), "", False, as_read)
+    return _lex(line, False, as_read, _modernize_21)
 
 
 # ---------------------------------------------------------------- writing
@@ -557,11 +663,14 @@ def _unescape_21(value: str) -> str:
             continue
         following = next(chars, None)
         if following is None:
-            out.append("\\")  # a lone backslash at the end: kept as written
+            continue  # a lone backslash at the end: nothing in 3.0 (unescape_text), so nothing here either
+        # 3.0's escapes undone as unescape_text undoes them (a line break, and any other character as itself: a
+        # stray ``\\:`` of Apple's ``http\\://`` is ``:``), but ``\\;``, 2.1's one escape, which stays: a 2.1
+        # reader takes every other backslash as text (read_card_lines), so one kept here would be read back as one
+        if following == ";":
+            out.append("\\;")
         else:
-            # 3.0's escapes of a line break, comma and backslash undone; anything else (``\\;``, a stray one) as
-            # written, so the line reads back as the same line
-            out.append("\n" if following in ("n", "N") else following if following in ",\\" else "\\" + following)
+            out.append("\n" if following in ("n", "N") else following)
     return "".join(out)
 
 

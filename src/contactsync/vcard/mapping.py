@@ -2,8 +2,9 @@
 
 Reading is tolerant: only a text with no card structure at all raises :class:`CardError`. Writing back over an
 ``original`` card replaces only the properties the model maps and keeps every other line as it was
-(X- properties, Apple's grouped ``item1.X-ABLabel``, LABEL, PRODID, URL photos, photos over the cap), so
-that a write-back never strips what another client stored (sync invariant 12). A mapped property whose
+(X- properties, Apple's grouped ``item1.X-ABLabel``, LABEL, PRODID, URL photos, photos over the cap, a second
+photo, FN, ORG, TITLE or NOTE), so that a write-back never strips what another client stored (sync invariant 12):
+a value that changed rewrites the line of its old value only. A mapped property whose
 meaning did not change keeps its original line byte for byte, so rewriting an unchanged card is a no-op
 (invariant 6).
 
@@ -92,7 +93,7 @@ from .lines import (
     lex_line,
     line_text,
     new_line,
-    read_lines,
+    read_card_lines,
     split_unescaped,
     unescape_text,
     write_line,
@@ -212,7 +213,7 @@ class _Card:
 
 
 def _read_card(text: str) -> _Card:
-    lines = read_lines(text)
+    lines = read_card_lines(text)
     names = [line.name for line in lines]
     if names.count("BEGIN") == 1 and names[0] == "BEGIN" and lines[0].value.strip().upper() == "VCARD":
         # one card, nothing nested in it (the usual text): what the walk below makes of it, by slicing (#18). No
@@ -881,6 +882,7 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
     #: carried texts with their line as lex_line reads it and what it decodes to among the carried lines (see _Read)
     known: dict[str, tuple[ContentLine, Any]] = {}
     photo_dropped = False
+    extra_photo_bytes = 0  # the bytes of the further embedded photos carried (see below)
     lines_of_group: dict[str, list[ContentLine]] | None = None  # each group's lines, made when first needed
     for index, line in enumerate(card.lines):
         if line.nested or line.name in _NOT_CARRIED:
@@ -932,6 +934,21 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
                 aggregates.setdefault(slot, []).append((line, value))
                 continue
             if slot in _NO_FORMS:
+                if slot is _S_PHOTO and _S_PHOTO in values:
+                    # a further embedded photo: the model holds one photo (the first), so this one travels as its
+                    # line, and a write-back keeps it where it is (see _merge). Its line is kept in the store and
+                    # in memory with the contact, so photo_max_bytes bounds these too: the further photos of a
+                    # card are carried while together they stay within it (a contact then holds at most twice the
+                    # cap of photo data, whatever a card holds); one past that stays on its card, is not carried
+                    # and is reported as a photo left behind, as a photo over the cap is. The same photo again
+                    # says nothing more: not carried (it follows the first on a write-back)
+                    if value != values[_S_PHOTO][0]:
+                        if extra_photo_bytes + len(value.data) <= photo_max_bytes:
+                            extra_photo_bytes += len(value.data)
+                            carried.append(line_text(line))  # not noted (see _Read): a photo's text is long
+                        else:
+                            photo_dropped = True
+                    continue
                 values[slot].append(value)
                 continue
             identity = (slot, element_key(value) if slot in _MULTI else "")
@@ -971,13 +988,19 @@ def parse_card(text: str, *, region: str = "US", photo_max_bytes: int = DEFAULT_
                 carried.append(text)
                 _note(known, line, text, (slot, line_value))
     contact = _normalized(values, lists, carried, region)
-    if carried:
+    if carried and not extra_photo_bytes:
         _remember_lexed(card.lines, contact.vcard_lines, respelled, known)
     display_name = derived_display_name(contact)
     if display_name != contact.display_name:
         contact = replace(contact, display_name=display_name)
     # what the contact's fit and render need of this card, kept on the contact itself (see _Read)
-    object.__setattr__(contact, "derived", _Read(region, photo_max_bytes, known or _NO_NOTES))
+    reading = _Read(region, photo_max_bytes, known or _NO_NOTES)
+    if extra_photo_bytes:
+        # a further photo carried: its lines are read the long way each time, as lines too long for the memos
+        # are (see _MEMO_CHARS), rather than kept lexed with the contact or in _LEXED (another copy of the photo
+        # per contact held, for a whole run)
+        reading.let_go()
+    object.__setattr__(contact, "derived", reading)
 
     # the first UID, marker and kinds, and every member, in one pass over the lines
     singles: dict[str, str] = {}
@@ -2220,14 +2243,21 @@ def _merge(
     seen: dict[tuple[_Slot, str], int] = {}  # the index of a multi value's first line
     echoes: dict[int, int] = {}
     decoded: list[tuple[_Slot, Any] | None] = []
+    photos: list[int] | None = None  # where the PHOTO lines are, when the model's photo is to be written
     for line in original.lines:
         item = _decode(line, region, photo_max_bytes, context)
-        if item is not None and item[0] is _S_CATEGORIES and not categories:
+        if item is not None and item[0] is _S_PHOTO:
+            if contact.photo is None:
+                if isinstance(item[1], _PhotoLine):
+                    item = None  # a URL photo or one over the cap, and nothing to replace it with: keep it
+            elif not contact.photo.data:
+                item = None  # the model knows this photo by digest only (bytes not loaded): nothing to write
+            elif photos is None:
+                photos = [len(decoded)]
+            else:
+                photos.append(len(decoded))
+        elif item is not None and item[0] is _S_CATEGORIES and not categories:
             item = None  # the caller keeps tags in group cards: CATEGORIES is left as it is
-        if item is not None and isinstance(item[1], _PhotoLine) and contact.photo is None:
-            item = None  # a URL photo or one over the cap, and nothing to replace it with: keep it
-        if item is not None and item[0] is _S_PHOTO and contact.photo is not None and not contact.photo.data:
-            item = None  # the model knows this photo by digest only (bytes not loaded): nothing to write
         if item is not None and _empty_name(*item) and not any(slot is item[0] for slot, _v, _l in desired):
             item = None  # an empty FN, NICKNAME…, and nothing to write instead: left as it is
         if item is not None and item[0] in _MULTI:
@@ -2240,6 +2270,8 @@ def _merge(
             else:
                 seen[identity] = len(decoded)
         decoded.append(item)
+    if photos is not None and len(photos) > 1:
+        _photos_of_their_own(decoded, photos)
     # NICKNAME and LANG: the card's lines stay when together they say the contact's list; else they all go, and
     # the list is written anew (in the form it came in, when it came from another card)
     whole: dict[int, bool] = {}
@@ -2271,6 +2303,10 @@ def _merge(
     out: list[ContentLine | None] = list(original.lines)
     removed_groups: set[str] = set()
     placed: set[_Slot] = set()
+    rewritten: set[_Slot] = set()  # single-valued slots whose first line pass 2 rewrites
+    # carried lines of the card that pass 2 rewrites with the new value of their slot, or removes, although the
+    # contact still carries them (another account put a new first value before them): added back after it
+    displaced: set[str] | None = None
     # pass 1: keep lines that already carry a wanted value (multi-valued: element by element)
     kept = [False] * len(out)
     for index, item in enumerate(decoded):
@@ -2291,8 +2327,17 @@ def _merge(
                 kept[index] = True
         elif slot in satisfied and wanted_single.get(slot, _ABSENT) == value:
             kept[index] = True
-        elif slot in satisfied and line_text(line) in carried_now:
-            kept[index] = True  # a second FN, ORG… the contact carries: stays where it is
+        elif slot in satisfied or slot in rewritten:
+            # a second FN, ORG… the contact carries stays where it is, whether or not the first one changed
+            kept[index] = line_text(line) in carried_now
+        elif same_version and slot in new_single:
+            # the slot's first line, whose value changed: rewritten in place in pass 2, so that the new value stays
+            # the first, the one a card is read as; the slot's later lines are seconds. (A card written in another
+            # version has every mapped line rewritten: its seconds the contact carries are added back after the
+            # first, see ``displaced``.) A value that is gone (cleared on Google or Outlook, which hold no second
+            # one) takes its seconds with it: kept, the next would be read as the value, a note or a photo the user
+            # did not put back
+            rewritten.add(slot)
     for index, first in echoes.items():
         kept[index] = kept[first]
     # pass 2: rewrite the rest in place (an element whose kind changed keeps its group), remove what is gone
@@ -2329,6 +2374,18 @@ def _merge(
                 replacement = replace(new_single[slot], group=line.group)
         if replacement is None and line.group:
             removed_groups.add(line.group)
+        elif (
+            slot not in _MULTI
+            and slot is not _S_PHOTO
+            and slot in new_single
+            and not line.group
+            and line_text(line) in carried_now
+        ):
+            # a line of a single-valued slot the contact still carries, rewritten or removed here: it goes back
+            # after the slot's new line. (A PHOTO line is not: see _photos_of_their_own; a URL photo or one over
+            # the cap is replaced by the model's photo)
+            displaced = displaced or set()
+            displaced.add(line_text(line))
         out[index] = replacement
 
     # a 3.0 LABEL printed an address that is rewritten or gone: it goes too (the new one prints itself)
@@ -2359,7 +2416,9 @@ def _merge(
     added += [
         line
         for line in carried.unmapped
-        if line_text(line) not in present and line_text(line) not in carried_before and line_text(line) not in stale
+        if line_text(line) not in present
+        and (line_text(line) not in carried_before or (displaced is not None and line_text(line) in displaced))
+        and line_text(line) not in stale
     ]
     added = [line for line in added if not line.group or line.group not in gone]
     # a group some of whose carried lines are on the card already is the same group, not a clash
@@ -2370,7 +2429,26 @@ def _merge(
         if line.group in renamed:
             line = replace(line, group=renamed[line.group])
         _insert_after_same_name(lines, line)
+    if not same_version and "2.1" in (version, _output_version(original.version)):
+        # a line's text as read is in its card's version: 2.1 text (a backslash is text there) says another thing
+        # in a 3.0/4.0 card and the other way round, so across 2.1 every line is written afresh from its value
+        lines = [line.changed() if line.raw else line for line in lines]
     return lines
+
+
+def _photos_of_their_own(decoded: list[tuple[_Slot, Any] | None], photos: list[int]) -> None:
+    """A card's PHOTO lines (``photos``: where they are in ``decoded``) when it holds more than one and the model's
+    photo is written: the first embedded photo is the model's (as parse_card reads it), and the others are lines
+    of their own (None: kept unless they were carried and the contact no longer carries them), but for the same
+    photo again, which follows the first (kept while the photo is, else removed with it). Without an embedded
+    photo, the first line (a URL photo, one over the cap) is the one the model's photo replaces."""
+    first = next((i for i in photos if not isinstance(decoded[i][1], _PhotoLine)), None)  # type: ignore[index]
+    if first is None:
+        return
+    model = decoded[first][1]  # type: ignore[index]
+    for i in photos:
+        if i != first and decoded[i][1] != model:  # type: ignore[index]
+            decoded[i] = None
 
 
 def _renamed_groups(
