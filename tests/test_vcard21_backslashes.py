@@ -243,3 +243,11 @@ def test_a_21_card_rendered_as_40_keeps_what_its_lines_mean() -> None:
     assert [x for x in again.vcard_lines if x.startswith("LABEL")] == [
         x for x in parsed.vcard_lines if x.startswith("LABEL")
     ]
+
+
+def test_a_component_ending_in_a_backslash_keeps_the_components_apart_in_21() -> None:
+    """2.1 cannot write a backslash that ends a component (``\\;`` is its escaped semicolon): the backslash is
+    left out, so that ``Doe\\`` and ``John`` do not become one family name ``Doe;John`` (review)."""
+    written = write_line_21(ContentLine("N", "Doe\\\\;John;;;"))
+    (read,) = [x for x in read_card_lines(_card_21(written.rstrip("\r\n"))) if x.name == "N"]
+    assert [unescape_text(part) for part in split_unescaped(read.value, ";")][:2] == ["Doe", "John"]

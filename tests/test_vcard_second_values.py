@@ -372,3 +372,19 @@ def test_a_value_cleared_elsewhere_takes_its_second_lines_with_it() -> None:
         replace(parsed, note="New note"), uid="x", marker="m", version="3.0", original=card, previous=parsed
     )
     assert [line for line in _unfolded(new_note) if line.startswith("NOTE")] == ["NOTE:New note", "NOTE:Second note"]
+
+
+def test_a_value_the_card_holds_second_becomes_its_first_and_is_not_sent_again() -> None:
+    """A card with ``ORG:OldCo`` then ``ORG:NewCo``, and the company set to NewCo on Google: the card must be read as
+    NewCo afterwards. It was left as it was (NewCo was "already there"), read as OldCo, and the edit sent again
+    every run with no write (review of the fix above)."""
+    lines = ["BEGIN:VCARD", "VERSION:3.0", "UID:u1", "N:Doe;Ann;;;", "FN:Ann Doe", "ORG:OldCo", "ORG:NewCo"]
+    card = "\r\n".join([*lines, "END:VCARD", ""])
+    base = parse_card(card).contact
+    wanted = replace(base, organization="NewCo")
+    written = render_card(wanted, uid="u1", marker=None, version="3.0", original=card, previous=base)
+    assert [line for line in _unfolded(written) if line.startswith("ORG")] == ["ORG:NewCo", "ORG:OldCo"]
+    read = parse_card(written).contact
+    assert read.organization == "NewCo" and set(read.vcard_lines) == set(wanted.vcard_lines)
+    # and the next write-back of what it reads changes nothing
+    assert render_card(read, uid="u1", marker=None, version="3.0", original=written, previous=read) == written

@@ -656,19 +656,26 @@ def write_line_21(line: ContentLine) -> str:
 
 def _unescape_21(value: str) -> str:
     out: list[str] = []
-    chars = iter(value)
-    for char in chars:
+    i, n = 0, len(value)
+    while i < n:
+        char = value[i]
+        i += 1
         if char != "\\":
             out.append(char)
             continue
-        following = next(chars, None)
-        if following is None:
-            continue  # a lone backslash at the end: nothing in 3.0 (unescape_text), so nothing here either
+        if i >= n:
+            break  # a lone backslash at the end: nothing in 3.0 (unescape_text), so nothing here either
+        following = value[i]
+        i += 1
         # 3.0's escapes undone as unescape_text undoes them (a line break, and any other character as itself: a
         # stray ``\\:`` of Apple's ``http\\://`` is ``:``), but ``\\;``, 2.1's one escape, which stays: a 2.1
         # reader takes every other backslash as text (read_card_lines), so one kept here would be read back as one
         if following == ";":
             out.append("\\;")
+        elif following == "\\" and i < n and value[i] == ";":
+            # a backslash that ends a component (``Doe\\`` of ``N:Doe\\;John``): 2.1 cannot write it, as ``\\;``
+            # would join the two components; left out, the components stay apart
+            pass
         else:
             out.append("\n" if following in ("n", "N") else following)
     return "".join(out)

@@ -2286,14 +2286,16 @@ def _merge(
 
     wanted_single = {slot: value for slot, value, _ in desired if slot not in _MULTI}
     new_single = {slot: line for slot, _, line in desired if slot not in _MULTI}
-    # singletons already right somewhere in the original stay where they are
+    # singletons already right in the original stay where they are: by their slot's first line, the one a card is
+    # read as (a later line of the value, say the second ORG a Google edit made the company, is no value yet: the
+    # card would keep being read as its first, and the edit sent again every run)
+    first_values: dict[_Slot, Any] = {}
+    for item in decoded:
+        # an empty line (``NOTE:``) is read as nothing: the card's value is its first that says something
+        if item is not None and item[0] not in _MULTI and item[0] not in first_values and not _empty_name(*item):
+            first_values[item[0]] = item[1]
     satisfied = {
-        item[0]
-        for item in decoded
-        if same_version
-        and item is not None
-        and item[0] not in _MULTI
-        and wanted_single.get(item[0], _ABSENT) == item[1]
+        slot for slot, value in first_values.items() if same_version and wanted_single.get(slot, _ABSENT) == value
     }
     remaining_multi = [(slot, value, line) for slot, value, line in desired if slot in _MULTI]
     carried_now = set(contact.vcard_lines)
@@ -2327,9 +2329,12 @@ def _merge(
                 kept[index] = True
         elif slot in satisfied and wanted_single.get(slot, _ABSENT) == value:
             kept[index] = True
-        elif slot in satisfied or slot in rewritten:
-            # a second FN, ORG… the contact carries stays where it is, whether or not the first one changed
+        elif slot in satisfied:
+            # a second FN, ORG… the contact carries stays where it is
             kept[index] = line_text(line) in carried_now
+        elif slot in rewritten:
+            # as well when the first one changed, but for a line of the new value, which the first line now says
+            kept[index] = line_text(line) in carried_now and value != wanted_single[slot]
         elif same_version and slot in new_single:
             # the slot's first line, whose value changed: rewritten in place in pass 2, so that the new value stays
             # the first, the one a card is read as; the slot's later lines are seconds. (A card written in another
