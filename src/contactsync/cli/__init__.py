@@ -169,9 +169,9 @@ def daemon_fault_advice(exc: BaseException, where: str) -> str | None:
     read-only…): the advice `sync` gives for it and the driver's first line, instead of a traceback; None for any
     other error. Only an error of the store's own database (through SQLAlchemy, which only the store uses): a full
     temporary folder under the engine's spill (plain sqlite3) or a folder a connector writes is no store fault."""
-    import sqlalchemy.exc
+    from ..store import raised_by_the_database
 
-    if not isinstance(exc, sqlalchemy.exc.DBAPIError):
+    if not raised_by_the_database(exc):
         return None
     fault = store_fault(exc, _store_folder(where))
     if fault is None:

@@ -90,6 +90,7 @@ __all__ = [
     "encode_contact",
     "identity_tombstone",
     "now",
+    "raised_by_the_database",
     "remember_encoded",
     "shown_url",
     "sqlite_file",
@@ -173,6 +174,12 @@ def sqlite_file(url: str) -> Path | None:
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
     return Path(parsed.database)
+
+
+def raised_by_the_database(exc: BaseException) -> bool:
+    """Whether ``exc`` is the store's database's own error (SQLAlchemy's DBAPIError: only the store uses it), not a
+    file's or another SQLite's (the engine's spill): what the daemon may blame on the store (see cli.faults)."""
+    return isinstance(exc, sa.exc.DBAPIError)
 
 
 def shown_url(url: str) -> str:
