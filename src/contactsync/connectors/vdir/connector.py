@@ -68,6 +68,7 @@ from contactsync.connector import (
     Change,
     ChangeKind,
     ChangeResult,
+    Notice,
     PullResult,
     Quarantined,
     RecordedWrite,
@@ -368,9 +369,12 @@ class VdirConnector(BaseConnector):
 
     # ------------------------------------------------------------ reading
 
-    def _list(self, temporaries: list[str] | None = None) -> dict[str, os.stat_result]:
+    def _list(
+        self, temporaries: list[str] | None = None, other_case: list[str] | None = None
+    ) -> dict[str, os.stat_result]:
         """Every card file's stat. Symlinks and hidden files (our temporaries) are not cards here; the names that
-        look like our temporaries are added to ``temporaries`` when given."""
+        look like our temporaries are added to ``temporaries`` when given, and those that end in another case of
+        ``.vcf`` (``.VCF``, a Windows export) to ``other_case``: not read, but said (never skipped in silence)."""
         try:
             entries = list(os.scandir(self.path))
         except FileNotFoundError as exc:
@@ -391,6 +395,8 @@ class VdirConnector(BaseConnector):
             if entry.name.startswith(".") or not entry.name.endswith(SUFFIX):
                 if temporaries is not None and entry.name.startswith(".contactsync-"):
                     temporaries.append(entry.name)
+                elif other_case is not None and entry.name.lower().endswith(SUFFIX) and not entry.name.startswith("."):
+                    other_case.append(entry.name)
                 continue
             with contextlib.suppress(OSError):
                 if entry.is_file(follow_symlinks=False):
@@ -438,7 +444,8 @@ class VdirConnector(BaseConnector):
         before = _decode_state(state) if state is not None else {}
         # names of our temporaries: removed by ``tidy`` if they are stale, never by a pull (a dry run pulls too)
         self._temporaries = []
-        listing = self._list(self._temporaries)
+        other_case: list[str] = []
+        listing = self._list(self._temporaries, other_case)
         seen: dict[str, _Seen] = {}
         changed: list[RemoteContact] = []
         photos_dropped = 0  # photos over the cap in the cards read: not carried, and said so
@@ -506,7 +513,7 @@ class VdirConnector(BaseConnector):
             full=state is None,
             quarantined=tuple(quarantined),
             present=present,
-            notices=skipped_notices(groups, photos_dropped, self.photo_max_bytes),
+            notices=skipped_notices(groups, photos_dropped, self.photo_max_bytes) + _other_case_notice(other_case),
         )
 
     def tidy(self) -> None:
@@ -1082,6 +1089,21 @@ class _Staged:
                 # any error (a file system gone read-only): the temporary stays, for tidy to remove later
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
+
+
+def _other_case_notice(names: list[str]) -> tuple[Notice, ...]:
+    """What a listing says of files named like cards but for the case of ``.vcf``: a folder of cards is the
+    vdir format's, whose extension is ``.vcf``, so they are not read (a file of another program's may end so);
+    counted, not named (a card's file name can be a person's)."""
+    if not names:
+        return ()
+    return (
+        Notice(
+            "card-files-not-read",
+            f"{len(names)} file(s) in the folder end in {SUFFIX.upper()} or another case of {SUFFIX}: they are not "
+            f"read as cards; rename them to end in {SUFFIX} to sync them",
+        ),
+    )
 
 
 def _fsync_each(
