@@ -533,7 +533,7 @@ def _open_runs_unleased(
 
     def held(book: str, found: Mapping[str, Any]) -> bool:
         lease = found.get(book)
-        return bool(lease and lease.owner and lease.expires_at and lease.expires_at > now())
+        return lease is not None and lease.holder(now()) is not None
 
     first = {b for b, r in runs.items() if r.get("status") == "running" and not held(b, leases)}
     if not first:
@@ -732,7 +732,7 @@ def status(
         # shows what an earlier run read (as of its tags_checked_at), and says so rather than pass it off as now
         stale: set[str] = set()
         lease = leases.get(book.name)
-        running_on = lease.owner if lease and lease.owner and lease.expires_at and lease.expires_at > at else None
+        running_on = lease.holder(at) if lease else None
         last_run = runs.get(book.name, {})
         # a run still marked running whose process is gone: no lock on SQLite, no live lease on PostgreSQL
         alive = lock_holder is not None if lock is not None else running_on is not None
@@ -744,7 +744,7 @@ def status(
         # (the store could not be written: a full disk, a store turned read-only) or is stuck. Its process holds
         # the lock, so the run is not "cut short", but it is no run going well either
         started = last_run.get("started_at")
-        stalled = book.name in unleased and lock is not None and (lock_holder or "").startswith("daemon ")
+        stalled = book.name in unleased and daemon_running is True
         for acct in book.accounts:
             st = accounts.get(acct.name, {})
             h = health.get(acct.name)

@@ -54,6 +54,10 @@ class Lease:
     last_finished_at: datetime | None
     last_owner: str | None
 
+    def holder(self, at: datetime) -> str | None:
+        """Who holds the book at ``at``: None when nobody does or the lease ran out."""
+        return self.owner if self.owner and self.expires_at and self.expires_at > at else None
+
 
 @dataclass(frozen=True, slots=True)
 class AccountLease:
