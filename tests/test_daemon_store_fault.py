@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 from pathlib import Path
 
@@ -131,3 +132,110 @@ def test_only_the_store_s_own_errors_are_logged_as_store_faults(tmp_path: Path) 
     store_error = sa.exc.OperationalError("INSERT INTO links …", {}, spill)
     said = daemon_fault_advice(store_error, where)
     assert said is not None and "disk holding the store" in said and "database or disk is full" in said
+
+
+def test_a_live_daemon_that_cannot_even_start_a_book_s_run_shows_the_book_late(tmp_path: Path) -> None:
+    """A store so full that the claim itself fails leaves no run row behind: before, `status` showed the last run
+    that went well, "next run due since …", and exited 0 (session note of 2026-12-07, seventh part, "Left")."""
+    make_book(tmp_path, "staff", 3)
+    with small_tmpfs(tmp_path / "mnt", "3m") as mount:
+        config = tmp_path / "contactsync.yaml"
+        config.write_text(
+            f"store: {{url: 'sqlite:///{mount / 'store.db'}'}}\ndaemon: {{lease_seconds: 4, jitter_seconds: 0}}\n"
+            + books_yaml(tmp_path, ["staff"], schedule="every 2s")
+        )
+        daemon = DaemonProcess(["--config", str(config), "run", "--jitter", "0"], tmp_path / "daemon.log")
+        try:
+            wait_for("the first run", lambda: len(list((tmp_path / "staff" / "dst").iterdir())) == 3, timeout=120)
+            wait_for("status ok", lambda: status_json(config)[0] == 0, timeout=60, every=0.5)
+            # not a page left: a claim (the run's row, the book's lease) cannot be written
+            fill_up(mount)
+            for name in ("store.db-wal", "store.db-shm"):
+                if (mount / name).exists():
+                    fill_up(mount, f"more-{name}")
+            wait_for(
+                "a claim refused in the log",
+                lambda: "could not start its run" in daemon.output(),
+                timeout=60,
+                explain=lambda: daemon.output()[-3000:],
+            )
+
+            def shown_late() -> dict[str, object] | None:
+                code, shown = status_json(config)
+                return shown if code == 3 else None
+
+            shown = wait_for(
+                "status to show the book late",
+                shown_late,
+                timeout=60,
+                every=1,
+                explain=lambda: json.dumps(status_json(config)[1], default=str)[-2000:] + daemon.output()[-2000:],
+            )
+            book = shown["books"]["staff"]  # type: ignore[index]
+            assert book["state"] == "failing"
+            assert book["late"]["missed_slots"] >= 1
+            assert shown["summary"]  # the book is counted among those failing
+            text = subprocess.run(
+                [CONTACTSYNC, "--config", str(config), "status"], capture_output=True, text=True, timeout=120
+            )
+            assert text.returncode == 3
+            assert "LATE" in text.stdout and "the daemon's log says why" in text.stdout, text.stdout
+        finally:
+            daemon.stop()
+        # space again: the daemon's next slot goes through and the book is on time again
+        for filler in mount.glob("*filler*"):
+            filler.unlink()
+        for filler in mount.glob("more-*"):
+            filler.unlink()
+        daemon = DaemonProcess(["--config", str(config), "run", "--jitter", "0"], tmp_path / "daemon2.log")
+        try:
+            wait_for("status ok again", lambda: status_json(config)[0] == 0, timeout=60, every=0.5)
+        finally:
+            daemon.stop()
+
+
+def test_a_book_added_to_the_file_the_running_daemon_never_read_is_late_until_it_reloads(tmp_path: Path) -> None:
+    make_book(tmp_path, "staff", 2)
+    make_book(tmp_path, "sales", 2)
+    config = tmp_path / "contactsync.yaml"
+    head = f"store: {{url: 'sqlite:///{tmp_path / 'store.db'}'}}\ndaemon: {{lease_seconds: 3, jitter_seconds: 0}}\n"
+    config.write_text(head + books_yaml(tmp_path, ["staff"], schedule="every 2s"))
+    daemon = DaemonProcess(["--config", str(config), "run", "--jitter", "0"], tmp_path / "daemon.log")
+    try:
+        wait_for("the first run", lambda: len(list((tmp_path / "staff" / "dst").iterdir())) == 2, timeout=120)
+        # a second book written into the file; the daemon is not told (no SIGHUP)
+        config.write_text(head + books_yaml(tmp_path, ["staff", "sales"], schedule="every 2s"))
+        _, shown = status_json(config)
+        assert shown["books"]["staff"]["late"] is None  # type: ignore[index]
+
+        def late() -> dict[str, object] | None:
+            code, shown = status_json(config)
+            return shown if code == 3 and shown["books"]["sales"]["late"] else None  # type: ignore[index]
+
+        shown = wait_for("the new book shown late", late, timeout=60, every=0.5)
+        assert shown["books"]["sales"]["late"]["known_to_daemon"] is False  # type: ignore[index]
+        assert shown["books"]["staff"]["late"] is None  # type: ignore[index]
+        text = subprocess.run([CONTACTSYNC, "--config", str(config), "status"], capture_output=True, text=True)
+        assert "systemctl reload contactsync" in text.stdout, text.stdout
+        daemon.signal(signal.SIGHUP)
+        wait_for("the new book's first run", lambda: len(list((tmp_path / "sales" / "dst").iterdir())) == 2, 120)
+        wait_for("status ok once it runs", lambda: status_json(config)[0] == 0, timeout=60, every=0.5)
+    finally:
+        daemon.stop()
+
+
+def test_slots_are_counted_missed_only_past_the_jitter_and_a_lease_s_time() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from contactsync.daemon.service import slots_missed
+
+    due = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    every_15m = {"jitter_s": 30.0, "lease_s": 120.0}
+    # the next slot (10:15) counts once its jitter (30 s) and a lease's time (120 s) have passed
+    assert slots_missed("every 15m", due, due + timedelta(minutes=17, seconds=29), **every_15m) == 0
+    assert slots_missed("every 15m", due, due + timedelta(minutes=17, seconds=31), **every_15m) == 1
+    assert slots_missed("every 15m", due, due + timedelta(hours=2), **every_15m) == 7
+    assert slots_missed("every 15m", due, due + timedelta(days=3), **every_15m) == 10  # counted up to 10
+    # a cron schedule's jitter is a minute at most: 11:00 then counts at 11:03
+    assert slots_missed("0 * * * *", due, due + timedelta(minutes=62, seconds=59), jitter_s=600, lease_s=120) == 0
+    assert slots_missed("0 * * * *", due, due + timedelta(minutes=63, seconds=1), jitter_s=600, lease_s=120) == 1

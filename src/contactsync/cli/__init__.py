@@ -61,7 +61,7 @@ from .summary import BOOK_STATE_ORDER, SUMMARY_OVER, book_state, books_to_show, 
 if TYPE_CHECKING:
     # the store (SQLAlchemy) is imported by the commands that open it, not by `--help` or a usage error (#18)
     from ..engine.report import RunReport
-    from ..store import Conflict, JournalEntry, Store
+    from ..store import Conflict, JournalEntry, Lease, Store
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL, EXIT_BRAKE, EXIT_ATTENTION = 0, 1, 2, 3, 4, 5
 EXIT_BUSY, EXIT_NO_SPACE, EXIT_READ_ONLY, EXIT_CORRUPT = 6, 7, 8, 9
@@ -548,6 +548,48 @@ def _open_runs_unleased(
     return unleased
 
 
+def _late(
+    book: BookSettings, lease: Lease | None, at: datetime, daemon_since: datetime | None, settings: Settings
+) -> dict[str, Any] | None:
+    """Whether the daemon that runs on this SQLite store (alive since ``daemon_since``) has let a slot of ``book``
+    pass without starting its run: its claims fail where nothing records them (a store too full to take even the
+    run's row), or it never takes the book on (one added to the file after it started). None when the book is on
+    time, or nothing can tell (no daemon here, or on PostgreSQL, where daemons run on other hosts)."""
+    if daemon_since is None:
+        return None
+    due = lease.next_due_at if lease is not None else daemon_since
+    if due is None or due >= at:
+        # a book whose lease has no due time yet (taken on by a reload, at a time unknown here) is not judged
+        return None
+    from ..daemon.service import slots_missed  # a book past its time only: no scheduler imported otherwise (#18)
+
+    daemon = settings.daemon
+    missed = slots_missed(
+        book.schedule, max(due, daemon_since), at, jitter_s=daemon.jitter_seconds, lease_s=daemon.lease_seconds
+    )
+    if not missed:
+        return None
+    known = lease is not None
+    return {"due_since": due if known else None, "missed_slots": missed, "known_to_daemon": known}
+
+
+def _late_text(late: dict[str, Any], lock_holder: str | None) -> str:
+    """What `status` says of a late book (:func:`_late`)."""
+    daemon = f"the daemon ({lock_holder})" if lock_holder else "the daemon"
+    slots = "10 or more slots" if late["missed_slots"] >= 10 else counted(late["missed_slots"], "slot")
+    if not late["known_to_daemon"]:
+        return (
+            f"{daemon} runs but has not taken this book on ({slots} of its schedule passed since it started): it is "
+            "not in the configuration the daemon read (reload it: systemctl reload contactsync), or the daemon "
+            "could not record it (the daemon's log says why)"
+        )
+    return (
+        f"{daemon} runs but has not started this book's run due since {_age(late['due_since'])[:-4]} ({slots} "
+        "missed): the daemon's log says why (a store it cannot write: a full disk?); the next run is tried at "
+        "the next slot"
+    )
+
+
 def _no_daemon(lock_holder: str | None) -> str:
     """What `status` says of a SQLite store no daemon runs on (``lock_holder``: who holds its lock, if anyone)."""
     holder = lock_holder or ""
@@ -646,7 +688,8 @@ def status(
     conflicts; and every tag's member count on each platform next to the store's.
 
     Exit codes: 0 all well; 3 an account failed its last run, its last run was interrupted (killed, stopped),
-    writes failed and are still owed, or it is paused by the circuit breaker; 4 the brake holds deletes back; 5
+    writes failed and are still owed, or it is paused by the circuit breaker, or the daemon on this SQLite store let
+    one of the book's slots pass without a run (LATE); 4 the brake holds deletes back; 5
     something else needs a look (an account never synced, conflicts, quarantined items, tag counts that differ or
     could not be read, contacts held back by a data rule). The most serious one wins, for monitoring systems.
     It only reads: it never creates the store and needs none of the accounts' secrets.
@@ -718,6 +761,7 @@ def status(
     # on SQLite the lock tells whether a daemon runs on this store (a stopped one left its next run in the store: no
     # run comes then until one starts); on PostgreSQL daemons run on other hosts, which this one cannot see
     daemon_running = None if lock is None else lock.daemon_holds()
+    daemon_since = lock.held_since() if lock is not None and daemon_running else None
     at = now()
     per_book: dict[str, Any] = {}
     code = EXIT_OK
@@ -745,6 +789,7 @@ def status(
         # the lock, so the run is not "cut short", but it is no run going well either
         started = last_run.get("started_at")
         stalled = book.name in unleased and daemon_running is True
+        late = None if stalled or running_on else _late(book, lease, at, daemon_since, settings)
         for acct in book.accounts:
             st = accounts.get(acct.name, {})
             h = health.get(acct.name)
@@ -831,6 +876,8 @@ def status(
                 code = _worse(code, EXIT_PARTIAL)
             elif st.get("quarantined") or (h and h.tags_error) or result == "never run":
                 attention()
+        if late is not None:
+            code = _worse(code, EXIT_PARTIAL)
         book_conflicts = [c for c in conflicts if c.book == book.name]
         if book_conflicts:
             attention()
@@ -858,6 +905,7 @@ def status(
             "next_run_at": lease.next_due_at if lease else None,
             "running_on": running_on,
             "last_run_by": lease.last_owner if lease else None,
+            "late": late,
             "tags": list(tags.values()),
             "held_back": book_held,
         }
@@ -928,6 +976,8 @@ def status(
             f"book {name}: {counted(b['pending_conflicts'], 'pending conflict')}, {b['trash']} in the trash; "
             f"schedule {b['schedule']}, {when}{in_logs}"
         )
+        if b["late"]:
+            click.echo(f"  LATE: {_late_text(b['late'], lock_holder)}")
         if b["held_back"]:
             click.echo(
                 f"  {counted(len(b['held_back']), 'contact')} held back by the book's data rules (not written to "

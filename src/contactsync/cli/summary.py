@@ -30,7 +30,7 @@ DETAIL_LIMIT: Final = 50
 
 
 class BookState(enum.Enum):
-    FAILING = "failing"  # an account failed, was interrupted, still owes failed writes, or is paused
+    FAILING = "failing"  # an account failed, was interrupted, still owes failed writes, or is paused; or it is late
     BRAKE = "brake"  # the brake holds deletes back
     ATTENTION = "attention"  # conflicts, quarantined items, tag counts that differ, contacts held back
     NEVER_RUN = "never run"
@@ -45,7 +45,9 @@ def book_state(book: Mapping[str, Any]) -> BookState:
     accounts = list(book["accounts"].values())
     if any(a["brake"] for a in accounts):
         return BookState.BRAKE
-    if any(a["result"] in ("error", "interrupted", "partial") or a["circuit"]["state"] == "open" for a in accounts):
+    if book.get("late") or any(
+        a["result"] in ("error", "interrupted", "partial") or a["circuit"]["state"] == "open" for a in accounts
+    ):
         return BookState.FAILING
     if accounts and all(a["result"] == "never run" for a in accounts):
         return BookState.NEVER_RUN

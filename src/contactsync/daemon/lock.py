@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import os
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import StoreLocked
@@ -114,6 +115,17 @@ class StoreLock:
         except OSError:
             return None
         return (self.holder() or "").startswith("daemon ")
+
+    def held_since(self) -> datetime | None:
+        """When the process holding the lock took it (the file is written then, and only then); None when nobody
+        holds it or the file cannot be read. `status` counts a live daemon's missed slots from its start, not from
+        a slot that passed while no daemon ran."""
+        if self.holder() is None:
+            return None
+        try:
+            return datetime.fromtimestamp(self.path.stat().st_mtime, UTC)
+        except OSError:
+            return None
 
     def release(self) -> None:
         if self._fd is not None:
