@@ -441,6 +441,7 @@ class GoogleConnector(BaseConnector):
             contact,
             mapping.marker_of(person),
             _modified(person),
+            mapping.left_on_google(person),
         )
 
     def pull(self, state: str | None) -> PullResult:

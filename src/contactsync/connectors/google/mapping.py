@@ -53,7 +53,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from contactsync import normalize
 from contactsync.model import (
@@ -91,7 +91,8 @@ GOOGLE_LOSSY: Mapping[Field, str] = MappingProxyType(
         Field.PHONES: "one type per number: a custom label replaces the kind",
         Field.ADDRESSES: "one type per address (a custom label replaces the kind); a formatted text that only "
         "repeats the address's parts is Google's own and not kept",
-        Field.ORGANIZATION: "the first of the contact's organizations",
+        Field.ORGANIZATION: "the first of the contact's organizations (the others stay on Google, reported as left "
+        "on the account)",
         Field.DEPARTMENT: "the first of the contact's organizations",
         Field.JOB_TITLE: "the first of the contact's organizations",
         Field.ROLE: "the first of the contact's organizations",
@@ -100,7 +101,8 @@ GOOGLE_LOSSY: Mapping[Field, str] = MappingProxyType(
         Field.EVENTS: "dates as for birthdays; an event labelled anniversary is not kept",
         Field.RELATIONS: "one type per relation: a custom label on a relation of a known kind is not kept",
         Field.LANGUAGES: "well-formed BCP 47 language tags only",
-        Field.CUSTOM: "Google's custom fields (userDefined) that have a value",
+        Field.CUSTOM: "Google's custom fields (userDefined) that have a value; of a key held twice, the first value "
+        "(the others stay on Google, reported as left on the account)",
         Field.TAGS: "the user's contact groups (labels); system groups (myContacts, starred…) are not tags",
     }
 )
@@ -308,6 +310,33 @@ def _first(entries: Sequence[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     """The primary entry if Google marks one, else the first."""
     index = _primary_index(entries)
     return None if index is None else entries[index]
+
+
+#: what a person holds that the model keeps one of: carried as the first (the primary), the rest left on Google
+_LEFT_ON_GOOGLE: Final = (
+    (
+        Field.CUSTOM.value,
+        "a custom field whose key Google holds more than once: its first value is carried to the other accounts, "
+        "the others stay on Google",
+    ),
+    (
+        Field.ORGANIZATION.value,
+        "the contact's further organizations on Google: the first (the primary) is carried to the other accounts, "
+        "the others stay on Google",
+    ),
+)
+
+
+def left_on_google(person: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """What ``person`` holds that no other account gets (``RemoteContact.left_behind``, journaled for the contact
+    and shown by ``contactsync person show``): a custom field's key held twice, organizations past the first.
+    Neither is lost (a write-back keeps them on Google), but nothing else would say they are not copied."""
+    keys = [normalize.text(_str(e, "key")) for e in _entries(person, "userDefined") if _str(e, "value")]
+    repeated = len(keys) != len(set(keys))
+    further_organizations = len(_entries(person, "organizations")) > 1
+    if not repeated and not further_organizations:
+        return ()
+    return tuple(left for left, held in zip(_LEFT_ON_GOOGLE, (repeated, further_organizations), strict=True) if held)
 
 
 def date_from_google(value: object) -> PartialDate | None:
