@@ -170,8 +170,10 @@ def test_import_csv_with_a_mapping_creates_matches_and_rejects_with_reasons_then
     assert result.exit_code == 3, result.output
     assert "created 1, matched 2 to contacts already there, rejected 3" in result.stdout
     assert "line 5  no name, email, phone or company" in result.stdout
-    assert "line 6  email 'carla-at-example.org' is not an email address" in result.stdout
-    assert "line 7  phone '12' is not a phone number" in result.stdout
+    # the line and the field, not the value as typed (personal data: `import --show-values` quotes it)
+    assert "line 6  the email is not an email address" in result.stdout
+    assert "line 7  the phone is not a phone number" in result.stdout
+    assert "carla-at-example.org" not in result.stdout
     book.ok("sync")
     for folder in (book.office, book.phone):
         assert book.names(folder) == ["Ana Souza", "Bruno Lima"]

@@ -144,8 +144,61 @@ def _a_count_follows(digits: str, group: str) -> bool:
 
 
 #: a card file's name: its UID, which another client may have made of an email or a name (vdir writes
-#: "ana.silva_example.com-7bda2560ce1b.vcf" for the UID "ana.silva@example.com"; a client may write "Ana Silva.vcf")
-_CARD_NAME = re.compile(r"(?<![^\s\"'<>(),;:/])[^\s\"'<>(),;:/]+\.vcf\b", re.IGNORECASE)
+#: "ana.silva_example.com-7bda2560ce1b.vcf" for the UID "ana.silva@example.com"; a client may write "Ana Silva.vcf").
+#: Found by its end; :func:`_card_names_masked` reads back from there to where the name starts
+_CARD_END = re.compile(r"\.vcf\b", re.IGNORECASE)
+#: what ends a card file's name read back from its ".vcf": a quote, a bracket, a separator, a colon, a slash, any
+#: white space but a single space (a name may hold spaces: "Ana Souza.vcf")
+_CARD_NAME_STOP: Final = frozenset("\"'<>(),;:/\\\t\n\r\f\v")
+#: a short lowercase word that may stand between two words of a name: "José da Silva.vcf", "Anne van Dijk.vcf"
+_PARTICLE_MAX: Final = 3
+
+
+def _word_start(text: str, end: int, floor: int) -> int:
+    """Where the word ending at ``end`` starts (no space, no stop character in it), not before ``floor``."""
+    start = end
+    while start > floor and text[start - 1] != " " and text[start - 1] not in _CARD_NAME_STOP:
+        start -= 1
+    return start
+
+
+def _name_like(word: str) -> bool:
+    """Whether a word before a card file's name is part of it: anything but a lowercase ASCII word (a capital, a
+    digit, an accent, a dot: "Ana", "José", "ana.silva"). Our messages put lowercase words there ("card …")."""
+    return not (word.isascii() and word.isalpha() and word.islower())
+
+
+def _card_names_masked(text: str) -> str:
+    """``text`` with every card file's name replaced by "…": the whole name, "Ana Souza.vcf" and not only its last
+    word (a token pattern left "Ana … changed since it was read"). Read back from each ".vcf" over the words that
+    look like a name's (:func:`_name_like`, and a particle between two of them), to a quote, a colon, a slash or
+    the start; a lowercase word ends it, so "card x.vcf" stays "card …". Never before the previous ".vcf": each
+    character is read at most twice, linear (a pattern with spaces in it, tried from each word, was not)."""
+    out: list[str] = []
+    done = 0  # text[:done] is in out
+    floor = 0  # no name reaches back past the previous ".vcf"
+    for match in _CARD_END.finditer(text):
+        start = _word_start(text, match.start(), floor)
+        if start == match.start():  # ".vcf" alone: no name
+            floor = match.end()
+            continue
+        while start - 1 > floor and text[start - 1] == " ":
+            before = _word_start(text, start - 1, floor)
+            word = text[before : start - 1]
+            if word and _name_like(word):
+                start = before
+                continue
+            if word.isascii() and word.isalpha() and 0 < len(word) <= _PARTICLE_MAX and before - 1 > floor:
+                first = _word_start(text, before - 1, floor)
+                if text[before - 1] == " " and first < before - 1 and _name_like(text[first : before - 1]):
+                    start = first
+                    continue
+            break
+        out.append(text[done:start])
+        out.append(MASK)
+        done = floor = match.end()
+    out.append(text[done:])
+    return "".join(out)
 
 
 def _without_card_file(path: str) -> str:
@@ -164,9 +217,9 @@ def mask_personal(text: str) -> str:
     and every ``+``-prefixed phone number replaced by "…": the last net under our own messages, which name
     accounts, keys and counts, and are written whatever ``log.personal_data`` says. Connectors mask what they know
     to be personal (a server's path, a platform's quoted values) before it gets here; this catches what one
-    forgot (vdir's "<file name> no longer exists")."""
+    forgot (a card file's name, "Ana Souza.vcf", in a platform's answer)."""
     budget = [_COUNT_LOOKUPS_MAX]
-    return _PHONE.sub(lambda m: _phone_masked(m, budget), _CARD_NAME.sub(MASK, _EMAIL.sub(MASK, text)))
+    return _PHONE.sub(lambda m: _phone_masked(m, budget), _card_names_masked(_EMAIL.sub(MASK, text)))
 
 
 #: the words CardDAV servers put in their paths (Nextcloud, ownCloud, SabreDAV/Baïkal, Radicale, SOGo, iCloud,

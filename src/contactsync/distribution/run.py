@@ -33,6 +33,7 @@ from datetime import datetime
 from ..connector import Change, ChangeKind, ChangeResult, Connector, PullResult, RemoteContact, tidy_up
 from ..copies import KeepsCopies
 from ..errors import ConnectorError, NotFound, RateLimited, SyncAborted, SyncTokenExpired, Transient
+from ..logs import account_error
 from ..model import Contact, Field, Tag
 from ..retry import RetryPolicy
 from ..settings import AccountSettings, BookSettings, DistributionSettings, DistributionTarget, Settings
@@ -317,8 +318,15 @@ class Distributor:
                 # the container is gone and another stands under its name now: list it all and fill it
                 return self._sync_target(connector, target, self.store.target_state(name, target.account), revision)
         except ConnectorError as exc:
+            # stored and shown (distribute --status, status) whatever log.personal_data says: masked as a book
+            # account's error is, since a platform's answer may quote the person it refused
             self.store.put_target_state(
-                replace(ts, last_run_at=now(), last_result="failed", last_error=f"{type(exc).__name__}: {exc}")
+                replace(
+                    ts,
+                    last_run_at=now(),
+                    last_result="failed",
+                    last_error=f"{type(exc).__name__}: {account_error(exc)}",
+                )
             )
             raise
         finally:
@@ -663,7 +671,7 @@ class Distributor:
                             report.plan = self.plan(allow_deletes=allow_deletes)
                         except ConnectorError as exc:
                             # the targets still get this slot's listing: items deleted inside come back
-                            log.error("distribution %s: the source could not be read: %s", name, exc)
+                            log.error("distribution %s: the source could not be read: %s", name, account_error(exc))
                     planned = claim.taken or claim.not_due
                 if not planned:
                     # another daemon is planning this slot: its targets would only be run twice meanwhile
@@ -699,7 +707,8 @@ class Distributor:
                         outcome = self.sync_target(target, revision=revision)
                     except ConnectorError as exc:
                         log.error("distribution %s: target %s failed: %s", name, account, type(exc).__name__)
-                        outcome = TargetReport(account, held.revision, error=str(exc))
+                        # the cycle's report is printed and returned as JSON: masked as the stored error is
+                        outcome = TargetReport(account, held.revision, error=account_error(exc))
                     with progress:
                         report.targets.append(outcome)
 

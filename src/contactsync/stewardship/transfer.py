@@ -21,6 +21,7 @@ from typing import Protocol
 from email_validator import EmailNotValidError, validate_email
 
 from ..engine.merge import EPOCH, Side, merge
+from ..logs import safe_error_text
 from ..model import ALL_FIELDS, Contact, Email, EmailKind, Name, PartialDate, Phone, PhoneKind, Tag
 from ..normalize import normalize_contact
 from ..settings import Settings
@@ -29,9 +30,15 @@ from . import StewardshipError
 from .common import journal_row, queue_everywhere
 
 
+class UnreadableCard(ValueError):
+    """A card a :class:`CardCodec` cannot read, with a message that says why and never quotes the card's content:
+    the only codec error ``import`` shows whatever ``log.personal_data`` says (any other is withheld)."""
+
+
 class CardCodec(Protocol):
     def parse(self, text: str) -> list[Contact]:
-        """Every card of a .vcf text (one may hold many). Raises ValueError on a text with no card at all."""
+        """Every card of a .vcf text (one may hold many). Raises UnreadableCard (or another ValueError, whose
+        text is then withheld) on a text with no card at all."""
         ...
 
     def render(self, contact: Contact, uid: str) -> str: ...
@@ -172,7 +179,7 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in re.split(r"\s*(?::::|;)\s*", value) if v.strip()]
 
 
-def _row_contact(row: Mapping[str, str], mapping: Mapping[str, str]) -> Contact:
+def _row_contact(row: Mapping[str, str], mapping: Mapping[str, str], show_values: bool) -> Contact:
     values: dict[str, list[str]] = {}
     for column, raw in row.items():
         if column is None or raw is None:
@@ -192,7 +199,8 @@ def _row_contact(row: Mapping[str, str], mapping: Mapping[str, str]) -> Contact:
         try:
             birthday = PartialDate.parse(one("birthday"))
         except ValueError:
-            raise ValueError(f"birthday {one('birthday')!r} is not a date (use YYYY-MM-DD or --MM-DD)") from None
+            what = f"birthday {one('birthday')!r}" if show_values else "the birthday"
+            raise ValueError(f"{what} is not a date (use YYYY-MM-DD or --MM-DD)") from None
     return Contact(
         name=Name(given=one("given"), family=one("family"), middle=one("middle")),
         display_name=one("display_name"),
@@ -208,8 +216,9 @@ def _row_contact(row: Mapping[str, str], mapping: Mapping[str, str]) -> Contact:
     )
 
 
-def read_csv(text: str, mapping: Mapping[str, str]) -> list[tuple[str, Contact | str]]:
-    """(where, contact or the reason it cannot be read) per data row."""
+def read_csv(text: str, mapping: Mapping[str, str], *, show_values: bool = False) -> list[tuple[str, Contact | str]]:
+    """(where, contact or the reason it cannot be read) per data row; the reason quotes the value only with
+    ``show_values`` (see :func:`import_contacts`)."""
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames:
         raise StewardshipError("the CSV file has no header line")
@@ -223,13 +232,15 @@ def read_csv(text: str, mapping: Mapping[str, str]) -> list[tuple[str, Contact |
     for row in reader:
         where = f"line {reader.line_num}"
         try:
-            out.append((where, _row_contact(row, mapping)))
+            out.append((where, _row_contact(row, mapping, show_values)))
         except ValueError as exc:
             out.append((where, str(exc)))
     return out
 
 
-def read_vcf(text: str, codec: CardCodec) -> list[tuple[str, Contact | str]]:
+def read_vcf(text: str, codec: CardCodec, *, show_values: bool = False) -> list[tuple[str, Contact | str]]:
+    """(where, contact or the reason it cannot be read) per card. A codec's :class:`UnreadableCard` is said as it
+    is; any other ValueError (a library's, which may quote the card) only by its type unless ``show_values``."""
     chunks = re.findall(r"BEGIN:VCARD.*?(?:END:VCARD|(?=BEGIN:VCARD)|\Z)", text, flags=re.S | re.I)
     if not chunks:
         raise StewardshipError("the file holds no vCard (no BEGIN:VCARD line)")
@@ -237,14 +248,25 @@ def read_vcf(text: str, codec: CardCodec) -> list[tuple[str, Contact | str]]:
     for n, chunk in enumerate(chunks, 1):
         try:
             parsed = codec.parse(chunk)
-        except ValueError as exc:
+        except UnreadableCard as exc:
             out.append((f"card {n}", f"unreadable card: {exc}"))
+            continue
+        except ValueError as exc:
+            out.append((f"card {n}", f"unreadable card: {safe_error_text(exc, personal_data=show_values)}"))
             continue
         out.extend((f"card {n}", c) for c in parsed)
     return out
 
 
-def _problem(contact: Contact, region: str) -> str | None:
+def _which(kind: str, index: int, count: int) -> str:
+    """A value named without quoting it: "the phone", or "phone 2 of 3" (in the order of the row's columns)."""
+    return f"the {kind}" if count == 1 else f"{kind} {index} of {count}"
+
+
+def _problem(contact: Contact, region: str, show_values: bool) -> str | None:
+    """Why ``contact`` cannot be imported, or None. The value is quoted only with ``show_values``: the reason is
+    printed, and pasted into tickets, whatever ``log.personal_data`` says otherwise; the line and the field say
+    where to look in the file."""
     if (
         contact.name.is_empty()
         and not contact.display_name
@@ -253,14 +275,16 @@ def _problem(contact: Contact, region: str) -> str | None:
         and not contact.organization
     ):
         return "no name, email, phone or company"
-    for e in contact.emails:
+    for i, e in enumerate(contact.emails, 1):
         try:
             validate_email(e.address, check_deliverability=False, allow_smtputf8=True)
         except EmailNotValidError:
-            return f"email {e.address!r} is not an email address"
-    for p in contact.phones:
+            what = f"email {e.address!r}" if show_values else _which("email", i, len(contact.emails))
+            return f"{what} is not an email address"
+    for i, p in enumerate(contact.phones, 1):
         if not p.number.startswith("+"):
-            return f"phone {p.number!r} is not a phone number (for {region}; give +country for others)"
+            what = f"phone {p.number!r}" if show_values else _which("phone", i, len(contact.phones))
+            return f"{what} is not a phone number (for {region}; give +country for others)"
     return None
 
 
@@ -271,9 +295,12 @@ def import_contacts(
     rows: Sequence[tuple[str, Contact | str]],
     *,
     dry_run: bool = False,
+    show_values: bool = False,
     progress: Callable[[], None] | None = None,
 ) -> ImportSummary:
-    """Validate, match and write ``rows`` into the book; everything is queued to every writable account."""
+    """Validate, match and write ``rows`` into the book; everything is queued to every writable account. A rejected
+    row's reason names its field, and quotes the value only with ``show_values`` (``import --show-values``, or
+    ``log.personal_data: true``)."""
     book = settings.book(book_name)
     created: list[str] = []
     matched: list[str] = []
@@ -292,7 +319,7 @@ def import_contacts(
         contact = normalize_contact(item, book.default_region)
         if not contact.display_name and contact.name.is_empty() and contact.organization:
             contact = replace(contact, display_name=contact.organization)
-        problem = _problem(contact, book.default_region)
+        problem = _problem(contact, book.default_region, show_values)
         if problem:
             rejected.append(Rejected(where, problem))
             continue

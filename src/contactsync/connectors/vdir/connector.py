@@ -787,9 +787,11 @@ class VdirConnector(BaseConnector):
             raise ItemRejected("the item id is not a card file name of this folder", account=self.name)
         data = self._read(file_name)
         if data is None:
-            raise PreconditionFailed(f"{file_name} no longer exists", gone=True, account=self.name)
+            # the file's name is its UID, which another client may have made of a name ("Ana Souza.vcf"): the
+            # message is stored and shown whatever log.personal_data says, the item is named by its ref
+            raise PreconditionFailed("the card file no longer exists", gone=True, account=self.name)
         if etag_of(data) != change.ref.etag:
-            raise PreconditionFailed(f"{file_name} changed since it was read", account=self.name)
+            raise PreconditionFailed("the card file changed since it was read", account=self.name)
         return file_name, data
 
     def _create(self, change: Change, staged: _Staged | None = None) -> ChangeResult:
@@ -820,7 +822,7 @@ class VdirConnector(BaseConnector):
             try:
                 os.link(temporary, self._prefix + file_name)
             except FileExistsError as exc:
-                raise PreconditionFailed(f"{file_name} exists already", account=self.name) from exc
+                raise PreconditionFailed("a card file of its name exists already", account=self.name) from exc
             finally:
                 os.unlink(temporary)
         # a card made from the contact alone reads back as the mapping's fit of it (the vCard codec's contract,
@@ -874,7 +876,7 @@ class VdirConnector(BaseConnector):
         try:
             os.unlink(self._prefix + file_name)
         except FileNotFoundError as exc:
-            raise PreconditionFailed(f"{file_name} no longer exists", gone=True, account=self.name) from exc
+            raise PreconditionFailed("the card file no longer exists", gone=True, account=self.name) from exc
         return ChangeResult(change)
 
     def _write_temporary(self, data: bytes, *, durable: bool = True) -> str:
@@ -1079,7 +1081,8 @@ class _Staged:
                 try:
                     os.link(temporary, path)
                 except FileExistsError:
-                    exists = PreconditionFailed(f"{os.path.basename(path)} exists already", account=self.account)
+                    # not named: a card file's name may be a person's (see _current)
+                    exists = PreconditionFailed("a card file of its name exists already", account=self.account)
                     results[i] = ChangeResult(results[i].change, error=exists)
                 except OSError as exc:
                     results[i] = failure(results[i].change, exc)
