@@ -471,6 +471,9 @@ def _merge_elements(
     proposals: dict[str, list[tuple[Side, Element]]] = {}  # key → sides that added or modified it
     removals: dict[str, list[Side]] = {}
     bases: dict[str, dict[str, Element]] = {}
+    # an element a side edited in place (its key changed: another address, another number) → the key it replaced
+    replaced: dict[str, str] = {}
+    ordered = f not in _SORTED_FIELDS
     for s in changed:
         base = _as_dict(s.base_value(f))
         remote = _as_dict(s.remote.get(f))
@@ -478,8 +481,11 @@ def _merge_elements(
         for key, elem in remote.items():
             if key not in base or _differs(base[key], elem):
                 proposals.setdefault(key, []).append((s, elem))
-        for key in base.keys() - remote.keys():
+        gone = base.keys() - remote.keys()
+        for key in gone:
             removals.setdefault(key, []).append(s)
+        if ordered and gone:
+            _note_replaced(base, remote, replaced)
     decisions: list[FieldDecision] = []
     queued_any = False
     losers_all: list[tuple[str, Any]] = []
@@ -506,10 +512,46 @@ def _merge_elements(
             continue
         result[key] = chosen.value
         losers_all.extend((c.source, c.value) for c in candidates if _differs(c.value, chosen.value))
+    if replaced:
+        result = _in_place(cur_value, result, replaced)
     new_value = _keyed(f, result)
     if new_value != cur_value or losers_all or queued_any:
         decisions.append(FieldDecision(f, cur_value, new_value, sources, tuple(losers_all), queued_any))
     return new_value, decisions
+
+
+#: the multi-valued fields whose order is not the user's: tags are a set, custom fields and vCard lines kept sorted
+_SORTED_FIELDS = frozenset({Field.TAGS, Field.CUSTOM, Field.VCARD_LINES})
+
+
+def _note_replaced(base: dict[str, Element], remote: dict[str, Element], replaced: dict[str, str]) -> None:
+    """The elements of one side that took the place of one it removed: an element new to the side standing where
+    its base had one the side no longer has (an email, a nickname, a number edited in its field). Noted in
+    ``replaced`` (new key → old key; the first side to replace a key wins)."""
+    base_keys = list(base)
+    for index, key in enumerate(remote):
+        if index >= len(base_keys):
+            break
+        old = base_keys[index]
+        if key not in base and old not in remote:
+            replaced.setdefault(key, old)
+
+
+def _in_place(cur_value: Any, result: dict[str, Element], replaced: Mapping[str, str]) -> dict[str, Element]:
+    """``result`` with each element a side edited in place standing where the one it replaced stood, rather than
+    last. A platform that holds a few of a field's values (Outlook: three emails, one nickname, one web page)
+    holds the first ones: appended, the value its user typed would leave its slot to one the user never saw
+    there, and the next write would put that one on the platform in its place."""
+    before = [element_key(e) for e in cur_value]
+    known = set(before)
+    # an old element gone from the result, its place taken by the new one (new to the contact, and merged in)
+    takes = {old: new for new, old in replaced.items() if new in result and new not in known and old not in result}
+    if not takes:
+        return result
+    placed = set(takes.values())
+    order = [takes.get(key, key) for key in before if key in result or key in takes]
+    order += [key for key in result if key not in known and key not in placed]
+    return {key: result[key] for key in order}
 
 
 def _exact(elem: Element) -> Any:

@@ -102,6 +102,10 @@ _SEEN_COPY = "#categoriesSeen"
 #: a refused MailboxSettings permission is asked again after this long (the admin may have granted it since)
 RETRY_DENIED_AFTER = timedelta(days=1)
 NOTICE_COLOURS = "outlook-categories-without-colours"
+#: the phone properties of a contact, each number in Outlook's own spelling
+_PHONE_PROPERTIES = ("mobilePhone", "businessPhones", "homePhones")
+#: what an update reads back before rewriting it, to keep what Outlook holds beyond the model (_keep_held_spelling)
+_HELD_SPELLING = ("emailAddresses", *_PHONE_PROPERTIES)
 _SYNC_STATE_CODES = frozenset({"syncstatenotfound", "syncstateinvalid", "errorinvalidsyncstatedata", "resyncrequired"})
 
 
@@ -717,7 +721,7 @@ class OutlookConnector(BaseConnector):
         self._see_categories(t.name for t in tags)
         self._keep_seen()
         bodies = {i: self._patch_body(c) for i, c in enumerate(changes) if c.kind is ChangeKind.UPDATE}
-        self._keep_email_names(changes, bodies)
+        self._keep_held_spelling(changes, bodies)
         requests_ = [self._request_for(str(i), c, bodies.get(i)) for i, c in enumerate(changes)]
         answers = self.graph.run(requests_, writes=True)
         refusals = [a for a in answers.values() if isinstance(a, ConnectorError) and not isinstance(a, OutcomeUnknown)]
@@ -748,38 +752,60 @@ class OutlookConnector(BaseConnector):
             mapping.EXTENDED: mapping.marker_property(change.contact_id),
         }
 
-    def _keep_email_names(self, changes: Sequence[Change], bodies: Mapping[int, dict[str, Any]]) -> None:
-        """An update that rewrites ``emailAddresses`` keeps the display name Outlook holds for each address still
-        there: the model has no place for it, and a write-back must not replace "Ana Lima (work)" with the bare
-        address (issue #15: what the platform holds beyond the model stays). One GET per such item, only when its
-        addresses change (known from the item as last agreed); an address new to the list is named by itself."""
+    def _keep_held_spelling(self, changes: Sequence[Change], bodies: Mapping[int, dict[str, Any]]) -> None:
+        """An update that rewrites ``emailAddresses`` or a phone property keeps what Outlook holds beyond the model
+        for each value still there: an address's display name ("Ana Lima (work)", the model has no place for it),
+        a number's own spelling ("(212) 555-0142", "+1 212 555 0100 ext. 101": the model holds it normalized). A
+        write-back must not replace them with our forms (issue #15: what the platform holds beyond the model
+        stays). A whole array is written when one of its values changes, so each value is matched by the key the
+        model reads it as; a property that comes out as Outlook holds it is not sent at all. One GET per such item,
+        only when those properties change (known from the item as last agreed); a new value is spelled by us."""
         rewriting: list[int] = []
         ids: list[str] = []
         for i, body in bodies.items():
             ref = changes[i].ref
             # without the item as last agreed (a distribution's copy, written whole), the list is not known to
             # have changed: no read for it
-            if "emailAddresses" in body and ref is not None and changes[i].previous is not None:
+            if any(p in body for p in _HELD_SPELLING) and ref is not None and changes[i].previous is not None:
                 rewriting.append(i)
                 ids.append(ref.id)
         if not rewriting:
             return
         # an envelope refused (throttled, down) raises before anything is written: the retry policy sends the whole
-        # push again later, rather than writing the list without the names Outlook holds
-        held = dict(self._get_each(ids, {"$select": "emailAddresses"}))
+        # push again later, rather than writing the lists without what Outlook holds
+        held = dict(self._get_each(ids, {"$select": ",".join(_HELD_SPELLING)}))
         for i, item_id in zip(rewriting, ids, strict=True):
             answer = held.get(item_id)
             if not isinstance(answer, BatchResponse) or not answer.ok or not isinstance(answer.body, Mapping):
                 continue
-            names = {
-                str(e.get("address", "")).casefold(): e.get("name")
-                for e in answer.body.get("emailAddresses") or ()
-                if isinstance(e, Mapping) and e.get("name")
-            }
-            bodies[i]["emailAddresses"] = [
-                {**e, "name": names.get(str(e.get("address", "")).casefold(), e.get("name"))}
-                for e in bodies[i]["emailAddresses"]
-            ]
+            item, body = answer.body, bodies[i]
+            if "emailAddresses" in body:
+                names = {
+                    str(e.get("address", "")).casefold(): e.get("name")
+                    for e in item.get("emailAddresses") or ()
+                    if isinstance(e, Mapping) and e.get("name")
+                }
+                body["emailAddresses"] = [
+                    {**e, "name": names.get(str(e.get("address", "")).casefold(), e.get("name"))}
+                    for e in body["emailAddresses"]
+                ]
+            spellings: dict[str, str] = {}
+            for prop in _PHONE_PROPERTIES:
+                value = item.get(prop)
+                for number in value if isinstance(value, list) else [value]:
+                    if isinstance(number, str) and number.strip():
+                        spellings.setdefault(mapping.phone_key(number, self.region), number)
+            for prop in _PHONE_PROPERTIES:
+                if prop not in body:
+                    continue
+                if isinstance(body[prop], list):
+                    body[prop] = [spellings.get(mapping.phone_key(n, self.region), n) for n in body[prop]]
+                    if body[prop] == (item.get(prop) or []):
+                        del body[prop]
+                elif isinstance(body[prop], str):
+                    body[prop] = spellings.get(mapping.phone_key(body[prop], self.region), body[prop])
+                    if body[prop] == item.get(prop):
+                        del body[prop]
 
     def _request_for(self, member_id: str, change: Change, body: Mapping[str, Any] | None = None) -> BatchRequest:
         if change.kind is ChangeKind.CREATE:

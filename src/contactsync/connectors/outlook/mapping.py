@@ -271,6 +271,12 @@ def to_graph(contact: Contact) -> dict[str, Any]:
     return body
 
 
+def phone_key(number: str, region: str = "US") -> str:
+    """A number as the model reads it (what :func:`from_graph` makes of it): two spellings of one number match."""
+    phones = normalize_contact(Contact(phones=(Phone(number, PhoneKind.WORK),)), region).phones
+    return phones[0].key if phones else number
+
+
 def create_body(contact: Contact) -> dict[str, Any]:
     """A POST body: only what is set (Graph needs no explicit nulls on a new item)."""
     return {k: v for k, v in to_graph(contact).items() if v not in (None, [], {})}
