@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 from tests.daemon_support import CONTACTSYNC, DaemonProcess, books_yaml, fill_up, make_book, small_tmpfs, wait_for
@@ -224,18 +225,55 @@ def test_a_book_added_to_the_file_the_running_daemon_never_read_is_late_until_it
         daemon.stop()
 
 
-def test_slots_are_counted_missed_only_past_the_jitter_and_a_lease_s_time() -> None:
+def test_runs_are_counted_missed_only_past_the_jitter_and_a_lease_s_time() -> None:
     from datetime import UTC, datetime, timedelta
 
     from contactsync.daemon.service import slots_missed
 
     due = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
     every_15m = {"jitter_s": 30.0, "lease_s": 120.0}
-    # the next slot (10:15) counts once its jitter (30 s) and a lease's time (120 s) have passed
-    assert slots_missed("every 15m", due, due + timedelta(minutes=17, seconds=29), **every_15m) == 0
-    assert slots_missed("every 15m", due, due + timedelta(minutes=17, seconds=31), **every_15m) == 1
-    assert slots_missed("every 15m", due, due + timedelta(hours=2), **every_15m) == 7
+    # the run expected at 10:00 counts once its jitter (30 s) and a lease's time (120 s) have passed
+    assert slots_missed("every 15m", due, due + timedelta(minutes=2, seconds=29), **every_15m) == 0
+    assert slots_missed("every 15m", due, due + timedelta(minutes=2, seconds=31), **every_15m) == 1
+    assert slots_missed("every 15m", due, due + timedelta(minutes=17, seconds=31), **every_15m) == 2
+    assert slots_missed("every 15m", due, due + timedelta(hours=2), **every_15m) == 8  # 10:00, then 10:15 … 11:45
     assert slots_missed("every 15m", due, due + timedelta(days=3), **every_15m) == 10  # counted up to 10
-    # a cron schedule's jitter is a minute at most: 11:00 then counts at 11:03
-    assert slots_missed("0 * * * *", due, due + timedelta(minutes=62, seconds=59), jitter_s=600, lease_s=120) == 0
-    assert slots_missed("0 * * * *", due, due + timedelta(minutes=63, seconds=1), jitter_s=600, lease_s=120) == 1
+    # a cron schedule's jitter is a minute at most: 10:00 counts at 10:03, 11:00 at 11:03
+    assert slots_missed("0 * * * *", due, due + timedelta(minutes=2, seconds=59), jitter_s=600, lease_s=120) == 0
+    assert slots_missed("0 * * * *", due, due + timedelta(minutes=63, seconds=1), jitter_s=600, lease_s=120) == 2
+
+
+def test_a_book_waiting_behind_another_s_run_or_a_restart_s_catch_up_is_not_late() -> None:
+    """On SQLite the daemon has one worker: a book queued behind a long run is waiting, not failing (review of
+    3dea5f6). Judged only while the daemon is idle: nothing leased, nothing started or finished for a lease's time."""
+    from datetime import UTC, datetime, timedelta
+
+    from contactsync.cli import _daemon_idle, _late
+    from contactsync.settings import BookSettings, Settings
+    from contactsync.store import Lease
+
+    at = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    settings = Settings(books=(BookSettings("staff", (), schedule="every 15m"),), store_url="sqlite://")
+    book = settings.books[0]
+    waiting = Lease("staff", None, None, at - timedelta(minutes=40), None, at - timedelta(minutes=55), "vm:1")
+    big_run = Lease("big", "vm:1", at + timedelta(seconds=60), None, at - timedelta(minutes=50), None, "vm:1")
+    hour_ago = at - timedelta(hours=1)
+    assert not _daemon_idle({"staff": waiting, "big": big_run}, at, settings)
+    assert _late(book, waiting, at, hour_ago, settings, daemon_idle=False) is None
+    # the same book with the daemon idle for longer than a lease: late, three runs missed (11:20, 11:35, 11:50)
+    done = replace(big_run, owner=None, expires_at=None, last_finished_at=at - timedelta(minutes=30))
+    assert _daemon_idle({"staff": waiting, "big": done}, at, settings)
+    late = _late(book, waiting, at, hour_ago, settings, daemon_idle=True)
+    assert late == {"due_since": waiting.next_due_at, "missed_slots": 3, "known_to_daemon": True}
+    # a daemon started a minute ago has had no time to run a book due for two days
+    assert (
+        _late(
+            book,
+            replace(waiting, next_due_at=at - timedelta(days=2)),
+            at,
+            at - timedelta(minutes=1),
+            settings,
+            daemon_idle=True,
+        )
+        is None
+    )

@@ -549,28 +549,50 @@ def _open_runs_unleased(
 
 
 def _late(
-    book: BookSettings, lease: Lease | None, at: datetime, daemon_since: datetime | None, settings: Settings
+    book: BookSettings,
+    lease: Lease | None,
+    at: datetime,
+    daemon_since: datetime | None,
+    settings: Settings,
+    daemon_idle: bool,
 ) -> dict[str, Any] | None:
-    """Whether the daemon that runs on this SQLite store (alive since ``daemon_since``) has let a slot of ``book``
-    pass without starting its run: its claims fail where nothing records them (a store too full to take even the
-    run's row), or it never takes the book on (one added to the file after it started). None when the book is on
-    time, or nothing can tell (no daemon here, or on PostgreSQL, where daemons run on other hosts)."""
-    if daemon_since is None:
+    """Whether the daemon that runs on this SQLite store (alive since ``daemon_since``) has let ``book``'s run pass
+    without starting it: its claims fail where nothing records them (a store too full to take even the run's row),
+    or it never took the book on (one added to the file after it started). None when the book is on time, or
+    nothing can tell (no daemon here, or on PostgreSQL, where daemons run on other hosts).
+
+    The run was expected at the book's due time, or at the daemon's start if later (a daemon tries every book as
+    it starts, and a book whose lease has no due time yet never finished a run). A book whose lease the store holds
+    is judged only while the daemon is idle (``daemon_idle``: nothing leased now, no run started or finished for a
+    lease's time): on SQLite the daemon has one worker, and a book queued behind a long run, a restart's catch-up
+    or a distribution's cycle is waiting, not failing."""
+    if daemon_since is None or (lease is not None and not daemon_idle):
         return None
-    due = lease.next_due_at if lease is not None else daemon_since
-    if due is None or due >= at:
-        # a book whose lease has no due time yet (taken on by a reload, at a time unknown here) is not judged
+    due = lease.next_due_at if lease is not None else None
+    expected = daemon_since if due is None else max(due, daemon_since)
+    if expected >= at:
         return None
     from ..daemon.service import slots_missed  # a book past its time only: no scheduler imported otherwise (#18)
 
     daemon = settings.daemon
-    missed = slots_missed(
-        book.schedule, max(due, daemon_since), at, jitter_s=daemon.jitter_seconds, lease_s=daemon.lease_seconds
-    )
+    missed = slots_missed(book.schedule, expected, at, jitter_s=daemon.jitter_seconds, lease_s=daemon.lease_seconds)
     if not missed:
         return None
-    known = lease is not None
-    return {"due_since": due if known else None, "missed_slots": missed, "known_to_daemon": known}
+    return {"due_since": expected, "missed_slots": missed, "known_to_daemon": lease is not None}
+
+
+def _daemon_idle(leases: Mapping[str, Lease], at: datetime, settings: Settings) -> bool:
+    """Whether the daemon has nothing leased now and started or finished no run (of a book, of a distribution's
+    plan or target) for a lease's time and its jitter: then a book it let pass is not queued behind another."""
+    from datetime import timedelta
+
+    since = at - timedelta(seconds=settings.daemon.lease_seconds + settings.daemon.jitter_seconds)
+    for lease in leases.values():
+        if lease.holder(at) is not None:
+            return False
+        if any(when is not None and when > since for when in (lease.last_started_at, lease.last_finished_at)):
+            return False
+    return True
 
 
 def _late_text(late: dict[str, Any], lock_holder: str | None) -> str:
@@ -579,14 +601,15 @@ def _late_text(late: dict[str, Any], lock_holder: str | None) -> str:
     slots = "10 or more slots" if late["missed_slots"] >= 10 else counted(late["missed_slots"], "slot")
     if not late["known_to_daemon"]:
         return (
-            f"{daemon} runs but has not taken this book on ({slots} of its schedule passed since it started): it is "
+            f"{daemon} runs but has not taken this book on ({slots} of its schedule missed since it started): it is "
             "not in the configuration the daemon read (reload it: systemctl reload contactsync), or the daemon "
             "could not record it (the daemon's log says why)"
         )
     return (
-        f"{daemon} runs but has not started this book's run due since {_age(late['due_since'])[:-4]} ({slots} "
-        "missed): the daemon's log says why (a store it cannot write: a full disk?); the next run is tried at "
-        "the next slot"
+        f"{daemon} runs but has not started this book's run, due {_age(late['due_since'])} ({slots} missed), and "
+        "has run nothing else since: its claims fail where nothing records them (the daemon's log says why: a full "
+        "disk?), or it does not know the book (put back into the file since it started: systemctl reload "
+        "contactsync)"
     )
 
 
@@ -763,6 +786,7 @@ def status(
     daemon_running = None if lock is None else lock.daemon_holds()
     daemon_since = lock.held_since() if lock is not None and daemon_running else None
     at = now()
+    daemon_idle = daemon_since is not None and _daemon_idle(leases, at, settings)
     per_book: dict[str, Any] = {}
     code = EXIT_OK
 
@@ -789,7 +813,7 @@ def status(
         # the lock, so the run is not "cut short", but it is no run going well either
         started = last_run.get("started_at")
         stalled = book.name in unleased and daemon_running is True
-        late = None if stalled or running_on else _late(book, lease, at, daemon_since, settings)
+        late = None if stalled or running_on else _late(book, lease, at, daemon_since, settings, daemon_idle)
         for acct in book.accounts:
             st = accounts.get(acct.name, {})
             h = health.get(acct.name)
@@ -1205,14 +1229,24 @@ def trash_list(obj: Context, as_json: bool) -> None:
 
 @trash.command("restore")
 @click.argument("contact_id")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Restore even though a live contact has one of its emails or phones (then merge the two).",
+)
 @click.pass_obj
 @friendly
-def trash_restore(obj: Context, contact_id: str) -> None:
+def trash_restore(obj: Context, contact_id: str, force: bool) -> None:
     """Bring a contact back; the next sync re-creates it on every account."""
     from .. import admin
 
-    with obj.store() as store:
-        book = admin.restore_from_trash(store, obj.settings, contact_id)
+    try:
+        with obj.store() as store:
+            book = admin.restore_from_trash(store, obj.settings, contact_id, force=force)
+    except admin.RestoreRefused as exc:
+        # the command as given would make a duplicate: the admin says otherwise (exit 2, like a wrong command)
+        click.echo(f"contactsync: {exc}", err=True)
+        raise click.exceptions.Exit(EXIT_USAGE) from None
     click.echo(f"restored {contact_id} in book {book}; the next sync re-creates it on every account")
 
 

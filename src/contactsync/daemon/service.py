@@ -184,17 +184,20 @@ def triggers_for(schedule_text: str, jitter_s: float) -> tuple[BaseTrigger, Base
     return cron(int(min(jitter_s, 60)) or None), cron(None)
 
 
-def slots_missed(schedule_text: str, due: datetime, until: datetime, *, jitter_s: float, lease_s: float) -> int:
-    """How many of a book's slots after ``due`` a daemon alive all along should have started by ``until`` (at most
-    10): each slot counts once its jitter and a lease's time have passed, the allowance for a run waiting for a
-    worker or its claim. A book of a live daemon with a slot missed so is late: its claims fail (a store that
-    cannot be written) or its runs never start (`status`)."""
+def slots_missed(schedule_text: str, expected: datetime, until: datetime, *, jitter_s: float, lease_s: float) -> int:
+    """How many runs of a book a daemon alive all along should have started by ``until`` (at most 10): the one
+    ``expected`` then (a due slot, or the daemon's start), and each slot of the schedule after it, each counted once
+    its jitter and a lease's time have passed, the allowance for a run waiting for its claim. A book of a live daemon
+    with a run missed so is late: its claims fail (a store that cannot be written) or it never takes the book on
+    (`status`)."""
     schedule = parse_schedule(schedule_text)
     # the trigger's own jitter (triggers_for): a quarter of an interval at most, a minute at most for cron
     jitter = min(jitter_s, schedule.seconds / 4) if isinstance(schedule, IntervalSchedule) else min(jitter_s, 60)
     allowance = timedelta(seconds=jitter + lease_s)
+    if expected + allowance > until:
+        return 0
     trigger = triggers_for(schedule_text, 0)[1]
-    missed, after = 0, due
+    missed, after = 1, expected
     while missed < 10:
         slot: datetime | None = trigger.get_next_fire_time(None, after + timedelta(milliseconds=1))
         if slot is None or slot + allowance > until:
