@@ -89,3 +89,14 @@ def test_a_card_the_codec_cannot_read_is_rejected_without_the_codecs_text(
     assert "card 3  unreadable card: the card has no END:VCARD line (truncated?)" in result.stdout
     asked = book.cli("import", str(source), "--dry-run", "--show-values")
     assert "card 1  unreadable card: ValueError: invalid BDAY 'Eva Martins 1990'" in asked.stdout, asked.output
+
+
+def test_a_row_with_several_phones_names_none_by_a_position_it_may_not_have(book: Book) -> None:
+    """The row's contact is normalized before it is checked (repeats dropped): "phone 2 of 2" pointed at the
+    second column typed when the bad number was the third (review of 0216509)."""
+    source = book.root / "phones.csv"
+    source.write_text("Name,Phone\r\nKleber Dias,+1 212 555 0100;+12125550100;5551234 kleber private\r\n")
+    result = book.cli("import", str(source), "--dry-run")
+    assert result.exit_code == 3, result.output
+    assert "line 2  one of the phones is not a phone number" in result.stdout
+    assert "5551234" not in result.output and " of 2" not in result.output

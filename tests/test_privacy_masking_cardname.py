@@ -26,8 +26,13 @@ from tests.test_stewardship import card
         ("the server refused Ana Souza.vcf (HTTP 412)", "the server refused … (HTTP 412)"),
         ("PUT /dav/Ana Souza.vcf: 412", "PUT /dav/…: 412"),
         ("card 'Mara Lopes Reis.vcf' refused; 3 cards left", "card '…' refused; 3 cards left"),
+        ("Maria de la Cruz.vcf exists already", "… exists already"),
         # our own words before a card's name stay: "card …"
         ("is not DAV; card ana.silva_example.com-7bda2560ce1b.vcf", "is not DAV; card …"),
+        # and so do a status line's code, its capitals and short words (review of 0216509)
+        ("HTTP 412 Precondition Failed for Ana.vcf", "HTTP 412 Precondition Failed for …"),
+        ("Server said 412 Precondition Failed on ana.vcf", "Server said 412 Precondition Failed on …"),
+        ("Rename ONE.VCF to one.vcf", "… to …"),
     ],
 )
 def test_a_card_files_whole_name_is_masked(said: str, shown: str) -> None:

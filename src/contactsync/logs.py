@@ -150,8 +150,33 @@ _CARD_END = re.compile(r"\.vcf\b", re.IGNORECASE)
 #: what ends a card file's name read back from its ".vcf": a quote, a bracket, a separator, a colon, a slash, any
 #: white space but a single space (a name may hold spaces: "Ana Souza.vcf")
 _CARD_NAME_STOP: Final = frozenset("\"'<>(),;:/\\\t\n\r\f\v")
-#: a short lowercase word that may stand between two words of a name: "José da Silva.vcf", "Anne van Dijk.vcf"
-_PARTICLE_MAX: Final = 3
+#: the lowercase words that stand between two words of a name: "José da Silva.vcf", "Anne van Dijk.vcf" (a short
+#: English word, "for", "on", "to", never does: "Failed for Ana.vcf" must not take "Failed" into the name)
+_PARTICLES: Final = frozenset(
+    {
+        "da",
+        "das",
+        "de",
+        "del",
+        "della",
+        "der",
+        "des",
+        "di",
+        "do",
+        "dos",
+        "du",
+        "el",
+        "la",
+        "le",
+        "ten",
+        "van",
+        "von",
+        "y",
+        "e",
+    }
+)
+#: a name's words, at most: "Maria de la Cruz.vcf"; what comes before is the message's
+_NAME_WORDS_MAX: Final = 4
 
 
 def _word_start(text: str, end: int, floor: int) -> int:
@@ -163,9 +188,12 @@ def _word_start(text: str, end: int, floor: int) -> int:
 
 
 def _name_like(word: str) -> bool:
-    """Whether a word before a card file's name is part of it: anything but a lowercase ASCII word (a capital, a
-    digit, an accent, a dot: "Ana", "José", "ana.silva"). Our messages put lowercase words there ("card …")."""
-    return not (word.isascii() and word.isalpha() and word.islower())
+    """Whether a word before a card file's name is part of it: a word with a capital, an accent or a dot ("Ana",
+    "José", "ana.silva"), but no lowercase ASCII word (our messages put those there: "card …"), no word with a
+    digit (a status code: "412") and no word in capitals ("HTTP", "PUT")."""
+    if word.isascii() and word.isalpha() and word.islower():
+        return False
+    return not any(c.isdigit() for c in word) and not (len(word) > 1 and word.isupper())
 
 
 def _card_names_masked(text: str) -> str:
@@ -182,17 +210,22 @@ def _card_names_masked(text: str) -> str:
         if start == match.start():  # ".vcf" alone: no name
             floor = match.end()
             continue
-        while start - 1 > floor and text[start - 1] == " ":
+        words = 1
+        while start - 1 > floor and text[start - 1] == " " and words < _NAME_WORDS_MAX:
             before = _word_start(text, start - 1, floor)
             word = text[before : start - 1]
             if word and _name_like(word):
-                start = before
+                start, words = before, words + 1
                 continue
-            if word.isascii() and word.isalpha() and 0 < len(word) <= _PARTICLE_MAX and before - 1 > floor:
-                first = _word_start(text, before - 1, floor)
-                if text[before - 1] == " " and first < before - 1 and _name_like(text[first : before - 1]):
-                    start = first
-                    continue
+            # particles ("da", "de la") count only with a name's word before them
+            particles, at = 0, before
+            while word in _PARTICLES and particles < 2 and at - 1 > floor and text[at - 1] == " ":
+                particles += 1
+                first = _word_start(text, at - 1, floor)
+                word, at = text[first : at - 1], first
+            if particles and word and _name_like(word) and words + particles + 1 <= _NAME_WORDS_MAX:
+                start, words = at, words + particles + 1
+                continue
             break
         out.append(text[done:start])
         out.append(MASK)

@@ -258,9 +258,10 @@ def read_vcf(text: str, codec: CardCodec, *, show_values: bool = False) -> list[
     return out
 
 
-def _which(kind: str, index: int, count: int) -> str:
-    """A value named without quoting it: "the phone", or "phone 2 of 3" (in the order of the row's columns)."""
-    return f"the {kind}" if count == 1 else f"{kind} {index} of {count}"
+def _which(kind: str, count: int) -> str:
+    """A value named without quoting it: "the phone", or "one of the phones". Not "phone 2 of 3": the contact is
+    normalized by now, its repeats dropped, so a position would point at another column than the one typed."""
+    return f"the {kind}" if count == 1 else f"one of the {kind}s"
 
 
 def _problem(contact: Contact, region: str, show_values: bool) -> str | None:
@@ -275,15 +276,15 @@ def _problem(contact: Contact, region: str, show_values: bool) -> str | None:
         and not contact.organization
     ):
         return "no name, email, phone or company"
-    for i, e in enumerate(contact.emails, 1):
+    for e in contact.emails:
         try:
             validate_email(e.address, check_deliverability=False, allow_smtputf8=True)
         except EmailNotValidError:
-            what = f"email {e.address!r}" if show_values else _which("email", i, len(contact.emails))
+            what = f"email {e.address!r}" if show_values else _which("email", len(contact.emails))
             return f"{what} is not an email address"
-    for i, p in enumerate(contact.phones, 1):
+    for p in contact.phones:
         if not p.number.startswith("+"):
-            what = f"phone {p.number!r}" if show_values else _which("phone", i, len(contact.phones))
+            what = f"phone {p.number!r}" if show_values else _which("phone", len(contact.phones))
             return f"{what} is not a phone number (for {region}; give +country for others)"
     return None
 
