@@ -19,11 +19,16 @@ from .errors import ConnectorError, ContactSyncError, NotFound
 from .model import Contact, Field, Tag
 from .registry import build_connector
 from .settings import BookSettings, Settings
-from .store import Fence, Store, now
+from .store import CanonicalRecord, Fence, Store, now
+from .store.contacts import PURGE_ACTION
 
 
 class ConflictChoiceError(ContactSyncError):
     pass
+
+
+class RestoreRefused(ContactSyncError):
+    """A restore that would make a duplicate: the admin decides (merge, or restore anyway)."""
 
 
 class UnavailableConnector:
@@ -181,12 +186,25 @@ def resolve_conflict(
     return {"conflict": conflict_id, "contact_id": record.id, "field": fld.value, "resolution": how}
 
 
-def restore_from_trash(store: Store, settings: Settings, contact_id: str) -> str:
-    """Bring a trashed contact back; the next run re-creates it on every account. Returns its book."""
+def restore_from_trash(store: Store, settings: Settings, contact_id: str, *, force: bool = False) -> str:
+    """Bring a trashed contact back; the next run re-creates it on every account. Returns its book.
+
+    Raises NotFound for a contact that is not in the trash (never was, restored already, purged or erased: a
+    purged or erased contact has no data left to restore, and re-creating an empty contact everywhere helps
+    nobody), and RestoreRefused when a live contact holds one of its emails or phones (the person was entered
+    again since: restoring would put them twice on every account) unless ``force``."""
     record = store.contact(contact_id)
-    if record.deleted_at is None:
-        raise NotFound(f"contact {contact_id} is not in the trash")
+    if record.erased:
+        raise NotFound(f"contact {contact_id} is not in the trash: it was erased on request and cannot come back")
+    if not store.in_trash(contact_id):
+        if record.deleted_at is None:
+            raise NotFound(f"contact {contact_id} is not in the trash")
+        purged = [e.at for e in store.history(contact_id) if e.action == PURGE_ACTION]
+        when = f"on {purged[-1].isoformat(timespec='seconds')}" if purged else "once its trash_days were over"
+        raise NotFound(f"contact {contact_id} is not in the trash: purged {when}, nothing of it is left to restore")
     book = settings.book(record.book)
+    if not force:
+        _refuse_a_duplicate(store, record)
     with store.transaction() as tx:
         tx.restore_contact(contact_id)
         tx.journal(
@@ -201,6 +219,36 @@ def restore_from_trash(store: Store, settings: Settings, contact_id: str) -> str
         )
     _queue_everywhere(store, book, contact_id)
     return book.name
+
+
+def _refuse_a_duplicate(store: Store, record: CanonicalRecord) -> None:
+    """Raise RestoreRefused if a live contact of the book shares an email or phone with ``record``.
+
+    The engine matches only the items it lists: a restored contact is queued as a create on every account, so a
+    person entered again while the old one was in the trash would be there twice. Said with ids and which kind of
+    value is shared, never the value (the message ends up in logs and tickets)."""
+    shared: dict[str, set[str]] = {}
+    for kind, values in (
+        ("email", record.contact.identity_emails()),
+        ("phone", record.contact.identity_phones()),
+    ):
+        for ids in store.match_identities(record.book, kind, values).values():
+            for cid in ids - {record.id}:
+                shared.setdefault(cid, set()).add(kind)
+    live = {
+        cid: shared[cid]
+        for cid, r in store.contacts(shared).items()
+        if r.deleted_at is None and not r.erased and r.book == record.book
+    }
+    if not live:
+        return
+    first = min(live)
+    which = " and ".join(f"contact {cid} (same {' and '.join(sorted(live[cid]))})" for cid in sorted(live))
+    raise RestoreRefused(
+        f"contact {record.id} was not restored: the person was entered again since, as {which}; restoring would "
+        f"put them twice on every account. To keep one contact with both's data: "
+        f"`contactsync trash restore {record.id} --force`, then `contactsync merge {first} {record.id}`"
+    )
 
 
 def reset_account(store: Store, account: str) -> None:

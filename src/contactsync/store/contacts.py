@@ -42,6 +42,10 @@ class CanonicalRecord:
     erased: bool = False
 
 
+#: the journal's action for a contact purged from the trash
+PURGE_ACTION = "purge"
+
+
 def identity_tombstone(book: str, kind: str, value: str) -> str:
     """What an erased person's email or phone is kept as: a hash salted with the book, never the value."""
     return hashlib.sha256(f"{book}\x00{kind}\x00{value}".encode()).hexdigest()
@@ -105,6 +109,10 @@ def _active(book: str) -> sa.Select[tuple[str]]:
     return sa.select(c.id).where(c.book == book, c.deleted_at.is_(None), c.erased.is_(False))
 
 
+#: what a contact row holds once its person's data is gone (erased on request, or purged from the trash)
+_NO_DATA = "{}"
+
+
 #: built once: these run in every run (#18)
 _TAG_COUNTS = {
     # a contact's tags are its data's "tags" list, as the codec writes it (absent: none); each name is counted
@@ -139,10 +147,27 @@ _CLEAR_IDENTITIES = ByDialect(
 #: canonical contacts by id, the ids bound as one parameter (#18: in_values; the matcher's candidates, a chunk's
 #: contacts, a push's)
 _CONTACTS = ByDialect(lambda dialect: sa.select(t.contacts).where(in_values(dialect, t.contacts.c.id, "ids")))
-_DUE_TRASH = sa.select(t.trash.c.contact_id).where(
-    t.trash.c.book == sa.bindparam("book"),
-    t.trash.c.purge_after < sa.bindparam("at"),
-    t.trash.c.contact_id.not_in(sa.select(t.links.c.contact_id)),
+#: the trash entries past their date whose contact no account holds any more, with whether the contact is still
+#: trashed (a conflict settled on a trashed contact writes it back live, and leaves its entry behind)
+_DUE_TRASH = (
+    sa.select(t.trash.c.contact_id, t.contacts.c.deleted_at.is_not(None))
+    .join(t.contacts, t.contacts.c.id == t.trash.c.contact_id)
+    .where(
+        t.trash.c.book == sa.bindparam("book"),
+        t.trash.c.purge_after < sa.bindparam("at"),
+        t.trash.c.contact_id.not_in(sa.select(t.links.c.contact_id)),
+    )
+)
+#: contacts an older version purged: out of the trash, on no account, not erased, yet still holding their data
+#: (it kept the row whole). The next purge empties them as it does its own: a person's data outlives no purge,
+#: also one made before the upgrade, and no migration has to rewrite a whole store at once
+_PURGED_WITH_DATA = sa.select(t.contacts.c.id).where(
+    t.contacts.c.book == sa.bindparam("book"),
+    t.contacts.c.deleted_at.is_not(None),
+    t.contacts.c.erased.is_(False),
+    t.contacts.c.data != _NO_DATA,
+    t.contacts.c.id.not_in(sa.select(t.trash.c.contact_id)),
+    t.contacts.c.id.not_in(sa.select(t.links.c.contact_id)),
 )
 
 
@@ -254,6 +279,12 @@ class ContactReads(StoreBase):
         records = self.contacts(r[0] for r in rows)
         return [(records[r[0]], aware(r[1]) or now()) for r in rows if r[0] in records]
 
+    def in_trash(self, contact_id: str) -> bool:
+        """Whether the contact is in the trash now (a trashed contact leaves it when restored, erased or purged)."""
+        q = sa.select(t.trash.c.contact_id).where(t.trash.c.contact_id == contact_id)
+        with self._reading() as conn:
+            return conn.execute(q).first() is not None
+
     def tag_counts(self, book: str) -> dict[str, tuple[str, int]]:
         """tag key → (display name, number of active contacts carrying it), from the canonical contacts.
 
@@ -331,12 +362,51 @@ class ContactWrites(TxBase):
         self.conn.execute(sa.delete(t.trash).where(t.trash.c.contact_id == contact_id))
 
     def purge_trash(self, book: str) -> list[str]:
-        """Forget trashed contacts past their date that no account still holds. Returns their ids."""
-        ids = [r[0] for r in self.conn.execute(_DUE_TRASH, {"book": book, "at": now()})]
-        for chunk in chunks(ids):
+        """Forget trashed contacts past their date that no account still holds. Returns their ids.
+
+        Forgetting is for good: the row stays (``history`` still tells what happened, and ``trash restore`` that
+        it is gone) but without its data, its emails and phones, its conflicts, owed writes and attention entry,
+        and the journal keeps its rows without their values, as an erasure does. Without this the person stayed
+        whole in the store, where ``person show`` and ``person erase`` (which find people by email and phone)
+        could no longer reach them. Unlike an erasure no hashed tombstone is kept: a purge is no request to keep
+        the person out, and whoever enters them again is synced as anyone new."""
+        stamp = now()
+        due = self.conn.execute(_DUE_TRASH, {"book": book, "at": stamp}).all()
+        # a live contact's stale entry: only the entry goes
+        stale = [str(cid) for cid, trashed in due if not trashed]
+        ids = [str(cid) for cid, trashed in due if trashed]
+        ids += [str(r[0]) for r in self.conn.execute(_PURGED_WITH_DATA, {"book": book})]
+        for chunk in chunks(stale):
             self.conn.execute(sa.delete(t.trash).where(t.trash.c.contact_id.in_(chunk)))
-            self.conn.execute(sa.delete(t.outbox).where(t.outbox.c.contact_id.in_(chunk)))
-            self.conn.execute(sa.delete(t.identities).where(t.identities.c.contact_id.in_(chunk)))
+        for chunk in chunks(ids):
+            for table in (t.trash, t.outbox, t.identities, t.conflicts, t.attention):
+                self.conn.execute(sa.delete(table).where(table.c.contact_id.in_(chunk)))
+            self.conn.execute(
+                sa.update(t.contacts).where(t.contacts.c.id.in_(chunk)).values(data=_NO_DATA, updated_at=stamp)
+            )
+            self.conn.execute(
+                sa.update(t.journal).where(t.journal.c.contact_id.in_(chunk)).values(before=None, after=None, note=None)
+            )
+        if ids:
+            # after the update above, so that this row keeps its note; ``trash restore`` tells when from it
+            self.conn.execute(
+                sa.insert(t.journal),
+                [
+                    {
+                        "run_id": None,
+                        "at": stamp,
+                        "book": book,
+                        "account": None,
+                        "contact_id": cid,
+                        "action": PURGE_ACTION,
+                        "field": None,
+                        "before": None,
+                        "after": None,
+                        "note": "purged from the trash: its data is gone from the store",
+                    }
+                    for cid in ids
+                ],
+            )
         return ids
 
     def erase_contact(self, record: CanonicalRecord, *, writable: Collection[str]) -> None:
@@ -357,7 +427,7 @@ class ContactWrites(TxBase):
         self.conn.execute(
             sa.update(t.contacts)
             .where(t.contacts.c.id == cid)
-            .values(data="{}", erased=True, deleted_at=record.deleted_at or now(), updated_at=now())
+            .values(data=_NO_DATA, erased=True, deleted_at=record.deleted_at or now(), updated_at=now())
         )
         self.conn.execute(sa.delete(t.identities).where(t.identities.c.contact_id == cid))
         if tombstones:
