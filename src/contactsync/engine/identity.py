@@ -3,11 +3,13 @@
 An item linked before keeps its link; an unlinked one is matched by its marker (written by contactsync, maybe by a
 run that crashed before recording it), else a live person sharing an email, else one sharing an E.164 phone (only
 when emails cannot tell people apart), else it is a new person. An item deleted on an account while another item
-there matched the same person is a replacement, not a delete.
+there matched the same person is a replacement, not a delete: also on a braked account, whose brake counts only the
+deletes no new item took over (:func:`taken_over`), and holds back those.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -42,36 +44,64 @@ def identify(
     found = Identified()
     matcher = _Matcher(store, book, new_id, found.fresh)
     for name, p in pulled.items():
-        links = store.links_by_remote(name, [it.id for it in p.changed] + p.deleted_ids)
-        taken: set[str] = set()  # contact ids this account holds after matching
-        unlinked: list[Listed] = []
-        for it in p.changed:
-            lk = links.get(it.id)
-            if lk is not None:
-                found.link_of[(name, lk.contact_id)] = lk
-                found.remote_of.setdefault(lk.contact_id, []).append(it)
-                taken.add(lk.contact_id)
-            else:
-                unlinked.append(it)
-        deleted_here: list[str] = []
-        if not p.braked:
-            for rid in p.deleted_ids:
-                lk = links[rid]
-                found.link_of[(name, lk.contact_id)] = lk
-                deleted_here.append(lk.contact_id)
-        replaced = set() if p.braked else set(p.deleted_ids)
-        for cid, it in matcher.match(name, unlinked, taken, replaced):
+        links, taken, linked, unlinked = _linked(store, p)
+        for it in linked:
+            lk = links[it.id]
+            found.link_of[(name, lk.contact_id)] = lk
+            found.remote_of.setdefault(lk.contact_id, []).append(it)
+        del linked
+        # a braked account's gone items may be taken over too: held back as deletes, the new item of the same
+        # person (a re-import gives every card a new UID) could not have them and became a new person, a
+        # duplicate on every other account (the brake, counting them all, held back deletes that were none)
+        for cid, it in matcher.match(name, unlinked, taken, set(p.deleted_ids)):
             found.remote_of.setdefault(cid, []).append(it)
         del unlinked
         if drop_listings:
             p.changed = []
         # an item deleted and another one matched to the same person on the same account: a replacement
         # (re-created by hand, or re-imported), not a delete; the plan counts it as an edit against another
-        # account's delete of that person in the same run (link_of keeps the gone item's link to tell it)
-        for cid in deleted_here:
-            if not any(it.account == name for it in found.remote_of.get(cid, ())):
-                found.deletions.setdefault(cid, []).append(name)
+        # account's delete of that person in the same run (link_of keeps the gone item's link to tell it, and
+        # gives the new item the gone one's base: only what it changed is its edit)
+        for rid in p.deleted_ids:
+            lk = links[rid]
+            if lk.contact_id in taken:
+                found.link_of[(name, lk.contact_id)] = lk
+            elif not p.braked:
+                found.link_of[(name, lk.contact_id)] = lk
+                found.deletions.setdefault(lk.contact_id, []).append(name)
+            # else held back by the brake: the link stays, the person stays, the next run lists it again
     return found
+
+
+def taken_over(store: Store, book: str, p: Pulled) -> set[str]:
+    """The linked items gone from ``p``'s account that a new item there takes over (the same person by marker,
+    email or phone, as :func:`identify` matches them): replacements, not deletes, which the brake does not count.
+
+    Read before the run's :func:`identify`, for the account alone: what another account lists only makes people
+    new in this run, and none of them is one a gone item was linked to, so the answer is the one identify gets.
+    Nothing is written; people first seen are given throwaway ids."""
+    links, taken, _linked_items, unlinked = _linked(store, p)
+    scratch = itertools.count()
+    matcher = _Matcher(store, book, lambda: f"brake-check-{next(scratch)}", set())
+    matcher.match(p.account, unlinked, taken, set(p.deleted_ids))
+    return {rid for rid in p.deleted_ids if links[rid].contact_id in taken}
+
+
+def _linked(store: Store, p: Pulled) -> tuple[dict[str, Link], set[str], list[Listed], list[Listed]]:
+    """The links of ``p``'s listed and gone items, the people its linked listed items hold (the matching adds the
+    ones it gives the others), its listed items linked before and those linked to nobody."""
+    links = store.links_by_remote(p.account, [it.id for it in p.changed] + p.deleted_ids)
+    taken: set[str] = set()  # contact ids this account holds after matching
+    linked: list[Listed] = []
+    unlinked: list[Listed] = []
+    for it in p.changed:
+        lk = links.get(it.id)
+        if lk is not None:
+            taken.add(lk.contact_id)
+            linked.append(it)
+        else:
+            unlinked.append(it)
+    return links, taken, linked, unlinked
 
 
 class _Matcher:

@@ -436,26 +436,46 @@ class Lister:
 def check_brakes(
     store: Store, book: BookSettings, pulled: Mapping[str, Pulled], report: RunReport, allow_deletes: bool
 ) -> None:
-    """The mass-delete brake: an account that lost too many contacts at once takes and gets no delete this run."""
+    """The mass-delete brake: an account that lost too many contacts at once takes and gets no delete this run.
+
+    An item gone while a new item there is the same person (a re-import gives every card a new UID) is a
+    replacement, not a delete: the brake counts only the deletes left once new items took theirs over
+    (:func:`~contactsync.engine.identity.taken_over`), and identity lets a braked account's new items take them over
+    too. Counted all, a re-import of 10 cards was braked as "lists none" while it listed 10, and its people, not
+    taken over, came back as 10 duplicates on every other account."""
     limits = book.brake
     for name, p in pulled.items():
         if not p.deleted_ids and not p.full:
             continue  # an incremental listing without deletes trips no limit: no count to read (#18)
         linked = store.link_count(name)
-        reason = None
-        gone_all = len(p.deleted_ids) >= linked > 1 or (p.full and not p.listed and not p.quarantined and linked > 0)
-        if gone_all:
-            reason = f"the account had {linked} contacts and now lists none"
-        elif len(p.deleted_ids) > limits.max_deletes:
-            reason = f"{len(p.deleted_ids)} deletes exceed max_deletes={limits.max_deletes}"
-        elif linked and len(p.deleted_ids) / linked > limits.max_delete_ratio:
-            reason = (
-                f"{len(p.deleted_ids)} of {linked} contacts deleted exceeds max_delete_ratio={limits.max_delete_ratio}"
-            )
+        deletes = len(p.deleted_ids)
+        reason = _brake_reason(p, deletes, linked, limits.max_deletes, limits.max_delete_ratio)
+        if reason and not allow_deletes and p.changed:
+            # only when the count trips the brake (rare): matching the account's new items costs a pass over them
+            from .identity import taken_over  # here: identity builds on this module's listings
+
+            deletes -= len(taken_over(store, book.name, p))
+            reason = _brake_reason(p, deletes, linked, limits.max_deletes, limits.max_delete_ratio)
         if reason and not allow_deletes:
             p.braked = reason
             report.accounts[name].brake = reason
             log.warning("account %s: brake engaged: %s; no delete is taken from or applied to it", name, reason)
+
+
+def _brake_reason(p: Pulled, deletes: int, linked: int, max_deletes: int, max_ratio: float) -> str | None:
+    """Why ``deletes`` of an account's ``linked`` contacts trip the brake (None: they do not)."""
+    if deletes >= linked > 1 or (p.full and not p.listed and not p.quarantined and linked > 0):
+        if not p.listed and not p.quarantined:
+            return f"the account had {linked} contacts and now lists none"
+        # every contact it had is gone, and it lists others (none of them the same person): said as it is, not
+        # "lists none" of an account an admin sees full
+        listed = p.listed + len(p.quarantined)
+        return f"all {linked} contacts the account had are gone; none of the {listed} items it lists is one of them"
+    if deletes > max_deletes:
+        return f"{deletes} deletes exceed max_deletes={max_deletes}"
+    if linked and deletes / linked > max_ratio:
+        return f"{deletes} of {linked} contacts deleted exceeds max_delete_ratio={max_ratio}"
+    return None
 
 
 def states_to_record(pulled: Mapping[str, Pulled]) -> dict[str, str | None]:
