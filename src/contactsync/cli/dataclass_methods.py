@@ -3436,8 +3436,8 @@ def __create_fn__():
  return __eq__
 CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.account,self.id,self.etag,self.marker,self.modified,self.blob,self.photo,self.keys,self.left_behind,self.held,)==(other.account,other.id,other.etag,other.marker,other.modified,other.blob,other.photo,other.keys,other.left_behind,other.held,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
-def __create_fn__(_type_account, _type_full, _type_next_state, _type_listed, _type_listed_ids, _type_quarantined, _type_changed, _type_deleted_ids, _type_braked, _type_gone_ids, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_braked, _dflt_gone_ids, _return_type):
- def __init__(self,account:_type_account,full:_type_full,next_state:_type_next_state,listed:_type_listed,listed_ids:_type_listed_ids,quarantined:_type_quarantined,changed:_type_changed,deleted_ids:_type_deleted_ids,braked:_type_braked=_dflt_braked,gone_ids:_type_gone_ids=_HAS_DEFAULT_FACTORY)->_return_type:
+def __create_fn__(_type_account, _type_full, _type_next_state, _type_listed, _type_listed_ids, _type_quarantined, _type_changed, _type_deleted_ids, _type_braked, _type_gone_ids, _type_reset, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_braked, _dflt_gone_ids, _dflt_reset, _return_type):
+ def __init__(self,account:_type_account,full:_type_full,next_state:_type_next_state,listed:_type_listed,listed_ids:_type_listed_ids,quarantined:_type_quarantined,changed:_type_changed,deleted_ids:_type_deleted_ids,braked:_type_braked=_dflt_braked,gone_ids:_type_gone_ids=_HAS_DEFAULT_FACTORY,reset:_type_reset=_dflt_reset)->_return_type:
   self.account=account
   self.full=full
   self.next_state=next_state
@@ -3448,22 +3448,23 @@ def __create_fn__(_type_account, _type_full, _type_next_state, _type_listed, _ty
   self.deleted_ids=deleted_ids
   self.braked=braked
   self.gone_ids=_dflt_gone_ids() if gone_ids is _HAS_DEFAULT_FACTORY else gone_ids
+  self.reset=reset
  return __init__
-CODE['def __create_fn__(_type_account, _type_full, _type_next_state, _type_listed, _type_listed_ids, _type_quarantined, _type_changed, _type_deleted_ids, _type_braked, _type_gone_ids, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_braked, _dflt_gone_ids, _return_type):\n def __init__(self,account:_type_account,full:_type_full,next_state:_type_next_state,listed:_type_listed,listed_ids:_type_listed_ids,quarantined:_type_quarantined,changed:_type_changed,deleted_ids:_type_deleted_ids,braked:_type_braked=_dflt_braked,gone_ids:_type_gone_ids=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.account=account\n  self.full=full\n  self.next_state=next_state\n  self.listed=listed\n  self.listed_ids=listed_ids\n  self.quarantined=quarantined\n  self.changed=changed\n  self.deleted_ids=deleted_ids\n  self.braked=braked\n  self.gone_ids=_dflt_gone_ids() if gone_ids is _HAS_DEFAULT_FACTORY else gone_ids\n return __init__'] = __create_fn__.__code__
+CODE['def __create_fn__(_type_account, _type_full, _type_next_state, _type_listed, _type_listed_ids, _type_quarantined, _type_changed, _type_deleted_ids, _type_braked, _type_gone_ids, _type_reset, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_braked, _dflt_gone_ids, _dflt_reset, _return_type):\n def __init__(self,account:_type_account,full:_type_full,next_state:_type_next_state,listed:_type_listed,listed_ids:_type_listed_ids,quarantined:_type_quarantined,changed:_type_changed,deleted_ids:_type_deleted_ids,braked:_type_braked=_dflt_braked,gone_ids:_type_gone_ids=_HAS_DEFAULT_FACTORY,reset:_type_reset=_dflt_reset)->_return_type:\n  self.account=account\n  self.full=full\n  self.next_state=next_state\n  self.listed=listed\n  self.listed_ids=listed_ids\n  self.quarantined=quarantined\n  self.changed=changed\n  self.deleted_ids=deleted_ids\n  self.braked=braked\n  self.gone_ids=_dflt_gone_ids() if gone_ids is _HAS_DEFAULT_FACTORY else gone_ids\n  self.reset=reset\n return __init__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(account={self.account!r}, full={self.full!r}, next_state={self.next_state!r}, listed={self.listed!r}, listed_ids={self.listed_ids!r}, quarantined={self.quarantined!r}, changed={self.changed!r}, deleted_ids={self.deleted_ids!r}, braked={self.braked!r}, gone_ids={self.gone_ids!r})"
+  return self.__class__.__qualname__ + f"(account={self.account!r}, full={self.full!r}, next_state={self.next_state!r}, listed={self.listed!r}, listed_ids={self.listed_ids!r}, quarantined={self.quarantined!r}, changed={self.changed!r}, deleted_ids={self.deleted_ids!r}, braked={self.braked!r}, gone_ids={self.gone_ids!r}, reset={self.reset!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(account={self.account!r}, full={self.full!r}, next_state={self.next_state!r}, listed={self.listed!r}, listed_ids={self.listed_ids!r}, quarantined={self.quarantined!r}, changed={self.changed!r}, deleted_ids={self.deleted_ids!r}, braked={self.braked!r}, gone_ids={self.gone_ids!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(account={self.account!r}, full={self.full!r}, next_state={self.next_state!r}, listed={self.listed!r}, listed_ids={self.listed_ids!r}, quarantined={self.quarantined!r}, changed={self.changed!r}, deleted_ids={self.deleted_ids!r}, braked={self.braked!r}, gone_ids={self.gone_ids!r}, reset={self.reset!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.account,self.full,self.next_state,self.listed,self.listed_ids,self.quarantined,self.changed,self.deleted_ids,self.braked,self.gone_ids,)==(other.account,other.full,other.next_state,other.listed,other.listed_ids,other.quarantined,other.changed,other.deleted_ids,other.braked,other.gone_ids,)
+   return (self.account,self.full,self.next_state,self.listed,self.listed_ids,self.quarantined,self.changed,self.deleted_ids,self.braked,self.gone_ids,self.reset,)==(other.account,other.full,other.next_state,other.listed,other.listed_ids,other.quarantined,other.changed,other.deleted_ids,other.braked,other.gone_ids,other.reset,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.account,self.full,self.next_state,self.listed,self.listed_ids,self.quarantined,self.changed,self.deleted_ids,self.braked,self.gone_ids,)==(other.account,other.full,other.next_state,other.listed,other.listed_ids,other.quarantined,other.changed,other.deleted_ids,other.braked,other.gone_ids,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.account,self.full,self.next_state,self.listed,self.listed_ids,self.quarantined,self.changed,self.deleted_ids,self.braked,self.gone_ids,self.reset,)==(other.account,other.full,other.next_state,other.listed,other.listed_ids,other.quarantined,other.changed,other.deleted_ids,other.braked,other.gone_ids,other.reset,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(_type_remote_of, _type_link_of, _type_deletions, _type_fresh, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_remote_of, _dflt_link_of, _dflt_deletions, _dflt_fresh, _return_type):
  def __init__(self,remote_of:_type_remote_of=_HAS_DEFAULT_FACTORY,link_of:_type_link_of=_HAS_DEFAULT_FACTORY,deletions:_type_deletions=_HAS_DEFAULT_FACTORY,fresh:_type_fresh=_HAS_DEFAULT_FACTORY)->_return_type:
@@ -3521,8 +3522,8 @@ def __create_fn__():
  return __eq__
 CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.contacts,self.new_ids,self.links,self.new_links,self.dropped_links,self.trash,self.restore,self.queue,self.journal,self.conflicts,self.planned,self.describe,self.held_back,self.passing,)==(other.contacts,other.new_ids,other.links,other.new_links,other.dropped_links,other.trash,other.restore,other.queue,other.journal,other.conflicts,other.planned,other.describe,other.held_back,other.passing,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
-def __create_fn__(_type_book, _type_connectors, _type_ranks, _type_fields_of, _type_fits, _type_link_of, _type_show_values, _type_plan, _type_report, _type_known, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,book:_type_book,connectors:_type_connectors,ranks:_type_ranks,fields_of:_type_fields_of,fits:_type_fits,link_of:_type_link_of,show_values:_type_show_values,plan:_type_plan,report:_type_report,known:_type_known)->_return_type:
+def __create_fn__(_type_book, _type_connectors, _type_ranks, _type_fields_of, _type_fits, _type_link_of, _type_show_values, _type_plan, _type_report, _type_known, _type_refilling, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_refilling, _return_type):
+ def __init__(self,book:_type_book,connectors:_type_connectors,ranks:_type_ranks,fields_of:_type_fields_of,fits:_type_fits,link_of:_type_link_of,show_values:_type_show_values,plan:_type_plan,report:_type_report,known:_type_known,refilling:_type_refilling=_dflt_refilling)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'book',book)
   __dataclass_builtins_object__.__setattr__(self,'connectors',connectors)
   __dataclass_builtins_object__.__setattr__(self,'ranks',ranks)
@@ -3533,44 +3534,45 @@ def __create_fn__(_type_book, _type_connectors, _type_ranks, _type_fields_of, _t
   __dataclass_builtins_object__.__setattr__(self,'plan',plan)
   __dataclass_builtins_object__.__setattr__(self,'report',report)
   __dataclass_builtins_object__.__setattr__(self,'known',known)
+  __dataclass_builtins_object__.__setattr__(self,'refilling',refilling)
  return __init__
-CODE["def __create_fn__(_type_book, _type_connectors, _type_ranks, _type_fields_of, _type_fits, _type_link_of, _type_show_values, _type_plan, _type_report, _type_known, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,book:_type_book,connectors:_type_connectors,ranks:_type_ranks,fields_of:_type_fields_of,fits:_type_fits,link_of:_type_link_of,show_values:_type_show_values,plan:_type_plan,report:_type_report,known:_type_known)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'book',book)\n  __dataclass_builtins_object__.__setattr__(self,'connectors',connectors)\n  __dataclass_builtins_object__.__setattr__(self,'ranks',ranks)\n  __dataclass_builtins_object__.__setattr__(self,'fields_of',fields_of)\n  __dataclass_builtins_object__.__setattr__(self,'fits',fits)\n  __dataclass_builtins_object__.__setattr__(self,'link_of',link_of)\n  __dataclass_builtins_object__.__setattr__(self,'show_values',show_values)\n  __dataclass_builtins_object__.__setattr__(self,'plan',plan)\n  __dataclass_builtins_object__.__setattr__(self,'report',report)\n  __dataclass_builtins_object__.__setattr__(self,'known',known)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_book, _type_connectors, _type_ranks, _type_fields_of, _type_fits, _type_link_of, _type_show_values, _type_plan, _type_report, _type_known, _type_refilling, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_refilling, _return_type):\n def __init__(self,book:_type_book,connectors:_type_connectors,ranks:_type_ranks,fields_of:_type_fields_of,fits:_type_fits,link_of:_type_link_of,show_values:_type_show_values,plan:_type_plan,report:_type_report,known:_type_known,refilling:_type_refilling=_dflt_refilling)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'book',book)\n  __dataclass_builtins_object__.__setattr__(self,'connectors',connectors)\n  __dataclass_builtins_object__.__setattr__(self,'ranks',ranks)\n  __dataclass_builtins_object__.__setattr__(self,'fields_of',fields_of)\n  __dataclass_builtins_object__.__setattr__(self,'fits',fits)\n  __dataclass_builtins_object__.__setattr__(self,'link_of',link_of)\n  __dataclass_builtins_object__.__setattr__(self,'show_values',show_values)\n  __dataclass_builtins_object__.__setattr__(self,'plan',plan)\n  __dataclass_builtins_object__.__setattr__(self,'report',report)\n  __dataclass_builtins_object__.__setattr__(self,'known',known)\n  __dataclass_builtins_object__.__setattr__(self,'refilling',refilling)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(book={self.book!r}, connectors={self.connectors!r}, ranks={self.ranks!r}, fields_of={self.fields_of!r}, fits={self.fits!r}, link_of={self.link_of!r}, show_values={self.show_values!r}, plan={self.plan!r}, report={self.report!r}, known={self.known!r})"
+  return self.__class__.__qualname__ + f"(book={self.book!r}, connectors={self.connectors!r}, ranks={self.ranks!r}, fields_of={self.fields_of!r}, fits={self.fits!r}, link_of={self.link_of!r}, show_values={self.show_values!r}, plan={self.plan!r}, report={self.report!r}, known={self.known!r}, refilling={self.refilling!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(book={self.book!r}, connectors={self.connectors!r}, ranks={self.ranks!r}, fields_of={self.fields_of!r}, fits={self.fits!r}, link_of={self.link_of!r}, show_values={self.show_values!r}, plan={self.plan!r}, report={self.report!r}, known={self.known!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(book={self.book!r}, connectors={self.connectors!r}, ranks={self.ranks!r}, fields_of={self.fields_of!r}, fits={self.fits!r}, link_of={self.link_of!r}, show_values={self.show_values!r}, plan={self.plan!r}, report={self.report!r}, known={self.known!r}, refilling={self.refilling!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.book,self.connectors,self.ranks,self.fields_of,self.fits,self.link_of,self.show_values,self.plan,self.report,self.known,)==(other.book,other.connectors,other.ranks,other.fields_of,other.fits,other.link_of,other.show_values,other.plan,other.report,other.known,)
+   return (self.book,self.connectors,self.ranks,self.fields_of,self.fits,self.link_of,self.show_values,self.plan,self.report,self.known,self.refilling,)==(other.book,other.connectors,other.ranks,other.fields_of,other.fits,other.link_of,other.show_values,other.plan,other.report,other.known,other.refilling,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.book,self.connectors,self.ranks,self.fields_of,self.fits,self.link_of,self.show_values,self.plan,self.report,self.known,)==(other.book,other.connectors,other.ranks,other.fields_of,other.fits,other.link_of,other.show_values,other.plan,other.report,other.known,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.book,self.connectors,self.ranks,self.fields_of,self.fits,self.link_of,self.show_values,self.plan,self.report,self.known,self.refilling,)==(other.book,other.connectors,other.ranks,other.fields_of,other.fits,other.link_of,other.show_values,other.plan,other.report,other.known,other.refilling,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('book','connectors','ranks','fields_of','fits','link_of','show_values','plan','report','known',):
+  if type(self) is cls or name in ('book','connectors','ranks','fields_of','fits','link_of','show_values','plan','report','known','refilling',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'book\',\'connectors\',\'ranks\',\'fields_of\',\'fits\',\'link_of\',\'show_values\',\'plan\',\'report\',\'known\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'book\',\'connectors\',\'ranks\',\'fields_of\',\'fits\',\'link_of\',\'show_values\',\'plan\',\'report\',\'known\',\'refilling\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('book','connectors','ranks','fields_of','fits','link_of','show_values','plan','report','known',):
+  if type(self) is cls or name in ('book','connectors','ranks','fields_of','fits','link_of','show_values','plan','report','known','refilling',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'book\',\'connectors\',\'ranks\',\'fields_of\',\'fits\',\'link_of\',\'show_values\',\'plan\',\'report\',\'known\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'book\',\'connectors\',\'ranks\',\'fields_of\',\'fits\',\'link_of\',\'show_values\',\'plan\',\'report\',\'known\',\'refilling\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.book,self.connectors,self.ranks,self.fields_of,self.fits,self.link_of,self.show_values,self.plan,self.report,self.known,))
+  return hash((self.book,self.connectors,self.ranks,self.fields_of,self.fits,self.link_of,self.show_values,self.plan,self.report,self.known,self.refilling,))
  return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.book,self.connectors,self.ranks,self.fields_of,self.fits,self.link_of,self.show_values,self.plan,self.report,self.known,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.book,self.connectors,self.ranks,self.fields_of,self.fits,self.link_of,self.show_values,self.plan,self.report,self.known,self.refilling,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_id, _type_record, _type_fresh, _type_listed, _type_deleted_by, _type_links_before, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,id:_type_id,record:_type_record,fresh:_type_fresh,listed:_type_listed,deleted_by:_type_deleted_by,links_before:_type_links_before)->_return_type:

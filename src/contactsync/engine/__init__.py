@@ -287,6 +287,7 @@ class Engine:
             plan=plan,
             report=report,
             known=self._known if apply else None,
+            refilling=frozenset(name for name, p in pulled.items() if p.reset),
         )
         names_seen: dict[str, str] = {}
 

@@ -26,7 +26,7 @@ from ..logs import account_error
 from ..model import Contact, Photo
 from ..retry import RetryPolicy
 from ..settings import BookSettings
-from ..store import Store, Transaction, decode_contact, encode_contact, remember_encoded
+from ..store import RESET_STATE, Store, Transaction, decode_contact, encode_contact, remember_encoded
 from .report import RunReport
 
 if TYPE_CHECKING:
@@ -174,6 +174,8 @@ class Pulled:
     #: every id the listing says is gone, linked or not (a quarantined item deleted on the platform): its
     #: quarantine ends with it
     gone_ids: list[str] = field(default_factory=list)
+    #: the account was reset (``sync --reset-account``) and not listed since: it is filled from the store
+    reset: bool = False
 
 
 #: listing threads at once in this process, every book's together: each may hold a store connection while its
@@ -250,12 +252,17 @@ class Lister:
         held at once would not fit where one does."""
         pulled: dict[str, Pulled] = {}
         states = self.store.states(a.name for a in self.book.accounts)  # one read for all (#18)
+        # an account reset and not listed since is listed in full (no connector's state), and says so to the plan
+        reset = {name for name, state in states.items() if state == RESET_STATE}
+        for name in reset:
+            del states[name]
         stopped = threading.Event()
         ahead: dict[str, _Asked] = {}
         try:
             ahead = self._ask_ahead(states, stopped)
             for acct in self.book.accounts:
-                self._take(acct.name, states.get(acct.name), ahead.pop(acct.name, None), report, pulled)
+                took = ahead.pop(acct.name, None)
+                self._take(acct.name, states.get(acct.name), took, report, pulled, reset=acct.name in reset)
         except Exception:
             # the run stops (a lost lease, SIGTERM): the listings still asked send nothing more after their current
             # request or retry wait, and the run waits for them, since its connectors (and the transports they
@@ -341,7 +348,14 @@ class Lister:
             return self._pull(account, lambda: connector.pull(None))
 
     def _take(
-        self, name: str, state: str | None, asked: _Asked | None, report: RunReport, pulled: dict[str, Pulled]
+        self,
+        name: str,
+        state: str | None,
+        asked: _Asked | None,
+        report: RunReport,
+        pulled: dict[str, Pulled],
+        *,
+        reset: bool = False,
     ) -> None:
         """One account's listing, asked now or ahead, reduced into ``pulled``; its failure is recorded in
         ``report``."""
@@ -365,6 +379,7 @@ class Lister:
             rep.duration_s += _listed_for(t0, asked)
             return
         pulled[name] = self._reduce(name, result)
+        pulled[name].reset = reset
         rep.pulled = len(result.changed)
         rep.full_listing = result.full
         rep.quarantined = len(result.quarantined)

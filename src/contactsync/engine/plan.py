@@ -9,13 +9,13 @@ one contact is a :class:`ContactToPlan`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from typing import TYPE_CHECKING, Any
 
 from ..codec import field_to_data
 from ..connector import ChangeKind, Connector
-from ..model import Contact, Field
+from ..model import Contact, Field, element_key
 from ..rules import broken_rules
 from ..settings import BookSettings, DeletePolicy
 from ..store import CanonicalRecord, Link, Transaction, now
@@ -23,7 +23,7 @@ from .listing import Listed
 from .report import PlannedWrite, RunReport
 
 if TYPE_CHECKING:
-    from .merge import FieldDecision  # the merge itself is imported by the first contact planned (#18)
+    from .merge import FieldDecision, Side  # the merge itself is imported by the first contact planned (#18)
 
 #: contacts as the store holds them once their chunk is absorbed (contact id → record and links by account): the
 #: push of that chunk reads them from here instead of the store
@@ -113,6 +113,8 @@ class PlanContext:
     report: RunReport
     #: filled with each planned contact as the store will hold it once absorbed (None: a dry run absorbs nothing)
     known: Known | None
+    #: the accounts reset and listed since (``sync --reset-account``): filled from the store (:func:`_refilled`)
+    refilling: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +198,10 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
     erased = record is not None and record.erased
     items = [(it.account, it, it.contact) for it in c.listed]
     contact_sides = [
-        Side(
+        # an erased person's sides are dropped below: nothing of theirs is journaled, not even as a loser
+        _refill_side(ctx, book, plan.journal, cid, it, remote, record)
+        if record is not None and not erased and _refilled(ctx, name, cid)
+        else Side(
             name,
             _side_base(ctx, name, cid, it, record),
             remote,
@@ -377,6 +382,93 @@ def _side_base(ctx: PlanContext, account: str, cid: str, it: Listed, record: Can
         # create looked like an edit and brought back a person deleted elsewhere meanwhile
         return ctx.connectors[account].fit(record.contact)
     return None
+
+
+def _refilled(ctx: PlanContext, account: str, cid: str) -> bool:
+    """Whether ``account``'s item of a person the store holds is filled from the store: the account was reset
+    (``sync --reset-account``: wiped, or restored from a backup) and the item is linked to nobody. Its items are as
+    old as the account's copy: taken as its own edits, a restored backup's stale values went to every account (the
+    marker's base made every difference an edit; without one, every field was new). An account listed for the
+    first time is no reset: its items compete under the book's rules, as any account's edits do."""
+    return account in ctx.refilling and (account, cid) not in ctx.link_of
+
+
+def _refill_side(
+    ctx: PlanContext,
+    book: BookSettings,
+    journal: list[dict[str, Any]],
+    cid: str,
+    it: Listed,
+    remote: Contact,
+    record: CanonicalRecord,
+) -> Side:
+    """A refilled account's side (:func:`_refilled`): the store's values win over the item's, field by field and
+    element by element, so the merge takes from the item only what the store lacks entirely (a field the store
+    has empty, an email it never had): nothing the account held is dropped in silence, and nothing it held
+    overrides what the store knows. Each value of the item that the store's replaces is journaled as a lost
+    conflict (``history`` shows it). A person in the trash takes nothing from it: a restored copy is no edit
+    after the delete (invariant 5), and what it held is journaled as lost with it."""
+    from contactsync.engine.merge import Side
+
+    account = it.account
+    fields = ctx.fields_of[account]
+    theirs = ctx.connectors[account].fit(record.contact)  # the store's values as the account holds them
+    trashed = record.deleted_at is not None
+    updates: dict[str, Any] = {}
+    for f in fields:
+        mine, stored = remote.get(f), theirs.get(f)
+        if mine == stored:
+            continue
+        if f.multi_valued:
+            kept, lost = _refill_elements(f, mine, stored, keep_new=not trashed)
+        elif stored == Contact.EMPTY.get(f) and not trashed:
+            continue  # only the item has it: its value is kept, and merged into the store
+        else:
+            kept, lost = stored, ([] if mine == Contact.EMPTY.get(f) else [mine])
+        if kept != mine:
+            updates[f.value] = kept
+        for value in lost:
+            journal.append(
+                {
+                    "book": book.name,
+                    "account": account,
+                    "contact_id": cid,
+                    "action": "conflict-lost",
+                    "field": f.value,
+                    "before": value_data(f, value),
+                    "after": field_to_data(f, stored),
+                    "note": "refilled from the store: its value wins"
+                    if not trashed
+                    else "refilled from the store: the person is in the trash",
+                }
+            )
+    # the item as the store leaves it: its base is the store's, so only what the store lacked counts as a change
+    return Side(
+        account,
+        theirs,
+        replace(remote, **updates) if updates else remote,
+        it.modified,
+        ctx.ranks[account],
+        fields,
+    )
+
+
+def _refill_elements(f: Field, mine: Any, stored: Any, *, keep_new: bool) -> tuple[Any, list[Any]]:
+    """A multi-valued field of a refilled item: the store's elements, then (``keep_new``) those of the item
+    whose key the store does not know; the item's elements the store's replace, or drops, are lost."""
+    known = {element_key(e): e for e in stored}
+    lost = [e for e in mine if (k := element_key(e)) in known and e != known[k]]
+    extra = [e for e in mine if element_key(e) not in known]
+    if not keep_new:
+        return stored, lost + extra
+    if not extra:
+        return stored, lost
+    if f is Field.TAGS:
+        return frozenset(stored) | frozenset(extra), lost
+    value = (*stored, *extra)
+    if f is Field.CUSTOM or f is Field.VCARD_LINES:  # kept sorted, as normalize_contact leaves them
+        value = tuple(sorted(value, key=element_key))
+    return value, lost
 
 
 def _owe(

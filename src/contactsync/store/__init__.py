@@ -53,7 +53,7 @@ from .dump import DumpReads, DumpWrites, StoreDump
 from .health import CircuitState, Health, HealthRecords, TagCheck, TagVerdict
 from .journal import Conflict, JournalEntry, JournalReads, JournalWrites
 from .leases import AccountLease, Claim, Fence, Lease, LeaseLost, Leases, LeaseWrites
-from .links import Link, LinkReads, LinkWrites
+from .links import RESET_STATE, Link, LinkReads, LinkWrites
 from .outbox import OutboxEntry, OutboxReads, OutboxWrites
 from .runs import AccountStatus, RunReads, RunWrites
 from .secrets import StoreKeys
@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 __all__ = [
+    "RESET_STATE",
     "AccountLease",
     "AccountStatus",
     "CanonicalRecord",

@@ -14,8 +14,11 @@ import sqlalchemy as sa
 from ..codec import contact_from_data
 from ..model import Contact
 from . import schema as t
-from .base import ByDialect, RowInsert, StoreBase, TxBase, aware, chunks, in_values, values_param
+from .base import ByDialect, RowInsert, StoreBase, TxBase, aware, chunks, in_values, now, values_param
 from .contacts import encode_contact
+
+#: the sync state of an account reset (``sync --reset-account``) and not listed since: no connector's token
+RESET_STATE = "contactsync:reset"
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,9 +263,15 @@ class LinkWrites(TxBase):
 
     def reset_account(self, account: str) -> None:
         """Forget everything we know of an account (links, state, owed writes, copies): the next run lists it in full
-        and matches or re-creates every contact there. For a server that was wiped or replaced."""
+        and matches or re-creates every contact there. For a server that was wiped or replaced.
+
+        Its state becomes :data:`RESET_STATE` until a run records a listing's: that run fills the account from the
+        store (its items are as old as a wipe or a backup left them, engine/plan.py), and so does the next one if
+        that run is stopped or braked first. An account listed for the first time is no reset: its items compete
+        under the book's rules."""
         for table in (t.links, t.sync_state, t.outbox, t.quarantine, t.remote_copies):
             self.conn.execute(sa.delete(table).where(table.c.account == account))
+        self.conn.execute(sa.insert(t.sync_state).values(account=account, token=RESET_STATE, updated_at=now()))
         self.conn.execute(
             sa.update(t.account_status)
             .where(t.account_status.c.account == account)
