@@ -206,7 +206,9 @@ def restore_from_trash(store: Store, settings: Settings, contact_id: str, *, for
     if not force:
         _refuse_a_duplicate(store, record)
     with store.transaction() as tx:
-        tx.restore_contact(contact_id)
+        # forced past a live contact, it keeps its own time: the merge the refusal advises then takes, under the
+        # `newest` rule, the live contact's values over the trashed one's older ones
+        tx.restore_contact(contact_id, keep_time=force)
         tx.journal(
             [
                 {
@@ -235,10 +237,16 @@ def _refuse_a_duplicate(store: Store, record: CanonicalRecord) -> None:
         for ids in store.match_identities(record.book, kind, values).values():
             for cid in ids - {record.id}:
                 shared.setdefault(cid, set()).add(kind)
+    has_email = bool(record.contact.identity_emails())
     live = {
         cid: shared[cid]
         for cid, r in store.contacts(shared).items()
-        if r.deleted_at is None and not r.erased and r.book == record.book
+        if r.deleted_at is None
+        and not r.erased
+        and r.book == record.book
+        # a shared office number is not a person, as the engine matches (identity.py): a phone tells two people
+        # apart only when one of them has no email ("merge" two colleagues of one switchboard would be wrong)
+        and ("email" in shared[cid] or not has_email or not r.contact.emails)
     }
     if not live:
         return

@@ -195,7 +195,10 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
     stamp = now()
     current_modified = record.updated_at if record else stamp
     trashed = record is not None and record.deleted_at is not None
-    erased = record is not None and record.erased
+    # a person erased on request, or purged from the trash (its data gone): a copy that comes back (an old backup
+    # put back in a folder, its marker and all) is no edit after the delete, nothing of it is kept or journaled, and
+    # it is deleted again (invariant 5); before, a purged row's empty data made every field of the copy an edit
+    erased = record is not None and (record.erased or (trashed and record.contact == Contact.EMPTY))
     items = [(it.account, it, it.contact) for it in c.listed]
     contact_sides = [
         # an erased person's sides are dropped below: nothing of theirs is journaled, not even as a loser
@@ -420,7 +423,10 @@ def _refill_side(
         if mine == stored:
             continue
         if f.multi_valued:
-            kept, lost = _refill_elements(f, mine, stored, keep_new=not trashed)
+            # a vCard line the store lacks may be the item's stale spelling of a value the store holds (an EMAIL of
+            # another TYPE): lines are the store's, the item's others journaled as lost
+            keep_new = not trashed and f is not Field.VCARD_LINES
+            kept, lost = _refill_elements(f, mine, stored, keep_new=keep_new)
         elif stored == Contact.EMPTY.get(f) and not trashed:
             continue  # only the item has it: its value is kept, and merged into the store
         else:

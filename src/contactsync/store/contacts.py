@@ -355,10 +355,10 @@ class ContactWrites(TxBase):
             ["contact_id"],
         )
 
-    def restore_contact(self, contact_id: str) -> None:
-        self.conn.execute(
-            sa.update(t.contacts).where(t.contacts.c.id == contact_id).values(deleted_at=None, updated_at=now())
-        )
+    def restore_contact(self, contact_id: str, *, keep_time: bool = False) -> None:
+        """Out of the trash; ``keep_time``: its ``updated_at`` stays as it was (else it is now)."""
+        times: dict[str, Any] = {} if keep_time else {"updated_at": now()}
+        self.conn.execute(sa.update(t.contacts).where(t.contacts.c.id == contact_id).values(deleted_at=None, **times))
         self.conn.execute(sa.delete(t.trash).where(t.trash.c.contact_id == contact_id))
 
     def purge_trash(self, book: str) -> list[str]:

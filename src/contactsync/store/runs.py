@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from ..errors import StoreError
 from . import schema as t
 from .base import ByDialect, StoreBase, TxBase, aware, chunks, dumps, in_values, now, upsert_statement, values_param
+from .links import RESET_STATE
 from .secrets import HANDLE_KEY, make_key
 
 #: built once: these run in every run of every book (#18)
@@ -152,7 +153,12 @@ class RunReads(StoreBase):
     def request_full_comparison(self, account: str) -> None:
         """Drop the account's sync token: its next pull is a full listing compared against the bases."""
         with self._begin() as conn:
-            conn.execute(sa.update(t.sync_state).where(t.sync_state.c.account == account).values(token=None))
+            # an account reset and not listed since keeps its mark: its next listing is full and fills it anyway
+            conn.execute(
+                sa.update(t.sync_state)
+                .where(t.sync_state.c.account == account, t.sync_state.c.token != RESET_STATE)
+                .values(token=None)
+            )
 
 
 class RunWrites(TxBase):
