@@ -49,3 +49,17 @@ def test_tags_are_a_set_whatever_the_order() -> None:
     store = Contact(tags=frozenset({Tag("Board"), Tag("Team")}))
     out = merged(store, Contact(tags=store.tags), Contact(tags=frozenset({Tag("Staff"), Tag("Team")})))
     assert out.tags == frozenset({Tag("Staff"), Tag("Team")})
+
+
+def test_two_sides_editing_one_element_in_place_order_it_alike_whatever_order_they_come_in() -> None:
+    """The best-ranked side's edit takes the old element's place, the other's comes last: the same contact whatever
+    order the accounts are processed in (invariant 3; review of 9c2c08b)."""
+    store = Contact(emails=emails("a1", "a2", "a3", "a4"))
+    outlook = Side(
+        "outlook", Contact(emails=emails("a1", "a2", "a3")), Contact(emails=emails("x", "a2", "a3")), WHEN, 2, FIELDS
+    )
+    folder = Side("folder", store, Contact(emails=emails("y", "a2", "a3", "a4")), LATER, 1, FIELDS)
+    one = merge(store, WHEN, [outlook, folder], ConflictSettings()).contact
+    other = merge(store, WHEN, [folder, outlook], ConflictSettings()).contact
+    assert one == other
+    assert [e.address.split("@")[0] for e in one.emails] == ["y", "a2", "a3", "a4", "x"]

@@ -43,7 +43,7 @@ from ..store import Store, Transaction
 from ..store.contacts import forget_encoded
 from .checkpoints import Checkpoints, EngineHooks
 from .identity import identify, note_possible_duplicate
-from .listing import Lister, Pulled, Spill, absorb_listings, check_brakes, states_to_record
+from .listing import Brakes, Lister, Pulled, Spill, absorb_listings, states_to_record
 from .plan import ContactToPlan, Known, Plan, PlanContext, plan_contact
 from .push import Pusher
 from .report import AccountReport, RunReport, log_run, record_run_in
@@ -155,6 +155,7 @@ class Engine:
         self._known: Known = {}
         self._pusher = Pusher(store, book, self.connectors, self.retry, self.hooks, self._known)
         self._spill = Spill()
+        self._brakes: Brakes | None = None
 
     #: contacts planned, absorbed and pushed per chunk: bounds memory whatever the size of the book. A multiple
     #: of every connector's batch size (Google 200, Graph 20, ...), so full chunks make full batches
@@ -213,7 +214,9 @@ class Engine:
             self.store, self.book, self.connectors, self.retry, self._spill, self.KEEP_LISTED, self._pusher.deadline
         )
         pulled = lister.pull_all(report)
-        check_brakes(self.store, self.book, pulled, report, allow_deletes)
+        # each account's brake is decided as identify matches its items (the plan's first step): what it counts
+        # as deletes are the gone items no new item took over, as the run itself will take them
+        self._brakes = Brakes(self.store, self.book, report, allow_deletes)
         if dry_run:
             plan = self._plan(pulled, report, show_values, apply=False)
             for p in plan.planned:
@@ -259,7 +262,7 @@ class Engine:
         pushed before the next is planned (else, a dry run, the plan is only described)."""
         plan = Plan(describe=not apply)
         book = self.book
-        found = identify(self.store, book.name, pulled, self.new_id, drop_listings=apply)
+        found = identify(self.store, book.name, pulled, self.new_id, drop_listings=apply, brakes=self._brakes)
 
         # what to look at: everything touched, everything owed, and everything an account listed in full lacks
         affected = set(found.remote_of) | set(found.deletions)

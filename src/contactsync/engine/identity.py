@@ -3,20 +3,19 @@
 An item linked before keeps its link; an unlinked one is matched by its marker (written by contactsync, maybe by a
 run that crashed before recording it), else a live person sharing an email, else one sharing an E.164 phone (only
 when emails cannot tell people apart), else it is a new person. An item deleted on an account while another item
-there matched the same person is a replacement, not a delete: also on a braked account, whose brake counts only the
-deletes no new item took over (:func:`taken_over`), and holds back those.
+there matched the same person is a replacement, not a delete: the brake (:class:`~contactsync.engine.listing.Brakes`)
+counts only the deletes no new item took over, as identify matches them, and holds back those.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ..model import Contact
 from ..store import Link, Store
-from .listing import Listed, Pulled
+from .listing import Brakes, Listed, Pulled
 from .report import RunReport
 
 log = logging.getLogger("contactsync.engine")
@@ -37,10 +36,17 @@ class Identified:
 
 
 def identify(
-    store: Store, book: str, pulled: Mapping[str, Pulled], new_id: Callable[[], str], *, drop_listings: bool
+    store: Store,
+    book: str,
+    pulled: Mapping[str, Pulled],
+    new_id: Callable[[], str],
+    *,
+    drop_listings: bool,
+    brakes: Brakes | None = None,
 ) -> Identified:
     """Link → marker → email → phone, account after account. With ``drop_listings`` each account's items are
-    dropped from ``pulled`` once matched (the result holds them), so memory falls as the plan goes."""
+    dropped from ``pulled`` once matched (the result holds them), so memory falls as the plan goes. ``brakes``:
+    each account's brake, decided here from this very matching (no brake without it)."""
     found = Identified()
     matcher = _Matcher(store, book, new_id, found.fresh)
     for name, p in pulled.items():
@@ -50,14 +56,18 @@ def identify(
             found.link_of[(name, lk.contact_id)] = lk
             found.remote_of.setdefault(lk.contact_id, []).append(it)
         del linked
-        # a braked account's gone items may be taken over too: held back as deletes, the new item of the same
-        # person (a re-import gives every card a new UID) could not have them and became a new person, a
-        # duplicate on every other account (the brake, counting them all, held back deletes that were none)
-        for cid, it in matcher.match(name, unlinked, taken, set(p.deleted_ids)):
+        # gone items may be taken over by new items of the same person (a re-import gives every card a new UID):
+        # on an account whose deletes, all counted, trip the brake, only by a sure match (strict), so that a wipe
+        # refilled with other people who share an office number or mailbox is not taken for a re-import
+        braking = brakes is not None and brakes.trips(p)
+        for cid, it in matcher.match(name, unlinked, taken, set(p.deleted_ids), strict=braking):
             found.remote_of.setdefault(cid, []).append(it)
         del unlinked
         if drop_listings:
             p.changed = []
+        if braking:
+            assert brakes is not None
+            brakes.engage(p, sum(1 for rid in p.deleted_ids if links[rid].contact_id not in taken))
         # an item deleted and another one matched to the same person on the same account: a replacement
         # (re-created by hand, or re-imported), not a delete; the plan counts it as an edit against another
         # account's delete of that person in the same run (link_of keeps the gone item's link to tell it, and
@@ -71,20 +81,6 @@ def identify(
                 found.deletions.setdefault(lk.contact_id, []).append(name)
             # else held back by the brake: the link stays, the person stays, the next run lists it again
     return found
-
-
-def taken_over(store: Store, book: str, p: Pulled) -> set[str]:
-    """The linked items gone from ``p``'s account that a new item there takes over (the same person by marker,
-    email or phone, as :func:`identify` matches them): replacements, not deletes, which the brake does not count.
-
-    Read before the run's :func:`identify`, for the account alone: what another account lists only makes people
-    new in this run, and none of them is one a gone item was linked to, so the answer is the one identify gets.
-    Nothing is written; people first seen are given throwaway ids."""
-    links, taken, _linked_items, unlinked = _linked(store, p)
-    scratch = itertools.count()
-    matcher = _Matcher(store, book, lambda: f"brake-check-{next(scratch)}", set())
-    matcher.match(p.account, unlinked, taken, set(p.deleted_ids))
-    return {rid for rid in p.deleted_ids if links[rid].contact_id in taken}
 
 
 def _linked(store: Store, p: Pulled) -> tuple[dict[str, Link], set[str], list[Listed], list[Listed]]:
@@ -118,9 +114,12 @@ class _Matcher:
         self.phone_index: dict[str, str] = {}
 
     def match(
-        self, account: str, unlinked: list[Listed], taken: set[str], replaced: set[str]
+        self, account: str, unlinked: list[Listed], taken: set[str], replaced: set[str], *, strict: bool = False
     ) -> list[tuple[str, Listed]]:
-        """Give every unlinked item a contact id: its marker, else a person sharing an email or phone, else new."""
+        """Give every unlinked item a contact id: its marker, else a person sharing an email or phone, else new.
+
+        A person whose item on this account is gone (its id in ``replaced``) is free for a new item there; with
+        ``strict`` only by the marker, or by an email or phone no other live person of the book has."""
         if not unlinked:
             return []
         book = self.book
@@ -140,14 +139,17 @@ class _Matcher:
         del records
         email_index, phone_index = self.email_index, self.phone_index
 
-        def free(cid: str) -> bool:
-            # a person is free on this account unless another live item there is theirs already
+        def free(cid: str, owners: int = 1) -> bool:
+            # a person is free on this account unless another live item there is theirs already; one whose item
+            # there is gone, under strict, only for a key that is theirs alone (``owners``: live people with it)
             current = linked_here.get(cid, {}).get(account)
-            return cid not in taken and (current is None or current.remote_id in replaced)
+            if cid in taken:
+                return False
+            return current is None or (current.remote_id in replaced and (not strict or owners == 1))
 
-        def phone_ok(cid: str, it: Listed) -> bool:
+        def phone_ok(cid: str, it: Listed, owners: int = 1) -> bool:
             # a shared office number is not a person: match by phone only when emails cannot tell them apart
-            return free(cid) and not (it.emails and cid in has_email)
+            return free(cid, owners) and not (it.emails and cid in has_email)
 
         matched: list[tuple[str, Listed]] = []
         for it in unlinked:
@@ -165,14 +167,16 @@ class _Matcher:
                 cid = marker  # ours: written by contactsync (maybe by a run that crashed before recording it)
             if cid is None:
                 for key in item_emails:
-                    cid = next((c for c in sorted(emails.get(key, ())) if c in active and free(c)), None) or (
+                    owners = [c for c in sorted(emails.get(key, ())) if c in active]
+                    cid = next((c for c in owners if free(c, len(owners))), None) or (
                         email_index.get(key) if email_index.get(key) and free(email_index[key]) else None
                     )
                     if cid:
                         break
             if cid is None:
                 for key in item_phones:
-                    cid = next((c for c in sorted(phones.get(key, ())) if c in active and phone_ok(c, it)), None) or (
+                    owners = [c for c in sorted(phones.get(key, ())) if c in active]
+                    cid = next((c for c in owners if phone_ok(c, it, len(owners))), None) or (
                         phone_index.get(key) if phone_index.get(key) and phone_ok(phone_index[key], it) else None
                     )
                     if cid:

@@ -448,33 +448,45 @@ class Lister:
         )
 
 
-def check_brakes(
-    store: Store, book: BookSettings, pulled: Mapping[str, Pulled], report: RunReport, allow_deletes: bool
-) -> None:
-    """The mass-delete brake: an account that lost too many contacts at once takes and gets no delete this run.
+class Brakes:
+    """The mass-delete brake of one run: an account that lost too many contacts at once takes and gets no delete
+    this run.
 
-    An item gone while a new item there is the same person (a re-import gives every card a new UID) is a
-    replacement, not a delete: the brake counts only the deletes left once new items took theirs over
-    (:func:`~contactsync.engine.identity.taken_over`), and identity lets a braked account's new items take them over
-    too. Counted all, a re-import of 10 cards was braked as "lists none" while it listed 10, and its people, not
-    taken over, came back as 10 duplicates on every other account."""
-    limits = book.brake
-    for name, p in pulled.items():
-        if not p.deleted_ids and not p.full:
-            continue  # an incremental listing without deletes trips no limit: no count to read (#18)
-        linked = store.link_count(name)
-        deletes = len(p.deleted_ids)
-        reason = _brake_reason(p, deletes, linked, limits.max_deletes, limits.max_delete_ratio)
-        if reason and not allow_deletes and p.changed:
-            # only when the count trips the brake (rare): matching the account's new items costs a pass over them
-            from .identity import taken_over  # here: identity builds on this module's listings
+    Asked by :func:`~contactsync.engine.identity.identify` for each account as it matches the account's items, so
+    that the brake counts what identify itself decides: an item gone while a new item there is the same person (a
+    re-import gives every card a new UID) is a replacement, not a delete. Counted all, a re-import of 10 cards was
+    braked as "lists none" while it listed 10, and its people, not taken over, came back as 10 duplicates on every
+    other account. On an account whose count trips the brake, only a sure match takes a gone item's person over
+    (identify's ``strict``): ten strangers sharing the switchboard number of ten people wiped must not pass for them
+    and overwrite them."""
 
-            deletes -= len(taken_over(store, book.name, p))
-            reason = _brake_reason(p, deletes, linked, limits.max_deletes, limits.max_delete_ratio)
-        if reason and not allow_deletes:
+    def __init__(self, store: Store, book: BookSettings, report: RunReport, allow_deletes: bool) -> None:
+        self.store = store
+        self.book = book
+        self.report = report
+        self.allow_deletes = allow_deletes
+        self._linked: dict[str, int] = {}
+
+    def trips(self, p: Pulled) -> bool:
+        """Whether ``p``'s deletes, all counted, trip the brake (then its gone items are taken over strictly)."""
+        if self.allow_deletes or (not p.deleted_ids and not p.full):
+            return False  # an incremental listing without deletes trips no limit: no count to read (#18)
+        return self._reason(p, len(p.deleted_ids)) is not None
+
+    def engage(self, p: Pulled, untaken: int) -> None:
+        """Brake ``p``'s account if its deletes no new item took over still trip it."""
+        reason = self._reason(p, untaken)
+        if reason is not None:
             p.braked = reason
-            report.accounts[name].brake = reason
-            log.warning("account %s: brake engaged: %s; no delete is taken from or applied to it", name, reason)
+            self.report.accounts[p.account].brake = reason
+            log.warning("account %s: brake engaged: %s; no delete is taken from or applied to it", p.account, reason)
+
+    def _reason(self, p: Pulled, deletes: int) -> str | None:
+        linked = self._linked.get(p.account)
+        if linked is None:
+            linked = self._linked[p.account] = self.store.link_count(p.account)
+        limits = self.book.brake
+        return _brake_reason(p, deletes, linked, limits.max_deletes, limits.max_delete_ratio)
 
 
 def _brake_reason(p: Pulled, deletes: int, linked: int, max_deletes: int, max_ratio: float) -> str | None:

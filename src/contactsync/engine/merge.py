@@ -481,11 +481,13 @@ def _merge_elements(
         for key, elem in remote.items():
             if key not in base or _differs(base[key], elem):
                 proposals.setdefault(key, []).append((s, elem))
-        gone = base.keys() - remote.keys()
-        for key in gone:
+        for key in base.keys() - remote.keys():
             removals.setdefault(key, []).append(s)
-        if ordered and gone:
-            _note_replaced(base, remote, replaced)
+    if ordered and removals and proposals:
+        # best rank first (then by name), whatever order the sides come in: two sides that edited one element in
+        # place each take its place in the same order on every run (invariant 3)
+        for s in sorted(changed, key=lambda side: (side.rank, side.account)):
+            _note_replaced(bases[s.account], _as_dict(s.remote.get(f)), replaced)
     decisions: list[FieldDecision] = []
     queued_any = False
     losers_all: list[tuple[str, Any]] = []
@@ -545,7 +547,10 @@ def _in_place(cur_value: Any, result: dict[str, Element], replaced: Mapping[str,
     before = [element_key(e) for e in cur_value]
     known = set(before)
     # an old element gone from the result, its place taken by the new one (new to the contact, and merged in)
-    takes = {old: new for new, old in replaced.items() if new in result and new not in known and old not in result}
+    takes: dict[str, str] = {}
+    for new, old in replaced.items():  # the first side's claim on an old element's place wins it
+        if new in result and new not in known and old not in result:
+            takes.setdefault(old, new)
     if not takes:
         return result
     placed = set(takes.values())
