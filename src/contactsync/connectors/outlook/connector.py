@@ -752,6 +752,22 @@ class OutlookConnector(BaseConnector):
             mapping.EXTENDED: mapping.marker_property(change.contact_id),
         }
 
+    def _rewrites_held(self, body: Mapping[str, Any], previous: Contact) -> bool:
+        """Whether ``body`` rewrites a value the item holds beyond the model: any list of addresses (each may have
+        a display name), or a phone list holding a number the item held already (its spelling may be Outlook's).
+        A list whose numbers are all new (a directory's changed number replacing the old one) has nothing of
+        Outlook's own to keep: no read for it (a distribution's change costs the listing and the write alone)."""
+        if "emailAddresses" in body:
+            return True
+        held = {p.key for p in previous.phones}
+        for prop in ("businessPhones", "homePhones"):
+            numbers = body.get(prop)
+            if isinstance(numbers, list) and any(
+                isinstance(n, str) and mapping.phone_key(n, self.region) in held for n in numbers
+            ):
+                return True
+        return False
+
     def _keep_held_spelling(self, changes: Sequence[Change], bodies: Mapping[int, dict[str, Any]]) -> None:
         """An update that rewrites ``emailAddresses`` or a phone property keeps what Outlook holds beyond the model
         for each value still there: an address's display name ("Ana Lima (work)", the model has no place for it),
@@ -766,7 +782,8 @@ class OutlookConnector(BaseConnector):
             ref = changes[i].ref
             # without the item as last agreed (a distribution's copy, written whole), the list is not known to
             # have changed: no read for it
-            if any(p in body for p in _HELD_SPELLING) and ref is not None and changes[i].previous is not None:
+            previous = changes[i].previous
+            if ref is not None and previous is not None and self._rewrites_held(body, previous):
                 rewriting.append(i)
                 ids.append(ref.id)
         if not rewriting:
