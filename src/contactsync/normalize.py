@@ -4,8 +4,11 @@
   IDNA-encoded (email-validator does the IDNA work); anything that does not parse is kept verbatim (stripped),
   never dropped;
 - phones: any leading ``tel:`` removed, then E.164 through phonenumbers, with the book's default region for
-  national numbers; unparseable numbers, those whose E.164 form phonenumbers would not read back as itself and
-  those it cannot validate whose E.164 form would lose a digit are kept verbatim with whitespace folded;
+  national numbers; a number with an extension is its E.164 form, `` ext. `` and the extension's digits
+  (``+12125550101 ext. 123``, whatever way it was written: ``x123``, ``ext 123``, ``;ext=123``), so two
+  extensions of one line are two phones; unparseable numbers, those whose canonical form phonenumbers would not
+  read back as itself, those it cannot validate whose E.164 form would lose a digit and numbers dialable only
+  locally (``555-0199`` in US: no area code, no E.164 form) are kept verbatim with whitespace folded;
 - every function here is idempotent: what it returns, it returns unchanged when given again (a value read back
   after a write is normalized again, so anything else would change a contact nobody edited);
 - text: surrounding whitespace removed, runs of inner whitespace folded (notes keep their line breaks);
@@ -208,8 +211,8 @@ def phone_number(raw: str, region: str) -> str:
         or _taken_as_e164(value)
     ):
         return value
-    e164 = _e164(value, region)
-    if e164 is None or e164 == value:
+    canonical = _e164(value, region)
+    if canonical is None or canonical == value:
         return value
     # What is written must read back as itself: reading a card normalizes again, and so does the push of a book
     # whose phones are written nationally (engine/push.py). phonenumbers does not always parse its own E.164
@@ -219,28 +222,52 @@ def phone_number(raw: str, region: str) -> str:
     # as an unparseable one is; a valid number re-parses to itself and is E.164 as before (every region's
     # examples are, tests/test_normalize_idempotent.py). Asked through the cache: a copy written in E.164 is
     # read back as that very string.
-    return e164 if phone_number(e164, region) == e164 else value
+    return canonical if phone_number(canonical, region) == canonical else value
+
+
+#: between a number's E.164 form and its extension's digits in the canonical form (``+12125550101 ext. 123``):
+#: phonenumbers reads it back as that extension, and so does every platform's own parser (it is how phonenumbers
+#: writes an extension in the US national format)
+EXTENSION = " ext. "
 
 
 def _e164(value: str, region: str) -> str | None:
-    """``value`` in E.164, read with ``region`` for a national number (None: not a number phonenumbers can
-    parse, not a possible one, or one it cannot validate and would write with other digits than the person
-    did)."""
+    """``value``'s canonical form: E.164, read with ``region`` for a national number, then :data:`EXTENSION` and
+    the extension's digits when it has one (None: not a number phonenumbers can parse, not a possible one, one
+    dialable only locally, or one it cannot validate and would write with other digits than the person did)."""
     import phonenumbers  # here: a run that reads no card (most no-change runs) never needs it (#18)
 
     try:
         parsed = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_possible_number(parsed):
-        return None
+    reason = phonenumbers.is_possible_number_with_reason(parsed)
+    local_only = reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE and not local_only:
+        return None  # is_possible_number's answer
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    if e164 == value:
-        # written in E.164 already (the usual stored number): _same_digits would find every digit of it, as the
-        # value is "+" and those very digits and so holds no extension; no second pass over it (#18)
-        return e164
+    if local_only and (parsed.extension or e164 != value):
+        # possible only within its area ("555-0199" in US): +15550199 is no number anywhere, and a copy would get
+        # a number nobody can dial; the person's own spelling is the only true one. (Written in E.164 already, as
+        # an earlier version stored it, it is that spelling: taken as it is, as _E164_TAKEN takes it)
+        return None
+    extension = parsed.extension or ""
+    if extension:
+        # E.164 has no extension: dropped, the desk behind the switchboard was lost on every copy and two
+        # extensions of one line became one phone. Its digits (phonenumbers keeps them as written, "0123"
+        # included), in ASCII: "x123", "ext 123", ";ext=123" and "ext. 123" are one phone
+        extension = phonenumbers.normalize_digits_only(extension)
+        if not extension:
+            return None
+        canonical = f"{e164}{EXTENSION}{extension}"
+    else:
+        canonical = e164
+    if canonical == value:
+        # written so already (the usual stored number): _same_digits would find every digit of it, as the value
+        # is "+", those very digits and the extension; no second pass over it (#18)
+        return canonical
     if _same_digits(value, e164, parsed, region) or phonenumbers.is_valid_number(parsed):
-        return e164
+        return canonical
     # a number phonenumbers cannot validate (a short or made-up one) whose E.164 form drops digits the person
     # wrote ("+4900000" → +490000: a "national prefix" taken out after the country code) is no reading of
     # it we can stand by: kept as written. A valid number is trusted ("+49 (0)30 1234567" → +49301234567).
@@ -248,13 +275,15 @@ def _e164(value: str, region: str) -> str | None:
 
 
 def _same_digits(value: str, e164: str, parsed: PhoneNumber, region: str) -> bool:
-    """Whether ``e164`` spells the digits of ``value``: all of them after its country code (the international
-    prefix, if any, aside), or, for a national number, all of them but the region's trunk prefix."""
+    """Whether ``e164`` spells the digits of ``value`` before its extension (which the canonical form carries
+    apart): all of them after its country code (the international prefix, if any, aside), or, for a national
+    number, all of them but the region's trunk prefix."""
     import phonenumbers
 
     digits = phonenumbers.normalize_digits_only(value)
-    if parsed.extension and digits.endswith(parsed.extension):
-        digits = digits[: -len(parsed.extension)]
+    extension = phonenumbers.normalize_digits_only(parsed.extension or "")
+    if extension and digits.endswith(extension):
+        digits = digits[: -len(extension)]
     if digits.endswith(e164[1:]):
         return True
     national = e164[1 + len(str(parsed.country_code)) :]
@@ -262,8 +291,9 @@ def _same_digits(value: str, e164: str, parsed: PhoneNumber, region: str) -> boo
 
 
 def national_format(e164: str) -> str:
-    """``+14155550100`` → ``(415) 555-0100``; anything not E.164 is returned as is, and so is a number whose
-    national spelling would not read back as the same number in its own region."""
+    """``+14155550100`` → ``(415) 555-0100``, ``+14155550100 ext. 12`` → ``(415) 555-0100 ext. 12`` (the extension
+    kept); anything not E.164 is returned as is, and so is a number whose national spelling would not read back
+    as the same number in its own region."""
     if not e164.startswith("+"):
         return e164
     import phonenumbers
