@@ -68,16 +68,16 @@ def test_two_extensions_of_one_line_and_the_line_itself_are_three_phones() -> No
 
 
 @pytest.mark.parametrize(
-    ("raw", "region"),
+    ("raw", "region", "kept"),
     [
-        ("555-0199", "US"),  # seven digits: a number only within its (unwritten) area code
-        ("5550199", "US"),
-        ("555-0199 x12", "US"),  # with an extension too: still no area code to give it
+        ("555-0199", "US", "555-0199"),  # seven digits: a number only within its (unwritten) area code
+        ("5550199", "US", "555-0199"),  # in its national spelling, one form for every way it is written
+        ("555-0199 x12", "US", "555-0199 ext. 12"),  # with an extension too: still no area code to give it
     ],
 )
-def test_a_local_only_number_is_kept_as_written(raw: str, region: str) -> None:
-    assert phone_number(raw, region) == raw
-    assert phone_number(phone_number(raw, region), region) == raw
+def test_a_local_only_number_keeps_its_national_spelling(raw: str, region: str, kept: str) -> None:
+    assert phone_number(raw, region) == kept
+    assert phone_number(kept, region) == kept
 
 
 def test_a_local_only_number_an_earlier_version_stored_is_read_as_it_is() -> None:
@@ -122,3 +122,15 @@ def test_a_book_writing_numbers_nationally_keeps_the_extension() -> None:
     written = as_written(contact, DataRules(phone_format=PhoneFormat.NATIONAL), "US")
     assert [p.number for p in written.phones] == ["(212) 555-0101 ext. 123"]
     assert normalize_contact(written, "US") == contact
+
+
+def test_a_local_number_s_spellings_are_one_phone() -> None:
+    """Kept as written, "555-0199" on Google and "(555) 0199" on a card were two phones on every account, and the
+    upgrade's re-read made them so by itself (review of 854d8d6): a local number is its national spelling."""
+    from contactsync.normalize import phone_number
+
+    spellings = ["555-0199", "(555) 0199", "5550199", "555 0199"]
+    assert {phone_number(s, "US") for s in spellings} == {"555-0199"}
+    assert phone_number("555 0199 x12", "US") == "555-0199 ext. 12"
+    for s in ("555-0199", "555-0199 ext. 12"):
+        assert phone_number(s, "US") == s

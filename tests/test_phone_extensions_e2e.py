@@ -5,7 +5,8 @@ through the real CLI. Before, ``+1 212-555-0101 ext. 123`` reached the card as +
 ``+1 646 555 0100 x77`` reached the platform as +16465550100, ``555-0199`` became +15550199 and two extensions of
 one line became one phone, all without a word.
 
-The update: a book synced by the version before (run here from ``git archive HEAD src``, in a process of its own)
+The update: a book synced by the version before (run here from ``git archive`` of the commit before it, in a
+process of its own)
 holds those numbers without their extension. Migration 0012 has the first run read every item holding a phone
 again: an edit made elsewhere meanwhile does not put the number back without its extension on the account that
 holds it, every account ends with the extension, and the next run writes nothing.
@@ -153,14 +154,18 @@ def book(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Book]:
         made.close()
 
 
+#: the last commit before extensions were kept (3e52ab9): pinned, since HEAD holds the change once it is committed
+BEFORE = "3e52ab9439c09d938ec898559b6a691ad5ff3b23"
+
+
 @pytest.fixture(scope="module")
 def old_src(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The code before this change: ``git archive HEAD src`` of this checkout."""
+    """The code before this change: ``git archive`` of its last commit before it (:data:`BEFORE`)."""
     root = Path(__file__).resolve().parents[1]
     if shutil.which("git") is None or not (root / ".git").exists():
         pytest.skip("no git checkout to take the version before from")
     out = tmp_path_factory.mktemp("before")
-    archive = subprocess.run(["git", "-C", str(root), "archive", "HEAD", "src"], capture_output=True, check=True)
+    archive = subprocess.run(["git", "-C", str(root), "archive", BEFORE, "src"], capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", str(out)], input=archive.stdout, check=True)
     return out / "src"
 

@@ -231,6 +231,10 @@ def phone_number(raw: str, region: str) -> str:
 EXTENSION = " ext. "
 
 
+#: a local number as people write one: digits, spaces and phone punctuation, then maybe an extension
+_LOCAL_SPELLING = re.compile(r"[0-9\s\-().\/]+(?:\s*(?:x|ext\.?|extension|#|;ext=)\s*[0-9]+)?", re.IGNORECASE)
+
+
 def _e164(value: str, region: str) -> str | None:
     """``value``'s canonical form: E.164, read with ``region`` for a national number, then :data:`EXTENSION` and
     the extension's digits when it has one (None: not a number phonenumbers can parse, not a possible one, one
@@ -246,11 +250,23 @@ def _e164(value: str, region: str) -> str | None:
     if reason != phonenumbers.ValidationResult.IS_POSSIBLE and not local_only:
         return None  # is_possible_number's answer
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    if local_only and (parsed.extension or e164 != value):
-        # possible only within its area ("555-0199" in US): +15550199 is no number anywhere, and a copy would get
-        # a number nobody can dial; the person's own spelling is the only true one. (Written in E.164 already, as
-        # an earlier version stored it, it is that spelling: taken as it is, as _E164_TAKEN takes it)
+    # possible only within its area ("555-0199" in US): +15550199 is no number anywhere, and a copy would get a
+    # number nobody can dial. Its national spelling is its one form ("555-0199", "(555) 0199" and "5550199" are one
+    # phone, on every account). Written in E.164 already, as an earlier version stored it, it is taken as it is,
+    # as _E164_TAKEN takes it: the first run after the update reads the platforms' spelling again (migration 0012)
+    local = local_only and (parsed.extension or e164 != value)
+    if local and not _LOCAL_SPELLING.fullmatch(value):
+        # phonenumbers finds a short number in any text ("tab here313" → 313): only a value that is a number,
+        # digits and its punctuation (and an extension), is respelled; any other text stays as written
         return None
+    if local:
+        bare = phonenumbers.PhoneNumber(
+            country_code=parsed.country_code,
+            national_number=parsed.national_number,
+            italian_leading_zero=parsed.italian_leading_zero,
+            number_of_leading_zeros=parsed.number_of_leading_zeros,
+        )
+        e164 = phonenumbers.format_number(bare, phonenumbers.PhoneNumberFormat.NATIONAL)
     extension = parsed.extension or ""
     if extension:
         # E.164 has no extension: dropped, the desk behind the switchboard was lost on every copy and two
@@ -266,6 +282,8 @@ def _e164(value: str, region: str) -> str | None:
         # written so already (the usual stored number): _same_digits would find every digit of it, as the value
         # is "+", those very digits and the extension; no second pass over it (#18)
         return canonical
+    if local:
+        return canonical  # its own digits, spelled as its region writes them (phone_number checks it reads back)
     if _same_digits(value, e164, parsed, region) or phonenumbers.is_valid_number(parsed):
         return canonical
     # a number phonenumbers cannot validate (a short or made-up one) whose E.164 form drops digits the person

@@ -13,7 +13,7 @@ as stale and read again, never made without a check), and its account forgets it
 a full one compared against the bases, as after an expired state). An item whose numbers read as before changes
 nothing and only gets its etag back; one holding an extension or a local number brings it to the store and from
 there to every other account, once. An account reset (``sync --reset-account``) keeps its state: it is listed in
-full anyway.
+full anyway. Each distribution's source is read in full once as well.
 
 Revision ID: 0012
 Revises: 0011
@@ -50,6 +50,9 @@ def upgrade() -> None:
         ),
         {"reset": _RESET_STATE, "etag": REREAD_ETAG},
     )
+    # a distribution's source (a directory's telephoneNumber "… x1234") is read in full once too: its targets get
+    # what changed of each entry, by content, so only the entries whose numbers read otherwise now are sent again
+    conn.execute(sa.text("update distributions set source_state = null where source_state is not null"))
 
 
 def downgrade() -> None:
