@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
@@ -75,3 +76,30 @@ def clock_sleep(emulator: PeopleEmulator, waits: list[float]) -> Any:
         emulator.clock.advance(timedelta(seconds=seconds))
 
     return sleep
+
+
+def google_and_folder_config(emulator: PeopleEmulator, user: str, root: Path) -> tuple[Path, Path]:
+    """A configuration file of one book: the Google account of ``user`` (a service-account key written beside it)
+    and a vdir folder, made under ``root``. Returns (the configuration, the folder)."""
+    (root / "google-key.json").write_text(service_account_key(emulator))
+    (root / "google-key.json").chmod(0o600)  # a secret file others can read is refused by the configuration
+    folder = root / "vdir"
+    folder.mkdir()
+    config = root / "contactsync.yaml"
+    config.write_text(f"""store:
+  url: sqlite:///{root / "store.db"}
+books:
+  - name: staff
+    accounts:
+      - name: gmail
+        type: google
+        options:
+          subject: {user}
+          service_account_file: google-key.json
+          endpoint: {emulator.url}
+          token_uri: {emulator.token_uri}
+      - name: folder
+        type: vdir
+        options: {{path: {folder}}}
+""")
+    return config, folder

@@ -13,16 +13,13 @@ from contactsync.cli import cli
 from contactsync.emulators.google import PeopleEmulator
 
 from .conftest import ALICE
-from .helpers import service_account_key
+from .helpers import google_and_folder_config
 
 
 def test_a_repeated_custom_key_and_a_second_organization_are_reported_and_stay_on_google(
     emulator: PeopleEmulator, tmp_path: Path
 ) -> None:
-    (tmp_path / "google-key.json").write_text(service_account_key(emulator))
-    (tmp_path / "google-key.json").chmod(0o600)
-    vdir = tmp_path / "vdir"
-    vdir.mkdir()
+    config, vdir = google_and_folder_config(emulator, ALICE, tmp_path)
     custom = [{"key": "Employee ID", "value": "E-1"}, {"key": "Employee ID", "value": "E-2"}]
     organizations = [{"name": "Acme", "title": "Engineer"}, {"name": "Night School", "title": "Teacher"}]
     emulator.seed(
@@ -37,23 +34,6 @@ def test_a_repeated_custom_key_and_a_second_organization_are_reported_and_stay_o
             {"names": [{"givenName": "Pl", "familyName": "Ain"}], "emailAddresses": [{"value": "pl@example.org"}]},
         ],
     )
-    config = tmp_path / "contactsync.yaml"
-    config.write_text(f"""store:
-  url: sqlite:///{tmp_path / "store.db"}
-books:
-  - name: staff
-    accounts:
-      - name: gmail
-        type: google
-        options:
-          subject: {ALICE}
-          service_account_file: google-key.json
-          endpoint: {emulator.url}
-          token_uri: {emulator.token_uri}
-      - name: folder
-        type: vdir
-        options: {{path: {vdir}}}
-""")
     runner = CliRunner()
 
     def run(*args: str) -> str:

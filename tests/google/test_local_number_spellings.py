@@ -12,14 +12,11 @@ from contactsync.cli import cli
 from contactsync.emulators.google import PeopleEmulator
 
 from .conftest import ALICE
-from .helpers import service_account_key
+from .helpers import google_and_folder_config
 
 
 def test_a_local_number_spelled_two_ways_is_one_phone(emulator: PeopleEmulator, tmp_path: Path) -> None:
-    (tmp_path / "google-key.json").write_text(service_account_key(emulator))
-    (tmp_path / "google-key.json").chmod(0o600)
-    vdir = tmp_path / "vdir"
-    vdir.mkdir()
+    config, vdir = google_and_folder_config(emulator, ALICE, tmp_path)
     emulator.seed(
         ALICE,
         [
@@ -34,23 +31,6 @@ def test_a_local_number_spelled_two_ways_is_one_phone(emulator: PeopleEmulator, 
         "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:a1\r\nFN:Lo Cal\r\nN:Cal;Lo;;;\r\nEMAIL:lo@example.com\r\n"
         "TEL;TYPE=HOME:(555) 0199\r\nEND:VCARD\r\n"
     )
-    config = tmp_path / "contactsync.yaml"
-    config.write_text(f"""store:
-  url: sqlite:///{tmp_path / "store.db"}
-books:
-  - name: staff
-    accounts:
-      - name: gmail
-        type: google
-        options:
-          subject: {ALICE}
-          service_account_file: google-key.json
-          endpoint: {emulator.url}
-          token_uri: {emulator.token_uri}
-      - name: folder
-        type: vdir
-        options: {{path: {vdir}}}
-""")
     runner = CliRunner()
     for _ in range(2):
         result = runner.invoke(cli, ["--config", str(config), "sync", "--json"], catch_exceptions=False)
