@@ -4,7 +4,8 @@ Pull is ``sync-collection`` (hrefs + etags only) then ``addressbook-multiget`` o
 server without sync-collection is listed with PROPFIND and compared with the previous listing. Push writes one
 card per change with ``If-None-Match: *`` / ``If-Match``. Cards are written back in the version they had,
 on top of their original text, so properties the model does not hold survive. Cards that cannot be read are
-quarantined, never deleted. Tags are CATEGORIES, or group cards (``group_style``), mapped here both ways.
+quarantined, never deleted; a card a multiget leaves out (or answers 404 for) is read with a GET of its own, and
+only a 404 to that makes it gone. Tags are CATEGORIES, or group cards (``group_style``), mapped here both ways.
 
 The text of every card read or written is kept with its etag, in memory and in the store's copies
 (:mod:`contactsync.copies`) when the engine hands them over. A card whose etag is the one listed, or the one an
@@ -23,7 +24,7 @@ import functools
 import hashlib
 import logging
 import uuid
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -60,12 +61,13 @@ from contactsync.properties import vcard_capabilities
 from contactsync.settings import AccountSettings, BookSettings
 from contactsync.sharing import Sharing
 from contactsync.vcard import CardError, ParsedCard, card_uid, fit_contact, parse_card, render_card
+from contactsync.wording import counted
 
 from . import davxml, hrefs
 from .davxml import DavEntry
 from .groups import GroupCard, GroupStyle, member_uid, new_group_uid, render_group
 from .options import OPTIONS_SCHEMA
-from .parallel import DEFAULT_MAX_IN_FLIGHT, Slots
+from .parallel import DEFAULT_MAX_IN_FLIGHT, Outcome, Slots
 from .state import KnownGroup, PullState
 from .transport import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -86,6 +88,28 @@ _SYNC_COLLECTION = davxml.tag(davxml.DAV, "sync-collection")
 _CARD_SPECIFIC_FAILURES = (davxml.BadServerResponse, ServerError)
 #: a write that failed with one of these changed nothing on the server
 _NOT_WRITTEN = (ItemRejected, RateLimited, AuthFailed)
+
+
+#: the DAV preconditions of a lock (RFC 4918 section 16): a 409 naming one is a lock, not a conflict of the card's
+_LOCK_CONDITIONS = frozenset(
+    {davxml.tag(davxml.DAV, "lock-token-submitted"), davxml.tag(davxml.DAV, "no-conflicting-lock")}
+)
+
+
+class Locked(RateLimited):
+    """A write the server refused because the card or its address book is locked (423 Locked, RFC 4918 section
+    11.3; or a 409 naming a lock's precondition): nothing was written. Xandikos locks the book's git repository for
+    each write and refuses the writes that overlap it; Nextcloud (SabreDAV) answers 423 for a locked card. The
+    connector sends once more, one at a time, the writes refused while its own overlapped (:meth:`CardDavConnector
+    ._push`); one still locked then is a rate limit: the engine's retry policy waits and sends it again."""
+
+
+def _locked(answer: HttpAnswer) -> bool:
+    """Whether a write's answer refuses it for a lock (a 409 must name a lock's precondition: a 409 is else a
+    conflict, a UID taken by another card, and sending it again would not help)."""
+    if answer.status == 423:
+        return True
+    return answer.status == 409 and not _LOCK_CONDITIONS.isdisjoint(davxml.error_conditions(answer.body))
 
 
 def _unreadable_reason(exc: Exception) -> str:
@@ -213,6 +237,15 @@ class _Read:
     cards: tuple[_Card, ...]
     missing: frozenset[str]
     quarantined: tuple[Quarantined, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Alone:
+    """What reading cards one by one (:meth:`CardDavConnector._read_alone`) found gone, and how many it could not
+    read."""
+
+    missing: frozenset[str]
+    unreadable: int
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
@@ -859,10 +892,14 @@ class CardDavConnector(BaseConnector):
         self._slots.later(lambda: self._originals.forget(dropped))
 
     def _read(self, wanted: Sequence[str]) -> _Read:
-        """Multiget ``wanted`` in chunks; what was read is kept (one put of copies per multiget)."""
+        """Multiget ``wanted`` in chunks; what was read is kept (one put of copies per multiget). A card a multiget
+        leaves out, or answers 404 for, is read on its own with a GET (:meth:`_get_card`): only a 404 to that makes
+        it missing (gone); any other answer quarantines it. A multiget can leave out a card that is there: Radicale
+        once read ``semi;colon.vcf`` as ``semi``, Xandikos answers ``q%3Fx.vcf`` as ``q`` (404)."""
         cards: list[_Card] = []
         missing: set[str] = set()
         quarantined: list[Quarantined] = []
+        left_out: list[str] = []
         unreadable = 0
         chunks = list(_chunks(wanted, self.options.multiget_chunk))
         # multigets in flight together, a window at a time: the answers of a huge listing never all sit in memory.
@@ -886,50 +923,117 @@ class CardDavConnector(BaseConnector):
             entries, unread = answer.entries, answer.unread
             quarantined += unread
             unreadable += len(unread)
-            seen: set[str] = set()
+            seen: set[str] = {q.remote_id for q in unread}
             kept: dict[str, RemoteCopy] = {}
             for entry, packed in zip(entries, answer.packed, strict=True):
                 href = hrefs.member_id(self.url, entry.href)
                 if href is None or href not in chunk:
                     continue  # not asked for: ignored
-                seen.add(href)
                 if entry.status == 404:
-                    missing.add(href)
-                    continue
-                text = entry.text(davxml.ADDRESS_DATA)
-                etag = entry.text(davxml.GETETAG)
-                if not text or not etag:
-                    quarantined.append(Quarantined(href, "the server sent no card data or no etag for it"))
-                    continue
-                try:
-                    parsed = parse_card(text, region=self.region, photo_max_bytes=self.photo_max_bytes)
-                except CardError as exc:
-                    # the href masked: it holds the login, and a card's file name is its UID, which another
-                    # client may have made of an email
-                    log.warning(
-                        "carddav %s: quarantined %s (%s)",
-                        self.name,
-                        shown_path(href, self.options.username),
-                        type(exc).__name__,
-                    )
-                    quarantined.append(Quarantined(href, f"unreadable card: {exc}"))
-                    continue
-                if _strong(etag):
-                    body = text.encode()
-                    kept[href] = RemoteCopy(etag, body) if packed is None else RemoteCopy.of_packed(etag, body, packed)
-                else:
-                    kept.pop(href, None)  # the href's last card read is the one held: none under a weak etag
-                cards.append(_Card(href, etag, text, parsed))
+                    continue  # not taken for gone on the multiget's word: read on its own below
+                seen.add(href)
+                self._take(
+                    href, entry.text(davxml.ADDRESS_DATA), entry.text(davxml.GETETAG), packed, cards, kept, quarantined
+                )
             self._keep(kept)
-            missing |= set(chunk) - seen - {q.remote_id for q in quarantined}
+            left_out += [href for href in chunk if href not in seen]
+        if left_out:
+            got = self._read_alone(left_out, cards, quarantined)
+            missing |= got.missing
+            unreadable += got.unreadable
         self._forget(missing | {q.remote_id for q in quarantined})
         if unreadable > 1 and unreadable == len(wanted):
             # every card failed: that is the server failing, not the cards; retry the run later
             raise Transient("the server failed to send any of the changed cards")
         return _Read(tuple(cards), frozenset(missing), tuple(quarantined))
 
+    def _take(
+        self,
+        href: str,
+        text: str | None,
+        etag: str | None,
+        packed: bytes | None,
+        cards: list[_Card],
+        kept: dict[str, RemoteCopy],
+        quarantined: list[Quarantined],
+    ) -> None:
+        """One card the server sent (its text and etag): parsed into ``cards`` and its copy into ``kept``, or
+        quarantined with the reason."""
+        if not text or not etag:
+            quarantined.append(Quarantined(href, "the server sent no card data or no etag for it"))
+            return
+        try:
+            parsed = parse_card(text, region=self.region, photo_max_bytes=self.photo_max_bytes)
+        except CardError as exc:
+            # the href masked: it holds the login, and a card's file name is its UID, which another
+            # client may have made of an email
+            log.warning(
+                "carddav %s: quarantined %s (%s)",
+                self.name,
+                shown_path(href, self.options.username),
+                type(exc).__name__,
+            )
+            quarantined.append(Quarantined(href, f"unreadable card: {exc}"))
+            return
+        if _strong(etag):
+            body = text.encode()
+            kept[href] = RemoteCopy(etag, body) if packed is None else RemoteCopy.of_packed(etag, body, packed)
+        else:
+            kept.pop(href, None)  # the href's last card read is the one held: none under a weak etag
+        cards.append(_Card(href, etag, text, parsed))
+
+    def _read_alone(self, hrefs_left: Sequence[str], cards: list[_Card], quarantined: list[Quarantined]) -> _Alone:
+        """Read each card a multiget left out with a GET of its own (in flight together, as multigets are): a card
+        into ``cards``, a 404 into the missing, anything else quarantined with the reason, never dropped. A
+        timeout, a rate limit or a refused login raises, as a failed multiget does: the listing is read again."""
+        log.info(
+            "carddav %s: the multiget left out %s; reading each on its own",
+            self.name,
+            counted(len(hrefs_left), "card"),
+        )
+        outcomes = self._slots.run([functools.partial(self._get_card, href) for href in hrefs_left])
+        missing: set[str] = set()
+        unreadable = 0
+        kept: dict[str, RemoteCopy] = {}
+        for href, outcome in zip(hrefs_left, outcomes, strict=True):
+            got = outcome.get()
+            if got is None:
+                missing.add(href)
+            elif isinstance(got, Quarantined):
+                log.warning(
+                    "carddav %s: quarantined %s (the server would not send it)",
+                    self.name,
+                    shown_path(href, self.options.username),
+                )
+                quarantined.append(got)
+                unreadable += 1
+            else:
+                etag, text = got
+                self._take(href, text, etag, None, cards, kept, quarantined)
+        self._keep(kept)
+        return _Alone(frozenset(missing), unreadable)
+
+    def _get_card(self, href: str) -> tuple[str | None, str] | Quarantined | None:
+        """One card read with a GET: (its etag, its text); None when the server answers that it is not there
+        (404, 410); Quarantined, with the reason, for any other answer."""
+        try:
+            answer = self._transport.get(hrefs.absolute(self.url, href))
+        except _CARD_SPECIFIC_FAILURES as exc:
+            return Quarantined(href, _unreadable_reason(exc))
+        if answer.status in (404, 410):
+            return None
+        if answer.status != 200:
+            return Quarantined(
+                href, f"the server left this card out of its multiget and answered {answer.status} to a GET of it"
+            )
+        try:
+            text = answer.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return Quarantined(href, _unreadable_reason(davxml.BadServerResponse("the card is not UTF-8")))
+        return answer.etag, text
+
     def _multiget(self, chunk: Sequence[str]) -> tuple[DavEntry, ...]:
-        body = davxml.multiget_body(chunk)
+        body = davxml.multiget_body([hrefs.wire_path(href) for href in chunk])
         return self._transport.report(self.url, body, 1).entries
 
     def _fetch_chunk(self, chunk: Sequence[str]) -> _Fetched:
@@ -973,12 +1077,14 @@ class CardDavConnector(BaseConnector):
         self._ready_to_write(changes)
         # up to max_in_flight writes at once; changes naming the same card or contact go one after another, in
         # order (a create then its update, an update then a delete), and each keeps its own outcome (.parallel)
-        outcomes = self._slots.run(
-            [functools.partial(self._apply, change, originals) for change in changes],
-            [{change.contact_id} | ({change.ref.id} if change.ref else set()) for change in changes],
-        )
+        tasks = [functools.partial(self._apply, change, originals) for change in changes]
+        keys = [{change.contact_id} | ({change.ref.id} if change.ref else set()) for change in changes]
+        overlapped = self._slots.limit > 1 and len(changes) > 1
+        outcomes = self._slots.run(tasks, keys)
         if all(isinstance(o.error, AuthFailed) for o in outcomes) and outcomes and outcomes[0].error:
             raise outcomes[0].error  # nothing was written: the whole batch waits for the admin
+        if overlapped:
+            outcomes = self._after_locks(tasks, keys, outcomes)
         if any(isinstance(o.error, Transient) and not isinstance(o.error, ServerError) for o in outcomes):
             # writes timed out or were cut off: the engine sends them again; fewer at once from now on
             self._slots.narrow()
@@ -1005,6 +1111,55 @@ class CardDavConnector(BaseConnector):
                 if uid in failed:
                     results[index] = ChangeResult(changes[index], error=failed[uid])
         self._note_written(results, uids)
+        return results
+
+    def _after_locks(
+        self,
+        tasks: Sequence[Callable[[], tuple[ChangeResult, str | None]]],
+        keys: Sequence[set[str]],
+        outcomes: list[Outcome[tuple[ChangeResult, str | None]]],
+    ) -> list[Outcome[tuple[ChangeResult, str | None]]]:
+        """The outcomes of a batch whose writes overlapped, once the writes the server refused as locked
+        (:class:`Locked`) were sent again, one at a time: the server locks for a write, and ours locked each other
+        (Xandikos: 3 to 5 of 20 updates went through with 8 in flight). From here on this account writes one at a
+        time for the rest of the run. Nothing is waited for here: a write still locked, someone else's lock, is
+        left to the engine's retry policy (a :class:`Locked` is a rate limit)."""
+        locked = [index for index, outcome in enumerate(outcomes) if isinstance(outcome.error, Locked)]
+        if not locked:
+            return outcomes
+        if self._slots.limit > 1:
+            log.info(
+                "carddav %s: the server refused %s as locked while others were in flight; one write at a time "
+                "for the rest of the run",
+                self.name,
+                counted(len(locked), "write"),
+            )
+            # every request of this account from now on, on one slot (the slots' pool is left idle: a batch with
+            # one slot runs on the calling thread)
+            self._slots.limit = 1
+        # a locked change that a later change of the same card or contact went past (it was written, or refused
+        # for another reason) is not sent again: that would undo their order. It stays owed for the next run
+        later_by_key: dict[str, list[int]] = {}
+        for index, task_keys in enumerate(keys):
+            for key in task_keys:
+                later_by_key.setdefault(key, []).append(index)
+        again: list[int] = []
+        results = list(outcomes)
+        for index in locked:
+            passed = any(
+                other > index and not isinstance(outcomes[other].error, Locked)
+                for key in keys[index]
+                for other in later_by_key[key]
+            )
+            if passed:
+                results[index] = Outcome(
+                    None,
+                    Transient("the server refused this write as locked, and a later one of the same card went first"),
+                )
+            else:
+                again.append(index)
+        for index, outcome in zip(again, self._slots.run([tasks[i] for i in again]), strict=True):
+            results[index] = outcome
         return results
 
     def _ready_to_write(self, changes: Sequence[Change]) -> None:
@@ -1104,7 +1259,7 @@ class CardDavConnector(BaseConnector):
             else:
                 href = hrefs.collection_path(self.url) + f"{uuid.uuid4()}.vcf"
                 answer = self._transport.put(hrefs.absolute(self.url, href), text, etag=None)
-        if answer.status == 409:
+        if answer.status == 409 and not _locked(answer):
             raise ItemRejected(
                 "the server already holds a card with this UID under another name (409); "
                 "contactsync will not write a duplicate"
@@ -1151,6 +1306,9 @@ class CardDavConnector(BaseConnector):
         return ChangeResult(change, RemoteRef(final, self._item_etag(etag, stored.tags)), stored=stored)
 
     def _write_failure(self, answer: HttpAnswer, href: str) -> ConnectorError:
+        if _locked(answer):
+            # no Retry-After: the transport's answer does not carry it, so the retry policy's own wait applies
+            return Locked(f"the server refused the write: the card or the address book is locked ({answer.status})")
         if answer.status == 404:
             return PreconditionFailed("the card no longer exists", gone=True)
         if answer.status == 412:

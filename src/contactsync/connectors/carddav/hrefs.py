@@ -49,8 +49,8 @@ def _plain_prefix(collection_url: str) -> str | None:
 def member_id(collection_url: str, href: str) -> str | None:
     """The normalized path of ``href`` if it names a direct member of the collection, else None.
 
-    None for: another scheme/host, the collection itself, anything above or deeper than one level, and
-    paths climbing out with "..".
+    None for: another scheme/host, the collection itself, anything above or deeper than one level, paths
+    climbing out with "..", and an href with a raw "?" or "#" (a query or fragment: no file's name).
     """
     # the usual href, the collection's own path and a plain name, is its own remote id: twice a card on a first
     # sync, and the URL parsing below cost 1 s of 10,000 cards' read (#18). The rest takes the whole way; that
@@ -62,6 +62,10 @@ def member_id(collection_url: str, href: str) -> str | None:
 
 
 def _member_id_resolved(collection_url: str, href: str) -> str | None:
+    if "?" in href or "#" in href:
+        # a query or a fragment names no member: Xandikos answers a multiget of "q%3Fx.vcf" with the href
+        # "q?x.vcf", which would otherwise be taken for the card "q" (another card, if the book holds one)
+        return None
     base = urlsplit(collection_url)
     target = urlsplit(urljoin(collection_url, href.strip()))
     if (target.scheme, target.netloc) != (base.scheme, base.netloc):
@@ -78,9 +82,21 @@ def _member_id_resolved(collection_url: str, href: str) -> str | None:
     return path
 
 
+def wire_path(remote_id: str) -> str:
+    """A remote id as it is sent (a URL's path, a multiget's href): ``;`` percent-encoded.
+
+    A raw ``;`` starts a segment's parameters to some servers: Radicale answers a multiget of ``semi;colon.vcf``
+    with a 404 for ``semi`` (the card is then never read). ``%3B`` names the same file on every server that
+    decodes a path. The remote id itself keeps its one spelling, raw ``;`` (``_SAFE_PATH_CHARS``): it is what
+    the store's links hold, and a server that took the raw ``;`` (Xandikos, SabreDAV) synced such cards under it
+    already; another spelling would make each of them one card gone and one new.
+    """
+    return remote_id.replace(";", "%3B")
+
+
 def absolute(collection_url: str, remote_id: str) -> str:
-    """The full URL for a remote id (a path on the address book's server)."""
-    return urljoin(collection_url, remote_id)
+    """The full URL for a remote id (a path on the address book's server), spelled as sent (:func:`wire_path`)."""
+    return urljoin(collection_url, wire_path(remote_id))
 
 
 def safe_name(uid: str) -> str:

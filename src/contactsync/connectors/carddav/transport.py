@@ -291,6 +291,11 @@ class DavTransport:
             headers["If-Match"] = etag
         return self._send(Method.PUT, url, body, headers)
 
+    def get(self, url: str) -> HttpAnswer:
+        """A GET of one card (a card a multiget left out). Returns any 2xx/4xx answer; raises for auth, rate limits
+        and server errors."""
+        return self._send(Method.GET, url, "", {"Accept": "text/vcard"})
+
     def delete(self, url: str, *, etag: str | None) -> HttpAnswer:
         return self._send(Method.DELETE, url, "", {"If-Match": etag} if etag else {})
 
