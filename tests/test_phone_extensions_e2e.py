@@ -164,6 +164,8 @@ def old_src(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = Path(__file__).resolve().parents[1]
     if shutil.which("git") is None or not (root / ".git").exists():
         pytest.skip("no git checkout to take the version before from")
+    if subprocess.run(["git", "-C", str(root), "cat-file", "-e", f"{BEFORE}^{{commit}}"]).returncode != 0:
+        pytest.skip("this checkout does not hold the commit before the change (a shallow clone)")
     out = tmp_path_factory.mktemp("before")
     archive = subprocess.run(["git", "-C", str(root), "archive", BEFORE, "src"], capture_output=True, check=True)
     subprocess.run(["tar", "-x", "-C", str(out)], input=archive.stdout, check=True)
