@@ -255,3 +255,32 @@ def test_an_href_with_a_query_or_fragment_names_no_member() -> None:
     # ";" keeps the remote id it always had (the store's links hold it), and is percent-encoded on the wire
     assert hrefs.member_id(book, "/alice/book/semi%3Bcolon.vcf") == "/alice/book/semi;colon.vcf"
     assert hrefs.absolute(book, "/alice/book/semi;colon.vcf") == "https://dav.example.com/alice/book/semi%3Bcolon.vcf"
+
+
+def test_a_locked_write_waits_as_long_as_the_server_s_retry_after_asks(
+    radicale_server: DavServer, tmp_path: Path
+) -> None:
+    """A 423 with Retry-After (RFC 9110 section 10.2.3): the retry policy waits what the server asked, not its own
+    2 s, and the connector does not send it again at once."""
+    book = radicale_server.new_addressbook()
+    phone = MemoryBackend(name="lock-phone-wait")
+    phone.user_create(person(1))
+    settings = BookSettings("lock", (AccountSettings("dav", "carddav"), AccountSettings("phone", "memory")))
+    waits: list[float] = []
+    with FaultProxy(radicale_server.base_url) as faults, Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        dav = connector(radicale_server, faults.proxied(book), in_flight=8)
+        try:
+            faults.fail_next(1, 423, retry_after=7, method="PUT")
+            engine = Engine(
+                store,
+                settings,
+                {"dav": dav, "phone": MemoryConnector("phone", phone)},
+                retry=RetryPolicy(sleep=waits.append),
+            )
+            report = engine.run()
+            puts = dav.request_counts["PUT"]
+        finally:
+            dav.close()
+    assert report.accounts["dav"].error is None and report.accounts["dav"].created == 1
+    assert waits == [7.0]
+    assert puts == 2  # refused once, sent once more after the wait

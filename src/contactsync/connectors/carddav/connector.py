@@ -1124,7 +1124,12 @@ class CardDavConnector(BaseConnector):
         (Xandikos: 3 to 5 of 20 updates went through with 8 in flight). From here on this account writes one at a
         time for the rest of the run. Nothing is waited for here: a write still locked, someone else's lock, is
         left to the engine's retry policy (a :class:`Locked` is a rate limit)."""
-        locked = [index for index, outcome in enumerate(outcomes) if isinstance(outcome.error, Locked)]
+        # a lock the server asked us to wait out (Retry-After) is the retry policy's: it waits as asked
+        locked = [
+            index
+            for index, outcome in enumerate(outcomes)
+            if isinstance(outcome.error, Locked) and outcome.error.retry_after is None
+        ]
         if not locked:
             return outcomes
         if self._slots.limit > 1:
@@ -1308,7 +1313,10 @@ class CardDavConnector(BaseConnector):
     def _write_failure(self, answer: HttpAnswer, href: str) -> ConnectorError:
         if _locked(answer):
             # no Retry-After: the transport's answer does not carry it, so the retry policy's own wait applies
-            return Locked(f"the server refused the write: the card or the address book is locked ({answer.status})")
+            return Locked(
+                f"the server refused the write: the card or the address book is locked ({answer.status})",
+                retry_after=answer.retry_after,
+            )
         if answer.status == 404:
             return PreconditionFailed("the card no longer exists", gone=True)
         if answer.status == 412:

@@ -96,6 +96,9 @@ class HttpAnswer:
     etag: str | None
     location: str | None
     body: bytes
+    #: the seconds a Retry-After header asks for (a number, or an HTTP date); None without one. A 429 or a 503
+    #: with one never gets here (a rate limit, raised); a 423 Locked may carry one (RFC 9110 section 10.2.3)
+    retry_after: float | None = None
 
 
 class DavTransport:
@@ -389,8 +392,13 @@ class DavTransport:
         if status >= 500 or status == 408:
             raise ServerError(f"{method.value} {self._shown(url)} on {_host(url)}: server error {status}")
         location = answer_headers.get("Location")
+        wait = answer_headers.get("Retry-After")
         return HttpAnswer(
-            status, answer_headers.get("ETag"), urljoin(url, location) if location else None, self._last_body
+            status,
+            answer_headers.get("ETag"),
+            urljoin(url, location) if location else None,
+            self._last_body,
+            caldav_error.parse_retry_after(wait) if wait else None,
         )
 
     def _request(
