@@ -471,6 +471,7 @@ def _merge_elements(
     proposals: dict[str, list[tuple[Side, Element]]] = {}  # key → sides that added or modified it
     removals: dict[str, list[Side]] = {}
     bases: dict[str, dict[str, Element]] = {}
+    remotes: dict[str, dict[str, Element]] = {}
     # an element a side edited in place (its key changed: another address, another number) → the key it replaced
     replaced: dict[str, str] = {}
     ordered = f not in _SORTED_FIELDS
@@ -478,6 +479,7 @@ def _merge_elements(
         base = _as_dict(s.base_value(f))
         remote = _as_dict(s.remote.get(f))
         bases[s.account] = base
+        remotes[s.account] = remote
         for key, elem in remote.items():
             if key not in base or _differs(base[key], elem):
                 proposals.setdefault(key, []).append((s, elem))
@@ -487,7 +489,7 @@ def _merge_elements(
         # best rank first (then by name), whatever order the sides come in: two sides that edited one element in
         # place each take its place in the same order on every run (invariant 3)
         for s in sorted(changed, key=lambda side: (side.rank, side.account)):
-            _note_replaced(bases[s.account], _as_dict(s.remote.get(f)), replaced)
+            _note_replaced(bases[s.account], remotes[s.account], replaced)
     decisions: list[FieldDecision] = []
     queued_any = False
     losers_all: list[tuple[str, Any]] = []
