@@ -19,6 +19,7 @@ from contactsync.connector import Change, ChangeKind
 from contactsync.connectors.carddav import CardDavConnector, CardDavOptions, hrefs
 from contactsync.connectors.memory import MemoryBackend, MemoryConnector
 from contactsync.engine import Engine
+from contactsync.engine.report import RunReport
 from contactsync.errors import ItemRejected, RateLimited
 from contactsync.model import Contact, Email, EmailKind, Name
 from contactsync.normalize import normalize_contact
@@ -109,15 +110,22 @@ def test_the_engine_writes_twenty_edits_to_xandikos_in_one_run(xandikos_server: 
     assert notes == ["bulk edit"] * 20
 
 
+def _run_with_a_phone(store: Store, dav: CardDavConnector, waits: list[float], phone_name: str) -> RunReport:
+    """One engine run of a book of ``dav`` and a phone holding one person to create on it; the retry policy's
+    waits go to ``waits`` instead of sleeping."""
+    phone = MemoryBackend(name=phone_name)
+    phone.user_create(person(1))
+    settings = BookSettings("lock", (AccountSettings("dav", "carddav"), AccountSettings("phone", "memory")))
+    connectors = {"dav": dav, "phone": MemoryConnector("phone", phone)}
+    return Engine(store, settings, connectors, retry=RetryPolicy(sleep=waits.append)).run()
+
+
 def test_a_lone_write_locked_by_someone_else_is_sent_again_by_the_retry_policy(
     radicale_server: DavServer, tmp_path: Path
 ) -> None:
     """A write that overlapped none of ours and was refused as locked is a rate limit: the connector does not
     resend it itself; the engine's retry policy waits and sends it again, in the same run."""
     book = radicale_server.new_addressbook()
-    phone = MemoryBackend(name="lock-phone")
-    phone.user_create(person(1))
-    settings = BookSettings("lock", (AccountSettings("dav", "carddav"), AccountSettings("phone", "memory")))
     waits: list[float] = []
     with FaultProxy(radicale_server.base_url) as faults, Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
         dav = connector(radicale_server, faults.proxied(book), in_flight=8)
@@ -128,13 +136,7 @@ def test_a_lone_write_locked_by_someone_else_is_sent_again_by_the_retry_policy(
             assert isinstance(alone.error, RateLimited) and not alone.ok
             assert dav.request_counts["PUT"] == 1
             faults.fail_next(1, 423, method="PUT")
-            engine = Engine(
-                store,
-                settings,
-                {"dav": dav, "phone": MemoryConnector("phone", phone)},
-                retry=RetryPolicy(sleep=waits.append),
-            )
-            report = engine.run()
+            report = _run_with_a_phone(store, dav, waits, "lock-phone")
         finally:
             dav.close()
     assert report.accounts["dav"].error is None and report.accounts["dav"].created == 1
@@ -263,21 +265,12 @@ def test_a_locked_write_waits_as_long_as_the_server_s_retry_after_asks(
     """A 423 with Retry-After (RFC 9110 section 10.2.3): the retry policy waits what the server asked, not its own
     2 s, and the connector does not send it again at once."""
     book = radicale_server.new_addressbook()
-    phone = MemoryBackend(name="lock-phone-wait")
-    phone.user_create(person(1))
-    settings = BookSettings("lock", (AccountSettings("dav", "carddav"), AccountSettings("phone", "memory")))
     waits: list[float] = []
     with FaultProxy(radicale_server.base_url) as faults, Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
         dav = connector(radicale_server, faults.proxied(book), in_flight=8)
         try:
             faults.fail_next(1, 423, retry_after=7, method="PUT")
-            engine = Engine(
-                store,
-                settings,
-                {"dav": dav, "phone": MemoryConnector("phone", phone)},
-                retry=RetryPolicy(sleep=waits.append),
-            )
-            report = engine.run()
+            report = _run_with_a_phone(store, dav, waits, "lock-phone-wait")
             puts = dav.request_counts["PUT"]
         finally:
             dav.close()
