@@ -26,7 +26,15 @@ from ..logs import account_error
 from ..model import Contact, Photo
 from ..retry import RetryPolicy
 from ..settings import BookSettings
-from ..store import RESET_STATE, Store, Transaction, decode_contact, encode_contact, remember_encoded
+from ..store import (
+    RESET_STATE,
+    Store,
+    Transaction,
+    decode_contact,
+    encode_contact,
+    raised_by_the_database,
+    remember_encoded,
+)
 from .report import RunReport
 
 if TYPE_CHECKING:
@@ -366,6 +374,8 @@ class Lister:
         except SyncAborted:
             raise  # the run stops (a lost lease): not this account's failure
         except Exception as exc:  # one account's failure, of whatever kind, stays its own
+            if raised_by_the_database(exc):
+                raise  # the store failed (a full disk…), not the account: the run stops (as in push.py)
             if not isinstance(exc, ConnectorError):
                 log.debug("account %s: unexpected error while listing", name, exc_info=True)
             rep.error, rep.error_kind = account_error(exc), type(exc).__name__

@@ -27,7 +27,7 @@ from ..normalize import normalize_contact
 from ..retry import RetryPolicy
 from ..rules import as_written, broken_rules
 from ..settings import BookSettings, PhoneFormat
-from ..store import CanonicalRecord, Link, Store, now
+from ..store import CanonicalRecord, Link, Store, now, raised_by_the_database
 from ..wording import counted
 from .checkpoints import Checkpoints
 from .plan import Known, desired, journal_decision, needs_update
@@ -226,6 +226,10 @@ class Pusher:
             except SyncAborted:
                 raise  # the run stops (a lost lease, a checkpoint's stop): not this account's failure
             except Exception as exc:  # contained to this account, like a listing failure
+                if raised_by_the_database(exc):
+                    # the store failed (a full disk, a store turned read-only), not the account: every account's
+                    # writes are recorded there, so the run stops and the CLI or the daemon says what to do
+                    raise
                 if not isinstance(exc, ConnectorError):
                     log.debug("account %s: unexpected error while writing", account, exc_info=True)
                 rep.error, rep.error_kind = account_error(exc), type(exc).__name__
