@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
@@ -89,6 +89,7 @@ def run_book(
     *,
     dry_run: bool = False,
     allow_deletes: bool = False,
+    allow_deletes_on: Collection[str] = (),
     show_values: bool = False,
     connectors: Mapping[str, Connector] | None = None,
     checkpoints: Checkpoints | None = None,
@@ -104,9 +105,11 @@ def run_book(
     Builds the book's connectors unless ``connectors`` are given, runs the engine over them (through ``wrap``)
     with ``checkpoints`` and ``sleep``, every commit fenced with ``fence`` if given (see contactsync.store.leases),
     then calls ``then`` with the report and the unwrapped connectors while they are still open (the tag-count
-    checks, outside ``fence``); closes the connectors it built, also when the run raises. ``run_id``: the run as
-    the caller recorded it started (the daemon, in its claim's transaction). ``purge_trash``: the run's end forgets
-    the book's trashed contacts past their date (always, but in a daemon: at most hourly there)."""
+    checks, outside ``fence``); closes the connectors it built, also when the run raises. ``allow_deletes`` lets
+    every account's deletes through the brake, ``allow_deletes_on`` these accounts' only (the daemon passes
+    neither: only an admin approves deletes). ``run_id``: the run as the caller recorded it started (the daemon,
+    in its claim's transaction). ``purge_trash``: the run's end forgets the book's trashed contacts past their date
+    (always, but in a daemon: at most hourly there)."""
     built = dict(connectors) if connectors is not None else build_connectors(book)
     try:
         # no fence given leaves the caller's in place (the daemon fences its whole run, the tag checks included)
@@ -116,6 +119,7 @@ def run_book(
             report = engine.run(
                 dry_run=dry_run,
                 allow_deletes=allow_deletes,
+                allow_deletes_on=allow_deletes_on,
                 show_values=show_values,
                 run_id=run_id,
                 purge_trash=purge_trash,

@@ -5,7 +5,8 @@ Exit codes (also in the README):
     1  an unexpected error (run with -v for details)
     2  the command line or the configuration is wrong
     3  some account failed, or some writes are still owed (the others went through)
-    4  the mass-delete brake held deletes back (see ``status``; ``sync --allow-deletes`` to let them through)
+    4  the mass-delete brake held deletes back (see ``status``; ``sync --allow-deletes-on ACCOUNT`` to let one
+       account's through)
     5  ``status``: something needs the admin's attention (conflicts, quarantined items, a book never run, an
        interrupted run)
     6  the store is in use: the daemon or another ``sync`` holds it (or a book of it, past daemon.sync_wait_seconds)
@@ -320,6 +321,16 @@ def cli(ctx: click.Context, config: Path | None, verbose: int) -> None:
 
 
 # ------------------------------------------------------------------------------------------------------- sync
+def brake_advice(account: str) -> str:
+    """What to do about ``account``'s brake (sync's report and ``status`` say it): approve this one account's
+    deletes, never every account's (another account wiped since would go through with it), or refill it."""
+    return (
+        "Its deletes, and the writes owed to its items that are gone, wait for you: if the deletes are intended, "
+        f"run `contactsync sync --allow-deletes-on {account}`; if the account was wiped, "
+        f"`contactsync sync --reset-account {account}` fills it again"
+    )
+
+
 def print_report(report: RunReport, *, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2, default=str))
@@ -338,9 +349,8 @@ def print_report(report: RunReport, *, as_json: bool) -> None:
             click.echo(f"    error: {rep.error}")
         if rep.brake:
             click.echo(
-                f"    brake: {rep.brake}. Nothing was deleted on or because of this account. If the deletes "
-                "are intended, run `contactsync sync --allow-deletes`; if the account was wiped, "
-                f"`contactsync sync --reset-account {rep.account}` fills it again"
+                f"    brake: {rep.brake}. Nothing was deleted on or because of this account. "
+                + brake_advice(rep.account)
             )
         if report.dry_run:
             for p in rep.planned:
@@ -380,7 +390,20 @@ def exit_code_for(reports: list[RunReport]) -> int:
 @click.option("--book", "-b", "books", multiple=True, help="Only this book (repeatable). Default: all.")
 @click.option("--dry-run", is_flag=True, help="Show what would change, change nothing (the store included).")
 @click.option("--show-values", is_flag=True, help="With --dry-run: show names and values, not only field names.")
-@click.option("--allow-deletes", is_flag=True, help="Let deletes through although the brake would hold them.")
+@click.option(
+    "--allow-deletes-on",
+    "allow_deletes_on",
+    multiple=True,
+    metavar="ACCOUNT",
+    help="Let this account's deletes through although the brake would hold them (repeatable); the brake still "
+    "holds every other account. The way to confirm a brake report. With --dry-run: a preview.",
+)
+@click.option(
+    "--allow-deletes",
+    is_flag=True,
+    help="Let every account's deletes through although the brake would hold them, an account wiped since you "
+    "last looked included; --allow-deletes-on ACCOUNT approves only the account you checked.",
+)
 @click.option(
     "--reset-account",
     "reset",
@@ -396,6 +419,7 @@ def sync(
     books: tuple[str, ...],
     dry_run: bool,
     show_values: bool,
+    allow_deletes_on: tuple[str, ...],
     allow_deletes: bool,
     reset: tuple[str, ...],
     as_json: bool,
@@ -423,7 +447,7 @@ def sync(
     if lock is not None:
         lock.acquire("sync")
     try:
-        _sync_books(obj, selected, dry_run, show_values, allow_deletes, reset, as_json, reports)
+        _sync_books(obj, selected, dry_run, show_values, allow_deletes, allow_deletes_on, reset, as_json, reports)
     except LeaseHeld as exc:
         click.echo(f"contactsync: {exc}", err=True)
         sys.exit(EXIT_BUSY)  # what could run went through (its report is printed); the rest did not run
@@ -439,6 +463,7 @@ def _sync_books(
     dry_run: bool,
     show_values: bool,
     allow_deletes: bool,
+    allow_deletes_on: tuple[str, ...],
     reset: tuple[str, ...],
     as_json: bool,
     reports: list[RunReport],
@@ -458,13 +483,23 @@ def _sync_books(
             raise click.UsageError("--reset-account cannot be combined with --dry-run")
         if not any(a.name == account for b in selected for a in b.accounts):
             raise click.UsageError(f"--reset-account {account}: no such account in the selected books")
+    for account in allow_deletes_on:
+        if not any(a.name == account for b in selected for a in b.accounts):
+            raise click.UsageError(f"--allow-deletes-on {account}: no such account in the selected books")
     if dry_run:
         from .dryrun import open_for_dry_run  # here: a run that writes never needs it (#18)
 
         # nothing is written, the store included: read it as it is (or plan against an empty one)
         with open_for_dry_run(obj.settings.store_url) as view:
             for book in selected:
-                report = admin.run_book(view, book, dry_run=True, show_values=show_values)  # type: ignore[arg-type]
+                report = admin.run_book(
+                    view,  # type: ignore[arg-type]
+                    book,
+                    dry_run=True,
+                    allow_deletes=allow_deletes,
+                    allow_deletes_on=allow_deletes_on,
+                    show_values=show_values,
+                )
                 reports.append(report)
                 _print_unread(report, as_json=as_json)
         return
@@ -481,6 +516,7 @@ def _sync_books(
                     store,
                     book,
                     allow_deletes=allow_deletes,
+                    allow_deletes_on=allow_deletes_on,
                     show_values=show_values,
                     wrap=lambda built, b=book.name: watching(b, built, store, show=show),  # type: ignore[misc]
                     # the promise of the daemon holds for timer users too: same tag counts everywhere, and an
@@ -503,6 +539,7 @@ def _sync_books(
                     holding,
                     dry_run=dry_run,
                     allow_deletes=allow_deletes,
+                    allow_deletes_on=allow_deletes_on,
                     show_values=show_values,
                     watch=lambda built, b=holding.book.name: watching(b, built, store, show=show),  # type: ignore[misc]
                 )
@@ -1028,7 +1065,7 @@ def status(
                 if e["circuit"]["last_failure"] and e["circuit"]["last_failure"] != e["error"]:
                     click.echo(f"    last failure: {e['circuit']['last_failure']}")
             if e["brake"]:
-                click.echo(f"    BRAKE since {e['brake_since']}: {e['brake']}")
+                click.echo(f"    BRAKE since {e['brake_since']}: {e['brake']}. {brake_advice(acct)}")
             for q in e["quarantined"]:
                 since = f" (since {q['since']:%Y-%m-%d %H:%M})" if q["since"] else ""
                 click.echo(f"    quarantined {q['id']}{since}: {q['reason']}")

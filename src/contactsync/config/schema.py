@@ -276,8 +276,9 @@ _BOOK: dict[str, Any] = {
         "brake": {
             "type": "object",
             "additionalProperties": False,
-            "description": "Mass-delete brake: a run that would delete more than this propagates no delete "
-            "until an admin confirms with `contactsync sync --allow-deletes`.",
+            "description": "Mass-delete brake: an account that would delete more than this in one run "
+            "propagates no delete until an admin approves that account with "
+            "`contactsync sync --allow-deletes-on ACCOUNT`.",
             "examples": [{"max_deletes": 50, "max_delete_ratio": 0.2}],
             "properties": {
                 "max_deletes": {

@@ -17,7 +17,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Collection, Generator, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
@@ -228,6 +228,7 @@ def run_leased(
     *,
     dry_run: bool = False,
     allow_deletes: bool = False,
+    allow_deletes_on: Collection[str] = (),
     show_values: bool = False,
     watch: Wrap | None = None,
 ) -> RunReport:
@@ -262,6 +263,7 @@ def run_leased(
             book,
             dry_run=dry_run,
             allow_deletes=allow_deletes,
+            allow_deletes_on=allow_deletes_on,
             show_values=show_values,
             checkpoints=EngineHooks(after_commit=holding.check),
             sleep=holding.sleep,

@@ -31,11 +31,11 @@ import logging
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 
-from ..connector import Connector, tidy_up
+from ..connector import ChangeKind, Connector, tidy_up
 from ..copies import KeepsCopies
 from ..retry import RetryPolicy
 from ..settings import AccountMode, BookSettings
@@ -156,6 +156,8 @@ class Engine:
         self._pusher = Pusher(store, book, self.connectors, self.retry, self.hooks, self._known)
         self._spill = Spill()
         self._brakes: Brakes | None = None
+        #: per braked account, the people whose item there is gone (:meth:`Brakes.held_people`): written nothing
+        self._held: dict[str, frozenset[str]] = {}
 
     #: contacts planned, absorbed and pushed per chunk: bounds memory whatever the size of the book. A multiple
     #: of every connector's batch size (Google 200, Graph 20, ...), so full chunks make full batches
@@ -168,13 +170,16 @@ class Engine:
         *,
         dry_run: bool = False,
         allow_deletes: bool = False,
+        allow_deletes_on: Collection[str] = (),
         show_values: bool = False,
         run_id: int | None = None,
         purge_trash: bool = True,
     ) -> RunReport:
-        """One run of the book. ``run_id``: the run as the caller already recorded it started (else it is
-        recorded here). ``purge_trash``: the run's end forgets the book's trashed contacts past their date (a
-        daemon asks for it at most hourly: one statement less per run with nothing to do, #18)."""
+        """One run of the book. ``allow_deletes``: every account's deletes go through although the brake would
+        hold them; ``allow_deletes_on``: only these accounts' (the admin approved them, account by account).
+        ``run_id``: the run as the caller already recorded it started (else it is recorded here). ``purge_trash``:
+        the run's end forgets the book's trashed contacts past their date (a daemon asks for it at most hourly: one
+        statement less per run with nothing to do, #18)."""
         started = time.monotonic()
         self._known.clear()
         self._pusher.stopped = set()
@@ -187,7 +192,8 @@ class Engine:
                 connector.keep_copies(self.store.copies(name))
         try:
             with _bulk_collection():
-                return self._run(started, dry_run, allow_deletes, show_values, run_id, purge_trash)
+                approved = frozenset(allow_deletes_on)
+                return self._run(started, dry_run, allow_deletes, approved, show_values, run_id, purge_trash)
         finally:
             self._spill.close()
 
@@ -196,6 +202,7 @@ class Engine:
         started: float,
         dry_run: bool,
         allow_deletes: bool,
+        allow_deletes_on: frozenset[str],
         show_values: bool,
         run_id: int | None,
         purge_trash: bool = True,
@@ -216,11 +223,12 @@ class Engine:
         pulled = lister.pull_all(report)
         # each account's brake is decided as identify matches its items (the plan's first step): what it counts
         # as deletes are the gone items no new item took over, as the run itself will take them
-        self._brakes = Brakes(self.store, self.book, report, allow_deletes)
+        self._brakes = Brakes(self.store, self.book, report, approve_all=allow_deletes, approved=allow_deletes_on)
         if dry_run:
             plan = self._plan(pulled, report, show_values, apply=False)
             for p in plan.planned:
-                report.accounts[p.account].planned.append(p)
+                if not self._held_back(p.account, p.contact_id, p.kind, report):
+                    report.accounts[p.account].planned.append(p)
             report.duration_s = time.monotonic() - started
             return report
         _tidy(self.connectors, pulled)
@@ -263,6 +271,7 @@ class Engine:
         plan = Plan(describe=not apply)
         book = self.book
         found = identify(self.store, book.name, pulled, self.new_id, drop_listings=apply, brakes=self._brakes)
+        self._held = self._brakes.held_people(pulled, found.link_of) if self._brakes is not None else {}
 
         # what to look at: everything touched, everything owed, and everything an account listed in full lacks
         affected = set(found.remote_of) | set(found.deletions)
@@ -317,9 +326,28 @@ class Engine:
             if apply:
                 with self.store.transaction() as tx:
                     plan.flush(tx, book, report.run_id)
-                self._pusher.push_contacts(chunk, pulled.keys(), report)
+                self._push(chunk, pulled.keys(), report)
                 self._known.clear()
         return plan
+
+    def _push(self, chunk: list[str], listed: Collection[str], report: RunReport) -> None:
+        """Push what every listed account is owed for ``chunk``, but nothing to a braked account's gone items
+        (:meth:`Brakes.held_people`): those writes stay owed, untried, until the admin decides."""
+        holding = {name: people for name, people in self._held.items() if not people.isdisjoint(chunk)}
+        if not holding:
+            self._pusher.push_contacts(chunk, listed, report)
+            return
+        for acct in self.book.accounts:  # account after account, in the order push_contacts takes them
+            if acct.name in listed:
+                held = holding.get(acct.name, frozenset())
+                self._pusher.push_contacts([cid for cid in chunk if cid not in held], [acct.name], report)
+
+    def _held_back(self, account: str, contact_id: str, kind: ChangeKind, report: RunReport) -> bool:
+        """Whether the push would hold this planned write back (a dry run describes what a run would do): any
+        write to a braked account's gone item, and every delete on a braked account."""
+        if report.accounts[account].brake is None:
+            return False
+        return kind is ChangeKind.DELETE or contact_id in self._held.get(account, frozenset())
 
 
 def _tidy(connectors: Mapping[str, Connector], pulled: Mapping[str, Pulled]) -> None:

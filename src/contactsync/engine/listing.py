@@ -14,7 +14,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -460,36 +460,75 @@ class Lister:
 
 class Brakes:
     """The mass-delete brake of one run: an account that lost too many contacts at once takes and gets no delete
-    this run.
+    this run, unless the admin approved its deletes (``approved``: ``sync --allow-deletes-on ACCOUNT``; or every
+    account's, ``approve_all``: ``sync --allow-deletes``). The daemon approves none.
 
     Asked by :func:`~contactsync.engine.identity.identify` for each account as it matches the account's items, so
     that the brake counts what identify itself decides: an item gone while a new item there is the same person (a
     re-import gives every card a new UID) is a replacement, not a delete. Counted all, a re-import of 10 cards was
     braked as "lists none" while it listed 10, and its people, not taken over, came back as 10 duplicates on every
     other account. On an account whose count trips the brake, only a sure match takes a gone item's person over
-    (identify's ``strict``): ten strangers sharing the switchboard number of ten people wiped must not pass for them
-    and overwrite them."""
+    (identify's ``strict``), approved or not: ten strangers sharing the switchboard number of ten people wiped must
+    not pass for them and overwrite them, and an approval lets deletes through, not guesses."""
 
-    def __init__(self, store: Store, book: BookSettings, report: RunReport, allow_deletes: bool) -> None:
+    def __init__(
+        self,
+        store: Store,
+        book: BookSettings,
+        report: RunReport,
+        *,
+        approve_all: bool = False,
+        approved: Collection[str] = (),
+    ) -> None:
         self.store = store
         self.book = book
         self.report = report
-        self.allow_deletes = allow_deletes
+        self.approve_all = approve_all
+        self.approved = frozenset(approved)
         self._linked: dict[str, int] = {}
 
     def trips(self, p: Pulled) -> bool:
         """Whether ``p``'s deletes, all counted, trip the brake (then its gone items are taken over strictly)."""
-        if self.allow_deletes or (not p.deleted_ids and not p.full):
+        if not p.deleted_ids and not p.full:
             return False  # an incremental listing without deletes trips no limit: no count to read (#18)
         return self._reason(p, len(p.deleted_ids)) is not None
 
     def engage(self, p: Pulled, untaken: int) -> None:
-        """Brake ``p``'s account if its deletes no new item took over still trip it."""
+        """Brake ``p``'s account if its deletes no new item took over still trip it and the admin approved none."""
         reason = self._reason(p, untaken)
-        if reason is not None:
-            p.braked = reason
-            self.report.accounts[p.account].brake = reason
-            log.warning("account %s: brake engaged: %s; no delete is taken from or applied to it", p.account, reason)
+        if reason is None:
+            return
+        if self.approve_all or p.account in self.approved:
+            log.warning("account %s: %s; let through: the admin approved its deletes for this run", p.account, reason)
+            return
+        p.braked = reason
+        self.report.accounts[p.account].brake = reason
+        log.warning(
+            "account %s: brake engaged: %s; no delete is taken from or applied to it. If the deletes are intended: "
+            "contactsync sync --allow-deletes-on %s; if the account was wiped: contactsync sync --reset-account %s",
+            p.account,
+            reason,
+            p.account,
+            p.account,
+        )
+
+    def held_people(
+        self, pulled: Mapping[str, Pulled], link_of: Container[tuple[str, str]]
+    ) -> dict[str, frozenset[str]]:
+        """Per braked account, the people whose item there is gone and held by the brake (``link_of``: the
+        (account, contact) pairs identify linked this run, a gone item a new one took over among them). Nothing is
+        written to such an item while the brake holds: it is gone, so an edit made elsewhere failed as "gone" and
+        put the person back on the account at the next run, deciding for the admin one person at a time; it stays
+        owed until the admin approves the account's deletes (then the book's ``on_delete`` decides, as in any run)
+        or resets the account."""
+        held: dict[str, frozenset[str]] = {}
+        for name, p in pulled.items():
+            if p.braked is None or not p.deleted_ids:
+                continue
+            index = self.store.link_index(name)  # no bases: a wiped account of 100k is read cheaply
+            people = (index[rid][0] for rid in p.deleted_ids if rid in index)
+            held[name] = frozenset(cid for cid in people if (name, cid) not in link_of)
+        return held
 
     def _reason(self, p: Pulled, deletes: int) -> str | None:
         linked = self._linked.get(p.account)
