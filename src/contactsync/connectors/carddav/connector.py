@@ -4,8 +4,11 @@ Pull is ``sync-collection`` (hrefs + etags only) then ``addressbook-multiget`` o
 server without sync-collection is listed with PROPFIND and compared with the previous listing. Push writes one
 card per change with ``If-None-Match: *`` / ``If-Match``. Cards are written back in the version they had,
 on top of their original text, so properties the model does not hold survive. Cards that cannot be read are
-quarantined, never deleted; a card a multiget leaves out (or answers 404 for) is read with a GET of its own, and
-only a 404 to that makes it gone. Tags are CATEGORIES, or group cards (``group_style``), mapped here both ways.
+quarantined, never deleted; a card a multiget leaves out (or answers 404 for) is read with a GET of its own (in
+flight together, a window at a time, as multigets are), and only a 404 to that makes it gone; a card a listing
+names under an href with a raw "?" or "#" is quarantined (:func:`.hrefs.raw_member_id`). Tags are CATEGORIES, or
+group cards (``group_style``), mapped here both ways; a group card that cannot be written fails the memberships it
+was to change, not the contacts' cards written before it (:meth:`CardDavConnector._group_failed`).
 
 The text of every card read or written is kept with its etag, in memory and in the store's copies
 (:mod:`contactsync.copies`) when the engine hands them over. A card whose etag is the one listed, or the one an
@@ -83,6 +86,9 @@ from .transport import (
 log = logging.getLogger(__name__)
 
 _TAGS_SEPARATOR = " tags="  # servers quote etags and put no spaces in them; rpartition takes the last one
+#: in place of the tags' digest in an item etag, when the contact's groups could not all take its tags: no listing
+#: gives this etag, so the next pull reads the contact again (:meth:`CardDavConnector._group_failed`)
+_UNSETTLED = "unsettled"
 _MAX_SYNC_ROUNDS = 1000  # a server that truncates (507) forever must not keep us here forever
 _SYNC_COLLECTION = davxml.tag(davxml.DAV, "sync-collection")
 _CARD_SPECIFIC_FAILURES = (davxml.BadServerResponse, ServerError)
@@ -110,6 +116,14 @@ def _locked(answer: HttpAnswer) -> bool:
     if answer.status == 423:
         return True
     return answer.status == 409 and not _LOCK_CONDITIONS.isdisjoint(davxml.error_conditions(answer.body))
+
+
+#: why a card listed under an href with a raw "?" or "#" is quarantined (no personal data: the href is the id)
+_LISTED_RAW = (
+    'the server lists this card under a name holding a raw "?" or "#", which ends a URL\'s path, so which card '
+    "it means cannot be told and it is not read; a server must percent-encode them (%3F, %23): rename the "
+    "card's file on the server, or have its maker fix the listing"
+)
 
 
 def _unreadable_reason(exc: Exception) -> str:
@@ -460,18 +474,18 @@ class CardDavConnector(BaseConnector):
         return self._pull_listing(previous)
 
     def _pull_sync(self, previous: PullState | None) -> PullResult:
-        changed, deleted, token = self._sync_collection(previous.sync_token if previous else None)
+        changed, deleted, token, raw = self._sync_collection(previous.sync_token if previous else None)
         if previous is not None and previous.written:
             # the last run's own writes, listed at the etag their PUT got: the store holds them at that version
             # (absorb_writes); any other etag is someone's edit since, and is read (#18)
             for href in [h for h, etag in changed.items() if etag is not None and previous.written.get(h) == etag]:
                 del changed[href]
         self._forget(deleted)
-        read = self._read_listed(changed)
+        read = self._read_listed(changed, raw)
         return self._result(previous, read, deleted | read.missing, PullState(token), full=previous is None)
 
     def _pull_listing(self, previous: PullState | None) -> PullResult:
-        listing = self._list_etags()
+        listing, raw = self._list_etags()
         if previous is None:
             to_read = sorted(listing)
             deleted: set[str] = set()
@@ -479,7 +493,7 @@ class CardDavConnector(BaseConnector):
             to_read = sorted(h for h, etag in listing.items() if previous.etags.get(h) != etag)
             deleted = set(previous.etags) - set(listing)
             self._forget(deleted)
-        read = self._read_listed({h: listing[h] for h in to_read})
+        read = self._read_listed({h: listing[h] for h in to_read}, raw)
         kept = {h: e for h, e in listing.items() if h not in read.missing}
         next_state = PullState(None, MappingProxyType(kept))
         return self._result(previous, read, deleted | read.missing, next_state, full=previous is None)
@@ -639,10 +653,12 @@ class CardDavConnector(BaseConnector):
     def _read_book(self) -> None:
         """List the whole book and read every card (those held at their etag from the copies): the group cards,
         and the tags of every contact card, as the server holds them now."""
-        listed: Mapping[str, str | None] = (
-            self._sync_collection(None)[0] if self._supports_sync() else self._list_etags()
-        )
-        read = self._read_listed(listed)
+        listed: Mapping[str, str | None]
+        if self._supports_sync():
+            listed, _, _, raw = self._sync_collection(None)
+        else:
+            listed, raw = self._list_etags()
+        read = self._read_listed(listed, raw)
         contacts = [c for c in read.cards if not c.parsed.is_group]
         if self.options.group_style.uses_group_cards:
             self._groups = {c.href: self._group_card(c) for c in read.cards if c.parsed.is_group}
@@ -802,11 +818,13 @@ class CardDavConnector(BaseConnector):
         assert self._new_card_version is not None
         return self._new_card_version
 
-    def _sync_collection(self, token: str | None) -> tuple[dict[str, str | None], set[str], str]:
-        """(changed href → its etag (None if the server sent none), deleted hrefs, new token). Follows 507
-        truncation until the server is done."""
+    def _sync_collection(self, token: str | None) -> tuple[dict[str, str | None], set[str], str, frozenset[str]]:
+        """(changed href → its etag (None if the server sent none), deleted hrefs, new token, the changed hrefs
+        listed with a raw "?" or "#" (:func:`.hrefs.raw_member_id`)). Follows 507 truncation until the server is
+        done."""
         changed: dict[str, str | None] = {}
         deleted: set[str] = set()
+        raw: set[str] = set()
         for _ in range(_MAX_SYNC_ROUNDS):
             answer = self._transport.report(self.url, davxml.sync_collection_body(token), 1)
             truncated = False
@@ -815,35 +833,48 @@ class CardDavConnector(BaseConnector):
                     truncated = True
                     continue
                 href = hrefs.member_id(self.url, entry.href)
+                listed_raw = href is None and (href := hrefs.raw_member_id(self.url, entry.href)) is not None
                 if href is None:
                     continue  # the collection itself, or a hostile href elsewhere
                 if entry.status == 404:
                     deleted.add(href)
                     changed.pop(href, None)
+                    raw.discard(href)
                 else:
                     changed[href] = entry.text(davxml.GETETAG) or None
                     deleted.discard(href)
+                    # a card named with a raw "?" or "#" is quarantined, not read (_read_listed)
+                    (raw.add if listed_raw else raw.discard)(href)
             if not answer.sync_token:
                 raise davxml.BadServerResponse("the sync-collection answer carries no sync token")
             token = answer.sync_token
             if not truncated:
-                return changed, deleted, token
+                return changed, deleted, token, frozenset(raw)
         raise Transient(f"the server kept truncating the sync-collection answer ({_MAX_SYNC_ROUNDS} rounds)")
 
-    def _list_etags(self) -> dict[str, str]:
+    def _list_etags(self) -> tuple[dict[str, str], frozenset[str]]:
+        """(href → etag of every card listed, the hrefs listed with a raw "?" or "#" (:func:`.hrefs.raw_member_id`))."""
         body = davxml.propfind_body([davxml.GETETAG, davxml.RESOURCETYPE])
         answer = self._transport.propfind(self.url, body, 1)
-        listing = {}
+        listing: dict[str, str] = {}
+        raw: set[str] = set()
         for entry in answer.entries:
             href = hrefs.member_id(self.url, entry.href)
+            listed_raw = href is None and (href := hrefs.raw_member_id(self.url, entry.href)) is not None
             etag = entry.text(davxml.GETETAG)
             if href is not None and etag and not entry.has_resourcetype(davxml.tag(davxml.DAV, "collection")):
                 listing[href] = etag
-        return listing
+                (raw.add if listed_raw else raw.discard)(href)
+        return listing, frozenset(raw)
 
-    def _read_listed(self, listed: Mapping[str, str | None]) -> _Read:
+    def _read_listed(self, listed: Mapping[str, str | None], raw: frozenset[str] = frozenset()) -> _Read:
         """The cards of a listing (href → the etag listed): each one we hold at that etag comes from what we
-        kept (our own writes echoing back, cards read by an earlier run), the others are read."""
+        kept (our own writes echoing back, cards read by an earlier run), the others are read. A card the listing
+        names with a raw "?" or "#" (``raw``) is quarantined, never skipped: which card it is is a guess
+        (:func:`.hrefs.raw_member_id`)."""
+        unaddressable = sorted(raw.intersection(listed))
+        if unaddressable:
+            listed = {href: etag for href, etag in listed.items() if href not in raw}
         etags = {href: etag for href, etag in listed.items() if etag}
         cards = []
         for href, text in self._known(etags).items():
@@ -861,7 +892,19 @@ class CardDavConnector(BaseConnector):
                 len(cards),
                 len(listed) - len(cards),
             )
-        return _Read(tuple(sorted((*cards, *read.cards), key=lambda c: c.href)), read.missing, read.quarantined)
+        unread = (*read.quarantined, *(self._listed_raw(href) for href in unaddressable))
+        return _Read(tuple(sorted((*cards, *read.cards), key=lambda c: c.href)), read.missing, unread)
+
+    def _listed_raw(self, href: str) -> Quarantined:
+        """A card the listing names with a raw "?" or "#" in its href, quarantined: a raw "?" or "#" ends a URL's
+        path, so which card the server means is a guess, and the card is not read by it."""
+        # the href masked (shown_path): a card's file name is its UID, which another client may have made of a name
+        log.warning(
+            "carddav %s: quarantined %s (listed under a name with a raw '?' or '#')",
+            self.name,
+            shown_path(href, self.options.username),
+        )
+        return Quarantined(href, _LISTED_RAW)
 
     def _known(self, etags: Mapping[str, str]) -> dict[str, str]:
         """href → text of each card we hold at exactly the etag given (the etag listed, or the one a write will
@@ -983,19 +1026,34 @@ class CardDavConnector(BaseConnector):
         cards.append(_Card(href, etag, text, parsed))
 
     def _read_alone(self, hrefs_left: Sequence[str], cards: list[_Card], quarantined: list[Quarantined]) -> _Alone:
-        """Read each card a multiget left out with a GET of its own (in flight together, as multigets are): a card
-        into ``cards``, a 404 into the missing, anything else quarantined with the reason, never dropped. A
-        timeout, a rate limit or a refused login raises, as a failed multiget does: the listing is read again."""
+        """Read each card a multiget left out with a GET of its own, in flight together and a window at a time as
+        multigets are (:meth:`_read`): a card into ``cards``, a 404 into the missing, anything else quarantined
+        with the reason, never dropped. A GET timed out or cut off with others in flight is sent again alone, with
+        fewer in flight from then on; one that fails so alone, a rate limit or a refused login raises, as a failed
+        multiget does: the listing is read again."""
         log.info(
             "carddav %s: the multiget left out %s; reading each on its own",
             self.name,
             counted(len(hrefs_left), "card"),
         )
-        outcomes = self._slots.run([functools.partial(self._get_card, href) for href in hrefs_left])
+        # a server whose multiget answers 404 for every card gets one GET per card: the answers of a window are
+        # read while the next window is on the wire, and never more than two windows' cards sit in memory
+        window = self.options.max_in_flight * 4
+        outcomes = (
+            outcome
+            for batch in self._slots.run_ahead(
+                [functools.partial(self._get_card, href) for href in hrefs_left[start : start + window]]
+                for start in range(0, len(hrefs_left), window)
+            )
+            for outcome in batch
+        )
         missing: set[str] = set()
         unreadable = 0
         kept: dict[str, RemoteCopy] = {}
         for href, outcome in zip(hrefs_left, outcomes, strict=True):
+            if isinstance(outcome.error, Transient) and self._slots.limit > 1:
+                self._slots.narrow()
+                outcome = self._slots.run([functools.partial(self._get_card, href)])[0]
             got = outcome.get()
             if got is None:
                 missing.add(href)
@@ -1105,13 +1163,35 @@ class CardDavConnector(BaseConnector):
             if result.ok and uid is not None and self.options.group_style.uses_group_cards:
                 tags = None if change.kind is ChangeKind.DELETE else (change.contact or Contact()).tags
                 memberships[index] = (uid, tags)
+        failed: dict[str, ConnectorError] = {}
         if memberships:
             failed = self._update_groups(memberships.values())
             for index, (uid, _) in memberships.items():
                 if uid in failed:
-                    results[index] = ChangeResult(changes[index], error=failed[uid])
+                    results[index] = self._group_failed(results[index], uid, failed[uid])
         self._note_written(results, uids)
+        if any(not isinstance(error, _NOT_WRITTEN) for error in failed.values()):
+            # a group card's write whose outcome is unknown (a timeout): what the book's groups hold is not known
+            self._tagged = self._member_hrefs = None
         return results
+
+    def _group_failed(self, result: ChangeResult, uid: str, error: ConnectorError) -> ChangeResult:
+        """The result of a change whose card was written but whose groups could not all take its tags: the group
+        card's failure is the group's (:meth:`_update_groups`). A card this push wrote (created, deleted, or
+        updated to a new version) stays written, reported so, with the tags the server's groups give it now, and
+        an item etag no listing gives: the next pull reads the contact again and the engine, seeing the tags it
+        lacks, owes them once more. A change that wrote no card (an update whose card already held everything:
+        its write was the groups') failed with the group."""
+        change = result.change
+        if not result.ok or result.ref == change.ref:
+            return ChangeResult(change, error=error)
+        if result.ref is None:
+            return result  # a card deleted: gone, whatever its groups still name
+        assert self._groups is not None  # read before the writes (_ready_to_write), kept up to date by them
+        held = _tags_by_uid(self._groups.values()).get(uid, frozenset())
+        stored = replace(result.stored or change.contact or Contact(), tags=held)
+        unsettled = RemoteRef(result.ref.id, f"{self._card_etag(result.ref.etag)}{_TAGS_SEPARATOR}{_UNSETTLED}")
+        return ChangeResult(change, unsettled, stored=stored)
 
     def _after_locks(
         self,
@@ -1337,7 +1417,10 @@ class CardDavConnector(BaseConnector):
     # --- group cards ---------------------------------------------------------------------------------------
 
     def _update_groups(self, memberships: Iterable[tuple[str, frozenset[Tag] | None]]) -> dict[str, ConnectorError]:
-        """Make each group name exactly the cards that carry its tag. Returns the UIDs whose groups failed."""
+        """Make each group name exactly the cards that carry its tag. Returns, for each UID joining or leaving a
+        group whose card could not be written, the reason; a UID a failed group names as it should (its
+        membership unchanged) is not the group's failure's. The groups this run knows (``_groups``) are those
+        written: a failed group keeps its members as they were."""
         wanted: dict[str, frozenset[str]] = {}  # uid → tag keys it should be in
         names: dict[str, str] = {}
         for uid, tags in memberships:
@@ -1345,33 +1428,43 @@ class CardDavConnector(BaseConnector):
             for t in tags or ():
                 names.setdefault(t.key, t.name)
         failed: dict[str, ConnectorError] = {}
+        changing: set[str] = set()  # the UIDs moving in or out of a group that changed under us
         for attempt in range(2):
             groups = self._current_groups() if attempt == 0 else self._reload_groups()
-            retry = False
+            failed, changing = {}, set()  # each attempt writes what the groups, read again, still lack
             by_key = {g.name.casefold(): (href, g) for href, g in groups.items()}
             for key in set(names) | set(by_key):
                 href, group = by_key.get(key, (None, None))
-                members = set(group.members) if group else set()
+                before = set(group.members) if group else set()
+                members = set(before)
                 for uid, keys in wanted.items():
                     if key in keys:
                         members.add(uid)
                     else:
                         members.discard(uid)
-                if group is not None and members == set(group.members):
+                if group is not None and members == before:
                     continue
                 if group is None and not members:
                     continue
+                moving = members ^ before  # only these depend on this write: the others are in it as they should be
                 try:
                     self._write_group(key, names.get(key, group.name if group else key), href, group, members)
                 except PreconditionFailed:
-                    retry = True
+                    changing |= moving
                 except ConnectorError as exc:
-                    for uid, keys in wanted.items():
-                        if key in keys or (group and uid in group.members):
-                            failed[uid] = exc
-            if not retry:
+                    # the group's name is a tag, which can name a person: counted, and the group card masked
+                    log.warning(
+                        "carddav %s: a group card%s was not written (%s); the membership of %s in it stays as it "
+                        "was until a later run writes it",
+                        self.name,
+                        f" ({shown_path(href, self.options.username)})" if href else "",
+                        type(exc).__name__,
+                        counted(len(moving), "contact"),
+                    )
+                    failed.update(dict.fromkeys(moving, exc))
+            if not changing:
                 return failed
-        return failed | {uid: Transient("a group card kept changing while we updated it") for uid in wanted}
+        return failed | {uid: Transient("a group card kept changing while we updated it") for uid in changing}
 
     def _write_group(
         self, key: str, name: str, href: str | None, group: GroupCard | KnownGroup | None, members: set[str]

@@ -82,6 +82,21 @@ def _member_id_resolved(collection_url: str, href: str) -> str | None:
     return path
 
 
+def raw_member_id(collection_url: str, href: str) -> str | None:
+    """The id of the member an href holding a raw "?" or "#" names when those are read as part of the file's name
+    (``q?x.vcf`` as ``q%3Fx.vcf``): what a server that does not percent-encode its members' names means in a
+    listing. None for an href holding neither, or naming no member even so (the collection itself, another host,
+    a path deeper than one level).
+
+    Only an id to report the card under, and to keep a card linked under it from passing for deleted: that the
+    server means this name is a guess (a raw "?" or "#" ends a URL's path: Xandikos answers ``q?x.vcf`` for the
+    card ``q``), so the connector does not read the card by it; it quarantines it.
+    """
+    if "?" not in href and "#" not in href:
+        return None
+    return member_id(collection_url, href.replace("?", "%3F").replace("#", "%23"))
+
+
 def wire_path(remote_id: str) -> str:
     """A remote id as it is sent (a URL's path, a multiget's href): ``;`` percent-encoded.
 

@@ -405,17 +405,22 @@ class DavTransport:
         self, method: Method, url: str, body: str, headers: Mapping[str, str]
     ) -> tuple[int, Mapping[str, str]]:
         """One request (the answer's status and headers; the body is in ``_last_body``), every failure translated:
-        a login not yet negotiated on the daemon's connections (:meth:`_negotiate_direct`), else through caldav (its
-        401 negotiation); once settled, straight through its session or the daemon's connections
-        (:meth:`_send_settled`)."""
+        a login not yet negotiated (or none ever asked for) on the daemon's connections (:meth:`_negotiate_direct`)
+        or on caldav's session (:meth:`_negotiate_session`); once settled, straight through its session or the
+        daemon's connections (:meth:`_send_settled`). caldav's own request only for what those leave to it."""
         try:
             with request_deadline(self._deadline):
-                if self._auth() is None and self._direct is not None and _origin(url) == self._origin:
-                    asked = self._negotiate_direct(self._direct, method, url, body, headers)
+                if self._auth() is None:
+                    if self._direct is not None and _origin(url) == self._origin:
+                        asked = self._negotiate_direct(self._direct, method, url, body, headers)
+                    else:
+                        asked = self._negotiate_session(method, url, body, headers)
                     if asked is not None:
                         return asked
                 if self._auth() is not None:
                     return self._send_settled(method, url, body, headers)
+                # nothing settled: a redirect the daemon's connections left to the session, or a 401 naming no
+                # scheme (caldav's one guess of a basic login over TLS)
                 answer = self._client.request(url, method.value, body, dict(headers))
                 return int(answer.status), answer.headers
         except caldav_error.AuthorizationError as exc:
@@ -538,6 +543,47 @@ class DavTransport:
         if status in (401, 403):
             self._client._raise_authorization_error(url, answer)
         self._last_body = answer.content
+        return status, answer.headers
+
+    def _negotiate_session(
+        self, method: Method, url: str, body: str, headers: Mapping[str, str]
+    ) -> tuple[int, Mapping[str, str]] | None:
+        """What ``DAVClient.request`` does while no login is settled (``auth: auto`` before its first 401, or a
+        server that never asks for one), on its session as :meth:`_send_settled` sends a settled request: without
+        caldav's answer object, which parsed every body with lxml, warned of any content type but XML, plain text
+        and iCalendar (a WARNING, "Unexpected content type: text/vcard", for each card a GET read) and logged a
+        body it could not parse as XML, a card's text, at INFO. On a server that asks for no login (Xandikos, a
+        book behind a proxy that logs in for it) every request goes this way.
+
+        The request without a login; a 401 whose challenge caldav answers settles that login (the request is then
+        sent again with it, :meth:`_send_settled`, as caldav sends it again); any other answer is the request's,
+        judged as caldav judges it (429, 401, 403 raise its errors). None, the request having crossed the wire,
+        when caldav's request is left the rest: a 401 naming no scheme (its one guess of a basic login over TLS)."""
+        client = self._client
+        answer = client.session.request(
+            method.value,
+            url,
+            data=to_wire(body),  # type: ignore[no-untyped-call]  # caldav's CRLF line endings, as in _send_settled
+            headers=self._headers(body, headers),
+            proxies={urlsplit(url).scheme: client.proxy} if client.proxy is not None else None,
+            auth=None,
+            timeout=client.timeout,
+            verify=client.ssl_verify_cert,
+            cert=client.ssl_cert,
+        )
+        status = int(answer.status_code or 0)
+        caldav_error.raise_if_rate_limited(status, url, answer.headers.get("Retry-After"))
+        username, password = self._client_args[1], self._client_args[2]
+        if status == 401 and username is not None and password is not None:
+            # caldav's _should_negotiate_auth: a challenge, credentials, no login yet (none: this is the first)
+            challenge = answer.headers.get("WWW-Authenticate")
+            if challenge is None:
+                self._counts[method] += 1  # crossed the wire; caldav's request sends it again
+                return None
+            client._build_auth_from_401(challenge)
+            return None
+        if status in (401, 403):
+            client._raise_authorization_error(url, answer)
         return status, answer.headers
 
     def _send_direct(
