@@ -229,12 +229,12 @@ def _digest(texts: list[str]) -> str:
 _BEFORE = {
     "files": "121ded0c7672432a583000ac554356c1",
     "bench": "76139d7d74dce338c834ac3db8907205",
-    "generated-0": "624d490e6a032337e25ec42c15d54843",
-    "generated-1": "0d32a54089e2e97366d08f0611998851",
-    "generated-2": "637d26f7813cbe709b0919cc4b1c8f3b",
-    "generated-3": "87b0a79881446885c63fc9de9d86a88a",
-    "generated-4": "f139e6eb7ffaf8545d43bad2b7b00001",
-    "generated-5": "b2065c9c8f3c54bbd3ee06b3a25f9ad6",
+    "generated-0": "d0bcac28b414f13fd02eb4d421e69b47",
+    "generated-1": "02e029d4c9d85efec50d9ff35831c985",
+    "generated-2": "67564032c6fccb25d24b7db5e6c87f39",
+    "generated-3": "359686b8c01addf5ffaed5be0830d378",
+    "generated-4": "17b34384d198005833d14dd0ce66f52e",
+    "generated-5": "29026727bc92a8b6caebcf77ae279cfb",
 }
 
 

@@ -260,10 +260,10 @@ def _all_digests() -> dict[str, str]:
 _BEFORE = {
     "bench": "bff4b289eeba43af2d2fd0d5fca1ccc7",
     "files": "fbe88cc573a5c4888751d80e6223b236",
-    "generated-0": "5e1bb9bfcde41de6ba44e40a3d10857c",
-    "generated-1": "4628e2221cdf0f7b23019cca72a87fdf",
-    "generated-2": "ed5bbd62fb1f9ebe3fd907c40637ebd8",
-    "generated-3": "891d18c48f5170296da56ab3c3e63181",
+    "generated-0": "c61cd349ce51a4d6a32c5520baa61199",
+    "generated-1": "2ba4f2f4ac6ba5f3093f1251815ccf9a",
+    "generated-2": "f9d00e0a17403c05e35badeec8d27a33",
+    "generated-3": "ebaca9918a7a90b7136da753c106ae71",
     "made": "c8dbf5e62e3dbafa8a2e5b37264d88da",
 }
 

@@ -4,7 +4,8 @@ Everything here is a frozen, hashable value. Two contacts that mean the same com
 when built through :mod:`contactsync.normalize`, so a reordered, re-serialized or re-typed card is not a change.
 
 Multi-valued fields (emails, phones, addresses, urls) are tuples of elements; each element has a *key* (its
-normalized identity: the address, the E.164 number, …) so the engine can merge them element by element.
+normalized identity: the address, the E.164 number and whether it is a fax or a pager, …) so the engine can merge
+them element by element.
 Tags compare case-insensitively but keep their display case.
 """
 
@@ -177,9 +178,28 @@ class Email:
         return self.address.casefold()
 
 
+#: what a number of each kind reaches, when that is not a voice line: a phone's identity holds it (see Phone.key)
+_PHONE_MEDIUM: dict[PhoneKind, str] = {
+    PhoneKind.HOME_FAX: "fax",
+    PhoneKind.WORK_FAX: "fax",
+    PhoneKind.PAGER: "pager",
+}
+
+
+def phone_medium(kind: PhoneKind) -> str:
+    """What a number of ``kind`` reaches: ``"fax"``, ``"pager"``, or ``""`` for a voice line (mobile, home, work,
+    main, other)."""
+    return _PHONE_MEDIUM.get(kind, "")
+
+
 @dataclass(frozen=True, slots=True)
 class Phone:
-    """``number`` is E.164 when it could be parsed, else the text as given (whitespace folded)."""
+    """``number`` is E.164 when it could be parsed, else the text as given (whitespace folded).
+
+    Its key is the number and what the number reaches: an office's switchboard number held as its voice line and
+    as its fax (vCard ``TYPE=work,voice`` and ``TYPE=work,fax``, Google ``work`` and ``workFax``) is two phones,
+    where one of them was lost on every copy. A number re-typed within its medium (home to work, home fax to work
+    fax) is the same phone with another kind; a voice number's key is the number alone, as before."""
 
     number: str
     kind: PhoneKind = PhoneKind.OTHER
@@ -187,7 +207,9 @@ class Phone:
 
     @property
     def key(self) -> str:
-        return self.number
+        medium = _PHONE_MEDIUM.get(self.kind)
+        # an empty number keys as empty (normalize.unique drops it), whatever its kind
+        return f"{self.number}|{medium}" if medium is not None and self.number else self.number
 
 
 @dataclass(frozen=True, slots=True)

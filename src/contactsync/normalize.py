@@ -11,8 +11,12 @@
   locally (``555-0199`` in US: no area code, no E.164 form) are kept verbatim with whitespace folded;
 - every function here is idempotent: what it returns, it returns unchanged when given again (a value read back
   after a write is normalized again, so anything else would change a contact nobody edited);
-- text: surrounding whitespace removed, runs of inner whitespace folded (notes keep their line breaks);
-- lists: duplicates (by element key) removed, first occurrence kept; tags deduplicated case-insensitively;
+- text: surrounding whitespace removed, runs of inner whitespace folded (notes and streets keep their line breaks);
+- notes: line breaks as LF, each line's trailing whitespace and the blank lines before and after the text removed;
+  the rest kept as written, the indentation of its first line included (an indented block, a tab-aligned table);
+- lists: duplicates (by element key) removed, first occurrence kept (a phone's key is its number and whether it
+  is a fax or a pager: one number as an office's voice line and as its fax is two phones, one number spelled two
+  ways as the same kind is one); tags deduplicated case-insensitively;
   custom entries sorted by key;
 - vCard lines: kept verbatim, sorted, a repeated line once.
 """
@@ -72,6 +76,25 @@ def multiline(value: str | None) -> str:
     value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     lines = [line.rstrip() for line in value.split("\n")]
     return "\n".join(lines).strip()
+
+
+def note(value: str | None) -> str:
+    """A note as it is compared and kept: :func:`multiline`'s, but the first line keeps its indentation.
+
+    What is taken off is what platforms and editors add or take off in a note nobody edited: a CRLF or a lone CR
+    (Outlook's line ends, a vCard written on Windows) is LF, whitespace at a line's end goes (a vCard writer folds
+    at a space, an editor strips it), and so do blank lines before and after the text (an editor's final newline). A
+    note that is whitespace alone is no note. Leading spaces or a tab on the first line are the text's own (an
+    indented block, a tab-aligned list): trimmed, they were lost on every copy, and the next edit of the note
+    carried the loss back to where it was written."""
+    if not value:
+        return ""
+    if value.isprintable():  # one line, no control character (see text): only its end can change
+        return value.rstrip()
+    value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = [line.rstrip() for line in value.split("\n")]
+    # each blank line is "" now: strip("\n") takes off those before and after the text, and nothing else
+    return "\n".join(lines).strip("\n")
 
 
 @lru_cache(maxsize=65536)
@@ -396,7 +419,7 @@ def normalize_contact(contact: Contact, region: str = "US") -> Contact:
         department=text(contact.department),
         job_title=text(contact.job_title),
         urls=unique(Url(text(u.value), text(u.label)) for u in contact.urls),
-        note=multiline(contact.note),
+        note=note(contact.note),
         tags=tags(contact.tags),
         custom=tuple(sorted({text(k): v for k, v in contact.custom if text(k)}.items())),
         phonetic_name=PhoneticName(

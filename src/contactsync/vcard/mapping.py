@@ -714,7 +714,7 @@ def _decode(
         value = _text(line.value)
         return _S_GENDER, _GENDERS.get(value.lower(), value.lower() if value.lower() in _GENDER_LETTERS else value)
     if name == "NOTE":
-        return _S_NOTE, normalize.multiline(unescape_text(line.value))
+        return _S_NOTE, normalize.note(unescape_text(line.value))
     if name == "URL":
         if label is not None:
             url_label = _plain_label(label)
@@ -1212,8 +1212,8 @@ def _normalized(
     values: dict[_Slot, list[Any]], lists: dict[_Slot, tuple[str, ...]], carried: list[str], region: str
 ) -> Contact:
     """``normalize.normalize_contact`` of the contact a card's decoded values make, without doing again what
-    :func:`_decode` did (#18): each text it returns is normalize.text's or multiline's result already, and both
-    give their own result back, so the names, ORG, TITLE, ROLE, NOTE, FN, the phonetic names, the gender, the
+    :func:`_decode` did (#18): each text it returns is normalize.text's, multiline's or note's result already, and
+    all give their own result back, so the names, ORG, TITLE, ROLE, NOTE, FN, the phonetic names, the gender, the
     addresses and the labels of emails and phones are taken as decoded. What normalize_contact adds beyond that
     is done here as it does it: the lists deduplicated (an element given twice, an empty one; an email address
     and a phone number are decoded normalized, and normalizing is idempotent), the labels of URLs, IMs,
@@ -1802,7 +1802,7 @@ class _Carried:
         if by_identity and len(by_identity) < len(forms):  # a value given twice (else the loop below finds nothing)
             held = {(slot, ""): value for slot, value in _single_values(contact)}
             held |= {(slot, element_key(value)): value for slot, value in _multi_values(contact)}
-            held |= {(_S_TEL, p.number): p for p in contact.phones}
+            held |= {(_S_TEL, p.key): p for p in contact.phones}
         for identity, group in by_identity.items():
             matching = [f for f in group if identity in held and f[1] == held[identity]]
             if matching and len(group) > 1:
@@ -2335,13 +2335,17 @@ def _merge(
         elif slot in rewritten:
             # as well when the first one changed, but for a line of the new value, which the first line now says
             kept[index] = line_text(line) in carried_now and value != wanted_single[slot]
-        elif same_version and slot in new_single:
-            # the slot's first line, whose value changed: rewritten in place in pass 2, so that the new value stays
-            # the first, the one a card is read as; the slot's later lines are seconds. (A card written in another
-            # version has every mapped line rewritten: its seconds the contact carries are added back after the
-            # first, see ``displaced``.) A value that is gone (cleared on Google or Outlook, which hold no second
-            # one) takes its seconds with it: kept, the next would be read as the value, a note or a photo the user
-            # did not put back
+            if kept[index] and not same_version and line.raw:
+                out[index] = line.changed()  # its text as read is its card's version's: written afresh, as the first
+        elif slot in new_single:
+            # the slot's first line, whose value changed (or, in a card written in another version, which is
+            # written afresh): rewritten in place in pass 2, so that the new value stays the first, the one a card
+            # is read as; the slot's later lines are seconds, kept where they are while the contact carries them,
+            # in any version (as the lines the model does not map are). Only dropped with the first, and added back
+            # after it (see ``displaced``), they were lost in another version once the first value had changed: the
+            # contact then carries them as forms of the old value, which are not added back. A value that is gone
+            # (cleared on Google or Outlook, which hold no second one) takes its seconds with it: kept, the next
+            # would be read as the value, a note or a photo the user did not put back
             rewritten.add(slot)
     for index, first in echoes.items():
         kept[index] = kept[first]

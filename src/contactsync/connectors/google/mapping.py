@@ -21,7 +21,11 @@ Choices, mirrored by :func:`fit`:
   ``phoneticFamilyName`` and that organization's ``phoneticName``.
 - Emails, phones and addresses: Google's one ``type`` holds a predefined kind (``home``, ``work``, ``mobile``…)
   or a custom label. A custom label is the model's ``label`` with the kind "other"; a label that names a
-  predefined type is that kind. So a kind and a label together keep the label only.
+  predefined type is that kind. So a kind and a label together keep the label only, except on a fax or a pager
+  number, which keeps its kind's type (``workFax``, ``homeFax``, ``pager``) and not its label: a label reads
+  back as a voice number, and one number held as an office's voice line and as its fax is two phones only while
+  each reads back as what it reaches (``Phone.key``). ``otherFax`` is read as a work fax, as a vCard's fax that
+  says neither home nor work is.
 - ``addresses[].formattedValue`` ↔ ``formatted``. Google computes it from the parts when it is not given, so a
   formatted text with no word beyond the parts' is read as not given (``fit`` drops such a text); an address
   typed as one line (only ``formattedValue``) is read as its street.
@@ -74,6 +78,7 @@ from contactsync.model import (
     Relation,
     RelationKind,
     Url,
+    phone_medium,
 )
 
 JsonDict = dict[str, Any]
@@ -88,7 +93,8 @@ GOOGLE_LOSSY: Mapping[Field, str] = MappingProxyType(
     {
         Field.DISPLAY_NAME: "derived by Google from the name parts when not given",
         Field.EMAILS: "one type per address: a custom label replaces the home/work kind",
-        Field.PHONES: "one type per number: a custom label replaces the kind",
+        Field.PHONES: "one type per number: a custom label replaces the kind (a fax's or pager's label is not "
+        "kept: its kind is)",
         Field.ADDRESSES: "one type per address (a custom label replaces the kind); a formatted text that only "
         "repeats the address's parts is Google's own and not kept",
         Field.ORGANIZATION: "the first of the contact's organizations (the others stay on Google, reported as left "
@@ -157,7 +163,9 @@ _PHONE_TYPES = {
 _PHONE_KINDS = {v.casefold(): k for k, v in _PHONE_TYPES.items()} | {
     "workmobile": PhoneKind.MOBILE,
     "workpager": PhoneKind.PAGER,
-    "otherfax": PhoneKind.OTHER,
+    # a fax: read as one (a number read as "other" is a voice line, and took the place of the office's voice
+    # line of the same number), of work as a vCard's TYPE=fax that says neither home nor work
+    "otherfax": PhoneKind.WORK_FAX,
     "googlevoice": PhoneKind.OTHER,
 }
 _ADDRESS_TYPES = {AddressKind.HOME: "home", AddressKind.WORK: "work", AddressKind.OTHER: "other"}
@@ -384,6 +392,23 @@ def phone_kind_label(google_type: str) -> tuple[PhoneKind, str]:
     return _kind_label(google_type, _PHONE_KINDS, PhoneKind.OTHER)
 
 
+def _phone_type(phone: Phone) -> str:
+    """The ``type`` Google is given for a phone: its custom label, else its kind's. A fax's or a pager's label
+    is not given when it would read back as another medium ("Office fax" reads as a voice number): its kind's
+    type is, so that it stays a fax (its key, ``Phone.key``, holds the medium; one read as a voice number would
+    take the place of the voice line of the same number, and an edit on Google would no longer find the phone).
+    Likewise a voice number's label that names a fax or pager type ("workFax") is not given."""
+    if phone.label and phone_medium(phone_kind_label(phone.label)[0]) == phone_medium(phone.kind):
+        return phone.label
+    return _PHONE_TYPES[phone.kind]
+
+
+def _phone_key(entry: Mapping[str, Any], region: str) -> str:
+    """The key of the phone a ``phoneNumbers`` entry reads as (its number and its medium: see ``Phone.key``)."""
+    number = normalize.phone_number(_str(entry, "value") or _str(entry, "canonicalForm"), region)
+    return Phone(number, phone_kind_label(_str(entry, "type"))[0]).key
+
+
 def _address_kind_label(google_type: str) -> tuple[AddressKind, str]:
     return _kind_label(google_type, _ADDRESS_KINDS, AddressKind.OTHER)
 
@@ -567,7 +592,7 @@ def fit(contact: Contact, region: str = "US") -> Contact:
         projected,
         display_name=projected.display_name or projected.name.formatted(),
         emails=tuple(_relabel(e, _email_kind_label(e.label or _EMAIL_TYPES[e.kind])) for e in projected.emails),
-        phones=tuple(_relabel(p, phone_kind_label(p.label or _PHONE_TYPES[p.kind])) for p in projected.phones),
+        phones=tuple(_relabel(p, phone_kind_label(_phone_type(p))) for p in projected.phones),
         addresses=normalize.unique(_fit_address(a) for a in projected.addresses),
         birthday=fit_date(projected.birthday),
         anniversary=fit_date(projected.anniversary),
@@ -586,7 +611,7 @@ def fit(contact: Contact, region: str = "US") -> Contact:
         tags=frozenset(t for t in projected.tags if t.name not in SYSTEM_GROUP_NAMES),
     )
     # a changed kind, label or handle can make two elements one (unique above): the second goes, as on a re-read;
-    # emails' and phones' keys do not depend on their kind or label
+    # emails' keys do not depend on their kind or label, and phones' on their medium alone, which _phone_type keeps
     return fitted
 
 
@@ -701,11 +726,12 @@ def person_fields(
             out.append(entry)
         body["emailAddresses"] = out
     if "phoneNumbers" in fields:
-        old = _by_key(_entries(cur, "phoneNumbers"), lambda e: normalize.phone_number(_str(e, "value"), region))
+        # by number and medium: the voice line's entry and the fax's entry of one number are each their own
+        old = _by_key(_entries(cur, "phoneNumbers"), lambda e: _phone_key(e, region))
         out = []
         for phone in desired.phones:
             entry = _reuse(old, phone.key, {"value": phone.number}, "phoneNumbers")
-            _set_type(entry, (phone.kind, phone.label), phone_kind_label, phone.label or _PHONE_TYPES[phone.kind])
+            _set_type(entry, (phone.kind, phone.label), phone_kind_label, _phone_type(phone))
             out.append(entry)
         body["phoneNumbers"] = out
     if "addresses" in fields:
@@ -734,7 +760,7 @@ def person_fields(
         bio = _first(_entries(cur, "biographies"))
         if not desired.note:
             body["biographies"] = []
-        elif bio is not None and normalize.multiline(_str(bio, "value")) == desired.note:
+        elif bio is not None and normalize.note(_str(bio, "value")) == desired.note:
             body["biographies"] = [_clean(bio, "biographies")]
         else:
             body["biographies"] = [{"value": desired.note, "contentType": "TEXT_PLAIN"}]
@@ -791,7 +817,7 @@ def _repeat_keys(region: str) -> dict[str, Callable[[Mapping[str, Any]], str]]:
     return {
         "nicknames": lambda e: normalize.text(_str(e, "value")).casefold(),
         "emailAddresses": lambda e: normalize.email_address(_str(e, "value")).casefold(),
-        "phoneNumbers": lambda e: normalize.phone_number(_str(e, "value"), region),
+        "phoneNumbers": lambda e: _phone_key(e, region),
         "urls": lambda e: normalize.text(_str(e, "value")),
         "userDefined": lambda e: normalize.text(_str(e, "key")),
         "relations": lambda e: _relation_key(_read_relation(e)),
