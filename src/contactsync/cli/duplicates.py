@@ -7,7 +7,7 @@ import json
 import click
 
 from ..stewardship import duplicates as dups
-from . import Context, friendly
+from . import EXIT_USAGE, Context, friendly
 from .output import table
 
 
@@ -83,7 +83,12 @@ def merge(obj: Context, survivor: str | None, other: str | None, undo: int | Non
         if undo is not None:
             if survivor or other:
                 raise click.UsageError("give either SURVIVOR OTHER or --undo JOURNAL_ID")
-            result = dups.undo_merge(store, settings, undo)
+            try:
+                result = dups.undo_merge(store, settings, undo)
+            except dups.UndoRefused as exc:
+                # what the undo would bring back is gone (or was back already): exit 2, like `trash restore`
+                click.echo(f"contactsync: {exc}", err=True)
+                raise click.exceptions.Exit(EXIT_USAGE) from None
             click.echo(
                 f"merge #{undo} undone: {result.merged} is back next to {result.survivor}; the next sync "
                 "writes both everywhere"

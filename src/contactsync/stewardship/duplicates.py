@@ -9,7 +9,9 @@ single-valued disagreement goes to the field's rule, and ``manual`` queues a con
 
 Undo needs no table of its own: the merge's journal row holds both contacts as they were, so
 ``undo_merge(journal id)`` brings the second contact back and takes out of the survivor what only the merge put
-there (fields edited since the merge keep their new value).
+there (fields edited since the merge keep their new value). Only while the store holds them: once either contact
+is erased, or purged from the trash, the record keeps none of its values (the store's ``forget_values``) and the
+undo is refused (:class:`UndoRefused`), as ``trash restore`` refuses them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import difflib
 import enum
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -26,11 +29,26 @@ from ..errors import NotFound
 from ..model import ALL_FIELDS, Contact, Field
 from ..settings import Settings
 from ..store import CanonicalRecord, Store
+from ..store.journal import (
+    MERGE_ACTION,
+    MERGE_MERGED,
+    MERGE_MERGED_ID,
+    MERGE_SURVIVOR,
+    MERGED_INTO_ACTION,
+    PURGE_ACTION,
+    UNMERGE_ACTION,
+    unmerge_note,
+)
 from . import StewardshipError
 from .common import journal_row, queue_deletes, queue_everywhere
 
 MERGED = "merged"  # the candidate name of the merged-away contact's value in a queued conflict
 _NAME_SIMILARITY = 0.85
+
+
+class UndoRefused(StewardshipError):
+    """A merge that cannot be undone (undone already, or a contact of it erased or purged since): the message says
+    which contact and why."""
 
 
 class Reason(enum.Enum):
@@ -128,18 +146,18 @@ def merge_contacts(store: Store, settings: Settings, survivor_id: str, other_id:
             {
                 "book": book.name,
                 "contact_id": a.id,
-                "action": "merge",
+                "action": MERGE_ACTION,
                 "before": {
-                    "survivor": contact_to_data(a.contact),
-                    "merged": contact_to_data(b.contact),
-                    "merged_id": b.id,
+                    MERGE_SURVIVOR: contact_to_data(a.contact),
+                    MERGE_MERGED: contact_to_data(b.contact),
+                    MERGE_MERGED_ID: b.id,
                 },
                 "after": contact_to_data(outcome.contact),
                 "note": f"merged {b.id} into {a.id}",
             },
         )
         tx.journal(
-            [{"book": book.name, "contact_id": b.id, "action": "merged-into", "note": f"{a.id} (journal #{jid})"}]
+            [{"book": book.name, "contact_id": b.id, "action": MERGED_INTO_ACTION, "note": f"{a.id} (journal #{jid})"}]
         )
         for d in queued:
             tx.add_conflict(
@@ -156,21 +174,71 @@ def merge_contacts(store: Store, settings: Settings, survivor_id: str, other_id:
     return MergeResult(a.id, b.id, jid, tuple(d.field.value for d in queued))
 
 
+def _gone(store: Store, record: CanonicalRecord) -> str | None:
+    """How the store lost the contact's data (erased, purged from the trash), or None while it holds it."""
+    if record.erased:
+        return "erased on request"
+    if record.deleted_at is None or store.in_trash(record.id):
+        return None
+    purged = [e.at for e in store.history(record.id) if e.action == PURGE_ACTION]
+    return f"purged from the trash on {purged[-1].isoformat(timespec='seconds')}" if purged else "purged from the trash"
+
+
+def merged_away(store: Store, contact_ids: Iterable[str]) -> set[str]:
+    """The contacts merged into these (and into those, and so on) that the trash still holds, with their data: a
+    merge moves their emails and phones to the survivor, so nobody finds them by those any more, yet they are the
+    survivor's person until their trash is purged or the merge undone (an undo says they are two people)."""
+    seen = set(contact_ids)
+    found: set[str] = set()
+    survivors = list(seen)
+    while survivors:
+        further: list[str] = []
+        for journal_id in store.journal_ids(MERGE_ACTION, contact_ids=survivors):
+            row = store.journal_entry(journal_id)
+            other = row.before.get(MERGE_MERGED_ID) if row is not None and row.before else None
+            if not isinstance(other, str) or other in seen or not store.in_trash(other):
+                continue
+            if store.journal_ids(UNMERGE_ACTION, note=unmerge_note(journal_id)):
+                continue
+            seen.add(other)
+            found.add(other)
+            further.append(other)
+        survivors = further
+    return found
+
+
 def undo_merge(store: Store, settings: Settings, journal_id: int) -> MergeResult:
-    """Bring back the contact a merge folded away, and take out of the survivor what only the merge brought."""
+    """Bring back the contact a merge folded away, and take out of the survivor what only the merge brought.
+
+    Raises NotFound when ``journal_id`` is no merge, UndoRefused when the merge was undone already or the store no
+    longer holds one of its contacts (erased, or purged from the trash): what the undo would bring back is gone,
+    and its record keeps no value of it."""
     row = store.journal_entry(journal_id)
-    if row is None or row.action != "merge" or not row.before:
+    if row is None or row.action != MERGE_ACTION:
         raise NotFound(f"journal entry {journal_id} is not a merge (`contactsync history CONTACT` shows them)")
-    if store.journal_ids("unmerge", note=f"undo of merge #{journal_id}"):
-        raise StewardshipError(f"merge #{journal_id} was already undone")
-    before = row.before
-    survivor_id, other_id = row.contact_id, before["merged_id"]
-    old_survivor = contact_from_data(before["survivor"])
-    merged_value = contact_from_data(row.after)
+    if store.journal_ids(UNMERGE_ACTION, note=unmerge_note(journal_id)):
+        raise UndoRefused(f"merge #{journal_id} was already undone")
+    survivor_id = row.contact_id
     current = store.contact(survivor_id)
+    gone = _gone(store, current)
+    if gone is not None:
+        raise UndoRefused(
+            f"merge #{journal_id} cannot be undone: contact {survivor_id}, which it kept, was {gone}; the store "
+            "holds nothing of the merge to take back"
+        )
+    before = row.before
+    if not before or MERGE_MERGED_ID not in before:
+        raise NotFound(f"journal entry {journal_id} holds no merge to undo")
+    other_id = str(before[MERGE_MERGED_ID])
     other = store.contact(other_id)
-    if other.erased:
-        raise StewardshipError(f"contact {other_id} was erased since the merge: it cannot come back")
+    gone = _gone(store, other)
+    if gone is not None or MERGE_MERGED not in before:
+        raise UndoRefused(
+            f"merge #{journal_id} cannot be undone: contact {other_id}, which it merged away, was "
+            f"{gone or 'purged from the trash'}; nothing of it is left to bring back"
+        )
+    old_survivor = contact_from_data(before[MERGE_SURVIVOR])
+    merged_value = contact_from_data(row.after)
     book = settings.book(current.book)
     restored = current.contact
     kept: list[str] = []
@@ -180,17 +248,17 @@ def undo_merge(store: Store, settings: Settings, journal_id: int) -> MergeResult
         else:
             kept.append(f.value)  # edited since the merge: the newer edit stays
     with store.transaction() as tx:
-        tx.put_contacts(book.name, {survivor_id: restored, other_id: contact_from_data(before["merged"])})
+        tx.put_contacts(book.name, {survivor_id: restored, other_id: contact_from_data(before[MERGE_MERGED])})
         tx.restore_contact(other_id)
         jid = journal_row(
             tx,
             {
                 "book": book.name,
                 "contact_id": survivor_id,
-                "action": "unmerge",
+                "action": UNMERGE_ACTION,
                 "before": contact_to_data(current.contact),
                 "after": contact_to_data(restored),
-                "note": f"undo of merge #{journal_id}",
+                "note": unmerge_note(journal_id),
             },
         )
         tx.journal(

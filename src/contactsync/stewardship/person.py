@@ -3,9 +3,12 @@
 Erasure keeps a tombstone: the contact row stays with no data (``erased``), its emails and phones only as
 SHA-256 hashes salted with the book's name (kind ``erased-email`` / ``erased-phone``), so a later check can tell
 that an item a lagging account still lists belongs to an erased person without holding the person's data. The
-journal keeps that an erasure happened, never what was erased. Each account holding the person is owed a delete
-through the outbox; a link's base (the last agreed content) is dropped when that delete is confirmed, like any
-delete, and at once on accounts we never write to.
+journal keeps that an erasure happened, never what was erased: its rows keep no values, and only the notes that
+hold no personal data (which contact it was merged into, on which account it was deleted). A person is also the
+contacts merged into theirs that the trash still holds: their emails and phones became the survivor's, and an
+access request shows them, an erasure erases them (``merge --undo`` of an erased contact is refused). Each account
+holding the person is owed a delete through the outbox; a link's base (the last agreed content) is dropped when
+that delete is confirmed, like any delete, and at once on accounts we never write to.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from ..settings import Settings
 from ..store import Store, identity_tombstone
 from . import StewardshipError
 from .common import journal_row, queue_deletes
+from .duplicates import merged_away
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,9 @@ tombstone_hash = identity_tombstone
 
 
 def find_person(store: Store, settings: Settings, query: str) -> list[str]:
-    """Contact ids (every book) holding this email or phone. Raises StewardshipError on an empty query."""
+    """Contact ids (every book) holding this email or phone, and those merged into them that the trash still holds
+    (:func:`~.duplicates.merged_away`: the same person, with their data, found by no email or phone of their own).
+    Raises StewardshipError on an empty query."""
     query = query.strip()
     if not query:
         raise StewardshipError("give an email address or a phone number")
@@ -51,7 +57,7 @@ def find_person(store: Store, settings: Settings, query: str) -> list[str]:
         else:
             kind, value = "phone", phone_number(query, book.default_region)
         found |= store.match_identities(book.name, kind, [value]).get(value, set())
-    return sorted(found)
+    return sorted(found | merged_away(store, found))
 
 
 def show_person(store: Store, contact_ids: list[str]) -> list[PersonRecord]:

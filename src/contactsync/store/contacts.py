@@ -30,6 +30,8 @@ from .base import (
     upsert_statement,
     values_param,
 )
+from .journal import PURGE_ACTION as PURGE_ACTION  # its home was here: ``admin`` imports it from here
+from .journal import forget_values
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +42,6 @@ class CanonicalRecord:
     updated_at: datetime
     deleted_at: datetime | None
     erased: bool = False
-
-
-#: the journal's action for a contact purged from the trash
-PURGE_ACTION = "purge"
 
 
 def identity_tombstone(book: str, kind: str, value: str) -> str:
@@ -365,11 +363,12 @@ class ContactWrites(TxBase):
         """Forget trashed contacts past their date that no account still holds. Returns their ids.
 
         Forgetting is for good: the row stays (``history`` still tells what happened, and ``trash restore`` that
-        it is gone) but without its data, its emails and phones, its conflicts, owed writes and attention entry,
-        and the journal keeps its rows without their values, as an erasure does. Without this the person stayed
-        whole in the store, where ``person show`` and ``person erase`` (which find people by email and phone)
-        could no longer reach them. Unlike an erasure no hashed tombstone is kept: a purge is no request to keep
-        the person out, and whoever enters them again is synced as anyone new."""
+        it is gone) but without its data, its emails and phones, its conflicts, owed writes and attention entry;
+        the journal keeps its rows without their values and personal notes, and a merge that folded it into
+        another contact keeps no value of it to undo (:func:`~.journal.forget_values`), as an erasure does.
+        Without this the person stayed whole in the store, where ``person show`` and ``person erase`` (which find
+        people by email and phone) could no longer reach them. Unlike an erasure no hashed tombstone is kept: a
+        purge is no request to keep the person out, and whoever enters them again is synced as anyone new."""
         stamp = now()
         due = self.conn.execute(_DUE_TRASH, {"book": book, "at": stamp}).all()
         # a live contact's stale entry: only the entry goes
@@ -384,11 +383,9 @@ class ContactWrites(TxBase):
             self.conn.execute(
                 sa.update(t.contacts).where(t.contacts.c.id.in_(chunk)).values(data=_NO_DATA, updated_at=stamp)
             )
-            self.conn.execute(
-                sa.update(t.journal).where(t.journal.c.contact_id.in_(chunk)).values(before=None, after=None, note=None)
-            )
+        forget_values(self.conn, ids)
         if ids:
-            # after the update above, so that this row keeps its note; ``trash restore`` tells when from it
+            # ``trash restore`` and ``merge --undo`` tell when from this row
             self.conn.execute(
                 sa.insert(t.journal),
                 [
@@ -412,7 +409,8 @@ class ContactWrites(TxBase):
     def erase_contact(self, record: CanonicalRecord, *, writable: Collection[str]) -> None:
         """Erase a person (an erasure request): the contact row stays with no data, flagged ``erased``; its emails
         and phones stay only as :func:`identity_tombstone` hashes (kinds ``erased-email``/``erased-phone``); the
-        journal keeps its rows without their values; conflicts, the trash entry and the connectors' copies of its
+        journal keeps its rows without their values and personal notes, and a merge record none of its values
+        (:func:`~.journal.forget_values`); conflicts, the trash entry and the connectors' copies of its
         items go; links on accounts not in ``writable`` forget their base at once (the others keep it until the
         owed delete is confirmed, like any delete). Queueing those deletes is the caller's."""
         cid, book = record.id, record.book
@@ -432,9 +430,7 @@ class ContactWrites(TxBase):
         self.conn.execute(sa.delete(t.identities).where(t.identities.c.contact_id == cid))
         if tombstones:
             self.conn.execute(sa.insert(t.identities), tombstones)
-        self.conn.execute(
-            sa.update(t.journal).where(t.journal.c.contact_id == cid).values(before=None, after=None, note=None)
-        )
+        forget_values(self.conn, [cid])
         self.conn.execute(sa.delete(t.conflicts).where(t.conflicts.c.contact_id == cid))
         self.conn.execute(sa.delete(t.trash).where(t.trash.c.contact_id == cid))
         # the copies connectors kept of the person's items hold the person's data too

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from ..errors import NotFound
 from ..model import Field
@@ -105,6 +106,97 @@ def _journal_tuple(row: Mapping[str, Any], stamp: datetime) -> tuple[Any, ...]:
 
 def _journal_values(row: Mapping[str, Any], stamp: datetime) -> dict[str, Any]:
     return dict(zip(_JOURNAL.columns, _journal_tuple(row, stamp), strict=True))
+
+
+#: the journal's action for a contact purged from the trash
+PURGE_ACTION = "purge"
+
+#: a merge (``contactsync merge``, :mod:`contactsync.stewardship.duplicates`) is journaled as a record on the
+#: survivor (MERGE_ACTION) whose ``before`` holds both contacts as they were (MERGE_SURVIVOR, MERGE_MERGED) and the
+#: merged-away contact's id (MERGE_MERGED_ID), and whose ``after`` is the merged contact; the merged-away contact
+#: gets a MERGED_INTO row, and the survivor an UNMERGE row noted :func:`unmerge_note` when the merge is undone
+MERGE_ACTION, MERGED_INTO_ACTION, UNMERGE_ACTION = "merge", "merged-into", "unmerge"
+MERGE_SURVIVOR, MERGE_MERGED, MERGE_MERGED_ID = "survivor", "merged", "merged_id"
+
+
+def unmerge_note(journal_id: int) -> str:
+    """The note of the UNMERGE row that undid the merge recorded under ``journal_id``: how an undo is found."""
+    return f"undo of merge #{journal_id}"
+
+
+#: the journal's actions whose note holds no personal data, by how each is written: contact and journal ids,
+#: account and field names, a conflict rule or the candidate taken, a distribution's revision, the reason a
+#: connector declares for every contact of an account (``Capabilities.lossy``), words of ours. Erasing or purging a
+#: contact keeps these notes (its history still says it was merged into whom, deleted on which account, purged)
+#: and blanks every other note with the values: the note of an action not listed here may quote the person
+#: (``left-on-account``'s reason is a connector's, given per item), and so may one a later version adds until
+#: it is listed here
+NOTES_WITHOUT_PERSONAL_DATA = frozenset(
+    {
+        "create",  # a distribution's write: "distribute"
+        "update",
+        "delete",
+        "trash",  # "deleted on ACCOUNT,…"
+        "delete-lost",
+        "restore",
+        "conflict-lost",  # "rule RULE"
+        "conflict-queued",
+        "not-carried",  # the account's declared reason
+        "push-create",  # the fields written
+        "push-update",
+        "push-delete",
+        "resolve",  # "conflict ID: took CANDIDATE"
+        "import",
+        "erase",
+        PURGE_ACTION,
+        MERGE_ACTION,  # "merged ID into ID"
+        MERGED_INTO_ACTION,  # "ID (journal #N)"
+        UNMERGE_ACTION,  # "undo of merge #N"
+        "distribute-join",  # "revision N"
+        "distribute-change",
+        "distribute-leave",
+    }
+)
+
+
+def forget_values(conn: Connection, contact_ids: Sequence[str]) -> None:
+    """What the journal keeps of contacts erased or purged (their data is gone from the store): every row without
+    its values, and without its note unless its action's notes hold no personal data (NOTES_WITHOUT_PERSONAL_DATA).
+    A merge record that folded one of them into a survivor keeps its id but none of its values: an undo has
+    nothing left to bring back (see :func:`_forget_merged`)."""
+    j = t.journal.c
+    note = sa.case((j.action.in_(sorted(NOTES_WITHOUT_PERSONAL_DATA)), j.note), else_=sa.null())
+    for chunk in chunks(contact_ids):
+        conn.execute(sa.update(t.journal).where(j.contact_id.in_(chunk)).values(before=None, after=None, note=note))
+    _forget_merged(conn, contact_ids)
+
+
+def _forget_merged(conn: Connection, contact_ids: Sequence[str]) -> None:
+    """Take out of the survivors' merge records what they hold of these merged-away contacts: the contact as it
+    was (MERGE_MERGED), the merged contact (``after``: the survivor's values and theirs) and, for a merge since
+    undone, the merged contact the undo started from (its UNMERGE row's ``before``). The survivor's own values
+    (MERGE_SURVIVOR) stay; they go when the survivor is erased or purged, with all of its rows."""
+    j = t.journal.c
+    merged: set[str] = set()
+    for chunk in chunks(contact_ids):
+        q = sa.select(j.contact_id).where(j.contact_id.in_(chunk), j.action == MERGED_INTO_ACTION)
+        merged.update(str(r[0]) for r in conn.execute(q))
+    if not merged:
+        return  # the common case, read through the contact index alone
+    # the records are the survivors', under ids the merged-away contact's rows name only in a note: read them all
+    # (an admin's merges, a few), and only when a contact merged away goes
+    records = conn.execute(sa.select(j.id, j.before).where(j.action == MERGE_ACTION, j.before.is_not(None))).all()
+    for journal_id, before in records:
+        record = json.loads(before)
+        if record.get(MERGE_MERGED_ID) not in merged or MERGE_MERGED not in record:
+            continue
+        del record[MERGE_MERGED]
+        conn.execute(sa.update(t.journal).where(j.id == journal_id).values(before=dumps(record), after=None))
+        conn.execute(
+            sa.update(t.journal)
+            .where(j.action == UNMERGE_ACTION, j.note == unmerge_note(int(journal_id)))
+            .values(before=None)
+        )
 
 
 class JournalReads(StoreBase):
