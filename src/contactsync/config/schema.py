@@ -103,10 +103,31 @@ ACCOUNTS_EXAMPLE: list[dict[str, Any]] = [
     },
 ]
 
+#: connector types that read a directory and never write it: an account of one must say ``mode: pull-only``.
+#: Each one's ``build`` refuses anything else as well; checked here too, so `config check` (and every command
+#: loading the file) says so at the account's key and line before anything runs, in a book, a distribution or a
+#: template alike
+READ_ONLY_TYPES: Final = ("entra-directory", "google-directory", "ldap")
+
 _ACCOUNT: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "required": ["name", "type"],
+    "allOf": [
+        {
+            "if": {"required": ["type"], "properties": {"type": {"enum": list(READ_ONLY_TYPES)}}},
+            "then": {
+                "required": ["mode"],
+                "properties": {
+                    "mode": {
+                        "enum": [AccountMode.PULL_ONLY.value],
+                        "description": "A directory is only read: its account must say `mode: pull-only`.",
+                        "examples": [AccountMode.PULL_ONLY.value],
+                    }
+                },
+            },
+        }
+    ],
     "properties": {
         "name": {
             "type": "string",

@@ -136,7 +136,12 @@ def build(account: AccountSettings, book: BookSettings) -> LdapConnector:
         )
     secret = account.secrets.get("password")
     return LdapConnector(
-        account.name, options, secret.value if secret is not None else None, region=book.default_region
+        account.name,
+        options,
+        secret.value if secret is not None else None,
+        region=book.default_region,
+        # the book's cap, as a vCard account's: one key says how large a photo travels
+        photo_max_bytes=book.photo_max_bytes,
     )
 
 

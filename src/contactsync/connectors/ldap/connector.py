@@ -11,11 +11,18 @@ everything in one paged search instead.
 
 Filters: ``filter`` (an LDAP filter), ``group`` (members only, nested groups followed), and, by default, disabled
 accounts and entries hidden from the address list are left out (``disabled_filter``, ``hidden_filter``).
+
+What the directory does not hold as configured is a failed listing, never an empty scope: a ``group`` or
+``base_dn`` that does not exist (mistyped, or renamed in the directory later), a filter or attribute the
+directory's schema does not know. Each raises ConnectorError naming the option to fix, and is not retried:
+the engine, a distribution and a book template then take no one as gone. A photo over the book's
+``photo_max_bytes`` is left out and said so (per person, and in the account's notices and the log).
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import ssl
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,12 +31,14 @@ from typing import Any
 import ldap3
 from ldap3.core import exceptions as ldap_errors
 from ldap3.core.results import RESULT_SIZE_LIMIT_EXCEEDED, RESULT_TIME_LIMIT_EXCEEDED
+from ldap3.operation.search import parse_filter
 
 from contactsync.connector import (
     BaseConnector,
     Capabilities,
     Change,
     ChangeResult,
+    Notice,
     PullResult,
     Quarantined,
     RemoteContact,
@@ -47,7 +56,9 @@ from contactsync.errors import (
 from contactsync.model import Field, Tag
 from contactsync.normalize import normalize_contact
 
-from .mapping import DEFAULT_ATTRIBUTES, Flavor, Slot, entry_to_contact
+from .mapping import DEFAULT_ATTRIBUTES, DEFAULT_PHOTO_MAX_BYTES, Flavor, Slot, entry_to_contact, photo_over_cap
+
+log = logging.getLogger(__name__)
 
 STATE_PREFIX = "ldap1:"
 #: above this share of changed entries a pull reads the whole scope in one search instead of entry by entry
@@ -66,6 +77,20 @@ _DEFAULT_FILTER = {
 #: AD: userAccountControl bit 2 (ACCOUNTDISABLE), matched with the bitwise-AND rule
 _DEFAULT_DISABLED = {Flavor.OPENLDAP: "", Flavor.ACTIVE_DIRECTORY: "(userAccountControl:1.2.840.113556.1.4.803:=2)"}
 _DEFAULT_HIDDEN = {Flavor.OPENLDAP: "", Flavor.ACTIVE_DIRECTORY: "(msExchHideFromAddressLists=TRUE)"}
+#: object classes of a group whose members are listed by DN (member, uniqueMember); AD's is "group"
+_GROUP_CLASSES = frozenset({"groupofnames", "groupofuniquenames", "groupofmembers", "groupofentries", "group"})
+#: what ldap3 finds wrong in a search before sending it (checked against the schema the server published), and
+#: what the server answers about the request itself: the configuration's to fix, never retried
+_REFUSED_SEARCH = (
+    ldap_errors.LDAPObjectClassError,
+    ldap_errors.LDAPAttributeError,
+    ldap_errors.LDAPInvalidValueError,
+    ldap_errors.LDAPInvalidFilterError,
+    ldap_errors.LDAPUndefinedAttributeTypeResult,
+    ldap_errors.LDAPInappropriateMatchingResult,
+    ldap_errors.LDAPInvalidAttributeSyntaxResult,
+)
+_BAD_DN = (ldap_errors.LDAPInvalidDnError, ldap_errors.LDAPInvalidDNSyntaxResult)
 
 
 @dataclass(frozen=True)
@@ -95,14 +120,21 @@ class LdapOptions:
         return {**DEFAULT_ATTRIBUTES[self.flavor], **(self.attributes or {})}
 
     @property
-    def scope_filter(self) -> str:
-        parts = [self.filter or _DEFAULT_FILTER[self.flavor]]
+    def filter_parts(self) -> tuple[tuple[str, str, bool], ...]:
+        """The filters the scope is made of, each as (its option's key, the filter, whether the admin wrote it:
+        else it is the flavor's default)."""
+        parts = [("filter", self.filter or _DEFAULT_FILTER[self.flavor], bool(self.filter))]
         disabled = self.disabled_filter or _DEFAULT_DISABLED[self.flavor]
         if disabled and not self.include_disabled:
-            parts.append(f"(!{disabled})")
+            parts.append(("disabled_filter", disabled, bool(self.disabled_filter)))
         hidden = self.hidden_filter or _DEFAULT_HIDDEN[self.flavor]
         if hidden and not self.include_hidden:
-            parts.append(f"(!{hidden})")
+            parts.append(("hidden_filter", hidden, bool(self.hidden_filter)))
+        return tuple(parts)
+
+    @property
+    def scope_filter(self) -> str:
+        parts = [text if key == "filter" else f"(!{text})" for key, text, _ in self.filter_parts]
         return parts[0] if len(parts) == 1 else "(&" + "".join(parts) + ")"
 
     @classmethod
@@ -168,10 +200,20 @@ def _decode_state(state: str) -> dict[str, str]:
 class LdapConnector(BaseConnector):
     """A directory read through LDAP: pull and fetch only; every write is refused with ItemRejected."""
 
-    def __init__(self, name: str, options: LdapOptions, password: str | None, *, region: str = "US") -> None:
+    def __init__(
+        self,
+        name: str,
+        options: LdapOptions,
+        password: str | None,
+        *,
+        region: str = "US",
+        photo_max_bytes: int = DEFAULT_PHOTO_MAX_BYTES,
+    ) -> None:
         self.name = name
         self.options = options
         self.region = region
+        #: the book's ``photo_max_bytes``: a larger photo is left out of the contact, and said so
+        self.photo_max_bytes = photo_max_bytes
         self._password = password
         self._connection: ldap3.Connection | None = None
         #: how many LDAP operations each pull made (searches, reads): the benchmark's and tests' request count
@@ -235,8 +277,11 @@ class LdapConnector(BaseConnector):
         self._connection = connection
         return connection
 
+    def _where(self) -> str:
+        return f"the directory of account {self.name!r} ({self.options.url})"
+
     def _translate(self, exc: BaseException, doing: str) -> ConnectorError:
-        where = f"the directory of account {self.name!r} ({self.options.url})"
+        where = self._where()
         if isinstance(exc, (ldap_errors.LDAPInvalidCredentialsResult, ldap_errors.LDAPBindError)):
             return AuthFailed(f"{where} refused the bind DN and password while {doing}", account=self.name)
         if isinstance(exc, ldap_errors.LDAPInsufficientAccessRightsResult):
@@ -246,19 +291,97 @@ class LdapConnector(BaseConnector):
             return ConnectorError(
                 f"{where}: the server's TLS certificate is not trusted ({exc}); set ca_bundle", account=self.name
             )
-        if isinstance(exc, ldap_errors.LDAPNoSuchObjectResult):
-            return ConnectorError(f"{where}: base_dn {self.options.base_dn!r} does not exist", account=self.name)
-        if isinstance(exc, ldap_errors.LDAPInvalidFilterError):
-            return ConnectorError(f"{where}: the filter is not valid LDAP ({exc})", account=self.name)
         if isinstance(exc, (ldap_errors.LDAPCommunicationError, ldap_errors.LDAPResponseTimeoutError, OSError)):
             return Transient(f"{where} did not answer while {doing}", account=self.name)
         return Transient(f"{where} failed while {doing}: {type(exc).__name__}", account=self.name)
 
-    def _search(self, search_filter: str, attributes: Sequence[str], *, base: str | None = None) -> Iterator[Any]:
-        """Entries (dicts with ``dn``, ``attributes``, ``raw_attributes``) of one paged search."""
+    def _missing(self, key: str, dn: str) -> ConnectorError:
+        """The entry ``options.<key>`` names is not in the directory (or the bind DN may not see it)."""
+        what = "group" if key == "group" else "subtree to search"
+        return ConnectorError(
+            # a failed listing, not an empty directory: no one is taken as gone, no templated book retired
+            f"{self._where()}: the {what} {dn!r} (options.{key}) does not exist, or the bind DN may not read it; "
+            f"nothing was listed, so no one is taken as gone: check options.{key}",
+            account=self.name,
+        )
+
+    def _refused(self, exc: BaseException, search_filter: str, attributes: Sequence[str]) -> ConnectorError:
+        """A search the directory's schema refuses (an attribute or object class it does not know, a value of the
+        wrong syntax, a filter that does not parse): the option to fix, named. ldap3 checks a search against the
+        schema the server publishes before sending it, attributes first, then the filter."""
+        o = self.options
+        where = self._where()
+        schema = self._connection.server.schema if self._connection is not None else None
+        known = schema.attribute_types if schema is not None else None
+        unknown = [a for a in attributes if known is not None and a not in known]
+        if unknown:
+            attribute = unknown[0]
+            if attribute in (o.attributes or {}).values():
+                fix = "check options.attributes"
+            elif attribute in DEFAULT_ATTRIBUTES[o.flavor].values():
+                fix = (
+                    f"flavor {o.flavor.value} reads it by default: check options.flavor, or map that part of a "
+                    "contact to another attribute in options.attributes"
+                )
+            else:
+                fix = f"flavor {o.flavor.value} reads ids, change stamps or sign-in names from it: check options.flavor"
+            return ConnectorError(
+                f"{where}: the directory's schema has no attribute {attribute!r}; {fix}", account=self.name
+            )
+        if search_filter != o.scope_filter:
+            # an entry read by DN: its filter is no option's
+            return ConnectorError(
+                f"{where}: the directory refuses reading an entry ({type(exc).__name__}: {exc})", account=self.name
+            )
+        keys = [
+            f"options.{key}"
+            if written
+            else f"the default {key} of flavor {o.flavor.value} (set options.{key}, or check options.flavor)"
+            for key, _, written in self._refused_filters()
+        ]
+        named = ", ".join(keys) or ", ".join(
+            f"options.{key}" if written else f"the default {key} of flavor {o.flavor.value}"
+            for key, _, written in o.filter_parts
+        )
+        # ldap3's text names the attribute, class or value the schema refuses: the admin's filter, not personal data
+        return ConnectorError(
+            f"{where}: the directory refuses the search's filter ({type(exc).__name__}: {exc}): check {named}",
+            account=self.name,
+        )
+
+    def _refused_filters(self) -> list[tuple[str, str, bool]]:
+        """The scope's filters that ldap3 refuses on their own against the server's schema (each alone, as it
+        checked them together)."""
+        connection = self._connection
+        if connection is None or connection.server is None:
+            return []
+        found = []
+        for key, text, written in self.options.filter_parts:
+            try:
+                parse_filter(  # type: ignore[no-untyped-call]
+                    text,
+                    connection.server.schema,
+                    connection.auto_escape,
+                    connection.auto_encode,
+                    connection.server.custom_validator,
+                    connection.check_names,
+                )
+            except ldap_errors.LDAPException:
+                found.append((key, text, written))
+        return found
+
+    def _search(
+        self, search_filter: str, attributes: Sequence[str], *, base: str | None = None, base_key: str | None = None
+    ) -> Iterator[Any]:
+        """Entries (dicts with ``dn``, ``attributes``, ``raw_attributes``) of one paged search: of the scope under
+        ``options.base_dn``, or of the one entry ``base`` names. ``base_key`` names the option that entry comes
+        from (``group``): if it does not exist the listing fails, naming the option. Without it an entry read by
+        DN may be gone (a person who left since the listing, a group's member no longer there): nothing is
+        yielded then."""
         connection = self._connect()
         o = self.options
         scope = ldap3.BASE if base is not None else (ldap3.SUBTREE if o.subtree else ldap3.LEVEL)
+        key = "base_dn" if base is None else base_key
         self.operations += 1
         try:
             for entry in connection.extend.standard.paged_search(
@@ -286,31 +409,65 @@ class LdapConnector(BaseConnector):
                     account=self.name,
                 )
         except ldap_errors.LDAPNoSuchObjectResult as exc:
-            if base is not None:
+            if key is None:
                 return  # the entry read by DN is gone
-            raise self._translate(exc, "searching") from exc
+            raise self._missing(key, base or o.base_dn) from exc
+        except _BAD_DN as exc:
+            if key is None:
+                # a DN the directory itself listed: not the configuration's, and not worth retrying either
+                raise ConnectorError(
+                    f"{self._where()}: an entry's DN cannot be read ({type(exc).__name__})", account=self.name
+                ) from exc
+            raise ConnectorError(
+                f"{self._where()}: options.{key} is not a DN ldap3 can read ({exc}): check options.{key}",
+                account=self.name,
+            ) from exc
+        except _REFUSED_SEARCH as exc:
+            raise self._refused(exc, search_filter, attributes) from exc
         except ldap_errors.LDAPException as exc:
             raise self._translate(exc, "searching") from exc
         except OSError as exc:
             raise self._translate(exc, "searching") from exc
 
     def _group_members(self) -> set[str] | None:
-        """DNs (lower-cased) of the configured group's members, nested groups followed; None: no group set."""
-        if not self.options.group:
+        """DNs (lower-cased) of the configured group's members, nested groups followed; None: no group set.
+
+        Raises ConnectorError naming options.group when the group is not in the directory, or is no group."""
+        group = self.options.group
+        if not group:
             return None
         members: set[str] = set()
         seen: set[str] = set()
-        todo = [(self.options.group, 0)]
+        todo = [(group, 0)]
         while todo:
             dn, depth = todo.pop()
             if dn.lower() in seen or depth > MAX_GROUP_DEPTH:
                 continue
             seen.add(dn.lower())
-            for entry in self._search("(objectClass=*)", ["member", "uniqueMember", "objectClass"], base=dn):
+            found = False
+            for entry in self._search(
+                "(objectClass=*)",
+                ["member", "uniqueMember", "objectClass"],
+                base=dn,
+                base_key="group" if depth == 0 else None,
+            ):
+                found = True
                 attrs = entry["attributes"]
-                for member in [*attrs.get("member", []), *attrs.get("uniqueMember", [])]:
-                    members.add(str(member).lower())
-                    todo.append((str(member), depth + 1))
+                listed = [str(m) for m in [*attrs.get("member", []), *attrs.get("uniqueMember", [])]]
+                classes = {str(c).lower() for c in attrs.get("objectClass", [])}
+                if depth == 0 and not listed and not classes & _GROUP_CLASSES:
+                    # an OU or a person named by mistake: nothing would ever be a member of it
+                    raise ConnectorError(
+                        f"{self._where()}: options.group {dn!r} is not a group whose members are listed by DN "
+                        "(member or uniqueMember: groupOfNames, groupOfUniqueNames, Active Directory's group); "
+                        "check options.group",
+                        account=self.name,
+                    )
+                for member in listed:
+                    members.add(member.lower())
+                    todo.append((member, depth + 1))
+            if depth == 0 and not found:
+                raise self._missing("group", dn)
         return members
 
     # ------------------------------------------------------------ reading
@@ -335,12 +492,24 @@ class LdapConnector(BaseConnector):
         if photo_attr and photo_attr in entry.get("raw_attributes", {}):
             raw[photo_attr] = entry["raw_attributes"][photo_attr]
         try:
-            contact = normalize_contact(entry_to_contact(raw, o.slots), self.region)
+            contact = normalize_contact(
+                entry_to_contact(raw, o.slots, photo_max_bytes=self.photo_max_bytes), self.region
+            )
         except (ValueError, TypeError) as exc:
             # the type only: Python's text for a bad value quotes it ("invalid literal for int(): 'Ana'")
             quarantined.append(Quarantined(entry_id, f"the entry cannot be read as a contact ({type(exc).__name__})"))
             return None
-        return RemoteContact(RemoteRef(entry_id, stamp), contact)
+        left_behind: tuple[tuple[str, str], ...] = ()
+        if photo_over_cap(raw, o.slots, photo_max_bytes=self.photo_max_bytes):
+            # journaled for the person by a book (``person show``), counted in the account's notices
+            left_behind = (
+                (
+                    "photo",
+                    f"over photo_max_bytes ({self.photo_max_bytes} bytes): it stays in the directory and is not "
+                    "carried to the other accounts",
+                ),
+            )
+        return RemoteContact(RemoteRef(entry_id, stamp), contact, left_behind=left_behind)
 
     def _read_attributes(self) -> list[str]:
         o = self.options
@@ -349,8 +518,9 @@ class LdapConnector(BaseConnector):
     def pull(self, state: str | None) -> PullResult:
         """Entries changed since ``state`` (None: every entry in scope, ``full=True``).
 
-        Raises AuthFailed (bind refused), Transient (server unreachable), ConnectorError (base DN or filter
-        wrong, TLS certificate not trusted), SyncTokenExpired (unreadable state).
+        Raises AuthFailed (bind refused), Transient (server unreachable), ConnectorError (base DN, group, filter
+        or attribute map not as the directory holds them, naming the option; TLS certificate not trusted),
+        SyncTokenExpired (unreadable state).
         """
         before = _decode_state(state) if state is not None else None
         members = self._group_members()
@@ -361,9 +531,12 @@ class LdapConnector(BaseConnector):
         full = before is None
         if full or len(changed_ids) > FULL_READ_SHARE * max(1, len(listing)):
             wanted = set(changed_ids)
+            id_attr = _ID_ATTRIBUTE[self.options.flavor]
             for entry in self._search(self.options.scope_filter, self._read_attributes()):
+                if _single(entry["attributes"].get(id_attr)) not in wanted:
+                    continue  # unchanged, or out of the group: neither mapped nor reported again
                 remote = self._remote(entry, quarantined)
-                if remote is not None and remote.ref.id in wanted:
+                if remote is not None:
                     changed.append(remote)
         else:
             for entry_id in changed_ids:
@@ -379,6 +552,27 @@ class LdapConnector(BaseConnector):
             full=full,
             quarantined=tuple(quarantined),
             present=frozenset(listing),
+            notices=self._photo_notices(sum(1 for rc in changed if rc.left_behind)),
+        )
+
+    def _photo_notices(self, over_cap: int) -> tuple[Notice, ...]:
+        """The account's notice of the photos read in this pull that are over the cap, logged too (a distribution
+        shows no source notices): a count, never whose."""
+        if not over_cap:
+            return ()
+        log.warning(
+            "account %s: %d photo(s) read from the directory are over photo_max_bytes (%d bytes) and not carried "
+            "to the other accounts",
+            self.name,
+            over_cap,
+            self.photo_max_bytes,
+        )
+        return (
+            Notice(
+                "photos-over-cap",
+                f"{over_cap} photo(s) over photo_max_bytes ({self.photo_max_bytes} bytes) stay in the directory "
+                "but are not carried to other accounts; raise the book's photo_max_bytes to carry them",
+            ),
         )
 
     def fetch(self, ids: Sequence[str]) -> Mapping[str, RemoteContact]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -26,6 +26,10 @@ from contactsync.model import (
     PostalAddress,
     Url,
 )
+from contactsync.settings import BookSettings
+
+#: the photo cap when no book sets one (a distribution's source): ``books[].photo_max_bytes``' default
+DEFAULT_PHOTO_MAX_BYTES = BookSettings.photo_max_bytes
 
 
 class Flavor(enum.Enum):
@@ -97,26 +101,49 @@ def _first(values: Any) -> str:
     return texts[0] if texts else ""
 
 
-def _photo(values: Any, max_bytes: int) -> Photo | None:
+def _photo_data(values: Any) -> bytes | None:
+    """The bytes of the first value of a photo attribute, if it holds any."""
     if not values:
         return None
     data = values[0] if isinstance(values, Sequence) and not isinstance(values, bytes) else values
-    if not isinstance(data, bytes) or not data or len(data) > max_bytes:
+    return data if isinstance(data, bytes) and data else None
+
+
+def _photo(values: Any, max_bytes: int) -> Photo | None:
+    data = _photo_data(values)
+    if data is None or len(data) > max_bytes:
         return None
     media_type = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
     return Photo(hashlib.sha256(data).hexdigest(), media_type, data)
 
 
-def entry_to_contact(
-    attributes: Mapping[str, Any], slots: Mapping[Slot, str], *, photo_max_bytes: int = 1_000_000
-) -> Contact:
-    """The contact an entry describes. ``attributes`` is the entry's attributes by name, as the LDAP client gives
-    them (lists of str, or bytes for binary ones); names compare case-insensitively, as LDAP's do."""
+def _getter(attributes: Mapping[str, Any], slots: Mapping[Slot, str]) -> Callable[[Slot], Any]:
+    """The value of a slot's attribute; names compare case-insensitively, as LDAP's do."""
     folded = {name.lower(): value for name, value in attributes.items()}
 
     def get(slot: Slot) -> Any:
         attribute = slots.get(slot)
         return folded.get(attribute.lower()) if attribute else None
+
+    return get
+
+
+def photo_over_cap(
+    attributes: Mapping[str, Any], slots: Mapping[Slot, str], *, photo_max_bytes: int = DEFAULT_PHOTO_MAX_BYTES
+) -> bool:
+    """Whether the entry holds a photo larger than ``photo_max_bytes``, which :func:`entry_to_contact` leaves out
+    (the source says so: a photo is never dropped in silence)."""
+    data = _photo_data(_getter(attributes, slots)(Slot.PHOTO))
+    return data is not None and len(data) > photo_max_bytes
+
+
+def entry_to_contact(
+    attributes: Mapping[str, Any], slots: Mapping[Slot, str], *, photo_max_bytes: int = DEFAULT_PHOTO_MAX_BYTES
+) -> Contact:
+    """The contact an entry describes. ``attributes`` is the entry's attributes by name, as the LDAP client gives
+    them (lists of str, or bytes for binary ones); names compare case-insensitively, as LDAP's do. A photo over
+    ``photo_max_bytes`` is left out (:func:`photo_over_cap` tells)."""
+    get = _getter(attributes, slots)
 
     phones = tuple(Phone(number, kind) for slot, kind in _PHONES.items() for number in _texts(get(slot)))
     address = PostalAddress(
