@@ -1846,6 +1846,107 @@ def __create_fn__():
  return __eq__
 CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.columns,self.pk_constraint,self.foreign_keys,self.indexes,self.unique_constraints,self.table_comment,self.check_constraints,self.table_options,self.unreflectable,)==(other.columns,other.pk_constraint,other.foreign_keys,other.indexes,other.unique_constraints,other.table_comment,other.check_constraints,other.table_options,other.unreflectable,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
+def __create_fn__(_type_id, _type_run_id, _type_at, _type_book, _type_account, _type_contact_id, _type_action, _type_field, _type_before, _type_after, _type_note, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,id:_type_id,run_id:_type_run_id,at:_type_at,book:_type_book,account:_type_account,contact_id:_type_contact_id,action:_type_action,field:_type_field,before:_type_before,after:_type_after,note:_type_note)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'id',id)
+  __dataclass_builtins_object__.__setattr__(self,'run_id',run_id)
+  __dataclass_builtins_object__.__setattr__(self,'at',at)
+  __dataclass_builtins_object__.__setattr__(self,'book',book)
+  __dataclass_builtins_object__.__setattr__(self,'account',account)
+  __dataclass_builtins_object__.__setattr__(self,'contact_id',contact_id)
+  __dataclass_builtins_object__.__setattr__(self,'action',action)
+  __dataclass_builtins_object__.__setattr__(self,'field',field)
+  __dataclass_builtins_object__.__setattr__(self,'before',before)
+  __dataclass_builtins_object__.__setattr__(self,'after',after)
+  __dataclass_builtins_object__.__setattr__(self,'note',note)
+ return __init__
+CODE["def __create_fn__(_type_id, _type_run_id, _type_at, _type_book, _type_account, _type_contact_id, _type_action, _type_field, _type_before, _type_after, _type_note, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,id:_type_id,run_id:_type_run_id,at:_type_at,book:_type_book,account:_type_account,contact_id:_type_contact_id,action:_type_action,field:_type_field,before:_type_before,after:_type_after,note:_type_note)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'id',id)\n  __dataclass_builtins_object__.__setattr__(self,'run_id',run_id)\n  __dataclass_builtins_object__.__setattr__(self,'at',at)\n  __dataclass_builtins_object__.__setattr__(self,'book',book)\n  __dataclass_builtins_object__.__setattr__(self,'account',account)\n  __dataclass_builtins_object__.__setattr__(self,'contact_id',contact_id)\n  __dataclass_builtins_object__.__setattr__(self,'action',action)\n  __dataclass_builtins_object__.__setattr__(self,'field',field)\n  __dataclass_builtins_object__.__setattr__(self,'before',before)\n  __dataclass_builtins_object__.__setattr__(self,'after',after)\n  __dataclass_builtins_object__.__setattr__(self,'note',note)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(id={self.id!r}, run_id={self.run_id!r}, at={self.at!r}, book={self.book!r}, account={self.account!r}, contact_id={self.contact_id!r}, action={self.action!r}, field={self.field!r}, before={self.before!r}, after={self.after!r}, note={self.note!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(id={self.id!r}, run_id={self.run_id!r}, at={self.at!r}, book={self.book!r}, account={self.account!r}, contact_id={self.contact_id!r}, action={self.action!r}, field={self.field!r}, before={self.before!r}, after={self.after!r}, note={self.note!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.id,self.run_id,self.at,self.book,self.account,self.contact_id,self.action,self.field,self.before,self.after,self.note,)==(other.id,other.run_id,other.at,other.book,other.account,other.contact_id,other.action,other.field,other.before,other.after,other.note,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.id,self.run_id,self.at,self.book,self.account,self.contact_id,self.action,self.field,self.before,self.after,self.note,)==(other.id,other.run_id,other.at,other.book,other.account,other.contact_id,other.action,other.field,other.before,other.after,other.note,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('id','run_id','at','book','account','contact_id','action','field','before','after','note',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'id\',\'run_id\',\'at\',\'book\',\'account\',\'contact_id\',\'action\',\'field\',\'before\',\'after\',\'note\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('id','run_id','at','book','account','contact_id','action','field','before','after','note',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'id\',\'run_id\',\'at\',\'book\',\'account\',\'contact_id\',\'action\',\'field\',\'before\',\'after\',\'note\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.id,self.run_id,self.at,self.book,self.account,self.contact_id,self.action,self.field,self.before,self.after,self.note,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.id,self.run_id,self.at,self.book,self.account,self.contact_id,self.action,self.field,self.before,self.after,self.note,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_id, _type_book, _type_contact_id, _type_field, _type_candidates, _type_created_at, _type_resolved_at, _type_resolution, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,id:_type_id,book:_type_book,contact_id:_type_contact_id,field:_type_field,candidates:_type_candidates,created_at:_type_created_at,resolved_at:_type_resolved_at,resolution:_type_resolution)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'id',id)
+  __dataclass_builtins_object__.__setattr__(self,'book',book)
+  __dataclass_builtins_object__.__setattr__(self,'contact_id',contact_id)
+  __dataclass_builtins_object__.__setattr__(self,'field',field)
+  __dataclass_builtins_object__.__setattr__(self,'candidates',candidates)
+  __dataclass_builtins_object__.__setattr__(self,'created_at',created_at)
+  __dataclass_builtins_object__.__setattr__(self,'resolved_at',resolved_at)
+  __dataclass_builtins_object__.__setattr__(self,'resolution',resolution)
+ return __init__
+CODE["def __create_fn__(_type_id, _type_book, _type_contact_id, _type_field, _type_candidates, _type_created_at, _type_resolved_at, _type_resolution, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,id:_type_id,book:_type_book,contact_id:_type_contact_id,field:_type_field,candidates:_type_candidates,created_at:_type_created_at,resolved_at:_type_resolved_at,resolution:_type_resolution)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'id',id)\n  __dataclass_builtins_object__.__setattr__(self,'book',book)\n  __dataclass_builtins_object__.__setattr__(self,'contact_id',contact_id)\n  __dataclass_builtins_object__.__setattr__(self,'field',field)\n  __dataclass_builtins_object__.__setattr__(self,'candidates',candidates)\n  __dataclass_builtins_object__.__setattr__(self,'created_at',created_at)\n  __dataclass_builtins_object__.__setattr__(self,'resolved_at',resolved_at)\n  __dataclass_builtins_object__.__setattr__(self,'resolution',resolution)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(id={self.id!r}, book={self.book!r}, contact_id={self.contact_id!r}, field={self.field!r}, candidates={self.candidates!r}, created_at={self.created_at!r}, resolved_at={self.resolved_at!r}, resolution={self.resolution!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(id={self.id!r}, book={self.book!r}, contact_id={self.contact_id!r}, field={self.field!r}, candidates={self.candidates!r}, created_at={self.created_at!r}, resolved_at={self.resolved_at!r}, resolution={self.resolution!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.id,self.book,self.contact_id,self.field,self.candidates,self.created_at,self.resolved_at,self.resolution,)==(other.id,other.book,other.contact_id,other.field,other.candidates,other.created_at,other.resolved_at,other.resolution,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.id,self.book,self.contact_id,self.field,self.candidates,self.created_at,self.resolved_at,self.resolution,)==(other.id,other.book,other.contact_id,other.field,other.candidates,other.created_at,other.resolved_at,other.resolution,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('id','book','contact_id','field','candidates','created_at','resolved_at','resolution',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'id\',\'book\',\'contact_id\',\'field\',\'candidates\',\'created_at\',\'resolved_at\',\'resolution\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('id','book','contact_id','field','candidates','created_at','resolved_at','resolution',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'id\',\'book\',\'contact_id\',\'field\',\'candidates\',\'created_at\',\'resolved_at\',\'resolution\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.id,self.book,self.contact_id,self.field,self.candidates,self.created_at,self.resolved_at,self.resolution,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.id,self.book,self.contact_id,self.field,self.candidates,self.created_at,self.resolved_at,self.resolution,))\n return __hash__'] = __create_fn__.__code__
+
 def __create_fn__(_type_id, _type_book, _type_contact, _type_updated_at, _type_deleted_at, _type_erased, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_erased, _return_type):
  def __init__(self,id:_type_id,book:_type_book,contact:_type_contact,updated_at:_type_updated_at,deleted_at:_type_deleted_at,erased:_type_erased=_dflt_erased)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'id',id)
@@ -2413,107 +2514,6 @@ def __create_fn__():
   return hash((self.account,self.book,self.tag_key,self.tag_name,self.platform_count,self.store_count,self.verdict,self.checked_at,))
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.account,self.book,self.tag_key,self.tag_name,self.platform_count,self.store_count,self.verdict,self.checked_at,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_id, _type_run_id, _type_at, _type_book, _type_account, _type_contact_id, _type_action, _type_field, _type_before, _type_after, _type_note, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,id:_type_id,run_id:_type_run_id,at:_type_at,book:_type_book,account:_type_account,contact_id:_type_contact_id,action:_type_action,field:_type_field,before:_type_before,after:_type_after,note:_type_note)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'id',id)
-  __dataclass_builtins_object__.__setattr__(self,'run_id',run_id)
-  __dataclass_builtins_object__.__setattr__(self,'at',at)
-  __dataclass_builtins_object__.__setattr__(self,'book',book)
-  __dataclass_builtins_object__.__setattr__(self,'account',account)
-  __dataclass_builtins_object__.__setattr__(self,'contact_id',contact_id)
-  __dataclass_builtins_object__.__setattr__(self,'action',action)
-  __dataclass_builtins_object__.__setattr__(self,'field',field)
-  __dataclass_builtins_object__.__setattr__(self,'before',before)
-  __dataclass_builtins_object__.__setattr__(self,'after',after)
-  __dataclass_builtins_object__.__setattr__(self,'note',note)
- return __init__
-CODE["def __create_fn__(_type_id, _type_run_id, _type_at, _type_book, _type_account, _type_contact_id, _type_action, _type_field, _type_before, _type_after, _type_note, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,id:_type_id,run_id:_type_run_id,at:_type_at,book:_type_book,account:_type_account,contact_id:_type_contact_id,action:_type_action,field:_type_field,before:_type_before,after:_type_after,note:_type_note)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'id',id)\n  __dataclass_builtins_object__.__setattr__(self,'run_id',run_id)\n  __dataclass_builtins_object__.__setattr__(self,'at',at)\n  __dataclass_builtins_object__.__setattr__(self,'book',book)\n  __dataclass_builtins_object__.__setattr__(self,'account',account)\n  __dataclass_builtins_object__.__setattr__(self,'contact_id',contact_id)\n  __dataclass_builtins_object__.__setattr__(self,'action',action)\n  __dataclass_builtins_object__.__setattr__(self,'field',field)\n  __dataclass_builtins_object__.__setattr__(self,'before',before)\n  __dataclass_builtins_object__.__setattr__(self,'after',after)\n  __dataclass_builtins_object__.__setattr__(self,'note',note)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(id={self.id!r}, run_id={self.run_id!r}, at={self.at!r}, book={self.book!r}, account={self.account!r}, contact_id={self.contact_id!r}, action={self.action!r}, field={self.field!r}, before={self.before!r}, after={self.after!r}, note={self.note!r})"
- return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(id={self.id!r}, run_id={self.run_id!r}, at={self.at!r}, book={self.book!r}, account={self.account!r}, contact_id={self.contact_id!r}, action={self.action!r}, field={self.field!r}, before={self.before!r}, after={self.after!r}, note={self.note!r})"\n return __repr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.id,self.run_id,self.at,self.book,self.account,self.contact_id,self.action,self.field,self.before,self.after,self.note,)==(other.id,other.run_id,other.at,other.book,other.account,other.contact_id,other.action,other.field,other.before,other.after,other.note,)
-  return NotImplemented
- return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.id,self.run_id,self.at,self.book,self.account,self.contact_id,self.action,self.field,self.before,self.after,self.note,)==(other.id,other.run_id,other.at,other.book,other.account,other.contact_id,other.action,other.field,other.before,other.after,other.note,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('id','run_id','at','book','account','contact_id','action','field','before','after','note',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'id\',\'run_id\',\'at\',\'book\',\'account\',\'contact_id\',\'action\',\'field\',\'before\',\'after\',\'note\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('id','run_id','at','book','account','contact_id','action','field','before','after','note',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'id\',\'run_id\',\'at\',\'book\',\'account\',\'contact_id\',\'action\',\'field\',\'before\',\'after\',\'note\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.id,self.run_id,self.at,self.book,self.account,self.contact_id,self.action,self.field,self.before,self.after,self.note,))
- return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.id,self.run_id,self.at,self.book,self.account,self.contact_id,self.action,self.field,self.before,self.after,self.note,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_id, _type_book, _type_contact_id, _type_field, _type_candidates, _type_created_at, _type_resolved_at, _type_resolution, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,id:_type_id,book:_type_book,contact_id:_type_contact_id,field:_type_field,candidates:_type_candidates,created_at:_type_created_at,resolved_at:_type_resolved_at,resolution:_type_resolution)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'id',id)
-  __dataclass_builtins_object__.__setattr__(self,'book',book)
-  __dataclass_builtins_object__.__setattr__(self,'contact_id',contact_id)
-  __dataclass_builtins_object__.__setattr__(self,'field',field)
-  __dataclass_builtins_object__.__setattr__(self,'candidates',candidates)
-  __dataclass_builtins_object__.__setattr__(self,'created_at',created_at)
-  __dataclass_builtins_object__.__setattr__(self,'resolved_at',resolved_at)
-  __dataclass_builtins_object__.__setattr__(self,'resolution',resolution)
- return __init__
-CODE["def __create_fn__(_type_id, _type_book, _type_contact_id, _type_field, _type_candidates, _type_created_at, _type_resolved_at, _type_resolution, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,id:_type_id,book:_type_book,contact_id:_type_contact_id,field:_type_field,candidates:_type_candidates,created_at:_type_created_at,resolved_at:_type_resolved_at,resolution:_type_resolution)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'id',id)\n  __dataclass_builtins_object__.__setattr__(self,'book',book)\n  __dataclass_builtins_object__.__setattr__(self,'contact_id',contact_id)\n  __dataclass_builtins_object__.__setattr__(self,'field',field)\n  __dataclass_builtins_object__.__setattr__(self,'candidates',candidates)\n  __dataclass_builtins_object__.__setattr__(self,'created_at',created_at)\n  __dataclass_builtins_object__.__setattr__(self,'resolved_at',resolved_at)\n  __dataclass_builtins_object__.__setattr__(self,'resolution',resolution)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(id={self.id!r}, book={self.book!r}, contact_id={self.contact_id!r}, field={self.field!r}, candidates={self.candidates!r}, created_at={self.created_at!r}, resolved_at={self.resolved_at!r}, resolution={self.resolution!r})"
- return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(id={self.id!r}, book={self.book!r}, contact_id={self.contact_id!r}, field={self.field!r}, candidates={self.candidates!r}, created_at={self.created_at!r}, resolved_at={self.resolved_at!r}, resolution={self.resolution!r})"\n return __repr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.id,self.book,self.contact_id,self.field,self.candidates,self.created_at,self.resolved_at,self.resolution,)==(other.id,other.book,other.contact_id,other.field,other.candidates,other.created_at,other.resolved_at,other.resolution,)
-  return NotImplemented
- return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.id,self.book,self.contact_id,self.field,self.candidates,self.created_at,self.resolved_at,self.resolution,)==(other.id,other.book,other.contact_id,other.field,other.candidates,other.created_at,other.resolved_at,other.resolution,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('id','book','contact_id','field','candidates','created_at','resolved_at','resolution',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'id\',\'book\',\'contact_id\',\'field\',\'candidates\',\'created_at\',\'resolved_at\',\'resolution\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('id','book','contact_id','field','candidates','created_at','resolved_at','resolution',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'id\',\'book\',\'contact_id\',\'field\',\'candidates\',\'created_at\',\'resolved_at\',\'resolution\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.id,self.book,self.contact_id,self.field,self.candidates,self.created_at,self.resolved_at,self.resolution,))
- return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.id,self.book,self.contact_id,self.field,self.candidates,self.created_at,self.resolved_at,self.resolution,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_account, _type_remote_id, _type_contact_id, _type_etag, _type_base, _type_modified, _type_marked, _type_base_text, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_modified, _dflt_marked, _dflt_base_text, _return_type):
  def __init__(self,account:_type_account,remote_id:_type_remote_id,contact_id:_type_contact_id,etag:_type_etag,base:_type_base,modified:_type_modified=_dflt_modified,marked:_type_marked=_dflt_marked,base_text:_type_base_text=_dflt_base_text)->_return_type:
@@ -3206,6 +3206,273 @@ def __create_fn__():
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.read_only,self.incremental,self.max_batch,self.fields,self.holds_tags,self.lossy,))\n return __hash__'] = __create_fn__.__code__
 
+def __create_fn__(_type_fields, _type_mobile, _type_photos, _type_container, _type_exclude, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,fields:_type_fields,mobile:_type_mobile,photos:_type_photos,container:_type_container,exclude:_type_exclude)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'fields',fields)
+  __dataclass_builtins_object__.__setattr__(self,'mobile',mobile)
+  __dataclass_builtins_object__.__setattr__(self,'photos',photos)
+  __dataclass_builtins_object__.__setattr__(self,'container',container)
+  __dataclass_builtins_object__.__setattr__(self,'exclude',exclude)
+ return __init__
+CODE["def __create_fn__(_type_fields, _type_mobile, _type_photos, _type_container, _type_exclude, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,fields:_type_fields,mobile:_type_mobile,photos:_type_photos,container:_type_container,exclude:_type_exclude)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'fields',fields)\n  __dataclass_builtins_object__.__setattr__(self,'mobile',mobile)\n  __dataclass_builtins_object__.__setattr__(self,'photos',photos)\n  __dataclass_builtins_object__.__setattr__(self,'container',container)\n  __dataclass_builtins_object__.__setattr__(self,'exclude',exclude)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(fields={self.fields!r}, mobile={self.mobile!r}, photos={self.photos!r}, container={self.container!r}, exclude={self.exclude!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(fields={self.fields!r}, mobile={self.mobile!r}, photos={self.photos!r}, container={self.container!r}, exclude={self.exclude!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.fields,self.mobile,self.photos,self.container,self.exclude,)==(other.fields,other.mobile,other.photos,other.container,other.exclude,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.fields,self.mobile,self.photos,self.container,self.exclude,)==(other.fields,other.mobile,other.photos,other.container,other.exclude,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('fields','mobile','photos','container','exclude',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'fields\',\'mobile\',\'photos\',\'container\',\'exclude\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('fields','mobile','photos','container','exclude',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'fields\',\'mobile\',\'photos\',\'container\',\'exclude\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.fields,self.mobile,self.photos,self.container,self.exclude,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.fields,self.mobile,self.photos,self.container,self.exclude,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_kind, _type_contact_id, _type_source_id, _type_contact, _type_hash, _type_owner_keys, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_owner_keys, _return_type):
+ def __init__(self,kind:_type_kind,contact_id:_type_contact_id,source_id:_type_source_id,contact:_type_contact,hash:_type_hash,owner_keys:_type_owner_keys=_dflt_owner_keys)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'kind',kind)
+  __dataclass_builtins_object__.__setattr__(self,'contact_id',contact_id)
+  __dataclass_builtins_object__.__setattr__(self,'source_id',source_id)
+  __dataclass_builtins_object__.__setattr__(self,'contact',contact)
+  __dataclass_builtins_object__.__setattr__(self,'hash',hash)
+  __dataclass_builtins_object__.__setattr__(self,'owner_keys',owner_keys)
+ return __init__
+CODE["def __create_fn__(_type_kind, _type_contact_id, _type_source_id, _type_contact, _type_hash, _type_owner_keys, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_owner_keys, _return_type):\n def __init__(self,kind:_type_kind,contact_id:_type_contact_id,source_id:_type_source_id,contact:_type_contact,hash:_type_hash,owner_keys:_type_owner_keys=_dflt_owner_keys)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'kind',kind)\n  __dataclass_builtins_object__.__setattr__(self,'contact_id',contact_id)\n  __dataclass_builtins_object__.__setattr__(self,'source_id',source_id)\n  __dataclass_builtins_object__.__setattr__(self,'contact',contact)\n  __dataclass_builtins_object__.__setattr__(self,'hash',hash)\n  __dataclass_builtins_object__.__setattr__(self,'owner_keys',owner_keys)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(kind={self.kind!r}, contact_id={self.contact_id!r}, source_id={self.source_id!r}, contact={self.contact!r}, hash={self.hash!r}, owner_keys={self.owner_keys!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(kind={self.kind!r}, contact_id={self.contact_id!r}, source_id={self.source_id!r}, contact={self.contact!r}, hash={self.hash!r}, owner_keys={self.owner_keys!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.kind,self.contact_id,self.source_id,self.contact,self.hash,self.owner_keys,)==(other.kind,other.contact_id,other.source_id,other.contact,other.hash,other.owner_keys,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.kind,self.contact_id,self.source_id,self.contact,self.hash,self.owner_keys,)==(other.kind,other.contact_id,other.source_id,other.contact,other.hash,other.owner_keys,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('kind','contact_id','source_id','contact','hash','owner_keys',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'kind\',\'contact_id\',\'source_id\',\'contact\',\'hash\',\'owner_keys\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('kind','contact_id','source_id','contact','hash','owner_keys',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'kind\',\'contact_id\',\'source_id\',\'contact\',\'hash\',\'owner_keys\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.kind,self.contact_id,self.source_id,self.contact,self.hash,self.owner_keys,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.kind,self.contact_id,self.source_id,self.contact,self.hash,self.owner_keys,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_actions, _type_held, _type_brake_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_held, _dflt_brake_reason, _return_type):
+ def __init__(self,actions:_type_actions,held:_type_held=_dflt_held,brake_reason:_type_brake_reason=_dflt_brake_reason)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'actions',actions)
+  __dataclass_builtins_object__.__setattr__(self,'held',held)
+  __dataclass_builtins_object__.__setattr__(self,'brake_reason',brake_reason)
+ return __init__
+CODE["def __create_fn__(_type_actions, _type_held, _type_brake_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_held, _dflt_brake_reason, _return_type):\n def __init__(self,actions:_type_actions,held:_type_held=_dflt_held,brake_reason:_type_brake_reason=_dflt_brake_reason)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'actions',actions)\n  __dataclass_builtins_object__.__setattr__(self,'held',held)\n  __dataclass_builtins_object__.__setattr__(self,'brake_reason',brake_reason)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(actions={self.actions!r}, held={self.held!r}, brake_reason={self.brake_reason!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(actions={self.actions!r}, held={self.held!r}, brake_reason={self.brake_reason!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.actions,self.held,self.brake_reason,)==(other.actions,other.held,other.brake_reason,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.actions,self.held,self.brake_reason,)==(other.actions,other.held,other.brake_reason,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('actions','held','brake_reason',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'actions\',\'held\',\'brake_reason\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('actions','held','brake_reason',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'actions\',\'held\',\'brake_reason\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.actions,self.held,self.brake_reason,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.actions,self.held,self.brake_reason,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_contact, _type_hash, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,contact:_type_contact,hash:_type_hash)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'contact',contact)
+  __dataclass_builtins_object__.__setattr__(self,'hash',hash)
+ return __init__
+CODE["def __create_fn__(_type_contact, _type_hash, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,contact:_type_contact,hash:_type_hash)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'contact',contact)\n  __dataclass_builtins_object__.__setattr__(self,'hash',hash)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(contact={self.contact!r}, hash={self.hash!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(contact={self.contact!r}, hash={self.hash!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.contact,self.hash,)==(other.contact,other.hash,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.contact,self.hash,)==(other.contact,other.hash,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('contact','hash',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'contact\',\'hash\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('contact','hash',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'contact\',\'hash\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.contact,self.hash,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.contact,self.hash,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_changes, _type_adopted, _type_forgotten, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,changes:_type_changes,adopted:_type_adopted,forgotten:_type_forgotten)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'changes',changes)
+  __dataclass_builtins_object__.__setattr__(self,'adopted',adopted)
+  __dataclass_builtins_object__.__setattr__(self,'forgotten',forgotten)
+ return __init__
+CODE["def __create_fn__(_type_changes, _type_adopted, _type_forgotten, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,changes:_type_changes,adopted:_type_adopted,forgotten:_type_forgotten)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'changes',changes)\n  __dataclass_builtins_object__.__setattr__(self,'adopted',adopted)\n  __dataclass_builtins_object__.__setattr__(self,'forgotten',forgotten)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(changes={self.changes!r}, adopted={self.adopted!r}, forgotten={self.forgotten!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(changes={self.changes!r}, adopted={self.adopted!r}, forgotten={self.forgotten!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.changes,self.adopted,self.forgotten,)==(other.changes,other.adopted,other.forgotten,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.changes,self.adopted,self.forgotten,)==(other.changes,other.adopted,other.forgotten,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('changes','adopted','forgotten',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'changes\',\'adopted\',\'forgotten\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('changes','adopted','forgotten',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'changes\',\'adopted\',\'forgotten\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.changes,self.adopted,self.forgotten,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.changes,self.adopted,self.forgotten,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_field, _type_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,field:_type_field,reason:_type_reason)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'field',field)
+  __dataclass_builtins_object__.__setattr__(self,'reason',reason)
+ return __init__
+CODE["def __create_fn__(_type_field, _type_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,field:_type_field,reason:_type_reason)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'field',field)\n  __dataclass_builtins_object__.__setattr__(self,'reason',reason)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(field={self.field!r}, reason={self.reason!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(field={self.field!r}, reason={self.reason!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.field,self.reason,)==(other.field,other.reason,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.field,self.reason,)==(other.field,other.reason,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('field','reason',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'field\',\'reason\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('field','reason',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'field\',\'reason\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.field,self.reason,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.field,self.reason,))\n return __hash__'] = __create_fn__.__code__
+
 def __create_fn__(_type_attempts, _type_backoff_s, _type_max_wait_s, _type_budget_s, _type_sleep, _type_clock, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_attempts, _dflt_backoff_s, _dflt_max_wait_s, _dflt_budget_s, _dflt_sleep, _dflt_clock, _return_type):
  def __init__(self,attempts:_type_attempts=_dflt_attempts,backoff_s:_type_backoff_s=_dflt_backoff_s,max_wait_s:_type_max_wait_s=_dflt_max_wait_s,budget_s:_type_budget_s=_dflt_budget_s,sleep:_type_sleep=_dflt_sleep,clock:_type_clock=_dflt_clock)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'attempts',attempts)
@@ -3252,6 +3519,173 @@ def __create_fn__():
   return hash((self.attempts,self.backoff_s,self.max_wait_s,self.budget_s,))
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.attempts,self.backoff_s,self.max_wait_s,self.budget_s,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_at, _type_ok, _type_error, _type_failing_since, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,at:_type_at,ok:_type_ok,error:_type_error,failing_since:_type_failing_since)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'at',at)
+  __dataclass_builtins_object__.__setattr__(self,'ok',ok)
+  __dataclass_builtins_object__.__setattr__(self,'error',error)
+  __dataclass_builtins_object__.__setattr__(self,'failing_since',failing_since)
+ return __init__
+CODE["def __create_fn__(_type_at, _type_ok, _type_error, _type_failing_since, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,at:_type_at,ok:_type_ok,error:_type_error,failing_since:_type_failing_since)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'at',at)\n  __dataclass_builtins_object__.__setattr__(self,'ok',ok)\n  __dataclass_builtins_object__.__setattr__(self,'error',error)\n  __dataclass_builtins_object__.__setattr__(self,'failing_since',failing_since)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(at={self.at!r}, ok={self.ok!r}, error={self.error!r}, failing_since={self.failing_since!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(at={self.at!r}, ok={self.ok!r}, error={self.error!r}, failing_since={self.failing_since!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.at,self.ok,self.error,self.failing_since,)==(other.at,other.ok,other.error,other.failing_since,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.at,self.ok,self.error,self.failing_since,)==(other.at,other.ok,other.error,other.failing_since,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('at','ok','error','failing_since',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'at\',\'ok\',\'error\',\'failing_since\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('at','ok','error','failing_since',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'at\',\'ok\',\'error\',\'failing_since\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.at,self.ok,self.error,self.failing_since,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.at,self.ok,self.error,self.failing_since,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_revision, _type_joined, _type_changed, _type_left, _type_held, _type_brake_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_joined, _dflt_changed, _dflt_left, _dflt_held, _dflt_brake_reason, _return_type):
+ def __init__(self,revision:_type_revision,joined:_type_joined=_dflt_joined,changed:_type_changed=_dflt_changed,left:_type_left=_dflt_left,held:_type_held=_dflt_held,brake_reason:_type_brake_reason=_dflt_brake_reason)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'revision',revision)
+  __dataclass_builtins_object__.__setattr__(self,'joined',joined)
+  __dataclass_builtins_object__.__setattr__(self,'changed',changed)
+  __dataclass_builtins_object__.__setattr__(self,'left',left)
+  __dataclass_builtins_object__.__setattr__(self,'held',held)
+  __dataclass_builtins_object__.__setattr__(self,'brake_reason',brake_reason)
+ return __init__
+CODE["def __create_fn__(_type_revision, _type_joined, _type_changed, _type_left, _type_held, _type_brake_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_joined, _dflt_changed, _dflt_left, _dflt_held, _dflt_brake_reason, _return_type):\n def __init__(self,revision:_type_revision,joined:_type_joined=_dflt_joined,changed:_type_changed=_dflt_changed,left:_type_left=_dflt_left,held:_type_held=_dflt_held,brake_reason:_type_brake_reason=_dflt_brake_reason)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'revision',revision)\n  __dataclass_builtins_object__.__setattr__(self,'joined',joined)\n  __dataclass_builtins_object__.__setattr__(self,'changed',changed)\n  __dataclass_builtins_object__.__setattr__(self,'left',left)\n  __dataclass_builtins_object__.__setattr__(self,'held',held)\n  __dataclass_builtins_object__.__setattr__(self,'brake_reason',brake_reason)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(revision={self.revision!r}, joined={self.joined!r}, changed={self.changed!r}, left={self.left!r}, held={self.held!r}, brake_reason={self.brake_reason!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(revision={self.revision!r}, joined={self.joined!r}, changed={self.changed!r}, left={self.left!r}, held={self.held!r}, brake_reason={self.brake_reason!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.revision,self.joined,self.changed,self.left,self.held,self.brake_reason,)==(other.revision,other.joined,other.changed,other.left,other.held,other.brake_reason,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.revision,self.joined,self.changed,self.left,self.held,self.brake_reason,)==(other.revision,other.joined,other.changed,other.left,other.held,other.brake_reason,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('revision','joined','changed','left','held','brake_reason',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'revision\',\'joined\',\'changed\',\'left\',\'held\',\'brake_reason\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('revision','joined','changed','left','held','brake_reason',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'revision\',\'joined\',\'changed\',\'left\',\'held\',\'brake_reason\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.revision,self.joined,self.changed,self.left,self.held,self.brake_reason,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.revision,self.joined,self.changed,self.left,self.held,self.brake_reason,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_account, _type_revision, _type_created, _type_updated, _type_deleted, _type_failed, _type_listed, _type_tag_verdict, _type_error, _type_not_carried, _type_not_carried_contacts, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_created, _dflt_updated, _dflt_deleted, _dflt_failed, _dflt_listed, _dflt_tag_verdict, _dflt_error, _dflt_not_carried, _dflt_not_carried_contacts, _return_type):
+ def __init__(self,account:_type_account,revision:_type_revision,created:_type_created=_dflt_created,updated:_type_updated=_dflt_updated,deleted:_type_deleted=_dflt_deleted,failed:_type_failed=_dflt_failed,listed:_type_listed=_dflt_listed,tag_verdict:_type_tag_verdict=_dflt_tag_verdict,error:_type_error=_dflt_error,not_carried:_type_not_carried=_dflt_not_carried,not_carried_contacts:_type_not_carried_contacts=_dflt_not_carried_contacts)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'account',account)
+  __dataclass_builtins_object__.__setattr__(self,'revision',revision)
+  __dataclass_builtins_object__.__setattr__(self,'created',created)
+  __dataclass_builtins_object__.__setattr__(self,'updated',updated)
+  __dataclass_builtins_object__.__setattr__(self,'deleted',deleted)
+  __dataclass_builtins_object__.__setattr__(self,'failed',failed)
+  __dataclass_builtins_object__.__setattr__(self,'listed',listed)
+  __dataclass_builtins_object__.__setattr__(self,'tag_verdict',tag_verdict)
+  __dataclass_builtins_object__.__setattr__(self,'error',error)
+  __dataclass_builtins_object__.__setattr__(self,'not_carried',not_carried)
+  __dataclass_builtins_object__.__setattr__(self,'not_carried_contacts',not_carried_contacts)
+ return __init__
+CODE["def __create_fn__(_type_account, _type_revision, _type_created, _type_updated, _type_deleted, _type_failed, _type_listed, _type_tag_verdict, _type_error, _type_not_carried, _type_not_carried_contacts, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_created, _dflt_updated, _dflt_deleted, _dflt_failed, _dflt_listed, _dflt_tag_verdict, _dflt_error, _dflt_not_carried, _dflt_not_carried_contacts, _return_type):\n def __init__(self,account:_type_account,revision:_type_revision,created:_type_created=_dflt_created,updated:_type_updated=_dflt_updated,deleted:_type_deleted=_dflt_deleted,failed:_type_failed=_dflt_failed,listed:_type_listed=_dflt_listed,tag_verdict:_type_tag_verdict=_dflt_tag_verdict,error:_type_error=_dflt_error,not_carried:_type_not_carried=_dflt_not_carried,not_carried_contacts:_type_not_carried_contacts=_dflt_not_carried_contacts)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'account',account)\n  __dataclass_builtins_object__.__setattr__(self,'revision',revision)\n  __dataclass_builtins_object__.__setattr__(self,'created',created)\n  __dataclass_builtins_object__.__setattr__(self,'updated',updated)\n  __dataclass_builtins_object__.__setattr__(self,'deleted',deleted)\n  __dataclass_builtins_object__.__setattr__(self,'failed',failed)\n  __dataclass_builtins_object__.__setattr__(self,'listed',listed)\n  __dataclass_builtins_object__.__setattr__(self,'tag_verdict',tag_verdict)\n  __dataclass_builtins_object__.__setattr__(self,'error',error)\n  __dataclass_builtins_object__.__setattr__(self,'not_carried',not_carried)\n  __dataclass_builtins_object__.__setattr__(self,'not_carried_contacts',not_carried_contacts)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(account={self.account!r}, revision={self.revision!r}, created={self.created!r}, updated={self.updated!r}, deleted={self.deleted!r}, failed={self.failed!r}, listed={self.listed!r}, tag_verdict={self.tag_verdict!r}, error={self.error!r}, not_carried={self.not_carried!r}, not_carried_contacts={self.not_carried_contacts!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(account={self.account!r}, revision={self.revision!r}, created={self.created!r}, updated={self.updated!r}, deleted={self.deleted!r}, failed={self.failed!r}, listed={self.listed!r}, tag_verdict={self.tag_verdict!r}, error={self.error!r}, not_carried={self.not_carried!r}, not_carried_contacts={self.not_carried_contacts!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.account,self.revision,self.created,self.updated,self.deleted,self.failed,self.listed,self.tag_verdict,self.error,self.not_carried,self.not_carried_contacts,)==(other.account,other.revision,other.created,other.updated,other.deleted,other.failed,other.listed,other.tag_verdict,other.error,other.not_carried,other.not_carried_contacts,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.account,self.revision,self.created,self.updated,self.deleted,self.failed,self.listed,self.tag_verdict,self.error,self.not_carried,self.not_carried_contacts,)==(other.account,other.revision,other.created,other.updated,other.deleted,other.failed,other.listed,other.tag_verdict,other.error,other.not_carried,other.not_carried_contacts,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('account','revision','created','updated','deleted','failed','listed','tag_verdict','error','not_carried','not_carried_contacts',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'account\',\'revision\',\'created\',\'updated\',\'deleted\',\'failed\',\'listed\',\'tag_verdict\',\'error\',\'not_carried\',\'not_carried_contacts\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('account','revision','created','updated','deleted','failed','listed','tag_verdict','error','not_carried','not_carried_contacts',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'account\',\'revision\',\'created\',\'updated\',\'deleted\',\'failed\',\'listed\',\'tag_verdict\',\'error\',\'not_carried\',\'not_carried_contacts\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.account,self.revision,self.created,self.updated,self.deleted,self.failed,self.listed,self.tag_verdict,self.error,self.not_carried,self.not_carried_contacts,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.account,self.revision,self.created,self.updated,self.deleted,self.failed,self.listed,self.tag_verdict,self.error,self.not_carried,self.not_carried_contacts,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_plan, _type_targets, _type_left, _type_source_error, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_plan, _dflt_targets, _dflt_left, _dflt_source_error, _return_type):
+ def __init__(self,plan:_type_plan=_dflt_plan,targets:_type_targets=_HAS_DEFAULT_FACTORY,left:_type_left=_HAS_DEFAULT_FACTORY,source_error:_type_source_error=_dflt_source_error)->_return_type:
+  self.plan=plan
+  self.targets=_dflt_targets() if targets is _HAS_DEFAULT_FACTORY else targets
+  self.left=_dflt_left() if left is _HAS_DEFAULT_FACTORY else left
+  self.source_error=source_error
+ return __init__
+CODE['def __create_fn__(_type_plan, _type_targets, _type_left, _type_source_error, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_plan, _dflt_targets, _dflt_left, _dflt_source_error, _return_type):\n def __init__(self,plan:_type_plan=_dflt_plan,targets:_type_targets=_HAS_DEFAULT_FACTORY,left:_type_left=_HAS_DEFAULT_FACTORY,source_error:_type_source_error=_dflt_source_error)->_return_type:\n  self.plan=plan\n  self.targets=_dflt_targets() if targets is _HAS_DEFAULT_FACTORY else targets\n  self.left=_dflt_left() if left is _HAS_DEFAULT_FACTORY else left\n  self.source_error=source_error\n return __init__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(plan={self.plan!r}, targets={self.targets!r}, left={self.left!r}, source_error={self.source_error!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(plan={self.plan!r}, targets={self.targets!r}, left={self.left!r}, source_error={self.source_error!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.plan,self.targets,self.left,self.source_error,)==(other.plan,other.targets,other.left,other.source_error,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.plan,self.targets,self.left,self.source_error,)==(other.plan,other.targets,other.left,other.source_error,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(_type_after_remote_write, _type_after_commit, _type_on_record, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_after_remote_write, _dflt_after_commit, _dflt_on_record, _return_type):
  def __init__(self,after_remote_write:_type_after_remote_write=_dflt_after_remote_write,after_commit:_type_after_commit=_dflt_after_commit,on_record:_type_on_record=_dflt_on_record)->_return_type:
@@ -3620,49 +4054,6 @@ def __create_fn__():
   return hash((self.id,self.record,self.fresh,self.listed,self.deleted_by,self.links_before,))
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.id,self.record,self.fresh,self.listed,self.deleted_by,self.links_before,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_field, _type_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,field:_type_field,reason:_type_reason)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'field',field)
-  __dataclass_builtins_object__.__setattr__(self,'reason',reason)
- return __init__
-CODE["def __create_fn__(_type_field, _type_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,field:_type_field,reason:_type_reason)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'field',field)\n  __dataclass_builtins_object__.__setattr__(self,'reason',reason)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(field={self.field!r}, reason={self.reason!r})"
- return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(field={self.field!r}, reason={self.reason!r})"\n return __repr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.field,self.reason,)==(other.field,other.reason,)
-  return NotImplemented
- return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.field,self.reason,)==(other.field,other.reason,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('field','reason',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'field\',\'reason\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('field','reason',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'field\',\'reason\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.field,self.reason,))
- return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.field,self.reason,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_stale, _type_throttled, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_stale, _dflt_throttled, _return_type):
  def __init__(self,stale:_type_stale=_HAS_DEFAULT_FACTORY,throttled:_type_throttled=_HAS_DEFAULT_FACTORY)->_return_type:

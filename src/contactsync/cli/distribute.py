@@ -1,7 +1,7 @@
 """``contactsync distribute [NAME…]``: run distributions once now (the daemon runs them on their schedules).
 
-Exit codes: 0 every target is at the current revision; 3 a target failed or kept writes for later; 4 the brake
-held people who left the source (``--allow-deletes`` lets them go).
+Exit codes: 0 every target is at the current revision; 3 the source could not be read, or a target failed or kept
+writes for later; 4 the brake held people who left the source (``--allow-deletes`` lets them go).
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ import click
 from ..admin import build_connectors
 from ..connector import Connector
 from ..distribution import CycleReport, distributor_for
-from ..distribution.run import Connect
+from ..distribution.run import Connect, not_carried_note, source_read, split_last_error
 from ..settings import AccountSettings, BookSettings, Settings
 from . import Context, friendly
+from .distribution_status import source_shown
 
 
 def _connect(account: AccountSettings, book: BookSettings) -> Connector:
@@ -45,10 +46,13 @@ def _concurrent(settings: Settings, name: str, dialect: str) -> tuple[int, Conne
     return workers, connect
 
 
-def _as_dict(name: str, report: CycleReport) -> dict[str, Any]:
+def _as_dict(name: str, source: str, report: CycleReport) -> dict[str, Any]:
     plan = report.plan
     return {
         "distribution": name,
+        "source": source,
+        # why the source could not be read (None: it was, or another daemon planned this slot)
+        "source_error": report.source_error,
         "plan": None
         if plan is None
         else {
@@ -69,6 +73,9 @@ def _as_dict(name: str, report: CycleReport) -> dict[str, Any]:
                 "failed": t.failed,
                 "tags": t.tag_verdict.value if t.tag_verdict else None,
                 "error": t.error,
+                # what the writes of this run could not carry, per "field: reason": how many contacts
+                "not_carried": dict(t.not_carried),
+                "not_carried_contacts": t.not_carried_contacts,
             }
             for t in report.targets
         ],
@@ -86,9 +93,10 @@ def _as_dict(name: str, report: CycleReport) -> dict[str, Any]:
 def distribute(obj: Context, names: tuple[str, ...], allow_deletes: bool, as_json: bool, status_only: bool) -> None:
     """Run the distributions NAMEs (default: all) once now: read the source, bring every target up to date.
 
-    Exit codes: 0 done; 3 a target failed or was held by a daemon past the wait; 4 the brake held back people
-    who left the source (run again with --allow-deletes once you checked). With --status, the same codes say
-    what the last cycles left: 3 a target behind or failed, 4 the brake on."""
+    Exit codes: 0 done; 3 the source could not be read, or a target failed or was held by a daemon past the wait;
+    4 the brake held back people who left the source (run again with --allow-deletes once you checked). With
+    --status, the same codes say what the last cycles left: 3 the source unread or a target behind or failed, 4
+    the brake on."""
     # here, not at the top: this module is imported by the package that defines them
     from ..daemon.service import default_instance
     from . import EXIT_BRAKE, EXIT_OK, EXIT_PARTIAL
@@ -115,10 +123,10 @@ def distribute(obj: Context, names: tuple[str, ...], allow_deletes: bool, as_jso
                 one_off=True,
                 workers=workers,
             )
-            out.append(_as_dict(name, report))
+            out.append(_as_dict(name, dist.settings.source, report))
             if report.plan is not None and report.plan.held:
                 code = max(code, EXIT_BRAKE)
-            if report.left or any(not t.ok for t in report.targets):
+            if report.source_error is not None or report.left or any(not t.ok for t in report.targets):
                 code = max(code, EXIT_PARTIAL) if code != EXIT_BRAKE else code
     if as_json:
         click.echo(json.dumps({"distributions": out, "exit_code": code}, indent=2))
@@ -131,11 +139,17 @@ def distribute(obj: Context, names: tuple[str, ...], allow_deletes: bool, as_jso
                     f"{plan['changed']} changed, {plan['left']} left"
                     + (f"; brake: {plan['brake']} (--allow-deletes lets them go)" if plan["brake"] else "")
                 )
+            if d["source_error"] is not None:
+                click.echo(
+                    f"{d['distribution']}: the source {d['source']} could not be read: {d['source_error']}; "
+                    "its targets were listed and kept as they were"
+                )
             for t in d["targets"]:
                 status = f"error: {t['error']}" if t["error"] else f"{t['failed']} failed" if t["failed"] else "ok"
+                note = not_carried_note(t["not_carried_contacts"], sorted(t["not_carried"].items()))
                 click.echo(
                     f"  {t['account']}: {t['created']} created, {t['updated']} updated, {t['deleted']} deleted "
-                    f"({status})"
+                    f"({status})" + (f"; {note}" if note else "")
                 )
             for account in d["left_for_later"]:
                 click.echo(f"  {account}: held by a running daemon; it finishes it")
@@ -156,12 +170,16 @@ def _status(obj: Context, names: tuple[str, ...], as_json: bool) -> None:
             state = store.distribution_state(name)
             held = store.target_summary(name)
             states = store.target_states(name)
+            read = source_read(store, name)
+            if read is not None and not read.ok:
+                code = max(code, EXIT_PARTIAL) if code != EXIT_BRAKE else code
             targets = []
             for target in dist.settings.targets:
                 ts = states.get(target.account)
                 behind = ts is None or ts.revision < state.revision
                 if behind or (ts is not None and ts.last_result not in ("ok", None)):
                     code = max(code, EXIT_PARTIAL) if code != EXIT_BRAKE else code
+                error, note, short = split_last_error(ts.last_error if ts else None)
                 targets.append(
                     {
                         "account": target.account,
@@ -170,7 +188,10 @@ def _status(obj: Context, names: tuple[str, ...], as_json: bool) -> None:
                         "contacts": held.get(target.account, 0),
                         "last_run_at": ts.last_run_at.isoformat() if ts and ts.last_run_at else None,
                         "result": ts.last_result if ts else None,
-                        "error": ts.last_error if ts else None,
+                        "error": error,
+                        # contacts its last run wrote without something it cannot hold (the journal says what)
+                        "not_carried": short,
+                        "not_carried_note": note,
                     }
                 )
             if state.brake_reason:
@@ -183,6 +204,7 @@ def _status(obj: Context, names: tuple[str, ...], as_json: bool) -> None:
                     "planned_at": state.planned_at.isoformat() if state.planned_at else None,
                     "brake": state.brake_reason,
                     "brake_since": state.brake_since.isoformat() if state.brake_since else None,
+                    "source": source_shown(dist.settings.source, read),
                     "targets": targets,
                 }
             )
@@ -195,11 +217,18 @@ def _status(obj: Context, names: tuple[str, ...], as_json: bool) -> None:
             )
             if d["brake"]:
                 click.echo(f"  brake since {d['brake_since']}: {d['brake']} (--allow-deletes lets them go)")
+            source = d["source"]
+            if source["result"] == "failed":
+                click.echo(
+                    f"  source {source['account']}: FAILING since {source['failing_since']} (last tried "
+                    f"{source['last_read_at']}): {source['error']}"
+                )
             for t in d["targets"]:
                 where = "behind" if t["behind"] else "current"
                 error = f"; {t['error']}" if t["error"] else ""
+                note = f"; {t['not_carried_note']}" if t["not_carried_note"] else ""
                 click.echo(
                     f"  {t['account']}: {t['contacts']} contacts, revision {t['revision']} ({where}), "
-                    f"last {t['result'] or 'never run'}{error}"
+                    f"last {t['result'] or 'never run'}{error}{note}"
                 )
     sys.exit(code)

@@ -1,6 +1,6 @@
 """The distributions in ``contactsync status`` (issue #17): one line per distribution (its state, how many targets
-are ok, failing and behind, when a target last ran), the failing ones first, then its failing targets by name.
-``contactsync distribute --status NAME`` shows every target of one distribution.
+are ok, failing and behind, when a target last ran), the failing ones first, then a source that could not be read
+and its failing targets by name. ``contactsync distribute --status NAME`` shows every target of one distribution.
 
 Read from the store only, as ``status`` reads everything: no directory or platform is asked. The targets are
 those the configuration lists, and a book template's target account of each person whose book the store holds
@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from ..distribution.run import SourceRead, source_read, split_last_error
 from ..settings import Settings
 from ..store import Store
 from ..wording import counted
@@ -27,7 +28,7 @@ SHOWN_FAILING = 10
 class DistributionHealth(enum.Enum):
     """From most to least serious, the order ``status`` lists distributions in."""
 
-    FAILING = "failing"  # a target's last run failed or left writes refused
+    FAILING = "failing"  # the source's last read failed, or a target's last run failed or left writes refused
     BRAKE = "brake"  # people who left are held in every target until an admin allows it
     BEHIND = "behind"  # a target is not at the current revision yet (never run, or the cycle is under way)
     OK = "ok"
@@ -40,6 +41,17 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def source_shown(account: str, read: SourceRead | None) -> dict[str, Any]:
+    """The source's last read as ``distribute --status`` and ``status`` give it (``result`` None: not read yet)."""
+    return {
+        "account": account,
+        "result": None if read is None else "ok" if read.ok else "failed",
+        "error": read.error if read is not None else None,
+        "last_read_at": read.at.isoformat() if read is not None and read.at else None,
+        "failing_since": read.failing_since.isoformat() if read is not None and read.failing_since else None,
+    }
+
+
 def overview(store: Store, settings: Settings) -> list[dict[str, Any]]:
     """Per distribution of the configuration: its state, people, revision, brake, target counts and its failing
     and behind targets; the failing distributions first."""
@@ -47,24 +59,28 @@ def overview(store: Store, settings: Settings) -> list[dict[str, Any]]:
     for d in settings.distributions:
         state = store.distribution_state(d.name)
         states = store.target_states(d.name)
+        read = source_read(store, d.name)
         accounts = list(dict.fromkeys(t.account for t in d.targets))
         failing: list[dict[str, Any]] = []
         behind: list[str] = []
         ok = 0
+        not_carried = 0
         last: datetime | None = None
         for account in accounts:
             ts = states.get(account)
             if ts is not None and ts.last_run_at is not None and (last is None or ts.last_run_at > last):
                 last = ts.last_run_at
+            error, _, short = split_last_error(ts.last_error if ts is not None else None)
+            not_carried += short
             if ts is not None and ts.last_result in ("failed", "partial"):
-                failing.append({"account": account, "result": ts.last_result, "error": ts.last_error})
+                failing.append({"account": account, "result": ts.last_result, "error": error})
             elif ts is None or ts.revision < state.revision or ts.last_run_at is None:
                 behind.append(account)
             else:
                 ok += 1
         health = (
             DistributionHealth.FAILING
-            if failing
+            if failing or (read is not None and not read.ok)
             else DistributionHealth.BRAKE
             if state.brake_reason
             else DistributionHealth.BEHIND
@@ -87,13 +103,17 @@ def overview(store: Store, settings: Settings) -> list[dict[str, Any]]:
                 "last_run_at": _iso(last),
                 "failing": failing,
                 "behind": behind,
+                "source": source_shown(d.source, read),
+                # contacts the targets' last runs wrote without something the target cannot hold
+                "not_carried": not_carried,
             }
         )
     return sorted(out, key=lambda row: _ORDER[row["state"]])
 
 
 def exit_code(rows: Sequence[dict[str, Any]]) -> int:
-    """status's code for the distributions: 4 a brake holds, 3 a target failed, 5 a target behind, else 0."""
+    """status's code for the distributions: 4 a brake holds, 3 the source unread or a target failed, 5 a target
+    behind, else 0."""
     from . import EXIT_ATTENTION, EXIT_BRAKE, EXIT_OK, EXIT_PARTIAL
 
     states = {row["state"] for row in rows}
@@ -120,8 +140,20 @@ def show(rows: Sequence[dict[str, Any]], age: Any) -> None:
                 f"  BRAKE since {row['brake_since']}: {row['brake']} "
                 f"(contactsync distribute {row['distribution']} --allow-deletes lets them go)"
             )
+        source = row["source"]
+        if source["result"] == "failed":
+            tried = age(datetime.fromisoformat(source["last_read_at"])) if source["last_read_at"] else "never"
+            click.echo(
+                f"  SOURCE FAILING since {source['failing_since']}: {source['account']} could not be read "
+                f"(last tried {tried}): {source['error']}"
+            )
         for f in row["failing"][:SHOWN_FAILING]:
             click.echo(f"  {f['account']:<20} {f['result']:<8} {f['error'] or ''}")
         hidden = len(row["failing"]) - SHOWN_FAILING
         if hidden > 0:
             click.echo(f"  ... and {hidden} more failing: contactsync distribute --status {row['distribution']}")
+        if row["not_carried"]:
+            click.echo(
+                f"  note: the targets' last runs wrote {counted(row['not_carried'], 'contact')} without something "
+                f"their platform cannot hold (contactsync distribute --status {row['distribution']})"
+            )

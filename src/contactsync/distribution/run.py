@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -32,13 +34,24 @@ from datetime import datetime
 
 from ..connector import Change, ChangeKind, ChangeResult, Connector, PullResult, RemoteContact, tidy_up
 from ..copies import KeepsCopies
-from ..errors import ConnectorError, NotFound, RateLimited, SyncAborted, SyncTokenExpired, Transient
-from ..logs import account_error
+from ..errors import (
+    ConfigError,
+    ConfigProblem,
+    ConnectorError,
+    NotFound,
+    RateLimited,
+    SyncAborted,
+    SyncTokenExpired,
+    Transient,
+)
+from ..fidelity import NotCarried, not_carried
+from ..logs import account_error, mask_personal
 from ..model import Contact, Field, Tag
 from ..retry import RetryPolicy
 from ..settings import AccountSettings, BookSettings, DistributionSettings, DistributionTarget, Settings
 from ..store import Claim, Store, TagCheck, TagVerdict, now
 from ..store.distribution import DesiredItem, TargetLink, TargetState, book_of
+from ..wording import counted
 from .container import OwnsContainer
 from .plan import Shaping, SourceKind, Wanted, plan_source, plan_target
 
@@ -100,6 +113,113 @@ def target_lease(name: str, account: str) -> str:
     return f"distribute:{name}/{account}"
 
 
+#: the row of the store's ``distribution_targets`` that records how the source's last read went (no migration: the
+#: table's own columns say it), under a name no account can have (account names are lower-case letters, digits and
+#: ``_.-``): ``last_run_at`` when it was last read or tried, ``last_result`` ``ok`` or ``failed``, ``last_error``
+#: what failed, ``state`` since when it has been failing (ISO 8601). Its ``revision`` stays 0, so that a query for
+#: the targets at a revision never counts it among them
+SOURCE_ROW = ":source"
+
+#: how a target's stored ``last_error`` begins the line that says what its last run could not carry (the rest of
+#: the field, if any, is the run's error)
+NOT_CARRIED = "not carried: "
+_NOT_CARRIED_COUNT = re.compile(re.escape(NOT_CARRIED) + r"(\d+) ")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRead:
+    """How the last read of a distribution's source went (:func:`source_read`)."""
+
+    at: datetime | None
+    ok: bool
+    #: what failed, as stored and shown (masked: no person's data)
+    error: str | None
+    #: when the failures in a row began (None: the last read went well)
+    failing_since: datetime | None
+
+
+def source_read(store: Store, name: str) -> SourceRead | None:
+    """How the last read of distribution ``name``'s source went; None when no read is recorded yet."""
+    row = store.target_state(name, SOURCE_ROW)
+    if row.last_result is None:
+        return None
+    since = datetime.fromisoformat(row.state) if row.state and row.last_result == "failed" else None
+    return SourceRead(row.last_run_at, row.last_result == "ok", row.last_error, since)
+
+
+def shown_error(exc: ConnectorError | ConfigError) -> str:
+    """An error as the report, ``distribute --status`` and ``status`` show it whatever ``log.personal_data`` says:
+    a platform's answer may quote the person it refused, and a configuration problem the value it refused (an
+    email or a phone in either is masked, as a book account's error is)."""
+    if isinstance(exc, ConfigError):
+        return mask_personal("; ".join(str(p) for p in exc.problems))
+    return account_error(exc)
+
+
+def stored_error(exc: ConnectorError | ConfigError) -> str:
+    """An error as a target's or the source's row keeps it: its kind, then :func:`shown_error`."""
+    return f"{type(exc).__name__}: {shown_error(exc)}"
+
+
+def not_carried_note(contacts: int, per_reason: Sequence[tuple[str, int]]) -> str | None:
+    """What a target run wrote without (``per_reason``: "field: reason" → contacts), in the words ``distribute``
+    and ``distribute --status`` show; None when it carried everything."""
+    if not contacts:
+        return None
+    reasons = []
+    for what, n in per_reason:
+        field_name, _, reason = what.partition(": ")
+        reasons.append(f"{n} without their {field_name} ({reason})" if reason else f"{n} without their {what}")
+    return f"{NOT_CARRIED}{counted(contacts, 'contact')} written without all the source holds: {'; '.join(reasons)}"
+
+
+def split_last_error(stored: str | None) -> tuple[str | None, str | None, int]:
+    """A target's stored ``last_error`` as its run's error, its not-carried note (:func:`not_carried_note`) and the
+    note's count of contacts."""
+    if not stored:
+        return None, None, 0
+    error: list[str] = []
+    note: str | None = None
+    for line in stored.splitlines():
+        if line.startswith(NOT_CARRIED):
+            note = line
+        else:
+            error.append(line)
+    found = _NOT_CARRIED_COUNT.match(note or "")
+    return "\n".join(error) or None, note, int(found.group(1)) if found else 0
+
+
+def _joined(*parts: str | None) -> str | None:
+    return "\n".join(p for p in parts if p) or None
+
+
+def account_key(settings: Settings, distribution: DistributionSettings, account: str) -> str | None:
+    """Where the configuration file writes ``account`` of ``distribution`` (``distribute[0].accounts[2]``), as
+    ``config check`` names keys; None when it cannot be told."""
+    for i, d in enumerate(settings.distributions):
+        if d.name == distribution.name:
+            for j, a in enumerate(d.accounts):
+                if a.name == account:
+                    return f"distribute[{i}].accounts[{j}]"
+    for i, b in enumerate(settings.books):
+        index = next((j for j, a in enumerate(b.accounts) if a.name == account), None)
+        if index is None:
+            continue
+        if not settings.key_lines or f"books[{i}]" in settings.key_lines:
+            return f"books[{i}].accounts[{index}]"
+        # past the file's own books: a book template's, whose account (one pattern) the distribution names
+        kind = b.accounts[index].type
+        for target in distribution.template_targets:
+            for k, template in enumerate(settings.templates):
+                if template.name != target.template:
+                    continue
+                for j, a in enumerate(template.book.accounts):
+                    if a.name == target.account and a.type == kind:
+                        return f"templates[{k}].book.accounts[{j}]"
+        return None
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class PlanReport:
     revision: int
@@ -121,6 +241,11 @@ class TargetReport:
     listed: int = 0
     tag_verdict: TagVerdict | None = None
     error: str | None = None
+    #: what the writes confirmed in this run could not carry, per "field: reason": how many contacts (issue #15:
+    #: never in silence; each is journaled for its contact as ``not-carried``)
+    not_carried: tuple[tuple[str, int], ...] = ()
+    #: how many contacts written in this run lack something the target cannot hold
+    not_carried_contacts: int = 0
 
     @property
     def ok(self) -> bool:
@@ -133,10 +258,14 @@ class CycleReport:
     targets: list[TargetReport] = field(default_factory=list)
     #: targets left for later (held by a live daemon when this one gave up, or stopped)
     left: list[str] = field(default_factory=list)
+    #: why this cycle's plan could not read the source (:func:`shown_error`); recorded for ``status`` too
+    #: (:func:`source_read`). The targets were still listed, against the revision they had
+    source_error: str | None = None
 
 
 class Distributor:
-    """One distribution over one store. ``connect`` builds a connector for an account."""
+    """One distribution over one store. ``connect`` builds a connector for an account; ``config``, the settings
+    as read from the file, tells where an account whose connector refuses its options is written in it."""
 
     def __init__(
         self,
@@ -144,11 +273,14 @@ class Distributor:
         settings: DistributionSettings,
         accounts: Mapping[str, tuple[AccountSettings, BookSettings]],
         connect: Connect,
+        *,
+        config: Settings | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
         self.accounts = accounts
         self.connect = connect
+        self.config = config
         self.shaping = Shaping.of(settings)
         self.book = book_of(settings.name)
         #: asked before each batch a target is sent (the daemon stopping); set by :meth:`run_cycle`
@@ -158,23 +290,30 @@ class Distributor:
 
     # ------------------------------------------------------------------------------------------------- plan
     def plan(self, *, allow_deletes: bool = False) -> PlanReport:
-        """Pull the source once and record what changed. Raises ConnectorError when the source cannot be read
-        (nothing is recorded then)."""
+        """Pull the source once and record what changed. Raises ConnectorError when the source cannot be read,
+        ConfigError when its connector refuses the account's options: only the failure is recorded then
+        (:func:`source_read`, until a plan reads the source again)."""
         name = self.settings.name
         state = self.store.distribution_state(name)
         account, book = self.accounts[self.settings.source]
-        source = self.connect(account, book)
         label = f"distribution {name}: source {self.settings.source}"
         try:
-            # a source that times out or is throttled is read again under the one retry policy, as a target is: a
-            # directory restarting for a minute does not cost the cycle
+            source = self._build(account, book)
             try:
-                result = self._retry.call(lambda: source.pull(_token(state.source_state, self.shaping)), label=label)
-            except SyncTokenExpired:
-                result = self._retry.call(lambda: source.pull(None), label=label)
-            changed = list(result.changed)
-        finally:
-            source.close()
+                # a source that times out or is throttled is read again under the one retry policy, as a target
+                # is: a directory restarting for a minute does not cost the cycle
+                try:
+                    result = self._retry.call(
+                        lambda: source.pull(_token(state.source_state, self.shaping)), label=label
+                    )
+                except SyncTokenExpired:
+                    result = self._retry.call(lambda: source.pull(None), label=label)
+                changed = list(result.changed)
+            finally:
+                source.close()
+        except (ConnectorError, ConfigError) as exc:
+            self._source_read(stored_error(exc))
+            raise
         gone = self._source_gone(result, changed)
         known = self.store.desired_by_source(name, [rc.ref.id for rc in changed] + gone)
         plan = plan_source(
@@ -229,6 +368,7 @@ class Distributor:
                 brake_reason=plan.brake_reason,
                 brake_since=(state.brake_since or now()) if braked else None,
             )
+            self._source_read(None)
         purged = self.store.purge_distribution_trash(name)
         if purged:
             log.info(
@@ -264,6 +404,45 @@ class Distributor:
         )
         return report
 
+    def _source_read(self, error: str | None) -> None:
+        """Record how this read of the source went (``error``: what failed; None: it was read)."""
+        name = self.settings.name
+        held = self.store.target_state(name, SOURCE_ROW)
+        since: str | None = None
+        if error is not None:
+            # failures in a row keep the first one's time: "failing since" is how long nothing was read
+            since = held.state if held.last_result == "failed" and held.state else now().isoformat()
+        self.store.put_target_state(
+            TargetState(name, SOURCE_ROW, 0, since, now(), "ok" if error is None else "failed", error)
+        )
+
+    def _build(self, account: AccountSettings, book: BookSettings) -> Connector:
+        """``connect`` for ``account``. Raises ConfigError when the connector refuses the account's options,
+        each problem at the key where the configuration file writes them (a connector's own check names the
+        account by the book it was built with: ``books.distribute:NAME.accounts.…``, a key no file has)."""
+        try:
+            return self.connect(account, book)
+        except ConfigError as exc:
+            raise self._located(exc, account, book) from exc
+
+    def _located(self, error: ConfigError, account: AccountSettings, book: BookSettings) -> ConfigError:
+        config = self.config
+        key = account_key(config, self.settings, account.name) if config is not None else None
+        if config is None or key is None:
+            return error
+        said = (f"books.{book.name}.accounts.{account.name}", f"accounts.{account.name}")
+        problems = []
+        for p in error.problems:
+            path = p.path
+            for prefix in said:
+                if path == prefix or path.startswith(prefix + "."):
+                    path = key + path[len(prefix) :]
+                    break
+            problems.append(ConfigProblem(p.file, p.line, path, p.message))
+        from ..config.loader import locate  # only for a connector that refused its options
+
+        return locate(ConfigError(problems), config)
+
     def _source_gone(self, result: PullResult, changed: Sequence[RemoteContact]) -> list[str]:
         """Source ids no longer in scope: deleted, or (a full listing, or one that says what is present) absent."""
         gone = list(result.deleted)
@@ -276,12 +455,17 @@ class Distributor:
     # ---------------------------------------------------------------------------------------------- targets
     def sync_target(self, target: DistributionTarget, *, revision: int | None = None) -> TargetReport:
         """Bring one target up to the distribution's revision. Raises ConnectorError when the target cannot be
-        listed at all; a write refused item by item is counted in ``failed`` (retried next cycle)."""
+        listed at all, ConfigError when its connector refuses the account's options (each recorded as the
+        target's failure); a write refused item by item is counted in ``failed`` (retried next cycle)."""
         name = self.settings.name
         revision = self.store.distribution_state(name).revision if revision is None else revision
         ts = self.store.target_state(name, target.account)
         account, book = self.accounts[target.account]
-        connector = self.connect(account, book)
+        try:
+            connector = self._build(account, book)
+        except ConfigError as exc:
+            self._target_failed(ts, exc)
+            raise
         if isinstance(connector, KeepsCopies):
             # the account's copies of what the platform holds, as the engine hands them over (contactsync.copies):
             # without them every write re-reads the items it writes over, and our own writes coming back in the
@@ -318,19 +502,15 @@ class Distributor:
                 # the container is gone and another stands under its name now: list it all and fill it
                 return self._sync_target(connector, target, self.store.target_state(name, target.account), revision)
         except ConnectorError as exc:
-            # stored and shown (distribute --status, status) whatever log.personal_data says: masked as a book
-            # account's error is, since a platform's answer may quote the person it refused
-            self.store.put_target_state(
-                replace(
-                    ts,
-                    last_run_at=now(),
-                    last_result="failed",
-                    last_error=f"{type(exc).__name__}: {account_error(exc)}",
-                )
-            )
+            self._target_failed(ts, exc)
             raise
         finally:
             connector.close()
+
+    def _target_failed(self, ts: TargetState, exc: ConnectorError | ConfigError) -> None:
+        """Record a target run's failure: stored and shown (distribute --status, status) whatever
+        log.personal_data says, masked as a book account's error is (:func:`stored_error`)."""
+        self.store.put_target_state(replace(ts, last_run_at=now(), last_result="failed", last_error=stored_error(exc)))
 
     def _container_replaced(
         self, connector: OwnsContainer, account: str, where: str, kept: str, error: ConnectorError
@@ -410,6 +590,9 @@ class Distributor:
         with self.store.transaction():
             self.store.drop_target_links(name, target.account, plan.forgotten)
             self.store.put_target_links(name, target.account, plan.adopted)
+        lost = self._not_carried(connector, plan.changes, fit)
+        trims: Counter[str] = Counter()
+        short: set[str] = set()
         counts = {kind: 0 for kind in ChangeKind}
         failed = 0
         batch = max(1, connector.capabilities.max_batch)
@@ -426,8 +609,9 @@ class Distributor:
                     name, target.account, [TargetLink(c.contact_id, None, "", "") for c in creates]
                 )
             results = self._push(connector, chunk, target)
-            failed += self._record(target.account, results, wanted, counts)
+            failed += self._record(target.account, results, wanted, counts, lost, trims, short)
         complete = failed == 0
+        per_reason = tuple(sorted(trims.items()))
         self.store.put_target_state(
             TargetState(
                 name,
@@ -437,7 +621,10 @@ class Distributor:
                 (f"{mark}:{result.next_state}" if result.next_state is not None else None) if complete else ts.state,
                 now(),
                 "ok" if complete else "partial",
-                None if complete else f"{failed} writes refused; retried next cycle",
+                _joined(
+                    None if complete else f"{failed} writes refused; retried next cycle",
+                    not_carried_note(len(short), per_reason),
+                ),
             )
         )
         # an update of ours leaves the item in the container: only a create or a delete changes its member count
@@ -452,6 +639,8 @@ class Distributor:
             failed,
             len(listed),
             verdict,
+            not_carried=per_reason,
+            not_carried_contacts=len(short),
         )
         log.info(
             "distribution %s: target %s at revision %d: %d created, %d updated, %d deleted, %d failed",
@@ -463,7 +652,34 @@ class Distributor:
             report.deleted,
             report.failed,
         )
+        for what, n in per_reason:
+            # counts and the platform's limits only: who it was is in the journal (contactsync person show)
+            log.info(
+                "distribution %s: target %s: %s written without their %s",
+                name,
+                target.account,
+                counted(n, "contact"),
+                what,
+            )
         return report
+
+    @staticmethod
+    def _not_carried(
+        connector: Connector, changes: Sequence[Change], fit: Mapping[str, Contact]
+    ) -> dict[str, tuple[NotCarried, ...]]:
+        """Per contact about to be created or updated, what the target cannot hold of it (its ``fit`` lacks):
+        counted and journaled once the write is confirmed, never dropped in silence (issue #15)."""
+        out: dict[str, tuple[NotCarried, ...]] = {}
+        for change in changes:
+            fitted = fit.get(change.contact_id)
+            if change.kind is ChangeKind.DELETE or change.contact is None or fitted is None:
+                continue
+            if fitted is change.contact:
+                continue  # its own fit: the target holds everything
+            lost = not_carried(change.contact, fitted, connector.capabilities)
+            if lost:
+                out[change.contact_id] = lost
+        return out
 
     def _label(self, target: DistributionTarget) -> str:
         return f"distribution {self.settings.name}: target {target.account}"
@@ -533,8 +749,13 @@ class Distributor:
         results: Sequence[ChangeResult],
         wanted: Mapping[str, Wanted],
         counts: dict[ChangeKind, int],
+        lost: Mapping[str, tuple[NotCarried, ...]],
+        trims: Counter[str],
+        short: set[str],
     ) -> int:
-        """Record the confirmed writes (links, journal) in one transaction; returns how many failed."""
+        """Record the confirmed writes (links, journal) in one transaction; returns how many failed. What a
+        confirmed create or update could not carry (``lost``) is journaled for its contact and counted in
+        ``trims`` ("field: reason" → contacts) and ``short`` (the contacts)."""
         name = self.settings.name
         failed = 0
         links: list[TargetLink] = []
@@ -563,6 +784,20 @@ class Distributor:
                     "note": "distribute",
                 }
             )
+            if change.kind is not ChangeKind.DELETE:
+                for item in lost.get(change.contact_id, ()):
+                    trims[f"{item.field.value}: {item.reason}"] += 1
+                    short.add(change.contact_id)
+                    journal.append(
+                        {
+                            "book": self.book,
+                            "account": account,
+                            "contact_id": change.contact_id,
+                            "action": "not-carried",
+                            "field": item.field.value,
+                            "note": item.reason,
+                        }
+                    )
             if change.kind is ChangeKind.DELETE:
                 dropped.append(change.contact_id)
             elif r.ref is not None:
@@ -669,9 +904,16 @@ class Distributor:
                     if claim.taken:
                         try:
                             report.plan = self.plan(allow_deletes=allow_deletes)
-                        except ConnectorError as exc:
-                            # the targets still get this slot's listing: items deleted inside come back
-                            log.error("distribution %s: the source could not be read: %s", name, account_error(exc))
+                        except (ConnectorError, ConfigError) as exc:
+                            # recorded by plan() for status; the targets still get this slot's listing: items
+                            # deleted inside come back
+                            report.source_error = shown_error(exc)
+                            log.error(
+                                "distribution %s: the source %s could not be read: %s",
+                                name,
+                                self.settings.source,
+                                report.source_error,
+                            )
                     planned = claim.taken or claim.not_due
                 if not planned:
                     # another daemon is planning this slot: its targets would only be run twice meanwhile
@@ -705,10 +947,18 @@ class Distributor:
                         done[account] = revision
                     try:
                         outcome = self.sync_target(target, revision=revision)
-                    except ConnectorError as exc:
-                        log.error("distribution %s: target %s failed: %s", name, account, type(exc).__name__)
+                    except (ConnectorError, ConfigError) as exc:
+                        # one target's failure, its connector's refusal of its options included, stops no other
+                        log.error(
+                            "distribution %s: target %s failed: %s",
+                            name,
+                            account,
+                            # the file's key and what it holds wrong; a platform's failure by its kind (its
+                            # message, masked, is in distribute --status and status)
+                            stored_error(exc) if isinstance(exc, ConfigError) else type(exc).__name__,
+                        )
                         # the cycle's report is printed and returned as JSON: masked as the stored error is
-                        outcome = TargetReport(account, held.revision, error=account_error(exc))
+                        outcome = TargetReport(account, held.revision, error=shown_error(exc))
                     with progress:
                         report.targets.append(outcome)
 
@@ -806,6 +1056,6 @@ def distributor_for(settings: Settings, name: str, connect: Connect, store: Stor
     """Raises NotFound when the configuration has no distribution ``name``."""
     for d in settings.distributions:
         if d.name == name:
-            return Distributor(store, d, accounts_of(settings, d), connect)
+            return Distributor(store, d, accounts_of(settings, d), connect, config=settings)
     known = ", ".join(d.name for d in settings.distributions) or "none"
     raise NotFound(f"the config has no distribution named {name!r} (its distributions: {known})")
