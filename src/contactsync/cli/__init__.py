@@ -1274,17 +1274,27 @@ def trash_list(obj: Context, as_json: bool) -> None:
 @click.pass_obj
 @friendly
 def trash_restore(obj: Context, contact_id: str, force: bool) -> None:
-    """Bring a contact back; the next sync re-creates it on every account."""
+    """Bring a contact back; the next sync re-creates it on every account (where the brake holds an account's
+    delete of it, once you decide)."""
     from .. import admin
 
     try:
         with obj.store() as store:
             book = admin.restore_from_trash(store, obj.settings, contact_id, force=force)
+            names = {a.name for a in obj.settings.book(book).accounts}
+            braked = sorted(n for n, st in store.account_status().items() if n in names and st["brake_reason"])
     except admin.RestoreRefused as exc:
         # the command as given would make a duplicate: the admin says otherwise (exit 2, like a wrong command)
         click.echo(f"contactsync: {exc}", err=True)
         raise click.exceptions.Exit(EXIT_USAGE) from None
-    click.echo(f"restored {contact_id} in book {book}; the next sync re-creates it on every account")
+    # an account the brake holds gets nothing written to its gone items until the admin decides: said here
+    waits = (
+        f", but not on {', '.join(braked)} if its item there is one of the deletes the brake holds: that waits "
+        "until you decide (see `contactsync status`)"
+        if braked
+        else ""
+    )
+    click.echo(f"restored {contact_id} in book {book}; the next sync re-creates it on every account{waits}")
 
 
 # ---------------------------------------------------------------------------------------------------- history

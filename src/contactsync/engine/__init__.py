@@ -231,6 +231,7 @@ class Engine:
                     report.accounts[p.account].planned.append(p)
             report.duration_s = time.monotonic() - started
             return report
+        self._brakes.keep_unlisted(pulled)  # recorded with the run's end: a brake no run decided still holds
         _tidy(self.connectors, pulled)
         self._plan(pulled, report, show_values, apply=True)
         # only now, with every chunk absorbed: the listings' states (a run stopped earlier lists again); and the
@@ -300,6 +301,7 @@ class Engine:
             report=report,
             known=self._known if apply else None,
             refilling=frozenset(name for name, p in pulled.items() if p.reset),
+            push_only=frozenset(a.name for a in book.accounts if a.mode is AccountMode.PUSH_ONLY),
         )
         names_seen: dict[str, str] = {}
 

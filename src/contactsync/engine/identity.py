@@ -29,7 +29,7 @@ class Identified:
     remote_of: dict[str, list[Listed]] = field(default_factory=dict)
     #: (account, contact) → its link before this run
     link_of: dict[tuple[str, str], Link] = field(default_factory=dict)
-    #: contact → accounts that deleted it
+    #: contact → accounts whose item of it is gone (a push-only account's among them: the plan writes it again)
     deletions: dict[str, list[str]] = field(default_factory=dict)
     #: contacts first seen in this run (no canonical yet)
     fresh: set[str] = field(default_factory=set)

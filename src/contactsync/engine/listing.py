@@ -469,7 +469,17 @@ class Brakes:
     braked as "lists none" while it listed 10, and its people, not taken over, came back as 10 duplicates on every
     other account. On an account whose count trips the brake, only a sure match takes a gone item's person over
     (identify's ``strict``), approved or not: ten strangers sharing the switchboard number of ten people wiped must
-    not pass for them and overwrite them, and an approval lets deletes through, not guesses."""
+    not pass for them and overwrite them, and an approval lets deletes through, not guesses.
+
+    A brake holds until the admin decides: an account braked at its last recorded run stays braked while any of
+    its contacts is still gone, whatever the count says now. Judged afresh each run, the brake let itself go: the
+    people added elsewhere meanwhile were created on the braked account, its 10 deletes became 10 of 50 contacts,
+    under ``max_delete_ratio``, and the next run deleted the 10 everywhere. It ends when the admin approves the
+    account's deletes or resets it, or when no contact of it is gone any more (they came back, or new items of the
+    same people took them over).
+
+    A push-only account's gone items are no deletes (its changes are never taken: the plan writes them again), so
+    they never brake it; they are still taken over only by a sure match where they would trip it."""
 
     def __init__(
         self,
@@ -486,16 +496,25 @@ class Brakes:
         self.approve_all = approve_all
         self.approved = frozenset(approved)
         self._linked: dict[str, int] = {}
+        self._earlier: dict[str, str] | None = None
 
     def trips(self, p: Pulled) -> bool:
-        """Whether ``p``'s deletes, all counted, trip the brake (then its gone items are taken over strictly)."""
+        """Whether ``p``'s deletes, all counted, trip the brake (then its gone items are taken over strictly): over
+        the limits, or any delete of an account the brake held at its last run."""
         if not p.deleted_ids and not p.full:
             return False  # an incremental listing without deletes trips no limit: no count to read (#18)
-        return self._reason(p, len(p.deleted_ids)) is not None
+        if self._reason(p, len(p.deleted_ids)) is not None:
+            return True
+        return bool(p.deleted_ids) and p.account in self.earlier()
 
     def engage(self, p: Pulled, untaken: int) -> None:
-        """Brake ``p``'s account if its deletes no new item took over still trip it and the admin approved none."""
+        """Brake ``p``'s account if its deletes no new item took over still trip it, or if it was braked at its last
+        run and one of them is left, and the admin approved none (a push-only account is never braked)."""
+        if not self.book.account(p.account).readable:
+            return  # its gone items are written again (engine/plan.py): nothing of it is deleted anywhere
         reason = self._reason(p, untaken)
+        if reason is None and untaken and p.account in self.earlier():
+            reason = f"{untaken} of its contacts are still gone since an earlier run braked it"
         if reason is None:
             return
         if self.approve_all or p.account in self.approved:
@@ -529,6 +548,25 @@ class Brakes:
             people = (index[rid][0] for rid in p.deleted_ids if rid in index)
             held[name] = frozenset(cid for cid in people if (name, cid) not in link_of)
         return held
+
+    def earlier(self) -> Mapping[str, str]:
+        """The accounts the brake held at their last recorded run, and why (what ``status`` shows as "BRAKE
+        since"): read once a run, only once an account has deletes the limits let through or was not listed."""
+        if self._earlier is None:
+            names = {a.name for a in self.book.accounts}
+            statuses = self.store.account_status().items()
+            self._earlier = {name: s["brake_reason"] for name, s in statuses if name in names and s["brake_reason"]}
+        return self._earlier
+
+    def keep_unlisted(self, pulled: Mapping[str, Pulled]) -> None:
+        """Keep the brake of each account this run could not list (its listing failed): no run decided it, so it
+        still holds, and ``status`` still says so. Recorded as none, the next run judged the account's deletes
+        afresh, and a wipe diluted meanwhile went through."""
+        unlisted = [name for name in self.report.accounts if name not in pulled]
+        if unlisted:
+            earlier = self.earlier()
+            for name in unlisted:
+                self.report.accounts[name].brake_kept = earlier.get(name)
 
     def _reason(self, p: Pulled, deletes: int) -> str | None:
         linked = self._linked.get(p.account)

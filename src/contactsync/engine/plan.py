@@ -115,6 +115,8 @@ class PlanContext:
     known: Known | None
     #: the accounts reset and listed since (``sync --reset-account``): filled from the store (:func:`_refilled`)
     refilling: frozenset[str] = frozenset()
+    #: the push-only accounts ("write, never take its changes"): an item gone there is no delete, it is written again
+    push_only: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +127,7 @@ class ContactToPlan:
     record: CanonicalRecord | None
     fresh: bool  # first seen in this run: no canonical record yet
     listed: Sequence[Listed]
-    deleted_by: Sequence[str]  # accounts that deleted it
+    deleted_by: Sequence[str]  # accounts that deleted it (a push-only one: its item is gone, written again)
     links_before: Mapping[str, Link]  # account → link before this run
 
 
@@ -282,6 +284,10 @@ def plan_contact(ctx: PlanContext, c: ContactToPlan, held: set[Field]) -> None:
         lk = ctx.link_of[(name, cid)]
         plan.dropped_links.append((name, lk.remote_id))
         links_now.pop(name, None)
+    if deleted_by and ctx.push_only:
+        # a push-only account's delete is one of its changes, never taken: its link goes, and the person lives and
+        # is owed to it again (a create, below). Taken, one card deleted there deleted the person everywhere
+        deleted_by = [name for name in deleted_by if name not in ctx.push_only]
     # only a delete asks whether the person was edited (most contacts of a run are deleted nowhere)
     edited = bool(deleted_by) and (
         any(s.changed_any() for s in contact_sides if s.account not in deleted_by)

@@ -48,6 +48,9 @@ class AccountReport:
     error: str | None = None
     error_kind: str | None = None
     brake: str | None = None
+    #: the brake an earlier run engaged on the account, which this run could not list: still on, kept in its
+    #: status (``status`` shows it), not this run's (the run's result says nothing of it)
+    brake_kept: str | None = None
     pending: int = 0
     #: ``pending`` and ``quarantined`` were read from the store at the run's end (the account was listed and
     #: is written): what follows the run (the daemon's tag check) need not count them again
@@ -144,7 +147,7 @@ def record_run_in(tx: Transaction, report: RunReport) -> None:
             result="error" if rep.error else ("braked" if rep.brake else "ok"),
             error=rep.error,
             duration_s=rep.duration_s,
-            brake_reason=rep.brake,
+            brake_reason=rep.brake or rep.brake_kept,
             summary=rep.as_dict(),
         )
         for name, rep in report.accounts.items()
