@@ -2132,8 +2132,140 @@ def __create_fn__():
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.contact_id,self.source_id,self.hash,self.revision,self.present,self.owner_keys,))\n return __hash__'] = __create_fn__.__code__
 
-def __create_fn__(_type_distribution, _type_account, _type_revision, _type_state, _type_last_run_at, _type_last_result, _type_last_error, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,distribution:_type_distribution,account:_type_account,revision:_type_revision,state:_type_state,last_run_at:_type_last_run_at,last_result:_type_last_result,last_error:_type_last_error)->_return_type:
+def __create_fn__(_type_tried_at, _type_read_at, _type_error, _type_failing_since, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_tried_at, _dflt_read_at, _dflt_error, _dflt_failing_since, _return_type):
+ def __init__(self,tried_at:_type_tried_at=_dflt_tried_at,read_at:_type_read_at=_dflt_read_at,error:_type_error=_dflt_error,failing_since:_type_failing_since=_dflt_failing_since)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'tried_at',tried_at)
+  __dataclass_builtins_object__.__setattr__(self,'read_at',read_at)
+  __dataclass_builtins_object__.__setattr__(self,'error',error)
+  __dataclass_builtins_object__.__setattr__(self,'failing_since',failing_since)
+ return __init__
+CODE["def __create_fn__(_type_tried_at, _type_read_at, _type_error, _type_failing_since, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_tried_at, _dflt_read_at, _dflt_error, _dflt_failing_since, _return_type):\n def __init__(self,tried_at:_type_tried_at=_dflt_tried_at,read_at:_type_read_at=_dflt_read_at,error:_type_error=_dflt_error,failing_since:_type_failing_since=_dflt_failing_since)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'tried_at',tried_at)\n  __dataclass_builtins_object__.__setattr__(self,'read_at',read_at)\n  __dataclass_builtins_object__.__setattr__(self,'error',error)\n  __dataclass_builtins_object__.__setattr__(self,'failing_since',failing_since)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(tried_at={self.tried_at!r}, read_at={self.read_at!r}, error={self.error!r}, failing_since={self.failing_since!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(tried_at={self.tried_at!r}, read_at={self.read_at!r}, error={self.error!r}, failing_since={self.failing_since!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.tried_at,self.read_at,self.error,self.failing_since,)==(other.tried_at,other.read_at,other.error,other.failing_since,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.tried_at,self.read_at,self.error,self.failing_since,)==(other.tried_at,other.read_at,other.error,other.failing_since,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('tried_at','read_at','error','failing_since',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'tried_at\',\'read_at\',\'error\',\'failing_since\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('tried_at','read_at','error','failing_since',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'tried_at\',\'read_at\',\'error\',\'failing_since\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.tried_at,self.read_at,self.error,self.failing_since,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.tried_at,self.read_at,self.error,self.failing_since,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_field, _type_reason, _type_contacts, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,field:_type_field,reason:_type_reason,contacts:_type_contacts)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'field',field)
+  __dataclass_builtins_object__.__setattr__(self,'reason',reason)
+  __dataclass_builtins_object__.__setattr__(self,'contacts',contacts)
+ return __init__
+CODE["def __create_fn__(_type_field, _type_reason, _type_contacts, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,field:_type_field,reason:_type_reason,contacts:_type_contacts)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'field',field)\n  __dataclass_builtins_object__.__setattr__(self,'reason',reason)\n  __dataclass_builtins_object__.__setattr__(self,'contacts',contacts)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(field={self.field!r}, reason={self.reason!r}, contacts={self.contacts!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(field={self.field!r}, reason={self.reason!r}, contacts={self.contacts!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.field,self.reason,self.contacts,)==(other.field,other.reason,other.contacts,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.field,self.reason,self.contacts,)==(other.field,other.reason,other.contacts,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('field','reason','contacts',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'field\',\'reason\',\'contacts\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('field','reason','contacts',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'field\',\'reason\',\'contacts\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.field,self.reason,self.contacts,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.field,self.reason,self.contacts,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_contacts, _type_counts, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_contacts, _dflt_counts, _return_type):
+ def __init__(self,contacts:_type_contacts=_dflt_contacts,counts:_type_counts=_dflt_counts)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'contacts',contacts)
+  __dataclass_builtins_object__.__setattr__(self,'counts',counts)
+ return __init__
+CODE["def __create_fn__(_type_contacts, _type_counts, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_contacts, _dflt_counts, _return_type):\n def __init__(self,contacts:_type_contacts=_dflt_contacts,counts:_type_counts=_dflt_counts)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'contacts',contacts)\n  __dataclass_builtins_object__.__setattr__(self,'counts',counts)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(contacts={self.contacts!r}, counts={self.counts!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(contacts={self.contacts!r}, counts={self.counts!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.contacts,self.counts,)==(other.contacts,other.counts,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.contacts,self.counts,)==(other.contacts,other.counts,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('contacts','counts',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'contacts\',\'counts\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('contacts','counts',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'contacts\',\'counts\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.contacts,self.counts,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.contacts,self.counts,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_distribution, _type_account, _type_revision, _type_state, _type_last_run_at, _type_last_result, _type_last_error, _type_not_carried, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_not_carried, _return_type):
+ def __init__(self,distribution:_type_distribution,account:_type_account,revision:_type_revision,state:_type_state,last_run_at:_type_last_run_at,last_result:_type_last_result,last_error:_type_last_error,not_carried:_type_not_carried=_dflt_not_carried)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'distribution',distribution)
   __dataclass_builtins_object__.__setattr__(self,'account',account)
   __dataclass_builtins_object__.__setattr__(self,'revision',revision)
@@ -2141,44 +2273,45 @@ def __create_fn__(_type_distribution, _type_account, _type_revision, _type_state
   __dataclass_builtins_object__.__setattr__(self,'last_run_at',last_run_at)
   __dataclass_builtins_object__.__setattr__(self,'last_result',last_result)
   __dataclass_builtins_object__.__setattr__(self,'last_error',last_error)
+  __dataclass_builtins_object__.__setattr__(self,'not_carried',not_carried)
  return __init__
-CODE["def __create_fn__(_type_distribution, _type_account, _type_revision, _type_state, _type_last_run_at, _type_last_result, _type_last_error, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,distribution:_type_distribution,account:_type_account,revision:_type_revision,state:_type_state,last_run_at:_type_last_run_at,last_result:_type_last_result,last_error:_type_last_error)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'distribution',distribution)\n  __dataclass_builtins_object__.__setattr__(self,'account',account)\n  __dataclass_builtins_object__.__setattr__(self,'revision',revision)\n  __dataclass_builtins_object__.__setattr__(self,'state',state)\n  __dataclass_builtins_object__.__setattr__(self,'last_run_at',last_run_at)\n  __dataclass_builtins_object__.__setattr__(self,'last_result',last_result)\n  __dataclass_builtins_object__.__setattr__(self,'last_error',last_error)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_distribution, _type_account, _type_revision, _type_state, _type_last_run_at, _type_last_result, _type_last_error, _type_not_carried, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_not_carried, _return_type):\n def __init__(self,distribution:_type_distribution,account:_type_account,revision:_type_revision,state:_type_state,last_run_at:_type_last_run_at,last_result:_type_last_result,last_error:_type_last_error,not_carried:_type_not_carried=_dflt_not_carried)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'distribution',distribution)\n  __dataclass_builtins_object__.__setattr__(self,'account',account)\n  __dataclass_builtins_object__.__setattr__(self,'revision',revision)\n  __dataclass_builtins_object__.__setattr__(self,'state',state)\n  __dataclass_builtins_object__.__setattr__(self,'last_run_at',last_run_at)\n  __dataclass_builtins_object__.__setattr__(self,'last_result',last_result)\n  __dataclass_builtins_object__.__setattr__(self,'last_error',last_error)\n  __dataclass_builtins_object__.__setattr__(self,'not_carried',not_carried)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(distribution={self.distribution!r}, account={self.account!r}, revision={self.revision!r}, state={self.state!r}, last_run_at={self.last_run_at!r}, last_result={self.last_result!r}, last_error={self.last_error!r})"
+  return self.__class__.__qualname__ + f"(distribution={self.distribution!r}, account={self.account!r}, revision={self.revision!r}, state={self.state!r}, last_run_at={self.last_run_at!r}, last_result={self.last_result!r}, last_error={self.last_error!r}, not_carried={self.not_carried!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(distribution={self.distribution!r}, account={self.account!r}, revision={self.revision!r}, state={self.state!r}, last_run_at={self.last_run_at!r}, last_result={self.last_result!r}, last_error={self.last_error!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(distribution={self.distribution!r}, account={self.account!r}, revision={self.revision!r}, state={self.state!r}, last_run_at={self.last_run_at!r}, last_result={self.last_result!r}, last_error={self.last_error!r}, not_carried={self.not_carried!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.distribution,self.account,self.revision,self.state,self.last_run_at,self.last_result,self.last_error,)==(other.distribution,other.account,other.revision,other.state,other.last_run_at,other.last_result,other.last_error,)
+   return (self.distribution,self.account,self.revision,self.state,self.last_run_at,self.last_result,self.last_error,self.not_carried,)==(other.distribution,other.account,other.revision,other.state,other.last_run_at,other.last_result,other.last_error,other.not_carried,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.distribution,self.account,self.revision,self.state,self.last_run_at,self.last_result,self.last_error,)==(other.distribution,other.account,other.revision,other.state,other.last_run_at,other.last_result,other.last_error,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.distribution,self.account,self.revision,self.state,self.last_run_at,self.last_result,self.last_error,self.not_carried,)==(other.distribution,other.account,other.revision,other.state,other.last_run_at,other.last_result,other.last_error,other.not_carried,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('distribution','account','revision','state','last_run_at','last_result','last_error',):
+  if type(self) is cls or name in ('distribution','account','revision','state','last_run_at','last_result','last_error','not_carried',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'distribution\',\'account\',\'revision\',\'state\',\'last_run_at\',\'last_result\',\'last_error\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'distribution\',\'account\',\'revision\',\'state\',\'last_run_at\',\'last_result\',\'last_error\',\'not_carried\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('distribution','account','revision','state','last_run_at','last_result','last_error',):
+  if type(self) is cls or name in ('distribution','account','revision','state','last_run_at','last_result','last_error','not_carried',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'distribution\',\'account\',\'revision\',\'state\',\'last_run_at\',\'last_result\',\'last_error\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'distribution\',\'account\',\'revision\',\'state\',\'last_run_at\',\'last_result\',\'last_error\',\'not_carried\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.distribution,self.account,self.revision,self.state,self.last_run_at,self.last_result,self.last_error,))
+  return hash((self.distribution,self.account,self.revision,self.state,self.last_run_at,self.last_result,self.last_error,self.not_carried,))
  return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.distribution,self.account,self.revision,self.state,self.last_run_at,self.last_result,self.last_error,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.distribution,self.account,self.revision,self.state,self.last_run_at,self.last_result,self.last_error,self.not_carried,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_contact_id, _type_remote_id, _type_etag, _type_hash, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,contact_id:_type_contact_id,remote_id:_type_remote_id,etag:_type_etag,hash:_type_hash)->_return_type:
@@ -3206,273 +3339,6 @@ def __create_fn__():
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.read_only,self.incremental,self.max_batch,self.fields,self.holds_tags,self.lossy,))\n return __hash__'] = __create_fn__.__code__
 
-def __create_fn__(_type_fields, _type_mobile, _type_photos, _type_container, _type_exclude, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,fields:_type_fields,mobile:_type_mobile,photos:_type_photos,container:_type_container,exclude:_type_exclude)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'fields',fields)
-  __dataclass_builtins_object__.__setattr__(self,'mobile',mobile)
-  __dataclass_builtins_object__.__setattr__(self,'photos',photos)
-  __dataclass_builtins_object__.__setattr__(self,'container',container)
-  __dataclass_builtins_object__.__setattr__(self,'exclude',exclude)
- return __init__
-CODE["def __create_fn__(_type_fields, _type_mobile, _type_photos, _type_container, _type_exclude, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,fields:_type_fields,mobile:_type_mobile,photos:_type_photos,container:_type_container,exclude:_type_exclude)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'fields',fields)\n  __dataclass_builtins_object__.__setattr__(self,'mobile',mobile)\n  __dataclass_builtins_object__.__setattr__(self,'photos',photos)\n  __dataclass_builtins_object__.__setattr__(self,'container',container)\n  __dataclass_builtins_object__.__setattr__(self,'exclude',exclude)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(fields={self.fields!r}, mobile={self.mobile!r}, photos={self.photos!r}, container={self.container!r}, exclude={self.exclude!r})"
- return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(fields={self.fields!r}, mobile={self.mobile!r}, photos={self.photos!r}, container={self.container!r}, exclude={self.exclude!r})"\n return __repr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.fields,self.mobile,self.photos,self.container,self.exclude,)==(other.fields,other.mobile,other.photos,other.container,other.exclude,)
-  return NotImplemented
- return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.fields,self.mobile,self.photos,self.container,self.exclude,)==(other.fields,other.mobile,other.photos,other.container,other.exclude,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('fields','mobile','photos','container','exclude',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'fields\',\'mobile\',\'photos\',\'container\',\'exclude\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('fields','mobile','photos','container','exclude',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'fields\',\'mobile\',\'photos\',\'container\',\'exclude\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.fields,self.mobile,self.photos,self.container,self.exclude,))
- return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.fields,self.mobile,self.photos,self.container,self.exclude,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_kind, _type_contact_id, _type_source_id, _type_contact, _type_hash, _type_owner_keys, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_owner_keys, _return_type):
- def __init__(self,kind:_type_kind,contact_id:_type_contact_id,source_id:_type_source_id,contact:_type_contact,hash:_type_hash,owner_keys:_type_owner_keys=_dflt_owner_keys)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'kind',kind)
-  __dataclass_builtins_object__.__setattr__(self,'contact_id',contact_id)
-  __dataclass_builtins_object__.__setattr__(self,'source_id',source_id)
-  __dataclass_builtins_object__.__setattr__(self,'contact',contact)
-  __dataclass_builtins_object__.__setattr__(self,'hash',hash)
-  __dataclass_builtins_object__.__setattr__(self,'owner_keys',owner_keys)
- return __init__
-CODE["def __create_fn__(_type_kind, _type_contact_id, _type_source_id, _type_contact, _type_hash, _type_owner_keys, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_owner_keys, _return_type):\n def __init__(self,kind:_type_kind,contact_id:_type_contact_id,source_id:_type_source_id,contact:_type_contact,hash:_type_hash,owner_keys:_type_owner_keys=_dflt_owner_keys)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'kind',kind)\n  __dataclass_builtins_object__.__setattr__(self,'contact_id',contact_id)\n  __dataclass_builtins_object__.__setattr__(self,'source_id',source_id)\n  __dataclass_builtins_object__.__setattr__(self,'contact',contact)\n  __dataclass_builtins_object__.__setattr__(self,'hash',hash)\n  __dataclass_builtins_object__.__setattr__(self,'owner_keys',owner_keys)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(kind={self.kind!r}, contact_id={self.contact_id!r}, source_id={self.source_id!r}, contact={self.contact!r}, hash={self.hash!r}, owner_keys={self.owner_keys!r})"
- return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(kind={self.kind!r}, contact_id={self.contact_id!r}, source_id={self.source_id!r}, contact={self.contact!r}, hash={self.hash!r}, owner_keys={self.owner_keys!r})"\n return __repr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.kind,self.contact_id,self.source_id,self.contact,self.hash,self.owner_keys,)==(other.kind,other.contact_id,other.source_id,other.contact,other.hash,other.owner_keys,)
-  return NotImplemented
- return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.kind,self.contact_id,self.source_id,self.contact,self.hash,self.owner_keys,)==(other.kind,other.contact_id,other.source_id,other.contact,other.hash,other.owner_keys,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('kind','contact_id','source_id','contact','hash','owner_keys',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'kind\',\'contact_id\',\'source_id\',\'contact\',\'hash\',\'owner_keys\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('kind','contact_id','source_id','contact','hash','owner_keys',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'kind\',\'contact_id\',\'source_id\',\'contact\',\'hash\',\'owner_keys\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.kind,self.contact_id,self.source_id,self.contact,self.hash,self.owner_keys,))
- return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.kind,self.contact_id,self.source_id,self.contact,self.hash,self.owner_keys,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_actions, _type_held, _type_brake_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_held, _dflt_brake_reason, _return_type):
- def __init__(self,actions:_type_actions,held:_type_held=_dflt_held,brake_reason:_type_brake_reason=_dflt_brake_reason)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'actions',actions)
-  __dataclass_builtins_object__.__setattr__(self,'held',held)
-  __dataclass_builtins_object__.__setattr__(self,'brake_reason',brake_reason)
- return __init__
-CODE["def __create_fn__(_type_actions, _type_held, _type_brake_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_held, _dflt_brake_reason, _return_type):\n def __init__(self,actions:_type_actions,held:_type_held=_dflt_held,brake_reason:_type_brake_reason=_dflt_brake_reason)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'actions',actions)\n  __dataclass_builtins_object__.__setattr__(self,'held',held)\n  __dataclass_builtins_object__.__setattr__(self,'brake_reason',brake_reason)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(actions={self.actions!r}, held={self.held!r}, brake_reason={self.brake_reason!r})"
- return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(actions={self.actions!r}, held={self.held!r}, brake_reason={self.brake_reason!r})"\n return __repr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.actions,self.held,self.brake_reason,)==(other.actions,other.held,other.brake_reason,)
-  return NotImplemented
- return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.actions,self.held,self.brake_reason,)==(other.actions,other.held,other.brake_reason,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('actions','held','brake_reason',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'actions\',\'held\',\'brake_reason\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('actions','held','brake_reason',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'actions\',\'held\',\'brake_reason\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.actions,self.held,self.brake_reason,))
- return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.actions,self.held,self.brake_reason,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_contact, _type_hash, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,contact:_type_contact,hash:_type_hash)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'contact',contact)
-  __dataclass_builtins_object__.__setattr__(self,'hash',hash)
- return __init__
-CODE["def __create_fn__(_type_contact, _type_hash, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,contact:_type_contact,hash:_type_hash)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'contact',contact)\n  __dataclass_builtins_object__.__setattr__(self,'hash',hash)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(contact={self.contact!r}, hash={self.hash!r})"
- return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(contact={self.contact!r}, hash={self.hash!r})"\n return __repr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.contact,self.hash,)==(other.contact,other.hash,)
-  return NotImplemented
- return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.contact,self.hash,)==(other.contact,other.hash,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('contact','hash',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'contact\',\'hash\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('contact','hash',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'contact\',\'hash\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.contact,self.hash,))
- return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.contact,self.hash,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_changes, _type_adopted, _type_forgotten, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,changes:_type_changes,adopted:_type_adopted,forgotten:_type_forgotten)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'changes',changes)
-  __dataclass_builtins_object__.__setattr__(self,'adopted',adopted)
-  __dataclass_builtins_object__.__setattr__(self,'forgotten',forgotten)
- return __init__
-CODE["def __create_fn__(_type_changes, _type_adopted, _type_forgotten, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,changes:_type_changes,adopted:_type_adopted,forgotten:_type_forgotten)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'changes',changes)\n  __dataclass_builtins_object__.__setattr__(self,'adopted',adopted)\n  __dataclass_builtins_object__.__setattr__(self,'forgotten',forgotten)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(changes={self.changes!r}, adopted={self.adopted!r}, forgotten={self.forgotten!r})"
- return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(changes={self.changes!r}, adopted={self.adopted!r}, forgotten={self.forgotten!r})"\n return __repr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.changes,self.adopted,self.forgotten,)==(other.changes,other.adopted,other.forgotten,)
-  return NotImplemented
- return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.changes,self.adopted,self.forgotten,)==(other.changes,other.adopted,other.forgotten,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('changes','adopted','forgotten',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'changes\',\'adopted\',\'forgotten\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('changes','adopted','forgotten',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'changes\',\'adopted\',\'forgotten\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.changes,self.adopted,self.forgotten,))
- return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.changes,self.adopted,self.forgotten,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_field, _type_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,field:_type_field,reason:_type_reason)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'field',field)
-  __dataclass_builtins_object__.__setattr__(self,'reason',reason)
- return __init__
-CODE["def __create_fn__(_type_field, _type_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,field:_type_field,reason:_type_reason)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'field',field)\n  __dataclass_builtins_object__.__setattr__(self,'reason',reason)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(field={self.field!r}, reason={self.reason!r})"
- return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(field={self.field!r}, reason={self.reason!r})"\n return __repr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.field,self.reason,)==(other.field,other.reason,)
-  return NotImplemented
- return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.field,self.reason,)==(other.field,other.reason,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('field','reason',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'field\',\'reason\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('field','reason',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'field\',\'reason\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.field,self.reason,))
- return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.field,self.reason,))\n return __hash__'] = __create_fn__.__code__
-
 def __create_fn__(_type_attempts, _type_backoff_s, _type_max_wait_s, _type_budget_s, _type_sleep, _type_clock, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_attempts, _dflt_backoff_s, _dflt_max_wait_s, _dflt_budget_s, _dflt_sleep, _dflt_clock, _return_type):
  def __init__(self,attempts:_type_attempts=_dflt_attempts,backoff_s:_type_backoff_s=_dflt_backoff_s,max_wait_s:_type_max_wait_s=_dflt_max_wait_s,budget_s:_type_budget_s=_dflt_budget_s,sleep:_type_sleep=_dflt_sleep,clock:_type_clock=_dflt_clock)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'attempts',attempts)
@@ -3519,173 +3385,6 @@ def __create_fn__():
   return hash((self.attempts,self.backoff_s,self.max_wait_s,self.budget_s,))
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.attempts,self.backoff_s,self.max_wait_s,self.budget_s,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_at, _type_ok, _type_error, _type_failing_since, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
- def __init__(self,at:_type_at,ok:_type_ok,error:_type_error,failing_since:_type_failing_since)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'at',at)
-  __dataclass_builtins_object__.__setattr__(self,'ok',ok)
-  __dataclass_builtins_object__.__setattr__(self,'error',error)
-  __dataclass_builtins_object__.__setattr__(self,'failing_since',failing_since)
- return __init__
-CODE["def __create_fn__(_type_at, _type_ok, _type_error, _type_failing_since, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,at:_type_at,ok:_type_ok,error:_type_error,failing_since:_type_failing_since)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'at',at)\n  __dataclass_builtins_object__.__setattr__(self,'ok',ok)\n  __dataclass_builtins_object__.__setattr__(self,'error',error)\n  __dataclass_builtins_object__.__setattr__(self,'failing_since',failing_since)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(at={self.at!r}, ok={self.ok!r}, error={self.error!r}, failing_since={self.failing_since!r})"
- return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(at={self.at!r}, ok={self.ok!r}, error={self.error!r}, failing_since={self.failing_since!r})"\n return __repr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.at,self.ok,self.error,self.failing_since,)==(other.at,other.ok,other.error,other.failing_since,)
-  return NotImplemented
- return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.at,self.ok,self.error,self.failing_since,)==(other.at,other.ok,other.error,other.failing_since,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('at','ok','error','failing_since',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'at\',\'ok\',\'error\',\'failing_since\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('at','ok','error','failing_since',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'at\',\'ok\',\'error\',\'failing_since\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.at,self.ok,self.error,self.failing_since,))
- return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.at,self.ok,self.error,self.failing_since,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_revision, _type_joined, _type_changed, _type_left, _type_held, _type_brake_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_joined, _dflt_changed, _dflt_left, _dflt_held, _dflt_brake_reason, _return_type):
- def __init__(self,revision:_type_revision,joined:_type_joined=_dflt_joined,changed:_type_changed=_dflt_changed,left:_type_left=_dflt_left,held:_type_held=_dflt_held,brake_reason:_type_brake_reason=_dflt_brake_reason)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'revision',revision)
-  __dataclass_builtins_object__.__setattr__(self,'joined',joined)
-  __dataclass_builtins_object__.__setattr__(self,'changed',changed)
-  __dataclass_builtins_object__.__setattr__(self,'left',left)
-  __dataclass_builtins_object__.__setattr__(self,'held',held)
-  __dataclass_builtins_object__.__setattr__(self,'brake_reason',brake_reason)
- return __init__
-CODE["def __create_fn__(_type_revision, _type_joined, _type_changed, _type_left, _type_held, _type_brake_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_joined, _dflt_changed, _dflt_left, _dflt_held, _dflt_brake_reason, _return_type):\n def __init__(self,revision:_type_revision,joined:_type_joined=_dflt_joined,changed:_type_changed=_dflt_changed,left:_type_left=_dflt_left,held:_type_held=_dflt_held,brake_reason:_type_brake_reason=_dflt_brake_reason)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'revision',revision)\n  __dataclass_builtins_object__.__setattr__(self,'joined',joined)\n  __dataclass_builtins_object__.__setattr__(self,'changed',changed)\n  __dataclass_builtins_object__.__setattr__(self,'left',left)\n  __dataclass_builtins_object__.__setattr__(self,'held',held)\n  __dataclass_builtins_object__.__setattr__(self,'brake_reason',brake_reason)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(revision={self.revision!r}, joined={self.joined!r}, changed={self.changed!r}, left={self.left!r}, held={self.held!r}, brake_reason={self.brake_reason!r})"
- return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(revision={self.revision!r}, joined={self.joined!r}, changed={self.changed!r}, left={self.left!r}, held={self.held!r}, brake_reason={self.brake_reason!r})"\n return __repr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.revision,self.joined,self.changed,self.left,self.held,self.brake_reason,)==(other.revision,other.joined,other.changed,other.left,other.held,other.brake_reason,)
-  return NotImplemented
- return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.revision,self.joined,self.changed,self.left,self.held,self.brake_reason,)==(other.revision,other.joined,other.changed,other.left,other.held,other.brake_reason,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('revision','joined','changed','left','held','brake_reason',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'revision\',\'joined\',\'changed\',\'left\',\'held\',\'brake_reason\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('revision','joined','changed','left','held','brake_reason',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'revision\',\'joined\',\'changed\',\'left\',\'held\',\'brake_reason\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.revision,self.joined,self.changed,self.left,self.held,self.brake_reason,))
- return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.revision,self.joined,self.changed,self.left,self.held,self.brake_reason,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_account, _type_revision, _type_created, _type_updated, _type_deleted, _type_failed, _type_listed, _type_tag_verdict, _type_error, _type_not_carried, _type_not_carried_contacts, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_created, _dflt_updated, _dflt_deleted, _dflt_failed, _dflt_listed, _dflt_tag_verdict, _dflt_error, _dflt_not_carried, _dflt_not_carried_contacts, _return_type):
- def __init__(self,account:_type_account,revision:_type_revision,created:_type_created=_dflt_created,updated:_type_updated=_dflt_updated,deleted:_type_deleted=_dflt_deleted,failed:_type_failed=_dflt_failed,listed:_type_listed=_dflt_listed,tag_verdict:_type_tag_verdict=_dflt_tag_verdict,error:_type_error=_dflt_error,not_carried:_type_not_carried=_dflt_not_carried,not_carried_contacts:_type_not_carried_contacts=_dflt_not_carried_contacts)->_return_type:
-  __dataclass_builtins_object__.__setattr__(self,'account',account)
-  __dataclass_builtins_object__.__setattr__(self,'revision',revision)
-  __dataclass_builtins_object__.__setattr__(self,'created',created)
-  __dataclass_builtins_object__.__setattr__(self,'updated',updated)
-  __dataclass_builtins_object__.__setattr__(self,'deleted',deleted)
-  __dataclass_builtins_object__.__setattr__(self,'failed',failed)
-  __dataclass_builtins_object__.__setattr__(self,'listed',listed)
-  __dataclass_builtins_object__.__setattr__(self,'tag_verdict',tag_verdict)
-  __dataclass_builtins_object__.__setattr__(self,'error',error)
-  __dataclass_builtins_object__.__setattr__(self,'not_carried',not_carried)
-  __dataclass_builtins_object__.__setattr__(self,'not_carried_contacts',not_carried_contacts)
- return __init__
-CODE["def __create_fn__(_type_account, _type_revision, _type_created, _type_updated, _type_deleted, _type_failed, _type_listed, _type_tag_verdict, _type_error, _type_not_carried, _type_not_carried_contacts, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_created, _dflt_updated, _dflt_deleted, _dflt_failed, _dflt_listed, _dflt_tag_verdict, _dflt_error, _dflt_not_carried, _dflt_not_carried_contacts, _return_type):\n def __init__(self,account:_type_account,revision:_type_revision,created:_type_created=_dflt_created,updated:_type_updated=_dflt_updated,deleted:_type_deleted=_dflt_deleted,failed:_type_failed=_dflt_failed,listed:_type_listed=_dflt_listed,tag_verdict:_type_tag_verdict=_dflt_tag_verdict,error:_type_error=_dflt_error,not_carried:_type_not_carried=_dflt_not_carried,not_carried_contacts:_type_not_carried_contacts=_dflt_not_carried_contacts)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'account',account)\n  __dataclass_builtins_object__.__setattr__(self,'revision',revision)\n  __dataclass_builtins_object__.__setattr__(self,'created',created)\n  __dataclass_builtins_object__.__setattr__(self,'updated',updated)\n  __dataclass_builtins_object__.__setattr__(self,'deleted',deleted)\n  __dataclass_builtins_object__.__setattr__(self,'failed',failed)\n  __dataclass_builtins_object__.__setattr__(self,'listed',listed)\n  __dataclass_builtins_object__.__setattr__(self,'tag_verdict',tag_verdict)\n  __dataclass_builtins_object__.__setattr__(self,'error',error)\n  __dataclass_builtins_object__.__setattr__(self,'not_carried',not_carried)\n  __dataclass_builtins_object__.__setattr__(self,'not_carried_contacts',not_carried_contacts)\n return __init__"] = __create_fn__.__code__
-
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(account={self.account!r}, revision={self.revision!r}, created={self.created!r}, updated={self.updated!r}, deleted={self.deleted!r}, failed={self.failed!r}, listed={self.listed!r}, tag_verdict={self.tag_verdict!r}, error={self.error!r}, not_carried={self.not_carried!r}, not_carried_contacts={self.not_carried_contacts!r})"
- return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(account={self.account!r}, revision={self.revision!r}, created={self.created!r}, updated={self.updated!r}, deleted={self.deleted!r}, failed={self.failed!r}, listed={self.listed!r}, tag_verdict={self.tag_verdict!r}, error={self.error!r}, not_carried={self.not_carried!r}, not_carried_contacts={self.not_carried_contacts!r})"\n return __repr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.account,self.revision,self.created,self.updated,self.deleted,self.failed,self.listed,self.tag_verdict,self.error,self.not_carried,self.not_carried_contacts,)==(other.account,other.revision,other.created,other.updated,other.deleted,other.failed,other.listed,other.tag_verdict,other.error,other.not_carried,other.not_carried_contacts,)
-  return NotImplemented
- return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.account,self.revision,self.created,self.updated,self.deleted,self.failed,self.listed,self.tag_verdict,self.error,self.not_carried,self.not_carried_contacts,)==(other.account,other.revision,other.created,other.updated,other.deleted,other.failed,other.listed,other.tag_verdict,other.error,other.not_carried,other.not_carried_contacts,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __setattr__(self,name,value):
-  if type(self) is cls or name in ('account','revision','created','updated','deleted','failed','listed','tag_verdict','error','not_carried','not_carried_contacts',):
-   raise FrozenInstanceError(f"cannot assign to field {name!r}")
-  super(cls, self).__setattr__(name, value)
- return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'account\',\'revision\',\'created\',\'updated\',\'deleted\',\'failed\',\'listed\',\'tag_verdict\',\'error\',\'not_carried\',\'not_carried_contacts\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
-
-def __create_fn__(cls, FrozenInstanceError):
- def __delattr__(self,name):
-  if type(self) is cls or name in ('account','revision','created','updated','deleted','failed','listed','tag_verdict','error','not_carried','not_carried_contacts',):
-   raise FrozenInstanceError(f"cannot delete field {name!r}")
-  super(cls, self).__delattr__(name)
- return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'account\',\'revision\',\'created\',\'updated\',\'deleted\',\'failed\',\'listed\',\'tag_verdict\',\'error\',\'not_carried\',\'not_carried_contacts\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __hash__(self):
-  return hash((self.account,self.revision,self.created,self.updated,self.deleted,self.failed,self.listed,self.tag_verdict,self.error,self.not_carried,self.not_carried_contacts,))
- return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.account,self.revision,self.created,self.updated,self.deleted,self.failed,self.listed,self.tag_verdict,self.error,self.not_carried,self.not_carried_contacts,))\n return __hash__'] = __create_fn__.__code__
-
-def __create_fn__(_type_plan, _type_targets, _type_left, _type_source_error, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_plan, _dflt_targets, _dflt_left, _dflt_source_error, _return_type):
- def __init__(self,plan:_type_plan=_dflt_plan,targets:_type_targets=_HAS_DEFAULT_FACTORY,left:_type_left=_HAS_DEFAULT_FACTORY,source_error:_type_source_error=_dflt_source_error)->_return_type:
-  self.plan=plan
-  self.targets=_dflt_targets() if targets is _HAS_DEFAULT_FACTORY else targets
-  self.left=_dflt_left() if left is _HAS_DEFAULT_FACTORY else left
-  self.source_error=source_error
- return __init__
-CODE['def __create_fn__(_type_plan, _type_targets, _type_left, _type_source_error, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_plan, _dflt_targets, _dflt_left, _dflt_source_error, _return_type):\n def __init__(self,plan:_type_plan=_dflt_plan,targets:_type_targets=_HAS_DEFAULT_FACTORY,left:_type_left=_HAS_DEFAULT_FACTORY,source_error:_type_source_error=_dflt_source_error)->_return_type:\n  self.plan=plan\n  self.targets=_dflt_targets() if targets is _HAS_DEFAULT_FACTORY else targets\n  self.left=_dflt_left() if left is _HAS_DEFAULT_FACTORY else left\n  self.source_error=source_error\n return __init__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __repr__(self):
-  return self.__class__.__qualname__ + f"(plan={self.plan!r}, targets={self.targets!r}, left={self.left!r}, source_error={self.source_error!r})"
- return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(plan={self.plan!r}, targets={self.targets!r}, left={self.left!r}, source_error={self.source_error!r})"\n return __repr__'] = __create_fn__.__code__
-
-def __create_fn__():
- def __eq__(self,other):
-  if other.__class__ is self.__class__:
-   return (self.plan,self.targets,self.left,self.source_error,)==(other.plan,other.targets,other.left,other.source_error,)
-  return NotImplemented
- return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.plan,self.targets,self.left,self.source_error,)==(other.plan,other.targets,other.left,other.source_error,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(_type_after_remote_write, _type_after_commit, _type_on_record, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_after_remote_write, _dflt_after_commit, _dflt_on_record, _return_type):
  def __init__(self,after_remote_write:_type_after_remote_write=_dflt_after_remote_write,after_commit:_type_after_commit=_dflt_after_commit,on_record:_type_on_record=_dflt_on_record)->_return_type:
@@ -4056,6 +3755,49 @@ def __create_fn__():
   return hash((self.id,self.record,self.fresh,self.listed,self.deleted_by,self.links_before,))
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.id,self.record,self.fresh,self.listed,self.deleted_by,self.links_before,))\n return __hash__'] = __create_fn__.__code__
+
+def __create_fn__(_type_field, _type_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,field:_type_field,reason:_type_reason)->_return_type:
+  __dataclass_builtins_object__.__setattr__(self,'field',field)
+  __dataclass_builtins_object__.__setattr__(self,'reason',reason)
+ return __init__
+CODE["def __create_fn__(_type_field, _type_reason, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,field:_type_field,reason:_type_reason)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'field',field)\n  __dataclass_builtins_object__.__setattr__(self,'reason',reason)\n return __init__"] = __create_fn__.__code__
+
+def __create_fn__():
+ def __repr__(self):
+  return self.__class__.__qualname__ + f"(field={self.field!r}, reason={self.reason!r})"
+ return __repr__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(field={self.field!r}, reason={self.reason!r})"\n return __repr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __eq__(self,other):
+  if other.__class__ is self.__class__:
+   return (self.field,self.reason,)==(other.field,other.reason,)
+  return NotImplemented
+ return __eq__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.field,self.reason,)==(other.field,other.reason,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __setattr__(self,name,value):
+  if type(self) is cls or name in ('field','reason',):
+   raise FrozenInstanceError(f"cannot assign to field {name!r}")
+  super(cls, self).__setattr__(name, value)
+ return __setattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'field\',\'reason\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+
+def __create_fn__(cls, FrozenInstanceError):
+ def __delattr__(self,name):
+  if type(self) is cls or name in ('field','reason',):
+   raise FrozenInstanceError(f"cannot delete field {name!r}")
+  super(cls, self).__delattr__(name)
+ return __delattr__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'field\',\'reason\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.field,self.reason,))
+ return __hash__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.field,self.reason,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_stale, _type_throttled, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_stale, _dflt_throttled, _return_type):
  def __init__(self,stale:_type_stale=_HAS_DEFAULT_FACTORY,throttled:_type_throttled=_HAS_DEFAULT_FACTORY)->_return_type:

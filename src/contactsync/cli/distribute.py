@@ -16,10 +16,11 @@ import click
 from ..admin import build_connectors
 from ..connector import Connector
 from ..distribution import CycleReport, distributor_for
-from ..distribution.run import Connect, not_carried_note, source_read, split_last_error
+from ..distribution.run import Connect
 from ..settings import AccountSettings, BookSettings, Settings
+from ..store.distribution import CARRIED_WHOLE
 from . import Context, friendly
-from .distribution_status import source_shown
+from .distribution_status import not_carried_said, source_shown
 
 
 def _connect(account: AccountSettings, book: BookSettings) -> Connector:
@@ -74,7 +75,7 @@ def _as_dict(name: str, source: str, report: CycleReport) -> dict[str, Any]:
                 "tags": t.tag_verdict.value if t.tag_verdict else None,
                 "error": t.error,
                 # what the writes of this run could not carry, per "field: reason": how many contacts
-                "not_carried": dict(t.not_carried),
+                "not_carried": {f"{c.field}: {c.reason}": c.contacts for c in t.not_carried},
                 "not_carried_contacts": t.not_carried_contacts,
             }
             for t in report.targets
@@ -109,6 +110,7 @@ def distribute(obj: Context, names: tuple[str, ...], allow_deletes: bool, as_jso
         _status(obj, chosen, as_json)
     code = EXIT_OK
     out: list[dict[str, Any]] = []
+    reports: list[CycleReport] = []
     known = {d.name for d in settings.distributions}
     with obj.store() as store:
         for name in chosen:
@@ -124,6 +126,7 @@ def distribute(obj: Context, names: tuple[str, ...], allow_deletes: bool, as_jso
                 workers=workers,
             )
             out.append(_as_dict(name, dist.settings.source, report))
+            reports.append(report)
             if report.plan is not None and report.plan.held:
                 code = max(code, EXIT_BRAKE)
             if report.source_error is not None or report.left or any(not t.ok for t in report.targets):
@@ -131,7 +134,7 @@ def distribute(obj: Context, names: tuple[str, ...], allow_deletes: bool, as_jso
     if as_json:
         click.echo(json.dumps({"distributions": out, "exit_code": code}, indent=2))
     else:
-        for d in out:
+        for d, report in zip(out, reports, strict=True):
             plan = d["plan"]
             if plan is not None:
                 click.echo(
@@ -144,9 +147,9 @@ def distribute(obj: Context, names: tuple[str, ...], allow_deletes: bool, as_jso
                     f"{d['distribution']}: the source {d['source']} could not be read: {d['source_error']}; "
                     "its targets were listed and kept as they were"
                 )
-            for t in d["targets"]:
+            for t, ran in zip(d["targets"], report.targets, strict=True):
                 status = f"error: {t['error']}" if t["error"] else f"{t['failed']} failed" if t["failed"] else "ok"
-                note = not_carried_note(t["not_carried_contacts"], sorted(t["not_carried"].items()))
+                note = not_carried_said(ran.tally)
                 click.echo(
                     f"  {t['account']}: {t['created']} created, {t['updated']} updated, {t['deleted']} deleted "
                     f"({status})" + (f"; {note}" if note else "")
@@ -170,8 +173,8 @@ def _status(obj: Context, names: tuple[str, ...], as_json: bool) -> None:
             state = store.distribution_state(name)
             held = store.target_summary(name)
             states = store.target_states(name)
-            read = source_read(store, name)
-            if read is not None and not read.ok:
+            read = store.source_read(name)
+            if read.failing:
                 code = max(code, EXIT_PARTIAL) if code != EXIT_BRAKE else code
             targets = []
             for target in dist.settings.targets:
@@ -179,7 +182,7 @@ def _status(obj: Context, names: tuple[str, ...], as_json: bool) -> None:
                 behind = ts is None or ts.revision < state.revision
                 if behind or (ts is not None and ts.last_result not in ("ok", None)):
                     code = max(code, EXIT_PARTIAL) if code != EXIT_BRAKE else code
-                error, note, short = split_last_error(ts.last_error if ts else None)
+                not_carried = ts.not_carried if ts else CARRIED_WHOLE
                 targets.append(
                     {
                         "account": target.account,
@@ -188,10 +191,10 @@ def _status(obj: Context, names: tuple[str, ...], as_json: bool) -> None:
                         "contacts": held.get(target.account, 0),
                         "last_run_at": ts.last_run_at.isoformat() if ts and ts.last_run_at else None,
                         "result": ts.last_result if ts else None,
-                        "error": error,
+                        "error": ts.last_error if ts else None,
                         # contacts its last run wrote without something it cannot hold (the journal says what)
-                        "not_carried": short,
-                        "not_carried_note": note,
+                        "not_carried": not_carried.contacts,
+                        "not_carried_note": not_carried_said(not_carried),
                     }
                 )
             if state.brake_reason:

@@ -16,9 +16,9 @@ from typing import Any
 
 import click
 
-from ..distribution.run import SourceRead, source_read, split_last_error
 from ..settings import Settings
 from ..store import Store
+from ..store.distribution import NotCarriedTally, SourceRead
 from ..wording import counted
 
 #: failing targets named under their distribution; more are counted (``distribute --status`` lists them all)
@@ -41,15 +41,27 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def source_shown(account: str, read: SourceRead | None) -> dict[str, Any]:
+def source_shown(account: str, read: SourceRead) -> dict[str, Any]:
     """The source's last read as ``distribute --status`` and ``status`` give it (``result`` None: not read yet)."""
     return {
         "account": account,
-        "result": None if read is None else "ok" if read.ok else "failed",
-        "error": read.error if read is not None else None,
-        "last_read_at": read.at.isoformat() if read is not None and read.at else None,
-        "failing_since": read.failing_since.isoformat() if read is not None and read.failing_since else None,
+        "result": None if not read.tried else "failed" if read.failing else "ok",
+        "error": read.error,
+        "last_read_at": _iso(read.tried_at),
+        "failing_since": _iso(read.failing_since),
     }
+
+
+def not_carried_said(tally: NotCarriedTally) -> str | None:
+    """What a target run wrote without, in the words ``distribute`` and ``distribute --status`` show; None when it
+    carried everything."""
+    if not tally.contacts:
+        return None
+    reasons = "; ".join(
+        f"{c.contacts} without their {c.field} ({c.reason})" if c.reason else f"{c.contacts} without their {c.field}"
+        for c in tally.counts
+    )
+    return f"not carried: {counted(tally.contacts, 'contact')} written without all the source holds: {reasons}"
 
 
 def overview(store: Store, settings: Settings) -> list[dict[str, Any]]:
@@ -59,7 +71,7 @@ def overview(store: Store, settings: Settings) -> list[dict[str, Any]]:
     for d in settings.distributions:
         state = store.distribution_state(d.name)
         states = store.target_states(d.name)
-        read = source_read(store, d.name)
+        read = store.source_read(d.name)
         accounts = list(dict.fromkeys(t.account for t in d.targets))
         failing: list[dict[str, Any]] = []
         behind: list[str] = []
@@ -70,17 +82,16 @@ def overview(store: Store, settings: Settings) -> list[dict[str, Any]]:
             ts = states.get(account)
             if ts is not None and ts.last_run_at is not None and (last is None or ts.last_run_at > last):
                 last = ts.last_run_at
-            error, _, short = split_last_error(ts.last_error if ts is not None else None)
-            not_carried += short
+            not_carried += ts.not_carried.contacts if ts is not None else 0
             if ts is not None and ts.last_result in ("failed", "partial"):
-                failing.append({"account": account, "result": ts.last_result, "error": error})
+                failing.append({"account": account, "result": ts.last_result, "error": ts.last_error})
             elif ts is None or ts.revision < state.revision or ts.last_run_at is None:
                 behind.append(account)
             else:
                 ok += 1
         health = (
             DistributionHealth.FAILING
-            if failing or (read is not None and not read.ok)
+            if failing or read.failing
             else DistributionHealth.BRAKE
             if state.brake_reason
             else DistributionHealth.BEHIND

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import threading
 import time
 from collections import Counter
@@ -50,7 +49,15 @@ from ..model import Contact, Field, Tag
 from ..retry import RetryPolicy
 from ..settings import AccountSettings, BookSettings, DistributionSettings, DistributionTarget, Settings
 from ..store import Claim, Store, TagCheck, TagVerdict, now
-from ..store.distribution import DesiredItem, TargetLink, TargetState, book_of
+from ..store.distribution import (
+    CARRIED_WHOLE,
+    DesiredItem,
+    NotCarriedCount,
+    NotCarriedTally,
+    TargetLink,
+    TargetState,
+    book_of,
+)
 from ..wording import counted
 from .container import OwnsContainer
 from .plan import Shaping, SourceKind, Wanted, plan_source, plan_target
@@ -113,40 +120,6 @@ def target_lease(name: str, account: str) -> str:
     return f"distribute:{name}/{account}"
 
 
-#: the row of the store's ``distribution_targets`` that records how the source's last read went (no migration: the
-#: table's own columns say it), under a name no account can have (account names are lower-case letters, digits and
-#: ``_.-``): ``last_run_at`` when it was last read or tried, ``last_result`` ``ok`` or ``failed``, ``last_error``
-#: what failed, ``state`` since when it has been failing (ISO 8601). Its ``revision`` stays 0, so that a query for
-#: the targets at a revision never counts it among them
-SOURCE_ROW = ":source"
-
-#: how a target's stored ``last_error`` begins the line that says what its last run could not carry (the rest of
-#: the field, if any, is the run's error)
-NOT_CARRIED = "not carried: "
-_NOT_CARRIED_COUNT = re.compile(re.escape(NOT_CARRIED) + r"(\d+) ")
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRead:
-    """How the last read of a distribution's source went (:func:`source_read`)."""
-
-    at: datetime | None
-    ok: bool
-    #: what failed, as stored and shown (masked: no person's data)
-    error: str | None
-    #: when the failures in a row began (None: the last read went well)
-    failing_since: datetime | None
-
-
-def source_read(store: Store, name: str) -> SourceRead | None:
-    """How the last read of distribution ``name``'s source went; None when no read is recorded yet."""
-    row = store.target_state(name, SOURCE_ROW)
-    if row.last_result is None:
-        return None
-    since = datetime.fromisoformat(row.state) if row.state and row.last_result == "failed" else None
-    return SourceRead(row.last_run_at, row.last_result == "ok", row.last_error, since)
-
-
 def shown_error(exc: ConnectorError | ConfigError) -> str:
     """An error as the report, ``distribute --status`` and ``status`` show it whatever ``log.personal_data`` says:
     a platform's answer may quote the person it refused, and a configuration problem the value it refused (an
@@ -159,38 +132,6 @@ def shown_error(exc: ConnectorError | ConfigError) -> str:
 def stored_error(exc: ConnectorError | ConfigError) -> str:
     """An error as a target's or the source's row keeps it: its kind, then :func:`shown_error`."""
     return f"{type(exc).__name__}: {shown_error(exc)}"
-
-
-def not_carried_note(contacts: int, per_reason: Sequence[tuple[str, int]]) -> str | None:
-    """What a target run wrote without (``per_reason``: "field: reason" → contacts), in the words ``distribute``
-    and ``distribute --status`` show; None when it carried everything."""
-    if not contacts:
-        return None
-    reasons = []
-    for what, n in per_reason:
-        field_name, _, reason = what.partition(": ")
-        reasons.append(f"{n} without their {field_name} ({reason})" if reason else f"{n} without their {what}")
-    return f"{NOT_CARRIED}{counted(contacts, 'contact')} written without all the source holds: {'; '.join(reasons)}"
-
-
-def split_last_error(stored: str | None) -> tuple[str | None, str | None, int]:
-    """A target's stored ``last_error`` as its run's error, its not-carried note (:func:`not_carried_note`) and the
-    note's count of contacts."""
-    if not stored:
-        return None, None, 0
-    error: list[str] = []
-    note: str | None = None
-    for line in stored.splitlines():
-        if line.startswith(NOT_CARRIED):
-            note = line
-        else:
-            error.append(line)
-    found = _NOT_CARRIED_COUNT.match(note or "")
-    return "\n".join(error) or None, note, int(found.group(1)) if found else 0
-
-
-def _joined(*parts: str | None) -> str | None:
-    return "\n".join(p for p in parts if p) or None
 
 
 def account_key(settings: Settings, distribution: DistributionSettings, account: str) -> str | None:
@@ -241,11 +182,16 @@ class TargetReport:
     listed: int = 0
     tag_verdict: TagVerdict | None = None
     error: str | None = None
-    #: what the writes confirmed in this run could not carry, per "field: reason": how many contacts (issue #15:
+    #: what the writes confirmed in this run could not carry, per field and reason: how many contacts (issue #15:
     #: never in silence; each is journaled for its contact as ``not-carried``)
-    not_carried: tuple[tuple[str, int], ...] = ()
+    not_carried: tuple[NotCarriedCount, ...] = ()
     #: how many contacts written in this run lack something the target cannot hold
     not_carried_contacts: int = 0
+
+    @property
+    def tally(self) -> NotCarriedTally:
+        """What this run wrote without something the target cannot hold, as the target's state keeps it."""
+        return NotCarriedTally(self.not_carried_contacts, self.not_carried)
 
     @property
     def ok(self) -> bool:
@@ -259,7 +205,7 @@ class CycleReport:
     #: targets left for later (held by a live daemon when this one gave up, or stopped)
     left: list[str] = field(default_factory=list)
     #: why this cycle's plan could not read the source (:func:`shown_error`); recorded for ``status`` too
-    #: (:func:`source_read`). The targets were still listed, against the revision they had
+    #: (``Store.source_read``). The targets were still listed, against the revision they had
     source_error: str | None = None
 
 
@@ -292,7 +238,7 @@ class Distributor:
     def plan(self, *, allow_deletes: bool = False) -> PlanReport:
         """Pull the source once and record what changed. Raises ConnectorError when the source cannot be read,
         ConfigError when its connector refuses the account's options: only the failure is recorded then
-        (:func:`source_read`, until a plan reads the source again)."""
+        (``Store.source_read``, until a plan reads the source again)."""
         name = self.settings.name
         state = self.store.distribution_state(name)
         account, book = self.accounts[self.settings.source]
@@ -407,14 +353,7 @@ class Distributor:
     def _source_read(self, error: str | None) -> None:
         """Record how this read of the source went (``error``: what failed; None: it was read)."""
         name = self.settings.name
-        held = self.store.target_state(name, SOURCE_ROW)
-        since: str | None = None
-        if error is not None:
-            # failures in a row keep the first one's time: "failing since" is how long nothing was read
-            since = held.state if held.last_result == "failed" and held.state else now().isoformat()
-        self.store.put_target_state(
-            TargetState(name, SOURCE_ROW, 0, since, now(), "ok" if error is None else "failed", error)
-        )
+        self.store.put_source_read(name, self.store.source_read(name).after(now(), error))
 
     def _build(self, account: AccountSettings, book: BookSettings) -> Connector:
         """``connect`` for ``account``. Raises ConfigError when the connector refuses the account's options,
@@ -510,7 +449,11 @@ class Distributor:
     def _target_failed(self, ts: TargetState, exc: ConnectorError | ConfigError) -> None:
         """Record a target run's failure: stored and shown (distribute --status, status) whatever
         log.personal_data says, masked as a book account's error is (:func:`stored_error`)."""
-        self.store.put_target_state(replace(ts, last_run_at=now(), last_result="failed", last_error=stored_error(exc)))
+        self.store.put_target_state(
+            replace(
+                ts, last_run_at=now(), last_result="failed", last_error=stored_error(exc), not_carried=CARRIED_WHOLE
+            )
+        )
 
     def _container_replaced(
         self, connector: OwnsContainer, account: str, where: str, kept: str, error: ConnectorError
@@ -591,7 +534,7 @@ class Distributor:
             self.store.drop_target_links(name, target.account, plan.forgotten)
             self.store.put_target_links(name, target.account, plan.adopted)
         lost = self._not_carried(connector, plan.changes, fit)
-        trims: Counter[str] = Counter()
+        trims: Counter[tuple[str, str]] = Counter()
         short: set[str] = set()
         counts = {kind: 0 for kind in ChangeKind}
         failed = 0
@@ -611,7 +554,7 @@ class Distributor:
             results = self._push(connector, chunk, target)
             failed += self._record(target.account, results, wanted, counts, lost, trims, short)
         complete = failed == 0
-        per_reason = tuple(sorted(trims.items()))
+        per_reason = tuple(NotCarriedCount(f, reason, n) for (f, reason), n in sorted(trims.items()))
         self.store.put_target_state(
             TargetState(
                 name,
@@ -621,10 +564,8 @@ class Distributor:
                 (f"{mark}:{result.next_state}" if result.next_state is not None else None) if complete else ts.state,
                 now(),
                 "ok" if complete else "partial",
-                _joined(
-                    None if complete else f"{failed} writes refused; retried next cycle",
-                    not_carried_note(len(short), per_reason),
-                ),
+                None if complete else f"{failed} writes refused; retried next cycle",
+                NotCarriedTally(len(short), per_reason),
             )
         )
         # an update of ours leaves the item in the container: only a create or a delete changes its member count
@@ -652,14 +593,15 @@ class Distributor:
             report.deleted,
             report.failed,
         )
-        for what, n in per_reason:
+        for c in per_reason:
             # counts and the platform's limits only: who it was is in the journal (contactsync person show)
             log.info(
-                "distribution %s: target %s: %s written without their %s",
+                "distribution %s: target %s: %s written without their %s: %s",
                 name,
                 target.account,
-                counted(n, "contact"),
-                what,
+                counted(c.contacts, "contact"),
+                c.field,
+                c.reason,
             )
         return report
 
@@ -750,12 +692,12 @@ class Distributor:
         wanted: Mapping[str, Wanted],
         counts: dict[ChangeKind, int],
         lost: Mapping[str, tuple[NotCarried, ...]],
-        trims: Counter[str],
+        trims: Counter[tuple[str, str]],
         short: set[str],
     ) -> int:
         """Record the confirmed writes (links, journal) in one transaction; returns how many failed. What a
         confirmed create or update could not carry (``lost``) is journaled for its contact and counted in
-        ``trims`` ("field: reason" → contacts) and ``short`` (the contacts)."""
+        ``trims`` ((field, reason) → contacts) and ``short`` (the contacts)."""
         name = self.settings.name
         failed = 0
         links: list[TargetLink] = []
@@ -786,7 +728,7 @@ class Distributor:
             )
             if change.kind is not ChangeKind.DELETE:
                 for item in lost.get(change.contact_id, ()):
-                    trims[f"{item.field.value}: {item.reason}"] += 1
+                    trims[item.field.value, item.reason] += 1
                     short.add(change.contact_id)
                     journal.append(
                         {

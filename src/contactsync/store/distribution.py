@@ -7,12 +7,12 @@ The desired contacts themselves are canonical contacts in ``contacts`` under the
 photo table and ``contactsync show`` work for them as for any contact. What this part adds:
 
 * ``distributions``: per distribution, a *revision* counter bumped by every plan that changed something, the
-  source's sync state, and the brake;
+  source's sync state, the brake, and how the source's last read went (migration 0014);
 * ``distribution_items``: per desired contact, the source item it comes from, its content hash and the revision
   at which it last changed (joined, changed or left). A target at revision ``r`` needs only the items whose
   revision is above ``r``: a cycle where nothing changed reads nothing per target, whatever the directory's size;
-* ``distribution_targets``: per target account, the revision it holds, its own listing state and the id of its
-  container (migration 0009);
+* ``distribution_targets``: per target account, the revision it holds, its own listing state, the id of its
+  container (migration 0009) and what its last run wrote without something the target cannot hold (0014);
 * ``distribution_links``: where each desired contact lives on each target, with the hash of what was written. A
   row with no ``remote_id`` is a create that was sent but not confirmed (the outbox rule): the next listing finds
   the item by its marker instead of creating it twice.
@@ -21,6 +21,7 @@ photo table and ``contactsync show`` work for them as for any contact. What this
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,6 +42,13 @@ distributions = sa.Table(
     #: why the last plan held the source's removals back (None: no brake)
     sa.Column("brake_reason", sa.Text, nullable=True),
     sa.Column("brake_since", UTCDateTime, nullable=True),
+    #: how the source's last read went (migration 0014): when it was last read or tried, when it was last read
+    #: whole, what failed (masked: no person's data; None: the last try read it) and since when the tries in a row
+    #: have failed
+    sa.Column("source_tried_at", UTCDateTime, nullable=True),
+    sa.Column("source_read_at", UTCDateTime, nullable=True),
+    sa.Column("source_error", sa.Text, nullable=True),
+    sa.Column("source_failing_since", UTCDateTime, nullable=True),
 )
 
 distribution_items = sa.Table(
@@ -72,6 +80,10 @@ distribution_targets = sa.Table(
     #: the container's id on the target (an Outlook folder's, a CardDAV book's URL), found or made once and kept
     #: behind what names it in the configuration: later runs skip its lookup (migration 0009)
     sa.Column("container_id", sa.Text, nullable=True),
+    #: what the last run wrote without something the target cannot hold (migration 0014): how many contacts, and
+    #: per field and reason how many (JSON: ``[[field, reason, contacts], …]``; None: nothing)
+    sa.Column("not_carried_contacts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("not_carried", sa.Text, nullable=True),
 )
 
 distribution_links = sa.Table(
@@ -118,6 +130,58 @@ class DesiredItem:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceRead:
+    """How the last read of a distribution's source went (:meth:`DistributionRecords.source_read`)."""
+
+    #: when the source was last read or tried (None: never, or not since migration 0014)
+    tried_at: datetime | None = None
+    #: when it was last read whole
+    read_at: datetime | None = None
+    #: what the last try failed with, as stored and shown (masked: no person's data); None: it read the source
+    error: str | None = None
+    #: when the failing tries in a row began (None: the last try read the source)
+    failing_since: datetime | None = None
+
+    @property
+    def tried(self) -> bool:
+        return self.tried_at is not None
+
+    @property
+    def failing(self) -> bool:
+        return self.failing_since is not None
+
+    def after(self, at: datetime, error: str | None) -> SourceRead:
+        """This read followed by a try at ``at`` that failed with ``error`` (None: that read the source).
+        Failures in a row keep the first one's time: "failing since" is how long nothing was read."""
+        if error is None:
+            return SourceRead(at, at, None, None)
+        return SourceRead(at, self.read_at, error, self.failing_since or at)
+
+
+@dataclass(frozen=True, slots=True)
+class NotCarriedCount:
+    """How many contacts a target run wrote without one field, for one reason (the platform's)."""
+
+    #: a :class:`contactsync.model.Field`'s value, as the journal's ``not-carried`` rows name it
+    field: str
+    reason: str
+    contacts: int
+
+
+@dataclass(frozen=True, slots=True)
+class NotCarriedTally:
+    """What a target run wrote without something the target cannot hold (issue #15: never in silence): how many
+    contacts, and per field and reason how many (a contact short of two fields is counted under each)."""
+
+    contacts: int = 0
+    counts: tuple[NotCarriedCount, ...] = ()
+
+
+#: a run that carried everything
+CARRIED_WHOLE = NotCarriedTally()
+
+
+@dataclass(frozen=True, slots=True)
 class TargetState:
     distribution: str
     account: str
@@ -125,7 +189,10 @@ class TargetState:
     state: str | None
     last_run_at: datetime | None
     last_result: str | None
+    #: what failed in the last run (None: nothing)
     last_error: str | None
+    #: what the last run wrote without something the target cannot hold (one that failed or wrote nothing: nothing)
+    not_carried: NotCarriedTally = CARRIED_WHOLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +201,33 @@ class TargetLink:
     remote_id: str | None
     etag: str
     hash: str
+
+
+def _target_state(name: str, r: sa.Row[tuple[object, ...]]) -> TargetState:
+    m = r._mapping
+    return TargetState(
+        name,
+        str(m["account"]),
+        int(m["revision"]),
+        m["state"],
+        aware(m["last_run_at"]),
+        m["last_result"],
+        m["last_error"],
+        _not_carried(int(m["not_carried_contacts"] or 0), m["not_carried"]),
+    )
+
+
+def _not_carried(contacts: int, encoded: str | None) -> NotCarriedTally:
+    if not contacts and not encoded:
+        return CARRIED_WHOLE
+    counts = tuple(NotCarriedCount(str(f), str(r), int(n)) for f, r, n in json.loads(encoded or "[]"))
+    return NotCarriedTally(contacts, counts)
+
+
+def _encoded(not_carried: NotCarriedTally) -> str | None:
+    if not not_carried.counts:
+        return None
+    return json.dumps([[c.field, c.reason, c.contacts] for c in not_carried.counts], ensure_ascii=False)
 
 
 def _item(r: sa.Row[tuple[object, ...]]) -> DesiredItem:
@@ -161,6 +255,21 @@ class DistributionRecords(StoreBase):
             return DistributionState(name, 0, None, None, None, None)
         return DistributionState(
             name, int(r.revision), r.source_state, aware(r.planned_at), r.brake_reason, aware(r.brake_since)
+        )
+
+    def source_read(self, name: str) -> SourceRead:
+        """How the last read of distribution ``name``'s source went (``tried_at`` None: no read is recorded)."""
+        c = distributions.c
+        with self._reading() as conn:
+            r = conn.execute(
+                sa.select(c.source_tried_at, c.source_read_at, c.source_error, c.source_failing_since).where(
+                    c.name == name
+                )
+            ).first()
+        if r is None:
+            return SourceRead()
+        return SourceRead(
+            aware(r.source_tried_at), aware(r.source_read_at), r.source_error, aware(r.source_failing_since)
         )
 
     def desired_by_source(self, name: str, source_ids: Iterable[str]) -> dict[str, DesiredItem]:
@@ -212,15 +321,13 @@ class DistributionRecords(StoreBase):
             ).first()
         if r is None:
             return TargetState(name, account, 0, None, None, None, None)
-        return TargetState(name, account, int(r.revision), r.state, aware(r.last_run_at), r.last_result, r.last_error)
+        return _target_state(name, r)
 
     def target_states(self, name: str) -> dict[str, TargetState]:
         c = distribution_targets.c
         with self._reading() as conn:
             return {
-                r.account: TargetState(
-                    name, r.account, int(r.revision), r.state, aware(r.last_run_at), r.last_result, r.last_error
-                )
+                str(r.account): _target_state(name, r)
                 for r in conn.execute(sa.select(distribution_targets).where(c.distribution == name))
             }
 
@@ -299,6 +406,24 @@ class DistributionRecords(StoreBase):
                 ["name"],
             )
 
+    def put_source_read(self, name: str, read: SourceRead) -> None:
+        """Record how the last read of distribution ``name``'s source went (the rest of its state is kept)."""
+        with self._writing() as conn:
+            upsert(
+                conn,
+                distributions,
+                [
+                    {
+                        "name": name,
+                        "source_tried_at": read.tried_at,
+                        "source_read_at": read.read_at,
+                        "source_error": read.error,
+                        "source_failing_since": read.failing_since,
+                    }
+                ],
+                ["name"],
+            )
+
     def put_desired(self, name: str, items: Sequence[DesiredItem]) -> None:
         rows = [
             {
@@ -329,6 +454,8 @@ class DistributionRecords(StoreBase):
                         "last_run_at": state.last_run_at,
                         "last_result": state.last_result,
                         "last_error": state.last_error,
+                        "not_carried_contacts": state.not_carried.contacts,
+                        "not_carried": _encoded(state.not_carried),
                     }
                 ],
                 ["distribution", "account"],
