@@ -2,8 +2,8 @@
 broken server would, and counts what crosses it (per method, and how many were in flight at once).
 
 The server behind it stays the one answering: a rule only rewrites one kind of answer (a listing's hrefs sent
-raw, a multiget answered 404 for every card) or refuses one kind of request (a group card's update as locked);
-everything else goes through as the server sent it.
+raw, a multiget answered 404 for every card), refuses one kind of request (a group card's update as locked) or
+redirects it; everything else goes through as the server sent it.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ DROP = 0
 Refusal = Callable[[str, str, Mapping[str, str], bytes], int | None]
 #: ``(method, request body, status, answer body)`` → the answer body to send instead
 Rewrite = Callable[[str, bytes, int, bytes], bytes]
+#: ``(method, path)`` → where to send the request instead (a path on the front, answered 302 Found with it as the
+#: Location), or None to forward it
+Redirect = Callable[[str, str], str | None]
 
 _HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade", "content-length"}
@@ -47,12 +50,14 @@ class Relay:
         rewrite: Rewrite | None = None,
         refuse: Refusal | None = None,
         delay: Mapping[str, float] | None = None,
+        redirect: Redirect | None = None,
     ) -> None:
         parts = urlsplit(upstream)
         assert parts.scheme == "http" and parts.hostname and parts.port, upstream
         self.upstream = (parts.hostname, parts.port)
         self.rewrite = rewrite
         self.refuse = refuse
+        self.redirect = redirect
         #: seconds a request of each method is held before it is answered: long enough for requests sent together
         #: to be seen together (the tests count them, they time nothing)
         self.delay = dict(delay or {})
@@ -60,6 +65,7 @@ class Relay:
         #: the most requests of each method the front was handling at once
         self.most_in_flight: Counter[str] = Counter()
         self.refused: Counter[str] = Counter()
+        self.redirected: Counter[str] = Counter()
         self._in_flight: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._server: _Server | None = None
@@ -113,6 +119,12 @@ class _Handler(RelayHandler):
         body = self._read_body()
         relay._enter(method)
         try:
+            moved = relay.redirect(method, self.path) if relay.redirect else None
+            if moved is not None:
+                with relay._lock:
+                    relay.redirected[method] += 1
+                self._answer(302, b"", [("Location", moved)])
+                return
             refused = relay.refuse(method, self.path, dict(self.headers.items()), body) if relay.refuse else None
             if refused is not None:
                 with relay._lock:

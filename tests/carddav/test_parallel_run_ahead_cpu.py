@@ -148,3 +148,41 @@ def test_a_narrowed_pool_takes_the_batch_in_flight_along() -> None:
         pool.close()
     assert got == [[f"{w}{i}" for i in range(4)] for w in ("a", "b", "c")]
     assert pool.limit == 2 and max(peak_after) <= 2
+
+
+def test_an_outcome_says_how_many_could_be_in_flight_when_it_ran_not_how_many_may_be_now() -> None:
+    """A window sent ahead with four in flight is still one of four once the limit fell to two while it was on
+    the wire: the connector sends a request cut off among others again alone by that (its _again_alone), not by
+    the limit it finds when it looks. A task run inline (alone) is one of one; ``settle`` waits for the window
+    in flight, so what the caller sends next goes alone."""
+    pool = slots(4)
+    finished: list[str] = []
+
+    def task(name: str) -> Callable[[], str]:
+        def run() -> str:
+            time.sleep(0.05)
+            finished.append(name)
+            return name
+
+        return run
+
+    widths: list[list[int]] = []
+    try:
+        for index, outcomes in enumerate(pool.run_ahead([[task(f"{w}{i}") for i in range(4)] for w in "abc"])):
+            widths.append([o.width for o in outcomes])
+            if index == 0:
+                pool.narrow()  # the second window is on the wire already, sent with four in flight
+        sent = pool.run_ahead([[task("d0"), task("d1")]])
+        in_flight = next(sent)
+        alone = pool.run([task("f0")])
+        ahead = pool.run_ahead([[task("g0"), task("g1")], [task("h0")]])
+        next(ahead)  # the second window is on the wire
+        pool.settle()
+        settled = sorted(finished)
+        rest = next(ahead)
+    finally:
+        pool.close()
+    assert widths == [[4] * 4, [4] * 4, [2] * 4]
+    assert [o.width for o in in_flight] == [2, 2]
+    assert [o.width for o in alone] == [1]
+    assert "h0" in settled and [o.value for o in rest] == ["h0"]

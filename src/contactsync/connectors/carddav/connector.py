@@ -6,9 +6,10 @@ card per change with ``If-None-Match: *`` / ``If-Match``. Cards are written back
 on top of their original text, so properties the model does not hold survive. Cards that cannot be read are
 quarantined, never deleted; a card a multiget leaves out (or answers 404 for) is read with a GET of its own (in
 flight together, a window at a time, as multigets are), and only a 404 to that makes it gone; a card a listing
-names under an href with a raw "?" or "#" is quarantined (:func:`.hrefs.raw_member_id`). Tags are CATEGORIES, or
-group cards (``group_style``), mapped here both ways; a group card that cannot be written fails the memberships it
-was to change, not the contacts' cards written before it (:meth:`CardDavConnector._group_failed`).
+names under an href with a raw "?" or "#" is quarantined (:func:`.hrefs.raw_member_id`) until the server names it
+encoded (:meth:`CardDavConnector._listed_again`). Tags are CATEGORIES, or group cards (``group_style``), mapped
+here both ways; a group card that cannot be written fails the memberships it was to change, not the contacts'
+cards written before it (:meth:`CardDavConnector._group_failed`).
 
 The text of every card read or written is kept with its etag, in memory and in the store's copies
 (:mod:`contactsync.copies`) when the engine hands them over. A card whose etag is the one listed, or the one an
@@ -30,7 +31,7 @@ import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 from contactsync.connector import (
@@ -84,6 +85,8 @@ from .transport import (
 )
 
 log = logging.getLogger(__name__)
+
+R = TypeVar("R")
 
 _TAGS_SEPARATOR = " tags="  # servers quote etags and put no spaces in them; rpartition takes the last one
 #: in place of the tags' digest in an item etag, when the contact's groups could not all take its tags: no listing
@@ -475,27 +478,39 @@ class CardDavConnector(BaseConnector):
 
     def _pull_sync(self, previous: PullState | None) -> PullResult:
         changed, deleted, token, raw = self._sync_collection(previous.sync_token if previous else None)
+        known_raw = previous.raw if previous is not None else frozenset()
+        if known_raw - changed.keys() - deleted:
+            # sync-collection names a card again only when it changes: one quarantined for a raw name, unchanged,
+            # would stay so after the server is fixed. Each is looked at again (:meth:`_listed_again`)
+            again, still_raw = self._listed_again(sorted(known_raw - changed.keys() - deleted))
+            changed.update({**dict.fromkeys(still_raw), **again})
+            raw |= still_raw
         if previous is not None and previous.written:
             # the last run's own writes, listed at the etag their PUT got: the store holds them at that version
             # (absorb_writes); any other etag is someone's edit since, and is read (#18)
             for href in [h for h, etag in changed.items() if etag is not None and previous.written.get(h) == etag]:
                 del changed[href]
         self._forget(deleted)
-        read = self._read_listed(changed, raw)
-        return self._result(previous, read, deleted | read.missing, PullState(token), full=previous is None)
+        read = self._read_listed(changed, raw, known_raw)
+        next_state = PullState(token, raw=raw.intersection(changed))
+        return self._result(previous, read, deleted | read.missing, next_state, full=previous is None)
 
     def _pull_listing(self, previous: PullState | None) -> PullResult:
         listing, raw = self._list_etags()
+        known_raw = previous.raw if previous is not None else frozenset()
         if previous is None:
             to_read = sorted(listing)
             deleted: set[str] = set()
         else:
+            # a card quarantined for a raw name has no etag in the state: read at the listing that names it
+            # encoded, quarantined again (nothing sent) at one that still names it raw, gone when it names neither
             to_read = sorted(h for h, etag in listing.items() if previous.etags.get(h) != etag)
-            deleted = set(previous.etags) - set(listing)
+            deleted = (set(previous.etags) | known_raw) - set(listing)
             self._forget(deleted)
-        read = self._read_listed({h: listing[h] for h in to_read}, raw)
-        kept = {h: e for h, e in listing.items() if h not in read.missing}
-        next_state = PullState(None, MappingProxyType(kept))
+        read = self._read_listed({h: listing[h] for h in to_read}, raw, known_raw)
+        quarantined_raw = raw.intersection(to_read)
+        kept = {h: e for h, e in listing.items() if h not in read.missing and h not in quarantined_raw}
+        next_state = PullState(None, MappingProxyType(kept), raw=quarantined_raw)
         return self._result(previous, read, deleted | read.missing, next_state, full=previous is None)
 
     def _result(
@@ -658,7 +673,8 @@ class CardDavConnector(BaseConnector):
             listed, _, _, raw = self._sync_collection(None)
         else:
             listed, raw = self._list_etags()
-        read = self._read_listed(listed, raw)
+        # a card named with a raw "?" or "#" is left out, not read; a pull quarantines it and says so, not this
+        read = self._read_listed(listed, raw, known_raw=raw)
         contacts = [c for c in read.cards if not c.parsed.is_group]
         if self.options.group_style.uses_group_cards:
             self._groups = {c.href: self._group_card(c) for c in read.cards if c.parsed.is_group}
@@ -867,11 +883,17 @@ class CardDavConnector(BaseConnector):
                 (raw.add if listed_raw else raw.discard)(href)
         return listing, frozenset(raw)
 
-    def _read_listed(self, listed: Mapping[str, str | None], raw: frozenset[str] = frozenset()) -> _Read:
+    def _read_listed(
+        self,
+        listed: Mapping[str, str | None],
+        raw: frozenset[str] = frozenset(),
+        known_raw: frozenset[str] = frozenset(),
+    ) -> _Read:
         """The cards of a listing (href → the etag listed): each one we hold at that etag comes from what we
         kept (our own writes echoing back, cards read by an earlier run), the others are read. A card the listing
         names with a raw "?" or "#" (``raw``) is quarantined, never skipped: which card it is is a guess
-        (:func:`.hrefs.raw_member_id`)."""
+        (:func:`.hrefs.raw_member_id`); one quarantined so by the last pull already (``known_raw``) is quarantined
+        again without a second WARNING."""
         unaddressable = sorted(raw.intersection(listed))
         if unaddressable:
             listed = {href: etag for href, etag in listed.items() if href not in raw}
@@ -892,19 +914,55 @@ class CardDavConnector(BaseConnector):
                 len(cards),
                 len(listed) - len(cards),
             )
-        unread = (*read.quarantined, *(self._listed_raw(href) for href in unaddressable))
+        unread = (*read.quarantined, *(self._listed_raw(href, href in known_raw) for href in unaddressable))
         return _Read(tuple(sorted((*cards, *read.cards), key=lambda c: c.href)), read.missing, unread)
 
-    def _listed_raw(self, href: str) -> Quarantined:
+    def _listed_raw(self, href: str, known: bool) -> Quarantined:
         """A card the listing names with a raw "?" or "#" in its href, quarantined: a raw "?" or "#" ends a URL's
-        path, so which card the server means is a guess, and the card is not read by it."""
+        path, so which card the server means is a guess, and the card is not read by it. ``known``: quarantined
+        so by the last pull already, and said so then (a WARNING once, not at every run)."""
         # the href masked (shown_path): a card's file name is its UID, which another client may have made of a name
-        log.warning(
+        log.log(
+            logging.DEBUG if known else logging.WARNING,
             "carddav %s: quarantined %s (listed under a name with a raw '?' or '#')",
             self.name,
             shown_path(href, self.options.username),
         )
         return Quarantined(href, _LISTED_RAW)
+
+    def _listed_again(self, quarantined: Sequence[str]) -> tuple[dict[str, str], frozenset[str]]:
+        """The cards quarantined for a raw name by an earlier pull that sync-collection does not name now, as the
+        server names them now: (href → etag of each it names encoded, to be read; the others, quarantined still).
+        A depth-0 PROPFIND of each (in flight together): the server's answer names the card as its listing would.
+        More than a window of requests in flight: one listing of the book (PROPFIND, depth 1) instead.
+
+        A card the server does not name at all stays quarantined: a card gone is for sync-collection to report
+        (it names a deleted card under its raw name too, :meth:`_sync_collection`). An answer that is no
+        multistatus for one card leaves that card quarantined; a timeout, a rate limit or a refused login raises,
+        as a failed listing does."""
+        if len(quarantined) > self.options.max_in_flight * 4:
+            listing, raw = self._list_etags()
+            named = {h: listing[h] for h in quarantined if h in listing and h not in raw}
+            return named, frozenset(quarantined) - named.keys()
+        body = davxml.propfind_body([davxml.GETETAG, davxml.RESOURCETYPE])
+        answers = self._slots.run([functools.partial(self._propfind_member, href, body) for href in quarantined])
+        named = {}
+        for href, outcome in zip(quarantined, answers, strict=True):
+            answer = outcome.get()
+            for entry in answer.entries if answer is not None else ():
+                etag = entry.text(davxml.GETETAG)
+                collection = entry.has_resourcetype(davxml.tag(davxml.DAV, "collection"))
+                if hrefs.member_id(self.url, entry.href) == href and etag and not collection:
+                    named[href] = etag
+        return named, frozenset(quarantined) - named.keys()
+
+    def _propfind_member(self, href: str, body: str) -> davxml.Multistatus | None:
+        """A depth-0 PROPFIND of one card (by its id, encoded); None when the server has no such card or cannot
+        say (404, an answer that is no multistatus)."""
+        try:
+            return self._transport.propfind_if_any(hrefs.absolute(self.url, href), body)
+        except _CARD_SPECIFIC_FAILURES:
+            return None
 
     def _known(self, etags: Mapping[str, str]) -> dict[str, str]:
         """href → text of each card we hold at exactly the etag given (the etag listed, or the one a write will
@@ -958,11 +1016,7 @@ class CardDavConnector(BaseConnector):
             for outcome in outcomes
         )
         for chunk, outcome in zip(chunks, fetched, strict=True):
-            if isinstance(outcome.error, Transient) and self._slots.limit > 1:
-                # timed out or cut off with others in flight: fewer at once from now on, and this one again alone
-                self._slots.narrow()
-                outcome = self._slots.run([functools.partial(self._fetch_chunk, chunk)])[0]
-            answer = outcome.get()
+            answer = self._again_alone(outcome, functools.partial(self._fetch_chunk, chunk)).get()
             entries, unread = answer.entries, answer.unread
             quarantined += unread
             unreadable += len(unread)
@@ -1051,10 +1105,7 @@ class CardDavConnector(BaseConnector):
         unreadable = 0
         kept: dict[str, RemoteCopy] = {}
         for href, outcome in zip(hrefs_left, outcomes, strict=True):
-            if isinstance(outcome.error, Transient) and self._slots.limit > 1:
-                self._slots.narrow()
-                outcome = self._slots.run([functools.partial(self._get_card, href)])[0]
-            got = outcome.get()
+            got = self._again_alone(outcome, functools.partial(self._get_card, href)).get()
             if got is None:
                 missing.add(href)
             elif isinstance(got, Quarantined):
@@ -1070,6 +1121,20 @@ class CardDavConnector(BaseConnector):
                 self._take(href, text, etag, None, cards, kept, quarantined)
         self._keep(kept)
         return _Alone(frozenset(missing), unreadable)
+
+    def _again_alone(self, outcome: Outcome[R], task: Callable[[], R]) -> Outcome[R]:
+        """A read's outcome (a multiget's, a GET's), or, when it timed out or was cut off while others could be in
+        flight with it (:attr:`.parallel.Outcome.width`, however many may be in flight by now), the outcome of
+        ``task`` sent again alone, once nothing else is in flight. The first such failure of requests sent at the
+        current limit halves it for the rest of the run; the others sent with it were cut off by the same overload
+        and only go again alone. A read that fails alone is the listing's failure: :meth:`Outcome.get` raises."""
+        if not isinstance(outcome.error, Transient) or outcome.width == 1:
+            return outcome
+        if outcome.width == self._slots.limit:
+            self._slots.narrow()
+        else:
+            self._slots.settle()
+        return self._slots.run([task])[0]
 
     def _get_card(self, href: str) -> tuple[str | None, str] | Quarantined | None:
         """One card read with a GET: (its etag, its text); None when the server answers that it is not there

@@ -18,7 +18,10 @@ and runs a batch of tasks on them, each task on one slot for its whole duration:
 
 Connections open lazily: a run that sends one request at a time opens one. With ``limit`` 1, or for a batch
 started from inside a task, tasks run inline, one after another, on the current slot. A caller whose requests
-time out in a batch calls :meth:`Slots.narrow`: half as many in flight for the rest of the run.
+time out in a batch calls :meth:`Slots.narrow`: half as many in flight for the rest of the run. Each outcome says
+how many tasks could be in flight beside its own when it ran (:attr:`Outcome.width`), which the limit may no longer
+be by the time the caller looks at it; :meth:`Slots.settle` waits for a batch still in flight, so that a request the
+caller then sends goes alone.
 """
 
 from __future__ import annotations
@@ -50,10 +53,12 @@ T = TypeVar("T", bound=Closable)
 
 @dataclass(frozen=True, slots=True)
 class Outcome(Generic[R]):
-    """What one task gave: its value, or the exception it raised (then ``value`` is None)."""
+    """What one task gave: its value, or the exception it raised (then ``value`` is None), and ``width``: how many
+    tasks could be in flight at once while it ran (the slots' limit when it ran on their threads, 1 inline)."""
 
     value: R | None
     error: Exception | None
+    width: int = 1
 
     def get(self) -> R:
         """The value, or the task's exception raised again."""
@@ -149,6 +154,13 @@ class Slots(Generic[T]):
             return  # inside a task the pool is busy: the batch's caller narrows once it has the outcomes
         self.limit = max(1, self.limit // 2)
         log.info("carddav: the server fell behind; %s in flight from now on", counted(self.limit, "request"))
+        self.settle()
+
+    def settle(self) -> None:
+        """Wait for every task in flight on the slots' threads (the batch :meth:`run_ahead` sent ahead): a request
+        the calling thread sends next goes alone. The next batch starts the threads again, as many as ``limit``."""
+        if self._local.slot is not None:
+            return  # inside a task the pool is busy: its batch's caller settles once it has the outcomes
         if self._executor is not None:
             self._executor.shutdown(wait=True)  # idle: batches run only on the calling thread, one at a time
             self._executor = None
@@ -175,11 +187,12 @@ class Slots(Generic[T]):
         batch: _Batch[R] = _Batch([None] * len(tasks), [[] for _ in tasks], [])
         if inline and (self.limit == 1 or len(lanes) == 1 or self._local.slot is not None):
             for index in range(len(tasks)):
-                batch.outcomes[index] = _attempt(tasks[index])
+                batch.outcomes[index] = _attempt(tasks[index], 1)
             return batch
         executor = self._pool()
+        width = self.limit
         batch.futures.extend(
-            executor.submit(self._run_lane, lane, tasks, batch.outcomes, batch.effects) for lane in lanes
+            executor.submit(self._run_lane, lane, tasks, batch.outcomes, batch.effects, width) for lane in lanes
         )
         return batch
 
@@ -223,13 +236,14 @@ class Slots(Generic[T]):
         tasks: Sequence[Callable[[], R]],
         outcomes: list[Outcome[R] | None],
         effects: list[list[Callable[[], None]]],
+        width: int,
     ) -> None:
         transport = self._checkout()
         self._local.slot = transport
         try:
             for index in lane:
                 self._local.effects = effects[index]
-                outcomes[index] = _attempt(tasks[index])
+                outcomes[index] = _attempt(tasks[index], width)
         finally:
             self._local.slot = None
             self._local.effects = None
@@ -246,11 +260,11 @@ class _Batch(Generic[R]):
     futures: list[Future[None]]
 
 
-def _attempt(task: Callable[[], R]) -> Outcome[R]:
+def _attempt(task: Callable[[], R], width: int) -> Outcome[R]:
     try:
-        return Outcome(task(), None)
+        return Outcome(task(), None, width)
     except Exception as exc:  # the task's own outcome, handed to its caller
-        return Outcome(None, exc)
+        return Outcome(None, exc, width)
 
 
 def _lanes(count: int, keys: Sequence[Iterable[str]] | None) -> list[list[int]]:

@@ -5,7 +5,9 @@ without sync-collection the href → etag map of the last listing (and of the la
 style the group cards as last seen (href, etag, uid, name, member UIDs), so an incremental pull can give each
 changed contact its tags without reading every group again. With categories, it holds the tags of each contact
 card that has some (href → tag names), so the tag-count check after a run counts them without listing and
-reading the whole book again (#18); a state written before they were kept has none.
+reading the whole book again (#18); a state written before they were kept has none. It also names the cards the
+last listing quarantined for a raw "?" or "#" in their href: kept out of the etag map, and looked at again by
+every pull until the server names them encoded (or they go).
 
 Encoded as ``cs1.`` + urlsafe base64 of zlib-compressed JSON: the etag map of a large book is big and mostly
 incompressible hashes, the rest compresses well. Anything else (a state from another connector, a damaged one)
@@ -50,6 +52,11 @@ class PullState:
     #: answered the PUT with that etag: the card is our text) and the store recorded, so the next pull does not
     #: read it back when it is listed at that etag; any other etag is read (#18)
     written: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: the hrefs (their ids, as encoded) of the cards quarantined because a listing named them with a raw "?" or "#"
+    #: (:func:`.hrefs.raw_member_id`): never in ``etags``, so a PROPFIND listing reads each again once the server
+    #: names it encoded, and finds it gone when it is listed under neither name; a pull with a sync token asks the
+    #: server again about each (sync-collection names an unchanged card never again)
+    raw: frozenset[str] = frozenset()
 
     def encode(self) -> str:
         data: dict[str, Any] = {"t": self.sync_token}
@@ -65,6 +72,8 @@ class PullState:
             data["a"] = self.login
         if self.written:
             data["w"] = dict(self.written)
+        if self.raw:
+            data["r"] = sorted(self.raw)
         return pack_state(_PREFIX, data)
 
     @classmethod
@@ -96,4 +105,5 @@ class PullState:
             tagged,
             str(login) if login is not None else None,
             MappingProxyType(written),
+            frozenset(map(str, data.get("r", ()))),
         )

@@ -419,8 +419,7 @@ class DavTransport:
                         return asked
                 if self._auth() is not None:
                     return self._send_settled(method, url, body, headers)
-                # nothing settled: a redirect the daemon's connections left to the session, or a 401 naming no
-                # scheme (caldav's one guess of a basic login over TLS)
+                # nothing settled: a 401 naming no scheme (caldav's one guess of a basic login over TLS)
                 answer = self._client.request(url, method.value, body, dict(headers))
                 return int(answer.status), answer.headers
         except caldav_error.AuthorizationError as exc:
@@ -460,17 +459,23 @@ class DavTransport:
             ) from exc
 
     def _send_settled(
-        self, method: Method, url: str, body: str, headers: Mapping[str, str]
+        self, method: Method, url: str, body: str, headers: Mapping[str, str], *, follow: bool = False
     ) -> tuple[int, Mapping[str, str]]:
         """What ``DAVClient.request`` does once its login is settled (``auth`` set: nothing left to negotiate), on
         the same session with the same arguments, without what we never use of it (#18): it parsed every answer
         with lxml into a tree we ignore (we parse the body ourselves, :mod:`.davxml`), formatted each request's
         headers and body for a debug line, and logged a body it could not parse, contact data included. Its two
         answers to a status are kept: a rate limit (429, or 503 with Retry-After) and a refused login (401, 403;
-        no negotiation with a login set, as in caldav) raise caldav's own errors, translated in :meth:`_request`."""
+        no negotiation with a login set, as in caldav) raise caldav's own errors, translated in :meth:`_request`.
+        ``follow``: a request known to be redirected, sent on the session (which follows it) only."""
         sent = self._headers(body, headers)
         auth = self._auth()
-        if self._direct is not None and type(auth) is niquests.auth.HTTPBasicAuth and _origin(url) == self._origin:
+        if (
+            self._direct is not None
+            and not follow
+            and type(auth) is niquests.auth.HTTPBasicAuth
+            and _origin(url) == self._origin
+        ):
             direct = self._send_direct(self._direct, auth, method, url, body, sent)
             if direct is not None:
                 return direct
@@ -515,14 +520,21 @@ class DavTransport:
         with it, :meth:`_send_settled`, as caldav sends it again); any other answer is the request's, judged as
         caldav judges it (429, 401, 403 raise its errors).
 
-        None when the session is left the rest: a redirect (the session sends the request again and follows it),
-        a challenge caldav answers with another login (digest, bearer: built from this challenge, the session's
-        from here on), or a 401 naming no scheme at all (caldav's one guess of a basic login over TLS)."""
+        A redirect is sent again through the session, which follows it (:meth:`_negotiate_session`: never through
+        caldav's answer object, which warned of a card's content type and logged its text). None when the session
+        is left the rest: a challenge caldav answers with another login (digest, bearer: built from this
+        challenge, the session's from here on), or a 401 naming no scheme at all (caldav's one guess of a basic
+        login over TLS)."""
         answer = self._exchange(direct, None, method, url, body, self._headers(body, headers))
         status = answer.status_code
         if status in _REDIRECTS:
             self._counts[method] += 1  # it crossed the wire; the session sends it again
-            return None
+            asked = self._negotiate_session(method, url, body, headers)
+            if asked is None and self._auth() is not None:
+                # the login the redirect's target asked for: sent again on the session, which follows the redirect
+                # (as caldav sends it again; the daemon's connections would only be redirected once more)
+                return self._send_settled(method, url, body, headers, follow=True)
+            return asked
         caldav_error.raise_if_rate_limited(status, url, answer.headers.get("Retry-After"))
         username, password = self._client_args[1], self._client_args[2]
         challenge = answer.headers.get("WWW-Authenticate")
