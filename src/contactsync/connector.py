@@ -121,13 +121,18 @@ class ChangeResult:
     """The outcome of one change. Exactly one of ``ref`` (written; None for a delete) or ``error`` is meaningful.
 
     ``stored`` is the item as the platform now holds it, when the write's answer says so (a server that rewrote
-    the card); None means "as sent".
+    the card); None means "as sent". ``owed``: the write applied, but a part of it did not (a CardDAV group card
+    refused as locked after the contact's own card was written): the engine records it as written and keeps the
+    contact owed to the account, so ``status`` counts it and the next run sends what is missing.
     """
 
     change: Change
     ref: RemoteRef | None = None
     error: ConnectorError | None = None
     stored: Contact | None = None
+    #: a write that applied (``ref``, ``stored``) with a part of it not (why): recorded as written, and the
+    #: contact stays owed to the account, with this as its last error
+    owed: ConnectorError | None = None
 
     @property
     def ok(self) -> bool:
@@ -140,7 +145,7 @@ _INIT_FIELDS = {
     RemoteRef: ("id", "etag"),
     RemoteContact: ("ref", "contact", "marker", "modified", "left_behind"),
     Change: ("kind", "contact_id", "contact", "ref", "previous"),
-    ChangeResult: ("change", "ref", "error", "stored"),
+    ChangeResult: ("change", "ref", "error", "stored", "owed"),
 }
 if any([f.name for f in fields(cls)] != list(names) for cls, names in _INIT_FIELDS.items()):
     raise ImportError("a connector value's fields changed: update its constructor")  # not an assert (-O)
@@ -151,7 +156,7 @@ _set_rc_ref, _set_rc_contact, _set_rc_marker, _set_rc_modified, _set_rc_left = (
 _set_ch_kind, _set_ch_id, _set_ch_contact, _set_ch_ref, _set_ch_previous = (
     vars(Change)[f].__set__ for f in _INIT_FIELDS[Change]
 )
-_set_res_change, _set_res_ref, _set_res_error, _set_res_stored = (
+_set_res_change, _set_res_ref, _set_res_error, _set_res_stored, _set_res_owed = (
     vars(ChangeResult)[f].__set__ for f in _INIT_FIELDS[ChangeResult]
 )
 
@@ -201,12 +206,14 @@ def _change_result_init(
     ref: RemoteRef | None = None,
     error: ConnectorError | None = None,
     stored: Contact | None = None,
+    owed: ConnectorError | None = None,
 ) -> None:
     """ChangeResult's constructor, as RemoteRef's."""
     _set_res_change(self, change)
     _set_res_ref(self, ref)
     _set_res_error(self, error)
     _set_res_stored(self, stored)
+    _set_res_owed(self, owed)
 
 
 RemoteRef.__init__ = _ref_init  # type: ignore[method-assign]

@@ -3203,50 +3203,51 @@ def __create_fn__():
  return __hash__
 CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.kind,self.contact_id,self.contact,self.ref,self.previous,))\n return __hash__'] = __create_fn__.__code__
 
-def __create_fn__(_type_change, _type_ref, _type_error, _type_stored, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_ref, _dflt_error, _dflt_stored, _return_type):
- def __init__(self,change:_type_change,ref:_type_ref=_dflt_ref,error:_type_error=_dflt_error,stored:_type_stored=_dflt_stored)->_return_type:
+def __create_fn__(_type_change, _type_ref, _type_error, _type_stored, _type_owed, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_ref, _dflt_error, _dflt_stored, _dflt_owed, _return_type):
+ def __init__(self,change:_type_change,ref:_type_ref=_dflt_ref,error:_type_error=_dflt_error,stored:_type_stored=_dflt_stored,owed:_type_owed=_dflt_owed)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'change',change)
   __dataclass_builtins_object__.__setattr__(self,'ref',ref)
   __dataclass_builtins_object__.__setattr__(self,'error',error)
   __dataclass_builtins_object__.__setattr__(self,'stored',stored)
+  __dataclass_builtins_object__.__setattr__(self,'owed',owed)
  return __init__
-CODE["def __create_fn__(_type_change, _type_ref, _type_error, _type_stored, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_ref, _dflt_error, _dflt_stored, _return_type):\n def __init__(self,change:_type_change,ref:_type_ref=_dflt_ref,error:_type_error=_dflt_error,stored:_type_stored=_dflt_stored)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'change',change)\n  __dataclass_builtins_object__.__setattr__(self,'ref',ref)\n  __dataclass_builtins_object__.__setattr__(self,'error',error)\n  __dataclass_builtins_object__.__setattr__(self,'stored',stored)\n return __init__"] = __create_fn__.__code__
+CODE["def __create_fn__(_type_change, _type_ref, _type_error, _type_stored, _type_owed, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_ref, _dflt_error, _dflt_stored, _dflt_owed, _return_type):\n def __init__(self,change:_type_change,ref:_type_ref=_dflt_ref,error:_type_error=_dflt_error,stored:_type_stored=_dflt_stored,owed:_type_owed=_dflt_owed)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'change',change)\n  __dataclass_builtins_object__.__setattr__(self,'ref',ref)\n  __dataclass_builtins_object__.__setattr__(self,'error',error)\n  __dataclass_builtins_object__.__setattr__(self,'stored',stored)\n  __dataclass_builtins_object__.__setattr__(self,'owed',owed)\n return __init__"] = __create_fn__.__code__
 
 def __create_fn__():
  def __repr__(self):
-  return self.__class__.__qualname__ + f"(change={self.change!r}, ref={self.ref!r}, error={self.error!r}, stored={self.stored!r})"
+  return self.__class__.__qualname__ + f"(change={self.change!r}, ref={self.ref!r}, error={self.error!r}, stored={self.stored!r}, owed={self.owed!r})"
  return __repr__
-CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(change={self.change!r}, ref={self.ref!r}, error={self.error!r}, stored={self.stored!r})"\n return __repr__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __repr__(self):\n  return self.__class__.__qualname__ + f"(change={self.change!r}, ref={self.ref!r}, error={self.error!r}, stored={self.stored!r}, owed={self.owed!r})"\n return __repr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __eq__(self,other):
   if other.__class__ is self.__class__:
-   return (self.change,self.ref,self.error,self.stored,)==(other.change,other.ref,other.error,other.stored,)
+   return (self.change,self.ref,self.error,self.stored,self.owed,)==(other.change,other.ref,other.error,other.stored,other.owed,)
   return NotImplemented
  return __eq__
-CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.change,self.ref,self.error,self.stored,)==(other.change,other.ref,other.error,other.stored,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __eq__(self,other):\n  if other.__class__ is self.__class__:\n   return (self.change,self.ref,self.error,self.stored,self.owed,)==(other.change,other.ref,other.error,other.stored,other.owed,)\n  return NotImplemented\n return __eq__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __setattr__(self,name,value):
-  if type(self) is cls or name in ('change','ref','error','stored',):
+  if type(self) is cls or name in ('change','ref','error','stored','owed',):
    raise FrozenInstanceError(f"cannot assign to field {name!r}")
   super(cls, self).__setattr__(name, value)
  return __setattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'change\',\'ref\',\'error\',\'stored\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __setattr__(self,name,value):\n  if type(self) is cls or name in (\'change\',\'ref\',\'error\',\'stored\',\'owed\',):\n   raise FrozenInstanceError(f"cannot assign to field {name!r}")\n  super(cls, self).__setattr__(name, value)\n return __setattr__'] = __create_fn__.__code__
 
 def __create_fn__(cls, FrozenInstanceError):
  def __delattr__(self,name):
-  if type(self) is cls or name in ('change','ref','error','stored',):
+  if type(self) is cls or name in ('change','ref','error','stored','owed',):
    raise FrozenInstanceError(f"cannot delete field {name!r}")
   super(cls, self).__delattr__(name)
  return __delattr__
-CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'change\',\'ref\',\'error\',\'stored\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
+CODE['def __create_fn__(cls, FrozenInstanceError):\n def __delattr__(self,name):\n  if type(self) is cls or name in (\'change\',\'ref\',\'error\',\'stored\',\'owed\',):\n   raise FrozenInstanceError(f"cannot delete field {name!r}")\n  super(cls, self).__delattr__(name)\n return __delattr__'] = __create_fn__.__code__
 
 def __create_fn__():
  def __hash__(self):
-  return hash((self.change,self.ref,self.error,self.stored,))
+  return hash((self.change,self.ref,self.error,self.stored,self.owed,))
  return __hash__
-CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.change,self.ref,self.error,self.stored,))\n return __hash__'] = __create_fn__.__code__
+CODE['def __create_fn__():\n def __hash__(self):\n  return hash((self.change,self.ref,self.error,self.stored,self.owed,))\n return __hash__'] = __create_fn__.__code__
 
 def __create_fn__(_type_kind, _type_was, _type_ref, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,kind:_type_kind,was:_type_was,ref:_type_ref)->_return_type:

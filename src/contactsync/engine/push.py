@@ -327,7 +327,11 @@ class Pusher:
             for r in results:
                 c = r.change
                 if r.ok:
-                    done.append(c.contact_id)
+                    if r.owed is None:
+                        done.append(c.contact_id)
+                    else:  # applied, a part of it not: recorded as written below, and still owed
+                        tx.fail(account, c.contact_id, _failure(r.owed))
+                        self._refused[(account, type(r.owed).__name__)] += 1
                     if c.kind is _DELETE:
                         assert c.ref is not None
                         tx.delete_link(account, c.ref.id)

@@ -1256,7 +1256,7 @@ class CardDavConnector(BaseConnector):
         held = _tags_by_uid(self._groups.values()).get(uid, frozenset())
         stored = replace(result.stored or change.contact or Contact(), tags=held)
         unsettled = RemoteRef(result.ref.id, f"{self._card_etag(result.ref.etag)}{_TAGS_SEPARATOR}{_UNSETTLED}")
-        return ChangeResult(change, unsettled, stored=stored)
+        return ChangeResult(change, unsettled, stored=stored, owed=error)
 
     def _after_locks(
         self,
