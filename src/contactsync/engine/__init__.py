@@ -271,7 +271,10 @@ class Engine:
         pushed before the next is planned (else, a dry run, the plan is only described)."""
         plan = Plan(describe=not apply)
         book = self.book
-        found = identify(self.store, book.name, pulled, self.new_id, drop_listings=apply, brakes=self._brakes)
+        push_only = frozenset(a.name for a in book.accounts if a.mode is AccountMode.PUSH_ONLY)
+        found = identify(
+            self.store, book.name, pulled, self.new_id, drop_listings=apply, brakes=self._brakes, push_only=push_only
+        )
         self._held = self._brakes.held_people(pulled, found.link_of) if self._brakes is not None else {}
 
         # what to look at: everything touched, everything owed, and everything an account listed in full lacks
@@ -301,7 +304,7 @@ class Engine:
             report=report,
             known=self._known if apply else None,
             refilling=frozenset(name for name, p in pulled.items() if p.reset),
-            push_only=frozenset(a.name for a in book.accounts if a.mode is AccountMode.PUSH_ONLY),
+            push_only=push_only,
         )
         names_seen: dict[str, str] = {}
 

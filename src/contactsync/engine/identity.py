@@ -2,15 +2,19 @@
 
 An item linked before keeps its link; an unlinked one is matched by its marker (written by contactsync, maybe by a
 run that crashed before recording it), else a live person sharing an email, else one sharing an E.164 phone (only
-when emails cannot tell people apart), else it is a new person. An item deleted on an account while another item
-there matched the same person is a replacement, not a delete: the brake (:class:`~contactsync.engine.listing.Brakes`)
-counts only the deletes no new item took over, as identify matches them, and holds back those.
+when emails cannot tell people apart), else it is a new person. A push-only account's changes are never taken, so
+an item there is never a new person: one matching nobody by a sure key (our marker, or an email no other live person
+has) is someone else's, left as it is (never written, deleted nor copied) and only counted in the log; its
+accounts are matched last, so a person another account brings in this run is found there. An item deleted on an
+account while another item there matched the same person is a replacement, not a delete: the brake
+(:class:`~contactsync.engine.listing.Brakes`) counts only the deletes no new item took over, as identify matches
+them, and holds back those.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from ..model import Contact
@@ -43,13 +47,19 @@ def identify(
     *,
     drop_listings: bool,
     brakes: Brakes | None = None,
+    push_only: Collection[str] = (),
 ) -> Identified:
     """Link → marker → email → phone, account after account. With ``drop_listings`` each account's items are
     dropped from ``pulled`` once matched (the result holds them), so memory falls as the plan goes. ``brakes``:
-    each account's brake, decided here from this very matching (no brake without it)."""
+    each account's brake, decided here from this very matching (no brake without it). ``push_only``: the accounts
+    whose items only a sure match takes (:meth:`_Matcher.match`'s ``adopt_only``), matched after the others."""
     found = Identified()
     matcher = _Matcher(store, book, new_id, found.fresh)
-    for name, p in pulled.items():
+    # the push-only accounts last: an item there takes a person only, never makes one, and a person an account
+    # brings in this run is one (listed first, the item was left alone and the person was created beside it)
+    order = sorted(pulled, key=lambda account: account in push_only)
+    for name in order:
+        p = pulled[name]
         links, taken, linked, unlinked = _linked(store, p)
         for it in linked:
             lk = links[it.id]
@@ -60,8 +70,16 @@ def identify(
         # on an account whose deletes, all counted, trip the brake, only by a sure match (strict), so that a wipe
         # refilled with other people who share an office number or mailbox is not taken for a re-import
         braking = brakes is not None and brakes.trips(p)
-        for cid, it in matcher.match(name, unlinked, taken, set(p.deleted_ids), strict=braking):
+        adopt_only = name in push_only
+        matched = matcher.match(name, unlinked, taken, set(p.deleted_ids), strict=braking, adopt_only=adopt_only)
+        if adopt_only and len(matched) < len(unlinked):
+            # counts only: an item's id may be a file name or URL made of its very name or email
+            left = len(unlinked) - len(matched)
+            verb = "item matches" if left == 1 else "items match"
+            log.info("account %s (push-only): %d %s no contact; left as it is", name, left, verb)
+        for cid, it in matched:
             found.remote_of.setdefault(cid, []).append(it)
+        del matched
         del unlinked
         if drop_listings:
             p.changed = []
@@ -114,12 +132,22 @@ class _Matcher:
         self.phone_index: dict[str, str] = {}
 
     def match(
-        self, account: str, unlinked: list[Listed], taken: set[str], replaced: set[str], *, strict: bool = False
+        self,
+        account: str,
+        unlinked: list[Listed],
+        taken: set[str],
+        replaced: set[str],
+        *,
+        strict: bool = False,
+        adopt_only: bool = False,
     ) -> list[tuple[str, Listed]]:
         """Give every unlinked item a contact id: its marker, else a person sharing an email or phone, else new.
 
         A person whose item on this account is gone (its id in ``replaced``) is free for a new item there; with
-        ``strict`` only by the marker, or by an email or phone no other live person of the book has."""
+        ``strict`` only by the marker, or by an email or phone no other live person of the book has. With
+        ``adopt_only`` (a push-only account: its changes are never taken) an item takes a person free there by its
+        marker or by an email no other live person has, or is left out of the result: never a new person (none of
+        its values would be taken: it was written over empty), nor one it only shares a phone with (a switchboard)."""
         if not unlinked:
             return []
         book = self.book
@@ -165,7 +193,7 @@ class _Matcher:
                 and (marked_link is None or marked_link.remote_id in replaced)
             ):
                 cid = marker  # ours: written by contactsync (maybe by a run that crashed before recording it)
-            if cid is None:
+            if cid is None and not adopt_only:
                 for key in item_emails:
                     owners = [c for c in sorted(emails.get(key, ())) if c in active]
                     cid = next((c for c in owners if free(c, len(owners))), None) or (
@@ -173,6 +201,17 @@ class _Matcher:
                     )
                     if cid:
                         break
+            if cid is None and adopt_only:
+                for key in item_emails:
+                    owners = [c for c in emails.get(key, ()) if c in active]
+                    fresh = email_index.get(key)
+                    if fresh:
+                        owners.append(fresh)
+                    if len(owners) == 1 and free(owners[0]):
+                        cid = owners[0]
+                        break
+                if cid is None:
+                    continue  # someone else's: left as it is, counted by the caller
             if cid is None:
                 for key in item_phones:
                     owners = [c for c in sorted(phones.get(key, ())) if c in active]
