@@ -148,7 +148,7 @@ _ACCOUNT: dict[str, Any] = {
             "enum": [m.value for m in AccountMode],
             "default": _default(AccountSettings.mode),
             "description": "two-way: read changes and write merged results; pull-only: read, never write; "
-            "push-only: write, never take its changes.",
+            "push-only: write, never take its changes (an item it did not write is left as it is).",
             "examples": ["two-way"],
         },
         "allow_create": {
