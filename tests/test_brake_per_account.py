@@ -18,35 +18,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from contactsync.cli import EXIT_BRAKE, EXIT_OK, EXIT_USAGE, cli
+from contactsync.cli import EXIT_BRAKE, EXIT_OK, EXIT_USAGE
+from tests.brake_support import PEOPLE, ThreeFolders, card
 from tests.daemon_support import DaemonProcess, wait_for
 
 CONTACTSYNC = str(Path(sys.executable).with_name("contactsync"))
-PEOPLE = [f"p{n}@example.org" for n in range(10)]
 
 
-def card(uid: str, n: int, *, name: str = "") -> str:
-    name = name or f"Person{n}"
-    lines = ["BEGIN:VCARD", "VERSION:3.0", f"UID:{uid}", f"N:{name};;;;", f"FN:{name}", f"EMAIL:p{n}@example.org"]
-    return "\r\n".join([*lines, "END:VCARD", ""])
-
-
-class Book:
-    """One book of three vdir folders, ``a``, ``b`` and ``c``, under the default brake (max_delete_ratio 0.2)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        text = f"store:\n  url: sqlite:///{root / 'store.db'}\nbooks:\n  - name: staff\n    accounts:\n"
-        for name in "abc":
-            (root / name).mkdir()
-            text += f"      - name: {name}\n        type: vdir\n        options: {{path: {root / name}}}\n"
-        self.config = root / "contactsync.yaml"
-        self.config.write_text(text)
-
-    def cli(self, *args: str) -> Result:
-        return CliRunner().invoke(cli, ["--config", str(self.config), *args], catch_exceptions=False)
+class Book(ThreeFolders):
+    """The three folders, driven also as processes of their own."""
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         """The installed command in a process of its own: its log lines on stderr."""
@@ -57,15 +38,6 @@ class Book:
             timeout=300,
             env=dict(os.environ),
         )
-
-    def people(self, account: str) -> list[str]:
-        found = []
-        for f in (self.root / account).glob("*.vcf"):
-            found += [line[6:] for line in f.read_text().splitlines() if line.startswith("EMAIL")]
-        return sorted(e.split(":", 1)[-1] for e in found)
-
-    def card_of(self, account: str, email: str) -> str:
-        return next(t for f in (self.root / account).glob("*.vcf") if email in (t := f.read_text()))
 
     def wipe(self, account: str) -> None:
         for f in (self.root / account).glob("*.vcf"):
@@ -78,11 +50,7 @@ class Book:
 @pytest.fixture
 def book(tmp_path: Path) -> Book:
     b = Book(tmp_path)
-    for n in range(10):
-        (tmp_path / "a" / f"p{n}.vcf").write_text(card(f"u{n}", n))
-    first = b.cli("sync")
-    assert first.exit_code == EXIT_OK, first.output
-    assert b.people("b") == b.people("c") == PEOPLE
+    b.fill()
     return b
 
 
